@@ -1,0 +1,151 @@
+/*
+ * code.h - the internal code the compiler emits and the interpreter runs.
+ *
+ * Why this shape: the interpreter never sees WebAssembly bytes. Every operand is
+ * resolved at load time to a *slot* of the current frame, so an instruction reads its
+ * inputs and writes its output directly, without push/pop bookkeeping, and branches
+ * carry absolute targets.
+ *
+ * Frame: an array of 8-byte slots (aw_val) starting at `fp`:
+ *     [0, nparams)            parameters (the caller's argument slots, in place)
+ *     [nparams, nlocals)      declared locals, zeroed at entry
+ *     [nlocals, frame_slots)  operand stack: the value at stack height h lives in its
+ *                             "home slot" nlocals + h
+ * i32/f32 values occupy the low 4 bytes of a slot through the union members (.i32,
+ * .f32); the other 4 bytes are unspecified. i64/f64/refs use the whole slot.
+ *
+ * Calls: the caller's arguments sit in consecutive home slots starting at `base`; the
+ * callee's frame starts there (fp' = fp + base), so arguments are not copied. The
+ * callee returns its results in its slots [0, nresults), i.e. the caller's
+ * [base, base + nresults), which are exactly the home slots where wasm expects them.
+ *
+ * Code: an array of uint32_t words. Word 0 of an instruction is its opcode (an
+ * aw_op); operands follow, each one word unless noted. "slot" operands are frame slot
+ * indices; "target" operands are absolute word indices into the same code array.
+ * 64-bit immediates take two words, low word first.
+ *
+ * The compiler may alias a stack value to the slot of the local it was read from
+ * (local.get emits nothing) as long as it materialises such aliases into their home
+ * slots before that local is written, at block/loop/if entry, at block ends, before
+ * branches that carry values, calls and returns.
+ *
+ * Contract between compiler and interpreter: every opcode listed here is emitted only
+ * with the operand layout given here, and the interpreter implements every one. Whoever
+ * adds an opcode (a fused sequence, say) adds its handler in interp.c in the same
+ * change.
+ */
+#ifndef AW_CODE_H
+#define AW_CODE_H
+
+#include <stdint.h>
+
+/* Operand layout classes for the X-macro list below. */
+/*   UN     [op, dst, a]                dst = OP(a)
+ *   BIN    [op, dst, a, b]             dst = a OP b
+ *   LOAD   [op, dst, addr, offset]     dst = mem[addr + offset] (offset: memarg u32)
+ *   STORE  [op, addr, val, offset]     mem[addr + offset] = val
+ *   SPECIAL see the comment beside it */
+#define AW_OPS(X)                                                                          \
+    /* --- control --- */                                                                \
+    X(UNREACHABLE, SPECIAL)   /* [op]                      trap "unreachable" */         \
+    X(BR, SPECIAL)            /* [op, target] */                                         \
+    X(BR_BACK, SPECIAL)       /* [op, target]              loop back-edge: fuel/interrupt check */ \
+    X(BR_IF, SPECIAL)         /* [op, cond, target]        jump if cond.i32 != 0 */      \
+    X(BR_IF_BACK, SPECIAL)    /* [op, cond, target]        as BR_IF, with the back-edge check */ \
+    X(BR_UNLESS, SPECIAL)     /* [op, cond, target]        jump if cond.i32 == 0 */      \
+    X(BR_TABLE, SPECIAL)      /* [op, idx, n, t0..t(n-1), tdefault]  fuel check; targets may be move stubs */ \
+    X(COPY, SPECIAL)          /* [op, dst, src]            64-bit slot copy */           \
+    X(CONST32, SPECIAL)       /* [op, dst, imm32] */                                     \
+    X(CONST64, SPECIAL)       /* [op, dst, lo, hi] */                                    \
+    X(CALL, SPECIAL)          /* [op, funcidx, base]       funcidx: instance function index space */ \
+    X(CALL_INDIRECT, SPECIAL) /* [op, typeidx, tableidx, idx, base]  idx: slot of the table index */ \
+    X(RETURN, SPECIAL)        /* [op, src, n]              copy n slots src.. to 0.. (ascending), pop frame */ \
+    X(SELECT, SPECIAL)        /* [op, dst, a, b, cond]     dst = cond.i32 ? a : b (whole slot) */ \
+    X(GLOBAL_GET, SPECIAL)    /* [op, dst, globalidx] */                                 \
+    X(GLOBAL_SET, SPECIAL)    /* [op, globalidx, src] */                                 \
+    X(REF_NULL, SPECIAL)      /* [op, dst] */                                            \
+    X(REF_IS_NULL, SPECIAL)   /* [op, dst, src] */                                       \
+    X(REF_FUNC, SPECIAL)      /* [op, dst, funcidx] */                                   \
+    /* --- memory (memory index is 0 in Wasm 2.0) --- */                                 \
+    X(MEMORY_SIZE, SPECIAL)   /* [op, dst] */                                            \
+    X(MEMORY_GROW, SPECIAL)   /* [op, dst, delta]          dst = old pages or -1 */      \
+    X(MEMORY_FILL, SPECIAL)   /* [op, d, val, n] */                                      \
+    X(MEMORY_COPY, SPECIAL)   /* [op, d, s, n] */                                        \
+    X(MEMORY_INIT, SPECIAL)   /* [op, dataidx, d, s, n] */                               \
+    X(DATA_DROP, SPECIAL)     /* [op, dataidx] */                                        \
+    /* --- tables --- */                                                                 \
+    X(TABLE_GET, SPECIAL)     /* [op, dst, tableidx, idx] */                             \
+    X(TABLE_SET, SPECIAL)     /* [op, tableidx, idx, val] */                             \
+    X(TABLE_SIZE, SPECIAL)    /* [op, dst, tableidx] */                                  \
+    X(TABLE_GROW, SPECIAL)    /* [op, dst, tableidx, init, n]  dst = old size or -1 */   \
+    X(TABLE_FILL, SPECIAL)    /* [op, tableidx, i, val, n] */                            \
+    X(TABLE_COPY, SPECIAL)    /* [op, dsttable, srctable, d, s, n] */                    \
+    X(TABLE_INIT, SPECIAL)    /* [op, tableidx, elemidx, d, s, n] */                     \
+    X(ELEM_DROP, SPECIAL)     /* [op, elemidx] */                                        \
+    /* --- loads and stores (f32/f64 use the i32/i64 forms: same bits) --- */            \
+    X(I32_LOAD, LOAD) X(I64_LOAD, LOAD)                                                  \
+    X(I32_LOAD8_S, LOAD) X(I32_LOAD8_U, LOAD) X(I32_LOAD16_S, LOAD) X(I32_LOAD16_U, LOAD) \
+    X(I64_LOAD8_S, LOAD) X(I64_LOAD8_U, LOAD) X(I64_LOAD16_S, LOAD) X(I64_LOAD16_U, LOAD) \
+    X(I64_LOAD32_S, LOAD) X(I64_LOAD32_U, LOAD)                                          \
+    X(I32_STORE, STORE) X(I64_STORE, STORE) X(I32_STORE8, STORE) X(I32_STORE16, STORE)   \
+    X(I64_STORE8, STORE) X(I64_STORE16, STORE) X(I64_STORE32, STORE)                     \
+    /* --- i32 --- */                                                                    \
+    X(I32_EQZ, UN) X(I32_EQ, BIN) X(I32_NE, BIN) X(I32_LT_S, BIN) X(I32_LT_U, BIN)      \
+    X(I32_GT_S, BIN) X(I32_GT_U, BIN) X(I32_LE_S, BIN) X(I32_LE_U, BIN)                 \
+    X(I32_GE_S, BIN) X(I32_GE_U, BIN)                                                    \
+    X(I32_CLZ, UN) X(I32_CTZ, UN) X(I32_POPCNT, UN)                                      \
+    X(I32_ADD, BIN) X(I32_SUB, BIN) X(I32_MUL, BIN) X(I32_DIV_S, BIN) X(I32_DIV_U, BIN)  \
+    X(I32_REM_S, BIN) X(I32_REM_U, BIN) X(I32_AND, BIN) X(I32_OR, BIN) X(I32_XOR, BIN)   \
+    X(I32_SHL, BIN) X(I32_SHR_S, BIN) X(I32_SHR_U, BIN) X(I32_ROTL, BIN) X(I32_ROTR, BIN) \
+    /* --- i64 (comparisons produce i32) --- */                                          \
+    X(I64_EQZ, UN) X(I64_EQ, BIN) X(I64_NE, BIN) X(I64_LT_S, BIN) X(I64_LT_U, BIN)      \
+    X(I64_GT_S, BIN) X(I64_GT_U, BIN) X(I64_LE_S, BIN) X(I64_LE_U, BIN)                 \
+    X(I64_GE_S, BIN) X(I64_GE_U, BIN)                                                    \
+    X(I64_CLZ, UN) X(I64_CTZ, UN) X(I64_POPCNT, UN)                                      \
+    X(I64_ADD, BIN) X(I64_SUB, BIN) X(I64_MUL, BIN) X(I64_DIV_S, BIN) X(I64_DIV_U, BIN)  \
+    X(I64_REM_S, BIN) X(I64_REM_U, BIN) X(I64_AND, BIN) X(I64_OR, BIN) X(I64_XOR, BIN)   \
+    X(I64_SHL, BIN) X(I64_SHR_S, BIN) X(I64_SHR_U, BIN) X(I64_ROTL, BIN) X(I64_ROTR, BIN) \
+    /* --- f32 / f64 (comparisons produce i32) --- */                                    \
+    X(F32_EQ, BIN) X(F32_NE, BIN) X(F32_LT, BIN) X(F32_GT, BIN) X(F32_LE, BIN) X(F32_GE, BIN) \
+    X(F64_EQ, BIN) X(F64_NE, BIN) X(F64_LT, BIN) X(F64_GT, BIN) X(F64_LE, BIN) X(F64_GE, BIN) \
+    X(F32_ABS, UN) X(F32_NEG, UN) X(F32_CEIL, UN) X(F32_FLOOR, UN) X(F32_TRUNC, UN)      \
+    X(F32_NEAREST, UN) X(F32_SQRT, UN)                                                   \
+    X(F32_ADD, BIN) X(F32_SUB, BIN) X(F32_MUL, BIN) X(F32_DIV, BIN) X(F32_MIN, BIN)      \
+    X(F32_MAX, BIN) X(F32_COPYSIGN, BIN)                                                 \
+    X(F64_ABS, UN) X(F64_NEG, UN) X(F64_CEIL, UN) X(F64_FLOOR, UN) X(F64_TRUNC, UN)      \
+    X(F64_NEAREST, UN) X(F64_SQRT, UN)                                                   \
+    X(F64_ADD, BIN) X(F64_SUB, BIN) X(F64_MUL, BIN) X(F64_DIV, BIN) X(F64_MIN, BIN)      \
+    X(F64_MAX, BIN) X(F64_COPYSIGN, BIN)                                                 \
+    /* --- conversions (reinterpret casts emit nothing: the bits already match) --- */   \
+    X(I32_WRAP_I64, UN) X(I32_TRUNC_F32_S, UN) X(I32_TRUNC_F32_U, UN)                    \
+    X(I32_TRUNC_F64_S, UN) X(I32_TRUNC_F64_U, UN)                                        \
+    X(I64_EXTEND_I32_S, UN) X(I64_EXTEND_I32_U, UN) X(I64_TRUNC_F32_S, UN)               \
+    X(I64_TRUNC_F32_U, UN) X(I64_TRUNC_F64_S, UN) X(I64_TRUNC_F64_U, UN)                 \
+    X(F32_CONVERT_I32_S, UN) X(F32_CONVERT_I32_U, UN) X(F32_CONVERT_I64_S, UN)           \
+    X(F32_CONVERT_I64_U, UN) X(F32_DEMOTE_F64, UN)                                       \
+    X(F64_CONVERT_I32_S, UN) X(F64_CONVERT_I32_U, UN) X(F64_CONVERT_I64_S, UN)           \
+    X(F64_CONVERT_I64_U, UN) X(F64_PROMOTE_F32, UN)                                      \
+    X(I32_EXTEND8_S, UN) X(I32_EXTEND16_S, UN)                                           \
+    X(I64_EXTEND8_S, UN) X(I64_EXTEND16_S, UN) X(I64_EXTEND32_S, UN)                     \
+    X(I32_TRUNC_SAT_F32_S, UN) X(I32_TRUNC_SAT_F32_U, UN)                                \
+    X(I32_TRUNC_SAT_F64_S, UN) X(I32_TRUNC_SAT_F64_U, UN)                                \
+    X(I64_TRUNC_SAT_F32_S, UN) X(I64_TRUNC_SAT_F32_U, UN)                                \
+    X(I64_TRUNC_SAT_F64_S, UN) X(I64_TRUNC_SAT_F64_U, UN)
+
+typedef enum aw_op {
+#define AW_OP_ENUM(name, cls) AW_OP_##name,
+    AW_OPS(AW_OP_ENUM)
+#undef AW_OP_ENUM
+        AW_OP_COUNT
+} aw_op;
+
+/* A compiled function body. */
+typedef struct aw_code {
+    uint32_t *words;      /* the instructions */
+    uint32_t nwords;
+    uint32_t nparams;     /* parameter slots */
+    uint32_t nlocals;     /* parameter + declared local slots */
+    uint32_t frame_slots; /* nlocals + maximum operand stack height */
+} aw_code;
+
+#endif /* AW_CODE_H */
