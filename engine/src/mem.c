@@ -43,6 +43,6 @@ void *aw_mem_calloc(const aw_config *cfg, size_t count, size_t size)
 
 void aw_mem_free(const aw_config *cfg, void *p, size_t size)
 {
-    if (p)
-        aw_mem_realloc(cfg, p, size, 0);
+    if (p) /* zero-size allocations were made as one byte, see aw_mem_zalloc */
+        aw_mem_realloc(cfg, p, size ? size : 1, 0);
 }
