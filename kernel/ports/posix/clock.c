@@ -1,8 +1,10 @@
-/* Uptime on POSIX: CLOCK_MONOTONIC relative to the first reading in the process. */
+/* Uptime on POSIX: CLOCK_MONOTONIC relative to an origin taken at process start. */
 #include <pthread.h>
 #include <time.h>
 
 #include <akira/clock.h>
+
+#include "port.h"
 
 static uint64_t origin_ns;
 static pthread_once_t origin_once = PTHREAD_ONCE_INIT;
@@ -35,4 +37,13 @@ uint64_t akira_uptime_us(void)
 uint64_t akira_uptime_ms(void)
 {
     return akira_uptime_us() / 1000u;
+}
+
+struct timespec akira_posix_mono_from_uptime_us(uint64_t uptime_us)
+{
+    pthread_once(&origin_once, origin_set);
+    uint64_t ns = origin_ns + uptime_us * 1000u;
+    struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000u),
+                          .tv_nsec = (long)(ns % 1000000000u)};
+    return ts;
 }
