@@ -29,8 +29,8 @@ int akira_flash_area_from_range(const struct akira_device *dev, const char *name
     struct akira_flash_info info;
     if (!dev || !out) return AKIRA_EINVAL;
     akira_flash_info_get(dev, &info);
-    if (size == 0 || offset > info.size || size > info.size - offset ||
-        offset % info.sector_size || size % info.sector_size)
+    if (size == 0 || offset > info.size || size > info.size - offset || offset % info.sector_size ||
+        size % info.sector_size)
         return AKIRA_EINVAL;
     out->dev = dev;
     out->name = name;
@@ -47,8 +47,8 @@ int akira_flash_map_init(const struct akira_device *flash)
     struct akira_flash_area fa;
     if (!flash) return AKIRA_EINVAL;
     for (int i = 0; i < AKIRA_PART_COUNT; i++) {
-        int err = akira_flash_area_from_range(flash, parts[i].name, parts[i].offset,
-                                              parts[i].size, false, &fa);
+        int err = akira_flash_area_from_range(flash, parts[i].name, parts[i].offset, parts[i].size,
+                                              false, &fa);
         if (err) return err;
     }
     map_dev = flash;

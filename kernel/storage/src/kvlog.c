@@ -12,9 +12,8 @@
 #define REC_BUF_MAX    (KVLOG_HDR_SIZE + KVLOG_KEY_MAX + KVLOG_VALUE_MAX + 16u)
 
 static const uint32_t crc_nibble[16] = {
-    0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4,
-    0x4db26158, 0x5005713c, 0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
-    0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
+    0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
+    0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c, 0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
 };
 
 uint32_t kvlog_crc32(uint32_t crc, const void *data, size_t len)
@@ -169,8 +168,7 @@ static int scan_sector(struct kvlog *log, uint32_t s, uint32_t limit, kvlog_visi
         if (err) return err;
         uint32_t val_len = (uint32_t)h[0] | (uint32_t)h[1] << 8, key_len = h[2];
         uint32_t len = rec_len(log, key_len, val_len);
-        if (key_len == 0 || key_len > KVLOG_KEY_MAX || val_len > KVLOG_VALUE_MAX ||
-            p + len > ss) {
+        if (key_len == 0 || key_len > KVLOG_KEY_MAX || val_len > KVLOG_VALUE_MAX || p + len > ss) {
             p += wbs;
             continue;
         }
@@ -357,8 +355,8 @@ int kvlog_mount(struct kvlog *log, const struct akira_flash_area *fa, uint32_t m
     log->nsect = fa->size / fa->sector_size;
     log->hdr_size = align_up(SECT_HDR_BYTES, fa->write_block_size);
     if (log->nsect < 3 || log->nsect > KVLOG_MAX_SECTORS || fa->sector_size > 0x10000 ||
-        fa->write_block_size > 16 || rec_len(log, KVLOG_KEY_MAX, KVLOG_VALUE_MAX) + log->hdr_size >
-                                         fa->sector_size)
+        fa->write_block_size > 16 ||
+        rec_len(log, KVLOG_KEY_MAX, KVLOG_VALUE_MAX) + log->hdr_size > fa->sector_size)
         return AKIRA_EINVAL;
 
     bool any = false;
@@ -415,7 +413,12 @@ int kvlog_append(struct kvlog *log, const void *key, uint8_t key_len, uint8_t fl
 {
     if (key_len == 0 || key_len > KVLOG_KEY_MAX) return AKIRA_ENAMETOOLONG;
     if (val_len > KVLOG_VALUE_MAX) return AKIRA_ETOOBIG;
+    /* A value leaves room for one deletion marker behind it. Every sector then holds at
+     * most sector - reserve bytes of values (copies are a subset of a sector's values),
+     * so right after a rotation a deletion always fits: a full store can still be
+     * emptied. */
     uint32_t need = rec_len(log, key_len, val_len);
+    if (!(flags & KVLOG_FLAG_DELETED)) need += rec_len(log, KVLOG_KEY_MAX, 0);
     for (uint32_t tries = 0; kvlog_free_in_active(log) < need; tries++) {
         if (tries >= log->nsect - 1) return AKIRA_ENOSPC;
         int err = rotate(log, true);

@@ -30,7 +30,7 @@
 typedef uint32_t kvlog_loc_t;
 #define KVLOG_LOC(s, off)   (((uint32_t)(s) << 16) | (uint32_t)(off))
 #define KVLOG_LOC_SECT(loc) ((loc) >> 16)
-#define KVLOG_LOC_OFF(loc)  ((loc) & 0xFFFFu)
+#define KVLOG_LOC_OFF(loc)  ((loc)&0xFFFFu)
 
 struct kvlog_rec {
     kvlog_loc_t loc;

@@ -13,7 +13,8 @@
 
 _Static_assert(sizeof(struct kvlog) <= sizeof(((struct akira_settings *)0)->priv),
                "akira_settings is too small for the log");
-_Static_assert(AKIRA_SETTINGS_KEY_MAX <= KVLOG_KEY_MAX && AKIRA_SETTINGS_VALUE_MAX <= KVLOG_VALUE_MAX,
+_Static_assert(AKIRA_SETTINGS_KEY_MAX <= KVLOG_KEY_MAX &&
+                   AKIRA_SETTINGS_VALUE_MAX <= KVLOG_VALUE_MAX,
                "settings limits exceed the log's");
 
 static struct kvlog *log_of(struct akira_settings *st)
@@ -137,8 +138,8 @@ static int each_visit(void *ctx, const struct kvlog_rec *rec)
     return e->fn(e->ctx, key, val, rec->val_len);
 }
 
-int akira_settings_foreach(struct akira_settings *st, const char *prefix, akira_settings_visit_fn fn,
-                           void *ctx)
+int akira_settings_foreach(struct akira_settings *st, const char *prefix,
+                           akira_settings_visit_fn fn, void *ctx)
 {
     if (!st || !fn) return AKIRA_EINVAL;
     if (!prefix) prefix = "";

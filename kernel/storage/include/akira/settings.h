@@ -56,8 +56,8 @@ int akira_settings_delete(struct akira_settings *st, const char *key);
  * order, with the value's bytes. fn returns nonzero to stop (that value is returned).
  * O(records^2) flash reads: meant for listings, not hot paths. */
 typedef int (*akira_settings_visit_fn)(void *ctx, const char *key, const void *val, size_t len);
-int akira_settings_foreach(struct akira_settings *st, const char *prefix, akira_settings_visit_fn fn,
-                           void *ctx);
+int akira_settings_foreach(struct akira_settings *st, const char *prefix,
+                           akira_settings_visit_fn fn, void *ctx);
 
 /* Check a key's form without storing anything (AKIRA_OK, EINVAL, ENAMETOOLONG). */
 int akira_settings_key_check(const char *key);
