@@ -80,6 +80,26 @@ static void test_errors(void **state)
     assert_int_equal(split("a b c d", buf, argv, 3), AKIRA_ETOOBIG);
 }
 
+static void test_number_arguments(void **state)
+{
+    (void)state;
+    uint32_t v = 77;
+    assert_int_equal(akira_shell_arg_u32("0", 0, 10, &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(akira_shell_arg_u32("4294967295", 0, UINT32_MAX, &v), 0);
+    assert_int_equal(v, UINT32_MAX);
+    v = 77;
+    assert_int_equal(akira_shell_arg_u32("4294967296", 0, UINT32_MAX, &v), AKIRA_EINVAL);
+    assert_int_equal(akira_shell_arg_u32("-1", 0, 10, &v), AKIRA_EINVAL);
+    assert_int_equal(akira_shell_arg_u32(" 1", 0, 10, &v), AKIRA_EINVAL);
+    assert_int_equal(akira_shell_arg_u32("0x10", 0, 100, &v), AKIRA_EINVAL);
+    assert_int_equal(akira_shell_arg_u32("12ms", 0, 100, &v), AKIRA_EINVAL);
+    assert_int_equal(akira_shell_arg_u32("", 0, 100, &v), AKIRA_EINVAL);
+    assert_int_equal(akira_shell_arg_u32("11", 0, 10, &v), AKIRA_EINVAL);
+    assert_int_equal(akira_shell_arg_u32("4", 5, 10, &v), AKIRA_EINVAL);
+    assert_int_equal(v, 77); /* untouched on error */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -88,6 +108,7 @@ int main(void)
         cmocka_unit_test(test_single_quotes_and_joining),
         cmocka_unit_test(test_backslash_outside_quotes),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_number_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,6 +111,12 @@ int akira_shell_registry_check(const char **out);
  */
 int akira_shell_tokenize(char *line, char **argv, int argv_max);
 
+/* --- Argument helpers --------------------------------------------------------------- */
+
+/* Parses a decimal unsigned number (digits only, no sign, no spaces) in [min, max].
+ * 0 and *out, or AKIRA_EINVAL (not a number, or out of range). For handlers. */
+int akira_shell_arg_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+
 /* --- Sessions ------------------------------------------------------------------- */
 
 /* Why a session ended. */
