@@ -1,0 +1,108 @@
+/*
+ * compile.h - the body compiler's state, shared by the walker (compile.c, which
+ * validates each instruction and decides what to emit) and the emitter
+ * (compile_emit.c, which appends code.h instructions, resolves branch targets and
+ * moves values between slots). Engine-private.
+ *
+ * The operand stack of the validator doubles as the compiler's map of where each
+ * value lives: entry i sits in its home slot nlocals + i, or is an alias of the local
+ * it was read from (local.get emits nothing). Aliases are made real (copied home)
+ * before that local is written, at block/loop/if entry, and wherever code.h needs
+ * values in consecutive slots (call arguments, multi-value returns, block results).
+ */
+#ifndef AW_COMPILE_H
+#define AW_COMPILE_H
+
+#include "load.h"
+
+/* Value type of an operand only known in unreachable code (the polymorphic stack). */
+#define AW_T_ANY 0
+
+typedef struct aw_cval {
+    uint32_t slot;
+    uint8_t type;
+} aw_cval;
+
+enum { AW_K_BLOCK, AW_K_LOOP, AW_K_IF, AW_K_ELSE, AW_K_FUNC };
+
+typedef struct aw_cframe {
+    uint8_t kind;
+    bool unreachable;    /* validator: the rest of this frame is stack-polymorphic */
+    bool dead;           /* entered from unreachable code: nothing inside is emitted */
+    uint8_t single;      /* result type of a one-value block type, 0 otherwise */
+    int64_t typeidx;     /* type index of the block type, -1 for empty / single */
+    uint32_t height;     /* operand stack height below the block's parameters */
+    uint32_t target;     /* loop: code position of its start */
+    uint32_t fixups;     /* chain of target words to patch with the end position */
+    uint32_t else_fixup; /* if: the BR_UNLESS target word, until else/end binds it */
+    uint32_t stub;       /* br_table: move stub emitted for this label, 0 if none */
+} aw_cframe;
+
+struct aw_compiler {
+    aw_load *L;
+    aw_module *m;
+
+    uint32_t *code; /* emitted words of the current function */
+    uint32_t ncode, capcode;
+    uint32_t maxcode;  /* cap for this body, proportional to its size */
+    uint32_t last_dst; /* word index of the dst operand of the last instruction, if
+                          retargetable by a following local.set; 0 otherwise */
+    bool live;         /* code at this point is reachable: emit it */
+
+    uint32_t nlocals;
+    uint8_t *ltypes;
+    uint32_t capltypes;
+
+    aw_cval *vals;
+    uint32_t nvals, capvals, maxvals;
+    aw_cframe *frames;
+    uint32_t nframes, capframes;
+    uint32_t *labels; /* br_table scratch */
+    uint32_t caplabels;
+};
+
+static inline uint32_t aw_home(const aw_compiler *c, uint32_t h)
+{
+    return c->nlocals + h;
+}
+
+/* Grow a scratch array to hold `need` entries (allocation failures fail the load). */
+void aw_cgrow(aw_compiler *c, void **arr, uint32_t *cap, uint32_t need, size_t elem);
+
+/* ---- emitter (compile_emit.c); every function emits only when c->live ---- */
+
+void aw_emit1(aw_compiler *c, uint32_t op);
+void aw_emit2(aw_compiler *c, uint32_t op, uint32_t a);
+void aw_emit3(aw_compiler *c, uint32_t op, uint32_t a, uint32_t b);
+void aw_emit4(aw_compiler *c, uint32_t op, uint32_t a, uint32_t b, uint32_t d);
+void aw_emit5(aw_compiler *c, uint32_t op, uint32_t a, uint32_t b, uint32_t d, uint32_t e);
+void aw_emit6(aw_compiler *c, uint32_t op, uint32_t a, uint32_t b, uint32_t d, uint32_t e,
+              uint32_t f);
+/* Emit an instruction whose first operand is the dst slot of a value just pushed: a
+ * following local.set may retarget it to the local. */
+void aw_emit_dst(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t nextra, const uint32_t *extra);
+
+/* Bind the current position as a label: no retargeting across it. */
+void aw_emit_label(aw_compiler *c);
+/* Patch a fixup chain to point at `target`. */
+void aw_emit_patch(aw_compiler *c, uint32_t chain, uint32_t target);
+
+/* Copy stack entries [from, to) that alias a local into their home slots. */
+void aw_emit_materialize(aw_compiler *c, uint32_t from, uint32_t to);
+/* Before writing local `x`: materialise every entry that aliases it. */
+void aw_emit_unalias(aw_compiler *c, uint32_t x);
+
+/* Branch to label frame `f` carrying the top values of the stack (its label arity);
+ * conditional on the i32 in slot `cond` unless cond == UINT32_MAX. */
+void aw_emit_branch(aw_compiler *c, aw_cframe *f, uint32_t cond);
+/* br_table over c->labels[0..n] (n targets then the default); `idx` is the slot of the
+ * index, `arity` the label arity. */
+void aw_emit_br_table(aw_compiler *c, uint32_t idx, uint32_t n, uint32_t arity);
+/* Return the function's results from the top of the stack. */
+void aw_emit_return(aw_compiler *c);
+
+uint32_t aw_frame_arity(const aw_compiler *c, const aw_cframe *f);
+uint32_t aw_frame_nparams(const aw_compiler *c, const aw_cframe *f);
+uint32_t aw_frame_nresults(const aw_compiler *c, const aw_cframe *f);
+
+#endif /* AW_COMPILE_H */
