@@ -34,6 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <akira/clock.h>
+
 enum akira_log_level {
     AKIRA_LOG_NONE = 0, /* as a module level: silence the module */
     AKIRA_LOG_ERROR = 1,

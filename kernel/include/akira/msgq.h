@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <akira/clock.h>
+
 typedef struct akira_msgq akira_msgq_t;
 
 /* A queue of up to max_msgs messages of msg_size bytes each (both >= 1). Returns 0

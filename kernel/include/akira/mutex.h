@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include <akira/clock.h>
+
 typedef struct akira_mutex akira_mutex_t;
 
 /* Returns 0 and *out, or AKIRA_ENOMEM. */

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include <akira/clock.h>
+
 typedef struct akira_sem akira_sem_t;
 
 /* initial <= limit, limit >= 1. Returns 0 and *out, AKIRA_EINVAL or AKIRA_ENOMEM. */

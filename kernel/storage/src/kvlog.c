@@ -238,6 +238,23 @@ int kvlog_walk(struct kvlog *log, kvlog_visit_fn fn, void *ctx)
     return AKIRA_OK;
 }
 
+int kvlog_load(struct kvlog *log, kvlog_loc_t loc, struct kvlog_rec *out)
+{
+    uint8_t h[KVLOG_HDR_SIZE];
+    uint32_t s = KVLOG_LOC_SECT(loc), off = KVLOG_LOC_OFF(loc);
+    if (s >= log->nsect || off + KVLOG_HDR_SIZE > log->fa.sector_size) return AKIRA_EINVAL;
+    int err = akira_flash_area_read(&log->fa, sect_off(log, s) + off, h, sizeof h);
+    if (err) return err;
+    out->loc = loc;
+    out->val_len = (uint16_t)(h[0] | h[1] << 8);
+    out->key_len = h[2];
+    out->flags = h[3];
+    if (out->key_len == 0 || out->key_len > KVLOG_KEY_MAX || out->val_len > KVLOG_VALUE_MAX)
+        return AKIRA_ECORRUPT;
+    return akira_flash_area_read(&log->fa, sect_off(log, s) + off + KVLOG_HDR_SIZE, out->key,
+                                 out->key_len);
+}
+
 int kvlog_read_value(struct kvlog *log, const struct kvlog_rec *rec, void *buf, uint16_t cap)
 {
     uint32_t n = rec->val_len < cap ? rec->val_len : cap;

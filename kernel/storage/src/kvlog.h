@@ -89,6 +89,9 @@ int kvlog_append(struct kvlog *log, const void *key, uint8_t key_len, uint8_t fl
  * record with KVLOG_FLAG_DELETED). */
 int kvlog_find(struct kvlog *log, const void *key, uint8_t key_len, struct kvlog_rec *out);
 
+/* Load the header and key of the record at loc (as given by kvlog_append or a walk). */
+int kvlog_load(struct kvlog *log, kvlog_loc_t loc, struct kvlog_rec *out);
+
 /* Read up to cap bytes of the value of the record at loc. */
 int kvlog_read_value(struct kvlog *log, const struct kvlog_rec *rec, void *buf, uint16_t cap);
 
