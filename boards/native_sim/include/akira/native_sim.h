@@ -1,0 +1,69 @@
+/*
+ * native_sim board: command-line options, board state, exit statuses.
+ *
+ * native_sim is AkiraOS as one Linux process. Its main (boards/native_sim/src/main.c)
+ * parses the options, boots the layers and runs the shell on stdin/stdout. Drivers of
+ * this board (the simulated flash, the network servers later) read the options the
+ * process was started with through akira_board_options(); they are set before any
+ * device init runs and never change afterwards, so any thread may read them.
+ */
+#ifndef AKIRA_NATIVE_SIM_H
+#define AKIRA_NATIVE_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Process exit statuses: what the simulated device "did". */
+#define AKIRA_BOARD_EXIT_OK       0 /* poweroff, EOF on stdin, SIGTERM/SIGINT/SIGHUP */
+#define AKIRA_BOARD_EXIT_BOOT     1 /* a layer failed to start, or reboot (exec) failed */
+#define AKIRA_BOARD_EXIT_USAGE    2 /* bad command line */
+#define AKIRA_BOARD_EXIT_WATCHDOG 3 /* the hardware watchdog was not fed in time */
+
+#define AKIRA_BOARD_HTTP_PORT_DEFAULT  8080
+#define AKIRA_BOARD_SHELL_PORT_DEFAULT 2323
+
+struct akira_board_options {
+    const char *flash_path; /* --flash FILE: the flash image; NULL when not given */
+    uint16_t http_port;     /* --http-port N, 1..65535 */
+    uint16_t shell_port;    /* --shell-port N, 1..65535 */
+    int log_level;          /* --log-level LEVEL as an akira_log_level; -1 when not given */
+    bool help;              /* --help / -h */
+};
+
+/*
+ * Parses argv[1..argc-1] into *out (defaults first). Accepts "--opt VALUE" and
+ * "--opt=VALUE". Returns 0, or AKIRA_EINVAL with a one-line reason in err (unknown
+ * option, missing value, port not a number in 1..65535, unknown log level, stray
+ * argument). argv is not modified; out keeps pointers into it.
+ */
+int akira_board_options_parse(struct akira_board_options *out, int argc, char *const argv[],
+                              char *err, size_t err_size);
+
+/* The --help text. */
+const char *akira_board_usage(void);
+
+/* The options this process booted with (set by main before devices start). */
+const struct akira_board_options *akira_board_options(void);
+
+/*
+ * Makes sure the flash image at path exists with `size` bytes: creates it filled with
+ * the erased value (0xFF) when absent - written to a temporary file and renamed, so a
+ * crash never leaves a short image. *created tells whether it was made now. Returns 0,
+ * AKIRA_EINVAL (an existing file has another size: refuse rather than guess), or
+ * AKIRA_EIO (host I/O error).
+ */
+int akira_board_flash_image_prepare(const char *path, size_t size, bool *created);
+
+/*
+ * Hardware watchdog (device AKIRA_HWWDT_DEVICE_NAME, "wdt0", at PRE_KERNEL): a host
+ * thread counts down from each feed. When it reaches zero the expiry hook runs on
+ * that thread; the default hook logs an error line and ends the process with
+ * AKIRA_BOARD_EXIT_WATCHDOG, as a real watchdog resets the chip. Tests replace the
+ * hook to observe expiries without dying; NULL restores the default. After the hook
+ * returns the watchdog is disarmed until the next setup.
+ */
+typedef void (*akira_board_hwwdt_hook_fn)(uint32_t timeout_ms);
+void akira_board_hwwdt_hook_set(akira_board_hwwdt_hook_fn hook);
+
+#endif /* AKIRA_NATIVE_SIM_H */

@@ -1,0 +1,187 @@
+/*
+ * native_sim firmware entry: parse the command line, boot the layers in order with
+ * one status line each, run the shell on the console, then power off or reboot.
+ *
+ * Reboot re-executes /proc/self/exe with the same arguments after a clean shutdown,
+ * the closest a process gets to a reset: all memory is fresh, the flash image file
+ * persists, and unread console input stays in stdin for the new image.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <akira/board_config.h>
+#include <akira/kernel.h>
+#include <akira/native_sim.h>
+#include <akira/shell.h>
+#include <akira/shell_cmds.h>
+#include <akira/version.h>
+
+#include "board.h"
+
+AKIRA_LOG_MODULE_REGISTER(board);
+
+static const char *const level_names[] = {"pre-kernel", "post-kernel", "application"};
+
+static void step(const char *what, int rc, const char *detail)
+{
+    if (rc == 0) {
+        board_console_printf("[ ok ] %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+    } else {
+        board_console_printf("[FAIL] %s: %s\n", what, akira_err_str(rc));
+    }
+}
+
+struct level_report {
+    enum akira_init_level level;
+};
+
+static void report_device(const struct akira_device *dev, void *user)
+{
+    const struct level_report *r = user;
+    if (dev->level != r->level) return;
+    char what[AKIRA_DEVICE_NAME_MAX + 48];
+    snprintf(what, sizeof(what), "device %s (%s)", dev->name, level_names[r->level]);
+    step(what, akira_device_init_result(dev), NULL);
+}
+
+/* Initialises one device level and prints a line per device; false if any failed. */
+static bool devices_init(enum akira_init_level level)
+{
+    int failed = akira_device_init_all(level);
+    struct level_report r = {level};
+    akira_device_foreach(report_device, &r);
+    return failed == 0;
+}
+
+static bool boot_flash(const struct akira_board_options *opt)
+{
+    if (!opt->flash_path) {
+        board_console_printf("[ -- ] flash: no image (--flash FILE not given)\n");
+        return true;
+    }
+    bool created = false;
+    int rc = akira_board_flash_image_prepare(opt->flash_path, AKIRA_BOARD_FLASH_SIZE, &created);
+    char detail[512];
+    snprintf(detail, sizeof(detail), "%s, %u KiB%s", opt->flash_path,
+             AKIRA_BOARD_FLASH_SIZE / 1024u, created ? ", created erased" : "");
+    step("flash image", rc, detail);
+    if (rc == AKIRA_EINVAL) {
+        board_console_printf("       %s is not a %u-byte regular file\n", opt->flash_path,
+                             AKIRA_BOARD_FLASH_SIZE);
+    }
+    return rc == 0;
+}
+
+/* The pool apps' memory comes from, sized like the ESP32-S3's PSRAM. */
+static void *app_pool_mem;
+static akira_heap_t *app_pool;
+
+static bool boot_app_pool(void)
+{
+    app_pool_mem = malloc(AKIRA_BOARD_APP_HEAP_POOL_SIZE);
+    int rc = app_pool_mem
+                 ? akira_heap_create(&app_pool, app_pool_mem, AKIRA_BOARD_APP_HEAP_POOL_SIZE)
+                 : AKIRA_ENOMEM;
+    if (rc == 0) rc = akira_shell_mem_heap_add("app heap pool", app_pool);
+    char detail[64];
+    snprintf(detail, sizeof(detail), "%u KiB", AKIRA_BOARD_APP_HEAP_POOL_SIZE / 1024u);
+    step("app heap pool", rc, detail);
+    return rc == 0;
+}
+
+static bool boot_shell(void)
+{
+    const char *bad = NULL;
+    int rc = akira_shell_registry_check(&bad);
+    char detail[96];
+    if (rc == 0) {
+        snprintf(detail, sizeof(detail), "%zu commands", akira_shell_cmd_count());
+        step("shell", 0, detail);
+    } else {
+        step("shell", rc, NULL);
+        board_console_printf("       broken command registration: %s\n", bad ? bad : "(null)");
+    }
+    return rc == 0;
+}
+
+static void shutdown_all(void)
+{
+    akira_kernel_shutdown();
+    akira_heap_destroy(app_pool);
+    app_pool = NULL;
+    free(app_pool_mem);
+    app_pool_mem = NULL;
+}
+
+static int reboot(char **argv)
+{
+    board_console_restore();
+    fflush(NULL);
+    execv("/proc/self/exe", argv);
+    /* Only reached when exec failed: the device cannot come back up. */
+    perror("akiraos: reboot: exec /proc/self/exe");
+    return AKIRA_BOARD_EXIT_BOOT;
+}
+
+int main(int argc, char **argv)
+{
+    struct akira_board_options opt;
+    char err[160];
+    if (akira_board_options_parse(&opt, argc, argv, err, sizeof(err)) != 0) {
+        fprintf(stderr, "akiraos: %s\n%s", err, akira_board_usage());
+        return AKIRA_BOARD_EXIT_USAGE;
+    }
+    if (opt.help) {
+        fputs(akira_board_usage(), stdout);
+        return AKIRA_BOARD_EXIT_OK;
+    }
+    board_options_commit(&opt);
+
+    if (board_signals_init() != 0) {
+        fprintf(stderr, "akiraos: cannot install signal handlers\n");
+        return AKIRA_BOARD_EXIT_BOOT;
+    }
+    board_console_open();
+    akira_log_sink_set(board_console_log_sink, NULL);
+    if (opt.log_level >= 0) akira_log_default_level_set((enum akira_log_level)opt.log_level);
+    akira_shell_board_set(AKIRA_BOARD_NAME);
+
+    board_console_printf("AkiraOS %s (board %s)\n", AKIRA_VERSION_STRING, AKIRA_BOARD_NAME);
+    bool ok = boot_flash(&opt) && devices_init(AKIRA_INIT_PRE_KERNEL);
+    int rc = ok ? akira_kernel_init() : 0;
+    if (ok) {
+        step("kernel", rc, NULL);
+        ok = rc == 0;
+    }
+    ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
+    ok = ok && boot_app_pool() && boot_shell();
+    if (!ok) {
+        AKIRA_LOG_ERR("boot failed");
+        if (akira_kernel_is_running()) shutdown_all();
+        return AKIRA_BOARD_EXIT_BOOT;
+    }
+    AKIRA_LOG_INF("boot complete in %llu ms", (unsigned long long)akira_uptime_ms());
+
+    static struct akira_shell sh;
+    akira_shell_init(&sh, board_console_io(), "akira> ");
+    board_console_attach(&sh);
+    enum akira_shell_exit why =
+        board_signals_pending() ? AKIRA_SHELL_EXIT_EOF : akira_shell_run(&sh);
+    board_console_attach(NULL);
+
+    int sig = board_signals_pending();
+    if (sig)
+        AKIRA_LOG_INF("signal %d (%s): shutting down", sig, strsignal(sig));
+    else if (why == AKIRA_SHELL_EXIT_REBOOT)
+        AKIRA_LOG_INF("reboot: shutting down");
+    else if (why == AKIRA_SHELL_EXIT_POWEROFF)
+        AKIRA_LOG_INF("poweroff: shutting down");
+    else
+        AKIRA_LOG_INF("console closed: shutting down");
+    shutdown_all();
+
+    if (!sig && why == AKIRA_SHELL_EXIT_REBOOT) return reboot(argv);
+    return AKIRA_BOARD_EXIT_OK;
+}

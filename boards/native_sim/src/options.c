@@ -1,0 +1,160 @@
+/*
+ * native_sim command line: --flash, --http-port, --shell-port, --log-level, --help.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <akira/err.h>
+#include <akira/log.h>
+#include <akira/native_sim.h>
+
+#include "board.h"
+
+static const char usage[] =
+    "usage: akiraos [OPTIONS]\n"
+    "Boot AkiraOS on the native_sim board; the shell runs on stdin/stdout.\n"
+    "\n"
+    "  --flash FILE        flash image (created filled with 0xFF when absent)\n"
+    "  --http-port N       HTTP server port, 1..65535 (default 8080)\n"
+    "  --shell-port N      network shell port, 1..65535 (default 2323)\n"
+    "  --log-level LEVEL   default log level: none, err, wrn, inf, dbg (default inf)\n"
+    "  -h, --help          print this help and exit\n"
+    "\n"
+    "Exit status: 0 poweroff/EOF/SIGTERM, 1 boot failure, 2 bad usage,\n"
+    "3 hardware watchdog reset.\n";
+
+const char *akira_board_usage(void)
+{
+    return usage;
+}
+
+static int fail(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t size, const char *fmt, ...)
+{
+    if (size > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, size, fmt, ap);
+        va_end(ap);
+    }
+    return AKIRA_EINVAL;
+}
+
+static bool parse_port(const char *s, uint16_t *out)
+{
+    if (!s || *s == '\0') return false;
+    unsigned v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9') return false;
+        v = v * 10 + (unsigned)(*p - '0');
+        if (v > 65535) return false;
+    }
+    if (v == 0) return false;
+    *out = (uint16_t)v;
+    return true;
+}
+
+enum opt_id { OPT_FLASH, OPT_HTTP_PORT, OPT_SHELL_PORT, OPT_LOG_LEVEL, OPT_HELP };
+
+static const struct {
+    const char *name;
+    enum opt_id id;
+    bool has_value;
+} opts[] = {
+    {"--flash", OPT_FLASH, true},
+    {"--http-port", OPT_HTTP_PORT, true},
+    {"--shell-port", OPT_SHELL_PORT, true},
+    {"--log-level", OPT_LOG_LEVEL, true},
+    {"--help", OPT_HELP, false},
+    {"-h", OPT_HELP, false},
+};
+
+int akira_board_options_parse(struct akira_board_options *out, int argc, char *const argv[],
+                              char *err, size_t err_size)
+{
+    struct akira_board_options o = {
+        .flash_path = NULL,
+        .http_port = AKIRA_BOARD_HTTP_PORT_DEFAULT,
+        .shell_port = AKIRA_BOARD_SHELL_PORT_DEFAULT,
+        .log_level = -1,
+        .help = false,
+    };
+    if (err_size > 0) err[0] = '\0';
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *eq = strchr(arg, '=');
+        size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+        size_t k;
+        for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+            if (strlen(opts[k].name) == name_len && strncmp(opts[k].name, arg, name_len) == 0) {
+                break;
+            }
+        }
+        if (k == sizeof(opts) / sizeof(opts[0])) {
+            if (arg[0] == '-') return fail(err, err_size, "unknown option '%s'", arg);
+            return fail(err, err_size, "unexpected argument '%s'", arg);
+        }
+        const char *value = NULL;
+        if (opts[k].has_value) {
+            if (eq) {
+                value = eq + 1;
+            } else if (i + 1 < argc) {
+                value = argv[++i];
+            } else {
+                return fail(err, err_size, "option '%s' needs a value", opts[k].name);
+            }
+        } else if (eq) {
+            return fail(err, err_size, "option '%s' takes no value", opts[k].name);
+        }
+
+        switch (opts[k].id) {
+        case OPT_FLASH:
+            if (value[0] == '\0') return fail(err, err_size, "--flash needs a file name");
+            o.flash_path = value;
+            break;
+        case OPT_HTTP_PORT:
+            if (!parse_port(value, &o.http_port)) {
+                return fail(err, err_size, "--http-port '%s' is not a port (1..65535)", value);
+            }
+            break;
+        case OPT_SHELL_PORT:
+            if (!parse_port(value, &o.shell_port)) {
+                return fail(err, err_size, "--shell-port '%s' is not a port (1..65535)", value);
+            }
+            break;
+        case OPT_LOG_LEVEL: {
+            int level = akira_log_level_parse(value);
+            if (level < 0) {
+                return fail(err, err_size,
+                            "--log-level '%s' is not a level (none, err, wrn, inf, dbg)", value);
+            }
+            o.log_level = level;
+            break;
+        }
+        case OPT_HELP: o.help = true; break;
+        }
+    }
+    *out = o;
+    return 0;
+}
+
+/* Defaults until main commits the parsed command line. */
+static struct akira_board_options current = {
+    .flash_path = NULL,
+    .http_port = AKIRA_BOARD_HTTP_PORT_DEFAULT,
+    .shell_port = AKIRA_BOARD_SHELL_PORT_DEFAULT,
+    .log_level = -1,
+};
+
+const struct akira_board_options *akira_board_options(void)
+{
+    return &current;
+}
+
+void board_options_commit(const struct akira_board_options *o)
+{
+    current = *o;
+}
