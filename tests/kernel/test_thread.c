@@ -1,0 +1,264 @@
+/* Threads: names, exit status, join timeouts, registry states, stack high-water. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <akira/clock.h>
+#include <akira/err.h>
+#include <akira/sem.h>
+#include <akira/thread.h>
+
+static int return_arg(void *arg)
+{
+    return (int)(intptr_t)arg;
+}
+
+static void test_join_returns_exit_status(void **state)
+{
+    (void)state;
+    akira_thread_t *t;
+    assert_int_equal(akira_thread_create(&t, "ret", return_arg, (void *)(intptr_t)42, 10, 0), 0);
+    int status = 0;
+    assert_int_equal(akira_thread_join(t, 5000, &status), 0);
+    assert_int_equal(status, 42);
+}
+
+static int exit_early(void *arg)
+{
+    (void)arg;
+    akira_thread_exit(-7);
+}
+
+static void test_thread_exit_sets_status(void **state)
+{
+    (void)state;
+    akira_thread_t *t;
+    assert_int_equal(akira_thread_create(&t, "exiter", exit_early, NULL, 10, 0), 0);
+    int status = 0;
+    assert_int_equal(akira_thread_join(t, 5000, &status), 0);
+    assert_int_equal(status, -7);
+}
+
+struct self_check {
+    char name[AKIRA_THREAD_NAME_MAX];
+    int prio;
+    akira_thread_t *seen;
+};
+
+static int record_self(void *arg)
+{
+    struct self_check *c = arg;
+    c->seen = akira_thread_current();
+    strcpy(c->name, akira_thread_name(c->seen));
+    c->prio = akira_thread_priority(c->seen);
+    return 0;
+}
+
+static void test_current_name_priority(void **state)
+{
+    (void)state;
+    struct self_check c = {0};
+    akira_thread_t *t;
+    assert_int_equal(
+        akira_thread_create(&t, "a-rather-long-thread-name-for-the-test", record_self, &c, 3, 0),
+        0);
+    /* Name is cut to the limit, never overflowing. */
+    assert_int_equal(strlen(akira_thread_name(t)), AKIRA_THREAD_NAME_MAX - 1);
+    assert_int_equal(akira_thread_join(t, 5000, NULL), 0);
+    assert_ptr_equal(c.seen, t);
+    assert_int_equal(strncmp(c.name, "a-rather-long-thread-name", 25), 0);
+    assert_int_equal(c.prio, 3);
+    /* The test's main thread was not created by the kernel (no akira_kernel_init). */
+    assert_null(akira_thread_current());
+
+    assert_int_equal(akira_thread_create(&t, NULL, return_arg, NULL, 10, 0), 0);
+    assert_int_equal(strncmp(akira_thread_name(t), "thread-", 7), 0);
+    assert_int_equal(akira_thread_join(t, 5000, NULL), 0);
+}
+
+static void test_invalid_arguments(void **state)
+{
+    (void)state;
+    akira_thread_t *t;
+    assert_int_equal(akira_thread_create(&t, "x", NULL, NULL, 10, 0), AKIRA_EINVAL);
+    assert_int_equal(akira_thread_create(&t, "x", return_arg, NULL, AKIRA_PRIO_LOWEST + 1, 0),
+                     AKIRA_EINVAL);
+    assert_int_equal(akira_thread_create(&t, "x", return_arg, NULL, -1, 0), AKIRA_EINVAL);
+}
+
+static int wait_on_sem(void *arg)
+{
+    return akira_sem_take(arg, AKIRA_FOREVER);
+}
+
+static struct akira_thread_info *find_info(struct akira_thread_info *infos, size_t n, uint32_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (infos[i].id == id) return &infos[i];
+    return NULL;
+}
+
+static void test_join_timeout_and_states(void **state)
+{
+    (void)state;
+    akira_sem_t *s;
+    assert_int_equal(akira_sem_create(&s, 0, 1), 0);
+    akira_thread_t *t;
+    assert_int_equal(akira_thread_create(&t, "waiter", wait_on_sem, s, 7, 0), 0);
+
+    assert_int_equal(akira_thread_join(t, AKIRA_NO_WAIT, NULL), AKIRA_EAGAIN);
+    uint64_t t0 = akira_uptime_ms();
+    assert_int_equal(akira_thread_join(t, 60, NULL), AKIRA_ETIMEDOUT);
+    assert_true(akira_uptime_ms() - t0 >= 60);
+
+    /* Blocked in the semaphore, as the registry shows. */
+    struct akira_thread_info infos[16];
+    size_t n = akira_thread_list(infos, 16);
+    struct akira_thread_info *i = find_info(infos, n, akira_thread_id(t));
+    assert_non_null(i);
+    assert_string_equal(i->name, "waiter");
+    assert_int_equal(i->priority, 7);
+    assert_int_equal(i->state, AKIRA_THREAD_BLOCKED);
+    assert_true(i->stack_size >= AKIRA_THREAD_STACK_MIN);
+    assert_true(i->stack_used_max > 0 && i->stack_used_max < i->stack_size);
+
+    akira_sem_give(s);
+    /* Finished but not joined: DEAD and still listed. */
+    for (int tries = 0; tries < 500; tries++) {
+        n = akira_thread_list(infos, 16);
+        i = find_info(infos, n, akira_thread_id(t));
+        if (i->state == AKIRA_THREAD_DEAD) break;
+        akira_sleep_ms(2);
+    }
+    assert_int_equal(i->state, AKIRA_THREAD_DEAD);
+    uint32_t id = akira_thread_id(t);
+    int status = -1;
+    assert_int_equal(akira_thread_join(t, 5000, &status), 0);
+    assert_int_equal(status, 0);
+    n = akira_thread_list(infos, 16);
+    assert_null(find_info(infos, n, id));
+    akira_sem_destroy(s);
+}
+
+static int sleeper(void *arg)
+{
+    akira_sleep_ms((uint32_t)(intptr_t)arg);
+    return 0;
+}
+
+static void test_sleeping_state_and_duration(void **state)
+{
+    (void)state;
+    akira_thread_t *t;
+    uint64_t t0 = akira_uptime_ms();
+    assert_int_equal(akira_thread_create(&t, "sleeper", sleeper, (void *)(intptr_t)150, 10, 0), 0);
+    akira_sleep_ms(40);
+    struct akira_thread_info infos[16];
+    size_t n = akira_thread_list(infos, 16);
+    struct akira_thread_info *i = find_info(infos, n, akira_thread_id(t));
+    assert_non_null(i);
+    assert_int_equal(i->state, AKIRA_THREAD_SLEEPING);
+    assert_int_equal(akira_thread_join(t, 5000, NULL), 0);
+    assert_true(akira_uptime_ms() - t0 >= 150);
+}
+
+/* Uses about `depth` KiB of stack through recursion the compiler cannot flatten. */
+static __attribute__((noinline)) int deep(int depth)
+{
+    volatile char frame[1024];
+    memset((char *)frame, depth & 0xff, sizeof(frame));
+    if (depth == 0) return frame[10];
+    return deep(depth - 1) + frame[depth % 1024];
+}
+
+struct hw {
+    size_t before, after;
+};
+
+static int use_stack(void *arg)
+{
+    struct hw *h = arg;
+    h->before = akira_thread_stack_used(akira_thread_current());
+    deep(100);
+    h->after = akira_thread_stack_used(akira_thread_current());
+    return 0;
+}
+
+static void test_stack_high_water_grows(void **state)
+{
+    (void)state;
+    struct hw h = {0};
+    akira_thread_t *t;
+    assert_int_equal(akira_thread_create(&t, "deep", use_stack, &h, 10, 512 * 1024), 0);
+    assert_int_equal(akira_thread_join(t, 5000, NULL), 0);
+    assert_true(h.before > 0);
+    assert_true(h.after >= h.before + 100 * 1024);
+    assert_true(h.after < 512 * 1024);
+}
+
+static void test_join_self_and_detach(void **state)
+{
+    (void)state;
+    akira_thread_t *t;
+    assert_int_equal(akira_thread_create(&t, "detached", sleeper, (void *)(intptr_t)20, 10, 0), 0);
+    uint32_t id = akira_thread_id(t);
+    assert_int_equal(akira_thread_detach(t), 0);
+    /* A detached thread frees itself: it leaves the registry once it finished. */
+    struct akira_thread_info infos[16];
+    bool gone = false;
+    for (int tries = 0; tries < 500 && !gone; tries++) {
+        size_t n = akira_thread_list(infos, 16);
+        gone = find_info(infos, n, id) == NULL;
+        if (!gone) akira_sleep_ms(2);
+    }
+    assert_true(gone);
+}
+
+static int join_self(void *arg)
+{
+    (void)arg;
+    return akira_thread_join(akira_thread_current(), 10, NULL);
+}
+
+static void test_join_self_is_deadlock(void **state)
+{
+    (void)state;
+    akira_thread_t *t;
+    assert_int_equal(akira_thread_create(&t, "selfjoin", join_self, NULL, 10, 0), 0);
+    int status = 0;
+    assert_int_equal(akira_thread_join(t, 5000, &status), 0);
+    assert_int_equal(status, AKIRA_EDEADLK);
+}
+
+static void test_uptime_monotonic(void **state)
+{
+    (void)state;
+    uint64_t a = akira_uptime_us();
+    akira_sleep_us(2000);
+    uint64_t b = akira_uptime_us();
+    assert_true(b - a >= 2000);
+    uint64_t ms = akira_uptime_ms();
+    assert_true(ms >= b / 1000);
+    assert_true(ms <= akira_uptime_us() / 1000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_join_returns_exit_status),
+        cmocka_unit_test(test_thread_exit_sets_status),
+        cmocka_unit_test(test_current_name_priority),
+        cmocka_unit_test(test_invalid_arguments),
+        cmocka_unit_test(test_join_timeout_and_states),
+        cmocka_unit_test(test_sleeping_state_and_duration),
+        cmocka_unit_test(test_stack_high_water_grows),
+        cmocka_unit_test(test_join_self_and_detach),
+        cmocka_unit_test(test_join_self_is_deadlock),
+        cmocka_unit_test(test_uptime_monotonic),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
