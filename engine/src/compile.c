@@ -464,18 +464,24 @@ bool aw_opcode_exists(uint8_t op)
 
 /* ---- 0xfc prefix: saturating truncation, bulk memory, tables ---- */
 
-static uint32_t data_index(aw_compiler *c)
+static uint32_t check_data(aw_compiler *c, uint32_t d)
 {
-    uint32_t d = aw_rd_u32(c->L);
-    if (!c->m->has_datacount) aw_load_fail(c->L, AW_ERR_MALFORMED, "data count section required");
-    if (d >= c->m->ndatas)
-        aw_load_fail(c->L, AW_ERR_INVALID, "unknown data segment %u", (unsigned)d);
+    aw_load *L = c->L;
+    if (!c->m->has_datacount) {
+        /* malformed if a data section follows, else merely an unknown segment: only
+         * the end of the module tells (see aw_decode_module) */
+        if (!L->datacount_use) {
+            L->datacount_use = L->r.pos;
+            L->datacount_index = d;
+        }
+        return d;
+    }
+    if (d >= c->m->ndatas) aw_load_fail(L, AW_ERR_INVALID, "unknown data segment %u", (unsigned)d);
     return d;
 }
 
-static uint32_t elem_index(aw_compiler *c)
+static uint32_t check_elem(aw_compiler *c, uint32_t e)
 {
-    uint32_t e = aw_rd_u32(c->L);
     if (e >= c->m->nelems)
         aw_load_fail(c->L, AW_ERR_INVALID, "unknown elem segment %u", (unsigned)e);
     return e;
@@ -502,14 +508,15 @@ static void prefix_fc(aw_compiler *c)
     }
     switch (sub) {
     case 8: { /* memory.init */
-        uint32_t d = data_index(c);
+        uint32_t d = aw_rd_u32(c->L);
         zero_byte(c);
         need_memory(c);
+        check_data(c, d);
         uint32_t n = pop(c, AW_I32).slot, s = pop(c, AW_I32).slot, dst = pop(c, AW_I32).slot;
         aw_emit5(c, AW_OP_MEMORY_INIT, d, dst, s, n);
         return;
     }
-    case 9: aw_emit2(c, AW_OP_DATA_DROP, data_index(c)); return;
+    case 9: aw_emit2(c, AW_OP_DATA_DROP, check_data(c, aw_rd_u32(c->L))); return;
     case 10: { /* memory.copy */
         zero_byte(c);
         zero_byte(c);
@@ -526,14 +533,15 @@ static void prefix_fc(aw_compiler *c)
         return;
     }
     case 12: { /* table.init elem table */
-        uint32_t e = elem_index(c);
+        uint32_t e = aw_rd_u32(c->L);
         uint32_t t = table_index(c);
+        check_elem(c, e);
         if (m->elems[e].type != m->tables[t].elem) mismatch(c);
         uint32_t n = pop(c, AW_I32).slot, s = pop(c, AW_I32).slot, d = pop(c, AW_I32).slot;
         aw_emit6(c, AW_OP_TABLE_INIT, t, e, d, s, n);
         return;
     }
-    case 13: aw_emit2(c, AW_OP_ELEM_DROP, elem_index(c)); return;
+    case 13: aw_emit2(c, AW_OP_ELEM_DROP, check_elem(c, aw_rd_u32(c->L))); return;
     case 14: { /* table.copy dst src */
         uint32_t td = table_index(c);
         uint32_t ts = table_index(c);

@@ -138,6 +138,7 @@ static void close_before(aw_load *L, int ord)
 static void limits(aw_load *L, aw_limits *lim)
 {
     uint8_t flags = aw_rd_u8(L);
+    if (flags & 0x80) aw_load_fail(L, AW_ERR_MALFORMED, "integer representation too long");
     if (flags > 1) aw_load_fail(L, AW_ERR_MALFORMED, "integer too large");
     lim->min = aw_rd_u32(L);
     lim->has_max = flags == 1;
@@ -184,7 +185,7 @@ static char sig_letter(uint8_t t)
 static void type_section(aw_load *L)
 {
     aw_module *m = L->m;
-    uint32_t n = aw_rd_count(L, 3);
+    uint32_t n = aw_rd_count(L, 1);
     m->types = aw_load_alloc(L, n, sizeof(aw_functype));
     m->ntypes = n;
     for (uint32_t i = 0; i < n; i++) {
@@ -224,7 +225,7 @@ static void type_section(aw_load *L)
 static void import_section(aw_load *L)
 {
     aw_module *m = L->m;
-    uint32_t n = aw_rd_count(L, 4);
+    uint32_t n = aw_rd_count(L, 1);
     m->imports = aw_load_alloc(L, n, sizeof(aw_importdef));
     m->nimports = n;
     for (uint32_t i = 0; i < n; i++) {
@@ -275,7 +276,7 @@ static void function_section(aw_load *L)
 static void table_section(aw_load *L)
 {
     aw_module *m = L->m;
-    uint32_t n = aw_rd_count(L, 2);
+    uint32_t n = aw_rd_count(L, 1);
     tables_close(L, n);
     for (uint32_t i = 0; i < n; i++)
         table_type(L, &m->tables[m->ntable_imports + i]);
@@ -284,7 +285,7 @@ static void table_section(aw_load *L)
 static void memory_section(aw_load *L)
 {
     aw_module *m = L->m;
-    uint32_t n = aw_rd_count(L, 2);
+    uint32_t n = aw_rd_count(L, 1);
     mems_close(L, n);
     for (uint32_t i = 0; i < n; i++)
         memory_type(L, &m->mems[m->nmem_imports + i]);
@@ -305,7 +306,7 @@ static int name_cmp(const void *a, const void *b)
 static void export_section(aw_load *L)
 {
     aw_module *m = L->m;
-    uint32_t n = aw_rd_count(L, 3);
+    uint32_t n = aw_rd_count(L, 1);
     m->exports = aw_load_alloc(L, n, sizeof(aw_exportdef));
     m->nexports = n;
     for (uint32_t i = 0; i < n; i++) {
@@ -429,7 +430,7 @@ void aw_decode_module(aw_load *L)
         if (id > 12) aw_load_fail(L, AW_ERR_MALFORMED, "malformed section id");
         L->section = sections[id].name;
         uint32_t size = aw_rd_u32(L);
-        if (size > aw_rd_left(L)) aw_load_fail(L, AW_ERR_MALFORMED, "section size mismatch");
+        if (size > aw_rd_left(L)) aw_load_fail(L, AW_ERR_MALFORMED, "length out of bounds");
         int ord = sections[id].order;
         if (id != 0) {
             if (ord <= last)
@@ -438,6 +439,7 @@ void aw_decode_module(aw_load *L)
             close_before(L, ord);
         }
         L->r.end = L->r.pos + size;
+        L->in_section = true;
         switch (id) {
         case 0: custom_section(L); break;
         case 1: type_section(L); break;
@@ -455,11 +457,18 @@ void aw_decode_module(aw_load *L)
         }
         if (L->r.pos != L->r.end) aw_load_fail(L, AW_ERR_MALFORMED, "section size mismatch");
         L->r.end = m->size;
+        L->in_section = false;
     }
     L->section = "module";
     close_before(L, ORD_DATA + 1);
     if (L->have_func_section && L->nfunc_decl > 0)
         aw_load_fail(L, AW_ERR_MALFORMED, "function and code section have inconsistent lengths");
+    if (L->datacount_use) {
+        L->section = "code";
+        L->r.pos = L->datacount_use;
+        if (L->saw_data) aw_load_fail(L, AW_ERR_MALFORMED, "data count section required");
+        aw_load_fail(L, AW_ERR_INVALID, "unknown data segment %u", (unsigned)L->datacount_index);
+    }
     if (m->has_datacount && m->ndatas > 0 && !m->datas)
         aw_load_fail(L, AW_ERR_MALFORMED, "data count and data section have inconsistent lengths");
 }

@@ -18,15 +18,14 @@ static _Noreturn void not_const(aw_load *L, uint8_t op)
     aw_load_fail(L, AW_ERR_MALFORMED, "illegal opcode");
 }
 
-void aw_decode_constexpr(aw_load *L, aw_constexpr *out, uint8_t type)
+/* One constant instruction (its opcode already read) into *out. */
+static void const_instr(aw_load *L, uint8_t op, aw_constexpr *out)
 {
     aw_module *m = L->m;
-    uint8_t op = aw_rd_u8(L);
     memset(out, 0, sizeof *out);
     switch (op) {
     case 0x41:
         out->kind = AW_CONST_I32, out->type = AW_I32;
-        out->value.u64 = 0;
         out->value.i32 = aw_rd_s32(L);
         break;
     case 0x42:
@@ -35,7 +34,6 @@ void aw_decode_constexpr(aw_load *L, aw_constexpr *out, uint8_t type)
         break;
     case 0x43:
         out->kind = AW_CONST_F32, out->type = AW_F32;
-        out->value.u64 = 0;
         out->value.u32 = aw_rd_fixed32(L);
         break;
     case 0x44:
@@ -53,7 +51,7 @@ void aw_decode_constexpr(aw_load *L, aw_constexpr *out, uint8_t type)
             aw_load_fail(L, AW_ERR_INVALID, "unknown function %u", (unsigned)out->index);
         aw_decode_declare(L, out->index);
         break;
-    case 0x23:
+    default: /* 0x23 global.get */
         out->kind = AW_CONST_GLOBAL_GET;
         out->index = aw_rd_u32(L);
         if (out->index >= m->nglobal_imports)
@@ -62,21 +60,29 @@ void aw_decode_constexpr(aw_load *L, aw_constexpr *out, uint8_t type)
             aw_load_fail(L, AW_ERR_INVALID, "constant expression required");
         out->type = m->global_types[out->index].type;
         break;
-    case 0x0b: aw_load_fail(L, AW_ERR_INVALID, "type mismatch");
-    default: not_const(L, op);
     }
-    op = aw_rd_u8(L);
-    if (op != 0x0b) {
-        if (is_const_opcode(op)) aw_load_fail(L, AW_ERR_INVALID, "type mismatch");
-        not_const(L, op);
+}
+
+void aw_decode_constexpr(aw_load *L, aw_constexpr *out, uint8_t type)
+{
+    /* Every instruction must be constant (checked first, as the reference interpreter
+     * does), then the expression must leave exactly one value of the right type. */
+    uint32_t count = 0;
+    for (;;) {
+        uint8_t op = aw_rd_u8(L);
+        if (op == 0x0b) break;
+        if (!is_const_opcode(op)) not_const(L, op);
+        aw_constexpr tmp;
+        const_instr(L, op, count == 0 ? out : &tmp);
+        count++;
     }
-    if (type && out->type != type) aw_load_fail(L, AW_ERR_INVALID, "type mismatch");
+    if (count != 1 || (type && out->type != type)) aw_load_fail(L, AW_ERR_INVALID, "type mismatch");
 }
 
 void aw_decode_global_section(aw_load *L)
 {
     aw_module *m = L->m;
-    uint32_t n = aw_rd_count(L, 4);
+    uint32_t n = aw_rd_count(L, 1);
     aw_decode_globals_close(L, n);
     for (uint32_t i = 0; i < n; i++) {
         aw_globaldef *g = &m->globals[i];
@@ -99,7 +105,7 @@ static uint32_t table_index(aw_load *L)
 void aw_decode_element_section(aw_load *L)
 {
     aw_module *m = L->m;
-    uint32_t n = aw_rd_count(L, 2);
+    uint32_t n = aw_rd_count(L, 1);
     m->elems = aw_load_alloc(L, n, sizeof(aw_elemdef));
     m->nelems = n;
     for (uint32_t i = 0; i < n; i++) {
@@ -149,6 +155,7 @@ void aw_decode_data_section(aw_load *L)
 {
     aw_module *m = L->m;
     uint32_t n = aw_rd_count(L, 1);
+    L->saw_data = true;
     if (m->has_datacount && n != m->ndatas)
         aw_load_fail(L, AW_ERR_MALFORMED, "data count and data section have inconsistent lengths");
     m->datas = aw_load_alloc(L, n, sizeof(aw_datadef));

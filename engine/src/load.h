@@ -44,6 +44,7 @@ typedef struct aw_load {
     jmp_buf fail;
     aw_reader r;
     const char *section; /* name reported in errors */
+    bool in_section;     /* reading a section's contents (for the wording of errors) */
 
     /* bitmap over the function index space: functions that may appear in ref.func
      * inside bodies (C.refs: referenced by elements, exports or global initialisers) */
@@ -52,6 +53,9 @@ typedef struct aw_load {
     uint32_t nfunc_decl; /* entries announced by the function section */
     bool have_func_section;
 
+    /* first memory.init/data.drop seen without a datacount section (offset, index) */
+    uint32_t datacount_use, datacount_index;
+    bool saw_data;
     char *pending_name; /* a name being read, freed if the load fails meanwhile */
     aw_compiler *comp;  /* scratch of the body compiler, freed by aw_compile_free() */
 } aw_load;
@@ -99,7 +103,7 @@ uint64_t aw_rd_fixed64(aw_load *L);
 void aw_rd_bytes(aw_load *L, void *dst, uint32_t n);
 void aw_rd_skip(aw_load *L, uint32_t n);
 /* A vector length whose entries take at least `min_entry` bytes each: fails with
- * "length out of bounds" when the section cannot hold that many, so callers may
+ * "unexpected end of section or function" when the section cannot hold that many, so callers may
  * allocate `count` entries safely. */
 uint32_t aw_rd_count(aw_load *L, uint32_t min_entry);
 /* A name: length-prefixed UTF-8, returned NUL-terminated and owned by the module. */

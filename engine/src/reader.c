@@ -35,7 +35,7 @@ void aw_rd_refill(aw_load *L)
 
 _Noreturn void aw_rd_eof(aw_load *L)
 {
-    if (L->r.end >= L->r.size) aw_load_fail(L, AW_ERR_MALFORMED, "unexpected end");
+    if (!L->in_section) aw_load_fail(L, AW_ERR_MALFORMED, "unexpected end");
     aw_load_fail(L, AW_ERR_MALFORMED, "unexpected end of section or function");
 }
 
@@ -146,7 +146,7 @@ uint32_t aw_rd_count(aw_load *L, uint32_t min_entry)
 {
     uint32_t n = aw_rd_u32(L);
     if ((uint64_t)n * min_entry > aw_rd_left(L))
-        aw_load_fail(L, AW_ERR_MALFORMED, "length out of bounds");
+        aw_load_fail(L, AW_ERR_MALFORMED, "unexpected end of section or function");
     return n;
 }
 
@@ -183,7 +183,8 @@ static bool utf8_valid(const uint8_t *s, uint32_t n)
 
 char *aw_rd_name(aw_load *L)
 {
-    uint32_t n = aw_rd_count(L, 1);
+    uint32_t n = aw_rd_u32(L);
+    if (n > aw_rd_left(L)) aw_load_fail(L, AW_ERR_MALFORMED, "length out of bounds");
     char *s = aw_load_name_alloc(L, n);
     L->pending_name = s; /* owned by the load until the caller stores it */
     aw_rd_bytes(L, s, n);

@@ -1,0 +1,159 @@
+/*
+ * Compiler tests: the exact code.h words emitted for small functions. The
+ * interpreter relies on these shapes (operand slots, branch targets, where results
+ * land), so they are pinned here.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "akira/wasm.h"
+#include "module.h"
+#include "modbuild.h"
+
+static aw_module *compile(const void *type, size_t tn, const void *body, size_t bn)
+{
+    static mb m;
+    mb_func_module(&m, type, tn, body, bn);
+    aw_error err;
+    aw_module *mod = aw_module_load_buffer(NULL, m.b, m.n, &err);
+    if (!mod) fail_msg("load failed: %s @%u: %s", err.section, err.offset, err.msg);
+    return mod;
+}
+
+static void expect_code(const aw_module *m, const uint32_t *words, uint32_t n)
+{
+    const aw_code *c = &m->funcs[0].code;
+    if (c->nwords != n || memcmp(c->words, words, n * 4) != 0) {
+        for (uint32_t i = 0; i < c->nwords; i++)
+            print_message("%u ", c->words[i]);
+        print_message("\n");
+        fail_msg("unexpected code (%u words, expected %u)", c->nwords, n);
+    }
+}
+
+/* local.get emits nothing: the add reads the parameters in place. */
+static void test_add_reads_locals_in_place(void **state)
+{
+    (void)state;
+    aw_module *m = compile("\x60\2\x7f\x7f\1\x7f", 6, "\0\x20\0\x20\1\x6a\x0b", 7);
+    const uint32_t w[] = {AW_OP_I32_ADD, 2, 0, 1, AW_OP_RETURN, 2, 1};
+    expect_code(m, w, 7);
+    assert_int_equal(m->funcs[0].code.nparams, 2);
+    assert_int_equal(m->funcs[0].code.nlocals, 2);
+    assert_int_equal(m->funcs[0].code.frame_slots, 4);
+    aw_module_delete(m);
+}
+
+/* local.set after an operation writes the local directly. */
+static void test_local_set_retargets_producer(void **state)
+{
+    (void)state;
+    static const uint8_t body[] = {1, 1, 0x7f, 0x20, 0, 0x41, 1, 0x6a, 0x21, 1, 0x0b};
+    aw_module *m = compile("\x60\1\x7f\0", 4, body, sizeof body);
+    const uint32_t w[] = {AW_OP_CONST32, 3, 1, AW_OP_I32_ADD, 1, 0, 3, AW_OP_RETURN, 0, 0};
+    expect_code(m, w, 10);
+    aw_module_delete(m);
+}
+
+/* A stack value aliasing a local is copied home before the local changes. */
+static void test_alias_materialised_before_write(void **state)
+{
+    (void)state;
+    static const uint8_t body[] = {0, 0x20, 0, 0x41, 5, 0x21, 0, 0x0b};
+    aw_module *m = compile("\x60\1\x7f\1\x7f", 5, body, sizeof body);
+    const uint32_t w[] = {AW_OP_CONST32, 2, 5, AW_OP_COPY,   1, 0,
+                          AW_OP_COPY,    0, 2, AW_OP_RETURN, 1, 1};
+    expect_code(m, w, 12);
+    aw_module_delete(m);
+}
+
+/* loop + br_if 0 is a back-edge (fuel check), with an absolute target. */
+static void test_loop_back_edge(void **state)
+{
+    (void)state;
+    /* (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))) */
+    static const uint8_t body[] = {0,    0x03, 0x40, 0x20, 0, 0x41, 1,
+                                   0x6b, 0x22, 0,    0x0d, 0, 0x0b, 0x0b};
+    aw_module *m = compile("\x60\1\x7f\0", 4, body, sizeof body);
+    const uint32_t w[] = {AW_OP_CONST32,    2, 1, AW_OP_I32_SUB, 0, 0, 2,
+                          AW_OP_BR_IF_BACK, 0, 0, AW_OP_RETURN,  0, 0};
+    expect_code(m, w, 13);
+    aw_module_delete(m);
+}
+
+/* Code after br is validated but not emitted; the block's result is moved to its
+ * slot and the forward branch lands after the block. */
+static void test_br_moves_result_and_skips_dead_code(void **state)
+{
+    (void)state;
+    /* (block (result i32) (local.get 0) (br 0) (i32.const 7)) end */
+    static const uint8_t body[] = {0, 0x02, 0x7f, 0x20, 0, 0x0c, 0, 0x41, 7, 0x0b, 0x0b};
+    aw_module *m = compile("\x60\1\x7f\1\x7f", 5, body, sizeof body);
+    const uint32_t w[] = {AW_OP_COPY, 1, 0, AW_OP_BR, 5, AW_OP_RETURN, 1, 1};
+    expect_code(m, w, 8);
+    aw_module_delete(m);
+}
+
+/* if/else: BR_UNLESS to the else arm, BR over it, both arms leave the result in the
+ * same home slot. */
+static void test_if_else_joins_in_one_slot(void **state)
+{
+    (void)state;
+    static const uint8_t body[] = {0, 0x20, 0, 0x04, 0x7f, 0x41, 1, 0x05, 0x41, 2, 0x0b, 0x0b};
+    aw_module *m = compile("\x60\1\x7f\1\x7f", 5, body, sizeof body);
+    const uint32_t w[] = {AW_OP_BR_UNLESS, 0, 8, AW_OP_CONST32, 1, 1, AW_OP_BR, 11,
+                          AW_OP_CONST32,   1, 2, AW_OP_RETURN,  1, 1};
+    expect_code(m, w, 14);
+    aw_module_delete(m);
+}
+
+/* Call arguments sit in consecutive home slots; the callee frame starts there and
+ * the result comes back in the same slot. */
+static void test_call_frame_base(void **state)
+{
+    (void)state;
+    /* (call 0 (local.get 0) (i32.const 3)) in a function of type (i32)->i32
+     * that calls itself: arguments must be copied home */
+    static const uint8_t body[] = {0, 0x20, 0, 0x10, 0, 0x0b};
+    aw_module *m = compile("\x60\1\x7f\1\x7f", 5, body, sizeof body);
+    const uint32_t w[] = {AW_OP_COPY, 1, 0, AW_OP_CALL, 0, 1, AW_OP_RETURN, 1, 1};
+    expect_code(m, w, 9);
+    aw_module_delete(m);
+}
+
+/* br_table to blocks with results: move stubs after the table. */
+static void test_br_table_stubs(void **state)
+{
+    (void)state;
+    /* (block (result i32) (block (result i32) (local.get 0) (local.get 0)
+     *   (br_table 0 1 0)) ... ) */
+    static const uint8_t body[] = {0, 0x02, 0x7f, 0x02, 0x7f, 0x20, 0,    0x20,
+                                   0, 0x0e, 1,    0,    1,    0x0b, 0x0b, 0x0b};
+    aw_module *m = compile("\x60\1\x7f\1\x7f", 5, body, sizeof body);
+    /* each label needs the value copied from local 0 into slot 1: a stub per label,
+     * placed after the table, ending in a jump past the blocks */
+    const uint32_t w[] = {AW_OP_BR_TABLE, 0, 1, 5,        10, AW_OP_COPY,   1, 0, AW_OP_BR, 15,
+                          AW_OP_COPY,     1, 0, AW_OP_BR, 15, AW_OP_RETURN, 1, 1};
+    expect_code(m, w, 18);
+    aw_module_delete(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_add_reads_locals_in_place),
+        cmocka_unit_test(test_local_set_retargets_producer),
+        cmocka_unit_test(test_alias_materialised_before_write),
+        cmocka_unit_test(test_loop_back_edge),
+        cmocka_unit_test(test_br_moves_result_and_skips_dead_code),
+        cmocka_unit_test(test_if_else_joins_in_one_slot),
+        cmocka_unit_test(test_call_frame_base),
+        cmocka_unit_test(test_br_table_stubs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
