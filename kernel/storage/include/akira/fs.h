@@ -40,11 +40,11 @@
 
 #include <akira/flash_map.h>
 
-#define AKIRA_FS_NAME_MAX   32   /* bytes in one path component */
-#define AKIRA_FS_PATH_MAX   255  /* bytes in a whole path */
-#define AKIRA_FS_INODES_MAX 256  /* files + directories, root included */
-#define AKIRA_FS_OPEN_MAX   6    /* distinct files open at once */
-#define AKIRA_FS_BLOCKS_MAX 4096 /* data blocks a volume can have */
+#define AKIRA_FS_NAME_MAX        32   /* bytes in one path component */
+#define AKIRA_FS_PATH_MAX        255  /* bytes in a whole path */
+#define AKIRA_FS_INODES_MAX      256  /* files + directories, root included */
+#define AKIRA_FS_OPEN_MAX        6    /* distinct files open at once */
+#define AKIRA_FS_BLOCKS_MAX      4096 /* data blocks a volume can have */
 #define AKIRA_FS_FILE_BLOCKS_MAX 2048 /* data blocks of one file */
 
 enum akira_fs_type { AKIRA_FS_TYPE_FILE = 1, AKIRA_FS_TYPE_DIR = 2 };
@@ -78,8 +78,8 @@ struct akira_fs_info {
 struct akira_fs_inode_ {
     uint32_t loc; /* metadata record location, 0: free id */
     uint32_t size;
+    uint32_t txn; /* commit number of the record: orders duplicates after a cut */
     uint16_t parent;
-    uint16_t replaces;
     uint8_t type;
     uint8_t hash;
 };
@@ -97,7 +97,7 @@ struct akira_fs_obj_ {
 struct akira_fs_vol {
     _Alignas(8) unsigned char log[640];
     struct akira_flash_area data;
-    uint32_t bs, nblocks, cursor, free_blocks, idx_per_block;
+    uint32_t bs, nblocks, cursor, free_blocks, idx_per_block, txn;
     bool mounted;
     uint8_t used[AKIRA_FS_BLOCKS_MAX / 8];
     uint8_t fresh[AKIRA_FS_BLOCKS_MAX / 8];
