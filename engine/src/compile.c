@@ -32,7 +32,13 @@ static uint32_t push(aw_compiler *c, uint8_t type)
 static void push_alias(aw_compiler *c, uint8_t type, uint32_t slot)
 {
     push(c, type);
-    c->vals[c->nvals - 1].slot = slot;
+    uint32_t h = c->nvals - 1;
+    c->vals[h].slot = slot;
+    if (slot < c->nlocals) {
+        /* lower bounds of where aliases sit, so scans skip the clean part of the stack */
+        if (h < c->alias_lo) c->alias_lo = h;
+        if (h < c->local_lo[slot]) c->local_lo[slot] = h;
+    }
 }
 
 static aw_cval pop(aw_compiler *c, uint8_t expect)
@@ -137,7 +143,8 @@ static void begin_block(aw_compiler *c, uint8_t kind)
     uint32_t cond = NO_COND;
     if (kind == AW_K_IF) cond = pop(c, AW_I32).slot;
     /* an alias could be made real on one path only inside the block; do it now */
-    aw_emit_materialize(c, 0, c->nvals);
+    aw_emit_materialize(c, c->alias_lo < c->nvals ? c->alias_lo : c->nvals, c->nvals);
+    c->alias_lo = UINT32_MAX;
     uint32_t np = aw_frame_nparams(c, &nf);
     for (uint32_t i = np; i-- > 0;)
         pop(c, frame_param(c, &nf, i));
@@ -249,6 +256,11 @@ static void do_br_table(aw_compiler *c)
     }
     uint32_t idx = pop(c, AW_I32).slot;
     uint32_t arity = aw_frame_arity(c, frame_at(c, c->labels[n]));
+    /* every label checks (and may move) `arity` values: bound the product so a
+     * hostile table cannot make validation quadratic */
+    if ((uint64_t)(n + 1) * arity > (1u << 22))
+        aw_load_fail(L, AW_ERR_LIMIT, "br_table too large: %u labels of %u values", (unsigned)n + 1,
+                     (unsigned)arity);
     for (uint32_t i = 0; i <= n; i++) {
         aw_cframe *f = frame_at(c, c->labels[i]);
         if (aw_frame_arity(c, f) != arity) mismatch(c);
@@ -774,6 +786,7 @@ void aw_compile_free(aw_load *L)
     const aw_config *cfg = &L->m->cfg;
     aw_mem_free(cfg, c->code, (size_t)c->capcode * sizeof(uint32_t));
     aw_mem_free(cfg, c->ltypes, c->capltypes);
+    aw_mem_free(cfg, c->local_lo, (size_t)c->caplocal_lo * sizeof(uint32_t));
     aw_mem_free(cfg, c->vals, (size_t)c->capvals * sizeof(aw_cval));
     aw_mem_free(cfg, c->frames, (size_t)c->capframes * sizeof(aw_cframe));
     aw_mem_free(cfg, c->labels, (size_t)c->caplabels * sizeof(uint32_t));
@@ -794,6 +807,7 @@ void aw_compile_body(aw_load *L, uint32_t index)
     uint64_t total = ft->nparams;
     aw_cgrow(c, (void **)&c->ltypes, &c->capltypes, ft->nparams ? ft->nparams : 1, 1);
     memcpy(c->ltypes, ft->types, ft->nparams);
+    /* scratch per local: a lower bound of the stack index of its aliases */
     for (uint32_t i = 0; i < nruns; i++) {
         uint32_t n = aw_rd_u32(L);
         if (total + n > AW_MAX_LOCALS) aw_load_fail(L, AW_ERR_MALFORMED, "too many locals");
@@ -803,6 +817,10 @@ void aw_compile_body(aw_load *L, uint32_t index)
         total += n;
     }
     c->nlocals = (uint32_t)total;
+    aw_cgrow(c, (void **)&c->local_lo, &c->caplocal_lo, c->nlocals ? c->nlocals : 1,
+             sizeof(uint32_t));
+    memset(c->local_lo, 0xff, (size_t)c->nlocals * sizeof(uint32_t));
+    c->alias_lo = UINT32_MAX;
     c->ncode = 0;
     c->last_dst = 0;
     c->maxcode = 64 + 32 * body_size;

@@ -52,6 +52,13 @@ struct aw_compiler {
     uint32_t nlocals;
     uint8_t *ltypes;
     uint32_t capltypes;
+    /* Lower bounds of the stack index of any alias (alias_lo) and of the aliases of
+     * each local (local_lo[x]). Entries never move down the stack, so a bound stays
+     * valid until the scan it shortens resets it: every alias is scanned past a
+     * bounded number of times and compilation stays linear in the body size. */
+    uint32_t alias_lo;
+    uint32_t *local_lo;
+    uint32_t caplocal_lo;
 
     aw_cval *vals;
     uint32_t nvals, capvals, maxvals;

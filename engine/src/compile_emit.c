@@ -112,7 +112,9 @@ void aw_emit_materialize(aw_compiler *c, uint32_t from, uint32_t to)
 
 void aw_emit_unalias(aw_compiler *c, uint32_t x)
 {
-    for (uint32_t i = 0; i < c->nvals; i++) {
+    uint32_t from = c->local_lo[x];
+    c->local_lo[x] = UINT32_MAX;
+    for (uint32_t i = from; i < c->nvals; i++) {
         if (c->vals[i].slot == x) {
             aw_emit3(c, AW_OP_COPY, aw_home(c, i), x);
             c->vals[i].slot = aw_home(c, i);
