@@ -325,6 +325,28 @@ def t_tty_sigterm_restores():
           t.out)
 
 
+def t_tty_log_redraw_and_watchdog():
+    t = Tty()
+    t.read_until("akira> ")
+    t.command("wdt starve\r", "expect a watchdog reset")
+    # a log line arriving while a line is half typed is printed above it, and the
+    # prompt with the typed text is redrawn below it
+    t.type("vers")
+    t.read_until("channel starve expired")
+    t.read_until("akira> vers")
+    t.type("ion\r")
+    t.read_until("(board native_sim)\r\n")
+    try:
+        rc = t.p.wait(5)
+    except subprocess.TimeoutExpired:
+        t.p.kill()
+        fail("the hardware watchdog did not end the process", t.out)
+    check(rc == EXIT_WATCHDOG, f"watchdog exit status {rc}", t.out)
+    attrs = termios.tcgetattr(t.slave)
+    check(attrs[3] & termios.ECHO and attrs[3] & termios.ICANON,
+          "terminal mode restored after a watchdog reset", t.out)
+
+
 SCENARIOS = {name[2:]: fn for name, fn in globals().items() if name.startswith("t_")}
 
 if __name__ == "__main__":

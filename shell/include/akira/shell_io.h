@@ -24,7 +24,10 @@ struct akira_shell_io {
      * After EOF the session ends; it is not called again. */
     int (*read_char)(void *ctx);
     /* Writes all len bytes, blocking as needed. Returns 0, or a negative error when
-     * the stream is gone (the session then ends at its next read). */
+     * the stream is gone (the session then ends at its next read). Command output
+     * ends lines with "\n" alone: a stream to a terminal that needs CR LF adds the CR
+     * (the native_sim console leaves that to the tty's output processing; a network
+     * session must do it itself). */
     int (*write)(void *ctx, const char *buf, size_t len);
     /* Optional (may be NULL): true once the owner wants the session to stop, e.g. a
      * shutdown signal. Long-running commands (sleep) poll it to return early. */
