@@ -60,6 +60,19 @@ int fs_resolve(const struct akira_fs *fs, const char *path, uint16_t *parent, co
     *name_len = 0;
     if (!view_ok(fs) || !path) return AKIRA_EINVAL;
     if (strnlen(path, AKIRA_FS_PATH_MAX + 1) > AKIRA_FS_PATH_MAX) return AKIRA_ENAMETOOLONG;
+    /* Every component is checked before any lookup, so a bad path fails the same way
+     * whatever exists (a view learns nothing about names it cannot reach). */
+    for (const char *p = path; *p;) {
+        while (*p == '/')
+            p++;
+        const char *s = p;
+        while (*p && *p != '/')
+            p++;
+        if (p > s) {
+            int err = name_check(s, (size_t)(p - s));
+            if (err) return err;
+        }
+    }
     struct akira_fs_vol *v = fs->vol;
     uint16_t cur = fs->root;
     const char *p = path;
@@ -71,8 +84,7 @@ int fs_resolve(const struct akira_fs *fs, const char *path, uint16_t *parent, co
         while (*p && *p != '/')
             p++;
         size_t len = (size_t)(p - s);
-        int err = name_check(s, len);
-        if (err) return err;
+        int err;
         if (v->ino[cur].type != AKIRA_FS_TYPE_DIR) return AKIRA_EINVAL;
         uint16_t child;
         err = fs_lookup(v, cur, s, len, &child);
