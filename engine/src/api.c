@@ -1,0 +1,154 @@
+/*
+ * api.c - calling into a store: aw_call (outermost or nested from a host function),
+ * the budget's yield/resume/abort, interrupts and stack statistics.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime.h"
+
+static aw_status report(aw_store *s, aw_status st, aw_error *err)
+{
+    if (st == AW_ERR_TRAP) {
+        memset(err, 0, sizeof *err);
+        err->status = st;
+        err->trap = s->trap;
+        if (s->trap == AW_TRAP_HOST && s->trap_msg[0])
+            snprintf(err->msg, sizeof err->msg, "%s", s->trap_msg);
+        else
+            snprintf(err->msg, sizeof err->msg, "%s", aw_trap_str(s->trap));
+        s->trap_msg[0] = 0;
+    } else if (st == AW_ERR_YIELD) {
+        memset(err, 0, sizeof *err);
+        err->status = st;
+        snprintf(err->msg, sizeof err->msg, "budget exhausted: call aw_resume or aw_abort");
+    }
+    return st;
+}
+
+static aw_status args_error(aw_error *err, const char *msg)
+{
+    memset(err, 0, sizeof *err);
+    err->status = AW_ERR_ARGS;
+    snprintf(err->msg, sizeof err->msg, "%s", msg);
+    return AW_ERR_ARGS;
+}
+
+/* Finish a run: results out of the callee's frame, stack top back where it was. */
+static aw_status finish(aw_store *s, aw_status st, aw_val *base, const aw_func *f, aw_val *results,
+                        aw_error *err)
+{
+    if (st == AW_ERR_YIELD) {
+        s->nest--;
+        return report(s, st, err);
+    }
+    if (st == AW_OK && f->type->nresults) memcpy(results, base, f->type->nresults * sizeof(aw_val));
+    s->top = base;
+    s->nest--;
+    return report(s, st, err);
+}
+
+aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, aw_val *results,
+                  uint32_t nresults, aw_error *err)
+{
+    aw_error dummy;
+    if (!err) err = &dummy;
+    memset(err, 0, sizeof *err);
+    if (!s || !f) return args_error(err, "no store or function");
+    const aw_functype *t = f->type;
+    if (nargs != t->nparams || nresults < t->nresults || (nargs && !args) ||
+        (t->nresults && !results))
+        return args_error(err, "wrong number of arguments or results");
+    if (s->susp.active && s->nest == 0)
+        return args_error(err, "a call is suspended: aw_resume or aw_abort it first");
+    if (s->nest >= AW_MAX_NESTING || s->nframes >= s->frames_cap) {
+        s->trap = AW_TRAP_STACK_EXHAUSTED;
+        return report(s, AW_ERR_TRAP, err);
+    }
+    aw_val *base = s->top;
+    uint32_t need = t->nparams > t->nresults ? t->nparams : t->nresults;
+    if (f->inst && f->code->frame_slots > need) need = f->code->frame_slots;
+    if (need > (size_t)(s->stack_end - base)) {
+        s->trap = AW_TRAP_STACK_EXHAUSTED;
+        return report(s, AW_ERR_TRAP, err);
+    }
+    if (nargs) memcpy(base, args, nargs * sizeof(aw_val));
+    s->nest++;
+    if (!f->inst) {
+        const aw_hostfunc *h = (const aw_hostfunc *)f;
+        s->top = base + need;
+        s->trap_msg[0] = 0;
+        aw_status st = h->fn(NULL, h->user, base);
+        if (st != AW_OK) {
+            s->trap = AW_TRAP_HOST;
+            st = AW_ERR_TRAP;
+        }
+        return finish(s, st, base, f, results, err);
+    }
+    const aw_code *c = f->code;
+    uint32_t entry = s->nframes;
+    s->frames[entry].fn = NULL; /* sentinel: returning through it ends the run */
+    s->nframes++;
+    if (c->nlocals > c->nparams)
+        memset(base + c->nparams, 0, (size_t)(c->nlocals - c->nparams) * sizeof(aw_val));
+    uint32_t used = (uint32_t)(base + c->frame_slots - s->stack);
+    if (used > s->peak_slots) s->peak_slots = used;
+    if (s->nest == 1) {
+        s->budget_left = s->budget;
+        s->susp.callee = f;
+        s->susp.base = base;
+        s->susp.entry = entry;
+    }
+    aw_status st = aw_interp_run(s, entry, f, c->words, base);
+    return finish(s, st, base, f, results, err);
+}
+
+aw_status aw_resume(aw_store *s, aw_val *results, uint32_t nresults, aw_error *err)
+{
+    aw_error dummy;
+    if (!err) err = &dummy;
+    memset(err, 0, sizeof *err);
+    if (!s || !s->susp.active || s->nest) return args_error(err, "no suspended call");
+    const aw_func *f = s->susp.callee;
+    if (nresults < f->type->nresults || (f->type->nresults && !results))
+        return args_error(err, "wrong number of results");
+    s->susp.active = false;
+    s->nest++;
+    s->budget_left = s->budget;
+    aw_status st = aw_interp_run(s, s->susp.entry, s->susp.fn, s->susp.pc, s->susp.fp);
+    return finish(s, st, s->susp.base, f, results, err);
+}
+
+void aw_abort(aw_store *s)
+{
+    if (!s || !s->susp.active || s->nest) return;
+    s->susp.active = false;
+    s->nframes = s->susp.entry;
+    s->top = s->susp.base;
+}
+
+void aw_store_set_budget(aw_store *s, uint64_t units)
+{
+    s->budget = units;
+}
+
+void aw_store_interrupt(aw_store *s)
+{
+    atomic_store_explicit(&s->interrupt, 1, memory_order_relaxed);
+}
+
+void aw_store_clear_interrupt(aw_store *s)
+{
+    atomic_store_explicit(&s->interrupt, 0, memory_order_relaxed);
+}
+
+void aw_store_set_trap_msg(aw_store *s, const char *msg)
+{
+    snprintf(s->trap_msg, sizeof s->trap_msg, "%s", msg ? msg : "");
+}
+
+void aw_store_stack_peak(const aw_store *s, uint32_t *slots, uint32_t *depth)
+{
+    if (slots) *slots = s->peak_slots;
+    if (depth) *depth = s->peak_depth;
+}

@@ -1,0 +1,715 @@
+/*
+ * interp.c - the interpreter of code.h's slot-addressed code.
+ *
+ * One function, with the hot state in locals (pc, fp, the current function and
+ * instance, the memory base and size, fuel, the frame stack top) so the compiler keeps
+ * them in registers. Dispatch is computed goto on GNU C (a label per opcode, built from
+ * the AW_OPS X-macro), a switch otherwise or when AW_NO_COMPUTED_GOTO is defined.
+ *
+ * Wasm calls never recurse on the C stack: a call pushes (return pc, return fp, caller)
+ * on the store's frame stack. Host functions are called directly, and may call
+ * aw_call() on the same store: that nests a new run above the current frames.
+ *
+ * Fuel: back-edges, br_table and calls decrement a local counter; when it reaches zero
+ * refuel() looks at the interrupt flag and the budget. A yield or trap at that point
+ * leaves pc on the instruction itself, which has had no effect yet, so aw_resume()
+ * simply executes it again.
+ */
+#include <string.h>
+
+#include "numeric.h"
+#include "runtime.h"
+
+#if defined(__GNUC__) && !defined(AW_NO_COMPUTED_GOTO)
+#define AW_GOTO 1
+#endif
+
+#ifdef __GNUC__
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define UNLIKELY(x) (x)
+#endif
+
+/* Little-endian access to linear memory at any alignment. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define LE16(x) __builtin_bswap16(x)
+#define LE32(x) __builtin_bswap32(x)
+#define LE64(x) __builtin_bswap64(x)
+#else
+#define LE16(x) (x)
+#define LE32(x) (x)
+#define LE64(x) (x)
+#endif
+
+static inline uint16_t ld16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return LE16(v);
+}
+static inline uint32_t ld32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return LE32(v);
+}
+static inline uint64_t ld64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return LE64(v);
+}
+static inline void st16(uint8_t *p, uint16_t v)
+{
+    v = LE16(v);
+    memcpy(p, &v, 2);
+}
+static inline void st32(uint8_t *p, uint32_t v)
+{
+    v = LE32(v);
+    memcpy(p, &v, 4);
+}
+static inline void st64(uint8_t *p, uint64_t v)
+{
+    v = LE64(v);
+    memcpy(p, &v, 8);
+}
+
+/* Fuel for the next stretch. Only the outermost run counts against the budget and may
+ * yield: a nested run sits on the C stack under a host function and cannot be
+ * suspended. Returns AW_OK, AW_ERR_TRAP (interrupt) or AW_ERR_YIELD. */
+static aw_status refuel(aw_store *s, uint32_t *fuel, bool first)
+{
+    if (atomic_load_explicit(&s->interrupt, memory_order_relaxed)) {
+        s->trap = AW_TRAP_INTERRUPTED;
+        return AW_ERR_TRAP;
+    }
+    if (!s->budget || s->nest > 1) {
+        *fuel = AW_FUEL_CHUNK;
+        return AW_OK;
+    }
+    if (!first) s->budget_left -= s->granted;
+    if (s->budget_left == 0) return AW_ERR_YIELD;
+    s->granted = s->budget_left < AW_FUEL_CHUNK ? (uint32_t)s->budget_left : AW_FUEL_CHUNK;
+    *fuel = s->granted;
+    return AW_OK;
+}
+
+/* Elements [s, s+n) of segment `idx` into table t at d (table.init and instantiation).
+ * Items are evaluated now: they are constants (ref.func, ref.null, global.get of an
+ * immutable import), so no per-instance copy of the segment is needed. */
+aw_trap aw_interp_table_init(const aw_instance *inst, aw_table *t, uint32_t idx, uint64_t d,
+                             uint64_t s, uint64_t n)
+{
+    const aw_elemdef *e = &inst->m->elems[idx];
+    uint64_t len = (inst->dropped[idx >> 3] >> (idx & 7)) & 1 ? 0 : e->count;
+    if (s + n > len || d + n > t->size) return AW_TRAP_TABLE_OOB;
+    for (uint64_t k = 0; k < n; k++)
+        t->elems[d + k] = aw_const_eval(inst, &e->items[s + k]).ref;
+    return AW_TRAP_NONE;
+}
+
+/* Bytes [s, s+n) of data segment `idx` into memory at d, read through the module's
+ * reader straight into linear memory. */
+aw_trap aw_interp_memory_init(aw_store *st, const aw_instance *inst, uint32_t idx, uint64_t d,
+                              uint64_t s, uint64_t n)
+{
+    const aw_module *m = inst->m;
+    const aw_datadef *dd = &m->datas[idx];
+    uint32_t bit = m->nelems + idx;
+    uint64_t len = (inst->dropped[bit >> 3] >> (bit & 7)) & 1 ? 0 : dd->size;
+    aw_memory *mem = inst->mem;
+    if (s + n > len || d + n > mem->size) return AW_TRAP_MEMORY_OOB;
+    if (n && m->read(m->read_ctx, dd->file_offset + (uint32_t)s, mem->data + d, (uint32_t)n) < 0) {
+        memcpy(st->trap_msg, "module reader failed", sizeof "module reader failed");
+        return AW_TRAP_HOST;
+    }
+    return AW_TRAP_NONE;
+}
+
+aw_status aw_interp_run(aw_store *s, uint32_t entry, const aw_func *fn, const uint32_t *pc,
+                        aw_val *fp)
+{
+    const aw_instance *inst = fn->inst;
+    const uint32_t *words = fn->code->words;
+    aw_frame *fr = s->frames + s->nframes;
+    aw_frame *const fr_limit = s->frames + s->max_depth;
+    aw_val *const stack_end = s->stack_end;
+    uint8_t *mem = NULL;
+    uint64_t msize = 0;
+    uint32_t fuel = 0;
+    aw_trap trap;
+    aw_status st;
+    const aw_func *callee;
+    aw_val *nfp;
+    const uint32_t *pc_next;
+
+#define RELOAD_MEM()                                                                               \
+    do {                                                                                           \
+        if (inst->mem) {                                                                           \
+            mem = inst->mem->data;                                                                 \
+            msize = inst->mem->size;                                                               \
+        } else {                                                                                   \
+            mem = NULL;                                                                            \
+            msize = 0;                                                                             \
+        }                                                                                          \
+    } while (0)
+
+#define TRAP(k)                                                                                    \
+    do {                                                                                           \
+        trap = (k);                                                                                \
+        goto do_trap;                                                                              \
+    } while (0)
+
+#define FUEL()                                                                                     \
+    do {                                                                                           \
+        if (UNLIKELY(--fuel == 0)) {                                                               \
+            st = refuel(s, &fuel, false);                                                          \
+            if (st != AW_OK) goto out_of_fuel;                                                     \
+        }                                                                                          \
+    } while (0)
+
+#define S(i) fp[pc[i]]
+
+    RELOAD_MEM();
+    st = refuel(s, &fuel, true);
+    if (st != AW_OK) goto out_of_fuel;
+
+#ifdef AW_GOTO
+    static const void *const dispatch[] = {
+#define AW_LABEL(name, cls) &&L_##name,
+        AW_OPS(AW_LABEL)
+#undef AW_LABEL
+    };
+#define OP(name) L_##name:
+#define NEXT()   goto *dispatch[*pc]
+    NEXT();
+#else
+#define OP(name) case AW_OP_##name:
+#define NEXT()   goto next
+next:
+    switch ((aw_op)*pc) {
+#endif
+
+    /* ---- control ---- */
+    OP(UNREACHABLE) TRAP(AW_TRAP_UNREACHABLE);
+    OP(BR) pc = words + pc[1];
+    NEXT();
+    OP(BR_BACK) FUEL();
+    pc = words + pc[1];
+    NEXT();
+    OP(BR_IF) pc = S(1).u32 ? words + pc[2] : pc + 3;
+    NEXT();
+    OP(BR_IF_BACK)
+    if (S(1).u32) {
+        FUEL();
+        pc = words + pc[2];
+    } else {
+        pc += 3;
+    }
+    NEXT();
+    OP(BR_UNLESS) pc = S(1).u32 ? pc + 3 : words + pc[2];
+    NEXT();
+    OP(BR_TABLE)
+    {
+        FUEL();
+        uint32_t i = S(1).u32, n = pc[2];
+        pc = words + pc[3 + (i < n ? i : n)];
+        NEXT();
+    }
+    OP(COPY) S(1) = S(2);
+    pc += 3;
+    NEXT();
+    OP(CONST32) S(1).u32 = pc[2];
+    pc += 3;
+    NEXT();
+    OP(CONST64) S(1).u64 = (uint64_t)pc[2] | (uint64_t)pc[3] << 32;
+    pc += 4;
+    NEXT();
+    OP(CALL)
+    callee = aw_inst_func(inst, pc[1]);
+    nfp = fp + pc[2];
+    pc_next = pc + 3;
+    goto do_call;
+    OP(CALL_INDIRECT)
+    {
+        const aw_table *t = inst->tables[pc[2]];
+        uint32_t i = S(3).u32;
+        if (i >= t->size) TRAP(AW_TRAP_UNDEFINED_ELEMENT);
+        callee = t->elems[i];
+        if (!callee) TRAP(AW_TRAP_UNINITIALIZED);
+        if (!aw_functype_eq(callee->type, &inst->m->types[pc[1]])) TRAP(AW_TRAP_INDIRECT_TYPE);
+        nfp = fp + pc[4];
+        pc_next = pc + 5;
+        goto do_call;
+    }
+    OP(RETURN)
+    {
+        uint32_t src = pc[1], n = pc[2];
+        for (uint32_t k = 0; k < n; k++)
+            fp[k] = fp[src + k];
+        --fr;
+        if (!fr->fn) {
+            s->nframes = (uint32_t)(fr - s->frames);
+            return AW_OK;
+        }
+        pc = fr->pc;
+        fp = fr->fp;
+        fn = fr->fn;
+        words = fn->code->words;
+        inst = fn->inst;
+        RELOAD_MEM(); /* the callee may have grown the memory */
+        NEXT();
+    }
+    OP(SELECT) S(1) = S(4).u32 ? S(2) : S(3);
+    pc += 5;
+    NEXT();
+    OP(GLOBAL_GET) S(1) = inst->globals[pc[2]]->val;
+    pc += 3;
+    NEXT();
+    OP(GLOBAL_SET) inst->globals[pc[1]]->val = S(2);
+    pc += 3;
+    NEXT();
+    OP(REF_NULL) S(1).ref = NULL;
+    pc += 2;
+    NEXT();
+    OP(REF_IS_NULL) S(1).u32 = S(2).ref == NULL;
+    pc += 3;
+    NEXT();
+    OP(REF_FUNC) S(1).ref = aw_inst_func(inst, pc[2]);
+    pc += 3;
+    NEXT();
+
+    /* ---- memory ---- */
+    OP(MEMORY_SIZE) S(1).u32 = inst->mem->pages;
+    pc += 2;
+    NEXT();
+    OP(MEMORY_GROW)
+    S(1).i32 = aw_memory_grow(inst->mem, S(2).u32);
+    RELOAD_MEM();
+    pc += 3;
+    NEXT();
+    OP(MEMORY_FILL)
+    {
+        uint64_t d = S(1).u32, n = S(3).u32;
+        if (d + n > msize) TRAP(AW_TRAP_MEMORY_OOB);
+        if (n) memset(mem + d, (int)(S(2).u32 & 0xff), (size_t)n);
+        pc += 4;
+        NEXT();
+    }
+    OP(MEMORY_COPY)
+    {
+        uint64_t d = S(1).u32, sa = S(2).u32, n = S(3).u32;
+        if (d + n > msize || sa + n > msize) TRAP(AW_TRAP_MEMORY_OOB);
+        if (n) memmove(mem + d, mem + sa, (size_t)n);
+        pc += 4;
+        NEXT();
+    }
+    OP(MEMORY_INIT)
+    trap = aw_interp_memory_init(s, inst, pc[1], S(2).u32, S(3).u32, S(4).u32);
+    if (trap) goto do_trap;
+    pc += 5;
+    NEXT();
+    OP(DATA_DROP)
+    {
+        uint32_t bit = inst->m->nelems + pc[1];
+        inst->dropped[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+        pc += 2;
+        NEXT();
+    }
+
+    /* ---- tables ---- */
+    OP(TABLE_GET)
+    {
+        const aw_table *t = inst->tables[pc[2]];
+        uint32_t i = S(3).u32;
+        if (i >= t->size) TRAP(AW_TRAP_TABLE_OOB);
+        S(1).ref = t->elems[i];
+        pc += 4;
+        NEXT();
+    }
+    OP(TABLE_SET)
+    {
+        aw_table *t = inst->tables[pc[1]];
+        uint32_t i = S(2).u32;
+        if (i >= t->size) TRAP(AW_TRAP_TABLE_OOB);
+        t->elems[i] = S(3).ref;
+        pc += 4;
+        NEXT();
+    }
+    OP(TABLE_SIZE) S(1).u32 = inst->tables[pc[2]]->size;
+    pc += 3;
+    NEXT();
+    OP(TABLE_GROW)
+    S(1).i32 = aw_table_grow_by(inst->tables[pc[2]], S(4).u32, S(3).ref);
+    pc += 5;
+    NEXT();
+    OP(TABLE_FILL)
+    {
+        aw_table *t = inst->tables[pc[1]];
+        uint64_t i = S(2).u32, n = S(4).u32;
+        void *v = S(3).ref;
+        if (i + n > t->size) TRAP(AW_TRAP_TABLE_OOB);
+        for (uint64_t k = 0; k < n; k++)
+            t->elems[i + k] = v;
+        pc += 5;
+        NEXT();
+    }
+    OP(TABLE_COPY)
+    {
+        aw_table *dt = inst->tables[pc[1]], *stb = inst->tables[pc[2]];
+        uint64_t d = S(3).u32, sa = S(4).u32, n = S(5).u32;
+        if (d + n > dt->size || sa + n > stb->size) TRAP(AW_TRAP_TABLE_OOB);
+        if (n) memmove(dt->elems + d, stb->elems + sa, (size_t)n * sizeof(void *));
+        pc += 6;
+        NEXT();
+    }
+    OP(TABLE_INIT)
+    trap = aw_interp_table_init(inst, inst->tables[pc[1]], pc[2], S(3).u32, S(4).u32, S(5).u32);
+    if (trap) goto do_trap;
+    pc += 6;
+    NEXT();
+    OP(ELEM_DROP) inst->dropped[pc[1] >> 3] |= (uint8_t)(1u << (pc[1] & 7));
+    pc += 2;
+    NEXT();
+
+    /* ---- loads and stores: effective address in 64 bits, so it cannot wrap ---- */
+#define LOAD(name, N, expr)                                                                        \
+    OP(name)                                                                                       \
+    {                                                                                              \
+        uint64_t ea = (uint64_t)S(2).u32 + pc[3];                                                  \
+        if (UNLIKELY(ea + N > msize)) TRAP(AW_TRAP_MEMORY_OOB);                                    \
+        const uint8_t *p = mem + ea;                                                               \
+        expr;                                                                                      \
+        pc += 4;                                                                                   \
+        NEXT();                                                                                    \
+    }
+    LOAD(I32_LOAD, 4, S(1).u32 = ld32(p))
+    LOAD(I64_LOAD, 8, S(1).u64 = ld64(p))
+    LOAD(I32_LOAD8_S, 1, S(1).i32 = (int8_t)p[0])
+    LOAD(I32_LOAD8_U, 1, S(1).u32 = p[0])
+    LOAD(I32_LOAD16_S, 2, S(1).i32 = (int16_t)ld16(p))
+    LOAD(I32_LOAD16_U, 2, S(1).u32 = ld16(p))
+    LOAD(I64_LOAD8_S, 1, S(1).i64 = (int8_t)p[0])
+    LOAD(I64_LOAD8_U, 1, S(1).u64 = p[0])
+    LOAD(I64_LOAD16_S, 2, S(1).i64 = (int16_t)ld16(p))
+    LOAD(I64_LOAD16_U, 2, S(1).u64 = ld16(p))
+    LOAD(I64_LOAD32_S, 4, S(1).i64 = (int32_t)ld32(p))
+    LOAD(I64_LOAD32_U, 4, S(1).u64 = ld32(p))
+#undef LOAD
+#define STORE(name, N, expr)                                                                       \
+    OP(name)                                                                                       \
+    {                                                                                              \
+        uint64_t ea = (uint64_t)S(1).u32 + pc[3];                                                  \
+        if (UNLIKELY(ea + N > msize)) TRAP(AW_TRAP_MEMORY_OOB);                                    \
+        uint8_t *p = mem + ea;                                                                     \
+        expr;                                                                                      \
+        pc += 4;                                                                                   \
+        NEXT();                                                                                    \
+    }
+    STORE(I32_STORE, 4, st32(p, S(2).u32))
+    STORE(I64_STORE, 8, st64(p, S(2).u64))
+    STORE(I32_STORE8, 1, p[0] = (uint8_t)S(2).u32)
+    STORE(I32_STORE16, 2, st16(p, (uint16_t)S(2).u32))
+    STORE(I64_STORE8, 1, p[0] = (uint8_t)S(2).u64)
+    STORE(I64_STORE16, 2, st16(p, (uint16_t)S(2).u64))
+    STORE(I64_STORE32, 4, st32(p, (uint32_t)S(2).u64))
+#undef STORE
+
+    /* ---- arithmetic. UN: [op, dst, a]; BIN: [op, dst, a, b] ---- */
+#define UN(name, T, f, R, rf, expr)                                                                \
+    OP(name)                                                                                       \
+    {                                                                                              \
+        T a = S(2).f;                                                                              \
+        S(1).rf = (R)(expr);                                                                       \
+        pc += 3;                                                                                   \
+        NEXT();                                                                                    \
+    }
+#define BIN(name, T, f, R, rf, expr)                                                               \
+    OP(name)                                                                                       \
+    {                                                                                              \
+        T a = S(2).f, b = S(3).f;                                                                  \
+        S(1).rf = (R)(expr);                                                                       \
+        pc += 4;                                                                                   \
+        NEXT();                                                                                    \
+    }
+    UN(I32_EQZ, uint32_t, u32, uint32_t, u32, a == 0)
+    BIN(I32_EQ, uint32_t, u32, uint32_t, u32, a == b)
+    BIN(I32_NE, uint32_t, u32, uint32_t, u32, a != b)
+    BIN(I32_LT_S, int32_t, i32, uint32_t, u32, a < b)
+    BIN(I32_LT_U, uint32_t, u32, uint32_t, u32, a < b)
+    BIN(I32_GT_S, int32_t, i32, uint32_t, u32, a > b)
+    BIN(I32_GT_U, uint32_t, u32, uint32_t, u32, a > b)
+    BIN(I32_LE_S, int32_t, i32, uint32_t, u32, a <= b)
+    BIN(I32_LE_U, uint32_t, u32, uint32_t, u32, a <= b)
+    BIN(I32_GE_S, int32_t, i32, uint32_t, u32, a >= b)
+    BIN(I32_GE_U, uint32_t, u32, uint32_t, u32, a >= b)
+    UN(I32_CLZ, uint32_t, u32, uint32_t, u32, aw_clz32(a))
+    UN(I32_CTZ, uint32_t, u32, uint32_t, u32, aw_ctz32(a))
+    UN(I32_POPCNT, uint32_t, u32, uint32_t, u32, aw_popcnt32(a))
+    BIN(I32_ADD, uint32_t, u32, uint32_t, u32, a + b)
+    BIN(I32_SUB, uint32_t, u32, uint32_t, u32, a - b)
+    BIN(I32_MUL, uint32_t, u32, uint32_t, u32, a * b)
+    OP(I32_DIV_S)
+    {
+        int32_t a = S(2).i32, b = S(3).i32;
+        if (UNLIKELY(b == 0)) TRAP(AW_TRAP_DIV_ZERO);
+        if (UNLIKELY(a == INT32_MIN && b == -1)) TRAP(AW_TRAP_INT_OVERFLOW);
+        S(1).i32 = a / b;
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_DIV_U)
+    {
+        uint32_t a = S(2).u32, b = S(3).u32;
+        if (UNLIKELY(b == 0)) TRAP(AW_TRAP_DIV_ZERO);
+        S(1).u32 = a / b;
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_REM_S)
+    {
+        int32_t a = S(2).i32, b = S(3).i32;
+        if (UNLIKELY(b == 0)) TRAP(AW_TRAP_DIV_ZERO);
+        S(1).i32 = b == -1 ? 0 : a % b;
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_REM_U)
+    {
+        uint32_t a = S(2).u32, b = S(3).u32;
+        if (UNLIKELY(b == 0)) TRAP(AW_TRAP_DIV_ZERO);
+        S(1).u32 = a % b;
+        pc += 4;
+        NEXT();
+    }
+    BIN(I32_AND, uint32_t, u32, uint32_t, u32, a & b)
+    BIN(I32_OR, uint32_t, u32, uint32_t, u32, a | b)
+    BIN(I32_XOR, uint32_t, u32, uint32_t, u32, a ^ b)
+    BIN(I32_SHL, uint32_t, u32, uint32_t, u32, a << (b & 31))
+    BIN(I32_SHR_S, uint32_t, u32, uint32_t, u32, aw_shr_s32(a, b))
+    BIN(I32_SHR_U, uint32_t, u32, uint32_t, u32, a >> (b & 31))
+    BIN(I32_ROTL, uint32_t, u32, uint32_t, u32, aw_rotl32(a, b))
+    BIN(I32_ROTR, uint32_t, u32, uint32_t, u32, aw_rotr32(a, b))
+
+    UN(I64_EQZ, uint64_t, u64, uint32_t, u32, a == 0)
+    BIN(I64_EQ, uint64_t, u64, uint32_t, u32, a == b)
+    BIN(I64_NE, uint64_t, u64, uint32_t, u32, a != b)
+    BIN(I64_LT_S, int64_t, i64, uint32_t, u32, a < b)
+    BIN(I64_LT_U, uint64_t, u64, uint32_t, u32, a < b)
+    BIN(I64_GT_S, int64_t, i64, uint32_t, u32, a > b)
+    BIN(I64_GT_U, uint64_t, u64, uint32_t, u32, a > b)
+    BIN(I64_LE_S, int64_t, i64, uint32_t, u32, a <= b)
+    BIN(I64_LE_U, uint64_t, u64, uint32_t, u32, a <= b)
+    BIN(I64_GE_S, int64_t, i64, uint32_t, u32, a >= b)
+    BIN(I64_GE_U, uint64_t, u64, uint32_t, u32, a >= b)
+    UN(I64_CLZ, uint64_t, u64, uint64_t, u64, aw_clz64(a))
+    UN(I64_CTZ, uint64_t, u64, uint64_t, u64, aw_ctz64(a))
+    UN(I64_POPCNT, uint64_t, u64, uint64_t, u64, aw_popcnt64(a))
+    BIN(I64_ADD, uint64_t, u64, uint64_t, u64, a + b)
+    BIN(I64_SUB, uint64_t, u64, uint64_t, u64, a - b)
+    BIN(I64_MUL, uint64_t, u64, uint64_t, u64, a * b)
+    OP(I64_DIV_S)
+    {
+        int64_t a = S(2).i64, b = S(3).i64;
+        if (UNLIKELY(b == 0)) TRAP(AW_TRAP_DIV_ZERO);
+        if (UNLIKELY(a == INT64_MIN && b == -1)) TRAP(AW_TRAP_INT_OVERFLOW);
+        S(1).i64 = a / b;
+        pc += 4;
+        NEXT();
+    }
+    OP(I64_DIV_U)
+    {
+        uint64_t a = S(2).u64, b = S(3).u64;
+        if (UNLIKELY(b == 0)) TRAP(AW_TRAP_DIV_ZERO);
+        S(1).u64 = a / b;
+        pc += 4;
+        NEXT();
+    }
+    OP(I64_REM_S)
+    {
+        int64_t a = S(2).i64, b = S(3).i64;
+        if (UNLIKELY(b == 0)) TRAP(AW_TRAP_DIV_ZERO);
+        S(1).i64 = b == -1 ? 0 : a % b;
+        pc += 4;
+        NEXT();
+    }
+    OP(I64_REM_U)
+    {
+        uint64_t a = S(2).u64, b = S(3).u64;
+        if (UNLIKELY(b == 0)) TRAP(AW_TRAP_DIV_ZERO);
+        S(1).u64 = a % b;
+        pc += 4;
+        NEXT();
+    }
+    BIN(I64_AND, uint64_t, u64, uint64_t, u64, a & b)
+    BIN(I64_OR, uint64_t, u64, uint64_t, u64, a | b)
+    BIN(I64_XOR, uint64_t, u64, uint64_t, u64, a ^ b)
+    BIN(I64_SHL, uint64_t, u64, uint64_t, u64, a << (b & 63))
+    BIN(I64_SHR_S, uint64_t, u64, uint64_t, u64, aw_shr_s64(a, b))
+    BIN(I64_SHR_U, uint64_t, u64, uint64_t, u64, a >> (b & 63))
+    BIN(I64_ROTL, uint64_t, u64, uint64_t, u64, aw_rotl64(a, b))
+    BIN(I64_ROTR, uint64_t, u64, uint64_t, u64, aw_rotr64(a, b))
+
+    BIN(F32_EQ, float, f32, uint32_t, u32, a == b)
+    BIN(F32_NE, float, f32, uint32_t, u32, a != b)
+    BIN(F32_LT, float, f32, uint32_t, u32, a < b)
+    BIN(F32_GT, float, f32, uint32_t, u32, a > b)
+    BIN(F32_LE, float, f32, uint32_t, u32, a <= b)
+    BIN(F32_GE, float, f32, uint32_t, u32, a >= b)
+    BIN(F64_EQ, double, f64, uint32_t, u32, a == b)
+    BIN(F64_NE, double, f64, uint32_t, u32, a != b)
+    BIN(F64_LT, double, f64, uint32_t, u32, a < b)
+    BIN(F64_GT, double, f64, uint32_t, u32, a > b)
+    BIN(F64_LE, double, f64, uint32_t, u32, a <= b)
+    BIN(F64_GE, double, f64, uint32_t, u32, a >= b)
+
+    /* sign operations touch only the sign bit, NaN payloads included */
+    UN(F32_ABS, uint32_t, u32, uint32_t, u32, a & 0x7fffffffu)
+    UN(F32_NEG, uint32_t, u32, uint32_t, u32, a ^ 0x80000000u)
+    UN(F32_CEIL, float, f32, float, f32, aw_f32_ceil(a))
+    UN(F32_FLOOR, float, f32, float, f32, aw_f32_floor(a))
+    UN(F32_TRUNC, float, f32, float, f32, aw_f32_trunc(a))
+    UN(F32_NEAREST, float, f32, float, f32, aw_f32_nearest(a))
+    UN(F32_SQRT, float, f32, float, f32, aw_f32_sqrt(a))
+    BIN(F32_ADD, float, f32, float, f32, a + b)
+    BIN(F32_SUB, float, f32, float, f32, a - b)
+    BIN(F32_MUL, float, f32, float, f32, a *b)
+    BIN(F32_DIV, float, f32, float, f32, a / b)
+    BIN(F32_MIN, float, f32, float, f32, aw_f32_min(a, b))
+    BIN(F32_MAX, float, f32, float, f32, aw_f32_max(a, b))
+    BIN(F32_COPYSIGN, uint32_t, u32, uint32_t, u32, (a & 0x7fffffffu) | (b & 0x80000000u))
+    UN(F64_ABS, uint64_t, u64, uint64_t, u64, a & 0x7fffffffffffffffu)
+    UN(F64_NEG, uint64_t, u64, uint64_t, u64, a ^ 0x8000000000000000u)
+    UN(F64_CEIL, double, f64, double, f64, aw_f64_ceil(a))
+    UN(F64_FLOOR, double, f64, double, f64, aw_f64_floor(a))
+    UN(F64_TRUNC, double, f64, double, f64, aw_f64_trunc(a))
+    UN(F64_NEAREST, double, f64, double, f64, aw_f64_nearest(a))
+    UN(F64_SQRT, double, f64, double, f64, aw_f64_sqrt(a))
+    BIN(F64_ADD, double, f64, double, f64, a + b)
+    BIN(F64_SUB, double, f64, double, f64, a - b)
+    BIN(F64_MUL, double, f64, double, f64, a *b)
+    BIN(F64_DIV, double, f64, double, f64, a / b)
+    BIN(F64_MIN, double, f64, double, f64, aw_f64_min(a, b))
+    BIN(F64_MAX, double, f64, double, f64, aw_f64_max(a, b))
+    BIN(F64_COPYSIGN, uint64_t, u64, uint64_t, u64,
+        (a & 0x7fffffffffffffffu) | (b & 0x8000000000000000u))
+
+    /* ---- conversions ---- */
+    UN(I32_WRAP_I64, uint64_t, u64, uint32_t, u32, a)
+#define TRUNC(name, T, f, R, rf, fn)                                                               \
+    OP(name)                                                                                       \
+    {                                                                                              \
+        R r;                                                                                       \
+        trap = fn((double)S(2).f, &r);                                                             \
+        if (UNLIKELY(trap)) goto do_trap;                                                          \
+        S(1).rf = r;                                                                               \
+        pc += 3;                                                                                   \
+        NEXT();                                                                                    \
+    }
+    TRUNC(I32_TRUNC_F32_S, float, f32, int32_t, i32, aw_trunc_i32_s)
+    TRUNC(I32_TRUNC_F32_U, float, f32, uint32_t, u32, aw_trunc_i32_u)
+    TRUNC(I32_TRUNC_F64_S, double, f64, int32_t, i32, aw_trunc_i32_s)
+    TRUNC(I32_TRUNC_F64_U, double, f64, uint32_t, u32, aw_trunc_i32_u)
+    UN(I64_EXTEND_I32_S, int32_t, i32, int64_t, i64, a)
+    UN(I64_EXTEND_I32_U, uint32_t, u32, uint64_t, u64, a)
+    TRUNC(I64_TRUNC_F32_S, float, f32, int64_t, i64, aw_trunc_i64_s)
+    TRUNC(I64_TRUNC_F32_U, float, f32, uint64_t, u64, aw_trunc_i64_u)
+    TRUNC(I64_TRUNC_F64_S, double, f64, int64_t, i64, aw_trunc_i64_s)
+    TRUNC(I64_TRUNC_F64_U, double, f64, uint64_t, u64, aw_trunc_i64_u)
+#undef TRUNC
+    UN(F32_CONVERT_I32_S, int32_t, i32, float, f32, a)
+    UN(F32_CONVERT_I32_U, uint32_t, u32, float, f32, a)
+    UN(F32_CONVERT_I64_S, int64_t, i64, float, f32, a)
+    UN(F32_CONVERT_I64_U, uint64_t, u64, float, f32, a)
+    UN(F32_DEMOTE_F64, double, f64, float, f32, a)
+    UN(F64_CONVERT_I32_S, int32_t, i32, double, f64, a)
+    UN(F64_CONVERT_I32_U, uint32_t, u32, double, f64, a)
+    UN(F64_CONVERT_I64_S, int64_t, i64, double, f64, a)
+    UN(F64_CONVERT_I64_U, uint64_t, u64, double, f64, a)
+    UN(F64_PROMOTE_F32, float, f32, double, f64, a)
+    UN(I32_EXTEND8_S, uint32_t, u32, int32_t, i32, (int8_t)(uint8_t)a)
+    UN(I32_EXTEND16_S, uint32_t, u32, int32_t, i32, (int16_t)(uint16_t)a)
+    UN(I64_EXTEND8_S, uint64_t, u64, int64_t, i64, (int8_t)(uint8_t)a)
+    UN(I64_EXTEND16_S, uint64_t, u64, int64_t, i64, (int16_t)(uint16_t)a)
+    UN(I64_EXTEND32_S, uint64_t, u64, int64_t, i64, (int32_t)(uint32_t)a)
+    UN(I32_TRUNC_SAT_F32_S, float, f32, int32_t, i32, aw_trunc_sat_i32_s(a))
+    UN(I32_TRUNC_SAT_F32_U, float, f32, uint32_t, u32, aw_trunc_sat_i32_u(a))
+    UN(I32_TRUNC_SAT_F64_S, double, f64, int32_t, i32, aw_trunc_sat_i32_s(a))
+    UN(I32_TRUNC_SAT_F64_U, double, f64, uint32_t, u32, aw_trunc_sat_i32_u(a))
+    UN(I64_TRUNC_SAT_F32_S, float, f32, int64_t, i64, aw_trunc_sat_i64_s(a))
+    UN(I64_TRUNC_SAT_F32_U, float, f32, uint64_t, u64, aw_trunc_sat_i64_u(a))
+    UN(I64_TRUNC_SAT_F64_S, double, f64, int64_t, i64, aw_trunc_sat_i64_s(a))
+    UN(I64_TRUNC_SAT_F64_U, double, f64, uint64_t, u64, aw_trunc_sat_i64_u(a))
+#undef UN
+#undef BIN
+
+#ifndef AW_GOTO
+case AW_OP_COUNT: break;
+}
+TRAP(AW_TRAP_UNREACHABLE); /* not an opcode: the compiler never emits one */
+#endif
+
+do_call : FUEL();
+if (!callee->inst) {
+    /* host function: arguments and results in place, nested calls go above them */
+    const aw_hostfunc *h = (const aw_hostfunc *)callee;
+    uint32_t np = h->type.nparams, nr = h->type.nresults;
+    aw_val *old_top = s->top;
+    aw_val *top = nfp + (np > nr ? np : nr);
+    if (top > stack_end) TRAP(AW_TRAP_STACK_EXHAUSTED);
+    s->top = top;
+    s->nframes = (uint32_t)(fr - s->frames);
+    s->trap_msg[0] = 0;
+    st = h->fn((aw_instance *)inst, h->user, nfp);
+    s->top = old_top;
+    if (st != AW_OK) TRAP(AW_TRAP_HOST);
+    RELOAD_MEM();
+    pc = pc_next;
+    NEXT();
+}
+{
+    const aw_code *c = callee->code;
+    if (UNLIKELY(fr >= fr_limit || nfp + c->frame_slots > stack_end)) TRAP(AW_TRAP_STACK_EXHAUSTED);
+    fr->pc = pc_next;
+    fr->fp = fp;
+    fr->fn = fn;
+    fr++;
+    uint32_t used = (uint32_t)(nfp + c->frame_slots - s->stack);
+    if (UNLIKELY(used > s->peak_slots)) s->peak_slots = used;
+    uint32_t depth = (uint32_t)(fr - s->frames);
+    if (UNLIKELY(depth > s->peak_depth)) s->peak_depth = depth;
+    fp = nfp;
+    if (c->nlocals > c->nparams)
+        memset(fp + c->nparams, 0, (size_t)(c->nlocals - c->nparams) * sizeof(aw_val));
+    fn = callee;
+    pc = words = c->words;
+    if (callee->inst != inst) {
+        inst = callee->inst;
+        RELOAD_MEM();
+    }
+    NEXT();
+}
+
+out_of_fuel : if (st == AW_ERR_YIELD)
+{
+    s->nframes = (uint32_t)(fr - s->frames);
+    s->susp.active = true;
+    s->susp.pc = pc;
+    s->susp.fp = fp;
+    s->susp.fn = fn;
+    return AW_ERR_YIELD;
+}
+trap = s->trap;
+
+do_trap : s->trap = trap;
+s->nframes = entry;
+return AW_ERR_TRAP;
+
+#undef S
+#undef OP
+#undef NEXT
+#undef FUEL
+#undef TRAP
+#undef RELOAD_MEM
+}

@@ -1,0 +1,165 @@
+/*
+ * runtime.h - the run-time objects of a store (engine-private): externs, instances, the
+ * execution stacks and the state of a suspended call.
+ *
+ * Written by store.c (store, externs), instance.c (instantiation) and api.c (calls);
+ * read and updated by the interpreter (interp.c). Everything here belongs to one store
+ * and is used by one thread at a time, except `interrupt`, which any thread may set.
+ */
+#ifndef AW_RUNTIME_H
+#define AW_RUNTIME_H
+
+#include <stdatomic.h>
+
+#include "module.h"
+
+/* Nested executions (host function -> aw_call -> ...) allowed at once: each level costs
+ * C stack, which is small on a microcontroller. */
+#define AW_MAX_NESTING 32
+
+/* Back-edges and calls run between two looks at the interrupt flag and the budget. */
+#define AW_FUEL_CHUNK 4096u
+
+/* A function. Wasm functions are allocated in one array per instance and have `inst`
+ * set; host functions are an aw_hostfunc (inst == NULL). */
+struct aw_func {
+    const aw_functype *type;
+    aw_instance *inst;
+    const aw_code *code; /* wasm functions only */
+};
+
+typedef struct aw_hostfunc {
+    aw_func base; /* first: an aw_func * of a host function is an aw_hostfunc * */
+    aw_host_fn fn;
+    void *user;
+    aw_functype type; /* parsed from the signature string, owned by the store */
+} aw_hostfunc;
+
+struct aw_memory {
+    uint8_t *data;
+    uint64_t size; /* bytes = pages * 65536 */
+    uint32_t pages;
+    uint32_t max; /* effective cap in pages: declared max and cfg.max_memory_pages */
+    uint32_t decl_max;
+    bool has_max; /* a declared maximum (for import matching) */
+    aw_store *store;
+    aw_memory *next; /* all memories of the store, to free their data */
+};
+
+struct aw_table {
+    void **elems;
+    uint32_t size;
+    uint32_t max; /* effective cap: declared max and cfg.max_table_elems */
+    uint32_t decl_max;
+    bool has_max;
+    uint8_t elem; /* AW_FUNCREF or AW_EXTERNREF */
+    aw_store *store;
+    aw_table *next;
+};
+
+struct aw_global {
+    aw_val val;
+    uint8_t type;
+    bool mut;
+};
+
+struct aw_instance {
+    aw_store *store;
+    const aw_module *m;
+    aw_memory *mem; /* memory 0, NULL if the module has none */
+    aw_func **fimp; /* imported functions */
+    aw_func *fdefs; /* defined functions */
+    uint32_t nfimp;
+    aw_table **tables;
+    aw_global **globals;
+    uint8_t *dropped; /* bitmap: element segments [0, nelems), then data segments */
+};
+
+/* One activation record of the frame stack: where to go back to. A record with fn ==
+ * NULL is the sentinel pushed by aw_call: returning through it leaves the interpreter. */
+typedef struct aw_frame {
+    const uint32_t *pc;
+    aw_val *fp;
+    const aw_func *fn;
+} aw_frame;
+
+/* A call suspended by the budget. */
+typedef struct aw_suspended {
+    bool active;
+    const aw_func *callee; /* the function aw_call was asked to run */
+    aw_val *base;          /* its frame: results come back here */
+    uint32_t entry;        /* index of its sentinel frame */
+    const uint32_t *pc;    /* where to continue */
+    aw_val *fp;
+    const aw_func *fn;
+} aw_suspended;
+
+/* A block on the store's list of allocations, all freed by aw_store_delete(). */
+typedef struct aw_block {
+    struct aw_block *next;
+    size_t size;
+} aw_block;
+
+struct aw_store {
+    aw_config cfg;
+    aw_val *stack, *stack_end;
+    aw_val *top; /* first free slot: where the next aw_call puts its frame */
+    aw_frame *frames;
+    uint32_t nframes;    /* frames in use (the interpreter keeps its own copy) */
+    uint32_t max_depth;  /* wasm frames */
+    uint32_t frames_cap; /* max_depth plus a sentinel per nesting level */
+    uint32_t nest;       /* executions in progress on the C stack */
+    uint32_t peak_slots, peak_depth;
+    atomic_int interrupt;
+    uint64_t budget;      /* units per aw_call/aw_resume, 0 = unlimited */
+    uint64_t budget_left; /* of the current slice */
+    uint32_t granted;     /* fuel handed to the outermost run at its last refill */
+    aw_trap trap;
+    char trap_msg[96];
+    aw_suspended susp;
+    aw_block *blocks;
+    aw_memory *memories;
+    aw_table *tables;
+};
+
+/* ---- store.c ---- */
+
+/* Zeroed block of n bytes owned by the store until aw_store_delete(); NULL if refused. */
+void *aw_store_alloc(aw_store *s, size_t n);
+/* A memory / table owned by the store (the extern constructors without argument
+ * checks beyond limits). */
+aw_memory *aw_store_memory_make(aw_store *s, uint32_t min, uint32_t max, bool has_max);
+aw_table *aw_store_table_make(aw_store *s, uint8_t elem, uint32_t min, uint32_t max, bool has_max);
+/* Grow a table by n entries set to init; returns the old size or -1. */
+int32_t aw_table_grow_by(aw_table *t, uint32_t n, void *init);
+bool aw_functype_eq(const aw_functype *a, const aw_functype *b);
+
+/* ---- interp.c ---- */
+
+/* Run wasm code from (fn, pc, fp) with s->nframes frames in use, until the sentinel
+ * frame at index `entry` is returned through (AW_OK), a trap (AW_ERR_TRAP, s->trap set,
+ * frames popped down to `entry`), or the budget runs out at the outermost level
+ * (AW_ERR_YIELD, state saved in s->susp for aw_resume). */
+aw_status aw_interp_run(aw_store *s, uint32_t entry, const aw_func *fn, const uint32_t *pc,
+                        aw_val *fp);
+
+/* table.init / memory.init of segment `idx` of `inst` (also used for active segments at
+ * instantiation): bounds-checked against the segment (0 bytes once dropped) and the
+ * destination; AW_TRAP_NONE or the trap, with nothing written when it traps. */
+aw_trap aw_interp_table_init(const aw_instance *inst, aw_table *t, uint32_t idx, uint64_t d,
+                             uint64_t s, uint64_t n);
+aw_trap aw_interp_memory_init(aw_store *st, const aw_instance *inst, uint32_t idx, uint64_t d,
+                              uint64_t s, uint64_t n);
+
+/* The function `idx` of an instance's function index space. */
+static inline aw_func *aw_inst_func(const aw_instance *inst, uint32_t idx)
+{
+    return idx < inst->nfimp ? inst->fimp[idx] : &inst->fdefs[idx - inst->nfimp];
+}
+
+/* ---- instance.c ---- */
+
+/* Evaluate a constant expression of `inst` (globals, element items). */
+aw_val aw_const_eval(const aw_instance *inst, const aw_constexpr *e);
+
+#endif /* AW_RUNTIME_H */
