@@ -1,0 +1,65 @@
+/* The storage service brings up settings and the file system on the board's map, and
+ * what it stores is there after the next boot. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <akira/board_config.h>
+#include <akira/err.h>
+#include <akira/sim_flash.h>
+#include <akira/storage.h>
+
+#include <string.h>
+
+static struct akira_sim_flash f;
+
+static void test_boot_twice(void **state)
+{
+    (void)state;
+    struct akira_storage_report r;
+    struct akira_fs fs;
+    struct akira_fs_file h;
+    char buf[16];
+    assert_null(akira_storage_settings());
+    assert_null(akira_storage_fs());
+    assert_int_equal(akira_sim_flash_open(&f, "flash0", NULL, AKIRA_BOARD_FLASH_SIZE,
+                                          AKIRA_BOARD_FLASH_SECTOR_SIZE,
+                                          AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE),
+                     AKIRA_OK);
+    assert_int_equal(akira_storage_init(&f.dev, &r), AKIRA_OK);
+    assert_true(r.fs_formatted);
+    akira_storage_lock();
+    akira_storage_lock(); /* recursive */
+    assert_int_equal(akira_settings_set(akira_storage_settings(), "akira/x", "1", 1), AKIRA_OK);
+    akira_fs_root_view(akira_storage_fs(), &fs);
+    assert_int_equal(akira_fs_open(&fs, "/f", AKIRA_FS_O_WRITE | AKIRA_FS_O_CREATE, &h), AKIRA_OK);
+    assert_int_equal(akira_fs_write(&h, "data", 4), 4);
+    akira_storage_unlock();
+    akira_storage_unlock();
+    /* The open file is synced by the shutdown. */
+    akira_storage_deinit();
+    assert_null(akira_storage_fs());
+
+    assert_int_equal(akira_storage_init(&f.dev, &r), AKIRA_OK);
+    assert_false(r.fs_formatted);
+    akira_storage_lock();
+    assert_int_equal(akira_settings_get(akira_storage_settings(), "akira/x", buf, sizeof buf), 1);
+    akira_fs_root_view(akira_storage_fs(), &fs);
+    assert_int_equal(akira_fs_open(&fs, "/f", AKIRA_FS_O_READ, &h), AKIRA_OK);
+    assert_int_equal(akira_fs_read(&h, buf, sizeof buf), 4);
+    assert_memory_equal(buf, "data", 4);
+    assert_int_equal(akira_fs_close(&h), AKIRA_OK);
+    akira_storage_unlock();
+    akira_storage_deinit();
+    akira_sim_flash_close(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_boot_twice),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
