@@ -1,0 +1,267 @@
+#!/bin/sh
+# cli_test.sh AKIRA_WASM APP_DIR CASE - one end-to-end check of akira-wasm.
+# Runs the CLI on an app from APP_DIR and compares stdout, stderr and the exit status
+# with what a user of the runner relies on. Prints the difference and exits 1 on failure.
+set -u
+AW=$1
+APPS=$2
+CASE=$3
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/akira-cli.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fail=0
+
+# run ARGS...: runs akira-wasm with stdin from $TMP/in (if present), sets rc, out, err.
+run() {
+    if [ -f "$TMP/in" ]; then
+        "$AW" "$@" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+    else
+        "$AW" "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+    fi
+    rc=$?
+}
+
+expect_rc() {
+    if [ "$rc" != "$1" ]; then
+        echo "FAIL: exit status $rc, expected $1"
+        fail=1
+    fi
+}
+
+# expect_out: stdin is the exact expected stdout.
+expect_out() {
+    cat >"$TMP/want"
+    if ! cmp -s "$TMP/want" "$TMP/out"; then
+        echo "FAIL: stdout differs (want / got):"
+        diff "$TMP/want" "$TMP/out"
+        fail=1
+    fi
+}
+
+expect_err() { # expect_err REGEX: stderr matches
+    if ! grep -Eq -- "$1" "$TMP/err"; then
+        echo "FAIL: stderr does not match /$1/"
+        fail=1
+    fi
+}
+
+case $CASE in
+hello)
+    run run "$APPS/hello.wasm"
+    expect_rc 0
+    printf 'hello, world\n' | expect_out
+    expect_err '^to stderr$'
+    ;;
+args)
+    run run --env GREETING=hi --env EMPTY= "$APPS/args.wasm" one "two words" --three
+    expect_rc 0
+    expect_out <<END
+argc=4
+argv[1]=one
+argv[2]=two words
+argv[3]=--three
+env GREETING=hi
+env EMPTY=
+GREETING=hi
+END
+    ;;
+env_isolated)
+    HOST_SECRET=leak run run "$APPS/args.wasm"
+    expect_rc 0
+    printf 'argc=1\nGREETING=(unset)\n' | expect_out
+    ;;
+exit_status)
+    run run "$APPS/exit.wasm" 7
+    expect_rc 7
+    printf 'exiting with 7\n' | expect_out
+    ;;
+exit_zero)
+    run run "$APPS/exit.wasm" 0
+    expect_rc 0
+    ;;
+trap_div)
+    run run "$APPS/trap.wasm" div
+    expect_rc 134
+    printf 'before div\n' | expect_out
+    expect_err '^akira-wasm: trap: integer divide by zero'
+    ;;
+trap_unreachable)
+    run run "$APPS/trap.wasm" unreachable
+    expect_rc 134
+    expect_err '^akira-wasm: trap: unreachable'
+    ;;
+trap_oob)
+    run run "$APPS/trap.wasm" oob
+    expect_rc 134
+    expect_err '^akira-wasm: trap: out of bounds memory access'
+    ;;
+trap_stack)
+    run run "$APPS/trap.wasm" stack
+    expect_rc 134
+    expect_err '^akira-wasm: trap: call stack exhausted'
+    ;;
+stdin)
+    printf 'line one\nline two\n' >"$TMP/in"
+    run run "$APPS/cat.wasm"
+    expect_rc 0
+    printf 'line one\nline two\n[18 bytes]\n' | expect_out
+    ;;
+clock)
+    run run "$APPS/clock.wasm"
+    expect_rc 0
+    expect_out <<END
+slept >= 20ms: yes
+realtime after 2020: yes
+resolution ok: yes
+random differs: yes
+END
+    ;;
+files)
+    mkdir "$TMP/box"
+    echo keep >"$TMP/box/keep.txt"
+    run run --dir "$TMP/box" "$APPS/files.wasm" "$TMP/box"
+    expect_rc 0
+    expect_out <<END
+content: hello file
+more
+size: 16 regular: 1
+at 6: file, now at 10
+after pwrite+truncate: HELLO file (size 10)
+ls d: a.txt b.txt sub
+ls d: b.txt sub
+ls d/sub: c.txt
+ls .: keep.txt
+files ok
+END
+    [ "$(ls "$TMP/box")" = keep.txt ] || { echo "FAIL: host dir not cleaned up"; fail=1; }
+    ;;
+escape)
+    mkdir -p "$TMP/box/sub"
+    echo secret >"$TMP/outside.txt"
+    echo inside >"$TMP/box/inside.txt"
+    echo inside2 >"$TMP/box/sub/inside2.txt"
+    ln -s /etc "$TMP/box/abs_link"
+    ln -s .. "$TMP/box/up_link"
+    ln -s sub/inside2.txt "$TMP/box/in_link"
+    run run --dir "$TMP/box" "$APPS/escape.wasm" "$TMP/box"
+    expect_rc 0
+    expect_out <<END
+blocked open ../outside.txt: Capabilities insufficient
+blocked open sub/../../outside.txt: Capabilities insufficient
+blocked open /etc/passwd: Capabilities insufficient
+blocked open abs_link/passwd: Capabilities insufficient
+blocked open up_link/outside.txt: Capabilities insufficient
+blocked stat ../outside.txt: Capabilities insufficient
+blocked create ../evil.txt: Capabilities insufficient
+blocked create up_link/evil.txt: Capabilities insufficient
+blocked mkdir ../evil: Capabilities insufficient
+blocked rename inside.txt ../evil.txt: Capabilities insufficient
+blocked unlink ../outside.txt: Capabilities insufficient
+blocked rmdir ..: Capabilities insufficient
+path_open(3, "/etc/passwd"): errno 76
+path_open(3, "abs_link"): errno 76
+path_open(3, "up_link/outside.txt"): errno 76
+fd_write(<bad buffer>): errno 21
+inside via sub/..: inside
+inside via in_link: inside2
+END
+    [ "$(cat "$TMP/outside.txt")" = secret ] || { echo "FAIL: outside file changed"; fail=1; }
+    for f in evil.txt evil; do
+        [ ! -e "$TMP/$f" ] || { echo "FAIL: $f created outside the sandbox"; fail=1; }
+    done
+    [ -f "$TMP/box/inside.txt" ] || { echo "FAIL: inside.txt moved"; fail=1; }
+    ;;
+invoke)
+    run run --invoke add "$APPS/invoke.wasm" 40 2
+    expect_rc 0
+    printf 'i32:42\n' | expect_out
+    ;;
+invoke_types)
+    : >"$TMP/all"
+    for c in "add 4294967295 0" "mul64 -3 5000000000" "fdiv 1 4" "half 3" "answer"; do
+        # shellcheck disable=SC2086
+        set -- $c
+        f=$1
+        shift
+        run run --invoke "$f" "$APPS/invoke.wasm" "$@"
+        expect_rc 0
+        cat "$TMP/out" >>"$TMP/all"
+    done
+    cp "$TMP/all" "$TMP/out"
+    expect_out <<END
+i32:-1
+i64:-15000000000
+f64:0.25
+f32:1.5
+i32:42
+END
+    ;;
+invoke_trap)
+    run run --invoke idiv "$APPS/invoke.wasm" 1 0
+    expect_rc 134
+    expect_err '^akira-wasm: trap: integer divide by zero'
+    ;;
+invoke_bad_arg)
+    run run --invoke add "$APPS/invoke.wasm" 1 two
+    expect_rc 64
+    expect_err "argument 2 'two' is not a valid i32"
+    run run --invoke add "$APPS/invoke.wasm" 1
+    expect_rc 64
+    expect_err 'takes 2 arguments, 1 given'
+    run run --invoke nope "$APPS/invoke.wasm"
+    expect_rc 2
+    expect_err 'no exported function nope'
+    ;;
+validate_ok)
+    run validate "$APPS/files.wasm"
+    expect_rc 0
+    printf '' | expect_out
+    ;;
+validate_truncated)
+    # a type section announcing 16 bytes, of which the file holds 2
+    printf '\000asm\001\000\000\000\001\020\001\140' >"$TMP/t.wasm"
+    run validate "$TMP/t.wasm"
+    expect_rc 2
+    expect_err 'malformed.*type section at offset 0x[0-9a-f]+: '
+    printf 'junk' >"$TMP/j.wasm"
+    run validate "$TMP/j.wasm"
+    expect_rc 2
+    expect_err 'malformed'
+    ;;
+validate_invalid)
+    run validate "$APPS/bad_type.wasm"
+    expect_rc 2
+    expect_err 'invalid.*code section at offset 0x[0-9a-f]+: .*type mismatch'
+    ;;
+validate_missing)
+    run validate "$TMP/nonexistent.wasm"
+    expect_rc 2
+    expect_err 'nonexistent.wasm: No such file'
+    ;;
+missing_import)
+    run run "$APPS/needs_env.wasm"
+    expect_rc 2
+    expect_err 'env\.sensor_read'
+    printf '' | expect_out
+    ;;
+bad_dir)
+    run run --dir "$TMP/nope" "$APPS/hello.wasm"
+    expect_rc 2
+    expect_err '--dir .*nope'
+    printf '' | expect_out
+    ;;
+usage)
+    run frobnicate
+    expect_rc 64
+    expect_err '^usage: akira-wasm'
+    run run --stack 1x "$APPS/hello.wasm"
+    expect_rc 64
+    ;;
+*)
+    echo "unknown case $CASE"
+    exit 2
+    ;;
+esac
+if [ $fail != 0 ]; then
+    echo "--- stdout"; cat "$TMP/out"; echo "--- stderr"; cat "$TMP/err"
+fi
+exit $fail
