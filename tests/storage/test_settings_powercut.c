@@ -122,6 +122,7 @@ static void cut_everywhere(enum akira_sim_cut_mode mode)
     struct akira_sim_flash_stats s;
     akira_sim_flash_stats_get(&f, &s);
     uint64_t total = s.writes + s.erases;
+    print_message("%llu flash writes+erases in the workload\n", (unsigned long long)total);
     assert_true(akira_settings_gc_count(&st) >=
                 3 * NSECT); /* the workload wraps the ring 3 times */
     akira_sim_flash_close(&f);
