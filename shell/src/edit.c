@@ -4,9 +4,8 @@
  * The editor is a state machine fed one byte at a time, so the same code serves a
  * blocking console (akira_shell_edit_readline) and, later, a network session that
  * receives bytes in packets. Screen updates are kept simple: typing at the end of the
- * line echoes the byte, anything else redraws the whole line from column 0 ("\r",
- * prompt, text, erase to end of line, cursor back). Lines longer than the terminal
- * width therefore redraw badly; shell lines are short.
+ * line echoes the byte, anything else redraws the whole line (back to the prompt's
+ * row, erase to the end of the screen, prompt, text, cursor back into place).
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,17 +33,68 @@ static void bell(struct akira_shell_edit *ed)
     outs(ed, "\a");
 }
 
+/*
+ * Screen model: the text cell of buf[i] is prompt_len + i cells after the start of the
+ * prompt's row, i.e. row (prompt_len + i) / columns, column (prompt_len + i) % columns.
+ * The terminal cursor is kept on the cell of buf[cursor], and cur_row records its row.
+ * A terminal that has just filled the last column of a row leaves the cursor there
+ * ("pending wrap") instead of on the next row; whenever the text ends exactly at a row
+ * boundary the editor writes CR LF so the cursor really is where the arithmetic says.
+ */
+static void seq(struct akira_shell_edit *ed, size_t n, char code)
+{
+    if (n == 0) return;
+    char s[24];
+    int k = snprintf(s, sizeof(s), "\x1b[%zu%c", n, code);
+    out(ed, s, (size_t)k);
+}
+
+/* Moves the terminal cursor to the cell of buf[pos], from anywhere on row cur_row. */
+static void goto_pos(struct akira_shell_edit *ed, size_t pos)
+{
+    size_t cell = ed->prompt_len + pos;
+    size_t row = cell / ed->columns;
+    if (row < ed->cur_row)
+        seq(ed, ed->cur_row - row, 'A');
+    else
+        seq(ed, row - ed->cur_row, 'B');
+    outs(ed, "\r");
+    seq(ed, cell % ed->columns, 'C');
+    ed->cur_row = row;
+}
+
+/* After writing text that ends at cell `end`, settle a pending wrap. */
+static void settle(struct akira_shell_edit *ed, size_t end)
+{
+    if (end > 0 && end % ed->columns == 0) outs(ed, "\r\n");
+    ed->cur_row = end / ed->columns;
+}
+
+/* Puts the terminal cursor after the last character, before output below the line. */
+static void goto_end(struct akira_shell_edit *ed)
+{
+    if (ed->cursor != ed->len) goto_pos(ed, ed->len);
+}
+
+static void hide(struct akira_shell_edit *ed)
+{
+    seq(ed, ed->cur_row, 'A');
+    outs(ed, "\r\x1b[J");
+    ed->cur_row = 0;
+}
+
 static void redraw(struct akira_shell_edit *ed)
 {
-    outs(ed, "\r");
+    hide(ed);
     if (ed->prompt) outs(ed, ed->prompt);
     out(ed, ed->buf, ed->len);
-    outs(ed, "\x1b[K");
-    if (ed->cursor < ed->len) {
-        char seq[16];
-        int n = snprintf(seq, sizeof(seq), "\x1b[%zuD", ed->len - ed->cursor);
-        out(ed, seq, (size_t)n);
-    }
+    settle(ed, ed->prompt_len + ed->len);
+    goto_pos(ed, ed->cursor);
+}
+
+void akira_shell_edit_hide(struct akira_shell_edit *ed)
+{
+    if (ed->io->interactive) hide(ed);
 }
 
 void akira_shell_edit_redraw(struct akira_shell_edit *ed)
@@ -70,6 +120,10 @@ void akira_shell_edit_begin(struct akira_shell_edit *ed, const char *prompt)
     ed->hist_pos = 0;
     ed->esc_state = ESC_NONE;
     ed->overflow = false;
+    ed->cur_row = 0;
+    ed->prompt_len = prompt ? strlen(prompt) : 0;
+    unsigned cols = ed->io->columns ? ed->io->columns(ed->io->ctx) : 0;
+    ed->columns = cols ? cols : 80;
     if (ed->io->interactive && prompt) outs(ed, prompt);
 }
 
@@ -144,14 +198,8 @@ static void history_newer(struct akira_shell_edit *ed)
 static void move_to(struct akira_shell_edit *ed, size_t pos)
 {
     if (pos == ed->cursor) return;
-    char seq[16];
-    int n;
-    if (pos < ed->cursor)
-        n = snprintf(seq, sizeof(seq), "\x1b[%zuD", ed->cursor - pos);
-    else
-        n = snprintf(seq, sizeof(seq), "\x1b[%zuC", pos - ed->cursor);
-    out(ed, seq, (size_t)n);
     ed->cursor = pos;
+    goto_pos(ed, pos);
 }
 
 static void kill_range(struct akira_shell_edit *ed, size_t from, size_t to)
@@ -165,6 +213,7 @@ static void kill_range(struct akira_shell_edit *ed, size_t from, size_t to)
 static void complete_list(struct akira_shell_edit *ed, const char *prefix, size_t prefix_len,
                           const char *word, size_t word_len)
 {
+    goto_end(ed);
     outs(ed, "\r\n");
     for (size_t i = 0;; i++) {
         const char *c = ed->complete(ed->complete_ctx, prefix, prefix_len, i);
@@ -174,6 +223,7 @@ static void complete_list(struct akira_shell_edit *ed, const char *prefix, size_
         outs(ed, "  ");
     }
     outs(ed, "\r\n");
+    ed->cur_row = 0;
     redraw(ed);
 }
 
@@ -237,7 +287,11 @@ static void complete(struct akira_shell_edit *ed)
 static enum akira_shell_edit_result finish(struct akira_shell_edit *ed)
 {
     ed->buf[ed->len] = '\0';
-    if (ed->io->interactive) outs(ed, "\r\n");
+    if (ed->io->interactive) {
+        goto_end(ed);
+        outs(ed, "\r\n");
+        ed->cur_row = 0;
+    }
     if (!ed->overflow) akira_shell_history_add(&ed->history, ed->buf);
     ed->hist_pos = 0;
     return AKIRA_SHELL_EDIT_LINE;
@@ -279,9 +333,11 @@ static void key_delete(struct akira_shell_edit *ed)
 static void key_backspace(struct akira_shell_edit *ed)
 {
     if (ed->cursor == 0) return;
-    if (ed->cursor == ed->len) {
+    /* At the end of the line and not at a row's first column: step back and erase
+     * the rest of the row. Anything else redraws (the erased cell is on another row). */
+    if (ed->cursor == ed->len && (ed->prompt_len + ed->cursor) % ed->columns != 0) {
         erase(ed, ed->cursor - 1, ed->cursor);
-        outs(ed, "\b \b");
+        outs(ed, "\b\x1b[K");
         return;
     }
     kill_range(ed, ed->cursor - 1, ed->cursor);
@@ -394,7 +450,9 @@ enum akira_shell_edit_result akira_shell_edit_feed(struct akira_shell_edit *ed, 
         key_delete(ed);
         break;
     case KEY_CTRL('C'):
+        goto_end(ed);
         outs(ed, "^C\r\n");
+        ed->cur_row = 0;
         ed->len = 0;
         ed->cursor = 0;
         ed->buf[0] = '\0';
@@ -404,6 +462,7 @@ enum akira_shell_edit_result akira_shell_edit_feed(struct akira_shell_edit *ed, 
         break;
     case KEY_CTRL('L'):
         outs(ed, "\x1b[H\x1b[2J");
+        ed->cur_row = 0;
         redraw(ed);
         break;
     case '\t': complete(ed); break;
@@ -416,6 +475,7 @@ enum akira_shell_edit_result akira_shell_edit_feed(struct akira_shell_edit *ed, 
                 bell(ed); /* refused: the line stays as it is */
             } else if (at_end) {
                 out(ed, &c, 1);
+                settle(ed, ed->prompt_len + ed->len);
             } else {
                 redraw(ed);
             }

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -98,6 +99,14 @@ static int con_read_char(void *ctx)
     return ch;
 }
 
+static unsigned con_columns(void *ctx)
+{
+    (void)ctx;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0) return 0;
+    return ws.ws_col;
+}
+
 static bool con_cancelled(void *ctx)
 {
     (void)ctx;
@@ -123,6 +132,7 @@ void board_console_open(void)
     con.io.read_char = con_read_char;
     con.io.write = con_write;
     con.io.cancelled = con_cancelled;
+    con.io.columns = con_columns;
     con.io.ctx = NULL;
     con.io.interactive = con.tty;
     if (!con.tty || tcgetattr(STDIN_FILENO, &con.saved) != 0) {
@@ -178,8 +188,8 @@ void board_console_log_sink(const struct akira_log_entry *e, void *user)
     line[n++] = '\n';
     pthread_mutex_lock(&con.lock);
     bool redraw = con.at_prompt && con.shell && con.io.interactive;
-    /* Erase the prompt line, print the log line, put the prompt and typed text back. */
-    if (redraw) write_all(STDOUT_FILENO, "\r\x1b[K", 4);
+    /* Erase the prompt and typed text, print the log line, put them back below it. */
+    if (redraw) akira_shell_edit_hide(&con.shell->edit);
     write_all(STDOUT_FILENO, line, (size_t)n);
     if (redraw) akira_shell_edit_redraw(&con.shell->edit);
     pthread_mutex_unlock(&con.lock);

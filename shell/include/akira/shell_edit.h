@@ -13,7 +13,8 @@
  *   Ctrl-W  kill previous word  Ctrl-C  drop the line  Ctrl-L  clear screen
  *   TAB     complete the word at the cursor (through the completion callback)
  *   Enter (CR, LF or CR LF)     finish the line
- * Unknown control keys and escape sequences are ignored.
+ * Unknown control keys and escape sequences are ignored. Lines longer than the
+ * terminal width wrap over several rows (width from io->columns).
  *
  * On a non-interactive stream the editor only collects bytes up to LF: nothing is
  * echoed, no prompt is written, CR and other control bytes are dropped.
@@ -67,6 +68,10 @@ struct akira_shell_edit {
     char buf[AKIRA_SHELL_LINE_MAX];
     size_t len;
     size_t cursor;
+    /* screen geometry: the line may wrap over several terminal rows */
+    size_t prompt_len;
+    size_t columns;
+    size_t cur_row; /* terminal cursor's row, counted from the prompt's row */
     /* history browsing: 0 = editing a new line, n = showing history entry n - 1 */
     unsigned hist_pos;
     char draft[AKIRA_SHELL_LINE_MAX]; /* the new line, kept while browsing history */
@@ -104,9 +109,12 @@ bool akira_shell_edit_overflowed(const struct akira_shell_edit *ed);
 enum akira_shell_edit_result akira_shell_edit_readline(struct akira_shell_edit *ed,
                                                        const char *prompt);
 
-/* Redraws the prompt and the line being edited, after something else wrote to the
- * terminal (e.g. a log line printed while the user was typing). No-op when not
- * interactive. */
+/* For output that must appear while a line is being edited (e.g. a log line from
+ * another thread, which the caller serializes with the editor): hide() erases the
+ * prompt and the typed text and leaves the cursor at the start of the prompt's row;
+ * after printing whole lines, redraw() puts the prompt and the text back with the
+ * cursor where it was. No-ops when not interactive. */
+void akira_shell_edit_hide(struct akira_shell_edit *ed);
 void akira_shell_edit_redraw(struct akira_shell_edit *ed);
 
 #endif /* AKIRA_SHELL_EDIT_H */

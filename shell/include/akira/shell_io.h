@@ -32,6 +32,10 @@ struct akira_shell_io {
     /* Optional (may be NULL): true once the owner wants the session to stop, e.g. a
      * shutdown signal. Long-running commands (sleep) poll it to return early. */
     bool (*cancelled)(void *ctx);
+    /* Optional (may be NULL): the terminal's width in columns, asked at the start of
+     * each line; NULL or 0 means 80. Lines longer than the width wrap correctly only
+     * when this is right. */
+    unsigned (*columns)(void *ctx);
     void *ctx;
     /* A terminal at the other end: the editor prints the prompt, echoes keys and
      * uses VT100 escape sequences. When false, lines are read plainly: no prompt, no
