@@ -19,7 +19,7 @@ static uint32_t min_u32(uint32_t a, uint32_t b)
 
 static uint32_t nblocks_of(const struct akira_fs_vol *v, uint32_t size)
 {
-    return (size + v->bs - 1) / v->bs;
+    return (uint32_t)(((uint64_t)size + v->bs - 1) / v->bs);
 }
 
 struct akira_fs_obj_ *fs_obj_find(struct akira_fs_vol *v, uint16_t id)

@@ -218,7 +218,7 @@ int fs_index_read(struct akira_fs_vol *v, uint16_t index, uint32_t first, uint32
 
 static uint32_t blocks_for(const struct akira_fs_vol *v, uint32_t size)
 {
-    return (size + v->bs - 1) / v->bs;
+    return (uint32_t)(((uint64_t)size + v->bs - 1) / v->bs);
 }
 
 /* Visit the data blocks of a committed file. */

@@ -16,8 +16,8 @@
  * (the shell and the runtime use one store from one thread at a time).
  * Errors: AKIRA_EINVAL (bad key: namespace, characters), AKIRA_ENAMETOOLONG (key too
  * long), AKIRA_ETOOBIG (value too long), AKIRA_ENOENT (no such key), AKIRA_ENOSPC
- * (live data fills the partition), AKIRA_ERANGE (get: buffer too small; the value's
- * size is still reported), AKIRA_EIO (flash).
+ * (live data fills the partition), AKIRA_ERANGE (get: buffer too small),
+ * AKIRA_EIO (flash).
  */
 #ifndef AKIRA_SETTINGS_H
 #define AKIRA_SETTINGS_H
@@ -46,7 +46,7 @@ int akira_settings_format(struct akira_settings *st);
 int akira_settings_set(struct akira_settings *st, const char *key, const void *val, size_t len);
 
 /* Copy the value into buf (cap bytes). Returns the value's length (>= 0) or an error;
- * AKIRA_ERANGE when cap is too small (*len_out, when given, still gets the length). */
+ * AKIRA_ERANGE when cap is too small (nothing is copied). */
 int akira_settings_get(struct akira_settings *st, const char *key, void *buf, size_t cap);
 
 /* Remove key. AKIRA_ENOENT when it did not exist. */
