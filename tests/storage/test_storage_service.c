@@ -9,7 +9,13 @@
 #include <akira/board_config.h>
 #include <akira/err.h>
 #include <akira/sim_flash.h>
+#include <akira/sim_storage.h>
 #include <akira/storage.h>
+#include <akira/device.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <string.h>
 
@@ -56,10 +62,40 @@ static void test_boot_twice(void **state)
     akira_sim_flash_close(&f);
 }
 
+/* The board's bring-up: an image file, device "flash0", and data kept in the file. */
+static void test_board_boot_on_an_image_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/akira-storage-test-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path); /* the chip creates it erased */
+    char detail[256], buf[8];
+    assert_int_equal(akira_sim_storage_boot(path, detail, sizeof detail), AKIRA_OK);
+    assert_non_null(strstr(detail, "formatted"));
+    assert_non_null(akira_device_get("flash0"));
+    akira_storage_lock();
+    assert_int_equal(akira_settings_set(akira_storage_settings(), "akira/boot", "2", 1), AKIRA_OK);
+    akira_storage_unlock();
+    akira_sim_storage_shutdown();
+    assert_null(akira_device_get("flash0"));
+
+    assert_int_equal(akira_sim_storage_boot(path, detail, sizeof detail), AKIRA_OK);
+    assert_null(strstr(detail, "formatted"));
+    akira_storage_lock();
+    assert_int_equal(akira_settings_get(akira_storage_settings(), "akira/boot", buf, sizeof buf),
+                     1);
+    akira_storage_unlock();
+    akira_sim_storage_shutdown();
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_boot_twice),
+        cmocka_unit_test(test_board_boot_on_an_image_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
