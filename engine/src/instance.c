@@ -234,12 +234,25 @@ aw_instance *aw_instantiate(aw_store *s, const aw_module *m, const aw_import *im
     return inst;
 }
 
+/* Module names keep their byte length in front of them (see load.h). */
+static size_t name_len(const char *s)
+{
+    uint32_t n;
+    memcpy(&n, s - sizeof n, sizeof n);
+    return n;
+}
+
 aw_status aw_instance_export(aw_instance *inst, const char *name, aw_extern *out)
+{
+    return aw_instance_export_n(inst, name, strlen(name), out);
+}
+
+aw_status aw_instance_export_n(aw_instance *inst, const char *name, size_t len, aw_extern *out)
 {
     const aw_module *m = inst->m;
     for (uint32_t i = 0; i < m->nexports; i++) {
         const aw_exportdef *e = &m->exports[i];
-        if (strcmp(e->name, name) != 0) continue;
+        if (name_len(e->name) != len || memcmp(e->name, name, len) != 0) continue;
         out->kind = (aw_extern_kind)e->kind;
         switch (e->kind) {
         case AW_EXTERN_FUNC: out->of.func = aw_inst_func(inst, e->index); break;

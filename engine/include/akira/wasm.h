@@ -222,6 +222,8 @@ aw_instance *aw_instantiate(aw_store *s, const aw_module *m, const aw_import *im
 
 /* Look up an export of `inst` by name. */
 aw_status aw_instance_export(aw_instance *inst, const char *name, aw_extern *out);
+/* The same for a name of `len` bytes that may contain NUL bytes (Wasm names may). */
+aw_status aw_instance_export_n(aw_instance *inst, const char *name, size_t len, aw_extern *out);
 aw_func *aw_instance_func(aw_instance *inst, const char *name); /* NULL if none */
 aw_memory *aw_instance_memory(aw_instance *inst, uint32_t index); /* NULL if none */
 
