@@ -17,7 +17,9 @@
 
 #define W_QUEUED  1u /* in the FIFO */
 #define W_DELAYED 2u /* in the delayed list */
-#define W_RUNNING 4u /* handler executing */
+
+/* "Running" is not a flag in the item: after its handler returns the queue thread
+ * never touches the item again, so a handler may free or reuse its own item. */
 
 struct akira_workq {
     akira_condvar_t *wake;          /* new runnable or delayed work, or stop */
@@ -27,11 +29,13 @@ struct akira_workq {
     struct akira_work *running;
     akira_thread_t *thread;
     bool stopping;
+    akira_workq_t *next_q; /* all live queues, for "is this item running?" */
 };
 
 static akira_once_t wk_once = AKIRA_ONCE_INIT;
 static akira_mutex_t *wk_lock;
 static akira_workq_t *sysq;
+static akira_workq_t *queues;
 
 static void wk_init(void)
 {
@@ -142,12 +146,11 @@ static int workq_thread(void *arg)
         struct akira_work *w = q->head;
         if (w) {
             fifo_remove(q, w);
-            set_flags(w, get_flags(w) | W_RUNNING);
             q->running = w;
+            akira_work_fn fn = w->fn;
             akira_mutex_unlock(wk_lock);
-            w->fn(w);
+            fn(w);
             akira_mutex_lock(wk_lock, AKIRA_FOREVER);
-            set_flags(w, get_flags(w) & ~W_RUNNING);
             q->running = NULL;
             akira_condvar_broadcast(q->done);
             continue;
@@ -214,13 +217,21 @@ int akira_work_reschedule(akira_workq_t *q, struct akira_work *w, uint32_t delay
     return rc;
 }
 
+/* The queue whose thread runs w's handler right now, or NULL. Under wk_lock. */
+static akira_workq_t *running_on(const struct akira_work *w)
+{
+    for (akira_workq_t *q = queues; q; q = q->next_q)
+        if (q->running == w) return q;
+    return NULL;
+}
+
 int akira_work_cancel(struct akira_work *w)
 {
     if (w == NULL) return AKIRA_EINVAL;
     wk_ready();
     akira_mutex_lock(wk_lock, AKIRA_FOREVER);
     unqueue(w);
-    int rc = (get_flags(w) & W_RUNNING) ? AKIRA_EBUSY : 0;
+    int rc = running_on(w) ? AKIRA_EBUSY : 0;
     akira_mutex_unlock(wk_lock);
     return rc;
 }
@@ -231,13 +242,14 @@ int akira_work_cancel_sync(struct akira_work *w)
     wk_ready();
     akira_mutex_lock(wk_lock, AKIRA_FOREVER);
     unqueue(w);
-    akira_workq_t *q = w->queue;
     int rc = 0;
-    if (q && q->running == w && akira_thread_current() == q->thread) {
-        rc = AKIRA_EDEADLK;
-    } else {
-        while (q && (get_flags(w) & W_RUNNING))
-            akira_condvar_wait_until(q->done, wk_lock, UINT64_MAX);
+    akira_workq_t *q;
+    while ((q = running_on(w)) != NULL) {
+        if (akira_thread_current() == q->thread) {
+            rc = AKIRA_EDEADLK;
+            break;
+        }
+        akira_condvar_wait_until(q->done, wk_lock, UINT64_MAX);
     }
     akira_mutex_unlock(wk_lock);
     return rc;
@@ -250,7 +262,11 @@ bool akira_work_is_pending(const struct akira_work *w)
 
 bool akira_work_is_running(const struct akira_work *w)
 {
-    return (get_flags(w) & W_RUNNING) != 0;
+    wk_ready();
+    akira_mutex_lock(wk_lock, AKIRA_FOREVER);
+    bool running = running_on(w) != NULL;
+    akira_mutex_unlock(wk_lock);
+    return running;
 }
 
 /* ---- queues ---- */
@@ -270,6 +286,10 @@ int akira_workq_create(akira_workq_t **out, const char *name, int priority, size
     akira_mutex_lock(wk_lock, AKIRA_FOREVER);
     int rc = akira_thread_create(&q->thread, name ? name : "workq", workq_thread, q, priority,
                                  stack_size);
+    if (rc == 0) {
+        q->next_q = queues;
+        queues = q;
+    }
     akira_mutex_unlock(wk_lock);
     if (rc != 0) {
         akira_condvar_destroy(q->done);
@@ -289,6 +309,14 @@ void akira_workq_destroy(akira_workq_t *q)
     akira_condvar_signal(q->wake);
     akira_mutex_unlock(wk_lock);
     akira_thread_join(q->thread, AKIRA_FOREVER, NULL);
+    akira_mutex_lock(wk_lock, AKIRA_FOREVER);
+    for (akira_workq_t **p = &queues; *p; p = &(*p)->next_q) {
+        if (*p == q) {
+            *p = q->next_q;
+            break;
+        }
+    }
+    akira_mutex_unlock(wk_lock);
     akira_condvar_destroy(q->done);
     akira_condvar_destroy(q->wake);
     free(q);
@@ -329,7 +357,7 @@ int akira_workq_drain(akira_workq_t *q)
     b.work.queue = q;
     fifo_push(q, &b.work);
     akira_condvar_signal(q->wake);
-    while (!b.ran || (get_flags(&b.work) & W_RUNNING))
+    while (!b.ran || q->running == &b.work)
         akira_condvar_wait_until(q->done, wk_lock, UINT64_MAX);
     akira_mutex_unlock(wk_lock);
     return 0;

@@ -122,14 +122,14 @@ static void test_stop_waits_for_running_callback(void **state)
     akira_timer_destroy(t);
 }
 
-static int fire_order[5];
+static atomic_int fire_order[5];
 static atomic_int fire_idx;
 
 static void record_cb(akira_timer_t *t, void *user)
 {
     (void)t;
     int i = atomic_fetch_add(&fire_idx, 1);
-    if (i < 5) fire_order[i] = *(int *)user;
+    if (i < 5) atomic_store(&fire_order[i], *(int *)user);
 }
 
 static void test_many_timers_fire_in_deadline_order(void **state)

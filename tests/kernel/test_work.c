@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -20,6 +21,14 @@ static int teardown(void **state)
 {
     (void)state;
     return akira_kernel_shutdown();
+}
+
+/* Per test: everything submitted has finished before the next test reuses the stack
+ * memory its items lived in (drain synchronises through the queue's lock). */
+static int drain(void **state)
+{
+    (void)state;
+    return akira_workq_drain(NULL);
 }
 
 struct item {
@@ -200,6 +209,34 @@ static void test_own_queue_lifecycle(void **state)
     assert_int_equal(atomic_load(&later.runs), 1);
 }
 
+struct self_freeing {
+    struct akira_work work;
+    atomic_int *done;
+};
+
+static void free_self(struct akira_work *w)
+{
+    struct self_freeing *sf = (struct self_freeing *)w;
+    atomic_int *done = sf->done;
+    free(sf); /* allowed: the queue does not touch w after this returns */
+    atomic_fetch_add(done, 1);
+}
+
+static void test_handler_may_free_its_item(void **state)
+{
+    (void)state;
+    atomic_int done = 0;
+    for (int i = 0; i < 50; i++) {
+        struct self_freeing *sf = malloc(sizeof(*sf));
+        assert_non_null(sf);
+        akira_work_init(&sf->work, free_self);
+        sf->done = &done;
+        assert_int_equal(akira_work_submit(NULL, &sf->work), 1);
+    }
+    assert_int_equal(akira_workq_drain(NULL), 0);
+    assert_int_equal(atomic_load(&done), 50); /* ASan checks nothing touched freed items */
+}
+
 static void test_system_queue_needs_kernel(void **state)
 {
     (void)state;
@@ -218,15 +255,16 @@ static void test_system_queue_needs_kernel(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fifo_order),
-        cmocka_unit_test(test_submit_pending_is_noop),
-        cmocka_unit_test(test_delayed_runs_after_delay),
-        cmocka_unit_test(test_delayed_order_by_due_time),
-        cmocka_unit_test(test_cancel),
-        cmocka_unit_test(test_reschedule_moves_due_time),
-        cmocka_unit_test(test_handler_resubmits_itself),
-        cmocka_unit_test(test_own_queue_lifecycle),
-        cmocka_unit_test(test_system_queue_needs_kernel),
+        cmocka_unit_test_teardown(test_fifo_order, drain),
+        cmocka_unit_test_teardown(test_submit_pending_is_noop, drain),
+        cmocka_unit_test_teardown(test_delayed_runs_after_delay, drain),
+        cmocka_unit_test_teardown(test_delayed_order_by_due_time, drain),
+        cmocka_unit_test_teardown(test_cancel, drain),
+        cmocka_unit_test_teardown(test_reschedule_moves_due_time, drain),
+        cmocka_unit_test_teardown(test_handler_resubmits_itself, drain),
+        cmocka_unit_test_teardown(test_own_queue_lifecycle, drain),
+        cmocka_unit_test_teardown(test_handler_may_free_its_item, drain),
+        cmocka_unit_test_teardown(test_system_queue_needs_kernel, drain),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,8 +3,9 @@
  * order (Zephyr k_work). Delayed work enters the FIFO when its delay has passed.
  *
  * Work items are caller-owned memory (usually embedded in a bigger struct; recover it
- * with a container_of in the handler) and must stay valid while pending or running.
- * An item is on at most one queue at a time. A handler may resubmit its own item.
+ * with a container_of in the handler) and must stay valid while pending. The queue
+ * never touches an item after its handler returned, so a handler may resubmit, reuse
+ * or free its own item. An item is on at most one queue at a time.
  *
  * akira_kernel_init starts the system work queue ("sysworkq"); pass NULL as the queue
  * to use it.

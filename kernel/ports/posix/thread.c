@@ -322,10 +322,12 @@ void akira_yield(void)
     sched_yield();
 }
 
-/* Reads another thread's live stack, including bytes the sanitizer marks as redzones,
+/* Reads another thread's live stack, including bytes ASan marks as redzones and words
+ * TSan sees as racing (both on purpose: the scan is a statistical snapshot),
  * so it must not be instrumented. Volatile keeps the compiler from turning the loop
  * into an instrumented library call. */
-__attribute__((no_sanitize("address"))) static size_t stack_scan(const struct akira_thread *t)
+__attribute__((no_sanitize("address", "thread"))) static size_t
+stack_scan(const struct akira_thread *t)
 {
     if (t->stack == NULL) return 0;
     const volatile unsigned char *p = t->stack;
