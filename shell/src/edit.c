@@ -111,6 +111,13 @@ void akira_shell_edit_init(struct akira_shell_edit *ed, const struct akira_shell
     ed->complete_ctx = complete_ctx;
 }
 
+void akira_shell_edit_history_hook_set(struct akira_shell_edit *ed, akira_shell_history_hook_fn fn,
+                                       void *user)
+{
+    ed->history_hook = fn;
+    ed->history_hook_user = user;
+}
+
 void akira_shell_edit_begin(struct akira_shell_edit *ed, const char *prompt)
 {
     ed->prompt = prompt;
@@ -292,7 +299,9 @@ static enum akira_shell_edit_result finish(struct akira_shell_edit *ed)
         outs(ed, "\r\n");
         ed->cur_row = 0;
     }
-    if (!ed->overflow) akira_shell_history_add(&ed->history, ed->buf);
+    if (!ed->overflow && akira_shell_history_add(&ed->history, ed->buf) && ed->history_hook) {
+        ed->history_hook(ed->history_hook_user, ed->buf);
+    }
     ed->hist_pos = 0;
     return AKIRA_SHELL_EDIT_LINE;
 }

@@ -180,6 +180,37 @@ static void test_history_rules(void **state)
     assert_null(akira_shell_history_get(&h, AKIRA_SHELL_HISTORY_DEPTH));
 }
 
+static char hooked[4][32];
+static int hook_calls;
+
+static void history_hook(void *user, const char *line)
+{
+    assert_ptr_equal(user, &hook_calls);
+    if (hook_calls < 4) snprintf(hooked[hook_calls], sizeof(hooked[0]), "%s", line);
+    hook_calls++;
+}
+
+static void test_history_hook_and_restore(void **state)
+{
+    (void)state;
+    /* plain input records history too (a restored history must be reachable later) */
+    setup_editor("ps\n\nps\nmem\n", 11, false);
+    hook_calls = 0;
+    akira_shell_edit_history_hook_set(&ed, history_hook, &hook_calls);
+    while (akira_shell_edit_readline(&ed, "> ") == AKIRA_SHELL_EDIT_LINE) {
+    }
+    assert_int_equal(hook_calls, 2);
+    assert_string_equal(hooked[0], "ps");
+    assert_string_equal(hooked[1], "mem");
+
+    /* a restored history is recalled with Up */
+    static const char keys[] = UP UP "\r";
+    setup_editor(keys, strlen(keys), true);
+    akira_shell_history_add(&ed.history, "saved-old");
+    akira_shell_history_add(&ed.history, "saved-new");
+    assert_string_equal(next_line(), "saved-old");
+}
+
 static void test_tab_completion(void **state)
 {
     (void)state;
@@ -246,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_backspace_and_delete),
         cmocka_unit_test(test_history_recall),
         cmocka_unit_test(test_history_rules),
+        cmocka_unit_test(test_history_hook_and_restore),
         cmocka_unit_test(test_tab_completion),
         cmocka_unit_test(test_ctrl_c_and_ctrl_d),
         cmocka_unit_test(test_line_endings),

@@ -54,6 +54,10 @@ const char *akira_shell_history_get(const struct akira_shell_history *h, unsigne
 typedef const char *(*akira_shell_complete_fn)(void *ctx, const char *prefix, size_t prefix_len,
                                                size_t index);
 
+/* Called after a finished line was recorded in the history (not for empty lines or
+ * repeats), on the session's thread; e.g. to persist the history. */
+typedef void (*akira_shell_history_hook_fn)(void *user, const char *line);
+
 enum akira_shell_edit_result {
     AKIRA_SHELL_EDIT_MORE = 0, /* the key was consumed, the line is not finished */
     AKIRA_SHELL_EDIT_LINE,     /* a line is finished: read it with akira_shell_edit_line() */
@@ -82,11 +86,19 @@ struct akira_shell_edit {
     bool overflow;    /* plain input: the line was longer than the buffer */
     bool eof;         /* input ended; readline answers EOF from now on */
     struct akira_shell_history history;
+    akira_shell_history_hook_fn history_hook;
+    void *history_hook_user;
 };
 
 /* Sets up an editor writing to io. complete may be NULL (TAB is then ignored). */
 void akira_shell_edit_init(struct akira_shell_edit *ed, const struct akira_shell_io *io,
                            akira_shell_complete_fn complete, void *complete_ctx);
+
+/* Sets (or with NULL clears) the hook told about every line added to the history. To
+ * restore a saved history, add its lines oldest first with akira_shell_history_add()
+ * on ed->history before the first line is read. */
+void akira_shell_edit_history_hook_set(struct akira_shell_edit *ed, akira_shell_history_hook_fn fn,
+                                       void *user);
 
 /* Starts a new line: remembers the prompt (must stay valid until the line is done) and
  * writes it when the stream is interactive. */
