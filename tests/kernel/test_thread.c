@@ -3,7 +3,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -200,6 +204,36 @@ static void test_stack_high_water_grows(void **state)
     assert_true(h.after < 512 * 1024);
 }
 
+static int overflow(void *arg)
+{
+    (void)arg;
+    return deep(1 << 20); /* 1 GiB of frames: far past any stack */
+}
+
+static void test_stack_overflow_crashes(void **state)
+{
+    (void)state;
+    /* The guard page must stop a runaway thread instead of letting it write over
+     * whatever lies below its stack. Run it in a child process and expect a crash. */
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* Keep the expected crash report (sanitizer builds) out of the test log. */
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) dup2(devnull, 2);
+        akira_thread_t *t;
+        if (akira_thread_create(&t, "overflow", overflow, NULL, 10, 0) != 0) _exit(3);
+        akira_thread_join(t, AKIRA_FOREVER, NULL);
+        _exit(0); /* reaching this means the overflow went unnoticed */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    /* SIGSEGV, or the sanitizer's "stack-overflow" report with a failing exit. */
+    assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+}
+
 static void test_join_self_and_detach(void **state)
 {
     (void)state;
@@ -256,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_join_timeout_and_states),
         cmocka_unit_test(test_sleeping_state_and_duration),
         cmocka_unit_test(test_stack_high_water_grows),
+        cmocka_unit_test(test_stack_overflow_crashes),
         cmocka_unit_test(test_join_self_and_detach),
         cmocka_unit_test(test_join_self_is_deadlock),
         cmocka_unit_test(test_uptime_monotonic),
