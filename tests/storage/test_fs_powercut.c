@@ -104,21 +104,26 @@ static int do_op(const struct akira_fs *fs, struct m_state *next)
 
 static struct m_state prev, next;
 
+static uint32_t seed = 777;
+static int nops = NOPS;
+
 /* Runs the workload until done or the first failure; returns ops completed. */
 static int run(const struct akira_fs *fs)
 {
-    rng = 777;
+    rng = seed;
     memset(&next, 0, sizeof next);
-    for (int op = 0; op < NOPS; op++) {
+    for (int op = 0; op < nops; op++) {
         memcpy(&prev, &next, sizeof prev);
         if (do_op(fs, &next)) return op;
     }
-    return NOPS;
+    return nops;
 }
 
 static struct akira_fs_vol vol;
 
-static void cut_everywhere(enum akira_sim_cut_mode mode, uint64_t step)
+/* Cuts at flash op indexes 1, 1 + step, ... or, with `random_cuts`, at that many
+ * random indexes. */
+static void cut_everywhere(enum akira_sim_cut_mode mode, uint64_t step, int random_cuts)
 {
     struct akira_sim_flash f;
     struct akira_flash_area fa;
@@ -129,7 +134,7 @@ static void cut_everywhere(enum akira_sim_cut_mode mode, uint64_t step)
     assert_int_equal(akira_fs_format(&vol, &fa), AKIRA_OK);
     akira_fs_root_view(&vol, &fs);
     akira_sim_flash_stats_reset(&f);
-    assert_int_equal(run(&fs), NOPS);
+    assert_int_equal(run(&fs), nops);
     assert_int_equal(m_compare(&fs, &next), 0);
     struct akira_sim_flash_stats s;
     akira_sim_flash_stats_get(&f, &s);
@@ -140,7 +145,13 @@ static void cut_everywhere(enum akira_sim_cut_mode mode, uint64_t step)
     assert_true(akira_sim_flash_erase_count(&f, 0) >= 1);
     akira_sim_flash_close(&f);
 
-    for (uint64_t cut = 1; cut <= total; cut += step) {
+    uint32_t pick = seed;
+    for (uint64_t i = 1, cut = 1; random_cuts ? i <= (uint64_t)random_cuts : cut <= total;
+         i++, cut += step) {
+        if (random_cuts) {
+            pick = pick * 1664525u + 1013904223u;
+            cut = 1 + (pick >> 4) % total;
+        }
         assert_int_equal(akira_sim_flash_open(&f, "t", NULL, NSECT * SS, SS, 4), AKIRA_OK);
         akira_sim_flash_seed(&f, (uint32_t)cut);
         assert_int_equal(akira_flash_area_from_range(&f.dev, "fs", 0, NSECT * SS, true, &fa),
@@ -149,7 +160,7 @@ static void cut_everywhere(enum akira_sim_cut_mode mode, uint64_t step)
         akira_fs_root_view(&vol, &fs);
         akira_sim_flash_cut_after(&f, cut, mode);
         int done = run(&fs);
-        assert_true(done < NOPS);
+        assert_true(done < nops);
         akira_sim_flash_reboot(&f);
         int err = akira_fs_mount(&vol, &fa);
         if (err)
@@ -176,13 +187,25 @@ static void cut_everywhere(enum akira_sim_cut_mode mode, uint64_t step)
 static void test_cut_clean(void **state)
 {
     (void)state;
-    cut_everywhere(AKIRA_SIM_CUT_CLEAN, 1);
+    cut_everywhere(AKIRA_SIM_CUT_CLEAN, 1, 0);
 }
 
 static void test_cut_torn(void **state)
 {
     (void)state;
-    cut_everywhere(AKIRA_SIM_CUT_TORN, 1);
+    cut_everywhere(AKIRA_SIM_CUT_TORN, 1, 0);
+}
+
+/* Longer workloads from other seeds (more metadata rotations, blocks reused many
+ * times), with cuts at random points. */
+static void test_cut_random_long(void **state)
+{
+    (void)state;
+    nops = 900;
+    for (seed = 1; seed <= 3; seed++)
+        cut_everywhere(seed % 2 ? AKIRA_SIM_CUT_TORN : AKIRA_SIM_CUT_CLEAN, 1, 150);
+    seed = 777;
+    nops = NOPS;
 }
 
 int main(void)
@@ -190,6 +213,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cut_clean),
         cmocka_unit_test(test_cut_torn),
+        cmocka_unit_test(test_cut_random_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
