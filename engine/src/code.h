@@ -130,7 +130,24 @@
     X(I32_TRUNC_SAT_F32_S, UN) X(I32_TRUNC_SAT_F32_U, UN)                                \
     X(I32_TRUNC_SAT_F64_S, UN) X(I32_TRUNC_SAT_F64_U, UN)                                \
     X(I64_TRUNC_SAT_F32_S, UN) X(I64_TRUNC_SAT_F32_U, UN)                                \
-    X(I64_TRUNC_SAT_F64_S, UN) X(I64_TRUNC_SAT_F64_U, UN)
+    X(I64_TRUNC_SAT_F64_S, UN) X(I64_TRUNC_SAT_F64_U, UN)                                \
+    /* --- fused sequences the compiler makes from common patterns --- */                \
+    /* BINI [op, dst, a, imm32]: dst = a OP imm (i32); from i32.const + binop */         \
+    X(I32_ADD_I, BINI) X(I32_MUL_I, BINI) X(I32_AND_I, BINI) X(I32_OR_I, BINI)           \
+    X(I32_XOR_I, BINI) X(I32_SHL_I, BINI) X(I32_SHR_S_I, BINI) X(I32_SHR_U_I, BINI)      \
+    X(I32_EQ_I, BINI) X(I32_NE_I, BINI) X(I32_LT_S_I, BINI) X(I32_LT_U_I, BINI)          \
+    X(I32_GT_S_I, BINI) X(I32_GT_U_I, BINI) X(I32_LE_S_I, BINI) X(I32_LE_U_I, BINI)      \
+    X(I32_GE_S_I, BINI) X(I32_GE_U_I, BINI)                                              \
+    /* BRCMP [op, a, b, target]: jump if a CMP b (i32); BRCMPI [op, a, imm32, target]. \
+     * From an i32 comparison followed by br_if / if. A taken jump counts as a       \
+     * back-edge for the budget and interrupt check (the target may be a loop). */     \
+    X(BR_I32_EQ, BRCMP) X(BR_I32_NE, BRCMP) X(BR_I32_LT_S, BRCMP) X(BR_I32_LT_U, BRCMP)  \
+    X(BR_I32_GT_S, BRCMP) X(BR_I32_GT_U, BRCMP) X(BR_I32_LE_S, BRCMP)                    \
+    X(BR_I32_LE_U, BRCMP) X(BR_I32_GE_S, BRCMP) X(BR_I32_GE_U, BRCMP)                    \
+    X(BR_I32_EQ_I, BRCMPI) X(BR_I32_NE_I, BRCMPI) X(BR_I32_LT_S_I, BRCMPI)               \
+    X(BR_I32_LT_U_I, BRCMPI) X(BR_I32_GT_S_I, BRCMPI) X(BR_I32_GT_U_I, BRCMPI)           \
+    X(BR_I32_LE_S_I, BRCMPI) X(BR_I32_LE_U_I, BRCMPI) X(BR_I32_GE_S_I, BRCMPI)           \
+    X(BR_I32_GE_U_I, BRCMPI)
 
 typedef enum aw_op {
 #define AW_OP_ENUM(name, cls) AW_OP_##name,

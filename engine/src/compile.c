@@ -10,7 +10,6 @@
 #include "decode.h"
 #include "mem.h"
 
-#define NO_COND UINT32_MAX
 
 static _Noreturn void mismatch(aw_compiler *c)
 {
@@ -140,8 +139,8 @@ static void begin_block(aw_compiler *c, uint8_t kind)
 {
     aw_cframe nf = {.kind = kind};
     read_blocktype(c, &nf);
-    uint32_t cond = NO_COND;
-    if (kind == AW_K_IF) cond = pop(c, AW_I32).slot;
+    aw_cond cond = {.fused = false};
+    if (kind == AW_K_IF) aw_fuse_cond(c, pop(c, AW_I32).slot, &cond);
     /* an alias could be made real on one path only inside the block; do it now */
     aw_emit_materialize(c, c->alias_lo < c->nvals ? c->alias_lo : c->nvals, c->nvals);
     c->alias_lo = UINT32_MAX;
@@ -159,8 +158,7 @@ static void begin_block(aw_compiler *c, uint8_t kind)
         f->target = c->ncode;
         aw_emit_label(c);
     } else if (kind == AW_K_IF && c->live) {
-        aw_emit3(c, AW_OP_BR_UNLESS, cond, 0);
-        f->else_fixup = c->ncode - 1;
+        f->else_fixup = aw_emit_condjump(c, &cond, false, false, 0);
     }
 }
 
@@ -233,16 +231,17 @@ static void do_br(aw_compiler *c, uint32_t depth)
 {
     aw_cframe *f = frame_at(c, depth);
     check_label(c, f, aw_frame_arity(c, f), false);
-    aw_emit_branch(c, f, NO_COND);
+    aw_emit_branch(c, f, NULL);
     set_unreachable(c);
 }
 
 static void do_br_if(aw_compiler *c, uint32_t depth)
 {
     aw_cframe *f = frame_at(c, depth);
-    uint32_t cond = pop(c, AW_I32).slot;
+    aw_cond cond;
+    aw_fuse_cond(c, pop(c, AW_I32).slot, &cond);
     check_label(c, f, aw_frame_arity(c, f), false);
-    aw_emit_branch(c, f, cond);
+    aw_emit_branch(c, f, &cond);
 }
 
 static void do_br_table(aw_compiler *c)
@@ -274,7 +273,7 @@ static void do_return(aw_compiler *c)
 {
     aw_cframe *f = &c->frames[0];
     check_label(c, f, aw_frame_arity(c, f), false);
-    aw_emit_branch(c, f, NO_COND);
+    aw_emit_branch(c, f, NULL);
     set_unreachable(c);
 }
 
@@ -458,6 +457,7 @@ static void emit_numeric(aw_compiler *c, const numop *n)
         aw_cval b = pop(c, n->b);
         aw_cval a = pop(c, n->a);
         uint32_t dst = push(c, n->r);
+        if (n->a == AW_I32 && aw_fuse_bin(c, n->op, dst, a.slot, b.slot)) return;
         uint32_t ops[2] = {a.slot, b.slot};
         aw_emit_dst(c, n->op, dst, 2, ops);
     } else {

@@ -99,9 +99,29 @@ void aw_emit_materialize(aw_compiler *c, uint32_t from, uint32_t to);
 /* Before writing local `x`: materialise every entry that aliases it. */
 void aw_emit_unalias(aw_compiler *c, uint32_t x);
 
+/* ---- peepholes (compile_fuse.c) ---- */
+
+/* A branch condition: the i32 in `slot`, or a comparison folded into the branch. */
+typedef struct aw_cond {
+    bool fused;
+    uint32_t slot;
+    uint32_t op, a, b; /* fused: BRCMP/BRCMPI opcode jumping when true, operands */
+} aw_cond;
+
+/* Emit `op` (an i32 binary operator) on a and b as a BINI when b was produced by
+ * the i32.const just emitted; false if it does not apply (nothing emitted). */
+bool aw_fuse_bin(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t a, uint32_t b);
+/* Describe the condition in `slot` (just popped), folding in the comparison that
+ * produced it when it was the last instruction emitted. */
+void aw_fuse_cond(aw_compiler *c, uint32_t slot, aw_cond *k);
+/* A jump taken when the condition is true (if_true) or false; returns the index of
+ * its target word. `back`: the target is a loop start. */
+uint32_t aw_emit_condjump(aw_compiler *c, const aw_cond *k, bool if_true, bool back,
+                          uint32_t target);
+
 /* Branch to label frame `f` carrying the top values of the stack (its label arity);
- * conditional on the i32 in slot `cond` unless cond == UINT32_MAX. */
-void aw_emit_branch(aw_compiler *c, aw_cframe *f, uint32_t cond);
+ * conditional on `cond` unless it is NULL. */
+void aw_emit_branch(aw_compiler *c, aw_cframe *f, const aw_cond *cond);
 /* br_table over c->labels[0..n] (n targets then the default); `idx` is the slot of the
  * index, `arity` the label arity. */
 void aw_emit_br_table(aw_compiler *c, uint32_t idx, uint32_t n, uint32_t arity);

@@ -160,16 +160,18 @@ static void moves(aw_compiler *c, const aw_cframe *f, uint32_t arity)
 }
 
 /* A jump to `f`: its start for a loop, else appended to its fixup chain. */
-static void jump(aw_compiler *c, aw_cframe *f, uint32_t cond)
+static void jump(aw_compiler *c, aw_cframe *f, const aw_cond *cond)
 {
     bool back = f->kind == AW_K_LOOP;
     uint32_t target = back ? f->target : f->fixups;
-    if (cond == UINT32_MAX) {
+    uint32_t word;
+    if (!cond) {
         aw_emit2(c, back ? AW_OP_BR_BACK : AW_OP_BR, target);
+        word = c->ncode - 1;
     } else {
-        aw_emit3(c, back ? AW_OP_BR_IF_BACK : AW_OP_BR_IF, cond, target);
+        word = aw_emit_condjump(c, cond, true, back, target);
     }
-    if (!back) f->fixups = c->ncode - 1;
+    if (!back) f->fixups = word;
 }
 
 void aw_emit_return(aw_compiler *c)
@@ -186,7 +188,7 @@ void aw_emit_return(aw_compiler *c)
     }
 }
 
-void aw_emit_branch(aw_compiler *c, aw_cframe *f, uint32_t cond)
+void aw_emit_branch(aw_compiler *c, aw_cframe *f, const aw_cond *cond)
 {
     if (!c->live) return;
     uint32_t arity = aw_frame_arity(c, f);
@@ -194,12 +196,11 @@ void aw_emit_branch(aw_compiler *c, aw_cframe *f, uint32_t cond)
         /* values must be consecutive for RETURN: copying them home first is harmless
          * on the path that does not return */
         if (arity > 1) aw_emit_materialize(c, c->nvals - arity, c->nvals);
-        if (cond == UINT32_MAX) {
+        if (!cond) {
             aw_emit_return(c);
             return;
         }
-        aw_emit3(c, AW_OP_BR_UNLESS, cond, 0);
-        uint32_t skip = c->ncode - 1;
+        uint32_t skip = aw_emit_condjump(c, cond, false, false, 0);
         aw_emit_return(c);
         c->code[skip] = c->ncode;
         aw_emit_label(c);
@@ -210,12 +211,9 @@ void aw_emit_branch(aw_compiler *c, aw_cframe *f, uint32_t cond)
         return;
     }
     uint32_t skip = 0;
-    if (cond != UINT32_MAX) {
-        aw_emit3(c, AW_OP_BR_UNLESS, cond, 0);
-        skip = c->ncode - 1;
-    }
+    if (cond) skip = aw_emit_condjump(c, cond, false, false, 0);
     moves(c, f, arity);
-    jump(c, f, UINT32_MAX);
+    jump(c, f, NULL);
     if (skip) {
         c->code[skip] = c->ncode;
         aw_emit_label(c);
@@ -262,7 +260,7 @@ void aw_emit_br_table(aw_compiler *c, uint32_t idx, uint32_t n, uint32_t arity)
                 aw_emit_return(c);
             } else {
                 moves(c, f, arity);
-                jump(c, f, UINT32_MAX);
+                jump(c, f, NULL);
             }
         }
         c->code[at + 3 + k] = f->stub;

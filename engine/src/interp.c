@@ -433,6 +433,69 @@ next:
         pc += 4;                                                                                   \
         NEXT();                                                                                    \
     }
+    /* ---- fused: BINI [op, dst, a, imm]; BRCMP [op, a, b, target]; BRCMPI [op, a, imm,
+     * target]. A taken fused branch checks fuel: its target may be a loop. ---- */
+#define BINI(name, T, f, expr)                                                                     \
+    OP(name)                                                                                       \
+    {                                                                                              \
+        T a = S(2).f, b = (T)pc[3];                                                                \
+        S(1).u32 = (uint32_t)(expr);                                                               \
+        pc += 4;                                                                                   \
+        NEXT();                                                                                    \
+    }
+    BINI(I32_ADD_I, uint32_t, u32, a + b)
+    BINI(I32_MUL_I, uint32_t, u32, a * b)
+    BINI(I32_AND_I, uint32_t, u32, a & b)
+    BINI(I32_OR_I, uint32_t, u32, a | b)
+    BINI(I32_XOR_I, uint32_t, u32, a ^ b)
+    BINI(I32_SHL_I, uint32_t, u32, a << (b & 31))
+    BINI(I32_SHR_S_I, int32_t, i32, a >> (b & 31))
+    BINI(I32_SHR_U_I, uint32_t, u32, a >> (b & 31))
+    BINI(I32_EQ_I, uint32_t, u32, a == b)
+    BINI(I32_NE_I, uint32_t, u32, a != b)
+    BINI(I32_LT_S_I, int32_t, i32, a < b)
+    BINI(I32_LT_U_I, uint32_t, u32, a < b)
+    BINI(I32_GT_S_I, int32_t, i32, a > b)
+    BINI(I32_GT_U_I, uint32_t, u32, a > b)
+    BINI(I32_LE_S_I, int32_t, i32, a <= b)
+    BINI(I32_LE_U_I, uint32_t, u32, a <= b)
+    BINI(I32_GE_S_I, int32_t, i32, a >= b)
+    BINI(I32_GE_U_I, uint32_t, u32, a >= b)
+#undef BINI
+#define BRCMP(name, T, f, cmp, bexpr)                                                              \
+    OP(name)                                                                                       \
+    {                                                                                              \
+        T a = S(1).f, b = (bexpr);                                                                 \
+        if (a cmp b) {                                                                             \
+            FUEL();                                                                                \
+            pc = words + pc[3];                                                                    \
+        } else {                                                                                   \
+            pc += 4;                                                                               \
+        }                                                                                          \
+        NEXT();                                                                                    \
+    }
+    BRCMP(BR_I32_EQ, uint32_t, u32, ==, S(2).u32)
+    BRCMP(BR_I32_NE, uint32_t, u32, !=, S(2).u32)
+    BRCMP(BR_I32_LT_S, int32_t, i32, <, S(2).i32)
+    BRCMP(BR_I32_LT_U, uint32_t, u32, <, S(2).u32)
+    BRCMP(BR_I32_GT_S, int32_t, i32, >, S(2).i32)
+    BRCMP(BR_I32_GT_U, uint32_t, u32, >, S(2).u32)
+    BRCMP(BR_I32_LE_S, int32_t, i32, <=, S(2).i32)
+    BRCMP(BR_I32_LE_U, uint32_t, u32, <=, S(2).u32)
+    BRCMP(BR_I32_GE_S, int32_t, i32, >=, S(2).i32)
+    BRCMP(BR_I32_GE_U, uint32_t, u32, >=, S(2).u32)
+    BRCMP(BR_I32_EQ_I, uint32_t, u32, ==, pc[2])
+    BRCMP(BR_I32_NE_I, uint32_t, u32, !=, pc[2])
+    BRCMP(BR_I32_LT_S_I, int32_t, i32, <, (int32_t)pc[2])
+    BRCMP(BR_I32_LT_U_I, uint32_t, u32, <, pc[2])
+    BRCMP(BR_I32_GT_S_I, int32_t, i32, >, (int32_t)pc[2])
+    BRCMP(BR_I32_GT_U_I, uint32_t, u32, >, pc[2])
+    BRCMP(BR_I32_LE_S_I, int32_t, i32, <=, (int32_t)pc[2])
+    BRCMP(BR_I32_LE_U_I, uint32_t, u32, <=, pc[2])
+    BRCMP(BR_I32_GE_S_I, int32_t, i32, >=, (int32_t)pc[2])
+    BRCMP(BR_I32_GE_U_I, uint32_t, u32, >=, pc[2])
+#undef BRCMP
+
     UN(I32_EQZ, uint32_t, u32, uint32_t, u32, a == 0)
     BIN(I32_EQ, uint32_t, u32, uint32_t, u32, a == b)
     BIN(I32_NE, uint32_t, u32, uint32_t, u32, a != b)

@@ -49,14 +49,52 @@ static void test_add_reads_locals_in_place(void **state)
     aw_module_delete(m);
 }
 
-/* local.set after an operation writes the local directly. */
+/* local.set after an operation writes the local directly; an i32.const operand
+ * becomes an immediate. */
 static void test_local_set_retargets_producer(void **state)
 {
     (void)state;
     static const uint8_t body[] = {1, 1, 0x7f, 0x20, 0, 0x41, 1, 0x6a, 0x21, 1, 0x0b};
     aw_module *m = compile("\x60\1\x7f\0", 4, body, sizeof body);
-    const uint32_t w[] = {AW_OP_CONST32, 3, 1, AW_OP_I32_ADD, 1, 0, 3, AW_OP_RETURN, 0, 0};
-    expect_code(m, w, 10);
+    const uint32_t w[] = {AW_OP_I32_ADD_I, 1, 0, 1, AW_OP_RETURN, 0, 0};
+    expect_code(m, w, 7);
+    aw_module_delete(m);
+}
+
+/* i32.sub of a constant is an add of its negation. */
+static void test_sub_const_is_add_imm(void **state)
+{
+    (void)state;
+    static const uint8_t body[] = {0, 0x20, 0, 0x41, 5, 0x6b, 0x0b};
+    aw_module *m = compile("\x60\1\x7f\1\x7f", 5, body, sizeof body);
+    const uint32_t w[] = {AW_OP_I32_ADD_I, 1, 0, (uint32_t)-5, AW_OP_RETURN, 1, 1};
+    expect_code(m, w, 7);
+    aw_module_delete(m);
+}
+
+/* A comparison feeding br_if becomes one compare-and-branch; i32.eqz feeding if
+ * becomes "jump to the else arm unless x == 0". */
+static void test_compare_branch_fused(void **state)
+{
+    (void)state;
+    /* (block (br_if 0 (i32.lt_s (local.get 0) (local.get 1)))) */
+    static const uint8_t b1[] = {0, 0x02, 0x40, 0x20, 0, 0x20, 1, 0x48, 0x0d, 0, 0x0b, 0x0b};
+    aw_module *m = compile("\x60\2\x7f\x7f\0", 5, b1, sizeof b1);
+    const uint32_t w1[] = {AW_OP_BR_I32_LT_S, 0, 1, 4, AW_OP_RETURN, 0, 0};
+    expect_code(m, w1, 7);
+    aw_module_delete(m);
+    /* (if (i32.eqz (local.get 0)) (then (i32.const 9) (local.set 0))) */
+    static const uint8_t b2[] = {0, 0x20, 0, 0x45, 0x04, 0x40, 0x41, 9, 0x21, 0, 0x0b, 0x0b};
+    m = compile("\x60\1\x7f\0", 4, b2, sizeof b2);
+    const uint32_t w2[] = {AW_OP_BR_I32_NE_I, 0, 0, 7, AW_OP_CONST32, 0, 9, AW_OP_RETURN, 0, 0};
+    expect_code(m, w2, 10);
+    aw_module_delete(m);
+    /* a comparison against a constant, branching back to a loop:
+     * (loop (br_if 0 (i32.ne (local.get 0) (i32.const 7)))) */
+    static const uint8_t b3[] = {0, 0x03, 0x40, 0x20, 0, 0x41, 7, 0x47, 0x0d, 0, 0x0b, 0x0b};
+    m = compile("\x60\1\x7f\0", 4, b3, sizeof b3);
+    const uint32_t w3[] = {AW_OP_BR_I32_NE_I, 0, 7, 0, AW_OP_RETURN, 0, 0};
+    expect_code(m, w3, 7);
     aw_module_delete(m);
 }
 
@@ -80,9 +118,11 @@ static void test_loop_back_edge(void **state)
     static const uint8_t body[] = {0,    0x03, 0x40, 0x20, 0, 0x41, 1,
                                    0x6b, 0x22, 0,    0x0d, 0, 0x0b, 0x0b};
     aw_module *m = compile("\x60\1\x7f\0", 4, body, sizeof body);
-    const uint32_t w[] = {AW_OP_CONST32,    2, 1, AW_OP_I32_SUB, 0, 0, 2,
-                          AW_OP_BR_IF_BACK, 0, 0, AW_OP_RETURN,  0, 0};
-    expect_code(m, w, 13);
+    /* the sub becomes an add of -1 written straight into local 0 (local.tee); the
+     * condition is local 0 itself */
+    const uint32_t w[] = {AW_OP_I32_ADD_I, 0, 0, (uint32_t)-1, AW_OP_BR_IF_BACK, 0, 0,
+                          AW_OP_RETURN,    0, 0};
+    expect_code(m, w, 10);
     aw_module_delete(m);
 }
 
@@ -148,6 +188,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_add_reads_locals_in_place),
         cmocka_unit_test(test_local_set_retargets_producer),
+        cmocka_unit_test(test_sub_const_is_add_imm),
+        cmocka_unit_test(test_compare_branch_fused),
         cmocka_unit_test(test_alias_materialised_before_write),
         cmocka_unit_test(test_loop_back_edge),
         cmocka_unit_test(test_br_moves_result_and_skips_dead_code),

@@ -1,0 +1,96 @@
+/*
+ * compile_fuse.c - peepholes that fold the instruction just emitted into the one
+ * being emitted: an i32.const operand becomes an immediate (BINI), and an i32
+ * comparison feeding br_if / if becomes a compare-and-branch (BRCMP, BRCMPI). Each
+ * removes a dispatch and a slot write from the hottest loop shapes of compiled C.
+ *
+ * Folding is sound only when the folded instruction is the last one emitted and its
+ * result is read by nothing else: c->last_dst names the dst word of the last
+ * instruction, and is cleared by every other emission and at every label.
+ */
+#include "compile.h"
+
+/* The _I form of an i32 binary operator, adjusting the immediate (sub -> add -imm). */
+static uint32_t imm_form(uint32_t op, uint32_t *imm)
+{
+    switch (op) {
+    case AW_OP_I32_ADD: return AW_OP_I32_ADD_I;
+    case AW_OP_I32_SUB: *imm = 0u - *imm; return AW_OP_I32_ADD_I;
+    case AW_OP_I32_MUL: return AW_OP_I32_MUL_I;
+    case AW_OP_I32_AND: return AW_OP_I32_AND_I;
+    case AW_OP_I32_OR: return AW_OP_I32_OR_I;
+    case AW_OP_I32_XOR: return AW_OP_I32_XOR_I;
+    case AW_OP_I32_SHL: return AW_OP_I32_SHL_I;
+    case AW_OP_I32_SHR_S: return AW_OP_I32_SHR_S_I;
+    case AW_OP_I32_SHR_U: return AW_OP_I32_SHR_U_I;
+    default:
+        if (op >= AW_OP_I32_EQ && op <= AW_OP_I32_GE_U) return AW_OP_I32_EQ_I + (op - AW_OP_I32_EQ);
+        return 0;
+    }
+}
+
+/* Is the last instruction `len` words long, at `at`, writing slot `dst`? */
+static bool last_writes(const aw_compiler *c, uint32_t dst, uint32_t len)
+{
+    return c->live && c->last_dst && c->code[c->last_dst] == dst &&
+           c->last_dst - 1 + len == c->ncode;
+}
+
+bool aw_fuse_bin(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t a, uint32_t b)
+{
+    if (!last_writes(c, b, 3) || c->code[c->last_dst - 1] != AW_OP_CONST32) return false;
+    uint32_t imm = c->code[c->last_dst + 1];
+    uint32_t fop = imm_form(op, &imm);
+    if (!fop) return false;
+    c->ncode -= 3;
+    uint32_t ops[2] = {a, imm};
+    aw_emit_dst(c, fop, dst, 2, ops);
+    return true;
+}
+
+void aw_fuse_cond(aw_compiler *c, uint32_t slot, aw_cond *k)
+{
+    k->fused = false;
+    k->slot = slot;
+    if (!c->live || !c->last_dst || c->code[c->last_dst] != slot || slot < c->nlocals) return;
+    uint32_t at = c->last_dst - 1, op = c->code[at];
+    if (op == AW_OP_I32_EQZ && last_writes(c, slot, 3)) {
+        k->op = AW_OP_BR_I32_EQ_I;
+        k->a = c->code[at + 2];
+        k->b = 0;
+    } else if (op >= AW_OP_I32_EQ && op <= AW_OP_I32_GE_U && last_writes(c, slot, 4)) {
+        k->op = AW_OP_BR_I32_EQ + (op - AW_OP_I32_EQ);
+        k->a = c->code[at + 2];
+        k->b = c->code[at + 3];
+    } else if (op >= AW_OP_I32_EQ_I && op <= AW_OP_I32_GE_U_I && last_writes(c, slot, 4)) {
+        k->op = AW_OP_BR_I32_EQ_I + (op - AW_OP_I32_EQ_I);
+        k->a = c->code[at + 2];
+        k->b = c->code[at + 3];
+    } else {
+        return;
+    }
+    c->ncode = at;
+    c->last_dst = 0;
+    k->fused = true;
+}
+
+/* The comparison that is true exactly when `op`'s is false (integers: no NaN). */
+static uint32_t negate(uint32_t op)
+{
+    static const uint8_t inv[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+    if (op >= AW_OP_BR_I32_EQ_I) return AW_OP_BR_I32_EQ_I + inv[op - AW_OP_BR_I32_EQ_I];
+    return AW_OP_BR_I32_EQ + inv[op - AW_OP_BR_I32_EQ];
+}
+
+uint32_t aw_emit_condjump(aw_compiler *c, const aw_cond *k, bool if_true, bool back,
+                          uint32_t target)
+{
+    if (!c->live) return 0;
+    if (k->fused)
+        aw_emit4(c, if_true ? k->op : negate(k->op), k->a, k->b, target);
+    else if (if_true)
+        aw_emit3(c, back ? AW_OP_BR_IF_BACK : AW_OP_BR_IF, k->slot, target);
+    else
+        aw_emit3(c, AW_OP_BR_UNLESS, k->slot, target);
+    return c->ncode - 1;
+}
