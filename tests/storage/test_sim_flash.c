@@ -8,6 +8,7 @@
 #include <akira/err.h>
 #include <akira/sim_flash.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,47 @@ static void test_file_backed_persists(void **state)
     unlink(path);
 }
 
+struct writer {
+    uint32_t base;
+};
+
+static void *write_sector(void *arg)
+{
+    const struct writer *w = arg;
+    uint8_t z[4] = {0, 0, 0, 0};
+    for (uint32_t off = 0; off < SS; off += 4)
+        if (akira_flash_write(&f.dev, w->base + off, z, 4) != AKIRA_OK) return (void *)1;
+    return NULL;
+}
+
+/* Several threads on different sectors: every write lands and every one is counted. */
+static void test_concurrent_users(void **state)
+{
+    (void)state;
+    pthread_t t[4];
+    struct writer w[4];
+    akira_sim_flash_stats_reset(&f);
+    for (int i = 0; i < 4; i++) {
+        w[i].base = (uint32_t)(i + 2) * SS;
+        assert_int_equal(pthread_create(&t[i], NULL, write_sector, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        void *rc;
+        assert_int_equal(pthread_join(t[i], &rc), 0);
+        assert_null(rc);
+    }
+    struct akira_sim_flash_stats s;
+    akira_sim_flash_stats_get(&f, &s);
+    assert_int_equal(s.writes, 4 * SS / 4);
+    assert_int_equal(s.bytes_written, 4 * SS);
+    uint8_t b[SS];
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(akira_flash_read(&f.dev, w[i].base, b, SS), AKIRA_OK);
+        for (uint32_t k = 0; k < SS; k++)
+            assert_int_equal(b[k], 0);
+    }
+}
+
 static void test_bad_geometry(void **state)
 {
     (void)state;
@@ -180,6 +222,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cut_clean_then_everything_fails_until_reboot, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cut_torn_write_and_erase, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_users, setup, teardown),
         cmocka_unit_test(test_file_backed_persists),
         cmocka_unit_test(test_bad_geometry),
     };

@@ -43,7 +43,7 @@ static bool cut_now(struct akira_sim_flash *f)
     return true;
 }
 
-static int sim_read(const struct akira_device *dev, uint32_t offset, void *buf, size_t len)
+static int sim_read_locked(const struct akira_device *dev, uint32_t offset, void *buf, size_t len)
 {
     struct akira_sim_flash *f = sim_of(dev);
     if (f->cut) return AKIRA_EIO;
@@ -53,7 +53,8 @@ static int sim_read(const struct akira_device *dev, uint32_t offset, void *buf, 
     return AKIRA_OK;
 }
 
-static int sim_write(const struct akira_device *dev, uint32_t offset, const void *buf, size_t len)
+static int sim_write_locked(const struct akira_device *dev, uint32_t offset, const void *buf,
+                            size_t len)
 {
     struct akira_sim_flash *f = sim_of(dev);
     const uint8_t *src = buf;
@@ -82,7 +83,7 @@ static int sim_write(const struct akira_device *dev, uint32_t offset, const void
     return AKIRA_OK;
 }
 
-static int sim_erase(const struct akira_device *dev, uint32_t offset, size_t len)
+static int sim_erase_locked(const struct akira_device *dev, uint32_t offset, size_t len)
 {
     struct akira_sim_flash *f = sim_of(dev);
     uint32_t ss = f->info.sector_size;
@@ -108,6 +109,35 @@ static int sim_erase(const struct akira_device *dev, uint32_t offset, size_t len
         f->stats.erases++;
     }
     return AKIRA_OK;
+}
+
+/* Every operation under the chip's lock: counters, the cut state and the bytes stay
+ * consistent when several threads use the chip. */
+static int sim_read(const struct akira_device *dev, uint32_t offset, void *buf, size_t len)
+{
+    struct akira_sim_flash *f = sim_of(dev);
+    pthread_mutex_lock(&f->lock);
+    int err = sim_read_locked(dev, offset, buf, len);
+    pthread_mutex_unlock(&f->lock);
+    return err;
+}
+
+static int sim_write(const struct akira_device *dev, uint32_t offset, const void *buf, size_t len)
+{
+    struct akira_sim_flash *f = sim_of(dev);
+    pthread_mutex_lock(&f->lock);
+    int err = sim_write_locked(dev, offset, buf, len);
+    pthread_mutex_unlock(&f->lock);
+    return err;
+}
+
+static int sim_erase(const struct akira_device *dev, uint32_t offset, size_t len)
+{
+    struct akira_sim_flash *f = sim_of(dev);
+    pthread_mutex_lock(&f->lock);
+    int err = sim_erase_locked(dev, offset, len);
+    pthread_mutex_unlock(&f->lock);
+    return err;
 }
 
 static void sim_info(const struct akira_device *dev, struct akira_flash_info *info)
@@ -181,6 +211,7 @@ int akira_sim_flash_open(struct akira_sim_flash *f, const char *name, const char
         f->mem = m;
         memset(f->mem, 0xFF, size);
     }
+    pthread_mutex_init(&f->lock, NULL);
     f->dev.name = name;
     f->dev.api = &sim_api;
     f->dev.data = f;
@@ -199,41 +230,56 @@ void akira_sim_flash_close(struct akira_sim_flash *f)
         munmap(f->mem, f->info.size);
     }
     free(f->erase_count);
+    pthread_mutex_destroy(&f->lock);
     f->mem = NULL;
     f->erase_count = NULL;
 }
 
 void akira_sim_flash_cut_after(struct akira_sim_flash *f, uint64_t n, enum akira_sim_cut_mode mode)
 {
+    pthread_mutex_lock(&f->lock);
     f->cut_countdown = n;
     f->cut_mode = mode;
+    pthread_mutex_unlock(&f->lock);
 }
 
 void akira_sim_flash_reboot(struct akira_sim_flash *f)
 {
+    pthread_mutex_lock(&f->lock);
     f->cut = false;
     f->cut_countdown = 0;
+    pthread_mutex_unlock(&f->lock);
 }
 
-bool akira_sim_flash_is_cut(const struct akira_sim_flash *f)
+bool akira_sim_flash_is_cut(struct akira_sim_flash *f)
 {
-    return f->cut;
+    pthread_mutex_lock(&f->lock);
+    bool cut = f->cut;
+    pthread_mutex_unlock(&f->lock);
+    return cut;
 }
 
-uint32_t akira_sim_flash_erase_count(const struct akira_sim_flash *f, uint32_t offset)
+uint32_t akira_sim_flash_erase_count(struct akira_sim_flash *f, uint32_t offset)
 {
     if (offset >= f->info.size) return 0;
-    return f->erase_count[offset / f->info.sector_size];
+    pthread_mutex_lock(&f->lock);
+    uint32_t n = f->erase_count[offset / f->info.sector_size];
+    pthread_mutex_unlock(&f->lock);
+    return n;
 }
 
-void akira_sim_flash_stats_get(const struct akira_sim_flash *f, struct akira_sim_flash_stats *out)
+void akira_sim_flash_stats_get(struct akira_sim_flash *f, struct akira_sim_flash_stats *out)
 {
+    pthread_mutex_lock(&f->lock);
     *out = f->stats;
+    pthread_mutex_unlock(&f->lock);
 }
 
 void akira_sim_flash_stats_reset(struct akira_sim_flash *f)
 {
+    pthread_mutex_lock(&f->lock);
     memset(&f->stats, 0, sizeof f->stats);
+    pthread_mutex_unlock(&f->lock);
 }
 
 void akira_sim_flash_seed(struct akira_sim_flash *f, uint32_t seed)

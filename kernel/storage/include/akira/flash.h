@@ -17,8 +17,9 @@
  *
  * Errors: AKIRA_EINVAL (bad alignment, out of range, bit set), AKIRA_EIO (the device
  * failed, e.g. power was cut: on the simulated device every call after a cut fails
- * until the device is re-opened). Calls block until the operation is done; drivers are
- * not required to be thread-safe: the storage layer serialises access per user.
+ * until the device is re-opened). Calls block until the operation is done. Drivers are
+ * thread-safe: different layers (settings, file system, app store, OTA) use different
+ * partitions of one chip from their own threads.
  */
 #ifndef AKIRA_FLASH_H
 #define AKIRA_FLASH_H

@@ -18,12 +18,14 @@
  * contents stay, the cut is cleared.
  *
  * Erase counts per sector and byte/operation totals are kept for wear and write
- * amplification measurements. Not thread-safe: one user at a time (the storage
- * layer serialises).
+ * amplification measurements. Thread-safe: each operation runs under the chip's own
+ * lock (different layers use different partitions from different threads). Open and
+ * close are not: the board does them at boot and shutdown.
  */
 #ifndef AKIRA_SIM_FLASH_H
 #define AKIRA_SIM_FLASH_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -54,6 +56,7 @@ struct akira_sim_flash {
     enum akira_sim_cut_mode cut_mode;
     bool cut; /* power is off: everything fails */
     uint32_t rng;
+    pthread_mutex_t lock;
 };
 
 /*
@@ -76,13 +79,13 @@ void akira_sim_flash_cut_after(struct akira_sim_flash *f, uint64_t n, enum akira
 void akira_sim_flash_reboot(struct akira_sim_flash *f);
 
 /* True once a cut happened and until the next reboot. */
-bool akira_sim_flash_is_cut(const struct akira_sim_flash *f);
+bool akira_sim_flash_is_cut(struct akira_sim_flash *f);
 
 /* Times the sector holding byte `offset` was erased since open. */
-uint32_t akira_sim_flash_erase_count(const struct akira_sim_flash *f, uint32_t offset);
+uint32_t akira_sim_flash_erase_count(struct akira_sim_flash *f, uint32_t offset);
 
 /* Totals since open (or since the last reset). */
-void akira_sim_flash_stats_get(const struct akira_sim_flash *f, struct akira_sim_flash_stats *out);
+void akira_sim_flash_stats_get(struct akira_sim_flash *f, struct akira_sim_flash_stats *out);
 void akira_sim_flash_stats_reset(struct akira_sim_flash *f);
 
 /* Seed of the garbage a torn erase leaves (tests want reproducible runs). */
