@@ -14,6 +14,24 @@
 #include <akira/heap.h>
 #include <akira/mutex.h>
 
+/* Under AddressSanitizer, free payloads (beyond the list links) are poisoned, so code
+ * that keeps using a block after freeing it is caught like with malloc. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HEAP_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HEAP_ASAN 1
+#endif
+#endif
+#ifdef HEAP_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n)   ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n)   ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct blk {
     size_t prev_size; /* size of the block just below, 0 for the first */
     size_t size;      /* whole block incl. header; bit 0 = in use */
@@ -72,8 +90,11 @@ static unsigned bin_of(size_t size)
     return (unsigned)(NBINS - 1 - (unsigned)__builtin_clzl(size));
 }
 
+/* Every free block passes through bin_insert and every block leaving the free lists
+ * through bin_remove, so these two keep the sanitizer's view exact. */
 static void bin_insert(akira_heap_t *h, struct blk *b)
 {
+    POISON((char *)b + MIN_BLOCK, bsize(b) - MIN_BLOCK);
     unsigned i = bin_of(bsize(b));
     struct free_links *l = links(b);
     l->prev = NULL;
@@ -93,6 +114,7 @@ static void bin_remove(akira_heap_t *h, struct blk *b)
         h->bins[i] = l->next;
     if (l->next) links(l->next)->prev = l->prev;
     if (h->bins[i] == NULL) h->nonempty &= ~((size_t)1 << i);
+    UNPOISON(b, bsize(b));
 }
 
 /* Set b's size (keeping flags given) and fix the following block's back link. */
@@ -165,6 +187,7 @@ void akira_heap_destroy(akira_heap_t *h)
     if (h == NULL) return;
     akira_mutex_destroy(h->lock);
     h->lock = NULL;
+    UNPOISON(h->first, (size_t)((char *)h->end - (char *)h->first));
 }
 
 /* First fitting block in size order classes, or NULL. Under the lock. */
@@ -263,21 +286,25 @@ void *akira_heap_calloc(akira_heap_t *h, size_t n, size_t size)
 }
 
 /* The block of p if p is a live allocation of h, else NULL. O(1): range, alignment,
- * in-use bit, and both neighbours' tags must agree. Under the lock. */
-static struct blk *live_block(akira_heap_t *h, const void *p)
+ * in-use bit, and both neighbours' tags must agree. Under the lock. A bad pointer may
+ * point into a free (poisoned) payload, so this reads raw memory, without helpers and
+ * without sanitizer checks. */
+__attribute__((no_sanitize("address"))) static struct blk *live_block(akira_heap_t *h,
+                                                                      const void *p)
 {
     uintptr_t u = (uintptr_t)p;
     if (u < (uintptr_t)(h->first + 1) || u >= (uintptr_t)h->end || (u & (ALIGN - 1)) != 0)
         return NULL;
     struct blk *b = (struct blk *)p - 1;
-    size_t s = bsize(b);
-    if (!bused(b) || s < MIN_BLOCK || (s & (ALIGN - 1)) != 0 ||
+    size_t raw = b->size, s = raw & ~USED;
+    if (!(raw & USED) || s < MIN_BLOCK || (s & (ALIGN - 1)) != 0 ||
         s > (size_t)((char *)h->end - (char *)b))
         return NULL;
-    if (bnext(b)->prev_size != s) return NULL;
+    if (((struct blk *)((char *)b + s))->prev_size != s) return NULL;
     if (b == h->first) return b->prev_size == 0 ? b : NULL;
-    if (b->prev_size == 0 || b->prev_size > (size_t)((char *)b - (char *)h->first)) return NULL;
-    return bsize(bprev(b)) == b->prev_size ? b : NULL;
+    size_t ps = b->prev_size;
+    if (ps == 0 || ps > (size_t)((char *)b - (char *)h->first)) return NULL;
+    return (((struct blk *)((char *)b - ps))->size & ~USED) == ps ? b : NULL;
 }
 
 /* Free block b (already validated) and merge it with free neighbours. */

@@ -4,8 +4,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -299,6 +303,39 @@ static void test_threads_share_heap(void **state)
     assert_int_equal(stats().used_bytes, 0);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define HEAP_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HEAP_TEST_ASAN 1
+#endif
+#endif
+
+static void test_use_after_free_caught_under_asan(void **state)
+{
+    (void)state;
+#ifdef HEAP_TEST_ASAN
+    volatile char *p = akira_heap_alloc(h, 256);
+    assert_non_null(p);
+    p[200] = 1; /* fine while live */
+    akira_heap_free(h, (void *)p);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) dup2(devnull, 2);
+        p[200] = 2; /* freed: the sanitizer must stop the child here */
+        _exit(0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+#else
+    skip(); /* only sanitizer builds poison free blocks */
+#endif
+}
+
 static void test_sys_heap_stats(void **state)
 {
     (void)state;
@@ -322,6 +359,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_calloc_and_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_rejects_bad_regions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads_share_heap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_use_after_free_caught_under_asan, setup, teardown),
         cmocka_unit_test(test_sys_heap_stats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
