@@ -129,9 +129,16 @@ static struct akira_log_module *module_find(const char *name)
     return NULL;
 }
 
+/* Takes int: enums may be unsigned (short enums on ARM EABI), so a range check on the
+ * enum type itself could be folded away. */
+static bool level_valid(int level)
+{
+    return level >= AKIRA_LOG_NONE && level <= AKIRA_LOG_DEBUG;
+}
+
 int akira_log_level_set(const char *name, enum akira_log_level level)
 {
-    if ((int)level < AKIRA_LOG_NONE || level > AKIRA_LOG_DEBUG) return AKIRA_EINVAL;
+    if (!level_valid((int)level)) return AKIRA_EINVAL;
     struct akira_log_module *m = module_find(name);
     if (m == NULL) return AKIRA_ENOENT;
     __atomic_store_n(&m->level, (int)level, __ATOMIC_RELAXED);
@@ -154,7 +161,7 @@ int akira_log_level_get(const char *name)
 
 int akira_log_default_level_set(enum akira_log_level level)
 {
-    if ((int)level < AKIRA_LOG_NONE || level > AKIRA_LOG_DEBUG) return AKIRA_EINVAL;
+    if (!level_valid((int)level)) return AKIRA_EINVAL;
     atomic_store(&default_level, (int)level);
     return 0;
 }

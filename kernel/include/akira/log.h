@@ -44,10 +44,14 @@ enum akira_log_level {
     AKIRA_LOG_DEBUG = 4,
 };
 
-#define AKIRA_LOG_LEVEL_DEFAULT   AKIRA_LOG_INFO /* global default at boot */
-#define AKIRA_LOG_RING_ENTRIES    256            /* entries kept in RAM */
-#define AKIRA_LOG_MSG_MAX         120            /* bytes per message incl. NUL */
-#define AKIRA_LOG_MODULE_NAME_MAX 16             /* bytes per module name incl. NUL */
+#define AKIRA_LOG_LEVEL_DEFAULT AKIRA_LOG_INFO /* global default at boot */
+/* Entries kept in RAM (~160 bytes each). A port may override it for the whole build
+ * (compile definition), never per file. */
+#ifndef AKIRA_LOG_RING_ENTRIES
+#define AKIRA_LOG_RING_ENTRIES 256
+#endif
+#define AKIRA_LOG_MSG_MAX         120 /* bytes per message incl. NUL */
+#define AKIRA_LOG_MODULE_NAME_MAX 16  /* bytes per module name incl. NUL */
 
 /* A module descriptor. Defined by AKIRA_LOG_MODULE_REGISTER in a dedicated linker
  * section ("akira_log_mod") so the log can find all modules by name without a
