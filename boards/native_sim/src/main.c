@@ -156,6 +156,8 @@ int main(int argc, char **argv)
         ok = rc == 0;
     }
     ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
+    /* Layers above the kernel start here, bottom up, one boot_<layer>() each that
+     * prints its status line with step() and returns false to stop the boot. */
     ok = ok && boot_app_pool() && boot_shell();
     if (!ok) {
         AKIRA_LOG_ERR("boot failed");
