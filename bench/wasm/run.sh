@@ -1,0 +1,141 @@
+#!/bin/sh
+# run.sh SRC_DIR BIN_DIR OUT_DIR RESULTS_MD - the engine benchmark (`make bench`).
+#
+# For each workload: in-process time of `bench()` natively (cc -O2, median of 5), on
+# the AkiraOS engine (akira-bench, median of 3), on node's WebAssembly (median of 3),
+# and the wall time of one wabt wasm-interp run (its only way to call an export);
+# every runner must return the same checksum. Then engine RAM per instance, load time
+# per KiB, and engine text size for Cortex-M4 -Os. Figures replace the block between
+# the markers in RESULTS_MD; the method text there stays.
+set -eu
+SRC=$1
+BIN=$2
+OUT=$3
+RESULTS=$4
+WORKLOADS="mix fib loops memops calls nbody mandel"
+TAB=$(mktemp)
+trap 'rm -f "$TAB" "$TAB".*' EXIT
+
+field() { # field NAME LINE
+    echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.1f", a / b }'; }
+
+now_ns() { date +%s%N; }
+
+echo "| workload | native ms | akira ms | akira/native | wasm-interp ms | interp/native | node ms | node/native | checksum |" >"$TAB"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---|" >>"$TAB"
+: >"$TAB.ratios"
+for w in $WORKLOADS; do
+    printf 'bench %-8s' "$w" >&2
+    nat=$("$OUT/bench_native_$w" 5)
+    nat_ms=$(field median_ms "$nat")
+    sum=$(field checksum "$nat")
+    ok=yes
+
+    ak=$("$BIN/akira-bench" time "$OUT/$w.wasm" 3) || ak=""
+    ak_ms=$(field median_ms "$ak")
+    [ "$(field checksum "$ak")" = "$sum" ] || ok="no (akira)"
+
+    in_ms=""
+    if command -v wasm-interp >/dev/null; then
+        t0=$(now_ns)
+        r=$(wasm-interp --run-all-exports "$OUT/$w.wasm" 2>&1 | sed -n 's/^bench() => i32://p')
+        t1=$(now_ns)
+        in_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e6 }')
+        # wasm-interp prints i32 signed
+        r=$(awk -v r="$r" 'BEGIN { if (r < 0) r += 4294967296; printf "%.0f", r }')
+        [ "$r" = "$sum" ] || { ok="no (wasm-interp)"; in_ms=""; }
+    fi
+
+    nd_ms=""
+    if command -v node >/dev/null; then
+        nd=$(node "$SRC/bench/wasm/run_node.mjs" "$OUT/$w.wasm" 3 2>/dev/null) || nd=""
+        nd_ms=$(field median_ms "$nd")
+        [ "$(field checksum "$nd")" = "$sum" ] || { ok="no (node)"; nd_ms=""; }
+    fi
+    ar=$(ratio "$ak_ms" "$nat_ms")
+    echo "$ar" >>"$TAB.ratios"
+    echo "| $w | $nat_ms | ${ak_ms:--} | $ar | ${in_ms:--} | $(ratio "$in_ms" "$nat_ms") | ${nd_ms:--} | $(ratio "$nd_ms" "$nat_ms") | $ok |" >>"$TAB"
+    echo " native $nat_ms ms, akira ${ak_ms:--} ms (x$ar), wasm-interp ${in_ms:--} ms, node ${nd_ms:--} ms, checksum ok: $ok" >&2
+done
+geo=$(awk '$1 != "-" { s += log($1); n++ } END { if (n) printf "%.1f", exp(s / n); else print "-" }' "$TAB.ratios")
+
+# RAM: a counting realloc hook sees every engine allocation.
+ram_line() {
+    r=$("$BIN/akira-bench" ram "$1") || { echo "| $2 | failed |"; return; }
+    echo "| $2 | $(field file_bytes "$r") | $(field module_alloc "$r") | $(field module_ram "$r") | $(field store_alloc "$r") | $(field instance_alloc "$r") | $(field linear "$r") | $(field stack "$r") | $(field instance_beyond_linear "$r") | **$(field beyond_linear_and_stack "$r")** |"
+}
+{
+    echo "| module | file bytes | module alloc | aw_module_ram | store alloc | instance alloc | linear memory | operand stack | instance - linear | store + instance - linear - stack |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    ram_line "$OUT/mix.wasm" "mix.wasm"
+    ram_line "$OUT/fib.wasm" "fib.wasm"
+    ram_line "$OUT/large.wasm" "large.wasm (generated)"
+} >"$TAB.ram"
+
+# Load: decode + validate + compile from a buffer.
+{
+    echo "| module | bytes | load ms (median of 5) | us per KiB |"
+    echo "|---|---:|---:|---:|"
+    for m in large mix; do
+        r=$("$BIN/akira-bench" load "$OUT/$m.wasm" 5) || { echo "| $m.wasm | failed | | |"; continue; }
+        echo "| $m.wasm | $(field bytes "$r") | $(field median_ms "$r") | $(field us_per_kib "$r") |"
+    done
+} >"$TAB.load"
+
+# Cortex-M4 text: every engine source, -Os, function sections, summed .text.
+arm_text="-"
+if command -v arm-none-eabi-gcc >/dev/null; then
+    objdir=$(mktemp -d)
+    ok=1
+    for f in "$SRC"/engine/src/*.c; do
+        arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections \
+            -std=gnu11 -I"$SRC/engine/include" -I"$SRC/engine/src" -c "$f" \
+            -o "$objdir/$(basename "$f" .c).o" 2>"$TAB.armerr" || { ok=0; cat "$TAB.armerr" >&2; }
+    done
+    if [ $ok = 1 ]; then
+        arm_text=$(arm-none-eabi-size -t "$objdir"/*.o | awk 'END { print $1 }')
+        arm-none-eabi-size "$objdir"/*.o | awk 'NR > 1 { n = $6; sub(".*/", "", n); printf "| %s | %d | %d | %d |\n", n, $1, $2, $3 }' | sort -t'|' -k3 -nr >"$TAB.arm"
+    fi
+    rm -rf "$objdir"
+fi
+
+machine=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)
+{
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $machine ($(nproc) cores), $(uname -sr)."
+    echo "Native: $(cc --version | head -1); wasm: $(clang --version | head -1); node $(node --version 2>/dev/null || echo -); $(wasm-interp --version 2>/dev/null | sed 's/^/wabt /' || echo wabt -)."
+    echo
+    echo "### Speed (lower ms is better; ratios are to native)"
+    echo
+    cat "$TAB"
+    echo
+    echo "Geometric mean akira/native over the workloads: **${geo}x** (goal: <= 10x; mix is the CoreMark-like one)."
+    echo
+    echo "### RAM per instance (bytes)"
+    echo
+    cat "$TAB.ram"
+    echo
+    echo "### Load + validate + compile"
+    echo
+    cat "$TAB.load"
+    echo
+    echo "### Engine text, Cortex-M4 -Os (goal < 65536)"
+    echo
+    echo "Total .text of engine/src/*.c: **$arm_text bytes** (arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -Os -ffunction-sections, before --gc-sections)."
+    if [ -s "$TAB.arm" ]; then
+        echo
+        echo "| object | text | data | bss |"
+        echo "|---|---:|---:|---:|"
+        cat "$TAB.arm"
+    fi
+} >"$TAB.fig"
+
+cat "$TAB.fig"
+if [ -f "$RESULTS" ] && grep -q '<!-- figures:begin -->' "$RESULTS"; then
+    awk -v fig="$TAB.fig" '
+        /<!-- figures:begin -->/ { print; while ((getline l < fig) > 0) print l; skip = 1; next }
+        /<!-- figures:end -->/ { skip = 0 }
+        !skip { print }' "$RESULTS" >"$TAB.new" && cat "$TAB.new" >"$RESULTS"
+    echo "figures written to $RESULTS" >&2
+fi
