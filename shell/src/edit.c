@@ -477,6 +477,12 @@ enum akira_shell_edit_result akira_shell_edit_feed(struct akira_shell_edit *ed, 
     case '\t': complete(ed); break;
     default:
         if (ch < 0x20) break; /* unbound control key */
+        if (ch > 0x7e) {
+            /* Non-ASCII: a UTF-8 character is several bytes but one screen cell, which
+             * would put the cursor arithmetic off. The terminal shell is ASCII. */
+            bell(ed);
+            break;
+        }
         {
             char c = (char)ch;
             bool at_end = ed->cursor == ed->len;

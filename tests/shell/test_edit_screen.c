@@ -231,11 +231,39 @@ static void test_random_keys_keep_screen_in_sync(void **state)
     }
 }
 
+/* Any byte sequence, including broken escape sequences and non-ASCII bytes, keeps the
+ * editor's state consistent and the screen in sync (the VT model also fails on any
+ * unexpected output byte). */
+static void test_random_bytes(void **state)
+{
+    (void)state;
+    static struct akira_shell_edit ed;
+    srand(99);
+    for (int round = 0; round < 200; round++) {
+        vt_reset();
+        akira_shell_edit_init(&ed, &vt_io, NULL, NULL);
+        akira_shell_edit_begin(&ed, "> ");
+        for (int i = 0; i < 200; i++) {
+            int ch = rand() % 256;
+            if (ch == '\r' || ch == '\n' || ch == 0x03 || ch == 0x04 || ch == 0x0c || ch == '\t') {
+                continue; /* line end, Ctrl-C/D/L, TAB: covered elsewhere, they move rows */
+            }
+            if (rand() % 8 == 0) ch = 0x1b; /* many escape sequences */
+            assert_int_equal(akira_shell_edit_feed(&ed, ch), AKIRA_SHELL_EDIT_MORE);
+            assert_true(ed.len < AKIRA_SHELL_LINE_MAX);
+            assert_true(ed.cursor <= ed.len);
+            assert_int_equal(strlen(ed.buf), ed.len);
+            if (ed.esc_state == 0) check_screen(&ed, "> ", 0);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wrapping_edits),
         cmocka_unit_test(test_random_keys_keep_screen_in_sync),
+        cmocka_unit_test(test_random_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

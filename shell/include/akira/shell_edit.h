@@ -13,7 +13,8 @@
  *   Ctrl-W  kill previous word  Ctrl-C  drop the line  Ctrl-L  clear screen
  *   TAB     complete the word at the cursor (through the completion callback)
  *   Enter (CR, LF or CR LF)     finish the line
- * Unknown control keys and escape sequences are ignored. Lines longer than the
+ * Unknown control keys and escape sequences are ignored; bytes above 0x7e are refused
+ * (the terminal line is ASCII; piped input passes them through). Lines longer than the
  * terminal width wrap over several rows (width from io->columns).
  *
  * On a non-interactive stream the editor only collects bytes up to LF: nothing is
