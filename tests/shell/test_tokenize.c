@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <akira/shell.h>
@@ -100,6 +101,29 @@ static void test_number_arguments(void **state)
     assert_int_equal(v, 77); /* untouched on error */
 }
 
+/* Random lines of the characters that matter: never a crash, and every word lies
+ * inside the line buffer, so handlers can trust argv. */
+static void test_random_lines(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "ab \t\"'\\";
+    char line[64];
+    char *argv[8];
+    srand(7);
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (size_t)rand() % (sizeof(line) - 1);
+        for (size_t i = 0; i < n; i++)
+            line[i] = alphabet[rand() % (sizeof(alphabet) - 1)];
+        line[n] = '\0';
+        int argc = akira_shell_tokenize(line, argv, 8);
+        assert_true(argc == AKIRA_EINVAL || argc == AKIRA_ETOOBIG || (argc >= 0 && argc <= 8));
+        for (int i = 0; i < argc; i++) {
+            assert_true(argv[i] >= line && argv[i] <= line + n);
+            assert_true(argv[i] + strlen(argv[i]) <= line + n);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -109,6 +133,7 @@ int main(void)
         cmocka_unit_test(test_backslash_outside_quotes),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_number_arguments),
+        cmocka_unit_test(test_random_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
