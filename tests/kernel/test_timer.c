@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -23,9 +24,15 @@ static int teardown(void **state)
     return akira_kernel_shutdown();
 }
 
+static atomic_int wrong_thread;
+
 static void count_cb(akira_timer_t *t, void *user)
 {
     (void)t;
+    /* Callbacks run on the kernel's timer thread, never on the caller's. */
+    const char *name = akira_thread_name(akira_thread_current());
+    if (akira_thread_current() == NULL || strcmp(name, "timer") != 0)
+        atomic_fetch_add(&wrong_thread, 1);
     atomic_fetch_add((atomic_int *)user, 1);
 }
 
@@ -48,6 +55,7 @@ static void test_one_shot_fires_once(void **state)
     assert_int_equal(akira_timer_remaining_ms(t), 0);
     assert_int_equal(akira_timer_status_get(t), 1);
     assert_int_equal(akira_timer_status_get(t), 0); /* reading resets */
+    assert_int_equal(atomic_load(&wrong_thread), 0);
     akira_timer_destroy(t);
 }
 
