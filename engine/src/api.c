@@ -61,7 +61,7 @@ aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, a
         return args_error(err, "wrong number of arguments or results");
     if (s->susp.active && s->nest == 0)
         return args_error(err, "a call is suspended: aw_resume or aw_abort it first");
-    if (s->nest >= AW_MAX_NESTING || s->nframes >= s->frames_cap) {
+    if (s->nest >= AW_MAX_NESTING || (s->nframes >= s->frames_alloc && !aw_store_frames_grow(s))) {
         s->trap = AW_TRAP_STACK_EXHAUSTED;
         return report(s, AW_ERR_TRAP, err);
     }

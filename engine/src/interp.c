@@ -127,13 +127,21 @@ aw_trap aw_interp_memory_init(aw_store *st, const aw_instance *inst, uint32_t id
     return AW_TRAP_NONE;
 }
 
+/* Where the frame stack must grow (or the depth limit is reached). */
+static inline aw_frame *frames_end(const aw_store *s)
+{
+    return s->frames + (s->frames_alloc < s->max_depth ? s->frames_alloc : s->max_depth);
+}
+
 aw_status aw_interp_run(aw_store *s, uint32_t entry, const aw_func *fn, const uint32_t *pc,
                         aw_val *fp)
 {
     const aw_instance *inst = fn->inst;
     const uint32_t *words = fn->code->words;
     aw_frame *fr = s->frames + s->nframes;
-    aw_frame *const fr_limit = s->frames + s->max_depth;
+    aw_frame *fr_end = frames_end(s); /* grow the frame stack when reached */
+    aw_frame *fr_peak = s->frames + s->peak_depth;
+    aw_val *slot_peak = s->stack + s->peak_slots;
     aw_val *const stack_end = s->stack_end;
     uint8_t *mem = NULL;
     uint64_t msize = 0;
@@ -184,13 +192,22 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, const aw_func *fn, const ui
 #define OP(name) L_##name:
 #define NEXT()   goto *dispatch[*pc]
     NEXT();
+#define DISPATCH_BEGIN {
+#define DISPATCH_END   }
 #else
 #define OP(name) case AW_OP_##name:
 #define NEXT()   goto next
-next:
+#define DISPATCH_BEGIN                                                                             \
+    next:                                                                                          \
     switch ((aw_op)*pc) {
+        /* not an opcode: the compiler never emits one */
+#define DISPATCH_END                                                                               \
+    case AW_OP_COUNT: break;                                                                       \
+        }                                                                                          \
+        TRAP(AW_TRAP_UNREACHABLE);
 #endif
 
+    DISPATCH_BEGIN
     /* ---- control ---- */
     OP(UNREACHABLE) TRAP(AW_TRAP_UNREACHABLE);
     OP(BR) pc = words + pc[1];
@@ -707,67 +724,83 @@ next:
 #undef UN
 #undef BIN
 
-#ifndef AW_GOTO
-case AW_OP_COUNT: break;
-}
-TRAP(AW_TRAP_UNREACHABLE); /* not an opcode: the compiler never emits one */
-#endif
+    DISPATCH_END
 
-do_call : FUEL();
-if (!callee->inst) {
-    /* host function: arguments and results in place, nested calls go above them */
-    const aw_hostfunc *h = (const aw_hostfunc *)callee;
-    uint32_t np = h->type.nparams, nr = h->type.nresults;
-    aw_val *old_top = s->top;
-    aw_val *top = nfp + (np > nr ? np : nr);
-    if (top > stack_end) TRAP(AW_TRAP_STACK_EXHAUSTED);
-    s->top = top;
-    s->nframes = (uint32_t)(fr - s->frames);
-    s->trap_msg[0] = 0;
-    st = h->fn((aw_instance *)inst, h->user, nfp);
-    s->top = old_top;
-    if (st != AW_OK) TRAP(AW_TRAP_HOST);
-    RELOAD_MEM();
-    pc = pc_next;
-    NEXT();
-}
-{
-    const aw_code *c = callee->code;
-    if (UNLIKELY(fr >= fr_limit || nfp + c->frame_slots > stack_end)) TRAP(AW_TRAP_STACK_EXHAUSTED);
-    fr->pc = pc_next;
-    fr->fp = fp;
-    fr->fn = fn;
-    fr++;
-    uint32_t used = (uint32_t)(nfp + c->frame_slots - s->stack);
-    if (UNLIKELY(used > s->peak_slots)) s->peak_slots = used;
-    uint32_t depth = (uint32_t)(fr - s->frames);
-    if (UNLIKELY(depth > s->peak_depth)) s->peak_depth = depth;
-    fp = nfp;
-    if (c->nlocals > c->nparams)
-        memset(fp + c->nparams, 0, (size_t)(c->nlocals - c->nparams) * sizeof(aw_val));
-    fn = callee;
-    pc = words = c->words;
-    if (callee->inst != inst) {
-        inst = callee->inst;
+do_call:
+    FUEL();
+    if (!callee->inst) {
+        /* host function: arguments and results in place, nested calls go above them */
+        const aw_hostfunc *h = (const aw_hostfunc *)callee;
+        uint32_t np = h->type.nparams, nr = h->type.nresults;
+        aw_val *old_top = s->top;
+        aw_val *top = nfp + (np > nr ? np : nr);
+        if (top > stack_end) TRAP(AW_TRAP_STACK_EXHAUSTED);
+        s->top = top;
+        uint32_t depth = (uint32_t)(fr - s->frames);
+        s->nframes = depth;
+        s->trap_msg[0] = 0;
+        st = h->fn((aw_instance *)inst, h->user, nfp);
+        s->top = old_top;
+        /* a nested run may have moved the frame stack by growing it */
+        fr = s->frames + depth;
+        fr_end = frames_end(s);
+        fr_peak = s->frames + s->peak_depth;
+        if (st != AW_OK) TRAP(AW_TRAP_HOST);
         RELOAD_MEM();
+        pc = pc_next;
+        NEXT();
     }
-    NEXT();
-}
+    {
+        const aw_code *c = callee->code;
+        aw_val *frame_end = nfp + c->frame_slots;
+        if (UNLIKELY(frame_end > stack_end)) TRAP(AW_TRAP_STACK_EXHAUSTED);
+        if (UNLIKELY(fr >= fr_end)) {
+            uint32_t depth = (uint32_t)(fr - s->frames);
+            if (depth >= s->max_depth || !aw_store_frames_grow(s)) TRAP(AW_TRAP_STACK_EXHAUSTED);
+            fr = s->frames + depth;
+            fr_end = frames_end(s);
+            fr_peak = s->frames + s->peak_depth;
+        }
+        fr->pc = pc_next;
+        fr->fp = fp;
+        fr->fn = fn;
+        fr++;
+        if (UNLIKELY(frame_end > slot_peak)) {
+            slot_peak = frame_end;
+            s->peak_slots = (uint32_t)(frame_end - s->stack);
+        }
+        if (UNLIKELY(fr > fr_peak)) {
+            fr_peak = fr;
+            s->peak_depth = (uint32_t)(fr - s->frames);
+        }
+        /* declared locals start at zero; a loop beats a memset call for the usual few */
+        for (aw_val *p = nfp + c->nparams, *e = nfp + c->nlocals; p < e; p++)
+            p->u64 = 0;
+        fp = nfp;
+        fn = callee;
+        pc = words = c->words;
+        if (callee->inst != inst) {
+            inst = callee->inst;
+            RELOAD_MEM();
+        }
+        NEXT();
+    }
 
-out_of_fuel : if (st == AW_ERR_YIELD)
-{
-    s->nframes = (uint32_t)(fr - s->frames);
-    s->susp.active = true;
-    s->susp.pc = pc;
-    s->susp.fp = fp;
-    s->susp.fn = fn;
-    return AW_ERR_YIELD;
-}
-trap = s->trap;
+out_of_fuel:
+    if (st == AW_ERR_YIELD) {
+        s->nframes = (uint32_t)(fr - s->frames);
+        s->susp.active = true;
+        s->susp.pc = pc;
+        s->susp.fp = fp;
+        s->susp.fn = fn;
+        return AW_ERR_YIELD;
+    }
+    trap = s->trap;
 
-do_trap : s->trap = trap;
-s->nframes = entry;
-return AW_ERR_TRAP;
+do_trap:
+    s->trap = trap;
+    s->nframes = entry;
+    return AW_ERR_TRAP;
 
 #undef S
 #undef OP

@@ -20,6 +20,9 @@
 /* Back-edges and calls run between two looks at the interrupt flag and the budget. */
 #define AW_FUEL_CHUNK 4096u
 
+/* Frame records allocated by a new store; the stack doubles from there on demand. */
+#define AW_FRAMES_INITIAL 32u
+
 /* A function. Wasm functions are allocated in one array per instance and have `inst`
  * set; host functions are an aw_hostfunc (inst == NULL). */
 struct aw_func {
@@ -105,10 +108,11 @@ struct aw_store {
     aw_val *stack, *stack_end;
     aw_val *top; /* first free slot: where the next aw_call puts its frame */
     aw_frame *frames;
-    uint32_t nframes;    /* frames in use (the interpreter keeps its own copy) */
-    uint32_t max_depth;  /* wasm frames */
-    uint32_t frames_cap; /* max_depth plus a sentinel per nesting level */
-    uint32_t nest;       /* executions in progress on the C stack */
+    uint32_t nframes;      /* frames in use (the interpreter keeps its own copy) */
+    uint32_t max_depth;    /* wasm frames */
+    uint32_t frames_cap;   /* max_depth plus a sentinel per nesting level */
+    uint32_t frames_alloc; /* entries allocated: grown on demand up to frames_cap */
+    uint32_t nest;         /* executions in progress on the C stack */
     uint32_t peak_slots, peak_depth;
     atomic_int interrupt;
     uint64_t budget;      /* units per aw_call/aw_resume, 0 = unlimited */
@@ -130,6 +134,9 @@ void *aw_store_alloc(aw_store *s, size_t n);
  * checks beyond limits). */
 aw_memory *aw_store_memory_make(aw_store *s, uint32_t min, uint32_t max, bool has_max);
 aw_table *aw_store_table_make(aw_store *s, uint8_t elem, uint32_t min, uint32_t max, bool has_max);
+/* Double the frame stack (up to frames_cap); false when at the cap or refused. The
+ * array moves: callers re-derive pointers into it from indices. */
+bool aw_store_frames_grow(aw_store *s);
 /* Grow a table by n entries set to init; returns the old size or -1. */
 int32_t aw_table_grow_by(aw_table *t, uint32_t n, void *init);
 bool aw_functype_eq(const aw_functype *a, const aw_functype *b);

@@ -34,7 +34,10 @@ aw_store *aw_store_new(const aw_config *cfg)
     s->max_depth = c.max_call_depth;
     s->frames_cap = c.max_call_depth + AW_MAX_NESTING + 1;
     s->stack = aw_mem_calloc(&c, c.stack_slots, sizeof(aw_val));
-    s->frames = aw_mem_calloc(&c, s->frames_cap, sizeof(aw_frame));
+    /* the frame stack starts small and doubles on demand: most apps never come near
+     * max_call_depth, and every frame costs RAM on a microcontroller */
+    s->frames_alloc = s->frames_cap < AW_FRAMES_INITIAL ? s->frames_cap : AW_FRAMES_INITIAL;
+    s->frames = aw_mem_calloc(&c, s->frames_alloc, sizeof(aw_frame));
     if (!s->stack || !s->frames) {
         aw_store_delete(s);
         return NULL;
@@ -58,9 +61,22 @@ void aw_store_delete(aw_store *s)
         aw_mem_free(c, b, b->size);
     }
     aw_mem_free(c, s->stack, (size_t)c->stack_slots * sizeof(aw_val));
-    aw_mem_free(c, s->frames, (size_t)s->frames_cap * sizeof(aw_frame));
+    aw_mem_free(c, s->frames, (size_t)s->frames_alloc * sizeof(aw_frame));
     aw_config copy = *c;
     aw_mem_free(&copy, s, sizeof *s);
+}
+
+bool aw_store_frames_grow(aw_store *s)
+{
+    if (s->frames_alloc >= s->frames_cap) return false;
+    uint32_t n = s->frames_alloc * 2;
+    if (n > s->frames_cap || n < s->frames_alloc) n = s->frames_cap;
+    aw_frame *f = aw_mem_realloc(&s->cfg, s->frames, (size_t)s->frames_alloc * sizeof(aw_frame),
+                                 (size_t)n * sizeof(aw_frame));
+    if (!f) return false;
+    s->frames = f;
+    s->frames_alloc = n;
+    return true;
 }
 
 bool aw_functype_eq(const aw_functype *a, const aw_functype *b)
