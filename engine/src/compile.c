@@ -10,7 +10,6 @@
 #include "decode.h"
 #include "mem.h"
 
-
 static _Noreturn void mismatch(aw_compiler *c)
 {
     aw_load_fail(c->L, AW_ERR_INVALID, "type mismatch");
@@ -284,7 +283,8 @@ static uint32_t call_args(aw_compiler *c, const aw_functype *ft)
     for (uint32_t i = ft->nparams; i-- > 0;)
         pop(c, ft->types[i]);
     uint32_t base = c->nvals;
-    aw_emit_materialize(c, base, base + ft->nparams);
+    /* live code pops real entries; unreachable code may have popped past them */
+    if (c->live) aw_emit_materialize(c, base, base + ft->nparams);
     return aw_home(c, base);
 }
 

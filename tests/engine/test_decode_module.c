@@ -169,6 +169,24 @@ static void test_simd_is_unsupported(void **state)
     assert_int_equal(e.status, AW_ERR_UNSUPPORTED);
 }
 
+/* Found by fuzzing: a call in unreachable code pops its arguments from the
+ * polymorphic stack; the compiler must not touch entries that do not exist. */
+static void test_call_in_unreachable_code(void **state)
+{
+    (void)state;
+    mb m;
+    mb_header(&m);
+    mb_section(&m, 1, "\2\x60\0\0\x60\3\x7f\x7f\x7f\0", 10);
+    mb_section(&m, 3, "\2\0\1", 3);
+    /* function 0: unreachable, call 1 (three i32 arguments), end */
+    static const uint8_t code[] = {2, 5, 0, 0x00, 0x10, 1, 0x0b, 2, 0, 0x0b};
+    mb_section(&m, 10, code, sizeof code);
+    aw_error err;
+    aw_module *mod = aw_module_load_buffer(NULL, m.b, m.n, &err);
+    assert_non_null(mod);
+    aw_module_delete(mod);
+}
+
 static void test_invalid_vs_malformed(void **state)
 {
     (void)state;
@@ -306,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_leb_rules),
         cmocka_unit_test(test_simd_is_unsupported),
         cmocka_unit_test(test_invalid_vs_malformed),
+        cmocka_unit_test(test_call_in_unreachable_code),
         cmocka_unit_test(test_streams_in_small_windows),
         cmocka_unit_test(test_allocation_refusals),
     };
