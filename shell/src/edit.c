@@ -109,6 +109,7 @@ void akira_shell_edit_init(struct akira_shell_edit *ed, const struct akira_shell
     ed->io = io;
     ed->complete = complete;
     ed->complete_ctx = complete_ctx;
+    ed->columns = 80; /* until begin() asks the stream */
 }
 
 void akira_shell_edit_history_hook_set(struct akira_shell_edit *ed, akira_shell_history_hook_fn fn,
