@@ -130,6 +130,9 @@ ls d: a.txt b.txt sub
 ls d: b.txt sub
 ls d/sub: c.txt
 ls .: keep.txt
+readlink: t.txt, via link: linked
+nlink: 2, mtime: 2000.000000500
+ls l: hard sym t.txt
 files ok
 END
     [ "$(ls "$TMP/box")" = keep.txt ] || { echo "FAIL: host dir not cleaned up"; fail=1; }
@@ -157,6 +160,8 @@ blocked mkdir ../evil: Capabilities insufficient
 blocked rename inside.txt ../evil.txt: Capabilities insufficient
 blocked unlink ../outside.txt: Capabilities insufficient
 blocked rmdir ..: Capabilities insufficient
+blocked open made_up/outside.txt: Capabilities insufficient
+blocked link ../outside.txt: Capabilities insufficient
 path_open(3, "/etc/passwd"): errno 76
 path_open(3, "abs_link"): errno 76
 path_open(3, "up_link/outside.txt"): errno 76
@@ -248,6 +253,19 @@ bad_dir)
     expect_rc 2
     expect_err '--dir .*nope'
     printf '' | expect_out
+    ;;
+interrupt)
+    "$AW" run "$APPS/spin.wasm" >"$TMP/out" 2>"$TMP/err" &
+    pid=$!
+    # wait until the app runs (it prints first), then interrupt it like Ctrl-C does
+    i=0
+    while [ ! -s "$TMP/out" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    kill -INT $pid
+    wait $pid
+    rc=$?
+    expect_rc 130
+    printf 'spinning\n' | expect_out
+    expect_err '^akira-wasm: interrupted'
     ;;
 usage)
     run frobnicate

@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 /* WASI errno values used by the host side (preview1 numbering). */
 enum {
@@ -153,6 +154,10 @@ void akira_cli_wasi_fd_release(akira_cli_fd *f);
 /* Write a 64-byte WASI filestat for `st` at `p` (fd_filestat_get, path_filestat_get). */
 struct stat;
 void akira_cli_wasi_put_filestat(uint8_t *p, const struct stat *st);
+
+/* Host timestamps for futimens/utimensat from WASI (atim, mtim, fstflags). Returns
+ * -1 when the flags contradict each other (EINVAL). */
+int akira_cli_wasi_times(uint64_t atim, uint64_t mtim, uint32_t flags, struct timespec *ts);
 
 /* The WASI filetype of a host stat mode. */
 uint8_t akira_cli_wasi_filetype(unsigned mode);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_IOVS 64 /* a longer list is a short read/write, which WASI allows */
@@ -287,6 +288,52 @@ static aw_status fd_readdir(aw_instance *c, void *user, aw_val *io)
     return wasi_ret(io, WASI_ESUCCESS);
 }
 
+static aw_status fd_advise(aw_instance *c, void *user, aw_val *io)
+{
+    (void)c;
+    GET_FD(f, (akira_cli_wasi *)user, io);
+    static const int advice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
+                                 POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED,   POSIX_FADV_NOREUSE};
+    if (io[3].u32 > 5 || io[1].i64 < 0 || io[2].i64 < 0) return wasi_ret(io, WASI_EINVAL);
+    int r = posix_fadvise(f->host, (off_t)io[1].i64, (off_t)io[2].i64, advice[io[3].u32]);
+    return wasi_ret(io, akira_cli_wasi_errno(r)); /* returns the error, not -1 */
+}
+
+static aw_status fd_allocate(aw_instance *c, void *user, aw_val *io)
+{
+    (void)c;
+    GET_FD(f, (akira_cli_wasi *)user, io);
+    if (io[1].i64 < 0 || io[2].i64 <= 0) return wasi_ret(io, WASI_EINVAL);
+    int r = posix_fallocate(f->host, (off_t)io[1].i64, (off_t)io[2].i64);
+    return wasi_ret(io, akira_cli_wasi_errno(r));
+}
+
+int akira_cli_wasi_times(uint64_t atim, uint64_t mtim, uint32_t flags, struct timespec *ts)
+{
+    /* fstflags: atim 1, atim_now 2, mtim 4, mtim_now 8; "set" and "now" exclude */
+    if (((flags & 1) && (flags & 2)) || ((flags & 4) && (flags & 8)) || (flags & ~15u)) return -1;
+    uint64_t t[2] = {atim, mtim};
+    for (int i = 0; i < 2; i++) {
+        uint32_t f = flags >> (2 * i);
+        if (f & 1)
+            ts[i] = (struct timespec){.tv_sec = (time_t)(t[i] / 1000000000u),
+                                      .tv_nsec = (long)(t[i] % 1000000000u)};
+        else
+            ts[i] = (struct timespec){.tv_sec = 0, .tv_nsec = (f & 2) ? UTIME_NOW : UTIME_OMIT};
+    }
+    return 0;
+}
+
+static aw_status fd_filestat_set_times(aw_instance *c, void *user, aw_val *io)
+{
+    (void)c;
+    GET_FD(f, (akira_cli_wasi *)user, io);
+    struct timespec ts[2];
+    if (akira_cli_wasi_times(io[1].u64, io[2].u64, io[3].u32, ts) != 0)
+        return wasi_ret(io, WASI_EINVAL);
+    return wasi_ret(io, futimens(f->host, ts) == 0 ? 0 : akira_cli_wasi_errno(errno));
+}
+
 static aw_status fd_renumber(aw_instance *c, void *user, aw_val *io)
 {
     (void)c;
@@ -319,5 +366,8 @@ const akira_cli_wasi_entry akira_cli_wasi_fd_entries[] = {
     {"fd_prestat_dir_name", "(iii)i", fd_prestat_dir_name},
     {"fd_readdir", "(iiiIi)i", fd_readdir},
     {"fd_renumber", "(ii)i", fd_renumber},
+    {"fd_advise", "(iIIi)i", fd_advise},
+    {"fd_allocate", "(iII)i", fd_allocate},
+    {"fd_filestat_set_times", "(iIIi)i", fd_filestat_set_times},
     {NULL, NULL, NULL},
 };

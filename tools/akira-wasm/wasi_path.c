@@ -301,6 +301,80 @@ static aw_status path_rename(aw_instance *c, void *user, aw_val *io)
     return wasi_ret(io, r == 0 ? WASI_ESUCCESS : akira_cli_wasi_errno(err));
 }
 
+static aw_status path_filestat_set_times(aw_instance *c, void *user, aw_val *io)
+{
+    struct timespec ts[2];
+    if (akira_cli_wasi_times(io[4].u64, io[5].u64, io[6].u32, ts) != 0)
+        return wasi_ret(io, WASI_EINVAL);
+    walk wk;
+    uint16_t e = resolve(c, user, io[0].u32, io[2].u32, io[3].u32,
+                         (io[1].u32 & LOOKUP_SYMLINK_FOLLOW) != 0, &wk);
+    if (e) return wasi_ret(io, e);
+    int r = utimensat(walk_dir(&wk), wk.name, ts, AT_SYMLINK_NOFOLLOW);
+    int err = errno;
+    walk_close(&wk);
+    return wasi_ret(io, r == 0 ? WASI_ESUCCESS : akira_cli_wasi_errno(err));
+}
+
+static aw_status path_readlink(aw_instance *c, void *user, aw_val *io)
+{
+    uint32_t buf_len = io[4].u32;
+    uint8_t *buf = wasi_ptr(c, io[3].u32, buf_len);
+    if (!buf || !wasi_ptr(c, io[5].u32, 4)) return wasi_ret(io, WASI_EFAULT);
+    walk wk;
+    uint16_t e = resolve(c, user, io[0].u32, io[1].u32, io[2].u32, false, &wk);
+    if (e) return wasi_ret(io, e);
+    char target[PATH_MAX];
+    ssize_t n = readlinkat(walk_dir(&wk), wk.name, target, sizeof target);
+    int err = errno;
+    walk_close(&wk);
+    if (n < 0) return wasi_ret(io, akira_cli_wasi_errno(err));
+    uint32_t len = (uint64_t)n < buf_len ? (uint32_t)n : buf_len; /* truncates, as POSIX */
+    memcpy(buf, target, len);
+    wasi_put32(c, io[5].u32, len);
+    return wasi_ret(io, WASI_ESUCCESS);
+}
+
+/* The link's text is the app's business, but an absolute target could never be
+ * followed inside the sandbox and would point host processes outside it: refused. */
+static aw_status path_symlink(aw_instance *c, void *user, aw_val *io)
+{
+    uint32_t tlen = io[1].u32;
+    const char *t = (const char *)wasi_ptr(c, io[0].u32, tlen);
+    if (!t) return wasi_ret(io, WASI_EFAULT);
+    if (tlen == 0 || memchr(t, '\0', tlen)) return wasi_ret(io, WASI_EINVAL);
+    if (tlen >= PATH_MAX) return wasi_ret(io, WASI_ENAMETOOLONG);
+    if (t[0] == '/') return wasi_ret(io, WASI_ENOTCAPABLE);
+    char target[PATH_MAX];
+    memcpy(target, t, tlen);
+    target[tlen] = '\0';
+    walk wk;
+    uint16_t e = resolve(c, user, io[2].u32, io[3].u32, io[4].u32, false, &wk);
+    if (e) return wasi_ret(io, e);
+    int r = symlinkat(target, walk_dir(&wk), wk.name);
+    int err = errno;
+    walk_close(&wk);
+    return wasi_ret(io, r == 0 ? WASI_ESUCCESS : akira_cli_wasi_errno(err));
+}
+
+static aw_status path_link(aw_instance *c, void *user, aw_val *io)
+{
+    walk from, to;
+    uint16_t e = resolve(c, user, io[0].u32, io[2].u32, io[3].u32,
+                         (io[1].u32 & LOOKUP_SYMLINK_FOLLOW) != 0, &from);
+    if (e) return wasi_ret(io, e);
+    e = resolve(c, user, io[4].u32, io[5].u32, io[6].u32, false, &to);
+    if (e) {
+        walk_close(&from);
+        return wasi_ret(io, e);
+    }
+    int r = linkat(walk_dir(&from), from.name, walk_dir(&to), to.name, 0);
+    int err = errno;
+    walk_close(&from);
+    walk_close(&to);
+    return wasi_ret(io, r == 0 ? WASI_ESUCCESS : akira_cli_wasi_errno(err));
+}
+
 const akira_cli_wasi_entry akira_cli_wasi_path_entries[] = {
     {"path_open", "(iiiiiIIii)i", path_open},
     {"path_filestat_get", "(iiiii)i", path_filestat_get},
@@ -308,5 +382,9 @@ const akira_cli_wasi_entry akira_cli_wasi_path_entries[] = {
     {"path_remove_directory", "(iii)i", path_remove_directory},
     {"path_unlink_file", "(iii)i", path_unlink_file},
     {"path_rename", "(iiiiii)i", path_rename},
+    {"path_filestat_set_times", "(iiiiIIi)i", path_filestat_set_times},
+    {"path_readlink", "(iiiiii)i", path_readlink},
+    {"path_symlink", "(iiiii)i", path_symlink},
+    {"path_link", "(iiiiiii)i", path_link},
     {NULL, NULL, NULL},
 };

@@ -51,6 +51,10 @@ int main(int argc, char **argv)
     blocked("rename inside.txt ../evil.txt", rename(at("inside.txt"), at("../evil.txt")));
     blocked("unlink ../outside.txt", unlink(at("../outside.txt")));
     blocked("rmdir ..", rmdir(at("..")));
+    /* links the app makes itself are confined the same way */
+    if (symlink("..", at("made_up")) != 0) printf("symlink made_up: %s\n", strerror(errno));
+    blocked("open made_up/outside.txt", open(at("made_up/outside.txt"), O_RDONLY));
+    blocked("link ../outside.txt", link(at("../outside.txt"), at("stolen")));
 
     /* Straight to the host, past libc's own preopen matching. */
     __wasi_fd_t fd;

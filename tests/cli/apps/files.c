@@ -124,6 +124,34 @@ int main(int argc, char **argv)
     errno = 0;
     CHECK(stat(at("d"), &st) != 0 && errno == ENOENT);
     list(".");
+
+    /* links and timestamps */
+    CHECK(mkdir(at("l"), 0755) == 0);
+    f = fopen(at("l/t.txt"), "w");
+    CHECK(f != NULL && fputs("linked\n", f) >= 0 && fclose(f) == 0);
+    CHECK(symlink("t.txt", at("l/sym")) == 0);
+    ssize_t ln = readlink(at("l/sym"), buf, sizeof buf - 1);
+    CHECK(ln >= 0);
+    buf[ln] = '\0';
+    f = fopen(at("l/sym"), "r");
+    CHECK(f != NULL);
+    char via[32] = "";
+    CHECK(fgets(via, sizeof via, f) != NULL);
+    fclose(f);
+    errno = 0;
+    CHECK(symlink("/etc/passwd", at("l/abs")) != 0 && errno == ENOTCAPABLE);
+    CHECK(link(at("l/t.txt"), at("l/hard")) == 0);
+    CHECK(stat(at("l/t.txt"), &st) == 0);
+    struct timespec ts[2] = {{1000, 0}, {2000, 500}};
+    CHECK(utimensat(AT_FDCWD, at("l/t.txt"), ts, 0) == 0);
+    struct stat st2;
+    CHECK(stat(at("l/hard"), &st2) == 0);
+    printf("readlink: %s, via link: %s", buf, via);
+    printf("nlink: %d, mtime: %lld.%09ld\n", (int)st.st_nlink, (long long)st2.st_mtim.tv_sec,
+           st2.st_mtim.tv_nsec);
+    list("l");
+    CHECK(unlink(at("l/sym")) == 0 && unlink(at("l/hard")) == 0 && unlink(at("l/t.txt")) == 0);
+    CHECK(rmdir(at("l")) == 0);
     printf("files ok\n");
     return 0;
 }
