@@ -76,15 +76,15 @@ static void console_sink(const struct akira_log_entry *e)
     akira_port_console_write(line, len);
 }
 
-void akira_log_vwrite(const struct akira_log_module *m, enum akira_log_level level, const char *fmt,
-                      va_list ap)
+static void log_record(const struct akira_log_module *m, const char *tag,
+                       enum akira_log_level level, const char *fmt, va_list ap)
 {
     if (m == NULL || !akira_log_enabled(m, level)) return;
     log_ready();
     struct akira_log_entry e;
     e.level = level;
     e.uptime_ms = akira_uptime_ms();
-    snprintf(e.module, sizeof(e.module), "%s", m->name);
+    snprintf(e.module, sizeof(e.module), "%s", tag ? tag : m->name);
     vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
     size_t len = strlen(e.msg);
     while (len > 0 && (e.msg[len - 1] == '\n' || e.msg[len - 1] == '\r'))
@@ -110,6 +110,21 @@ void akira_log_vwrite(const struct akira_log_module *m, enum akira_log_level lev
         console_sink(&e);
     in_sink = false;
     akira_mutex_unlock(sink_lock);
+}
+
+void akira_log_vwrite(const struct akira_log_module *m, enum akira_log_level level, const char *fmt,
+                      va_list ap)
+{
+    log_record(m, NULL, level, fmt, ap);
+}
+
+void akira_log_write_tagged(const struct akira_log_module *m, const char *tag,
+                            enum akira_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_record(m, tag, level, fmt, ap);
+    va_end(ap);
 }
 
 void akira_log_write(const struct akira_log_module *m, enum akira_log_level level, const char *fmt,

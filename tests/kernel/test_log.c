@@ -212,6 +212,24 @@ static void test_sink_receives_kept_entries(void **state)
     assert_string_equal(e.msg, "sink disabled");
 }
 
+static void test_tagged_write(void **state)
+{
+    (void)state;
+    uint64_t cursor = newest_seq();
+    akira_log_write_tagged(&akira_log_module_other, "app-clock", AKIRA_LOG_INFO, "tick %d", 1);
+    akira_log_write_tagged(&akira_log_module_other, "app-clock", AKIRA_LOG_DEBUG, "filtered");
+    akira_log_write_tagged(&akira_log_module_other, "an-app-with-a-very-long-name", AKIRA_LOG_WARN,
+                           "cut");
+    struct akira_log_entry e;
+    assert_int_equal(akira_log_read(&cursor, &e), 0);
+    assert_string_equal(e.module, "app-clock");
+    assert_string_equal(e.msg, "tick 1");
+    assert_int_equal(akira_log_read(&cursor, &e), 0);
+    assert_int_equal(strlen(e.module), AKIRA_LOG_MODULE_NAME_MAX - 1);
+    assert_string_equal(e.msg, "cut");
+    assert_int_equal(akira_log_read(&cursor, &e), AKIRA_ENOENT);
+}
+
 static void test_format_line(void **state)
 {
     (void)state;
@@ -315,6 +333,7 @@ int main(void)
         cmocka_unit_test_setup(test_reader_cursor_sees_only_newer, setup),
         cmocka_unit_test_setup(test_long_message_truncated, setup),
         cmocka_unit_test_setup(test_sink_receives_kept_entries, setup),
+        cmocka_unit_test_setup(test_tagged_write, setup),
         cmocka_unit_test_setup(test_format_line, setup),
         cmocka_unit_test_setup(test_wait_for_new_entries, setup),
         cmocka_unit_test_setup(test_concurrent_writers, setup),

@@ -82,6 +82,13 @@ void akira_log_write(const struct akira_log_module *m, enum akira_log_level leve
 void akira_log_vwrite(const struct akira_log_module *m, enum akira_log_level level, const char *fmt,
                       va_list ap);
 
+/* Record a message under another tag than the module's name (e.g. an app's name for
+ * the runtime's "app" module), filtered by module m's level. The tag is cut to
+ * AKIRA_LOG_MODULE_NAME_MAX - 1 bytes; NULL means m's name. */
+void akira_log_write_tagged(const struct akira_log_module *m, const char *tag,
+                            enum akira_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 #define AKIRA_LOG_AT_(lvl, ...)                                                                    \
     do {                                                                                           \
         if (akira_log_enabled(akira_log_self_, (lvl)))                                             \

@@ -45,7 +45,8 @@ struct akira_hwwdt_api {
     int (*disable)(const struct akira_device *dev);
 };
 
-/* Expiry callback, on the supervisor thread. `user` is the pointer given at add. */
+/* Expiry callback, on the supervisor thread. `user` is the pointer given at add. Keep
+ * it short: while it runs nothing is checked and the hardware is not fed. */
 typedef void (*akira_wdt_expiry_fn)(int channel, void *user);
 
 /*
