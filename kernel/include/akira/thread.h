@@ -94,8 +94,8 @@ struct akira_thread_info {
     char name[AKIRA_THREAD_NAME_MAX];
     int priority;
     enum akira_thread_state state;
-    size_t stack_size;     /* usable bytes; 0 if unknown (adopted main thread) */
-    size_t stack_used_max; /* high-water mark in bytes; 0 if unknown */
+    size_t stack_size;     /* usable bytes (main: the host main stack size, 0 if unknown) */
+    size_t stack_used_max; /* high-water mark in bytes; 0 if not measured (main) */
 };
 
 /*
