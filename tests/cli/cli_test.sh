@@ -267,6 +267,13 @@ interrupt)
     printf 'spinning\n' | expect_out
     expect_err '^akira-wasm: interrupted'
     ;;
+hostile)
+    mkdir "$TMP/box"
+    run run --dir "$TMP/box" "$APPS/hostile.wasm"
+    expect_rc 0
+    printf 'hostile ok\n' | expect_out
+    [ -z "$(ls "$TMP/box")" ] || { echo "FAIL: hostile app created files"; fail=1; }
+    ;;
 usage)
     run frobnicate
     expect_rc 64
