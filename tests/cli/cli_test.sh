@@ -130,6 +130,7 @@ ls d: a.txt b.txt sub
 ls d: b.txt sub
 ls d/sub: c.txt
 ls .: keep.txt
+many: 300 entries, index sum 44850
 readlink: t.txt, via link: linked
 nlink: 2, mtime: 2000.000000500
 ls l: hard sym t.txt

@@ -125,6 +125,31 @@ int main(int argc, char **argv)
     CHECK(stat(at("d"), &st) != 0 && errno == ENOENT);
     list(".");
 
+    /* a directory larger than libc's readdir buffer: listing continues by cookie */
+    CHECK(mkdir(at("many"), 0755) == 0);
+    for (int i = 0; i < 300; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "many/entry-with-a-longish-name-%03d", i);
+        fd = open(at(name), O_WRONLY | O_CREAT, 0644);
+        CHECK(fd >= 0 && close(fd) == 0);
+    }
+    DIR *dir = opendir(at("many"));
+    CHECK(dir != NULL);
+    int entries = 0, sum = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        if (e->d_name[0] == '.') continue;
+        entries++;
+        sum += atoi(e->d_name + strlen("entry-with-a-longish-name-"));
+    }
+    closedir(dir);
+    printf("many: %d entries, index sum %d\n", entries, sum);
+    for (int i = 0; i < 300; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "many/entry-with-a-longish-name-%03d", i);
+        CHECK(unlink(at(name)) == 0);
+    }
+    CHECK(rmdir(at("many")) == 0);
+
     /* links and timestamps */
     CHECK(mkdir(at("l"), 0755) == 0);
     f = fopen(at("l/t.txt"), "w");
