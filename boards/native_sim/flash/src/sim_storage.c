@@ -25,10 +25,11 @@ int akira_sim_storage_boot(const char *path, char *detail, size_t cap)
     if (err) return err;
     chip_registered = true;
     err = akira_storage_init(&chip.dev, &rep);
+    /* The image path is already on the flash image's boot line: not repeated. */
     if (detail && cap)
-        snprintf(detail, cap, "flash0 %s, settings %s, fs %s%s", path ? path : "(RAM)",
-                 akira_err_str(rep.settings), akira_err_str(rep.fs),
-                 rep.fs_formatted ? " (formatted)" : "");
+        snprintf(detail, cap, "settings %s, fs %s%s%s", akira_err_str(rep.settings),
+                 akira_err_str(rep.fs), rep.fs_formatted ? " (formatted)" : "",
+                 path ? "" : "; flash in RAM, nothing persists");
     return err;
 }
 
