@@ -142,6 +142,19 @@ def t_log_and_help():
     check("hardware: fed, timeout 2000 ms" in out, "wdt shows the hardware watchdog", out)
 
 
+def t_board_command():
+    with tempfile.TemporaryDirectory() as d:
+        img = os.path.join(d, "f.img")
+        rc, out, _ = run_piped("board\npoweroff\n", ["--flash", img, "--http-port", "8123"])
+    check(rc == EXIT_OK, f"exit status {rc}", out)
+    check("apps: 8 installed (slots of 256 KiB), 2 running" in out, "app limits", out)
+    check(f"flash: 8192 KiB, sector 4096, write block 4, image {img}" in out, "flash", out)
+    for row in ("bootloader     0x000000     64 KiB", "app-store      0x330000   2048 KiB",
+                "fs             0x540000   2816 KiB"):
+        check(row in out, f"partition row {row!r}", out)
+    check("ports: http 8123, shell 2323" in out, "ports from the command line", out)
+
+
 def t_sleep():
     rc, out, secs = run_piped("sleep 400\nuptime\npoweroff\n")
     check(rc == EXIT_OK, f"exit status {rc}", out)
