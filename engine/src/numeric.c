@@ -5,36 +5,6 @@
 
 #include <math.h>
 
-/* min/max: any NaN operand gives NaN (a + b quiets it), and -0 < +0, which fmin/fmax
- * do not promise. */
-float aw_f32_min(float a, float b)
-{
-    if (a != a || b != b) return a + b;
-    if (a == b) return signbit(a) ? a : b; /* equal: only the zeros' signs differ */
-    return a < b ? a : b;
-}
-
-float aw_f32_max(float a, float b)
-{
-    if (a != a || b != b) return a + b;
-    if (a == b) return signbit(a) ? b : a;
-    return a > b ? a : b;
-}
-
-double aw_f64_min(double a, double b)
-{
-    if (a != a || b != b) return a + b;
-    if (a == b) return signbit(a) ? a : b;
-    return a < b ? a : b;
-}
-
-double aw_f64_max(double a, double b)
-{
-    if (a != a || b != b) return a + b;
-    if (a == b) return signbit(a) ? b : a;
-    return a > b ? a : b;
-}
-
 /* Round half to even using only exact operations: x - floor(x) is exact for every
  * float, so this does not depend on the rounding mode. Values of magnitude >= 2^23
  * (2^52) are already integers; NaN goes through arithmetic to come out quiet. */
@@ -74,11 +44,6 @@ float aw_f32_trunc(float x)
     return x != x ? x + x : truncf(x);
 }
 
-float aw_f32_sqrt(float x)
-{
-    return x != x ? x + x : sqrtf(x);
-}
-
 double aw_f64_ceil(double x)
 {
     return x != x ? x + x : ceil(x);
@@ -92,11 +57,6 @@ double aw_f64_floor(double x)
 double aw_f64_trunc(double x)
 {
     return x != x ? x + x : trunc(x);
-}
-
-double aw_f64_sqrt(double x)
-{
-    return x != x ? x + x : sqrt(x);
 }
 
 /* The bounds below are the first values outside each range, all exactly representable

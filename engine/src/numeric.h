@@ -10,6 +10,7 @@
 #define AW_NUMERIC_H
 
 #include <stdbool.h>
+#include <math.h>
 #include <stdint.h>
 
 #include "akira/wasm.h"
@@ -112,23 +113,57 @@ static inline uint64_t aw_shr_s64(uint64_t x, uint64_t k)
     return (x >> k) | ((x >> 63) ? ~(UINT64_MAX >> k) : 0);
 }
 
+/* min/max: any NaN operand gives NaN (a + b quiets it), and -0 < +0, which fmin/fmax
+ * do not promise. Inline with sqrt: they sit in hot float loops. */
+static inline float aw_f32_min(float a, float b)
+{
+    if (a != a || b != b) return a + b;
+    if (a == b) return signbit(a) ? a : b; /* equal: only the zeros' signs differ */
+    return a < b ? a : b;
+}
+
+static inline float aw_f32_max(float a, float b)
+{
+    if (a != a || b != b) return a + b;
+    if (a == b) return signbit(a) ? b : a;
+    return a > b ? a : b;
+}
+
+static inline double aw_f64_min(double a, double b)
+{
+    if (a != a || b != b) return a + b;
+    if (a == b) return signbit(a) ? a : b;
+    return a < b ? a : b;
+}
+
+static inline double aw_f64_max(double a, double b)
+{
+    if (a != a || b != b) return a + b;
+    if (a == b) return signbit(a) ? b : a;
+    return a > b ? a : b;
+}
+
+static inline float aw_f32_sqrt(float x)
+{
+    return x != x ? x + x : sqrtf(x);
+}
+
+static inline double aw_f64_sqrt(double x)
+{
+    return x != x ? x + x : sqrt(x);
+}
+
 /* Float operations whose Wasm result differs from a plain C expression. NaN results
  * are produced by arithmetic on the NaN operand, so they come out quiet (an
  * "arithmetic NaN") as the spec requires. */
-float aw_f32_min(float a, float b);
-float aw_f32_max(float a, float b);
-double aw_f64_min(double a, double b);
-double aw_f64_max(double a, double b);
 float aw_f32_nearest(float x);
 double aw_f64_nearest(double x);
 float aw_f32_ceil(float x);
 float aw_f32_floor(float x);
 float aw_f32_trunc(float x);
-float aw_f32_sqrt(float x);
 double aw_f64_ceil(double x);
 double aw_f64_floor(double x);
 double aw_f64_trunc(double x);
-double aw_f64_sqrt(double x);
 
 /* Trapping float -> integer truncation: AW_TRAP_NONE and *out, or
  * AW_TRAP_INVALID_CONVERSION (NaN) / AW_TRAP_INT_OVERFLOW (out of range). The f32
