@@ -183,6 +183,12 @@ static void test_full_store_reports_enospc_and_keeps_data(void **state)
     }
     assert_int_equal(err, AKIRA_ENOSPC);
     assert_true(i >= 10); /* (NSECT - 1) sectors of ~3 records each */
+    /* Retrying does not rotate the ring again: no erase until something is deleted. */
+    struct akira_sim_flash_stats a, b;
+    akira_sim_flash_stats_get(&f, &a);
+    assert_int_equal(akira_settings_set(&st, key, val, sizeof val), AKIRA_ENOSPC);
+    akira_sim_flash_stats_get(&f, &b);
+    assert_int_equal(a.erases, b.erases);
     remount();
     for (int j = 0; j < i; j++) {
         snprintf(key, sizeof key, "akira/big%d", j);

@@ -435,11 +435,20 @@ int kvlog_append(struct kvlog *log, const void *key, uint8_t key_len, uint8_t fl
      * so right after a rotation a deletion always fits: a full store can still be
      * emptied. */
     uint32_t need = rec_len(log, key_len, val_len);
-    if (!(flags & KVLOG_FLAG_DELETED)) need += rec_len(log, KVLOG_KEY_MAX, 0);
+    bool del = flags & KVLOG_FLAG_DELETED;
+    if (!del) need += rec_len(log, KVLOG_KEY_MAX, 0);
+    /* After a full turn of the ring found no room, only a deletion can make some: do
+     * not wear every sector again for each retry of a value that cannot fit. */
+    if (!del && log->full_need && need >= log->full_need) return AKIRA_ENOSPC;
     for (uint32_t tries = 0; kvlog_free_in_active(log) < need; tries++) {
-        if (tries >= log->nsect - 1) return AKIRA_ENOSPC;
+        if (tries >= log->nsect - 1) {
+            if (!log->full_need || need < log->full_need) log->full_need = need;
+            return AKIRA_ENOSPC;
+        }
         int err = rotate(log, true);
         if (err) return err;
     }
-    return write_record(log, key, key_len, flags, val, val_len, loc_out);
+    int err = write_record(log, key, key_len, flags, val, val_len, loc_out);
+    if (!err && del) log->full_need = 0;
+    return err;
 }
