@@ -192,6 +192,41 @@ static int use_stack(void *arg)
     return 0;
 }
 
+struct spin {
+    volatile int stop;
+};
+
+static int spinner(void *arg)
+{
+    struct spin *s = arg;
+    while (!s->stop) {
+    }
+    return 0;
+}
+
+static void test_cpu_time_measured(void **state)
+{
+    (void)state;
+    struct spin s = {0};
+    akira_thread_t *busy, *idle;
+    assert_int_equal(akira_thread_create(&busy, "busy", spinner, &s, 10, 0), 0);
+    assert_int_equal(akira_thread_create(&idle, "idle", sleeper, (void *)(intptr_t)300, 10, 0), 0);
+    akira_sleep_ms(200);
+    struct akira_thread_info infos[16];
+    size_t n = akira_thread_list(infos, 16);
+    struct akira_thread_info *b = find_info(infos, n, akira_thread_id(busy));
+    struct akira_thread_info *i = find_info(infos, n, akira_thread_id(idle));
+    s.stop = 1;
+    assert_non_null(b);
+    assert_non_null(i);
+    /* A spinning thread burns CPU (at least a share of 200 ms on a loaded host), a
+     * sleeping one almost none. */
+    assert_true(b->cpu_time_us >= 20000);
+    assert_true(i->cpu_time_us < 20000);
+    assert_int_equal(akira_thread_join(busy, 5000, NULL), 0);
+    assert_int_equal(akira_thread_join(idle, 5000, NULL), 0);
+}
+
 static void test_stack_high_water_grows(void **state)
 {
     (void)state;
@@ -289,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_invalid_arguments),
         cmocka_unit_test(test_join_timeout_and_states),
         cmocka_unit_test(test_sleeping_state_and_duration),
+        cmocka_unit_test(test_cpu_time_measured),
         cmocka_unit_test(test_stack_high_water_grows),
         cmocka_unit_test(test_stack_overflow_crashes),
         cmocka_unit_test(test_join_self_and_detach),

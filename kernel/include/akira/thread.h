@@ -96,6 +96,7 @@ struct akira_thread_info {
     enum akira_thread_state state;
     size_t stack_size;     /* usable bytes (main: the host main stack size, 0 if unknown) */
     size_t stack_used_max; /* high-water mark in bytes; 0 if not measured (main) */
+    uint64_t cpu_time_us;  /* CPU time consumed so far; 0 once dead or if unknown */
 };
 
 /*

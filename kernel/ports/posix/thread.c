@@ -342,6 +342,15 @@ size_t akira_thread_stack_used(const akira_thread_t *t)
     return t ? stack_scan(t) : 0;
 }
 
+/* Under reg_lock with t not finished, so its pthread still exists. */
+static uint64_t cpu_time_us(const struct akira_thread *t)
+{
+    clockid_t cid;
+    struct timespec ts;
+    if (pthread_getcpuclockid(t->pt, &cid) != 0 || clock_gettime(cid, &ts) != 0) return 0;
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 size_t akira_thread_list(struct akira_thread_info *out, size_t max)
 {
     pthread_once(&reg_once, reg_init);
@@ -358,6 +367,7 @@ size_t akira_thread_list(struct akira_thread_info *out, size_t max)
         i->stack_size = t->stack_size;
         /* The stack stays mapped while registered: freeing requires reg_lock. */
         i->stack_used_max = stack_scan(t);
+        i->cpu_time_us = t->finished ? 0 : cpu_time_us(t);
     }
     pthread_mutex_unlock(&reg_lock);
     return n;
