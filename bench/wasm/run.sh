@@ -1,9 +1,9 @@
 #!/bin/sh
 # run.sh SRC_DIR BIN_DIR OUT_DIR RESULTS_MD - the engine benchmark (`make bench`).
 #
-# For each workload: in-process time of `bench()` natively (cc -O2, median of 5), on
-# the AkiraOS engine (akira-bench, median of 3), on node's WebAssembly (median of 3),
-# and the wall time of one wabt wasm-interp run (its only way to call an export);
+# For each workload: in-process time of `bench()` natively (cc -O2, best of 9), on
+# the AkiraOS engine (akira-bench, best of 5), on node's WebAssembly (best of 5), and
+# the wall time of one wabt wasm-interp run (its only way to call an export);
 # every runner must return the same checksum. Then engine RAM per instance, load time
 # per KiB, and engine text size for Cortex-M4 -Os. Figures replace the block between
 # the markers in RESULTS_MD; the method text there stays.
@@ -28,13 +28,13 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---|" >>"$TAB"
 : >"$TAB.ratios"
 for w in $WORKLOADS; do
     printf 'bench %-8s' "$w" >&2
-    nat=$("$OUT/bench_native_$w" 5)
-    nat_ms=$(field median_ms "$nat")
+    nat=$("$OUT/bench_native_$w" 9)
+    nat_ms=$(field min_ms "$nat")
     sum=$(field checksum "$nat")
     ok=yes
 
-    ak=$("$BIN/akira-bench" time "$OUT/$w.wasm" 3) || ak=""
-    ak_ms=$(field median_ms "$ak")
+    ak=$("$BIN/akira-bench" time "$OUT/$w.wasm" 5) || ak=""
+    ak_ms=$(field min_ms "$ak")
     [ "$(field checksum "$ak")" = "$sum" ] || ok="no (akira)"
 
     in_ms=""
@@ -50,8 +50,8 @@ for w in $WORKLOADS; do
 
     nd_ms=""
     if command -v node >/dev/null; then
-        nd=$(node "$SRC/bench/wasm/run_node.mjs" "$OUT/$w.wasm" 3 2>/dev/null) || nd=""
-        nd_ms=$(field median_ms "$nd")
+        nd=$(node "$SRC/bench/wasm/run_node.mjs" "$OUT/$w.wasm" 5 2>/dev/null) || nd=""
+        nd_ms=$(field min_ms "$nd")
         [ "$(field checksum "$nd")" = "$sum" ] || { ok="no (node)"; nd_ms=""; }
     fi
     ar=$(ratio "$ak_ms" "$nat_ms")
@@ -106,7 +106,7 @@ machine=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $machine ($(nproc) cores), $(uname -sr)."
     echo "Native: $(cc --version | head -1); wasm: $(clang --version | head -1); node $(node --version 2>/dev/null || echo -); $(wasm-interp --version 2>/dev/null | sed 's/^/wabt /' || echo wabt -)."
     echo
-    echo "### Speed (lower ms is better; ratios are to native)"
+    echo "### Speed (best-of-N ms, lower is better; ratios are to native)"
     echo
     cat "$TAB"
     echo
