@@ -115,10 +115,18 @@ resolution ok: yes
 random differs: yes
 END
     ;;
-files)
+files | files_mapped | files_relative)
     mkdir "$TMP/box"
     echo keep >"$TMP/box/keep.txt"
-    run run --dir "$TMP/box" "$APPS/files.wasm" "$TMP/box"
+    case $CASE in
+    files) run run --dir "$TMP/box" "$APPS/files.wasm" "$TMP/box" ;;
+    files_mapped) run run --dir "$TMP/box::/sandbox" "$APPS/files.wasm" /sandbox ;;
+    files_relative)
+        cd "$TMP/box" || exit 1
+        run run --dir . "$APPS/files.wasm" .
+        cd / || exit 1
+        ;;
+    esac
     expect_rc 0
     expect_out <<END
 content: hello file
@@ -254,6 +262,9 @@ bad_dir)
     expect_rc 2
     expect_err '--dir .*nope'
     printf '' | expect_out
+    run run --dir "$TMP::" "$APPS/hello.wasm"
+    expect_rc 2
+    expect_err 'empty guest name'
     ;;
 interrupt)
     "$AW" run "$APPS/spin.wasm" >"$TMP/out" 2>"$TMP/err" &

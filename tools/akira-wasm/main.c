@@ -7,8 +7,9 @@
  *   akira-wasm validate app.wasm                       decode + validate + compile only
  *
  * Options (before app.wasm; everything after it belongs to the app):
- *   --dir HOSTDIR   preopen HOSTDIR as fd 3, 4, ... under the guest name HOSTDIR;
- *                   the app can reach files only below the directories given
+ *   --dir HOSTDIR[::GUEST]
+ *                   preopen HOSTDIR as fd 3, 4, ... under the guest name GUEST
+ *                   (default HOSTDIR); the app reaches files only below these
  *   --env K=V       add K=V to the app's environment (the host's is not passed)
  *   --stack SIZE    operand stack size in bytes (suffix k or m), default 512k
  *   --invoke FUNC   call FUNC with args parsed by its parameter types; results are
@@ -64,7 +65,8 @@ static void on_sigint(int sig)
 
 static void usage(FILE *out)
 {
-    fputs("usage: akira-wasm run [--dir HOSTDIR] [--env K=V] [--stack SIZE] app.wasm [args...]\n"
+    fputs("usage: akira-wasm run [--dir HOSTDIR[::GUEST]] [--env K=V] [--stack SIZE] app.wasm "
+          "[args...]\n"
           "       akira-wasm run --invoke FUNC [options] app.wasm [args...]\n"
           "       akira-wasm validate app.wasm\n"
           "exit: app status; 2 load/link error; 64 usage; 130 interrupted; 134 trap\n",

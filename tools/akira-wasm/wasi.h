@@ -109,8 +109,9 @@ typedef struct akira_cli_wasi {
     uint32_t exit_code;
 } akira_cli_wasi;
 
-/* Set up stdio and preopen each of `dirs` (host paths, also their guest names) as fd
- * 3, 4, ... Returns 0, or -1 with a message in `msg` (a directory cannot be opened). */
+/* Set up stdio and preopen each of `dirs` as fd 3, 4, ...: "HOST" (guest name HOST) or
+ * "HOST::GUEST". Returns 0, or -1 with a message in `msg` (a directory cannot be
+ * opened, an empty guest name). */
 int akira_cli_wasi_init(akira_cli_wasi *w, int argc, char **argv, int envc, char **envp, int ndirs,
                         char **dirs, char *msg, size_t msglen);
 

@@ -137,15 +137,24 @@ int akira_cli_wasi_init(akira_cli_wasi *w, int argc, char **argv, int envc, char
         w->fds[fd].own_host = false; /* the runner keeps its own stdio */
     }
     for (int i = 0; i < ndirs; i++) {
-        int h = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        /* HOST::GUEST names the preopen GUEST; plain HOST keeps its own name */
+        const char *sep = strstr(dirs[i], "::");
+        char *host = sep ? strndup(dirs[i], (size_t)(sep - dirs[i])) : strdup(dirs[i]);
+        const char *guest = sep ? sep + 2 : dirs[i];
+        int h = host && *guest ? open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
         if (h < 0) {
-            snprintf(msg, msglen, "--dir %s: %s", dirs[i], strerror(errno));
+            snprintf(msg, msglen, "--dir %s: %s", dirs[i],
+                     !host     ? "out of memory"
+                     : !*guest ? "empty guest name"
+                               : strerror(errno));
+            free(host);
             akira_cli_wasi_free(w);
             return -1;
         }
+        free(host);
         int g = akira_cli_wasi_fd_add(w, h, WASI_FILETYPE_DIRECTORY, WASI_RIGHTS_ALL,
                                       WASI_RIGHTS_ALL, 0);
-        char *name = g >= 0 ? strdup(dirs[i]) : NULL;
+        char *name = g >= 0 ? strdup(guest) : NULL;
         if (!name) {
             if (g < 0) close(h);
             snprintf(msg, msglen, "out of memory");
