@@ -360,6 +360,51 @@ static void test_host_function_reenters_the_store(void **state)
     aw_module_delete(m);
 }
 
+/* A host function called at wasm depth 20 recurses 200 deep in a nested run: the frame
+ * stack grows (and moves) under the outer run, which must carry on correctly. */
+typedef struct deep {
+    aw_store *s;
+    aw_instance *inst;
+    int level;
+} deep;
+
+static aw_status host_deep(aw_instance *caller, void *user, aw_val *io)
+{
+    (void)caller;
+    deep *d = user;
+    if (d->level++ > 0) {
+        io[0].i32 = 0;
+        return AW_OK;
+    }
+    aw_val a = {.i32 = 200}, r;
+    aw_error err;
+    aw_status st = aw_call(d->s, aw_instance_func(d->inst, "rec"), &a, 1, &r, 1, &err);
+    if (st != AW_OK) return st;
+    io[0].i32 = r.i32 + 1000;
+    return AW_OK;
+}
+
+static void test_nested_run_grows_the_frame_stack(void **state)
+{
+    (void)state;
+    aw_module *m = load(wasm_deep, sizeof wasm_deep, NULL);
+    aw_store *s = aw_store_new(NULL);
+    deep d = {s, NULL, 0};
+    aw_import imp = {
+        "env", "host", {AW_EXTERN_FUNC, {.func = aw_host_func_new(s, "(i)i", host_deep, &d)}}};
+    aw_error err;
+    d.inst = aw_instantiate(s, m, &imp, 1, &err);
+    assert_non_null(d.inst);
+    aw_status st;
+    assert_int_equal(call1(s, d.inst, "rec", 20, &st), 20 + 1000 + 200);
+    assert_int_equal(st, AW_OK);
+    uint32_t depth;
+    aw_store_stack_peak(s, NULL, &depth);
+    assert_true(depth > 220);
+    aw_store_delete(s);
+    aw_module_delete(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_budget_yield_resume_gives_the_same_result),
         cmocka_unit_test(test_interrupt_from_another_thread),
         cmocka_unit_test(test_host_function_reenters_the_store),
+        cmocka_unit_test(test_nested_run_grows_the_frame_stack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
