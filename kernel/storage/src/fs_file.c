@@ -164,6 +164,11 @@ static int write_index(struct akira_fs_vol *v, struct akira_fs_obj_ *o, uint16_t
     if (in_place &&
         !akira_flash_area_is_erased(&v->data, fs_blk_off(v, dst) + 2 * ob, 2 * (nb - ob)))
         in_place = false;
+    if (in_place && nb == ob) {
+        /* Same blocks as committed (e.g. an append inside the last block). */
+        *out = dst;
+        return AKIRA_OK;
+    }
     if (!in_place) {
         int err = fs_blk_alloc(v, &dst);
         if (err) return err;
