@@ -246,6 +246,11 @@ validate_invalid)
     expect_rc 2
     expect_err 'invalid.*code section at offset 0x[0-9a-f]+: .*type mismatch'
     ;;
+validate_simd)
+    run validate "$APPS/simd.wasm"
+    expect_rc 2
+    expect_err 'unsupported.*SIMD'
+    ;;
 validate_missing)
     run validate "$TMP/nonexistent.wasm"
     expect_rc 2
