@@ -147,7 +147,14 @@
     X(BR_I32_EQ_I, BRCMPI) X(BR_I32_NE_I, BRCMPI) X(BR_I32_LT_S_I, BRCMPI)               \
     X(BR_I32_LT_U_I, BRCMPI) X(BR_I32_GT_S_I, BRCMPI) X(BR_I32_GT_U_I, BRCMPI)           \
     X(BR_I32_LE_S_I, BRCMPI) X(BR_I32_LE_U_I, BRCMPI) X(BR_I32_GE_S_I, BRCMPI)           \
-    X(BR_I32_GE_U_I, BRCMPI)
+    X(BR_I32_GE_U_I, BRCMPI)                                                             \
+    /* LOADI [op, dst, a, imm32, offset]: dst = mem[(uint32_t)(a + imm) + offset];      \
+     * STOREI [op, a, val, imm32, offset]. From i32.add of a constant feeding the     \
+     * address (the sum wraps at 32 bits as in wasm, the offset does not). */          \
+    X(I32_LOAD_I, LOADI) X(I64_LOAD_I, LOADI) X(I32_LOAD8_S_I, LOADI)                   \
+    X(I32_LOAD8_U_I, LOADI) X(I32_LOAD16_S_I, LOADI) X(I32_LOAD16_U_I, LOADI)           \
+    X(I32_STORE_I, STOREI) X(I64_STORE_I, STOREI) X(I32_STORE8_I, STOREI)               \
+    X(I32_STORE16_I, STOREI)
 
 typedef enum aw_op {
 #define AW_OP_ENUM(name, cls) AW_OP_##name,

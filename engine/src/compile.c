@@ -696,6 +696,7 @@ static void body(aw_compiler *c)
             uint32_t off = memarg(c, ld->align);
             uint32_t addr = pop(c, AW_I32).slot;
             uint32_t dst = push(c, ld->type);
+            if (aw_fuse_load(c, ld->op, dst, addr, off)) break;
             uint32_t ops[2] = {addr, off};
             aw_emit_dst(c, ld->op, dst, 2, ops);
             break;
@@ -705,6 +706,7 @@ static void body(aw_compiler *c)
             uint32_t off = memarg(c, st->align);
             uint32_t v = pop(c, st->type).slot;
             uint32_t addr = pop(c, AW_I32).slot;
+            if (aw_fuse_store(c, st->op, addr, v, off)) break;
             aw_emit4(c, st->op, addr, v, off);
             break;
         }

@@ -111,6 +111,10 @@ typedef struct aw_cond {
 /* Emit `op` (an i32 binary operator) on a and b as a BINI when b was produced by
  * the i32.const just emitted; false if it does not apply (nothing emitted). */
 bool aw_fuse_bin(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t a, uint32_t b);
+/* Emit a load / store whose address in `addr` was produced by the i32.add of a
+ * constant just emitted, as one LOADI / STOREI; false if it does not apply. */
+bool aw_fuse_load(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t addr, uint32_t offset);
+bool aw_fuse_store(aw_compiler *c, uint32_t op, uint32_t addr, uint32_t val, uint32_t offset);
 /* Describe the condition in `slot` (just popped), folding in the comparison that
  * produced it when it was the last instruction emitted. */
 void aw_fuse_cond(aw_compiler *c, uint32_t slot, aw_cond *k);

@@ -3,6 +3,8 @@
  * being emitted: an i32.const operand becomes an immediate (BINI), and an i32
  * comparison feeding br_if / if becomes a compare-and-branch (BRCMP, BRCMPI). Each
  * removes a dispatch and a slot write from the hottest loop shapes of compiled C.
+ * An i32.add of a constant that computes a load or store address is folded into
+ * the access (LOADI, STOREI): compiled C does this for negative and array offsets.
  *
  * Folding is sound only when the folded instruction is the last one emitted and its
  * result is read by nothing else: c->last_dst names the dst word of the last
@@ -93,4 +95,53 @@ uint32_t aw_emit_condjump(aw_compiler *c, const aw_cond *k, bool if_true, bool b
     else
         aw_emit3(c, AW_OP_BR_UNLESS, k->slot, target);
     return c->ncode - 1;
+}
+
+/* The i32.add of a constant just emitted into `addr`: take its operand and
+ * immediate, removing it. */
+static bool take_add_imm(aw_compiler *c, uint32_t addr, uint32_t *a, uint32_t *imm)
+{
+    if (!last_writes(c, addr, 4) || c->code[c->last_dst - 1] != AW_OP_I32_ADD_I) return false;
+    *a = c->code[c->last_dst + 1];
+    *imm = c->code[c->last_dst + 2];
+    c->ncode -= 4;
+    c->last_dst = 0;
+    return true;
+}
+
+bool aw_fuse_load(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t addr, uint32_t offset)
+{
+    uint32_t fop;
+    switch (op) {
+    case AW_OP_I32_LOAD: fop = AW_OP_I32_LOAD_I; break;
+    case AW_OP_I64_LOAD: fop = AW_OP_I64_LOAD_I; break;
+    case AW_OP_I32_LOAD8_S: fop = AW_OP_I32_LOAD8_S_I; break;
+    case AW_OP_I32_LOAD8_U: fop = AW_OP_I32_LOAD8_U_I; break;
+    case AW_OP_I32_LOAD16_S: fop = AW_OP_I32_LOAD16_S_I; break;
+    case AW_OP_I32_LOAD16_U: fop = AW_OP_I32_LOAD16_U_I; break;
+    default: return false;
+    }
+    uint32_t a, imm;
+    if (!take_add_imm(c, addr, &a, &imm)) return false;
+    uint32_t ops[3] = {a, imm, offset};
+    aw_emit_dst(c, fop, dst, 3, ops);
+    return true;
+}
+
+bool aw_fuse_store(aw_compiler *c, uint32_t op, uint32_t addr, uint32_t val, uint32_t offset)
+{
+    uint32_t fop;
+    switch (op) {
+    case AW_OP_I32_STORE: fop = AW_OP_I32_STORE_I; break;
+    case AW_OP_I64_STORE: fop = AW_OP_I64_STORE_I; break;
+    case AW_OP_I32_STORE8: fop = AW_OP_I32_STORE8_I; break;
+    case AW_OP_I32_STORE16: fop = AW_OP_I32_STORE16_I; break;
+    default: return false;
+    }
+    /* only when the value needed no code (a local or a constant emitted earlier):
+     * then the add is the last instruction and reads what it read before */
+    uint32_t a, imm;
+    if (!take_add_imm(c, addr, &a, &imm)) return false;
+    aw_emit5(c, fop, a, val, imm, offset);
+    return true;
 }

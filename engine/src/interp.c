@@ -437,6 +437,40 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, const aw_func *fn, const ui
     STORE(I64_STORE16, 2, st16(p, (uint16_t)S(2).u64))
     STORE(I64_STORE32, 4, st32(p, (uint32_t)S(2).u64))
 #undef STORE
+    /* fused address arithmetic: [op, dst|a, a|val, imm, offset]; a + imm wraps at 32
+     * bits as the i32.add it replaces did */
+#define LOADI(name, N, expr)                                                                       \
+    OP(name)                                                                                       \
+    {                                                                                              \
+        uint64_t ea = (uint64_t)(uint32_t)(S(2).u32 + pc[3]) + pc[4];                              \
+        if (UNLIKELY(ea + N > msize)) TRAP(AW_TRAP_MEMORY_OOB);                                    \
+        const uint8_t *p = mem + ea;                                                               \
+        expr;                                                                                      \
+        pc += 5;                                                                                   \
+        NEXT();                                                                                    \
+    }
+    LOADI(I32_LOAD_I, 4, S(1).u32 = ld32(p))
+    LOADI(I64_LOAD_I, 8, S(1).u64 = ld64(p))
+    LOADI(I32_LOAD8_S_I, 1, S(1).i32 = (int8_t)p[0])
+    LOADI(I32_LOAD8_U_I, 1, S(1).u32 = p[0])
+    LOADI(I32_LOAD16_S_I, 2, S(1).i32 = (int16_t)ld16(p))
+    LOADI(I32_LOAD16_U_I, 2, S(1).u32 = ld16(p))
+#undef LOADI
+#define STOREI(name, N, expr)                                                                      \
+    OP(name)                                                                                       \
+    {                                                                                              \
+        uint64_t ea = (uint64_t)(uint32_t)(S(1).u32 + pc[3]) + pc[4];                              \
+        if (UNLIKELY(ea + N > msize)) TRAP(AW_TRAP_MEMORY_OOB);                                    \
+        uint8_t *p = mem + ea;                                                                     \
+        expr;                                                                                      \
+        pc += 5;                                                                                   \
+        NEXT();                                                                                    \
+    }
+    STOREI(I32_STORE_I, 4, st32(p, S(2).u32))
+    STOREI(I64_STORE_I, 8, st64(p, S(2).u64))
+    STOREI(I32_STORE8_I, 1, p[0] = (uint8_t)S(2).u32)
+    STOREI(I32_STORE16_I, 2, st16(p, (uint16_t)S(2).u32))
+#undef STOREI
 
     /* ---- arithmetic. UN: [op, dst, a]; BIN: [op, dst, a, b] ---- */
 #define UN(name, T, f, R, rf, expr)                                                                \

@@ -183,6 +183,50 @@ static void test_br_table_stubs(void **state)
     aw_module_delete(m);
 }
 
+/* An address computed by i32.add of a constant becomes part of the access. */
+static void test_address_add_folded(void **state)
+{
+    (void)state;
+    mb m;
+    mb_header(&m);
+    mb_section(&m, 1, "\1\x60\2\x7f\x7f\1\x7f", 7);
+    mb_section(&m, 3, "\1\0", 2);
+    mb_section(&m, 5, "\1\0\1", 3);
+    mb_section(&m, 7, "\1\1f\0\0", 5);
+    /* (i32.store (i32.add (local.get 0) (i32.const 16)) (local.get 1))
+     * (i32.load offset=4 (i32.add (local.get 1) (i32.const -8))) */
+    static const uint8_t code[] = {1, 20, 0,    0x20, 0,    0x41, 16,   0x6a, 0x20, 1, 0x36,
+                                   2, 0,  0x20, 1,    0x41, 0x78, 0x6a, 0x28, 2,    4, 0x0b};
+    mb_section(&m, 10, code, sizeof code);
+    aw_error err;
+    aw_module *mod = aw_module_load_buffer(NULL, m.b, m.n, &err);
+    assert_non_null(mod);
+    const uint32_t w[] = {AW_OP_I32_STORE_I, 0, 1, 16, 0, AW_OP_I32_LOAD_I, 2, 1, (uint32_t)-8, 4,
+                          AW_OP_RETURN,      2, 1};
+    expect_code(mod, w, 13);
+
+    /* a + imm wraps at 32 bits as the i32.add did; the offset is added after,
+     * without wrapping */
+    aw_store *s = aw_store_new(NULL);
+    assert_non_null(s);
+    aw_instance *inst = aw_instantiate(s, mod, NULL, 0, &err);
+    assert_non_null(inst);
+    aw_func *f = aw_instance_func(inst, "f");
+    aw_val args[2] = {{.u32 = 0xfffffffcu}, {.u32 = 8}}, res;
+    assert_int_equal(aw_call(s, f, args, 2, &res, 1, &err), AW_OK); /* stores 8 at 12 */
+    args[0].u32 = 4, args[1].u32 = 16;
+    assert_int_equal(aw_call(s, f, args, 2, &res, 1, &err), AW_OK); /* loads 16 - 8 + 4 */
+    assert_int_equal(res.u32, 8);
+    args[0].u32 = 0, args[1].u32 = 4; /* 4 - 8 wraps to 0xfffffffc, + 4 is past 4 GiB */
+    assert_int_equal(aw_call(s, f, args, 2, &res, 1, &err), AW_ERR_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_MEMORY_OOB);
+    args[0].u32 = 65532, args[1].u32 = 8; /* store at 65548: out of bounds */
+    assert_int_equal(aw_call(s, f, args, 2, &res, 1, &err), AW_ERR_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_MEMORY_OOB);
+    aw_store_delete(s);
+    aw_module_delete(mod);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_local_set_retargets_producer),
         cmocka_unit_test(test_sub_const_is_add_imm),
         cmocka_unit_test(test_compare_branch_fused),
+        cmocka_unit_test(test_address_add_folded),
         cmocka_unit_test(test_alias_materialised_before_write),
         cmocka_unit_test(test_loop_back_edge),
         cmocka_unit_test(test_br_moves_result_and_skips_dead_code),
