@@ -12,8 +12,10 @@
 
 #include "runtime.h"
 
+#ifdef __GNUC__
 static void fail(aw_error *err, aw_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+#endif
 
 static void fail(aw_error *err, aw_status st, const char *fmt, ...)
 {
@@ -193,8 +195,9 @@ aw_instance *aw_instantiate(aw_store *s, const aw_module *m, const aw_import *im
         inst->tables[i] = aw_store_table_make(s, t->elem, t->lim.min, t->lim.max, t->lim.has_max);
         if (!inst->tables[i]) {
             bool limit = t->lim.min > s->cfg.max_table_elems;
-            fail(err, limit ? AW_ERR_LIMIT : AW_ERR_NOMEM, "table %u of %u elements: %s", i,
-                 t->lim.min, limit ? "over the configured limit" : "out of memory");
+            fail(err, limit ? AW_ERR_LIMIT : AW_ERR_NOMEM, "table %lu of %lu elements: %s",
+                 (unsigned long)i, (unsigned long)t->lim.min,
+                 limit ? "over the configured limit" : "out of memory");
             return NULL;
         }
     }
@@ -203,8 +206,8 @@ aw_instance *aw_instantiate(aw_store *s, const aw_module *m, const aw_import *im
         inst->mem = aw_store_memory_make(s, l->min, l->max, l->has_max);
         if (!inst->mem) {
             bool limit = l->min > s->cfg.max_memory_pages;
-            fail(err, limit ? AW_ERR_LIMIT : AW_ERR_NOMEM, "memory of %u pages: %s", l->min,
-                 limit ? "over the configured limit" : "out of memory");
+            fail(err, limit ? AW_ERR_LIMIT : AW_ERR_NOMEM, "memory of %lu pages: %s",
+                 (unsigned long)l->min, limit ? "over the configured limit" : "out of memory");
             return NULL;
         }
     }
