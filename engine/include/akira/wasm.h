@@ -234,10 +234,13 @@ void aw_func_type(const aw_func *f, uint32_t *nparams, const uint8_t **params,
                   uint32_t *nresults, const uint8_t **results);
 const char *aw_func_signature(const aw_func *f); /* e.g. "(ii)i"; owned by the func */
 
-/* Call `f` with `args` (nparams values) and receive its results in `results`.
- * Returns AW_OK, AW_ERR_TRAP (err says which), AW_ERR_ARGS (wrong counts), or
- * AW_ERR_YIELD when the budget set by aw_store_set_budget() ran out: the call is
- * suspended and aw_resume() continues it. Reentrant from a host function. */
+/* Call `f` with `args` (exactly nparams values) and receive its results in `results`
+ * (room for at least nresults values). Returns AW_OK, AW_ERR_TRAP (err says which),
+ * AW_ERR_ARGS (wrong counts, or a call of this store is suspended: resume or abort it
+ * first), or AW_ERR_YIELD when the budget set by aw_store_set_budget() ran out: the
+ * call is suspended and aw_resume() continues it. Reentrant from a host function, up
+ * to 32 levels deep (deeper: AW_TRAP_STACK_EXHAUSTED); such a nested call never yields,
+ * since the host function's C frame cannot be suspended. */
 aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs,
                   aw_val *results, uint32_t nresults, aw_error *err);
 
@@ -248,7 +251,8 @@ aw_status aw_resume(aw_store *s, aw_val *results, uint32_t nresults, aw_error *e
 void aw_abort(aw_store *s);
 
 /* Instruction budget for time slicing: execution yields after about `units` loop
- * back-edges and calls. 0 = unlimited (the default). */
+ * back-edges, taken branches and calls. Each aw_call/aw_resume gets a fresh slice of
+ * `units`. 0 = unlimited (the default). */
 void aw_store_set_budget(aw_store *s, uint64_t units);
 
 /* Ask running code in `s` to stop: it traps with AW_TRAP_INTERRUPTED at the next loop
