@@ -43,6 +43,8 @@ static void test_table_matches_board(void **state)
         assert_int_equal(akira_flash_area_open_name(names[i], false, &fa), AKIRA_OK);
     }
     assert_int_equal(akira_flash_area_open_name("nope", false, &fa), AKIRA_ENOENT);
+    assert_int_equal(akira_flash_area_open_name(NULL, false, &fa), AKIRA_EINVAL);
+    assert_int_equal(akira_flash_map_init(NULL), AKIRA_EINVAL);
     assert_int_equal(akira_flash_area_open((enum akira_flash_part_id)99, false, &fa), AKIRA_ENOENT);
     assert_null(akira_flash_part_name(AKIRA_PART_COUNT));
 }

@@ -325,6 +325,11 @@ static void test_bad_names(void **state)
     assert_int_equal(akira_fs_mkdir(&fs, "/bad\x01name"), AKIRA_EINVAL);
     assert_int_equal(akira_fs_mkdir(&fs, NULL), AKIRA_EINVAL);
     assert_int_equal(akira_fs_open(&fs, "/x", 0, &h), AKIRA_EINVAL);
+    assert_int_equal(akira_fs_open(NULL, "/x", AKIRA_FS_O_READ, &h), AKIRA_EINVAL);
+    assert_int_equal(akira_fs_stat(&fs, "/", NULL), AKIRA_EINVAL);
+    assert_int_equal(akira_fs_info(&vol, NULL), AKIRA_EINVAL);
+    struct akira_fs_dir d = {0};
+    assert_int_equal(akira_fs_readdir(&d, NULL), AKIRA_EINVAL);
     assert_int_equal(akira_fs_open(&fs, "/x", AKIRA_FS_O_READ | 0x100, &h), AKIRA_EINVAL);
     assert_int_equal(akira_fs_open(&fs, "/x", AKIRA_FS_O_READ | AKIRA_FS_O_CREATE, &h),
                      AKIRA_EINVAL);

@@ -96,6 +96,10 @@ static void test_bad_keys_and_values(void **state)
         assert_int_equal(akira_settings_key_check(bad[i]), AKIRA_EINVAL);
     }
     assert_int_equal(akira_settings_set(&st, NULL, "v", 1), AKIRA_EINVAL);
+    assert_int_equal(akira_settings_set(&st, "akira/v", NULL, 1), AKIRA_EINVAL);
+    assert_int_equal(akira_settings_get(&st, "akira/v", NULL, 4), AKIRA_EINVAL);
+    assert_int_equal(akira_settings_foreach(&st, "akira/", NULL, NULL), AKIRA_EINVAL);
+    assert_int_equal(akira_settings_mount(&st, NULL), AKIRA_EINVAL);
     assert_int_equal(akira_settings_set(&st, "akira/v", big, sizeof big), AKIRA_ETOOBIG);
     assert_int_equal(akira_settings_set(&st, "akira/v", big, sizeof big - 1), AKIRA_OK);
     assert_int_equal(akira_settings_get(&st, "akira/v", big, sizeof big), (int)sizeof big - 1);
