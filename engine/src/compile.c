@@ -19,7 +19,8 @@ static _Noreturn void mismatch(aw_compiler *c)
 
 static uint32_t push(aw_compiler *c, uint8_t type)
 {
-    aw_cgrow(c, (void **)&c->vals, &c->capvals, c->nvals + 1, sizeof(aw_cval));
+    if (c->nvals == c->capvals)
+        aw_cgrow(c, (void **)&c->vals, &c->capvals, c->nvals + 1, sizeof(aw_cval));
     uint32_t h = c->nvals++;
     c->vals[h].slot = aw_home(c, h);
     c->vals[h].type = type;

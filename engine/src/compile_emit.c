@@ -25,7 +25,8 @@ static uint32_t *reserve(aw_compiler *c, uint32_t n)
 {
     if (c->ncode + n > c->maxcode)
         aw_load_fail(c->L, AW_ERR_LIMIT, "function too large once compiled");
-    aw_cgrow(c, (void **)&c->code, &c->capcode, c->ncode + n, sizeof(uint32_t));
+    if (c->ncode + n > c->capcode)
+        aw_cgrow(c, (void **)&c->code, &c->capcode, c->ncode + n, sizeof(uint32_t));
     uint32_t *w = c->code + c->ncode;
     c->ncode += n;
     c->last_dst = 0;
