@@ -70,7 +70,9 @@ int akira_workq_create(akira_workq_t **out, const char *name, int priority, size
  * Not from q's own handlers. */
 void akira_workq_destroy(akira_workq_t *q);
 
-/* Block until every item that is runnable now has run. Not from q's own handlers. */
+/* Block until every item that is runnable now (queued, or delayed and already due) has
+ * run; q NULL: system queue. Returns 0, AKIRA_EDEADLK from one of q's own handlers,
+ * AKIRA_ESTATE if q is stopping (or the system queue is not running). */
 int akira_workq_drain(akira_workq_t *q);
 
 /* The system work queue, NULL before akira_kernel_init / after shutdown. */
