@@ -237,6 +237,25 @@ static void test_handler_may_free_its_item(void **state)
     assert_int_equal(atomic_load(&done), 50); /* ASan checks nothing touched freed items */
 }
 
+static atomic_int drain_from_handler;
+
+static void drain_inside(struct akira_work *w)
+{
+    (void)w;
+    atomic_store(&drain_from_handler, akira_workq_drain(NULL));
+}
+
+static void test_drain_from_own_handler_refused(void **state)
+{
+    (void)state;
+    struct akira_work w;
+    atomic_store(&drain_from_handler, 1);
+    akira_work_init(&w, drain_inside);
+    akira_work_submit(NULL, &w);
+    assert_int_equal(akira_workq_drain(NULL), 0);
+    assert_int_equal(atomic_load(&drain_from_handler), AKIRA_EDEADLK);
+}
+
 static void test_system_queue_needs_kernel(void **state)
 {
     (void)state;
@@ -264,6 +283,7 @@ int main(void)
         cmocka_unit_test_teardown(test_handler_resubmits_itself, drain),
         cmocka_unit_test_teardown(test_own_queue_lifecycle, drain),
         cmocka_unit_test_teardown(test_handler_may_free_its_item, drain),
+        cmocka_unit_test_teardown(test_drain_from_own_handler_refused, drain),
         cmocka_unit_test_teardown(test_system_queue_needs_kernel, drain),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
