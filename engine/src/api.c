@@ -78,9 +78,11 @@ aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, a
         const aw_hostfunc *h = (const aw_hostfunc *)f;
         s->top = base + need;
         s->trap_msg[0] = 0;
+        s->trap = AW_TRAP_NONE;
         aw_status st = h->fn(NULL, h->user, base);
         if (st != AW_OK) {
-            s->trap = AW_TRAP_HOST;
+            /* as in the interpreter: a nested trap passed on keeps its kind */
+            if (s->trap == AW_TRAP_NONE || s->trap_msg[0]) s->trap = AW_TRAP_HOST;
             st = AW_ERR_TRAP;
         }
         return finish(s, st, base, f, results, err);

@@ -778,13 +778,16 @@ do_call:
         uint32_t depth = (uint32_t)(fr - s->frames);
         s->nframes = depth;
         s->trap_msg[0] = 0;
+        s->trap = AW_TRAP_NONE;
         st = h->fn((aw_instance *)inst, h->user, nfp);
         s->top = old_top;
         /* a nested run may have moved the frame stack by growing it */
         fr = s->frames + depth;
         fr_end = frames_end(s);
         fr_peak = s->frames + s->peak_depth;
-        if (st != AW_OK) TRAP(AW_TRAP_HOST);
+        /* a trap of a nested call the host passes on keeps its kind (an interrupt stays
+         * an interrupt) unless the host gave its own message */
+        if (st != AW_OK) TRAP(s->trap != AW_TRAP_NONE && !s->trap_msg[0] ? s->trap : AW_TRAP_HOST);
         RELOAD_MEM();
         pc = pc_next;
         NEXT();

@@ -366,6 +366,7 @@ typedef struct deep {
     aw_store *s;
     aw_instance *inst;
     int level;
+    bool interrupt; /* interrupt the store before the nested call */
 } deep;
 
 static aw_status host_deep(aw_instance *caller, void *user, aw_val *io)
@@ -378,6 +379,7 @@ static aw_status host_deep(aw_instance *caller, void *user, aw_val *io)
     }
     aw_val a = {.i32 = 200}, r;
     aw_error err;
+    if (d->interrupt) aw_store_interrupt(d->s);
     aw_status st = aw_call(d->s, aw_instance_func(d->inst, "rec"), &a, 1, &r, 1, &err);
     if (st != AW_OK) return st;
     io[0].i32 = r.i32 + 1000;
@@ -389,7 +391,7 @@ static void test_nested_run_grows_the_frame_stack(void **state)
     (void)state;
     aw_module *m = load(wasm_deep, sizeof wasm_deep, NULL);
     aw_store *s = aw_store_new(NULL);
-    deep d = {s, NULL, 0};
+    deep d = {s, NULL, 0, false};
     aw_import imp = {
         "env", "host", {AW_EXTERN_FUNC, {.func = aw_host_func_new(s, "(i)i", host_deep, &d)}}};
     aw_error err;
@@ -401,6 +403,16 @@ static void test_nested_run_grows_the_frame_stack(void **state)
     uint32_t depth;
     aw_store_stack_peak(s, NULL, &depth);
     assert_true(depth > 220);
+    /* the nested call traps on an interrupt; passed on by the host, the outer call
+     * reports the interrupt, not a generic host trap */
+    d.level = 0;
+    d.interrupt = true;
+    aw_val a = {.i32 = 3}, r;
+    assert_int_equal(aw_call(s, aw_instance_func(d.inst, "rec"), &a, 1, &r, 1, &err), AW_ERR_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_INTERRUPTED);
+    aw_store_clear_interrupt(s);
+    d.level = 1;
+    assert_int_equal(call1(s, d.inst, "rec", 3, &st), 3);
     aw_store_delete(s);
     aw_module_delete(m);
 }
