@@ -23,8 +23,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 
 now_ns() { date +%s%N; }
 
-echo "| workload | native ms | akira ms | akira/native | wasm-interp ms | interp/native | node ms | node/native | checksum |" >"$TAB"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---|" >>"$TAB"
+echo "| workload | native ms | akira ms | akira/native | akira-wasm CLI ms | wasm-interp ms | interp/native | node ms | node/native | checksum |" >"$TAB"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|" >>"$TAB"
 : >"$TAB.ratios"
 for w in $WORKLOADS; do
     printf 'bench %-8s' "$w" >&2
@@ -36,6 +36,14 @@ for w in $WORKLOADS; do
     ak=$("$BIN/akira-bench" time "$OUT/$w.wasm" 5) || ak=""
     ak_ms=$(field min_ms "$ak")
     [ "$(field checksum "$ak")" = "$sum" ] || ok="no (akira)"
+
+    # the CLI as a user runs it: process start, streaming load, compile, one call
+    t0=$(now_ns)
+    r=$("$BIN/akira-wasm" run --invoke bench "$OUT/$w.wasm" | sed -n 's/^i32://p')
+    t1=$(now_ns)
+    cli_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e6 }')
+    r=$(awk -v r="$r" 'BEGIN { if (r < 0) r += 4294967296; printf "%.0f", r }')
+    [ "$r" = "$sum" ] || { ok="no (akira-wasm)"; cli_ms=""; }
 
     in_ms=""
     if command -v wasm-interp >/dev/null; then
@@ -56,7 +64,7 @@ for w in $WORKLOADS; do
     fi
     ar=$(ratio "$ak_ms" "$nat_ms")
     echo "$ar" >>"$TAB.ratios"
-    echo "| $w | $nat_ms | ${ak_ms:--} | $ar | ${in_ms:--} | $(ratio "$in_ms" "$nat_ms") | ${nd_ms:--} | $(ratio "$nd_ms" "$nat_ms") | $ok |" >>"$TAB"
+    echo "| $w | $nat_ms | ${ak_ms:--} | $ar | ${cli_ms:--} | ${in_ms:--} | $(ratio "$in_ms" "$nat_ms") | ${nd_ms:--} | $(ratio "$nd_ms" "$nat_ms") | $ok |" >>"$TAB"
     echo " native $nat_ms ms, akira ${ak_ms:--} ms (x$ar), wasm-interp ${in_ms:--} ms, node ${nd_ms:--} ms, checksum ok: $ok" >&2
 done
 geo=$(awk '$1 != "-" { s += log($1); n++ } END { if (n) printf "%.1f", exp(s / n); else print "-" }' "$TAB.ratios")
@@ -78,9 +86,10 @@ ram_line() {
 {
     echo "| module | bytes | load ms (median of 5) | us per KiB |"
     echo "|---|---:|---:|---:|"
-    for m in large mix; do
+    for m in large large100 mix; do
         r=$("$BIN/akira-bench" load "$OUT/$m.wasm" 5) || { echo "| $m.wasm | failed | | |"; continue; }
         echo "| $m.wasm | $(field bytes "$r") | $(field median_ms "$r") | $(field us_per_kib "$r") |"
+        [ $m = large100 ] && field median_ms "$r" >"$TAB.l100"
     done
 } >"$TAB.load"
 
@@ -101,10 +110,24 @@ if command -v arm-none-eabi-gcc >/dev/null; then
     rm -rf "$objdir"
 fi
 
+mix_ratio=$(sed -n 's/^| mix | [^|]* | [^|]* | \([^ |]*\) |.*/\1/p' "$TAB")
+mix_ram=$(sed -n 's/^| mix.wasm |.*| \*\*\(-*[0-9]*\)\*\* |$/\1/p' "$TAB.ram")
+mix_inst=$(sed -n 's/^| mix.wasm |.*| \([0-9-]*\) | \*\*.*/\1/p' "$TAB.ram")
+l100=$(cat "$TAB.l100" 2>/dev/null || echo -)
+
 machine=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)
 {
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $machine ($(nproc) cores), $(uname -sr)."
     echo "Native: $(cc --version | head -1); wasm: $(clang --version | head -1); node $(node --version 2>/dev/null || echo -); $(wasm-interp --version 2>/dev/null | sed 's/^/wabt /' || echo wabt -)."
+    echo
+    echo "### Goals (issue #3)"
+    echo
+    echo "| goal | target | measured |"
+    echo "|---|---|---|"
+    echo "| CoreMark-like mix vs native gcc -O2 | <= 10x | ${mix_ratio}x |"
+    echo "| load + validate + compile, ~100 KB module | < 5 ms | $l100 ms |"
+    echo "| engine text, Cortex-M4 -Os | < 65536 B | $arm_text B |"
+    echo "| RAM per instance beyond linear memory and operand stack | < 4096 B | $mix_inst B per instance; $mix_ram B with its store (call frames for 256 levels) |"
     echo
     echo "### Speed (best-of-N ms, lower is better; ratios are to native)"
     echo
