@@ -154,7 +154,16 @@
     X(I32_LOAD_I, LOADI) X(I64_LOAD_I, LOADI) X(I32_LOAD8_S_I, LOADI)                   \
     X(I32_LOAD8_U_I, LOADI) X(I32_LOAD16_S_I, LOADI) X(I32_LOAD16_U_I, LOADI)           \
     X(I32_STORE_I, STOREI) X(I64_STORE_I, STOREI) X(I32_STORE8_I, STOREI)               \
-    X(I32_STORE16_I, STOREI)
+    X(I32_STORE16_I, STOREI)                                                             \
+    /* BINI64 [op, dst, a, lo, hi]: dst = a OP imm64 (i64; compares give an i32);     \
+     * BRCMP64 [op, a, b, target]: jump if a CMP b (i64);                              \
+     * BRCMP64I [op, a, lo, hi, target]: jump if a CMP imm64 (i64.eqz x: x == 0).     \
+     * A taken BRCMP64/BRCMP64I runs the back-edge check, as BRCMP does. */            \
+    X(I64_ADD_I, BINI64) X(I64_MUL_I, BINI64) X(I64_AND_I, BINI64) X(I64_OR_I, BINI64)   \
+    X(I64_XOR_I, BINI64) X(I64_SHL_I, BINI64) X(I64_SHR_S_I, BINI64)                     \
+    X(I64_SHR_U_I, BINI64) X(I64_EQ_I, BINI64) X(I64_NE_I, BINI64)                       \
+    X(BR_I64_EQ, BRCMP64) X(BR_I64_NE, BRCMP64)                                          \
+    X(BR_I64_EQ_I, BRCMP64I) X(BR_I64_NE_I, BRCMP64I)
 
 typedef enum aw_op {
 #define AW_OP_ENUM(name, cls) AW_OP_##name,

@@ -458,7 +458,8 @@ static void emit_numeric(aw_compiler *c, const numop *n)
         aw_cval b = pop(c, n->b);
         aw_cval a = pop(c, n->a);
         uint32_t dst = push(c, n->r);
-        if (n->a == AW_I32 && aw_fuse_bin(c, n->op, dst, a.slot, b.slot)) return;
+        if ((n->a == AW_I32 || n->a == AW_I64) && aw_fuse_bin(c, n->op, dst, a.slot, b.slot))
+            return;
         uint32_t ops[2] = {a.slot, b.slot};
         aw_emit_dst(c, n->op, dst, 2, ops);
     } else {

@@ -105,11 +105,13 @@ void aw_emit_unalias(aw_compiler *c, uint32_t x);
 typedef struct aw_cond {
     bool fused;
     uint32_t slot;
-    uint32_t op, a, b; /* fused: BRCMP/BRCMPI opcode jumping when true, operands */
+    uint32_t op, a, b; /* fused: BRCMP* opcode jumping when true, operands */
+    uint32_t hi;       /* BRCMP64I: high word of the immediate (b is the low word) */
 } aw_cond;
 
-/* Emit `op` (an i32 binary operator) on a and b as a BINI when b was produced by
- * the i32.const just emitted; false if it does not apply (nothing emitted). */
+/* Emit `op` (an i32 or i64 binary operator) on a and b as a BINI / BINI64 when b
+ * was produced by the constant just emitted; false if it does not apply (nothing
+ * emitted). */
 bool aw_fuse_bin(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t a, uint32_t b);
 /* Emit a load / store whose address in `addr` was produced by the i32.add of a
  * constant just emitted, as one LOADI / STOREI; false if it does not apply. */

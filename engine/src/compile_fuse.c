@@ -1,7 +1,7 @@
 /*
  * compile_fuse.c - peepholes that fold the instruction just emitted into the one
- * being emitted: an i32.const operand becomes an immediate (BINI), and an i32
- * comparison feeding br_if / if becomes a compare-and-branch (BRCMP, BRCMPI). Each
+ * being emitted: an i32/i64 constant operand becomes an immediate (BINI, BINI64), and
+ * a comparison feeding br_if / if becomes a compare-and-branch (BRCMP*). Each
  * removes a dispatch and a slot write from the hottest loop shapes of compiled C.
  * An i32.add of a constant that computes a load or store address is folded into
  * the access (LOADI, STOREI): compiled C does this for negative and array offsets.
@@ -38,8 +38,40 @@ static bool last_writes(const aw_compiler *c, uint32_t dst, uint32_t len)
            c->last_dst - 1 + len == c->ncode;
 }
 
+/* The _I form of an i64 binary operator, adjusting the immediate (sub -> add -imm). */
+static uint32_t imm_form64(uint32_t op, uint64_t *imm)
+{
+    switch (op) {
+    case AW_OP_I64_ADD: return AW_OP_I64_ADD_I;
+    case AW_OP_I64_SUB: *imm = 0u - *imm; return AW_OP_I64_ADD_I;
+    case AW_OP_I64_MUL: return AW_OP_I64_MUL_I;
+    case AW_OP_I64_AND: return AW_OP_I64_AND_I;
+    case AW_OP_I64_OR: return AW_OP_I64_OR_I;
+    case AW_OP_I64_XOR: return AW_OP_I64_XOR_I;
+    case AW_OP_I64_SHL: return AW_OP_I64_SHL_I;
+    case AW_OP_I64_SHR_S: return AW_OP_I64_SHR_S_I;
+    case AW_OP_I64_SHR_U: return AW_OP_I64_SHR_U_I;
+    case AW_OP_I64_EQ: return AW_OP_I64_EQ_I;
+    case AW_OP_I64_NE: return AW_OP_I64_NE_I;
+    default: return 0;
+    }
+}
+
+static bool fuse_bin64(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t a, uint32_t b)
+{
+    if (!last_writes(c, b, 4) || c->code[c->last_dst - 1] != AW_OP_CONST64) return false;
+    uint64_t imm = c->code[c->last_dst + 1] | (uint64_t)c->code[c->last_dst + 2] << 32;
+    uint32_t fop = imm_form64(op, &imm);
+    if (!fop) return false;
+    c->ncode -= 4;
+    uint32_t ops[3] = {a, (uint32_t)imm, (uint32_t)(imm >> 32)};
+    aw_emit_dst(c, fop, dst, 3, ops);
+    return true;
+}
+
 bool aw_fuse_bin(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t a, uint32_t b)
 {
+    if (op >= AW_OP_I64_EQZ && op <= AW_OP_I64_ROTR) return fuse_bin64(c, op, dst, a, b);
     if (!last_writes(c, b, 3) || c->code[c->last_dst - 1] != AW_OP_CONST32) return false;
     uint32_t imm = c->code[c->last_dst + 1];
     uint32_t fop = imm_form(op, &imm);
@@ -68,6 +100,19 @@ void aw_fuse_cond(aw_compiler *c, uint32_t slot, aw_cond *k)
         k->op = AW_OP_BR_I32_EQ_I + (op - AW_OP_I32_EQ_I);
         k->a = c->code[at + 2];
         k->b = c->code[at + 3];
+    } else if (op == AW_OP_I64_EQZ && last_writes(c, slot, 3)) {
+        k->op = AW_OP_BR_I64_EQ_I;
+        k->a = c->code[at + 2];
+        k->b = k->hi = 0;
+    } else if ((op == AW_OP_I64_EQ || op == AW_OP_I64_NE) && last_writes(c, slot, 4)) {
+        k->op = op == AW_OP_I64_EQ ? AW_OP_BR_I64_EQ : AW_OP_BR_I64_NE;
+        k->a = c->code[at + 2];
+        k->b = c->code[at + 3];
+    } else if ((op == AW_OP_I64_EQ_I || op == AW_OP_I64_NE_I) && last_writes(c, slot, 5)) {
+        k->op = op == AW_OP_I64_EQ_I ? AW_OP_BR_I64_EQ_I : AW_OP_BR_I64_NE_I;
+        k->a = c->code[at + 2];
+        k->b = c->code[at + 3];
+        k->hi = c->code[at + 4];
     } else {
         return;
     }
@@ -80,6 +125,12 @@ void aw_fuse_cond(aw_compiler *c, uint32_t slot, aw_cond *k)
 static uint32_t negate(uint32_t op)
 {
     static const uint8_t inv[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+    switch (op) {
+    case AW_OP_BR_I64_EQ: return AW_OP_BR_I64_NE;
+    case AW_OP_BR_I64_NE: return AW_OP_BR_I64_EQ;
+    case AW_OP_BR_I64_EQ_I: return AW_OP_BR_I64_NE_I;
+    case AW_OP_BR_I64_NE_I: return AW_OP_BR_I64_EQ_I;
+    }
     if (op >= AW_OP_BR_I32_EQ_I) return AW_OP_BR_I32_EQ_I + inv[op - AW_OP_BR_I32_EQ_I];
     return AW_OP_BR_I32_EQ + inv[op - AW_OP_BR_I32_EQ];
 }
@@ -88,8 +139,11 @@ uint32_t aw_emit_condjump(aw_compiler *c, const aw_cond *k, bool if_true, bool b
                           uint32_t target)
 {
     if (!c->live) return 0;
-    if (k->fused)
-        aw_emit4(c, if_true ? k->op : negate(k->op), k->a, k->b, target);
+    uint32_t op = k->fused && !if_true ? negate(k->op) : k->op;
+    if (k->fused && (op == AW_OP_BR_I64_EQ_I || op == AW_OP_BR_I64_NE_I))
+        aw_emit5(c, op, k->a, k->b, k->hi, target);
+    else if (k->fused)
+        aw_emit4(c, op, k->a, k->b, target);
     else if (if_true)
         aw_emit3(c, back ? AW_OP_BR_IF_BACK : AW_OP_BR_IF, k->slot, target);
     else

@@ -551,6 +551,44 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, const aw_func *fn, const ui
     BRCMP(BR_I32_GE_S_I, int32_t, i32, >=, (int32_t)pc[2])
     BRCMP(BR_I32_GE_U_I, uint32_t, u32, >=, pc[2])
 #undef BRCMP
+    /* i64 forms: BINI64 [op, dst, a, lo, hi]; BRCMP64 [op, a, b, target];
+     * BRCMP64I [op, a, lo, hi, target] */
+#define BINI64(name, T, f, R, rf, expr)                                                            \
+    OP(name)                                                                                       \
+    {                                                                                              \
+        T a = S(2).f, b = (T)((uint64_t)pc[3] | (uint64_t)pc[4] << 32);                            \
+        S(1).rf = (R)(expr);                                                                       \
+        pc += 5;                                                                                   \
+        NEXT();                                                                                    \
+    }
+    BINI64(I64_ADD_I, uint64_t, u64, uint64_t, u64, a + b)
+    BINI64(I64_MUL_I, uint64_t, u64, uint64_t, u64, a * b)
+    BINI64(I64_AND_I, uint64_t, u64, uint64_t, u64, a & b)
+    BINI64(I64_OR_I, uint64_t, u64, uint64_t, u64, a | b)
+    BINI64(I64_XOR_I, uint64_t, u64, uint64_t, u64, a ^ b)
+    BINI64(I64_SHL_I, uint64_t, u64, uint64_t, u64, a << (b & 63))
+    BINI64(I64_SHR_S_I, int64_t, i64, int64_t, i64, a >> (b & 63))
+    BINI64(I64_SHR_U_I, uint64_t, u64, uint64_t, u64, a >> (b & 63))
+    BINI64(I64_EQ_I, uint64_t, u64, uint32_t, u32, a == b)
+    BINI64(I64_NE_I, uint64_t, u64, uint32_t, u32, a != b)
+#undef BINI64
+#define BRCMP64(name, cmp, bexpr, len)                                                             \
+    OP(name)                                                                                       \
+    {                                                                                              \
+        uint64_t a = S(1).u64, b = (bexpr);                                                        \
+        if (a cmp b) {                                                                             \
+            FUEL();                                                                                \
+            pc = words + pc[len - 1];                                                              \
+        } else {                                                                                   \
+            pc += len;                                                                             \
+        }                                                                                          \
+        NEXT();                                                                                    \
+    }
+    BRCMP64(BR_I64_EQ, ==, S(2).u64, 4)
+    BRCMP64(BR_I64_NE, !=, S(2).u64, 4)
+    BRCMP64(BR_I64_EQ_I, ==, (uint64_t)pc[2] | (uint64_t)pc[3] << 32, 5)
+    BRCMP64(BR_I64_NE_I, !=, (uint64_t)pc[2] | (uint64_t)pc[3] << 32, 5)
+#undef BRCMP64
 
     UN(I32_EQZ, uint32_t, u32, uint32_t, u32, a == 0)
     BIN(I32_EQ, uint32_t, u32, uint32_t, u32, a == b)

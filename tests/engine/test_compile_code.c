@@ -183,6 +183,35 @@ static void test_br_table_stubs(void **state)
     aw_module_delete(m);
 }
 
+/* i64 constants become 64-bit immediates; i64.eqz / i64.ne feed branches directly. */
+static void test_i64_immediates_and_branches(void **state)
+{
+    (void)state;
+    /* (block (br_if 0 (i64.eqz (local.get 0))))
+     * (i64.ne (i64.add (local.get 0) (i64.const -5)) (i64.const 0x100000000)) */
+    static const uint8_t body[] = {0,    0x02, 0x40, 0x20, 0,    0x50, 0x0d, 0,
+                                   0x0b, 0x20, 0,    0x42, 0x7b, 0x7c, 0x42, 0x80,
+                                   0x80, 0x80, 0x80, 0x10, 0x52, 0x0b};
+    aw_module *m = compile("\x60\1\x7e\1\x7f", 5, body, sizeof body);
+    const uint32_t w[] = {
+        AW_OP_BR_I64_EQ_I, 0, 0, 0, 5, AW_OP_I64_ADD_I, 1, 0, (uint32_t)-5, (uint32_t)-1,
+        AW_OP_I64_NE_I,    1, 1, 0, 1, AW_OP_RETURN,    1, 1};
+    expect_code(m, w, 18);
+    aw_store *s = aw_store_new(NULL);
+    aw_error err;
+    aw_instance *inst = aw_instantiate(s, m, NULL, 0, &err);
+    assert_non_null(inst);
+    aw_func *f = aw_instance_func(inst, "f");
+    aw_val arg = {.u64 = 0x100000005ull}, res;
+    assert_int_equal(aw_call(s, f, &arg, 1, &res, 1, &err), AW_OK);
+    assert_int_equal(res.u32, 0); /* the high word of the immediate counts */
+    arg.u64 = 5;
+    assert_int_equal(aw_call(s, f, &arg, 1, &res, 1, &err), AW_OK);
+    assert_int_equal(res.u32, 1);
+    aw_store_delete(s);
+    aw_module_delete(m);
+}
+
 /* An address computed by i32.add of a constant becomes part of the access. */
 static void test_address_add_folded(void **state)
 {
@@ -235,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_sub_const_is_add_imm),
         cmocka_unit_test(test_compare_branch_fused),
         cmocka_unit_test(test_address_add_folded),
+        cmocka_unit_test(test_i64_immediates_and_branches),
         cmocka_unit_test(test_alias_materialised_before_write),
         cmocka_unit_test(test_loop_back_edge),
         cmocka_unit_test(test_br_moves_result_and_skips_dead_code),
