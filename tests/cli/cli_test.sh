@@ -112,6 +112,8 @@ clock)
 slept >= 20ms: yes
 realtime after 2020: yes
 resolution ok: yes
+poll stdin: 1 readable
+poll timeout: 0, waited >= 30ms: yes
 random differs: yes
 END
     ;;
@@ -290,6 +292,14 @@ hostile)
     expect_rc 0
     printf 'hostile ok\n' | expect_out
     [ -z "$(ls "$TMP/box")" ] || { echo "FAIL: hostile app created files"; fail=1; }
+    ;;
+epipe)
+    # the reader goes away after one line; the app must see EPIPE, the runner survive
+    { "$AW" run "$APPS/yes.wasm" 2>"$TMP/err"; echo $? >"$TMP/rc"; } | head -n 1 >"$TMP/out"
+    rc=$(cat "$TMP/rc")
+    expect_rc 3
+    printf 'y\n' | expect_out
+    expect_err '^write failed: Broken pipe'
     ;;
 usage)
     run frobnicate

@@ -284,6 +284,9 @@ static int cmd_run(int argc, char **argv)
     struct sigaction sa = {.sa_handler = on_sigint};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    /* A closed pipe is the app's business: its fd_write gets EPIPE instead of the
+     * runner dying of SIGPIPE (as `app | head -1` would otherwise do). */
+    signal(SIGPIPE, SIG_IGN);
 
     aw_error err;
     memset(&err, 0, sizeof err);

@@ -2,6 +2,7 @@
  * random bytes are not constant. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <sys/random.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +30,16 @@ int main(void)
     struct timespec res;
     printf("resolution ok: %s\n",
            clock_getres(CLOCK_MONOTONIC, &res) == 0 && res.tv_sec == 0 ? "yes" : "no");
+
+    /* poll_oneoff with an fd subscription and a timeout: stdin is /dev/null, which is
+     * readable (at end of file) at once; with no fds, poll is a sleep. */
+    struct pollfd p = {.fd = 0, .events = POLLIN};
+    int r = poll(&p, 1, 5000);
+    printf("poll stdin: %d %s\n", r, (p.revents & POLLIN) ? "readable" : "not readable");
+    t0 = now_ns(CLOCK_MONOTONIC);
+    r = poll(NULL, 0, 30);
+    printf("poll timeout: %d, waited >= 30ms: %s\n", r,
+           now_ns(CLOCK_MONOTONIC) - t0 >= 30000000 ? "yes" : "no");
 
     unsigned char a[32], b[32];
     if (getentropy(a, sizeof a) != 0 || getentropy(b, sizeof b) != 0) return 1;
