@@ -6,8 +6,9 @@
  * keeps the chain on a stack. `..` pops the stack and fails with ENOTCAPABLE at the
  * base; a symlink is read (readlinkat) and its target spliced into the rest of the path,
  * so it is confined the same way, and an absolute target is refused. A component that
- * turns into a symlink between our check and the open fails with ELOOP (O_NOFOLLOW), so
- * a racing host process cannot redirect the walk either.
+ * turns into a symlink between our check and the open fails (ENOTDIR for a directory
+ * opened O_DIRECTORY|O_NOFOLLOW, ELOOP for the final open), so a racing host process
+ * cannot redirect the walk either.
  */
 #include "wasi_mem.h"
 
