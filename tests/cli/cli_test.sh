@@ -301,6 +301,15 @@ epipe)
     printf 'y\n' | expect_out
     expect_err '^write failed: Broken pipe'
     ;;
+stack_option)
+    # --stack sizes the operand stack: too small to run printf is a clean trap
+    run run --stack 64 "$APPS/hello.wasm"
+    expect_rc 134
+    expect_err '^akira-wasm: trap: call stack exhausted'
+    run run --stack 2m "$APPS/hello.wasm"
+    expect_rc 0
+    printf 'hello, world\n' | expect_out
+    ;;
 usage)
     run frobnicate
     expect_rc 64
