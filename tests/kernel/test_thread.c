@@ -208,23 +208,30 @@ static void test_cpu_time_measured(void **state)
 {
     (void)state;
     struct spin s = {0};
+    akira_sem_t *sem;
+    assert_int_equal(akira_sem_create(&sem, 0, 1), 0);
     akira_thread_t *busy, *idle;
     assert_int_equal(akira_thread_create(&busy, "busy", spinner, &s, 10, 0), 0);
-    assert_int_equal(akira_thread_create(&idle, "idle", sleeper, (void *)(intptr_t)300, 10, 0), 0);
-    akira_sleep_ms(200);
-    struct akira_thread_info infos[16];
-    size_t n = akira_thread_list(infos, 16);
-    struct akira_thread_info *b = find_info(infos, n, akira_thread_id(busy));
-    struct akira_thread_info *i = find_info(infos, n, akira_thread_id(idle));
+    assert_int_equal(akira_thread_create(&idle, "idle", wait_on_sem, sem, 10, 0), 0);
+    /* A spinning thread accumulates CPU time (however loaded the host, within a few
+     * seconds), a blocked one almost none. */
+    struct akira_thread_info infos[16], *b = NULL, *i = NULL;
+    for (int tries = 0; tries < 300; tries++) {
+        size_t n = akira_thread_list(infos, 16);
+        b = find_info(infos, n, akira_thread_id(busy));
+        i = find_info(infos, n, akira_thread_id(idle));
+        if (b && b->cpu_time_us >= 50000) break;
+        akira_sleep_ms(10);
+    }
     s.stop = 1;
+    akira_sem_give(sem);
     assert_non_null(b);
     assert_non_null(i);
-    /* A spinning thread burns CPU (at least a share of 200 ms on a loaded host), a
-     * sleeping one almost none. */
-    assert_true(b->cpu_time_us >= 20000);
+    assert_true(b->cpu_time_us >= 50000);
     assert_true(i->cpu_time_us < 20000);
     assert_int_equal(akira_thread_join(busy, 5000, NULL), 0);
     assert_int_equal(akira_thread_join(idle, 5000, NULL), 0);
+    akira_sem_destroy(sem);
 }
 
 static void test_stack_high_water_grows(void **state)
