@@ -1,8 +1,11 @@
 /*
  * driver.c - akira-bench: engine measurements that need the embedding API.
  *
- *   akira-bench time FILE [REPS]  instantiate FILE, call its `bench` export REPS times;
- *                                 prints "checksum=<u32> median_ms=<t> min_ms=<t>"
+ *   akira-bench time FILE [REPS [BUDGET]]
+ *                                 instantiate FILE, call its `bench` export REPS times
+ *                                 (with BUDGET: yield every BUDGET units and resume);
+ *                                 prints "checksum=<u32> median_ms=<t> min_ms=<t>
+ *                                 slices_per_call=<n>"
  *   akira-bench ram FILE          bytes the engine allocates (through a counting
  *                                 realloc hook) for the module, the store and the
  *                                 instance, and the instance's bytes beyond its linear
@@ -83,7 +86,7 @@ static void print_err(const char *what, const aw_error *e)
             aw_trap_str(e->trap));
 }
 
-static int cmd_time(const char *path, int reps)
+static int cmd_time(const char *path, int reps, uint64_t budget)
 {
     size_t size;
     uint8_t *buf = read_file(path, &size);
@@ -106,16 +109,25 @@ static int cmd_time(const char *path, int reps)
     }
     double t[MAX_REPS];
     aw_val res = {0};
+    uint64_t slices = 0;
+    aw_store_set_budget(s, budget);
     for (int i = 0; i < reps; i++) {
         double t0 = now_ms();
-        if (aw_call(s, f, NULL, 0, &res, 1, &err) != AW_OK) {
+        aw_status st = aw_call(s, f, NULL, 0, &res, 1, &err);
+        /* time slicing as the runtime does it: yield when the budget runs out, resume */
+        while (st == AW_ERR_YIELD) {
+            slices++;
+            st = aw_resume(s, &res, 1, &err);
+        }
+        if (st != AW_OK) {
             print_err("bench()", &err);
             goto out;
         }
         t[i] = now_ms() - t0;
     }
     qsort(t, (size_t)reps, sizeof t[0], cmp);
-    printf("checksum=%u median_ms=%.2f min_ms=%.2f\n", res.u32, t[reps / 2], t[0]);
+    printf("checksum=%u median_ms=%.2f min_ms=%.2f slices_per_call=%llu\n", res.u32, t[reps / 2],
+           t[0], (unsigned long long)(slices / (uint64_t)reps));
     rc = 0;
 out:
     if (s) aw_store_delete(s);
@@ -203,7 +215,8 @@ int main(int argc, char **argv)
     }
     int reps = argc > 3 ? atoi(argv[3]) : 3;
     if (reps < 1 || reps > MAX_REPS) reps = 3;
-    if (strcmp(argv[1], "time") == 0) return cmd_time(argv[2], reps);
+    if (strcmp(argv[1], "time") == 0)
+        return cmd_time(argv[2], reps, argc > 4 ? strtoull(argv[4], NULL, 10) : 0);
     if (strcmp(argv[1], "ram") == 0) return cmd_ram(argv[2]);
     if (strcmp(argv[1], "load") == 0) return cmd_load(argv[2], reps);
     fprintf(stderr, "akira-bench: unknown command %s\n", argv[1]);

@@ -69,6 +69,21 @@ for w in $WORKLOADS; do
 done
 geo=$(awk '$1 != "-" { s += log($1); n++ } END { if (n) printf "%.1f", exp(s / n); else print "-" }' "$TAB.ratios")
 
+# Time slicing: the same mix with a budget, yielding and resuming as the runtime does.
+{
+    echo "| budget (units per slice) | mix ms (best of 3) | slices per call | vs unlimited |"
+    echo "|---|---:|---:|---:|"
+    base=""
+    for b in 0 100000 10000 1000; do
+        r=$("$BIN/akira-bench" time "$OUT/mix.wasm" 3 $b) || { echo "| $b | failed | | |"; continue; }
+        ms=$(field min_ms "$r")
+        [ -n "$base" ] || base=$ms
+        label=$b
+        [ "$b" = 0 ] && label="unlimited"
+        echo "| $label | $ms | $(field slices_per_call "$r") | $(ratio "$ms" "$base") |"
+    done
+} >"$TAB.slice"
+
 # RAM: a counting realloc hook sees every engine allocation.
 ram_line() {
     r=$("$BIN/akira-bench" ram "$1") || { echo "| $2 | failed |"; return; }
@@ -134,6 +149,10 @@ machine=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)
     cat "$TAB"
     echo
     echo "Geometric mean akira/native over the workloads: **${geo}x** (goal: <= 10x; mix is the CoreMark-like one)."
+    echo
+    echo "### Time slicing (aw_store_set_budget + aw_resume)"
+    echo
+    cat "$TAB.slice"
     echo
     echo "### RAM per instance (bytes)"
     echo
