@@ -156,6 +156,8 @@ escape)
     ln -s /etc "$TMP/box/abs_link"
     ln -s .. "$TMP/box/up_link"
     ln -s sub/inside2.txt "$TMP/box/in_link"
+    ln -s loop_b "$TMP/box/loop_a"
+    ln -s loop_a "$TMP/box/loop_b"
     run run --dir "$TMP/box" "$APPS/escape.wasm" "$TMP/box"
     expect_rc 0
     expect_out <<END
@@ -177,6 +179,9 @@ path_open(3, "/etc/passwd"): errno 76
 path_open(3, "abs_link"): errno 76
 path_open(3, "up_link/outside.txt"): errno 76
 fd_write(<bad buffer>): errno 21
+blocked open loop_a/x (symlink loop): Symbolic link loop
+blocked open inside.txt/ (file as dir): Not a directory
+blocked open 256-char name: Filename too long
 inside via sub/..: inside
 inside via in_link: inside2
 END

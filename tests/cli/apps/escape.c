@@ -75,6 +75,14 @@ int main(int argc, char **argv)
     printf("fd_write(<bad buffer>): errno %d\n", e);
     if (e == 0) escaped = 1;
 
+    /* Malformed paths are refused with the POSIX errno, inside the sandbox too. */
+    char longname[300];
+    memset(longname, 'n', 256);
+    longname[256] = '\0';
+    blocked("open loop_a/x (symlink loop)", open(at("loop_a/x"), O_RDONLY));
+    blocked("open inside.txt/ (file as dir)", open(at("inside.txt/"), O_RDONLY));
+    blocked("open 256-char name", open(at(longname), O_RDONLY | O_CREAT, 0644));
+
     /* Staying inside still works, including through an inside symlink. */
     FILE *f = fopen(at("sub/../inside.txt"), "r");
     char buf[64] = "";
