@@ -89,7 +89,7 @@ aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, a
     }
     const aw_code *c = f->code;
     uint32_t entry = s->nframes;
-    s->frames[entry].fn = NULL; /* sentinel: returning through it ends the run */
+    s->frames[entry].code = NULL; /* sentinel: returning through it ends the run */
     s->nframes++;
     if (c->nlocals > c->nparams)
         memset(base + c->nparams, 0, (size_t)(c->nlocals - c->nparams) * sizeof(aw_val));
@@ -101,7 +101,7 @@ aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, a
         s->susp.base = base;
         s->susp.entry = entry;
     }
-    aw_status st = aw_interp_run(s, entry, f, c->words, base);
+    aw_status st = aw_interp_run(s, entry, f->inst, c, c->words, base);
     return finish(s, st, base, f, results, err);
 }
 
@@ -117,7 +117,8 @@ aw_status aw_resume(aw_store *s, aw_val *results, uint32_t nresults, aw_error *e
     s->susp.active = false;
     s->nest++;
     s->budget_left = s->budget;
-    aw_status st = aw_interp_run(s, s->susp.entry, s->susp.fn, s->susp.pc, s->susp.fp);
+    aw_status st =
+        aw_interp_run(s, s->susp.entry, s->susp.inst, s->susp.code, s->susp.pc, s->susp.fp);
     return finish(s, st, s->susp.base, f, results, err);
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mem.h"
 #include "runtime.h"
 
 #ifdef __GNUC__
@@ -103,36 +104,76 @@ static size_t align8(size_t n)
     return (n + 7) & ~(size_t)7;
 }
 
+/* Mark the defined functions that can become values (C.refs: exports, element items,
+ * global initialisers) and the start function, in a bitmap over defined functions. */
+static uint32_t mark_refs(const aw_module *m, uint8_t *bits)
+{
+    uint32_t nimp = m->nfunc_imports, n = 0;
+#define MARK(idx)                                                                                  \
+    do {                                                                                           \
+        uint32_t x_ = (idx);                                                                       \
+        if (x_ >= nimp && x_ < m->nfuncs &&                                                        \
+            !(bits[(x_ - nimp) >> 3] & (1u << ((x_ - nimp) & 7)))) {                               \
+            bits[(x_ - nimp) >> 3] |= (uint8_t)(1u << ((x_ - nimp) & 7));                          \
+            n++;                                                                                   \
+        }                                                                                          \
+    } while (0)
+    for (uint32_t i = 0; i < m->nexports; i++)
+        if (m->exports[i].kind == AW_EXTERN_FUNC) MARK(m->exports[i].index);
+    for (uint32_t i = 0; i < m->nelems; i++)
+        for (uint32_t k = 0; k < m->elems[i].count; k++)
+            if (m->elems[i].items[k].kind == AW_CONST_REF_FUNC) MARK(m->elems[i].items[k].index);
+    for (uint32_t i = 0; i < m->nglobals - m->nglobal_imports; i++)
+        if (m->globals[i].init.kind == AW_CONST_REF_FUNC) MARK(m->globals[i].init.index);
+    if (m->has_start) MARK(m->start);
+#undef MARK
+    return n;
+}
+
 static aw_instance *alloc_instance(aw_store *s, const aw_module *m)
 {
     uint32_t ndef = m->nfuncs - m->nfunc_imports;
     uint32_t ngdef = m->nglobals - m->nglobal_imports;
+    size_t nbits = ((size_t)ndef + 7) / 8;
+    uint8_t *bits = aw_mem_zalloc(&s->cfg, nbits);
+    if (!bits) return NULL;
+    uint32_t nrefs = mark_refs(m, bits);
     size_t off_fimp = align8(sizeof(aw_instance));
     size_t off_tables = off_fimp + align8((size_t)m->nfunc_imports * sizeof(aw_func *));
     size_t off_globals = off_tables + align8((size_t)m->ntables * sizeof(aw_table *));
-    size_t off_fdefs = off_globals + align8((size_t)m->nglobals * sizeof(aw_global *));
-    size_t off_gdefs = off_fdefs + align8((size_t)ndef * sizeof(aw_func));
-    size_t off_dropped = off_gdefs + align8((size_t)ngdef * sizeof(aw_global));
+    size_t off_frefs = off_globals + align8((size_t)m->nglobals * sizeof(aw_global *));
+    size_t off_gdefs = off_frefs + align8((size_t)nrefs * sizeof(aw_func));
+    size_t off_fref_idx = off_gdefs + align8((size_t)ngdef * sizeof(aw_global));
+    size_t off_dropped = off_fref_idx + align8((size_t)nrefs * sizeof(uint32_t));
     size_t total = off_dropped + ((size_t)m->nelems + m->ndatas + 7) / 8;
     uint8_t *b = aw_store_alloc(s, total);
-    if (!b) return NULL;
+    if (!b) {
+        aw_mem_free(&s->cfg, bits, nbits);
+        return NULL;
+    }
     aw_instance *inst = (aw_instance *)b;
     inst->store = s;
     inst->m = m;
     inst->nfimp = m->nfunc_imports;
     inst->fimp = (aw_func **)(b + off_fimp);
+    inst->fdefs = m->funcs;
     inst->tables = (aw_table **)(b + off_tables);
     inst->globals = (aw_global **)(b + off_globals);
-    inst->fdefs = (aw_func *)(b + off_fdefs);
+    inst->frefs = (aw_func *)(b + off_frefs);
+    inst->fref_idx = (uint32_t *)(b + off_fref_idx);
     aw_global *gdefs = (aw_global *)(b + off_gdefs);
     for (uint32_t i = 0; i < ngdef; i++)
         inst->globals[m->nglobal_imports + i] = &gdefs[i];
     inst->dropped = b + off_dropped;
     for (uint32_t i = 0; i < ndef; i++) {
-        inst->fdefs[i].type = &m->types[m->funcs[i].type];
-        inst->fdefs[i].inst = inst;
-        inst->fdefs[i].code = &m->funcs[i].code;
+        if (!(bits[i >> 3] & (1u << (i & 7)))) continue;
+        aw_func *f = &inst->frefs[inst->nfrefs];
+        f->type = &m->types[m->funcs[i].type];
+        f->inst = inst;
+        f->code = &m->funcs[i].code;
+        inst->fref_idx[inst->nfrefs++] = m->nfunc_imports + i;
     }
+    aw_mem_free(&s->cfg, bits, nbits);
     return inst;
 }
 

@@ -133,11 +133,10 @@ static inline aw_frame *frames_end(const aw_store *s)
     return s->frames + (s->frames_alloc < s->max_depth ? s->frames_alloc : s->max_depth);
 }
 
-aw_status aw_interp_run(aw_store *s, uint32_t entry, const aw_func *fn, const uint32_t *pc,
-                        aw_val *fp)
+aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw_code *code,
+                        const uint32_t *pc, aw_val *fp)
 {
-    const aw_instance *inst = fn->inst;
-    const uint32_t *words = fn->code->words;
+    const uint32_t *words = code->words;
     aw_frame *fr = s->frames + s->nframes;
     aw_frame *fr_end = frames_end(s); /* grow the frame stack when reached */
     aw_frame *fr_peak = s->frames + s->peak_depth;
@@ -149,7 +148,9 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, const aw_func *fn, const ui
     aw_trap trap;
     aw_status st;
     const aw_func *callee;
-    aw_val *nfp;
+    const aw_code *ccode;
+    aw_instance *cinst;
+    aw_val *nfp, *frame_end;
     const uint32_t *pc_next;
 
 #define RELOAD_MEM()                                                                               \
@@ -244,10 +245,20 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, const aw_func *fn, const ui
     pc += 4;
     NEXT();
     OP(CALL)
-    callee = aw_inst_func(inst, pc[1]);
-    nfp = fp + pc[2];
-    pc_next = pc + 3;
-    goto do_call;
+    {
+        uint32_t idx = pc[1];
+        nfp = fp + pc[2];
+        pc_next = pc + 3;
+        if (idx < inst->nfimp) {
+            callee = inst->fimp[idx];
+            goto do_call;
+        }
+        /* a function of this instance: straight to its code, no aw_func needed */
+        ccode = &inst->fdefs[idx - inst->nfimp].code;
+        cinst = inst;
+        FUEL();
+        goto enter;
+    }
     OP(CALL_INDIRECT)
     {
         const aw_table *t = inst->tables[pc[2]];
@@ -271,15 +282,15 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, const aw_func *fn, const ui
                 fp[k] = fp[src + k];
         }
         --fr;
-        if (!fr->fn) {
+        if (!fr->code) {
             s->nframes = (uint32_t)(fr - s->frames);
             return AW_OK;
         }
         pc = fr->pc;
         fp = fr->fp;
-        fn = fr->fn;
-        words = fn->code->words;
-        inst = fn->inst;
+        code = fr->code;
+        words = code->words;
+        inst = fr->inst;
         RELOAD_MEM(); /* the callee may have grown the memory */
         NEXT();
     }
@@ -817,7 +828,7 @@ do_call:
         s->nframes = depth;
         s->trap_msg[0] = 0;
         s->trap = AW_TRAP_NONE;
-        st = h->fn((aw_instance *)inst, h->user, nfp);
+        st = h->fn(inst, h->user, nfp);
         s->top = old_top;
         /* a nested run may have moved the frame stack by growing it */
         fr = s->frames + depth;
@@ -830,41 +841,42 @@ do_call:
         pc = pc_next;
         NEXT();
     }
-    {
-        const aw_code *c = callee->code;
-        aw_val *frame_end = nfp + c->frame_slots;
-        if (UNLIKELY(frame_end > stack_end)) TRAP(AW_TRAP_STACK_EXHAUSTED);
-        if (UNLIKELY(fr >= fr_end)) {
-            uint32_t depth = (uint32_t)(fr - s->frames);
-            if (depth >= s->max_depth || !aw_store_frames_grow(s)) TRAP(AW_TRAP_STACK_EXHAUSTED);
-            fr = s->frames + depth;
-            fr_end = frames_end(s);
-            fr_peak = s->frames + s->peak_depth;
-        }
-        fr->pc = pc_next;
-        fr->fp = fp;
-        fr->fn = fn;
-        fr++;
-        if (UNLIKELY(frame_end > slot_peak)) {
-            slot_peak = frame_end;
-            s->peak_slots = (uint32_t)(frame_end - s->stack);
-        }
-        if (UNLIKELY(fr > fr_peak)) {
-            fr_peak = fr;
-            s->peak_depth = (uint32_t)(fr - s->frames);
-        }
-        /* declared locals start at zero; a loop beats a memset call for the usual few */
-        for (aw_val *p = nfp + c->nparams, *e = nfp + c->nlocals; p < e; p++)
-            p->u64 = 0;
-        fp = nfp;
-        fn = callee;
-        pc = words = c->words;
-        if (callee->inst != inst) {
-            inst = callee->inst;
-            RELOAD_MEM();
-        }
-        NEXT();
+    ccode = callee->code;
+    cinst = callee->inst;
+enter:
+    frame_end = nfp + ccode->frame_slots;
+    if (UNLIKELY(frame_end > stack_end)) TRAP(AW_TRAP_STACK_EXHAUSTED);
+    if (UNLIKELY(fr >= fr_end)) {
+        uint32_t depth = (uint32_t)(fr - s->frames);
+        if (depth >= s->max_depth || !aw_store_frames_grow(s)) TRAP(AW_TRAP_STACK_EXHAUSTED);
+        fr = s->frames + depth;
+        fr_end = frames_end(s);
+        fr_peak = s->frames + s->peak_depth;
     }
+    fr->pc = pc_next;
+    fr->fp = fp;
+    fr->code = code;
+    fr->inst = inst;
+    fr++;
+    if (UNLIKELY(frame_end > slot_peak)) {
+        slot_peak = frame_end;
+        s->peak_slots = (uint32_t)(frame_end - s->stack);
+    }
+    if (UNLIKELY(fr > fr_peak)) {
+        fr_peak = fr;
+        s->peak_depth = (uint32_t)(fr - s->frames);
+    }
+    /* declared locals start at zero; a loop beats a memset call for the usual few */
+    for (aw_val *p = nfp + ccode->nparams, *e = nfp + ccode->nlocals; p < e; p++)
+        p->u64 = 0;
+    fp = nfp;
+    code = ccode;
+    pc = words = code->words;
+    if (cinst != inst) {
+        inst = cinst;
+        RELOAD_MEM();
+    }
+    NEXT();
 
 out_of_fuel:
     if (st == AW_ERR_YIELD) {
@@ -872,7 +884,8 @@ out_of_fuel:
         s->susp.active = true;
         s->susp.pc = pc;
         s->susp.fp = fp;
-        s->susp.fn = fn;
+        s->susp.code = code;
+        s->susp.inst = inst;
         return AW_ERR_YIELD;
     }
     trap = s->trap;

@@ -23,8 +23,10 @@
 /* Frame records allocated by a new store; the stack doubles from there on demand. */
 #define AW_FRAMES_INITIAL 32u
 
-/* A function. Wasm functions are allocated in one array per instance and have `inst`
- * set; host functions are an aw_hostfunc (inst == NULL). */
+/* A function as a value: an export, a table element, a ref.func result, an import.
+ * An instance makes one only for each of its functions that can be referenced that way
+ * (C.refs: exports, element items, global initialisers), so functions that are only
+ * called cost no RAM per instance. Host functions are an aw_hostfunc (inst == NULL). */
 struct aw_func {
     const aw_functype *type;
     aw_instance *inst;
@@ -71,19 +73,24 @@ struct aw_instance {
     const aw_module *m;
     aw_memory *mem; /* memory 0, NULL if the module has none */
     aw_func **fimp; /* imported functions */
-    aw_func *fdefs; /* defined functions */
     uint32_t nfimp;
+    const aw_funcdef *fdefs; /* the module's defined functions (m->funcs) */
+    aw_func *frefs;          /* referable defined functions, by ascending index */
+    uint32_t *fref_idx;      /* their function indices */
+    uint32_t nfrefs;
     aw_table **tables;
     aw_global **globals;
     uint8_t *dropped; /* bitmap: element segments [0, nelems), then data segments */
 };
 
-/* One activation record of the frame stack: where to go back to. A record with fn ==
- * NULL is the sentinel pushed by aw_call: returning through it leaves the interpreter. */
+/* One activation record of the frame stack: where to go back to (the caller's code,
+ * instance, pc and frame). A record with code == NULL is the sentinel pushed by aw_call:
+ * returning through it leaves the interpreter. */
 typedef struct aw_frame {
     const uint32_t *pc;
     aw_val *fp;
-    const aw_func *fn;
+    const aw_code *code;
+    aw_instance *inst;
 } aw_frame;
 
 /* A call suspended by the budget. */
@@ -94,7 +101,8 @@ typedef struct aw_suspended {
     uint32_t entry;        /* index of its sentinel frame */
     const uint32_t *pc;    /* where to continue */
     aw_val *fp;
-    const aw_func *fn;
+    const aw_code *code;
+    aw_instance *inst;
 } aw_suspended;
 
 /* A block on the store's list of allocations, all freed by aw_store_delete(). */
@@ -143,12 +151,12 @@ bool aw_functype_eq(const aw_functype *a, const aw_functype *b);
 
 /* ---- interp.c ---- */
 
-/* Run wasm code from (fn, pc, fp) with s->nframes frames in use, until the sentinel
- * frame at index `entry` is returned through (AW_OK), a trap (AW_ERR_TRAP, s->trap set,
+/* Run wasm code (`code` of `inst` from pc, frame fp) with s->nframes frames in use, until the
+ * sentinel frame at index `entry` is returned through (AW_OK), a trap (AW_ERR_TRAP, s->trap set,
  * frames popped down to `entry`), or the budget runs out at the outermost level
  * (AW_ERR_YIELD, state saved in s->susp for aw_resume). */
-aw_status aw_interp_run(aw_store *s, uint32_t entry, const aw_func *fn, const uint32_t *pc,
-                        aw_val *fp);
+aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw_code *code,
+                        const uint32_t *pc, aw_val *fp);
 
 /* table.init / memory.init of segment `idx` of `inst` (also used for active segments at
  * instantiation): bounds-checked against the segment (0 bytes once dropped) and the
@@ -158,10 +166,20 @@ aw_trap aw_interp_table_init(const aw_instance *inst, aw_table *t, uint32_t idx,
 aw_trap aw_interp_memory_init(aw_store *st, const aw_instance *inst, uint32_t idx, uint64_t d,
                               uint64_t s, uint64_t n);
 
-/* The function `idx` of an instance's function index space. */
+/* The function `idx` of an instance's function index space as a value; NULL for a
+ * defined function outside C.refs (validation keeps ref.func and exports inside it). */
 static inline aw_func *aw_inst_func(const aw_instance *inst, uint32_t idx)
 {
-    return idx < inst->nfimp ? inst->fimp[idx] : &inst->fdefs[idx - inst->nfimp];
+    if (idx < inst->nfimp) return inst->fimp[idx];
+    uint32_t lo = 0, hi = inst->nfrefs;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (inst->fref_idx[mid] < idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < inst->nfrefs && inst->fref_idx[lo] == idx ? &inst->frefs[lo] : NULL;
 }
 
 /* ---- instance.c ---- */

@@ -25,6 +25,11 @@ typedef struct hb {
     aw_funcdef funcs[HB_MAXF];
     aw_limits mem;
     aw_tabletype table;
+    aw_exportdef exports[HB_MAXF];
+    struct {
+        uint32_t len; /* module names carry their length in front (see load.h) */
+        char s[4];
+    } names[HB_MAXF];
 } hb;
 
 /* sig: "(ii)i"-style. */
@@ -72,13 +77,24 @@ static inline aw_module *hb_module(hb *h)
     h->table = (aw_tabletype){AW_FUNCREF, {4, 4, true}};
     h->m.ntables = 1;
     h->m.tables = &h->table;
+    /* function f is exported as "f<digit>": that makes it referable as an aw_func */
+    for (uint32_t f = 0; f < h->m.nfuncs; f++) {
+        h->names[f].len = 2;
+        h->names[f].s[0] = 'f';
+        h->names[f].s[1] = (char)('0' + f);
+        h->names[f].s[2] = 0;
+        h->exports[f] = (aw_exportdef){h->names[f].s, AW_EXTERN_FUNC, f};
+    }
+    h->m.nexports = h->m.nfuncs;
+    h->m.exports = h->exports;
     return &h->m;
 }
 
 /* Function `f` of an instance of a hand-built module. */
 static inline aw_func *hb_fn(aw_instance *inst, uint32_t f)
 {
-    return &inst->fdefs[f];
+    char name[3] = {'f', (char)('0' + f), 0};
+    return aw_instance_func(inst, name);
 }
 
 #endif
