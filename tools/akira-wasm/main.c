@@ -284,9 +284,10 @@ static int cmd_run(int argc, char **argv)
     struct sigaction sa = {.sa_handler = on_sigint};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
-    /* A closed pipe is the app's business: its fd_write gets EPIPE instead of the
-     * runner dying of SIGPIPE (as `app | head -1` would otherwise do). */
+    /* A closed pipe or a file size limit is the app's business: its write gets EPIPE or
+     * EFBIG instead of the runner dying of SIGPIPE (`app | head -1`) or SIGXFSZ. */
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);
 
     aw_error err;
     memset(&err, 0, sizeof err);

@@ -71,13 +71,23 @@ enum {
     WASI_FILETYPE_SYMBOLIC_LINK = 7,
 };
 
-/* Rights bits that change behaviour here (libc reads them to decide isatty()). */
-#define WASI_RIGHT_FD_READ    (1ull << 1)
-#define WASI_RIGHT_FD_SEEK    (1ull << 2)
-#define WASI_RIGHT_FD_TELL    (1ull << 5)
-#define WASI_RIGHT_FD_WRITE   (1ull << 6)
-#define WASI_RIGHT_FD_READDIR (1ull << 14)
-#define WASI_RIGHTS_ALL       ((1ull << 30) - 1)
+/* Rights: each fd function needs its bit in the fd's rights_base (libc also reads them:
+ * isatty() is "character device without seek/tell"). */
+#define WASI_RIGHT_FD_DATASYNC           (1ull << 0)
+#define WASI_RIGHT_FD_READ               (1ull << 1)
+#define WASI_RIGHT_FD_SEEK               (1ull << 2)
+#define WASI_RIGHT_FD_FDSTAT_SET_FLAGS   (1ull << 3)
+#define WASI_RIGHT_FD_SYNC               (1ull << 4)
+#define WASI_RIGHT_FD_TELL               (1ull << 5)
+#define WASI_RIGHT_FD_WRITE              (1ull << 6)
+#define WASI_RIGHT_FD_ADVISE             (1ull << 7)
+#define WASI_RIGHT_FD_ALLOCATE           (1ull << 8)
+#define WASI_RIGHT_FD_READDIR            (1ull << 14)
+#define WASI_RIGHT_FD_FILESTAT_GET       (1ull << 21)
+#define WASI_RIGHT_FD_FILESTAT_SET_SIZE  (1ull << 22)
+#define WASI_RIGHT_FD_FILESTAT_SET_TIMES (1ull << 23)
+#define WASI_RIGHT_POLL_FD_READWRITE     (1ull << 27)
+#define WASI_RIGHTS_ALL                  ((1ull << 30) - 1)
 
 /* fdflags */
 #define WASI_FDFLAG_APPEND   1u

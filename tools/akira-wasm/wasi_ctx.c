@@ -105,16 +105,14 @@ void akira_cli_wasi_fd_release(akira_cli_fd *f)
     *f = (akira_cli_fd){.host = -1};
 }
 
-static uint64_t stdio_rights(int host)
-{
-    struct stat st;
-    /* libc's isatty() is "character device without seek/tell rights": keep it true for
-     * a terminal so stdout stays line-buffered, and let files and pipes seek (or fail
-     * with ESPIPE from the host, which is the truth). */
-    if (fstat(host, &st) == 0 && S_ISCHR(st.st_mode))
-        return WASI_RIGHTS_ALL & ~(WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_TELL);
-    return WASI_RIGHTS_ALL;
-}
+/* stdio is a stream the user set up, whatever it is redirected from or to: the app may
+ * read, write, poll and stat it, but not seek, truncate, preallocate or retime the
+ * user's file behind it (an app could otherwise fallocate gigabytes through
+ * `> out.txt`). Without seek/tell a terminal is also what libc's isatty() expects. */
+#define STDIO_RIGHTS                                                                               \
+    (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_FDSTAT_SET_FLAGS |                   \
+     WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_FILESTAT_GET |                    \
+     WASI_RIGHT_POLL_FD_READWRITE)
 
 int akira_cli_wasi_init(akira_cli_wasi *w, int argc, char **argv, int envc, char **envp, int ndirs,
                         char **dirs, char *msg, size_t msglen)
@@ -128,8 +126,7 @@ int akira_cli_wasi_init(akira_cli_wasi *w, int argc, char **argv, int envc, char
         struct stat st;
         uint8_t type =
             fstat(fd, &st) == 0 ? akira_cli_wasi_filetype(st.st_mode) : WASI_FILETYPE_UNKNOWN;
-        uint64_t rights = stdio_rights(fd);
-        if (akira_cli_wasi_fd_add(w, fd, type, rights, rights, 0) != fd) {
+        if (akira_cli_wasi_fd_add(w, fd, type, STDIO_RIGHTS, 0, 0) != fd) {
             snprintf(msg, msglen, "out of memory");
             akira_cli_wasi_free(w);
             return -1;

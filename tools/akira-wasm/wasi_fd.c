@@ -14,9 +14,14 @@
 
 #define MAX_IOVS 64 /* a longer list is a short read/write, which WASI allows */
 
-#define GET_FD(f, w, io)                                                                           \
+/* The open guest fd io[0] as `f`, holding every right in `need`: EBADF when it is not
+ * open, ENOTCAPABLE when it was opened (or preopened, for stdio) without the right. */
+#define NEED_FD(f, w, io, need)                                                                    \
     akira_cli_fd *f = akira_cli_wasi_fd_get((w), io[0].u32);                                       \
-    if (!f) return wasi_ret(io, WASI_EBADF)
+    if (!f) return wasi_ret(io, WASI_EBADF);                                                       \
+    if ((f->rights_base & (need)) != (need)) return wasi_ret(io, WASI_ENOTCAPABLE)
+
+#define GET_FD(f, w, io) NEED_FD(f, w, io, 0)
 
 /* Translate a guest iovec list into host iovecs; every buffer is bounds-checked. */
 static uint16_t gather(aw_instance *c, uint32_t iovs, uint32_t n, struct iovec *out, int *count)
@@ -38,7 +43,9 @@ static uint16_t gather(aw_instance *c, uint32_t iovs, uint32_t n, struct iovec *
 static aw_status rw(aw_instance *c, akira_cli_wasi *w, aw_val *io, bool write, int64_t offset,
                     uint32_t result_ptr)
 {
-    GET_FD(f, w, io);
+    uint64_t need =
+        (write ? WASI_RIGHT_FD_WRITE : WASI_RIGHT_FD_READ) | (offset >= 0 ? WASI_RIGHT_FD_SEEK : 0);
+    NEED_FD(f, w, io, need);
     if (f->filetype == WASI_FILETYPE_DIRECTORY) return wasi_ret(io, WASI_EISDIR);
     struct iovec v[MAX_IOVS];
     int n = 0;
@@ -81,7 +88,9 @@ static aw_status fd_pread(aw_instance *c, void *user, aw_val *io)
 
 static aw_status fd_seek(aw_instance *c, void *user, aw_val *io)
 {
-    GET_FD(f, (akira_cli_wasi *)user, io);
+    /* lseek(fd, 0, SEEK_CUR) is how libc asks for the position: fd_tell's right */
+    bool tell = io[1].i64 == 0 && io[2].u32 == 1;
+    NEED_FD(f, (akira_cli_wasi *)user, io, tell ? WASI_RIGHT_FD_TELL : WASI_RIGHT_FD_SEEK);
     static const int whence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
     if (io[2].u32 > 2) return wasi_ret(io, WASI_EINVAL);
     if (!wasi_ptr(c, io[3].u32, 8)) return wasi_ret(io, WASI_EFAULT);
@@ -93,7 +102,7 @@ static aw_status fd_seek(aw_instance *c, void *user, aw_val *io)
 
 static aw_status fd_tell(aw_instance *c, void *user, aw_val *io)
 {
-    GET_FD(f, (akira_cli_wasi *)user, io);
+    NEED_FD(f, (akira_cli_wasi *)user, io, WASI_RIGHT_FD_TELL);
     if (!wasi_ptr(c, io[1].u32, 8)) return wasi_ret(io, WASI_EFAULT);
     off_t r = lseek(f->host, 0, SEEK_CUR);
     if (r < 0) return wasi_ret(io, akira_cli_wasi_errno(errno));
@@ -112,14 +121,14 @@ static aw_status fd_close(aw_instance *c, void *user, aw_val *io)
 static aw_status fd_sync(aw_instance *c, void *user, aw_val *io)
 {
     (void)c;
-    GET_FD(f, (akira_cli_wasi *)user, io);
+    NEED_FD(f, (akira_cli_wasi *)user, io, WASI_RIGHT_FD_SYNC);
     return wasi_ret(io, fsync(f->host) == 0 ? 0 : akira_cli_wasi_errno(errno));
 }
 
 static aw_status fd_datasync(aw_instance *c, void *user, aw_val *io)
 {
     (void)c;
-    GET_FD(f, (akira_cli_wasi *)user, io);
+    NEED_FD(f, (akira_cli_wasi *)user, io, WASI_RIGHT_FD_DATASYNC);
     return wasi_ret(io, fdatasync(f->host) == 0 ? 0 : akira_cli_wasi_errno(errno));
 }
 
@@ -143,7 +152,7 @@ static aw_status fd_fdstat_get(aw_instance *c, void *user, aw_val *io)
 static aw_status fd_fdstat_set_flags(aw_instance *c, void *user, aw_val *io)
 {
     (void)c;
-    GET_FD(f, (akira_cli_wasi *)user, io);
+    NEED_FD(f, (akira_cli_wasi *)user, io, WASI_RIGHT_FD_FDSTAT_SET_FLAGS);
     uint32_t want = io[1].u32;
     /* Only append and nonblock can change on an open host descriptor; the sync flags
      * can only be chosen at open time, so asking for them here is refused. */
@@ -178,7 +187,7 @@ void akira_cli_wasi_put_filestat(uint8_t *p, const struct stat *st)
 
 static aw_status fd_filestat_get(aw_instance *c, void *user, aw_val *io)
 {
-    GET_FD(f, (akira_cli_wasi *)user, io);
+    NEED_FD(f, (akira_cli_wasi *)user, io, WASI_RIGHT_FD_FILESTAT_GET);
     uint8_t *p = wasi_ptr(c, io[1].u32, 64);
     if (!p) return wasi_ret(io, WASI_EFAULT);
     struct stat st;
@@ -190,7 +199,7 @@ static aw_status fd_filestat_get(aw_instance *c, void *user, aw_val *io)
 static aw_status fd_filestat_set_size(aw_instance *c, void *user, aw_val *io)
 {
     (void)c;
-    GET_FD(f, (akira_cli_wasi *)user, io);
+    NEED_FD(f, (akira_cli_wasi *)user, io, WASI_RIGHT_FD_FILESTAT_SET_SIZE);
     if (io[1].i64 < 0) return wasi_ret(io, WASI_EINVAL);
     return wasi_ret(io,
                     ftruncate(f->host, (off_t)io[1].i64) == 0 ? 0 : akira_cli_wasi_errno(errno));
@@ -236,7 +245,7 @@ static uint8_t dirent_type(unsigned char t)
  * re-reading from the last complete entry after a truncated one. */
 static aw_status fd_readdir(aw_instance *c, void *user, aw_val *io)
 {
-    GET_FD(f, (akira_cli_wasi *)user, io);
+    NEED_FD(f, (akira_cli_wasi *)user, io, WASI_RIGHT_FD_READDIR);
     uint32_t buf = io[1].u32, buf_len = io[2].u32, used_ptr = io[4].u32;
     uint64_t cookie = io[3].u64;
     uint8_t *out = wasi_ptr(c, buf, buf_len);
@@ -291,7 +300,7 @@ static aw_status fd_readdir(aw_instance *c, void *user, aw_val *io)
 static aw_status fd_advise(aw_instance *c, void *user, aw_val *io)
 {
     (void)c;
-    GET_FD(f, (akira_cli_wasi *)user, io);
+    NEED_FD(f, (akira_cli_wasi *)user, io, WASI_RIGHT_FD_ADVISE);
     static const int advice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
                                  POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED,   POSIX_FADV_NOREUSE};
     if (io[3].u32 > 5 || io[1].i64 < 0 || io[2].i64 < 0) return wasi_ret(io, WASI_EINVAL);
@@ -302,7 +311,7 @@ static aw_status fd_advise(aw_instance *c, void *user, aw_val *io)
 static aw_status fd_allocate(aw_instance *c, void *user, aw_val *io)
 {
     (void)c;
-    GET_FD(f, (akira_cli_wasi *)user, io);
+    NEED_FD(f, (akira_cli_wasi *)user, io, WASI_RIGHT_FD_ALLOCATE);
     if (io[1].i64 < 0 || io[2].i64 <= 0) return wasi_ret(io, WASI_EINVAL);
     int r = posix_fallocate(f->host, (off_t)io[1].i64, (off_t)io[2].i64);
     return wasi_ret(io, akira_cli_wasi_errno(r));
@@ -327,7 +336,7 @@ int akira_cli_wasi_times(uint64_t atim, uint64_t mtim, uint32_t flags, struct ti
 static aw_status fd_filestat_set_times(aw_instance *c, void *user, aw_val *io)
 {
     (void)c;
-    GET_FD(f, (akira_cli_wasi *)user, io);
+    NEED_FD(f, (akira_cli_wasi *)user, io, WASI_RIGHT_FD_FILESTAT_SET_TIMES);
     struct timespec ts[2];
     if (akira_cli_wasi_times(io[1].u64, io[2].u64, io[3].u32, ts) != 0)
         return wasi_ret(io, WASI_EINVAL);

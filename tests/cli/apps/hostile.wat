@@ -1,6 +1,7 @@
 ;; hostile: calls WASI with pointers and lengths outside linear memory, bad fds, bad
 ;; enums and paths that leave the sandbox. Each call must return its errno (21 EFAULT,
-;; 8 EBADF, 28 EINVAL, 37 ENAMETOOLONG, 76 ENOTCAPABLE) without touching host memory;
+;; 8 EBADF, 28 EINVAL, 37 ENAMETOOLONG, 76 ENOTCAPABLE) without touching host memory,
+;; and stdio must not let it seek, truncate or preallocate the user's redirected files;
 ;; the first mismatch exits with 100 + the check's number. Run with --dir (fd 3).
 (module
   (type $ii_i (func (param i32 i32) (result i32)))
@@ -27,6 +28,8 @@
   (import "wasi_snapshot_preview1" "path_readlink" (func $path_readlink (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "path_symlink" (func $path_symlink (param i32 i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll_oneoff (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_allocate" (func $fd_allocate (param i32 i64 i64) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_filestat_set_size" (func $fd_filestat_set_size (param i32 i64) (result i32)))
   (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
   (memory (export "memory") 1)
   ;; 16: iovec {buf = 0xfffffff0, len = 16}   32: iovec {buf = 64, len = 11}
@@ -57,8 +60,8 @@
     (call $check (call $fd_read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 0)) (i32.const 21) (i32.const 12))
     (call $check (call $fd_write (i32.const 99) (i32.const 32) (i32.const 1) (i32.const 0)) (i32.const 8) (i32.const 13))
     (call $check (call $fd_write (i32.const -1) (i32.const 32) (i32.const 1) (i32.const 0)) (i32.const 8) (i32.const 14))
-    (call $check (call $fd_seek (i32.const 1) (i64.const 0) (i32.const 0) (local.get $bad)) (i32.const 21) (i32.const 15))
-    (call $check (call $fd_seek (i32.const 1) (i64.const 0) (i32.const 7) (i32.const 0)) (i32.const 28) (i32.const 16))
+    (call $check (call $fd_seek (i32.const 3) (i64.const 0) (i32.const 0) (local.get $bad)) (i32.const 21) (i32.const 15))
+    (call $check (call $fd_seek (i32.const 3) (i64.const 0) (i32.const 7) (i32.const 0)) (i32.const 28) (i32.const 16))
     (call $check (call $fd_fdstat_get (i32.const 1) (local.get $bad)) (i32.const 21) (i32.const 17))
     (call $check (call $fd_filestat_get (i32.const 1) (local.get $bad)) (i32.const 21) (i32.const 18))
     (call $check (call $fd_prestat_get (i32.const 3) (local.get $bad)) (i32.const 21) (i32.const 19))
@@ -83,6 +86,9 @@
     (call $check (call $poll_oneoff (i32.const 0) (i32.const 0) (i32.const 1000000) (i32.const 0)) (i32.const 28) (i32.const 38))
     (call $check (call $fd_close (i32.const 99)) (i32.const 8) (i32.const 39))
     (call $check (call $fd_renumber (i32.const 99) (i32.const 1)) (i32.const 8) (i32.const 40))
+    (call $check (call $fd_allocate (i32.const 1) (i64.const 0) (i64.const 0x10000000000)) (i32.const 76) (i32.const 43))
+    (call $check (call $fd_filestat_set_size (i32.const 1) (i64.const 0)) (i32.const 76) (i32.const 44))
+    (call $check (call $fd_seek (i32.const 1) (i64.const 0) (i32.const 0) (i32.const 0)) (i32.const 76) (i32.const 45))
     ;; nothing above was created in the sandbox: "x" must not exist
     (call $check (call $path_filestat_get (i32.const 3) (i32.const 0) (i32.const 56) (i32.const 1) (i32.const 128)) (i32.const 44) (i32.const 41))
     (call $check (call $fd_write (i32.const 1) (i32.const 32) (i32.const 1) (i32.const 0)) (i32.const 0) (i32.const 42))))
