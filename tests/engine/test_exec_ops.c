@@ -259,25 +259,14 @@ static void test_comparisons_with_nan_are_false(void **state)
 static void test_memory_little_endian_and_bounds(void **state)
 {
     (void)state;
-    const uint32_t w[] = {AW_OP_I32_STORE,
-                          0,
-                          1,
-                          1, /* mem[a+1] = b */
-                          AW_OP_I32_LOAD8_U,
-                          2,
-                          0,
-                          1, /* s2 = mem8[a+1] */
-                          AW_OP_I64_LOAD16_S,
-                          3,
-                          0,
-                          3, /* s3 = sext(mem16[a+3]) */
-                          AW_OP_I64_ADD,
-                          2,
-                          2,
-                          3, /* s2 = s2 + s3 (64-bit) */
-                          R,
-                          2,
-                          1};
+    // clang-format off
+    const uint32_t w[] = {
+        AW_OP_I32_STORE, 0, 1, 1,    /* mem[a+1] = b */
+        AW_OP_I32_LOAD8_U, 2, 0, 1,  /* s2 = mem8[a+1] */
+        AW_OP_I64_LOAD16_S, 3, 0, 3, /* s3 = sext(mem16[a+3]) */
+        AW_OP_I64_ADD, 2, 2, 3,      /* s2 = s2 + s3 (64-bit) */
+        R, 2, 1};
+    // clang-format on
     result r = run(w, sizeof w / 4, 2, 4, I32(1), I32(0x80113344));
     assert_int_equal(r.st, AW_OK);
     assert_int_equal(r.v.i64, 0x44 + (int16_t)0x8011);
@@ -296,26 +285,15 @@ static void test_memory_little_endian_and_bounds(void **state)
 static void test_memory_grow(void **state)
 {
     (void)state;
-    const uint32_t w[] = {AW_OP_MEMORY_GROW,
-                          2,
-                          0,
-                          AW_OP_MEMORY_SIZE,
-                          3,
-                          AW_OP_I32_STORE8,
-                          1,
-                          1,
-                          65536, /* into the new page */
-                          AW_OP_I32_LOAD8_U,
-                          1,
-                          1,
-                          65536,
-                          AW_OP_I32_ADD,
-                          2,
-                          2,
-                          3,
-                          R,
-                          2,
-                          1};
+    // clang-format off
+    const uint32_t w[] = {
+        AW_OP_MEMORY_GROW, 2, 0,          /* s2 = grow(s0) */
+        AW_OP_MEMORY_SIZE, 3,             /* s3 = pages */
+        AW_OP_I32_STORE8, 1, 1, 65536,    /* into the new page */
+        AW_OP_I32_LOAD8_U, 1, 1, 65536,
+        AW_OP_I32_ADD, 2, 2, 3,
+        R, 2, 1};
+    // clang-format on
     result r = run(w, sizeof w / 4, 2, 4, I32(1), I32(9));
     assert_int_equal(ok32(r), 1 + 2); /* old size 1, new size 2 */
     const uint32_t w2[] = {AW_OP_MEMORY_GROW, 2, 0, R, 2, 1};
@@ -327,31 +305,25 @@ static void test_memory_grow(void **state)
 static void test_loop_and_br_table(void **state)
 {
     (void)state;
-    const uint32_t loop[] = {AW_OP_CONST32,
-                             3,
-                             1, /* 0: s3 = 1 */
-                             AW_OP_I32_ADD,
-                             2,
-                             2,
-                             0, /* 3: sum += n */
-                             AW_OP_I32_SUB,
-                             0,
-                             0,
-                             3, /* 7: n -= 1 */
-                             AW_OP_BR_IF_BACK,
-                             0,
-                             3, /* 11 */
-                             R,
-                             2,
-                             1};
+    // clang-format off
+    const uint32_t loop[] = {
+        AW_OP_CONST32, 3, 1,    /* 0: s3 = 1 */
+        AW_OP_I32_ADD, 2, 2, 0, /* 3: sum += n */
+        AW_OP_I32_SUB, 0, 0, 3, /* 7: n -= 1 */
+        AW_OP_BR_IF_BACK, 0, 3, /* 11: loop while n */
+        R, 2, 1};
+    // clang-format on
     assert_int_equal(ok32(run(loop, sizeof loop / 4, 3, 4, I32(100), I32(0))), 5050);
     /* targets: idx 0 -> 9, idx 1 -> 15, default -> 21 */
+    // clang-format off
     const uint32_t bt[] = {
-        AW_OP_BR_TABLE, 0, 2,  9, 15, 21, AW_OP_UNREACHABLE, AW_OP_UNREACHABLE, AW_OP_UNREACHABLE,
-        AW_OP_CONST32,  2, 10, R, 2,  1, /* 9 */
-        AW_OP_CONST32,  2, 11, R, 2,  1, /* 15 */
-        AW_OP_CONST32,  2, 12, R, 2,  1, /* 21 */
+        AW_OP_BR_TABLE, 0, 2, 9, 15, 21,
+        AW_OP_UNREACHABLE, AW_OP_UNREACHABLE, AW_OP_UNREACHABLE,
+        AW_OP_CONST32, 2, 10, R, 2, 1, /* 9 */
+        AW_OP_CONST32, 2, 11, R, 2, 1, /* 15 */
+        AW_OP_CONST32, 2, 12, R, 2, 1, /* 21 */
     };
+    // clang-format on
     assert_int_equal(ok32(run(bt, sizeof bt / 4, 2, 3, I32(0), I32(0))), 10);
     assert_int_equal(ok32(run(bt, sizeof bt / 4, 2, 3, I32(1), I32(0))), 11);
     assert_int_equal(ok32(run(bt, sizeof bt / 4, 2, 3, I32(2), I32(0))), 12);
@@ -367,41 +339,19 @@ static void test_loop_and_br_table(void **state)
 static void test_recursive_calls(void **state)
 {
     (void)state;
-    const uint32_t code[] = {AW_OP_CONST64,
-                             1,
-                             2,
-                             0,
-                             AW_OP_I64_LT_S,
-                             2,
-                             0,
-                             1,
-                             AW_OP_BR_UNLESS,
-                             2,
-                             17,
-                             AW_OP_CONST64,
-                             0,
-                             1,
-                             0,
-                             AW_OP_BR,
-                             32,
-                             /* 17 */ AW_OP_CONST64,
-                             1,
-                             1,
-                             0,
-                             AW_OP_I64_SUB,
-                             3,
-                             0,
-                             1,
-                             AW_OP_CALL,
-                             0,
-                             3,
-                             AW_OP_I64_MUL,
-                             0,
-                             0,
-                             3,
-                             /* 32 */ R,
-                             0,
-                             1};
+    // clang-format off
+    const uint32_t code[] = {
+        AW_OP_CONST64, 1, 2, 0,     /* 0: s1 = 2 */
+        AW_OP_I64_LT_S, 2, 0, 1,    /* 4: s2 = n < 2 */
+        AW_OP_BR_UNLESS, 2, 17,     /* 8 */
+        AW_OP_CONST64, 0, 1, 0,     /* 11: s0 = 1 */
+        AW_OP_BR, 32,               /* 15 */
+        AW_OP_CONST64, 1, 1, 0,     /* 17: s1 = 1 */
+        AW_OP_I64_SUB, 3, 0, 1,     /* 21: s3 = n - 1, the callee's argument slot */
+        AW_OP_CALL, 0, 3,           /* 25: s3 = fac(s3) */
+        AW_OP_I64_MUL, 0, 0, 3,     /* 28: s0 = n * s3 */
+        R, 0, 1};                   /* 32 */
+    // clang-format on
     hb h = {0};
     hb_type(&h, 0, "(I)I");
     hb_func(&h, 0, 0, code, sizeof code / 4, 1, 4);
@@ -505,40 +455,18 @@ static void test_call_indirect_traps(void **state)
 static void test_table_ops(void **state)
 {
     (void)state;
-    const uint32_t w[] = {AW_OP_REF_FUNC,
-                          2,
-                          0, /* s2 = ref to f0 */
-                          AW_OP_TABLE_GROW,
-                          3,
-                          0,
-                          2,
-                          0, /* s3 = grow(table0, s2, n=s0) */
-                          AW_OP_TABLE_FILL,
-                          0,
-                          1,
-                          2,
-                          0, /* fill(table0, at s1, s2, n=s0) */
-                          AW_OP_TABLE_GET,
-                          2,
-                          0,
-                          1, /* s2 = table0[s1] */
-                          AW_OP_REF_IS_NULL,
-                          2,
-                          2, /* s2 = s2 == null */
-                          AW_OP_TABLE_SIZE,
-                          1,
-                          0, /* s1 = size */
-                          AW_OP_I32_ADD,
-                          2,
-                          2,
-                          3,
-                          AW_OP_I32_ADD,
-                          2,
-                          2,
-                          1,
-                          R,
-                          2,
-                          1};
+    // clang-format off
+    const uint32_t w[] = {
+        AW_OP_REF_FUNC, 2, 0,         /* s2 = ref to f0 */
+        AW_OP_TABLE_GROW, 3, 0, 2, 0, /* s3 = grow(table0, init s2, n = s0) */
+        AW_OP_TABLE_FILL, 0, 1, 2, 0, /* fill(table0, at s1, s2, n = s0) */
+        AW_OP_TABLE_GET, 2, 0, 1,     /* s2 = table0[s1] */
+        AW_OP_REF_IS_NULL, 2, 2,      /* s2 = s2 == null */
+        AW_OP_TABLE_SIZE, 1, 0,       /* s1 = size */
+        AW_OP_I32_ADD, 2, 2, 3,
+        AW_OP_I32_ADD, 2, 2, 1,
+        R, 2, 1};
+    // clang-format on
     /* table has max 4: growing by 0 returns 4; fill 0 at 1; get [1] is null -> 1 */
     assert_int_equal(ok32(run(w, sizeof w / 4, 2, 4, I32(0), I32(1))), 1 + 4 + 4);
     traps(run(w, sizeof w / 4, 2, 4, I32(0), I32(4)), AW_TRAP_TABLE_OOB);
