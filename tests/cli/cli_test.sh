@@ -315,6 +315,30 @@ stack_option)
     expect_rc 0
     printf 'hello, world\n' | expect_out
     ;;
+socket)
+    # stdin is one end of a socketpair; the test holds the other end
+    python3 - "$AW" "$APPS/sock.wasm" >"$TMP/out" 2>"$TMP/err" <<'PY'
+import socket, subprocess, sys
+a, b = socket.socketpair()
+p = subprocess.Popen([sys.argv[1], "run", sys.argv[2]], stdin=b, stderr=subprocess.PIPE)
+b.close()
+a.sendall(b"ping")
+a.shutdown(socket.SHUT_WR)
+data = b""
+while True:
+    chunk = a.recv(256)
+    if not chunk:
+        break
+    data += chunk
+_, err = p.communicate(timeout=60)
+sys.stdout.write(data.decode() + "\n")
+sys.stderr.write(err.decode())
+sys.exit(p.returncode)
+PY
+    rc=$?
+    expect_rc 0
+    printf 'pong:ping recv(stderr)=-1 ENOTSOCK\n' | expect_out
+    ;;
 usage)
     run frobnicate
     expect_rc 64

@@ -45,6 +45,7 @@ enum {
     WASI_ENOMEM = 48,
     WASI_ENOSPC = 51,
     WASI_ENOSYS = 52,
+    WASI_ENOTSOCK = 57,
     WASI_ENOTDIR = 54,
     WASI_ENOTEMPTY = 55,
     WASI_ENOTSUP = 58,
@@ -147,6 +148,7 @@ typedef struct akira_cli_wasi_entry {
 extern const akira_cli_wasi_entry akira_cli_wasi_proc_entries[];
 extern const akira_cli_wasi_entry akira_cli_wasi_fd_entries[];
 extern const akira_cli_wasi_entry akira_cli_wasi_path_entries[];
+extern const akira_cli_wasi_entry akira_cli_wasi_sock_entries[];
 
 /* Host errno to WASI errno. */
 uint16_t akira_cli_wasi_errno(int host_errno);

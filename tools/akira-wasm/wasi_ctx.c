@@ -48,6 +48,7 @@ uint16_t akira_cli_wasi_errno(int e)
     case ENOSPC: return WASI_ENOSPC;
     case ENOSYS: return WASI_ENOSYS;
     case ENOTDIR: return WASI_ENOTDIR;
+    case ENOTSOCK: return WASI_ENOTSOCK;
     case ENOTEMPTY: return WASI_ENOTEMPTY;
     case ENOTSUP: return WASI_ENOTSUP;
     case ENOTTY: return WASI_ENOTTY;
@@ -112,7 +113,7 @@ void akira_cli_wasi_fd_release(akira_cli_fd *f)
 #define STDIO_RIGHTS                                                                               \
     (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_FDSTAT_SET_FLAGS |                   \
      WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_FILESTAT_GET |                    \
-     WASI_RIGHT_POLL_FD_READWRITE)
+     WASI_RIGHT_POLL_FD_READWRITE | (1ull << 28) | (1ull << 29)) /* sock_shutdown, _accept */
 
 int akira_cli_wasi_init(akira_cli_wasi *w, int argc, char **argv, int envc, char **envp, int ndirs,
                         char **dirs, char *msg, size_t msglen)
@@ -175,7 +176,8 @@ void akira_cli_wasi_free(akira_cli_wasi *w)
 static const akira_cli_wasi_entry *find_entry(const char *name)
 {
     const akira_cli_wasi_entry *tables[] = {akira_cli_wasi_proc_entries, akira_cli_wasi_fd_entries,
-                                            akira_cli_wasi_path_entries};
+                                            akira_cli_wasi_path_entries,
+                                            akira_cli_wasi_sock_entries};
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (const akira_cli_wasi_entry *e = tables[t]; e->name; e++)
             if (strcmp(e->name, name) == 0) return e;

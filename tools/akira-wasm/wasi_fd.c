@@ -185,6 +185,19 @@ void akira_cli_wasi_put_filestat(uint8_t *p, const struct stat *st)
     wasi_st64(p + 56, ts_ns(st->st_ctim));
 }
 
+/* Rights can only be dropped, never regained (ENOTCAPABLE for any new bit). */
+static aw_status fd_fdstat_set_rights(aw_instance *c, void *user, aw_val *io)
+{
+    (void)c;
+    GET_FD(f, (akira_cli_wasi *)user, io);
+    uint64_t base = io[1].u64, inh = io[2].u64;
+    if ((base & ~f->rights_base) || (inh & ~f->rights_inheriting))
+        return wasi_ret(io, WASI_ENOTCAPABLE);
+    f->rights_base = base;
+    f->rights_inheriting = inh;
+    return wasi_ret(io, WASI_ESUCCESS);
+}
+
 static aw_status fd_filestat_get(aw_instance *c, void *user, aw_val *io)
 {
     NEED_FD(f, (akira_cli_wasi *)user, io, WASI_RIGHT_FD_FILESTAT_GET);
@@ -369,6 +382,7 @@ const akira_cli_wasi_entry akira_cli_wasi_fd_entries[] = {
     {"fd_datasync", "(i)i", fd_datasync},
     {"fd_fdstat_get", "(ii)i", fd_fdstat_get},
     {"fd_fdstat_set_flags", "(ii)i", fd_fdstat_set_flags},
+    {"fd_fdstat_set_rights", "(iII)i", fd_fdstat_set_rights},
     {"fd_filestat_get", "(ii)i", fd_filestat_get},
     {"fd_filestat_set_size", "(iI)i", fd_filestat_set_size},
     {"fd_prestat_get", "(ii)i", fd_prestat_get},
