@@ -93,8 +93,7 @@ aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, a
     s->nframes++;
     if (c->nlocals > c->nparams)
         memset(base + c->nparams, 0, (size_t)(c->nlocals - c->nparams) * sizeof(aw_val));
-    uint32_t used = (uint32_t)(base + c->frame_slots - s->stack);
-    if (used > s->peak_slots) s->peak_slots = used;
+    if (base + c->frame_slots > s->slot_peak) s->slot_peak = base + c->frame_slots;
     if (s->nest == 1) {
         s->budget_left = s->budget;
         s->susp.callee = f;
@@ -152,6 +151,6 @@ void aw_store_set_trap_msg(aw_store *s, const char *msg)
 
 void aw_store_stack_peak(const aw_store *s, uint32_t *slots, uint32_t *depth)
 {
-    if (slots) *slots = s->peak_slots;
+    if (slots) *slots = (uint32_t)(s->slot_peak - s->stack);
     if (depth) *depth = s->peak_depth;
 }

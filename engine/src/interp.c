@@ -127,21 +127,12 @@ aw_trap aw_interp_memory_init(aw_store *st, const aw_instance *inst, uint32_t id
     return AW_TRAP_NONE;
 }
 
-/* Where the frame stack must grow (or the depth limit is reached). */
-static inline aw_frame *frames_end(const aw_store *s)
-{
-    return s->frames + (s->frames_alloc < s->max_depth ? s->frames_alloc : s->max_depth);
-}
-
 aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw_code *code,
                         const uint32_t *pc, aw_val *fp)
 {
     const uint32_t *words = code->words;
     aw_frame *fr = s->frames + s->nframes;
-    aw_frame *fr_end = frames_end(s); /* grow the frame stack when reached */
-    aw_frame *fr_peak = s->frames + s->peak_depth;
-    aw_val *slot_peak = s->stack + s->peak_slots;
-    aw_val *const stack_end = s->stack_end;
+    /* what only calls use (stack limits, peaks) stays in the store, not in locals */
     uint8_t *mem = NULL;
     uint64_t msize = 0;
     uint32_t fuel = 0;
@@ -822,7 +813,7 @@ do_call:
         uint32_t np = h->type.nparams, nr = h->type.nresults;
         aw_val *old_top = s->top;
         aw_val *top = nfp + (np > nr ? np : nr);
-        if (top > stack_end) TRAP(AW_TRAP_STACK_EXHAUSTED);
+        if (top > s->stack_end) TRAP(AW_TRAP_STACK_EXHAUSTED);
         s->top = top;
         uint32_t depth = (uint32_t)(fr - s->frames);
         s->nframes = depth;
@@ -832,8 +823,6 @@ do_call:
         s->top = old_top;
         /* a nested run may have moved the frame stack by growing it */
         fr = s->frames + depth;
-        fr_end = frames_end(s);
-        fr_peak = s->frames + s->peak_depth;
         /* a trap of a nested call the host passes on keeps its kind (an interrupt stays
          * an interrupt) unless the host gave its own message */
         if (st != AW_OK) TRAP(s->trap != AW_TRAP_NONE && !s->trap_msg[0] ? s->trap : AW_TRAP_HOST);
@@ -845,27 +834,19 @@ do_call:
     cinst = callee->inst;
 enter:
     frame_end = nfp + ccode->frame_slots;
-    if (UNLIKELY(frame_end > stack_end)) TRAP(AW_TRAP_STACK_EXHAUSTED);
-    if (UNLIKELY(fr >= fr_end)) {
+    if (UNLIKELY(frame_end > s->stack_end)) TRAP(AW_TRAP_STACK_EXHAUSTED);
+    if (UNLIKELY(fr >= s->frames_end)) {
         uint32_t depth = (uint32_t)(fr - s->frames);
         if (depth >= s->max_depth || !aw_store_frames_grow(s)) TRAP(AW_TRAP_STACK_EXHAUSTED);
         fr = s->frames + depth;
-        fr_end = frames_end(s);
-        fr_peak = s->frames + s->peak_depth;
     }
     fr->pc = pc_next;
     fr->fp = fp;
     fr->code = code;
     fr->inst = inst;
     fr++;
-    if (UNLIKELY(frame_end > slot_peak)) {
-        slot_peak = frame_end;
-        s->peak_slots = (uint32_t)(frame_end - s->stack);
-    }
-    if (UNLIKELY(fr > fr_peak)) {
-        fr_peak = fr;
-        s->peak_depth = (uint32_t)(fr - s->frames);
-    }
+    if (UNLIKELY(frame_end > s->slot_peak)) s->slot_peak = frame_end;
+    if (UNLIKELY(fr > s->frames + s->peak_depth)) s->peak_depth = (uint32_t)(fr - s->frames);
     /* declared locals start at zero; a loop beats a memset call for the usual few */
     for (aw_val *p = nfp + ccode->nparams, *e = nfp + ccode->nlocals; p < e; p++)
         p->u64 = 0;

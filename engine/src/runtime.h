@@ -120,8 +120,10 @@ struct aw_store {
     uint32_t max_depth;    /* wasm frames */
     uint32_t frames_cap;   /* max_depth plus a sentinel per nesting level */
     uint32_t frames_alloc; /* entries allocated: grown on demand up to frames_cap */
+    aw_frame *frames_end;  /* frames + min(frames_alloc, max_depth): a call grows or traps */
     uint32_t nest;         /* executions in progress on the C stack */
-    uint32_t peak_slots, peak_depth;
+    aw_val *slot_peak;     /* highest frame end so far */
+    uint32_t peak_depth;
     atomic_int interrupt;
     uint64_t budget;      /* units per aw_call/aw_resume, 0 = unlimited */
     uint64_t budget_left; /* of the current slice */

@@ -44,6 +44,8 @@ aw_store *aw_store_new(const aw_config *cfg)
     }
     s->stack_end = s->stack + c.stack_slots;
     s->top = s->stack;
+    s->slot_peak = s->stack;
+    s->frames_end = s->frames + (s->frames_alloc < s->max_depth ? s->frames_alloc : s->max_depth);
     atomic_init(&s->interrupt, 0);
     return s;
 }
@@ -76,6 +78,7 @@ bool aw_store_frames_grow(aw_store *s)
     if (!f) return false;
     s->frames = f;
     s->frames_alloc = n;
+    s->frames_end = f + (n < s->max_depth ? n : s->max_depth);
     return true;
 }
 
