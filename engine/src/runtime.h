@@ -21,7 +21,7 @@
 #define AW_FUEL_CHUNK 4096u
 
 /* Frame records allocated by a new store; the stack doubles from there on demand. */
-#define AW_FRAMES_INITIAL 32u
+#define AW_FRAMES_INITIAL 16u
 
 /* A function as a value: an export, a table element, a ref.func result, an import.
  * An instance makes one only for each of its functions that can be referenced that way
