@@ -1,9 +1,9 @@
 #!/bin/sh
 # run.sh SRC_DIR BIN_DIR OUT_DIR RESULTS_MD - the engine benchmark (`make bench`).
 #
-# For each workload: in-process time of `bench()` natively (cc -O2, best of 9), on
-# the AkiraOS engine (akira-bench, best of 5), on node's WebAssembly (best of 5), and
-# the wall time of one wabt wasm-interp run (its only way to call an export);
+# For each workload: in-process time of `bench()` natively (cc -O2, median of 9), on
+# the AkiraOS engine (akira-bench, median of 5), on node's WebAssembly (median of 5),
+# the wall time of one akira-wasm CLI run and of one wabt wasm-interp run (its only way to call an export);
 # every runner must return the same checksum. Then engine RAM per instance, load time
 # per KiB, and engine text size for Cortex-M4 -Os. Figures replace the block between
 # the markers in RESULTS_MD; the method text there stays.
@@ -23,18 +23,20 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 
 now_ns() { date +%s%N; }
 
-echo "| workload | native ms | akira ms | akira/native | akira-wasm CLI ms | wasm-interp ms | interp/native | node ms | node/native | checksum |" >"$TAB"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|" >>"$TAB"
+echo "| workload | native ms | akira ms | akira/native | (best runs) | akira-wasm CLI ms | wasm-interp ms | interp/native | node ms | node/native | checksum |" >"$TAB"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|" >>"$TAB"
 : >"$TAB.ratios"
 for w in $WORKLOADS; do
     printf 'bench %-8s' "$w" >&2
     nat=$("$OUT/bench_native_$w" 9)
-    nat_ms=$(field min_ms "$nat")
+    nat_ms=$(field median_ms "$nat")
+    nat_min=$(field min_ms "$nat")
     sum=$(field checksum "$nat")
     ok=yes
 
     ak=$("$BIN/akira-bench" time "$OUT/$w.wasm" 5) || ak=""
-    ak_ms=$(field min_ms "$ak")
+    ak_ms=$(field median_ms "$ak")
+    ak_min=$(field min_ms "$ak")
     [ "$(field checksum "$ak")" = "$sum" ] || ok="no (akira)"
 
     # the CLI as a user runs it: process start, streaming load, compile, one call
@@ -59,24 +61,24 @@ for w in $WORKLOADS; do
     nd_ms=""
     if command -v node >/dev/null; then
         nd=$(node "$SRC/bench/wasm/run_node.mjs" "$OUT/$w.wasm" 5 2>/dev/null) || nd=""
-        nd_ms=$(field min_ms "$nd")
+        nd_ms=$(field median_ms "$nd")
         [ "$(field checksum "$nd")" = "$sum" ] || { ok="no (node)"; nd_ms=""; }
     fi
     ar=$(ratio "$ak_ms" "$nat_ms")
     echo "$ar" >>"$TAB.ratios"
-    echo "| $w | $nat_ms | ${ak_ms:--} | $ar | ${cli_ms:--} | ${in_ms:--} | $(ratio "$in_ms" "$nat_ms") | ${nd_ms:--} | $(ratio "$nd_ms" "$nat_ms") | $ok |" >>"$TAB"
+    echo "| $w | $nat_ms | ${ak_ms:--} | $ar | $(ratio "$ak_min" "$nat_min") | ${cli_ms:--} | ${in_ms:--} | $(ratio "$in_ms" "$nat_ms") | ${nd_ms:--} | $(ratio "$nd_ms" "$nat_ms") | $ok |" >>"$TAB"
     echo " native $nat_ms ms, akira ${ak_ms:--} ms (x$ar), wasm-interp ${in_ms:--} ms, node ${nd_ms:--} ms, checksum ok: $ok" >&2
 done
 geo=$(awk '$1 != "-" { s += log($1); n++ } END { if (n) printf "%.1f", exp(s / n); else print "-" }' "$TAB.ratios")
 
 # Time slicing: the same mix with a budget, yielding and resuming as the runtime does.
 {
-    echo "| budget (units per slice) | mix ms (best of 3) | slices per call | vs unlimited |"
+    echo "| budget (units per slice) | mix ms (median of 3) | slices per call | vs unlimited |"
     echo "|---|---:|---:|---:|"
     base=""
     for b in 0 100000 10000 1000; do
         r=$("$BIN/akira-bench" time "$OUT/mix.wasm" 3 $b) || { echo "| $b | failed | | |"; continue; }
-        ms=$(field min_ms "$r")
+        ms=$(field median_ms "$r")
         [ -n "$base" ] || base=$ms
         label=$b
         [ "$b" = 0 ] && label="unlimited"
@@ -125,7 +127,7 @@ if command -v arm-none-eabi-gcc >/dev/null; then
     rm -rf "$objdir"
 fi
 
-mix_ratio=$(sed -n 's/^| mix | [^|]* | [^|]* | \([^ |]*\) |.*/\1/p' "$TAB")
+mix_ratio=$(sed -n 's/^| mix | [^|]* | [^|]* | \([^ |]*\) | \([^ |]*\) |.*/\1x (best runs: \2x)/p' "$TAB")
 mix_ram=$(sed -n 's/^| mix.wasm |.*| \*\*\(-*[0-9]*\)\*\* |$/\1/p' "$TAB.ram")
 mix_inst=$(sed -n 's/^| mix.wasm |.*| \([0-9-]*\) | \*\*.*/\1/p' "$TAB.ram")
 l100=$(cat "$TAB.l100" 2>/dev/null || echo -)
@@ -139,12 +141,12 @@ machine=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)
     echo
     echo "| goal | target | measured |"
     echo "|---|---|---|"
-    echo "| CoreMark-like mix vs native gcc -O2 | <= 10x | ${mix_ratio}x |"
+    echo "| CoreMark-like mix vs native gcc -O2 | <= 10x | ${mix_ratio} |"
     echo "| load + validate + compile, ~100 KB module | < 5 ms | $l100 ms |"
     echo "| engine text, Cortex-M4 -Os | < 65536 B | $arm_text B |"
     echo "| RAM per instance beyond linear memory and operand stack | < 4096 B | $mix_inst B per instance; $mix_ram B with its store (call frames for 256 levels) |"
     echo
-    echo "### Speed (best-of-N ms, lower is better; ratios are to native)"
+    echo "### Speed (median ms, lower is better; ratios are to native)"
     echo
     cat "$TAB"
     echo
