@@ -257,7 +257,10 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
         if (i >= t->size) TRAP(AW_TRAP_UNDEFINED_ELEMENT);
         callee = t->elems[i];
         if (!callee) TRAP(AW_TRAP_UNINITIALIZED);
-        if (!aw_functype_eq(callee->type, &inst->m->types[pc[1]])) TRAP(AW_TRAP_INDIRECT_TYPE);
+        const aw_functype *want = &inst->m->types[pc[1]];
+        /* same module: the same type entry; otherwise compare the signatures */
+        if (callee->type != want && !aw_functype_eq(callee->type, want))
+            TRAP(AW_TRAP_INDIRECT_TYPE);
         nfp = fp + pc[4];
         pc_next = pc + 5;
         goto do_call;
