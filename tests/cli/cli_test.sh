@@ -339,6 +339,21 @@ PY
     expect_rc 0
     printf 'pong:ping recv(stderr)=-1 ENOTSOCK\n' | expect_out
     ;;
+max_memory)
+    run run --max-memory 1m "$APPS/grow.wasm"
+    expect_rc 0
+    head -n 1 "$TMP/out" >"$TMP/first"
+    if [ "$(cat "$TMP/first")" != "about 1 MiB" ]; then
+        echo "FAIL: 1 MiB cap not honoured: $(cat "$TMP/out")"
+        fail=1
+    fi
+    # the app's own minimum (2 pages) is over a 1-page cap: it cannot instantiate
+    run run --max-memory 64k "$APPS/grow.wasm"
+    expect_rc 2
+    expect_err 'limit'
+    run run --max-memory 5g "$APPS/grow.wasm"
+    expect_rc 64
+    ;;
 usage)
     run frobnicate
     expect_rc 64

@@ -12,6 +12,9 @@
  *                   (default HOSTDIR); the app reaches files only below these
  *   --env K=V       add K=V to the app's environment (the host's is not passed)
  *   --stack SIZE    operand stack size in bytes (suffix k or m), default 512k
+ *   --max-memory SIZE  cap on the app's linear memory (64k pages, suffix k/m/g);
+ *                   memory.grow past it fails (malloc returns NULL), a module whose
+ *                   minimum exceeds it does not instantiate
  *   --invoke FUNC   call FUNC with args parsed by its parameter types; results are
  *                   printed one per line as TYPE:VALUE (i32:42, f64:0.5)
  *
@@ -51,6 +54,7 @@ typedef struct options {
     char *envs[MAX_LIST];
     int nenvs;
     uint32_t stack_slots;
+    uint32_t max_pages; /* 0: the engine's default (4 GiB) */
 } options;
 
 /* The store being run, for the SIGINT handler (aw_store_interrupt is signal-safe). */
@@ -65,25 +69,31 @@ static void on_sigint(int sig)
 
 static void usage(FILE *out)
 {
-    fputs("usage: akira-wasm run [--dir HOSTDIR[::GUEST]] [--env K=V] [--stack SIZE] app.wasm "
-          "[args...]\n"
+    fputs("usage: akira-wasm run [--dir HOSTDIR[::GUEST]] [--env K=V] [--stack SIZE]\n"
+          "                      [--max-memory SIZE] app.wasm [args...]\n"
           "       akira-wasm run --invoke FUNC [options] app.wasm [args...]\n"
           "       akira-wasm validate app.wasm\n"
           "exit: app status; 2 load/link error; 64 usage; 130 interrupted; 134 trap\n",
           out);
 }
 
-static int parse_size(const char *s, uint32_t *slots)
+/* Bytes with an optional k/m/g suffix, at least `min`, divided by `unit` into *out. */
+static int parse_size(const char *s, uint64_t min, uint64_t unit, uint32_t *out)
 {
     char *end;
+    if (*s < '0' || *s > '9') return -1;
     unsigned long long v = strtoull(s, &end, 10);
-    if (end == s) return -1;
+    int shift = 0;
     if (*end == 'k' || *end == 'K')
-        v <<= 10, end++;
+        shift = 10, end++;
     else if (*end == 'm' || *end == 'M')
-        v <<= 20, end++;
-    if (*end || v < 64 || v / 8 > UINT32_MAX) return -1;
-    *slots = (uint32_t)(v / 8);
+        shift = 20, end++;
+    else if (*end == 'g' || *end == 'G')
+        shift = 30, end++;
+    if (*end || v > (UINT64_MAX >> shift)) return -1;
+    v <<= shift;
+    if (v < min || v / unit > UINT32_MAX) return -1;
+    *out = (uint32_t)(v / unit);
     return 0;
 }
 
@@ -110,8 +120,14 @@ static int parse_run_options(int argc, char **argv, options *o)
             }
             o->envs[o->nenvs++] = val;
         } else if (strcmp(opt, "--stack") == 0) {
-            if (parse_size(val, &o->stack_slots) != 0) {
+            if (parse_size(val, 64, 8, &o->stack_slots) != 0) {
                 fprintf(stderr, "akira-wasm: --stack %s: expected bytes >= 64 (k/m suffix)\n", val);
+                return -1;
+            }
+        } else if (strcmp(opt, "--max-memory") == 0) {
+            if (parse_size(val, 65536, 65536, &o->max_pages) != 0 || o->max_pages > 65536) {
+                fprintf(stderr, "akira-wasm: --max-memory %s: expected 64k..4g (k/m/g suffix)\n",
+                        val);
                 return -1;
             }
         } else if (strcmp(opt, "--invoke") == 0) {
@@ -257,7 +273,7 @@ static int cmd_run(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    aw_config cfg = {.stack_slots = o.stack_slots};
+    aw_config cfg = {.stack_slots = o.stack_slots, .max_memory_pages = o.max_pages};
     akira_cli_file file;
     aw_module *m = load(o.path, &cfg, &file);
     if (!m) return EXIT_LOAD;
