@@ -23,6 +23,22 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 
 now_ns() { date +%s%N; }
 
+# run_timed OUTFILE CMD...: runs CMD (stdout to OUTFILE) and prints its user + system
+# CPU milliseconds (GNU time), or its wall milliseconds where GNU time is missing.
+run_timed() {
+    o=$1
+    shift
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f "%U %S" -o "$TAB.time" "$@" >"$o" 2>/dev/null
+        awk '{ printf "%.0f", ($1 + $2) * 1000 }' "$TAB.time"
+    else
+        t0=$(now_ns)
+        "$@" >"$o" 2>/dev/null
+        t1=$(now_ns)
+        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) / 1e6 }'
+    fi
+}
+
 echo "| workload | native ms | akira ms | akira/native | (best runs) | akira-wasm CLI ms | wasm-interp ms | interp/native | node ms | node/native | checksum |" >"$TAB"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|" >>"$TAB"
 : >"$TAB.ratios"
@@ -40,19 +56,15 @@ for w in $WORKLOADS; do
     [ "$(field checksum "$ak")" = "$sum" ] || ok="no (akira)"
 
     # the CLI as a user runs it: process start, streaming load, compile, one call
-    t0=$(now_ns)
-    r=$("$BIN/akira-wasm" run --invoke bench "$OUT/$w.wasm" | sed -n 's/^i32://p')
-    t1=$(now_ns)
-    cli_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e6 }')
+    cli_ms=$(run_timed "$TAB.out" "$BIN/akira-wasm" run --invoke bench "$OUT/$w.wasm")
+    r=$(sed -n 's/^i32://p' "$TAB.out")
     r=$(awk -v r="$r" 'BEGIN { if (r < 0) r += 4294967296; printf "%.0f", r }')
     [ "$r" = "$sum" ] || { ok="no (akira-wasm)"; cli_ms=""; }
 
     in_ms=""
     if command -v wasm-interp >/dev/null; then
-        t0=$(now_ns)
-        r=$(wasm-interp --run-all-exports "$OUT/$w.wasm" 2>&1 | sed -n 's/^bench() => i32://p')
-        t1=$(now_ns)
-        in_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e6 }')
+        in_ms=$(run_timed "$TAB.out" wasm-interp --run-all-exports "$OUT/$w.wasm")
+        r=$(sed -n 's/^bench() => i32://p' "$TAB.out")
         # wasm-interp prints i32 signed
         r=$(awk -v r="$r" 'BEGIN { if (r < 0) r += 4294967296; printf "%.0f", r }')
         [ "$r" = "$sum" ] || { ok="no (wasm-interp)"; in_ms=""; }
