@@ -11,6 +11,8 @@
  *   aw_module    decoded + validated + compiled code; immutable, may be shared by
  *                several stores. Keeps the reader it was loaded with (data segments are
  *                re-read through it), so the reader's ctx must outlive the module.
+ *                Instances run the module's code in place: delete a module only after
+ *                the stores holding its instances (or never call into them again).
  *   aw_store     owns every runtime object made in it (instances, functions, memories,
  *                tables, globals) and the execution stack. Freed all at once by
  *                aw_store_delete(). One thread at a time may use a store; different
