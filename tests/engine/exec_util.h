@@ -15,8 +15,8 @@
 
 #define HB_MAXF 4
 
-/* A module of up to HB_MAXF functions sharing types[], with one memory of 1..2 pages
- * and one funcref table of 4 entries. */
+/* A module of up to HB_MAXF functions sharing types[], with one memory of 1..2 pages,
+ * one funcref table of 4 entries and one mutable i64 global (initially 40). */
 typedef struct hb {
     aw_module m;
     aw_functype types[HB_MAXF];
@@ -25,6 +25,8 @@ typedef struct hb {
     aw_funcdef funcs[HB_MAXF];
     aw_limits mem;
     aw_tabletype table;
+    aw_globaltype gtype;
+    aw_globaldef global;
     aw_exportdef exports[HB_MAXF];
     struct {
         uint32_t len; /* module names carry their length in front (see load.h) */
@@ -77,6 +79,13 @@ static inline aw_module *hb_module(hb *h)
     h->table = (aw_tabletype){AW_FUNCREF, {4, 4, true}};
     h->m.ntables = 1;
     h->m.tables = &h->table;
+    /* one mutable i64 global, initially 40 */
+    h->gtype = (aw_globaltype){AW_I64, true};
+    h->global.type = h->gtype;
+    h->global.init = (aw_constexpr){AW_CONST_I64, AW_I64, 0, {.i64 = 40}};
+    h->m.nglobals = 1;
+    h->m.global_types = &h->gtype;
+    h->m.globals = &h->global;
     /* function f is exported as "f<digit>": that makes it referable as an aw_func */
     for (uint32_t f = 0; f < h->m.nfuncs; f++) {
         h->names[f].len = 2;

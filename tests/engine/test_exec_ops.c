@@ -474,6 +474,58 @@ static void test_table_ops(void **state)
     assert_int_equal(ok32(run(w, sizeof w / 4, 2, 4, I32(1), I32(3))), 0 + -1 + 4);
 }
 
+/* global.get/set: the global keeps its value between calls of the same instance. */
+static void test_globals(void **state)
+{
+    (void)state;
+    // clang-format off
+    const uint32_t w[] = {
+        AW_OP_GLOBAL_GET, 2, 0,  /* s2 = g0 */
+        AW_OP_I64_ADD, 3, 2, 0,  /* s3 = g0 + a */
+        AW_OP_GLOBAL_SET, 0, 3,  /* g0 = s3 */
+        R, 2, 1};                /* the old value */
+    // clang-format on
+    hb h = {0};
+    hb_type(&h, 0, "(II)I");
+    hb_func(&h, 0, 0, w, sizeof w / 4, 2, 4);
+    aw_store *s = aw_store_new(NULL);
+    aw_error err;
+    aw_instance *inst = aw_instantiate(s, hb_module(&h), NULL, 0, &err);
+    assert_non_null(inst);
+    aw_val args[2] = {I64(2), I64(0)}, r;
+    assert_int_equal(aw_call(s, hb_fn(inst, 0), args, 2, &r, 1, &err), AW_OK);
+    assert_int_equal(r.i64, 40);
+    assert_int_equal(aw_call(s, hb_fn(inst, 0), args, 2, &r, 1, &err), AW_OK);
+    assert_int_equal(r.i64, 42);
+    aw_store_delete(s);
+}
+
+/* memory.fill then an overlapping memory.copy, read back as one i64; bounds traps. */
+static void test_memory_fill_and_copy(void **state)
+{
+    (void)state;
+    // clang-format off
+    const uint32_t w[] = {
+        AW_OP_CONST32, 2, 10,              /* s2 = 10 */
+        AW_OP_CONST32, 3, 12,              /* s3 = 12 */
+        AW_OP_MEMORY_FILL, 2, 0, 1,        /* fill(10, a, n = b) */
+        AW_OP_CONST32, 0, 3,               /* s0 = 3 */
+        AW_OP_MEMORY_COPY, 3, 2, 0,        /* copy(12 <- 10, 3): overlapping */
+        AW_OP_CONST32, 2, 8,
+        AW_OP_I64_LOAD, 2, 2, 0,           /* s2 = mem64[8] */
+        R, 2, 1};
+    // clang-format on
+    result r = run(w, sizeof w / 4, 2, 4, I32(0xab), I32(2));
+    /* fill 10-11; copy 10-12 (ab ab 00) to 12-14: bytes 8..15 = 00 00 ab ab ab ab 00 00 */
+    assert_int_equal(ok64(r), 0x0000abababab0000ll);
+    const uint32_t fill[] = {AW_OP_MEMORY_FILL, 0, 0, 1, R, 0, 1};
+    traps(run(fill, 7, 2, 2, I32(65535), I32(2)), AW_TRAP_MEMORY_OOB);
+    assert_int_equal(run(fill, 7, 2, 2, I32(65536), I32(0)).st, AW_OK); /* empty, at the end */
+    traps(run(fill, 7, 2, 2, I32(65537), I32(0)), AW_TRAP_MEMORY_OOB);
+    const uint32_t copy[] = {AW_OP_MEMORY_COPY, 0, 1, 1, R, 0, 1};
+    traps(run(copy, 7, 2, 2, I32(0), I32(65535)), AW_TRAP_MEMORY_OOB); /* source 65535 + 65535 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -494,6 +546,8 @@ int main(void)
         cmocka_unit_test(test_call_depth_exhaustion),
         cmocka_unit_test(test_call_indirect_traps),
         cmocka_unit_test(test_table_ops),
+        cmocka_unit_test(test_globals),
+        cmocka_unit_test(test_memory_fill_and_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
