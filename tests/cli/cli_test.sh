@@ -354,6 +354,25 @@ max_memory)
     run run --max-memory 5g "$APPS/grow.wasm"
     expect_rc 64
     ;;
+interrupt_blocked)
+    # blocked in fd_read (stdin a FIFO nobody writes) and in a long sleep: Ctrl-C ends both
+    mkfifo "$TMP/fifo"
+    "$AW" run "$APPS/cat.wasm" <>"$TMP/fifo" >"$TMP/out" 2>"$TMP/err" &
+    pid=$!
+    sleep 0.5
+    kill -INT $pid
+    wait $pid
+    rc=$?
+    expect_rc 130
+    expect_err '^akira-wasm: interrupted'
+    "$AW" run "$APPS/sleeper.wasm" >"$TMP/out" 2>"$TMP/err" &
+    pid=$!
+    sleep 0.5
+    kill -INT $pid
+    wait $pid
+    rc=$?
+    expect_rc 130
+    ;;
 usage)
     run frobnicate
     expect_rc 64

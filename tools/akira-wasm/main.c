@@ -57,12 +57,16 @@ typedef struct options {
     uint32_t max_pages; /* 0: the engine's default (4 GiB) */
 } options;
 
-/* The store being run, for the SIGINT handler (aw_store_interrupt is signal-safe). */
+/* The store being run, for the SIGINT handler (aw_store_interrupt is signal-safe), and
+ * whether Ctrl-C came: a blocked WASI call traps on it (wasi.h), and a run that ends
+ * after it is reported as interrupted even if the app got to finish. */
 static aw_store *volatile running_store;
+static volatile sig_atomic_t got_sigint;
 
 static void on_sigint(int sig)
 {
     (void)sig;
+    got_sigint = 1;
     aw_store *s = running_store;
     if (s) aw_store_interrupt(s);
 }
@@ -194,7 +198,7 @@ static int failure_status(const akira_cli_wasi *w, const aw_error *err)
     fflush(stdout);
     if (w->exited) return (int)(w->exit_code & 0xff);
     if (err->status == AW_ERR_TRAP) {
-        if (err->trap == AW_TRAP_INTERRUPTED) {
+        if (err->trap == AW_TRAP_INTERRUPTED || got_sigint) {
             fprintf(stderr, "akira-wasm: interrupted\n");
             return EXIT_INTERRUPTED;
         }
@@ -259,6 +263,10 @@ static int call_export(aw_store *s, aw_instance *inst, const options *o, akira_c
     for (uint32_t i = 0; i < nr; i++)
         akira_cli_value_print(stdout, rt[i], res[i]);
 out:
+    if (status == 0 && got_sigint && !w->exited) {
+        fprintf(stderr, "akira-wasm: interrupted\n");
+        status = EXIT_INTERRUPTED;
+    }
     free(args);
     free(res);
     return status;
@@ -292,6 +300,7 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "akira-wasm: %s\n", msg);
         goto out_store;
     }
+    w.interrupted = &got_sigint;
     if (akira_cli_wasi_imports(&w, s, m, &imports, msg, sizeof msg) != 0) {
         fprintf(stderr, "akira-wasm: %s: %s\n", o.path, msg);
         goto out_wasi;

@@ -10,6 +10,13 @@
  *
  * Every pointer and length the app passes is translated through aw_memory_ptr(), so a
  * hostile app gets EFAULT (21), never a host access outside its linear memory.
+ *
+ * Blocking: calls block the calling thread like their POSIX counterparts (fd_read on a
+ * terminal, poll_oneoff sleeping). The runner's SIGINT handler is installed without
+ * SA_RESTART, so Ctrl-C ends a blocked call with EINTR; when the runner's `interrupted`
+ * flag says it was Ctrl-C, the call traps the app at once ("interrupted") instead of
+ * returning to it, since the engine notices its own interrupt flag only at its next
+ * fuel check, which a short-lived app may never reach.
  */
 #ifndef AKIRA_CLI_WASI_H
 #define AKIRA_CLI_WASI_H
@@ -17,6 +24,7 @@
 #include <akira/wasm.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -116,7 +124,8 @@ typedef struct akira_cli_wasi {
     char **envp; /* "K=V" strings, borrowed */
     akira_cli_fd *fds;
     uint32_t nfds;
-    bool exited; /* proc_exit was called */
+    bool exited;                              /* proc_exit was called */
+    const volatile sig_atomic_t *interrupted; /* set by the runner's SIGINT handler; or NULL */
     uint32_t exit_code;
 } akira_cli_wasi;
 
@@ -149,6 +158,10 @@ extern const akira_cli_wasi_entry akira_cli_wasi_proc_entries[];
 extern const akira_cli_wasi_entry akira_cli_wasi_fd_entries[];
 extern const akira_cli_wasi_entry akira_cli_wasi_path_entries[];
 extern const akira_cli_wasi_entry akira_cli_wasi_sock_entries[];
+
+/* The answer to a failed host call: a trap when it was cut short by Ctrl-C (EINTR with
+ * *w->interrupted set), else the WASI errno of `host_errno` in io[0]. */
+aw_status akira_cli_wasi_fail(akira_cli_wasi *w, aw_instance *caller, aw_val *io, int host_errno);
 
 /* Host errno to WASI errno. */
 uint16_t akira_cli_wasi_errno(int host_errno);

@@ -64,6 +64,16 @@ uint16_t akira_cli_wasi_errno(int e)
     }
 }
 
+aw_status akira_cli_wasi_fail(akira_cli_wasi *w, aw_instance *caller, aw_val *io, int host_errno)
+{
+    if (host_errno == EINTR && w->interrupted && *w->interrupted) {
+        aw_store_set_trap_msg(aw_instance_store(caller), "interrupted");
+        return AW_ERR_TRAP;
+    }
+    io[0].i32 = akira_cli_wasi_errno(host_errno);
+    return AW_OK;
+}
+
 akira_cli_fd *akira_cli_wasi_fd_get(akira_cli_wasi *w, uint32_t fd)
 {
     if (fd >= w->nfds || w->fds[fd].host < 0) return NULL;

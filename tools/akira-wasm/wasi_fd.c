@@ -52,14 +52,12 @@ static aw_status rw(aw_instance *c, akira_cli_wasi *w, aw_val *io, bool write, i
     uint16_t e = gather(c, io[1].u32, io[2].u32, v, &n);
     if (e) return wasi_ret(io, e);
     if (!wasi_ptr(c, result_ptr, 4)) return wasi_ret(io, WASI_EFAULT);
-    ssize_t r;
-    do {
-        if (offset < 0)
-            r = write ? writev(f->host, v, n) : readv(f->host, v, n);
-        else
-            r = write ? pwritev(f->host, v, n, offset) : preadv(f->host, v, n, offset);
-    } while (r < 0 && errno == EINTR);
-    if (r < 0) return wasi_ret(io, akira_cli_wasi_errno(errno));
+    ssize_t r; /* not retried on EINTR: Ctrl-C must end a blocked read (wasi.h) */
+    if (offset < 0)
+        r = write ? writev(f->host, v, n) : readv(f->host, v, n);
+    else
+        r = write ? pwritev(f->host, v, n, offset) : preadv(f->host, v, n, offset);
+    if (r < 0) return akira_cli_wasi_fail(w, c, io, errno);
     wasi_put32(c, result_ptr, (uint32_t)r);
     return wasi_ret(io, WASI_ESUCCESS);
 }

@@ -220,8 +220,8 @@ static aw_status poll_oneoff(aw_instance *c, void *user, aw_val *io)
                 timeout_ms = ms > 1000000000 ? 1000000000 : (int)ms;
             }
             int r = poll(pfd, npfd, timeout_ms);
-            if (r < 0 && errno == EINTR) continue;
-            if (r < 0) return wasi_ret(io, akira_cli_wasi_errno(errno));
+            if (r < 0) /* EINTR too: Ctrl-C must not wait out the sleep (wasi.h) */
+                return akira_cli_wasi_fail(w, c, io, errno);
             for (nfds_t k = 0; k < npfd; k++) {
                 if (!pfd[k].revents) continue;
                 const uint8_t *s = subs + (size_t)pfd_sub[k] * SUB_SIZE;

@@ -58,11 +58,8 @@ static aw_status sock_recv(aw_instance *c, void *user, aw_val *io)
     if (!wasi_ptr(c, io[4].u32, 4) || !wasi_ptr(c, io[5].u32, 2)) return wasi_ret(io, WASI_EFAULT);
     struct msghdr msg = {.msg_iov = v, .msg_iovlen = (size_t)n};
     int flags = ((io[3].u32 & 1) ? MSG_PEEK : 0) | ((io[3].u32 & 2) ? MSG_WAITALL : 0);
-    ssize_t r;
-    do
-        r = recvmsg(f->host, &msg, flags);
-    while (r < 0 && errno == EINTR);
-    if (r < 0) return wasi_ret(io, akira_cli_wasi_errno(errno));
+    ssize_t r = recvmsg(f->host, &msg, flags); /* not retried on EINTR (wasi.h) */
+    if (r < 0) return akira_cli_wasi_fail(user, c, io, errno);
     wasi_put32(c, io[4].u32, (uint32_t)r);
     wasi_st16(wasi_ptr(c, io[5].u32, 2), (msg.msg_flags & MSG_TRUNC) ? 1 : 0); /* data_truncated */
     return wasi_ret(io, WASI_ESUCCESS);
@@ -79,11 +76,8 @@ static aw_status sock_send(aw_instance *c, void *user, aw_val *io)
     if ((e = gather(c, io[1].u32, io[2].u32, v, &n))) return wasi_ret(io, e);
     if (!wasi_ptr(c, io[4].u32, 4)) return wasi_ret(io, WASI_EFAULT);
     struct msghdr msg = {.msg_iov = v, .msg_iovlen = (size_t)n};
-    ssize_t r;
-    do
-        r = sendmsg(f->host, &msg, MSG_NOSIGNAL);
-    while (r < 0 && errno == EINTR);
-    if (r < 0) return wasi_ret(io, akira_cli_wasi_errno(errno));
+    ssize_t r = sendmsg(f->host, &msg, MSG_NOSIGNAL);
+    if (r < 0) return akira_cli_wasi_fail(user, c, io, errno);
     wasi_put32(c, io[4].u32, (uint32_t)r);
     return wasi_ret(io, WASI_ESUCCESS);
 }
@@ -110,11 +104,8 @@ static aw_status sock_accept(aw_instance *c, void *user, aw_val *io)
     if (io[1].u32 & ~(uint32_t)WASI_FDFLAG_NONBLOCK) return wasi_ret(io, WASI_EINVAL);
     if (!wasi_ptr(c, io[2].u32, 4)) return wasi_ret(io, WASI_EFAULT);
     int flags = SOCK_CLOEXEC | ((io[1].u32 & WASI_FDFLAG_NONBLOCK) ? SOCK_NONBLOCK : 0);
-    int h;
-    do
-        h = accept4(f->host, NULL, NULL, flags);
-    while (h < 0 && errno == EINTR);
-    if (h < 0) return wasi_ret(io, akira_cli_wasi_errno(errno));
+    int h = accept4(f->host, NULL, NULL, flags);
+    if (h < 0) return akira_cli_wasi_fail(w, c, io, errno);
     uint64_t rights = f->rights_base, inh = f->rights_inheriting;
     int g =
         akira_cli_wasi_fd_add(w, h, WASI_FILETYPE_SOCKET_STREAM, rights, inh, (uint16_t)io[1].u32);
