@@ -28,6 +28,9 @@ aw_store *aw_store_new(const aw_config *cfg)
     if (!c.max_table_elems) c.max_table_elems = 10000000;
     if (!c.stack_slots) c.stack_slots = 65536;
     if (!c.max_call_depth) c.max_call_depth = 10000;
+    /* room for the sentinels of nested calls without wrapping frames_cap */
+    if (c.max_call_depth > UINT32_MAX - AW_MAX_NESTING - 1)
+        c.max_call_depth = UINT32_MAX - AW_MAX_NESTING - 1;
     aw_store *s = aw_mem_zalloc(&c, sizeof *s);
     if (!s) return NULL;
     s->cfg = c;
