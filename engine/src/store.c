@@ -76,7 +76,7 @@ bool aw_store_frames_grow(aw_store *s)
     if (s->frames_alloc >= s->frames_cap) return false;
     uint32_t n = s->frames_alloc * 2;
     if (n > s->frames_cap || n < s->frames_alloc) n = s->frames_cap;
-    if ((size_t)n > SIZE_MAX / sizeof(aw_frame)) return false;
+    if ((uint64_t)n * sizeof(aw_frame) > SIZE_MAX) return false;
     aw_frame *f = aw_mem_realloc(&s->cfg, s->frames, (size_t)s->frames_alloc * sizeof(aw_frame),
                                  (size_t)n * sizeof(aw_frame));
     if (!f) return false;
