@@ -163,6 +163,14 @@ extern const akira_cli_wasi_entry akira_cli_wasi_sock_entries[];
  * *w->interrupted set), else the WASI errno of `host_errno` in io[0]. */
 aw_status akira_cli_wasi_fail(akira_cli_wasi *w, aw_instance *caller, aw_val *io, int host_errno);
 
+/* Guest iovec list (iovs, n) as host iovecs in out[AKIRA_CLI_MAX_IOVS], every buffer
+ * bounds-checked; a longer list is cut (a short read/write, which WASI allows).
+ * Returns 0 or WASI_EFAULT. */
+#define AKIRA_CLI_MAX_IOVS 64
+struct iovec;
+uint16_t akira_cli_wasi_gather(aw_instance *caller, uint32_t iovs, uint32_t n, struct iovec *out,
+                               int *count);
+
 /* Host errno to WASI errno. */
 uint16_t akira_cli_wasi_errno(int host_errno);
 

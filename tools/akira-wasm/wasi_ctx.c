@@ -1,7 +1,7 @@
 /*
  * wasi_ctx.c - the WASI context: descriptor table, preopens, import binding, errno map.
  */
-#include "wasi.h"
+#include "wasi_mem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 uint8_t akira_cli_wasi_filetype(unsigned mode)
@@ -233,4 +234,20 @@ int akira_cli_wasi_imports(akira_cli_wasi *w, aw_store *s, const aw_module *m, a
 fail:
     free(imps);
     return -1;
+}
+
+uint16_t akira_cli_wasi_gather(aw_instance *c, uint32_t iovs, uint32_t n, struct iovec *out,
+                               int *count)
+{
+    if (n > AKIRA_CLI_MAX_IOVS) n = AKIRA_CLI_MAX_IOVS;
+    const uint8_t *g = wasi_ptr(c, iovs, (uint64_t)n * 8);
+    if (!g) return WASI_EFAULT;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t buf = wasi_ld32(g + 8 * i), len = wasi_ld32(g + 8 * i + 4);
+        uint8_t *p = wasi_ptr(c, buf, len);
+        if (!p) return WASI_EFAULT;
+        out[i] = (struct iovec){.iov_base = p, .iov_len = len};
+    }
+    *count = (int)n;
+    return WASI_ESUCCESS;
 }

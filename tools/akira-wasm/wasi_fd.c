@@ -12,8 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_IOVS 64 /* a longer list is a short read/write, which WASI allows */
-
 /* The open guest fd io[0] as `f`, holding every right in `need`: EBADF when it is not
  * open, ENOTCAPABLE when it was opened (or preopened, for stdio) without the right. */
 #define NEED_FD(f, w, io, need)                                                                    \
@@ -23,22 +21,6 @@
 
 #define GET_FD(f, w, io) NEED_FD(f, w, io, 0)
 
-/* Translate a guest iovec list into host iovecs; every buffer is bounds-checked. */
-static uint16_t gather(aw_instance *c, uint32_t iovs, uint32_t n, struct iovec *out, int *count)
-{
-    if (n > MAX_IOVS) n = MAX_IOVS;
-    const uint8_t *g = wasi_ptr(c, iovs, (uint64_t)n * 8);
-    if (!g) return WASI_EFAULT;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t buf = wasi_ld32(g + 8 * i), len = wasi_ld32(g + 8 * i + 4);
-        uint8_t *p = wasi_ptr(c, buf, len);
-        if (!p) return WASI_EFAULT;
-        out[i] = (struct iovec){.iov_base = p, .iov_len = len};
-    }
-    *count = (int)n;
-    return WASI_ESUCCESS;
-}
-
 /* Shared body of fd_read/fd_write/fd_pread/fd_pwrite. `offset` < 0: current position. */
 static aw_status rw(aw_instance *c, akira_cli_wasi *w, aw_val *io, bool write, int64_t offset,
                     uint32_t result_ptr)
@@ -47,9 +29,9 @@ static aw_status rw(aw_instance *c, akira_cli_wasi *w, aw_val *io, bool write, i
         (write ? WASI_RIGHT_FD_WRITE : WASI_RIGHT_FD_READ) | (offset >= 0 ? WASI_RIGHT_FD_SEEK : 0);
     NEED_FD(f, w, io, need);
     if (f->filetype == WASI_FILETYPE_DIRECTORY) return wasi_ret(io, WASI_EISDIR);
-    struct iovec v[MAX_IOVS];
+    struct iovec v[AKIRA_CLI_MAX_IOVS];
     int n = 0;
-    uint16_t e = gather(c, io[1].u32, io[2].u32, v, &n);
+    uint16_t e = akira_cli_wasi_gather(c, io[1].u32, io[2].u32, v, &n);
     if (e) return wasi_ret(io, e);
     if (!wasi_ptr(c, result_ptr, 4)) return wasi_ret(io, WASI_EFAULT);
     ssize_t r; /* not retried on EINTR: Ctrl-C must end a blocked read (wasi.h) */

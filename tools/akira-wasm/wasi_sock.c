@@ -15,8 +15,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define MAX_IOVS 64
-
 #define RIGHT_SOCK_SHUTDOWN (1ull << 28)
 #define RIGHT_SOCK_ACCEPT   (1ull << 29)
 
@@ -30,21 +28,6 @@ static akira_cli_fd *sock_fd(akira_cli_wasi *w, uint32_t fd, uint64_t need, uint
     return *err ? NULL : f;
 }
 
-static uint16_t gather(aw_instance *c, uint32_t iovs, uint32_t n, struct iovec *out, int *count)
-{
-    if (n > MAX_IOVS) n = MAX_IOVS;
-    const uint8_t *g = wasi_ptr(c, iovs, (uint64_t)n * 8);
-    if (!g) return WASI_EFAULT;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t buf = wasi_ld32(g + 8 * i), len = wasi_ld32(g + 8 * i + 4);
-        uint8_t *p = wasi_ptr(c, buf, len);
-        if (!p) return WASI_EFAULT;
-        out[i] = (struct iovec){.iov_base = p, .iov_len = len};
-    }
-    *count = (int)n;
-    return WASI_ESUCCESS;
-}
-
 /* sock_recv(fd, iovs, iovs_len, riflags, *datalen, *roflags) */
 static aw_status sock_recv(aw_instance *c, void *user, aw_val *io)
 {
@@ -52,9 +35,9 @@ static aw_status sock_recv(aw_instance *c, void *user, aw_val *io)
     akira_cli_fd *f = sock_fd(user, io[0].u32, WASI_RIGHT_FD_READ, &e);
     if (!f) return wasi_ret(io, e);
     if (io[3].u32 & ~3u) return wasi_ret(io, WASI_EINVAL); /* recv_peek 1, recv_waitall 2 */
-    struct iovec v[MAX_IOVS];
+    struct iovec v[AKIRA_CLI_MAX_IOVS];
     int n = 0;
-    if ((e = gather(c, io[1].u32, io[2].u32, v, &n))) return wasi_ret(io, e);
+    if ((e = akira_cli_wasi_gather(c, io[1].u32, io[2].u32, v, &n))) return wasi_ret(io, e);
     if (!wasi_ptr(c, io[4].u32, 4) || !wasi_ptr(c, io[5].u32, 2)) return wasi_ret(io, WASI_EFAULT);
     struct msghdr msg = {.msg_iov = v, .msg_iovlen = (size_t)n};
     int flags = ((io[3].u32 & 1) ? MSG_PEEK : 0) | ((io[3].u32 & 2) ? MSG_WAITALL : 0);
@@ -71,9 +54,9 @@ static aw_status sock_send(aw_instance *c, void *user, aw_val *io)
     uint16_t e;
     akira_cli_fd *f = sock_fd(user, io[0].u32, WASI_RIGHT_FD_WRITE, &e);
     if (!f) return wasi_ret(io, e);
-    struct iovec v[MAX_IOVS];
+    struct iovec v[AKIRA_CLI_MAX_IOVS];
     int n = 0;
-    if ((e = gather(c, io[1].u32, io[2].u32, v, &n))) return wasi_ret(io, e);
+    if ((e = akira_cli_wasi_gather(c, io[1].u32, io[2].u32, v, &n))) return wasi_ret(io, e);
     if (!wasi_ptr(c, io[4].u32, 4)) return wasi_ret(io, WASI_EFAULT);
     struct msghdr msg = {.msg_iov = v, .msg_iovlen = (size_t)n};
     ssize_t r = sendmsg(f->host, &msg, MSG_NOSIGNAL);
