@@ -144,9 +144,14 @@ mix_ram=$(sed -n 's/^| mix.wasm |.*| \*\*\(-*[0-9]*\)\*\* |$/\1/p' "$TAB.ram")
 mix_inst=$(sed -n 's/^| mix.wasm |.*| \([0-9-]*\) | \*\*.*/\1/p' "$TAB.ram")
 l100=$(cat "$TAB.l100" 2>/dev/null || echo -)
 
+rev=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$SRC" status --porcelain -- engine 2>/dev/null)" ]; then
+    rev="$rev, with uncommitted engine/ changes"
+fi
+
 machine=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)
 {
-    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $machine ($(nproc) cores), $(uname -sr)."
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit $rev on $machine ($(nproc) cores), $(uname -sr)."
     echo "Native: $(cc --version | head -1); wasm: $(clang --version | head -1); node $(node --version 2>/dev/null || echo -); $(wasm-interp --version 2>/dev/null | sed 's/^/wabt /' || echo wabt -)."
     echo
     echo "### Goals (issue #3)"
