@@ -423,6 +423,27 @@ static void test_nested_run_grows_the_frame_stack(void **state)
     aw_module_delete(m);
 }
 
+/* A calls B's function: B reads its own memory, then A reads its own after the return
+ * (the interpreter switches the memory cache both ways). */
+static void test_cross_instance_call_switches_memory(void **state)
+{
+    (void)state;
+    aw_module *ma = load(wasm_xa, sizeof wasm_xa, NULL);
+    aw_module *mb = load(wasm_xb, sizeof wasm_xb, NULL);
+    aw_store *s = aw_store_new(NULL);
+    aw_instance *b = inst_of(s, mb);
+    aw_import imp = {"b", "peek", {AW_EXTERN_FUNC, {.func = aw_instance_func(b, "peek")}}};
+    aw_error err;
+    aw_instance *a = aw_instantiate(s, ma, &imp, 1, &err);
+    assert_non_null(a);
+    aw_val r;
+    assert_int_equal(aw_call(s, aw_instance_func(a, "both"), NULL, 0, &r, 1, &err), AW_OK);
+    assert_int_equal(r.i32, 42 * 100 + 7);
+    aw_store_delete(s);
+    aw_module_delete(ma);
+    aw_module_delete(mb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_interrupt_from_another_thread),
         cmocka_unit_test(test_host_function_reenters_the_store),
         cmocka_unit_test(test_nested_run_grows_the_frame_stack),
+        cmocka_unit_test(test_cross_instance_call_switches_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
