@@ -1,0 +1,99 @@
+/*
+ * The app manifest: what an app is and what it may do, carried inside its own .wasm.
+ *
+ * Format. A custom section named "akira-manifest" whose payload is UTF-8 text, one
+ * `key: value` per line (LF or CRLF; blank lines and lines starting with '#' ignored;
+ * spaces around key and value trimmed). Keys, each at most once:
+ *
+ *   name          required; 1..AKIRA_APP_NAME_MAX chars of [a-z0-9_-], starting with a
+ *                 letter. The app's identity in the store, the shell, HTTP and the fs.
+ *   version       required; 1..AKIRA_APP_VERSION_MAX printable chars, no spaces.
+ *   entry         export called to run the app; default "_start" (wasi-libc's entry
+ *                 for a command) or, when absent from the module, "main".
+ *   capabilities  comma list of names from akira/caps.h; empty or absent: none.
+ *   memory_quota  bytes charged to the app in all (linear memory, stacks, runtime
+ *                 allocations, app heap); a number with optional K or M suffix
+ *                 (binary: 64K = 65536). Default 256K. Must lie within the board's
+ *                 AKIRA_BOARD_APP_MEM_QUOTA_MIN..MAX.
+ *   stack_size    WASM operand stack in bytes (same number syntax); default 16K,
+ *                 range 4K..256K. Charged to memory_quota.
+ *   heap_size     app heap (memory API) in bytes; default 0; charged to memory_quota.
+ *   autostart     true|false; default false. Started by the app manager at boot.
+ *   restart       `never` (default) or `on-failure` optionally followed by
+ *                 `max_retries=N` (0..100, default 3) and `delay_ms=N` (0..3600000,
+ *                 default 1000), space separated; the delay doubles after each retry.
+ *   description   free text, at most AKIRA_APP_DESC_MAX bytes.
+ *   author        free text, at most AKIRA_APP_AUTHOR_MAX bytes.
+ *
+ * An unknown key, a repeated key, a missing required key, a value out of range, a
+ * line without ':' or text that is not UTF-8 are errors; the error names the field
+ * (or line) and says why. The sum stack_size + heap_size + one 64 KiB page must fit
+ * memory_quota.
+ *
+ * Who calls: the app store (install) and `akira pack` (host tool, before embedding).
+ * Pure function of its input: no allocation, no I/O, any thread.
+ */
+#ifndef AKIRA_MANIFEST_H
+#define AKIRA_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <akira/caps.h>
+
+#define AKIRA_MANIFEST_SECTION  "akira-manifest"
+#define AKIRA_SIGNATURE_SECTION "akira-signature"
+
+#define AKIRA_APP_NAME_MAX    31u
+#define AKIRA_APP_VERSION_MAX 23u
+#define AKIRA_APP_ENTRY_MAX   63u
+#define AKIRA_APP_DESC_MAX    127u
+#define AKIRA_APP_AUTHOR_MAX  63u
+/* Largest manifest section payload accepted (bounded RAM when streaming it in). */
+#define AKIRA_MANIFEST_MAX    2048u
+
+enum akira_restart_policy {
+    AKIRA_RESTART_NEVER = 0,
+    AKIRA_RESTART_ON_FAILURE = 1,
+};
+
+struct akira_manifest {
+    char name[AKIRA_APP_NAME_MAX + 1];
+    char version[AKIRA_APP_VERSION_MAX + 1];
+    char entry[AKIRA_APP_ENTRY_MAX + 1]; /* "" when absent: _start, else main */
+    akira_caps_t caps;
+    uint32_t memory_quota; /* bytes */
+    uint32_t stack_size;   /* bytes */
+    uint32_t heap_size;    /* bytes */
+    bool autostart;
+    enum akira_restart_policy restart;
+    uint32_t restart_max_retries;
+    uint32_t restart_delay_ms;
+    char description[AKIRA_APP_DESC_MAX + 1];
+    char author[AKIRA_APP_AUTHOR_MAX + 1];
+};
+
+/* Where parsing failed: the field (key) or, for a line that has none, "line N". */
+struct akira_manifest_error {
+    char field[32];
+    char reason[96];
+};
+
+/*
+ * Parse manifest text. On success fills `out` (defaults for absent keys) and returns
+ * AKIRA_OK. On failure returns AKIRA_EFORMAT (bad syntax or value), AKIRA_ERANGE (a
+ * number out of range) or AKIRA_ETOOBIG (len > AKIRA_MANIFEST_MAX), fills `err` when
+ * not NULL, and leaves `out` unspecified.
+ */
+int akira_manifest_parse(const char *text, size_t len, struct akira_manifest *out,
+                         struct akira_manifest_error *err);
+
+/*
+ * Write `m` back as manifest text (the canonical form: every key, defaults included)
+ * into buf. Returns the length written (without a terminating NUL, which is added when
+ * it fits) or AKIRA_ERANGE when cap is too small. Parsing the result gives `m` again.
+ */
+int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap);
+
+#endif /* AKIRA_MANIFEST_H */
