@@ -11,8 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <signal.h>
+#include <stdatomic.h>
+
 #include <akira/board_config.h>
+#include <akira/connectivity.h>
 #include <akira/kernel.h>
+#include <akira/sim_storage.h>
 #include <akira/native_sim.h>
 #include <akira/shell.h>
 #include <akira/shell_cmds.h>
@@ -106,8 +111,72 @@ static bool boot_shell(void)
     return rc == 0;
 }
 
+/* Settings and the file system on the flash image (RAM when there is none). A failure
+ * is reported but does not stop the boot: the shell still helps to find out why. */
+static bool storage_up;
+
+static void boot_storage(const struct akira_board_options *opt)
+{
+    char detail[160];
+    int rc = akira_sim_storage_boot(opt->flash_path, detail, sizeof(detail));
+    step("storage", rc, detail);
+    storage_up = true; /* shutdown is safe after a failed boot too */
+}
+
+/* `poweroff`/`reboot` typed in a network shell session: the console's loop ends as on
+ * a shutdown signal (the signal's self-pipe wakes it), then main acts on the reason. */
+static atomic_int net_exit = -1;
+
+static void on_net_shell_exit(enum akira_shell_exit why)
+{
+    int none = -1;
+    if (atomic_compare_exchange_strong(&net_exit, &none, (int)why)) raise(SIGTERM);
+}
+
+static void print_line(const char *line)
+{
+    board_console_printf("%s", line);
+}
+
+static const struct akira_connectivity_config *connectivity_config(
+    const struct akira_board_options *opt)
+{
+    static struct akira_connectivity_config c;
+    c = (struct akira_connectivity_config){
+        .board = AKIRA_BOARD_NAME,
+        .version = AKIRA_VERSION_STRING,
+        .http_port = opt->http_port_set ? opt->http_port : 0,
+        .shell_port = opt->shell_port_set ? opt->shell_port : 0,
+        .print = print_line,
+        .on_shell_exit = on_net_shell_exit,
+        .list_partitions = true,
+    };
+    return &c;
+}
+
+/* The network services, when a port was given: a port that is taken stops the boot
+ * (the user asked for that port, and a test must not talk to someone else's). */
+static bool net_up;
+
+static bool boot_connectivity(const struct akira_board_options *opt)
+{
+    if (!opt->http_port_set && !opt->shell_port_set) {
+        board_console_printf("[ -- ] network: off (no --http-port, no --shell-port)\n");
+        return true;
+    }
+    char detail[128];
+    int rc = akira_connectivity_start(connectivity_config(opt), detail, sizeof(detail));
+    step("network", rc, detail);
+    net_up = true;
+    return rc == 0;
+}
+
 static void shutdown_all(void)
 {
+    if (net_up) akira_connectivity_stop();
+    net_up = false;
+    if (storage_up) akira_sim_storage_shutdown();
+    storage_up = false;
     akira_kernel_shutdown();
     akira_heap_destroy(app_pool);
     app_pool = NULL;
@@ -158,7 +227,8 @@ int main(int argc, char **argv)
     ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
     /* Layers above the kernel start here, bottom up, one boot_<layer>() each that
      * prints its status line with step() and returns false to stop the boot. */
-    ok = ok && boot_app_pool() && boot_shell();
+    if (ok) boot_storage(&opt);
+    ok = ok && boot_app_pool() && boot_shell() && boot_connectivity(&opt);
     if (!ok) {
         AKIRA_LOG_ERR("boot failed");
         if (akira_kernel_is_running()) shutdown_all();
@@ -174,6 +244,12 @@ int main(int argc, char **argv)
     board_console_attach(NULL);
 
     int sig = board_signals_pending();
+    if (atomic_load(&net_exit) >= 0) {
+        /* The SIGTERM was ours: a network session's poweroff or reboot. */
+        why = (enum akira_shell_exit)atomic_load(&net_exit);
+        sig = 0;
+        AKIRA_LOG_INF("network shell: %s", why == AKIRA_SHELL_EXIT_REBOOT ? "reboot" : "poweroff");
+    }
     if (sig)
         AKIRA_LOG_INF("signal %d (%s): shutting down", sig, strsignal(sig));
     else if (why == AKIRA_SHELL_EXIT_REBOOT)
