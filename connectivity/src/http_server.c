@@ -24,6 +24,7 @@ struct akira_http_config akira_http_config_default(struct akira_net_addr addr)
         .head_max = 4096,
         .head_timeout_ms = 10000,
         .idle_timeout_ms = 10000,
+        .idle_busy_timeout_ms = 1000,
         .body_max_default = 64 * 1024,
         .auth_failures_free = 3,
         .auth_lock_ms = 1000,
@@ -36,6 +37,7 @@ int akira_http_server_create(struct akira_http_server **out, const struct akira_
     if (!out || !cfg || cfg->workers < 1 || cfg->workers > AKIRA_HTTP_WORKERS_MAX ||
         cfg->queue < 1 || cfg->head_max < 256 || cfg->head_timeout_ms == 0 ||
         cfg->idle_timeout_ms == 0 || cfg->idle_timeout_ms > INT32_MAX ||
+        cfg->idle_busy_timeout_ms > cfg->idle_timeout_ms ||
         cfg->auth_failures_free < 1 || cfg->auth_lock_ms == 0 ||
         cfg->auth_lock_max_ms < cfg->auth_lock_ms) {
         return AKIRA_EINVAL;
@@ -318,11 +320,32 @@ static void serve(struct http_conn *c)
                 wait = (int32_t)(cfg->head_timeout_ms - spent);
                 if (wait > (int32_t)cfg->idle_timeout_ms) wait = (int32_t)cfg->idle_timeout_ms;
             }
-            int rc = fill(c, wait);
+            int rc;
             if (!head_start) {
+                /* Silent connections (idle keep-alive, or a flood of connects that
+                 * send nothing) give their worker up after idle_busy_timeout_ms when
+                 * others wait in the queue, not after the full idle timeout. */
+                uint64_t t0 = akira_uptime_ms();
+                for (;;) {
+                    uint64_t spent = akira_uptime_ms() - t0;
+                    if (spent >= (uint64_t)wait) {
+                        rc = AKIRA_ETIMEDOUT;
+                        break;
+                    }
+                    int32_t slice = (int32_t)((uint64_t)wait - spent);
+                    if (slice > 100) slice = 100;
+                    rc = fill(c, slice);
+                    if (rc != AKIRA_ETIMEDOUT) break;
+                    akira_mutex_lock(s->lock, AKIRA_FOREVER);
+                    bool pressed = s->q_count > 0 || s->stopping;
+                    akira_mutex_unlock(s->lock);
+                    if (pressed && akira_uptime_ms() - t0 >= cfg->idle_busy_timeout_ms) break;
+                }
                 akira_mutex_lock(s->lock, AKIRA_FOREVER);
                 c->waiting = false;
                 akira_mutex_unlock(s->lock);
+            } else {
+                rc = fill(c, wait);
             }
             if (rc == AKIRA_ETIMEDOUT && head_start) continue; /* the head check above */
             if (rc < 0) {
