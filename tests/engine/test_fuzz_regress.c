@@ -58,10 +58,51 @@ static void test_custom_table_freed_whole_when_a_name_fails(void **state)
     }
 }
 
+/* A start function that runs out of the instruction budget: the call cannot be resumed
+ * (the caller never gets the instance), so instantiation fails with AW_ERR_LIMIT and
+ * leaves the store usable. Before the fix it returned AW_ERR_YIELD with the start call
+ * still suspended, and every later aw_call on the store failed with AW_ERR_ARGS. */
+static void test_start_out_of_budget_leaves_store_usable(void **state)
+{
+    (void)state;
+    mb m;
+    mb_header(&m);
+    mb_section(&m, 1, "\1\x60\0\0", 4);
+    mb_section(&m, 3, "\1\0", 2);
+    mb_section(&m, 8, "\0", 1);                                /* start: function 0 */
+    mb_section(&m, 10, "\1\7\0\x03\x40\x0c\0\x0b\x0b", 9); /* loop br 0 end end */
+    mb ok;
+    mb_func_module(&ok, "\x60\0\1\x7f", 4, "\0\x41\x2a\x0b", 4); /* f: i32.const 42 */
+    acct a = {0};
+    aw_config cfg = {.realloc = acct_realloc, .alloc_ctx = &a};
+    aw_error err;
+    aw_module *spin = aw_module_load_buffer(&cfg, m.b, m.n, &err);
+    aw_module *good = aw_module_load_buffer(&cfg, ok.b, ok.n, &err);
+    assert_non_null(spin);
+    assert_non_null(good);
+    aw_store *s = aw_store_new(&cfg);
+    assert_non_null(s);
+    aw_store_set_budget(s, 10000);
+    assert_null(aw_instantiate(s, spin, NULL, 0, &err));
+    assert_int_equal(err.status, AW_ERR_LIMIT);
+    assert_non_null(strstr(err.msg, "budget"));
+    assert_int_equal(aw_resume(s, NULL, 0, &err), AW_ERR_ARGS); /* nothing suspended */
+    aw_instance *inst = aw_instantiate(s, good, NULL, 0, &err);
+    assert_non_null(inst);
+    aw_val r;
+    assert_int_equal(aw_call(s, aw_instance_func(inst, "f"), NULL, 0, &r, 1, &err), AW_OK);
+    assert_int_equal(r.i32, 42);
+    aw_store_delete(s);
+    aw_module_delete(spin);
+    aw_module_delete(good);
+    assert_int_equal(a.live, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_custom_table_freed_whole_when_a_name_fails),
+        cmocka_unit_test(test_start_out_of_budget_leaves_store_usable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
