@@ -4,14 +4,17 @@
  *   1. aw_module_load() through a reader callback (the streaming path flash uses), then
  *      the module's import, export and custom-section getters;
  *   2. a store with small limits, and every import satisfied by a generic extern made
- *      from its descriptor: host functions that return zeros (and trap on every 5th
- *      call), memories, tables (funcref ones filled with host functions, so that
- *      call_indirect crosses into the host and compares signatures across modules) and
- *      globals of the imported type;
- *   3. aw_instantiate() (segments, start function), then every exported function called
- *      with zero arguments and with arguments drawn from the input's hash, each run under
- *      an instruction budget (yield, resume a few times, then abort); then the exported
- *      memories, tables and globals through their accessors;
+ *      from its descriptor: host functions that return zeros, trap on every 5th call
+ *      and now and then call back into wasm (bounded by the interrupt flag, since a
+ *      nested call never yields); memories; tables (funcref ones filled with host
+ *      functions, so that call_indirect crosses into the host and compares signatures
+ *      across modules); globals of the imported type;
+ *   3. aw_instantiate() twice on the same imports (segments, start function), then every
+ *      exported function called, in the first instance with zero arguments and in the
+ *      second with arguments drawn from the input's hash (boundary values half the
+ *      time), each under an instruction budget (yield, resume while the pass has
+ *      resumes left, then abort); then the exported memories, tables and globals
+ *      through their accessors;
  *   4. for one input in four that loads, all of it again with one allocation refused
  *      (its number drawn from the hash): every operation must fail cleanly.
  *
@@ -22,8 +25,9 @@
  * and the store are deleted (the engine's own accounting, also on refusal paths).
  *
  * Bounded: memories at most FZ_MAX_PAGES pages, tables FZ_MAX_ELEMS, a small value and
- * frame stack, FZ_SLICE budget units per slice and FZ_SLICES slices per input, and a
- * cap on bytes live through the hook, so no input hangs or exhausts RAM.
+ * frame stack, FZ_SLICE budget units per call or resume and at most FZ_MAX_CALLS calls
+ * and FZ_RESUMES resumes per pass, and a cap on bytes live through the hook, so no input
+ * hangs or exhausts RAM.
  *
  * It includes module.h (engine-private) for what the public descriptors do not carry:
  * the limits of imported memories and tables and the type of imported globals.
@@ -42,8 +46,9 @@
 #define FZ_CALL_DEPTH 256u
 #define FZ_LIVE_CAP (64u << 20) /* bytes live through the hook at once */
 #define FZ_SLICE 1000u          /* budget units per aw_call / aw_resume */
-#define FZ_SLICES 24u           /* slices per pass, over all calls */
-#define FZ_MAX_CALLS 48u        /* export calls per pass */
+#define FZ_MAX_CALLS 200u       /* export calls per pass, each one slice */
+#define FZ_RESUMES 16u          /* aw_resume slices per pass, over all calls */
+#define FZ_REENTRIES 8u         /* host functions calling back into wasm, per pass */
 
 #define FZ_CHECK(cond)                                                                    \
     do {                                                                                  \
@@ -115,13 +120,23 @@ static uint64_t fz_next(uint64_t *state) /* splitmix64 */
     return z ^ (z >> 31);
 }
 
+static void fz_check_error(const aw_error *err)
+{
+    FZ_CHECK(err->msg[0] != 0);
+    FZ_CHECK(memchr(err->msg, 0, sizeof err->msg) != NULL);
+    FZ_CHECK(memchr(err->section, 0, sizeof err->section) != NULL);
+}
+
 /* ---- generic host functions ----------------------------------------------------- */
 
 typedef struct fz_run {
     aw_store *store;
     uint64_t host_calls;
-    uint32_t slices_left;
+    uint32_t resumes_left;
     uint32_t calls_left;
+    uint32_t reentries_left;
+    uint32_t host_depth;
+    aw_func *reenter; /* an export of the first instance, called back from the host */
     uint64_t rng;
 } fz_run;
 
@@ -141,9 +156,30 @@ static aw_status fz_host_fn(aw_instance *caller, void *user, aw_val *io)
             if (size) FZ_CHECK(aw_memory_ptr(mem, size - 1, 1) != NULL);
         }
     }
-    if (++h->run->host_calls % 5 == 0) {
-        aw_store_set_trap_msg(h->run->store, "fuzz host trap");
+    fz_run *r = h->run;
+    r->host_calls++;
+    if (r->host_calls % 5 == 0) {
+        aw_store_set_trap_msg(r->store, "fuzz host trap");
         return AW_ERR_TRAP;
+    }
+    if (r->host_calls % 3 == 0 && r->reenter && r->reentries_left && r->host_depth == 0) {
+        /* A nested call never yields, so the interrupt flag bounds it instead: it traps
+         * at the first check (within a fuel chunk). The flag is cleared before the
+         * outer run can see it. */
+        r->reentries_left--;
+        r->host_depth++;
+        uint32_t np, nr;
+        const uint8_t *pt, *rt;
+        aw_func_type(r->reenter, &np, &pt, &nr, &rt);
+        aw_val args[np ? np : 1], res[nr ? nr : 1];
+        memset(args, 0, sizeof args);
+        aw_error err;
+        aw_store_interrupt(r->store);
+        aw_status st = aw_call(r->store, r->reenter, args, np, res, nr, &err);
+        aw_store_clear_interrupt(r->store);
+        r->host_depth--;
+        FZ_CHECK(st == AW_OK || st == AW_ERR_TRAP || st == AW_ERR_NOMEM);
+        if (st == AW_ERR_TRAP) fz_check_error(&err);
     }
     memset(io, 0, h->nresults * sizeof *io);
     return AW_OK;
@@ -151,19 +187,21 @@ static aw_status fz_host_fn(aw_instance *caller, void *user, aw_val *io)
 
 /* ---- one pass over the input ---------------------------------------------------- */
 
-static void fz_check_error(const aw_error *err)
-{
-    FZ_CHECK(err->msg[0] != 0);
-    FZ_CHECK(memchr(err->msg, 0, sizeof err->msg) != NULL);
-    FZ_CHECK(memchr(err->section, 0, sizeof err->section) != NULL);
-}
-
 static aw_val fz_arg(fz_run *r, uint8_t type, bool zero)
 {
     aw_val v;
     memset(&v, 0, sizeof v);
     if (zero) return v;
     uint64_t x = fz_next(&r->rng);
+    if (x & 1) { /* half the time a boundary value of the type */
+        static const uint64_t edge64[] = {0, 1, UINT64_MAX, INT64_MIN, INT64_MAX, 0x7ff8000000000000ull,
+                                          0x7ff0000000000000ull, 0x8000000000000000ull, 0x43e0000000000000ull};
+        static const uint32_t edge32[] = {0, 1, UINT32_MAX, 0x80000000u, 0x7fffffffu, 0x7fc00000u,
+                                          0x7f800000u, 0xffff, 0x10000, 0x4f000000u};
+        uint64_t e64 = edge64[(x >> 8) % (sizeof edge64 / sizeof *edge64)];
+        uint32_t e32 = edge32[(x >> 8) % (sizeof edge32 / sizeof *edge32)];
+        x = (type == AW_I64 || type == AW_F64) ? e64 : e32;
+    }
     switch (type) {
     case AW_I32: v.u32 = (uint32_t)x; break;
     case AW_F32: { uint32_t b = (uint32_t)x; memcpy(&v.f32, &b, 4); } break;
@@ -183,12 +221,10 @@ static void fz_call(fz_run *r, aw_func *f, bool zero_args)
     FZ_CHECK(aw_func_signature(f) != NULL);
     aw_val args[np ? np : 1], results[nr ? nr : 1];
     for (uint32_t i = 0; i < np; i++) args[i] = fz_arg(r, pt[i], zero_args);
-    if (r->slices_left == 0) return;
-    r->slices_left--;
     aw_error err;
     aw_status st = aw_call(r->store, f, args, np, results, nr, &err);
-    while (st == AW_ERR_YIELD && r->slices_left > 0) {
-        r->slices_left--;
+    while (st == AW_ERR_YIELD && r->resumes_left > 0) {
+        r->resumes_left--;
         st = aw_resume(r->store, results, nr, &err);
     }
     if (st == AW_ERR_YIELD) aw_abort(r->store);
@@ -299,6 +335,13 @@ static void fz_check_externs(const aw_module *m, aw_instance *inst)
     }
 }
 
+static void fz_check_instantiate_error(const aw_error *err)
+{
+    FZ_CHECK(err->status == AW_ERR_UNLINKABLE || err->status == AW_ERR_TRAP ||
+             err->status == AW_ERR_NOMEM || err->status == AW_ERR_LIMIT);
+    fz_check_error(err);
+}
+
 /* Everything for one input; returns how many allocations it made. */
 static uint64_t fz_pass(const fz_input *in, uint64_t hash, uint64_t fail_at, bool *loaded)
 {
@@ -337,7 +380,8 @@ static uint64_t fz_pass(const fz_input *in, uint64_t hash, uint64_t fail_at, boo
             FZ_CHECK(off <= in->size && size <= in->size - off);
     }
 
-    fz_run run = {.slices_left = FZ_SLICES, .calls_left = FZ_MAX_CALLS, .rng = hash};
+    fz_run run = {.resumes_left = FZ_RESUMES, .calls_left = FZ_MAX_CALLS,
+                  .reentries_left = FZ_REENTRIES, .rng = hash};
     run.store = aw_store_new(&cfg);
     if (run.store) {
         aw_store_set_budget(run.store, FZ_SLICE);
@@ -360,14 +404,20 @@ static uint64_t fz_pass(const fz_input *in, uint64_t hash, uint64_t fail_at, boo
         }
         aw_instance *inst = aw_instantiate(run.store, m, imports, n, &err);
         if (!inst) {
-            FZ_CHECK(err.status == AW_ERR_UNLINKABLE || err.status == AW_ERR_TRAP ||
-                     err.status == AW_ERR_NOMEM || err.status == AW_ERR_LIMIT ||
-                     err.status == AW_ERR_YIELD);
-            fz_check_error(&err);
-            if (err.status == AW_ERR_YIELD) aw_abort(run.store);
+            fz_check_instantiate_error(&err);
         } else {
+            /* A second instance on the same imports: the tables both fill hold functions
+             * of the other instance, so call_indirect crosses instances. */
+            aw_instance *inst2 = aw_instantiate(run.store, m, imports, n, &err);
+            if (!inst2) fz_check_instantiate_error(&err);
+            uint32_t nexp = aw_module_export_count(m);
+            for (uint32_t i = 0; i < nexp && !run.reenter; i++) {
+                aw_extern_desc d;
+                FZ_CHECK(aw_module_export(m, i, &d));
+                if (d.kind == AW_EXTERN_FUNC) run.reenter = aw_instance_func(inst, d.name);
+            }
             fz_exports(&run, m, inst, true);
-            fz_exports(&run, m, inst, false);
+            if (inst2) fz_exports(&run, m, inst2, false);
             fz_check_externs(m, inst);
         }
         free(hosts);
