@@ -59,7 +59,8 @@ struct akira_http_server {
     akira_sock_t *listener;
     akira_thread_t *acceptor;
     struct http_conn *conns; /* cfg.workers */
-    akira_sock_t **queue;    /* ring of cfg.queue accepted sockets */
+    akira_sock_t **queue;    /* ring of `ring` accepted sockets */
+    unsigned ring;           /* cfg.queue + cfg.workers */
     struct akira_net_addr *queue_peer;
     unsigned q_head, q_count;
     bool started, stopping;

@@ -66,7 +66,7 @@ bool http_keep_alive(struct akira_http_req *r)
     if (r->close_after || !c->parser.keep_alive || !r->body_done) return false;
     akira_mutex_lock(s->lock, AKIRA_FOREVER);
     /* Others waiting for a worker: this client reconnects and queues like them. */
-    bool keep = !s->stopping && s->q_count == 0;
+    bool keep = !s->stopping && s->q_count <= s->cfg.workers - s->active;
     akira_mutex_unlock(s->lock);
     return keep;
 }

@@ -46,8 +46,11 @@ int akira_http_server_create(struct akira_http_server **out, const struct akira_
     if (!s) return AKIRA_ENOMEM;
     s->cfg = *cfg;
     s->conns = calloc(cfg->workers, sizeof(*s->conns));
-    s->queue = calloc(cfg->queue, sizeof(*s->queue));
-    s->queue_peer = calloc(cfg->queue, sizeof(*s->queue_peer));
+    /* Room for the waiting connections plus one per idle worker: a burst of connects
+     * that free workers are about to take must not be refused. */
+    s->ring = cfg->queue + cfg->workers;
+    s->queue = calloc(s->ring, sizeof(*s->queue));
+    s->queue_peer = calloc(s->ring, sizeof(*s->queue_peer));
     int rc = (s->conns && s->queue && s->queue_peer) ? 0 : AKIRA_ENOMEM;
     for (unsigned i = 0; !rc && i < cfg->workers; i++) {
         s->conns[i].srv = s;
@@ -337,7 +340,7 @@ static void serve(struct http_conn *c)
                     rc = fill(c, slice);
                     if (rc != AKIRA_ETIMEDOUT) break;
                     akira_mutex_lock(s->lock, AKIRA_FOREVER);
-                    bool pressed = s->q_count > 0 || s->stopping;
+                    bool pressed = s->q_count > s->cfg.workers - s->active || s->stopping;
                     akira_mutex_unlock(s->lock);
                     if (pressed && akira_uptime_ms() - t0 >= cfg->idle_busy_timeout_ms) break;
                 }
@@ -378,7 +381,7 @@ static int worker(void *arg)
         }
         c->sock = s->queue[s->q_head];
         struct akira_net_addr peer = s->queue_peer[s->q_head];
-        s->q_head = (s->q_head + 1) % s->cfg.queue;
+        s->q_head = (s->q_head + 1) % s->ring;
         s->q_count--;
         s->active++;
         akira_mutex_unlock(s->lock);
@@ -428,11 +431,11 @@ static int acceptor(void *arg)
         }
         akira_mutex_lock(s->lock, AKIRA_FOREVER);
         s->stats.accepted++;
-        bool full = s->stopping || s->q_count == s->cfg.queue;
+        bool full = s->stopping || s->q_count >= s->cfg.queue + (s->cfg.workers - s->active);
         if (full) {
             s->stats.rejected_busy++;
         } else {
-            unsigned tail = (s->q_head + s->q_count) % s->cfg.queue;
+            unsigned tail = (s->q_head + s->q_count) % s->ring;
             s->queue[tail] = sock;
             s->queue_peer[tail] = peer;
             s->q_count++;
@@ -507,7 +510,7 @@ void akira_http_server_stop(struct akira_http_server *s, uint32_t grace_ms)
          * queue would start new requests. */
         while (s->q_count) {
             akira_net_close(s->queue[s->q_head]);
-            s->q_head = (s->q_head + 1) % s->cfg.queue;
+            s->q_head = (s->q_head + 1) % s->ring;
             s->q_count--;
         }
         if (active == 0 || akira_uptime_ms() >= until) {
