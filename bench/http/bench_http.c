@@ -25,7 +25,8 @@ static uint32_t expect_sum;
 
 static uint32_t fnv(uint32_t h, const unsigned char *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
     return h;
 }
 
@@ -35,7 +36,8 @@ static int h_sum(struct akira_http_req *r, void *ctx)
     unsigned char buf[1024];
     uint32_t h = 2166136261u;
     int n;
-    while ((n = akira_http_req_body_read(r, buf, sizeof(buf))) > 0) h = fnv(h, buf, (size_t)n);
+    while ((n = akira_http_req_body_read(r, buf, sizeof(buf))) > 0)
+        h = fnv(h, buf, (size_t)n);
     if (n < 0) return n;
     char out[16];
     int k = snprintf(out, sizeof(out), "%08x", h);
@@ -63,8 +65,8 @@ static double upload(const struct akira_net_addr *at, bool chunked)
     char head[160];
     int n = chunked ? snprintf(head, sizeof(head),
                                "POST /sum HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    : snprintf(head, sizeof(head), "POST /sum HTTP/1.1\r\nContent-Length: %u\r\n\r\n",
-                               BODY);
+                    : snprintf(head, sizeof(head),
+                               "POST /sum HTTP/1.1\r\nContent-Length: %u\r\n\r\n", BODY);
     uint64_t t0 = akira_uptime_us();
     rc = akira_net_send_all(c, head, (size_t)n, 10000);
     if (chunked) {
@@ -88,7 +90,8 @@ static double upload(const struct akira_net_addr *at, bool chunked)
         if (k <= 0) break;
         got += (size_t)k;
         resp[got] = '\0';
-        if (strstr(resp, "\r\n\r\n") && got - (size_t)(strstr(resp, "\r\n\r\n") - resp) >= 12) break;
+        if (strstr(resp, "\r\n\r\n") && got - (size_t)(strstr(resp, "\r\n\r\n") - resp) >= 12)
+            break;
     }
     double secs = (double)(akira_uptime_us() - t0) / 1e6;
     resp[got] = '\0';
@@ -162,14 +165,15 @@ int main(int argc, char **argv)
     int runs = argc > 1 ? atoi(argv[1]) : 15;
     if (runs < 1 || runs > 1000) runs = 15;
     if (akira_kernel_init()) return 1;
-    for (size_t i = 0; i < BODY; i++) body[i] = (unsigned char)(i * 2654435761u >> 24);
+    for (size_t i = 0; i < BODY; i++)
+        body[i] = (unsigned char)(i * 2654435761u >> 24);
     expect_sum = fnv(2166136261u, body, BODY);
 
     struct akira_http_config cfg = akira_http_config_default(akira_net_addr_loopback(0));
     struct akira_http_server *srv;
     int rc = akira_http_server_create(&srv, &cfg);
-    struct akira_http_route r = {.method = "POST", .pattern = "/sum", .body_max = 16u << 20,
-                                 .handler = h_sum};
+    struct akira_http_route r = {
+        .method = "POST", .pattern = "/sum", .body_max = 16u << 20, .handler = h_sum};
     if (!rc) rc = akira_http_route_add(srv, &r);
     if (!rc) rc = akira_http_server_start(srv);
     struct akira_net_addr at;
@@ -184,7 +188,8 @@ int main(int argc, char **argv)
         ch[i] = upload(&at, true);
     }
     double mb = (double)BODY / 1e6;
-    double m_raw = mb / median(raw, runs), m_cl = mb / median(cl, runs), m_ch = mb / median(ch, runs);
+    double m_raw = mb / median(raw, runs), m_cl = mb / median(cl, runs),
+           m_ch = mb / median(ch, runs);
     printf("upload 1 MiB, Content-Length: %8.1f MB/s\n", m_cl);
     printf("upload 1 MiB, chunked 16 KiB: %8.1f MB/s\n", m_ch);
     printf("raw loopback TCP (reference): %8.1f MB/s\n", m_raw);

@@ -26,7 +26,8 @@ static int cmd_ports(struct akira_shell *sh, int argc, char **argv)
     return 0;
 }
 
-AKIRA_SHELL_SUBCMDS(http_sub, AKIRA_SHELL_CMD("token", "print the device token", NULL, cmd_token, NULL, 0, 0),
+AKIRA_SHELL_SUBCMDS(http_sub,
+                    AKIRA_SHELL_CMD("token", "print the device token", NULL, cmd_token, NULL, 0, 0),
                     AKIRA_SHELL_CMD("ports", "ports of the HTTP server and network shell (0: off)",
                                     NULL, cmd_ports, NULL, 0, 0));
 AKIRA_SHELL_CMD_REGISTER(http, "http", "HTTP API: device token, ports", NULL, NULL, http_sub, 0, 0);

@@ -52,7 +52,8 @@ static int token_load_or_make(bool *made)
     unsigned char raw[AKIRA_HTTP_TOKEN_HEX_LEN / 2];
     int rc = akira_random_fill(raw, sizeof(raw));
     if (rc) return rc;
-    for (size_t i = 0; i < sizeof(raw); i++) snprintf(token + 2 * i, 3, "%02x", raw[i]);
+    for (size_t i = 0; i < sizeof(raw); i++)
+        snprintf(token + 2 * i, 3, "%02x", raw[i]);
     akira_storage_lock();
     struct akira_settings *st = akira_storage_settings();
     rc = st ? akira_settings_set(st, AKIRA_HTTP_TOKEN_KEY, token, AKIRA_HTTP_TOKEN_HEX_LEN)
@@ -66,7 +67,8 @@ static int token_load_or_make(bool *made)
 static int http_start(void *ctx)
 {
     (void)ctx;
-    struct akira_http_config hc = akira_http_config_default(akira_net_addr_loopback(config.http_port));
+    struct akira_http_config hc =
+        akira_http_config_default(akira_net_addr_loopback(config.http_port));
     int rc = akira_http_server_create(&http, &hc);
     if (!rc) rc = akira_connectivity_api_routes(http, &config);
     if (!rc) rc = akira_http_server_token_set(http, token);
@@ -117,8 +119,7 @@ static void shell_stop(void *ctx)
 static const struct akira_transport http_transport = {"http", http_start, http_stop, NULL};
 static const struct akira_transport shell_transport = {"tcp-shell", shell_start, shell_stop, NULL};
 
-int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *detail,
-                             size_t cap)
+int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *detail, size_t cap)
 {
     if (!cfg) return AKIRA_EINVAL;
     config = *cfg;
@@ -128,8 +129,8 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
     if (rc) return rc;
     if (made && cfg->print) {
         char line[128];
-        snprintf(line, sizeof(line),
-                 "       device token (shown once; later: `http token`): %s\n", token);
+        snprintf(line, sizeof(line), "       device token (shown once; later: `http token`): %s\n",
+                 token);
         cfg->print(line);
     }
     if (cfg->http_port) rc = akira_transport_register(&http_transport);

@@ -15,7 +15,7 @@ bool akira_connectivity_key_secret(const char *key);
 struct akira_shell_net;
 struct akira_shell_net_config {
     struct akira_net_addr addr;
-    unsigned sessions;        /* at once; more are refused with a message */
+    unsigned sessions;         /* at once; more are refused with a message */
     uint32_t login_timeout_ms; /* to type the token */
     uint32_t idle_timeout_ms;  /* silence that ends a session */
     uint32_t fail_delay_ms;    /* pause after a wrong token */

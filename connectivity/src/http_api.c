@@ -199,7 +199,8 @@ static int settings_get(struct akira_http_req *r, void *ctx)
         akira_json_kv_str(&w, "encoding", "utf-8");
     } else {
         char hex[2 * AKIRA_SETTINGS_VALUE_MAX + 1];
-        for (int i = 0; i < n; i++) snprintf(hex + 2 * i, 3, "%02x", val[i]);
+        for (int i = 0; i < n; i++)
+            snprintf(hex + 2 * i, 3, "%02x", val[i]);
         hex[2 * n] = '\0';
         akira_json_kv_str(&w, "value", hex);
         akira_json_kv_str(&w, "encoding", "hex");
@@ -223,8 +224,8 @@ static int settings_put(struct akira_http_req *r, void *ctx)
         int n = akira_http_req_body_read(r, val + len, sizeof(val) - len);
         if (n == 0) break;
         if (n == AKIRA_ETOOBIG) return akira_http_resp_error(r, 413, "value too long");
-        if (n < 0) return akira_http_resp_error(r, n == AKIRA_ETIMEDOUT ? 408 : 400,
-                                                "body not received");
+        if (n < 0)
+            return akira_http_resp_error(r, n == AKIRA_ETIMEDOUT ? 408 : 400, "body not received");
         len += (size_t)n;
         if (len == sizeof(val)) {
             /* Full: the body must end here. */

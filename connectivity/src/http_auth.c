@@ -16,7 +16,8 @@ static bool token_equal(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     unsigned char d = (unsigned char)(la != lb);
-    for (size_t i = 0; i < lb; i++) d |= (unsigned char)(a[i % (la ? la : 1)] ^ b[i]);
+    for (size_t i = 0; i < lb; i++)
+        d |= (unsigned char)(a[i % (la ? la : 1)] ^ b[i]);
     return d == 0 && la > 0;
 }
 
@@ -60,7 +61,8 @@ int http_auth_check(struct akira_http_server *s, struct http_conn *c, unsigned *
     if (a->failures >= s->cfg.auth_failures_free) {
         unsigned shift = a->failures - s->cfg.auth_failures_free;
         uint64_t lock = s->cfg.auth_lock_ms;
-        for (unsigned i = 0; i < shift && lock < s->cfg.auth_lock_max_ms; i++) lock *= 2;
+        for (unsigned i = 0; i < shift && lock < s->cfg.auth_lock_max_ms; i++)
+            lock *= 2;
         if (lock > s->cfg.auth_lock_max_ms) lock = s->cfg.auth_lock_max_ms;
         a->locked_until_ms = now + lock;
     }

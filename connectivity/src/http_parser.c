@@ -76,12 +76,14 @@ const char *akira_http_parser_header(const struct akira_http_parser *p, const ch
 static void request_line(struct akira_http_parser *p, char *line)
 {
     char *s = line;
-    while (is_tchar((unsigned char)*s)) s++;
+    while (is_tchar((unsigned char)*s))
+        s++;
     if (s == line || *s != ' ') return error(p, 400, "bad request line (method)");
     *s++ = '\0';
     p->method = line;
     char *target = s;
-    while ((unsigned char)*s > 0x20 && (unsigned char)*s < 0x7f) s++;
+    while ((unsigned char)*s > 0x20 && (unsigned char)*s < 0x7f)
+        s++;
     if (s == target || *s != ' ') return error(p, 400, "bad request line (target)");
     if (target[0] != '/') return error(p, 400, "request target must be an absolute path");
     *s++ = '\0';
@@ -99,10 +101,12 @@ static void header_line(struct akira_http_parser *p, char *line)
 {
     if (line[0] == ' ' || line[0] == '\t') return error(p, 400, "folded header line");
     char *s = line;
-    while (is_tchar((unsigned char)*s)) s++;
+    while (is_tchar((unsigned char)*s))
+        s++;
     if (s == line || *s != ':') return error(p, 400, "bad header name");
     *s++ = '\0';
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     char *value = s;
     char *end = s;
     for (; *s; s++) {
@@ -122,15 +126,19 @@ static bool list_has(const char *v, const char *t)
 {
     size_t tl = strlen(t);
     while (*v) {
-        while (*v == ' ' || *v == '\t' || *v == ',') v++;
+        while (*v == ' ' || *v == '\t' || *v == ',')
+            v++;
         const char *w = v;
-        while (*v && *v != ',' && *v != ' ' && *v != '\t') v++;
+        while (*v && *v != ',' && *v != ' ' && *v != '\t')
+            v++;
         if ((size_t)(v - w) == tl) {
             size_t i = 0;
-            while (i < tl && lower(w[i]) == t[i]) i++;
+            while (i < tl && lower(w[i]) == t[i])
+                i++;
             if (i == tl) return true;
         }
-        while (*v && *v != ',') v++;
+        while (*v && *v != ',')
+            v++;
     }
     return false;
 }
@@ -252,7 +260,8 @@ static void chunk_size_line(struct akira_http_parser *p)
         digits++;
     }
     if (digits == 0) return error(p, 400, "bad chunk size");
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     if (*s && *s != ';') return error(p, 400, "bad chunk size");
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
@@ -269,8 +278,8 @@ static void chunk_size_line(struct akira_http_parser *p)
     p->state = S_CHUNK_DATA;
 }
 
-void akira_http_parser_feed(struct akira_http_parser *p, const uint8_t *d, size_t len,
-                            size_t *used, struct akira_http_event *ev)
+void akira_http_parser_feed(struct akira_http_parser *p, const uint8_t *d, size_t len, size_t *used,
+                            struct akira_http_event *ev)
 {
     size_t i = 0;
     memset(ev, 0, sizeof(*ev));

@@ -8,10 +8,10 @@
 #include <akira/mutex.h>
 #include <akira/thread.h>
 
-#define HTTP_IN_BUF        2048 /* socket reads land here; the parser reads from it */
-#define HTTP_OUT_BUF       1536 /* response head (+ a small body in the same send) */
-#define HTTP_AUTH_SLOTS    16   /* addresses whose auth failures are remembered */
-#define HTTP_WORKER_STACK  AKIRA_THREAD_STACK_MIN
+#define HTTP_IN_BUF       2048 /* socket reads land here; the parser reads from it */
+#define HTTP_OUT_BUF      1536 /* response head (+ a small body in the same send) */
+#define HTTP_AUTH_SLOTS   16   /* addresses whose auth failures are remembered */
+#define HTTP_WORKER_STACK AKIRA_THREAD_STACK_MIN
 
 struct http_conn;
 
@@ -31,14 +31,14 @@ struct akira_http_req {
 struct http_conn {
     struct akira_http_server *srv;
     akira_thread_t *thread;
-    akira_sock_t *sock;  /* under srv->lock */
-    bool waiting;        /* between requests, nothing of the next one read (srv->lock) */
+    akira_sock_t *sock; /* under srv->lock */
+    bool waiting;       /* between requests, nothing of the next one read (srv->lock) */
     char peer[AKIRA_NET_ADDR_STR_MAX];
     uint8_t peer_ip[4];
     size_t in_off, in_len;
     struct akira_http_parser parser;
     struct akira_http_req req;
-    char *head;          /* cfg.head_max bytes */
+    char *head; /* cfg.head_max bytes */
     uint8_t in[HTTP_IN_BUF];
     char out[HTTP_OUT_BUF];
 };

@@ -85,8 +85,8 @@ static int head(struct akira_http_req *r, int status, const char *ctype, const c
     bool keep = http_keep_alive(r);
     if (!keep) r->close_after = true;
     size_t cap = sizeof(c->out), n = 0;
-    int k = snprintf(c->out, cap, "HTTP/1.1 %d %s\r\nServer: AkiraOS\r\nConnection: %s\r\n",
-                     status, akira_http_status_text(status), keep ? "keep-alive" : "close");
+    int k = snprintf(c->out, cap, "HTTP/1.1 %d %s\r\nServer: AkiraOS\r\nConnection: %s\r\n", status,
+                     akira_http_status_text(status), keep ? "keep-alive" : "close");
     if (k < 0 || (size_t)k >= cap) return -1;
     n = (size_t)k;
     const char *parts[][3] = {

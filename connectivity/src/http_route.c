@@ -11,7 +11,8 @@ bool http_route_pattern_ok(const char *p)
     while (*p == '/') {
         p++;
         const char *seg = p;
-        while (*p && *p != '/') p++;
+        while (*p && *p != '/')
+            p++;
         size_t n = (size_t)(p - seg);
         if (n == 0) return *p == '\0' && seg == start + 1; /* only "/" itself */
         if (seg[0] == '{') {
@@ -118,12 +119,15 @@ static int match(const char *pattern, const char *path, struct akira_http_req *r
         if (*p != '/' || *s != '/') return 0;
         p++, s++;
         const char *ps = p, *ss = s;
-        while (*p && *p != '/') p++;
-        while (*s && *s != '/') s++;
+        while (*p && *p != '/')
+            p++;
+        while (*s && *s != '/')
+            s++;
         size_t pn = (size_t)(p - ps), sn = (size_t)(s - ss);
         bool tail = pn >= 4 && ps[0] == '{' && ps[pn - 2] == '*';
         if (tail) {
-            while (*s) s++; /* the rest of the path */
+            while (*s)
+                s++; /* the rest of the path */
             sn = (size_t)(s - ss);
         }
         if (pn && ps[0] == '{') {

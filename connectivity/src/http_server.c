@@ -37,9 +37,8 @@ int akira_http_server_create(struct akira_http_server **out, const struct akira_
     if (!out || !cfg || cfg->workers < 1 || cfg->workers > AKIRA_HTTP_WORKERS_MAX ||
         cfg->queue < 1 || cfg->head_max < 256 || cfg->head_timeout_ms == 0 ||
         cfg->idle_timeout_ms == 0 || cfg->idle_timeout_ms > INT32_MAX ||
-        cfg->idle_busy_timeout_ms > cfg->idle_timeout_ms ||
-        cfg->auth_failures_free < 1 || cfg->auth_lock_ms == 0 ||
-        cfg->auth_lock_max_ms < cfg->auth_lock_ms) {
+        cfg->idle_busy_timeout_ms > cfg->idle_timeout_ms || cfg->auth_failures_free < 1 ||
+        cfg->auth_lock_ms == 0 || cfg->auth_lock_max_ms < cfg->auth_lock_ms) {
         return AKIRA_EINVAL;
     }
     struct akira_http_server *s = calloc(1, sizeof(*s));
@@ -117,8 +116,7 @@ const char *akira_http_req_param(const struct akira_http_req *r, const char *nam
 {
     size_t n = strlen(name);
     for (unsigned i = 0; i < r->nparams; i++)
-        if (r->param_name_len[i] == n && memcmp(r->param_name[i], name, n) == 0)
-            return r->param[i];
+        if (r->param_name_len[i] == n && memcmp(r->param_name[i], name, n) == 0) return r->param[i];
     return NULL;
 }
 
@@ -170,9 +168,7 @@ int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
                                &ev);
         c->in_off += used;
         switch (ev.type) {
-        case AKIRA_HTTP_EV_BODY:
-            memcpy(buf, ev.data, ev.len);
-            return (int)ev.len;
+        case AKIRA_HTTP_EV_BODY: memcpy(buf, ev.data, ev.len); return (int)ev.len;
         case AKIRA_HTTP_EV_DONE: r->body_done = true; return 0;
         case AKIRA_HTTP_EV_ERROR:
             r->close_after = true;
@@ -289,8 +285,8 @@ static void serve(struct http_conn *c)
                 if (!head_start) head_start = akira_uptime_ms();
                 size_t used;
                 struct akira_http_event ev;
-                akira_http_parser_feed(&c->parser, c->in + c->in_off, c->in_len - c->in_off,
-                                       &used, &ev);
+                akira_http_parser_feed(&c->parser, c->in + c->in_off, c->in_len - c->in_off, &used,
+                                       &ev);
                 c->in_off += used;
                 if (ev.type == AKIRA_HTTP_EV_HEAD) break;
                 if (ev.type == AKIRA_HTTP_EV_ERROR) {
@@ -374,7 +370,8 @@ static int worker(void *arg)
     struct akira_http_server *s = c->srv;
     for (;;) {
         akira_mutex_lock(s->lock, AKIRA_FOREVER);
-        while (s->q_count == 0 && !s->stopping) akira_condvar_wait(s->cv, s->lock, AKIRA_FOREVER);
+        while (s->q_count == 0 && !s->stopping)
+            akira_condvar_wait(s->cv, s->lock, AKIRA_FOREVER);
         if (s->q_count == 0) {
             akira_mutex_unlock(s->lock);
             return 0;
@@ -470,7 +467,8 @@ int akira_http_server_start(struct akira_http_server *s)
         s->stopping = true;
         akira_condvar_broadcast(s->cv);
         akira_mutex_unlock(s->lock);
-        for (unsigned i = 0; i < made; i++) akira_thread_join(s->conns[i].thread, AKIRA_FOREVER, NULL);
+        for (unsigned i = 0; i < made; i++)
+            akira_thread_join(s->conns[i].thread, AKIRA_FOREVER, NULL);
         akira_net_close(s->listener);
         s->listener = NULL;
         s->started = false;
@@ -535,7 +533,8 @@ void akira_http_server_destroy(struct akira_http_server *s)
     if (!s) return;
     if (s->started) akira_http_server_stop(s, 0);
     if (s->conns)
-        for (unsigned i = 0; i < s->cfg.workers; i++) free(s->conns[i].head);
+        for (unsigned i = 0; i < s->cfg.workers; i++)
+            free(s->conns[i].head);
     free(s->conns);
     free(s->queue);
     free(s->queue_peer);

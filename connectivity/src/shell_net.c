@@ -118,7 +118,8 @@ static bool token_equal(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     unsigned char d = (unsigned char)(la != lb);
-    for (size_t i = 0; i < lb; i++) d |= (unsigned char)(a[i % (la ? la : 1)] ^ b[i]);
+    for (size_t i = 0; i < lb; i++)
+        d |= (unsigned char)(a[i % (la ? la : 1)] ^ b[i]);
     return d == 0 && la > 0;
 }
 
@@ -215,8 +216,8 @@ static int acceptor(void *arg)
             akira_net_close(sock);
             continue;
         }
-        rc = akira_thread_create(&slot->thread, "shell-net", session_main, slot,
-                                 AKIRA_PRIO_DEFAULT, AKIRA_THREAD_STACK_MIN);
+        rc = akira_thread_create(&slot->thread, "shell-net", session_main, slot, AKIRA_PRIO_DEFAULT,
+                                 AKIRA_THREAD_STACK_MIN);
         if (rc) {
             akira_net_close(sock);
             akira_mutex_lock(srv->lock, AKIRA_FOREVER);
@@ -240,8 +241,8 @@ int akira_shell_net_start(struct akira_shell_net **out, const struct akira_shell
     int rc = akira_mutex_create(&srv->lock);
     if (!rc) rc = akira_net_tcp_listen(&srv->listener, &cfg->addr, 8);
     if (!rc)
-        rc = akira_thread_create(&srv->acceptor, "shell-accept", acceptor, srv,
-                                 AKIRA_PRIO_DEFAULT, AKIRA_THREAD_STACK_MIN);
+        rc = akira_thread_create(&srv->acceptor, "shell-accept", acceptor, srv, AKIRA_PRIO_DEFAULT,
+                                 AKIRA_THREAD_STACK_MIN);
     if (rc) {
         akira_net_close(srv->listener);
         if (srv->lock) akira_mutex_destroy(srv->lock);

@@ -67,7 +67,8 @@ int akira_transport_stream_open(struct akira_transport_stream *s,
     if (!s || !info || (unsigned)info->kind >= AKIRA_TRANSPORT_KIND_COUNT_) return AKIRA_EINVAL;
     memset(s, 0, sizeof(*s));
     lock_take();
-    const struct akira_transport_handler *h = handler_set[info->kind] ? &handlers[info->kind] : NULL;
+    const struct akira_transport_handler *h =
+        handler_set[info->kind] ? &handlers[info->kind] : NULL;
     lock_give();
     if (!h) return AKIRA_ENOENT;
     void *st = NULL;

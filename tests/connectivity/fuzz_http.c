@@ -30,8 +30,8 @@ static void put(struct trace *tr, unsigned char b)
     if (tr->n < TRACE_MAX) tr->t[tr->n++] = b;
 }
 
-static void run(const uint8_t *data, size_t size, size_t step, size_t head_cap,
-                uint64_t body_limit, struct trace *tr)
+static void run(const uint8_t *data, size_t size, size_t step, size_t head_cap, uint64_t body_limit,
+                struct trace *tr)
 {
     char *head = malloc(head_cap);
     if (!head) abort();
@@ -49,7 +49,8 @@ static void run(const uint8_t *data, size_t size, size_t step, size_t head_cap,
         if (ev.type == AKIRA_HTTP_EV_BODY) {
             if (ev.len == 0 || ev.data < data + off || ev.data + ev.len > data + off + used)
                 abort();
-            for (size_t i = 0; i < ev.len; i++) put(tr, ev.data[i]);
+            for (size_t i = 0; i < ev.len; i++)
+                put(tr, ev.data[i]);
             body += ev.len;
             if (body != p.body_received) abort();
             if (body > body_limit) abort();

@@ -155,8 +155,8 @@ static void test_content_length_bad(void **state)
     assert_int_equal(status_of("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"), 400);
     assert_int_equal(status_of("POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n"), 400);
     assert_int_equal(status_of("POST / HTTP/1.1\r\nContent-Length: \r\n\r\n"), 400);
-    assert_int_equal(status_of("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n"),
-                     400);
+    assert_int_equal(
+        status_of("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n"), 400);
     assert_int_equal(status_of("POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n"),
                      400);
     /* Identical duplicates are one length. */
@@ -194,15 +194,15 @@ static void test_chunked_bad(void **state)
     (void)state;
     const char *h = "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
     const char *bad[] = {
-        "x\r\n",                            /* not hex */
-        "\r\n",                             /* empty size */
-        "5\nhello\r\n0\r\n\r\n",            /* bare LF */
-        "5\r\nhelloX\r\n",                  /* data longer than the size */
-        "5\r\nhello\r0\r\n",                /* CR without LF */
-        "1000000000000000000\r\n",          /* size overflows 64 bits */
-        "5 x\r\n",                          /* junk after the size */
+        "x\r\n",                   /* not hex */
+        "\r\n",                    /* empty size */
+        "5\nhello\r\n0\r\n\r\n",   /* bare LF */
+        "5\r\nhelloX\r\n",         /* data longer than the size */
+        "5\r\nhello\r0\r\n",       /* CR without LF */
+        "1000000000000000000\r\n", /* size overflows 64 bits */
+        "5 x\r\n",                 /* junk after the size */
         "1;aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n",
-        "0\r\nX: 1\n\r\n",                  /* trailer with bare LF */
+        "0\r\nX: 1\n\r\n", /* trailer with bare LF */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char req[512];
@@ -224,7 +224,8 @@ static void test_body_limit(void **state)
     char head[256];
     const char *reqs[] = {
         "POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world",
-        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello "
+        "\r\n5\r\nworld\r\n0\r\n\r\n",
     };
     for (int k = 0; k < 2; k++) {
         for (uint64_t lim = 10; lim <= 11; lim++) {
@@ -301,13 +302,15 @@ static void test_head_limits(void **state)
     char req[4096];
     /* The request line alone over the buffer: 414. */
     int n = snprintf(req, sizeof(req), "GET /");
-    while (n < 300) req[n++] = 'a';
+    while (n < 300)
+        req[n++] = 'a';
     snprintf(req + n, sizeof(req) - (size_t)n, " HTTP/1.1\r\n\r\n");
     assert_int_equal(both(req, 256).status, 414);
     /* Headers over the buffer: 431; a head exactly at the limit passes. */
     const char *base = "GET / HTTP/1.1\r\nX: ";
     n = snprintf(req, sizeof(req), "%s", base);
-    while (n < 256 - 4) req[n++] = 'v';
+    while (n < 256 - 4)
+        req[n++] = 'v';
     snprintf(req + n, sizeof(req) - (size_t)n, "\r\n\r\n");
     assert_int_equal(strlen(req), 256);
     assert_int_equal(both(req, 256).dones, 1);
@@ -320,7 +323,8 @@ static void test_head_limits(void **state)
     assert_int_equal(both(req, 4096).status, 431);
     /* Trailers count against the same limit. */
     n = snprintf(req, sizeof(req), "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
-    while (n < 600) n += snprintf(req + n, sizeof(req) - (size_t)n, "T: xxxxxxxxxx\r\n");
+    while (n < 600)
+        n += snprintf(req + n, sizeof(req) - (size_t)n, "T: xxxxxxxxxx\r\n");
     snprintf(req + n, sizeof(req) - (size_t)n, "\r\n");
     assert_int_equal(both(req, 256).status, 431);
 }
@@ -405,13 +409,13 @@ static void test_expect_continue(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_simple_get),        cmocka_unit_test(test_headers_lookup),
+        cmocka_unit_test(test_simple_get),           cmocka_unit_test(test_headers_lookup),
         cmocka_unit_test(test_connection_semantics), cmocka_unit_test(test_content_length_body),
-        cmocka_unit_test(test_content_length_bad), cmocka_unit_test(test_chunked),
-        cmocka_unit_test(test_chunked_bad),       cmocka_unit_test(test_body_limit),
-        cmocka_unit_test(test_request_line),      cmocka_unit_test(test_header_strictness),
-        cmocka_unit_test(test_head_limits),       cmocka_unit_test(test_error_sticky),
-        cmocka_unit_test(test_pipelining),        cmocka_unit_test(test_expect_continue),
+        cmocka_unit_test(test_content_length_bad),   cmocka_unit_test(test_chunked),
+        cmocka_unit_test(test_chunked_bad),          cmocka_unit_test(test_body_limit),
+        cmocka_unit_test(test_request_line),         cmocka_unit_test(test_header_strictness),
+        cmocka_unit_test(test_head_limits),          cmocka_unit_test(test_error_sticky),
+        cmocka_unit_test(test_pipelining),           cmocka_unit_test(test_expect_continue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

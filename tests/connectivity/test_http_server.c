@@ -41,7 +41,8 @@ static int h_sum(struct akira_http_req *r, void *ctx)
     int n;
     while ((n = akira_http_req_body_read(r, buf, sizeof(buf))) > 0) {
         if ((size_t)n > max_piece) max_piece = (size_t)n;
-        for (int i = 0; i < n; i++) h = (h ^ buf[i]) * 16777619u;
+        for (int i = 0; i < n; i++)
+            h = (h ^ buf[i]) * 16777619u;
         total += (uint64_t)n;
     }
     if (n < 0) return n;
@@ -150,8 +151,8 @@ static void test_routes_and_params(void **state)
     assert_non_null(strstr(out, "\r\n\r\nhello w|-|q=1"));
     EXCHANGE("GET /p/x/t/a/b/c HTTP/1.1\r\nConnection: close\r\n\r\n", out);
     assert_non_null(strstr(out, "\r\n\r\nx|a/b/c|"));
-    const char *bad[] = {"/p/..", "/p/%2e", "/p/a%2fb", "/p/%c3%28", "/p/%00", "/p/%4",
-                         "/p/x/t/a/../b", "/p/x/t/a//b", "/p/x/t/a/"};
+    const char *bad[] = {"/p/..", "/p/%2e",        "/p/a%2fb",    "/p/%c3%28", "/p/%00",
+                         "/p/%4", "/p/x/t/a/../b", "/p/x/t/a//b", "/p/x/t/a/"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char req[128];
         snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nConnection: close\r\n\r\n", bad[i]);

@@ -91,7 +91,8 @@ static void test_misuse(void **state)
     assert_int_equal(akira_json_end(&w), AKIRA_EINVAL);
 
     akira_json_init(&w, buf, sizeof(buf), NULL, NULL);
-    for (int i = 0; i <= AKIRA_JSON_DEPTH_MAX; i++) akira_json_arr_begin(&w);
+    for (int i = 0; i <= AKIRA_JSON_DEPTH_MAX; i++)
+        akira_json_arr_begin(&w);
     assert_int_equal(akira_json_end(&w), AKIRA_EOVERFLOW);
 
     /* past the buffer without flush: ERANGE, nothing written past cap */

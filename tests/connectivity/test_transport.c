@@ -75,7 +75,8 @@ static void test_handlers(void **state)
 
     /* 5000 bytes given in one 3000-byte write and one of 2000: pieces of <= 1 KiB */
     static unsigned char payload[5000];
-    for (size_t i = 0; i < sizeof(payload); i++) payload[i] = (unsigned char)(i * 7);
+    for (size_t i = 0; i < sizeof(payload); i++)
+        payload[i] = (unsigned char)(i * 7);
     assert_int_equal(akira_transport_stream_open(&st, &info), 0);
     assert_int_equal(akira_transport_stream_write(&st, payload, 3000), 0);
     assert_int_equal(akira_transport_stream_write(&st, payload + 3000, 2000), 0);

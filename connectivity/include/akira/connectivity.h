@@ -17,9 +17,9 @@
 
 #include <akira/shell.h>
 
-#define AKIRA_HTTP_TOKEN_KEY      "akira/http/token"
-#define AKIRA_SECRET_PREFIX       "akira/security/"
-#define AKIRA_HTTP_TOKEN_HEX_LEN  32 /* 16 random bytes as hex */
+#define AKIRA_HTTP_TOKEN_KEY     "akira/http/token"
+#define AKIRA_SECRET_PREFIX      "akira/security/"
+#define AKIRA_HTTP_TOKEN_HEX_LEN 32 /* 16 random bytes as hex */
 
 struct akira_connectivity_config {
     const char *board;   /* board name for /api/status */
@@ -44,8 +44,7 @@ struct akira_connectivity_config {
  * (AKIRA_EBUSY: a port is in use; AKIRA_ENODEV: settings are not up, so no token).
  * Boot thread only.
  */
-int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *detail,
-                             size_t cap);
+int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *detail, size_t cap);
 /* Graceful stop of both services (requests in progress get a short grace period). */
 void akira_connectivity_stop(void);
 

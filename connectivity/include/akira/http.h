@@ -34,29 +34,29 @@
 
 #include <akira/net.h>
 
-#define AKIRA_HTTP_ROUTES_MAX    32
-#define AKIRA_HTTP_PARAMS_MAX    4   /* {name} segments in one pattern */
-#define AKIRA_HTTP_PARAM_MAX     128 /* bytes of one decoded {name} value incl. NUL */
-#define AKIRA_HTTP_TOKEN_MAX     64  /* bytes of the bearer token incl. NUL */
-#define AKIRA_HTTP_WORKERS_MAX   32
+#define AKIRA_HTTP_ROUTES_MAX  32
+#define AKIRA_HTTP_PARAMS_MAX  4   /* {name} segments in one pattern */
+#define AKIRA_HTTP_PARAM_MAX   128 /* bytes of one decoded {name} value incl. NUL */
+#define AKIRA_HTTP_TOKEN_MAX   64  /* bytes of the bearer token incl. NUL */
+#define AKIRA_HTTP_WORKERS_MAX 32
 
 struct akira_http_server;
 struct akira_http_req;
 
 struct akira_http_config {
-    struct akira_net_addr addr;     /* where to listen (port 0: any free port) */
-    unsigned workers;               /* connections served at once, 1..WORKERS_MAX (8) */
-    unsigned queue;                 /* accepted connections waiting for a worker (16) */
-    size_t head_max;                /* request head limit in bytes (4096) */
-    uint32_t head_timeout_ms;       /* time for a whole head (10000) */
-    uint32_t idle_timeout_ms;       /* longest silence inside a request or between (10000) */
-    uint32_t idle_busy_timeout_ms;  /* silence before a request while others queue (1000) */
-    uint64_t body_max_default;      /* body limit of routes that set none (64 KiB) */
+    struct akira_net_addr addr;    /* where to listen (port 0: any free port) */
+    unsigned workers;              /* connections served at once, 1..WORKERS_MAX (8) */
+    unsigned queue;                /* accepted connections waiting for a worker (16) */
+    size_t head_max;               /* request head limit in bytes (4096) */
+    uint32_t head_timeout_ms;      /* time for a whole head (10000) */
+    uint32_t idle_timeout_ms;      /* longest silence inside a request or between (10000) */
+    uint32_t idle_busy_timeout_ms; /* silence before a request while others queue (1000) */
+    uint64_t body_max_default;     /* body limit of routes that set none (64 KiB) */
     /* Auth failures from one address before it is slowed down (3), and the first
      * lock-out; each further failure doubles it, up to auth_lock_max_ms. */
     unsigned auth_failures_free;
-    uint32_t auth_lock_ms;          /* 1000 */
-    uint32_t auth_lock_max_ms;      /* 60000 */
+    uint32_t auth_lock_ms;     /* 1000 */
+    uint32_t auth_lock_max_ms; /* 60000 */
 };
 
 /* The defaults above, listening on addr. */
@@ -68,12 +68,12 @@ struct akira_http_config akira_http_config_default(struct akira_net_addr addr);
 typedef int (*akira_http_handler_fn)(struct akira_http_req *req, void *ctx);
 
 struct akira_http_route {
-    const char *method;  /* "GET", "PUT", ... */
+    const char *method; /* "GET", "PUT", ... */
     /* "/api/apps/{name}": literal segments and {name} ones (one segment each); a last
      * segment {name*} takes the rest of the path, slashes included. */
     const char *pattern;
-    bool auth;           /* needs "Authorization: Bearer <token>" (401/429 otherwise) */
-    uint64_t body_max;   /* 0: the config's default */
+    bool auth;         /* needs "Authorization: Bearer <token>" (401/429 otherwise) */
+    uint64_t body_max; /* 0: the config's default */
     akira_http_handler_fn handler;
     void *ctx;
 };
@@ -99,7 +99,7 @@ void akira_http_server_destroy(struct akira_http_server *s);
 
 struct akira_http_stats {
     uint64_t accepted, requests, rejected_busy, dropped_timeout, bad_requests, auth_failures;
-    unsigned active;            /* connections being served now */
+    unsigned active;             /* connections being served now */
     size_t bytes_per_connection; /* buffers + worker stack reserved per connection */
 };
 void akira_http_server_stats(const struct akira_http_server *s, struct akira_http_stats *out);

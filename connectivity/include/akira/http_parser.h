@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AKIRA_HTTP_HEADERS_MAX 32 /* header lines per request; 431 past it */
+#define AKIRA_HTTP_HEADERS_MAX    32 /* header lines per request; 431 past it */
 #define AKIRA_HTTP_CHUNK_LINE_MAX 64 /* a chunk-size line incl. extensions; 400 past it */
 
 enum akira_http_event_type {

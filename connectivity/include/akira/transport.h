@@ -31,8 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AKIRA_TRANSPORT_CHUNK_MAX 1024u /* largest piece a handler is given */
-#define AKIRA_TRANSPORT_MAX       8     /* registered transports */
+#define AKIRA_TRANSPORT_CHUNK_MAX      1024u /* largest piece a handler is given */
+#define AKIRA_TRANSPORT_MAX            8     /* registered transports */
 #define AKIRA_TRANSPORT_LENGTH_UNKNOWN UINT64_MAX
 
 enum akira_transport_kind {
