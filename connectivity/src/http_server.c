@@ -8,6 +8,7 @@
 
 #include <akira/clock.h>
 #include <akira/err.h>
+#include <akira/json.h>
 #include <akira/log.h>
 #include <akira/transport.h>
 
@@ -194,9 +195,14 @@ static void answer(struct http_conn *c, int status, const char *reason, const ch
     struct akira_http_req *r = &c->req;
     if (close) r->close_after = true;
     char body[256];
-    int n = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%d}", reason, status);
-    /* reasons here are our own constant strings: no escaping needed */
-    http_resp_raw(r, status, "application/json", extra, body, n > 0 ? (size_t)n : 0);
+    struct akira_json w;
+    akira_json_init(&w, body, sizeof(body), NULL, NULL);
+    akira_json_obj_begin(&w);
+    akira_json_kv_str(&w, "error", reason);
+    akira_json_kv_int(&w, "status", status);
+    akira_json_obj_end(&w);
+    if (akira_json_end(&w) != 0) w.len = 0;
+    http_resp_raw(r, status, "application/json", extra, body, w.len);
 }
 
 /* The request whose head is in c->parser: route, check, run. Returns true when the

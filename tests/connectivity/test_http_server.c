@@ -16,6 +16,7 @@
 #include <akira/kernel.h>
 #include <akira/net.h>
 #include <akira/thread.h>
+#include <akira/transport.h>
 
 static struct akira_http_server *srv;
 static struct akira_net_addr at;
@@ -65,6 +66,54 @@ static int h_fail(struct akira_http_req *r, void *ctx)
     return AKIRA_ENOSPC; /* no response: the server answers from the error */
 }
 
+/* A stream service (kind OTA) that checksums what it gets and can be told to fail. */
+static struct {
+    char name[64];
+    uint64_t bytes, announced;
+    uint32_t sum;
+    size_t max_piece;
+    int close_status, closes, fail_after;
+    uint64_t t_slow_us; /* sleep per piece: back-pressure */
+} ota;
+
+static int ota_open(void *ctx, const struct akira_transport_stream_info *info, void **stream)
+{
+    (void)ctx;
+    if (info->name && strcmp(info->name, "refuse") == 0) return AKIRA_EBUSY;
+    snprintf(ota.name, sizeof(ota.name), "%s", info->name ? info->name : "");
+    ota.bytes = 0;
+    ota.sum = 2166136261u;
+    ota.announced = info->length;
+    *stream = &ota;
+    return 0;
+}
+
+static int ota_write(void *stream, const void *data, size_t len)
+{
+    (void)stream;
+    if (len > ota.max_piece) ota.max_piece = len;
+    if (ota.fail_after && ota.bytes >= (uint64_t)ota.fail_after) return AKIRA_ENOSPC;
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++)
+        ota.sum = (ota.sum ^ p[i]) * 16777619u;
+    ota.bytes += len;
+    if (ota.t_slow_us) akira_sleep_us((uint32_t)ota.t_slow_us);
+    return 0;
+}
+
+static int ota_close(void *stream, int status, char *result, size_t cap)
+{
+    (void)stream;
+    ota.closes++;
+    ota.close_status = status;
+    if (status == 0) snprintf(result, cap, "%08x", ota.sum);
+    return status;
+}
+
+static const struct akira_transport_handler ota_handler = {ota_open, ota_write, ota_close, NULL};
+static const struct akira_http_stream_route ota_route = {AKIRA_TRANSPORT_KIND_OTA, "name", 201};
+static const struct akira_http_stream_route api_route = {AKIRA_TRANSPORT_KIND_API, NULL, 0};
+
 static int setup(void **state)
 {
     (void)state;
@@ -86,7 +135,17 @@ static int setup(void **state)
         {.method = "POST", .pattern = "/auth", .auth = true, .handler = h_sum},
         {.method = "GET", .pattern = "/slow", .handler = h_slow},
         {.method = "GET", .pattern = "/fail", .handler = h_fail},
+        {.method = "POST",
+         .pattern = "/stream/{name}",
+         .body_max = 1 << 20,
+         .handler = akira_http_stream_handler,
+         .ctx = (void *)&ota_route},
+        {.method = "POST",
+         .pattern = "/api-stream",
+         .handler = akira_http_stream_handler,
+         .ctx = (void *)&api_route},
     };
+    assert_int_equal(akira_transport_handler_set(AKIRA_TRANSPORT_KIND_OTA, &ota_handler), 0);
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
         assert_int_equal(akira_http_route_add(srv, &routes[i]), 0);
     assert_int_equal(akira_http_route_add(srv, &routes[0]), AKIRA_EEXIST);
@@ -201,6 +260,63 @@ static void test_body_streaming(void **state)
     memcpy(big + k + 101, "\r\n0\r\n\r\n", 7);
     exchange(big, (size_t)k + 108, out, sizeof(out));
     assert_non_null(strstr(out, "HTTP/1.1 413 "));
+}
+
+static void test_stream_route(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    static char req[N + 256];
+    int h = snprintf(req, sizeof(req),
+                     "POST /stream/fw%%2d1 HTTP/1.1\r\nContent-Length: %d\r\n"
+                     "Connection: close\r\n\r\n",
+                     N);
+    uint32_t f = 2166136261u;
+    for (int i = 0; i < N; i++) {
+        req[h + i] = (char)(i * 7 + 3);
+        f = (f ^ (unsigned char)req[h + i]) * 16777619u;
+    }
+    char out[1024], want[64];
+    ota.t_slow_us = 200; /* a slow service: the sender waits, nothing piles up */
+    uint64_t t0 = akira_uptime_ms();
+    exchange(req, (size_t)h + N, out, sizeof(out));
+    ota.t_slow_us = 0;
+    assert_true(akira_uptime_ms() - t0 >= (N / 1024) * 200 / 1000);
+    assert_non_null(strstr(out, "HTTP/1.1 201 "));
+    snprintf(want, sizeof(want), "\"result\":\"%08x\"", f);
+    assert_non_null(strstr(out, want));
+    assert_non_null(strstr(out, "\"kind\":\"ota\",\"name\":\"fw-1\",\"bytes\":100000"));
+    assert_string_equal(ota.name, "fw-1");
+    assert_int_equal(ota.announced, N);
+    assert_true(ota.max_piece <= AKIRA_TRANSPORT_CHUNK_MAX);
+    /* the service refuses at open: its error, mapped */
+    EXCHANGE("POST /stream/refuse HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", out);
+    assert_non_null(strstr(out, "HTTP/1.1 409 "));
+    /* the service fails mid-stream: 507, and its close is told why */
+    ota.fail_after = 2048;
+    exchange(req, (size_t)h + N, out, sizeof(out));
+    ota.fail_after = 0;
+    assert_non_null(strstr(out, "HTTP/1.1 507 "));
+    assert_int_equal(ota.close_status, AKIRA_ENOSPC);
+    /* the client goes away mid-body: the service's close gets the error, to undo */
+    akira_sock_t *c = client();
+    assert_int_equal(akira_net_send_all(c, req, (size_t)h + 5000, 1000), 0);
+    int closes = ota.closes;
+    akira_net_close(c);
+    for (int i = 0; i < 100 && ota.closes == closes; i++)
+        akira_sleep_ms(10);
+    assert_int_equal(ota.closes, closes + 1);
+    assert_true(ota.close_status == AKIRA_ECONNRESET);
+    /* chunked: the length is unknown to the service, the bytes the same */
+    EXCHANGE("POST /stream/c HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+             "3\r\nabc\r\n0\r\n\r\n",
+             out);
+    assert_non_null(strstr(out, "HTTP/1.1 201 "));
+    assert_int_equal(ota.announced, AKIRA_TRANSPORT_LENGTH_UNKNOWN);
+    assert_int_equal(ota.bytes, 3);
+    /* no service for the kind */
+    EXCHANGE("POST /api-stream HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", out);
+    assert_non_null(strstr(out, "HTTP/1.1 503 "));
 }
 
 static void test_auth(void **state)
@@ -329,6 +445,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_routes_and_params),
         cmocka_unit_test(test_body_streaming),
+        cmocka_unit_test(test_stream_route),
         cmocka_unit_test(test_auth),
         cmocka_unit_test(test_keepalive_and_pipelining),
         cmocka_unit_test(test_slowloris_and_idle),

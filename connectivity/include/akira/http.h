@@ -140,6 +140,24 @@ int akira_http_resp_end(struct akira_http_req *r);
 /* A flush callback for akira/json.h that writes into a streamed response. */
 int akira_http_resp_json_flush(void *req, const char *buf, size_t len);
 
+/* --- Streams into transport handlers --------------------------------------------- */
+
+/* A route handler (use it as akira_http_route.handler with ctx pointing to one of
+ * these) that carries the request body into the transport handler of `kind`
+ * (akira/transport.h): the body is read and handed over in pieces of at most
+ * AKIRA_TRANSPORT_CHUNK_MAX bytes, each only after the handler took the previous one,
+ * so the client is slowed to the handler's pace and nothing is buffered. Answers:
+ * ok_status (200 when 0) with {"kind","name","bytes","result"} when the handler's
+ * close succeeded; 503 when no service handles the kind; the handler's refusal or
+ * failure mapped with akira_http_status_from_err; 408/400/413 for a body that did not
+ * arrive whole (the handler's close then gets that error, so it can undo). */
+struct akira_http_stream_route {
+    int kind;               /* enum akira_transport_kind */
+    const char *name_param; /* the {name} parameter passed as the stream's name, or NULL */
+    int ok_status;
+};
+int akira_http_stream_handler(struct akira_http_req *r, void *ctx);
+
 /* The standard reason phrase ("Not Found"), "Unknown" for others. */
 const char *akira_http_status_text(int status);
 /* The HTTP status for an akira_err_t (ENOENT 404, EINVAL/EFORMAT 400, EACCES/EPERM 403,
