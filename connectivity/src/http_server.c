@@ -148,6 +148,28 @@ static int fill(struct http_conn *c, int32_t timeout_ms)
     return n;
 }
 
+/* fill() for up to wait_ms, but a silence longer than idle_busy_timeout_ms ends it
+ * early (AKIRA_ETIMEDOUT) while connections wait for a worker (or, with on_stop, when
+ * the server stops): a slow client holds a worker only while nobody else needs it. */
+static int fill_yielding(struct http_conn *c, uint32_t wait_ms, bool on_stop)
+{
+    struct akira_http_server *s = c->srv;
+    uint64_t t0 = akira_uptime_ms();
+    for (;;) {
+        uint64_t spent = akira_uptime_ms() - t0;
+        if (spent >= wait_ms) return AKIRA_ETIMEDOUT;
+        int32_t slice = (int32_t)(wait_ms - spent);
+        if (slice > 100) slice = 100;
+        int rc = fill(c, slice);
+        if (rc != AKIRA_ETIMEDOUT) return rc;
+        akira_mutex_lock(s->lock, AKIRA_FOREVER);
+        bool pressed = s->q_count > s->cfg.workers - s->active || (on_stop && s->stopping);
+        akira_mutex_unlock(s->lock);
+        if (pressed && akira_uptime_ms() - t0 >= s->cfg.idle_busy_timeout_ms)
+            return AKIRA_ETIMEDOUT;
+    }
+}
+
 int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
 {
     struct http_conn *c = r->c;
@@ -177,7 +199,7 @@ int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
         default: break;
         }
         if (c->in_off < c->in_len) continue;
-        int rc = fill(c, (int32_t)c->srv->cfg.idle_timeout_ms);
+        int rc = fill_yielding(c, c->srv->cfg.idle_timeout_ms, false);
         if (rc < 0) {
             r->close_after = true;
             return r->body_err = rc;
@@ -330,22 +352,7 @@ static void serve(struct http_conn *c)
                 /* Silent connections (idle keep-alive, or a flood of connects that
                  * send nothing) give their worker up after idle_busy_timeout_ms when
                  * others wait in the queue, not after the full idle timeout. */
-                uint64_t t0 = akira_uptime_ms();
-                for (;;) {
-                    uint64_t spent = akira_uptime_ms() - t0;
-                    if (spent >= (uint64_t)wait) {
-                        rc = AKIRA_ETIMEDOUT;
-                        break;
-                    }
-                    int32_t slice = (int32_t)((uint64_t)wait - spent);
-                    if (slice > 100) slice = 100;
-                    rc = fill(c, slice);
-                    if (rc != AKIRA_ETIMEDOUT) break;
-                    akira_mutex_lock(s->lock, AKIRA_FOREVER);
-                    bool pressed = s->q_count > s->cfg.workers - s->active || s->stopping;
-                    akira_mutex_unlock(s->lock);
-                    if (pressed && akira_uptime_ms() - t0 >= cfg->idle_busy_timeout_ms) break;
-                }
+                rc = fill_yielding(c, (uint32_t)wait, true);
                 akira_mutex_lock(s->lock, AKIRA_FOREVER);
                 c->waiting = false;
                 akira_mutex_unlock(s->lock);

@@ -417,6 +417,50 @@ static void test_queue_full(void **state)
     assert_true(st.bytes_per_connection > 512);
 }
 
+struct drip {
+    akira_sock_t *c;
+    volatile int stop;
+    int sent;
+};
+
+static int dripper(void *arg)
+{
+    struct drip *d = arg;
+    const char *head = "POST /sum HTTP/1.1\r\nContent-Length: 1000\r\n\r\n";
+    if (akira_net_send_all(d->c, head, strlen(head), 1000)) return 0;
+    while (!d->stop && akira_net_send(d->c, "x", 1, 100) == 1) {
+        d->sent++;
+        akira_sleep_ms(400); /* under the idle timeout (600), over the busy one (200) */
+    }
+    return 0;
+}
+
+/* Two clients trickling their bodies hold both workers while nobody waits; once a
+ * third connection waits, they give their workers up and it is served. */
+static void test_trickle_yields(void **state)
+{
+    (void)state;
+    struct drip d[2];
+    akira_thread_t *t[2];
+    for (int i = 0; i < 2; i++) {
+        d[i] = (struct drip){.c = client()};
+        assert_int_equal(akira_thread_create(&t[i], "drip", dripper, &d[i], AKIRA_PRIO_DEFAULT, 0),
+                         0);
+    }
+    akira_sleep_ms(1500); /* alone, they are kept past the idle timeout */
+    assert_true(d[0].sent >= 3 && d[1].sent >= 3);
+    char out[512];
+    uint64_t t0 = akira_uptime_ms();
+    EXCHANGE("GET /p/z HTTP/1.1\r\nConnection: close\r\n\r\n", out);
+    assert_non_null(strstr(out, "\r\n\r\nz|-|"));
+    assert_true(akira_uptime_ms() - t0 < 1500);
+    for (int i = 0; i < 2; i++) {
+        d[i].stop = 1;
+        akira_thread_join(t[i], AKIRA_FOREVER, NULL);
+        akira_net_close(d[i].c);
+    }
+}
+
 static void test_graceful_stop(void **state)
 {
     (void)state;
@@ -450,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_keepalive_and_pipelining),
         cmocka_unit_test(test_slowloris_and_idle),
         cmocka_unit_test(test_queue_full),
+        cmocka_unit_test(test_trickle_yields),
         cmocka_unit_test(test_graceful_stop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -17,8 +17,9 @@
  * while reading a body or waiting for the next keep-alive request closes the
  * connection; a body over the route's body_max is refused with 413 before it is read;
  * a keep-alive connection is closed after its response while other connections wait
- * in the queue, and a connection silent before its request gives its worker up after
- * idle_busy_timeout_ms when others wait, so idle clients cannot starve active ones.
+ * in the queue, and a connection silent for idle_busy_timeout_ms (before its request
+ * or inside its body) gives its worker up when others wait, so idle or trickling
+ * clients cannot starve active ones.
  *
  * Errors are JSON: {"error": "<reason>", "status": N}.
  *
@@ -50,7 +51,7 @@ struct akira_http_config {
     size_t head_max;               /* request head limit in bytes (4096) */
     uint32_t head_timeout_ms;      /* time for a whole head (10000) */
     uint32_t idle_timeout_ms;      /* longest silence inside a request or between (10000) */
-    uint32_t idle_busy_timeout_ms; /* silence before a request while others queue (1000) */
+    uint32_t idle_busy_timeout_ms; /* silence that ends a request while others queue (1000) */
     uint64_t body_max_default;     /* body limit of routes that set none (64 KiB) */
     /* Auth failures from one address before it is slowed down (3), and the first
      * lock-out; each further failure doubles it, up to auth_lock_max_ms. */
