@@ -625,6 +625,28 @@ def t_shell(dev):
     return "done"
 
 
+def t_shell_reboot(dev):
+    # `reboot` in a network session restarts the device (same flash, same token), and
+    # the new image binds the same ports again
+    tok = dev.first_token
+    s = socket.create_connection(("127.0.0.1", dev.shell), timeout=10)
+    data = b""
+    while b"token: " not in data:
+        data += s.recv(100)
+    s.sendall(tok.encode() + b"\nreboot\n")
+    check(closed_by_peer(s, 10), "session closed on reboot", dev)
+    dev.wait_for(rb"network shell: reboot", 10)
+    end = time.monotonic() + 10
+    while dev.output().count("[ ok ] network") < 2:
+        check(time.monotonic() < end, "no second boot with the network up", dev)
+        time.sleep(0.05)
+    st, _, b = request(dev, "GET", "/api/status")
+    check(st == 200, f"status after reboot {st}", dev)
+    check("device token (shown once" not in dev.output().split("network shell: reboot")[1],
+          "token shown again after reboot", dev)
+    check(token_of(dev) == tok, "token kept across reboot", dev)
+
+
 def t_shutdown_graceful(dev):
     # a request in progress when the device powers off is answered before the exit;
     # idle keep-alive connections are closed
@@ -655,6 +677,7 @@ SCENARIOS = {
     "hostile": t_hostile,
     "flood": t_flood,
     "shell": t_shell,
+    "shell_reboot": t_shell_reboot,
     "shutdown": t_shutdown_graceful,
 }
 
