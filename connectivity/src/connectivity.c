@@ -18,7 +18,8 @@ AKIRA_LOG_MODULE_REGISTER(connectivity);
 
 static struct akira_connectivity_config config;
 static struct akira_http_server *http;
-static struct akira_shell_net *shell_net;
+static struct akira_shell_service *shell_service;
+static struct akira_tcp_shell *tcp_shell;
 static char token[AKIRA_HTTP_TOKEN_HEX_LEN + 1];
 static uint16_t http_port, shell_port;
 
@@ -94,25 +95,32 @@ static void http_stop(void *ctx)
 static int shell_start(void *ctx)
 {
     (void)ctx;
-    struct akira_shell_net_config sc = {
-        .addr = akira_net_addr_loopback(config.shell_port),
+    struct akira_shell_service_config sc = {
         .sessions = 4,
         .login_timeout_ms = 30000,
         .idle_timeout_ms = 15u * 60u * 1000u,
         .fail_delay_ms = 1000,
         .on_exit = config.on_shell_exit,
     };
-    int rc = akira_shell_net_start(&shell_net, &sc, token);
-    struct akira_net_addr a;
-    if (!rc && akira_shell_net_addr(shell_net, &a) == 0) shell_port = a.port;
+    int rc = akira_shell_service_start(&shell_service, &sc, token);
+    struct akira_net_addr a = akira_net_addr_loopback(config.shell_port);
+    if (!rc) rc = akira_tcp_shell_start(&tcp_shell, &a);
+    if (!rc && akira_tcp_shell_addr(tcp_shell, &a) == 0) shell_port = a.port;
+    if (rc) {
+        akira_shell_service_destroy(shell_service);
+        shell_service = NULL;
+    }
     return rc;
 }
 
 static void shell_stop(void *ctx)
 {
     (void)ctx;
-    akira_shell_net_stop(shell_net);
-    shell_net = NULL;
+    akira_shell_service_stop(shell_service);
+    akira_tcp_shell_stop(tcp_shell);
+    akira_shell_service_destroy(shell_service);
+    tcp_shell = NULL;
+    shell_service = NULL;
     shell_port = 0;
 }
 

@@ -56,6 +56,10 @@ struct akira_transport_stream_info {
     /* The way back to the peer (NULL on a one-way link): writes all len bytes or
      * returns a negative akira_err_t. Valid until stream_close returns. */
     int (*reply)(void *link, const void *data, size_t len);
+    /* Optional (NULL on links that cannot): the handler ends the stream from its side
+     * (a shell session that exited). The link stops reading and then calls
+     * stream_close as usual. Any thread; valid until stream_close returns. */
+    void (*hangup)(void *link);
     void *link;
 };
 
