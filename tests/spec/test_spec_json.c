@@ -60,8 +60,9 @@ static void test_string_escapes(void **state)
 static void test_bad_documents_fail_with_a_line(void **state)
 {
     (void)state;
-    const char *bad[] = {"", "{", "{\"a\" 1}", "[1,]", "{\"a\": \"x}", "{\"a\": tru}",
-                         "[1] 2", "\"\\q\"", "\"\\u12\"", "{\"a\": \"\x01\"}"};
+    const char *bad[] = {
+        "",        "{",         "{\"a\" 1}",        "[1,]", "{\"a\": \"x}", "{\"a\": tru}", "[1] 2",
+        "\"\\q\"", "\"\\u12\"", "{\"a\": \"\x01\"}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char why[96] = "";
         assert_null(akira_spec_json_parse(bad[i], strlen(bad[i]), why, sizeof why));
@@ -80,8 +81,10 @@ static void test_bad_documents_fail_with_a_line(void **state)
 static akira_spec_value value(const char *type, const char *v, bool as_result, bool *ok)
 {
     char text[128], why[96];
-    if (v) snprintf(text, sizeof text, "{\"type\": \"%s\", \"value\": \"%s\"}", type, v);
-    else snprintf(text, sizeof text, "{\"type\": \"%s\"}", type);
+    if (v)
+        snprintf(text, sizeof text, "{\"type\": \"%s\", \"value\": \"%s\"}", type, v);
+    else
+        snprintf(text, sizeof text, "{\"type\": \"%s\"}", type);
     akira_spec_json *d = parse(text);
     akira_spec_value out;
     *ok = akira_spec_value_parse(d, as_result, &out, why, sizeof why);
@@ -104,7 +107,8 @@ static void test_values_parse_as_bits(void **state)
     v = value("f64", "4607182418800017408", false, &ok);
     assert_true(ok && v.val.f64 == 1.0);
     v = value("externref", "0", false, &ok);
-    assert_true(ok && v.val.ref != NULL && v.val.ref != value("externref", "1", false, &ok).val.ref);
+    assert_true(ok && v.val.ref != NULL &&
+                v.val.ref != value("externref", "1", false, &ok).val.ref);
     v = value("funcref", "null", false, &ok);
     assert_true(ok && v.val.ref == NULL);
     /* out of range, not numbers, patterns where a concrete value is needed */

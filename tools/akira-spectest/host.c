@@ -36,9 +36,12 @@ bool akira_spec_host_init(akira_spec_host *h, aw_store *s, bool verbose)
     static const struct {
         const char *name, *sig, *letters;
     } funcs[] = {
-        {"print", "()", ""},          {"print_i32", "(i)", "i"},
-        {"print_i64", "(I)", "I"},    {"print_f32", "(f)", "f"},
-        {"print_f64", "(F)", "F"},    {"print_i32_f32", "(if)", "if"},
+        {"print", "()", ""},
+        {"print_i32", "(i)", "i"},
+        {"print_i64", "(I)", "I"},
+        {"print_f32", "(f)", "f"},
+        {"print_f64", "(F)", "F"},
+        {"print_i32_f32", "(if)", "if"},
         {"print_f64_f64", "(FF)", "FF"},
     };
     memset(h, 0, sizeof *h);

@@ -41,8 +41,7 @@ static bool fail(parser *ps, const char *fmt, ...)
 
 static void skip_ws(parser *ps)
 {
-    while (ps->p < ps->end &&
-           (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
+    while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
         ps->p++;
 }
 
@@ -147,9 +146,7 @@ static bool parse_string(parser *ps, char **out, size_t *out_len)
             n += put_utf8(buf + n, cp);
             break;
         }
-        default:
-            free(buf);
-            return fail(ps, "bad escape '\\%c'", e);
+        default: free(buf); return fail(ps, "bad escape '\\%c'", e);
         }
     }
     ps->p++; /* closing quote */
@@ -270,7 +267,10 @@ static bool parse_value(parser *ps, akira_spec_json *v, int depth)
         ps->p++;
         v->kind = AKIRA_SPEC_JSON_STRING;
         return parse_string(ps, &v->str, &v->len);
-    case 't': v->kind = AKIRA_SPEC_JSON_BOOL; v->boolean = true; return literal(ps, "true");
+    case 't':
+        v->kind = AKIRA_SPEC_JSON_BOOL;
+        v->boolean = true;
+        return literal(ps, "true");
     case 'f': v->kind = AKIRA_SPEC_JSON_BOOL; return literal(ps, "false");
     case 'n': v->kind = AKIRA_SPEC_JSON_NULL; return literal(ps, "null");
     default: return parse_number(ps, v);
@@ -281,7 +281,8 @@ static void free_inner(akira_spec_json *v)
 {
     if (v->kind == AKIRA_SPEC_JSON_STRING) free(v->str);
     if (v->kind == AKIRA_SPEC_JSON_ARRAY) {
-        for (size_t i = 0; i < v->len; i++) free_inner(&v->items[i]);
+        for (size_t i = 0; i < v->len; i++)
+            free_inner(&v->items[i]);
         free(v->items);
     }
     if (v->kind == AKIRA_SPEC_JSON_OBJECT) {

@@ -28,10 +28,10 @@ struct akira_spec_json {
     akira_spec_json_kind kind;
     bool boolean;
     double number;
-    char *str;  /* STRING: NUL-terminated copy, `len` bytes (may hold NULs) */
-    size_t len; /* STRING: bytes; ARRAY: items; OBJECT: members */
-    akira_spec_json *items;           /* ARRAY */
-    akira_spec_json_member *members;  /* OBJECT, in document order */
+    char *str;                       /* STRING: NUL-terminated copy, `len` bytes (may hold NULs) */
+    size_t len;                      /* STRING: bytes; ARRAY: items; OBJECT: members */
+    akira_spec_json *items;          /* ARRAY */
+    akira_spec_json_member *members; /* OBJECT, in document order */
 };
 
 struct akira_spec_json_member {

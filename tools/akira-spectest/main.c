@@ -27,7 +27,8 @@ int main(int argc, char **argv)
                         "  runs wast2json command lists on the engine\n");
         return 2;
     }
-    for (int i = first; i < argc; i++) akira_spec_runner_run_file(argv[i], &opt, &total);
+    for (int i = first; i < argc; i++)
+        akira_spec_runner_run_file(argv[i], &opt, &total);
     printf("%lu passed, %lu failed, %lu skipped\n", total.passed, total.failed, total.skipped);
     return total.failed ? 1 : 0;
 }

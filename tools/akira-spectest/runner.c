@@ -27,9 +27,9 @@ typedef struct named {
 typedef struct file_run {
     const akira_spec_options *opt;
     akira_spec_counts *counts;
-    const char *source;   /* the .wast's base name, for failure lines */
-    char *dir;            /* folder of the .json: module files are relative to it */
-    unsigned line;        /* of the command being run */
+    const char *source; /* the .wast's base name, for failure lines */
+    char *dir;          /* folder of the .json: module files are relative to it */
+    unsigned line;      /* of the command being run */
     aw_store *store;
     akira_spec_host host;
     aw_instance *current; /* the last module defined, NULL after one failed */
@@ -274,8 +274,7 @@ static bool run_action(file_run *r, const akira_spec_json *action, action_result
     const akira_spec_json *args = akira_spec_json_get(action, "args");
     size_t nargs = args && args->kind == AKIRA_SPEC_JSON_ARRAY ? args->len : 0;
     if (nargs != np || np > MAX_ARGS || nr > MAX_ARGS) {
-        failure(r, "invoke %s: %zu arguments for %s", field, nargs,
-                aw_func_signature(ext.of.func));
+        failure(r, "invoke %s: %zu arguments for %s", field, nargs, aw_func_signature(ext.of.func));
         return false;
     }
     aw_val argv[MAX_ARGS];
@@ -319,8 +318,8 @@ static void cmd_module(file_run *r, const akira_spec_json *cmd)
     }
     aw_module *m = load_module(r, file, &err);
     if (!m) {
-        failure(r, "module %s: %s: %s (section %s, offset %u)", file,
-                aw_status_str(err.status), err.msg, err.section, err.offset);
+        failure(r, "module %s: %s: %s (section %s, offset %u)", file, aw_status_str(err.status),
+                err.msg, err.section, err.offset);
         return;
     }
     aw_instance *inst = instantiate(r, m, &err);
@@ -362,8 +361,7 @@ static void cmd_assert_return(file_run *r, const akira_spec_json *cmd)
     if (!run_action(r, akira_spec_json_get(cmd, "action"), &res)) return;
     const char *what = action_name(cmd);
     if (res.status != AW_OK) {
-        failure(r, "assert_return %s: %s: %s", what, aw_status_str(res.status),
-                why_of(&res.err));
+        failure(r, "assert_return %s: %s: %s", what, aw_status_str(res.status), why_of(&res.err));
         return;
     }
     if (nexp != res.n) {
@@ -444,8 +442,7 @@ static void cmd_assert_instantiate(file_run *r, const akira_spec_json *cmd, cons
     }
     aw_module *m = load_module(r, file, &err);
     if (!m) {
-        failure(r, "%s %s: does not load: %s: %s", kind, file, aw_status_str(err.status),
-                err.msg);
+        failure(r, "%s %s: does not load: %s: %s", kind, file, aw_status_str(err.status), err.msg);
         return;
     }
     if (instantiate(r, m, &err)) {
@@ -458,8 +455,8 @@ static void cmd_assert_instantiate(file_run *r, const akira_spec_json *cmd, cons
         return;
     }
     if (want == AW_ERR_TRAP && text && !same_text(aw_trap_str(err.trap), text)) {
-        failure(r, "%s %s: trapped with \"%s\", expected \"%s\"", kind, file,
-                aw_trap_str(err.trap), text);
+        failure(r, "%s %s: trapped with \"%s\", expected \"%s\"", kind, file, aw_trap_str(err.trap),
+                text);
         return;
     }
     r->counts->passed++;
@@ -491,18 +488,26 @@ static void run_command(file_run *r, const akira_spec_json *cmd, bool simd_file)
         return;
     }
     if (r->opt->verbose) fprintf(r->opt->out, "  %s:%u: %s\n", r->source, r->line, type);
-    if (strcmp(type, "module") == 0) cmd_module(r, cmd);
-    else if (strcmp(type, "register") == 0) cmd_register(r, cmd);
-    else if (strcmp(type, "action") == 0) cmd_action(r, cmd);
-    else if (strcmp(type, "assert_return") == 0) cmd_assert_return(r, cmd);
-    else if (strcmp(type, "assert_trap") == 0) cmd_assert_trap(r, cmd, type);
-    else if (strcmp(type, "assert_exhaustion") == 0) cmd_assert_trap(r, cmd, type);
+    if (strcmp(type, "module") == 0)
+        cmd_module(r, cmd);
+    else if (strcmp(type, "register") == 0)
+        cmd_register(r, cmd);
+    else if (strcmp(type, "action") == 0)
+        cmd_action(r, cmd);
+    else if (strcmp(type, "assert_return") == 0)
+        cmd_assert_return(r, cmd);
+    else if (strcmp(type, "assert_trap") == 0)
+        cmd_assert_trap(r, cmd, type);
+    else if (strcmp(type, "assert_exhaustion") == 0)
+        cmd_assert_trap(r, cmd, type);
     else if (strcmp(type, "assert_invalid") == 0)
         cmd_assert_rejected(r, cmd, type, AW_ERR_INVALID);
     else if (strcmp(type, "assert_malformed") == 0) {
         const char *mt = akira_spec_json_get_str(cmd, "module_type");
-        if (mt && strcmp(mt, "binary") != 0) r->counts->skipped++;
-        else cmd_assert_rejected(r, cmd, type, AW_ERR_MALFORMED);
+        if (mt && strcmp(mt, "binary") != 0)
+            r->counts->skipped++;
+        else
+            cmd_assert_rejected(r, cmd, type, AW_ERR_MALFORMED);
     } else if (strcmp(type, "assert_unlinkable") == 0)
         cmd_assert_instantiate(r, cmd, type, AW_ERR_UNLINKABLE);
     else if (strcmp(type, "assert_uninstantiable") == 0)
@@ -519,7 +524,8 @@ static const char *base_name(const char *path)
 
 static void free_named(named *list, size_t n)
 {
-    for (size_t i = 0; i < n; i++) free(list[i].name);
+    for (size_t i = 0; i < n; i++)
+        free(list[i].name);
     free(list);
 }
 
@@ -537,22 +543,26 @@ bool akira_spec_runner_run_file(const char *json_path, const akira_spec_options 
     r.dir = strdup(json_path);
     if (r.dir) {
         char *slash = strrchr(r.dir, '/');
-        if (slash) *slash = '\0';
-        else strcpy(r.dir, ".");
+        if (slash)
+            *slash = '\0';
+        else
+            strcpy(r.dir, ".");
     }
     r.store = aw_store_new(NULL);
     bool ok = cmds && cmds->kind == AKIRA_SPEC_JSON_ARRAY && r.dir && r.store &&
               akira_spec_host_init(&r.host, r.store, opt->verbose);
     if (!ok) {
-        failure(&r, "cannot run: %s", !text  ? "cannot read the file"
-                                      : !doc ? why
-                                      : !cmds ? "no command list"
-                                              : "out of memory");
+        failure(&r, "cannot run: %s",
+                !text   ? "cannot read the file"
+                : !doc  ? why
+                : !cmds ? "no command list"
+                        : "out of memory");
     } else {
         const char *src = akira_spec_json_get_str(doc, "source_filename");
         if (src) r.source = base_name(src);
         bool simd = strncmp(base_name(json_path), "simd_", 5) == 0;
-        for (size_t i = 0; i < cmds->len; i++) run_command(&r, &cmds->items[i], simd);
+        for (size_t i = 0; i < cmds->len; i++)
+            run_command(&r, &cmds->items[i], simd);
     }
     fprintf(opt->out, "%s: %lu passed, %lu failed, %lu skipped\n", json_path, mine.passed,
             mine.failed, mine.skipped);

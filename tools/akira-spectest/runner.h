@@ -25,8 +25,8 @@ typedef struct akira_spec_counts {
 } akira_spec_counts;
 
 typedef struct akira_spec_options {
-    bool verbose;   /* print every command and the spectest print calls */
-    FILE *out;      /* where failures go */
+    bool verbose; /* print every command and the spectest print calls */
+    FILE *out;    /* where failures go */
 } akira_spec_options;
 
 /* Run the command list at `json_path`, adding to *counts. Returns false if the file

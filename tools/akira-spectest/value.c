@@ -19,8 +19,12 @@ static bool type_of(const char *name, uint8_t *type)
     static const struct {
         const char *name;
         uint8_t type;
-    } types[] = {{"i32", AW_I32},         {"i64", AW_I64},           {"f32", AW_F32},
-                 {"f64", AW_F64},         {"v128", AW_V128},         {"funcref", AW_FUNCREF},
+    } types[] = {{"i32", AW_I32},
+                 {"i64", AW_I64},
+                 {"f32", AW_F32},
+                 {"f64", AW_F64},
+                 {"v128", AW_V128},
+                 {"funcref", AW_FUNCREF},
                  {"externref", AW_EXTERNREF}};
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (strcmp(name, types[i].name) == 0) {
@@ -158,8 +162,10 @@ void akira_spec_value_format(uint8_t type, aw_val v, char *buf, size_t size)
     case AW_F32: snprintf(buf, size, "%s:%" PRIu32 " (%.9g)", t, v.u32, (double)v.f32); break;
     case AW_F64: snprintf(buf, size, "%s:%" PRIu64 " (%.17g)", t, v.u64, v.f64); break;
     default:
-        if (v.ref) snprintf(buf, size, "%s:%p", t, v.ref);
-        else snprintf(buf, size, "%s:null", t);
+        if (v.ref)
+            snprintf(buf, size, "%s:%p", t, v.ref);
+        else
+            snprintf(buf, size, "%s:null", t);
     }
 }
 
