@@ -27,9 +27,10 @@ typedef struct named {
 typedef struct file_run {
     const akira_spec_options *opt;
     akira_spec_counts *counts;
-    const char *source; /* the .wast's base name, for failure lines */
-    char *dir;          /* folder of the .json: module files are relative to it */
-    unsigned line;      /* of the command being run */
+    const char *source;   /* the .wast's base name, for failure lines */
+    char *dir;            /* folder of the .json: module files are relative to it */
+    unsigned line;        /* of the command being run */
+    akira_spec_kind kind; /* of the command being run */
     aw_store *store;
     akira_spec_host host;
     aw_instance *current; /* the last module defined, NULL after one failed */
@@ -43,11 +44,69 @@ static void failure(file_run *r, const char *fmt, ...)
 {
     va_list ap;
     r->counts->failed++;
+    r->counts->by_kind[r->kind].failed++;
     fprintf(r->opt->out, "  %s:%u: ", r->source, r->line);
     va_start(ap, fmt);
     vfprintf(r->opt->out, fmt, ap);
     va_end(ap);
     fputc('\n', r->opt->out);
+}
+
+static void pass(file_run *r)
+{
+    r->counts->passed++;
+    r->counts->by_kind[r->kind].passed++;
+}
+
+static void skip(file_run *r)
+{
+    r->counts->skipped++;
+    r->counts->by_kind[r->kind].skipped++;
+}
+
+const char *akira_spec_kind_name(akira_spec_kind k)
+{
+    static const char *const names[AKIRA_SPEC_KIND_COUNT] = {
+        "module",
+        "register",
+        "action",
+        "assert_return",
+        "assert_trap",
+        "assert_exhaustion",
+        "assert_invalid",
+        "assert_malformed (binary)",
+        "assert_malformed (text)",
+        "assert_unlinkable",
+        "assert_uninstantiable",
+        "other",
+    };
+    return k < AKIRA_SPEC_KIND_COUNT ? names[k] : "?";
+}
+
+static akira_spec_kind kind_of(const char *type, const akira_spec_json *cmd)
+{
+    static const struct {
+        const char *type;
+        akira_spec_kind kind;
+    } kinds[] = {
+        {"module", AKIRA_SPEC_KIND_MODULE},
+        {"register", AKIRA_SPEC_KIND_REGISTER},
+        {"action", AKIRA_SPEC_KIND_ACTION},
+        {"assert_return", AKIRA_SPEC_KIND_ASSERT_RETURN},
+        {"assert_trap", AKIRA_SPEC_KIND_ASSERT_TRAP},
+        {"assert_exhaustion", AKIRA_SPEC_KIND_ASSERT_EXHAUSTION},
+        {"assert_invalid", AKIRA_SPEC_KIND_ASSERT_INVALID},
+        {"assert_unlinkable", AKIRA_SPEC_KIND_ASSERT_UNLINKABLE},
+        {"assert_uninstantiable", AKIRA_SPEC_KIND_ASSERT_UNINSTANTIABLE},
+    };
+    if (strcmp(type, "assert_malformed") == 0) {
+        const char *mt = akira_spec_json_get_str(cmd, "module_type");
+        return mt && strcmp(mt, "binary") != 0 ? AKIRA_SPEC_KIND_ASSERT_MALFORMED_TEXT
+                                               : AKIRA_SPEC_KIND_ASSERT_MALFORMED_BINARY;
+    }
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(type, kinds[i].type) == 0) return kinds[i].kind;
+    return AKIRA_SPEC_KIND_OTHER;
 }
 
 static char *read_file(const char *path, size_t *size)
@@ -382,7 +441,7 @@ static void cmd_assert_return(file_run *r, const akira_spec_json *cmd)
             return;
         }
     }
-    r->counts->passed++;
+    pass(r);
 }
 
 /* assert_trap and assert_exhaustion: the action must trap with the expected text. */
@@ -402,7 +461,7 @@ static void cmd_assert_trap(file_run *r, const akira_spec_json *cmd, const char 
                 aw_trap_str(res.err.trap), text);
         return;
     }
-    r->counts->passed++;
+    pass(r);
 }
 
 /* assert_invalid, binary assert_malformed: loading must fail with this class. */
@@ -426,7 +485,7 @@ static void cmd_assert_rejected(file_run *r, const akira_spec_json *cmd, const c
                 err.msg, aw_status_str(want), text ? text : "");
         return;
     }
-    r->counts->passed++;
+    pass(r);
 }
 
 /* assert_unlinkable, assert_uninstantiable: the module loads, instantiation fails. */
@@ -459,7 +518,7 @@ static void cmd_assert_instantiate(file_run *r, const akira_spec_json *cmd, cons
                 text);
         return;
     }
-    r->counts->passed++;
+    pass(r);
 }
 
 static bool is_assertion(const char *type)
@@ -479,14 +538,17 @@ static void run_command(file_run *r, const akira_spec_json *cmd, bool simd_file)
     const char *type = akira_spec_json_get_str(cmd, "type");
     const akira_spec_json *line = akira_spec_json_get(cmd, "line");
     r->line = line && line->kind == AKIRA_SPEC_JSON_NUMBER ? (unsigned)line->number : 0;
+    r->kind = AKIRA_SPEC_KIND_OTHER;
     if (!type) {
         failure(r, "command without type");
         return;
     }
+    r->kind = kind_of(type, cmd);
     if (simd_file || (is_assertion(type) && uses_v128(cmd))) {
-        if (is_assertion(type)) r->counts->skipped++;
+        if (is_assertion(type)) skip(r);
         return;
     }
+    unsigned long failed_before = r->counts->failed;
     if (r->opt->verbose) fprintf(r->opt->out, "  %s:%u: %s\n", r->source, r->line, type);
     if (strcmp(type, "module") == 0)
         cmd_module(r, cmd);
@@ -505,7 +567,7 @@ static void run_command(file_run *r, const akira_spec_json *cmd, bool simd_file)
     else if (strcmp(type, "assert_malformed") == 0) {
         const char *mt = akira_spec_json_get_str(cmd, "module_type");
         if (mt && strcmp(mt, "binary") != 0)
-            r->counts->skipped++;
+            skip(r);
         else
             cmd_assert_rejected(r, cmd, type, AW_ERR_MALFORMED);
     } else if (strcmp(type, "assert_unlinkable") == 0)
@@ -514,6 +576,8 @@ static void run_command(file_run *r, const akira_spec_json *cmd, bool simd_file)
         cmd_assert_instantiate(r, cmd, type, AW_ERR_TRAP);
     else
         failure(r, "unknown command type %s", type);
+    if (!is_assertion(type) && r->counts->failed == failed_before)
+        r->counts->by_kind[r->kind].passed++; /* worked: shown per kind, not in the total */
 }
 
 static const char *base_name(const char *path)
@@ -532,8 +596,10 @@ static void free_named(named *list, size_t n)
 bool akira_spec_runner_run_file(const char *json_path, const akira_spec_options *opt,
                                 akira_spec_counts *counts)
 {
-    akira_spec_counts mine = {0, 0, 0};
-    file_run r = {.opt = opt, .counts = &mine, .source = base_name(json_path)};
+    akira_spec_counts mine;
+    memset(&mine, 0, sizeof mine);
+    file_run r = {
+        .opt = opt, .counts = &mine, .source = base_name(json_path), .kind = AKIRA_SPEC_KIND_OTHER};
     size_t size = 0;
     char why[128] = "";
     char *text = read_file(json_path, &size);
@@ -569,6 +635,11 @@ bool akira_spec_runner_run_file(const char *json_path, const akira_spec_options 
     counts->passed += mine.passed;
     counts->failed += mine.failed;
     counts->skipped += mine.skipped;
+    for (int k = 0; k < AKIRA_SPEC_KIND_COUNT; k++) {
+        counts->by_kind[k].passed += mine.by_kind[k].passed;
+        counts->by_kind[k].failed += mine.by_kind[k].failed;
+        counts->by_kind[k].skipped += mine.by_kind[k].skipped;
+    }
     /* The store first: its instances run the modules' code. */
     if (r.store) aw_store_delete(r.store);
     for (size_t i = 0; i < r.nmods; i++) {

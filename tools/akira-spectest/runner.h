@@ -20,9 +20,37 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* Command kinds, for the per-kind breakdown (`akira-spectest --kinds`). */
+typedef enum akira_spec_kind {
+    AKIRA_SPEC_KIND_MODULE,
+    AKIRA_SPEC_KIND_REGISTER,
+    AKIRA_SPEC_KIND_ACTION,
+    AKIRA_SPEC_KIND_ASSERT_RETURN,
+    AKIRA_SPEC_KIND_ASSERT_TRAP,
+    AKIRA_SPEC_KIND_ASSERT_EXHAUSTION,
+    AKIRA_SPEC_KIND_ASSERT_INVALID,
+    AKIRA_SPEC_KIND_ASSERT_MALFORMED_BINARY,
+    AKIRA_SPEC_KIND_ASSERT_MALFORMED_TEXT,
+    AKIRA_SPEC_KIND_ASSERT_UNLINKABLE,
+    AKIRA_SPEC_KIND_ASSERT_UNINSTANTIABLE,
+    AKIRA_SPEC_KIND_OTHER, /* unreadable file, unknown command */
+    AKIRA_SPEC_KIND_COUNT,
+} akira_spec_kind;
+
+typedef struct akira_spec_tally {
+    unsigned long passed, failed, skipped;
+} akira_spec_tally;
+
+/* `passed`, `failed`, `skipped` are the totals described above. In `by_kind`, the
+ * `passed` of module, register and action commands counts those that worked (they
+ * are not in the total). */
 typedef struct akira_spec_counts {
     unsigned long passed, failed, skipped;
+    akira_spec_tally by_kind[AKIRA_SPEC_KIND_COUNT];
 } akira_spec_counts;
+
+/* "assert_return", "assert_malformed (binary)", ... */
+const char *akira_spec_kind_name(akira_spec_kind k);
 
 typedef struct akira_spec_options {
     bool verbose; /* print every command and the spectest print calls */
