@@ -159,6 +159,8 @@ static int cmd_settings_list(struct akira_shell *sh, int argc, char **argv)
 {
     const char *prefix = argc > 1 ? argv[1] : "";
     struct list_ctx l = {sh, 0};
+    /* The one listing printed under the lock: foreach hands out each value in place.
+     * A partition holds at most a few hundred keys, so the wait is bounded. */
     akira_storage_lock();
     struct akira_settings *st = akira_storage_settings();
     int rc = st ? akira_settings_foreach(st, prefix, list_one, &l) : AKIRA_ENODEV;
@@ -199,29 +201,39 @@ static void print_entry(struct akira_shell *sh, const struct akira_fs_stat *st)
         akira_shell_print(sh, "f %10" PRIu32 "  %s\n", st->size, st->name);
 }
 
+/* Output goes to the session's stream, which may block (a full pipe, a slow network
+ * client): printing happens with the storage lock released, so other users of storage
+ * never wait for a terminal. Each fs call takes the lock on its own. */
+
 static int cmd_fs_ls(struct akira_shell *sh, int argc, char **argv)
 {
     const char *path = argc > 1 ? argv[1] : "/";
     struct akira_fs fs;
     struct akira_fs_stat st;
+    struct akira_fs_dir d;
     akira_storage_lock();
     int rc = root_view(&fs);
     if (!rc) rc = akira_fs_stat(&fs, path, &st);
-    if (!rc && st.type == AKIRA_FS_TYPE_FILE) {
-        print_entry(sh, &st);
-    } else if (!rc) {
-        struct akira_fs_dir d;
-        unsigned n = 0;
-        rc = akira_fs_opendir(&fs, path, &d);
-        while (!rc && (rc = akira_fs_readdir(&d, &st)) == 1) {
-            print_entry(sh, &st);
-            n++;
-            rc = 0;
-        }
-        if (rc == 0) akira_shell_print(sh, "-- %u entr%s\n", n, n == 1 ? "y" : "ies");
-    }
+    if (!rc && st.type == AKIRA_FS_TYPE_DIR) rc = akira_fs_opendir(&fs, path, &d);
     akira_storage_unlock();
-    return rc;
+    if (rc) return rc;
+    if (st.type == AKIRA_FS_TYPE_FILE) {
+        print_entry(sh, &st);
+        return 0;
+    }
+    unsigned n = 0;
+    for (;;) {
+        akira_storage_lock();
+        /* The volume may have been unmounted (shutdown) between two entries. */
+        rc = akira_storage_fs() ? akira_fs_readdir(&d, &st) : AKIRA_ENODEV;
+        akira_storage_unlock();
+        if (rc != 1) break;
+        print_entry(sh, &st);
+        n++;
+    }
+    if (rc < 0) return rc;
+    akira_shell_print(sh, "-- %u entr%s\n", n, n == 1 ? "y" : "ies");
+    return 0;
 }
 
 static int cmd_fs_cat(struct akira_shell *sh, int argc, char **argv)
@@ -232,18 +244,21 @@ static int cmd_fs_cat(struct akira_shell *sh, int argc, char **argv)
     akira_storage_lock();
     int rc = root_view(&fs);
     if (!rc) rc = akira_fs_open(&fs, argv[1], AKIRA_FS_O_READ, &f);
-    if (rc) {
-        akira_storage_unlock();
-        return rc;
-    }
+    akira_storage_unlock();
+    if (rc) return rc;
     uint8_t buf[256];
     uint8_t last = '\n';
     int n;
-    while ((n = akira_fs_read(&f, buf, sizeof(buf))) > 0) {
+    for (;;) {
+        akira_storage_lock();
+        n = akira_storage_fs() ? akira_fs_read(&f, buf, sizeof(buf)) : AKIRA_ENODEV;
+        akira_storage_unlock();
+        if (n <= 0) break;
         print_escaped(sh, buf, (size_t)n, true);
         last = buf[n - 1];
     }
-    akira_fs_close(&f);
+    akira_storage_lock();
+    if (akira_storage_fs()) akira_fs_close(&f);
     akira_storage_unlock();
     /* A file without a final newline still leaves the prompt on its own line. */
     if (last != '\n') akira_shell_puts(sh, "\n");
