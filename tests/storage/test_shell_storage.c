@@ -171,6 +171,26 @@ static void test_fs_binary_file_is_escaped(void **state)
     assert_string_equal(fio.out, "l1\n\\x1b[2J\\x00\\x80\tx\n");
 }
 
+/* A file longer than the command's read buffer comes out whole, in order. */
+static void test_fs_cat_long_file(void **state)
+{
+    (void)state;
+    struct akira_fs fs;
+    struct akira_fs_file f;
+    static char data[5000];
+    for (size_t i = 0; i < sizeof data; i++) data[i] = (char)('a' + i % 26);
+    data[sizeof data - 1] = '\n';
+    akira_storage_lock();
+    akira_fs_root_view(akira_storage_fs(), &fs);
+    assert_int_equal(akira_fs_open(&fs, "/long", AKIRA_FS_O_WRITE | AKIRA_FS_O_CREATE, &f), 0);
+    assert_int_equal(akira_fs_write(&f, data, sizeof data), (int)sizeof data);
+    assert_int_equal(akira_fs_close(&f), 0);
+    akira_storage_unlock();
+    assert_int_equal(run("fs cat /long"), 0);
+    assert_int_equal(fio.out_len, sizeof data);
+    assert_memory_equal(fio.out, data, sizeof data);
+}
+
 static void test_fs_bad_arguments_change_nothing(void **state)
 {
     (void)state;
@@ -351,6 +371,7 @@ int main(void)
         T(test_settings_binary_values_are_escaped),
         T(test_fs_commands),
         T(test_fs_binary_file_is_escaped),
+        T(test_fs_cat_long_file),
         T(test_fs_bad_arguments_change_nothing),
         T(test_fs_df),
         T(test_commands_without_storage),
