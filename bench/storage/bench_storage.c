@@ -85,7 +85,8 @@ static void raw_reference(struct akira_sim_flash *f, const struct akira_flash_ar
     uint8_t buf[64];
     memset(buf, 0x5a, sizeof buf);
     uint32_t per_sector = fa->sector_size / rec, sectors = fa->size / fa->sector_size;
-    for (uint32_t s = 0; s < sectors; s++) akira_flash_area_erase(fa, s * fa->sector_size, fa->sector_size);
+    for (uint32_t s = 0; s < sectors; s++)
+        akira_flash_area_erase(fa, s * fa->sector_size, fa->sector_size);
     double t0 = now_s();
     for (int i = 0; i < n; i++) {
         uint32_t slot = (uint32_t)i % (per_sector * sectors);

@@ -170,15 +170,13 @@ static int cmd_settings_list(struct akira_shell *sh, int argc, char **argv)
     return 0;
 }
 
-AKIRA_SHELL_SUBCMDS(settings_sub,
-                    AKIRA_SHELL_CMD("get", "print a key's value", "KEY", cmd_settings_get, NULL,
-                                    1, 1),
-                    AKIRA_SHELL_CMD("set", "store a value (the rest of the line)", "KEY VALUE...",
-                                    cmd_settings_set, NULL, 2, AKIRA_SHELL_ARGS_ANY),
-                    AKIRA_SHELL_CMD("delete", "remove a key", "KEY", cmd_settings_delete, NULL,
-                                    1, 1),
-                    AKIRA_SHELL_CMD("list", "list keys and values", "[PREFIX]",
-                                    cmd_settings_list, NULL, 0, 1));
+AKIRA_SHELL_SUBCMDS(
+    settings_sub,
+    AKIRA_SHELL_CMD("get", "print a key's value", "KEY", cmd_settings_get, NULL, 1, 1),
+    AKIRA_SHELL_CMD("set", "store a value (the rest of the line)", "KEY VALUE...", cmd_settings_set,
+                    NULL, 2, AKIRA_SHELL_ARGS_ANY),
+    AKIRA_SHELL_CMD("delete", "remove a key", "KEY", cmd_settings_delete, NULL, 1, 1),
+    AKIRA_SHELL_CMD("list", "list keys and values", "[PREFIX]", cmd_settings_list, NULL, 0, 1));
 AKIRA_SHELL_CMD_REGISTER(settings, "settings", "persistent key/value settings", NULL, NULL,
                          settings_sub, 0, 0);
 
@@ -329,8 +327,7 @@ static void print_wear(struct akira_shell *sh, enum akira_flash_part_id id)
     akira_shell_print(sh,
                       "erases %-9s min %" PRIu32 ", mean %" PRIu64 ".%02u, max %" PRIu32
                       " per sector (%" PRIu32 " sectors, since boot)\n",
-                      fa.name, w.min, mean100 / 100u, (unsigned)(mean100 % 100u), w.max,
-                      w.sectors);
+                      fa.name, w.min, mean100 / 100u, (unsigned)(mean100 % 100u), w.max, w.sectors);
 }
 
 static int cmd_fs_df(struct akira_shell *sh, int argc, char **argv)
@@ -357,15 +354,12 @@ static int cmd_fs_df(struct akira_shell *sh, int argc, char **argv)
     return 0;
 }
 
-AKIRA_SHELL_SUBCMDS(fs_sub,
-                    AKIRA_SHELL_CMD("ls", "list a directory", "[PATH]", cmd_fs_ls, NULL, 0, 1),
-                    AKIRA_SHELL_CMD("cat", "print a file", "PATH", cmd_fs_cat, NULL, 1, 1),
-                    AKIRA_SHELL_CMD("write", "replace a file's contents with TEXT", "PATH TEXT",
-                                    cmd_fs_write, NULL, 2, AKIRA_SHELL_ARGS_ANY),
-                    AKIRA_SHELL_CMD("rm", "remove a file or an empty directory", "PATH",
-                                    cmd_fs_rm, NULL, 1, 1),
-                    AKIRA_SHELL_CMD("mkdir", "make a directory", "PATH", cmd_fs_mkdir, NULL, 1,
-                                    1),
-                    AKIRA_SHELL_CMD("df", "space used and free, flash wear", NULL, cmd_fs_df,
-                                    NULL, 0, 0));
+AKIRA_SHELL_SUBCMDS(
+    fs_sub, AKIRA_SHELL_CMD("ls", "list a directory", "[PATH]", cmd_fs_ls, NULL, 0, 1),
+    AKIRA_SHELL_CMD("cat", "print a file", "PATH", cmd_fs_cat, NULL, 1, 1),
+    AKIRA_SHELL_CMD("write", "replace a file's contents with TEXT", "PATH TEXT", cmd_fs_write, NULL,
+                    2, AKIRA_SHELL_ARGS_ANY),
+    AKIRA_SHELL_CMD("rm", "remove a file or an empty directory", "PATH", cmd_fs_rm, NULL, 1, 1),
+    AKIRA_SHELL_CMD("mkdir", "make a directory", "PATH", cmd_fs_mkdir, NULL, 1, 1),
+    AKIRA_SHELL_CMD("df", "space used and free, flash wear", NULL, cmd_fs_df, NULL, 0, 0));
 AKIRA_SHELL_CMD_REGISTER(fs, "fs", "the file system", NULL, NULL, fs_sub, 0, 0);

@@ -85,14 +85,15 @@ static void test_wear(void **state)
     struct akira_flash_wear w;
     assert_int_equal(akira_flash_area_from_range(&f.dev, "w", 0x100000, 4 * 4096, true, &fa),
                      AKIRA_OK);
-    assert_int_equal(akira_flash_area_from_range(&f.dev, "o", 0x100000 + 4 * 4096, 4096, true,
-                                                 &other),
-                     AKIRA_OK);
+    assert_int_equal(
+        akira_flash_area_from_range(&f.dev, "o", 0x100000 + 4 * 4096, 4096, true, &other),
+        AKIRA_OK);
     assert_int_equal(akira_flash_area_wear(&fa, &w), AKIRA_OK);
     assert_int_equal(w.sectors, 4);
     assert_int_equal(w.min, 0);
     assert_int_equal(w.max, 0);
-    for (int i = 0; i < 3; i++) assert_int_equal(akira_flash_area_erase(&fa, 4096, 4096), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(akira_flash_area_erase(&fa, 4096, 4096), 0);
     assert_int_equal(akira_flash_area_erase(&fa, 2 * 4096, 4096), 0);
     assert_int_equal(akira_flash_area_erase(&other, 0, 4096), 0); /* outside fa */
     assert_int_equal(akira_flash_area_wear(&fa, &w), AKIRA_OK);
@@ -136,10 +137,8 @@ static void test_from_range(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_before_init),
-        cmocka_unit_test(test_table_matches_board),
-        cmocka_unit_test(test_bounds_and_readonly),
-        cmocka_unit_test(test_wear),
+        cmocka_unit_test(test_before_init),         cmocka_unit_test(test_table_matches_board),
+        cmocka_unit_test(test_bounds_and_readonly), cmocka_unit_test(test_wear),
         cmocka_unit_test(test_from_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

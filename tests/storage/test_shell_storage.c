@@ -95,9 +95,15 @@ static void test_settings_bad_arguments_change_nothing(void **state)
     (void)state;
     assert_int_equal(run("settings set akira/keep one"), 0);
     static const char *const bad[] = {
-        "settings set badkey x",  "settings set akira//x y", "settings set akira/keep",
-        "settings set \"akira/a b\" y", "settings get", "settings get nokey",
-        "settings delete app/",   "settings list a b",       "settings",
+        "settings set badkey x",
+        "settings set akira//x y",
+        "settings set akira/keep",
+        "settings set \"akira/a b\" y",
+        "settings get",
+        "settings get nokey",
+        "settings delete app/",
+        "settings list a b",
+        "settings",
         "settings frob akira/keep",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -119,8 +125,7 @@ static void test_settings_binary_values_are_escaped(void **state)
     (void)state;
     static const uint8_t val[] = {'A', 0x00, 0x01, '\\', 0xff, '\n', '\t', 'z'};
     akira_storage_lock();
-    assert_int_equal(akira_settings_set(akira_storage_settings(), "akira/bin", val, sizeof val),
-                     0);
+    assert_int_equal(akira_settings_set(akira_storage_settings(), "akira/bin", val, sizeof val), 0);
     assert_int_equal(akira_settings_set(akira_storage_settings(), "akira/empty", "", 0), 0);
     akira_storage_unlock();
     assert_int_equal(run("settings get akira/bin"), 0);
@@ -178,7 +183,8 @@ static void test_fs_cat_long_file(void **state)
     struct akira_fs fs;
     struct akira_fs_file f;
     static char data[5000];
-    for (size_t i = 0; i < sizeof data; i++) data[i] = (char)('a' + i % 26);
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (char)('a' + i % 26);
     data[sizeof data - 1] = '\n';
     akira_storage_lock();
     akira_fs_root_view(akira_storage_fs(), &fs);
@@ -202,7 +208,7 @@ static void test_fs_bad_arguments_change_nothing(void **state)
     assert_int_equal(run("fs mkdir /a/../b"), AKIRA_EINVAL);
     assert_int_equal(run("fs mkdir /keep"), AKIRA_EEXIST);
     assert_int_equal(run("fs write /keep/sub x"), AKIRA_EINVAL); /* not a directory */
-    assert_int_equal(run("fs cat /"), AKIRA_EINVAL);               /* a directory */
+    assert_int_equal(run("fs cat /"), AKIRA_EINVAL);             /* a directory */
     assert_int_equal(run("fs cat /nope"), AKIRA_ENOENT);
     assert_int_equal(run("fs rm /nope"), AKIRA_ENOENT);
     assert_int_equal(run("fs ls /nope"), AKIRA_ENOENT);
@@ -349,9 +355,9 @@ static void test_history_hand_set_value_read_safely(void **state)
     struct akira_shell_history_store hs;
     static const char val[] = "ok one\n\n\x1b[2Jbad\nbad\x01too\nlast";
     akira_storage_lock();
-    assert_int_equal(akira_settings_set(akira_storage_settings(), AKIRA_SHELL_HISTORY_KEY, val,
-                                        sizeof val - 1),
-                     0);
+    assert_int_equal(
+        akira_settings_set(akira_storage_settings(), AKIRA_SHELL_HISTORY_KEY, val, sizeof val - 1),
+        0);
     akira_storage_unlock();
     fake_io_init(&io, "", 0, true);
     akira_shell_edit_init(&ed, &io.io, NULL, NULL);

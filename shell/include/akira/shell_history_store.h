@@ -41,8 +41,7 @@ struct akira_shell_history_store {
  * repairs the saved copy). AKIRA_EINVAL for NULL arguments (nothing installed).
  */
 int akira_shell_history_store_attach(struct akira_shell_history_store *hs,
-                                     struct akira_settings *settings,
-                                     struct akira_shell_edit *ed);
+                                     struct akira_settings *settings, struct akira_shell_edit *ed);
 
 /* Writes the editor's current history to the store now (what the hook does after
  * each line). 0 or the settings error. */
