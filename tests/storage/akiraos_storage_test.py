@@ -93,6 +93,52 @@ def t_sigkill():
         check("(formatted)" not in out2, "the boot after the kill did not format", out2)
 
 
+def t_sigkill_stream():
+    """SIGKILL at arbitrary moments of a stream of writes (a kill can land inside a
+    flash write): the next boot mounts without formatting, and the setting and the
+    file hold the last acknowledged value or a newer one, never garbage."""
+    import random
+    rnd = random.Random(4)
+    with tempfile.TemporaryDirectory() as d:
+        img = os.path.join(d, "flash.img")
+        floor = -1
+        for run in range(6):
+            p = subprocess.Popen([AKIRAOS, "--flash", img], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            base = (run + 1) * 100000
+            script = "".join(f"settings set akira/counter {base + i}\n"
+                             f"fs write /counter.txt {base + i}\n"
+                             f"settings get akira/counter\n" for i in range(800))
+            try:
+                p.stdin.write(script.encode())
+                p.stdin.flush()
+            except BrokenPipeError:
+                pass
+            time.sleep(0.02 + rnd.random() * 0.1)
+            p.send_signal(signal.SIGKILL)
+            out = p.communicate(timeout=5)[0].decode(errors="replace")
+            check(p.returncode == -signal.SIGKILL, f"killed by SIGKILL ({p.returncode})", out)
+            # the acknowledged values: `settings get` printed them after the set and
+            # the write of the same round returned
+            acks = [int(l) for l in out.splitlines() if l.isdigit() and int(l) >= base]
+            ack = acks[-1] if acks else floor
+            rc, out2 = run_piped("settings get akira/counter\nfs cat /counter.txt\npoweroff\n",
+                                 ["--flash", img])
+            check(rc == 0, f"exit status {rc}", out2)
+            check("(formatted)" not in out2, "no reformat after a kill", out2)
+            after = out2.split("boot complete", 1)[1].splitlines()[1:3]
+            check(len(after) == 2 and all(v.isdigit() for v in after),
+                  f"run {run}: setting and file read back as numbers ({after})", out2)
+            val, txt = int(after[0]), int(after[1])
+            check(val >= ack and txt >= ack,
+                  f"run {run}: acknowledged {ack}, read {val} / {txt}", out2)
+            # the set runs before the write of its round: the file is never ahead
+            check(txt <= val <= txt + 1 or (txt < base and val <= base),
+                  f"run {run}: setting {val} and file {txt} from the same round", out2)
+            print(f"run {run}: acknowledged {ack - base if ack >= base else None}, read {val - base if val >= base else None}")
+            floor = val
+
+
 def t_errors():
     with tempfile.TemporaryDirectory() as d:
         img = os.path.join(d, "flash.img")
@@ -221,7 +267,8 @@ def t_history():
               "the last 16 lines, oldest first", out)
 
 
-SCENARIOS = {"reboot": t_reboot, "sigkill": t_sigkill, "errors": t_errors,
+SCENARIOS = {"reboot": t_reboot, "sigkill": t_sigkill, "sigkill_stream": t_sigkill_stream,
+             "errors": t_errors,
              "history": t_history}
 
 if __name__ == "__main__":
