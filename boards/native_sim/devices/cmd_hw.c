@@ -207,11 +207,12 @@ static int parse_bus(struct akira_shell *sh, const char *word, const struct akir
 {
     char name[AKIRA_DEVICE_NAME_MAX];
     uint32_t n;
-    if (parse_num(word, 99, &n) == 0) {
+    const char *lookup = word;
+    if (parse_num(word, 99, &n) == 0) { /* "0" means i2c0 */
         snprintf(name, sizeof(name), "i2c%u", (unsigned)n);
-        word = name;
+        lookup = name;
     }
-    const struct akira_device *d = akira_driver_get(AKIRA_DRIVER_I2C, word);
+    const struct akira_device *d = akira_driver_get(AKIRA_DRIVER_I2C, lookup);
     if (!d) return bad(sh, "no such I2C bus", word);
     *out = d;
     return 0;

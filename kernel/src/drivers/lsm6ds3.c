@@ -223,7 +223,7 @@ static int set_full_scale(const struct akira_device *dev, bool accel, int64_t mi
     } else {
         for (size_t i = 0; i < N_GYRO; i++) {
             /* full scale in micro-rad/s: dps * pi/180 * 1e6 */
-            if ((int64_t)gyro_fs[i].fs * 17453 < micro) continue;
+            if ((int64_t)gyro_fs[i].fs * 17454 < micro) continue; /* pi/180 rounded up */
             int rc = ctrl_fs_write(dev, AKIRA_LSM6DS3_REG_CTRL2_G, gyro_fs[i].bits);
             if (rc == 0) d->gyro_fs_dps = gyro_fs[i].fs;
             return rc;
