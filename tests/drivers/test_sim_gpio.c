@@ -49,9 +49,9 @@ static void test_bad_pins_and_flags(void **state)
                      AKIRA_EINVAL);
     assert_int_equal(akira_gpio_configure(port, 1, AKIRA_GPIO_INPUT | AKIRA_GPIO_OUTPUT),
                      AKIRA_EINVAL);
-    assert_int_equal(akira_gpio_configure(port, 1, AKIRA_GPIO_INPUT | AKIRA_GPIO_PULL_UP |
-                                                       AKIRA_GPIO_PULL_DOWN),
-                     AKIRA_EINVAL);
+    assert_int_equal(
+        akira_gpio_configure(port, 1, AKIRA_GPIO_INPUT | AKIRA_GPIO_PULL_UP | AKIRA_GPIO_PULL_DOWN),
+        AKIRA_EINVAL);
     assert_int_equal(akira_gpio_configure(port, 1, AKIRA_GPIO_INPUT | AKIRA_GPIO_OUTPUT_INIT_HIGH),
                      AKIRA_EINVAL);
     assert_int_equal(akira_gpio_configure(port, 1, 1u << 20), AKIRA_EINVAL);
@@ -189,10 +189,8 @@ static void test_edge_interrupts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_class_and_info),
-        cmocka_unit_test(test_bad_pins_and_flags),
-        cmocka_unit_test(test_inputs_pulls_and_drive),
-        cmocka_unit_test(test_outputs),
+        cmocka_unit_test(test_class_and_info),         cmocka_unit_test(test_bad_pins_and_flags),
+        cmocka_unit_test(test_inputs_pulls_and_drive), cmocka_unit_test(test_outputs),
         cmocka_unit_test(test_edge_interrupts),
     };
     return cmocka_run_group_tests(tests, setup, drv_shutdown_group);

@@ -127,12 +127,14 @@ static void test_bme280_normal_mode_and_skipped(void **state)
     assert_int_equal(akira_sim_signal_const(AKIRA_SIM_SIG_TEMP, 10.0), 0);
     wr(BME, AKIRA_BME280_REG_CONFIG, 0x00);    /* t_sb 0.5 ms */
     wr(BME, AKIRA_BME280_REG_CTRL_MEAS, 0x27); /* normal */
-    for (int i = 0; i < 50 && adc_T() == 0x80000; i++) akira_sleep_ms(2);
+    for (int i = 0; i < 50 && adc_T() == 0x80000; i++)
+        akira_sleep_ms(2);
     assert_int_not_equal(adc_T(), 0x80000);
     assert_int_equal(rd(BME, AKIRA_BME280_REG_CTRL_MEAS) & 3, 3); /* stays in normal */
     int32_t at10 = adc_T();
     assert_int_equal(akira_sim_signal_const(AKIRA_SIM_SIG_TEMP, 30.0), 0);
-    for (int i = 0; i < 50 && adc_T() == at10; i++) akira_sleep_ms(2);
+    for (int i = 0; i < 50 && adc_T() == at10; i++)
+        akira_sleep_ms(2);
     assert_true(adc_T() > at10); /* follows the signal without being asked */
     /* osrs_p = 0: pressure skipped, its register holds 0x80000 */
     wr(BME, AKIRA_BME280_REG_CTRL_MEAS, 0x20 | 0x01);
@@ -187,7 +189,7 @@ static void test_lsm6ds3_data_ready_and_outputs(void **state)
     uint8_t x[2];
     assert_int_equal(akira_i2c_burst_read(bus, LSM, AKIRA_LSM6DS3_REG_OUTX_L_XL, x, 2), 0);
     int16_t raw = (int16_t)(uint16_t)(x[0] | x[1] << 8);
-    assert_int_equal(raw, -16393); /* -1 g / 0.061 mg */
+    assert_int_equal(raw, -16393);                       /* -1 g / 0.061 mg */
     assert_false(rd(LSM, AKIRA_LSM6DS3_REG_STATUS) & 1); /* read clears XLDA */
     wr(LSM, AKIRA_LSM6DS3_REG_CTRL3_C, AKIRA_LSM6DS3_CTRL3_SW_RESET);
 }

@@ -47,7 +47,7 @@ static void test_get_before_fetch_and_bad_channels(void **state)
                      AKIRA_ESTATE);
     assert_int_equal(akira_sensor_channel_get(lsm, AKIRA_SENSOR_CHAN_ACCEL_X, &v), AKIRA_ESTATE);
     assert_int_equal(akira_sensor_channel_get(bme, AKIRA_SENSOR_CHAN_COUNT_, &v), AKIRA_EINVAL);
-    assert_int_equal(akira_sensor_channel_get(bme, (enum akira_sensor_channel)-1, &v),
+    assert_int_equal(akira_sensor_channel_get(bme, (enum akira_sensor_channel) - 1, &v),
                      AKIRA_EINVAL);
     assert_int_equal(akira_sensor_channel_get(bme, AKIRA_SENSOR_CHAN_ACCEL_X, &v), AKIRA_ENOTSUP);
     assert_int_equal(akira_sensor_channel_get(lsm, AKIRA_SENSOR_CHAN_PRESS, &v), AKIRA_ENOTSUP);
@@ -142,7 +142,8 @@ static void test_lsm6ds3_accel_every_full_scale(void **state)
         assert_int_equal(akira_sensor_sample_fetch(lsm), 0); /* a sample at the new scale */
         double lsb = mg_per_lsb[i] * 1e-3 * g;
         /* the chip's register holds 1 g / sensitivity */
-        assert_int_equal(raw_reg(AKIRA_LSM6DS3_REG_OUTX_L_XL + 4), (int)lround(1000.0 / mg_per_lsb[i]));
+        assert_int_equal(raw_reg(AKIRA_LSM6DS3_REG_OUTX_L_XL + 4),
+                         (int)lround(1000.0 / mg_per_lsb[i]));
         assert_true(fabs(get(lsm, AKIRA_SENSOR_CHAN_ACCEL_Z) - g) <= lsb);
         assert_true(fabs(get(lsm, AKIRA_SENSOR_CHAN_ACCEL_X) + 0.5 * g) <= lsb);
         assert_true(fabs(get(lsm, AKIRA_SENSOR_CHAN_ACCEL_Y)) <= lsb);
@@ -173,7 +174,8 @@ static void test_lsm6ds3_gyro_every_full_scale_and_temp(void **state)
         assert_int_equal(akira_sensor_sample_fetch(lsm), 0);
         assert_int_equal(akira_sensor_sample_fetch(lsm), 0);
         double lsb = mdps_per_lsb[i] * 1e-3 * rad;
-        assert_int_equal(raw_reg(AKIRA_LSM6DS3_REG_OUTX_L_G), (int)lround(100000.0 / mdps_per_lsb[i]));
+        assert_int_equal(raw_reg(AKIRA_LSM6DS3_REG_OUTX_L_G),
+                         (int)lround(100000.0 / mdps_per_lsb[i]));
         assert_true(fabs(get(lsm, AKIRA_SENSOR_CHAN_GYRO_X) - 100.0 * rad) <= lsb + 2e-6);
         assert_true(fabs(get(lsm, AKIRA_SENSOR_CHAN_GYRO_Y) + 50.0 * rad) <= lsb + 2e-6);
     }

@@ -26,23 +26,37 @@
 /* Trimming values: the datasheet's example set for T and P, humidity values of the
  * kind real parts carry. */
 static const struct akira_bme280_calib trim = {
-    .dig_T1 = 27504, .dig_T2 = 26435, .dig_T3 = -1000,
-    .dig_P1 = 36477, .dig_P2 = -10685, .dig_P3 = 3024, .dig_P4 = 2855, .dig_P5 = 140,
-    .dig_P6 = -7, .dig_P7 = 15500, .dig_P8 = -14600, .dig_P9 = 6000,
-    .dig_H1 = 75, .dig_H2 = 362, .dig_H3 = 0, .dig_H4 = 313, .dig_H5 = 50, .dig_H6 = 30,
+    .dig_T1 = 27504,
+    .dig_T2 = 26435,
+    .dig_T3 = -1000,
+    .dig_P1 = 36477,
+    .dig_P2 = -10685,
+    .dig_P3 = 3024,
+    .dig_P4 = 2855,
+    .dig_P5 = 140,
+    .dig_P6 = -7,
+    .dig_P7 = 15500,
+    .dig_P8 = -14600,
+    .dig_P9 = 6000,
+    .dig_H1 = 75,
+    .dig_H2 = 362,
+    .dig_H3 = 0,
+    .dig_H4 = 313,
+    .dig_H5 = 50,
+    .dig_H6 = 30,
 };
 
 static struct {
     uint8_t ptr;
     uint8_t ctrl_hum, ctrl_meas, config;
-    uint8_t nvm[256];          /* trimming bytes at their addresses */
+    uint8_t nvm[256]; /* trimming bytes at their addresses */
     uint32_t adc_P, adc_T, adc_H;
-    double filt_T, filt_P;     /* IIR filter state, raw units */
+    double filt_T, filt_P; /* IIR filter state, raw units */
     bool filt_valid;
     bool measuring;
-    uint64_t done_us;          /* end of the running measurement */
-    uint64_t next_us;          /* normal mode: start of the next measurement */
-    bool write_pending_value;  /* inside a pair: the next byte is the value */
+    uint64_t done_us;         /* end of the running measurement */
+    uint64_t next_us;         /* normal mode: start of the next measurement */
+    bool write_pending_value; /* inside a pair: the next byte is the value */
     uint8_t pair_reg;
 } c;
 
@@ -62,7 +76,8 @@ static void chip_reset(void)
     put_le16(n + 0x8E, trim.dig_P1);
     const int16_t p[] = {trim.dig_P2, trim.dig_P3, trim.dig_P4, trim.dig_P5,
                          trim.dig_P6, trim.dig_P7, trim.dig_P8, trim.dig_P9};
-    for (int i = 0; i < 8; i++) put_le16(n + 0x90 + 2 * i, (uint16_t)p[i]);
+    for (int i = 0; i < 8; i++)
+        put_le16(n + 0x90 + 2 * i, (uint16_t)p[i]);
     n[0xA1] = trim.dig_H1;
     put_le16(n + 0xE1, (uint16_t)trim.dig_H2);
     n[0xE3] = trim.dig_H3;
@@ -267,7 +282,8 @@ static void bme_write(struct sim_i2c_target *t, const uint8_t *buf, uint32_t len
 static void bme_read(struct sim_i2c_target *t, uint8_t *buf, uint32_t len)
 {
     (void)t;
-    for (uint32_t i = 0; i < len; i++) buf[i] = reg_get(c.ptr++);
+    for (uint32_t i = 0; i < len; i++)
+        buf[i] = reg_get(c.ptr++);
 }
 
 struct sim_i2c_target sim_bme280_target = {

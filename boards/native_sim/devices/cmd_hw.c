@@ -92,7 +92,9 @@ static int cmd_gpio_list(struct akira_shell *sh, int argc, char **argv)
     for (unsigned i = 0; i < in.pin_count; i++) {
         uint32_t bit = 1u << i;
         akira_shell_print(sh, "%3u %-6s %5u %s\n", i,
-                          (in.outputs & bit) ? "out" : (in.inputs & bit) ? "in" : "off",
+                          (in.outputs & bit)  ? "out"
+                          : (in.inputs & bit) ? "in"
+                                              : "off",
                           (in.levels >> i) & 1u, (in.int_mask & bit) ? "edge" : "-");
     }
     return 0;
@@ -157,8 +159,7 @@ static void watch_handler(const struct akira_device *port, struct akira_gpio_cal
     struct akira_gpio_port_info in;
     if (akira_gpio_port_info(port, &in) == 0) levels = in.levels;
     for (unsigned i = 0; i < AKIRA_SIM_GPIO_PINS; i++)
-        if (pins & (1u << i))
-            AKIRA_LOG_INF("gpio0 pin %u: edge, now %u", i, (levels >> i) & 1u);
+        if (pins & (1u << i)) AKIRA_LOG_INF("gpio0 pin %u: edge, now %u", i, (levels >> i) & 1u);
 }
 
 static int cmd_gpio_watch(struct akira_shell *sh, int argc, char **argv)
@@ -167,7 +168,8 @@ static int cmd_gpio_watch(struct akira_shell *sh, int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "off") == 0) {
         if (!(port = gpio_port(sh))) return AKIRA_ENODEV;
         for (unsigned i = 0; i < AKIRA_SIM_GPIO_PINS; i++)
-            if (watched & (1u << i)) akira_gpio_interrupt_configure(port, (uint8_t)i, AKIRA_GPIO_INT_DISABLE);
+            if (watched & (1u << i))
+                akira_gpio_interrupt_configure(port, (uint8_t)i, AKIRA_GPIO_INT_DISABLE);
         akira_gpio_remove_callback(port, &watch_cb);
         watched = 0;
         akira_shell_puts(sh, "watch off\n");
@@ -178,7 +180,8 @@ static int cmd_gpio_watch(struct akira_shell *sh, int argc, char **argv)
     if (rc) return rc;
     if (!(port = gpio_port(sh))) return AKIRA_ENODEV;
     uint32_t add = 0;
-    for (int i = 0; i < argc - 1; i++) add |= 1u << pins[i];
+    for (int i = 0; i < argc - 1; i++)
+        add |= 1u << pins[i];
     akira_gpio_remove_callback(port, &watch_cb); /* re-added with the wider mask */
     akira_gpio_init_callback(&watch_cb, watch_handler, watched | add);
     rc = akira_gpio_add_callback(port, &watch_cb);
@@ -353,8 +356,8 @@ static int cmd_sensor_read(struct akira_shell *sh, int argc, char **argv)
 }
 
 AKIRA_SHELL_SUBCMDS(sensor_sub,
-                    AKIRA_SHELL_CMD("list", "the sensors and their channels", NULL,
-                                    cmd_sensor_list, NULL, 0, 0),
+                    AKIRA_SHELL_CMD("list", "the sensors and their channels", NULL, cmd_sensor_list,
+                                    NULL, 0, 0),
                     AKIRA_SHELL_CMD("read", "fetch a sample and print every channel", "NAME",
                                     cmd_sensor_read, NULL, 1, 1));
 AKIRA_SHELL_CMD_REGISTER(sensor, "sensor", "list and read sensors", "list|read NAME", NULL,
@@ -383,14 +386,14 @@ static int cmd_pwm(struct akira_shell *sh, int argc, char **argv)
         uint32_t per, pul;
         if (akira_pwm_get(pwm, c, &per, &pul) != 0) continue;
         int32_t ppm = akira_sim_pwm_duty_ppm(c);
-        akira_shell_print(sh, "%2u %12u %12u %7.2f%%\n", (unsigned)c, (unsigned)per,
-                          (unsigned)pul, ppm / 10000.0);
+        akira_shell_print(sh, "%2u %12u %12u %7.2f%%\n", (unsigned)c, (unsigned)per, (unsigned)pul,
+                          ppm / 10000.0);
     }
     return 0;
 }
 
-AKIRA_SHELL_CMD_REGISTER(pwm, "pwm", "show pwm0 channels, or set one", "[CHANNEL PERIOD_NS PULSE_NS]",
-                         cmd_pwm, NULL, 0, 3);
+AKIRA_SHELL_CMD_REGISTER(pwm, "pwm", "show pwm0 channels, or set one",
+                         "[CHANNEL PERIOD_NS PULSE_NS]", cmd_pwm, NULL, 0, 3);
 
 /* --- power ------------------------------------------------------------------------ */
 
@@ -443,8 +446,8 @@ AKIRA_SHELL_SUBCMDS(power_sub,
                                     cmd_power_charge, NULL, 1, 1),
                     AKIRA_SHELL_CMD("load", "set an extra load on the battery", "MA",
                                     cmd_power_load, NULL, 1, 1));
-AKIRA_SHELL_CMD_REGISTER(power, "power", "battery state; charger and load", "[charge on|off|load MA]",
-                         cmd_power, power_sub, 0, 0);
+AKIRA_SHELL_CMD_REGISTER(power, "power", "battery state; charger and load",
+                         "[charge on|off|load MA]", cmd_power, power_sub, 0, 0);
 
 /* --- sim -------------------------------------------------------------------------- */
 
@@ -514,5 +517,5 @@ AKIRA_SHELL_SUBCMDS(sim_sub,
                                     cmd_sim_signal, NULL, 0, AKIRA_SHELL_ARGS_ANY),
                     AKIRA_SHELL_CMD("advance", "run the battery model ahead in time", "MS",
                                     cmd_sim_advance, NULL, 1, 1));
-AKIRA_SHELL_CMD_REGISTER(sim, "sim", "native_sim bench: sensor signals, battery time", "signal|advance ...",
-                         NULL, sim_sub, 0, 0);
+AKIRA_SHELL_CMD_REGISTER(sim, "sim", "native_sim bench: sensor signals, battery time",
+                         "signal|advance ...", NULL, sim_sub, 0, 0);

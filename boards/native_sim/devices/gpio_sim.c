@@ -70,7 +70,8 @@ static void *irq_thread(void *arg)
     (void)arg;
     pthread_mutex_lock(&g.lock);
     for (;;) {
-        while (!g.pending) pthread_cond_wait(&g.cond, &g.lock);
+        while (!g.pending)
+            pthread_cond_wait(&g.cond, &g.lock);
         uint32_t pins = g.pending;
         g.pending = 0;
         pthread_mutex_unlock(&g.lock);
@@ -78,8 +79,8 @@ static void *irq_thread(void *arg)
         struct akira_gpio_callback *cb = g.callbacks;
         while (cb) {
             struct akira_gpio_callback *next = cb->next; /* cb may remove itself */
-            if (cb->pin_mask & pins) cb->handler(AKIRA_DEVICE_GET(native_sim_gpio0), cb,
-                                                 cb->pin_mask & pins);
+            if (cb->pin_mask & pins)
+                cb->handler(AKIRA_DEVICE_GET(native_sim_gpio0), cb, cb->pin_mask & pins);
             cb = next;
         }
         pthread_mutex_unlock(&g.cb_lock);
@@ -244,8 +245,7 @@ static int gpio_port_info(const struct akira_device *dev, struct akira_gpio_port
 
 int akira_sim_gpio_drive(unsigned pin, int level)
 {
-    if (pin >= AKIRA_SIM_GPIO_PINS ||
-        (level != 0 && level != 1 && level != AKIRA_SIM_GPIO_FLOAT))
+    if (pin >= AKIRA_SIM_GPIO_PINS || (level != 0 && level != 1 && level != AKIRA_SIM_GPIO_FLOAT))
         return AKIRA_EINVAL;
     pthread_mutex_lock(&g.lock);
     g.pins[pin].ext = level;

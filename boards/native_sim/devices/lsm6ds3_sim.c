@@ -64,7 +64,8 @@ static void put16(uint8_t reg, int16_t v)
 
 static void sample_temp(void)
 {
-    put16(AKIRA_LSM6DS3_REG_OUT_TEMP_L, sat16((sim_signal_sample(AKIRA_SIM_SIG_IMU_TEMP) - 25.0) * 16.0));
+    put16(AKIRA_LSM6DS3_REG_OUT_TEMP_L,
+          sat16((sim_signal_sample(AKIRA_SIM_SIG_IMU_TEMP) - 25.0) * 16.0));
     m.regs[AKIRA_LSM6DS3_REG_STATUS] |= STATUS_TDA;
 }
 
@@ -72,7 +73,8 @@ static void sample_temp(void)
 static void advance(void)
 {
     uint64_t now = akira_uptime_us();
-    unsigned xl = m.regs[AKIRA_LSM6DS3_REG_CTRL1_XL] >> 4, g = m.regs[AKIRA_LSM6DS3_REG_CTRL2_G] >> 4;
+    unsigned xl = m.regs[AKIRA_LSM6DS3_REG_CTRL1_XL] >> 4,
+             g = m.regs[AKIRA_LSM6DS3_REG_CTRL2_G] >> 4;
     if (xl > 10) xl = 10;
     if (g > 8) g = 8; /* the gyroscope's fastest rate is 1.66 kHz */
     if (xl && now >= m.next_xl_us) {

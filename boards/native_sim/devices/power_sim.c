@@ -27,20 +27,20 @@
 
 #include "sim.h"
 
-#define CAPACITY_MAH      1200.0
-#define R_INTERNAL_OHM    0.15
-#define V_CHARGE_MV       4200.0
-#define I_CHARGE_MA       500.0 /* constant-current phase (about C/2) */
-#define I_TERM_MA         30.0  /* charge termination (C/40) */
-#define BASE_MA           12.0  /* regulator, RAM, always-on peripherals */
-#define CPU_IDLE_MA       2.0
-#define CPU_ACTIVE_MA     60.0  /* one core fully busy */
-#define MAX_LOAD_MA       5000u
+#define CAPACITY_MAH   1200.0
+#define R_INTERNAL_OHM 0.15
+#define V_CHARGE_MV    4200.0
+#define I_CHARGE_MA    500.0 /* constant-current phase (about C/2) */
+#define I_TERM_MA      30.0  /* charge termination (C/40) */
+#define BASE_MA        12.0  /* regulator, RAM, always-on peripherals */
+#define CPU_IDLE_MA    2.0
+#define CPU_ACTIVE_MA  60.0 /* one core fully busy */
+#define MAX_LOAD_MA    5000u
 
 /* Open-circuit voltage (mV) at 0, 5, ..., 100 % state of charge. */
-static const double ocv_curve[21] = {3000, 3300, 3450, 3550, 3620, 3670, 3710, 3740,
-                                     3765, 3785, 3805, 3825, 3850, 3880, 3915, 3955,
-                                     3995, 4040, 4085, 4140, 4200};
+static const double ocv_curve[21] = {3000, 3300, 3450, 3550, 3620, 3670, 3710,
+                                     3740, 3765, 3785, 3805, 3825, 3850, 3880,
+                                     3915, 3955, 3995, 4040, 4085, 4140, 4200};
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
@@ -64,7 +64,8 @@ static double ocv_mv(double soc)
 static double total_load_locked(void)
 {
     double s = 0;
-    for (int i = 0; i < AKIRA_SIM_LOAD_COUNT_; i++) s += b.load_ma[i];
+    for (int i = 0; i < AKIRA_SIM_LOAD_COUNT_; i++)
+        s += b.load_ma[i];
     return s;
 }
 
@@ -134,8 +135,9 @@ static int power_battery_get(const struct akira_device *dev, struct akira_power_
     out->voltage_mv = (uint32_t)lround(v < 0 ? 0 : v);
     out->percent = (uint8_t)lround(b.soc * 100);
     out->current_ma = (int32_t)lround(i);
-    out->state = !b.charger ? AKIRA_POWER_DISCHARGING : b.full ? AKIRA_POWER_FULL
-                                                               : AKIRA_POWER_CHARGING;
+    out->state = !b.charger ? AKIRA_POWER_DISCHARGING
+                 : b.full   ? AKIRA_POWER_FULL
+                            : AKIRA_POWER_CHARGING;
     pthread_mutex_unlock(&lock);
     return 0;
 }
@@ -212,7 +214,8 @@ void akira_sim_power_info(struct akira_sim_battery_info *out)
     sync_locked();
     out->soc = b.soc;
     out->ocv_mv = ocv_mv(b.soc);
-    for (int i = 0; i < AKIRA_SIM_LOAD_COUNT_; i++) out->load_ma[i] = b.load_ma[i];
+    for (int i = 0; i < AKIRA_SIM_LOAD_COUNT_; i++)
+        out->load_ma[i] = b.load_ma[i];
     out->charger = b.charger;
     out->cpu_measured = b.cpu_measured;
     out->capacity_mah = (uint32_t)CAPACITY_MAH;

@@ -9,8 +9,7 @@
 
 #include "sim.h"
 
-static const struct akira_bme280_config bme280_cfg = {.bus = "i2c0",
-                                                      .addr = AKIRA_SIM_BME280_ADDR};
+static const struct akira_bme280_config bme280_cfg = {.bus = "i2c0", .addr = AKIRA_SIM_BME280_ADDR};
 static struct akira_bme280_data bme280_data;
 AKIRA_DRIVER_DEFINE(native_sim_bme280, AKIRA_DRIVER_SENSOR, "bme280", akira_bme280_init,
                     &bme280_data, &bme280_cfg, AKIRA_INIT_APPLICATION, 50, &akira_bme280_api);

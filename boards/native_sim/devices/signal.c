@@ -28,8 +28,10 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 /* Boot defaults: gentle walks around indoor conditions, the board lying flat (1 g on
  * Z), still. */
 #define WALK(n, u, lo_, hi_, v, st, sd)                                                            \
-    {.name = n, .unit = u, .lo = lo_, .hi = hi_, .mode = AKIRA_SIM_SIGNAL_WALK, .value = v,       \
-     .step = st, .seed = sd, .rng = sd}
+    {                                                                                              \
+        .name = n, .unit = u, .lo = lo_, .hi = hi_, .mode = AKIRA_SIM_SIGNAL_WALK, .value = v,     \
+        .step = st, .seed = sd, .rng = sd                                                          \
+    }
 static struct signal sigs[AKIRA_SIM_SIG_COUNT_] = {
     [AKIRA_SIM_SIG_TEMP] = WALK("temp", "C", -40, 85, 22.0, 0.05, 1),
     [AKIRA_SIM_SIG_PRESS] = WALK("press", "Pa", 30000, 110000, 101325, 5, 2),
@@ -87,9 +89,14 @@ int akira_sim_signal_info(enum akira_sim_signal sig, struct akira_sim_signal_inf
     if ((unsigned)sig >= AKIRA_SIM_SIG_COUNT_ || !out) return AKIRA_EINVAL;
     pthread_mutex_lock(&lock);
     const struct signal *s = &sigs[sig];
-    *out = (struct akira_sim_signal_info){.name = s->name, .unit = s->unit, .mode = s->mode,
-                                          .value = s->value, .lo = s->lo, .hi = s->hi,
-                                          .step = s->step, .seed = s->seed,
+    *out = (struct akira_sim_signal_info){.name = s->name,
+                                          .unit = s->unit,
+                                          .mode = s->mode,
+                                          .value = s->value,
+                                          .lo = s->lo,
+                                          .hi = s->hi,
+                                          .step = s->step,
+                                          .seed = s->seed,
                                           .samples = s->samples};
     pthread_mutex_unlock(&lock);
     return 0;
@@ -112,8 +119,8 @@ int akira_sim_signal_const(enum akira_sim_signal sig, double value)
 
 int akira_sim_signal_walk(enum akira_sim_signal sig, uint64_t seed, double start, double step)
 {
-    if ((unsigned)sig >= AKIRA_SIM_SIG_COUNT_ || !in_range(&sigs[sig], start) ||
-        !isfinite(step) || step <= 0 || step > sigs[sig].hi - sigs[sig].lo)
+    if ((unsigned)sig >= AKIRA_SIM_SIG_COUNT_ || !in_range(&sigs[sig], start) || !isfinite(step) ||
+        step <= 0 || step > sigs[sig].hi - sigs[sig].lo)
         return AKIRA_EINVAL;
     pthread_mutex_lock(&lock);
     struct signal *s = &sigs[sig];

@@ -38,7 +38,8 @@ struct ring {
 static size_t ring_put(struct ring *r, const uint8_t *p, size_t n)
 {
     size_t k = 0;
-    for (; k < n && r->len < RING_SIZE; k++, r->len++) r->b[(r->head + r->len) % RING_SIZE] = p[k];
+    for (; k < n && r->len < RING_SIZE; k++, r->len++)
+        r->b[(r->head + r->len) % RING_SIZE] = p[k];
     return k;
 }
 
@@ -55,14 +56,14 @@ struct uart {
     pthread_mutex_t cb_lock; /* held while the callback runs */
     int wake[2];             /* pipe: write a byte to wake the UART thread */
     struct ring tx, rx;
-    uint32_t events;         /* to deliver */
+    uint32_t events; /* to deliver */
     akira_uart_callback_t cb;
     void *cb_user;
     bool loopback;
-    int pty;                 /* uart1: master fd; -1 otherwise */
-    int pty_slave;           /* kept open so the master never sees a hangup */
+    int pty;       /* uart1: master fd; -1 otherwise */
+    int pty_slave; /* kept open so the master never sees a hangup */
     char pty_path[64];
-    bool failed;             /* the pty went away */
+    bool failed; /* the pty went away */
 };
 
 static struct uart u0 = {.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -165,7 +166,8 @@ static int open_pty(struct uart *u)
 {
     int m = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
     if (m < 0) return AKIRA_EIO;
-    if (grantpt(m) != 0 || unlockpt(m) != 0 || ptsname_r(m, u->pty_path, sizeof(u->pty_path)) != 0) {
+    if (grantpt(m) != 0 || unlockpt(m) != 0 ||
+        ptsname_r(m, u->pty_path, sizeof(u->pty_path)) != 0) {
         close(m);
         return AKIRA_EIO;
     }

@@ -87,8 +87,8 @@ uint32_t akira_bme280_compensate_hum(const struct akira_bme280_calib *c, int32_t
                                      int32_t t_fine)
 {
     int64_t v = (int64_t)t_fine - 76800;
-    int64_t a = (((int64_t)adc_H * 16384 - (int64_t)c->dig_H4 * 1048576 - c->dig_H5 * v) +
-                 16384) >> 15;
+    int64_t a =
+        (((int64_t)adc_H * 16384 - (int64_t)c->dig_H4 * 1048576 - c->dig_H5 * v) + 16384) >> 15;
     int64_t b = (((((v * c->dig_H6) >> 10) * (((v * c->dig_H3) >> 11) + 32768)) >> 10) + 2097152) *
                     c->dig_H2 +
                 8192;

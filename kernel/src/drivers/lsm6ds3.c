@@ -23,7 +23,10 @@ static const struct {
     uint32_t sens;
     uint8_t bits;
 } accel_fs[] = {{2, 61, 0x0}, {4, 122, 0x8}, {8, 244, 0xC}, {16, 488, 0x4}},
-  gyro_fs[] = {{125, 4375, 0x2}, {245, 8750, 0x0}, {500, 17500, 0x4}, {1000, 35000, 0x8},
+  gyro_fs[] = {{125, 4375, 0x2},
+               {245, 8750, 0x0},
+               {500, 17500, 0x4},
+               {1000, 35000, 0x8},
                {2000, 70000, 0xC}};
 #define N_ACCEL (sizeof(accel_fs) / sizeof(accel_fs[0]))
 #define N_GYRO  (sizeof(gyro_fs) / sizeof(gyro_fs[0]))
@@ -145,7 +148,8 @@ static uint32_t lsm_channels(const struct akira_device *dev)
 {
     (void)dev;
     uint32_t m = 1u << AKIRA_SENSOR_CHAN_DIE_TEMP;
-    for (int c = AKIRA_SENSOR_CHAN_ACCEL_X; c <= AKIRA_SENSOR_CHAN_GYRO_Z; c++) m |= 1u << c;
+    for (int c = AKIRA_SENSOR_CHAN_ACCEL_X; c <= AKIRA_SENSOR_CHAN_GYRO_Z; c++)
+        m |= 1u << c;
     return m;
 }
 
@@ -198,8 +202,8 @@ static int lsm_get(const struct akira_device *dev, enum akira_sensor_channel cha
         micro = akira_lsm6ds3_accel_micro(d->raw_accel[chan - AKIRA_SENSOR_CHAN_ACCEL_X],
                                           d->accel_fs_g);
     else if (chan >= AKIRA_SENSOR_CHAN_GYRO_X && chan <= AKIRA_SENSOR_CHAN_GYRO_Z)
-        micro = akira_lsm6ds3_gyro_micro(d->raw_gyro[chan - AKIRA_SENSOR_CHAN_GYRO_X],
-                                         d->gyro_fs_dps);
+        micro =
+            akira_lsm6ds3_gyro_micro(d->raw_gyro[chan - AKIRA_SENSOR_CHAN_GYRO_X], d->gyro_fs_dps);
     else if (chan == AKIRA_SENSOR_CHAN_DIE_TEMP)
         micro = akira_lsm6ds3_temp_micro(d->raw_temp);
     else

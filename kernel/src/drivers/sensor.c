@@ -56,8 +56,7 @@ char *akira_sensor_value_format(const struct akira_sensor_value *v, char *buf, s
 {
     int64_t m = akira_sensor_value_to_micro(v);
     uint64_t a = m < 0 ? (uint64_t)(-(m + 1)) + 1u : (uint64_t)m;
-    snprintf(buf, size, "%s%" PRIu64 ".%06" PRIu64, m < 0 ? "-" : "", a / 1000000u,
-             a % 1000000u);
+    snprintf(buf, size, "%s%" PRIu64 ".%06" PRIu64, m < 0 ? "-" : "", a / 1000000u, a % 1000000u);
     return buf;
 }
 

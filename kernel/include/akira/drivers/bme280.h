@@ -26,21 +26,21 @@
 #define AKIRA_BME280_CHIP_ID 0x60
 
 /* Register map (datasheet section 5.3). */
-#define AKIRA_BME280_REG_CALIB00   0x88 /* ..0xA1: dig_T1..dig_P9, 0xA1 dig_H1 */
-#define AKIRA_BME280_REG_ID        0xD0
-#define AKIRA_BME280_REG_RESET     0xE0 /* write AKIRA_BME280_RESET_WORD */
-#define AKIRA_BME280_REG_CALIB26   0xE1 /* ..0xE7: dig_H2..dig_H6 */
-#define AKIRA_BME280_REG_CTRL_HUM  0xF2
-#define AKIRA_BME280_REG_STATUS    0xF3
-#define AKIRA_BME280_REG_CTRL_MEAS 0xF4
-#define AKIRA_BME280_REG_CONFIG    0xF5
-#define AKIRA_BME280_REG_PRESS_MSB 0xF7 /* ..0xFE: press[3], temp[3], hum[2] */
-#define AKIRA_BME280_RESET_WORD    0xB6
+#define AKIRA_BME280_REG_CALIB00      0x88 /* ..0xA1: dig_T1..dig_P9, 0xA1 dig_H1 */
+#define AKIRA_BME280_REG_ID           0xD0
+#define AKIRA_BME280_REG_RESET        0xE0 /* write AKIRA_BME280_RESET_WORD */
+#define AKIRA_BME280_REG_CALIB26      0xE1 /* ..0xE7: dig_H2..dig_H6 */
+#define AKIRA_BME280_REG_CTRL_HUM     0xF2
+#define AKIRA_BME280_REG_STATUS       0xF3
+#define AKIRA_BME280_REG_CTRL_MEAS    0xF4
+#define AKIRA_BME280_REG_CONFIG       0xF5
+#define AKIRA_BME280_REG_PRESS_MSB    0xF7 /* ..0xFE: press[3], temp[3], hum[2] */
+#define AKIRA_BME280_RESET_WORD       0xB6
 #define AKIRA_BME280_STATUS_MEASURING (1u << 3)
 #define AKIRA_BME280_STATUS_IM_UPDATE (1u << 0)
-#define AKIRA_BME280_MODE_SLEEP    0x0
-#define AKIRA_BME280_MODE_FORCED   0x1
-#define AKIRA_BME280_MODE_NORMAL   0x3
+#define AKIRA_BME280_MODE_SLEEP       0x0
+#define AKIRA_BME280_MODE_FORCED      0x1
+#define AKIRA_BME280_MODE_NORMAL      0x3
 
 /* Trimming values as the datasheet names them (table 16). */
 struct akira_bme280_calib {
@@ -65,9 +65,9 @@ struct akira_bme280_data {
     const struct akira_device *bus;
     struct akira_bme280_calib calib;
     bool have_sample;
-    int32_t temp_centi;  /* 0.01 C */
-    uint32_t press_q248; /* Pa in Q24.8 */
-    uint32_t hum_q2210;  /* %RH in Q22.10 */
+    int32_t temp_centi;       /* 0.01 C */
+    uint32_t press_q248;      /* Pa in Q24.8 */
+    uint32_t hum_q2210;       /* %RH in Q22.10 */
     struct akira_mutex *lock; /* created at init */
 };
 

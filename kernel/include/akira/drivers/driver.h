@@ -40,7 +40,7 @@ struct akira_driver_tag {
 #define AKIRA_DRIVER_DEFINE(id, cls, dev_name, init_fn, data_ptr, config_ptr, init_level, prio,    \
                             api_ptr)                                                               \
     AKIRA_DEVICE_DEFINE(id, dev_name, init_fn, data_ptr, config_ptr, init_level, prio, api_ptr);   \
-    static const struct akira_driver_tag akira_driver_tag_##id = {&akira_device_##id, (cls)};     \
+    static const struct akira_driver_tag akira_driver_tag_##id = {&akira_device_##id, (cls)};      \
     static const struct akira_driver_tag *const akira_driver_tag_ptr_##id                          \
         __attribute__((used, section("akira_driver_tags"), aligned(sizeof(void *)))) =             \
             &akira_driver_tag_##id

@@ -87,8 +87,7 @@ struct akira_gpio_api {
 
 static inline const struct akira_gpio_api *akira_gpio_api_of_(const struct akira_device *port)
 {
-    return (port && akira_device_is_ready(port)) ? (const struct akira_gpio_api *)port->api
-                                                 : NULL;
+    return (port && akira_device_is_ready(port)) ? (const struct akira_gpio_api *)port->api : NULL;
 }
 
 static inline int akira_gpio_pin_check_(const struct akira_device *port, uint8_t pin)
@@ -102,8 +101,7 @@ static inline int akira_gpio_pin_check_(const struct akira_device *port, uint8_t
 }
 
 /* Configure one pin (direction, initial output level, pulls). */
-static inline int akira_gpio_configure(const struct akira_device *port, uint8_t pin,
-                                       uint32_t flags)
+static inline int akira_gpio_configure(const struct akira_device *port, uint8_t pin, uint32_t flags)
 {
     int rc = akira_gpio_pin_check_(port, pin);
     return rc ? rc : akira_gpio_api_of_(port)->pin_configure(port, pin, flags);

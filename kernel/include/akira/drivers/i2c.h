@@ -49,8 +49,8 @@ static inline int akira_i2c_transfer(const struct akira_device *bus, struct akir
     return ((const struct akira_i2c_api *)bus->api)->transfer(bus, msgs, num, addr);
 }
 
-static inline int akira_i2c_write(const struct akira_device *bus, const uint8_t *buf,
-                                  uint32_t len, uint16_t addr)
+static inline int akira_i2c_write(const struct akira_device *bus, const uint8_t *buf, uint32_t len,
+                                  uint16_t addr)
 {
     struct akira_i2c_msg m = {(uint8_t *)buf, len, AKIRA_I2C_MSG_WRITE};
     return akira_i2c_transfer(bus, &m, 1, addr);

@@ -36,9 +36,9 @@
 
 struct akira_lsm6ds3_config {
     const char *bus;
-    uint16_t addr;          /* 0x6A (SA0 low) or 0x6B */
-    uint8_t accel_fs_g;     /* 2, 4, 8 or 16 */
-    uint16_t gyro_fs_dps;   /* 125, 245, 500, 1000 or 2000 */
+    uint16_t addr;        /* 0x6A (SA0 low) or 0x6B */
+    uint8_t accel_fs_g;   /* 2, 4, 8 or 16 */
+    uint16_t gyro_fs_dps; /* 125, 245, 500, 1000 or 2000 */
 };
 
 struct akira_lsm6ds3_data {

@@ -96,8 +96,7 @@ static inline int akira_sensor_channel_get(const struct akira_device *dev,
 }
 
 static inline int akira_sensor_attr_set(const struct akira_device *dev,
-                                        enum akira_sensor_channel chan,
-                                        enum akira_sensor_attr attr,
+                                        enum akira_sensor_channel chan, enum akira_sensor_attr attr,
                                         const struct akira_sensor_value *val)
 {
     const struct akira_sensor_api *api = akira_sensor_api_of_(dev);

@@ -28,8 +28,7 @@
 #define AKIRA_UART_EVT_TX_DONE    (1u << 1)
 #define AKIRA_UART_EVT_RX_OVERRUN (1u << 2)
 
-typedef void (*akira_uart_callback_t)(const struct akira_device *dev, uint32_t events,
-                                      void *user);
+typedef void (*akira_uart_callback_t)(const struct akira_device *dev, uint32_t events, void *user);
 
 struct akira_uart_api {
     /* Bytes accepted (1..len), 0 for len 0, or AKIRA_EAGAIN when the buffer is full. */
@@ -46,8 +45,7 @@ static inline const struct akira_uart_api *akira_uart_api_of_(const struct akira
     return (dev && akira_device_is_ready(dev)) ? (const struct akira_uart_api *)dev->api : NULL;
 }
 
-static inline int akira_uart_write(const struct akira_device *dev, const uint8_t *buf,
-                                   size_t len)
+static inline int akira_uart_write(const struct akira_device *dev, const uint8_t *buf, size_t len)
 {
     const struct akira_uart_api *api = akira_uart_api_of_(dev);
     if (!api) return AKIRA_ENODEV;

@@ -16,10 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AKIRA_SIM_GPIO_PINS     32
-#define AKIRA_SIM_PWM_CHANNELS  8
-#define AKIRA_SIM_BME280_ADDR   0x76
-#define AKIRA_SIM_LSM6DS3_ADDR  0x6A
+#define AKIRA_SIM_GPIO_PINS    32
+#define AKIRA_SIM_PWM_CHANNELS 8
+#define AKIRA_SIM_BME280_ADDR  0x76
+#define AKIRA_SIM_LSM6DS3_ADDR 0x6A
 
 /* --- gpio0 ---------------------------------------------------------------------- */
 
@@ -58,10 +58,10 @@ struct akira_sim_signal_info {
     const char *name; /* "temp", "press", ... */
     const char *unit;
     enum akira_sim_signal_mode mode;
-    double value;    /* the latest sample (the start value before any) */
-    double lo, hi;   /* physical range (walks and values are kept inside it) */
-    double step;     /* walk step */
-    uint64_t seed;   /* walk seed */
+    double value;     /* the latest sample (the start value before any) */
+    double lo, hi;    /* physical range (walks and values are kept inside it) */
+    double step;      /* walk step */
+    uint64_t seed;    /* walk seed */
     uint32_t samples; /* samples taken so far */
 };
 
@@ -95,11 +95,11 @@ enum akira_sim_load {
 };
 
 struct akira_sim_battery_info {
-    double soc;          /* state of charge 0..1 */
-    double ocv_mv;       /* open-circuit voltage from the Li-ion curve */
+    double soc;    /* state of charge 0..1 */
+    double ocv_mv; /* open-circuit voltage from the Li-ion curve */
     double load_ma[AKIRA_SIM_LOAD_COUNT_];
-    bool charger;        /* charger plugged in */
-    bool cpu_measured;   /* CPU load follows the process's CPU time */
+    bool charger;      /* charger plugged in */
+    bool cpu_measured; /* CPU load follows the process's CPU time */
     uint32_t capacity_mah;
 };
 
