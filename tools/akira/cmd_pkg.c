@@ -48,7 +48,8 @@ int akira_tool_keygen(int argc, char **argv)
     akira_package_key_id(pub, id);
     tool_hex(id, sizeof id, idhex);
     printf("wrote %s.key (secret: keep it) and %s.pub, key id %s\n", argv[1], argv[1], idhex);
-    printf("trust it on a device: keys add %s %s", argv[1], text);
+    const char *base = strrchr(argv[1], '/');
+    printf("trust it on a device: keys add %s %s", base ? base + 1 : argv[1], text);
     return 0;
 }
 
