@@ -486,28 +486,30 @@ int akira_appstore_foreach(int (*visit)(void *ctx, const struct akira_app_record
 {
     if (!visit) return AKIRA_EINVAL;
     if (!S.lock) return AKIRA_ESTATE;
-    struct akira_app_record recs[NSLOTS];
-    uint32_t n = 0;
-    lock();
-    bool up = S.up;
-    for (uint32_t i = 0; up && i < NSLOTS; i++) {
-        if (S.slots[i].state == SLOT_COMMITTED) recs[n++] = S.slots[i].rec;
-    }
-    unlock();
-    if (!up) return AKIRA_ESTATE;
-    /* Install order: insertion sort of at most NSLOTS records. */
-    for (uint32_t i = 1; i < n; i++) {
-        for (uint32_t j = i; j > 0 && recs[j - 1].seq > recs[j].seq; j--) {
-            struct akira_app_record t = recs[j];
-            recs[j] = recs[j - 1];
-            recs[j - 1] = t;
+    /* One record on the stack at a time: the next higher sequence each round, so
+     * apps come in install order and visit runs without the lock. */
+    struct akira_app_record rec;
+    uint32_t last = 0;
+    for (;;) {
+        lock();
+        if (!S.up) {
+            unlock();
+            return AKIRA_ESTATE;
         }
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        int rc = visit(ctx, &recs[i]);
+        int best = -1;
+        for (uint32_t i = 0; i < NSLOTS; i++) {
+            const struct slot *s = &S.slots[i];
+            if (s->state == SLOT_COMMITTED && s->rec.seq > last &&
+                (best < 0 || s->rec.seq < S.slots[best].rec.seq))
+                best = (int)i;
+        }
+        if (best >= 0) rec = S.slots[best].rec;
+        unlock();
+        if (best < 0) return AKIRA_OK;
+        last = rec.seq;
+        int rc = visit(ctx, &rec);
         if (rc) return rc;
     }
-    return AKIRA_OK;
 }
 
 int akira_appstore_read(void *ctx, uint32_t offset, void *buf, uint32_t len)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,6 +349,75 @@ static void test_not_initialised(void **state)
     assert_int_equal(akira_appstore_install_write(&w, "x", 1), AKIRA_ESTATE);
 }
 
+/* Installs from several threads at once (each its own app, upgraded repeatedly) while
+ * another thread lists and reads: every install lands, every read is whole. */
+#define TH_APPS   3
+#define TH_ROUNDS 6
+static uint8_t th_pkg[TH_APPS][TH_ROUNDS][6000];
+static size_t th_len[TH_APPS][TH_ROUNDS];
+
+static void *installer(void *arg)
+{
+    int a = (int)(intptr_t)arg;
+    for (int v = 0; v < TH_ROUNDS; v++) {
+        struct akira_appstore_writer w;
+        int rc = akira_appstore_install_begin(&w, (uint32_t)th_len[a][v]);
+        for (size_t off = 0; !rc && off < th_len[a][v]; off += 97) {
+            size_t k = th_len[a][v] - off < 97 ? th_len[a][v] - off : 97;
+            rc = akira_appstore_install_write(&w, th_pkg[a][v] + off, k);
+        }
+        if (!rc) rc = akira_appstore_install_finish(&w, NULL, NULL);
+        if (rc) return (void *)(intptr_t)rc;
+    }
+    return NULL;
+}
+
+static int read_whole(void *ctx, const struct akira_app_record *r)
+{
+    static uint8_t b[6000];
+    int *reads = ctx;
+    int rc = akira_appstore_read((void *)r, 0, b, r->size);
+    /* A version replaced meanwhile reads ENOENT, never another app's bytes. */
+    if (rc == AKIRA_ENOENT) return 0;
+    if (rc) return rc;
+    int a = r->manifest.name[1] - '0', v = r->manifest.version[0] - '0';
+    if (r->size != th_len[a][v] || memcmp(b, th_pkg[a][v], r->size) != 0) return -1000;
+    (*reads)++;
+    return 0;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    for (int a = 0; a < TH_APPS; a++) {
+        for (int v = 0; v < TH_ROUNDS; v++) {
+            char m[64];
+            snprintf(m, sizeof m, "name: t%d\nversion: %d\n", a, v);
+            th_len[a][v] = pb_package(th_pkg[a][v], m, 1000 + (size_t)(a * 1000 + v * 500),
+                                      (uint8_t)(a * 10 + v));
+        }
+    }
+    pthread_t th[TH_APPS];
+    for (int a = 0; a < TH_APPS; a++)
+        assert_int_equal(pthread_create(&th[a], NULL, installer, (void *)(intptr_t)a), 0);
+    int reads = 0, rounds = 0, rc = 0;
+    for (; rounds < 200 && rc == 0; rounds++)
+        rc = akira_appstore_foreach(read_whole, &reads);
+    assert_int_equal(rc, 0);
+    for (int a = 0; a < TH_APPS; a++) {
+        void *ret;
+        assert_int_equal(pthread_join(th[a], &ret), 0);
+        assert_null(ret);
+    }
+    assert_int_equal(akira_appstore_count(), TH_APPS);
+    char name[8];
+    for (int a = 0; a < TH_APPS; a++) {
+        snprintf(name, sizeof name, "t%d", a);
+        expect_bytes(name, th_pkg[a][TH_ROUNDS - 1], th_len[a][TH_ROUNDS - 1]);
+    }
+    assert_true(sizeof(struct akira_appstore_writer) <= 300); /* bounded RAM per upload */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +428,7 @@ int main(void)
         cmocka_unit_test_setup(test_signed_install, fresh),
         cmocka_unit_test_setup(test_largest_app, fresh),
         cmocka_unit_test_setup(test_not_initialised, fresh),
+        cmocka_unit_test_setup(test_threads, fresh),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

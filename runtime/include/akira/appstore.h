@@ -71,8 +71,9 @@ struct akira_appstore_writer {
 };
 
 /* Mount the store on the storage service's flash map ("app-store" partition), scanning
- * and repairing every slot. Call after akira_storage_init(). Calling it again remounts
- * (writers in progress are cancelled). */
+ * and repairing every slot: every installed byte is read once to check its chunk CRC.
+ * Call after akira_storage_init(). Calling it again remounts (writers in progress are
+ * cancelled). */
 int akira_appstore_init(void);
 
 /* The same on any writable area (tests, tools): slots are area size / SLOTS, rounded
@@ -115,7 +116,8 @@ int akira_appstore_uninstall(const char *name);
 int akira_appstore_find(const char *name, struct akira_app_record *out);
 
 /* Visit every installed app in install order (seq). visit runs without the store
- * lock held, on a copy; a nonzero return stops and is returned. */
+ * lock held, on a copy (so it may call the store); an app installed meanwhile is
+ * visited when its sequence comes later. A nonzero return stops and is returned. */
 int akira_appstore_foreach(int (*visit)(void *ctx, const struct akira_app_record *r), void *ctx);
 
 /* Installed apps now. */
