@@ -248,6 +248,14 @@ static void test_refusals(void **state)
     memcpy(pkg + n, "\x01\x03\x01\x61\x00", 5);
     n = pb_custom(pkg, n + 5, AKIRA_MANIFEST_SECTION, "name: x\nversion: 1\n", 19, 0);
     refused(pkg, n, AKIRA_ENOEXEC, "module");
+    /* A named entry the module does not export (it exports "run"). */
+    n = pb_package(pkg, "name: ok\nversion: 1\nentry: main\n", 10, 0);
+    refused(pkg, n, AKIRA_EFORMAT, "entry");
+    n = pb_package(pkg, "name: ok\nversion: 1\nentry: run\n", 10, 0);
+    struct akira_app_record er;
+    assert_int_equal(install(pkg, n, 300, &er, NULL), AKIRA_OK);
+    assert_string_equal(er.manifest.entry, "run");
+    assert_int_equal(akira_appstore_uninstall("ok"), AKIRA_OK);
     /* Signed by a key the device does not trust. */
     uint8_t pub[32], sk[64];
     assert_int_equal(akira_package_keygen(pub, sk), AKIRA_OK);
