@@ -89,7 +89,9 @@ uint32_t akira_appstore_capacity(void);
 /*
  * Start an install. size_hint is the package size when known (0 = unknown): a hint
  * over the capacity fails at once with AKIRA_ETOOBIG. Reserves a free slot
- * (AKIRA_ENOSPC when none: every slot is installed or being written).
+ * (AKIRA_ENOSPC when none: every slot is installed or being written). Every begun
+ * writer must end in finish or abort: one dropped midway keeps its slot reserved
+ * until the next init.
  */
 int akira_appstore_install_begin(struct akira_appstore_writer *w, uint32_t size_hint);
 
