@@ -350,6 +350,16 @@ static void test_not_initialised(void **state)
     assert_int_equal(akira_appstore_uninstall("x"), AKIRA_ESTATE);
     assert_int_equal(akira_appstore_count(), AKIRA_ESTATE);
     assert_int_equal(akira_appstore_capacity(), 0);
+    /* Areas the store cannot use: read-only, or slots under two sectors. */
+    struct akira_flash_area fa;
+    assert_int_equal(akira_flash_area_open(AKIRA_PART_APPSTORE, false, &fa), AKIRA_OK);
+    assert_int_equal(akira_appstore_init_area(&fa), AKIRA_EINVAL);
+    assert_int_equal(akira_flash_area_from_range(&fl.dev, "tiny", AKIRA_BOARD_PART_SCRATCH_OFFSET,
+                                                 AKIRA_BOARD_APP_SLOTS * 4096u * 2u - 4096u, true,
+                                                 &fa),
+                     AKIRA_OK);
+    assert_int_equal(akira_appstore_init_area(&fa), AKIRA_EINVAL);
+    assert_int_equal(akira_appstore_init_area(NULL), AKIRA_EINVAL);
     /* A writer from before a remount is dead after it. */
     assert_int_equal(akira_appstore_init(), AKIRA_OK);
     assert_int_equal(akira_appstore_install_begin(&w, 0), AKIRA_OK);
