@@ -17,10 +17,12 @@
 #include <akira/board_config.h>
 #include <akira/connectivity.h>
 #include <akira/kernel.h>
-#include <akira/sim_storage.h>
 #include <akira/native_sim.h>
 #include <akira/shell.h>
 #include <akira/shell_cmds.h>
+#include <akira/shell_history_store.h>
+#include <akira/sim_storage.h>
+#include <akira/storage.h>
 #include <akira/version.h>
 
 #include "board.h"
@@ -51,12 +53,20 @@ static void report_device(const struct akira_device *dev, void *user)
     step(what, akira_device_init_result(dev), NULL);
 }
 
-/* Initialises one device level and prints a line per device; false if any failed. */
+/* Initialises one device level and prints a line per device. A pre-kernel device (the
+ * watchdog, the flash) is one the system cannot run without: its failure stops the
+ * boot. A later device that fails (a peripheral, say uart1 without a host pty) stays
+ * not ready, so lookups of it answer ENODEV, and the rest of the device boots. */
 static bool devices_init(enum akira_init_level level)
 {
     int failed = akira_device_init_all(level);
     struct level_report r = {level};
     akira_device_foreach(report_device, &r);
+    if (failed != 0 && level != AKIRA_INIT_PRE_KERNEL) {
+        AKIRA_LOG_WRN("%d %s device(s) failed to initialise; booting without them", failed,
+                      level_names[level]);
+        return true;
+    }
     return failed == 0;
 }
 
@@ -96,6 +106,23 @@ static bool boot_app_pool(void)
     return rc == 0;
 }
 
+/* The flash chip behind --flash (RAM without it), settings and the file system. A
+ * failure is reported and the boot goes on: the shell still works, and its storage
+ * commands answer "no such device". */
+static bool boot_storage(const struct akira_board_options *opt)
+{
+    char detail[160];
+    detail[0] = '\0';
+    int rc = akira_sim_storage_boot(opt->flash_path, detail, sizeof(detail));
+    if (rc == 0) {
+        step("storage", 0, detail);
+    } else {
+        step("storage", rc, NULL);
+        if (detail[0]) board_console_printf("       %s\n", detail);
+    }
+    return true;
+}
+
 static bool boot_shell(void)
 {
     const char *bad = NULL;
@@ -109,18 +136,6 @@ static bool boot_shell(void)
         board_console_printf("       broken command registration: %s\n", bad ? bad : "(null)");
     }
     return rc == 0;
-}
-
-/* Settings and the file system on the flash image (RAM when there is none). A failure
- * is reported but does not stop the boot: the shell still helps to find out why. */
-static bool storage_up;
-
-static void boot_storage(const struct akira_board_options *opt)
-{
-    char detail[160];
-    int rc = akira_sim_storage_boot(opt->flash_path, detail, sizeof(detail));
-    step("storage", rc, detail);
-    storage_up = true; /* shutdown is safe after a failed boot too */
 }
 
 /* `poweroff`/`reboot` typed in a network shell session: the console's loop ends as on
@@ -176,8 +191,7 @@ static void shutdown_all(void)
 {
     if (net_up) akira_connectivity_stop();
     net_up = false;
-    if (storage_up) akira_sim_storage_shutdown();
-    storage_up = false;
+    akira_sim_storage_shutdown();
     akira_kernel_shutdown();
     akira_heap_destroy(app_pool);
     app_pool = NULL;
@@ -228,8 +242,7 @@ int main(int argc, char **argv)
     ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
     /* Layers above the kernel start here, bottom up, one boot_<layer>() each that
      * prints its status line with step() and returns false to stop the boot. */
-    if (ok) boot_storage(&opt);
-    ok = ok && boot_app_pool() && boot_shell() && boot_connectivity(&opt);
+    ok = ok && boot_storage(&opt) && boot_app_pool() && boot_shell() && boot_connectivity(&opt);
     if (!ok) {
         AKIRA_LOG_ERR("boot failed");
         if (akira_kernel_is_running()) shutdown_all();
@@ -239,6 +252,13 @@ int main(int argc, char **argv)
 
     static struct akira_shell sh;
     akira_shell_init(&sh, board_console_io(), "akira> ");
+    /* A person at a terminal gets the history of earlier sessions back; a script on a
+     * pipe neither sees it nor adds to it. */
+    static struct akira_shell_history_store hist;
+    if (board_console_io()->interactive && akira_storage_settings()) {
+        int n = akira_shell_history_store_attach(&hist, akira_storage_settings(), &sh.edit);
+        if (n < 0) AKIRA_LOG_WRN("shell history not restored: %s", akira_err_str(n));
+    }
     board_console_attach(&sh);
     enum akira_shell_exit why =
         board_signals_pending() ? AKIRA_SHELL_EXIT_EOF : akira_shell_run(&sh);

@@ -90,9 +90,11 @@ int akira_manifest_parse(const char *text, size_t len, struct akira_manifest *ou
                          struct akira_manifest_error *err);
 
 /*
- * Write `m` back as manifest text (the canonical form: every key, defaults included)
- * into buf. Returns the length written (without a terminating NUL, which is added when
- * it fits) or AKIRA_ERANGE when cap is too small. Parsing the result gives `m` again.
+ * Write `m` back as manifest text (the canonical form: every key, defaults included,
+ * except `entry` when it is "" since its default depends on the module) into buf,
+ * NUL-terminated. Returns the text's length (without the NUL) or AKIRA_ERANGE when cap
+ * cannot hold text and NUL. Parsing the result gives `m` again (for any `m` that parse
+ * could have produced; AKIRA_MANIFEST_MAX bytes always suffice).
  */
 int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap);
 
