@@ -406,9 +406,8 @@ int akira_app_wait_idle(const char *name, int32_t timeout_ms)
             rc = AKIRA_ENOENT;
             break;
         }
-        bool busy = a->state == AKIRA_APP_LOADED || a->state == AKIRA_APP_RUNNING ||
-                    a->restart_pending;
-        if (!busy) break;
+        /* Its thread is gone: no run and no restart can follow. */
+        if (!a->active) break;
         if (timeout_ms == AKIRA_FOREVER)
             akira_condvar_wait(akira_mgr.changed, akira_mgr.lock, AKIRA_FOREVER);
         else if (akira_condvar_wait_until(akira_mgr.changed, akira_mgr.lock, deadline) ==

@@ -179,7 +179,9 @@ void akira_bridge_wait_begin(struct akira_app_ctx *app)
 aw_status akira_bridge_wait_end(struct akira_app_ctx *app)
 {
     atomic_store_explicit(&app->running_since_us, akira_uptime_us(), memory_order_relaxed);
-    if (atomic_load_explicit(&app->stopping, memory_order_relaxed)) {
+    /* During the stop's grace time the app still runs (it may be handling STOP); once
+     * the grace is over the queue is closed and every blocking call ends the app. */
+    if (atomic_load_explicit(&app->stopping, memory_order_relaxed) && akira_evq_closed(app->evq)) {
         aw_store_set_trap_msg(app->store, "app stopped");
         return AW_ERR_TRAP;
     }

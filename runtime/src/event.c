@@ -107,6 +107,14 @@ void akira_evq_reset(struct akira_evq *q)
     akira_mutex_unlock(q->lock);
 }
 
+bool akira_evq_closed(struct akira_evq *q)
+{
+    akira_mutex_lock(q->lock, AKIRA_FOREVER);
+    bool closed = q->closed;
+    akira_mutex_unlock(q->lock);
+    return closed;
+}
+
 uint32_t akira_evq_drops(struct akira_evq *q)
 {
     akira_mutex_lock(q->lock, AKIRA_FOREVER);

@@ -81,20 +81,17 @@ bool test_wait_state(const char *name, enum akira_app_state s, int ms)
 bool test_responder_answers(const char *name, int ms)
 {
     if (!test_wait_state(name, AKIRA_APP_RUNNING, ms)) return false;
-    /* Count answers so far, ask once more, wait for the next number. */
-    int answers = 0;
+    /* Skip what is logged so far, ask once more, wait for a new answer line. */
     uint64_t cur = 0;
     struct akira_app_log_line ln;
     while (akira_app_log_next(name, &cur, &ln) == 0) {
-        int n;
-        if (sscanf(ln.text, "answer %d", &n) == 1) answers = n;
     }
     if (akira_app_resume(name) != 0) return false;
     uint64_t end = akira_uptime_ms() + (uint64_t)ms;
     do {
         while (akira_app_log_next(name, &cur, &ln) == 0) {
             int n;
-            if (sscanf(ln.text, "answer %d", &n) == 1 && n == answers + 1) return true;
+            if (sscanf(ln.text, "answer %d", &n) == 1) return true;
         }
         akira_sleep_ms(5);
     } while (akira_uptime_ms() < end);

@@ -157,8 +157,8 @@ size_t akira_app_list(struct akira_app_info *out, size_t max);
  * AKIRA_ENOENT (no such app or no newer line). */
 int akira_app_log_next(const char *name, uint64_t *cursor, struct akira_app_log_line *out);
 
-/* Block until `name` is neither LOADED nor RUNNING nor restart-pending, or timeout_ms
- * passes (tests, scripts). 0, AKIRA_ETIMEDOUT, AKIRA_ENOENT. */
+/* Block until `name`'s thread has ended (it is STOPPED or FAILED and no restart is
+ * pending), or timeout_ms passes (tests, scripts). 0, AKIRA_ETIMEDOUT, AKIRA_ENOENT. */
 int akira_app_wait_idle(const char *name, int32_t timeout_ms);
 
 const char *akira_app_state_name(enum akira_app_state s);   /* "installed", ... */

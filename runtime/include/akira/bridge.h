@@ -139,7 +139,8 @@ const char *akira_bridge_cstr(struct akira_app_ctx *app, uint32_t ptr, uint32_t 
 
 /* Around anything that blocks (event wait, delay, blocking APIs): while waiting the app
  * does not count against its watchdog budget. wait_end returns AW_ERR_TRAP (message
- * set) when the app is being stopped, so that the native returns it and the app ends. */
+ * set) when the app is being stopped and its grace time is over (queue closed), so that
+ * the native returns it and the app ends. */
 void akira_bridge_wait_begin(struct akira_app_ctx *app);
 aw_status akira_bridge_wait_end(struct akira_app_ctx *app);
 

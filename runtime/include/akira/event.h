@@ -79,6 +79,7 @@ void akira_evq_close(struct akira_evq *q);
 /* Open again and empty it (a restart begins with a fresh queue; drops are kept). */
 void akira_evq_reset(struct akira_evq *q);
 
+bool akira_evq_closed(struct akira_evq *q);
 uint32_t akira_evq_drops(struct akira_evq *q);
 uint32_t akira_evq_count(struct akira_evq *q);
 
