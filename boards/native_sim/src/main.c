@@ -16,6 +16,9 @@
 #include <akira/native_sim.h>
 #include <akira/shell.h>
 #include <akira/shell_cmds.h>
+#include <akira/shell_history_store.h>
+#include <akira/sim_storage.h>
+#include <akira/storage.h>
 #include <akira/version.h>
 
 #include "board.h"
@@ -91,6 +94,23 @@ static bool boot_app_pool(void)
     return rc == 0;
 }
 
+/* The flash chip behind --flash (RAM without it), settings and the file system. A
+ * failure is reported and the boot goes on: the shell still works, and its storage
+ * commands answer "no such device". */
+static bool boot_storage(const struct akira_board_options *opt)
+{
+    char detail[160];
+    detail[0] = '\0';
+    int rc = akira_sim_storage_boot(opt->flash_path, detail, sizeof(detail));
+    if (rc == 0) {
+        step("storage", 0, detail);
+    } else {
+        step("storage", rc, NULL);
+        if (detail[0]) board_console_printf("       %s\n", detail);
+    }
+    return true;
+}
+
 static bool boot_shell(void)
 {
     const char *bad = NULL;
@@ -108,6 +128,7 @@ static bool boot_shell(void)
 
 static void shutdown_all(void)
 {
+    akira_sim_storage_shutdown();
     akira_kernel_shutdown();
     akira_heap_destroy(app_pool);
     app_pool = NULL;
@@ -158,7 +179,7 @@ int main(int argc, char **argv)
     ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
     /* Layers above the kernel start here, bottom up, one boot_<layer>() each that
      * prints its status line with step() and returns false to stop the boot. */
-    ok = ok && boot_app_pool() && boot_shell();
+    ok = ok && boot_storage(&opt) && boot_app_pool() && boot_shell();
     if (!ok) {
         AKIRA_LOG_ERR("boot failed");
         if (akira_kernel_is_running()) shutdown_all();
@@ -168,6 +189,13 @@ int main(int argc, char **argv)
 
     static struct akira_shell sh;
     akira_shell_init(&sh, board_console_io(), "akira> ");
+    /* A person at a terminal gets the history of earlier sessions back; a script on a
+     * pipe neither sees it nor adds to it. */
+    static struct akira_shell_history_store hist;
+    if (board_console_io()->interactive && akira_storage_settings()) {
+        int n = akira_shell_history_store_attach(&hist, akira_storage_settings(), &sh.edit);
+        if (n < 0) AKIRA_LOG_WRN("shell history not restored: %s", akira_err_str(n));
+    }
     board_console_attach(&sh);
     enum akira_shell_exit why =
         board_signals_pending() ? AKIRA_SHELL_EXIT_EOF : akira_shell_run(&sh);
