@@ -196,6 +196,13 @@ int akira_appmgr_remove(const char *name)
     return rc;
 }
 
+void akira_appmgr_fresh_queue(struct akira_app *a)
+{
+    akira_evq_reset(&a->evq);
+    struct akira_event start = {AKIRA_EVENT_START, 0, 0, 0};
+    akira_evq_post(&a->evq, &start);
+}
+
 static int start_locked(struct akira_app *a)
 {
     reap(a);
@@ -219,6 +226,7 @@ static int start_locked(struct akira_app *a)
     a->state = AKIRA_APP_LOADED;
     a->reason = AKIRA_APP_REASON_NONE;
     a->detail[0] = '\0';
+    akira_appmgr_fresh_queue(a);
     unlock();
     char tname[AKIRA_THREAD_NAME_MAX];
     snprintf(tname, sizeof(tname), "app:%.27s", a->m.name);
