@@ -68,6 +68,7 @@ app list
 app start nocap
 app caps nocap grant timer
 app caps nocap revoke memory
+sleep 300
 app info nocap
 app stop nocap
 app stop resp
