@@ -59,12 +59,12 @@ static void ended_by_trap(struct akira_app *a, const aw_error *err)
 {
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     bool stop = a->stop_req, wd = a->wd_fired;
+    if (!stop) a->acc.traps++;
     akira_mutex_unlock(akira_mgr.lock);
     if (stop) {
         akira_appmgr_set_state(a, AKIRA_APP_STOPPED, AKIRA_APP_REASON_NONE, "stopped");
         return;
     }
-    a->acc.traps++;
     if (wd) {
         fail(a, AKIRA_APP_REASON_WATCHDOG, "ran %u ms without waiting",
              akira_mgr.cfg.watchdog_ms);
@@ -200,7 +200,9 @@ static void run_once(struct akira_app *a)
     aw_val res[1] = {{0}};
     aw_status st = aw_call(store, entry, NULL, 0, res, sig[2] == 'i' ? 1 : 0, &err);
     if (st == AW_OK) {
+        akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
         a->exit_code = sig[2] == 'i' ? res[0].i32 : 0;
+        akira_mutex_unlock(akira_mgr.lock);
         aw_func *handler = aw_instance_func(inst, "on_event");
         const char *hs = handler ? aw_func_signature(handler) : "";
         if (handler && (strcmp(hs, "(iiii)") == 0 || strcmp(hs, "(iiii)i") == 0))
