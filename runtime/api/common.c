@@ -221,5 +221,8 @@ static const struct akira_bridge_entry entries[] = {
     {"uptime_ms", "()I", AKIRA_CAP_NONE, api_uptime_ms},
 };
 
-const struct akira_bridge_module akira_api_common = {"common", entries,
-                                                     sizeof(entries) / sizeof(entries[0]), NULL};
+const struct akira_bridge_module akira_api_common = {
+    .name = "common",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+};

@@ -88,4 +88,7 @@ static const struct akira_bridge_entry entries[] = {
 };
 
 const struct akira_bridge_module akira_api_lifecycle = {
-    "lifecycle", entries, sizeof(entries) / sizeof(entries[0]), NULL};
+    .name = "lifecycle",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+};

@@ -57,6 +57,15 @@ static aw_func *find_entry(struct akira_app *a, aw_instance *inst, const char **
 /* How a trap of this run is reported: a stop, the watchdog, the quota, or the trap. */
 static void ended_by_trap(struct akira_app *a, const aw_error *err)
 {
+    if (a->ctx.exited) { /* WASI proc_exit: an exit, not a failure */
+        char detail[32];
+        snprintf(detail, sizeof(detail), "exited %d", (int)a->ctx.exit_code);
+        akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+        a->exit_code = a->ctx.exit_code;
+        akira_mutex_unlock(akira_mgr.lock);
+        akira_appmgr_set_state(a, AKIRA_APP_STOPPED, AKIRA_APP_REASON_NONE, detail);
+        return;
+    }
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     bool stop = a->stop_req, wd = a->wd_fired;
     if (!stop) a->acc.traps++;

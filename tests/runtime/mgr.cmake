@@ -12,6 +12,9 @@ foreach(app responder handler oob spin recurse bomb nocap missing heap)
                        -Wl,--initial-memory=65536)
   list(APPEND mgr_apps ${mgr_app_dir}/${app}.wasm)
 endforeach()
+akira_wasm_app(${mgr_app_dir}/wasi_hello.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/wasi_hello.c WASI
+               FLAGS -O2)
+list(APPEND mgr_apps ${mgr_app_dir}/wasi_hello.wasm)
 add_custom_target(runtime_mgr_apps ALL DEPENDS ${mgr_apps})
 set(AKIRA_RUNTIME_TEST_APPS ${mgr_app_dir} CACHE INTERNAL "built test apps of tests/runtime")
 
