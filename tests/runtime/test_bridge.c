@@ -140,9 +140,9 @@ static void test_wrong_signature(void **state)
 {
     (void)state;
     /* (module (import "akira" "log" (func (param i32)))) */
-    static uint8_t mod[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01,
-                            0x60, 0x01, 0x7f, 0x00, 0x02, 0x0d, 0x01, 0x05, 'a',  'k',  'i',
-                            'r',  'a',  0x03, 'l',  'o',  'g',  0x00, 0x00};
+    static uint8_t mod[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05,
+                            0x01, 0x60, 0x01, 0x7f, 0x00, 0x02, 0x0d, 0x01, 0x05, 'a',
+                            'k',  'i',  'r',  'a',  0x03, 'l',  'o',  'g',  0x00, 0x00};
     memset(&rig.app, 0, sizeof(rig.app));
     char why[128];
     struct test_app keep = {.bytes = mod, .size = sizeof(mod)};
@@ -224,8 +224,10 @@ int main(void)
     assert_int_equal(akira_kernel_init(), 0);
     akira_log_sink_enable(false);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table),         cmocka_unit_test(test_missing_import),
-        cmocka_unit_test(test_wrong_signature), cmocka_unit_test(test_capability_check),
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_missing_import),
+        cmocka_unit_test(test_wrong_signature),
+        cmocka_unit_test(test_capability_check),
         cmocka_unit_test(test_pointer_translation),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

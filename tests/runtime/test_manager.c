@@ -34,7 +34,8 @@ static int teardown(void **state)
 {
     (void)state;
     akira_appmgr_deinit();
-    for (int i = 0; i < 3; i++) test_app_free(&apps[i]);
+    for (int i = 0; i < 3; i++)
+        test_app_free(&apps[i]);
     return 0;
 }
 
@@ -56,7 +57,7 @@ static void test_start_stop_states(void **state)
     assert_true(test_responder_answers("r0", 2000));
     assert_int_equal(akira_app_info("r0", &info), 0);
     assert_int_equal(info.state, AKIRA_APP_RUNNING);
-    assert_true(info.stats.native_calls >= 4); /* waits and printfs */
+    assert_true(info.stats.native_calls >= 4);      /* waits and printfs */
     assert_true(info.stats.mem_used > 64u * 1024u); /* one page and more */
     assert_int_equal(info.stats.starts, 1);
 
@@ -160,8 +161,7 @@ static void test_app_heap(void **state)
 static void test_restart_policy_backoff(void **state)
 {
     (void)state;
-    test_app_load(&apps[0], "recurse", "crash",
-                  "restart: on-failure max_retries=3 delay_ms=40\n");
+    test_app_load(&apps[0], "recurse", "crash", "restart: on-failure max_retries=3 delay_ms=40\n");
     test_app_add(&apps[0]);
     uint64_t t0 = akira_uptime_ms();
     assert_int_equal(akira_app_start("crash"), 0);
@@ -210,7 +210,7 @@ static void test_bad_module_and_quota(void **state)
     (void)state;
     test_app_load(&apps[0], "responder", "broken", NULL);
     apps[0].bytes[apps[0].size / 2] ^= 0xff; /* somewhere in the code */
-    apps[0].size -= 7;                        /* and cut short */
+    apps[0].size -= 7;                       /* and cut short */
     test_app_add(&apps[0]);
     assert_int_equal(akira_app_start("broken"), 0);
     assert_int_equal(akira_app_wait_idle("broken", 2000), 0);

@@ -97,9 +97,9 @@ struct akira_app_ctx {
     /* Uptime (us) since the app runs without waiting; 0 while it waits in a blocking
      * call. The health thread interrupts it when this is older than its budget. */
     atomic_uint_fast64_t running_since_us;
-    atomic_bool stopping;         /* stop requested: blocking calls return at once */
-    bool exited;                  /* the app asked to end (WASI proc_exit) ... */
-    int32_t exit_code;            /* ... with this code */
+    atomic_bool stopping; /* stop requested: blocking calls return at once */
+    bool exited;          /* the app asked to end (WASI proc_exit) ... */
+    int32_t exit_code;    /* ... with this code */
 };
 
 struct akira_bridge_binding {

@@ -7,9 +7,9 @@
 #define AKIRA_SDK_ERRORS_H
 
 #define AKIRA_OK        0
-#define AKIRA_EINVAL    (-1)  /* an argument is out of range */
+#define AKIRA_EINVAL    (-1) /* an argument is out of range */
 #define AKIRA_ENOMEM    (-2)
-#define AKIRA_ENOENT    (-3)  /* no such object (timer id, ...) */
+#define AKIRA_ENOENT    (-3) /* no such object (timer id, ...) */
 #define AKIRA_ETIMEDOUT (-6)
 #define AKIRA_EACCES    (-9)  /* the app lacks the capability this call needs */
 #define AKIRA_ENOSPC    (-10) /* a table is full (timers, ...) */
