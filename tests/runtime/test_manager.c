@@ -250,6 +250,22 @@ static void test_wasi_program(void **state)
     assert_true(test_wait_log("wasi", "to stderr", 100));
 }
 
+static void test_timer_never_waits_for_app(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "slow", "slow", "capabilities: timer\n");
+    test_app_add(&apps[0]);
+    assert_int_equal(akira_app_start("slow"), 0);
+    assert_int_equal(akira_app_wait_idle("slow", 3000), 0);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("slow", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED);
+    /* START took one place: 15 timer events queued, the rest dropped and counted. */
+    assert_true(test_wait_log("slow", "queued 15 dropped", 100));
+    assert_true(info.exit_code > 50);
+    assert_int_equal(info.stats.events_dropped, (uint32_t)info.exit_code);
+}
+
 static void test_health_channel(void **state)
 {
     (void)state;
@@ -280,6 +296,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_autostart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_module_and_quota, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wasi_program, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timer_never_waits_for_app, setup, teardown),
         cmocka_unit_test_setup_teardown(test_health_channel, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
