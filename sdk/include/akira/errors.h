@@ -1,0 +1,20 @@
+/*
+ * AkiraOS app SDK - the error codes native calls return (negative numbers). The same
+ * stable values as the system's akira_err_t (kernel/include/akira/err.h); the ones an
+ * app meets are listed here.
+ */
+#ifndef AKIRA_SDK_ERRORS_H
+#define AKIRA_SDK_ERRORS_H
+
+#define AKIRA_OK        0
+#define AKIRA_EINVAL    (-1) /* an argument is out of range */
+#define AKIRA_ENOMEM    (-2)
+#define AKIRA_ENOENT    (-3) /* no such object (timer id, ...) */
+#define AKIRA_ETIMEDOUT (-6)
+#define AKIRA_EACCES    (-9)  /* the app lacks the capability this call needs */
+#define AKIRA_ENOSPC    (-10) /* a table is full (timers, ...) */
+#define AKIRA_EFAULT    (-17) /* a pointer or length leaves the app's memory */
+#define AKIRA_EOVERFLOW (-20)
+#define AKIRA_EQUOTA    (-22) /* memory_quota exhausted */
+
+#endif /* AKIRA_SDK_ERRORS_H */
