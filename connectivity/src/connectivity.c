@@ -12,6 +12,7 @@
 #include <akira/storage.h>
 #include <akira/transport.h>
 
+#include "api_apps.h"
 #include "connectivity_priv.h"
 
 AKIRA_LOG_MODULE_REGISTER(connectivity);
@@ -72,6 +73,7 @@ static int http_start(void *ctx)
         akira_http_config_default(akira_net_addr_loopback(config.http_port));
     int rc = akira_http_server_create(&http, &hc);
     if (!rc) rc = akira_connectivity_api_routes(http, &config);
+    if (!rc) rc = akira_connectivity_app_routes(http);
     if (!rc) rc = akira_http_server_token_set(http, token);
     if (!rc) rc = akira_http_server_start(http);
     struct akira_net_addr a;
@@ -141,7 +143,8 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
                  token);
         cfg->print(line);
     }
-    if (cfg->http_port) rc = akira_transport_register(&http_transport);
+    if (cfg->http_port) rc = akira_app_upload_service_start();
+    if (!rc && cfg->http_port) rc = akira_transport_register(&http_transport);
     if (!rc && cfg->shell_port) rc = akira_transport_register(&shell_transport);
     if (!rc) rc = akira_transport_start_all();
     if (detail && cap) {
@@ -157,6 +160,7 @@ void akira_connectivity_stop(void)
     akira_transport_stop_all();
     akira_transport_unregister(&http_transport);
     akira_transport_unregister(&shell_transport);
+    akira_app_upload_service_stop();
 }
 
 uint16_t akira_connectivity_http_port(void)

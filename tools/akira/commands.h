@@ -7,5 +7,14 @@
 int akira_tool_keygen(int argc, char **argv);
 int akira_tool_pack(int argc, char **argv);
 int akira_tool_inspect(int argc, char **argv);
+/* cmd_device.c */
+int akira_tool_device(int argc, char **argv);
+int akira_tool_status(int argc, char **argv);
+int akira_tool_apps(int argc, char **argv);
+int akira_tool_install(int argc, char **argv);
+int akira_tool_start(int argc, char **argv);
+int akira_tool_stop(int argc, char **argv);
+int akira_tool_rm(int argc, char **argv);
+int akira_tool_logs(int argc, char **argv);
 
 #endif

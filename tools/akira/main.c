@@ -27,6 +27,20 @@ static const struct tool_cmd cmds[] = {
      akira_tool_pack},
     {"inspect", "APP.wasm [--pub NAME.pub]",
      "print the manifest and the signature status (verified with --pub)", akira_tool_inspect},
+    /* Device commands (cmd_device.c): each takes --device NAME (default: the last added). */
+    {"device", "add NAME URL TOKEN | list",
+     "remember a device (URL http://host:port, token from `http token`); the default is the "
+     "last added",
+     akira_tool_device},
+    {"status", "", "the device's version, uptime, memory and running apps", akira_tool_status},
+    {"apps", "", "the installed apps: version, state, signature, quota, capabilities",
+     akira_tool_apps},
+    {"install", "APP.wasm", "upload a package (progress on a terminal); replaces an older version",
+     akira_tool_install},
+    {"start", "NAME", "start an installed app", akira_tool_start},
+    {"stop", "NAME", "stop a running app", akira_tool_stop},
+    {"rm", "NAME", "stop and uninstall an app", akira_tool_rm},
+    {"logs", "[NAME] [-f]", "the app's log (or the device's), -f follows it", akira_tool_logs},
 };
 
 static void usage(FILE *out)

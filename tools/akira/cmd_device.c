@@ -1,0 +1,432 @@
+/*
+ * The `akira` tool's device commands: device add/list, status, apps, install, start,
+ * stop, rm, logs. Each talks to the device's HTTP API (docs/connectivity.md) with the
+ * device's token; `--device NAME` picks another device than the default (the last
+ * added).
+ *
+ * Exit status: 0 done; 1 the device is unreachable or refused (its JSON error is
+ * shown); 2 usage.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "device.h"
+#include "http_client.h"
+#include "json_read.h"
+
+struct dev {
+    struct tool_device d;
+    struct hc_url u;
+};
+
+/* Takes `--device NAME` out of argv (anywhere after the command); NULL when absent,
+ * "" when it lacks its value. */
+static const char *take_device_opt(int *argc, char **argv)
+{
+    const char *name = NULL;
+    for (int i = 1; i < *argc; i++) {
+        if (strcmp(argv[i], "--device") != 0) continue;
+        name = i + 1 < *argc ? argv[i + 1] : "";
+        int drop = i + 1 < *argc ? 2 : 1;
+        for (int k = i; k + drop <= *argc; k++)
+            argv[k] = argv[k + drop];
+        *argc -= drop;
+        break;
+    }
+    return name;
+}
+
+static int dev_open(int *argc, char **argv, struct dev *out)
+{
+    const char *name = take_device_opt(argc, argv);
+    if (name && !*name) {
+        fprintf(stderr, "akira: --device needs a name\n");
+        return 2;
+    }
+    if (tool_device_find(name, &out->d)) return 1;
+    char err[300];
+    if (hc_url_parse(out->d.url, &out->u, err, sizeof(err))) {
+        fprintf(stderr, "akira: device '%s': %s\n", out->d.name, err);
+        return 1;
+    }
+    return 0;
+}
+
+struct answer {
+    struct hc_response resp;
+    struct jr_doc doc;
+    const struct jr_node *root;
+};
+
+static void answer_free(struct answer *a)
+{
+    hc_response_free(&a->resp);
+    jr_free(&a->doc);
+}
+
+/* Why the device said no, from its JSON error ({"error": ...}) or the raw body. */
+static void print_refusal(const struct dev *v, const struct answer *a)
+{
+    const char *msg = a->root ? jr_str(&a->doc, a->root, "error", NULL) : NULL;
+    fprintf(stderr, "akira: device '%s' refused (HTTP %d): %s\n", v->d.name, a->resp.status,
+            msg ? msg : a->resp.len ? a->resp.body : "(no reason given)");
+    if (a->resp.status == 401)
+        fprintf(stderr, "       the token is wrong: get it with `http token` on the device's "
+                        "console, then akira device add %s %s TOKEN\n",
+                v->d.name, v->d.url);
+}
+
+/* One request; 0 with a 2xx JSON answer in *a, else 1 with the reason printed. */
+static int call(const struct dev *v, struct hc_request *req, struct answer *a)
+{
+    memset(a, 0, sizeof(*a));
+    char err[300];
+    if (hc_request(&v->u, req, &a->resp, err, sizeof(err))) {
+        fprintf(stderr, "akira: device '%s' (%s) unreachable: %s\n", v->d.name, v->d.url, err);
+        return 1;
+    }
+    if (jr_parse(&a->doc, a->resp.body, a->resp.len) == 0) a->root = &a->doc.nodes[0];
+    if (a->resp.status < 200 || a->resp.status >= 300) {
+        print_refusal(v, a);
+        answer_free(a);
+        return 1;
+    }
+    if (!a->root || a->root->type != JR_OBJ) {
+        fprintf(stderr, "akira: device '%s' answered HTTP %d with no JSON object\n", v->d.name,
+                a->resp.status);
+        answer_free(a);
+        return 1;
+    }
+    return 0;
+}
+
+static int simple(const struct dev *v, const char *method, const char *path, bool auth,
+                  struct answer *a)
+{
+    struct hc_request req = {.method = method, .path = path, .token = auth ? v->d.token : NULL};
+    return call(v, &req, a);
+}
+
+int akira_tool_device(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "add")) {
+        if (argc != 5) {
+            fprintf(stderr, "usage: akira device add NAME URL TOKEN\n");
+            return 2;
+        }
+        struct tool_device d;
+        struct hc_url u;
+        char err[300];
+        if (strlen(argv[2]) >= sizeof(d.name) || strlen(argv[3]) >= sizeof(d.url) ||
+            strlen(argv[4]) >= sizeof(d.token) || strpbrk(argv[2], " \t\n") ||
+            strpbrk(argv[4], " \t\n")) {
+            fprintf(stderr, "akira: device add: name, URL or token too long or with spaces\n");
+            return 2;
+        }
+        if (hc_url_parse(argv[3], &u, err, sizeof(err))) {
+            fprintf(stderr, "akira: device add: %s\n", err);
+            return 2;
+        }
+        snprintf(d.name, sizeof(d.name), "%s", argv[2]);
+        snprintf(d.url, sizeof(d.url), "%s", argv[3]);
+        snprintf(d.token, sizeof(d.token), "%s", argv[4]);
+        if (tool_device_add(&d)) return 1;
+        printf("device %s at %s added (the default now)\n", d.name, d.url);
+        return 0;
+    }
+    if (argc == 2 && !strcmp(argv[1], "list")) {
+        static struct tool_device all[TOOL_DEVICES_MAX];
+        int n = tool_devices_load(all, TOOL_DEVICES_MAX);
+        if (n < 0) return 1;
+        for (int i = 0; i < n; i++)
+            printf("%s %s%s\n", all[i].name, all[i].url, i == n - 1 ? " (default)" : "");
+        return 0;
+    }
+    fprintf(stderr, "usage: akira device add NAME URL TOKEN | akira device list\n");
+    return 2;
+}
+
+int akira_tool_status(int argc, char **argv)
+{
+    struct dev v;
+    int rc = dev_open(&argc, argv, &v);
+    if (rc) return rc;
+    if (argc != 1) {
+        fprintf(stderr, "usage: akira status [--device NAME]\n");
+        return 2;
+    }
+    struct answer a, apps;
+    if (simple(&v, "GET", "/api/status", false, &a)) return 1;
+    const struct jr_doc *d = &a.doc;
+    double up = jr_num(d, a.root, "uptime_ms", 0) / 1000.0;
+    printf("device:  %s (%s)\n", v.d.name, v.d.url);
+    printf("version: %s on %s, up %.1f s\n", jr_str(d, a.root, "version", "?"),
+           jr_str(d, a.root, "board", "?"), up);
+    const struct jr_node *mem = jr_get(d, a.root, "memory");
+    if (mem)
+        printf("memory:  %.0f of %.0f bytes used\n", jr_num(d, mem, "heap_used", 0),
+               jr_num(d, mem, "heap_total", 0));
+    const struct jr_node *fs = jr_get(d, jr_get(d, a.root, "flash"), "fs");
+    if (fs)
+        printf("fs:      %.0f of %.0f bytes free\n", jr_num(d, fs, "free", 0),
+               jr_num(d, fs, "total", 0));
+    answer_free(&a);
+    if (simple(&v, "GET", "/api/apps", false, &apps)) return 1;
+    int installed = 0;
+    printf("running:");
+    const struct jr_node *list = jr_get(&apps.doc, apps.root, "apps");
+    int running = 0;
+    for (const struct jr_node *n = jr_first(&apps.doc, list); n; n = jr_next(&apps.doc, n)) {
+        installed++;
+        const char *st = jr_str(&apps.doc, n, "state", "");
+        if (!strcmp(st, "running") || !strcmp(st, "loaded")) {
+            printf(" %s", jr_str(&apps.doc, n, "name", "?"));
+            running++;
+        }
+    }
+    printf("%s\napps:    %d installed (at most %.0f, %.0f running)\n", running ? "" : " none",
+           installed, jr_num(&apps.doc, apps.root, "installed_max", 0),
+           jr_num(&apps.doc, apps.root, "running_max", 0));
+    answer_free(&apps);
+    return 0;
+}
+
+static void print_caps(const struct jr_doc *d, const struct jr_node *app, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (const struct jr_node *c = jr_first(d, jr_get(d, app, "caps")); c; c = jr_next(d, c)) {
+        if (c->type != JR_STR) continue;
+        int w = snprintf(buf + n, cap - n, "%s%s", n ? "," : "", c->str);
+        if (w < 0 || (size_t)w >= cap - n) break;
+        n += (size_t)w;
+    }
+    if (!n) snprintf(buf, cap, "-");
+}
+
+int akira_tool_apps(int argc, char **argv)
+{
+    struct dev v;
+    int rc = dev_open(&argc, argv, &v);
+    if (rc) return rc;
+    if (argc != 1) {
+        fprintf(stderr, "usage: akira apps [--device NAME]\n");
+        return 2;
+    }
+    struct answer a;
+    if (simple(&v, "GET", "/api/apps", false, &a)) return 1;
+    const struct jr_doc *d = &a.doc;
+    printf("%-20s %-12s %-12s %-8s %8s %8s %s\n", "NAME", "VERSION", "STATE", "SIGNED", "SIZE",
+           "QUOTA", "CAPS");
+    int n = 0;
+    for (const struct jr_node *app = jr_first(d, jr_get(d, a.root, "apps")); app;
+         app = jr_next(d, app), n++) {
+        char caps[256], state[40];
+        print_caps(d, app, caps, sizeof(caps));
+        const char *reason = jr_str(d, app, "reason", NULL);
+        snprintf(state, sizeof(state), "%s%s%s%s", jr_str(d, app, "state", "?"),
+                 reason ? "(" : "", reason ? reason : "", reason ? ")" : "");
+        printf("%-20s %-12s %-12s %-8s %8.0f %7.0fK %s\n", jr_str(d, app, "name", "?"),
+               jr_str(d, app, "version", "?"), state,
+               jr_bool(d, app, "signed", false) ? "yes" : "no", jr_num(d, app, "size", 0),
+               jr_num(d, app, "memory_quota", 0) / 1024, caps);
+    }
+    printf("%d installed (at most %.0f)\n", n, jr_num(d, a.root, "installed_max", 0));
+    answer_free(&a);
+    return 0;
+}
+
+/* The progress bar, on stderr when it is a terminal. */
+struct progress {
+    bool tty;
+    struct timespec t0;
+};
+
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void progress_show(void *ctx, uint64_t sent, uint64_t total)
+{
+    struct progress *p = ctx;
+    if (!p->tty) return;
+    int width = 30, fill = total ? (int)((double)sent / (double)total * width) : width;
+    char bar[32];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[width] = '\0';
+    double s = since(&p->t0);
+    fprintf(stderr, "\r[%s] %3d%% %llu/%llu bytes %.2f MB/s", bar,
+            total ? (int)(100.0 * (double)sent / (double)total) : 100, (unsigned long long)sent,
+            (unsigned long long)total, s > 0 ? (double)sent / s / 1e6 : 0.0);
+    if (sent == total) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+int akira_tool_install(int argc, char **argv)
+{
+    struct dev v;
+    int rc = dev_open(&argc, argv, &v);
+    if (rc) return rc;
+    if (argc != 2) {
+        fprintf(stderr, "usage: akira install APP.wasm [--device NAME]\n");
+        return 2;
+    }
+    FILE *f = fopen(argv[1], "rb");
+    struct stat sb;
+    if (!f || fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) {
+        fprintf(stderr, "akira: %s: %s\n", argv[1], f ? "not a regular file" : strerror(errno));
+        if (f) fclose(f);
+        return 1;
+    }
+    struct progress p = {.tty = isatty(2)};
+    clock_gettime(CLOCK_MONOTONIC, &p.t0);
+    struct hc_request req = {.method = "POST",
+                             .path = "/api/apps",
+                             .token = v.d.token,
+                             .body = f,
+                             .body_len = (uint64_t)sb.st_size,
+                             .progress = progress_show,
+                             .progress_ctx = &p,
+                             .timeout_ms = 30000};
+    struct answer a;
+    rc = call(&v, &req, &a);
+    fclose(f);
+    if (rc) return rc;
+    const struct jr_doc *d = &a.doc;
+    double s = since(&p.t0);
+    printf("installed %s %s on %s (%lld bytes in %.2f s, %s)\n", jr_str(d, a.root, "name", "?"),
+           jr_str(d, a.root, "version", "?"), v.d.name, (long long)sb.st_size, s,
+           jr_bool(d, a.root, "signed", false) ? "signed" : "unsigned");
+    answer_free(&a);
+    return 0;
+}
+
+/* start, stop, rm: one request on /api/apps/NAME[/ACTION]. */
+static int app_action(int argc, char **argv, const char *method, const char *action,
+                      const char *done)
+{
+    struct dev v;
+    int rc = dev_open(&argc, argv, &v);
+    if (rc) return rc;
+    if (argc != 2) {
+        fprintf(stderr, "usage: akira %s NAME [--device NAME]\n", argv[0]);
+        return 2;
+    }
+    char path[256];
+    if (strlen(argv[1]) > 64 || strpbrk(argv[1], "/?#% ")) {
+        fprintf(stderr, "akira: '%s' is not an app name\n", argv[1]);
+        return 2;
+    }
+    snprintf(path, sizeof(path), "/api/apps/%s%s", argv[1], action);
+    struct answer a;
+    if (simple(&v, method, path, true, &a)) return 1;
+    const char *state = jr_str(&a.doc, a.root, "state", NULL);
+    const char *detail = jr_str(&a.doc, a.root, "detail", NULL);
+    if (state)
+        printf("%s %s: %s%s%s\n", done, argv[1], state, detail ? ": " : "", detail ? detail : "");
+    else
+        printf("%s %s\n", done, argv[1]);
+    answer_free(&a);
+    return 0;
+}
+
+int akira_tool_start(int argc, char **argv)
+{
+    return app_action(argc, argv, "POST", "/start", "started");
+}
+
+int akira_tool_stop(int argc, char **argv)
+{
+    return app_action(argc, argv, "POST", "/stop", "stopped");
+}
+
+int akira_tool_rm(int argc, char **argv)
+{
+    return app_action(argc, argv, "DELETE", "", "removed");
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_int(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* Prints the lines of one logs answer; returns its `next` cursor. */
+static double print_logs(const struct answer *a, bool app)
+{
+    const struct jr_doc *d = &a->doc;
+    const struct jr_node *list = jr_get(d, a->root, app ? "lines" : "entries");
+    for (const struct jr_node *e = jr_first(d, list); e; e = jr_next(d, e)) {
+        double ms = jr_num(d, e, "uptime_ms", 0);
+        if (app)
+            printf("[%10.3f] %-3s %s\n", ms / 1000.0, jr_str(d, e, "level", "?"),
+                   jr_str(d, e, "text", ""));
+        else
+            printf("[%10.3f] %-3s %s: %s\n", ms / 1000.0, jr_str(d, e, "level", "?"),
+                   jr_str(d, e, "module", "?"), jr_str(d, e, "msg", ""));
+    }
+    fflush(stdout);
+    return jr_num(d, a->root, "next", 0);
+}
+
+int akira_tool_logs(int argc, char **argv)
+{
+    struct dev v;
+    int rc = dev_open(&argc, argv, &v);
+    if (rc) return rc;
+    bool follow = false;
+    const char *name = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow"))
+            follow = true;
+        else if (!name && argv[i][0] != '-')
+            name = argv[i];
+        else {
+            fprintf(stderr, "usage: akira logs [NAME] [-f] [--device NAME]\n");
+            return 2;
+        }
+    }
+    if (name && (strlen(name) > 64 || strpbrk(name, "/?#% "))) {
+        fprintf(stderr, "akira: '%s' is not an app name\n", name);
+        return 2;
+    }
+    if (follow) {
+        struct sigaction sa = {.sa_handler = on_int};
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+    }
+    unsigned long long cursor = 0;
+    do {
+        char path[256];
+        if (name)
+            snprintf(path, sizeof(path), "/api/apps/%s/logs?after=%llu", name, cursor);
+        else
+            snprintf(path, sizeof(path), "/api/logs?after=%llu", cursor);
+        struct answer a;
+        if (simple(&v, "GET", path, false, &a)) return interrupted ? 0 : 1;
+        cursor = (unsigned long long)print_logs(&a, name != NULL);
+        answer_free(&a);
+        /* Follow by polling: twice a second is enough for a human and costs the device
+         * one short request. */
+        for (int i = 0; follow && i < 5 && !interrupted; i++) {
+            struct timespec ts = {0, 100 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    } while (follow && !interrupted);
+    return 0;
+}
