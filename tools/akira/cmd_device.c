@@ -335,6 +335,7 @@ static int app_action(int argc, char **argv, const char *method, const char *act
     if (simple(&v, method, path, true, &a)) return 1;
     const char *state = jr_str(&a.doc, a.root, "state", NULL);
     const char *detail = jr_str(&a.doc, a.root, "detail", NULL);
+    if (detail && state && !strcmp(detail, state)) detail = NULL;
     if (state)
         printf("%s %s: %s%s%s\n", done, argv[1], state, detail ? ": " : "", detail ? detail : "");
     else

@@ -1,0 +1,499 @@
+#!/usr/bin/env python3
+"""The app endpoints of the HTTP API and the `akira` CLI's device commands, end to end.
+
+usage: test_api_apps.py AKIRAOS AKIRA APPS_DIR WORK_DIR SCENARIO
+
+Boots build/bin/akiraos --http-port P --flash F on a free loopback port with a fresh
+flash image, installs the test apps built in the test tree (APPS_DIR: ticker.wasm, a
+614-byte app that logs a tick every 100 ms, and big.wasm, the same with 200 KB of data)
+with raw HTTP and with the CLI, and powers the device off at the end: the exit status
+must be 0, so a crash or a hang fails the test.
+
+Scenarios: lifecycle (raw HTTP: upload, list, start, logs, stop, upgrade while running,
+delete), cli (every device command, exit statuses, the server's error shown), auth
+(401 without or with a wrong token, nothing changed), hostile (truncated upload,
+malformed packages with the field named, bad signature, too large, bad names, chunked
+upload), full (8 apps installed, a 9th refused with 507, room again after a delete).
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+AKIRAOS, AKIRA, APPS, WORK_ROOT, SCENARIO = sys.argv[1:6]
+WORK = os.path.join(WORK_ROOT, SCENARIO)
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Device:
+    def __init__(self, flash):
+        for _ in range(5):
+            self.port = free_port()
+            self.p = subprocess.Popen([AKIRAOS, "--flash", flash, "--http-port", str(self.port)],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT)
+            self.buf = b""
+            self.lock = threading.Lock()
+            threading.Thread(target=self._reader, daemon=True).start()
+            line = self.wait_for(rb"\[(?: ok |FAIL)\] network[^\n]*\n", 10)
+            if b"[ ok ]" in line:
+                break
+            self.poweroff()
+        else:
+            raise Fail("could not boot on a free port")
+        m = re.search(rb"device token \(shown once; later: `http token`\): ([0-9a-f]+)", self.buf)
+        check(m, "no token printed at first boot")
+        self.token = m.group(1).decode()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def _reader(self):
+        while True:
+            b = self.p.stdout.read1(65536)
+            if not b:
+                return
+            with self.lock:
+                self.buf += b
+
+    def output(self):
+        with self.lock:
+            return self.buf.decode(errors="replace")
+
+    def wait_for(self, pattern, timeout):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with self.lock:
+                m = re.search(pattern, self.buf)
+            if m:
+                return m.group(0)
+            if self.p.poll() is not None:
+                raise Fail(f"device exited ({self.p.returncode}) waiting for {pattern!r}")
+            time.sleep(0.02)
+        raise Fail(f"timeout waiting for {pattern!r}")
+
+    def poweroff(self):
+        try:
+            self.p.stdin.write(b"poweroff\n")
+            self.p.stdin.flush()
+        except BrokenPipeError:
+            pass
+        try:
+            return self.p.wait(20)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            raise Fail("device did not power off")
+
+
+def http(dev, method, path, body=None, token=None, headers=None, raw_body=None):
+    """One request (Connection: close); returns (status, parsed JSON or raw bytes)."""
+    s = socket.create_connection(("127.0.0.1", dev.port), timeout=15)
+    hdrs = dict(headers or {})
+    if token:
+        hdrs["Authorization"] = f"Bearer {token}"
+    if body is not None:
+        hdrs["Content-Length"] = str(len(body))
+    hdrs["Connection"] = "close"
+    head = f"{method} {path} HTTP/1.1\r\nHost: d\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in hdrs.items()) + "\r\n"
+    try:
+        s.sendall(head.encode() + (body if body is not None else raw_body or b""))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # refused before the body was read: the answer is still there
+    data = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            data += b
+    except ConnectionResetError:
+        pass
+    s.close()
+    check(b"\r\n\r\n" in data, f"{method} {path}: no answer ({data[:200]!r})")
+    head, rest = data.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    h = {l.split(":", 1)[0].strip().lower(): l.split(":", 1)[1].strip() for l in lines[1:]}
+    if h.get("transfer-encoding") == "chunked":
+        out = b""
+        while True:
+            line, rest = rest.split(b"\r\n", 1)
+            n = int(line, 16)
+            if n == 0:
+                break
+            out += rest[:n]
+            rest = rest[n + 2:]
+        rest = out
+    elif "content-length" in h:
+        rest = rest[:int(h["content-length"])]
+    try:
+        return status, json.loads(rest.decode())
+    except ValueError:
+        return status, rest
+
+
+def app_file(name):
+    with open(os.path.join(APPS, name), "rb") as f:
+        return f.read()
+
+
+def repack(src, out, **manifest):
+    """A copy of a test app with another manifest (akira pack strips the old one)."""
+    mf = os.path.join(WORK, out + ".manifest")
+    with open(mf, "w") as f:
+        for k, v in manifest.items():
+            f.write(f"{k}: {v}\n")
+    path = os.path.join(WORK, out)
+    r = subprocess.run([AKIRA, "pack", os.path.join(APPS, src), "-o", path, "--manifest", mf],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, f"pack {out}: {r.stderr}")
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def leb(n):
+    out = b""
+    while True:
+        b = n & 0x7f
+        n >>= 7
+        out += bytes([b | (0x80 if n else 0)])
+        if not n:
+            return out
+
+
+def package_with_manifest(text):
+    """A minimal module (no functions) carrying one akira-manifest section."""
+    name = b"akira-manifest"
+    payload = leb(len(name)) + name + text.encode()
+    return b"\0asm\1\0\0\0" + b"\0" + leb(len(payload)) + payload
+
+
+def apps_named(dev):
+    st, j = http(dev, "GET", "/api/apps")
+    check(st == 200, f"GET /api/apps: {st} {j}")
+    return {a["name"]: a for a in j["apps"]}
+
+
+def still_serving(dev):
+    st, j = http(dev, "GET", "/api/status")
+    check(st == 200 and j["board"] == "native_sim", f"device stopped serving: {st} {j}")
+
+
+def wait_log(dev, name, text, timeout=5):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        st, j = http(dev, "GET", f"/api/apps/{name}/logs")
+        check(st == 200, f"logs {name}: {st} {j}")
+        if any(text in l["text"] for l in j["lines"]):
+            return j
+        time.sleep(0.1)
+    raise Fail(f"{name} never logged {text!r}")
+
+
+# --- scenarios ---------------------------------------------------------------------
+
+
+def t_lifecycle(dev):
+    tok = dev.token
+    ticker = app_file("ticker.wasm")
+    st, j = http(dev, "POST", "/api/apps", ticker, tok)
+    check(st == 201, f"upload: {st} {j}")
+    check(j["name"] == "ticker" and j["version"] == "1.0.0" and j["state"] == "installed" and
+          j["signed"] is False and j["size"] == len(ticker) and j["memory_quota"] == 131072 and
+          j["caps"] == [], f"upload answer: {j}")
+    apps = apps_named(dev)
+    check(list(apps) == ["ticker"] and "stats" in apps["ticker"], f"list: {apps}")
+    st, j = http(dev, "GET", "/api/apps/ticker")
+    check(st == 200 and j["name"] == "ticker", f"GET one: {st} {j}")
+
+    st, j = http(dev, "POST", "/api/apps/ticker/start", token=tok)
+    check(st == 200 and j["state"] == "running", f"start: {st} {j}")
+    st, j = http(dev, "POST", "/api/apps/ticker/start", token=tok)
+    check(st == 409 and "already running" in j["error"], f"second start: {st} {j}")
+    j = wait_log(dev, "ticker", "tick 3")
+    check(j["lines"][0]["text"] == "ticker up", f"first log line: {j['lines'][0]}")
+    seqs = [l["seq"] for l in j["lines"]]
+    check(seqs == sorted(seqs) and j["next"] == seqs[-1], f"log order/next: {j}")
+    st, k = http(dev, "GET", f"/api/apps/ticker/logs?after={j['next']}")
+    check(st == 200 and all(l["seq"] > j["next"] for l in k["lines"]), f"logs after: {k}")
+    st, k = http(dev, "GET", "/api/apps/ticker/logs?after=x")
+    check(st == 400, f"logs bad cursor: {st}")
+
+    # Upgrade while running: the manager stops v1, commits v2, starts v2.
+    v2 = repack("ticker.wasm", "ticker2.wasm", name="ticker", version="2.0.0", entry="run",
+                memory_quota="128K")
+    st, j = http(dev, "POST", "/api/apps", v2, tok)
+    check(st == 201 and j["version"] == "2.0.0", f"upgrade: {st} {j}")
+    apps = apps_named(dev)
+    check(len(apps) == 1 and apps["ticker"]["version"] == "2.0.0", f"after upgrade: {apps}")
+    check(apps["ticker"]["state"] in ("running", "loaded"), f"upgraded app restarted: {apps}")
+
+    st, j = http(dev, "POST", "/api/apps/ticker/stop", token=tok)
+    check(st == 200 and j["state"] == "stopped" and j["exit_code"] >= 0, f"stop: {st} {j}")
+    st, j = http(dev, "POST", "/api/apps/ticker/stop", token=tok)
+    check(st == 409 and "not running" in j["error"], f"second stop: {st} {j}")
+    st, j = http(dev, "DELETE", "/api/apps/ticker", token=tok)
+    check(st == 200 and j == {"name": "ticker", "removed": True}, f"delete: {st} {j}")
+    check(apps_named(dev) == {}, "app still listed after delete")
+    for m, p in (("GET", "/api/apps/ticker"), ("GET", "/api/apps/ticker/logs"),
+                 ("DELETE", "/api/apps/ticker"), ("POST", "/api/apps/ticker/start")):
+        st, j = http(dev, m, p, token=tok)
+        check(st == 404, f"{m} {p} after delete: {st} {j}")
+
+
+def cli(dev, *args, env=None, ok=True):
+    e = dict(os.environ, AKIRA_CONFIG=os.path.join(WORK, "devices"))
+    r = subprocess.run([AKIRA, *args], capture_output=True, text=True, env=e, timeout=60)
+    if ok is not None:
+        check((r.returncode == 0) == ok,
+              f"akira {' '.join(args)}: exit {r.returncode}\n{r.stdout}\n{r.stderr}")
+    return r
+
+
+def t_cli(dev):
+    r = cli(dev, "status", ok=False)
+    check(r.returncode == 1 and "no device configured" in r.stderr, f"no device: {r.stderr}")
+    cli(dev, "device", "add", "sim", dev.url, dev.token)
+    check(oct(os.stat(os.path.join(WORK, "devices")).st_mode & 0o777) == "0o600",
+          "device file is not 0600")
+    r = cli(dev, "status")
+    check("native_sim" in r.stdout and "running: none" in r.stdout, f"status: {r.stdout}")
+    r = cli(dev, "install", os.path.join(APPS, "ticker.wasm"))
+    check("installed ticker 1.0.0" in r.stdout, f"install: {r.stdout}")
+    r = cli(dev, "install", os.path.join(APPS, "big.wasm"))
+    check("installed big 1.0.0" in r.stdout, f"install big: {r.stdout}")
+    check(apps_named(dev)["big"]["size"] == len(app_file("big.wasm")), "big's size")
+    r = cli(dev, "apps")
+    check(re.search(r"^ticker\s+1\.0\.0\s+installed\s+no\s+614\s", r.stdout, re.M) and
+          re.search(r"^big\s+1\.0\.0\s+installed", r.stdout, re.M) and
+          "2 installed (at most 8)" in r.stdout, f"apps: {r.stdout}")
+    r = cli(dev, "start", "ticker")
+    check("started ticker: running" in r.stdout, f"start: {r.stdout}")
+    r = cli(dev, "status")
+    check("running: ticker" in r.stdout, f"status running: {r.stdout}")
+    wait_log(dev, "ticker", "tick 2")
+    r = cli(dev, "logs", "ticker")
+    check("ticker up" in r.stdout and "tick 1" in r.stdout, f"logs: {r.stdout}")
+    # -f polls: new ticks appear while it runs; it ends cleanly on SIGTERM.
+    e = dict(os.environ, AKIRA_CONFIG=os.path.join(WORK, "devices"))
+    p = subprocess.Popen([AKIRA, "logs", "ticker", "-f"], stdout=subprocess.PIPE, text=True,
+                         env=e)
+    time.sleep(1.5)
+    last_before = int(re.findall(r"tick (\d+)", cli(dev, "logs", "ticker").stdout)[-1])
+    time.sleep(1.2)
+    p.terminate()
+    out, _ = p.communicate(10)
+    ticks = [int(t) for t in re.findall(r"tick (\d+)", out)]
+    check(p.returncode == 0 and ticks and max(ticks) > last_before and
+          ticks == sorted(set(ticks)), f"logs -f: rc {p.returncode}, {ticks} vs {last_before}")
+    r = cli(dev, "logs")
+    check("connectivity: app ticker started over http" in r.stdout, f"device log: {r.stdout}")
+    r = cli(dev, "stop", "ticker")
+    check("stopped ticker: stopped" in r.stdout, f"stop: {r.stdout}")
+    r = cli(dev, "stop", "ticker", ok=False)
+    check(r.returncode == 1 and "HTTP 409" in r.stderr and "not running" in r.stderr,
+          f"stop again: {r.stderr}")
+    r = cli(dev, "rm", "ticker")
+    check("removed ticker" in r.stdout, f"rm: {r.stdout}")
+    r = cli(dev, "rm", "ticker", ok=False)
+    check(r.returncode == 1 and "HTTP 404" in r.stderr and "no such app" in r.stderr,
+          f"rm again: {r.stderr}")
+    bad = os.path.join(WORK, "bad.wasm")
+    with open(bad, "wb") as f:
+        f.write(package_with_manifest("name: Bad\nversion: 1\n"))
+    r = cli(dev, "install", bad, ok=False)
+    check(r.returncode == 1 and "HTTP 400" in r.stderr and "name:" in r.stderr,
+          f"bad install: {r.stderr}")
+    r = cli(dev, "install", os.path.join(WORK, "missing.wasm"), ok=False)
+    check(r.returncode == 1 and "No such file" in r.stderr, f"missing file: {r.stderr}")
+    # Several devices: --device picks one; a wrong token and an unreachable one fail.
+    cli(dev, "device", "add", "wrong", dev.url, "0" * 32)
+    r = cli(dev, "start", "big", ok=False)  # the default is now 'wrong'
+    check(r.returncode == 1 and "HTTP 401" in r.stderr and "http token" in r.stderr,
+          f"wrong token: {r.stderr}")
+    r = cli(dev, "start", "big", "--device", "sim")
+    check("started big" in r.stdout, f"--device sim: {r.stdout}")
+    cli(dev, "stop", "big", "--device", "sim")
+    cli(dev, "device", "add", "gone", f"http://127.0.0.1:{free_port()}", "x")
+    r = cli(dev, "apps", ok=False)
+    check(r.returncode == 1 and "unreachable" in r.stderr, f"unreachable: {r.stderr}")
+    r = cli(dev, "apps", "--device", "nosuch", ok=False)
+    check(r.returncode == 1 and "no device 'nosuch'" in r.stderr, f"unknown device: {r.stderr}")
+    r = cli(dev, "start", ok=False)
+    check(r.returncode == 2, "usage error is exit 2")
+    r = cli(dev, "device", "list")
+    check(r.stdout.splitlines()[-1].startswith("gone ") and "(default)" in r.stdout,
+          f"device list: {r.stdout}")
+
+
+def t_auth(dev):
+    tok = dev.token
+    ticker = app_file("ticker.wasm")
+    # Two failures, then a success (which clears the address's record): the slow-down
+    # after three failures from one address never kicks in.
+    def refused_twice(method, path, body=None):
+        for t in (None, "f" * 32):
+            st, j = http(dev, method, path, body, t)
+            check(st == 401 and "token" in j["error"], f"{method} {path} token {t}: {st} {j}")
+    refused_twice("POST", "/api/apps", ticker)
+    check(apps_named(dev) == {}, "an unauthenticated upload installed something")
+    st, j = http(dev, "POST", "/api/apps", ticker, tok)
+    check(st == 201, f"upload with the token: {st} {j}")
+    refused_twice("POST", "/api/apps/ticker/start")
+    check(apps_named(dev)["ticker"]["state"] == "installed", "an unauthenticated start acted")
+    st, _ = http(dev, "POST", "/api/apps/ticker/start", token=tok)
+    check(st == 200, "start with the token")
+    refused_twice("POST", "/api/apps/ticker/stop")
+    check(apps_named(dev)["ticker"]["state"] == "running", "an unauthenticated stop acted")
+    st, _ = http(dev, "POST", "/api/apps/ticker/stop", token=tok)
+    check(st == 200, "stop with the token")
+    refused_twice("DELETE", "/api/apps/ticker")
+    check("ticker" in apps_named(dev), "an unauthenticated delete acted")
+    st, _ = http(dev, "DELETE", "/api/apps/ticker", token=tok)
+    check(st == 200, "delete with the token")
+    # Reading needs no token.
+    st, _ = http(dev, "GET", "/api/apps")
+    check(st == 200, "GET /api/apps without token")
+
+
+def t_hostile(dev):
+    tok = dev.token
+    big = app_file("big.wasm")
+    # Truncated: announce the whole package, send 100 KB, hang up.
+    for cut in (100 * 1024, len(big) - 1, 10):
+        s = socket.create_connection(("127.0.0.1", dev.port), timeout=10)
+        s.sendall(f"POST /api/apps HTTP/1.1\r\nHost: d\r\nAuthorization: Bearer {tok}\r\n"
+                  f"Content-Length: {len(big)}\r\n\r\n".encode() + big[:cut])
+        s.shutdown(socket.SHUT_WR)
+        try:
+            while s.recv(65536):
+                pass
+        except ConnectionResetError:
+            pass
+        s.close()
+        still_serving(dev)
+        check(apps_named(dev) == {}, f"a truncated upload ({cut} bytes) left an app")
+    dev.wait_for(rb"app upload from [^\n]* aborted after 10 bytes", 10)
+    # Malformed packages: 400 with the field named.
+    cases = [
+        (b"this is not wasm at all", "module"),
+        (package_with_manifest("name: Bad\nversion: 1\n"), "name"),
+        (package_with_manifest("name: ok\n"), "version"),
+        (package_with_manifest("name: ok\nversion: 1\nmemory_quota: 1K\n"), "memory_quota"),
+        (package_with_manifest("name: ok\nversion: 1\nbogus: 2\n"), "bogus"),
+        (b"\0asm\1\0\0\0", "manifest"),
+    ]
+    for body, field in cases:
+        st, j = http(dev, "POST", "/api/apps", body, tok)
+        check(st == 400 and j.get("field") == field and j["error"].startswith(field + ":"),
+              f"malformed ({field}): {st} {j}")
+    st, j = http(dev, "POST", "/api/apps", b"", tok)
+    check(st == 400 and "empty" in j["error"], f"empty body: {st} {j}")
+    # Signed by a key the device does not trust: 403, nothing installed.
+    r = subprocess.run([AKIRA, "keygen", os.path.join(WORK, "k")], capture_output=True)
+    check(r.returncode == 0, "keygen")
+    signed = os.path.join(WORK, "signed.wasm")
+    r = subprocess.run([AKIRA, "pack", os.path.join(APPS, "ticker.wasm"), "-o", signed,
+                        "--name", "signed", "--version", "1", "--entry", "run",
+                        "--key", os.path.join(WORK, "k.key")], capture_output=True, text=True)
+    check(r.returncode == 0, f"pack signed: {r.stderr}")
+    with open(signed, "rb") as f:
+        data = f.read()
+    st, j = http(dev, "POST", "/api/apps", data, tok)
+    check(st == 403 and j.get("field") == "signature" and "unknown key" in j["error"],
+          f"untrusted signature: {st} {j}")
+    # Too large for a slot: 413 before the body is read.
+    st, j = http(dev, "POST", "/api/apps", None, tok, {"Content-Length": "300000"})
+    check(st == 413, f"too large: {st} {j}")
+    check(apps_named(dev) == {}, "a refused upload left an app")
+    # Chunked upload, in uneven pieces.
+    pieces, off = b"", 0
+    for n in (1, 7000, 100, 65536, 200000):
+        chunk = big[off:off + n]
+        if chunk:
+            pieces += f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+        off += n
+    st, j = http(dev, "POST", "/api/apps", token=tok, headers={"Transfer-Encoding": "chunked"},
+                 raw_body=pieces + b"0\r\n\r\n")
+    check(st == 201 and j["name"] == "big" and j["size"] == len(big), f"chunked: {st} {j}")
+    # Names: not UTF-8, dot segments, too long, not an app name, unknown.
+    for path, want in (("/api/apps/%ff%fe/start", 400), ("/api/apps/../start", (400, 404)),
+                       ("/api/apps/%2e%2e/start", 400), ("/api/apps/" + "a" * 40 + "/start", 400),
+                       ("/api/apps/" + "a" * 300 + "/start", (400, 404, 414)),
+                       ("/api/apps/Big/start", 400), ("/api/apps/a%2fb/start", 400),
+                       ("/api/apps/nosuch/start", 404), ("/api/apps/%00/logs", 400)):
+        st, j = http(dev, "POST" if path.endswith("start") else "GET", path, token=tok)
+        check(st in (want if isinstance(want, tuple) else (want,)), f"{path}: {st} {j}")
+    still_serving(dev)
+    check(list(apps_named(dev)) == ["big"], "hostile names changed the apps")
+
+
+def t_full(dev):
+    tok = dev.token
+    for i in range(1, 9):
+        body = repack("ticker.wasm", f"t{i}.wasm", name=f"t{i}", version="1", entry="run",
+                      memory_quota="128K")
+        st, j = http(dev, "POST", "/api/apps", body, tok)
+        check(st == 201, f"install t{i}: {st} {j}")
+    ninth = repack("ticker.wasm", "t9.wasm", name="t9", version="1", entry="run",
+                   memory_quota="128K")
+    st, j = http(dev, "POST", "/api/apps", ninth, tok)
+    check(st == 507 and j.get("field") == "store", f"9th install: {st} {j}")
+    check(len(apps_named(dev)) == 8 and "t9" not in apps_named(dev), "9th app listed")
+    # Upgrading one of the 8 still works (the spare slot), and 2 run at most.
+    st, j = http(dev, "POST", "/api/apps", app_file("big.wasm"), tok)
+    check(st == 507, f"a 9th (big) refused too: {st}")
+    for n in ("t1", "t2"):
+        st, j = http(dev, "POST", f"/api/apps/{n}/start", token=tok)
+        check(st == 200, f"start {n}: {st} {j}")
+    st, j = http(dev, "POST", "/api/apps/t3/start", token=tok)
+    check(st == 409 and "limit" in j["error"], f"3rd running: {st} {j}")
+    st, j = http(dev, "DELETE", "/api/apps/t1", token=tok)
+    check(st == 200, f"delete t1: {st}")
+    st, j = http(dev, "POST", "/api/apps", ninth, tok)
+    check(st == 201 and j["name"] == "t9", f"9th after a delete: {st} {j}")
+    check(len(apps_named(dev)) == 8, "8 apps")
+
+
+def main():
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(WORK)
+    dev = Device(os.path.join(WORK, "flash.img"))
+    try:
+        {"lifecycle": t_lifecycle, "cli": t_cli, "auth": t_auth, "hostile": t_hostile,
+         "full": t_full}[SCENARIO](dev)
+        still_serving(dev)
+    except Fail as e:
+        dev.p.kill()
+        sys.stderr.write(f"FAIL: {e}\n--- device output ---\n{dev.output()[-6000:]}\n")
+        sys.exit(1)
+    rc = dev.poweroff()
+    out = dev.output()
+    if rc != 0 or "runtime error" in out or "AddressSanitizer" in out:
+        sys.stderr.write(f"FAIL: exit status {rc} or sanitizer report\n{out[-6000:]}\n")
+        sys.exit(1)
+    print(f"{SCENARIO}: ok")
+
+
+if __name__ == "__main__":
+    main()
