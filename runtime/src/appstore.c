@@ -134,8 +134,7 @@ static int mount(const struct akira_flash_area *fa)
         } else if (rc == AKIRA_EIO) {
             err = rc;
         } else if (rc != AKIRA_ENOENT) {
-            AKIRA_LOG_WRN("slot %u: committed but unreadable (%s): ignored", i,
-                          akira_err_str(rc));
+            AKIRA_LOG_WRN("slot %u: committed but unreadable (%s): ignored", i, akira_err_str(rc));
         }
     }
     /* An upgrade cut between its commit and the erase of the old version: keep the
@@ -253,7 +252,8 @@ static int writer_flush(struct akira_appstore_writer *w, uint32_t n, bool last)
     if (n == 0) {
         /* Nothing left to program; close the chunk unless the last flush did. */
         if (!last || off % S.sector == 0) return AKIRA_OK;
-    } else if (off % S.sector == 0 && akira_flash_area_erase(&S.fa, base + S.sector + off, S.sector))
+    } else if (off % S.sector == 0 &&
+               akira_flash_area_erase(&S.fa, base + S.sector + off, S.sector))
         return AKIRA_EIO;
     uint32_t wb = S.fa.write_block_size;
     uint32_t padded = (n + wb - 1) / wb * wb;
@@ -328,9 +328,10 @@ static int engine_check(struct slot_reader *rd, struct akira_manifest_error *err
     char why[256]; /* cut to the reason field by efail */
     snprintf(why, sizeof why, "engine refuses it: %s%s%s", e.section, e.section[0] ? ": " : "",
              e.msg[0] ? e.msg : aw_status_str(e.status));
-    return efail(err, e.status == AW_ERR_IO ? AKIRA_EIO
-                      : e.status == AW_ERR_NOMEM ? AKIRA_ENOMEM
-                                                 : AKIRA_ENOEXEC,
+    return efail(err,
+                 e.status == AW_ERR_IO      ? AKIRA_EIO
+                 : e.status == AW_ERR_NOMEM ? AKIRA_ENOMEM
+                                            : AKIRA_ENOEXEC,
                  "module", why);
 }
 
@@ -388,8 +389,8 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
          * mount keeps the newer. */
         S.slots[old].state = SLOT_FREE;
         if (slot_erase_header(old))
-            AKIRA_LOG_WRN("slot %u: old version of %s not erased (next mount does)",
-                          old, pkg.manifest.name);
+            AKIRA_LOG_WRN("slot %u: old version of %s not erased (next mount does)", old,
+                          pkg.manifest.name);
     }
     if (out) *out = s->rec;
     return AKIRA_OK;

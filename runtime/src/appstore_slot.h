@@ -18,8 +18,8 @@
 #include <akira/flash_map.h>
 #include <akira/trust.h>
 
-#define SLOT_REC_SIZE   64u
-#define SLOT_TABLE_OFF  64u
+#define SLOT_REC_SIZE    64u
+#define SLOT_TABLE_OFF   64u
 #define SLOT_FLAG_SIGNED 1u
 
 struct slot_rec {

@@ -14,15 +14,15 @@
 #include <akira/err.h>
 #include <akira/manifest.h>
 
-#define DEFAULT_MEMORY_QUOTA  (256u * 1024u)
-#define DEFAULT_STACK_SIZE    (16u * 1024u)
-#define STACK_MIN             (4u * 1024u)
-#define STACK_MAX             (256u * 1024u)
-#define DEFAULT_MAX_RETRIES   3u
-#define MAX_RETRIES_MAX       100u
-#define DEFAULT_DELAY_MS      1000u
-#define DELAY_MS_MAX          3600000u
-#define WASM_PAGE             65536u
+#define DEFAULT_MEMORY_QUOTA (256u * 1024u)
+#define DEFAULT_STACK_SIZE   (16u * 1024u)
+#define STACK_MIN            (4u * 1024u)
+#define STACK_MAX            (256u * 1024u)
+#define DEFAULT_MAX_RETRIES  3u
+#define MAX_RETRIES_MAX      100u
+#define DEFAULT_DELAY_MS     1000u
+#define DELAY_MS_MAX         3600000u
+#define WASM_PAGE            65536u
 
 struct span {
     const char *p;
@@ -101,8 +101,7 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 static int copy_text(struct span v, char *dst, size_t max, const char *field,
                      struct akira_manifest_error *err)
 {
-    if (v.n > max)
-        return FAIL(err, AKIRA_EFORMAT, field, "longer than %zu bytes (%zu)", max, v.n);
+    if (v.n > max) return FAIL(err, AKIRA_EFORMAT, field, "longer than %zu bytes (%zu)", max, v.n);
     memcpy(dst, v.p, v.n);
     dst[v.n] = '\0';
     return AKIRA_OK;
@@ -213,7 +212,8 @@ static int parse_restart(struct span v, struct akira_manifest *m, struct akira_m
         struct span opt = word[w];
         const char *eq = memchr(opt.p, '=', opt.n);
         if (!eq)
-            return FAIL(err, AKIRA_EFORMAT, "restart", "option without '=' (max_retries=N, delay_ms=N)");
+            return FAIL(err, AKIRA_EFORMAT, "restart",
+                        "option without '=' (max_retries=N, delay_ms=N)");
         struct span k = {opt.p, (size_t)(eq - opt.p)};
         struct span val = {eq + 1, opt.n - k.n - 1};
         int rc;
@@ -248,8 +248,8 @@ enum key_id {
 };
 
 static const char *const key_names[K_COUNT] = {
-    "name",      "version",    "entry",   "capabilities", "memory_quota", "stack_size",
-    "heap_size", "autostart",  "restart", "description",  "author",
+    "name",      "version",   "entry",   "capabilities", "memory_quota", "stack_size",
+    "heap_size", "autostart", "restart", "description",  "author",
 };
 
 static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,

@@ -11,7 +11,7 @@
 #include <akira/err.h>
 #include <akira/package.h>
 
-#define WIN 64u /* bytes fetched at once while walking section headers */
+#define WIN          64u /* bytes fetched at once while walking section headers */
 #define VERIFY_PIECE 512u
 
 /* A small window over the reader: LEB128 numbers are read byte by byte from it. */

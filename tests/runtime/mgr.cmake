@@ -21,3 +21,7 @@ foreach(t test_bridge test_manager test_hostile)
   add_dependencies(${t}_runtime runtime_mgr_apps)
 endforeach()
 akira_unit_test(test_manager_units_runtime SOURCES test_manager_units.c LIBS akira_runtime)
+akira_unit_test(test_hostile_store_runtime SOURCES test_hostile_store.c mgr_util.c
+                LIBS akira_runtime akira_native_sim_flash)
+target_compile_definitions(test_hostile_store_runtime PRIVATE APP_DIR="${mgr_app_dir}")
+add_dependencies(test_hostile_store_runtime runtime_mgr_apps)

@@ -80,8 +80,9 @@ static int run_workload(int model[NAPPS])
     memset(model, 0, sizeof(int) * NAPPS);
     for (int i = 0; i < NOPS; i++) {
         const struct op *o = &ops[i];
-        int rc = o->kind == INSTALL ? do_install(pkgs[o->app][o->version], pkg_len[o->app][o->version])
-                                    : akira_appstore_uninstall(names[o->app]);
+        int rc = o->kind == INSTALL
+                     ? do_install(pkgs[o->app][o->version], pkg_len[o->app][o->version])
+                     : akira_appstore_uninstall(names[o->app]);
         if (rc) return i;
         model[o->app] = o->kind == INSTALL ? o->version : 0;
     }

@@ -132,15 +132,14 @@ static void test_errors_name_the_field(void **state)
         {"name: a\nversion: 1\nmemory_quota: 32K\n", AKIRA_ERANGE, "memory_quota", "outside"},
         {"name: a\nversion: 1\nmemory_quota: 2M\n", AKIRA_ERANGE, "memory_quota", "outside"},
         {"name: a\nversion: 1\nmemory_quota: lots\n", AKIRA_EFORMAT, "memory_quota", "number"},
-        {"name: a\nversion: 1\nmemory_quota: 99999999999\n", AKIRA_ERANGE, "memory_quota",
-         "large"},
+        {"name: a\nversion: 1\nmemory_quota: 99999999999\n", AKIRA_ERANGE, "memory_quota", "large"},
         {"name: a\nversion: 1\nstack_size: 1K\n", AKIRA_ERANGE, "stack_size", "outside"},
         {"name: a\nversion: 1\nstack_size: 512K\n", AKIRA_ERANGE, "stack_size", "outside"},
         {"name: a\nversion: 1\nstack_size: K\n", AKIRA_EFORMAT, "stack_size", "number"},
         {"name: a\nversion: 1\nheap_size: -1\n", AKIRA_EFORMAT, "heap_size", "number"},
         {"name: a\nversion: 1\nheap_size: 2M\n", AKIRA_ERANGE, "heap_size", "outside"},
-        {"name: a\nversion: 1\nmemory_quota: 128K\nstack_size: 64K\nheap_size: 16K\n",
-         AKIRA_ERANGE, "memory_quota", "stack_size + heap_size"},
+        {"name: a\nversion: 1\nmemory_quota: 128K\nstack_size: 64K\nheap_size: 16K\n", AKIRA_ERANGE,
+         "memory_quota", "stack_size + heap_size"},
         {"name: a\nversion: 1\nautostart: yes\n", AKIRA_EFORMAT, "autostart", "true or false"},
         {"name: a\nversion: 1\nrestart: always\n", AKIRA_EFORMAT, "restart", "never or on-failure"},
         {"name: a\nversion: 1\nrestart:\n", AKIRA_EFORMAT, "restart", "empty"},
@@ -253,12 +252,9 @@ static void test_round_trip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_caps_names),
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_every_key),
-        cmocka_unit_test(test_errors_name_the_field),
-        cmocka_unit_test(test_too_big_and_nul),
-        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_caps_names),      cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_every_key),       cmocka_unit_test(test_errors_name_the_field),
+        cmocka_unit_test(test_too_big_and_nul), cmocka_unit_test(test_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

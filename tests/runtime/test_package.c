@@ -97,7 +97,10 @@ static void test_scan_refusals(void **state)
     expect(buf, n + 6, AKIRA_EFORMAT, "module", "bad leb");
     /* A custom section whose name runs past the section. */
     n = pb_package(buf, MANI, 0, 0);
-    memcpy(buf + n, "\x00\x02\x05" "ab", 5);
+    memcpy(buf + n,
+           "\x00\x02\x05"
+           "ab",
+           5);
     expect(buf, n + 5, AKIRA_EFORMAT, "module", "bad name length");
     /* A signature that is not last, and one of the wrong size. */
     uint8_t pay[AKIRA_PKG_SIG_PAYLOAD_LEN] = {0};
@@ -112,7 +115,8 @@ static void test_scan_refusals(void **state)
     n = pb_package(buf, MANI, 300, 0x11);
     for (size_t cut = 0; cut < n; cut++) {
         struct akira_package pkg;
-        if (scan(buf, cut, &pkg, NULL) == AKIRA_OK) fail_msg("accepted a cut at %zu of %zu", cut, n);
+        if (scan(buf, cut, &pkg, NULL) == AKIRA_OK)
+            fail_msg("accepted a cut at %zu of %zu", cut, n);
     }
 }
 
@@ -296,7 +300,7 @@ static void test_trust_policy(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scan_unsigned), cmocka_unit_test(test_scan_refusals),
+        cmocka_unit_test(test_scan_unsigned),  cmocka_unit_test(test_scan_refusals),
         cmocka_unit_test(test_reader_failure), cmocka_unit_test(test_sign_verify),
         cmocka_unit_test(test_trust_keys),     cmocka_unit_test(test_trust_policy),
     };

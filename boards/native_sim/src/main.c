@@ -11,11 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <akira/app_manager.h>
+#include <akira/appstore.h>
 #include <akira/board_config.h>
 #include <akira/kernel.h>
 #include <akira/native_sim.h>
 #include <akira/shell.h>
+#include <akira/shell_app.h>
 #include <akira/shell_cmds.h>
+#include <akira/shell_history_store.h>
+#include <akira/sim_storage.h>
+#include <akira/storage.h>
 #include <akira/version.h>
 
 #include "board.h"
@@ -91,6 +97,74 @@ static bool boot_app_pool(void)
     return rc == 0;
 }
 
+/* The flash chip behind --flash (RAM without it), settings and the file system. A
+ * failure is reported and the boot goes on: the shell still works, and its storage
+ * commands answer "no such device". */
+static bool boot_storage(const struct akira_board_options *opt)
+{
+    char detail[160];
+    detail[0] = '\0';
+    int rc = akira_sim_storage_boot(opt->flash_path, detail, sizeof(detail));
+    if (rc == 0) {
+        step("storage", 0, detail);
+    } else {
+        step("storage", rc, NULL);
+        if (detail[0]) board_console_printf("       %s\n", detail);
+    }
+    return true;
+}
+
+/* `app install PATH` reads host files: the board's side of the shell's hook. */
+static int host_open(const char *path, void **handle, uint32_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return AKIRA_ENOENT;
+    long n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (n < 0 || n > (long)UINT32_MAX || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return AKIRA_EIO;
+    }
+    *handle = f;
+    *size = (uint32_t)n;
+    return 0;
+}
+
+static int host_read(void *handle, void *buf, uint32_t len)
+{
+    size_t n = fread(buf, 1, len, handle);
+    return n > 0 ? (int)n : ferror((FILE *)handle) ? AKIRA_EIO : 0;
+}
+
+static void host_close(void *handle)
+{
+    fclose(handle);
+}
+
+static const struct akira_shell_file_ops host_files = {host_open, host_read, host_close};
+
+/* The app store on flash, the app manager with the apps it holds, autostart. A failure
+ * is reported and the boot goes on: the shell is still there to repair things. */
+static bool boot_runtime(void)
+{
+    char detail[96];
+    int rc = akira_appstore_init();
+    snprintf(detail, sizeof(detail), "%d apps installed", rc == 0 ? akira_appstore_count() : 0);
+    step("app store", rc, detail);
+    struct akira_appmgr_config cfg = {.pool = app_pool};
+    rc = akira_appmgr_init(&cfg);
+    int apps = 0, started = 0;
+    if (rc == 0) {
+        apps = akira_appmgr_sync_store();
+        if (apps < 0) apps = 0;
+        started = akira_appmgr_autostart();
+    }
+    snprintf(detail, sizeof(detail), "%d apps, %d autostarted, at most %d running", apps,
+             started < 0 ? 0 : started, AKIRA_BOARD_APPS_RUNNING_MAX);
+    step("app manager", rc, detail);
+    akira_shell_app_files_set(&host_files);
+    return true;
+}
+
 static bool boot_shell(void)
 {
     const char *bad = NULL;
@@ -108,6 +182,10 @@ static bool boot_shell(void)
 
 static void shutdown_all(void)
 {
+    /* Apps first: they use storage, the pool and kernel timers. */
+    akira_appmgr_deinit();
+    akira_appstore_deinit();
+    akira_sim_storage_shutdown();
     akira_kernel_shutdown();
     akira_heap_destroy(app_pool);
     app_pool = NULL;
@@ -158,7 +236,7 @@ int main(int argc, char **argv)
     ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
     /* Layers above the kernel start here, bottom up, one boot_<layer>() each that
      * prints its status line with step() and returns false to stop the boot. */
-    ok = ok && boot_app_pool() && boot_shell();
+    ok = ok && boot_storage(&opt) && boot_app_pool() && boot_runtime() && boot_shell();
     if (!ok) {
         AKIRA_LOG_ERR("boot failed");
         if (akira_kernel_is_running()) shutdown_all();
@@ -168,6 +246,13 @@ int main(int argc, char **argv)
 
     static struct akira_shell sh;
     akira_shell_init(&sh, board_console_io(), "akira> ");
+    /* A person at a terminal gets the history of earlier sessions back; a script on a
+     * pipe neither sees it nor adds to it. */
+    static struct akira_shell_history_store hist;
+    if (board_console_io()->interactive && akira_storage_settings()) {
+        int n = akira_shell_history_store_attach(&hist, akira_storage_settings(), &sh.edit);
+        if (n < 0) AKIRA_LOG_WRN("shell history not restored: %s", akira_err_str(n));
+    }
     board_console_attach(&sh);
     enum akira_shell_exit why =
         board_signals_pending() ? AKIRA_SHELL_EXIT_EOF : akira_shell_run(&sh);

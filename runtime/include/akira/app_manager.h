@@ -161,6 +161,25 @@ int akira_app_log_next(const char *name, uint64_t *cursor, struct akira_app_log_
  * pending), or timeout_ms passes (tests, scripts). 0, AKIRA_ETIMEDOUT, AKIRA_ENOENT. */
 int akira_app_wait_idle(const char *name, int32_t timeout_ms);
 
+/* ---- with the app store (app_manager_store.c) ------------------------------------
+ * What the board, the shell and HTTP use: the manager's view follows the store. */
+struct akira_appstore_writer;
+struct akira_app_record;
+struct akira_manifest_error;
+
+/* Register every app installed in the store (boot, after akira_appstore_init). Returns
+ * how many, or the first akira_appmgr_add error. */
+int akira_appmgr_sync_store(void);
+
+/* Finish a streamed install (akira_appstore_install_finish) and register the app. An
+ * upgrade of a running app stops it first and starts the new version after. Same
+ * errors as the store's finish (err names the field), then those of add/start. */
+int akira_app_install_finish(struct akira_appstore_writer *w, struct akira_app_record *out,
+                             struct akira_manifest_error *err);
+
+/* Stop (if running), forget, and remove from the store. 0, AKIRA_ENOENT, store errors. */
+int akira_app_uninstall(const char *name);
+
 const char *akira_app_state_name(enum akira_app_state s);   /* "installed", ... */
 const char *akira_app_reason_name(enum akira_app_reason r); /* "trap", "watchdog", ... */
 

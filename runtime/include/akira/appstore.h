@@ -60,10 +60,10 @@ struct akira_app_record {
 
 /* A streaming install in progress. Caller-owned (stack is fine); opaque fields. */
 struct akira_appstore_writer {
-    uint32_t gen_;      /* store generation at begin (a re-init cancels the writer) */
+    uint32_t gen_; /* store generation at begin (a re-init cancels the writer) */
     uint32_t slot_;
-    uint32_t written_;  /* package bytes received */
-    uint32_t flushed_;  /* bytes in flash */
+    uint32_t written_; /* package bytes received */
+    uint32_t flushed_; /* bytes in flash */
     uint32_t chunk_crc_;
     uint32_t size_hint_;
     bool active_;
