@@ -22,3 +22,10 @@ akira_unit_test(test_examples_runtime SOURCES test_examples.c mgr_util.c
                 LIBS akira_runtime akira_native_sim_flash)
 target_compile_definitions(test_examples_runtime PRIVATE APP_DIR="${AKIRA_EXAMPLES_DIR}")
 add_dependencies(test_examples_runtime sdk_examples)
+
+# `make run` with the examples: the firmware installs them at boot (--install), once.
+find_program(AKIRA_PYTHON3 python3 REQUIRED)
+add_test(NAME test_examples_boot
+         COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_examples_boot.py
+                 $<TARGET_FILE:akiraos> ${AKIRA_EXAMPLES_DIR})
+set_tests_properties(test_examples_boot PROPERTIES TIMEOUT 60)

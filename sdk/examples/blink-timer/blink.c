@@ -10,10 +10,10 @@ __attribute__((export_name("main"))) int app_main(void)
 {
     int32_t id = akira_timer_start(500, 500);
     if (id < 0) {
-        akira_printf("blink: no timer: %d\n", (int)id);
+        akira_printf("no timer: %d\n", (int)id);
         return 1;
     }
-    akira_printf("blink: timer %d every 500 ms\n", (int)id);
+    akira_printf("timer %d every 500 ms\n", (int)id);
     return 0; /* events go to on_event from here on */
 }
 
@@ -23,8 +23,8 @@ __attribute__((export_name("on_event"))) void on_event(uint32_t type, uint32_t a
     (void)a, (void)c;
     if (type == AKIRA_EVENT_TIMER) {
         toggles++;
-        akira_printf("blink: led %s (tick %u)\n", toggles % 2 ? "on" : "off", (unsigned)b);
+        akira_printf("led %s (tick %u)\n", toggles % 2 ? "on" : "off", (unsigned)b);
     } else if (type == AKIRA_EVENT_STOP) {
-        akira_printf("blink: stopped after %u toggles\n", (unsigned)toggles);
+        akira_printf("stopped after %u toggles\n", (unsigned)toggles);
     }
 }

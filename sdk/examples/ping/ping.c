@@ -17,12 +17,12 @@ __attribute__((export_name("main"))) int app_main(void)
 {
     int32_t sub = akira_ipc_sub("pong");
     if (sub < 0) {
-        akira_printf("ping: cannot subscribe to pong: %d\n", (int)sub);
+        akira_printf("cannot subscribe to pong: %d\n", (int)sub);
         return 1;
     }
     int32_t timer = akira_timer_start(0, 200);
     if (timer < 0) {
-        akira_printf("ping: no timer: %d\n", (int)timer);
+        akira_printf("no timer: %d\n", (int)timer);
         return 1;
     }
     uint32_t seq = 0, answered = 0;
@@ -34,20 +34,20 @@ __attribute__((export_name("main"))) int app_main(void)
         if (ev.type == AKIRA_EVENT_TIMER) {
             struct probe p = {++seq, 0, akira_uptime_ms()};
             int32_t n = akira_ipc_pub("ping", &p, sizeof(p));
-            if (n == 0) akira_printf("ping: nobody listens on ping (start pong)\n");
+            if (n == 0) akira_printf("nobody listens on ping (start pong)\n");
         } else if (ev.type == AKIRA_EVENT_IPC) {
             struct probe p;
             while (akira_ipc_recv(sub, &p, sizeof(p)) == (int32_t)sizeof(p)) {
                 int64_t rtt = akira_uptime_ms() - p.sent_ms;
                 total_ms += rtt;
                 answered++;
-                akira_printf("ping: round trip %u: seq %u in %d ms\n", (unsigned)answered,
+                akira_printf("round trip %u: seq %u in %d ms\n", (unsigned)answered,
                              (unsigned)p.seq, (int)rtt);
             }
         }
     }
     akira_timer_stop(timer);
-    akira_printf("ping: done, %u round trips, average %d ms\n", (unsigned)answered,
+    akira_printf("done, %u round trips, average %d ms\n", (unsigned)answered,
                  (int)(total_ms / answered));
     return 0;
 }

@@ -12,10 +12,10 @@ __attribute__((export_name("main"))) int app_main(void)
 {
     sub = akira_ipc_sub("ping");
     if (sub < 0) {
-        akira_printf("pong: cannot subscribe to ping: %d\n", (int)sub);
+        akira_printf("cannot subscribe to ping: %d\n", (int)sub);
         return 1;
     }
-    akira_printf("pong: listening on ping\n");
+    akira_printf("listening on ping\n");
     return 0;
 }
 
@@ -30,6 +30,6 @@ __attribute__((export_name("on_event"))) void on_event(uint32_t type, uint32_t a
     while ((n = akira_ipc_recv(sub, msg, sizeof(msg))) >= 0) {
         akira_ipc_pub("pong", msg, (uint32_t)n);
         answered++;
-        akira_printf("pong: answered %u\n", (unsigned)answered);
+        akira_printf("answered %u\n", (unsigned)answered);
     }
 }
