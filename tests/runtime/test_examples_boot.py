@@ -60,6 +60,13 @@ def main():
         rc, out = boot(akiraos, flash, [], ["sleep 300", "app start ping", "sleep 300", "app logs ping"])
         expect("nobody listens on ping (start pong)" in out, "ping without pong says so", out)
 
+        # The ipc command: pong's subscription, and a message published from the shell.
+        rc, out = boot(akiraos, flash, [], ["sleep 300", "app start pong", "sleep 100", "ipc",
+                                            "ipc pub ping hi", "sleep 100", "app logs pong"])
+        expect("pong               1 ping" in out, "ipc lists pong's subscription", out)
+        expect("queued for 1 subscribers" in out, "ipc pub reaches pong", out)
+        expect("answered 1" in out, "pong answers the shell's message", out)
+
         p = subprocess.run([akiraos, "--install"], capture_output=True, text=True, timeout=10)
         expect(p.returncode == 2 and "--install" in p.stderr, "a bare --install is refused",
                p.stdout + p.stderr)

@@ -69,6 +69,15 @@ __attribute__((export_name("main"))) int app_main(void)
     bad += expect(akira_fs_list(S(""), 0, (char *)WILD, 64), AKIRA_EFAULT, "list out");
     bad += expect(akira_settings_get(WILD, 4, buf, 4), AKIRA_EFAULT, "get key");
     bad += expect(akira_settings_set(S("k"), WILD, 16), AKIRA_EFAULT, "set value");
+    bad += expect(akira_fs_mkdir(WILD, 4), AKIRA_EFAULT, "mkdir wild");
+    bad += expect(akira_fs_stat(WILD, 4, &st), AKIRA_EFAULT, "stat path wild");
+    bad += expect(akira_fs_list(WILD, 4, 0, buf, sizeof(buf)), AKIRA_EFAULT, "list path wild");
+    bad += expect(akira_fs_list(S(""), 0, buf, 0x7fffffffu), AKIRA_EFAULT, "list cap");
+    bad += expect(akira_settings_get(S("k"), (void *)WILD, 64), AKIRA_EFAULT, "get buf");
+    bad += expect(akira_settings_set(WILD, 4, "v", 1), AKIRA_EFAULT, "set key");
+    bad += expect(akira_settings_delete(WILD, 4), AKIRA_EFAULT, "delete key");
+    bad += expect(akira_fs_open(S("x"), 0x40 | AKIRA_O_READ), AKIRA_EINVAL, "unknown flag");
+    bad += expect(akira_fs_open(S("x"), AKIRA_O_CREATE), AKIRA_EINVAL, "no read or write");
     /* Ordinary use. */
     int32_t fd = akira_fs_open(S("notes.txt"), C | AKIRA_O_TRUNC);
     bad += expect(fd, 1, "open notes.txt");
