@@ -83,8 +83,8 @@ int akira_ipc_topic_check(const char *topic, size_t len)
     if (topic[0] == '/' || topic[len - 1] == '/') return AKIRA_EINVAL;
     for (size_t i = 0; i < len; i++) {
         char c = topic[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-                  c == '/';
+        bool ok =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '/';
         if (!ok) return AKIRA_EINVAL;
         if (c == '/' && topic[i + 1] == '/') return AKIRA_EINVAL; /* i + 1 < len here */
     }
@@ -212,7 +212,8 @@ static aw_status api_subscribe(struct akira_app_ctx *app, aw_val *io)
         }
     }
     uint32_t id = 1;
-    while (id <= AKIRA_IPC_SUBS_PER_APP && (used_ids & (1u << (id - 1)))) id++;
+    while (id <= AKIRA_IPC_SUBS_PER_APP && (used_ids & (1u << (id - 1))))
+        id++;
     if (rc == 0 && (id > AKIRA_IPC_SUBS_PER_APP || free_slot == AKIRA_IPC_SUBS_MAX))
         rc = AKIRA_ENOSPC;
     struct ipc_sub *s = NULL;
@@ -360,8 +361,7 @@ uint64_t akira_ipc_app_dropped(const char *name)
     uint64_t n = 0;
     if (!name || !lock()) return 0;
     for (size_t i = 0; i < AKIRA_IPC_SUBS_MAX; i++)
-        if (subs[i] && subs[i]->app && strcmp(subs[i]->app->name, name) == 0)
-            n += subs[i]->dropped;
+        if (subs[i] && subs[i]->app && strcmp(subs[i]->app->name, name) == 0) n += subs[i]->dropped;
     for (size_t i = 0; i < sizeof(history) / sizeof(history[0]); i++)
         if (strcmp(history[i].app, name) == 0) n += history[i].dropped;
     unlock();
@@ -376,6 +376,5 @@ static const struct akira_bridge_entry entries[] = {
     {"ipc_dropped", "(i)i", AKIRA_CAP_IPC, api_dropped},
 };
 
-const struct akira_bridge_module akira_api_ipc = {"ipc", entries,
-                                                  sizeof(entries) / sizeof(entries[0]),
-                                                  ipc_app_end};
+const struct akira_bridge_module akira_api_ipc = {
+    "ipc", entries, sizeof(entries) / sizeof(entries[0]), ipc_app_end};

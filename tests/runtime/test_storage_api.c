@@ -64,7 +64,8 @@ static bool wait_log_or_dump(const char *name, const char *needle, int ms)
     if (test_wait_log(name, needle, ms)) return true;
     uint64_t cur = 0;
     struct akira_app_log_line ln;
-    while (akira_app_log_next(name, &cur, &ln) == 0) print_message("%s: %s\n", name, ln.text);
+    while (akira_app_log_next(name, &cur, &ln) == 0)
+        print_message("%s: %s\n", name, ln.text);
     return false;
 }
 
@@ -129,8 +130,8 @@ static void test_hostile_calls_stay_inside(void **state)
     (void)state;
     char before[8] = "", after[8] = "";
     akira_storage_lock();
-    int blen = akira_settings_get(akira_storage_settings(), "akira/security/allow_unsigned",
-                                  before, sizeof(before));
+    int blen = akira_settings_get(akira_storage_settings(), "akira/security/allow_unsigned", before,
+                                  sizeof(before));
     akira_storage_unlock();
     test_app_load(&hostile, "storage_calls", "hostile", "capabilities: storage\n");
     test_app_add(&hostile);
@@ -153,12 +154,11 @@ static void test_hostile_calls_stay_inside(void **state)
     assert_int_equal(keys_under("app/"), 15); /* 16 minus the one it deleted */
     assert_int_equal(keys_under("app/hostile/"), 15);
     akira_storage_lock();
-    int alen = akira_settings_get(akira_storage_settings(), "akira/security/allow_unsigned",
-                                  after, sizeof(after));
+    int alen = akira_settings_get(akira_storage_settings(), "akira/security/allow_unsigned", after,
+                                  sizeof(after));
     char v[8];
-    assert_int_equal(akira_settings_get(akira_storage_settings(), "app/hostile/greeting", v,
-                                        sizeof(v)),
-                     3);
+    assert_int_equal(
+        akira_settings_get(akira_storage_settings(), "app/hostile/greeting", v, sizeof(v)), 3);
     akira_storage_unlock();
     assert_int_equal(alen, blen);
     assert_memory_equal(before, after, sizeof(before));

@@ -30,11 +30,11 @@
 
 #include <akira/app_manager.h>
 
-#define AKIRA_IPC_TOPIC_MAX     31u /* bytes in a topic name */
-#define AKIRA_IPC_MSG_MAX       128u /* bytes in one message */
-#define AKIRA_IPC_QUEUE_DEPTH   8u  /* messages waiting per subscription */
-#define AKIRA_IPC_SUBS_PER_APP  4u  /* subscriptions one app holds at once */
-#define AKIRA_IPC_SUBS_MAX      16u /* subscriptions in the whole system */
+#define AKIRA_IPC_TOPIC_MAX    31u  /* bytes in a topic name */
+#define AKIRA_IPC_MSG_MAX      128u /* bytes in one message */
+#define AKIRA_IPC_QUEUE_DEPTH  8u   /* messages waiting per subscription */
+#define AKIRA_IPC_SUBS_PER_APP 4u   /* subscriptions one app holds at once */
+#define AKIRA_IPC_SUBS_MAX     16u  /* subscriptions in the whole system */
 
 /* Check a topic name (len bytes, need not be NUL-terminated): 0, AKIRA_EINVAL (empty,
  * a character outside [a-z0-9_-/], an empty segment), AKIRA_ENAMETOOLONG. */
