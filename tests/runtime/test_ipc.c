@@ -125,6 +125,11 @@ static void test_slow_subscriber_never_blocks_publisher(void **state)
     assert_int_equal(info.state, AKIRA_APP_STOPPED);
     assert_int_equal(info.exit_code, 0);
     assert_true(test_wait_log("flood", "flood: published 1000, reached 8,", 100));
+    /* The figure (not asserted: timing is bench/ material): how long 1000 publishes took. */
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    while (akira_app_log_next("flood", &cur, &ln) == 0)
+        if (strstr(ln.text, "flood: published")) print_message("%s\n", ln.text);
     /* The subscriber's queue holds the first 8; the other 992 are counted as its drops. */
     struct akira_ipc_sub_info s[4];
     assert_int_equal(subs_of("slow", s, 4), 1);
