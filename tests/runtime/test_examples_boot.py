@@ -2,7 +2,8 @@
 """`make run` with the SDK examples: akiraos --install FILE... on a fresh flash image
 installs them at the first boot (hello and counter autostart), skips them at the next
 boot (that version is installed) while the counter goes on counting, reports a bad
-package and still boots, and refuses a bare --install.
+package and still boots, shows pong's subscription in `ipc`, and refuses a bare
+--install or a 17th.
 
 usage: test_examples_boot.py AKIRAOS APP_DIR
 """
@@ -57,7 +58,8 @@ def main():
         expect("run 2 (history.txt 12 bytes)" in out, "the count survives the reboot", out)
         expect("run 1 (" not in out, "no fresh start", out)
 
-        rc, out = boot(akiraos, flash, [], ["sleep 300", "app start ping", "sleep 300", "app logs ping"])
+        rc, out = boot(akiraos, flash, [],
+                       ["sleep 300", "app start ping", "sleep 300", "app logs ping"])
         expect("nobody listens on ping (start pong)" in out, "ping without pong says so", out)
 
         # The ipc command: pong's subscription, and a message published from the shell.
@@ -70,6 +72,10 @@ def main():
         p = subprocess.run([akiraos, "--install"], capture_output=True, text=True, timeout=10)
         expect(p.returncode == 2 and "--install" in p.stderr, "a bare --install is refused",
                p.stdout + p.stderr)
+        p = subprocess.run([akiraos] + ["--install", files[0]] * 17, capture_output=True,
+                           text=True, timeout=10)
+        expect(p.returncode == 2 and "at most 16 --install" in p.stderr,
+               "a 17th --install is refused", p.stdout + p.stderr)
     print("ok")
 
 
