@@ -38,7 +38,7 @@ def main():
         bad = os.path.join(tmp, "not-a-package.wasm")
         with open(bad, "w") as f:
             f.write("hello\n")
-        cmds = ["sleep 300", "app list", "app logs hello", "app logs counter"]
+        cmds = ["sleep 1000", "app list", "app logs hello", "app logs counter"]
         rc, out = boot(akiraos, flash, files + [bad], cmds)
         expect(rc == 0, "first boot exits 0", out)
         for name, path in zip(EXAMPLES, files):
@@ -59,12 +59,12 @@ def main():
         expect("run 1 (" not in out, "no fresh start", out)
 
         rc, out = boot(akiraos, flash, [],
-                       ["sleep 300", "app start ping", "sleep 300", "app logs ping"])
+                       ["sleep 1000", "app start ping", "sleep 1000", "app logs ping"])
         expect("nobody listens on ping (start pong)" in out, "ping without pong says so", out)
 
         # The ipc command: pong's subscription, and a message published from the shell.
-        rc, out = boot(akiraos, flash, [], ["sleep 300", "app start pong", "sleep 100", "ipc",
-                                            "ipc pub ping hi", "sleep 100", "app logs pong"])
+        rc, out = boot(akiraos, flash, [], ["sleep 1000", "app start pong", "sleep 500", "ipc",
+                                            "ipc pub ping hi", "sleep 500", "app logs pong"])
         expect("pong               1 ping" in out, "ipc lists pong's subscription", out)
         expect("queued for 1 subscribers" in out, "ipc pub reaches pong", out)
         expect("answered 1" in out, "pong answers the shell's message", out)
