@@ -62,6 +62,10 @@ int akira_appmgr_thread(void *arg);
 void akira_appmgr_set_state(struct akira_app *a, enum akira_app_state s, enum akira_app_reason r,
                             const char *detail);
 
+/* Empty the app's queue and post START: before each run, under mgr.lock, so that a
+ * STOP posted by a stop that follows is never lost. */
+void akira_appmgr_fresh_queue(struct akira_app *a);
+
 /* app_manager_health.c */
 int akira_appmgr_health_start(void);
 void akira_appmgr_health_stop(void);

@@ -117,9 +117,6 @@ static void run_once(struct akira_app *a)
     a->exit_code = 0;
     a->acc.starts++;
     akira_mutex_unlock(akira_mgr.lock);
-    akira_evq_reset(&a->evq);
-    struct akira_event start = {AKIRA_EVENT_START, 0, 0, 0};
-    akira_evq_post(&a->evq, &start);
     akira_appmgr_set_state(a, AKIRA_APP_LOADED, AKIRA_APP_REASON_NONE, NULL);
 
     aw_config cfg = {
@@ -284,7 +281,10 @@ int akira_appmgr_thread(void *arg)
         akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
         a->restart_pending = false;
         bool stop = a->stop_req || slept != 0;
-        if (!stop) a->acc.restarts++;
+        if (!stop) {
+            a->acc.restarts++;
+            akira_appmgr_fresh_queue(a);
+        }
         akira_condvar_broadcast(akira_mgr.changed);
         akira_mutex_unlock(akira_mgr.lock);
         if (stop) break;

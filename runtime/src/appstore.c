@@ -21,7 +21,10 @@
 
 AKIRA_LOG_MODULE_REGISTER(appstore);
 
-enum slot_state { SLOT_FREE, SLOT_WRITING, SLOT_COMMITTED };
+/* STALE: a header whose erase failed (uninstall, or the old copy after an upgrade):
+ * hidden, not reusable, its erase retried by the next install or uninstall, so a
+ * transient flash error cannot bring a removed version back at the next mount. */
+enum slot_state { SLOT_FREE, SLOT_WRITING, SLOT_COMMITTED, SLOT_STALE };
 
 struct slot {
     enum slot_state state;
@@ -106,6 +109,21 @@ static int slot_erase_header(uint32_t slot)
     return akira_flash_area_erase(&S.fa, slot_base(slot), S.sector) ? AKIRA_EIO : AKIRA_OK;
 }
 
+/* Under the lock: erase a header, or leave the slot STALE for a retry. */
+static int slot_retire(uint32_t slot)
+{
+    int rc = slot_erase_header(slot);
+    S.slots[slot].state = rc ? SLOT_STALE : SLOT_FREE;
+    return rc;
+}
+
+static void retry_stale(void)
+{
+    for (uint32_t i = 0; i < NSLOTS; i++) {
+        if (S.slots[i].state == SLOT_STALE) slot_retire(i);
+    }
+}
+
 static int mount(const struct akira_flash_area *fa)
 {
     uint32_t slot_size = fa->size / NSLOTS / fa->sector_size * fa->sector_size;
@@ -146,8 +164,7 @@ static int mount(const struct akira_flash_area *fa)
                 strcmp(a->rec.manifest.name, b->rec.manifest.name) != 0)
                 continue;
             uint32_t older = a->rec.seq < b->rec.seq ? i : j;
-            if (slot_erase_header(older)) err = AKIRA_EIO;
-            S.slots[older].state = SLOT_FREE;
+            if (slot_retire(older)) err = AKIRA_EIO;
         }
     }
     S.up = err == AKIRA_OK;
@@ -208,6 +225,7 @@ int akira_appstore_install_begin(struct akira_appstore_writer *w, uint32_t size_
     } else if (size_hint > capacity()) {
         rc = AKIRA_ETOOBIG;
     } else {
+        retry_stale();
         for (uint32_t k = 0; k < NSLOTS && slot == NSLOTS; k++) {
             uint32_t i = (S.cursor + k) % NSLOTS;
             if (S.slots[i].state == SLOT_FREE) slot = i;
@@ -397,9 +415,8 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
     if (old != NSLOTS) {
         /* The new version is committed: from here a cut leaves both, and the next
          * mount keeps the newer. */
-        S.slots[old].state = SLOT_FREE;
-        if (slot_erase_header(old))
-            AKIRA_LOG_WRN("slot %u: old version of %s not erased (next mount does)", old,
+        if (slot_retire(old))
+            AKIRA_LOG_WRN("slot %u: old version of %s not erased yet (retried)", old,
                           pkg.manifest.name);
     }
     if (out) *out = s->rec;
@@ -458,9 +475,9 @@ int akira_appstore_uninstall(const char *name)
     } else if (i < 0) {
         rc = AKIRA_ENOENT;
     } else {
-        rc = slot_erase_header((uint32_t)i);
-        /* After a failed erase the header may be anything: the next mount decides. */
-        S.slots[i].state = SLOT_FREE;
+        retry_stale();
+        /* After a failed erase the header may be anything: hidden, and retried. */
+        rc = slot_retire((uint32_t)i);
     }
     unlock();
     return rc;

@@ -6,7 +6,7 @@ akira_wasm_toolchain()
 set(mgr_app_dir ${CMAKE_CURRENT_BINARY_DIR}/mgr_apps)
 file(MAKE_DIRECTORY ${mgr_app_dir})
 set(mgr_apps)
-foreach(app responder handler oob spin recurse bomb nocap missing heap calls)
+foreach(app responder handler oob spin recurse bomb nocap missing heap)
   akira_wasm_app(${mgr_app_dir}/${app}.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/${app}.c
                  FLAGS -O2 -I${CMAKE_SOURCE_DIR}/sdk/include -Wl,-z,stack-size=8192
                        -Wl,--initial-memory=65536)
@@ -25,3 +25,11 @@ akira_unit_test(test_hostile_store_runtime SOURCES test_hostile_store.c mgr_util
                 LIBS akira_runtime akira_native_sim_flash)
 target_compile_definitions(test_hostile_store_runtime PRIVATE APP_DIR="${mgr_app_dir}")
 add_dependencies(test_hostile_store_runtime runtime_mgr_apps)
+
+# The manager through the firmware's shell (pack, install, watchdog, caps, autostart).
+find_program(AKIRA_PYTHON3 python3 REQUIRED)
+add_test(NAME runtime_manager_shell
+         COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_manager_shell.py
+                 $<TARGET_FILE:akiraos> $<TARGET_FILE:akira> ${mgr_app_dir}
+                 ${CMAKE_CURRENT_BINARY_DIR}/mgr_shell)
+set_tests_properties(runtime_manager_shell PROPERTIES TIMEOUT 60)

@@ -436,6 +436,32 @@ static void test_threads(void **state)
     assert_true(sizeof(struct akira_appstore_writer) <= 300); /* bounded RAM per upload */
 }
 
+/* A flash error during uninstall (power comes back without a reboot): the app is gone
+ * from view at once, and the next store operation finishes the erase, so a remount
+ * does not bring it back. */
+static void test_uninstall_flash_error(void **state)
+{
+    (void)state;
+    struct akira_app_record r;
+    size_t n = make("gone", "1", 500);
+    assert_int_equal(install(pkg, n, 512, NULL, NULL), AKIRA_OK);
+    n = make("stays", "1", 500);
+    assert_int_equal(install(pkg, n, 512, NULL, NULL), AKIRA_OK);
+    akira_sim_flash_cut_after(&fl, 1, AKIRA_SIM_CUT_CLEAN);
+    assert_int_equal(akira_appstore_uninstall("gone"), AKIRA_EIO);
+    akira_sim_flash_reboot(&fl);
+    assert_int_equal(akira_appstore_find("gone", &r), AKIRA_ENOENT);
+    assert_int_equal(akira_appstore_count(), 1);
+    /* An upgrade of the other app retries the erase (it also takes a free slot, which
+     * the hidden one is not). */
+    n = make("stays", "2", 700);
+    assert_int_equal(install(pkg, n, 512, NULL, NULL), AKIRA_OK);
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    assert_int_equal(akira_appstore_find("gone", &r), AKIRA_ENOENT);
+    assert_int_equal(akira_appstore_count(), 1);
+    expect_bytes("stays", pkg, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +473,7 @@ int main(void)
         cmocka_unit_test_setup(test_largest_app, fresh),
         cmocka_unit_test_setup(test_not_initialised, fresh),
         cmocka_unit_test_setup(test_threads, fresh),
+        cmocka_unit_test_setup(test_uninstall_flash_error, fresh),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -88,6 +88,7 @@ struct akira_app_stats {
     uint32_t restarts;    /* automatic restarts (restart policy) */
     uint32_t starts;      /* runs begun, by hand, autostart or policy */
     uint32_t events_dropped;
+    size_t thread_stack_used; /* high-water mark of the app thread's stack (running) */
 };
 
 struct akira_app_info {
@@ -160,6 +161,14 @@ int akira_app_log_next(const char *name, uint64_t *cursor, struct akira_app_log_
 /* Block until `name`'s thread has ended (it is STOPPED or FAILED and no restart is
  * pending), or timeout_ms passes (tests, scripts). 0, AKIRA_ETIMEDOUT, AKIRA_ENOENT. */
 int akira_app_wait_idle(const char *name, int32_t timeout_ms);
+
+/* Block until `name` is RUNNING (its entry or handler runs or waits), or timeout_ms
+ * passes. 0, AKIRA_ETIMEDOUT, AKIRA_ENOENT, AKIRA_ESTATE (its thread ended first). */
+int akira_app_wait_running(const char *name, int32_t timeout_ms);
+
+/* RAM the manager keeps per installed app (its table entry: log ring, event queue,
+ * instance context), besides what a run charges to the app's quota. */
+size_t akira_appmgr_entry_bytes(void);
 
 /* ---- with the app store (app_manager_store.c) ------------------------------------
  * What the board, the shell and HTTP use: the manager's view follows the store. */
