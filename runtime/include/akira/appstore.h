@@ -11,8 +11,9 @@
  * anything becomes visible: the chunk CRCs read back from flash, the package (exactly
  * one manifest, signature placement), the trust policy (akira/trust.h, with the
  * storage service's settings), that the engine decodes and validates the module
- * read back from flash, and that a manifest `entry` names an exported function. Only then is the commit record written, last; for an upgrade
- * (a package whose manifest name is installed) the old slot is erased after it.
+ * read back from flash, and that a manifest `entry` names an exported function.
+ * Only then is the commit record written, last; for an upgrade (a package whose
+ * manifest name is installed) the old slot is erased after it.
  *
  * Power loss: a cut at any flash write or erase leaves, after the next init, either
  * the state before the call or the state after it: a new install is absent or
