@@ -232,6 +232,28 @@ static void test_remove_takes_only_that_apps_data(void **state)
     assert_true(test_responder_answers("responder", 2000));
 }
 
+/* Storage down (a failed mount at boot): calls that need it get ENODEV, path checks
+ * still come first, and nothing traps. */
+static void test_storage_down(void **state)
+{
+    (void)state;
+    akira_storage_deinit();
+    test_app_load(&hostile, "storage_calls", "hostile", "capabilities: storage\n");
+    test_app_add(&hostile);
+    assert_int_equal(akira_app_start("hostile"), 0);
+    assert_true(wait_log_or_dump("hostile", "calls not refused", 5000));
+    /* The log ring keeps the newest lines: the last calls of the run. */
+    assert_true(wait_log_or_dump("hostile", "storage: delete gave -18, expected 0", 100));
+    assert_true(wait_log_or_dump("hostile", "storage: unlink fill.bin gave -18, expected 0", 100));
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("hostile", &info), 0);
+    assert_int_equal(info.stats.traps, 0);
+    assert_true(test_responder_answers("responder", 2000));
+    struct akira_storage_report rep;
+    assert_int_equal(akira_app_stop("hostile"), 0);
+    assert_int_equal(akira_storage_init(&fl.dev, &rep), 0); /* for teardown */
+}
+
 int main(void)
 {
     assert_int_equal(akira_kernel_init(), 0);
@@ -239,6 +261,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_denied_without_capability, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_calls_stay_inside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_takes_only_that_apps_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_storage_down, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();
