@@ -32,7 +32,7 @@ struct ipc_msg {
 };
 
 struct ipc_sub {
-    struct akira_app_ctx *app; /* NULL: native (not used yet by any caller) */
+    struct akira_app_ctx *app; /* NULL: a native subscriber (native_pool) */
     uint32_t id;
     char topic[AKIRA_IPC_TOPIC_MAX + 1];
     uint32_t head, count;
@@ -49,6 +49,9 @@ struct drop_history {
 static _Atomic(akira_mutex_t *) ipc_lock_;
 static struct ipc_sub *subs[AKIRA_IPC_SUBS_MAX];
 static struct drop_history history[2 * AKIRA_IPC_SUBS_MAX];
+/* Native subscribers have no quota to charge: their rings are static. */
+static struct ipc_sub native_pool[AKIRA_IPC_NATIVE_SUBS_MAX];
+static bool native_used[AKIRA_IPC_NATIVE_SUBS_MAX];
 
 /* The lock is made on first use (the kernel must be up by then); two threads racing
  * to make it keep one. */
@@ -166,7 +169,21 @@ static void sub_remove(size_t i)
     if (s->app) {
         if (s->dropped) history_add(s->app->name, s->dropped);
         akira_quota_realloc(s->app->quota, s, sizeof(*s), 0);
+    } else {
+        native_used[s - native_pool] = false;
     }
+}
+
+/* Take the oldest message of s into buf[0..cap). Lock held. */
+static int take(struct ipc_sub *s, void *buf, size_t cap)
+{
+    if (s->count == 0) return AKIRA_EAGAIN;
+    const struct ipc_msg *m = &s->ring[s->head];
+    if (m->len > cap) return AKIRA_ERANGE;
+    if (m->len) memcpy(buf, m->data, m->len);
+    s->head = (s->head + 1) % AKIRA_IPC_QUEUE_DEPTH;
+    s->count--;
+    return (int)m->len;
 }
 
 /* A valid topic in app memory: its host pointer, or NULL with *rc set. */
@@ -292,20 +309,7 @@ static aw_status api_recv(struct akira_app_ctx *app, aw_val *io)
         return AW_OK;
     }
     struct ipc_sub *s = find_sub(app, id);
-    int rc;
-    if (!s) {
-        rc = AKIRA_ENOENT;
-    } else if (s->count == 0) {
-        rc = AKIRA_EAGAIN;
-    } else if (s->ring[s->head].len > cap) {
-        rc = AKIRA_ERANGE;
-    } else {
-        const struct ipc_msg *m = &s->ring[s->head];
-        if (m->len) memcpy(buf, m->data, m->len);
-        rc = (int)m->len;
-        s->head = (s->head + 1) % AKIRA_IPC_QUEUE_DEPTH;
-        s->count--;
-    }
+    int rc = s ? take(s, buf, cap) : AKIRA_ENOENT;
     unlock();
     io[0].i32 = rc;
     return AW_OK;
@@ -331,6 +335,57 @@ static void ipc_app_end(struct akira_app_ctx *app)
     for (size_t i = 0; i < AKIRA_IPC_SUBS_MAX; i++)
         if (subs[i] && subs[i]->app == app) sub_remove(i);
     unlock();
+}
+
+int akira_ipc_native_subscribe(const char *topic)
+{
+    if (!topic) return AKIRA_EINVAL;
+    size_t len = strnlen(topic, AKIRA_IPC_TOPIC_MAX + 1);
+    int rc = akira_ipc_topic_check(topic, len);
+    if (rc != 0) return rc;
+    if (!lock()) return AKIRA_ENOMEM;
+    size_t slot = AKIRA_IPC_SUBS_MAX, pool = AKIRA_IPC_NATIVE_SUBS_MAX;
+    for (size_t i = 0; i < AKIRA_IPC_SUBS_MAX && slot == AKIRA_IPC_SUBS_MAX; i++)
+        if (!subs[i]) slot = i;
+    for (size_t i = 0; i < AKIRA_IPC_NATIVE_SUBS_MAX && pool == AKIRA_IPC_NATIVE_SUBS_MAX; i++)
+        if (!native_used[i]) pool = i;
+    if (slot == AKIRA_IPC_SUBS_MAX || pool == AKIRA_IPC_NATIVE_SUBS_MAX) {
+        rc = AKIRA_ENOSPC;
+    } else {
+        struct ipc_sub *s = &native_pool[pool];
+        memset(s, 0, sizeof(*s));
+        s->id = (uint32_t)pool + 1;
+        memcpy(s->topic, topic, len);
+        native_used[pool] = true;
+        subs[slot] = s;
+        rc = (int)s->id;
+    }
+    unlock();
+    return rc;
+}
+
+int akira_ipc_native_recv(int id, void *buf, size_t cap)
+{
+    if (cap && !buf) return AKIRA_EINVAL;
+    if (!lock()) return AKIRA_ENOMEM;
+    struct ipc_sub *s = find_sub(NULL, id);
+    int rc = s ? take(s, buf, cap) : AKIRA_ENOENT;
+    unlock();
+    return rc;
+}
+
+int akira_ipc_native_unsubscribe(int id)
+{
+    if (!lock()) return AKIRA_ENOMEM;
+    int rc = AKIRA_ENOENT;
+    for (size_t i = 0; i < AKIRA_IPC_SUBS_MAX && rc != 0; i++) {
+        if (subs[i] && !subs[i]->app && (int)subs[i]->id == id) {
+            sub_remove(i);
+            rc = 0;
+        }
+    }
+    unlock();
+    return rc;
 }
 
 size_t akira_ipc_list(struct akira_ipc_sub_info *out, size_t max)
