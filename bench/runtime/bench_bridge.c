@@ -124,7 +124,8 @@ static double time_direct(struct rig *r, int n)
 {
     aw_val io[1];
     double t0 = cpu_ns();
-    for (int i = 0; i < n; i++) direct_fn(&r->ctx, io);
+    for (int i = 0; i < n; i++)
+        direct_fn(&r->ctx, io);
     return cpu_ns() - t0;
 }
 

@@ -5,14 +5,16 @@
 __attribute__((export_name("loop_empty"))) int loop_empty(int n)
 {
     volatile int s = 0;
-    for (int i = 0; i < n; i++) s += i;
+    for (int i = 0; i < n; i++)
+        s += i;
     return s;
 }
 
 __attribute__((export_name("loop_calls"))) int loop_calls(int n)
 {
     volatile int s = 0;
-    for (int i = 0; i < n; i++) s += i + akira_mem_used();
+    for (int i = 0; i < n; i++)
+        s += i + akira_mem_used();
     return s;
 }
 

@@ -432,4 +432,9 @@ static const struct akira_bridge_entry entries[] = {
 };
 
 const struct akira_bridge_module akira_api_ipc = {
-    "ipc", entries, sizeof(entries) / sizeof(entries[0]), ipc_app_end};
+    .name = "ipc",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+    .app_end = ipc_app_end,
+    .import_module = NULL, /* "akira" */
+};

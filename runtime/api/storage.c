@@ -537,4 +537,9 @@ static const struct akira_bridge_entry entries[] = {
 };
 
 const struct akira_bridge_module akira_api_storage = {
-    "storage", entries, sizeof(entries) / sizeof(entries[0]), storage_app_end};
+    .name = "storage",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+    .app_end = storage_app_end,
+    .import_module = NULL, /* "akira" */
+};

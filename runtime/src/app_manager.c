@@ -126,8 +126,8 @@ void akira_appmgr_deinit(void)
     memset(&akira_mgr, 0, sizeof(akira_mgr));
 }
 
-int akira_appmgr_add(const struct akira_manifest *m, aw_read_fn read, void *read_ctx,
-                     uint32_t size, bool is_signed)
+int akira_appmgr_add(const struct akira_manifest *m, aw_read_fn read, void *read_ctx, uint32_t size,
+                     bool is_signed)
 {
     if (!akira_mgr.up) return AKIRA_ESTATE;
     if (!m || !read || !m->name[0]) return AKIRA_EINVAL;
@@ -184,8 +184,10 @@ int akira_appmgr_remove(const char *name)
     } else {
         reap(a);
         lock();
-        if (a->active) rc = AKIRA_EBUSY;
-        else a->used = false;
+        if (a->active)
+            rc = AKIRA_EBUSY;
+        else
+            a->used = false;
         unlock();
         if (rc == 0) {
             akira_evq_deinit(&a->evq);
@@ -397,7 +399,8 @@ size_t akira_app_list(struct akira_app_info *out, size_t max)
         n++;
     }
     unlock();
-    for (size_t i = 0; i < n && i < max; i++) thread_stats(ids[i], &out[i]);
+    for (size_t i = 0; i < n && i < max; i++)
+        thread_stats(ids[i], &out[i]);
     return n;
 }
 

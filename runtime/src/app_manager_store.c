@@ -86,9 +86,9 @@ int akira_app_install_finish(struct akira_appstore_writer *w, struct akira_app_r
     if (out) *out = r;
     /* An upgrade of a running app: its old slot is gone, so it must restart. */
     struct akira_app_info info;
-    bool was_running = akira_app_info(r.manifest.name, &info) == 0 &&
-                       (info.state == AKIRA_APP_LOADED || info.state == AKIRA_APP_RUNNING ||
-                        info.restart_pending);
+    bool was_running =
+        akira_app_info(r.manifest.name, &info) == 0 &&
+        (info.state == AKIRA_APP_LOADED || info.state == AKIRA_APP_RUNNING || info.restart_pending);
     if (was_running) akira_app_stop(r.manifest.name);
     rc = add_record(&r);
     if (rc == 0 && was_running) rc = akira_app_start(r.manifest.name);
