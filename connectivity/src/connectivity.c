@@ -39,7 +39,9 @@ int akira_connectivity_token(char *buf, size_t cap)
 
 /* The stored token, or a new one stored now (*made tells). A stored value that is not
  * a token (someone wrote junk there) is replaced, so the device is never left without
- * a usable one. */
+ * a usable one. Power cut: the token is one settings set, which survives whole or not
+ * at all; it is printed only after the set returned, so a printed token is a stored
+ * one, and a cut before that makes (and prints) a fresh token at the next boot. */
 static int token_load_or_make(bool *made)
 {
     *made = false;

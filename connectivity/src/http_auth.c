@@ -21,6 +21,18 @@ static bool token_equal(const char *a, const char *b)
     return d == 0 && la > 0;
 }
 
+/* "Bearer " in any case (RFC 9110 11.1: the scheme name is case-insensitive). */
+static bool scheme_is_bearer(const char *h)
+{
+    static const char want[] = "bearer ";
+    for (size_t i = 0; i < sizeof(want) - 1; i++) {
+        char c = h[i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        if (c != want[i]) return false;
+    }
+    return true;
+}
+
 static struct auth_slot *slot_for(struct akira_http_server *s, const uint8_t ip[4], bool make)
 {
     struct auth_slot *victim = NULL;
@@ -48,7 +60,7 @@ int http_auth_check(struct akira_http_server *s, struct http_conn *c, unsigned *
         akira_mutex_unlock(s->lock);
         return 429;
     }
-    bool ok = h && strncmp(h, "Bearer ", 7) == 0 && s->token[0] && token_equal(s->token, h + 7);
+    bool ok = h && scheme_is_bearer(h) && s->token[0] && token_equal(s->token, h + 7);
     if (ok) {
         if (a) a->used = false;
         akira_mutex_unlock(s->lock);

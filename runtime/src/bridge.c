@@ -15,7 +15,8 @@ extern struct akira_log_module akira_log_module_app;
 
 /* Every API module. A new module appends its line (and its extern in bridge.h). */
 static const struct akira_bridge_module *const modules[] = {
-    &akira_api_common, &akira_api_lifecycle, &akira_api_memory, &akira_api_timer, &akira_api_wasi,
+    &akira_api_common, &akira_api_lifecycle, &akira_api_memory,  &akira_api_timer,
+    &akira_api_wasi,   &akira_api_ipc,       &akira_api_storage,
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
 

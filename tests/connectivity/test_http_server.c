@@ -334,6 +334,14 @@ static void test_auth(void **state)
              "Connection: close\r\n\r\n",
              out);
     assert_non_null(strstr(out, "HTTP/1.1 200 "));
+    EXCHANGE("POST /auth HTTP/1.1\r\nAuthorization: bEARER secret\r\nContent-Length: 0\r\n"
+             "Connection: close\r\n\r\n",
+             out);
+    assert_non_null(strstr(out, "HTTP/1.1 200 "));
+    EXCHANGE("POST /auth HTTP/1.1\r\nAuthorization: Basic secret\r\nContent-Length: 0\r\n"
+             "Connection: close\r\n\r\n",
+             out);
+    assert_non_null(strstr(out, "HTTP/1.1 401 "));
 }
 
 static void test_keepalive_and_pipelining(void **state)
