@@ -52,12 +52,20 @@ static void report_device(const struct akira_device *dev, void *user)
     step(what, akira_device_init_result(dev), NULL);
 }
 
-/* Initialises one device level and prints a line per device; false if any failed. */
+/* Initialises one device level and prints a line per device. A pre-kernel device (the
+ * watchdog, the flash) is one the system cannot run without: its failure stops the
+ * boot. A later device that fails (a peripheral, say uart1 without a host pty) stays
+ * not ready, so lookups of it answer ENODEV, and the rest of the device boots. */
 static bool devices_init(enum akira_init_level level)
 {
     int failed = akira_device_init_all(level);
     struct level_report r = {level};
     akira_device_foreach(report_device, &r);
+    if (failed != 0 && level != AKIRA_INIT_PRE_KERNEL) {
+        AKIRA_LOG_WRN("%d %s device(s) failed to initialise; booting without them", failed,
+                      level_names[level]);
+        return true;
+    }
     return failed == 0;
 }
 
