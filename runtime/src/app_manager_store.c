@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <akira/app_manager.h>
+#include <akira/app_storage.h>
 #include <akira/appstore.h>
 #include <akira/board_config.h>
 #include <akira/err.h>
@@ -106,5 +107,9 @@ int akira_app_uninstall(const char *name)
         if (rc != 0) return rc;
         record_drop(record_for(name));
     }
-    return akira_appstore_uninstall(name);
+    int rc = akira_appstore_uninstall(name);
+    /* The package is gone: its files and settings keys go with it (an upgrade keeps
+     * them; an uninstall cut short leaves data that the next uninstall removes). */
+    if (rc == 0) rc = akira_app_storage_remove(name);
+    return rc;
 }

@@ -19,6 +19,8 @@ static const struct akira_bridge_module *const modules[] = {
     &akira_api_lifecycle,
     &akira_api_memory,
     &akira_api_timer,
+    &akira_api_ipc,
+    &akira_api_storage,
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
 

@@ -153,5 +153,7 @@ extern const struct akira_bridge_module akira_api_common;
 extern const struct akira_bridge_module akira_api_lifecycle;
 extern const struct akira_bridge_module akira_api_memory;
 extern const struct akira_bridge_module akira_api_timer;
+extern const struct akira_bridge_module akira_api_ipc;
+extern const struct akira_bridge_module akira_api_storage;
 
 #endif /* AKIRA_BRIDGE_H */

@@ -15,8 +15,8 @@
  *                      signature section's id byte (offset signed_len).
  *    Ed25519ph hashes the message with SHA-512 as it streams, so the device checks a
  *    200 KB app read from flash in small chunks with a few hundred bytes of state;
- *    plain Ed25519 would need the whole message twice. It is a standard, named
- *    variant (libsodium's crypto_sign_init/update/final_*), not a home-made
+ *    libsodium verifies plain Ed25519 only over one whole buffer. It is a standard,
+ *    named variant (libsodium's crypto_sign_init/update/final_*), not a home-made
  *    "sign the hash" construction.
  *
  * Scanning reads only section headers, custom-section names and the manifest payload,

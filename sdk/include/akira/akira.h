@@ -1,0 +1,18 @@
+/*
+ * AkiraOS app SDK - everything at once: include this one header in an app.
+ *
+ * Each module's header says which capability its calls need (the manifest's
+ * `capabilities:` line); calls without it return AKIRA_EACCES and never trap.
+ */
+#ifndef AKIRA_SDK_AKIRA_H
+#define AKIRA_SDK_AKIRA_H
+
+#include <akira/common.h>
+#include <akira/errors.h>
+#include <akira/ipc.h>
+#include <akira/lifecycle.h>
+#include <akira/memory.h>
+#include <akira/storage.h>
+#include <akira/timer.h>
+
+#endif /* AKIRA_SDK_AKIRA_H */
