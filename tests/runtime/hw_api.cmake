@@ -7,7 +7,7 @@ akira_unit_test(test_hw_api_manifest SOURCES test_hw_api_manifest.c LIBS akira_r
 set(hw_app_dir ${CMAKE_CURRENT_BINARY_DIR}/hw_apps)
 file(MAKE_DIRECTORY ${hw_app_dir})
 set(hw_apps)
-foreach(app responder hw_calls hw_net)
+foreach(app responder hw_calls hw_net hw_listen)
   akira_wasm_app(${hw_app_dir}/${app}.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/${app}.c
                  FLAGS -O2 -I${CMAKE_SOURCE_DIR}/sdk/include -Wl,-z,stack-size=8192
                        -Wl,--initial-memory=65536)
@@ -26,3 +26,10 @@ target_compile_definitions(test_net_api PRIVATE APP_DIR="${hw_app_dir}"
                            EXAMPLES_DIR="${AKIRA_HW_EXAMPLES_DIR}"
                            EXAMPLES_SRC="${CMAKE_SOURCE_DIR}/sdk/examples")
 add_dependencies(test_net_api runtime_hw_apps sdk_hw_examples)
+
+akira_unit_test(test_hw_examples SOURCES test_hw_examples.c mgr_util.c hw_test_util.c
+                LIBS akira_runtime akira_native_sim)
+target_compile_definitions(test_hw_examples PRIVATE APP_DIR="${hw_app_dir}"
+                           EXAMPLES_DIR="${AKIRA_HW_EXAMPLES_DIR}"
+                           EXAMPLES_SRC="${CMAKE_SOURCE_DIR}/sdk/examples")
+add_dependencies(test_hw_examples runtime_hw_apps sdk_hw_examples)
