@@ -16,9 +16,11 @@ endforeach()
 add_custom_target(runtime_hw_apps ALL DEPENDS ${hw_apps})
 
 # The native_sim devices (an OBJECT library) are linked in: the modules drive them.
-akira_unit_test(test_hw_api SOURCES test_hw_api.c mgr_util.c
+akira_unit_test(test_hw_api SOURCES test_hw_api.c mgr_util.c hw_test_util.c
                 LIBS akira_runtime akira_native_sim)
-target_compile_definitions(test_hw_api PRIVATE APP_DIR="${hw_app_dir}")
+target_compile_definitions(test_hw_api PRIVATE APP_DIR="${hw_app_dir}"
+                           EXAMPLES_DIR="${AKIRA_HW_EXAMPLES_DIR}"
+                           EXAMPLES_SRC="${CMAKE_SOURCE_DIR}/sdk/examples")
 add_dependencies(test_hw_api runtime_hw_apps)
 
 akira_unit_test(test_net_api SOURCES test_net_api.c mgr_util.c hw_test_util.c LIBS akira_runtime)

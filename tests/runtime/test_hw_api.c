@@ -22,13 +22,13 @@
 #include <akira/kernel.h>
 #include <akira/sim_devices.h>
 
-#include "mgr_util.h"
+#include "hw_test_util.h"
 
 #define HW_MANIFEST                                                                                \
     "capabilities: gpio, i2c, uart, pwm, sensor, power, net\ngpio_pins: 2,13\n"                    \
     "i2c: i2c0:0x76\nuart: uart0\npwm: pwm0:0-3\nsensors: bme280\nnet_hosts: 127.0.0.1:9\n"
 
-static struct test_app apps[2];
+static struct test_app apps[3];
 
 static int setup(void **state)
 {
@@ -48,6 +48,7 @@ static int teardown(void **state)
     akira_appmgr_deinit();
     test_app_free(&apps[0]);
     test_app_free(&apps[1]);
+    test_app_free(&apps[2]);
     return 0;
 }
 
@@ -127,6 +128,32 @@ static void test_lists_numbers_pointers_and_release(void **state)
     assert_true(test_responder_answers("responder", 2000));
 }
 
+static void test_claims_between_apps(void **state)
+{
+    (void)state;
+    /* Two apps with the same lists: the first one's pins and channel are its own. */
+    assert_int_equal(akira_app_stop("responder"), 0);
+    test_app_load(&apps[1], "hw_calls", "hw", HW_MANIFEST);
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_app_start("hw"), 0);
+    hw_expect_log("hw", "hw: 0 calls not as expected", 5000);
+    test_app_load(&apps[2], "hw_calls", "hw-two", HW_MANIFEST);
+    test_app_add(&apps[2]);
+    assert_int_equal(akira_app_start("hw-two"), 0);
+    hw_expect_log("hw-two", "hw: gpio 2 output high gave -5, expected 0", 5000);
+    hw_expect_log("hw-two", "hw: gpio 13 input gave -5, expected 0", 1000);
+    hw_expect_log("hw-two", "hw: pwm0.1 set gave -5, expected 0", 1000);
+    /* uart0 was closed by the first app, so the second one has it. */
+    assert_false(test_wait_log("hw-two", "uart0 open gave", 100));
+    /* The first app keeps what it holds; once it stops the second can take it. */
+    assert_int_equal(akira_sim_pwm_duty_ppm(1), 250000);
+    assert_int_equal(akira_app_stop("hw-two"), 0);
+    assert_int_equal(akira_app_stop("hw"), 0);
+    assert_int_equal(akira_app_start("hw-two"), 0);
+    hw_expect_log("hw-two", "hw: 0 calls not as expected", 5000);
+    assert_int_equal(akira_app_stop("hw-two"), 0);
+}
+
 int main(void)
 {
     akira_log_sink_enable(false);
@@ -137,6 +164,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_denied_without_capabilities, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lists_numbers_pointers_and_release, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_claims_between_apps, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();
