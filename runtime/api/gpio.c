@@ -27,8 +27,9 @@
 #define FLAGS_KNOWN 0x3fu
 
 struct gpio_app {
-    struct akira_app_ctx *app; /* NULL: slot free */
-    struct akira_gpio_callback cb;
+    struct akira_app_ctx *app;     /* NULL: slot free */
+    struct akira_gpio_callback cb; /* pin_mask: the app's whole gpio_pins, set once */
+    _Atomic uint32_t irq_pins;     /* pins whose edges the app asked for */
     bool cb_added;
     uint32_t claimed; /* pins configured by this app */
 };
@@ -49,7 +50,7 @@ static void on_edge(const struct akira_device *dev, struct akira_gpio_callback *
     const struct akira_gpio_api *api = akira_gpio_api_of_(dev);
     if (api) api->port_get(dev, &levels);
     for (uint32_t pin = 0; pin < AKIRA_GPIO_MAX_PINS; pin++) {
-        if (!(pins & cb->pin_mask & (1u << pin))) continue;
+        if (!(pins & atomic_load(&g->irq_pins) & (1u << pin))) continue;
         struct akira_event e = {AKIRA_EVENT_GPIO, pin, (levels >> pin) & 1u, 0};
         akira_evq_post(g->app->evq, &e);
     }
@@ -83,6 +84,7 @@ static int pin_check(struct akira_app_ctx *app, int32_t pin, bool claim, struct 
             mine->app = app;
             mine->claimed = 0;
             mine->cb_added = false;
+            atomic_store(&mine->irq_pins, 0);
         }
     }
     if (rc == 0 && claim) mine->claimed |= 1u << pin;
@@ -131,17 +133,18 @@ static aw_status api_irq(struct akira_app_ctx *app, aw_val *io)
     int rc = pin_check(app, pin, true, &g);
     if (rc) return hw_ret(io, rc);
     const struct akira_device *dev = port();
-    /* The callback's mask is only changed by this app's thread; the interrupt thread
-     * reads it, so a pin is added before its interrupt is enabled and removed after. */
-    if (mode != AKIRA_GPIO_INT_DISABLE) g->cb.pin_mask |= 1u << pin;
+    /* The driver's callback mask is fixed at add time (the driver reads it from its
+     * interrupt thread); which of those pins the app wants is the atomic irq_pins,
+     * set before the interrupt is enabled and cleared after it is disabled. */
     if (!g->cb_added) {
-        akira_gpio_init_callback(&g->cb, on_edge, g->cb.pin_mask);
+        akira_gpio_init_callback(&g->cb, on_edge, app->manifest->gpio_pins);
         rc = akira_gpio_add_callback(dev, &g->cb);
         if (rc) return hw_ret(io, rc);
         g->cb_added = true;
     }
+    if (mode != AKIRA_GPIO_INT_DISABLE) atomic_fetch_or(&g->irq_pins, 1u << pin);
     rc = akira_gpio_interrupt_configure(dev, (uint8_t)pin, (enum akira_gpio_int_mode)mode);
-    if (mode == AKIRA_GPIO_INT_DISABLE || rc) g->cb.pin_mask &= ~(1u << pin);
+    if (mode == AKIRA_GPIO_INT_DISABLE || rc) atomic_fetch_and(&g->irq_pins, ~(1u << pin));
     return hw_ret(io, rc);
 }
 

@@ -746,11 +746,13 @@ int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap)
 
 bool akira_manifest_gpio_allowed(const struct akira_manifest *m, uint32_t pin)
 {
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
     return pin < 32 && (m->gpio_pins & (1u << pin));
 }
 
 bool akira_manifest_i2c_allowed(const struct akira_manifest *m, const char *bus, uint32_t addr)
 {
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
     for (unsigned i = 0; i < m->n_i2c && i < AKIRA_MANIFEST_I2C_MAX; i++)
         if (m->i2c[i].addr == addr && strcmp(m->i2c[i].bus, bus) == 0) return true;
     return false;
@@ -758,6 +760,7 @@ bool akira_manifest_i2c_allowed(const struct akira_manifest *m, const char *bus,
 
 bool akira_manifest_uart_allowed(const struct akira_manifest *m, const char *dev)
 {
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
     for (unsigned i = 0; i < m->n_uarts && i < AKIRA_MANIFEST_UARTS_MAX; i++)
         if (strcmp(m->uarts[i], dev) == 0) return true;
     return false;
@@ -765,6 +768,7 @@ bool akira_manifest_uart_allowed(const struct akira_manifest *m, const char *dev
 
 bool akira_manifest_pwm_allowed(const struct akira_manifest *m, const char *dev, uint32_t channel)
 {
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
     for (unsigned i = 0; i < m->n_pwm && i < AKIRA_MANIFEST_PWM_MAX; i++)
         if (strcmp(m->pwm[i].dev, dev) == 0)
             return channel < 32 && (m->pwm[i].channels & (1u << channel));
@@ -773,6 +777,7 @@ bool akira_manifest_pwm_allowed(const struct akira_manifest *m, const char *dev,
 
 bool akira_manifest_sensor_allowed(const struct akira_manifest *m, const char *dev)
 {
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
     for (unsigned i = 0; i < m->n_sensors && i < AKIRA_MANIFEST_SENSORS_MAX; i++)
         if (strcmp(m->sensors[i], dev) == 0) return true;
     return false;
@@ -780,6 +785,7 @@ bool akira_manifest_sensor_allowed(const struct akira_manifest *m, const char *d
 
 bool akira_manifest_host_allowed(const struct akira_manifest *m, const uint8_t ip[4], uint16_t port)
 {
+    if (!m) return false;
     for (unsigned i = 0; i < m->n_net_hosts && i < AKIRA_MANIFEST_NET_HOSTS_MAX; i++) {
         const struct akira_manifest_host *h = &m->net_hosts[i];
         if (memcmp(h->ip, ip, 4) == 0 && (h->port == 0 || h->port == port)) return true;
