@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include <akira/app_manager.h>
@@ -82,6 +83,9 @@ static void test_lists_numbers_pointers_and_release(void **state)
     assert_non_null(gpio);
     assert_non_null(uart0);
     assert_int_equal(akira_sim_gpio_drive(13, AKIRA_SIM_GPIO_FLOAT), 0);
+    /* The battery the app reads: 80 % and on the charger. */
+    assert_int_equal(akira_sim_power_soc_set(80.0), 0);
+    akira_sim_power_charger_set(true);
     test_app_load(&apps[1], "hw_calls", "hw", HW_MANIFEST);
     test_app_add(&apps[1]);
     assert_int_equal(akira_app_start("hw"), 0);
@@ -93,6 +97,16 @@ static void test_lists_numbers_pointers_and_release(void **state)
         fail_msg("the app's checks failed (its log above)");
     }
     assert_true(test_wait_state("hw", AKIRA_APP_RUNNING, 1000));
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    unsigned pct = 0, st = 9;
+    int level = -1;
+    while (akira_app_log_next("hw", &cur, &ln) == 0)
+        if (sscanf(ln.text, "hw: battery %u%% state %u level %d", &pct, &st, &level) == 3) break;
+    assert_true(pct >= 79 && pct <= 81);
+    assert_int_equal(st, 1); /* charging */
+    assert_true(level >= 79 && level <= 81);
+    akira_sim_power_charger_set(false);
     /* What it did is on the devices: pin 2 driven high, pwm0 channel 1 at 25 %. */
     struct akira_gpio_port_info pi;
     assert_int_equal(akira_gpio_port_info(gpio, &pi), 0);

@@ -198,6 +198,8 @@ static void power_checks(void)
     expect_in((int32_t)b.percent, 0, 100, "battery percent");
     expect_in(akira_power_level(), 0, 100, "power level");
     expect_in(akira_power_charging(), 0, 2, "power charging");
+    akira_printf("hw: battery %u%% state %u level %d\n", (unsigned)b.percent, (unsigned)b.state,
+                 (int)akira_power_level());
     expect(akira_power_battery((struct akira_power_battery *)WILD), AKIRA_EFAULT, "power wild out");
     expect(akira_power_sleep(AKIRA_POWER_SLEEP_DEEP, 10), AKIRA_EPERM, "deep sleep");
     expect(akira_power_sleep(5, 10), AKIRA_EINVAL, "sleep mode 5");

@@ -2,7 +2,8 @@
  * (tests/runtime/test_net_api.c). Waits for "TCPPORT UDPPORT" on IPC topic "net/ports";
  * connects TCP and sends "hello", fixes its UDP peer and sends "dgram", logs what comes
  * back as readiness events arrive ("net: tcp got 'HELLO'", "net: udp got 'DGRAM'"),
- * tries a port its manifest does not list ("net: other port gave -9"), then holds its
+ * tries a port its manifest does not list ("net: other port gave -9") and a listed one
+ * nobody listens on ("net: no listener gave -27"), then holds its
  * sockets open until STOP. */
 #include <akira/akira.h>
 
@@ -24,6 +25,10 @@ static void start(const char *msg, int n)
     int32_t tport = num(msg, &i, n), uport = num(msg, &i, n), lo = AKIRA_NET_IPV4(127, 0, 0, 1);
     int32_t other = akira_net_socket(AKIRA_NET_TCP);
     akira_printf("net: other port gave %d\n", (int)akira_net_connect(other, lo, tport + 1, 500));
+    akira_net_close(other);
+    /* The UDP port is listed but nobody listens there for TCP. */
+    other = akira_net_socket(AKIRA_NET_TCP);
+    akira_printf("net: no listener gave %d\n", (int)akira_net_connect(other, lo, uport, 500));
     akira_net_close(other);
     tcp = akira_net_socket(AKIRA_NET_TCP);
     int32_t rc = akira_net_connect(tcp, lo, tport, 2000);
