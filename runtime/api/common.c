@@ -52,7 +52,8 @@ static int arg_next(struct akira_app_ctx *app, uint32_t *ap, uint32_t size, uint
     const uint8_t *p = akira_bridge_mem(app, at, size);
     if (!p) return AKIRA_EFAULT;
     uint64_t v = 0;
-    for (uint32_t i = 0; i < size; i++) v |= (uint64_t)p[i] << (8 * i); /* little endian */
+    for (uint32_t i = 0; i < size; i++)
+        v |= (uint64_t)p[i] << (8 * i); /* little endian */
     *out = v;
     *ap = at + size;
     return 0;
@@ -91,7 +92,8 @@ static int format_app(struct akira_app_ctx *app, const char *fmt, size_t flen, u
         size_t s = 0;
         spec[s++] = '%';
         i++;
-        while (i < flen && strchr("-+ #0", fmt[i]) && s < 8) spec[s++] = fmt[i++];
+        while (i < flen && strchr("-+ #0", fmt[i]) && s < 8)
+            spec[s++] = fmt[i++];
         for (int d = 0; i < flen && fmt[i] >= '0' && fmt[i] <= '9'; i++)
             if (d++ < 3) spec[s++] = fmt[i];
         if (i < flen && fmt[i] == '.') {
@@ -132,8 +134,8 @@ static int format_app(struct akira_app_ctx *app, const char *fmt, size_t flen, u
             else if (sign)
                 emit(out, cap, &n, spec, size == 8 ? (long long)(int64_t)v : (long long)(int32_t)v);
             else
-                emit(out, cap, &n, spec, size == 8 ? (unsigned long long)v
-                                                   : (unsigned long long)(uint32_t)v);
+                emit(out, cap, &n, spec,
+                     size == 8 ? (unsigned long long)v : (unsigned long long)(uint32_t)v);
             break;
         }
         case 'p':
@@ -221,5 +223,8 @@ static const struct akira_bridge_entry entries[] = {
     {"uptime_ms", "()I", AKIRA_CAP_NONE, api_uptime_ms},
 };
 
-const struct akira_bridge_module akira_api_common = {"common", entries,
-                                                     sizeof(entries) / sizeof(entries[0]), NULL};
+const struct akira_bridge_module akira_api_common = {
+    .name = "common",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+};

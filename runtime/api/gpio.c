@@ -175,4 +175,8 @@ static const struct akira_bridge_entry entries[] = {
 };
 
 const struct akira_bridge_module akira_api_gpio = {
-    "gpio", entries, sizeof(entries) / sizeof(entries[0]), gpio_app_end};
+    .name = "gpio",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+    .app_end = gpio_app_end,
+};

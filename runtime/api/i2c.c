@@ -54,5 +54,8 @@ static const struct akira_bridge_entry entries[] = {
     {"i2c_transfer", "(iiiiiii)i", AKIRA_CAP_I2C, api_transfer},
 };
 
-const struct akira_bridge_module akira_api_i2c = {"i2c", entries,
-                                                  sizeof(entries) / sizeof(entries[0]), NULL};
+const struct akira_bridge_module akira_api_i2c = {
+    .name = "i2c",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+};

@@ -32,7 +32,7 @@ struct ipc_msg {
 };
 
 struct ipc_sub {
-    struct akira_app_ctx *app; /* NULL: native (not used yet by any caller) */
+    struct akira_app_ctx *app; /* NULL: a native subscriber (native_pool) */
     uint32_t id;
     char topic[AKIRA_IPC_TOPIC_MAX + 1];
     uint32_t head, count;
@@ -49,6 +49,9 @@ struct drop_history {
 static _Atomic(akira_mutex_t *) ipc_lock_;
 static struct ipc_sub *subs[AKIRA_IPC_SUBS_MAX];
 static struct drop_history history[2 * AKIRA_IPC_SUBS_MAX];
+/* Native subscribers have no quota to charge: their rings are static. */
+static struct ipc_sub native_pool[AKIRA_IPC_NATIVE_SUBS_MAX];
+static bool native_used[AKIRA_IPC_NATIVE_SUBS_MAX];
 
 /* The lock is made on first use (the kernel must be up by then); two threads racing
  * to make it keep one. */
@@ -83,8 +86,8 @@ int akira_ipc_topic_check(const char *topic, size_t len)
     if (topic[0] == '/' || topic[len - 1] == '/') return AKIRA_EINVAL;
     for (size_t i = 0; i < len; i++) {
         char c = topic[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-                  c == '/';
+        bool ok =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '/';
         if (!ok) return AKIRA_EINVAL;
         if (c == '/' && topic[i + 1] == '/') return AKIRA_EINVAL; /* i + 1 < len here */
     }
@@ -166,7 +169,21 @@ static void sub_remove(size_t i)
     if (s->app) {
         if (s->dropped) history_add(s->app->name, s->dropped);
         akira_quota_realloc(s->app->quota, s, sizeof(*s), 0);
+    } else {
+        native_used[s - native_pool] = false;
     }
+}
+
+/* Take the oldest message of s into buf[0..cap). Lock held. */
+static int take(struct ipc_sub *s, void *buf, size_t cap)
+{
+    if (s->count == 0) return AKIRA_EAGAIN;
+    const struct ipc_msg *m = &s->ring[s->head];
+    if (m->len > cap) return AKIRA_ERANGE;
+    if (m->len) memcpy(buf, m->data, m->len);
+    s->head = (s->head + 1) % AKIRA_IPC_QUEUE_DEPTH;
+    s->count--;
+    return (int)m->len;
 }
 
 /* A valid topic in app memory: its host pointer, or NULL with *rc set. */
@@ -212,7 +229,8 @@ static aw_status api_subscribe(struct akira_app_ctx *app, aw_val *io)
         }
     }
     uint32_t id = 1;
-    while (id <= AKIRA_IPC_SUBS_PER_APP && (used_ids & (1u << (id - 1)))) id++;
+    while (id <= AKIRA_IPC_SUBS_PER_APP && (used_ids & (1u << (id - 1))))
+        id++;
     if (rc == 0 && (id > AKIRA_IPC_SUBS_PER_APP || free_slot == AKIRA_IPC_SUBS_MAX))
         rc = AKIRA_ENOSPC;
     struct ipc_sub *s = NULL;
@@ -291,20 +309,7 @@ static aw_status api_recv(struct akira_app_ctx *app, aw_val *io)
         return AW_OK;
     }
     struct ipc_sub *s = find_sub(app, id);
-    int rc;
-    if (!s) {
-        rc = AKIRA_ENOENT;
-    } else if (s->count == 0) {
-        rc = AKIRA_EAGAIN;
-    } else if (s->ring[s->head].len > cap) {
-        rc = AKIRA_ERANGE;
-    } else {
-        const struct ipc_msg *m = &s->ring[s->head];
-        if (m->len) memcpy(buf, m->data, m->len);
-        rc = (int)m->len;
-        s->head = (s->head + 1) % AKIRA_IPC_QUEUE_DEPTH;
-        s->count--;
-    }
+    int rc = s ? take(s, buf, cap) : AKIRA_ENOENT;
     unlock();
     io[0].i32 = rc;
     return AW_OK;
@@ -330,6 +335,57 @@ static void ipc_app_end(struct akira_app_ctx *app)
     for (size_t i = 0; i < AKIRA_IPC_SUBS_MAX; i++)
         if (subs[i] && subs[i]->app == app) sub_remove(i);
     unlock();
+}
+
+int akira_ipc_native_subscribe(const char *topic)
+{
+    if (!topic) return AKIRA_EINVAL;
+    size_t len = strnlen(topic, AKIRA_IPC_TOPIC_MAX + 1);
+    int rc = akira_ipc_topic_check(topic, len);
+    if (rc != 0) return rc;
+    if (!lock()) return AKIRA_ENOMEM;
+    size_t slot = AKIRA_IPC_SUBS_MAX, pool = AKIRA_IPC_NATIVE_SUBS_MAX;
+    for (size_t i = 0; i < AKIRA_IPC_SUBS_MAX && slot == AKIRA_IPC_SUBS_MAX; i++)
+        if (!subs[i]) slot = i;
+    for (size_t i = 0; i < AKIRA_IPC_NATIVE_SUBS_MAX && pool == AKIRA_IPC_NATIVE_SUBS_MAX; i++)
+        if (!native_used[i]) pool = i;
+    if (slot == AKIRA_IPC_SUBS_MAX || pool == AKIRA_IPC_NATIVE_SUBS_MAX) {
+        rc = AKIRA_ENOSPC;
+    } else {
+        struct ipc_sub *s = &native_pool[pool];
+        memset(s, 0, sizeof(*s));
+        s->id = (uint32_t)pool + 1;
+        memcpy(s->topic, topic, len);
+        native_used[pool] = true;
+        subs[slot] = s;
+        rc = (int)s->id;
+    }
+    unlock();
+    return rc;
+}
+
+int akira_ipc_native_recv(int id, void *buf, size_t cap)
+{
+    if (cap && !buf) return AKIRA_EINVAL;
+    if (!lock()) return AKIRA_ENOMEM;
+    struct ipc_sub *s = find_sub(NULL, id);
+    int rc = s ? take(s, buf, cap) : AKIRA_ENOENT;
+    unlock();
+    return rc;
+}
+
+int akira_ipc_native_unsubscribe(int id)
+{
+    if (!lock()) return AKIRA_ENOMEM;
+    int rc = AKIRA_ENOENT;
+    for (size_t i = 0; i < AKIRA_IPC_SUBS_MAX && rc != 0; i++) {
+        if (subs[i] && !subs[i]->app && (int)subs[i]->id == id) {
+            sub_remove(i);
+            rc = 0;
+        }
+    }
+    unlock();
+    return rc;
 }
 
 size_t akira_ipc_list(struct akira_ipc_sub_info *out, size_t max)
@@ -360,8 +416,7 @@ uint64_t akira_ipc_app_dropped(const char *name)
     uint64_t n = 0;
     if (!name || !lock()) return 0;
     for (size_t i = 0; i < AKIRA_IPC_SUBS_MAX; i++)
-        if (subs[i] && subs[i]->app && strcmp(subs[i]->app->name, name) == 0)
-            n += subs[i]->dropped;
+        if (subs[i] && subs[i]->app && strcmp(subs[i]->app->name, name) == 0) n += subs[i]->dropped;
     for (size_t i = 0; i < sizeof(history) / sizeof(history[0]); i++)
         if (strcmp(history[i].app, name) == 0) n += history[i].dropped;
     unlock();
@@ -376,6 +431,10 @@ static const struct akira_bridge_entry entries[] = {
     {"ipc_dropped", "(i)i", AKIRA_CAP_IPC, api_dropped},
 };
 
-const struct akira_bridge_module akira_api_ipc = {"ipc", entries,
-                                                  sizeof(entries) / sizeof(entries[0]),
-                                                  ipc_app_end};
+const struct akira_bridge_module akira_api_ipc = {
+    .name = "ipc",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+    .app_end = ipc_app_end,
+    .import_module = NULL, /* "akira" */
+};

@@ -22,7 +22,8 @@
 
 static void put_u32(uint8_t *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static void put_event(uint8_t *p, const struct akira_event *e)
@@ -88,4 +89,7 @@ static const struct akira_bridge_entry entries[] = {
 };
 
 const struct akira_bridge_module akira_api_lifecycle = {
-    "lifecycle", entries, sizeof(entries) / sizeof(entries[0]), NULL};
+    .name = "lifecycle",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+};

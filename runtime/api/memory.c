@@ -35,5 +35,8 @@ static const struct akira_bridge_entry entries[] = {
     {"mem_used", "()i", AKIRA_CAP_MEMORY, api_mem_used},
 };
 
-const struct akira_bridge_module akira_api_memory = {"memory", entries,
-                                                     sizeof(entries) / sizeof(entries[0]), NULL};
+const struct akira_bridge_module akira_api_memory = {
+    .name = "memory",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+};

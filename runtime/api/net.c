@@ -287,4 +287,8 @@ static const struct akira_bridge_entry entries[] = {
 };
 
 const struct akira_bridge_module akira_api_net = {
-    "net", entries, sizeof(entries) / sizeof(entries[0]), net_app_end};
+    .name = "net",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+    .app_end = net_app_end,
+};

@@ -99,5 +99,8 @@ static const struct akira_bridge_entry entries[] = {
     {"power_sleep", "(ii)i", AKIRA_CAP_POWER, api_sleep},
 };
 
-const struct akira_bridge_module akira_api_power = {"power", entries,
-                                                    sizeof(entries) / sizeof(entries[0]), NULL};
+const struct akira_bridge_module akira_api_power = {
+    .name = "power",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+};

@@ -123,4 +123,8 @@ static const struct akira_bridge_entry entries[] = {
 };
 
 const struct akira_bridge_module akira_api_pwm = {
-    "pwm", entries, sizeof(entries) / sizeof(entries[0]), pwm_app_end};
+    .name = "pwm",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+    .app_end = pwm_app_end,
+};

@@ -92,5 +92,8 @@ static const struct akira_bridge_entry entries[] = {
     {"sensor_attr_set", "(iiiiii)i", AKIRA_CAP_SENSOR, api_attr_set},
 };
 
-const struct akira_bridge_module akira_api_sensor = {"sensor", entries,
-                                                     sizeof(entries) / sizeof(entries[0]), NULL};
+const struct akira_bridge_module akira_api_sensor = {
+    .name = "sensor",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+};

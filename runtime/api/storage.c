@@ -79,8 +79,10 @@ static struct app_files *state_of(struct akira_app_ctx *app, bool create, int *r
     struct app_files *found = NULL;
     size_t free_slot = STATES_MAX;
     for (size_t i = 0; i < STATES_MAX && !found; i++) {
-        if (states[i] && states[i]->app == app) found = states[i];
-        else if (!states[i] && free_slot == STATES_MAX) free_slot = i;
+        if (states[i] && states[i]->app == app)
+            found = states[i];
+        else if (!states[i] && free_slot == STATES_MAX)
+            free_slot = i;
     }
     if (!found && create) {
         if (free_slot == STATES_MAX) {
@@ -155,8 +157,7 @@ static int app_key(struct akira_app_ctx *app, uint32_t ptr, uint32_t len, char *
     for (const char *s = out + pre; *s;) {
         const char *e = strchr(s, '/');
         size_t n = e ? (size_t)(e - s) : strlen(s);
-        if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-            return AKIRA_EINVAL;
+        if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.')) return AKIRA_EINVAL;
         s += n + (e != NULL);
     }
     return akira_settings_key_check(out);
@@ -278,7 +279,8 @@ static aw_status api_fs_mkdir(struct akira_app_ctx *app, aw_val *io)
 
 static void put_u32(uint8_t *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static aw_status api_fs_stat(struct akira_app_ctx *app, aw_val *io)
@@ -477,7 +479,8 @@ int akira_app_storage_remove(const char *name)
     char text[32 + AKIRA_APP_NAME_MAX];
     struct akira_manifest m;
     /* The manifest's rule for names is the one rule: no '/', no "..", bounded. */
-    if (!name || snprintf(text, sizeof(text), "name: %s\nversion: 1\n", name) >= (int)sizeof(text) ||
+    if (!name ||
+        snprintf(text, sizeof(text), "name: %s\nversion: 1\n", name) >= (int)sizeof(text) ||
         akira_manifest_parse(text, strlen(text), &m, &e) != 0 || strcmp(m.name, name) != 0)
         return AKIRA_EINVAL;
     akira_storage_lock();
@@ -494,7 +497,8 @@ int akira_app_storage_remove(const char *name)
             struct akira_fs view = root;
             rc = akira_fs_app_view(vol, name, 0, &view);
             char path[AKIRA_FS_PATH_MAX + 1];
-            while (rc == 0 && (rc = remove_one(&view, path)) == 1) rc = 0;
+            while (rc == 0 && (rc = remove_one(&view, path)) == 1)
+                rc = 0;
             if (rc == 0) rc = akira_fs_unlink(&root, dir);
         }
     }
@@ -532,6 +536,10 @@ static const struct akira_bridge_entry entries[] = {
     {"settings_delete", "(ii)i", AKIRA_CAP_STORAGE, api_settings_delete},
 };
 
-const struct akira_bridge_module akira_api_storage = {"storage", entries,
-                                                      sizeof(entries) / sizeof(entries[0]),
-                                                      storage_app_end};
+const struct akira_bridge_module akira_api_storage = {
+    .name = "storage",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+    .app_end = storage_app_end,
+    .import_module = NULL, /* "akira" */
+};

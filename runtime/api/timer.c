@@ -76,6 +76,9 @@ static const struct akira_bridge_entry entries[] = {
     {"timer_stop", "(i)i", AKIRA_CAP_TIMER, api_timer_stop},
 };
 
-const struct akira_bridge_module akira_api_timer = {"timer", entries,
-                                                    sizeof(entries) / sizeof(entries[0]),
-                                                    timer_app_end};
+const struct akira_bridge_module akira_api_timer = {
+    .name = "timer",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+    .app_end = timer_app_end,
+};

@@ -154,4 +154,8 @@ static const struct akira_bridge_entry entries[] = {
 };
 
 const struct akira_bridge_module akira_api_uart = {
-    "uart", entries, sizeof(entries) / sizeof(entries[0]), uart_app_end};
+    .name = "uart",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+    .app_end = uart_app_end,
+};

@@ -63,7 +63,8 @@ uint32_t akira_app_heap_alloc(struct akira_app_heap *h, uint32_t size)
         run = bit_get(h->in_use, i) ? 0 : run + 1;
         if (run == need) {
             uint32_t first = i + 1 - need;
-            for (uint32_t g = first; g <= i; g++) bit_put(h->in_use, g, 1);
+            for (uint32_t g = first; g <= i; g++)
+                bit_put(h->in_use, g, 1);
             bit_put(h->starts, first, 1);
             h->used += need * AKIRA_APP_HEAP_GRANULE;
             if (h->used > h->peak) h->peak = h->used;

@@ -126,8 +126,8 @@ void akira_appmgr_deinit(void)
     memset(&akira_mgr, 0, sizeof(akira_mgr));
 }
 
-int akira_appmgr_add(const struct akira_manifest *m, aw_read_fn read, void *read_ctx,
-                     uint32_t size, bool is_signed)
+int akira_appmgr_add(const struct akira_manifest *m, aw_read_fn read, void *read_ctx, uint32_t size,
+                     bool is_signed)
 {
     if (!akira_mgr.up) return AKIRA_ESTATE;
     if (!m || !read || !m->name[0]) return AKIRA_EINVAL;
@@ -184,8 +184,10 @@ int akira_appmgr_remove(const char *name)
     } else {
         reap(a);
         lock();
-        if (a->active) rc = AKIRA_EBUSY;
-        else a->used = false;
+        if (a->active)
+            rc = AKIRA_EBUSY;
+        else
+            a->used = false;
         unlock();
         if (rc == 0) {
             akira_evq_deinit(&a->evq);
@@ -194,6 +196,13 @@ int akira_appmgr_remove(const char *name)
     }
     akira_mutex_unlock(akira_mgr.op_lock);
     return rc;
+}
+
+void akira_appmgr_fresh_queue(struct akira_app *a)
+{
+    akira_evq_reset(&a->evq);
+    struct akira_event start = {AKIRA_EVENT_START, 0, 0, 0};
+    akira_evq_post(&a->evq, &start);
 }
 
 static int start_locked(struct akira_app *a)
@@ -219,6 +228,7 @@ static int start_locked(struct akira_app *a)
     a->state = AKIRA_APP_LOADED;
     a->reason = AKIRA_APP_REASON_NONE;
     a->detail[0] = '\0';
+    akira_appmgr_fresh_queue(a);
     unlock();
     char tname[AKIRA_THREAD_NAME_MAX];
     snprintf(tname, sizeof(tname), "app:%.27s", a->m.name);
@@ -326,8 +336,8 @@ int akira_app_caps_revoke(const char *name, akira_caps_t bits)
     return caps_change(name, bits, false);
 }
 
-/* mgr.lock held. */
-static void fill_info(struct akira_app *a, struct akira_app_info *out)
+/* mgr.lock held. Returns the id of the app's live thread (0: none) for thread_stats. */
+static uint32_t fill_info(struct akira_app *a, struct akira_app_info *out)
 {
     memset(out, 0, sizeof(*out));
     out->manifest = a->m;
@@ -341,22 +351,29 @@ static void fill_info(struct akira_app *a, struct akira_app_info *out)
     out->retries = a->retries;
     out->exit_code = a->exit_code;
     out->stats = a->acc;
-    if (a->active) {
-        out->stats.native_calls += atomic_load(&a->ctx.native_calls);
-        out->stats.denied_calls += atomic_load(&a->ctx.denied_calls);
-        out->stats.mem_used = akira_quota_used(&a->quota);
-        if (akira_quota_peak(&a->quota) > out->stats.mem_peak)
-            out->stats.mem_peak = akira_quota_peak(&a->quota);
-        if (a->thread) {
-            /* The live run's CPU time from the thread registry. */
-            uint32_t id = akira_thread_id(a->thread);
-            struct akira_thread_info ti[24];
-            size_t n = akira_thread_list(ti, 24);
-            for (size_t i = 0; i < n && i < 24; i++)
-                if (ti[i].id == id) out->stats.cpu_us += ti[i].cpu_time_us;
-        }
+    out->stats.events_dropped = akira_evq_drops(&a->evq);
+    if (!a->active) return 0;
+    out->stats.native_calls += atomic_load(&a->ctx.native_calls);
+    out->stats.denied_calls += atomic_load(&a->ctx.denied_calls);
+    out->stats.mem_used = akira_quota_used(&a->quota);
+    if (akira_quota_peak(&a->quota) > out->stats.mem_peak)
+        out->stats.mem_peak = akira_quota_peak(&a->quota);
+    return a->thread ? akira_thread_id(a->thread) : 0;
+}
+
+/* The live run's CPU time and stack from the thread registry, outside mgr.lock: the
+ * registry scans every stack, which must not hold up the app threads or the health
+ * thread. */
+static void thread_stats(uint32_t id, struct akira_app_info *out)
+{
+    if (id == 0) return;
+    struct akira_thread_info ti[24];
+    size_t n = akira_thread_list(ti, 24);
+    for (size_t i = 0; i < n && i < 24; i++) {
+        if (ti[i].id != id) continue;
+        out->stats.cpu_us += ti[i].cpu_time_us;
+        out->stats.thread_stack_used = ti[i].stack_used_max;
     }
-    out->stats.events_dropped = a->evq.lock ? akira_evq_drops(&a->evq) : 0;
 }
 
 int akira_app_info(const char *name, struct akira_app_info *out)
@@ -364,8 +381,9 @@ int akira_app_info(const char *name, struct akira_app_info *out)
     if (!akira_mgr.up) return AKIRA_ESTATE;
     lock();
     struct akira_app *a = find(name);
-    if (a) fill_info(a, out);
+    uint32_t id = a ? fill_info(a, out) : 0;
     unlock();
+    thread_stats(id, out);
     return a ? 0 : AKIRA_ENOENT;
 }
 
@@ -373,13 +391,16 @@ size_t akira_app_list(struct akira_app_info *out, size_t max)
 {
     if (!akira_mgr.up) return 0;
     size_t n = 0;
+    uint32_t ids[AKIRA_BOARD_APPS_INSTALLED_MAX];
     lock();
     for (size_t i = 0; i < AKIRA_BOARD_APPS_INSTALLED_MAX; i++) {
         if (!akira_mgr.apps[i].used) continue;
-        if (n < max) fill_info(&akira_mgr.apps[i], &out[n]);
+        if (n < max) ids[n] = fill_info(&akira_mgr.apps[i], &out[n]);
         n++;
     }
     unlock();
+    for (size_t i = 0; i < n && i < max; i++)
+        thread_stats(ids[i], &out[i]);
     return n;
 }
 
@@ -394,7 +415,8 @@ int akira_app_log_next(const char *name, uint64_t *cursor, struct akira_app_log_
     return a ? akira_app_log_read(&a->log, cursor, out) : AKIRA_ENOENT;
 }
 
-int akira_app_wait_idle(const char *name, int32_t timeout_ms)
+/* Wait on `changed` until done(a) or the app's thread ended. */
+static int wait_for(const char *name, int32_t timeout_ms, bool (*done)(const struct akira_app *a))
 {
     if (!akira_mgr.up) return AKIRA_ESTATE;
     uint64_t deadline = akira_uptime_us() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000u;
@@ -406,8 +428,11 @@ int akira_app_wait_idle(const char *name, int32_t timeout_ms)
             rc = AKIRA_ENOENT;
             break;
         }
-        /* Its thread is gone: no run and no restart can follow. */
-        if (!a->active) break;
+        if (done(a)) break;
+        if (!a->active) {
+            rc = AKIRA_ESTATE;
+            break;
+        }
         if (timeout_ms == AKIRA_FOREVER)
             akira_condvar_wait(akira_mgr.changed, akira_mgr.lock, AKIRA_FOREVER);
         else if (akira_condvar_wait_until(akira_mgr.changed, akira_mgr.lock, deadline) ==
@@ -418,6 +443,32 @@ int akira_app_wait_idle(const char *name, int32_t timeout_ms)
     }
     unlock();
     return rc;
+}
+
+static bool is_idle(const struct akira_app *a)
+{
+    /* Its thread is gone: no run and no restart can follow. */
+    return !a->active;
+}
+
+static bool is_running(const struct akira_app *a)
+{
+    return a->active && a->state == AKIRA_APP_RUNNING;
+}
+
+int akira_app_wait_idle(const char *name, int32_t timeout_ms)
+{
+    return wait_for(name, timeout_ms, is_idle);
+}
+
+int akira_app_wait_running(const char *name, int32_t timeout_ms)
+{
+    return wait_for(name, timeout_ms, is_running);
+}
+
+size_t akira_appmgr_entry_bytes(void)
+{
+    return sizeof(struct akira_app);
 }
 
 const char *akira_app_state_name(enum akira_app_state s)

@@ -26,10 +26,10 @@ struct akira_app {
     enum akira_app_state state;
     enum akira_app_reason reason;
     char detail[AKIRA_APP_DETAIL_MAX];
-    bool active;          /* its thread runs (holds a running slot) */
-    bool restart_pending; /* thread sleeps before a restart */
-    bool stop_req;        /* a stop is in progress */
-    bool wd_fired;        /* the health thread interrupted this run */
+    bool active;            /* its thread runs (holds a running slot) */
+    bool restart_pending;   /* thread sleeps before a restart */
+    bool stop_req;          /* a stop is in progress */
+    bool wd_fired;          /* the health thread interrupted this run */
     akira_thread_t *thread; /* to join (also once it finished by itself) */
     uint32_t retries;
     int32_t exit_code;
@@ -45,8 +45,8 @@ struct akira_app {
 struct akira_appmgr {
     bool up;
     struct akira_appmgr_config cfg;
-    akira_mutex_t *lock;    /* app fields marked above; held briefly, also by app threads */
-    akira_mutex_t *op_lock; /* serializes start/stop/add/remove (never taken by app threads) */
+    akira_mutex_t *lock;      /* app fields marked above; held briefly, also by app threads */
+    akira_mutex_t *op_lock;   /* serializes start/stop/add/remove (never taken by app threads) */
     akira_condvar_t *changed; /* broadcast on every state change */
     struct akira_app apps[AKIRA_BOARD_APPS_INSTALLED_MAX];
     akira_thread_t *health;
@@ -61,6 +61,10 @@ int akira_appmgr_thread(void *arg);
 /* Set state (and reason/detail) under mgr.lock and wake waiters. */
 void akira_appmgr_set_state(struct akira_app *a, enum akira_app_state s, enum akira_app_reason r,
                             const char *detail);
+
+/* Empty the app's queue and post START: before each run, under mgr.lock, so that a
+ * STOP posted by a stop that follows is never lost. */
+void akira_appmgr_fresh_queue(struct akira_app *a);
 
 /* app_manager_health.c */
 int akira_appmgr_health_start(void);

@@ -57,17 +57,25 @@ static aw_func *find_entry(struct akira_app *a, aw_instance *inst, const char **
 /* How a trap of this run is reported: a stop, the watchdog, the quota, or the trap. */
 static void ended_by_trap(struct akira_app *a, const aw_error *err)
 {
+    if (a->ctx.exited) { /* WASI proc_exit: an exit, not a failure */
+        char detail[32];
+        snprintf(detail, sizeof(detail), "exited %d", (int)a->ctx.exit_code);
+        akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+        a->exit_code = a->ctx.exit_code;
+        akira_mutex_unlock(akira_mgr.lock);
+        akira_appmgr_set_state(a, AKIRA_APP_STOPPED, AKIRA_APP_REASON_NONE, detail);
+        return;
+    }
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     bool stop = a->stop_req, wd = a->wd_fired;
+    if (!stop) a->acc.traps++;
     akira_mutex_unlock(akira_mgr.lock);
     if (stop) {
         akira_appmgr_set_state(a, AKIRA_APP_STOPPED, AKIRA_APP_REASON_NONE, "stopped");
         return;
     }
-    a->acc.traps++;
     if (wd) {
-        fail(a, AKIRA_APP_REASON_WATCHDOG, "ran %u ms without waiting",
-             akira_mgr.cfg.watchdog_ms);
+        fail(a, AKIRA_APP_REASON_WATCHDOG, "ran %u ms without waiting", akira_mgr.cfg.watchdog_ms);
     } else if (atomic_load(&a->quota.refused) > 0) {
         fail(a, AKIRA_APP_REASON_QUOTA, "%s after an allocation past memory_quota (%u bytes)",
              err->msg, a->m.memory_quota);
@@ -118,9 +126,6 @@ static void run_once(struct akira_app *a)
     a->exit_code = 0;
     a->acc.starts++;
     akira_mutex_unlock(akira_mgr.lock);
-    akira_evq_reset(&a->evq);
-    struct akira_event start = {AKIRA_EVENT_START, 0, 0, 0};
-    akira_evq_post(&a->evq, &start);
     akira_appmgr_set_state(a, AKIRA_APP_LOADED, AKIRA_APP_REASON_NONE, NULL);
 
     aw_config cfg = {
@@ -135,8 +140,8 @@ static void run_once(struct akira_app *a)
             fail(a, AKIRA_APP_REASON_QUOTA, "module does not fit memory_quota (%u bytes)",
                  a->m.memory_quota);
         else
-            fail(a, AKIRA_APP_REASON_BAD_MODULE, "%s (section %s, offset %u)", err.msg,
-                 err.section, err.offset);
+            fail(a, AKIRA_APP_REASON_BAD_MODULE, "%s (section %s, offset %u)", err.msg, err.section,
+                 err.offset);
         goto out;
     }
     store = aw_store_new(&cfg);
@@ -153,8 +158,8 @@ static void run_once(struct akira_app *a)
     uint32_t nimports;
     int rc = akira_bridge_bind(ctx, mod, &imports, &nimports, why, sizeof(why));
     if (rc != 0) {
-        fail(a, rc == AKIRA_EQUOTA ? AKIRA_APP_REASON_QUOTA : AKIRA_APP_REASON_MISSING_IMPORT,
-             "%s", why);
+        fail(a, rc == AKIRA_EQUOTA ? AKIRA_APP_REASON_QUOTA : AKIRA_APP_REASON_MISSING_IMPORT, "%s",
+             why);
         goto out;
     }
     /* Running from here: the start function runs inside aw_instantiate. */
@@ -178,8 +183,8 @@ static void run_once(struct akira_app *a)
     if (a->m.heap_size > 0 && ctx->mem) {
         uint32_t pages = (a->m.heap_size + PAGE - 1) / PAGE;
         int32_t old = aw_memory_grow(ctx->mem, pages);
-        if (old < 0 || akira_app_heap_init(&ctx->heap, &a->quota, (uint32_t)old * PAGE,
-                                           a->m.heap_size) != 0) {
+        if (old < 0 ||
+            akira_app_heap_init(&ctx->heap, &a->quota, (uint32_t)old * PAGE, a->m.heap_size) != 0) {
             atomic_store(&ctx->running_since_us, 0);
             fail(a, AKIRA_APP_REASON_QUOTA, "heap_size %u does not fit memory_quota (%u bytes)",
                  a->m.heap_size, a->m.memory_quota);
@@ -204,7 +209,9 @@ static void run_once(struct akira_app *a)
     aw_val res[1] = {{0}};
     aw_status st = aw_call(store, entry, NULL, 0, res, sig[2] == 'i' ? 1 : 0, &err);
     if (st == AW_OK) {
+        akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
         a->exit_code = sig[2] == 'i' ? res[0].i32 : 0;
+        akira_mutex_unlock(akira_mgr.lock);
         aw_func *handler = aw_instance_func(inst, "on_event");
         const char *hs = handler ? aw_func_signature(handler) : "";
         if (handler && (strcmp(hs, "(iiii)") == 0 || strcmp(hs, "(iiii)i") == 0))
@@ -237,7 +244,8 @@ out:
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     a->acc.native_calls += atomic_load(&ctx->native_calls);
     a->acc.denied_calls += atomic_load(&ctx->denied_calls);
-    if (akira_quota_peak(&a->quota) > a->acc.mem_peak) a->acc.mem_peak = akira_quota_peak(&a->quota);
+    if (akira_quota_peak(&a->quota) > a->acc.mem_peak)
+        a->acc.mem_peak = akira_quota_peak(&a->quota);
     ctx->inst = NULL;
     ctx->mem = NULL;
     akira_mutex_unlock(akira_mgr.lock);
@@ -270,7 +278,8 @@ int akira_appmgr_thread(void *arg)
         if (again) {
             /* delay_ms, doubled after each retry, capped at an hour. */
             delay = a->m.restart_delay_ms;
-            for (uint32_t i = 0; i < a->retries && delay < 3600000u; i++) delay *= 2;
+            for (uint32_t i = 0; i < a->retries && delay < 3600000u; i++)
+                delay *= 2;
             if (delay > 3600000u) delay = 3600000u;
             a->retries++;
             a->restart_pending = true;
@@ -285,7 +294,10 @@ int akira_appmgr_thread(void *arg)
         akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
         a->restart_pending = false;
         bool stop = a->stop_req || slept != 0;
-        if (!stop) a->acc.restarts++;
+        if (!stop) {
+            a->acc.restarts++;
+            akira_appmgr_fresh_queue(a);
+        }
         akira_condvar_broadcast(akira_mgr.changed);
         akira_mutex_unlock(akira_mgr.lock);
         if (stop) break;

@@ -86,9 +86,9 @@ int akira_app_install_finish(struct akira_appstore_writer *w, struct akira_app_r
     if (out) *out = r;
     /* An upgrade of a running app: its old slot is gone, so it must restart. */
     struct akira_app_info info;
-    bool was_running = akira_app_info(r.manifest.name, &info) == 0 &&
-                       (info.state == AKIRA_APP_LOADED || info.state == AKIRA_APP_RUNNING ||
-                        info.restart_pending);
+    bool was_running =
+        akira_app_info(r.manifest.name, &info) == 0 &&
+        (info.state == AKIRA_APP_LOADED || info.state == AKIRA_APP_RUNNING || info.restart_pending);
     if (was_running) akira_app_stop(r.manifest.name);
     rc = add_record(&r);
     if (rc == 0 && was_running) rc = akira_app_start(r.manifest.name);
@@ -101,15 +101,20 @@ int akira_app_install_finish(struct akira_appstore_writer *w, struct akira_app_r
 int akira_app_uninstall(const char *name)
 {
     struct akira_app_info info;
-    if (akira_app_info(name, &info) == 0) {
-        akira_app_stop(name); /* AKIRA_ESTATE when it was not running: fine */
+    bool known = akira_app_info(name, &info) == 0;
+    if (known) akira_app_stop(name); /* AKIRA_ESTATE when it was not running: fine */
+    /* Its files and settings keys go first (an upgrade keeps them, an uninstall does
+     * not): a cut or an error part way leaves the app installed, and uninstalling it
+     * again finishes the job. */
+    struct akira_app_record rec;
+    if (akira_appstore_find(name, &rec) == 0) {
+        int rc = akira_app_storage_remove(name);
+        if (rc != 0) return rc;
+    }
+    if (known) {
         int rc = akira_appmgr_remove(name);
         if (rc != 0) return rc;
         record_drop(record_for(name));
     }
-    int rc = akira_appstore_uninstall(name);
-    /* The package is gone: its files and settings keys go with it (an upgrade keeps
-     * them; an uninstall cut short leaves data that the next uninstall removes). */
-    if (rc == 0) rc = akira_app_storage_remove(name);
-    return rc;
+    return akira_appstore_uninstall(name);
 }

@@ -21,7 +21,10 @@
 
 AKIRA_LOG_MODULE_REGISTER(appstore);
 
-enum slot_state { SLOT_FREE, SLOT_WRITING, SLOT_COMMITTED };
+/* STALE: a header whose erase failed (uninstall, or the old copy after an upgrade):
+ * hidden, not reusable, its erase retried by the next install or uninstall, so a
+ * transient flash error cannot bring a removed version back at the next mount. */
+enum slot_state { SLOT_FREE, SLOT_WRITING, SLOT_COMMITTED, SLOT_STALE };
 
 struct slot {
     enum slot_state state;
@@ -106,6 +109,21 @@ static int slot_erase_header(uint32_t slot)
     return akira_flash_area_erase(&S.fa, slot_base(slot), S.sector) ? AKIRA_EIO : AKIRA_OK;
 }
 
+/* Under the lock: erase a header, or leave the slot STALE for a retry. */
+static int slot_retire(uint32_t slot)
+{
+    int rc = slot_erase_header(slot);
+    S.slots[slot].state = rc ? SLOT_STALE : SLOT_FREE;
+    return rc;
+}
+
+static void retry_stale(void)
+{
+    for (uint32_t i = 0; i < NSLOTS; i++) {
+        if (S.slots[i].state == SLOT_STALE) slot_retire(i);
+    }
+}
+
 static int mount(const struct akira_flash_area *fa)
 {
     uint32_t slot_size = fa->size / NSLOTS / fa->sector_size * fa->sector_size;
@@ -146,8 +164,7 @@ static int mount(const struct akira_flash_area *fa)
                 strcmp(a->rec.manifest.name, b->rec.manifest.name) != 0)
                 continue;
             uint32_t older = a->rec.seq < b->rec.seq ? i : j;
-            if (slot_erase_header(older)) err = AKIRA_EIO;
-            S.slots[older].state = SLOT_FREE;
+            if (slot_retire(older)) err = AKIRA_EIO;
         }
     }
     S.up = err == AKIRA_OK;
@@ -208,6 +225,7 @@ int akira_appstore_install_begin(struct akira_appstore_writer *w, uint32_t size_
     } else if (size_hint > capacity()) {
         rc = AKIRA_ETOOBIG;
     } else {
+        retry_stale();
         for (uint32_t k = 0; k < NSLOTS && slot == NSLOTS; k++) {
             uint32_t i = (S.cursor + k) % NSLOTS;
             if (S.slots[i].state == SLOT_FREE) slot = i;
@@ -316,14 +334,24 @@ static int efail(struct akira_manifest_error *err, int code, const char *field, 
 
 /* The engine decodes and validates the module read back from flash; the compiled
  * module is dropped at once (the app manager loads it again when it starts). */
-static int engine_check(struct slot_reader *rd, struct akira_manifest_error *err)
+static int engine_check(struct slot_reader *rd, const struct akira_manifest *man,
+                        struct akira_manifest_error *err)
 {
     aw_error e;
     memset(&e, 0, sizeof e);
     aw_module *m = aw_module_load(NULL, slot_read, rd, rd->size, &e);
     if (m) {
+        /* A named entry must exist now, not fail later at every start. (Without one,
+         * the app manager picks _start or main, or says neither exists.) */
+        bool found = !man->entry[0];
+        for (uint32_t i = 0; !found && i < aw_module_export_count(m); i++) {
+            aw_extern_desc d;
+            found = aw_module_export(m, i, &d) && d.kind == AW_EXTERN_FUNC &&
+                    strcmp(d.name, man->entry) == 0;
+        }
         aw_module_delete(m);
-        return AKIRA_OK;
+        return found ? AKIRA_OK
+                     : efail(err, AKIRA_EFORMAT, "entry", "the module exports no such function");
     }
     char why[256]; /* cut to the reason field by efail */
     snprintf(why, sizeof why, "engine refuses it: %s%s%s", e.section, e.section[0] ? ": " : "",
@@ -357,7 +385,7 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
     rc = akira_trust_check(akira_storage_settings(), slot_read, &rd, &pkg, key_name, err);
     akira_storage_unlock();
     if (rc) return rc;
-    rc = engine_check(&rd, err);
+    rc = engine_check(&rd, &pkg.manifest, err);
     if (rc) return rc;
 
     uint32_t old = NSLOTS;
@@ -387,9 +415,8 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
     if (old != NSLOTS) {
         /* The new version is committed: from here a cut leaves both, and the next
          * mount keeps the newer. */
-        S.slots[old].state = SLOT_FREE;
-        if (slot_erase_header(old))
-            AKIRA_LOG_WRN("slot %u: old version of %s not erased (next mount does)", old,
+        if (slot_retire(old))
+            AKIRA_LOG_WRN("slot %u: old version of %s not erased yet (retried)", old,
                           pkg.manifest.name);
     }
     if (out) *out = s->rec;
@@ -448,9 +475,9 @@ int akira_appstore_uninstall(const char *name)
     } else if (i < 0) {
         rc = AKIRA_ENOENT;
     } else {
-        rc = slot_erase_header((uint32_t)i);
-        /* After a failed erase the header may be anything: the next mount decides. */
-        S.slots[i].state = SLOT_FREE;
+        retry_stale();
+        /* After a failed erase the header may be anything: hidden, and retried. */
+        rc = slot_retire((uint32_t)i);
     }
     unlock();
     return rc;
@@ -486,28 +513,30 @@ int akira_appstore_foreach(int (*visit)(void *ctx, const struct akira_app_record
 {
     if (!visit) return AKIRA_EINVAL;
     if (!S.lock) return AKIRA_ESTATE;
-    struct akira_app_record recs[NSLOTS];
-    uint32_t n = 0;
-    lock();
-    bool up = S.up;
-    for (uint32_t i = 0; up && i < NSLOTS; i++) {
-        if (S.slots[i].state == SLOT_COMMITTED) recs[n++] = S.slots[i].rec;
-    }
-    unlock();
-    if (!up) return AKIRA_ESTATE;
-    /* Install order: insertion sort of at most NSLOTS records. */
-    for (uint32_t i = 1; i < n; i++) {
-        for (uint32_t j = i; j > 0 && recs[j - 1].seq > recs[j].seq; j--) {
-            struct akira_app_record t = recs[j];
-            recs[j] = recs[j - 1];
-            recs[j - 1] = t;
+    /* One record on the stack at a time: the next higher sequence each round, so
+     * apps come in install order and visit runs without the lock. */
+    struct akira_app_record rec;
+    uint32_t last = 0;
+    for (;;) {
+        lock();
+        if (!S.up) {
+            unlock();
+            return AKIRA_ESTATE;
         }
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        int rc = visit(ctx, &recs[i]);
+        int best = -1;
+        for (uint32_t i = 0; i < NSLOTS; i++) {
+            const struct slot *s = &S.slots[i];
+            if (s->state == SLOT_COMMITTED && s->rec.seq > last &&
+                (best < 0 || s->rec.seq < S.slots[best].rec.seq))
+                best = (int)i;
+        }
+        if (best >= 0) rec = S.slots[best].rec;
+        unlock();
+        if (best < 0) return AKIRA_OK;
+        last = rec.seq;
+        int rc = visit(ctx, &rec);
         if (rc) return rc;
     }
-    return AKIRA_OK;
 }
 
 int akira_appstore_read(void *ctx, uint32_t offset, void *buf, uint32_t len)

@@ -15,27 +15,23 @@ extern struct akira_log_module akira_log_module_app;
 
 /* Every API module. A new module appends its line (and its extern in bridge.h). */
 static const struct akira_bridge_module *const modules[] = {
-    &akira_api_common,
-    &akira_api_lifecycle,
-    &akira_api_memory,
-    &akira_api_timer,
-    &akira_api_ipc,
-    &akira_api_storage,
-    &akira_api_gpio,
-    &akira_api_i2c,
-    &akira_api_uart,
-    &akira_api_pwm,
-    &akira_api_sensor,
-    &akira_api_power,
-    &akira_api_net,
+    &akira_api_common, &akira_api_lifecycle, &akira_api_memory, &akira_api_timer, &akira_api_wasi,
+    &akira_api_ipc,    &akira_api_storage,   &akira_api_gpio,   &akira_api_i2c,   &akira_api_uart,
+    &akira_api_pwm,    &akira_api_sensor,    &akira_api_power,  &akira_api_net,
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
 
+static const char *import_module(const struct akira_bridge_module *m)
+{
+    return m->import_module ? m->import_module : AKIRA_BRIDGE_IMPORT_MODULE;
+}
+
 const struct akira_bridge_entry *akira_bridge_find(const char *module, const char *name)
 {
-    if (strcmp(module, AKIRA_BRIDGE_IMPORT_MODULE) != 0) return NULL;
     for (size_t m = 0; m < NMODULES; m++)
-        for (size_t i = 0; i < modules[m]->count; i++)
+        for (size_t i = 0; m < NMODULES && strcmp(import_module(modules[m]), module) == 0 &&
+                           i < modules[m]->count;
+             i++)
             if (strcmp(modules[m]->entries[i].name, name) == 0) return &modules[m]->entries[i];
     return NULL;
 }
@@ -102,8 +98,7 @@ int akira_bridge_bind(struct akira_app_ctx *app, const aw_module *m, aw_import *
     if (why_len) why[0] = '\0';
     if (n == 0) return 0;
     aw_import *imp = akira_quota_realloc(app->quota, NULL, 0, n * sizeof(*imp));
-    struct akira_bridge_binding *bind =
-        akira_quota_realloc(app->quota, NULL, 0, n * sizeof(*bind));
+    struct akira_bridge_binding *bind = akira_quota_realloc(app->quota, NULL, 0, n * sizeof(*bind));
     if (!imp || !bind) {
         if (imp) akira_quota_realloc(app->quota, imp, n * sizeof(*imp), 0);
         if (bind) akira_quota_realloc(app->quota, bind, n * sizeof(*bind), 0);
@@ -117,8 +112,7 @@ int akira_bridge_bind(struct akira_app_ctx *app, const aw_module *m, aw_import *
         const struct akira_bridge_entry *e =
             d.kind == AW_EXTERN_FUNC ? akira_bridge_find(d.module, d.name) : NULL;
         if (d.kind != AW_EXTERN_FUNC) {
-            snprintf(why, why_len, "import %s.%s: only functions of module \"%s\" are provided",
-                     d.module, d.name, AKIRA_BRIDGE_IMPORT_MODULE);
+            snprintf(why, why_len, "import %s.%s: only functions are provided", d.module, d.name);
             rc = AKIRA_EFORMAT;
         } else if (!e) {
             snprintf(why, why_len, "missing import %s.%s", d.module, d.name);

@@ -64,10 +64,10 @@ static int cmd_list(struct akira_shell *sh, int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         char st[40], caps[128];
         caps_str(apps[i].caps, caps, sizeof(caps));
-        akira_shell_print(sh, "%-16s %-10s %-24s %7zuK %7" PRIu32 "  %s%s\n",
-                          apps[i].manifest.name, apps[i].manifest.version,
-                          state_str(&apps[i], st, sizeof(st)), apps[i].stats.mem_used / 1024,
-                          apps[i].module_size, caps, apps[i].is_signed ? "" : " (unsigned)");
+        akira_shell_print(sh, "%-16s %-10s %-24s %7zuK %7" PRIu32 "  %s%s\n", apps[i].manifest.name,
+                          apps[i].manifest.version, state_str(&apps[i], st, sizeof(st)),
+                          apps[i].stats.mem_used / 1024, apps[i].module_size, caps,
+                          apps[i].is_signed ? "" : " (unsigned)");
     }
     akira_shell_print(sh, "%zu installed, at most %d running\n", n, AKIRA_BOARD_APPS_RUNNING_MAX);
     return 0;
@@ -248,19 +248,15 @@ static int cmd_caps(struct akira_shell *sh, int argc, char **argv)
     return 0;
 }
 
-AKIRA_SHELL_SUBCMDS(app_sub,
-                    AKIRA_SHELL_CMD("list", "installed apps and their state", NULL, cmd_list, NULL,
-                                    0, 0),
-                    AKIRA_SHELL_CMD("info", "manifest, state, signature, stats", "NAME", cmd_info,
-                                    NULL, 1, 1),
-                    AKIRA_SHELL_CMD("install", "install a package file", "PATH", cmd_install, NULL,
-                                    1, 1),
-                    AKIRA_SHELL_CMD("start", "start an app", "NAME", cmd_start, NULL, 1, 1),
-                    AKIRA_SHELL_CMD("stop", "stop an app", "NAME", cmd_stop, NULL, 1, 1),
-                    AKIRA_SHELL_CMD("uninstall", "stop and remove an app", "NAME", cmd_uninstall,
-                                    NULL, 1, 1),
-                    AKIRA_SHELL_CMD("logs", "an app's log lines", "NAME", cmd_logs, NULL, 1, 1),
-                    AKIRA_SHELL_CMD("caps", "show, grant or revoke capabilities",
-                                    "NAME [grant|revoke CAP]", cmd_caps, NULL, 1, 3));
+AKIRA_SHELL_SUBCMDS(
+    app_sub, AKIRA_SHELL_CMD("list", "installed apps and their state", NULL, cmd_list, NULL, 0, 0),
+    AKIRA_SHELL_CMD("info", "manifest, state, signature, stats", "NAME", cmd_info, NULL, 1, 1),
+    AKIRA_SHELL_CMD("install", "install a package file", "PATH", cmd_install, NULL, 1, 1),
+    AKIRA_SHELL_CMD("start", "start an app", "NAME", cmd_start, NULL, 1, 1),
+    AKIRA_SHELL_CMD("stop", "stop an app", "NAME", cmd_stop, NULL, 1, 1),
+    AKIRA_SHELL_CMD("uninstall", "stop and remove an app", "NAME", cmd_uninstall, NULL, 1, 1),
+    AKIRA_SHELL_CMD("logs", "an app's log lines", "NAME", cmd_logs, NULL, 1, 1),
+    AKIRA_SHELL_CMD("caps", "show, grant or revoke capabilities", "NAME [grant|revoke CAP]",
+                    cmd_caps, NULL, 1, 3));
 
 AKIRA_SHELL_CMD_REGISTER(app, "app", "install, run and inspect apps", NULL, NULL, app_sub, 0, 0);

@@ -147,7 +147,7 @@ def t_board_command():
         img = os.path.join(d, "f.img")
         rc, out, _ = run_piped("board\npoweroff\n", ["--flash", img, "--http-port", "8123"])
     check(rc == EXIT_OK, f"exit status {rc}", out)
-    check("apps: 8 installed (slots of 256 KiB), 2 running" in out, "app limits", out)
+    check("apps: 8 installed (slots of 224 KiB), 2 running" in out, "app limits", out)
     check(f"flash: 8192 KiB, sector 4096, write block 4, image {img}" in out, "flash", out)
     for row in ("bootloader     0x000000     64 KiB", "app-store      0x330000   2048 KiB",
                 "fs             0x540000   2816 KiB"):

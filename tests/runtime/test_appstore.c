@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +248,14 @@ static void test_refusals(void **state)
     memcpy(pkg + n, "\x01\x03\x01\x61\x00", 5);
     n = pb_custom(pkg, n + 5, AKIRA_MANIFEST_SECTION, "name: x\nversion: 1\n", 19, 0);
     refused(pkg, n, AKIRA_ENOEXEC, "module");
+    /* A named entry the module does not export (it exports "run"). */
+    n = pb_package(pkg, "name: ok\nversion: 1\nentry: main\n", 10, 0);
+    refused(pkg, n, AKIRA_EFORMAT, "entry");
+    n = pb_package(pkg, "name: ok\nversion: 1\nentry: run\n", 10, 0);
+    struct akira_app_record er;
+    assert_int_equal(install(pkg, n, 300, &er, NULL), AKIRA_OK);
+    assert_string_equal(er.manifest.entry, "run");
+    assert_int_equal(akira_appstore_uninstall("ok"), AKIRA_OK);
     /* Signed by a key the device does not trust. */
     uint8_t pub[32], sk[64];
     assert_int_equal(akira_package_keygen(pub, sk), AKIRA_OK);
@@ -341,11 +350,116 @@ static void test_not_initialised(void **state)
     assert_int_equal(akira_appstore_uninstall("x"), AKIRA_ESTATE);
     assert_int_equal(akira_appstore_count(), AKIRA_ESTATE);
     assert_int_equal(akira_appstore_capacity(), 0);
+    /* Areas the store cannot use: read-only, or slots under two sectors. */
+    struct akira_flash_area fa;
+    assert_int_equal(akira_flash_area_open(AKIRA_PART_APPSTORE, false, &fa), AKIRA_OK);
+    assert_int_equal(akira_appstore_init_area(&fa), AKIRA_EINVAL);
+    assert_int_equal(akira_flash_area_from_range(&fl.dev, "tiny", AKIRA_BOARD_PART_SCRATCH_OFFSET,
+                                                 AKIRA_BOARD_APP_SLOTS * 4096u * 2u - 4096u, true,
+                                                 &fa),
+                     AKIRA_OK);
+    assert_int_equal(akira_appstore_init_area(&fa), AKIRA_EINVAL);
+    assert_int_equal(akira_appstore_init_area(NULL), AKIRA_EINVAL);
     /* A writer from before a remount is dead after it. */
     assert_int_equal(akira_appstore_init(), AKIRA_OK);
     assert_int_equal(akira_appstore_install_begin(&w, 0), AKIRA_OK);
     assert_int_equal(akira_appstore_init(), AKIRA_OK);
     assert_int_equal(akira_appstore_install_write(&w, "x", 1), AKIRA_ESTATE);
+}
+
+/* Installs from several threads at once (each its own app, upgraded repeatedly) while
+ * another thread lists and reads: every install lands, every read is whole. */
+#define TH_APPS   3
+#define TH_ROUNDS 6
+static uint8_t th_pkg[TH_APPS][TH_ROUNDS][6000];
+static size_t th_len[TH_APPS][TH_ROUNDS];
+
+static void *installer(void *arg)
+{
+    int a = (int)(intptr_t)arg;
+    for (int v = 0; v < TH_ROUNDS; v++) {
+        struct akira_appstore_writer w;
+        int rc = akira_appstore_install_begin(&w, (uint32_t)th_len[a][v]);
+        for (size_t off = 0; !rc && off < th_len[a][v]; off += 97) {
+            size_t k = th_len[a][v] - off < 97 ? th_len[a][v] - off : 97;
+            rc = akira_appstore_install_write(&w, th_pkg[a][v] + off, k);
+        }
+        if (!rc) rc = akira_appstore_install_finish(&w, NULL, NULL);
+        if (rc) return (void *)(intptr_t)rc;
+    }
+    return NULL;
+}
+
+static int read_whole(void *ctx, const struct akira_app_record *r)
+{
+    static uint8_t b[6000];
+    int *reads = ctx;
+    int rc = akira_appstore_read((void *)r, 0, b, r->size);
+    /* A version replaced meanwhile reads ENOENT, never another app's bytes. */
+    if (rc == AKIRA_ENOENT) return 0;
+    if (rc) return rc;
+    int a = r->manifest.name[1] - '0', v = r->manifest.version[0] - '0';
+    if (r->size != th_len[a][v] || memcmp(b, th_pkg[a][v], r->size) != 0) return -1000;
+    (*reads)++;
+    return 0;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    for (int a = 0; a < TH_APPS; a++) {
+        for (int v = 0; v < TH_ROUNDS; v++) {
+            char m[64];
+            snprintf(m, sizeof m, "name: t%d\nversion: %d\n", a, v);
+            th_len[a][v] = pb_package(th_pkg[a][v], m, 1000 + (size_t)(a * 1000 + v * 500),
+                                      (uint8_t)(a * 10 + v));
+        }
+    }
+    pthread_t th[TH_APPS];
+    for (int a = 0; a < TH_APPS; a++)
+        assert_int_equal(pthread_create(&th[a], NULL, installer, (void *)(intptr_t)a), 0);
+    int reads = 0, rounds = 0, rc = 0;
+    for (; rounds < 200 && rc == 0; rounds++)
+        rc = akira_appstore_foreach(read_whole, &reads);
+    assert_int_equal(rc, 0);
+    for (int a = 0; a < TH_APPS; a++) {
+        void *ret;
+        assert_int_equal(pthread_join(th[a], &ret), 0);
+        assert_null(ret);
+    }
+    assert_int_equal(akira_appstore_count(), TH_APPS);
+    char name[8];
+    for (int a = 0; a < TH_APPS; a++) {
+        snprintf(name, sizeof name, "t%d", a);
+        expect_bytes(name, th_pkg[a][TH_ROUNDS - 1], th_len[a][TH_ROUNDS - 1]);
+    }
+    assert_true(sizeof(struct akira_appstore_writer) <= 300); /* bounded RAM per upload */
+}
+
+/* A flash error during uninstall (power comes back without a reboot): the app is gone
+ * from view at once, and the next store operation finishes the erase, so a remount
+ * does not bring it back. */
+static void test_uninstall_flash_error(void **state)
+{
+    (void)state;
+    struct akira_app_record r;
+    size_t n = make("gone", "1", 500);
+    assert_int_equal(install(pkg, n, 512, NULL, NULL), AKIRA_OK);
+    n = make("stays", "1", 500);
+    assert_int_equal(install(pkg, n, 512, NULL, NULL), AKIRA_OK);
+    akira_sim_flash_cut_after(&fl, 1, AKIRA_SIM_CUT_CLEAN);
+    assert_int_equal(akira_appstore_uninstall("gone"), AKIRA_EIO);
+    akira_sim_flash_reboot(&fl);
+    assert_int_equal(akira_appstore_find("gone", &r), AKIRA_ENOENT);
+    assert_int_equal(akira_appstore_count(), 1);
+    /* An upgrade of the other app retries the erase (it also takes a free slot, which
+     * the hidden one is not). */
+    n = make("stays", "2", 700);
+    assert_int_equal(install(pkg, n, 512, NULL, NULL), AKIRA_OK);
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    assert_int_equal(akira_appstore_find("gone", &r), AKIRA_ENOENT);
+    assert_int_equal(akira_appstore_count(), 1);
+    expect_bytes("stays", pkg, n);
 }
 
 int main(void)
@@ -358,6 +472,8 @@ int main(void)
         cmocka_unit_test_setup(test_signed_install, fresh),
         cmocka_unit_test_setup(test_largest_app, fresh),
         cmocka_unit_test_setup(test_not_initialised, fresh),
+        cmocka_unit_test_setup(test_threads, fresh),
+        cmocka_unit_test_setup(test_uninstall_flash_error, fresh),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -107,7 +107,8 @@ static void check_entry(const struct akira_bridge_module *m, const struct akira_
     assert_true(e->cap == 0 || akira_cap_name(e->cap) != NULL); /* none or one defined bit */
     assert_int_equal(e->signature[0], '(');
     assert_non_null(strchr(e->signature, ')'));
-    assert_ptr_equal(akira_bridge_find(AKIRA_BRIDGE_IMPORT_MODULE, e->name), e); /* unique */
+    const char *mod = m->import_module ? m->import_module : AKIRA_BRIDGE_IMPORT_MODULE;
+    assert_ptr_equal(akira_bridge_find(mod, e->name), e); /* unique in its import module */
     assert_non_null(m->name);
 }
 
@@ -121,6 +122,8 @@ static void test_table(void **state)
     assert_string_equal(e->signature, "(ii)i");
     assert_int_equal(akira_bridge_find("akira", "log")->cap, AKIRA_CAP_NONE);
     assert_null(akira_bridge_find("env", "log"));
+    assert_null(akira_bridge_find("akira", "fd_write"));
+    assert_non_null(akira_bridge_find("wasi_snapshot_preview1", "fd_write"));
     assert_null(akira_bridge_find("akira", "nope"));
 }
 
@@ -137,9 +140,9 @@ static void test_wrong_signature(void **state)
 {
     (void)state;
     /* (module (import "akira" "log" (func (param i32)))) */
-    static uint8_t mod[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01,
-                            0x60, 0x01, 0x7f, 0x00, 0x02, 0x0d, 0x01, 0x05, 'a',  'k',  'i',
-                            'r',  'a',  0x03, 'l',  'o',  'g',  0x00, 0x00};
+    static uint8_t mod[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05,
+                            0x01, 0x60, 0x01, 0x7f, 0x00, 0x02, 0x0d, 0x01, 0x05, 'a',
+                            'k',  'i',  'r',  'a',  0x03, 'l',  'o',  'g',  0x00, 0x00};
     memset(&rig.app, 0, sizeof(rig.app));
     char why[128];
     struct test_app keep = {.bytes = mod, .size = sizeof(mod)};
@@ -221,8 +224,10 @@ int main(void)
     assert_int_equal(akira_kernel_init(), 0);
     akira_log_sink_enable(false);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table),         cmocka_unit_test(test_missing_import),
-        cmocka_unit_test(test_wrong_signature), cmocka_unit_test(test_capability_check),
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_missing_import),
+        cmocka_unit_test(test_wrong_signature),
+        cmocka_unit_test(test_capability_check),
         cmocka_unit_test(test_pointer_translation),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,7 +93,8 @@ static bool wait_log_or_dump(const char *name, const char *needle, int ms)
     if (test_wait_log(name, needle, ms)) return true;
     uint64_t cur = 0;
     struct akira_app_log_line ln;
-    while (akira_app_log_next(name, &cur, &ln) == 0) print_message("%s: %s\n", name, ln.text);
+    while (akira_app_log_next(name, &cur, &ln) == 0)
+        print_message("%s: %s\n", name, ln.text);
     return false;
 }
 
@@ -103,7 +104,8 @@ static int log_count(const char *name, const char *needle)
     uint64_t cur = 0;
     struct akira_app_log_line ln;
     int n = 0;
-    while (akira_app_log_next(name, &cur, &ln) == 0) n += strstr(ln.text, needle) != NULL;
+    while (akira_app_log_next(name, &cur, &ln) == 0)
+        n += strstr(ln.text, needle) != NULL;
     return n;
 }
 
@@ -113,7 +115,8 @@ static bool last_line_has(const char *name, const char *needle)
     uint64_t cur = 0;
     struct akira_app_log_line ln;
     char last[sizeof(ln.text)] = "";
-    while (akira_app_log_next(name, &cur, &ln) == 0) memcpy(last, ln.text, sizeof(last));
+    while (akira_app_log_next(name, &cur, &ln) == 0)
+        memcpy(last, ln.text, sizeof(last));
     if (strstr(last, needle)) return true;
     print_message("%s: last line \"%s\", expected \"%s\"\n", name, last, needle);
     return false;
@@ -125,8 +128,8 @@ static void run_to_end(const char *name, int32_t exit_code)
     assert_int_equal(akira_app_wait_idle(name, 5000), 0);
     struct akira_app_info info;
     assert_int_equal(akira_app_info(name, &info), 0);
-    if (info.state != AKIRA_APP_STOPPED) fail_msg("%s: %s (%s)", name,
-                                                  akira_app_state_name(info.state), info.detail);
+    if (info.state != AKIRA_APP_STOPPED)
+        fail_msg("%s: %s (%s)", name, akira_app_state_name(info.state), info.detail);
     assert_int_equal(info.exit_code, exit_code);
 }
 
@@ -219,7 +222,8 @@ static void test_autostart_at_boot(void **state)
 {
     (void)state;
     const char *all[] = {"hello", "counter", "ping", "pong", "blink-timer"};
-    for (size_t i = 0; i < 5; i++) install(all[i]);
+    for (size_t i = 0; i < 5; i++)
+        install(all[i]);
     shutdown();
     boot();
     /* hello and counter say autostart: true; the others wait to be started. */

@@ -2,7 +2,8 @@
 """`make run` with the SDK examples: akiraos --install FILE... on a fresh flash image
 installs them at the first boot (hello and counter autostart), skips them at the next
 boot (that version is installed) while the counter goes on counting, reports a bad
-package and still boots, and refuses a bare --install.
+package and still boots, shows pong's subscription in `ipc`, and refuses a bare
+--install or a 17th.
 
 usage: test_examples_boot.py AKIRAOS APP_DIR
 """
@@ -37,7 +38,7 @@ def main():
         bad = os.path.join(tmp, "not-a-package.wasm")
         with open(bad, "w") as f:
             f.write("hello\n")
-        cmds = ["sleep 300", "app list", "app logs hello", "app logs counter"]
+        cmds = ["sleep 1000", "app list", "app logs hello", "app logs counter"]
         rc, out = boot(akiraos, flash, files + [bad], cmds)
         expect(rc == 0, "first boot exits 0", out)
         for name, path in zip(EXAMPLES, files):
@@ -57,12 +58,24 @@ def main():
         expect("run 2 (history.txt 12 bytes)" in out, "the count survives the reboot", out)
         expect("run 1 (" not in out, "no fresh start", out)
 
-        rc, out = boot(akiraos, flash, [], ["sleep 300", "app start ping", "sleep 300", "app logs ping"])
+        rc, out = boot(akiraos, flash, [],
+                       ["sleep 1000", "app start ping", "sleep 1000", "app logs ping"])
         expect("nobody listens on ping (start pong)" in out, "ping without pong says so", out)
+
+        # The ipc command: pong's subscription, and a message published from the shell.
+        rc, out = boot(akiraos, flash, [], ["sleep 1000", "app start pong", "sleep 500", "ipc",
+                                            "ipc pub ping hi", "sleep 500", "app logs pong"])
+        expect("pong               1 ping" in out, "ipc lists pong's subscription", out)
+        expect("queued for 1 subscribers" in out, "ipc pub reaches pong", out)
+        expect("answered 1" in out, "pong answers the shell's message", out)
 
         p = subprocess.run([akiraos, "--install"], capture_output=True, text=True, timeout=10)
         expect(p.returncode == 2 and "--install" in p.stderr, "a bare --install is refused",
                p.stdout + p.stderr)
+        p = subprocess.run([akiraos] + ["--install", files[0]] * 17, capture_output=True,
+                           text=True, timeout=10)
+        expect(p.returncode == 2 and "at most 16 --install" in p.stderr,
+               "a 17th --install is refused", p.stdout + p.stderr)
     print("ok")
 
 

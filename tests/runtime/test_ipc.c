@@ -16,6 +16,7 @@
 #include <akira/app_manager.h>
 #include <akira/err.h>
 #include <akira/kernel.h>
+#include <akira/thread.h>
 
 #include "mgr_util.h"
 
@@ -84,8 +85,20 @@ static void test_bounds_topics_and_cleanup(void **state)
     assert_int_equal(akira_app_start("hostile"), 0);
     assert_true(test_wait_log("hostile", "ipc: 0 calls not refused", 3000));
     /* Nothing it did broke anything: it still answers, and so does the other app. */
+    int reply = akira_ipc_native_subscribe("echo/reply");
+    assert_true(reply > 0);
     assert_int_equal(akira_ipc_publish("echo", "hello", 5), 1);
     assert_true(test_wait_log("hostile", "ipc: echoed 5 bytes", 2000));
+    /* Its answer reaches a native subscriber, byte for byte. */
+    char got[16] = "";
+    int n = AKIRA_EAGAIN;
+    for (int i = 0; i < 200 && n == AKIRA_EAGAIN; i++) {
+        n = akira_ipc_native_recv(reply, got, sizeof(got));
+        if (n == AKIRA_EAGAIN) akira_sleep_ms(5);
+    }
+    assert_int_equal(n, 5);
+    assert_memory_equal(got, "hello", 5);
+    assert_int_equal(akira_ipc_native_unsubscribe(reply), 0);
     assert_true(test_responder_answers("responder", 2000));
     struct akira_ipc_sub_info subs[8];
     assert_int_equal(subs_of("hostile", subs, 8), 3); /* probe, the 31-byte one, echo */
@@ -125,6 +138,11 @@ static void test_slow_subscriber_never_blocks_publisher(void **state)
     assert_int_equal(info.state, AKIRA_APP_STOPPED);
     assert_int_equal(info.exit_code, 0);
     assert_true(test_wait_log("flood", "flood: published 1000, reached 8,", 100));
+    /* The figure (not asserted: timing is bench/ material): how long 1000 publishes took. */
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    while (akira_app_log_next("flood", &cur, &ln) == 0)
+        if (strstr(ln.text, "flood: published")) print_message("%s\n", ln.text);
     /* The subscriber's queue holds the first 8; the other 992 are counted as its drops. */
     struct akira_ipc_sub_info s[4];
     assert_int_equal(subs_of("slow", s, 4), 1);
@@ -146,6 +164,38 @@ static void test_slow_subscriber_never_blocks_publisher(void **state)
     assert_int_equal(akira_app_stop("slow"), 0);
     assert_int_equal(akira_ipc_list(NULL, 0), 0);
     assert_int_equal(akira_ipc_app_dropped("slow"), 992);
+}
+
+static void test_native_subscriber(void **state)
+{
+    (void)state;
+    int a = akira_ipc_native_subscribe("flood");
+    int b = akira_ipc_native_subscribe("other");
+    assert_true(a > 0 && b > 0 && a != b);
+    assert_int_equal(akira_ipc_native_subscribe("third"), AKIRA_ENOSPC);
+    assert_int_equal(akira_ipc_native_subscribe("Bad"), AKIRA_EINVAL);
+    test_app_load(&apps[1], "ipc_flood", "flood", "capabilities: ipc\n");
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_app_start("flood"), 0);
+    assert_int_equal(akira_app_wait_idle("flood", 5000), 0);
+    assert_true(test_wait_log("flood", "flood: published 1000, reached 8,", 100));
+    /* The oldest 8 in order; a short buffer keeps the message; then empty. */
+    uint32_t v;
+    assert_int_equal(akira_ipc_native_recv(a, &v, 3), AKIRA_ERANGE);
+    for (uint32_t i = 1; i <= 8; i++) {
+        assert_int_equal(akira_ipc_native_recv(a, &v, sizeof(v)), 4);
+        assert_int_equal(v, i);
+    }
+    assert_int_equal(akira_ipc_native_recv(a, &v, sizeof(v)), AKIRA_EAGAIN);
+    assert_int_equal(akira_ipc_native_recv(b, &v, sizeof(v)), AKIRA_EAGAIN);
+    struct akira_ipc_sub_info s[4];
+    assert_int_equal(subs_of("system", s, 4), 2);
+    assert_int_equal(s[0].dropped + s[1].dropped, 992);
+    assert_int_equal(akira_ipc_native_unsubscribe(a), 0);
+    assert_int_equal(akira_ipc_native_unsubscribe(a), AKIRA_ENOENT);
+    assert_int_equal(akira_ipc_native_recv(a, &v, sizeof(v)), AKIRA_ENOENT);
+    assert_int_equal(akira_ipc_native_unsubscribe(b), 0);
+    assert_int_equal(akira_ipc_list(NULL, 0), 0);
 }
 
 static void test_native_publish_checks(void **state)
@@ -178,6 +228,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bounds_topics_and_cleanup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slow_subscriber_never_blocks_publisher, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_native_subscriber, setup, teardown),
         cmocka_unit_test(test_native_publish_checks),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 #include <akira/clock.h>
 #include <akira/err.h>
 #include <akira/kernel.h>
+#include <akira/watchdog.h>
 
 #include "mgr_util.h"
 
@@ -33,7 +34,8 @@ static int teardown(void **state)
 {
     (void)state;
     akira_appmgr_deinit();
-    for (int i = 0; i < 3; i++) test_app_free(&apps[i]);
+    for (int i = 0; i < 3; i++)
+        test_app_free(&apps[i]);
     return 0;
 }
 
@@ -55,7 +57,7 @@ static void test_start_stop_states(void **state)
     assert_true(test_responder_answers("r0", 2000));
     assert_int_equal(akira_app_info("r0", &info), 0);
     assert_int_equal(info.state, AKIRA_APP_RUNNING);
-    assert_true(info.stats.native_calls >= 4); /* waits and printfs */
+    assert_true(info.stats.native_calls >= 4);      /* waits and printfs */
     assert_true(info.stats.mem_used > 64u * 1024u); /* one page and more */
     assert_int_equal(info.stats.starts, 1);
 
@@ -159,8 +161,7 @@ static void test_app_heap(void **state)
 static void test_restart_policy_backoff(void **state)
 {
     (void)state;
-    test_app_load(&apps[0], "recurse", "crash",
-                  "restart: on-failure max_retries=3 delay_ms=40\n");
+    test_app_load(&apps[0], "recurse", "crash", "restart: on-failure max_retries=3 delay_ms=40\n");
     test_app_add(&apps[0]);
     uint64_t t0 = akira_uptime_ms();
     assert_int_equal(akira_app_start("crash"), 0);
@@ -209,7 +210,7 @@ static void test_bad_module_and_quota(void **state)
     (void)state;
     test_app_load(&apps[0], "responder", "broken", NULL);
     apps[0].bytes[apps[0].size / 2] ^= 0xff; /* somewhere in the code */
-    apps[0].size -= 7;                        /* and cut short */
+    apps[0].size -= 7;                       /* and cut short */
     test_app_add(&apps[0]);
     assert_int_equal(akira_app_start("broken"), 0);
     assert_int_equal(akira_app_wait_idle("broken", 2000), 0);
@@ -230,6 +231,58 @@ static void test_bad_module_and_quota(void **state)
     assert_true(info.stats.mem_peak <= 128u * 1024u);
 }
 
+static void test_wasi_program(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "wasi_hello", "wasi", NULL);
+    test_app_add(&apps[0]);
+    assert_int_equal(akira_app_start("wasi"), 0);
+    assert_int_equal(akira_app_wait_idle("wasi", 2000), 0);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("wasi", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED); /* proc_exit is an exit */
+    assert_int_equal(info.exit_code, 3);
+    assert_string_equal(info.detail, "exited 3");
+    assert_int_equal(info.stats.traps, 0);
+    assert_true(test_wait_log("wasi", "hello from wasi 42", 100));
+    assert_true(test_wait_log("wasi", "two lines", 100));
+    assert_true(test_wait_log("wasi", "in one write", 100));
+    assert_true(test_wait_log("wasi", "to stderr", 100));
+}
+
+static void test_timer_never_waits_for_app(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "slow", "slow", "capabilities: timer\n");
+    test_app_add(&apps[0]);
+    assert_int_equal(akira_app_start("slow"), 0);
+    assert_int_equal(akira_app_wait_idle("slow", 3000), 0);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("slow", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED);
+    /* START took one place: 15 timer events queued, the rest dropped and counted. */
+    assert_true(test_wait_log("slow", "queued 15 dropped", 100));
+    assert_true(info.exit_code > 50);
+    assert_int_equal(info.stats.events_dropped, (uint32_t)info.exit_code);
+}
+
+static void test_health_channel(void **state)
+{
+    (void)state;
+    /* The health thread is a fed channel of the kernel watchdog service. */
+    akira_sleep_ms(120);
+    struct akira_wdt_channel_info ch[AKIRA_WDT_MAX_CHANNELS];
+    size_t n = akira_wdt_list(ch, AKIRA_WDT_MAX_CHANNELS);
+    bool found = false;
+    for (size_t i = 0; i < n && i < AKIRA_WDT_MAX_CHANNELS; i++) {
+        if (strcmp(ch[i].name, "app-health") != 0) continue;
+        found = true;
+        assert_false(ch[i].expired);
+        assert_true(ch[i].margin_ms > 500);
+    }
+    assert_true(found);
+}
+
 int main(void)
 {
     assert_int_equal(akira_kernel_init(), 0);
@@ -242,6 +295,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_restart_policy_backoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_autostart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_module_and_quota, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wasi_program, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timer_never_waits_for_app, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_health_channel, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <akira/err.h>
@@ -297,12 +298,107 @@ static void test_trust_policy(void **state)
     akira_sim_flash_close(&fl);
 }
 
+/* Random damage to a good package (bytes flipped, lengths rewritten, cut short):
+ * the scan answers OK or an error, never reads outside the file (the sanitizers
+ * watch) and never reports a manifest outside the file. */
+static void test_scan_random_damage(void **state)
+{
+    (void)state;
+    static uint8_t good[2048], bad[2048];
+    size_t n = pb_package(good, MANI, 200, 0x42);
+    n = pb_custom(good, n, "other", "xyz", 3, 0);
+    uint32_t rng = 2463534242u;
+    int ok = 0;
+    for (int round = 0; round < 20000; round++) {
+        memcpy(bad, good, n);
+        size_t len = n;
+        int edits = 1 + (int)(rng % 4);
+        for (int k = 0; k < edits; k++) {
+            rng ^= rng << 13;
+            rng ^= rng >> 17;
+            rng ^= rng << 5;
+            bad[rng % len] = (uint8_t)(rng >> 8);
+        }
+        if (rng % 5 == 0) len = rng % n;
+        /* An exact-size heap copy so that any over-read is caught. */
+        uint8_t *heap = malloc(len ? len : 1);
+        memcpy(heap, bad, len);
+        struct akira_package pkg;
+        int rc = scan(heap, len, &pkg, NULL);
+        if (rc == AKIRA_OK) {
+            ok++;
+            assert_true(pkg.manifest_offset + pkg.manifest_len <= len);
+            assert_true(pkg.sig_section_offset <= len);
+        }
+        free(heap);
+    }
+    print_message("%d of 20000 damaged packages still scan (damage in padding)\n", ok);
+}
+
+/* Random text through the manifest parser: never crashes, and anything it accepts
+ * formats and parses back to the same manifest. */
+static void test_manifest_random_text(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"name: a\n",
+                                         "version: 1\n",
+                                         "capabilities: timer,ipc\n",
+                                         "memory_quota: 96K\n",
+                                         "restart: on-failure max_retries=7\n",
+                                         "\xc3\xa9",
+                                         ":",
+                                         "\n",
+                                         " ",
+                                         "#",
+                                         "\r\n",
+                                         "stack_size: 8K\n",
+                                         "heap_size: 1\n",
+                                         "description: x\n",
+                                         "\xff",
+                                         "\0",
+                                         "entry: e\n"};
+    uint32_t rng = 99u;
+    char text[600];
+    int accepted = 0;
+    for (int round = 0; round < 20000; round++) {
+        /* Half the texts start valid, so that many survive the random tail. */
+        size_t len = round % 2 ? 0 : strlen("name: a\nversion: 1\n");
+        memcpy(text, "name: a\nversion: 1\n", len);
+        int k = (int)(rng % 6);
+        for (int i = 0; i < k; i++) {
+            rng ^= rng << 13;
+            rng ^= rng >> 17;
+            rng ^= rng << 5;
+            const char *p = pieces[rng % (sizeof pieces / sizeof pieces[0])];
+            size_t pl = p[0] ? strlen(p) : 1;
+            memcpy(text + len, p, pl);
+            len += pl;
+        }
+        rng ^= rng << 13;
+        struct akira_manifest m, back;
+        struct akira_manifest_error e;
+        if (akira_manifest_parse(text, len, &m, &e) != AKIRA_OK) {
+            assert_true(e.field[0] != '\0');
+            continue;
+        }
+        char out[AKIRA_MANIFEST_MAX];
+        int n = akira_manifest_format(&m, out, sizeof out);
+        assert_true(n > 0);
+        assert_int_equal(akira_manifest_parse(out, (size_t)n, &back, NULL), AKIRA_OK);
+        assert_memory_equal(&m, &back, sizeof m);
+        accepted++;
+    }
+    print_message("%d of 20000 random texts were manifests\n", accepted);
+    assert_true(accepted > 20); /* the round trip was exercised */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scan_unsigned),  cmocka_unit_test(test_scan_refusals),
-        cmocka_unit_test(test_reader_failure), cmocka_unit_test(test_sign_verify),
-        cmocka_unit_test(test_trust_keys),     cmocka_unit_test(test_trust_policy),
+        cmocka_unit_test(test_scan_unsigned),      cmocka_unit_test(test_scan_refusals),
+        cmocka_unit_test(test_reader_failure),     cmocka_unit_test(test_sign_verify),
+        cmocka_unit_test(test_trust_keys),         cmocka_unit_test(test_trust_policy),
+        cmocka_unit_test(test_scan_random_damage), cmocka_unit_test(test_manifest_random_text),
     };
     return cmocka_run_group_tests(tests, setup_keys, NULL);
 }

@@ -64,7 +64,8 @@ static bool wait_log_or_dump(const char *name, const char *needle, int ms)
     if (test_wait_log(name, needle, ms)) return true;
     uint64_t cur = 0;
     struct akira_app_log_line ln;
-    while (akira_app_log_next(name, &cur, &ln) == 0) print_message("%s: %s\n", name, ln.text);
+    while (akira_app_log_next(name, &cur, &ln) == 0)
+        print_message("%s: %s\n", name, ln.text);
     return false;
 }
 
@@ -129,8 +130,8 @@ static void test_hostile_calls_stay_inside(void **state)
     (void)state;
     char before[8] = "", after[8] = "";
     akira_storage_lock();
-    int blen = akira_settings_get(akira_storage_settings(), "akira/security/allow_unsigned",
-                                  before, sizeof(before));
+    int blen = akira_settings_get(akira_storage_settings(), "akira/security/allow_unsigned", before,
+                                  sizeof(before));
     akira_storage_unlock();
     test_app_load(&hostile, "storage_calls", "hostile", "capabilities: storage\n");
     test_app_add(&hostile);
@@ -153,12 +154,11 @@ static void test_hostile_calls_stay_inside(void **state)
     assert_int_equal(keys_under("app/"), 15); /* 16 minus the one it deleted */
     assert_int_equal(keys_under("app/hostile/"), 15);
     akira_storage_lock();
-    int alen = akira_settings_get(akira_storage_settings(), "akira/security/allow_unsigned",
-                                  after, sizeof(after));
+    int alen = akira_settings_get(akira_storage_settings(), "akira/security/allow_unsigned", after,
+                                  sizeof(after));
     char v[8];
-    assert_int_equal(akira_settings_get(akira_storage_settings(), "app/hostile/greeting", v,
-                                        sizeof(v)),
-                     3);
+    assert_int_equal(
+        akira_settings_get(akira_storage_settings(), "app/hostile/greeting", v, sizeof(v)), 3);
     akira_storage_unlock();
     assert_int_equal(alen, blen);
     assert_memory_equal(before, after, sizeof(before));
@@ -232,6 +232,28 @@ static void test_remove_takes_only_that_apps_data(void **state)
     assert_true(test_responder_answers("responder", 2000));
 }
 
+/* Storage down (a failed mount at boot): calls that need it get ENODEV, path checks
+ * still come first, and nothing traps. */
+static void test_storage_down(void **state)
+{
+    (void)state;
+    akira_storage_deinit();
+    test_app_load(&hostile, "storage_calls", "hostile", "capabilities: storage\n");
+    test_app_add(&hostile);
+    assert_int_equal(akira_app_start("hostile"), 0);
+    assert_true(wait_log_or_dump("hostile", "calls not refused", 5000));
+    /* The log ring keeps the newest lines: the last calls of the run. */
+    assert_true(wait_log_or_dump("hostile", "storage: delete gave -18, expected 0", 100));
+    assert_true(wait_log_or_dump("hostile", "storage: unlink fill.bin gave -18, expected 0", 100));
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("hostile", &info), 0);
+    assert_int_equal(info.stats.traps, 0);
+    assert_true(test_responder_answers("responder", 2000));
+    struct akira_storage_report rep;
+    assert_int_equal(akira_app_stop("hostile"), 0);
+    assert_int_equal(akira_storage_init(&fl.dev, &rep), 0); /* for teardown */
+}
+
 int main(void)
 {
     assert_int_equal(akira_kernel_init(), 0);
@@ -239,6 +261,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_denied_without_capability, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_calls_stay_inside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_takes_only_that_apps_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_storage_down, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();

@@ -30,11 +30,12 @@
 
 #include <akira/app_manager.h>
 
-#define AKIRA_IPC_TOPIC_MAX     31u /* bytes in a topic name */
-#define AKIRA_IPC_MSG_MAX       128u /* bytes in one message */
-#define AKIRA_IPC_QUEUE_DEPTH   8u  /* messages waiting per subscription */
-#define AKIRA_IPC_SUBS_PER_APP  4u  /* subscriptions one app holds at once */
-#define AKIRA_IPC_SUBS_MAX      16u /* subscriptions in the whole system */
+#define AKIRA_IPC_TOPIC_MAX       31u  /* bytes in a topic name */
+#define AKIRA_IPC_MSG_MAX         128u /* bytes in one message */
+#define AKIRA_IPC_QUEUE_DEPTH     8u   /* messages waiting per subscription */
+#define AKIRA_IPC_SUBS_PER_APP    4u   /* subscriptions one app holds at once */
+#define AKIRA_IPC_SUBS_MAX        16u  /* subscriptions in the whole system */
+#define AKIRA_IPC_NATIVE_SUBS_MAX 2u   /* of them held by native code */
 
 /* Check a topic name (len bytes, need not be NUL-terminated): 0, AKIRA_EINVAL (empty,
  * a character outside [a-z0-9_-/], an empty segment), AKIRA_ENAMETOOLONG. */
@@ -47,6 +48,18 @@ int akira_ipc_topic_check(const char *topic, size_t len);
  * on a subscriber.
  */
 int akira_ipc_publish(const char *topic, const void *data, size_t len);
+
+/*
+ * Native subscribers (a UI showing what apps publish, tests): the same bounded ring
+ * and drop counting as an app's, statically allocated, read by polling (no event).
+ * subscribe: the id (> 0; shown as app "system"), AKIRA_EINVAL / AKIRA_ENAMETOOLONG
+ * (topic), AKIRA_ENOSPC (AKIRA_IPC_NATIVE_SUBS_MAX held, or the system's table full).
+ * recv: the oldest message's length copied into buf, AKIRA_EAGAIN (none), AKIRA_ERANGE
+ * (cap too small: it stays queued), AKIRA_ENOENT (no such id).
+ */
+int akira_ipc_native_subscribe(const char *topic);
+int akira_ipc_native_recv(int id, void *buf, size_t cap);
+int akira_ipc_native_unsubscribe(int id); /* 0, AKIRA_ENOENT */
 
 /* One subscription, as the shell shows it. */
 struct akira_ipc_sub_info {

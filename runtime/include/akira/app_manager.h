@@ -73,10 +73,10 @@ struct akira_appmgr_config {
     uint32_t health_period_ms; /* 0: AKIRA_APP_HEALTH_PERIOD_MS */
 };
 
-#define AKIRA_APP_WATCHDOG_MS       2000u
-#define AKIRA_APP_STOP_GRACE_MS     500u
-#define AKIRA_APP_HEALTH_PERIOD_MS  50u
-#define AKIRA_APP_DETAIL_MAX        96u
+#define AKIRA_APP_WATCHDOG_MS      2000u
+#define AKIRA_APP_STOP_GRACE_MS    500u
+#define AKIRA_APP_HEALTH_PERIOD_MS 50u
+#define AKIRA_APP_DETAIL_MAX       96u
 
 struct akira_app_stats {
     uint64_t cpu_us;       /* CPU time of the app's thread, all runs */
@@ -85,9 +85,10 @@ struct akira_app_stats {
     size_t mem_used;       /* bytes charged now (0 when not running) */
     size_t mem_peak;       /* highest charge of any run */
     uint32_t traps;
-    uint32_t restarts;    /* automatic restarts (restart policy) */
-    uint32_t starts;      /* runs begun, by hand, autostart or policy */
+    uint32_t restarts; /* automatic restarts (restart policy) */
+    uint32_t starts;   /* runs begun, by hand, autostart or policy */
     uint32_t events_dropped;
+    size_t thread_stack_used; /* high-water mark of the app thread's stack (running) */
 };
 
 struct akira_app_info {
@@ -118,8 +119,8 @@ void akira_appmgr_deinit(void);
  * stay valid until akira_appmgr_remove. 0, AKIRA_EBUSY (that name runs), AKIRA_ENOSPC
  * (AKIRA_BOARD_APPS_INSTALLED_MAX known), AKIRA_EINVAL.
  */
-int akira_appmgr_add(const struct akira_manifest *m, aw_read_fn read, void *read_ctx,
-                     uint32_t size, bool is_signed);
+int akira_appmgr_add(const struct akira_manifest *m, aw_read_fn read, void *read_ctx, uint32_t size,
+                     bool is_signed);
 
 /* Forget an app. 0, AKIRA_ENOENT, AKIRA_EBUSY (running: stop it first). */
 int akira_appmgr_remove(const char *name);
@@ -160,6 +161,14 @@ int akira_app_log_next(const char *name, uint64_t *cursor, struct akira_app_log_
 /* Block until `name`'s thread has ended (it is STOPPED or FAILED and no restart is
  * pending), or timeout_ms passes (tests, scripts). 0, AKIRA_ETIMEDOUT, AKIRA_ENOENT. */
 int akira_app_wait_idle(const char *name, int32_t timeout_ms);
+
+/* Block until `name` is RUNNING (its entry or handler runs or waits), or timeout_ms
+ * passes. 0, AKIRA_ETIMEDOUT, AKIRA_ENOENT, AKIRA_ESTATE (its thread ended first). */
+int akira_app_wait_running(const char *name, int32_t timeout_ms);
+
+/* RAM the manager keeps per installed app (its table entry: log ring, event queue,
+ * instance context), besides what a run charges to the app's quota. */
+size_t akira_appmgr_entry_bytes(void);
 
 /* ---- with the app store (app_manager_store.c) ------------------------------------
  * What the board, the shell and HTTP use: the manager's view follows the store. */

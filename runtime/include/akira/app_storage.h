@@ -29,11 +29,11 @@
 
 #include <akira/fs.h>
 
-#define AKIRA_APP_FS_QUOTA            (256u * 1024u) /* bytes of files per app */
-#define AKIRA_APP_FILES_MAX           4u             /* open files per app */
-#define AKIRA_APP_PATH_MAX            128u           /* bytes in a path from an app */
-#define AKIRA_APP_SETTINGS_KEYS_MAX   16u
-#define AKIRA_APP_SETTINGS_VALUE_MAX  256u
+#define AKIRA_APP_FS_QUOTA           (256u * 1024u) /* bytes of files per app */
+#define AKIRA_APP_FILES_MAX          4u             /* open files per app */
+#define AKIRA_APP_PATH_MAX           128u           /* bytes in a path from an app */
+#define AKIRA_APP_SETTINGS_KEYS_MAX  16u
+#define AKIRA_APP_SETTINGS_VALUE_MAX 256u
 
 /*
  * Remove everything app `name` stored: every file and directory under /apps/<name>

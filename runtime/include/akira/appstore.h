@@ -10,9 +10,10 @@
  * writer holds one 256-byte buffer, never the app. finish verifies everything before
  * anything becomes visible: the chunk CRCs read back from flash, the package (exactly
  * one manifest, signature placement), the trust policy (akira/trust.h, with the
- * storage service's settings) and that the engine decodes and validates the module
- * read back from flash. Only then is the commit record written, last; for an upgrade
- * (a package whose manifest name is installed) the old slot is erased after it.
+ * storage service's settings), that the engine decodes and validates the module
+ * read back from flash, and that a manifest `entry` names an exported function.
+ * Only then is the commit record written, last; for an upgrade (a package whose
+ * manifest name is installed) the old slot is erased after it.
  *
  * Power loss: a cut at any flash write or erase leaves, after the next init, either
  * the state before the call or the state after it: a new install is absent or
@@ -71,8 +72,9 @@ struct akira_appstore_writer {
 };
 
 /* Mount the store on the storage service's flash map ("app-store" partition), scanning
- * and repairing every slot. Call after akira_storage_init(). Calling it again remounts
- * (writers in progress are cancelled). */
+ * and repairing every slot: every installed byte is read once to check its chunk CRC.
+ * Call after akira_storage_init(). Calling it again remounts (writers in progress are
+ * cancelled). */
 int akira_appstore_init(void);
 
 /* The same on any writable area (tests, tools): slots are area size / SLOTS, rounded
@@ -88,7 +90,9 @@ uint32_t akira_appstore_capacity(void);
 /*
  * Start an install. size_hint is the package size when known (0 = unknown): a hint
  * over the capacity fails at once with AKIRA_ETOOBIG. Reserves a free slot
- * (AKIRA_ENOSPC when none: every slot is installed or being written).
+ * (AKIRA_ENOSPC when none: every slot is installed or being written). Every begun
+ * writer must end in finish or abort: one dropped midway keeps its slot reserved
+ * until the next init.
  */
 int akira_appstore_install_begin(struct akira_appstore_writer *w, uint32_t size_hint);
 
@@ -115,7 +119,8 @@ int akira_appstore_uninstall(const char *name);
 int akira_appstore_find(const char *name, struct akira_app_record *out);
 
 /* Visit every installed app in install order (seq). visit runs without the store
- * lock held, on a copy; a nonzero return stops and is returned. */
+ * lock held, on a copy (so it may call the store); an app installed meanwhile is
+ * visited when its sequence comes later. A nonzero return stops and is returned. */
 int akira_appstore_foreach(int (*visit)(void *ctx, const struct akira_app_record *r), void *ctx);
 
 /* Installed apps now. */

@@ -67,6 +67,8 @@ struct akira_bridge_module {
     /* Called when an instance ends (stop, trap, exit), on the app's thread after the
      * last call: release what the module holds for the app. May be NULL. */
     void (*app_end)(struct akira_app_ctx *app);
+    /* Import module of its entries; NULL: AKIRA_BRIDGE_IMPORT_MODULE ("akira"). */
+    const char *import_module;
 };
 
 struct akira_app_timer {
@@ -97,7 +99,9 @@ struct akira_app_ctx {
     /* Uptime (us) since the app runs without waiting; 0 while it waits in a blocking
      * call. The health thread interrupts it when this is older than its budget. */
     atomic_uint_fast64_t running_since_us;
-    atomic_bool stopping;         /* stop requested: blocking calls return at once */
+    atomic_bool stopping; /* stop requested: blocking calls return at once */
+    bool exited;          /* the app asked to end (WASI proc_exit) ... */
+    int32_t exit_code;    /* ... with this code */
 };
 
 struct akira_bridge_binding {
@@ -155,6 +159,7 @@ extern const struct akira_bridge_module akira_api_common;
 extern const struct akira_bridge_module akira_api_lifecycle;
 extern const struct akira_bridge_module akira_api_memory;
 extern const struct akira_bridge_module akira_api_timer;
+extern const struct akira_bridge_module akira_api_wasi;
 extern const struct akira_bridge_module akira_api_ipc;
 extern const struct akira_bridge_module akira_api_storage;
 extern const struct akira_bridge_module akira_api_gpio;

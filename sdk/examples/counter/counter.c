@@ -9,9 +9,11 @@ static uint32_t fmt_u32(char *out, uint32_t v)
 {
     char tmp[10];
     uint32_t n = 0, len = 0;
-    do tmp[n++] = (char)('0' + v % 10);
+    do
+        tmp[n++] = (char)('0' + v % 10);
     while ((v /= 10) != 0);
-    while (n) out[len++] = tmp[--n];
+    while (n)
+        out[len++] = tmp[--n];
     return len;
 }
 

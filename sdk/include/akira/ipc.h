@@ -54,7 +54,8 @@ AKIRA_IMPORT("ipc_dropped") int32_t akira_ipc_dropped(int32_t id);
 static inline uint32_t akira_strlen(const char *s)
 {
     uint32_t n = 0;
-    while (s[n]) n++;
+    while (s[n])
+        n++;
     return n;
 }
 #endif

@@ -93,7 +93,8 @@ AKIRA_IMPORT("settings_delete") int32_t akira_settings_delete(const char *key, u
 static inline uint32_t akira_strlen(const char *s)
 {
     uint32_t n = 0;
-    while (s[n]) n++;
+    while (s[n])
+        n++;
     return n;
 }
 #endif

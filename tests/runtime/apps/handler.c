@@ -11,7 +11,7 @@ __attribute__((export_name("main"))) int main(void)
 }
 
 __attribute__((export_name("on_event"))) void on_event(uint32_t type, uint32_t a, uint32_t b,
-                                                      uint32_t c)
+                                                       uint32_t c)
 {
     (void)c;
     if (type == AKIRA_EVENT_TIMER && ++ticks == 3) {

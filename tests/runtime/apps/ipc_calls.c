@@ -49,7 +49,8 @@ __attribute__((export_name("main"))) int app_main(void)
     bad += expect(akira_ipc_sub("a-topic-name-that-is-31-bytes-x") > 0, 1, "31-byte topic");
     bad += expect(akira_ipc_sub("probe"), AKIRA_EEXIST, "twice");
     /* Sizes: 128 bytes go, 129 do not; a short buffer keeps the message. */
-    for (int i = 0; i < (int)sizeof(buf); i++) buf[i] = (char)i;
+    for (int i = 0; i < (int)sizeof(buf); i++)
+        buf[i] = (char)i;
     bad += expect(akira_ipc_pub("probe", buf, AKIRA_IPC_MSG_MAX + 1), AKIRA_ETOOBIG, "129 bytes");
     bad += expect(akira_ipc_pub("probe", buf, AKIRA_IPC_MSG_MAX), 1, "128 bytes to self");
     bad += expect(akira_ipc_recv(id, buf, 127), AKIRA_ERANGE, "short buffer");
@@ -62,7 +63,8 @@ __attribute__((export_name("main"))) int app_main(void)
     int32_t ids[4];
     int n = 0;
     const char *more[] = {"m1", "m2", "m3", "m4"};
-    for (int i = 0; i < 4; i++) ids[i] = akira_ipc_sub(more[i]), n += ids[i] > 0;
+    for (int i = 0; i < 4; i++)
+        ids[i] = akira_ipc_sub(more[i]), n += ids[i] > 0;
     bad += expect(n, 2, "subscriptions until the app's table is full");
     bad += expect(ids[2], AKIRA_ENOSPC, "5th subscription");
     for (int i = 0; i < 4; i++)

@@ -5,5 +5,6 @@ __attribute__((export_name("main"))) int main(void)
 {
     akira_printf("spinning\n");
     volatile unsigned n = 0;
-    for (;;) n++;
+    for (;;)
+        n++;
 }

@@ -6,7 +6,7 @@
  * the end), then answers each RESUME with "storage: usage N" until STOP. */
 #include <akira/akira.h>
 
-#define WILD ((const char *)0xfffff000u)
+#define WILD   ((const char *)0xfffff000u)
 #define S(lit) lit, (uint32_t)(sizeof(lit) - 1)
 
 static int expect(int32_t got, int32_t want, const char *what)
@@ -59,7 +59,8 @@ __attribute__((export_name("main"))) int app_main(void)
     bad += expect(akira_fs_open(S("component-of-thirty-three-bytes-x"), C), AKIRA_ENAMETOOLONG,
                   "33-byte component");
     static char longpath[200];
-    for (int i = 0; i < 129; i++) longpath[i] = (i % 10 == 9) ? '/' : 'p';
+    for (int i = 0; i < 129; i++)
+        longpath[i] = (i % 10 == 9) ? '/' : 'p';
     bad += expect(akira_fs_open(longpath, 129, C), AKIRA_ENAMETOOLONG, "129-byte path");
     /* Wild pointers and lengths. */
     bad += expect(akira_fs_open(WILD, 8, C), AKIRA_EFAULT, "open wild");
@@ -69,6 +70,15 @@ __attribute__((export_name("main"))) int app_main(void)
     bad += expect(akira_fs_list(S(""), 0, (char *)WILD, 64), AKIRA_EFAULT, "list out");
     bad += expect(akira_settings_get(WILD, 4, buf, 4), AKIRA_EFAULT, "get key");
     bad += expect(akira_settings_set(S("k"), WILD, 16), AKIRA_EFAULT, "set value");
+    bad += expect(akira_fs_mkdir(WILD, 4), AKIRA_EFAULT, "mkdir wild");
+    bad += expect(akira_fs_stat(WILD, 4, &st), AKIRA_EFAULT, "stat path wild");
+    bad += expect(akira_fs_list(WILD, 4, 0, buf, sizeof(buf)), AKIRA_EFAULT, "list path wild");
+    bad += expect(akira_fs_list(S(""), 0, buf, 0x7fffffffu), AKIRA_EFAULT, "list cap");
+    bad += expect(akira_settings_get(S("k"), (void *)WILD, 64), AKIRA_EFAULT, "get buf");
+    bad += expect(akira_settings_set(WILD, 4, "v", 1), AKIRA_EFAULT, "set key");
+    bad += expect(akira_settings_delete(WILD, 4), AKIRA_EFAULT, "delete key");
+    bad += expect(akira_fs_open(S("x"), 0x40 | AKIRA_O_READ), AKIRA_EINVAL, "unknown flag");
+    bad += expect(akira_fs_open(S("x"), AKIRA_O_CREATE), AKIRA_EINVAL, "no read or write");
     /* Ordinary use. */
     int32_t fd = akira_fs_open(S("notes.txt"), C | AKIRA_O_TRUNC);
     bad += expect(fd, 1, "open notes.txt");
@@ -98,18 +108,20 @@ __attribute__((export_name("main"))) int app_main(void)
     /* The handle limit: 4 per app. */
     int32_t fds[5];
     const char *names[] = {"h1", "h2", "h3", "h4", "h5"};
-    for (int i = 0; i < 5; i++) fds[i] = akira_fs_open(names[i], 2, C);
+    for (int i = 0; i < 5; i++)
+        fds[i] = akira_fs_open(names[i], 2, C);
     bad += expect(fds[3] > 0, 1, "4th handle");
     bad += expect(fds[4], AKIRA_ENOSPC, "5th handle");
-    for (int i = 0; i < 4; i++) akira_fs_close(fds[i]);
+    for (int i = 0; i < 4; i++)
+        akira_fs_close(fds[i]);
     /* Settings: the app's own keys only, bounded. */
     bad += expect(akira_settings_set(S("../../akira/security/allow_unsigned"), "0", 1),
                   AKIRA_EINVAL, "key climbing out");
     bad += expect(akira_settings_set(S("a/./b"), "0", 1), AKIRA_EINVAL, "key with .");
     bad += expect(akira_settings_set(S("has space"), "0", 1), AKIRA_EINVAL, "key with space");
     bad += expect(akira_settings_set(S(""), "0", 1), AKIRA_EINVAL, "empty key");
-    bad += expect(akira_settings_set(S("k-of-sixty-four-bytes-with-the-prefix-app/hostile/-xxxxxxxxx"),
-                                     "0", 1),
+    bad += expect(akira_settings_set(
+                      S("k-of-sixty-four-bytes-with-the-prefix-app/hostile/-xxxxxxxxx"), "0", 1),
                   AKIRA_ENAMETOOLONG, "long key");
     bad += expect(akira_settings_set(S("v"), big, 257), AKIRA_ETOOBIG, "257-byte value");
     bad += expect(akira_settings_set(S("v"), big, 256), 0, "256-byte value");
@@ -134,7 +146,8 @@ __attribute__((export_name("main"))) int app_main(void)
     /* The file quota: 256 KiB in all. */
     fd = akira_fs_open(S("fill.bin"), C | AKIRA_O_TRUNC);
     int32_t total = 0, w = 0;
-    while ((w = akira_fs_write(fd, big, sizeof(big))) == (int32_t)sizeof(big)) total += w;
+    while ((w = akira_fs_write(fd, big, sizeof(big))) == (int32_t)sizeof(big))
+        total += w;
     if (w > 0) total += w, w = akira_fs_write(fd, big, sizeof(big));
     bad += expect(w, AKIRA_EQUOTA, "write past the quota");
     bad += expect(total + 13 <= 256 * 1024 && total + 13 + 4096 > 256 * 1024, 1, "bytes taken");
@@ -152,6 +165,7 @@ __attribute__((export_name("main"))) int app_main(void)
         if (r < 0) return r;
         if (r == 0) continue;
         if (ev.type == AKIRA_EVENT_STOP) return bad;
-        if (ev.type == AKIRA_EVENT_RESUME) akira_printf("storage: usage %d\n", (int)akira_fs_usage());
+        if (ev.type == AKIRA_EVENT_RESUME)
+            akira_printf("storage: usage %d\n", (int)akira_fs_usage());
     }
 }
