@@ -20,7 +20,7 @@
  *
  * Nothing but connect waits. Readiness comes as AKIRA_EVENT_NET {a = handle, b =
  * bits: 1 readable (data or the peer's close), 2 writable, 4 error/hang-up}: a poller
- * (a kernel timer every AKIRA_API_NET_POLL_MS while the app has sockets) posts
+ * (a kernel timer every AKIRA_API_NET_POLL_MS from the app's first socket to its end) posts
  * "readable" once, and again only after the app has called net_recv; "writable" once
  * after connect and after a send that gave EAGAIN. So an app that reacts to each event
  * never sees a flood. Datagrams from any other sender are dropped unread. Sockets are
