@@ -407,12 +407,14 @@ size_t akira_app_list(struct akira_app_info *out, size_t max)
 int akira_app_log_next(const char *name, uint64_t *cursor, struct akira_app_log_line *out)
 {
     if (!akira_mgr.up) return AKIRA_ESTATE;
+    /* op_lock keeps the entry (and its ring) from being removed while it is read. */
+    akira_mutex_lock(akira_mgr.op_lock, AKIRA_FOREVER);
     lock();
     struct akira_app *a = find(name);
     unlock();
-    /* The ring has its own lock; the entry cannot go away while the shell reads it
-     * because remove runs on the same (shell) thread or under op_lock. */
-    return a ? akira_app_log_read(&a->log, cursor, out) : AKIRA_ENOENT;
+    int rc = a ? akira_app_log_read(&a->log, cursor, out) : AKIRA_ENOENT;
+    akira_mutex_unlock(akira_mgr.op_lock);
+    return rc;
 }
 
 /* Wait on `changed` until done(a) or the app's thread ended. */

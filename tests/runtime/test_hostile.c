@@ -77,7 +77,7 @@ static void test_infinite_loop_watchdog(void **state)
     assert_int_equal(info.reason, AKIRA_APP_REASON_WATCHDOG);
     assert_string_equal(akira_app_reason_name(info.reason), "watchdog");
     assert_int_equal(info.stats.traps, 1);
-    assert_true(info.stats.cpu_us > 100000); /* it really ran ~300 ms */
+    assert_true(info.stats.cpu_us >= 1000); /* its thread was charged for the spinning */
 }
 
 static void test_deep_recursion(void **state)

@@ -105,4 +105,25 @@ for l in out.splitlines():
         fail("resp did not autostart", out)
     if l.startswith("spin ") and "installed" not in l:
         fail("spin did not come back as installed", out)
+# SIGTERM while an app spins: the apps are stopped (the spinning one by interrupt) and
+# the device shuts down cleanly, well within a second.
+import signal
+import time
+p = subprocess.Popen([AKIRAOS, "--flash", FLASH], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                     stderr=subprocess.STDOUT)
+p.stdin.write(b"app start spin\n")
+p.stdin.flush()
+time.sleep(0.5)
+t0 = time.monotonic()
+p.send_signal(signal.SIGTERM)
+try:
+    out, _ = p.communicate(timeout=10)
+except subprocess.TimeoutExpired:
+    p.kill()
+    fail("no shutdown after SIGTERM", p.communicate()[0].decode(errors="replace"))
+out = out.decode(errors="replace")
+took = time.monotonic() - t0
+if p.returncode != 0 or "kernel stopped" not in out or took > 3:
+    fail(f"SIGTERM shutdown: status {p.returncode}, {took:.2f} s", out)
+expect(out, "spin: started", "signal 15")
 print("ok")

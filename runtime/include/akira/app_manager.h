@@ -155,7 +155,8 @@ int akira_app_info(const char *name, struct akira_app_info *out);
 size_t akira_app_list(struct akira_app_info *out, size_t max);
 
 /* Read the app's log ring: the oldest line with seq > *cursor (start at 0). 0,
- * AKIRA_ENOENT (no such app or no newer line). */
+ * AKIRA_ENOENT (no such app or no newer line). Waits for a start/stop/remove in
+ * progress (so the ring cannot go away under the reader). */
 int akira_app_log_next(const char *name, uint64_t *cursor, struct akira_app_log_line *out);
 
 /* Block until `name`'s thread has ended (it is STOPPED or FAILED and no restart is
