@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <akira/app_manager.h>
+#include <akira/app_storage.h>
 #include <akira/appstore.h>
 #include <akira/board_config.h>
 #include <akira/err.h>
@@ -100,8 +101,17 @@ int akira_app_install_finish(struct akira_appstore_writer *w, struct akira_app_r
 int akira_app_uninstall(const char *name)
 {
     struct akira_app_info info;
-    if (akira_app_info(name, &info) == 0) {
-        akira_app_stop(name); /* AKIRA_ESTATE when it was not running: fine */
+    bool known = akira_app_info(name, &info) == 0;
+    if (known) akira_app_stop(name); /* AKIRA_ESTATE when it was not running: fine */
+    /* Its files and settings keys go first (an upgrade keeps them, an uninstall does
+     * not): a cut or an error part way leaves the app installed, and uninstalling it
+     * again finishes the job. */
+    struct akira_app_record rec;
+    if (akira_appstore_find(name, &rec) == 0) {
+        int rc = akira_app_storage_remove(name);
+        if (rc != 0) return rc;
+    }
+    if (known) {
         int rc = akira_appmgr_remove(name);
         if (rc != 0) return rc;
         record_drop(record_for(name));

@@ -15,6 +15,7 @@
 #include <akira/appstore.h>
 #include <akira/board_config.h>
 #include <akira/kernel.h>
+#include <akira/package.h>
 #include <akira/native_sim.h>
 #include <akira/shell.h>
 #include <akira/shell_app.h>
@@ -150,9 +151,66 @@ static void host_close(void *handle)
 
 static const struct akira_shell_file_ops host_files = {host_open, host_read, host_close};
 
+/* aw_read_fn over a host file, for scanning a package before installing it. */
+static int host_read_at(void *ctx, uint32_t off, void *buf, uint32_t len)
+{
+    FILE *f = ctx;
+    if (fseek(f, (long)off, SEEK_SET) != 0 || fread(buf, 1, len, f) != len) return AKIRA_EIO;
+    return 0;
+}
+
+/* --install FILE: install one package unless the store holds that version already (so
+ * every boot of `make run` may pass the same files). One status line each; a failure
+ * is reported and the boot goes on. */
+static void boot_install(const char *path)
+{
+    void *h;
+    uint32_t size;
+    char what[600];
+    snprintf(what, sizeof(what), "install %s", path);
+    int rc = host_open(path, &h, &size);
+    bool opened = rc == 0;
+    struct akira_package pkg;
+    struct akira_manifest_error err = {{0}, {0}};
+    if (rc == 0) rc = akira_package_scan(host_read_at, h, size, &pkg, &err);
+    struct akira_app_record rec;
+    if (rc == 0 && akira_appstore_find(pkg.manifest.name, &rec) == 0 &&
+        strcmp(rec.manifest.version, pkg.manifest.version) == 0) {
+        host_close(h);
+        char detail[96];
+        snprintf(detail, sizeof(detail), "%s %s already installed", pkg.manifest.name,
+                 pkg.manifest.version);
+        step(what, 0, detail);
+        return;
+    }
+    struct akira_appstore_writer w;
+    if (rc == 0 && fseek(h, 0, SEEK_SET) != 0) rc = AKIRA_EIO;
+    if (rc == 0) rc = akira_appstore_install_begin(&w, size);
+    if (rc == 0) {
+        uint8_t chunk[1024];
+        int n;
+        while ((n = host_read(h, chunk, sizeof(chunk))) > 0 &&
+               (rc = akira_appstore_install_write(&w, chunk, (size_t)n)) == 0) {
+        }
+        if (n < 0) {
+            akira_appstore_install_abort(&w);
+            rc = n;
+        }
+        if (rc == 0) rc = akira_app_install_finish(&w, &rec, &err);
+    }
+    if (opened) host_close(h);
+    if (rc != 0 && err.field[0])
+        snprintf(what + strlen(what), sizeof(what) - strlen(what), " (%s: %s)", err.field,
+                 err.reason);
+    char detail[96];
+    if (rc == 0)
+        snprintf(detail, sizeof(detail), "%s %s", rec.manifest.name, rec.manifest.version);
+    step(what, rc, rc == 0 ? detail : NULL);
+}
+
 /* The app store on flash, the app manager with the apps it holds, autostart. A failure
  * is reported and the boot goes on: the shell is still there to repair things. */
-static bool boot_runtime(void)
+static bool boot_runtime(const struct akira_board_options *opt)
 {
     char detail[96];
     int rc = akira_appstore_init();
@@ -163,6 +221,8 @@ static bool boot_runtime(void)
     int apps = 0, started = 0;
     if (rc == 0) {
         apps = akira_appmgr_sync_store();
+        for (unsigned i = 0; i < opt->install_count; i++) boot_install(opt->install[i]);
+        apps = opt->install_count ? akira_appstore_count() : apps;
         if (apps < 0) apps = 0;
         started = akira_appmgr_autostart();
     }
@@ -244,7 +304,7 @@ int main(int argc, char **argv)
     ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
     /* Layers above the kernel start here, bottom up, one boot_<layer>() each that
      * prints its status line with step() and returns false to stop the boot. */
-    ok = ok && boot_storage(&opt) && boot_app_pool() && boot_runtime() && boot_shell();
+    ok = ok && boot_storage(&opt) && boot_app_pool() && boot_runtime(&opt) && boot_shell();
     if (!ok) {
         AKIRA_LOG_ERR("boot failed");
         if (akira_kernel_is_running()) shutdown_all();

@@ -1,5 +1,6 @@
 /*
- * native_sim command line: --flash, --http-port, --shell-port, --log-level, --help.
+ * native_sim command line: --flash, --http-port, --shell-port, --log-level, --install,
+ * --help.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@ static const char usage[] =
     "  --http-port N       HTTP server port, 1..65535 (default 8080)\n"
     "  --shell-port N      network shell port, 1..65535 (default 2323)\n"
     "  --log-level LEVEL   default log level: none, err, wrn, inf, dbg (default inf)\n"
+    "  --install FILE      install the app package FILE at boot unless that version is\n"
+    "                      installed already (repeatable, at most 16)\n"
     "  -h, --help          print this help and exit\n"
     "\n"
     "Exit status: 0 poweroff/EOF/SIGTERM, 1 boot failure, 2 bad usage,\n"
@@ -56,7 +59,7 @@ static bool parse_port(const char *s, uint16_t *out)
     return true;
 }
 
-enum opt_id { OPT_FLASH, OPT_HTTP_PORT, OPT_SHELL_PORT, OPT_LOG_LEVEL, OPT_HELP };
+enum opt_id { OPT_FLASH, OPT_HTTP_PORT, OPT_SHELL_PORT, OPT_LOG_LEVEL, OPT_INSTALL, OPT_HELP };
 
 static const struct {
     const char *name;
@@ -67,6 +70,7 @@ static const struct {
     {"--http-port", OPT_HTTP_PORT, true},
     {"--shell-port", OPT_SHELL_PORT, true},
     {"--log-level", OPT_LOG_LEVEL, true},
+    {"--install", OPT_INSTALL, true},
     {"--help", OPT_HELP, false},
     {"-h", OPT_HELP, false},
 };
@@ -134,6 +138,13 @@ int akira_board_options_parse(struct akira_board_options *out, int argc, char *c
             o.log_level = level;
             break;
         }
+        case OPT_INSTALL:
+            if (value[0] == '\0') return fail(err, err_size, "--install needs a file name");
+            if (o.install_count == AKIRA_BOARD_INSTALL_MAX)
+                return fail(err, err_size, "at most %d --install options",
+                            AKIRA_BOARD_INSTALL_MAX);
+            o.install[o.install_count++] = value;
+            break;
         case OPT_HELP: o.help = true; break;
         }
     }
