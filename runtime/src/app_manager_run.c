@@ -116,6 +116,7 @@ static void run_once(struct akira_app *a)
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     memset(ctx, 0, sizeof(*ctx));
     ctx->name = a->m.name;
+    ctx->manifest = &a->m;
     atomic_store(&ctx->caps, a->caps);
     atomic_store(&ctx->stopping, a->stop_req);
     ctx->quota = &a->quota;

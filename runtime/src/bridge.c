@@ -15,8 +15,9 @@ extern struct akira_log_module akira_log_module_app;
 
 /* Every API module. A new module appends its line (and its extern in bridge.h). */
 static const struct akira_bridge_module *const modules[] = {
-    &akira_api_common, &akira_api_lifecycle, &akira_api_memory,  &akira_api_timer,
-    &akira_api_wasi,   &akira_api_ipc,       &akira_api_storage,
+    &akira_api_common, &akira_api_lifecycle, &akira_api_memory, &akira_api_timer, &akira_api_wasi,
+    &akira_api_ipc,    &akira_api_storage,   &akira_api_gpio,   &akira_api_i2c,   &akira_api_uart,
+    &akira_api_pwm,    &akira_api_sensor,    &akira_api_power,  &akira_api_net,
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
 

@@ -232,6 +232,244 @@ static int parse_restart(struct span v, struct akira_manifest *m, struct akira_m
     return AKIRA_OK;
 }
 
+/* --- hardware and network lists ------------------------------------------------- */
+
+/* Calls item() for each comma-separated item of v (trimmed, never empty). */
+static int each_item(struct span v, const char *field, struct akira_manifest_error *err,
+                     int (*item)(struct span it, struct akira_manifest *m,
+                                 struct akira_manifest_error *err),
+                     struct akira_manifest *m)
+{
+    if (v.n == 0) return AKIRA_OK;
+    size_t start = 0;
+    for (size_t i = 0; i <= v.n; i++) {
+        if (i < v.n && v.p[i] != ',') continue;
+        struct span it = trim((struct span){v.p + start, i - start});
+        if (it.n == 0) return FAIL(err, AKIRA_EFORMAT, field, "empty item in the list");
+        int rc = item(it, m, err);
+        if (rc) return rc;
+        start = i + 1;
+    }
+    return AKIRA_OK;
+}
+
+/* Decimal or 0x hex, at most max. */
+static int parse_num(struct span v, uint32_t max, uint32_t *out, const char *field,
+                     struct akira_manifest_error *err)
+{
+    unsigned base = 10;
+    if (v.n > 2 && v.p[0] == '0' && (v.p[1] == 'x' || v.p[1] == 'X')) {
+        base = 16;
+        v.p += 2;
+        v.n -= 2;
+    }
+    if (v.n == 0 || v.n > 10)
+        return FAIL(err, AKIRA_EFORMAT, field, "'%.*s' is not a number", (int)v.n, v.p);
+    uint64_t n = 0;
+    for (size_t i = 0; i < v.n; i++) {
+        char c = v.p[i];
+        unsigned d;
+        if (c >= '0' && c <= '9') {
+            d = (unsigned)(c - '0');
+        } else if (base == 16 && c >= 'a' && c <= 'f') {
+            d = (unsigned)(c - 'a' + 10);
+        } else if (base == 16 && c >= 'A' && c <= 'F') {
+            d = (unsigned)(c - 'A' + 10);
+        } else {
+            return FAIL(err, AKIRA_EFORMAT, field, "'%.*s' is not a number",
+                        (int)(v.n > 20 ? 20 : v.n), v.p);
+        }
+        n = n * base + d;
+    }
+    if (n > max)
+        return FAIL(err, AKIRA_ERANGE, field, "%llu is more than %u", (unsigned long long)n,
+                    (unsigned)max);
+    *out = (uint32_t)n;
+    return AKIRA_OK;
+}
+
+/* `a` or `a-b` within 0..top as a mask. */
+static int parse_bit_range(struct span v, uint32_t top, uint32_t *mask, const char *field,
+                           struct akira_manifest_error *err)
+{
+    const char *dash = memchr(v.p, '-', v.n);
+    uint32_t lo, hi;
+    int rc;
+    if (dash) {
+        struct span a = trim((struct span){v.p, (size_t)(dash - v.p)});
+        struct span b = trim((struct span){dash + 1, v.n - (size_t)(dash - v.p) - 1});
+        if ((rc = parse_num(a, top, &lo, field, err)) != 0) return rc;
+        if ((rc = parse_num(b, top, &hi, field, err)) != 0) return rc;
+        if (lo > hi) return FAIL(err, AKIRA_EFORMAT, field, "range %u-%u runs backwards", lo, hi);
+    } else {
+        if ((rc = parse_num(v, top, &lo, field, err)) != 0) return rc;
+        hi = lo;
+    }
+    uint32_t bits = (uint32_t)(((1ull << (hi + 1)) - 1) & ~((1ull << lo) - 1));
+    if (*mask & bits) return FAIL(err, AKIRA_EFORMAT, field, "'%.*s' given twice", (int)v.n, v.p);
+    *mask |= bits;
+    return AKIRA_OK;
+}
+
+static int copy_dev(struct span v, char *dst, const char *field, struct akira_manifest_error *err)
+{
+    if (v.n == 0) return FAIL(err, AKIRA_EFORMAT, field, "empty device name");
+    if (v.n > AKIRA_MANIFEST_DEV_NAME_MAX)
+        return FAIL(err, AKIRA_EFORMAT, field, "device name longer than %u characters",
+                    (unsigned)AKIRA_MANIFEST_DEV_NAME_MAX);
+    if (v.p[0] < 'a' || v.p[0] > 'z')
+        return FAIL(err, AKIRA_EFORMAT, field, "device name must start with a letter a-z");
+    for (size_t i = 0; i < v.n; i++) {
+        char c = v.p[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            return FAIL(err, AKIRA_EFORMAT, field, "'%c' not allowed in a device name", c);
+    }
+    memcpy(dst, v.p, v.n);
+    dst[v.n] = '\0';
+    return AKIRA_OK;
+}
+
+/* Splits "a:b" at its last ':' into trimmed halves. */
+static int split_colon(struct span v, struct span *a, struct span *b, const char *field,
+                       const char *form, struct akira_manifest_error *err)
+{
+    const char *c = NULL;
+    for (size_t i = 0; i < v.n; i++)
+        if (v.p[i] == ':') c = v.p + i;
+    if (!c)
+        return FAIL(err, AKIRA_EFORMAT, field, "'%.*s' is not %s", (int)(v.n > 40 ? 40 : v.n), v.p,
+                    form);
+    *a = trim((struct span){v.p, (size_t)(c - v.p)});
+    *b = trim((struct span){c + 1, v.n - (size_t)(c - v.p) - 1});
+    return AKIRA_OK;
+}
+
+static int gpio_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    return parse_bit_range(it, 31, &m->gpio_pins, "gpio_pins", err);
+}
+
+static int i2c_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    struct span a, b;
+    struct akira_manifest_i2c e;
+    uint32_t addr;
+    memset(&e, 0, sizeof e);
+    int rc = split_colon(it, &a, &b, "i2c", "BUS:ADDR", err);
+    if (!rc) rc = copy_dev(a, e.bus, "i2c", err);
+    if (!rc) rc = parse_num(b, 0x7f, &addr, "i2c", err);
+    if (rc) return rc;
+    e.addr = (uint8_t)addr;
+    for (unsigned i = 0; i < m->n_i2c; i++)
+        if (m->i2c[i].addr == e.addr && strcmp(m->i2c[i].bus, e.bus) == 0)
+            return FAIL(err, AKIRA_EFORMAT, "i2c", "%s:0x%02x given twice", e.bus, addr);
+    if (m->n_i2c == AKIRA_MANIFEST_I2C_MAX)
+        return FAIL(err, AKIRA_ERANGE, "i2c", "more than %u items",
+                    (unsigned)AKIRA_MANIFEST_I2C_MAX);
+    m->i2c[m->n_i2c++] = e;
+    return AKIRA_OK;
+}
+
+static int name_item(struct span it, char (*names)[AKIRA_MANIFEST_DEV_NAME_MAX + 1], uint8_t *n,
+                     unsigned max, const char *field, struct akira_manifest_error *err)
+{
+    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    int rc = copy_dev(it, dev, field, err);
+    if (rc) return rc;
+    for (unsigned i = 0; i < *n; i++)
+        if (strcmp(names[i], dev) == 0)
+            return FAIL(err, AKIRA_EFORMAT, field, "%s given twice", dev);
+    if (*n == max) return FAIL(err, AKIRA_ERANGE, field, "more than %u items", max);
+    memcpy(names[(*n)++], dev, sizeof dev);
+    return AKIRA_OK;
+}
+
+static int uart_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    return name_item(it, m->uarts, &m->n_uarts, AKIRA_MANIFEST_UARTS_MAX, "uart", err);
+}
+
+static int sensor_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    return name_item(it, m->sensors, &m->n_sensors, AKIRA_MANIFEST_SENSORS_MAX, "sensors", err);
+}
+
+static int pwm_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    struct span a, b;
+    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    int rc = split_colon(it, &a, &b, "pwm", "DEV:CHANNELS", err);
+    if (!rc) rc = copy_dev(a, dev, "pwm", err);
+    if (rc) return rc;
+    struct akira_manifest_pwm *e = NULL;
+    for (unsigned i = 0; i < m->n_pwm && !e; i++)
+        if (strcmp(m->pwm[i].dev, dev) == 0) e = &m->pwm[i];
+    if (!e) {
+        if (m->n_pwm == AKIRA_MANIFEST_PWM_MAX)
+            return FAIL(err, AKIRA_ERANGE, "pwm", "more than %u devices",
+                        (unsigned)AKIRA_MANIFEST_PWM_MAX);
+        e = &m->pwm[m->n_pwm];
+        memcpy(e->dev, dev, sizeof dev);
+    }
+    uint32_t mask = e->channels;
+    if ((rc = parse_bit_range(b, AKIRA_MANIFEST_PWM_CHANNEL_MAX, &mask, "pwm", err)) != 0)
+        return rc;
+    if (e == &m->pwm[m->n_pwm]) m->n_pwm++;
+    e->channels = mask;
+    return AKIRA_OK;
+}
+
+static int host_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    struct span a, b;
+    struct akira_manifest_host h;
+    memset(&h, 0, sizeof h);
+    int rc = split_colon(it, &a, &b, "net_hosts", "HOST:PORT", err);
+    if (rc) return rc;
+    if (span_is(a, "localhost")) {
+        h.ip[0] = 127;
+        h.ip[3] = 1;
+    } else {
+        /* Four decimal numbers 0..255 without leading zeros; no names (no DNS). */
+        size_t pos = 0;
+        for (int i = 0; i < 4; i++) {
+            size_t s = pos;
+            while (pos < a.n && a.p[pos] >= '0' && a.p[pos] <= '9')
+                pos++;
+            size_t len = pos - s;
+            bool sep_ok = i < 3 ? (pos < a.n && a.p[pos] == '.') : pos == a.n;
+            uint32_t byte = 0;
+            for (size_t k = s; k < pos && len <= 3; k++)
+                byte = byte * 10 + (uint32_t)(a.p[k] - '0');
+            if (len == 0 || len > 3 || (len > 1 && a.p[s] == '0') || !sep_ok || byte > 255)
+                return FAIL(err, AKIRA_EFORMAT, "net_hosts",
+                            "'%.*s' is not a dotted IPv4 address or localhost",
+                            (int)(a.n > 40 ? 40 : a.n), a.p);
+            h.ip[i] = (uint8_t)byte;
+            pos++;
+        }
+    }
+    if (span_is(b, "*")) {
+        h.port = 0;
+    } else {
+        uint32_t port;
+        if (b.n > 2 && b.p[0] == '0' && (b.p[1] == 'x' || b.p[1] == 'X'))
+            return FAIL(err, AKIRA_EFORMAT, "net_hosts", "port must be decimal or *");
+        if ((rc = parse_num(b, 65535, &port, "net_hosts", err)) != 0) return rc;
+        if (port == 0) return FAIL(err, AKIRA_ERANGE, "net_hosts", "port 0 (use * for any port)");
+        h.port = (uint16_t)port;
+    }
+    for (unsigned i = 0; i < m->n_net_hosts; i++)
+        if (memcmp(&m->net_hosts[i], &h, sizeof h) == 0)
+            return FAIL(err, AKIRA_EFORMAT, "net_hosts", "'%.*s' given twice",
+                        (int)(it.n > 40 ? 40 : it.n), it.p);
+    if (m->n_net_hosts == AKIRA_MANIFEST_NET_HOSTS_MAX)
+        return FAIL(err, AKIRA_ERANGE, "net_hosts", "more than %u items",
+                    (unsigned)AKIRA_MANIFEST_NET_HOSTS_MAX);
+    m->net_hosts[m->n_net_hosts++] = h;
+    return AKIRA_OK;
+}
+
 enum key_id {
     K_NAME,
     K_VERSION,
@@ -244,12 +482,19 @@ enum key_id {
     K_RESTART,
     K_DESC,
     K_AUTHOR,
+    K_GPIO_PINS,
+    K_I2C,
+    K_UART,
+    K_PWM,
+    K_SENSORS,
+    K_NET_HOSTS,
     K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {
     "name",      "version",   "entry",   "capabilities", "memory_quota", "stack_size",
-    "heap_size", "autostart", "restart", "description",  "author",
+    "heap_size", "autostart", "restart", "description",  "author",       "gpio_pins",
+    "i2c",       "uart",      "pwm",     "sensors",      "net_hosts",
 };
 
 static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
@@ -278,6 +523,12 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
     case K_RESTART: return parse_restart(v, m, err);
     case K_DESC: return copy_text(v, m->description, AKIRA_APP_DESC_MAX, "description", err);
     case K_AUTHOR: return copy_text(v, m->author, AKIRA_APP_AUTHOR_MAX, "author", err);
+    case K_GPIO_PINS: return each_item(v, "gpio_pins", err, gpio_item, m);
+    case K_I2C: return each_item(v, "i2c", err, i2c_item, m);
+    case K_UART: return each_item(v, "uart", err, uart_item, m);
+    case K_PWM: return each_item(v, "pwm", err, pwm_item, m);
+    case K_SENSORS: return each_item(v, "sensors", err, sensor_item, m);
+    case K_NET_HOSTS: return each_item(v, "net_hosts", err, host_item, m);
     case K_COUNT: break;
     }
     return AKIRA_EINVAL;
@@ -391,6 +642,75 @@ static void emit(struct out *o, const char *fmt, ...)
     o->len += (size_t)n;
 }
 
+/* A mask as items `a` and `a-b`, comma separated. */
+static void emit_mask(struct out *o, const char *prefix, uint32_t mask, const char **sep)
+{
+    for (uint32_t i = 0; i < 32; i++) {
+        if (!(mask & (1u << i))) continue;
+        uint32_t j = i;
+        while (j + 1 < 32 && (mask & (1u << (j + 1))))
+            j++;
+        if (j == i) {
+            emit(o, "%s%s%u", *sep, prefix, (unsigned)i);
+        } else {
+            emit(o, "%s%s%u-%u", *sep, prefix, (unsigned)i, (unsigned)j);
+        }
+        *sep = ", ";
+        i = j;
+    }
+}
+
+static void emit_hw(struct out *o, const struct akira_manifest *m)
+{
+    const char *sep = " ";
+    if (m->gpio_pins) {
+        emit(o, "gpio_pins:");
+        emit_mask(o, "", m->gpio_pins, &sep);
+        emit(o, "\n");
+    }
+    if (m->n_i2c) {
+        emit(o, "i2c:");
+        for (unsigned i = 0; i < m->n_i2c; i++)
+            emit(o, "%s%s:0x%02x", i ? ", " : " ", m->i2c[i].bus, (unsigned)m->i2c[i].addr);
+        emit(o, "\n");
+    }
+    if (m->n_uarts) {
+        emit(o, "uart:");
+        for (unsigned i = 0; i < m->n_uarts; i++)
+            emit(o, "%s%s", i ? ", " : " ", m->uarts[i]);
+        emit(o, "\n");
+    }
+    if (m->n_pwm) {
+        emit(o, "pwm:");
+        sep = " ";
+        for (unsigned i = 0; i < m->n_pwm; i++) {
+            char prefix[AKIRA_MANIFEST_DEV_NAME_MAX + 2];
+            snprintf(prefix, sizeof prefix, "%s:", m->pwm[i].dev);
+            emit_mask(o, prefix, m->pwm[i].channels, &sep);
+        }
+        emit(o, "\n");
+    }
+    if (m->n_sensors) {
+        emit(o, "sensors:");
+        for (unsigned i = 0; i < m->n_sensors; i++)
+            emit(o, "%s%s", i ? ", " : " ", m->sensors[i]);
+        emit(o, "\n");
+    }
+    if (m->n_net_hosts) {
+        emit(o, "net_hosts:");
+        for (unsigned i = 0; i < m->n_net_hosts; i++) {
+            const struct akira_manifest_host *h = &m->net_hosts[i];
+            emit(o, "%s%u.%u.%u.%u:", i ? ", " : " ", h->ip[0], h->ip[1], h->ip[2], h->ip[3]);
+            if (h->port) {
+                emit(o, "%u", (unsigned)h->port);
+            } else {
+                emit(o, "*");
+            }
+        }
+        emit(o, "\n");
+    }
+}
+
 int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap)
 {
     if (!m || (!buf && cap)) return AKIRA_EINVAL;
@@ -419,6 +739,56 @@ int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap)
     }
     emit(&o, "description:%s%s\nauthor:%s%s\n", m->description[0] ? " " : "", m->description,
          m->author[0] ? " " : "", m->author);
+    emit_hw(&o, m);
     if (o.overflow || o.len > (size_t)INT32_MAX) return AKIRA_ERANGE;
     return (int)o.len;
+}
+
+bool akira_manifest_gpio_allowed(const struct akira_manifest *m, uint32_t pin)
+{
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
+    return pin < 32 && (m->gpio_pins & (1u << pin));
+}
+
+bool akira_manifest_i2c_allowed(const struct akira_manifest *m, const char *bus, uint32_t addr)
+{
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
+    for (unsigned i = 0; i < m->n_i2c && i < AKIRA_MANIFEST_I2C_MAX; i++)
+        if (m->i2c[i].addr == addr && strcmp(m->i2c[i].bus, bus) == 0) return true;
+    return false;
+}
+
+bool akira_manifest_uart_allowed(const struct akira_manifest *m, const char *dev)
+{
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
+    for (unsigned i = 0; i < m->n_uarts && i < AKIRA_MANIFEST_UARTS_MAX; i++)
+        if (strcmp(m->uarts[i], dev) == 0) return true;
+    return false;
+}
+
+bool akira_manifest_pwm_allowed(const struct akira_manifest *m, const char *dev, uint32_t channel)
+{
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
+    for (unsigned i = 0; i < m->n_pwm && i < AKIRA_MANIFEST_PWM_MAX; i++)
+        if (strcmp(m->pwm[i].dev, dev) == 0)
+            return channel < 32 && (m->pwm[i].channels & (1u << channel));
+    return false;
+}
+
+bool akira_manifest_sensor_allowed(const struct akira_manifest *m, const char *dev)
+{
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
+    for (unsigned i = 0; i < m->n_sensors && i < AKIRA_MANIFEST_SENSORS_MAX; i++)
+        if (strcmp(m->sensors[i], dev) == 0) return true;
+    return false;
+}
+
+bool akira_manifest_host_allowed(const struct akira_manifest *m, const uint8_t ip[4], uint16_t port)
+{
+    if (!m) return false;
+    for (unsigned i = 0; i < m->n_net_hosts && i < AKIRA_MANIFEST_NET_HOSTS_MAX; i++) {
+        const struct akira_manifest_host *h = &m->net_hosts[i];
+        if (memcmp(h->ip, ip, 4) == 0 && (h->port == 0 || h->port == port)) return true;
+    }
+    return false;
 }

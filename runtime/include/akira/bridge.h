@@ -46,6 +46,7 @@
 #define AKIRA_APP_TIMERS_MAX       8u
 
 struct akira_app_ctx;
+struct akira_manifest;
 
 /* A native function: arguments in io[0..], results written to io[0..]. Returns AW_OK,
  * or AW_ERR_TRAP after aw_store_set_trap_msg() to end the app (used only when the app
@@ -80,6 +81,7 @@ struct akira_app_timer {
  * app manager; lives from before instantiation until after the instance is deleted. */
 struct akira_app_ctx {
     const char *name;
+    const struct akira_manifest *manifest; /* the app's, for the modules' narrowing lists */
     _Atomic akira_caps_t caps; /* the instance's mask: grant/revoke store here */
     aw_store *store;
     aw_instance *inst;
@@ -160,5 +162,12 @@ extern const struct akira_bridge_module akira_api_timer;
 extern const struct akira_bridge_module akira_api_wasi;
 extern const struct akira_bridge_module akira_api_ipc;
 extern const struct akira_bridge_module akira_api_storage;
+extern const struct akira_bridge_module akira_api_gpio;
+extern const struct akira_bridge_module akira_api_i2c;
+extern const struct akira_bridge_module akira_api_uart;
+extern const struct akira_bridge_module akira_api_pwm;
+extern const struct akira_bridge_module akira_api_sensor;
+extern const struct akira_bridge_module akira_api_power;
+extern const struct akira_bridge_module akira_api_net;
 
 #endif /* AKIRA_BRIDGE_H */

@@ -35,7 +35,10 @@ enum akira_event_type {
     AKIRA_EVENT_RESUME = 4, /* continue after PAUSE */
     AKIRA_EVENT_TIMER = 5,  /* a = timer id, b = times it fired so far */
     AKIRA_EVENT_IPC = 6,    /* reserved for the IPC module */
-    AKIRA_EVENT_STORAGE = 7 /* reserved for the storage module */
+    AKIRA_EVENT_STORAGE = 7, /* reserved for the storage module */
+    AKIRA_EVENT_GPIO = 8,    /* a = pin, b = level after the edge */
+    AKIRA_EVENT_UART = 9,    /* a = uart handle, b = AKIRA_UART_EVT_* bits */
+    AKIRA_EVENT_NET = 10     /* a = socket handle, b = AKIRA_NET_POLL_* readiness bits */
 };
 
 struct akira_event {

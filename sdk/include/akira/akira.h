@@ -14,5 +14,13 @@
 #include <akira/memory.h>
 #include <akira/storage.h>
 #include <akira/timer.h>
+/* hardware and network */
+#include <akira/gpio.h>
+#include <akira/i2c.h>
+#include <akira/net.h>
+#include <akira/power.h>
+#include <akira/pwm.h>
+#include <akira/sensor.h>
+#include <akira/uart.h>
 
 #endif /* AKIRA_SDK_AKIRA_H */

@@ -24,5 +24,12 @@
 #define AKIRA_EOVERFLOW    (-20)
 #define AKIRA_ETOOBIG      (-21) /* a message or value is larger than accepted */
 #define AKIRA_EQUOTA       (-22) /* memory_quota, storage or settings share exhausted */
+/* Hardware and network modules (gpio, i2c, uart, pwm, sensor, power, net). */
+#define AKIRA_EPERM        (-8)  /* not allowed to apps at all (deep sleep) */
+#define AKIRA_ENOTSUP      (-14) /* the device has no such channel or feature */
+#define AKIRA_ESTATE       (-19) /* wrong state (set on an input pin, get before fetch) */
+#define AKIRA_ECONNREFUSED (-27)
+#define AKIRA_ECONNRESET   (-28)
+#define AKIRA_ENOTCONN     (-29)
 
 #endif /* AKIRA_SDK_ERRORS_H */
