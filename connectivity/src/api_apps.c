@@ -367,6 +367,28 @@ static int app_logs(struct akira_http_req *r, void *ctx)
     return akira_http_resp_end(r);
 }
 
+static int status_one(void *ctx, const struct akira_app_record *rec)
+{
+    struct akira_json *w = ctx;
+    struct akira_app_info info;
+    if (akira_app_info(rec->manifest.name, &info) == 0 &&
+        (info.state == AKIRA_APP_LOADED || info.state == AKIRA_APP_RUNNING))
+        akira_json_str(w, rec->manifest.name);
+    return w->err;
+}
+
+void akira_connectivity_status_apps(struct akira_json *w)
+{
+    akira_json_key(w, "apps");
+    akira_json_obj_begin(w);
+    akira_json_kv_int(w, "installed", akira_appstore_count());
+    akira_json_key(w, "running");
+    akira_json_arr_begin(w);
+    akira_appstore_foreach(status_one, w);
+    akira_json_arr_end(w);
+    akira_json_obj_end(w);
+}
+
 int akira_connectivity_app_routes(struct akira_http_server *s)
 {
     /* A Content-Length over a slot is refused (413) before a byte of it is read. */

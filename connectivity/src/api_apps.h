@@ -21,6 +21,7 @@
 #define AKIRA_CONNECTIVITY_API_APPS_H
 
 #include <akira/http.h>
+#include <akira/json.h>
 
 #define AKIRA_APP_UPLOADS_MAX 2
 
@@ -33,5 +34,8 @@ void akira_app_upload_service_stop(void);
 /* Adds GET/POST /api/apps, GET/DELETE /api/apps/{name}, POST .../start and .../stop,
  * GET .../logs. The changing ones need the token. Before akira_http_server_start. */
 int akira_connectivity_app_routes(struct akira_http_server *s);
+
+/* For GET /api/status: the member "apps": {"installed": N, "running": [names]}. */
+void akira_connectivity_status_apps(struct akira_json *w);
 
 #endif /* AKIRA_CONNECTIVITY_API_APPS_H */

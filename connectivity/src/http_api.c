@@ -16,6 +16,7 @@
 #include <akira/settings.h>
 #include <akira/storage.h>
 
+#include "api_apps.h"
 #include "connectivity_priv.h"
 
 AKIRA_LOG_MODULE_DECLARE(connectivity);
@@ -32,6 +33,7 @@ static int status_get(struct akira_http_req *r, void *ctx)
     akira_json_kv_str(&w, "version", cfg->version);
     akira_json_kv_str(&w, "board", cfg->board);
     akira_json_kv_uint(&w, "uptime_ms", akira_uptime_ms());
+    akira_connectivity_status_apps(&w);
     struct akira_sys_heap_stats hs;
     akira_json_key(&w, "memory");
     akira_json_obj_begin(&w);

@@ -230,6 +230,8 @@ def t_lifecycle(dev):
     check(st == 200 and j["state"] == "running", f"start: {st} {j}")
     st, j = http(dev, "POST", "/api/apps/ticker/start", token=tok)
     check(st == 409 and "already running" in j["error"], f"second start: {st} {j}")
+    st, j = http(dev, "GET", "/api/status")
+    check(j["apps"] == {"installed": 1, "running": ["ticker"]}, f"status apps: {j}")
     j = wait_log(dev, "ticker", "tick 3")
     check(j["lines"][0]["text"] == "ticker up", f"first log line: {j['lines'][0]}")
     seqs = [l["seq"] for l in j["lines"]]
@@ -436,6 +438,23 @@ def t_hostile(dev):
     st, j = http(dev, "POST", "/api/apps", token=tok, headers={"Transfer-Encoding": "chunked"},
                  raw_body=pieces + b"0\r\n\r\n")
     check(st == 201 and j["name"] == "big" and j["size"] == len(big), f"chunked: {st} {j}")
+    # Two uploads at once are served; a third waits for neither: 503, nothing lost.
+    slow = []
+    for _ in range(2):
+        s = socket.create_connection(("127.0.0.1", dev.port), timeout=10)
+        s.sendall(f"POST /api/apps HTTP/1.1\r\nHost: d\r\nAuthorization: Bearer {tok}\r\n"
+                  f"Content-Length: {len(big)}\r\n\r\n".encode() + big[:3000])
+        slow.append(s)
+    time.sleep(0.5)
+    st, j = http(dev, "POST", "/api/apps", app_file("ticker.wasm"), tok)
+    check(st == 503 and "another upload" in j["error"], f"third upload at once: {st} {j}")
+    for s in slow:
+        s.close()
+    time.sleep(0.3)
+    st, j = http(dev, "POST", "/api/apps", app_file("ticker.wasm"), tok)
+    check(st == 201, f"upload after the others ended: {st} {j}")
+    st, j = http(dev, "DELETE", "/api/apps/ticker", token=tok)
+    check(st == 200, "delete ticker")
     # Names: not UTF-8, dot segments, too long, not an app name, unknown.
     for path, want in (("/api/apps/%ff%fe/start", 400), ("/api/apps/../start", (400, 404)),
                        ("/api/apps/%2e%2e/start", 400), ("/api/apps/" + "a" * 40 + "/start", 400),
