@@ -12,7 +12,6 @@ akira_app(api_ticker SOURCES apps/ticker.c MANIFEST apps/ticker.manifest
 akira_app(api_big SOURCES apps/ticker.c MANIFEST apps/big.manifest
           FLAGS -I${CMAKE_SOURCE_DIR}/sdk/include -DTICKER_PAD=204800
           LINK_FLAGS -Wl,-z,stack-size=16384 OUTPUT ${api_apps_dir}/big.wasm)
-set(AKIRA_API_APPS_DIR ${api_apps_dir} CACHE INTERNAL "built apps of tests/connectivity")
 
 foreach(s lifecycle cli auth hostile full)
   add_test(NAME api_apps_${s}

@@ -91,6 +91,10 @@ class Device:
             time.sleep(0.02)
         raise Fail(f"timeout waiting for {pattern!r}")
 
+    def console(self, line):
+        self.p.stdin.write(line.encode() + b"\n")
+        self.p.stdin.flush()
+
     def poweroff(self):
         try:
             self.p.stdin.write(b"poweroff\n")
@@ -424,6 +428,35 @@ def t_hostile(dev):
     st, j = http(dev, "POST", "/api/apps", data, tok)
     check(st == 403 and j.get("field") == "signature" and "unknown key" in j["error"],
           f"untrusted signature: {st} {j}")
+    # Trusted once its key is added on the console: installed, signed, signer named.
+    # The same package with one byte changed: 403, the old version stays.
+    with open(os.path.join(WORK, "k.pub")) as f:
+        dev.console("keys add dev " + f.read().strip())
+    dev.wait_for(rb"trusting 'dev'", 5)
+    st, j = http(dev, "POST", "/api/apps", data, tok)
+    check(st == 201 and j["signed"] is True and j.get("signer") == "dev", f"signed: {st} {j}")
+    tampered = bytearray(data)
+    tampered[20] ^= 0x01
+    st, j = http(dev, "POST", "/api/apps", bytes(tampered), tok)
+    check(st in (400, 403) and j.get("field") in ("signature", "module"),
+          f"tampered: {st} {j}")
+    tampered = bytearray(data)
+    m = data.find(b"version: 1")
+    tampered[m + 9] = ord("2")  # the manifest is signed too
+    st, j = http(dev, "POST", "/api/apps", bytes(tampered), tok)
+    check(st == 403 and j.get("field") == "signature" and "does not match" in j["error"],
+          f"tampered manifest: {st} {j}")
+    check(apps_named(dev)["signed"]["version"] == "1", "a refused upgrade replaced the app")
+    # Unsigned refused once the device says so.
+    dev.console("keys unsigned off")
+    dev.wait_for(rb"unsigned apps: refused", 5)
+    st, j = http(dev, "POST", "/api/apps", app_file("ticker.wasm"), tok)
+    check(st == 403 and j.get("field") == "signature" and "allow_unsigned" in j["error"],
+          f"unsigned while off: {st} {j}")
+    dev.console("keys unsigned on")
+    dev.wait_for(rb"unsigned apps: allowed", 5)
+    st, j = http(dev, "DELETE", "/api/apps/signed", token=tok)
+    check(st == 200, "delete signed")
     # Too large for a slot: 413 before the body is read.
     st, j = http(dev, "POST", "/api/apps", None, tok, {"Content-Length": "300000"})
     check(st == 413, f"too large: {st} {j}")
