@@ -307,8 +307,9 @@ int akira_tool_install(int argc, char **argv)
     if (rc) return rc;
     const struct jr_doc *d = &a.doc;
     double s = since(&p.t0);
-    printf("installed %s %s on %s (%lld bytes in %.2f s, %s)\n", jr_str(d, a.root, "name", "?"),
-           jr_str(d, a.root, "version", "?"), v.d.name, (long long)sb.st_size, s,
+    printf("installed %s %s on %s (%lld bytes in %.1f ms, %.2f MB/s, %s)\n",
+           jr_str(d, a.root, "name", "?"), jr_str(d, a.root, "version", "?"), v.d.name,
+           (long long)sb.st_size, s * 1e3, s > 0 ? (double)sb.st_size / s / 1e6 : 0.0,
            jr_bool(d, a.root, "signed", false) ? "signed" : "unsigned");
     answer_free(&a);
     return 0;
