@@ -81,7 +81,8 @@ static void json_app(struct akira_json *w, const struct akira_manifest *m,
     akira_json_kv_uint(w, "stack_size", m->stack_size);
     akira_json_kv_uint(w, "heap_size", m->heap_size);
     akira_json_kv_bool(w, "autostart", m->autostart);
-    akira_json_kv_str(w, "restart", m->restart == AKIRA_RESTART_ON_FAILURE ? "on-failure" : "never");
+    akira_json_kv_str(w, "restart",
+                      m->restart == AKIRA_RESTART_ON_FAILURE ? "on-failure" : "never");
     akira_json_kv_uint(w, "size", rec ? rec->size : (i ? i->module_size : 0));
     if (i) {
         const struct akira_app_stats *s = &i->stats;
@@ -244,8 +245,8 @@ static int apps_post(struct akira_http_req *r, void *ctx)
         int e = err ? err : rc;
         return upload_error(r, upload_status(e), result[0] ? result : akira_err_str(e));
     }
-    AKIRA_LOG_INF("app %s installed over http by %s (%llu bytes)", result,
-                  akira_http_req_peer(r), (unsigned long long)st.received);
+    AKIRA_LOG_INF("app %s installed over http by %s (%llu bytes)", result, akira_http_req_peer(r),
+                  (unsigned long long)st.received);
     return send_app(r, 201, result);
 }
 
@@ -395,7 +396,10 @@ int akira_connectivity_app_routes(struct akira_http_server *s)
     uint32_t cap = akira_appstore_capacity();
     const struct akira_http_route routes[] = {
         {.method = "GET", .pattern = "/api/apps", .handler = apps_get},
-        {.method = "POST", .pattern = "/api/apps", .auth = true, .body_max = cap,
+        {.method = "POST",
+         .pattern = "/api/apps",
+         .auth = true,
+         .body_max = cap,
          .handler = apps_post},
         {.method = "GET", .pattern = "/api/apps/{name}", .handler = app_get},
         {.method = "DELETE", .pattern = "/api/apps/{name}", .auth = true, .handler = app_delete},

@@ -78,10 +78,13 @@ static void print_refusal(const struct dev *v, const struct answer *a)
 {
     const char *msg = a->root ? jr_str(&a->doc, a->root, "error", NULL) : NULL;
     fprintf(stderr, "akira: device '%s' refused (HTTP %d): %s\n", v->d.name, a->resp.status,
-            msg ? msg : a->resp.len ? a->resp.body : "(no reason given)");
+            msg           ? msg
+            : a->resp.len ? a->resp.body
+                          : "(no reason given)");
     if (a->resp.status == 401)
-        fprintf(stderr, "       the token is wrong: get it with `http token` on the device's "
-                        "console, then akira device add %s %s TOKEN\n",
+        fprintf(stderr,
+                "       the token is wrong: get it with `http token` on the device's "
+                "console, then akira device add %s %s TOKEN\n",
                 v->d.name, v->d.url);
 }
 
@@ -233,8 +236,8 @@ int akira_tool_apps(int argc, char **argv)
         char caps[256], state[40];
         print_caps(d, app, caps, sizeof(caps));
         const char *reason = jr_str(d, app, "reason", NULL);
-        snprintf(state, sizeof(state), "%s%s%s%s", jr_str(d, app, "state", "?"),
-                 reason ? "(" : "", reason ? reason : "", reason ? ")" : "");
+        snprintf(state, sizeof(state), "%s%s%s%s", jr_str(d, app, "state", "?"), reason ? "(" : "",
+                 reason ? reason : "", reason ? ")" : "");
         printf("%-20s %-12s %-12s %-8s %8.0f %7.0fK %s\n", jr_str(d, app, "name", "?"),
                jr_str(d, app, "version", "?"), state,
                jr_bool(d, app, "signed", false) ? "yes" : "no", jr_num(d, app, "size", 0),

@@ -198,7 +198,8 @@ static size_t skip_interim(struct rbuf *b)
 static bool header(const char *head, size_t hlen, const char *name, char *out, size_t cap)
 {
     size_t n = strlen(name);
-    for (const char *p = strstr(head, "\r\n"); p && (size_t)(p - head) < hlen; p = strstr(p, "\r\n")) {
+    for (const char *p = strstr(head, "\r\n"); p && (size_t)(p - head) < hlen;
+         p = strstr(p, "\r\n")) {
         p += 2;
         if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
             const char *v = p + n + 1;
@@ -287,11 +288,12 @@ static int send_body(int fd, const struct hc_request *req, char *err, size_t cap
     uint64_t sent = 0;
     if (req->progress) req->progress(req->progress_ctx, 0, req->body_len);
     while (sent < req->body_len) {
-        size_t want = req->body_len - sent < HC_SEND_CHUNK ? (size_t)(req->body_len - sent)
-                                                           : HC_SEND_CHUNK;
+        size_t want =
+            req->body_len - sent < HC_SEND_CHUNK ? (size_t)(req->body_len - sent) : HC_SEND_CHUNK;
         size_t got = fread(chunk, 1, want, req->body);
         if (got == 0) {
-            seterr(err, cap, "reading the file: %s", ferror(req->body) ? strerror(errno) : "it shrank");
+            seterr(err, cap, "reading the file: %s",
+                   ferror(req->body) ? strerror(errno) : "it shrank");
             return -1;
         }
         if (send_all(fd, chunk, got)) return 1; /* refused midway: read the answer */
@@ -309,7 +311,8 @@ int hc_request(const struct hc_url *u, const struct hc_request *req, struct hc_r
     int fd = connect_to(u, tmo, err, cap);
     if (fd < 0) return -1;
     char head[1024];
-    int hn = snprintf(head, sizeof(head), "%s %s HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\n"
+    int hn = snprintf(head, sizeof(head),
+                      "%s %s HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\n"
                       "User-Agent: akira\r\n",
                       req->method, req->path, u->host, u->port);
     if (req->token)
@@ -343,8 +346,10 @@ int hc_request(const struct hc_url *u, const struct hc_request *req, struct hc_r
                 if (r <= 0) break;
             }
             int st = head_len(&b) ? status_of(b.d) : -1;
-            if (st >= 200) final_early = true;
-            else if (st >= 100) skip_interim(&b);
+            if (st >= 200)
+                final_early = true;
+            else if (st >= 100)
+                skip_interim(&b);
         }
         if (!final_early) {
             int s = send_body(fd, req, err, cap);

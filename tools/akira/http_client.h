@@ -17,8 +17,8 @@ struct hc_url {
 int hc_url_parse(const char *url, struct hc_url *out, char *err, size_t cap);
 
 struct hc_response {
-    int status;   /* 100..599 */
-    char *body;   /* NUL-terminated, malloc'd (free with hc_response_free) */
+    int status; /* 100..599 */
+    char *body; /* NUL-terminated, malloc'd (free with hc_response_free) */
     size_t len;
 };
 void hc_response_free(struct hc_response *r);
@@ -28,8 +28,8 @@ typedef void (*hc_progress_fn)(void *ctx, uint64_t sent, uint64_t total);
 
 struct hc_request {
     const char *method, *path;
-    const char *token;  /* Authorization: Bearer, or NULL */
-    FILE *body;         /* streamed as the body (body_len bytes), or NULL */
+    const char *token; /* Authorization: Bearer, or NULL */
+    FILE *body;        /* streamed as the body (body_len bytes), or NULL */
     uint64_t body_len;
     hc_progress_fn progress;
     void *progress_ctx;

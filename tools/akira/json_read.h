@@ -10,9 +10,9 @@ enum jr_type { JR_NULL, JR_BOOL, JR_NUM, JR_STR, JR_ARR, JR_OBJ };
 
 struct jr_node {
     enum jr_type type;
-    char *key;   /* member name inside an object, else NULL */
-    char *str;   /* JR_STR: the decoded text (NUL-terminated) */
-    double num;  /* JR_NUM */
+    char *key;  /* member name inside an object, else NULL */
+    char *str;  /* JR_STR: the decoded text (NUL-terminated) */
+    double num; /* JR_NUM */
     bool boolean;
     size_t first; /* JR_ARR/JR_OBJ: index of the first child, 0 when none */
     size_t next;  /* next sibling, 0 when last */
