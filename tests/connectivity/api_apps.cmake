@@ -20,3 +20,9 @@ foreach(s lifecycle cli auth hostile full)
                    ${CMAKE_CURRENT_BINARY_DIR}/api_apps_work ${s})
   set_tests_properties(api_apps_${s} PROPERTIES TIMEOUT 120)
 endforeach()
+
+# The CLI's HTTP client and JSON reader against a scripted loopback server.
+akira_unit_test(test_api_apps_client SOURCES test_api_apps_client.c
+                ${CMAKE_SOURCE_DIR}/tools/akira/http_client.c ${CMAKE_SOURCE_DIR}/tools/akira/json_read.c
+                LIBS akira_http)
+target_include_directories(test_api_apps_client PRIVATE ${CMAKE_SOURCE_DIR}/tools/akira)
