@@ -13,7 +13,9 @@ Scenarios: lifecycle (raw HTTP: upload, list, start, logs, stop, upgrade while r
 delete), cli (every device command, exit statuses, the server's error shown), auth
 (401 without or with a wrong token, nothing changed), hostile (truncated upload,
 malformed packages with the field named, bad signature, too large, bad names, chunked
-upload), full (8 apps installed, a 9th refused with 507, room again after a delete).
+upload), full (8 apps installed, a 9th refused with 507, room again after a delete),
+powercut (the device killed during an upgrade's upload and after it, rebooted on the
+same flash: old version, then new).
 """
 import json
 import os
@@ -46,13 +48,17 @@ def free_port():
     return port
 
 
+DEVICES = []  # every device booted, so a failure kills them all
+
+
 class Device:
-    def __init__(self, flash):
+    def __init__(self, flash, token=None):
         for _ in range(5):
             self.port = free_port()
             self.p = subprocess.Popen([AKIRAOS, "--flash", flash, "--http-port", str(self.port)],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.STDOUT)
+            DEVICES.append(self.p)
             self.buf = b""
             self.lock = threading.Lock()
             threading.Thread(target=self._reader, daemon=True).start()
@@ -63,8 +69,8 @@ class Device:
         else:
             raise Fail("could not boot on a free port")
         m = re.search(rb"device token \(shown once; later: `http token`\): ([0-9a-f]+)", self.buf)
-        check(m, "no token printed at first boot")
-        self.token = m.group(1).decode()
+        check(m or token, "no token printed at first boot")
+        self.token = token or m.group(1).decode()
         self.url = f"http://127.0.0.1:{self.port}"
 
     def _reader(self):
@@ -531,16 +537,51 @@ def t_full(dev):
     check(len(apps_named(dev)) == 8, "8 apps")
 
 
+def t_powercut(dev):
+    """The device is killed (SIGKILL: no shutdown) in the middle of an upgrade's upload,
+    and after one: rebooted on the same flash it shows the old, then the new version."""
+    tok = dev.token
+    flash = os.path.join(WORK, "flash.img")
+    st, j = http(dev, "POST", "/api/apps", app_file("ticker.wasm"), tok)
+    check(st == 201, f"install v1: {st} {j}")
+    v2 = repack("big.wasm", "ticker-v2.wasm", name="ticker", version="2.0.0", entry="run",
+                memory_quota="512K")
+    s = socket.create_connection(("127.0.0.1", dev.port), timeout=10)
+    s.sendall(f"POST /api/apps HTTP/1.1\r\nHost: d\r\nAuthorization: Bearer {tok}\r\n"
+              f"Content-Length: {len(v2)}\r\n\r\n".encode() + v2[:len(v2) // 2])
+    time.sleep(0.3)
+    dev.p.kill()
+    dev.p.wait(10)
+    s.close()
+    dev = Device(flash, tok)
+    apps = apps_named(dev)
+    check(list(apps) == ["ticker"] and apps["ticker"]["version"] == "1.0.0",
+          f"after a cut upgrade: {apps}")
+    st, j = http(dev, "POST", "/api/apps", v2, tok)
+    check(st == 201 and j["version"] == "2.0.0", f"upgrade after reboot: {st} {j}")
+    dev.p.kill()
+    dev.p.wait(10)
+    dev = Device(flash, tok)
+    apps = apps_named(dev)
+    check(list(apps) == ["ticker"] and apps["ticker"]["version"] == "2.0.0" and
+          apps["ticker"]["size"] == len(v2), f"after an acknowledged upgrade: {apps}")
+    st, j = http(dev, "POST", "/api/apps/ticker/start", token=tok)
+    check(st == 200 and j["state"] == "running", f"start v2: {st} {j}")
+    return dev
+
+
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     dev = Device(os.path.join(WORK, "flash.img"))
     try:
-        {"lifecycle": t_lifecycle, "cli": t_cli, "auth": t_auth, "hostile": t_hostile,
-         "full": t_full}[SCENARIO](dev)
+        dev = {"lifecycle": t_lifecycle, "cli": t_cli, "auth": t_auth, "hostile": t_hostile,
+               "full": t_full, "powercut": t_powercut}[SCENARIO](dev) or dev
         still_serving(dev)
     except Fail as e:
-        dev.p.kill()
+        for p in DEVICES:
+            if p.poll() is None:
+                p.kill()
         sys.stderr.write(f"FAIL: {e}\n--- device output ---\n{dev.output()[-6000:]}\n")
         sys.exit(1)
     rc = dev.poweroff()
