@@ -578,11 +578,11 @@ def main():
         dev = {"lifecycle": t_lifecycle, "cli": t_cli, "auth": t_auth, "hostile": t_hostile,
                "full": t_full, "powercut": t_powercut}[SCENARIO](dev) or dev
         still_serving(dev)
-    except Fail as e:
+    except Exception as e:  # a Fail, or a test that broke: never leave a device running
         for p in DEVICES:
             if p.poll() is None:
                 p.kill()
-        sys.stderr.write(f"FAIL: {e}\n--- device output ---\n{dev.output()[-6000:]}\n")
+        sys.stderr.write(f"FAIL: {e!r}\n--- device output ---\n{dev.output()[-6000:]}\n")
         sys.exit(1)
     rc = dev.poweroff()
     out = dev.output()
