@@ -9,4 +9,6 @@ installs=()
 for app in build/apps/*.wasm; do
   [[ -e "$app" ]] && installs+=(--install "$app")
 done
-exec build/bin/akiraos --flash build/flash.img "${installs[@]}" "$@"
+# Fixed ports, shown on the boot line "network: http 127.0.0.1:8080, shell 127.0.0.1:2323".
+exec build/bin/akiraos --flash build/flash.img --http-port 8080 --shell-port 2323 \
+  "${installs[@]}" "$@"

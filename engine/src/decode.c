@@ -403,9 +403,11 @@ static void custom_section(aw_load *L)
         }
         m->customs = c;
     }
-    char *name = aw_rd_name(L);
+    /* Claim the slot before reading the name: if that read fails, the count must
+     * already match the capacity just allocated, or the delete frees the wrong size. */
     aw_customdef *c = &m->customs[m->ncustoms++];
-    c->name = name;
+    c->name = NULL;
+    c->name = aw_rd_name(L);
     c->offset = L->r.pos;
     c->size = aw_rd_left(L);
     L->r.pos = L->r.end;

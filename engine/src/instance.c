@@ -273,6 +273,11 @@ aw_instance *aw_instantiate(aw_store *s, const aw_module *m, const aw_import *im
     }
     if (m->has_start) {
         aw_status st = aw_call(s, aw_inst_func(inst, m->start), NULL, 0, NULL, 0, err);
+        if (st == AW_ERR_YIELD) {
+            /* nobody could resume it: the caller never gets this instance */
+            aw_abort(s);
+            fail(err, AW_ERR_LIMIT, "start function: instruction budget exhausted");
+        }
         if (st != AW_OK) return NULL;
     }
     return inst;

@@ -64,8 +64,8 @@ static void test_addr(void **state)
     assert_string_equal(buf, "10.0.255.7:99");
     assert_int_equal(akira_net_addr_format(&a, buf, 5), AKIRA_ERANGE);
     assert_string_equal(buf, "");
-    const char *bad[] = {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", "a.b.c.d", "1..2.3",
-                         "0001.2.3.4"};
+    const char *bad[] = {"",         "1.2.3",   "1.2.3.4.5", "256.1.1.1",
+                         "1.2.3.4 ", "a.b.c.d", "1..2.3",    "0001.2.3.4"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(akira_net_addr_parse(bad[i], 1, &a), AKIRA_EINVAL);
 }
@@ -84,7 +84,8 @@ static void test_tcp_stream(void **state)
     akira_sock_t *l, *c, *s;
     pair(&l, &c, &s);
     /* 1 MiB does not fit the socket buffers: send_all must loop while we read. */
-    for (size_t i = 0; i < BIG; i++) big_out[i] = (unsigned char)(i * 31u + 7u);
+    for (size_t i = 0; i < BIG; i++)
+        big_out[i] = (unsigned char)(i * 31u + 7u);
     akira_thread_t *t;
     assert_int_equal(akira_thread_create(&t, "sender", sender, c, AKIRA_PRIO_DEFAULT, 0), 0);
     size_t got = 0;
@@ -138,9 +139,9 @@ static void test_timeouts_and_nonblocking(void **state)
     assert_true(sent > 0);
     assert_int_equal(akira_net_recv(s, b, sizeof(b), -2), AKIRA_EINVAL);
     assert_int_equal(akira_net_recv(NULL, b, sizeof(b), 0), AKIRA_EINVAL);
-    assert_int_equal(akira_net_tcp_connect(&none, &(struct akira_net_addr){{127, 0, 0, 1}, 1},
-                                           AKIRA_NO_WAIT),
-                     AKIRA_EINVAL);
+    assert_int_equal(
+        akira_net_tcp_connect(&none, &(struct akira_net_addr){{127, 0, 0, 1}, 1}, AKIRA_NO_WAIT),
+        AKIRA_EINVAL);
     akira_net_close(c);
     akira_net_close(s);
     akira_net_close(l);
@@ -215,7 +216,8 @@ static void test_poll_several(void **state)
     assert_int_equal(akira_net_poll(&lp, 1, 1000), 1);
     akira_net_close(c3);
     akira_sock_t *all[] = {c1, s1, l1, c2, s2, l2};
-    for (size_t i = 0; i < 6; i++) akira_net_close(all[i]);
+    for (size_t i = 0; i < 6; i++)
+        akira_net_close(all[i]);
 }
 
 struct blocked {

@@ -11,9 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <signal.h>
+#include <stdatomic.h>
+
 #include <akira/app_manager.h>
 #include <akira/appstore.h>
 #include <akira/board_config.h>
+#include <akira/connectivity.h>
 #include <akira/kernel.h>
 #include <akira/package.h>
 #include <akira/native_sim.h>
@@ -248,9 +252,61 @@ static bool boot_shell(void)
     return rc == 0;
 }
 
+/* `poweroff`/`reboot` typed in a network shell session: the console's loop ends as on
+ * a shutdown signal (the signal's self-pipe wakes it), then main acts on the reason. */
+static atomic_int net_exit = -1;
+
+static void on_net_shell_exit(enum akira_shell_exit why)
+{
+    int none = -1;
+    if (atomic_compare_exchange_strong(&net_exit, &none, (int)why)) raise(SIGTERM);
+}
+
+static void print_line(const char *line)
+{
+    board_console_printf("%s", line);
+}
+
+static const struct akira_connectivity_config *connectivity_config(
+    const struct akira_board_options *opt)
+{
+    static struct akira_connectivity_config c;
+    c = (struct akira_connectivity_config){
+        .board = AKIRA_BOARD_NAME,
+        .version = AKIRA_VERSION_STRING,
+        .http_port = opt->http_port_set ? opt->http_port : 0,
+        .shell_port = opt->shell_port_set ? opt->shell_port : 0,
+        .print = print_line,
+        .on_shell_exit = on_net_shell_exit,
+        .list_partitions = true,
+    };
+    return &c;
+}
+
+/* The network services, when a port was given. A failure (a port taken) is reported
+ * and the device boots without them, like a device whose radio is down: the console
+ * still works. */
+static bool net_up;
+
+static bool boot_connectivity(const struct akira_board_options *opt)
+{
+    if (!opt->http_port_set && !opt->shell_port_set) {
+        board_console_printf("[ -- ] network: off (no --http-port, no --shell-port)\n");
+        return true;
+    }
+    char detail[128];
+    int rc = akira_connectivity_start(connectivity_config(opt), detail, sizeof(detail));
+    step("network", rc, detail);
+    net_up = true;
+    return true;
+}
+
 static void shutdown_all(void)
 {
-    /* Apps first: they use storage, the pool and kernel timers. */
+    /* The network first (its requests may reach apps and storage), then the apps:
+     * they use storage, the pool and kernel timers. */
+    if (net_up) akira_connectivity_stop();
+    net_up = false;
     akira_appmgr_deinit();
     akira_appstore_deinit();
     akira_sim_storage_shutdown();
@@ -304,7 +360,8 @@ int main(int argc, char **argv)
     ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
     /* Layers above the kernel start here, bottom up, one boot_<layer>() each that
      * prints its status line with step() and returns false to stop the boot. */
-    ok = ok && boot_storage(&opt) && boot_app_pool() && boot_runtime(&opt) && boot_shell();
+    ok = ok && boot_storage(&opt) && boot_app_pool() && boot_runtime(&opt) && boot_shell() &&
+         boot_connectivity(&opt);
     if (!ok) {
         AKIRA_LOG_ERR("boot failed");
         if (akira_kernel_is_running()) shutdown_all();
@@ -327,6 +384,12 @@ int main(int argc, char **argv)
     board_console_attach(NULL);
 
     int sig = board_signals_pending();
+    if (atomic_load(&net_exit) >= 0) {
+        /* The SIGTERM was ours: a network session's poweroff or reboot. */
+        why = (enum akira_shell_exit)atomic_load(&net_exit);
+        sig = 0;
+        AKIRA_LOG_INF("network shell: %s", why == AKIRA_SHELL_EXIT_REBOOT ? "reboot" : "poweroff");
+    }
     if (sig)
         AKIRA_LOG_INF("signal %d (%s): shutting down", sig, strsignal(sig));
     else if (why == AKIRA_SHELL_EXIT_REBOOT)

@@ -17,8 +17,8 @@ static const char usage[] =
     "Boot AkiraOS on the native_sim board; the shell runs on stdin/stdout.\n"
     "\n"
     "  --flash FILE        flash image (created filled with 0xFF when absent)\n"
-    "  --http-port N       HTTP server port, 1..65535 (default 8080)\n"
-    "  --shell-port N      network shell port, 1..65535 (default 2323)\n"
+    "  --http-port N       run the HTTP API on 127.0.0.1:N, 1..65535 (off when absent)\n"
+    "  --shell-port N      run the network shell on 127.0.0.1:N (off when absent)\n"
     "  --log-level LEVEL   default log level: none, err, wrn, inf, dbg (default inf)\n"
     "  --install FILE      install the app package FILE at boot unless that version is\n"
     "                      installed already (repeatable, at most 16)\n"
@@ -123,11 +123,13 @@ int akira_board_options_parse(struct akira_board_options *out, int argc, char *c
             if (!parse_port(value, &o.http_port)) {
                 return fail(err, err_size, "--http-port '%s' is not a port (1..65535)", value);
             }
+            o.http_port_set = true;
             break;
         case OPT_SHELL_PORT:
             if (!parse_port(value, &o.shell_port)) {
                 return fail(err, err_size, "--shell-port '%s' is not a port (1..65535)", value);
             }
+            o.shell_port_set = true;
             break;
         case OPT_LOG_LEVEL: {
             int level = akira_log_level_parse(value);

@@ -218,7 +218,9 @@ typedef struct aw_import {
  * does not matter), check its type (a mismatch fails with AW_ERR_UNLINKABLE and a
  * message naming the import), allocate memories, tables and globals, apply element
  * and data segments, run the start function. A trap during initialisation returns
- * NULL with AW_ERR_TRAP (writes already made by segments stay, as the spec says). */
+ * NULL with AW_ERR_TRAP (writes already made by segments stay, as the spec says). A
+ * start function that exhausts the store's budget (aw_store_set_budget) is abandoned:
+ * NULL with AW_ERR_LIMIT, and the store stays usable. */
 aw_instance *aw_instantiate(aw_store *s, const aw_module *m, const aw_import *imports,
                             uint32_t nimports, aw_error *err);
 

@@ -116,8 +116,7 @@ int akira_net_addr_format(const struct akira_net_addr *a, char *buf, size_t size
 
 /* Waits for events on one descriptor until the deadline. 0 when ready, else
  * AKIRA_EAGAIN (NO_WAIT), AKIRA_ETIMEDOUT, AKIRA_EINVAL (bad timeout). */
-static int wait_fd(const struct akira_sock *s, short events, int32_t timeout_ms,
-                   uint64_t start_ms)
+static int wait_fd(const struct akira_sock *s, short events, int32_t timeout_ms, uint64_t start_ms)
 {
     if (timeout_ms < AKIRA_FOREVER) return AKIRA_EINVAL;
     for (;;) {
@@ -210,8 +209,7 @@ int akira_net_accept(akira_sock_t *l, akira_sock_t **out, struct akira_net_addr 
     }
 }
 
-int akira_net_tcp_connect(akira_sock_t **out, const struct akira_net_addr *addr,
-                          int32_t timeout_ms)
+int akira_net_tcp_connect(akira_sock_t **out, const struct akira_net_addr *addr, int32_t timeout_ms)
 {
     if (!out || !addr || timeout_ms == AKIRA_NO_WAIT || timeout_ms < AKIRA_FOREVER) {
         return AKIRA_EINVAL;
@@ -396,9 +394,10 @@ int akira_net_poll(struct akira_net_pollfd *fds, size_t n, int32_t timeout_ms)
     } else {
         for (size_t i = 0; i < n; i++) {
             short r = p[i].revents;
-            fds[i].revents = (uint8_t)(((r & POLLIN) ? AKIRA_NET_POLL_IN : 0) |
-                                       ((r & POLLOUT) ? AKIRA_NET_POLL_OUT : 0) |
-                                       ((r & (POLLERR | POLLHUP | POLLNVAL)) ? AKIRA_NET_POLL_ERR : 0));
+            fds[i].revents =
+                (uint8_t)(((r & POLLIN) ? AKIRA_NET_POLL_IN : 0) |
+                          ((r & POLLOUT) ? AKIRA_NET_POLL_OUT : 0) |
+                          ((r & (POLLERR | POLLHUP | POLLNVAL)) ? AKIRA_NET_POLL_ERR : 0));
         }
     }
     if (p != stack_p) free(p);
