@@ -2,7 +2,7 @@
  * Runtime benchmark (issue 5 item 10, app manager part): native call overhead through
  * the bridge, app start latency, RAM per running app beyond its linear memory.
  *
- *   akira_bench_bridge CALLS.wasm
+ *   akira_bench_bridge CALLS.wasm [LARGE.wasm]
  *
  * Native call: the app's loop_calls(n) makes n calls of the cheapest native
  * (mem_used, capability "memory" granted, so the check is taken and passes); its
@@ -17,6 +17,10 @@
 #include <time.h>
 
 #include <akira/app_manager.h>
+#include <akira/appstore.h>
+#include <akira/board_config.h>
+#include <akira/sim_flash.h>
+#include <akira/storage.h>
 #include <akira/bridge.h>
 #include <akira/clock.h>
 #include <akira/err.h>
@@ -210,10 +214,92 @@ static void bench_start_and_ram(void)
     akira_appmgr_deinit();
 }
 
+/* pkg bytes + a custom section "akira-manifest" (LEB128 sizes): a package. */
+static size_t with_manifest(uint8_t *out, const uint8_t *mod, size_t n, const char *text)
+{
+    memcpy(out, mod, n);
+    size_t tl = strlen(text), nl = strlen(AKIRA_MANIFEST_SECTION);
+    uint32_t body = (uint32_t)(1 + nl + tl); /* name length fits one LEB byte */
+    out[n++] = 0;
+    do {
+        uint8_t b = body & 0x7f;
+        body >>= 7;
+        out[n++] = (uint8_t)(b | (body ? 0x80 : 0));
+    } while (body);
+    out[n++] = (uint8_t)nl;
+    memcpy(out + n, AKIRA_MANIFEST_SECTION, nl);
+    n += nl;
+    memcpy(out + n, text, tl);
+    return n + tl;
+}
+
+/* Start latency of a ~100 KB app installed in the app store on (RAM-backed) flash:
+ * the module is read from flash through the store's reader at every start. */
+static void bench_start_from_flash(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    static uint8_t mod[200 * 1024], pkg[200 * 1024 + 256];
+    size_t n = fread(mod, 1, sizeof(mod), f);
+    fclose(f);
+    size_t len =
+        with_manifest(pkg, mod, n, "name: large\nversion: 1\nentry: run\nmemory_quota: 1M\n");
+    static struct akira_sim_flash fl;
+    struct akira_storage_report rep;
+    if (akira_sim_flash_open(&fl, "flash0", NULL, AKIRA_BOARD_FLASH_SIZE,
+                             AKIRA_BOARD_FLASH_SECTOR_SIZE, AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE) ||
+        akira_storage_init(&fl.dev, &rep) || akira_appstore_init()) {
+        fprintf(stderr, "no store\n");
+        exit(1);
+    }
+    struct akira_appmgr_config cfg = {0};
+    if (akira_appmgr_init(&cfg) != 0) exit(1);
+    static struct akira_appstore_writer w;
+    struct akira_manifest_error merr;
+    int rc = akira_appstore_install_begin(&w, (uint32_t)len);
+    if (rc == 0) rc = akira_appstore_install_write(&w, pkg, len);
+    if (rc == 0) rc = akira_app_install_finish(&w, NULL, &merr);
+    if (rc != 0) {
+        fprintf(stderr, "install: %s: %s %s\n", akira_err_str(rc), merr.field, merr.reason);
+        exit(1);
+    }
+    enum { STARTS = 11 };
+    double ms[STARTS];
+    struct akira_app_info info;
+    for (int i = 0; i < STARTS; i++) {
+        uint64_t t0 = akira_uptime_us();
+        akira_app_start("large");
+        if (akira_app_wait_running("large", 10000) != 0) {
+            akira_app_info("large", &info);
+            fprintf(stderr, "large: %s %s\n", akira_app_state_name(info.state), info.detail);
+            exit(1);
+        }
+        ms[i] = (double)(akira_uptime_us() - t0) / 1000.0;
+        if (i == 0) akira_app_info("large", &info);
+        akira_app_stop("large");
+    }
+    printf("app start from flash (%zu-byte package in the app store), median of %d:\n", len,
+           STARTS);
+    aw_error err;
+    aw_module *m = aw_module_load_buffer(NULL, mod, n, &err);
+    size_t code = m ? aw_module_ram(m) : 0;
+    if (m) aw_module_delete(m);
+    printf("  start -> RUNNING          %6.3f ms\n", median(ms, STARTS));
+    printf("  charged while running     %7zu B (of which the decoded, compiled module %zu B)\n",
+           info.stats.mem_used, code);
+    akira_appmgr_deinit();
+    akira_appstore_deinit();
+    akira_storage_deinit();
+    akira_sim_flash_close(&fl);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s CALLS.wasm\n", argv[0]);
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: %s CALLS.wasm [LARGE.wasm]\n", argv[0]);
         return 2;
     }
     FILE *f = fopen(argv[1], "rb");
@@ -231,6 +317,7 @@ int main(int argc, char **argv)
     if (akira_kernel_init() != 0) return 1;
     bench_calls();
     bench_start_and_ram();
+    if (argc == 3) bench_start_from_flash(argv[2]);
     akira_kernel_shutdown();
     free(app);
     return 0;

@@ -4,6 +4,7 @@
  *   app info NAME                  manifest, state and reason, signature, stats
  *   app install PATH               stream a package file into the store (board hook)
  *   app start|stop|uninstall NAME
+ *   app pause|resume NAME          post the lifecycle event to a running app
  *   app logs NAME                  the app's log ring
  *   app caps NAME [grant|revoke CAP]  show or change its capabilities (next call)
  */
@@ -199,6 +200,18 @@ static int cmd_stop(struct akira_shell *sh, int argc, char **argv)
     return report(sh, "stopped", argv[1], akira_app_stop(argv[1]));
 }
 
+static int cmd_pause(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    return report(sh, "pause requested", argv[1], akira_app_pause(argv[1]));
+}
+
+static int cmd_resume(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    return report(sh, "resume requested", argv[1], akira_app_resume(argv[1]));
+}
+
 static int cmd_uninstall(struct akira_shell *sh, int argc, char **argv)
 {
     (void)argc;
@@ -254,6 +267,8 @@ AKIRA_SHELL_SUBCMDS(
     AKIRA_SHELL_CMD("install", "install a package file", "PATH", cmd_install, NULL, 1, 1),
     AKIRA_SHELL_CMD("start", "start an app", "NAME", cmd_start, NULL, 1, 1),
     AKIRA_SHELL_CMD("stop", "stop an app", "NAME", cmd_stop, NULL, 1, 1),
+    AKIRA_SHELL_CMD("pause", "post PAUSE to a running app", "NAME", cmd_pause, NULL, 1, 1),
+    AKIRA_SHELL_CMD("resume", "post RESUME to a running app", "NAME", cmd_resume, NULL, 1, 1),
     AKIRA_SHELL_CMD("uninstall", "stop and remove an app", "NAME", cmd_uninstall, NULL, 1, 1),
     AKIRA_SHELL_CMD("logs", "an app's log lines", "NAME", cmd_logs, NULL, 1, 1),
     AKIRA_SHELL_CMD("caps", "show, grant or revoke capabilities", "NAME [grant|revoke CAP]",

@@ -71,6 +71,10 @@ app caps nocap revoke memory
 sleep 300
 app info nocap
 app stop nocap
+app resume resp
+app pause spin
+sleep 200
+app logs resp
 app stop resp
 app info resp
 poweroff
@@ -86,6 +90,7 @@ expect(out,
        "<inf> spinning",
        "nocap: started",
        "nocap: timer (manifest: -)",
+       "resp: resume requested", "app spin: not running", "<inf> answer 1",
        "resp: stopped",
        "state:       stopped: stopped")
 # While spin was stuck, resp kept running.
