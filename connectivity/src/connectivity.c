@@ -75,6 +75,7 @@ static int http_start(void *ctx)
         akira_http_config_default(akira_net_addr_loopback(config.http_port));
     int rc = akira_http_server_create(&http, &hc);
     if (!rc) rc = akira_connectivity_api_routes(http, &config);
+    if (!rc) rc = akira_connectivity_hw_routes(http, &config);
     if (!rc) rc = akira_connectivity_app_routes(http);
     if (!rc) rc = akira_http_server_token_set(http, token);
     if (!rc) rc = akira_http_server_start(http);

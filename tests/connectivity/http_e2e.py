@@ -669,6 +669,49 @@ def t_shutdown_graceful(dev):
     return "done"
 
 
+def t_hw(dev):
+    # GPIO: the table of 32 pins, then drive pin 5 from outside as a button would.
+    st, _, b = request(dev, "GET", "/api/gpio")
+    check(st == 200, f"GET /api/gpio {st}", dev)
+    pins = jbody(b)["pins"]
+    check(len(pins) == 32 and pins[5]["pin"] == 5, f"pins {pins[:2]}", dev)
+    st, _, _ = request(dev, "POST", "/api/gpio/5", body=b"1")
+    check(st == 401, f"drive without token: {st}", dev)
+    tok = token_of(dev)
+    st, _, b = request(dev, "POST", "/api/gpio/5", body=b'{"level": 1}', token=tok)
+    check(st == 200 and jbody(b) == {"pin": 5, "level": 1}, f"drive: {st} {b}", dev)
+    st, _, b = request(dev, "GET", "/api/gpio")
+    check(jbody(b)["pins"][5]["level"] == 1, "pin 5 reads 1 after the drive", dev)
+    dev.console("gpio get 5")
+    dev.wait_for(rb"pin 5: 1", 5)
+    st, _, b = request(dev, "POST", "/api/gpio/5", body=b"0", token=tok)
+    check(st == 200 and jbody(request(dev, "GET", "/api/gpio")[2])["pins"][5]["level"] == 0,
+          "pin 5 back to 0", dev)
+    for path, body, want in (("/api/gpio/32", b"1", 404), ("/api/gpio/x", b"1", 404),
+                             ("/api/gpio/5", b"2", 400), ("/api/gpio/5", b"", 400)):
+        st, _, b = request(dev, "POST", path, body=body, token=tok)
+        check(st == want and "error" in jbody(b), f"POST {path} {body}: {st}", dev)
+    # The shell drives the same wire: HTTP reads what it set.
+    dev.console("gpio set 5 1")
+    dev.wait_for(rb"pin 5 \(input, driven\): 1", 5)
+    check(jbody(request(dev, "GET", "/api/gpio")[2])["pins"][5]["level"] == 1,
+          "HTTP sees the level the shell drove", dev)
+    # Sensors: every channel of both chips, with units and exact values.
+    st, _, b = request(dev, "GET", "/api/sensors")
+    check(st == 200, f"GET /api/sensors {st}", dev)
+    sensors = {x["name"]: x for x in jbody(b)["sensors"]}
+    check(set(sensors) == {"bme280", "lsm6ds3"}, f"sensors {list(sensors)}", dev)
+    bme = {r["channel"]: r for r in sensors["bme280"]["readings"]}
+    check(set(bme) == {"ambient_temp", "press", "humidity"}, f"bme280 {bme}", dev)
+    t = bme["ambient_temp"]["micro"] / 1e6
+    check(-40 <= t <= 85 and bme["ambient_temp"]["unit"] == "C", f"temperature {t}", dev)
+    p = bme["press"]["micro"] / 1e6
+    check(30 <= p <= 110, f"pressure {p} kPa", dev)
+    imu = {r["channel"] for r in sensors["lsm6ds3"]["readings"]}
+    check({"accel_x", "gyro_z"} <= imu, f"lsm6ds3 {imu}", dev)
+    still_serving(dev)
+
+
 SCENARIOS = {
     "api": t_api,
     "features": t_http_features,
@@ -679,6 +722,7 @@ SCENARIOS = {
     "shell": t_shell,
     "shell_reboot": t_shell_reboot,
     "shutdown": t_shutdown_graceful,
+    "hw": t_hw,
 }
 
 if __name__ == "__main__":

@@ -216,7 +216,7 @@ static void test_cpu_time_measured(void **state)
     /* A spinning thread accumulates CPU time (however loaded the host, within a few
      * seconds), a blocked one almost none. */
     struct akira_thread_info infos[16], *b = NULL, *i = NULL;
-    for (int tries = 0; tries < 300; tries++) {
+    for (int tries = 0; tries < 1000; tries++) { /* up to ~10 s */
         size_t n = akira_thread_list(infos, 16);
         b = find_info(infos, n, akira_thread_id(busy));
         i = find_info(infos, n, akira_thread_id(idle));

@@ -25,6 +25,7 @@
 #include <akira/shell_app.h>
 #include <akira/shell_cmds.h>
 #include <akira/shell_history_store.h>
+#include <akira/sim_devices.h>
 #include <akira/sim_storage.h>
 #include <akira/storage.h>
 #include <akira/version.h>
@@ -279,6 +280,7 @@ static const struct akira_connectivity_config *connectivity_config(
         .print = print_line,
         .on_shell_exit = on_net_shell_exit,
         .list_partitions = true,
+        .gpio_drive = akira_sim_gpio_drive,
     };
     return &c;
 }

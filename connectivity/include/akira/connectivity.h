@@ -35,6 +35,10 @@ struct akira_connectivity_config {
     void (*on_shell_exit)(enum akira_shell_exit why);
     /* Flash partitions are listed in /api/status when true. */
     bool list_partitions;
+    /* Drives an input pin of gpio0 from outside (POST /api/gpio/{pin}): 0 or an
+     * akira_err_t. A board that cannot (real hardware) leaves it NULL: 501. Called from
+     * an HTTP worker thread. */
+    int (*gpio_drive)(unsigned pin, int level);
 };
 
 /*
