@@ -59,7 +59,7 @@ fi
 raw="$out.module.tmp"
 trap 'rm -f "$raw"' EXIT
 # shellcheck disable=SC2086 # word splitting of the flag lists is intended
-"$clang" $target -O2 -Wall -Wextra $cflags $srcs -Wl,--strip-debug -o "$raw"
+"$clang" $target -O2 -Wall -Wextra -I"$here/include" $cflags $srcs -Wl,--strip-debug -o "$raw"
 if [ -n "$key" ]; then
   "$akira" pack "$raw" -o "$out" --manifest "$manifest" --key "$key"
 else

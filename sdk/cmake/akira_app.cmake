@@ -48,6 +48,9 @@ function(akira_app name)
     message(FATAL_ERROR "akira_app(${name}): SOURCES and MANIFEST are required")
   endif()
   akira_app_find_tools_()
+  # The SDK's headers (<akira/common.h>, <akira/gpio.h>, ...) are on every app's path.
+  set(sdk_include ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../include)
+  cmake_path(NORMAL_PATH sdk_include)
   if(A_WASI)
     if(NOT AKIRA_APP_SYSROOT)
       message(FATAL_ERROR "akira_app(${name} WASI): no wasi-libc sysroot (apt-get install wasi-libc)")
@@ -84,7 +87,8 @@ function(akira_app name)
   endif()
   add_custom_command(
     OUTPUT ${raw}
-    COMMAND ${AKIRA_APP_CLANG} ${target_flags} -O2 -Wall -Wextra ${A_FLAGS} ${srcs}
+    COMMAND ${AKIRA_APP_CLANG} ${target_flags} -O2 -Wall -Wextra -I${sdk_include}
+            ${A_FLAGS} ${srcs}
             -Wl,--strip-debug ${A_LINK_FLAGS} -o ${raw}
     DEPENDS ${srcs}
     COMMENT "akira_app ${name}: compile and link"
