@@ -27,6 +27,7 @@ test: build asan
 	@scripts/test.sh
 
 bench: build
+	@scripts/deps.sh scripts/packages-bench.txt
 	@cmake --build build --target bench
 
 clean:
