@@ -4,9 +4,10 @@
  *   1. aw_module_load() through a reader callback (the streaming path flash uses), then
  *      the module's import, export and custom-section getters;
  *   2. a store with small limits, and every import satisfied by a generic extern made
- *      from its descriptor: host functions that return zeros, trap on every 5th call
- *      and now and then call back into wasm (bounded by the interrupt flag, since a
- *      nested call never yields); memories; tables (funcref ones filled with host
+ *      from its descriptor: host functions that return zeros, write the caller's
+ *      memory, trap on every 5th call, grow the caller's memory on every 7th and now
+ *      and then call back into wasm (bounded by the interrupt flag, since a nested
+ *      call never yields); memories; tables (funcref ones filled with host
  *      functions, so that call_indirect crosses into the host and compares signatures
  *      across modules); globals of the imported type;
  *   3. aw_instantiate() twice on the same imports (segments, start function), then every
@@ -15,8 +16,10 @@
  *      time), each under an instruction budget (yield, resume while the pass has
  *      resumes left, then abort); then the exported memories, tables and globals
  *      through their accessors;
- *   4. for one input in four that loads, all of it again with one allocation refused
- *      (its number drawn from the hash): every operation must fail cleanly.
+ *   4. for one input in four that loads, all of it again with one allocation refused,
+ *      or with the reader failing from some read on (during the load, or when data
+ *      segments are re-read at instantiation), the number drawn from the hash: every
+ *      operation must fail cleanly.
  *
  * Besides the sanitizers (ASan, UBSan, LeakSanitizer), it aborts on: a status outside
  * the documented set for the operation, a failure without a message, a load error offset
@@ -94,13 +97,17 @@ static void *fz_realloc(void *ctx, void *p, size_t old_size, size_t new_size)
 typedef struct fz_input {
     const uint8_t *data;
     size_t size;
+    uint64_t reads;   /* reader calls so far */
+    uint64_t fail_at; /* fail the fail_at-th one (1-based) and all after it; 0 = none */
 } fz_input;
 
 static int fz_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
 {
-    const fz_input *in = ctx;
+    fz_input *in = ctx;
     /* the engine promises to stay inside the module it was given the size of */
     FZ_CHECK(offset <= in->size && len <= in->size - offset);
+    in->reads++;
+    if (in->fail_at && in->reads >= in->fail_at) return -1; /* flash read error */
     memcpy(buf, in->data + offset, len);
     return 0;
 }
@@ -148,16 +155,22 @@ typedef struct fz_host {
 static aw_status fz_host_fn(aw_instance *caller, void *user, aw_val *io)
 {
     fz_host *h = user;
+    fz_run *r = h->run;
+    r->host_calls++;
     if (caller) { /* the caller's memory, through the bounds-checked translation */
         aw_memory *mem = aw_instance_memory(caller, 0);
         if (mem) {
             uint64_t size = aw_memory_size(mem);
             FZ_CHECK(aw_memory_ptr(mem, size, 1) == NULL);
-            if (size) FZ_CHECK(aw_memory_ptr(mem, size - 1, 1) != NULL);
+            if (size) {
+                uint8_t *p = aw_memory_ptr(mem, size - 1, 1);
+                FZ_CHECK(p != NULL);
+                *p ^= 1;
+            }
+            /* growing moves the memory: the caller must not go on with a stale base */
+            if (r->host_calls % 7 == 0) (void)aw_memory_grow(mem, 1);
         }
     }
-    fz_run *r = h->run;
-    r->host_calls++;
     if (r->host_calls % 5 == 0) {
         aw_store_set_trap_msg(r->store, "fuzz host trap");
         return AW_ERR_TRAP;
@@ -314,6 +327,11 @@ static void fz_check_externs(const aw_module *m, aw_instance *inst)
             FZ_CHECK(aw_memory_ptr(e.of.memory, UINT64_MAX, 2) == NULL);
             FZ_CHECK(aw_memory_ptr(e.of.memory, 1, UINT64_MAX) == NULL);
             if (size) FZ_CHECK(aw_memory_ptr(e.of.memory, 0, size) != NULL);
+            uint32_t pages = aw_memory_pages(e.of.memory);
+            int32_t old = aw_memory_grow(e.of.memory, 1);
+            FZ_CHECK(old == -1 || (uint32_t)old == pages);
+            FZ_CHECK(aw_memory_pages(e.of.memory) == pages + (old != -1));
+            FZ_CHECK(aw_memory_grow(e.of.memory, UINT32_MAX) == -1);
             break;
         }
         case AW_EXTERN_TABLE: {
@@ -342,10 +360,15 @@ static void fz_check_instantiate_error(const aw_error *err)
     fz_check_error(err);
 }
 
-/* Everything for one input; returns how many allocations it made. */
-static uint64_t fz_pass(const fz_input *in, uint64_t hash, uint64_t fail_at, bool *loaded)
+/* Everything for one input, refusing the fail_alloc-th allocation and failing the
+ * fail_read-th read and all later ones (0: none); returns how many allocations and
+ * reads it made. */
+static void fz_pass(fz_input *in, uint64_t hash, uint64_t fail_alloc, uint64_t fail_read,
+                    uint64_t *allocs, bool *loaded)
 {
-    fz_alloc alloc = {.fail_at = fail_at};
+    in->reads = 0;
+    in->fail_at = fail_read;
+    fz_alloc alloc = {.fail_at = fail_alloc};
     aw_config cfg = {
         .realloc = fz_realloc,
         .alloc_ctx = &alloc,
@@ -360,11 +383,12 @@ static uint64_t fz_pass(const fz_input *in, uint64_t hash, uint64_t fail_at, boo
     if (!m) {
         FZ_CHECK(err.status == AW_ERR_MALFORMED || err.status == AW_ERR_INVALID ||
                  err.status == AW_ERR_UNSUPPORTED || err.status == AW_ERR_LIMIT ||
-                 err.status == AW_ERR_NOMEM);
+                 err.status == AW_ERR_NOMEM || (err.status == AW_ERR_IO && in->fail_at));
         fz_check_error(&err);
         FZ_CHECK(err.offset <= in->size);
         FZ_CHECK(alloc.live == 0);
-        return alloc.count;
+        *allocs = alloc.count;
+        return;
     }
     FZ_CHECK(aw_module_ram(m) > 0);
     uint32_t nimp = aw_module_import_count(m);
@@ -426,7 +450,7 @@ static uint64_t fz_pass(const fz_input *in, uint64_t hash, uint64_t fail_at, boo
     }
     aw_module_delete(m);
     FZ_CHECK(alloc.live == 0);
-    return alloc.count;
+    *allocs = alloc.count;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -434,10 +458,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > UINT32_MAX) return 0;
-    fz_input in = {data, size};
+    fz_input in = {.data = data, .size = size};
     uint64_t hash = fz_hash(data, size);
     bool loaded;
-    uint64_t count = fz_pass(&in, hash, 0, &loaded);
-    if (loaded && count && hash % 4 == 0) fz_pass(&in, hash, 1 + (hash >> 8) % count, &loaded);
+    uint64_t allocs;
+    fz_pass(&in, hash, 0, 0, &allocs, &loaded);
+    uint64_t reads = in.reads;
+    if (!loaded || hash % 4 != 0) return 0;
+    /* again with one failure: an allocation refused, or the reader failing from
+     * some read on (during the load, or at instantiation when segments are re-read) */
+    if ((hash >> 2) & 1)
+        fz_pass(&in, hash, 1 + (hash >> 8) % allocs, 0, &allocs, &loaded);
+    else
+        fz_pass(&in, hash, 0, 1 + (hash >> 8) % reads, &allocs, &loaded);
     return 0;
 }
