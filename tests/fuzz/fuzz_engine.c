@@ -21,7 +21,9 @@
  *      segments are re-read at instantiation), the number drawn from the hash: every
  *      operation must fail cleanly.
  *
- * Besides the sanitizers (ASan, UBSan, LeakSanitizer), it aborts on: a status outside
+ * Besides the sanitizers (ASan, UBSan, LeakSanitizer), it aborts on: compiled code that
+ * fails tests/engine/code_verify.h (a slot outside the frame, a branch target off an
+ * instruction, code running off its end), a status outside
  * the documented set for the operation, a failure without a message, a load error offset
  * past the input, a bounds-checked accessor that lets an out-of-range access through,
  * and any byte allocated through the config's hook and not freed by the time the module
@@ -41,6 +43,7 @@
 #include <string.h>
 
 #include "akira/wasm.h"
+#include "code_verify.h" /* tests/engine: structural check of compiled code */
 #include "module.h"
 
 #define FZ_MAX_PAGES 4u         /* 256 KiB per memory: memory.fill/copy stay cheap */
@@ -391,6 +394,14 @@ static void fz_pass(fz_input *in, uint64_t hash, uint64_t fail_alloc, uint64_t f
         return;
     }
     FZ_CHECK(aw_module_ram(m) > 0);
+    /* the interpreter trusts the compiler: slots in the frame, targets on instructions */
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
+        char why[160];
+        if (cv_verify(m, i, why, sizeof why)) {
+            fprintf(stderr, "fuzz_engine: compiled code of function %u: %s\n", i, why);
+            abort();
+        }
+    }
     uint32_t nimp = aw_module_import_count(m);
     for (uint32_t i = 0; i < nimp; i++) {
         aw_extern_desc d;
