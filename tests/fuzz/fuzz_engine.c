@@ -48,8 +48,9 @@
 
 #define FZ_MAX_PAGES 4u         /* 256 KiB per memory: memory.fill/copy stay cheap */
 #define FZ_MAX_ELEMS 1024u      /* per table */
-#define FZ_STACK_SLOTS 16384u   /* 128 KiB value stack */
-#define FZ_CALL_DEPTH 256u
+/* Value stack (8-byte slots) and call depth: a roomy one, one past the frame stack's
+ * first doubling (16 records), one that exhausts at once; picked by the input's hash. */
+static const uint32_t fz_stacks[3][2] = {{16384, 256}, {600, 20}, {48, 2}};
 #define FZ_LIVE_CAP (64u << 20) /* bytes live through the hook at once */
 #define FZ_SLICE 1000u          /* budget units per aw_call / aw_resume */
 #define FZ_MAX_CALLS 200u       /* export calls per pass, each one slice */
@@ -377,8 +378,8 @@ static void fz_pass(fz_input *in, uint64_t hash, uint64_t fail_alloc, uint64_t f
         .alloc_ctx = &alloc,
         .max_memory_pages = FZ_MAX_PAGES,
         .max_table_elems = FZ_MAX_ELEMS,
-        .stack_slots = FZ_STACK_SLOTS,
-        .max_call_depth = FZ_CALL_DEPTH,
+        .stack_slots = fz_stacks[(hash >> 4) % 3][0],
+        .max_call_depth = fz_stacks[(hash >> 4) % 3][1],
     };
     aw_error err;
     aw_module *m = aw_module_load(&cfg, fz_read, (void *)in, (uint32_t)in->size, &err);
