@@ -14,7 +14,7 @@
  *      exported function called, in the first instance with zero arguments and in the
  *      second with arguments drawn from the input's hash (boundary values half the
  *      time), each under an instruction budget (yield, resume while the pass has
- *      resumes left, then abort); then the exported memories, tables and globals
+ *      resumes left, growing the memory between slices, then abort); then the exported memories, tables and globals
  *      through their accessors;
  *   4. for one input in four that loads, all of it again with one allocation refused,
  *      or with the reader failing from some read on (during the load, or when data
@@ -230,7 +230,7 @@ static aw_val fz_arg(fz_run *r, uint8_t type, bool zero)
 }
 
 /* One call of f under the budget: yield, resume while slices remain, then abort. */
-static void fz_call(fz_run *r, aw_func *f, bool zero_args)
+static void fz_call(fz_run *r, aw_instance *inst, aw_func *f, bool zero_args)
 {
     uint32_t np, nr;
     const uint8_t *pt, *rt;
@@ -242,6 +242,11 @@ static void fz_call(fz_run *r, aw_func *f, bool zero_args)
     aw_status st = aw_call(r->store, f, args, np, results, nr, &err);
     while (st == AW_ERR_YIELD && r->resumes_left > 0) {
         r->resumes_left--;
+        /* while suspended: no other call, and the embedder may grow the memory */
+        aw_error e2;
+        FZ_CHECK(aw_call(r->store, f, args, np, results, nr, &e2) == AW_ERR_ARGS);
+        aw_memory *mem = aw_instance_memory(inst, 0);
+        if (mem && (r->resumes_left & 1)) (void)aw_memory_grow(mem, 1);
         st = aw_resume(r->store, results, nr, &err);
     }
     if (st == AW_ERR_YIELD) aw_abort(r->store);
@@ -310,7 +315,7 @@ static void fz_exports(fz_run *r, const aw_module *m, aw_instance *inst, bool ze
         if (aw_instance_export(inst, d.name, &e) != AW_OK) continue; /* a name with a NUL */
         if (e.kind != AW_EXTERN_FUNC || d.kind != AW_EXTERN_FUNC) continue;
         r->calls_left--;
-        fz_call(r, e.of.func, zero_args);
+        fz_call(r, inst, e.of.func, zero_args);
     }
 }
 
