@@ -1,5 +1,14 @@
 #!/usr/bin/env bash
-# Boot the native_sim device with its flash image in build/ (kept across runs).
+# Boot the native_sim device with its flash image in build/ (kept across runs). The SDK
+# examples built into build/apps/ are installed at boot when that version is not in the
+# app store yet, so a first `make run` shows them in `app list` (hello and counter
+# autostart). Extra arguments go to akiraos.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec build/bin/akiraos --flash build/flash.img "$@"
+installs=()
+for app in build/apps/*.wasm; do
+  [[ -e "$app" ]] && installs+=(--install "$app")
+done
+# Fixed ports, shown on the boot line "network: http 127.0.0.1:8080, shell 127.0.0.1:2323".
+exec build/bin/akiraos --flash build/flash.img --http-port 8080 --shell-port 2323 \
+  "${installs[@]}" "$@"

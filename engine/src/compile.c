@@ -131,7 +131,14 @@ static void read_blocktype(aw_compiler *c, aw_cframe *f)
     L->r.pos--;
     int64_t idx = aw_rd_s33(L);
     if (idx < 0) aw_load_fail(L, AW_ERR_MALFORMED, "malformed block type");
-    if (idx >= c->m->ntypes) aw_load_fail(L, AW_ERR_INVALID, "unknown type %u", (unsigned)idx);
+    if (idx >= c->m->ntypes) {
+        /* validated as an empty block type meanwhile; the load fails at its end */
+        if (!L->blocktype_use) {
+            L->blocktype_use = L->r.pos;
+            L->blocktype_index = (uint32_t)idx;
+        }
+        return;
+    }
     f->typeidx = idx;
 }
 

@@ -473,4 +473,9 @@ void aw_decode_module(aw_load *L)
     }
     if (m->has_datacount && m->ndatas > 0 && !m->datas)
         aw_load_fail(L, AW_ERR_MALFORMED, "data count and data section have inconsistent lengths");
+    if (L->blocktype_use) {
+        L->section = "code";
+        L->r.pos = L->blocktype_use;
+        aw_load_fail(L, AW_ERR_INVALID, "unknown type %u", (unsigned)L->blocktype_index);
+    }
 }

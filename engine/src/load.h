@@ -56,6 +56,10 @@ typedef struct aw_load {
     /* first memory.init/data.drop seen without a datacount section (offset, index) */
     uint32_t datacount_use, datacount_index;
     bool saw_data;
+    /* first block type naming a type index past the type section (offset, index): it
+     * is invalid, but only once the rest of the module decodes, since the spec makes
+     * a malformed module malformed whatever else is wrong with it */
+    uint32_t blocktype_use, blocktype_index;
     char *pending_name; /* a name being read, freed if the load fails meanwhile */
     aw_compiler *comp;  /* scratch of the body compiler, freed by aw_compile_free() */
 } aw_load;

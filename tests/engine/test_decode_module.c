@@ -231,6 +231,21 @@ static void test_invalid_vs_malformed(void **state)
     mb_section(&m, 1, "\0", 1);
     e = load_fail(m.b, m.n);
     assert_string_equal(e.msg, "unexpected content after last section");
+    /* a block of unknown type 11 is invalid once the module decodes to its end ... */
+    mb_func_module(&m, "\x60\0\0", 3, "\0\x02\x0b\x0b\x0b", 5);
+    e = load_fail(m.b, m.n);
+    assert_int_equal(e.status, AW_ERR_INVALID);
+    assert_string_equal(e.msg, "unknown type 11");
+    assert_string_equal(e.section, "code");
+    /* ... but malformed when a later byte does not decode (the spec's binary.wast) */
+    mb_func_module(&m, "\x60\0\0", 3, "\0\x02\x0b\x0b", 4);
+    e = load_fail(m.b, m.n);
+    assert_int_equal(e.status, AW_ERR_MALFORMED);
+    mb_func_module(&m, "\x60\0\0", 3, "\0\x02\x0b\x0b\x0b", 5);
+    m.b[m.n++] = 0x0d; /* a section id that does not exist */
+    m.b[m.n++] = 0x00;
+    e = load_fail(m.b, m.n);
+    assert_int_equal(e.status, AW_ERR_MALFORMED);
     /* a name that is not UTF-8 */
     mb_header(&m);
     mb_section(&m, 0, "\2\xc0\x80", 3);

@@ -77,6 +77,50 @@ static void test_bounds_and_readonly(void **state)
     assert_true(akira_flash_area_is_erased(&rw, 0, rw.size));
 }
 
+/* Erase-count spread of an area, from the chip's counters; a chip without them says so. */
+static void test_wear(void **state)
+{
+    (void)state;
+    struct akira_flash_area fa, other;
+    struct akira_flash_wear w;
+    assert_int_equal(akira_flash_area_from_range(&f.dev, "w", 0x100000, 4 * 4096, true, &fa),
+                     AKIRA_OK);
+    assert_int_equal(
+        akira_flash_area_from_range(&f.dev, "o", 0x100000 + 4 * 4096, 4096, true, &other),
+        AKIRA_OK);
+    assert_int_equal(akira_flash_area_wear(&fa, &w), AKIRA_OK);
+    assert_int_equal(w.sectors, 4);
+    assert_int_equal(w.min, 0);
+    assert_int_equal(w.max, 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(akira_flash_area_erase(&fa, 4096, 4096), 0);
+    assert_int_equal(akira_flash_area_erase(&fa, 2 * 4096, 4096), 0);
+    assert_int_equal(akira_flash_area_erase(&other, 0, 4096), 0); /* outside fa */
+    assert_int_equal(akira_flash_area_wear(&fa, &w), AKIRA_OK);
+    assert_int_equal(w.min, 0);
+    assert_int_equal(w.max, 3);
+    assert_int_equal(w.total, 4);
+    /* read-only windows may ask */
+    assert_int_equal(akira_flash_area_from_range(&f.dev, "w", 0x100000, 4 * 4096, false, &fa),
+                     AKIRA_OK);
+    assert_int_equal(akira_flash_area_wear(&fa, &w), AKIRA_OK);
+    assert_int_equal(w.max, 3);
+    assert_int_equal(akira_flash_area_wear(NULL, &w), AKIRA_EINVAL);
+
+    /* a driver without counters: ENOTSUP, nothing reported */
+    struct akira_flash_api no_count = *akira_flash_api_of(&f.dev);
+    no_count.erase_count = NULL;
+    struct akira_device dev = f.dev;
+    dev.api = &no_count;
+    fa.dev = &dev;
+    memset(&w, 0x5a, sizeof w);
+    assert_int_equal(akira_flash_area_wear(&fa, &w), AKIRA_ENOTSUP);
+    assert_int_equal(w.sectors, 0x5a5a5a5au);
+    uint32_t n;
+    assert_int_equal(akira_flash_erase_count_get(&dev, 0, &n), AKIRA_ENOTSUP);
+    assert_int_equal(akira_flash_erase_count_get(&f.dev, AKIRA_BOARD_FLASH_SIZE, &n), AKIRA_EINVAL);
+}
+
 static void test_from_range(void **state)
 {
     (void)state;
@@ -93,9 +137,8 @@ static void test_from_range(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_before_init),
-        cmocka_unit_test(test_table_matches_board),
-        cmocka_unit_test(test_bounds_and_readonly),
+        cmocka_unit_test(test_before_init),         cmocka_unit_test(test_table_matches_board),
+        cmocka_unit_test(test_bounds_and_readonly), cmocka_unit_test(test_wear),
         cmocka_unit_test(test_from_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

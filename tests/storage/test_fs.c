@@ -598,6 +598,49 @@ static void test_random_damage_never_crashes(void **state)
     assert_true(walked > 50); /* the damage did not simply make every mount fail */
 }
 
+/* Dynamic wear levelling: one small file rewritten over and over wears every data
+ * block about equally (copy-on-write into the next free block), reboots included, and
+ * a file that never changes stays where it is. RAM is the volume struct, whatever the
+ * file sizes. */
+static void test_rewrites_spread_wear(void **state)
+{
+    (void)state;
+    char data[100];
+    memset(data, 's', sizeof data);
+    put("/static", data, sizeof data);
+    struct akira_fs_stat st;
+    assert_int_equal(akira_fs_stat(&fs, "/static", &st), AKIRA_OK);
+    const uint32_t meta = NSECT / 16 < 4 ? 4 : NSECT / 16; /* metadata sectors (docs) */
+    for (int i = 0; i < 1500; i++) {
+        snprintf(data, sizeof data, "version %d", i);
+        put("/hot", data, strlen(data) + 1);
+        if (i % 300 == 299) remount();
+    }
+    uint32_t min = UINT32_MAX, max = 0, never = 0;
+    for (uint32_t s = meta; s < NSECT; s++) {
+        uint32_t n = akira_sim_flash_erase_count(&f, s * SS);
+        if (n == 0) {
+            never++;
+            continue;
+        }
+        if (n < min) min = n;
+        if (n > max) max = n;
+    }
+    /* 1500 syncs of a one-block file (data + index block each) over 60 blocks: about
+     * 50 erases per block; only the blocks of /static are never erased again. */
+    print_message("data block erases: min %u, max %u, %u never erased\n", min, max, never);
+    assert_true(never <= 2);
+    assert_true(min >= 40);
+    assert_true(max - min <= 3);
+    char back[100];
+    assert_int_equal(get(&fs, "/static", back, sizeof back), 100);
+    assert_int_equal(back[99], 's');
+    assert_int_equal(get(&fs, "/hot", back, sizeof back), 13);
+    assert_string_equal(back, "version 1499");
+    /* fixed RAM: a volume never needs more than its struct (no allocation in the fs) */
+    assert_true(sizeof(struct akira_fs_vol) <= 32 * 1024);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -619,6 +662,7 @@ int main(void)
         T(test_corruption_in_metadata_and_data_area),
         T(test_unmount_and_calls_after),
         T(test_random_damage_never_crashes),
+        T(test_rewrites_spread_wear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,11 +11,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <signal.h>
+#include <stdatomic.h>
+
+#include <akira/app_manager.h>
+#include <akira/appstore.h>
 #include <akira/board_config.h>
+#include <akira/connectivity.h>
 #include <akira/kernel.h>
+#include <akira/package.h>
 #include <akira/native_sim.h>
 #include <akira/shell.h>
+#include <akira/shell_app.h>
 #include <akira/shell_cmds.h>
+#include <akira/shell_history_store.h>
+#include <akira/sim_storage.h>
+#include <akira/storage.h>
 #include <akira/version.h>
 
 #include "board.h"
@@ -46,12 +57,20 @@ static void report_device(const struct akira_device *dev, void *user)
     step(what, akira_device_init_result(dev), NULL);
 }
 
-/* Initialises one device level and prints a line per device; false if any failed. */
+/* Initialises one device level and prints a line per device. A pre-kernel device (the
+ * watchdog, the flash) is one the system cannot run without: its failure stops the
+ * boot. A later device that fails (a peripheral, say uart1 without a host pty) stays
+ * not ready, so lookups of it answer ENODEV, and the rest of the device boots. */
 static bool devices_init(enum akira_init_level level)
 {
     int failed = akira_device_init_all(level);
     struct level_report r = {level};
     akira_device_foreach(report_device, &r);
+    if (failed != 0 && level != AKIRA_INIT_PRE_KERNEL) {
+        AKIRA_LOG_WRN("%d %s device(s) failed to initialise; booting without them", failed,
+                      level_names[level]);
+        return true;
+    }
     return failed == 0;
 }
 
@@ -91,6 +110,133 @@ static bool boot_app_pool(void)
     return rc == 0;
 }
 
+/* The flash chip behind --flash (RAM without it), settings and the file system. A
+ * failure is reported and the boot goes on: the shell still works, and its storage
+ * commands answer "no such device". */
+static bool boot_storage(const struct akira_board_options *opt)
+{
+    char detail[160];
+    detail[0] = '\0';
+    int rc = akira_sim_storage_boot(opt->flash_path, detail, sizeof(detail));
+    if (rc == 0) {
+        step("storage", 0, detail);
+    } else {
+        step("storage", rc, NULL);
+        if (detail[0]) board_console_printf("       %s\n", detail);
+    }
+    return true;
+}
+
+/* `app install PATH` reads host files: the board's side of the shell's hook. */
+static int host_open(const char *path, void **handle, uint32_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return AKIRA_ENOENT;
+    long n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (n < 0 || n > (long)UINT32_MAX || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return AKIRA_EIO;
+    }
+    *handle = f;
+    *size = (uint32_t)n;
+    return 0;
+}
+
+static int host_read(void *handle, void *buf, uint32_t len)
+{
+    size_t n = fread(buf, 1, len, handle);
+    return n > 0 ? (int)n : ferror((FILE *)handle) ? AKIRA_EIO : 0;
+}
+
+static void host_close(void *handle)
+{
+    fclose(handle);
+}
+
+static const struct akira_shell_file_ops host_files = {host_open, host_read, host_close};
+
+/* aw_read_fn over a host file, for scanning a package before installing it. */
+static int host_read_at(void *ctx, uint32_t off, void *buf, uint32_t len)
+{
+    FILE *f = ctx;
+    if (fseek(f, (long)off, SEEK_SET) != 0 || fread(buf, 1, len, f) != len) return AKIRA_EIO;
+    return 0;
+}
+
+/* --install FILE: install one package unless the store holds that version already (so
+ * every boot of `make run` may pass the same files). One status line each; a failure
+ * is reported and the boot goes on. */
+static void boot_install(const char *path)
+{
+    void *h;
+    uint32_t size;
+    char what[600];
+    snprintf(what, sizeof(what), "install %s", path);
+    int rc = host_open(path, &h, &size);
+    bool opened = rc == 0;
+    struct akira_package pkg;
+    struct akira_manifest_error err = {{0}, {0}};
+    if (rc == 0) rc = akira_package_scan(host_read_at, h, size, &pkg, &err);
+    struct akira_app_record rec;
+    if (rc == 0 && akira_appstore_find(pkg.manifest.name, &rec) == 0 &&
+        strcmp(rec.manifest.version, pkg.manifest.version) == 0) {
+        host_close(h);
+        char detail[96];
+        snprintf(detail, sizeof(detail), "%s %s already installed", pkg.manifest.name,
+                 pkg.manifest.version);
+        step(what, 0, detail);
+        return;
+    }
+    struct akira_appstore_writer w;
+    if (rc == 0 && fseek(h, 0, SEEK_SET) != 0) rc = AKIRA_EIO;
+    if (rc == 0) rc = akira_appstore_install_begin(&w, size);
+    if (rc == 0) {
+        uint8_t chunk[1024];
+        int n;
+        while ((n = host_read(h, chunk, sizeof(chunk))) > 0 &&
+               (rc = akira_appstore_install_write(&w, chunk, (size_t)n)) == 0) {
+        }
+        if (n < 0) {
+            akira_appstore_install_abort(&w);
+            rc = n;
+        }
+        if (rc == 0) rc = akira_app_install_finish(&w, &rec, &err);
+    }
+    if (opened) host_close(h);
+    if (rc != 0 && err.field[0])
+        snprintf(what + strlen(what), sizeof(what) - strlen(what), " (%s: %s)", err.field,
+                 err.reason);
+    char detail[96];
+    if (rc == 0)
+        snprintf(detail, sizeof(detail), "%s %s", rec.manifest.name, rec.manifest.version);
+    step(what, rc, rc == 0 ? detail : NULL);
+}
+
+/* The app store on flash, the app manager with the apps it holds, autostart. A failure
+ * is reported and the boot goes on: the shell is still there to repair things. */
+static bool boot_runtime(const struct akira_board_options *opt)
+{
+    char detail[96];
+    int rc = akira_appstore_init();
+    snprintf(detail, sizeof(detail), "%d apps installed", rc == 0 ? akira_appstore_count() : 0);
+    step("app store", rc, detail);
+    struct akira_appmgr_config cfg = {.pool = app_pool};
+    rc = akira_appmgr_init(&cfg);
+    int apps = 0, started = 0;
+    if (rc == 0) {
+        apps = akira_appmgr_sync_store();
+        for (unsigned i = 0; i < opt->install_count; i++) boot_install(opt->install[i]);
+        apps = opt->install_count ? akira_appstore_count() : apps;
+        if (apps < 0) apps = 0;
+        started = akira_appmgr_autostart();
+    }
+    snprintf(detail, sizeof(detail), "%d apps, %d autostarted, at most %d running", apps,
+             started < 0 ? 0 : started, AKIRA_BOARD_APPS_RUNNING_MAX);
+    step("app manager", rc, detail);
+    akira_shell_app_files_set(&host_files);
+    return true;
+}
+
 static bool boot_shell(void)
 {
     const char *bad = NULL;
@@ -106,8 +252,64 @@ static bool boot_shell(void)
     return rc == 0;
 }
 
+/* `poweroff`/`reboot` typed in a network shell session: the console's loop ends as on
+ * a shutdown signal (the signal's self-pipe wakes it), then main acts on the reason. */
+static atomic_int net_exit = -1;
+
+static void on_net_shell_exit(enum akira_shell_exit why)
+{
+    int none = -1;
+    if (atomic_compare_exchange_strong(&net_exit, &none, (int)why)) raise(SIGTERM);
+}
+
+static void print_line(const char *line)
+{
+    board_console_printf("%s", line);
+}
+
+static const struct akira_connectivity_config *connectivity_config(
+    const struct akira_board_options *opt)
+{
+    static struct akira_connectivity_config c;
+    c = (struct akira_connectivity_config){
+        .board = AKIRA_BOARD_NAME,
+        .version = AKIRA_VERSION_STRING,
+        .http_port = opt->http_port_set ? opt->http_port : 0,
+        .shell_port = opt->shell_port_set ? opt->shell_port : 0,
+        .print = print_line,
+        .on_shell_exit = on_net_shell_exit,
+        .list_partitions = true,
+    };
+    return &c;
+}
+
+/* The network services, when a port was given. A failure (a port taken) is reported
+ * and the device boots without them, like a device whose radio is down: the console
+ * still works. */
+static bool net_up;
+
+static bool boot_connectivity(const struct akira_board_options *opt)
+{
+    if (!opt->http_port_set && !opt->shell_port_set) {
+        board_console_printf("[ -- ] network: off (no --http-port, no --shell-port)\n");
+        return true;
+    }
+    char detail[128];
+    int rc = akira_connectivity_start(connectivity_config(opt), detail, sizeof(detail));
+    step("network", rc, detail);
+    net_up = true;
+    return true;
+}
+
 static void shutdown_all(void)
 {
+    /* The network first (its requests may reach apps and storage), then the apps:
+     * they use storage, the pool and kernel timers. */
+    if (net_up) akira_connectivity_stop();
+    net_up = false;
+    akira_appmgr_deinit();
+    akira_appstore_deinit();
+    akira_sim_storage_shutdown();
     akira_kernel_shutdown();
     akira_heap_destroy(app_pool);
     app_pool = NULL;
@@ -158,7 +360,8 @@ int main(int argc, char **argv)
     ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
     /* Layers above the kernel start here, bottom up, one boot_<layer>() each that
      * prints its status line with step() and returns false to stop the boot. */
-    ok = ok && boot_app_pool() && boot_shell();
+    ok = ok && boot_storage(&opt) && boot_app_pool() && boot_runtime(&opt) && boot_shell() &&
+         boot_connectivity(&opt);
     if (!ok) {
         AKIRA_LOG_ERR("boot failed");
         if (akira_kernel_is_running()) shutdown_all();
@@ -168,12 +371,25 @@ int main(int argc, char **argv)
 
     static struct akira_shell sh;
     akira_shell_init(&sh, board_console_io(), "akira> ");
+    /* A person at a terminal gets the history of earlier sessions back; a script on a
+     * pipe neither sees it nor adds to it. */
+    static struct akira_shell_history_store hist;
+    if (board_console_io()->interactive && akira_storage_settings()) {
+        int n = akira_shell_history_store_attach(&hist, akira_storage_settings(), &sh.edit);
+        if (n < 0) AKIRA_LOG_WRN("shell history not restored: %s", akira_err_str(n));
+    }
     board_console_attach(&sh);
     enum akira_shell_exit why =
         board_signals_pending() ? AKIRA_SHELL_EXIT_EOF : akira_shell_run(&sh);
     board_console_attach(NULL);
 
     int sig = board_signals_pending();
+    if (atomic_load(&net_exit) >= 0) {
+        /* The SIGTERM was ours: a network session's poweroff or reboot. */
+        why = (enum akira_shell_exit)atomic_load(&net_exit);
+        sig = 0;
+        AKIRA_LOG_INF("network shell: %s", why == AKIRA_SHELL_EXIT_REBOOT ? "reboot" : "poweroff");
+    }
     if (sig)
         AKIRA_LOG_INF("signal %d (%s): shutting down", sig, strsignal(sig));
     else if (why == AKIRA_SHELL_EXIT_REBOOT)

@@ -1,5 +1,6 @@
 /*
- * native_sim command line: --flash, --http-port, --shell-port, --log-level, --help.
+ * native_sim command line: --flash, --http-port, --shell-port, --log-level, --install,
+ * --help.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,9 +17,11 @@ static const char usage[] =
     "Boot AkiraOS on the native_sim board; the shell runs on stdin/stdout.\n"
     "\n"
     "  --flash FILE        flash image (created filled with 0xFF when absent)\n"
-    "  --http-port N       HTTP server port, 1..65535 (default 8080)\n"
-    "  --shell-port N      network shell port, 1..65535 (default 2323)\n"
+    "  --http-port N       run the HTTP API on 127.0.0.1:N, 1..65535 (off when absent)\n"
+    "  --shell-port N      run the network shell on 127.0.0.1:N (off when absent)\n"
     "  --log-level LEVEL   default log level: none, err, wrn, inf, dbg (default inf)\n"
+    "  --install FILE      install the app package FILE at boot unless that version is\n"
+    "                      installed already (repeatable, at most 16)\n"
     "  -h, --help          print this help and exit\n"
     "\n"
     "Exit status: 0 poweroff/EOF/SIGTERM, 1 boot failure, 2 bad usage,\n"
@@ -56,7 +59,7 @@ static bool parse_port(const char *s, uint16_t *out)
     return true;
 }
 
-enum opt_id { OPT_FLASH, OPT_HTTP_PORT, OPT_SHELL_PORT, OPT_LOG_LEVEL, OPT_HELP };
+enum opt_id { OPT_FLASH, OPT_HTTP_PORT, OPT_SHELL_PORT, OPT_LOG_LEVEL, OPT_INSTALL, OPT_HELP };
 
 static const struct {
     const char *name;
@@ -67,6 +70,7 @@ static const struct {
     {"--http-port", OPT_HTTP_PORT, true},
     {"--shell-port", OPT_SHELL_PORT, true},
     {"--log-level", OPT_LOG_LEVEL, true},
+    {"--install", OPT_INSTALL, true},
     {"--help", OPT_HELP, false},
     {"-h", OPT_HELP, false},
 };
@@ -119,11 +123,13 @@ int akira_board_options_parse(struct akira_board_options *out, int argc, char *c
             if (!parse_port(value, &o.http_port)) {
                 return fail(err, err_size, "--http-port '%s' is not a port (1..65535)", value);
             }
+            o.http_port_set = true;
             break;
         case OPT_SHELL_PORT:
             if (!parse_port(value, &o.shell_port)) {
                 return fail(err, err_size, "--shell-port '%s' is not a port (1..65535)", value);
             }
+            o.shell_port_set = true;
             break;
         case OPT_LOG_LEVEL: {
             int level = akira_log_level_parse(value);
@@ -134,6 +140,13 @@ int akira_board_options_parse(struct akira_board_options *out, int argc, char *c
             o.log_level = level;
             break;
         }
+        case OPT_INSTALL:
+            if (value[0] == '\0') return fail(err, err_size, "--install needs a file name");
+            if (o.install_count == AKIRA_BOARD_INSTALL_MAX)
+                return fail(err, err_size, "at most %d --install options",
+                            AKIRA_BOARD_INSTALL_MAX);
+            o.install[o.install_count++] = value;
+            break;
         case OPT_HELP: o.help = true; break;
         }
     }

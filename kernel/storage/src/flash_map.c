@@ -118,3 +118,21 @@ bool akira_flash_area_is_erased(const struct akira_flash_area *fa, uint32_t off,
     }
     return true;
 }
+
+int akira_flash_area_wear(const struct akira_flash_area *fa, struct akira_flash_wear *out)
+{
+    if (!fa || !out || fa->sector_size == 0) return AKIRA_EINVAL;
+    struct akira_flash_wear w = {0, UINT32_MAX, 0, 0};
+    for (uint32_t off = 0; off < fa->size; off += fa->sector_size) {
+        uint32_t n;
+        int err = akira_flash_erase_count_get(fa->dev, fa->offset + off, &n);
+        if (err) return err;
+        w.sectors++;
+        w.total += n;
+        if (n < w.min) w.min = n;
+        if (n > w.max) w.max = n;
+    }
+    if (w.sectors == 0) w.min = 0;
+    *out = w;
+    return AKIRA_OK;
+}

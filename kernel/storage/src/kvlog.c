@@ -154,9 +154,13 @@ static int rec_crc(struct kvlog *log, uint32_t base, const uint8_t *hdr, uint32_
  * the lengths are plausible (a torn record), else one write block at a time until a
  * valid record shows up again (garbage). Returns the visitor's nonzero value or an
  * error; *stop gets the offset where the walk ended.
+ *
+ * With want set, only records of that key are checked and visited: the walk steps over
+ * every plausible record by its stated length whether its CRC holds or not, so the
+ * other records' CRCs cannot change where it goes, and a lookup skips computing them.
  */
-static int scan_sector(struct kvlog *log, uint32_t s, uint32_t limit, kvlog_visit_fn fn, void *ctx,
-                       uint32_t *stop)
+static int scan_sector_key(struct kvlog *log, uint32_t s, uint32_t limit, const void *want,
+                           uint8_t want_len, kvlog_visit_fn fn, void *ctx, uint32_t *stop)
 {
     uint32_t ss = log->fa.sector_size, wbs = log->fa.write_block_size;
     uint32_t p = log->hdr_size;
@@ -172,6 +176,18 @@ static int scan_sector(struct kvlog *log, uint32_t s, uint32_t limit, kvlog_visi
             p += wbs;
             continue;
         }
+        if (want) {
+            if (key_len != want_len) {
+                p += len;
+                continue;
+            }
+            err = akira_flash_area_read(&log->fa, base + KVLOG_HDR_SIZE, rec.key, key_len);
+            if (err) return err;
+            if (memcmp(rec.key, want, want_len) != 0) {
+                p += len;
+                continue;
+            }
+        }
         uint32_t crc;
         err = rec_crc(log, base, h, key_len, val_len, &crc);
         if (err) return err;
@@ -180,8 +196,10 @@ static int scan_sector(struct kvlog *log, uint32_t s, uint32_t limit, kvlog_visi
             rec.val_len = (uint16_t)val_len;
             rec.key_len = (uint8_t)key_len;
             rec.flags = h[3];
-            err = akira_flash_area_read(&log->fa, base + KVLOG_HDR_SIZE, rec.key, key_len);
-            if (err) return err;
+            if (!want) {
+                err = akira_flash_area_read(&log->fa, base + KVLOG_HDR_SIZE, rec.key, key_len);
+                if (err) return err;
+            }
             int r = fn(ctx, &rec);
             if (r) return r;
         }
@@ -189,6 +207,12 @@ static int scan_sector(struct kvlog *log, uint32_t s, uint32_t limit, kvlog_visi
     }
     if (stop) *stop = p;
     return AKIRA_OK;
+}
+
+static int scan_sector(struct kvlog *log, uint32_t s, uint32_t limit, kvlog_visit_fn fn, void *ctx,
+                       uint32_t *stop)
+{
+    return scan_sector_key(log, s, limit, NULL, 0, fn, ctx, stop);
 }
 
 /* i-th sector from the newest (i = 0 is the active one); ring order is sequence order. */
@@ -220,7 +244,7 @@ int kvlog_find(struct kvlog *log, const void *key, uint8_t key_len, struct kvlog
     for (uint32_t i = 0; i < log->nsect; i++) {
         uint32_t s = nth_newest(log, i);
         if (!log->seq[s]) continue;
-        int err = scan_sector(log, s, log->end[s], find_visit, &f, NULL);
+        int err = scan_sector_key(log, s, log->end[s], key, key_len, find_visit, &f, NULL);
         if (err) return err;
         if (f.found) return AKIRA_OK;
     }

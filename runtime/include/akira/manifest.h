@@ -25,6 +25,31 @@
  *   description   free text, at most AKIRA_APP_DESC_MAX bytes.
  *   author        free text, at most AKIRA_APP_AUTHOR_MAX bytes.
  *
+ * Hardware and network narrowing (issue 7). A capability says which API module an app
+ * may call; these keys say which pins, buses, addresses, channels, sensors and hosts it
+ * may use through it. A capability without its list grants nothing: every pin, bus,
+ * sensor or host is refused with AKIRA_EACCES (the safe default - an app names what
+ * it touches). A list without its capability grants nothing either. Lists are comma
+ * separated, spaces around items ignored, an item given twice is an error. Device
+ * names are 1..AKIRA_MANIFEST_DEV_NAME_MAX chars of [a-z0-9_] starting with a letter;
+ * numbers are decimal or 0x hex.
+ *   gpio_pins     pins of the board's GPIO port "gpio0": numbers 0..31 and ranges
+ *                 `a-b` (a <= b), e.g. `2,13,20-23`.
+ *   i2c           BUS:ADDR items, ADDR a 7-bit target 0x00..0x7f, e.g.
+ *                 `i2c0:0x76, i2c0:0x6a`; at most AKIRA_MANIFEST_I2C_MAX.
+ *   uart          UART device names, e.g. `uart0`; at most AKIRA_MANIFEST_UARTS_MAX.
+ *   pwm           DEV:CHANNELS items, CHANNELS a number 0..15 or a range `a-b`, e.g.
+ *                 `pwm0:0-3`; a device may appear in several items (their channels
+ *                 add up); at most AKIRA_MANIFEST_PWM_MAX devices.
+ *   sensors       sensor device names, e.g. `bme280, lsm6ds3`; at most
+ *                 AKIRA_MANIFEST_SENSORS_MAX.
+ *   net_hosts     HOST:PORT items, HOST a dotted IPv4 address or `localhost` (the same
+ *                 as 127.0.0.1), PORT 1..65535 or `*` (any port of that host), e.g.
+ *                 `127.0.0.1:8080, localhost:*`; at most AKIRA_MANIFEST_NET_HOSTS_MAX.
+ *                 There is no host wildcard and no DNS: an app names every address.
+ *                 A UDP socket may only send to and receive from these endpoints; a
+ *                 TCP socket may only connect to them (apps cannot listen).
+ *
  * An unknown key, a repeated key, a missing required key, a value out of range, a
  * line without ':' or text that is not UTF-8 are errors; the error names the field
  * (or line) and says why. The sum stack_size + heap_size + one 64 KiB page must fit
@@ -51,7 +76,33 @@
 #define AKIRA_APP_DESC_MAX    127u
 #define AKIRA_APP_AUTHOR_MAX  63u
 /* Largest manifest section payload accepted (bounded RAM when streaming it in). */
-#define AKIRA_MANIFEST_MAX    2048u
+#define AKIRA_MANIFEST_MAX 2048u
+
+#define AKIRA_MANIFEST_DEV_NAME_MAX    15u
+#define AKIRA_MANIFEST_I2C_MAX         8u
+#define AKIRA_MANIFEST_UARTS_MAX       4u
+#define AKIRA_MANIFEST_PWM_MAX         4u
+#define AKIRA_MANIFEST_PWM_CHANNEL_MAX 15u /* highest channel number a `pwm` item names */
+#define AKIRA_MANIFEST_SENSORS_MAX     4u
+#define AKIRA_MANIFEST_NET_HOSTS_MAX   8u
+
+/* One `i2c` item: a target address on a named bus. */
+struct akira_manifest_i2c {
+    char bus[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    uint8_t addr;
+};
+
+/* The `pwm` channels of one controller, bit n = channel n. */
+struct akira_manifest_pwm {
+    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    uint32_t channels;
+};
+
+/* One `net_hosts` item. */
+struct akira_manifest_host {
+    uint8_t ip[4];
+    uint16_t port; /* 0: any port */
+};
 
 enum akira_restart_policy {
     AKIRA_RESTART_NEVER = 0,
@@ -72,6 +123,15 @@ struct akira_manifest {
     uint32_t restart_delay_ms;
     char description[AKIRA_APP_DESC_MAX + 1];
     char author[AKIRA_APP_AUTHOR_MAX + 1];
+    /* Narrowing of the hardware and network capabilities (see above); the n_* counts
+     * say how many entries of each array are used, the rest is zero. */
+    uint32_t gpio_pins; /* bit n = pin n of gpio0 */
+    uint8_t n_i2c, n_uarts, n_pwm, n_sensors, n_net_hosts;
+    struct akira_manifest_i2c i2c[AKIRA_MANIFEST_I2C_MAX];
+    char uarts[AKIRA_MANIFEST_UARTS_MAX][AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    struct akira_manifest_pwm pwm[AKIRA_MANIFEST_PWM_MAX];
+    char sensors[AKIRA_MANIFEST_SENSORS_MAX][AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    struct akira_manifest_host net_hosts[AKIRA_MANIFEST_NET_HOSTS_MAX];
 };
 
 /* Where parsing failed: the field (key) or, for a line that has none, "line N". */
@@ -90,10 +150,23 @@ int akira_manifest_parse(const char *text, size_t len, struct akira_manifest *ou
                          struct akira_manifest_error *err);
 
 /*
- * Write `m` back as manifest text (the canonical form: every key, defaults included)
- * into buf. Returns the length written (without a terminating NUL, which is added when
- * it fits) or AKIRA_ERANGE when cap is too small. Parsing the result gives `m` again.
+ * Write `m` back as manifest text (the canonical form: every key, defaults included,
+ * except `entry` when it is "" since its default depends on the module, and the
+ * hardware/network lists when they are empty) into buf,
+ * NUL-terminated. Returns the text's length (without the NUL) or AKIRA_ERANGE when cap
+ * cannot hold text and NUL. Parsing the result gives `m` again (for any `m` that parse
+ * could have produced; AKIRA_MANIFEST_MAX bytes always suffice).
  */
 int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap);
+
+/* What the lists allow (for the API modules; names are NUL-terminated device names).
+ * A false answer is the module's AKIRA_EACCES. */
+bool akira_manifest_gpio_allowed(const struct akira_manifest *m, uint32_t pin);
+bool akira_manifest_i2c_allowed(const struct akira_manifest *m, const char *bus, uint32_t addr);
+bool akira_manifest_uart_allowed(const struct akira_manifest *m, const char *dev);
+bool akira_manifest_pwm_allowed(const struct akira_manifest *m, const char *dev, uint32_t channel);
+bool akira_manifest_sensor_allowed(const struct akira_manifest *m, const char *dev);
+bool akira_manifest_host_allowed(const struct akira_manifest *m, const uint8_t ip[4],
+                                 uint16_t port);
 
 #endif /* AKIRA_MANIFEST_H */

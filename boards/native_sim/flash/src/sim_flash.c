@@ -145,11 +145,20 @@ static void sim_info(const struct akira_device *dev, struct akira_flash_info *in
     *info = sim_of(dev)->info;
 }
 
+static int sim_erase_count(const struct akira_device *dev, uint32_t offset, uint32_t *count)
+{
+    struct akira_sim_flash *f = sim_of(dev);
+    if (offset >= f->info.size) return AKIRA_EINVAL;
+    *count = akira_sim_flash_erase_count(f, offset);
+    return AKIRA_OK;
+}
+
 static const struct akira_flash_api sim_api = {
     .read = sim_read,
     .write = sim_write,
     .erase = sim_erase,
     .info = sim_info,
+    .erase_count = sim_erase_count,
 };
 
 static int map_file(struct akira_sim_flash *f, const char *path, uint32_t size)

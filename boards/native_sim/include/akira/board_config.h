@@ -27,6 +27,9 @@
 /* Pool all app linear memories, stacks and runtime allocations are carved from;
  * the size of the ESP32-S3's PSRAM. */
 #define AKIRA_BOARD_APP_HEAP_POOL_SIZE (8u * 1024u * 1024u)
+/* Unsigned apps are accepted when the setting akira/security/allow_unsigned is absent
+ * (a development board; a product board says 0). */
+#define AKIRA_BOARD_ALLOW_UNSIGNED_DEFAULT 1
 /* Bounds for an app's linear-memory quota (the manifest asks within these). */
 #define AKIRA_BOARD_APP_MEM_QUOTA_MIN (64u * 1024u)
 #define AKIRA_BOARD_APP_MEM_QUOTA_MAX (1024u * 1024u)
@@ -53,14 +56,19 @@
 #define AKIRA_BOARD_PART_SCRATCH_OFFSET    0x310000u
 #define AKIRA_BOARD_PART_SCRATCH_SIZE      0x020000u /* 128 KiB */
 #define AKIRA_BOARD_PART_APPSTORE_OFFSET   0x330000u
-#define AKIRA_BOARD_PART_APPSTORE_SIZE     0x200000u /* 2 MiB: 8 slots of 256 KiB */
+#define AKIRA_BOARD_PART_APPSTORE_SIZE     0x200000u /* 2 MiB: 9 slots of 224 KiB */
 #define AKIRA_BOARD_PART_SETTINGS_OFFSET   0x530000u
 #define AKIRA_BOARD_PART_SETTINGS_SIZE     0x010000u /* 64 KiB: 16 sectors */
 #define AKIRA_BOARD_PART_FS_OFFSET         0x540000u
 #define AKIRA_BOARD_PART_FS_SIZE           0x2C0000u /* 2.75 MiB, the rest */
 
-/* One app store slot; an app binary (50-200 KB) plus its manifest fits. */
-#define AKIRA_BOARD_APP_SLOT_SIZE (AKIRA_BOARD_PART_APPSTORE_SIZE / AKIRA_BOARD_APPS_INSTALLED_MAX)
+/* App store slots: one per installed app plus a spare, so that an upgrade with every
+ * app installed writes the new version beside the old one (docs/runtime.md). */
+#define AKIRA_BOARD_APP_SLOTS (AKIRA_BOARD_APPS_INSTALLED_MAX + 1)
+/* One slot, whole sectors: a header sector, then an app binary of up to 220 KiB. */
+#define AKIRA_BOARD_APP_SLOT_SIZE                                                                  \
+    (AKIRA_BOARD_PART_APPSTORE_SIZE / AKIRA_BOARD_APP_SLOTS / AKIRA_BOARD_FLASH_SECTOR_SIZE *     \
+     AKIRA_BOARD_FLASH_SECTOR_SIZE)
 
 /*
  * The partition table as an X-macro, for code that wants to iterate it:

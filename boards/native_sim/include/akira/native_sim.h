@@ -23,12 +23,20 @@
 #define AKIRA_BOARD_HTTP_PORT_DEFAULT  8080
 #define AKIRA_BOARD_SHELL_PORT_DEFAULT 2323
 
+#define AKIRA_BOARD_INSTALL_MAX 16 /* --install options accepted */
+
 struct akira_board_options {
     const char *flash_path; /* --flash FILE: the flash image; NULL when not given */
     uint16_t http_port;     /* --http-port N, 1..65535 */
     uint16_t shell_port;    /* --shell-port N, 1..65535 */
+    bool http_port_set;     /* --http-port given: the HTTP server runs (else not) */
+    bool shell_port_set;    /* --shell-port given: the network shell runs (else not) */
     int log_level;          /* --log-level LEVEL as an akira_log_level; -1 when not given */
     bool help;              /* --help / -h */
+    /* --install FILE, repeatable: packages installed at boot unless that version of
+     * the app is installed already (scripts/run.sh passes the SDK examples). */
+    const char *install[AKIRA_BOARD_INSTALL_MAX];
+    unsigned install_count;
 };
 
 /*

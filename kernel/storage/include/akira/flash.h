@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include <akira/device.h>
+#include <akira/err.h>
 
 /* Geometry of a flash device. */
 struct akira_flash_info {
@@ -42,6 +43,10 @@ struct akira_flash_api {
     /* offset and len are multiples of the sector size. */
     int (*erase)(const struct akira_device *dev, uint32_t offset, size_t len);
     void (*info)(const struct akira_device *dev, struct akira_flash_info *info);
+    /* Optional (NULL when the chip keeps no such count, as most real chips): erases of
+     * the sector holding `offset` since the driver started, for wear reports
+     * (`fs df`). */
+    int (*erase_count)(const struct akira_device *dev, uint32_t offset, uint32_t *count);
 };
 
 /* Value of an erased byte. */
@@ -73,6 +78,15 @@ static inline void akira_flash_info_get(const struct akira_device *dev,
                                         struct akira_flash_info *info)
 {
     akira_flash_api_of(dev)->info(dev, info);
+}
+
+/* Erases of the sector holding offset, AKIRA_ENOTSUP when the driver keeps no count,
+ * AKIRA_EINVAL past the end. */
+static inline int akira_flash_erase_count_get(const struct akira_device *dev, uint32_t offset,
+                                              uint32_t *count)
+{
+    const struct akira_flash_api *api = akira_flash_api_of(dev);
+    return api->erase_count ? api->erase_count(dev, offset, count) : AKIRA_ENOTSUP;
 }
 
 #endif /* AKIRA_FLASH_H */

@@ -69,4 +69,15 @@ int akira_flash_area_erase(const struct akira_flash_area *fa, uint32_t off, size
 /* True when [off, off+len) of the area reads all 0xFF. Errors count as false. */
 bool akira_flash_area_is_erased(const struct akira_flash_area *fa, uint32_t off, size_t len);
 
+/* Erase-count spread over the area's sectors (from the driver's optional counter). */
+struct akira_flash_wear {
+    uint32_t sectors;
+    uint32_t min, max;
+    uint64_t total; /* sum over the sectors: mean = total / sectors */
+};
+
+/* Fills *out for the whole area. AKIRA_ENOTSUP when the driver keeps no erase counts
+ * (nothing is reported then); read-only areas may be asked too. */
+int akira_flash_area_wear(const struct akira_flash_area *fa, struct akira_flash_wear *out);
+
 #endif /* AKIRA_FLASH_MAP_H */

@@ -1,0 +1,237 @@
+/*
+ * Runtime benchmark (issue 5 item 10, app manager part): native call overhead through
+ * the bridge, app start latency, RAM per running app beyond its linear memory.
+ *
+ *   akira_bench_bridge CALLS.wasm
+ *
+ * Native call: the app's loop_calls(n) makes n calls of the cheapest native
+ * (mem_used, capability "memory" granted, so the check is taken and passes); its
+ * loop_empty(n) is the same loop without the call. Per call = (calls - empty) / n, in
+ * thread CPU time, median of 7. Beside it, the same native function called n times
+ * from C through a function pointer (the direct call the bridge adds to).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <akira/app_manager.h>
+#include <akira/bridge.h>
+#include <akira/clock.h>
+#include <akira/err.h>
+#include <akira/kernel.h>
+
+#define N      20000000
+#define ROUNDS 7
+
+static uint8_t *app;
+static uint32_t app_size;
+
+static int buf_read(void *ctx, uint32_t off, void *buf, uint32_t len)
+{
+    (void)ctx;
+    if (off > app_size || len > app_size - off) return -1;
+    memcpy(buf, app + off, len);
+    return 0;
+}
+
+static double cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(*v), cmp);
+    return v[n / 2];
+}
+
+/* An instance with the bridge bound, as the manager makes it (no thread). */
+struct rig {
+    struct akira_quota quota;
+    struct akira_evq evq;
+    struct akira_app_log log;
+    struct akira_app_ctx ctx;
+    aw_module *mod;
+    aw_store *store;
+    aw_instance *inst;
+};
+
+static int rig_up(struct rig *r)
+{
+    memset(r, 0, sizeof(*r));
+    akira_quota_init(&r->quota, 1u << 20, NULL);
+    if (akira_evq_init(&r->evq) || akira_app_log_init(&r->log)) return -1;
+    r->ctx.name = "bench";
+    atomic_store(&r->ctx.caps, AKIRA_CAP_MEMORY);
+    r->ctx.quota = &r->quota;
+    r->ctx.evq = &r->evq;
+    r->ctx.log = &r->log;
+    aw_config cfg = {.realloc = akira_quota_realloc, .alloc_ctx = &r->quota, .stack_slots = 2048};
+    aw_error err;
+    r->mod = aw_module_load(&cfg, buf_read, NULL, app_size, &err);
+    r->store = r->mod ? aw_store_new(&cfg) : NULL;
+    if (!r->store) return -1;
+    r->ctx.store = r->store;
+    aw_import *imp;
+    uint32_t n;
+    char why[96];
+    if (akira_bridge_bind(&r->ctx, r->mod, &imp, &n, why, sizeof(why)) != 0) return -1;
+    r->inst = aw_instantiate(r->store, r->mod, imp, n, &err);
+    akira_bridge_imports_free(&r->ctx, imp, n);
+    if (!r->inst) return -1;
+    r->ctx.inst = r->inst;
+    r->ctx.mem = aw_instance_memory(r->inst, 0);
+    return 0;
+}
+
+static void rig_down(struct rig *r)
+{
+    akira_bridge_unbind(&r->ctx);
+    aw_store_delete(r->store);
+    aw_module_delete(r->mod);
+    akira_evq_deinit(&r->evq);
+    akira_app_log_deinit(&r->log);
+}
+
+static double time_export(struct rig *r, const char *name, int n)
+{
+    aw_val arg = {.i32 = n}, res;
+    aw_error err;
+    aw_func *f = aw_instance_func(r->inst, name);
+    double t0 = cpu_ns();
+    if (aw_call(r->store, f, &arg, 1, &res, 1, &err) != AW_OK) {
+        fprintf(stderr, "%s: %s\n", name, err.msg);
+        exit(1);
+    }
+    return cpu_ns() - t0;
+}
+
+/* The direct C call: the same native through a pointer the compiler cannot see
+ * through. */
+static akira_native_fn volatile direct_fn;
+
+static double time_direct(struct rig *r, int n)
+{
+    aw_val io[1];
+    double t0 = cpu_ns();
+    for (int i = 0; i < n; i++)
+        direct_fn(&r->ctx, io);
+    return cpu_ns() - t0;
+}
+
+static void bench_calls(void)
+{
+    struct rig r;
+    if (rig_up(&r) != 0) {
+        fprintf(stderr, "bench app does not instantiate\n");
+        exit(1);
+    }
+    direct_fn = akira_bridge_find("akira", "mem_used")->fn;
+    double empty[ROUNDS], calls[ROUNDS], direct[ROUNDS], diff[ROUNDS];
+    for (int i = 0; i < ROUNDS; i++) {
+        empty[i] = time_export(&r, "loop_empty", N) / N;
+        calls[i] = time_export(&r, "loop_calls", N) / N;
+        direct[i] = time_direct(&r, N) / N;
+        diff[i] = calls[i] - empty[i];
+    }
+    uint64_t counted = atomic_load(&r.ctx.native_calls);
+    double d = median(diff, ROUNDS), e = median(empty, ROUNDS), c = median(calls, ROUNDS),
+           x = median(direct, ROUNDS);
+    printf("native call (wasm -> bridge -> capability check -> native), %d calls x %d:\n", N,
+           ROUNDS);
+    printf("  empty loop iteration      %6.2f ns\n", e);
+    printf("  loop iteration + call     %6.2f ns\n", c);
+    printf("  per native call           %6.2f ns   (target < 50 ns: %s)\n", d,
+           d < 50 ? "met" : "NOT met");
+    printf("  direct C call of the same %6.2f ns   (bridge call = %.1fx a direct C call)\n", x,
+           x > 0 ? d / x : 0);
+    printf("  calls counted by the bridge: %llu\n", (unsigned long long)counted);
+    rig_down(&r);
+}
+
+static void bench_start_and_ram(void)
+{
+    char text[] = "name: bench\nversion: 1\nstack_size: 4K\ncapabilities: memory\n";
+    struct akira_manifest m;
+    struct akira_manifest_error merr;
+    if (akira_manifest_parse(text, strlen(text), &m, &merr) != 0) exit(1);
+    struct akira_appmgr_config cfg = {0};
+    if (akira_appmgr_init(&cfg) != 0 || akira_appmgr_add(&m, buf_read, NULL, app_size, false))
+        exit(1);
+
+    /* Start latency: start -> RUNNING (loaded, bound, instantiated, entry running)
+     * and start -> first wait (entry returned, the manager waits for its first event
+     * past START). Wall time, median of 21. */
+    enum { STARTS = 21 };
+    double running[STARTS], stop_ms[STARTS];
+    struct akira_app_info info;
+    for (int i = 0; i < STARTS; i++) {
+        uint64_t t0 = akira_uptime_us();
+        akira_app_start("bench");
+        akira_app_wait_running("bench", AKIRA_FOREVER);
+        running[i] = (double)(akira_uptime_us() - t0) / 1000.0;
+        uint64_t t1 = akira_uptime_us();
+        akira_app_stop("bench");
+        stop_ms[i] = (double)(akira_uptime_us() - t1) / 1000.0;
+    }
+    printf("app start (%u-byte module, thread + load + bind + instantiate), median of %d:\n",
+           (unsigned)app_size, STARTS);
+    printf("  start -> RUNNING          %6.3f ms\n", median(running, STARTS));
+    printf("  stop of a waiting app     %6.3f ms\n", median(stop_ms, STARTS));
+
+    /* RAM of a running app: everything charged to its quota, minus its linear memory
+     * and operand stack, plus the manager's entry for it. */
+    akira_app_start("bench");
+    akira_app_wait_running("bench", AKIRA_FOREVER);
+    akira_sleep_ms(20); /* let it reach its event wait */
+    akira_app_info("bench", &info);
+    size_t linear = 65536, stack = m.stack_size, entry = akira_appmgr_entry_bytes();
+    size_t beyond = info.stats.mem_used - linear - stack + entry;
+    printf("RAM per running app (stack_size %zu):\n", stack);
+    printf("  charged to its quota      %7zu B (linear memory %zu, operand stack %zu)\n",
+           info.stats.mem_used, linear, stack);
+    printf("  manager entry             %7zu B (log ring, event queue, context)\n", entry);
+    printf("  beyond linear + stack     %7zu B   (target < 16 KB: %s)\n", beyond,
+           beyond < 16384 ? "met" : "NOT met");
+    printf("  beyond linear memory      %7zu B   (with the operand stack)\n", beyond + stack);
+    printf("  thread stack used         %7zu B   (high-water; POSIX threads reserve 64 KiB)\n",
+           info.stats.thread_stack_used);
+    akira_app_stop("bench");
+    akira_appmgr_deinit();
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s CALLS.wasm\n", argv[0]);
+        return 2;
+    }
+    FILE *f = fopen(argv[1], "rb");
+    if (!f) {
+        perror(argv[1]);
+        return 1;
+    }
+    fseek(f, 0, SEEK_END);
+    app_size = (uint32_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    app = malloc(app_size);
+    if (!app || fread(app, 1, app_size, f) != app_size) return 1;
+    fclose(f);
+    akira_log_default_level_set(AKIRA_LOG_WARN);
+    if (akira_kernel_init() != 0) return 1;
+    bench_calls();
+    bench_start_and_ram();
+    akira_kernel_shutdown();
+    free(app);
+    return 0;
+}

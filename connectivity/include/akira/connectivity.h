@@ -1,0 +1,59 @@
+/*
+ * Connectivity bring-up: the device's network services (the HTTP API and the network
+ * shell over TCP), started by the board after the storage and the shell are up.
+ *
+ * The device token: made at first boot from the port's random source
+ * (akira_random_fill), kept in settings under AKIRA_HTTP_TOKEN_KEY, shown once at
+ * that boot through cfg->print (never through the log, which GET /api/logs serves)
+ * and afterwards by the shell command `http token`. Every endpoint that changes the
+ * device, and every network shell session, needs it.
+ */
+#ifndef AKIRA_CONNECTIVITY_H
+#define AKIRA_CONNECTIVITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <akira/shell.h>
+
+#define AKIRA_HTTP_TOKEN_KEY     "akira/http/token"
+#define AKIRA_SECRET_PREFIX      "akira/security/"
+#define AKIRA_HTTP_TOKEN_HEX_LEN 32 /* 16 random bytes as hex */
+
+struct akira_connectivity_config {
+    const char *board;   /* board name for /api/status */
+    const char *version; /* firmware version for /api/status */
+    uint16_t http_port;  /* 0: no HTTP server */
+    uint16_t shell_port; /* 0: no network shell */
+    /* Console output that must not go to the log ring (the first-boot token line).
+     * Called from the booting thread. */
+    void (*print)(const char *line);
+    /* A network shell session ran `poweroff` or `reboot`: the board shuts down (or
+     * restarts) as if the console had. Called from the session's thread; must not
+     * block on the connectivity services (they are stopped later, from the board). */
+    void (*on_shell_exit)(enum akira_shell_exit why);
+    /* Flash partitions are listed in /api/status when true. */
+    bool list_partitions;
+};
+
+/*
+ * Creates the token if missing, starts the HTTP server and the network shell on
+ * 127.0.0.1 at the configured ports. detail (cap bytes) gets a line for the boot log
+ * ("http 127.0.0.1:8080, shell 127.0.0.1:2323"). Returns 0 or the first error
+ * (AKIRA_EBUSY: a port is in use; AKIRA_ENODEV: settings are not up, so no token).
+ * Boot thread only.
+ */
+int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *detail, size_t cap);
+/* Graceful stop of both services (requests in progress get a short grace period). */
+void akira_connectivity_stop(void);
+
+/* The device token into buf (at least AKIRA_HTTP_TOKEN_HEX_LEN + 1 bytes). Returns
+ * its length, AKIRA_ENODEV (settings not up), AKIRA_ENOENT (none made yet). */
+int akira_connectivity_token(char *buf, size_t cap);
+
+/* The bound ports (0 when that service is not running): tests start on port 0. */
+uint16_t akira_connectivity_http_port(void);
+uint16_t akira_connectivity_shell_port(void);
+
+#endif /* AKIRA_CONNECTIVITY_H */

@@ -1,0 +1,172 @@
+/*
+ * Connectivity bring-up: the device token, and the two TCP transports (the HTTP API
+ * and the network shell) registered with the transport registry and started.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <akira/err.h>
+#include <akira/log.h>
+#include <akira/random.h>
+#include <akira/settings.h>
+#include <akira/storage.h>
+#include <akira/transport.h>
+
+#include "connectivity_priv.h"
+
+AKIRA_LOG_MODULE_REGISTER(connectivity);
+
+static struct akira_connectivity_config config;
+static struct akira_http_server *http;
+static struct akira_shell_service *shell_service;
+static struct akira_tcp_shell *tcp_shell;
+static char token[AKIRA_HTTP_TOKEN_HEX_LEN + 1];
+static uint16_t http_port, shell_port;
+
+int akira_connectivity_token(char *buf, size_t cap)
+{
+    if (!buf || cap < AKIRA_HTTP_TOKEN_HEX_LEN + 1) return AKIRA_ERANGE;
+    akira_storage_lock();
+    struct akira_settings *st = akira_storage_settings();
+    int n = st ? akira_settings_get(st, AKIRA_HTTP_TOKEN_KEY, buf, cap - 1) : AKIRA_ENODEV;
+    akira_storage_unlock();
+    if (n == AKIRA_ERANGE) return AKIRA_ECORRUPT;
+    if (n < 0) return n;
+    buf[n] = '\0';
+    return n;
+}
+
+/* The stored token, or a new one stored now (*made tells). A stored value that is not
+ * a token (someone wrote junk there) is replaced, so the device is never left without
+ * a usable one. Power cut: the token is one settings set, which survives whole or not
+ * at all; it is printed only after the set returned, so a printed token is a stored
+ * one, and a cut before that makes (and prints) a fresh token at the next boot. */
+static int token_load_or_make(bool *made)
+{
+    *made = false;
+    char buf[AKIRA_HTTP_TOKEN_HEX_LEN + 8];
+    int n = akira_connectivity_token(buf, sizeof(buf));
+    if (n == AKIRA_HTTP_TOKEN_HEX_LEN && strspn(buf, "0123456789abcdef") == (size_t)n) {
+        memcpy(token, buf, (size_t)n + 1);
+        return 0;
+    }
+    if (n == AKIRA_ENODEV) return n;
+    if (n >= 0 || n == AKIRA_ECORRUPT) AKIRA_LOG_WRN("stored token malformed: making a new one");
+    unsigned char raw[AKIRA_HTTP_TOKEN_HEX_LEN / 2];
+    int rc = akira_random_fill(raw, sizeof(raw));
+    if (rc) return rc;
+    for (size_t i = 0; i < sizeof(raw); i++)
+        snprintf(token + 2 * i, 3, "%02x", raw[i]);
+    akira_storage_lock();
+    struct akira_settings *st = akira_storage_settings();
+    rc = st ? akira_settings_set(st, AKIRA_HTTP_TOKEN_KEY, token, AKIRA_HTTP_TOKEN_HEX_LEN)
+            : AKIRA_ENODEV;
+    akira_storage_unlock();
+    if (rc) return rc;
+    *made = true;
+    return 0;
+}
+
+static int http_start(void *ctx)
+{
+    (void)ctx;
+    struct akira_http_config hc =
+        akira_http_config_default(akira_net_addr_loopback(config.http_port));
+    int rc = akira_http_server_create(&http, &hc);
+    if (!rc) rc = akira_connectivity_api_routes(http, &config);
+    if (!rc) rc = akira_http_server_token_set(http, token);
+    if (!rc) rc = akira_http_server_start(http);
+    struct akira_net_addr a;
+    if (!rc && akira_http_server_addr(http, &a) == 0) http_port = a.port;
+    if (rc) {
+        akira_http_server_destroy(http);
+        http = NULL;
+    }
+    return rc;
+}
+
+static void http_stop(void *ctx)
+{
+    (void)ctx;
+    akira_http_server_stop(http, 2000);
+    akira_http_server_destroy(http);
+    http = NULL;
+    http_port = 0;
+}
+
+static int shell_start(void *ctx)
+{
+    (void)ctx;
+    struct akira_shell_service_config sc = {
+        .sessions = 4,
+        .login_timeout_ms = 30000,
+        .idle_timeout_ms = 15u * 60u * 1000u,
+        .fail_delay_ms = 1000,
+        .on_exit = config.on_shell_exit,
+    };
+    int rc = akira_shell_service_start(&shell_service, &sc, token);
+    struct akira_net_addr a = akira_net_addr_loopback(config.shell_port);
+    if (!rc) rc = akira_tcp_shell_start(&tcp_shell, &a);
+    if (!rc && akira_tcp_shell_addr(tcp_shell, &a) == 0) shell_port = a.port;
+    if (rc) {
+        akira_shell_service_destroy(shell_service);
+        shell_service = NULL;
+    }
+    return rc;
+}
+
+static void shell_stop(void *ctx)
+{
+    (void)ctx;
+    akira_shell_service_stop(shell_service);
+    akira_tcp_shell_stop(tcp_shell);
+    akira_shell_service_destroy(shell_service);
+    tcp_shell = NULL;
+    shell_service = NULL;
+    shell_port = 0;
+}
+
+static const struct akira_transport http_transport = {"http", http_start, http_stop, NULL};
+static const struct akira_transport shell_transport = {"tcp-shell", shell_start, shell_stop, NULL};
+
+int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *detail, size_t cap)
+{
+    if (!cfg) return AKIRA_EINVAL;
+    config = *cfg;
+    if (detail && cap) detail[0] = '\0';
+    bool made;
+    int rc = token_load_or_make(&made);
+    if (rc) return rc;
+    if (made && cfg->print) {
+        char line[128];
+        snprintf(line, sizeof(line), "       device token (shown once; later: `http token`): %s\n",
+                 token);
+        cfg->print(line);
+    }
+    if (cfg->http_port) rc = akira_transport_register(&http_transport);
+    if (!rc && cfg->shell_port) rc = akira_transport_register(&shell_transport);
+    if (!rc) rc = akira_transport_start_all();
+    if (detail && cap) {
+        snprintf(detail, cap, "http %s%u, shell %s%u", http_port ? "127.0.0.1:" : "off",
+                 http_port ? http_port : 0u, shell_port ? "127.0.0.1:" : "off",
+                 shell_port ? shell_port : 0u);
+    }
+    return rc;
+}
+
+void akira_connectivity_stop(void)
+{
+    akira_transport_stop_all();
+    akira_transport_unregister(&http_transport);
+    akira_transport_unregister(&shell_transport);
+}
+
+uint16_t akira_connectivity_http_port(void)
+{
+    return http_port;
+}
+
+uint16_t akira_connectivity_shell_port(void)
+{
+    return shell_port;
+}

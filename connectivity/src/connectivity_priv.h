@@ -1,0 +1,37 @@
+/* Connectivity internals shared by its source files (not a public header). */
+#ifndef AKIRA_CONNECTIVITY_PRIV_H
+#define AKIRA_CONNECTIVITY_PRIV_H
+
+#include <akira/connectivity.h>
+#include <akira/http.h>
+
+/* http_api.c: adds the device API routes; cfg must outlive the server. */
+int akira_connectivity_api_routes(struct akira_http_server *s,
+                                  const struct akira_connectivity_config *cfg);
+/* Keys no network client may read or write (the token, akira/security/...). */
+bool akira_connectivity_key_secret(const char *key);
+
+/* shell_service.c: the shell as the handler of AKIRA_TRANSPORT_KIND_SHELL streams. */
+struct akira_shell_service;
+struct akira_shell_service_config {
+    unsigned sessions;         /* at once; more are refused (AKIRA_EBUSY at open) */
+    uint32_t login_timeout_ms; /* to type the token */
+    uint32_t idle_timeout_ms;  /* silence that ends a session */
+    uint32_t fail_delay_ms;    /* pause after a wrong token */
+    void (*on_exit)(enum akira_shell_exit why);
+};
+/* Registers the handler. AKIRA_EBUSY when another one handles the kind. */
+int akira_shell_service_start(struct akira_shell_service **out,
+                              const struct akira_shell_service_config *cfg, const char *token);
+/* Ends every session (links are hung up); call before the links stop. */
+void akira_shell_service_stop(struct akira_shell_service *svc);
+/* After the links stopped (no stream open): unregisters and frees. */
+void akira_shell_service_destroy(struct akira_shell_service *svc);
+
+/* tcp_shell.c: the TCP link that opens a shell stream per connection. */
+struct akira_tcp_shell;
+int akira_tcp_shell_start(struct akira_tcp_shell **out, const struct akira_net_addr *addr);
+int akira_tcp_shell_addr(const struct akira_tcp_shell *s, struct akira_net_addr *out);
+void akira_tcp_shell_stop(struct akira_tcp_shell *s);
+
+#endif /* AKIRA_CONNECTIVITY_PRIV_H */

@@ -1,0 +1,83 @@
+/*
+ * Bearer-token check with a per-address slow-down: after cfg.auth_failures_free
+ * failures an address is locked out for auth_lock_ms, doubling with each further
+ * failure up to auth_lock_max_ms. While locked out its requests get 429 without the
+ * token being looked at, so guessing is limited to a few tries per lock-out whatever
+ * the request rate, and no worker sleeps on behalf of an attacker.
+ */
+#include <string.h>
+
+#include <akira/clock.h>
+
+#include "http_priv.h"
+
+/* Compares in time independent of where the strings differ. */
+static bool token_equal(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char d = (unsigned char)(la != lb);
+    for (size_t i = 0; i < lb; i++)
+        d |= (unsigned char)(a[i % (la ? la : 1)] ^ b[i]);
+    return d == 0 && la > 0;
+}
+
+/* "Bearer " in any case (RFC 9110 11.1: the scheme name is case-insensitive). */
+static bool scheme_is_bearer(const char *h)
+{
+    static const char want[] = "bearer ";
+    for (size_t i = 0; i < sizeof(want) - 1; i++) {
+        char c = h[i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        if (c != want[i]) return false;
+    }
+    return true;
+}
+
+static struct auth_slot *slot_for(struct akira_http_server *s, const uint8_t ip[4], bool make)
+{
+    struct auth_slot *victim = NULL;
+    for (int i = 0; i < HTTP_AUTH_SLOTS; i++) {
+        struct auth_slot *a = &s->auth[i];
+        if (a->used && memcmp(a->ip, ip, 4) == 0) return a;
+        /* A free slot, else the one whose last failure is oldest. */
+        if (!victim || (victim->used && (!a->used || a->last_ms < victim->last_ms))) victim = a;
+    }
+    if (!make) return NULL;
+    memset(victim, 0, sizeof(*victim));
+    victim->used = true;
+    memcpy(victim->ip, ip, 4);
+    return victim;
+}
+
+int http_auth_check(struct akira_http_server *s, struct http_conn *c, unsigned *retry_s)
+{
+    const char *h = akira_http_parser_header(&c->parser, "authorization");
+    uint64_t now = akira_uptime_ms();
+    akira_mutex_lock(s->lock, AKIRA_FOREVER);
+    struct auth_slot *a = slot_for(s, c->peer_ip, false);
+    if (a && now < a->locked_until_ms) {
+        *retry_s = (unsigned)((a->locked_until_ms - now + 999) / 1000);
+        akira_mutex_unlock(s->lock);
+        return 429;
+    }
+    bool ok = h && scheme_is_bearer(h) && s->token[0] && token_equal(s->token, h + 7);
+    if (ok) {
+        if (a) a->used = false;
+        akira_mutex_unlock(s->lock);
+        return 0;
+    }
+    s->stats.auth_failures++;
+    a = slot_for(s, c->peer_ip, true);
+    a->failures++;
+    a->last_ms = now;
+    if (a->failures >= s->cfg.auth_failures_free) {
+        unsigned shift = a->failures - s->cfg.auth_failures_free;
+        uint64_t lock = s->cfg.auth_lock_ms;
+        for (unsigned i = 0; i < shift && lock < s->cfg.auth_lock_max_ms; i++)
+            lock *= 2;
+        if (lock > s->cfg.auth_lock_max_ms) lock = s->cfg.auth_lock_max_ms;
+        a->locked_until_ms = now + lock;
+    }
+    akira_mutex_unlock(s->lock);
+    return 401;
+}

@@ -1,0 +1,565 @@
+/*
+ * HTTP server core: listener, accept thread, worker pool, the per-connection request
+ * loop and the request accessors (see akira/http.h for the model and the limits).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <akira/clock.h>
+#include <akira/err.h>
+#include <akira/json.h>
+#include <akira/log.h>
+#include <akira/transport.h>
+
+#include "http_priv.h"
+
+AKIRA_LOG_MODULE_REGISTER(http);
+
+struct akira_http_config akira_http_config_default(struct akira_net_addr addr)
+{
+    return (struct akira_http_config){
+        .addr = addr,
+        .workers = 8,
+        .queue = 16,
+        .head_max = 4096,
+        .head_timeout_ms = 10000,
+        .idle_timeout_ms = 10000,
+        .idle_busy_timeout_ms = 1000,
+        .body_max_default = 64 * 1024,
+        .auth_failures_free = 3,
+        .auth_lock_ms = 1000,
+        .auth_lock_max_ms = 60000,
+    };
+}
+
+int akira_http_server_create(struct akira_http_server **out, const struct akira_http_config *cfg)
+{
+    if (!out || !cfg || cfg->workers < 1 || cfg->workers > AKIRA_HTTP_WORKERS_MAX ||
+        cfg->queue < 1 || cfg->head_max < 256 || cfg->head_timeout_ms == 0 ||
+        cfg->idle_timeout_ms == 0 || cfg->idle_timeout_ms > INT32_MAX ||
+        cfg->idle_busy_timeout_ms > cfg->idle_timeout_ms || cfg->auth_failures_free < 1 ||
+        cfg->auth_lock_ms == 0 || cfg->auth_lock_max_ms < cfg->auth_lock_ms) {
+        return AKIRA_EINVAL;
+    }
+    struct akira_http_server *s = calloc(1, sizeof(*s));
+    if (!s) return AKIRA_ENOMEM;
+    s->cfg = *cfg;
+    s->conns = calloc(cfg->workers, sizeof(*s->conns));
+    /* Room for the waiting connections plus one per idle worker: a burst of connects
+     * that free workers are about to take must not be refused. */
+    s->ring = cfg->queue + cfg->workers;
+    s->queue = calloc(s->ring, sizeof(*s->queue));
+    s->queue_peer = calloc(s->ring, sizeof(*s->queue_peer));
+    int rc = (s->conns && s->queue && s->queue_peer) ? 0 : AKIRA_ENOMEM;
+    for (unsigned i = 0; !rc && i < cfg->workers; i++) {
+        s->conns[i].srv = s;
+        s->conns[i].head = malloc(cfg->head_max);
+        if (!s->conns[i].head) rc = AKIRA_ENOMEM;
+    }
+    if (!rc) rc = akira_mutex_create(&s->lock);
+    if (!rc) rc = akira_condvar_create(&s->cv);
+    if (rc) {
+        akira_http_server_destroy(s);
+        return rc;
+    }
+    s->stats.bytes_per_connection = sizeof(struct http_conn) + cfg->head_max + HTTP_WORKER_STACK;
+    *out = s;
+    return 0;
+}
+
+int akira_http_route_add(struct akira_http_server *s, const struct akira_http_route *r)
+{
+    if (!s || !r || !r->method || !r->handler || !http_route_pattern_ok(r->pattern))
+        return AKIRA_EINVAL;
+    if (s->started) return AKIRA_EBUSY;
+    for (unsigned i = 0; i < s->nroutes; i++) {
+        if (strcmp(s->routes[i].method, r->method) == 0 &&
+            strcmp(s->routes[i].pattern, r->pattern) == 0)
+            return AKIRA_EEXIST;
+    }
+    if (s->nroutes == AKIRA_HTTP_ROUTES_MAX) return AKIRA_ENOSPC;
+    s->routes[s->nroutes++] = *r;
+    return 0;
+}
+
+int akira_http_server_token_set(struct akira_http_server *s, const char *token)
+{
+    if (!s || !token) return AKIRA_EINVAL;
+    size_t n = strlen(token);
+    if (n == 0 || n >= AKIRA_HTTP_TOKEN_MAX) return AKIRA_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (token[i] <= 0x20 || token[i] >= 0x7f) return AKIRA_EINVAL;
+    akira_mutex_lock(s->lock, AKIRA_FOREVER);
+    memcpy(s->token, token, n + 1);
+    akira_mutex_unlock(s->lock);
+    return 0;
+}
+
+/* --- Requests --------------------------------------------------------------------- */
+
+const char *akira_http_req_method(const struct akira_http_req *r)
+{
+    return r->c->parser.method;
+}
+
+const char *akira_http_req_path(const struct akira_http_req *r)
+{
+    return r->path;
+}
+
+const char *akira_http_req_query(const struct akira_http_req *r)
+{
+    return r->query;
+}
+
+const char *akira_http_req_param(const struct akira_http_req *r, const char *name)
+{
+    size_t n = strlen(name);
+    for (unsigned i = 0; i < r->nparams; i++)
+        if (r->param_name_len[i] == n && memcmp(r->param_name[i], name, n) == 0) return r->param[i];
+    return NULL;
+}
+
+const char *akira_http_req_header(const struct akira_http_req *r, const char *name)
+{
+    return akira_http_parser_header(&r->c->parser, name);
+}
+
+const char *akira_http_req_peer(const struct akira_http_req *r)
+{
+    return r->c->peer;
+}
+
+uint64_t akira_http_req_body_length(const struct akira_http_req *r)
+{
+    const struct akira_http_parser *p = &r->c->parser;
+    if (p->body == AKIRA_HTTP_BODY_CHUNKED) return AKIRA_TRANSPORT_LENGTH_UNKNOWN;
+    return p->body == AKIRA_HTTP_BODY_LENGTH ? p->content_length : 0;
+}
+
+/* Reads more bytes from the socket into c->in (only when it is used up). */
+static int fill(struct http_conn *c, int32_t timeout_ms)
+{
+    int n = akira_net_recv(c->sock, c->in, sizeof(c->in), timeout_ms);
+    if (n <= 0) return n == 0 ? AKIRA_ECONNRESET : n;
+    c->in_off = 0;
+    c->in_len = (size_t)n;
+    return n;
+}
+
+/* fill() for up to wait_ms, but a silence longer than idle_busy_timeout_ms ends it
+ * early (AKIRA_ETIMEDOUT) while connections wait for a worker (or, with on_stop, when
+ * the server stops): a slow client holds a worker only while nobody else needs it. */
+static int fill_yielding(struct http_conn *c, uint32_t wait_ms, bool on_stop)
+{
+    struct akira_http_server *s = c->srv;
+    uint64_t t0 = akira_uptime_ms();
+    for (;;) {
+        uint64_t spent = akira_uptime_ms() - t0;
+        if (spent >= wait_ms) return AKIRA_ETIMEDOUT;
+        int32_t slice = (int32_t)(wait_ms - spent);
+        if (slice > 100) slice = 100;
+        int rc = fill(c, slice);
+        if (rc != AKIRA_ETIMEDOUT) return rc;
+        akira_mutex_lock(s->lock, AKIRA_FOREVER);
+        bool pressed = s->q_count > s->cfg.workers - s->active || (on_stop && s->stopping);
+        akira_mutex_unlock(s->lock);
+        if (pressed && akira_uptime_ms() - t0 >= s->cfg.idle_busy_timeout_ms)
+            return AKIRA_ETIMEDOUT;
+    }
+}
+
+int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
+{
+    struct http_conn *c = r->c;
+    if (!buf || cap == 0) return AKIRA_EINVAL;
+    if (r->body_done) return 0;
+    if (r->body_err) return r->body_err;
+    if (c->parser.expect_continue && !r->continue_sent && !r->responded) {
+        r->continue_sent = true;
+        static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+        int rc = akira_net_send_all(c->sock, cont, sizeof(cont) - 1,
+                                    (int32_t)c->srv->cfg.idle_timeout_ms);
+        if (rc) return r->body_err = rc;
+    }
+    for (;;) {
+        size_t avail = c->in_len - c->in_off;
+        size_t used;
+        struct akira_http_event ev;
+        akira_http_parser_feed(&c->parser, c->in + c->in_off, avail < cap ? avail : cap, &used,
+                               &ev);
+        c->in_off += used;
+        switch (ev.type) {
+        case AKIRA_HTTP_EV_BODY: memcpy(buf, ev.data, ev.len); return (int)ev.len;
+        case AKIRA_HTTP_EV_DONE: r->body_done = true; return 0;
+        case AKIRA_HTTP_EV_ERROR:
+            r->close_after = true;
+            return r->body_err = ev.status == 413 ? AKIRA_ETOOBIG : AKIRA_EFORMAT;
+        default: break;
+        }
+        if (c->in_off < c->in_len) continue;
+        int rc = fill_yielding(c, c->srv->cfg.idle_timeout_ms, false);
+        if (rc < 0) {
+            r->close_after = true;
+            return r->body_err = rc;
+        }
+    }
+}
+
+/* --- Connection loop ---------------------------------------------------------------- */
+
+/* A response outside any handler (parse errors, routing, auth): JSON, then close
+ * unless keep says otherwise. */
+static void answer(struct http_conn *c, int status, const char *reason, const char *extra,
+                   bool close)
+{
+    struct akira_http_req *r = &c->req;
+    if (close) r->close_after = true;
+    char body[256];
+    struct akira_json w;
+    akira_json_init(&w, body, sizeof(body), NULL, NULL);
+    akira_json_obj_begin(&w);
+    akira_json_kv_str(&w, "error", reason);
+    akira_json_kv_int(&w, "status", status);
+    akira_json_obj_end(&w);
+    if (akira_json_end(&w) != 0) w.len = 0;
+    http_resp_raw(r, status, "application/json", extra, body, w.len);
+}
+
+/* The request whose head is in c->parser: route, check, run. Returns true when the
+ * connection may carry another request. */
+static bool handle(struct http_conn *c)
+{
+    struct akira_http_server *s = c->srv;
+    struct akira_http_req *r = &c->req;
+    struct akira_http_parser *p = &c->parser;
+    char *target = (char *)p->target; /* in c->head, ours to cut */
+    char *q = strchr(target, '?');
+    r->query = "";
+    if (q) {
+        *q = '\0';
+        r->query = q + 1;
+    }
+    r->path = target;
+    if (p->body == AKIRA_HTTP_BODY_NONE ||
+        (p->body == AKIRA_HTTP_BODY_LENGTH && p->content_length == 0)) {
+        size_t used;
+        struct akira_http_event ev;
+        akira_http_parser_feed(p, NULL, 0, &used, &ev);
+        r->body_done = ev.type == AKIRA_HTTP_EV_DONE;
+    }
+    const char *reason;
+    int status = http_route_match(s, r, p->method, &reason);
+    if (status) {
+        answer(c, status, reason, NULL, false);
+        return http_keep_alive(r) && !r->close_after;
+    }
+    const struct akira_http_route *rt = r->route;
+    if (rt->auth) {
+        unsigned retry = 0;
+        status = http_auth_check(s, c, &retry);
+        if (status == 429) {
+            char extra[40];
+            snprintf(extra, sizeof(extra), "Retry-After: %u\r\n", retry);
+            answer(c, 429, "too many authentication failures; retry later", extra, false);
+            return !r->close_after;
+        }
+        if (status) {
+            AKIRA_LOG_WRN("%s %s from %s: bad or missing token", p->method, r->path, c->peer);
+            answer(c, 401, "missing or wrong token", "WWW-Authenticate: Bearer\r\n", false);
+            return !r->close_after;
+        }
+    }
+    uint64_t max = rt->body_max ? rt->body_max : s->cfg.body_max_default;
+    if (p->body == AKIRA_HTTP_BODY_LENGTH && p->content_length > max) {
+        answer(c, 413, "body too large for this endpoint", NULL, true);
+        return false;
+    }
+    akira_http_parser_body_limit(p, max);
+    int rc = rt->handler(r, rt->ctx);
+    if (r->streaming) {
+        /* A handler that began a streamed body and returned without ending it: the
+         * body is cut, so the client must not reuse the connection. */
+        r->close_after = true;
+        return false;
+    }
+    if (!r->responded) {
+        if (rc < 0) {
+            int st = r->body_err == AKIRA_ETOOBIG ? 413 : akira_http_status_from_err(rc);
+            char msg[96];
+            snprintf(msg, sizeof(msg), "%s", akira_err_str(rc));
+            akira_http_resp_error(r, st, msg);
+        } else {
+            http_resp_raw(r, 204, NULL, NULL, NULL, 0);
+        }
+    }
+    return !r->close_after;
+}
+
+/* Serves one connection until it closes, fails, times out or the server stops. */
+static void serve(struct http_conn *c)
+{
+    struct akira_http_server *s = c->srv;
+    const struct akira_http_config *cfg = &s->cfg;
+    akira_http_parser_init(&c->parser, c->head, cfg->head_max);
+    c->in_off = c->in_len = 0;
+    for (;;) {
+        memset(&c->req, 0, sizeof(c->req));
+        c->req.c = c;
+        uint64_t head_start = 0; /* uptime of this request's first byte, 0 before it */
+        for (;;) {
+            if (c->in_off < c->in_len) {
+                if (!head_start) head_start = akira_uptime_ms();
+                size_t used;
+                struct akira_http_event ev;
+                akira_http_parser_feed(&c->parser, c->in + c->in_off, c->in_len - c->in_off, &used,
+                                       &ev);
+                c->in_off += used;
+                if (ev.type == AKIRA_HTTP_EV_HEAD) break;
+                if (ev.type == AKIRA_HTTP_EV_ERROR) {
+                    akira_mutex_lock(s->lock, AKIRA_FOREVER);
+                    s->stats.bad_requests++;
+                    akira_mutex_unlock(s->lock);
+                    answer(c, ev.status, ev.reason, NULL, true);
+                    return;
+                }
+                continue;
+            }
+            int32_t wait;
+            if (!head_start) {
+                /* Between requests: an idle keep-alive connection the stop may close. */
+                akira_mutex_lock(s->lock, AKIRA_FOREVER);
+                bool stop = s->stopping;
+                c->waiting = !stop;
+                akira_mutex_unlock(s->lock);
+                if (stop) return;
+                wait = (int32_t)cfg->idle_timeout_ms;
+            } else {
+                uint64_t spent = akira_uptime_ms() - head_start;
+                if (spent >= cfg->head_timeout_ms) {
+                    akira_mutex_lock(s->lock, AKIRA_FOREVER);
+                    s->stats.dropped_timeout++;
+                    akira_mutex_unlock(s->lock);
+                    answer(c, 408, "request head not received in time", NULL, true);
+                    return;
+                }
+                wait = (int32_t)(cfg->head_timeout_ms - spent);
+                if (wait > (int32_t)cfg->idle_timeout_ms) wait = (int32_t)cfg->idle_timeout_ms;
+            }
+            int rc;
+            if (!head_start) {
+                /* Silent connections (idle keep-alive, or a flood of connects that
+                 * send nothing) give their worker up after idle_busy_timeout_ms when
+                 * others wait in the queue, not after the full idle timeout. */
+                rc = fill_yielding(c, (uint32_t)wait, true);
+                akira_mutex_lock(s->lock, AKIRA_FOREVER);
+                c->waiting = false;
+                akira_mutex_unlock(s->lock);
+            } else {
+                rc = fill(c, wait);
+            }
+            if (rc == AKIRA_ETIMEDOUT && head_start) continue; /* the head check above */
+            if (rc < 0) {
+                if (rc == AKIRA_ETIMEDOUT) {
+                    akira_mutex_lock(s->lock, AKIRA_FOREVER);
+                    s->stats.dropped_timeout++;
+                    akira_mutex_unlock(s->lock);
+                }
+                return;
+            }
+        }
+        akira_mutex_lock(s->lock, AKIRA_FOREVER);
+        s->stats.requests++;
+        akira_mutex_unlock(s->lock);
+        if (!handle(c)) return;
+        akira_http_parser_reset(&c->parser);
+    }
+}
+
+static int worker(void *arg)
+{
+    struct http_conn *c = arg;
+    struct akira_http_server *s = c->srv;
+    for (;;) {
+        akira_mutex_lock(s->lock, AKIRA_FOREVER);
+        while (s->q_count == 0 && !s->stopping)
+            akira_condvar_wait(s->cv, s->lock, AKIRA_FOREVER);
+        if (s->q_count == 0) {
+            akira_mutex_unlock(s->lock);
+            return 0;
+        }
+        c->sock = s->queue[s->q_head];
+        struct akira_net_addr peer = s->queue_peer[s->q_head];
+        s->q_head = (s->q_head + 1) % s->ring;
+        s->q_count--;
+        s->active++;
+        akira_mutex_unlock(s->lock);
+
+        memcpy(c->peer_ip, peer.ip, 4);
+        akira_net_addr_format(&peer, c->peer, sizeof(c->peer));
+        serve(c);
+
+        akira_mutex_lock(s->lock, AKIRA_FOREVER);
+        akira_sock_t *sock = c->sock;
+        c->sock = NULL;
+        c->waiting = false;
+        s->active--;
+        akira_mutex_unlock(s->lock);
+        akira_net_close(sock);
+    }
+}
+
+static void refuse_busy(akira_sock_t *sock)
+{
+    static const char body[] = "{\"error\":\"too many connections\",\"status\":503}";
+    char msg[256];
+    int n = snprintf(msg, sizeof(msg),
+                     "HTTP/1.1 503 Service Unavailable\r\nServer: AkiraOS\r\nConnection: close\r\n"
+                     "Content-Type: application/json\r\nRetry-After: 1\r\n"
+                     "Content-Length: %zu\r\n\r\n%s",
+                     sizeof(body) - 1, body);
+    /* Never waits: a client that does not read its 503 just loses it. */
+    if (n > 0) (void)akira_net_send(sock, msg, (size_t)n, AKIRA_NO_WAIT);
+    akira_net_shutdown(sock);
+    akira_net_close(sock);
+}
+
+static int acceptor(void *arg)
+{
+    struct akira_http_server *s = arg;
+    for (;;) {
+        akira_sock_t *sock;
+        struct akira_net_addr peer;
+        int rc = akira_net_accept(s->listener, &sock, &peer, AKIRA_FOREVER);
+        if (rc == AKIRA_ECANCELED) return 0;
+        if (rc < 0) {
+            /* Out of sockets or memory: the connection stays queued in the stack;
+             * give the workers time to free some. */
+            akira_sleep_ms(10);
+            continue;
+        }
+        akira_mutex_lock(s->lock, AKIRA_FOREVER);
+        s->stats.accepted++;
+        bool full = s->stopping || s->q_count >= s->cfg.queue + (s->cfg.workers - s->active);
+        if (full) {
+            s->stats.rejected_busy++;
+        } else {
+            unsigned tail = (s->q_head + s->q_count) % s->ring;
+            s->queue[tail] = sock;
+            s->queue_peer[tail] = peer;
+            s->q_count++;
+            akira_condvar_signal(s->cv);
+        }
+        akira_mutex_unlock(s->lock);
+        if (full) refuse_busy(sock);
+    }
+}
+
+int akira_http_server_start(struct akira_http_server *s)
+{
+    if (!s) return AKIRA_EINVAL;
+    if (s->started) return AKIRA_ESTATE;
+    int rc = akira_net_tcp_listen(&s->listener, &s->cfg.addr, 64);
+    if (rc) return rc;
+    s->stopping = false;
+    s->started = true;
+    unsigned made = 0;
+    for (; made < s->cfg.workers; made++) {
+        char name[AKIRA_THREAD_NAME_MAX];
+        snprintf(name, sizeof(name), "http%u", made);
+        rc = akira_thread_create(&s->conns[made].thread, name, worker, &s->conns[made],
+                                 AKIRA_PRIO_DEFAULT, HTTP_WORKER_STACK);
+        if (rc) break;
+    }
+    if (!rc)
+        rc = akira_thread_create(&s->acceptor, "http-accept", acceptor, s, AKIRA_PRIO_DEFAULT,
+                                 AKIRA_THREAD_STACK_MIN);
+    if (rc) {
+        akira_mutex_lock(s->lock, AKIRA_FOREVER);
+        s->stopping = true;
+        akira_condvar_broadcast(s->cv);
+        akira_mutex_unlock(s->lock);
+        for (unsigned i = 0; i < made; i++)
+            akira_thread_join(s->conns[i].thread, AKIRA_FOREVER, NULL);
+        akira_net_close(s->listener);
+        s->listener = NULL;
+        s->started = false;
+        return rc;
+    }
+    struct akira_net_addr a;
+    char as[AKIRA_NET_ADDR_STR_MAX] = "?";
+    if (akira_net_local_addr(s->listener, &a) == 0) akira_net_addr_format(&a, as, sizeof(as));
+    AKIRA_LOG_INF("listening on %s, %u workers", as, s->cfg.workers);
+    return 0;
+}
+
+int akira_http_server_addr(const struct akira_http_server *s, struct akira_net_addr *out)
+{
+    if (!s || !out || !s->listener) return AKIRA_ESTATE;
+    return akira_net_local_addr(s->listener, out);
+}
+
+void akira_http_server_stop(struct akira_http_server *s, uint32_t grace_ms)
+{
+    if (!s || !s->started) return;
+    akira_mutex_lock(s->lock, AKIRA_FOREVER);
+    s->stopping = true;
+    akira_condvar_broadcast(s->cv);
+    for (unsigned i = 0; i < s->cfg.workers; i++)
+        if (s->conns[i].sock && s->conns[i].waiting) akira_net_shutdown(s->conns[i].sock);
+    akira_mutex_unlock(s->lock);
+    akira_net_shutdown(s->listener);
+    akira_thread_join(s->acceptor, AKIRA_FOREVER, NULL);
+
+    /* Requests in progress finish (their connection closes after the response). */
+    uint64_t until = akira_uptime_ms() + grace_ms;
+    for (;;) {
+        akira_mutex_lock(s->lock, AKIRA_FOREVER);
+        unsigned active = s->active;
+        /* Queued connections are not served any more: a worker that drains the
+         * queue would start new requests. */
+        while (s->q_count) {
+            akira_net_close(s->queue[s->q_head]);
+            s->q_head = (s->q_head + 1) % s->ring;
+            s->q_count--;
+        }
+        if (active == 0 || akira_uptime_ms() >= until) {
+            for (unsigned i = 0; i < s->cfg.workers; i++)
+                if (s->conns[i].sock) akira_net_shutdown(s->conns[i].sock);
+            akira_mutex_unlock(s->lock);
+            break;
+        }
+        akira_mutex_unlock(s->lock);
+        akira_sleep_ms(5);
+    }
+    for (unsigned i = 0; i < s->cfg.workers; i++)
+        akira_thread_join(s->conns[i].thread, AKIRA_FOREVER, NULL);
+    akira_net_close(s->listener);
+    s->listener = NULL;
+    s->started = false;
+    AKIRA_LOG_INF("stopped");
+}
+
+void akira_http_server_destroy(struct akira_http_server *s)
+{
+    if (!s) return;
+    if (s->started) akira_http_server_stop(s, 0);
+    if (s->conns)
+        for (unsigned i = 0; i < s->cfg.workers; i++)
+            free(s->conns[i].head);
+    free(s->conns);
+    free(s->queue);
+    free(s->queue_peer);
+    if (s->cv) akira_condvar_destroy(s->cv);
+    if (s->lock) akira_mutex_destroy(s->lock);
+    free(s);
+}
+
+void akira_http_server_stats(const struct akira_http_server *s, struct akira_http_stats *out)
+{
+    akira_mutex_lock(s->lock, AKIRA_FOREVER);
+    *out = s->stats;
+    out->active = s->active;
+    akira_mutex_unlock(s->lock);
+}

@@ -1,0 +1,74 @@
+/*
+ * Private helpers of the hardware and network API modules (runtime/api/{gpio,i2c,
+ * uart,pwm,sensor,power,net}.c): a module lock made on first use, per-app state slots,
+ * and device names read from app memory. Not a public header.
+ */
+#ifndef AKIRA_API_HW_UTIL_H
+#define AKIRA_API_HW_UTIL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <akira/board_config.h>
+#include <akira/bridge.h>
+#include <akira/clock.h>
+#include <akira/err.h>
+#include <akira/manifest.h>
+#include <akira/mutex.h>
+
+/* A module lock, created on first use (the kernel is up by the first app call); two
+ * threads racing to make it keep one. Held only for table updates, never across a
+ * driver call that blocks. */
+struct hw_lock {
+    _Atomic(akira_mutex_t *) m;
+};
+
+static inline bool hw_lock(struct hw_lock *l)
+{
+    akira_mutex_t *m = atomic_load(&l->m);
+    if (!m) {
+        akira_mutex_t *mine;
+        if (akira_mutex_create(&mine) != 0) return false;
+        if (atomic_compare_exchange_strong(&l->m, &m, mine)) {
+            m = mine;
+        } else {
+            akira_mutex_destroy(mine);
+        }
+    }
+    return akira_mutex_lock(m, AKIRA_FOREVER) == 0;
+}
+
+static inline void hw_unlock(struct hw_lock *l)
+{
+    akira_mutex_unlock(atomic_load(&l->m));
+}
+
+/* A device name from app memory (ptr, len) into out (NUL-terminated): 0, AKIRA_EFAULT
+ * (outside memory) or AKIRA_EINVAL (empty, longer than a manifest device name, or a
+ * NUL inside). */
+static inline int hw_dev_name(struct akira_app_ctx *app, uint32_t ptr, uint32_t len,
+                              char out[AKIRA_MANIFEST_DEV_NAME_MAX + 1])
+{
+    const char *p = akira_bridge_mem(app, ptr, len);
+    if (!p) return AKIRA_EFAULT;
+    if (len == 0 || len > AKIRA_MANIFEST_DEV_NAME_MAX || memchr(p, '\0', len)) return AKIRA_EINVAL;
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return 0;
+}
+
+static inline void hw_put_u32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Sets the i32 result and returns AW_OK (the common exit of a native). */
+static inline aw_status hw_ret(aw_val *io, int32_t v)
+{
+    io[0].i32 = v;
+    return AW_OK;
+}
+
+#endif /* AKIRA_API_HW_UTIL_H */

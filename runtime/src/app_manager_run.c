@@ -1,0 +1,312 @@
+/*
+ * One app's thread: load, bind, instantiate, run, deliver events, tear down, and the
+ * restart policy. Everything the run allocates is charged to the app's quota and freed
+ * before the thread ends, whatever way the run ended.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <akira/clock.h>
+#include <akira/err.h>
+#include <akira/log.h>
+
+#include "app_manager_priv.h"
+
+AKIRA_LOG_MODULE_DECLARE(appmgr);
+
+#define PAGE 65536u
+
+void akira_appmgr_set_state(struct akira_app *a, enum akira_app_state s, enum akira_app_reason r,
+                            const char *detail)
+{
+    akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+    a->state = s;
+    a->reason = r;
+    snprintf(a->detail, sizeof(a->detail), "%s", detail ? detail : "");
+    akira_condvar_broadcast(akira_mgr.changed);
+    akira_mutex_unlock(akira_mgr.lock);
+}
+
+static void fail(struct akira_app *a, enum akira_app_reason r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fail(struct akira_app *a, enum akira_app_reason r, const char *fmt, ...)
+{
+    char detail[AKIRA_APP_DETAIL_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    akira_bridge_log(&a->ctx, AKIRA_LOG_ERROR, "failed (%s): %s", akira_app_reason_name(r), detail);
+    akira_appmgr_set_state(a, AKIRA_APP_FAILED, r, detail);
+}
+
+/* The entry function: the manifest's, else _start, else main; type () or ()->i32. */
+static aw_func *find_entry(struct akira_app *a, aw_instance *inst, const char **name)
+{
+    const char *cands[3] = {a->m.entry[0] ? a->m.entry : "_start", a->m.entry[0] ? NULL : "main",
+                            NULL};
+    for (int i = 0; cands[i]; i++) {
+        aw_func *f = aw_instance_func(inst, cands[i]);
+        *name = cands[i];
+        if (f) return f;
+    }
+    return NULL;
+}
+
+/* How a trap of this run is reported: a stop, the watchdog, the quota, or the trap. */
+static void ended_by_trap(struct akira_app *a, const aw_error *err)
+{
+    if (a->ctx.exited) { /* WASI proc_exit: an exit, not a failure */
+        char detail[32];
+        snprintf(detail, sizeof(detail), "exited %d", (int)a->ctx.exit_code);
+        akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+        a->exit_code = a->ctx.exit_code;
+        akira_mutex_unlock(akira_mgr.lock);
+        akira_appmgr_set_state(a, AKIRA_APP_STOPPED, AKIRA_APP_REASON_NONE, detail);
+        return;
+    }
+    akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+    bool stop = a->stop_req, wd = a->wd_fired;
+    if (!stop) a->acc.traps++;
+    akira_mutex_unlock(akira_mgr.lock);
+    if (stop) {
+        akira_appmgr_set_state(a, AKIRA_APP_STOPPED, AKIRA_APP_REASON_NONE, "stopped");
+        return;
+    }
+    if (wd) {
+        fail(a, AKIRA_APP_REASON_WATCHDOG, "ran %u ms without waiting", akira_mgr.cfg.watchdog_ms);
+    } else if (atomic_load(&a->quota.refused) > 0) {
+        fail(a, AKIRA_APP_REASON_QUOTA, "%s after an allocation past memory_quota (%u bytes)",
+             err->msg, a->m.memory_quota);
+    } else {
+        fail(a, AKIRA_APP_REASON_TRAP, "%s", err->msg);
+    }
+}
+
+/* Deliver queued events to the exported handler until STOP or a stop. */
+static aw_status event_loop(struct akira_app *a, aw_func *handler, aw_error *err)
+{
+    struct akira_app_ctx *ctx = &a->ctx;
+    for (;;) {
+        struct akira_event e;
+        akira_bridge_wait_begin(ctx);
+        int rc = akira_evq_wait(&a->evq, &e, AKIRA_FOREVER);
+        atomic_store(&ctx->running_since_us, akira_uptime_us());
+        if (rc != 0) return AW_OK; /* closed: stop */
+        aw_val args[4] = {{.u32 = e.type}, {.u32 = e.a}, {.u32 = e.b}, {.u32 = e.c}};
+        aw_val res[1];
+        uint32_t nres = strcmp(aw_func_signature(handler), "(iiii)i") == 0 ? 1 : 0;
+        aw_status st = aw_call(ctx->store, handler, args, 4, res, nres, err);
+        if (st != AW_OK) return st;
+        if (e.type == AKIRA_EVENT_STOP) return AW_OK;
+    }
+}
+
+/* One run, from loading to teardown. Leaves the state STOPPED or FAILED. */
+static void run_once(struct akira_app *a)
+{
+    struct akira_app_ctx *ctx = &a->ctx;
+    akira_quota_init(&a->quota, a->m.memory_quota, akira_mgr.cfg.pool);
+    aw_module *mod = NULL;
+    aw_store *store = NULL;
+    aw_error err = {0};
+    char why[AKIRA_APP_DETAIL_MAX];
+
+    akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->name = a->m.name;
+    ctx->manifest = &a->m;
+    atomic_store(&ctx->caps, a->caps);
+    atomic_store(&ctx->stopping, a->stop_req);
+    ctx->quota = &a->quota;
+    ctx->evq = &a->evq;
+    ctx->log = &a->log;
+    a->wd_fired = false;
+    a->exit_code = 0;
+    a->acc.starts++;
+    akira_mutex_unlock(akira_mgr.lock);
+    akira_appmgr_set_state(a, AKIRA_APP_LOADED, AKIRA_APP_REASON_NONE, NULL);
+
+    aw_config cfg = {
+        .realloc = akira_quota_realloc,
+        .alloc_ctx = &a->quota,
+        .max_memory_pages = a->m.memory_quota / PAGE,
+        .stack_slots = a->m.stack_size / 8u,
+    };
+    mod = aw_module_load(&cfg, a->read, a->read_ctx, a->size, &err);
+    if (!mod) {
+        if (err.status == AW_ERR_NOMEM)
+            fail(a, AKIRA_APP_REASON_QUOTA, "module does not fit memory_quota (%u bytes)",
+                 a->m.memory_quota);
+        else
+            fail(a, AKIRA_APP_REASON_BAD_MODULE, "%s (section %s, offset %u)", err.msg, err.section,
+                 err.offset);
+        goto out;
+    }
+    store = aw_store_new(&cfg);
+    if (!store) {
+        fail(a, AKIRA_APP_REASON_QUOTA, "store does not fit memory_quota (%u bytes)",
+             a->m.memory_quota);
+        goto out;
+    }
+    akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+    ctx->store = store;
+    akira_mutex_unlock(akira_mgr.lock);
+
+    aw_import *imports;
+    uint32_t nimports;
+    int rc = akira_bridge_bind(ctx, mod, &imports, &nimports, why, sizeof(why));
+    if (rc != 0) {
+        fail(a, rc == AKIRA_EQUOTA ? AKIRA_APP_REASON_QUOTA : AKIRA_APP_REASON_MISSING_IMPORT, "%s",
+             why);
+        goto out;
+    }
+    /* Running from here: the start function runs inside aw_instantiate. */
+    atomic_store(&ctx->running_since_us, akira_uptime_us());
+    aw_instance *inst = aw_instantiate(store, mod, imports, nimports, &err);
+    akira_bridge_imports_free(ctx, imports, nimports);
+    if (!inst) {
+        atomic_store(&ctx->running_since_us, 0);
+        if (err.status == AW_ERR_TRAP)
+            ended_by_trap(a, &err);
+        else if (err.status == AW_ERR_NOMEM || err.status == AW_ERR_LIMIT)
+            fail(a, AKIRA_APP_REASON_QUOTA, "instance does not fit memory_quota (%u bytes): %s",
+                 a->m.memory_quota, err.msg);
+        else
+            fail(a, AKIRA_APP_REASON_MISSING_IMPORT, "%s", err.msg);
+        goto out;
+    }
+    ctx->inst = inst;
+    ctx->mem = aw_instance_memory(inst, 0);
+
+    if (a->m.heap_size > 0 && ctx->mem) {
+        uint32_t pages = (a->m.heap_size + PAGE - 1) / PAGE;
+        int32_t old = aw_memory_grow(ctx->mem, pages);
+        if (old < 0 ||
+            akira_app_heap_init(&ctx->heap, &a->quota, (uint32_t)old * PAGE, a->m.heap_size) != 0) {
+            atomic_store(&ctx->running_since_us, 0);
+            fail(a, AKIRA_APP_REASON_QUOTA, "heap_size %u does not fit memory_quota (%u bytes)",
+                 a->m.heap_size, a->m.memory_quota);
+            goto out;
+        }
+    }
+
+    const char *entry_name;
+    aw_func *entry = find_entry(a, inst, &entry_name);
+    const char *sig = entry ? aw_func_signature(entry) : "";
+    if (!entry || (strcmp(sig, "()") != 0 && strcmp(sig, "()i") != 0)) {
+        atomic_store(&ctx->running_since_us, 0);
+        if (entry)
+            fail(a, AKIRA_APP_REASON_NO_ENTRY, "entry %s has type %s, not () or ()->i32",
+                 entry_name, sig);
+        else
+            fail(a, AKIRA_APP_REASON_NO_ENTRY, "no export %s%s", entry_name,
+                 a->m.entry[0] ? "" : " or main");
+        goto out;
+    }
+    akira_appmgr_set_state(a, AKIRA_APP_RUNNING, AKIRA_APP_REASON_NONE, NULL);
+    aw_val res[1] = {{0}};
+    aw_status st = aw_call(store, entry, NULL, 0, res, sig[2] == 'i' ? 1 : 0, &err);
+    if (st == AW_OK) {
+        akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+        a->exit_code = sig[2] == 'i' ? res[0].i32 : 0;
+        akira_mutex_unlock(akira_mgr.lock);
+        aw_func *handler = aw_instance_func(inst, "on_event");
+        const char *hs = handler ? aw_func_signature(handler) : "";
+        if (handler && (strcmp(hs, "(iiii)") == 0 || strcmp(hs, "(iiii)i") == 0))
+            st = event_loop(a, handler, &err);
+    }
+    atomic_store(&ctx->running_since_us, 0);
+    if (st == AW_OK) {
+        char detail[48];
+        snprintf(detail, sizeof(detail), "returned %d", (int)a->exit_code);
+        akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+        bool stop = a->stop_req;
+        akira_mutex_unlock(akira_mgr.lock);
+        akira_appmgr_set_state(a, AKIRA_APP_STOPPED, AKIRA_APP_REASON_NONE,
+                               stop ? "stopped" : detail);
+    } else if (st == AW_ERR_TRAP) {
+        ended_by_trap(a, &err);
+    } else {
+        fail(a, AKIRA_APP_REASON_TRAP, "%s: %s", aw_status_str(st), err.msg);
+    }
+
+out:
+    /* Teardown in reverse; the health thread must not touch the store once it goes. */
+    akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+    ctx->store = NULL;
+    akira_mutex_unlock(akira_mgr.lock);
+    akira_bridge_unbind(ctx);
+    akira_app_heap_deinit(&ctx->heap, &a->quota);
+    if (store) aw_store_delete(store);
+    if (mod) aw_module_delete(mod);
+    akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+    a->acc.native_calls += atomic_load(&ctx->native_calls);
+    a->acc.denied_calls += atomic_load(&ctx->denied_calls);
+    if (akira_quota_peak(&a->quota) > a->acc.mem_peak)
+        a->acc.mem_peak = akira_quota_peak(&a->quota);
+    ctx->inst = NULL;
+    ctx->mem = NULL;
+    akira_mutex_unlock(akira_mgr.lock);
+}
+
+/* CPU time of the calling thread so far, from the kernel's thread registry. */
+static uint64_t own_cpu_us(void)
+{
+    akira_thread_t *self = akira_thread_current();
+    if (!self) return 0;
+    uint32_t id = akira_thread_id(self);
+    struct akira_thread_info info[24];
+    size_t n = akira_thread_list(info, sizeof(info) / sizeof(info[0]));
+    if (n > sizeof(info) / sizeof(info[0])) n = sizeof(info) / sizeof(info[0]);
+    for (size_t i = 0; i < n; i++)
+        if (info[i].id == id) return info[i].cpu_time_us;
+    return 0;
+}
+
+int akira_appmgr_thread(void *arg)
+{
+    struct akira_app *a = arg;
+    for (;;) {
+        run_once(a);
+        akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+        bool again = !a->stop_req && a->state == AKIRA_APP_FAILED &&
+                     a->m.restart == AKIRA_RESTART_ON_FAILURE &&
+                     a->retries < a->m.restart_max_retries;
+        uint64_t delay = 0;
+        if (again) {
+            /* delay_ms, doubled after each retry, capped at an hour. */
+            delay = a->m.restart_delay_ms;
+            for (uint32_t i = 0; i < a->retries && delay < 3600000u; i++)
+                delay *= 2;
+            if (delay > 3600000u) delay = 3600000u;
+            a->retries++;
+            a->restart_pending = true;
+            akira_condvar_broadcast(akira_mgr.changed);
+        }
+        akira_mutex_unlock(akira_mgr.lock);
+        if (!again) break;
+        akira_bridge_log(&a->ctx, AKIRA_LOG_WARN, "restart %u of %u in %llu ms", a->retries,
+                         a->m.restart_max_retries, (unsigned long long)delay);
+        /* A stop closes the queue, which ends this sleep at once. */
+        int slept = akira_evq_sleep(&a->evq, (uint32_t)delay);
+        akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+        a->restart_pending = false;
+        bool stop = a->stop_req || slept != 0;
+        if (!stop) {
+            a->acc.restarts++;
+            akira_appmgr_fresh_queue(a);
+        }
+        akira_condvar_broadcast(akira_mgr.changed);
+        akira_mutex_unlock(akira_mgr.lock);
+        if (stop) break;
+    }
+    uint64_t cpu = own_cpu_us();
+    akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+    a->acc.cpu_us += cpu;
+    a->active = false;
+    akira_condvar_broadcast(akira_mgr.changed);
+    akira_mutex_unlock(akira_mgr.lock);
+    return 0;
+}

@@ -1,0 +1,120 @@
+/*
+ * The app manager on top of the app store: installed apps are registered with their
+ * store record as the module reader's context. The records live here, one per manager
+ * entry, so a reader context outlives every run of the app.
+ */
+#include <string.h>
+
+#include <akira/app_manager.h>
+#include <akira/app_storage.h>
+#include <akira/appstore.h>
+#include <akira/board_config.h>
+#include <akira/err.h>
+#include <akira/log.h>
+
+AKIRA_LOG_MODULE_DECLARE(appmgr);
+
+/* Two records per app: the one in use and the one an upgrade switches to, so the
+ * record a running app reads through is never overwritten under it. */
+static struct akira_app_record records[2 * AKIRA_BOARD_APPS_INSTALLED_MAX];
+static bool record_used[2 * AKIRA_BOARD_APPS_INSTALLED_MAX];
+
+static struct akira_app_record *record_for(const char *name)
+{
+    for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++)
+        if (record_used[i] && strcmp(records[i].manifest.name, name) == 0) return &records[i];
+    return NULL;
+}
+
+static struct akira_app_record *record_new(const struct akira_app_record *r)
+{
+    for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++) {
+        if (!record_used[i]) {
+            record_used[i] = true;
+            records[i] = *r;
+            return &records[i];
+        }
+    }
+    return NULL;
+}
+
+static void record_drop(struct akira_app_record *r)
+{
+    if (r) record_used[r - records] = false;
+}
+
+/* Register r, replacing the record of an older version. */
+static int add_record(const struct akira_app_record *r)
+{
+    struct akira_app_record *old = record_for(r->manifest.name);
+    struct akira_app_record *rec = record_new(r);
+    if (!rec) return AKIRA_ENOSPC;
+    int rc = akira_appmgr_add(&rec->manifest, akira_appstore_read, rec, rec->size, rec->is_signed);
+    if (rc != 0) {
+        record_drop(rec);
+        return rc;
+    }
+    record_drop(old);
+    return 0;
+}
+
+static int sync_one(void *ctx, const struct akira_app_record *r)
+{
+    int *count = ctx;
+    int rc = add_record(r);
+    if (rc != 0) {
+        AKIRA_LOG_ERR("app %s: not registered: %s", r->manifest.name, akira_err_str(rc));
+        return rc;
+    }
+    (*count)++;
+    return 0;
+}
+
+int akira_appmgr_sync_store(void)
+{
+    int count = 0;
+    int rc = akira_appstore_foreach(sync_one, &count);
+    return rc < 0 ? rc : count;
+}
+
+int akira_app_install_finish(struct akira_appstore_writer *w, struct akira_app_record *out,
+                             struct akira_manifest_error *err)
+{
+    struct akira_app_record r;
+    int rc = akira_appstore_install_finish(w, &r, err);
+    if (rc != 0) return rc;
+    if (out) *out = r;
+    /* An upgrade of a running app: its old slot is gone, so it must restart. */
+    struct akira_app_info info;
+    bool was_running =
+        akira_app_info(r.manifest.name, &info) == 0 &&
+        (info.state == AKIRA_APP_LOADED || info.state == AKIRA_APP_RUNNING || info.restart_pending);
+    if (was_running) akira_app_stop(r.manifest.name);
+    rc = add_record(&r);
+    if (rc == 0 && was_running) rc = akira_app_start(r.manifest.name);
+    AKIRA_LOG_INF("app %s %s installed (%u bytes, %s)%s", r.manifest.name, r.manifest.version,
+                  (unsigned)r.size, r.is_signed ? "signed" : "unsigned",
+                  was_running ? ", restarted" : "");
+    return rc;
+}
+
+int akira_app_uninstall(const char *name)
+{
+    struct akira_app_info info;
+    bool known = akira_app_info(name, &info) == 0;
+    if (known) akira_app_stop(name); /* AKIRA_ESTATE when it was not running: fine */
+    /* Its files and settings keys go first (an upgrade keeps them, an uninstall does
+     * not): a cut or an error part way leaves the app installed, and uninstalling it
+     * again finishes the job. */
+    struct akira_app_record rec;
+    if (akira_appstore_find(name, &rec) == 0) {
+        int rc = akira_app_storage_remove(name);
+        if (rc != 0) return rc;
+    }
+    if (known) {
+        int rc = akira_appmgr_remove(name);
+        if (rc != 0) return rc;
+        record_drop(record_for(name));
+    }
+    return akira_appstore_uninstall(name);
+}

@@ -1,0 +1,794 @@
+/*
+ * Manifest text <-> struct akira_manifest (akira/manifest.h).
+ *
+ * One pass over the lines, no allocation: each line is cut into key and value in
+ * place (pointer + length), the key selects a field parser, and every failure fills
+ * the caller's error with the field it belongs to, so a developer sees which line of
+ * the manifest to fix.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <akira/board_config.h>
+#include <akira/err.h>
+#include <akira/manifest.h>
+
+#define DEFAULT_MEMORY_QUOTA (256u * 1024u)
+#define DEFAULT_STACK_SIZE   (16u * 1024u)
+#define STACK_MIN            (4u * 1024u)
+#define STACK_MAX            (256u * 1024u)
+#define DEFAULT_MAX_RETRIES  3u
+#define MAX_RETRIES_MAX      100u
+#define DEFAULT_DELAY_MS     1000u
+#define DELAY_MS_MAX         3600000u
+#define WASM_PAGE            65536u
+
+struct span {
+    const char *p;
+    size_t n;
+};
+
+static int fail(struct akira_manifest_error *err, int code, const char *field, size_t flen,
+                const char *fmt, ...)
+{
+    if (err) {
+        if (flen >= sizeof err->field) flen = sizeof err->field - 1;
+        memcpy(err->field, field, flen);
+        err->field[flen] = '\0';
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->reason, sizeof err->reason, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+#define FAIL(err, code, field, ...) fail(err, code, field, strlen(field), __VA_ARGS__)
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static struct span trim(struct span s)
+{
+    while (s.n && is_space(s.p[0])) {
+        s.p++;
+        s.n--;
+    }
+    while (s.n && is_space(s.p[s.n - 1]))
+        s.n--;
+    return s;
+}
+
+static bool span_is(struct span s, const char *lit)
+{
+    return strlen(lit) == s.n && memcmp(s.p, lit, s.n) == 0;
+}
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 when invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0];
+    size_t len;
+    uint32_t cp;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        cp = c & 0x07u;
+    } else {
+        return 0;
+    }
+    if (n < len) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0u) != 0x80u) return 0;
+        cp = (cp << 6) | (p[i] & 0x3Fu);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+static int copy_text(struct span v, char *dst, size_t max, const char *field,
+                     struct akira_manifest_error *err)
+{
+    if (v.n > max) return FAIL(err, AKIRA_EFORMAT, field, "longer than %zu bytes (%zu)", max, v.n);
+    memcpy(dst, v.p, v.n);
+    dst[v.n] = '\0';
+    return AKIRA_OK;
+}
+
+/* Visible ASCII without spaces: versions and export names. */
+static int copy_token(struct span v, char *dst, size_t max, const char *field,
+                      struct akira_manifest_error *err)
+{
+    if (v.n == 0) return FAIL(err, AKIRA_EFORMAT, field, "empty value");
+    for (size_t i = 0; i < v.n; i++) {
+        unsigned char c = (unsigned char)v.p[i];
+        if (c <= 0x20 || c >= 0x7F)
+            return FAIL(err, AKIRA_EFORMAT, field, "only visible ASCII without spaces allowed");
+    }
+    return copy_text(v, dst, max, field, err);
+}
+
+static int parse_name(struct span v, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    if (v.n == 0) return FAIL(err, AKIRA_EFORMAT, "name", "empty value");
+    if (v.n > AKIRA_APP_NAME_MAX)
+        return FAIL(err, AKIRA_EFORMAT, "name", "longer than %u characters",
+                    (unsigned)AKIRA_APP_NAME_MAX);
+    if (v.p[0] < 'a' || v.p[0] > 'z')
+        return FAIL(err, AKIRA_EFORMAT, "name", "must start with a letter a-z");
+    for (size_t i = 0; i < v.n; i++) {
+        char c = v.p[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return FAIL(err, AKIRA_EFORMAT, "name", "'%c' not allowed (only a-z 0-9 _ -)", c);
+    }
+    return copy_text(v, m->name, AKIRA_APP_NAME_MAX, "name", err);
+}
+
+/* Decimal with an optional K or M (binary) suffix. */
+static int parse_size(struct span v, uint32_t lo, uint32_t hi, uint32_t *out, const char *field,
+                      struct akira_manifest_error *err)
+{
+    uint64_t mult = 1;
+    if (v.n && (v.p[v.n - 1] == 'K' || v.p[v.n - 1] == 'k')) {
+        mult = 1024;
+        v.n--;
+    } else if (v.n && (v.p[v.n - 1] == 'M' || v.p[v.n - 1] == 'm')) {
+        mult = 1024 * 1024;
+        v.n--;
+    }
+    if (v.n == 0) return FAIL(err, AKIRA_EFORMAT, field, "not a number");
+    uint64_t n = 0;
+    for (size_t i = 0; i < v.n; i++) {
+        if (v.p[i] < '0' || v.p[i] > '9')
+            return FAIL(err, AKIRA_EFORMAT, field, "not a number (digits, then K or M)");
+        n = n * 10 + (uint64_t)(v.p[i] - '0');
+        if (n > UINT32_MAX) return FAIL(err, AKIRA_ERANGE, field, "number too large");
+    }
+    n *= mult;
+    if (n < lo || n > hi)
+        return FAIL(err, AKIRA_ERANGE, field, "%llu outside %u..%u", (unsigned long long)n,
+                    (unsigned)lo, (unsigned)hi);
+    *out = (uint32_t)n;
+    return AKIRA_OK;
+}
+
+static int parse_caps(struct span v, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    m->caps = 0;
+    if (v.n == 0) return AKIRA_OK;
+    size_t start = 0;
+    for (size_t i = 0; i <= v.n; i++) {
+        if (i < v.n && v.p[i] != ',') continue;
+        struct span item = trim((struct span){v.p + start, i - start});
+        if (item.n == 0) return FAIL(err, AKIRA_EFORMAT, "capabilities", "empty name in the list");
+        akira_caps_t bit = akira_cap_from_name(item.p, item.n);
+        if (!bit)
+            return FAIL(err, AKIRA_EFORMAT, "capabilities", "unknown capability '%.*s'",
+                        (int)(item.n > 40 ? 40 : item.n), item.p);
+        m->caps |= bit;
+        start = i + 1;
+    }
+    return AKIRA_OK;
+}
+
+static int parse_restart(struct span v, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    struct span word[3];
+    size_t nw = 0;
+    size_t i = 0;
+    while (i < v.n) {
+        while (i < v.n && is_space(v.p[i]))
+            i++;
+        if (i == v.n) break;
+        size_t s = i;
+        while (i < v.n && !is_space(v.p[i]))
+            i++;
+        if (nw == 3) return FAIL(err, AKIRA_EFORMAT, "restart", "too many words");
+        word[nw++] = (struct span){v.p + s, i - s};
+    }
+    if (nw == 0) return FAIL(err, AKIRA_EFORMAT, "restart", "empty value (never or on-failure)");
+    if (span_is(word[0], "never")) {
+        if (nw > 1) return FAIL(err, AKIRA_EFORMAT, "restart", "'never' takes no options");
+        m->restart = AKIRA_RESTART_NEVER;
+        return AKIRA_OK;
+    }
+    if (!span_is(word[0], "on-failure"))
+        return FAIL(err, AKIRA_EFORMAT, "restart", "must be never or on-failure");
+    m->restart = AKIRA_RESTART_ON_FAILURE;
+    bool seen_retries = false, seen_delay = false;
+    for (size_t w = 1; w < nw; w++) {
+        struct span opt = word[w];
+        const char *eq = memchr(opt.p, '=', opt.n);
+        if (!eq)
+            return FAIL(err, AKIRA_EFORMAT, "restart",
+                        "option without '=' (max_retries=N, delay_ms=N)");
+        struct span k = {opt.p, (size_t)(eq - opt.p)};
+        struct span val = {eq + 1, opt.n - k.n - 1};
+        int rc;
+        if (span_is(k, "max_retries") && !seen_retries) {
+            seen_retries = true;
+            rc = parse_size(val, 0, MAX_RETRIES_MAX, &m->restart_max_retries, "restart", err);
+        } else if (span_is(k, "delay_ms") && !seen_delay) {
+            seen_delay = true;
+            rc = parse_size(val, 0, DELAY_MS_MAX, &m->restart_delay_ms, "restart", err);
+        } else {
+            return FAIL(err, AKIRA_EFORMAT, "restart", "unknown or repeated option '%.*s'",
+                        (int)(k.n > 40 ? 40 : k.n), k.p);
+        }
+        if (rc) return rc;
+    }
+    return AKIRA_OK;
+}
+
+/* --- hardware and network lists ------------------------------------------------- */
+
+/* Calls item() for each comma-separated item of v (trimmed, never empty). */
+static int each_item(struct span v, const char *field, struct akira_manifest_error *err,
+                     int (*item)(struct span it, struct akira_manifest *m,
+                                 struct akira_manifest_error *err),
+                     struct akira_manifest *m)
+{
+    if (v.n == 0) return AKIRA_OK;
+    size_t start = 0;
+    for (size_t i = 0; i <= v.n; i++) {
+        if (i < v.n && v.p[i] != ',') continue;
+        struct span it = trim((struct span){v.p + start, i - start});
+        if (it.n == 0) return FAIL(err, AKIRA_EFORMAT, field, "empty item in the list");
+        int rc = item(it, m, err);
+        if (rc) return rc;
+        start = i + 1;
+    }
+    return AKIRA_OK;
+}
+
+/* Decimal or 0x hex, at most max. */
+static int parse_num(struct span v, uint32_t max, uint32_t *out, const char *field,
+                     struct akira_manifest_error *err)
+{
+    unsigned base = 10;
+    if (v.n > 2 && v.p[0] == '0' && (v.p[1] == 'x' || v.p[1] == 'X')) {
+        base = 16;
+        v.p += 2;
+        v.n -= 2;
+    }
+    if (v.n == 0 || v.n > 10)
+        return FAIL(err, AKIRA_EFORMAT, field, "'%.*s' is not a number", (int)v.n, v.p);
+    uint64_t n = 0;
+    for (size_t i = 0; i < v.n; i++) {
+        char c = v.p[i];
+        unsigned d;
+        if (c >= '0' && c <= '9') {
+            d = (unsigned)(c - '0');
+        } else if (base == 16 && c >= 'a' && c <= 'f') {
+            d = (unsigned)(c - 'a' + 10);
+        } else if (base == 16 && c >= 'A' && c <= 'F') {
+            d = (unsigned)(c - 'A' + 10);
+        } else {
+            return FAIL(err, AKIRA_EFORMAT, field, "'%.*s' is not a number",
+                        (int)(v.n > 20 ? 20 : v.n), v.p);
+        }
+        n = n * base + d;
+    }
+    if (n > max)
+        return FAIL(err, AKIRA_ERANGE, field, "%llu is more than %u", (unsigned long long)n,
+                    (unsigned)max);
+    *out = (uint32_t)n;
+    return AKIRA_OK;
+}
+
+/* `a` or `a-b` within 0..top as a mask. */
+static int parse_bit_range(struct span v, uint32_t top, uint32_t *mask, const char *field,
+                           struct akira_manifest_error *err)
+{
+    const char *dash = memchr(v.p, '-', v.n);
+    uint32_t lo, hi;
+    int rc;
+    if (dash) {
+        struct span a = trim((struct span){v.p, (size_t)(dash - v.p)});
+        struct span b = trim((struct span){dash + 1, v.n - (size_t)(dash - v.p) - 1});
+        if ((rc = parse_num(a, top, &lo, field, err)) != 0) return rc;
+        if ((rc = parse_num(b, top, &hi, field, err)) != 0) return rc;
+        if (lo > hi) return FAIL(err, AKIRA_EFORMAT, field, "range %u-%u runs backwards", lo, hi);
+    } else {
+        if ((rc = parse_num(v, top, &lo, field, err)) != 0) return rc;
+        hi = lo;
+    }
+    uint32_t bits = (uint32_t)(((1ull << (hi + 1)) - 1) & ~((1ull << lo) - 1));
+    if (*mask & bits) return FAIL(err, AKIRA_EFORMAT, field, "'%.*s' given twice", (int)v.n, v.p);
+    *mask |= bits;
+    return AKIRA_OK;
+}
+
+static int copy_dev(struct span v, char *dst, const char *field, struct akira_manifest_error *err)
+{
+    if (v.n == 0) return FAIL(err, AKIRA_EFORMAT, field, "empty device name");
+    if (v.n > AKIRA_MANIFEST_DEV_NAME_MAX)
+        return FAIL(err, AKIRA_EFORMAT, field, "device name longer than %u characters",
+                    (unsigned)AKIRA_MANIFEST_DEV_NAME_MAX);
+    if (v.p[0] < 'a' || v.p[0] > 'z')
+        return FAIL(err, AKIRA_EFORMAT, field, "device name must start with a letter a-z");
+    for (size_t i = 0; i < v.n; i++) {
+        char c = v.p[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            return FAIL(err, AKIRA_EFORMAT, field, "'%c' not allowed in a device name", c);
+    }
+    memcpy(dst, v.p, v.n);
+    dst[v.n] = '\0';
+    return AKIRA_OK;
+}
+
+/* Splits "a:b" at its last ':' into trimmed halves. */
+static int split_colon(struct span v, struct span *a, struct span *b, const char *field,
+                       const char *form, struct akira_manifest_error *err)
+{
+    const char *c = NULL;
+    for (size_t i = 0; i < v.n; i++)
+        if (v.p[i] == ':') c = v.p + i;
+    if (!c)
+        return FAIL(err, AKIRA_EFORMAT, field, "'%.*s' is not %s", (int)(v.n > 40 ? 40 : v.n), v.p,
+                    form);
+    *a = trim((struct span){v.p, (size_t)(c - v.p)});
+    *b = trim((struct span){c + 1, v.n - (size_t)(c - v.p) - 1});
+    return AKIRA_OK;
+}
+
+static int gpio_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    return parse_bit_range(it, 31, &m->gpio_pins, "gpio_pins", err);
+}
+
+static int i2c_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    struct span a, b;
+    struct akira_manifest_i2c e;
+    uint32_t addr;
+    memset(&e, 0, sizeof e);
+    int rc = split_colon(it, &a, &b, "i2c", "BUS:ADDR", err);
+    if (!rc) rc = copy_dev(a, e.bus, "i2c", err);
+    if (!rc) rc = parse_num(b, 0x7f, &addr, "i2c", err);
+    if (rc) return rc;
+    e.addr = (uint8_t)addr;
+    for (unsigned i = 0; i < m->n_i2c; i++)
+        if (m->i2c[i].addr == e.addr && strcmp(m->i2c[i].bus, e.bus) == 0)
+            return FAIL(err, AKIRA_EFORMAT, "i2c", "%s:0x%02x given twice", e.bus, addr);
+    if (m->n_i2c == AKIRA_MANIFEST_I2C_MAX)
+        return FAIL(err, AKIRA_ERANGE, "i2c", "more than %u items",
+                    (unsigned)AKIRA_MANIFEST_I2C_MAX);
+    m->i2c[m->n_i2c++] = e;
+    return AKIRA_OK;
+}
+
+static int name_item(struct span it, char (*names)[AKIRA_MANIFEST_DEV_NAME_MAX + 1], uint8_t *n,
+                     unsigned max, const char *field, struct akira_manifest_error *err)
+{
+    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    int rc = copy_dev(it, dev, field, err);
+    if (rc) return rc;
+    for (unsigned i = 0; i < *n; i++)
+        if (strcmp(names[i], dev) == 0)
+            return FAIL(err, AKIRA_EFORMAT, field, "%s given twice", dev);
+    if (*n == max) return FAIL(err, AKIRA_ERANGE, field, "more than %u items", max);
+    memcpy(names[(*n)++], dev, sizeof dev);
+    return AKIRA_OK;
+}
+
+static int uart_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    return name_item(it, m->uarts, &m->n_uarts, AKIRA_MANIFEST_UARTS_MAX, "uart", err);
+}
+
+static int sensor_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    return name_item(it, m->sensors, &m->n_sensors, AKIRA_MANIFEST_SENSORS_MAX, "sensors", err);
+}
+
+static int pwm_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    struct span a, b;
+    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    int rc = split_colon(it, &a, &b, "pwm", "DEV:CHANNELS", err);
+    if (!rc) rc = copy_dev(a, dev, "pwm", err);
+    if (rc) return rc;
+    struct akira_manifest_pwm *e = NULL;
+    for (unsigned i = 0; i < m->n_pwm && !e; i++)
+        if (strcmp(m->pwm[i].dev, dev) == 0) e = &m->pwm[i];
+    if (!e) {
+        if (m->n_pwm == AKIRA_MANIFEST_PWM_MAX)
+            return FAIL(err, AKIRA_ERANGE, "pwm", "more than %u devices",
+                        (unsigned)AKIRA_MANIFEST_PWM_MAX);
+        e = &m->pwm[m->n_pwm];
+        memcpy(e->dev, dev, sizeof dev);
+    }
+    uint32_t mask = e->channels;
+    if ((rc = parse_bit_range(b, AKIRA_MANIFEST_PWM_CHANNEL_MAX, &mask, "pwm", err)) != 0)
+        return rc;
+    if (e == &m->pwm[m->n_pwm]) m->n_pwm++;
+    e->channels = mask;
+    return AKIRA_OK;
+}
+
+static int host_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    struct span a, b;
+    struct akira_manifest_host h;
+    memset(&h, 0, sizeof h);
+    int rc = split_colon(it, &a, &b, "net_hosts", "HOST:PORT", err);
+    if (rc) return rc;
+    if (span_is(a, "localhost")) {
+        h.ip[0] = 127;
+        h.ip[3] = 1;
+    } else {
+        /* Four decimal numbers 0..255 without leading zeros; no names (no DNS). */
+        size_t pos = 0;
+        for (int i = 0; i < 4; i++) {
+            size_t s = pos;
+            while (pos < a.n && a.p[pos] >= '0' && a.p[pos] <= '9')
+                pos++;
+            size_t len = pos - s;
+            bool sep_ok = i < 3 ? (pos < a.n && a.p[pos] == '.') : pos == a.n;
+            uint32_t byte = 0;
+            for (size_t k = s; k < pos && len <= 3; k++)
+                byte = byte * 10 + (uint32_t)(a.p[k] - '0');
+            if (len == 0 || len > 3 || (len > 1 && a.p[s] == '0') || !sep_ok || byte > 255)
+                return FAIL(err, AKIRA_EFORMAT, "net_hosts",
+                            "'%.*s' is not a dotted IPv4 address or localhost",
+                            (int)(a.n > 40 ? 40 : a.n), a.p);
+            h.ip[i] = (uint8_t)byte;
+            pos++;
+        }
+    }
+    if (span_is(b, "*")) {
+        h.port = 0;
+    } else {
+        uint32_t port;
+        if (b.n > 2 && b.p[0] == '0' && (b.p[1] == 'x' || b.p[1] == 'X'))
+            return FAIL(err, AKIRA_EFORMAT, "net_hosts", "port must be decimal or *");
+        if ((rc = parse_num(b, 65535, &port, "net_hosts", err)) != 0) return rc;
+        if (port == 0) return FAIL(err, AKIRA_ERANGE, "net_hosts", "port 0 (use * for any port)");
+        h.port = (uint16_t)port;
+    }
+    for (unsigned i = 0; i < m->n_net_hosts; i++)
+        if (memcmp(&m->net_hosts[i], &h, sizeof h) == 0)
+            return FAIL(err, AKIRA_EFORMAT, "net_hosts", "'%.*s' given twice",
+                        (int)(it.n > 40 ? 40 : it.n), it.p);
+    if (m->n_net_hosts == AKIRA_MANIFEST_NET_HOSTS_MAX)
+        return FAIL(err, AKIRA_ERANGE, "net_hosts", "more than %u items",
+                    (unsigned)AKIRA_MANIFEST_NET_HOSTS_MAX);
+    m->net_hosts[m->n_net_hosts++] = h;
+    return AKIRA_OK;
+}
+
+enum key_id {
+    K_NAME,
+    K_VERSION,
+    K_ENTRY,
+    K_CAPS,
+    K_QUOTA,
+    K_STACK,
+    K_HEAP,
+    K_AUTOSTART,
+    K_RESTART,
+    K_DESC,
+    K_AUTHOR,
+    K_GPIO_PINS,
+    K_I2C,
+    K_UART,
+    K_PWM,
+    K_SENSORS,
+    K_NET_HOSTS,
+    K_COUNT
+};
+
+static const char *const key_names[K_COUNT] = {
+    "name",      "version",   "entry",   "capabilities", "memory_quota", "stack_size",
+    "heap_size", "autostart", "restart", "description",  "author",       "gpio_pins",
+    "i2c",       "uart",      "pwm",     "sensors",      "net_hosts",
+};
+
+static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
+                       struct akira_manifest_error *err)
+{
+    switch (k) {
+    case K_NAME: return parse_name(v, m, err);
+    case K_VERSION: return copy_token(v, m->version, AKIRA_APP_VERSION_MAX, "version", err);
+    case K_ENTRY: return copy_token(v, m->entry, AKIRA_APP_ENTRY_MAX, "entry", err);
+    case K_CAPS: return parse_caps(v, m, err);
+    case K_QUOTA:
+        return parse_size(v, AKIRA_BOARD_APP_MEM_QUOTA_MIN, AKIRA_BOARD_APP_MEM_QUOTA_MAX,
+                          &m->memory_quota, "memory_quota", err);
+    case K_STACK: return parse_size(v, STACK_MIN, STACK_MAX, &m->stack_size, "stack_size", err);
+    case K_HEAP:
+        return parse_size(v, 0, AKIRA_BOARD_APP_MEM_QUOTA_MAX, &m->heap_size, "heap_size", err);
+    case K_AUTOSTART:
+        if (span_is(v, "true")) {
+            m->autostart = true;
+        } else if (span_is(v, "false")) {
+            m->autostart = false;
+        } else {
+            return FAIL(err, AKIRA_EFORMAT, "autostart", "must be true or false");
+        }
+        return AKIRA_OK;
+    case K_RESTART: return parse_restart(v, m, err);
+    case K_DESC: return copy_text(v, m->description, AKIRA_APP_DESC_MAX, "description", err);
+    case K_AUTHOR: return copy_text(v, m->author, AKIRA_APP_AUTHOR_MAX, "author", err);
+    case K_GPIO_PINS: return each_item(v, "gpio_pins", err, gpio_item, m);
+    case K_I2C: return each_item(v, "i2c", err, i2c_item, m);
+    case K_UART: return each_item(v, "uart", err, uart_item, m);
+    case K_PWM: return each_item(v, "pwm", err, pwm_item, m);
+    case K_SENSORS: return each_item(v, "sensors", err, sensor_item, m);
+    case K_NET_HOSTS: return each_item(v, "net_hosts", err, host_item, m);
+    case K_COUNT: break;
+    }
+    return AKIRA_EINVAL;
+}
+
+static void set_defaults(struct akira_manifest *m)
+{
+    memset(m, 0, sizeof *m);
+    m->memory_quota = DEFAULT_MEMORY_QUOTA;
+    m->stack_size = DEFAULT_STACK_SIZE;
+    m->restart = AKIRA_RESTART_NEVER;
+    m->restart_max_retries = DEFAULT_MAX_RETRIES;
+    m->restart_delay_ms = DEFAULT_DELAY_MS;
+}
+
+static int line_fail(struct akira_manifest_error *err, int code, unsigned line, const char *why)
+{
+    char field[16];
+    snprintf(field, sizeof field, "line %u", line);
+    return fail(err, code, field, strlen(field), "%s", why);
+}
+
+int akira_manifest_parse(const char *text, size_t len, struct akira_manifest *out,
+                         struct akira_manifest_error *err)
+{
+    if (err) {
+        err->field[0] = '\0';
+        err->reason[0] = '\0';
+    }
+    if (!out || (!text && len)) return FAIL(err, AKIRA_EINVAL, "manifest", "no text");
+    if (len > AKIRA_MANIFEST_MAX)
+        return FAIL(err, AKIRA_ETOOBIG, "manifest", "%zu bytes, at most %u", len,
+                    (unsigned)AKIRA_MANIFEST_MAX);
+    set_defaults(out);
+    bool seen[K_COUNT] = {false};
+    unsigned line = 0;
+    size_t pos = 0;
+    while (pos < len) {
+        line++;
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        struct span ln = {text + pos, end - pos};
+        pos = nl ? end + 1 : len;
+        if (ln.n && ln.p[ln.n - 1] == '\r') ln.n--;
+        for (size_t i = 0; i < ln.n;) {
+            unsigned char c = (unsigned char)ln.p[i];
+            if (c < 0x20 && c != '\t')
+                return line_fail(err, AKIRA_EFORMAT, line, "control character in the text");
+            size_t u = utf8_len((const unsigned char *)ln.p + i, ln.n - i);
+            if (!u) return line_fail(err, AKIRA_EFORMAT, line, "text is not UTF-8");
+            i += u;
+        }
+        ln = trim(ln);
+        if (ln.n == 0 || ln.p[0] == '#') continue;
+        const char *colon = memchr(ln.p, ':', ln.n);
+        if (!colon) return line_fail(err, AKIRA_EFORMAT, line, "no ':' between key and value");
+        struct span key = trim((struct span){ln.p, (size_t)(colon - ln.p)});
+        struct span val = trim((struct span){colon + 1, (size_t)(ln.p + ln.n - colon - 1)});
+        if (key.n == 0) return line_fail(err, AKIRA_EFORMAT, line, "empty key before ':'");
+        enum key_id k = K_COUNT;
+        for (int i = 0; i < K_COUNT; i++) {
+            if (span_is(key, key_names[i])) k = (enum key_id)i;
+        }
+        if (k == K_COUNT) return fail(err, AKIRA_EFORMAT, key.p, key.n, "unknown key");
+        if (seen[k]) return FAIL(err, AKIRA_EFORMAT, key_names[k], "given twice");
+        seen[k] = true;
+        int rc = parse_value(k, val, out, err);
+        if (rc) return rc;
+    }
+    if (!seen[K_NAME]) return FAIL(err, AKIRA_EFORMAT, "name", "required key missing");
+    if (!seen[K_VERSION]) return FAIL(err, AKIRA_EFORMAT, "version", "required key missing");
+    uint64_t need = (uint64_t)out->stack_size + out->heap_size + WASM_PAGE;
+    if (need > out->memory_quota)
+        return FAIL(err, AKIRA_ERANGE, "memory_quota",
+                    "%u is less than stack_size + heap_size + one 64 KiB page (%llu)",
+                    (unsigned)out->memory_quota, (unsigned long long)need);
+    return AKIRA_OK;
+}
+
+/* Sizes as the shortest exact form: 65536 -> "64K". */
+static void fmt_size(uint32_t v, char *buf, size_t cap)
+{
+    if (v && v % (1024u * 1024u) == 0) {
+        snprintf(buf, cap, "%uM", (unsigned)(v / (1024u * 1024u)));
+    } else if (v && v % 1024u == 0) {
+        snprintf(buf, cap, "%uK", (unsigned)(v / 1024u));
+    } else {
+        snprintf(buf, cap, "%u", (unsigned)v);
+    }
+}
+
+struct out {
+    char *buf;
+    size_t cap;
+    size_t len;
+    bool overflow;
+};
+
+static void emit(struct out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = o->len < o->cap ? o->cap - o->len : 0;
+    int n = vsnprintf(room ? o->buf + o->len : NULL, room, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        o->overflow = true;
+        return;
+    }
+    if ((size_t)n >= room) o->overflow = true; /* truncated, or no room for the NUL */
+    o->len += (size_t)n;
+}
+
+/* A mask as items `a` and `a-b`, comma separated. */
+static void emit_mask(struct out *o, const char *prefix, uint32_t mask, const char **sep)
+{
+    for (uint32_t i = 0; i < 32; i++) {
+        if (!(mask & (1u << i))) continue;
+        uint32_t j = i;
+        while (j + 1 < 32 && (mask & (1u << (j + 1))))
+            j++;
+        if (j == i) {
+            emit(o, "%s%s%u", *sep, prefix, (unsigned)i);
+        } else {
+            emit(o, "%s%s%u-%u", *sep, prefix, (unsigned)i, (unsigned)j);
+        }
+        *sep = ", ";
+        i = j;
+    }
+}
+
+static void emit_hw(struct out *o, const struct akira_manifest *m)
+{
+    const char *sep = " ";
+    if (m->gpio_pins) {
+        emit(o, "gpio_pins:");
+        emit_mask(o, "", m->gpio_pins, &sep);
+        emit(o, "\n");
+    }
+    if (m->n_i2c) {
+        emit(o, "i2c:");
+        for (unsigned i = 0; i < m->n_i2c; i++)
+            emit(o, "%s%s:0x%02x", i ? ", " : " ", m->i2c[i].bus, (unsigned)m->i2c[i].addr);
+        emit(o, "\n");
+    }
+    if (m->n_uarts) {
+        emit(o, "uart:");
+        for (unsigned i = 0; i < m->n_uarts; i++)
+            emit(o, "%s%s", i ? ", " : " ", m->uarts[i]);
+        emit(o, "\n");
+    }
+    if (m->n_pwm) {
+        emit(o, "pwm:");
+        sep = " ";
+        for (unsigned i = 0; i < m->n_pwm; i++) {
+            char prefix[AKIRA_MANIFEST_DEV_NAME_MAX + 2];
+            snprintf(prefix, sizeof prefix, "%s:", m->pwm[i].dev);
+            emit_mask(o, prefix, m->pwm[i].channels, &sep);
+        }
+        emit(o, "\n");
+    }
+    if (m->n_sensors) {
+        emit(o, "sensors:");
+        for (unsigned i = 0; i < m->n_sensors; i++)
+            emit(o, "%s%s", i ? ", " : " ", m->sensors[i]);
+        emit(o, "\n");
+    }
+    if (m->n_net_hosts) {
+        emit(o, "net_hosts:");
+        for (unsigned i = 0; i < m->n_net_hosts; i++) {
+            const struct akira_manifest_host *h = &m->net_hosts[i];
+            emit(o, "%s%u.%u.%u.%u:", i ? ", " : " ", h->ip[0], h->ip[1], h->ip[2], h->ip[3]);
+            if (h->port) {
+                emit(o, "%u", (unsigned)h->port);
+            } else {
+                emit(o, "*");
+            }
+        }
+        emit(o, "\n");
+    }
+}
+
+int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap)
+{
+    if (!m || (!buf && cap)) return AKIRA_EINVAL;
+    struct out o = {buf, cap, 0, false};
+    char a[16], b[16], c[16];
+    emit(&o, "name: %s\nversion: %s\n", m->name, m->version);
+    if (m->entry[0]) emit(&o, "entry: %s\n", m->entry);
+    emit(&o, "capabilities:");
+    const char *sep = " ";
+    for (uint32_t i = 0; i < AKIRA_CAP_COUNT_; i++) {
+        if (m->caps & (1u << i)) {
+            emit(&o, "%s%s", sep, akira_cap_name(1u << i));
+            sep = ", ";
+        }
+    }
+    fmt_size(m->memory_quota, a, sizeof a);
+    fmt_size(m->stack_size, b, sizeof b);
+    fmt_size(m->heap_size, c, sizeof c);
+    emit(&o, "\nmemory_quota: %s\nstack_size: %s\nheap_size: %s\nautostart: %s\n", a, b, c,
+         m->autostart ? "true" : "false");
+    if (m->restart == AKIRA_RESTART_ON_FAILURE) {
+        emit(&o, "restart: on-failure max_retries=%u delay_ms=%u\n",
+             (unsigned)m->restart_max_retries, (unsigned)m->restart_delay_ms);
+    } else {
+        emit(&o, "restart: never\n");
+    }
+    emit(&o, "description:%s%s\nauthor:%s%s\n", m->description[0] ? " " : "", m->description,
+         m->author[0] ? " " : "", m->author);
+    emit_hw(&o, m);
+    if (o.overflow || o.len > (size_t)INT32_MAX) return AKIRA_ERANGE;
+    return (int)o.len;
+}
+
+bool akira_manifest_gpio_allowed(const struct akira_manifest *m, uint32_t pin)
+{
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
+    return pin < 32 && (m->gpio_pins & (1u << pin));
+}
+
+bool akira_manifest_i2c_allowed(const struct akira_manifest *m, const char *bus, uint32_t addr)
+{
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
+    for (unsigned i = 0; i < m->n_i2c && i < AKIRA_MANIFEST_I2C_MAX; i++)
+        if (m->i2c[i].addr == addr && strcmp(m->i2c[i].bus, bus) == 0) return true;
+    return false;
+}
+
+bool akira_manifest_uart_allowed(const struct akira_manifest *m, const char *dev)
+{
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
+    for (unsigned i = 0; i < m->n_uarts && i < AKIRA_MANIFEST_UARTS_MAX; i++)
+        if (strcmp(m->uarts[i], dev) == 0) return true;
+    return false;
+}
+
+bool akira_manifest_pwm_allowed(const struct akira_manifest *m, const char *dev, uint32_t channel)
+{
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
+    for (unsigned i = 0; i < m->n_pwm && i < AKIRA_MANIFEST_PWM_MAX; i++)
+        if (strcmp(m->pwm[i].dev, dev) == 0)
+            return channel < 32 && (m->pwm[i].channels & (1u << channel));
+    return false;
+}
+
+bool akira_manifest_sensor_allowed(const struct akira_manifest *m, const char *dev)
+{
+    if (!m) return false; /* an instance without a manifest is allowed nothing */
+    for (unsigned i = 0; i < m->n_sensors && i < AKIRA_MANIFEST_SENSORS_MAX; i++)
+        if (strcmp(m->sensors[i], dev) == 0) return true;
+    return false;
+}
+
+bool akira_manifest_host_allowed(const struct akira_manifest *m, const uint8_t ip[4], uint16_t port)
+{
+    if (!m) return false;
+    for (unsigned i = 0; i < m->n_net_hosts && i < AKIRA_MANIFEST_NET_HOSTS_MAX; i++) {
+        const struct akira_manifest_host *h = &m->net_hosts[i];
+        if (memcmp(h->ip, ip, 4) == 0 && (h->port == 0 || h->port == port)) return true;
+    }
+    return false;
+}

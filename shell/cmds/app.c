@@ -1,0 +1,262 @@
+/*
+ * `app`: the app manager and the app store from the shell.
+ *   app list                       one line per installed app
+ *   app info NAME                  manifest, state and reason, signature, stats
+ *   app install PATH               stream a package file into the store (board hook)
+ *   app start|stop|uninstall NAME
+ *   app logs NAME                  the app's log ring
+ *   app caps NAME [grant|revoke CAP]  show or change its capabilities (next call)
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <akira/app_manager.h>
+#include <akira/appstore.h>
+#include <akira/board_config.h>
+#include <akira/err.h>
+#include <akira/shell.h>
+#include <akira/shell_app.h>
+
+/* Bytes read from the file and written to the store per step: bounded RAM. */
+#define INSTALL_CHUNK 1024u
+
+static const struct akira_shell_file_ops *files;
+
+void akira_shell_app_files_set(const struct akira_shell_file_ops *ops)
+{
+    files = ops;
+}
+
+static void caps_str(akira_caps_t caps, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < AKIRA_CAP_COUNT_; i++) {
+        const char *name = (caps >> i) & 1u ? akira_cap_name(1u << i) : NULL;
+        if (!name) continue;
+        int w = snprintf(buf + n, cap - n, "%s%s", n ? "," : "", name);
+        if (w < 0 || (size_t)w >= cap - n) break;
+        n += (size_t)w;
+    }
+    if (n == 0) snprintf(buf, cap, "-");
+}
+
+static const char *state_str(const struct akira_app_info *i, char *buf, size_t cap)
+{
+    if (i->state == AKIRA_APP_FAILED)
+        snprintf(buf, cap, "failed(%s)%s", akira_app_reason_name(i->reason),
+                 i->restart_pending ? "+restart" : "");
+    else
+        snprintf(buf, cap, "%s", akira_app_state_name(i->state));
+    return buf;
+}
+
+static int cmd_list(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    struct akira_app_info apps[AKIRA_BOARD_APPS_INSTALLED_MAX];
+    size_t n = akira_app_list(apps, AKIRA_BOARD_APPS_INSTALLED_MAX);
+    if (n > AKIRA_BOARD_APPS_INSTALLED_MAX) n = AKIRA_BOARD_APPS_INSTALLED_MAX;
+    akira_shell_print(sh, "%-16s %-10s %-24s %8s %8s %s\n", "NAME", "VERSION", "STATE", "MEM",
+                      "SIZE", "CAPS");
+    for (size_t i = 0; i < n; i++) {
+        char st[40], caps[128];
+        caps_str(apps[i].caps, caps, sizeof(caps));
+        akira_shell_print(sh, "%-16s %-10s %-24s %7zuK %7" PRIu32 "  %s%s\n", apps[i].manifest.name,
+                          apps[i].manifest.version, state_str(&apps[i], st, sizeof(st)),
+                          apps[i].stats.mem_used / 1024, apps[i].module_size, caps,
+                          apps[i].is_signed ? "" : " (unsigned)");
+    }
+    akira_shell_print(sh, "%zu installed, at most %d running\n", n, AKIRA_BOARD_APPS_RUNNING_MAX);
+    return 0;
+}
+
+static int cmd_info(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    struct akira_app_info i;
+    int rc = akira_app_info(argv[1], &i);
+    if (rc != 0) {
+        akira_shell_print(sh, "app %s: not installed\n", argv[1]);
+        return rc;
+    }
+    const struct akira_manifest *m = &i.manifest;
+    char st[40], caps[128];
+    struct akira_app_record rec;
+    bool in_store = akira_appstore_find(m->name, &rec) == 0;
+    akira_shell_print(sh, "name:        %s %s\n", m->name, m->version);
+    if (m->description[0]) akira_shell_print(sh, "description: %s\n", m->description);
+    if (m->author[0]) akira_shell_print(sh, "author:      %s\n", m->author);
+    akira_shell_print(sh, "state:       %s%s%s\n", state_str(&i, st, sizeof(st)),
+                      i.detail[0] ? ": " : "", i.detail);
+    if (in_store && rec.is_signed)
+        akira_shell_print(sh, "signature:   signed by '%s'\n", rec.key_name);
+    else
+        akira_shell_print(sh, "signature:   unsigned\n");
+    akira_shell_print(sh, "package:     %" PRIu32 " bytes%s\n", i.module_size,
+                      in_store ? "" : " (not from the app store)");
+    caps_str(i.caps, caps, sizeof(caps));
+    akira_shell_print(sh, "caps:        %s\n", caps);
+    akira_shell_print(sh, "quota:       %" PRIu32 " bytes (stack %" PRIu32 ", heap %" PRIu32 ")\n",
+                      m->memory_quota, m->stack_size, m->heap_size);
+    akira_shell_print(sh, "autostart:   %s, restart %s", m->autostart ? "yes" : "no",
+                      m->restart == AKIRA_RESTART_ON_FAILURE ? "on-failure" : "never");
+    if (m->restart == AKIRA_RESTART_ON_FAILURE)
+        akira_shell_print(sh, " (max_retries=%" PRIu32 " delay_ms=%" PRIu32 ", %" PRIu32 " used)",
+                          m->restart_max_retries, m->restart_delay_ms, i.retries);
+    akira_shell_puts(sh, "\n");
+    const struct akira_app_stats *s = &i.stats;
+    akira_shell_print(sh,
+                      "stats:       cpu %" PRIu64 ".%03" PRIu64 " s, native calls %" PRIu64
+                      ", denied %" PRIu64 ", memory %zu (peak %zu), traps %" PRIu32
+                      ", restarts %" PRIu32 ", starts %" PRIu32 ", events dropped %" PRIu32 "\n",
+                      s->cpu_us / 1000000u, (s->cpu_us / 1000u) % 1000u, s->native_calls,
+                      s->denied_calls, s->mem_used, s->mem_peak, s->traps, s->restarts, s->starts,
+                      s->events_dropped);
+    return 0;
+}
+
+static int cmd_install(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    if (!files) {
+        akira_shell_puts(sh, "app install: this board has no file access for the shell\n");
+        return AKIRA_ENOTSUP;
+    }
+    void *h;
+    uint32_t size;
+    int rc = files->open(argv[1], &h, &size);
+    if (rc != 0) {
+        akira_shell_print(sh, "%s: cannot open: %s\n", argv[1], akira_err_str(rc));
+        return rc;
+    }
+    static struct akira_appstore_writer w; /* 300 bytes: not on the shell's stack */
+    static uint8_t chunk[INSTALL_CHUNK];
+    rc = akira_appstore_install_begin(&w, size);
+    uint32_t total = 0;
+    while (rc == 0) {
+        int n = files->read(h, chunk, sizeof(chunk));
+        if (n <= 0) {
+            if (n < 0) {
+                rc = n;
+                akira_appstore_install_abort(&w);
+            }
+            break;
+        }
+        rc = akira_appstore_install_write(&w, chunk, (size_t)n);
+        total += (uint32_t)n;
+    }
+    files->close(h);
+    if (rc != 0) {
+        akira_shell_print(sh, "%s: install failed after %" PRIu32 " bytes: %s\n", argv[1], total,
+                          akira_err_str(rc));
+        return rc;
+    }
+    struct akira_app_record rec;
+    struct akira_manifest_error err = {{0}, {0}};
+    rc = akira_app_install_finish(&w, &rec, &err);
+    if (rc != 0) {
+        if (err.field[0])
+            akira_shell_print(sh, "%s: refused: %s: %s (%s)\n", argv[1], err.field, err.reason,
+                              akira_err_str(rc));
+        else
+            akira_shell_print(sh, "%s: refused: %s\n", argv[1], akira_err_str(rc));
+        return rc;
+    }
+    akira_shell_print(sh, "installed %s %s (%" PRIu32 " bytes, %s%s)\n", rec.manifest.name,
+                      rec.manifest.version, rec.size, rec.is_signed ? "signed by " : "unsigned",
+                      rec.is_signed ? rec.key_name : "");
+    return 0;
+}
+
+static int report(struct akira_shell *sh, const char *what, const char *name, int rc)
+{
+    switch (rc) {
+    case 0: akira_shell_print(sh, "%s: %s\n", name, what); break;
+    case AKIRA_ENOENT: akira_shell_print(sh, "app %s: not installed\n", name); break;
+    case AKIRA_EBUSY: akira_shell_print(sh, "app %s: already running\n", name); break;
+    case AKIRA_ESTATE: akira_shell_print(sh, "app %s: not running\n", name); break;
+    case AKIRA_ENOSPC:
+        akira_shell_print(sh, "app %s: not started: %d apps are already running (board limit)\n",
+                          name, AKIRA_BOARD_APPS_RUNNING_MAX);
+        break;
+    default: akira_shell_print(sh, "app %s: %s\n", name, akira_err_str(rc)); break;
+    }
+    return rc;
+}
+
+static int cmd_start(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    return report(sh, "started", argv[1], akira_app_start(argv[1]));
+}
+
+static int cmd_stop(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    return report(sh, "stopped", argv[1], akira_app_stop(argv[1]));
+}
+
+static int cmd_uninstall(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    return report(sh, "uninstalled", argv[1], akira_app_uninstall(argv[1]));
+}
+
+static int cmd_logs(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    struct akira_app_info i;
+    if (akira_app_info(argv[1], &i) != 0) return report(sh, "", argv[1], AKIRA_ENOENT);
+    size_t n = 0;
+    while (akira_app_log_next(argv[1], &cur, &ln) == 0) {
+        akira_shell_print(sh, "[%8" PRIu64 ".%03" PRIu64 "] <%s> %s\n", ln.uptime_ms / 1000u,
+                          ln.uptime_ms % 1000u, akira_log_level_name(ln.level), ln.text);
+        n++;
+    }
+    if (n == 0) akira_shell_print(sh, "app %s: no log lines\n", argv[1]);
+    return 0;
+}
+
+static int cmd_caps(struct akira_shell *sh, int argc, char **argv)
+{
+    const char *name = argv[1];
+    if (argc == 4) {
+        bool grant = strcmp(argv[2], "grant") == 0;
+        if (!grant && strcmp(argv[2], "revoke") != 0) return AKIRA_EINVAL;
+        akira_caps_t bit = akira_cap_from_name(argv[3], strlen(argv[3]));
+        if (!bit) {
+            akira_shell_print(sh, "unknown capability '%s'\n", argv[3]);
+            return AKIRA_EINVAL;
+        }
+        int rc = grant ? akira_app_caps_grant(name, bit) : akira_app_caps_revoke(name, bit);
+        if (rc != 0) return report(sh, "", name, rc);
+    } else if (argc != 2) {
+        return AKIRA_EINVAL;
+    }
+    struct akira_app_info i;
+    int rc = akira_app_info(name, &i);
+    if (rc != 0) return report(sh, "", name, rc);
+    char caps[128], declared[128];
+    caps_str(i.caps, caps, sizeof(caps));
+    caps_str(i.manifest.caps, declared, sizeof(declared));
+    akira_shell_print(sh, "%s: %s (manifest: %s)\n", name, caps, declared);
+    return 0;
+}
+
+AKIRA_SHELL_SUBCMDS(
+    app_sub, AKIRA_SHELL_CMD("list", "installed apps and their state", NULL, cmd_list, NULL, 0, 0),
+    AKIRA_SHELL_CMD("info", "manifest, state, signature, stats", "NAME", cmd_info, NULL, 1, 1),
+    AKIRA_SHELL_CMD("install", "install a package file", "PATH", cmd_install, NULL, 1, 1),
+    AKIRA_SHELL_CMD("start", "start an app", "NAME", cmd_start, NULL, 1, 1),
+    AKIRA_SHELL_CMD("stop", "stop an app", "NAME", cmd_stop, NULL, 1, 1),
+    AKIRA_SHELL_CMD("uninstall", "stop and remove an app", "NAME", cmd_uninstall, NULL, 1, 1),
+    AKIRA_SHELL_CMD("logs", "an app's log lines", "NAME", cmd_logs, NULL, 1, 1),
+    AKIRA_SHELL_CMD("caps", "show, grant or revoke capabilities", "NAME [grant|revoke CAP]",
+                    cmd_caps, NULL, 1, 3));
+
+AKIRA_SHELL_CMD_REGISTER(app, "app", "install, run and inspect apps", NULL, NULL, app_sub, 0, 0);

@@ -1,0 +1,695 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the HTTP API and the network shell against a booted native_sim.
+
+usage: http_e2e.py AKIRAOS SCENARIO
+
+Each scenario boots build/bin/akiraos --http-port P --shell-port Q --flash F on free
+loopback ports (asked from the OS, retried if taken meanwhile), talks to it with raw
+sockets (every limit is about bytes on the wire), and powers it off at the end: the
+exit status must be 0, so a crash or a hang in shutdown fails the test.
+"""
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+AKIRAOS = sys.argv[1]
+
+
+def fail(msg, dev=None):
+    out = dev.output() if dev else ""
+    sys.stderr.write(f"FAIL: {msg}\n--- device output ---\n{out[-6000:]}\n")
+    if dev:
+        dev.kill()
+    sys.exit(1)
+
+
+def check(cond, msg, dev=None):
+    if not cond:
+        fail(msg, dev)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Device:
+    """A booted akiraos; stdout collected by a thread, stdin kept open."""
+
+    def __init__(self, flash, extra=()):
+        for _ in range(5):
+            self.http, self.shell = free_port(), free_port()
+            self.p = subprocess.Popen(
+                [AKIRAOS, "--flash", flash, "--http-port", str(self.http), "--shell-port",
+                 str(self.shell), *extra],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            self.buf = b""
+            self.lock = threading.Lock()
+            threading.Thread(target=self._reader, daemon=True).start()
+            line = self.wait_for(rb"\[(?: ok |FAIL)\] network[^\n]*\n", 10)
+            if b"[ ok ]" in line:
+                break
+            self.poweroff()
+        else:
+            fail("could not boot with free ports", self)
+        m = re.search(rb"device token \(shown once; later: `http token`\): ([0-9a-f]+)", self.buf)
+        self.first_token = m.group(1).decode() if m else None
+
+    def _reader(self):
+        while True:
+            b = self.p.stdout.read1(65536)
+            if not b:
+                return
+            with self.lock:
+                self.buf += b
+
+    def output(self):
+        with self.lock:
+            return self.buf.decode(errors="replace")
+
+    def wait_for(self, pattern, timeout):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with self.lock:
+                m = re.search(pattern, self.buf)
+            if m:
+                return m.group(0)
+            if self.p.poll() is not None:
+                with self.lock:
+                    m = re.search(pattern, self.buf)
+                if m:
+                    return m.group(0)
+                fail(f"device exited ({self.p.returncode}) waiting for {pattern!r}", self)
+            time.sleep(0.02)
+        fail(f"timeout waiting for {pattern!r}", self)
+
+    def console(self, line):
+        self.p.stdin.write(line.encode() + b"\n")
+        self.p.stdin.flush()
+
+    def poweroff(self):
+        try:
+            self.console("poweroff")
+        except BrokenPipeError:
+            pass
+        try:
+            rc = self.p.wait(15)
+        except subprocess.TimeoutExpired:
+            fail("device did not power off", self)
+        return rc
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+
+    def finish(self):
+        rc = self.poweroff()
+        out = self.output()
+        check("runtime error" not in out and "AddressSanitizer" not in out, "sanitizer report",
+              self)
+        check(rc == 0, f"exit status {rc}", self)
+
+
+class Sock(socket.socket):
+    """A client socket that keeps the bytes read past one response (pipelining)."""
+    pending = b""
+
+
+def connect(dev, timeout=5):
+    s = Sock(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(("127.0.0.1", dev.http))
+    return s
+
+
+def read_response(s, dev=None):
+    """Reads one response (Content-Length or chunked); returns (status, headers, body)."""
+    pending, s.pending = s.pending, b""
+    return read_response_from(s, pending)
+
+
+def read_response_from(s, pending):
+    data = pending
+    while b"\r\n\r\n" not in data:
+        b = s.recv(65536)
+        if not b:
+            raise ConnectionError("closed")
+        data += b
+    head, rest = data.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for l in lines[1:]:
+        k, v = l.split(":", 1)
+        headers[k.strip().lower()] = v.strip()
+    return finish_body(s, status, headers, rest)
+
+
+def finish_body(s, status, headers, rest):
+    if "content-length" in headers:
+        n = int(headers["content-length"])
+        while len(rest) < n:
+            b = s.recv(65536)
+            if not b:
+                raise ConnectionError("closed in body")
+            rest += b
+        body, s.pending = rest[:n], rest[n:]
+        return status, headers, body
+    if headers.get("transfer-encoding") == "chunked":
+        body = b""
+        while True:
+            while b"\r\n" not in rest:
+                rest += s.recv(65536)
+            line, rest = rest.split(b"\r\n", 1)
+            size = int(line.split(b";")[0], 16)
+            while len(rest) < size + 2:
+                b = s.recv(65536)
+                if not b:
+                    raise ConnectionError("closed in chunk")
+                rest += b
+            body += rest[:size]
+            rest = rest[size + 2:]
+            if size == 0:
+                s.pending = rest
+                return status, headers, body
+    raise ConnectionError("no framing")
+
+
+def request(dev, method, path, body=None, token=None, headers=None):
+    s = connect(dev)
+    hdrs = dict(headers or {})
+    if token:
+        hdrs["Authorization"] = f"Bearer {token}"
+    if body is not None:
+        hdrs["Content-Length"] = str(len(body))
+    hdrs.setdefault("Connection", "close")
+    raw = f"{method} {path} HTTP/1.1\r\nHost: d\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in hdrs.items()) + "\r\n"
+    s.sendall(raw.encode() + (body or b""))
+    st, h, b = read_response(s)
+    s.close()
+    return st, h, b
+
+
+def jbody(b):
+    return json.loads(b.decode())
+
+
+def closed_by_peer(s, timeout=15):
+    """True when the server closes s (EOF or reset) within timeout."""
+    s.settimeout(timeout)
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                return True
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+
+
+def still_serving(dev):
+    st, _, b = request(dev, "GET", "/api/status")
+    check(st == 200 and jbody(b)["board"] == "native_sim", "device stopped serving", dev)
+
+
+def token_of(dev):
+    dev.console("http token")
+    return dev.wait_for(rb"\n([0-9a-f]{32})\r?\n", 5).strip().decode()
+
+
+# --- scenarios -----------------------------------------------------------------------
+
+
+def t_api(dev):
+    st, h, b = request(dev, "GET", "/api/status")
+    check(st == 200 and h["content-type"] == "application/json", f"status {st}", dev)
+    j = jbody(b)
+    check(j["board"] == "native_sim" and j["version"], f"status body {j}", dev)
+    check(j["uptime_ms"] > 0 and "heap_total" in j["memory"], f"status body {j}", dev)
+    names = [p["name"] for p in j["flash"]["partitions"]]
+    check("settings" in names and "app-store" in names, f"partitions {names}", dev)
+
+    st, _, b = request(dev, "GET", "/api/logs")
+    j = jbody(b)
+    check(st == 200 and any(e["module"] == "http" for e in j["entries"]), f"logs {j}", dev)
+    nxt = j["next"]
+    st, _, b = request(dev, "GET", f"/api/logs?after={nxt}")
+    check(st == 200 and all(e["seq"] > nxt for e in jbody(b)["entries"]), "logs after", dev)
+    st, _, b = request(dev, "GET", "/api/logs?limit=2")
+    check(len(jbody(b)["entries"]) == 2, "logs limit", dev)
+    st, _, _ = request(dev, "GET", "/api/logs?after=x")
+    check(st == 400, f"logs bad query {st}", dev)
+
+    tok = token_of(dev)
+    check(tok == dev.first_token, "`http token` is the token shown at first boot", dev)
+    st, _, b = request(dev, "GET", "/api/settings/app/demo/greeting")
+    check(st == 404 and jbody(b)["status"] == 404, f"missing key {st}", dev)
+    st, _, _ = request(dev, "PUT", "/api/settings/app/demo/greeting", b"hi")
+    check(st == 401, f"PUT without token {st}", dev)
+    st, _, _ = request(dev, "PUT", "/api/settings/app/demo/greeting", b"hi", token="0" * 32)
+    check(st == 401, f"PUT with a wrong token {st}", dev)
+    st, _, b = request(dev, "PUT", "/api/settings/app/demo/greeting", "grüß dich".encode(),
+                       token=tok)
+    check(st == 200 and jbody(b)["length"] == len("grüß dich".encode()), f"PUT {st} {b}", dev)
+    st, _, b = request(dev, "GET", "/api/settings/app/demo/greeting")
+    j = jbody(b)
+    check(st == 200 and j["value"] == "grüß dich" and j["encoding"] == "utf-8", f"GET {j}", dev)
+    st, _, b = request(dev, "PUT", "/api/settings/app/demo/bin", b"\x00\xff\x10", token=tok)
+    check(st == 200, "PUT binary", dev)
+    j = jbody(request(dev, "GET", "/api/settings/app/demo/bin")[2])
+    check(j["value"] == "00ff10" and j["encoding"] == "hex", f"binary value {j}", dev)
+    # the console sees the same store
+    dev.console("http ports")
+    dev.wait_for(rb"shell " + str(dev.shell).encode(), 5)
+
+    # secrets: 403 for reading and writing, with or without the token
+    for key in ("akira/http/token", "akira/security/keys/x", "akira/security"):
+        st, _, b = request(dev, "GET", f"/api/settings/{key}", token=tok)
+        check(st == 403, f"GET secret {key} {st}", dev)
+        st, _, _ = request(dev, "PUT", f"/api/settings/{key}", b"x", token=tok)
+        check(st == 403, f"PUT secret {key} {st}", dev)
+    check(token_of(dev) == tok, "token unchanged", dev)
+
+    # value limits
+    st, _, _ = request(dev, "PUT", "/api/settings/app/demo/big", b"x" * 1024, token=tok)
+    check(st == 200, f"1024-byte value {st}", dev)
+    st, _, _ = request(dev, "PUT", "/api/settings/app/demo/big", b"x" * 1025, token=tok)
+    check(st == 413, f"1025-byte value {st}", dev)
+    st, _, _ = request(dev, "PUT", "/api/settings/app/" + "k" * 80, b"x", token=tok)
+    check(st in (400, 414), f"long key {st}", dev)
+    st, _, _ = request(dev, "PUT", "/api/settings/sys/other", b"x", token=tok)
+    check(st == 400, f"key outside the namespaces {st}", dev)
+
+    # names: not UTF-8, '..', '.', encoded slashes, control bytes
+    for path in ("/api/settings/app/%ff%fe", "/api/settings/app/../akira/http/token",
+                 "/api/settings/app/%2e%2e/x", "/api/settings/app/./x", "/api/settings/app//x",
+                 "/api/settings/app/a%2fb", "/api/settings/app/a%00b", "/api/settings/app/%zz"):
+        st, _, b = request(dev, "GET", path)
+        check(st == 400 and jbody(b)["status"] == 400, f"{path}: {st}", dev)
+
+    # routing errors
+    st, _, b = request(dev, "GET", "/api/nothing")
+    check(st == 404 and "error" in jbody(b), f"unknown path {st}", dev)
+    st, _, _ = request(dev, "DELETE", "/api/status", token=tok)
+    check(st == 405, f"wrong method {st}", dev)
+    still_serving(dev)
+
+
+def t_http_features(dev):
+    tok = token_of(dev)
+    # keep-alive: three requests on one connection
+    s = connect(dev)
+    for _ in range(3):
+        s.sendall(b"GET /api/status HTTP/1.1\r\nHost: d\r\n\r\n")
+        st, h, _ = read_response(s)
+        check(st == 200 and h["connection"] == "keep-alive", "keep-alive", dev)
+    # pipelining: two requests in one send, answered in order
+    s.sendall(b"GET /api/settings/app/p/none HTTP/1.1\r\n\r\nGET /api/status HTTP/1.1\r\n\r\n")
+    st1, _, _ = read_response(s)
+    st2, _, _ = read_response(s)
+    check((st1, st2) == (404, 200), f"pipelined {st1} {st2}", dev)
+    s.close()
+    # chunked request body
+    s = connect(dev)
+    s.sendall(("PUT /api/settings/app/c/v HTTP/1.1\r\nAuthorization: Bearer " + tok +
+               "\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nchun\r\n3;x=y\r\nked\r\n0\r\n\r\n")
+              .encode())
+    st, _, b = read_response(s)
+    check(st == 200, f"chunked PUT {st} {b}", dev)
+    s.close()
+    j = jbody(request(dev, "GET", "/api/settings/app/c/v")[2])
+    check(j["value"] == "chunked", f"chunked value {j}", dev)
+    # Expect: 100-continue is answered before the body is sent
+    s = connect(dev)
+    s.sendall(("PUT /api/settings/app/c/e HTTP/1.1\r\nAuthorization: Bearer " + tok +
+               "\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n").encode())
+    first = s.recv(100)
+    check(first.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"), f"100-continue {first!r}", dev)
+    s.sendall(b"later")
+    st, _, _ = read_response_from(s, first[len(b"HTTP/1.1 100 Continue\r\n\r\n"):])
+    check(st == 200, f"after 100-continue {st}", dev)
+    s.close()
+    # HTTP/1.0: no keep-alive by default, a streamed body ends at the close
+    s = connect(dev)
+    s.sendall(b"GET /api/status HTTP/1.0\r\n\r\n")
+    data = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        data += b
+    check(data.startswith(b"HTTP/1.1 200") and b'"board":"native_sim"' in data, "1.0", dev)
+    # a body on a route that does not want it, then reuse: the server closes cleanly
+    st, _, _ = request(dev, "POST", "/api/status", b"x" * 10)
+    check(st == 405, f"POST with body {st}", dev)
+    still_serving(dev)
+
+
+def t_token_persists(dev):
+    tok = dev.first_token
+    check(tok and len(tok) == 32, "a token was shown at first boot", dev)
+    flash = dev.flash
+    dev.finish()
+    dev2 = Device(flash)
+    dev2.flash = flash
+    check(dev2.first_token is None, "the token is shown once only (not at the second boot)", dev2)
+    check(token_of(dev2) == tok, "same token after reboot", dev2)
+    st, _, _ = request(dev2, "PUT", "/api/settings/app/t/x", b"1", token=tok)
+    check(st == 200, f"old token works after reboot {st}", dev2)
+    return dev2
+
+
+def t_slowdown(dev):
+    tok = token_of(dev)
+    codes = []
+    for _ in range(3):
+        codes.append(request(dev, "PUT", "/api/settings/app/s/x", b"1", token="bad")[0])
+    check(codes == [401, 401, 401], f"first failures {codes}", dev)
+    st, h, b = request(dev, "PUT", "/api/settings/app/s/x", b"1", token="bad")
+    check(st == 429 and int(h["retry-after"]) >= 1, f"locked out {st}", dev)
+    # locked out means the right token is not even looked at
+    t0 = time.monotonic()
+    st, _, _ = request(dev, "PUT", "/api/settings/app/s/x", b"1", token=tok)
+    check(st == 429, f"good token while locked out {st}", dev)
+    # reading stays open to everyone
+    still_serving(dev)
+    # after the lock-out the right token works again and clears the record
+    while True:
+        time.sleep(0.2)
+        st, _, _ = request(dev, "PUT", "/api/settings/app/s/x", b"1", token=tok)
+        if st != 429:
+            break
+        check(time.monotonic() - t0 < 5, "lock-out longer than 5 s", dev)
+    check(st == 200, f"good token after the lock-out {st}", dev)
+    # failures again: the free tries again (success cleared the record) ...
+    codes = [request(dev, "PUT", "/api/settings/app/s/x", b"1", token="bad")[0]
+             for _ in range(4)]
+    check(codes == [401, 401, 401, 429], f"after a success {codes}", dev)
+    # ... and each failure after a lock-out doubles the next one
+    time.sleep(1.1)
+    st, _, _ = request(dev, "PUT", "/api/settings/app/s/x", b"1", token="bad")
+    check(st == 401, f"after the lock-out {st}", dev)
+    st, h, _ = request(dev, "PUT", "/api/settings/app/s/x", b"1", token="bad")
+    check(st == 429 and int(h["retry-after"]) >= 2, f"the lock-out doubles: {st} {h}", dev)
+
+
+def t_hostile(dev):
+    # a bad request line: 400, closed
+    for junk in (b"HELLO\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"\x16\x03\x01\x00\xa5\x01",
+                 b"GET /\xff\xfe HTTP/1.1\r\n\r\n", b"GET / HTTP/1.1\r\nBad Header\r\n\r\n"):
+        s = connect(dev)
+        s.sendall(junk)
+        st, h, b = read_response(s)
+        check(st in (400, 505) and h["connection"] == "close", f"{junk!r}: {st}", dev)
+        check(jbody(b)["status"] == st, "JSON error body", dev)
+        check(closed_by_peer(s, 5), f"{junk!r}: connection not closed", dev)
+        s.close()
+    # huge headers: 431 (the server stops reading at its limit)
+    s = connect(dev)
+    s.sendall(b"GET /api/status HTTP/1.1\r\n" + b"X-Pad: " + b"a" * 8000 + b"\r\n\r\n")
+    st, _, _ = read_response(s)
+    check(st == 431, f"huge header {st}", dev)
+    s.close()
+    s = connect(dev)
+    s.sendall(b"GET /" + b"a" * 6000 + b" HTTP/1.1\r\n\r\n")
+    st, _, _ = read_response(s)
+    check(st == 414, f"huge target {st}", dev)
+    s.close()
+    # many small headers
+    s = connect(dev)
+    s.sendall(b"GET /api/status HTTP/1.1\r\n" + b"".join(b"H%d: x\r\n" % i for i in range(40))
+              + b"\r\n")
+    check(read_response(s)[0] == 431, "too many headers", dev)
+    s.close()
+    # smuggling shapes
+    for req in (b"PUT /api/settings/app/h/x HTTP/1.1\r\nContent-Length: 1\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                b"PUT /api/settings/app/h/x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n"
+                b"\r\nab"):
+        s = connect(dev)
+        s.sendall(req)
+        check(read_response(s)[0] == 400, f"smuggling {req!r}", dev)
+        s.close()
+    # a body announced over the endpoint's limit: refused before it is sent
+    s = connect(dev)
+    s.sendall(b"PUT /api/settings/app/h/x HTTP/1.1\r\nContent-Length: 99999999\r\n"
+              b"Authorization: Bearer " + token_of(dev).encode() + b"\r\n\r\n")
+    check(read_response(s)[0] == 413, "huge Content-Length", dev)
+    s.close()
+
+    tok = token_of(dev)
+    # a lying Content-Length (more announced than sent) and a truncated body: the
+    # server waits for the rest at most the idle timeout, serving others meanwhile
+    liar = connect(dev, timeout=20)
+    liar.sendall(("PUT /api/settings/app/h/lie HTTP/1.1\r\nAuthorization: Bearer " + tok +
+                  "\r\nContent-Length: 100\r\n\r\nonly ten!!").encode())
+    trunc = connect(dev)
+    trunc.sendall(("PUT /api/settings/app/h/cut HTTP/1.1\r\nAuthorization: Bearer " + tok +
+                   "\r\nContent-Length: 100\r\n\r\nhalf").encode())
+    trunc.close()
+    # slowloris: one header byte every 0.5 s, never finishing its head
+    slow = connect(dev, timeout=20)
+    slow.sendall(b"GET /api/status HTTP/1.1\r\n")
+    stop = threading.Event()
+
+    def drip():
+        try:
+            while not stop.is_set():
+                slow.sendall(b"X")
+                time.sleep(0.5)
+        except OSError:
+            pass
+
+    t = threading.Thread(target=drip, daemon=True)
+    t0 = time.monotonic()
+    t.start()
+    for _ in range(5):
+        still_serving(dev)
+        time.sleep(0.2)
+    # neither value was stored (a cut body changes nothing)
+    check(request(dev, "GET", "/api/settings/app/h/cut")[0] == 404, "truncated body stored", dev)
+    check(closed_by_peer(slow, 15), "slowloris not dropped", dev)
+    stop.set()
+    slow_secs = time.monotonic() - t0
+    check(slow_secs < 13, f"slowloris held its connection {slow_secs:.1f} s", dev)
+    liar_status = None
+    try:
+        liar.settimeout(15)
+        data = liar.recv(4096)
+        liar_status = data.split(b" ")[1] if data else b"closed"
+    except OSError:
+        liar_status = b"reset"
+    check(liar_status in (b"400", b"408", b"closed", b"reset"), f"liar: {liar_status}", dev)
+    check(request(dev, "GET", "/api/settings/app/h/lie")[0] == 404, "lying body stored", dev)
+    still_serving(dev)
+
+
+def t_flood(dev):
+    # hundreds of connections at once, each with a request: every one is answered
+    # (200, or 503 when the queue is full) or closed, none hangs
+    results = []
+    lock = threading.Lock()
+
+    def one():
+        try:
+            st, _, _ = request(dev, "GET", "/api/status")
+        except (OSError, ConnectionError) as e:
+            st = type(e).__name__
+        with lock:
+            results.append(st)
+
+    threads = [threading.Thread(target=one) for _ in range(300)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    check(len(results) == 300, f"only {len(results)} of 300 finished", dev)
+    ok = results.count(200)
+    check(all(r in (200, 503, "ConnectionResetError") for r in results),
+          f"unexpected answers {set(map(str, results))}", dev)
+    check(ok >= 8, f"only {ok} of 300 served", dev)
+    # hundreds of idle connections held open: a real client still gets served soon
+    idle = []
+    for _ in range(300):
+        try:
+            idle.append(connect(dev))
+        except OSError:
+            break
+    check(len(idle) >= 200, f"could only open {len(idle)} connections", dev)
+    t0 = time.monotonic()
+    while True:
+        try:
+            st, _, _ = request(dev, "GET", "/api/status")
+        except (OSError, ConnectionError):
+            st = None
+        if st == 200:
+            break
+        check(time.monotonic() - t0 < 10, "not served while idle connections are held", dev)
+        time.sleep(0.2)
+    served_after = time.monotonic() - t0
+    for s in idle:
+        s.close()
+    # at least 8 at once: 8 slow uploads in parallel all complete
+    tok = token_of(dev)
+    socks = []
+    for i in range(8):
+        s = connect(dev)
+        s.sendall((f"PUT /api/settings/app/f/k{i} HTTP/1.1\r\nAuthorization: Bearer {tok}\r\n"
+                   "Content-Length: 4\r\n\r\nab").encode())
+        socks.append(s)
+    time.sleep(0.3)  # all 8 are mid-body now, each holding a worker
+    queued = []
+    t = threading.Thread(target=lambda: queued.append(request(dev, "GET", "/api/status")[0]))
+    t.start()  # waits in the queue: all 8 workers are busy
+    # (a body silent for 1 s while others wait gives its worker up: stay well under)
+    time.sleep(0.2)
+    check(not queued, "a 9th request was served while 8 uploads held the workers", dev)
+    for s in socks:
+        s.sendall(b"cd")
+    codes = [read_response(s)[0] for s in socks]
+    check(codes == [200] * 8, f"8 concurrent uploads {codes}", dev)
+    t.join(10)
+    check(queued == [200], f"queued request {queued}", dev)
+    print(f"flood: {ok}/300 served at once, served {served_after:.2f} s into an idle flood")
+    still_serving(dev)
+
+
+def t_shell(dev):
+    tok = token_of(dev)
+
+    def session():
+        s = socket.create_connection(("127.0.0.1", dev.shell), timeout=10)
+        s.settimeout(10)
+        return s
+
+    def read_until(s, needle, timeout=10):
+        data = b""
+        end = time.monotonic() + timeout
+        while needle not in data:
+            if time.monotonic() > end:
+                fail(f"shell: no {needle!r} in {data!r}", dev)
+            b = s.recv(4096)
+            if not b:
+                fail(f"shell closed, waiting for {needle!r}: {data!r}", dev)
+            data += b
+        return data
+
+    # wrong token: refused, and commands typed anyway are not run
+    s = session()
+    read_until(s, b"token: ")
+    t0 = time.monotonic()
+    s.sendall(b"nope\r\n")
+    read_until(s, b"wrong token")
+    check(time.monotonic() - t0 >= 0.9, "a wrong token is answered after a delay", dev)
+    s.sendall(b"x\nx\npoweroff\n")
+    check(closed_by_peer(s, 10), "closed after three wrong tokens", dev)
+    s.close()
+    check(dev.p.poll() is None, "poweroff ran without the token", dev)
+    # several sessions at once, the console's commands, CR LF line ends
+    a, b = session(), session()
+    for s in (a, b):
+        read_until(s, b"token: ")
+        s.sendall(tok.encode() + b"\r\n")
+        read_until(s, b"ok:")
+    a.sendall(b"uptime\n")
+    out = read_until(a, b" ms", 5)
+    check(b"up " in out, f"uptime over the network: {out!r}", dev)
+    b.sendall(b"http token\r\n")
+    check(tok.encode() in read_until(b, tok.encode()), "http token over the network", dev)
+    b.sendall(b"nosuchcmd\n")
+    read_until(b, b"nosuchcmd")
+    b.close()
+    # EOF ends a session without touching the device
+    still_serving(dev)
+    # poweroff from an authenticated session powers the device off
+    a.sendall(b"poweroff\n")
+    check(closed_by_peer(a, 10), "session closed on poweroff", dev)
+    try:
+        rc = dev.p.wait(10)
+    except subprocess.TimeoutExpired:
+        fail("poweroff over the network did not power off", dev)
+    check(rc == 0, f"exit status {rc} after network poweroff", dev)
+    out = dev.output()
+    check("network shell: poweroff" in out, "poweroff logged", dev)
+    return "done"
+
+
+def t_shell_reboot(dev):
+    # `reboot` in a network session restarts the device (same flash, same token), and
+    # the new image binds the same ports again
+    tok = dev.first_token
+    s = socket.create_connection(("127.0.0.1", dev.shell), timeout=10)
+    data = b""
+    while b"token: " not in data:
+        data += s.recv(100)
+    s.sendall(tok.encode() + b"\nreboot\n")
+    check(closed_by_peer(s, 10), "session closed on reboot", dev)
+    dev.wait_for(rb"network shell: reboot", 10)
+    end = time.monotonic() + 10
+    while dev.output().count("[ ok ] network") < 2:
+        check(time.monotonic() < end, "no second boot with the network up", dev)
+        time.sleep(0.05)
+    st, _, b = request(dev, "GET", "/api/status")
+    check(st == 200, f"status after reboot {st}", dev)
+    check("device token (shown once" not in dev.output().split("network shell: reboot")[1],
+          "token shown again after reboot", dev)
+    check(token_of(dev) == tok, "token kept across reboot", dev)
+
+
+def t_shutdown_graceful(dev):
+    # a request in progress when the device powers off is answered before the exit;
+    # idle keep-alive connections are closed
+    tok = token_of(dev)
+    idle = connect(dev)
+    idle.sendall(b"GET /api/status HTTP/1.1\r\n\r\n")
+    read_response(idle)
+    s = connect(dev)
+    s.sendall(("PUT /api/settings/app/g/x HTTP/1.1\r\nAuthorization: Bearer " + tok +
+               "\r\nContent-Length: 4\r\n\r\nab").encode())
+    time.sleep(0.3)
+    dev.console("poweroff")
+    time.sleep(0.3)
+    s.sendall(b"cd")
+    st, _, _ = read_response(s)
+    check(st == 200, f"request in progress at poweroff: {st}", dev)
+    check(closed_by_peer(idle, 5), "idle keep-alive connection closed at poweroff", dev)
+    rc = dev.p.wait(10)
+    check(rc == 0, f"exit {rc}", dev)
+    return "done"
+
+
+SCENARIOS = {
+    "api": t_api,
+    "features": t_http_features,
+    "token": t_token_persists,
+    "slowdown": t_slowdown,
+    "hostile": t_hostile,
+    "flood": t_flood,
+    "shell": t_shell,
+    "shell_reboot": t_shell_reboot,
+    "shutdown": t_shutdown_graceful,
+}
+
+if __name__ == "__main__":
+    name = sys.argv[2]
+    with tempfile.TemporaryDirectory() as d:
+        flash = os.path.join(d, "flash.img")
+        dev = Device(flash)
+        dev.flash = flash
+        res = SCENARIOS[name](dev)
+        if isinstance(res, Device):
+            dev = res
+        if res != "done":
+            dev.finish()
+    print(f"{name}: ok")

@@ -1,0 +1,38 @@
+# App manager, bridge and hostile-app tests (engineer mgr). Apps are C compiled to
+# freestanding wasm32 at build time against the SDK headers.
+include(${CMAKE_SOURCE_DIR}/tools/akira-wasm/wasm_apps.cmake)
+akira_wasm_toolchain()
+
+set(mgr_app_dir ${CMAKE_CURRENT_BINARY_DIR}/mgr_apps)
+file(MAKE_DIRECTORY ${mgr_app_dir})
+set(mgr_apps)
+foreach(app responder handler oob spin recurse bomb nocap missing heap slow)
+  akira_wasm_app(${mgr_app_dir}/${app}.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/${app}.c
+                 FLAGS -O2 -I${CMAKE_SOURCE_DIR}/sdk/include -Wl,-z,stack-size=8192
+                       -Wl,--initial-memory=65536)
+  list(APPEND mgr_apps ${mgr_app_dir}/${app}.wasm)
+endforeach()
+akira_wasm_app(${mgr_app_dir}/wasi_hello.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/wasi_hello.c WASI
+               FLAGS -O2)
+list(APPEND mgr_apps ${mgr_app_dir}/wasi_hello.wasm)
+add_custom_target(runtime_mgr_apps ALL DEPENDS ${mgr_apps})
+set(AKIRA_RUNTIME_TEST_APPS ${mgr_app_dir} CACHE INTERNAL "built test apps of tests/runtime")
+
+foreach(t test_bridge test_manager test_hostile)
+  akira_unit_test(${t}_runtime SOURCES ${t}.c mgr_util.c LIBS akira_runtime)
+  target_compile_definitions(${t}_runtime PRIVATE APP_DIR="${mgr_app_dir}")
+  add_dependencies(${t}_runtime runtime_mgr_apps)
+endforeach()
+akira_unit_test(test_manager_units_runtime SOURCES test_manager_units.c LIBS akira_runtime)
+akira_unit_test(test_hostile_store_runtime SOURCES test_hostile_store.c mgr_util.c
+                LIBS akira_runtime akira_native_sim_flash)
+target_compile_definitions(test_hostile_store_runtime PRIVATE APP_DIR="${mgr_app_dir}")
+add_dependencies(test_hostile_store_runtime runtime_mgr_apps)
+
+# The manager through the firmware's shell (pack, install, watchdog, caps, autostart).
+find_program(AKIRA_PYTHON3 python3 REQUIRED)
+add_test(NAME runtime_manager_shell
+         COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_manager_shell.py
+                 $<TARGET_FILE:akiraos> $<TARGET_FILE:akira> ${mgr_app_dir}
+                 ${CMAKE_CURRENT_BINARY_DIR}/mgr_shell)
+set_tests_properties(runtime_manager_shell PROPERTIES TIMEOUT 60)

@@ -1,0 +1,479 @@
+/*
+ * The app store on the board's flash map: install, upgrade, uninstall, list, info,
+ * the flash reader, remount, and every refusal leaving the store as it was.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <akira/appstore.h>
+#include <akira/board_config.h>
+#include <akira/err.h>
+#include <akira/package.h>
+#include <akira/sim_flash.h>
+#include <akira/storage.h>
+#include <akira/trust.h>
+#include <akira/wasm.h>
+
+#include "pkg_build.h"
+
+static struct akira_sim_flash fl;
+static uint8_t pkg[240 * 1024];
+
+static int setup(void **state)
+{
+    (void)state;
+    struct akira_storage_report r;
+    assert_int_equal(akira_sim_flash_open(&fl, "flash0", NULL, AKIRA_BOARD_FLASH_SIZE,
+                                          AKIRA_BOARD_FLASH_SECTOR_SIZE,
+                                          AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE),
+                     AKIRA_OK);
+    assert_int_equal(akira_storage_init(&fl.dev, &r), AKIRA_OK);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    akira_appstore_deinit();
+    akira_storage_deinit();
+    akira_sim_flash_close(&fl);
+    return 0;
+}
+
+/* Each test starts on an empty store. */
+static int fresh(void **state)
+{
+    (void)state;
+    struct akira_flash_area fa;
+    assert_int_equal(akira_flash_area_open(AKIRA_PART_APPSTORE, true, &fa), AKIRA_OK);
+    assert_int_equal(akira_flash_area_erase(&fa, 0, fa.size), AKIRA_OK);
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    akira_storage_lock();
+    akira_settings_delete(akira_storage_settings(), AKIRA_TRUST_ALLOW_UNSIGNED);
+    akira_storage_unlock();
+    return 0;
+}
+
+static size_t make(const char *name, const char *version, size_t pad)
+{
+    char m[128];
+    snprintf(m, sizeof m, "name: %s\nversion: %s\n", name, version);
+    return pb_package(pkg, m, pad, (uint8_t)(version[0] * 7 + name[0]));
+}
+
+/* Install `len` bytes of pkg in pieces of `piece` bytes. */
+static int install(const uint8_t *p, size_t len, size_t piece, struct akira_app_record *rec,
+                   struct akira_manifest_error *e)
+{
+    struct akira_appstore_writer w;
+    int rc = akira_appstore_install_begin(&w, (uint32_t)len);
+    if (rc) return rc;
+    for (size_t off = 0; off < len; off += piece) {
+        size_t k = len - off < piece ? len - off : piece;
+        rc = akira_appstore_install_write(&w, p + off, k);
+        if (rc) return rc;
+    }
+    return akira_appstore_install_finish(&w, rec, e);
+}
+
+static void expect_bytes(const char *name, const uint8_t *want, size_t len)
+{
+    struct akira_app_record r;
+    assert_int_equal(akira_appstore_find(name, &r), AKIRA_OK);
+    assert_int_equal(r.size, len);
+    static uint8_t back[sizeof pkg];
+    /* Odd-sized reads at odd offsets, like the engine's. */
+    for (uint32_t off = 0; off < len;) {
+        uint32_t k = (uint32_t)(len - off < 777 ? len - off : 777);
+        assert_int_equal(akira_appstore_read(&r, off, back + off, k), AKIRA_OK);
+        off += k;
+    }
+    assert_memory_equal(back, want, len);
+    assert_int_equal(akira_appstore_read(&r, (uint32_t)len - 1, back, 2), AKIRA_EINVAL);
+}
+
+static void test_install_find_read(void **state)
+{
+    (void)state;
+    struct akira_app_record r;
+    struct akira_manifest_error e;
+    size_t n = make("hello", "1.0", 5000);
+    assert_int_equal(install(pkg, n, 100, &r, &e), AKIRA_OK);
+    assert_string_equal(r.manifest.name, "hello");
+    assert_string_equal(r.manifest.version, "1.0");
+    assert_int_equal(r.size, n);
+    assert_false(r.is_signed);
+    assert_string_equal(r.key_name, "");
+    assert_int_equal(akira_appstore_count(), 1);
+    expect_bytes("hello", pkg, n);
+    assert_int_equal(akira_appstore_find("nope", &r), AKIRA_ENOENT);
+    /* The engine loads it from flash through the store's reader. */
+    assert_int_equal(akira_appstore_find("hello", &r), AKIRA_OK);
+    aw_error err;
+    aw_module *m = aw_module_load(NULL, akira_appstore_read, &r, r.size, &err);
+    assert_non_null(m);
+    aw_module_delete(m);
+    /* It is still there after a remount (a reboot). */
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    expect_bytes("hello", pkg, n);
+}
+
+static void test_upgrade_keeps_one(void **state)
+{
+    (void)state;
+    struct akira_app_record r1, r2, r;
+    size_t n = make("app", "1", 3000);
+    assert_int_equal(install(pkg, n, 4096, &r1, NULL), AKIRA_OK);
+    n = make("other", "1", 100);
+    assert_int_equal(install(pkg, n, 4096, NULL, NULL), AKIRA_OK);
+    n = make("app", "2", 9000);
+    assert_int_equal(install(pkg, n, 1, &r2, NULL), AKIRA_OK);
+    assert_true(r2.seq > r1.seq);
+    assert_int_not_equal(r2.slot, r1.slot);
+    assert_int_equal(akira_appstore_count(), 2);
+    assert_int_equal(akira_appstore_find("app", &r), AKIRA_OK);
+    assert_string_equal(r.manifest.version, "2");
+    expect_bytes("app", pkg, n);
+    /* A reader on the old version's record fails instead of reading another app. */
+    uint8_t b[4];
+    assert_int_equal(akira_appstore_read(&r1, 0, b, 4), AKIRA_ENOENT);
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    assert_int_equal(akira_appstore_count(), 2);
+    assert_int_equal(akira_appstore_find("app", &r), AKIRA_OK);
+    assert_string_equal(r.manifest.version, "2");
+}
+
+static int collect(void *ctx, const struct akira_app_record *r)
+{
+    char *names = ctx;
+    strcat(names, r->manifest.name);
+    strcat(names, " ");
+    return 0;
+}
+
+static void test_full_store(void **state)
+{
+    (void)state;
+    char name[16];
+    struct akira_manifest_error e;
+    for (int i = 0; i < AKIRA_BOARD_APPS_INSTALLED_MAX; i++) {
+        snprintf(name, sizeof name, "app%d", i);
+        size_t n = make(name, "1", 1000 + (size_t)i * 100);
+        assert_int_equal(install(pkg, n, 512, NULL, NULL), AKIRA_OK);
+    }
+    assert_int_equal(akira_appstore_count(), AKIRA_BOARD_APPS_INSTALLED_MAX);
+    /* A 9th app is refused and nothing changes. */
+    size_t n = make("ninth", "1", 100);
+    assert_int_equal(install(pkg, n, 512, NULL, &e), AKIRA_ENOSPC);
+    assert_string_equal(e.field, "store");
+    assert_int_equal(akira_appstore_count(), AKIRA_BOARD_APPS_INSTALLED_MAX);
+    /* Upgrades still work with every place taken, repeatedly (the spare slot moves). */
+    for (int round = 0; round < 3; round++) {
+        char v[4];
+        snprintf(v, sizeof v, "%d", round + 2);
+        n = make("app3", v, 2000 + (size_t)round);
+        assert_int_equal(install(pkg, n, 700, NULL, NULL), AKIRA_OK);
+        expect_bytes("app3", pkg, n);
+    }
+    assert_int_equal(akira_appstore_count(), AKIRA_BOARD_APPS_INSTALLED_MAX);
+    /* List, in install order: app3 was upgraded last. */
+    char names[256] = "";
+    assert_int_equal(akira_appstore_foreach(collect, names), AKIRA_OK);
+    assert_string_equal(names, "app0 app1 app2 app4 app5 app6 app7 app3 ");
+    /* Uninstall one and the 9th fits. */
+    assert_int_equal(akira_appstore_uninstall("app5"), AKIRA_OK);
+    assert_int_equal(akira_appstore_uninstall("app5"), AKIRA_ENOENT);
+    n = make("ninth", "1", 100);
+    assert_int_equal(install(pkg, n, 512, NULL, NULL), AKIRA_OK);
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    assert_int_equal(akira_appstore_count(), AKIRA_BOARD_APPS_INSTALLED_MAX);
+    assert_int_equal(akira_appstore_find("app5", &(struct akira_app_record){0}), AKIRA_ENOENT);
+}
+
+/* A refused install leaves the store exactly as it was. */
+static void refused(const uint8_t *p, size_t len, int code, const char *field)
+{
+    int before = akira_appstore_count();
+    struct akira_manifest_error e;
+    int rc = install(p, len, 300, NULL, &e);
+    if (rc != code || strcmp(e.field, field) != 0)
+        fail_msg("got %d '%s: %s', want %d '%s'", rc, e.field, e.reason, code, field);
+    assert_int_equal(akira_appstore_count(), before);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    size_t n = make("keep", "1", 2000);
+    assert_int_equal(install(pkg, n, 999, NULL, NULL), AKIRA_OK);
+    static uint8_t keep[8192];
+    memcpy(keep, pkg, n);
+    size_t keep_n = n;
+
+    /* Truncated upload: half of a package (announced size unknown). */
+    n = make("trunc", "1", 3000);
+    struct akira_appstore_writer w;
+    struct akira_manifest_error e;
+    assert_int_equal(akira_appstore_install_begin(&w, 0), AKIRA_OK);
+    assert_int_equal(akira_appstore_install_write(&w, pkg, n / 2), AKIRA_OK);
+    assert_int_equal(akira_appstore_install_finish(&w, NULL, &e), AKIRA_EFORMAT);
+    assert_string_equal(e.field, "module");
+    /* Truncated against the announced size. */
+    assert_int_equal(akira_appstore_install_begin(&w, (uint32_t)n), AKIRA_OK);
+    assert_int_equal(akira_appstore_install_write(&w, pkg, n - 1), AKIRA_OK);
+    assert_int_equal(akira_appstore_install_finish(&w, NULL, &e), AKIRA_EFORMAT);
+    assert_non_null(strstr(e.reason, "announced"));
+    /* Garbage and empty uploads. */
+    static uint8_t junk[5000];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (uint8_t)(i * 131 + 7);
+    refused(junk, sizeof junk, AKIRA_ENOEXEC, "module");
+    assert_int_equal(akira_appstore_install_begin(&w, 0), AKIRA_OK);
+    assert_int_equal(akira_appstore_install_finish(&w, NULL, &e), AKIRA_EFORMAT);
+    /* A bad manifest names its field. */
+    n = pb_package(pkg, "name: Bad Name\nversion: 1\n", 10, 0);
+    refused(pkg, n, AKIRA_EFORMAT, "name");
+    n = pb_package(pkg, "name: ok\nversion: 1\ncapabilities: teleport\n", 10, 0);
+    refused(pkg, n, AKIRA_EFORMAT, "capabilities");
+    /* A manifest on a module the engine cannot decode (a broken type section). */
+    n = pb_header(pkg);
+    memcpy(pkg + n, "\x01\x03\x01\x61\x00", 5);
+    n = pb_custom(pkg, n + 5, AKIRA_MANIFEST_SECTION, "name: x\nversion: 1\n", 19, 0);
+    refused(pkg, n, AKIRA_ENOEXEC, "module");
+    /* A named entry the module does not export (it exports "run"). */
+    n = pb_package(pkg, "name: ok\nversion: 1\nentry: main\n", 10, 0);
+    refused(pkg, n, AKIRA_EFORMAT, "entry");
+    n = pb_package(pkg, "name: ok\nversion: 1\nentry: run\n", 10, 0);
+    struct akira_app_record er;
+    assert_int_equal(install(pkg, n, 300, &er, NULL), AKIRA_OK);
+    assert_string_equal(er.manifest.entry, "run");
+    assert_int_equal(akira_appstore_uninstall("ok"), AKIRA_OK);
+    /* Signed by a key the device does not trust. */
+    uint8_t pub[32], sk[64];
+    assert_int_equal(akira_package_keygen(pub, sk), AKIRA_OK);
+    n = pb_sign(pkg, make("signed", "1", 100), sk);
+    refused(pkg, n, AKIRA_ESIG, "signature");
+    /* Too big: by the hint at once, by the bytes when the hint is missing. */
+    uint32_t cap = akira_appstore_capacity();
+    assert_int_equal(cap, AKIRA_BOARD_APP_SLOT_SIZE - AKIRA_BOARD_FLASH_SECTOR_SIZE);
+    assert_int_equal(akira_appstore_install_begin(&w, cap + 1), AKIRA_ETOOBIG);
+    assert_int_equal(akira_appstore_install_begin(&w, 0), AKIRA_OK);
+    static uint8_t zeros[4096];
+    int rc = AKIRA_OK;
+    uint32_t sent = 0;
+    while (rc == AKIRA_OK && sent <= cap) {
+        rc = akira_appstore_install_write(&w, zeros, sizeof zeros);
+        sent += sizeof zeros;
+    }
+    assert_int_equal(rc, AKIRA_ETOOBIG);
+    /* The writer is finished: further calls say so. */
+    assert_int_equal(akira_appstore_install_write(&w, zeros, 1), AKIRA_ESTATE);
+    assert_int_equal(akira_appstore_install_finish(&w, NULL, &e), AKIRA_ESTATE);
+    /* Abort: nothing visible, and the slot is reusable. */
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(akira_appstore_install_begin(&w, 0), AKIRA_OK);
+        assert_int_equal(akira_appstore_install_write(&w, keep, 100), AKIRA_OK);
+        akira_appstore_install_abort(&w);
+        akira_appstore_install_abort(&w);
+    }
+    assert_int_equal(akira_appstore_uninstall("trunc"), AKIRA_ENOENT);
+    assert_int_equal(akira_appstore_uninstall(NULL), AKIRA_EINVAL);
+    /* Through all of it the installed app stayed intact, also after a remount. */
+    assert_int_equal(akira_appstore_count(), 1);
+    expect_bytes("keep", keep, keep_n);
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    assert_int_equal(akira_appstore_count(), 1);
+    expect_bytes("keep", keep, keep_n);
+}
+
+static void test_signed_install(void **state)
+{
+    (void)state;
+    uint8_t pub[32], sk[64];
+    assert_int_equal(akira_package_keygen(pub, sk), AKIRA_OK);
+    akira_storage_lock();
+    assert_int_equal(akira_trust_key_add(akira_storage_settings(), "vendor", pub), AKIRA_OK);
+    assert_int_equal(akira_trust_set_allow_unsigned(akira_storage_settings(), false), AKIRA_OK);
+    akira_storage_unlock();
+    struct akira_app_record r;
+    struct akira_manifest_error e;
+    size_t n = make("plain", "1", 100);
+    assert_int_equal(install(pkg, n, 64, &r, &e), AKIRA_ESIG);
+    assert_non_null(strstr(e.reason, "unsigned"));
+    n = pb_sign(pkg, make("sig", "1", 20000), sk);
+    assert_int_equal(install(pkg, n, 333, &r, &e), AKIRA_OK);
+    assert_true(r.is_signed);
+    assert_string_equal(r.key_name, "vendor");
+    /* Tampered in transit: one byte of the padding. */
+    pkg[5000] ^= 0x04;
+    assert_int_equal(install(pkg, n, 333, &r, &e), AKIRA_ESIG);
+    pkg[5000] ^= 0x04;
+    /* The signer's name survives a remount. */
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    assert_int_equal(akira_appstore_find("sig", &r), AKIRA_OK);
+    assert_true(r.is_signed);
+    assert_string_equal(r.key_name, "vendor");
+    akira_storage_lock();
+    assert_int_equal(akira_trust_key_remove(akira_storage_settings(), "vendor"), AKIRA_OK);
+    akira_storage_unlock();
+}
+
+static void test_largest_app(void **state)
+{
+    (void)state;
+    uint32_t cap = akira_appstore_capacity();
+    assert_true(cap >= 200 * 1024);
+    /* A package of exactly the capacity: the pad makes up the difference. */
+    size_t base = make("big", "1", 0);
+    size_t n = make("big", "1", cap - base - 8); /* + the pad section header */
+    assert_int_equal(n, cap);
+    assert_int_equal(install(pkg, n, 1500, NULL, NULL), AKIRA_OK);
+    expect_bytes("big", pkg, n);
+}
+
+static void test_not_initialised(void **state)
+{
+    (void)state;
+    akira_appstore_deinit();
+    struct akira_appstore_writer w;
+    struct akira_app_record r;
+    assert_int_equal(akira_appstore_install_begin(&w, 0), AKIRA_ESTATE);
+    assert_int_equal(akira_appstore_find("x", &r), AKIRA_ESTATE);
+    assert_int_equal(akira_appstore_uninstall("x"), AKIRA_ESTATE);
+    assert_int_equal(akira_appstore_count(), AKIRA_ESTATE);
+    assert_int_equal(akira_appstore_capacity(), 0);
+    /* Areas the store cannot use: read-only, or slots under two sectors. */
+    struct akira_flash_area fa;
+    assert_int_equal(akira_flash_area_open(AKIRA_PART_APPSTORE, false, &fa), AKIRA_OK);
+    assert_int_equal(akira_appstore_init_area(&fa), AKIRA_EINVAL);
+    assert_int_equal(akira_flash_area_from_range(&fl.dev, "tiny", AKIRA_BOARD_PART_SCRATCH_OFFSET,
+                                                 AKIRA_BOARD_APP_SLOTS * 4096u * 2u - 4096u, true,
+                                                 &fa),
+                     AKIRA_OK);
+    assert_int_equal(akira_appstore_init_area(&fa), AKIRA_EINVAL);
+    assert_int_equal(akira_appstore_init_area(NULL), AKIRA_EINVAL);
+    /* A writer from before a remount is dead after it. */
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    assert_int_equal(akira_appstore_install_begin(&w, 0), AKIRA_OK);
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    assert_int_equal(akira_appstore_install_write(&w, "x", 1), AKIRA_ESTATE);
+}
+
+/* Installs from several threads at once (each its own app, upgraded repeatedly) while
+ * another thread lists and reads: every install lands, every read is whole. */
+#define TH_APPS   3
+#define TH_ROUNDS 6
+static uint8_t th_pkg[TH_APPS][TH_ROUNDS][6000];
+static size_t th_len[TH_APPS][TH_ROUNDS];
+
+static void *installer(void *arg)
+{
+    int a = (int)(intptr_t)arg;
+    for (int v = 0; v < TH_ROUNDS; v++) {
+        struct akira_appstore_writer w;
+        int rc = akira_appstore_install_begin(&w, (uint32_t)th_len[a][v]);
+        for (size_t off = 0; !rc && off < th_len[a][v]; off += 97) {
+            size_t k = th_len[a][v] - off < 97 ? th_len[a][v] - off : 97;
+            rc = akira_appstore_install_write(&w, th_pkg[a][v] + off, k);
+        }
+        if (!rc) rc = akira_appstore_install_finish(&w, NULL, NULL);
+        if (rc) return (void *)(intptr_t)rc;
+    }
+    return NULL;
+}
+
+static int read_whole(void *ctx, const struct akira_app_record *r)
+{
+    static uint8_t b[6000];
+    int *reads = ctx;
+    int rc = akira_appstore_read((void *)r, 0, b, r->size);
+    /* A version replaced meanwhile reads ENOENT, never another app's bytes. */
+    if (rc == AKIRA_ENOENT) return 0;
+    if (rc) return rc;
+    int a = r->manifest.name[1] - '0', v = r->manifest.version[0] - '0';
+    if (r->size != th_len[a][v] || memcmp(b, th_pkg[a][v], r->size) != 0) return -1000;
+    (*reads)++;
+    return 0;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    for (int a = 0; a < TH_APPS; a++) {
+        for (int v = 0; v < TH_ROUNDS; v++) {
+            char m[64];
+            snprintf(m, sizeof m, "name: t%d\nversion: %d\n", a, v);
+            th_len[a][v] = pb_package(th_pkg[a][v], m, 1000 + (size_t)(a * 1000 + v * 500),
+                                      (uint8_t)(a * 10 + v));
+        }
+    }
+    pthread_t th[TH_APPS];
+    for (int a = 0; a < TH_APPS; a++)
+        assert_int_equal(pthread_create(&th[a], NULL, installer, (void *)(intptr_t)a), 0);
+    int reads = 0, rounds = 0, rc = 0;
+    for (; rounds < 200 && rc == 0; rounds++)
+        rc = akira_appstore_foreach(read_whole, &reads);
+    assert_int_equal(rc, 0);
+    for (int a = 0; a < TH_APPS; a++) {
+        void *ret;
+        assert_int_equal(pthread_join(th[a], &ret), 0);
+        assert_null(ret);
+    }
+    assert_int_equal(akira_appstore_count(), TH_APPS);
+    char name[8];
+    for (int a = 0; a < TH_APPS; a++) {
+        snprintf(name, sizeof name, "t%d", a);
+        expect_bytes(name, th_pkg[a][TH_ROUNDS - 1], th_len[a][TH_ROUNDS - 1]);
+    }
+    assert_true(sizeof(struct akira_appstore_writer) <= 300); /* bounded RAM per upload */
+}
+
+/* A flash error during uninstall (power comes back without a reboot): the app is gone
+ * from view at once, and the next store operation finishes the erase, so a remount
+ * does not bring it back. */
+static void test_uninstall_flash_error(void **state)
+{
+    (void)state;
+    struct akira_app_record r;
+    size_t n = make("gone", "1", 500);
+    assert_int_equal(install(pkg, n, 512, NULL, NULL), AKIRA_OK);
+    n = make("stays", "1", 500);
+    assert_int_equal(install(pkg, n, 512, NULL, NULL), AKIRA_OK);
+    akira_sim_flash_cut_after(&fl, 1, AKIRA_SIM_CUT_CLEAN);
+    assert_int_equal(akira_appstore_uninstall("gone"), AKIRA_EIO);
+    akira_sim_flash_reboot(&fl);
+    assert_int_equal(akira_appstore_find("gone", &r), AKIRA_ENOENT);
+    assert_int_equal(akira_appstore_count(), 1);
+    /* An upgrade of the other app retries the erase (it also takes a free slot, which
+     * the hidden one is not). */
+    n = make("stays", "2", 700);
+    assert_int_equal(install(pkg, n, 512, NULL, NULL), AKIRA_OK);
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    assert_int_equal(akira_appstore_find("gone", &r), AKIRA_ENOENT);
+    assert_int_equal(akira_appstore_count(), 1);
+    expect_bytes("stays", pkg, n);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_install_find_read, fresh),
+        cmocka_unit_test_setup(test_upgrade_keeps_one, fresh),
+        cmocka_unit_test_setup(test_full_store, fresh),
+        cmocka_unit_test_setup(test_refusals, fresh),
+        cmocka_unit_test_setup(test_signed_install, fresh),
+        cmocka_unit_test_setup(test_largest_app, fresh),
+        cmocka_unit_test_setup(test_not_initialised, fresh),
+        cmocka_unit_test_setup(test_threads, fresh),
+        cmocka_unit_test_setup(test_uninstall_flash_error, fresh),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

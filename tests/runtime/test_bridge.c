@@ -1,0 +1,236 @@
+/*
+ * The native bridge on its own (no manager): the table, binding (missing import,
+ * wrong signature), the capability check at each call (denied calls return EACCES and
+ * are counted, a changed mask counts from the next call), pointer translation.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include <akira/bridge.h>
+#include <akira/err.h>
+#include <akira/kernel.h>
+
+#include "mgr_util.h"
+
+struct rig {
+    struct test_app app;
+    struct akira_quota quota;
+    struct akira_evq evq;
+    struct akira_app_log log;
+    struct akira_app_ctx ctx;
+    aw_module *mod;
+    aw_store *store;
+    aw_instance *inst;
+};
+
+static struct rig rig;
+
+/* Load and bind `file`; returns akira_bridge_bind's result (why filled). */
+static int rig_bind(const char *file, akira_caps_t caps, char *why, size_t why_len)
+{
+    memset(&rig, 0, sizeof(rig));
+    if (file) test_app_load(&rig.app, file, "t", NULL);
+    akira_quota_init(&rig.quota, 1u << 20, NULL);
+    assert_int_equal(akira_evq_init(&rig.evq), 0);
+    assert_int_equal(akira_app_log_init(&rig.log), 0);
+    rig.ctx.name = "t";
+    atomic_store(&rig.ctx.caps, caps);
+    rig.ctx.quota = &rig.quota;
+    rig.ctx.evq = &rig.evq;
+    rig.ctx.log = &rig.log;
+    aw_config cfg = {.realloc = akira_quota_realloc, .alloc_ctx = &rig.quota};
+    aw_error err;
+    rig.mod = aw_module_load(&cfg, test_app_read, &rig.app, rig.app.size, &err);
+    assert_non_null(rig.mod);
+    rig.store = aw_store_new(&cfg);
+    rig.ctx.store = rig.store;
+    aw_import *imp;
+    uint32_t n;
+    int rc = akira_bridge_bind(&rig.ctx, rig.mod, &imp, &n, why, why_len);
+    if (rc == 0) {
+        rig.inst = aw_instantiate(rig.store, rig.mod, imp, n, &err);
+        akira_bridge_imports_free(&rig.ctx, imp, n);
+        assert_non_null(rig.inst);
+        rig.ctx.inst = rig.inst;
+        rig.ctx.mem = aw_instance_memory(rig.inst, 0);
+    }
+    return rc;
+}
+
+static void rig_free(void)
+{
+    akira_bridge_unbind(&rig.ctx);
+    aw_store_delete(rig.store);
+    aw_module_delete(rig.mod);
+    akira_evq_deinit(&rig.evq);
+    akira_app_log_deinit(&rig.log);
+    test_app_free(&rig.app);
+    /* Everything the engine and the bridge took is given back. */
+    assert_int_equal(akira_quota_used(&rig.quota), 0);
+}
+
+static int32_t rig_main(void)
+{
+    aw_val res[1];
+    aw_error err;
+    assert_int_equal(aw_call(rig.store, aw_instance_func(rig.inst, "main"), NULL, 0, res, 1, &err),
+                     AW_OK);
+    return res[0].i32;
+}
+
+static bool logged(const char *text)
+{
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    while (akira_app_log_read(&rig.log, &cur, &ln) == 0)
+        if (strcmp(ln.text, text) == 0) return true;
+    return false;
+}
+
+static void post(uint32_t type)
+{
+    struct akira_event e = {type, 0, 0, 0};
+    assert_int_equal(akira_evq_post(&rig.evq, &e), 0);
+}
+
+static void check_entry(const struct akira_bridge_module *m, const struct akira_bridge_entry *e,
+                        void *user)
+{
+    (void)user;
+    assert_non_null(e->fn);
+    assert_true(e->cap == 0 || akira_cap_name(e->cap) != NULL); /* none or one defined bit */
+    assert_int_equal(e->signature[0], '(');
+    assert_non_null(strchr(e->signature, ')'));
+    const char *mod = m->import_module ? m->import_module : AKIRA_BRIDGE_IMPORT_MODULE;
+    assert_ptr_equal(akira_bridge_find(mod, e->name), e); /* unique in its import module */
+    assert_non_null(m->name);
+}
+
+static void test_table(void **state)
+{
+    (void)state;
+    assert_true(akira_bridge_foreach(check_entry, NULL) >= 12);
+    const struct akira_bridge_entry *e = akira_bridge_find("akira", "timer_start");
+    assert_non_null(e);
+    assert_int_equal(e->cap, AKIRA_CAP_TIMER);
+    assert_string_equal(e->signature, "(ii)i");
+    assert_int_equal(akira_bridge_find("akira", "log")->cap, AKIRA_CAP_NONE);
+    assert_null(akira_bridge_find("env", "log"));
+    assert_null(akira_bridge_find("akira", "fd_write"));
+    assert_non_null(akira_bridge_find("wasi_snapshot_preview1", "fd_write"));
+    assert_null(akira_bridge_find("akira", "nope"));
+}
+
+static void test_missing_import(void **state)
+{
+    (void)state;
+    char why[96];
+    assert_int_equal(rig_bind("missing", 0, why, sizeof(why)), AKIRA_ENOENT);
+    assert_string_equal(why, "missing import akira.format_flash");
+    rig_free();
+}
+
+static void test_wrong_signature(void **state)
+{
+    (void)state;
+    /* (module (import "akira" "log" (func (param i32)))) */
+    static uint8_t mod[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05,
+                            0x01, 0x60, 0x01, 0x7f, 0x00, 0x02, 0x0d, 0x01, 0x05, 'a',
+                            'k',  'i',  'r',  'a',  0x03, 'l',  'o',  'g',  0x00, 0x00};
+    memset(&rig.app, 0, sizeof(rig.app));
+    char why[128];
+    struct test_app keep = {.bytes = mod, .size = sizeof(mod)};
+    memset(&rig, 0, sizeof(rig));
+    rig.app = keep;
+    /* rig_bind with the bytes already in place. */
+    akira_quota_init(&rig.quota, 1u << 20, NULL);
+    aw_config cfg = {.realloc = akira_quota_realloc, .alloc_ctx = &rig.quota};
+    aw_error err;
+    rig.mod = aw_module_load(&cfg, test_app_read, &rig.app, rig.app.size, &err);
+    assert_non_null(rig.mod);
+    rig.store = aw_store_new(&cfg);
+    rig.ctx.store = rig.store;
+    rig.ctx.quota = &rig.quota;
+    aw_import *imp;
+    uint32_t n;
+    assert_int_equal(akira_bridge_bind(&rig.ctx, rig.mod, &imp, &n, why, sizeof(why)),
+                     AKIRA_EFORMAT);
+    assert_string_equal(why, "import akira.log has signature (i), the system provides (iii)i");
+    aw_store_delete(rig.store);
+    aw_module_delete(rig.mod);
+    assert_int_equal(akira_quota_used(&rig.quota), 0);
+}
+
+static void test_capability_check(void **state)
+{
+    (void)state;
+    char why[96];
+    assert_int_equal(rig_bind("nocap", AKIRA_CAP_NONE, why, sizeof(why)), 0);
+    post(AKIRA_EVENT_RESUME);
+    post(AKIRA_EVENT_STOP);
+    assert_int_equal(rig_main(), 0); /* denied calls return, nothing traps */
+    assert_true(logged("alloc -9"));
+    assert_true(logged("timer -9"));
+    assert_true(logged("denied: mem_alloc needs capability 'memory' (1 denied)"));
+    assert_int_equal(atomic_load(&rig.ctx.denied_calls), 2);
+    uint64_t calls = atomic_load(&rig.ctx.native_calls);
+    assert_true(calls >= 6);
+
+    /* Granted: the next calls go through (no heap: alloc gives 0; timer 1). */
+    atomic_store(&rig.ctx.caps, AKIRA_CAP_TIMER | AKIRA_CAP_MEMORY);
+    post(AKIRA_EVENT_RESUME);
+    post(AKIRA_EVENT_STOP);
+    assert_int_equal(rig_main(), 0);
+    assert_true(logged("alloc 0"));
+    assert_true(logged("timer 1"));
+    assert_int_equal(atomic_load(&rig.ctx.denied_calls), 2);
+    rig_free();
+}
+
+static void test_pointer_translation(void **state)
+{
+    (void)state;
+    char why[96];
+    assert_int_equal(rig_bind("oob", 0, why, sizeof(why)), 0);
+    uint64_t size = aw_memory_size(rig.ctx.mem);
+    assert_int_equal(size, 65536);
+    assert_non_null(akira_bridge_mem(&rig.ctx, 65535, 1));
+    assert_null(akira_bridge_mem(&rig.ctx, 65535, 2));
+    assert_null(akira_bridge_mem(&rig.ctx, 0xffffffffu, 1));
+    assert_null(akira_bridge_mem(&rig.ctx, 1, 0xffffffffu));
+    /* A string must end inside memory and within its limit. */
+    char *base = akira_bridge_mem(&rig.ctx, 0, 65536);
+    memset(base + 65000, 'a', 536);
+    size_t len;
+    assert_null(akira_bridge_cstr(&rig.ctx, 65000, 4096, &len));
+    base[65010] = '\0';
+    assert_ptr_equal(akira_bridge_cstr(&rig.ctx, 65000, 4096, &len), base + 65000);
+    assert_int_equal(len, 10);
+    assert_null(akira_bridge_cstr(&rig.ctx, 65000, 9, &len));
+    /* The app's own wild pointers all came back as EFAULT. */
+    assert_int_equal(rig_main(), 0);
+    assert_true(logged("oob: 0 calls not refused"));
+    rig_free();
+}
+
+int main(void)
+{
+    assert_int_equal(akira_kernel_init(), 0);
+    akira_log_sink_enable(false);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_missing_import),
+        cmocka_unit_test(test_wrong_signature),
+        cmocka_unit_test(test_capability_check),
+        cmocka_unit_test(test_pointer_translation),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    akira_kernel_shutdown();
+    return rc;
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""`make run` with the SDK examples: akiraos --install FILE... on a fresh flash image
+installs them at the first boot (hello and counter autostart), skips them at the next
+boot (that version is installed) while the counter goes on counting, reports a bad
+package and still boots, shows pong's subscription in `ipc`, and refuses a bare
+--install or a 17th.
+
+usage: test_examples_boot.py AKIRAOS APP_DIR
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+EXAMPLES = ["hello", "counter", "ping", "pong", "blink-timer"]
+
+
+def boot(akiraos, flash, installs, commands):
+    args = [akiraos, "--flash", flash]
+    for path in installs:
+        args += ["--install", path]
+    script = "".join(c + "\n" for c in commands + ["poweroff"])
+    p = subprocess.run(args, input=script, capture_output=True, text=True, timeout=20)
+    return p.returncode, p.stdout + p.stderr
+
+
+def expect(cond, what, out):
+    if not cond:
+        sys.stderr.write(out)
+        sys.exit("FAIL: " + what)
+
+
+def main():
+    akiraos, app_dir = sys.argv[1], sys.argv[2]
+    files = [os.path.join(app_dir, name + ".wasm") for name in EXAMPLES]
+    with tempfile.TemporaryDirectory() as tmp:
+        flash = os.path.join(tmp, "flash.img")
+        bad = os.path.join(tmp, "not-a-package.wasm")
+        with open(bad, "w") as f:
+            f.write("hello\n")
+        cmds = ["sleep 1000", "app list", "app logs hello", "app logs counter"]
+        rc, out = boot(akiraos, flash, files + [bad], cmds)
+        expect(rc == 0, "first boot exits 0", out)
+        for name, path in zip(EXAMPLES, files):
+            expect("[ ok ] install %s: %s 1.0.0\n" % (path, name) in out,
+                   "first boot installs " + name, out)
+        expect("[FAIL] install %s (module:" % bad in out, "a bad package is reported", out)
+        expect("app manager: 5 apps, 2 autostarted" in out, "hello and counter autostart", out)
+        expect("5 installed, at most 2 running" in out, "app list shows the five", out)
+        expect("Hello from AkiraOS!" in out, "hello greets", out)
+        expect("run 1 (history.txt 6 bytes)" in out, "counter counts its first run", out)
+
+        rc, out = boot(akiraos, flash, files, cmds)
+        expect(rc == 0, "second boot exits 0", out)
+        for name, path in zip(EXAMPLES, files):
+            expect("[ ok ] install %s: %s 1.0.0 already installed\n" % (path, name) in out,
+                   "second boot keeps " + name, out)
+        expect("run 2 (history.txt 12 bytes)" in out, "the count survives the reboot", out)
+        expect("run 1 (" not in out, "no fresh start", out)
+
+        rc, out = boot(akiraos, flash, [],
+                       ["sleep 1000", "app start ping", "sleep 1000", "app logs ping"])
+        expect("nobody listens on ping (start pong)" in out, "ping without pong says so", out)
+
+        # The ipc command: pong's subscription, and a message published from the shell.
+        rc, out = boot(akiraos, flash, [], ["sleep 1000", "app start pong", "sleep 500", "ipc",
+                                            "ipc pub ping hi", "sleep 500", "app logs pong"])
+        expect("pong               1 ping" in out, "ipc lists pong's subscription", out)
+        expect("queued for 1 subscribers" in out, "ipc pub reaches pong", out)
+        expect("answered 1" in out, "pong answers the shell's message", out)
+
+        p = subprocess.run([akiraos, "--install"], capture_output=True, text=True, timeout=10)
+        expect(p.returncode == 2 and "--install" in p.stderr, "a bare --install is refused",
+               p.stdout + p.stderr)
+        p = subprocess.run([akiraos] + ["--install", files[0]] * 17, capture_output=True,
+                           text=True, timeout=10)
+        expect(p.returncode == 2 and "at most 16 --install" in p.stderr,
+               "a 17th --install is refused", p.stdout + p.stderr)
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+/*
+ * IPC API (issue 5 item 5): pub/sub between WASM apps and from native code. Each case
+ * runs beside another app that must keep answering: denied without the capability,
+ * every pointer, length and topic checked, a slow subscriber that never blocks a
+ * publisher and has its drops counted, subscriptions gone when the app stops.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include <akira/app_ipc.h>
+#include <akira/app_manager.h>
+#include <akira/err.h>
+#include <akira/kernel.h>
+#include <akira/thread.h>
+
+#include "mgr_util.h"
+
+static struct test_app apps[2];
+
+static int setup(void **state)
+{
+    (void)state;
+    akira_log_sink_enable(false);
+    struct akira_appmgr_config cfg = {.stop_grace_ms = 200};
+    assert_int_equal(akira_appmgr_init(&cfg), 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    akira_appmgr_deinit();
+    test_app_free(&apps[0]);
+    test_app_free(&apps[1]);
+    return 0;
+}
+
+static void start_responder(void)
+{
+    test_app_load(&apps[0], "responder", "responder", NULL);
+    test_app_add(&apps[0]);
+    assert_int_equal(akira_app_start("responder"), 0);
+    assert_true(test_responder_answers("responder", 2000));
+}
+
+static size_t subs_of(const char *app, struct akira_ipc_sub_info *out, size_t max)
+{
+    struct akira_ipc_sub_info all[AKIRA_IPC_SUBS_MAX];
+    size_t n = akira_ipc_list(all, AKIRA_IPC_SUBS_MAX), k = 0;
+    for (size_t i = 0; i < n && i < AKIRA_IPC_SUBS_MAX; i++)
+        if (strcmp(all[i].app, app) == 0 && k < max) out[k++] = all[i];
+    return k;
+}
+
+static void test_denied_without_capability(void **state)
+{
+    (void)state;
+    start_responder();
+    test_app_load(&apps[1], "ipc_calls", "hostile", NULL);
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_app_start("hostile"), 0);
+    assert_int_equal(akira_app_wait_idle("hostile", 5000), 0);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("hostile", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED);
+    assert_int_equal(info.exit_code, 5);
+    assert_int_equal(info.stats.denied_calls, 5);
+    assert_true(test_wait_log("hostile", "ipc: denied 5 of 5", 100));
+    assert_true(test_wait_log("hostile", "needs capability 'ipc'", 100));
+    assert_int_equal(akira_ipc_list(NULL, 0), 0); /* nothing was subscribed */
+    assert_true(test_responder_answers("responder", 2000));
+}
+
+static void test_bounds_topics_and_cleanup(void **state)
+{
+    (void)state;
+    start_responder();
+    test_app_load(&apps[1], "ipc_calls", "hostile", "capabilities: ipc\n");
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_app_start("hostile"), 0);
+    assert_true(test_wait_log("hostile", "ipc: 0 calls not refused", 3000));
+    /* Nothing it did broke anything: it still answers, and so does the other app. */
+    int reply = akira_ipc_native_subscribe("echo/reply");
+    assert_true(reply > 0);
+    assert_int_equal(akira_ipc_publish("echo", "hello", 5), 1);
+    assert_true(test_wait_log("hostile", "ipc: echoed 5 bytes", 2000));
+    /* Its answer reaches a native subscriber, byte for byte. */
+    char got[16] = "";
+    int n = AKIRA_EAGAIN;
+    for (int i = 0; i < 200 && n == AKIRA_EAGAIN; i++) {
+        n = akira_ipc_native_recv(reply, got, sizeof(got));
+        if (n == AKIRA_EAGAIN) akira_sleep_ms(5);
+    }
+    assert_int_equal(n, 5);
+    assert_memory_equal(got, "hello", 5);
+    assert_int_equal(akira_ipc_native_unsubscribe(reply), 0);
+    assert_true(test_responder_answers("responder", 2000));
+    struct akira_ipc_sub_info subs[8];
+    assert_int_equal(subs_of("hostile", subs, 8), 3); /* probe, the 31-byte one, echo */
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("hostile", &info), 0);
+    assert_int_equal(info.stats.traps, 0);
+    assert_int_equal(info.stats.denied_calls, 0);
+    /* Stopping it ends its subscriptions: nobody is left to publish to. */
+    assert_int_equal(akira_app_stop("hostile"), 0);
+    assert_int_equal(akira_app_info("hostile", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED);
+    assert_int_equal(info.exit_code, 0); /* the count of calls not refused */
+    assert_int_equal(akira_ipc_list(NULL, 0), 0);
+    assert_int_equal(akira_ipc_publish("echo", "hello", 5), 0);
+    /* A restart subscribes afresh. */
+    assert_int_equal(akira_app_start("hostile"), 0);
+    assert_true(test_wait_log("hostile", "ipc: 0 calls not refused", 3000));
+    assert_true(test_wait_state("hostile", AKIRA_APP_RUNNING, 1000));
+    akira_sleep_ms(50);
+    assert_int_equal(subs_of("hostile", subs, 8), 3);
+}
+
+static void test_slow_subscriber_never_blocks_publisher(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "ipc_slow", "slow", "capabilities: ipc\n");
+    test_app_add(&apps[0]);
+    test_app_load(&apps[1], "ipc_flood", "flood", "capabilities: ipc\n");
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_app_start("slow"), 0);
+    assert_true(test_wait_log("slow", "slow: subscribed", 2000));
+    /* 1000 messages at a subscriber that reads nothing: the publisher finishes. */
+    assert_int_equal(akira_app_start("flood"), 0);
+    assert_int_equal(akira_app_wait_idle("flood", 5000), 0);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("flood", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED);
+    assert_int_equal(info.exit_code, 0);
+    assert_true(test_wait_log("flood", "flood: published 1000, reached 8,", 100));
+    /* The figure (not asserted: timing is bench/ material): how long 1000 publishes took. */
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    while (akira_app_log_next("flood", &cur, &ln) == 0)
+        if (strstr(ln.text, "flood: published")) print_message("%s\n", ln.text);
+    /* The subscriber's queue holds the first 8; the other 992 are counted as its drops. */
+    struct akira_ipc_sub_info s[4];
+    assert_int_equal(subs_of("slow", s, 4), 1);
+    assert_string_equal(s[0].topic, "flood");
+    assert_int_equal(s[0].queued, AKIRA_IPC_QUEUE_DEPTH);
+    assert_int_equal(s[0].delivered, 8);
+    assert_int_equal(s[0].dropped, 992);
+    assert_int_equal(akira_ipc_app_dropped("slow"), 992);
+    assert_int_equal(akira_ipc_app_dropped("flood"), 0);
+    /* The slow one is alive and gets the oldest 8 intact. */
+    assert_int_equal(akira_app_resume("slow"), 0);
+    assert_true(test_wait_log("slow", "slow: got 8, dropped 992, last 8", 2000));
+    /* Room again: a native publish reaches it. */
+    uint32_t seven = 7;
+    assert_int_equal(akira_ipc_publish("flood", &seven, 4), 1);
+    assert_int_equal(akira_app_resume("slow"), 0);
+    assert_true(test_wait_log("slow", "slow: got 1, dropped 992, last 7", 2000));
+    /* Its drops outlive the subscription (shown per app). */
+    assert_int_equal(akira_app_stop("slow"), 0);
+    assert_int_equal(akira_ipc_list(NULL, 0), 0);
+    assert_int_equal(akira_ipc_app_dropped("slow"), 992);
+}
+
+static void test_native_subscriber(void **state)
+{
+    (void)state;
+    int a = akira_ipc_native_subscribe("flood");
+    int b = akira_ipc_native_subscribe("other");
+    assert_true(a > 0 && b > 0 && a != b);
+    assert_int_equal(akira_ipc_native_subscribe("third"), AKIRA_ENOSPC);
+    assert_int_equal(akira_ipc_native_subscribe("Bad"), AKIRA_EINVAL);
+    test_app_load(&apps[1], "ipc_flood", "flood", "capabilities: ipc\n");
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_app_start("flood"), 0);
+    assert_int_equal(akira_app_wait_idle("flood", 5000), 0);
+    assert_true(test_wait_log("flood", "flood: published 1000, reached 8,", 100));
+    /* The oldest 8 in order; a short buffer keeps the message; then empty. */
+    uint32_t v;
+    assert_int_equal(akira_ipc_native_recv(a, &v, 3), AKIRA_ERANGE);
+    for (uint32_t i = 1; i <= 8; i++) {
+        assert_int_equal(akira_ipc_native_recv(a, &v, sizeof(v)), 4);
+        assert_int_equal(v, i);
+    }
+    assert_int_equal(akira_ipc_native_recv(a, &v, sizeof(v)), AKIRA_EAGAIN);
+    assert_int_equal(akira_ipc_native_recv(b, &v, sizeof(v)), AKIRA_EAGAIN);
+    struct akira_ipc_sub_info s[4];
+    assert_int_equal(subs_of("system", s, 4), 2);
+    assert_int_equal(s[0].dropped + s[1].dropped, 992);
+    assert_int_equal(akira_ipc_native_unsubscribe(a), 0);
+    assert_int_equal(akira_ipc_native_unsubscribe(a), AKIRA_ENOENT);
+    assert_int_equal(akira_ipc_native_recv(a, &v, sizeof(v)), AKIRA_ENOENT);
+    assert_int_equal(akira_ipc_native_unsubscribe(b), 0);
+    assert_int_equal(akira_ipc_list(NULL, 0), 0);
+}
+
+static void test_native_publish_checks(void **state)
+{
+    (void)state;
+    assert_int_equal(akira_ipc_publish("nobody/listens", "x", 1), 0);
+    assert_int_equal(akira_ipc_publish("", "x", 1), AKIRA_EINVAL);
+    assert_int_equal(akira_ipc_publish("a//b", "x", 1), AKIRA_EINVAL);
+    assert_int_equal(akira_ipc_publish("/a", "x", 1), AKIRA_EINVAL);
+    assert_int_equal(akira_ipc_publish("a/", "x", 1), AKIRA_EINVAL);
+    assert_int_equal(akira_ipc_publish("A", "x", 1), AKIRA_EINVAL);
+    assert_int_equal(akira_ipc_publish("0123456789012345678901234567890", "x", 1), 0);
+    assert_int_equal(akira_ipc_publish("01234567890123456789012345678901", "x", 1),
+                     AKIRA_ENAMETOOLONG);
+    static uint8_t big[AKIRA_IPC_MSG_MAX + 1];
+    assert_int_equal(akira_ipc_publish("t", big, AKIRA_IPC_MSG_MAX), 0);
+    assert_int_equal(akira_ipc_publish("t", big, AKIRA_IPC_MSG_MAX + 1), AKIRA_ETOOBIG);
+    assert_int_equal(akira_ipc_publish("t", NULL, 0), 0);
+    assert_int_equal(akira_ipc_publish("t", NULL, 1), AKIRA_EINVAL);
+    assert_int_equal(akira_ipc_publish(NULL, "x", 1), AKIRA_EINVAL);
+    assert_int_equal(akira_ipc_topic_check("sensor/temp-1_a", 15), 0);
+    assert_int_equal(akira_ipc_topic_check("a.b", 3), AKIRA_EINVAL);
+}
+
+int main(void)
+{
+    assert_int_equal(akira_kernel_init(), 0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_denied_without_capability, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bounds_topics_and_cleanup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slow_subscriber_never_blocks_publisher, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_native_subscriber, setup, teardown),
+        cmocka_unit_test(test_native_publish_checks),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    akira_kernel_shutdown();
+    return rc;
+}

@@ -1,0 +1,307 @@
+/*
+ * App manager with real apps: states, start/stop (also of a looping app), the running
+ * limit, event delivery to a handler, the app heap, restart policy with backoff,
+ * autostart, stats, upgrade and remove rules.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include <akira/app_manager.h>
+#include <akira/clock.h>
+#include <akira/err.h>
+#include <akira/kernel.h>
+#include <akira/watchdog.h>
+
+#include "mgr_util.h"
+
+static struct test_app apps[3];
+
+static int setup(void **state)
+{
+    (void)state;
+    akira_log_sink_enable(false);
+    struct akira_appmgr_config cfg = {.watchdog_ms = 5000, .stop_grace_ms = 1000};
+    assert_int_equal(akira_appmgr_init(&cfg), 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    akira_appmgr_deinit();
+    for (int i = 0; i < 3; i++)
+        test_app_free(&apps[i]);
+    return 0;
+}
+
+static void test_start_stop_states(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "responder", "r0", NULL);
+    test_app_add(&apps[0]);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("r0", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_INSTALLED);
+    assert_string_equal(akira_app_state_name(info.state), "installed");
+    assert_int_equal(akira_app_stop("r0"), AKIRA_ESTATE);
+    assert_int_equal(akira_app_start("nope"), AKIRA_ENOENT);
+
+    assert_int_equal(akira_app_start("r0"), 0);
+    assert_int_equal(akira_app_start("r0"), AKIRA_EBUSY);
+    assert_true(test_responder_answers("r0", 2000));
+    assert_true(test_responder_answers("r0", 2000));
+    assert_int_equal(akira_app_info("r0", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_RUNNING);
+    assert_true(info.stats.native_calls >= 4);      /* waits and printfs */
+    assert_true(info.stats.mem_used > 64u * 1024u); /* one page and more */
+    assert_int_equal(info.stats.starts, 1);
+
+    /* A well-behaved app sees STOP and returns its answer count. */
+    uint64_t t0 = akira_uptime_ms();
+    assert_int_equal(akira_app_stop("r0"), 0);
+    assert_true(akira_uptime_ms() - t0 < 500); /* well inside the grace: it returned on STOP */
+    assert_int_equal(akira_app_info("r0", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED);
+    assert_int_equal(info.exit_code, 2);
+    assert_int_equal(info.stats.mem_used, 0);
+    assert_true(info.stats.mem_peak > 64u * 1024u);
+
+    /* And starts again from scratch. */
+    assert_int_equal(akira_app_start("r0"), 0);
+    assert_true(test_responder_answers("r0", 2000));
+    assert_int_equal(akira_app_info("r0", &info), 0);
+    assert_int_equal(info.stats.starts, 2);
+}
+
+static void test_stop_looping_app(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "spin", "spin", NULL);
+    test_app_add(&apps[0]);
+    assert_int_equal(akira_app_start("spin"), 0);
+    assert_true(test_wait_log("spin", "spinning", 2000));
+    uint64_t t0 = akira_uptime_ms();
+    assert_int_equal(akira_app_stop("spin"), 0);
+    uint64_t took = akira_uptime_ms() - t0;
+    assert_true(took >= 990 && took < 3000); /* grace, then the engine interrupt */
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("spin", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED);
+    assert_string_equal(info.detail, "stopped");
+    assert_int_equal(info.stats.traps, 0); /* a stop is not a failure */
+}
+
+static void test_running_limit(void **state)
+{
+    (void)state;
+    const char *names[3] = {"r0", "r1", "r2"};
+    for (int i = 0; i < 3; i++) {
+        test_app_load(&apps[i], "responder", names[i], NULL);
+        test_app_add(&apps[i]);
+    }
+    assert_int_equal(akira_app_start("r0"), 0);
+    assert_int_equal(akira_app_start("r1"), 0);
+    assert_int_equal(akira_app_start("r2"), AKIRA_ENOSPC);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("r2", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_INSTALLED);
+    assert_true(test_responder_answers("r0", 2000));
+    assert_true(test_responder_answers("r1", 2000));
+    /* A slot frees when one stops. */
+    assert_int_equal(akira_app_stop("r0"), 0);
+    assert_int_equal(akira_app_start("r2"), 0);
+    assert_true(test_responder_answers("r2", 2000));
+    /* Running apps cannot be replaced or removed. */
+    assert_int_equal(akira_appmgr_add(&apps[1].m, test_app_read, &apps[1], apps[1].size, false),
+                     AKIRA_EBUSY);
+    assert_int_equal(akira_appmgr_remove("r1"), AKIRA_EBUSY);
+    assert_int_equal(akira_appmgr_remove("r0"), 0);
+    assert_int_equal(akira_app_info("r0", &info), AKIRA_ENOENT);
+    struct akira_app_info list[8];
+    assert_int_equal(akira_app_list(list, 8), 2);
+}
+
+static void test_event_handler(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "handler", "handler", "capabilities: timer\n");
+    test_app_add(&apps[0]);
+    assert_int_equal(akira_app_start("handler"), 0);
+    assert_true(test_wait_log("handler", "event 1", 2000)); /* START, after main returned */
+    /* The third event; the timer may have fired more often under load. */
+    assert_true(test_wait_log("handler", "tick 1 fired ", 2000));
+    assert_int_equal(akira_app_pause("handler"), 0);
+    assert_true(test_wait_log("handler", "event 3", 2000));
+    assert_int_equal(akira_app_stop("handler"), 0);
+    assert_true(test_wait_log("handler", "event 2", 100)); /* STOP reached the handler */
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("handler", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED);
+    assert_int_equal(info.exit_code, 1); /* main returned its timer id */
+}
+
+static void test_app_heap(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "heap", "heap", "capabilities: memory\nheap_size: 8K\n");
+    test_app_add(&apps[0]);
+    assert_int_equal(akira_app_start("heap"), 0);
+    assert_int_equal(akira_app_wait_idle("heap", 2000), 0);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("heap", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED);
+    /* 8 KiB of blocks: one of 1000 B (1024 with rounding) still held, 7 more fit. */
+    assert_int_equal(info.exit_code, 107);
+}
+
+static void test_restart_policy_backoff(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "recurse", "crash", "restart: on-failure max_retries=3 delay_ms=40\n");
+    test_app_add(&apps[0]);
+    uint64_t t0 = akira_uptime_ms();
+    assert_int_equal(akira_app_start("crash"), 0);
+    assert_int_equal(akira_app_wait_idle("crash", 5000), 0);
+    uint64_t took = akira_uptime_ms() - t0;
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("crash", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_FAILED);
+    assert_int_equal(info.reason, AKIRA_APP_REASON_TRAP);
+    assert_int_equal(info.stats.restarts, 3);
+    assert_int_equal(info.stats.starts, 4);
+    assert_int_equal(info.stats.traps, 4);
+    assert_int_equal(info.retries, 3);
+    assert_true(took >= 40 + 80 + 160); /* the delay doubles after each retry */
+    assert_true(test_wait_log("crash", "restart 3 of 3 in 160 ms", 100));
+
+    /* A start by hand begins a new series of retries. */
+    assert_int_equal(akira_app_start("crash"), 0);
+    assert_true(test_wait_log("crash", "restart 1 of 3 in 40 ms", 2000));
+    /* Stop during the backoff cancels the pending restart at once. */
+    assert_int_equal(akira_app_info("crash", &info), 0);
+    t0 = akira_uptime_ms();
+    assert_int_equal(akira_app_stop("crash"), 0);
+    assert_true(akira_uptime_ms() - t0 <
+                500); /* no grace to wait: the restart sleep ends at once */
+    assert_int_equal(akira_app_info("crash", &info), 0);
+    assert_false(info.restart_pending);
+    assert_int_equal(akira_app_start("nope"), AKIRA_ENOENT);
+}
+
+static void test_autostart(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "responder", "auto", "autostart: true\n");
+    test_app_load(&apps[1], "responder", "manual", NULL);
+    test_app_add(&apps[0]);
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_appmgr_autostart(), 1);
+    assert_true(test_responder_answers("auto", 2000));
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("manual", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_INSTALLED);
+}
+
+static void test_bad_module_and_quota(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "responder", "broken", NULL);
+    apps[0].bytes[apps[0].size / 2] ^= 0xff; /* somewhere in the code */
+    apps[0].size -= 7;                       /* and cut short */
+    test_app_add(&apps[0]);
+    assert_int_equal(akira_app_start("broken"), 0);
+    assert_int_equal(akira_app_wait_idle("broken", 2000), 0);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("broken", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_FAILED);
+    assert_int_equal(info.reason, AKIRA_APP_REASON_BAD_MODULE);
+
+    /* A heap that does not fit beside the module's memory and stack. */
+    test_app_load(&apps[1], "heap", "greedy",
+                  "capabilities: memory\nmemory_quota: 128K\nstack_size: 4K\nheap_size: 60K\n");
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_app_start("greedy"), 0);
+    assert_int_equal(akira_app_wait_idle("greedy", 2000), 0);
+    assert_int_equal(akira_app_info("greedy", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_FAILED);
+    assert_int_equal(info.reason, AKIRA_APP_REASON_QUOTA);
+    assert_true(info.stats.mem_peak <= 128u * 1024u);
+}
+
+static void test_wasi_program(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "wasi_hello", "wasi", NULL);
+    test_app_add(&apps[0]);
+    assert_int_equal(akira_app_start("wasi"), 0);
+    assert_int_equal(akira_app_wait_idle("wasi", 2000), 0);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("wasi", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED); /* proc_exit is an exit */
+    assert_int_equal(info.exit_code, 3);
+    assert_string_equal(info.detail, "exited 3");
+    assert_int_equal(info.stats.traps, 0);
+    assert_true(test_wait_log("wasi", "hello from wasi 42", 100));
+    assert_true(test_wait_log("wasi", "two lines", 100));
+    assert_true(test_wait_log("wasi", "in one write", 100));
+    assert_true(test_wait_log("wasi", "to stderr", 100));
+}
+
+static void test_timer_never_waits_for_app(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "slow", "slow", "capabilities: timer\n");
+    test_app_add(&apps[0]);
+    assert_int_equal(akira_app_start("slow"), 0);
+    assert_int_equal(akira_app_wait_idle("slow", 3000), 0);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("slow", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED);
+    /* START took one place: 15 timer events queued, the rest dropped and counted. */
+    assert_true(test_wait_log("slow", "queued 15 dropped", 100));
+    assert_true(info.exit_code > 50);
+    assert_int_equal(info.stats.events_dropped, (uint32_t)info.exit_code);
+}
+
+static void test_health_channel(void **state)
+{
+    (void)state;
+    /* The health thread is a fed channel of the kernel watchdog service. */
+    akira_sleep_ms(120);
+    struct akira_wdt_channel_info ch[AKIRA_WDT_MAX_CHANNELS];
+    size_t n = akira_wdt_list(ch, AKIRA_WDT_MAX_CHANNELS);
+    bool found = false;
+    for (size_t i = 0; i < n && i < AKIRA_WDT_MAX_CHANNELS; i++) {
+        if (strcmp(ch[i].name, "app-health") != 0) continue;
+        found = true;
+        assert_false(ch[i].expired);
+        assert_true(ch[i].margin_ms > 500);
+    }
+    assert_true(found);
+}
+
+int main(void)
+{
+    assert_int_equal(akira_kernel_init(), 0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_start_stop_states, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stop_looping_app, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_running_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_handler, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_app_heap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_policy_backoff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_autostart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_module_and_quota, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wasi_program, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timer_never_waits_for_app, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_health_channel, setup, teardown),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    akira_kernel_shutdown();
+    return rc;
+}

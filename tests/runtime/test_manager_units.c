@@ -1,0 +1,212 @@
+/*
+ * Units under the app manager: quota accounting (and the engine's charged
+ * allocator), the app heap allocator, the event queue, the app log ring.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include <akira/app_heap.h>
+#include <akira/app_log.h>
+#include <akira/clock.h>
+#include <akira/err.h>
+#include <akira/event.h>
+#include <akira/kernel.h>
+#include <akira/quota.h>
+#include <akira/thread.h>
+
+static void test_quota_charge_release(void **state)
+{
+    (void)state;
+    struct akira_quota q;
+    akira_quota_init(&q, 1000, NULL);
+    assert_int_equal(akira_quota_charge(&q, 600), 0);
+    assert_int_equal(akira_quota_charge(&q, 401), AKIRA_EQUOTA);
+    assert_int_equal(akira_quota_used(&q), 600); /* a refusal charges nothing */
+    assert_int_equal(akira_quota_charge(&q, 400), 0);
+    assert_int_equal(akira_quota_charge(&q, 1), AKIRA_EQUOTA);
+    assert_int_equal(akira_quota_charge(&q, SIZE_MAX), AKIRA_EQUOTA); /* no wrap */
+    akira_quota_release(&q, 700);
+    assert_int_equal(akira_quota_used(&q), 300);
+    assert_int_equal(akira_quota_peak(&q), 1000);
+    assert_int_equal(atomic_load(&q.refused), 3);
+}
+
+static void test_quota_realloc_hook(void **state)
+{
+    (void)state;
+    struct akira_quota q;
+    akira_quota_init(&q, 4096, NULL);
+    char *p = akira_quota_realloc(&q, NULL, 0, 1000);
+    assert_non_null(p);
+    memset(p, 7, 1000);
+    assert_int_equal(akira_quota_used(&q), 1000);
+    /* Growing charges the difference, and keeps the bytes. */
+    p = akira_quota_realloc(&q, p, 1000, 3000);
+    assert_non_null(p);
+    assert_int_equal(p[999], 7);
+    assert_int_equal(akira_quota_used(&q), 3000);
+    /* Past the quota: NULL and the old block is untouched and still charged. */
+    assert_null(akira_quota_realloc(&q, p, 3000, 5000));
+    assert_int_equal(akira_quota_used(&q), 3000);
+    assert_int_equal(p[0], 7);
+    p = akira_quota_realloc(&q, p, 3000, 100);
+    assert_int_equal(akira_quota_used(&q), 100);
+    assert_null(akira_quota_realloc(&q, p, 100, 0));
+    assert_int_equal(akira_quota_used(&q), 0);
+    assert_int_equal(akira_quota_peak(&q), 3000);
+}
+
+static void test_quota_from_pool(void **state)
+{
+    (void)state;
+    static char region[64 * 1024] __attribute__((aligned(16)));
+    akira_heap_t *pool;
+    assert_int_equal(akira_heap_create(&pool, region, sizeof(region)), 0);
+    struct akira_quota q;
+    akira_quota_init(&q, 1u << 20, pool); /* quota larger than the pool */
+    void *a = akira_quota_realloc(&q, NULL, 0, 40000);
+    assert_non_null(a);
+    /* The pool runs dry before the quota: refused, and nothing stays charged. */
+    assert_null(akira_quota_realloc(&q, NULL, 0, 40000));
+    assert_int_equal(akira_quota_used(&q), 40000);
+    akira_quota_realloc(&q, a, 40000, 0);
+    assert_int_equal(akira_quota_used(&q), 0);
+    akira_heap_destroy(pool);
+}
+
+static void test_app_heap(void **state)
+{
+    (void)state;
+    struct akira_quota q;
+    akira_quota_init(&q, 1u << 20, NULL);
+    struct akira_app_heap h;
+    assert_int_equal(akira_app_heap_init(&h, &q, 65536, 4096), 0);
+    assert_true(akira_quota_used(&q) > 0); /* the bitmaps are charged */
+    uint32_t a = akira_app_heap_alloc(&h, 100), b = akira_app_heap_alloc(&h, 1);
+    assert_int_equal(a, 65536);
+    assert_int_equal(b, 65536 + 128); /* 100 rounds up to 4 granules */
+    assert_int_equal(h.used, 128 + 32);
+    assert_int_equal(akira_app_heap_alloc(&h, 0), 0);
+    assert_int_equal(akira_app_heap_alloc(&h, 5000), 0);
+    assert_int_equal(akira_app_heap_free(&h, a + 32), AKIRA_EINVAL); /* interior */
+    assert_int_equal(akira_app_heap_free(&h, 1), AKIRA_EINVAL);
+    assert_int_equal(akira_app_heap_free(&h, a), 0);
+    assert_int_equal(akira_app_heap_free(&h, a), AKIRA_EINVAL); /* double */
+    assert_int_equal(akira_app_heap_free(&h, b), 0);
+    assert_int_equal(h.used, 0);
+    /* Free blocks coalesce: the whole heap is one block again. */
+    assert_int_equal(akira_app_heap_alloc(&h, 4096), 65536);
+    assert_int_equal(akira_app_heap_alloc(&h, 1), 0);
+    akira_app_heap_deinit(&h, &q);
+    assert_int_equal(akira_quota_used(&q), 0);
+
+    /* A heap at address 0 never hands out 0 (the app's NULL). */
+    assert_int_equal(akira_app_heap_init(&h, &q, 0, 1024), 0);
+    assert_int_not_equal(akira_app_heap_alloc(&h, 32), 0);
+    akira_app_heap_deinit(&h, &q);
+    /* Bitmaps past the quota. */
+    akira_quota_init(&q, 8, NULL);
+    assert_int_equal(akira_app_heap_init(&h, &q, 65536, 65536), AKIRA_EQUOTA);
+}
+
+static struct akira_evq q;
+
+static int poster(void *arg)
+{
+    (void)arg;
+    akira_sleep_ms(30);
+    struct akira_event e = {AKIRA_EVENT_TIMER, 7, 1, 0};
+    return akira_evq_post(&q, &e);
+}
+
+static void test_event_queue(void **state)
+{
+    (void)state;
+    assert_int_equal(akira_evq_init(&q), 0);
+    struct akira_event e = {AKIRA_EVENT_START, 1, 2, 3}, out;
+    assert_int_equal(akira_evq_wait(&q, &out, AKIRA_NO_WAIT), AKIRA_EAGAIN);
+    uint64_t t0 = akira_uptime_ms();
+    assert_int_equal(akira_evq_wait(&q, &out, 30), AKIRA_ETIMEDOUT);
+    assert_true(akira_uptime_ms() - t0 >= 30);
+    /* Bounded: the 17th event is dropped and counted; order is kept. */
+    for (uint32_t i = 0; i < AKIRA_EVQ_DEPTH; i++) {
+        e.a = i;
+        assert_int_equal(akira_evq_post(&q, &e), 0);
+    }
+    assert_int_equal(akira_evq_post(&q, &e), AKIRA_ENOSPC);
+    assert_int_equal(akira_evq_drops(&q), 1);
+    for (uint32_t i = 0; i < AKIRA_EVQ_DEPTH; i++) {
+        assert_int_equal(akira_evq_wait(&q, &out, AKIRA_NO_WAIT), 0);
+        assert_int_equal(out.a, i);
+    }
+    /* A waiter gets an event posted by another thread. */
+    akira_thread_t *t;
+    assert_int_equal(akira_thread_create(&t, "poster", poster, NULL, AKIRA_PRIO_DEFAULT, 0), 0);
+    assert_int_equal(akira_evq_wait(&q, &out, 2000), 0);
+    assert_int_equal(out.type, AKIRA_EVENT_TIMER);
+    assert_int_equal(out.a, 7);
+    int st;
+    assert_int_equal(akira_thread_join(t, AKIRA_FOREVER, &st), 0);
+    assert_int_equal(st, 0);
+    /* Closing ends waits and sleeps at once; queued events are still taken first. */
+    assert_int_equal(akira_evq_post(&q, &e), 0);
+    akira_evq_close(&q);
+    assert_int_equal(akira_evq_post(&q, &e), AKIRA_ESTATE);
+    assert_int_equal(akira_evq_wait(&q, &out, AKIRA_FOREVER), 0);
+    assert_int_equal(akira_evq_wait(&q, &out, AKIRA_FOREVER), AKIRA_EINTR);
+    t0 = akira_uptime_ms();
+    assert_int_equal(akira_evq_sleep(&q, 5000), AKIRA_EINTR);
+    assert_true(akira_uptime_ms() - t0 < 100);
+    akira_evq_reset(&q);
+    assert_int_equal(akira_evq_sleep(&q, 20), 0);
+    assert_int_equal(akira_evq_drops(&q), 1); /* reset keeps the drop count */
+    akira_evq_deinit(&q);
+}
+
+static void test_app_log_ring(void **state)
+{
+    (void)state;
+    struct akira_app_log l;
+    assert_int_equal(akira_app_log_init(&l), 0);
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    assert_int_equal(akira_app_log_read(&l, &cur, &ln), AKIRA_ENOENT);
+    char text[16];
+    for (int i = 0; i < 20; i++) {
+        int n = snprintf(text, sizeof(text), "line %d", i);
+        akira_app_log_write(&l, AKIRA_LOG_INFO, text, (size_t)n);
+    }
+    /* Only the last 16 remain; the reader skips to the oldest kept. */
+    assert_int_equal(akira_app_log_read(&l, &cur, &ln), 0);
+    assert_string_equal(ln.text, "line 4");
+    assert_int_equal(ln.seq, 5);
+    /* Control characters cannot forge console lines; long lines are cut. */
+    char evil[300];
+    memset(evil, 'x', sizeof(evil));
+    memcpy(evil, "a\nb\033[2J", 8);
+    akira_app_log_write(&l, AKIRA_LOG_WARN, evil, sizeof(evil));
+    while (akira_app_log_read(&l, &cur, &ln) == 0) {
+    }
+    assert_int_equal(strncmp(ln.text, "a?b?[2J", 7), 0);
+    assert_int_equal(strlen(ln.text), AKIRA_APP_LOG_LINE_MAX - 1);
+    akira_app_log_deinit(&l);
+}
+
+int main(void)
+{
+    assert_int_equal(akira_kernel_init(), 0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quota_charge_release), cmocka_unit_test(test_quota_realloc_hook),
+        cmocka_unit_test(test_quota_from_pool),      cmocka_unit_test(test_app_heap),
+        cmocka_unit_test(test_event_queue),          cmocka_unit_test(test_app_log_ring),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    akira_kernel_shutdown();
+    return rc;
+}

@@ -1,0 +1,260 @@
+/*
+ * Manifest parser and formatter: every key, its default, every error naming its
+ * field, and text -> struct -> text -> struct giving the same struct.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include <akira/board_config.h>
+#include <akira/caps.h>
+#include <akira/err.h>
+#include <akira/manifest.h>
+
+static int parse(const char *text, struct akira_manifest *m, struct akira_manifest_error *e)
+{
+    return akira_manifest_parse(text, strlen(text), m, e);
+}
+
+static void test_caps_names(void **state)
+{
+    (void)state;
+    assert_int_equal(akira_cap_from_name("timer", 5), AKIRA_CAP_TIMER);
+    assert_int_equal(akira_cap_from_name("rf", 2), AKIRA_CAP_RF);
+    assert_int_equal(akira_cap_from_name("time", 4), 0);
+    assert_int_equal(akira_cap_from_name("TIMER", 5), 0);
+    assert_int_equal(akira_cap_from_name("timers", 6), 0);
+    assert_string_equal(akira_cap_name(AKIRA_CAP_IPC), "ipc");
+    assert_null(akira_cap_name(AKIRA_CAP_IPC | AKIRA_CAP_TIMER));
+    assert_null(akira_cap_name(0));
+    assert_null(akira_cap_name(1u << 20));
+    /* Every bit has a name and the name leads back to the bit. */
+    for (unsigned i = 0; i < AKIRA_CAP_COUNT_; i++) {
+        const char *n = akira_cap_name(1u << i);
+        assert_non_null(n);
+        assert_int_equal(akira_cap_from_name(n, strlen(n)), 1u << i);
+    }
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    struct akira_manifest m;
+    struct akira_manifest_error e;
+    assert_int_equal(parse("name: hello\nversion: 1.0\n", &m, &e), AKIRA_OK);
+    assert_string_equal(m.name, "hello");
+    assert_string_equal(m.version, "1.0");
+    assert_string_equal(m.entry, "");
+    assert_int_equal(m.caps, 0);
+    assert_int_equal(m.memory_quota, 256 * 1024);
+    assert_int_equal(m.stack_size, 16 * 1024);
+    assert_int_equal(m.heap_size, 0);
+    assert_false(m.autostart);
+    assert_int_equal(m.restart, AKIRA_RESTART_NEVER);
+    assert_int_equal(m.restart_max_retries, 3);
+    assert_int_equal(m.restart_delay_ms, 1000);
+    assert_string_equal(m.description, "");
+    assert_string_equal(m.author, "");
+}
+
+static void test_every_key(void **state)
+{
+    (void)state;
+    const char *text = "# a comment\r\n"
+                       "  name :  counter-2 \r\n"
+                       "\n"
+                       "version: 2.1.0-rc1\n"
+                       "entry: run\n"
+                       "capabilities: timer, storage ,ipc\n"
+                       "memory_quota: 1M\n"
+                       "stack_size: 32k\n"
+                       "heap_size: 65536\n"
+                       "autostart: true\n"
+                       "restart: on-failure max_retries=5 delay_ms=250\n"
+                       "description: Counts \xc3\xa9vents: one per second\n"
+                       "author: Ada <ada@example.org>"; /* no final newline */
+    struct akira_manifest m;
+    struct akira_manifest_error e;
+    assert_int_equal(parse(text, &m, &e), AKIRA_OK);
+    assert_string_equal(m.name, "counter-2");
+    assert_string_equal(m.version, "2.1.0-rc1");
+    assert_string_equal(m.entry, "run");
+    assert_int_equal(m.caps, AKIRA_CAP_TIMER | AKIRA_CAP_STORAGE | AKIRA_CAP_IPC);
+    assert_int_equal(m.memory_quota, 1024 * 1024);
+    assert_int_equal(m.stack_size, 32 * 1024);
+    assert_int_equal(m.heap_size, 65536);
+    assert_true(m.autostart);
+    assert_int_equal(m.restart, AKIRA_RESTART_ON_FAILURE);
+    assert_int_equal(m.restart_max_retries, 5);
+    assert_int_equal(m.restart_delay_ms, 250);
+    assert_string_equal(m.description, "Counts \xc3\xa9vents: one per second");
+    assert_string_equal(m.author, "Ada <ada@example.org>");
+
+    assert_int_equal(parse("name: a\nversion: 1\nrestart: on-failure\n", &m, &e), AKIRA_OK);
+    assert_int_equal(m.restart_max_retries, 3);
+    assert_int_equal(m.restart_delay_ms, 1000);
+    assert_int_equal(parse("name: a\nversion: 1\ncapabilities:\nautostart: false\n", &m, &e),
+                     AKIRA_OK);
+    assert_int_equal(m.caps, 0);
+    assert_false(m.autostart);
+}
+
+struct bad {
+    const char *text;
+    int code;
+    const char *field;
+    const char *reason_has;
+};
+
+static void test_errors_name_the_field(void **state)
+{
+    (void)state;
+    static const struct bad cases[] = {
+        {"version: 1\n", AKIRA_EFORMAT, "name", "missing"},
+        {"name: a\n", AKIRA_EFORMAT, "version", "missing"},
+        {"", AKIRA_EFORMAT, "name", "missing"},
+        {"name: Hello\nversion: 1\n", AKIRA_EFORMAT, "name", "letter"},
+        {"name: 1abc\nversion: 1\n", AKIRA_EFORMAT, "name", "letter"},
+        {"name: a.b\nversion: 1\n", AKIRA_EFORMAT, "name", "'.'"},
+        {"name: abcdefghijabcdefghijabcdefghijab\nversion: 1\n", AKIRA_EFORMAT, "name", "longer"},
+        {"name:\nversion: 1\n", AKIRA_EFORMAT, "name", "empty"},
+        {"name: a\nversion: 1 2\n", AKIRA_EFORMAT, "version", "spaces"},
+        {"name: a\nversion: 123456789012345678901234\n", AKIRA_EFORMAT, "version", "longer"},
+        {"name: a\nversion: 1\nentry:\n", AKIRA_EFORMAT, "entry", "empty"},
+        {"name: a\nversion: 1\ncapabilities: timer, warp\n", AKIRA_EFORMAT, "capabilities",
+         "'warp'"},
+        {"name: a\nversion: 1\ncapabilities: timer,,ipc\n", AKIRA_EFORMAT, "capabilities", "empty"},
+        {"name: a\nversion: 1\nmemory_quota: 32K\n", AKIRA_ERANGE, "memory_quota", "outside"},
+        {"name: a\nversion: 1\nmemory_quota: 2M\n", AKIRA_ERANGE, "memory_quota", "outside"},
+        {"name: a\nversion: 1\nmemory_quota: lots\n", AKIRA_EFORMAT, "memory_quota", "number"},
+        {"name: a\nversion: 1\nmemory_quota: 99999999999\n", AKIRA_ERANGE, "memory_quota", "large"},
+        {"name: a\nversion: 1\nstack_size: 1K\n", AKIRA_ERANGE, "stack_size", "outside"},
+        {"name: a\nversion: 1\nstack_size: 512K\n", AKIRA_ERANGE, "stack_size", "outside"},
+        {"name: a\nversion: 1\nstack_size: K\n", AKIRA_EFORMAT, "stack_size", "number"},
+        {"name: a\nversion: 1\nheap_size: -1\n", AKIRA_EFORMAT, "heap_size", "number"},
+        {"name: a\nversion: 1\nheap_size: 2M\n", AKIRA_ERANGE, "heap_size", "outside"},
+        {"name: a\nversion: 1\nmemory_quota: 128K\nstack_size: 64K\nheap_size: 16K\n", AKIRA_ERANGE,
+         "memory_quota", "stack_size + heap_size"},
+        {"name: a\nversion: 1\nautostart: yes\n", AKIRA_EFORMAT, "autostart", "true or false"},
+        {"name: a\nversion: 1\nrestart: always\n", AKIRA_EFORMAT, "restart", "never or on-failure"},
+        {"name: a\nversion: 1\nrestart:\n", AKIRA_EFORMAT, "restart", "empty"},
+        {"name: a\nversion: 1\nrestart: never max_retries=1\n", AKIRA_EFORMAT, "restart",
+         "no options"},
+        {"name: a\nversion: 1\nrestart: on-failure max_retries=101\n", AKIRA_ERANGE, "restart",
+         "outside"},
+        {"name: a\nversion: 1\nrestart: on-failure delay_ms=3600001\n", AKIRA_ERANGE, "restart",
+         "outside"},
+        {"name: a\nversion: 1\nrestart: on-failure retries=1\n", AKIRA_EFORMAT, "restart",
+         "'retries'"},
+        {"name: a\nversion: 1\nrestart: on-failure max_retries=1 max_retries=2\n", AKIRA_EFORMAT,
+         "restart", "repeated"},
+        {"name: a\nversion: 1\nrestart: on-failure 5\n", AKIRA_EFORMAT, "restart", "'='"},
+        {"name: a\nversion: 1\nrestart: on-failure max_retries=1 delay_ms=1 x=1\n", AKIRA_EFORMAT,
+         "restart", "too many"},
+        {"name: a\nversion: 1\ndescription: "
+         "0123456789012345678901234567890123456789012345678901234567890123456789"
+         "0123456789012345678901234567890123456789012345678901234567890123456789\n",
+         AKIRA_EFORMAT, "description", "longer"},
+        {"name: a\nversion: 1\nauthor: "
+         "0123456789012345678901234567890123456789012345678901234567890123456789\n",
+         AKIRA_EFORMAT, "author", "longer"},
+        {"name: a\nversion: 1\ncolour: blue\n", AKIRA_EFORMAT, "colour", "unknown key"},
+        {"name: a\nname: b\nversion: 1\n", AKIRA_EFORMAT, "name", "twice"},
+        {"name: a\nversion: 1\nautostart\n", AKIRA_EFORMAT, "line 3", "':'"},
+        {"name: a\n: x\nversion: 1\n", AKIRA_EFORMAT, "line 2", "empty key"},
+        {"name: a\nversion: 1\ndescription: caf\xe9\n", AKIRA_EFORMAT, "line 3", "UTF-8"},
+        {"name: a\nversion: 1\ndescription: \xed\xa0\x80\n", AKIRA_EFORMAT, "line 3", "UTF-8"},
+        {"name: a\nversion: 1\ndescription: \xc0\xaf\n", AKIRA_EFORMAT, "line 3", "UTF-8"},
+        {"name: a\nversion: 1\ndescription: bell\a\n", AKIRA_EFORMAT, "line 3", "control"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct akira_manifest m;
+        struct akira_manifest_error e;
+        int rc = parse(cases[i].text, &m, &e);
+        if (rc != cases[i].code || strcmp(e.field, cases[i].field) != 0 ||
+            !strstr(e.reason, cases[i].reason_has))
+            fail_msg("case %zu: got %d field '%s' reason '%s', want %d '%s' '...%s...'", i, rc,
+                     e.field, e.reason, cases[i].code, cases[i].field, cases[i].reason_has);
+    }
+}
+
+static void test_too_big_and_nul(void **state)
+{
+    (void)state;
+    static char big[AKIRA_MANIFEST_MAX + 1];
+    memset(big, '#', sizeof big);
+    struct akira_manifest m;
+    struct akira_manifest_error e;
+    assert_int_equal(akira_manifest_parse(big, sizeof big, &m, &e), AKIRA_ETOOBIG);
+    assert_string_equal(e.field, "manifest");
+    /* The largest accepted size is fine (all comment, but names are missing). */
+    big[AKIRA_MANIFEST_MAX - 1] = '\n';
+    assert_int_equal(akira_manifest_parse(big, AKIRA_MANIFEST_MAX, &m, &e), AKIRA_EFORMAT);
+    assert_string_equal(e.field, "name");
+    /* An embedded NUL is a control character, not an end of text. */
+    const char nul[] = "name: a\nversion: 1\0\n";
+    assert_int_equal(akira_manifest_parse(nul, sizeof nul - 1, &m, &e), AKIRA_EFORMAT);
+    assert_string_equal(e.field, "line 2");
+    /* A NULL error pointer is allowed. */
+    assert_int_equal(parse("name: a\n", &m, NULL), AKIRA_EFORMAT);
+}
+
+static void round_trip(const struct akira_manifest *m)
+{
+    char text[AKIRA_MANIFEST_MAX];
+    int n = akira_manifest_format(m, text, sizeof text);
+    assert_true(n > 0);
+    assert_int_equal((size_t)n, strlen(text));
+    struct akira_manifest back;
+    struct akira_manifest_error e;
+    if (akira_manifest_parse(text, (size_t)n, &back, &e) != AKIRA_OK)
+        fail_msg("formatted text does not parse: %s: %s\n%s", e.field, e.reason, text);
+    assert_memory_equal(m, &back, sizeof back);
+    /* Too small a buffer is refused, at every length short of text + NUL. */
+    for (int cap = 0; cap <= n; cap++)
+        assert_int_equal(akira_manifest_format(m, text, (size_t)cap), AKIRA_ERANGE);
+    assert_int_equal(akira_manifest_format(m, text, (size_t)n + 1), n);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    struct akira_manifest m;
+    struct akira_manifest_error e;
+    memset(&m, 0, sizeof m);
+    assert_int_equal(parse("name: hello\nversion: 1.0\n", &m, &e), AKIRA_OK);
+    round_trip(&m);
+    memset(&m, 0, sizeof m);
+    assert_int_equal(parse("name: z9_-\nversion: v\nentry: go\ncapabilities: rf, memory, gpio\n"
+                           "memory_quota: 100001\nstack_size: 4097\nheap_size: 3M\n"
+                           "autostart: true\nrestart: on-failure max_retries=0 delay_ms=0\n"
+                           "description: d: e, f\nauthor: me\n",
+                           &m, &e),
+                     AKIRA_ERANGE); /* 3M heap does not fit a 100001 quota */
+    memset(&m, 0, sizeof m);
+    assert_int_equal(parse("name: z9_-\nversion: v\nentry: go\ncapabilities: rf, memory, gpio\n"
+                           "memory_quota: 1000001\nstack_size: 4097\nheap_size: 2K\n"
+                           "autostart: true\nrestart: on-failure max_retries=0 delay_ms=0\n"
+                           "description: d: e, f\nauthor: me\n",
+                           &m, &e),
+                     AKIRA_OK);
+    round_trip(&m);
+    /* Every capability at once. */
+    m.caps = AKIRA_CAP_ALL_;
+    round_trip(&m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_caps_names),      cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_every_key),       cmocka_unit_test(test_errors_name_the_field),
+        cmocka_unit_test(test_too_big_and_nul), cmocka_unit_test(test_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

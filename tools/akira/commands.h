@@ -1,0 +1,11 @@
+/* The `akira` tool's subcommands: one function each, `int cmd(int argc, char **argv)`
+ * with argv[0] the subcommand's name; returns the process exit status. Listed in
+ * main.c's table; a new command (e.g. the network ones) adds a row there. */
+#ifndef AKIRA_TOOL_COMMANDS_H
+#define AKIRA_TOOL_COMMANDS_H
+
+int akira_tool_keygen(int argc, char **argv);
+int akira_tool_pack(int argc, char **argv);
+int akira_tool_inspect(int argc, char **argv);
+
+#endif

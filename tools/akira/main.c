@@ -1,0 +1,55 @@
+/*
+ * `akira`: the AkiraOS host tool. Package commands today (keygen, pack, inspect); the
+ * device commands (device, install, start, ...) join the table below.
+ *
+ * Exit status: 0 success, 1 the operation failed (bad input, verification), 2 usage.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+struct tool_cmd {
+    const char *name;
+    const char *usage;
+    const char *help;
+    int (*run)(int argc, char **argv);
+};
+
+static const struct tool_cmd cmds[] = {
+    {"keygen", "NAME", "make an Ed25519 key pair: NAME.key (secret) and NAME.pub",
+     akira_tool_keygen},
+    {"pack",
+     "IN.wasm -o OUT.wasm (--manifest FILE | --name N --version V [--entry E] [--caps a,b]\n"
+     "        [--memory-quota Q] [--stack-size S] [--heap-size H] [--autostart]\n"
+     "        [--restart POLICY] [--description TEXT] [--author TEXT]) [--key NAME.key]",
+     "embed a manifest (replacing any old one and its signature), sign with a key",
+     akira_tool_pack},
+    {"inspect", "APP.wasm [--pub NAME.pub]",
+     "print the manifest and the signature status (verified with --pub)", akira_tool_inspect},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: akira COMMAND [ARGS]\n\n");
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        fprintf(out, "  akira %s %s\n      %s\n", cmds[i].name, cmds[i].usage, cmds[i].help);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        if (!strcmp(argv[1], cmds[i].name)) return cmds[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "akira: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
