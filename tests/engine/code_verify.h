@@ -103,7 +103,7 @@ static inline const char *cv_verify(const aw_module *m, uint32_t defined, char *
         cv_shape s = cv_shape_of(w + pc);
         if (!s.len || pc + s.len > n) CV_BAD("length of op %u at %u", w[pc], pc);
         for (uint32_t k = 1; k < s.len; k++)
-            if ((s.slots >> k & 1) && w[pc + k] >= fs)
+            if (k < 32 && (s.slots >> k & 1) && w[pc + k] >= fs) /* br_table: longer */
                 CV_BAD("slot %u >= frame %u at %u (op %u)", w[pc + k], fs, pc, w[pc]);
         if (w[pc] == AW_OP_CALL || w[pc] == AW_OP_CALL_INDIRECT) {
             bool ind = w[pc] == AW_OP_CALL_INDIRECT;
@@ -128,7 +128,7 @@ static inline const char *cv_verify(const aw_module *m, uint32_t defined, char *
     for (uint32_t pc = 0; pc < n;) {
         cv_shape s = cv_shape_of(w + pc);
         for (uint32_t k = 1; k < s.len; k++) {
-            bool target = (s.targets >> k & 1) || (w[pc] == AW_OP_BR_TABLE && k >= 3);
+            bool target = (k < 32 && (s.targets >> k & 1)) || (w[pc] == AW_OP_BR_TABLE && k >= 3);
             if (target && (w[pc + k] >= n || !start[w[pc + k]]))
                 CV_BAD("target %u at %u (op %u)", w[pc + k], pc, w[pc]);
         }

@@ -4,21 +4,26 @@
  *   1. aw_module_load() through a reader callback (the streaming path flash uses), then
  *      the module's import, export and custom-section getters;
  *   2. a store with small limits, and every import satisfied by a generic extern made
- *      from its descriptor: host functions that return zeros, trap on every 5th call
- *      and now and then call back into wasm (bounded by the interrupt flag, since a
- *      nested call never yields); memories; tables (funcref ones filled with host
+ *      from its descriptor: host functions that return zeros, write the caller's
+ *      memory, trap on every 5th call, grow the caller's memory on every 7th and now
+ *      and then call back into wasm (bounded by the interrupt flag, since a nested
+ *      call never yields); memories; tables (funcref ones filled with host
  *      functions, so that call_indirect crosses into the host and compares signatures
  *      across modules); globals of the imported type;
  *   3. aw_instantiate() twice on the same imports (segments, start function), then every
  *      exported function called, in the first instance with zero arguments and in the
  *      second with arguments drawn from the input's hash (boundary values half the
  *      time), each under an instruction budget (yield, resume while the pass has
- *      resumes left, then abort); then the exported memories, tables and globals
+ *      resumes left, growing the memory between slices, then abort); then the exported memories, tables and globals
  *      through their accessors;
- *   4. for one input in four that loads, all of it again with one allocation refused
- *      (its number drawn from the hash): every operation must fail cleanly.
+ *   4. for one input in four that loads, all of it again with one allocation refused,
+ *      or with the reader failing from some read on (during the load, or when data
+ *      segments are re-read at instantiation), the number drawn from the hash: every
+ *      operation must fail cleanly.
  *
- * Besides the sanitizers (ASan, UBSan, LeakSanitizer), it aborts on: a status outside
+ * Besides the sanitizers (ASan, UBSan, LeakSanitizer), it aborts on: compiled code that
+ * fails tests/engine/code_verify.h (a slot outside the frame, a branch target off an
+ * instruction, code running off its end), a status outside
  * the documented set for the operation, a failure without a message, a load error offset
  * past the input, a bounds-checked accessor that lets an out-of-range access through,
  * and any byte allocated through the config's hook and not freed by the time the module
@@ -38,12 +43,14 @@
 #include <string.h>
 
 #include "akira/wasm.h"
+#include "code_verify.h" /* tests/engine: structural check of compiled code */
 #include "module.h"
 
 #define FZ_MAX_PAGES 4u         /* 256 KiB per memory: memory.fill/copy stay cheap */
 #define FZ_MAX_ELEMS 1024u      /* per table */
-#define FZ_STACK_SLOTS 16384u   /* 128 KiB value stack */
-#define FZ_CALL_DEPTH 256u
+/* Value stack (8-byte slots) and call depth: a roomy one, one past the frame stack's
+ * first doubling (16 records), one that exhausts at once; picked by the input's hash. */
+static const uint32_t fz_stacks[3][2] = {{16384, 256}, {600, 20}, {48, 2}};
 #define FZ_LIVE_CAP (64u << 20) /* bytes live through the hook at once */
 #define FZ_SLICE 1000u          /* budget units per aw_call / aw_resume */
 #define FZ_MAX_CALLS 200u       /* export calls per pass, each one slice */
@@ -94,13 +101,17 @@ static void *fz_realloc(void *ctx, void *p, size_t old_size, size_t new_size)
 typedef struct fz_input {
     const uint8_t *data;
     size_t size;
+    uint64_t reads;   /* reader calls so far */
+    uint64_t fail_at; /* fail the fail_at-th one (1-based) and all after it; 0 = none */
 } fz_input;
 
 static int fz_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
 {
-    const fz_input *in = ctx;
+    fz_input *in = ctx;
     /* the engine promises to stay inside the module it was given the size of */
     FZ_CHECK(offset <= in->size && len <= in->size - offset);
+    in->reads++;
+    if (in->fail_at && in->reads >= in->fail_at) return -1; /* flash read error */
     memcpy(buf, in->data + offset, len);
     return 0;
 }
@@ -148,16 +159,22 @@ typedef struct fz_host {
 static aw_status fz_host_fn(aw_instance *caller, void *user, aw_val *io)
 {
     fz_host *h = user;
+    fz_run *r = h->run;
+    r->host_calls++;
     if (caller) { /* the caller's memory, through the bounds-checked translation */
         aw_memory *mem = aw_instance_memory(caller, 0);
         if (mem) {
             uint64_t size = aw_memory_size(mem);
             FZ_CHECK(aw_memory_ptr(mem, size, 1) == NULL);
-            if (size) FZ_CHECK(aw_memory_ptr(mem, size - 1, 1) != NULL);
+            if (size) {
+                uint8_t *p = aw_memory_ptr(mem, size - 1, 1);
+                FZ_CHECK(p != NULL);
+                *p ^= 1;
+            }
+            /* growing moves the memory: the caller must not go on with a stale base */
+            if (r->host_calls % 7 == 0) (void)aw_memory_grow(mem, 1);
         }
     }
-    fz_run *r = h->run;
-    r->host_calls++;
     if (r->host_calls % 5 == 0) {
         aw_store_set_trap_msg(r->store, "fuzz host trap");
         return AW_ERR_TRAP;
@@ -213,7 +230,7 @@ static aw_val fz_arg(fz_run *r, uint8_t type, bool zero)
 }
 
 /* One call of f under the budget: yield, resume while slices remain, then abort. */
-static void fz_call(fz_run *r, aw_func *f, bool zero_args)
+static void fz_call(fz_run *r, aw_instance *inst, aw_func *f, bool zero_args)
 {
     uint32_t np, nr;
     const uint8_t *pt, *rt;
@@ -225,6 +242,11 @@ static void fz_call(fz_run *r, aw_func *f, bool zero_args)
     aw_status st = aw_call(r->store, f, args, np, results, nr, &err);
     while (st == AW_ERR_YIELD && r->resumes_left > 0) {
         r->resumes_left--;
+        /* while suspended: no other call, and the embedder may grow the memory */
+        aw_error e2;
+        FZ_CHECK(aw_call(r->store, f, args, np, results, nr, &e2) == AW_ERR_ARGS);
+        aw_memory *mem = aw_instance_memory(inst, 0);
+        if (mem && (r->resumes_left & 1)) (void)aw_memory_grow(mem, 1);
         st = aw_resume(r->store, results, nr, &err);
     }
     if (st == AW_ERR_YIELD) aw_abort(r->store);
@@ -293,7 +315,7 @@ static void fz_exports(fz_run *r, const aw_module *m, aw_instance *inst, bool ze
         if (aw_instance_export(inst, d.name, &e) != AW_OK) continue; /* a name with a NUL */
         if (e.kind != AW_EXTERN_FUNC || d.kind != AW_EXTERN_FUNC) continue;
         r->calls_left--;
-        fz_call(r, e.of.func, zero_args);
+        fz_call(r, inst, e.of.func, zero_args);
     }
 }
 
@@ -314,6 +336,11 @@ static void fz_check_externs(const aw_module *m, aw_instance *inst)
             FZ_CHECK(aw_memory_ptr(e.of.memory, UINT64_MAX, 2) == NULL);
             FZ_CHECK(aw_memory_ptr(e.of.memory, 1, UINT64_MAX) == NULL);
             if (size) FZ_CHECK(aw_memory_ptr(e.of.memory, 0, size) != NULL);
+            uint32_t pages = aw_memory_pages(e.of.memory);
+            int32_t old = aw_memory_grow(e.of.memory, 1);
+            FZ_CHECK(old == -1 || (uint32_t)old == pages);
+            FZ_CHECK(aw_memory_pages(e.of.memory) == pages + (old != -1));
+            FZ_CHECK(aw_memory_grow(e.of.memory, UINT32_MAX) == -1);
             break;
         }
         case AW_EXTERN_TABLE: {
@@ -342,17 +369,22 @@ static void fz_check_instantiate_error(const aw_error *err)
     fz_check_error(err);
 }
 
-/* Everything for one input; returns how many allocations it made. */
-static uint64_t fz_pass(const fz_input *in, uint64_t hash, uint64_t fail_at, bool *loaded)
+/* Everything for one input, refusing the fail_alloc-th allocation and failing the
+ * fail_read-th read and all later ones (0: none); returns how many allocations and
+ * reads it made. */
+static void fz_pass(fz_input *in, uint64_t hash, uint64_t fail_alloc, uint64_t fail_read,
+                    uint64_t *allocs, bool *loaded)
 {
-    fz_alloc alloc = {.fail_at = fail_at};
+    in->reads = 0;
+    in->fail_at = fail_read;
+    fz_alloc alloc = {.fail_at = fail_alloc};
     aw_config cfg = {
         .realloc = fz_realloc,
         .alloc_ctx = &alloc,
         .max_memory_pages = FZ_MAX_PAGES,
         .max_table_elems = FZ_MAX_ELEMS,
-        .stack_slots = FZ_STACK_SLOTS,
-        .max_call_depth = FZ_CALL_DEPTH,
+        .stack_slots = fz_stacks[(hash >> 4) % 3][0],
+        .max_call_depth = fz_stacks[(hash >> 4) % 3][1],
     };
     aw_error err;
     aw_module *m = aw_module_load(&cfg, fz_read, (void *)in, (uint32_t)in->size, &err);
@@ -360,13 +392,22 @@ static uint64_t fz_pass(const fz_input *in, uint64_t hash, uint64_t fail_at, boo
     if (!m) {
         FZ_CHECK(err.status == AW_ERR_MALFORMED || err.status == AW_ERR_INVALID ||
                  err.status == AW_ERR_UNSUPPORTED || err.status == AW_ERR_LIMIT ||
-                 err.status == AW_ERR_NOMEM);
+                 err.status == AW_ERR_NOMEM || (err.status == AW_ERR_IO && in->fail_at));
         fz_check_error(&err);
         FZ_CHECK(err.offset <= in->size);
         FZ_CHECK(alloc.live == 0);
-        return alloc.count;
+        *allocs = alloc.count;
+        return;
     }
     FZ_CHECK(aw_module_ram(m) > 0);
+    /* the interpreter trusts the compiler: slots in the frame, targets on instructions */
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
+        char why[160];
+        if (cv_verify(m, i, why, sizeof why)) {
+            fprintf(stderr, "fuzz_engine: compiled code of function %u: %s\n", i, why);
+            abort();
+        }
+    }
     uint32_t nimp = aw_module_import_count(m);
     for (uint32_t i = 0; i < nimp; i++) {
         aw_extern_desc d;
@@ -426,7 +467,7 @@ static uint64_t fz_pass(const fz_input *in, uint64_t hash, uint64_t fail_at, boo
     }
     aw_module_delete(m);
     FZ_CHECK(alloc.live == 0);
-    return alloc.count;
+    *allocs = alloc.count;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -434,10 +475,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > UINT32_MAX) return 0;
-    fz_input in = {data, size};
+    fz_input in = {.data = data, .size = size};
     uint64_t hash = fz_hash(data, size);
     bool loaded;
-    uint64_t count = fz_pass(&in, hash, 0, &loaded);
-    if (loaded && count && hash % 4 == 0) fz_pass(&in, hash, 1 + (hash >> 8) % count, &loaded);
+    uint64_t allocs;
+    fz_pass(&in, hash, 0, 0, &allocs, &loaded);
+    uint64_t reads = in.reads;
+    if (!loaded || hash % 4 != 0) return 0;
+    /* again with one failure: an allocation refused, or the reader failing from
+     * some read on (during the load, or at instantiation when segments are re-read) */
+    if ((hash >> 2) & 1)
+        fz_pass(&in, hash, 1 + (hash >> 8) % allocs, 0, &allocs, &loaded);
+    else
+        fz_pass(&in, hash, 0, 1 + (hash >> 8) % reads, &allocs, &loaded);
     return 0;
 }
