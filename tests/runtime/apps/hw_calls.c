@@ -1,12 +1,13 @@
 /* Every hardware module called from a WASM app (tests/runtime/test_hw_api.c).
  *
  * Without the capabilities every call must come back AKIRA_EACCES ("hw: denied N of
- * N"). With them and the test's manifest lists (gpio_pins: 2,13; i2c: i2c0:0x76;
+ * N"). With them and the test's manifest lists (gpio_pins: 2,5,13; i2c: i2c0:0x76;
  * uart: uart0; pwm: pwm0:0-3; sensors: bme280), every pin, bus, address, channel or
  * sensor outside the lists must be AKIRA_EACCES, every bad number AKIRA_EINVAL, every
  * wild pointer or length AKIRA_EFAULT, and the allowed calls must work ("hw: N calls
  * not as expected", 0 = all). Then it keeps pin 13 (input, both edges), pin 2 (output
- * high) and pwm0 channel 1 and logs each GPIO event until STOP. */
+ * high), pwm0 channel 1 and uart0 and logs each GPIO event until STOP. Pin 5 and pwm0
+ * channel 2 are the test's own: the app's refused calls on them must change nothing. */
 #include <akira/akira.h>
 
 #define WILD 0xfffff000u
@@ -81,6 +82,9 @@ static void gpio_checks(void)
     expect(akira_gpio_configure(2, AKIRA_GPIO_INPUT | AKIRA_GPIO_OUTPUT), AKIRA_EINVAL,
            "gpio in and out");
     expect(akira_gpio_irq(2, 7), AKIRA_EINVAL, "gpio irq mode 7");
+    /* Pin 5 is the test's own output: a refused configure must not claim it. */
+    expect(akira_gpio_configure(5, AKIRA_GPIO_INPUT | AKIRA_GPIO_OUTPUT), AKIRA_EINVAL,
+           "gpio 5 in and out");
     expect(akira_gpio_configure(2, AKIRA_GPIO_OUTPUT | AKIRA_GPIO_OUTPUT_INIT_HIGH), 0,
            "gpio 2 output high");
     expect(akira_gpio_get(2), 1, "gpio 2 reads high");
@@ -147,6 +151,8 @@ static void uart_checks(void)
     expect(akira_uart_read(h, buf, sizeof buf), AKIRA_EAGAIN, "uart nothing more");
     expect(akira_uart_close(h), 0, "uart close");
     expect(akira_uart_close(h), AKIRA_ENOENT, "uart close twice");
+    /* Held to the end: the module must close it when the app ends. */
+    expect(akira_uart_open("uart0", 5), 1, "uart0 open again");
 }
 
 static void pwm_checks(void)
@@ -162,6 +168,8 @@ static void pwm_checks(void)
     expect(akira_pwm_set("pwm0", 4, 1, 10, 0), AKIRA_EINVAL, "pwm period 10 ns");
     expect(akira_pwm_get("pwm0", 4, 1, &s), 0, "pwm0.1 get again");
     expect(s.pulse_ns, 250000, "pwm refused settings changed nothing");
+    /* Channel 2 is the test's own: a refused setting must not claim it. */
+    expect(akira_pwm_set("pwm0", 4, 2, 10, 0), AKIRA_EINVAL, "pwm0.2 period 10 ns");
     expect(akira_pwm_set("pwm1", 4, 0, 1000000, 0), AKIRA_EACCES, "pwm1 not listed");
     expect(akira_pwm_get("pwm0", 4, 1, (struct akira_pwm_setting *)WILD), AKIRA_EFAULT,
            "pwm wild out");
