@@ -65,7 +65,8 @@ static int pin_check(struct akira_app_ctx *app, int32_t pin, bool claim, struct 
     struct akira_gpio_port_info info;
     if (!dev || akira_gpio_port_info(dev, &info) != 0) return AKIRA_ENODEV;
     if (pin < 0 || pin >= info.pin_count) return AKIRA_EINVAL;
-    if (!akira_manifest_gpio_allowed(app->manifest, (uint32_t)pin)) return AKIRA_EACCES;
+    if (!akira_manifest_gpio_allowed(app->manifest, (uint32_t)pin))
+        return hw_deny(app, "gpio0 pin %d is not in the manifest's gpio_pins", (int)pin);
     if (!hw_lock(&lock)) return AKIRA_ENOMEM;
     struct gpio_app *mine = NULL, *free_slot = NULL;
     int rc = 0;

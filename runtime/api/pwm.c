@@ -42,10 +42,11 @@ static int channel_check(struct akira_app_ctx *app, aw_val *io, const struct aki
          * cannot probe which controllers exist beyond its own. */
         return akira_manifest_pwm_allowed(app->manifest, name, ch < 0 ? 0 : (uint32_t)ch)
                    ? AKIRA_ENODEV
-                   : AKIRA_EACCES;
+                   : hw_deny(app, "pwm %s is not in the manifest's pwm list", name);
     }
     if (ch < 0 || (uint32_t)ch >= akira_pwm_channel_count(dev)) return AKIRA_EINVAL;
-    if (!akira_manifest_pwm_allowed(app->manifest, name, (uint32_t)ch)) return AKIRA_EACCES;
+    if (!akira_manifest_pwm_allowed(app->manifest, name, (uint32_t)ch))
+        return hw_deny(app, "pwm %s:%d is not in the manifest's pwm list", name, (int)ch);
     *out = dev;
     return 0;
 }

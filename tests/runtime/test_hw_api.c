@@ -129,8 +129,16 @@ static void test_lists_numbers_pointers_and_release(void **state)
     assert_true(test_responder_answers("responder", 2000));
     struct akira_app_info info;
     assert_int_equal(akira_app_info("hw", &info), 0);
-    assert_int_equal(info.stats.denied_calls, 0);
+    /* Its 15 calls outside the lists are counted, the first ones logged saying what
+     * was asked (gpio 4, i2c 3, uart 1, then pwm, sensor, net). */
+    assert_int_equal(info.stats.denied_calls, 15);
     assert_int_equal(info.stats.traps, 0);
+    assert_true(test_wait_log("hw", "denied: gpio0 pin 3 is not in the manifest's gpio_pins", 100));
+    assert_true(
+        test_wait_log("hw", "denied: i2c i2c0:0x77 is not in the manifest's i2c list", 100));
+    assert_true(test_wait_log("hw", "denied: uart uart1 is not in the manifest's uart list", 100));
+    /* The 8th is logged, then only every 64th: a looping app cannot flood the log. */
+    assert_false(test_wait_log("hw", "denied: pwm pwm0:4", 10));
 
     /* Stopped: its pins are disconnected, its interrupt off, its channel off. */
     assert_int_equal(akira_app_stop("hw"), 0);
