@@ -69,6 +69,13 @@ static int denied_all(void)
     return denied;
 }
 
+/* The address n bytes before the end of linear memory. A buffer one byte longer than
+ * n crosses the end by one: its whole length must be checked, not only its start. */
+static void *mem_end(uint32_t n)
+{
+    return (void *)(uintptr_t)(__builtin_wasm_memory_size(0) * 65536u - n);
+}
+
 static void gpio_checks(void)
 {
     expect(akira_gpio_configure(32, AKIRA_GPIO_OUTPUT), AKIRA_EINVAL, "gpio pin 32");
@@ -120,6 +127,11 @@ static void i2c_checks(void)
            "i2c wild read buffer");
     expect(akira_i2c_transfer("i2c0", 4, 0x76, &reg, HUGE, &id, 1), AKIRA_EFAULT,
            "i2c huge write length");
+    expect(akira_i2c_transfer("i2c0", 4, 0x76, &reg, 1, mem_end(1), 2), AKIRA_EFAULT,
+           "i2c read across the end");
+    expect(akira_i2c_transfer("i2c0", 4, 0x76, &reg, 1, mem_end(1), 1), 0, "i2c read at the end");
+    expect(akira_i2c_transfer(mem_end(2), 4, 0x76, &reg, 1, &id, 1), AKIRA_EFAULT,
+           "i2c bus name across the end");
     expect(akira_i2c_transfer("i2c0", 4, 0x76, &reg, 1, big, sizeof big), AKIRA_ETOOBIG,
            "i2c 300-byte read");
 }
@@ -137,6 +149,8 @@ static void uart_checks(void)
     expect(akira_uart_write(h, (const void *)WILD, 8), AKIRA_EFAULT, "uart wild write");
     expect(akira_uart_write(h, buf, HUGE), AKIRA_EFAULT, "uart huge write");
     expect(akira_uart_read(h, (void *)WILD, 8), AKIRA_EFAULT, "uart wild read");
+    expect(akira_uart_read(h, mem_end(7), 8), AKIRA_EFAULT, "uart read across the end");
+    expect(akira_uart_write(h, mem_end(7), 8), AKIRA_EFAULT, "uart write across the end");
     expect(akira_uart_write(7, "x", 1), AKIRA_ENOENT, "uart bad handle");
     expect(akira_uart_read(0, buf, 1), AKIRA_ENOENT, "uart handle 0");
     expect(akira_uart_write(h, "abc", 3), 3, "uart write");
@@ -174,6 +188,8 @@ static void pwm_checks(void)
     expect(akira_pwm_get("pwm0", 4, 1, (struct akira_pwm_setting *)WILD), AKIRA_EFAULT,
            "pwm wild out");
     expect(akira_pwm_set((const char *)WILD, 4, 1, 1000000, 0), AKIRA_EFAULT, "pwm wild name");
+    expect(akira_pwm_get("pwm0", 4, 1, mem_end(7)), AKIRA_EFAULT, "pwm out across the end");
+    expect(akira_pwm_get("pwm0", 4, 1, mem_end(8)), 0, "pwm out at the end");
 }
 
 static void sensor_checks(void)
@@ -191,6 +207,8 @@ static void sensor_checks(void)
     expect(akira_sensor_get("bme280", 6, -1, &v), AKIRA_EINVAL, "sensor channel -1");
     expect(akira_sensor_get("bme280", 6, 0, (struct akira_sensor_value *)WILD), AKIRA_EFAULT,
            "sensor wild out");
+    expect(akira_sensor_get("bme280", 6, 0, mem_end(7)), AKIRA_EFAULT, "sensor out across the end");
+    expect(akira_sensor_get("bme280", 6, 0, mem_end(8)), 0, "sensor out at the end");
     expect(akira_sensor_fetch("lsm6ds3", 7), AKIRA_EACCES, "lsm6ds3 not listed");
     expect(akira_sensor_fetch("nosuch", 6), AKIRA_EACCES, "unknown sensor");
     expect(akira_sensor_fetch((const char *)WILD, 6), AKIRA_EFAULT, "sensor wild name");
@@ -209,6 +227,8 @@ static void power_checks(void)
     akira_printf("hw: battery %u%% state %u level %d\n", (unsigned)b.percent, (unsigned)b.state,
                  (int)akira_power_level());
     expect(akira_power_battery((struct akira_power_battery *)WILD), AKIRA_EFAULT, "power wild out");
+    expect(akira_power_battery(mem_end(15)), AKIRA_EFAULT, "power out across the end");
+    expect(akira_power_battery(mem_end(16)), 0, "power out at the end");
     expect(akira_power_sleep(AKIRA_POWER_SLEEP_DEEP, 10), AKIRA_EPERM, "deep sleep");
     expect(akira_power_sleep(5, 10), AKIRA_EINVAL, "sleep mode 5");
     expect(akira_power_sleep(0, 0), AKIRA_EINVAL, "sleep 0 ms");
@@ -242,6 +262,8 @@ static void net_checks(void)
     expect(akira_net_recv(1, b, 1), AKIRA_ENOTCONN, "net recv unconnected");
     expect(akira_net_send(1, (const void *)WILD, 8), AKIRA_EFAULT, "net wild send");
     expect(akira_net_recv(1, b, HUGE), AKIRA_EFAULT, "net huge recv");
+    expect(akira_net_send(1, mem_end(7), 8), AKIRA_EFAULT, "net send across the end");
+    expect(akira_net_recv(1, mem_end(7), 8), AKIRA_EFAULT, "net recv across the end");
     expect(akira_net_connect(2, lo, 9, 100), 0, "net udp peer");
     expect(akira_net_recv(2, b, sizeof b), AKIRA_EAGAIN, "net udp nothing yet");
     expect(akira_net_send(2, b, 2000), AKIRA_ETOOBIG, "net udp 2000 bytes");
