@@ -61,6 +61,7 @@ static void on_edge(const struct akira_device *dev, struct akira_gpio_callback *
 static int pin_check(struct akira_app_ctx *app, int32_t pin, bool claim, struct gpio_app **out,
                      bool *fresh)
 {
+    if (fresh) *fresh = false;
     const struct akira_device *dev = port();
     struct akira_gpio_port_info info;
     if (!dev || akira_gpio_port_info(dev, &info) != 0) return AKIRA_ENODEV;
@@ -111,8 +112,8 @@ static aw_status api_configure(struct akira_app_ctx *app, aw_val *io)
     int32_t pin = io[0].i32;
     uint32_t flags = io[1].u32;
     if (flags & ~FLAGS_KNOWN) return hw_ret(io, AKIRA_EINVAL);
-    struct gpio_app *g;
-    bool fresh;
+    struct gpio_app *g = NULL;
+    bool fresh = false;
     int rc = pin_check(app, pin, true, &g, &fresh);
     if (rc == 0) rc = akira_gpio_configure(port(), (uint8_t)pin, flags);
     if (rc && fresh) pin_unclaim(g, pin);
