@@ -28,7 +28,8 @@
 
 #define HW_MANIFEST                                                                                \
     "capabilities: gpio, i2c, uart, pwm, sensor, power, net\ngpio_pins: 2,5,13\n"                  \
-    "i2c: i2c0:0x76\nuart: uart0\npwm: pwm0:0-3\nsensors: bme280\nnet_hosts: 127.0.0.1:9\n"
+    "i2c: i2c0:0x76, i2c0:0x50, i2c3:0x10\nuart: uart0, uart7\npwm: pwm0:0-3, pwm5:0\n"            \
+    "sensors: bme280, nosuch2\nnet_hosts: 127.0.0.1:9\n"
 
 static struct test_app apps[3];
 

@@ -1,9 +1,10 @@
 /* Every hardware module called from a WASM app (tests/runtime/test_hw_api.c).
  *
  * Without the capabilities every call must come back AKIRA_EACCES ("hw: denied N of
- * N"). With them and the test's manifest lists (gpio_pins: 2,5,13; i2c: i2c0:0x76;
- * uart: uart0; pwm: pwm0:0-3; sensors: bme280), every pin, bus, address, channel or
- * sensor outside the lists must be AKIRA_EACCES, every bad number AKIRA_EINVAL, every
+ * N"). With them and the test's manifest lists (gpio_pins: 2,5,13; i2c: i2c0:0x76
+ * and 0x50, i2c3:0x10; uart: uart0, uart7; pwm: pwm0:0-3, pwm5:0; sensors: bme280,
+ * nosuch2: the listed devices that do not exist must be AKIRA_ENODEV), every pin, bus, address,
+ * channel or sensor outside the lists must be AKIRA_EACCES, every bad number AKIRA_EINVAL, every
  * wild pointer or length AKIRA_EFAULT, and the allowed calls must work ("hw: N calls
  * not as expected", 0 = all). Then it keeps pin 13 (input, both edges), pin 2 (output
  * high), pwm0 channel 1 and uart0 and logs each GPIO event until STOP. Pin 5 and pwm0
@@ -113,6 +114,9 @@ static void i2c_checks(void)
     expect(akira_i2c_transfer("i2c0", 4, 0x77, &reg, 1, &id, 1), AKIRA_EACCES, "i2c 0x77");
     expect(akira_i2c_transfer("i2c0", 4, 0x6a, &reg, 1, &id, 1), AKIRA_EACCES, "i2c 0x6a");
     expect(akira_i2c_transfer("i2c9", 4, 0x76, &reg, 1, &id, 1), AKIRA_EACCES, "i2c bus i2c9");
+    /* Listed, but nobody there: no ACK; no such bus. */
+    expect(akira_i2c_transfer("i2c0", 4, 0x50, &reg, 1, &id, 1), AKIRA_EIO, "i2c 0x50 no chip");
+    expect(akira_i2c_transfer("i2c3", 4, 0x10, &reg, 1, &id, 1), AKIRA_ENODEV, "i2c3 no bus");
     expect(akira_i2c_transfer("i2c0", 4, 0x80, &reg, 1, &id, 1), AKIRA_EINVAL, "i2c addr 0x80");
     expect(akira_i2c_transfer("i2c0", 4, -1, &reg, 1, &id, 1), AKIRA_EINVAL, "i2c addr -1");
     expect(akira_i2c_transfer("i2c0", 0, 0x76, &reg, 1, &id, 1), AKIRA_EINVAL, "i2c empty bus");
@@ -142,6 +146,7 @@ static void uart_checks(void)
     struct akira_event ev;
     expect(akira_uart_open("uart1", 5), AKIRA_EACCES, "uart1 not listed");
     expect(akira_uart_open((const char *)WILD, 5), AKIRA_EFAULT, "uart wild name");
+    expect(akira_uart_open("uart7", 5), AKIRA_ENODEV, "uart7 listed but absent");
     expect(akira_uart_open("uart0", 0), AKIRA_EINVAL, "uart empty name");
     int32_t h = akira_uart_open("uart0", 5);
     expect(h, 1, "uart0 open");
@@ -184,6 +189,7 @@ static void pwm_checks(void)
     expect(s.pulse_ns, 250000, "pwm refused settings changed nothing");
     /* Channel 2 is the test's own: a refused setting must not claim it. */
     expect(akira_pwm_set("pwm0", 4, 2, 10, 0), AKIRA_EINVAL, "pwm0.2 period 10 ns");
+    expect(akira_pwm_set("pwm5", 4, 0, 1000000, 0), AKIRA_ENODEV, "pwm5 listed but absent");
     expect(akira_pwm_set("pwm1", 4, 0, 1000000, 0), AKIRA_EACCES, "pwm1 not listed");
     expect(akira_pwm_get("pwm0", 4, 1, (struct akira_pwm_setting *)WILD), AKIRA_EFAULT,
            "pwm wild out");
@@ -210,6 +216,7 @@ static void sensor_checks(void)
     expect(akira_sensor_get("bme280", 6, 0, mem_end(7)), AKIRA_EFAULT, "sensor out across the end");
     expect(akira_sensor_get("bme280", 6, 0, mem_end(8)), 0, "sensor out at the end");
     expect(akira_sensor_fetch("lsm6ds3", 7), AKIRA_EACCES, "lsm6ds3 not listed");
+    expect(akira_sensor_fetch("nosuch2", 7), AKIRA_ENODEV, "sensor listed but absent");
     expect(akira_sensor_fetch("nosuch", 6), AKIRA_EACCES, "unknown sensor");
     expect(akira_sensor_fetch((const char *)WILD, 6), AKIRA_EFAULT, "sensor wild name");
     expect(akira_sensor_attr_set("bme280", 6, 0, 1, 1, -5), AKIRA_EINVAL, "sensor val2 sign");
