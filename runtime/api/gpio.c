@@ -56,14 +56,18 @@ static void on_edge(const struct akira_device *dev, struct akira_gpio_callback *
     }
 }
 
-/* Checks pin for app; with claim, records it as the app's. Returns 0 and *out. */
-static int pin_check(struct akira_app_ctx *app, int32_t pin, bool claim, struct gpio_app **out)
+/* Checks pin for app; with claim, records it as the app's. Returns 0 and *out; *fresh
+ * (when given) says the pin was not the app's before this call. */
+static int pin_check(struct akira_app_ctx *app, int32_t pin, bool claim, struct gpio_app **out,
+                     bool *fresh)
 {
+    if (fresh) *fresh = false;
     const struct akira_device *dev = port();
     struct akira_gpio_port_info info;
     if (!dev || akira_gpio_port_info(dev, &info) != 0) return AKIRA_ENODEV;
     if (pin < 0 || pin >= info.pin_count) return AKIRA_EINVAL;
-    if (!akira_manifest_gpio_allowed(app->manifest, (uint32_t)pin)) return AKIRA_EACCES;
+    if (!akira_manifest_gpio_allowed(app->manifest, (uint32_t)pin))
+        return hw_deny(app, "gpio0 pin %d is not in the manifest's gpio_pins", (int)pin);
     if (!hw_lock(&lock)) return AKIRA_ENOMEM;
     struct gpio_app *mine = NULL, *free_slot = NULL;
     int rc = 0;
@@ -87,10 +91,20 @@ static int pin_check(struct akira_app_ctx *app, int32_t pin, bool claim, struct 
             atomic_store(&mine->irq_pins, 0);
         }
     }
+    if (fresh) *fresh = rc == 0 && claim && !(mine->claimed & (1u << pin));
     if (rc == 0 && claim) mine->claimed |= 1u << pin;
     hw_unlock(&lock);
     if (out) *out = mine;
     return rc;
+}
+
+/* Undoes the claim of a call the driver refused: a refused call changes nothing, so
+ * the pin is not reset at the app's end (someone else, the shell, may have set it up). */
+static void pin_unclaim(struct gpio_app *g, int32_t pin)
+{
+    if (!hw_lock(&lock)) return;
+    g->claimed &= ~(1u << pin);
+    hw_unlock(&lock);
 }
 
 static aw_status api_configure(struct akira_app_ctx *app, aw_val *io)
@@ -98,29 +112,32 @@ static aw_status api_configure(struct akira_app_ctx *app, aw_val *io)
     int32_t pin = io[0].i32;
     uint32_t flags = io[1].u32;
     if (flags & ~FLAGS_KNOWN) return hw_ret(io, AKIRA_EINVAL);
-    int rc = pin_check(app, pin, true, NULL);
+    struct gpio_app *g = NULL;
+    bool fresh = false;
+    int rc = pin_check(app, pin, true, &g, &fresh);
     if (rc == 0) rc = akira_gpio_configure(port(), (uint8_t)pin, flags);
+    if (rc && fresh) pin_unclaim(g, pin);
     return hw_ret(io, rc);
 }
 
 static aw_status api_get(struct akira_app_ctx *app, aw_val *io)
 {
     int32_t pin = io[0].i32;
-    int rc = pin_check(app, pin, false, NULL);
+    int rc = pin_check(app, pin, false, NULL, NULL);
     return hw_ret(io, rc ? rc : akira_gpio_get(port(), (uint8_t)pin));
 }
 
 static aw_status api_set(struct akira_app_ctx *app, aw_val *io)
 {
     int32_t pin = io[0].i32;
-    int rc = pin_check(app, pin, false, NULL);
+    int rc = pin_check(app, pin, false, NULL, NULL);
     return hw_ret(io, rc ? rc : akira_gpio_set(port(), (uint8_t)pin, io[1].i32 != 0));
 }
 
 static aw_status api_toggle(struct akira_app_ctx *app, aw_val *io)
 {
     int32_t pin = io[0].i32;
-    int rc = pin_check(app, pin, false, NULL);
+    int rc = pin_check(app, pin, false, NULL, NULL);
     return hw_ret(io, rc ? rc : akira_gpio_toggle(port(), (uint8_t)pin));
 }
 
@@ -130,7 +147,7 @@ static aw_status api_irq(struct akira_app_ctx *app, aw_val *io)
     if (mode < AKIRA_GPIO_INT_DISABLE || mode > AKIRA_GPIO_INT_EDGE_BOTH)
         return hw_ret(io, AKIRA_EINVAL);
     struct gpio_app *g;
-    int rc = pin_check(app, pin, true, &g);
+    int rc = pin_check(app, pin, true, &g, NULL);
     if (rc) return hw_ret(io, rc);
     const struct akira_device *dev = port();
     /* The driver's callback mask is fixed at add time (the driver reads it from its

@@ -6,8 +6,10 @@
 #ifndef AKIRA_API_HW_UTIL_H
 #define AKIRA_API_HW_UTIL_H
 
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <akira/board_config.h>
@@ -56,6 +58,27 @@ static inline int hw_dev_name(struct akira_app_ctx *app, uint32_t ptr, uint32_t 
     memcpy(out, p, len);
     out[len] = '\0';
     return 0;
+}
+
+/* A call the capability allows but the manifest's list does not (a pin, address,
+ * channel, sensor or host it does not name): counted with the capability denials and
+ * logged like them (the first 8, then every 64th, so a looping app cannot flood the
+ * log), saying what was asked and which key lacks it. Returns AKIRA_EACCES. */
+static inline int hw_deny(struct akira_app_ctx *app, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static inline int hw_deny(struct akira_app_ctx *app, const char *fmt, ...)
+{
+    uint_fast64_t n = atomic_fetch_add_explicit(&app->denied_calls, 1, memory_order_relaxed) + 1;
+    if (n <= 8 || n % 64 == 0) {
+        char what[96];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(what, sizeof what, fmt, ap);
+        va_end(ap);
+        akira_bridge_log(app, AKIRA_LOG_WARN, "denied: %s (%llu denied)", what,
+                         (unsigned long long)n);
+    }
+    return AKIRA_EACCES;
 }
 
 static inline void hw_put_u32(uint8_t *p, uint32_t v)

@@ -34,7 +34,8 @@ static aw_status api_transfer(struct akira_app_ctx *app, aw_val *io)
     if (rc) return hw_ret(io, rc);
     if (addr < 0 || addr > AKIRA_I2C_ADDR_MAX) return hw_ret(io, AKIRA_EINVAL);
     if (!akira_manifest_i2c_allowed(app->manifest, bus, (uint32_t)addr))
-        return hw_ret(io, AKIRA_EACCES);
+        return hw_ret(io, hw_deny(app, "i2c %s:0x%02x is not in the manifest's i2c list", bus,
+                                  (unsigned)addr));
     const struct akira_device *dev = akira_driver_get(AKIRA_DRIVER_I2C, bus);
     if (!dev) return hw_ret(io, AKIRA_ENODEV);
     /* The transfer blocks for the bus time: not charged to the app's watchdog. The

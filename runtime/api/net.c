@@ -171,7 +171,8 @@ static aw_status api_connect(struct akira_app_ctx *app, aw_val *io)
     if (port < 1 || port > 65535 || timeout < 1 || timeout > CONNECT_TIMEOUT_MAX_MS)
         return hw_ret(io, AKIRA_EINVAL);
     if (!akira_manifest_host_allowed(app->manifest, to.ip, to.port))
-        return hw_ret(io, AKIRA_EACCES);
+        return hw_ret(io, hw_deny(app, "net %u.%u.%u.%u:%u is not in the manifest's net_hosts",
+                                  to.ip[0], to.ip[1], to.ip[2], to.ip[3], to.port));
     struct net_app *na;
     struct net_sock *s = sock_of(app, h, &na);
     if (!s) return hw_ret(io, AKIRA_ENOENT);

@@ -42,16 +42,19 @@ static int channel_check(struct akira_app_ctx *app, aw_val *io, const struct aki
          * cannot probe which controllers exist beyond its own. */
         return akira_manifest_pwm_allowed(app->manifest, name, ch < 0 ? 0 : (uint32_t)ch)
                    ? AKIRA_ENODEV
-                   : AKIRA_EACCES;
+                   : hw_deny(app, "pwm %s is not in the manifest's pwm list", name);
     }
     if (ch < 0 || (uint32_t)ch >= akira_pwm_channel_count(dev)) return AKIRA_EINVAL;
-    if (!akira_manifest_pwm_allowed(app->manifest, name, (uint32_t)ch)) return AKIRA_EACCES;
+    if (!akira_manifest_pwm_allowed(app->manifest, name, (uint32_t)ch))
+        return hw_deny(app, "pwm %s:%d is not in the manifest's pwm list", name, (int)ch);
     *out = dev;
     return 0;
 }
 
-/* EBUSY when another app holds the channel; with claim, record it for app. */
-static int claim(struct akira_app_ctx *app, const struct akira_device *dev, uint32_t ch, bool take)
+/* EBUSY when another app holds the channel; with take, record it for app (*taken: it
+ * was not the app's before). */
+static int claim(struct akira_app_ctx *app, const struct akira_device *dev, uint32_t ch, bool take,
+                 struct pwm_claim **taken)
 {
     if (!hw_lock(&lock)) return AKIRA_ENOMEM;
     struct pwm_claim *free_c = NULL;
@@ -69,9 +72,10 @@ static int claim(struct akira_app_ctx *app, const struct akira_device *dev, uint
         }
     }
     if (rc == 0 && take && !mine) {
-        if (free_c)
+        if (free_c) {
             *free_c = (struct pwm_claim){app, dev, ch};
-        else
+            if (taken) *taken = free_c;
+        } else
             rc = AKIRA_ENOSPC;
     }
     hw_unlock(&lock);
@@ -81,9 +85,16 @@ static int claim(struct akira_app_ctx *app, const struct akira_device *dev, uint
 static aw_status api_set(struct akira_app_ctx *app, aw_val *io)
 {
     const struct akira_device *dev;
+    struct pwm_claim *taken = NULL;
     int rc = channel_check(app, io, &dev);
-    if (rc == 0) rc = claim(app, dev, io[2].u32, true);
+    if (rc == 0) rc = claim(app, dev, io[2].u32, true, &taken);
     if (rc == 0) rc = akira_pwm_set(dev, io[2].u32, io[3].u32, io[4].u32);
+    /* A refused setting changes nothing: not even a claim, which would turn off at the
+     * app's end a channel someone else (the shell) set up. */
+    if (rc && taken && hw_lock(&lock)) {
+        memset(taken, 0, sizeof(*taken));
+        hw_unlock(&lock);
+    }
     return hw_ret(io, rc);
 }
 
@@ -93,7 +104,7 @@ static aw_status api_get(struct akira_app_ctx *app, aw_val *io)
     if (!out) return hw_ret(io, AKIRA_EFAULT);
     const struct akira_device *dev;
     int rc = channel_check(app, io, &dev);
-    if (rc == 0) rc = claim(app, dev, io[2].u32, false);
+    if (rc == 0) rc = claim(app, dev, io[2].u32, false, NULL);
     uint32_t period = 0, pulse = 0;
     if (rc == 0) rc = akira_pwm_get(dev, io[2].u32, &period, &pulse);
     if (rc == 0) {

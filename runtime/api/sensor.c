@@ -28,7 +28,8 @@ static int sensor_of(struct akira_app_ctx *app, aw_val *io, const struct akira_d
     char name[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
     int rc = hw_dev_name(app, io[0].u32, io[1].u32, name);
     if (rc) return rc;
-    if (!akira_manifest_sensor_allowed(app->manifest, name)) return AKIRA_EACCES;
+    if (!akira_manifest_sensor_allowed(app->manifest, name))
+        return hw_deny(app, "sensor %s is not in the manifest's sensors list", name);
     *out = akira_driver_get(AKIRA_DRIVER_SENSOR, name);
     return *out && akira_device_is_ready(*out) ? 0 : AKIRA_ENODEV;
 }

@@ -50,7 +50,8 @@ static aw_status api_open(struct akira_app_ctx *app, aw_val *io)
     char name[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
     int rc = hw_dev_name(app, io[0].u32, io[1].u32, name);
     if (rc) return hw_ret(io, rc);
-    if (!akira_manifest_uart_allowed(app->manifest, name)) return hw_ret(io, AKIRA_EACCES);
+    if (!akira_manifest_uart_allowed(app->manifest, name))
+        return hw_ret(io, hw_deny(app, "uart %s is not in the manifest's uart list", name));
     const struct akira_device *dev = akira_driver_get(AKIRA_DRIVER_UART, name);
     if (!dev || !akira_device_is_ready(dev)) return hw_ret(io, AKIRA_ENODEV);
     if (!hw_lock(&lock)) return hw_ret(io, AKIRA_ENOMEM);

@@ -18,6 +18,7 @@
 #include <akira/device.h>
 #include <akira/drivers/driver.h>
 #include <akira/drivers/gpio.h>
+#include <akira/drivers/pwm.h>
 #include <akira/drivers/uart.h>
 #include <akira/err.h>
 #include <akira/kernel.h>
@@ -26,8 +27,9 @@
 #include "hw_test_util.h"
 
 #define HW_MANIFEST                                                                                \
-    "capabilities: gpio, i2c, uart, pwm, sensor, power, net\ngpio_pins: 2,13\n"                    \
-    "i2c: i2c0:0x76\nuart: uart0\npwm: pwm0:0-3\nsensors: bme280\nnet_hosts: 127.0.0.1:9\n"
+    "capabilities: gpio, i2c, uart, pwm, sensor, power, net\ngpio_pins: 2,5,13\n"                  \
+    "i2c: i2c0:0x76, i2c0:0x50, i2c3:0x10\nuart: uart0, uart7\npwm: pwm0:0-3, pwm5:0\n"            \
+    "sensors: bme280, nosuch2\nnet_hosts: 127.0.0.1:9\n"
 
 static struct test_app apps[3];
 
@@ -82,7 +84,14 @@ static void test_lists_numbers_pointers_and_release(void **state)
     const struct akira_device *uart0 = akira_driver_get(AKIRA_DRIVER_UART, "uart0");
     assert_non_null(gpio);
     assert_non_null(uart0);
+    const struct akira_device *pwm0 = akira_driver_get(AKIRA_DRIVER_PWM, "pwm0");
+    assert_non_null(pwm0);
     assert_int_equal(akira_sim_gpio_drive(13, AKIRA_SIM_GPIO_FLOAT), 0);
+    /* Set up by someone else (as the shell would): pin 5 high, pwm0 channel 2 at 50 %.
+     * The app's refused calls on them must leave them so, even after its stop. */
+    assert_int_equal(akira_gpio_configure(gpio, 5, AKIRA_GPIO_OUTPUT | AKIRA_GPIO_OUTPUT_INIT_HIGH),
+                     0);
+    assert_int_equal(akira_pwm_set(pwm0, 2, 1000000, 500000), 0);
     /* The battery the app reads: 80 % and on the charger. */
     assert_int_equal(akira_sim_power_soc_set(80.0), 0);
     akira_sim_power_charger_set(true);
@@ -121,8 +130,16 @@ static void test_lists_numbers_pointers_and_release(void **state)
     assert_true(test_responder_answers("responder", 2000));
     struct akira_app_info info;
     assert_int_equal(akira_app_info("hw", &info), 0);
-    assert_int_equal(info.stats.denied_calls, 0);
+    /* Its 15 calls outside the lists are counted, the first ones logged saying what
+     * was asked (gpio 4, i2c 3, uart 1, then pwm, sensor, net). */
+    assert_int_equal(info.stats.denied_calls, 15);
     assert_int_equal(info.stats.traps, 0);
+    assert_true(test_wait_log("hw", "denied: gpio0 pin 3 is not in the manifest's gpio_pins", 100));
+    assert_true(
+        test_wait_log("hw", "denied: i2c i2c0:0x77 is not in the manifest's i2c list", 100));
+    assert_true(test_wait_log("hw", "denied: uart uart1 is not in the manifest's uart list", 100));
+    /* The 8th is logged, then only every 64th: a looping app cannot flood the log. */
+    assert_false(test_wait_log("hw", "denied: pwm pwm0:4", 10));
 
     /* Stopped: its pins are disconnected, its interrupt off, its channel off. */
     assert_int_equal(akira_app_stop("hw"), 0);
@@ -134,12 +151,18 @@ static void test_lists_numbers_pointers_and_release(void **state)
     assert_false(pi.inputs & (1u << 13));
     assert_false(pi.int_mask & (1u << 13));
     assert_int_equal(akira_sim_pwm_duty_ppm(1), 0);
-    /* uart0 is free again: nobody's callback is on it (the app closed it itself). */
-    assert_int_equal(akira_uart_callback_set(uart0, NULL, NULL), 0);
-    /* A second run claims everything afresh and passes again. */
+    /* What it was refused is as it was. */
+    assert_true(pi.outputs & (1u << 5));
+    assert_int_equal(akira_gpio_get(gpio, 5), 1);
+    assert_int_equal(akira_sim_pwm_duty_ppm(2), 500000);
+    /* A second run claims everything afresh and passes again: uart0, which the first
+     * run held open to its end, was closed at the stop. */
     assert_int_equal(akira_app_start("hw"), 0);
     assert_true(test_wait_log("hw", "hw: 0 calls not as expected", 5000));
     assert_true(test_responder_answers("responder", 2000));
+    assert_int_equal(akira_app_stop("hw"), 0);
+    assert_int_equal(akira_gpio_configure(gpio, 5, 0), 0);
+    assert_int_equal(akira_pwm_set(pwm0, 2, 1000000, 0), 0);
 }
 
 static void test_claims_between_apps(void **state)
@@ -155,10 +178,11 @@ static void test_claims_between_apps(void **state)
     test_app_add(&apps[2]);
     assert_int_equal(akira_app_start("hw-two"), 0);
     hw_expect_log("hw-two", "hw: gpio 2 output high gave -5, expected 0", 5000);
-    hw_expect_log("hw-two", "hw: gpio 13 input gave -5, expected 0", 1000);
-    hw_expect_log("hw-two", "hw: pwm0.1 set gave -5, expected 0", 1000);
-    /* uart0 was closed by the first app, so the second one has it. */
-    assert_false(test_wait_log("hw-two", "uart0 open gave", 100));
+    hw_expect_log("hw-two", "hw: gpio 13 input gave -5, expected 0", 5000);
+    /* Without uart0 its loopback check waits for bytes that never come (1 s). */
+    hw_expect_log("hw-two", "hw: pwm0.1 set gave -5, expected 0", 5000);
+    /* The first app holds uart0 open. */
+    hw_expect_log("hw-two", "hw: uart0 open gave -5, expected 1", 5000);
     /* The first app keeps what it holds; once it stops the second can take it. */
     assert_int_equal(akira_sim_pwm_duty_ppm(1), 250000);
     assert_int_equal(akira_app_stop("hw-two"), 0);

@@ -150,6 +150,10 @@ static int cmd_gpio_set(struct akira_shell *sh, int argc, char **argv)
 
 static struct akira_gpio_callback watch_cb;
 static uint32_t watched;
+/* The watched pins whose interrupt the shell turned on. A pin whose interrupt was on
+ * already (an app's gpio_irq) keeps its mode, and `watch off` leaves it on: watching
+ * must not change what the pin's user receives. */
+static uint32_t watch_enabled;
 
 static void watch_handler(const struct akira_device *port, struct akira_gpio_callback *cb,
                           uint32_t pins)
@@ -168,10 +172,11 @@ static int cmd_gpio_watch(struct akira_shell *sh, int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "off") == 0) {
         if (!(port = gpio_port(sh))) return AKIRA_ENODEV;
         for (unsigned i = 0; i < AKIRA_SIM_GPIO_PINS; i++)
-            if (watched & (1u << i))
+            if (watch_enabled & (1u << i))
                 akira_gpio_interrupt_configure(port, (uint8_t)i, AKIRA_GPIO_INT_DISABLE);
         akira_gpio_remove_callback(port, &watch_cb);
         watched = 0;
+        watch_enabled = 0;
         akira_shell_puts(sh, "watch off\n");
         return 0;
     }
@@ -179,14 +184,25 @@ static int cmd_gpio_watch(struct akira_shell *sh, int argc, char **argv)
     int rc = parse_pins(sh, argc - 1, argv + 1, pins);
     if (rc) return rc;
     if (!(port = gpio_port(sh))) return AKIRA_ENODEV;
+    struct akira_gpio_port_info in;
+    rc = akira_gpio_port_info(port, &in);
+    if (rc) return fail(sh, "gpio0", rc);
     uint32_t add = 0;
     for (int i = 0; i < argc - 1; i++)
         add |= 1u << pins[i];
     akira_gpio_remove_callback(port, &watch_cb); /* re-added with the wider mask */
     akira_gpio_init_callback(&watch_cb, watch_handler, watched | add);
     rc = akira_gpio_add_callback(port, &watch_cb);
-    for (int i = 0; rc == 0 && i < argc - 1; i++)
+    for (int i = 0; rc == 0 && i < argc - 1; i++) {
+        uint32_t bit = 1u << pins[i];
+        if ((in.int_mask & bit) && !(watch_enabled & bit)) {
+            akira_shell_print(sh, "pin %u: interrupt already on (its edges as configured)\n",
+                              pins[i]);
+            continue;
+        }
         rc = akira_gpio_interrupt_configure(port, pins[i], AKIRA_GPIO_INT_EDGE_BOTH);
+        if (rc == 0) watch_enabled |= bit;
+    }
     if (rc) return fail(sh, "gpio watch", rc);
     watched |= add;
     akira_shell_print(sh, "watching edges on 0x%08" PRIx32 " (logged; 'gpio watch off' stops)\n",

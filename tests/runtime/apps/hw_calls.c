@@ -1,12 +1,14 @@
 /* Every hardware module called from a WASM app (tests/runtime/test_hw_api.c).
  *
  * Without the capabilities every call must come back AKIRA_EACCES ("hw: denied N of
- * N"). With them and the test's manifest lists (gpio_pins: 2,13; i2c: i2c0:0x76;
- * uart: uart0; pwm: pwm0:0-3; sensors: bme280), every pin, bus, address, channel or
- * sensor outside the lists must be AKIRA_EACCES, every bad number AKIRA_EINVAL, every
+ * N"). With them and the test's manifest lists (gpio_pins: 2,5,13; i2c: i2c0:0x76
+ * and 0x50, i2c3:0x10; uart: uart0, uart7; pwm: pwm0:0-3, pwm5:0; sensors: bme280,
+ * nosuch2: the listed devices that do not exist must be AKIRA_ENODEV), every pin, bus, address,
+ * channel or sensor outside the lists must be AKIRA_EACCES, every bad number AKIRA_EINVAL, every
  * wild pointer or length AKIRA_EFAULT, and the allowed calls must work ("hw: N calls
  * not as expected", 0 = all). Then it keeps pin 13 (input, both edges), pin 2 (output
- * high) and pwm0 channel 1 and logs each GPIO event until STOP. */
+ * high), pwm0 channel 1 and uart0 and logs each GPIO event until STOP. Pin 5 and pwm0
+ * channel 2 are the test's own: the app's refused calls on them must change nothing. */
 #include <akira/akira.h>
 
 #define WILD 0xfffff000u
@@ -68,6 +70,13 @@ static int denied_all(void)
     return denied;
 }
 
+/* The address n bytes before the end of linear memory. A buffer one byte longer than
+ * n crosses the end by one: its whole length must be checked, not only its start. */
+static void *mem_end(uint32_t n)
+{
+    return (void *)(uintptr_t)(__builtin_wasm_memory_size(0) * 65536u - n);
+}
+
 static void gpio_checks(void)
 {
     expect(akira_gpio_configure(32, AKIRA_GPIO_OUTPUT), AKIRA_EINVAL, "gpio pin 32");
@@ -81,6 +90,9 @@ static void gpio_checks(void)
     expect(akira_gpio_configure(2, AKIRA_GPIO_INPUT | AKIRA_GPIO_OUTPUT), AKIRA_EINVAL,
            "gpio in and out");
     expect(akira_gpio_irq(2, 7), AKIRA_EINVAL, "gpio irq mode 7");
+    /* Pin 5 is the test's own output: a refused configure must not claim it. */
+    expect(akira_gpio_configure(5, AKIRA_GPIO_INPUT | AKIRA_GPIO_OUTPUT), AKIRA_EINVAL,
+           "gpio 5 in and out");
     expect(akira_gpio_configure(2, AKIRA_GPIO_OUTPUT | AKIRA_GPIO_OUTPUT_INIT_HIGH), 0,
            "gpio 2 output high");
     expect(akira_gpio_get(2), 1, "gpio 2 reads high");
@@ -102,6 +114,9 @@ static void i2c_checks(void)
     expect(akira_i2c_transfer("i2c0", 4, 0x77, &reg, 1, &id, 1), AKIRA_EACCES, "i2c 0x77");
     expect(akira_i2c_transfer("i2c0", 4, 0x6a, &reg, 1, &id, 1), AKIRA_EACCES, "i2c 0x6a");
     expect(akira_i2c_transfer("i2c9", 4, 0x76, &reg, 1, &id, 1), AKIRA_EACCES, "i2c bus i2c9");
+    /* Listed, but nobody there: no ACK; no such bus. */
+    expect(akira_i2c_transfer("i2c0", 4, 0x50, &reg, 1, &id, 1), AKIRA_EIO, "i2c 0x50 no chip");
+    expect(akira_i2c_transfer("i2c3", 4, 0x10, &reg, 1, &id, 1), AKIRA_ENODEV, "i2c3 no bus");
     expect(akira_i2c_transfer("i2c0", 4, 0x80, &reg, 1, &id, 1), AKIRA_EINVAL, "i2c addr 0x80");
     expect(akira_i2c_transfer("i2c0", 4, -1, &reg, 1, &id, 1), AKIRA_EINVAL, "i2c addr -1");
     expect(akira_i2c_transfer("i2c0", 0, 0x76, &reg, 1, &id, 1), AKIRA_EINVAL, "i2c empty bus");
@@ -116,6 +131,11 @@ static void i2c_checks(void)
            "i2c wild read buffer");
     expect(akira_i2c_transfer("i2c0", 4, 0x76, &reg, HUGE, &id, 1), AKIRA_EFAULT,
            "i2c huge write length");
+    expect(akira_i2c_transfer("i2c0", 4, 0x76, &reg, 1, mem_end(1), 2), AKIRA_EFAULT,
+           "i2c read across the end");
+    expect(akira_i2c_transfer("i2c0", 4, 0x76, &reg, 1, mem_end(1), 1), 0, "i2c read at the end");
+    expect(akira_i2c_transfer(mem_end(2), 4, 0x76, &reg, 1, &id, 1), AKIRA_EFAULT,
+           "i2c bus name across the end");
     expect(akira_i2c_transfer("i2c0", 4, 0x76, &reg, 1, big, sizeof big), AKIRA_ETOOBIG,
            "i2c 300-byte read");
 }
@@ -126,6 +146,7 @@ static void uart_checks(void)
     struct akira_event ev;
     expect(akira_uart_open("uart1", 5), AKIRA_EACCES, "uart1 not listed");
     expect(akira_uart_open((const char *)WILD, 5), AKIRA_EFAULT, "uart wild name");
+    expect(akira_uart_open("uart7", 5), AKIRA_ENODEV, "uart7 listed but absent");
     expect(akira_uart_open("uart0", 0), AKIRA_EINVAL, "uart empty name");
     int32_t h = akira_uart_open("uart0", 5);
     expect(h, 1, "uart0 open");
@@ -133,6 +154,8 @@ static void uart_checks(void)
     expect(akira_uart_write(h, (const void *)WILD, 8), AKIRA_EFAULT, "uart wild write");
     expect(akira_uart_write(h, buf, HUGE), AKIRA_EFAULT, "uart huge write");
     expect(akira_uart_read(h, (void *)WILD, 8), AKIRA_EFAULT, "uart wild read");
+    expect(akira_uart_read(h, mem_end(7), 8), AKIRA_EFAULT, "uart read across the end");
+    expect(akira_uart_write(h, mem_end(7), 8), AKIRA_EFAULT, "uart write across the end");
     expect(akira_uart_write(7, "x", 1), AKIRA_ENOENT, "uart bad handle");
     expect(akira_uart_read(0, buf, 1), AKIRA_ENOENT, "uart handle 0");
     expect(akira_uart_write(h, "abc", 3), 3, "uart write");
@@ -147,6 +170,8 @@ static void uart_checks(void)
     expect(akira_uart_read(h, buf, sizeof buf), AKIRA_EAGAIN, "uart nothing more");
     expect(akira_uart_close(h), 0, "uart close");
     expect(akira_uart_close(h), AKIRA_ENOENT, "uart close twice");
+    /* Held to the end: the module must close it when the app ends. */
+    expect(akira_uart_open("uart0", 5), 1, "uart0 open again");
 }
 
 static void pwm_checks(void)
@@ -162,10 +187,15 @@ static void pwm_checks(void)
     expect(akira_pwm_set("pwm0", 4, 1, 10, 0), AKIRA_EINVAL, "pwm period 10 ns");
     expect(akira_pwm_get("pwm0", 4, 1, &s), 0, "pwm0.1 get again");
     expect(s.pulse_ns, 250000, "pwm refused settings changed nothing");
+    /* Channel 2 is the test's own: a refused setting must not claim it. */
+    expect(akira_pwm_set("pwm0", 4, 2, 10, 0), AKIRA_EINVAL, "pwm0.2 period 10 ns");
+    expect(akira_pwm_set("pwm5", 4, 0, 1000000, 0), AKIRA_ENODEV, "pwm5 listed but absent");
     expect(akira_pwm_set("pwm1", 4, 0, 1000000, 0), AKIRA_EACCES, "pwm1 not listed");
     expect(akira_pwm_get("pwm0", 4, 1, (struct akira_pwm_setting *)WILD), AKIRA_EFAULT,
            "pwm wild out");
     expect(akira_pwm_set((const char *)WILD, 4, 1, 1000000, 0), AKIRA_EFAULT, "pwm wild name");
+    expect(akira_pwm_get("pwm0", 4, 1, mem_end(7)), AKIRA_EFAULT, "pwm out across the end");
+    expect(akira_pwm_get("pwm0", 4, 1, mem_end(8)), 0, "pwm out at the end");
 }
 
 static void sensor_checks(void)
@@ -183,7 +213,10 @@ static void sensor_checks(void)
     expect(akira_sensor_get("bme280", 6, -1, &v), AKIRA_EINVAL, "sensor channel -1");
     expect(akira_sensor_get("bme280", 6, 0, (struct akira_sensor_value *)WILD), AKIRA_EFAULT,
            "sensor wild out");
+    expect(akira_sensor_get("bme280", 6, 0, mem_end(7)), AKIRA_EFAULT, "sensor out across the end");
+    expect(akira_sensor_get("bme280", 6, 0, mem_end(8)), 0, "sensor out at the end");
     expect(akira_sensor_fetch("lsm6ds3", 7), AKIRA_EACCES, "lsm6ds3 not listed");
+    expect(akira_sensor_fetch("nosuch2", 7), AKIRA_ENODEV, "sensor listed but absent");
     expect(akira_sensor_fetch("nosuch", 6), AKIRA_EACCES, "unknown sensor");
     expect(akira_sensor_fetch((const char *)WILD, 6), AKIRA_EFAULT, "sensor wild name");
     expect(akira_sensor_attr_set("bme280", 6, 0, 1, 1, -5), AKIRA_EINVAL, "sensor val2 sign");
@@ -201,6 +234,8 @@ static void power_checks(void)
     akira_printf("hw: battery %u%% state %u level %d\n", (unsigned)b.percent, (unsigned)b.state,
                  (int)akira_power_level());
     expect(akira_power_battery((struct akira_power_battery *)WILD), AKIRA_EFAULT, "power wild out");
+    expect(akira_power_battery(mem_end(15)), AKIRA_EFAULT, "power out across the end");
+    expect(akira_power_battery(mem_end(16)), 0, "power out at the end");
     expect(akira_power_sleep(AKIRA_POWER_SLEEP_DEEP, 10), AKIRA_EPERM, "deep sleep");
     expect(akira_power_sleep(5, 10), AKIRA_EINVAL, "sleep mode 5");
     expect(akira_power_sleep(0, 0), AKIRA_EINVAL, "sleep 0 ms");
@@ -234,6 +269,8 @@ static void net_checks(void)
     expect(akira_net_recv(1, b, 1), AKIRA_ENOTCONN, "net recv unconnected");
     expect(akira_net_send(1, (const void *)WILD, 8), AKIRA_EFAULT, "net wild send");
     expect(akira_net_recv(1, b, HUGE), AKIRA_EFAULT, "net huge recv");
+    expect(akira_net_send(1, mem_end(7), 8), AKIRA_EFAULT, "net send across the end");
+    expect(akira_net_recv(1, mem_end(7), 8), AKIRA_EFAULT, "net recv across the end");
     expect(akira_net_connect(2, lo, 9, 100), 0, "net udp peer");
     expect(akira_net_recv(2, b, sizeof b), AKIRA_EAGAIN, "net udp nothing yet");
     expect(akira_net_send(2, b, 2000), AKIRA_ETOOBIG, "net udp 2000 bytes");
