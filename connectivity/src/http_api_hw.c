@@ -71,21 +71,25 @@ static int pin_of(const char *s)
     return v;
 }
 
-/* The level a body asks for: `0`, `1`, `{"level":0}` or `{"level":1}`, with spaces
- * anywhere. Returns 0/1, or -1 for anything else. */
+/* The level a body asks for: `0`, `1`, `{"level":0}` or `{"level":1}`, or `z` /
+ * `{"level":null}` to let go of the pin (it floats to its pull), with spaces anywhere.
+ * Returns 0, 1, LEVEL_FLOAT, or LEVEL_BAD for anything else. */
+#define LEVEL_FLOAT (-1)
+#define LEVEL_BAD   (-2)
 static int level_of(const char *body)
 {
     char t[32];
     size_t n = 0;
     for (const char *p = body; *p; p++)
         if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
-            if (n + 1 >= sizeof(t)) return -1;
+            if (n + 1 >= sizeof(t)) return LEVEL_BAD;
             t[n++] = *p;
         }
     t[n] = '\0';
     if (!strcmp(t, "0") || !strcmp(t, "{\"level\":0}")) return 0;
     if (!strcmp(t, "1") || !strcmp(t, "{\"level\":1}")) return 1;
-    return -1;
+    if (!strcmp(t, "z") || !strcmp(t, "{\"level\":null}")) return LEVEL_FLOAT;
+    return LEVEL_BAD;
 }
 
 static int gpio_post(struct akira_http_req *r, void *ctx)
@@ -111,16 +115,19 @@ static int gpio_post(struct akira_http_req *r, void *ctx)
     if (akira_gpio_port_info(port, &info)) return akira_http_resp_error(r, 503, "no gpio port");
     if (pin < 0 || pin >= info.pin_count) return akira_http_resp_error(r, 404, "no such pin");
     int level = level_of(body);
-    if (level < 0)
-        return akira_http_resp_error(r, 400, "body must be 0, 1 or {\"level\":0|1}");
+    if (level == LEVEL_BAD)
+        return akira_http_resp_error(r, 400, "body must be 0, 1, z or {\"level\":0|1|null}");
     /* Like a wire on the connector: any pin the device does not drive itself. */
     if (info.outputs & (1u << pin))
         return akira_http_resp_error(r, 409, "pin is an output: the device drives it");
     int rc = cfg->gpio_drive((unsigned)pin, level);
     if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
-    AKIRA_LOG_INF("gpio %d driven %d over http by %s", pin, level, akira_http_req_peer(r));
+    AKIRA_LOG_INF("gpio %d driven %s over http by %s", pin,
+                  level == LEVEL_FLOAT ? "z" : level ? "1" : "0", akira_http_req_peer(r));
+    /* What the pin reads now (a let-go pin reads its pull). */
+    int now = akira_gpio_get(port, (uint8_t)pin);
     char buf[64];
-    int n = snprintf(buf, sizeof(buf), "{\"pin\":%d,\"level\":%d}", pin, level);
+    int n = snprintf(buf, sizeof(buf), "{\"pin\":%d,\"level\":%d}", pin, now < 0 ? 0 : now);
     return akira_http_resp_send(r, 200, "application/json", buf, (size_t)n);
 }
 

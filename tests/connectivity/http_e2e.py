@@ -687,6 +687,10 @@ def t_hw(dev):
     st, _, b = request(dev, "POST", "/api/gpio/5", body=b"0", token=tok)
     check(st == 200 and jbody(request(dev, "GET", "/api/gpio")[2])["pins"][5]["level"] == 0,
           "pin 5 back to 0", dev)
+    # Let go of it: it floats to its pull (none: reads 0); the shell drives it again.
+    st, _, b = request(dev, "POST", "/api/gpio/5", body=b"1", token=tok)
+    st, _, b = request(dev, "POST", "/api/gpio/5", body=b'{"level": null}', token=tok)
+    check(st == 200 and jbody(b) == {"pin": 5, "level": 0}, f"let go: {st} {b}", dev)
     for path, body, want in (("/api/gpio/32", b"1", 404), ("/api/gpio/x", b"1", 404),
                              ("/api/gpio/5", b"2", 400), ("/api/gpio/5", b"", 400)):
         st, _, b = request(dev, "POST", path, body=body, token=tok)

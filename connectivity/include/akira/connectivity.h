@@ -35,9 +35,9 @@ struct akira_connectivity_config {
     void (*on_shell_exit)(enum akira_shell_exit why);
     /* Flash partitions are listed in /api/status when true. */
     bool list_partitions;
-    /* Drives an input pin of gpio0 from outside (POST /api/gpio/{pin}): 0 or an
-     * akira_err_t. A board that cannot (real hardware) leaves it NULL: 501. Called from
-     * an HTTP worker thread. */
+    /* Drives a pin of gpio0 from outside (POST /api/gpio/{pin}): level 0 or 1, or -1
+     * to let go of it (it floats to its pull). Returns 0 or an akira_err_t. A board
+     * that cannot (real hardware) leaves it NULL: 501. Called from an HTTP worker. */
     int (*gpio_drive)(unsigned pin, int level);
 };
 
