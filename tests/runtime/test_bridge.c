@@ -15,6 +15,7 @@
 #include <akira/bridge.h>
 #include <akira/err.h>
 #include <akira/kernel.h>
+#include <akira/log.h>
 
 #include "mgr_util.h"
 
@@ -219,6 +220,31 @@ static void test_pointer_translation(void **state)
     rig_free();
 }
 
+/* An app's log text reaches the system log as one line: a newline or an escape in it
+ * must not let the app forge console lines of other modules (or recolour them). */
+static void test_log_line_cannot_forge(void **state)
+{
+    (void)state;
+    char why[96];
+    assert_int_equal(rig_bind("oob", 0, why, sizeof(why)), 0);
+    struct akira_log_stats st;
+    akira_log_stats_get(&st);
+    uint64_t cur = st.written;
+    akira_bridge_log(&rig.ctx, AKIRA_LOG_INFO, "%s",
+                     "hi\n[    0.001] <inf> appmgr: app evil installed\r\x1b[2J");
+    struct akira_log_entry e;
+    assert_int_equal(akira_log_read(&cur, &e), 0);
+    assert_string_equal(e.module, "t");
+    assert_string_equal(e.msg, "hi?[    0.001] <inf> appmgr: app evil installed??[2J");
+    assert_true(logged("hi?[    0.001] <inf> appmgr: app evil installed??[2J"));
+    /* A trailing newline just ends the line. */
+    akira_bridge_log(&rig.ctx, AKIRA_LOG_INFO, "%s", "done\r\n");
+    assert_int_equal(akira_log_read(&cur, &e), 0);
+    assert_string_equal(e.msg, "done");
+    assert_true(logged("done"));
+    rig_free();
+}
+
 int main(void)
 {
     assert_int_equal(akira_kernel_init(), 0);
@@ -229,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_wrong_signature),
         cmocka_unit_test(test_capability_check),
         cmocka_unit_test(test_pointer_translation),
+        cmocka_unit_test(test_log_line_cannot_forge),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();
