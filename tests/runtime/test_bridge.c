@@ -245,6 +245,36 @@ static void test_log_line_cannot_forge(void **state)
     rig_free();
 }
 
+static void count_akira(const struct akira_bridge_module *m, const struct akira_bridge_entry *e,
+                        void *user)
+{
+    (void)e;
+    if (!m->import_module || strcmp(m->import_module, AKIRA_BRIDGE_IMPORT_MODULE) == 0)
+        (*(uint32_t *)user)++;
+}
+
+/* The SDK headers and the bridge table agree: an app calling every SDK function binds
+ * (same names, same signatures), and it imports as many "akira" functions as the table
+ * has, so no entry lacks its SDK declaration. */
+static void test_sdk_headers_match_table(void **state)
+{
+    (void)state;
+    char why[128] = "";
+    int rc = rig_bind("sdk_all", AKIRA_CAP_NONE, why, sizeof(why));
+    if (rc != 0) fail_msg("sdk_all does not bind: %s", why);
+    uint32_t table = 0;
+    akira_bridge_foreach(count_akira, &table);
+    uint32_t imported = 0;
+    for (uint32_t i = 0; i < aw_module_import_count(rig.mod); i++) {
+        aw_extern_desc d;
+        aw_module_import(rig.mod, i, &d);
+        imported += strcmp(d.module, AKIRA_BRIDGE_IMPORT_MODULE) == 0;
+    }
+    assert_int_equal(imported, table);
+    assert_int_equal(rig_main(), 0);
+    rig_free();
+}
+
 int main(void)
 {
     assert_int_equal(akira_kernel_init(), 0);
@@ -256,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_capability_check),
         cmocka_unit_test(test_pointer_translation),
         cmocka_unit_test(test_log_line_cannot_forge),
+        cmocka_unit_test(test_sdk_headers_match_table),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();
