@@ -275,6 +275,30 @@ static void test_sdk_headers_match_table(void **state)
     rig_free();
 }
 
+/* printf formats as C does, length modifiers included (hh and h narrow the value). */
+static void test_printf_matches_c(void **state)
+{
+    (void)state;
+    char why[96];
+    assert_int_equal(rig_bind("fmt", AKIRA_CAP_NONE, why, sizeof(why)), 0);
+    char want[3][AKIRA_APP_LOG_LINE_MAX];
+    int n = snprintf(want[0], sizeof(want[0]), "%d|%5i|%-4u|%x|%X|%o|%c|%hhd|%hhu|%hd|%hu|%hx|",
+                     -42, 7, 3u, 0xbeefu, 0xbeefu, 8u, 'q', (signed char)300, (unsigned char)300,
+                     (short)70000, (unsigned short)70000, (unsigned short)0x12345);
+    n += snprintf(want[1], sizeof(want[1]), "%ld|%lld|%llu|%zu|%jd|", -5L, -1234567890123LL,
+                  18446744073709551615ull, (size_t)77, (intmax_t)-9);
+    n += snprintf(want[2], sizeof(want[2]), "%08.3f|%e|%g|%.2s|%%|%+d|% d|%#x|%-6s|", 3.14159,
+                  12345.678, 0.0001, "hello", 5, 5, 255u, "ab");
+    assert_int_equal(rig_main(), n);
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(akira_app_log_read(&rig.log, &cur, &ln), 0);
+        assert_string_equal(ln.text, want[i]);
+    }
+    rig_free();
+}
+
 int main(void)
 {
     assert_int_equal(akira_kernel_init(), 0);
@@ -287,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_pointer_translation),
         cmocka_unit_test(test_log_line_cannot_forge),
         cmocka_unit_test(test_sdk_headers_match_table),
+        cmocka_unit_test(test_printf_matches_c),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();
