@@ -250,6 +250,16 @@ static void test_wasi_program(void **state)
     assert_true(test_wait_log("wasi", "two lines", 100));
     assert_true(test_wait_log("wasi", "in one write", 100));
     assert_true(test_wait_log("wasi", "to stderr", 100));
+    /* wasi-libc writes a line as two iovecs (buffer, then the rest): still one line,
+     * and no empty ones. */
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    int lines = 0;
+    while (akira_app_log_next("wasi", &cur, &ln) == 0) {
+        assert_true(ln.text[0] != '\0');
+        lines++;
+    }
+    assert_int_equal(lines, 4);
 }
 
 /* wasi-libc's malloc takes all memory above __heap_base at its first call, the app
