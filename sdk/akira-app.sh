@@ -4,15 +4,15 @@
 #   sdk/akira-app.sh -o OUT.wasm --manifest FILE [--wasi] [--key NAME.key]
 #                    [--akira PATH] [--cflag FLAG]... SOURCE.c...
 #
-# The same steps as the CMake function akira_app() (sdk/cmake/akira_app.cmake): clang
-# for wasm32 (freestanding, -nostdlib) or wasm32-wasi (Debian's wasi-libc), linked
-# with lld, then `akira pack` embeds the manifest and, with --key, signs it.
+# As akira_app() (sdk/cmake/akira_app.cmake): clang for wasm32 (freestanding: -nostdlib,
+# -mbulk-memory for memset/memcpy) or wasm32-wasi (Debian's wasi-libc), linked with
+# lld, then `akira pack` embeds the manifest and, with --key, signs it.
 # Environment: CLANG (default clang), AKIRA (default: akira on PATH, else
 # build/bin/akira beside this script's tree), WASI_SYSROOT (default: searched).
 set -eu
 
 usage() {
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -53,7 +53,7 @@ if [ "$wasi" = 1 ]; then
   [ -n "$sysroot" ] || { echo "akira-app.sh: no wasi-libc (apt-get install wasi-libc)" >&2; exit 1; }
   target="--target=wasm32-wasi --sysroot=$sysroot"
 else
-  target="--target=wasm32 -nostdlib -Wl,--no-entry -Wl,--export-if-defined=_start -Wl,--export-if-defined=main"
+  target="--target=wasm32 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--export-if-defined=_start -Wl,--export-if-defined=main"
 fi
 
 raw="$out.module.tmp"

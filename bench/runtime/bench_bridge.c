@@ -193,23 +193,32 @@ static void bench_start_and_ram(void)
     printf("  start -> RUNNING          %6.3f ms\n", median(running, STARTS));
     printf("  stop of a waiting app     %6.3f ms\n", median(stop_ms, STARTS));
 
-    /* RAM of a running app: everything charged to its quota, minus its linear memory
-     * and operand stack, plus the manager's entry for it. */
+    /* RAM of a running app beyond its linear memory: everything charged to its quota
+     * except the linear memory (engine structures and the operand stack, which is RAM
+     * the app costs like any other), the manager's entry for it, and the native stack
+     * its kernel thread really used (a device thread reserves at least that). The
+     * issue's goal is on that whole figure. */
     akira_app_start("bench");
     akira_app_wait_running("bench", AKIRA_FOREVER);
     akira_sleep_ms(20); /* let it reach its event wait */
     akira_app_info("bench", &info);
     size_t linear = 65536, stack = m.stack_size, entry = akira_appmgr_entry_bytes();
-    size_t beyond = info.stats.mem_used - linear - stack + entry;
+    size_t thread = info.stats.thread_stack_used;
+    size_t engine = info.stats.mem_used - linear - stack;
+    size_t beyond = engine + stack + entry + thread;
     printf("RAM per running app (stack_size %zu):\n", stack);
     printf("  charged to its quota      %7zu B (linear memory %zu, operand stack %zu)\n",
            info.stats.mem_used, linear, stack);
+    printf("  engine + bridge state     %7zu B (charged, beyond linear memory and stack)\n",
+           engine);
     printf("  manager entry             %7zu B (log ring, event queue, context)\n", entry);
-    printf("  beyond linear + stack     %7zu B   (target < 16 KB: %s)\n", beyond,
-           beyond < 16384 ? "met" : "NOT met");
-    printf("  beyond linear memory      %7zu B   (with the operand stack)\n", beyond + stack);
-    printf("  thread stack used         %7zu B   (high-water; POSIX threads reserve 64 KiB)\n",
-           info.stats.thread_stack_used);
+    printf("  thread stack used         %7zu B (high-water; POSIX threads reserve 64 KiB)\n",
+           thread);
+    printf("  beyond linear memory      %7zu B   (all of the above; seed < 24 KB: %s, "
+           "ours < 16 KB: %s)\n",
+           beyond, beyond < 24576 ? "met" : "NOT met", beyond < 16384 ? "met" : "NOT met");
+    printf("  without the two stacks    %7zu B   (ratio all/without %.2f)\n", engine + entry,
+           (double)beyond / (double)(engine + entry));
     akira_app_stop("bench");
     akira_appmgr_deinit();
 }

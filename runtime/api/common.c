@@ -101,10 +101,12 @@ static int format_app(struct akira_app_ctx *app, const char *fmt, size_t flen, u
             for (int d = 0; i < flen && fmt[i] >= '0' && fmt[i] <= '9'; i++)
                 if (d++ < 3) spec[s++] = fmt[i];
         }
-        int longs = 0; /* 0: int, 2: long long (8 bytes); h, hh, l, z, j, t are 4 on wasm32
-                          except j (intmax_t, 8) */
+        int longs = 0;  /* 0: int, 2: long long (8 bytes); h, hh, l, z, j, t are 4 on wasm32
+                           except j (intmax_t, 8) */
+        int shorts = 0; /* h: the value is converted to short, hh: to char (C 7.21.6.1) */
         while (i < flen && strchr("hlzjt", fmt[i])) {
             if (fmt[i] == 'l') longs++;
+            if (fmt[i] == 'h') shorts++;
             if (fmt[i] == 'j') longs = 2;
             i++;
         }
@@ -129,6 +131,10 @@ static int format_app(struct akira_app_ctx *app, const char *fmt, size_t flen, u
                 spec[s + 3] = '\0';
             }
             int sign = conv == 'd' || conv == 'i';
+            if (size == 4 && shorts == 1)
+                v = sign ? (uint64_t)(int64_t)(int16_t)v : (uint16_t)v;
+            else if (size == 4 && shorts >= 2)
+                v = sign ? (uint64_t)(int64_t)(int8_t)v : (uint8_t)v;
             if (conv == 'c')
                 emit(out, cap, &n, spec, (int)(v & 0xff));
             else if (sign)

@@ -65,15 +65,18 @@ static bool out_u32(struct akira_app_ctx *app, uint32_t ptr, uint32_t v)
 }
 
 /* Log text as lines; a line longer than the ring's line is cut there. */
-static void log_lines(struct akira_app_ctx *app, enum akira_log_level level, const char *s,
-                      size_t len)
+/* Appends len bytes to the line being built in line[*used] and logs each completed
+ * line; a line longer than the buffer is cut (the log keeps that much of it anyway). */
+static void log_bytes(struct akira_app_ctx *app, enum akira_log_level level, char *line,
+                      size_t *used, const char *s, size_t len)
 {
-    while (len > 0) {
-        const char *nl = memchr(s, '\n', len);
-        size_t n = nl ? (size_t)(nl - s) : len;
-        if (n > 0 || nl) akira_bridge_log(app, level, "%.*s", (int)n, s);
-        s += n + (nl != NULL);
-        len -= n + (nl != NULL);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n') {
+            akira_bridge_log(app, level, "%.*s", (int)*used, line);
+            *used = 0;
+        } else if (*used < AKIRA_APP_LOG_LINE_MAX - 1) {
+            line[(*used)++] = s[i];
+        }
     }
 }
 
@@ -101,12 +104,18 @@ static aw_status wasi_fd_write(struct akira_app_ctx *app, aw_val *io)
             return AW_OK;
         }
     }
+    /* The iovecs of one call are one stream: wasi-libc writes a line as its buffer
+     * and the rest in two iovecs, which must stay one log line. */
+    enum akira_log_level level = fd == 1 ? AKIRA_LOG_INFO : AKIRA_LOG_WARN;
+    char line[AKIRA_APP_LOG_LINE_MAX];
+    size_t used = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t len = get_u32(vec + 8 * i + 4);
         const char *buf = akira_bridge_mem(app, get_u32(vec + 8 * i), len);
-        log_lines(app, fd == 1 ? AKIRA_LOG_INFO : AKIRA_LOG_WARN, buf, len);
+        log_bytes(app, level, line, &used, buf, len);
         total += len;
     }
+    if (used > 0) akira_bridge_log(app, level, "%.*s", (int)used, line);
     out_u32(app, out, total > UINT32_MAX ? UINT32_MAX : (uint32_t)total);
     io[0].i32 = WASI_ESUCCESS;
     return AW_OK;

@@ -54,6 +54,17 @@ static aw_func *find_entry(struct akira_app *a, aw_instance *inst, const char **
     return NULL;
 }
 
+/* Whether the module imports anything from WASI, i.e. was linked with wasi-libc. */
+static bool imports_wasi(const aw_module *m)
+{
+    for (uint32_t i = 0; i < aw_module_import_count(m); i++) {
+        aw_extern_desc d;
+        aw_module_import(m, i, &d);
+        if (strcmp(d.module, "wasi_snapshot_preview1") == 0) return true;
+    }
+    return false;
+}
+
 /* How a trap of this run is reported: a stop, the watchdog, the quota, or the trap. */
 static void ended_by_trap(struct akira_app *a, const aw_error *err)
 {
@@ -142,6 +153,15 @@ static void run_once(struct akira_app *a)
         else
             fail(a, AKIRA_APP_REASON_BAD_MODULE, "%s (section %s, offset %u)", err.msg, err.section,
                  err.offset);
+        goto out;
+    }
+    /* The app heap is the pages grown past the app's memory before its entry runs;
+     * wasi-libc's malloc takes everything above __heap_base up to the memory's size at
+     * its first call, those pages included, so both would hand out the same bytes. */
+    if (a->m.heap_size > 0 && imports_wasi(mod)) {
+        fail(a, AKIRA_APP_REASON_BAD_MODULE,
+             "heap_size %u: wasi-libc's malloc would share the app heap (use malloc, heap_size 0)",
+             a->m.heap_size);
         goto out;
     }
     store = aw_store_new(&cfg);

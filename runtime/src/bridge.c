@@ -200,6 +200,16 @@ void akira_bridge_log(struct akira_app_ctx *app, enum akira_log_level level, con
     va_end(ap);
     if (n < 0) return;
     size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+    /* The text is the app's: a newline, carriage return or escape in it would let it
+     * forge console lines of other modules (or rewrite the terminal), so every control
+     * character becomes '?' before the system log sees it (the ring does the same).
+     * A trailing newline only ends the line: it goes. */
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f) line[i] = '?';
+    }
     if (app->log) akira_app_log_write(app->log, level, line, len);
     if (akira_log_enabled(&akira_log_module_app, level))
         akira_log_write_tagged(&akira_log_module_app, app->name, level, "%s", line);

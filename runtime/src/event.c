@@ -32,11 +32,11 @@ int akira_evq_post(struct akira_evq *q, const struct akira_event *e)
     akira_mutex_lock(q->lock, AKIRA_FOREVER);
     if (q->closed) {
         rc = AKIRA_ESTATE;
-    } else if (q->count == AKIRA_EVQ_DEPTH) {
+    } else if (q->count >= (e->type == AKIRA_EVENT_STOP ? AKIRA_EVQ_SLOTS : AKIRA_EVQ_DEPTH)) {
         q->drops++;
         rc = AKIRA_ENOSPC;
     } else {
-        q->ring[(q->head + q->count) % AKIRA_EVQ_DEPTH] = *e;
+        q->ring[(q->head + q->count) % AKIRA_EVQ_SLOTS] = *e;
         q->count++;
         akira_condvar_signal(q->nonempty);
     }
@@ -70,7 +70,7 @@ int akira_evq_wait(struct akira_evq *q, struct akira_event *out, int32_t timeout
     }
     if (rc == 0) {
         *out = q->ring[q->head];
-        q->head = (q->head + 1) % AKIRA_EVQ_DEPTH;
+        q->head = (q->head + 1) % AKIRA_EVQ_SLOTS;
         q->count--;
     }
     akira_mutex_unlock(q->lock);

@@ -4,7 +4,9 @@
 #   akira_app(NAME SOURCES a.c b.c MANIFEST app.manifest
 #             [WASI] [KEY dev.key] [FLAGS -O2 ...] [LINK_FLAGS ...] [OUTPUT path.wasm])
 #
-# Compiles the sources with clang for wasm32 (freestanding: -nostdlib, no libc; with
+# Compiles the sources with clang for wasm32 (freestanding: -nostdlib, no libc, and
+# -mbulk-memory so the memset/memcpy clang emits for loops and struct copies become
+# memory.fill/memory.copy instructions instead of calls nobody provides; with
 # WASI: wasm32-wasi and Debian's wasi-libc), links them with lld (wasm-ld), then runs
 # `akira pack` to embed the manifest (and, with KEY, sign it with a key from
 # `akira keygen`). The package is <binary dir>/NAME.wasm unless OUTPUT says otherwise;
@@ -57,7 +59,7 @@ function(akira_app name)
     endif()
     set(target_flags --target=wasm32-wasi --sysroot=${AKIRA_APP_SYSROOT})
   else()
-    set(target_flags --target=wasm32 -nostdlib -Wl,--no-entry -Wl,--export-if-defined=_start
+    set(target_flags --target=wasm32 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--export-if-defined=_start
                      -Wl,--export-if-defined=main)
   endif()
   set(srcs "")

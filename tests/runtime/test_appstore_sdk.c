@@ -88,6 +88,12 @@ static void test_cmake_freestanding(void **state)
     aw_val arg = {.i32 = 2}, res;
     assert_int_equal(aw_call(s, f, &arg, 1, &res, 1, &err), AW_OK);
     assert_int_equal(res.i32, 42);
+    /* C that compiles to memset/memcpy links without libc and does what C says. */
+    f = aw_instance_func(inst, "fill_copy");
+    assert_non_null(f);
+    aw_val args[2] = {{.i32 = 150}, {.i32 = 3}};
+    assert_int_equal(aw_call(s, f, args, 2, &res, 1, &err), AW_OK);
+    assert_int_equal(res.i32, 450);
     aw_store_delete(s);
     aw_module_delete(m);
 }

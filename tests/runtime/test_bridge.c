@@ -15,6 +15,7 @@
 #include <akira/bridge.h>
 #include <akira/err.h>
 #include <akira/kernel.h>
+#include <akira/log.h>
 
 #include "mgr_util.h"
 
@@ -219,6 +220,85 @@ static void test_pointer_translation(void **state)
     rig_free();
 }
 
+/* An app's log text reaches the system log as one line: a newline or an escape in it
+ * must not let the app forge console lines of other modules (or recolour them). */
+static void test_log_line_cannot_forge(void **state)
+{
+    (void)state;
+    char why[96];
+    assert_int_equal(rig_bind("oob", 0, why, sizeof(why)), 0);
+    struct akira_log_stats st;
+    akira_log_stats_get(&st);
+    uint64_t cur = st.written;
+    akira_bridge_log(&rig.ctx, AKIRA_LOG_INFO, "%s",
+                     "hi\n[    0.001] <inf> appmgr: app evil installed\r\x1b[2J");
+    struct akira_log_entry e;
+    assert_int_equal(akira_log_read(&cur, &e), 0);
+    assert_string_equal(e.module, "t");
+    assert_string_equal(e.msg, "hi?[    0.001] <inf> appmgr: app evil installed??[2J");
+    assert_true(logged("hi?[    0.001] <inf> appmgr: app evil installed??[2J"));
+    /* A trailing newline just ends the line. */
+    akira_bridge_log(&rig.ctx, AKIRA_LOG_INFO, "%s", "done\r\n");
+    assert_int_equal(akira_log_read(&cur, &e), 0);
+    assert_string_equal(e.msg, "done");
+    assert_true(logged("done"));
+    rig_free();
+}
+
+static void count_akira(const struct akira_bridge_module *m, const struct akira_bridge_entry *e,
+                        void *user)
+{
+    (void)e;
+    if (!m->import_module || strcmp(m->import_module, AKIRA_BRIDGE_IMPORT_MODULE) == 0)
+        (*(uint32_t *)user)++;
+}
+
+/* The SDK headers and the bridge table agree: an app calling every SDK function binds
+ * (same names, same signatures), and it imports as many "akira" functions as the table
+ * has, so no entry lacks its SDK declaration. */
+static void test_sdk_headers_match_table(void **state)
+{
+    (void)state;
+    char why[128] = "";
+    int rc = rig_bind("sdk_all", AKIRA_CAP_NONE, why, sizeof(why));
+    if (rc != 0) fail_msg("sdk_all does not bind: %s", why);
+    uint32_t table = 0;
+    akira_bridge_foreach(count_akira, &table);
+    uint32_t imported = 0;
+    for (uint32_t i = 0; i < aw_module_import_count(rig.mod); i++) {
+        aw_extern_desc d;
+        aw_module_import(rig.mod, i, &d);
+        imported += strcmp(d.module, AKIRA_BRIDGE_IMPORT_MODULE) == 0;
+    }
+    assert_int_equal(imported, table);
+    assert_int_equal(rig_main(), 0);
+    rig_free();
+}
+
+/* printf formats as C does, length modifiers included (hh and h narrow the value). */
+static void test_printf_matches_c(void **state)
+{
+    (void)state;
+    char why[96];
+    assert_int_equal(rig_bind("fmt", AKIRA_CAP_NONE, why, sizeof(why)), 0);
+    char want[3][AKIRA_APP_LOG_LINE_MAX];
+    int n = snprintf(want[0], sizeof(want[0]), "%d|%5i|%-4u|%x|%X|%o|%c|%hhd|%hhu|%hd|%hu|%hx|",
+                     -42, 7, 3u, 0xbeefu, 0xbeefu, 8u, 'q', (signed char)300, (unsigned char)300,
+                     (short)70000, (unsigned short)70000, (unsigned short)0x12345);
+    n += snprintf(want[1], sizeof(want[1]), "%ld|%lld|%llu|%zu|%jd|", -5L, -1234567890123LL,
+                  18446744073709551615ull, (size_t)77, (intmax_t)-9);
+    n += snprintf(want[2], sizeof(want[2]), "%08.3f|%e|%g|%.2s|%%|%+d|% d|%#x|%-6s|", 3.14159,
+                  12345.678, 0.0001, "hello", 5, 5, 255u, "ab");
+    assert_int_equal(rig_main(), n);
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(akira_app_log_read(&rig.log, &cur, &ln), 0);
+        assert_string_equal(ln.text, want[i]);
+    }
+    rig_free();
+}
+
 int main(void)
 {
     assert_int_equal(akira_kernel_init(), 0);
@@ -229,6 +309,9 @@ int main(void)
         cmocka_unit_test(test_wrong_signature),
         cmocka_unit_test(test_capability_check),
         cmocka_unit_test(test_pointer_translation),
+        cmocka_unit_test(test_log_line_cannot_forge),
+        cmocka_unit_test(test_sdk_headers_match_table),
+        cmocka_unit_test(test_printf_matches_c),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();

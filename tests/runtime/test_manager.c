@@ -250,6 +250,34 @@ static void test_wasi_program(void **state)
     assert_true(test_wait_log("wasi", "two lines", 100));
     assert_true(test_wait_log("wasi", "in one write", 100));
     assert_true(test_wait_log("wasi", "to stderr", 100));
+    /* wasi-libc writes a line as two iovecs (buffer, then the rest): still one line,
+     * and no empty ones. */
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    int lines = 0;
+    while (akira_app_log_next("wasi", &cur, &ln) == 0) {
+        assert_true(ln.text[0] != '\0');
+        lines++;
+    }
+    assert_int_equal(lines, 4);
+}
+
+/* wasi-libc's malloc takes all memory above __heap_base at its first call, the app
+ * heap's pages too: both would hand out the same bytes. Refused, with the reason. */
+static void test_wasi_with_heap_size_refused(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "wasi_hello", "wasi", "heap_size: 16K\n");
+    test_app_add(&apps[0]);
+    assert_int_equal(akira_app_start("wasi"), 0);
+    assert_int_equal(akira_app_wait_idle("wasi", 2000), 0);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("wasi", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_FAILED);
+    assert_int_equal(info.reason, AKIRA_APP_REASON_BAD_MODULE);
+    assert_non_null(strstr(info.detail, "heap_size"));
+    assert_non_null(strstr(info.detail, "wasi"));
+    assert_false(test_wait_log("wasi", "hello from wasi", 50)); /* it never ran */
 }
 
 static void test_timer_never_waits_for_app(void **state)
@@ -299,6 +327,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_module_and_quota, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wasi_program, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timer_never_waits_for_app, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wasi_with_heap_size_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_health_channel, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -141,10 +141,19 @@ static void test_event_queue(void **state)
     }
     assert_int_equal(akira_evq_post(&q, &e), AKIRA_ENOSPC);
     assert_int_equal(akira_evq_drops(&q), 1);
+    /* A stop request is never lost to a full queue: the app always learns it must
+     * finish (after the events before it, in order). */
+    struct akira_event stop = {AKIRA_EVENT_STOP, 0, 0, 0};
+    assert_int_equal(akira_evq_post(&q, &stop), 0);
+    assert_int_equal(akira_evq_post(&q, &e), AKIRA_ENOSPC);
+    assert_int_equal(akira_evq_drops(&q), 2);
     for (uint32_t i = 0; i < AKIRA_EVQ_DEPTH; i++) {
         assert_int_equal(akira_evq_wait(&q, &out, AKIRA_NO_WAIT), 0);
         assert_int_equal(out.a, i);
     }
+    assert_int_equal(akira_evq_wait(&q, &out, AKIRA_NO_WAIT), 0);
+    assert_int_equal(out.type, AKIRA_EVENT_STOP);
+    assert_int_equal(akira_evq_wait(&q, &out, AKIRA_NO_WAIT), AKIRA_EAGAIN);
     /* A waiter gets an event posted by another thread. */
     akira_thread_t *t;
     assert_int_equal(akira_thread_create(&t, "poster", poster, NULL, AKIRA_PRIO_DEFAULT, 0), 0);
@@ -165,7 +174,7 @@ static void test_event_queue(void **state)
     assert_true(akira_uptime_ms() - t0 < 100);
     akira_evq_reset(&q);
     assert_int_equal(akira_evq_sleep(&q, 20), 0);
-    assert_int_equal(akira_evq_drops(&q), 1); /* reset keeps the drop count */
+    assert_int_equal(akira_evq_drops(&q), 2); /* reset keeps the drop count */
     akira_evq_deinit(&q);
 }
 

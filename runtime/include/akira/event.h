@@ -5,7 +5,9 @@
  * app manager (lifecycle: start, stop request, pause, resume), kernel timer callbacks
  * (timer API) and, later, IPC and storage notifications. A producer never blocks: when
  * the queue is full the event is dropped and the queue's drop counter grows, so a slow
- * app can never stall a timer thread or a publisher. The one consumer is the app's own
+ * app can never stall a timer thread or a publisher. One slot beyond the depth is kept
+ * for STOP, so a flood of timer or IPC events cannot make an app miss its stop request
+ * (a STOP is dropped only when one is already waiting there). The one consumer is the app's own
  * thread, through the lifecycle API (`event_poll`, `event_wait`) or the manager's
  * delivery to the app's exported `on_event` handler.
  *
@@ -26,15 +28,16 @@
 #include <akira/mutex.h>
 
 #define AKIRA_EVQ_DEPTH 16u
+#define AKIRA_EVQ_SLOTS (AKIRA_EVQ_DEPTH + 1u) /* the extra one only for STOP */
 
 enum akira_event_type {
     AKIRA_EVENT_NONE = 0,
-    AKIRA_EVENT_START = 1,  /* the app was started (first event it sees) */
-    AKIRA_EVENT_STOP = 2,   /* stop requested: finish and return within the grace time */
-    AKIRA_EVENT_PAUSE = 3,  /* go idle (stop drawing, slow timers) until RESUME */
-    AKIRA_EVENT_RESUME = 4, /* continue after PAUSE */
-    AKIRA_EVENT_TIMER = 5,  /* a = timer id, b = times it fired so far */
-    AKIRA_EVENT_IPC = 6,    /* reserved for the IPC module */
+    AKIRA_EVENT_START = 1,   /* the app was started (first event it sees) */
+    AKIRA_EVENT_STOP = 2,    /* stop requested: finish and return within the grace time */
+    AKIRA_EVENT_PAUSE = 3,   /* go idle (stop drawing, slow timers) until RESUME */
+    AKIRA_EVENT_RESUME = 4,  /* continue after PAUSE */
+    AKIRA_EVENT_TIMER = 5,   /* a = timer id, b = times it fired so far */
+    AKIRA_EVENT_IPC = 6,     /* reserved for the IPC module */
     AKIRA_EVENT_STORAGE = 7, /* reserved for the storage module */
     AKIRA_EVENT_GPIO = 8,    /* a = pin, b = level after the edge */
     AKIRA_EVENT_UART = 9,    /* a = uart handle, b = AKIRA_UART_EVT_* bits */
@@ -49,7 +52,7 @@ struct akira_event {
 struct akira_evq {
     akira_mutex_t *lock;
     akira_condvar_t *nonempty;
-    struct akira_event ring[AKIRA_EVQ_DEPTH];
+    struct akira_event ring[AKIRA_EVQ_SLOTS];
     uint32_t head;  /* index of the oldest event */
     uint32_t count; /* events queued */
     uint32_t drops; /* events refused because the queue was full */

@@ -18,6 +18,7 @@
  *   stack_size    WASM operand stack in bytes (same number syntax); default 16K,
  *                 range 4K..256K. Charged to memory_quota.
  *   heap_size     app heap (memory API) in bytes; default 0; charged to memory_quota.
+ *                 Not with wasi-libc (its malloc would overlap it): refused at start.
  *   autostart     true|false; default false. Started by the app manager at boot.
  *   restart       `never` (default) or `on-failure` optionally followed by
  *                 `max_retries=N` (0..100, default 3) and `delay_ms=N` (0..3600000,

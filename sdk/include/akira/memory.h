@@ -3,7 +3,9 @@
  *
  * The heap is heap_size bytes (manifest) inside the app's linear memory, charged to its
  * memory_quota, managed by the system (its bookkeeping is out of the app's reach).
- * Without the capability each call returns AKIRA_EACCES.
+ * Without the capability each call returns AKIRA_EACCES. For freestanding apps: an app
+ * linked with wasi-libc has malloc, whose region would overlap this heap, so such an
+ * app with heap_size > 0 is refused at start (FAILED, bad module).
  */
 #ifndef AKIRA_SDK_MEMORY_H
 #define AKIRA_SDK_MEMORY_H
