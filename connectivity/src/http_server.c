@@ -250,9 +250,12 @@ static bool handle(struct http_conn *c)
         r->body_done = ev.type == AKIRA_HTTP_EV_DONE;
     }
     const char *reason;
-    int status = http_route_match(s, r, p->method, &reason);
+    char allow[64];
+    int status = http_route_match(s, r, p->method, &reason, allow, sizeof(allow));
     if (status) {
-        answer(c, status, reason, NULL, false);
+        char extra[sizeof(allow) + 16] = "";
+        if (status == 405) snprintf(extra, sizeof(extra), "Allow: %s\r\n", allow);
+        answer(c, status, reason, extra[0] ? extra : NULL, false);
         return http_keep_alive(r) && !r->close_after;
     }
     const struct akira_http_route *rt = r->route;

@@ -351,8 +351,11 @@ def t_http_features(dev):
         data += b
     check(data.startswith(b"HTTP/1.1 200") and b'"board":"native_sim"' in data, "1.0", dev)
     # a body on a route that does not want it, then reuse: the server closes cleanly
-    st, _, _ = request(dev, "POST", "/api/status", b"x" * 10)
-    check(st == 405, f"POST with body {st}", dev)
+    st, h, _ = request(dev, "POST", "/api/status", b"x" * 10)
+    check(st == 405 and h.get("allow") == "GET", f"POST with body {st} {h}", dev)
+    # a 405 names every method of the path (RFC 9110 15.5.6)
+    st, h, _ = request(dev, "DELETE", "/api/settings/app/c/v")
+    check(st == 405 and h.get("allow") == "GET, PUT", f"DELETE settings {st} {h}", dev)
     still_serving(dev)
 
 
