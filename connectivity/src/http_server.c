@@ -276,7 +276,10 @@ static bool handle(struct http_conn *c)
     }
     uint64_t max = rt->body_max ? rt->body_max : s->cfg.body_max_default;
     if (p->body == AKIRA_HTTP_BODY_LENGTH && p->content_length > max) {
-        answer(c, 413, "body too large for this endpoint", NULL, true);
+        char why[80];
+        snprintf(why, sizeof(why), "body too large for this endpoint (at most %llu bytes)",
+                 (unsigned long long)max);
+        answer(c, 413, why, NULL, true);
         return false;
     }
     akira_http_parser_body_limit(p, max);
