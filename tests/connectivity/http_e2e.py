@@ -505,6 +505,43 @@ def t_hostile(dev):
     check(request(dev, "GET", "/api/settings/app/h/lie")[0] == 404, "lying body stored", dev)
     still_serving(dev)
 
+    # slowloris on every worker (8): heads trickling a byte every 0.3 s, each within
+    # the 10 s head deadline; a real client that then waits must be served once a
+    # trickler's head is 1 s old, not after the 10 s
+    lorises = [connect(dev, timeout=20) for _ in range(8)]
+    for s in lorises:
+        s.sendall(b"GET /api/status HTTP/1.1\r\n")
+    stop = threading.Event()
+
+    def drip_all():
+        while not stop.is_set():
+            for s in lorises:
+                try:
+                    s.sendall(b"X")
+                except OSError:
+                    pass
+            time.sleep(0.3)
+
+    t = threading.Thread(target=drip_all, daemon=True)
+    t.start()
+    time.sleep(0.5)  # every worker holds a loris now
+    t0 = time.monotonic()
+    try:
+        st, _, _ = request(dev, "GET", "/api/status")
+    except OSError:
+        st = None  # not answered within the client's timeout
+    waited = time.monotonic() - t0
+    stop.set()
+    t.join()
+    check(st == 200 and waited < 4, f"served after {waited:.1f} s behind 8 slowloris heads", dev)
+    dropped = 0
+    for s in lorises:
+        if closed_by_peer(s, 12):
+            dropped += 1
+        s.close()
+    check(dropped == 8, f"only {dropped} of 8 slowloris connections dropped", dev)
+    still_serving(dev)
+
 
 def t_flood(dev):
     # hundreds of connections at once, each with a request: every one is answered
