@@ -174,8 +174,7 @@ static int fill_yielding(struct http_conn *c, uint32_t wait_ms, bool on_stop)
         akira_mutex_lock(s->lock, AKIRA_FOREVER);
         bool busy = s->q_count > s->cfg.workers - s->active || (on_stop && s->stopping);
         akira_mutex_unlock(s->lock);
-        if (busy && akira_uptime_ms() - t0 >= s->cfg.idle_busy_timeout_ms)
-            return AKIRA_ETIMEDOUT;
+        if (busy && akira_uptime_ms() - t0 >= s->cfg.idle_busy_timeout_ms) return AKIRA_ETIMEDOUT;
     }
 }
 
