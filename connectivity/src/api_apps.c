@@ -243,6 +243,12 @@ static int apps_post(struct akira_http_req *r, void *ctx)
     rc = akira_transport_stream_close(&st, err, result, sizeof(result));
     if (err || rc < 0) {
         int e = err ? err : rc;
+        if (e == AKIRA_ETOOBIG) {
+            /* A chunked body past the slot: say the limit, not only where it stopped. */
+            snprintf(result, sizeof(result),
+                     "upload: package larger than an app slot (at most %lu bytes)",
+                     (unsigned long)akira_appstore_capacity());
+        }
         return upload_error(r, upload_status(e), result[0] ? result : akira_err_str(e));
     }
     AKIRA_LOG_INF("app %s installed over http by %s (%llu bytes)", result, akira_http_req_peer(r),

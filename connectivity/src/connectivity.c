@@ -103,6 +103,7 @@ static int shell_start(void *ctx)
     struct akira_shell_service_config sc = {
         .sessions = 4,
         .login_timeout_ms = 30000,
+        .login_busy_ms = 5000,
         .idle_timeout_ms = 15u * 60u * 1000u,
         .fail_delay_ms = 1000,
         .on_exit = config.on_shell_exit,

@@ -19,8 +19,12 @@ struct akira_shell_service;
 struct akira_shell_service_config {
     unsigned sessions;         /* at once; more are refused (AKIRA_EBUSY at open) */
     uint32_t login_timeout_ms; /* to type the token */
-    uint32_t idle_timeout_ms;  /* silence that ends a session */
-    uint32_t fail_delay_ms;    /* pause after a wrong token */
+    /* When every session is taken, a new stream ends the oldest one still at the token
+     * prompt after this long (its open is still refused: the link retries), so clients
+     * that connect and say nothing cannot keep the shell from its user. 0: never. */
+    uint32_t login_busy_ms;
+    uint32_t idle_timeout_ms; /* silence that ends a session */
+    uint32_t fail_delay_ms;   /* pause after a wrong token */
     void (*on_exit)(enum akira_shell_exit why);
 };
 /* Registers the handler. AKIRA_EBUSY when another one handles the kind. */

@@ -213,6 +213,10 @@ static int settings_get(struct akira_http_req *r, void *ctx)
     return akira_http_resp_send(r, 200, "application/json", buf, w.len);
 }
 
+#define STR_(x)        #x
+#define STR(x)         STR_(x)
+#define VALUE_TOO_LONG "value too long (at most " STR(AKIRA_SETTINGS_VALUE_MAX) " bytes)"
+
 static int settings_put(struct akira_http_req *r, void *ctx)
 {
     (void)ctx;
@@ -225,7 +229,7 @@ static int settings_put(struct akira_http_req *r, void *ctx)
     for (;;) {
         int n = akira_http_req_body_read(r, val + len, sizeof(val) - len);
         if (n == 0) break;
-        if (n == AKIRA_ETOOBIG) return akira_http_resp_error(r, 413, "value too long");
+        if (n == AKIRA_ETOOBIG) return akira_http_resp_error(r, 413, VALUE_TOO_LONG);
         if (n < 0)
             return akira_http_resp_error(r, n == AKIRA_ETIMEDOUT ? 408 : 400, "body not received");
         len += (size_t)n;
@@ -234,7 +238,7 @@ static int settings_put(struct akira_http_req *r, void *ctx)
             unsigned char extra;
             n = akira_http_req_body_read(r, &extra, 1);
             if (n == 0) break;
-            return akira_http_resp_error(r, 413, "value too long");
+            return akira_http_resp_error(r, 413, VALUE_TOO_LONG);
         }
     }
     akira_storage_lock();

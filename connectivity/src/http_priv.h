@@ -72,9 +72,10 @@ struct akira_http_server {
 
 /* http_route.c: the route for method + path, filling req's params. Returns 0, or the
  * HTTP status to answer (404 no such path, 405 path without that method, 400 bad
- * parameter) with a reason. */
+ * parameter) with a reason. On 405, allow (allow_cap bytes) holds the path's methods
+ * ("GET, PUT") for the Allow header RFC 9110 15.5.6 requires. */
 int http_route_match(struct akira_http_server *s, struct akira_http_req *req, const char *method,
-                     const char **reason);
+                     const char **reason, char *allow, size_t allow_cap);
 /* A pattern's syntax check for route_add. */
 bool http_route_pattern_ok(const char *pattern);
 

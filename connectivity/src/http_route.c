@@ -149,11 +149,24 @@ static int match(const char *pattern, const char *path, struct akira_http_req *r
     return 1;
 }
 
+/* Appends method to the comma-separated list in allow (cap bytes) unless it is there;
+ * a method that does not fit is left out rather than cut. */
+static void allow_add(char *allow, size_t cap, const char *method)
+{
+    size_t n = strlen(allow), m = strlen(method);
+    for (const char *p = allow; (p = strstr(p, method)) != NULL; p += m)
+        if ((p == allow || p[-1] == ' ') && (p[m] == ',' || p[m] == '\0')) return;
+    if (n + (n ? 2 : 0) + m + 1 > cap) return;
+    if (n) memcpy(allow + n, ", ", 2), n += 2;
+    memcpy(allow + n, method, m + 1);
+}
+
 int http_route_match(struct akira_http_server *s, struct akira_http_req *req, const char *method,
-                     const char **reason)
+                     const char **reason, char *allow, size_t allow_cap)
 {
     int status = 404;
     *reason = "no such endpoint";
+    if (allow_cap) allow[0] = '\0';
     for (unsigned i = 0; i < s->nroutes; i++) {
         const struct akira_http_route *r = &s->routes[i];
         const char *why = NULL;
@@ -164,6 +177,7 @@ int http_route_match(struct akira_http_server *s, struct akira_http_req *req, co
                 status = 405;
                 *reason = "method not allowed on this endpoint";
             }
+            if (allow_cap) allow_add(allow, allow_cap, r->method);
             continue;
         }
         if (m < 0) {

@@ -148,6 +148,15 @@ static int fill(struct http_conn *c, int32_t timeout_ms)
     return n;
 }
 
+/* Connections wait for a worker that none of the busy ones is about to free. */
+static bool pressed(struct akira_http_server *s)
+{
+    akira_mutex_lock(s->lock, AKIRA_FOREVER);
+    bool p = s->q_count > s->cfg.workers - s->active;
+    akira_mutex_unlock(s->lock);
+    return p;
+}
+
 /* fill() for up to wait_ms, but a silence longer than idle_busy_timeout_ms ends it
  * early (AKIRA_ETIMEDOUT) while connections wait for a worker (or, with on_stop, when
  * the server stops): a slow client holds a worker only while nobody else needs it. */
@@ -163,10 +172,9 @@ static int fill_yielding(struct http_conn *c, uint32_t wait_ms, bool on_stop)
         int rc = fill(c, slice);
         if (rc != AKIRA_ETIMEDOUT) return rc;
         akira_mutex_lock(s->lock, AKIRA_FOREVER);
-        bool pressed = s->q_count > s->cfg.workers - s->active || (on_stop && s->stopping);
+        bool busy = s->q_count > s->cfg.workers - s->active || (on_stop && s->stopping);
         akira_mutex_unlock(s->lock);
-        if (pressed && akira_uptime_ms() - t0 >= s->cfg.idle_busy_timeout_ms)
-            return AKIRA_ETIMEDOUT;
+        if (busy && akira_uptime_ms() - t0 >= s->cfg.idle_busy_timeout_ms) return AKIRA_ETIMEDOUT;
     }
 }
 
@@ -250,9 +258,12 @@ static bool handle(struct http_conn *c)
         r->body_done = ev.type == AKIRA_HTTP_EV_DONE;
     }
     const char *reason;
-    int status = http_route_match(s, r, p->method, &reason);
+    char allow[64];
+    int status = http_route_match(s, r, p->method, &reason, allow, sizeof(allow));
     if (status) {
-        answer(c, status, reason, NULL, false);
+        char extra[sizeof(allow) + 16] = "";
+        if (status == 405) snprintf(extra, sizeof(extra), "Allow: %s\r\n", allow);
+        answer(c, status, reason, extra[0] ? extra : NULL, false);
         return http_keep_alive(r) && !r->close_after;
     }
     const struct akira_http_route *rt = r->route;
@@ -273,7 +284,10 @@ static bool handle(struct http_conn *c)
     }
     uint64_t max = rt->body_max ? rt->body_max : s->cfg.body_max_default;
     if (p->body == AKIRA_HTTP_BODY_LENGTH && p->content_length > max) {
-        answer(c, 413, "body too large for this endpoint", NULL, true);
+        char why[80];
+        snprintf(why, sizeof(why), "body too large for this endpoint (at most %llu bytes)",
+                 (unsigned long long)max);
+        answer(c, 413, why, NULL, true);
         return false;
     }
     akira_http_parser_body_limit(p, max);
@@ -336,16 +350,24 @@ static void serve(struct http_conn *c)
                 if (stop) return;
                 wait = (int32_t)cfg->idle_timeout_ms;
             } else {
+                /* A head trickling in (slowloris) keeps its worker for head_timeout_ms
+                 * only while nobody waits; when others do, it must be complete within
+                 * idle_busy_timeout_ms of its first byte (a real client sends its head
+                 * in one go), so a few slow clients cannot hold every worker. */
                 uint64_t spent = akira_uptime_ms() - head_start;
-                if (spent >= cfg->head_timeout_ms) {
+                uint32_t limit = cfg->head_timeout_ms;
+                if (cfg->idle_busy_timeout_ms < limit && pressed(s))
+                    limit = cfg->idle_busy_timeout_ms;
+                if (spent >= limit) {
                     akira_mutex_lock(s->lock, AKIRA_FOREVER);
                     s->stats.dropped_timeout++;
                     akira_mutex_unlock(s->lock);
                     answer(c, 408, "request head not received in time", NULL, true);
                     return;
                 }
-                wait = (int32_t)(cfg->head_timeout_ms - spent);
+                wait = (int32_t)(limit - spent);
                 if (wait > (int32_t)cfg->idle_timeout_ms) wait = (int32_t)cfg->idle_timeout_ms;
+                if (wait > 100) wait = 100; /* look at the queue again */
             }
             int rc;
             if (!head_start) {

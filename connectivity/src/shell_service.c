@@ -38,6 +38,8 @@ struct session {
     char peer[32];
     /* under svc->lock */
     bool used, eof, ended;
+    bool logged_in, kicked; /* kicked: a pending login ended for a newer stream */
+    uint64_t opened_ms;
     unsigned char ring[RING];
     size_t head, count;
     struct akira_shell_io io;
@@ -59,11 +61,11 @@ static int read_byte(struct session *s, uint32_t timeout_ms)
     struct akira_shell_service *svc = s->svc;
     uint64_t deadline = akira_uptime_us() + (uint64_t)timeout_ms * 1000u;
     akira_mutex_lock(svc->lock, AKIRA_FOREVER);
-    while (s->count == 0 && !s->eof && !svc->stopping) {
+    while (s->count == 0 && !s->eof && !s->kicked && !svc->stopping) {
         if (akira_condvar_wait_until(svc->cv, svc->lock, deadline) == AKIRA_ETIMEDOUT) break;
     }
     int c = AKIRA_SHELL_IO_EOF;
-    if (s->count > 0 && !svc->stopping) {
+    if (s->count > 0 && !s->kicked && !svc->stopping) {
         c = s->ring[s->head];
         s->head = (s->head + 1) % RING;
         s->count--;
@@ -146,8 +148,20 @@ static bool login(struct session *s)
     for (int tries = 0; tries < LOGIN_TRIES; tries++) {
         say(s, "AkiraOS shell, token: ");
         char line[AKIRA_HTTP_TOKEN_MAX + 8];
-        if (!read_line(s, line, sizeof(line), deadline)) return false;
-        if (token_equal(svc->token, line)) return true;
+        if (!read_line(s, line, sizeof(line), deadline)) {
+            akira_mutex_lock(svc->lock, AKIRA_FOREVER);
+            bool kicked = s->kicked;
+            akira_mutex_unlock(svc->lock);
+            if (kicked) say(s, "\nlogin too slow: the sessions are needed\n");
+            return false;
+        }
+        if (token_equal(svc->token, line)) {
+            akira_mutex_lock(svc->lock, AKIRA_FOREVER);
+            bool kicked = s->kicked;
+            s->logged_in = !kicked;
+            akira_mutex_unlock(svc->lock);
+            return !kicked;
+        }
         AKIRA_LOG_WRN("wrong token from %s", s->peer);
         /* Slows guessing down to a few tries per connection and second. */
         akira_sleep_ms(svc->cfg.fail_delay_ms);
@@ -195,6 +209,23 @@ static int svc_open(void *ctx, const struct akira_transport_stream_info *info, v
     if (s) {
         memset(s, 0, sizeof(*s));
         s->used = true;
+        s->opened_ms = akira_uptime_ms();
+    } else if (!svc->stopping && svc->cfg.login_busy_ms) {
+        /* All taken: the oldest session still at the prompt past login_busy_ms ends,
+         * so the link's retry finds its slot. */
+        struct session *old = NULL;
+        uint64_t now = akira_uptime_ms();
+        for (unsigned i = 0; i < svc->cfg.sessions; i++) {
+            struct session *o = &svc->sessions[i];
+            if (o->used && !o->ended && !o->logged_in && !o->kicked &&
+                now - o->opened_ms >= svc->cfg.login_busy_ms &&
+                (!old || o->opened_ms < old->opened_ms))
+                old = o;
+        }
+        if (old) {
+            old->kicked = true;
+            akira_condvar_broadcast(svc->cv);
+        }
     }
     bool stopping = svc->stopping;
     akira_mutex_unlock(svc->lock);

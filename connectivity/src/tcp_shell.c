@@ -58,6 +58,12 @@ static int conn_main(void *arg)
         .link = c,
     };
     int rc = akira_transport_stream_open(&st, &info);
+    /* Busy: the service may just have ended a session stuck at its token prompt for
+     * us; its slot is free once that link has closed (a few ms). */
+    for (int i = 0; rc == AKIRA_EBUSY && i < 20; i++) {
+        akira_sleep_ms(100);
+        rc = akira_transport_stream_open(&st, &info);
+    }
     if (rc) {
         const char *msg =
             rc == AKIRA_EBUSY ? "too many shell sessions\r\n" : "shell not available\r\n";

@@ -286,6 +286,13 @@ def t_api(dev):
     check(st == 200, f"1024-byte value {st}", dev)
     st, _, _ = request(dev, "PUT", "/api/settings/app/demo/big", b"x" * 1025, token=tok)
     check(st == 413, f"1025-byte value {st}", dev)
+    s = connect(dev)
+    s.sendall(("PUT /api/settings/app/demo/big HTTP/1.1\r\nAuthorization: Bearer " + tok +
+               "\r\nTransfer-Encoding: chunked\r\n\r\n401\r\n" + "x" * 1025 + "\r\n0\r\n\r\n")
+              .encode())
+    st, _, b = read_response(s)
+    s.close()
+    check(st == 413 and "at most 1024 bytes" in jbody(b)["error"], f"chunked 1025 bytes {b}", dev)
     st, _, _ = request(dev, "PUT", "/api/settings/app/" + "k" * 80, b"x", token=tok)
     check(st in (400, 414), f"long key {st}", dev)
     st, _, _ = request(dev, "PUT", "/api/settings/sys/other", b"x", token=tok)
@@ -351,8 +358,11 @@ def t_http_features(dev):
         data += b
     check(data.startswith(b"HTTP/1.1 200") and b'"board":"native_sim"' in data, "1.0", dev)
     # a body on a route that does not want it, then reuse: the server closes cleanly
-    st, _, _ = request(dev, "POST", "/api/status", b"x" * 10)
-    check(st == 405, f"POST with body {st}", dev)
+    st, h, _ = request(dev, "POST", "/api/status", b"x" * 10)
+    check(st == 405 and h.get("allow") == "GET", f"POST with body {st} {h}", dev)
+    # a 405 names every method of the path (RFC 9110 15.5.6)
+    st, h, _ = request(dev, "DELETE", "/api/settings/app/c/v")
+    check(st == 405 and h.get("allow") == "GET, PUT", f"DELETE settings {st} {h}", dev)
     still_serving(dev)
 
 
@@ -445,7 +455,8 @@ def t_hostile(dev):
     s = connect(dev)
     s.sendall(b"PUT /api/settings/app/h/x HTTP/1.1\r\nContent-Length: 99999999\r\n"
               b"Authorization: Bearer " + token_of(dev).encode() + b"\r\n\r\n")
-    check(read_response(s)[0] == 413, "huge Content-Length", dev)
+    st, _, b = read_response(s)
+    check(st == 413 and "at most 1024 bytes" in jbody(b)["error"], f"huge Content-Length {b}", dev)
     s.close()
 
     tok = token_of(dev)
@@ -492,6 +503,43 @@ def t_hostile(dev):
         liar_status = b"reset"
     check(liar_status in (b"400", b"408", b"closed", b"reset"), f"liar: {liar_status}", dev)
     check(request(dev, "GET", "/api/settings/app/h/lie")[0] == 404, "lying body stored", dev)
+    still_serving(dev)
+
+    # slowloris on every worker (8): heads trickling a byte every 0.3 s, each within
+    # the 10 s head deadline; a real client that then waits must be served once a
+    # trickler's head is 1 s old, not after the 10 s
+    lorises = [connect(dev, timeout=20) for _ in range(8)]
+    for s in lorises:
+        s.sendall(b"GET /api/status HTTP/1.1\r\n")
+    stop = threading.Event()
+
+    def drip_all():
+        while not stop.is_set():
+            for s in lorises:
+                try:
+                    s.sendall(b"X")
+                except OSError:
+                    pass
+            time.sleep(0.3)
+
+    t = threading.Thread(target=drip_all, daemon=True)
+    t.start()
+    time.sleep(0.5)  # every worker holds a loris now
+    t0 = time.monotonic()
+    try:
+        st, _, _ = request(dev, "GET", "/api/status")
+    except OSError:
+        st = None  # not answered within the client's timeout
+    waited = time.monotonic() - t0
+    stop.set()
+    t.join()
+    check(st == 200 and waited < 4, f"served after {waited:.1f} s behind 8 slowloris heads", dev)
+    dropped = 0
+    for s in lorises:
+        if closed_by_peer(s, 12):
+            dropped += 1
+        s.close()
+    check(dropped == 8, f"only {dropped} of 8 slowloris connections dropped", dev)
     still_serving(dev)
 
 

@@ -195,6 +195,32 @@ static void test_chunked_answer(void **state)
     hc_response_free(&r);
 }
 
+/* A hostile or broken device: chunk sizes that would overflow the bounds check (2^64-1,
+ * a negative number strtoul would wrap), chunk data not followed by CRLF. Each is an
+ * error, never a read past the answer. */
+static void test_chunked_hostile(void **state)
+{
+    (void)state;
+    const char *replies[] = {
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nab\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\nab\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffe\r\nab\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabcd\r\n0\r\n\r\n",
+    };
+    for (size_t i = 0; i < sizeof(replies) / sizeof(replies[0]); i++) {
+        struct script s = {.reply = replies[i]};
+        struct hc_url u;
+        pthread_t th;
+        start_server(&s, &u, &th);
+        struct hc_request req = {.method = "GET", .path = "/api/status"};
+        struct hc_response r;
+        char err[200] = "";
+        assert_int_equal(hc_request(&u, &req, &r, err, sizeof(err)), -1);
+        stop_server(&s, th);
+        assert_true(strstr(err, "cut short") || strstr(err, "malformed chunk"));
+    }
+}
+
 static int progress_calls;
 static uint64_t progress_last;
 
@@ -298,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_json_round_trip),
         cmocka_unit_test(test_json_unicode_and_malformed),
         cmocka_unit_test(test_chunked_answer),
+        cmocka_unit_test(test_chunked_hostile),
         cmocka_unit_test(test_upload_after_continue),
         cmocka_unit_test(test_refusal_before_body),
         cmocka_unit_test(test_unreachable_and_cut),

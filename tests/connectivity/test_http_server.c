@@ -223,6 +223,11 @@ static void test_routes_and_params(void **state)
     assert_non_null(strstr(out, "HTTP/1.1 404 "));
     EXCHANGE("PUT /p/x HTTP/1.1\r\nConnection: close\r\n\r\n", out);
     assert_non_null(strstr(out, "HTTP/1.1 405 "));
+    /* RFC 9110 15.5.6: a 405 names the methods the path has. */
+    assert_non_null(strstr(out, "\r\nAllow: GET\r\n"));
+    EXCHANGE("GET /sum HTTP/1.1\r\nConnection: close\r\n\r\n", out);
+    assert_non_null(strstr(out, "HTTP/1.1 405 "));
+    assert_non_null(strstr(out, "\r\nAllow: POST\r\n"));
     EXCHANGE("GET /fail HTTP/1.1\r\nConnection: close\r\n\r\n", out);
     assert_non_null(strstr(out, "HTTP/1.1 507 "));
 }

@@ -118,6 +118,7 @@ static int setup(void **state)
         .login_timeout_ms = 2000,
         .idle_timeout_ms = 5000,
         .fail_delay_ms = 100,
+        .login_busy_ms = 300,
         .on_exit = on_exit_cb,
     };
     assert_int_equal(akira_shell_service_start(&svc, &cfg, "tok123"), 0);
@@ -177,6 +178,50 @@ static void test_three_wrong_tokens(void **state)
     akira_mutex_destroy(k.m);
 }
 
+/* Both sessions taken, one by a client that never types the token: a new stream is
+ * refused, and ends that pending login once it is login_busy_ms old (never a young one,
+ * never a logged-in session), so the link's retry gets in. */
+static void test_pending_login_yields(void **state)
+{
+    (void)state;
+    struct link a = {0}, b = {0}, c = {0};
+    assert_int_equal(akira_mutex_create(&a.m), 0);
+    assert_int_equal(akira_mutex_create(&b.m), 0);
+    assert_int_equal(akira_mutex_create(&c.m), 0);
+    struct akira_transport_stream sa, sb, sc;
+    struct akira_transport_stream_info ia = info_for(&a), ib = info_for(&b), ic = info_for(&c);
+    assert_int_equal(akira_transport_stream_open(&sa, &ia), 0);
+    assert_int_equal(akira_transport_stream_open(&sb, &ib), 0);
+    assert_true(wait_out(&b, "token: ", 1000));
+    assert_int_equal(akira_transport_stream_write(&sa, "tok123\n", 7), 0);
+    assert_true(wait_out(&a, "ok: ", 1000));
+    /* b is young: refused, nobody ended */
+    assert_int_equal(akira_transport_stream_open(&sc, &ic), AKIRA_EBUSY);
+    akira_sleep_ms(100);
+    assert_int_equal(a.hangups + b.hangups, 0);
+    /* b has sat at the prompt past 300 ms: the next try ends it, not a */
+    akira_sleep_ms(250);
+    assert_int_equal(akira_transport_stream_open(&sc, &ic), AKIRA_EBUSY);
+    for (int i = 0; i < 200 && b.hangups == 0; i++)
+        akira_sleep_ms(5);
+    assert_int_equal(b.hangups, 1);
+    assert_true(wait_out(&b, "login too slow", 1000));
+    assert_int_equal(a.hangups, 0);
+    /* its token now comes too late */
+    assert_int_equal(akira_transport_stream_write(&sb, "tok123\n", 7), AKIRA_ECANCELED);
+    assert_int_equal(akira_transport_stream_close(&sb, 0, NULL, 0), 0);
+    assert_int_equal(akira_transport_stream_open(&sc, &ic), 0);
+    assert_true(wait_out(&c, "token: ", 1000));
+    /* a still works */
+    assert_int_equal(akira_transport_stream_write(&sa, "say still\n", 10), 0);
+    assert_true(wait_out(&a, "still\r\n", 1000));
+    assert_int_equal(akira_transport_stream_close(&sa, AKIRA_ECONNRESET, NULL, 0), 0);
+    assert_int_equal(akira_transport_stream_close(&sc, AKIRA_ECONNRESET, NULL, 0), 0);
+    akira_mutex_destroy(a.m);
+    akira_mutex_destroy(b.m);
+    akira_mutex_destroy(c.m);
+}
+
 static void test_backpressure_and_limit(void **state)
 {
     (void)state;
@@ -222,6 +267,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_login_and_commands),
         cmocka_unit_test(test_three_wrong_tokens),
+        cmocka_unit_test(test_pending_login_yields),
         cmocka_unit_test(test_backpressure_and_limit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -215,6 +215,14 @@ static bool header(const char *head, size_t hlen, const char *name, char *out, s
     return false;
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 /* Turns b (a whole response) into out. 0 or -1. */
 static int decode(struct rbuf *b, struct hc_response *out, char *err, size_t cap)
 {
@@ -240,13 +248,22 @@ static int decode(struct rbuf *b, struct hc_response *out, char *err, size_t cap
     if (header(b->d, h, "Transfer-Encoding", v, sizeof(v)) && strcasecmp(v, "chunked") == 0) {
         const char *p = body, *end = body + avail;
         for (;;) {
-            char *e;
-            unsigned long sz = strtoul(p, &e, 16);
+            /* The size is the device's word: hex digits only (strtoul would take a
+             * sign), and checked against what arrived without an overflowing sum. */
+            size_t sz = 0;
+            const char *e = p;
+            for (int d; e < end && (d = hex_digit(*e)) >= 0; e++) {
+                if (sz > (SIZE_MAX >> 4)) goto bad_chunk;
+                sz = sz * 16 + (size_t)d;
+            }
             const char *line_end = strstr(p, "\r\n");
-            if (e == p || !line_end || line_end >= end) goto truncated;
+            if (!line_end || line_end >= end) goto truncated;
+            if (e == p || (e != line_end && *e != ';')) goto bad_chunk;
             p = line_end + 2;
             if (sz == 0) break;
-            if ((size_t)(end - p) < sz + 2) goto truncated;
+            size_t left = (size_t)(end - p);
+            if (sz > left || left - sz < 2) goto truncated;
+            if (p[sz] != '\r' || p[sz + 1] != '\n') goto bad_chunk;
             memcpy(res + n, p, sz);
             n += sz;
             p += sz + 2;
@@ -267,6 +284,10 @@ static int decode(struct rbuf *b, struct hc_response *out, char *err, size_t cap
 truncated:
     free(res);
     seterr(err, cap, "the device's answer was cut short");
+    return -1;
+bad_chunk:
+    free(res);
+    seterr(err, cap, "the device's answer has a malformed chunk");
     return -1;
 }
 
