@@ -152,9 +152,10 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
     if (!rc && cfg->shell_port) rc = akira_transport_register(&shell_transport);
     if (!rc) rc = akira_transport_start_all();
     if (detail && cap) {
-        snprintf(detail, cap, "http %s%u, shell %s%u", http_port ? "127.0.0.1:" : "off",
-                 http_port ? http_port : 0u, shell_port ? "127.0.0.1:" : "off",
-                 shell_port ? shell_port : 0u);
+        char h[24] = "off", sh[24] = "off";
+        if (http_port) snprintf(h, sizeof(h), "127.0.0.1:%u", http_port);
+        if (shell_port) snprintf(sh, sizeof(sh), "127.0.0.1:%u", shell_port);
+        snprintf(detail, cap, "http %s, shell %s", h, sh);
     }
     return rc;
 }

@@ -45,9 +45,10 @@ static int gpio_get(struct akira_http_req *r, void *ctx)
         uint32_t bit = 1u << pin;
         akira_json_obj_begin(&w);
         akira_json_kv_uint(&w, "pin", pin);
-        akira_json_kv_str(&w, "dir", (info.outputs & bit)  ? "out"
-                                     : (info.inputs & bit) ? "in"
-                                                           : "off");
+        akira_json_kv_str(&w, "dir",
+                          (info.outputs & bit)  ? "out"
+                          : (info.inputs & bit) ? "in"
+                                                : "off");
         akira_json_kv_uint(&w, "level", (info.levels & bit) ? 1 : 0);
         akira_json_kv_bool(&w, "irq", (info.int_mask & bit) != 0);
         akira_json_obj_end(&w);
@@ -123,7 +124,10 @@ static int gpio_post(struct akira_http_req *r, void *ctx)
     int rc = cfg->gpio_drive((unsigned)pin, level);
     if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     AKIRA_LOG_INF("gpio %d driven %s over http by %s", pin,
-                  level == LEVEL_FLOAT ? "z" : level ? "1" : "0", akira_http_req_peer(r));
+                  level == LEVEL_FLOAT ? "z"
+                  : level              ? "1"
+                                       : "0",
+                  akira_http_req_peer(r));
     /* What the pin reads now (a let-go pin reads its pull). */
     int now = akira_gpio_get(port, (uint8_t)pin);
     char buf[64];
