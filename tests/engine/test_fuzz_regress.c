@@ -45,7 +45,8 @@ static void test_custom_table_freed_whole_when_a_name_fails(void **state)
     for (int before = 0; before <= 9; before++) {
         mb m;
         mb_header(&m);
-        for (int i = 0; i < before; i++) mb_section(&m, 0, "\1c", 2);
+        for (int i = 0; i < before; i++)
+            mb_section(&m, 0, "\1c", 2);
         mb_section(&m, 0, "\x70pad", 4); /* name length 112 in a 4-byte section */
         acct a = {0};
         aw_config cfg = {.realloc = acct_realloc, .alloc_ctx = &a};
@@ -69,7 +70,7 @@ static void test_start_out_of_budget_leaves_store_usable(void **state)
     mb_header(&m);
     mb_section(&m, 1, "\1\x60\0\0", 4);
     mb_section(&m, 3, "\1\0", 2);
-    mb_section(&m, 8, "\0", 1);                                /* start: function 0 */
+    mb_section(&m, 8, "\0", 1);                            /* start: function 0 */
     mb_section(&m, 10, "\1\7\0\x03\x40\x0c\0\x0b\x0b", 9); /* loop br 0 end end */
     mb ok;
     mb_func_module(&ok, "\x60\0\1\x7f", 4, "\0\x41\x2a\x0b", 4); /* f: i32.const 42 */

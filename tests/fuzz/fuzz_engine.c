@@ -14,8 +14,8 @@
  *      exported function called, in the first instance with zero arguments and in the
  *      second with arguments drawn from the input's hash (boundary values half the
  *      time), each under an instruction budget (yield, resume while the pass has
- *      resumes left, growing the memory between slices, then abort); then the exported memories, tables and globals
- *      through their accessors;
+ *      resumes left, growing the memory between slices, then abort); then the exported memories,
+ * tables and globals through their accessors;
  *   4. for one input in four that loads, all of it again with one allocation refused,
  *      or with the reader failing from some read on (during the load, or when data
  *      segments are re-read at instantiation), the number drawn from the hash: every
@@ -46,23 +46,23 @@
 #include "code_verify.h" /* tests/engine: structural check of compiled code */
 #include "module.h"
 
-#define FZ_MAX_PAGES 4u         /* 256 KiB per memory: memory.fill/copy stay cheap */
-#define FZ_MAX_ELEMS 1024u      /* per table */
+#define FZ_MAX_PAGES 4u    /* 256 KiB per memory: memory.fill/copy stay cheap */
+#define FZ_MAX_ELEMS 1024u /* per table */
 /* Value stack (8-byte slots) and call depth: a roomy one, one past the frame stack's
  * first doubling (16 records), one that exhausts at once; picked by the input's hash. */
 static const uint32_t fz_stacks[3][2] = {{16384, 256}, {600, 20}, {48, 2}};
-#define FZ_LIVE_CAP (64u << 20) /* bytes live through the hook at once */
-#define FZ_SLICE 1000u          /* budget units per aw_call / aw_resume */
-#define FZ_MAX_CALLS 200u       /* export calls per pass, each one slice */
-#define FZ_RESUMES 16u          /* aw_resume slices per pass, over all calls */
-#define FZ_REENTRIES 8u         /* host functions calling back into wasm, per pass */
+#define FZ_LIVE_CAP  (64u << 20) /* bytes live through the hook at once */
+#define FZ_SLICE     1000u       /* budget units per aw_call / aw_resume */
+#define FZ_MAX_CALLS 200u        /* export calls per pass, each one slice */
+#define FZ_RESUMES   16u         /* aw_resume slices per pass, over all calls */
+#define FZ_REENTRIES 8u          /* host functions calling back into wasm, per pass */
 
-#define FZ_CHECK(cond)                                                                    \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
-            fprintf(stderr, "fuzz_engine: check failed at line %d: %s\n", __LINE__, #cond); \
-            abort();                                                                      \
-        }                                                                                 \
+#define FZ_CHECK(cond)                                                                             \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "fuzz_engine: check failed at line %d: %s\n", __LINE__, #cond);        \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 /* ---- allocation hook: accounting, a cap, and an optional refusal ---------------- */
@@ -119,7 +119,8 @@ static int fz_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
 static uint64_t fz_hash(const uint8_t *d, size_t n)
 {
     uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) h = (h ^ d[i]) * 1099511628211ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ d[i]) * 1099511628211ull;
     return h;
 }
 
@@ -211,17 +212,28 @@ static aw_val fz_arg(fz_run *r, uint8_t type, bool zero)
     if (zero) return v;
     uint64_t x = fz_next(&r->rng);
     if (x & 1) { /* half the time a boundary value of the type */
-        static const uint64_t edge64[] = {0, 1, UINT64_MAX, INT64_MIN, INT64_MAX, 0x7ff8000000000000ull,
-                                          0x7ff0000000000000ull, 0x8000000000000000ull, 0x43e0000000000000ull};
-        static const uint32_t edge32[] = {0, 1, UINT32_MAX, 0x80000000u, 0x7fffffffu, 0x7fc00000u,
-                                          0x7f800000u, 0xffff, 0x10000, 0x4f000000u};
+        static const uint64_t edge64[] = {0,
+                                          1,
+                                          UINT64_MAX,
+                                          INT64_MIN,
+                                          INT64_MAX,
+                                          0x7ff8000000000000ull,
+                                          0x7ff0000000000000ull,
+                                          0x8000000000000000ull,
+                                          0x43e0000000000000ull};
+        static const uint32_t edge32[] = {0,           1,           UINT32_MAX,  0x80000000u,
+                                          0x7fffffffu, 0x7fc00000u, 0x7f800000u, 0xffff,
+                                          0x10000,     0x4f000000u};
         uint64_t e64 = edge64[(x >> 8) % (sizeof edge64 / sizeof *edge64)];
         uint32_t e32 = edge32[(x >> 8) % (sizeof edge32 / sizeof *edge32)];
         x = (type == AW_I64 || type == AW_F64) ? e64 : e32;
     }
     switch (type) {
     case AW_I32: v.u32 = (uint32_t)x; break;
-    case AW_F32: { uint32_t b = (uint32_t)x; memcpy(&v.f32, &b, 4); } break;
+    case AW_F32: {
+        uint32_t b = (uint32_t)x;
+        memcpy(&v.f32, &b, 4);
+    } break;
     case AW_F64: memcpy(&v.f64, &x, 8); break;
     case AW_I64: v.u64 = x; break;
     default: v.ref = NULL; break; /* funcref and externref arguments: null */
@@ -237,7 +249,8 @@ static void fz_call(fz_run *r, aw_instance *inst, aw_func *f, bool zero_args)
     aw_func_type(f, &np, &pt, &nr, &rt);
     FZ_CHECK(aw_func_signature(f) != NULL);
     aw_val args[np ? np : 1], results[nr ? nr : 1];
-    for (uint32_t i = 0; i < np; i++) args[i] = fz_arg(r, pt[i], zero_args);
+    for (uint32_t i = 0; i < np; i++)
+        args[i] = fz_arg(r, pt[i], zero_args);
     aw_error err;
     aw_status st = aw_call(r->store, f, args, np, results, nr, &err);
     while (st == AW_ERR_YIELD && r->resumes_left > 0) {
@@ -281,8 +294,8 @@ static aw_extern fz_import_extern(fz_run *r, const aw_module *m, uint32_t i, fz_
     case AW_EXTERN_TABLE: {
         const aw_tabletype *t = &d->u.table;
         if (t->lim.min > FZ_MAX_ELEMS) break;
-        e.of.table = aw_table_new(r->store, (aw_valtype)t->elem, t->lim.min, t->lim.max,
-                                  t->lim.has_max);
+        e.of.table =
+            aw_table_new(r->store, (aw_valtype)t->elem, t->lim.min, t->lim.max, t->lim.has_max);
         if (e.of.table && t->elem == AW_FUNCREF) {
             for (uint32_t k = 0; k < t->lim.min; k++) {
                 aw_val v = {.ref = filler[k % 2]};
@@ -348,7 +361,8 @@ static void fz_check_externs(const aw_module *m, aw_instance *inst)
             FZ_CHECK(size <= FZ_MAX_ELEMS);
             aw_val v;
             FZ_CHECK(!aw_table_get(e.of.table, size, &v));
-            for (uint32_t k = 0; k < size && k < 64; k++) FZ_CHECK(aw_table_get(e.of.table, k, &v));
+            for (uint32_t k = 0; k < size && k < 64; k++)
+                FZ_CHECK(aw_table_get(e.of.table, k, &v));
             break;
         }
         case AW_EXTERN_GLOBAL: {
@@ -421,8 +435,10 @@ static void fz_pass(fz_input *in, uint64_t hash, uint64_t fail_alloc, uint64_t f
             FZ_CHECK(off <= in->size && size <= in->size - off);
     }
 
-    fz_run run = {.resumes_left = FZ_RESUMES, .calls_left = FZ_MAX_CALLS,
-                  .reentries_left = FZ_REENTRIES, .rng = hash};
+    fz_run run = {.resumes_left = FZ_RESUMES,
+                  .calls_left = FZ_MAX_CALLS,
+                  .reentries_left = FZ_REENTRIES,
+                  .rng = hash};
     run.store = aw_store_new(&cfg);
     if (run.store) {
         aw_store_set_budget(run.store, FZ_SLICE);

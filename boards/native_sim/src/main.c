@@ -208,8 +208,7 @@ static void boot_install(const char *path)
         snprintf(what + strlen(what), sizeof(what) - strlen(what), " (%s: %s)", err.field,
                  err.reason);
     char detail[96];
-    if (rc == 0)
-        snprintf(detail, sizeof(detail), "%s %s", rec.manifest.name, rec.manifest.version);
+    if (rc == 0) snprintf(detail, sizeof(detail), "%s %s", rec.manifest.name, rec.manifest.version);
     step(what, rc, rc == 0 ? detail : NULL);
 }
 
@@ -226,7 +225,8 @@ static bool boot_runtime(const struct akira_board_options *opt)
     int apps = 0, started = 0;
     if (rc == 0) {
         apps = akira_appmgr_sync_store();
-        for (unsigned i = 0; i < opt->install_count; i++) boot_install(opt->install[i]);
+        for (unsigned i = 0; i < opt->install_count; i++)
+            boot_install(opt->install[i]);
         apps = opt->install_count ? akira_appstore_count() : apps;
         if (apps < 0) apps = 0;
         started = akira_appmgr_autostart();
@@ -268,8 +268,8 @@ static void print_line(const char *line)
     board_console_printf("%s", line);
 }
 
-static const struct akira_connectivity_config *connectivity_config(
-    const struct akira_board_options *opt)
+static const struct akira_connectivity_config *
+connectivity_config(const struct akira_board_options *opt)
 {
     static struct akira_connectivity_config c;
     c = (struct akira_connectivity_config){

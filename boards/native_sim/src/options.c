@@ -143,8 +143,7 @@ int akira_board_options_parse(struct akira_board_options *out, int argc, char *c
         case OPT_INSTALL:
             if (value[0] == '\0') return fail(err, err_size, "--install needs a file name");
             if (o.install_count == AKIRA_BOARD_INSTALL_MAX)
-                return fail(err, err_size, "at most %d --install options",
-                            AKIRA_BOARD_INSTALL_MAX);
+                return fail(err, err_size, "at most %d --install options", AKIRA_BOARD_INSTALL_MAX);
             o.install[o.install_count++] = value;
             break;
         case OPT_HELP: o.help = true; break;

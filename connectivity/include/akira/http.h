@@ -14,8 +14,8 @@
  * Limits, so that no client can hold the server: the head (request line + headers)
  * must fit head_max bytes (431/414) and arrive within head_timeout_ms of the request's
  * first byte, or within idle_busy_timeout_ms of it while others wait for a worker (a
- * slowloris client is dropped, and a few of them cannot hold every worker); any gap longer than idle_timeout_ms
- * while reading a body or waiting for the next keep-alive request closes the
+ * slowloris client is dropped, and a few of them cannot hold every worker); any gap longer than
+ * idle_timeout_ms while reading a body or waiting for the next keep-alive request closes the
  * connection; a body over the route's body_max is refused with 413 before it is read;
  * a keep-alive connection is closed after its response while other connections wait
  * in the queue, and a connection silent for idle_busy_timeout_ms (before its request

@@ -40,34 +40,34 @@ extern "C" {
 
 typedef enum aw_status {
     AW_OK = 0,
-    AW_ERR_MALFORMED = -1,     /* the binary does not decode (bad LEB, bad section...) */
-    AW_ERR_INVALID = -2,       /* decodes but fails validation (type error...) */
-    AW_ERR_UNLINKABLE = -3,    /* an import is missing or its type does not match */
-    AW_ERR_TRAP = -4,          /* execution trapped; aw_error.trap says why */
-    AW_ERR_NOMEM = -5,         /* an allocation hook refused */
-    AW_ERR_IO = -6,            /* the module reader failed */
-    AW_ERR_NOT_FOUND = -7,     /* no export of that name / kind */
-    AW_ERR_ARGS = -8,          /* wrong argument count or type for a call, bad parameter */
-    AW_ERR_YIELD = -9,         /* the instruction budget ran out; aw_resume() continues */
-    AW_ERR_UNSUPPORTED = -10,  /* a feature this engine does not implement (SIMD) */
-    AW_ERR_LIMIT = -11,        /* a configured limit (pages, table size, ...) exceeded */
+    AW_ERR_MALFORMED = -1,    /* the binary does not decode (bad LEB, bad section...) */
+    AW_ERR_INVALID = -2,      /* decodes but fails validation (type error...) */
+    AW_ERR_UNLINKABLE = -3,   /* an import is missing or its type does not match */
+    AW_ERR_TRAP = -4,         /* execution trapped; aw_error.trap says why */
+    AW_ERR_NOMEM = -5,        /* an allocation hook refused */
+    AW_ERR_IO = -6,           /* the module reader failed */
+    AW_ERR_NOT_FOUND = -7,    /* no export of that name / kind */
+    AW_ERR_ARGS = -8,         /* wrong argument count or type for a call, bad parameter */
+    AW_ERR_YIELD = -9,        /* the instruction budget ran out; aw_resume() continues */
+    AW_ERR_UNSUPPORTED = -10, /* a feature this engine does not implement (SIMD) */
+    AW_ERR_LIMIT = -11,       /* a configured limit (pages, table size, ...) exceeded */
 } aw_status;
 
 /* Why execution trapped. Messages follow the spec testsuite's wording. */
 typedef enum aw_trap {
     AW_TRAP_NONE = 0,
-    AW_TRAP_UNREACHABLE,         /* "unreachable" */
-    AW_TRAP_MEMORY_OOB,          /* "out of bounds memory access" */
-    AW_TRAP_TABLE_OOB,           /* "out of bounds table access" */
-    AW_TRAP_DIV_ZERO,            /* "integer divide by zero" */
-    AW_TRAP_INT_OVERFLOW,        /* "integer overflow" */
-    AW_TRAP_INVALID_CONVERSION,  /* "invalid conversion to integer" */
-    AW_TRAP_UNDEFINED_ELEMENT,   /* "undefined element" */
-    AW_TRAP_UNINITIALIZED,       /* "uninitialized element" */
-    AW_TRAP_INDIRECT_TYPE,       /* "indirect call type mismatch" */
-    AW_TRAP_STACK_EXHAUSTED,     /* "call stack exhausted" */
-    AW_TRAP_INTERRUPTED,         /* aw_store_interrupt() was called */
-    AW_TRAP_HOST,                /* a host function asked to trap */
+    AW_TRAP_UNREACHABLE,        /* "unreachable" */
+    AW_TRAP_MEMORY_OOB,         /* "out of bounds memory access" */
+    AW_TRAP_TABLE_OOB,          /* "out of bounds table access" */
+    AW_TRAP_DIV_ZERO,           /* "integer divide by zero" */
+    AW_TRAP_INT_OVERFLOW,       /* "integer overflow" */
+    AW_TRAP_INVALID_CONVERSION, /* "invalid conversion to integer" */
+    AW_TRAP_UNDEFINED_ELEMENT,  /* "undefined element" */
+    AW_TRAP_UNINITIALIZED,      /* "uninitialized element" */
+    AW_TRAP_INDIRECT_TYPE,      /* "indirect call type mismatch" */
+    AW_TRAP_STACK_EXHAUSTED,    /* "call stack exhausted" */
+    AW_TRAP_INTERRUPTED,        /* aw_store_interrupt() was called */
+    AW_TRAP_HOST,               /* a host function asked to trap */
 } aw_trap;
 
 /* Detail of the last failure. `offset` is the byte offset in the module for load
@@ -115,7 +115,7 @@ typedef union aw_val {
 typedef void *(*aw_realloc_fn)(void *ctx, void *ptr, size_t old_size, size_t new_size);
 
 typedef struct aw_config {
-    aw_realloc_fn realloc;    /* NULL: the C library's realloc/free */
+    aw_realloc_fn realloc; /* NULL: the C library's realloc/free */
     void *alloc_ctx;
     uint32_t max_memory_pages; /* cap on any linear memory, in 64 KiB pages; 0 = 65536 */
     uint32_t max_table_elems;  /* cap on any table; 0 = 10,000,000 */
@@ -228,14 +228,14 @@ aw_instance *aw_instantiate(aw_store *s, const aw_module *m, const aw_import *im
 aw_status aw_instance_export(aw_instance *inst, const char *name, aw_extern *out);
 /* The same for a name of `len` bytes that may contain NUL bytes (Wasm names may). */
 aw_status aw_instance_export_n(aw_instance *inst, const char *name, size_t len, aw_extern *out);
-aw_func *aw_instance_func(aw_instance *inst, const char *name); /* NULL if none */
+aw_func *aw_instance_func(aw_instance *inst, const char *name);   /* NULL if none */
 aw_memory *aw_instance_memory(aw_instance *inst, uint32_t index); /* NULL if none */
 
 /* ---- calling -------------------------------------------------------------------- */
 
 /* Types of a function: *params and *results point at AW_* bytes. */
-void aw_func_type(const aw_func *f, uint32_t *nparams, const uint8_t **params,
-                  uint32_t *nresults, const uint8_t **results);
+void aw_func_type(const aw_func *f, uint32_t *nparams, const uint8_t **params, uint32_t *nresults,
+                  const uint8_t **results);
 const char *aw_func_signature(const aw_func *f); /* e.g. "(ii)i"; owned by the func */
 
 /* Call `f` with `args` (exactly nparams values) and receive its results in `results`
@@ -245,8 +245,8 @@ const char *aw_func_signature(const aw_func *f); /* e.g. "(ii)i"; owned by the f
  * call is suspended and aw_resume() continues it. Reentrant from a host function, up
  * to 32 levels deep (deeper: AW_TRAP_STACK_EXHAUSTED); such a nested call never yields,
  * since the host function's C frame cannot be suspended. */
-aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs,
-                  aw_val *results, uint32_t nresults, aw_error *err);
+aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, aw_val *results,
+                  uint32_t nresults, aw_error *err);
 
 /* Continue a call suspended by AW_ERR_YIELD; same results contract as aw_call. */
 aw_status aw_resume(aw_store *s, aw_val *results, uint32_t nresults, aw_error *err);

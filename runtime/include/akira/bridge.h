@@ -82,7 +82,7 @@ struct akira_app_timer {
 struct akira_app_ctx {
     const char *name;
     const struct akira_manifest *manifest; /* the app's, for the modules' narrowing lists */
-    _Atomic akira_caps_t caps; /* the instance's mask: grant/revoke store here */
+    _Atomic akira_caps_t caps;             /* the instance's mask: grant/revoke store here */
     aw_store *store;
     aw_instance *inst;
     aw_memory *mem; /* the app's memory 0, NULL when it has none */

@@ -22,10 +22,10 @@
 typedef uint32_t akira_caps_t;
 
 #define AKIRA_CAP_NONE    0u
-#define AKIRA_CAP_MEMORY  (1u << 0)  /* app heap: alloc/free beyond linear memory */
-#define AKIRA_CAP_TIMER   (1u << 1)  /* one-shot and periodic timers */
-#define AKIRA_CAP_IPC     (1u << 2)  /* publish to and subscribe to IPC topics */
-#define AKIRA_CAP_STORAGE (1u << 3)  /* the app's own files and settings keys */
+#define AKIRA_CAP_MEMORY  (1u << 0) /* app heap: alloc/free beyond linear memory */
+#define AKIRA_CAP_TIMER   (1u << 1) /* one-shot and periodic timers */
+#define AKIRA_CAP_IPC     (1u << 2) /* publish to and subscribe to IPC topics */
+#define AKIRA_CAP_STORAGE (1u << 3) /* the app's own files and settings keys */
 #define AKIRA_CAP_GPIO    (1u << 4)
 #define AKIRA_CAP_I2C     (1u << 5)
 #define AKIRA_CAP_UART    (1u << 6)
@@ -37,7 +37,7 @@ typedef uint32_t akira_caps_t;
 #define AKIRA_CAP_INPUT   (1u << 12) /* buttons, touch, HID */
 #define AKIRA_CAP_BLE     (1u << 13)
 #define AKIRA_CAP_RF      (1u << 14)
-#define AKIRA_CAP_COUNT_  15u        /* internal: number of defined bits */
+#define AKIRA_CAP_COUNT_  15u /* internal: number of defined bits */
 #define AKIRA_CAP_ALL_    ((1u << AKIRA_CAP_COUNT_) - 1u)
 
 /*

@@ -67,7 +67,7 @@
 #define AKIRA_BOARD_APP_SLOTS (AKIRA_BOARD_APPS_INSTALLED_MAX + 1)
 /* One slot, whole sectors: a header sector, then an app binary of up to 220 KiB. */
 #define AKIRA_BOARD_APP_SLOT_SIZE                                                                  \
-    (AKIRA_BOARD_PART_APPSTORE_SIZE / AKIRA_BOARD_APP_SLOTS / AKIRA_BOARD_FLASH_SECTOR_SIZE *     \
+    (AKIRA_BOARD_PART_APPSTORE_SIZE / AKIRA_BOARD_APP_SLOTS / AKIRA_BOARD_FLASH_SECTOR_SIZE *      \
      AKIRA_BOARD_FLASH_SECTOR_SIZE)
 
 /*
