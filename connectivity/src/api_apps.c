@@ -315,25 +315,6 @@ static int app_delete(struct akira_http_req *r, void *ctx)
     return akira_http_resp_send(r, 200, "application/json", out, w.len);
 }
 
-/* name=decimal in a query string; absent leaves *out. false when not a number. */
-static bool query_num(const char *q, const char *name, uint64_t *out)
-{
-    size_t n = strlen(name);
-    for (const char *p = q; p && *p; p = strchr(p, '&'), p = p ? p + 1 : NULL) {
-        if (strncmp(p, name, n) != 0 || p[n] != '=') continue;
-        const char *s = p + n + 1;
-        uint64_t v = 0;
-        if (*s < '0' || *s > '9') return false;
-        for (; *s >= '0' && *s <= '9'; s++) {
-            if (v > UINT64_MAX / 10 - 1) return false;
-            v = v * 10 + (uint64_t)(*s - '0');
-        }
-        if (*s && *s != '&') return false;
-        *out = v;
-        return true;
-    }
-    return true;
-}
 
 /* GET /api/apps/{name}/logs[?after=SEQ&limit=N]: the app's log ring, oldest first. */
 static int app_logs(struct akira_http_req *r, void *ctx)
@@ -342,8 +323,8 @@ static int app_logs(struct akira_http_req *r, void *ctx)
     const char *name = name_checked(r);
     if (!name) return 0;
     uint64_t cursor = 0, limit = AKIRA_APP_LOG_LINES;
-    if (!query_num(akira_http_req_query(r), "after", &cursor) ||
-        !query_num(akira_http_req_query(r), "limit", &limit))
+    if (!akira_http_query_u64(akira_http_req_query(r), "after", &cursor) ||
+        !akira_http_query_u64(akira_http_req_query(r), "limit", &limit))
         return akira_http_resp_error(r, 400, "after and limit must be decimal numbers");
     struct akira_app_info info;
     if (akira_app_info(name, &info) != 0) return akira_http_resp_error(r, 404, "no such app");

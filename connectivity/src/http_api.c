@@ -75,36 +75,13 @@ static int status_get(struct akira_http_req *r, void *ctx)
     return akira_http_resp_end(r);
 }
 
-/* ?after=N&limit=M, both optional decimal numbers. */
-static bool query_u64(const char *q, const char *name, uint64_t *out)
-{
-    size_t n = strlen(name);
-    while (*q) {
-        if (strncmp(q, name, n) == 0 && q[n] == '=') {
-            const char *s = q + n + 1;
-            uint64_t v = 0;
-            if (*s < '0' || *s > '9') return false;
-            for (; *s >= '0' && *s <= '9'; s++) {
-                if (v > UINT64_MAX / 10 - 1) return false;
-                v = v * 10 + (uint64_t)(*s - '0');
-            }
-            if (*s && *s != '&') return false;
-            *out = v;
-            return true;
-        }
-        q = strchr(q, '&');
-        if (!q) break;
-        q++;
-    }
-    return true; /* absent: *out unchanged */
-}
 
 static int logs_get(struct akira_http_req *r, void *ctx)
 {
     (void)ctx;
     uint64_t cursor = 0, limit = AKIRA_LOG_RING_ENTRIES;
-    if (!query_u64(akira_http_req_query(r), "after", &cursor) ||
-        !query_u64(akira_http_req_query(r), "limit", &limit)) {
+    if (!akira_http_query_u64(akira_http_req_query(r), "after", &cursor) ||
+        !akira_http_query_u64(akira_http_req_query(r), "limit", &limit)) {
         return akira_http_resp_error(r, 400, "after and limit must be decimal numbers");
     }
     int rc = akira_http_resp_begin(r, 200, "application/json");

@@ -113,6 +113,26 @@ const char *akira_http_req_query(const struct akira_http_req *r)
     return r->query;
 }
 
+bool akira_http_query_u64(const char *q, const char *name, uint64_t *out)
+{
+    size_t n = strlen(name);
+    for (const char *p = q; p && *p; p = strchr(p, '&'), p = p ? p + 1 : NULL) {
+        if (strncmp(p, name, n) != 0 || p[n] != '=') continue;
+        const char *s = p + n + 1;
+        uint64_t v = 0;
+        if (*s < '0' || *s > '9') return false;
+        for (; *s >= '0' && *s <= '9'; s++) {
+            uint64_t d = (uint64_t)(*s - '0');
+            if (v > (UINT64_MAX - d) / 10) return false; /* v * 10 + d would wrap */
+            v = v * 10 + d;
+        }
+        if (*s && *s != '&') return false;
+        *out = v;
+        return true;
+    }
+    return true;
+}
+
 const char *akira_http_req_param(const struct akira_http_req *r, const char *name)
 {
     size_t n = strlen(name);

@@ -497,9 +497,30 @@ static void test_graceful_stop(void **state)
     assert_int_equal(akira_net_tcp_connect(&none, &at, 1000), AKIRA_ECONNREFUSED);
 }
 
+/* ?after=N&limit=M as the log endpoints read them: numbers, absent, or refused. */
+static void test_query_u64(void **state)
+{
+    (void)state;
+    uint64_t v = 7;
+    assert_true(akira_http_query_u64("", "after", &v));
+    assert_int_equal(v, 7); /* absent: unchanged */
+    assert_true(akira_http_query_u64(NULL, "after", &v));
+    assert_true(akira_http_query_u64("after=12&limit=3", "limit", &v));
+    assert_int_equal(v, 3);
+    assert_true(akira_http_query_u64("limit=3&after=18446744073709551614", "after", &v));
+    assert_true(v == 18446744073709551614ull);
+    assert_true(akira_http_query_u64("xafter=5", "after", &v)); /* another name */
+    assert_true(v == 18446744073709551614ull);
+    assert_false(akira_http_query_u64("after=", "after", &v));
+    assert_false(akira_http_query_u64("after=1x", "after", &v));
+    assert_false(akira_http_query_u64("after=-1", "after", &v));
+    assert_false(akira_http_query_u64("after=99999999999999999999", "after", &v));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_query_u64),
         cmocka_unit_test(test_routes_and_params),
         cmocka_unit_test(test_body_streaming),
         cmocka_unit_test(test_stream_route),

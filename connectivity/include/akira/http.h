@@ -113,6 +113,10 @@ const char *akira_http_req_method(const struct akira_http_req *r);
 const char *akira_http_req_path(const struct akira_http_req *r);
 /* The query string after '?', or "" . */
 const char *akira_http_req_query(const struct akira_http_req *r);
+/* The decimal value of `name=` in a query string (as akira_http_req_query gives it)
+ * into *out. True when it is a number that fits 64 bits, and when the name is absent
+ * (*out unchanged); false for anything else ("after=", "after=1x", overflow). */
+bool akira_http_query_u64(const char *query, const char *name, uint64_t *out);
 /* A {name} value, percent-decoded; the server already refused (400) values that are
  * not UTF-8, hold control bytes or '/' (a {name*} value: empty segments), or are (have
  * a segment) "." or "..". NULL if no such name. */
