@@ -3,6 +3,8 @@
 #   build/        the normal build (binaries in build/bin/)
 #   build/asan/   the same sources under AddressSanitizer + UBSan (tests only)
 JOBS ?= $(shell nproc)
+# Sub-makes (CMake's generated Makefiles) need not announce every directory they enter.
+MAKEFLAGS += --no-print-directory
 BUILD_TYPE ?= RelWithDebInfo
 
 .PHONY: all deps build asan run test bench clean
