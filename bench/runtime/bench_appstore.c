@@ -37,29 +37,6 @@ static void die(const char *what, int err)
     exit(1);
 }
 
-static size_t leb(uint8_t *p, uint32_t v)
-{
-    size_t n = 0;
-    do {
-        uint8_t b = v & 0x7Fu;
-        v >>= 7;
-        p[n++] = (uint8_t)(b | (v ? 0x80u : 0));
-    } while (v);
-    return n;
-}
-
-static size_t custom(uint8_t *out, size_t at, const char *name, const void *data, size_t len)
-{
-    uint8_t tmp[5];
-    size_t nl = strlen(name);
-    out[at++] = 0;
-    at += leb(out + at, (uint32_t)(leb(tmp, (uint32_t)nl) + nl + len));
-    at += leb(out + at, (uint32_t)nl);
-    memcpy(out + at, name, nl);
-    memcpy(out + at + nl, data, len);
-    return at + nl + len;
-}
-
 /* A package of exactly APP_SIZE bytes: a module with one function, a data-like custom
  * section making up the size (the engine skips it, as it skips nothing else), the
  * manifest; signed with sk when given. */
@@ -75,12 +52,12 @@ static size_t make_app_pad(uint8_t *out, const uint8_t *sk, size_t pad, const ch
     for (size_t i = 0; i < sizeof fill; i++)
         fill[i] = (uint8_t)(i * 2654435761u >> 24);
     memcpy(out, mod, sizeof mod);
-    size_t n = custom(out, sizeof mod, "pad", fill, pad);
-    n = custom(out, n, AKIRA_MANIFEST_SECTION, m, strlen(m));
+    size_t n = akira_package_section_put(out, sizeof mod, "pad", fill, pad);
+    n = akira_package_section_put(out, n, AKIRA_MANIFEST_SECTION, m, strlen(m));
     if (sk) {
         uint8_t pay[AKIRA_PKG_SIG_PAYLOAD_LEN];
         if (akira_package_sign(out, n, sk, pay)) die("sign", AKIRA_EINVAL);
-        n = custom(out, n, AKIRA_SIGNATURE_SECTION, pay, sizeof pay);
+        n = akira_package_section_put(out, n, AKIRA_SIGNATURE_SECTION, pay, sizeof pay);
     }
     return n;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <akira/package.h>
 #include <akira/app_manager.h>
 #include <akira/appstore.h>
 #include <akira/board_config.h>
@@ -223,23 +224,11 @@ static void bench_start_and_ram(void)
     akira_appmgr_deinit();
 }
 
-/* pkg bytes + a custom section "akira-manifest" (LEB128 sizes): a package. */
+/* The module bytes + its manifest section: a package. */
 static size_t with_manifest(uint8_t *out, const uint8_t *mod, size_t n, const char *text)
 {
     memcpy(out, mod, n);
-    size_t tl = strlen(text), nl = strlen(AKIRA_MANIFEST_SECTION);
-    uint32_t body = (uint32_t)(1 + nl + tl); /* name length fits one LEB byte */
-    out[n++] = 0;
-    do {
-        uint8_t b = body & 0x7f;
-        body >>= 7;
-        out[n++] = (uint8_t)(b | (body ? 0x80 : 0));
-    } while (body);
-    out[n++] = (uint8_t)nl;
-    memcpy(out + n, AKIRA_MANIFEST_SECTION, nl);
-    n += nl;
-    memcpy(out + n, text, tl);
-    return n + tl;
+    return akira_package_section_put(out, n, AKIRA_MANIFEST_SECTION, text, strlen(text));
 }
 
 /* Start latency of a ~100 KB app installed in the app store on (RAM-backed) flash:

@@ -315,7 +315,6 @@ static int app_delete(struct akira_http_req *r, void *ctx)
     return akira_http_resp_send(r, 200, "application/json", out, w.len);
 }
 
-
 /* GET /api/apps/{name}/logs[?after=SEQ&limit=N]: the app's log ring, oldest first. */
 static int app_logs(struct akira_http_req *r, void *ctx)
 {

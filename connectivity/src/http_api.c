@@ -75,7 +75,6 @@ static int status_get(struct akira_http_req *r, void *ctx)
     return akira_http_resp_end(r);
 }
 
-
 static int logs_get(struct akira_http_req *r, void *ctx)
 {
     (void)ctx;

@@ -229,3 +229,27 @@ int akira_package_buf_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
     if (len) memcpy(buf, b->data + offset, len);
     return AKIRA_OK;
 }
+
+static size_t leb_put(uint8_t *p, uint32_t v)
+{
+    size_t n = 0;
+    do {
+        uint8_t b = v & 0x7Fu;
+        v >>= 7;
+        p[n++] = (uint8_t)(b | (v ? 0x80u : 0));
+    } while (v);
+    return n;
+}
+
+size_t akira_package_section_put(uint8_t *out, size_t at, const char *name, const void *data,
+                                 size_t len)
+{
+    uint8_t tmp[5];
+    size_t nl = strlen(name);
+    out[at++] = 0;
+    at += leb_put(out + at, (uint32_t)(leb_put(tmp, (uint32_t)nl) + nl + len));
+    at += leb_put(out + at, (uint32_t)nl);
+    memcpy(out + at, name, nl);
+    memcpy(out + at + nl, data, len);
+    return at + nl + len;
+}

@@ -63,6 +63,29 @@ static void expect(const uint8_t *p, size_t n, int code, const char *field, cons
         fail_msg("%s: got %d '%s: %s', want %d '%s'", what, rc, e.field, e.reason, code, field);
 }
 
+/* The section writer `akira pack` uses gives the bytes the test builder gives, for a
+ * one-byte and a two-byte LEB128 size, and the result scans as a package. */
+static void test_section_put(void **state)
+{
+    (void)state;
+    static uint8_t a[4096], b[4096];
+    static char text[300];
+    memset(text, '#', sizeof text - 1);
+    memcpy(text, "name: hello\nversion: 1\n", 23);
+    for (size_t len = 23; len < sizeof text; len += 250) {
+        size_t at = pb_code(a, pb_header(a));
+        memcpy(b, a, at);
+        size_t na = akira_package_section_put(a, at, AKIRA_MANIFEST_SECTION, text, len);
+        size_t nb = pb_custom(b, at, AKIRA_MANIFEST_SECTION, text, len, 0);
+        assert_int_equal(na, nb);
+        assert_memory_equal(a, b, na);
+        struct akira_package pkg;
+        struct akira_manifest_error e;
+        assert_int_equal(scan(a, na, &pkg, &e), AKIRA_OK);
+        assert_int_equal(pkg.manifest_len, len);
+    }
+}
+
 static void test_scan_refusals(void **state)
 {
     (void)state;
@@ -395,10 +418,11 @@ static void test_manifest_random_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scan_unsigned),      cmocka_unit_test(test_scan_refusals),
-        cmocka_unit_test(test_reader_failure),     cmocka_unit_test(test_sign_verify),
-        cmocka_unit_test(test_trust_keys),         cmocka_unit_test(test_trust_policy),
-        cmocka_unit_test(test_scan_random_damage), cmocka_unit_test(test_manifest_random_text),
+        cmocka_unit_test(test_scan_unsigned),        cmocka_unit_test(test_section_put),
+        cmocka_unit_test(test_scan_refusals),        cmocka_unit_test(test_reader_failure),
+        cmocka_unit_test(test_sign_verify),          cmocka_unit_test(test_trust_keys),
+        cmocka_unit_test(test_trust_policy),         cmocka_unit_test(test_scan_random_damage),
+        cmocka_unit_test(test_manifest_random_text),
     };
     return cmocka_run_group_tests(tests, setup_keys, NULL);
 }

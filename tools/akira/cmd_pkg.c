@@ -70,29 +70,6 @@ static int leb(const uint8_t *p, size_t *pos, size_t end, uint32_t *out)
     return -1;
 }
 
-static size_t put_leb(uint8_t *p, uint32_t v)
-{
-    size_t n = 0;
-    do {
-        uint8_t b = v & 0x7Fu;
-        v >>= 7;
-        p[n++] = (uint8_t)(b | (v ? 0x80u : 0));
-    } while (v);
-    return n;
-}
-
-static size_t put_custom(uint8_t *out, size_t at, const char *name, const void *data, size_t len)
-{
-    uint8_t tmp[5];
-    size_t nl = strlen(name);
-    out[at++] = 0;
-    at += put_leb(out + at, (uint32_t)(put_leb(tmp, (uint32_t)nl) + nl + len));
-    at += put_leb(out + at, (uint32_t)nl);
-    memcpy(out + at, name, nl);
-    memcpy(out + at + nl, data, len);
-    return at + nl + len;
-}
-
 /* Copy the module's sections into out, leaving out our two custom sections.
  * Returns the length or 0 (reason printed). */
 static size_t strip(const uint8_t *in, size_t n, uint8_t *out, const char *path)
@@ -236,7 +213,7 @@ int akira_tool_pack(int argc, char **argv)
         free(out);
         return 1;
     }
-    o = put_custom(out, o, AKIRA_MANIFEST_SECTION, canon, (size_t)clen);
+    o = akira_package_section_put(out, o, AKIRA_MANIFEST_SECTION, canon, (size_t)clen);
     /* The device refuses a module its engine cannot load: say so here already. */
     aw_error err;
     memset(&err, 0, sizeof err);
@@ -257,7 +234,7 @@ int akira_tool_pack(int argc, char **argv)
             return 1;
         }
         tool_hex(payload, AKIRA_PKG_KEY_ID_LEN, idhex);
-        o = put_custom(out, o, AKIRA_SIGNATURE_SECTION, payload, sizeof payload);
+        o = akira_package_section_put(out, o, AKIRA_SIGNATURE_SECTION, payload, sizeof payload);
     }
     rc = tool_write_file(out_path, out, o, 0644);
     free(out);

@@ -90,6 +90,15 @@ int akira_package_verify(aw_read_fn read, void *ctx, const struct akira_package 
 int akira_package_sign(const uint8_t *data, size_t len, const uint8_t sk[AKIRA_PKG_SECKEY_LEN],
                        uint8_t payload[AKIRA_PKG_SIG_PAYLOAD_LEN]);
 
+/*
+ * Append a custom section `name` with payload data[0..len) at out[at]: id 0, the LEB128
+ * size, the LEB128 name length, the name, the payload. The caller gives room for
+ * len + strlen(name) + 11 bytes. Returns the offset just after it. For the host tool
+ * (`akira pack` writes the manifest and signature sections this way) and benchmarks.
+ */
+size_t akira_package_section_put(uint8_t *out, size_t at, const char *name, const void *data,
+                                 size_t len);
+
 /* A fresh key pair from the system's random source. AKIRA_OK or AKIRA_ENOTSUP. */
 int akira_package_keygen(uint8_t pub[AKIRA_PKG_PUBKEY_LEN], uint8_t sk[AKIRA_PKG_SECKEY_LEN]);
 
