@@ -37,6 +37,7 @@ static const char *const names[] = {
     [30] = "EINTR (interrupted)",
     [31] = "ENOEXEC (not executable)",
     [32] = "EDEADLK (would deadlock)",
+    [33] = "ENOTEMPTY (directory not empty)",
 };
 
 /* A table indexed by -err keeps lookup O(1); the static assert catches an enum value

@@ -241,7 +241,7 @@ static void test_directories(void **state)
     struct akira_fs_file h;
     assert_int_equal(akira_fs_open(&fs, "/a", AKIRA_FS_O_READ, &h), AKIRA_EINVAL);
     /* Remove: only empty directories. */
-    assert_int_equal(akira_fs_unlink(&fs, "/a/b"), AKIRA_EBUSY);
+    assert_int_equal(akira_fs_unlink(&fs, "/a/b"), AKIRA_ENOTEMPTY);
     assert_int_equal(akira_fs_unlink(&fs, "/a/b/file"), AKIRA_OK);
     assert_int_equal(akira_fs_unlink(&fs, "/a/b"), AKIRA_OK);
     assert_int_equal(akira_fs_unlink(&fs, "/a/b"), AKIRA_ENOENT);
@@ -445,10 +445,13 @@ static void test_app_views_and_quota(void **state)
     struct akira_fs app, other;
     struct akira_fs_file h;
     struct akira_fs_stat st;
+    struct akira_fs_usage u;
     static uint8_t data[3000];
     char buf[8];
-    assert_int_equal(akira_fs_app_view(&vol, "clock", 5000, &app), AKIRA_OK);
-    assert_int_equal(akira_fs_app_view(&vol, "other", 0, &other), AKIRA_OK);
+    /* Room for one file of one block: its data block, its index block, its entry. */
+    const uint32_t q = 2 * SS + AKIRA_FS_META_COST;
+    assert_int_equal(akira_fs_app_view(&vol, "clock", q, 0, &app), AKIRA_OK);
+    assert_int_equal(akira_fs_app_view(&vol, "other", 0, 0, &other), AKIRA_OK);
     put("/secret", "s", 1);
     /* The view's "/" is /apps/clock: the volume's files are out of sight. */
     assert_int_equal(akira_fs_stat(&app, "/secret", &st), AKIRA_ENOENT);
@@ -456,31 +459,89 @@ static void test_app_views_and_quota(void **state)
     assert_int_equal(akira_fs_stat(&app, "/../../secret", &st), AKIRA_EINVAL);
     assert_int_equal(akira_fs_unlink(&app, "/"), AKIRA_EINVAL);
     assert_int_equal(akira_fs_rename(&app, "/", "/x"), AKIRA_EINVAL);
-    assert_int_equal(akira_fs_open(&app, "/data", AKIRA_FS_O_WRITE | AKIRA_FS_O_CREATE, &h),
+    assert_int_equal(akira_fs_open(&app, "/data", AKIRA_FS_O_RDWR | AKIRA_FS_O_CREATE, &h),
                      AKIRA_OK);
+    assert_int_equal(akira_fs_usage(&app), AKIRA_FS_META_COST); /* the entry alone */
+    /* Whole blocks are charged, not bytes (issue 21): the first byte takes a data and
+     * an index block, the rest of the block is free, the next block is refused. */
     assert_int_equal(akira_fs_write(&h, data, sizeof data), (int)sizeof data);
-    assert_int_equal(akira_fs_write(&h, data, sizeof data), AKIRA_EQUOTA);
-    assert_int_equal(akira_fs_write(&h, data, 2000), 2000); /* exactly the quota */
+    assert_int_equal(akira_fs_usage(&app), q);
+    assert_int_equal(akira_fs_write(&h, data, SS - sizeof data), (int)(SS - sizeof data));
     assert_int_equal(akira_fs_write(&h, data, 1), AKIRA_EQUOTA);
-    assert_int_equal(akira_fs_truncate(&h, 5001), AKIRA_EQUOTA);
+    assert_int_equal(akira_fs_truncate(&h, SS + 1), AKIRA_EQUOTA);
     assert_int_equal(akira_fs_close(&h), AKIRA_OK);
-    assert_int_equal(akira_fs_usage(&app), 5000);
+    assert_int_equal(akira_fs_usage_get(&app, &u), AKIRA_OK);
+    assert_int_equal(u.bytes, SS);
+    assert_int_equal(u.charged, q);
+    assert_int_equal(u.inodes, 1);
     assert_int_equal(akira_fs_usage(&other), 0);
+    /* A new entry costs its metadata record: refused at the quota, file or directory. */
+    assert_int_equal(akira_fs_mkdir(&app, "/sub"), AKIRA_EQUOTA);
+    assert_int_equal(akira_fs_open(&app, "/y", AKIRA_FS_O_WRITE | AKIRA_FS_O_CREATE, &h),
+                     AKIRA_EQUOTA);
+    assert_int_equal(akira_fs_stat(&app, "/y", &st), AKIRA_ENOENT);
+    /* Rewriting synced bytes copies their block first: that copy is charged too, an
+     * append into the block's erased tail is not. */
+    assert_int_equal(akira_fs_unlink(&app, "/data"), AKIRA_OK);
+    assert_int_equal(akira_fs_usage(&app), 0);
+    assert_int_equal(akira_fs_open(&app, "/data", AKIRA_FS_O_RDWR | AKIRA_FS_O_CREATE, &h),
+                     AKIRA_OK);
+    assert_int_equal(akira_fs_write(&h, data, 100), 100);
+    assert_int_equal(akira_fs_close(&h), AKIRA_OK);
+    assert_int_equal(akira_fs_open(&app, "/data", AKIRA_FS_O_RDWR, &h), AKIRA_OK);
+    assert_int_equal(akira_fs_write(&h, "x", 1), AKIRA_EQUOTA);
+    assert_int_equal(akira_fs_seek(&h, 0, AKIRA_FS_SEEK_END), 100);
+    assert_int_equal(akira_fs_write(&h, "x", 1), 1);
+    assert_int_equal(akira_fs_close(&h), AKIRA_OK);
+    assert_int_equal(akira_fs_unlink(&app, "/data"), AKIRA_OK);
+    assert_int_equal(akira_fs_usage(&app), 0);
     /* Subdirectories count too; another app's quota is its own. */
     assert_int_equal(akira_fs_mkdir(&app, "/sub"), AKIRA_OK);
     assert_int_equal(akira_fs_open(&app, "/sub/x", AKIRA_FS_O_WRITE | AKIRA_FS_O_CREATE, &h),
                      AKIRA_OK);
-    assert_int_equal(akira_fs_write(&h, "x", 1), AKIRA_EQUOTA);
+    assert_int_equal(akira_fs_write(&h, "x", 1), AKIRA_EQUOTA); /* 2 entries + 2 blocks */
     assert_int_equal(akira_fs_close(&h), AKIRA_OK);
-    assert_int_equal(akira_fs_unlink(&app, "/data"), AKIRA_OK);
-    assert_int_equal(akira_fs_usage(&app), 0);
-    put("/apps/clock/sub/x", "hi", 2); /* the system sees inside app dirs */
+    put("/apps/clock/sub/x", "hi", 2); /* the system sees inside app dirs, unbounded */
     remount();
-    assert_int_equal(akira_fs_app_view(&vol, "clock", 5000, &app), AKIRA_OK);
+    assert_int_equal(akira_fs_app_view(&vol, "clock", q, 0, &app), AKIRA_OK);
     assert_int_equal(get(&app, "/sub/x", buf, sizeof buf), 2);
-    assert_int_equal(akira_fs_usage(&app), 2);
-    assert_int_equal(akira_fs_app_view(&vol, "..", 0, &app), AKIRA_EINVAL);
-    assert_int_equal(akira_fs_app_view(&vol, "a/b", 0, &app), AKIRA_EINVAL);
+    assert_int_equal(akira_fs_usage(&app), 2 * SS + 2 * AKIRA_FS_META_COST);
+    assert_int_equal(akira_fs_app_view(&vol, "..", 0, 0, &app), AKIRA_EINVAL);
+    assert_int_equal(akira_fs_app_view(&vol, "a/b", 0, 0, &app), AKIRA_EINVAL);
+}
+
+/* A bounded number of files and directories per view (issue 21): the view at its
+ * limit gets EQUOTA, another view and the system carry on. */
+static void test_app_view_entry_limit(void **state)
+{
+    (void)state;
+    struct akira_fs a, b;
+    struct akira_fs_file h;
+    assert_int_equal(akira_fs_app_view(&vol, "a", 0, 3, &a), AKIRA_OK);
+    assert_int_equal(akira_fs_app_view(&vol, "b", 0, 3, &b), AKIRA_OK);
+    assert_int_equal(akira_fs_mkdir(&a, "/d"), AKIRA_OK);
+    assert_int_equal(akira_fs_open(&a, "/d/f", AKIRA_FS_O_WRITE | AKIRA_FS_O_CREATE, &h), AKIRA_OK);
+    assert_int_equal(akira_fs_close(&h), AKIRA_OK);
+    assert_int_equal(akira_fs_open(&a, "/g", AKIRA_FS_O_WRITE | AKIRA_FS_O_CREATE, &h), AKIRA_OK);
+    assert_int_equal(akira_fs_close(&h), AKIRA_OK);
+    assert_int_equal(akira_fs_open(&a, "/h", AKIRA_FS_O_WRITE | AKIRA_FS_O_CREATE, &h),
+                     AKIRA_EQUOTA);
+    assert_int_equal(akira_fs_mkdir(&a, "/e"), AKIRA_EQUOTA);
+    /* Existing files still open and grow; a rename makes no entry. */
+    assert_int_equal(akira_fs_open(&a, "/g", AKIRA_FS_O_WRITE, &h), AKIRA_OK);
+    assert_int_equal(akira_fs_write(&h, "more", 4), 4);
+    assert_int_equal(akira_fs_close(&h), AKIRA_OK);
+    assert_int_equal(akira_fs_rename(&a, "/g", "/d/g"), AKIRA_OK);
+    /* The other view and the system are not affected. */
+    put("/apps/b/one", "1", 1);
+    assert_int_equal(akira_fs_mkdir(&b, "/x"), AKIRA_OK);
+    assert_int_equal(akira_fs_open(&b, "/x/y", AKIRA_FS_O_WRITE | AKIRA_FS_O_CREATE, &h), AKIRA_OK);
+    assert_int_equal(akira_fs_write(&h, "y", 1), 1);
+    assert_int_equal(akira_fs_close(&h), AKIRA_OK);
+    put("/system.cfg", "s", 1);
+    /* Removing one frees its place. */
+    assert_int_equal(akira_fs_unlink(&a, "/d/f"), AKIRA_OK);
+    assert_int_equal(akira_fs_mkdir(&a, "/e"), AKIRA_OK);
 }
 
 static void test_corruption_in_metadata_and_data_area(void **state)
@@ -659,6 +720,7 @@ int main(void)
         T(test_full_volume),
         T(test_too_many_files),
         T(test_app_views_and_quota),
+        T(test_app_view_entry_limit),
         T(test_corruption_in_metadata_and_data_area),
         T(test_unmount_and_calls_after),
         T(test_random_damage_never_crashes),

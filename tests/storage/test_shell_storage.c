@@ -152,7 +152,8 @@ static void test_fs_commands(void **state)
     assert_string_equal(fio.out, "d          -  logs/\n-- 1 entry\n");
     assert_int_equal(run("fs ls /logs/a.txt"), 0);
     assert_string_equal(fio.out, "f          5  a.txt\n");
-    assert_int_equal(run("fs rm /logs"), AKIRA_EBUSY); /* not empty */
+    assert_int_equal(run("fs rm /logs"), AKIRA_ENOTEMPTY); /* issue 21: said EBUSY */
+    assert_string_equal(fio.out, "fs rm: ENOTEMPTY (directory not empty)\n");
     assert_int_equal(run("fs rm /logs/a.txt"), 0);
     assert_int_equal(run("fs rm /logs"), 0);
     assert_int_equal(run("fs ls"), 0);

@@ -42,7 +42,8 @@ typedef enum akira_err {
     AKIRA_EINTR = -30,        /* a wait was interrupted by shutdown */
     AKIRA_ENOEXEC = -31,      /* not an executable image / module */
     AKIRA_EDEADLK = -32,      /* the call would deadlock (e.g. a thread joining itself) */
-    AKIRA_ERR_LAST_ = -32     /* internal: lowest defined code */
+    AKIRA_ENOTEMPTY = -33,    /* a directory to remove or replace still has entries */
+    AKIRA_ERR_LAST_ = -33     /* internal: lowest defined code */
 } akira_err_t;
 
 /*

@@ -284,12 +284,56 @@ static bool handle_ok(const struct akira_fs_file *f)
     return f && f->obj && f->obj->id && f->fs.vol && f->fs.vol->mounted;
 }
 
-/* Fails with AKIRA_EQUOTA when growing the file to new_size passes the view's quota. */
-static int quota_check(const struct akira_fs_file *f, uint32_t new_size)
+uint32_t fs_file_blocks_held(struct akira_fs_vol *v, uint16_t id)
 {
-    if (!f->fs.quota || new_size <= f->obj->size) return AKIRA_OK;
-    uint64_t used = akira_fs_usage(&f->fs);
-    if (used + (new_size - f->obj->size) > f->fs.quota) return AKIRA_EQUOTA;
+    struct akira_fs_obj_ *o = fs_obj_find(v, id);
+    if (!o) {
+        uint32_t size = v->ino[id].size;
+        return nblocks_of(v, size) + (size > 0);
+    }
+    uint32_t nb = nblocks_of(v, o->size), held = nblocks_of(v, o->csize);
+    held += o->cindex != FS_NONE || nb > 0; /* the committed index, or the one sync makes */
+    for (uint32_t i = 0; i < nb && i < AKIRA_FS_FILE_BLOCKS_MAX; i++)
+        held += o->idx[i] != FS_NONE && fs_blk_fresh(v, o->idx[i]);
+    return held;
+}
+
+/* Blocks that writing [from, to) would take on top of what the file holds, decided as
+ * obj_write decides: a block the last commit can see is copied, a fresh block or the
+ * erased tail of a committed one is written in place; plus the index block a file
+ * without blocks will need. */
+static uint32_t blocks_needed(struct akira_fs_vol *v, struct akira_fs_obj_ *o, uint32_t from,
+                              uint32_t to)
+{
+    uint32_t n = 0;
+    for (uint32_t bi = from / v->bs; from < to && bi <= (to - 1) / v->bs; bi++) {
+        if (bi >= v->idx_per_block) break;
+        uint16_t cur = o->idx[bi];
+        uint32_t bstart = bi * v->bs;
+        if (cur != FS_NONE && fs_blk_fresh(v, cur)) continue;
+        uint32_t committed =
+            (cur != FS_NONE && o->csize > bstart) ? min_u32(o->csize - bstart, v->bs) : 0;
+        uint32_t boff = from > bstart ? from - bstart : 0;
+        uint32_t len = min_u32(to - bstart, v->bs) - boff;
+        if (cur != FS_NONE && boff >= committed &&
+            akira_flash_area_is_erased(&v->data, fs_blk_off(v, cur) + boff, len))
+            continue;
+        n++;
+    }
+    if (from < to && nblocks_of(v, o->size) == 0 && o->cindex == FS_NONE) n++;
+    return n;
+}
+
+/* AKIRA_EQUOTA when writing [from, to) would take the view past its quota: what the
+ * view's entries hold plus the blocks this write needs. */
+static int quota_check(const struct akira_fs_file *f, uint32_t from, uint32_t to)
+{
+    if (!f->fs.quota || to <= from) return AKIRA_OK;
+    struct akira_fs_usage u;
+    int err = akira_fs_usage_get(&f->fs, &u);
+    if (err) return err;
+    uint64_t need = (uint64_t)blocks_needed(f->fs.vol, f->obj, from, to) * f->fs.vol->bs;
+    if (need && u.charged + need > f->fs.quota) return AKIRA_EQUOTA;
     return AKIRA_OK;
 }
 
@@ -356,7 +400,7 @@ int akira_fs_write(struct akira_fs_file *f, const void *buf, size_t len)
     if (f->flags & AKIRA_FS_O_APPEND) f->pos = o->size;
     if (len > INT32_MAX) len = INT32_MAX;
     if ((uint64_t)f->pos + len > (uint64_t)v->idx_per_block * v->bs) return AKIRA_ETOOBIG;
-    int err = quota_check(f, f->pos + (uint32_t)len);
+    int err = quota_check(f, f->pos < o->size ? f->pos : o->size, f->pos + (uint32_t)len);
     if (err) return err;
     if (f->pos > o->size) {
         err = obj_fill(v, o, f->pos);
@@ -399,7 +443,7 @@ int akira_fs_truncate(struct akira_fs_file *f, uint32_t size)
     struct akira_fs_vol *v = f->fs.vol;
     if ((uint64_t)size > (uint64_t)v->idx_per_block * v->bs) return AKIRA_ETOOBIG;
     if (size > f->obj->size) {
-        int err = quota_check(f, size);
+        int err = quota_check(f, f->obj->size, size);
         return err ? err : obj_fill(v, f->obj, size);
     }
     if (size < f->obj->size) obj_shrink(v, f->obj, size);

@@ -109,6 +109,18 @@ int fs_resolve(const struct akira_fs *fs, const char *path, uint16_t *parent, co
     return AKIRA_OK;
 }
 
+/* AKIRA_EQUOTA when one more entry would pass the view's limits. */
+static int create_allowed(const struct akira_fs *fs)
+{
+    struct akira_fs_usage u;
+    if (!fs->quota && !fs->max_inodes) return AKIRA_OK;
+    int err = akira_fs_usage_get(fs, &u);
+    if (err) return err;
+    if (fs->max_inodes && u.inodes >= fs->max_inodes) return AKIRA_EQUOTA;
+    if (fs->quota && (uint64_t)u.charged + AKIRA_FS_META_COST > fs->quota) return AKIRA_EQUOTA;
+    return AKIRA_OK;
+}
+
 int fs_create(const struct akira_fs *fs, uint16_t parent, const char *name, size_t len,
               uint8_t type, uint16_t *id)
 {
@@ -116,6 +128,8 @@ int fs_create(const struct akira_fs *fs, uint16_t parent, const char *name, size
     int err = name_check(name, len);
     if (err) return err;
     if (v->ino[parent].type != AKIRA_FS_TYPE_DIR) return AKIRA_EINVAL;
+    err = create_allowed(fs);
+    if (err) return err;
     err = fs_inode_alloc(v, id);
     if (err) return err;
     struct fs_meta m = {.type = type, .name_len = (uint8_t)len, .parent = parent, .index = FS_NONE};
@@ -157,7 +171,7 @@ static int removable(const struct akira_fs *fs, uint16_t id)
 {
     struct akira_fs_vol *v = fs->vol;
     if (id == fs->root || id == FS_ROOT_ID) return AKIRA_EINVAL;
-    if (v->ino[id].type == AKIRA_FS_TYPE_DIR && !dir_empty(v, id)) return AKIRA_EBUSY;
+    if (v->ino[id].type == AKIRA_FS_TYPE_DIR && !dir_empty(v, id)) return AKIRA_ENOTEMPTY;
     if (fs_obj_find(v, id)) return AKIRA_EBUSY;
     return AKIRA_OK;
 }
@@ -283,7 +297,7 @@ void akira_fs_root_view(struct akira_fs_vol *vol, struct akira_fs *out)
 }
 
 int akira_fs_app_view(struct akira_fs_vol *vol, const char *app, uint32_t quota,
-                      struct akira_fs *out)
+                      uint16_t max_inodes, struct akira_fs *out)
 {
     struct akira_fs root;
     uint16_t apps, id;
@@ -303,19 +317,33 @@ int akira_fs_app_view(struct akira_fs_vol *vol, const char *app, uint32_t quota,
     out->vol = vol;
     out->root = id;
     out->quota = quota;
+    out->max_inodes = max_inodes;
+    return AKIRA_OK;
+}
+
+int akira_fs_usage_get(const struct akira_fs *fs, struct akira_fs_usage *out)
+{
+    if (!view_ok(fs) || !out) return AKIRA_EINVAL;
+    struct akira_fs_vol *v = fs->vol;
+    uint64_t bytes = 0, charged = 0;
+    uint32_t inodes = 0;
+    for (uint16_t i = FS_ROOT_ID + 1; i < AKIRA_FS_INODES_MAX; i++) {
+        if (!v->ino[i].loc || i == fs->root || !is_within(v, i, fs->root)) continue;
+        inodes++;
+        charged += AKIRA_FS_META_COST;
+        if (v->ino[i].type != AKIRA_FS_TYPE_FILE) continue;
+        struct akira_fs_obj_ *o = fs_obj_find(v, i);
+        bytes += o ? o->size : v->ino[i].size;
+        charged += (uint64_t)fs_file_blocks_held(v, i) * v->bs;
+    }
+    out->bytes = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes;
+    out->charged = charged > UINT32_MAX ? UINT32_MAX : (uint32_t)charged;
+    out->inodes = inodes;
     return AKIRA_OK;
 }
 
 uint32_t akira_fs_usage(const struct akira_fs *fs)
 {
-    if (!view_ok(fs)) return 0;
-    struct akira_fs_vol *v = fs->vol;
-    uint64_t sum = 0;
-    for (uint16_t i = FS_ROOT_ID + 1; i < AKIRA_FS_INODES_MAX; i++) {
-        if (!v->ino[i].loc || v->ino[i].type != AKIRA_FS_TYPE_FILE) continue;
-        if (!is_within(v, i, fs->root)) continue;
-        struct akira_fs_obj_ *o = fs_obj_find(v, i);
-        sum += o ? o->size : v->ino[i].size;
-    }
-    return sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
+    struct akira_fs_usage u;
+    return akira_fs_usage_get(fs, &u) == AKIRA_OK ? u.charged : 0;
 }

@@ -52,6 +52,9 @@ void fs_free_file_blocks(struct akira_fs_vol *v, uint16_t index, uint32_t size);
 /* Open files. */
 struct akira_fs_obj_ *fs_obj_find(struct akira_fs_vol *v, uint16_t id);
 int fs_obj_commit(struct akira_fs_vol *v, struct akira_fs_obj_ *o);
+/* Blocks file `id` holds now: its committed data and index blocks, the fresh copies of
+ * unsynced writes and the index block it will need at sync (what a quota charges). */
+uint32_t fs_file_blocks_held(struct akira_fs_vol *v, uint16_t id);
 
 /* Paths. */
 int fs_lookup(struct akira_fs_vol *v, uint16_t dir, const char *name, size_t len, uint16_t *id);

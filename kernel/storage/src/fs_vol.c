@@ -15,6 +15,10 @@
 _Static_assert(sizeof(struct kvlog) <= sizeof(((struct akira_fs_vol *)0)->log),
                "akira_fs_vol.log is too small for the metadata log");
 _Static_assert(AKIRA_FS_INODES_MAX < FS_NONE && AKIRA_FS_BLOCKS_MAX < FS_NONE, "16-bit ids");
+/* The largest metadata record, padded to the largest write block the log accepts (16). */
+_Static_assert((KVLOG_HDR_SIZE + 2 + META_HDR + AKIRA_FS_NAME_MAX + 15) / 16 * 16 <=
+                   AKIRA_FS_META_COST,
+               "AKIRA_FS_META_COST is less than a metadata record");
 
 uint8_t fs_name_hash(const char *name, size_t len)
 {
@@ -179,6 +183,7 @@ int fs_blk_alloc(struct akira_fs_vol *v, uint16_t *out)
             if (err) return err;
         }
         mark_used(v, b);
+        v->blk_allocs++;
         bit_set(v->fresh, b, true);
         v->cursor = (uint32_t)(b + 1) % v->nblocks;
         *out = b;
@@ -443,4 +448,11 @@ int akira_fs_info(const struct akira_fs_vol *v, struct akira_fs_info *info)
     for (int i = FS_ROOT_ID; i < AKIRA_FS_INODES_MAX; i++)
         info->inodes_used += v->ino[i].loc != 0;
     return AKIRA_OK;
+}
+
+uint64_t akira_fs_wear(const struct akira_fs_vol *v)
+{
+    if (!v || !v->mounted) return 0;
+    const struct kvlog *log = (const struct kvlog *)(const void *)v->log;
+    return v->blk_allocs * v->bs + log->programmed;
 }

@@ -100,6 +100,7 @@ static int sect_start(struct kvlog *log, uint32_t s, uint32_t seq)
     put32(h + 4, seq);
     put32(h + 8, kvlog_crc32(0, h, 8));
     int err = akira_flash_area_write(&log->fa, sect_off(log, s), h, log->hdr_size);
+    log->programmed += log->hdr_size;
     if (err) return err;
     log->seq[s] = seq;
     log->end[s] = log->hdr_size;
@@ -311,6 +312,7 @@ static int write_record(struct kvlog *log, const void *key, uint8_t key_len, uin
     int err = akira_flash_area_write(&log->fa, sect_off(log, s) + p, buf, len);
     /* Even a failed write may have programmed part of the space: never reuse it. */
     log->end[s] = p + len;
+    log->programmed += len;
     if (err) return err;
     if (loc_out) *loc_out = KVLOG_LOC(s, p);
     return AKIRA_OK;

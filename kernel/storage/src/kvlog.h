@@ -62,7 +62,8 @@ struct kvlog {
     uint32_t end[KVLOG_MAX_SECTORS]; /* first offset of the erased tail */
     struct kvlog_hooks hooks;
     uint64_t gc_count;
-    uint32_t full_need; /* a value this big found no room after a full turn; 0: none */
+    uint64_t programmed; /* bytes written since mount: records, GC copies, headers */
+    uint32_t full_need;  /* a value this big found no room after a full turn; 0: none */
 };
 
 /*

@@ -152,3 +152,15 @@ uint64_t akira_settings_gc_count(const struct akira_settings *st)
 {
     return ((const struct kvlog *)(const void *)st->priv)->gc_count;
 }
+
+uint32_t akira_settings_record_cost(const struct akira_settings *st, size_t key_len, size_t val_len)
+{
+    uint32_t wbs = ((const struct kvlog *)(const void *)st->priv)->fa.write_block_size;
+    if (wbs == 0) wbs = 1;
+    return (uint32_t)((KVLOG_HDR_SIZE + key_len + val_len + wbs - 1) / wbs * wbs);
+}
+
+uint64_t akira_settings_wear(const struct akira_settings *st)
+{
+    return st ? ((const struct kvlog *)(const void *)st->priv)->programmed : 0;
+}

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "kvlog.h"
+
 static akira_mutex_t *lock;
 static struct akira_settings settings;
 static struct akira_fs_vol vol;
@@ -68,4 +70,21 @@ struct akira_settings *akira_storage_settings(void)
 struct akira_fs_vol *akira_storage_fs(void)
 {
     return fs_up ? &vol : NULL;
+}
+
+uint64_t akira_storage_wear(void)
+{
+    /* Weights need the volume's block count; without a file system, settings bytes
+     * count as they are. */
+    uint32_t blocks = fs_up ? vol.nblocks : 0;
+    uint64_t w = 0;
+    if (fs_up) {
+        const struct kvlog *meta = (const struct kvlog *)(const void *)vol.log;
+        w += vol.blk_allocs * vol.bs + meta->programmed * (blocks / meta->nsect);
+    }
+    if (settings_up) {
+        const struct kvlog *st = (const struct kvlog *)(const void *)settings.priv;
+        w += st->programmed * (blocks > st->nsect ? blocks / st->nsect : 1u);
+    }
+    return w;
 }

@@ -13,7 +13,7 @@
 #define AKIRA_EEXIST       (-4) /* already exists (file, subscription) */
 #define AKIRA_EBUSY        (-5) /* in use (an open file, the volume's open files) */
 #define AKIRA_ETIMEDOUT    (-6)
-#define AKIRA_EAGAIN       (-7)  /* nothing there yet (no message waiting) */
+#define AKIRA_EAGAIN       (-7)  /* not now: no message waiting, write budget spent */
 #define AKIRA_EACCES       (-9)  /* the app lacks the capability this call needs */
 #define AKIRA_ENOSPC       (-10) /* a table is full (timers, ...) or storage is */
 #define AKIRA_EIO          (-11) /* flash I/O failed */
@@ -24,6 +24,7 @@
 #define AKIRA_EOVERFLOW    (-20)
 #define AKIRA_ETOOBIG      (-21) /* a message or value is larger than accepted */
 #define AKIRA_EQUOTA       (-22) /* memory_quota, storage or settings share exhausted */
+#define AKIRA_ENOTEMPTY    (-33) /* a directory to remove still has entries */
 /* Hardware and network modules (gpio, i2c, uart, pwm, sensor, power, net). */
 #define AKIRA_EPERM        (-8)  /* not allowed to apps at all (deep sleep) */
 #define AKIRA_ENOTSUP      (-14) /* the device has no such channel or feature */

@@ -18,16 +18,19 @@
  *
  * Views: every call takes a `struct akira_fs`, a view rooted at a directory. The
  * system uses the volume's root view; an app gets a view rooted at /apps/<name> with a
- * byte quota (sum of the sizes of the files under it). Paths are resolved inside the
- * view: a leading '/' is the view's root, "." and ".." are rejected (AKIRA_EINVAL), so
- * no path escapes a view.
+ * quota of flash bytes and a limit on its files and directories. The quota charges
+ * what an entry really costs on the flash (akira_fs_usage_get): whole blocks held
+ * (data, index, copies not yet synced) and one metadata record per file and
+ * directory. Paths are resolved inside the view: a leading '/' is the view's root,
+ * "." and ".." are rejected (AKIRA_EINVAL), so no path escapes a view.
  *
  * Threads: a volume is not thread-safe; callers serialise (one lock per volume).
  * Errors: AKIRA_ENOENT (no such path), AKIRA_EEXIST, AKIRA_EINVAL (bad path, "..",
  * not a directory, is a directory, bad flags), AKIRA_ENAMETOOLONG (a name over
  * AKIRA_FS_NAME_MAX or a path over AKIRA_FS_PATH_MAX), AKIRA_ENOSPC (no free block,
  * metadata full, too many files), AKIRA_EQUOTA (the view's quota), AKIRA_EBUSY (open
- * file removed, too many open files), AKIRA_EACCES (write on a read-only handle),
+ * file removed, too many open files), AKIRA_ENOTEMPTY (directory to remove or replace
+ * has entries), AKIRA_EACCES (write on a read-only handle),
  * AKIRA_ETOOBIG (file over the largest size), AKIRA_ECORRUPT (mount: no file system),
  * AKIRA_EIO (flash).
  */
@@ -99,6 +102,7 @@ struct akira_fs_vol {
     struct akira_flash_area data;
     uint32_t bs, nblocks, cursor, free_blocks, idx_per_block, txn;
     bool mounted;
+    uint64_t blk_allocs; /* blocks handed out since mount: each one is (or will be) erased */
     uint8_t used[AKIRA_FS_BLOCKS_MAX / 8];
     uint8_t fresh[AKIRA_FS_BLOCKS_MAX / 8];
     struct akira_fs_inode_ ino[AKIRA_FS_INODES_MAX];
@@ -106,11 +110,20 @@ struct akira_fs_vol {
 };
 /* ------------------------------------------------------------------------------------ */
 
-/* A view: a volume seen from one directory, with an optional quota (0: none). */
+/* A view: a volume seen from one directory, with optional limits (0: none). */
 struct akira_fs {
     struct akira_fs_vol *vol;
     uint16_t root;
-    uint32_t quota;
+    uint16_t max_inodes; /* files + directories below root */
+    uint32_t quota;      /* flash bytes charged (akira_fs_usage_get's `charged`) */
+};
+
+/* What the entries below a view's root cost. */
+struct akira_fs_usage {
+    uint32_t bytes;   /* sum of the files' sizes */
+    uint32_t charged; /* whole blocks held (data, index, unsynced copies) x block size,
+                       * + AKIRA_FS_META_COST per file and directory: what quota counts */
+    uint32_t inodes;  /* files and directories (the root itself not counted) */
 };
 
 struct akira_fs_file {
@@ -144,13 +157,27 @@ int akira_fs_unmount(struct akira_fs_vol *vol);
 /* The whole volume. */
 void akira_fs_root_view(struct akira_fs_vol *vol, struct akira_fs *out);
 
-/* A view rooted at /apps/<app> (created if missing) charging at most quota bytes
- * (0 = unlimited). app is a single path component. */
+/* A view rooted at /apps/<app> (created if missing) charging at most quota bytes of
+ * flash and holding at most max_inodes files and directories (0 = unlimited). app is
+ * a single path component. Past either limit a create, mkdir, write or truncate fails
+ * with AKIRA_EQUOTA and changes nothing; other views are unaffected. */
 int akira_fs_app_view(struct akira_fs_vol *vol, const char *app, uint32_t quota,
-                      struct akira_fs *out);
+                      uint16_t max_inodes, struct akira_fs *out);
 
-/* Bytes in the files under the view's root (what its quota counts). */
+/* The cost of what lies below the view's root. AKIRA_EINVAL for a bad view. */
+int akira_fs_usage_get(const struct akira_fs *fs, struct akira_fs_usage *out);
+/* Its `charged` figure: what the view's quota counts (0 for a bad view). */
 uint32_t akira_fs_usage(const struct akira_fs *fs);
+
+/* Flash bytes the volume has consumed since mount: blocks handed out (each costs an
+ * erase sooner or later) times the block size, plus bytes programmed into the
+ * metadata log (records, the copies its garbage collection makes, sector headers).
+ * Erases follow at one per block size of it: the wear figure for write budgets. */
+uint64_t akira_fs_wear(const struct akira_fs_vol *vol);
+
+/* Flash bytes one metadata record may take: what a file or directory is charged for
+ * its entry on top of its blocks. */
+#define AKIRA_FS_META_COST 64u
 
 int akira_fs_open(const struct akira_fs *fs, const char *path, uint32_t flags,
                   struct akira_fs_file *f);

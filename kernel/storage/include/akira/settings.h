@@ -65,4 +65,14 @@ int akira_settings_key_check(const char *key);
 /* Garbage collections (sector rotations) since mount: for tests and benchmarks. */
 uint64_t akira_settings_gc_count(const struct akira_settings *st);
 
+/* Flash bytes a record of a key and a value of these lengths takes (header, key and
+ * value padded to the write block): what a key is charged against a share. */
+uint32_t akira_settings_record_cost(const struct akira_settings *st, size_t key_len,
+                                    size_t val_len);
+
+/* Bytes programmed since mount (records, the copies garbage collection makes, sector
+ * headers): erases follow at one per sector size of it. The wear figure for write
+ * budgets. */
+uint64_t akira_settings_wear(const struct akira_settings *st);
+
 #endif /* AKIRA_SETTINGS_H */

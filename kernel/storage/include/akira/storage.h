@@ -41,6 +41,15 @@ void akira_storage_deinit(void);
 void akira_storage_lock(void);
 void akira_storage_unlock(void);
 
+/* Wear caused so far on the shared settings store and file system, in wear-weighted
+ * bytes: bytes programmed in each area (file data counted as whole blocks handed out,
+ * since each costs an erase), weighted by (file-system data blocks / that area's
+ * sectors), so that one unit wears a sector of any area equally fast (settings x42,
+ * file-system metadata x21, file data x1 on native_sim). Monotonic within a boot. Take
+ * it before and after an operation under the storage lock to charge that operation's
+ * wear (the runtime's per-app write budget). 0 before init. */
+uint64_t akira_storage_wear(void);
+
 /* The shared instances, NULL when not up. Use them only under the lock. */
 struct akira_settings *akira_storage_settings(void);
 struct akira_fs_vol *akira_storage_fs(void);
