@@ -488,13 +488,35 @@ enum key_id {
     K_PWM,
     K_SENSORS,
     K_NET_HOSTS,
+    K_STORAGE_FILES,
+    K_SETTINGS_KEYS,
+    K_FLASH_RATE,
+    K_FLASH_BURST,
     K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {
-    "name",      "version",   "entry",   "capabilities", "memory_quota", "stack_size",
-    "heap_size", "autostart", "restart", "description",  "author",       "gpio_pins",
-    "i2c",       "uart",      "pwm",     "sensors",      "net_hosts",
+    "name",
+    "version",
+    "entry",
+    "capabilities",
+    "memory_quota",
+    "stack_size",
+    "heap_size",
+    "autostart",
+    "restart",
+    "description",
+    "author",
+    "gpio_pins",
+    "i2c",
+    "uart",
+    "pwm",
+    "sensors",
+    "net_hosts",
+    "storage_files",
+    "settings_keys",
+    "flash_write_rate",
+    "flash_write_burst",
 };
 
 static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
@@ -529,6 +551,18 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
     case K_PWM: return each_item(v, "pwm", err, pwm_item, m);
     case K_SENSORS: return each_item(v, "sensors", err, sensor_item, m);
     case K_NET_HOSTS: return each_item(v, "net_hosts", err, host_item, m);
+    case K_STORAGE_FILES:
+        return parse_size(v, AKIRA_BOARD_APP_FILES_MIN, AKIRA_BOARD_APP_FILES_MAX,
+                          &m->storage_files, "storage_files", err);
+    case K_SETTINGS_KEYS:
+        return parse_size(v, AKIRA_BOARD_APP_SETTINGS_KEYS_MIN, AKIRA_BOARD_APP_SETTINGS_KEYS_MAX,
+                          &m->settings_keys, "settings_keys", err);
+    case K_FLASH_RATE:
+        return parse_size(v, AKIRA_BOARD_APP_FLASH_RATE_MIN, AKIRA_BOARD_APP_FLASH_RATE_MAX,
+                          &m->flash_write_rate, "flash_write_rate", err);
+    case K_FLASH_BURST:
+        return parse_size(v, AKIRA_BOARD_APP_FLASH_BURST_MIN, AKIRA_BOARD_APP_FLASH_BURST_MAX,
+                          &m->flash_write_burst, "flash_write_burst", err);
     case K_COUNT: break;
     }
     return AKIRA_EINVAL;
@@ -739,6 +773,10 @@ int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap)
     }
     emit(&o, "description:%s%s\nauthor:%s%s\n", m->description[0] ? " " : "", m->description,
          m->author[0] ? " " : "", m->author);
+    if (m->storage_files) emit(&o, "storage_files: %u\n", (unsigned)m->storage_files);
+    if (m->settings_keys) emit(&o, "settings_keys: %u\n", (unsigned)m->settings_keys);
+    if (m->flash_write_rate) emit(&o, "flash_write_rate: %u\n", (unsigned)m->flash_write_rate);
+    if (m->flash_write_burst) emit(&o, "flash_write_burst: %u\n", (unsigned)m->flash_write_burst);
     emit_hw(&o, m);
     if (o.overflow || o.len > (size_t)INT32_MAX) return AKIRA_ERANGE;
     return (int)o.len;

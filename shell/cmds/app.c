@@ -18,6 +18,7 @@
 #include <akira/err.h>
 #include <akira/shell.h>
 #include <akira/shell_app.h>
+#include <akira/shell_cmds.h>
 
 /* Bytes read from the file and written to the store per step: bounded RAM. */
 #define INSTALL_CHUNK 1024u
@@ -116,6 +117,7 @@ static int cmd_info(struct akira_shell *sh, int argc, char **argv)
                       s->cpu_us / 1000000u, (s->cpu_us / 1000u) % 1000u, s->native_calls,
                       s->denied_calls, s->mem_used, s->mem_peak, s->traps, s->restarts, s->starts,
                       s->events_dropped);
+    akira_shell_app_storage_print(sh, m->name, m);
     return 0;
 }
 

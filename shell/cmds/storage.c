@@ -11,7 +11,8 @@
  *                                one space (created if missing); durable when it returns
  *   fs rm PATH                   remove a file or an empty directory
  *   fs mkdir PATH                make a directory
- *   fs df                        space and inodes used, erase spread of the partitions
+ *   fs df                        space and inodes used, erase spread of the partitions,
+ *                                and per app: entries, flash charged, wear since boot
  * Every command checks its arguments before touching the store, so a refused command
  * changes nothing. Errors of the store are printed by the session (akira_err_str()).
  */
@@ -19,8 +20,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <akira/app_storage.h>
+#include <akira/board_config.h>
 #include <akira/flash_map.h>
 #include <akira/shell.h>
+#include <akira/shell_cmds.h>
 #include <akira/storage.h>
 
 /* --- output ------------------------------------------------------------------------ */
@@ -330,6 +334,61 @@ static void print_wear(struct akira_shell *sh, enum akira_flash_part_id id)
                       fa.name, w.min, mean100 / 100u, (unsigned)(mean100 % 100u), w.max, w.sectors);
 }
 
+/* Wear-weighted bytes as "N KiB (~E erases)": one erase per block's worth. */
+static void wear_str(uint64_t wear, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%" PRIu64 " KiB (~%" PRIu64 " erases)", wear / 1024u,
+             wear / AKIRA_BOARD_FLASH_SECTOR_SIZE);
+}
+
+void akira_shell_app_storage_print(struct akira_shell *sh, const char *name,
+                                   const struct akira_manifest *m)
+{
+    struct akira_app_storage_stats s;
+    char w[64];
+    if (akira_app_storage_stats(name, m, &s) != 0) return;
+    wear_str(s.wear, w, sizeof(w));
+    akira_shell_print(sh,
+                      "storage:     %" PRIu32 " of %" PRIu32 " files, %" PRIu32 " of %" PRIu32
+                      " KiB flash; settings %" PRIu32 " of %" PRIu32 " keys, %" PRIu32
+                      " of %" PRIu32 " bytes\n",
+                      s.files, s.limits.files, s.fs_charged / 1024u, s.limits.fs_quota / 1024u,
+                      s.keys, s.limits.keys, s.settings_bytes, s.limits.settings_bytes);
+    akira_shell_print(sh,
+                      "flash wear:  %s since boot; budget %" PRIu32 " B/s, burst %" PRIu32
+                      ", holds %" PRId64 "; %" PRIu64 " calls refused\n",
+                      w, s.limits.rate, s.limits.burst, s.budget, s.denied);
+}
+
+/* One line per directory under /apps: what the app holds and has worn. */
+static void print_apps(struct akira_shell *sh)
+{
+    struct akira_fs root;
+    struct akira_fs_dir d;
+    struct akira_fs_stat st;
+    char names[16][AKIRA_FS_NAME_MAX + 1];
+    int n = 0;
+    akira_storage_lock();
+    struct akira_fs_vol *vol = akira_storage_fs();
+    if (vol) {
+        akira_fs_root_view(vol, &root);
+        if (akira_fs_opendir(&root, "apps", &d) == 0)
+            while (n < 16 && akira_fs_readdir(&d, &st) == 1)
+                if (st.type == AKIRA_FS_TYPE_DIR) memcpy(names[n++], st.name, sizeof(names[0]));
+    }
+    akira_storage_unlock();
+    for (int i = 0; i < n; i++) {
+        struct akira_app_storage_stats s;
+        char w[64];
+        if (akira_app_storage_stats(names[i], NULL, &s) != 0) continue;
+        wear_str(s.wear, w, sizeof(w));
+        akira_shell_print(sh,
+                          "app %-16s %3" PRIu32 " files, %4" PRIu32 " KiB flash, %2" PRIu32
+                          " keys; wear %s, %" PRIu64 " refused\n",
+                          names[i], s.files, s.fs_charged / 1024u, s.keys, w, s.denied);
+    }
+}
+
 static int cmd_fs_df(struct akira_shell *sh, int argc, char **argv)
 {
     (void)argc;
@@ -351,6 +410,7 @@ static int cmd_fs_df(struct akira_shell *sh, int argc, char **argv)
                       in.inodes_max);
     print_wear(sh, AKIRA_PART_FS);
     print_wear(sh, AKIRA_PART_SETTINGS);
+    print_apps(sh);
     return 0;
 }
 

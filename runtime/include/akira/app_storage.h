@@ -1,10 +1,13 @@
 /*
  * An app's own storage (API module "storage", runtime/api/storage.c; the WASM side is
  * sdk/include/akira/storage.h): its files in the file system under /apps/<name>
- * (akira_fs_app_view, charged against AKIRA_APP_FS_QUOTA bytes) and its own settings
- * keys under app/<name>/ (at most AKIRA_APP_SETTINGS_KEYS_MAX keys of values up to
- * AKIRA_APP_SETTINGS_VALUE_MAX bytes, so one app cannot fill the settings partition
- * the system's trust keys live in).
+ * (akira_fs_app_view: a bounded number of files and directories, charged their real
+ * flash cost against a quota) and its own settings keys under app/<name>/ (a bounded
+ * number of keys, values up to AKIRA_APP_SETTINGS_VALUE_MAX bytes, their records'
+ * flash bytes bounded in all, so one app cannot fill the settings partition the
+ * system's trust keys live in). Every call that programs the flash is charged to the
+ * app's write budget (a token bucket): past it, AKIRA_EAGAIN. The limits come from the
+ * manifest within the board's bounds (akira_app_storage_limits()).
  *
  * Paths from an app are relative to its directory: 1..AKIRA_APP_PATH_MAX bytes of
  * printable ASCII in components of 1..AKIRA_FS_NAME_MAX bytes joined by '/'. An
@@ -29,11 +32,43 @@
 
 #include <akira/fs.h>
 
-#define AKIRA_APP_FS_QUOTA           (256u * 1024u) /* bytes of files per app */
-#define AKIRA_APP_FILES_MAX          4u             /* open files per app */
-#define AKIRA_APP_PATH_MAX           128u           /* bytes in a path from an app */
-#define AKIRA_APP_SETTINGS_KEYS_MAX  16u
+#define AKIRA_APP_FILES_MAX          4u   /* open files per app */
+#define AKIRA_APP_PATH_MAX           128u /* bytes in a path from an app */
 #define AKIRA_APP_SETTINGS_VALUE_MAX 256u
+
+struct akira_manifest;
+
+/* What one app may hold and spend. */
+struct akira_app_storage_limits {
+    uint32_t files;          /* files + directories (manifest storage_files) */
+    uint32_t fs_quota;       /* flash bytes of its files (AKIRA_BOARD_APP_FS_QUOTA) */
+    uint32_t keys;           /* settings keys (manifest settings_keys) */
+    uint32_t settings_bytes; /* flash bytes of their records (AKIRA_BOARD_APP_SETTINGS_BYTES) */
+    uint32_t rate;           /* write budget, wear-weighted bytes per second */
+    uint32_t burst;          /* most the budget holds */
+};
+
+/* The limits for manifest m (NULL: the board's defaults). Any thread. */
+void akira_app_storage_limits(const struct akira_manifest *m, struct akira_app_storage_limits *out);
+
+/* What app `name` holds and has worn, for `app info` and `fs df`. */
+struct akira_app_storage_stats {
+    struct akira_app_storage_limits limits;
+    uint32_t files;          /* files + directories under /apps/<name> */
+    uint32_t fs_bytes;       /* sum of its files' sizes */
+    uint32_t fs_charged;     /* what its quota counts */
+    uint32_t keys;           /* settings keys */
+    uint32_t settings_bytes; /* flash bytes of their records */
+    int64_t budget;          /* what the write budget holds now (< 0: in debt) */
+    uint64_t wear;           /* wear-weighted bytes charged since boot */
+    uint64_t denied;         /* calls refused by the budget since boot */
+};
+
+/* Fills *out for app `name` with the limits of manifest m (NULL: defaults). 0,
+ * AKIRA_EINVAL (bad name); storage that is down counts as empty. Takes the storage
+ * lock. */
+int akira_app_storage_stats(const char *name, const struct akira_manifest *m,
+                            struct akira_app_storage_stats *out);
 
 /*
  * Remove everything app `name` stored: every file and directory under /apps/<name>

@@ -26,6 +26,14 @@
  *   description   free text, at most AKIRA_APP_DESC_MAX bytes.
  *   author        free text, at most AKIRA_APP_AUTHOR_MAX bytes.
  *
+ * Storage limits (issue 21; absent: the board's default, stored as 0 here):
+ *   storage_files      files and directories the app may hold, within the board's
+ *                      AKIRA_BOARD_APP_FILES_MIN..MAX.
+ *   settings_keys      settings keys it may hold, AKIRA_BOARD_APP_SETTINGS_KEYS_MIN..MAX.
+ *   flash_write_rate   write budget refill in bytes per second (number syntax as
+ *                      memory_quota), AKIRA_BOARD_APP_FLASH_RATE_MIN..MAX.
+ *   flash_write_burst  most the budget holds, AKIRA_BOARD_APP_FLASH_BURST_MIN..MAX.
+ *
  * Hardware and network narrowing (issue 7). A capability says which API module an app
  * may call; these keys say which pins, buses, addresses, channels, sensors and hosts it
  * may use through it. A capability without its list grants nothing: every pin, bus,
@@ -124,6 +132,8 @@ struct akira_manifest {
     uint32_t restart_delay_ms;
     char description[AKIRA_APP_DESC_MAX + 1];
     char author[AKIRA_APP_AUTHOR_MAX + 1];
+    /* Storage limits; 0: the board's default. */
+    uint32_t storage_files, settings_keys, flash_write_rate, flash_write_burst;
     /* Narrowing of the hardware and network capabilities (see above); the n_* counts
      * say how many entries of each array are used, the rest is zero. */
     uint32_t gpio_pins; /* bit n = pin n of gpio0 */

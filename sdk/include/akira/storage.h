@@ -2,8 +2,11 @@
  * AkiraOS app SDK - module "storage": the app's own files and settings keys,
  * capability "storage". Without it every call returns AKIRA_EACCES.
  *
- * Files live in the app's own directory (on the device: /apps/<name>), 256 KiB in all
- * (AKIRA_EQUOTA past it; AKIRA_ENOSPC when the volume itself is full). Paths are
+ * Files live in the app's own directory (on the device: /apps/<name>): at most 16
+ * files and directories (manifest storage_files) and 256 KiB of flash, charged at
+ * what they really take: whole 4 KiB blocks (a one-byte file costs a data and an index
+ * block) and 64 bytes per entry (AKIRA_EQUOTA past either; AKIRA_ENOSPC when the
+ * volume itself is full). Paths are
  * relative to that directory: 1..128 bytes of printable ASCII, components of 1..32
  * bytes joined by '/'. An absolute path, "." or "..", an empty component or a
  * backslash gives AKIRA_EINVAL, a longer path or component AKIRA_ENAMETOOLONG: no path
@@ -16,8 +19,15 @@
  *
  * Settings keys are the app's own (on the device: app/<name>/<key>): keys of up to
  * 64 bytes together with that prefix, printable ASCII without spaces, no empty or
- * "."/".." segment; values up to 256 bytes; at most 16 keys (AKIRA_EQUOTA). A set
- * that returned 0 survives a power cut.
+ * "."/".." segment; values up to 256 bytes; at most 16 keys (manifest settings_keys)
+ * whose records take at most 2 KiB of flash (AKIRA_EQUOTA). A set that returned 0
+ * survives a power cut.
+ *
+ * Write budget: every call that writes the flash is charged to the app's budget
+ * (manifest flash_write_rate, flash_write_burst: 1 KiB/s up to 256 KiB by default).
+ * Once it is spent, open for writing, write, unlink, mkdir, settings set and delete
+ * return AKIRA_EAGAIN until it refills (the app's log says so); close is never
+ * refused, and a write may write less than asked (its return value says how much).
  *
  * Upgrading the app keeps its files and keys; uninstalling it removes them.
  */
@@ -54,16 +64,17 @@ AKIRA_IMPORT("fs_open") int32_t akira_fs_open(const char *path, uint32_t len, ui
 /* Read up to len bytes: bytes read (0 at the end), AKIRA_ENOENT (fd), AKIRA_EACCES
  * (not opened for reading), AKIRA_EFAULT. */
 AKIRA_IMPORT("fs_read") int32_t akira_fs_read(int32_t fd, void *buf, uint32_t len);
-/* Write len bytes: bytes written, AKIRA_EQUOTA, AKIRA_ENOSPC, AKIRA_EACCES (read-only
- * fd), AKIRA_ENOENT, AKIRA_EFAULT. */
+/* Write len bytes: bytes written, AKIRA_EQUOTA, AKIRA_ENOSPC, AKIRA_EAGAIN (write
+ * budget spent), AKIRA_EACCES (read-only fd), AKIRA_ENOENT, AKIRA_EFAULT. */
 AKIRA_IMPORT("fs_write") int32_t akira_fs_write(int32_t fd, const void *buf, uint32_t len);
 /* Move the position (AKIRA_SEEK_*): the new position, AKIRA_EINVAL, AKIRA_ENOENT. */
 AKIRA_IMPORT("fs_seek") int32_t akira_fs_seek(int32_t fd, int32_t off, int32_t whence);
 /* Make the data durable and free the descriptor: 0, AKIRA_ENOENT, AKIRA_EIO. */
 AKIRA_IMPORT("fs_close") int32_t akira_fs_close(int32_t fd);
-/* Remove a file or an empty directory: 0, AKIRA_ENOENT, AKIRA_EBUSY (open). */
+/* Remove a file or an empty directory: 0, AKIRA_ENOENT, AKIRA_EBUSY (open),
+ * AKIRA_ENOTEMPTY (a directory with entries), AKIRA_EAGAIN. */
 AKIRA_IMPORT("fs_unlink") int32_t akira_fs_unlink(const char *path, uint32_t len);
-/* Make a directory: 0, AKIRA_EEXIST, AKIRA_ENOENT (parent). */
+/* Make a directory: 0, AKIRA_EEXIST, AKIRA_ENOENT (parent), AKIRA_EQUOTA, AKIRA_EAGAIN. */
 AKIRA_IMPORT("fs_mkdir") int32_t akira_fs_mkdir(const char *path, uint32_t len);
 /* Type and size of path: 0, AKIRA_ENOENT. */
 AKIRA_IMPORT("fs_stat")
@@ -73,18 +84,19 @@ int32_t akira_fs_stat(const char *path, uint32_t len, struct akira_fs_stat *st);
  * entry, AKIRA_ERANGE (cap too small), AKIRA_ENOENT. */
 AKIRA_IMPORT("fs_list")
 int32_t akira_fs_list(const char *path, uint32_t len, int32_t index, char *name, uint32_t cap);
-/* Bytes the app's files use (what the 256 KiB quota counts). */
+/* Flash bytes the app's files are charged (what the 256 KiB quota counts). */
 AKIRA_IMPORT("fs_usage") int32_t akira_fs_usage(void);
 
 /* Copy the value of key[0..klen) into buf (cap bytes): its length, AKIRA_ENOENT,
  * AKIRA_ERANGE (cap too small), AKIRA_EINVAL / AKIRA_ENAMETOOLONG (key). */
 AKIRA_IMPORT("settings_get")
 int32_t akira_settings_get(const char *key, uint32_t klen, void *buf, uint32_t cap);
-/* Store val[0..vlen) under key: 0, AKIRA_ETOOBIG (> 256 bytes), AKIRA_EQUOTA (16 keys
- * held), AKIRA_ENOSPC (the settings partition is full), AKIRA_EINVAL, AKIRA_EFAULT. */
+/* Store val[0..vlen) under key: 0, AKIRA_ETOOBIG (> 256 bytes), AKIRA_EQUOTA (keys or
+ * bytes of its share), AKIRA_EAGAIN (write budget spent), AKIRA_ENOSPC (the settings
+ * partition is full), AKIRA_EINVAL, AKIRA_EFAULT. */
 AKIRA_IMPORT("settings_set")
 int32_t akira_settings_set(const char *key, uint32_t klen, const void *val, uint32_t vlen);
-/* Remove key: 0, AKIRA_ENOENT. */
+/* Remove key: 0, AKIRA_ENOENT, AKIRA_EAGAIN. */
 AKIRA_IMPORT("settings_delete") int32_t akira_settings_delete(const char *key, uint32_t klen);
 
 #ifndef AKIRA_SDK_STRLEN_

@@ -21,4 +21,13 @@ void akira_shell_board_set(const char *board);
  * AKIRA_EINVAL for NULL arguments. */
 int akira_shell_mem_heap_add(const char *name, akira_heap_t *heap);
 
+struct akira_shell;
+struct akira_manifest;
+
+/* The storage lines of `app info NAME` (files, flash, settings, wear and write budget),
+ * with the limits of manifest m (NULL: the board's defaults). Prints nothing for a
+ * bad name. */
+void akira_shell_app_storage_print(struct akira_shell *sh, const char *name,
+                                   const struct akira_manifest *m);
+
 #endif /* AKIRA_SHELL_CMDS_H */
