@@ -99,6 +99,11 @@ if not lines or "running" not in lines[0]:
     fail("resp was not running in the list", out)
 if "denied 1" not in out:
     fail("nocap's denied call was not counted", out)
+# app info shows the app's storage use and flash wear against its limits (issue 21).
+expect(out,
+       "storage:     0 of 16 files, 0 of 256 KiB flash; settings 0 of 16 keys, 0 of 2048 bytes",
+       "flash wear:  0 KiB (~0 erases) since boot; budget 1024 B/s, burst 262144, holds 262144;"
+       " 0 calls refused")
 
 # Reboot on the same flash: resp autostarts, the others stay installed.
 out = run("sleep 300\napp list\npoweroff\n")

@@ -249,12 +249,52 @@ static void test_round_trip(void **state)
     round_trip(&m);
 }
 
+/* Storage limits (issue 21): within the board's bounds, 0 (the board's default) when
+ * absent, named in errors, kept by a round trip. */
+static void test_storage_limits(void **state)
+{
+    (void)state;
+    struct akira_manifest m;
+    struct akira_manifest_error e;
+    assert_int_equal(parse("name: a\nversion: 1\n", &m, &e), AKIRA_OK);
+    assert_int_equal(m.storage_files, 0);
+    assert_int_equal(m.settings_keys, 0);
+    assert_int_equal(m.flash_write_rate, 0);
+    assert_int_equal(m.flash_write_burst, 0);
+    assert_int_equal(parse("name: a\nversion: 1\nstorage_files: 24\nsettings_keys: 1\n"
+                           "flash_write_rate: 2K\nflash_write_burst: 1M\n",
+                           &m, &e),
+                     AKIRA_OK);
+    assert_int_equal(m.storage_files, AKIRA_BOARD_APP_FILES_MAX);
+    assert_int_equal(m.settings_keys, AKIRA_BOARD_APP_SETTINGS_KEYS_MIN);
+    assert_int_equal(m.flash_write_rate, 2048);
+    assert_int_equal(m.flash_write_burst, AKIRA_BOARD_APP_FLASH_BURST_MAX);
+    round_trip(&m);
+    static const struct {
+        const char *text, *field;
+    } bad[] = {
+        {"name: a\nversion: 1\nstorage_files: 25\n", "storage_files"},
+        {"name: a\nversion: 1\nstorage_files: 0\n", "storage_files"},
+        {"name: a\nversion: 1\nsettings_keys: 33\n", "settings_keys"},
+        {"name: a\nversion: 1\nflash_write_rate: 9K\n", "flash_write_rate"},
+        {"name: a\nversion: 1\nflash_write_rate: 63\n", "flash_write_rate"},
+        {"name: a\nversion: 1\nflash_write_burst: 2M\n", "flash_write_burst"},
+        {"name: a\nversion: 1\nflash_write_burst: 4K\n", "flash_write_burst"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(parse(bad[i].text, &m, &e), AKIRA_ERANGE);
+        assert_string_equal(e.field, bad[i].field);
+        assert_non_null(strstr(e.reason, "outside"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_caps_names),      cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_every_key),       cmocka_unit_test(test_errors_name_the_field),
         cmocka_unit_test(test_too_big_and_nul), cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_storage_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -247,6 +247,16 @@ static void test_fs_df(void **state)
     assert_non_null(strstr(fio.out, "inodes: 2 used"));
     (void)inodes2;
     assert_true(used2 > used);
+    /* One line per app directory (issue 21): entries, flash charged, keys, wear. */
+    assert_null(strstr(fio.out, "app "));
+    assert_int_equal(run("fs mkdir /apps"), 0);
+    assert_int_equal(run("fs mkdir /apps/demo"), 0);
+    assert_int_equal(run("fs write /apps/demo/a.txt hello"), 0);
+    assert_int_equal(run("settings set app/demo/k v"), 0);
+    assert_int_equal(run("fs df"), 0);
+    assert_non_null(strstr(fio.out,
+                           "app demo               1 files,    8 KiB flash,  1 keys; wear 0 KiB "
+                           "(~0 erases), 0 refused\n"));
 }
 
 static void test_commands_without_storage(void **state)
