@@ -4,7 +4,7 @@
 set(api_app_dir ${CMAKE_CURRENT_BINARY_DIR}/api_apps)
 file(MAKE_DIRECTORY ${api_app_dir})
 set(api_apps)
-foreach(app responder ipc_calls ipc_slow ipc_flood storage_calls file_bomb settings_bomb wear_loop)
+foreach(app responder ipc_calls ipc_slow ipc_flood storage_calls storage_bomb wear_loop)
   akira_wasm_app(${api_app_dir}/${app}.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/${app}.c
                  FLAGS -O2 -I${CMAKE_SOURCE_DIR}/sdk/include -Wl,-z,stack-size=8192
                        -Wl,--initial-memory=65536)
@@ -12,7 +12,7 @@ foreach(app responder ipc_calls ipc_slow ipc_flood storage_calls file_bomb setti
 endforeach()
 add_custom_target(runtime_api_apps ALL DEPENDS ${api_apps})
 
-foreach(t test_ipc test_storage_api test_hostile_storage)
+foreach(t test_ipc test_storage_api)
   akira_unit_test(${t}_runtime SOURCES ${t}.c mgr_util.c LIBS akira_runtime akira_native_sim_flash)
   target_compile_definitions(${t}_runtime PRIVATE APP_DIR="${api_app_dir}")
   add_dependencies(${t}_runtime runtime_api_apps)

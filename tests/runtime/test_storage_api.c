@@ -1,6 +1,7 @@
 /*
  * Storage API (issue 5 item 5): an app's own files and settings keys, called from a
- * WASM app beside another app that must keep answering. Denied without the
+ * WASM app beside another app that must keep answering. With the hostile storage apps
+ * of issue 21: a file bomb, a settings-record bomb and a write-wear loop. Denied without the
  * capability; path escapes, wild pointers, bad handles, the handle limit, the key
  * share and the file quota refused; nothing lands outside the app's directory and
  * namespace; handles left open are closed (synced) when it ends; uninstall's removal
@@ -26,7 +27,7 @@
 #include "mgr_util.h"
 
 static struct akira_sim_flash fl;
-static struct test_app responder, hostile;
+static struct test_app responder, hostile, victim;
 
 static int setup(void **state)
 {
@@ -55,6 +56,7 @@ static int teardown(void **state)
     akira_sim_flash_close(&fl);
     test_app_free(&responder);
     test_app_free(&hostile);
+    test_app_free(&victim);
     return 0;
 }
 
@@ -259,6 +261,102 @@ static void test_storage_down(void **state)
     assert_int_equal(akira_storage_init(&fl.dev, &rep), 0); /* for teardown */
 }
 
+/* Lines of name's log that contain needle. */
+static int log_count(const char *name, const char *needle)
+{
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    int n = 0;
+    while (akira_app_log_next(name, &cur, &ln) == 0)
+        n += strstr(ln.text, needle) != NULL;
+    return n;
+}
+
+/* The system (root view) still creates and writes a file, and sets a key. */
+static void system_still_writes(const char *path)
+{
+    put_file(path, "system");
+    akira_storage_lock();
+    assert_int_equal(akira_settings_set(akira_storage_settings(), "akira/test/after", "1", 1), 0);
+    akira_storage_unlock();
+}
+
+static void run(struct test_app *app, const char *file, const char *name, const char *manifest)
+{
+    test_app_load(app, file, name, manifest);
+    test_app_add(app);
+    assert_int_equal(akira_app_start(name), 0);
+}
+
+/* Hostile-app suite, issue 21 items 1 and 2: a file-creation bomb and a settings-record
+ * bomb stop at the app's own limits with EQUOTA; another app still gets all of its
+ * own share, the system still writes, the responder still answers. */
+static void test_storage_bombs_are_contained(void **state)
+{
+    (void)state;
+    run(&hostile, "storage_bomb", "bomber",
+        "capabilities: storage\nsettings_keys: 32\nflash_write_burst: 1M\n");
+    /* Its own limit (the board's default), not the volume's 253 free entries. */
+    char want[80];
+    snprintf(want, sizeof(want), "file_bomb: %d entries, then %d", AKIRA_BOARD_APP_FILES_DEFAULT,
+             AKIRA_EQUOTA);
+    assert_true(wait_log_or_dump("bomber", want, 20000));
+    /* 32 keys of 24-byte records ("app/bomber/k0" + 1 byte), then grown to 280-byte
+     * records while the 2048 bytes of its share last: 768 + 5 * 256. */
+    assert_true(
+        wait_log_or_dump("bomber", "settings_bomb: 32 keys, then -22; 5 grown, then -22", 20000));
+    struct akira_app_storage_stats s;
+    assert_int_equal(akira_app_storage_stats("bomber", NULL, &s), 0);
+    assert_int_equal(s.files, AKIRA_BOARD_APP_FILES_DEFAULT);
+    /* Every one-byte file is charged its data block, index block and entry. */
+    assert_int_equal(s.fs_charged, s.files * AKIRA_FS_META_COST +
+                                       (s.files - s.files / 8) * 2 * AKIRA_BOARD_FLASH_SECTOR_SIZE);
+    assert_int_equal(s.keys, 32);
+    assert_int_equal(s.settings_bytes, AKIRA_BOARD_APP_SETTINGS_BYTES);
+    assert_true(test_responder_answers("responder", 2000));
+    system_still_writes("system.txt");
+    assert_int_equal(akira_app_stop("bomber"), 0);
+    /* Another app gets all of its own share (here the board's most files). */
+    run(&victim, "storage_bomb", "victim",
+        "capabilities: storage\nstorage_files: 24\nflash_write_burst: 1M\n");
+    assert_true(wait_log_or_dump("victim", "file_bomb: 24 entries, then -22", 20000));
+    assert_true(
+        wait_log_or_dump("victim", "settings_bomb: 16 keys, then -22; 6 grown, then -22", 20000));
+    system_still_writes("system2.txt");
+    assert_true(test_responder_answers("responder", 2000));
+}
+
+/* Hostile-app suite, issue 21 item 2: a loop of settings writes and file rewrites is
+ * refused with EAGAIN once its write budget is spent, the log says why once, the
+ * settings sectors (the system's keys) are hardly erased, others keep writing. */
+static void test_wear_loop_is_contained(void **state)
+{
+    (void)state;
+    struct akira_flash_area fa;
+    struct akira_flash_wear before, after;
+    assert_int_equal(akira_flash_area_open(AKIRA_PART_SETTINGS, false, &fa), 0);
+    assert_int_equal(akira_flash_area_wear(&fa, &before), 0);
+    run(&hostile, "wear_loop", "wearer", "capabilities: storage\n");
+    assert_true(wait_log_or_dump("wearer", "wear_loop: 50 of 50 retries refused", 30000));
+    /* Both loops stopped at its budget (EAGAIN), after about a burst's worth. */
+    assert_true(wait_log_or_dump("wearer", "then -7 -7", 100));
+    struct akira_app_storage_stats s;
+    assert_int_equal(akira_app_storage_stats("wearer", NULL, &s), 0);
+    assert_true(s.denied >= 100);
+    assert_true(s.wear >= AKIRA_BOARD_APP_FLASH_BURST_DEFAULT / 2);
+    assert_true(s.wear <= AKIRA_BOARD_APP_FLASH_BURST_DEFAULT + 64u * 1024u);
+    assert_int_equal(akira_flash_area_wear(&fa, &after), 0);
+    assert_true(after.total - before.total <= 1);
+    /* The log says why, once for the whole burst of refusals. */
+    assert_int_equal(log_count("wearer", "flash write budget spent"), 1);
+    assert_true(test_responder_answers("responder", 2000));
+    system_still_writes("system.txt");
+    /* Another app has its own budget. */
+    assert_int_equal(akira_app_stop("wearer"), 0);
+    run(&victim, "storage_bomb", "victim", "capabilities: storage\n");
+    assert_true(wait_log_or_dump("victim", "settings_bomb: 16 keys, then -22", 20000));
+}
+
 int main(void)
 {
     assert_int_equal(akira_kernel_init(), 0);
@@ -267,6 +365,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hostile_calls_stay_inside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_takes_only_that_apps_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_storage_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_storage_bombs_are_contained, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wear_loop_is_contained, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();
