@@ -66,6 +66,16 @@ bool test_wait_log(const char *name, const char *needle, int ms)
     return false;
 }
 
+int test_log_count(const char *name, const char *needle)
+{
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    int n = 0;
+    while (akira_app_log_next(name, &cur, &ln) == 0)
+        n += strstr(ln.text, needle) != NULL;
+    return n;
+}
+
 bool test_wait_state(const char *name, enum akira_app_state s, int ms)
 {
     uint64_t end = akira_uptime_ms() + (uint64_t)ms;

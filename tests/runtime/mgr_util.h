@@ -27,6 +27,8 @@ void test_app_add(struct test_app *app);
 
 /* Wait up to ms for a line of `name`'s log containing `needle`; true when seen. */
 bool test_wait_log(const char *name, const char *needle, int ms);
+/* Lines of name's log ring that contain needle. */
+int test_log_count(const char *name, const char *needle);
 /* Wait up to ms until `name` is in state s. */
 bool test_wait_state(const char *name, enum akira_app_state s, int ms);
 

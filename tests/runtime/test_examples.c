@@ -98,17 +98,6 @@ static bool wait_log_or_dump(const char *name, const char *needle, int ms)
     return false;
 }
 
-/* Lines of name's log that contain needle. */
-static int log_count(const char *name, const char *needle)
-{
-    uint64_t cur = 0;
-    struct akira_app_log_line ln;
-    int n = 0;
-    while (akira_app_log_next(name, &cur, &ln) == 0)
-        n += strstr(ln.text, needle) != NULL;
-    return n;
-}
-
 /* The newest line of name's log contains needle (not some older run's line). */
 static bool last_line_has(const char *name, const char *needle)
 {
@@ -180,9 +169,9 @@ static void test_ping_pong_round_trips(void **state)
         snprintf(line, sizeof(line), "round trip %d: seq", i);
         assert_true(wait_log_or_dump("ping", line, 100));
     }
-    assert_int_equal(log_count("ping", "nobody listens"), 0);
+    assert_int_equal(test_log_count("ping", "nobody listens"), 0);
     assert_true(wait_log_or_dump("pong", "answered 5", 100));
-    assert_int_equal(log_count("pong", "answered 6"), 0);
+    assert_int_equal(test_log_count("pong", "answered 6"), 0);
     /* pong keeps running for the next ping. */
     struct akira_app_info info;
     assert_int_equal(akira_app_info("pong", &info), 0);

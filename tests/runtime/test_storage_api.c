@@ -261,17 +261,6 @@ static void test_storage_down(void **state)
     assert_int_equal(akira_storage_init(&fl.dev, &rep), 0); /* for teardown */
 }
 
-/* Lines of name's log that contain needle. */
-static int log_count(const char *name, const char *needle)
-{
-    uint64_t cur = 0;
-    struct akira_app_log_line ln;
-    int n = 0;
-    while (akira_app_log_next(name, &cur, &ln) == 0)
-        n += strstr(ln.text, needle) != NULL;
-    return n;
-}
-
 /* The system (root view) still creates and writes a file, and sets a key. */
 static void system_still_writes(const char *path)
 {
@@ -348,7 +337,7 @@ static void test_wear_loop_is_contained(void **state)
     assert_int_equal(akira_flash_area_wear(&fa, &after), 0);
     assert_true(after.total - before.total <= 1);
     /* The log says why, once for the whole burst of refusals. */
-    assert_int_equal(log_count("wearer", "flash write budget spent"), 1);
+    assert_int_equal(test_log_count("wearer", "flash write budget spent"), 1);
     assert_true(test_responder_answers("responder", 2000));
     system_still_writes("system.txt");
     /* Another app has its own budget. */
