@@ -3,7 +3,8 @@
  * fail; reports "wear_loop: R rounds, N settings writes, M file rewrites, then E F",
  * then keeps trying for 50 more rounds (all must be refused while its budget is spent)
  * and reports "wear_loop: K of 50 retries refused". Contained when E and F are
- * AKIRA_EAGAIN (write budget spent) long before 5000 rounds. */
+ * AKIRA_EAGAIN (write budget spent) long before 5000 rounds. On each RESUME it tries
+ * one more set ("wear_loop: after a pause, set gave R": 0 once the budget refilled). */
 #include <akira/akira.h>
 
 #define S(lit) lit, (uint32_t)(sizeof(lit) - 1)
@@ -40,5 +41,8 @@ __attribute__((export_name("main"))) int app_main(void)
         int r = akira_event_wait(&ev, -1);
         if (r < 0) return r;
         if (r > 0 && ev.type == AKIRA_EVENT_STOP) return 0;
+        if (r > 0 && ev.type == AKIRA_EVENT_RESUME)
+            akira_printf("wear_loop: after a pause, set gave %d\n",
+                         (int)akira_settings_set(S("counter"), "rested", 6));
     }
 }
