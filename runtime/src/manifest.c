@@ -419,6 +419,21 @@ static int pwm_item(struct span it, struct akira_manifest *m, struct akira_manif
     return AKIRA_OK;
 }
 
+/* Addresses that are not one host: 0.0.0.0 (any local address, which reaches this
+ * device's own services on Linux), "this network", broadcast, multicast, reserved, and
+ * loopback aliases other than 127.0.0.1 (they too reach the device itself). NULL for a
+ * plain unicast address. */
+static const char *host_special(const uint8_t ip[4])
+{
+    if (ip[0] == 0) return ip[1] | ip[2] | ip[3] ? "\"this network\" (0.0.0.0/8)" : "unspecified";
+    if (ip[0] == 127 && !(ip[1] == 0 && ip[2] == 0 && ip[3] == 1))
+        return "a loopback alias (only 127.0.0.1 is allowed)";
+    if (ip[0] == 255 && ip[1] == 255 && ip[2] == 255 && ip[3] == 255) return "broadcast";
+    if (ip[0] >= 224 && ip[0] <= 239) return "multicast";
+    if (ip[0] >= 240) return "reserved (240.0.0.0/4)";
+    return NULL;
+}
+
 static int host_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
 {
     struct span a, b;
@@ -449,6 +464,10 @@ static int host_item(struct span it, struct akira_manifest *m, struct akira_mani
             pos++;
         }
     }
+    const char *special = host_special(h.ip);
+    if (special)
+        return FAIL(err, AKIRA_EINVAL, "net_hosts", "'%.*s' is %s, not a host an app may name",
+                    (int)(a.n > 20 ? 20 : a.n), a.p, special);
     if (span_is(b, "*")) {
         h.port = 0;
     } else {

@@ -316,6 +316,16 @@ static void test_trust_policy(void **state)
     /* An unreadable switch value counts as off. */
     assert_int_equal(akira_settings_set(&st, AKIRA_TRUST_ALLOW_UNSIGNED, "maybe", 5), AKIRA_OK);
     assert_false(akira_trust_allow_unsigned(&st));
+    /* So does one too long for the reader's buffer (it failed open to the board's
+     * default), and one that only starts like an allow word. */
+    assert_int_equal(akira_settings_set(&st, AKIRA_TRUST_ALLOW_UNSIGNED, "on-please-no", 12),
+                     AKIRA_OK);
+    assert_false(akira_trust_allow_unsigned(&st));
+    assert_int_equal(check(&st, buf, un, key, &e), AKIRA_ESIG);
+    assert_int_equal(akira_settings_set(&st, AKIRA_TRUST_ALLOW_UNSIGNED, "1x", 2), AKIRA_OK);
+    assert_false(akira_trust_allow_unsigned(&st));
+    assert_int_equal(akira_settings_set(&st, AKIRA_TRUST_ALLOW_UNSIGNED, "allow", 5), AKIRA_OK);
+    assert_true(akira_trust_allow_unsigned(&st));
     assert_int_equal(akira_settings_set(&st, AKIRA_TRUST_ALLOW_UNSIGNED, "on", 2), AKIRA_OK);
     assert_true(akira_trust_allow_unsigned(&st));
     akira_sim_flash_close(&fl);

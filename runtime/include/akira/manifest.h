@@ -48,6 +48,10 @@
  *                 as 127.0.0.1), PORT 1..65535 or `*` (any port of that host), e.g.
  *                 `127.0.0.1:8080, localhost:*`; at most AKIRA_MANIFEST_NET_HOSTS_MAX.
  *                 There is no host wildcard and no DNS: an app names every address.
+ *                 Addresses that are not one remote host are refused (AKIRA_EINVAL):
+ *                 0.0.0.0/8 (0.0.0.0 reaches the device's own services on Linux),
+ *                 loopback aliases other than 127.0.0.1, 255.255.255.255, multicast
+ *                 224.0.0.0/4 and reserved 240.0.0.0/4.
  *                 A UDP socket may only send to and receive from these endpoints; a
  *                 TCP socket may only connect to them (apps cannot listen).
  *
