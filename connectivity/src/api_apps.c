@@ -66,7 +66,7 @@ static void json_app(struct akira_json *w, const struct akira_manifest *m,
     akira_json_kv_str(w, "version", m->version);
     if (m->description[0]) akira_json_kv_str(w, "description", m->description);
     if (m->author[0]) akira_json_kv_str(w, "author", m->author);
-    akira_json_kv_str(w, "state", i ? akira_app_state_name(i->state) : "unregistered");
+    akira_json_kv_str(w, "state", i ? akira_app_info_state(i) : "unregistered");
     if (i && i->state == AKIRA_APP_FAILED)
         akira_json_kv_str(w, "reason", akira_app_reason_name(i->reason));
     if (i && i->detail[0]) akira_json_kv_str(w, "detail", i->detail);
@@ -334,7 +334,7 @@ static int app_logs(struct akira_http_req *r, void *ctx)
     akira_json_init(&w, buf, sizeof(buf), akira_http_resp_json_flush, r);
     akira_json_obj_begin(&w);
     akira_json_kv_str(&w, "name", name);
-    akira_json_kv_str(&w, "state", akira_app_state_name(info.state));
+    akira_json_kv_str(&w, "state", akira_app_info_state(&info));
     akira_json_key(&w, "lines");
     akira_json_arr_begin(&w);
     struct akira_app_log_line line;

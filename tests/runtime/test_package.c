@@ -109,7 +109,14 @@ static void test_scan_refusals(void **state)
     static char big[AKIRA_MANIFEST_MAX + 10];
     memset(big, '#', sizeof big - 1);
     n = pb_custom(buf, pb_header(buf), AKIRA_MANIFEST_SECTION, big, sizeof big - 1, 0);
-    expect(buf, n, AKIRA_ETOOBIG, "manifest", "big manifest");
+    /* Reported as a manifest error, not ETOOBIG ("larger than an app slot", issue 21). */
+    expect(buf, n, AKIRA_EFORMAT, "manifest", "big manifest");
+    {
+        struct akira_package pkg;
+        struct akira_manifest_error me;
+        assert_int_equal(scan(buf, n, &pkg, &me), AKIRA_EFORMAT);
+        assert_non_null(strstr(me.reason, "a manifest has at most 2048"));
+    }
     /* A section whose length runs past the end. */
     n = pb_package(buf, MANI, 100, 0);
     buf[n++] = 0x00;
