@@ -314,8 +314,7 @@ void akira_log_stats_get(struct akira_log_stats *out)
     for (size_t i = 0; i < 2; i++) {
         const struct ring *r = &rings[i];
         out->count += (uint32_t)(r->next - r->first);
-        if (r->next > r->first &&
-            (!out->first_seq || r->e[r->first % r->cap].seq < out->first_seq))
+        if (r->next > r->first && (!out->first_seq || r->e[r->first % r->cap].seq < out->first_seq))
             out->first_seq = r->e[r->first % r->cap].seq;
     }
     out->capacity = AKIRA_LOG_RING_ENTRIES + AKIRA_LOG_GUEST_RING_ENTRIES;

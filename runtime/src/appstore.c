@@ -40,8 +40,8 @@ static struct {
     uint32_t slot_size;
     uint32_t sector;
     uint32_t next_seq;
-    uint32_t gen;    /* bumped by every mount: writers of an older mount are dead */
-    uint32_t cursor; /* where the next free-slot search starts (spreads wear) */
+    uint32_t gen;           /* bumped by every mount: writers of an older mount are dead */
+    uint32_t cursor;        /* where the next free-slot search starts (spreads wear) */
     size_t last_check_peak; /* bytes the last install's module load took at most */
     struct slot slots[NSLOTS];
 } S;
@@ -432,7 +432,7 @@ static int upgrade_check(const struct akira_app_record *old, const struct akira_
 {
     char why[128];
     bool same_signer = !old->is_signed || (pkg->is_signed && memcmp(old->key_id, pkg->key_id,
-                                                                      sizeof old->key_id) == 0);
+                                                                    sizeof old->key_id) == 0);
     if (!same_signer) {
         if (!(flags & AKIRA_APPSTORE_REKEY)) {
             snprintf(why, sizeof why,

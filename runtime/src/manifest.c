@@ -489,6 +489,79 @@ static int host_item(struct span it, struct akira_manifest *m, struct akira_mani
     return AKIRA_OK;
 }
 
+int akira_manifest_topic_check(const char *topic, size_t len)
+{
+    if (len == 0) return AKIRA_EINVAL;
+    if (len > AKIRA_MANIFEST_TOPIC_MAX) return AKIRA_ENAMETOOLONG;
+    if (topic[0] == '/' || topic[len - 1] == '/') return AKIRA_EINVAL;
+    for (size_t i = 0; i < len; i++) {
+        char c = topic[i];
+        bool ok =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '/';
+        if (!ok) return AKIRA_EINVAL;
+        if (c == '/' && topic[i + 1] == '/') return AKIRA_EINVAL; /* i + 1 < len here */
+    }
+    return 0;
+}
+
+/* Whether topic[0..len) lies under prefix p[0..plen): p itself or p/... */
+static bool topic_under(const char *topic, size_t len, const char *p, size_t plen)
+{
+    return len >= plen && memcmp(topic, p, plen) == 0 && (len == plen || topic[plen] == '/');
+}
+
+static bool topic_reserved(const char *topic, size_t len)
+{
+    return topic_under(topic, len, AKIRA_IPC_SYSTEM_PREFIX, strlen(AKIRA_IPC_SYSTEM_PREFIX));
+}
+
+/* Whether pattern (an ipc_publish/ipc_subscribe item) covers topic[0..len). */
+static bool topic_match(const char *pattern, const char *topic, size_t len)
+{
+    size_t n = strlen(pattern);
+    if (n == 1 && pattern[0] == '*') return true;
+    if (n >= 2 && pattern[n - 1] == '*')
+        return len > n - 2 && topic_under(topic, len, pattern, n - 2) && len != n - 2;
+    return n == len && memcmp(pattern, topic, len) == 0;
+}
+
+static int topic_item(struct span it, char (*list)[AKIRA_MANIFEST_TOPIC_MAX + 1], uint8_t *n,
+                      bool publish, const char *field, struct akira_manifest_error *err)
+{
+    struct span t = it;
+    bool star = it.n == 1 && it.p[0] == '*';
+    bool prefix = it.n >= 3 && it.p[it.n - 1] == '*' && it.p[it.n - 2] == '/';
+    if (prefix) t.n -= 2;
+    if (!star) {
+        int rc = akira_manifest_topic_check(t.p, t.n);
+        if (rc)
+            return FAIL(err, rc == AKIRA_ENAMETOOLONG ? AKIRA_ERANGE : AKIRA_EFORMAT, field,
+                        "'%.*s' is not a topic, PREFIX/* or *", (int)(it.n > 40 ? 40 : it.n), it.p);
+        if (publish && topic_reserved(t.p, t.n))
+            return FAIL(err, AKIRA_EINVAL, field, "topics under %s/ are the system's",
+                        AKIRA_IPC_SYSTEM_PREFIX);
+    }
+    for (unsigned i = 0; i < *n; i++)
+        if (span_is(it, list[i]))
+            return FAIL(err, AKIRA_EFORMAT, field, "'%.*s' given twice", (int)it.n, it.p);
+    if (*n == AKIRA_MANIFEST_TOPICS_MAX)
+        return FAIL(err, AKIRA_ERANGE, field, "more than %u items",
+                    (unsigned)AKIRA_MANIFEST_TOPICS_MAX);
+    memcpy(list[*n], it.p, it.n);
+    list[(*n)++][it.n] = '\0';
+    return AKIRA_OK;
+}
+
+static int ipc_pub_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    return topic_item(it, m->ipc_pub, &m->n_ipc_pub, true, "ipc_publish", err);
+}
+
+static int ipc_sub_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    return topic_item(it, m->ipc_sub, &m->n_ipc_sub, false, "ipc_subscribe", err);
+}
+
 enum key_id {
     K_NAME,
     K_VERSION,
@@ -507,13 +580,16 @@ enum key_id {
     K_PWM,
     K_SENSORS,
     K_NET_HOSTS,
+    K_IPC_PUB,
+    K_IPC_SUB,
     K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {
-    "name",      "version",   "entry",   "capabilities", "memory_quota", "stack_size",
-    "heap_size", "autostart", "restart", "description",  "author",       "gpio_pins",
-    "i2c",       "uart",      "pwm",     "sensors",      "net_hosts",
+    "name",       "version",   "entry",       "capabilities",  "memory_quota",
+    "stack_size", "heap_size", "autostart",   "restart",       "description",
+    "author",     "gpio_pins", "i2c",         "uart",          "pwm",
+    "sensors",    "net_hosts", "ipc_publish", "ipc_subscribe",
 };
 
 static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
@@ -548,6 +624,8 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
     case K_PWM: return each_item(v, "pwm", err, pwm_item, m);
     case K_SENSORS: return each_item(v, "sensors", err, sensor_item, m);
     case K_NET_HOSTS: return each_item(v, "net_hosts", err, host_item, m);
+    case K_IPC_PUB: return each_item(v, "ipc_publish", err, ipc_pub_item, m);
+    case K_IPC_SUB: return each_item(v, "ipc_subscribe", err, ipc_sub_item, m);
     case K_COUNT: break;
     }
     return AKIRA_EINVAL;
@@ -728,6 +806,14 @@ static void emit_hw(struct out *o, const struct akira_manifest *m)
         }
         emit(o, "\n");
     }
+    for (int pub = 1; pub >= 0; pub--) {
+        uint8_t n = pub ? m->n_ipc_pub : m->n_ipc_sub;
+        if (!n) continue;
+        emit(o, "%s:", pub ? "ipc_publish" : "ipc_subscribe");
+        for (unsigned i = 0; i < n && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
+            emit(o, "%s%s", i ? ", " : " ", pub ? m->ipc_pub[i] : m->ipc_sub[i]);
+        emit(o, "\n");
+    }
 }
 
 int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap)
@@ -809,5 +895,16 @@ bool akira_manifest_host_allowed(const struct akira_manifest *m, const uint8_t i
         const struct akira_manifest_host *h = &m->net_hosts[i];
         if (memcmp(h->ip, ip, 4) == 0 && (h->port == 0 || h->port == port)) return true;
     }
+    return false;
+}
+
+bool akira_manifest_topic_allowed(const struct akira_manifest *m, bool publish, const char *topic,
+                                  size_t len)
+{
+    if (!m || !topic) return false; /* an instance without a manifest is allowed nothing */
+    if (publish && topic_reserved(topic, len)) return false;
+    uint8_t n = publish ? m->n_ipc_pub : m->n_ipc_sub;
+    for (unsigned i = 0; i < n && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
+        if (topic_match(publish ? m->ipc_pub[i] : m->ipc_sub[i], topic, len)) return true;
     return false;
 }

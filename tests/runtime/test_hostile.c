@@ -171,8 +171,8 @@ static void test_log_flood(void **state)
     struct akira_app_log_line ln;
     while (akira_app_log_next("hostile", &cur, &ln) == 0)
         for (const unsigned char *p = (const unsigned char *)ln.text; *p; p++) {
-            assert_false(*p >= 0x80 && *p <= 0x9F && (p == (const unsigned char *)ln.text ||
-                                                       p[-1] == 0xC2 || p[-1] < 0xC2));
+            assert_false(*p >= 0x80 && *p <= 0x9F &&
+                         (p == (const unsigned char *)ln.text || p[-1] == 0xC2 || p[-1] < 0xC2));
         }
 }
 

@@ -19,9 +19,9 @@
  * written on behalf of guests such as apps (AKIRA_LOG_GUEST_RING_ENTRIES), so a
  * flooding app overwrites only other app lines, never the system's warnings. When a
  * ring is full its oldest entry is overwritten and the "dropped" counter grows.
- * Readers see one stream in sequence order across both rings. Each entry carries a sequence number (1, 2, 3, ... with no
- * gaps over the life of the process), so a reader that remembers the last number it
- * saw can ask for "everything after N" and detect what it missed.
+ * Readers see one stream in sequence order across both rings. Each entry carries a sequence number
+ * (1, 2, 3, ... with no gaps over the life of the process), so a reader that remembers the last
+ * number it saw can ask for "everything after N" and detect what it missed.
  *
  * All functions are thread-safe. Messages longer than AKIRA_LOG_MSG_MAX - 1 bytes are
  * truncated. Logging never blocks on a reader; the sink is called outside the ring lock

@@ -36,9 +36,9 @@ struct akira_app_log_line {
 
 struct akira_app_log {
     akira_mutex_t *lock;
-    uint64_t written; /* == seq of the newest line */
-    uint64_t dropped; /* lines the rate limit dropped, over the ring's life */
-    uint64_t unreported;  /* of them, not yet reported by a "dropped" line */
+    uint64_t written;    /* == seq of the newest line */
+    uint64_t dropped;    /* lines the rate limit dropped, over the ring's life */
+    uint64_t unreported; /* of them, not yet reported by a "dropped" line */
     int64_t credit_ms;   /* rate limit: the bucket holds (now - credit_ms) * RATE / 1000 */
     struct akira_app_log_line lines[AKIRA_APP_LOG_LINES];
 };

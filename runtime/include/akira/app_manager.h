@@ -194,7 +194,7 @@ int akira_app_install_finish(struct akira_appstore_writer *w, struct akira_app_r
 /* Stop (if running), forget, and remove from the store. 0, AKIRA_ENOENT, store errors. */
 int akira_app_uninstall(const char *name);
 
-const char *akira_app_state_name(enum akira_app_state s);   /* "installed", ... */
+const char *akira_app_state_name(enum akira_app_state s); /* "installed", ... */
 /* The state an app shows (shell, HTTP): its state's name, but "paused" for a RUNNING
  * app that was paused (akira_app_pause) and not resumed since. */
 const char *akira_app_info_state(const struct akira_app_info *i);
