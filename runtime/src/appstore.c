@@ -430,14 +430,13 @@ static int version_cmp(const char *a, const char *b)
 static int upgrade_check(const struct akira_app_record *old, const struct akira_package *pkg,
                          const char *key_name, uint32_t flags, struct akira_manifest_error *err)
 {
-    char why[128];
+    char why[256]; /* cut to the reason field by efail */
     bool same_signer = !old->is_signed || (pkg->is_signed && memcmp(old->key_id, pkg->key_id,
                                                                     sizeof old->key_id) == 0);
     if (!same_signer) {
         if (!(flags & AKIRA_APPSTORE_REKEY)) {
             snprintf(why, sizeof why,
-                     "installed %s is signed by key '%s'; this package is %s (re-key: "
-                     "install with --rekey)",
+                     "%s is signed by key '%s'; this package is %s (owner: --rekey)",
                      old->manifest.name, old->key_name[0] ? old->key_name : "?",
                      pkg->is_signed ? "signed by another key" : "unsigned");
             return efail(err, AKIRA_ESIG, "signature", why);
@@ -447,8 +446,7 @@ static int upgrade_check(const struct akira_app_record *old, const struct akira_
     }
     if (version_cmp(pkg->manifest.version, old->manifest.version) < 0) {
         if (!(flags & AKIRA_APPSTORE_DOWNGRADE)) {
-            snprintf(why, sizeof why,
-                     "%s is older than the installed %s (downgrade: install with --downgrade)",
+            snprintf(why, sizeof why, "%s is older than the installed %s (owner: --downgrade)",
                      pkg->manifest.version, old->manifest.version);
             return efail(err, AKIRA_EPERM, "version", why);
         }
