@@ -493,7 +493,8 @@ def t_hostile(dev):
         still_serving(dev)
         time.sleep(0.2)
     # neither value was stored (a cut body changes nothing)
-    check(request(dev, "GET", "/api/settings/app/h/cut")[0] == 404, "truncated body stored", dev)
+    check(request(dev, "GET", "/api/settings/app/h/cut", token=tok)[0] == 404, "truncated body stored",
+          dev)
     check(closed_by_peer(slow, 15), "slowloris not dropped", dev)
     stop.set()
     slow_secs = time.monotonic() - t0
@@ -506,7 +507,8 @@ def t_hostile(dev):
     except OSError:
         liar_status = b"reset"
     check(liar_status in (b"400", b"408", b"closed", b"reset"), f"liar: {liar_status}", dev)
-    check(request(dev, "GET", "/api/settings/app/h/lie")[0] == 404, "lying body stored", dev)
+    check(request(dev, "GET", "/api/settings/app/h/lie", token=tok)[0] == 404, "lying body stored",
+          dev)
     still_serving(dev)
 
     # slowloris on every worker (8): heads trickling a byte every 0.3 s, each within
