@@ -525,7 +525,7 @@ static bool topic_match(const char *pattern, const char *topic, size_t len)
     return n == len && memcmp(pattern, topic, len) == 0;
 }
 
-static int topic_item(struct span it, char (*list)[AKIRA_MANIFEST_TOPIC_MAX + 1], uint8_t *n,
+static int topic_item(struct span it, char (*list)[AKIRA_MANIFEST_TOPIC_MAX + 3], uint8_t *n,
                       bool publish, const char *field, struct akira_manifest_error *err)
 {
     struct span t = it;

@@ -152,8 +152,9 @@ struct akira_manifest {
     char sensors[AKIRA_MANIFEST_SENSORS_MAX][AKIRA_MANIFEST_DEV_NAME_MAX + 1];
     struct akira_manifest_host net_hosts[AKIRA_MANIFEST_NET_HOSTS_MAX];
     uint8_t n_ipc_pub, n_ipc_sub;
-    char ipc_pub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 1];
-    char ipc_sub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 1];
+    /* Items as written: a topic, a topic + "/" + "*", or "*" (hence + 3). */
+    char ipc_pub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
+    char ipc_sub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
 };
 
 /* Where parsing failed: the field (key) or, for a line that has none, "line N". */
