@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include <akira/app_ipc.h>
@@ -122,20 +123,30 @@ static void test_bounds_topics_and_cleanup(void **state)
     assert_int_equal(subs_of("hostile", subs, 8), 3);
 }
 
-static void test_slow_subscriber_never_blocks_publisher(void **state)
+/* ipc_slow subscribed to "flood", then ipc_flood (its manifest's IPC lines given) run
+ * to its end; returns the flood app's info. */
+static struct akira_app_info slow_then_flood(const char *flood_ipc)
 {
-    (void)state;
+    char m[96];
+    snprintf(m, sizeof m, "capabilities: ipc\n%s", flood_ipc);
     test_app_load(&apps[0], "ipc_slow", "slow", "capabilities: ipc\nipc_subscribe: flood\n");
     test_app_add(&apps[0]);
-    test_app_load(&apps[1], "ipc_flood", "flood", "capabilities: ipc\nipc_publish: flood\n");
+    test_app_load(&apps[1], "ipc_flood", "flood", m);
     test_app_add(&apps[1]);
     assert_int_equal(akira_app_start("slow"), 0);
     assert_true(test_wait_log("slow", "slow: subscribed", 2000));
-    /* 1000 messages at a subscriber that reads nothing: the publisher finishes. */
     assert_int_equal(akira_app_start("flood"), 0);
     assert_int_equal(akira_app_wait_idle("flood", 5000), 0);
     struct akira_app_info info;
     assert_int_equal(akira_app_info("flood", &info), 0);
+    return info;
+}
+
+static void test_slow_subscriber_never_blocks_publisher(void **state)
+{
+    (void)state;
+    /* 1000 messages at a subscriber that reads nothing: the publisher finishes. */
+    struct akira_app_info info = slow_then_flood("ipc_publish: flood\n");
     assert_int_equal(info.state, AKIRA_APP_STOPPED);
     assert_int_equal(info.exit_code, 0);
     assert_true(test_wait_log("flood", "flood: published 1000, reached 8,", 100));
@@ -173,16 +184,7 @@ static void test_topic_ownership(void **state)
 {
     (void)state;
     /* A publisher squatting on "flood", which its manifest does not give it. */
-    test_app_load(&apps[0], "ipc_slow", "slow", "capabilities: ipc\nipc_subscribe: flood\n");
-    test_app_add(&apps[0]);
-    test_app_load(&apps[1], "ipc_flood", "flood", "capabilities: ipc\nipc_publish: other, fl/*\n");
-    test_app_add(&apps[1]);
-    assert_int_equal(akira_app_start("slow"), 0);
-    assert_true(test_wait_log("slow", "slow: subscribed", 2000));
-    assert_int_equal(akira_app_start("flood"), 0);
-    assert_int_equal(akira_app_wait_idle("flood", 5000), 0);
-    struct akira_app_info info;
-    assert_int_equal(akira_app_info("flood", &info), 0);
+    struct akira_app_info info = slow_then_flood("ipc_publish: other, fl/*\n");
     assert_int_equal(info.exit_code, AKIRA_EACCES); /* its first publish */
     assert_int_equal(info.stats.denied_calls, 1);
     assert_true(test_wait_log(
