@@ -5,6 +5,8 @@
 #include <akira/clock.h>
 #include <akira/err.h>
 
+#include "utf8.h"
+
 int akira_app_log_init(struct akira_app_log *l)
 {
     memset(l, 0, sizeof(*l));
@@ -18,39 +20,6 @@ void akira_app_log_deinit(struct akira_app_log *l)
     l->lock = NULL;
 }
 
-/* Length of the valid UTF-8 sequence at p (n bytes left) and its code point; 0 when
- * the bytes there are not UTF-8 (stray continuation byte, overlong, surrogate, cut). */
-static size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-    unsigned char c = p[0];
-    size_t len;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        *cp = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        *cp = c & 0x0Fu;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        *cp = c & 0x07u;
-    } else {
-        return 0;
-    }
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0u) != 0x80u) return 0;
-        *cp = (*cp << 6) | (p[i] & 0x3Fu);
-    }
-    if ((len == 3 && *cp < 0x800) || (len == 4 && (*cp < 0x10000 || *cp > 0x10FFFF)) ||
-        (*cp >= 0xD800 && *cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 size_t akira_app_log_sanitize(char *s, size_t len)
 {
     /* A line is one line: an app must not forge others on the console, nor send the
@@ -59,7 +28,7 @@ size_t akira_app_log_sanitize(char *s, size_t len)
     size_t out = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp = 0;
-        size_t n = utf8_seq(p + i, len - i, &cp);
+        size_t n = akira_rt_utf8_seq(p + i, len - i, &cp);
         bool control = (cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F);
         if (n == 0 || control) {
             p[out++] = '?';

@@ -14,6 +14,8 @@
 #include <akira/err.h>
 #include <akira/manifest.h>
 
+#include "utf8.h"
+
 #define DEFAULT_MEMORY_QUOTA (256u * 1024u)
 #define DEFAULT_STACK_SIZE   (16u * 1024u)
 #define STACK_MIN            (4u * 1024u)
@@ -65,37 +67,6 @@ static struct span trim(struct span s)
 static bool span_is(struct span s, const char *lit)
 {
     return strlen(lit) == s.n && memcmp(s.p, lit, s.n) == 0;
-}
-
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 when invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    unsigned char c = p[0];
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0Fu;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07u;
-    } else {
-        return 0;
-    }
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0u) != 0x80u) return 0;
-        cp = (cp << 6) | (p[i] & 0x3Fu);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
 }
 
 static int copy_text(struct span v, char *dst, size_t max, const char *field,
@@ -674,7 +645,8 @@ int akira_manifest_parse(const char *text, size_t len, struct akira_manifest *ou
             unsigned char c = (unsigned char)ln.p[i];
             if (c < 0x20 && c != '\t')
                 return line_fail(err, AKIRA_EFORMAT, line, "control character in the text");
-            size_t u = utf8_len((const unsigned char *)ln.p + i, ln.n - i);
+            uint32_t cp;
+            size_t u = akira_rt_utf8_seq((const unsigned char *)ln.p + i, ln.n - i, &cp);
             if (!u) return line_fail(err, AKIRA_EFORMAT, line, "text is not UTF-8");
             i += u;
         }
