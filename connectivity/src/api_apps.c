@@ -97,6 +97,7 @@ static void json_app(struct akira_json *w, const struct akira_manifest *m,
         akira_json_kv_uint(w, "starts", s->starts);
         akira_json_kv_uint(w, "restarts", s->restarts);
         akira_json_kv_uint(w, "events_dropped", s->events_dropped);
+        akira_json_kv_uint(w, "log_dropped", s->log_dropped);
         akira_json_obj_end(w);
     }
     akira_json_obj_end(w);
