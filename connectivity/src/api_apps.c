@@ -219,7 +219,16 @@ static int open_status(int err, const char **msg)
 static int apps_post(struct akira_http_req *r, void *ctx)
 {
     (void)ctx;
+    /* ?rekey=1 / ?downgrade=1: the owner (a token holder) forces a new signer or a
+     * lower version on an upgrade (the store logs it). */
+    uint64_t rekey = 0, downgrade = 0;
+    if (!akira_http_query_u64(akira_http_req_query(r), "rekey", &rekey) ||
+        !akira_http_query_u64(akira_http_req_query(r), "downgrade", &downgrade) || rekey > 1 ||
+        downgrade > 1)
+        return upload_error(r, 400, "upload: rekey and downgrade must be 0 or 1");
     struct akira_transport_stream_info info = {
+        .install_flags =
+            (rekey ? AKIRA_APPSTORE_REKEY : 0u) | (downgrade ? AKIRA_APPSTORE_DOWNGRADE : 0u),
         .kind = AKIRA_TRANSPORT_KIND_APP_UPLOAD,
         .transport = "http",
         .peer = akira_http_req_peer(r),
