@@ -31,9 +31,13 @@ bool akira_shell_line_secret(const char *line)
     size_t n3 = next_word(&p, &w3);
     if (word_is(w1, n1, "keys")) return true;
     if (word_is(w1, n1, "http") && word_is(w2, n2, "token")) return true;
-    /* System keys (akira/...) hold the secrets: the token, trusted keys, the history. */
-    return word_is(w1, n1, "settings") && word_is(w2, n2, "set") && n3 >= 6 &&
-           memcmp(w3, "akira/", 6) == 0;
+    /* The system keys that hold secrets: the HTTP token (akira/http/...), the trust
+     * policy (akira/security...) and the saved history itself (akira/shell/...). */
+    static const char *const secret[] = {"akira/http/", "akira/security", "akira/shell/"};
+    if (!word_is(w1, n1, "settings") || !word_is(w2, n2, "set")) return false;
+    for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++)
+        if (n3 >= strlen(secret[i]) && memcmp(w3, secret[i], strlen(secret[i])) == 0) return true;
+    return false;
 }
 
 bool akira_shell_history_add(struct akira_shell_history *h, const char *line)

@@ -24,7 +24,7 @@
  * lines a second; lines beyond are dropped and counted, and the next line that passes
  * is preceded by "N log lines dropped (rate limit)". An app cannot flood the system
  * log, the console or the CPU with logging. */
-#define AKIRA_APP_LOG_BURST 32u
+#define AKIRA_APP_LOG_BURST 64u
 #define AKIRA_APP_LOG_RATE  20u
 
 struct akira_app_log_line {

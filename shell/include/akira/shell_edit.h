@@ -44,8 +44,8 @@ struct akira_shell_history {
  * (akira_shell_line_secret). */
 bool akira_shell_history_add(struct akira_shell_history *h, const char *line);
 /* Whether a command line sets or shows a secret, so that no history keeps it: `keys
- * ...`, `http token ...`, `settings set akira/...` (the system's keys: the HTTP token,
- * trusted keys, the saved history itself). */
+ * ...`, `http token ...`, `settings set` of akira/http/..., akira/security... or
+ * akira/shell/... (the HTTP token, the trust policy, the saved history itself). */
 bool akira_shell_line_secret(const char *line);
 /* The entry `age` steps back (0 = newest), or NULL past the oldest. */
 const char *akira_shell_history_get(const struct akira_shell_history *h, unsigned age);
