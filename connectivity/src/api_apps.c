@@ -66,7 +66,7 @@ static void json_app(struct akira_json *w, const struct akira_manifest *m,
     akira_json_kv_str(w, "version", m->version);
     if (m->description[0]) akira_json_kv_str(w, "description", m->description);
     if (m->author[0]) akira_json_kv_str(w, "author", m->author);
-    akira_json_kv_str(w, "state", i ? akira_app_state_name(i->state) : "unregistered");
+    akira_json_kv_str(w, "state", i ? akira_app_info_state(i) : "unregistered");
     if (i && i->state == AKIRA_APP_FAILED)
         akira_json_kv_str(w, "reason", akira_app_reason_name(i->reason));
     if (i && i->detail[0]) akira_json_kv_str(w, "detail", i->detail);
@@ -97,6 +97,7 @@ static void json_app(struct akira_json *w, const struct akira_manifest *m,
         akira_json_kv_uint(w, "starts", s->starts);
         akira_json_kv_uint(w, "restarts", s->restarts);
         akira_json_kv_uint(w, "events_dropped", s->events_dropped);
+        akira_json_kv_uint(w, "log_dropped", s->log_dropped);
         akira_json_obj_end(w);
     }
     akira_json_obj_end(w);
@@ -218,7 +219,16 @@ static int open_status(int err, const char **msg)
 static int apps_post(struct akira_http_req *r, void *ctx)
 {
     (void)ctx;
+    /* ?rekey=1 / ?downgrade=1: the owner (a token holder) forces a new signer or a
+     * lower version on an upgrade (the store logs it). */
+    uint64_t rekey = 0, downgrade = 0;
+    if (!akira_http_query_u64(akira_http_req_query(r), "rekey", &rekey) ||
+        !akira_http_query_u64(akira_http_req_query(r), "downgrade", &downgrade) || rekey > 1 ||
+        downgrade > 1)
+        return upload_error(r, 400, "upload: rekey and downgrade must be 0 or 1");
     struct akira_transport_stream_info info = {
+        .install_flags =
+            (rekey ? AKIRA_APPSTORE_REKEY : 0u) | (downgrade ? AKIRA_APPSTORE_DOWNGRADE : 0u),
         .kind = AKIRA_TRANSPORT_KIND_APP_UPLOAD,
         .transport = "http",
         .peer = akira_http_req_peer(r),
@@ -334,7 +344,7 @@ static int app_logs(struct akira_http_req *r, void *ctx)
     akira_json_init(&w, buf, sizeof(buf), akira_http_resp_json_flush, r);
     akira_json_obj_begin(&w);
     akira_json_kv_str(&w, "name", name);
-    akira_json_kv_str(&w, "state", akira_app_state_name(info.state));
+    akira_json_kv_str(&w, "state", akira_app_info_state(&info));
     akira_json_key(&w, "lines");
     akira_json_arr_begin(&w);
     struct akira_app_log_line line;

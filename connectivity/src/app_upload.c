@@ -48,6 +48,7 @@ static int up_open(void *ctx, const struct akira_transport_stream_info *info, vo
             atomic_store(&upload_used[i], false);
             return rc;
         }
+        akira_appstore_install_allow(&u->w, info->install_flags);
         *stream = u;
         return 0;
     }

@@ -14,6 +14,7 @@
 #include <akira/json.h>
 #include <akira/log.h>
 #include <akira/settings.h>
+#include <akira/shell_history_store.h>
 #include <akira/storage.h>
 
 #include "api_apps.h"
@@ -111,7 +112,8 @@ static int logs_get(struct akira_http_req *r, void *ctx)
 
 bool akira_connectivity_key_secret(const char *key)
 {
-    return strcmp(key, AKIRA_HTTP_TOKEN_KEY) == 0 ||
+    /* The shell history holds every command typed at the console. */
+    return strcmp(key, AKIRA_HTTP_TOKEN_KEY) == 0 || strcmp(key, AKIRA_SHELL_HISTORY_KEY) == 0 ||
            strncmp(key, AKIRA_SECRET_PREFIX, strlen(AKIRA_SECRET_PREFIX)) == 0 ||
            strcmp(key, "akira/security") == 0;
 }
@@ -241,7 +243,8 @@ int akira_connectivity_api_routes(struct akira_http_server *s,
     const struct akira_http_route routes[] = {
         {.method = "GET", .pattern = "/api/status", .handler = status_get, .ctx = (void *)cfg},
         {.method = "GET", .pattern = "/api/logs", .handler = logs_get},
-        {.method = "GET", .pattern = "/api/settings/{key*}", .handler = settings_get},
+        /* Apps' settings are their data: reading them needs the token too. */
+        {.method = "GET", .pattern = "/api/settings/{key*}", .auth = true, .handler = settings_get},
         {.method = "PUT",
          .pattern = "/api/settings/{key*}",
          .auth = true,

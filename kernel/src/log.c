@@ -28,10 +28,44 @@ static akira_once_t log_once = AKIRA_ONCE_INIT;
 static akira_mutex_t *ring_lock;
 static akira_condvar_t *ring_cv; /* broadcast on every write, for akira_log_wait */
 static akira_mutex_t *sink_lock;
-static struct akira_log_entry ring[AKIRA_LOG_RING_ENTRIES];
-static uint64_t next_seq = 1;  /* under ring_lock */
-static uint64_t first_seq = 1; /* oldest seq in the ring; == next_seq when empty */
+
+/* Two rings, one sequence: the system's own records, and the tagged records written
+ * for guests (apps), so that no amount of app logging pushes a system warning out.
+ * Each ring holds its entries in seq order at positions first..next-1 (mod cap). */
+struct ring {
+    struct akira_log_entry *e;
+    uint32_t cap;
+    uint64_t first, next; /* positions, not seqs; under ring_lock */
+};
+static struct akira_log_entry sys_entries[AKIRA_LOG_RING_ENTRIES];
+static struct akira_log_entry guest_entries[AKIRA_LOG_GUEST_RING_ENTRIES];
+static struct ring rings[2] = {{sys_entries, AKIRA_LOG_RING_ENTRIES, 0, 0},
+                               {guest_entries, AKIRA_LOG_GUEST_RING_ENTRIES, 0, 0}};
+static uint64_t next_seq = 1; /* under ring_lock */
 static uint64_t dropped;
+
+static void ring_put(struct ring *r, const struct akira_log_entry *e)
+{
+    if (r->next - r->first == r->cap) {
+        r->first++;
+        dropped++;
+    }
+    r->e[r->next++ % r->cap] = *e;
+}
+
+/* Position of the oldest entry of r with seq > after (r->next when none). */
+static uint64_t ring_after(const struct ring *r, uint64_t after)
+{
+    uint64_t lo = r->first, hi = r->next;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (r->e[mid % r->cap].seq > after)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
 
 static akira_log_sink_fn sink_fn; /* under sink_lock; NULL = console */
 static void *sink_user;
@@ -92,11 +126,7 @@ static void log_record(const struct akira_log_module *m, const char *tag,
 
     akira_mutex_lock(ring_lock, AKIRA_FOREVER);
     e.seq = next_seq++;
-    if (next_seq - first_seq > AKIRA_LOG_RING_ENTRIES) {
-        first_seq++;
-        dropped++;
-    }
-    ring[e.seq % AKIRA_LOG_RING_ENTRIES] = e;
+    ring_put(&rings[tag ? 1 : 0], &e);
     akira_condvar_broadcast(ring_cv);
     akira_mutex_unlock(ring_lock);
 
@@ -233,12 +263,17 @@ int akira_log_read(uint64_t *cursor, struct akira_log_entry *out)
     if (cursor == NULL || out == NULL) return AKIRA_EINVAL;
     log_ready();
     akira_mutex_lock(ring_lock, AKIRA_FOREVER);
-    uint64_t want = *cursor + 1;
-    if (want < first_seq) want = first_seq;
+    const struct akira_log_entry *best = NULL;
+    for (size_t i = 0; i < 2; i++) {
+        const struct ring *r = &rings[i];
+        uint64_t pos = ring_after(r, *cursor);
+        if (pos < r->next && (!best || r->e[pos % r->cap].seq < best->seq))
+            best = &r->e[pos % r->cap];
+    }
     int rc = AKIRA_ENOENT;
-    if (want < next_seq) {
-        *out = ring[want % AKIRA_LOG_RING_ENTRIES];
-        *cursor = want;
+    if (best) {
+        *out = *best;
+        *cursor = best->seq;
         rc = 0;
     }
     akira_mutex_unlock(ring_lock);
@@ -274,9 +309,15 @@ void akira_log_stats_get(struct akira_log_stats *out)
     akira_mutex_lock(ring_lock, AKIRA_FOREVER);
     out->written = next_seq - 1;
     out->dropped = dropped;
-    out->count = (uint32_t)(next_seq - first_seq);
-    out->first_seq = out->count ? first_seq : 0;
-    out->capacity = AKIRA_LOG_RING_ENTRIES;
+    out->count = 0;
+    out->first_seq = 0;
+    for (size_t i = 0; i < 2; i++) {
+        const struct ring *r = &rings[i];
+        out->count += (uint32_t)(r->next - r->first);
+        if (r->next > r->first && (!out->first_seq || r->e[r->first % r->cap].seq < out->first_seq))
+            out->first_seq = r->e[r->first % r->cap].seq;
+    }
+    out->capacity = AKIRA_LOG_RING_ENTRIES + AKIRA_LOG_GUEST_RING_ENTRIES;
     akira_mutex_unlock(ring_lock);
 }
 
@@ -284,7 +325,8 @@ void akira_log_clear(void)
 {
     log_ready();
     akira_mutex_lock(ring_lock, AKIRA_FOREVER);
-    first_seq = next_seq;
+    for (size_t i = 0; i < 2; i++)
+        rings[i].first = rings[i].next;
     akira_mutex_unlock(ring_lock);
 }
 

@@ -39,7 +39,7 @@ static aw_status api_log(struct akira_app_ctx *app, aw_val *io)
         io[0].i32 = AKIRA_EFAULT;
         return AW_OK;
     }
-    akira_bridge_log(app, (enum akira_log_level)level, "%.*s", (int)len, s);
+    akira_bridge_app_log(app, (enum akira_log_level)level, s, len);
     io[0].i32 = 0;
     return AW_OK;
 }
@@ -194,7 +194,7 @@ static aw_status api_printf(struct akira_app_ctx *app, aw_val *io)
         while (p < end) {
             const char *nl = memchr(p, '\n', (size_t)(end - p));
             size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-            akira_bridge_log(app, AKIRA_LOG_INFO, "%.*s", (int)len, p);
+            akira_bridge_app_log(app, AKIRA_LOG_INFO, p, len);
             p += len + (nl != NULL);
         }
     }

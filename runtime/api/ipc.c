@@ -4,19 +4,19 @@
  *
  *   ipc_subscribe(topic i32, len i32) -> i32
  *        subscription id (1..AKIRA_IPC_SUBS_PER_APP) | EINVAL | ENAMETOOLONG (topic)
- *        | EFAULT | EEXIST (already subscribed) | ENOSPC (app or system table full)
- *        | EQUOTA (its ring does not fit memory_quota)
- *   ipc_unsubscribe(id i32) -> i32            0 | ENOENT
- *   ipc_publish(topic i32, tlen i32, data i32, len i32) -> i32
- *        subscribers reached (>= 0) | EINVAL | ENAMETOOLONG | EFAULT | ETOOBIG
- *   ipc_recv(id i32, buf i32, cap i32) -> i32
- *        message length (copied to buf) | EAGAIN (none waiting) | ERANGE (cap smaller
+ *        | EFAULT | EACCES (not in ipc_subscribe) | EEXIST (already subscribed) | ENOSPC (app or
+ * system table full) | EQUOTA (its ring does not fit memory_quota) ipc_unsubscribe(id i32) -> i32
+ * 0 | ENOENT ipc_publish(topic i32, tlen i32, data i32, len i32) -> i32 subscribers reached (>= 0)
+ * | EINVAL | ENAMETOOLONG | EFAULT | ETOOBIG | EACCES (not in ipc_publish) ipc_recv(id i32, buf
+ * i32, cap i32) -> i32 message length (copied to buf) | EAGAIN (none waiting) | ERANGE (cap smaller
  *        than the next message: it stays queued) | EFAULT | ENOENT
  *   ipc_dropped(id i32) -> i32                messages dropped for it so far | ENOENT
  *
  * Every range the app passes is checked against its memory before anything is taken
- * or queued, so a bad pointer loses no message. The app's memory cannot move during a
- * call (only its own thread grows it), so copies into it under the IPC lock are safe.
+ * or queued, so a bad pointer loses no message. Then the topic must be covered by the
+ * manifest's ipc_subscribe / ipc_publish list (akira/manifest.h; topics under "sys/"
+ * are never an app's to publish on): else EACCES, counted and logged. The app's memory cannot move
+ * during a call (only its own thread grows it), so copies into it under the IPC lock are safe.
  */
 #include <stdatomic.h>
 #include <string.h>
@@ -24,6 +24,7 @@
 #include <akira/app_ipc.h>
 #include <akira/bridge.h>
 #include <akira/err.h>
+#include <akira/manifest.h>
 #include <akira/mutex.h>
 
 struct ipc_msg {
@@ -79,19 +80,24 @@ static void unlock(void)
     akira_mutex_unlock(atomic_load(&ipc_lock_));
 }
 
+_Static_assert(AKIRA_IPC_TOPIC_MAX == AKIRA_MANIFEST_TOPIC_MAX, "one topic size");
+
 int akira_ipc_topic_check(const char *topic, size_t len)
 {
-    if (len == 0) return AKIRA_EINVAL;
-    if (len > AKIRA_IPC_TOPIC_MAX) return AKIRA_ENAMETOOLONG;
-    if (topic[0] == '/' || topic[len - 1] == '/') return AKIRA_EINVAL;
-    for (size_t i = 0; i < len; i++) {
-        char c = topic[i];
-        bool ok =
-            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '/';
-        if (!ok) return AKIRA_EINVAL;
-        if (c == '/' && topic[i + 1] == '/') return AKIRA_EINVAL; /* i + 1 < len here */
-    }
-    return 0;
+    return akira_manifest_topic_check(topic, len);
+}
+
+/* A topic the manifest's list does not cover (topic ownership, issue 21): counted and
+ * logged like a capability denial (the first 8, then every 64th). AKIRA_EACCES. */
+static int topic_denied(struct akira_app_ctx *app, bool publish, const char *topic, size_t len)
+{
+    uint_fast64_t n = atomic_fetch_add_explicit(&app->denied_calls, 1, memory_order_relaxed) + 1;
+    if (n <= 8 || n % 64 == 0)
+        akira_bridge_log(app, AKIRA_LOG_WARN,
+                         "denied: ipc %s %.*s is not in the manifest's %s (%llu denied)",
+                         publish ? "publish on" : "subscribe to", (int)len, topic,
+                         publish ? "ipc_publish" : "ipc_subscribe", (unsigned long long)n);
+    return AKIRA_EACCES;
 }
 
 static bool topic_is(const struct ipc_sub *s, const char *topic, size_t len)
@@ -212,6 +218,10 @@ static aw_status api_subscribe(struct akira_app_ctx *app, aw_val *io)
         io[0].i32 = rc;
         return AW_OK;
     }
+    if (!akira_manifest_topic_allowed(app->manifest, false, topic, len)) {
+        io[0].i32 = topic_denied(app, false, topic, len);
+        return AW_OK;
+    }
     if (!lock()) {
         io[0].i32 = AKIRA_ENOMEM;
         return AW_OK;
@@ -284,6 +294,10 @@ static aw_status api_publish(struct akira_app_ctx *app, aw_val *io)
     }
     if (len > AKIRA_IPC_MSG_MAX) {
         io[0].i32 = AKIRA_ETOOBIG;
+        return AW_OK;
+    }
+    if (!akira_manifest_topic_allowed(app->manifest, true, topic, tlen)) {
+        io[0].i32 = topic_denied(app, true, topic, tlen);
         return AW_OK;
     }
     if (!lock()) {

@@ -9,8 +9,12 @@
  *        the queue drops events and counts them (event_dropped), the timer never waits.
  *   timer_stop(id i32) -> i32     0 | ENOENT (no such timer of this app)
  *
- * Timers belong to the instance: they are destroyed when it ends.
+ * Timers belong to the instance: they are destroyed when it ends. Revoking `timer`
+ * (shell `app caps NAME revoke timer`) stops the app's running timers at their next
+ * expiry: no event is posted after the revoke takes effect.
  */
+#include <stdatomic.h>
+
 #include <akira/bridge.h>
 #include <akira/err.h>
 
@@ -18,6 +22,12 @@
 static void timer_fired(akira_timer_t *t, void *user)
 {
     struct akira_app_timer *slot = user;
+    /* `timer` revoked while it runs: the timer stops (for good; the slot stays the
+     * app's until it ends), and nothing more is delivered. */
+    if (!(atomic_load(&slot->app->caps) & AKIRA_CAP_TIMER)) {
+        akira_timer_stop(t);
+        return;
+    }
     struct akira_event e = {AKIRA_EVENT_TIMER, slot->id, akira_timer_fired_count(t), 0};
     akira_evq_post(slot->app->evq, &e);
 }

@@ -72,7 +72,7 @@ static void log_bytes(struct akira_app_ctx *app, enum akira_log_level level, cha
 {
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '\n') {
-            akira_bridge_log(app, level, "%.*s", (int)*used, line);
+            akira_bridge_app_log(app, level, line, *used);
             *used = 0;
         } else if (*used < AKIRA_APP_LOG_LINE_MAX - 1) {
             line[(*used)++] = s[i];
@@ -115,7 +115,7 @@ static aw_status wasi_fd_write(struct akira_app_ctx *app, aw_val *io)
         log_bytes(app, level, line, &used, buf, len);
         total += len;
     }
-    if (used > 0) akira_bridge_log(app, level, "%.*s", (int)used, line);
+    if (used > 0) akira_bridge_app_log(app, level, line, used);
     out_u32(app, out, total > UINT32_MAX ? UINT32_MAX : (uint32_t)total);
     io[0].i32 = WASI_ESUCCESS;
     return AW_OK;

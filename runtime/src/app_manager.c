@@ -295,7 +295,14 @@ static int post(const char *name, uint32_t type)
     unlock();
     if (rc != 0) return rc;
     struct akira_event e = {type, 0, 0, 0};
-    return akira_evq_post(&a->evq, &e);
+    rc = akira_evq_post(&a->evq, &e);
+    if (rc == 0) {
+        lock();
+        a->paused = type == AKIRA_EVENT_PAUSE;
+        akira_condvar_broadcast(akira_mgr.changed);
+        unlock();
+    }
+    return rc;
 }
 
 int akira_app_pause(const char *name)
@@ -348,10 +355,12 @@ static uint32_t fill_info(struct akira_app *a, struct akira_app_info *out)
     out->module_size = a->size;
     out->is_signed = a->is_signed;
     out->restart_pending = a->restart_pending;
+    out->paused = a->paused && a->active && a->state == AKIRA_APP_RUNNING;
     out->retries = a->retries;
     out->exit_code = a->exit_code;
     out->stats = a->acc;
     out->stats.events_dropped = akira_evq_drops(&a->evq);
+    out->stats.log_dropped = akira_app_log_dropped(&a->log);
     if (!a->active) return 0;
     out->stats.native_calls += atomic_load(&a->ctx.native_calls);
     out->stats.denied_calls += atomic_load(&a->ctx.denied_calls);
@@ -477,6 +486,11 @@ const char *akira_app_state_name(enum akira_app_state s)
 {
     static const char *const names[] = {"installed", "loaded", "running", "stopped", "failed"};
     return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+const char *akira_app_info_state(const struct akira_app_info *i)
+{
+    return i->paused ? "paused" : akira_app_state_name(i->state);
 }
 
 const char *akira_app_reason_name(enum akira_app_reason r)

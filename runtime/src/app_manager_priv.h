@@ -28,6 +28,7 @@ struct akira_app {
     char detail[AKIRA_APP_DETAIL_MAX];
     bool active;            /* its thread runs (holds a running slot) */
     bool restart_pending;   /* thread sleeps before a restart */
+    bool paused;            /* PAUSE posted, no RESUME since (cleared by every run) */
     bool stop_req;          /* a stop is in progress */
     bool wd_fired;          /* the health thread interrupted this run */
     akira_thread_t *thread; /* to join (also once it finished by itself) */

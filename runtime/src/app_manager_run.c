@@ -134,6 +134,7 @@ static void run_once(struct akira_app *a)
     ctx->evq = &a->evq;
     ctx->log = &a->log;
     a->wd_fired = false;
+    a->paused = false; /* a new run starts unpaused */
     a->exit_code = 0;
     a->acc.starts++;
     akira_mutex_unlock(akira_mgr.lock);

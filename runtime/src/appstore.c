@@ -7,10 +7,12 @@
 
 #include <akira/appstore.h>
 #include <akira/board_config.h>
+#include <akira/bridge.h>
 #include <akira/err.h>
 #include <akira/log.h>
 #include <akira/mutex.h>
 #include <akira/package.h>
+#include <akira/quota.h>
 #include <akira/storage.h>
 #include <akira/wasm.h>
 
@@ -38,8 +40,9 @@ static struct {
     uint32_t slot_size;
     uint32_t sector;
     uint32_t next_seq;
-    uint32_t gen;    /* bumped by every mount: writers of an older mount are dead */
-    uint32_t cursor; /* where the next free-slot search starts (spreads wear) */
+    uint32_t gen;           /* bumped by every mount: writers of an older mount are dead */
+    uint32_t cursor;        /* where the next free-slot search starts (spreads wear) */
+    size_t last_check_peak; /* bytes the last install's module load took at most */
     struct slot slots[NSLOTS];
 } S;
 
@@ -100,6 +103,7 @@ static int slot_load(uint32_t slot, struct akira_app_record *out)
     out->slot = slot;
     out->seq = r.seq;
     out->is_signed = (r.flags & SLOT_FLAG_SIGNED) != 0;
+    if (out->is_signed) memcpy(out->key_id, pkg.key_id, sizeof out->key_id);
     memcpy(out->key_name, r.key_name, sizeof out->key_name);
     return AKIRA_OK;
 }
@@ -332,15 +336,28 @@ static int efail(struct akira_manifest_error *err, int code, const char *field, 
     return code;
 }
 
-/* The engine decodes and validates the module read back from flash; the compiled
- * module is dropped at once (the app manager loads it again when it starts). */
+/* The engine decodes and validates the module read back from flash, under the same
+ * memory bound as a start (the manifest's memory_quota), and every import must be one
+ * this firmware binds; the compiled module is dropped at once (the app manager loads it
+ * again when it starts). */
 static int engine_check(struct slot_reader *rd, const struct akira_manifest *man,
                         struct akira_manifest_error *err)
 {
     aw_error e;
     memset(&e, 0, sizeof e);
-    aw_module *m = aw_module_load(NULL, slot_read, rd, rd->size, &e);
+    struct akira_quota q;
+    akira_quota_init(&q, man->memory_quota, NULL);
+    aw_config cfg = {
+        .realloc = akira_quota_realloc,
+        .alloc_ctx = &q,
+        .max_memory_pages = man->memory_quota / 65536u,
+        .stack_slots = man->stack_size / 8u,
+    };
+    aw_module *m = aw_module_load(&cfg, slot_read, rd, rd->size, &e);
+    S.last_check_peak = akira_quota_peak(&q);
+    char why[256]; /* cut to the reason field by efail */
     if (m) {
+        int rc = akira_bridge_check_imports(m, why, sizeof why);
         /* A named entry must exist now, not fail later at every start. (Without one,
          * the app manager picks _start or main, or says neither exists.) */
         bool found = !man->entry[0];
@@ -350,10 +367,15 @@ static int engine_check(struct slot_reader *rd, const struct akira_manifest *man
                     strcmp(d.name, man->entry) == 0;
         }
         aw_module_delete(m);
+        if (rc) return efail(err, AKIRA_ENOEXEC, "imports", why);
         return found ? AKIRA_OK
                      : efail(err, AKIRA_EFORMAT, "entry", "the module exports no such function");
     }
-    char why[256]; /* cut to the reason field by efail */
+    if (e.status == AW_ERR_NOMEM && atomic_load(&q.refused) > 0) {
+        snprintf(why, sizeof why, "the module needs more than its %u bytes to load",
+                 (unsigned)man->memory_quota);
+        return efail(err, AKIRA_EQUOTA, "memory_quota", why);
+    }
     snprintf(why, sizeof why, "engine refuses it: %s%s%s", e.section, e.section[0] ? ": " : "",
              e.msg[0] ? e.msg : aw_status_str(e.status));
     return efail(err,
@@ -361,6 +383,77 @@ static int engine_check(struct slot_reader *rd, const struct akira_manifest *man
                  : e.status == AW_ERR_NOMEM ? AKIRA_ENOMEM
                                             : AKIRA_ENOEXEC,
                  "module", why);
+}
+
+/* Capabilities no API module of this firmware serves would grant nothing: refused. */
+static int caps_check(const struct akira_manifest *man, struct akira_manifest_error *err)
+{
+    akira_caps_t missing = man->caps & ~akira_bridge_caps_provided();
+    if (!missing) return AKIRA_OK;
+    char why[96];
+    const char *name = akira_cap_name(missing & (~missing + 1));
+    snprintf(why, sizeof why, "'%s' has no API module on this firmware", name ? name : "?");
+    return efail(err, AKIRA_ENOTSUP, "capabilities", why);
+}
+
+/* Dotted versions compared part by part: leading digits as numbers, then the rest of
+ * the part as bytes ("1.10" > "1.9", "2.0b" > "2.0a"); a version with more parts is
+ * newer ("1.0.1" > "1.0"). <0, 0, >0. */
+static int version_cmp(const char *a, const char *b)
+{
+    for (;;) {
+        if (!*a || !*b) return (*a != 0) - (*b != 0);
+        size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+        size_t da = strspn(a, "0123456789"), db = strspn(b, "0123456789");
+        if (da > la) da = la;
+        if (db > lb) db = lb;
+        if (!da != !db) return da ? 1 : -1;
+        size_t za = 0, zb = 0; /* leading zeros do not count */
+        while (za + 1 < da && a[za] == '0')
+            za++;
+        while (zb + 1 < db && b[zb] == '0')
+            zb++;
+        if (da - za != db - zb) return da - za < db - zb ? -1 : 1;
+        int c = memcmp(a + za, b + zb, da - za);
+        if (c) return c < 0 ? -1 : 1;
+        size_t ra = la - da, rb = lb - db;
+        c = memcmp(a + da, b + db, ra < rb ? ra : rb);
+        if (c) return c < 0 ? -1 : 1;
+        if (ra != rb) return ra < rb ? -1 : 1;
+        a += la + (a[la] == '.');
+        b += lb + (b[lb] == '.');
+    }
+}
+
+/* An upgrade must come from the installed app's signer, and not go back in version,
+ * unless the owner forced it (the writer's flags); a forced one is logged. */
+static int upgrade_check(const struct akira_app_record *old, const struct akira_package *pkg,
+                         const char *key_name, uint32_t flags, struct akira_manifest_error *err)
+{
+    char why[256]; /* cut to the reason field by efail */
+    bool same_signer = !old->is_signed || (pkg->is_signed && memcmp(old->key_id, pkg->key_id,
+                                                                    sizeof old->key_id) == 0);
+    if (!same_signer) {
+        if (!(flags & AKIRA_APPSTORE_REKEY)) {
+            snprintf(why, sizeof why,
+                     "%s is signed by key '%s'; this package is %s (owner: --rekey)",
+                     old->manifest.name, old->key_name[0] ? old->key_name : "?",
+                     pkg->is_signed ? "signed by another key" : "unsigned");
+            return efail(err, AKIRA_ESIG, "signature", why);
+        }
+        AKIRA_LOG_WRN("%s: re-keyed by the owner, signer '%s' -> %s%s", old->manifest.name,
+                      old->key_name, pkg->is_signed ? "key " : "unsigned", key_name);
+    }
+    if (version_cmp(pkg->manifest.version, old->manifest.version) < 0) {
+        if (!(flags & AKIRA_APPSTORE_DOWNGRADE)) {
+            snprintf(why, sizeof why, "%s is older than the installed %s (owner: --downgrade)",
+                     pkg->manifest.version, old->manifest.version);
+            return efail(err, AKIRA_EPERM, "version", why);
+        }
+        AKIRA_LOG_WRN("%s: downgraded by the owner, %s -> %s", old->manifest.name,
+                      old->manifest.version, pkg->manifest.version);
+    }
+    return AKIRA_OK;
 }
 
 static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_record *out,
@@ -380,6 +473,8 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
     struct akira_package pkg;
     rc = akira_package_scan(slot_read, &rd, size, &pkg, err);
     if (rc) return rc;
+    rc = caps_check(&pkg.manifest, err);
+    if (rc) return rc;
     char key_name[AKIRA_TRUST_KEY_NAME_MAX + 1];
     akira_storage_lock();
     rc = akira_trust_check(akira_storage_settings(), slot_read, &rd, &pkg, key_name, err);
@@ -396,6 +491,10 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
     }
     if (old == NSLOTS && count_installed() >= AKIRA_BOARD_APPS_INSTALLED_MAX)
         return efail(err, AKIRA_ENOSPC, "store", "every app place is taken: uninstall one");
+    if (old != NSLOTS) {
+        rc = upgrade_check(&S.slots[old].rec, &pkg, key_name, w->flags_, err);
+        if (rc) return rc;
+    }
 
     struct slot_rec r = {.seq = S.next_seq, .size = size, .table_crc = tcrc};
     r.flags = pkg.is_signed ? SLOT_FLAG_SIGNED : 0;
@@ -410,6 +509,7 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
     s->rec.slot = slot;
     s->rec.seq = r.seq;
     s->rec.is_signed = pkg.is_signed;
+    if (pkg.is_signed) memcpy(s->rec.key_id, pkg.key_id, sizeof s->rec.key_id);
     memcpy(s->rec.key_name, key_name, sizeof key_name);
     s->state = SLOT_COMMITTED;
     if (old != NSLOTS) {
@@ -555,4 +655,18 @@ int akira_appstore_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
     }
     unlock();
     return rc;
+}
+
+void akira_appstore_install_allow(struct akira_appstore_writer *w, uint32_t flags)
+{
+    if (w) w->flags_ = flags & (AKIRA_APPSTORE_REKEY | AKIRA_APPSTORE_DOWNGRADE);
+}
+
+size_t akira_appstore_last_check_peak(void)
+{
+    if (!S.lock) return 0;
+    lock();
+    size_t n = S.last_check_peak;
+    unlock();
+    return n;
 }

@@ -89,6 +89,59 @@ static aw_status bridge_call(aw_instance *caller, void *user, aw_val *io)
     return b->entry->fn(app, io);
 }
 
+/* The entry import d binds to, or NULL with why set and *rc the error. */
+static const struct akira_bridge_entry *import_entry(const aw_extern_desc *d, char *why,
+                                                     size_t why_len, int *rc)
+{
+    const struct akira_bridge_entry *e =
+        d->kind == AW_EXTERN_FUNC ? akira_bridge_find(d->module, d->name) : NULL;
+    *rc = AKIRA_OK;
+    if (d->kind != AW_EXTERN_FUNC) {
+        snprintf(why, why_len, "import %s.%s: only functions are provided", d->module, d->name);
+        *rc = AKIRA_EFORMAT;
+    } else if (!e) {
+        snprintf(why, why_len, "missing import %s.%s", d->module, d->name);
+        *rc = AKIRA_ENOENT;
+    } else if (strcmp(e->signature, d->signature) != 0) {
+        snprintf(why, why_len, "import %s.%s has signature %s, the system provides %s", d->module,
+                 d->name, d->signature, e->signature);
+        *rc = AKIRA_EFORMAT;
+    }
+    return *rc ? NULL : e;
+}
+
+int akira_bridge_check_imports(const aw_module *m, char *why, size_t why_len)
+{
+    int first = AKIRA_OK;
+    size_t used = 0, bad = 0;
+    if (why_len) why[0] = '\0';
+    for (uint32_t i = 0; i < aw_module_import_count(m); i++) {
+        aw_extern_desc d;
+        aw_module_import(m, i, &d);
+        char one[160];
+        int rc;
+        if (import_entry(&d, one, sizeof one, &rc)) continue;
+        if (!first) first = rc;
+        bad++;
+        /* Every import that cannot be bound, as many as the text holds. */
+        if (why_len > used + 1) {
+            int n = snprintf(why + used, why_len - used, "%s%s", bad > 1 ? "; " : "", one);
+            used += n > 0 ? (size_t)n : 0;
+            if (used >= why_len) used = why_len - 1;
+        }
+    }
+    return first;
+}
+
+akira_caps_t akira_bridge_caps_provided(void)
+{
+    akira_caps_t caps = 0;
+    for (size_t m = 0; m < NMODULES; m++)
+        for (size_t i = 0; i < modules[m]->count; i++)
+            caps |= modules[m]->entries[i].cap;
+    return caps;
+}
+
 int akira_bridge_bind(struct akira_app_ctx *app, const aw_module *m, aw_import **imports,
                       uint32_t *nimports, char *why, size_t why_len)
 {
@@ -109,19 +162,8 @@ int akira_bridge_bind(struct akira_app_ctx *app, const aw_module *m, aw_import *
     for (uint32_t i = 0; i < n && rc == 0; i++) {
         aw_extern_desc d;
         aw_module_import(m, i, &d);
-        const struct akira_bridge_entry *e =
-            d.kind == AW_EXTERN_FUNC ? akira_bridge_find(d.module, d.name) : NULL;
-        if (d.kind != AW_EXTERN_FUNC) {
-            snprintf(why, why_len, "import %s.%s: only functions are provided", d.module, d.name);
-            rc = AKIRA_EFORMAT;
-        } else if (!e) {
-            snprintf(why, why_len, "missing import %s.%s", d.module, d.name);
-            rc = AKIRA_ENOENT;
-        } else if (strcmp(e->signature, d.signature) != 0) {
-            snprintf(why, why_len, "import %s.%s has signature %s, the system provides %s",
-                     d.module, d.name, d.signature, e->signature);
-            rc = AKIRA_EFORMAT;
-        } else {
+        const struct akira_bridge_entry *e = import_entry(&d, why, why_len, &rc);
+        if (e) {
             bind[i] = (struct akira_bridge_binding){e, app};
             aw_func *f = aw_host_func_new(app->store, e->signature, bridge_call, &bind[i]);
             if (!f) {
@@ -200,17 +242,26 @@ void akira_bridge_log(struct akira_app_ctx *app, enum akira_log_level level, con
     va_end(ap);
     if (n < 0) return;
     size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
-    /* The text is the app's: a newline, carriage return or escape in it would let it
-     * forge console lines of other modules (or rewrite the terminal), so every control
-     * character becomes '?' before the system log sees it (the ring does the same).
-     * A trailing newline only ends the line: it goes. */
+    /* The text is the app's: a newline, carriage return or escape in it (C0, or C1 such
+     * as CSI, raw or UTF-8 encoded) would let it forge console lines of other modules
+     * or rewrite the terminal, so every control character becomes '?' before the
+     * system log sees it. A trailing newline only ends the line: it goes. */
     while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
         line[--len] = '\0';
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)line[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f) line[i] = '?';
-    }
+    len = akira_app_log_sanitize(line, len);
+    line[len] = '\0';
     if (app->log) akira_app_log_write(app->log, level, line, len);
     if (akira_log_enabled(&akira_log_module_app, level))
         akira_log_write_tagged(&akira_log_module_app, app->name, level, "%s", line);
+}
+
+void akira_bridge_app_log(struct akira_app_ctx *app, enum akira_log_level level, const char *text,
+                          size_t len)
+{
+    uint64_t unreported = 0;
+    if (app->log && !akira_app_log_admit(app->log, &unreported)) return;
+    if (unreported)
+        akira_bridge_log(app, AKIRA_LOG_WARN, "%llu log lines dropped (rate limit %u lines/s)",
+                         (unsigned long long)unreported, (unsigned)AKIRA_APP_LOG_RATE);
+    akira_bridge_log(app, level, "%.*s", (int)(len > INT32_MAX ? INT32_MAX : len), text);
 }

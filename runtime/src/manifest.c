@@ -14,6 +14,8 @@
 #include <akira/err.h>
 #include <akira/manifest.h>
 
+#include "utf8.h"
+
 #define DEFAULT_MEMORY_QUOTA (256u * 1024u)
 #define DEFAULT_STACK_SIZE   (16u * 1024u)
 #define STACK_MIN            (4u * 1024u)
@@ -65,37 +67,6 @@ static struct span trim(struct span s)
 static bool span_is(struct span s, const char *lit)
 {
     return strlen(lit) == s.n && memcmp(s.p, lit, s.n) == 0;
-}
-
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 when invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    unsigned char c = p[0];
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0Fu;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07u;
-    } else {
-        return 0;
-    }
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0u) != 0x80u) return 0;
-        cp = (cp << 6) | (p[i] & 0x3Fu);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
 }
 
 static int copy_text(struct span v, char *dst, size_t max, const char *field,
@@ -419,6 +390,21 @@ static int pwm_item(struct span it, struct akira_manifest *m, struct akira_manif
     return AKIRA_OK;
 }
 
+/* Addresses that are not one host: 0.0.0.0 (any local address, which reaches this
+ * device's own services on Linux), "this network", broadcast, multicast, reserved, and
+ * loopback aliases other than 127.0.0.1 (they too reach the device itself). NULL for a
+ * plain unicast address. */
+static const char *host_special(const uint8_t ip[4])
+{
+    if (ip[0] == 0) return ip[1] | ip[2] | ip[3] ? "\"this network\" (0.0.0.0/8)" : "unspecified";
+    if (ip[0] == 127 && !(ip[1] == 0 && ip[2] == 0 && ip[3] == 1))
+        return "a loopback alias (only 127.0.0.1 is allowed)";
+    if (ip[0] == 255 && ip[1] == 255 && ip[2] == 255 && ip[3] == 255) return "broadcast";
+    if (ip[0] >= 224 && ip[0] <= 239) return "multicast";
+    if (ip[0] >= 240) return "reserved (240.0.0.0/4)";
+    return NULL;
+}
+
 static int host_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
 {
     struct span a, b;
@@ -449,6 +435,10 @@ static int host_item(struct span it, struct akira_manifest *m, struct akira_mani
             pos++;
         }
     }
+    const char *special = host_special(h.ip);
+    if (special)
+        return FAIL(err, AKIRA_EINVAL, "net_hosts", "'%.*s' is %s, not a host an app may name",
+                    (int)(a.n > 20 ? 20 : a.n), a.p, special);
     if (span_is(b, "*")) {
         h.port = 0;
     } else {
@@ -468,6 +458,79 @@ static int host_item(struct span it, struct akira_manifest *m, struct akira_mani
                     (unsigned)AKIRA_MANIFEST_NET_HOSTS_MAX);
     m->net_hosts[m->n_net_hosts++] = h;
     return AKIRA_OK;
+}
+
+int akira_manifest_topic_check(const char *topic, size_t len)
+{
+    if (len == 0) return AKIRA_EINVAL;
+    if (len > AKIRA_MANIFEST_TOPIC_MAX) return AKIRA_ENAMETOOLONG;
+    if (topic[0] == '/' || topic[len - 1] == '/') return AKIRA_EINVAL;
+    for (size_t i = 0; i < len; i++) {
+        char c = topic[i];
+        bool ok =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '/';
+        if (!ok) return AKIRA_EINVAL;
+        if (c == '/' && topic[i + 1] == '/') return AKIRA_EINVAL; /* i + 1 < len here */
+    }
+    return 0;
+}
+
+/* Whether topic[0..len) lies under prefix p[0..plen): p itself or p/... */
+static bool topic_under(const char *topic, size_t len, const char *p, size_t plen)
+{
+    return len >= plen && memcmp(topic, p, plen) == 0 && (len == plen || topic[plen] == '/');
+}
+
+static bool topic_reserved(const char *topic, size_t len)
+{
+    return topic_under(topic, len, AKIRA_IPC_SYSTEM_PREFIX, strlen(AKIRA_IPC_SYSTEM_PREFIX));
+}
+
+/* Whether pattern (an ipc_publish/ipc_subscribe item) covers topic[0..len). */
+static bool topic_match(const char *pattern, const char *topic, size_t len)
+{
+    size_t n = strlen(pattern);
+    if (n == 1 && pattern[0] == '*') return true;
+    if (n >= 2 && pattern[n - 1] == '*')
+        return len > n - 2 && topic_under(topic, len, pattern, n - 2) && len != n - 2;
+    return n == len && memcmp(pattern, topic, len) == 0;
+}
+
+static int topic_item(struct span it, char (*list)[AKIRA_MANIFEST_TOPIC_MAX + 3], uint8_t *n,
+                      bool publish, const char *field, struct akira_manifest_error *err)
+{
+    struct span t = it;
+    bool star = it.n == 1 && it.p[0] == '*';
+    bool prefix = it.n >= 3 && it.p[it.n - 1] == '*' && it.p[it.n - 2] == '/';
+    if (prefix) t.n -= 2;
+    if (!star) {
+        int rc = akira_manifest_topic_check(t.p, t.n);
+        if (rc)
+            return FAIL(err, rc == AKIRA_ENAMETOOLONG ? AKIRA_ERANGE : AKIRA_EFORMAT, field,
+                        "'%.*s' is not a topic, PREFIX/* or *", (int)(it.n > 40 ? 40 : it.n), it.p);
+        if (publish && topic_reserved(t.p, t.n))
+            return FAIL(err, AKIRA_EINVAL, field, "topics under %s/ are the system's",
+                        AKIRA_IPC_SYSTEM_PREFIX);
+    }
+    for (unsigned i = 0; i < *n; i++)
+        if (span_is(it, list[i]))
+            return FAIL(err, AKIRA_EFORMAT, field, "'%.*s' given twice", (int)it.n, it.p);
+    if (*n == AKIRA_MANIFEST_TOPICS_MAX)
+        return FAIL(err, AKIRA_ERANGE, field, "more than %u items",
+                    (unsigned)AKIRA_MANIFEST_TOPICS_MAX);
+    memcpy(list[*n], it.p, it.n);
+    list[(*n)++][it.n] = '\0';
+    return AKIRA_OK;
+}
+
+static int ipc_pub_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    return topic_item(it, m->ipc_pub, &m->n_ipc_pub, true, "ipc_publish", err);
+}
+
+static int ipc_sub_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    return topic_item(it, m->ipc_sub, &m->n_ipc_sub, false, "ipc_subscribe", err);
 }
 
 enum key_id {
@@ -492,6 +555,8 @@ enum key_id {
     K_SETTINGS_KEYS,
     K_FLASH_RATE,
     K_FLASH_BURST,
+    K_IPC_PUB,
+    K_IPC_SUB,
     K_COUNT
 };
 
@@ -517,6 +582,8 @@ static const char *const key_names[K_COUNT] = {
     "settings_keys",
     "flash_write_rate",
     "flash_write_burst",
+    "ipc_publish",
+    "ipc_subscribe",
 };
 
 static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
@@ -563,6 +630,8 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
     case K_FLASH_BURST:
         return parse_size(v, AKIRA_BOARD_APP_FLASH_BURST_MIN, AKIRA_BOARD_APP_FLASH_BURST_MAX,
                           &m->flash_write_burst, "flash_write_burst", err);
+    case K_IPC_PUB: return each_item(v, "ipc_publish", err, ipc_pub_item, m);
+    case K_IPC_SUB: return each_item(v, "ipc_subscribe", err, ipc_sub_item, m);
     case K_COUNT: break;
     }
     return AKIRA_EINVAL;
@@ -611,7 +680,8 @@ int akira_manifest_parse(const char *text, size_t len, struct akira_manifest *ou
             unsigned char c = (unsigned char)ln.p[i];
             if (c < 0x20 && c != '\t')
                 return line_fail(err, AKIRA_EFORMAT, line, "control character in the text");
-            size_t u = utf8_len((const unsigned char *)ln.p + i, ln.n - i);
+            uint32_t cp;
+            size_t u = akira_rt_utf8_seq((const unsigned char *)ln.p + i, ln.n - i, &cp);
             if (!u) return line_fail(err, AKIRA_EFORMAT, line, "text is not UTF-8");
             i += u;
         }
@@ -743,6 +813,14 @@ static void emit_hw(struct out *o, const struct akira_manifest *m)
         }
         emit(o, "\n");
     }
+    for (int pub = 1; pub >= 0; pub--) {
+        uint8_t n = pub ? m->n_ipc_pub : m->n_ipc_sub;
+        if (!n) continue;
+        emit(o, "%s:", pub ? "ipc_publish" : "ipc_subscribe");
+        for (unsigned i = 0; i < n && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
+            emit(o, "%s%s", i ? ", " : " ", pub ? m->ipc_pub[i] : m->ipc_sub[i]);
+        emit(o, "\n");
+    }
 }
 
 int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap)
@@ -828,5 +906,16 @@ bool akira_manifest_host_allowed(const struct akira_manifest *m, const uint8_t i
         const struct akira_manifest_host *h = &m->net_hosts[i];
         if (memcmp(h->ip, ip, 4) == 0 && (h->port == 0 || h->port == port)) return true;
     }
+    return false;
+}
+
+bool akira_manifest_topic_allowed(const struct akira_manifest *m, bool publish, const char *topic,
+                                  size_t len)
+{
+    if (!m || !topic) return false; /* an instance without a manifest is allowed nothing */
+    if (publish && topic_reserved(topic, len)) return false;
+    uint8_t n = publish ? m->n_ipc_pub : m->n_ipc_sub;
+    for (unsigned i = 0; i < n && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
+        if (topic_match(publish ? m->ipc_pub[i] : m->ipc_sub[i], topic, len)) return true;
     return false;
 }

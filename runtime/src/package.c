@@ -135,7 +135,10 @@ int akira_package_scan(aw_read_fn read, void *ctx, uint32_t size, struct akira_p
                                  "two akira-manifest sections (second at offset %u)", sec_start);
                 have_manifest = true;
                 if (plen > AKIRA_MANIFEST_MAX)
-                    return pfail(err, AKIRA_ETOOBIG, "manifest", "%u bytes, at most %u", plen,
+                    /* EFORMAT, not ETOOBIG: the package is malformed, not too large for
+                     * the store (callers say "larger than an app slot" for ETOOBIG). */
+                    return pfail(err, AKIRA_EFORMAT, "manifest",
+                                 "%u bytes, a manifest has at most %u", plen,
                                  (unsigned)AKIRA_MANIFEST_MAX);
                 char text[AKIRA_MANIFEST_MAX];
                 if (read_exact(&w, payload, text, plen))

@@ -102,13 +102,14 @@ int akira_trust_key_find(struct akira_settings *st, const uint8_t id[AKIRA_PKG_K
 bool akira_trust_allow_unsigned(struct akira_settings *st)
 {
     char v[8];
-    int n = st ? akira_settings_get(st, AKIRA_TRUST_ALLOW_UNSIGNED, v, sizeof v - 1) : -1;
-    if (n < 0) return AKIRA_BOARD_ALLOW_UNSIGNED_DEFAULT != 0;
+    if (!st) return AKIRA_BOARD_ALLOW_UNSIGNED_DEFAULT != 0;
+    int n = akira_settings_get(st, AKIRA_TRUST_ALLOW_UNSIGNED, v, sizeof v - 1);
+    /* Only an absent value means the board default. Anything else that is not one of
+     * the allow words (a long value, a read error, "maybe") refuses: fail closed. */
+    if (n == AKIRA_ENOENT) return AKIRA_BOARD_ALLOW_UNSIGNED_DEFAULT != 0;
+    if (n < 0) return false;
     v[n] = '\0';
-    if (!strcmp(v, "1") || !strcmp(v, "on") || !strcmp(v, "true")) return true;
-    if (!strcmp(v, "0") || !strcmp(v, "off") || !strcmp(v, "false")) return false;
-    /* A value we cannot read as either: the safe side. */
-    return false;
+    return !strcmp(v, "1") || !strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "allow");
 }
 
 int akira_trust_set_allow_unsigned(struct akira_settings *st, bool allow)

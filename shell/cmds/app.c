@@ -2,7 +2,10 @@
  * `app`: the app manager and the app store from the shell.
  *   app list                       one line per installed app
  *   app info NAME                  manifest, state and reason, signature, stats
- *   app install PATH               stream a package file into the store (board hook)
+ *   app install PATH [--rekey] [--downgrade]
+ *                                  stream a package file into the store (board hook);
+ *                                  the options force an upgrade by another signer or to
+ *                                  a lower version (owner only: the console's user)
  *   app start|stop|uninstall NAME
  *   app pause|resume NAME          post the lifecycle event to a running app
  *   app logs NAME                  the app's log ring
@@ -50,7 +53,7 @@ static const char *state_str(const struct akira_app_info *i, char *buf, size_t c
         snprintf(buf, cap, "failed(%s)%s", akira_app_reason_name(i->reason),
                  i->restart_pending ? "+restart" : "");
     else
-        snprintf(buf, cap, "%s", akira_app_state_name(i->state));
+        snprintf(buf, cap, "%s", akira_app_info_state(i));
     return buf;
 }
 
@@ -113,17 +116,30 @@ static int cmd_info(struct akira_shell *sh, int argc, char **argv)
     akira_shell_print(sh,
                       "stats:       cpu %" PRIu64 ".%03" PRIu64 " s, native calls %" PRIu64
                       ", denied %" PRIu64 ", memory %zu (peak %zu), traps %" PRIu32
-                      ", restarts %" PRIu32 ", starts %" PRIu32 ", events dropped %" PRIu32 "\n",
+                      ", restarts %" PRIu32 ", starts %" PRIu32 ", events dropped %" PRIu32
+                      ", log lines dropped %" PRIu64 "\n",
                       s->cpu_us / 1000000u, (s->cpu_us / 1000u) % 1000u, s->native_calls,
                       s->denied_calls, s->mem_used, s->mem_peak, s->traps, s->restarts, s->starts,
-                      s->events_dropped);
+                      s->events_dropped, s->log_dropped);
     akira_shell_app_storage_print(sh, m->name, m);
     return 0;
 }
 
 static int cmd_install(struct akira_shell *sh, int argc, char **argv)
 {
-    (void)argc;
+    /* What only the owner may force on an upgrade: a new signer, a lower version. */
+    uint32_t force = 0;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--rekey") == 0) {
+            force |= AKIRA_APPSTORE_REKEY;
+        } else if (strcmp(argv[i], "--downgrade") == 0) {
+            force |= AKIRA_APPSTORE_DOWNGRADE;
+        } else {
+            akira_shell_print(sh, "app install: unknown option %s (--rekey, --downgrade)\n",
+                              argv[i]);
+            return AKIRA_EINVAL;
+        }
+    }
     if (!files) {
         akira_shell_puts(sh, "app install: this board has no file access for the shell\n");
         return AKIRA_ENOTSUP;
@@ -138,6 +154,7 @@ static int cmd_install(struct akira_shell *sh, int argc, char **argv)
     static struct akira_appstore_writer w; /* 300 bytes: not on the shell's stack */
     static uint8_t chunk[INSTALL_CHUNK];
     rc = akira_appstore_install_begin(&w, size);
+    if (rc == 0) akira_appstore_install_allow(&w, force);
     uint32_t total = 0;
     while (rc == 0) {
         int n = files->read(h, chunk, sizeof(chunk));
@@ -266,7 +283,8 @@ static int cmd_caps(struct akira_shell *sh, int argc, char **argv)
 AKIRA_SHELL_SUBCMDS(
     app_sub, AKIRA_SHELL_CMD("list", "installed apps and their state", NULL, cmd_list, NULL, 0, 0),
     AKIRA_SHELL_CMD("info", "manifest, state, signature, stats", "NAME", cmd_info, NULL, 1, 1),
-    AKIRA_SHELL_CMD("install", "install a package file", "PATH", cmd_install, NULL, 1, 1),
+    AKIRA_SHELL_CMD("install", "install a package file (--rekey: new signer, --downgrade)",
+                    "PATH [--rekey] [--downgrade]", cmd_install, NULL, 1, 3),
     AKIRA_SHELL_CMD("start", "start an app", "NAME", cmd_start, NULL, 1, 1),
     AKIRA_SHELL_CMD("stop", "stop an app", "NAME", cmd_stop, NULL, 1, 1),
     AKIRA_SHELL_CMD("pause", "post PAUSE to a running app", "NAME", cmd_pause, NULL, 1, 1),

@@ -254,6 +254,8 @@ def t_api(dev):
     tok = token_of(dev)
     check(tok == dev.first_token, "`http token` is the token shown at first boot", dev)
     st, _, b = request(dev, "GET", "/api/settings/app/demo/greeting")
+    check(st == 401, f"GET settings without token {st}", dev)
+    st, _, b = request(dev, "GET", "/api/settings/app/demo/greeting", token=tok)
     check(st == 404 and jbody(b)["status"] == 404, f"missing key {st}", dev)
     st, _, _ = request(dev, "PUT", "/api/settings/app/demo/greeting", b"hi")
     check(st == 401, f"PUT without token {st}", dev)
@@ -262,19 +264,20 @@ def t_api(dev):
     st, _, b = request(dev, "PUT", "/api/settings/app/demo/greeting", "grüß dich".encode(),
                        token=tok)
     check(st == 200 and jbody(b)["length"] == len("grüß dich".encode()), f"PUT {st} {b}", dev)
-    st, _, b = request(dev, "GET", "/api/settings/app/demo/greeting")
+    st, _, b = request(dev, "GET", "/api/settings/app/demo/greeting", token=tok)
     j = jbody(b)
     check(st == 200 and j["value"] == "grüß dich" and j["encoding"] == "utf-8", f"GET {j}", dev)
     st, _, b = request(dev, "PUT", "/api/settings/app/demo/bin", b"\x00\xff\x10", token=tok)
     check(st == 200, "PUT binary", dev)
-    j = jbody(request(dev, "GET", "/api/settings/app/demo/bin")[2])
+    j = jbody(request(dev, "GET", "/api/settings/app/demo/bin", token=tok)[2])
     check(j["value"] == "00ff10" and j["encoding"] == "hex", f"binary value {j}", dev)
     # the console sees the same store
     dev.console("http ports")
     dev.wait_for(rb"shell " + str(dev.shell).encode(), 5)
 
     # secrets: 403 for reading and writing, with or without the token
-    for key in ("akira/http/token", "akira/security/keys/x", "akira/security"):
+    for key in ("akira/http/token", "akira/security/keys/x", "akira/security",
+                "akira/shell/history"):
         st, _, b = request(dev, "GET", f"/api/settings/{key}", token=tok)
         check(st == 403, f"GET secret {key} {st}", dev)
         st, _, _ = request(dev, "PUT", f"/api/settings/{key}", b"x", token=tok)
@@ -302,7 +305,7 @@ def t_api(dev):
     for path in ("/api/settings/app/%ff%fe", "/api/settings/app/../akira/http/token",
                  "/api/settings/app/%2e%2e/x", "/api/settings/app/./x", "/api/settings/app//x",
                  "/api/settings/app/a%2fb", "/api/settings/app/a%00b", "/api/settings/app/%zz"):
-        st, _, b = request(dev, "GET", path)
+        st, _, b = request(dev, "GET", path, token=tok)
         check(st == 400 and jbody(b)["status"] == 400, f"{path}: {st}", dev)
 
     # routing errors
@@ -322,7 +325,8 @@ def t_http_features(dev):
         st, h, _ = read_response(s)
         check(st == 200 and h["connection"] == "keep-alive", "keep-alive", dev)
     # pipelining: two requests in one send, answered in order
-    s.sendall(b"GET /api/settings/app/p/none HTTP/1.1\r\n\r\nGET /api/status HTTP/1.1\r\n\r\n")
+    s.sendall(b"GET /api/settings/app/p/none HTTP/1.1\r\nAuthorization: Bearer " + tok.encode() +
+              b"\r\n\r\nGET /api/status HTTP/1.1\r\n\r\n")
     st1, _, _ = read_response(s)
     st2, _, _ = read_response(s)
     check((st1, st2) == (404, 200), f"pipelined {st1} {st2}", dev)
@@ -335,7 +339,7 @@ def t_http_features(dev):
     st, _, b = read_response(s)
     check(st == 200, f"chunked PUT {st} {b}", dev)
     s.close()
-    j = jbody(request(dev, "GET", "/api/settings/app/c/v")[2])
+    j = jbody(request(dev, "GET", "/api/settings/app/c/v", token=tok)[2])
     check(j["value"] == "chunked", f"chunked value {j}", dev)
     # Expect: 100-continue is answered before the body is sent
     s = connect(dev)
@@ -489,7 +493,8 @@ def t_hostile(dev):
         still_serving(dev)
         time.sleep(0.2)
     # neither value was stored (a cut body changes nothing)
-    check(request(dev, "GET", "/api/settings/app/h/cut")[0] == 404, "truncated body stored", dev)
+    check(request(dev, "GET", "/api/settings/app/h/cut", token=tok)[0] == 404, "truncated body stored",
+          dev)
     check(closed_by_peer(slow, 15), "slowloris not dropped", dev)
     stop.set()
     slow_secs = time.monotonic() - t0
@@ -502,7 +507,8 @@ def t_hostile(dev):
     except OSError:
         liar_status = b"reset"
     check(liar_status in (b"400", b"408", b"closed", b"reset"), f"liar: {liar_status}", dev)
-    check(request(dev, "GET", "/api/settings/app/h/lie")[0] == 404, "lying body stored", dev)
+    check(request(dev, "GET", "/api/settings/app/h/lie", token=tok)[0] == 404, "lying body stored",
+          dev)
     still_serving(dev)
 
     # slowloris on every worker (8): heads trickling a byte every 0.3 s, each within

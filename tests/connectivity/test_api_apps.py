@@ -259,6 +259,15 @@ def t_lifecycle(dev):
     apps = apps_named(dev)
     check(len(apps) == 1 and apps["ticker"]["version"] == "2.0.0", f"after upgrade: {apps}")
     check(apps["ticker"]["state"] in ("running", "loaded"), f"upgraded app restarted: {apps}")
+    # Issue 21: an older version is refused unless the owner forces it.
+    st, j = http(dev, "POST", "/api/apps", ticker, tok)
+    check(st == 403 and "older than the installed 2.0.0" in j["error"] and
+          j.get("field") == "version", f"downgrade: {st} {j}")
+    check(apps_named(dev)["ticker"]["version"] == "2.0.0", "refused downgrade changed the app")
+    st, j = http(dev, "POST", "/api/apps?downgrade=2", ticker, tok)
+    check(st == 400, f"bad downgrade value: {st} {j}")
+    st, j = http(dev, "POST", "/api/apps?downgrade=1", ticker, tok)
+    check(st == 201 and j["version"] == "1.0.0", f"forced downgrade: {st} {j}")
 
     st, j = http(dev, "POST", "/api/apps/ticker/stop", token=tok)
     check(st == 200 and j["state"] == "stopped" and j["exit_code"] >= 0, f"stop: {st} {j}")

@@ -50,7 +50,7 @@ static void test_ring_wraps_and_counts_drops(void **state)
     akira_log_stats_get(&after);
     assert_int_equal(after.written - before.written, AKIRA_LOG_RING_ENTRIES + extra);
     assert_int_equal(after.count, AKIRA_LOG_RING_ENTRIES);
-    assert_int_equal(after.capacity, AKIRA_LOG_RING_ENTRIES);
+    assert_int_equal(after.capacity, AKIRA_LOG_RING_ENTRIES + AKIRA_LOG_GUEST_RING_ENTRIES);
     /* The ring was emptied by setup, so exactly `extra` entries fell off. */
     assert_int_equal(after.dropped - before.dropped, extra);
 
@@ -231,6 +231,36 @@ static void test_tagged_write(void **state)
     assert_int_equal(akira_log_read(&cursor, &e), AKIRA_ENOENT);
 }
 
+/* Issue 21: tagged records (apps' lines) have a ring of their own, so a flooding app
+ * never pushes the system's records out; readers still get one stream in order. */
+static void test_guests_cannot_flood(void **state)
+{
+    (void)state;
+    uint64_t start = newest_seq();
+    AKIRA_LOG_WRN("system warning before the flood");
+    for (int i = 0; i < 10 * (AKIRA_LOG_RING_ENTRIES + AKIRA_LOG_GUEST_RING_ENTRIES); i++) {
+        akira_log_write_tagged(&akira_log_module_other, "flood", AKIRA_LOG_INFO, "spam %d", i);
+        if (i == 5) AKIRA_LOG_WRN("system warning in the flood");
+    }
+    uint64_t cursor = start, last = start;
+    struct akira_log_entry e;
+    int sys = 0, guest = 0;
+    while (akira_log_read(&cursor, &e) == 0) {
+        assert_true(e.seq > last); /* one stream, in sequence order */
+        last = e.seq;
+        if (strcmp(e.module, "logtest") == 0) {
+            assert_string_equal(e.msg, sys == 0 ? "system warning before the flood"
+                                                : "system warning in the flood");
+            sys++;
+        } else {
+            guest++;
+        }
+    }
+    assert_int_equal(sys, 2);
+    assert_int_equal(guest, AKIRA_LOG_GUEST_RING_ENTRIES);
+    assert_int_equal(last, newest_seq());
+}
+
 static void test_format_line(void **state)
 {
     (void)state;
@@ -395,6 +425,7 @@ int main(void)
         cmocka_unit_test_setup(test_long_message_truncated, setup),
         cmocka_unit_test_setup(test_sink_receives_kept_entries, setup),
         cmocka_unit_test_setup(test_tagged_write, setup),
+        cmocka_unit_test_setup(test_guests_cannot_flood, setup),
         cmocka_unit_test_setup(test_format_line, setup),
         cmocka_unit_test_setup(test_wait_for_new_entries, setup),
         cmocka_unit_test_setup(test_concurrent_writers, setup),

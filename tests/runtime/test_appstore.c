@@ -462,6 +462,208 @@ static void test_uninstall_flash_error(void **state)
     expect_bytes("stays", pkg, n);
 }
 
+/* install() with the owner's force flags. */
+static int install_forced(const uint8_t *p, size_t len, uint32_t flags,
+                          struct akira_manifest_error *e)
+{
+    struct akira_appstore_writer w;
+    int rc = akira_appstore_install_begin(&w, (uint32_t)len);
+    if (rc) return rc;
+    akira_appstore_install_allow(&w, flags);
+    rc = akira_appstore_install_write(&w, p, len);
+    if (rc) return rc;
+    return akira_appstore_install_finish(&w, NULL, e);
+}
+
+static void expect_installed(const char *name, const char *version, const char *key_name)
+{
+    struct akira_app_record r;
+    assert_int_equal(akira_appstore_find(name, &r), AKIRA_OK);
+    assert_string_equal(r.manifest.version, version);
+    assert_string_equal(r.key_name, key_name);
+    assert_int_equal(r.is_signed, key_name[0] != '\0');
+}
+
+/* Issue 21: an upgrade is tied to the installed app's signer and version. A signed app
+ * is never replaced by an unsigned or differently signed package, nor by a lower
+ * version, unless the owner forces it (re-key, downgrade). */
+static void test_upgrade_signer_and_version(void **state)
+{
+    (void)state;
+    uint8_t pub[32], sk[64], pub2[32], sk2[64];
+    assert_int_equal(akira_package_keygen(pub, sk), AKIRA_OK);
+    assert_int_equal(akira_package_keygen(pub2, sk2), AKIRA_OK);
+    akira_storage_lock();
+    akira_trust_key_remove(akira_storage_settings(), "vendor");
+    akira_trust_key_remove(akira_storage_settings(), "other");
+    assert_int_equal(akira_trust_key_add(akira_storage_settings(), "vendor", pub), AKIRA_OK);
+    assert_int_equal(akira_trust_key_add(akira_storage_settings(), "other", pub2), AKIRA_OK);
+    akira_storage_unlock();
+    struct akira_manifest_error e;
+    size_t n = pb_sign(pkg, make("app", "2.9", 300), sk);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_OK);
+    /* Unsigned with the same name (unsigned apps are allowed here): refused. */
+    n = make("app", "3.0", 300);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_ESIG);
+    assert_string_equal(e.field, "signature");
+    assert_non_null(strstr(e.reason, "vendor"));
+    assert_non_null(strstr(e.reason, "unsigned"));
+    /* Signed by another trusted key: refused too. */
+    n = pb_sign(pkg, make("app", "3.0", 300), sk2);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_ESIG);
+    assert_non_null(strstr(e.reason, "another key"));
+    expect_installed("app", "2.9", "vendor");
+    /* The same signer, a lower version: refused; the same version: a reinstall. */
+    n = pb_sign(pkg, make("app", "2.10.0", 300), sk);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_OK); /* 2.10 > 2.9 */
+    n = pb_sign(pkg, make("app", "2.9", 300), sk);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_EPERM);
+    assert_string_equal(e.field, "version");
+    n = pb_sign(pkg, make("app", "2.10", 300), sk);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_EPERM); /* 2.10 < 2.10.0 */
+    n = pb_sign(pkg, make("app", "2.10.0", 300), sk);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_OK);
+    expect_installed("app", "2.10.0", "vendor");
+    /* The rule holds after a reboot (the signer is read back from flash). */
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    n = pb_sign(pkg, make("app", "9", 300), sk2);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_ESIG);
+    /* The owner re-keys: allowed, and from then on the new key is the one. */
+    assert_int_equal(install_forced(pkg, n, AKIRA_APPSTORE_REKEY, &e), AKIRA_OK);
+    expect_installed("app", "9", "other");
+    n = pb_sign(pkg, make("app", "10", 300), sk);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_ESIG);
+    /* The owner downgrades: allowed with the flag only (re-key does not imply it). */
+    n = pb_sign(pkg, make("app", "1", 300), sk2);
+    assert_int_equal(install_forced(pkg, n, AKIRA_APPSTORE_REKEY, &e), AKIRA_EPERM);
+    assert_int_equal(install_forced(pkg, n, AKIRA_APPSTORE_DOWNGRADE, &e), AKIRA_OK);
+    expect_installed("app", "1", "other");
+    /* An unsigned app may become signed (a stricter rule), never the reverse. */
+    n = make("plain", "1", 300);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_OK);
+    n = make("plain", "2", 300);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_OK);
+    n = pb_sign(pkg, make("plain", "3", 300), sk);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_OK);
+    expect_installed("plain", "3", "vendor");
+    n = make("plain", "4", 300);
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_ESIG);
+    expect_installed("plain", "3", "vendor");
+    akira_storage_lock();
+    akira_trust_key_remove(akira_storage_settings(), "vendor");
+    akira_trust_key_remove(akira_storage_settings(), "other");
+    akira_storage_unlock();
+}
+
+/* Appends section `id` with `len` bytes of body. */
+static size_t sec(uint8_t *out, size_t at, uint8_t id, const uint8_t *body, size_t len)
+{
+    out[at++] = id;
+    at += pb_leb(out + at, (uint32_t)len);
+    memcpy(out + at, body, len);
+    return at + len;
+}
+
+/* Issue 21: what a started app would fail on is refused at install: imports this
+ * firmware cannot bind (all named), capabilities no API module serves. */
+static void test_install_checks_imports_and_caps(void **state)
+{
+    (void)state;
+    /* Imports wasi path_open (wasi-libc's fopen: no file system for WASI here) and
+     * akira.teleport; exports run. */
+    static const uint8_t types[] = {2,    0x60, 9,    0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0x7E,
+                                    0x7E, 0x7F, 0x7F, 1,    0x7F, 0x60, 0,    1,    0x7F};
+    static const uint8_t imports[] = {
+        2,   22,  'w', 'a', 's', 'i', '_', 's', 'n', 'a', 'p', 's', 'h', 'o', 't', '_', 'p', 'r',
+        'e', 'v', 'i', 'e', 'w', '1', 9,   'p', 'a', 't', 'h', '_', 'o', 'p', 'e', 'n', 0,   0,
+        5,   'a', 'k', 'i', 'r', 'a', 8,   't', 'e', 'l', 'e', 'p', 'o', 'r', 't', 0,   1};
+    static const uint8_t funcs[] = {1, 1};
+    static const uint8_t exports[] = {1, 3, 'r', 'u', 'n', 0, 2};
+    static const uint8_t code[] = {1, 4, 0, 0x41, 0x2A, 0x0B};
+    size_t n = pb_header(pkg);
+    n = sec(pkg, n, 1, types, sizeof types);
+    n = sec(pkg, n, 2, imports, sizeof imports);
+    n = sec(pkg, n, 3, funcs, sizeof funcs);
+    n = sec(pkg, n, 7, exports, sizeof exports);
+    n = sec(pkg, n, 10, code, sizeof code);
+    const char *m = "name: wasiapp\nversion: 1\n";
+    n = pb_custom(pkg, n, AKIRA_MANIFEST_SECTION, m, strlen(m), 0);
+    struct akira_manifest_error e;
+    assert_int_equal(install(pkg, n, 300, NULL, &e), AKIRA_ENOEXEC);
+    assert_string_equal(e.field, "imports");
+    assert_non_null(strstr(e.reason, "wasi_snapshot_preview1.path_open"));
+    assert_non_null(strstr(e.reason, "akira.teleport"));
+    assert_int_equal(akira_appstore_count(), 0);
+    /* Capability names without an API module on this firmware. */
+    static const char *const none[] = {"display", "input", "ble", "rf"};
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        char text[96];
+        snprintf(text, sizeof text, "name: caps\nversion: 1\ncapabilities: timer, %s\n", none[i]);
+        n = pb_package(pkg, text, 10, 0);
+        assert_int_equal(install(pkg, n, 300, NULL, &e), AKIRA_ENOTSUP);
+        assert_string_equal(e.field, "capabilities");
+        assert_non_null(strstr(e.reason, none[i]));
+    }
+    n = pb_package(pkg, "name: caps\nversion: 1\ncapabilities: timer, ipc, net\n", 10, 0);
+    assert_int_equal(install(pkg, n, 300, NULL, &e), AKIRA_OK);
+}
+
+/* A module of `nfuncs` small functions (each `i32.const 42; i32.const 1; i32.add`),
+ * exporting the first as run, with `manifest`. Returns its size. */
+static size_t many_functions(uint8_t *out, uint32_t nfuncs, const char *manifest)
+{
+    static const uint8_t types[] = {1, 0x60, 0, 1, 0x7F};
+    static const uint8_t exports[] = {1, 3, 'r', 'u', 'n', 0, 0};
+    size_t n = pb_header(out);
+    n = sec(out, n, 1, types, sizeof types);
+    uint8_t leb[5];
+    size_t ln = pb_leb(leb, nfuncs);
+    out[n++] = 3; /* function section: count, then a type index 0 each */
+    n += pb_leb(out + n, (uint32_t)(ln + nfuncs));
+    memcpy(out + n, leb, ln);
+    n += ln;
+    memset(out + n, 0, nfuncs);
+    n += nfuncs;
+    n = sec(out, n, 7, exports, sizeof exports);
+    static const uint8_t body[] = {7, 0, 0x41, 0x2A, 0x41, 0x01, 0x6A, 0x0B};
+    out[n++] = 10;
+    n += pb_leb(out + n, (uint32_t)(ln + nfuncs * sizeof body));
+    memcpy(out + n, leb, ln);
+    n += ln;
+    for (uint32_t i = 0; i < nfuncs; i++, n += sizeof body)
+        memcpy(out + n, body, sizeof body);
+    return pb_custom(out, n, AKIRA_MANIFEST_SECTION, manifest, strlen(manifest), 0);
+}
+
+/* Issue 21: install-time validation loads the module under the app's memory_quota, as
+ * a start does (it took 32 MB for a 200 KB module without a bound). */
+static void test_install_load_bounded(void **state)
+{
+    (void)state;
+    const uint32_t nfuncs = 23000;
+    struct akira_manifest_error e;
+    size_t n =
+        many_functions(pkg, nfuncs, "name: big\nversion: 1\nmemory_quota: 80K\nstack_size: 4K\n");
+    assert_true(n > 200 * 1000 && n <= akira_appstore_capacity());
+    assert_int_equal(install(pkg, n, 4096, NULL, &e), AKIRA_EQUOTA);
+    assert_string_equal(e.field, "memory_quota");
+    size_t small_peak = akira_appstore_last_check_peak();
+    assert_true(small_peak <= 80u * 1024u);
+    assert_int_equal(akira_appstore_count(), 0);
+    /* With the largest quota the board allows it loads, and took no more than that. */
+    char m[128];
+    snprintf(m, sizeof m, "name: big\nversion: 1\nmemory_quota: %u\n",
+             (unsigned)AKIRA_BOARD_APP_MEM_QUOTA_MAX);
+    n = many_functions(pkg, nfuncs, m);
+    int rc = install(pkg, n, 4096, NULL, &e);
+    size_t peak = akira_appstore_last_check_peak();
+    print_message("%zu-byte module, %u functions: install load took at most %zu bytes "
+                  "(quota %u): %s\n",
+                  n, nfuncs, peak, (unsigned)AKIRA_BOARD_APP_MEM_QUOTA_MAX, akira_err_str(rc));
+    assert_true(peak <= AKIRA_BOARD_APP_MEM_QUOTA_MAX);
+    assert_true(rc == AKIRA_OK || (rc == AKIRA_EQUOTA && strcmp(e.field, "memory_quota") == 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +676,9 @@ int main(void)
         cmocka_unit_test_setup(test_not_initialised, fresh),
         cmocka_unit_test_setup(test_threads, fresh),
         cmocka_unit_test_setup(test_uninstall_flash_error, fresh),
+        cmocka_unit_test_setup(test_upgrade_signer_and_version, fresh),
+        cmocka_unit_test_setup(test_install_checks_imports_and_caps, fresh),
+        cmocka_unit_test_setup(test_install_load_bounded, fresh),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

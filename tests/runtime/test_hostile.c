@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include <akira/app_log.h>
 #include <akira/app_manager.h>
 #include <akira/err.h>
 #include <akira/kernel.h>
@@ -150,6 +151,56 @@ static void test_missing_import(void **state)
     assert_string_equal(info.detail, "missing import akira.format_flash");
 }
 
+/* Issue 21: an app with no capability logging as fast as it can is rate-limited per
+ * app: lines are dropped with a count, the count is reported in its log and in app
+ * info, and C1 controls in its text (raw and UTF-8 encoded) are neutralised. */
+static void test_log_flood(void **state)
+{
+    (void)state;
+    struct akira_app_info info = run_hostile("logflood", NULL);
+    assert_int_equal(info.state, AKIRA_APP_STOPPED);
+    assert_true(test_wait_log("hostile", "flood done in", 100));
+    assert_true(test_wait_log("hostile", "log lines dropped (rate limit", 100));
+    /* 20000 lines were logged: the burst and a few more passed, the rest were counted. */
+    assert_true(info.stats.log_dropped > 20000 - 2 * AKIRA_APP_LOG_BURST - 100);
+    assert_true(info.stats.log_dropped <= 20000);
+    /* The line with C1 controls: CSI raw (9B) and encoded (C2 9B), NEL (C2 85) are '?',
+     * the e-acute (C3 A9) is kept. */
+    assert_true(test_wait_log("hostile", "c1:?31m raw, ?31m utf8, ? nel, \xc3\xa9 kept", 100));
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    while (akira_app_log_next("hostile", &cur, &ln) == 0)
+        for (const unsigned char *p = (const unsigned char *)ln.text; *p; p++) {
+            assert_false(*p >= 0x80 && *p <= 0x9F &&
+                         (p == (const unsigned char *)ln.text || p[-1] == 0xC2 || p[-1] < 0xC2));
+        }
+}
+
+/* Issue 21: revoking `timer` stops a running periodic timer (not only later calls). */
+static void test_timer_revoke_stops_ticks(void **state)
+{
+    (void)state;
+    test_app_load(&hostile, "ticker", "hostile", "capabilities: timer\n");
+    test_app_add(&hostile);
+    assert_int_equal(akira_app_start("hostile"), 0);
+    assert_true(test_wait_log("hostile", "tick 3", 3000));
+    assert_int_equal(akira_app_caps_revoke("hostile", AKIRA_CAP_TIMER), 0);
+    akira_sleep_ms(300); /* a tick already queued or firing may still land */
+    uint64_t cur = 0, last = 0;
+    struct akira_app_log_line ln;
+    while (akira_app_log_next("hostile", &cur, &ln) == 0)
+        last = ln.seq;
+    akira_sleep_ms(800); /* 8 periods */
+    cur = last;
+    assert_int_equal(akira_app_log_next("hostile", &cur, &ln), AKIRA_ENOENT);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("hostile", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_RUNNING);
+    assert_int_equal(info.stats.events_dropped, 0);
+    assert_true(test_responder_answers("responder", 2000));
+    assert_int_equal(akira_app_stop("hostile"), 0);
+}
+
 int main(void)
 {
     assert_int_equal(akira_kernel_init(), 0);
@@ -160,6 +211,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_memory_bomb, setup, teardown),
         cmocka_unit_test_setup_teardown(test_call_without_capability, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_flood, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timer_revoke_stops_ticks, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();

@@ -118,6 +118,52 @@ static void test_forged_signature(void **state)
     assert_true(info.is_signed);
 }
 
+/* Issue 21: an unsigned or differently signed package with an installed signed app's
+ * name, or an older version, is refused; the installed app and its data stay. */
+static void test_hijack_and_downgrade(void **state)
+{
+    (void)state;
+    uint8_t pub[32], sk[64], other_pub[32], other_sk[64];
+    assert_int_equal(akira_package_keygen(pub, sk), 0);
+    assert_int_equal(akira_package_keygen(other_pub, other_sk), 0);
+    akira_storage_lock();
+    akira_trust_key_remove(akira_storage_settings(), "vendor");
+    akira_trust_key_remove(akira_storage_settings(), "other");
+    assert_int_equal(akira_trust_key_add(akira_storage_settings(), "vendor", pub), 0);
+    assert_int_equal(akira_trust_key_add(akira_storage_settings(), "other", other_pub), 0);
+    akira_storage_unlock();
+    struct akira_manifest_error e;
+    size_t n = pb_sign(pkg, package(&spin, "name: spin\nversion: 2\n"), sk);
+    assert_int_equal(install(pkg, n, &e), 0);
+    akira_storage_lock();
+    assert_int_equal(akira_settings_set(akira_storage_settings(), "app/spin/secret", "s3", 2), 0);
+    akira_storage_unlock();
+    /* Unsigned (unsigned apps are allowed on this board), another trusted key, older. */
+    n = package(&spin, "name: spin\nversion: 3\n");
+    assert_int_equal(install(pkg, n, &e), AKIRA_ESIG);
+    n = pb_sign(pkg, package(&spin, "name: spin\nversion: 3\n"), other_sk);
+    assert_int_equal(install(pkg, n, &e), AKIRA_ESIG);
+    n = pb_sign(pkg, package(&spin, "name: spin\nversion: 1\n"), sk);
+    assert_int_equal(install(pkg, n, &e), AKIRA_EPERM);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("spin", &info), 0);
+    assert_string_equal(info.manifest.version, "2");
+    assert_true(info.is_signed);
+    char v[8];
+    akira_storage_lock();
+    assert_int_equal(akira_settings_get(akira_storage_settings(), "app/spin/secret", v, sizeof v),
+                     2);
+    akira_storage_unlock();
+    assert_true(test_responder_answers("responder", 2000));
+    /* The genuine upgrade goes through and keeps the data. */
+    n = pb_sign(pkg, package(&spin, "name: spin\nversion: 3\n"), sk);
+    assert_int_equal(install(pkg, n, &e), 0);
+    akira_storage_lock();
+    assert_int_equal(akira_settings_get(akira_storage_settings(), "app/spin/secret", v, sizeof v),
+                     2);
+    akira_storage_unlock();
+}
+
 static void test_truncated_upload(void **state)
 {
     (void)state;
@@ -194,6 +240,7 @@ int main(void)
     assert_int_equal(akira_kernel_init(), 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_forged_signature, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hijack_and_downgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_upload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ninth_install, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_follows, setup, teardown),

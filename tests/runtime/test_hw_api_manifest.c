@@ -134,6 +134,16 @@ static void test_bad_items_name_the_key(void **state)
     expect_error("net_hosts: 127.0.0.1.5:80\n", AKIRA_EFORMAT, "net_hosts");
     expect_error("net_hosts: 127.00.0.1:80\n", AKIRA_EFORMAT, "net_hosts");
     expect_error("net_hosts: 127.0.0.1:80, localhost:80\n", AKIRA_EFORMAT, "net_hosts");
+    /* Addresses that are not one remote host (issue 21): 0.0.0.0 reaches the device's own
+     * services on Linux, like the loopback aliases; broadcast and multicast reach many. */
+    expect_error("net_hosts: 0.0.0.0:8080\n", AKIRA_EINVAL, "net_hosts");
+    expect_error("net_hosts: 0.1.2.3:*\n", AKIRA_EINVAL, "net_hosts");
+    expect_error("net_hosts: 127.0.0.2:80\n", AKIRA_EINVAL, "net_hosts");
+    expect_error("net_hosts: 127.1.0.1:80\n", AKIRA_EINVAL, "net_hosts");
+    expect_error("net_hosts: 255.255.255.255:9\n", AKIRA_EINVAL, "net_hosts");
+    expect_error("net_hosts: 224.0.0.1:5353\n", AKIRA_EINVAL, "net_hosts");
+    expect_error("net_hosts: 239.255.255.250:1900\n", AKIRA_EINVAL, "net_hosts");
+    expect_error("net_hosts: 240.0.0.1:80\n", AKIRA_EINVAL, "net_hosts");
 }
 
 #define D32  "ddddddddddddddddddddddddddddddd "
@@ -164,7 +174,11 @@ static void test_round_trip(void **state)
         "abcdefghijklmn4:8, abcdefghijklmn4:10, abcdefghijklmn4:12, abcdefghijklmn4:14"
         "\n"
         "sensors: abcdefghijklmn1, abcdefghijklmn2, abcdefghijklmn3, abcdefghijklmn4\n"
-        "net_hosts: 255.255.255.255:65535, 1.2.3.4:*, 1.2.3.5:1, 1.2.3.6:2, 1.2.3.7:3, "
+        "ipc_publish: t234567890123456789012345678901, t234567890123456789012345678902, "
+        "t234567890123456789012345678903, t234567890123456789012345678904\n"
+        "ipc_subscribe: t234567890123456789012345678901, t234567890123456789012345678902, "
+        "t234567890123456789012345678903, t23456789012345678901234567890/*\n"
+        "net_hosts: 223.255.255.254:65535, 1.2.3.4:*, 1.2.3.5:1, 1.2.3.6:2, 1.2.3.7:3, "
         "1.2.3.8:4, 1.2.3.9:5, 1.2.3.10:6\n"
         "gpio_pins: 0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30\n"
         "capabilities: memory,timer,ipc,storage,gpio,i2c,uart,pwm,sensor,power,net,display,"

@@ -80,7 +80,7 @@ static void test_weather_logs_and_publishes(void **state)
     assert_int_equal(akira_sim_signal_const(AKIRA_SIM_SIG_TEMP, 21.5), 0);
     assert_int_equal(akira_sim_signal_const(AKIRA_SIM_SIG_PRESS, 101325.0), 0);
     assert_int_equal(akira_sim_signal_const(AKIRA_SIM_SIG_HUM, 45.0), 0);
-    test_app_load(&apps[1], "hw_listen", "listen", "capabilities: ipc\n");
+    test_app_load(&apps[1], "hw_listen", "listen", "capabilities: ipc\nipc_subscribe: weather\n");
     test_app_add(&apps[1]);
     assert_int_equal(akira_app_start("listen"), 0);
     hw_expect_log("listen", "listen: subscribed 1", 2000);

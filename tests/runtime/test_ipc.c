@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include <akira/app_ipc.h>
@@ -80,7 +81,8 @@ static void test_bounds_topics_and_cleanup(void **state)
 {
     (void)state;
     start_responder();
-    test_app_load(&apps[1], "ipc_calls", "hostile", "capabilities: ipc\n");
+    test_app_load(&apps[1], "ipc_calls", "hostile",
+                  "capabilities: ipc\nipc_subscribe: *\nipc_publish: probe, echo/reply\n");
     test_app_add(&apps[1]);
     assert_int_equal(akira_app_start("hostile"), 0);
     assert_true(test_wait_log("hostile", "ipc: 0 calls not refused", 3000));
@@ -121,20 +123,30 @@ static void test_bounds_topics_and_cleanup(void **state)
     assert_int_equal(subs_of("hostile", subs, 8), 3);
 }
 
-static void test_slow_subscriber_never_blocks_publisher(void **state)
+/* ipc_slow subscribed to "flood", then ipc_flood (its manifest's IPC lines given) run
+ * to its end; returns the flood app's info. */
+static struct akira_app_info slow_then_flood(const char *flood_ipc)
 {
-    (void)state;
-    test_app_load(&apps[0], "ipc_slow", "slow", "capabilities: ipc\n");
+    char m[96];
+    snprintf(m, sizeof m, "capabilities: ipc\n%s", flood_ipc);
+    test_app_load(&apps[0], "ipc_slow", "slow", "capabilities: ipc\nipc_subscribe: flood\n");
     test_app_add(&apps[0]);
-    test_app_load(&apps[1], "ipc_flood", "flood", "capabilities: ipc\n");
+    test_app_load(&apps[1], "ipc_flood", "flood", m);
     test_app_add(&apps[1]);
     assert_int_equal(akira_app_start("slow"), 0);
     assert_true(test_wait_log("slow", "slow: subscribed", 2000));
-    /* 1000 messages at a subscriber that reads nothing: the publisher finishes. */
     assert_int_equal(akira_app_start("flood"), 0);
     assert_int_equal(akira_app_wait_idle("flood", 5000), 0);
     struct akira_app_info info;
     assert_int_equal(akira_app_info("flood", &info), 0);
+    return info;
+}
+
+static void test_slow_subscriber_never_blocks_publisher(void **state)
+{
+    (void)state;
+    /* 1000 messages at a subscriber that reads nothing: the publisher finishes. */
+    struct akira_app_info info = slow_then_flood("ipc_publish: flood\n");
     assert_int_equal(info.state, AKIRA_APP_STOPPED);
     assert_int_equal(info.exit_code, 0);
     assert_true(test_wait_log("flood", "flood: published 1000, reached 8,", 100));
@@ -166,6 +178,66 @@ static void test_slow_subscriber_never_blocks_publisher(void **state)
     assert_int_equal(akira_ipc_app_dropped("slow"), 992);
 }
 
+/* Issue 21, topic squatting: an app publishes and subscribes only on the topics its
+ * manifest lists; anything else is EACCES, counted and logged, and reaches nobody. */
+static void test_topic_ownership(void **state)
+{
+    (void)state;
+    /* A publisher squatting on "flood", which its manifest does not give it. */
+    struct akira_app_info info = slow_then_flood("ipc_publish: other, fl/*\n");
+    assert_int_equal(info.exit_code, AKIRA_EACCES); /* its first publish */
+    assert_int_equal(info.stats.denied_calls, 1);
+    assert_true(test_wait_log(
+        "flood", "denied: ipc publish on flood is not in the manifest's ipc_publish", 100));
+    struct akira_ipc_sub_info s[4];
+    assert_int_equal(subs_of("slow", s, 4), 1);
+    assert_int_equal(s[0].delivered, 0);
+    assert_int_equal(akira_app_stop("slow"), 0);
+    /* A subscriber listening where it may not: refused (the app takes EACCES on its
+     * first subscription for a missing capability and ends). */
+    assert_int_equal(akira_appmgr_remove("flood"), 0);
+    test_app_free(&apps[1]);
+    test_app_load(&apps[1], "ipc_calls", "hostile", "capabilities: ipc\nipc_subscribe: echo\n");
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_app_start("hostile"), 0);
+    assert_int_equal(akira_app_wait_idle("hostile", 5000), 0);
+    assert_true(test_wait_log(
+        "hostile", "denied: ipc subscribe to probe is not in the manifest's ipc_subscribe", 100));
+    assert_int_equal(akira_ipc_list(NULL, 0), 0);
+    /* Allowed to listen everywhere but to answer only on probe: its replies on
+     * echo/reply go nowhere. */
+    assert_int_equal(akira_appmgr_remove("hostile"), 0);
+    test_app_free(&apps[1]);
+    test_app_load(&apps[1], "ipc_calls", "hostile",
+                  "capabilities: ipc\nipc_subscribe: *\nipc_publish: probe\n");
+    test_app_add(&apps[1]);
+    int reply = akira_ipc_native_subscribe("echo/reply");
+    assert_true(reply > 0);
+    assert_int_equal(akira_app_start("hostile"), 0);
+    assert_true(test_wait_log("hostile", "ipc: 0 calls not refused", 3000));
+    assert_true(test_wait_state("hostile", AKIRA_APP_RUNNING, 1000));
+    akira_sleep_ms(100); /* its own calls are done: it waits for events */
+    assert_int_equal(akira_app_info("hostile", &info), 0);
+    uint64_t denied = info.stats.denied_calls;
+    int reached = 0;
+    for (int i = 0; i < 200 && reached == 0; i++) {
+        reached = akira_ipc_publish("echo", "hello", 5);
+        if (reached == 0) akira_sleep_ms(10);
+    }
+    assert_int_equal(reached, 1);
+    assert_true(test_wait_log("hostile", "ipc: echoed 5 bytes", 2000));
+    assert_int_equal(akira_app_info("hostile", &info), 0);
+    for (int i = 0; i < 100 && info.stats.denied_calls == denied; i++) {
+        akira_sleep_ms(5);
+        akira_app_info("hostile", &info);
+    }
+    assert_int_equal(info.stats.denied_calls, denied + 1); /* the reply on echo/reply */
+    char got[16];
+    assert_int_equal(akira_ipc_native_recv(reply, got, sizeof(got)), AKIRA_EAGAIN);
+    assert_int_equal(akira_ipc_native_unsubscribe(reply), 0);
+    assert_int_equal(akira_app_stop("hostile"), 0);
+}
+
 static void test_native_subscriber(void **state)
 {
     (void)state;
@@ -174,7 +246,7 @@ static void test_native_subscriber(void **state)
     assert_true(a > 0 && b > 0 && a != b);
     assert_int_equal(akira_ipc_native_subscribe("third"), AKIRA_ENOSPC);
     assert_int_equal(akira_ipc_native_subscribe("Bad"), AKIRA_EINVAL);
-    test_app_load(&apps[1], "ipc_flood", "flood", "capabilities: ipc\n");
+    test_app_load(&apps[1], "ipc_flood", "flood", "capabilities: ipc\nipc_publish: flood\n");
     test_app_add(&apps[1]);
     assert_int_equal(akira_app_start("flood"), 0);
     assert_int_equal(akira_app_wait_idle("flood", 5000), 0);
@@ -228,6 +300,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bounds_topics_and_cleanup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slow_subscriber_never_blocks_publisher, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_topic_ownership, setup, teardown),
         cmocka_unit_test_setup_teardown(test_native_subscriber, setup, teardown),
         cmocka_unit_test(test_native_publish_checks),
     };

@@ -137,11 +137,23 @@ static void test_event_handler(void **state)
     assert_true(test_wait_log("handler", "tick 1 fired ", 2000));
     assert_int_equal(akira_app_pause("handler"), 0);
     assert_true(test_wait_log("handler", "event 3", 2000));
-    assert_int_equal(akira_app_stop("handler"), 0);
-    assert_true(test_wait_log("handler", "event 2", 100)); /* STOP reached the handler */
+    /* Paused shows in its state until it is resumed (issue 21). */
     struct akira_app_info info;
     assert_int_equal(akira_app_info("handler", &info), 0);
+    assert_true(info.paused);
+    assert_string_equal(akira_app_info_state(&info), "paused");
+    assert_int_equal(akira_app_resume("handler"), 0);
+    assert_true(test_wait_log("handler", "event 4", 2000));
+    assert_int_equal(akira_app_info("handler", &info), 0);
+    assert_false(info.paused);
+    assert_string_equal(akira_app_info_state(&info), "running");
+    assert_int_equal(akira_app_pause("handler"), 0);
+    assert_int_equal(akira_app_stop("handler"), 0);
+    assert_true(test_wait_log("handler", "event 2", 100)); /* STOP reached the handler */
+    assert_int_equal(akira_app_info("handler", &info), 0);
     assert_int_equal(info.state, AKIRA_APP_STOPPED);
+    assert_false(info.paused); /* a stopped app is not paused */
+    assert_string_equal(akira_app_info_state(&info), "stopped");
     assert_int_equal(info.exit_code, 1); /* main returned its timer id */
 }
 

@@ -113,6 +113,25 @@ if "kernel stopped" not in out or out.count("\n") > 40:
 for l in out.splitlines():
     if l.startswith("resp ") and "running" not in l:
         fail("resp did not autostart", out)
+# Issue 21: a paused app shows as paused; an older version is refused unless the
+# owner forces it on the console.
+spin_old = pack("spin.wasm", "spin_old.wasm", "--name", "spin", "--version", "1")
+out = run(f"""sleep 300
+app pause resp
+app list
+app install {spin_old}
+app install {spin_old} --rekey
+app install {spin_old} --downgrade
+app install {spin_old} --sideways
+poweroff
+""")
+expect(out, "resp: pause requested",
+       "refused: version: 1 is older than the installed 2 (owner: --downgrade)",
+       "installed spin 1 (", "app install: unknown option --sideways")
+if out.count("is older than the installed 2") != 2:
+    fail("--rekey must not allow a downgrade", out)
+if not [l for l in out.splitlines() if l.startswith("resp ") and "paused" in l]:
+    fail("resp not shown as paused", out)
     if l.startswith("spin ") and "installed" not in l:
         fail("spin did not come back as installed", out)
 # SIGTERM while an app spins: the apps are stopped (the spinning one by interrupt) and

@@ -187,11 +187,19 @@ static void test_app_log_ring(void **state)
     struct akira_app_log_line ln;
     assert_int_equal(akira_app_log_read(&l, &cur, &ln), AKIRA_ENOENT);
     char text[16];
-    for (int i = 0; i < 20; i++) {
+    /* Enough to debug with (issue 21: 16 lines were not): 40 lines are all kept. */
+    for (int i = 0; i < 40; i++) {
         int n = snprintf(text, sizeof(text), "line %d", i);
         akira_app_log_write(&l, AKIRA_LOG_INFO, text, (size_t)n);
     }
-    /* Only the last 16 remain; the reader skips to the oldest kept. */
+    assert_int_equal(akira_app_log_read(&l, &cur, &ln), 0);
+    assert_string_equal(ln.text, "line 0");
+    cur = 0;
+    for (int i = 40; i < (int)AKIRA_APP_LOG_LINES + 4; i++) {
+        int n = snprintf(text, sizeof(text), "line %d", i);
+        akira_app_log_write(&l, AKIRA_LOG_INFO, text, (size_t)n);
+    }
+    /* Only the last AKIRA_APP_LOG_LINES remain; the reader skips to the oldest kept. */
     assert_int_equal(akira_app_log_read(&l, &cur, &ln), 0);
     assert_string_equal(ln.text, "line 4");
     assert_int_equal(ln.seq, 5);
@@ -204,6 +212,37 @@ static void test_app_log_ring(void **state)
     }
     assert_int_equal(strncmp(ln.text, "a?b?[2J", 7), 0);
     assert_int_equal(strlen(ln.text), AKIRA_APP_LOG_LINE_MAX - 1);
+    /* C1 controls too (issue 21): raw (CSI 0x9B) and UTF-8 encoded (C2 9B, NEL C2 85)
+     * are one '?' each, as is a byte that is not UTF-8; real UTF-8 text is kept. */
+    static const char c1[] = "\x9b"
+                             "2J|\xc2\x9b"
+                             "2J|\xc2\x85|\xc3\xa9|\xe2\x82\xac|\xff|\xc2";
+    akira_app_log_write(&l, AKIRA_LOG_WARN, c1, sizeof(c1) - 1);
+    assert_int_equal(akira_app_log_read(&l, &cur, &ln), 0);
+    assert_string_equal(ln.text, "?2J|?2J|?|\xc3\xa9|\xe2\x82\xac|?|?");
+    akira_app_log_deinit(&l);
+}
+
+/* Issue 21: the per-app rate limit: a burst, then the rate; drops counted and handed
+ * to the next line that passes, once. */
+static void test_app_log_rate_limit(void **state)
+{
+    (void)state;
+    struct akira_app_log l;
+    assert_int_equal(akira_app_log_init(&l), 0);
+    uint64_t unreported = 99;
+    int passed = 0;
+    for (int i = 0; i < 1000; i++)
+        passed += akira_app_log_admit(&l, &unreported);
+    /* The burst, plus what the rate gave back while the loop ran (well under 1 s). */
+    assert_true(passed >= (int)AKIRA_APP_LOG_BURST);
+    assert_true(passed < (int)AKIRA_APP_LOG_BURST + (int)AKIRA_APP_LOG_RATE);
+    assert_int_equal(akira_app_log_dropped(&l), 1000 - passed);
+    akira_sleep_ms(2 * 1000 / AKIRA_APP_LOG_RATE);
+    assert_true(akira_app_log_admit(&l, &unreported));
+    assert_true(unreported > 0 && unreported <= (uint64_t)(1000 - passed));
+    assert_true(akira_app_log_admit(&l, &unreported)); /* reported once */
+    assert_int_equal(unreported, 0);
     akira_app_log_deinit(&l);
 }
 
@@ -213,7 +252,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quota_charge_release), cmocka_unit_test(test_quota_realloc_hook),
         cmocka_unit_test(test_quota_from_pool),      cmocka_unit_test(test_app_heap),
-        cmocka_unit_test(test_event_queue),          cmocka_unit_test(test_app_log_ring),
+        cmocka_unit_test(test_app_log_rate_limit),   cmocka_unit_test(test_event_queue),
+        cmocka_unit_test(test_app_log_ring),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();

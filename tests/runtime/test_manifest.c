@@ -288,6 +288,70 @@ static void test_storage_limits(void **state)
     }
 }
 
+/* Issue 21: IPC topic ownership lists. */
+static void test_ipc_topics(void **state)
+{
+    (void)state;
+    struct akira_manifest m;
+    struct akira_manifest_error e;
+    assert_int_equal(parse("name: a\nversion: 1\ncapabilities: ipc\n"
+                           "ipc_publish: chat/out, chat/*\nipc_subscribe: sys/*, ping, *\n",
+                           &m, &e),
+                     AKIRA_OK);
+    assert_int_equal(m.n_ipc_pub, 2);
+    assert_int_equal(m.n_ipc_sub, 3);
+    round_trip(&m);
+#define PUB(t) akira_manifest_topic_allowed(&m, true, t, strlen(t))
+#define SUB(t) akira_manifest_topic_allowed(&m, false, t, strlen(t))
+    assert_true(PUB("chat/out"));
+    assert_true(PUB("chat/a/b"));
+    assert_false(PUB("chat"));
+    assert_false(PUB("chatter"));
+    assert_false(PUB("ping"));
+    assert_true(SUB("anything/at/all"));
+    /* Nobody's list reaches the system's topics for publishing, not even `*`. */
+    assert_int_equal(parse("name: a\nversion: 1\nipc_publish: *\nipc_subscribe: x/*\n", &m, &e),
+                     AKIRA_OK);
+    assert_true(PUB("anything"));
+    assert_false(PUB("sys"));
+    assert_false(PUB("sys/boot"));
+    assert_true(PUB("system"));
+    assert_true(SUB("x/y"));
+    assert_false(SUB("x"));
+    assert_false(SUB("y"));
+    /* Without lists: nothing. */
+    assert_int_equal(parse("name: a\nversion: 1\ncapabilities: ipc\n", &m, &e), AKIRA_OK);
+    assert_false(PUB("ping"));
+    assert_false(SUB("ping"));
+    assert_false(akira_manifest_topic_allowed(NULL, false, "ping", 4));
+#undef PUB
+#undef SUB
+    static const struct {
+        const char *text;
+        int code;
+        const char *field;
+    } bad[] = {
+        {"ipc_publish: sys/boot\n", AKIRA_EINVAL, "ipc_publish"},
+        {"ipc_publish: sys\n", AKIRA_EINVAL, "ipc_publish"},
+        {"ipc_publish: sys/*\n", AKIRA_EINVAL, "ipc_publish"},
+        {"ipc_publish: a, a\n", AKIRA_EFORMAT, "ipc_publish"},
+        {"ipc_publish: a, b, c, d, e\n", AKIRA_ERANGE, "ipc_publish"},
+        {"ipc_subscribe: Caps\n", AKIRA_EFORMAT, "ipc_subscribe"},
+        {"ipc_subscribe: a*\n", AKIRA_EFORMAT, "ipc_subscribe"},
+        {"ipc_subscribe: /*\n", AKIRA_EFORMAT, "ipc_subscribe"},
+        {"ipc_subscribe: a//b\n", AKIRA_EFORMAT, "ipc_subscribe"},
+        {"ipc_subscribe: a, , b\n", AKIRA_EFORMAT, "ipc_subscribe"},
+        {"ipc_subscribe: a-topic-name-that-is-32-bytes-xx\n", AKIRA_ERANGE, "ipc_subscribe"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[200];
+        snprintf(text, sizeof text, "name: a\nversion: 1\n%s", bad[i].text);
+        int rc = parse(text, &m, &e);
+        if (rc != bad[i].code || strcmp(e.field, bad[i].field) != 0)
+            fail_msg("%s: got %d %s: %s", bad[i].text, rc, e.field, e.reason);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_every_key),       cmocka_unit_test(test_errors_name_the_field),
         cmocka_unit_test(test_too_big_and_nul), cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_storage_limits),
+        cmocka_unit_test(test_ipc_topics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

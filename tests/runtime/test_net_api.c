@@ -59,8 +59,10 @@ static void test_tcp_udp_round_trips_and_close_at_stop(void **state)
 {
     (void)state;
     char extra[256];
-    snprintf(extra, sizeof extra, "capabilities: net, ipc\nnet_hosts: 127.0.0.1:%u, localhost:%u\n",
-             (unsigned)tcp_at.port, (unsigned)udp_at.port);
+    snprintf(
+        extra, sizeof extra,
+        "capabilities: net, ipc\nipc_subscribe: net/ports\nnet_hosts: 127.0.0.1:%u, localhost:%u\n",
+        (unsigned)tcp_at.port, (unsigned)udp_at.port);
     test_app_load(&apps[1], "hw_net", "net", extra);
     test_app_add(&apps[1]);
     assert_int_equal(akira_app_start("net"), 0);

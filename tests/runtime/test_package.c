@@ -109,7 +109,14 @@ static void test_scan_refusals(void **state)
     static char big[AKIRA_MANIFEST_MAX + 10];
     memset(big, '#', sizeof big - 1);
     n = pb_custom(buf, pb_header(buf), AKIRA_MANIFEST_SECTION, big, sizeof big - 1, 0);
-    expect(buf, n, AKIRA_ETOOBIG, "manifest", "big manifest");
+    /* Reported as a manifest error, not ETOOBIG ("larger than an app slot", issue 21). */
+    expect(buf, n, AKIRA_EFORMAT, "manifest", "big manifest");
+    {
+        struct akira_package pkg;
+        struct akira_manifest_error me;
+        assert_int_equal(scan(buf, n, &pkg, &me), AKIRA_EFORMAT);
+        assert_non_null(strstr(me.reason, "a manifest has at most 2048"));
+    }
     /* A section whose length runs past the end. */
     n = pb_package(buf, MANI, 100, 0);
     buf[n++] = 0x00;
@@ -316,6 +323,16 @@ static void test_trust_policy(void **state)
     /* An unreadable switch value counts as off. */
     assert_int_equal(akira_settings_set(&st, AKIRA_TRUST_ALLOW_UNSIGNED, "maybe", 5), AKIRA_OK);
     assert_false(akira_trust_allow_unsigned(&st));
+    /* So does one too long for the reader's buffer (it failed open to the board's
+     * default), and one that only starts like an allow word. */
+    assert_int_equal(akira_settings_set(&st, AKIRA_TRUST_ALLOW_UNSIGNED, "on-please-no", 12),
+                     AKIRA_OK);
+    assert_false(akira_trust_allow_unsigned(&st));
+    assert_int_equal(check(&st, buf, un, key, &e), AKIRA_ESIG);
+    assert_int_equal(akira_settings_set(&st, AKIRA_TRUST_ALLOW_UNSIGNED, "1x", 2), AKIRA_OK);
+    assert_false(akira_trust_allow_unsigned(&st));
+    assert_int_equal(akira_settings_set(&st, AKIRA_TRUST_ALLOW_UNSIGNED, "allow", 5), AKIRA_OK);
+    assert_true(akira_trust_allow_unsigned(&st));
     assert_int_equal(akira_settings_set(&st, AKIRA_TRUST_ALLOW_UNSIGNED, "on", 2), AKIRA_OK);
     assert_true(akira_trust_allow_unsigned(&st));
     akira_sim_flash_close(&fl);

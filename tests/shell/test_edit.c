@@ -165,6 +165,20 @@ static void test_history_rules(void **state)
     assert_string_equal(akira_shell_history_get(&h, 1), "mem");
     assert_string_equal(akira_shell_history_get(&h, 2), "ps");
     assert_null(akira_shell_history_get(&h, 3));
+    /* Lines that set or show secrets are never kept (issue 21): the saved history is in
+     * settings and Up shows it to the next person at the console. */
+    assert_false(akira_shell_history_add(&h, "keys add dev 00112233"));
+    assert_false(akira_shell_history_add(&h, "  keys   unsigned on"));
+    assert_false(akira_shell_history_add(&h, "http token"));
+    assert_false(akira_shell_history_add(&h, "settings set akira/http/token 0123abcd"));
+    assert_false(akira_shell_history_add(&h, "settings set akira/security/keys/x 00"));
+    assert_false(akira_shell_history_add(&h, "settings set akira/shell/history x"));
+    assert_true(akira_shell_history_add(&h, "settings set akira/x y"));
+    assert_true(akira_shell_history_add(&h, "settings set app/demo/x hi"));
+    assert_true(akira_shell_history_add(&h, "keysmith"));
+    assert_string_equal(akira_shell_history_get(&h, 1), "settings set app/demo/x hi");
+    assert_string_equal(akira_shell_history_get(&h, 2), "settings set akira/x y");
+    assert_string_equal(akira_shell_history_get(&h, 3), "ps");
 
     /* the ring keeps the newest DEPTH lines */
     memset(&h, 0, sizeof(h));

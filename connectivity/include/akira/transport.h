@@ -53,6 +53,9 @@ struct akira_transport_stream_info {
     const char *name;      /* what the stream is for (an app name), or NULL */
     uint64_t length;       /* announced total, or AKIRA_TRANSPORT_LENGTH_UNKNOWN */
     bool authenticated;    /* the link already checked the device token */
+    /* APP_UPLOAD only: what the owner forces on an upgrade (AKIRA_APPSTORE_REKEY,
+     * AKIRA_APPSTORE_DOWNGRADE; 0: nothing). Honoured only when authenticated. */
+    uint32_t install_flags;
     /* The way back to the peer (NULL on a one-way link): writes all len bytes or
      * returns a negative akira_err_t. Valid until stream_close returns. */
     int (*reply)(void *link, const void *data, size_t len);

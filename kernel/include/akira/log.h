@@ -14,11 +14,14 @@
  * "follow the global default" (AKIRA_LOG_LEVEL_DEFAULT, settable at run time); a level
  * set by name overrides the default for that module only.
  *
- * Every kept message goes (1) into the ring buffer, always, and (2) to the sink. The ring
- * holds AKIRA_LOG_RING_ENTRIES entries; when full the oldest entry is overwritten and the
- * "dropped" counter grows. Each entry carries a sequence number (1, 2, 3, ... with no
- * gaps over the life of the process), so a reader that remembers the last number it
- * saw can ask for "everything after N" and detect what it missed.
+ * Every kept message goes (1) into a ring buffer, always, and (2) to the sink. There are
+ * two rings: the system's (AKIRA_LOG_RING_ENTRIES entries) and one for tagged records
+ * written on behalf of guests such as apps (AKIRA_LOG_GUEST_RING_ENTRIES), so a
+ * flooding app overwrites only other app lines, never the system's warnings. When a
+ * ring is full its oldest entry is overwritten and the "dropped" counter grows.
+ * Readers see one stream in sequence order across both rings. Each entry carries a sequence number
+ * (1, 2, 3, ... with no gaps over the life of the process), so a reader that remembers the last
+ * number it saw can ask for "everything after N" and detect what it missed.
  *
  * All functions are thread-safe. Messages longer than AKIRA_LOG_MSG_MAX - 1 bytes are
  * truncated. Logging never blocks on a reader; the sink is called outside the ring lock
@@ -49,6 +52,11 @@ enum akira_log_level {
  * (compile definition), never per file. */
 #ifndef AKIRA_LOG_RING_ENTRIES
 #define AKIRA_LOG_RING_ENTRIES 256
+#endif
+/* Entries kept for tagged records (akira_log_write_tagged: apps' lines), in a ring of
+ * their own so that guests cannot push the system's records out of the system ring. */
+#ifndef AKIRA_LOG_GUEST_RING_ENTRIES
+#define AKIRA_LOG_GUEST_RING_ENTRIES 64
 #endif
 #define AKIRA_LOG_MSG_MAX         120 /* bytes per message incl. NUL */
 #define AKIRA_LOG_MODULE_NAME_MAX 16  /* bytes per module name incl. NUL */
@@ -156,7 +164,7 @@ struct akira_log_stats {
     uint64_t written;   /* entries ever written (== seq of the newest) */
     uint64_t dropped;   /* entries overwritten in the ring */
     uint64_t first_seq; /* oldest seq still in the ring (0 if empty) */
-    uint32_t capacity;  /* AKIRA_LOG_RING_ENTRIES */
+    uint32_t capacity;  /* AKIRA_LOG_RING_ENTRIES + AKIRA_LOG_GUEST_RING_ENTRIES */
     uint32_t count;     /* entries currently in the ring */
 };
 void akira_log_stats_get(struct akira_log_stats *out);

@@ -8,14 +8,24 @@
 #ifndef AKIRA_APP_LOG_H
 #define AKIRA_APP_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <akira/log.h>
 #include <akira/mutex.h>
 
-#define AKIRA_APP_LOG_LINES    16u
+/* RAM budget: 48 lines of 120 bytes (line + seq + time + level) = 5.6 KiB per
+ * installed app, 45 KiB for 8 apps: enough to see what an app did before it failed
+ * (16 lines were not). */
+#define AKIRA_APP_LOG_LINES    48u
 #define AKIRA_APP_LOG_LINE_MAX 100u /* bytes incl. NUL; longer lines are cut */
+/* What an app may log: a burst of AKIRA_APP_LOG_BURST lines, then AKIRA_APP_LOG_RATE
+ * lines a second; lines beyond are dropped and counted, and the next line that passes
+ * is preceded by "N log lines dropped (rate limit)". An app cannot flood the system
+ * log, the console or the CPU with logging. */
+#define AKIRA_APP_LOG_BURST 64u
+#define AKIRA_APP_LOG_RATE  20u
 
 struct akira_app_log_line {
     uint64_t seq; /* 1, 2, ... over the ring's life */
@@ -26,7 +36,10 @@ struct akira_app_log_line {
 
 struct akira_app_log {
     akira_mutex_t *lock;
-    uint64_t written; /* == seq of the newest line */
+    uint64_t written;    /* == seq of the newest line */
+    uint64_t dropped;    /* lines the rate limit dropped, over the ring's life */
+    uint64_t unreported; /* of them, not yet reported by a "dropped" line */
+    int64_t credit_ms;   /* rate limit: the bucket holds (now - credit_ms) * RATE / 1000 */
     struct akira_app_log_line lines[AKIRA_APP_LOG_LINES];
 };
 
@@ -37,6 +50,22 @@ void akira_app_log_deinit(struct akira_app_log *l);
 /* Append text[0..len) (cut at the line size, control characters shown as '?'). */
 void akira_app_log_write(struct akira_app_log *l, enum akira_log_level level, const char *text,
                          size_t len);
+
+/* The rate limit: whether the app may log one more line now (false: dropped and
+ * counted). When it may and lines were dropped before, *unreported is how many (to be
+ * reported first), else 0. */
+bool akira_app_log_admit(struct akira_app_log *l, uint64_t *unreported);
+
+/* Lines the rate limit dropped so far. */
+uint64_t akira_app_log_dropped(struct akira_app_log *l);
+
+/*
+ * Make app text safe for a console and a log, in place: C0 controls (but tab), DEL,
+ * C1 controls as raw bytes 0x80..0x9F or UTF-8 encoded (U+0080..U+009F, C2 80..C2 9F)
+ * and any byte that is not part of valid UTF-8 become '?' (an encoded C1 control is
+ * one '?'). Other UTF-8 text is kept. Returns the new length (<= len).
+ */
+size_t akira_app_log_sanitize(char *s, size_t len);
 
 /* The oldest line with seq > *cursor (start with 0); sets *cursor. 0 or AKIRA_ENOENT. */
 int akira_app_log_read(struct akira_app_log *l, uint64_t *cursor, struct akira_app_log_line *out);

@@ -11,6 +11,8 @@
  *              ()->i32) runs. When the entry returns and the app exports
  *              `on_event(type, a, b, c)`, the manager keeps it RUNNING and calls that
  *              handler for each event (akira/event.h) until a STOP event or a stop.
+ *              A paused app (akira_app_pause, until akira_app_resume) is RUNNING
+ *              with `paused` set and shows as "paused" (akira_app_info_state).
  *   STOPPED    it returned (exit code kept) or was stopped.
  *   FAILED     it could not start or ended badly; `reason` says why: the trap, the
  *              watchdog, the quota, a missing import, a bad module, no entry.
@@ -88,6 +90,7 @@ struct akira_app_stats {
     uint32_t restarts; /* automatic restarts (restart policy) */
     uint32_t starts;   /* runs begun, by hand, autostart or policy */
     uint32_t events_dropped;
+    uint64_t log_dropped;     /* log lines the app's rate limit dropped (akira/app_log.h) */
     size_t thread_stack_used; /* high-water mark of the app thread's stack (running) */
 };
 
@@ -100,6 +103,7 @@ struct akira_app_info {
     uint32_t module_size;
     bool is_signed;
     bool restart_pending; /* FAILED, waiting for its next automatic start */
+    bool paused;          /* RUNNING, and paused by app pause until app resume */
     uint32_t retries;     /* automatic restarts since the last start by hand */
     int32_t exit_code;    /* entry's result when it returned one */
     struct akira_app_stats stats;
@@ -190,7 +194,10 @@ int akira_app_install_finish(struct akira_appstore_writer *w, struct akira_app_r
 /* Stop (if running), forget, and remove from the store. 0, AKIRA_ENOENT, store errors. */
 int akira_app_uninstall(const char *name);
 
-const char *akira_app_state_name(enum akira_app_state s);   /* "installed", ... */
+const char *akira_app_state_name(enum akira_app_state s); /* "installed", ... */
+/* The state an app shows (shell, HTTP): its state's name, but "paused" for a RUNNING
+ * app that was paused (akira_app_pause) and not resumed since. */
+const char *akira_app_info_state(const struct akira_app_info *i);
 const char *akira_app_reason_name(enum akira_app_reason r); /* "trap", "watchdog", ... */
 
 #endif /* AKIRA_APP_MANAGER_H */

@@ -11,9 +11,18 @@
  * anything becomes visible: the chunk CRCs read back from flash, the package (exactly
  * one manifest, signature placement), the trust policy (akira/trust.h, with the
  * storage service's settings), that the engine decodes and validates the module
- * read back from flash, and that a manifest `entry` names an exported function.
+ * read back from flash under the manifest's memory_quota (as at start), that every
+ * import is one this firmware binds and every capability one of its API modules
+ * serves, and that a manifest `entry` names an exported function.
  * Only then is the commit record written, last; for an upgrade (a package whose
  * manifest name is installed) the old slot is erased after it.
+ *
+ * Upgrades: a package whose name is installed must be signed by the installed app's key
+ * (same key id; an unsigned app may be replaced by an unsigned or a signed one, a
+ * signed app never by an unsigned or differently signed one: AKIRA_ESIG, field
+ * "signature"), and its version must not be lower (AKIRA_EPERM, field "version"),
+ * unless the owner forces it (akira_appstore_install_allow). A refused upgrade changes
+ * nothing: the installed version and its data stay.
  *
  * Power loss: a cut at any flash write or erase leaves, after the next init, either
  * the state before the call or the state after it: a new install is absent or
@@ -33,7 +42,10 @@
  * AKIRA_ENOENT (no such app), AKIRA_ENOSPC (INSTALLED_MAX apps installed, or no free
  * slot), AKIRA_ETOOBIG (package larger than a slot holds), AKIRA_EIO (flash),
  * AKIRA_ECORRUPT (flash read back differs), package errors (akira/package.h),
- * AKIRA_ESIG (trust policy), AKIRA_ENOEXEC (the engine refuses the module).
+ * AKIRA_ESIG (trust policy, upgrade signer), AKIRA_EPERM (downgrade), AKIRA_ENOEXEC
+ * (the engine refuses the module, or an import cannot be bound: field "imports"),
+ * AKIRA_EQUOTA (the module does not load within memory_quota), AKIRA_ENOTSUP (a
+ * capability without an API module).
  */
 #ifndef AKIRA_APPSTORE_H
 #define AKIRA_APPSTORE_H
@@ -56,8 +68,13 @@ struct akira_app_record {
     uint32_t slot;
     uint32_t seq; /* install sequence: a later install or upgrade has a higher one */
     bool is_signed;
+    uint8_t key_id[AKIRA_PKG_KEY_ID_LEN];        /* signer's key id, zeros unsigned */
     char key_name[AKIRA_TRUST_KEY_NAME_MAX + 1]; /* signer's trusted-key name, "" unsigned */
 };
+
+/* What only the owner may force on an upgrade (akira_appstore_install_allow). */
+#define AKIRA_APPSTORE_REKEY     1u /* a signer other than the installed app's, or none */
+#define AKIRA_APPSTORE_DOWNGRADE 2u /* a version lower than the installed one */
 
 /* A streaming install in progress. Caller-owned (stack is fine); opaque fields. */
 struct akira_appstore_writer {
@@ -67,6 +84,7 @@ struct akira_appstore_writer {
     uint32_t flushed_; /* bytes in flash */
     uint32_t chunk_crc_;
     uint32_t size_hint_;
+    uint32_t flags_; /* AKIRA_APPSTORE_REKEY | AKIRA_APPSTORE_DOWNGRADE */
     bool active_;
     uint8_t buf_[AKIRA_APPSTORE_WBUF];
 };
@@ -108,6 +126,14 @@ int akira_appstore_install_write(struct akira_appstore_writer *w, const void *bu
  */
 int akira_appstore_install_finish(struct akira_appstore_writer *w, struct akira_app_record *out,
                                   struct akira_manifest_error *err);
+
+/* Let this install (after begin, before finish) do what only the owner may force:
+ * AKIRA_APPSTORE_REKEY, AKIRA_APPSTORE_DOWNGRADE (see "Upgrades" above). Each forced
+ * upgrade is logged as a warning. */
+void akira_appstore_install_allow(struct akira_appstore_writer *w, uint32_t flags);
+
+/* Bytes the engine took at most to load the last install's module (measurement). */
+size_t akira_appstore_last_check_peak(void);
 
 /* Drop an install in progress; nothing becomes visible. Safe on a finished writer. */
 void akira_appstore_install_abort(struct akira_appstore_writer *w);

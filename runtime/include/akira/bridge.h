@@ -129,6 +129,16 @@ int akira_bridge_bind(struct akira_app_ctx *app, const aw_module *m, aw_import *
                       uint32_t *nimports, char *why, size_t why_len);
 void akira_bridge_imports_free(struct akira_app_ctx *app, aw_import *imports, uint32_t n);
 
+/* Whether every import of `m` can be bound (the same rules as akira_bridge_bind, no
+ * store needed): the app store checks it at install. Returns 0 or the first import's
+ * error; `why` lists every import that cannot be bound, "; " between them, cut to
+ * why_len. */
+int akira_bridge_check_imports(const aw_module *m, char *why, size_t why_len);
+
+/* The capabilities some API module of this firmware needs (the others, e.g. `display`
+ * before a display module exists, would grant nothing: the store refuses them). */
+akira_caps_t akira_bridge_caps_provided(void);
+
 /* After the instance is gone: run every module's app_end and free the bindings. */
 void akira_bridge_unbind(struct akira_app_ctx *app);
 
@@ -149,6 +159,11 @@ const char *akira_bridge_cstr(struct akira_app_ctx *app, uint32_t ptr, uint32_t 
  * the native returns it and the app ends. */
 void akira_bridge_wait_begin(struct akira_app_ctx *app);
 aw_status akira_bridge_wait_end(struct akira_app_ctx *app);
+
+/* A line the app itself logs (common log/printf, WASI stdout/stderr): through the
+ * app's rate limit (akira/app_log.h), then akira_bridge_log. */
+void akira_bridge_app_log(struct akira_app_ctx *app, enum akira_log_level level, const char *text,
+                          size_t len);
 
 /* Write to the app's log ring and to the system log tagged with the app's name. */
 void akira_bridge_log(struct akira_app_ctx *app, enum akira_log_level level, const char *fmt, ...)

@@ -56,8 +56,22 @@
  *                 as 127.0.0.1), PORT 1..65535 or `*` (any port of that host), e.g.
  *                 `127.0.0.1:8080, localhost:*`; at most AKIRA_MANIFEST_NET_HOSTS_MAX.
  *                 There is no host wildcard and no DNS: an app names every address.
+ *                 Addresses that are not one remote host are refused (AKIRA_EINVAL):
+ *                 0.0.0.0/8 (0.0.0.0 reaches the device's own services on Linux),
+ *                 loopback aliases other than 127.0.0.1, 255.255.255.255, multicast
+ *                 224.0.0.0/4 and reserved 240.0.0.0/4.
  *                 A UDP socket may only send to and receive from these endpoints; a
  *                 TCP socket may only connect to them (apps cannot listen).
+ *   ipc_publish   topics the app may publish on, ipc_subscribe: topics it may subscribe
+ *   ipc_subscribe to (API module "ipc"; capability "ipc" needed as well). Items are
+ *                 topic names (akira/app_ipc.h syntax), a topic name followed by '/'
+ *                 and '*' (every topic below it: `chat/` `*` covers chat/a and
+ *                 chat/a/b, not chat) or a lone `*` (every topic); at most
+ *                 AKIRA_MANIFEST_TOPICS_MAX each. Topics under
+ *                 "sys/" (and "sys") are reserved for the system: no ipc_publish item
+ *                 may cover one (`*` in ipc_publish covers every other topic), while
+ *                 ipc_subscribe may name them. A call on a topic the list does not
+ *                 cover is AKIRA_EACCES, counted and logged like other denials.
  *
  * An unknown key, a repeated key, a missing required key, a value out of range, a
  * line without ':' or text that is not UTF-8 are errors; the error names the field
@@ -94,6 +108,10 @@
 #define AKIRA_MANIFEST_PWM_CHANNEL_MAX 15u /* highest channel number a `pwm` item names */
 #define AKIRA_MANIFEST_SENSORS_MAX     4u
 #define AKIRA_MANIFEST_NET_HOSTS_MAX   8u
+#define AKIRA_MANIFEST_TOPICS_MAX      4u  /* items of ipc_publish, of ipc_subscribe */
+#define AKIRA_MANIFEST_TOPIC_MAX       31u /* bytes of a topic (= AKIRA_IPC_TOPIC_MAX) */
+/* Topics under this prefix (and "sys" itself) are the system's: no app publishes there. */
+#define AKIRA_IPC_SYSTEM_PREFIX "sys"
 
 /* One `i2c` item: a target address on a named bus. */
 struct akira_manifest_i2c {
@@ -143,6 +161,10 @@ struct akira_manifest {
     struct akira_manifest_pwm pwm[AKIRA_MANIFEST_PWM_MAX];
     char sensors[AKIRA_MANIFEST_SENSORS_MAX][AKIRA_MANIFEST_DEV_NAME_MAX + 1];
     struct akira_manifest_host net_hosts[AKIRA_MANIFEST_NET_HOSTS_MAX];
+    uint8_t n_ipc_pub, n_ipc_sub;
+    /* Items as written: a topic, a topic + "/" + "*", or "*" (hence + 3). */
+    char ipc_pub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
+    char ipc_sub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
 };
 
 /* Where parsing failed: the field (key) or, for a line that has none, "line N". */
@@ -179,5 +201,14 @@ bool akira_manifest_pwm_allowed(const struct akira_manifest *m, const char *dev,
 bool akira_manifest_sensor_allowed(const struct akira_manifest *m, const char *dev);
 bool akira_manifest_host_allowed(const struct akira_manifest *m, const uint8_t ip[4],
                                  uint16_t port);
+/* Whether topic[0..len) (a valid topic) is covered by the manifest's ipc_publish
+ * (publish true) or ipc_subscribe list. */
+bool akira_manifest_topic_allowed(const struct akira_manifest *m, bool publish, const char *topic,
+                                  size_t len);
+
+/* Check a topic name (len bytes, need not be NUL-terminated): 0, AKIRA_EINVAL (empty,
+ * a character outside [a-z0-9_-/], an empty segment), AKIRA_ENAMETOOLONG. The one
+ * syntax of IPC topics (akira_ipc_topic_check is this). */
+int akira_manifest_topic_check(const char *topic, size_t len);
 
 #endif /* AKIRA_MANIFEST_H */

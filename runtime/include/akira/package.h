@@ -61,7 +61,8 @@ struct akira_package {
  *   AKIRA_ENOEXEC  not a WebAssembly binary (magic or version);
  *   AKIRA_EFORMAT  a section runs past the end or has a bad length, no or two
  *                  manifests, a signature that is not last or not 72 bytes;
- *   AKIRA_ERANGE / AKIRA_EFORMAT / AKIRA_ETOOBIG  from the manifest parser;
+ *   AKIRA_ERANGE / AKIRA_EFORMAT  from the manifest parser (a manifest section over
+ *                  AKIRA_MANIFEST_MAX bytes is AKIRA_EFORMAT, field "manifest");
  *   AKIRA_EIO      the reader failed.
  * err (may be NULL) names the field: a manifest key, "manifest", "signature" or
  * "module", and says why. Does not check the signature (akira_package_verify).

@@ -3,8 +3,9 @@
  * whether unsigned apps are accepted. Both live in settings:
  *
  *   akira/security/keys/<name>      32 raw bytes, an Ed25519 public key
- *   akira/security/allow_unsigned   "1" (or "on", "true") / "0" ("off", "false");
- *                                   absent: AKIRA_BOARD_ALLOW_UNSIGNED_DEFAULT
+ *   akira/security/allow_unsigned   "1" (or "on", "true", "allow"): on; absent:
+ *                                   AKIRA_BOARD_ALLOW_UNSIGNED_DEFAULT; any other value
+ *                                   or a read error: off (fails closed)
  *
  * Policy (akira_trust_check): a signed package must be signed by a stored key and the
  * signature must match, whatever allow_unsigned says; an unsigned package passes only

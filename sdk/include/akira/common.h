@@ -18,7 +18,11 @@
 enum { AKIRA_LOG_ERR = 1, AKIRA_LOG_WRN = 2, AKIRA_LOG_INF = 3, AKIRA_LOG_DBG = 4 };
 
 /* Log text[0..len) at a level (AKIRA_LOG_*) into the app's log (`app logs NAME`) and the
- * system log. 0, AKIRA_EINVAL (level), AKIRA_EFAULT (text outside memory). */
+ * system log. 0, AKIRA_EINVAL (level), AKIRA_EFAULT (text outside memory). Control
+ * characters (C0, DEL, C1 raw or UTF-8 encoded) and bytes that are not UTF-8 show as
+ * '?'. An app logs at most 20 lines a second after a burst of 64 (log, printf and WASI
+ * stdout/stderr together): lines beyond are dropped, counted in `app info`, and the
+ * next line that passes is preceded by "N log lines dropped (rate limit ...)". */
 AKIRA_IMPORT("log") int32_t akira_log(int32_t level, const char *text, uint32_t len);
 
 /* printf into the app's log (level info, one line per '\n'). Conversions: d i u x X o c

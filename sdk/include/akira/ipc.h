@@ -27,7 +27,8 @@
 
 /* Subscribe to topic[0..len): the subscription id (1..4), AKIRA_EINVAL /
  * AKIRA_ENAMETOOLONG (topic), AKIRA_EEXIST (already subscribed), AKIRA_ENOSPC (4 held,
- * or the system's 16), AKIRA_EQUOTA, AKIRA_EFAULT, AKIRA_EACCES. */
+ * or the system's 16), AKIRA_EQUOTA, AKIRA_EFAULT, AKIRA_EACCES (no `ipc` capability, or
+ * the topic is not in the manifest's `ipc_subscribe` list). */
 AKIRA_IMPORT("ipc_subscribe") int32_t akira_ipc_subscribe(const char *topic, uint32_t len);
 
 /* End a subscription (its waiting messages go): 0, AKIRA_ENOENT, AKIRA_EACCES. */
@@ -36,7 +37,8 @@ AKIRA_IMPORT("ipc_unsubscribe") int32_t akira_ipc_unsubscribe(int32_t id);
 /* Publish data[0..len) on topic[0..tlen): the number of subscriptions it was queued
  * for (0 when nobody listens, not counting those whose queue was full),
  * AKIRA_EINVAL / AKIRA_ENAMETOOLONG (topic), AKIRA_ETOOBIG (len > 128), AKIRA_EFAULT,
- * AKIRA_EACCES. Never blocks. */
+ * AKIRA_EACCES (no `ipc` capability, or the topic is not in the manifest's
+ * `ipc_publish` list; topics under "sys/" are the system's). Never blocks. */
 AKIRA_IMPORT("ipc_publish")
 int32_t akira_ipc_publish(const char *topic, uint32_t tlen, const void *data, uint32_t len);
 

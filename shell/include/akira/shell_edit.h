@@ -40,8 +40,13 @@ struct akira_shell_history {
 };
 
 /* Adds a line (truncated to AKIRA_SHELL_LINE_MAX - 1 bytes). Returns true when it was
- * recorded, false for an empty line or a repeat of the newest entry. */
+ * recorded, false for an empty line, a repeat of the newest entry or a secret line
+ * (akira_shell_line_secret). */
 bool akira_shell_history_add(struct akira_shell_history *h, const char *line);
+/* Whether a command line sets or shows a secret, so that no history keeps it: `keys
+ * ...`, `http token ...`, `settings set` of akira/http/..., akira/security... or
+ * akira/shell/... (the HTTP token, the trust policy, the saved history itself). */
+bool akira_shell_line_secret(const char *line);
 /* The entry `age` steps back (0 = newest), or NULL past the oldest. */
 const char *akira_shell_history_get(const struct akira_shell_history *h, unsigned age);
 
