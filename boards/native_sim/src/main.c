@@ -218,7 +218,11 @@ static bool boot_runtime(const struct akira_board_options *opt)
 {
     char detail[96];
     int rc = akira_appstore_init();
+    int corrupt = rc == 0 ? akira_appstore_corrupt_count() : 0;
     snprintf(detail, sizeof(detail), "%d apps installed", rc == 0 ? akira_appstore_count() : 0);
+    if (corrupt > 0)
+        snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail),
+                 ", %d corrupt (not loaded: see the errors above)", corrupt);
     step("app store", rc, detail);
     struct akira_appmgr_config cfg = {.pool = app_pool};
     rc = akira_appmgr_init(&cfg);

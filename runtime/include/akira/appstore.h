@@ -12,7 +12,8 @@
  * one manifest, signature placement), the trust policy (akira/trust.h, with the
  * storage service's settings), that the engine decodes and validates the module
  * read back from flash, and that a manifest `entry` names an exported function.
- * Only then is the commit record written, last; for an upgrade (a package whose
+ * Only then is the commit record written, last, and read back (a record the chip did
+ * not program right fails the install with AKIRA_ECORRUPT); for an upgrade (a package whose
  * manifest name is installed) the old slot is erased after it.
  *
  * Power loss: a cut at any flash write or erase leaves, after the next init, either
@@ -76,6 +77,11 @@ struct akira_appstore_writer {
  * Call after akira_storage_init(). Calling it again remounts (writers in progress are
  * cancelled). */
 int akira_appstore_init(void);
+
+/* Committed slots the last mount found corrupt (a chunk fails its CRC, or the package
+ * no longer parses): each is logged as an error naming the app when it can, and is not
+ * loaded, so the app is neither listed nor run. AKIRA_ESTATE when not mounted. */
+int akira_appstore_corrupt_count(void);
 
 /* The same on any writable area (tests, tools): slots are area size / SLOTS, rounded
  * down to sectors; at least 2 sectors each. */
