@@ -435,10 +435,14 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
      * would report success now and lose the app at the next mount. Unmade on a
      * mismatch, so the next mount cannot find it committed either. */
     struct slot_rec back;
-    if (slot_rec_read(&S.fa, slot_base(slot), &back) != AKIRA_OK || back.seq != r.seq ||
-        back.size != r.size || back.table_crc != r.table_crc || back.flags != r.flags) {
+    rc = slot_rec_read(&S.fa, slot_base(slot), &back);
+    if (rc != AKIRA_OK || back.seq != r.seq || back.size != r.size ||
+        back.table_crc != r.table_crc || back.flags != r.flags) {
         slot_retire(slot);
-        return efail(err, AKIRA_ECORRUPT, "store", "flash read back of the commit record differs");
+        return rc == AKIRA_EIO
+                   ? efail(err, rc, "store", "flash read back of the commit record failed")
+                   : efail(err, AKIRA_ECORRUPT, "store",
+                           "flash read back of the commit record differs");
     }
     S.next_seq++;
     struct slot *s = &S.slots[slot];
