@@ -9,26 +9,14 @@ parses: only the app store's chunk CRC sees it), and boots again: the boot repor
 app corrupt by name, does not list it and does not run it. A fresh install then works.
 """
 import os
-import subprocess
 import sys
 import tempfile
 
+# boot(akiraos, flash, installs, commands) and expect(cond, what, out), shared with the
+# examples' boot test beside this file
+from test_examples_boot import boot, expect
+
 GREETING = b"Hello from AkiraOS!"
-
-
-def boot(akiraos, flash, installs, commands):
-    args = [akiraos, "--flash", flash]
-    for path in installs:
-        args += ["--install", path]
-    script = "".join(c + "\n" for c in commands + ["poweroff"])
-    p = subprocess.run(args, input=script, capture_output=True, text=True, timeout=30)
-    return p.returncode, p.stdout + p.stderr
-
-
-def expect(cond, what, out):
-    if not cond:
-        sys.stderr.write(out)
-        sys.exit("FAIL: " + what)
 
 
 def main():
