@@ -43,6 +43,7 @@ static struct {
     uint32_t gen;           /* bumped by every mount: writers of an older mount are dead */
     uint32_t cursor;        /* where the next free-slot search starts (spreads wear) */
     size_t last_check_peak; /* bytes the last install's module load took at most */
+    int corrupt;            /* committed slots the last mount found corrupt */
     struct slot slots[NSLOTS];
 } S;
 
@@ -108,6 +109,23 @@ static int slot_load(uint32_t slot, struct akira_app_record *out)
     return AKIRA_OK;
 }
 
+/* A committed slot whose bytes fail their checks (bit rot, a chip fault): said loudly,
+ * with the app's name when the package still gives it, so the user knows what to
+ * reinstall. The app is not loaded, so it cannot run; the slot is free for reuse. */
+static void report_corrupt(uint32_t slot, int why)
+{
+    struct slot_rec r;
+    struct akira_package pkg;
+    const char *name = "(name unreadable)";
+    if (slot_rec_read(&S.fa, slot_base(slot), &r) == AKIRA_OK && r.size && r.size <= capacity()) {
+        struct slot_reader rd = {slot, r.size};
+        if (akira_package_scan(slot_read, &rd, r.size, &pkg, NULL) == AKIRA_OK)
+            name = pkg.manifest.name;
+    }
+    AKIRA_LOG_ERR("slot %u: app %s is corrupt (%s): not loaded; reinstall it", slot, name,
+                  why == AKIRA_ECORRUPT ? "a chunk fails its CRC" : akira_err_str(why));
+}
+
 static int slot_erase_header(uint32_t slot)
 {
     return akira_flash_area_erase(&S.fa, slot_base(slot), S.sector) ? AKIRA_EIO : AKIRA_OK;
@@ -145,6 +163,7 @@ static int mount(const struct akira_flash_area *fa)
     S.slot_size = slot_size;
     S.sector = fa->sector_size;
     S.next_seq = 1;
+    S.corrupt = 0;
     int err = AKIRA_OK;
     for (uint32_t i = 0; i < NSLOTS; i++) {
         struct slot *s = &S.slots[i];
@@ -156,7 +175,8 @@ static int mount(const struct akira_flash_area *fa)
         } else if (rc == AKIRA_EIO) {
             err = rc;
         } else if (rc != AKIRA_ENOENT) {
-            AKIRA_LOG_WRN("slot %u: committed but unreadable (%s): ignored", i, akira_err_str(rc));
+            report_corrupt(i, rc);
+            S.corrupt++;
         }
     }
     /* An upgrade cut between its commit and the erase of the old version: keep the
@@ -197,6 +217,15 @@ void akira_appstore_deinit(void)
     S.up = false;
     S.gen++;
     unlock();
+}
+
+int akira_appstore_corrupt_count(void)
+{
+    if (!S.lock) return AKIRA_ESTATE;
+    lock();
+    int n = S.up ? S.corrupt : AKIRA_ESTATE;
+    unlock();
+    return n;
 }
 
 uint32_t akira_appstore_capacity(void)
@@ -501,6 +530,19 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
     memcpy(r.key_name, key_name, sizeof r.key_name);
     rc = slot_rec_write(&S.fa, slot_base(slot), &r);
     if (rc) return efail(err, rc, "store", "flash write of the commit record failed");
+    /* Read the commit back like the chunks: a record the chip did not program right
+     * would report success now and lose the app at the next mount. Unmade on a
+     * mismatch, so the next mount cannot find it committed either. */
+    struct slot_rec back;
+    rc = slot_rec_read(&S.fa, slot_base(slot), &back);
+    if (rc != AKIRA_OK || back.seq != r.seq || back.size != r.size ||
+        back.table_crc != r.table_crc || back.flags != r.flags) {
+        slot_retire(slot);
+        return rc == AKIRA_EIO
+                   ? efail(err, rc, "store", "flash read back of the commit record failed")
+                   : efail(err, AKIRA_ECORRUPT, "store",
+                           "flash read back of the commit record differs");
+    }
     S.next_seq++;
     struct slot *s = &S.slots[slot];
     memset(&s->rec, 0, sizeof s->rec);

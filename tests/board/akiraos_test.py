@@ -235,7 +235,39 @@ def t_options():
         open(short, "wb").write(b"\xff" * 100)
         rc, out, _ = run_piped("poweroff\n", ["--flash", short])
         check(rc == EXIT_BOOT and "[FAIL] flash image" in out, "wrong size refused", out)
+        check(f"{short} has the wrong size: expected 8388608 bytes, the file has 100" in out,
+              "the sizes are said", out)
         check(os.path.getsize(short) == 100, "wrong-size image untouched", out)
+        rc, out, _ = run_piped("poweroff\n", ["--flash", d])
+        check(rc == EXIT_BOOT and f"{d} is not a regular file" in out, "a directory", out)
+
+
+def t_flash_lock():
+    """A second akiraos on the same --flash file is refused while the first runs."""
+    with tempfile.TemporaryDirectory() as d:
+        img = os.path.join(d, "flash.img")
+        first = Live(["--flash", img])
+        try:
+            first.expect("boot complete")
+            rc, out, _ = run_piped("settings set x 1\npoweroff\n", ["--flash", img])
+            check(rc == EXIT_BOOT, f"second process: exit status {rc}", out)
+            check("[FAIL] flash image" in out and
+                  f"{img} is in use by another akiraos process" in out,
+                  "second process: clear message", out)
+            check("[ ok ] kernel" not in out, "second process did not boot", out)
+            # the first one is unaffected and still owns the image
+            first.send("uptime\n")
+            first.expect("up 0d ")
+            first.send("poweroff\n")
+            rc = first.wait(10)
+            check(rc == EXIT_OK, f"first process: exit status {rc}", first.out)
+        finally:
+            if first.p.poll() is None:
+                first.p.kill()
+                first.p.wait()
+        # once the first has exited, the image is free again
+        rc, out, _ = run_piped("poweroff\n", ["--flash", img])
+        check(rc == EXIT_OK and "[ ok ] flash image" in out, "image free after exit", out)
 
 
 # --- terminal scenarios -----------------------------------------------------------------

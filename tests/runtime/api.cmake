@@ -29,3 +29,9 @@ add_test(NAME test_examples_boot
          COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_examples_boot.py
                  $<TARGET_FILE:akiraos> ${AKIRA_EXAMPLES_DIR})
 set_tests_properties(test_examples_boot PROPERTIES TIMEOUT 60)
+
+# An installed app whose bytes rot on the flash image is reported corrupt, not run.
+add_test(NAME test_appstore_corrupt
+         COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_appstore_corrupt.py
+                 $<TARGET_FILE:akiraos> ${AKIRA_EXAMPLES_DIR})
+set_tests_properties(test_appstore_corrupt PROPERTIES TIMEOUT 90)

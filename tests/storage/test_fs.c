@@ -10,13 +10,16 @@
 #include <akira/fs.h>
 #include <akira/sim_flash.h>
 
+#include "nor_check.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #define SS    4096u
 #define NSECT 64u
 
-static struct akira_sim_flash f;
+static struct akira_sim_flash f; /* tests corrupt it directly through f.dev */
+static struct nor_check chk;     /* the file system's flash: NOR semantics checked */
 static struct akira_flash_area fa;
 static struct akira_fs_vol vol;
 static struct akira_fs fs;
@@ -24,8 +27,8 @@ static struct akira_fs fs;
 static int setup(void **state)
 {
     (void)state;
-    if (akira_sim_flash_open(&f, "t", NULL, NSECT * SS, SS, 4)) return -1;
-    if (akira_flash_area_from_range(&f.dev, "fs", 0, NSECT * SS, true, &fa)) return -1;
+    if (nor_check_sim_open(&chk, &f, "t", NSECT * SS, SS, 4)) return -1;
+    if (akira_flash_area_from_range(&chk.dev, "fs", 0, NSECT * SS, true, &fa)) return -1;
     if (akira_fs_format(&vol, &fa)) return -1;
     akira_fs_root_view(&vol, &fs);
     return 0;
@@ -34,6 +37,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    NOR_CHECK_CLEAN(&chk);
+    nor_check_fini(&chk);
     akira_sim_flash_close(&f);
     return 0;
 }
@@ -69,18 +74,22 @@ static void test_blank_area_is_not_a_fs(void **state)
 {
     (void)state;
     struct akira_sim_flash g;
+    struct nor_check gc;
     struct akira_flash_area ga, ro;
     struct akira_fs_vol v2;
-    assert_int_equal(akira_sim_flash_open(&g, "g", NULL, NSECT * SS, SS, 4), AKIRA_OK);
-    assert_int_equal(akira_flash_area_from_range(&g.dev, "fs", 0, NSECT * SS, true, &ga), AKIRA_OK);
+    assert_int_equal(nor_check_sim_open(&gc, &g, "g", NSECT * SS, SS, 4), AKIRA_OK);
+    assert_int_equal(akira_flash_area_from_range(&gc.dev, "fs", 0, NSECT * SS, true, &ga),
+                     AKIRA_OK);
     assert_int_equal(akira_fs_mount(&v2, &ga), AKIRA_ECORRUPT);
     assert_int_equal(akira_fs_format(&v2, &ga), AKIRA_OK);
     assert_int_equal(akira_fs_mount(&v2, &ga), AKIRA_OK);
-    assert_int_equal(akira_flash_area_from_range(&g.dev, "fs", 0, 4 * SS, true, &ga), AKIRA_OK);
+    assert_int_equal(akira_flash_area_from_range(&gc.dev, "fs", 0, 4 * SS, true, &ga), AKIRA_OK);
     assert_int_equal(akira_fs_format(&v2, &ga), AKIRA_EINVAL); /* too small */
-    assert_int_equal(akira_flash_area_from_range(&g.dev, "fs", 0, NSECT * SS, false, &ro),
+    assert_int_equal(akira_flash_area_from_range(&gc.dev, "fs", 0, NSECT * SS, false, &ro),
                      AKIRA_OK);
     assert_int_equal(akira_fs_mount(&v2, &ro), AKIRA_EINVAL);
+    NOR_CHECK_CLEAN(&gc);
+    nor_check_fini(&gc);
     akira_sim_flash_close(&g);
 }
 

@@ -16,6 +16,8 @@
 #include <akira/fs.h>
 #include <akira/sim_flash.h>
 
+#include "nor_check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -128,11 +130,15 @@ static int cut_in_mount;
 static void cut_everywhere(enum akira_sim_cut_mode mode, uint64_t step, int random_cuts)
 {
     struct akira_sim_flash f;
+    struct nor_check chk; /* every write and erase checked for NOR semantics */
     struct akira_flash_area fa;
     struct akira_fs fs;
 
     assert_int_equal(akira_sim_flash_open(&f, "t", NULL, NSECT * SS, SS, 4), AKIRA_OK);
-    assert_int_equal(akira_flash_area_from_range(&f.dev, "fs", 0, NSECT * SS, true, &fa), AKIRA_OK);
+
+    nor_check_init(&chk, "t", &f.dev);
+    assert_int_equal(akira_flash_area_from_range(&chk.dev, "fs", 0, NSECT * SS, true, &fa),
+                     AKIRA_OK);
     assert_int_equal(akira_fs_format(&vol, &fa), AKIRA_OK);
     akira_fs_root_view(&vol, &fs);
     akira_sim_flash_stats_reset(&f);
@@ -145,6 +151,8 @@ static void cut_everywhere(enum akira_sim_cut_mode mode, uint64_t step, int rand
     /* The workload must wrap the metadata log (its first sector erased again) and
      * reuse data blocks, or the cuts would miss garbage collection. */
     assert_true(akira_sim_flash_erase_count(&f, 0) >= 1);
+    NOR_CHECK_CLEAN(&chk);
+    nor_check_fini(&chk);
     akira_sim_flash_close(&f);
 
     uint32_t pick = seed;
@@ -155,8 +163,9 @@ static void cut_everywhere(enum akira_sim_cut_mode mode, uint64_t step, int rand
             cut = 1 + (pick >> 4) % total;
         }
         assert_int_equal(akira_sim_flash_open(&f, "t", NULL, NSECT * SS, SS, 4), AKIRA_OK);
+        nor_check_init(&chk, "t", &f.dev);
         akira_sim_flash_seed(&f, (uint32_t)cut);
-        assert_int_equal(akira_flash_area_from_range(&f.dev, "fs", 0, NSECT * SS, true, &fa),
+        assert_int_equal(akira_flash_area_from_range(&chk.dev, "fs", 0, NSECT * SS, true, &fa),
                          AKIRA_OK);
         assert_int_equal(akira_fs_format(&vol, &fa), AKIRA_OK);
         akira_fs_root_view(&vol, &fs);
@@ -189,6 +198,8 @@ static void cut_everywhere(enum akira_sim_cut_mode mode, uint64_t step, int rand
         struct akira_fs_stat st;
         assert_int_equal(akira_fs_stat(&fs, "/after", &st), AKIRA_OK);
         assert_int_equal(st.size, 2);
+        NOR_CHECK_CLEAN(&chk);
+        nor_check_fini(&chk);
         akira_sim_flash_close(&f);
     }
     print_message("%d of the mounts after a cut were cut again while repairing\n", cut_in_mount);

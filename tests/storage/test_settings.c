@@ -10,27 +10,32 @@
 #include <akira/settings.h>
 #include <akira/sim_flash.h>
 
+#include "nor_check.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #define SS    4096u
 #define NSECT 6u
 
-static struct akira_sim_flash f;
+static struct akira_sim_flash f; /* tests corrupt it directly through f.dev */
+static struct nor_check chk;     /* the settings' flash: NOR semantics checked */
 static struct akira_flash_area fa;
 static struct akira_settings st;
 
 static int setup(void **state)
 {
     (void)state;
-    if (akira_sim_flash_open(&f, "t", NULL, NSECT * SS, SS, 4)) return -1;
-    if (akira_flash_area_from_range(&f.dev, "settings", 0, NSECT * SS, true, &fa)) return -1;
+    if (nor_check_sim_open(&chk, &f, "t", NSECT * SS, SS, 4)) return -1;
+    if (akira_flash_area_from_range(&chk.dev, "settings", 0, NSECT * SS, true, &fa)) return -1;
     return akira_settings_mount(&st, &fa);
 }
 
 static int teardown(void **state)
 {
     (void)state;
+    NOR_CHECK_CLEAN(&chk);
+    nor_check_fini(&chk);
     akira_sim_flash_close(&f);
     return 0;
 }
@@ -281,10 +286,11 @@ static void test_format_and_bad_area(void **state)
     assert_int_equal(akira_settings_set(&st, "akira/a", "1", 1), AKIRA_OK);
     assert_int_equal(akira_settings_format(&st), AKIRA_OK);
     assert_int_equal(akira_settings_get(&st, "akira/a", buf, sizeof buf), AKIRA_ENOENT);
-    assert_int_equal(akira_flash_area_from_range(&f.dev, "s", 0, 2 * SS, true, &small), AKIRA_OK);
+    assert_int_equal(akira_flash_area_from_range(&chk.dev, "s", 0, 2 * SS, true, &small), AKIRA_OK);
     struct akira_settings other;
     assert_int_equal(akira_settings_mount(&other, &small), AKIRA_EINVAL);
-    assert_int_equal(akira_flash_area_from_range(&f.dev, "s", 0, NSECT * SS, false, &ro), AKIRA_OK);
+    assert_int_equal(akira_flash_area_from_range(&chk.dev, "s", 0, NSECT * SS, false, &ro),
+                     AKIRA_OK);
     assert_int_equal(akira_settings_mount(&other, &ro), AKIRA_EINVAL);
 }
 

@@ -15,6 +15,8 @@
 #include <akira/settings.h>
 #include <akira/sim_flash.h>
 
+#include "nor_check.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -109,6 +111,7 @@ static int cut_in_mount;
 static void cut_everywhere(enum akira_sim_cut_mode mode)
 {
     struct akira_sim_flash f;
+    struct nor_check chk; /* every write and erase checked for NOR semantics */
     struct akira_flash_area fa;
     struct akira_settings st;
     static struct model m;
@@ -117,7 +120,9 @@ static void cut_everywhere(enum akira_sim_cut_mode mode)
 
     /* Count the flash operations of one uninterrupted run. */
     assert_int_equal(akira_sim_flash_open(&f, "t", NULL, NSECT * SS, SS, 4), AKIRA_OK);
-    assert_int_equal(akira_flash_area_from_range(&f.dev, "s", 0, NSECT * SS, true, &fa), AKIRA_OK);
+    nor_check_init(&chk, "t", &f.dev);
+    assert_int_equal(akira_flash_area_from_range(&chk.dev, "s", 0, NSECT * SS, true, &fa),
+                     AKIRA_OK);
     assert_int_equal(akira_settings_mount(&st, &fa), AKIRA_OK);
     akira_sim_flash_stats_reset(&f);
     assert_int_equal(run_workload(&st, &m, &ik, &nv), NOPS);
@@ -127,12 +132,15 @@ static void cut_everywhere(enum akira_sim_cut_mode mode)
     print_message("%llu flash writes+erases in the workload\n", (unsigned long long)total);
     assert_true(akira_settings_gc_count(&st) >=
                 3 * NSECT); /* the workload wraps the ring 3 times */
+    NOR_CHECK_CLEAN(&chk);
+    nor_check_fini(&chk);
     akira_sim_flash_close(&f);
 
     for (uint64_t cut = 1; cut <= total; cut++) {
         assert_int_equal(akira_sim_flash_open(&f, "t", NULL, NSECT * SS, SS, 4), AKIRA_OK);
+        nor_check_init(&chk, "t", &f.dev);
         akira_sim_flash_seed(&f, (uint32_t)cut);
-        assert_int_equal(akira_flash_area_from_range(&f.dev, "s", 0, NSECT * SS, true, &fa),
+        assert_int_equal(akira_flash_area_from_range(&chk.dev, "s", 0, NSECT * SS, true, &fa),
                          AKIRA_OK);
         assert_int_equal(akira_settings_mount(&st, &fa), AKIRA_OK);
         akira_sim_flash_cut_after(&f, cut, mode);
@@ -155,6 +163,8 @@ static void cut_everywhere(enum akira_sim_cut_mode mode)
         assert_int_equal(akira_settings_mount(&st, &fa), AKIRA_OK);
         char b[4];
         assert_int_equal(akira_settings_get(&st, "akira/after", b, sizeof b), 3);
+        NOR_CHECK_CLEAN(&chk);
+        nor_check_fini(&chk);
         akira_sim_flash_close(&f);
     }
     print_message("%d of the mounts after a cut were cut again while repairing\n", cut_in_mount);

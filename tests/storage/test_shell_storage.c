@@ -16,20 +16,23 @@
 #include <akira/sim_flash.h>
 #include <akira/storage.h>
 
+#include "nor_check.h"
+
 #include "../shell/fake_io.h"
 
 static struct akira_sim_flash chip;
+static struct nor_check chk; /* the storage's flash: NOR semantics checked */
 static struct fake_io fio;
 static struct akira_shell sh;
 
 static int setup(void **state)
 {
     (void)state;
-    assert_int_equal(akira_sim_flash_open(&chip, "flash0", NULL, AKIRA_BOARD_FLASH_SIZE,
-                                          AKIRA_BOARD_FLASH_SECTOR_SIZE,
-                                          AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE),
+    assert_int_equal(nor_check_sim_open(&chk, &chip, "flash0", AKIRA_BOARD_FLASH_SIZE,
+                                        AKIRA_BOARD_FLASH_SECTOR_SIZE,
+                                        AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE),
                      AKIRA_OK);
-    assert_int_equal(akira_storage_init(&chip.dev, NULL), AKIRA_OK);
+    assert_int_equal(akira_storage_init(&chk.dev, NULL), AKIRA_OK);
     fake_io_init(&fio, "", 0, false);
     akira_shell_init(&sh, &fio.io, "akira> ");
     return 0;
@@ -39,6 +42,8 @@ static int teardown(void **state)
 {
     (void)state;
     akira_storage_deinit();
+    NOR_CHECK_CLEAN(&chk);
+    nor_check_fini(&chk);
     akira_sim_flash_close(&chip);
     return 0;
 }
@@ -270,7 +275,7 @@ static void test_commands_without_storage(void **state)
     assert_int_equal(run("fs ls"), AKIRA_ENODEV);
     assert_int_equal(run("fs write /f x"), AKIRA_ENODEV);
     assert_int_equal(run("fs df"), AKIRA_ENODEV);
-    assert_int_equal(akira_storage_init(&chip.dev, NULL), AKIRA_OK); /* for teardown */
+    assert_int_equal(akira_storage_init(&chk.dev, NULL), AKIRA_OK); /* for teardown */
 }
 
 /* --- history ---------------------------------------------------------------------- */
@@ -313,7 +318,7 @@ static void test_history_saved_and_restored(void **state)
 
     /* next boot: a new editor gets the lines back, newest first */
     akira_storage_deinit();
-    assert_int_equal(akira_storage_init(&chip.dev, NULL), AKIRA_OK);
+    assert_int_equal(akira_storage_init(&chk.dev, NULL), AKIRA_OK);
     akira_shell_edit_init(&ed, &io.io, NULL, NULL);
     assert_int_equal(akira_shell_history_store_attach(&hs, akira_storage_settings(), &ed), 3);
     assert_string_equal(akira_shell_history_get(&ed.history, 0), "settings list akira/");

@@ -138,6 +138,33 @@ static void test_cut_torn_write_and_erase(void **state)
     assert_int_equal(sect[64], 0xFF); /* the front part did erase */
 }
 
+/* A weak bit: the armed write leaves the first bit it clears set and says OK; writes
+ * that clear nothing are not counted, and later writes are whole again. */
+static void test_weak_bit(void **state)
+{
+    (void)state;
+    uint8_t ones[4] = {0xFF, 0xFF, 0xFF, 0xFF}, a[4] = {0xFF, 0xF0, 0x00, 0x00}, b[4];
+    const uint8_t weak[4] = {0xFF, 0xF1, 0x00, 0x00};
+    akira_sim_flash_weak_bit_after(&f, 2);
+    assert_int_equal(akira_flash_write(&f.dev, 2 * SS, ones, 4), AKIRA_OK);
+    assert_int_equal(akira_flash_write(&f.dev, 2 * SS, a, 4), AKIRA_OK);
+    assert_int_equal(akira_flash_write(&f.dev, 2 * SS + 4, a, 4), AKIRA_OK);
+    assert_int_equal(akira_flash_write(&f.dev, 2 * SS + 8, a, 4), AKIRA_OK);
+    assert_int_equal(akira_flash_read(&f.dev, 2 * SS, b, 4), AKIRA_OK);
+    assert_memory_equal(b, a, 4);
+    assert_int_equal(akira_flash_read(&f.dev, 2 * SS + 4, b, 4), AKIRA_OK);
+    assert_memory_equal(b, weak, 4);
+    assert_int_equal(akira_flash_read(&f.dev, 2 * SS + 8, b, 4), AKIRA_OK);
+    assert_memory_equal(b, a, 4);
+    struct akira_sim_flash_stats s;
+    akira_sim_flash_stats_get(&f, &s);
+    assert_int_equal(s.weak_bits, 1);
+    /* The weak bit can still be cleared by writing it again, as on a chip. */
+    assert_int_equal(akira_flash_write(&f.dev, 2 * SS + 4, a, 4), AKIRA_OK);
+    assert_int_equal(akira_flash_read(&f.dev, 2 * SS + 4, b, 4), AKIRA_OK);
+    assert_memory_equal(b, a, 4);
+}
+
 static void test_file_backed_persists(void **state)
 {
     (void)state;
@@ -223,6 +250,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cut_torn_write_and_erase, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_weak_bit, setup, teardown),
         cmocka_unit_test(test_file_backed_persists),
         cmocka_unit_test(test_bad_geometry),
     };

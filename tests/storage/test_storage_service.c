@@ -13,6 +13,8 @@
 #include <akira/storage.h>
 #include <akira/device.h>
 
+#include "nor_check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -20,6 +22,7 @@
 #include <string.h>
 
 static struct akira_sim_flash f;
+static struct nor_check chk; /* the service's flash: NOR semantics checked */
 
 static void test_boot_twice(void **state)
 {
@@ -30,11 +33,11 @@ static void test_boot_twice(void **state)
     char buf[16];
     assert_null(akira_storage_settings());
     assert_null(akira_storage_fs());
-    assert_int_equal(akira_sim_flash_open(&f, "flash0", NULL, AKIRA_BOARD_FLASH_SIZE,
-                                          AKIRA_BOARD_FLASH_SECTOR_SIZE,
-                                          AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE),
+    assert_int_equal(nor_check_sim_open(&chk, &f, "flash0", AKIRA_BOARD_FLASH_SIZE,
+                                        AKIRA_BOARD_FLASH_SECTOR_SIZE,
+                                        AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE),
                      AKIRA_OK);
-    assert_int_equal(akira_storage_init(&f.dev, &r), AKIRA_OK);
+    assert_int_equal(akira_storage_init(&chk.dev, &r), AKIRA_OK);
     assert_true(r.fs_formatted);
     akira_storage_lock();
     akira_storage_lock(); /* recursive */
@@ -48,7 +51,7 @@ static void test_boot_twice(void **state)
     akira_storage_deinit();
     assert_null(akira_storage_fs());
 
-    assert_int_equal(akira_storage_init(&f.dev, &r), AKIRA_OK);
+    assert_int_equal(akira_storage_init(&chk.dev, &r), AKIRA_OK);
     assert_false(r.fs_formatted);
     akira_storage_lock();
     assert_int_equal(akira_settings_get(akira_storage_settings(), "akira/x", buf, sizeof buf), 1);
@@ -59,6 +62,8 @@ static void test_boot_twice(void **state)
     assert_int_equal(akira_fs_close(&h), AKIRA_OK);
     akira_storage_unlock();
     akira_storage_deinit();
+    NOR_CHECK_CLEAN(&chk);
+    nor_check_fini(&chk);
     akira_sim_flash_close(&f);
 }
 

@@ -82,15 +82,14 @@ static bool boot_flash(const struct akira_board_options *opt)
         return true;
     }
     bool created = false;
-    int rc = akira_board_flash_image_prepare(opt->flash_path, AKIRA_BOARD_FLASH_SIZE, &created);
+    char why[4300];
+    int rc = akira_board_flash_image_prepare(opt->flash_path, AKIRA_BOARD_FLASH_SIZE, &created, why,
+                                             sizeof(why));
     char detail[512];
     snprintf(detail, sizeof(detail), "%s, %u KiB%s", opt->flash_path,
              AKIRA_BOARD_FLASH_SIZE / 1024u, created ? ", created erased" : "");
     step("flash image", rc, detail);
-    if (rc == AKIRA_EINVAL) {
-        board_console_printf("       %s is not a %u-byte regular file\n", opt->flash_path,
-                             AKIRA_BOARD_FLASH_SIZE);
-    }
+    if (rc != 0 && why[0]) board_console_printf("       %s\n", why);
     return rc == 0;
 }
 
@@ -218,7 +217,11 @@ static bool boot_runtime(const struct akira_board_options *opt)
 {
     char detail[96];
     int rc = akira_appstore_init();
+    int corrupt = rc == 0 ? akira_appstore_corrupt_count() : 0;
     snprintf(detail, sizeof(detail), "%d apps installed", rc == 0 ? akira_appstore_count() : 0);
+    if (corrupt > 0)
+        snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail),
+                 ", %d corrupt (not loaded: see the errors above)", corrupt);
     step("app store", rc, detail);
     struct akira_appmgr_config cfg = {.pool = app_pool};
     rc = akira_appmgr_init(&cfg);

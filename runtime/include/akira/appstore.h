@@ -14,7 +14,8 @@
  * read back from flash under the manifest's memory_quota (as at start), that every
  * import is one this firmware binds and every capability one of its API modules
  * serves, and that a manifest `entry` names an exported function.
- * Only then is the commit record written, last; for an upgrade (a package whose
+ * Only then is the commit record written, last, and read back (a record the chip did
+ * not program right fails the install with AKIRA_ECORRUPT); for an upgrade (a package whose
  * manifest name is installed) the old slot is erased after it.
  *
  * Upgrades: a package whose name is installed must be signed by the installed app's key
@@ -94,6 +95,11 @@ struct akira_appstore_writer {
  * Call after akira_storage_init(). Calling it again remounts (writers in progress are
  * cancelled). */
 int akira_appstore_init(void);
+
+/* Committed slots the last mount found corrupt (a chunk fails its CRC, or the package
+ * no longer parses): each is logged as an error naming the app when it can, and is not
+ * loaded, so the app is neither listed nor run. AKIRA_ESTATE when not mounted. */
+int akira_appstore_corrupt_count(void);
 
 /* The same on any writable area (tests, tools): slots are area size / SLOTS, rounded
  * down to sectors; at least 2 sectors each. */

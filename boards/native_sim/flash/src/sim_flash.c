@@ -76,8 +76,25 @@ static int sim_write_locked(const struct akira_device *dev, uint32_t offset, con
         }
         return AKIRA_EIO;
     }
+    /* A weak cell: the first bit this write clears stays set (armed by tests). */
+    size_t weak = len;
+    uint8_t weak_mask = 0;
+    if (f->weak_countdown) {
+        for (size_t i = 0; i < len && weak == len; i++) {
+            uint8_t clears = f->mem[offset + i] & (uint8_t)~src[i];
+            if (clears) {
+                weak = i;
+                weak_mask = clears & (uint8_t)-clears;
+            }
+        }
+        if (weak < len && --f->weak_countdown > 0) weak = len;
+    }
     for (size_t i = 0; i < len; i++)
         f->mem[offset + i] &= src[i];
+    if (weak < len) {
+        f->mem[offset + weak] |= weak_mask;
+        f->stats.weak_bits++;
+    }
     f->stats.writes++;
     f->stats.bytes_written += len;
     return AKIRA_OK;
@@ -249,6 +266,13 @@ void akira_sim_flash_cut_after(struct akira_sim_flash *f, uint64_t n, enum akira
     pthread_mutex_lock(&f->lock);
     f->cut_countdown = n;
     f->cut_mode = mode;
+    pthread_mutex_unlock(&f->lock);
+}
+
+void akira_sim_flash_weak_bit_after(struct akira_sim_flash *f, uint64_t n)
+{
+    pthread_mutex_lock(&f->lock);
+    f->weak_countdown = n;
     pthread_mutex_unlock(&f->lock);
 }
 

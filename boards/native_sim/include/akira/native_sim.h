@@ -55,13 +55,19 @@ const char *akira_board_usage(void);
 const struct akira_board_options *akira_board_options(void);
 
 /*
- * Makes sure the flash image at path exists with `size` bytes: creates it filled with
- * the erased value (0xFF) when absent - written to a temporary file and renamed, so a
- * crash never leaves a short image. *created tells whether it was made now. Returns 0,
- * AKIRA_EINVAL (an existing file has another size: refuse rather than guess), or
- * AKIRA_EIO (host I/O error).
+ * Makes sure the flash image at path exists with `size` bytes, and locks it for this
+ * process. Creates it filled with the erased value (0xFF) when absent - written to a
+ * temporary file and linked into place, so a crash never leaves a short image.
+ * *created tells whether it was made now. The lock (flock, held until exit; a reboot's
+ * exec drops it and the new image takes it again) refuses a second process on the same
+ * image, which would otherwise boot and lose its writes to the first. Returns 0,
+ * AKIRA_EINVAL (not a regular file, or another size: refuse rather than guess; the file
+ * is left as it is), AKIRA_EBUSY (another process has it) or AKIRA_EIO (host I/O
+ * error); on failure `why` (cap bytes) gets a sentence for the user saying which, with
+ * the expected and actual sizes for a wrong size.
  */
-int akira_board_flash_image_prepare(const char *path, size_t size, bool *created);
+int akira_board_flash_image_prepare(const char *path, size_t size, bool *created, char *why,
+                                    size_t cap);
 
 /*
  * Hardware watchdog (device AKIRA_HWWDT_DEVICE_NAME, "wdt0", at PRE_KERNEL): a host

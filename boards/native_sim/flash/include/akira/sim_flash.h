@@ -17,6 +17,10 @@
  * AKIRA_EIO until akira_sim_flash_reboot(), which models the power coming back: the
  * contents stay, the cut is cleared.
  *
+ * Silent programming faults (tests of read-back checks): akira_sim_flash_weak_bit_after(f,
+ * n) makes the n-th next write that clears any bit leave the first of those bits set,
+ * as a weak cell that did not program, and still report success.
+ *
  * Erase counts per sector and byte/operation totals are kept for wear and write
  * amplification measurements. Thread-safe: each operation runs under the chip's own
  * lock (different layers use different partitions from different threads). Open and
@@ -42,6 +46,7 @@ struct akira_sim_flash_stats {
     uint64_t writes;
     uint64_t erases;
     uint64_t bytes_read;
+    uint64_t weak_bits; /* bits left set by akira_sim_flash_weak_bit_after() */
 };
 
 struct akira_sim_flash {
@@ -54,7 +59,8 @@ struct akira_sim_flash {
     struct akira_sim_flash_stats stats;
     uint64_t cut_countdown; /* 0: no cut armed */
     enum akira_sim_cut_mode cut_mode;
-    bool cut; /* power is off: everything fails */
+    bool cut;                /* power is off: everything fails */
+    uint64_t weak_countdown; /* 0: no weak bit armed */
     uint32_t rng;
     pthread_mutex_t lock;
 };
@@ -74,6 +80,10 @@ void akira_sim_flash_close(struct akira_sim_flash *f);
 
 /* Arm a power cut at the n-th next write or erase (n >= 1); n = 0 disarms. */
 void akira_sim_flash_cut_after(struct akira_sim_flash *f, uint64_t n, enum akira_sim_cut_mode mode);
+
+/* Arm a weak bit at the n-th next write that clears any bit (n >= 1): that write
+ * leaves the first bit it should clear set and returns AKIRA_OK. n = 0 disarms. */
+void akira_sim_flash_weak_bit_after(struct akira_sim_flash *f, uint64_t n);
 
 /* Power back on after a cut: later operations work again, contents are kept. */
 void akira_sim_flash_reboot(struct akira_sim_flash *f);
