@@ -663,108 +663,109 @@ static void test_install_load_bounded(void **state)
                   n, nfuncs, peak, (unsigned)AKIRA_BOARD_APP_MEM_QUOTA_MAX, akira_err_str(rc));
     assert_true(peak <= AKIRA_BOARD_APP_MEM_QUOTA_MAX);
     assert_true(rc == AKIRA_OK || (rc == AKIRA_EQUOTA && strcmp(e.field, "memory_quota") == 0));
+}
 
-    /* Where the installed package's bytes sit in the chip (a RAM-backed sim flash). */
-    static uint8_t *in_chip(const uint8_t *p, size_t len)
-    {
-        uint8_t *part = fl.mem + AKIRA_BOARD_PART_APPSTORE_OFFSET;
-        uint8_t *at = memmem(part, AKIRA_BOARD_PART_APPSTORE_SIZE, p, len);
-        assert_non_null(at);
-        return at;
-    }
+/* Where the installed package's bytes sit in the chip (a RAM-backed sim flash). */
+static uint8_t *in_chip(const uint8_t *p, size_t len)
+{
+    uint8_t *part = fl.mem + AKIRA_BOARD_PART_APPSTORE_OFFSET;
+    uint8_t *at = memmem(part, AKIRA_BOARD_PART_APPSTORE_SIZE, p, len);
+    assert_non_null(at);
+    return at;
+}
 
-    /* A byte of an installed app flips on the flash (bit rot), in each of its three chunks
-     * in turn: the next mount reports the app corrupt and does not load it, so it is
-     * neither listed nor readable; the other app is untouched. The bytes flipped are in
-     * the package's padding, so the package still parses: only the chunk CRCs see it.
-     * Flipped back, the app is whole again. */
-    static void test_flipped_byte_at_rest(void **state)
-    {
-        (void)state;
-        struct akira_app_record r;
-        size_t n = make("fine", "1", 3000);
-        assert_int_equal(install(pkg, n, 1000, NULL, NULL), AKIRA_OK);
-        n = make("rot", "1", 9000);
-        assert_int_equal(install(pkg, n, 1000, NULL, NULL), AKIRA_OK);
-        assert_true(n > 8300 && n < 3 * 4096);
-        uint8_t *chip = in_chip(pkg, n);
-        const size_t where[] = {2000, 4200, 8300};
-        for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
-            chip[where[i]] ^= 0x10;
-            assert_int_equal(akira_appstore_init(), AKIRA_OK);
-            assert_int_equal(akira_appstore_corrupt_count(), 1);
-            assert_int_equal(akira_appstore_find("rot", &r), AKIRA_ENOENT);
-            assert_int_equal(akira_appstore_count(), 1);
-            assert_int_equal(akira_appstore_find("fine", &r), AKIRA_OK);
-            chip[where[i]] ^= 0x10;
-            assert_int_equal(akira_appstore_init(), AKIRA_OK);
-            assert_int_equal(akira_appstore_corrupt_count(), 0);
-            expect_bytes("rot", pkg, n);
-        }
-        /* Left corrupt, it is gone at the mount, and a reinstall takes its place. */
-        chip[5000] ^= 0x01;
+/* A byte of an installed app flips on the flash (bit rot), in each of its three chunks
+ * in turn: the next mount reports the app corrupt and does not load it, so it is
+ * neither listed nor readable; the other app is untouched. The bytes flipped are in
+ * the package's padding, so the package still parses: only the chunk CRCs see it.
+ * Flipped back, the app is whole again. */
+static void test_flipped_byte_at_rest(void **state)
+{
+    (void)state;
+    struct akira_app_record r;
+    size_t n = make("fine", "1", 3000);
+    assert_int_equal(install(pkg, n, 1000, NULL, NULL), AKIRA_OK);
+    n = make("rot", "1", 9000);
+    assert_int_equal(install(pkg, n, 1000, NULL, NULL), AKIRA_OK);
+    assert_true(n > 8300 && n < 3 * 4096);
+    uint8_t *chip = in_chip(pkg, n);
+    const size_t where[] = {2000, 4200, 8300};
+    for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
+        chip[where[i]] ^= 0x10;
         assert_int_equal(akira_appstore_init(), AKIRA_OK);
         assert_int_equal(akira_appstore_corrupt_count(), 1);
-        assert_int_equal(install(pkg, n, 1000, NULL, NULL), AKIRA_OK);
+        assert_int_equal(akira_appstore_find("rot", &r), AKIRA_ENOENT);
+        assert_int_equal(akira_appstore_count(), 1);
+        assert_int_equal(akira_appstore_find("fine", &r), AKIRA_OK);
+        chip[where[i]] ^= 0x10;
+        assert_int_equal(akira_appstore_init(), AKIRA_OK);
+        assert_int_equal(akira_appstore_corrupt_count(), 0);
         expect_bytes("rot", pkg, n);
     }
+    /* Left corrupt, it is gone at the mount, and a reinstall takes its place. */
+    chip[5000] ^= 0x01;
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    assert_int_equal(akira_appstore_corrupt_count(), 1);
+    assert_int_equal(install(pkg, n, 1000, NULL, NULL), AKIRA_OK);
+    expect_bytes("rot", pkg, n);
+}
 
-    /* The chip programs one bit wrong (a weak cell that reports success) during an
-     * install, at each bit-clearing write of the install in turn: package data, chunk
-     * CRCs, the commit record. The read-back catches every one: the install fails with
-     * ECORRUPT and nothing is installed, also after a remount. Past the install's last
-     * write, the same install succeeds. */
-    static void test_weak_bit_during_install(void **state)
-    {
-        (void)state;
-        struct akira_app_record r;
-        struct akira_manifest_error e;
-        size_t n = make("weak", "1", 5000);
-        uint64_t faults = 0;
-        for (uint64_t k = 1;; k++) {
-            struct akira_sim_flash_stats before, after;
-            akira_sim_flash_stats_get(&fl, &before);
-            akira_sim_flash_weak_bit_after(&fl, k);
-            int rc = install(pkg, n, 700, NULL, &e);
-            akira_sim_flash_weak_bit_after(&fl, 0);
-            akira_sim_flash_stats_get(&fl, &after);
-            if (after.weak_bits == before.weak_bits) {
-                assert_int_equal(rc, AKIRA_OK);
-                break;
-            }
-            faults++;
-            if (rc != AKIRA_ECORRUPT || strcmp(e.field, "store") != 0)
-                fail_msg("weak bit at write %llu of the install: got %d '%s: %s'",
-                         (unsigned long long)k, rc, rc ? e.field : "", rc ? e.reason : "");
-            assert_int_equal(akira_appstore_find("weak", &r), AKIRA_ENOENT);
-            assert_int_equal(akira_appstore_init(), AKIRA_OK);
-            assert_int_equal(akira_appstore_find("weak", &r), AKIRA_ENOENT);
-            assert_int_equal(akira_appstore_corrupt_count(), 0);
+/* The chip programs one bit wrong (a weak cell that reports success) during an
+ * install, at each bit-clearing write of the install in turn: package data, chunk
+ * CRCs, the commit record. The read-back catches every one: the install fails with
+ * ECORRUPT and nothing is installed, also after a remount. Past the install's last
+ * write, the same install succeeds. */
+static void test_weak_bit_during_install(void **state)
+{
+    (void)state;
+    struct akira_app_record r;
+    struct akira_manifest_error e;
+    size_t n = make("weak", "1", 5000);
+    uint64_t faults = 0;
+    for (uint64_t k = 1;; k++) {
+        struct akira_sim_flash_stats before, after;
+        akira_sim_flash_stats_get(&fl, &before);
+        akira_sim_flash_weak_bit_after(&fl, k);
+        int rc = install(pkg, n, 700, NULL, &e);
+        akira_sim_flash_weak_bit_after(&fl, 0);
+        akira_sim_flash_stats_get(&fl, &after);
+        if (after.weak_bits == before.weak_bits) {
+            assert_int_equal(rc, AKIRA_OK);
+            break;
         }
-        /* 256-byte data writes, two chunk CRCs and the record */
-        assert_true(faults >= n / AKIRA_APPSTORE_WBUF + 3);
-        expect_bytes("weak", pkg, n);
+        faults++;
+        if (rc != AKIRA_ECORRUPT || strcmp(e.field, "store") != 0)
+            fail_msg("weak bit at write %llu of the install: got %d '%s: %s'",
+                     (unsigned long long)k, rc, rc ? e.field : "", rc ? e.reason : "");
+        assert_int_equal(akira_appstore_find("weak", &r), AKIRA_ENOENT);
         assert_int_equal(akira_appstore_init(), AKIRA_OK);
-        expect_bytes("weak", pkg, n);
+        assert_int_equal(akira_appstore_find("weak", &r), AKIRA_ENOENT);
+        assert_int_equal(akira_appstore_corrupt_count(), 0);
     }
+    /* 256-byte data writes, two chunk CRCs and the record */
+    assert_true(faults >= n / AKIRA_APPSTORE_WBUF + 3);
+    expect_bytes("weak", pkg, n);
+    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    expect_bytes("weak", pkg, n);
+}
 
-    int main(void)
-    {
-        const struct CMUnitTest tests[] = {
-            cmocka_unit_test_setup(test_install_find_read, fresh),
-            cmocka_unit_test_setup(test_upgrade_keeps_one, fresh),
-            cmocka_unit_test_setup(test_full_store, fresh),
-            cmocka_unit_test_setup(test_refusals, fresh),
-            cmocka_unit_test_setup(test_signed_install, fresh),
-            cmocka_unit_test_setup(test_largest_app, fresh),
-            cmocka_unit_test_setup(test_not_initialised, fresh),
-            cmocka_unit_test_setup(test_threads, fresh),
-            cmocka_unit_test_setup(test_uninstall_flash_error, fresh),
-            cmocka_unit_test_setup(test_upgrade_signer_and_version, fresh),
-            cmocka_unit_test_setup(test_install_checks_imports_and_caps, fresh),
-            cmocka_unit_test_setup(test_install_load_bounded, fresh),
-            cmocka_unit_test_setup(test_flipped_byte_at_rest, fresh),
-            cmocka_unit_test_setup(test_weak_bit_during_install, fresh),
-        };
-        return cmocka_run_group_tests(tests, setup, teardown);
-    }
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_install_find_read, fresh),
+        cmocka_unit_test_setup(test_upgrade_keeps_one, fresh),
+        cmocka_unit_test_setup(test_full_store, fresh),
+        cmocka_unit_test_setup(test_refusals, fresh),
+        cmocka_unit_test_setup(test_signed_install, fresh),
+        cmocka_unit_test_setup(test_largest_app, fresh),
+        cmocka_unit_test_setup(test_not_initialised, fresh),
+        cmocka_unit_test_setup(test_threads, fresh),
+        cmocka_unit_test_setup(test_uninstall_flash_error, fresh),
+        cmocka_unit_test_setup(test_upgrade_signer_and_version, fresh),
+        cmocka_unit_test_setup(test_install_checks_imports_and_caps, fresh),
+        cmocka_unit_test_setup(test_install_load_bounded, fresh),
+        cmocka_unit_test_setup(test_flipped_byte_at_rest, fresh),
+        cmocka_unit_test_setup(test_weak_bit_during_install, fresh),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
