@@ -52,12 +52,13 @@ int mcu_cmocka_run(const char *group, const struct CMUnitTest *tests, size_t cou
                    CMFixtureFunction setup, CMFixtureFunction teardown)
 {
     void *group_state = NULL;
-    runner = akira_thread_current();
     printf("[==========] %s: Running %zu test(s).\n", group, count);
     if (setup && setup(&group_state) != 0) {
         printf("[  ERROR   ] %s: group setup failed\n", group);
         return (int)count;
     }
+    /* After the group setup: it may have made this thread a kernel thread. */
+    runner = akira_thread_current();
     size_t failed = 0, skipped = 0;
     for (size_t i = 0; i < count; i++) {
         const struct CMUnitTest *t = &tests[i];

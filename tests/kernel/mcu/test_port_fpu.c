@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <akira/clock.h>
+#include <akira/kernel.h>
 #include <akira/thread.h>
 
 struct fp_job {
@@ -42,7 +43,7 @@ static int fp_thread(void *arg)
     for (uint32_t r = 0; r < j->rounds; r++) {
         for (int i = 0; i < 32; i++)
             in[i] = (float)(j->seed * 1000u + r * 32u + (uint32_t)i);
-        fp_hold(in, out, 400000);
+        fp_hold(in, out, 10000000); /* tens of ms: several time slices */
         for (int i = 0; i < 32; i++)
             if (out[i] != in[i]) j->bad++;
     }
@@ -52,8 +53,10 @@ static int fp_thread(void *arg)
 static void test_fp_context_survives_switches(void **state)
 {
     (void)state;
-    struct fp_job a = {1, 20, 0}, b = {2, 20, 0};
+    struct fp_job a = {1, 6, 0}, b = {2, 6, 0};
     akira_thread_t *ta, *tb;
+    /* More urgent than both while creating them, so they start together. */
+    assert_int_equal(akira_thread_priority_set(akira_thread_current(), 5), 0);
     assert_int_equal(akira_thread_create(&ta, "fp-a", fp_thread, &a, 12, 0), 0);
     assert_int_equal(akira_thread_create(&tb, "fp-b", fp_thread, &b, 12, 0), 0);
     assert_int_equal(akira_thread_join(ta, 60000, NULL), 0);
@@ -62,10 +65,23 @@ static void test_fp_context_survives_switches(void **state)
     assert_int_equal(b.bad, 0);
 }
 
+/* The kernel adopts this thread, so it can change its own priority. */
+static int setup(void **state)
+{
+    (void)state;
+    return akira_kernel_init();
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return akira_kernel_shutdown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_context_survives_switches),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -11,6 +11,7 @@
 
 #include <akira/clock.h>
 #include <akira/err.h>
+#include <akira/kernel.h>
 #include <akira/mutex.h>
 #include <akira/thread.h>
 
@@ -134,6 +135,19 @@ static void test_priority_inheritance(void **state)
     assert_int_equal(high_rc, 0);
 }
 
+/* The kernel adopts this thread, so it can change its own priority. */
+static int setup(void **state)
+{
+    (void)state;
+    return akira_kernel_init();
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return akira_kernel_shutdown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,5 +155,5 @@ int main(void)
         cmocka_unit_test(test_time_slicing),
         cmocka_unit_test(test_priority_inheritance),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }
