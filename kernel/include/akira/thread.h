@@ -3,8 +3,9 @@
  *
  * Priorities follow Zephyr: a lower number is more urgent, 0..AKIRA_PRIO_LOWEST.
  * The POSIX port records the priority and shows it in the registry but cannot enforce it
- * (Linux schedules unprivileged threads fairly); code must not rely on priority for
- * correctness - use the synchronisation objects.
+ * (Linux schedules unprivileged threads fairly); the Cortex-M port enforces it (a
+ * spinning thread starves less urgent ones; equals share the CPU by time slice). Code
+ * must not rely on priority for correctness - use the synchronisation objects.
  *
  * Stacks: the kernel allocates each stack (rounded up to whole pages and to the port's
  * minimum, AKIRA_THREAD_STACK_MIN), fills it with a known pattern and, when asked,
