@@ -103,5 +103,9 @@ int mcu_cmocka_strcmp(const char *a, const char *b);
 /* Port tests only: the fault that follows is a stack overflow of this thread; the
  * image then ends with status 0 instead of the fault status (runner.c). */
 void mcu_expect_overflow(const char *thread);
+/* Port tests only, as group setup/teardown: akira_kernel_init / _shutdown, which makes
+ * the test thread a kernel thread (so it may change its own priority). */
+int mcu_kernel_up(void **state);
+int mcu_kernel_down(void **state);
 
 #endif /* AKIRA_MCU_CMOCKA_H */

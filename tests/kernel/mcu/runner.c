@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <akira/kernel.h>
 #include <akira/semihost.h>
 
 #include "cmocka.h"
@@ -31,6 +32,18 @@ void board_fault_hook(const char *overflowed)
     }
     printf("mcu-test: exit %d (fault)\n", EXIT_FAULT);
     akira_semihost_exit(EXIT_FAULT);
+}
+
+int mcu_kernel_up(void **state)
+{
+    (void)state;
+    return akira_kernel_init();
+}
+
+int mcu_kernel_down(void **state)
+{
+    (void)state;
+    return akira_kernel_shutdown();
 }
 
 int main(void)

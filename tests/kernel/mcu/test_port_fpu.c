@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include <akira/clock.h>
-#include <akira/kernel.h>
 #include <akira/thread.h>
 
 struct fp_job {
@@ -65,23 +64,10 @@ static void test_fp_context_survives_switches(void **state)
     assert_int_equal(b.bad, 0);
 }
 
-/* The kernel adopts this thread, so it can change its own priority. */
-static int setup(void **state)
-{
-    (void)state;
-    return akira_kernel_init();
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return akira_kernel_shutdown();
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_context_survives_switches),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, mcu_kernel_up, mcu_kernel_down);
 }

@@ -11,7 +11,6 @@
 
 #include <akira/clock.h>
 #include <akira/err.h>
-#include <akira/kernel.h>
 #include <akira/mutex.h>
 #include <akira/thread.h>
 
@@ -135,19 +134,6 @@ static void test_priority_inheritance(void **state)
     assert_int_equal(high_rc, 0);
 }
 
-/* The kernel adopts this thread, so it can change its own priority. */
-static int setup(void **state)
-{
-    (void)state;
-    return akira_kernel_init();
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return akira_kernel_shutdown();
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,5 +141,5 @@ int main(void)
         cmocka_unit_test(test_time_slicing),
         cmocka_unit_test(test_priority_inheritance),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, mcu_kernel_up, mcu_kernel_down);
 }
