@@ -23,9 +23,11 @@ void akira_cm_console_out(const char *s, size_t len)
     /* Preemption off (interrupts stay on): lines from different threads do not mix. */
     bool threads = !akira_cm_in_isr();
     if (threads) akira_cm_sched_lock();
+    static char last; /* a CR already sent (the line editor's own "\r\n") is not doubled */
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\n') cmsdk_uart_poll_out(&uart0_dev, '\r');
+        if (s[i] == '\n' && last != '\r') cmsdk_uart_poll_out(&uart0_dev, '\r');
         cmsdk_uart_poll_out(&uart0_dev, (uint8_t)s[i]);
+        last = s[i];
     }
     if (threads) akira_cm_sched_unlock();
 }

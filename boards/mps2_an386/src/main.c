@@ -86,13 +86,6 @@ static bool boot_app_pool(void)
     return rc == 0;
 }
 
-/* The runtime (engine, app store, app manager) on top of storage and the pool: its
- * own step, added here when the runtime builds for this board. */
-static bool boot_runtime(void)
-{
-    return true;
-}
-
 static bool boot_shell(void)
 {
     const char *bad = NULL;
@@ -124,7 +117,10 @@ int main(void)
         ok = rc == 0;
     }
     ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
-    ok = ok && boot_storage() && boot_app_pool() && boot_runtime() && boot_shell();
+    /* Layers above the kernel, bottom up, one boot_<layer>() step each. The runtime
+     * (engine, app store, app manager: boot_runtime, as on native_sim) goes between
+     * the app heap pool and the shell once it builds for this board. */
+    ok = ok && boot_storage() && boot_app_pool() && boot_shell();
     if (!ok) {
         AKIRA_LOG_ERR("boot failed: halting (the watchdog is off)");
         if (akira_kernel_is_running()) shutdown_all();
