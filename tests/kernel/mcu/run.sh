@@ -3,6 +3,7 @@
 #   run.sh build SRC TREE        configure and build the cross tree TREE
 #   run.sh run SRC TREE IMAGE    boot TREE/tests/IMAGE.elf in QEMU; its exit status
 #                                (semihosting) is the test's
+#   run.sh uart1 SRC TREE IMAGE  the same with UART1 on a pair of FIFOs, fed "ping"
 # Exit 77 (CTest skip) with a message when the cross compiler or QEMU is missing.
 # QEMU runs under `timeout`, which kills it (its own child) after 150 s.
 set -uo pipefail
@@ -19,6 +20,17 @@ if [[ ! -e /usr/lib/arm-none-eabi/include/stdint.h ]]; then
   echo "SKIP: newlib for arm-none-eabi not installed (Debian package libnewlib-arm-none-eabi)"
   exit 77
 fi
+qemu_extra=()
+if [[ $mode == uart1 ]]; then
+  # QEMU's pipe chardev opens DIR/u1.in and DIR/u1.out read-write, so writing into
+  # u1.in after it started never blocks.
+  fifo_dir=$(mktemp -d)
+  trap 'rm -rf "$fifo_dir"' EXIT
+  mkfifo "$fifo_dir/u1.in" "$fifo_dir/u1.out"
+  qemu_extra=(-serial "pipe:$fifo_dir/u1")
+  (sleep 1 && printf ping >"$fifo_dir/u1.in") &
+  mode=run
+fi
 case $mode in
 build)
   cmake -S "$src" -B "$tree" -DCMAKE_TOOLCHAIN_FILE="$src/cmake/arm-none-eabi.cmake" \
@@ -32,7 +44,7 @@ run)
   log=$(mktemp)
   timeout --kill-after=5 150 qemu-system-arm -M mps2-an386 -display none -monitor none \
     -serial stdio -no-reboot -semihosting-config enable=on,target=native -kernel "$img" \
-    </dev/null | tee "$log"
+    "${qemu_extra[@]}" </dev/null | tee "$log"
   rc=${PIPESTATUS[0]}
   # A reset with -no-reboot also ends QEMU with 0: only the runner's own end line counts.
   if [[ $rc -eq 0 ]] && ! grep -q "^mcu-test: exit 0" "$log"; then
