@@ -2,7 +2,8 @@
  * Mutex: mutual exclusion between threads.
  *
  * Recursive: the owner may lock again and must unlock as many times. Only the owner may
- * unlock (others get AKIRA_EPERM). No priority inheritance on POSIX. Objects are created
+ * unlock (others get AKIRA_EPERM). No priority inheritance on POSIX; the Cortex-M port
+ * lends a waiter's priority to the owner (and along a chain of owners). Objects are created
  * on the heap; every function except create/destroy may be called from any thread.
  */
 #ifndef AKIRA_MUTEX_H

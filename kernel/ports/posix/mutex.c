@@ -111,15 +111,6 @@ int akira_condvar_wait_until(akira_condvar_t *cv, akira_mutex_t *m, uint64_t dea
     return rc == ETIMEDOUT ? AKIRA_ETIMEDOUT : 0;
 }
 
-int akira_condvar_wait(akira_condvar_t *cv, akira_mutex_t *m, int32_t timeout_ms)
-{
-    if (timeout_ms == AKIRA_NO_WAIT) return AKIRA_EAGAIN;
-    uint64_t deadline;
-    int forever;
-    if (akira_timeout_deadline(timeout_ms, &deadline, &forever) != 0) return AKIRA_EINVAL;
-    return akira_condvar_wait_until(cv, m, deadline);
-}
-
 void akira_condvar_signal(akira_condvar_t *cv)
 {
     pthread_cond_signal(&cv->c);

@@ -373,17 +373,6 @@ size_t akira_thread_list(struct akira_thread_info *out, size_t max)
     return n;
 }
 
-const char *akira_thread_state_name(enum akira_thread_state s)
-{
-    switch (s) {
-    case AKIRA_THREAD_RUNNING: return "running";
-    case AKIRA_THREAD_BLOCKED: return "blocked";
-    case AKIRA_THREAD_SLEEPING: return "sleeping";
-    case AKIRA_THREAD_DEAD: return "dead";
-    }
-    return "?";
-}
-
 int akira_thread_adopt_main(void)
 {
     pthread_once(&reg_once, reg_init);
