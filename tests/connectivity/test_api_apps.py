@@ -17,149 +17,33 @@ upload), full (8 apps installed, a 9th refused with 507, room again after a dele
 powercut (the device killed during an upgrade's upload and after it, rebooted on the
 same flash: old version, then new).
 """
-import json
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import akira_device as ad  # noqa: E402
+from akira_device import Fail, check, free_port  # noqa: E402
 
 AKIRAOS, AKIRA, APPS, WORK_ROOT, SCENARIO = sys.argv[1:6]
 WORK = os.path.join(WORK_ROOT, SCENARIO)
 
 
-class Fail(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-DEVICES = []  # every device booted, so a failure kills them all
-
-
-class Device:
-    def __init__(self, flash, token=None):
-        for _ in range(5):
-            self.port = free_port()
-            self.p = subprocess.Popen([AKIRAOS, "--flash", flash, "--http-port", str(self.port)],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT)
-            DEVICES.append(self.p)
-            self.buf = b""
-            self.lock = threading.Lock()
-            threading.Thread(target=self._reader, daemon=True).start()
-            line = self.wait_for(rb"\[(?: ok |FAIL)\] network[^\n]*\n", 10)
-            if b"[ ok ]" in line:
-                break
-            self.poweroff()
-        else:
-            raise Fail("could not boot on a free port")
-        m = re.search(rb"device token \(shown once; later: `http token`\): ([0-9a-f]+)", self.buf)
-        check(m or token, "no token printed at first boot")
-        self.token = token or m.group(1).decode()
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def _reader(self):
-        while True:
-            b = self.p.stdout.read1(65536)
-            if not b:
-                return
-            with self.lock:
-                self.buf += b
-
-    def output(self):
-        with self.lock:
-            return self.buf.decode(errors="replace")
-
-    def wait_for(self, pattern, timeout):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            with self.lock:
-                m = re.search(pattern, self.buf)
-            if m:
-                return m.group(0)
-            if self.p.poll() is not None:
-                raise Fail(f"device exited ({self.p.returncode}) waiting for {pattern!r}")
-            time.sleep(0.02)
-        raise Fail(f"timeout waiting for {pattern!r}")
-
-    def console(self, line):
-        self.p.stdin.write(line.encode() + b"\n")
-        self.p.stdin.flush()
-
-    def poweroff(self):
-        try:
-            self.p.stdin.write(b"poweroff\n")
-            self.p.stdin.flush()
-        except BrokenPipeError:
-            pass
-        try:
-            return self.p.wait(20)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            raise Fail("device did not power off")
+def Device(flash, token=None):
+    dev = ad.Device(AKIRAOS, flash, http=True, token=token)
+    check(dev.token, "no token printed at first boot")
+    dev.port = dev.http
+    dev.url = f"http://127.0.0.1:{dev.http}"
+    return dev
 
 
 def http(dev, method, path, body=None, token=None, headers=None, raw_body=None):
     """One request (Connection: close); returns (status, parsed JSON or raw bytes)."""
-    s = socket.create_connection(("127.0.0.1", dev.port), timeout=15)
-    hdrs = dict(headers or {})
-    if token:
-        hdrs["Authorization"] = f"Bearer {token}"
-    if body is not None:
-        hdrs["Content-Length"] = str(len(body))
-    hdrs["Connection"] = "close"
-    head = f"{method} {path} HTTP/1.1\r\nHost: d\r\n" + "".join(
-        f"{k}: {v}\r\n" for k, v in hdrs.items()) + "\r\n"
-    try:
-        s.sendall(head.encode() + (body if body is not None else raw_body or b""))
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # refused before the body was read: the answer is still there
-    data = b""
-    try:
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            data += b
-    except ConnectionResetError:
-        pass
-    s.close()
-    check(b"\r\n\r\n" in data, f"{method} {path}: no answer ({data[:200]!r})")
-    head, rest = data.split(b"\r\n\r\n", 1)
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    h = {l.split(":", 1)[0].strip().lower(): l.split(":", 1)[1].strip() for l in lines[1:]}
-    if h.get("transfer-encoding") == "chunked":
-        out = b""
-        while True:
-            line, rest = rest.split(b"\r\n", 1)
-            n = int(line, 16)
-            if n == 0:
-                break
-            out += rest[:n]
-            rest = rest[n + 2:]
-        rest = out
-    elif "content-length" in h:
-        rest = rest[:int(h["content-length"])]
-    try:
-        return status, json.loads(rest.decode())
-    except ValueError:
-        return status, rest
+    return dev.call(method, path, body, token, headers, raw_body)
 
 
 def app_file(name):
@@ -552,8 +436,7 @@ def t_powercut(dev):
     s.sendall(f"POST /api/apps HTTP/1.1\r\nHost: d\r\nAuthorization: Bearer {tok}\r\n"
               f"Content-Length: {len(v2)}\r\n\r\n".encode() + v2[:len(v2) // 2])
     time.sleep(0.3)
-    dev.p.kill()
-    dev.p.wait(10)
+    dev.kill()
     s.close()
     dev = Device(flash, tok)
     apps = apps_named(dev)
@@ -561,8 +444,7 @@ def t_powercut(dev):
           f"after a cut upgrade: {apps}")
     st, j = http(dev, "POST", "/api/apps", v2, tok)
     check(st == 201 and j["version"] == "2.0.0", f"upgrade after reboot: {st} {j}")
-    dev.p.kill()
-    dev.p.wait(10)
+    dev.kill()
     dev = Device(flash, tok)
     apps = apps_named(dev)
     check(list(apps) == ["ticker"] and apps["ticker"]["version"] == "2.0.0" and
@@ -576,23 +458,11 @@ def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     dev = Device(os.path.join(WORK, "flash.img"))
-    try:
-        dev = {"lifecycle": t_lifecycle, "cli": t_cli, "auth": t_auth, "hostile": t_hostile,
-               "full": t_full, "powercut": t_powercut}[SCENARIO](dev) or dev
-        still_serving(dev)
-    except Exception as e:  # a Fail, or a test that broke: never leave a device running
-        for p in DEVICES:
-            if p.poll() is None:
-                p.kill()
-        sys.stderr.write(f"FAIL: {e!r}\n--- device output ---\n{dev.output()[-6000:]}\n")
-        sys.exit(1)
-    rc = dev.poweroff()
-    out = dev.output()
-    if rc != 0 or "runtime error" in out or "AddressSanitizer" in out:
-        sys.stderr.write(f"FAIL: exit status {rc} or sanitizer report\n{out[-6000:]}\n")
-        sys.exit(1)
-    print(f"{SCENARIO}: ok")
+    dev = {"lifecycle": t_lifecycle, "cli": t_cli, "auth": t_auth, "hostile": t_hostile,
+           "full": t_full, "powercut": t_powercut}[SCENARIO](dev) or dev
+    still_serving(dev)
+    dev.finish()
 
 
 if __name__ == "__main__":
-    main()
+    ad.main({SCENARIO: main}, SCENARIO)

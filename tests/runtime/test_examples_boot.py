@@ -8,32 +8,31 @@ package and still boots, shows pong's subscription in `ipc`, and refuses a bare
 usage: test_examples_boot.py AKIRAOS APP_DIR
 """
 import os
-import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import akira_device as ad  # noqa: E402
+from akira_device import check  # noqa: E402
 
 EXAMPLES = ["hello", "counter", "ping", "pong", "blink-timer"]
 
 
 def boot(akiraos, flash, installs, commands):
-    args = [akiraos, "--flash", flash]
+    args = ["--flash", flash]
     for path in installs:
         args += ["--install", path]
     script = "".join(c + "\n" for c in commands + ["poweroff"])
-    p = subprocess.run(args, input=script, capture_output=True, text=True, timeout=20)
-    return p.returncode, p.stdout + p.stderr
+    rc, out, _ = ad.run_piped(akiraos, script, args, timeout=20)
+    return rc, out
 
 
-def expect(cond, what, out):
-    if not cond:
-        sys.stderr.write(out)
-        sys.exit("FAIL: " + what)
+def expect(cond, what, out=None):
+    check(cond, what)
 
 
-def main():
-    akiraos, app_dir = sys.argv[1], sys.argv[2]
+def t_examples_boot(akiraos, app_dir):
     files = [os.path.join(app_dir, name + ".wasm") for name in EXAMPLES]
-    with tempfile.TemporaryDirectory() as tmp:
+    with ad.tempdir() as tmp:
         flash = os.path.join(tmp, "flash.img")
         bad = os.path.join(tmp, "not-a-package.wasm")
         with open(bad, "w") as f:
@@ -69,15 +68,11 @@ def main():
         expect("queued for 1 subscribers" in out, "ipc pub reaches pong", out)
         expect("answered 1" in out, "pong answers the shell's message", out)
 
-        p = subprocess.run([akiraos, "--install"], capture_output=True, text=True, timeout=10)
-        expect(p.returncode == 2 and "--install" in p.stderr, "a bare --install is refused",
-               p.stdout + p.stderr)
-        p = subprocess.run([akiraos] + ["--install", files[0]] * 17, capture_output=True,
-                           text=True, timeout=10)
-        expect(p.returncode == 2 and "at most 16 --install" in p.stderr,
-               "a 17th --install is refused", p.stdout + p.stderr)
-    print("ok")
+        rc, out, _ = ad.run_piped(akiraos, "", ["--install"], timeout=10)
+        expect(rc == 2 and "--install" in out, "a bare --install is refused")
+        rc, out, _ = ad.run_piped(akiraos, "", ["--install", files[0]] * 17, timeout=10)
+        expect(rc == 2 and "at most 16 --install" in out, "a 17th --install is refused")
 
 
 if __name__ == "__main__":
-    main()
+    ad.main({"examples_boot": t_examples_boot}, "examples_boot", sys.argv[1], sys.argv[2])
