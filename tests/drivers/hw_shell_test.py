@@ -45,6 +45,7 @@ sensor read lsm6ds3
 gpio set 4 1
 gpio watch 4
 gpio set 4 0
+gpio watch 5 7
 sleep 100
 gpio get 4
 pwm 1 20000 5000
@@ -76,7 +77,9 @@ pwm
     need(r"^press\s+(99\.00\d+|98\.99\d+) kPa$", out)  # within a few Pa
     need(r"^accel_z\s+9\.8\d+ m/s2$", out)
     need(r"^pin 4 \(input, driven\): 1$", out)
+    need(r"^watching edges on pin 4 \(logged", out)  # the pin, not a mask
     need(r"<inf> hw: gpio0 pin 4: edge, now 0", out)
+    need(r"^watching edges on pins 4 5 7 \(logged", out)
     need(r"^pin 4: 0$", out)
     need(r"^ 1 +20000 +5000 +25\.00%$", out)
     need(r"battery: \d+ mV, \d+%, discharging, -2\d\d mA", out)
