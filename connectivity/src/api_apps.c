@@ -261,7 +261,10 @@ static int app_start(struct akira_http_req *r, void *ctx)
     (void)ctx;
     const char *name = name_checked(r);
     if (!name) return 0;
-    int rc = akira_app_start(name);
+    /* Loading goes on in the app's thread: answer once it runs (or failed to), so the
+     * answer says what happened. */
+    struct akira_app_info info;
+    int rc = akira_app_start_wait(name, 2000, &info);
     switch (rc) {
     case 0: break;
     case AKIRA_ENOENT: return akira_http_resp_error(r, 404, "no such app");
@@ -273,11 +276,15 @@ static int app_start(struct akira_http_req *r, void *ctx)
         return akira_http_resp_error(r, 409, msg);
     }
     case AKIRA_ENOMEM: return akira_http_resp_error(r, 503, "out of memory");
+    case AKIRA_ENOEXEC: {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "start failed: %s%s%s", akira_app_reason_name(info.reason),
+                 info.detail[0] ? ": " : "", info.detail);
+        AKIRA_LOG_WRN("app %s: %s (started over http by %s)", name, msg, akira_http_req_peer(r));
+        return akira_http_resp_error(r, 422, msg);
+    }
     default: return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     }
-    /* Loading goes on in the app's thread: answer once it runs (or ended, or failed
-     * to load), so the state in the answer means something. */
-    akira_app_wait_running(name, 2000);
     AKIRA_LOG_INF("app %s started over http by %s", name, akira_http_req_peer(r));
     return send_app(r, 200, name);
 }
@@ -334,7 +341,10 @@ static int app_logs(struct akira_http_req *r, void *ctx)
     akira_json_init(&w, buf, sizeof(buf), akira_http_resp_json_flush, r);
     akira_json_obj_begin(&w);
     akira_json_kv_str(&w, "name", name);
+    /* The state from before the lines are read: an ended app's answer holds its last
+     * lines, so a follower can stop at the first answer that says it ended. */
     akira_json_kv_str(&w, "state", akira_app_state_name(info.state));
+    if (info.restart_pending) akira_json_kv_bool(&w, "restart_pending", true);
     akira_json_key(&w, "lines");
     akira_json_arr_begin(&w);
     struct akira_app_log_line line;

@@ -468,6 +468,20 @@ int akira_app_wait_running(const char *name, int32_t timeout_ms)
     return wait_for(name, timeout_ms, is_running);
 }
 
+int akira_app_start_wait(const char *name, int32_t timeout_ms, struct akira_app_info *out)
+{
+    int rc = akira_app_start(name);
+    if (rc != 0) return rc;
+    bool ran = akira_app_wait_running(name, timeout_ms) == 0;
+    struct akira_app_info info;
+    rc = akira_app_info(name, &info);
+    if (rc != 0) return rc; /* uninstalled meanwhile */
+    if (out) *out = info;
+    /* Seen running: started, whatever came after. Else a FAILED app never got to run
+     * (a missing import, a bad module, no entry, the quota, a trap in its start). */
+    return !ran && info.state == AKIRA_APP_FAILED ? AKIRA_ENOEXEC : 0;
+}
+
 size_t akira_appmgr_entry_bytes(void)
 {
     return sizeof(struct akira_app);

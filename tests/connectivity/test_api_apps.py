@@ -82,6 +82,20 @@ def package_with_manifest(text):
     return b"\0asm\1\0\0\0" + b"\0" + leb(len(payload)) + payload
 
 
+def section(sid, payload):
+    return bytes([sid]) + leb(len(payload)) + payload
+
+
+def trap_in_start_package():
+    """An app whose module traps in its start function: installs, never runs."""
+    mod = (b"\0asm\1\0\0\0" + section(1, b"\x01\x60\x00\x00") + section(3, b"\x01\x00") +
+           section(7, b"\x01\x03run\x00\x00") + section(8, b"\x00") +
+           section(10, b"\x01\x03\x00\x00\x0b"))
+    name = b"akira-manifest"
+    text = b"name: trapstart\nversion: 1\nentry: run\n"
+    return mod + section(0, leb(len(name)) + name + text)
+
+
 def apps_named(dev):
     st, j = http(dev, "GET", "/api/apps")
     check(st == 200, f"GET /api/apps: {st} {j}")
@@ -205,8 +219,33 @@ def t_cli(dev):
           ticks == sorted(set(ticks)), f"logs -f: rc {p.returncode}, {ticks} vs {last_before}")
     r = cli(dev, "logs")
     check("connectivity: app ticker started over http" in r.stdout, f"device log: {r.stdout}")
+    # -f ends by itself once the app stopped (its last lines printed first).
+    p = subprocess.Popen([AKIRA, "logs", "ticker", "-f"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=e)
+    time.sleep(0.5)
     r = cli(dev, "stop", "ticker")
     check("stopped ticker: stopped" in r.stdout, f"stop: {r.stdout}")
+    try:
+        out, err = p.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        raise Fail("logs -f kept polling after the app stopped")
+    check(p.returncode == 0 and "ticker is stopped" in err and "tick" in out,
+          f"logs -f after the stop: rc {p.returncode}, {err!r}")
+    # A start that fails (a trap in the module's start function, before the entry
+    # runs) is reported as a failure: HTTP 422, `akira start` exits 1, and the
+    # console's `app start` says so.
+    bad = os.path.join(WORK, "trapstart.wasm")
+    with open(bad, "wb") as f:
+        f.write(trap_in_start_package())
+    cli(dev, "install", bad)
+    r = cli(dev, "start", "trapstart", ok=False)
+    check(r.returncode == 1 and "HTTP 422" in r.stderr and "start failed: trap" in r.stderr
+          and "started" not in r.stdout, f"failed start: {r.stdout} {r.stderr}")
+    dev.console("app start trapstart")
+    dev.expect("app trapstart: start failed: trap")
+    cli(dev, "rm", "trapstart")
     r = cli(dev, "stop", "ticker", ok=False)
     check(r.returncode == 1 and "HTTP 409" in r.stderr and "not running" in r.stderr,
           f"stop again: {r.stderr}")

@@ -340,6 +340,13 @@ static int app_action(int argc, char **argv, const char *method, const char *act
     const char *state = jr_str(&a.doc, a.root, "state", NULL);
     const char *detail = jr_str(&a.doc, a.root, "detail", NULL);
     if (detail && state && !strcmp(detail, state)) detail = NULL;
+    if (state && !strcmp(state, "failed")) {
+        /* A device that answers 2xx for a start that failed (older firmware): still a
+         * failure here. */
+        fprintf(stderr, "akira: %s %s failed: %s\n", argv[0], argv[1], detail ? detail : state);
+        answer_free(&a);
+        return 1;
+    }
     if (state)
         printf("%s %s: %s%s%s\n", done, argv[1], state, detail ? ": " : "", detail ? detail : "");
     else
@@ -425,6 +432,17 @@ int akira_tool_logs(int argc, char **argv)
         struct answer a;
         if (simple(&v, "GET", path, false, &a)) return interrupted ? 0 : 1;
         cursor = (unsigned long long)print_logs(&a, name != NULL);
+        if (follow && name) {
+            /* An app that ended (and will not restart by itself) logs no more: its
+             * last lines are in this answer, so stop following. */
+            const char *state = jr_str(&a.doc, a.root, "state", "");
+            bool ended = !strcmp(state, "stopped") || !strcmp(state, "failed");
+            if (ended && !jr_bool(&a.doc, a.root, "restart_pending", false)) {
+                fprintf(stderr, "akira: %s is %s: no more lines\n", name, state);
+                answer_free(&a);
+                return 0;
+            }
+        }
         answer_free(&a);
         /* Follow by polling: twice a second is enough for a human and costs the device
          * one short request. */
