@@ -102,13 +102,17 @@ static void json_app(struct akira_json *w, const struct akira_manifest *m,
     akira_json_obj_end(w);
 }
 
-/* The whole answer for one app, streamed. */
-static int send_app(struct akira_http_req *r, int status, const char *name)
+/* The whole answer for one app, streamed; snap: the manager's view taken when the
+ * operation answered here ended (NULL: now). */
+static int send_app_as(struct akira_http_req *r, int status, const char *name,
+                       const struct akira_app_info *snap)
 {
     struct akira_app_info info;
     struct akira_app_record rec;
-    bool known = akira_app_info(name, &info) == 0;
+    bool known = snap ? (info = *snap, true) : akira_app_info(name, &info) == 0;
     bool stored = akira_appstore_find(name, &rec) == 0;
+    /* The store's record only when it is the version the snapshot shows. */
+    if (stored && known && strcmp(rec.manifest.version, info.manifest.version) != 0) stored = false;
     if (!known && !stored) return akira_http_resp_error(r, 404, "no such app");
     int rc = akira_http_resp_begin(r, status, "application/json");
     if (rc) return rc;
@@ -120,6 +124,11 @@ static int send_app(struct akira_http_req *r, int status, const char *name)
     rc = akira_json_end(&w);
     if (rc) return rc; /* the body is cut: the server closes the connection */
     return akira_http_resp_end(r);
+}
+
+static int send_app(struct akira_http_req *r, int status, const char *name)
+{
+    return send_app_as(r, status, name, NULL);
 }
 
 static int list_one(void *ctx, const struct akira_app_record *rec)
@@ -251,9 +260,26 @@ static int apps_post(struct akira_http_req *r, void *ctx)
         }
         return upload_error(r, upload_status(e), result[0] ? result : akira_err_str(e));
     }
-    AKIRA_LOG_INF("app %s installed over http by %s (%llu bytes)", result, akira_http_req_peer(r),
-                  (unsigned long long)st.received);
-    return send_app(r, 201, result);
+    char *version = strchr(result, ' ');
+    if (version) *version++ = '\0';
+    AKIRA_LOG_INF("app %s %s installed over http by %s (%llu bytes)", result,
+                  version ? version : "?", akira_http_req_peer(r), (unsigned long long)st.received);
+    struct akira_app_info now;
+    if (!version ||
+        (akira_app_info(result, &now) == 0 && strcmp(now.manifest.version, version) == 0))
+        return send_app(r, 201, result);
+    /* Installed, then replaced or removed by another client before this answer: say
+     * so rather than describe the other version. */
+    char out[160];
+    struct akira_json w;
+    akira_json_init(&w, out, sizeof(out), NULL, NULL);
+    akira_json_obj_begin(&w);
+    akira_json_kv_str(&w, "name", result);
+    akira_json_kv_str(&w, "version", version);
+    akira_json_kv_str(&w, "state", "replaced");
+    akira_json_obj_end(&w);
+    if (akira_json_end(&w)) return akira_http_resp_error(r, 500, "response too large");
+    return akira_http_resp_send(r, 201, "application/json", out, w.len);
 }
 
 static int app_start(struct akira_http_req *r, void *ctx)
@@ -286,7 +312,7 @@ static int app_start(struct akira_http_req *r, void *ctx)
     default: return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     }
     AKIRA_LOG_INF("app %s started over http by %s", name, akira_http_req_peer(r));
-    return send_app(r, 200, name);
+    return send_app_as(r, 200, name, &info);
 }
 
 static int app_stop(struct akira_http_req *r, void *ctx)
@@ -294,12 +320,13 @@ static int app_stop(struct akira_http_req *r, void *ctx)
     (void)ctx;
     const char *name = name_checked(r);
     if (!name) return 0;
-    int rc = akira_app_stop(name);
+    struct akira_app_info info;
+    int rc = akira_app_stop_info(name, &info);
     if (rc == AKIRA_ENOENT) return akira_http_resp_error(r, 404, "no such app");
     if (rc == AKIRA_ESTATE) return akira_http_resp_error(r, 409, "not running");
     if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     AKIRA_LOG_INF("app %s stopped over http by %s", name, akira_http_req_peer(r));
-    return send_app(r, 200, name);
+    return send_app_as(r, 200, name, &info);
 }
 
 static int app_delete(struct akira_http_req *r, void *ctx)

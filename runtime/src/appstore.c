@@ -363,7 +363,8 @@ static int engine_check(struct slot_reader *rd, const struct akira_manifest *man
                  "module", why);
 }
 
-static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_record *out,
+static int verify_and_commit(struct akira_appstore_writer *w, akira_appstore_commit_fn before,
+                             void *before_ctx, struct akira_app_record *out,
                              struct akira_manifest_error *err)
 {
     uint32_t slot = w->slot_;
@@ -387,6 +388,15 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
     if (rc) return rc;
     rc = engine_check(&rd, &pkg.manifest, err);
     if (rc) return rc;
+    if (before) {
+        /* Without the store's lock: the caller may stop an app whose thread is
+         * reading its old version through the store. */
+        unlock();
+        rc = before(before_ctx, &pkg.manifest);
+        lock();
+        if (rc) return efail(err, rc, "store", "refused before the commit");
+        if (!writer_live(w)) return efail(err, AKIRA_ESTATE, "store", "store remounted");
+    }
 
     uint32_t old = NSLOTS;
     for (uint32_t i = 0; i < NSLOTS; i++) {
@@ -426,6 +436,14 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
 int akira_appstore_install_finish(struct akira_appstore_writer *w, struct akira_app_record *out,
                                   struct akira_manifest_error *err)
 {
+    return akira_appstore_install_finish_hook(w, NULL, NULL, out, err);
+}
+
+int akira_appstore_install_finish_hook(struct akira_appstore_writer *w,
+                                       akira_appstore_commit_fn before, void *before_ctx,
+                                       struct akira_app_record *out,
+                                       struct akira_manifest_error *err)
+{
     if (err) err->field[0] = err->reason[0] = '\0';
     if (!w) return efail(err, AKIRA_EINVAL, "store", "no writer");
     if (!S.lock) return efail(err, AKIRA_ESTATE, "store", "not mounted");
@@ -435,7 +453,7 @@ int akira_appstore_install_finish(struct akira_appstore_writer *w, struct akira_
         w->active_ = false;
         rc = efail(err, AKIRA_ESTATE, "store", "no install in progress on this writer");
     } else {
-        rc = verify_and_commit(w, out, err);
+        rc = verify_and_commit(w, before, before_ctx, out, err);
         if (rc == AKIRA_OK) {
             w->active_ = false; /* the slot is committed, not free */
         } else {

@@ -23,6 +23,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
@@ -493,12 +494,104 @@ def t_powercut(dev):
     return dev
 
 
+def t_race(dev):
+    """Install, upgrade, start, stop and uninstall of one app from 4 clients at once:
+    every answer must be what happened. A version whose install was refused is never
+    seen installed (not during the storm, not at the end, not after a reboot); one that
+    was answered 201 was installed; the app the storm leaves is startable."""
+    import random
+    tok = dev.token
+    versions = [repack("ticker.wasm", f"race{k}.wasm", name="race", version=f"1.0.{k}",
+                       entry="run", memory_quota="128K") for k in range(1, 41)]
+    lock = threading.Lock()
+    state = {"next": 0, "ok": set(), "refused": {}, "seen": set(), "answers": [], "bad": []}
+
+    def install():
+        with lock:
+            k = state["next"]
+            state["next"] += 1
+        if k >= len(versions):
+            return
+        ver = f"1.0.{k + 1}"
+        st, j = http(dev, "POST", "/api/apps", versions[k], tok)
+        with lock:
+            state["answers"].append(("install", ver, st))
+            if st == 201:
+                if j.get("version") != ver:
+                    state["bad"].append(f"install {ver} answered 201 with {j}")
+                state["ok"].add(ver)
+            else:
+                state["refused"][ver] = (st, j)
+
+    def action(what, method, path, ok_states):
+        st, j = http(dev, method, path, token=tok)
+        with lock:
+            state["answers"].append((what, None, st))
+            if st == 200 and isinstance(j, dict) and "state" in j and \
+                    j["state"] not in ok_states:
+                state["bad"].append(f"{what} answered 200 with {j}")
+            if st >= 500 and st != 503:
+                state["bad"].append(f"{what}: {st} {j}")
+
+    def look():
+        st, j = http(dev, "GET", "/api/apps/race")
+        if st == 200:
+            with lock:
+                state["seen"].add(j["version"])
+                if j.get("reason") == "bad module":  # every package is good
+                    state["bad"].append(f"a valid package failed to load: {j}")
+
+    ops = [install, install,
+           lambda: action("start", "POST", "/api/apps/race/start", ("running", "loaded", "stopped")),
+           lambda: action("stop", "POST", "/api/apps/race/stop", ("stopped",)),
+           lambda: action("uninstall", "DELETE", "/api/apps/race", ()),
+           look]
+
+    def worker(seed):
+        rnd = random.Random(seed)
+        for _ in range(45):
+            rnd.choice(ops)()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    check(not any(t.is_alive() for t in threads), "the storm did not end")
+    check(not state["bad"], f"answers that are not what happened: {state['bad']}")
+    look()
+    lied = {v: state["refused"][v] for v in state["seen"] if v in state["refused"]}
+    check(not lied, f"installs answered as refused but installed: {lied}")
+    apps = apps_named(dev)
+    if "race" in apps:
+        ver = apps["race"]["version"]
+        check(ver in state["ok"], f"installed version {ver} was never answered 201")
+        # Startable: whatever the storm did, the app the device lists can run.
+        http(dev, "POST", "/api/apps/race/stop", token=tok)
+        st, j = http(dev, "POST", "/api/apps/race/start", token=tok)
+        check(st == 200 and j["state"] in ("running", "loaded"), f"start after the storm: {st} {j}")
+        wait_log(dev, "race", "tick")
+    # The store says the same after a reboot.
+    flash = os.path.join(WORK, "flash.img")
+    dev.finish()
+    dev = Device(flash, tok)
+    after = apps_named(dev)
+    check(("race" in after) == ("race" in apps) and
+          (not after or after["race"]["version"] == apps["race"]["version"]),
+          f"after a reboot: {after} (before: {apps})")
+    counts = {}
+    for what, _, st in state["answers"]:
+        counts[f"{what} {st}"] = counts.get(f"{what} {st}", 0) + 1
+    print(f"race: {sorted(counts.items())}")
+    return dev
+
+
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     dev = Device(os.path.join(WORK, "flash.img"))
     dev = {"lifecycle": t_lifecycle, "cli": t_cli, "auth": t_auth, "hostile": t_hostile,
-           "full": t_full, "powercut": t_powercut}[SCENARIO](dev) or dev
+           "full": t_full, "powercut": t_powercut, "race": t_race}[SCENARIO](dev) or dev
     still_serving(dev)
     dev.finish()
 
