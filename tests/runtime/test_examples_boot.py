@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """`make run` with the SDK examples: akiraos --install FILE... on a fresh flash image
 installs them at the first boot (hello and counter autostart), skips them at the next
-boot (that version is installed) while the counter goes on counting, reports a bad
+boot (an app of that name is installed, even another version: a user's own app
+is kept, also across `reboot`) while the counter goes on counting, reports a bad
 package and still boots, shows pong's subscription in `ipc`, and refuses a bare
 --install or a 17th.
 
-usage: test_examples_boot.py AKIRAOS APP_DIR
+usage: test_examples_boot.py AKIRAOS APP_DIR AKIRA
 """
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
@@ -30,7 +32,7 @@ def expect(cond, what, out=None):
     check(cond, what)
 
 
-def t_examples_boot(akiraos, app_dir):
+def t_examples_boot(akiraos, app_dir, akira):
     files = [os.path.join(app_dir, name + ".wasm") for name in EXAMPLES]
     with ad.tempdir() as tmp:
         flash = os.path.join(tmp, "flash.img")
@@ -57,6 +59,23 @@ def t_examples_boot(akiraos, app_dir):
         expect("run 2 (history.txt 12 bytes)" in out, "the count survives the reboot", out)
         expect("run 1 (" not in out, "no fresh start", out)
 
+        # A user's own app named like an example (another version) is kept: by the
+        # next boot with --install and by `reboot`.
+        mine = os.path.join(tmp, "my-hello.wasm")
+        mf = os.path.join(tmp, "my-hello.manifest")
+        with open(mf, "w") as f:
+            f.write("name: hello\nversion: 7.0.0\nmemory_quota: 128K\nstack_size: 8K\n")
+        r = subprocess.run([akira, "pack", files[0], "-o", mine, "--manifest", mf],
+                           capture_output=True, text=True)
+        expect(r.returncode == 0, f"pack my hello: {r.stderr}")
+        rc, out = boot(akiraos, flash, files, ["app install " + mine, "reboot", "app list"])
+        expect(rc == 0 and "installed hello 7.0.0" in out, "my hello installed", out)
+        expect(out.count("[ ok ] install %s: hello 7.0.0 already installed\n" % files[0]) == 1,
+               "reboot keeps my hello", out)
+        rc, out = boot(akiraos, flash, files, ["app list"])
+        expect("[ ok ] install %s: hello 7.0.0 already installed\n" % files[0] in out and
+               "hello 1.0.0" not in out, "the next boot keeps my hello", out)
+
         rc, out = boot(akiraos, flash, [],
                        ["sleep 1000", "app start ping", "sleep 1000", "app logs ping"])
         expect("nobody listens on ping (start pong)" in out, "ping without pong says so", out)
@@ -75,4 +94,4 @@ def t_examples_boot(akiraos, app_dir):
 
 
 if __name__ == "__main__":
-    ad.main({"examples_boot": t_examples_boot}, "examples_boot", sys.argv[1], sys.argv[2])
+    ad.main({"examples_boot": t_examples_boot}, "examples_boot", *sys.argv[1:4])
