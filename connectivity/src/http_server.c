@@ -30,6 +30,7 @@ struct akira_http_config akira_http_config_default(struct akira_net_addr addr)
         .auth_failures_free = 3,
         .auth_lock_ms = 1000,
         .auth_lock_max_ms = 60000,
+        .auth_global_free = 16,
     };
 }
 
@@ -39,7 +40,8 @@ int akira_http_server_create(struct akira_http_server **out, const struct akira_
         cfg->queue < 1 || cfg->head_max < 256 || cfg->head_timeout_ms == 0 ||
         cfg->idle_timeout_ms == 0 || cfg->idle_timeout_ms > INT32_MAX ||
         cfg->idle_busy_timeout_ms > cfg->idle_timeout_ms || cfg->auth_failures_free < 1 ||
-        cfg->auth_lock_ms == 0 || cfg->auth_lock_max_ms < cfg->auth_lock_ms) {
+        cfg->auth_lock_ms == 0 || cfg->auth_lock_max_ms < cfg->auth_lock_ms ||
+        cfg->auth_global_free < 1) {
         return AKIRA_EINVAL;
     }
     struct akira_http_server *s = calloc(1, sizeof(*s));

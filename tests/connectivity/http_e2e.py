@@ -227,6 +227,34 @@ def t_slowdown(dev):
     check(st == 429 and int(h["retry-after"]) >= 2, f"the lock-out doubles: {st} {h}")
 
 
+def t_rotate(dev):
+    # Guessing from more addresses than the lock-out table holds (16), round-robin, so
+    # each address's record is evicted before its own lock-out: the failures of all
+    # addresses together bring a global back-off. The owner, who logged in before from
+    # 127.0.0.1, is spared; a new address with the right token waits like the others.
+    tok = token_of(dev)
+    st, _, _ = request(dev, "PUT", "/api/settings/app/r/x", b"1", token=tok)
+    check(st == 200, f"owner's login {st}")
+    addrs = [f"127.0.0.{i}" for i in range(2, 26)]  # 24 addresses
+    codes = []
+    for rnd in range(3):
+        for a in addrs:
+            codes.append(ad.request(dev.http, "PUT", "/api/settings/app/r/x", b"1",
+                                    token="bad", source=a)[0])
+    first = codes.index(429) if 429 in codes else None
+    check(first is not None and first <= 20,
+          f"no global back-off after {len(codes)} failures from {len(addrs)} addresses: "
+          f"{codes.count(401)} answered 401, the first 429 at {first}")
+    check(codes[first:].count(401) <= 2, f"guesses went on after the back-off: {codes}")
+    st, h, _ = ad.request(dev.http, "PUT", "/api/settings/app/r/x", b"1", token=tok,
+                          source="127.0.0.99")
+    check(st == 429 and int(h["retry-after"]) >= 1, f"a new address during the back-off: {st}")
+    st, _, _ = request(dev, "PUT", "/api/settings/app/r/x", b"2", token=tok)
+    check(st == 200, f"the owner during the back-off: {st}")
+    dev.wait_for(rb"global back-off", 5)
+    still_serving(dev)
+
+
 def t_hostile(dev):
     # a bad request line: 400, closed
     for junk in (b"HELLO\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"\x16\x03\x01\x00\xa5\x01",
@@ -556,6 +584,7 @@ SCENARIOS = {
     "features": t_http_features,
     "token": t_token_persists,
     "slowdown": t_slowdown,
+    "rotate": t_rotate,
     "hostile": t_hostile,
     "flood": t_flood,
     "shell": t_shell,

@@ -275,8 +275,10 @@ class Device:
     def connect(self, timeout=10):
         return connect(self.http, timeout)
 
-    def request(self, method, path, body=None, token=None, headers=None, raw_body=None):
-        return request(self.http, method, path, body, token, headers, raw_body)
+    def request(self, method, path, body=None, token=None, headers=None, raw_body=None,
+                source=None):
+        return request(self.http, method, path, body, token, headers, raw_body,
+                       source=source)
 
     def call(self, method, path, body=None, token=None, headers=None, raw_body=None):
         """request() with the body parsed as JSON when it is JSON: (status, body)."""
@@ -325,9 +327,13 @@ class Sock(socket.socket):
     pending = b""
 
 
-def connect(port, timeout=10):
+def connect(port, timeout=10, source=None):
+    """A connection to 127.0.0.1:port; source: another loopback address to come from
+    (all of 127.0.0.0/8 is loopback on Linux), to look like another client."""
     s = Sock(socket.AF_INET, socket.SOCK_STREAM)
     s.settimeout(timeout)
+    if source:
+        s.bind((source, 0))
     s.connect(("127.0.0.1", port))
     return s
 
@@ -398,11 +404,11 @@ def read_response(s, pending=None):
 
 
 def request(port, method, path, body=None, token=None, headers=None, raw_body=None,
-            timeout=15):
+            timeout=15, source=None):
     """One request on its own connection (Connection: close unless headers say
     otherwise). A server that answers before reading the whole body (413, 401) may
     reset the upload: the answer already sent is still read."""
-    s = connect(port, timeout)
+    s = connect(port, timeout, source)
     hdrs = dict(headers or {})
     if token:
         hdrs["Authorization"] = f"Bearer {token}"

@@ -59,6 +59,12 @@ struct akira_http_config {
     unsigned auth_failures_free;
     uint32_t auth_lock_ms;     /* 1000 */
     uint32_t auth_lock_max_ms; /* 60000 */
+    /* Failures from all addresses together (16) before a global back-off: then every
+     * address that has not logged in lately waits auth_lock_ms, doubling with each
+     * further failure up to auth_lock_max_ms, so rotating more addresses than the
+     * per-address table holds does not buy more guesses. The count restarts after
+     * auth_lock_max_ms without a failure. */
+    unsigned auth_global_free;
 };
 
 /* The defaults above, listening on addr. */
