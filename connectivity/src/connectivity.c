@@ -104,6 +104,7 @@ static int shell_start(void *ctx)
         .sessions = 4,
         .login_timeout_ms = 30000,
         .login_busy_ms = 5000,
+        .logins_per_peer = 2,
         .idle_timeout_ms = 15u * 60u * 1000u,
         .fail_delay_ms = 1000,
         .on_exit = config.on_shell_exit,

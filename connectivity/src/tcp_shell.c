@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <akira/clock.h>
 #include <akira/err.h>
 #include <akira/mutex.h>
 #include <akira/net.h>
@@ -15,13 +16,15 @@
 
 #include "connectivity_priv.h"
 
-#define CONNS_MAX 8
+#define CONNS_MAX 12
 
 struct tcp_conn {
     struct akira_tcp_shell *srv;
     akira_thread_t *thread;
     akira_sock_t *sock;
     bool used, finished; /* under srv->lock */
+    bool got_bytes;      /* under srv->lock: the peer sent something */
+    uint64_t opened_ms;
     char peer[AKIRA_NET_ADDR_STR_MAX];
 };
 
@@ -77,6 +80,11 @@ static int conn_main(void *arg)
                 status = n == 0 ? 0 : n;
                 break;
             }
+            if (!c->got_bytes) {
+                akira_mutex_lock(c->srv->lock, AKIRA_FOREVER);
+                c->got_bytes = true;
+                akira_mutex_unlock(c->srv->lock);
+            }
             rc = akira_transport_stream_write(&st, buf, (size_t)n);
             if (rc) {
                 status = rc;
@@ -110,6 +118,38 @@ static void reap(struct akira_tcp_shell *srv, bool all)
     }
 }
 
+/* A free connection slot (marked used). When all are taken, the oldest connection
+ * whose peer never sent a byte is hung up for it (idle clients cannot keep the shell
+ * from someone who logs in), waiting up to 1 s for it to go; NULL if none is idle. */
+static struct tcp_conn *take_slot(struct akira_tcp_shell *srv)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        reap(srv, false);
+        struct tcp_conn *slot = NULL, *idle = NULL;
+        akira_mutex_lock(srv->lock, AKIRA_FOREVER);
+        for (int i = 0; i < CONNS_MAX && !slot; i++) {
+            struct tcp_conn *c = &srv->conns[i];
+            if (!c->used)
+                slot = c;
+            else if (!c->finished && !c->got_bytes && (!idle || c->opened_ms < idle->opened_ms))
+                idle = c;
+        }
+        if (slot) {
+            memset(slot, 0, sizeof(*slot));
+            slot->srv = srv;
+            slot->used = true;
+            slot->opened_ms = akira_uptime_ms();
+        } else if (idle && tries == 0) {
+            akira_net_shutdown(idle->sock);
+        }
+        akira_mutex_unlock(srv->lock);
+        if (slot) return slot;
+        if (!idle && tries == 0) return NULL;
+        akira_sleep_ms(10);
+    }
+    return NULL;
+}
+
 static int acceptor(void *arg)
 {
     struct akira_tcp_shell *srv = arg;
@@ -122,19 +162,13 @@ static int acceptor(void *arg)
             akira_sleep_ms(10);
             continue;
         }
-        reap(srv, false);
-        struct tcp_conn *slot = NULL;
-        akira_mutex_lock(srv->lock, AKIRA_FOREVER);
-        for (int i = 0; i < CONNS_MAX && !slot; i++)
-            if (!srv->conns[i].used) slot = &srv->conns[i];
+        struct tcp_conn *slot = take_slot(srv);
         if (slot) {
-            memset(slot, 0, sizeof(*slot));
-            slot->srv = srv;
+            akira_mutex_lock(srv->lock, AKIRA_FOREVER);
             slot->sock = sock;
-            slot->used = true;
             akira_net_addr_format(&peer, slot->peer, sizeof(slot->peer));
+            akira_mutex_unlock(srv->lock);
         }
-        akira_mutex_unlock(srv->lock);
         if (!slot) {
             static const char busy[] = "too many shell sessions\r\n";
             (void)akira_net_send(sock, busy, sizeof(busy) - 1, AKIRA_NO_WAIT);

@@ -490,6 +490,50 @@ def t_shell(dev):
     return "done"
 
 
+def t_shell_crowd(dev):
+    # Idle clients that hold every shell session and reconnect as fast as they are
+    # ended cannot keep the owner out: each of the owner's logins gets in promptly.
+    tok = token_of(dev)
+    stop = threading.Event()
+    idle = []
+
+    def crowd():
+        while not stop.is_set():
+            try:
+                idle.append(ad.connect(dev.shell, 5))
+            except OSError:
+                pass
+            while len(idle) > 10:
+                idle.pop(0).close()
+            time.sleep(0.02)
+
+    for _ in range(8):
+        idle.append(ad.connect(dev.shell, 5))
+    t = threading.Thread(target=crowd, daemon=True)
+    t.start()
+    time.sleep(0.5)
+    try:
+        for i in range(3):
+            t0 = time.monotonic()
+            s = dev.shell_session()
+            s.send(tok + "\r\nuptime\r\n")  # typed at once, as a script does
+            try:
+                s.expect("ok:", 8)
+                s.expect(rb"up [^\n]* ms", 5, regex=True)
+            except ad.Fail as e:
+                fail(f"login {i} while idle clients crowd the shell: {e}: {s.io.text()!r}")
+            took = time.monotonic() - t0
+            check(took < 5, f"login {i} took {took:.1f} s")
+            s.close()
+            time.sleep(0.3)
+    finally:
+        stop.set()
+        t.join(5)
+        for c in idle:
+            c.close()
+    still_serving(dev)
+
+
 def t_shell_reboot(dev):
     # `reboot` in a network session restarts the device (same flash, same token), and
     # the new image binds the same ports again
@@ -588,6 +632,7 @@ SCENARIOS = {
     "hostile": t_hostile,
     "flood": t_flood,
     "shell": t_shell,
+    "shell_crowd": t_shell_crowd,
     "shell_reboot": t_shell_reboot,
     "shutdown": t_shutdown_graceful,
     "hw": t_hw,
