@@ -26,6 +26,7 @@ struct akira_http_req {
     unsigned nparams;
     bool responded, streaming, body_done, continue_sent, close_after;
     int body_err;
+    uint64_t body_t0_ms, body_bytes; /* when the body was first asked for, bytes since */
 };
 
 /* One worker and the connection it serves. */

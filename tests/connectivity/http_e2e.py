@@ -255,6 +255,55 @@ def t_rotate(dev):
     still_serving(dev)
 
 
+def t_slow_bodies(dev):
+    # A token holder drips request bodies on every worker (8), a byte every 0.3 s: never
+    # silent for the 1 s that ends a request while others wait, but far below the
+    # minimum rate. A status request is still answered within a second or two, and the
+    # dripped bodies are ended (408 or closed) with nothing stored.
+    tok = token_of(dev)
+    slow = []
+    for i in range(8):
+        s = connect(dev, timeout=20)
+        s.sendall((f"PUT /api/settings/app/d/k{i} HTTP/1.1\r\nAuthorization: Bearer {tok}\r\n"
+                   "Content-Length: 1000\r\n\r\n").encode())
+        slow.append(s)
+    stop = threading.Event()
+
+    def drip():
+        while not stop.is_set():
+            for s in slow:
+                try:
+                    s.sendall(b"x")
+                except OSError:
+                    pass
+            time.sleep(0.3)
+
+    t = threading.Thread(target=drip, daemon=True)
+    t.start()
+    time.sleep(1.5)  # every worker holds a dripping body now
+    try:
+        for _ in range(3):
+            t0 = time.monotonic()
+            try:
+                st, _, _ = request(dev, "GET", "/api/status")
+            except OSError:
+                st = None
+            waited = time.monotonic() - t0
+            check(st == 200 and waited < 2.5,
+                  f"status answered {st} after {waited:.1f} s behind 8 dripped bodies")
+    finally:
+        stop.set()
+        t.join(5)
+    ended = sum(1 for s in slow if closed_by_peer(s, 15))
+    for s in slow:
+        s.close()
+    check(ended == 8, f"only {ended} of 8 dripped bodies ended")
+    for i in range(8):
+        check(request(dev, "GET", f"/api/settings/app/d/k{i}")[0] == 404, "a dripped body stored")
+    dev.wait_for(rb"body slower than 1024 bytes/s", 5)
+    still_serving(dev)
+
+
 def t_hostile(dev):
     # a bad request line: 400, closed
     for junk in (b"HELLO\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"\x16\x03\x01\x00\xa5\x01",
@@ -629,6 +678,7 @@ SCENARIOS = {
     "token": t_token_persists,
     "slowdown": t_slowdown,
     "rotate": t_rotate,
+    "slow_bodies": t_slow_bodies,
     "hostile": t_hostile,
     "flood": t_flood,
     "shell": t_shell,
