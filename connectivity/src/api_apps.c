@@ -192,11 +192,20 @@ static int upload_status(int err)
  * a client can point at the manifest line without parsing the message. */
 static int upload_error(struct akira_http_req *r, int status, const char *msg)
 {
+    /* An unknown signer: say how to trust the key, not only that it is unknown. */
+    char hinted[256];
+    if (status == 403 && strstr(msg, "unknown key")) {
+        snprintf(hinted, sizeof(hinted),
+                 "%s; to trust it: `akira keys add NAME KEY.pub` (PUT /api/keys/NAME) or "
+                 "`keys add NAME HEX` on the console",
+                 msg);
+        msg = hinted;
+    }
     char field[40] = "";
     const char *colon = strstr(msg, ": ");
     if (colon && (size_t)(colon - msg) < sizeof(field))
         snprintf(field, sizeof(field), "%.*s", (int)(colon - msg), msg);
-    char out[384];
+    char out[512];
     struct akira_json w;
     akira_json_init(&w, out, sizeof(out), NULL, NULL);
     akira_json_obj_begin(&w);

@@ -77,6 +77,7 @@ static int http_start(void *ctx)
     if (!rc) rc = akira_connectivity_api_routes(http, &config);
     if (!rc) rc = akira_connectivity_hw_routes(http, &config);
     if (!rc) rc = akira_connectivity_app_routes(http);
+    if (!rc) rc = akira_connectivity_key_routes(http);
     if (!rc) rc = akira_http_server_token_set(http, token);
     if (!rc) rc = akira_http_server_start(http);
     struct akira_net_addr a;

@@ -14,6 +14,9 @@ int akira_connectivity_hw_routes(struct akira_http_server *s,
 /* Keys no network client may read or write (the token, akira/security/...). */
 bool akira_connectivity_key_secret(const char *key);
 
+/* api_keys.c: GET /api/keys, PUT and DELETE /api/keys/{name} (trusted signing keys). */
+int akira_connectivity_key_routes(struct akira_http_server *s);
+
 /* shell_service.c: the shell as the handler of AKIRA_TRANSPORT_KIND_SHELL streams. */
 struct akira_shell_service;
 struct akira_shell_service_config {
