@@ -45,7 +45,7 @@ def t_docs():
                      if h.endswith(".h"))
     # README: the sentence that lists the headers (from "SDK headers" to the next ")").
     listing = readme.split("against the SDK headers", 1)[1].split(")", 1)[0]
-    words = set(re.findall(r"[a-z]+(?:\.h)?", listing))
+    words = set(re.findall(r"[a-z0-9]+(?:\.h)?", listing))
     absent = [h for h in headers if h not in words and h[:-2] not in words]
     check(not absent, f"README.md's header list lacks {absent}: {listing!r}")
     absent = [h for h in headers if f"`{h}`" not in sdk]
