@@ -347,6 +347,11 @@ static int app_delete(struct akira_http_req *r, void *ctx)
     if (rc == AKIRA_ENOENT) return akira_http_resp_error(r, 404, "no such app");
     if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     AKIRA_LOG_INF("app %s uninstalled over http by %s", name, akira_http_req_peer(r));
+    return akira_connectivity_resp_removed(r, name);
+}
+
+int akira_connectivity_resp_removed(struct akira_http_req *r, const char *name)
+{
     char out[128];
     struct akira_json w;
     akira_json_init(&w, out, sizeof(out), NULL, NULL);

@@ -16,6 +16,7 @@
 #include <akira/storage.h>
 #include <akira/trust.h>
 
+#include "api_apps.h"
 #include "connectivity_priv.h"
 
 AKIRA_LOG_MODULE_DECLARE(connectivity);
@@ -137,15 +138,7 @@ static int keys_delete(struct akira_http_req *r, void *ctx)
     if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     AKIRA_LOG_INF("no longer trusting key '%s' (removed over http by %s)", name,
                   akira_http_req_peer(r));
-    char out[128];
-    struct akira_json w;
-    akira_json_init(&w, out, sizeof(out), NULL, NULL);
-    akira_json_obj_begin(&w);
-    akira_json_kv_str(&w, "name", name);
-    akira_json_kv_bool(&w, "removed", true);
-    akira_json_obj_end(&w);
-    if (akira_json_end(&w)) return akira_http_resp_error(r, 500, "response too large");
-    return akira_http_resp_send(r, 200, "application/json", out, w.len);
+    return akira_connectivity_resp_removed(r, name);
 }
 
 int akira_connectivity_key_routes(struct akira_http_server *s)

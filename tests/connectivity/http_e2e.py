@@ -267,19 +267,7 @@ def t_slow_bodies(dev):
         s.sendall((f"PUT /api/settings/app/d/k{i} HTTP/1.1\r\nAuthorization: Bearer {tok}\r\n"
                    "Content-Length: 1000\r\n\r\n").encode())
         slow.append(s)
-    stop = threading.Event()
-
-    def drip():
-        while not stop.is_set():
-            for s in slow:
-                try:
-                    s.sendall(b"x")
-                except OSError:
-                    pass
-            time.sleep(0.3)
-
-    t = threading.Thread(target=drip, daemon=True)
-    t.start()
+    halt = ad.drip(slow, b"x", 0.3)
     time.sleep(1.5)  # every worker holds a dripping body now
     try:
         for _ in range(3):
@@ -292,8 +280,7 @@ def t_slow_bodies(dev):
             check(st == 200 and waited < 2.5,
                   f"status answered {st} after {waited:.1f} s behind 8 dripped bodies")
     finally:
-        stop.set()
-        t.join(5)
+        halt()
     ended = sum(1 for s in slow if closed_by_peer(s, 15))
     for s in slow:
         s.close()
@@ -401,19 +388,7 @@ def t_hostile(dev):
     lorises = [connect(dev, timeout=20) for _ in range(8)]
     for s in lorises:
         s.sendall(b"GET /api/status HTTP/1.1\r\n")
-    stop = threading.Event()
-
-    def drip_all():
-        while not stop.is_set():
-            for s in lorises:
-                try:
-                    s.sendall(b"X")
-                except OSError:
-                    pass
-            time.sleep(0.3)
-
-    t = threading.Thread(target=drip_all, daemon=True)
-    t.start()
+    halt = ad.drip(lorises, b"X", 0.3)
     time.sleep(0.5)  # every worker holds a loris now
     t0 = time.monotonic()
     try:
@@ -421,8 +396,7 @@ def t_hostile(dev):
     except OSError:
         st = None  # not answered within the client's timeout
     waited = time.monotonic() - t0
-    stop.set()
-    t.join()
+    halt()
     check(st == 200 and waited < 4, f"served after {waited:.1f} s behind 8 slowloris heads")
     dropped = 0
     for s in lorises:

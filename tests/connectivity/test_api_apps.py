@@ -97,6 +97,18 @@ def trap_in_start_package():
     return mod + section(0, leb(len(name)) + name + text)
 
 
+def signed_ticker():
+    """ticker as app `signed` 1, signed by a new key WORK/k.key (k.pub beside it)."""
+    r = subprocess.run([AKIRA, "keygen", os.path.join(WORK, "k")], capture_output=True)
+    check(r.returncode == 0, "keygen")
+    signed = os.path.join(WORK, "signed.wasm")
+    r = subprocess.run([AKIRA, "pack", os.path.join(APPS, "ticker.wasm"), "-o", signed,
+                        "--name", "signed", "--version", "1", "--entry", "run",
+                        "--key", os.path.join(WORK, "k.key")], capture_output=True, text=True)
+    check(r.returncode == 0, f"pack signed: {r.stderr}")
+    return signed
+
+
 def apps_named(dev):
     st, j = http(dev, "GET", "/api/apps")
     check(st == 200, f"GET /api/apps: {st} {j}")
@@ -280,13 +292,7 @@ def t_cli(dev):
     check(r.returncode == 2, "usage error is exit 2")
     # Key management over HTTP with the CLI: trust a key, install what it signed, stop
     # trusting it. Changing keys needs the token; listing does not.
-    r = subprocess.run([AKIRA, "keygen", os.path.join(WORK, "k")], capture_output=True)
-    check(r.returncode == 0, "keygen")
-    signed = os.path.join(WORK, "signed.wasm")
-    r = subprocess.run([AKIRA, "pack", os.path.join(APPS, "ticker.wasm"), "-o", signed,
-                        "--name", "signed", "--version", "1", "--entry", "run",
-                        "--key", os.path.join(WORK, "k.key")], capture_output=True, text=True)
-    check(r.returncode == 0, f"pack signed: {r.stderr}")
+    signed = signed_ticker()
     with open(os.path.join(WORK, "k.pub")) as f:
         pub = f.read().strip()
     st, j = http(dev, "PUT", "/api/keys/dev", pub.encode())
@@ -381,13 +387,7 @@ def t_hostile(dev):
     st, j = http(dev, "POST", "/api/apps", b"", tok)
     check(st == 400 and "empty" in j["error"], f"empty body: {st} {j}")
     # Signed by a key the device does not trust: 403, nothing installed.
-    r = subprocess.run([AKIRA, "keygen", os.path.join(WORK, "k")], capture_output=True)
-    check(r.returncode == 0, "keygen")
-    signed = os.path.join(WORK, "signed.wasm")
-    r = subprocess.run([AKIRA, "pack", os.path.join(APPS, "ticker.wasm"), "-o", signed,
-                        "--name", "signed", "--version", "1", "--entry", "run",
-                        "--key", os.path.join(WORK, "k.key")], capture_output=True, text=True)
-    check(r.returncode == 0, f"pack signed: {r.stderr}")
+    signed = signed_ticker()
     with open(signed, "rb") as f:
         data = f.read()
     st, j = http(dev, "POST", "/api/apps", data, tok)

@@ -431,6 +431,29 @@ def jbody(b):
     return json.loads(b.decode())
 
 
+def drip(socks, data, period):
+    """Sends data on every socket every period seconds in a thread (slow clients);
+    returns a function that stops it."""
+    stop = threading.Event()
+
+    def run():
+        while not stop.is_set():
+            for s in socks:
+                try:
+                    s.sendall(data)
+                except OSError:
+                    pass
+            time.sleep(period)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+
+    def halt():
+        stop.set()
+        t.join(5)
+    return halt
+
+
 def closed_by_peer(s, timeout=15):
     """True when the server closes s (EOF or reset) within timeout."""
     s.settimeout(timeout)
