@@ -83,12 +83,12 @@ int akira_appmgr_sync_store(void)
 
 static void ops_lock(void)
 {
-    if (akira_mgr.up) ops_lock();
+    if (akira_mgr.up) akira_mutex_lock(akira_mgr.op_lock, AKIRA_FOREVER);
 }
 
 static void ops_unlock(void)
 {
-    if (akira_mgr.up) ops_unlock();
+    if (akira_mgr.up) akira_mutex_unlock(akira_mgr.op_lock);
 }
 
 /* Before an upgrade's commit (which erases the old version's slot): stop the old

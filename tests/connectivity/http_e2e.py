@@ -246,6 +246,8 @@ def t_rotate(dev):
           f"no global back-off after {len(codes)} failures from {len(addrs)} addresses: "
           f"{codes.count(401)} answered 401, the first 429 at {first}")
     check(codes[first:].count(401) <= 2, f"guesses went on after the back-off: {codes}")
+    print(f"rotate: first 429 after {first} failures; {codes.count(401)} of {len(codes)} "
+          "guesses looked at")
     st, h, _ = ad.request(dev.http, "PUT", "/api/settings/app/r/x", b"1", token=tok,
                           source="127.0.0.99")
     check(st == 429 and int(h["retry-after"]) >= 1, f"a new address during the back-off: {st}")
@@ -277,6 +279,7 @@ def t_slow_bodies(dev):
             except OSError:
                 st = None
             waited = time.monotonic() - t0
+            print(f"slow_bodies: status answered in {waited:.2f} s")
             check(st == 200 and waited < 2.5,
                   f"status answered {st} after {waited:.1f} s behind 8 dripped bodies")
     finally:
@@ -547,6 +550,7 @@ def t_shell_crowd(dev):
                 fail(f"login {i} while idle clients crowd the shell: {e}: {s.io.text()!r}")
             took = time.monotonic() - t0
             check(took < 5, f"login {i} took {took:.1f} s")
+            print(f"shell_crowd: login {i} in {took:.2f} s")
             s.close()
             time.sleep(0.3)
     finally:

@@ -556,11 +556,16 @@ def t_race(dev):
                 state["ok"].add(ver)
             else:
                 state["refused"][ver] = (st, j)
+                if "EBUSY" in str(j):
+                    state["bad"].append(f"install {ver}: {st} {j}")
 
     def action(what, method, path, ok_states):
         st, j = http(dev, method, path, token=tok)
         with lock:
             state["answers"].append((what, None, st))
+            # Serialised, nothing is ever busy, and every package loads.
+            if what == "uninstall" and st == 409 or what == "start" and st == 422:
+                state["bad"].append(f"{what}: {st} {j}")
             if st == 200 and isinstance(j, dict) and "state" in j and \
                     j["state"] not in ok_states:
                 state["bad"].append(f"{what} answered 200 with {j}")
