@@ -25,10 +25,9 @@
 
 AKIRA_LOG_MODULE_REGISTER(shell_net);
 
-#define SESSIONS_MAX  8
-#define LOGIN_TRIES   3
-#define LOGIN_IDLE_MS 1000 /* a pending login silent this long may be ended for another */
-#define RING          256
+#define SESSIONS_MAX 8
+#define LOGIN_TRIES  3
+#define RING         256
 
 struct session {
     struct akira_shell_service *svc;
@@ -222,7 +221,7 @@ static bool pending(const struct session *o)
 
 /*
  * A pending login to end for a new stream (svc->lock held), or NULL: the oldest one
- * nobody typed at in its first second (idle clients go first), else the oldest past
+ * nobody typed at (idle clients go first, whatever their age), else the oldest past
  * login_busy_ms; only among addr's own when addr is set (it is over its limit).
  */
 static struct session *victim_for(struct akira_shell_service *svc, const char *addr, uint64_t now)
@@ -231,11 +230,7 @@ static struct session *victim_for(struct akira_shell_service *svc, const char *a
     for (unsigned i = 0; i < svc->cfg.sessions; i++) {
         struct session *o = &svc->sessions[i];
         if (!pending(o) || (addr && strcmp(o->addr, addr) != 0)) continue;
-        /* Idle: no byte in its first second (a client that sends its token at once
-         * may not have been read yet). */
-        if (!o->got_input && now - o->opened_ms >= LOGIN_IDLE_MS &&
-            (!idle || o->opened_ms < idle->opened_ms))
-            idle = o;
+        if (!o->got_input && (!idle || o->opened_ms < idle->opened_ms)) idle = o;
         if (svc->cfg.login_busy_ms && now - o->opened_ms >= svc->cfg.login_busy_ms &&
             (!old || o->opened_ms < old->opened_ms))
             old = o;

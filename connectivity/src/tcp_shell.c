@@ -60,7 +60,12 @@ static int conn_main(void *arg)
         .hangup = tcp_hangup,
         .link = c,
     };
-    int rc = akira_transport_stream_open(&st, &info);
+    /* What a client sends at once (a script's token) is read before the stream opens
+     * and handed over right after, so its session never looks idle. */
+    unsigned char first[256];
+    int nfirst = akira_net_recv(c->sock, first, sizeof(first), 100);
+    int rc =
+        nfirst < 0 && nfirst != AKIRA_ETIMEDOUT ? nfirst : akira_transport_stream_open(&st, &info);
     /* Busy: the service may just have ended a session stuck at its token prompt for
      * us; its slot is free once that link has closed (a few ms). */
     for (int i = 0; rc == AKIRA_EBUSY && i < 20; i++) {
@@ -74,7 +79,13 @@ static int conn_main(void *arg)
     } else {
         int status = 0;
         unsigned char buf[256];
-        for (;;) {
+        if (nfirst > 0) {
+            akira_mutex_lock(c->srv->lock, AKIRA_FOREVER);
+            c->got_bytes = true;
+            akira_mutex_unlock(c->srv->lock);
+            status = akira_transport_stream_write(&st, first, (size_t)nfirst);
+        }
+        for (; status == 0;) {
             int n = akira_net_recv(c->sock, buf, sizeof(buf), AKIRA_FOREVER);
             if (n <= 0) {
                 status = n == 0 ? 0 : n;
@@ -119,32 +130,36 @@ static void reap(struct akira_tcp_shell *srv, bool all)
 }
 
 /* A free connection slot (marked used). When all are taken, the oldest connection
- * whose peer never sent a byte is hung up for it (idle clients cannot keep the shell
- * from someone who logs in), waiting up to 1 s for it to go; NULL if none is idle. */
+ * whose peer sent no byte in its first second is hung up for it (idle clients cannot
+ * keep the shell from someone who logs in), waiting up to 1.5 s for one; NULL if none
+ * comes free. */
 static struct tcp_conn *take_slot(struct akira_tcp_shell *srv)
 {
-    for (int tries = 0; tries < 100; tries++) {
+    bool hung_up = false;
+    for (int tries = 0; tries < 150; tries++) {
         reap(srv, false);
         struct tcp_conn *slot = NULL, *idle = NULL;
         akira_mutex_lock(srv->lock, AKIRA_FOREVER);
+        uint64_t now = akira_uptime_ms();
         for (int i = 0; i < CONNS_MAX && !slot; i++) {
             struct tcp_conn *c = &srv->conns[i];
             if (!c->used)
                 slot = c;
-            else if (!c->finished && !c->got_bytes && (!idle || c->opened_ms < idle->opened_ms))
+            else if (!c->finished && !c->got_bytes && now - c->opened_ms >= 1000 &&
+                     (!idle || c->opened_ms < idle->opened_ms))
                 idle = c;
         }
         if (slot) {
             memset(slot, 0, sizeof(*slot));
             slot->srv = srv;
             slot->used = true;
-            slot->opened_ms = akira_uptime_ms();
-        } else if (idle && tries == 0) {
+            slot->opened_ms = now;
+        } else if (idle && !hung_up) {
             akira_net_shutdown(idle->sock);
+            hung_up = true;
         }
         akira_mutex_unlock(srv->lock);
         if (slot) return slot;
-        if (!idle && tries == 0) return NULL;
         akira_sleep_ms(10);
     }
     return NULL;
