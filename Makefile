@@ -1,5 +1,5 @@
 # AkiraOS top-level entry points. Everything real lives in CMake; this file only
-# installs missing Debian packages and drives the two build trees:
+# installs missing Debian packages and drives the build trees:
 #   build/        the normal build (binaries in build/bin/)
 #   build/asan/   the same sources under AddressSanitizer + UBSan (tests only)
 #   build/mps2_an386/  the Cortex-M4F firmware (make run BOARD=mps2_an386; cross-built
@@ -10,16 +10,21 @@ MAKEFLAGS += --no-print-directory
 BUILD_TYPE ?= RelWithDebInfo
 # The board `make run` boots: native_sim (default) or mps2_an386.
 BOARD ?= native_sim
+# What `make run` boots: the firmware, the host tool and the SDK examples it installs
+# (no test, fuzzer or benchmark: `make build` and `make test` build those).
+RUN_TARGETS = akiraos akira sdk_examples
 
-.PHONY: all deps build asan mcu run test bench clean
+.PHONY: all deps configure build asan mcu run test bench clean
 
 all: build
 
 deps:
 	@scripts/deps.sh
 
-build: deps
+configure: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+
+build: configure
 	@cmake --build build -j $(JOBS)
 
 asan: deps
@@ -33,7 +38,8 @@ mcu: deps
 	@cmake --build build/mps2_an386 -j $(JOBS)
 
 ifeq ($(BOARD),native_sim)
-run: build
+run: configure
+	@cmake --build build -j $(JOBS) --target $(RUN_TARGETS)
 	@scripts/run.sh
 else ifeq ($(BOARD),mps2_an386)
 run: mcu

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Boot the native_sim device with its flash image in build/ (kept across runs). The SDK
-# examples built into build/apps/ are installed at boot when that version is not in the
-# app store yet, so a first `make run` shows them in `app list` (hello and counter
-# autostart). Extra arguments go to akiraos.
+# examples built into build/apps/ are installed at boot when no app of that name is in
+# the app store yet (a user's own app of that name is kept), so a first `make run`
+# shows them in `app list` (hello and counter autostart). Extra arguments go to akiraos.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 installs=()

@@ -12,39 +12,18 @@ run: the same bytes sent over a plain loopback TCP connection to a sink that ans
 one byte when it has them all. Prints medians in MB/s (10^6 bytes/s) and their ratio.
 """
 import os
-import re
 import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "tests", "harness"))
+import akira_device as ad  # noqa: E402
+
 AKIRAOS, APP = sys.argv[1], sys.argv[2]
 RUNS = int(sys.argv[3]) if len(sys.argv) > 3 else 15
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def request(port, method, path, token, body=b""):
-    s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(f"{method} {path} HTTP/1.1\r\nHost: d\r\nAuthorization: Bearer {token}\r\n"
-              f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
-    data = b""
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        data += b
-    s.close()
-    return int(data.split(b" ", 2)[1])
 
 
 def raw_sink(srv, n, runs):
@@ -63,35 +42,20 @@ def raw_sink(srv, n, runs):
 def main():
     with open(APP, "rb") as f:
         body = f.read()
-    tmp = tempfile.mkdtemp()
-    port = free_port()
-    dev = subprocess.Popen([AKIRAOS, "--flash", os.path.join(tmp, "flash.img"), "--http-port",
-                            str(port), "--log-level", "err"], stdin=subprocess.PIPE,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    out = b""
-    while b"network" not in out:
-        line = dev.stdout.readline()
-        if not line:
-            sys.exit("akiraos exited during boot")
-        out += line
-    m = re.search(rb"`http token`\): ([0-9a-f]+)", out)
-    token = m.group(1).decode()
-    threading.Thread(target=lambda: [None for _ in iter(dev.stdout.readline, b"")],
-                     daemon=True).start()
-    times = []
-    try:
-        for _ in range(RUNS):
-            t0 = time.perf_counter()
-            st = request(port, "POST", "/api/apps", token, body)
-            times.append(time.perf_counter() - t0)
-            if st != 201:
-                sys.exit(f"upload answered {st}")
-            if request(port, "DELETE", "/api/apps/big", token) != 200:
-                sys.exit("delete failed")
-    finally:
-        dev.stdin.write(b"poweroff\n")
-        dev.stdin.flush()
-        dev.wait(20)
+    with ad.tempdir() as tmp:
+        dev = ad.Device(AKIRAOS, os.path.join(tmp, "flash.img"), args=["--log-level", "err"])
+        times = []
+        try:
+            for _ in range(RUNS):
+                t0 = time.perf_counter()
+                st = dev.request("POST", "/api/apps", body, dev.token)[0]
+                times.append(time.perf_counter() - t0)
+                if st != 201:
+                    sys.exit(f"upload answered {st}")
+                if dev.request("DELETE", "/api/apps/big", token=dev.token)[0] != 200:
+                    sys.exit("delete failed")
+        finally:
+            dev.poweroff()
     srv = socket.socket()
     srv.bind(("127.0.0.1", 0))
     srv.listen(1)

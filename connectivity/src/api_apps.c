@@ -103,13 +103,17 @@ static void json_app(struct akira_json *w, const struct akira_manifest *m,
     akira_json_obj_end(w);
 }
 
-/* The whole answer for one app, streamed. */
-static int send_app(struct akira_http_req *r, int status, const char *name)
+/* The whole answer for one app, streamed; snap: the manager's view taken when the
+ * operation answered here ended (NULL: now). */
+static int send_app_as(struct akira_http_req *r, int status, const char *name,
+                       const struct akira_app_info *snap)
 {
     struct akira_app_info info;
     struct akira_app_record rec;
-    bool known = akira_app_info(name, &info) == 0;
+    bool known = snap ? (info = *snap, true) : akira_app_info(name, &info) == 0;
     bool stored = akira_appstore_find(name, &rec) == 0;
+    /* The store's record only when it is the version the snapshot shows. */
+    if (stored && known && strcmp(rec.manifest.version, info.manifest.version) != 0) stored = false;
     if (!known && !stored) return akira_http_resp_error(r, 404, "no such app");
     int rc = akira_http_resp_begin(r, status, "application/json");
     if (rc) return rc;
@@ -121,6 +125,11 @@ static int send_app(struct akira_http_req *r, int status, const char *name)
     rc = akira_json_end(&w);
     if (rc) return rc; /* the body is cut: the server closes the connection */
     return akira_http_resp_end(r);
+}
+
+static int send_app(struct akira_http_req *r, int status, const char *name)
+{
+    return send_app_as(r, status, name, NULL);
 }
 
 static int list_one(void *ctx, const struct akira_app_record *rec)
@@ -184,11 +193,20 @@ static int upload_status(int err)
  * a client can point at the manifest line without parsing the message. */
 static int upload_error(struct akira_http_req *r, int status, const char *msg)
 {
+    /* An unknown signer: say how to trust the key, not only that it is unknown. */
+    char hinted[256];
+    if (status == 403 && strstr(msg, "unknown key")) {
+        snprintf(hinted, sizeof(hinted),
+                 "%s; to trust it: `akira keys add NAME KEY.pub` (PUT /api/keys/NAME) or "
+                 "`keys add NAME HEX` on the console",
+                 msg);
+        msg = hinted;
+    }
     char field[40] = "";
     const char *colon = strstr(msg, ": ");
     if (colon && (size_t)(colon - msg) < sizeof(field))
         snprintf(field, sizeof(field), "%.*s", (int)(colon - msg), msg);
-    char out[384];
+    char out[512];
     struct akira_json w;
     akira_json_init(&w, out, sizeof(out), NULL, NULL);
     akira_json_obj_begin(&w);
@@ -261,9 +279,26 @@ static int apps_post(struct akira_http_req *r, void *ctx)
         }
         return upload_error(r, upload_status(e), result[0] ? result : akira_err_str(e));
     }
-    AKIRA_LOG_INF("app %s installed over http by %s (%llu bytes)", result, akira_http_req_peer(r),
-                  (unsigned long long)st.received);
-    return send_app(r, 201, result);
+    char *version = strchr(result, ' ');
+    if (version) *version++ = '\0';
+    AKIRA_LOG_INF("app %s %s installed over http by %s (%llu bytes)", result,
+                  version ? version : "?", akira_http_req_peer(r), (unsigned long long)st.received);
+    struct akira_app_info now;
+    if (!version ||
+        (akira_app_info(result, &now) == 0 && strcmp(now.manifest.version, version) == 0))
+        return send_app(r, 201, result);
+    /* Installed, then replaced or removed by another client before this answer: say
+     * so rather than describe the other version. */
+    char out[160];
+    struct akira_json w;
+    akira_json_init(&w, out, sizeof(out), NULL, NULL);
+    akira_json_obj_begin(&w);
+    akira_json_kv_str(&w, "name", result);
+    akira_json_kv_str(&w, "version", version);
+    akira_json_kv_str(&w, "state", "replaced");
+    akira_json_obj_end(&w);
+    if (akira_json_end(&w)) return akira_http_resp_error(r, 500, "response too large");
+    return akira_http_resp_send(r, 201, "application/json", out, w.len);
 }
 
 static int app_start(struct akira_http_req *r, void *ctx)
@@ -271,7 +306,10 @@ static int app_start(struct akira_http_req *r, void *ctx)
     (void)ctx;
     const char *name = name_checked(r);
     if (!name) return 0;
-    int rc = akira_app_start(name);
+    /* Loading goes on in the app's thread: answer once it runs (or failed to), so the
+     * answer says what happened. */
+    struct akira_app_info info;
+    int rc = akira_app_start_wait(name, 2000, &info);
     switch (rc) {
     case 0: break;
     case AKIRA_ENOENT: return akira_http_resp_error(r, 404, "no such app");
@@ -283,13 +321,17 @@ static int app_start(struct akira_http_req *r, void *ctx)
         return akira_http_resp_error(r, 409, msg);
     }
     case AKIRA_ENOMEM: return akira_http_resp_error(r, 503, "out of memory");
+    case AKIRA_ENOEXEC: {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "start failed: %s%s%s", akira_app_reason_name(info.reason),
+                 info.detail[0] ? ": " : "", info.detail);
+        AKIRA_LOG_WRN("app %s: %s (started over http by %s)", name, msg, akira_http_req_peer(r));
+        return akira_http_resp_error(r, 422, msg);
+    }
     default: return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     }
-    /* Loading goes on in the app's thread: answer once it runs (or ended, or failed
-     * to load), so the state in the answer means something. */
-    akira_app_wait_running(name, 2000);
     AKIRA_LOG_INF("app %s started over http by %s", name, akira_http_req_peer(r));
-    return send_app(r, 200, name);
+    return send_app_as(r, 200, name, &info);
 }
 
 static int app_stop(struct akira_http_req *r, void *ctx)
@@ -297,12 +339,13 @@ static int app_stop(struct akira_http_req *r, void *ctx)
     (void)ctx;
     const char *name = name_checked(r);
     if (!name) return 0;
-    int rc = akira_app_stop(name);
+    struct akira_app_info info;
+    int rc = akira_app_stop_info(name, &info);
     if (rc == AKIRA_ENOENT) return akira_http_resp_error(r, 404, "no such app");
     if (rc == AKIRA_ESTATE) return akira_http_resp_error(r, 409, "not running");
     if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     AKIRA_LOG_INF("app %s stopped over http by %s", name, akira_http_req_peer(r));
-    return send_app(r, 200, name);
+    return send_app_as(r, 200, name, &info);
 }
 
 static int app_delete(struct akira_http_req *r, void *ctx)
@@ -314,6 +357,11 @@ static int app_delete(struct akira_http_req *r, void *ctx)
     if (rc == AKIRA_ENOENT) return akira_http_resp_error(r, 404, "no such app");
     if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     AKIRA_LOG_INF("app %s uninstalled over http by %s", name, akira_http_req_peer(r));
+    return akira_connectivity_resp_removed(r, name);
+}
+
+int akira_connectivity_resp_removed(struct akira_http_req *r, const char *name)
+{
     char out[128];
     struct akira_json w;
     akira_json_init(&w, out, sizeof(out), NULL, NULL);
@@ -344,7 +392,10 @@ static int app_logs(struct akira_http_req *r, void *ctx)
     akira_json_init(&w, buf, sizeof(buf), akira_http_resp_json_flush, r);
     akira_json_obj_begin(&w);
     akira_json_kv_str(&w, "name", name);
+    /* The state from before the lines are read: an ended app's answer holds its last
+     * lines, so a follower can stop at the first answer that says it ended. */
     akira_json_kv_str(&w, "state", akira_app_info_state(&info));
+    if (info.restart_pending) akira_json_kv_bool(&w, "restart_pending", true);
     akira_json_key(&w, "lines");
     akira_json_arr_begin(&w);
     struct akira_app_log_line line;

@@ -35,6 +35,9 @@ void akira_app_upload_service_stop(void);
  * GET .../logs. The changing ones need the token. Before akira_http_server_start. */
 int akira_connectivity_app_routes(struct akira_http_server *s);
 
+/* 200 {"name": name, "removed": true}: the answer to a DELETE of an app or a key. */
+int akira_connectivity_resp_removed(struct akira_http_req *r, const char *name);
+
 /* For GET /api/status: the member "apps": {"installed": N, "running": [names]}. */
 void akira_connectivity_status_apps(struct akira_json *w);
 

@@ -86,7 +86,9 @@ static int up_close(void *stream, int status, char *result, size_t cap)
     struct akira_manifest_error err = {{0}, {0}};
     int rc = akira_app_install_finish(&u->w, &rec, &err);
     if (rc == 0) {
-        if (result && cap) snprintf(result, cap, "%s", rec.manifest.name);
+        /* "NAME VERSION": the route answers for this version even when a later
+         * install replaced it before the answer. */
+        if (result && cap) snprintf(result, cap, "%s %s", rec.manifest.name, rec.manifest.version);
     } else if (result && cap) {
         if (err.field[0])
             snprintf(result, cap, "%s: %s", err.field, err.reason);

@@ -77,6 +77,7 @@ static int http_start(void *ctx)
     if (!rc) rc = akira_connectivity_api_routes(http, &config);
     if (!rc) rc = akira_connectivity_hw_routes(http, &config);
     if (!rc) rc = akira_connectivity_app_routes(http);
+    if (!rc) rc = akira_connectivity_key_routes(http);
     if (!rc) rc = akira_http_server_token_set(http, token);
     if (!rc) rc = akira_http_server_start(http);
     struct akira_net_addr a;
@@ -104,6 +105,7 @@ static int shell_start(void *ctx)
         .sessions = 4,
         .login_timeout_ms = 30000,
         .login_busy_ms = 5000,
+        .logins_per_peer = 2,
         .idle_timeout_ms = 15u * 60u * 1000u,
         .fail_delay_ms = 1000,
         .on_exit = config.on_shell_exit,

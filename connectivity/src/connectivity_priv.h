@@ -14,15 +14,23 @@ int akira_connectivity_hw_routes(struct akira_http_server *s,
 /* Keys no network client may read or write (the token, akira/security/...). */
 bool akira_connectivity_key_secret(const char *key);
 
+/* api_keys.c: GET /api/keys, PUT and DELETE /api/keys/{name} (trusted signing keys). */
+int akira_connectivity_key_routes(struct akira_http_server *s);
+
 /* shell_service.c: the shell as the handler of AKIRA_TRANSPORT_KIND_SHELL streams. */
 struct akira_shell_service;
 struct akira_shell_service_config {
     unsigned sessions;         /* at once; more are refused (AKIRA_EBUSY at open) */
     uint32_t login_timeout_ms; /* to type the token */
-    /* When every session is taken, a new stream ends the oldest one still at the token
-     * prompt after this long (its open is still refused: the link retries), so clients
-     * that connect and say nothing cannot keep the shell from its user. 0: never. */
+    /* When every session is taken, a new stream ends a session still at the token
+     * prompt (its open is still refused: the link retries, and finds that slot kept
+     * for it): at once one nobody typed at, one being typed at only after this long. So
+     * clients that connect and say nothing cannot keep the shell from its user. 0:
+     * only the idle ones. */
     uint32_t login_busy_ms;
+    /* Pending logins one address may hold (0: no limit); a further stream from it ends
+     * its own oldest (idle first) instead of others'. */
+    unsigned logins_per_peer;
     uint32_t idle_timeout_ms; /* silence that ends a session */
     uint32_t fail_delay_ms;   /* pause after a wrong token */
     void (*on_exit)(enum akira_shell_exit why);

@@ -11,6 +11,7 @@
 #define HTTP_IN_BUF       2048 /* socket reads land here; the parser reads from it */
 #define HTTP_OUT_BUF      1536 /* response head (+ a small body in the same send) */
 #define HTTP_AUTH_SLOTS   16   /* addresses whose auth failures are remembered */
+#define HTTP_AUTH_GOOD    4    /* addresses that logged in lately: spared the global back-off */
 #define HTTP_WORKER_STACK AKIRA_THREAD_STACK_MIN
 
 struct http_conn;
@@ -25,6 +26,7 @@ struct akira_http_req {
     unsigned nparams;
     bool responded, streaming, body_done, continue_sent, close_after;
     int body_err;
+    uint64_t body_t0_ms, body_bytes; /* when the body was first asked for, bytes since */
 };
 
 /* One worker and the connection it serves. */
@@ -67,6 +69,8 @@ struct akira_http_server {
     unsigned active;
     char token[AKIRA_HTTP_TOKEN_MAX];
     struct auth_slot auth[HTTP_AUTH_SLOTS];
+    struct auth_slot good[HTTP_AUTH_GOOD]; /* last_ms: the last login */
+    struct auth_slot global;               /* failures of all addresses together */
     struct akira_http_stats stats;
 };
 

@@ -26,10 +26,13 @@ struct akira_http_config akira_http_config_default(struct akira_net_addr addr)
         .head_timeout_ms = 10000,
         .idle_timeout_ms = 10000,
         .idle_busy_timeout_ms = 1000,
+        .body_min_rate = 1024,
+        .body_rate_grace_ms = 1000,
         .body_max_default = 64 * 1024,
         .auth_failures_free = 3,
         .auth_lock_ms = 1000,
         .auth_lock_max_ms = 60000,
+        .auth_global_free = 16,
     };
 }
 
@@ -39,7 +42,8 @@ int akira_http_server_create(struct akira_http_server **out, const struct akira_
         cfg->queue < 1 || cfg->head_max < 256 || cfg->head_timeout_ms == 0 ||
         cfg->idle_timeout_ms == 0 || cfg->idle_timeout_ms > INT32_MAX ||
         cfg->idle_busy_timeout_ms > cfg->idle_timeout_ms || cfg->auth_failures_free < 1 ||
-        cfg->auth_lock_ms == 0 || cfg->auth_lock_max_ms < cfg->auth_lock_ms) {
+        cfg->auth_lock_ms == 0 || cfg->auth_lock_max_ms < cfg->auth_lock_ms ||
+        cfg->auth_global_free < 1) {
         return AKIRA_EINVAL;
     }
     struct akira_http_server *s = calloc(1, sizeof(*s));
@@ -198,6 +202,16 @@ static int fill_yielding(struct http_conn *c, uint32_t wait_ms, bool on_stop)
     }
 }
 
+/* A body slower than the minimum rate while others wait for a worker. */
+static bool body_too_slow(struct http_conn *c, const struct akira_http_req *r)
+{
+    const struct akira_http_config *cfg = &c->srv->cfg;
+    uint64_t spent = akira_uptime_ms() - r->body_t0_ms;
+    if (!cfg->body_min_rate || spent <= cfg->body_rate_grace_ms) return false;
+    uint64_t due = (uint64_t)cfg->body_min_rate * (spent - cfg->body_rate_grace_ms) / 1000u;
+    return r->body_bytes < due && pressed(c->srv);
+}
+
 int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
 {
     struct http_conn *c = r->c;
@@ -211,6 +225,7 @@ int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
                                     (int32_t)c->srv->cfg.idle_timeout_ms);
         if (rc) return r->body_err = rc;
     }
+    if (!r->body_t0_ms) r->body_t0_ms = akira_uptime_ms();
     for (;;) {
         size_t avail = c->in_len - c->in_off;
         size_t used;
@@ -219,7 +234,10 @@ int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
                                &ev);
         c->in_off += used;
         switch (ev.type) {
-        case AKIRA_HTTP_EV_BODY: memcpy(buf, ev.data, ev.len); return (int)ev.len;
+        case AKIRA_HTTP_EV_BODY:
+            memcpy(buf, ev.data, ev.len);
+            r->body_bytes += ev.len;
+            return (int)ev.len;
         case AKIRA_HTTP_EV_DONE: r->body_done = true; return 0;
         case AKIRA_HTTP_EV_ERROR:
             r->close_after = true;
@@ -227,6 +245,12 @@ int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
         default: break;
         }
         if (c->in_off < c->in_len) continue;
+        if (body_too_slow(c, r)) {
+            AKIRA_LOG_WRN("%s %s from %s: body slower than %u bytes/s while others wait: ended",
+                          c->parser.method, r->path, c->peer, c->srv->cfg.body_min_rate);
+            r->close_after = true;
+            return r->body_err = AKIRA_ETIMEDOUT;
+        }
         int rc = fill_yielding(c, c->srv->cfg.idle_timeout_ms, false);
         if (rc < 0) {
             r->close_after = true;

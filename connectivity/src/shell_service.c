@@ -36,10 +36,16 @@ struct session {
     void (*hangup)(void *link);
     void *link;
     char peer[32];
+    char addr[24]; /* the peer's address without its port: per-address limits */
     /* under svc->lock */
     bool used, eof, ended;
     bool logged_in, kicked; /* kicked: a pending login ended for a newer stream */
+    bool got_input;         /* a byte came (someone types): not ended while young */
     uint64_t opened_ms;
+    /* Once this slot is free, it is kept for the link whose stream ended its pending
+     * login, until reserved_until_ms: that link's retry gets in, not a third one. */
+    const void *reserved_for;
+    uint64_t reserved_until_ms;
     unsigned char ring[RING];
     size_t head, count;
     struct akira_shell_io io;
@@ -198,32 +204,80 @@ static int session_main(void *arg)
     return 0;
 }
 
+/* The address part of "ADDR:PORT" (the whole text when there is no port). */
+static void addr_of(const char *peer, char *out, size_t cap)
+{
+    const char *colon = peer ? strrchr(peer, ':') : NULL;
+    size_t n = peer ? (colon ? (size_t)(colon - peer) : strlen(peer)) : 0;
+    if (n >= cap) n = cap - 1;
+    if (n) memcpy(out, peer, n);
+    out[n] = '\0';
+}
+
+static bool pending(const struct session *o)
+{
+    return o->used && !o->ended && !o->logged_in && !o->kicked;
+}
+
+/*
+ * A pending login to end for a new stream (svc->lock held), or NULL: the oldest one
+ * nobody typed at (idle clients go first, whatever their age), else the oldest past
+ * login_busy_ms; only among addr's own when addr is set (it is over its limit).
+ */
+static struct session *victim_for(struct akira_shell_service *svc, const char *addr, uint64_t now)
+{
+    struct session *idle = NULL, *old = NULL;
+    for (unsigned i = 0; i < svc->cfg.sessions; i++) {
+        struct session *o = &svc->sessions[i];
+        if (!pending(o) || (addr && strcmp(o->addr, addr) != 0)) continue;
+        if (!o->got_input && (!idle || o->opened_ms < idle->opened_ms)) idle = o;
+        if (svc->cfg.login_busy_ms && now - o->opened_ms >= svc->cfg.login_busy_ms &&
+            (!old || o->opened_ms < old->opened_ms))
+            old = o;
+    }
+    return idle ? idle : old;
+}
+
+/*
+ * A client that sends the token must get in even while others hold every session
+ * without logging in (reconnecting as fast as they are ended): a new stream ends a
+ * pending login that nobody types at at once (a typing one only past login_busy_ms),
+ * the slot is kept for the new stream's link (its retry), and one address holds at
+ * most cfg.logins_per_peer pending logins (a new one from it ends its own oldest).
+ */
 static int svc_open(void *ctx, const struct akira_transport_stream_info *info, void **stream)
 {
     struct akira_shell_service *svc = ctx;
     if (!info->reply) return AKIRA_ENOTSUP; /* a shell needs a way back */
-    struct session *s = NULL;
+    char addr[sizeof(((struct session *)0)->addr)];
+    addr_of(info->peer, addr, sizeof(addr));
+    struct session *s = NULL, *any = NULL;
     akira_mutex_lock(svc->lock, AKIRA_FOREVER);
-    for (unsigned i = 0; !svc->stopping && i < svc->cfg.sessions && !s; i++)
-        if (!svc->sessions[i].used) s = &svc->sessions[i];
-    if (s) {
+    uint64_t now = akira_uptime_ms();
+    unsigned mine = 0;
+    for (unsigned i = 0; !svc->stopping && i < svc->cfg.sessions; i++) {
+        struct session *o = &svc->sessions[i];
+        if (pending(o) && strcmp(o->addr, addr) == 0) mine++;
+        if (o->used) continue;
+        if (o->reserved_for == info->link)
+            s = o;
+        else if (!any && (!o->reserved_for || now >= o->reserved_until_ms))
+            any = o;
+    }
+    if (!s) s = any;
+    bool over = svc->cfg.logins_per_peer && mine >= svc->cfg.logins_per_peer;
+    if (s && !over) {
         memset(s, 0, sizeof(*s));
         s->used = true;
-        s->opened_ms = akira_uptime_ms();
-    } else if (!svc->stopping && svc->cfg.login_busy_ms) {
-        /* All taken: the oldest session still at the prompt past login_busy_ms ends,
-         * so the link's retry finds its slot. */
-        struct session *old = NULL;
-        uint64_t now = akira_uptime_ms();
-        for (unsigned i = 0; i < svc->cfg.sessions; i++) {
-            struct session *o = &svc->sessions[i];
-            if (o->used && !o->ended && !o->logged_in && !o->kicked &&
-                now - o->opened_ms >= svc->cfg.login_busy_ms &&
-                (!old || o->opened_ms < old->opened_ms))
-                old = o;
-        }
+        s->opened_ms = now;
+        snprintf(s->addr, sizeof(s->addr), "%s", addr);
+    } else {
+        s = NULL;
+        struct session *old = svc->stopping ? NULL : victim_for(svc, over ? addr : NULL, now);
         if (old) {
             old->kicked = true;
+            old->reserved_for = info->link;
+            old->reserved_until_ms = now + 3000;
             akira_condvar_broadcast(svc->cv);
         }
     }
@@ -254,6 +308,7 @@ static int svc_write(void *stream, const void *data, size_t len)
     struct akira_shell_service *svc = s->svc;
     const unsigned char *p = data;
     akira_mutex_lock(svc->lock, AKIRA_FOREVER);
+    if (len > 0) s->got_input = true;
     while (len > 0) {
         while (s->count == RING && !s->ended && !svc->stopping)
             akira_condvar_wait(svc->cv, svc->lock, AKIRA_FOREVER);
@@ -285,7 +340,8 @@ static int svc_close(void *stream, int status, char *result, size_t cap)
     akira_mutex_unlock(svc->lock);
     akira_thread_join(s->thread, AKIRA_FOREVER, NULL);
     akira_mutex_lock(svc->lock, AKIRA_FOREVER);
-    s->used = false;
+    s->used = false; /* reserved_for stays: the ending stream's link may retry */
+    akira_condvar_broadcast(svc->cv);
     akira_mutex_unlock(svc->lock);
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <akira/clock.h>
 #include <akira/err.h>
 #include <akira/mutex.h>
 #include <akira/net.h>
@@ -15,13 +16,15 @@
 
 #include "connectivity_priv.h"
 
-#define CONNS_MAX 8
+#define CONNS_MAX 12
 
 struct tcp_conn {
     struct akira_tcp_shell *srv;
     akira_thread_t *thread;
     akira_sock_t *sock;
     bool used, finished; /* under srv->lock */
+    bool got_bytes;      /* under srv->lock: the peer sent something */
+    uint64_t opened_ms;
     char peer[AKIRA_NET_ADDR_STR_MAX];
 };
 
@@ -57,7 +60,12 @@ static int conn_main(void *arg)
         .hangup = tcp_hangup,
         .link = c,
     };
-    int rc = akira_transport_stream_open(&st, &info);
+    /* What a client sends at once (a script's token) is read before the stream opens
+     * and handed over right after, so its session never looks idle. */
+    unsigned char first[256];
+    int nfirst = akira_net_recv(c->sock, first, sizeof(first), 100);
+    int rc =
+        nfirst < 0 && nfirst != AKIRA_ETIMEDOUT ? nfirst : akira_transport_stream_open(&st, &info);
     /* Busy: the service may just have ended a session stuck at its token prompt for
      * us; its slot is free once that link has closed (a few ms). */
     for (int i = 0; rc == AKIRA_EBUSY && i < 20; i++) {
@@ -71,11 +79,22 @@ static int conn_main(void *arg)
     } else {
         int status = 0;
         unsigned char buf[256];
-        for (;;) {
+        if (nfirst > 0) {
+            akira_mutex_lock(c->srv->lock, AKIRA_FOREVER);
+            c->got_bytes = true;
+            akira_mutex_unlock(c->srv->lock);
+            status = akira_transport_stream_write(&st, first, (size_t)nfirst);
+        }
+        for (; status == 0;) {
             int n = akira_net_recv(c->sock, buf, sizeof(buf), AKIRA_FOREVER);
             if (n <= 0) {
                 status = n == 0 ? 0 : n;
                 break;
+            }
+            if (!c->got_bytes) {
+                akira_mutex_lock(c->srv->lock, AKIRA_FOREVER);
+                c->got_bytes = true;
+                akira_mutex_unlock(c->srv->lock);
             }
             rc = akira_transport_stream_write(&st, buf, (size_t)n);
             if (rc) {
@@ -110,6 +129,42 @@ static void reap(struct akira_tcp_shell *srv, bool all)
     }
 }
 
+/* A free connection slot (marked used). When all are taken, the oldest connection
+ * whose peer sent no byte in its first second is hung up for it (idle clients cannot
+ * keep the shell from someone who logs in), waiting up to 1.5 s for one; NULL if none
+ * comes free. */
+static struct tcp_conn *take_slot(struct akira_tcp_shell *srv)
+{
+    bool hung_up = false;
+    for (int tries = 0; tries < 150; tries++) {
+        reap(srv, false);
+        struct tcp_conn *slot = NULL, *idle = NULL;
+        akira_mutex_lock(srv->lock, AKIRA_FOREVER);
+        uint64_t now = akira_uptime_ms();
+        for (int i = 0; i < CONNS_MAX && !slot; i++) {
+            struct tcp_conn *c = &srv->conns[i];
+            if (!c->used)
+                slot = c;
+            else if (!c->finished && !c->got_bytes && now - c->opened_ms >= 1000 &&
+                     (!idle || c->opened_ms < idle->opened_ms))
+                idle = c;
+        }
+        if (slot) {
+            memset(slot, 0, sizeof(*slot));
+            slot->srv = srv;
+            slot->used = true;
+            slot->opened_ms = now;
+        } else if (idle && !hung_up) {
+            akira_net_shutdown(idle->sock);
+            hung_up = true;
+        }
+        akira_mutex_unlock(srv->lock);
+        if (slot) return slot;
+        akira_sleep_ms(10);
+    }
+    return NULL;
+}
+
 static int acceptor(void *arg)
 {
     struct akira_tcp_shell *srv = arg;
@@ -122,19 +177,13 @@ static int acceptor(void *arg)
             akira_sleep_ms(10);
             continue;
         }
-        reap(srv, false);
-        struct tcp_conn *slot = NULL;
-        akira_mutex_lock(srv->lock, AKIRA_FOREVER);
-        for (int i = 0; i < CONNS_MAX && !slot; i++)
-            if (!srv->conns[i].used) slot = &srv->conns[i];
+        struct tcp_conn *slot = take_slot(srv);
         if (slot) {
-            memset(slot, 0, sizeof(*slot));
-            slot->srv = srv;
+            akira_mutex_lock(srv->lock, AKIRA_FOREVER);
             slot->sock = sock;
-            slot->used = true;
             akira_net_addr_format(&peer, slot->peer, sizeof(slot->peer));
+            akira_mutex_unlock(srv->lock);
         }
-        akira_mutex_unlock(srv->lock);
         if (!slot) {
             static const char busy[] = "too many shell sessions\r\n";
             (void)akira_net_send(sock, busy, sizeof(busy) - 1, AKIRA_NO_WAIT);

@@ -477,6 +477,35 @@ int akira_app_wait_running(const char *name, int32_t timeout_ms)
     return wait_for(name, timeout_ms, is_running);
 }
 
+int akira_app_start_wait(const char *name, int32_t timeout_ms, struct akira_app_info *out)
+{
+    if (!akira_mgr.up) return AKIRA_ESTATE;
+    /* The wait is inside the operation lock: the answer is this start's outcome, not a
+     * state another client's stop or upgrade made meanwhile. App threads never take
+     * the lock, so the wait ends. */
+    akira_mutex_lock(akira_mgr.op_lock, AKIRA_FOREVER);
+    int rc = akira_app_start(name);
+    bool ran = rc == 0 && akira_app_wait_running(name, timeout_ms) == 0;
+    struct akira_app_info info;
+    if (rc == 0) rc = akira_app_info(name, &info);
+    akira_mutex_unlock(akira_mgr.op_lock);
+    if (rc != 0) return rc;
+    if (out) *out = info;
+    /* Seen running: started, whatever came after. Else a FAILED app never got to run
+     * (a missing import, a bad module, no entry, the quota, a trap in its start). */
+    return !ran && info.state == AKIRA_APP_FAILED ? AKIRA_ENOEXEC : 0;
+}
+
+int akira_app_stop_info(const char *name, struct akira_app_info *out)
+{
+    if (!akira_mgr.up) return AKIRA_ESTATE;
+    akira_mutex_lock(akira_mgr.op_lock, AKIRA_FOREVER);
+    int rc = akira_app_stop(name);
+    if (rc == 0 && out) rc = akira_app_info(name, out);
+    akira_mutex_unlock(akira_mgr.op_lock);
+    return rc;
+}
+
 size_t akira_appmgr_entry_bytes(void)
 {
     return sizeof(struct akira_app);

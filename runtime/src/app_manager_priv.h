@@ -47,7 +47,9 @@ struct akira_appmgr {
     bool up;
     struct akira_appmgr_config cfg;
     akira_mutex_t *lock;      /* app fields marked above; held briefly, also by app threads */
-    akira_mutex_t *op_lock;   /* serializes start/stop/add/remove (never taken by app threads) */
+    /* Serializes start/stop/add/remove, and whole installs/upgrades/uninstalls around
+     * them (recursive; never taken by app threads). */
+    akira_mutex_t *op_lock;
     akira_condvar_t *changed; /* broadcast on every state change */
     struct akira_app apps[AKIRA_BOARD_APPS_INSTALLED_MAX];
     akira_thread_t *health;

@@ -3,6 +3,7 @@
  * store record as the module reader's context. The records live here, one per manager
  * entry, so a reader context outlives every run of the app.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <akira/app_manager.h>
@@ -11,6 +12,9 @@
 #include <akira/board_config.h>
 #include <akira/err.h>
 #include <akira/log.h>
+#include <akira/mutex.h>
+
+#include "app_manager_priv.h"
 
 AKIRA_LOG_MODULE_DECLARE(appmgr);
 
@@ -77,28 +81,78 @@ int akira_appmgr_sync_store(void)
     return rc < 0 ? rc : count;
 }
 
+static void ops_lock(void)
+{
+    if (akira_mgr.up) akira_mutex_lock(akira_mgr.op_lock, AKIRA_FOREVER);
+}
+
+static void ops_unlock(void)
+{
+    if (akira_mgr.up) akira_mutex_unlock(akira_mgr.op_lock);
+}
+
+/* Before an upgrade's commit (which erases the old version's slot): stop the old
+ * version if it runs, and also join a thread that is just ending. */
+struct upgrade {
+    bool known, was_running;
+    char name[sizeof(((struct akira_manifest *)0)->name)];
+};
+
+static int before_commit(void *ctx, const struct akira_manifest *m)
+{
+    struct upgrade *u = ctx;
+    struct akira_app_info info;
+    snprintf(u->name, sizeof(u->name), "%s", m->name);
+    u->known = akira_app_info(m->name, &info) == 0;
+    if (!u->known) return 0;
+    u->was_running =
+        info.state == AKIRA_APP_LOADED || info.state == AKIRA_APP_RUNNING || info.restart_pending;
+    (void)akira_app_stop(m->name); /* AKIRA_ESTATE when not running: fine */
+    return 0;
+}
+
+/*
+ * One app's install, upgrade, start, stop and uninstall are one serialised state
+ * machine: the manager's operation lock (recursive) is held from before the store's
+ * commit to the registration and the restart, so a start or a stop from another client
+ * comes before or after the whole upgrade, never in between. The old version is
+ * stopped before the commit erases its slot (it was stopped after, so a run loading
+ * meanwhile read an erased slot and a start racing the upgrade left the manager with
+ * the old record: "module read failed" until reboot).
+ */
 int akira_app_install_finish(struct akira_appstore_writer *w, struct akira_app_record *out,
                              struct akira_manifest_error *err)
 {
     struct akira_app_record r;
-    int rc = akira_appstore_install_finish(w, &r, err);
-    if (rc != 0) return rc;
+    struct upgrade u = {.known = false};
+    ops_lock();
+    int rc = akira_appstore_install_finish_hook(w, before_commit, &u, &r, err);
+    if (rc != 0) {
+        /* Refused: the old version (if stopped for the commit) runs again. */
+        if (u.was_running) (void)akira_app_start(u.name);
+        ops_unlock();
+        return rc;
+    }
     if (out) *out = r;
-    /* An upgrade of a running app: its old slot is gone, so it must restart. */
-    struct akira_app_info info;
-    bool was_running =
-        akira_app_info(r.manifest.name, &info) == 0 &&
-        (info.state == AKIRA_APP_LOADED || info.state == AKIRA_APP_RUNNING || info.restart_pending);
-    if (was_running) akira_app_stop(r.manifest.name);
     rc = add_record(&r);
-    if (rc == 0 && was_running) rc = akira_app_start(r.manifest.name);
+    int start_rc = rc == 0 && u.was_running ? akira_app_start(r.manifest.name) : 0;
+    ops_unlock();
+    if (rc != 0) {
+        AKIRA_LOG_ERR("app %s %s installed, not registered until reboot: %s", r.manifest.name,
+                      r.manifest.version, akira_err_str(rc));
+        return rc;
+    }
+    /* Installed either way: a restart that failed shows in the app's state. */
+    if (start_rc != 0)
+        AKIRA_LOG_WRN("app %s: upgraded, not restarted: %s", r.manifest.name,
+                      akira_err_str(start_rc));
     AKIRA_LOG_INF("app %s %s installed (%u bytes, %s)%s", r.manifest.name, r.manifest.version,
                   (unsigned)r.size, r.is_signed ? "signed" : "unsigned",
-                  was_running ? ", restarted" : "");
-    return rc;
+                  u.was_running && start_rc == 0 ? ", restarted" : "");
+    return 0;
 }
 
-int akira_app_uninstall(const char *name)
+static int uninstall_locked(const char *name)
 {
     struct akira_app_info info;
     bool known = akira_app_info(name, &info) == 0;
@@ -117,4 +171,12 @@ int akira_app_uninstall(const char *name)
         record_drop(record_for(name));
     }
     return akira_appstore_uninstall(name);
+}
+
+int akira_app_uninstall(const char *name)
+{
+    ops_lock();
+    int rc = uninstall_locked(name);
+    ops_unlock();
+    return rc;
 }

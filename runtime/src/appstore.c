@@ -485,7 +485,26 @@ static int upgrade_check(const struct akira_app_record *old, const struct akira_
     return AKIRA_OK;
 }
 
-static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_record *out,
+/* Where the package goes: *old is the slot of the installed version it upgrades
+ * (NSLOTS for a new app), which must allow it (upgrade_check); a new app needs a free
+ * app place. Under the store's lock. */
+static int place_check(const struct akira_package *pkg, const char *key_name, uint32_t flags,
+                       uint32_t *old, struct akira_manifest_error *err)
+{
+    *old = NSLOTS;
+    for (uint32_t i = 0; i < NSLOTS; i++) {
+        if (S.slots[i].state == SLOT_COMMITTED &&
+            strcmp(S.slots[i].rec.manifest.name, pkg->manifest.name) == 0)
+            *old = i;
+    }
+    if (*old == NSLOTS && count_installed() >= AKIRA_BOARD_APPS_INSTALLED_MAX)
+        return efail(err, AKIRA_ENOSPC, "store", "every app place is taken: uninstall one");
+    if (*old != NSLOTS) return upgrade_check(&S.slots[*old].rec, pkg, key_name, flags, err);
+    return AKIRA_OK;
+}
+
+static int verify_and_commit(struct akira_appstore_writer *w, akira_appstore_commit_fn before,
+                             void *before_ctx, struct akira_app_record *out,
                              struct akira_manifest_error *err)
 {
     uint32_t slot = w->slot_;
@@ -511,17 +530,20 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
     if (rc) return rc;
     rc = engine_check(&rd, &pkg.manifest, err);
     if (rc) return rc;
-
-    uint32_t old = NSLOTS;
-    for (uint32_t i = 0; i < NSLOTS; i++) {
-        if (S.slots[i].state == SLOT_COMMITTED &&
-            strcmp(S.slots[i].rec.manifest.name, pkg.manifest.name) == 0)
-            old = i;
-    }
-    if (old == NSLOTS && count_installed() >= AKIRA_BOARD_APPS_INSTALLED_MAX)
-        return efail(err, AKIRA_ENOSPC, "store", "every app place is taken: uninstall one");
-    if (old != NSLOTS) {
-        rc = upgrade_check(&S.slots[old].rec, &pkg, key_name, w->flags_, err);
+    uint32_t old;
+    rc = place_check(&pkg, key_name, w->flags_, &old, err);
+    if (rc) return rc;
+    if (before) {
+        /* Only once the upgrade is allowed (a refused one must leave the running old
+         * version alone), and without the store's lock: the caller may stop an app
+         * whose thread is reading its old version through the store. The store may
+         * change meanwhile, so the place is checked again after. */
+        unlock();
+        rc = before(before_ctx, &pkg.manifest);
+        lock();
+        if (rc) return efail(err, rc, "store", "refused before the commit");
+        if (!writer_live(w)) return efail(err, AKIRA_ESTATE, "store", "store remounted");
+        rc = place_check(&pkg, key_name, w->flags_, &old, err);
         if (rc) return rc;
     }
 
@@ -568,6 +590,14 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
 int akira_appstore_install_finish(struct akira_appstore_writer *w, struct akira_app_record *out,
                                   struct akira_manifest_error *err)
 {
+    return akira_appstore_install_finish_hook(w, NULL, NULL, out, err);
+}
+
+int akira_appstore_install_finish_hook(struct akira_appstore_writer *w,
+                                       akira_appstore_commit_fn before, void *before_ctx,
+                                       struct akira_app_record *out,
+                                       struct akira_manifest_error *err)
+{
     if (err) err->field[0] = err->reason[0] = '\0';
     if (!w) return efail(err, AKIRA_EINVAL, "store", "no writer");
     if (!S.lock) return efail(err, AKIRA_ESTATE, "store", "not mounted");
@@ -577,7 +607,7 @@ int akira_appstore_install_finish(struct akira_appstore_writer *w, struct akira_
         w->active_ = false;
         rc = efail(err, AKIRA_ESTATE, "store", "no install in progress on this writer");
     } else {
-        rc = verify_and_commit(w, out, err);
+        rc = verify_and_commit(w, before, before_ctx, out, err);
         if (rc == AKIRA_OK) {
             w->active_ = false; /* the slot is committed, not free */
         } else {

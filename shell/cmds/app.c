@@ -210,7 +210,15 @@ static int report(struct akira_shell *sh, const char *what, const char *name, in
 static int cmd_start(struct akira_shell *sh, int argc, char **argv)
 {
     (void)argc;
-    return report(sh, "started", argv[1], akira_app_start(argv[1]));
+    struct akira_app_info info;
+    int rc = akira_app_start_wait(argv[1], 2000, &info);
+    if (rc == AKIRA_ENOEXEC) {
+        akira_shell_print(sh, "app %s: start failed: %s%s%s\n", argv[1],
+                          akira_app_reason_name(info.reason), info.detail[0] ? ": " : "",
+                          info.detail);
+        return rc;
+    }
+    return report(sh, "started", argv[1], rc);
 }
 
 static int cmd_stop(struct akira_shell *sh, int argc, char **argv)

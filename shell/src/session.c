@@ -27,20 +27,22 @@ void akira_shell_print(struct akira_shell *sh, const char *fmt, ...)
     sh->io->write(sh->io->ctx, buf, (size_t)n);
 }
 
+/* One usage line: the command's own form when it has a handler, else (or when that
+ * form is not spelled out) its subcommands, in brackets when the command also runs
+ * without one. */
 void akira_shell_usage_print(struct akira_shell *sh, const char *path,
                              const struct akira_shell_cmd *cmd)
 {
-    if (cmd->handler || !cmd->subcmds) {
+    if (!cmd->subcmds || (cmd->handler && cmd->usage)) {
         akira_shell_print(sh, "usage: %s%s%s\n", path, cmd->usage ? " " : "",
                           cmd->usage ? cmd->usage : "");
+        return;
     }
-    if (cmd->subcmds) {
-        akira_shell_print(sh, "usage: %s ", path);
-        for (const struct akira_shell_cmd *s = cmd->subcmds; s->name; s++) {
-            akira_shell_print(sh, "%s%s", s == cmd->subcmds ? "{" : "|", s->name);
-        }
-        akira_shell_puts(sh, "} ...\n");
+    akira_shell_print(sh, "usage: %s %s", path, cmd->handler ? "[" : "");
+    for (const struct akira_shell_cmd *s = cmd->subcmds; s->name; s++) {
+        akira_shell_print(sh, "%s%s", s == cmd->subcmds ? "{" : "|", s->name);
     }
+    akira_shell_puts(sh, cmd->handler ? "} ...]\n" : "} ...\n");
 }
 
 void akira_shell_exit_request(struct akira_shell *sh, enum akira_shell_exit reason)

@@ -13,7 +13,7 @@ akira_app(api_big SOURCES apps/ticker.c MANIFEST apps/big.manifest
           FLAGS -I${CMAKE_SOURCE_DIR}/sdk/include -DTICKER_PAD=204800
           LINK_FLAGS -Wl,-z,stack-size=16384 OUTPUT ${api_apps_dir}/big.wasm)
 
-foreach(s lifecycle cli auth hostile full powercut)
+foreach(s lifecycle cli auth hostile full powercut race)
   add_test(NAME api_apps_${s}
            COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_api_apps.py
                    $<TARGET_FILE:akiraos> $<TARGET_FILE:akira> ${api_apps_dir}

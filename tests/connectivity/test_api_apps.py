@@ -17,7 +17,6 @@ upload), full (8 apps installed, a 9th refused with 507, room again after a dele
 powercut (the device killed during an upgrade's upload and after it, rebooted on the
 same flash: old version, then new).
 """
-import json
 import os
 import re
 import shutil
@@ -27,139 +26,25 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import akira_device as ad  # noqa: E402
+from akira_device import Fail, check, free_port  # noqa: E402
+
 AKIRAOS, AKIRA, APPS, WORK_ROOT, SCENARIO = sys.argv[1:6]
 WORK = os.path.join(WORK_ROOT, SCENARIO)
 
 
-class Fail(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-DEVICES = []  # every device booted, so a failure kills them all
-
-
-class Device:
-    def __init__(self, flash, token=None):
-        for _ in range(5):
-            self.port = free_port()
-            self.p = subprocess.Popen([AKIRAOS, "--flash", flash, "--http-port", str(self.port)],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT)
-            DEVICES.append(self.p)
-            self.buf = b""
-            self.lock = threading.Lock()
-            threading.Thread(target=self._reader, daemon=True).start()
-            line = self.wait_for(rb"\[(?: ok |FAIL)\] network[^\n]*\n", 10)
-            if b"[ ok ]" in line:
-                break
-            self.poweroff()
-        else:
-            raise Fail("could not boot on a free port")
-        m = re.search(rb"device token \(shown once; later: `http token`\): ([0-9a-f]+)", self.buf)
-        check(m or token, "no token printed at first boot")
-        self.token = token or m.group(1).decode()
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def _reader(self):
-        while True:
-            b = self.p.stdout.read1(65536)
-            if not b:
-                return
-            with self.lock:
-                self.buf += b
-
-    def output(self):
-        with self.lock:
-            return self.buf.decode(errors="replace")
-
-    def wait_for(self, pattern, timeout):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            with self.lock:
-                m = re.search(pattern, self.buf)
-            if m:
-                return m.group(0)
-            if self.p.poll() is not None:
-                raise Fail(f"device exited ({self.p.returncode}) waiting for {pattern!r}")
-            time.sleep(0.02)
-        raise Fail(f"timeout waiting for {pattern!r}")
-
-    def console(self, line):
-        self.p.stdin.write(line.encode() + b"\n")
-        self.p.stdin.flush()
-
-    def poweroff(self):
-        try:
-            self.p.stdin.write(b"poweroff\n")
-            self.p.stdin.flush()
-        except BrokenPipeError:
-            pass
-        try:
-            return self.p.wait(20)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            raise Fail("device did not power off")
+def Device(flash, token=None):
+    dev = ad.Device(AKIRAOS, flash, http=True, token=token)
+    check(dev.token, "no token printed at first boot")
+    dev.port = dev.http
+    dev.url = f"http://127.0.0.1:{dev.http}"
+    return dev
 
 
 def http(dev, method, path, body=None, token=None, headers=None, raw_body=None):
     """One request (Connection: close); returns (status, parsed JSON or raw bytes)."""
-    s = socket.create_connection(("127.0.0.1", dev.port), timeout=15)
-    hdrs = dict(headers or {})
-    if token:
-        hdrs["Authorization"] = f"Bearer {token}"
-    if body is not None:
-        hdrs["Content-Length"] = str(len(body))
-    hdrs["Connection"] = "close"
-    head = f"{method} {path} HTTP/1.1\r\nHost: d\r\n" + "".join(
-        f"{k}: {v}\r\n" for k, v in hdrs.items()) + "\r\n"
-    try:
-        s.sendall(head.encode() + (body if body is not None else raw_body or b""))
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # refused before the body was read: the answer is still there
-    data = b""
-    try:
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            data += b
-    except ConnectionResetError:
-        pass
-    s.close()
-    check(b"\r\n\r\n" in data, f"{method} {path}: no answer ({data[:200]!r})")
-    head, rest = data.split(b"\r\n\r\n", 1)
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    h = {l.split(":", 1)[0].strip().lower(): l.split(":", 1)[1].strip() for l in lines[1:]}
-    if h.get("transfer-encoding") == "chunked":
-        out = b""
-        while True:
-            line, rest = rest.split(b"\r\n", 1)
-            n = int(line, 16)
-            if n == 0:
-                break
-            out += rest[:n]
-            rest = rest[n + 2:]
-        rest = out
-    elif "content-length" in h:
-        rest = rest[:int(h["content-length"])]
-    try:
-        return status, json.loads(rest.decode())
-    except ValueError:
-        return status, rest
+    return dev.call(method, path, body, token, headers, raw_body)
 
 
 def app_file(name):
@@ -196,6 +81,32 @@ def package_with_manifest(text):
     name = b"akira-manifest"
     payload = leb(len(name)) + name + text.encode()
     return b"\0asm\1\0\0\0" + b"\0" + leb(len(payload)) + payload
+
+
+def section(sid, payload):
+    return bytes([sid]) + leb(len(payload)) + payload
+
+
+def trap_in_start_package():
+    """An app whose module traps in its start function: installs, never runs."""
+    mod = (b"\0asm\1\0\0\0" + section(1, b"\x01\x60\x00\x00") + section(3, b"\x01\x00") +
+           section(7, b"\x01\x03run\x00\x00") + section(8, b"\x00") +
+           section(10, b"\x01\x03\x00\x00\x0b"))
+    name = b"akira-manifest"
+    text = b"name: trapstart\nversion: 1\nentry: run\n"
+    return mod + section(0, leb(len(name)) + name + text)
+
+
+def signed_ticker():
+    """ticker as app `signed` 1, signed by a new key WORK/k.key (k.pub beside it)."""
+    r = subprocess.run([AKIRA, "keygen", os.path.join(WORK, "k")], capture_output=True)
+    check(r.returncode == 0, "keygen")
+    signed = os.path.join(WORK, "signed.wasm")
+    r = subprocess.run([AKIRA, "pack", os.path.join(APPS, "ticker.wasm"), "-o", signed,
+                        "--name", "signed", "--version", "1", "--entry", "run",
+                        "--key", os.path.join(WORK, "k.key")], capture_output=True, text=True)
+    check(r.returncode == 0, f"pack signed: {r.stderr}")
+    return signed
 
 
 def apps_named(dev):
@@ -330,8 +241,33 @@ def t_cli(dev):
           ticks == sorted(set(ticks)), f"logs -f: rc {p.returncode}, {ticks} vs {last_before}")
     r = cli(dev, "logs")
     check("connectivity: app ticker started over http" in r.stdout, f"device log: {r.stdout}")
+    # -f ends by itself once the app stopped (its last lines printed first).
+    p = subprocess.Popen([AKIRA, "logs", "ticker", "-f"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=e)
+    time.sleep(0.5)
     r = cli(dev, "stop", "ticker")
     check("stopped ticker: stopped" in r.stdout, f"stop: {r.stdout}")
+    try:
+        out, err = p.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        raise Fail("logs -f kept polling after the app stopped")
+    check(p.returncode == 0 and "ticker is stopped" in err and "tick" in out,
+          f"logs -f after the stop: rc {p.returncode}, {err!r}")
+    # A start that fails (a trap in the module's start function, before the entry
+    # runs) is reported as a failure: HTTP 422, `akira start` exits 1, and the
+    # console's `app start` says so.
+    bad = os.path.join(WORK, "trapstart.wasm")
+    with open(bad, "wb") as f:
+        f.write(trap_in_start_package())
+    cli(dev, "install", bad)
+    r = cli(dev, "start", "trapstart", ok=False)
+    check(r.returncode == 1 and "HTTP 422" in r.stderr and "start failed: trap" in r.stderr
+          and "started" not in r.stdout, f"failed start: {r.stdout} {r.stderr}")
+    dev.console("app start trapstart")
+    dev.expect("app trapstart: start failed: trap")
+    cli(dev, "rm", "trapstart")
     r = cli(dev, "stop", "ticker", ok=False)
     check(r.returncode == 1 and "HTTP 409" in r.stderr and "not running" in r.stderr,
           f"stop again: {r.stderr}")
@@ -363,6 +299,34 @@ def t_cli(dev):
     check(r.returncode == 1 and "no device 'nosuch'" in r.stderr, f"unknown device: {r.stderr}")
     r = cli(dev, "start", ok=False)
     check(r.returncode == 2, "usage error is exit 2")
+    # Key management over HTTP with the CLI: trust a key, install what it signed, stop
+    # trusting it. Changing keys needs the token; listing does not.
+    signed = signed_ticker()
+    with open(os.path.join(WORK, "k.pub")) as f:
+        pub = f.read().strip()
+    st, j = http(dev, "PUT", "/api/keys/dev", pub.encode())
+    check(st == 401, f"PUT /api/keys without the token: {st} {j}")
+    r = cli(dev, "install", signed, "--device", "sim", ok=False)
+    check("HTTP 403" in r.stderr and "akira keys add" in r.stderr, f"untrusted: {r.stderr}")
+    r = cli(dev, "keys", "add", "dev", os.path.join(WORK, "k.pub"), "--device", "sim")
+    check("trusting dev" in r.stdout, f"keys add: {r.stdout}")
+    r = cli(dev, "keys", "--device", "sim")
+    check(re.search(rf"^dev\s+[0-9a-f]{{16}}\s+{pub}$", r.stdout, re.M), f"keys: {r.stdout}")
+    r = cli(dev, "install", signed, "--device", "sim")
+    check("installed signed 1" in r.stdout and "signed)" in r.stdout, f"signed: {r.stdout}")
+    r = cli(dev, "keys", "add", "dev", os.path.join(WORK, "missing.pub"), "--device", "sim",
+            ok=False)
+    check("No such file" in r.stderr, f"keys add of a missing file: {r.stderr}")
+    bad = os.path.join(WORK, "bad.pub")
+    with open(bad, "w") as f:
+        f.write("xyz\n")
+    r = cli(dev, "keys", "add", "other", bad, "--device", "sim", ok=False)
+    check("HTTP 400" in r.stderr and "64 hex digits" in r.stderr, f"bad key: {r.stderr}")
+    r = cli(dev, "keys", "rm", "dev", "--device", "sim")
+    check("no longer trusting dev" in r.stdout, f"keys rm: {r.stdout}")
+    r = cli(dev, "keys", "rm", "dev", "--device", "sim", ok=False)
+    check("HTTP 404" in r.stderr, f"keys rm again: {r.stderr}")
+    cli(dev, "rm", "signed", "--device", "sim")
     r = cli(dev, "device", "list")
     check(r.stdout.splitlines()[-1].startswith("gone ") and "(default)" in r.stdout,
           f"device list: {r.stdout}")
@@ -432,18 +396,12 @@ def t_hostile(dev):
     st, j = http(dev, "POST", "/api/apps", b"", tok)
     check(st == 400 and "empty" in j["error"], f"empty body: {st} {j}")
     # Signed by a key the device does not trust: 403, nothing installed.
-    r = subprocess.run([AKIRA, "keygen", os.path.join(WORK, "k")], capture_output=True)
-    check(r.returncode == 0, "keygen")
-    signed = os.path.join(WORK, "signed.wasm")
-    r = subprocess.run([AKIRA, "pack", os.path.join(APPS, "ticker.wasm"), "-o", signed,
-                        "--name", "signed", "--version", "1", "--entry", "run",
-                        "--key", os.path.join(WORK, "k.key")], capture_output=True, text=True)
-    check(r.returncode == 0, f"pack signed: {r.stderr}")
+    signed = signed_ticker()
     with open(signed, "rb") as f:
         data = f.read()
     st, j = http(dev, "POST", "/api/apps", data, tok)
-    check(st == 403 and j.get("field") == "signature" and "unknown key" in j["error"],
-          f"untrusted signature: {st} {j}")
+    check(st == 403 and j.get("field") == "signature" and "unknown key" in j["error"] and
+          "akira keys add NAME KEY.pub" in j["error"], f"untrusted signature: {st} {j}")
     # Trusted once its key is added on the console: installed, signed, signer named.
     # The same package with one byte changed: 403, the old version stays.
     with open(os.path.join(WORK, "k.pub")) as f:
@@ -561,8 +519,7 @@ def t_powercut(dev):
     s.sendall(f"POST /api/apps HTTP/1.1\r\nHost: d\r\nAuthorization: Bearer {tok}\r\n"
               f"Content-Length: {len(v2)}\r\n\r\n".encode() + v2[:len(v2) // 2])
     time.sleep(0.3)
-    dev.p.kill()
-    dev.p.wait(10)
+    dev.kill()
     s.close()
     dev = Device(flash, tok)
     apps = apps_named(dev)
@@ -570,8 +527,7 @@ def t_powercut(dev):
           f"after a cut upgrade: {apps}")
     st, j = http(dev, "POST", "/api/apps", v2, tok)
     check(st == 201 and j["version"] == "2.0.0", f"upgrade after reboot: {st} {j}")
-    dev.p.kill()
-    dev.p.wait(10)
+    dev.kill()
     dev = Device(flash, tok)
     apps = apps_named(dev)
     check(list(apps) == ["ticker"] and apps["ticker"]["version"] == "2.0.0" and
@@ -581,27 +537,112 @@ def t_powercut(dev):
     return dev
 
 
+def t_race(dev):
+    """Install, upgrade, start, stop and uninstall of one app from 4 clients at once:
+    every answer must be what happened. A version whose install was refused is never
+    seen installed (not during the storm, not at the end, not after a reboot); one that
+    was answered 201 was installed; the app the storm leaves is startable."""
+    import random
+    tok = dev.token
+    versions = [repack("ticker.wasm", f"race{k}.wasm", name="race", version=f"1.0.{k}",
+                       entry="run", memory_quota="128K") for k in range(1, 41)]
+    lock = threading.Lock()
+    state = {"next": 0, "ok": set(), "refused": {}, "seen": set(), "answers": [], "bad": []}
+
+    def install():
+        with lock:
+            k = state["next"]
+            state["next"] += 1
+        if k >= len(versions):
+            return
+        ver = f"1.0.{k + 1}"
+        st, j = http(dev, "POST", "/api/apps", versions[k], tok)
+        with lock:
+            state["answers"].append(("install", ver, st))
+            if st == 201:
+                if j.get("version") != ver:
+                    state["bad"].append(f"install {ver} answered 201 with {j}")
+                state["ok"].add(ver)
+            else:
+                state["refused"][ver] = (st, j)
+                if "EBUSY" in str(j):
+                    state["bad"].append(f"install {ver}: {st} {j}")
+
+    def action(what, method, path, ok_states):
+        st, j = http(dev, method, path, token=tok)
+        with lock:
+            state["answers"].append((what, None, st))
+            # Serialised, nothing is ever busy, and every package loads.
+            if what == "uninstall" and st == 409 or what == "start" and st == 422:
+                state["bad"].append(f"{what}: {st} {j}")
+            if st == 200 and isinstance(j, dict) and "state" in j and \
+                    j["state"] not in ok_states:
+                state["bad"].append(f"{what} answered 200 with {j}")
+            if st >= 500 and st != 503:
+                state["bad"].append(f"{what}: {st} {j}")
+
+    def look():
+        st, j = http(dev, "GET", "/api/apps/race")
+        if st == 200:
+            with lock:
+                state["seen"].add(j["version"])
+                if j.get("reason") == "bad module":  # every package is good
+                    state["bad"].append(f"a valid package failed to load: {j}")
+
+    ops = [install, install,
+           lambda: action("start", "POST", "/api/apps/race/start", ("running", "loaded", "stopped")),
+           lambda: action("stop", "POST", "/api/apps/race/stop", ("stopped",)),
+           lambda: action("uninstall", "DELETE", "/api/apps/race", ()),
+           look]
+
+    def worker(seed):
+        rnd = random.Random(seed)
+        for _ in range(45):
+            rnd.choice(ops)()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    check(not any(t.is_alive() for t in threads), "the storm did not end")
+    check(not state["bad"], f"answers that are not what happened: {state['bad']}")
+    look()
+    lied = {v: state["refused"][v] for v in state["seen"] if v in state["refused"]}
+    check(not lied, f"installs answered as refused but installed: {lied}")
+    apps = apps_named(dev)
+    if "race" in apps:
+        ver = apps["race"]["version"]
+        check(ver in state["ok"], f"installed version {ver} was never answered 201")
+        # Startable: whatever the storm did, the app the device lists can run.
+        http(dev, "POST", "/api/apps/race/stop", token=tok)
+        st, j = http(dev, "POST", "/api/apps/race/start", token=tok)
+        check(st == 200 and j["state"] in ("running", "loaded"), f"start after the storm: {st} {j}")
+        wait_log(dev, "race", "tick")
+    # The store says the same after a reboot.
+    flash = os.path.join(WORK, "flash.img")
+    dev.finish()
+    dev = Device(flash, tok)
+    after = apps_named(dev)
+    check(("race" in after) == ("race" in apps) and
+          (not after or after["race"]["version"] == apps["race"]["version"]),
+          f"after a reboot: {after} (before: {apps})")
+    counts = {}
+    for what, _, st in state["answers"]:
+        counts[f"{what} {st}"] = counts.get(f"{what} {st}", 0) + 1
+    print(f"race: {sorted(counts.items())}")
+    return dev
+
+
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     dev = Device(os.path.join(WORK, "flash.img"))
-    try:
-        dev = {"lifecycle": t_lifecycle, "cli": t_cli, "auth": t_auth, "hostile": t_hostile,
-               "full": t_full, "powercut": t_powercut}[SCENARIO](dev) or dev
-        still_serving(dev)
-    except Exception as e:  # a Fail, or a test that broke: never leave a device running
-        for p in DEVICES:
-            if p.poll() is None:
-                p.kill()
-        sys.stderr.write(f"FAIL: {e!r}\n--- device output ---\n{dev.output()[-6000:]}\n")
-        sys.exit(1)
-    rc = dev.poweroff()
-    out = dev.output()
-    if rc != 0 or "runtime error" in out or "AddressSanitizer" in out:
-        sys.stderr.write(f"FAIL: exit status {rc} or sanitizer report\n{out[-6000:]}\n")
-        sys.exit(1)
-    print(f"{SCENARIO}: ok")
+    dev = {"lifecycle": t_lifecycle, "cli": t_cli, "auth": t_auth, "hostile": t_hostile,
+           "full": t_full, "powercut": t_powercut, "race": t_race}[SCENARIO](dev) or dev
+    still_serving(dev)
+    dev.finish()
 
 
 if __name__ == "__main__":
-    main()
+    ad.main({SCENARIO: main}, SCENARIO)

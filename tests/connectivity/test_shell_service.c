@@ -195,7 +195,8 @@ static void test_pending_login_yields(void **state)
     assert_true(wait_out(&b, "token: ", 1000));
     assert_int_equal(akira_transport_stream_write(&sa, "tok123\n", 7), 0);
     assert_true(wait_out(&a, "ok: ", 1000));
-    /* b is young: refused, nobody ended */
+    assert_int_equal(akira_transport_stream_write(&sb, "to", 2), 0); /* b types */
+    /* b is young and typing: refused, nobody ended */
     assert_int_equal(akira_transport_stream_open(&sc, &ic), AKIRA_EBUSY);
     akira_sleep_ms(100);
     assert_int_equal(a.hangups + b.hangups, 0);
@@ -222,6 +223,47 @@ static void test_pending_login_yields(void **state)
     akira_mutex_destroy(c.m);
 }
 
+/* Idle clients (connected, never a byte) cannot keep the shell from one who logs in: a
+ * new stream ends the oldest idle pending login at once, and the slot is kept for that
+ * stream's link, so another client cannot take it before the link's retry. */
+static void test_idle_login_yields_at_once(void **state)
+{
+    (void)state;
+    struct link a = {0}, b = {0}, c = {0}, d = {0};
+    assert_int_equal(akira_mutex_create(&a.m), 0);
+    assert_int_equal(akira_mutex_create(&b.m), 0);
+    assert_int_equal(akira_mutex_create(&c.m), 0);
+    assert_int_equal(akira_mutex_create(&d.m), 0);
+    struct akira_transport_stream sa, sb, sc, sd;
+    struct akira_transport_stream_info ia = info_for(&a), ib = info_for(&b), ic = info_for(&c),
+                                       id = info_for(&d);
+    assert_int_equal(akira_transport_stream_open(&sa, &ia), 0);
+    assert_int_equal(akira_transport_stream_open(&sb, &ib), 0);
+    assert_true(wait_out(&b, "token: ", 1000));
+    /* both idle: c ends a (the oldest idle one) at once */
+    assert_int_equal(akira_transport_stream_open(&sc, &ic), AKIRA_EBUSY);
+    for (int i = 0; i < 200 && a.hangups == 0; i++)
+        akira_sleep_ms(5);
+    assert_int_equal(a.hangups, 1);
+    assert_int_equal(b.hangups, 0);
+    assert_int_equal(akira_transport_stream_close(&sa, 0, NULL, 0), 0);
+    /* a's slot is c's: d does not get it (and ends b, the next idle one, for itself) */
+    assert_int_equal(akira_transport_stream_open(&sd, &id), AKIRA_EBUSY);
+    assert_int_equal(akira_transport_stream_open(&sc, &ic), 0);
+    assert_int_equal(akira_transport_stream_write(&sc, "tok123\nsay in\n", 14), 0);
+    assert_true(wait_out(&c, "in\r\n", 1000));
+    for (int i = 0; i < 200 && b.hangups == 0; i++)
+        akira_sleep_ms(5);
+    assert_int_equal(akira_transport_stream_close(&sb, 0, NULL, 0), 0);
+    assert_int_equal(akira_transport_stream_open(&sd, &id), 0);
+    assert_int_equal(akira_transport_stream_close(&sc, AKIRA_ECONNRESET, NULL, 0), 0);
+    assert_int_equal(akira_transport_stream_close(&sd, AKIRA_ECONNRESET, NULL, 0), 0);
+    akira_mutex_destroy(a.m);
+    akira_mutex_destroy(b.m);
+    akira_mutex_destroy(c.m);
+    akira_mutex_destroy(d.m);
+}
+
 static void test_backpressure_and_limit(void **state)
 {
     (void)state;
@@ -233,13 +275,14 @@ static void test_backpressure_and_limit(void **state)
     struct akira_transport_stream_info ia = info_for(&a), ib = info_for(&b), ic = info_for(&c);
     assert_int_equal(akira_transport_stream_open(&sa, &ia), 0);
     assert_int_equal(akira_transport_stream_open(&sb, &ib), 0);
+    assert_int_equal(akira_transport_stream_write(&sa, "tok123\nnap\n", 11), 0);
+    assert_true(wait_out(&a, "ok: ", 1000));
+    assert_int_equal(akira_transport_stream_write(&sb, "t", 1), 0);       /* typing: kept */
     assert_int_equal(akira_transport_stream_open(&sc, &ic), AKIRA_EBUSY); /* 2 sessions */
     ic.reply = NULL;
     assert_int_equal(akira_transport_handler_set(AKIRA_TRANSPORT_KIND_SHELL,
                                                  &(struct akira_transport_handler){0}),
                      AKIRA_EINVAL);
-    assert_int_equal(akira_transport_stream_write(&sa, "tok123\nnap\n", 11), 0);
-    assert_true(wait_out(&a, "ok: ", 1000));
     /* while `nap` runs, 600 typed-ahead bytes do not fit the input ring: the link's
      * write returns only once the session has read them */
     static char lines[600];
@@ -268,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_login_and_commands),
         cmocka_unit_test(test_three_wrong_tokens),
         cmocka_unit_test(test_pending_login_yields),
+        cmocka_unit_test(test_idle_login_yields_at_once),
         cmocka_unit_test(test_backpressure_and_limit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -10,32 +10,27 @@ and watch logging an edge, pwm duty, power with charger and load, and a usage li
 """
 import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import akira_device as ad  # noqa: E402
+from akira_device import check  # noqa: E402
 
 AKIRAOS = sys.argv[1]
 
 
-def fail(msg, out):
-    sys.stderr.write(f"FAIL: {msg}\n--- output ---\n{out}\n")
-    sys.exit(1)
-
-
 def run(script):
-    p = subprocess.run([AKIRAOS], input=script.encode(), stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=20)
-    out = p.stdout.decode(errors="replace")
-    if p.returncode != 0:
-        fail(f"exit status {p.returncode}", out)
+    rc, out, _ = ad.run_piped(AKIRAOS, script, timeout=20)
+    check(rc == 0, f"exit status {rc}")
     return out
 
 
 def need(pattern, out):
-    if not re.search(pattern, out, re.M):
-        fail(f"missing {pattern!r}", out)
+    check(re.search(pattern, out, re.M), f"missing {pattern!r}")
 
 
-out = run("""i2c scan i2c0
+def t_hw_shell():
+    out = run("""i2c scan i2c0
 i2c read 0 0x76 0xd0
 i2c read i2c0 0x6a 0x0f
 i2c read 0 0x76 0x88 4
@@ -50,6 +45,7 @@ sensor read lsm6ds3
 gpio set 4 1
 gpio watch 4
 gpio set 4 0
+gpio watch 5 7
 sleep 100
 gpio get 4
 pwm 1 20000 5000
@@ -66,38 +62,42 @@ power charge maybe
 sim signal temp const 500
 pwm
 """)
-need(r"<inf> uart_sim: uart1 on pty (/dev/\S+)", out)
-path = re.search(r"uart1 on pty (/dev/\S+)", out).group(1)
-need(r"^0x6a\n0x76\n2 devices on i2c0", out)
-need(r"^d0: 60$", out)
-need(r"^0f: 69$", out)
-need(r"^88: 70 6b 43 67$", out)  # dig_T1 = 27504, dig_T2 = 26435, little-endian
-need(r"^wrote 1 byte at 0xf5$", out)
-need(r"^f5: a0$", out)
-need(r"no acknowledge from 0x50 on i2c0", out)
-need(r"^lsm6ds3\s+ready\s+accel_x accel_y accel_z gyro_x gyro_y gyro_z die_temp$", out)
-need(r"^bme280\s+ready\s+ambient_temp press humidity$", out)
-need(r"^ambient_temp\s+23\.4[45]\d+ C$", out)
-need(r"^press\s+(99\.00\d+|98\.99\d+) kPa$", out)  # within a few Pa
-need(r"^accel_z\s+9\.8\d+ m/s2$", out)
-need(r"^pin 4 \(input, driven\): 1$", out)
-need(r"<inf> hw: gpio0 pin 4: edge, now 0", out)
-need(r"^pin 4: 0$", out)
-need(r"^ 1 +20000 +5000 +25\.00%$", out)
-need(r"battery: \d+ mV, \d+%, discharging, -2\d\d mA", out)
-need(r"battery: \d+ mV, \d+%, charging, 500 mA", out)
-need(r"not a pin number \(0\.\.31\): '32'\nusage: gpio set PIN 0\|1\|z", out)
-need(r"not a level .*'2'\nusage: gpio set", out)
-need(r"not a 7-bit address .*'0x100'\nusage: i2c read", out)
-need(r"no such I2C bus: '9'\nusage: i2c read", out)
-need(r"no such sensor .*'nosuch'\nusage: sensor read", out)
-need(r"not a pulse in ns .*'2000'\nusage: pwm", out)
-need(r"not a channel: '8'\nusage: pwm", out)
-need(r"not on or off: 'maybe'\nusage: power charge", out)
-need(r"temp: values must be in -40\.\.85 C", out)
-# the refused pwm settings left channel 1 as it was (the last table)
-last = out.rsplit("CH    PERIOD_NS", 1)[1]
-need(r"^ 1 +20000 +5000 +25\.00%$", last)
-if os.path.exists(path):
-    pass  # the pty goes away with the process; its name may be reused at once
-print("ok")
+    need(r"<inf> uart_sim: uart1 on pty (/dev/\S+)", out)
+    path = re.search(r"uart1 on pty (/dev/\S+)", out).group(1)
+    need(r"^0x6a\n0x76\n2 devices on i2c0", out)
+    need(r"^d0: 60$", out)
+    need(r"^0f: 69$", out)
+    need(r"^88: 70 6b 43 67$", out)  # dig_T1 = 27504, dig_T2 = 26435, little-endian
+    need(r"^wrote 1 byte at 0xf5$", out)
+    need(r"^f5: a0$", out)
+    need(r"no acknowledge from 0x50 on i2c0", out)
+    need(r"^lsm6ds3\s+ready\s+accel_x accel_y accel_z gyro_x gyro_y gyro_z die_temp$", out)
+    need(r"^bme280\s+ready\s+ambient_temp press humidity$", out)
+    need(r"^ambient_temp\s+23\.4[45]\d+ C$", out)
+    need(r"^press\s+(99\.00\d+|98\.99\d+) kPa$", out)  # within a few Pa
+    need(r"^accel_z\s+9\.8\d+ m/s2$", out)
+    need(r"^pin 4 \(input, driven\): 1$", out)
+    need(r"^watching edges on pin 4 \(logged", out)  # the pin, not a mask
+    need(r"<inf> hw: gpio0 pin 4: edge, now 0", out)
+    need(r"^watching edges on pins 4 5 7 \(logged", out)
+    need(r"^pin 4: 0$", out)
+    need(r"^ 1 +20000 +5000 +25\.00%$", out)
+    need(r"battery: \d+ mV, \d+%, discharging, -2\d\d mA", out)
+    need(r"battery: \d+ mV, \d+%, charging, 500 mA", out)
+    need(r"not a pin number \(0\.\.31\): '32'\nusage: gpio set PIN 0\|1\|z", out)
+    need(r"not a level .*'2'\nusage: gpio set", out)
+    need(r"not a 7-bit address .*'0x100'\nusage: i2c read", out)
+    need(r"no such I2C bus: '9'\nusage: i2c read", out)
+    need(r"no such sensor .*'nosuch'\nusage: sensor read", out)
+    need(r"not a pulse in ns .*'2000'\nusage: pwm", out)
+    need(r"not a channel: '8'\nusage: pwm", out)
+    need(r"not on or off: 'maybe'\nusage: power charge", out)
+    need(r"temp: values must be in -40\.\.85 C", out)
+    # the refused pwm settings left channel 1 as it was (the last table)
+    last = out.rsplit("CH    PERIOD_NS", 1)[1]
+    need(r"^ 1 +20000 +5000 +25\.00%$", last)
+    check(path.startswith("/dev/"), f"uart1 pty path {path}")
+
+
+if __name__ == "__main__":
+    ad.main({"hw_shell": t_hw_shell}, "hw_shell")

@@ -27,7 +27,7 @@ add_dependencies(test_examples_runtime sdk_examples)
 find_program(AKIRA_PYTHON3 python3 REQUIRED)
 add_test(NAME test_examples_boot
          COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_examples_boot.py
-                 $<TARGET_FILE:akiraos> ${AKIRA_EXAMPLES_DIR})
+                 $<TARGET_FILE:akiraos> ${AKIRA_EXAMPLES_DIR} $<TARGET_FILE:akira>)
 set_tests_properties(test_examples_boot PROPERTIES TIMEOUT 60)
 
 # An installed app whose bytes rot on the flash image is reported corrupt, not run.

@@ -8,17 +8,17 @@ until the watchdog ends it while another app keeps running, checks `app info/log
 and the third-start refusal, then reboots on the same flash image and checks autostart.
 """
 import os
+import signal
 import subprocess
 import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import akira_device as ad  # noqa: E402
+from akira_device import check, fail  # noqa: E402
 
 AKIRAOS, AKIRA, APPS, WORK = sys.argv[1:5]
-os.makedirs(WORK, exist_ok=True)
 FLASH = os.path.join(WORK, "mgr_shell_flash.img")
-
-
-def fail(msg, out=""):
-    sys.stderr.write(f"FAIL: {msg}\n--- output ---\n{out}\n")
-    sys.exit(1)
 
 
 def pack(src, out, *flags):
@@ -28,32 +28,30 @@ def pack(src, out, *flags):
 
 
 def run(script, timeout=20):
-    p = subprocess.run([AKIRAOS, "--flash", FLASH], input=script.encode(),
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
-    out = p.stdout.decode(errors="replace")
-    if p.returncode != 0:
-        fail(f"exit status {p.returncode}", out)
+    rc, out, _ = ad.run_piped(AKIRAOS, script, ["--flash", FLASH], timeout)
+    check(rc == 0, f"exit status {rc}")
     return out
 
 
 def expect(out, *needles):
     for n in needles:
-        if n not in out:
-            fail(f"missing {n!r}", out)
+        check(n in out, f"missing {n!r}")
 
 
-if os.path.exists(FLASH):
-    os.remove(FLASH)
-resp = pack("responder.wasm", "resp.wasm", "--name", "resp", "--version", "1.0", "--autostart")
-spin = pack("spin.wasm", "spin.wasm", "--name", "spin", "--version", "2")
-nocap = pack("nocap.wasm", "nocap.wasm", "--name", "nocap", "--version", "1")
-bad = os.path.join(WORK, "bad.wasm")
-with open(resp, "rb") as f:
-    data = f.read()
-with open(bad, "wb") as f:
-    f.write(data[: len(data) // 2])  # a truncated upload
+def t_manager_shell():
+    os.makedirs(WORK, exist_ok=True)
+    if os.path.exists(FLASH):
+        os.remove(FLASH)
+    resp = pack("responder.wasm", "resp.wasm", "--name", "resp", "--version", "1.0", "--autostart")
+    spin = pack("spin.wasm", "spin.wasm", "--name", "spin", "--version", "2")
+    nocap = pack("nocap.wasm", "nocap.wasm", "--name", "nocap", "--version", "1")
+    bad = os.path.join(WORK, "bad.wasm")
+    with open(resp, "rb") as f:
+        data = f.read()
+    with open(bad, "wb") as f:
+        f.write(data[: len(data) // 2])  # a truncated upload
 
-out = run(f"""app install {resp}
+    out = run(f"""app install {resp}
 app install {spin}
 app install {nocap}
 app install {bad}
@@ -79,44 +77,46 @@ app stop resp
 app info resp
 poweroff
 """)
-expect(out,
-       "installed resp 1.0 (", "installed spin 2 (", "installed nocap 1 (",
-       "bad.wasm: refused: ",
-       "/nonexistent/x.wasm: cannot open",
-       "resp: started", "spin: started",
-       "app nocap: not started: 2 apps are already running (board limit)",
-       "state:       failed(watchdog): ran 2000 ms without waiting",
-       "signature:   unsigned",
-       "<inf> spinning",
-       "nocap: started",
-       "nocap: timer (manifest: -)",
-       "resp: resume requested", "app spin: not running", "<inf> answer 1",
-       "resp: stopped",
-       "state:       stopped: stopped")
-# While spin was stuck, resp kept running.
-lines = [l for l in out.splitlines() if l.startswith("resp ")]
-if not lines or "running" not in lines[0]:
-    fail("resp was not running in the list", out)
-if "denied 1" not in out:
-    fail("nocap's denied call was not counted", out)
-# app info shows the app's storage use and flash wear against its limits (issue 21).
-expect(out,
-       "storage:     0 of 16 files, 0 of 256 KiB flash; settings 0 of 16 keys, 0 of 2048 bytes",
-       "flash wear:  0 KiB (~0 erases) since boot; budget 1024 B/s, burst 262144, holds 262144;"
-       " 0 calls refused")
+    expect(out,
+           "installed resp 1.0 (", "installed spin 2 (", "installed nocap 1 (",
+           "bad.wasm: refused: ",
+           "/nonexistent/x.wasm: cannot open",
+           "resp: started", "spin: started",
+           "app nocap: not started: 2 apps are already running (board limit)",
+           "state:       failed(watchdog): ran 2000 ms without waiting",
+           "signature:   unsigned",
+           "<inf> spinning",
+           "nocap: started",
+           "nocap: timer (manifest: -)",
+           "resp: resume requested", "app spin: not running", "<inf> answer 1",
+           "resp: stopped",
+           "state:       stopped: stopped")
+    # While spin was stuck, resp kept running.
+    lines = [l for l in out.splitlines() if l.startswith("resp ")]
+    if not lines or "running" not in lines[0]:
+        fail("resp was not running in the list")
+    if "denied 1" not in out:
+        fail("nocap's denied call was not counted")
+    # app info shows the app's storage use and flash wear against its limits (issue 21).
+    expect(out,
+           "storage:     0 of 16 files, 0 of 256 KiB flash; settings 0 of 16 keys, 0 of 2048 bytes",
+           "flash wear:  0 KiB (~0 erases) since boot; budget 1024 B/s, burst 262144, holds 262144;"
+           " 0 calls refused")
 
-# Reboot on the same flash: resp autostarts, the others stay installed.
-out = run("sleep 300\napp list\npoweroff\n")
-expect(out, "app manager: 3 apps, 1 autostarted")
-if "kernel stopped" not in out or out.count("\n") > 40:
-    fail("unexpected shutdown", out)
-for l in out.splitlines():
-    if l.startswith("resp ") and "running" not in l:
-        fail("resp did not autostart", out)
-# Issue 21: a paused app shows as paused; an older version is refused unless the
-# owner forces it on the console.
-spin_old = pack("spin.wasm", "spin_old.wasm", "--name", "spin", "--version", "1")
-out = run(f"""sleep 300
+    # Reboot on the same flash: resp autostarts, the others stay installed.
+    out = run("sleep 300\napp list\npoweroff\n")
+    expect(out, "app manager: 3 apps, 1 autostarted")
+    if "kernel stopped" not in out or out.count("\n") > 40:
+        fail("unexpected shutdown")
+    for l in out.splitlines():
+        if l.startswith("resp ") and "running" not in l:
+            fail("resp did not autostart")
+        if l.startswith("spin ") and "installed" not in l:
+            fail("spin did not come back as installed")
+    # Issue 21: a paused app shows as paused; an older version is refused unless the
+    # owner forces it on the console.
+    spin_old = pack("spin.wasm", "spin_old.wasm", "--name", "spin", "--version", "1")
+    out = run(f"""sleep 300
 app pause resp
 app list
 app install {spin_old}
@@ -125,34 +125,27 @@ app install {spin_old} --downgrade
 app install {spin_old} --sideways
 poweroff
 """)
-expect(out, "resp: pause requested",
-       "refused: version: 1 is older than the installed 2 (owner: --downgrade)",
-       "installed spin 1 (", "app install: unknown option --sideways")
-if out.count("is older than the installed 2") != 2:
-    fail("--rekey must not allow a downgrade", out)
-if not [l for l in out.splitlines() if l.startswith("resp ") and "paused" in l]:
-    fail("resp not shown as paused", out)
-    if l.startswith("spin ") and "installed" not in l:
-        fail("spin did not come back as installed", out)
-# SIGTERM while an app spins: the apps are stopped (the spinning one by interrupt) and
-# the device shuts down cleanly, well within a second.
-import signal
-import time
-p = subprocess.Popen([AKIRAOS, "--flash", FLASH], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                     stderr=subprocess.STDOUT)
-p.stdin.write(b"app start spin\n")
-p.stdin.flush()
-time.sleep(0.5)
-t0 = time.monotonic()
-p.send_signal(signal.SIGTERM)
-try:
-    out, _ = p.communicate(timeout=10)
-except subprocess.TimeoutExpired:
-    p.kill()
-    fail("no shutdown after SIGTERM", p.communicate()[0].decode(errors="replace"))
-out = out.decode(errors="replace")
-took = time.monotonic() - t0
-if p.returncode != 0 or "kernel stopped" not in out or took > 3:
-    fail(f"SIGTERM shutdown: status {p.returncode}, {took:.2f} s", out)
-expect(out, "spin: started", "signal 15")
-print("ok")
+    expect(out, "resp: pause requested",
+           "refused: version: 1 is older than the installed 2 (owner: --downgrade)",
+           "installed spin 1 (", "app install: unknown option --sideways")
+    if out.count("is older than the installed 2") != 2:
+        fail("--rekey must not allow a downgrade")
+    if not [l for l in out.splitlines() if l.startswith("resp ") and "paused" in l]:
+        fail("resp not shown as paused")
+    # SIGTERM while an app spins: the apps are stopped (the spinning one by interrupt) and
+    # the device shuts down cleanly, well within a second.
+    dev = ad.Device(AKIRAOS, FLASH, http=False, wait_boot=None)
+    dev.send("app start spin\n")
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    dev.p.send_signal(signal.SIGTERM)
+    rc = dev.wait(10)
+    out = dev.output()
+    took = time.monotonic() - t0
+    check(rc == 0 and "kernel stopped" in out and took <= 3,
+          f"SIGTERM shutdown: status {rc}, {took:.2f} s")
+    expect(out, "spin: started", "signal 15")
+
+
+if __name__ == "__main__":
+    ad.main({"manager_shell": t_manager_shell}, "manager_shell")

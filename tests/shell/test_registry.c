@@ -161,6 +161,31 @@ static void test_group_without_handler(void **state)
     assert_int_equal(calls, 0);
 }
 
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* A command that runs alone and has subcommands gets one usage line, not two. */
+static void test_usage_is_one_line(void **state)
+{
+    (void)state;
+    akira_shell_usage_print(&sh, "tlog", akira_shell_cmd_find("tlog"));
+    assert_string_equal(fio.out, "usage: tlog [N]\n");
+    fake_io_clear_output(&fio);
+    static const struct akira_shell_cmd bare =
+        AKIRA_SHELL_CMD("keys", "list", NULL, record, level_sub, 0, 0);
+    akira_shell_usage_print(&sh, "keys", &bare);
+    assert_int_equal(count_of(fio.out, "usage:"), 1);
+    assert_string_equal(fio.out, "usage: keys [{set|list} ...]\n");
+    fake_io_clear_output(&fio);
+    assert_int_equal(akira_shell_execute(&sh, "group"), AKIRA_EINVAL);
+    assert_int_equal(count_of(fio.out, "usage:"), 1);
+}
+
 static void test_handler_errors(void **state)
 {
     (void)state;
@@ -217,6 +242,7 @@ int main(void)
         cmocka_unit_test_setup(test_unknown_command_prints_usage, setup),
         cmocka_unit_test_setup(test_argument_bounds_stop_the_handler, setup),
         cmocka_unit_test_setup(test_group_without_handler, setup),
+        cmocka_unit_test_setup(test_usage_is_one_line, setup),
         cmocka_unit_test_setup(test_handler_errors, setup),
         cmocka_unit_test_setup(test_tokenizer_errors_run_nothing, setup),
         cmocka_unit_test_setup(test_session_runs_lines_until_exit, setup),

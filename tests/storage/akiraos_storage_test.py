@@ -8,35 +8,25 @@ after `reboot` and after the process is killed with SIGKILL; the shell history c
 back after a reboot. Every wait has a timeout, so a hang fails instead of blocking.
 """
 import os
-import pty
-import select
+import random
 import signal
-import subprocess
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import akira_device as ad  # noqa: E402
+from akira_device import check  # noqa: E402
 
 AKIRAOS = sys.argv[1]
 
 
-def fail(msg, out=""):
-    sys.stderr.write(f"FAIL: {msg}\n--- output ---\n{out}\n")
-    sys.exit(1)
-
-
-def check(cond, msg, out=""):
-    if not cond:
-        fail(msg, out)
-
-
 def run_piped(script, args, timeout=20):
-    p = subprocess.run([AKIRAOS, *args], input=script.encode(), stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=timeout)
-    return p.returncode, p.stdout.decode(errors="replace")
+    rc, out, _ = ad.run_piped(AKIRAOS, script, args, timeout)
+    return rc, out
 
 
 def t_reboot():
-    with tempfile.TemporaryDirectory() as d:
+    with ad.tempdir() as d:
         img = os.path.join(d, "flash.img")
         rc, out = run_piped(
             "settings set akira/name device-one\n"
@@ -47,100 +37,80 @@ def t_reboot():
             "fs cat /logs/boot.txt\n"
             "fs ls /logs\n"
             "poweroff\n", ["--flash", img])
-        check(rc == 0, f"exit status {rc}", out)
+        check(rc == 0, f"exit status {rc}")
         after = out.split("reboot: shutting down", 1)
-        check(len(after) == 2, "the firmware rebooted", out)
-        check("device-one" in after[1], "setting kept across reboot", out)
-        check("hello flash" in after[1], "file kept across reboot", out)
-        check("boot.txt" in after[1], "directory listing after reboot", out)
+        check(len(after) == 2, "the firmware rebooted")
+        check("device-one" in after[1], "setting kept across reboot")
+        check("hello flash" in after[1], "file kept across reboot")
+        check("boot.txt" in after[1], "directory listing after reboot")
         check("fs formatted" not in after[1] and "(formatted)" not in after[1],
-              "the second boot did not format", out)
+              "the second boot did not format")
 
 
 def t_sigkill():
-    with tempfile.TemporaryDirectory() as d:
+    with ad.tempdir() as d:
         img = os.path.join(d, "flash.img")
-        p = subprocess.Popen([AKIRAOS, "--flash", img], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        out = ""
+        dev = ad.Device(AKIRAOS, img, http=False)
         # The last command prints a marker only after the two before it returned, so
         # the data was acknowledged when the kill comes.
-        p.stdin.write(b"settings set app/demo/color blue\n"
-                      b"fs write /note.txt \"survives a kill\"\n"
-                      b"settings get app/demo/color\n")
-        p.stdin.flush()
-        end = time.monotonic() + 10
-        fd = p.stdout.fileno()
-        while "blue" not in out:
-            left = end - time.monotonic()
-            if left <= 0:
-                p.kill()
-                fail("no answer before the kill", out)
-            r, _, _ = select.select([fd], [], [], left)
-            if r:
-                chunk = os.read(fd, 4096)
-                if not chunk:
-                    fail("firmware exited early", out)
-                out += chunk.decode(errors="replace")
-        p.send_signal(signal.SIGKILL)
-        p.wait(5)
-        check(p.returncode == -signal.SIGKILL, f"killed by SIGKILL ({p.returncode})", out)
+        dev.send("settings set app/demo/color blue\n"
+                 "fs write /note.txt \"survives a kill\"\n"
+                 "settings get app/demo/color\n")
+        dev.expect("\nblue\n", 10)
+        dev.p.send_signal(signal.SIGKILL)
+        rc = dev.wait(5)
+        check(rc == -signal.SIGKILL, f"killed by SIGKILL ({rc})")
         rc, out2 = run_piped("settings get app/demo/color\nfs cat /note.txt\n"
                              "settings list app/\npoweroff\n", ["--flash", img])
-        check(rc == 0, f"exit status {rc}", out2)
-        check(out2.count("blue") >= 2, "setting kept after SIGKILL", out2)
-        check("survives a kill" in out2, "file kept after SIGKILL", out2)
-        check("(formatted)" not in out2, "the boot after the kill did not format", out2)
+        check(rc == 0, f"exit status {rc}")
+        check(out2.count("blue") >= 2, "setting kept after SIGKILL")
+        check("survives a kill" in out2, "file kept after SIGKILL")
+        check("(formatted)" not in out2, "the boot after the kill did not format")
 
 
 def t_sigkill_stream():
     """SIGKILL at arbitrary moments of a stream of writes (a kill can land inside a
     flash write): the next boot mounts without formatting, and the setting and the
     file hold the last acknowledged value or a newer one, never garbage."""
-    import random
     rnd = random.Random(4)
-    with tempfile.TemporaryDirectory() as d:
+    with ad.tempdir() as d:
         img = os.path.join(d, "flash.img")
         floor = -1
         for run in range(6):
-            p = subprocess.Popen([AKIRAOS, "--flash", img], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            dev = ad.Device(AKIRAOS, img, http=False, wait_boot=None)
             base = (run + 1) * 100000
             script = "".join(f"settings set akira/counter {base + i}\n"
                              f"fs write /counter.txt {base + i}\n"
                              f"settings get akira/counter\n" for i in range(800))
-            try:
-                p.stdin.write(script.encode())
-                p.stdin.flush()
-            except BrokenPipeError:
-                pass
+            dev.send(script)
             time.sleep(0.02 + rnd.random() * 0.1)
-            p.send_signal(signal.SIGKILL)
-            out = p.communicate(timeout=5)[0].decode(errors="replace")
-            check(p.returncode == -signal.SIGKILL, f"killed by SIGKILL ({p.returncode})", out)
+            dev.p.send_signal(signal.SIGKILL)
+            rc = dev.wait(5)
+            out = dev.output()
+            check(rc == -signal.SIGKILL, f"killed by SIGKILL ({rc})")
             # the acknowledged values: `settings get` printed them after the set and
             # the write of the same round returned
             acks = [int(l) for l in out.splitlines() if l.isdigit() and int(l) >= base]
             ack = acks[-1] if acks else floor
             rc, out2 = run_piped("settings get akira/counter\nfs cat /counter.txt\npoweroff\n",
                                  ["--flash", img])
-            check(rc == 0, f"exit status {rc}", out2)
-            check("(formatted)" not in out2, "no reformat after a kill", out2)
+            check(rc == 0, f"exit status {rc}")
+            check("(formatted)" not in out2, "no reformat after a kill")
             after = out2.split("boot complete", 1)[1].splitlines()[1:3]
             check(len(after) == 2 and all(v.isdigit() for v in after),
-                  f"run {run}: setting and file read back as numbers ({after})", out2)
+                  f"run {run}: setting and file read back as numbers ({after})")
             val, txt = int(after[0]), int(after[1])
             check(val >= ack and txt >= ack,
-                  f"run {run}: acknowledged {ack}, read {val} / {txt}", out2)
+                  f"run {run}: acknowledged {ack}, read {val} / {txt}")
             # the set runs before the write of its round: the file is never ahead
             check(txt <= val <= txt + 1 or (txt < base and val <= base),
-                  f"run {run}: setting {val} and file {txt} from the same round", out2)
+                  f"run {run}: setting {val} and file {txt} from the same round")
             print(f"run {run}: acknowledged {ack - base if ack >= base else None}, read {val - base if val >= base else None}")
             floor = val
 
 
 def t_errors():
-    with tempfile.TemporaryDirectory() as d:
+    with ad.tempdir() as d:
         img = os.path.join(d, "flash.img")
         rc, out = run_piped(
             "settings set akira/keep one\n"
@@ -163,108 +133,77 @@ def t_errors():
             "fs ls\n"
             "fs df\n"
             "poweroff\n", ["--flash", img])
-        check(rc == 0, f"exit status {rc}", out)
-        check(out.count("ENOENT (no such object)") == 5, "missing key/file/dir errors", out)
+        check(rc == 0, f"exit status {rc}")
+        check(out.count("ENOENT (no such object)") == 5, "missing key/file/dir errors")
         check("'badkey' is not a key" in out and "'akira//x' is not a key" in out,
-              "bad keys explained", out)
-        check(out.count("usage: settings set KEY VALUE...") == 3, "settings set usage", out)
+              "bad keys explained")
+        check(out.count("usage: settings set KEY VALUE...") == 3, "settings set usage")
         check("fs mkdir: EINVAL" not in out and "usage: fs mkdir PATH" in out,
-              "'..' refused with the usage line", out)
-        check("usage: fs write PATH TEXT" in out, "usage for a missing argument", out)
-        check("fs mkdir: EEXIST (already exists)" in out, "mkdir over a file", out)
-        check("fs: unknown subcommand 'bogus'" in out, "unknown subcommand", out)
+              "'..' refused with the usage line")
+        check("usage: fs write PATH TEXT" in out, "usage for a missing argument")
+        check("fs mkdir: EEXIST (already exists)" in out, "mkdir over a file")
+        check("fs: unknown subcommand 'bogus'" in out, "unknown subcommand")
         # nothing the refused commands touched changed
         after = out.split("fs: unknown subcommand", 1)[1]
         check("\none\n" in after and "\noriginal\n" in after,
-              "refused commands changed nothing", out)
-        check("keep.txt" in after and "-- 1 entry" in after, "only keep.txt in /", out)
-        check("KiB used" in out and "KiB free" in out and "KiB total" in out, "df figures", out)
-        check("erases fs" in out and "erases settings" in out, "df wear spread", out)
+              "refused commands changed nothing")
+        check("keep.txt" in after and "-- 1 entry" in after, "only keep.txt in /")
+        check("KiB used" in out and "KiB free" in out and "KiB total" in out, "df figures")
+        check("erases fs" in out and "erases settings" in out, "df wear spread")
 
 
-class Tty:
-    """The firmware on a pseudo-terminal, typed at like a user would."""
+def tty(img):
+    """The firmware on a pseudo-terminal, at its prompt."""
+    return ad.Device(AKIRAOS, img, http=False, tty=True, wait_boot="akira> ")
 
-    def __init__(self, args):
-        self.master, self.slave = pty.openpty()
-        self.p = subprocess.Popen([AKIRAOS, *args], stdin=self.slave, stdout=self.slave,
-                                  stderr=self.slave, close_fds=True)
-        self.out = ""
-        self.mark = 0
 
-    def read_until(self, needle, timeout=5.0):
-        end = time.monotonic() + timeout
-        while needle not in self.out[self.mark:]:
-            left = end - time.monotonic()
-            if left <= 0:
-                self.p.kill()
-                fail(f"timed out waiting for {needle!r}", self.out)
-            r, _, _ = select.select([self.master], [], [], left)
-            if r:
-                try:
-                    chunk = os.read(self.master, 4096)
-                except OSError:
-                    fail(f"terminal closed before {needle!r}", self.out)
-                self.out += chunk.decode(errors="replace")
-        self.mark = self.out.index(needle, self.mark) + len(needle)
+def command(t, keys, expect):
+    t.send(keys)
+    t.expect(expect)
+    t.expect("akira> ")
 
-    def type(self, keys):
-        os.write(self.master, keys.encode())
 
-    def command(self, keys, expect):
-        self.type(keys)
-        self.read_until(expect)
-        self.read_until("akira> ")
-
-    def end(self):
-        self.type("\x04")  # Ctrl-D on an empty line: power off
-        try:
-            rc = self.p.wait(5)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            fail("Ctrl-D did not end the process", self.out)
-        os.close(self.master)
-        os.close(self.slave)
-        check(rc == 0, f"exit status {rc}", self.out)
+def end(t):
+    t.send("\x04")  # Ctrl-D on an empty line: power off
+    rc = t.wait(5)
+    check(rc == 0, f"exit status {rc}")
 
 
 UP = "\x1b[A"
 
 
 def t_history():
-    with tempfile.TemporaryDirectory() as d:
+    with ad.tempdir() as d:
         img = os.path.join(d, "flash.img")
-        t = Tty(["--flash", img])
-        t.read_until("akira> ")
-        t.command("uptime\r", "up 0d ")
-        t.command("settings set akira/x y\r", "\n")
-        t.end()
+        t = tty(img)
+        command(t, "uptime\r", "up 0d ")
+        command(t, "settings set akira/x y\r", "\n")
+        end(t)
         # a script on a pipe neither restores nor records history
         rc, out = run_piped("version\nsettings get akira/shell/history\npoweroff\n",
                             ["--flash", img])
-        check(rc == 0, f"exit status {rc}", out)
+        check(rc == 0, f"exit status {rc}")
         check("uptime\\nsettings set akira/x y\\n" in out,
-              "the terminal session's lines saved under akira/shell/history", out)
-        check("version\\n" not in out, "piped lines not recorded", out)
+              "the terminal session's lines saved under akira/shell/history")
+        check("version\\n" not in out, "piped lines not recorded")
 
         # the next terminal session browses the saved lines with Up
-        t = Tty(["--flash", img])
-        t.read_until("akira> ")
-        t.type(UP)
-        t.read_until("settings set akira/x y")
-        t.type(UP)
-        t.read_until("uptime")
-        t.command("\r", "up 0d ")
+        t = tty(img)
+        t.send(UP)
+        t.expect("settings set akira/x y")
+        t.send(UP)
+        t.expect("uptime")
+        command(t, "\r", "up 0d ")
         # bounded: of 20 more lines only the newest 16 are kept
         for i in range(1, 21):
-            t.command(f"sleep {i}\r", "\n")
-        t.end()
+            command(t, f"sleep {i}\r", "\n")
+        end(t)
         rc, out = run_piped("settings get akira/shell/history\npoweroff\n", ["--flash", img])
-        check(rc == 0, f"exit status {rc}", out)
+        check(rc == 0, f"exit status {rc}")
         saved = [l for l in out.splitlines() if l.startswith("sleep 5\\n")]
         check(len(saved) == 1 and saved[0] ==
               "".join(f"sleep {i}\\n" for i in range(5, 21)),
-              "the last 16 lines, oldest first", out)
+              "the last 16 lines, oldest first")
 
 
 SCENARIOS = {"reboot": t_reboot, "sigkill": t_sigkill, "sigkill_stream": t_sigkill_stream,
@@ -272,4 +211,4 @@ SCENARIOS = {"reboot": t_reboot, "sigkill": t_sigkill, "sigkill_stream": t_sigki
              "history": t_history}
 
 if __name__ == "__main__":
-    SCENARIOS[sys.argv[2]]()
+    ad.main(SCENARIOS, sys.argv[2])

@@ -248,6 +248,64 @@ int akira_tool_apps(int argc, char **argv)
     return 0;
 }
 
+/* keys [list] | keys add NAME FILE.pub | keys rm NAME: the device's trusted signing
+ * keys (GET /api/keys, PUT and DELETE /api/keys/NAME). */
+int akira_tool_keys(int argc, char **argv)
+{
+    struct dev v;
+    int rc = dev_open(&argc, argv, &v);
+    if (rc) return rc;
+    const char *sub = argc >= 2 ? argv[1] : "list";
+    bool list = !strcmp(sub, "list") && argc <= 2;
+    bool add = !strcmp(sub, "add") && argc == 4;
+    bool rm = !strcmp(sub, "rm") && argc == 3;
+    if (!list && !add && !rm) {
+        fprintf(stderr, "usage: akira keys [list | add NAME FILE.pub | rm NAME] [--device NAME]\n");
+        return 2;
+    }
+    const char *name = argc >= 3 ? argv[2] : "";
+    if (!list && (strlen(name) > 31 || strpbrk(name, "/?#% "))) {
+        fprintf(stderr, "akira: '%s' is not a key name\n", name);
+        return 2;
+    }
+    char path[64];
+    snprintf(path, sizeof(path), "/api/keys%s%s", list ? "" : "/", list ? "" : name);
+    struct answer a;
+    if (list) {
+        if (simple(&v, "GET", path, false, &a)) return 1;
+        const struct jr_doc *d = &a.doc;
+        printf("%-20s %-16s %s\n", "NAME", "KEY ID", "PUBLIC KEY");
+        for (const struct jr_node *k = jr_first(d, jr_get(d, a.root, "keys")); k; k = jr_next(d, k))
+            printf("%-20s %-16s %s\n", jr_str(d, k, "name", "?"), jr_str(d, k, "key_id", "?"),
+                   jr_str(d, k, "key", "?"));
+        printf("unsigned apps: %s\n",
+               jr_bool(d, a.root, "allow_unsigned", false) ? "allowed" : "refused");
+    } else if (rm) {
+        if (simple(&v, "DELETE", path, true, &a)) return 1;
+        printf("no longer trusting %s on %s\n", name, v.d.name);
+    } else {
+        FILE *f = fopen(argv[3], "rb");
+        struct stat sb;
+        if (!f || fstat(fileno(f), &sb) != 0) {
+            fprintf(stderr, "akira: %s: %s\n", argv[3], strerror(errno));
+            if (f) fclose(f);
+            return 1;
+        }
+        struct hc_request req = {.method = "PUT",
+                                 .path = path,
+                                 .token = v.d.token,
+                                 .body = f,
+                                 .body_len = (uint64_t)sb.st_size};
+        rc = call(&v, &req, &a);
+        fclose(f);
+        if (rc) return rc;
+        printf("trusting %s (key id %s) on %s\n", name, jr_str(&a.doc, a.root, "key_id", "?"),
+               v.d.name);
+    }
+    answer_free(&a);
+    return 0;
+}
+
 /* The progress bar, on stderr when it is a terminal. */
 struct progress {
     bool tty;
@@ -340,6 +398,13 @@ static int app_action(int argc, char **argv, const char *method, const char *act
     const char *state = jr_str(&a.doc, a.root, "state", NULL);
     const char *detail = jr_str(&a.doc, a.root, "detail", NULL);
     if (detail && state && !strcmp(detail, state)) detail = NULL;
+    if (state && !strcmp(state, "failed")) {
+        /* A device that answers 2xx for a start that failed (older firmware): still a
+         * failure here. */
+        fprintf(stderr, "akira: %s %s failed: %s\n", argv[0], argv[1], detail ? detail : state);
+        answer_free(&a);
+        return 1;
+    }
     if (state)
         printf("%s %s: %s%s%s\n", done, argv[1], state, detail ? ": " : "", detail ? detail : "");
     else
@@ -425,6 +490,17 @@ int akira_tool_logs(int argc, char **argv)
         struct answer a;
         if (simple(&v, "GET", path, false, &a)) return interrupted ? 0 : 1;
         cursor = (unsigned long long)print_logs(&a, name != NULL);
+        if (follow && name) {
+            /* An app that ended (and will not restart by itself) logs no more: its
+             * last lines are in this answer, so stop following. */
+            const char *state = jr_str(&a.doc, a.root, "state", "");
+            bool ended = !strcmp(state, "stopped") || !strcmp(state, "failed");
+            if (ended && !jr_bool(&a.doc, a.root, "restart_pending", false)) {
+                fprintf(stderr, "akira: %s is %s: no more lines\n", name, state);
+                answer_free(&a);
+                return 0;
+            }
+        }
         answer_free(&a);
         /* Follow by polling: twice a second is enough for a human and costs the device
          * one short request. */

@@ -16,5 +16,6 @@ int akira_tool_start(int argc, char **argv);
 int akira_tool_stop(int argc, char **argv);
 int akira_tool_rm(int argc, char **argv);
 int akira_tool_logs(int argc, char **argv);
+int akira_tool_keys(int argc, char **argv);
 
 #endif

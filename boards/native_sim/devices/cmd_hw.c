@@ -205,8 +205,11 @@ static int cmd_gpio_watch(struct akira_shell *sh, int argc, char **argv)
     }
     if (rc) return fail(sh, "gpio watch", rc);
     watched |= add;
-    akira_shell_print(sh, "watching edges on 0x%08" PRIx32 " (logged; 'gpio watch off' stops)\n",
-                      watched);
+    akira_shell_puts(sh, "watching edges on pin");
+    if (watched & (watched - 1u)) akira_shell_puts(sh, "s");
+    for (unsigned i = 0; i < 32; i++)
+        if (watched & (1u << i)) akira_shell_print(sh, " %u", i);
+    akira_shell_puts(sh, " (logged; 'gpio watch off' stops)\n");
     return 0;
 }
 

@@ -163,9 +163,10 @@ static int host_read_at(void *ctx, uint32_t off, void *buf, uint32_t len)
     return 0;
 }
 
-/* --install FILE: install one package unless the store holds that version already (so
- * every boot of `make run` may pass the same files). One status line each; a failure
- * is reported and the boot goes on. */
+/* --install FILE: install one package unless an app of that name is installed already
+ * (whatever its version: a user's own app of that name is theirs), so every boot of
+ * `make run` and every `reboot` may pass the same bundled examples. One status line
+ * each; a failure is reported and the boot goes on. */
 static void boot_install(const char *path)
 {
     void *h;
@@ -178,12 +179,11 @@ static void boot_install(const char *path)
     struct akira_manifest_error err = {{0}, {0}};
     if (rc == 0) rc = akira_package_scan(host_read_at, h, size, &pkg, &err);
     struct akira_app_record rec;
-    if (rc == 0 && akira_appstore_find(pkg.manifest.name, &rec) == 0 &&
-        strcmp(rec.manifest.version, pkg.manifest.version) == 0) {
+    if (rc == 0 && akira_appstore_find(pkg.manifest.name, &rec) == 0) {
         host_close(h);
         char detail[96];
-        snprintf(detail, sizeof(detail), "%s %s already installed", pkg.manifest.name,
-                 pkg.manifest.version);
+        snprintf(detail, sizeof(detail), "%s %s already installed", rec.manifest.name,
+                 rec.manifest.version);
         step(what, 0, detail);
         return;
     }

@@ -53,12 +53,24 @@ struct akira_http_config {
     uint32_t head_timeout_ms;      /* time for a whole head (10000) */
     uint32_t idle_timeout_ms;      /* longest silence inside a request or between (10000) */
     uint32_t idle_busy_timeout_ms; /* silence that ends a request while others queue (1000) */
-    uint64_t body_max_default;     /* body limit of routes that set none (64 KiB) */
+    /* While connections wait for a worker, a request body that has come slower than
+     * body_min_rate bytes/s (1024) since body_rate_grace_ms (1000) after it began is
+     * ended (408): a token holder dripping bytes just under the silence limit on every
+     * worker cannot keep a status request waiting more than a second or two. */
+    uint32_t body_min_rate;
+    uint32_t body_rate_grace_ms;
+    uint64_t body_max_default; /* body limit of routes that set none (64 KiB) */
     /* Auth failures from one address before it is slowed down (3), and the first
      * lock-out; each further failure doubles it, up to auth_lock_max_ms. */
     unsigned auth_failures_free;
     uint32_t auth_lock_ms;     /* 1000 */
     uint32_t auth_lock_max_ms; /* 60000 */
+    /* Failures from all addresses together (16) before a global back-off: then every
+     * address that has not logged in lately waits auth_lock_ms, doubling with each
+     * further failure up to auth_lock_max_ms, so rotating more addresses than the
+     * per-address table holds does not buy more guesses. The count restarts after
+     * auth_lock_max_ms without a failure. */
+    unsigned auth_global_free;
 };
 
 /* The defaults above, listening on addr. */

@@ -171,6 +171,18 @@ int akira_app_wait_idle(const char *name, int32_t timeout_ms);
  * passes. 0, AKIRA_ETIMEDOUT, AKIRA_ENOENT, AKIRA_ESTATE (its thread ended first). */
 int akira_app_wait_running(const char *name, int32_t timeout_ms);
 
+/* Start `name` (akira_app_start) and wait up to timeout_ms until it runs or its start
+ * failed, so the caller can say what happened. 0: it runs (or ran and ended, or is
+ * still loading at the timeout); AKIRA_ENOEXEC: it failed before it ran (out->state is
+ * FAILED, out->reason and out->detail say why); else akira_app_start's errors. out (may
+ * be NULL) gets the app's info after the wait, taken before any other operation on the
+ * app (start, stop, install, uninstall are serialised: the wait holds them off). */
+int akira_app_start_wait(const char *name, int32_t timeout_ms, struct akira_app_info *out);
+
+/* akira_app_stop, and out (may be NULL) the app's info right after it, before any other
+ * operation on the app. */
+int akira_app_stop_info(const char *name, struct akira_app_info *out);
+
 /* RAM the manager keeps per installed app (its table entry: log ring, event queue,
  * instance context), besides what a run charges to the app's quota. */
 size_t akira_appmgr_entry_bytes(void);

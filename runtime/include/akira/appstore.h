@@ -141,6 +141,16 @@ void akira_appstore_install_allow(struct akira_appstore_writer *w, uint32_t flag
 /* Bytes the engine took at most to load the last install's module (measurement). */
 size_t akira_appstore_last_check_peak(void);
 
+/* As akira_appstore_install_finish, and once everything is verified, just before the
+ * commit, before(ctx, manifest) is called without the store's lock held (the app
+ * manager stops the running old version there, since the commit erases its slot). A
+ * non-zero return refuses the install (err field "store"). */
+typedef int (*akira_appstore_commit_fn)(void *ctx, const struct akira_manifest *m);
+int akira_appstore_install_finish_hook(struct akira_appstore_writer *w,
+                                       akira_appstore_commit_fn before, void *before_ctx,
+                                       struct akira_app_record *out,
+                                       struct akira_manifest_error *err);
+
 /* Drop an install in progress; nothing becomes visible. Safe on a finished writer. */
 void akira_appstore_install_abort(struct akira_appstore_writer *w);
 

@@ -33,8 +33,8 @@ struct akira_board_options {
     bool shell_port_set;    /* --shell-port given: the network shell runs (else not) */
     int log_level;          /* --log-level LEVEL as an akira_log_level; -1 when not given */
     bool help;              /* --help / -h */
-    /* --install FILE, repeatable: packages installed at boot unless that version of
-     * the app is installed already (scripts/run.sh passes the SDK examples). */
+    /* --install FILE, repeatable: packages installed at boot unless an app of that
+     * name is installed already (scripts/run.sh passes the SDK examples). */
     const char *install[AKIRA_BOARD_INSTALL_MAX];
     unsigned install_count;
 };

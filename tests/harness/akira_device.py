@@ -1,0 +1,501 @@
+"""The one harness the end-to-end tests use to boot and drive build/bin/akiraos.
+
+Import it from a test with
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "harness"))
+    import akira_device as ad
+
+What it holds, each written once:
+  Stream       expect with timeouts on any file descriptor (a pipe, a pseudo-terminal,
+               a socket, a QEMU serial port): bytes are collected by a reader thread,
+               expect() searches from a mark, every wait is bounded.
+  Device       akiraos started with a flash file and free loopback ports (retried when
+               one was taken meanwhile), its console on a pipe or a pseudo-terminal, the
+               device token, HTTP calls with it, poweroff/kill by pid, and the check that
+               it exited 0 without a sanitizer report.
+  run_piped    akiraos with a whole script on stdin, bounded in time.
+  http helpers connect/request/read_response: raw sockets, since the limits under test
+               are about bytes on the wire.
+  main         runs one scenario; on a failure prints the output of every device started
+               and kills them all (by pid), so no test leaves a process behind.
+
+Failures raise Fail (check() does it); main() turns that into exit status 1.
+"""
+import json
+import os
+import pty
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+TOKEN_RE = rb"device token \(shown once; later: `http token`\): ([0-9a-f]+)"
+NETWORK_RE = rb"\[(?: ok |FAIL)\] network[^\n]*\n"
+
+
+class Fail(Exception):
+    """A check that did not hold; main() reports it with the devices' output."""
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+def fail(msg):
+    raise Fail(msg)
+
+
+DEVICES = []  # every Device started, so main() can report and kill them all
+PIPED = []  # (command, output) of every run_piped, so main() can show the last one
+
+
+# --- expect on any file descriptor ---------------------------------------------------
+
+
+class Stream:
+    """Collects what arrives on fd in a reader thread; expect() waits for a pattern.
+
+    Works on any readable fd (pipe, pty master, socket, QEMU's serial chardev). A pty
+    reports the far end closing as EIO: that is end of stream like a read of 0 bytes.
+    write_fd, when given, is where send() writes (the same fd for a pty or a socket).
+    """
+
+    def __init__(self, fd, write_fd=None, name="stream"):
+        self.fd, self.write_fd, self.name = fd, write_fd, name
+        self.buf = b""
+        self.mark = 0
+        self.eof = False
+        self.cond = threading.Condition()
+        self.thread = threading.Thread(target=self._reader, daemon=True)
+        self.thread.start()
+
+    def _reader(self):
+        while True:
+            try:
+                b = os.read(self.fd, 65536)
+            except OSError:
+                b = b""
+            with self.cond:
+                if not b:
+                    self.eof = True
+                    self.cond.notify_all()
+                    return
+                self.buf += b
+                self.cond.notify_all()
+
+    def text(self):
+        with self.cond:
+            return self.buf.decode(errors="replace")
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        os.write(self.write_fd if self.write_fd is not None else self.fd, data)
+
+    def expect(self, pattern, timeout=10.0, since=None, regex=False):
+        """Waits until pattern appears after the mark (or after byte offset since) and
+        moves the mark past it. pattern: str/bytes text, or a regex when regex=True or
+        when it is a compiled pattern. Returns the matched text (str) or, for a regex
+        with a group, the first group. Fails on timeout or end of stream."""
+        if isinstance(pattern, str):
+            pattern = pattern.encode()
+        if isinstance(pattern, bytes):
+            pattern = re.compile(pattern if regex else re.escape(pattern))
+        end = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                start = self.mark if since is None else since
+                m = pattern.search(self.buf, start)
+                if m:
+                    self.mark = m.end()
+                    g = m.group(1) if pattern.groups else m.group(0)
+                    return g.decode(errors="replace")
+                left = end - time.monotonic()
+                if self.eof:
+                    raise Fail(f"{self.name} ended while waiting for {pattern.pattern!r}")
+                if left <= 0:
+                    raise Fail(f"{self.name}: timed out ({timeout} s) waiting for "
+                               f"{pattern.pattern!r}")
+                self.cond.wait(min(left, 0.5))
+
+    def wait_eof(self, timeout=10.0):
+        end = time.monotonic() + timeout
+        with self.cond:
+            while not self.eof and time.monotonic() < end:
+                self.cond.wait(0.1)
+        return self.eof
+
+
+# --- ports and processes -------------------------------------------------------------
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def sanitizer_report(out):
+    return "runtime error" in out or "AddressSanitizer" in out or "LeakSanitizer" in out
+
+
+def run_piped(binary, script, args=(), timeout=20):
+    """Runs binary with script on stdin; returns (status, output, seconds)."""
+    t0 = time.monotonic()
+    p = subprocess.run([binary, *args], input=script.encode(), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=timeout)
+    out = p.stdout.decode(errors="replace")
+    PIPED.append(([binary, *args], out))
+    return p.returncode, out, time.monotonic() - t0
+
+
+class Device:
+    """A booted akiraos.
+
+    flash: the image file (None: the binary's default, no image); http/shell: True for
+    a free port, a number for that port, False for none asked; tty: console on a
+    pseudo-terminal instead of a pipe; wait_boot: the line awaited before returning
+    ("network" when a port was asked, else "boot complete"; None: do not wait).
+    """
+
+    def __init__(self, binary, flash=None, http=True, shell=False, args=(), tty=False,
+                 wait_boot="auto", token=None):
+        self.binary, self.flash, self.tty = binary, flash, tty
+        self.http = self.shell = None
+        for _ in range(5):
+            cmd = [binary]
+            if flash:
+                cmd += ["--flash", flash]
+            if http:
+                self.http = free_port() if http is True else http
+                cmd += ["--http-port", str(self.http)]
+            if shell:
+                self.shell = free_port() if shell is True else shell
+                cmd += ["--shell-port", str(self.shell)]
+            cmd += list(args)
+            self._start(cmd)
+            if wait_boot == "auto":
+                if not (http or shell):
+                    self.expect("boot complete", 15)
+                    break
+                line = self.expect(NETWORK_RE, 15, regex=True)
+                if "[ ok ]" in line:
+                    break
+                self.poweroff()  # a port was taken meanwhile: new ports, new boot
+            else:
+                if wait_boot:
+                    self.expect(wait_boot, 15)
+                break
+        else:
+            raise Fail("could not boot with free ports")
+        m = re.search(TOKEN_RE, self.con.buf)
+        self.first_token = m.group(1).decode() if m else None
+        self.token = token or self.first_token
+
+    def _start(self, cmd):
+        if self.tty:
+            self.master, self.slave = pty.openpty()
+            self.p = subprocess.Popen(cmd, stdin=self.slave, stdout=self.slave,
+                                      stderr=self.slave, close_fds=True)
+            self.con = Stream(self.master, name="console")
+        else:
+            self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT)
+            self.con = Stream(self.p.stdout.fileno(), self.p.stdin.fileno(), name="console")
+        DEVICES.append(self)
+
+    # console
+    def output(self):
+        return self.con.text()
+
+    def expect(self, pattern, timeout=10.0, since=None, regex=False):
+        return self.con.expect(pattern, timeout, since, regex)
+
+    def wait_for(self, pattern, timeout=10.0):
+        """Waits until the regex pattern appears anywhere in the output so far."""
+        return self.con.expect(pattern, timeout, since=0, regex=True)
+
+    def send(self, text):
+        try:
+            self.con.send(text)
+        except (BrokenPipeError, OSError):
+            pass  # the device went away: the next expect says so
+
+    def console(self, line):
+        self.send(line + ("\r" if self.tty else "\n"))
+
+    def command(self, line, expect, timeout=10.0):
+        """Types line on the console and waits for expect in what follows."""
+        self.console(line)
+        return self.expect(expect, timeout)
+
+    def http_token(self):
+        """The token as `http token` prints it on the console."""
+        self.console("http token")
+        return self.expect(rb"(?m)^([0-9a-f]{32})\r?$", 5, regex=True)
+
+    # lifetime
+    def wait(self, timeout=15.0):
+        """Waits for the process to exit; returns its status (kills it on timeout)."""
+        try:
+            rc = self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise Fail(f"the device did not exit within {timeout} s")
+        if not self.tty:  # the pty's slave end stays open here: no end of stream
+            self.con.wait_eof(2)
+        return rc
+
+    def poweroff(self, timeout=20.0):
+        if self.p.poll() is None:
+            self.console("poweroff")
+        return self.wait(timeout)
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait(10)
+
+    def finish(self):
+        """Powers off and checks a clean exit: status 0 and no sanitizer report."""
+        rc = self.poweroff()
+        check(not sanitizer_report(self.output()), "sanitizer report")
+        check(rc == 0, f"exit status {rc}")
+
+    def shell_session(self, timeout=10):
+        """A connection to the network shell (not yet logged in)."""
+        return NetShell(self.shell, timeout)
+
+    # HTTP
+    def connect(self, timeout=10):
+        return connect(self.http, timeout)
+
+    def request(self, method, path, body=None, token=None, headers=None, raw_body=None,
+                source=None):
+        return request(self.http, method, path, body, token, headers, raw_body,
+                       source=source)
+
+    def call(self, method, path, body=None, token=None, headers=None, raw_body=None):
+        """request() with the body parsed as JSON when it is JSON: (status, body)."""
+        st, _, b = self.request(method, path, body, token, headers, raw_body)
+        try:
+            return st, json.loads(b.decode())
+        except ValueError:
+            return st, b
+
+
+class NetShell:
+    """A network shell session: a socket driven with the same expect as the console."""
+
+    def __init__(self, port, timeout=10):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.sock.settimeout(None)  # blocking: the Stream's reader thread reads the fd
+        self.io = Stream(self.sock.fileno(), name="network shell")
+
+    def expect(self, pattern, timeout=10.0, regex=False):
+        return self.io.expect(pattern, timeout, regex=regex)
+
+    def send(self, data):
+        self.sock.sendall(data.encode() if isinstance(data, str) else data)
+
+    def login(self, token):
+        self.expect("token: ")
+        self.send(token + "\r\n")
+        self.expect("ok:")
+
+    def closed_by_peer(self, timeout=10.0):
+        return self.io.wait_eof(timeout)
+
+    def close(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+
+
+# --- HTTP on raw sockets -------------------------------------------------------------
+
+
+class Sock(socket.socket):
+    """A client socket that keeps the bytes read past one response (pipelining)."""
+    pending = b""
+
+
+def connect(port, timeout=10, source=None):
+    """A connection to 127.0.0.1:port; source: another loopback address to come from
+    (all of 127.0.0.0/8 is loopback on Linux), to look like another client."""
+    s = Sock(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    if source:
+        s.bind((source, 0))
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def _recv(s, n=65536):
+    try:
+        return s.recv(n)
+    except ConnectionResetError:
+        return b""
+
+
+def read_response(s, pending=None):
+    """Reads one response (Content-Length, chunked, or up to the close); returns
+    (status, headers with lower-case names, body bytes)."""
+    if pending is None:
+        pending, s.pending = getattr(s, "pending", b""), b""
+    data = pending
+    while b"\r\n\r\n" not in data:
+        b = _recv(s)
+        if not b:
+            raise ConnectionError(f"closed before a response head ({data[:200]!r})")
+        data += b
+    head, rest = data.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for l in lines[1:]:
+        k, v = l.split(":", 1)
+        headers[k.strip().lower()] = v.strip()
+    if "content-length" in headers:
+        n = int(headers["content-length"])
+        while len(rest) < n:
+            b = _recv(s)
+            if not b:
+                raise ConnectionError("closed in the body")
+            rest += b
+        body, extra = rest[:n], rest[n:]
+    elif headers.get("transfer-encoding") == "chunked":
+        body = b""
+        while True:
+            while b"\r\n" not in rest:
+                b = _recv(s)
+                if not b:
+                    raise ConnectionError("closed in a chunk size")
+                rest += b
+            line, rest = rest.split(b"\r\n", 1)
+            size = int(line.split(b";")[0], 16)
+            while len(rest) < size + 2:
+                b = _recv(s)
+                if not b:
+                    raise ConnectionError("closed in a chunk")
+                rest += b
+            body += rest[:size]
+            rest = rest[size + 2:]
+            if size == 0:
+                break
+        extra = rest
+    else:  # no framing: the body ends at the close
+        while True:
+            b = _recv(s)
+            if not b:
+                break
+            rest += b
+        body, extra = rest, b""
+    if isinstance(s, Sock):
+        s.pending = extra
+    return status, headers, body
+
+
+def request(port, method, path, body=None, token=None, headers=None, raw_body=None,
+            timeout=15, source=None):
+    """One request on its own connection (Connection: close unless headers say
+    otherwise). A server that answers before reading the whole body (413, 401) may
+    reset the upload: the answer already sent is still read."""
+    s = connect(port, timeout, source)
+    hdrs = dict(headers or {})
+    if token:
+        hdrs["Authorization"] = f"Bearer {token}"
+    if body is not None:
+        hdrs["Content-Length"] = str(len(body))
+    hdrs.setdefault("Connection", "close")
+    raw = f"{method} {path} HTTP/1.1\r\nHost: d\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in hdrs.items()) + "\r\n"
+    try:
+        s.sendall(raw.encode() + (body if body is not None else raw_body or b""))
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    try:
+        return read_response(s)
+    finally:
+        s.close()
+
+
+def jbody(b):
+    return json.loads(b.decode())
+
+
+def drip(socks, data, period):
+    """Sends data on every socket every period seconds in a thread (slow clients);
+    returns a function that stops it."""
+    stop = threading.Event()
+
+    def run():
+        while not stop.is_set():
+            for s in socks:
+                try:
+                    s.sendall(data)
+                except OSError:
+                    pass
+            time.sleep(period)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+
+    def halt():
+        stop.set()
+        t.join(5)
+    return halt
+
+
+def closed_by_peer(s, timeout=15):
+    """True when the server closes s (EOF or reset) within timeout."""
+    s.settimeout(timeout)
+    try:
+        while True:
+            if not s.recv(65536):
+                return True
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+
+
+# --- running a scenario --------------------------------------------------------------
+
+
+def main(scenarios, name, *args):
+    """Runs scenarios[name](*args). On a Fail (or any exception) prints the message and
+    the tail of every device's output, kills every device still running, exits 1."""
+    if name not in scenarios:
+        sys.exit(f"unknown scenario {name!r}; one of {', '.join(scenarios)}")
+    try:
+        scenarios[name](*args)
+    except BaseException as e:  # noqa: a failing test must never leave a device behind
+        sys.stderr.write(f"FAIL: {e if isinstance(e, Fail) else repr(e)}\n")
+        if PIPED:
+            cmd, out = PIPED[-1]
+            sys.stderr.write(f"--- output of the last piped run ({' '.join(cmd)}) ---\n"
+                             f"{out[-6000:]}\n")
+        for d in DEVICES:
+            sys.stderr.write(f"--- device output ({' '.join(d.p.args)}) ---\n"
+                             f"{d.output()[-6000:]}\n")
+        for d in DEVICES:
+            if d.p.poll() is None:
+                d.p.kill()
+        sys.exit(1)
+    for d in DEVICES:  # a scenario that forgot one: still no process left behind
+        if d.p.poll() is None:
+            d.p.kill()
+            d.p.wait(10)
+    print(f"{name}: ok")
+
+
+def tempdir():
+    return tempfile.TemporaryDirectory(prefix="akira-e2e.")
