@@ -293,7 +293,7 @@ def t_slow_bodies(dev):
         s.close()
     check(ended == 8, f"only {ended} of 8 dripped bodies ended")
     for i in range(8):
-        check(request(dev, "GET", f"/api/settings/app/d/k{i}")[0] == 404, "a dripped body stored")
+        check(request(dev, "GET", f"/api/settings/app/d/k{i}", token=tok)[0] == 404, "a dripped body stored")
     dev.wait_for(rb"body slower than 1024 bytes/s", 5)
     still_serving(dev)
 
