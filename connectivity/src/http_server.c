@@ -158,10 +158,17 @@ uint64_t akira_http_req_body_length(const struct akira_http_req *r)
     return p->body == AKIRA_HTTP_BODY_LENGTH ? p->content_length : 0;
 }
 
-/* Reads more bytes from the socket into c->in (only when it is used up). */
+int http_conn_send(struct http_conn *c, const void *buf, size_t len)
+{
+    int32_t t = (int32_t)c->srv->cfg.idle_timeout_ms;
+    return c->io ? c->io->send(c->io_ctx, buf, len, t) : akira_net_send_all(c->sock, buf, len, t);
+}
+
+/* Reads more bytes from the socket (or the io) into c->in (only when it is used up). */
 static int fill(struct http_conn *c, int32_t timeout_ms)
 {
-    int n = akira_net_recv(c->sock, c->in, sizeof(c->in), timeout_ms);
+    int n = c->io ? c->io->recv(c->io_ctx, c->in, sizeof(c->in), timeout_ms)
+                  : akira_net_recv(c->sock, c->in, sizeof(c->in), timeout_ms);
     if (n <= 0) return n == 0 ? AKIRA_ECONNRESET : n;
     c->in_off = 0;
     c->in_len = (size_t)n;
@@ -207,8 +214,7 @@ int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
     if (c->parser.expect_continue && !r->continue_sent && !r->responded) {
         r->continue_sent = true;
         static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-        int rc = akira_net_send_all(c->sock, cont, sizeof(cont) - 1,
-                                    (int32_t)c->srv->cfg.idle_timeout_ms);
+        int rc = http_conn_send(c, cont, sizeof(cont) - 1);
         if (rc) return r->body_err = rc;
     }
     for (;;) {
@@ -450,6 +456,33 @@ static int worker(void *arg)
         akira_mutex_unlock(s->lock);
         akira_net_close(sock);
     }
+}
+
+int akira_http_server_serve_io(struct akira_http_server *s, const struct akira_http_io *io,
+                               void *ctx, const char *peer)
+{
+    if (!s || !io || !io->recv || !io->send) return AKIRA_EINVAL;
+    akira_mutex_lock(s->lock, AKIRA_FOREVER);
+    /* A started server's workers own its connection slots. */
+    int rc = s->started || s->conns[0].io ? AKIRA_ESTATE : 0;
+    struct http_conn *c = &s->conns[0];
+    if (!rc) {
+        c->io = io;
+        c->io_ctx = ctx;
+        s->stats.accepted++;
+        s->active++;
+    }
+    akira_mutex_unlock(s->lock);
+    if (rc) return rc;
+    memset(c->peer_ip, 0, sizeof(c->peer_ip));
+    snprintf(c->peer, sizeof(c->peer), "%s", peer ? peer : "stream");
+    serve(c);
+    akira_mutex_lock(s->lock, AKIRA_FOREVER);
+    c->io = NULL;
+    c->io_ctx = NULL;
+    s->active--;
+    akira_mutex_unlock(s->lock);
+    return 0;
 }
 
 static void refuse_busy(akira_sock_t *sock)
