@@ -8,6 +8,7 @@
 #include <akira/err.h>
 #include <akira/log.h>
 #include <akira/random.h>
+#include <akira/serial_link.h>
 #include <akira/settings.h>
 #include <akira/storage.h>
 #include <akira/transport.h>
@@ -21,6 +22,8 @@ static struct akira_connectivity_config config;
 static struct akira_http_server *http;
 static struct akira_shell_service *shell_service;
 static struct akira_tcp_shell *tcp_shell;
+static struct akira_http_server *serial_api;
+static struct akira_serial_link *serial_link;
 static char token[AKIRA_HTTP_TOKEN_HEX_LEN + 1];
 static uint16_t http_port, shell_port;
 
@@ -68,17 +71,30 @@ static int token_load_or_make(bool *made)
     return 0;
 }
 
+/* An HTTP server with the device API's routes and the token (not started). */
+static int api_create(struct akira_http_server **out, const struct akira_http_config *hc)
+{
+    int rc = akira_http_server_create(out, hc);
+    if (rc) return rc;
+    rc = akira_connectivity_api_routes(*out, &config);
+    if (!rc) rc = akira_connectivity_hw_routes(*out, &config);
+    if (!rc) rc = akira_connectivity_app_routes(*out);
+    if (!rc) rc = akira_http_server_token_set(*out, token);
+    if (rc) {
+        akira_http_server_destroy(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 static int http_start(void *ctx)
 {
     (void)ctx;
     struct akira_http_config hc =
         akira_http_config_default(akira_net_addr_loopback(config.http_port));
-    int rc = akira_http_server_create(&http, &hc);
-    if (!rc) rc = akira_connectivity_api_routes(http, &config);
-    if (!rc) rc = akira_connectivity_hw_routes(http, &config);
-    if (!rc) rc = akira_connectivity_app_routes(http);
-    if (!rc) rc = akira_http_server_token_set(http, token);
-    if (!rc) rc = akira_http_server_start(http);
+    int rc = api_create(&http, &hc);
+    if (rc) return rc;
+    rc = akira_http_server_start(http);
     struct akira_net_addr a;
     if (!rc && akira_http_server_addr(http, &a) == 0) http_port = a.port;
     if (rc) {
@@ -130,7 +146,55 @@ static void shell_stop(void *ctx)
     shell_port = 0;
 }
 
+#define SERIAL_RESUME_MS 30000
+
+/* The serial link serves the same API through an HTTP instance without a socket:
+ * one connection, a small head buffer, and the resume window as its idle timeout (a
+ * session whose client is gone waits that long for it to come back). */
+static int serial_start(void *ctx)
+{
+    (void)ctx;
+    struct akira_http_config hc = akira_http_config_default(akira_net_addr_loopback(0));
+    hc.workers = 1;
+    hc.queue = 1;
+    hc.head_max = 1024;
+    hc.head_timeout_ms = SERIAL_RESUME_MS;
+    hc.idle_timeout_ms = SERIAL_RESUME_MS;
+    int rc = api_create(&serial_api, &hc);
+    if (rc) return rc;
+    struct akira_serial_link_config sc = {
+        .uart = config.serial_uart, .resume_ms = SERIAL_RESUME_MS, .api = serial_api};
+    rc = akira_serial_link_start(&serial_link, &sc);
+    if (rc) {
+        akira_http_server_destroy(serial_api);
+        serial_api = NULL;
+    }
+    return rc;
+}
+
+static void serial_stop(void *ctx)
+{
+    (void)ctx;
+    akira_serial_link_stop(serial_link);
+    serial_link = NULL;
+    akira_http_server_destroy(serial_api);
+    serial_api = NULL;
+}
+
+int akira_connectivity_serial_stats(struct akira_serial_link_stats *out)
+{
+    if (!serial_link) return AKIRA_ENODEV;
+    akira_serial_link_stats(serial_link, out);
+    return 0;
+}
+
+const char *akira_connectivity_serial_uart(void)
+{
+    return serial_link ? config.serial_uart : NULL;
+}
+
 static const struct akira_transport http_transport = {"http", http_start, http_stop, NULL};
+static const struct akira_transport serial_transport = {"serial", serial_start, serial_stop, NULL};
 static const struct akira_transport shell_transport = {"tcp-shell", shell_start, shell_stop, NULL};
 
 int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *detail, size_t cap)
@@ -147,15 +211,17 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
                  token);
         cfg->print(line);
     }
-    if (cfg->http_port) rc = akira_app_upload_service_start();
+    if (cfg->http_port || cfg->serial_uart) rc = akira_app_upload_service_start();
     if (!rc && cfg->http_port) rc = akira_transport_register(&http_transport);
+    if (!rc && cfg->serial_uart) rc = akira_transport_register(&serial_transport);
     if (!rc && cfg->shell_port) rc = akira_transport_register(&shell_transport);
     if (!rc) rc = akira_transport_start_all();
     if (detail && cap) {
         char h[24] = "off", sh[24] = "off";
         if (http_port) snprintf(h, sizeof(h), "127.0.0.1:%u", http_port);
         if (shell_port) snprintf(sh, sizeof(sh), "127.0.0.1:%u", shell_port);
-        snprintf(detail, cap, "http %s, shell %s", h, sh);
+        snprintf(detail, cap, "http %s, shell %s, serial %s", h, sh,
+                 serial_link ? config.serial_uart : "off");
     }
     return rc;
 }
@@ -165,6 +231,7 @@ void akira_connectivity_stop(void)
     akira_transport_stop_all();
     akira_transport_unregister(&http_transport);
     akira_transport_unregister(&shell_transport);
+    akira_transport_unregister(&serial_transport);
     akira_app_upload_service_stop();
 }
 

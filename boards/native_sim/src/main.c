@@ -277,6 +277,7 @@ connectivity_config(const struct akira_board_options *opt)
         .version = AKIRA_VERSION_STRING,
         .http_port = opt->http_port_set ? opt->http_port : 0,
         .shell_port = opt->shell_port_set ? opt->shell_port : 0,
+        .serial_uart = opt->serial_uart,
         .print = print_line,
         .on_shell_exit = on_net_shell_exit,
         .list_partitions = true,
@@ -292,14 +293,22 @@ static bool net_up;
 
 static bool boot_connectivity(const struct akira_board_options *opt)
 {
-    if (!opt->http_port_set && !opt->shell_port_set) {
-        board_console_printf("[ -- ] network: off (no --http-port, no --shell-port)\n");
+    if (!opt->http_port_set && !opt->shell_port_set && !opt->serial_uart) {
+        board_console_printf(
+            "[ -- ] network: off (no --http-port, no --shell-port, --serial-uart off)\n");
         return true;
     }
-    char detail[128];
+    char detail[160];
     int rc = akira_connectivity_start(connectivity_config(opt), detail, sizeof(detail));
     step("network", rc, detail);
     net_up = true;
+    /* Where a host tool finds the management link: `akira --serial PATH ...`. */
+    const char *uart = akira_connectivity_serial_uart();
+    const char *pty = !uart                    ? NULL
+                      : !strcmp(uart, "mgmt")  ? akira_sim_mgmt_pty_path()
+                      : !strcmp(uart, "uart1") ? akira_sim_uart1_pty_path()
+                                               : NULL;
+    if (pty) board_console_printf("       serial management link on %s\n", pty);
     return true;
 }
 

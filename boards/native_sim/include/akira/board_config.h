@@ -34,6 +34,11 @@
 #define AKIRA_BOARD_APP_MEM_QUOTA_MIN (64u * 1024u)
 #define AKIRA_BOARD_APP_MEM_QUOTA_MAX (1024u * 1024u)
 
+/* --- Serial management link (docs/serial.md) ------------------------------------ */
+
+/* The UART the device API is served on without a network (native_sim: a host pty). */
+#define AKIRA_BOARD_SERIAL_MGMT_UART "mgmt"
+
 /* --- Flash ----------------------------------------------------------------------- */
 
 /* NOR flash: erase sets a whole sector to AKIRA_BOARD_FLASH_ERASED_VALUE, a write can
