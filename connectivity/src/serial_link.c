@@ -184,14 +184,20 @@ static void on_frame(void *ctx, const struct akira_serial_frame *f)
     case AKIRA_SERIAL_DATA: break;
     default: l->stats.frames.bad_coding++; return; /* the device's own kinds */
     }
-    if (!l->active || l->reset || l->closing) {
+    bool dup = l->active && !l->reset && f->seq == (uint16_t)(l->rx_expect - 1);
+    if (!dup && (!l->active || l->reset || l->closing)) {
         akira_mutex_unlock(l->lock);
         send_frame(l, AKIRA_SERIAL_RST, f->seq, NULL, 0);
         akira_mutex_lock(l->lock, AKIRA_FOREVER);
         return;
     }
     bool ack = false;
-    if (f->seq == l->rx_expect) {
+    if (dup) {
+        /* Its ack was lost (even while the answer is on its way): ack again, take
+         * nothing. */
+        l->stats.frames.duplicates++;
+        ack = true;
+    } else if (f->seq == l->rx_expect) {
         if (l->held) return; /* a repeat of the frame waiting for room */
         if (ring_room(l) >= f->len) {
             take_data(l, f->payload, f->len);
@@ -203,9 +209,6 @@ static void on_frame(void *ctx, const struct akira_serial_frame *f)
             l->held_len = f->len;
             memcpy(l->held_data, f->payload, f->len);
         }
-    } else if (f->seq == (uint16_t)(l->rx_expect - 1)) {
-        l->stats.frames.duplicates++; /* its ack was lost: ack again, take nothing */
-        ack = true;
     } else {
         l->stats.frames.bad_seq++;
     }

@@ -189,9 +189,12 @@ static int send_reliable(struct sc_link *sc, const uint8_t *p, size_t n)
     sc->acked = false;
     long long give_up = now_ms() + sc->timeout_ms;
     for (;;) {
+        /* The whole answer is here (the device answered before taking everything,
+         * or an ack was lost): nothing more to send, the caller reads it. */
+        if (sc->fin) return 0;
         if (send_frame(sc, AKIRA_SERIAL_DATA, sc->tx_seq, p, n)) return -1;
         long long until = now_ms() + sc->rto_ms;
-        while (!sc->acked && !sc->rst && now_ms() < until)
+        while (!sc->acked && !sc->rst && !sc->fin && now_ms() < until)
             if (pump(sc, (int)(until - now_ms()))) return -1;
         if (sc->acked) {
             sc->tx_seq++;
