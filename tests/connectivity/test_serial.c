@@ -396,11 +396,13 @@ static uint16_t stream_acked(uint16_t seq, const uint8_t *p, size_t n, size_t ch
 static size_t answer(char *buf, size_t cap)
 {
     size_t n = 0;
+    uint16_t expect = 0;
     for (;;) {
         struct akira_serial_frame f;
         assert_true(next_frame(M(AKIRA_SERIAL_DATA) | M(AKIRA_SERIAL_FIN), &f, 3000));
         send_f(AKIRA_SERIAL_ACK, f.seq, NULL, 0);
         if (f.seq != expect) continue; /* a retransmit of one already taken */
+        expect++;
         if (f.type == AKIRA_SERIAL_FIN) break;
         assert_true(n + f.len < cap);
         memcpy(buf + n, f.payload, f.len);
