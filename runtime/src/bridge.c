@@ -1,6 +1,7 @@
 /* Native bridge: the import table, binding at instantiation, the checked call path
  * (akira/bridge.h). */
 #include <stdarg.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -102,7 +103,7 @@ int akira_bridge_bind(struct akira_app_ctx *app, const aw_module *m, aw_import *
     if (!imp || !bind) {
         if (imp) akira_quota_realloc(app->quota, imp, n * sizeof(*imp), 0);
         if (bind) akira_quota_realloc(app->quota, bind, n * sizeof(*bind), 0);
-        snprintf(why, why_len, "no quota for %u imports", n);
+        snprintf(why, why_len, "no quota for %" PRIu32 " imports", n);
         return AKIRA_EQUOTA;
     }
     int rc = 0;
