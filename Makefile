@@ -11,7 +11,7 @@ BUILD_TYPE ?= RelWithDebInfo
 # The board `make run` boots: native_sim (default) or mps2_an386.
 BOARD ?= native_sim
 
-.PHONY: all deps build asan mcu run test bench clean
+.PHONY: all deps build asan mcu examples run test bench clean
 
 all: build
 
@@ -32,11 +32,17 @@ mcu: deps
 	    -DAKIRA_BOARD=mps2_an386 -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
 	@cmake --build build/mps2_an386 -j $(JOBS)
 
+# The SDK examples (build/apps/*.wasm) for a board's flash: built by the host tree's
+# tools (clang for wasm32, akira pack), nothing else of that tree.
+examples: deps
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake --build build -j $(JOBS) --target sdk_examples
+
 ifeq ($(BOARD),native_sim)
 run: build
 	@scripts/run.sh
 else ifeq ($(BOARD),mps2_an386)
-run: mcu
+run: mcu examples
 	@scripts/run-mps2.sh
 else
 run:

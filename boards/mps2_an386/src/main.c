@@ -29,7 +29,7 @@ static const char *const level_names[] = {"pre-kernel", "post-kernel", "applicat
 
 /* ---- boot steps ---- */
 
-static void step(const char *what, int rc, const char *detail)
+void board_step(const char *what, int rc, const char *detail)
 {
     if (rc == 0)
         board_console_printf("[ ok ] %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
@@ -48,7 +48,7 @@ static void report_device(const struct akira_device *dev, void *user)
     if (dev->level != r->level) return;
     char what[AKIRA_DEVICE_NAME_MAX + 48];
     snprintf(what, sizeof(what), "device %s (%s)", dev->name, level_names[r->level]);
-    step(what, akira_device_init_result(dev), NULL);
+    board_step(what, akira_device_init_result(dev), NULL);
 }
 
 /* A pre-kernel device (the watchdog) is one the system cannot run without; a later one
@@ -67,7 +67,7 @@ static bool boot_storage(void)
 {
     char detail[256];
     int rc = board_storage_boot(board_options()->flash_path, detail, sizeof(detail));
-    step("storage", rc, detail);
+    board_step("storage", rc, detail);
     return true;
 }
 
@@ -82,15 +82,14 @@ static bool boot_app_pool(void)
     char detail[64];
     snprintf(detail, sizeof(detail), "%u KiB in PSRAM at 0x%08x",
              AKIRA_BOARD_APP_HEAP_POOL_SIZE / 1024u, (unsigned)AKIRA_BOARD_PSRAM_BASE);
-    step("app heap pool", rc, detail);
+    board_step("app heap pool", rc, detail);
     return rc == 0;
 }
 
-/* The runtime (engine, app store, app manager) on top of storage and the pool: its
- * own step, added here when the runtime builds for this board. */
+/* The runtime (engine, app store, app manager) on top of storage and the pool. */
 static bool boot_runtime(void)
 {
-    return true;
+    return board_runtime_boot(app_pool);
 }
 
 static bool boot_shell(void)
@@ -99,12 +98,13 @@ static bool boot_shell(void)
     int rc = akira_shell_registry_check(&bad);
     char detail[96];
     snprintf(detail, sizeof(detail), "%zu commands on uart0", akira_shell_cmd_count());
-    step("shell", rc, rc == 0 ? detail : bad);
+    board_step("shell", rc, rc == 0 ? detail : bad);
     return rc == 0;
 }
 
 static void shutdown_all(void)
 {
+    board_runtime_shutdown(); /* apps use storage, the pool and kernel timers */
     board_storage_shutdown();
     akira_kernel_shutdown();
     akira_heap_destroy(app_pool);
@@ -122,7 +122,7 @@ int main(void)
     bool ok = devices_init(AKIRA_INIT_PRE_KERNEL);
     int rc = ok ? akira_kernel_init() : 0;
     if (ok) {
-        step("kernel", rc, NULL);
+        board_step("kernel", rc, NULL);
         ok = rc == 0;
     }
     ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);

@@ -6,6 +6,7 @@ target_sources(akira_kernel PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/sched.c
   ${CMAKE_CURRENT_LIST_DIR}/switch.S
   ${CMAKE_CURRENT_LIST_DIR}/semihost.c
+  ${CMAKE_CURRENT_LIST_DIR}/atomic64.c
 )
 target_compile_definitions(akira_kernel PUBLIC AKIRA_PORT_CORTEX_M=1)
 target_include_directories(akira_kernel PUBLIC ${CMAKE_CURRENT_LIST_DIR}/include
