@@ -2,12 +2,16 @@
 # installs missing Debian packages and drives the two build trees:
 #   build/        the normal build (binaries in build/bin/)
 #   build/asan/   the same sources under AddressSanitizer + UBSan (tests only)
+#   build/mps2_an386/  the Cortex-M4F firmware (make run BOARD=mps2_an386; cross-built
+#                  with cmake/arm-none-eabi.cmake, booted in qemu-system-arm)
 JOBS ?= $(shell nproc)
 # Sub-makes (CMake's generated Makefiles) need not announce every directory they enter.
 MAKEFLAGS += --no-print-directory
 BUILD_TYPE ?= RelWithDebInfo
+# The board `make run` boots: native_sim (default) or mps2_an386.
+BOARD ?= native_sim
 
-.PHONY: all deps build asan run test bench clean
+.PHONY: all deps build asan mcu examples run test bench clean
 
 all: build
 
@@ -22,8 +26,28 @@ asan: deps
 	@cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DAKIRA_SANITIZE=ON >/dev/null
 	@cmake --build build/asan -j $(JOBS)
 
+# The Cortex-M4F firmware: build/mps2_an386/bin/akiraos.elf (size-optimised).
+mcu: deps
+	@cmake -S . -B build/mps2_an386 -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake \
+	    -DAKIRA_BOARD=mps2_an386 -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
+	@cmake --build build/mps2_an386 -j $(JOBS)
+
+# The SDK examples (build/apps/*.wasm) for a board's flash: built by the host tree's
+# tools (clang for wasm32, akira pack), nothing else of that tree.
+examples: deps
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake --build build -j $(JOBS) --target sdk_examples
+
+ifeq ($(BOARD),native_sim)
 run: build
 	@scripts/run.sh
+else ifeq ($(BOARD),mps2_an386)
+run: mcu examples
+	@scripts/run-mps2.sh
+else
+run:
+	@echo "unknown BOARD=$(BOARD) (native_sim or mps2_an386)" >&2; exit 2
+endif
 
 test: build asan
 	@scripts/test.sh

@@ -2,6 +2,7 @@
  * The app store (akira/appstore.h): slot table in RAM, mount and repair, streaming
  * install with verification before the commit, uninstall, lookups and the reader.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -152,7 +153,8 @@ static int mount(const struct akira_flash_area *fa)
         } else if (rc == AKIRA_EIO) {
             err = rc;
         } else if (rc != AKIRA_ENOENT) {
-            AKIRA_LOG_WRN("slot %u: committed but unreadable (%s): ignored", i, akira_err_str(rc));
+            AKIRA_LOG_WRN("slot %" PRIu32 ": committed but unreadable (%s): ignored", i,
+                          akira_err_str(rc));
         }
     }
     /* An upgrade cut between its commit and the erase of the old version: keep the
@@ -416,7 +418,7 @@ static int verify_and_commit(struct akira_appstore_writer *w, struct akira_app_r
         /* The new version is committed: from here a cut leaves both, and the next
          * mount keeps the newer. */
         if (slot_retire(old))
-            AKIRA_LOG_WRN("slot %u: old version of %s not erased yet (retried)", old,
+            AKIRA_LOG_WRN("slot %" PRIu32 ": old version of %s not erased yet (retried)", old,
                           pkg.manifest.name);
     }
     if (out) *out = s->rec;

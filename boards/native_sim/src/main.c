@@ -19,7 +19,6 @@
 #include <akira/board_config.h>
 #include <akira/connectivity.h>
 #include <akira/kernel.h>
-#include <akira/package.h>
 #include <akira/native_sim.h>
 #include <akira/shell.h>
 #include <akira/shell_app.h>
@@ -173,43 +172,21 @@ static void boot_install(const char *path)
     uint32_t size;
     char what[600];
     snprintf(what, sizeof(what), "install %s", path);
-    int rc = host_open(path, &h, &size);
-    bool opened = rc == 0;
-    struct akira_package pkg;
     struct akira_manifest_error err = {{0}, {0}};
-    if (rc == 0) rc = akira_package_scan(host_read_at, h, size, &pkg, &err);
     struct akira_app_record rec;
-    if (rc == 0 && akira_appstore_find(pkg.manifest.name, &rec) == 0 &&
-        strcmp(rec.manifest.version, pkg.manifest.version) == 0) {
-        host_close(h);
-        char detail[96];
-        snprintf(detail, sizeof(detail), "%s %s already installed", pkg.manifest.name,
-                 pkg.manifest.version);
-        step(what, 0, detail);
-        return;
-    }
-    struct akira_appstore_writer w;
-    if (rc == 0 && fseek(h, 0, SEEK_SET) != 0) rc = AKIRA_EIO;
-    if (rc == 0) rc = akira_appstore_install_begin(&w, size);
+    int rc = host_open(path, &h, &size);
     if (rc == 0) {
-        uint8_t chunk[1024];
-        int n;
-        while ((n = host_read(h, chunk, sizeof(chunk))) > 0 &&
-               (rc = akira_appstore_install_write(&w, chunk, (size_t)n)) == 0) {
-        }
-        if (n < 0) {
-            akira_appstore_install_abort(&w);
-            rc = n;
-        }
-        if (rc == 0) rc = akira_app_install_finish(&w, &rec, &err);
+        rc = akira_app_install_reader(host_read_at, h, size, &rec, &err);
+        host_close(h);
     }
-    if (opened) host_close(h);
-    if (rc != 0 && err.field[0])
+    if (rc != 0 && rc != AKIRA_EEXIST && err.field[0])
         snprintf(what + strlen(what), sizeof(what) - strlen(what), " (%s: %s)", err.field,
                  err.reason);
     char detail[96];
-    if (rc == 0) snprintf(detail, sizeof(detail), "%s %s", rec.manifest.name, rec.manifest.version);
-    step(what, rc, rc == 0 ? detail : NULL);
+    if (rc == 0 || rc == AKIRA_EEXIST)
+        snprintf(detail, sizeof(detail), "%s %s%s", rec.manifest.name, rec.manifest.version,
+                 rc == AKIRA_EEXIST ? " already installed" : "");
+    step(what, rc == AKIRA_EEXIST ? 0 : rc, rc == 0 || rc == AKIRA_EEXIST ? detail : NULL);
 }
 
 /* The app store on flash, the app manager with the apps it holds, autostart. A failure

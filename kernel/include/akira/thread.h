@@ -28,12 +28,19 @@ typedef struct akira_thread akira_thread_t;
 /* Thread body; its return value is the exit status seen by akira_thread_join. */
 typedef int (*akira_thread_fn)(void *arg);
 
-#define AKIRA_PRIO_HIGHEST         0
-#define AKIRA_PRIO_LOWEST          31
-#define AKIRA_PRIO_DEFAULT         15
-#define AKIRA_THREAD_NAME_MAX      32          /* bytes incl. NUL; longer names are cut */
+#define AKIRA_PRIO_HIGHEST    0
+#define AKIRA_PRIO_LOWEST     31
+#define AKIRA_PRIO_DEFAULT    15
+#define AKIRA_THREAD_NAME_MAX 32 /* bytes incl. NUL; longer names are cut */
+#if defined(AKIRA_PORT_CORTEX_M)
+/* An MCU sizes its stacks by its board (akira/board_config.h of the board). */
+#include <akira/board_config.h>
+#define AKIRA_THREAD_STACK_MIN     AKIRA_BOARD_THREAD_STACK_MIN
+#define AKIRA_THREAD_STACK_DEFAULT AKIRA_BOARD_THREAD_STACK_DEFAULT
+#else
 #define AKIRA_THREAD_STACK_MIN     (64 * 1024) /* POSIX: glibc TLS + sanitizers live there */
 #define AKIRA_THREAD_STACK_DEFAULT AKIRA_THREAD_STACK_MIN
+#endif
 
 enum akira_thread_state {
     AKIRA_THREAD_RUNNING,  /* runnable: running or ready (POSIX cannot tell which) */

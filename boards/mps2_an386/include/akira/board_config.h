@@ -1,0 +1,163 @@
+/*
+ * mps2_an386 board limits, memory map and flash layout (Arm MPS2+ FPGA image AN386, a
+ * Cortex-M4F at 25 MHz, as QEMU's `-M mps2-an386` models it; docs/cortex_m.md).
+ *
+ * The same limits as native_sim (8 apps installed, 2 running, the same quotas and
+ * partition names), so what runs there runs here. The flash is smaller (3.5 MiB), so
+ * the image and file-system partitions are smaller; the app store is the same 2 MiB.
+ *
+ * Include-only header: no functions (CMake target `akira_board_config`).
+ */
+#ifndef AKIRA_BOARD_CONFIG_H
+#define AKIRA_BOARD_CONFIG_H
+
+#define AKIRA_BOARD_NAME "mps2_an386"
+
+/* --- Core and memory map --------------------------------------------------------
+ * 0x00000000  4 MiB code SRAM (QEMU "ssram1"), used as the MCU's flash:
+ *             0x00000000..0x0007FFFF  512 KiB internal flash: vectors, code, rodata
+ *             0x00080000..0x003FFFFF  3.5 MiB external NOR flash "flash0", memory-mapped
+ * 0x20000000  internal RAM, limited to 512 KiB by the linker script
+ * 0x21000000  16 MiB PSRAM: only the app heap pool (app linear memories, app stacks)
+ */
+#define AKIRA_BOARD_CPU_HZ     25000000u
+#define AKIRA_BOARD_CODE_BASE  0x00000000u
+#define AKIRA_BOARD_CODE_SIZE  (512u * 1024u)
+#define AKIRA_BOARD_NOR_BASE   0x00080000u
+#define AKIRA_BOARD_RAM_BASE   0x20000000u
+#define AKIRA_BOARD_RAM_SIZE   (512u * 1024u)
+#define AKIRA_BOARD_PSRAM_BASE 0x21000000u
+#define AKIRA_BOARD_PSRAM_SIZE (16u * 1024u * 1024u)
+
+/* --- Thread stacks (bytes; each also has a 64-byte MPU guard below it) ---------- */
+#define AKIRA_BOARD_MAIN_STACK_SIZE      (16u * 1024u) /* boot, then the console shell */
+#define AKIRA_BOARD_THREAD_STACK_MIN     1024u
+#define AKIRA_BOARD_THREAD_STACK_DEFAULT (4u * 1024u) /* timer, sysworkq, wdt, ... */
+
+/* --- Apps ------------------------------------------------------------------------ */
+
+/* Apps stored in the app store at once (one flash slot each). */
+#define AKIRA_BOARD_APPS_INSTALLED_MAX 8
+/* Apps instantiated and running at once. */
+#define AKIRA_BOARD_APPS_RUNNING_MAX 2
+/* Pool all app linear memories, stacks and runtime allocations are carved from: in
+ * PSRAM at AKIRA_BOARD_PSRAM_BASE, the size of the ESP32-S3's PSRAM (the other half of
+ * the PSRAM is left unused). */
+#define AKIRA_BOARD_APP_HEAP_POOL_SIZE (8u * 1024u * 1024u)
+/* Unsigned apps are accepted when the setting akira/security/allow_unsigned is absent
+ * (a development board; a product board says 0). */
+#define AKIRA_BOARD_ALLOW_UNSIGNED_DEFAULT 1
+/* Bounds for an app's linear-memory quota (the manifest asks within these). */
+#define AKIRA_BOARD_APP_MEM_QUOTA_MIN (64u * 1024u)
+#define AKIRA_BOARD_APP_MEM_QUOTA_MAX (1024u * 1024u)
+
+/* --- Flash ----------------------------------------------------------------------- */
+
+/* NOR flash "flash0": erase sets a whole sector to AKIRA_BOARD_FLASH_ERASED_VALUE, a
+ * write can only clear bits and must start and end on a write-block boundary. Mapped
+ * at AKIRA_BOARD_NOR_BASE, persisted to the host's image file through semihosting. */
+#define AKIRA_BOARD_FLASH_SIZE             (3584u * 1024u)
+#define AKIRA_BOARD_FLASH_SECTOR_SIZE      4096u
+#define AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE 4u
+#define AKIRA_BOARD_FLASH_ERASED_VALUE     0xFFu
+
+/* --- Partition map ------------------------------------------------------------------
+ * Offsets and sizes in bytes from the start of flash, in ascending order. Image slots
+ * follow MCUboot's model: image-0 runs, image-1 receives an update, scratch is the
+ * swap area. The app store holds AKIRA_BOARD_APPS_INSTALLED_MAX equal slots. */
+#define AKIRA_BOARD_PART_BOOTLOADER_OFFSET 0x000000u
+#define AKIRA_BOARD_PART_BOOTLOADER_SIZE   0x010000u /* 64 KiB */
+#define AKIRA_BOARD_PART_IMAGE0_OFFSET     0x010000u
+#define AKIRA_BOARD_PART_IMAGE0_SIZE       0x060000u /* 384 KiB */
+#define AKIRA_BOARD_PART_IMAGE1_OFFSET     0x070000u
+#define AKIRA_BOARD_PART_IMAGE1_SIZE       0x060000u /* 384 KiB */
+#define AKIRA_BOARD_PART_SCRATCH_OFFSET    0x0D0000u
+#define AKIRA_BOARD_PART_SCRATCH_SIZE      0x010000u /* 64 KiB */
+#define AKIRA_BOARD_PART_APPSTORE_OFFSET   0x0E0000u
+#define AKIRA_BOARD_PART_APPSTORE_SIZE     0x200000u /* 2 MiB: 9 slots of 224 KiB */
+#define AKIRA_BOARD_PART_SETTINGS_OFFSET   0x2E0000u
+#define AKIRA_BOARD_PART_SETTINGS_SIZE     0x010000u /* 64 KiB: 16 sectors */
+#define AKIRA_BOARD_PART_FS_OFFSET         0x2F0000u
+#define AKIRA_BOARD_PART_FS_SIZE           0x090000u /* 576 KiB, the rest */
+
+/* App store slots: one per installed app plus a spare, so that an upgrade with every
+ * app installed writes the new version beside the old one (docs/runtime.md). */
+#define AKIRA_BOARD_APP_SLOTS (AKIRA_BOARD_APPS_INSTALLED_MAX + 1)
+/* One slot, whole sectors: a header sector, then an app binary of up to 220 KiB. */
+#define AKIRA_BOARD_APP_SLOT_SIZE                                                                  \
+    (AKIRA_BOARD_PART_APPSTORE_SIZE / AKIRA_BOARD_APP_SLOTS / AKIRA_BOARD_FLASH_SECTOR_SIZE *      \
+     AKIRA_BOARD_FLASH_SECTOR_SIZE)
+
+/*
+ * The partition table as an X-macro, for code that wants to iterate it:
+ *   #define ROW(ID, name, offset, size) { name, offset, size },
+ *   AKIRA_BOARD_PARTITIONS(ROW)
+ * ID is an identifier suffix (BOOTLOADER, IMAGE0, ...), name the partition's string
+ * name used to open it by name.
+ */
+#define AKIRA_BOARD_PARTITIONS(X)                                                                  \
+    X(BOOTLOADER, "bootloader", AKIRA_BOARD_PART_BOOTLOADER_OFFSET,                                \
+      AKIRA_BOARD_PART_BOOTLOADER_SIZE)                                                            \
+    X(IMAGE0, "image-0", AKIRA_BOARD_PART_IMAGE0_OFFSET, AKIRA_BOARD_PART_IMAGE0_SIZE)             \
+    X(IMAGE1, "image-1", AKIRA_BOARD_PART_IMAGE1_OFFSET, AKIRA_BOARD_PART_IMAGE1_SIZE)             \
+    X(SCRATCH, "scratch", AKIRA_BOARD_PART_SCRATCH_OFFSET, AKIRA_BOARD_PART_SCRATCH_SIZE)          \
+    X(APPSTORE, "app-store", AKIRA_BOARD_PART_APPSTORE_OFFSET, AKIRA_BOARD_PART_APPSTORE_SIZE)     \
+    X(SETTINGS, "settings", AKIRA_BOARD_PART_SETTINGS_OFFSET, AKIRA_BOARD_PART_SETTINGS_SIZE)      \
+    X(FS, "fs", AKIRA_BOARD_PART_FS_OFFSET, AKIRA_BOARD_PART_FS_SIZE)
+
+/* Partition ids in table order (AKIRA_BOARD_PART_ID_BOOTLOADER = 0, ...). */
+#define AKIRA_BOARD_PART_ID_(ID, name, offset, size) AKIRA_BOARD_PART_ID_##ID,
+enum akira_board_part_id {
+    AKIRA_BOARD_PARTITIONS(AKIRA_BOARD_PART_ID_) AKIRA_BOARD_PART_ID_COUNT_
+};
+#undef AKIRA_BOARD_PART_ID_
+
+#define AKIRA_BOARD_PARTITION_COUNT ((int)AKIRA_BOARD_PART_ID_COUNT_)
+
+/* --- Compile-time checks of the layout ------------------------------------------- */
+
+#define AKIRA_BOARD_SECTOR_ALIGNED_(v) (((v) % AKIRA_BOARD_FLASH_SECTOR_SIZE) == 0)
+
+/* Every partition starts and ends on a sector boundary, so erasing one never touches
+ * a neighbour. */
+#define AKIRA_BOARD_CHECK_ALIGN_(ID, name, offset, size)                                           \
+    _Static_assert(AKIRA_BOARD_SECTOR_ALIGNED_(offset) && AKIRA_BOARD_SECTOR_ALIGNED_(size) &&     \
+                       (size) > 0,                                                                 \
+                   "partition " name " is not sector aligned");
+AKIRA_BOARD_PARTITIONS(AKIRA_BOARD_CHECK_ALIGN_)
+#undef AKIRA_BOARD_CHECK_ALIGN_
+
+/* In ascending order, each one ends before the next begins: no overlap. */
+_Static_assert(AKIRA_BOARD_PART_BOOTLOADER_OFFSET + AKIRA_BOARD_PART_BOOTLOADER_SIZE <=
+                   AKIRA_BOARD_PART_IMAGE0_OFFSET,
+               "bootloader overlaps image-0");
+_Static_assert(AKIRA_BOARD_PART_IMAGE0_OFFSET + AKIRA_BOARD_PART_IMAGE0_SIZE <=
+                   AKIRA_BOARD_PART_IMAGE1_OFFSET,
+               "image-0 overlaps image-1");
+_Static_assert(AKIRA_BOARD_PART_IMAGE1_OFFSET + AKIRA_BOARD_PART_IMAGE1_SIZE <=
+                   AKIRA_BOARD_PART_SCRATCH_OFFSET,
+               "image-1 overlaps scratch");
+_Static_assert(AKIRA_BOARD_PART_SCRATCH_OFFSET + AKIRA_BOARD_PART_SCRATCH_SIZE <=
+                   AKIRA_BOARD_PART_APPSTORE_OFFSET,
+               "scratch overlaps app-store");
+_Static_assert(AKIRA_BOARD_PART_APPSTORE_OFFSET + AKIRA_BOARD_PART_APPSTORE_SIZE <=
+                   AKIRA_BOARD_PART_SETTINGS_OFFSET,
+               "app-store overlaps settings");
+_Static_assert(AKIRA_BOARD_PART_SETTINGS_OFFSET + AKIRA_BOARD_PART_SETTINGS_SIZE <=
+                   AKIRA_BOARD_PART_FS_OFFSET,
+               "settings overlaps fs");
+_Static_assert(AKIRA_BOARD_PART_FS_OFFSET + AKIRA_BOARD_PART_FS_SIZE <= AKIRA_BOARD_FLASH_SIZE,
+               "fs runs past the end of flash");
+/* MCUboot's swap needs both image slots the same size. */
+_Static_assert(AKIRA_BOARD_PART_IMAGE0_SIZE == AKIRA_BOARD_PART_IMAGE1_SIZE,
+               "image slots differ in size");
+_Static_assert(AKIRA_BOARD_APP_SLOT_SIZE % AKIRA_BOARD_FLASH_SECTOR_SIZE == 0,
+               "app slots are not sector aligned");
+_Static_assert(AKIRA_BOARD_FLASH_SECTOR_SIZE % AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE == 0,
+               "sector is not a multiple of the write block");
+_Static_assert(AKIRA_BOARD_NOR_BASE >= AKIRA_BOARD_CODE_BASE + AKIRA_BOARD_CODE_SIZE &&
+                   AKIRA_BOARD_NOR_BASE + AKIRA_BOARD_FLASH_SIZE <= 4u * 1024u * 1024u,
+               "flash0 overlaps the code or leaves the code SRAM");
+_Static_assert(AKIRA_BOARD_APP_HEAP_POOL_SIZE <= AKIRA_BOARD_PSRAM_SIZE, "pool exceeds PSRAM");
+
+#endif /* AKIRA_BOARD_CONFIG_H */

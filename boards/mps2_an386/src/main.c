@@ -1,0 +1,144 @@
+/*
+ * mps2_an386 firmware entry, the first thread (akira_cm_start runs it as "main"): the
+ * same boot sequence as native_sim with one status line per step (devices, kernel,
+ * storage on flash0, app heap pool in PSRAM, shell) and no network; then the shell on
+ * UART0. `poweroff` ends QEMU through semihosting (exit status 0), `reboot` resets the
+ * system (SYSRESETREQ).
+ *
+ * The command line comes from QEMU's semihosting arguments
+ * (-semihosting-config enable=on,target=native,arg=akiraos,arg=--flash,arg=FILE):
+ *   --flash FILE   host file of flash0 (default: flash.img in QEMU's directory)
+ *   --plain        console without prompt and echo (scripts driving the UART)
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <akira/board_config.h>
+#include <akira/cortex_m.h>
+#include <akira/kernel.h>
+#include <akira/semihost.h>
+#include <akira/shell.h>
+#include <akira/shell_cmds.h>
+#include <akira/version.h>
+
+#include "board.h"
+
+AKIRA_LOG_MODULE_REGISTER(board);
+
+static const char *const level_names[] = {"pre-kernel", "post-kernel", "application"};
+
+/* ---- boot steps ---- */
+
+void board_step(const char *what, int rc, const char *detail)
+{
+    if (rc == 0)
+        board_console_printf("[ ok ] %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+    else
+        board_console_printf("[FAIL] %s: %s%s%s\n", what, akira_err_str(rc), detail ? ": " : "",
+                             detail ? detail : "");
+}
+
+struct level_report {
+    enum akira_init_level level;
+};
+
+static void report_device(const struct akira_device *dev, void *user)
+{
+    const struct level_report *r = user;
+    if (dev->level != r->level) return;
+    char what[AKIRA_DEVICE_NAME_MAX + 48];
+    snprintf(what, sizeof(what), "device %s (%s)", dev->name, level_names[r->level]);
+    board_step(what, akira_device_init_result(dev), NULL);
+}
+
+/* A pre-kernel device (the watchdog) is one the system cannot run without; a later one
+ * that fails stays not ready and the rest boots (as on native_sim). */
+static bool devices_init(enum akira_init_level level)
+{
+    int failed = akira_device_init_all(level);
+    struct level_report r = {level};
+    akira_device_foreach(report_device, &r);
+    return failed == 0 || level != AKIRA_INIT_PRE_KERNEL;
+}
+
+/* Settings and file system on flash0. A failure is reported and the boot goes on: the
+ * shell still works, its storage commands answer "no such device". */
+static bool boot_storage(void)
+{
+    char detail[256];
+    int rc = board_storage_boot(board_options()->flash_path, detail, sizeof(detail));
+    board_step("storage", rc, detail);
+    return true;
+}
+
+/* The pool apps' memory comes from: the PSRAM, nothing else lives there. */
+static akira_heap_t *app_pool;
+
+static bool boot_app_pool(void)
+{
+    int rc = akira_heap_create(&app_pool, (void *)AKIRA_BOARD_PSRAM_BASE,
+                               AKIRA_BOARD_APP_HEAP_POOL_SIZE);
+    if (rc == 0) rc = akira_shell_mem_heap_add("app heap pool", app_pool);
+    char detail[64];
+    snprintf(detail, sizeof(detail), "%u KiB in PSRAM at 0x%08x",
+             AKIRA_BOARD_APP_HEAP_POOL_SIZE / 1024u, (unsigned)AKIRA_BOARD_PSRAM_BASE);
+    board_step("app heap pool", rc, detail);
+    return rc == 0;
+}
+
+/* The runtime (engine, app store, app manager) on top of storage and the pool. */
+static bool boot_runtime(void)
+{
+    return board_runtime_boot(app_pool);
+}
+
+static bool boot_shell(void)
+{
+    const char *bad = NULL;
+    int rc = akira_shell_registry_check(&bad);
+    char detail[96];
+    snprintf(detail, sizeof(detail), "%zu commands on uart0", akira_shell_cmd_count());
+    board_step("shell", rc, rc == 0 ? detail : bad);
+    return rc == 0;
+}
+
+static void shutdown_all(void)
+{
+    board_runtime_shutdown(); /* apps use storage, the pool and kernel timers */
+    board_storage_shutdown();
+    akira_kernel_shutdown();
+    akira_heap_destroy(app_pool);
+    app_pool = NULL;
+}
+
+void board_fault_hook(void) {}
+
+int main(void)
+{
+    board_options_parse();
+    akira_shell_board_set(AKIRA_BOARD_NAME);
+    board_console_printf("\nAkiraOS %s (board %s)\n", AKIRA_VERSION_STRING, AKIRA_BOARD_NAME);
+
+    bool ok = devices_init(AKIRA_INIT_PRE_KERNEL);
+    int rc = ok ? akira_kernel_init() : 0;
+    if (ok) {
+        board_step("kernel", rc, NULL);
+        ok = rc == 0;
+    }
+    ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
+    ok = ok && boot_storage() && boot_app_pool() && boot_runtime() && boot_shell();
+    if (!ok) {
+        AKIRA_LOG_ERR("boot failed: halting (the watchdog is off)");
+        if (akira_kernel_is_running()) shutdown_all();
+        akira_semihost_exit(1);
+    }
+    AKIRA_LOG_INF("boot complete in %llu ms", (unsigned long long)akira_uptime_ms());
+
+    static struct akira_shell sh;
+    akira_shell_init(&sh, board_console_io(), "akira> ");
+    enum akira_shell_exit why = akira_shell_run(&sh);
+    AKIRA_LOG_INF("%s: shutting down", why == AKIRA_SHELL_EXIT_REBOOT ? "reboot" : "poweroff");
+    shutdown_all();
+    if (why == AKIRA_SHELL_EXIT_REBOOT) akira_cm_reset();
+    akira_semihost_exit(0);
+}

@@ -1,0 +1,3 @@
+# POSIX port: pthreads.
+find_package(Threads REQUIRED)
+target_link_libraries(akira_kernel PUBLIC Threads::Threads)
