@@ -71,6 +71,9 @@ struct akira_http_server {
     char token[AKIRA_HTTP_TOKEN_MAX];
     struct auth_slot auth[HTTP_AUTH_SLOTS];
     struct akira_http_stats stats;
+    /* Set by akira_http_server_start (http_listen.c): destroy stops a started server
+     * through it, so the core needs no socket code. */
+    void (*stop)(struct akira_http_server *s, uint32_t grace_ms);
 };
 
 /* http_route.c: the route for method + path, filling req's params. Returns 0, or the
@@ -86,6 +89,9 @@ bool http_route_pattern_ok(const char *pattern);
  * (401, or 429 while the peer is locked out, *retry_s its Retry-After). */
 int http_auth_check(struct akira_http_server *s, struct http_conn *c, unsigned *retry_s);
 
+/* http_server.c: serves one connection (c->io set) until it closes, fails, times out
+ * or the server stops. */
+void http_serve(struct http_conn *c);
 /* http_server.c: len bytes to the peer (its socket or its io), within the idle
  * timeout. */
 int http_conn_send(struct http_conn *c, const void *buf, size_t len);
