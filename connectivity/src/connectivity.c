@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <akira/board_config.h>
 #include <akira/err.h>
 #include <akira/log.h>
 #include <akira/random.h>
@@ -111,8 +112,10 @@ static int serial_start(void *ctx)
     hc.idle_timeout_ms = SERIAL_RESUME_MS;
     int rc = akira_connectivity_api_create(&serial_api, &hc);
     if (rc) return rc;
-    struct akira_serial_link_config sc = {
-        .uart = config.serial_uart, .resume_ms = SERIAL_RESUME_MS, .api = serial_api};
+    struct akira_serial_link_config sc = {.uart = config.serial_uart,
+                                          .resume_ms = SERIAL_RESUME_MS,
+                                          .api = serial_api,
+                                          .worker_stack = AKIRA_BOARD_SERIAL_STACK_SIZE};
     rc = akira_serial_link_start(&serial_link, &sc);
     if (rc) {
         akira_http_server_destroy(serial_api);

@@ -138,7 +138,7 @@ static void on_hello(struct akira_serial_link *l, const struct akira_serial_fram
         l->rx_expect = 0;
         l->tx_seq = 0;
         l->held = false;
-        l->stats.resumes++;
+        if (l->rx_taken) l->stats.resumes++; /* not a repeat of the first HELLO */
         akira_condvar_broadcast(l->cv);
     } else if (l->active) {
         /* Another client: the old session ends first (its upload is aborted); this
@@ -406,10 +406,11 @@ int akira_serial_link_start(struct akira_serial_link **out,
         return rc;
     }
     rc = akira_thread_create(&l->rx_thread, "serial-rx", rx_main, l, AKIRA_PRIO_DEFAULT,
-                             AKIRA_THREAD_STACK_MIN);
+                             AKIRA_THREAD_STACK_DEFAULT);
     if (!rc)
-        rc = akira_thread_create(&l->worker, "serial-api", worker_main, l, AKIRA_PRIO_DEFAULT,
-                                 AKIRA_THREAD_STACK_MIN);
+        rc =
+            akira_thread_create(&l->worker, "serial-api", worker_main, l, AKIRA_PRIO_DEFAULT,
+                                cfg->worker_stack ? cfg->worker_stack : AKIRA_THREAD_STACK_DEFAULT);
     if (rc) {
         akira_serial_link_stop(l);
         return rc;

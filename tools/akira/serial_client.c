@@ -151,6 +151,8 @@ int sc_open(struct sc_link *sc, const char *path, uint32_t id, int timeout_ms, c
     memcpy(hello, AKIRA_SERIAL_MAGIC, 4);
     akira_serial_put32(hello + 4, id);
     long long give_up = now_ms() + sc->timeout_ms;
+    int wait = sc->rto_ms;
+    long long sent = 0;
     while (!sc->hello_ok) {
         if (now_ms() >= give_up) {
             seterr(err, cap, "%s: no answer from a device (is it the management line?)", path);
@@ -163,7 +165,12 @@ int sc_open(struct sc_link *sc, const char *path, uint32_t id, int timeout_ms, c
             sc_close(sc);
             return -1;
         }
-        long long until = now_ms() + sc->rto_ms;
+        /* A slow line (QEMU's UART) answers later than the retransmit timeout:
+         * wait longer each time, and take twice the round trip (at most 1 s) as the retransmit
+         * timeout after. */
+        sent = now_ms();
+        long long until = sent + wait;
+        wait = wait * 2 > 2000 ? 2000 : wait * 2;
         while (!sc->hello_ok && now_ms() < until)
             if (pump(sc, (int)(until - now_ms()))) {
                 seterr(err, cap, "%s: the line failed", path);
@@ -171,6 +178,8 @@ int sc_open(struct sc_link *sc, const char *path, uint32_t id, int timeout_ms, c
                 return -1;
             }
     }
+    long long rtt = now_ms() - sent;
+    if (rtt * 2 > sc->rto_ms) sc->rto_ms = (int)(rtt * 2 > 1000 ? 1000 : rtt * 2);
     return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <akira/cortex_m.h>
 #include <akira/kernel.h>
 #include <akira/semihost.h>
+#include <akira/connectivity.h>
 #include <akira/shell.h>
 #include <akira/shell_cmds.h>
 #include <akira/version.h>
@@ -102,8 +103,36 @@ static bool boot_shell(void)
     return rc == 0;
 }
 
+/* The device API on UART1 (docs/serial.md): the board has no network, so the serial
+ * management link is how `akira --serial PTY ...` installs and runs apps. A failure is
+ * reported and the device boots without it: the console still works. */
+static bool link_up;
+
+static void print_line(const char *line)
+{
+    board_console_printf("%s", line);
+}
+
+static bool boot_connectivity(void)
+{
+    static const struct akira_connectivity_config cfg = {
+        .board = AKIRA_BOARD_NAME,
+        .version = AKIRA_VERSION_STRING,
+        .serial_uart = AKIRA_BOARD_SERIAL_MGMT_UART,
+        .print = print_line,
+        .list_partitions = true,
+    };
+    char detail[128];
+    int rc = akira_connectivity_start(&cfg, detail, sizeof(detail));
+    board_step("serial link", rc, rc == 0 ? "device API on " AKIRA_BOARD_SERIAL_MGMT_UART : detail);
+    link_up = true;
+    return true;
+}
+
 static void shutdown_all(void)
 {
+    if (link_up) akira_connectivity_stop(); /* its requests reach apps and storage */
+    link_up = false;
     board_runtime_shutdown(); /* apps use storage, the pool and kernel timers */
     board_storage_shutdown();
     akira_kernel_shutdown();
@@ -126,7 +155,8 @@ int main(void)
         ok = rc == 0;
     }
     ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
-    ok = ok && boot_storage() && boot_app_pool() && boot_runtime() && boot_shell();
+    ok = ok && boot_storage() && boot_app_pool() && boot_runtime() && boot_shell() &&
+         boot_connectivity();
     if (!ok) {
         AKIRA_LOG_ERR("boot failed: halting (the watchdog is off)");
         if (akira_kernel_is_running()) shutdown_all();

@@ -37,6 +37,9 @@ struct akira_serial_link_config {
     uint32_t resume_ms;            /* how long a silent session waits for its client (30000) */
     uint32_t fin_ms;               /* how long the device retransmits its FIN (2000) */
     struct akira_http_server *api; /* not started; routes and token set */
+    /* Stack of the worker, which runs the API's handlers (an install's verification):
+     * the board's AKIRA_BOARD_SERIAL_STACK_SIZE; 0: AKIRA_THREAD_STACK_DEFAULT. */
+    size_t worker_stack;
 };
 
 /* Binds the UART (AKIRA_ENODEV when it is missing or not ready) and starts the two

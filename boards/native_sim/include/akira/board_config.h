@@ -38,6 +38,8 @@
 
 /* The UART the device API is served on without a network (native_sim: a host pty). */
 #define AKIRA_BOARD_SERIAL_MGMT_UART "mgmt"
+/* Stack of the link's worker, which runs the API's handlers (the port's minimum). */
+#define AKIRA_BOARD_SERIAL_STACK_SIZE (64u * 1024u)
 
 /* --- Flash ----------------------------------------------------------------------- */
 
