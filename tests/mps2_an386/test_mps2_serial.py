@@ -24,7 +24,7 @@ import qemu  # noqa: E402
 
 ELF, AKIRA, TICKER, BIG, WORK = sys.argv[1:6]
 BOOT_S = 120
-CMD_S = 180  # a 200 KB install over QEMU's UART on a loaded host
+CMD_S = 480  # a 200 KB install over QEMU's UART into semihosted flash, loaded host
 
 
 def fail(msg, out=""):
