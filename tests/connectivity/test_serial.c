@@ -412,6 +412,15 @@ static size_t answer(char *buf, size_t cap)
     return n;
 }
 
+/* The answer of POST /echo says exactly body's length and CRC-32. */
+static void echo_answer_is(const uint8_t *body, size_t n)
+{
+    char buf[1024], want[64];
+    answer(buf, sizeof(buf));
+    snprintf(want, sizeof(want), "\r\n\r\n%zu %08x", n, (unsigned)akira_serial_crc32(0, body, n));
+    assert_non_null(strstr(buf, want));
+}
+
 static void test_link_request(void **state)
 {
     (void)state;
@@ -460,12 +469,7 @@ static void test_link_seq_and_bad_frames(void **state)
     struct akira_serial_frame f;
     assert_false(next_frame(M(AKIRA_SERIAL_ACK), &f, 200));
     seq = stream_acked(seq, body + 300, sizeof(body) - 300, 256);
-    char buf[1024];
-    answer(buf, sizeof(buf));
-    char want[64];
-    snprintf(want, sizeof(want), "\r\n\r\n%zu %08x", sizeof(body),
-             (unsigned)akira_serial_crc32(0, body, sizeof(body)));
-    assert_non_null(strstr(buf, want));
+    echo_answer_is(body, sizeof(body));
     struct akira_serial_link_stats st;
     akira_serial_link_stats(link_, &st);
     assert_int_equal(st.frames.duplicates, 1);
@@ -537,12 +541,7 @@ static void test_link_resume(void **state)
     uint32_t have = akira_serial_get32(h.payload + 8);
     assert_int_equal(have, 2100);
     stream_acked(0, all + have, total - have, 256);
-    char buf[1024];
-    answer(buf, sizeof(buf));
-    char want[64];
-    snprintf(want, sizeof(want), "\r\n\r\n%zu %08x", sizeof(body),
-             (unsigned)akira_serial_crc32(0, body, sizeof(body)));
-    assert_non_null(strstr(buf, want));
+    echo_answer_is(body, sizeof(body));
     struct akira_serial_link_stats st;
     akira_serial_link_stats(link_, &st);
     assert_int_equal(st.resumes, 1);
