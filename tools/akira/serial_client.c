@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -137,6 +138,19 @@ int sc_open(struct sc_link *sc, const char *path, uint32_t id, int timeout_ms, c
     if (sc->fd < 0) {
         seterr(err, cap, "%s: %s", path, strerror(errno));
         return -1;
+    }
+    /* One client at a time on a line: another one would read half of our frames.
+     * Wait for the other `akira` (a `logs -f` between its polls) to let go. */
+    long long busy_until = now_ms() + sc->timeout_ms;
+    while (flock(sc->fd, LOCK_EX | LOCK_NB) != 0) {
+        if ((errno != EWOULDBLOCK && errno != EINTR) || now_ms() >= busy_until) {
+            seterr(err, cap, "%s: %s", path,
+                   errno == EWOULDBLOCK ? "in use by another client" : strerror(errno));
+            sc_close(sc);
+            return -1;
+        }
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
     }
     struct termios t;
     if (tcgetattr(sc->fd, &t) == 0) {
