@@ -121,6 +121,17 @@ def t_cli(dev):
     h = cli("stop", "ticker", ok=False)
     check(r.returncode == h.returncode == 1 and "HTTP 409" in r.stderr and
           "not running" in r.stderr, f"stop again: {r.stderr}")
+    # Several clients on one line at once: each waits for the line (flock), none reads
+    # another's frames.
+    e = dict(os.environ, AKIRA_CONFIG=os.path.join(base.WORK, "devices"))
+    want = serial(dev, "apps").stdout
+    ps = [subprocess.Popen([base.AKIRA, "--serial", dev.pty, "--token", dev.token, "apps"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e)
+          for _ in range(4)]
+    PROCS.extend(ps)
+    for p in ps:
+        out, err = p.communicate(timeout=60)
+        check(p.returncode == 0 and out == want, f"concurrent apps: {p.returncode} {out} {err}")
     # Wrong token: refused like over HTTP, nothing changed.
     r = cli("--serial", dev.pty, "--token", "0" * 32, "rm", "ticker", ok=False)
     check(r.returncode == 1 and "HTTP 401" in r.stderr, f"wrong token: {r.stderr}")
