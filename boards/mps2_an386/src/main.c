@@ -132,7 +132,9 @@ int main(void)
         if (akira_kernel_is_running()) shutdown_all();
         akira_semihost_exit(1);
     }
-    AKIRA_LOG_INF("boot complete in %llu ms", (unsigned long long)akira_uptime_ms());
+    /* Microseconds: under QEMU's -icount shift=0 one is 1000 instructions (bench/mcu). */
+    unsigned long long us = (unsigned long long)akira_uptime_us();
+    AKIRA_LOG_INF("boot complete in %llu.%03llu ms", us / 1000u, us % 1000u);
 
     static struct akira_shell sh;
     akira_shell_init(&sh, board_console_io(), "akira> ");
