@@ -21,8 +21,10 @@ rev=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)
 {
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit $rev: $(arm-none-eabi-gcc --version | head -1), -Os (MinSizeRel), $(qemu-system-arm --version | head -1)."
     echo
+    bench_elf=
+    [ -f "$TREE/bin/akira_bench_mcu.elf" ] && bench_elf="$TREE/bin/akira_bench_mcu.elf"
     python3 "$SRC/bench/mcu/bench_mcu.py" "$TREE/bin/akiraos.elf" "$TREE/bin/akiraos.map" \
-        "$APPS" "$TREE/bench"
+        "$APPS" "$TREE/bench" $bench_elf
 } >"$FIG"
 cat "$FIG"
 if [ -f "$RESULTS" ] && grep -q '<!-- mcu:begin -->' "$RESULTS"; then
