@@ -111,8 +111,6 @@ static void shutdown_all(void)
     app_pool = NULL;
 }
 
-void board_fault_hook(void) {}
-
 int main(void)
 {
     board_options_parse();
