@@ -15,7 +15,7 @@ cmake -S "$SRC" -B "$TREE" -DCMAKE_TOOLCHAIN_FILE="$SRC/cmake/arm-none-eabi.cmak
     -DAKIRA_BOARD=mps2_an386 -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
 cmake --build "$TREE" -j 2 >/dev/null
 FIG=$(mktemp)
-trap 'rm -f "$FIG" "$FIG.new"' EXIT
+trap 'rm -f "$FIG"' EXIT
 rev=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git -C "$SRC" status --porcelain 2>/dev/null)" ] || rev="$rev, with uncommitted changes"
 {
@@ -27,10 +27,4 @@ rev=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)
         "$APPS" "$TREE/bench" $bench_elf
 } >"$FIG"
 cat "$FIG"
-if [ -f "$RESULTS" ] && grep -q '<!-- mcu:begin -->' "$RESULTS"; then
-    awk -v fig="$FIG" '
-        /<!-- mcu:begin -->/ { print; while ((getline l < fig) > 0) print l; skip = 1; next }
-        /<!-- mcu:end -->/ { skip = 0 }
-        !skip { print }' "$RESULTS" >"$FIG.new" && cat "$FIG.new" >"$RESULTS"
-    echo "figures written to $RESULTS" >&2
-fi
+sh "$SRC/bench/put_figures.sh" "$RESULTS" mcu "$FIG"
