@@ -7,3 +7,6 @@ set(AKIRA_RUNTIME_ED25519 OFF)
 # flash0 (storage), timers, IPC, memory, lifecycle, WASI. No GPIO, I2C, PWM, sensors,
 # power control or network here: apps importing those fail with "unknown import".
 set(AKIRA_RUNTIME_API_MODULES common lifecycle memory timer wasi ipc storage uart)
+# The kernel log's RAM ring: 64 entries (10 KiB) instead of the host's 256 (40 KiB), the
+# largest single table in internal RAM (bench/RESULTS.md, "Cortex-M4F footprint").
+add_compile_definitions(AKIRA_LOG_RING_ENTRIES=64)

@@ -18,9 +18,10 @@ void board_console_printf(const char *fmt, ...) __attribute__((format(printf, 1,
 /* Start the free-running counter behind the kernel's uptime (timer.c). */
 void board_timer_init(void);
 
-/* Called by the fault and watchdog handlers just before the reset; weak, empty by
+/* Called by the fault and watchdog handlers just before the reset, with the name of
+ * the thread whose stack guard was hit (NULL for any other fault); weak, empty by
  * default (test images end QEMU with a status instead). */
-void board_fault_hook(void);
+void board_fault_hook(const char *overflowed);
 
 /* The semihosting command line, split into words (--flash FILE ...). */
 #define BOARD_INSTALL_MAX 16

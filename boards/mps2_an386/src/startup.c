@@ -84,7 +84,10 @@ void Reset_Handler(void)
 /* ---- faults ---- */
 
 /* Default: nothing to do before the reset (test images report and exit instead). */
-__attribute__((weak)) void board_fault_hook(void) {}
+__attribute__((weak)) void board_fault_hook(const char *overflowed)
+{
+    (void)overflowed;
+}
 
 static void fault_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -144,7 +147,7 @@ __attribute__((used, noreturn)) void board_fault(uint32_t *sp, uint32_t exc_retu
                 (unsigned long)(uintptr_t)sp, (unsigned long)cfsr, (unsigned long)hfsr,
                 (unsigned long)mmfar, (unsigned long)bfar);
     fault_print("*** resetting\n");
-    board_fault_hook();
+    board_fault_hook(guard);
     akira_cm_reset();
 }
 

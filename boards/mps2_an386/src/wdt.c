@@ -69,6 +69,6 @@ void board_wdt_nmi(void)
 {
     const char *t = akira_cm_current_name();
     board_console_printf("\n*** hardware watchdog expired (running: %s): reset\n", t ? t : "-");
-    board_fault_hook();
+    board_fault_hook(NULL);
     akira_cm_reset();
 }

@@ -36,6 +36,7 @@ struct akira_thread {
     uint8_t base_prio; /* as created / set */
     uint8_t run_state; /* enum cm_run_state */
     bool detached, joining, adopted, finished;
+    bool is_main; /* the boot thread: in the registry only while adopted */
     akira_thread_fn fn;
     void *arg;
     int exit_status;

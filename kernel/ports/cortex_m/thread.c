@@ -97,7 +97,7 @@ static int thread_init(struct akira_thread *t, size_t stack_size)
 }
 
 static struct akira_thread *thread_new(const char *name, akira_thread_fn fn, void *arg,
-                                       int priority, size_t stack_size)
+                                       int priority, size_t stack_size, bool registered)
 {
     struct akira_thread *t = calloc(1, sizeof(*t));
     if (t == NULL) return NULL;
@@ -109,7 +109,7 @@ static struct akira_thread *thread_new(const char *name, akira_thread_fn fn, voi
     t->arg = arg;
     t->prio = t->base_prio = (uint8_t)priority;
     t->wake_tick = CM_NO_TIMEOUT;
-    reg_add(t);
+    if (registered) reg_add(t);
     if (name != NULL)
         snprintf(t->name, sizeof(t->name), "%s", name);
     else
@@ -132,7 +132,7 @@ int akira_thread_create(akira_thread_t **out, const char *name, akira_thread_fn 
     if (stack_size == 0) stack_size = AKIRA_THREAD_STACK_DEFAULT;
     if (stack_size < AKIRA_THREAD_STACK_MIN) stack_size = AKIRA_THREAD_STACK_MIN;
     if (stack_size > 1024u * 1024u) return AKIRA_EINVAL;
-    struct akira_thread *t = thread_new(name, fn, arg, priority, stack_size);
+    struct akira_thread *t = thread_new(name, fn, arg, priority, stack_size, true);
     if (t == NULL) return AKIRA_ENOMEM;
     *out = t;
     uint32_t key = akira_cm_irq_lock();
@@ -222,7 +222,10 @@ void akira_thread_reap(void)
 
 akira_thread_t *akira_thread_current(void)
 {
-    return cm_current;
+    struct akira_thread *t = cm_current;
+    /* As on every port: the main thread is the kernel's once akira_kernel_init adopted
+     * it (until shutdown); before that it is not a kernel thread to its callers. */
+    return (t->is_main && !t->adopted) ? NULL : t;
 }
 
 const char *akira_thread_name(const akira_thread_t *t)
@@ -346,19 +349,23 @@ const char *akira_thread_state_name(enum akira_thread_state s)
     return "?";
 }
 
-/* The main thread is a kernel thread from the start (akira_cm_start); adopting it
- * only marks it as not joinable. */
+/* The main thread runs on the scheduler from the start (akira_cm_start); adopting it
+ * names it in the registry and makes it the caller's akira_thread_current. */
 int akira_thread_adopt_main(void)
 {
     struct akira_thread *t = cm_current;
-    if (t) t->adopted = true;
+    if (!t->is_main || t->adopted) return 0;
+    t->adopted = true;
+    reg_add(t);
     return 0;
 }
 
 void akira_thread_release_main(void)
 {
     struct akira_thread *t = cm_current;
-    if (t) t->adopted = false;
+    if (!t->is_main || !t->adopted) return;
+    reg_remove(t);
+    t->adopted = false;
 }
 
 const char *akira_cm_guard_owner(uint32_t addr)
@@ -391,9 +398,11 @@ static int main_fn(void *arg)
 struct akira_thread *cm_thread_boot(int (*fn)(void), size_t main_stack)
 {
     boot_main = fn;
-    struct akira_thread *idle = thread_new("idle", idle_fn, NULL, AKIRA_PRIO_LOWEST, 512);
-    struct akira_thread *m = thread_new("main", main_fn, NULL, AKIRA_PRIO_DEFAULT, main_stack);
+    struct akira_thread *idle = thread_new("idle", idle_fn, NULL, AKIRA_PRIO_LOWEST, 512, true);
+    struct akira_thread *m =
+        thread_new("main", main_fn, NULL, AKIRA_PRIO_DEFAULT, main_stack, false);
     if (idle == NULL || m == NULL) return NULL;
+    m->is_main = true;
     idle->prio = idle->base_prio = CM_PRIO_IDLE;
     uint32_t key = akira_cm_irq_lock();
     cm_ready_new_locked(idle);
