@@ -165,6 +165,17 @@ class Qemu:
         return False
 
 
+def prepare_mps2(elf, work):
+    """Before an mps2_an386 test: skip() without QEMU or the firmware, and an empty
+    work folder."""
+    need_tools("qemu-system-arm")
+    if not os.path.isfile(elf):
+        skip(f"{elf} not built (arm-none-eabi-gcc missing? `make mcu` builds it)")
+    os.makedirs(work, exist_ok=True)
+    for f in os.listdir(work):
+        os.unlink(os.path.join(work, f))
+
+
 def mps2_an386_args(elf, flash, firmware_args=(), icount=False):
     """QEMU's command line for the mps2_an386 firmware: UART0 on stdio, flash0 in the
     host file `flash` (semihosting), firmware options after it (e.g. --install FILE).

@@ -283,12 +283,7 @@ def scenario_powercut():
 
 
 def main():
-    qemu.need_tools("qemu-system-arm")
-    if not os.path.isfile(ELF):
-        qemu.skip(f"{ELF} not built (arm-none-eabi-gcc missing? `make mcu` builds it)")
-    os.makedirs(WORK, exist_ok=True)
-    for f in os.listdir(WORK):
-        os.unlink(os.path.join(WORK, f))
+    qemu.prepare_mps2(ELF, WORK)
     {"shell": scenario_shell, "settings": scenario_settings, "hostile": scenario_hostile,
      "powercut": scenario_powercut}[SCENARIO]()
     print("ok")

@@ -32,12 +32,7 @@ def fail(msg, out=""):
 
 
 def main():
-    qemu.need_tools("qemu-system-arm")
-    if not os.path.isfile(ELF):
-        qemu.skip(f"{ELF} not built (arm-none-eabi-gcc missing? `make mcu` builds it)")
-    os.makedirs(WORK, exist_ok=True)
-    for f in os.listdir(WORK):
-        os.unlink(os.path.join(WORK, f))
+    qemu.prepare_mps2(ELF, WORK)
     args = qemu.mps2_an386_args(ELF, os.path.join(WORK, "flash.img"))
     # UART0 stays the console on stdio; UART1 goes to a pty.
     args = [a for a in args if a != "-nographic"]
