@@ -14,7 +14,7 @@ BOARD ?= native_sim
 # (no test, fuzzer or benchmark: `make build` and `make test` build those).
 RUN_TARGETS = akiraos akira sdk_examples
 
-.PHONY: all deps configure build asan mcu run test bench clean
+.PHONY: all deps configure build asan mcu examples run test bench clean
 
 all: build
 
@@ -37,12 +37,17 @@ mcu: deps
 	    -DAKIRA_BOARD=mps2_an386 -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
 	@cmake --build build/mps2_an386 -j $(JOBS)
 
+# The SDK examples (build/apps/*.wasm) for a board's flash and the `akira` CLI that
+# manages the board over its serial line: from the host tree, nothing else of it.
+examples: configure
+	@cmake --build build -j $(JOBS) --target sdk_examples akira
+
 ifeq ($(BOARD),native_sim)
 run: configure
 	@cmake --build build -j $(JOBS) --target $(RUN_TARGETS)
 	@scripts/run.sh
 else ifeq ($(BOARD),mps2_an386)
-run: mcu
+run: mcu examples
 	@scripts/run-mps2.sh
 else
 run:

@@ -27,6 +27,8 @@
 #include <akira/err.h>
 #include <akira/kernel.h>
 
+#include "bridge_rig.h"
+
 #define N      20000000
 #define ROUNDS 7
 
@@ -61,54 +63,7 @@ static double median(double *v, int n)
 }
 
 /* An instance with the bridge bound, as the manager makes it (no thread). */
-struct rig {
-    struct akira_quota quota;
-    struct akira_evq evq;
-    struct akira_app_log log;
-    struct akira_app_ctx ctx;
-    aw_module *mod;
-    aw_store *store;
-    aw_instance *inst;
-};
-
-static int rig_up(struct rig *r)
-{
-    memset(r, 0, sizeof(*r));
-    akira_quota_init(&r->quota, 1u << 20, NULL);
-    if (akira_evq_init(&r->evq) || akira_app_log_init(&r->log)) return -1;
-    r->ctx.name = "bench";
-    atomic_store(&r->ctx.caps, AKIRA_CAP_MEMORY);
-    r->ctx.quota = &r->quota;
-    r->ctx.evq = &r->evq;
-    r->ctx.log = &r->log;
-    aw_config cfg = {.realloc = akira_quota_realloc, .alloc_ctx = &r->quota, .stack_slots = 2048};
-    aw_error err;
-    r->mod = aw_module_load(&cfg, buf_read, NULL, app_size, &err);
-    r->store = r->mod ? aw_store_new(&cfg) : NULL;
-    if (!r->store) return -1;
-    r->ctx.store = r->store;
-    aw_import *imp;
-    uint32_t n;
-    char why[96];
-    if (akira_bridge_bind(&r->ctx, r->mod, &imp, &n, why, sizeof(why)) != 0) return -1;
-    r->inst = aw_instantiate(r->store, r->mod, imp, n, &err);
-    akira_bridge_imports_free(&r->ctx, imp, n);
-    if (!r->inst) return -1;
-    r->ctx.inst = r->inst;
-    r->ctx.mem = aw_instance_memory(r->inst, 0);
-    return 0;
-}
-
-static void rig_down(struct rig *r)
-{
-    akira_bridge_unbind(&r->ctx);
-    aw_store_delete(r->store);
-    aw_module_delete(r->mod);
-    akira_evq_deinit(&r->evq);
-    akira_app_log_deinit(&r->log);
-}
-
-static double time_export(struct rig *r, const char *name, int n)
+static double time_export(struct bench_rig *r, const char *name, int n)
 {
     aw_val arg = {.i32 = n}, res;
     aw_error err;
@@ -125,7 +80,7 @@ static double time_export(struct rig *r, const char *name, int n)
  * through. */
 static akira_native_fn volatile direct_fn;
 
-static double time_direct(struct rig *r, int n)
+static double time_direct(struct bench_rig *r, int n)
 {
     aw_val io[1];
     double t0 = cpu_ns();
@@ -136,8 +91,8 @@ static double time_direct(struct rig *r, int n)
 
 static void bench_calls(void)
 {
-    struct rig r;
-    if (rig_up(&r) != 0) {
+    struct bench_rig r;
+    if (bench_rig_up(&r, app, app_size) != 0) {
         fprintf(stderr, "bench app does not instantiate\n");
         exit(1);
     }
@@ -161,7 +116,7 @@ static void bench_calls(void)
     printf("  direct C call of the same %6.2f ns   (bridge call = %.1fx a direct C call)\n", x,
            x > 0 ? d / x : 0);
     printf("  calls counted by the bridge: %llu\n", (unsigned long long)counted);
-    rig_down(&r);
+    bench_rig_down(&r);
 }
 
 static void bench_start_and_ram(void)

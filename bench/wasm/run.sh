@@ -193,10 +193,4 @@ machine=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)
 } >"$TAB.fig"
 
 cat "$TAB.fig"
-if [ -f "$RESULTS" ] && grep -q '<!-- figures:begin -->' "$RESULTS"; then
-    awk -v fig="$TAB.fig" '
-        /<!-- figures:begin -->/ { print; while ((getline l < fig) > 0) print l; skip = 1; next }
-        /<!-- figures:end -->/ { skip = 0 }
-        !skip { print }' "$RESULTS" >"$TAB.new" && cat "$TAB.new" >"$RESULTS"
-    echo "figures written to $RESULTS" >&2
-fi
+sh "$SRC/bench/put_figures.sh" "$RESULTS" figures "$TAB.fig"

@@ -1,13 +1,16 @@
 /*
- * Connectivity bring-up: the device token, and the two TCP transports (the HTTP API
- * and the network shell) registered with the transport registry and started.
+ * Connectivity bring-up: the device token, the serial management link, and (on a board
+ * with sockets, connectivity_net.c) the two TCP transports (the HTTP API and the
+ * network shell), registered with the transport registry and started.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include <akira/board_config.h>
 #include <akira/err.h>
 #include <akira/log.h>
 #include <akira/random.h>
+#include <akira/serial_link.h>
 #include <akira/settings.h>
 #include <akira/storage.h>
 #include <akira/transport.h>
@@ -18,11 +21,19 @@
 AKIRA_LOG_MODULE_REGISTER(connectivity);
 
 static struct akira_connectivity_config config;
-static struct akira_http_server *http;
-static struct akira_shell_service *shell_service;
-static struct akira_tcp_shell *tcp_shell;
+static struct akira_http_server *serial_api;
+static struct akira_serial_link *serial_link;
 static char token[AKIRA_HTTP_TOKEN_HEX_LEN + 1];
-static uint16_t http_port, shell_port;
+
+const struct akira_connectivity_config *akira_connectivity_config_get(void)
+{
+    return &config;
+}
+
+const char *akira_connectivity_token_str(void)
+{
+    return token;
+}
 
 int akira_connectivity_token(char *buf, size_t cap)
 {
@@ -68,72 +79,74 @@ static int token_load_or_make(bool *made)
     return 0;
 }
 
-static int http_start(void *ctx)
+/* An HTTP server with the device API's routes and the token (not started). */
+int akira_connectivity_api_create(struct akira_http_server **out,
+                                  const struct akira_http_config *hc)
 {
-    (void)ctx;
-    struct akira_http_config hc =
-        akira_http_config_default(akira_net_addr_loopback(config.http_port));
-    int rc = akira_http_server_create(&http, &hc);
-    if (!rc) rc = akira_connectivity_api_routes(http, &config);
-    if (!rc) rc = akira_connectivity_hw_routes(http, &config);
-    if (!rc) rc = akira_connectivity_app_routes(http);
-    if (!rc) rc = akira_connectivity_key_routes(http);
-    if (!rc) rc = akira_http_server_token_set(http, token);
-    if (!rc) rc = akira_http_server_start(http);
-    struct akira_net_addr a;
-    if (!rc && akira_http_server_addr(http, &a) == 0) http_port = a.port;
+    int rc = akira_http_server_create(out, hc);
+    if (rc) return rc;
+    rc = akira_connectivity_api_routes(*out, &config);
+    if (!rc) rc = akira_connectivity_hw_routes(*out, &config);
+    if (!rc) rc = akira_connectivity_app_routes(*out);
+    if (!rc) rc = akira_connectivity_key_routes(*out);
+    if (!rc) rc = akira_http_server_token_set(*out, token);
     if (rc) {
-        akira_http_server_destroy(http);
-        http = NULL;
+        akira_http_server_destroy(*out);
+        *out = NULL;
     }
     return rc;
 }
 
-static void http_stop(void *ctx)
-{
-    (void)ctx;
-    akira_http_server_stop(http, 2000);
-    akira_http_server_destroy(http);
-    http = NULL;
-    http_port = 0;
-}
+#define SERIAL_RESUME_MS 30000
 
-static int shell_start(void *ctx)
+/* The serial link serves the same API through an HTTP instance without a socket:
+ * one connection, a small head buffer, and the resume window as its idle timeout (a
+ * session whose client is gone waits that long for it to come back). */
+static int serial_start(void *ctx)
 {
     (void)ctx;
-    struct akira_shell_service_config sc = {
-        .sessions = 4,
-        .login_timeout_ms = 30000,
-        .login_busy_ms = 5000,
-        .logins_per_peer = 2,
-        .idle_timeout_ms = 15u * 60u * 1000u,
-        .fail_delay_ms = 1000,
-        .on_exit = config.on_shell_exit,
-    };
-    int rc = akira_shell_service_start(&shell_service, &sc, token);
-    struct akira_net_addr a = akira_net_addr_loopback(config.shell_port);
-    if (!rc) rc = akira_tcp_shell_start(&tcp_shell, &a);
-    if (!rc && akira_tcp_shell_addr(tcp_shell, &a) == 0) shell_port = a.port;
+    struct akira_http_config hc = akira_http_config_default((struct akira_net_addr){0});
+    hc.workers = 1;
+    hc.queue = 1;
+    hc.head_max = 1024;
+    hc.head_timeout_ms = SERIAL_RESUME_MS;
+    hc.idle_timeout_ms = SERIAL_RESUME_MS;
+    int rc = akira_connectivity_api_create(&serial_api, &hc);
+    if (rc) return rc;
+    struct akira_serial_link_config sc = {.uart = config.serial_uart,
+                                          .resume_ms = SERIAL_RESUME_MS,
+                                          .api = serial_api,
+                                          .worker_stack = AKIRA_BOARD_SERIAL_STACK_SIZE};
+    rc = akira_serial_link_start(&serial_link, &sc);
     if (rc) {
-        akira_shell_service_destroy(shell_service);
-        shell_service = NULL;
+        akira_http_server_destroy(serial_api);
+        serial_api = NULL;
     }
     return rc;
 }
 
-static void shell_stop(void *ctx)
+static void serial_stop(void *ctx)
 {
     (void)ctx;
-    akira_shell_service_stop(shell_service);
-    akira_tcp_shell_stop(tcp_shell);
-    akira_shell_service_destroy(shell_service);
-    tcp_shell = NULL;
-    shell_service = NULL;
-    shell_port = 0;
+    akira_serial_link_stop(serial_link);
+    serial_link = NULL;
+    akira_http_server_destroy(serial_api);
+    serial_api = NULL;
 }
 
-static const struct akira_transport http_transport = {"http", http_start, http_stop, NULL};
-static const struct akira_transport shell_transport = {"tcp-shell", shell_start, shell_stop, NULL};
+int akira_connectivity_serial_stats(struct akira_serial_link_stats *out)
+{
+    if (!serial_link) return AKIRA_ENODEV;
+    akira_serial_link_stats(serial_link, out);
+    return 0;
+}
+
+const char *akira_connectivity_serial_uart(void)
+{
+    return serial_link ? config.serial_uart : NULL;
+}
+
+static const struct akira_transport serial_transport = {"serial", serial_start, serial_stop, NULL};
 
 int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *detail, size_t cap)
 {
@@ -149,15 +162,22 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
                  token);
         cfg->print(line);
     }
-    if (cfg->http_port) rc = akira_app_upload_service_start();
-    if (!rc && cfg->http_port) rc = akira_transport_register(&http_transport);
-    if (!rc && cfg->shell_port) rc = akira_transport_register(&shell_transport);
+    if (cfg->http_port || cfg->serial_uart) rc = akira_app_upload_service_start();
+#if AKIRA_CONNECTIVITY_NET
+    if (!rc) rc = akira_connectivity_net_register();
+#else
+    if (!rc && (cfg->http_port || cfg->shell_port)) rc = AKIRA_ENOTSUP; /* no sockets here */
+#endif
+    if (!rc && cfg->serial_uart) rc = akira_transport_register(&serial_transport);
     if (!rc) rc = akira_transport_start_all();
     if (detail && cap) {
         char h[24] = "off", sh[24] = "off";
-        if (http_port) snprintf(h, sizeof(h), "127.0.0.1:%u", http_port);
-        if (shell_port) snprintf(sh, sizeof(sh), "127.0.0.1:%u", shell_port);
-        snprintf(detail, cap, "http %s, shell %s", h, sh);
+        if (akira_connectivity_http_port())
+            snprintf(h, sizeof(h), "127.0.0.1:%u", akira_connectivity_http_port());
+        if (akira_connectivity_shell_port())
+            snprintf(sh, sizeof(sh), "127.0.0.1:%u", akira_connectivity_shell_port());
+        snprintf(detail, cap, "http %s, shell %s, serial %s", h, sh,
+                 serial_link ? config.serial_uart : "off");
     }
     return rc;
 }
@@ -165,17 +185,22 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
 void akira_connectivity_stop(void)
 {
     akira_transport_stop_all();
-    akira_transport_unregister(&http_transport);
-    akira_transport_unregister(&shell_transport);
+#if AKIRA_CONNECTIVITY_NET
+    akira_connectivity_net_unregister();
+#endif
+    akira_transport_unregister(&serial_transport);
     akira_app_upload_service_stop();
 }
 
+#if !AKIRA_CONNECTIVITY_NET
+/* A board without sockets runs neither service. */
 uint16_t akira_connectivity_http_port(void)
 {
-    return http_port;
+    return 0;
 }
 
 uint16_t akira_connectivity_shell_port(void)
 {
-    return shell_port;
+    return 0;
 }
+#endif

@@ -11,6 +11,17 @@ int akira_connectivity_api_routes(struct akira_http_server *s,
 /* http_api_hw.c: adds GET /api/gpio, POST /api/gpio/{pin}, GET /api/sensors. */
 int akira_connectivity_hw_routes(struct akira_http_server *s,
                                  const struct akira_connectivity_config *cfg);
+/* connectivity.c: the configuration and token the services share, and an HTTP server
+ * with the device API's routes and the token (not started). */
+const struct akira_connectivity_config *akira_connectivity_config_get(void);
+const char *akira_connectivity_token_str(void);
+int akira_connectivity_api_create(struct akira_http_server **out,
+                                  const struct akira_http_config *hc);
+/* connectivity_net.c (boards with sockets): registers the transports "http" and
+ * "tcp-shell" as the configuration asks; unregisters them. */
+int akira_connectivity_net_register(void);
+void akira_connectivity_net_unregister(void);
+
 /* Keys no network client may read or write (the token, akira/security/...). */
 bool akira_connectivity_key_secret(const char *key);
 

@@ -34,7 +34,10 @@ struct http_conn {
     struct akira_http_server *srv;
     akira_thread_t *thread;
     akira_sock_t *sock; /* under srv->lock */
-    bool waiting;       /* between requests, nothing of the next one read (srv->lock) */
+    /* A stream that is not a socket (akira_http_server_serve_io), else NULL. */
+    const struct akira_http_io *io;
+    void *io_ctx;
+    bool waiting; /* between requests, nothing of the next one read (srv->lock) */
     char peer[AKIRA_NET_ADDR_STR_MAX];
     uint8_t peer_ip[4];
     size_t in_off, in_len;
@@ -72,6 +75,9 @@ struct akira_http_server {
     struct auth_slot good[HTTP_AUTH_GOOD]; /* last_ms: the last login */
     struct auth_slot global;               /* failures of all addresses together */
     struct akira_http_stats stats;
+    /* Set by akira_http_server_start (http_listen.c): destroy stops a started server
+     * through it, so the core needs no socket code. */
+    void (*stop)(struct akira_http_server *s, uint32_t grace_ms);
 };
 
 /* http_route.c: the route for method + path, filling req's params. Returns 0, or the
@@ -86,6 +92,13 @@ bool http_route_pattern_ok(const char *pattern);
 /* http_auth.c: 0 when the request carries the token; else the status to answer
  * (401, or 429 while the peer is locked out, *retry_s its Retry-After). */
 int http_auth_check(struct akira_http_server *s, struct http_conn *c, unsigned *retry_s);
+
+/* http_server.c: serves one connection (c->io set) until it closes, fails, times out
+ * or the server stops. */
+void http_serve(struct http_conn *c);
+/* http_server.c: len bytes to the peer (its socket or its io), within the idle
+ * timeout. */
+int http_conn_send(struct http_conn *c, const void *buf, size_t len);
 
 /* http_resp.c: a response head + body; extra_headers may be NULL. */
 int http_resp_raw(struct akira_http_req *r, int status, const char *content_type,

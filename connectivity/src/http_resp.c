@@ -74,7 +74,7 @@ bool http_keep_alive(struct akira_http_req *r)
 
 static int send_all(struct http_conn *c, const void *buf, size_t len)
 {
-    return akira_net_send_all(c->sock, buf, len, (int32_t)c->srv->cfg.idle_timeout_ms);
+    return http_conn_send(c, buf, len);
 }
 
 /* Formats the status line and headers into c->out; returns its length or -1.

@@ -1,6 +1,8 @@
 /*
- * HTTP server core: listener, accept thread, worker pool, the per-connection request
- * loop and the request accessors (see akira/http.h for the model and the limits).
+ * HTTP server core: configuration, the per-connection request loop and the request
+ * accessors, on a connection's io (see akira/http.h for the model and the limits). No
+ * socket here: http_listen.c is the TCP part (listener, accept thread, worker pool), so
+ * a board without a network serves the API over another link (akira_http_server_serve_io).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,10 +164,15 @@ uint64_t akira_http_req_body_length(const struct akira_http_req *r)
     return p->body == AKIRA_HTTP_BODY_LENGTH ? p->content_length : 0;
 }
 
-/* Reads more bytes from the socket into c->in (only when it is used up). */
+int http_conn_send(struct http_conn *c, const void *buf, size_t len)
+{
+    return c->io->send(c->io_ctx, buf, len, (int32_t)c->srv->cfg.idle_timeout_ms);
+}
+
+/* Reads more bytes from the connection into c->in (only when it is used up). */
 static int fill(struct http_conn *c, int32_t timeout_ms)
 {
-    int n = akira_net_recv(c->sock, c->in, sizeof(c->in), timeout_ms);
+    int n = c->io->recv(c->io_ctx, c->in, sizeof(c->in), timeout_ms);
     if (n <= 0) return n == 0 ? AKIRA_ECONNRESET : n;
     c->in_off = 0;
     c->in_len = (size_t)n;
@@ -221,8 +228,7 @@ int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
     if (c->parser.expect_continue && !r->continue_sent && !r->responded) {
         r->continue_sent = true;
         static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-        int rc = akira_net_send_all(c->sock, cont, sizeof(cont) - 1,
-                                    (int32_t)c->srv->cfg.idle_timeout_ms);
+        int rc = http_conn_send(c, cont, sizeof(cont) - 1);
         if (rc) return r->body_err = rc;
     }
     if (!r->body_t0_ms) r->body_t0_ms = akira_uptime_ms();
@@ -356,7 +362,7 @@ static bool handle(struct http_conn *c)
 }
 
 /* Serves one connection until it closes, fails, times out or the server stops. */
-static void serve(struct http_conn *c)
+void http_serve(struct http_conn *c)
 {
     struct akira_http_server *s = c->srv;
     const struct akira_http_config *cfg = &s->cfg;
@@ -443,174 +449,37 @@ static void serve(struct http_conn *c)
     }
 }
 
-static int worker(void *arg)
+int akira_http_server_serve_io(struct akira_http_server *s, const struct akira_http_io *io,
+                               void *ctx, const char *peer)
 {
-    struct http_conn *c = arg;
-    struct akira_http_server *s = c->srv;
-    for (;;) {
-        akira_mutex_lock(s->lock, AKIRA_FOREVER);
-        while (s->q_count == 0 && !s->stopping)
-            akira_condvar_wait(s->cv, s->lock, AKIRA_FOREVER);
-        if (s->q_count == 0) {
-            akira_mutex_unlock(s->lock);
-            return 0;
-        }
-        c->sock = s->queue[s->q_head];
-        struct akira_net_addr peer = s->queue_peer[s->q_head];
-        s->q_head = (s->q_head + 1) % s->ring;
-        s->q_count--;
-        s->active++;
-        akira_mutex_unlock(s->lock);
-
-        memcpy(c->peer_ip, peer.ip, 4);
-        akira_net_addr_format(&peer, c->peer, sizeof(c->peer));
-        serve(c);
-
-        akira_mutex_lock(s->lock, AKIRA_FOREVER);
-        akira_sock_t *sock = c->sock;
-        c->sock = NULL;
-        c->waiting = false;
-        s->active--;
-        akira_mutex_unlock(s->lock);
-        akira_net_close(sock);
-    }
-}
-
-static void refuse_busy(akira_sock_t *sock)
-{
-    static const char body[] = "{\"error\":\"too many connections\",\"status\":503}";
-    char msg[256];
-    int n = snprintf(msg, sizeof(msg),
-                     "HTTP/1.1 503 Service Unavailable\r\nServer: AkiraOS\r\nConnection: close\r\n"
-                     "Content-Type: application/json\r\nRetry-After: 1\r\n"
-                     "Content-Length: %zu\r\n\r\n%s",
-                     sizeof(body) - 1, body);
-    /* Never waits: a client that does not read its 503 just loses it. */
-    if (n > 0) (void)akira_net_send(sock, msg, (size_t)n, AKIRA_NO_WAIT);
-    akira_net_shutdown(sock);
-    akira_net_close(sock);
-}
-
-static int acceptor(void *arg)
-{
-    struct akira_http_server *s = arg;
-    for (;;) {
-        akira_sock_t *sock;
-        struct akira_net_addr peer;
-        int rc = akira_net_accept(s->listener, &sock, &peer, AKIRA_FOREVER);
-        if (rc == AKIRA_ECANCELED) return 0;
-        if (rc < 0) {
-            /* Out of sockets or memory: the connection stays queued in the stack;
-             * give the workers time to free some. */
-            akira_sleep_ms(10);
-            continue;
-        }
-        akira_mutex_lock(s->lock, AKIRA_FOREVER);
-        s->stats.accepted++;
-        bool full = s->stopping || s->q_count >= s->cfg.queue + (s->cfg.workers - s->active);
-        if (full) {
-            s->stats.rejected_busy++;
-        } else {
-            unsigned tail = (s->q_head + s->q_count) % s->ring;
-            s->queue[tail] = sock;
-            s->queue_peer[tail] = peer;
-            s->q_count++;
-            akira_condvar_signal(s->cv);
-        }
-        akira_mutex_unlock(s->lock);
-        if (full) refuse_busy(sock);
-    }
-}
-
-int akira_http_server_start(struct akira_http_server *s)
-{
-    if (!s) return AKIRA_EINVAL;
-    if (s->started) return AKIRA_ESTATE;
-    int rc = akira_net_tcp_listen(&s->listener, &s->cfg.addr, 64);
-    if (rc) return rc;
-    s->stopping = false;
-    s->started = true;
-    unsigned made = 0;
-    for (; made < s->cfg.workers; made++) {
-        char name[AKIRA_THREAD_NAME_MAX];
-        snprintf(name, sizeof(name), "http%u", made);
-        rc = akira_thread_create(&s->conns[made].thread, name, worker, &s->conns[made],
-                                 AKIRA_PRIO_DEFAULT, HTTP_WORKER_STACK);
-        if (rc) break;
-    }
-    if (!rc)
-        rc = akira_thread_create(&s->acceptor, "http-accept", acceptor, s, AKIRA_PRIO_DEFAULT,
-                                 AKIRA_THREAD_STACK_MIN);
-    if (rc) {
-        akira_mutex_lock(s->lock, AKIRA_FOREVER);
-        s->stopping = true;
-        akira_condvar_broadcast(s->cv);
-        akira_mutex_unlock(s->lock);
-        for (unsigned i = 0; i < made; i++)
-            akira_thread_join(s->conns[i].thread, AKIRA_FOREVER, NULL);
-        akira_net_close(s->listener);
-        s->listener = NULL;
-        s->started = false;
-        return rc;
-    }
-    struct akira_net_addr a;
-    char as[AKIRA_NET_ADDR_STR_MAX] = "?";
-    if (akira_net_local_addr(s->listener, &a) == 0) akira_net_addr_format(&a, as, sizeof(as));
-    AKIRA_LOG_INF("listening on %s, %u workers", as, s->cfg.workers);
-    return 0;
-}
-
-int akira_http_server_addr(const struct akira_http_server *s, struct akira_net_addr *out)
-{
-    if (!s || !out || !s->listener) return AKIRA_ESTATE;
-    return akira_net_local_addr(s->listener, out);
-}
-
-void akira_http_server_stop(struct akira_http_server *s, uint32_t grace_ms)
-{
-    if (!s || !s->started) return;
+    if (!s || !io || !io->recv || !io->send) return AKIRA_EINVAL;
     akira_mutex_lock(s->lock, AKIRA_FOREVER);
-    s->stopping = true;
-    akira_condvar_broadcast(s->cv);
-    for (unsigned i = 0; i < s->cfg.workers; i++)
-        if (s->conns[i].sock && s->conns[i].waiting) akira_net_shutdown(s->conns[i].sock);
-    akira_mutex_unlock(s->lock);
-    akira_net_shutdown(s->listener);
-    akira_thread_join(s->acceptor, AKIRA_FOREVER, NULL);
-
-    /* Requests in progress finish (their connection closes after the response). */
-    uint64_t until = akira_uptime_ms() + grace_ms;
-    for (;;) {
-        akira_mutex_lock(s->lock, AKIRA_FOREVER);
-        unsigned active = s->active;
-        /* Queued connections are not served any more: a worker that drains the
-         * queue would start new requests. */
-        while (s->q_count) {
-            akira_net_close(s->queue[s->q_head]);
-            s->q_head = (s->q_head + 1) % s->ring;
-            s->q_count--;
-        }
-        if (active == 0 || akira_uptime_ms() >= until) {
-            for (unsigned i = 0; i < s->cfg.workers; i++)
-                if (s->conns[i].sock) akira_net_shutdown(s->conns[i].sock);
-            akira_mutex_unlock(s->lock);
-            break;
-        }
-        akira_mutex_unlock(s->lock);
-        akira_sleep_ms(5);
+    /* A started server's workers own its connection slots. */
+    int rc = s->started || s->conns[0].io ? AKIRA_ESTATE : 0;
+    struct http_conn *c = &s->conns[0];
+    if (!rc) {
+        c->io = io;
+        c->io_ctx = ctx;
+        s->stats.accepted++;
+        s->active++;
     }
-    for (unsigned i = 0; i < s->cfg.workers; i++)
-        akira_thread_join(s->conns[i].thread, AKIRA_FOREVER, NULL);
-    akira_net_close(s->listener);
-    s->listener = NULL;
-    s->started = false;
-    AKIRA_LOG_INF("stopped");
+    akira_mutex_unlock(s->lock);
+    if (rc) return rc;
+    memset(c->peer_ip, 0, sizeof(c->peer_ip));
+    snprintf(c->peer, sizeof(c->peer), "%s", peer ? peer : "stream");
+    http_serve(c);
+    akira_mutex_lock(s->lock, AKIRA_FOREVER);
+    c->io = NULL;
+    c->io_ctx = NULL;
+    s->active--;
+    akira_mutex_unlock(s->lock);
+    return 0;
 }
 
 void akira_http_server_destroy(struct akira_http_server *s)
 {
     if (!s) return;
-    if (s->started) akira_http_server_stop(s, 0);
+    if (s->started) s->stop(s, 0); /* the listener's stop (http_listen.c) */
     if (s->conns)
         for (unsigned i = 0; i < s->cfg.workers; i++)
             free(s->conns[i].head);

@@ -4,6 +4,7 @@
  * before the thread ends, whatever way the run ended.
  */
 #include <stdarg.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,10 +47,13 @@ static aw_func *find_entry(struct akira_app *a, aw_instance *inst, const char **
 {
     const char *cands[3] = {a->m.entry[0] ? a->m.entry : "_start", a->m.entry[0] ? NULL : "main",
                             NULL};
+    *name = cands[0]; /* what a "no export" message names first */
     for (int i = 0; cands[i]; i++) {
         aw_func *f = aw_instance_func(inst, cands[i]);
-        *name = cands[i];
-        if (f) return f;
+        if (f) {
+            *name = cands[i];
+            return f;
+        }
     }
     return NULL;
 }
@@ -86,10 +90,12 @@ static void ended_by_trap(struct akira_app *a, const aw_error *err)
         return;
     }
     if (wd) {
-        fail(a, AKIRA_APP_REASON_WATCHDOG, "ran %u ms without waiting", akira_mgr.cfg.watchdog_ms);
+        fail(a, AKIRA_APP_REASON_WATCHDOG, "ran %" PRIu32 " ms without waiting",
+             akira_mgr.cfg.watchdog_ms);
     } else if (atomic_load(&a->quota.refused) > 0) {
-        fail(a, AKIRA_APP_REASON_QUOTA, "%s after an allocation past memory_quota (%u bytes)",
-             err->msg, a->m.memory_quota);
+        fail(a, AKIRA_APP_REASON_QUOTA,
+             "%s after an allocation past memory_quota (%" PRIu32 " bytes)", err->msg,
+             a->m.memory_quota);
     } else {
         fail(a, AKIRA_APP_REASON_TRAP, "%s", err->msg);
     }
@@ -149,11 +155,11 @@ static void run_once(struct akira_app *a)
     mod = aw_module_load(&cfg, a->read, a->read_ctx, a->size, &err);
     if (!mod) {
         if (err.status == AW_ERR_NOMEM)
-            fail(a, AKIRA_APP_REASON_QUOTA, "module does not fit memory_quota (%u bytes)",
+            fail(a, AKIRA_APP_REASON_QUOTA, "module does not fit memory_quota (%" PRIu32 " bytes)",
                  a->m.memory_quota);
         else
-            fail(a, AKIRA_APP_REASON_BAD_MODULE, "%s (section %s, offset %u)", err.msg, err.section,
-                 err.offset);
+            fail(a, AKIRA_APP_REASON_BAD_MODULE, "%s (section %s, offset %" PRIu32 ")", err.msg,
+                 err.section, err.offset);
         goto out;
     }
     /* The app heap is the pages grown past the app's memory before its entry runs;
@@ -161,13 +167,14 @@ static void run_once(struct akira_app *a)
      * its first call, those pages included, so both would hand out the same bytes. */
     if (a->m.heap_size > 0 && imports_wasi(mod)) {
         fail(a, AKIRA_APP_REASON_BAD_MODULE,
-             "heap_size %u: wasi-libc's malloc would share the app heap (use malloc, heap_size 0)",
+             "heap_size %" PRIu32
+             ": wasi-libc's malloc would share the app heap (use malloc, heap_size 0)",
              a->m.heap_size);
         goto out;
     }
     store = aw_store_new(&cfg);
     if (!store) {
-        fail(a, AKIRA_APP_REASON_QUOTA, "store does not fit memory_quota (%u bytes)",
+        fail(a, AKIRA_APP_REASON_QUOTA, "store does not fit memory_quota (%" PRIu32 " bytes)",
              a->m.memory_quota);
         goto out;
     }
@@ -192,8 +199,9 @@ static void run_once(struct akira_app *a)
         if (err.status == AW_ERR_TRAP)
             ended_by_trap(a, &err);
         else if (err.status == AW_ERR_NOMEM || err.status == AW_ERR_LIMIT)
-            fail(a, AKIRA_APP_REASON_QUOTA, "instance does not fit memory_quota (%u bytes): %s",
-                 a->m.memory_quota, err.msg);
+            fail(a, AKIRA_APP_REASON_QUOTA,
+                 "instance does not fit memory_quota (%" PRIu32 " bytes): %s", a->m.memory_quota,
+                 err.msg);
         else
             fail(a, AKIRA_APP_REASON_MISSING_IMPORT, "%s", err.msg);
         goto out;
@@ -207,7 +215,8 @@ static void run_once(struct akira_app *a)
         if (old < 0 ||
             akira_app_heap_init(&ctx->heap, &a->quota, (uint32_t)old * PAGE, a->m.heap_size) != 0) {
             atomic_store(&ctx->running_since_us, 0);
-            fail(a, AKIRA_APP_REASON_QUOTA, "heap_size %u does not fit memory_quota (%u bytes)",
+            fail(a, AKIRA_APP_REASON_QUOTA,
+                 "heap_size %" PRIu32 " does not fit memory_quota (%" PRIu32 " bytes)",
                  a->m.heap_size, a->m.memory_quota);
             goto out;
         }
@@ -308,8 +317,8 @@ int akira_appmgr_thread(void *arg)
         }
         akira_mutex_unlock(akira_mgr.lock);
         if (!again) break;
-        akira_bridge_log(&a->ctx, AKIRA_LOG_WARN, "restart %u of %u in %llu ms", a->retries,
-                         a->m.restart_max_retries, (unsigned long long)delay);
+        akira_bridge_log(&a->ctx, AKIRA_LOG_WARN, "restart %" PRIu32 " of %" PRIu32 " in %llu ms",
+                         a->retries, a->m.restart_max_retries, (unsigned long long)delay);
         /* A stop closes the queue, which ends this sleep at once. */
         int slept = akira_evq_sleep(&a->evq, (uint32_t)delay);
         akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);

@@ -13,6 +13,7 @@
 #include <akira/err.h>
 #include <akira/log.h>
 #include <akira/mutex.h>
+#include <akira/package.h>
 
 #include "app_manager_priv.h"
 
@@ -150,6 +151,34 @@ int akira_app_install_finish(struct akira_appstore_writer *w, struct akira_app_r
                   (unsigned)r.size, r.is_signed ? "signed" : "unsigned",
                   u.was_running && start_rc == 0 ? ", restarted" : "");
     return 0;
+}
+
+int akira_app_install_reader(aw_read_fn read, void *ctx, uint32_t size,
+                             struct akira_app_record *out, struct akira_manifest_error *err)
+{
+    struct akira_package pkg;
+    struct akira_app_record rec;
+    int rc = akira_package_scan(read, ctx, size, &pkg, err);
+    if (rc != 0) return rc;
+    if (akira_appstore_find(pkg.manifest.name, &rec) == 0) {
+        if (out) *out = rec;
+        return AKIRA_EEXIST;
+    }
+    struct akira_appstore_writer w;
+    rc = akira_appstore_install_begin(&w, size);
+    if (rc != 0) return rc;
+    uint8_t piece[1024];
+    for (uint32_t off = 0; off < size;) {
+        uint32_t n = size - off < sizeof(piece) ? size - off : (uint32_t)sizeof(piece);
+        rc = read(ctx, off, piece, n);
+        if (rc == 0) rc = akira_appstore_install_write(&w, piece, n);
+        if (rc != 0) {
+            akira_appstore_install_abort(&w);
+            return rc < 0 ? rc : AKIRA_EIO;
+        }
+        off += n;
+    }
+    return akira_app_install_finish(&w, out, err);
 }
 
 static int uninstall_locked(const char *name)

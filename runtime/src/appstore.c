@@ -2,6 +2,7 @@
  * The app store (akira/appstore.h): slot table in RAM, mount and repair, streaming
  * install with verification before the commit, uninstall, lookups and the reader.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -580,7 +581,7 @@ static int verify_and_commit(struct akira_appstore_writer *w, akira_appstore_com
         /* The new version is committed: from here a cut leaves both, and the next
          * mount keeps the newer. */
         if (slot_retire(old))
-            AKIRA_LOG_WRN("slot %u: old version of %s not erased yet (retried)", old,
+            AKIRA_LOG_WRN("slot %" PRIu32 ": old version of %s not erased yet (retried)", old,
                           pkg.manifest.name);
     }
     if (out) *out = s->rec;

@@ -82,8 +82,7 @@ static int find_key(void *ctx, const char *name, const uint8_t pub[AKIRA_PKG_PUB
 {
     struct find *f = ctx;
     uint8_t id[AKIRA_PKG_KEY_ID_LEN];
-    akira_package_key_id(pub, id);
-    if (memcmp(id, f->id, sizeof id) != 0) return 0;
+    if (akira_package_key_id(pub, id) != AKIRA_OK || memcmp(id, f->id, sizeof id) != 0) return 0;
     snprintf(f->name, AKIRA_TRUST_KEY_NAME_MAX + 1, "%s", name);
     memcpy(f->pub, pub, AKIRA_PKG_PUBKEY_LEN);
     return 1;
@@ -137,6 +136,9 @@ int akira_trust_check(struct akira_settings *st, aw_read_fn read, void *ctx,
         if (akira_trust_allow_unsigned(st)) return AKIRA_OK;
         return refuse(err, "unsigned, and " AKIRA_TRUST_ALLOW_UNSIGNED " is off");
     }
+    if (!akira_package_sig_supported())
+        return refuse(err, "signed, and this firmware cannot check signatures (built without an "
+                           "Ed25519 library)");
     char name[AKIRA_TRUST_KEY_NAME_MAX + 1];
     uint8_t pub[AKIRA_PKG_PUBKEY_LEN];
     int rc = akira_trust_key_find(st, pkg->key_id, name, pub);

@@ -19,8 +19,11 @@ static int print_key(void *ctx, const char *name, const uint8_t pub[AKIRA_PKG_PU
     struct akira_shell *sh = ctx;
     uint8_t id[AKIRA_PKG_KEY_ID_LEN];
     char hex[2 * AKIRA_PKG_PUBKEY_LEN + 1];
-    akira_package_key_id(pub, id);
     akira_trust_pub_to_hex(pub, hex);
+    if (akira_package_key_id(pub, id) != AKIRA_OK) {
+        akira_shell_print(sh, "%-20s %-16s %s\n", name, "-", hex); /* no SHA-512 here */
+        return 0;
+    }
     akira_shell_print(sh, "%-20s %02x%02x%02x%02x%02x%02x%02x%02x %s\n", name, id[0], id[1], id[2],
                       id[3], id[4], id[5], id[6], id[7], hex);
     return 0;

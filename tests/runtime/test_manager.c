@@ -245,6 +245,21 @@ static void test_bad_module_and_quota(void **state)
     assert_true(info.stats.mem_peak <= 128u * 1024u);
 }
 
+/* No manifest entry and neither _start nor main: the message names both candidates. */
+static void test_no_entry(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "noentry", "noentry", NULL);
+    test_app_add(&apps[0]);
+    assert_int_equal(akira_app_start("noentry"), 0);
+    assert_int_equal(akira_app_wait_idle("noentry", 2000), 0);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("noentry", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_FAILED);
+    assert_int_equal(info.reason, AKIRA_APP_REASON_NO_ENTRY);
+    assert_string_equal(info.detail, "no export _start or main");
+}
+
 static void test_wasi_program(void **state)
 {
     (void)state;
@@ -337,6 +352,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_restart_policy_backoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_autostart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_module_and_quota, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wasi_program, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timer_never_waits_for_app, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wasi_with_heap_size_refused, setup, teardown),

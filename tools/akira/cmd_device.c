@@ -2,7 +2,9 @@
  * The `akira` tool's device commands: device add/list, status, apps, install, start,
  * stop, rm, logs. Each talks to the device's HTTP API (docs/connectivity.md) with the
  * device's token; `--device NAME` picks another device than the default (the last
- * added).
+ * added). `--serial PATH` (or a device whose URL is serial:PATH) carries the same
+ * requests over the serial management link instead (docs/serial.md); `--token T`
+ * gives the token when no device entry does.
  *
  * Exit status: 0 done; 1 the device is unreachable or refused (its JSON error is
  * shown); 2 usage.
@@ -22,19 +24,23 @@
 #include "device.h"
 #include "http_client.h"
 #include "json_read.h"
+#include "serial_client.h"
+
+#define SERIAL_SCHEME "serial:"
 
 struct dev {
     struct tool_device d;
     struct hc_url u;
+    const char *serial; /* the line's path, or NULL for HTTP */
 };
 
-/* Takes `--device NAME` out of argv (anywhere after the command); NULL when absent,
- * "" when it lacks its value. */
-static const char *take_device_opt(int *argc, char **argv)
+/* Takes `OPT VALUE` out of argv (anywhere after the command); NULL when absent, ""
+ * when it lacks its value. */
+static const char *take_opt(int *argc, char **argv, const char *opt)
 {
     const char *name = NULL;
     for (int i = 1; i < *argc; i++) {
-        if (strcmp(argv[i], "--device") != 0) continue;
+        if (strcmp(argv[i], opt) != 0) continue;
         name = i + 1 < *argc ? argv[i + 1] : "";
         int drop = i + 1 < *argc ? 2 : 1;
         for (int k = i; k + drop <= *argc; k++)
@@ -47,12 +53,43 @@ static const char *take_device_opt(int *argc, char **argv)
 
 static int dev_open(int *argc, char **argv, struct dev *out)
 {
-    const char *name = take_device_opt(argc, argv);
-    if (name && !*name) {
-        fprintf(stderr, "akira: --device needs a name\n");
+    memset(out, 0, sizeof(*out));
+    const char *name = take_opt(argc, argv, "--device");
+    const char *serial = take_opt(argc, argv, "--serial");
+    const char *token = take_opt(argc, argv, "--token");
+    if ((name && !*name) || (serial && !*serial) || (token && !*token)) {
+        fprintf(stderr, "akira: --device, --serial and --token need a value\n");
         return 2;
     }
+    if (token && strlen(token) >= sizeof(out->d.token)) {
+        fprintf(stderr, "akira: --token too long\n");
+        return 2;
+    }
+    if (serial && strlen(serial) >= sizeof(out->d.url)) {
+        fprintf(stderr, "akira: --serial path too long\n");
+        return 2;
+    }
+    if (serial) {
+        /* The token: --token, else the named (or default) device entry's. */
+        if (!token) {
+            if (tool_device_find(name, &out->d)) {
+                fprintf(stderr, "akira: --serial needs --token TOKEN (or a device entry)\n");
+                return 1;
+            }
+        } else {
+            snprintf(out->d.token, sizeof(out->d.token), "%s", token);
+        }
+        snprintf(out->d.name, sizeof(out->d.name), "%s", name ? name : "serial");
+        snprintf(out->d.url, sizeof(out->d.url), "%s", serial);
+        out->serial = out->d.url;
+        return 0;
+    }
     if (tool_device_find(name, &out->d)) return 1;
+    if (token) snprintf(out->d.token, sizeof(out->d.token), "%s", token);
+    if (!strncmp(out->d.url, SERIAL_SCHEME, strlen(SERIAL_SCHEME))) {
+        out->serial = out->d.url + strlen(SERIAL_SCHEME);
+        return 0;
+    }
     char err[300];
     if (hc_url_parse(out->d.url, &out->u, err, sizeof(err))) {
         fprintf(stderr, "akira: device '%s': %s\n", out->d.name, err);
@@ -88,12 +125,53 @@ static void print_refusal(const struct dev *v, const struct answer *a)
                 v->d.name, v->d.url);
 }
 
+/* The session id of a request over the serial line: for an upload, a digest of the
+ * request (token, path, package), so that the same command run again after a cut
+ * resumes the device's session; otherwise a fresh one. */
+static uint32_t session_id(const struct dev *v, const struct hc_request *req)
+{
+    if (!req->body) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        uint32_t seed[3] = {(uint32_t)t.tv_nsec, (uint32_t)t.tv_sec, (uint32_t)getpid()};
+        return akira_serial_crc32(0, seed, sizeof(seed));
+    }
+    uint32_t crc = akira_serial_crc32(0, v->d.token, strlen(v->d.token));
+    crc = akira_serial_crc32(crc, req->method, strlen(req->method));
+    crc = akira_serial_crc32(crc, req->path, strlen(req->path));
+    static unsigned char buf[16384];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), req->body)) > 0)
+        crc = akira_serial_crc32(crc, buf, n);
+    rewind(req->body);
+    return crc;
+}
+
+/* One request over the serial link: the same HTTP/1.1 as over TCP. */
+static int serial_request(const struct dev *v, const struct hc_request *req,
+                          struct hc_response *out, char *err, size_t cap)
+{
+    memset(out, 0, sizeof(*out));
+    struct sc_link sc;
+    int tmo = req->timeout_ms > 0 ? req->timeout_ms : 10000;
+    if (sc_open(&sc, v->serial, session_id(v, req), tmo, err, cap)) return -1;
+    if (sc.resumed && sc.received)
+        fprintf(stderr, "akira: resuming the interrupted upload at byte %u\n",
+                (unsigned)sc.received);
+    /* Host: "serial" whatever the path, so a resumed request is the same bytes. */
+    struct hc_conn c = sc_conn(&sc, "serial");
+    int rc = hc_request_over(&c, req, out, err, cap);
+    sc_close(&sc);
+    return rc;
+}
+
 /* One request; 0 with a 2xx JSON answer in *a, else 1 with the reason printed. */
 static int call(const struct dev *v, struct hc_request *req, struct answer *a)
 {
     memset(a, 0, sizeof(*a));
     char err[300];
-    if (hc_request(&v->u, req, &a->resp, err, sizeof(err))) {
+    if (v->serial ? serial_request(v, req, &a->resp, err, sizeof(err))
+                  : hc_request(&v->u, req, &a->resp, err, sizeof(err))) {
         fprintf(stderr, "akira: device '%s' (%s) unreachable: %s\n", v->d.name, v->d.url, err);
         return 1;
     }
@@ -135,7 +213,9 @@ int akira_tool_device(int argc, char **argv)
             fprintf(stderr, "akira: device add: name, URL or token too long or with spaces\n");
             return 2;
         }
-        if (hc_url_parse(argv[3], &u, err, sizeof(err))) {
+        bool serial = !strncmp(argv[3], SERIAL_SCHEME, strlen(SERIAL_SCHEME)) &&
+                      argv[3][strlen(SERIAL_SCHEME)] != '\0';
+        if (!serial && hc_url_parse(argv[3], &u, err, sizeof(err))) {
             fprintf(stderr, "akira: device add: %s\n", err);
             return 2;
         }

@@ -123,8 +123,10 @@ static int connect_to(const struct hc_url *u, int timeout_ms, char *err, size_t 
     return fd;
 }
 
-static int send_all(int fd, const void *data, size_t len)
+/* The TCP connection of hc_request as an hc_conn. */
+static int tcp_send_all(void *ctx, const void *data, size_t len)
 {
+    int fd = *(int *)ctx;
     const char *p = data;
     while (len) {
         ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
@@ -136,13 +138,34 @@ static int send_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+static ssize_t tcp_recv(void *ctx, void *buf, size_t cap)
+{
+    int fd = *(int *)ctx;
+    for (;;) {
+        ssize_t n = recv(fd, buf, cap, 0);
+        if (n < 0 && errno == EINTR) continue;
+        return n;
+    }
+}
+
+static int tcp_readable(void *ctx, int ms)
+{
+    struct pollfd pfd = {*(int *)ctx, POLLIN, 0};
+    int rc;
+    do {
+        rc = poll(&pfd, 1, ms);
+    } while (rc < 0 && errno == EINTR);
+    return rc > 0;
+}
+
 struct rbuf {
     char *d;
     size_t len, cap;
 };
 
-/* Reads what is there (blocking up to the socket timeout): 1 got bytes, 0 EOF, -1 error. */
-static int read_some(int fd, struct rbuf *b)
+/* Reads what is there (blocking up to the connection's timeout): 1 got bytes, 0 EOF,
+ * -1 error. */
+static int read_some(const struct hc_conn *c, struct rbuf *b)
 {
     if (b->cap - b->len < 4096) {
         if (b->cap >= HC_RESPONSE_MAX) {
@@ -155,14 +178,11 @@ static int read_some(int fd, struct rbuf *b)
         b->d = d;
         b->cap = cap;
     }
-    for (;;) {
-        ssize_t n = recv(fd, b->d + b->len, b->cap - b->len, 0);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return -1;
-        b->len += (size_t)n;
-        b->d[b->len] = '\0';
-        return n > 0;
-    }
+    ssize_t n = c->recv(c->ctx, b->d + b->len, b->cap - b->len);
+    if (n < 0) return -1;
+    b->len += (size_t)n;
+    b->d[b->len] = '\0';
+    return n > 0;
 }
 
 /* Length of a complete head at the start of b (through CRLF CRLF), or 0. */
@@ -291,19 +311,9 @@ bad_chunk:
     return -1;
 }
 
-static int wait_readable(int fd, int ms)
-{
-    struct pollfd pfd = {fd, POLLIN, 0};
-    int rc;
-    do {
-        rc = poll(&pfd, 1, ms);
-    } while (rc < 0 && errno == EINTR);
-    return rc > 0;
-}
-
 /* Streams the body; stops early (returns 1) when the device answered meanwhile or
  * closed, 0 when all was sent, -1 on a read error of the file. */
-static int send_body(int fd, const struct hc_request *req, char *err, size_t cap)
+static int send_body(const struct hc_conn *c, const struct hc_request *req, char *err, size_t cap)
 {
     static char chunk[HC_SEND_CHUNK];
     uint64_t sent = 0;
@@ -317,7 +327,7 @@ static int send_body(int fd, const struct hc_request *req, char *err, size_t cap
                    ferror(req->body) ? strerror(errno) : "it shrank");
             return -1;
         }
-        if (send_all(fd, chunk, got)) return 1; /* refused midway: read the answer */
+        if (c->send_all(c->ctx, chunk, got)) return 1; /* refused midway: read the answer */
         sent += got;
         if (req->progress) req->progress(req->progress_ctx, sent, req->body_len);
     }
@@ -331,11 +341,23 @@ int hc_request(const struct hc_url *u, const struct hc_request *req, struct hc_r
     int tmo = req->timeout_ms > 0 ? req->timeout_ms : 10000;
     int fd = connect_to(u, tmo, err, cap);
     if (fd < 0) return -1;
+    char what[300];
+    snprintf(what, sizeof(what), "%s:%s", u->host, u->port);
+    struct hc_conn c = {tcp_send_all, tcp_recv, tcp_readable, &fd, what};
+    int rc = hc_request_over(&c, req, out, err, cap);
+    close(fd);
+    return rc;
+}
+
+int hc_request_over(const struct hc_conn *c, const struct hc_request *req, struct hc_response *out,
+                    char *err, size_t cap)
+{
+    memset(out, 0, sizeof(*out));
     char head[1024];
     int hn = snprintf(head, sizeof(head),
-                      "%s %s HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\n"
+                      "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n"
                       "User-Agent: akira\r\n",
-                      req->method, req->path, u->host, u->port);
+                      req->method, req->path, c->what);
     if (req->token)
         hn += snprintf(head + hn, sizeof(head) - (size_t)hn, "Authorization: Bearer %s\r\n",
                        req->token);
@@ -353,17 +375,17 @@ int hc_request(const struct hc_url *u, const struct hc_request *req, struct hc_r
         seterr(err, cap, "request too long");
         goto out;
     }
-    if (send_all(fd, head, (size_t)hn)) {
-        seterr(err, cap, "sending to %s:%s: %s", u->host, u->port, strerror(errno));
+    if (c->send_all(c->ctx, head, (size_t)hn)) {
+        seterr(err, cap, "sending to %s: %s", c->what, strerror(errno));
         goto out;
     }
     bool final_early = false;
     if (req->body) {
         /* Wait for 100 Continue or a refusal; a server that says nothing gets the body
          * after a second (RFC 9110 allows either). */
-        if (wait_readable(fd, HC_CONTINUE_MS)) {
+        if (c->readable(c->ctx, HC_CONTINUE_MS)) {
             while (!head_len(&b)) {
-                int r = read_some(fd, &b);
+                int r = read_some(c, &b);
                 if (r <= 0) break;
             }
             int st = head_len(&b) ? status_of(b.d) : -1;
@@ -373,16 +395,16 @@ int hc_request(const struct hc_url *u, const struct hc_request *req, struct hc_r
                 skip_interim(&b);
         }
         if (!final_early) {
-            int s = send_body(fd, req, err, cap);
+            int s = send_body(c, req, err, cap);
             if (s < 0) goto out;
         }
     }
     for (;;) {
-        int r = read_some(fd, &b);
+        int r = read_some(c, &b);
         if (r == 0) break;
         if (r < 0) {
             if (errno == ECONNRESET && head_len(&b)) break; /* answered, then reset */
-            seterr(err, cap, "reading the answer from %s:%s: %s", u->host, u->port,
+            seterr(err, cap, "reading the answer from %s: %s", c->what,
                    errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : strerror(errno));
             goto out;
         }
@@ -390,6 +412,5 @@ int hc_request(const struct hc_url *u, const struct hc_request *req, struct hc_r
     rc = decode(&b, out, err, cap);
 out:
     free(b.d);
-    close(fd);
     return rc;
 }

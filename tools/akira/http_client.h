@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct hc_url {
     char host[256];
@@ -41,5 +42,22 @@ struct hc_request {
  * a second without an answer), so a refusal (401, 413) costs no upload. */
 int hc_request(const struct hc_url *u, const struct hc_request *req, struct hc_response *out,
                char *err, size_t cap);
+
+/* A byte stream to the device that is not a TCP connection (the serial link,
+ * serial_client.h): hc_request_over speaks the same HTTP/1.1 over it. */
+struct hc_conn {
+    /* All len bytes: 0, or -1 with errno set. */
+    int (*send_all)(void *ctx, const void *data, size_t len);
+    /* Up to cap bytes (blocking up to the stream's timeout): the count, 0 at the end of
+     * the answer, -1 with errno (EAGAIN on a timeout). */
+    ssize_t (*recv)(void *ctx, void *buf, size_t cap);
+    /* Whether bytes arrive within ms. */
+    int (*readable)(void *ctx, int ms);
+    void *ctx;
+    const char *what; /* "host:port" or the serial line's path: Host header, messages */
+};
+
+int hc_request_over(const struct hc_conn *c, const struct hc_request *req, struct hc_response *out,
+                    char *err, size_t cap);
 
 #endif

@@ -29,8 +29,8 @@ static const struct tool_cmd cmds[] = {
      "print the manifest and the signature status (verified with --pub)", akira_tool_inspect},
     /* Device commands (cmd_device.c): each takes --device NAME (default: the last added). */
     {"device", "add NAME URL TOKEN | list",
-     "remember a device (URL http://host:port, token from `http token`); the default is the "
-     "last added",
+     "remember a device (URL http://host:port or serial:PATH, token from `http token`); the "
+     "default is the last added",
      akira_tool_device},
     {"status", "", "the device's version, uptime, memory and running apps", akira_tool_status},
     {"apps", "", "the installed apps: version, state, signature, quota, capabilities",
@@ -47,13 +47,37 @@ static const struct tool_cmd cmds[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: akira COMMAND [ARGS]\n\n");
+    fprintf(out, "usage: akira [--serial PATH [--token TOKEN]] [--device NAME] COMMAND [ARGS]\n"
+                 "  --serial PATH: the device commands go over the serial management line\n"
+                 "  PATH (a pty, /dev/ttyUSB0) instead of HTTP; the token from --token or\n"
+                 "  the device entry. A device added as serial:PATH does the same.\n\n");
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         fprintf(out, "  akira %s %s\n      %s\n", cmds[i].name, cmds[i].usage, cmds[i].help);
 }
 
 int main(int argc, char **argv)
 {
+    /* Device options may come before the command (`akira --serial PATH status`): they
+     * move behind it, where the device commands take them. */
+    char *moved[6];
+    int nmoved = 0;
+    while (argc >= 3 && nmoved < 6 &&
+           (!strcmp(argv[1], "--serial") || !strcmp(argv[1], "--token") ||
+            !strcmp(argv[1], "--device"))) {
+        moved[nmoved++] = argv[1];
+        moved[nmoved++] = argv[2];
+        for (int k = 1; k + 2 <= argc; k++)
+            argv[k] = argv[k + 2];
+        argc -= 2;
+    }
+    if (nmoved && argc >= 2) {
+        for (int k = argc - 1; k >= 2; k--)
+            argv[k + nmoved] = argv[k];
+        for (int k = 0; k < nmoved; k++)
+            argv[2 + k] = moved[k];
+        argc += nmoved;
+        argv[argc] = NULL;
+    }
     if (argc < 2) {
         usage(stderr);
         return 2;

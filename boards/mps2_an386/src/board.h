@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <akira/heap.h>
 #include <akira/log.h>
 #include <akira/shell_io.h>
 
@@ -23,9 +24,12 @@ void board_timer_init(void);
 void board_fault_hook(const char *overflowed);
 
 /* The semihosting command line, split into words (--flash FILE ...). */
+#define BOARD_INSTALL_MAX 16
 struct board_options {
-    const char *flash_path; /* host file of flash0 */
-    bool plain;             /* --plain: no echo, no prompt (scripts on the UART) */
+    const char *flash_path;                 /* host file of flash0 */
+    bool plain;                             /* --plain: no echo, no prompt (scripts on the UART) */
+    const char *install[BOARD_INSTALL_MAX]; /* --install FILE: host packages for the store */
+    unsigned install_count;
 };
 const struct board_options *board_options(void);
 /* Read them from semihosting (once, at boot; without it the defaults stay). */
@@ -34,5 +38,13 @@ void board_options_parse(void);
 /* Flash0 on the host file, storage on it (flash.c). */
 int board_storage_boot(const char *path, char *detail, size_t cap);
 void board_storage_shutdown(void);
+
+/* One boot status line: "[ ok ] what: detail" or "[FAIL] what: error: detail". */
+void board_step(const char *what, int rc, const char *detail);
+
+/* The runtime on flash0 and the pool (runtime.c): app store, app manager, --install
+ * files, autostart, the shell's host files. Reports its steps; false stops the boot. */
+bool board_runtime_boot(akira_heap_t *pool);
+void board_runtime_shutdown(void);
 
 #endif /* AKIRA_MPS2_BOARD_H */

@@ -17,6 +17,7 @@
 #include <akira/cortex_m.h>
 #include <akira/kernel.h>
 #include <akira/semihost.h>
+#include <akira/connectivity.h>
 #include <akira/shell.h>
 #include <akira/shell_cmds.h>
 #include <akira/version.h>
@@ -29,7 +30,7 @@ static const char *const level_names[] = {"pre-kernel", "post-kernel", "applicat
 
 /* ---- boot steps ---- */
 
-static void step(const char *what, int rc, const char *detail)
+void board_step(const char *what, int rc, const char *detail)
 {
     if (rc == 0)
         board_console_printf("[ ok ] %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
@@ -48,7 +49,7 @@ static void report_device(const struct akira_device *dev, void *user)
     if (dev->level != r->level) return;
     char what[AKIRA_DEVICE_NAME_MAX + 48];
     snprintf(what, sizeof(what), "device %s (%s)", dev->name, level_names[r->level]);
-    step(what, akira_device_init_result(dev), NULL);
+    board_step(what, akira_device_init_result(dev), NULL);
 }
 
 /* A pre-kernel device (the watchdog) is one the system cannot run without; a later one
@@ -67,7 +68,7 @@ static bool boot_storage(void)
 {
     char detail[256];
     int rc = board_storage_boot(board_options()->flash_path, detail, sizeof(detail));
-    step("storage", rc, detail);
+    board_step("storage", rc, detail);
     return true;
 }
 
@@ -82,8 +83,14 @@ static bool boot_app_pool(void)
     char detail[64];
     snprintf(detail, sizeof(detail), "%u KiB in PSRAM at 0x%08x",
              AKIRA_BOARD_APP_HEAP_POOL_SIZE / 1024u, (unsigned)AKIRA_BOARD_PSRAM_BASE);
-    step("app heap pool", rc, detail);
+    board_step("app heap pool", rc, detail);
     return rc == 0;
+}
+
+/* The runtime (engine, app store, app manager) on top of storage and the pool. */
+static bool boot_runtime(void)
+{
+    return board_runtime_boot(app_pool);
 }
 
 static bool boot_shell(void)
@@ -92,12 +99,41 @@ static bool boot_shell(void)
     int rc = akira_shell_registry_check(&bad);
     char detail[96];
     snprintf(detail, sizeof(detail), "%zu commands on uart0", akira_shell_cmd_count());
-    step("shell", rc, rc == 0 ? detail : bad);
+    board_step("shell", rc, rc == 0 ? detail : bad);
     return rc == 0;
+}
+
+/* The device API on UART1 (docs/serial.md): the board has no network, so the serial
+ * management link is how `akira --serial PTY ...` installs and runs apps. A failure is
+ * reported and the device boots without it: the console still works. */
+static bool link_up;
+
+static void print_line(const char *line)
+{
+    board_console_printf("%s", line);
+}
+
+static bool boot_connectivity(void)
+{
+    static const struct akira_connectivity_config cfg = {
+        .board = AKIRA_BOARD_NAME,
+        .version = AKIRA_VERSION_STRING,
+        .serial_uart = AKIRA_BOARD_SERIAL_MGMT_UART,
+        .print = print_line,
+        .list_partitions = true,
+    };
+    char detail[128];
+    int rc = akira_connectivity_start(&cfg, detail, sizeof(detail));
+    board_step("serial link", rc, rc == 0 ? "device API on " AKIRA_BOARD_SERIAL_MGMT_UART : detail);
+    link_up = true;
+    return true;
 }
 
 static void shutdown_all(void)
 {
+    if (link_up) akira_connectivity_stop(); /* its requests reach apps and storage */
+    link_up = false;
+    board_runtime_shutdown(); /* apps use storage, the pool and kernel timers */
     board_storage_shutdown();
     akira_kernel_shutdown();
     akira_heap_destroy(app_pool);
@@ -113,20 +149,20 @@ int main(void)
     bool ok = devices_init(AKIRA_INIT_PRE_KERNEL);
     int rc = ok ? akira_kernel_init() : 0;
     if (ok) {
-        step("kernel", rc, NULL);
+        board_step("kernel", rc, NULL);
         ok = rc == 0;
     }
     ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
-    /* Layers above the kernel, bottom up, one boot_<layer>() step each. The runtime
-     * (engine, app store, app manager: boot_runtime, as on native_sim) goes between
-     * the app heap pool and the shell once it builds for this board. */
-    ok = ok && boot_storage() && boot_app_pool() && boot_shell();
+    ok = ok && boot_storage() && boot_app_pool() && boot_runtime() && boot_shell() &&
+         boot_connectivity();
     if (!ok) {
         AKIRA_LOG_ERR("boot failed: halting (the watchdog is off)");
         if (akira_kernel_is_running()) shutdown_all();
         akira_semihost_exit(1);
     }
-    AKIRA_LOG_INF("boot complete in %llu ms", (unsigned long long)akira_uptime_ms());
+    /* Microseconds: under QEMU's -icount shift=0 one is 1000 instructions (bench/mcu). */
+    unsigned long long us = (unsigned long long)akira_uptime_us();
+    AKIRA_LOG_INF("boot complete in %llu.%03llu ms", us / 1000u, us % 1000u);
 
     static struct akira_shell sh;
     akira_shell_init(&sh, board_console_io(), "akira> ");

@@ -3,6 +3,9 @@
  * (-semihosting-config enable=on,target=native,arg=akiraos,arg=--flash,arg=FILE).
  *   --flash FILE   host file of flash0 (default: flash.img in QEMU's directory)
  *   --plain        console without prompt and echo (scripts driving the UART)
+ *   --install FILE install this host package at boot unless that version is in the
+ *                  store (up to BOARD_INSTALL_MAX; `make run BOARD=mps2_an386` passes
+ *                  the SDK examples)
  */
 #include <string.h>
 
@@ -13,7 +16,7 @@
 /* ---- options ---- */
 
 static struct board_options opts = {.flash_path = "flash.img"};
-static char cmdline[256];
+static char cmdline[1024];
 
 const struct board_options *board_options(void)
 {
@@ -30,6 +33,9 @@ void board_options_parse(void)
             if (v) opts.flash_path = v;
         } else if (strcmp(w, "--plain") == 0) {
             opts.plain = true;
+        } else if (strcmp(w, "--install") == 0) {
+            char *v = strtok_r(NULL, " ", &save);
+            if (v && opts.install_count < BOARD_INSTALL_MAX) opts.install[opts.install_count++] = v;
         }
     }
 }

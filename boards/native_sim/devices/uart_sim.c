@@ -1,7 +1,8 @@
 /*
  * native_sim UARTs: "uart0" with its TX wired to its RX (a loopback plug), "uart1" on
- * a host pseudo-terminal (its slave path is logged at boot; connect with
- * `screen /dev/pts/N` or open it in a test).
+ * a host pseudo-terminal for apps (its slave path is logged at boot; connect with
+ * `screen /dev/pts/N` or open it in a test), and "mgmt" on a pty of its own: the
+ * serial management link's line (docs/serial.md), the board's second serial port.
  *
  * Each UART has a transmit and a receive ring buffer and a host thread playing the
  * UART hardware and its interrupt: it drains TX (into RX for uart0, into the pty for
@@ -72,6 +73,11 @@ static struct uart u0 = {.lock = PTHREAD_MUTEX_INITIALIZER,
                          .pty = -1,
                          .pty_slave = -1};
 static struct uart u1 = {.lock = PTHREAD_MUTEX_INITIALIZER,
+                         .cb_lock = PTHREAD_MUTEX_INITIALIZER,
+                         .pty = -1,
+                         .pty_slave = -1};
+
+static struct uart u2 = {.lock = PTHREAD_MUTEX_INITIALIZER,
                          .cb_lock = PTHREAD_MUTEX_INITIALIZER,
                          .pty = -1,
                          .pty_slave = -1};
@@ -238,6 +244,11 @@ const char *akira_sim_uart1_pty_path(void)
     return u1.pty >= 0 ? u1.pty_path : NULL;
 }
 
+const char *akira_sim_mgmt_pty_path(void)
+{
+    return u2.pty >= 0 ? u2.pty_path : NULL;
+}
+
 static const struct akira_uart_api uart_api = {
     .write = uart_write,
     .read = uart_read,
@@ -247,4 +258,6 @@ static const struct akira_uart_api uart_api = {
 AKIRA_DRIVER_DEFINE(native_sim_uart0, AKIRA_DRIVER_UART, "uart0", uart_init, &u0, NULL,
                     AKIRA_INIT_POST_KERNEL, 20, &uart_api);
 AKIRA_DRIVER_DEFINE(native_sim_uart1, AKIRA_DRIVER_UART, "uart1", uart_init, &u1, NULL,
+                    AKIRA_INIT_POST_KERNEL, 20, &uart_api);
+AKIRA_DRIVER_DEFINE(native_sim_mgmt, AKIRA_DRIVER_UART, "mgmt", uart_init, &u2, NULL,
                     AKIRA_INIT_POST_KERNEL, 20, &uart_api);

@@ -19,7 +19,6 @@
 #include <akira/board_config.h>
 #include <akira/connectivity.h>
 #include <akira/kernel.h>
-#include <akira/package.h>
 #include <akira/native_sim.h>
 #include <akira/shell.h>
 #include <akira/shell_app.h>
@@ -173,42 +172,21 @@ static void boot_install(const char *path)
     uint32_t size;
     char what[600];
     snprintf(what, sizeof(what), "install %s", path);
-    int rc = host_open(path, &h, &size);
-    bool opened = rc == 0;
-    struct akira_package pkg;
     struct akira_manifest_error err = {{0}, {0}};
-    if (rc == 0) rc = akira_package_scan(host_read_at, h, size, &pkg, &err);
     struct akira_app_record rec;
-    if (rc == 0 && akira_appstore_find(pkg.manifest.name, &rec) == 0) {
-        host_close(h);
-        char detail[96];
-        snprintf(detail, sizeof(detail), "%s %s already installed", rec.manifest.name,
-                 rec.manifest.version);
-        step(what, 0, detail);
-        return;
-    }
-    struct akira_appstore_writer w;
-    if (rc == 0 && fseek(h, 0, SEEK_SET) != 0) rc = AKIRA_EIO;
-    if (rc == 0) rc = akira_appstore_install_begin(&w, size);
+    int rc = host_open(path, &h, &size);
     if (rc == 0) {
-        uint8_t chunk[1024];
-        int n;
-        while ((n = host_read(h, chunk, sizeof(chunk))) > 0 &&
-               (rc = akira_appstore_install_write(&w, chunk, (size_t)n)) == 0) {
-        }
-        if (n < 0) {
-            akira_appstore_install_abort(&w);
-            rc = n;
-        }
-        if (rc == 0) rc = akira_app_install_finish(&w, &rec, &err);
+        rc = akira_app_install_reader(host_read_at, h, size, &rec, &err);
+        host_close(h);
     }
-    if (opened) host_close(h);
-    if (rc != 0 && err.field[0])
+    if (rc != 0 && rc != AKIRA_EEXIST && err.field[0])
         snprintf(what + strlen(what), sizeof(what) - strlen(what), " (%s: %s)", err.field,
                  err.reason);
     char detail[96];
-    if (rc == 0) snprintf(detail, sizeof(detail), "%s %s", rec.manifest.name, rec.manifest.version);
-    step(what, rc, rc == 0 ? detail : NULL);
+    if (rc == 0 || rc == AKIRA_EEXIST)
+        snprintf(detail, sizeof(detail), "%s %s%s", rec.manifest.name, rec.manifest.version,
+                 rc == AKIRA_EEXIST ? " already installed" : "");
+    step(what, rc == AKIRA_EEXIST ? 0 : rc, rc == 0 || rc == AKIRA_EEXIST ? detail : NULL);
 }
 
 /* The app store on flash, the app manager with the apps it holds, autostart. A failure
@@ -280,6 +258,7 @@ connectivity_config(const struct akira_board_options *opt)
         .version = AKIRA_VERSION_STRING,
         .http_port = opt->http_port_set ? opt->http_port : 0,
         .shell_port = opt->shell_port_set ? opt->shell_port : 0,
+        .serial_uart = opt->serial_uart,
         .print = print_line,
         .on_shell_exit = on_net_shell_exit,
         .list_partitions = true,
@@ -295,14 +274,22 @@ static bool net_up;
 
 static bool boot_connectivity(const struct akira_board_options *opt)
 {
-    if (!opt->http_port_set && !opt->shell_port_set) {
-        board_console_printf("[ -- ] network: off (no --http-port, no --shell-port)\n");
+    if (!opt->http_port_set && !opt->shell_port_set && !opt->serial_uart) {
+        board_console_printf(
+            "[ -- ] network: off (no --http-port, no --shell-port, --serial-uart off)\n");
         return true;
     }
-    char detail[128];
+    char detail[160];
     int rc = akira_connectivity_start(connectivity_config(opt), detail, sizeof(detail));
     step("network", rc, detail);
     net_up = true;
+    /* Where a host tool finds the management link: `akira --serial PATH ...`. */
+    const char *uart = akira_connectivity_serial_uart();
+    const char *pty = !uart                    ? NULL
+                      : !strcmp(uart, "mgmt")  ? akira_sim_mgmt_pty_path()
+                      : !strcmp(uart, "uart1") ? akira_sim_uart1_pty_path()
+                                               : NULL;
+    if (pty) board_console_printf("       serial management link on %s\n", pty);
     return true;
 }
 

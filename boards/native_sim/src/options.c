@@ -1,11 +1,12 @@
 /*
- * native_sim command line: --flash, --http-port, --shell-port, --log-level, --install,
- * --help.
+ * native_sim command line: --flash, --http-port, --shell-port, --serial-uart,
+ * --log-level, --install, --help.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <akira/board_config.h>
 #include <akira/err.h>
 #include <akira/log.h>
 #include <akira/native_sim.h>
@@ -19,6 +20,8 @@ static const char usage[] =
     "  --flash FILE        flash image (created filled with 0xFF when absent)\n"
     "  --http-port N       run the HTTP API on 127.0.0.1:N, 1..65535 (off when absent)\n"
     "  --shell-port N      run the network shell on 127.0.0.1:N (off when absent)\n"
+    "  --serial-uart NAME  UART of the serial management link, or off (default mgmt,\n"
+    "                      a host pty whose path the boot prints)\n"
     "  --log-level LEVEL   default log level: none, err, wrn, inf, dbg (default inf)\n"
     "  --install FILE      install the app package FILE at boot unless an app of its\n"
     "                      name is installed (repeatable, at most 16)\n"
@@ -59,7 +62,15 @@ static bool parse_port(const char *s, uint16_t *out)
     return true;
 }
 
-enum opt_id { OPT_FLASH, OPT_HTTP_PORT, OPT_SHELL_PORT, OPT_LOG_LEVEL, OPT_INSTALL, OPT_HELP };
+enum opt_id {
+    OPT_FLASH,
+    OPT_HTTP_PORT,
+    OPT_SHELL_PORT,
+    OPT_SERIAL_UART,
+    OPT_LOG_LEVEL,
+    OPT_INSTALL,
+    OPT_HELP
+};
 
 static const struct {
     const char *name;
@@ -69,6 +80,7 @@ static const struct {
     {"--flash", OPT_FLASH, true},
     {"--http-port", OPT_HTTP_PORT, true},
     {"--shell-port", OPT_SHELL_PORT, true},
+    {"--serial-uart", OPT_SERIAL_UART, true},
     {"--log-level", OPT_LOG_LEVEL, true},
     {"--install", OPT_INSTALL, true},
     {"--help", OPT_HELP, false},
@@ -82,6 +94,7 @@ int akira_board_options_parse(struct akira_board_options *out, int argc, char *c
         .flash_path = NULL,
         .http_port = AKIRA_BOARD_HTTP_PORT_DEFAULT,
         .shell_port = AKIRA_BOARD_SHELL_PORT_DEFAULT,
+        .serial_uart = AKIRA_BOARD_SERIAL_MGMT_UART,
         .log_level = -1,
         .help = false,
     };
@@ -131,6 +144,11 @@ int akira_board_options_parse(struct akira_board_options *out, int argc, char *c
             }
             o.shell_port_set = true;
             break;
+        case OPT_SERIAL_UART:
+            if (value[0] == '\0')
+                return fail(err, err_size, "--serial-uart needs a UART name or off");
+            o.serial_uart = strcmp(value, "off") == 0 ? NULL : value;
+            break;
         case OPT_LOG_LEVEL: {
             int level = akira_log_level_parse(value);
             if (level < 0) {
@@ -158,6 +176,7 @@ static struct akira_board_options current = {
     .flash_path = NULL,
     .http_port = AKIRA_BOARD_HTTP_PORT_DEFAULT,
     .shell_port = AKIRA_BOARD_SHELL_PORT_DEFAULT,
+    .serial_uart = AKIRA_BOARD_SERIAL_MGMT_UART,
     .log_level = -1,
 };
 

@@ -26,6 +26,9 @@ struct akira_connectivity_config {
     const char *version; /* firmware version for /api/status */
     uint16_t http_port;  /* 0: no HTTP server */
     uint16_t shell_port; /* 0: no network shell */
+    /* The UART of the serial management link (docs/serial.md), NULL: none. The device
+     * API over it needs no network. */
+    const char *serial_uart;
     /* Console output that must not go to the log ring (the first-boot token line).
      * Called from the booting thread. */
     void (*print)(const char *line);
@@ -43,18 +46,26 @@ struct akira_connectivity_config {
 
 /*
  * Creates the token if missing, starts the HTTP server and the network shell on
- * 127.0.0.1 at the configured ports. detail (cap bytes) gets a line for the boot log
+ * 127.0.0.1 at the configured ports, and the serial management link on its UART. detail (cap bytes)
+ * gets a line for the boot log
  * ("http 127.0.0.1:8080, shell 127.0.0.1:2323"). Returns 0 or the first error
  * (AKIRA_EBUSY: a port is in use; AKIRA_ENODEV: settings are not up, so no token).
  * Boot thread only.
  */
 int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *detail, size_t cap);
-/* Graceful stop of both services (requests in progress get a short grace period). */
+/* Graceful stop of the services (requests in progress get a short grace period). */
 void akira_connectivity_stop(void);
 
 /* The device token into buf (at least AKIRA_HTTP_TOKEN_HEX_LEN + 1 bytes). Returns
  * its length, AKIRA_ENODEV (settings not up), AKIRA_ENOENT (none made yet). */
 int akira_connectivity_token(char *buf, size_t cap);
+
+/* The serial management link's counters (akira/serial_link.h). 0, or AKIRA_ENODEV when
+ * the link is not running. */
+struct akira_serial_link_stats;
+int akira_connectivity_serial_stats(struct akira_serial_link_stats *out);
+/* Its UART's name, or NULL when the link is not running. */
+const char *akira_connectivity_serial_uart(void);
 
 /* The bound ports (0 when that service is not running): tests start on port 0. */
 uint16_t akira_connectivity_http_port(void);

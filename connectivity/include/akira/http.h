@@ -118,6 +118,23 @@ struct akira_http_stats {
 };
 void akira_http_server_stats(const struct akira_http_server *s, struct akira_http_stats *out);
 
+/* A byte stream that is not a TCP socket (the serial management link), served with the
+ * same routes, token and limits as the network. */
+struct akira_http_io {
+    /* Up to cap bytes within timeout_ms: the count, 0 when the peer closed, or an
+     * akira_err_t (AKIRA_ETIMEDOUT when nothing came). */
+    int (*recv)(void *ctx, void *buf, size_t cap, int32_t timeout_ms);
+    /* All len bytes (0) or an akira_err_t. */
+    int (*send)(void *ctx, const void *buf, size_t len, int32_t timeout_ms);
+};
+/* Serves the requests arriving on io, on the caller's thread, until the peer closes,
+ * an error or timeout (the config's limits apply), or a request asks to close. For a
+ * server that is never started (no socket): it uses the first connection slot, so one
+ * stream at a time (AKIRA_ESTATE when started or busy). peer names it in logs; the
+ * auth slow-down counts all streams as one peer (0.0.0.0). Returns 0 when done. */
+int akira_http_server_serve_io(struct akira_http_server *s, const struct akira_http_io *io,
+                               void *ctx, const char *peer);
+
 /* --- For handlers ------------------------------------------------------------- */
 
 const char *akira_http_req_method(const struct akira_http_req *r);

@@ -70,15 +70,21 @@ struct akira_package {
 int akira_package_scan(aw_read_fn read, void *ctx, uint32_t size, struct akira_package *out,
                        struct akira_manifest_error *err);
 
-/* The 8-byte id of a public key (first bytes of its SHA-512). */
-void akira_package_key_id(const uint8_t pub[AKIRA_PKG_PUBKEY_LEN],
-                          uint8_t id[AKIRA_PKG_KEY_ID_LEN]);
+/*
+ * Signatures come from a backend chosen at build time (runtime/src/sig/): libsodium
+ * where it is linked, or none (a board without a crypto library, as mps2_an386), where
+ * key ids, verify, sign and keygen answer AKIRA_ENOTSUP. Whether this build has them:
+ */
+bool akira_package_sig_supported(void);
+
+/* The 8-byte id of a public key (first bytes of its SHA-512). AKIRA_OK or AKIRA_ENOTSUP. */
+int akira_package_key_id(const uint8_t pub[AKIRA_PKG_PUBKEY_LEN], uint8_t id[AKIRA_PKG_KEY_ID_LEN]);
 
 /*
  * Check a scanned, signed package's signature with `pub`, streaming the signed bytes
  * through the reader in 512-byte pieces. AKIRA_OK, AKIRA_ESIG (the key id is not
  * pub's, or the signature does not match the bytes), AKIRA_ESTATE (unsigned package),
- * AKIRA_EIO (reader), AKIRA_ENOTSUP (the crypto library failed to initialise).
+ * AKIRA_EIO (reader), AKIRA_ENOTSUP (no crypto library, or it failed to initialise).
  */
 int akira_package_verify(aw_read_fn read, void *ctx, const struct akira_package *pkg,
                          const uint8_t pub[AKIRA_PKG_PUBKEY_LEN]);

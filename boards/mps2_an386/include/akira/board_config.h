@@ -34,6 +34,13 @@
 #define AKIRA_BOARD_THREAD_STACK_MIN     1024u
 #define AKIRA_BOARD_THREAD_STACK_DEFAULT (4u * 1024u) /* timer, sysworkq, wdt, ... */
 
+/* --- Serial management link (docs/serial.md) ------------------------------------ */
+
+/* The device API without a network: CMSDK UART1, QEMU's second -serial. */
+#define AKIRA_BOARD_SERIAL_MGMT_UART "uart1"
+/* Stack of the link's worker, which runs the API's handlers (an install's verification runs on it). */
+#define AKIRA_BOARD_SERIAL_STACK_SIZE (16u * 1024u)
+
 /* --- Apps ------------------------------------------------------------------------ */
 
 /* Apps stored in the app store at once (one flash slot each). */

@@ -67,6 +67,13 @@
 #define AKIRA_BOARD_APP_FLASH_BURST_DEFAULT (256u * 1024u)
 #define AKIRA_BOARD_APP_FLASH_BURST_MAX     (1024u * 1024u)
 
+/* --- Serial management link (docs/serial.md) ------------------------------------ */
+
+/* The UART the device API is served on without a network (native_sim: a host pty). */
+#define AKIRA_BOARD_SERIAL_MGMT_UART "mgmt"
+/* Stack of the link's worker, which runs the API's handlers (the port's minimum). */
+#define AKIRA_BOARD_SERIAL_STACK_SIZE (64u * 1024u)
+
 /* --- Flash ----------------------------------------------------------------------- */
 
 /* NOR flash: erase sets a whole sector to AKIRA_BOARD_FLASH_ERASED_VALUE, a write can

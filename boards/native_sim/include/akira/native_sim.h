@@ -31,8 +31,11 @@ struct akira_board_options {
     uint16_t shell_port;    /* --shell-port N, 1..65535 */
     bool http_port_set;     /* --http-port given: the HTTP server runs (else not) */
     bool shell_port_set;    /* --shell-port given: the network shell runs (else not) */
-    int log_level;          /* --log-level LEVEL as an akira_log_level; -1 when not given */
-    bool help;              /* --help / -h */
+    /* --serial-uart NAME: the serial management link's UART (default the board
+     * config's AKIRA_BOARD_SERIAL_MGMT_UART); NULL with `off`. */
+    const char *serial_uart;
+    int log_level; /* --log-level LEVEL as an akira_log_level; -1 when not given */
+    bool help;     /* --help / -h */
     /* --install FILE, repeatable: packages installed at boot unless an app of that
      * name is installed already (scripts/run.sh passes the SDK examples). */
     const char *install[AKIRA_BOARD_INSTALL_MAX];

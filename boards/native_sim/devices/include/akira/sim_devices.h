@@ -3,9 +3,9 @@
  *
  * The devices themselves are used through the driver class APIs
  * (akira/drivers/<class>.h): "gpio0", "i2c0" (a BME280 at 0x76, an LSM6DS3 at 0x6A),
- * "uart0" (looped back), "uart1" (a host pty), "pwm0", "power0", and the sensor
- * drivers "bme280" and "lsm6ds3" on i2c0. This header is what the outside world does
- * to them: drive input pins, set the physical quantities the sensors measure, plug the
+ * "uart0" (looped back), "uart1" (a host pty), "mgmt" (a host pty: the management link), "pwm0",
+ * "power0", and the sensor drivers "bme280" and "lsm6ds3" on i2c0. This header is what the outside
+ * world does to them: drive input pins, set the physical quantities the sensors measure, plug the
  * charger in, add load; and what it can observe (PWM duty, the pty path). The shell
  * (devices/cmd_hw.c), the tests, and later the HTTP API use it. Any thread may call.
  */
@@ -78,6 +78,8 @@ int akira_sim_signal_script(enum akira_sim_signal sig, const double *values, siz
 
 /* The slave side of uart1's pty ("/dev/pts/N"), or NULL when uart1 is not up. */
 const char *akira_sim_uart1_pty_path(void);
+/* The slave side of the "mgmt" UART's pty (the serial management link), or NULL. */
+const char *akira_sim_mgmt_pty_path(void);
 
 /* --- pwm0 ------------------------------------------------------------------------- */
 

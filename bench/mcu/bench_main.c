@@ -1,0 +1,171 @@
+/*
+ * On-target benchmark image for mps2_an386 (bench/mcu, run by bench_mcu.py under QEMU
+ * with -icount shift=0): CoreMark compiled natively for Thumb-2, the same CoreMark
+ * compiled to wasm32 and run on the engine, a thread context switch (two threads
+ * ping-ponging on semaphores) and a native call through the bridge (bench/runtime's
+ * calls.wasm: n calls of mem_used against the same loop without them). Everything is timed on the
+ * board's 25 MHz cycle counter and printed on UART0 as `name=value` lines; QEMU then ends through
+ * semihosting.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <akira/cortex_m.h>
+#include <akira/kernel.h>
+#include <akira/semihost.h>
+#include <akira/sem.h>
+#include <akira/thread.h>
+#include <akira/wasm.h>
+
+#include "bridge_rig.h"
+
+#define SWITCH_ROUNDS 2000u
+#define BRIDGE_CALLS  20000
+
+int coremark_main(void); /* CoreMark's main, compiled for Thumb-2 (-Dmain=coremark_main) */
+extern const uint8_t coremark_wasm[];
+extern const uint8_t coremark_wasm_end[];
+extern const uint8_t calls_wasm[];
+extern const uint8_t calls_wasm_end[];
+
+unsigned cm_cycles(void)
+{
+    return akira_cm_board_cycles();
+}
+
+void cm_putc(int c)
+{
+    char ch = (char)c;
+    akira_cm_console_out(&ch, 1);
+}
+
+static void out(const char *fmt, unsigned long v)
+{
+    char line[96];
+    int n = snprintf(line, sizeof line, fmt, v);
+    akira_cm_console_out(line, (size_t)n);
+}
+
+/* --- context switch: each round is two switches (main -> peer -> main) ------------- */
+
+static akira_sem_t *ping, *pong;
+
+static int peer(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; i < SWITCH_ROUNDS; i++) {
+        akira_sem_take(ping, AKIRA_FOREVER);
+        akira_sem_give(pong);
+    }
+    return 0;
+}
+
+static void bench_switch(void)
+{
+    akira_thread_t *t;
+    if (akira_sem_create(&ping, 0, 1) != 0 || akira_sem_create(&pong, 0, 1) != 0 ||
+        akira_thread_create(&t, "peer", peer, NULL, AKIRA_PRIO_DEFAULT, 0) != 0) {
+        out("switch_error=%lu\n", 1);
+        return;
+    }
+    uint32_t c0 = akira_cm_board_cycles();
+    for (uint32_t i = 0; i < SWITCH_ROUNDS; i++) {
+        akira_sem_give(ping);
+        akira_sem_take(pong, AKIRA_FOREVER);
+    }
+    uint32_t c1 = akira_cm_board_cycles();
+    akira_thread_join(t, AKIRA_FOREVER, NULL);
+    out("switch_rounds=%lu\n", SWITCH_ROUNDS);
+    out("switch_ticks=%lu\n", c1 - c0);
+}
+
+/* --- CoreMark on the engine ------------------------------------------------------------ */
+
+static aw_status host_cycles(aw_instance *caller, void *user, aw_val *io)
+{
+    (void)caller;
+    (void)user;
+    io[0].u32 = cm_cycles();
+    return AW_OK;
+}
+
+static aw_status host_putc(aw_instance *caller, void *user, aw_val *io)
+{
+    (void)caller;
+    (void)user;
+    cm_putc(io[0].i32);
+    return AW_OK;
+}
+
+static void bench_wasm(void)
+{
+    /* As bench/wasm: 4096 operand slots (32 KiB); CoreMark needs 2 pages of memory. */
+    aw_config cfg = {.stack_slots = 4096, .max_call_depth = 256, .max_memory_pages = 4};
+    aw_error err;
+    aw_module *m = aw_module_load_buffer(&cfg, coremark_wasm,
+                                         (size_t)(coremark_wasm_end - coremark_wasm), &err);
+    aw_store *s = m ? aw_store_new(&cfg) : NULL;
+    aw_instance *inst = NULL;
+    if (s) {
+        aw_import imps[2] = {
+            {"env", "cm_cycles", {.kind = AW_EXTERN_FUNC}},
+            {"env", "cm_putc", {.kind = AW_EXTERN_FUNC}},
+        };
+        imps[0].ext.of.func = aw_host_func_new(s, "()i", host_cycles, NULL);
+        imps[1].ext.of.func = aw_host_func_new(s, "(i)", host_putc, NULL);
+        inst = aw_instantiate(s, m, imps, 2, &err);
+    }
+    aw_func *f = inst ? aw_instance_func(inst, "coremark_main") : NULL;
+    aw_val res;
+    if (!f || aw_call(s, f, NULL, 0, &res, 1, &err) != AW_OK) {
+        out("wasm_error=%lu\n", (unsigned long)err.status);
+        out("wasm_stage=%lu\n", !m ? 1ul : !s ? 2ul : !inst ? 3ul : !f ? 4ul : 5ul);
+        akira_cm_console_out(err.msg, strlen(err.msg));
+        cm_putc('\n');
+    }
+    if (s) aw_store_delete(s);
+    if (m) aw_module_delete(m);
+}
+
+/* --- native call through the bridge ---------------------------------------------------- */
+
+static uint32_t time_export(struct bench_rig *r, const char *name)
+{
+    aw_val arg = {.i32 = BRIDGE_CALLS}, res;
+    aw_error err;
+    aw_func *f = aw_instance_func(r->inst, name);
+    uint32_t c0 = akira_cm_board_cycles();
+    aw_status st = f ? aw_call(r->store, f, &arg, 1, &res, 1, &err) : AW_ERR_TRAP;
+    uint32_t c1 = akira_cm_board_cycles();
+    return st == AW_OK ? c1 - c0 : 0;
+}
+
+static void bench_bridge(void)
+{
+    struct bench_rig r;
+    if (bench_rig_up(&r, calls_wasm, (uint32_t)(calls_wasm_end - calls_wasm)) != 0) {
+        out("bridge_error=%lu\n", 1);
+        return;
+    }
+    out("bridge_calls=%lu\n", BRIDGE_CALLS);
+    out("bridge_empty_ticks=%lu\n", time_export(&r, "loop_empty"));
+    out("bridge_calls_ticks=%lu\n", time_export(&r, "loop_calls"));
+    out("bridge_counted=%lu\n", (unsigned long)atomic_load(&r.ctx.native_calls));
+    bench_rig_down(&r);
+}
+
+int main(void)
+{
+    akira_kernel_init();
+    out("bench=native%lu\n", 0);
+    coremark_main();
+    out("bench=wasm%lu\n", 0);
+    bench_wasm();
+    out("bench=switch%lu\n", 0);
+    bench_switch();
+    out("bench=bridge%lu\n", 0);
+    bench_bridge();
+    out("bench=done%lu\n", 0);
+    akira_semihost_exit(0);
+}

@@ -1,0 +1,77 @@
+/*
+ * Ed25519ph signatures of packages (akira/package.h) with libsodium: key ids, streaming
+ * verification, signing and key generation. The backend of builds that link libsodium
+ * (native_sim and the host tools); sig/none.c is the one of builds without it.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include <akira/err.h>
+#include <akira/package.h>
+
+#define VERIFY_PIECE 512u
+
+bool akira_package_sig_supported(void)
+{
+    return true;
+}
+
+int akira_package_key_id(const uint8_t pub[AKIRA_PKG_PUBKEY_LEN], uint8_t id[AKIRA_PKG_KEY_ID_LEN])
+{
+    uint8_t h[crypto_hash_sha512_BYTES];
+    crypto_hash_sha512(h, pub, AKIRA_PKG_PUBKEY_LEN);
+    memcpy(id, h, AKIRA_PKG_KEY_ID_LEN);
+    return AKIRA_OK;
+}
+
+static bool sodium_ready(void)
+{
+    /* Idempotent and thread-safe: 0 the first time, 1 after. */
+    return sodium_init() >= 0;
+}
+
+int akira_package_verify(aw_read_fn read, void *ctx, const struct akira_package *pkg,
+                         const uint8_t pub[AKIRA_PKG_PUBKEY_LEN])
+{
+    if (!read || !pkg || !pub) return AKIRA_EINVAL;
+    if (!pkg->is_signed) return AKIRA_ESTATE;
+    if (!sodium_ready()) return AKIRA_ENOTSUP;
+    uint8_t id[AKIRA_PKG_KEY_ID_LEN];
+    (void)akira_package_key_id(pub, id);
+    if (memcmp(id, pkg->key_id, sizeof id) != 0) return AKIRA_ESIG;
+    crypto_sign_state st;
+    crypto_sign_init(&st);
+    uint8_t piece[VERIFY_PIECE];
+    for (uint32_t off = 0; off < pkg->sig_section_offset;) {
+        uint32_t n = pkg->sig_section_offset - off;
+        if (n > VERIFY_PIECE) n = VERIFY_PIECE;
+        if (read(ctx, off, piece, n) != 0) return AKIRA_EIO;
+        crypto_sign_update(&st, piece, n);
+        off += n;
+    }
+    return crypto_sign_final_verify(&st, pkg->sig, pub) == 0 ? AKIRA_OK : AKIRA_ESIG;
+}
+
+int akira_package_sign(const uint8_t *data, size_t len, const uint8_t sk[AKIRA_PKG_SECKEY_LEN],
+                       uint8_t payload[AKIRA_PKG_SIG_PAYLOAD_LEN])
+{
+    if ((!data && len) || !sk || !payload) return AKIRA_EINVAL;
+    if (!sodium_ready()) return AKIRA_ENOTSUP;
+    uint8_t pub[AKIRA_PKG_PUBKEY_LEN];
+    if (crypto_sign_ed25519_sk_to_pk(pub, sk) != 0) return AKIRA_EINVAL;
+    (void)akira_package_key_id(pub, payload);
+    crypto_sign_state st;
+    crypto_sign_init(&st);
+    crypto_sign_update(&st, data, len);
+    if (crypto_sign_final_create(&st, payload + AKIRA_PKG_KEY_ID_LEN, NULL, sk) != 0)
+        return AKIRA_ENOTSUP;
+    return AKIRA_OK;
+}
+
+int akira_package_keygen(uint8_t pub[AKIRA_PKG_PUBKEY_LEN], uint8_t sk[AKIRA_PKG_SECKEY_LEN])
+{
+    if (!pub || !sk) return AKIRA_EINVAL;
+    if (!sodium_ready()) return AKIRA_ENOTSUP;
+    return crypto_sign_keypair(pub, sk) == 0 ? AKIRA_OK : AKIRA_ENOTSUP;
+}

@@ -1,0 +1,189 @@
+"""Boot AkiraOS in QEMU and drive its shell over the UART (stdlib only).
+
+Two pieces, usable apart:
+
+- Console: expect logic over any byte stream (a pipe, a pty, a socket): read until a
+  text shows up or a deadline passes, send a line, run a shell command and return what
+  it printed up to the next prompt. It only needs a file descriptor to read and a
+  function to write.
+- Qemu: one qemu-system-arm process for a board, started with the firmware and a flash
+  image file, its UART on stdio (pipes), bounded in time, killed by pid (SIGKILL, the
+  closest thing to pulling the power) and always reaped.
+
+Tests that cannot run because a tool is missing call skip(), which exits with
+SKIP_CODE (registered as the test's SKIP_RETURN_CODE in CTest) after one line saying
+what is missing.
+"""
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+SKIP_CODE = 77
+PROMPT = "akira> "
+
+
+class Timeout(Exception):
+    """An expected text did not show up in time; .output holds what did."""
+
+    def __init__(self, what, output):
+        super().__init__(f"timed out waiting for {what!r}")
+        self.output = output
+
+
+def skip(why):
+    print(f"SKIP: {why}")
+    sys.stdout.flush()
+    sys.exit(SKIP_CODE)
+
+
+class Console:
+    """Expect over a byte stream: fd is read with select, write(bytes) sends."""
+
+    def __init__(self, fd, write, log=None):
+        self.fd = fd
+        self._write = write
+        self.buf = ""  # received and not consumed yet
+        self.transcript = []  # everything received, for failure messages
+        self.log = log
+        self.eof = False
+
+    def _pump(self, deadline):
+        """Reads what is there (waiting at most until deadline); False on timeout/EOF."""
+        wait = deadline - time.monotonic()
+        if wait <= 0 or self.eof:
+            return False
+        r, _, _ = select.select([self.fd], [], [], wait)
+        if not r:
+            return False
+        data = os.read(self.fd, 65536)
+        if not data:
+            self.eof = True
+            return False
+        text = data.decode("utf-8", "replace").replace("\r\n", "\n")
+        self.buf += text
+        self.transcript.append(text)
+        if self.log:
+            self.log.write(text)
+            self.log.flush()
+        return True
+
+    def output(self):
+        return "".join(self.transcript)
+
+    def drain(self, timeout=5.0):
+        """Reads until end of stream (the process ended) or timeout: what it wrote
+        before it died. Returns everything received so far."""
+        deadline = time.monotonic() + timeout
+        while not self.eof and time.monotonic() < deadline:
+            self._pump(deadline)
+        return self.output()
+
+    def expect(self, text, timeout):
+        """Waits for text; returns what came before it (consumed with it)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.buf:
+            if not self._pump(deadline) and (self.eof or time.monotonic() >= deadline):
+                if text in self.buf:
+                    break
+                raise Timeout(text, self.output())
+        before, _, self.buf = self.buf.partition(text)
+        return before
+
+    def send(self, text):
+        self._write(text.encode())
+
+    def command(self, line, timeout=10.0, prompt=PROMPT):
+        """Sends a shell command, returns its output (echo and prompt removed)."""
+        self.send(line + "\n")
+        out = self.expect(prompt, timeout)
+        # A line editor echoes the command; a plain reader does not.
+        first, sep, rest = out.partition("\n")
+        return rest if sep and first.strip().endswith(line) else out
+
+
+def need_tools(*tools):
+    """skip() unless every tool is on PATH or is an existing file."""
+    for t in tools:
+        if not (os.path.isfile(t) or shutil.which(t)):
+            skip(f"{t} not found (install the Debian package that has it, scripts/packages.txt)")
+
+
+class Qemu:
+    """qemu-system-arm for one board: args are the full command line after the binary."""
+
+    def __init__(self, args, binary="qemu-system-arm", log=None, cwd=None):
+        self.cmd = [binary] + list(args)
+        self.log = log
+        self.cwd = cwd
+        self.proc = None
+        self.console = None
+
+    def start(self):
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, cwd=self.cwd,
+                                     start_new_session=True)
+        stdin = self.proc.stdin
+
+        def write(data):
+            stdin.write(data)
+            stdin.flush()
+
+        self.console = Console(self.proc.stdout.fileno(), write, self.log)
+        return self.console
+
+    def kill(self):
+        """SIGKILL by pid (a power cut: nothing is flushed), then reap. What the
+        firmware wrote before the cut stays readable (console.drain())."""
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+        if self.proc:
+            self.proc.wait(timeout=10)
+
+    def wait(self, timeout):
+        """Waits for the process to end by itself; kills it past timeout. Its status."""
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+        return False
+
+
+def prepare_mps2(elf, work):
+    """Before an mps2_an386 test: skip() without QEMU or the firmware, and an empty
+    work folder."""
+    need_tools("qemu-system-arm")
+    if not os.path.isfile(elf):
+        skip(f"{elf} not built (arm-none-eabi-gcc missing? `make mcu` builds it)")
+    os.makedirs(work, exist_ok=True)
+    for f in os.listdir(work):
+        os.unlink(os.path.join(work, f))
+
+
+def mps2_an386_args(elf, flash, firmware_args=(), icount=False):
+    """QEMU's command line for the mps2_an386 firmware: UART0 on stdio, flash0 in the
+    host file `flash` (semihosting), firmware options after it (e.g. --install FILE).
+    icount: one instruction = one virtual nanosecond (deterministic timing)."""
+    semi = ["enable=on", "target=native", "arg=akiraos", "arg=--flash", "arg=" + flash]
+    semi += ["arg=" + a for a in firmware_args]
+    args = ["-M", "mps2-an386", "-nographic", "-semihosting-config", ",".join(semi),
+            "-kernel", elf]
+    if icount:
+        args += ["-icount", "shift=0"]
+    return args

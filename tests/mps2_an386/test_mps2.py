@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the mps2_an386 firmware in qemu-system-arm, over UART0.
+
+usage: test_mps2.py SCENARIO ELF AKIRA APPS_DIR TEST_APPS_DIR BIG_APP WORKDIR
+
+Scenarios (one CTest test each):
+  shell     boot on a fresh flash image with the SDK examples installed through
+            semihosting; version, ps, app list, app stop/start hello, app logs hello
+  settings  a setting written in one QEMU run is there in the next one
+  hostile   endless loop, memory bomb, wild pointer, deep recursion: each is stopped or
+            refused while the responder app beside it keeps answering
+  powercut  QEMU killed (SIGKILL, nothing flushed) in the middle of an install and in
+            the middle of settings writes; the next boot finds everything that was
+            acknowledged before the cut, and takes new installs and writes
+
+Every QEMU is bounded in time and killed by pid (tests/harness/qemu.py). Exits 77
+(CTest's SKIP_RETURN_CODE) with a message when QEMU or the firmware is missing.
+"""
+import os
+import random
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import qemu  # noqa: E402
+
+SCENARIO, ELF, AKIRA, APPS, TEST_APPS, BIG, WORK = sys.argv[1:8]
+EXAMPLES = ["hello", "counter", "ping", "pong", "blink-timer"]
+BOOT_S = 120  # generous: QEMU on a loaded 2-core host
+CMD_S = 60
+
+
+def fail(msg, out=""):
+    sys.stderr.write(f"FAIL: {msg}\n--- output ---\n{out[-6000:]}\n")
+    sys.exit(1)
+
+
+def check(cond, msg, out=""):
+    if not cond:
+        fail(msg, out)
+
+
+def boot(flash, installs=(), log_name=None):
+    """Starts QEMU on flash (created erased if missing); returns it at the prompt."""
+    args = []
+    for path in installs:
+        args += ["--install", path]
+    log = open(os.path.join(WORK, log_name or SCENARIO + ".log"), "a")
+    q = qemu.Qemu(qemu.mps2_an386_args(ELF, flash, args), log=log)
+    q.start()
+    try:
+        q.console.expect("akira> ", BOOT_S)
+    except qemu.Timeout as e:
+        q.kill()
+        fail("no shell prompt after boot", e.output)
+    return q
+
+
+def run(q, line, timeout=CMD_S):
+    try:
+        return q.console.command(line, timeout)
+    except qemu.Timeout as e:
+        q.kill()
+        fail(f"no prompt after {line!r}", e.output)
+
+
+def poweroff(q):
+    q.console.send("poweroff\n")
+    try:
+        rc = q.wait(CMD_S)
+    except Exception:
+        fail("poweroff did not end QEMU", q.console.output())
+    check(rc == 0, f"poweroff exits 0 (got {rc})", q.console.output())
+
+
+def wait_log(q, app, text, timeout=CMD_S, count=1):
+    """Polls `app logs APP` until text shows up count times (apps run on their own
+    time)."""
+    import time
+    deadline = time.monotonic() + timeout
+    out = ""
+    while time.monotonic() < deadline:
+        out = run(q, f"app logs {app}")
+        if out.count(text) >= count:
+            return out
+        time.sleep(0.5)
+    fail(f"app {app} never logged {text!r}", q.console.output())
+
+
+def pack(src, name, extra=()):
+    """A package of a test app (tests/runtime/apps), made with `akira pack`."""
+    out = os.path.join(WORK, name + ".pkg.wasm")
+    p = subprocess.run([AKIRA, "pack", src, "-o", out, "--name", name, "--version", "1.0"]
+                       + list(extra), capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, f"akira pack {name}", p.stdout + p.stderr)
+    return out
+
+
+def examples():
+    return [os.path.join(APPS, n + ".wasm") for n in EXAMPLES]
+
+
+def scenario_shell():
+    flash = os.path.join(WORK, "flash.img")
+    q = boot(flash, examples())
+    boot_out = q.console.output()
+    for name in EXAMPLES:
+        check(f"install {os.path.join(APPS, name + '.wasm')}: {name} 1.0.0\n" in boot_out,
+              f"first boot installs {name}", boot_out)
+    check("app manager: 5 apps, 2 autostarted" in boot_out, "hello and counter autostart",
+          boot_out)
+    out = run(q, "version")
+    check("AkiraOS" in out and "(board mps2_an386)" in out, "version names the board", out)
+    out = run(q, "ps")
+    for t in ("main", "idle", "app-health", "app:hello", "app:counter"):
+        check(t in out, f"ps lists thread {t}", out)
+    out = run(q, "app list")
+    check("5 installed, at most 2 running" in out, "app list shows the five examples", out)
+    for name in EXAMPLES:
+        check(name in out, f"app list shows {name}", out)
+    wait_log(q, "hello", "Hello from AkiraOS!")
+    out = run(q, "app stop hello")
+    out = run(q, "app start hello")
+    check("error" not in out.lower(), "app start hello", out)
+    wait_log(q, "hello", "Hello from AkiraOS!", count=2)  # a second start, a second line
+    poweroff(q)
+    # Next boot: the examples are on flash, not installed again.
+    q = boot(flash, examples(), "shell2.log")
+    out = q.console.output()
+    check("hello 1.0.0 already installed" in out, "second boot keeps the examples", out)
+    check("app store: 5 apps installed on flash0" in out, "the store mounts five apps", out)
+    poweroff(q)
+
+
+def scenario_settings():
+    flash = os.path.join(WORK, "flash.img")
+    q = boot(flash)
+    out = run(q, "settings set app/test/persist survives a restart")
+    check("error" not in out.lower() and "usage" not in out, "settings set", out)
+    poweroff(q)
+    q = boot(flash)
+    out = run(q, "settings get app/test/persist")
+    check("survives a restart" in out, "the setting survives a restart of QEMU",
+          q.console.output())
+    # And a kill, not only a poweroff: the write returned, so it is on flash.
+    run(q, "settings set app/test/killed after kill")
+    q.kill()
+    q = boot(flash)
+    out = run(q, "settings get app/test/killed")
+    check("after kill" in out, "an acknowledged setting survives a kill of QEMU",
+          q.console.output())
+    poweroff(q)
+
+
+def scenario_hostile():
+    flash = os.path.join(WORK, "flash.img")
+    mgr = TEST_APPS
+    pkgs = [pack(os.path.join(mgr, "responder.wasm"), "responder"),
+            pack(os.path.join(mgr, "spin.wasm"), "spin"),
+            pack(os.path.join(mgr, "bomb.wasm"), "bomb",
+                 ["--caps", "memory", "--memory-quota", "256K", "--heap-size", "16K"]),
+            pack(os.path.join(mgr, "oob.wasm"), "oob"),
+            pack(os.path.join(mgr, "recurse.wasm"), "recurse")]
+    q = boot(flash, pkgs)
+    run(q, "app stop hello")
+    out = run(q, "app start responder")
+    answers = 0
+
+    def responder_answers():
+        nonlocal answers
+        answers += 1
+        run(q, "app resume responder")
+        wait_log(q, "responder", f"answer {answers}")
+
+    responder_answers()
+    # Endless loop: the responder answers meanwhile, and the app watchdog ends it (2 s
+    # without waiting); started again, a stop ends it too.
+    run(q, "app start spin")
+    wait_log(q, "spin", "spinning")
+    responder_answers()
+    wait_log(q, "spin", "failed (watchdog)")
+    responder_answers()
+    run(q, "app start spin")
+    out = run(q, "app stop spin")
+    check("error" not in out.lower(), "a spinning app stops", out)
+    responder_answers()
+    # Memory bomb: refused at its quota, then traps; nothing else is hurt.
+    run(q, "app start bomb")
+    out = wait_log(q, "bomb", "then refused")
+    wait_log(q, "bomb", "failed")
+    responder_answers()
+    # Wild pointers: every call refused with EFAULT.
+    run(q, "app start oob")
+    wait_log(q, "oob", "oob: 0 calls not refused")
+    responder_answers()
+    # Deep recursion: the wasm call stack runs out, a trap, not a fault of the MCU.
+    run(q, "app start recurse")
+    out = wait_log(q, "recurse", "failed")
+    check("stack" in out.lower() or "exhausted" in out.lower(),
+          "recurse ends on call stack exhaustion", out)
+    responder_answers()
+    out = run(q, "ps")
+    check("app:responder" in out, "the responder thread is still there", out)
+    poweroff(q)
+
+
+def settings_ack(q, i):
+    out = run(q, f"settings set app/cut/k{i} value-{i}")
+    check("error" not in out.lower(), f"settings set app/cut/k{i}", out)
+
+
+def scenario_powercut():
+    import time
+    flash = os.path.join(WORK, "flash.img")
+    rnd = random.Random(11)
+    q = boot(flash, examples())
+    # How long an install of big takes on this host, to cut inside it.
+    t0 = time.monotonic()
+    out = run(q, f"app install {BIG}", timeout=300)
+    took = time.monotonic() - t0
+    check("installed big 1.0.0" in out, "big installs", out)
+    run(q, "app uninstall big")
+    check("big " not in run(q, "app list"), "big uninstalled")
+    q.console.send("poweroff\n")
+    q.wait(CMD_S)
+    acked = {}
+    # 1. Cuts in the middle of an install of a ~200 KB package, at spread delays: some
+    # before the acknowledgement, some after; never half an app.
+    big_acked = False
+    cut_before_ack = 0
+    for frac in (0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.5):
+        delay = took * frac
+        q = boot(flash)
+        q.console.send(f"app install {BIG}\n")
+        time.sleep(delay)
+        q.kill()
+        acked_now = "installed big 1.0.0" in q.console.drain()
+        big_acked = big_acked or acked_now
+        cut_before_ack += not acked_now
+        q = boot(flash)
+        out = run(q, "app list")
+        for name in EXAMPLES:
+            check(name in out, f"{name} still installed after a cut at {delay}s", out)
+        if big_acked:
+            check("big " in out, "an acknowledged install is still there", out)
+        if "big " in out:
+            info = run(q, "app info big")
+            check("205483" in info, "big is whole whenever it is there", info)
+        q.console.send("poweroff\n")
+        q.wait(CMD_S)
+    check(cut_before_ack > 0, "at least one cut fell before the install's acknowledgement")
+    # 2. Cuts in the middle of a stream of settings writes.
+    n = 0
+    for rounds in range(3):
+        q = boot(flash)
+        for _ in range(5):  # acknowledged: the prompt came back after each
+            settings_ack(q, n)
+            acked[f"app/cut/k{n}"] = f"value-{n}"
+            n += 1
+        # Unacknowledged: several writes in flight, cut at a random point.
+        for j in range(6):
+            q.console.send(f"settings set app/cut/x{n + j} pending\n")
+        time.sleep(rnd.uniform(0.0, 0.4))
+        q.kill()
+        q.console.drain()  # into the log: what it wrote before the cut
+        q = boot(flash)
+        out = run(q, "settings list app/cut/")
+        for k, v in acked.items():
+            check(f"{k}" in out and v in out, f"acknowledged {k} survives the cut", out)
+        # The store still takes writes and an install.
+        settings_ack(q, 1000 + rounds)
+        acked[f"app/cut/k{1000 + rounds}"] = f"value-{1000 + rounds}"
+        q.console.send("poweroff\n")
+        q.wait(CMD_S)
+    q = boot(flash)
+    out = run(q, f"app install {BIG}", timeout=300)
+    check("installed big" in out or "already" in out or "big" in run(q, "app list"),
+          "the store takes an install after the cuts", out)
+    out = run(q, "app list")
+    for name in EXAMPLES + ["big"]:
+        check(name in out, f"{name} installed at the end", out)
+    poweroff(q)
+
+
+def main():
+    qemu.prepare_mps2(ELF, WORK)
+    {"shell": scenario_shell, "settings": scenario_settings, "hostile": scenario_hostile,
+     "powercut": scenario_powercut}[SCENARIO]()
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
