@@ -4,6 +4,7 @@
  * socket here: http_listen.c is the TCP part (listener, accept thread, worker pool), so
  * a board without a network serves the API over another link (akira_http_server_serve_io).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,7 +253,8 @@ int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
         }
         if (c->in_off < c->in_len) continue;
         if (body_too_slow(c, r)) {
-            AKIRA_LOG_WRN("%s %s from %s: body slower than %u bytes/s while others wait: ended",
+            AKIRA_LOG_WRN("%s %s from %s: body slower than %" PRIu32
+                          " bytes/s while others wait: ended",
                           c->parser.method, r->path, c->peer, c->srv->cfg.body_min_rate);
             r->close_after = true;
             return r->body_err = AKIRA_ETIMEDOUT;

@@ -123,7 +123,7 @@ static void report_corrupt(uint32_t slot, int why)
         if (akira_package_scan(slot_read, &rd, r.size, &pkg, NULL) == AKIRA_OK)
             name = pkg.manifest.name;
     }
-    AKIRA_LOG_ERR("slot %u: app %s is corrupt (%s): not loaded; reinstall it", slot, name,
+    AKIRA_LOG_ERR("slot %" PRIu32 ": app %s is corrupt (%s): not loaded; reinstall it", slot, name,
                   why == AKIRA_ECORRUPT ? "a chunk fails its CRC" : akira_err_str(why));
 }
 
