@@ -31,16 +31,16 @@ import tty
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_api_apps as base  # noqa: E402  (reads the same argv)
 
-from test_api_apps import Fail, check  # noqa: E402
+from test_api_apps import ad, Fail, check  # noqa: E402
 
 PROCS = []
 
 
-class SerialDevice(base.Device):
-    def __init__(self, flash):
-        super().__init__(flash)
-        line = self.wait_for(rb"serial management link on /dev/\S+", 10)
-        self.pty = line.decode().split(" on ", 1)[1]
+def SerialDevice(flash):
+    """test_api_apps's device (harness, HTTP on a free port) and its management pty."""
+    dev = base.Device(flash)
+    dev.pty = dev.wait_for(r"serial management link on (/dev/\S+)", 10)
+    return dev
 
 
 def cli(*args, ok=True):
@@ -248,22 +248,13 @@ def main():
     dev = SerialDevice(os.path.join(base.WORK, "flash.img"))
     try:
         {"cli": t_cli, "resume": t_resume}[base.SCENARIO](dev)
-    except Exception as e:
-        for p in PROCS + base.DEVICES:
+    finally:
+        for p in PROCS:
             if p.poll() is None:
                 p.kill()
-        sys.stderr.write(f"FAIL: {e!r}\n--- device output ---\n{dev.output()[-6000:]}\n")
-        sys.exit(1)
-    for p in PROCS:
-        if p.poll() is None:
-            p.kill()
-    rc = dev.poweroff()
-    out = dev.output()
-    if rc != 0 or "runtime error" in out or "AddressSanitizer" in out:
-        sys.stderr.write(f"FAIL: exit status {rc} or sanitizer report\n{out[-6000:]}\n")
-        sys.exit(1)
-    print(f"{base.SCENARIO}: ok")
+                p.wait(10)
+    dev.finish()
 
 
 if __name__ == "__main__":
-    main()
+    ad.main({base.SCENARIO: main}, base.SCENARIO)
