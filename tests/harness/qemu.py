@@ -14,6 +14,7 @@ Tests that cannot run because a tool is missing call skip(), which exits with
 SKIP_CODE (registered as the test's SKIP_RETURN_CODE in CTest) after one line saying
 what is missing.
 """
+import atexit
 import os
 import select
 import shutil
@@ -112,6 +113,22 @@ def need_tools(*tools):
             skip(f"{t} not found (install the Debian package that has it, scripts/packages.txt)")
 
 
+# Every QEMU this process started: killed by pid at exit (a failed check ends the test
+# with sys.exit, and a QEMU left running would go on using its flash file and the CPU).
+RUNNING = []
+
+
+def _kill_all():
+    for q in RUNNING:
+        try:
+            q.kill()
+        except Exception:
+            pass
+
+
+atexit.register(_kill_all)
+
+
 class Qemu:
     """qemu-system-arm for one board: args are the full command line after the binary."""
 
@@ -126,6 +143,7 @@ class Qemu:
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, cwd=self.cwd,
                                      start_new_session=True)
+        RUNNING.append(self)
         stdin = self.proc.stdin
 
         def write(data):
