@@ -11,6 +11,59 @@
 #error "include <akira/board_config.h>, not this header"
 #endif
 
+/* --- App storage bounds (docs/storage.md, "Apps on a shared flash") ----------------
+ * What one app may hold and how fast it may wear the flash: the manifest asks within
+ * MIN..MAX (`storage_files`, `settings_keys`, `flash_write_rate`, `flash_write_burst`);
+ * without the key the app gets DEFAULT. The same on every board unless its
+ * board_config.h defines one first; AKIRA_BOARD_APP_FS_QUOTA (flash bytes of one app's
+ * files) depends on the file system's size and is the board's own. runtime/api/storage.c
+ * checks that every installed app at its maximum leaves the system its share. */
+#ifndef AKIRA_BOARD_APP_FILES_MIN
+#define AKIRA_BOARD_APP_FILES_MIN 1
+#endif
+#ifndef AKIRA_BOARD_APP_FILES_DEFAULT
+#define AKIRA_BOARD_APP_FILES_DEFAULT 16
+#endif
+#ifndef AKIRA_BOARD_APP_FILES_MAX
+#define AKIRA_BOARD_APP_FILES_MAX 24
+#endif
+#ifndef AKIRA_BOARD_APP_SETTINGS_KEYS_MIN
+#define AKIRA_BOARD_APP_SETTINGS_KEYS_MIN 1
+#endif
+#ifndef AKIRA_BOARD_APP_SETTINGS_KEYS_DEFAULT
+#define AKIRA_BOARD_APP_SETTINGS_KEYS_DEFAULT 16
+#endif
+#ifndef AKIRA_BOARD_APP_SETTINGS_KEYS_MAX
+#define AKIRA_BOARD_APP_SETTINGS_KEYS_MAX 32
+#endif
+#ifndef AKIRA_BOARD_APP_SETTINGS_BYTES
+#define AKIRA_BOARD_APP_SETTINGS_BYTES 2048u
+#endif
+/* Write budget (token bucket) in wear-weighted bytes: RATE bytes per second refill it
+ * up to BURST (see native_sim's board_config.h for what the default rate means for a
+ * NOR chip's life). */
+#ifndef AKIRA_BOARD_APP_FLASH_RATE_MIN
+#define AKIRA_BOARD_APP_FLASH_RATE_MIN 64u
+#endif
+#ifndef AKIRA_BOARD_APP_FLASH_RATE_DEFAULT
+#define AKIRA_BOARD_APP_FLASH_RATE_DEFAULT 1024u
+#endif
+#ifndef AKIRA_BOARD_APP_FLASH_RATE_MAX
+#define AKIRA_BOARD_APP_FLASH_RATE_MAX (8u * 1024u)
+#endif
+#ifndef AKIRA_BOARD_APP_FLASH_BURST_MIN
+#define AKIRA_BOARD_APP_FLASH_BURST_MIN (8u * 1024u)
+#endif
+#ifndef AKIRA_BOARD_APP_FLASH_BURST_DEFAULT
+#define AKIRA_BOARD_APP_FLASH_BURST_DEFAULT (256u * 1024u)
+#endif
+#ifndef AKIRA_BOARD_APP_FLASH_BURST_MAX
+#define AKIRA_BOARD_APP_FLASH_BURST_MAX (1024u * 1024u)
+#endif
+#ifndef AKIRA_BOARD_APP_FS_QUOTA
+#error "the board's board_config.h must define AKIRA_BOARD_APP_FS_QUOTA"
+#endif
+
 /* App store slots: one per installed app plus a spare, so that an upgrade with every
  * app installed writes the new version beside the old one (docs/runtime.md). */
 #define AKIRA_BOARD_APP_SLOTS (AKIRA_BOARD_APPS_INSTALLED_MAX + 1)

@@ -59,24 +59,12 @@
 #define AKIRA_BOARD_APP_MEM_QUOTA_MIN (64u * 1024u)
 #define AKIRA_BOARD_APP_MEM_QUOTA_MAX (1024u * 1024u)
 
-/* --- App storage (docs/storage.md, "Apps on a shared flash") ---------------------
- * As on native_sim (the same manifest bounds), but this board's file system is
- * 576 KiB, not 2.75 MiB: an app's files may take 48 KiB of flash, so every installed
- * app full still leaves the system a quarter of the blocks (runtime/api/storage.c). */
-#define AKIRA_BOARD_APP_FILES_MIN             1
-#define AKIRA_BOARD_APP_FILES_DEFAULT         16
-#define AKIRA_BOARD_APP_FILES_MAX             24
-#define AKIRA_BOARD_APP_FS_QUOTA              (48u * 1024u)
-#define AKIRA_BOARD_APP_SETTINGS_KEYS_MIN     1
-#define AKIRA_BOARD_APP_SETTINGS_KEYS_DEFAULT 16
-#define AKIRA_BOARD_APP_SETTINGS_KEYS_MAX     32
-#define AKIRA_BOARD_APP_SETTINGS_BYTES        2048u
-#define AKIRA_BOARD_APP_FLASH_RATE_MIN        64u
-#define AKIRA_BOARD_APP_FLASH_RATE_DEFAULT    1024u
-#define AKIRA_BOARD_APP_FLASH_RATE_MAX        (8u * 1024u)
-#define AKIRA_BOARD_APP_FLASH_BURST_MIN       (8u * 1024u)
-#define AKIRA_BOARD_APP_FLASH_BURST_DEFAULT   (256u * 1024u)
-#define AKIRA_BOARD_APP_FLASH_BURST_MAX       (1024u * 1024u)
+/* --- App storage ----------------------------------------------------------------
+ * The manifest bounds are the shared ones (akira/board_layout.h). This board's file
+ * system is 576 KiB, not native_sim's 2.75 MiB: an app's files may take 48 KiB of
+ * flash, so every installed app full still leaves the system a quarter of the blocks
+ * (checked in runtime/api/storage.c). */
+#define AKIRA_BOARD_APP_FS_QUOTA (48u * 1024u)
 
 /* --- Flash ----------------------------------------------------------------------- */
 

@@ -35,37 +35,20 @@
 #define AKIRA_BOARD_APP_MEM_QUOTA_MAX (1024u * 1024u)
 
 /* --- App storage (docs/storage.md, "Apps on a shared flash") ---------------------
- * What one app may hold and how fast it may wear the flash. The manifest asks within
- * MIN..MAX (`storage_files`, `settings_keys`, `flash_write_rate`, `flash_write_burst`);
- * without the key the app gets DEFAULT. */
-/* Files and directories in the app's directory. Every installed app at MAX, with its
- * directory, leaves the system at least 40 of the file system's 255 entries
- * (checked in runtime/api/storage.c). */
-#define AKIRA_BOARD_APP_FILES_MIN     1
-#define AKIRA_BOARD_APP_FILES_DEFAULT 16
-#define AKIRA_BOARD_APP_FILES_MAX     24
-/* Flash bytes of the app's files: whole blocks (data, index, unsynced copies) and one
+ * The manifest's bounds for an app's files, settings keys and write budget are shared
+ * by every board (akira/board_layout.h): 1..24 files and directories (default 16),
+ * 1..32 settings keys (default 16) in 2 KiB of records, and a write budget of
+ * 64 B/s..8 KiB/s (default 1 KiB/s) with a burst of 8 KiB..1 MiB (default 256 KiB),
+ * in wear-weighted bytes: each area's bytes weighted by (file-system data blocks /
+ * that area's sectors), so a budget wears every area's sectors equally fast. At the
+ * default rate an app that never stops writing erases each file-system block about 32
+ * times a day: a 100,000-cycle NOR chip lasts over 8 years with two such apps running.
+ * Every installed app at its maximum leaves the system at least 40 of the file
+ * system's 255 entries and 48 KiB of the 64 KiB settings partition. */
+/* Flash bytes of one app's files: whole blocks (data, index, unsynced copies) and one
  * 64-byte metadata record per entry. Every installed app full leaves the system a
  * quarter of the file system's blocks. */
 #define AKIRA_BOARD_APP_FS_QUOTA (256u * 1024u)
-/* Settings keys of one app, and the flash bytes their records may take in all. Every
- * installed app full takes 16 KiB of the 64 KiB settings partition. */
-#define AKIRA_BOARD_APP_SETTINGS_KEYS_MIN     1
-#define AKIRA_BOARD_APP_SETTINGS_KEYS_DEFAULT 16
-#define AKIRA_BOARD_APP_SETTINGS_KEYS_MAX     32
-#define AKIRA_BOARD_APP_SETTINGS_BYTES        2048u
-/* Write budget (token bucket) in wear-weighted bytes: bytes an app's calls make the
- * device program, each area's bytes weighted by (file-system data blocks / that
- * area's sectors), so a budget wears every area's sectors equally fast. RATE bytes
- * per second refill it up to BURST. At the default rate an app that never stops
- * writing erases each file-system block about 32 times a day: a 100,000-cycle NOR
- * chip lasts over 8 years with two such apps running. */
-#define AKIRA_BOARD_APP_FLASH_RATE_MIN      64u
-#define AKIRA_BOARD_APP_FLASH_RATE_DEFAULT  1024u
-#define AKIRA_BOARD_APP_FLASH_RATE_MAX      (8u * 1024u)
-#define AKIRA_BOARD_APP_FLASH_BURST_MIN     (8u * 1024u)
-#define AKIRA_BOARD_APP_FLASH_BURST_DEFAULT (256u * 1024u)
-#define AKIRA_BOARD_APP_FLASH_BURST_MAX     (1024u * 1024u)
 
 /* --- Serial management link (docs/serial.md) ------------------------------------ */
 
