@@ -51,6 +51,7 @@ class Console:
         self.transcript = []  # everything received, for failure messages
         self.log = log
         self.eof = False
+        self._cr = ""
 
     def _pump(self, deadline):
         """Reads what is there (waiting at most until deadline); False on timeout/EOF."""
@@ -64,7 +65,11 @@ class Console:
         if not data:
             self.eof = True
             return False
-        text = data.decode("utf-8", "replace").replace("\r\n", "\n")
+        # CR LF becomes LF, also when a read ends between the two: a CR at the end of
+        # a read waits for the next one (a check for "...\n" failed on a split pair).
+        text = self._cr + data.decode("utf-8", "replace")
+        self._cr = "\r" if text.endswith("\r") else ""
+        text = text[: len(text) - len(self._cr)].replace("\r\n", "\n")
         self.buf += text
         self.transcript.append(text)
         if self.log:
