@@ -46,7 +46,7 @@ struct akira_app {
 struct akira_appmgr {
     bool up;
     struct akira_appmgr_config cfg;
-    akira_mutex_t *lock;      /* app fields marked above; held briefly, also by app threads */
+    akira_mutex_t *lock; /* app fields marked above; held briefly, also by app threads */
     /* Serializes start/stop/add/remove, and whole installs/upgrades/uninstalls around
      * them (recursive; never taken by app threads). */
     akira_mutex_t *op_lock;

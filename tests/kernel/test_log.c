@@ -295,7 +295,7 @@ static void test_wait_for_new_entries(void **state)
     assert_int_equal(akira_thread_join(t, AKIRA_FOREVER, NULL), 0);
 }
 
-#define WRITERS    4
+#define WRITERS 4
 /* All of them fit the ring, whatever size the port gives it. */
 #define PER_WRITER (AKIRA_LOG_RING_ENTRIES * 3 / 4 / WRITERS)
 

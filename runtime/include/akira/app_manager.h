@@ -207,8 +207,9 @@ int akira_app_install_finish(struct akira_appstore_writer *w, struct akira_app_r
  * Install a package of `size` bytes read through `read` (an aw_read_fn: any offset, so
  * the package is scanned first, then streamed in 1 KiB pieces) unless the store holds
  * an app of that name already, whatever its version (a user's own app of that name is
- * theirs): then AKIRA_EEXIST with *out that app's record and nothing written. Else as akira_app_install_finish. For boards installing files at
- * boot (native_sim's --install, mps2_an386's through semihosting).
+ * theirs): then AKIRA_EEXIST with *out that app's record and nothing written. Else as
+ * akira_app_install_finish. For boards installing files at boot (native_sim's --install,
+ * mps2_an386's through semihosting).
  */
 int akira_app_install_reader(aw_read_fn read, void *ctx, uint32_t size,
                              struct akira_app_record *out, struct akira_manifest_error *err);
