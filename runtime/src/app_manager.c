@@ -2,6 +2,7 @@
  * (akira/app_manager.h). The app threads are in app_manager_run.c, the watchdog in
  * app_manager_health.c. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <akira/clock.h>
@@ -17,9 +18,26 @@ struct akira_appmgr akira_mgr;
 static struct akira_app *find(const char *name)
 {
     for (size_t i = 0; i < AKIRA_BOARD_APPS_INSTALLED_MAX; i++)
-        if (akira_mgr.apps[i].used && strcmp(akira_mgr.apps[i].m.name, name) == 0)
-            return &akira_mgr.apps[i];
+        if (akira_mgr.apps[i] && strcmp(akira_mgr.apps[i]->m.name, name) == 0)
+            return akira_mgr.apps[i];
     return NULL;
+}
+
+/* An entry from the app heap pool (or the C heap without one), zeroed. */
+static struct akira_app *entry_alloc(void)
+{
+    akira_heap_t *pool = akira_mgr.cfg.pool;
+    return pool ? akira_heap_calloc(pool, 1, sizeof(struct akira_app))
+                : calloc(1, sizeof(struct akira_app));
+}
+
+static void entry_free(struct akira_app *a)
+{
+    if (!a) return;
+    if (akira_mgr.cfg.pool)
+        akira_heap_free(akira_mgr.cfg.pool, a);
+    else
+        free(a);
 }
 
 static void lock(void)
@@ -111,12 +129,15 @@ void akira_appmgr_deinit(void)
     if (!akira_mgr.up) return;
     akira_mutex_lock(akira_mgr.op_lock, AKIRA_FOREVER);
     for (size_t i = 0; i < AKIRA_BOARD_APPS_INSTALLED_MAX; i++) {
-        struct akira_app *a = &akira_mgr.apps[i];
-        if (!a->used) continue;
+        struct akira_app *a = akira_mgr.apps[i];
+        if (!a) continue;
         stop_locked(a);
+        lock();
+        akira_mgr.apps[i] = NULL;
+        unlock();
         akira_evq_deinit(&a->evq);
         akira_app_log_deinit(&a->log);
-        a->used = false;
+        entry_free(a);
     }
     akira_mutex_unlock(akira_mgr.op_lock);
     akira_appmgr_health_stop();
@@ -132,7 +153,7 @@ int akira_appmgr_add(const struct akira_manifest *m, aw_read_fn read, void *read
     if (!akira_mgr.up) return AKIRA_ESTATE;
     if (!m || !read || !m->name[0]) return AKIRA_EINVAL;
     akira_mutex_lock(akira_mgr.op_lock, AKIRA_FOREVER);
-    int rc = 0;
+    int rc = 0, free_i = -1;
     struct akira_app *a = find(m->name);
     if (a) {
         reap(a);
@@ -140,18 +161,23 @@ int akira_appmgr_add(const struct akira_manifest *m, aw_read_fn read, void *read
         if (a->active) rc = AKIRA_EBUSY;
         unlock();
     } else {
-        for (size_t i = 0; i < AKIRA_BOARD_APPS_INSTALLED_MAX && !a; i++)
-            if (!akira_mgr.apps[i].used) a = &akira_mgr.apps[i];
-        if (!a) {
+        for (size_t i = 0; i < AKIRA_BOARD_APPS_INSTALLED_MAX && free_i < 0; i++)
+            if (!akira_mgr.apps[i]) free_i = (int)i;
+        a = free_i < 0 ? NULL : entry_alloc();
+        if (free_i < 0) {
             rc = AKIRA_ENOSPC;
+        } else if (!a) {
+            rc = AKIRA_ENOMEM;
         } else {
-            memset(a, 0, sizeof(*a));
             rc = akira_app_log_init(&a->log);
             if (rc == 0) {
                 rc = akira_evq_init(&a->evq);
                 if (rc != 0) akira_app_log_deinit(&a->log);
             }
-            if (rc != 0) a = NULL;
+            if (rc != 0) {
+                entry_free(a);
+                a = NULL;
+            }
         }
     }
     if (rc == 0) {
@@ -166,7 +192,7 @@ int akira_appmgr_add(const struct akira_manifest *m, aw_read_fn read, void *read
         a->reason = AKIRA_APP_REASON_NONE;
         a->detail[0] = '\0';
         a->retries = 0;
-        a->used = true;
+        if (free_i >= 0) akira_mgr.apps[free_i] = a;
         unlock();
     }
     akira_mutex_unlock(akira_mgr.op_lock);
@@ -184,14 +210,17 @@ int akira_appmgr_remove(const char *name)
     } else {
         reap(a);
         lock();
-        if (a->active)
+        if (a->active) {
             rc = AKIRA_EBUSY;
-        else
-            a->used = false;
+        } else {
+            for (size_t i = 0; i < AKIRA_BOARD_APPS_INSTALLED_MAX; i++)
+                if (akira_mgr.apps[i] == a) akira_mgr.apps[i] = NULL;
+        }
         unlock();
         if (rc == 0) {
             akira_evq_deinit(&a->evq);
             akira_app_log_deinit(&a->log);
+            entry_free(a);
         }
     }
     akira_mutex_unlock(akira_mgr.op_lock);
@@ -215,7 +244,7 @@ static int start_locked(struct akira_app *a)
     }
     size_t running = 0;
     for (size_t i = 0; i < AKIRA_BOARD_APPS_INSTALLED_MAX; i++)
-        running += akira_mgr.apps[i].used && akira_mgr.apps[i].active;
+        running += akira_mgr.apps[i] && akira_mgr.apps[i]->active;
     if (running >= AKIRA_BOARD_APPS_RUNNING_MAX) {
         unlock();
         AKIRA_LOG_WRN("%s: not started, %d apps already running (board limit)", a->m.name,
@@ -273,8 +302,8 @@ int akira_appmgr_autostart(void)
     int started = 0;
     for (size_t i = 0; i < AKIRA_BOARD_APPS_INSTALLED_MAX; i++) {
         akira_mutex_lock(akira_mgr.op_lock, AKIRA_FOREVER);
-        struct akira_app *a = &akira_mgr.apps[i];
-        if (a->used && a->m.autostart) {
+        struct akira_app *a = akira_mgr.apps[i];
+        if (a && a->m.autostart) {
             int rc = start_locked(a);
             if (rc == 0)
                 started++;
@@ -289,19 +318,23 @@ int akira_appmgr_autostart(void)
 static int post(const char *name, uint32_t type)
 {
     if (!akira_mgr.up) return AKIRA_ESTATE;
+    /* op_lock keeps the entry from being removed (and freed) before the post. */
+    akira_mutex_lock(akira_mgr.op_lock, AKIRA_FOREVER);
     lock();
     struct akira_app *a = find(name);
     int rc = !a ? AKIRA_ENOENT : !a->active ? AKIRA_ESTATE : 0;
     unlock();
-    if (rc != 0) return rc;
-    struct akira_event e = {type, 0, 0, 0};
-    rc = akira_evq_post(&a->evq, &e);
+    if (rc == 0) {
+        struct akira_event e = {type, 0, 0, 0};
+        rc = akira_evq_post(&a->evq, &e);
+    }
     if (rc == 0) {
         lock();
         a->paused = type == AKIRA_EVENT_PAUSE;
         akira_condvar_broadcast(akira_mgr.changed);
         unlock();
     }
+    akira_mutex_unlock(akira_mgr.op_lock);
     return rc;
 }
 
@@ -321,15 +354,17 @@ static int caps_change(const char *name, akira_caps_t bits, bool grant)
     if (bits & ~AKIRA_CAP_ALL_) return AKIRA_EINVAL;
     lock();
     struct akira_app *a = find(name);
+    akira_caps_t now = 0;
     if (a) {
         a->caps = grant ? a->caps | bits : a->caps & ~bits;
+        now = a->caps;
         /* The running instance reads its mask at every native call. */
         if (a->active) atomic_store(&a->ctx.caps, a->caps);
     }
     unlock();
     if (a)
         AKIRA_LOG_INF("%s: capabilities %s 0x%x, now 0x%x", name, grant ? "granted" : "revoked",
-                      (unsigned)bits, (unsigned)a->caps);
+                      (unsigned)bits, (unsigned)now);
     return a ? 0 : AKIRA_ENOENT;
 }
 
@@ -403,8 +438,8 @@ size_t akira_app_list(struct akira_app_info *out, size_t max)
     uint32_t ids[AKIRA_BOARD_APPS_INSTALLED_MAX];
     lock();
     for (size_t i = 0; i < AKIRA_BOARD_APPS_INSTALLED_MAX; i++) {
-        if (!akira_mgr.apps[i].used) continue;
-        if (n < max) ids[n] = fill_info(&akira_mgr.apps[i], &out[n]);
+        if (!akira_mgr.apps[i]) continue;
+        if (n < max) ids[n] = fill_info(akira_mgr.apps[i], &out[n]);
         n++;
     }
     unlock();

@@ -28,8 +28,8 @@ static void check_apps(uint64_t now_us)
     uint64_t budget_us = (uint64_t)akira_mgr.cfg.watchdog_ms * 1000u;
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     for (size_t i = 0; i < AKIRA_BOARD_APPS_INSTALLED_MAX; i++) {
-        struct akira_app *a = &akira_mgr.apps[i];
-        if (!a->used || !a->active || !a->ctx.store || a->wd_fired) continue;
+        struct akira_app *a = akira_mgr.apps[i];
+        if (!a || !a->active || !a->ctx.store || a->wd_fired) continue;
         uint64_t since = atomic_load(&a->ctx.running_since_us);
         if (since == 0 || now_us <= since || now_us - since <= budget_us) continue;
         a->wd_fired = true;

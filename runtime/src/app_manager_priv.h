@@ -13,8 +13,11 @@
 #include <akira/quota.h>
 #include <akira/thread.h>
 
+/* One installed app. Allocated at akira_appmgr_add from the app heap pool (PSRAM on an
+ * MCU: the manifest and the log ring are cold, and even the run's context is touched
+ * far less than the app's linear memory, which lives there too), or from the C heap
+ * when the manager has no pool; freed at remove. */
 struct akira_app {
-    bool used;
     struct akira_manifest m;
     aw_read_fn read;
     void *read_ctx;
@@ -51,7 +54,9 @@ struct akira_appmgr {
      * them (recursive; never taken by app threads). */
     akira_mutex_t *op_lock;
     akira_condvar_t *changed; /* broadcast on every state change */
-    struct akira_app apps[AKIRA_BOARD_APPS_INSTALLED_MAX];
+    /* NULL: free. Set and cleared under lock (and op_lock), so a reader holding either
+     * sees an entry that stays allocated. */
+    struct akira_app *apps[AKIRA_BOARD_APPS_INSTALLED_MAX];
     akira_thread_t *health;
     atomic_bool health_stop;
     int wdt_channel;

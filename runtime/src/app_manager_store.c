@@ -1,7 +1,7 @@
 /*
- * The app manager on top of the app store: installed apps are registered with their
- * store record as the module reader's context. The records live here, one per manager
- * entry, so a reader context outlives every run of the app.
+ * The app manager on top of the app store: installed apps are registered with a
+ * reference to their store slot as the module reader's context. The references live
+ * here, one per manager entry, so a reader context outlives every run of the app.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,47 +19,54 @@
 
 AKIRA_LOG_MODULE_DECLARE(appmgr);
 
-/* Two records per app: the one in use and the one an upgrade switches to, so the
- * record a running app reads through is never overwritten under it. */
-static struct akira_app_record records[2 * AKIRA_BOARD_APPS_INSTALLED_MAX];
-static bool record_used[2 * AKIRA_BOARD_APPS_INSTALLED_MAX];
+/* Two reader contexts per app: the one in use and the one an upgrade switches to, so
+ * the context a running app reads through is never overwritten under it. Only the slot
+ * and sequence (the manager keeps its own copy of the manifest). */
+struct app_ref {
+    bool used;
+    char name[AKIRA_APP_NAME_MAX + 1];
+    struct akira_appstore_ref ref;
+};
+static struct app_ref refs[2 * AKIRA_BOARD_APPS_INSTALLED_MAX];
 
-static struct akira_app_record *record_for(const char *name)
+static struct app_ref *ref_for(const char *name)
 {
-    for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++)
-        if (record_used[i] && strcmp(records[i].manifest.name, name) == 0) return &records[i];
+    for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++)
+        if (refs[i].used && strcmp(refs[i].name, name) == 0) return &refs[i];
     return NULL;
 }
 
-static struct akira_app_record *record_new(const struct akira_app_record *r)
+static struct app_ref *ref_new(const struct akira_app_record *r)
 {
-    for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++) {
-        if (!record_used[i]) {
-            record_used[i] = true;
-            records[i] = *r;
-            return &records[i];
+    for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+        if (!refs[i].used) {
+            refs[i].used = true;
+            snprintf(refs[i].name, sizeof(refs[i].name), "%s", r->manifest.name);
+            refs[i].ref = (struct akira_appstore_ref){r->slot, r->seq};
+            return &refs[i];
         }
     }
     return NULL;
 }
 
-static void record_drop(struct akira_app_record *r)
+static void ref_drop(struct app_ref *r)
 {
-    if (r) record_used[r - records] = false;
+    if (r) r->used = false;
 }
 
-/* Register r, replacing the record of an older version. */
+/* Register r, replacing the reader context of an older version. */
 static int add_record(const struct akira_app_record *r)
 {
-    struct akira_app_record *old = record_for(r->manifest.name);
-    struct akira_app_record *rec = record_new(r);
-    if (!rec) return AKIRA_ENOSPC;
-    int rc = akira_appmgr_add(&rec->manifest, akira_appstore_read, rec, rec->size, rec->is_signed);
+    struct app_ref *old = ref_for(r->manifest.name);
+    struct app_ref *ref = ref_new(r);
+    if (!ref) return AKIRA_ENOSPC;
+    int rc =
+        akira_appmgr_add(&r->manifest, akira_appstore_ref_read, &ref->ref, r->size, r->is_signed);
     if (rc != 0) {
-        record_drop(rec);
+        ref_drop(ref);
         return rc;
     }
-    record_drop(old);
+    ref_drop(old);
     return 0;
 }
 
@@ -197,7 +204,7 @@ static int uninstall_locked(const char *name)
     if (known) {
         int rc = akira_appmgr_remove(name);
         if (rc != 0) return rc;
-        record_drop(record_for(name));
+        ref_drop(ref_for(name));
     }
     return akira_appstore_uninstall(name);
 }

@@ -715,6 +715,14 @@ int akira_appstore_foreach(int (*visit)(void *ctx, const struct akira_app_record
 int akira_appstore_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
 {
     const struct akira_app_record *r = ctx;
+    if (!r) return AKIRA_EINVAL;
+    struct akira_appstore_ref ref = {r->slot, r->seq};
+    return akira_appstore_ref_read(&ref, offset, buf, len);
+}
+
+int akira_appstore_ref_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
+{
+    const struct akira_appstore_ref *r = ctx;
     if (!r || (!buf && len)) return AKIRA_EINVAL;
     if (!S.lock) return AKIRA_ESTATE;
     lock();

@@ -99,6 +99,12 @@ static void expect_bytes(const char *name, const uint8_t *want, size_t len)
     }
     assert_memory_equal(back, want, len);
     assert_int_equal(akira_appstore_read(&r, (uint32_t)len - 1, back, 2), AKIRA_EINVAL);
+    /* The same through a reference (slot and sequence only), as the app manager keeps. */
+    struct akira_appstore_ref ref = {r.slot, r.seq};
+    memset(back, 0, len);
+    assert_int_equal(akira_appstore_ref_read(&ref, 0, back, (uint32_t)len), AKIRA_OK);
+    assert_memory_equal(back, want, len);
+    assert_int_equal(akira_appstore_ref_read(&ref, (uint32_t)len - 1, back, 2), AKIRA_EINVAL);
 }
 
 static void test_install_find_read(void **state)
@@ -146,6 +152,8 @@ static void test_upgrade_keeps_one(void **state)
     /* A reader on the old version's record fails instead of reading another app. */
     uint8_t b[4];
     assert_int_equal(akira_appstore_read(&r1, 0, b, 4), AKIRA_ENOENT);
+    struct akira_appstore_ref old_ref = {r1.slot, r1.seq};
+    assert_int_equal(akira_appstore_ref_read(&old_ref, 0, b, 4), AKIRA_ENOENT);
     assert_int_equal(akira_appstore_init(), AKIRA_OK);
     assert_int_equal(akira_appstore_count(), 2);
     assert_int_equal(akira_appstore_find("app", &r), AKIRA_OK);

@@ -14,6 +14,7 @@
 #include <akira/app_manager.h>
 #include <akira/clock.h>
 #include <akira/err.h>
+#include <akira/heap.h>
 #include <akira/kernel.h>
 #include <akira/watchdog.h>
 
@@ -340,6 +341,43 @@ static void test_health_channel(void **state)
     assert_true(found);
 }
 
+/* An installed app's entry (manifest, log ring, event queue, run context) comes from
+ * the manager's pool (PSRAM on an MCU), not from internal RAM, and goes back there
+ * when the app is removed; its log ring works from there. */
+static void test_entries_in_pool(void **state)
+{
+    (void)state;
+    akira_appmgr_deinit();
+    static _Alignas(16) unsigned char region[1u << 20];
+    akira_heap_t *pool;
+    assert_int_equal(akira_heap_create(&pool, region, sizeof(region)), 0);
+    struct akira_appmgr_config cfg = {.watchdog_ms = 5000, .stop_grace_ms = 1000, .pool = pool};
+    assert_int_equal(akira_appmgr_init(&cfg), 0);
+    struct akira_heap_stats before, installed, after;
+    akira_heap_stats_get(pool, &before);
+    test_app_load(&apps[0], "responder", "r0", NULL);
+    test_app_add(&apps[0]);
+    akira_heap_stats_get(pool, &installed);
+    assert_true(installed.used_bytes - before.used_bytes >= akira_appmgr_entry_bytes());
+    assert_int_equal(installed.alloc_count, before.alloc_count + 1);
+
+    assert_int_equal(akira_app_start("r0"), 0);
+    assert_true(test_responder_answers("r0", 2000));
+    assert_int_equal(akira_app_stop("r0"), 0);
+    uint64_t cursor = 0;
+    struct akira_app_log_line line;
+    assert_int_equal(akira_app_log_next("r0", &cursor, &line), 0);
+
+    assert_int_equal(akira_appmgr_remove("r0"), 0);
+    akira_heap_stats_get(pool, &after);
+    assert_int_equal(after.used_bytes, before.used_bytes);
+    assert_int_equal(akira_app_log_next("r0", &cursor, &line), AKIRA_ENOENT);
+    akira_appmgr_deinit();
+    akira_heap_destroy(pool);
+    struct akira_appmgr_config plain = {.watchdog_ms = 5000, .stop_grace_ms = 1000};
+    assert_int_equal(akira_appmgr_init(&plain), 0); /* for teardown */
+}
+
 int main(void)
 {
     assert_int_equal(akira_kernel_init(), 0);
@@ -357,6 +395,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_timer_never_waits_for_app, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wasi_with_heap_size_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_health_channel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entries_in_pool, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();

@@ -176,4 +176,16 @@ int akira_appstore_count(void);
  */
 int akira_appstore_read(void *ctx, uint32_t offset, void *buf, uint32_t len);
 
+/* All a reader of one installed version needs: its slot and install sequence. A holder
+ * that keeps a reader context for as long as the app may be loaded (the app manager)
+ * keeps this, not the whole record with its manifest. */
+struct akira_appstore_ref {
+    uint32_t slot;
+    uint32_t seq;
+};
+
+/* As akira_appstore_read, with ctx = a struct akira_appstore_ref taken from a record
+ * (r.slot, r.seq). */
+int akira_appstore_ref_read(void *ctx, uint32_t offset, void *buf, uint32_t len);
+
 #endif /* AKIRA_APPSTORE_H */
