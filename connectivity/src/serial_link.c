@@ -406,7 +406,7 @@ int akira_serial_link_start(struct akira_serial_link **out,
         return rc;
     }
     rc = akira_thread_create(&l->rx_thread, "serial-rx", rx_main, l, AKIRA_PRIO_DEFAULT,
-                             AKIRA_THREAD_STACK_DEFAULT);
+                             AKIRA_BOARD_STACK_SERIAL_RX);
     if (!rc)
         rc =
             akira_thread_create(&l->worker, "serial-api", worker_main, l, AKIRA_PRIO_DEFAULT,

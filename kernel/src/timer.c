@@ -121,7 +121,8 @@ int akira_timer_subsys_start(void)
         return AKIRA_EBUSY;
     }
     tm_stop = false;
-    int rc = akira_thread_create(&tm_thread, "timer", timer_thread, NULL, AKIRA_PRIO_HIGHEST, 0);
+    int rc = akira_thread_create(&tm_thread, "timer", timer_thread, NULL, AKIRA_PRIO_HIGHEST,
+                                 AKIRA_BOARD_STACK_TIMER);
     if (rc != 0) tm_thread = NULL;
     akira_mutex_unlock(tm_lock);
     return rc;

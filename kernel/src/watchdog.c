@@ -244,7 +244,8 @@ int akira_wdt_service_start(const struct akira_device *hw_dev, uint32_t hw_timeo
     st.hw_timeout_ms = hw_dev ? hw_timeout_ms : 0;
     st.check_period_ms = check_period_ms;
     sup_stop = false;
-    rc = akira_thread_create(&sup_thread, "wdt", supervisor, NULL, AKIRA_PRIO_HIGHEST, 0);
+    rc = akira_thread_create(&sup_thread, "wdt", supervisor, NULL, AKIRA_PRIO_HIGHEST,
+                             AKIRA_BOARD_STACK_WDT);
     if (rc != 0) {
         sup_thread = NULL;
         if (hw_dev) ((const struct akira_hwwdt_api *)hw_dev->api)->disable(hw_dev);

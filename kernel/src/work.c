@@ -375,7 +375,7 @@ akira_workq_t *akira_workq_system(void)
 int akira_workq_system_start(void)
 {
     akira_workq_t *q;
-    int rc = akira_workq_create(&q, "sysworkq", AKIRA_PRIO_DEFAULT, 0);
+    int rc = akira_workq_create(&q, "sysworkq", AKIRA_PRIO_DEFAULT, AKIRA_BOARD_STACK_SYSWORKQ);
     if (rc != 0) return rc;
     akira_mutex_lock(wk_lock, AKIRA_FOREVER);
     sysq = q;

@@ -58,7 +58,7 @@ int akira_appmgr_health_start(void)
     if (ch < 0) return ch;
     akira_mgr.wdt_channel = ch;
     int rc = akira_thread_create(&akira_mgr.health, "app-health", health_thread, NULL,
-                                 AKIRA_PRIO_DEFAULT - 2, 0);
+                                 AKIRA_PRIO_DEFAULT - 2, AKIRA_BOARD_STACK_APP_HEALTH);
     if (rc != 0) {
         akira_wdt_channel_remove(ch);
         akira_mgr.wdt_channel = -1;

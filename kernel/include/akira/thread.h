@@ -42,6 +42,24 @@ typedef int (*akira_thread_fn)(void *arg);
 #define AKIRA_THREAD_STACK_MIN     (64 * 1024) /* POSIX: glibc TLS + sanitizers live there */
 #define AKIRA_THREAD_STACK_DEFAULT AKIRA_THREAD_STACK_MIN
 #endif
+/* Stacks of the system's own service threads. 0 is AKIRA_THREAD_STACK_DEFAULT; an MCU
+ * board sizes each from its measured high-water mark plus a margin in its
+ * board_config.h (on POSIX every thread gets the host's minimum anyway). */
+#ifndef AKIRA_BOARD_STACK_TIMER
+#define AKIRA_BOARD_STACK_TIMER 0 /* kernel timers' callbacks */
+#endif
+#ifndef AKIRA_BOARD_STACK_SYSWORKQ
+#define AKIRA_BOARD_STACK_SYSWORKQ 0 /* the system work queue's items */
+#endif
+#ifndef AKIRA_BOARD_STACK_WDT
+#define AKIRA_BOARD_STACK_WDT 0 /* the watchdog service's supervisor */
+#endif
+#ifndef AKIRA_BOARD_STACK_APP_HEALTH
+#define AKIRA_BOARD_STACK_APP_HEALTH 0 /* the app manager's health check */
+#endif
+#ifndef AKIRA_BOARD_STACK_SERIAL_RX
+#define AKIRA_BOARD_STACK_SERIAL_RX 0 /* the serial link's frame receiver */
+#endif
 
 enum akira_thread_state {
     AKIRA_THREAD_RUNNING,  /* runnable: running or ready (POSIX cannot tell which) */

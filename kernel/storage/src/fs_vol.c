@@ -15,6 +15,7 @@
 _Static_assert(sizeof(struct kvlog) <= sizeof(((struct akira_fs_vol *)0)->log),
                "akira_fs_vol.log is too small for the metadata log");
 _Static_assert(AKIRA_FS_INODES_MAX < FS_NONE && AKIRA_FS_BLOCKS_MAX < FS_NONE, "16-bit ids");
+_Static_assert(AKIRA_FS_BLOCKS_MAX % 8 == 0, "the block bitmaps are whole bytes");
 /* The largest metadata record, padded to the largest write block the log accepts (16). */
 _Static_assert((KVLOG_HDR_SIZE + 2 + META_HDR + AKIRA_FS_NAME_MAX + 15) / 16 * 16 <=
                    AKIRA_FS_META_COST,

@@ -29,18 +29,30 @@
 #define AKIRA_BOARD_PSRAM_BASE 0x21000000u
 #define AKIRA_BOARD_PSRAM_SIZE (16u * 1024u * 1024u)
 
-/* --- Thread stacks (bytes; each also has a 64-byte MPU guard below it) ---------- */
-#define AKIRA_BOARD_MAIN_STACK_SIZE      (16u * 1024u) /* boot, then the console shell */
+/* --- Thread stacks (bytes; each also has a 64-byte MPU guard below it) ----------
+ * Sized from the high-water marks `ps` showed (bench/RESULTS.md, "Cortex-M4F firmware")
+ * with the examples installed at boot, a 200 KB app installed over the serial link and
+ * from the shell, two apps running and the hostile apps contained: each is its worst
+ * mark plus at least 25%, rounded up to 512 B, and never below 1.5 KiB for a thread
+ * that may log (a log line's formatting takes about 1 KiB of stack). An overflow is
+ * still caught by the MPU guard (docs/cortex_m.md), never silent. */
+/* Boot, then the console shell: 11.0 KiB at a 200 KB `app install`. */
+#define AKIRA_BOARD_MAIN_STACK_SIZE      (14u * 1024u)
 #define AKIRA_BOARD_THREAD_STACK_MIN     1024u
-#define AKIRA_BOARD_THREAD_STACK_DEFAULT (4u * 1024u) /* timer, sysworkq, wdt, ... */
+#define AKIRA_BOARD_THREAD_STACK_DEFAULT (4u * 1024u) /* app threads: 2.8 KiB (interpreter) */
+#define AKIRA_BOARD_STACK_TIMER          1536u        /* 0.2 KiB */
+#define AKIRA_BOARD_STACK_SYSWORKQ       1536u        /* 0.1 KiB */
+#define AKIRA_BOARD_STACK_WDT            1536u        /* 0.4 KiB */
+#define AKIRA_BOARD_STACK_APP_HEALTH     1536u        /* 0.2 KiB */
+#define AKIRA_BOARD_STACK_SERIAL_RX      2560u        /* 1.7 KiB */
 
 /* --- Serial management link (docs/serial.md) ------------------------------------ */
 
 /* The device API without a network: CMSDK UART1, QEMU's second -serial. */
 #define AKIRA_BOARD_SERIAL_MGMT_UART "uart1"
-/* Stack of the link's worker, which runs the API's handlers (an install's verification runs on it).
- */
-#define AKIRA_BOARD_SERIAL_STACK_SIZE (16u * 1024u)
+/* Stack of the link's worker, which runs the API's handlers (an install's verification
+ * runs on it): 9.7 KiB at a 200 KB install (see "Thread stacks"). */
+#define AKIRA_BOARD_SERIAL_STACK_SIZE (12800u)
 
 /* --- Apps ------------------------------------------------------------------------ */
 
@@ -94,6 +106,14 @@
 #define AKIRA_BOARD_PART_SETTINGS_SIZE     0x010000u /* 64 KiB: 16 sectors */
 #define AKIRA_BOARD_PART_FS_OFFSET         0x2F0000u
 #define AKIRA_BOARD_PART_FS_SIZE           0x090000u /* 576 KiB, the rest */
+
+/* --- File system ------------------------------------------------------------------
+ * The volume's RAM tables sized for this board's fs partition (576 KiB: 144 blocks of
+ * 4 KiB, of which 135 hold data) instead of the largest volume (4096 blocks, 2048 per
+ * file, 30 KiB of tables): every block of the partition and a file as big as the
+ * whole volume stay usable; the format on flash is the same. */
+#define AKIRA_BOARD_FS_BLOCKS_MAX      (AKIRA_BOARD_PART_FS_SIZE / AKIRA_BOARD_FLASH_SECTOR_SIZE)
+#define AKIRA_BOARD_FS_FILE_BLOCKS_MAX AKIRA_BOARD_FS_BLOCKS_MAX
 
 /* Derived values (app slots, the partition table, AKIRA_BOARD_PARTITIONS) and the
  * compile-time checks of the layout, common to every board. */

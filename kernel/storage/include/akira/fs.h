@@ -41,14 +41,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <akira/board_config.h>
 #include <akira/flash_map.h>
 
-#define AKIRA_FS_NAME_MAX        32   /* bytes in one path component */
-#define AKIRA_FS_PATH_MAX        255  /* bytes in a whole path */
-#define AKIRA_FS_INODES_MAX      256  /* files + directories, root included */
-#define AKIRA_FS_OPEN_MAX        6    /* distinct files open at once */
-#define AKIRA_FS_BLOCKS_MAX      4096 /* data blocks a volume can have */
-#define AKIRA_FS_FILE_BLOCKS_MAX 2048 /* data blocks of one file */
+#define AKIRA_FS_NAME_MAX   32  /* bytes in one path component */
+#define AKIRA_FS_PATH_MAX   255 /* bytes in a whole path */
+#define AKIRA_FS_INODES_MAX 256 /* files + directories, root included */
+#define AKIRA_FS_OPEN_MAX   6   /* distinct files open at once */
+/* Data blocks a volume can have, and of one file: the volume's block bitmaps and each
+ * open file's block index are sized by them (an open file holds 2 bytes per block in
+ * RAM). A board whose file system is smaller sizes them to it in its board_config.h
+ * (AKIRA_BOARD_FS_BLOCKS_MAX, AKIRA_BOARD_FS_FILE_BLOCKS_MAX): neither changes the
+ * format on flash, only the largest volume and file this build can use. */
+#ifdef AKIRA_BOARD_FS_BLOCKS_MAX
+#define AKIRA_FS_BLOCKS_MAX AKIRA_BOARD_FS_BLOCKS_MAX
+#else
+#define AKIRA_FS_BLOCKS_MAX 4096
+#endif
+#ifdef AKIRA_BOARD_FS_FILE_BLOCKS_MAX
+#define AKIRA_FS_FILE_BLOCKS_MAX AKIRA_BOARD_FS_FILE_BLOCKS_MAX
+#else
+#define AKIRA_FS_FILE_BLOCKS_MAX 2048
+#endif
 
 enum akira_fs_type { AKIRA_FS_TYPE_FILE = 1, AKIRA_FS_TYPE_DIR = 2 };
 
