@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """mps2_an386 figures for bench/RESULTS.md (run by bench/mcu/run.sh, `make bench`).
 
-usage: bench_mcu.py ELF MAP APPS_DIR WORKDIR [BENCH_ELF]
+usage: bench_mcu.py [--check] ELF MAP APPS_DIR WORKDIR [BENCH_ELF]
+
+With --check (the test mps2_an386.ram_goal): only 1 and 2, and the exit status says
+whether the RAM goals of issue 11 are met (1: not met), so a change that outgrows them
+fails `make test`, not only the next benchmark.
 
 1. Footprint per layer from the linker map: flash = text + rodata (what each layer's
    objects put in .vectors/.text/.rodata/.ARM.exidx), RAM = data + bss; the .data
@@ -28,8 +32,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
                                 "tests", "harness"))
 import qemu  # noqa: E402
 
-ELF, MAP, APPS, WORK = sys.argv[1:5]
-BENCH_ELF = sys.argv[5] if len(sys.argv) > 5 else None
+CHECK = len(sys.argv) > 1 and sys.argv[1] == "--check"
+ARGS = sys.argv[2:] if CHECK else sys.argv[1:]
+ELF, MAP, APPS, WORK = ARGS[0:4]
+BENCH_ELF = ARGS[4] if len(ARGS) > 4 and not CHECK else None
+RAM_GOAL = 128 * 1024  # internal RAM with two apps running
+APP_GOAL = 16 * 1024  # one more running app beyond its linear memory
 INSN_PER_TICK = 40  # 25 MHz counter, 1 GHz of instructions under -icount shift=0
 
 LAYERS = ["engine", "kernel", "storage", "runtime", "shell", "connectivity", "board",
@@ -180,7 +188,7 @@ def quota_parts(info):
 
 
 def main():
-    qemu.need_tools("qemu-system-arm")
+    qemu.need_tools("qemu-system-arm", ELF, MAP)
     os.makedirs(WORK, exist_ok=True)
     fp, syms = parse_map(MAP)
     r = run_qemu()
@@ -232,6 +240,11 @@ def main():
     print("Threads with two apps running (`ps`: name, stack, high-water):")
     print()
     print(", ".join(f"{n} {s}/{u}" for n, s, u in rows) + ".")
+    if CHECK:
+        ok = ram2 <= RAM_GOAL and beyond <= APP_GOAL
+        print(f"RAM goals: internal {ram2} <= {RAM_GOAL}, one more app {beyond} <= {APP_GOAL}: "
+              + ("met" if ok else "NOT MET"))
+        sys.exit(0 if ok else 1)
     if BENCH_ELF:
         runs, switch, bridge = run_bench_image()
         n, w = runs["native"][0], runs["wasm"][0]
@@ -258,9 +271,9 @@ def main():
     print("|---|---|---|")
     print(f"| flash | <= 256 KiB | {kib(flash)} KiB: {goal(flash <= 256 * 1024)} |")
     print(f"| internal RAM, two apps running | <= 128 KiB | {kib(ram2)} KiB: "
-          f"{goal(ram2 <= 128 * 1024)} |")
+          f"{goal(ram2 <= RAM_GOAL)} |")
     print(f"| RAM per extra running app beyond linear memory | <= 16 KiB | {kib(beyond)} KiB "
-          f"({kib(heap2 - heap1)} KiB internal): {goal(beyond <= 16 * 1024)} |")
+          f"({kib(heap2 - heap1)} KiB internal): {goal(beyond <= APP_GOAL)} |")
 
 
 if __name__ == "__main__":
