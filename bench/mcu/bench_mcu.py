@@ -226,6 +226,10 @@ def main():
           f"{len(rows)} threads, {stack_sum} B) | {heap2} | {kib(heap2)} |")
     print(f"| **internal RAM with two apps running** (static + MSP stack + heap used) | "
           f"**{ram2}** | **{kib(ram2)}** |")
+    print(f"| PSRAM: app heap pool used, no app running (the installed apps' manager entries: "
+          f"manifest, log ring, event queue, context) | {r['mem0'][2]} | {kib(r['mem0'][2])} |")
+    print(f"| PSRAM: app heap pool used, two apps running (their linear memories inside) | "
+          f"{r['mem2'][2]} | {kib(r['mem2'][2])} |")
     print(f"| one more running app, internal RAM (system heap delta: its thread stack "
           f"and kernel objects) | {heap2 - heap1} | {kib(heap2 - heap1)} |")
     print(f"| one more running app, PSRAM pool delta (linear memory, operand stack "
