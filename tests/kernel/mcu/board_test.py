@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end tests of the mps2_an386 board firmware in QEMU (the board's drivers, not
 the layers above): flash0 survives a killed QEMU, a wrong-sized image is refused and
-left alone, a starved watchdog resets the board.
+left alone, a starved watchdog resets the board, a plain fault (bus, usage, escalated to
+hard) is reported with the registers and the thread and resets the board.
 
 usage: board_test.py TREE SCENARIO     (TREE: build/mps2_an386)
 
@@ -9,6 +10,7 @@ Exit 77 (CTest skip) when qemu-system-arm is missing. Every wait has a timeout a
 QEMU started is killed by its pid.
 """
 import os
+import re
 import select
 import shutil
 import signal
@@ -140,7 +142,58 @@ def watchdog(tmp):
         fail(f"reset after {took:.1f} s: before the 2 s hardware timeout could run out")
 
 
-SCENARIOS = {"persist": persist, "wrong_size": wrong_size, "watchdog": watchdog}
+def symbol_range(name):
+    """[start, end) of a function of the firmware, from arm-none-eabi-nm (Thumb bit off)."""
+    out = subprocess.run(["arm-none-eabi-nm", "-S", ELF], capture_output=True, text=True,
+                         check=True).stdout
+    m = re.search(r"^([0-9a-f]+) ([0-9a-f]+) [tT] " + re.escape(name) + "$", out, re.M)
+    if not m:
+        fail(f"no symbol {name} in {ELF}")
+    start = int(m.group(1), 16) & ~1
+    return start, start + int(m.group(2), 16)
+
+
+def faults(tmp):
+    """A plain fault (not a stack overflow) is reported with the registers and the
+    faulting thread, then the board resets and boots again."""
+    global board
+    board = Board(os.path.join(tmp, "flash.img"))
+    board.expect("[ ok ] shell")
+    lo, hi = symbol_range("cmd_fault")
+    # kind: the handler's name, and the status bits it must show (CFSR PRECISERR +
+    # BFARVALID with BFAR the bad address; HFSR FORCED for the escalation; CFSR
+    # UNDEFINSTR).
+    cases = [("bus", "BusFault", r"cfsr 00008200 hfsr 00000000 mmfar \w+ bfar 90000000"),
+             ("hard", "HardFault", r"cfsr 00008200 hfsr 40000000 mmfar \w+ bfar 90000000"),
+             ("usage", "UsageFault", r"cfsr 00010000 hfsr 00000000")]
+    for kind, name, status in cases:
+        board.send(f"fault {kind}")
+        seen = board.expect("*** resetting", timeout=30)
+        if f"*** {name} in thread main" not in seen:
+            fail(f"fault {kind}: no '{name} in thread main' line:\n{seen}")
+        if "stack overflow" in seen:
+            fail(f"fault {kind} reported as a stack overflow:\n{seen}")
+        m = re.search(r"pc  ([0-9a-f]{8})", seen)
+        if not m or not lo <= int(m.group(1), 16) < hi:
+            fail(f"fault {kind}: stacked pc not in cmd_fault [{lo:#x}, {hi:#x}):\n{seen}")
+        for reg in ("r0 ", "r12", "r4 ", "r8 ", "sp "):
+            if f"  {reg}" not in seen:
+                fail(f"fault {kind}: register {reg.strip()} not reported:\n{seen}")
+        if not re.search(status, seen):
+            fail(f"fault {kind}: status registers not /{status}/:\n{seen}")
+        # The handler's own reset boots the firmware again (not the hardware watchdog
+        # biting a handler that hung), which comes back to its shell.
+        seen = board.expect("AkiraOS ", timeout=30)
+        if "watchdog" in seen:
+            fail(f"fault {kind}: the handler did not reset, the watchdog did:\n{seen}")
+        board.expect("[ ok ] shell", timeout=60)
+    board.send("poweroff")
+    if board.wait_exit(20) != 0:
+        fail("poweroff did not end QEMU with status 0")
+
+
+SCENARIOS = {"persist": persist, "wrong_size": wrong_size, "watchdog": watchdog,
+             "faults": faults}
 
 with tempfile.TemporaryDirectory() as d:
     SCENARIOS[SCENARIO](d)
