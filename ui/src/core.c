@@ -883,7 +883,29 @@ static void natural(akira_ui_obj_t *o, int32_t *w, int32_t *h)
             n++;
         }
         int32_t gaps = n > 1 ? (n - 1) * o->gap : 0;
-        switch (o->layout) {
+        int32_t avail = o->w >= 0 ? o->w - 2 * (o->st.pad + o->st.border_w) : 0;
+        if (o->layout == AKIRA_UI_LAYOUT_ROW && o->wrap && avail > 0) {
+            /* wrapped rows: the lines a fixed width gives */
+            int32_t x = 0, line_h = 0, k = 0;
+            cw = ch = 0;
+            for (akira_ui_obj_t *c = o->child; c; c = c->next) {
+                if (c->flags & F_HIDDEN) continue;
+                int32_t a, b;
+                ui_size_of(c, avail, 0, &a, &b);
+                if (k && x + o->gap + a > avail) {
+                    ch += line_h + o->gap;
+                    x = 0, line_h = 0, k = 0;
+                }
+                x += (k ? o->gap : 0) + a;
+                cw = x > cw ? x : cw;
+                line_h = b > line_h ? b : line_h;
+                k++;
+            }
+            ch += line_h;
+            sumw = -1;
+        }
+        switch (sumw < 0 ? -1 : o->layout) {
+        case -1: break;
         case AKIRA_UI_LAYOUT_ROW: cw = sumw + gaps, ch = maxh; break;
         case AKIRA_UI_LAYOUT_COLUMN: cw = maxw, ch = sumh + gaps; break;
         case AKIRA_UI_LAYOUT_GRID: {

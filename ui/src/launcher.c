@@ -141,7 +141,7 @@ int akira_ui_launcher_sync(akira_ui_obj_t *scr)
         if (r) return r;
         L->ntiles++;
     }
-    akira_ui_set(empty, AKIRA_UI_P_HIDDEN, n == 0);
+    akira_ui_set(empty, AKIRA_UI_P_HIDDEN, n != 0);
     return n;
 }
 

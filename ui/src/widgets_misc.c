@@ -173,7 +173,12 @@ static void ta_click(akira_ui_obj_t *o, int32_t x, int32_t y)
 static void ta_tick(akira_ui_obj_t *o, uint32_t now)
 {
     ta_t *t = EXT(o, ta_t);
-    if (o->ui->focused != o) return;
+    if (o->ui->focused != o) {
+        t->blink_at = 0;
+        t->blink_on = 1;
+        return;
+    }
+    if (!t->blink_at) t->blink_at = now; /* focused: the cursor shows first */
     if (now - t->blink_at >= 500) {
         t->blink_at = now;
         t->blink_on = !t->blink_on;
