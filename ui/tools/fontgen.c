@@ -131,7 +131,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "fontgen: %s lacks U+%04X\n", argv[1], (unsigned)cps[i]);
                 return 1;
             }
-            if (FT_Load_Glyph(face, gi, FT_LOAD_TARGET_LIGHT) ||
+            if (FT_Load_Glyph(face, gi, FT_LOAD_DEFAULT) ||
                 FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL)) {
                 fprintf(stderr, "fontgen: cannot render U+%04X\n", (unsigned)cps[i]);
                 return 1;
