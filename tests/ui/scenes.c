@@ -91,7 +91,8 @@ akira_ui_obj_t *scene_build(fx_t *f, int type)
         static akira_color_t px[64 * 64];
         static uint8_t idx[32 * 32];
         static const akira_color_t pal[4] = {0, AKIRA_RGB(0xE1, 0x1D, 0x48),
-                                             AKIRA_RGB(0xFF, 0xFF, 0xFF), AKIRA_RGB(0x1E, 0x6F, 0xE8)};
+                                             AKIRA_RGB(0xFF, 0xFF, 0xFF),
+                                             AKIRA_RGB(0x1E, 0x6F, 0xE8)};
         for (int y = 0; y < 64; y++)
             for (int x = 0; x < 64; x++) {
                 int dx = x - 32, dy = y - 32;
@@ -212,7 +213,8 @@ akira_ui_obj_t *scene_build(fx_t *f, int type)
         o = mk(f, scr, type);
         at(o, 10, 10);
         size(o, 220, 200);
-        assert_int_equal(akira_ui_set_options(o, "Display\nSound\nNetwork\nBluetooth\nStorage\nAbout"), 0);
+        assert_int_equal(
+            akira_ui_set_options(o, "Display\nSound\nNetwork\nBluetooth\nStorage\nAbout"), 0);
         set(o, AKIRA_UI_P_VALUE, 1);
         break;
     case AKIRA_UI_TABLE:
@@ -366,7 +368,8 @@ akira_ui_obj_t *scene_build(fx_t *f, int type)
     case AKIRA_UI_TOAST:
         b = mk(f, scr, AKIRA_UI_LABEL);
         text(b, "Screen under the toast");
-        assert_int_equal(akira_ui_toast(&f->ui, &f->app, AKIRA_SYM_CHECK " Settings saved", 3000, &o), 0);
+        assert_int_equal(
+            akira_ui_toast(&f->ui, &f->app, AKIRA_SYM_CHECK " Settings saved", 3000, &o), 0);
         break;
     case AKIRA_UI_STATUSBAR:
         o = mk(f, scr, type);
@@ -420,8 +423,8 @@ static int fk_stop(void *ctx, int i)
     return 0;
 }
 
-const akira_ui_launcher_provider_t fake_provider = {fk_count, fk_name, fk_state, fk_start,
-                                                    fk_stop, NULL};
+const akira_ui_launcher_provider_t fake_provider = {fk_count, fk_name, fk_state,
+                                                    fk_start, fk_stop, NULL};
 
 void fake_apps_init(fake_apps_t *a)
 {

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#define W 64
-#define H 48
-#define GUARD 64
+#define W      64
+#define H      48
+#define GUARD  64
 #define CANARY 0x5A5A
 
 typedef struct {
@@ -202,8 +202,10 @@ static void bitmaps(void **s)
     assert_int_equal(px(r, 1, 0), 0);
     assert_int_equal(px(r, 2, 0), 0x3333);
     assert_int_equal(px(r, 3, 0), 0);
-    assert_int_equal(akira_gfx_bitmap_indexed(&r->g, 0, 0, 4, 1, idx, 4, NULL, 3, -1), AKIRA_EINVAL);
-    assert_int_equal(akira_gfx_bitmap_indexed(&r->g, 0, 0, 4, 1, idx, 4, pal, 257, -1), AKIRA_EINVAL);
+    assert_int_equal(akira_gfx_bitmap_indexed(&r->g, 0, 0, 4, 1, idx, 4, NULL, 3, -1),
+                     AKIRA_EINVAL);
+    assert_int_equal(akira_gfx_bitmap_indexed(&r->g, 0, 0, 4, 1, idx, 4, pal, 257, -1),
+                     AKIRA_EINVAL);
     canaries(r);
     free(r);
 }
@@ -270,13 +272,12 @@ static void font_data_whole(void **s)
         /* Latin-1 and every widget symbol are there */
         for (uint32_t cp = 0x20; cp <= 0xFF; cp++)
             if (cp < 0x7F || cp >= 0xA0) assert_non_null(akira_font_glyph(f, cp));
-        static const char *syms[] = {AKIRA_SYM_CHECK, AKIRA_SYM_CLOSE, AKIRA_SYM_LEFT,
-                                     AKIRA_SYM_RIGHT, AKIRA_SYM_UP, AKIRA_SYM_DOWN,
-                                     AKIRA_SYM_BULLET, AKIRA_SYM_ELLIPSIS, AKIRA_SYM_BACKSPACE,
-                                     AKIRA_SYM_ENTER, AKIRA_SYM_MENU, AKIRA_SYM_SETTINGS,
-                                     AKIRA_SYM_WARNING, AKIRA_SYM_STOP, AKIRA_SYM_STAR,
-                                     AKIRA_SYM_HOME, AKIRA_SYM_SHIFT, AKIRA_SYM_ARROW_L,
-                                     AKIRA_SYM_ARROW_R};
+        static const char *syms[] = {
+            AKIRA_SYM_CHECK,     AKIRA_SYM_CLOSE,   AKIRA_SYM_LEFT,   AKIRA_SYM_RIGHT,
+            AKIRA_SYM_UP,        AKIRA_SYM_DOWN,    AKIRA_SYM_BULLET, AKIRA_SYM_ELLIPSIS,
+            AKIRA_SYM_BACKSPACE, AKIRA_SYM_ENTER,   AKIRA_SYM_MENU,   AKIRA_SYM_SETTINGS,
+            AKIRA_SYM_WARNING,   AKIRA_SYM_STOP,    AKIRA_SYM_STAR,   AKIRA_SYM_HOME,
+            AKIRA_SYM_SHIFT,     AKIRA_SYM_ARROW_L, AKIRA_SYM_ARROW_R};
         for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
             uint32_t cp;
             akira_utf8_next(syms[i], 3, &cp);
@@ -307,8 +308,10 @@ static void text_draw(void **s)
     for (int y = 0; y < 8; y++)
         for (int x = 0; x < W; x++) {
             akira_color_t c = px(r, x, y);
-            if (c == 0xFFFF) full++;
-            else if (c) partial++;
+            if (c == 0xFFFF)
+                full++;
+            else if (c)
+                partial++;
             if (c) assert_true(x >= 2 && x < end);
         }
     assert_true(full > 4);
@@ -353,11 +356,16 @@ static void immediate(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(init_errors),      cmocka_unit_test(fill_clips_to_band),
-        cmocka_unit_test(primitives_far_outside), cmocka_unit_test(line_and_shapes),
-        cmocka_unit_test(bitmaps),          cmocka_unit_test(color_mix),
-        cmocka_unit_test(utf8),             cmocka_unit_test(font_data_whole),
-        cmocka_unit_test(text_draw),        cmocka_unit_test(immediate),
+        cmocka_unit_test(init_errors),
+        cmocka_unit_test(fill_clips_to_band),
+        cmocka_unit_test(primitives_far_outside),
+        cmocka_unit_test(line_and_shapes),
+        cmocka_unit_test(bitmaps),
+        cmocka_unit_test(color_mix),
+        cmocka_unit_test(utf8),
+        cmocka_unit_test(font_data_whole),
+        cmocka_unit_test(text_draw),
+        cmocka_unit_test(immediate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,7 +45,8 @@ fx_t *fx_new(int w, int h, const akira_ui_theme_t *theme, size_t app_budget)
     assert_non_null(f);
     assert_true(w <= FX_MAX_W && h <= FX_MAX_H);
     f->port = (akira_gfx_port_t){(uint16_t)w, (uint16_t)h, f, fb_flush, NULL};
-    assert_int_equal(akira_gfx_init(&f->gfx, &f->port, f->band, sizeof f->band / sizeof f->band[0]), 0);
+    assert_int_equal(akira_gfx_init(&f->gfx, &f->port, f->band, sizeof f->band / sizeof f->band[0]),
+                     0);
     assert_int_equal(akira_ui_init(&f->ui, &f->gfx, theme), 0);
     f->sys = (akira_ui_owner_t){0, {m_alloc, m_free, NULL}, 1u << 20, 0, 0, on_event, f};
     f->app = (akira_ui_owner_t){7, {m_alloc, m_free, NULL}, app_budget, 0, 0, on_event, f};

@@ -7,8 +7,8 @@
 
 #include <stdint.h>
 
-#define FX_MAX_W 480
-#define FX_MAX_H 320
+#define FX_MAX_W      480
+#define FX_MAX_H      320
 #define FX_MAX_EVENTS 256
 
 typedef struct fx {

@@ -444,6 +444,7 @@ struct akira_ui {
     akira_ui_obj_t *focused;
     akira_ui_obj_t *pressed;
     akira_ui_obj_t *scroll_obj;
+    akira_ui_obj_t *gesture_obj;
     int16_t press_x, press_y, last_x, last_y;
     uint32_t press_t;
     uint8_t touch_down, long_sent, dragging, editing;
