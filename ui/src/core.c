@@ -452,6 +452,10 @@ int ui_create_raw(akira_ui_t *ui, akira_ui_owner_t *owner, akira_ui_obj_t *paren
     if (!ui || !owner || !out || (int)type < 0 || type >= AKIRA_UI_TYPE_COUNT) return AKIRA_EINVAL;
     if (!owner_known(ui, owner)) return AKIRA_EINVAL;
     if (parent && parent->owner != owner) return AKIRA_EPERM;
+    int depth = 0;
+    for (akira_ui_obj_t *p = parent; p; p = p->parent)
+        depth++;
+    if (depth > AKIRA_UI_MAX_DEPTH) return AKIRA_ETOOBIG;
     const cls_t *c = ui_classes[type];
     int err = 0;
     size_t n = sizeof(akira_ui_obj_t) + c->ext;
