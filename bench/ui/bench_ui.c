@@ -127,8 +127,8 @@ static void bench_frame(const char *name, akira_ui_t *ui, double base_us, size_t
         t[i] = now_us() - t0;
     }
     double m = median(t);
-    printf("  %-34s %8.0f us  %7.1f fps  %5.1fx memset+memcpy  (band %zu px = %zu B)\n", name,
-           m, 1e6 / m, m / base_us, band_px, band_px * 2);
+    printf("  %-34s %8.0f us  %7.1f fps  %5.1fx memset+memcpy  (band %zu px = %zu B)\n", name, m,
+           1e6 / m, m / base_us, band_px, band_px * 2);
 }
 
 int main(void)
@@ -175,13 +175,18 @@ int main(void)
             printf("  %-34s %8.1f us  (dirty area only)\n", "slider value change", median(t));
             /* a screen transition frame: both screens drawn */
             akira_ui_tick(&ui, 1000);
-            for (int i = 0; i < RUNS; i++) {
-                akira_ui_screen_load(&ui, i % 2 ? bs : ls, AKIRA_UI_ANIM_SLIDE_LEFT, 300);
-                akira_ui_tick(&ui, 1000 + 300 * (uint32_t)i + 150);
+            for (int i = 0; i < RUNS; i++) { /* stack [launcher, dashboard]: pop, push */
+                uint32_t tm = 1000 + 300 * (uint32_t)i;
+                akira_ui_tick(&ui, tm);
+                if (i % 2 == 0)
+                    akira_ui_screen_pop(&ui, AKIRA_UI_ANIM_SLIDE_RIGHT, 300);
+                else
+                    akira_ui_screen_push(&ui, bs, AKIRA_UI_ANIM_SLIDE_LEFT, 300);
+                akira_ui_tick(&ui, tm + 150);
                 double t0 = now_us();
-                akira_ui_refresh(&ui);
+                if (akira_ui_refresh(&ui) <= 0) abort();
                 t[i] = now_us() - t0;
-                akira_ui_tick(&ui, 1000 + 300 * (uint32_t)i + 300);
+                akira_ui_tick(&ui, tm + 300);
             }
             printf("  %-34s %8.0f us  %7.1f fps\n", "slide transition frame", median(t),
                    1e6 / median(t));
