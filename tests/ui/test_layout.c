@@ -317,13 +317,15 @@ static void launcher(void **s)
     fx_center(t0, &x, &y);
     fx_tap(F, x, y);
     assert_int_equal(apps.state[0], AKIRA_UI_APP_STOPPED);
+    int32_t hidden;
+    akira_ui_get(akira_ui_child(grid, 0), AKIRA_UI_P_HIDDEN, &hidden);
+    assert_int_equal(hidden, 1); /* apps listed: no "No apps installed" */
     /* the app set changes: sync adds and drops tiles */
     apps.n = 2;
     assert_int_equal(akira_ui_launcher_sync(scr), 2);
     assert_null(akira_ui_child(grid, 3));
     apps.n = 0;
     assert_int_equal(akira_ui_launcher_sync(scr), 0);
-    int32_t hidden;
     akira_ui_get(akira_ui_child(grid, 0), AKIRA_UI_P_HIDDEN, &hidden);
     assert_int_equal(hidden, 0); /* "No apps installed" */
     assert_int_equal(akira_ui_launcher_status(scr, "10:00", 101), AKIRA_EINVAL);
