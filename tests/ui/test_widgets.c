@@ -15,11 +15,7 @@ static akira_ui_obj_t *SCR;
 static int setup(void **s)
 {
     (void)s;
-    F = fx_new(320, 240, &akira_ui_theme_light, 512 * 1024);
-    assert_int_equal(akira_ui_screen_create(&F->ui, &F->app, &SCR), 0);
-    assert_int_equal(akira_ui_screen_push(&F->ui, SCR, AKIRA_UI_ANIM_NONE, 0), 0);
-    fx_tick(F, 10);
-    fx_clear_events(F);
+    F = fx_new_with_screen(&SCR);
     return 0;
 }
 
