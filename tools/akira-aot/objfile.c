@@ -1,8 +1,9 @@
 /*
  * objfile.c - lay out a relocatable ELF object as an AOT image (see objfile.h).
  *
- * Allocated sections (.text*, .rodata*, .data.rel.ro*) are placed one after the other
- * at their alignment, then one 8-byte slot per external symbol (the runtime helpers,
+ * The sections reachable from the module's root table through relocations (code is
+ * compiled with -ffunction-sections, so several modules may share one object and each
+ * takes only its own functions) are placed one after the other at their alignment, then one 8-byte slot per external symbol (the runtime helpers,
  * reached through the slot like a GOT). Every PC-relative relocation is resolved here,
  * since the layout is fixed; what stays for the loader is "add the image address"
  * (absolute pointers, e.g. the root table) and "store helper k" (the slots).
@@ -52,12 +53,14 @@ static void add_reloc(aot_image *o, uint32_t off, uint32_t kind, uint32_t sym)
     o->nrelocs++;
 }
 
-int aot_object_extract(const uint8_t *obj, size_t size, int target, aot_image *o, char *err,
-                       size_t errlen)
+int aot_object_extract(const uint8_t *obj, size_t size, int target, const char *root_name,
+                       aot_image *o, char *err, size_t errlen)
 {
     int rc = -1;
     uint64_t *place = NULL;
     int64_t *slot = NULL;
+    uint8_t *need = NULL;
+    unsigned *work = NULL;
     memset(o, 0, sizeof *o);
     if (target != AW_AOT_TARGET_X86_64) {
         snprintf(err, errlen, "objects for this target are not supported");
@@ -71,21 +74,54 @@ int aot_object_extract(const uint8_t *obj, size_t size, int target, aot_image *o
         FAIL("bad section table");
     const Elf64_Shdr *sh = (const Elf64_Shdr *)(obj + eh->e_shoff);
     const char *shstr = (const char *)obj + sh[eh->e_shstrndx].sh_offset;
-    place = calloc(eh->e_shnum, sizeof *place);
+    unsigned nsec = eh->e_shnum;
+    place = calloc(nsec, sizeof *place);
+    need = calloc(nsec, 1);
+    work = calloc(nsec, sizeof *work);
     const Elf64_Shdr *symtab = NULL;
+    for (unsigned i = 0; i < nsec; i++)
+        if (sh[i].sh_type == SHT_SYMTAB) symtab = &sh[i];
+    if (!symtab) FAIL("no symbol table");
+    const Elf64_Sym *syms = (const Elf64_Sym *)(obj + symtab->sh_offset);
+    size_t nsyms = symtab->sh_size / sizeof(Elf64_Sym);
+    const char *strtab = (const char *)obj + sh[symtab->sh_link].sh_offset;
+
+    /* the sections reachable from the root table, as a linker's --gc-sections would */
+    const Elf64_Sym *root = NULL;
+    for (size_t i = 0; i < nsyms; i++)
+        if (syms[i].st_shndx != SHN_UNDEF && syms[i].st_shndx < nsec &&
+            strcmp(strtab + syms[i].st_name, root_name) == 0)
+            root = &syms[i];
+    if (!root) FAIL("no %s in the object", root_name);
+    unsigned nwork = 0;
+    need[root->st_shndx] = 1;
+    work[nwork++] = root->st_shndx;
+    while (nwork) {
+        unsigned sec = work[--nwork];
+        for (unsigned i = 0; i < nsec; i++) {
+            if (sh[i].sh_type != SHT_RELA || sh[i].sh_info != sec) continue;
+            const Elf64_Rela *rl = (const Elf64_Rela *)(obj + sh[i].sh_offset);
+            for (size_t k = 0; k < sh[i].sh_size / sizeof *rl; k++) {
+                uint32_t si = ELF64_R_SYM(rl[k].r_info);
+                if (si >= nsyms) FAIL("bad symbol index");
+                unsigned t = syms[si].st_shndx;
+                if (t == SHN_UNDEF || t >= nsec || need[t]) continue;
+                need[t] = 1;
+                work[nwork++] = t;
+            }
+        }
+    }
     uint64_t pos = 0, align = 16;
     /* code first, then read-only data */
     for (int pass = 0; pass < 2; pass++) {
-        for (unsigned i = 0; i < eh->e_shnum; i++) {
+        for (unsigned i = 0; i < nsec; i++) {
             const Elf64_Shdr *s = &sh[i];
-            if (s->sh_type == SHT_SYMTAB) symtab = s;
-            if (!(s->sh_flags & SHF_ALLOC) || s->sh_size == 0) continue;
+            if (!need[i] || !(s->sh_flags & SHF_ALLOC) || s->sh_size == 0) continue;
             const char *name = shstr + s->sh_name;
-            if (strcmp(name, ".eh_frame") == 0 || strncmp(name, ".note", 5) == 0) continue;
             int exec = (s->sh_flags & SHF_EXECINSTR) != 0;
             if (exec != (pass == 0)) continue;
-            if (s->sh_type == SHT_NOBITS || ((s->sh_flags & SHF_WRITE) &&
-                                             strncmp(name, ".data.rel.ro", 12) != 0))
+            if (s->sh_type == SHT_NOBITS ||
+                ((s->sh_flags & SHF_WRITE) && strncmp(name, ".data.rel.ro", 12) != 0))
                 FAIL("writable section %s (the image is read-only)", name);
             uint64_t a = s->sh_addralign ? s->sh_addralign : 1;
             if (a > 4096) FAIL("section %s aligned to %llu", name, (unsigned long long)a);
@@ -96,10 +132,6 @@ int aot_object_extract(const uint8_t *obj, size_t size, int target, aot_image *o
             if (exec) o->code_bytes = (uint32_t)pos;
         }
     }
-    if (!symtab) FAIL("no symbol table");
-    const Elf64_Sym *syms = (const Elf64_Sym *)(obj + symtab->sh_offset);
-    size_t nsyms = symtab->sh_size / sizeof(Elf64_Sym);
-    const char *strtab = (const char *)obj + sh[symtab->sh_link].sh_offset;
     pos = (pos + 7) / 8 * 8;
     uint64_t got = pos;
     slot = calloc(nsyms, sizeof *slot);
@@ -107,9 +139,9 @@ int aot_object_extract(const uint8_t *obj, size_t size, int target, aot_image *o
     for (size_t i = 0; i < nsyms; i++)
         slot[i] = -1;
     /* slots for every symbol referenced through the GOT */
-    for (unsigned i = 0; i < eh->e_shnum; i++) {
+    for (unsigned i = 0; i < nsec; i++) {
         const Elf64_Shdr *s = &sh[i];
-        if (s->sh_type != SHT_RELA || !place[s->sh_info]) continue;
+        if (s->sh_type != SHT_RELA || s->sh_info >= nsec || !place[s->sh_info]) continue;
         const Elf64_Rela *rl = (const Elf64_Rela *)(obj + s->sh_offset);
         for (size_t k = 0; k < s->sh_size / sizeof *rl; k++) {
             uint32_t t = ELF64_R_TYPE(rl[k].r_info), si = ELF64_R_SYM(rl[k].r_info);
@@ -122,54 +154,46 @@ int aot_object_extract(const uint8_t *obj, size_t size, int target, aot_image *o
     uint64_t total = got + 8u * (uint64_t)nslots;
     if (total > 0x7fffffffu) FAIL("image too large");
     o->align = (uint32_t)align;
-    o->image.len = 0;
     {
         uint8_t *zero = calloc(1, total + 1);
         sb_put(&o->image, zero, total);
         free(zero);
     }
     uint8_t *img = (uint8_t *)o->image.p;
-    for (unsigned i = 0; i < eh->e_shnum; i++)
-        if (place[i] && sh[i].sh_type != SHT_NOBITS)
-            memcpy(img + place[i] - 1, obj + sh[i].sh_offset, sh[i].sh_size);
-    /* symbol values in the image; undefined ones must be helpers */
-    int have_root = 0;
+    for (unsigned i = 0; i < nsec; i++)
+        if (place[i]) memcpy(img + place[i] - 1, obj + sh[i].sh_offset, sh[i].sh_size);
+    o->root = (uint32_t)(place[root->st_shndx] - 1 + root->st_value);
+    /* fill the slots: helpers by the loader, our own symbols by base */
     for (size_t i = 0; i < nsyms; i++) {
+        if (slot[i] < 0) continue;
         const Elf64_Sym *y = &syms[i];
         const char *name = strtab + y->st_name;
+        uint32_t so = (uint32_t)(got + 8u * (uint64_t)slot[i]);
         if (y->st_shndx == SHN_UNDEF) {
-            if (i == 0 || !name[0] || strcmp(name, "_GLOBAL_OFFSET_TABLE_") == 0) continue;
             if (helper_id(name) < 0) FAIL("the code needs %s, which the engine does not give", name);
-            if (slot[i] >= 0) add_reloc(o, (uint32_t)(got + 8u * slot[i]), AW_AOT_REL_HELPER,
-                                        (uint32_t)helper_id(name));
-            continue;
-        }
-        if (slot[i] >= 0 && y->st_shndx < eh->e_shnum && place[y->st_shndx]) {
-            put64(img + got + 8u * slot[i], place[y->st_shndx] - 1 + y->st_value);
-            add_reloc(o, (uint32_t)(got + 8u * slot[i]), AW_AOT_REL_BASE, 0);
-        }
-        if (strcmp(name, "aot_root") == 0 && y->st_shndx < eh->e_shnum && place[y->st_shndx]) {
-            o->root = (uint32_t)(place[y->st_shndx] - 1 + y->st_value);
-            have_root = 1;
+            add_reloc(o, so, AW_AOT_REL_HELPER, (uint32_t)helper_id(name));
+        } else if (y->st_shndx < nsec && place[y->st_shndx]) {
+            put64(img + so, place[y->st_shndx] - 1 + y->st_value);
+            add_reloc(o, so, AW_AOT_REL_BASE, 0);
+        } else {
+            FAIL("slot for an unplaced symbol %s", name);
         }
     }
-    if (!have_root) FAIL("no aot_root in the object");
-    for (unsigned i = 0; i < eh->e_shnum; i++) {
+    for (unsigned i = 0; i < nsec; i++) {
         const Elf64_Shdr *s = &sh[i];
         if (s->sh_type == SHT_REL) FAIL("REL relocations are not expected on x86-64");
-        if (s->sh_type != SHT_RELA || !place[s->sh_info]) continue;
-        uint64_t sbase = place[s->sh_info] - 1;
+        if (s->sh_type != SHT_RELA || s->sh_info >= nsec || !place[s->sh_info]) continue;
+        uint64_t sbase = place[s->sh_info] - 1, ssize = sh[s->sh_info].sh_size;
         const Elf64_Rela *rl = (const Elf64_Rela *)(obj + s->sh_offset);
         for (size_t k = 0; k < s->sh_size / sizeof *rl; k++) {
             uint32_t t = ELF64_R_TYPE(rl[k].r_info), si = ELF64_R_SYM(rl[k].r_info);
             const Elf64_Sym *y = &syms[si];
             uint64_t P = sbase + rl[k].r_offset;
             int64_t A = rl[k].r_addend;
-            int defined = y->st_shndx != SHN_UNDEF && y->st_shndx < eh->e_shnum &&
-                          place[y->st_shndx];
+            int defined = y->st_shndx != SHN_UNDEF && y->st_shndx < nsec && place[y->st_shndx];
             uint64_t S = defined ? place[y->st_shndx] - 1 + y->st_value : 0;
-            if (P + 8 > total && t == R_X86_64_64) FAIL("relocation outside the image");
-            if (P + 4 > total) FAIL("relocation outside the image");
+            if (rl[k].r_offset + (t == R_X86_64_64 ? 8 : 4) > ssize)
+                FAIL("relocation outside its section");
             switch (t) {
             case R_X86_64_NONE: break;
             case R_X86_64_64:
@@ -200,6 +224,8 @@ int aot_object_extract(const uint8_t *obj, size_t size, int target, aot_image *o
 out:
     free(place);
     free(slot);
+    free(need);
+    free(work);
     if (rc) {
         sb_free(&o->image);
         sb_free(&o->relocs);

@@ -19,8 +19,9 @@ typedef struct aot_image {
     uint32_t code_bytes; /* of executable sections */
 } aot_image;
 
-/* Lay out the object `obj` for `target`; 0, or -1 with a reason in err. */
-int aot_object_extract(const uint8_t *obj, size_t size, int target, aot_image *out, char *err,
-                       size_t errlen);
+/* Lay out the part of object `obj` reachable from the symbol `root` for `target`; 0, or
+ * -1 with a reason in err. */
+int aot_object_extract(const uint8_t *obj, size_t size, int target, const char *root,
+                       aot_image *out, char *err, size_t errlen);
 
 #endif

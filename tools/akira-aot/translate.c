@@ -121,6 +121,7 @@ typedef struct tr {
     uint32_t nlocals;
     int dead_depth; /* nesting inside skipped code */
     char err[160];
+    const char *pfx; /* names of this module's C symbols start with it */
 } tr;
 
 static int tidx(char t)
@@ -173,6 +174,9 @@ static const aw_functype *ftype(tr *T, uint32_t fidx)
 }
 
 /* ---- the prelude: what every generated file starts with ---- */
+
+/* asm constraint of a float register, per target */
+#define OPQ "x"
 
 static void prelude(tr *T)
 {
@@ -243,6 +247,11 @@ static void prelude(tr *T)
         "static inline T n##max(T a, T b) { if (a != a || b != b) return a + b; if (a == b) "
         "return __builtin_signbit(a) ? b : a; return a > b ? a : b; }\n"
         "MINMAX(float, f) MINMAX(double, d)\n"
+        /* the compiler folds demote(promote(x)) to x, which quiets no signalling NaN */
+        "static inline double promote(float f) { double d = f; __asm__(\"\" : \"+" OPQ
+        "\"(d)); return d; }\n"
+        "static inline float demote(double d) { float f = (float)d; __asm__(\"\" : \"+" OPQ
+        "\"(f)); return f; }\n"
         "static inline uint32_t clz32(uint32_t x) { return x ? (uint32_t)__builtin_clz(x) : 32; "
         "}\n"
         "static inline uint64_t clz64(uint64_t x) { return x ? (uint64_t)__builtin_clzll(x) : "
@@ -264,6 +273,10 @@ static void prelude(tr *T)
         "((64 - k) & 63)); }\n"
         "static inline uint64_t rotr64(uint64_t x, uint64_t k) { k &= 63; return (x >> k) | (x << "
         "((64 - k) & 63)); }\n");
+    sb_printf(o, "struct aot_fn { void *fn; uintptr_t type; };\n"
+                 "typedef void (*aot_wrap)(aot_ctx *, void *, aw_val *);\n"
+                 "struct aot_root { uintptr_t nfuncs, ntypes; const struct aot_fn *funcs; "
+                 "const aot_wrap *wraps; };\n");
     /* float -> int: NaN is an invalid conversion, out of range an overflow (trapping),
      * or NaN -> 0 and clamping (saturating). The bounds are exact in double. */
     sb_printf(
@@ -300,7 +313,7 @@ static void ret_type(tr *T, sbuf *o, uint32_t ti)
     else if (t->nresults == 1)
         sb_printf(o, "%s", ctype(tchar(t->types[t->nparams])));
     else
-        sb_printf(o, "struct r%u", T->canon[ti]);
+        sb_printf(o, "struct %sr%u", T->pfx, T->canon[ti]);
 }
 
 static void param_list(tr *T, sbuf *o, uint32_t ti, int names)
@@ -505,12 +518,12 @@ static const numop NUM[] = {
     {0xb3, 'i', '-', 'f', "(float)%1$s"},
     {0xb4, 'j', '-', 'f', "(float)(int64_t)%1$s"},
     {0xb5, 'j', '-', 'f', "(float)%1$s"},
-    {0xb6, 'd', '-', 'f', "(float)%1$s"},
+    {0xb6, 'd', '-', 'f', "demote(%1$s)"},
     {0xb7, 'i', '-', 'd', "(double)(int32_t)%1$s"},
     {0xb8, 'i', '-', 'd', "(double)%1$s"},
     {0xb9, 'j', '-', 'd', "(double)(int64_t)%1$s"},
     {0xba, 'j', '-', 'd', "(double)%1$s"},
-    {0xbb, 'f', '-', 'd', "(double)%1$s"},
+    {0xbb, 'f', '-', 'd', "promote(%1$s)"},
     {0xbc, 'f', '-', 'i', "bf(%1$s)"},
     {0xbd, 'd', '-', 'j', "bd(%1$s)"},
     {0xbe, 'i', '-', 'f', "fb(%1$s)"},
@@ -585,7 +598,7 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
         E("void *fp = aot_rt_indirect(c, %u, %s, %u);\nif (fp) {\n", table, elem, ti);
     if (direct || indirect) {
         /* a typed native call */
-        if (t->nresults > 1) E("struct r%u rv = ", canon);
+        if (t->nresults > 1) E("struct %sr%u rv = ", T->pfx, canon);
         if (t->nresults == 1) E("%s = ", sv(T, base, tchar(t->types[t->nparams])));
         if (indirect) {
             E("((");
@@ -594,7 +607,7 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
             param_list(T, &T->body, canon, 0);
             E(")fp)(c");
         } else {
-            E("f%u(c", fidx);
+            E("%sf%u(c", T->pfx, fidx);
         }
         for (uint32_t i = 0; i < t->nparams; i++)
             E(", %s", sv(T, base + i, tchar(t->types[i])));
@@ -1021,7 +1034,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
 done:
     /* the function itself */
     ret_type(T, o, T->canon[ti]);
-    sb_printf(o, " f%u", fidx);
+    sb_printf(o, " %sf%u", T->pfx, fidx);
     param_list(T, o, T->canon[ti], 1);
     sb_printf(o, "\n{\n");
     for (uint32_t i = t->nparams; i < T->nlocals; i++)
@@ -1042,10 +1055,12 @@ done:
     if (t->nresults == 1) {
         sb_printf(o, "return s%c0;\n", tchar(t->types[t->nparams]));
     } else if (t->nresults > 1) {
-        sb_printf(o, "struct r%u rv = {", T->canon[ti]);
+        sb_printf(o, "struct %sr%u rv = {", T->pfx, T->canon[ti]);
         for (uint32_t i = 0; i < t->nresults; i++)
             sb_printf(o, "%ss%c%u", i ? ", " : "", tchar(t->types[t->nparams + i]), i);
         sb_printf(o, "};\nreturn rv;\n");
+    } else {
+        sb_printf(o, "return;\n");
     }
     if (m->nmems) sb_printf(o, "T_oob: aot_rt_trap(c, %d);\n", AW_TRAP_MEMORY_OOB);
     sb_printf(o, "}\n\n");
@@ -1054,14 +1069,21 @@ done:
 
 /* ---- the module ---- */
 
-int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int target, sbuf *out,
-                  char *err, size_t errlen)
+void aot_prelude(int target, sbuf *out)
+{
+    tr T = {.target = target, .out = out};
+    prelude(&T);
+}
+
+int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int target,
+                  const char *prefix, sbuf *out, char *err, size_t errlen)
 {
     tr *T = calloc(1, sizeof *T);
     if (!T) return -1;
     T->m = m;
     T->target = target;
     T->out = out;
+    T->pfx = prefix;
     T->cs = calloc(MAXCTRL, sizeof(ctrl));
     T->canon = calloc(m->ntypes + 1, sizeof(uint32_t));
     int rc = -1;
@@ -1073,12 +1095,11 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
                 break;
             }
     }
-    prelude(T);
     /* multi-value result structs and prototypes */
     for (uint32_t i = 0; i < m->ntypes; i++) {
         const aw_functype *t = &m->types[i];
         if (T->canon[i] != i || t->nresults < 2) continue;
-        sb_printf(out, "struct r%u {", i);
+        sb_printf(out, "struct %sr%u {", T->pfx, i);
         for (uint32_t k = 0; k < t->nresults; k++)
             sb_printf(out, " %s r%u;", ctype(tchar(t->types[t->nparams + k])), k);
         sb_printf(out, " };\n");
@@ -1086,7 +1107,7 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
         sb_printf(out, "static ");
         ret_type(T, out, T->canon[m->func_types[f]]);
-        sb_printf(out, " f%u", f);
+        sb_printf(out, " %sf%u", T->pfx, f);
         param_list(T, out, T->canon[m->func_types[f]], 0);
         sb_printf(out, ";\n");
     }
@@ -1130,11 +1151,11 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
     for (uint32_t i = 0; i < m->ntypes; i++) {
         if (T->canon[i] != i) continue;
         const aw_functype *t = &m->types[i];
-        sb_printf(out, "static void w%u(aot_ctx *c, void *fn, aw_val *io)\n{\n", i);
+        sb_printf(out, "static void %sw%u(aot_ctx *c, void *fn, aw_val *io)\n{\n", T->pfx, i);
         if (t->nresults == 1)
             sb_printf(out, "io[0].%s = ", valfield(tchar(t->types[t->nparams])));
         else if (t->nresults > 1)
-            sb_printf(out, "struct r%u rv = ", i);
+            sb_printf(out, "struct %sr%u rv = ", T->pfx, i);
         sb_printf(out, "((");
         ret_type(T, out, i);
         sb_printf(out, " (*)");
@@ -1149,19 +1170,16 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
         sb_printf(out, "}\n");
     }
     /* the root table */
-    sb_printf(out, "struct aot_fn { void *fn; uintptr_t type; };\n"
-                   "typedef void (*aot_wrap)(aot_ctx *, void *, aw_val *);\n"
-                   "struct aot_root { uintptr_t nfuncs, ntypes; const struct aot_fn *funcs; "
-                   "const aot_wrap *wraps; };\n");
-    sb_printf(out, "static const struct aot_fn funcs[%u] = {", ndef ? ndef : 1);
+    sb_printf(out, "static const struct aot_fn %sfuncs[%u] = {", T->pfx, ndef ? ndef : 1);
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
-        sb_printf(out, "{(void *)f%u, %u},\n", f, T->canon[m->func_types[f]]);
-    sb_printf(out, "};\nstatic const aot_wrap wraps[%u] = {", m->ntypes ? m->ntypes : 1);
+        sb_printf(out, "{(void *)%sf%u, %u},\n", T->pfx, f, T->canon[m->func_types[f]]);
+    sb_printf(out, "};\nstatic const aot_wrap %swraps[%u] = {", T->pfx, m->ntypes ? m->ntypes : 1);
     for (uint32_t i = 0; i < m->ntypes; i++)
-        sb_printf(out, "w%u, ", T->canon[i]);
-    sb_printf(out, "};\n__attribute__((visibility(\"hidden\"))) const struct aot_root aot_root = "
-                   "{%u, %u, funcs, wraps};\n",
-              ndef, m->ntypes);
+        sb_printf(out, "%sw%u, ", T->pfx, T->canon[i]);
+    sb_printf(out,
+              "};\n__attribute__((visibility(\"hidden\"))) const struct aot_root %saot_root = "
+              "{%u, %u, %sfuncs, %swraps};\n",
+              T->pfx, ndef, m->ntypes, T->pfx, T->pfx);
     rc = 0;
 out:
     if (rc) snprintf(err, errlen, "%s", T->err);
