@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "aot.h"
 
 static aw_status report(aw_store *s, aw_status st, aw_error *err)
 {
@@ -74,6 +74,11 @@ aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, a
     }
     if (nargs) memcpy(base, args, nargs * sizeof(aw_val));
     s->nest++;
+    if (f->inst && f->inst->aot && !s->budget) {
+        /* native code; with a budget set, the interpreter (which can yield) runs it */
+        s->top = base + need;
+        return finish(s, aw_aot_run(s, f, base), base, f, results, err);
+    }
     if (!f->inst) {
         const aw_hostfunc *h = (const aw_hostfunc *)f;
         s->top = base + need;

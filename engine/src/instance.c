@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "mem.h"
-#include "runtime.h"
+#include "aot.h"
 
 #ifdef __GNUC__
 static void fail(aw_error *err, aw_status st, const char *fmt, ...)
@@ -271,6 +271,7 @@ aw_instance *aw_instantiate(aw_store *s, const aw_module *m, const aw_import *im
         if (trapped(err, s, t)) return NULL;
         mark_dropped(inst, m->nelems + i);
     }
+    aw_aot_instance_init(s, inst);
     if (m->has_start) {
         aw_status st = aw_call(s, aw_inst_func(inst, m->start), NULL, 0, NULL, 0, err);
         if (st == AW_ERR_YIELD) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aot.h"
 #include "decode.h"
 #include "mem.h"
 
@@ -52,6 +53,7 @@ uint32_t aw_custom_capacity(uint32_t n);
 void aw_module_delete(aw_module *m)
 {
     if (!m) return;
+    aw_aot_module_free(m);
     const aw_config *cfg = &m->cfg;
     for (uint32_t i = 0; i < m->ntypes; i++) {
         aw_functype *t = &m->types[i];

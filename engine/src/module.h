@@ -154,6 +154,8 @@ struct aw_module {
     aw_customdef *customs;
 
     size_t ram; /* bytes allocated for this module, for aw_module_ram() */
+
+    struct aw_aot_module *aot; /* native code (aot_load.c), NULL: interpreter only */
 };
 
 #endif /* AW_MODULE_H */

@@ -2,7 +2,10 @@
  * akira-spectest: runs the WebAssembly spec testsuite, as converted by Debian wabt's
  * `wast2json --enable-all FILE.wast -o DIR/FILE.json`, on the AkiraOS engine.
  *
- *   akira-spectest [-v] [--kinds] FILE.json...
+ *   akira-spectest [-v] [--kinds] [--aot] FILE.json...
+ *
+ * --aot runs every module on the native code akira-aot wrote beside it (X.wasm.aot);
+ * a module without it fails.
  *
  * Prints "FILE.json: N passed, N failed, N skipped" per file (after its failures, one
  * per line with the .wast line number) and last "N passed, N failed, N skipped" over
@@ -37,19 +40,22 @@ int main(int argc, char **argv)
     for (; first < argc && argv[first][0] == '-'; first++) {
         if (strcmp(argv[first], "-v") == 0 || strcmp(argv[first], "--verbose") == 0)
             opt.verbose = true;
+        else if (strcmp(argv[first], "--aot") == 0)
+            opt.aot = true;
         else if (strcmp(argv[first], "--kinds") == 0)
             kinds = true;
         else
             break;
     }
     if (first >= argc || argv[first][0] == '-') {
-        fprintf(stderr, "usage: akira-spectest [-v] [--kinds] FILE.json...\n"
+        fprintf(stderr, "usage: akira-spectest [-v] [--kinds] [--aot] FILE.json...\n"
                         "  runs wast2json command lists on the engine\n");
         return 2;
     }
     for (int i = first; i < argc; i++)
         akira_spec_runner_run_file(argv[i], &opt, &total);
     if (kinds) print_kinds(&total);
+    if (opt.aot) printf("%lu modules on native code\n", total.aot_modules);
     printf("%lu passed, %lu failed, %lu skipped\n", total.passed, total.failed, total.skipped);
     return total.failed ? 1 : 0;
 }

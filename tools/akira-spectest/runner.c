@@ -1,6 +1,8 @@
 /* runner.c - one wast2json command list on the engine (see runner.h). */
 #include "runner.h"
 
+#include <akira/exec_mem.h>
+
 #include "host.h"
 #include "json.h"
 #include "value.h"
@@ -175,6 +177,63 @@ static bool add_named(named **list, size_t *n, size_t *cap, const char *name, aw
     return true;
 }
 
+static void *exec_alloc(void *ctx, size_t size, size_t align)
+{
+    (void)ctx;
+    return akira_exec_alloc(size, align);
+}
+
+static int exec_seal(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    return akira_exec_seal(p, size);
+}
+
+static void exec_free(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    akira_exec_free(p, size);
+}
+
+/* A buffer as a module reader. */
+typedef struct membuf {
+    const uint8_t *p;
+    size_t n;
+} membuf;
+
+static int membuf_read(void *ctx, uint32_t off, void *dst, uint32_t len)
+{
+    const membuf *b = ctx;
+    if (off > b->n || len > b->n - off) return -1;
+    memcpy(dst, b->p + off, len);
+    return 0;
+}
+
+/* --aot: the module's native code is FILENAME.aot beside it (akira-aot's output); a
+ * module that must run and has none, or whose section the engine refuses, fails. */
+static bool attach_aot(file_run *r, const char *filename, aw_module *m, aw_error *err)
+{
+    static const aw_aot_exec exec = {.alloc = exec_alloc, .seal = exec_seal, .free = exec_free};
+    size_t plen = strlen(r->dir) + strlen(filename) + 8;
+    char *path = malloc(plen);
+    if (!path) return false;
+    snprintf(path, plen, "%s/%s.aot", r->dir, filename);
+    size_t size = 0;
+    uint8_t *bytes = (uint8_t *)read_file(path, &size);
+    free(path);
+    if (!bytes) {
+        memset(err, 0, sizeof *err);
+        err->status = AW_ERR_IO;
+        snprintf(err->msg, sizeof err->msg, "no AOT code %s.aot", filename);
+        return false;
+    }
+    membuf b = {bytes, size};
+    aw_status st = aw_module_attach_aot(m, membuf_read, &b, 0, (uint32_t)size, &exec, err);
+    free(bytes);
+    if (st == AW_OK) r->counts->aot_modules++;
+    return st == AW_OK;
+}
+
 /* Load the module file `filename`. NULL with *err filled when the engine refuses it;
  * a module that loads is kept (with its bytes) until the file's store is deleted,
  * since instances, even partly initialised ones, run its code in place. */
@@ -197,6 +256,10 @@ static aw_module *load_module(file_run *r, const char *filename, aw_error *err)
         return NULL;
     }
     aw_module *m = aw_module_load_buffer(NULL, bytes, size, err);
+    if (m && r->opt->aot && !attach_aot(r, filename, m, err)) {
+        aw_module_delete(m);
+        m = NULL;
+    }
     loaded l = {bytes, m};
     if (!m || !push((void **)&r->mods, &r->nmods, &r->capmods, sizeof l, &l)) {
         if (m) {
@@ -615,6 +678,8 @@ bool akira_spec_runner_run_file(const char *json_path, const akira_spec_options 
             strcpy(r.dir, ".");
     }
     r.store = aw_store_new(NULL);
+    /* as deep as the interpreter's 10,000 frames: the main thread has megabytes */
+    if (r.store) aw_store_set_native_stack(r.store, 4u << 20);
     bool ok = cmds && cmds->kind == AKIRA_SPEC_JSON_ARRAY && r.dir && r.store &&
               akira_spec_host_init(&r.host, r.store, opt->verbose);
     if (!ok) {
@@ -635,6 +700,7 @@ bool akira_spec_runner_run_file(const char *json_path, const akira_spec_options 
     counts->passed += mine.passed;
     counts->failed += mine.failed;
     counts->skipped += mine.skipped;
+    counts->aot_modules += mine.aot_modules;
     for (int k = 0; k < AKIRA_SPEC_KIND_COUNT; k++) {
         counts->by_kind[k].passed += mine.by_kind[k].passed;
         counts->by_kind[k].failed += mine.by_kind[k].failed;

@@ -46,6 +46,7 @@ typedef struct akira_spec_tally {
  * are not in the total). */
 typedef struct akira_spec_counts {
     unsigned long passed, failed, skipped;
+    unsigned long aot_modules; /* modules that ran on native code (--aot) */
     akira_spec_tally by_kind[AKIRA_SPEC_KIND_COUNT];
 } akira_spec_counts;
 
@@ -55,6 +56,7 @@ const char *akira_spec_kind_name(akira_spec_kind k);
 typedef struct akira_spec_options {
     bool verbose; /* print every command and the spectest print calls */
     FILE *out;    /* where failures go */
+    bool aot;     /* every module runs on its native code, FILE.wasm.aot beside it */
 } akira_spec_options;
 
 /* Run the command list at `json_path`, adding to *counts. Returns false if the file

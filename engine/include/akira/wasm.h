@@ -173,6 +173,36 @@ bool aw_module_custom_section(const aw_module *m, const char *name, uint32_t *of
 /* Bytes of RAM the module holds (decoded structures plus compiled code). */
 size_t aw_module_ram(const aw_module *m);
 
+/* ---- the AOT tier (docs/aot.md) ------------------------------------------------- */
+
+/* Executable memory, from the port (the engine makes no OS calls): alloc returns
+ * `size` writable bytes aligned to `align` (NULL if refused); seal makes them read-only
+ * and executable (0, or -1 on failure); free releases them. */
+typedef struct aw_aot_exec {
+    void *(*alloc)(void *ctx, size_t size, size_t align);
+    int (*seal)(void *ctx, void *p, size_t size);
+    void (*free)(void *ctx, void *p, size_t size);
+    void *ctx;
+} aw_aot_exec;
+
+/* Attach native code to a loaded module: the AOT section payload of `len` bytes at
+ * `offset`, read through `read` (an app's "akira-aot.<target>" custom section, or a
+ * file written by akira-aot). Checks the format, the engine ABI, the target (this
+ * build's), the checksum and the bytecode hash against the module, then places the
+ * image through `exec`, resolves its relocations and seals it. On any failure returns
+ * an error with the reason in *err and the module stays on the interpreter; it is never
+ * half-attached. Instances made afterwards run the native code through the same API
+ * (aw_call...), except while a budget is set (aw_store_set_budget), where calls run
+ * on the interpreter, which can yield. */
+aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_t offset,
+                               uint32_t len, const aw_aot_exec *exec, aw_error *err);
+
+/* "aot x86_64" / "aot thumbv7em" when native code is attached, else "interp". */
+const char *aw_module_tier(const aw_module *m);
+
+/* This build's AOT target name ("x86_64", "thumbv7em"), or NULL if it has none. */
+const char *aw_aot_target(void);
+
 /* ---- stores, instances, externs ------------------------------------------------- */
 
 typedef struct aw_store aw_store;
@@ -184,6 +214,13 @@ typedef struct aw_global aw_global;
 
 aw_store *aw_store_new(const aw_config *cfg);
 void aw_store_delete(aw_store *s);
+
+/* Bytes of native stack AOT code of `s` may use below the outermost aw_call (default
+ * AW_AOT_STACK_DEFAULT): deeper recursion traps "call stack exhausted". Must fit the
+ * calling thread's stack with room for host functions. */
+#define AW_AOT_STACK_DEFAULT (32u * 1024u)
+void aw_store_set_native_stack(aw_store *s, size_t bytes);
+
 
 /* A host function receives its arguments in io[0..nparams) and writes its results to
  * io[0..nresults). `caller` is the instance whose code made the call (use it to reach

@@ -1,0 +1,67 @@
+/*
+ * aot.h - the AOT tier inside the engine (engine-private): native code attached to a
+ * module (aot_load.c) and the context and helpers it runs with (aot_rt.c).
+ *
+ * The generated code (tools/akira-aot/translate.c) sees the first fields of
+ * aw_aot_ctx, aw_memory's first two fields and aw_global's value under its own
+ * declarations; AW_AOT_ABI (aot_format.h) changes whenever any of them does.
+ */
+#ifndef AW_AOT_H
+#define AW_AOT_H
+
+#include <setjmp.h>
+
+#include "aot_format.h"
+#include "runtime.h"
+
+typedef struct aw_aot_ctx aw_aot_ctx;
+typedef void (*aw_aot_wrap)(aw_aot_ctx *c, void *fn, aw_val *io);
+
+/* The root table the generated code exports (aot_root). */
+typedef struct aw_aot_fn {
+    void *fn;
+    uintptr_t type;
+} aw_aot_fn;
+
+typedef struct aw_aot_root {
+    uintptr_t nfuncs, ntypes;
+    const aw_aot_fn *funcs;
+    const aw_aot_wrap *wraps;
+} aw_aot_root;
+
+struct aw_aot_module {
+    uint8_t *image;
+    size_t size;
+    aw_aot_exec exec;
+    const aw_aot_root *root;
+    char tier[24];
+};
+
+struct aw_aot_ctx {
+    /* seen by generated code, in this order */
+    const atomic_int *intr;
+    uint32_t depth, max_depth;
+    uintptr_t stack_limit;
+    aw_memory *mem;
+    aw_global **g;
+    /* engine only */
+    aw_instance *inst;
+    aw_store *s;
+    const struct aw_aot_module *am;
+    jmp_buf *jb; /* where a trap goes: the innermost aw_aot_run of this instance */
+};
+
+/* aot_load.c */
+void aw_aot_module_free(aw_module *m);
+
+/* aot_rt.c */
+/* Give a new instance of a module with native code its context; without one (the
+ * store refused the bytes) the instance simply stays on the interpreter. */
+void aw_aot_instance_init(aw_store *s, aw_instance *inst);
+/* Run defined function f of an AOT instance with its arguments in io and results back
+ * in io (room for max(params, results) cells). AW_OK or AW_ERR_TRAP (s->trap set). */
+aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io);
+/* The helper table, in aw_aot_helper order. */
+extern void *const aw_aot_helpers[AW_AOT_H_COUNT];
+
+#endif /* AW_AOT_H */

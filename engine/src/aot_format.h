@@ -1,0 +1,87 @@
+/*
+ * aot_format.h - the native-code section of an app (engine-private, shared with the
+ * akira-aot host tool, which writes it). docs/aot.md has the full story.
+ *
+ * A section is a header, the relocation list, then the image; all integers are
+ * little-endian, every field 4-byte aligned:
+ *
+ *   magic "AKAO" | abi | target | flags | bytecode hash[32] | image size | image align
+ *   | root offset | nrelocs | nhelpers_used | checksum | (reserved to 96 bytes)
+ *   nrelocs x { u32 offset; u32 kind_and_sym }  (kind in the low 8 bits, sym above)
+ *   image bytes
+ *
+ * The image is the translated module's code, read-only data and helper slots, laid out
+ * by the tool with every PC-relative reference already resolved. What remains for the
+ * loader: AW_AOT_REL_BASE (add the image's address to the pointer-sized word at
+ * `offset`) and AW_AOT_REL_HELPER (store the address of runtime helper `sym` there).
+ * `checksum` is FNV-1a 32 over the section but its own 4 bytes; it catches a damaged
+ * section, the bytecode hash binds it to one module, the package signature covers both.
+ */
+#ifndef AW_AOT_FORMAT_H
+#define AW_AOT_FORMAT_H
+
+#include <stdint.h>
+
+#define AW_AOT_MAGIC       0x4f414b41u /* "AKAO" */
+#define AW_AOT_HEADER_SIZE 96u
+/* Bump on any change to the generated code's view of the engine: aot_ctx's layout, the
+ * helper list or signatures, aw_val, the memory and global layouts, the root table. */
+#define AW_AOT_ABI 1u
+
+enum aw_aot_target {
+    AW_AOT_TARGET_X86_64 = 1,
+    AW_AOT_TARGET_THUMBV7EM = 2,
+};
+
+enum aw_aot_rel_kind {
+    AW_AOT_REL_BASE = 1,   /* word += image address */
+    AW_AOT_REL_HELPER = 2, /* word = address of helper `sym` */
+};
+
+/* The runtime helpers generated code calls, by number (the loader's table order). */
+#define AW_AOT_HELPERS(X)                                                                  \
+    X(trap) X(poll) X(call_import) X(indirect) X(call_ref) X(memory_grow) X(memory_fill)    \
+    X(memory_copy) X(memory_init) X(data_drop) X(table_get) X(table_set) X(table_size)      \
+    X(table_grow) X(table_fill) X(table_copy) X(table_init) X(elem_drop) X(ref_func)        \
+    X(f32_ceil) X(f32_floor) X(f32_trunc) X(f32_nearest) X(f64_ceil) X(f64_floor)           \
+    X(f64_trunc) X(f64_nearest)
+
+enum aw_aot_helper {
+#define AW_AOT_HELPER_ENUM(n) AW_AOT_H_##n,
+    AW_AOT_HELPERS(AW_AOT_HELPER_ENUM)
+#undef AW_AOT_HELPER_ENUM
+        AW_AOT_H_COUNT
+};
+
+/* Offsets of the header fields. */
+#define AW_AOT_OFF_MAGIC    0u
+#define AW_AOT_OFF_ABI      4u
+#define AW_AOT_OFF_TARGET   8u
+#define AW_AOT_OFF_FLAGS    12u
+#define AW_AOT_OFF_HASH     16u
+#define AW_AOT_OFF_IMGSIZE  48u
+#define AW_AOT_OFF_IMGALIGN 52u
+#define AW_AOT_OFF_ROOT     56u
+#define AW_AOT_OFF_NRELOCS  60u
+#define AW_AOT_OFF_NFUNCS   64u
+#define AW_AOT_OFF_CHECKSUM 68u
+
+/* The root table at `root offset` in the image (pointer-sized words, relocated):
+ *   nfuncs, ntypes, funcs[nfuncs] -> {fn, type} pairs, wrappers[ntypes]
+ * Written by the generated C as `aot_root` (see tools/akira-aot/translate.c). */
+
+/* FNV-1a 32 over the whole section except the checksum field itself. */
+static inline uint32_t aw_aot_checksum(const uint8_t *p, uint32_t n)
+{
+    uint32_t h = 2166136261u;
+    for (uint32_t i = 0; i < n; i++)
+        if (i < AW_AOT_OFF_CHECKSUM || i >= AW_AOT_OFF_CHECKSUM + 4) h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+static inline uint32_t aw_aot_rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+#endif /* AW_AOT_FORMAT_H */

@@ -1,0 +1,182 @@
+/*
+ * aot_load.c - attach an AOT section to a module: check it, place it in executable
+ * memory from the port, resolve its relocations, seal it (docs/aot.md).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "aot.h"
+#include "aot_sha256.h"
+#include "mem.h"
+
+#if defined(__x86_64__)
+#define AW_AOT_HOST AW_AOT_TARGET_X86_64
+#elif defined(__thumb2__) && defined(__ARM_ARCH_7EM__)
+#define AW_AOT_HOST AW_AOT_TARGET_THUMBV7EM
+#else
+#define AW_AOT_HOST 0
+#endif
+
+_Static_assert(offsetof(aw_memory, data) == 0 && offsetof(aw_memory, size) == 8,
+               "generated code reads aw_memory as {data, size}");
+_Static_assert(offsetof(aw_global, val) == 0, "generated code reads a global's value first");
+_Static_assert(sizeof(atomic_int) == sizeof(int), "generated code reads the flag as an int");
+
+static const char *target_name(uint32_t t)
+{
+    switch (t) {
+    case AW_AOT_TARGET_X86_64: return "x86_64";
+    case AW_AOT_TARGET_THUMBV7EM: return "thumbv7em";
+    default: return NULL;
+    }
+}
+
+const char *aw_aot_target(void)
+{
+    return target_name(AW_AOT_HOST);
+}
+
+const char *aw_module_tier(const aw_module *m)
+{
+    return m && m->aot ? m->aot->tier : "interp";
+}
+
+static aw_status refuse(aw_error *err, aw_status st, const char *fmt, const char *a, uint32_t x,
+                        uint32_t y)
+{
+    memset(err, 0, sizeof *err);
+    err->status = st;
+    snprintf(err->section, sizeof err->section, "aot");
+    snprintf(err->msg, sizeof err->msg, fmt, a, x, y);
+    return st;
+}
+
+#define CHUNK 256u
+
+aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_t offset,
+                               uint32_t len, const aw_aot_exec *exec, aw_error *err)
+{
+    aw_error dummy;
+    if (!err) err = &dummy;
+    if (!m || !read || !exec || !exec->alloc || !exec->seal || !exec->free)
+        return refuse(err, AW_ERR_ARGS, "%sno module, reader or exec hooks", "", 0, 0);
+    if (m->aot) return refuse(err, AW_ERR_ARGS, "%snative code already attached", "", 0, 0);
+    uint8_t h[AW_AOT_HEADER_SIZE];
+    if (len < sizeof h) return refuse(err, AW_ERR_MALFORMED, "%ssection of %u bytes", "", len, 0);
+    if (read(ctx, offset, h, sizeof h) != 0)
+        return refuse(err, AW_ERR_IO, "%sread failed", "", 0, 0);
+    uint32_t magic = aw_aot_rd32(h + AW_AOT_OFF_MAGIC), abi = aw_aot_rd32(h + AW_AOT_OFF_ABI);
+    uint32_t target = aw_aot_rd32(h + AW_AOT_OFF_TARGET);
+    uint32_t isize = aw_aot_rd32(h + AW_AOT_OFF_IMGSIZE);
+    uint32_t align = aw_aot_rd32(h + AW_AOT_OFF_IMGALIGN), root = aw_aot_rd32(h + AW_AOT_OFF_ROOT);
+    uint32_t nrel = aw_aot_rd32(h + AW_AOT_OFF_NRELOCS);
+    uint32_t nfuncs = aw_aot_rd32(h + AW_AOT_OFF_NFUNCS);
+    if (magic != AW_AOT_MAGIC) return refuse(err, AW_ERR_MALFORMED, "%sbad magic", "", 0, 0);
+    if (abi != AW_AOT_ABI)
+        return refuse(err, AW_ERR_UNSUPPORTED, "%sengine ABI %u, this engine has %u", "", abi,
+                      AW_AOT_ABI);
+    if (target != AW_AOT_HOST) {
+        const char *t = target_name(target), *here = aw_aot_target();
+        refuse(err, AW_ERR_UNSUPPORTED, "%s", "", 0, 0);
+        snprintf(err->msg, sizeof err->msg, "code for %s, this board runs %s",
+                 t ? t : "an unknown target", here ? here : "no native code");
+        return AW_ERR_UNSUPPORTED;
+    }
+    uint32_t psize = (uint32_t)sizeof(void *);
+    if (nrel > (len - sizeof h) / 8 || isize != len - sizeof h - 8u * nrel || isize < psize ||
+        align == 0 || align > 4096 || (align & (align - 1)) || root > isize - 4 * psize ||
+        root % psize || nfuncs != m->nfuncs - m->nfunc_imports)
+        return refuse(err, AW_ERR_MALFORMED, "%sinconsistent header (%u bytes, image %u)", "", len,
+                      isize);
+    uint8_t want[32];
+    if (aw_aot_module_hash(m->read, m->read_ctx, m->size, want) != 0)
+        return refuse(err, AW_ERR_IO, "%scannot hash the module", "", 0, 0);
+    if (memcmp(want, h + AW_AOT_OFF_HASH, 32) != 0)
+        return refuse(err, AW_ERR_INVALID, "%scompiled from other bytecode (hash mismatch)", "",
+                      0, 0);
+
+    uint8_t *img = exec->alloc(exec->ctx, isize, align);
+    if (!img) return refuse(err, AW_ERR_NOMEM, "%sno executable memory for %u bytes", "", isize, 0);
+    /* checksum over the header, the relocations (streamed) and the image (read in place) */
+    uint32_t sum = aw_aot_checksum(h, sizeof h);
+    uint8_t buf[CHUNK];
+    uint32_t pos = offset + (uint32_t)sizeof h, rbytes = 8u * nrel;
+    for (uint32_t done = 0; done < rbytes;) {
+        uint32_t k = rbytes - done < CHUNK ? rbytes - done : CHUNK;
+        if (read(ctx, pos + done, buf, k) != 0) goto io;
+        for (uint32_t i = 0; i < k; i++)
+            sum = (sum ^ buf[i]) * 16777619u;
+        done += k;
+    }
+    for (uint32_t done = 0; done < isize;) {
+        uint32_t k = isize - done < CHUNK ? isize - done : CHUNK;
+        if (read(ctx, pos + rbytes + done, img + done, k) != 0) goto io;
+        for (uint32_t i = 0; i < k; i++)
+            sum = (sum ^ img[done + i]) * 16777619u;
+        done += k;
+    }
+    if (sum != aw_aot_rd32(h + AW_AOT_OFF_CHECKSUM)) {
+        exec->free(exec->ctx, img, isize);
+        return refuse(err, AW_ERR_MALFORMED, "%schecksum mismatch (damaged section)", "", 0, 0);
+    }
+    for (uint32_t done = 0; done < rbytes;) {
+        uint32_t k = rbytes - done < CHUNK ? rbytes - done : CHUNK;
+        if (read(ctx, pos + done, buf, k) != 0) goto io;
+        for (uint32_t i = 0; i + 8 <= k; i += 8) {
+            uint32_t off = aw_aot_rd32(buf + i), ks = aw_aot_rd32(buf + i + 4);
+            uint32_t kind = ks & 0xff, sym = ks >> 8;
+            uintptr_t v;
+            if (off > isize - psize || off % psize) goto bad;
+            memcpy(&v, img + off, sizeof v);
+            if (kind == AW_AOT_REL_BASE && v < isize)
+                v += (uintptr_t)img;
+            else if (kind == AW_AOT_REL_HELPER && sym < AW_AOT_H_COUNT)
+                v = (uintptr_t)aw_aot_helpers[sym];
+            else
+                goto bad;
+            memcpy(img + off, &v, sizeof v);
+        }
+        done += k;
+    }
+    const aw_aot_root *r = (const aw_aot_root *)(img + root);
+    if (r->nfuncs != nfuncs || r->ntypes != m->ntypes) goto bad;
+    for (uint32_t i = 0; i < nfuncs; i++) {
+        uintptr_t fn = (uintptr_t)r->funcs[i].fn, t = r->funcs[i].type;
+        if (fn < (uintptr_t)img || fn >= (uintptr_t)img + isize || t >= m->ntypes ||
+            !aw_functype_eq(&m->types[t], &m->types[m->funcs[i].type]))
+            goto bad;
+    }
+    struct aw_aot_module *am = aw_mem_zalloc(&m->cfg, sizeof *am);
+    if (!am) {
+        exec->free(exec->ctx, img, isize);
+        return refuse(err, AW_ERR_NOMEM, "%sno memory", "", 0, 0);
+    }
+    if (exec->seal(exec->ctx, img, isize) != 0) {
+        aw_mem_free(&m->cfg, am, sizeof *am);
+        exec->free(exec->ctx, img, isize);
+        return refuse(err, AW_ERR_NOMEM, "%scannot make the code executable", "", 0, 0);
+    }
+    am->image = img;
+    am->size = isize;
+    am->exec = *exec;
+    am->root = r;
+    snprintf(am->tier, sizeof am->tier, "aot %s", target_name(target));
+    m->aot = am;
+    m->ram += sizeof *am;
+    return AW_OK;
+io:
+    exec->free(exec->ctx, img, isize);
+    return refuse(err, AW_ERR_IO, "%sread failed", "", 0, 0);
+bad:
+    exec->free(exec->ctx, img, isize);
+    return refuse(err, AW_ERR_MALFORMED, "%sbad relocation or root table", "", 0, 0);
+}
+
+void aw_aot_module_free(aw_module *m)
+{
+    struct aw_aot_module *am = m->aot;
+    if (!am) return;
+    am->exec.free(am->exec.ctx, am->image, am->size);
+    aw_mem_free(&m->cfg, am, sizeof *am);
+    m->aot = NULL;
+}

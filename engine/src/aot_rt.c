@@ -1,0 +1,232 @@
+/*
+ * aot_rt.c - what native code runs with: its per-instance context, the call from the
+ * embedding API into it (aw_aot_run) and the runtime helpers it calls (traps,
+ * interrupts, imports, indirect calls, bulk memory and tables), with the interpreter's
+ * semantics and trap reasons.
+ */
+#include <string.h>
+
+#include "aot.h"
+#include "numeric.h"
+
+/* Native stack kept free below the limit for helpers and host functions. */
+#define AW_AOT_STACK_RESERVE 8192u
+
+void aw_store_set_native_stack(aw_store *s, size_t bytes)
+{
+    if (s) s->aot_stack = bytes;
+}
+
+void aw_aot_instance_init(aw_store *s, aw_instance *inst)
+{
+    const aw_module *m = inst->m;
+    if (!m->aot) return;
+    aw_aot_ctx *c = aw_store_alloc(s, sizeof *c);
+    if (!c) return;
+    c->intr = &s->interrupt;
+    c->max_depth = s->max_depth;
+    c->mem = inst->mem;
+    c->g = inst->globals;
+    c->inst = inst;
+    c->s = s;
+    c->am = m->aot;
+    inst->aot = c;
+}
+
+static _Noreturn void trap(aw_aot_ctx *c, aw_trap t)
+{
+    c->s->trap = t;
+    longjmp(*c->jb, 1);
+}
+
+aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io)
+{
+    aw_aot_ctx *c = f->inst->aot;
+    const aw_instance *inst = f->inst;
+    uint32_t k = (uint32_t)(f - inst->frefs);
+    uint32_t def = inst->fref_idx[k] - inst->nfimp;
+    const aw_aot_fn *fn = &c->am->root->funcs[def];
+    jmp_buf jb;
+    jmp_buf *volatile saved_jb = c->jb;
+    volatile uint32_t saved_depth = c->depth;
+    volatile uintptr_t here = (uintptr_t)&jb;
+    if (s->nest == 1) {
+        size_t budget = s->aot_stack ? s->aot_stack : AW_AOT_STACK_DEFAULT;
+        s->aot_stack_limit =
+            budget > AW_AOT_STACK_RESERVE && here > budget ? here - budget + AW_AOT_STACK_RESERVE
+                                                           : here;
+    }
+    c->stack_limit = s->aot_stack_limit;
+    c->jb = &jb;
+    s->trap = AW_TRAP_NONE;
+    aw_status st = AW_OK;
+    if (setjmp(jb) == 0)
+        c->am->root->wraps[fn->type](c, fn->fn, io);
+    else
+        st = AW_ERR_TRAP;
+    c->jb = saved_jb;
+    c->depth = saved_depth;
+    return st;
+}
+
+/* ---- helpers ---- */
+
+static void h_trap(aw_aot_ctx *c, int t)
+{
+    trap(c, (aw_trap)t);
+}
+
+static void h_poll(aw_aot_ctx *c)
+{
+    if (atomic_load_explicit(c->intr, memory_order_relaxed)) trap(c, AW_TRAP_INTERRUPTED);
+}
+
+/* Call f (a host function or another instance's) with io; traps pass on. */
+static void call_func(aw_aot_ctx *c, aw_func *f, aw_val *io)
+{
+    aw_store *s = c->s;
+    if (!f->inst) {
+        const aw_hostfunc *h = (const aw_hostfunc *)f;
+        s->trap_msg[0] = 0;
+        s->trap = AW_TRAP_NONE;
+        aw_status st = h->fn(c->inst, h->user, io);
+        if (st != AW_OK) trap(c, s->trap != AW_TRAP_NONE && !s->trap_msg[0] ? s->trap : AW_TRAP_HOST);
+        return;
+    }
+    aw_error err;
+    uint32_t np = f->type->nparams, nr = f->type->nresults;
+    aw_status st = aw_call(s, f, io, np, io, nr, &err);
+    if (st == AW_OK) return;
+    if (st == AW_ERR_TRAP && err.trap == AW_TRAP_HOST) aw_store_set_trap_msg(s, err.msg);
+    trap(c, st == AW_ERR_TRAP ? err.trap : AW_TRAP_HOST);
+}
+
+static void h_call_import(aw_aot_ctx *c, uint32_t fidx, aw_val *io)
+{
+    call_func(c, c->inst->fimp[fidx], io);
+}
+
+static aw_func *elem_checked(aw_aot_ctx *c, uint32_t table, uint32_t i, uint32_t type)
+{
+    const aw_table *t = c->inst->tables[table];
+    if (i >= t->size) trap(c, AW_TRAP_UNDEFINED_ELEMENT);
+    aw_func *f = t->elems[i];
+    if (!f) trap(c, AW_TRAP_UNINITIALIZED);
+    const aw_functype *want = &c->inst->m->types[type];
+    if (f->type != want && !aw_functype_eq(f->type, want)) trap(c, AW_TRAP_INDIRECT_TYPE);
+    return f;
+}
+
+static void *h_indirect(aw_aot_ctx *c, uint32_t table, uint32_t i, uint32_t type)
+{
+    aw_func *f = elem_checked(c, table, i, type);
+    const aw_instance *inst = c->inst;
+    if (f->inst != inst) return NULL;
+    uint32_t def = inst->fref_idx[f - inst->frefs] - inst->nfimp;
+    return c->am->root->funcs[def].fn;
+}
+
+static void h_call_ref(aw_aot_ctx *c, uint32_t table, uint32_t i, aw_val *io)
+{
+    /* the checks passed in h_indirect; the table cannot have changed since */
+    call_func(c, c->inst->tables[table]->elems[i], io);
+}
+
+static uint32_t h_memory_grow(aw_aot_ctx *c, uint32_t delta)
+{
+    return (uint32_t)aw_memory_grow(c->inst->mem, delta);
+}
+
+static void h_memory_fill(aw_aot_ctx *c, uint32_t d, uint32_t v, uint32_t n)
+{
+    aw_memory *m = c->inst->mem;
+    if ((uint64_t)d + n > m->size) trap(c, AW_TRAP_MEMORY_OOB);
+    if (n) memset(m->data + d, (int)(v & 0xff), n);
+}
+
+static void h_memory_copy(aw_aot_ctx *c, uint32_t d, uint32_t sa, uint32_t n)
+{
+    aw_memory *m = c->inst->mem;
+    if ((uint64_t)d + n > m->size || (uint64_t)sa + n > m->size) trap(c, AW_TRAP_MEMORY_OOB);
+    if (n) memmove(m->data + d, m->data + sa, n);
+}
+
+static void h_memory_init(aw_aot_ctx *c, uint32_t seg, uint32_t d, uint32_t sa, uint32_t n)
+{
+    aw_trap t = aw_interp_memory_init(c->s, c->inst, seg, d, sa, n);
+    if (t) trap(c, t);
+}
+
+static void h_data_drop(aw_aot_ctx *c, uint32_t seg)
+{
+    uint32_t bit = c->inst->m->nelems + seg;
+    c->inst->dropped[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+}
+
+static void *h_table_get(aw_aot_ctx *c, uint32_t table, uint32_t i)
+{
+    const aw_table *t = c->inst->tables[table];
+    if (i >= t->size) trap(c, AW_TRAP_TABLE_OOB);
+    return t->elems[i];
+}
+
+static void h_table_set(aw_aot_ctx *c, uint32_t table, uint32_t i, void *v)
+{
+    aw_table *t = c->inst->tables[table];
+    if (i >= t->size) trap(c, AW_TRAP_TABLE_OOB);
+    t->elems[i] = v;
+}
+
+static uint32_t h_table_size(aw_aot_ctx *c, uint32_t table)
+{
+    return c->inst->tables[table]->size;
+}
+
+static uint32_t h_table_grow(aw_aot_ctx *c, uint32_t table, void *init, uint32_t n)
+{
+    return (uint32_t)aw_table_grow_by(c->inst->tables[table], n, init);
+}
+
+static void h_table_fill(aw_aot_ctx *c, uint32_t table, uint32_t i, void *v, uint32_t n)
+{
+    aw_table *t = c->inst->tables[table];
+    if ((uint64_t)i + n > t->size) trap(c, AW_TRAP_TABLE_OOB);
+    for (uint32_t k = 0; k < n; k++)
+        t->elems[i + k] = v;
+}
+
+static void h_table_copy(aw_aot_ctx *c, uint32_t dt, uint32_t st, uint32_t d, uint32_t sa,
+                         uint32_t n)
+{
+    aw_table *a = c->inst->tables[dt], *b = c->inst->tables[st];
+    if ((uint64_t)d + n > a->size || (uint64_t)sa + n > b->size) trap(c, AW_TRAP_TABLE_OOB);
+    if (n) memmove(a->elems + d, b->elems + sa, (size_t)n * sizeof(void *));
+}
+
+static void h_table_init(aw_aot_ctx *c, uint32_t table, uint32_t seg, uint32_t d, uint32_t sa,
+                         uint32_t n)
+{
+    aw_trap t = aw_interp_table_init(c->inst, c->inst->tables[table], seg, d, sa, n);
+    if (t) trap(c, t);
+}
+
+static void h_elem_drop(aw_aot_ctx *c, uint32_t seg)
+{
+    c->inst->dropped[seg >> 3] |= (uint8_t)(1u << (seg & 7));
+}
+
+static void *h_ref_func(aw_aot_ctx *c, uint32_t idx)
+{
+    return aw_inst_func(c->inst, idx);
+}
+
+/* Function pointers stored as data: the helper table the loader resolves against. */
+#define FP(f) (void *)(uintptr_t)(f)
+void *const aw_aot_helpers[AW_AOT_H_COUNT] = {
+    FP(h_trap),         FP(h_poll),        FP(h_call_import), FP(h_indirect),    FP(h_call_ref),
+    FP(h_memory_grow),  FP(h_memory_fill), FP(h_memory_copy), FP(h_memory_init), FP(h_data_drop),
+    FP(h_table_get),    FP(h_table_set),   FP(h_table_size),  FP(h_table_grow),  FP(h_table_fill),
+    FP(h_table_copy),   FP(h_table_init),  FP(h_elem_drop),   FP(h_ref_func),    FP(aw_f32_ceil),
+    FP(aw_f32_floor),   FP(aw_f32_trunc),  FP(aw_f32_nearest), FP(aw_f64_ceil),  FP(aw_f64_floor),
+    FP(aw_f64_trunc),   FP(aw_f64_nearest),
+};

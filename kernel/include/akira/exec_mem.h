@@ -1,0 +1,22 @@
+/*
+ * Executable memory for native code (the engine's AOT tier): write first, then seal to
+ * read + execute, never both at once (W^X). Provided by ports that can run code from
+ * RAM (posix: mmap/mprotect); on a port without it these functions do not exist, so a
+ * caller that needs them does not link there.
+ *
+ * Who calls: the runtime when it attaches an app's AOT section, and host tools. Any
+ * thread.
+ */
+#ifndef AKIRA_EXEC_MEM_H
+#define AKIRA_EXEC_MEM_H
+
+#include <stddef.h>
+
+/* size writable bytes aligned to align (at most a page), or NULL. */
+void *akira_exec_alloc(size_t size, size_t align);
+/* Make [p, p+size) read-only and executable: 0, or an akira_err_t. */
+int akira_exec_seal(void *p, size_t size);
+/* Release a block from akira_exec_alloc (sealed or not). */
+void akira_exec_free(void *p, size_t size);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * translate.h - validated WebAssembly to C (the first stage of akira-aot).
+ *
+ * The module must already be loaded (decoded + validated) by the engine: the
+ * translator trusts its structure and reads the function bodies again from `wasm`.
+ * Output: one C translation unit with the sandbox built in (docs/aot.md).
+ */
+#ifndef AKIRA_AOT_TRANSLATE_H
+#define AKIRA_AOT_TRANSLATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime.h"
+#include "sbuf.h"
+
+/* The declarations every generated file starts with (once per file). */
+void aot_prelude(int target, sbuf *out);
+
+/* Append the C of module m to out, every symbol named with `prefix` (several modules may
+ * share one file), the root table as <prefix>aot_root. 0 on success; -1 with a reason
+ * in err (a construct the translator refuses: SIMD). */
+int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int target,
+                  const char *prefix, sbuf *out, char *err, size_t errlen);
+
+#endif
