@@ -4,6 +4,7 @@
  * minimum search) because device counts are small and it needs no allocation.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <akira/device.h>
@@ -177,6 +178,44 @@ int akira_device_init_all(enum akira_init_level level)
     }
     akira_mutex_unlock(dev_lock);
     return failed;
+}
+
+const char *akira_init_level_name(enum akira_init_level level)
+{
+    static const char *const names[] = {"pre-kernel", "post-kernel", "application"};
+    return (unsigned)level < AKIRA_INIT_LEVEL_COUNT_ ? names[level] : "?";
+}
+
+struct boot_report {
+    enum akira_init_level level;
+    akira_device_report_fn report;
+    void *user;
+    int failed;
+};
+
+static void boot_report_one(const struct akira_device *dev, void *user)
+{
+    struct boot_report *r = user;
+    if (dev->level != r->level) return;
+    int rc = akira_device_init_result(dev);
+    if (rc != 0) r->failed++;
+    if (!r->report) return;
+    char what[AKIRA_DEVICE_NAME_MAX + 32];
+    snprintf(what, sizeof(what), "device %s (%s)", dev->name, akira_init_level_name(r->level));
+    r->report(what, rc, r->user);
+}
+
+bool akira_device_boot_level(enum akira_init_level level, akira_device_report_fn report, void *user)
+{
+    if ((unsigned)level >= AKIRA_INIT_LEVEL_COUNT_) return false;
+    akira_device_init_all(level);
+    struct boot_report r = {level, report, user, 0};
+    akira_device_foreach(boot_report_one, &r);
+    if (r.failed == 0) return true;
+    if (level == AKIRA_INIT_PRE_KERNEL) return false;
+    AKIRA_LOG_WRN("%d %s device(s) failed to initialise; booting without them", r.failed,
+                  akira_init_level_name(level));
+    return true;
 }
 
 int akira_device_init_result(const struct akira_device *dev)

@@ -45,6 +45,8 @@ static int health_thread(void *arg)
     (void)arg;
     while (!atomic_load(&akira_mgr.health_stop)) {
         check_apps(akira_uptime_us());
+        /* Frees the stacks of app threads that ended by themselves (they detach). */
+        (void)akira_thread_list(NULL, 0);
         if (akira_mgr.wdt_channel >= 0) akira_wdt_feed(akira_mgr.wdt_channel);
         akira_sleep_ms(akira_mgr.cfg.health_period_ms);
     }

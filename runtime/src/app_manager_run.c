@@ -336,6 +336,12 @@ int akira_appmgr_thread(void *arg)
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     a->acc.cpu_us += cpu;
     a->active = false;
+    /* Nobody joins this thread yet (a stop takes a->thread before it joins): it frees
+     * itself, so an app that ended holds no stack while it does not run. */
+    if (a->thread) {
+        a->thread = NULL;
+        akira_thread_detach(akira_thread_current());
+    }
     akira_condvar_broadcast(akira_mgr.changed);
     akira_mutex_unlock(akira_mgr.lock);
     return 0;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -118,6 +119,70 @@ static void test_runtime_registration(void **state)
     assert_int_equal(akira_device_foreach(NULL, NULL), n0);
 }
 
+/* The boards' boot step: init a level, one report per device of it, and whether the
+ * boot may go on (not after a failed pre-kernel device; after a later one it may). */
+struct reports {
+    int n;
+    char what[8][64];
+    int rc[8];
+};
+
+static void record(const char *what, int rc, void *user)
+{
+    struct reports *r = user;
+    if (r->n >= 8) return;
+    snprintf(r->what[r->n], sizeof(r->what[0]), "%s", what);
+    r->rc[r->n++] = rc;
+}
+
+static int rc_of(const struct reports *r, const char *what)
+{
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(r->what[i], what) == 0) return r->rc[i];
+    return 1; /* not reported */
+}
+
+static int bad_init(const struct akira_device *dev)
+{
+    (void)dev;
+    return AKIRA_EIO;
+}
+
+static struct akira_device_state bad_state;
+static const struct akira_device bad_app = {
+    .name = "bad_app", .init = bad_init, .level = AKIRA_INIT_APPLICATION, .state = &bad_state};
+
+static void test_boot_level(void **state)
+{
+    (void)state;
+    assert_string_equal(akira_init_level_name(AKIRA_INIT_POST_KERNEL), "post-kernel");
+    assert_string_equal(akira_init_level_name((enum akira_init_level)7), "?");
+
+    struct reports r = {0};
+    /* dev_fail (pre-kernel) failed: the system cannot run without it. */
+    assert_false(akira_device_boot_level(AKIRA_INIT_PRE_KERNEL, record, &r));
+    assert_true(r.n >= 3); /* dev_a, dev_b, dev_fail, and nothing of another level */
+    for (int i = 0; i < r.n; i++)
+        assert_non_null(strstr(r.what[i], " (pre-kernel)"));
+    assert_int_equal(rc_of(&r, "device dev_a (pre-kernel)"), 0);
+    assert_int_equal(rc_of(&r, "device dev_fail (pre-kernel)"), AKIRA_EIO);
+
+    memset(&r, 0, sizeof(r));
+    assert_true(akira_device_boot_level(AKIRA_INIT_POST_KERNEL, record, &r));
+    assert_int_equal(rc_of(&r, "device dev_post (post-kernel)"), 0);
+
+    /* A later device that fails is reported and the boot goes on without it. */
+    assert_int_equal(akira_device_register(&bad_app), 0);
+    memset(&r, 0, sizeof(r));
+    assert_true(akira_device_boot_level(AKIRA_INIT_APPLICATION, record, &r));
+    assert_int_equal(rc_of(&r, "device bad_app (application)"), AKIRA_EIO);
+    assert_false(akira_device_is_ready(&bad_app));
+    assert_int_equal(akira_device_unregister(&bad_app), 0);
+
+    assert_false(akira_device_boot_level((enum akira_init_level)7, record, &r));
+    assert_true(akira_device_boot_level(AKIRA_INIT_POST_KERNEL, NULL, NULL));
+}
+
 int main(void)
 {
     akira_log_sink_enable(false); /* the failing init logs an error on purpose */
@@ -125,6 +190,7 @@ int main(void)
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_init_order_and_results),
         cmocka_unit_test(test_runtime_registration),
+        cmocka_unit_test(test_boot_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

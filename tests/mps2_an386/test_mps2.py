@@ -112,7 +112,7 @@ def scenario_shell():
     out = run(q, "version")
     check("AkiraOS" in out and "(board mps2_an386)" in out, "version names the board", out)
     out = run(q, "ps")
-    for t in ("main", "idle", "app-health", "app:hello", "app:counter"):
+    for t in ("main", "idle", "app-health"):
         check(t in out, f"ps lists thread {t}", out)
     out = run(q, "app list")
     check("5 installed, at most 2 running" in out, "app list shows the five examples", out)
@@ -123,6 +123,18 @@ def scenario_shell():
     out = run(q, "app start hello")
     check("error" not in out.lower(), "app start hello", out)
     wait_log(q, "hello", "Hello from AkiraOS!", count=2)  # a second start, a second line
+    # A running app has its thread in ps; a stopped one (or one that ended by itself)
+    # has none, its stack freed.
+    run(q, "app stop hello")
+    run(q, "app stop counter")
+    out = run(q, "app start pong")
+    check("error" not in out.lower(), "app start pong", out)
+    out = run(q, "ps")
+    check("app:pong" in out, "ps lists the running app's thread app:pong", out)
+    run(q, "app stop pong")
+    out = run(q, "ps")
+    for t in ("app:pong", "app:hello", "app:counter"):
+        check(t not in out, f"no thread {t} once the app is not running", out)
     poweroff(q)
     # Next boot: the examples are on flash, not installed again.
     q = boot(flash, examples(), "shell2.log")

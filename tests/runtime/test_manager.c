@@ -16,6 +16,7 @@
 #include <akira/err.h>
 #include <akira/heap.h>
 #include <akira/kernel.h>
+#include <akira/thread.h>
 #include <akira/watchdog.h>
 
 #include "mgr_util.h"
@@ -290,6 +291,31 @@ static void test_wasi_program(void **state)
     assert_int_equal(lines, 4);
 }
 
+/* An app that ends by itself leaves no thread (and so no stack) behind while it does
+ * not run: its thread frees itself, without a stop or another start to join it. */
+static void test_ended_app_frees_its_thread(void **state)
+{
+    (void)state;
+    test_app_load(&apps[0], "wasi_hello", "wasi", NULL);
+    test_app_add(&apps[0]);
+    size_t before = akira_thread_list(NULL, 0);
+    assert_int_equal(akira_app_start("wasi"), 0);
+    assert_int_equal(akira_app_wait_idle("wasi", 2000), 0);
+    size_t now = before + 1;
+    for (int i = 0; i < 200 && now > before; i++) {
+        akira_sleep_ms(10); /* the thread returns just after it said it ended */
+        now = akira_thread_list(NULL, 0);
+    }
+    assert_int_equal(now, before);
+    /* It starts again as before. */
+    assert_int_equal(akira_app_start("wasi"), 0);
+    assert_int_equal(akira_app_wait_idle("wasi", 2000), 0);
+    struct akira_app_info info;
+    assert_int_equal(akira_app_info("wasi", &info), 0);
+    assert_int_equal(info.stats.starts, 2);
+    assert_int_equal(akira_app_stop("wasi"), AKIRA_ESTATE);
+}
+
 /* wasi-libc's malloc takes all memory above __heap_base at its first call, the app
  * heap's pages too: both would hand out the same bytes. Refused, with the reason. */
 static void test_wasi_with_heap_size_refused(void **state)
@@ -392,6 +418,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_module_and_quota, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wasi_program, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ended_app_frees_its_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timer_never_waits_for_app, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wasi_with_heap_size_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_health_channel, setup, teardown),

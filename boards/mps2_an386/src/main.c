@@ -26,8 +26,6 @@
 
 AKIRA_LOG_MODULE_REGISTER(board);
 
-static const char *const level_names[] = {"pre-kernel", "post-kernel", "application"};
-
 /* ---- boot steps ---- */
 
 void board_step(const char *what, int rc, const char *detail)
@@ -39,27 +37,13 @@ void board_step(const char *what, int rc, const char *detail)
                              detail ? detail : "");
 }
 
-struct level_report {
-    enum akira_init_level level;
-};
-
-static void report_device(const struct akira_device *dev, void *user)
+/* A device's status line (akira_device_boot_level's report: a pre-kernel device, the
+ * watchdog, is one the system cannot run without; a later one that fails stays not
+ * ready and the rest boots, as on native_sim). */
+static void report_device(const char *what, int rc, void *user)
 {
-    const struct level_report *r = user;
-    if (dev->level != r->level) return;
-    char what[AKIRA_DEVICE_NAME_MAX + 48];
-    snprintf(what, sizeof(what), "device %s (%s)", dev->name, level_names[r->level]);
-    board_step(what, akira_device_init_result(dev), NULL);
-}
-
-/* A pre-kernel device (the watchdog) is one the system cannot run without; a later one
- * that fails stays not ready and the rest boots (as on native_sim). */
-static bool devices_init(enum akira_init_level level)
-{
-    int failed = akira_device_init_all(level);
-    struct level_report r = {level};
-    akira_device_foreach(report_device, &r);
-    return failed == 0 || level != AKIRA_INIT_PRE_KERNEL;
+    (void)user;
+    board_step(what, rc, NULL);
 }
 
 /* Settings and file system on flash0. A failure is reported and the boot goes on: the
@@ -146,13 +130,14 @@ int main(void)
     akira_shell_board_set(AKIRA_BOARD_NAME);
     board_console_printf("\nAkiraOS %s (board %s)\n", AKIRA_VERSION_STRING, AKIRA_BOARD_NAME);
 
-    bool ok = devices_init(AKIRA_INIT_PRE_KERNEL);
+    bool ok = akira_device_boot_level(AKIRA_INIT_PRE_KERNEL, report_device, NULL);
     int rc = ok ? akira_kernel_init() : 0;
     if (ok) {
         board_step("kernel", rc, NULL);
         ok = rc == 0;
     }
-    ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
+    ok = ok && akira_device_boot_level(AKIRA_INIT_POST_KERNEL, report_device, NULL) &&
+         akira_device_boot_level(AKIRA_INIT_APPLICATION, report_device, NULL);
     ok = ok && boot_storage() && boot_app_pool() && boot_runtime() && boot_shell() &&
          boot_connectivity();
     if (!ok) {

@@ -33,8 +33,6 @@
 
 AKIRA_LOG_MODULE_REGISTER(board);
 
-static const char *const level_names[] = {"pre-kernel", "post-kernel", "application"};
-
 static void step(const char *what, int rc, const char *detail)
 {
     if (rc == 0) {
@@ -44,34 +42,11 @@ static void step(const char *what, int rc, const char *detail)
     }
 }
 
-struct level_report {
-    enum akira_init_level level;
-};
-
-static void report_device(const struct akira_device *dev, void *user)
+/* A device's status line (akira_device_boot_level's report). */
+static void report_device(const char *what, int rc, void *user)
 {
-    const struct level_report *r = user;
-    if (dev->level != r->level) return;
-    char what[AKIRA_DEVICE_NAME_MAX + 48];
-    snprintf(what, sizeof(what), "device %s (%s)", dev->name, level_names[r->level]);
-    step(what, akira_device_init_result(dev), NULL);
-}
-
-/* Initialises one device level and prints a line per device. A pre-kernel device (the
- * watchdog, the flash) is one the system cannot run without: its failure stops the
- * boot. A later device that fails (a peripheral, say uart1 without a host pty) stays
- * not ready, so lookups of it answer ENODEV, and the rest of the device boots. */
-static bool devices_init(enum akira_init_level level)
-{
-    int failed = akira_device_init_all(level);
-    struct level_report r = {level};
-    akira_device_foreach(report_device, &r);
-    if (failed != 0 && level != AKIRA_INIT_PRE_KERNEL) {
-        AKIRA_LOG_WRN("%d %s device(s) failed to initialise; booting without them", failed,
-                      level_names[level]);
-        return true;
-    }
-    return failed == 0;
+    (void)user;
+    step(what, rc, NULL);
 }
 
 static bool boot_flash(const struct akira_board_options *opt)
@@ -343,13 +318,15 @@ int main(int argc, char **argv)
     akira_shell_board_set(AKIRA_BOARD_NAME);
 
     board_console_printf("AkiraOS %s (board %s)\n", AKIRA_VERSION_STRING, AKIRA_BOARD_NAME);
-    bool ok = boot_flash(&opt) && devices_init(AKIRA_INIT_PRE_KERNEL);
+    bool ok =
+        boot_flash(&opt) && akira_device_boot_level(AKIRA_INIT_PRE_KERNEL, report_device, NULL);
     int rc = ok ? akira_kernel_init() : 0;
     if (ok) {
         step("kernel", rc, NULL);
         ok = rc == 0;
     }
-    ok = ok && devices_init(AKIRA_INIT_POST_KERNEL) && devices_init(AKIRA_INIT_APPLICATION);
+    ok = ok && akira_device_boot_level(AKIRA_INIT_POST_KERNEL, report_device, NULL) &&
+         akira_device_boot_level(AKIRA_INIT_APPLICATION, report_device, NULL);
     /* Layers above the kernel start here, bottom up, one boot_<layer>() each that
      * prints its status line with step() and returns false to stop the boot. */
     ok = ok && boot_storage(&opt) && boot_app_pool() && boot_runtime(&opt) && boot_shell() &&

@@ -117,4 +117,19 @@ int akira_device_init_result(const struct akira_device *dev);
 typedef void (*akira_device_cb)(const struct akira_device *dev, void *user);
 size_t akira_device_foreach(akira_device_cb cb, void *user);
 
+/* "pre-kernel", "post-kernel", "application" ("?" for anything else). */
+const char *akira_init_level_name(enum akira_init_level level);
+
+/*
+ * A board's boot step for one level: akira_device_init_all(level), then report(what,
+ * rc, user) for every device of that level (what = "device NAME (LEVEL)", rc its init
+ * result), in registry order, for the board's status lines. A pre-kernel device is one
+ * the system cannot run without: returns false when one failed. A device of a later
+ * level that failed stays not ready (its lookups answer AKIRA_ENODEV), a warning is
+ * logged and the answer is true: the rest of the device boots. False for a bad level.
+ */
+typedef void (*akira_device_report_fn)(const char *what, int rc, void *user);
+bool akira_device_boot_level(enum akira_init_level level, akira_device_report_fn report,
+                             void *user);
+
 #endif /* AKIRA_DEVICE_H */

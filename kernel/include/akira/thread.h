@@ -86,7 +86,9 @@ int akira_thread_create(akira_thread_t **out, const char *name, akira_thread_fn 
 int akira_thread_join(akira_thread_t *t, int32_t timeout_ms, int *status);
 
 /* Let t free itself when it finishes (or now, if it already has). t must not be used
- * afterwards. AKIRA_EINVAL if already detached. */
+ * afterwards. AKIRA_EINVAL if already detached. A thread may detach itself. Its stack is
+ * freed at the next akira_thread_create or akira_thread_list after it finished (a
+ * thread cannot free the stack it runs on). */
 int akira_thread_detach(akira_thread_t *t);
 
 /* End the calling thread with `status` as if its function returned it. Must be called
@@ -129,7 +131,8 @@ struct akira_thread_info {
  * Snapshot of all registered threads (oldest first) into out[0..max-1], including
  * stack high-water marks (this scans each stack: O(stack bytes), meant for a shell
  * command, not a hot path). Returns the total number of registered threads, which can
- * exceed max (then only max were written). out may be NULL with max 0 to count.
+ * exceed max (then only max were written). out may be NULL with max 0 to count (cheap:
+ * no stack is scanned), which also frees the threads that finished detached.
  */
 size_t akira_thread_list(struct akira_thread_info *out, size_t max);
 

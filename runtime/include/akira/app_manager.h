@@ -69,7 +69,7 @@ enum akira_app_reason {
 };
 
 struct akira_appmgr_config {
-    akira_heap_t *pool;        /* where app memory comes from; NULL: the C library */
+    akira_heap_t *pool;        /* app memory and the installed apps' entries; NULL: the C heap */
     uint32_t watchdog_ms;      /* budget without waiting; 0: AKIRA_APP_WATCHDOG_MS */
     uint32_t stop_grace_ms;    /* 0: AKIRA_APP_STOP_GRACE_MS */
     uint32_t health_period_ms; /* 0: AKIRA_APP_HEALTH_PERIOD_MS */
@@ -183,8 +183,9 @@ int akira_app_start_wait(const char *name, int32_t timeout_ms, struct akira_app_
  * operation on the app. */
 int akira_app_stop_info(const char *name, struct akira_app_info *out);
 
-/* RAM the manager keeps per installed app (its table entry: log ring, event queue,
- * instance context), besides what a run charges to the app's quota. */
+/* Bytes of the manager's entry for one installed app (manifest, log ring, event queue,
+ * instance context), allocated from cfg.pool (the C heap without one) when the app is
+ * added, freed when it is removed; besides what a run charges to the app's quota. */
 size_t akira_appmgr_entry_bytes(void);
 
 /* ---- with the app store (app_manager_store.c) ------------------------------------
