@@ -413,6 +413,9 @@ static void t_textarea_keyboard(void **s)
     assert_int_equal(get(ta, AKIRA_UI_P_CURSOR), 3);
     akira_ui_set(ta, AKIRA_UI_P_MAX, 5);
     assert_int_equal(akira_ui_textarea_insert(ta, "xyz"), AKIRA_ETOOBIG);
+    assert_int_equal(akira_ui_set_text(ta, "123456"), AKIRA_ETOOBIG);
+    akira_ui_get_text(ta, buf, sizeof buf);
+    assert_string_equal(buf, "hé"); /* unchanged */
     akira_ui_set(ta, AKIRA_UI_P_MAX, 64);
     fx_refresh(F);
     /* tap keys on the on-screen keyboard: 'q' is the top-left key */

@@ -786,6 +786,8 @@ int akira_ui_set_text(akira_ui_obj_t *o, const char *t)
 {
     if (!o) return AKIRA_EINVAL;
     if (o->cls->type == AKIRA_UI_QRCODE && t && strlen(t) > 106) return AKIRA_ETOOBIG;
+    if (o->cls->type == AKIRA_UI_TEXTAREA && t && strlen(t) > (size_t)o->max)
+        return AKIRA_ETOOBIG; /* its P_MAX */
     int r = ui_str_set(o, &o->text, &o->text_cap, t);
     if (r) return r;
     if (o->cls->type == AKIRA_UI_TEXTAREA)

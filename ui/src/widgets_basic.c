@@ -183,7 +183,8 @@ static void checkbox_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
         akira_gfx_rrect(dc->g, &box, 4, 2, o->st.border);
     }
     if (o->text)
-        akira_gfx_text(dc->g, f, a.x1 + 28, cy - f->line_height / 2, o->text, -1, o->st.fg);
+        akira_gfx_text(dc->g, f, a.x1 + 28, cy - f->line_height / 2, o->text, -1,
+                       (o->flags & F_DISABLED) ? dc->th->text_muted : o->st.fg);
 }
 
 const cls_t ui_checkbox_cls = {.type = AKIRA_UI_CHECKBOX,
