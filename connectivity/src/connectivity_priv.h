@@ -8,6 +8,9 @@
 /* http_api.c: adds the device API routes; cfg must outlive the server. */
 int akira_connectivity_api_routes(struct akira_http_server *s,
                                   const struct akira_connectivity_config *cfg);
+/* http_api_display.c: GET /api/display.png, GET /api/display/changes, POST /api/input. */
+int akira_connectivity_display_routes(struct akira_http_server *s,
+                                      const struct akira_connectivity_config *cfg);
 /* http_api_hw.c: adds GET /api/gpio, POST /api/gpio/{pin}, GET /api/sensors. */
 int akira_connectivity_hw_routes(struct akira_http_server *s,
                                  const struct akira_connectivity_config *cfg);

@@ -263,6 +263,9 @@ connectivity_config(const struct akira_board_options *opt)
         .on_shell_exit = on_net_shell_exit,
         .list_partitions = true,
         .gpio_drive = akira_sim_gpio_drive,
+        .display_png = akira_sim_display_png,
+        .display_changes = akira_sim_display_changes,
+        .input_apply = akira_sim_input_apply,
     };
     return &c;
 }
