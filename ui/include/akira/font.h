@@ -11,7 +11,8 @@
  * Glyph data code (one byte per token, decoded row-major over the glyph box):
  *   0x00..0x3F  run of (n + 1) pixels of coverage 0   (n = byte & 0x3F)
  *   0x40..0x7F  run of (n + 1) pixels of coverage 15
- *   0x80..0xFF  run of (((byte >> 4) & 7) + 1) pixels of coverage (byte & 15)
+ *   0x80..0xFF  (n + 1) literal pixels follow (n = byte & 0x7F), two per byte, the
+ *               first in the high nibble (an odd count leaves the last low nibble 0)
  *
  * Threads: fonts are const; any thread may measure. Drawing goes through an akira_gfx_t
  * (one thread at a time).

@@ -425,7 +425,8 @@ struct akira_ui {
     akira_ui_obj_t *screens[AKIRA_UI_MAX_SCREENS]; /* alive */
     akira_ui_obj_t *stack[AKIRA_UI_MAX_SCREENS];   /* navigation, [depth-1] on top */
     int32_t depth;
-    akira_ui_obj_t *top; /* top layer children: toasts, msgboxes, open dropdown list */
+    akira_ui_obj_t *top;  /* top layer: toasts and msgboxes, in drawing order */
+    akira_ui_obj_t *open; /* the dropdown whose list is open */
     akira_area_t dirty[AKIRA_UI_MAX_DIRTY];
     int32_t ndirty;
     akira_ui_event_t events[AKIRA_UI_MAX_EVENTS];
