@@ -4,7 +4,6 @@
  */
 #include "ui_priv.h"
 
-
 /* ---- memory ----------------------------------------------------------------------- */
 
 void *ui_mem_alloc(akira_ui_owner_t *ow, size_t n, int *err)
@@ -82,18 +81,32 @@ akira_color_t ui_darken(akira_color_t c, uint8_t by)
 
 const akira_ui_theme_t akira_ui_theme_light = {
     "light",
-    AKIRA_RGB(0xF2, 0xF4, 0xF7), AKIRA_RGB(0xFF, 0xFF, 0xFF), AKIRA_RGB(0xDD, 0xE1, 0xE7),
-    AKIRA_RGB(0x1C, 0x21, 0x28), AKIRA_RGB(0x6B, 0x72, 0x80), AKIRA_RGB(0x1E, 0x6F, 0xE8),
-    AKIRA_RGB(0xFF, 0xFF, 0xFF), AKIRA_RGB(0xC4, 0xCA, 0xD4), AKIRA_RGB(0xF5, 0x9E, 0x0B),
-    AKIRA_RGB(0xDC, 0x26, 0x26), AKIRA_RGB(0x16, 0xA3, 0x4A),
+    AKIRA_RGB(0xF2, 0xF4, 0xF7),
+    AKIRA_RGB(0xFF, 0xFF, 0xFF),
+    AKIRA_RGB(0xDD, 0xE1, 0xE7),
+    AKIRA_RGB(0x1C, 0x21, 0x28),
+    AKIRA_RGB(0x6B, 0x72, 0x80),
+    AKIRA_RGB(0x1E, 0x6F, 0xE8),
+    AKIRA_RGB(0xFF, 0xFF, 0xFF),
+    AKIRA_RGB(0xC4, 0xCA, 0xD4),
+    AKIRA_RGB(0xF5, 0x9E, 0x0B),
+    AKIRA_RGB(0xDC, 0x26, 0x26),
+    AKIRA_RGB(0x16, 0xA3, 0x4A),
 };
 
 const akira_ui_theme_t akira_ui_theme_dark = {
     "dark",
-    AKIRA_RGB(0x12, 0x14, 0x18), AKIRA_RGB(0x22, 0x26, 0x2E), AKIRA_RGB(0x3A, 0x40, 0x4C),
-    AKIRA_RGB(0xE8, 0xEA, 0xEE), AKIRA_RGB(0x9A, 0xA1, 0xAD), AKIRA_RGB(0x4C, 0x8D, 0xF6),
-    AKIRA_RGB(0xFF, 0xFF, 0xFF), AKIRA_RGB(0x44, 0x4B, 0x57), AKIRA_RGB(0xFB, 0xBF, 0x24),
-    AKIRA_RGB(0xF8, 0x71, 0x71), AKIRA_RGB(0x4A, 0xDE, 0x80),
+    AKIRA_RGB(0x12, 0x14, 0x18),
+    AKIRA_RGB(0x22, 0x26, 0x2E),
+    AKIRA_RGB(0x3A, 0x40, 0x4C),
+    AKIRA_RGB(0xE8, 0xEA, 0xEE),
+    AKIRA_RGB(0x9A, 0xA1, 0xAD),
+    AKIRA_RGB(0x4C, 0x8D, 0xF6),
+    AKIRA_RGB(0xFF, 0xFF, 0xFF),
+    AKIRA_RGB(0x44, 0x4B, 0x57),
+    AKIRA_RGB(0xFB, 0xBF, 0x24),
+    AKIRA_RGB(0xF8, 0x71, 0x71),
+    AKIRA_RGB(0x4A, 0xDE, 0x80),
 };
 
 /* The theme's style of a widget type. */
@@ -123,9 +136,7 @@ static void theme_style(const akira_ui_theme_t *t, int type, akira_ui_style_t *s
     case AKIRA_UI_GAUGE:
     case AKIRA_UI_PROGRESS_RING:
     case AKIRA_UI_QRCODE:
-    case AKIRA_UI_CANVAS:
-        s->bg = t->surface2;
-        break;
+    case AKIRA_UI_CANVAS: s->bg = t->surface2; break;
     case AKIRA_UI_BUTTON:
         s->bg = t->primary;
         s->fg = t->on_primary;
@@ -175,9 +186,9 @@ static void theme_style(const akira_ui_theme_t *t, int type, akira_ui_style_t *s
 
 /* The style properties in the order of their override bits. */
 static const akira_ui_prop_t style_props[] = {
-    AKIRA_UI_P_BG_COLOR, AKIRA_UI_P_FG_COLOR, AKIRA_UI_P_BORDER_COLOR, AKIRA_UI_P_ACCENT_COLOR,
-    AKIRA_UI_P_BG_OPA,   AKIRA_UI_P_BORDER_W, AKIRA_UI_P_RADIUS,       AKIRA_UI_P_PAD,
-    AKIRA_UI_P_FONT,
+    AKIRA_UI_P_BG_COLOR,     AKIRA_UI_P_FG_COLOR, AKIRA_UI_P_BORDER_COLOR,
+    AKIRA_UI_P_ACCENT_COLOR, AKIRA_UI_P_BG_OPA,   AKIRA_UI_P_BORDER_W,
+    AKIRA_UI_P_RADIUS,       AKIRA_UI_P_PAD,      AKIRA_UI_P_FONT,
 };
 
 static int style_bit(akira_ui_prop_t p)
@@ -224,7 +235,8 @@ static void restyle(akira_ui_obj_t *o, const akira_ui_theme_t *t)
     akira_ui_style_t th;
     theme_style(t, o->cls->type, &th);
     for (int i = 0; i < (int)(sizeof style_props / sizeof style_props[0]); i++)
-        if (!(o->st_set & (1u << i))) style_field(&o->st, style_props[i], style_get(&th, style_props[i]));
+        if (!(o->st_set & (1u << i)))
+            style_field(&o->st, style_props[i], style_get(&th, style_props[i]));
     for (akira_ui_obj_t *c = o->child; c; c = c->next)
         restyle(c, t);
 }
@@ -260,8 +272,7 @@ void ui_draw_bg(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
 
 /* ---- text helpers ----------------------------------------------------------------- */
 
-int32_t ui_text_lines(const akira_font_t *f, const char *s, int32_t maxw, ui_line_fn fn,
-                      void *arg)
+int32_t ui_text_lines(const akira_font_t *f, const char *s, int32_t maxw, ui_line_fn fn, void *arg)
 {
     if (!s) return 0;
     int32_t line = 0, i = 0, n = (int32_t)strlen(s);
@@ -316,8 +327,8 @@ static void count_line(void *arg, int32_t line, const char *s, int32_t len)
 }
 
 /* Text wrapped to the box, aligned; vertically centred when align has bit 4. */
-void ui_text_box(akira_gfx_t *g, const akira_font_t *f, akira_area_t a, const char *s,
-                 int align, akira_color_t c)
+void ui_text_box(akira_gfx_t *g, const akira_font_t *f, akira_area_t a, const char *s, int align,
+                 akira_color_t c)
 {
     if (!s) return;
     tb_t t = {g, f, a, align & 3, c, a.y1};
@@ -411,11 +422,11 @@ void ui_relayout(akira_ui_t *ui)
 const char *akira_ui_type_name(int type)
 {
     static const char *const names[AKIRA_UI_TYPE_COUNT] = {
-        "screen",   "label",   "button",  "image",   "checkbox", "switch",   "slider",
-        "bar",      "arc",     "spinner", "led",     "line",     "container", "list",
-        "table",    "textarea", "keyboard", "dropdown", "roller", "spinbox", "chart",
-        "gauge",    "tabview", "tileview", "msgbox", "window",   "menu",     "calendar",
-        "canvas",   "qrcode",  "progress_ring", "toast", "statusbar"};
+        "screen", "label",    "button",        "image",    "checkbox", "switch",    "slider",
+        "bar",    "arc",      "spinner",       "led",      "line",     "container", "list",
+        "table",  "textarea", "keyboard",      "dropdown", "roller",   "spinbox",   "chart",
+        "gauge",  "tabview",  "tileview",      "msgbox",   "window",   "menu",      "calendar",
+        "canvas", "qrcode",   "progress_ring", "toast",    "statusbar"};
     return type >= 0 && type < AKIRA_UI_TYPE_COUNT ? names[type] : NULL;
 }
 
@@ -438,10 +449,13 @@ static uint16_t new_id(akira_ui_t *ui)
 int ui_create_raw(akira_ui_t *ui, akira_ui_owner_t *owner, akira_ui_obj_t *parent,
                   akira_ui_type_t type, akira_ui_obj_t **out)
 {
-    if (!ui || !owner || !out || (int)type < 0 || type >= AKIRA_UI_TYPE_COUNT)
-        return AKIRA_EINVAL;
+    if (!ui || !owner || !out || (int)type < 0 || type >= AKIRA_UI_TYPE_COUNT) return AKIRA_EINVAL;
     if (!owner_known(ui, owner)) return AKIRA_EINVAL;
     if (parent && parent->owner != owner) return AKIRA_EPERM;
+    int depth = 0;
+    for (akira_ui_obj_t *p = parent; p; p = p->parent)
+        depth++;
+    if (depth > AKIRA_UI_MAX_DEPTH) return AKIRA_ETOOBIG;
     const cls_t *c = ui_classes[type];
     int err = 0;
     size_t n = sizeof(akira_ui_obj_t) + c->ext;
@@ -489,6 +503,7 @@ static void free_tree(akira_ui_obj_t *o)
     if (ui->focused == o) ui->focused = NULL, ui->editing = 0;
     if (ui->pressed == o) ui->pressed = NULL;
     if (ui->scroll_obj == o) ui->scroll_obj = NULL;
+    if (ui->gesture_obj == o) ui->gesture_obj = NULL;
     if (ui->open == o) ui->open = NULL;
     if (o->cls->destroy) o->cls->destroy(o);
     ui_mem_free(o->owner, o->text, o->text_cap);
@@ -573,8 +588,10 @@ akira_ui_obj_t *akira_ui_find(akira_ui_t *ui, const akira_ui_owner_t *owner, uin
     akira_ui_obj_t *r = NULL;
     for (int i = 0; i < AKIRA_UI_MAX_SCREENS && !r; i++)
         if (ui->screens[i]) {
-            if (ui->screens[i]->id == id) r = ui->screens[i];
-            else r = find_in(ui->screens[i]->child, id);
+            if (ui->screens[i]->id == id)
+                r = ui->screens[i];
+            else
+                r = find_in(ui->screens[i]->child, id);
         }
     if (!r) r = find_in(ui->top, id);
     if (r && owner && r->owner != owner) return NULL;
@@ -650,15 +667,19 @@ int akira_ui_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)
     case AKIRA_UI_P_X:
     case AKIRA_UI_P_Y:
         if (v < -16384 || v > 16384) return AKIRA_EINVAL;
-        if (p == AKIRA_UI_P_X) o->x = (int16_t)v;
-        else o->y = (int16_t)v;
+        if (p == AKIRA_UI_P_X)
+            o->x = (int16_t)v;
+        else
+            o->y = (int16_t)v;
         break;
     case AKIRA_UI_P_W:
     case AKIRA_UI_P_H:
         if (!(v == AKIRA_UI_SIZE_CONTENT || (v >= 0 && v <= 4096) || (v <= -1000 && v >= -1100)))
             return AKIRA_EINVAL;
-        if (p == AKIRA_UI_P_W) o->w = (int16_t)v;
-        else o->h = (int16_t)v;
+        if (p == AKIRA_UI_P_W)
+            o->w = (int16_t)v;
+        else
+            o->h = (int16_t)v;
         break;
     case AKIRA_UI_P_HIDDEN: r = set_flag(o, F_HIDDEN, v); break;
     case AKIRA_UI_P_DISABLED: r = set_flag(o, F_DISABLED, v); break;
@@ -701,9 +722,10 @@ int akira_ui_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)
     case AKIRA_UI_P_SCROLL_X:
     case AKIRA_UI_P_SCROLL_Y: {
         if (!(o->flags & F_SCROLLABLE)) return AKIRA_ENOTSUP;
-        int32_t lim = p == AKIRA_UI_P_SCROLL_X
-                          ? o->content_w - akira_area_w(&o->area) + 2 * (o->st.pad + o->st.border_w)
-                          : o->content_h - akira_area_h(&o->area) + 2 * (o->st.pad + o->st.border_w);
+        int32_t lim =
+            p == AKIRA_UI_P_SCROLL_X
+                ? o->content_w - akira_area_w(&o->area) + 2 * (o->st.pad + o->st.border_w)
+                : o->content_h - akira_area_h(&o->area) + 2 * (o->st.pad + o->st.border_w);
         v = ui_clamp(v, 0, lim > 0 ? lim : 0);
         int16_t *s = p == AKIRA_UI_P_SCROLL_X ? &o->scroll_x : &o->scroll_y;
         if (*s != v) {
@@ -811,8 +833,9 @@ int akira_ui_set_options(akira_ui_obj_t *o, const char *opts)
             have++;
         if (n < have) return AKIRA_EINVAL; /* pages are deleted with akira_ui_delete */
         if (n > 8) return AKIRA_ETOOBIG;
-        size_t need = (size_t)(n - have) * (sizeof(akira_ui_obj_t) + ui_classes[AKIRA_UI_CONTAINER]->ext) +
-                      (opts ? strlen(opts) + 1 : 0);
+        size_t need =
+            (size_t)(n - have) * (sizeof(akira_ui_obj_t) + ui_classes[AKIRA_UI_CONTAINER]->ext) +
+            (opts ? strlen(opts) + 1 : 0);
         if (o->owner->used + need > o->owner->budget) return AKIRA_EQUOTA;
     }
     int r = ui_str_set(o, &o->opts, &o->opts_cap, opts);
@@ -843,18 +866,18 @@ int akira_ui_get_option(const akira_ui_obj_t *o, int32_t i, char *buf, size_t ca
 
 extern const cls_t ui_screen_cls, ui_label_cls, ui_button_cls, ui_image_cls, ui_checkbox_cls,
     ui_switch_cls, ui_slider_cls, ui_bar_cls, ui_arc_cls, ui_spinner_cls, ui_led_cls, ui_line_cls,
-    ui_container_cls, ui_list_cls, ui_table_cls, ui_textarea_cls, ui_keyboard_cls,
-    ui_dropdown_cls, ui_roller_cls, ui_spinbox_cls, ui_chart_cls, ui_gauge_cls, ui_tabview_cls,
-    ui_tileview_cls, ui_msgbox_cls, ui_window_cls, ui_menu_cls, ui_calendar_cls, ui_canvas_cls,
-    ui_qrcode_cls, ui_ring_cls, ui_toast_cls, ui_statusbar_cls;
+    ui_container_cls, ui_list_cls, ui_table_cls, ui_textarea_cls, ui_keyboard_cls, ui_dropdown_cls,
+    ui_roller_cls, ui_spinbox_cls, ui_chart_cls, ui_gauge_cls, ui_tabview_cls, ui_tileview_cls,
+    ui_msgbox_cls, ui_window_cls, ui_menu_cls, ui_calendar_cls, ui_canvas_cls, ui_qrcode_cls,
+    ui_ring_cls, ui_toast_cls, ui_statusbar_cls;
 
 const cls_t *const ui_classes[AKIRA_UI_TYPE_COUNT] = {
-    &ui_screen_cls,   &ui_label_cls,    &ui_button_cls,   &ui_image_cls,    &ui_checkbox_cls,
-    &ui_switch_cls,   &ui_slider_cls,   &ui_bar_cls,      &ui_arc_cls,      &ui_spinner_cls,
-    &ui_led_cls,      &ui_line_cls,     &ui_container_cls, &ui_list_cls,    &ui_table_cls,
-    &ui_textarea_cls, &ui_keyboard_cls, &ui_dropdown_cls, &ui_roller_cls,   &ui_spinbox_cls,
-    &ui_chart_cls,    &ui_gauge_cls,    &ui_tabview_cls,  &ui_tileview_cls, &ui_msgbox_cls,
-    &ui_window_cls,   &ui_menu_cls,     &ui_calendar_cls, &ui_canvas_cls,   &ui_qrcode_cls,
+    &ui_screen_cls,   &ui_label_cls,    &ui_button_cls,    &ui_image_cls,    &ui_checkbox_cls,
+    &ui_switch_cls,   &ui_slider_cls,   &ui_bar_cls,       &ui_arc_cls,      &ui_spinner_cls,
+    &ui_led_cls,      &ui_line_cls,     &ui_container_cls, &ui_list_cls,     &ui_table_cls,
+    &ui_textarea_cls, &ui_keyboard_cls, &ui_dropdown_cls,  &ui_roller_cls,   &ui_spinbox_cls,
+    &ui_chart_cls,    &ui_gauge_cls,    &ui_tabview_cls,   &ui_tileview_cls, &ui_msgbox_cls,
+    &ui_window_cls,   &ui_menu_cls,     &ui_calendar_cls,  &ui_canvas_cls,   &ui_qrcode_cls,
     &ui_ring_cls,     &ui_toast_cls,    &ui_statusbar_cls,
 };
 
@@ -883,7 +906,29 @@ static void natural(akira_ui_obj_t *o, int32_t *w, int32_t *h)
             n++;
         }
         int32_t gaps = n > 1 ? (n - 1) * o->gap : 0;
-        switch (o->layout) {
+        int32_t avail = o->w >= 0 ? o->w - 2 * (o->st.pad + o->st.border_w) : 0;
+        if (o->layout == AKIRA_UI_LAYOUT_ROW && o->wrap && avail > 0) {
+            /* wrapped rows: the lines a fixed width gives */
+            int32_t x = 0, line_h = 0, k = 0;
+            cw = ch = 0;
+            for (akira_ui_obj_t *c = o->child; c; c = c->next) {
+                if (c->flags & F_HIDDEN) continue;
+                int32_t a, b;
+                ui_size_of(c, avail, 0, &a, &b);
+                if (k && x + o->gap + a > avail) {
+                    ch += line_h + o->gap;
+                    x = 0, line_h = 0, k = 0;
+                }
+                x += (k ? o->gap : 0) + a;
+                cw = x > cw ? x : cw;
+                line_h = b > line_h ? b : line_h;
+                k++;
+            }
+            ch += line_h;
+            sumw = -1;
+        }
+        switch (sumw < 0 ? -1 : o->layout) {
+        case -1: break;
         case AKIRA_UI_LAYOUT_ROW: cw = sumw + gaps, ch = maxh; break;
         case AKIRA_UI_LAYOUT_COLUMN: cw = maxw, ch = sumh + gaps; break;
         case AKIRA_UI_LAYOUT_GRID: {
@@ -933,9 +978,12 @@ static void flex_line(akira_ui_obj_t *o, akira_ui_obj_t *first, akira_ui_obj_t *
     used += (n - 1) * o->gap;
     int32_t free_ = main_len - used, pos = main0, extra_gap = 0;
     if (grow == 0 && free_ > 0) {
-        if (o->align == AKIRA_UI_ALIGN_CENTER) pos += free_ / 2;
-        else if (o->align == AKIRA_UI_ALIGN_END) pos += free_;
-        else if (o->align == AKIRA_UI_ALIGN_SPACE_BETWEEN && n > 1) extra_gap = free_ / (n - 1);
+        if (o->align == AKIRA_UI_ALIGN_CENTER)
+            pos += free_ / 2;
+        else if (o->align == AKIRA_UI_ALIGN_END)
+            pos += free_;
+        else if (o->align == AKIRA_UI_ALIGN_SPACE_BETWEEN && n > 1)
+            extra_gap = free_ / (n - 1);
     }
     for (akira_ui_obj_t *c = first; c != last; c = c->next) {
         if (c->flags & F_HIDDEN) continue;
@@ -943,11 +991,16 @@ static void flex_line(akira_ui_obj_t *o, akira_ui_obj_t *first, akira_ui_obj_t *
         int32_t cw = row ? akira_area_h(&c->area) : akira_area_w(&c->area);
         if (grow && free_ > 0 && c->grow) mw += free_ * c->grow / grow;
         int32_t cp = cross0;
-        if (o->cross == AKIRA_UI_ALIGN_CENTER) cp += (line_cross - cw) / 2;
-        else if (o->cross == AKIRA_UI_ALIGN_END) cp += line_cross - cw;
-        else if (o->cross == AKIRA_UI_ALIGN_STRETCH) cw = line_cross;
-        if (row) place(c, pos, cp, mw, cw);
-        else place(c, cp, pos, cw, mw);
+        if (o->cross == AKIRA_UI_ALIGN_CENTER)
+            cp += (line_cross - cw) / 2;
+        else if (o->cross == AKIRA_UI_ALIGN_END)
+            cp += line_cross - cw;
+        else if (o->cross == AKIRA_UI_ALIGN_STRETCH)
+            cw = line_cross;
+        if (row)
+            place(c, pos, cp, mw, cw);
+        else
+            place(c, cp, pos, cw, mw);
         pos += mw + o->gap + extra_gap;
     }
 }
@@ -1046,8 +1099,10 @@ void ui_layout_now(akira_ui_t *ui)
         ui_size_of(t, w, h, &tw, &th);
         int32_t x = (w - tw) / 2, y = (h - th) / 2;
         if (t->cls->type == AKIRA_UI_TOAST) y = h - th - 16;
-        if (t->cls->type == AKIRA_UI_MSGBOX) place(t, x, y, tw, th);
-        else place(t, x, y, tw, th);
+        if (t->cls->type == AKIRA_UI_MSGBOX)
+            place(t, x, y, tw, th);
+        else
+            place(t, x, y, tw, th);
         ui_layout_obj(t);
     }
     ui->layout_dirty = 0;
@@ -1104,7 +1159,8 @@ static void anim_offsets(akira_ui_t *ui, int32_t *fx, int32_t *fy, int32_t *tx, 
 {
     int32_t w = ui->gfx->port->width, h = ui->gfx->port->height;
     uint32_t el = ui->now - ui->anim_start;
-    int32_t p = ui->anim_ms ? (int32_t)((el >= ui->anim_ms ? ui->anim_ms : el) * 1024 / ui->anim_ms) : 1024;
+    int32_t p =
+        ui->anim_ms ? (int32_t)((el >= ui->anim_ms ? ui->anim_ms : el) * 1024 / ui->anim_ms) : 1024;
     /* ease out: 1 - (1 - p)^2 */
     int32_t q = 1024 - (1024 - p) * (1024 - p) / 1024;
     *fx = *fy = *tx = *ty = 0;
@@ -1193,6 +1249,7 @@ static void start_anim(akira_ui_t *ui, akira_ui_obj_t *from, int anim, uint32_t 
     ui->editing = 0;
     ui->pressed = NULL;
     ui->scroll_obj = NULL;
+    ui->gesture_obj = NULL;
     ui->open = NULL;
     ui_relayout(ui);
 }
@@ -1258,7 +1315,8 @@ int akira_ui_screen_delete(akira_ui_obj_t *s)
     free_tree(s);
     if (was_top) {
         start_anim(ui, NULL, 0, 0);
-        if (ui->depth) ui_event(ui->stack[ui->depth - 1], AKIRA_UI_EV_SCREEN_LOADED, ui->depth, -1, -1);
+        if (ui->depth)
+            ui_event(ui->stack[ui->depth - 1], AKIRA_UI_EV_SCREEN_LOADED, ui->depth, -1, -1);
     }
     ui_relayout(ui);
     return AKIRA_OK;

@@ -102,8 +102,7 @@ int32_t akira_font_text_width(const akira_font_t *f, const char *s, int32_t len)
 static void draw_glyph(akira_gfx_t *g, const akira_font_t *f, const akira_font_glyph_t *gl,
                        int32_t x0, int32_t y0, akira_color_t c)
 {
-    if (x0 > g->clip.x2 || y0 > g->clip.y2 || x0 + gl->w <= g->clip.x1 ||
-        y0 + gl->h <= g->clip.y1)
+    if (x0 > g->clip.x2 || y0 > g->clip.y2 || x0 + gl->w <= g->clip.x1 || y0 + gl->h <= g->clip.y1)
         return;
     const uint8_t *p = f->data + gl->offset;
     int32_t total = (int32_t)gl->w * gl->h, i = 0;
@@ -133,12 +132,13 @@ static void draw_glyph(akira_gfx_t *g, const akira_font_t *f, const akira_font_g
     }
 }
 
-int32_t akira_gfx_text(akira_gfx_t *g, const akira_font_t *f, int32_t x, int32_t y,
-                       const char *s, int32_t len, akira_color_t c)
+int32_t akira_gfx_text(akira_gfx_t *g, const akira_font_t *f, int32_t x, int32_t y, const char *s,
+                       int32_t len, akira_color_t c)
 {
     if (!g || !f || !s) return x;
     len = text_len(s, len);
-    if (y > g->clip.y2 || y + f->line_height < g->clip.y1) return x + akira_font_text_width(f, s, len);
+    if (y > g->clip.y2 || y + f->line_height < g->clip.y1)
+        return x + akira_font_text_width(f, s, len);
     int32_t base = y + f->ascent;
     for (int32_t i = 0; i < len;) {
         uint32_t cp;

@@ -53,8 +53,7 @@ static akira_area_t screen_area(const akira_gfx_t *g)
     return s;
 }
 
-int akira_gfx_init(akira_gfx_t *g, const akira_gfx_port_t *port, akira_color_t *buf,
-                   size_t pixels)
+int akira_gfx_init(akira_gfx_t *g, const akira_gfx_port_t *port, akira_color_t *buf, size_t pixels)
 {
     if (!g || !port || !port->flush || !buf || !port->width || !port->height ||
         port->width > 4096 || port->height > 4096 || pixels < port->width)
@@ -167,14 +166,14 @@ static inline float clampf(float v)
     return v < 0.f ? 0.f : v > 1.f ? 1.f : v;
 }
 
-void akira_gfx_line(akira_gfx_t *g, int32_t x0, int32_t y0, int32_t x1, int32_t y1,
-                    int32_t width, akira_color_t c)
+void akira_gfx_line(akira_gfx_t *g, int32_t x0, int32_t y0, int32_t x1, int32_t y1, int32_t width,
+                    akira_color_t c)
 {
     if (width < 1 || width > 64) return;
     /* far-off endpoints: nothing on screen can be further than the box below */
     const int32_t lim = 1 << 14;
-    if (x0 < -lim || x0 > lim || x1 < -lim || x1 > lim || y0 < -lim || y0 > lim ||
-        y1 < -lim || y1 > lim)
+    if (x0 < -lim || x0 > lim || x1 < -lim || x1 > lim || y0 < -lim || y0 > lim || y1 < -lim ||
+        y1 > lim)
         return;
     if (width == 1) {
         int32_t dx = x1 > x0 ? x1 - x0 : x0 - x1, sx = x0 < x1 ? 1 : -1;
@@ -201,8 +200,7 @@ void akira_gfx_line(akira_gfx_t *g, int32_t x0, int32_t y0, int32_t x1, int32_t 
     if (!clip_box(g, (x0 < x1 ? x0 : x1) - m, (y0 < y1 ? y0 : y1) - m, (x0 > x1 ? x0 : x1) + m,
                   (y0 > y1 ? y0 : y1) + m, &b))
         return;
-    float ax = (float)x0 + .5f, ay = (float)y0 + .5f, vx = (float)(x1 - x0),
-          vy = (float)(y1 - y0);
+    float ax = (float)x0 + .5f, ay = (float)y0 + .5f, vx = (float)(x1 - x0), vy = (float)(y1 - y0);
     float len2 = vx * vx + vy * vy;
     for (int32_t y = b.y1; y <= b.y2; y++)
         for (int32_t x = b.x1; x <= b.x2; x++) {
@@ -250,8 +248,7 @@ static float rr_cov(float x, float y, float x1, float y1, float x2, float y2, fl
     return clampf(r - sqrtf(dx * dx + dy * dy) + .5f);
 }
 
-static void rr_draw(akira_gfx_t *g, const akira_area_t *a, float r, int32_t border,
-                    akira_color_t c)
+static void rr_draw(akira_gfx_t *g, const akira_area_t *a, float r, int32_t border, akira_color_t c)
 {
     int32_t w = akira_area_w(a), h = akira_area_h(a);
     if (!w || !h) return;
@@ -312,8 +309,7 @@ void akira_gfx_circle(akira_gfx_t *g, int32_t cx, int32_t cy, int32_t r, int32_t
 void akira_gfx_arc(akira_gfx_t *g, int32_t cx, int32_t cy, int32_t r, int32_t w, int32_t a0,
                    int32_t a1, int round, akira_color_t c)
 {
-    if (r <= 0 || r > 4096 || w <= 0 || cx < -8192 || cx > 8192 || cy < -8192 || cy > 8192)
-        return;
+    if (r <= 0 || r > 4096 || w <= 0 || cx < -8192 || cx > 8192 || cy < -8192 || cy > 8192) return;
     if (w > r) w = r;
     a0 %= 360;
     a1 %= 360;
@@ -368,8 +364,8 @@ static int64_t edge(int32_t ax, int32_t ay, int32_t bx, int32_t by, int32_t px, 
     return (int64_t)(bx - ax) * (py - ay) - (int64_t)(by - ay) * (px - ax);
 }
 
-void akira_gfx_triangle(akira_gfx_t *g, int32_t x0, int32_t y0, int32_t x1, int32_t y1,
-                        int32_t x2, int32_t y2, int filled, akira_color_t c)
+void akira_gfx_triangle(akira_gfx_t *g, int32_t x0, int32_t y0, int32_t x1, int32_t y1, int32_t x2,
+                        int32_t y2, int filled, akira_color_t c)
 {
     if (!filled) {
         akira_gfx_line(g, x0, y0, x1, y1, 1, c);
@@ -378,8 +374,8 @@ void akira_gfx_triangle(akira_gfx_t *g, int32_t x0, int32_t y0, int32_t x1, int3
         return;
     }
     const int32_t lim = 1 << 14;
-    if (x0 < -lim || x0 > lim || x1 < -lim || x1 > lim || x2 < -lim || x2 > lim ||
-        y0 < -lim || y0 > lim || y1 < -lim || y1 > lim || y2 < -lim || y2 > lim)
+    if (x0 < -lim || x0 > lim || x1 < -lim || x1 > lim || x2 < -lim || x2 > lim || y0 < -lim ||
+        y0 > lim || y1 < -lim || y1 > lim || y2 < -lim || y2 > lim)
         return;
     int32_t minx = x0 < x1 ? (x0 < x2 ? x0 : x2) : (x1 < x2 ? x1 : x2);
     int32_t maxx = x0 > x1 ? (x0 > x2 ? x0 : x2) : (x1 > x2 ? x1 : x2);

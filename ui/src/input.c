@@ -7,15 +7,15 @@ void ui_event(akira_ui_obj_t *o, int type, int32_t value, int16_t x, int16_t y)
     if (ui->nevents == AKIRA_UI_MAX_EVENTS) {
         ui->dropped++;
     } else {
-    akira_ui_event_t *e = &ui->events[ui->nevents++];
-    e->type = (uint8_t)type;
-    e->obj_type = o->cls->type;
-    e->obj_id = o->id;
-    e->owner_id = o->owner->id;
-    e->user = o->user;
-    e->value = value;
-    e->x = x;
-    e->y = y;
+        akira_ui_event_t *e = &ui->events[ui->nevents++];
+        e->type = (uint8_t)type;
+        e->obj_type = o->cls->type;
+        e->obj_id = o->id;
+        e->owner_id = o->owner->id;
+        e->user = o->user;
+        e->value = value;
+        e->x = x;
+        e->y = y;
     }
     /* last: a component's handler may change the tree (never delete o itself) */
     if (o->handler) o->handler(o, type, value);
@@ -90,9 +90,12 @@ static void walk(akira_ui_obj_t *o, walk_t *w)
         if (o->flags & (F_HIDDEN | F_DISABLED)) continue;
         if (o->flags & F_FOCUSABLE) {
             if (!w->first) w->first = o;
-            if (o == w->cur) w->seen = 1;
-            else if (!w->seen) w->prev = o;
-            else if (!w->next) w->next = o;
+            if (o == w->cur)
+                w->seen = 1;
+            else if (!w->seen)
+                w->prev = o;
+            else if (!w->next)
+                w->next = o;
             w->last = o;
         }
         walk(o->child, w);
@@ -115,8 +118,10 @@ static void set_focus(akira_ui_t *ui, akira_ui_obj_t *o)
             if (p->flags & F_SCROLLABLE) {
                 akira_area_t cb = ui_content(p, p->area);
                 int32_t sy = p->scroll_y;
-                if (o->area.y1 < cb.y1) sy -= cb.y1 - o->area.y1;
-                else if (o->area.y2 > cb.y2) sy += o->area.y2 - cb.y2;
+                if (o->area.y1 < cb.y1)
+                    sy -= cb.y1 - o->area.y1;
+                else if (o->area.y2 > cb.y2)
+                    sy += o->area.y2 - cb.y2;
                 if (sy != p->scroll_y) akira_ui_set(p, AKIRA_UI_P_SCROLL_Y, sy);
             }
         akira_ui_invalidate(o);
@@ -145,9 +150,12 @@ static void move_focus(akira_ui_t *ui, int dir)
     walk(root->child, &w);
     if (root->flags & F_FOCUSABLE && !w.first) w.first = w.last = root;
     akira_ui_obj_t *n;
-    if (!w.seen) n = dir > 0 ? w.first : w.last;
-    else if (dir > 0) n = w.next ? w.next : w.first;
-    else n = w.prev ? w.prev : w.last;
+    if (!w.seen)
+        n = dir > 0 ? w.first : w.last;
+    else if (dir > 0)
+        n = w.next ? w.next : w.first;
+    else
+        n = w.prev ? w.prev : w.last;
     if (n) set_focus(ui, n);
 }
 
@@ -213,11 +221,16 @@ static akira_ui_obj_t *scroll_parent(akira_ui_obj_t *o)
     return NULL;
 }
 
-static akira_ui_obj_t *gesture_parent(akira_ui_obj_t *o)
+/* The innermost widget under (x, y) that takes swipes (tabview, tileview), clickable or
+ * not. */
+static akira_ui_obj_t *gesture_at(akira_ui_obj_t *o, int32_t x, int32_t y, akira_ui_obj_t *best)
 {
-    for (; o; o = o->parent)
-        if (o->cls->gesture) return o;
-    return NULL;
+    if (o->flags & (F_HIDDEN | F_DISABLED)) return best;
+    if (x < o->area.x1 || x > o->area.x2 || y < o->area.y1 || y > o->area.y2) return best;
+    if (o->cls->gesture) best = o;
+    for (akira_ui_obj_t *c = o->child; c; c = c->next)
+        best = gesture_at(c, x, y, best);
+    return best;
 }
 
 static void touch(akira_ui_t *ui, const akira_ui_input_t *in)
@@ -233,8 +246,8 @@ static void touch(akira_ui_t *ui, const akira_ui_input_t *in)
         akira_ui_obj_t *t = NULL;
         if (ui->open) {
             akira_area_t la;
-            if (ui_dropdown_list_area(ui->open, &la) && x >= la.x1 && x <= la.x2 &&
-                y >= la.y1 && y <= la.y2) {
+            if (ui_dropdown_list_area(ui->open, &la) && x >= la.x1 && x <= la.x2 && y >= la.y1 &&
+                y <= la.y2) {
                 ui->pressed = NULL;
                 ui_dropdown_list_click(ui->open, x - la.x1, y - la.y1);
                 ui->touch_down = 2; /* consumed */
@@ -246,6 +259,7 @@ static void touch(akira_ui_t *ui, const akira_ui_input_t *in)
         akira_ui_obj_t *root = input_root(ui);
         if (root) t = hit(root, x, y);
         ui->pressed = t;
+        ui->gesture_obj = root ? gesture_at(root, x, y, NULL) : NULL;
         ui->scroll_obj = t ? scroll_parent(t) : NULL;
         if (t) {
             t->flags |= F_PRESSED;
@@ -297,6 +311,7 @@ static void touch(akira_ui_t *ui, const akira_ui_input_t *in)
             if (ui->pressed == t) /* the click may have deleted it */
                 ui_event(t, AKIRA_UI_EV_CLICKED, t->value, (int16_t)x, (int16_t)y);
         }
+        if (ui->pressed != t) t = NULL; /* gone */
     }
     /* a quick, long enough straight move is a swipe */
     uint32_t dt = in->time_ms - ui->press_t;
@@ -307,7 +322,7 @@ static void touch(akira_ui_t *ui, const akira_ui_input_t *in)
         (adx >= 40 || ady >= 40)) {
         int dir = adx > ady ? (dx < 0 ? AKIRA_UI_DIR_LEFT : AKIRA_UI_DIR_RIGHT)
                             : (dy < 0 ? AKIRA_UI_DIR_UP : AKIRA_UI_DIR_DOWN);
-        akira_ui_obj_t *gp = t ? gesture_parent(t) : NULL;
+        akira_ui_obj_t *gp = ui->gesture_obj;
         if (!(gp && gp->cls->gesture(gp, dir))) {
             akira_ui_obj_t *scr = input_root(ui);
             if (scr) ui_event(scr, AKIRA_UI_EV_GESTURE, dir, (int16_t)x, (int16_t)y);
@@ -315,6 +330,7 @@ static void touch(akira_ui_t *ui, const akira_ui_input_t *in)
     }
     ui->pressed = NULL;
     ui->scroll_obj = NULL;
+    ui->gesture_obj = NULL;
 }
 
 static void check_long_press(akira_ui_t *ui, uint32_t now)

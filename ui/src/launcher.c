@@ -30,7 +30,8 @@ static launcher_t *state_of(akira_ui_obj_t *scr)
 static void tile_fill(akira_ui_obj_t *tile, launcher_t *L, int32_t i)
 {
     char name[32] = "?", init[4] = "?";
-    if (L->p->name(L->p->ctx, i, name, sizeof name) < 0) snprintf(name, sizeof name, "app %ld", (long)i);
+    if (L->p->name(L->p->ctx, i, name, sizeof name) < 0)
+        snprintf(name, sizeof name, "app %ld", (long)i);
     name[sizeof name - 1] = 0;
     int st = L->p->state(L->p->ctx, i);
     int32_t n = akira_utf8_next(name, (int32_t)strlen(name), &(uint32_t){0});
@@ -46,12 +47,12 @@ static void tile_fill(akira_ui_obj_t *tile, launcher_t *L, int32_t i)
         h = h * 31 + (unsigned char)*s;
     akira_ui_set(icon, AKIRA_UI_P_BG_COLOR, icon_colors[h % 6]);
     akira_ui_set_text(lname, name);
-    akira_ui_set_text(lstate, st == AKIRA_UI_APP_RUNNING ? AKIRA_SYM_PLAY " running"
+    akira_ui_set_text(lstate, st == AKIRA_UI_APP_RUNNING  ? AKIRA_SYM_PLAY " running"
                               : st == AKIRA_UI_APP_FAILED ? AKIRA_SYM_WARNING " failed"
                               : st >= 0                   ? AKIRA_SYM_STOP " stopped"
                                                           : "unknown");
     akira_ui_set(lstate, AKIRA_UI_P_FG_COLOR,
-                 st == AKIRA_UI_APP_RUNNING ? th->ok
+                 st == AKIRA_UI_APP_RUNNING  ? th->ok
                  : st == AKIRA_UI_APP_FAILED ? th->danger
                                              : th->text_muted);
 }
@@ -72,8 +73,9 @@ static void tile_event(akira_ui_obj_t *tile, int ev, int32_t value)
         char name[32] = "app", msg[96];
         L->p->name(L->p->ctx, i, name, sizeof name);
         name[sizeof name - 1] = 0;
-        snprintf(msg, sizeof msg, "%s %s: %s", st == AKIRA_UI_APP_RUNNING ? "Cannot stop" : "Cannot start",
-                 name, akira_err_str(r));
+        snprintf(msg, sizeof msg, "%s %s: %s",
+                 st == AKIRA_UI_APP_RUNNING ? "Cannot stop" : "Cannot start", name,
+                 akira_err_str(r));
         akira_ui_toast(tile->ui, tile->owner, msg, 2500, NULL);
     }
     tile_fill(tile, L, i); /* in place: the tile being clicked stays alive */
@@ -141,7 +143,7 @@ int akira_ui_launcher_sync(akira_ui_obj_t *scr)
         if (r) return r;
         L->ntiles++;
     }
-    akira_ui_set(empty, AKIRA_UI_P_HIDDEN, n == 0);
+    akira_ui_set(empty, AKIRA_UI_P_HIDDEN, n != 0);
     return n;
 }
 
@@ -159,8 +161,7 @@ int akira_ui_launcher_status(akira_ui_obj_t *scr, const char *clock, int32_t bat
 int akira_ui_launcher_create(akira_ui_t *ui, akira_ui_owner_t *owner,
                              const akira_ui_launcher_provider_t *p, akira_ui_obj_t **out)
 {
-    if (!ui || !owner || !p || !out || !p->count || !p->name || !p->state || !p->start ||
-        !p->stop)
+    if (!ui || !owner || !p || !out || !p->count || !p->name || !p->state || !p->start || !p->stop)
         return AKIRA_EINVAL;
     akira_ui_obj_t *scr, *bar, *grid, *empty;
     int r = akira_ui_screen_create(ui, owner, &scr);

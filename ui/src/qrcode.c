@@ -67,8 +67,9 @@ static void finder(grid_t *g, int r0, int c0)
 {
     for (int r = -1; r <= 7; r++)
         for (int c = -1; c <= 7; c++) {
-            int d = (r >= 0 && r <= 6 && c >= 0 && c <= 6) &&
-                    (r == 0 || r == 6 || c == 0 || c == 6 || (r >= 2 && r <= 4 && c >= 2 && c <= 4));
+            int d =
+                (r >= 0 && r <= 6 && c >= 0 && c <= 6) &&
+                (r == 0 || r == 6 || c == 0 || c == 6 || (r >= 2 && r <= 4 && c >= 2 && c <= 4));
             setf(g, r0 + r, c0 + c, d);
         }
 }
@@ -83,14 +84,21 @@ static void format_bits(grid_t *g, int mask)
     for (int i = 0; i < 15; i++) {
         int b = (bits >> i) & 1;
         /* around the top-left finder */
-        if (i < 6) setf(g, i, 8, b);
-        else if (i == 6) setf(g, 7, 8, b);
-        else if (i == 7) setf(g, 8, 8, b);
-        else if (i == 8) setf(g, 8, 7, b);
-        else setf(g, 8, 14 - i, b);
+        if (i < 6)
+            setf(g, i, 8, b);
+        else if (i == 6)
+            setf(g, 7, 8, b);
+        else if (i == 7)
+            setf(g, 8, 8, b);
+        else if (i == 8)
+            setf(g, 8, 7, b);
+        else
+            setf(g, 8, 14 - i, b);
         /* the copy split between the other two finders */
-        if (i < 8) setf(g, 8, n - 1 - i, b);
-        else setf(g, n - 15 + i, 8, b);
+        if (i < 8)
+            setf(g, 8, n - 1 - i, b);
+        else
+            setf(g, n - 15 + i, 8, b);
     }
     setf(g, n - 8, 8, 1); /* the dark module */
 }
@@ -213,8 +221,8 @@ static int qr_encode(const uint8_t *s, int len, grid_t *g)
     uint8_t cw[108 + 26];
     int nd = qr_data_cw[v], ec = qr_ec_cw[v], bit = 0;
     memset(cw, 0, sizeof cw);
-#define PUT(val, nb)                                                                          \
-    for (int i_ = (nb) - 1; i_ >= 0; i_--, bit++)                                             \
+#define PUT(val, nb)                                                                               \
+    for (int i_ = (nb)-1; i_ >= 0; i_--, bit++)                                                    \
         if (((val) >> i_) & 1) cw[bit >> 3] |= (uint8_t)(0x80 >> (bit & 7));
     PUT(4, 4);
     PUT(len, 8);
@@ -257,7 +265,8 @@ static void qr_update(akira_ui_obj_t *o)
     q->size = (uint8_t)g.size;
     for (int r = 0; r < g.size; r++)
         for (int c = 0; c < g.size; c++)
-            if (g.m[r][c] & 1) q->dark[(r * g.size + c) / 8] |= (uint8_t)(1 << ((r * g.size + c) % 8));
+            if (g.m[r][c] & 1)
+                q->dark[(r * g.size + c) / 8] |= (uint8_t)(1 << ((r * g.size + c) % 8));
 }
 
 static int qr_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)

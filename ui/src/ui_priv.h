@@ -89,11 +89,10 @@ akira_area_t ui_content(const akira_ui_obj_t *o, akira_area_t a);
 void ui_draw_bg(akira_ui_obj_t *o, dc_t *dc, akira_area_t a);
 /* Lines of text wrapped at maxw (<= 0: only at '\n'); calls fn for each line. */
 typedef void (*ui_line_fn)(void *arg, int32_t line, const char *s, int32_t len);
-int32_t ui_text_lines(const akira_font_t *f, const char *s, int32_t maxw, ui_line_fn fn,
-                      void *arg);
+int32_t ui_text_lines(const akira_font_t *f, const char *s, int32_t maxw, ui_line_fn fn, void *arg);
 void ui_text_size(const akira_font_t *f, const char *s, int32_t maxw, int32_t *w, int32_t *h);
-void ui_text_box(akira_gfx_t *g, const akira_font_t *f, akira_area_t a, const char *s,
-                 int align, akira_color_t c);
+void ui_text_box(akira_gfx_t *g, const akira_font_t *f, akira_area_t a, const char *s, int align,
+                 akira_color_t c);
 /* option i of a '\n' list: start and length, or -1 */
 int32_t ui_opt(const char *opts, int32_t i, int32_t *len);
 int32_t ui_clamp(int32_t v, int32_t lo, int32_t hi);

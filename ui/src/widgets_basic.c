@@ -103,8 +103,7 @@ int akira_ui_image_set_rgb565(akira_ui_obj_t *o, int32_t w, int32_t h, const aki
 }
 
 int akira_ui_image_set_indexed(akira_ui_obj_t *o, int32_t w, int32_t h, const uint8_t *idx,
-                               const akira_color_t *palette, int32_t ncolors,
-                               int32_t transparent)
+                               const akira_color_t *palette, int32_t ncolors, int32_t transparent)
 {
     if (!o) return AKIRA_EINVAL;
     if (!palette || ncolors < 1 || ncolors > 256 || transparent < -1 || transparent > 255)
@@ -132,10 +131,10 @@ static void image_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
     if (!im->data) return;
     akira_area_t c = ui_content(o, a);
     if (im->indexed)
-        akira_gfx_bitmap_indexed(dc->g, c.x1, c.y1, im->w, im->h, im->data, im->w,
-                                 (const akira_color_t *)(void *)((uint8_t *)im->data +
-                                                                 (size_t)im->w * im->h),
-                                 im->ncolors, im->transparent);
+        akira_gfx_bitmap_indexed(
+            dc->g, c.x1, c.y1, im->w, im->h, im->data, im->w,
+            (const akira_color_t *)(void *)((uint8_t *)im->data + (size_t)im->w * im->h),
+            im->ncolors, im->transparent);
     else
         akira_gfx_bitmap(dc->g, c.x1, c.y1, im->w, im->h, im->data, im->w,
                          im->has_key ? &im->key : NULL);
@@ -234,8 +233,10 @@ static int range_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)
     case AKIRA_UI_P_MAX:
         if (v < -1000000 || v > 1000000) return AKIRA_EINVAL;
         if (p == AKIRA_UI_P_MIN ? v >= o->max : v <= o->min) return AKIRA_EINVAL;
-        if (p == AKIRA_UI_P_MIN) o->min = v;
-        else o->max = v;
+        if (p == AKIRA_UI_P_MIN)
+            o->min = v;
+        else
+            o->max = v;
         o->value = ui_clamp(o->value, o->min, o->max);
         return AKIRA_OK;
     case AKIRA_UI_P_STEP:
@@ -360,8 +361,10 @@ static void bar_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
     int32_t r = (w < h ? w : h) / 2;
     akira_gfx_rrect(dc->g, &a, r, 0, dc->th->surface2);
     akira_area_t ind = a;
-    if (h > w) ind.y1 = (int16_t)(a.y2 - frac_px(o, h - 1));
-    else ind.x2 = (int16_t)(a.x1 + frac_px(o, w - 1));
+    if (h > w)
+        ind.y1 = (int16_t)(a.y2 - frac_px(o, h - 1));
+    else
+        ind.x2 = (int16_t)(a.x1 + frac_px(o, w - 1));
     if (o->value > o->min) akira_gfx_rrect(dc->g, &ind, r, 0, o->st.accent);
 }
 
@@ -411,10 +414,10 @@ static void arc_touch(akira_ui_obj_t *o, int phase, int32_t x, int32_t y)
     /* angle from 135 degrees clockwise, in 0..360, from an integer octant walk */
     int32_t best = 0, bestd = 0x7FFFFFFF;
     static const int16_t cs[24][2] = {
-        {1000, 0},   {966, 259},   {866, 500},   {707, 707},   {500, 866},   {259, 966},
-        {0, 1000},   {-259, 966},  {-500, 866},  {-707, 707},  {-866, 500},  {-966, 259},
-        {-1000, 0},  {-966, -259}, {-866, -500}, {-707, -707}, {-500, -866}, {-259, -966},
-        {0, -1000},  {259, -966},  {500, -866},  {707, -707},  {866, -500},  {966, -259}};
+        {1000, 0},  {966, 259},   {866, 500},   {707, 707},   {500, 866},   {259, 966},
+        {0, 1000},  {-259, 966},  {-500, 866},  {-707, 707},  {-866, 500},  {-966, 259},
+        {-1000, 0}, {-966, -259}, {-866, -500}, {-707, -707}, {-500, -866}, {-259, -966},
+        {0, -1000}, {259, -966},  {500, -866},  {707, -707},  {866, -500},  {966, -259}};
     for (int i = 0; i < 24; i++) {
         int32_t d = -(dx * cs[i][0] + dy * cs[i][1]);
         if (d < bestd) bestd = d, best = i * 15;
@@ -477,11 +480,14 @@ static void ring_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
     int32_t w = r / 5 + 2;
     akira_gfx_arc(dc->g, cx, cy, r, w, 0, 0, 0, dc->th->surface2);
     int32_t sweep = frac_px(o, 360);
-    if (sweep >= 360) akira_gfx_arc(dc->g, cx, cy, r, w, 0, 0, 0, o->st.accent);
-    else if (sweep > 0) akira_gfx_arc(dc->g, cx, cy, r, w, 270, (270 + sweep) % 360, 1, o->st.accent);
+    if (sweep >= 360)
+        akira_gfx_arc(dc->g, cx, cy, r, w, 0, 0, 0, o->st.accent);
+    else if (sweep > 0)
+        akira_gfx_arc(dc->g, cx, cy, r, w, 270, (270 + sweep) % 360, 1, o->st.accent);
     char buf[16];
     int64_t range = (int64_t)o->max - o->min;
-    snprintf(buf, sizeof buf, "%ld%%", (long)(range ? ((int64_t)o->value - o->min) * 100 / range : 0));
+    snprintf(buf, sizeof buf, "%ld%%",
+             (long)(range ? ((int64_t)o->value - o->min) * 100 / range : 0));
     const akira_font_t *f = akira_font_for_size(r > 40 ? 24 : 16);
     akira_gfx_text(dc->g, f, cx - akira_font_text_width(f, buf, -1) / 2, cy - f->line_height / 2,
                    buf, -1, o->st.fg);
@@ -800,14 +806,15 @@ static void statusbar_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
     }
     if (o->value >= 0) { /* battery: body, cap, fill, percent */
         int32_t cy = (c.y1 + c.y2) / 2;
-        akira_area_t body = {(int16_t)(x - 22), (int16_t)(cy - 5), (int16_t)(x - 3), (int16_t)(cy + 5)};
-        akira_area_t cap = {(int16_t)(x - 2), (int16_t)(cy - 2), (int16_t)(x - 1), (int16_t)(cy + 2)};
+        akira_area_t body = {(int16_t)(x - 22), (int16_t)(cy - 5), (int16_t)(x - 3),
+                             (int16_t)(cy + 5)};
+        akira_area_t cap = {(int16_t)(x - 2), (int16_t)(cy - 2), (int16_t)(x - 1),
+                            (int16_t)(cy + 2)};
         akira_gfx_rrect(dc->g, &body, 2, 1, o->st.fg);
         akira_gfx_fill(dc->g, &cap, o->st.fg);
         akira_area_t lvl = {(int16_t)(body.x1 + 2), (int16_t)(body.y1 + 2),
                             (int16_t)(body.x1 + 2 + o->value * 15 / 100), (int16_t)(body.y2 - 2)};
-        if (o->value > 0)
-            akira_gfx_fill(dc->g, &lvl, o->value <= 15 ? dc->th->danger : dc->th->ok);
+        if (o->value > 0) akira_gfx_fill(dc->g, &lvl, o->value <= 15 ? dc->th->danger : dc->th->ok);
         char buf[16];
         snprintf(buf, sizeof buf, "%ld%%", (long)o->value);
         akira_gfx_text(dc->g, f, body.x1 - 4 - akira_font_text_width(f, buf, -1), ty, buf, -1,

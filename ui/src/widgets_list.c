@@ -67,8 +67,7 @@ static void list_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
         int32_t y = body.y1 + i * rh - o->scroll_y;
         if (y > dc->g->clip.y2 || y + rh < dc->g->clip.y1) continue;
         akira_area_t r = {c.x1, (int16_t)y, c.x2, (int16_t)(y + rh - 1)};
-        if (i == o->value)
-            akira_gfx_fill(dc->g, &r, akira_color_mix(o->st.accent, o->st.bg, 60));
+        if (i == o->value) akira_gfx_fill(dc->g, &r, akira_color_mix(o->st.accent, o->st.bg, 60));
         int32_t len, at = ui_opt(o->opts, i, &len);
         akira_gfx_text(dc->g, f, c.x1 + 10, y + 6, o->opts + at, len, o->st.fg);
         if (o->cls->type == AKIRA_UI_MENU)
@@ -85,11 +84,13 @@ static void list_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
 
 static void list_show_sel(akira_ui_obj_t *o)
 {
-    int32_t rh = row_h(o), top = o->value * rh, view = akira_area_h(&o->area) - header_h(o) -
-                                                         2 * (o->st.pad + o->st.border_w);
+    int32_t rh = row_h(o), top = o->value * rh,
+            view = akira_area_h(&o->area) - header_h(o) - 2 * (o->st.pad + o->st.border_w);
     int32_t sy = o->scroll_y;
-    if (top < sy) sy = top;
-    else if (top + rh > sy + view) sy = top + rh - view;
+    if (top < sy)
+        sy = top;
+    else if (top + rh > sy + view)
+        sy = top + rh - view;
     if (sy != o->scroll_y) akira_ui_set(o, AKIRA_UI_P_SCROLL_Y, sy);
 }
 
@@ -296,7 +297,8 @@ static void table_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
         int32_t x = c.x1 - o->scroll_x;
         for (int32_t k = 0; k < t->cols; k++) {
             int32_t cw = col_w(o, k);
-            akira_area_t cell = {(int16_t)x, (int16_t)y, (int16_t)(x + cw - 1), (int16_t)(y + rh - 1)};
+            akira_area_t cell = {(int16_t)x, (int16_t)y, (int16_t)(x + cw - 1),
+                                 (int16_t)(y + rh - 1)};
             if (r == 0) akira_gfx_fill(dc->g, &cell, dc->th->surface2);
             if (o->value == r * t->cols + k)
                 akira_gfx_fill(dc->g, &cell, akira_color_mix(o->st.accent, o->st.bg, 70));
@@ -308,7 +310,8 @@ static void table_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
                 akira_gfx_text(dc->g, f, x + 6, y + 4, s, -1, o->st.fg);
                 akira_gfx_clip_restore(dc->g, &saved);
             }
-            akira_area_t vl = {(int16_t)(x + cw - 1), (int16_t)y, (int16_t)(x + cw - 1), (int16_t)(y + rh - 1)};
+            akira_area_t vl = {(int16_t)(x + cw - 1), (int16_t)y, (int16_t)(x + cw - 1),
+                               (int16_t)(y + rh - 1)};
             if (k + 1 < t->cols) akira_gfx_fill(dc->g, &vl, o->st.border);
             x += cw;
         }
@@ -343,10 +346,14 @@ static int table_key(akira_ui_obj_t *o, int k)
         return 1;
     }
     int32_t n = t->rows * t->cols;
-    if (k == AKIRA_UI_KEY_LEFT) v = v > 0 ? v - 1 : v;
-    else if (k == AKIRA_UI_KEY_RIGHT) v = v + 1 < n ? v + 1 : v;
-    else if (k == AKIRA_UI_KEY_UP) v = v - t->cols >= 0 ? v - t->cols : v;
-    else if (k == AKIRA_UI_KEY_DOWN) v = v + t->cols < n ? v + t->cols : v;
+    if (k == AKIRA_UI_KEY_LEFT)
+        v = v > 0 ? v - 1 : v;
+    else if (k == AKIRA_UI_KEY_RIGHT)
+        v = v + 1 < n ? v + 1 : v;
+    else if (k == AKIRA_UI_KEY_UP)
+        v = v - t->cols >= 0 ? v - t->cols : v;
+    else if (k == AKIRA_UI_KEY_DOWN)
+        v = v + t->cols < n ? v + t->cols : v;
     else if (k == AKIRA_UI_KEY_SELECT) {
         ui_event(o, AKIRA_UI_EV_CLICKED, v, -1, -1);
         return 1;
@@ -431,7 +438,8 @@ void ui_dropdown_draw_list(akira_ui_obj_t *o, dc_t *dc)
     int32_t rh = row_h(o);
     for (int32_t k = 0; k < DD_ROWS && d->first + k < o->nopts; k++) {
         int32_t i = d->first + k, y = a.y1 + 1 + k * rh, len, at = ui_opt(o->opts, i, &len);
-        akira_area_t r = {(int16_t)(a.x1 + 1), (int16_t)y, (int16_t)(a.x2 - 1), (int16_t)(y + rh - 1)};
+        akira_area_t r = {(int16_t)(a.x1 + 1), (int16_t)y, (int16_t)(a.x2 - 1),
+                          (int16_t)(y + rh - 1)};
         if (i == d->hl) akira_gfx_fill(dc->g, &r, o->st.accent);
         akira_gfx_text(dc->g, f, a.x1 + 8, y + 6, o->opts + at, len,
                        i == d->hl ? dc->th->on_primary : o->st.fg);
@@ -591,9 +599,12 @@ static void roller_click(akira_ui_obj_t *o, int32_t x, int32_t y)
 static int roller_key(akira_ui_obj_t *o, int k)
 {
     if (k == 0) return 1;
-    if (k == AKIRA_UI_KEY_UP || k == AKIRA_UI_KEY_LEFT) ui_set_value(o, o->value - 1, 1);
-    else if (k == AKIRA_UI_KEY_DOWN || k == AKIRA_UI_KEY_RIGHT) ui_set_value(o, o->value + 1, 1);
-    else return 0;
+    if (k == AKIRA_UI_KEY_UP || k == AKIRA_UI_KEY_LEFT)
+        ui_set_value(o, o->value - 1, 1);
+    else if (k == AKIRA_UI_KEY_DOWN || k == AKIRA_UI_KEY_RIGHT)
+        ui_set_value(o, o->value + 1, 1);
+    else
+        return 0;
     return 1;
 }
 
@@ -710,10 +721,14 @@ static void mb_click(akira_ui_obj_t *o, int32_t x, int32_t y)
 
 static int mb_key(akira_ui_obj_t *o, int k)
 {
-    if (k == AKIRA_UI_KEY_LEFT || k == AKIRA_UI_KEY_UP) ui_set_value(o, o->value - 1, 0);
-    else if (k == AKIRA_UI_KEY_RIGHT || k == AKIRA_UI_KEY_DOWN) ui_set_value(o, o->value + 1, 0);
-    else if (k == AKIRA_UI_KEY_SELECT) mb_choose(o, o->nopts ? o->value : -1);
-    else if (k == AKIRA_UI_KEY_BACK) mb_choose(o, -1);
+    if (k == AKIRA_UI_KEY_LEFT || k == AKIRA_UI_KEY_UP)
+        ui_set_value(o, o->value - 1, 0);
+    else if (k == AKIRA_UI_KEY_RIGHT || k == AKIRA_UI_KEY_DOWN)
+        ui_set_value(o, o->value + 1, 0);
+    else if (k == AKIRA_UI_KEY_SELECT)
+        mb_choose(o, o->nopts ? o->value : -1);
+    else if (k == AKIRA_UI_KEY_BACK)
+        mb_choose(o, -1);
     return 1;
 }
 
@@ -727,8 +742,8 @@ const cls_t ui_msgbox_cls = {.type = AKIRA_UI_MSGBOX,
                              .key = mb_key,
                              .click = mb_click};
 
-int akira_ui_msgbox(akira_ui_t *ui, akira_ui_owner_t *owner, const char *title,
-                    const char *text, const char *buttons, akira_ui_obj_t **out)
+int akira_ui_msgbox(akira_ui_t *ui, akira_ui_owner_t *owner, const char *title, const char *text,
+                    const char *buttons, akira_ui_obj_t **out)
 {
     if (!ui || !owner || !text) return AKIRA_EINVAL;
     akira_ui_obj_t *o;

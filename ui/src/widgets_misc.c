@@ -173,7 +173,12 @@ static void ta_click(akira_ui_obj_t *o, int32_t x, int32_t y)
 static void ta_tick(akira_ui_obj_t *o, uint32_t now)
 {
     ta_t *t = EXT(o, ta_t);
-    if (o->ui->focused != o) return;
+    if (o->ui->focused != o) {
+        t->blink_at = 0;
+        t->blink_on = 1;
+        return;
+    }
+    if (!t->blink_at) t->blink_at = now; /* focused: the cursor shows first */
     if (now - t->blink_at >= 500) {
         t->blink_at = now;
         t->blink_on = !t->blink_on;
@@ -204,17 +209,38 @@ typedef struct {
     uint8_t units;
 } kbkey_t;
 
-#define K(x) {x, 2}
-#define BOTTOM(m) {m, 3}, {",", 2}, {" ", 10}, {".", 2}, {AKIRA_SYM_ENTER, 3}
+#define K(x)                                                                                       \
+    {                                                                                              \
+        x, 2                                                                                       \
+    }
+#define BOTTOM(m)                                                                                  \
+    {m, 3}, {",", 2}, {" ", 10}, {".", 2},                                                         \
+    {                                                                                              \
+        AKIRA_SYM_ENTER, 3                                                                         \
+    }
 static const kbkey_t kb_keys[3][KB_ROWS][KB_COLS] = {
     {{K("q"), K("w"), K("e"), K("r"), K("t"), K("y"), K("u"), K("i"), K("o"), K("p")},
      {K("a"), K("s"), K("d"), K("f"), K("g"), K("h"), K("j"), K("k"), K("l")},
-     {{AKIRA_SYM_SHIFT, 3}, K("z"), K("x"), K("c"), K("v"), K("b"), K("n"), K("m"),
+     {{AKIRA_SYM_SHIFT, 3},
+      K("z"),
+      K("x"),
+      K("c"),
+      K("v"),
+      K("b"),
+      K("n"),
+      K("m"),
       {AKIRA_SYM_BACKSPACE, 3}},
      {BOTTOM("123")}},
     {{K("Q"), K("W"), K("E"), K("R"), K("T"), K("Y"), K("U"), K("I"), K("O"), K("P")},
      {K("A"), K("S"), K("D"), K("F"), K("G"), K("H"), K("J"), K("K"), K("L")},
-     {{AKIRA_SYM_SHIFT, 3}, K("Z"), K("X"), K("C"), K("V"), K("B"), K("N"), K("M"),
+     {{AKIRA_SYM_SHIFT, 3},
+      K("Z"),
+      K("X"),
+      K("C"),
+      K("V"),
+      K("B"),
+      K("N"),
+      K("M"),
       {AKIRA_SYM_BACKSPACE, 3}},
      {BOTTOM("123")}},
     {{K("1"), K("2"), K("3"), K("4"), K("5"), K("6"), K("7"), K("8"), K("9"), K("0")},
@@ -341,7 +367,9 @@ static int kb_key_in(akira_ui_obj_t *o, int k)
     case 0: return 1;
     case AKIRA_UI_KEY_LEFT: kb->sel_col = (uint8_t)(kb->sel_col ? kb->sel_col - 1 : n - 1); break;
     case AKIRA_UI_KEY_RIGHT: kb->sel_col = (uint8_t)((kb->sel_col + 1) % n); break;
-    case AKIRA_UI_KEY_UP: kb->sel_row = (uint8_t)(kb->sel_row ? kb->sel_row - 1 : KB_ROWS - 1); break;
+    case AKIRA_UI_KEY_UP:
+        kb->sel_row = (uint8_t)(kb->sel_row ? kb->sel_row - 1 : KB_ROWS - 1);
+        break;
     case AKIRA_UI_KEY_DOWN: kb->sel_row = (uint8_t)((kb->sel_row + 1) % KB_ROWS); break;
     case AKIRA_UI_KEY_SELECT: kb_press(o, kb->sel_row, kb->sel_col); return 1;
     default: return 0;
@@ -431,17 +459,22 @@ static void sb_click(akira_ui_obj_t *o, int32_t x, int32_t y)
     (void)y;
     int32_t h = akira_area_h(&o->area), w = akira_area_w(&o->area);
     if (x < 0) return;
-    if (x < h) ui_set_value(o, o->value - EXT(o, spin_t)->step, 1);
-    else if (x >= w - h) ui_set_value(o, o->value + EXT(o, spin_t)->step, 1);
+    if (x < h)
+        ui_set_value(o, o->value - EXT(o, spin_t)->step, 1);
+    else if (x >= w - h)
+        ui_set_value(o, o->value + EXT(o, spin_t)->step, 1);
 }
 
 static int sb_key(akira_ui_obj_t *o, int k)
 {
     int32_t s = EXT(o, spin_t)->step;
     if (k == 0) return 1;
-    if (k == AKIRA_UI_KEY_UP || k == AKIRA_UI_KEY_RIGHT) ui_set_value(o, o->value + s, 1);
-    else if (k == AKIRA_UI_KEY_DOWN || k == AKIRA_UI_KEY_LEFT) ui_set_value(o, o->value - s, 1);
-    else return 0;
+    if (k == AKIRA_UI_KEY_UP || k == AKIRA_UI_KEY_RIGHT)
+        ui_set_value(o, o->value + s, 1);
+    else if (k == AKIRA_UI_KEY_DOWN || k == AKIRA_UI_KEY_LEFT)
+        ui_set_value(o, o->value - s, 1);
+    else
+        return 0;
     return 1;
 }
 
@@ -453,8 +486,10 @@ static int sb_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)
     case AKIRA_UI_P_MAX:
         if (v < -999999 || v > 999999) return AKIRA_EINVAL;
         if (p == AKIRA_UI_P_MIN ? v >= o->max : v <= o->min) return AKIRA_EINVAL;
-        if (p == AKIRA_UI_P_MIN) o->min = v;
-        else o->max = v;
+        if (p == AKIRA_UI_P_MIN)
+            o->min = v;
+        else
+            o->max = v;
         o->value = ui_clamp(o->value, o->min, o->max);
         return AKIRA_OK;
     case AKIRA_UI_P_STEP:
@@ -527,8 +562,10 @@ static int chart_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)
     case AKIRA_UI_P_MAX:
         if (v < -32768 || v > 32767) return AKIRA_EINVAL;
         if (p == AKIRA_UI_P_MIN ? v >= o->max : v <= o->min) return AKIRA_EINVAL;
-        if (p == AKIRA_UI_P_MIN) o->min = v;
-        else o->max = v;
+        if (p == AKIRA_UI_P_MIN)
+            o->min = v;
+        else
+            o->max = v;
         return AKIRA_OK;
     default: return AKIRA_ENOTSUP;
     }
@@ -566,7 +603,8 @@ static void chart_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
             int32_t y = c.y2 - (int32_t)(((int64_t)v - o->min) * (h - 1) / range);
             if (ch->type == 1) {
                 int32_t slot = w / n, bw = slot / 3 > 1 ? slot / 3 : 1;
-                int32_t x = c.x1 + i * slot + slot / 2 + (s ? 1 : -bw - 1) + (ch->n[1] ? 0 : bw / 2);
+                int32_t x =
+                    c.x1 + i * slot + slot / 2 + (s ? 1 : -bw - 1) + (ch->n[1] ? 0 : bw / 2);
                 akira_area_t b = {(int16_t)x, (int16_t)y, (int16_t)(x + bw - 1), c.y2};
                 akira_gfx_fill(dc->g, &b, col[s]);
             } else {
@@ -641,8 +679,10 @@ static int gauge_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)
     case AKIRA_UI_P_MAX:
         if (v < -1000000 || v > 1000000) return AKIRA_EINVAL;
         if (p == AKIRA_UI_P_MIN ? v >= o->max : v <= o->min) return AKIRA_EINVAL;
-        if (p == AKIRA_UI_P_MIN) o->min = v;
-        else o->max = v;
+        if (p == AKIRA_UI_P_MIN)
+            o->min = v;
+        else
+            o->max = v;
         o->value = ui_clamp(o->value, o->min, o->max);
         return AKIRA_OK;
     default: return AKIRA_ENOTSUP;
@@ -679,8 +719,7 @@ static int32_t page_count(const akira_ui_obj_t *o)
 
 akira_ui_obj_t *akira_ui_page(const akira_ui_obj_t *v, int32_t i)
 {
-    if (!v || (v->cls->type != AKIRA_UI_TABVIEW && v->cls->type != AKIRA_UI_TILEVIEW))
-        return NULL;
+    if (!v || (v->cls->type != AKIRA_UI_TABVIEW && v->cls->type != AKIRA_UI_TILEVIEW)) return NULL;
     return akira_ui_child(v, i);
 }
 
@@ -698,6 +737,13 @@ static int view_show(akira_ui_obj_t *o, int32_t v, int notify)
     o->max = n ? n - 1 : 0;
     if (v == o->value) return AKIRA_OK;
     o->value = v;
+    int32_t i = 0;
+    for (akira_ui_obj_t *c = o->child; c; c = c->next, i++) {
+        if (i == v)
+            c->flags &= (uint16_t)~F_HIDDEN;
+        else
+            c->flags |= F_HIDDEN;
+    }
     ui_relayout(o->ui);
     if (notify) ui_event(o, AKIRA_UI_EV_VALUE_CHANGED, v, -1, -1);
     return AKIRA_OK;
@@ -710,8 +756,10 @@ static int view_layout(akira_ui_obj_t *o, akira_area_t *cb)
     int32_t i = 0;
     for (akira_ui_obj_t *c = o->child; c; c = c->next, i++) {
         c->flags |= F_PAGE;
-        if (i == o->value) c->flags &= (uint16_t)~F_HIDDEN;
-        else c->flags |= F_HIDDEN;
+        if (i == o->value)
+            c->flags &= (uint16_t)~F_HIDDEN;
+        else
+            c->flags |= F_HIDDEN;
         c->area = *cb;
     }
     o->max = i ? i - 1 : 0;
@@ -826,11 +874,16 @@ static int tile_move(akira_ui_obj_t *o, int dir)
 {
     int32_t cols = o->grid_cols ? o->grid_cols : 1, n = page_count(o), v = o->value;
     int32_t c = v % cols;
-    if (dir == AKIRA_UI_DIR_LEFT && c + 1 < cols && v + 1 < n) v++;
-    else if (dir == AKIRA_UI_DIR_RIGHT && c > 0) v--;
-    else if (dir == AKIRA_UI_DIR_UP && v + cols < n) v += cols;
-    else if (dir == AKIRA_UI_DIR_DOWN && v - cols >= 0) v -= cols;
-    else return 0;
+    if (dir == AKIRA_UI_DIR_LEFT && c + 1 < cols && v + 1 < n)
+        v++;
+    else if (dir == AKIRA_UI_DIR_RIGHT && c > 0)
+        v--;
+    else if (dir == AKIRA_UI_DIR_UP && v + cols < n)
+        v += cols;
+    else if (dir == AKIRA_UI_DIR_DOWN && v - cols >= 0)
+        v -= cols;
+    else
+        return 0;
     view_show(o, v, 1);
     return 1;
 }
@@ -953,9 +1006,9 @@ static void cal_content(akira_ui_obj_t *o, int32_t *w, int32_t *h)
 
 static void cal_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
 {
-    static const char *const months[12] = {"January", "February", "March",     "April",
-                                           "May",     "June",     "July",      "August",
-                                           "September", "October", "November", "December"};
+    static const char *const months[12] = {"January",   "February", "March",    "April",
+                                           "May",       "June",     "July",     "August",
+                                           "September", "October",  "November", "December"};
     static const char *const wd[7] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
     cal_t *cal = EXT(o, cal_t);
     ui_draw_bg(o, dc, a);
@@ -964,8 +1017,8 @@ static void cal_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
     int32_t lh = f->line_height, cw = akira_area_w(&c) / 7, rh = lh + 6;
     char buf[24];
     snprintf(buf, sizeof buf, "%s %d", months[cal->month - 1], cal->year);
-    akira_gfx_text(dc->g, f, (c.x1 + c.x2 - akira_font_text_width(f, buf, -1)) / 2, c.y1 + 4,
-                   buf, -1, o->st.fg);
+    akira_gfx_text(dc->g, f, (c.x1 + c.x2 - akira_font_text_width(f, buf, -1)) / 2, c.y1 + 4, buf,
+                   -1, o->st.fg);
     akira_gfx_text(dc->g, f, c.x1 + 6, c.y1 + 4, AKIRA_SYM_LEFT, -1, o->st.accent);
     akira_gfx_text(dc->g, f, c.x2 - 6 - akira_font_text_width(f, AKIRA_SYM_RIGHT, -1), c.y1 + 4,
                    AKIRA_SYM_RIGHT, -1, o->st.accent);
@@ -984,8 +1037,8 @@ static void cal_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
             akira_gfx_circle(dc->g, x + cw / 2, yy + rh / 2, rh / 2, 0, o->st.accent);
             fg = dc->th->on_primary;
         }
-        akira_gfx_text(dc->g, f, x + (cw - akira_font_text_width(f, buf, -1)) / 2, yy + 3, buf,
-                       -1, fg);
+        akira_gfx_text(dc->g, f, x + (cw - akira_font_text_width(f, buf, -1)) / 2, yy + 3, buf, -1,
+                       fg);
     }
 }
 
@@ -1013,9 +1066,12 @@ static void cal_click(akira_ui_obj_t *o, int32_t x, int32_t y)
     int32_t cw = (akira_area_w(&o->area) - 2 * p) / 7, rh = lh + 6;
     x -= p, y -= p;
     if (y < lh + 8) {
-        if (x < cw) cal_month(o, -1);
-        else if (x >= 6 * cw) cal_month(o, 1);
-        else return;
+        if (x < cw)
+            cal_month(o, -1);
+        else if (x >= 6 * cw)
+            cal_month(o, 1);
+        else
+            return;
         ui_event(o, AKIRA_UI_EV_VALUE_CHANGED, o->value, -1, -1);
         return;
     }
@@ -1029,11 +1085,16 @@ static int cal_key(akira_ui_obj_t *o, int k)
 {
     int32_t d = o->value;
     if (k == 0) return 1;
-    if (k == AKIRA_UI_KEY_LEFT) d -= 1;
-    else if (k == AKIRA_UI_KEY_RIGHT) d += 1;
-    else if (k == AKIRA_UI_KEY_UP) d -= 7;
-    else if (k == AKIRA_UI_KEY_DOWN) d += 7;
-    else return 0;
+    if (k == AKIRA_UI_KEY_LEFT)
+        d -= 1;
+    else if (k == AKIRA_UI_KEY_RIGHT)
+        d += 1;
+    else if (k == AKIRA_UI_KEY_UP)
+        d -= 7;
+    else if (k == AKIRA_UI_KEY_DOWN)
+        d += 7;
+    else
+        return 0;
     cal_t *c = EXT(o, cal_t);
     if (d < 1) {
         cal_month(o, -1);

@@ -131,7 +131,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "fontgen: %s lacks U+%04X\n", argv[1], (unsigned)cps[i]);
                 return 1;
             }
-            if (FT_Load_Glyph(face, gi, FT_LOAD_TARGET_LIGHT) ||
+            if (FT_Load_Glyph(face, gi, FT_LOAD_DEFAULT) ||
                 FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL)) {
                 fprintf(stderr, "fontgen: cannot render U+%04X\n", (unsigned)cps[i]);
                 return 1;
@@ -143,7 +143,8 @@ int main(int argc, char **argv)
             static uint8_t px[255 * 255];
             for (unsigned y = 0; y < bm->rows; y++)
                 for (unsigned x = 0; x < bm->width; x++)
-                    px[npx++] = (uint8_t)((bm->buffer[y * (unsigned)bm->pitch + x] * 15 + 127) / 255);
+                    px[npx++] =
+                        (uint8_t)((bm->buffer[y * (unsigned)bm->pitch + x] * 15 + 127) / 255);
             /* the shortest of a few run thresholds */
             buf_t best = {0};
             for (size_t m = 2; m <= 5; m++) {
@@ -169,8 +170,9 @@ int main(int argc, char **argv)
             fprintf(f, "%s0x%02X,", i % 16 ? " " : "\n    ", data.b[i]);
         int asc = (int)((face->size->metrics.ascender + 63) >> 6);
         int lh = (int)((face->size->metrics.height + 63) >> 6);
-        fprintf(f, "\n};\n\nconst akira_font_t akira_font_%s = {\"%s\", %d, %d, %d, %d, %s_glyphs, "
-                   "%s_data, %zu, %zu};\n\n",
+        fprintf(f,
+                "\n};\n\nconst akira_font_t akira_font_%s = {\"%s\", %d, %d, %d, %d, %s_glyphs, "
+                "%s_data, %zu, %zu};\n\n",
                 name, name, px, lh, asc, ncp, name, name, data.n, raw);
         printf("fontgen: %s %dpx: %d glyphs, %zu bytes compressed (%zu raw 4-bit, "
                "%zu glyph table)\n",

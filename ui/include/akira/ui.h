@@ -34,6 +34,7 @@
 #define AKIRA_UI_MAX_EVENTS    32   /* events queued between two deliveries */
 #define AKIRA_UI_MAX_TEXT      1024 /* longest string a widget takes (bytes, NUL excluded) */
 #define AKIRA_UI_MAX_IMAGE     1024 /* longest side of an image/canvas (pixels) */
+#define AKIRA_UI_MAX_DEPTH     16   /* nesting of widgets under a screen (bounds recursion) */
 #define AKIRA_UI_LONG_PRESS_MS 500
 #define AKIRA_UI_DRAG_PX       8 /* movement that turns a press into a drag */
 
@@ -207,7 +208,8 @@ typedef enum akira_ui_prop {
 /*
  * Create a widget of `type` as the last child of `parent` (a screen or any widget),
  * owned by `owner` (parent must belong to the same owner, else EPERM). Style from the
- * current theme; size AKIRA_UI_SIZE_CONTENT. EQUOTA past the owner's budget.
+ * current theme; size AKIRA_UI_SIZE_CONTENT. EQUOTA past the owner's budget, ETOOBIG
+ * deeper than AKIRA_UI_MAX_DEPTH.
  */
 int akira_ui_create(akira_ui_t *ui, akira_ui_owner_t *owner, akira_ui_obj_t *parent,
                     akira_ui_type_t type, akira_ui_obj_t **out);
@@ -444,6 +446,7 @@ struct akira_ui {
     akira_ui_obj_t *focused;
     akira_ui_obj_t *pressed;
     akira_ui_obj_t *scroll_obj;
+    akira_ui_obj_t *gesture_obj;
     int16_t press_x, press_y, last_x, last_y;
     uint32_t press_t;
     uint8_t touch_down, long_sent, dragging, editing;
