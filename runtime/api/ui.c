@@ -37,6 +37,8 @@ static int widget(struct scr_app *s, int32_t h, akira_ui_obj_t **out)
     }
     if (h < 0 || h > 0xFFFF) return AKIRA_ENOENT;
     akira_ui_obj_t *o = akira_ui_find(scr_ui(), &s->owner, (uint16_t)h);
+    /* The screen is named by 0 only: no app can delete or move its own screen. */
+    if (o && o == s->screen) return AKIRA_ENOENT;
     if (o) {
         *out = o;
         return 0;

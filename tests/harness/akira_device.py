@@ -526,6 +526,11 @@ def png_compare(got, golden_path, max_mean=2.0, max_bad=0.005):
     more than 48 in some channel. Raises Fail naming both files (the snapshot is kept
     in the working directory, the test's build folder, as NAME.actual.png for review)."""
     w, h, rows = png_decode(got)
+    actual = os.path.join(os.getcwd(), os.path.basename(golden_path)[:-4] + ".actual.png")
+    if not os.path.exists(golden_path):
+        with open(actual, "wb") as f:
+            f.write(got)
+        fail(f"no golden image {golden_path}: review {actual} and copy it there")
     gw, gh, grows = png_read(golden_path)
     bad = total = 0
     if (w, h) == (gw, gh):
@@ -536,7 +541,6 @@ def png_compare(got, golden_path, max_mean=2.0, max_bad=0.005):
                 bad += d > 48
     mean = total / (3.0 * w * h) if (w, h) == (gw, gh) else 255.0
     if (w, h) != (gw, gh) or mean > max_mean or bad > max_bad * w * h:
-        actual = os.path.join(os.getcwd(), os.path.basename(golden_path)[:-4] + ".actual.png")
         with open(actual, "wb") as f:
             f.write(got)
         fail(f"{golden_path}: snapshot differs ({w}x{h} vs {gw}x{gh}, mean {mean:.2f}, "
