@@ -493,6 +493,7 @@ int akira_screen_start(const struct akira_screen_config *cfg)
     if (rc) goto fail;
     S.st.back_bytes = (uint32_t)(back_px * 2u);
     S.st.band_bytes = (uint32_t)(band_px * 2u);
+    S.st.state_bytes = (uint32_t)sizeof S;
     S.back_port = (akira_gfx_port_t){S.w, S.h, NULL, back_flush, NULL};
     S.ui_port = (akira_gfx_port_t){S.w, S.h, NULL, ui_flush, ui_read};
     akira_area_t all = {0, 0, (int16_t)(S.w - 1), (int16_t)(S.h - 1)};

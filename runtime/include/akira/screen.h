@@ -60,6 +60,7 @@ struct akira_screen_stats {
     uint64_t inputs;       /* input events routed */
     uint32_t back_bytes;   /* RAM of the back buffer */
     uint32_t band_bytes;   /* RAM of the UI's draw band */
+    uint32_t state_bytes;  /* the service's own state (static), the ui context included */
 };
 int akira_screen_stats_get(struct akira_screen_stats *out);
 
