@@ -204,9 +204,9 @@ static void dirty_areas(void **s)
     F->flushed_px = 0;
     akira_ui_set(b, AKIRA_UI_P_VALUE, 50);
     assert_true(fx_refresh(F) > 0);
-    /* only the slider's area (plus its focus ring margin at most) went to the display */
+    /* only the slider's area and the 3 px margin of its focus ring went to the display */
     akira_area_t a = area(b);
-    assert_int_equal(F->flushed_px, (uint32_t)(akira_area_w(&a) * akira_area_h(&a)));
+    assert_int_equal(F->flushed_px, (uint32_t)((akira_area_w(&a) + 6) * (akira_area_h(&a) + 6)));
     /* the whole screen after a theme change, band by band (the fixture's draw buffer
      * holds 9600 pixels: 30 rows of 320) */
     akira_ui_set_theme(&F->ui, &akira_ui_theme_dark);
@@ -214,6 +214,28 @@ static void dirty_areas(void **s)
     assert_int_equal(fx_refresh(F), 240 / (int)(sizeof F->band / sizeof F->band[0] / 320));
     assert_int_equal(F->flushed_px, 320 * 240);
     assert_int_equal(F->fb[0], akira_ui_theme_dark.bg);
+}
+
+/* Moving the focus erases the old ring: its pixels lie outside the widget's area. */
+static void focus_ring_erased(void **s)
+{
+    (void)s;
+    akira_ui_obj_t *a, *b;
+    assert_int_equal(akira_ui_create(&F->ui, &F->app, SCR, AKIRA_UI_BUTTON, &a), 0);
+    assert_int_equal(akira_ui_create(&F->ui, &F->app, SCR, AKIRA_UI_BUTTON, &b), 0);
+    akira_ui_set(a, AKIRA_UI_P_X, 20);
+    akira_ui_set(a, AKIRA_UI_P_Y, 20);
+    akira_ui_set(b, AKIRA_UI_P_X, 20);
+    akira_ui_set(b, AKIRA_UI_P_Y, 120);
+    fx_refresh(F);
+    akira_area_t r = area(a);
+    akira_color_t bg = F->fb[(r.y1 - 2) * 320 + (r.x1 + r.x2) / 2];
+    akira_ui_focus(a);
+    fx_refresh(F);
+    assert_int_equal(F->fb[(r.y1 - 2) * 320 + (r.x1 + r.x2) / 2], akira_ui_theme_light.focus);
+    akira_ui_focus(b);
+    fx_refresh(F);
+    assert_int_equal(F->fb[(r.y1 - 2) * 320 + (r.x1 + r.x2) / 2], bg);
 }
 
 static void screens(void **s)
@@ -314,8 +336,8 @@ static void launcher(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(absolute), T(row_and_column), T(wrap),    T(grid),     T(percent),
-        T(scroll),   T(dirty_areas),    T(screens), T(launcher),
+        T(absolute),    T(row_and_column),    T(wrap),    T(grid),     T(percent), T(scroll),
+        T(dirty_areas), T(focus_ring_erased), T(screens), T(launcher),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

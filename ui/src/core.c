@@ -398,7 +398,9 @@ void akira_ui_invalidate(akira_ui_obj_t *o)
     akira_ui_t *ui = o->ui;
     if (ui->layout_dirty) return; /* the whole screen is redrawn after layout */
     if (!visible_root(ui, screen_of(o))) return;
-    akira_area_t a = o->area;
+    /* the focus ring is drawn 3 px outside the widget */
+    akira_area_t a = {(int16_t)(o->area.x1 - 3), (int16_t)(o->area.y1 - 3),
+                      (int16_t)(o->area.x2 + 3), (int16_t)(o->area.y2 + 3)};
     if (o->flags & F_TOP) { /* toasts, msgboxes: their shadow/dim too */
         akira_ui_invalidate_all(ui);
         return;
