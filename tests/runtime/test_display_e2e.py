@@ -191,6 +191,7 @@ def t_hostile():
         check(0 < n < 1000000 and rc == -22, f"the flood ends at its budget (EQUOTA): {n}, {rc}")
         logs(d, "ui_flood", r"flood: bad parent -3, bad type -1, long text -21, wild text -17, "
                             r"wild out -17")
+        logs(d, "ui_flood", r"flood: huge image -21")  # ETOOBIG before any byte is read
         logs(d, "ui_flood", r"flood: delete 0, again 1")
         d.command("app start ui_thief", "ui_thief: started")
         m = logs(d, "ui_thief", r"thief: ok (\d+) eperm (\d+) enoent (\d+) other (\d+)")

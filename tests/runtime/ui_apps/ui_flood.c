@@ -20,6 +20,8 @@ __attribute__((export_name("main"))) int app_main(void)
                  (int)akira_ui_set_text(first, big, sizeof big),
                  (int)akira_ui_set_text(first, (const char *)0xFFFFFFF0u, 64),
                  (int)akira_ui_get(first, AKIRA_UI_P_X, (int32_t *)0xFFFFFFFCu));
+    akira_printf("flood: huge image %d\n",
+                 (int)akira_ui_image(first, 10000, 10000, (const uint16_t *)big, sizeof big, -1));
     /* Freed widgets can be made again: the budget is given back. */
     int32_t del = akira_ui_delete(first);
     akira_printf("flood: delete %d, again %d\n", (int)del,
