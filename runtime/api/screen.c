@@ -210,7 +210,10 @@ static int enter(struct akira_app_ctx *app, struct scr_app **slot, enum scr_clai
         *s = (struct scr_app){.app = app};
     }
     if (mode != SCR_LOOK && strcmp(S.focus, app->name) != 0) {
-        if (!S.focus[0] && !s->claimed) {
+        /* Only an app that can show something takes a free display (an input-only
+         * app asking for the buttons would leave the screen black). */
+        bool can_show = atomic_load(&app->caps) & (AKIRA_CAP_DISPLAY | AKIRA_CAP_UI);
+        if (!S.focus[0] && !s->claimed && can_show) {
             focus_locked(app->name);
         } else if (mode == SCR_OWN) {
             s->claimed = true;

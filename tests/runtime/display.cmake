@@ -4,7 +4,7 @@
 set(ui_app_dir ${CMAKE_CURRENT_BINARY_DIR}/ui_apps)
 file(MAKE_DIRECTORY ${ui_app_dir})
 set(ui_app_targets)
-foreach(app ui_flood ui_thief draw_wild)
+foreach(app ui_flood ui_thief draw_wild input_only)
   akira_app(ui_app_${app} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/ui_apps/${app}.c
             MANIFEST ${CMAKE_CURRENT_SOURCE_DIR}/ui_apps/${app}.manifest
             FLAGS -Werror LINK_FLAGS -Wl,-z,stack-size=8192 -Wl,--initial-memory=65536

@@ -184,7 +184,8 @@ def t_settings():
 
 def t_hostile():
     with ad.tempdir() as tmp:
-        d = boot(tmp, [ui_app("ui_flood"), ui_app("ui_thief"), ui_app("draw_wild")])
+        d = boot(tmp, [ui_app("ui_flood"), ui_app("ui_thief"), ui_app("draw_wild"),
+                       ui_app("input_only")])
         d.command("app start ui_flood", "ui_flood: started")
         m = logs(d, "ui_flood", r"flood: (\d+) widgets, then (-?\d+); first (\d+)")
         n, rc = int(m.group(1)), int(m.group(2))
@@ -212,6 +213,11 @@ def t_hostile():
         d.command("app stop ui_flood", "ui_flood: stopped")
         counts = re.findall(runs, d.output())
         check(counts[1] == counts[0], f"widgets freed at stop: {counts}")
+        # An app that cannot show anything does not take the free display.
+        d.command("app start input_only", "input_only: started")
+        logs(d, "input_only", r"input_only: state -5")
+        focus_is(d, "system screen")
+        d.command("app stop input_only", "input_only: stopped")
         d.command("app start draw_wild", "draw_wild: started")
         logs(d, "draw_wild", r"wild: rect 0 line 0 circle 0 tri 0 pixel 0 text_long -1")
         logs(d, "draw_wild", r"wild: text_fault -17 bmp_huge -21 bmp_fault -17 bmp_short -1 "
