@@ -22,22 +22,10 @@
 #include <akira/kernel.h>
 #include <akira/screen.h>
 
+#include "bench_time.h"
 #include "bridge_rig.h"
 
 #define ROUNDS 5
-
-static double cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static double time_export(struct bench_rig *r, const char *name, int n)
 {
@@ -58,8 +46,7 @@ static double per_call(struct bench_rig *r, const char *name, int n)
     double d[ROUNDS];
     for (int i = 0; i < ROUNDS; i++)
         d[i] = (time_export(r, name, n) - time_export(r, "loop_empty", n)) / n;
-    qsort(d, ROUNDS, sizeof d[0], cmp);
-    return d[ROUNDS / 2];
+    return median(d, ROUNDS);
 }
 
 int main(int argc, char **argv)

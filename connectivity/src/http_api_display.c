@@ -117,19 +117,10 @@ static int input_post(struct akira_http_req *r, void *ctx)
 {
     const struct akira_connectivity_config *cfg = ctx;
     char body[96];
-    size_t len = 0;
-    for (;;) {
-        int n = akira_http_req_body_read(r, body + len, sizeof(body) - 1 - len);
-        if (n == 0) break;
-        if (n == AKIRA_ETOOBIG) return akira_http_resp_error(r, 413, "body too long");
-        if (n < 0)
-            return akira_http_resp_error(r, n == AKIRA_ETIMEDOUT ? 408 : 400, "body not received");
-        len += (size_t)n;
-        if (len == sizeof(body) - 1) return akira_http_resp_error(r, 413, "body too long");
-    }
-    body[len] = '\0';
+    int len = akira_connectivity_small_body(r, body, sizeof(body));
+    if (len < 0) return len == AKIRA_ECANCELED ? 0 : len;
     if (!cfg->input_apply) return akira_http_resp_error(r, 501, "this board cannot inject input");
-    if (memchr(body, '\0', len)) return akira_http_resp_error(r, 400, "body holds a NUL");
+    if (memchr(body, '\0', (size_t)len)) return akira_http_resp_error(r, 400, "body holds a NUL");
     char why[96];
     int rc = cfg->input_apply(body, why, sizeof why);
     if (rc) return akira_http_resp_error(r, 400, rc == AKIRA_EINVAL ? why : akira_err_str(rc));

@@ -253,17 +253,13 @@ static aw_status api_text_width(struct akira_app_ctx *app, aw_val *io)
 static aw_status bitmap_common(struct akira_app_ctx *app, aw_val *io, bool keyed)
 {
     int32_t w = io[2].i32, h = io[3].i32;
-    uint32_t ptr = io[4].u32, len = io[5].u32;
-    if (w <= 0 || h <= 0) return hw_ret(io, AKIRA_EINVAL);
-    if (w > BMP_SIDE || h > BMP_SIDE) return hw_ret(io, AKIRA_ETOOBIG);
-    uint64_t need = (uint64_t)w * (uint64_t)h * 2u;
-    if (need > len || (ptr & 1u)) return hw_ret(io, AKIRA_EINVAL);
-    const akira_color_t *px = akira_bridge_mem(app, ptr, (uint32_t)need);
-    if (!px) return hw_ret(io, AKIRA_EFAULT);
+    int rc;
+    const akira_color_t *px = scr_app_pixels(app, w, h, io[4].u32, io[5].u32, BMP_SIDE, &rc);
+    if (!px) return hw_ret(io, rc);
     akira_color_t key = keyed ? col(io[6]) : 0;
     DRAW_BEGIN(app, io);
     int16_t x = clampc(io[0].i32), y = clampc(io[1].i32);
-    int rc = akira_gfx_bitmap(g, x, y, w, h, px, w, keyed ? &key : NULL);
+    rc = akira_gfx_bitmap(g, x, y, w, h, px, w, keyed ? &key : NULL);
     akira_area_t a = {x, y, clampc((int64_t)x + w - 1), clampc((int64_t)y + h - 1)};
     return done(io, rc ? NULL : &a, rc);
 }

@@ -329,6 +329,22 @@ int scr_app_ui(struct scr_app *s)
     return 0;
 }
 
+const akira_color_t *scr_app_pixels(struct akira_app_ctx *app, int32_t w, int32_t h, uint32_t ptr,
+                                    uint32_t len, int32_t max_side, int *rc)
+{
+    *rc = AKIRA_EINVAL;
+    if (w <= 0 || h <= 0) return NULL;
+    if (w > max_side || h > max_side) {
+        *rc = AKIRA_ETOOBIG;
+        return NULL;
+    }
+    uint64_t need = (uint64_t)w * (uint64_t)h * 2u;
+    if (need > len || (ptr & 1u)) return NULL;
+    const akira_color_t *px = akira_bridge_mem(app, ptr, (uint32_t)need);
+    *rc = px ? 0 : AKIRA_EFAULT;
+    return px;
+}
+
 void scr_app_end(struct akira_app_ctx *app)
 {
     if (!S.up) return;

@@ -53,6 +53,12 @@ uint16_t scr_height(void);
 akira_ui_t *scr_ui(void);
 int scr_app_ui(struct scr_app *s);
 
+/* The w x h RGB565 pixels an app passes at (ptr, len): the host pointer, or NULL and
+ * *rc = AKIRA_EINVAL (w or h <= 0, len below w*h*2, an odd address), AKIRA_ETOOBIG (a
+ * side over max_side), AKIRA_EFAULT (outside memory). No lock needed. */
+const akira_color_t *scr_app_pixels(struct akira_app_ctx *app, int32_t w, int32_t h, uint32_t ptr,
+                                    uint32_t len, int32_t max_side, int *rc);
+
 /* The display module's app_end: the app's widgets go, its slot is freed, and when it
  * owned the display the system screen comes back. */
 void scr_app_end(struct akira_app_ctx *app);

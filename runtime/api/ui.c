@@ -152,13 +152,10 @@ static aw_status api_get_text(struct akira_app_ctx *app, aw_val *io)
 static aw_status api_image(struct akira_app_ctx *app, aw_val *io)
 {
     int32_t w = io[1].i32, h = io[2].i32;
-    uint32_t ptr = io[3].u32, len = io[4].u32;
-    if (w <= 0 || h <= 0) return hw_ret(io, AKIRA_EINVAL);
-    if (w > AKIRA_UI_MAX_IMAGE || h > AKIRA_UI_MAX_IMAGE) return hw_ret(io, AKIRA_ETOOBIG);
-    uint64_t need = (uint64_t)w * (uint64_t)h * 2u;
-    if (need > len || (ptr & 1u)) return hw_ret(io, AKIRA_EINVAL);
-    const akira_color_t *px = akira_bridge_mem(app, ptr, (uint32_t)need);
-    if (!px) return hw_ret(io, AKIRA_EFAULT);
+    int rc;
+    const akira_color_t *px =
+        scr_app_pixels(app, w, h, io[3].u32, io[4].u32, AKIRA_UI_MAX_IMAGE, &rc);
+    if (!px) return hw_ret(io, rc);
     akira_color_t key = (akira_color_t)(io[5].u32 & 0xFFFFu);
     UI_BEGIN(app, io, io[0].i32, o);
     return ret(io, akira_ui_image_set_rgb565(o, w, h, px, io[5].i32 < 0 ? NULL : &key));

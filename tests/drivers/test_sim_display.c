@@ -152,6 +152,20 @@ static uint8_t *png_decode(const uint8_t *data, size_t n, uint32_t *w, uint32_t 
     return out;
 }
 
+/* The red a person sees at one pixel (through a 1x1 PNG decoded again). */
+static unsigned red_seen_at(uint16_t x, uint16_t y)
+{
+    struct mem m = {NULL, 0};
+    assert_int_equal(akira_sim_display_png(x, y, 1, 1, mem_write, &m), 0);
+    uint32_t w, h;
+    uint8_t *rgb = png_decode(m.p, m.n, &w, &h);
+    assert_non_null(rgb);
+    unsigned red = rgb[0];
+    free(rgb);
+    free(m.p);
+    return red;
+}
+
 static void test_png_shows_what_a_person_sees(void **state)
 {
     (void)state;
@@ -175,19 +189,9 @@ static void test_png_shows_what_a_person_sees(void **state)
     free(m.p);
     /* Dimmed to half: half the light; blanked: black; memory untouched by either. */
     assert_int_equal(akira_display_brightness_set(disp, 128), 0);
-    m = (struct mem){NULL, 0};
-    assert_int_equal(akira_sim_display_png(10, 20, 1, 1, mem_write, &m), 0);
-    rgb = png_decode(m.p, m.n, &w, &h);
-    assert_int_equal(rgb[0], 128);
-    free(rgb);
-    free(m.p);
+    assert_int_equal(red_seen_at(10, 20), 128);
     assert_int_equal(akira_display_blanking(disp, true), 0);
-    m = (struct mem){NULL, 0};
-    assert_int_equal(akira_sim_display_png(10, 20, 1, 1, mem_write, &m), 0);
-    rgb = png_decode(m.p, m.n, &w, &h);
-    assert_int_equal(rgb[0], 0);
-    free(rgb);
-    free(m.p);
+    assert_int_equal(red_seen_at(10, 20), 0);
     assert_int_equal(akira_display_blanking(disp, false), 0);
     assert_int_equal(akira_display_brightness_set(disp, 255), 0);
     uint16_t back;
