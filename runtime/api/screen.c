@@ -58,6 +58,7 @@ static struct {
     akira_ui_obj_t *launcher;
     akira_ui_launcher_provider_t prov;
     uint64_t last_sync_ms;
+    char clock[16]; /* the status bar's text now */
     bool ui_visible;
     char focus[AKIRA_APP_NAME_MAX + 1]; /* "" : the system screen */
     struct scr_app apps[SLOTS];
@@ -435,12 +436,16 @@ static void route(const struct akira_input_event *e)
     if (s->screen && S.ui_visible) akira_ui_input(&S.ui, &in);
 }
 
+/* The status bar's clock (time since boot: the device has no wall clock), set only when
+ * it changes, so a still launcher sends nothing to the panel or to a live view. */
 static void status_line(void)
 {
     uint64_t s = akira_uptime_ms() / 1000u;
-    char clock[16];
+    char clock[sizeof S.clock];
     snprintf(clock, sizeof clock, "%02u:%02u", (unsigned)(s / 3600u % 100u),
              (unsigned)(s / 60u % 60u));
+    if (!strcmp(clock, S.clock)) return;
+    memcpy(S.clock, clock, sizeof clock);
     akira_ui_launcher_status(S.launcher, clock, -1);
 }
 
