@@ -65,11 +65,14 @@ static struct {
     /* launcher's view of the apps, and the action it asked for */
     struct akira_app_info list[LIST_MAX];
     int nlist;
+    uint32_t list_sig; /* of the names and states the launcher shows */
     enum pending_kind pending;
     char pending_name[AKIRA_APP_NAME_MAX + 1];
     atomic_uint_fast64_t loops;
     struct akira_screen_stats st;
 } S;
+
+static uint32_t list_signature(void);
 
 static void *mem_alloc(size_t n)
 {
@@ -180,6 +183,7 @@ static void focus_locked(const char *name)
         if (S.launcher) {
             akira_ui_screen_load(&S.ui, S.launcher, AKIRA_UI_ANIM_NONE, 0);
             akira_ui_launcher_sync(S.launcher);
+            S.list_sig = list_signature();
         }
         S.dirty_any = false;
     } else if (s && s->screen) {
@@ -411,6 +415,20 @@ static int lp_stop(void *ctx, int i)
     return lp_action(i, PENDING_STOP);
 }
 
+/* A hash of the installed apps' names and states: the launcher is re-read only when it
+ * changes (re-reading redraws the tiles, which a still screen should not). */
+static uint32_t list_signature(void)
+{
+    int n = lp_count(NULL);
+    uint32_t h = 2166136261u ^ (uint32_t)n;
+    for (int i = 0; i < n; i++) {
+        for (const char *c = S.list[i].manifest.name; *c; c++)
+            h = (h ^ (uint8_t)*c) * 16777619u;
+        h = (h ^ (uint32_t)lp_state(NULL, i)) * 16777619u;
+    }
+    return h;
+}
+
 /* --- the thread ------------------------------------------------------------------- */
 
 static void route(const struct akira_input_event *e)
@@ -481,7 +499,11 @@ static int thread_main(void *arg)
         akira_ui_tick(&S.ui, (uint32_t)now);
         if (!S.focus[0] && S.launcher && now - S.last_sync_ms >= SYNC_MS) {
             S.last_sync_ms = now;
-            akira_ui_launcher_sync(S.launcher);
+            uint32_t sig = list_signature();
+            if (sig != S.list_sig) {
+                S.list_sig = sig;
+                akira_ui_launcher_sync(S.launcher);
+            }
             status_line();
         }
         if (S.ui_visible && akira_ui_refresh(&S.ui) > 0) S.st.ui_refreshes++;

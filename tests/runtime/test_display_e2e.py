@@ -245,6 +245,13 @@ def t_http():
         st, body = d.call("GET", "/api/display/changes?since=0&timeout_ms=0", token=d.token)
         check(st == 200 and body["seq"] >= 1 and body["areas"], f"changes since 0: {body}")
         seq = body["seq"]
+        # Until the launcher is still (its first list and clock after boot).
+        for _ in range(20):
+            _, quiet = d.call("GET", "/api/display/changes?since=%d&timeout_ms=700" % seq,
+                              token=d.token)
+            if not quiet["areas"]:
+                break
+            seq = quiet["seq"]
         t0 = time.time()
         st, body = d.call("GET", "/api/display/changes?since=%d&timeout_ms=300" % seq,
                           token=d.token)
