@@ -28,6 +28,7 @@
 #include <akira/heap.h>
 #include <akira/kernel.h>
 
+#include "bench_time.h"
 #include "bridge_rig.h"
 
 #define N      20000000
@@ -42,25 +43,6 @@ static int buf_read(void *ctx, uint32_t off, void *buf, uint32_t len)
     if (off > app_size || len > app_size - off) return -1;
     memcpy(buf, app + off, len);
     return 0;
-}
-
-static double cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp);
-    return v[n / 2];
 }
 
 /* An instance with the bridge bound, as the manager makes it (no thread). */

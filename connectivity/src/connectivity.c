@@ -87,6 +87,7 @@ int akira_connectivity_api_create(struct akira_http_server **out,
     if (rc) return rc;
     rc = akira_connectivity_api_routes(*out, &config);
     if (!rc) rc = akira_connectivity_hw_routes(*out, &config);
+    if (!rc) rc = akira_connectivity_display_routes(*out, &config);
     if (!rc) rc = akira_connectivity_app_routes(*out);
     if (!rc) rc = akira_connectivity_key_routes(*out);
     if (!rc) rc = akira_http_server_token_set(*out, token);

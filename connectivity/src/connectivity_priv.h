@@ -8,7 +8,14 @@
 /* http_api.c: adds the device API routes; cfg must outlive the server. */
 int akira_connectivity_api_routes(struct akira_http_server *s,
                                   const struct akira_connectivity_config *cfg);
+/* http_api_display.c: GET /api/display.png, GET /api/display/changes, POST /api/input. */
+int akira_connectivity_display_routes(struct akira_http_server *s,
+                                      const struct akira_connectivity_config *cfg);
 /* http_api_hw.c: adds GET /api/gpio, POST /api/gpio/{pin}, GET /api/sensors. */
+/* A tiny body read whole before acting (so a cut request changes nothing) into buf,
+ * NUL-terminated: its length, or, after answering 413/408/400 itself, AKIRA_ECANCELED
+ * (or the error of sending that answer). */
+int akira_connectivity_small_body(struct akira_http_req *r, char *buf, size_t cap);
 int akira_connectivity_hw_routes(struct akira_http_server *s,
                                  const struct akira_connectivity_config *cfg);
 /* connectivity.c: the configuration and token the services share, and an HTTP server

@@ -93,23 +93,38 @@ static int level_of(const char *body)
     return LEVEL_BAD;
 }
 
+int akira_connectivity_small_body(struct akira_http_req *r, char *buf, size_t cap)
+{
+    size_t len = 0;
+    int rc;
+    for (;;) {
+        int n = akira_http_req_body_read(r, buf + len, cap - 1 - len);
+        if (n == 0) break;
+        if (n == AKIRA_ETOOBIG) {
+            rc = akira_http_resp_error(r, 413, "body too long");
+            return rc ? rc : AKIRA_ECANCELED;
+        }
+        if (n < 0) {
+            rc = akira_http_resp_error(r, n == AKIRA_ETIMEDOUT ? 408 : 400, "body not received");
+            return rc ? rc : AKIRA_ECANCELED;
+        }
+        len += (size_t)n;
+        if (len == cap - 1) {
+            rc = akira_http_resp_error(r, 413, "body too long");
+            return rc ? rc : AKIRA_ECANCELED;
+        }
+    }
+    buf[len] = '\0';
+    return (int)len;
+}
+
 static int gpio_post(struct akira_http_req *r, void *ctx)
 {
     const struct akira_connectivity_config *cfg = ctx;
     int pin = pin_of(akira_http_req_param(r, "pin"));
-    /* The body is tiny: read it whole before acting, so a cut request changes nothing. */
     char body[64];
-    size_t len = 0;
-    for (;;) {
-        int n = akira_http_req_body_read(r, body + len, sizeof(body) - 1 - len);
-        if (n == 0) break;
-        if (n == AKIRA_ETOOBIG) return akira_http_resp_error(r, 413, "body too long");
-        if (n < 0)
-            return akira_http_resp_error(r, n == AKIRA_ETIMEDOUT ? 408 : 400, "body not received");
-        len += (size_t)n;
-        if (len == sizeof(body) - 1) return akira_http_resp_error(r, 413, "body too long");
-    }
-    body[len] = '\0';
+    int len = akira_connectivity_small_body(r, body, sizeof(body));
+    if (len < 0) return len == AKIRA_ECANCELED ? 0 : len;
     if (!cfg->gpio_drive) return akira_http_resp_error(r, 501, "this board cannot drive pins");
     const struct akira_device *port = akira_driver_get(AKIRA_DRIVER_GPIO, GPIO_PORT_NAME);
     struct akira_gpio_port_info info;

@@ -10,6 +10,8 @@
  *   app pause|resume NAME          post the lifecycle event to a running app
  *   app logs NAME                  the app's log ring
  *   app caps NAME [grant|revoke CAP]  show or change its capabilities (next call)
+ *   app focus [NAME|-]             which app owns the display; give it to NAME, or to
+ *                                  the system screen (launcher) with -
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -27,6 +29,39 @@
 #define INSTALL_CHUNK 1024u
 
 static const struct akira_shell_file_ops *files;
+static const struct akira_shell_focus_ops *focus_ops;
+
+void akira_shell_app_focus_set(const struct akira_shell_focus_ops *ops)
+{
+    focus_ops = ops;
+}
+
+static int cmd_focus(struct akira_shell *sh, int argc, char **argv)
+{
+    if (!focus_ops) {
+        akira_shell_puts(sh, "app focus: this board has no display\n");
+        return AKIRA_ENODEV;
+    }
+    if (argc == 2) {
+        const char *name = strcmp(argv[1], "-") ? argv[1] : "";
+        int rc = focus_ops->set(name);
+        if (rc) {
+            akira_shell_print(sh, "app focus %s: %s%s\n", argv[1], akira_err_str(rc),
+                              rc == AKIRA_ENOENT   ? " (not running)"
+                              : rc == AKIRA_EACCES ? " (no display or ui capability)"
+                                                   : "");
+            return rc;
+        }
+    }
+    char now[64];
+    int rc = focus_ops->get(now, sizeof now);
+    if (rc) {
+        akira_shell_print(sh, "app focus: %s\n", akira_err_str(rc));
+        return rc;
+    }
+    akira_shell_print(sh, "display: %s\n", now[0] ? now : "system screen (launcher)");
+    return 0;
+}
 
 void akira_shell_app_files_set(const struct akira_shell_file_ops *ops)
 {
@@ -300,6 +335,8 @@ AKIRA_SHELL_SUBCMDS(
     AKIRA_SHELL_CMD("uninstall", "stop and remove an app", "NAME", cmd_uninstall, NULL, 1, 1),
     AKIRA_SHELL_CMD("logs", "an app's log lines", "NAME", cmd_logs, NULL, 1, 1),
     AKIRA_SHELL_CMD("caps", "show, grant or revoke capabilities", "NAME [grant|revoke CAP]",
-                    cmd_caps, NULL, 1, 3));
+                    cmd_caps, NULL, 1, 3),
+    AKIRA_SHELL_CMD("focus", "which app owns the display; give it to one (- : launcher)",
+                    "[NAME|-]", cmd_focus, NULL, 0, 1));
 
 AKIRA_SHELL_CMD_REGISTER(app, "app", "install, run and inspect apps", NULL, NULL, app_sub, 0, 0);

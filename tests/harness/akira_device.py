@@ -15,6 +15,8 @@ What it holds, each written once:
   run_piped    akiraos with a whole script on stdin, bounded in time.
   http helpers connect/request/read_response: raw sockets, since the limits under test
                are about bytes on the wire.
+  png helpers  png_decode/png_read: 8-bit RGB(A) PNGs (what the display gives) into
+               pixel rows; png_compare: a snapshot against a reviewed golden image.
   main         runs one scenario; on a failure prints the output of every device started
                and kills them all (by pid), so no test leaves a process behind.
 
@@ -28,8 +30,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import struct
 import threading
 import time
+import zlib
 
 TOKEN_RE = rb"device token \(shown once; later: `http token`\): ([0-9a-f]+)"
 NETWORK_RE = rb"\[(?: ok |FAIL)\] network[^\n]*\n"
@@ -465,6 +469,82 @@ def closed_by_peer(s, timeout=15):
         return True
     except socket.timeout:
         return False
+
+
+# --- PNG (display snapshots, golden images) -----------------------------------------
+
+
+def png_decode(data):
+    """An 8-bit RGB or RGBA PNG (not interlaced) as (width, height, rows), each row
+    bytes of R, G, B per pixel (alpha dropped). Raises Fail on anything else."""
+    check(data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG")
+    pos, idat, w = 8, b"", None
+    while pos + 8 <= len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        check(zlib.crc32(kind + body) == struct.unpack(">I", data[pos + 8 + n:pos + 12 + n])[0],
+              f"PNG chunk {kind!r}: bad CRC")
+        if kind == b"IHDR":
+            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            check(depth == 8 and ctype in (2, 6) and not interlace, "PNG: not 8-bit RGB(A)")
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        elif kind == b"IEND":
+            break
+        pos += 12 + n
+    check(w is not None, "PNG without IHDR")
+    raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], bytearray(w * bpp)
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        prev = line
+        rows.append(bytes(line) if bpp == 3 else bytes(v for i, v in enumerate(line) if i % 4 != 3))
+    return w, h, rows
+
+
+def png_read(path):
+    with open(path, "rb") as f:
+        return png_decode(f.read())
+
+
+def png_compare(got, golden_path, max_mean=2.0, max_bad=0.005):
+    """Checks a snapshot (PNG bytes) against a golden image with a small tolerance: the
+    mean channel difference at most max_mean and at most max_bad of the pixels off by
+    more than 48 in some channel. Raises Fail naming both files (the snapshot is kept
+    in the working directory, the test's build folder, as NAME.actual.png for review)."""
+    w, h, rows = png_decode(got)
+    actual = os.path.join(os.getcwd(), os.path.basename(golden_path)[:-4] + ".actual.png")
+    if not os.path.exists(golden_path):
+        with open(actual, "wb") as f:
+            f.write(got)
+        fail(f"no golden image {golden_path}: review {actual} and copy it there")
+    gw, gh, grows = png_read(golden_path)
+    bad = total = 0
+    if (w, h) == (gw, gh):
+        for r, g in zip(rows, grows):
+            for i in range(0, len(r), 3):
+                d = max(abs(r[i] - g[i]), abs(r[i + 1] - g[i + 1]), abs(r[i + 2] - g[i + 2]))
+                total += abs(r[i] - g[i]) + abs(r[i + 1] - g[i + 1]) + abs(r[i + 2] - g[i + 2])
+                bad += d > 48
+    mean = total / (3.0 * w * h) if (w, h) == (gw, gh) else 255.0
+    if (w, h) != (gw, gh) or mean > max_mean or bad > max_bad * w * h:
+        with open(actual, "wb") as f:
+            f.write(got)
+        fail(f"{golden_path}: snapshot differs ({w}x{h} vs {gw}x{gh}, mean {mean:.2f}, "
+             f"{bad} pixels off); see {actual}")
 
 
 # --- running a scenario --------------------------------------------------------------

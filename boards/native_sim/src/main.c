@@ -20,6 +20,7 @@
 #include <akira/connectivity.h>
 #include <akira/kernel.h>
 #include <akira/native_sim.h>
+#include <akira/screen.h>
 #include <akira/shell.h>
 #include <akira/shell_app.h>
 #include <akira/shell_cmds.h>
@@ -194,6 +195,28 @@ static bool boot_runtime(const struct akira_board_options *opt)
     return true;
 }
 
+/* The display's owner and the launcher (akira/screen.h). A failure is reported and
+ * the boot goes on without them, like a board whose panel is broken. */
+static bool screen_up;
+static const struct akira_shell_focus_ops focus_ops = {akira_screen_focus, akira_screen_focus_get};
+
+static bool boot_screen(void)
+{
+    struct akira_screen_config cfg = {.pool = app_pool};
+    int rc = akira_screen_start(&cfg);
+    struct akira_screen_stats st = {0};
+    if (rc == 0) {
+        screen_up = true;
+        akira_screen_stats_get(&st);
+        akira_shell_app_focus_set(&focus_ops);
+    }
+    char detail[96];
+    snprintf(detail, sizeof(detail), "launcher on the display, %u KiB back buffer, %u KiB band",
+             (unsigned)(st.back_bytes / 1024u), (unsigned)(st.band_bytes / 1024u));
+    step("screen", rc, rc == 0 ? detail : NULL);
+    return true;
+}
+
 static bool boot_shell(void)
 {
     const char *bad = NULL;
@@ -238,6 +261,9 @@ connectivity_config(const struct akira_board_options *opt)
         .on_shell_exit = on_net_shell_exit,
         .list_partitions = true,
         .gpio_drive = akira_sim_gpio_drive,
+        .display_png = akira_sim_display_png,
+        .display_changes = akira_sim_display_changes,
+        .input_apply = akira_sim_input_apply,
     };
     return &c;
 }
@@ -275,6 +301,8 @@ static void shutdown_all(void)
     if (net_up) akira_connectivity_stop();
     net_up = false;
     akira_appmgr_deinit();
+    if (screen_up) akira_screen_stop();
+    screen_up = false;
     akira_appstore_deinit();
     akira_sim_storage_shutdown();
     akira_kernel_shutdown();
@@ -329,8 +357,8 @@ int main(int argc, char **argv)
          akira_device_boot_level(AKIRA_INIT_APPLICATION, report_device, NULL);
     /* Layers above the kernel start here, bottom up, one boot_<layer>() each that
      * prints its status line with step() and returns false to stop the boot. */
-    ok = ok && boot_storage(&opt) && boot_app_pool() && boot_runtime(&opt) && boot_shell() &&
-         boot_connectivity(&opt);
+    ok = ok && boot_storage(&opt) && boot_app_pool() && boot_screen() && boot_runtime(&opt) &&
+         boot_shell() && boot_connectivity(&opt);
     if (!ok) {
         AKIRA_LOG_ERR("boot failed");
         if (akira_kernel_is_running()) shutdown_all();

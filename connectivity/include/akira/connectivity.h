@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <akira/drivers/display.h>
 #include <akira/shell.h>
 
 #define AKIRA_HTTP_TOKEN_KEY     "akira/http/token"
@@ -42,6 +43,19 @@ struct akira_connectivity_config {
      * to let go of it (it floats to its pull). Returns 0 or an akira_err_t. A board
      * that cannot (real hardware) leaves it NULL: 501. Called from an HTTP worker. */
     int (*gpio_drive)(unsigned pin, int level);
+    /* What the panel shows, for GET /api/display.png and /api/display/changes (board
+     * hooks because reading the picture back is the panel's bench side; NULL: 501).
+     * display_png: area (x, y, w, h) (w, h 0: to the edge) as a PNG handed to write in pieces; 0,
+     * or an akira_err_t (AKIRA_EINVAL: area not on the panel). display_changes: the areas changed
+     * after change number since, waiting up to timeout_ms for one; returns how many (a whole-panel
+     * area when more than max), *now the current number. Called from HTTP workers. */
+    int (*display_png)(uint16_t x, uint16_t y, uint16_t w, uint16_t h,
+                       int (*write)(void *ctx, const void *data, size_t len), void *ctx);
+    int (*display_changes)(uint64_t since, int32_t timeout_ms, struct akira_display_area *out,
+                           size_t max, uint64_t *now);
+    /* One input action in the shell's words ("press select", "touch 120 80",
+     * "release"), for POST /api/input; AKIRA_EINVAL with a reason in why. NULL: 501. */
+    int (*input_apply)(const char *line, char *why, size_t why_len);
 };
 
 /*

@@ -184,5 +184,8 @@ extern const struct akira_bridge_module akira_api_pwm;
 extern const struct akira_bridge_module akira_api_sensor;
 extern const struct akira_bridge_module akira_api_power;
 extern const struct akira_bridge_module akira_api_net;
+extern const struct akira_bridge_module akira_api_display;
+extern const struct akira_bridge_module akira_api_input;
+extern const struct akira_bridge_module akira_api_ui;
 
 #endif /* AKIRA_BRIDGE_H */

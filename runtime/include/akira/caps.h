@@ -33,11 +33,12 @@ typedef uint32_t akira_caps_t;
 #define AKIRA_CAP_SENSOR  (1u << 8)
 #define AKIRA_CAP_POWER   (1u << 9)
 #define AKIRA_CAP_NET     (1u << 10)
-#define AKIRA_CAP_DISPLAY (1u << 11)
+#define AKIRA_CAP_DISPLAY (1u << 11) /* raw drawing on the screen the app owns */
 #define AKIRA_CAP_INPUT   (1u << 12) /* buttons, touch, HID */
 #define AKIRA_CAP_BLE     (1u << 13)
 #define AKIRA_CAP_RF      (1u << 14)
-#define AKIRA_CAP_COUNT_  15u /* internal: number of defined bits */
+#define AKIRA_CAP_UI      (1u << 15) /* widgets on the app's own screen */
+#define AKIRA_CAP_COUNT_  16u        /* internal: number of defined bits */
 #define AKIRA_CAP_ALL_    ((1u << AKIRA_CAP_COUNT_) - 1u)
 
 /*
@@ -60,7 +61,8 @@ typedef uint32_t akira_caps_t;
     X(AKIRA_CAP_DISPLAY, "display")                                                                \
     X(AKIRA_CAP_INPUT, "input")                                                                    \
     X(AKIRA_CAP_BLE, "ble")                                                                        \
-    X(AKIRA_CAP_RF, "rf")
+    X(AKIRA_CAP_RF, "rf")                                                                          \
+    X(AKIRA_CAP_UI, "ui")
 
 /* The bit for a manifest name (exact, lower case), or 0 when there is none. */
 akira_caps_t akira_cap_from_name(const char *name, size_t len);

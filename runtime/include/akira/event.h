@@ -41,7 +41,11 @@ enum akira_event_type {
     AKIRA_EVENT_STORAGE = 7, /* reserved for the storage module */
     AKIRA_EVENT_GPIO = 8,    /* a = pin, b = level after the edge */
     AKIRA_EVENT_UART = 9,    /* a = uart handle, b = AKIRA_UART_EVT_* bits */
-    AKIRA_EVENT_NET = 10     /* a = socket handle, b = AKIRA_NET_POLL_* readiness bits */
+    AKIRA_EVENT_NET = 10,    /* a = socket handle, b = AKIRA_NET_POLL_* readiness bits */
+    AKIRA_EVENT_INPUT = 11,  /* a = kind << 16 | button << 8 | pressed, b = x, c = y */
+    AKIRA_EVENT_UI = 12,     /* a = ui event << 24 | widget type << 16 | widget id, b = value,
+                                c = x << 16 | y (touch point, 16 bits each) */
+    AKIRA_EVENT_FOCUS = 13   /* a = 1: the app owns the display now, 0: it lost it */
 };
 
 struct akira_event {

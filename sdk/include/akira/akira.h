@@ -22,5 +22,9 @@
 #include <akira/pwm.h>
 #include <akira/sensor.h>
 #include <akira/uart.h>
+/* display, buttons and touch, widgets */
+#include <akira/display.h>
+#include <akira/input.h>
+#include <akira/ui.h>
 
 #endif /* AKIRA_SDK_AKIRA_H */

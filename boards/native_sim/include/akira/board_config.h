@@ -50,6 +50,13 @@
  * quarter of the file system's blocks. */
 #define AKIRA_BOARD_APP_FS_QUOTA (256u * 1024u)
 
+/* --- Display and input (docs/display.md) ------------------------------------------ */
+
+/* The panel: a 320x240 RGB565 TFT in landscape, like the AkiraConsole's ST7789V. */
+#define AKIRA_BOARD_DISPLAY_WIDTH  320
+#define AKIRA_BOARD_DISPLAY_HEIGHT 240
+#define AKIRA_BOARD_DISPLAY_FORMAT (1u << 0) /* AKIRA_DISPLAY_RGB565 (akira/drivers/display.h) */
+
 /* --- Serial management link (docs/serial.md) ------------------------------------ */
 
 /* The UART the device API is served on without a network (native_sim: a host pty). */

@@ -4,10 +4,11 @@
  * The devices themselves are used through the driver class APIs
  * (akira/drivers/<class>.h): "gpio0", "i2c0" (a BME280 at 0x76, an LSM6DS3 at 0x6A),
  * "uart0" (looped back), "uart1" (a host pty), "mgmt" (a host pty: the management link), "pwm0",
- * "power0", and the sensor drivers "bme280" and "lsm6ds3" on i2c0. This header is what the outside
- * world does to them: drive input pins, set the physical quantities the sensors measure, plug the
- * charger in, add load; and what it can observe (PWM duty, the pty path). The shell
- * (devices/cmd_hw.c), the tests, and later the HTTP API use it. Any thread may call.
+ * "power0", "display0" (a 320x240 RGB565 panel), "input0" (buttons and touch), and the sensor
+ * drivers "bme280" and "lsm6ds3" on i2c0. This header is what the outside world does to them: drive
+ * input pins, set the physical quantities the sensors measure, plug the charger in, add load; and
+ * what it can observe (PWM duty, the pty path). The shell (devices/cmd_hw.c), the tests, and later
+ * the HTTP API use it. Any thread may call.
  */
 #ifndef AKIRA_SIM_DEVICES_H
 #define AKIRA_SIM_DEVICES_H
@@ -15,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <akira/drivers/display.h>
 
 #define AKIRA_SIM_GPIO_PINS    32
 #define AKIRA_SIM_PWM_CHANNELS 8
@@ -116,5 +119,58 @@ void akira_sim_power_advance(uint32_t sim_ms);
 /* State of charge 0..100 % to start from (tests); AKIRA_EINVAL outside. */
 int akira_sim_power_soc_set(double percent);
 void akira_sim_power_info(struct akira_sim_battery_info *out);
+
+/* --- display0 ----------------------------------------------------------------------- */
+
+struct akira_sim_display_info {
+    uint16_t width, height;
+    bool blanked;
+    uint8_t brightness;
+    uint64_t seq; /* change number: grows by one per write, blanking or brightness change */
+};
+
+void akira_sim_display_info(struct akira_sim_display_info *out);
+
+/* Where to send encoded bytes: 0, or an akira_err_t that ends the encoding. */
+typedef int (*akira_sim_write_fn)(void *ctx, const void *data, size_t len);
+
+/* The visible picture of area (x, y, w, h) (w or h 0: to the panel's edge) as a PNG (8-bit RGB;
+ * black while blanked, scaled by the brightness), in pieces to write. 0, AKIRA_EINVAL (area not on
+ * the panel), AKIRA_ENOMEM, or the writer's error. */
+int akira_sim_display_png(uint16_t x, uint16_t y, uint16_t w, uint16_t h, akira_sim_write_fn write,
+                          void *ctx);
+/* The whole picture into a PNG file at host path (removed again on failure). */
+int akira_sim_display_snapshot(const char *path);
+
+/* The areas changed after change number since, waiting up to timeout_ms (-1: forever,
+ * 0: not at all) for one when there is none yet. Writes up to max areas to out (one
+ * whole-panel area when more changed than max or than the panel remembers, or since is
+ * not a number it gave out) and the current change number to *now. Returns the count
+ * (0: nothing changed in time) or AKIRA_EINVAL. */
+int akira_sim_display_changes(uint64_t since, int32_t timeout_ms, struct akira_display_area *out,
+                              size_t max, uint64_t *now);
+
+/* --- input0 ------------------------------------------------------------------------- */
+
+/* Press or release one button (enum akira_input_button), as a finger would. 0, or
+ * AKIRA_EINVAL (no such button). A press of a held button or a release of a free one
+ * changes nothing and queues nothing. */
+int akira_sim_input_button(unsigned code, bool pressed);
+/* Touch at (x, y) (pressed), or lift the finger (pressed false: x, y ignored, the last
+ * point is reported). AKIRA_EINVAL when (x, y) is off the panel. */
+int akira_sim_input_touch(int x, int y, bool pressed);
+
+/* One input action in the words the shell, POST /api/input and script files share:
+ *   press NAME | release NAME | tap NAME | touch X Y | release | tap X Y
+ * (tap: press then release; release alone lifts the touch). 0, or AKIRA_EINVAL with a
+ * reason in why. */
+int akira_sim_input_apply(const char *line, char *why, size_t why_len);
+
+/* Plays a script file: one action per line, each after a time in ms from the start
+ * ("120 press select"); blank lines and # comments skipped. Every line is checked
+ * before the first action is played; a bad line gives AKIRA_EINVAL and its number in
+ * why. Blocks for the script's duration (until *stop turns true, when given). Returns
+ * the number of actions played. */
+int akira_sim_input_play(const char *path, const volatile bool *stop, char *why, size_t why_len);
 
 #endif /* AKIRA_SIM_DEVICES_H */
