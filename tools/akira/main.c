@@ -27,6 +27,10 @@ static const struct tool_cmd cmds[] = {
      akira_tool_pack},
     {"inspect", "APP.wasm [--pub NAME.pub]",
      "print the manifest and the signature status (verified with --pub)", akira_tool_inspect},
+    {"image", "sign|verify|info ...",
+     "firmware images in MCUboot's format: sign a firmware binary with a key (--version), "
+     "verify against public keys, show the header and TLVs",
+     akira_tool_image},
     /* Device commands (cmd_device.c): each takes --device NAME (default: the last added). */
     {"device", "add NAME URL TOKEN | list",
      "remember a device (URL http://host:port or serial:PATH, token from `http token`); the "
