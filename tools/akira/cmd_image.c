@@ -35,16 +35,6 @@ static int image_usage(const char *msg)
     return 2;
 }
 
-static int put_tlv(uint8_t *out, size_t at, uint16_t type, const void *val, uint16_t len)
-{
-    out[at] = (uint8_t)type;
-    out[at + 1] = (uint8_t)(type >> 8);
-    out[at + 2] = (uint8_t)len;
-    out[at + 3] = (uint8_t)(len >> 8);
-    memcpy(out + at + 4, val, len);
-    return (int)(at + 4u + len);
-}
-
 static int num_arg(const char *s, unsigned long max, unsigned long *out)
 {
     char *end;
@@ -86,14 +76,11 @@ static int image_sign(int argc, char **argv)
     }
     if (!keyfile || !ver || !in || !out_path)
         return image_usage("sign needs --key, --version, IN, OUT");
-    struct akira_fw_header h = {
-        .magic = AKIRA_FW_IMAGE_MAGIC, .load_addr = (uint32_t)load, .hdr_size = (uint16_t)hdr_size};
-    if (akira_fw_version_parse(ver, &h.ver)) return image_usage("--version: MAJ.MIN.REV[+BUILD]");
-    const struct akira_fw_crypto *c = akira_boot_crypto_sodium();
-    if (!c) {
-        fprintf(stderr, "akira image: libsodium failed to initialise\n");
-        return 1;
-    }
+    struct akira_boot_sign_opts o = {.hdr_size = (uint16_t)hdr_size,
+                                     .load_addr = (uint32_t)load,
+                                     .has_sec_cnt = has_cnt,
+                                     .sec_cnt = (uint32_t)cnt};
+    if (akira_fw_version_parse(ver, &o.ver)) return image_usage("--version: MAJ.MIN.REV[+BUILD]");
     uint8_t sk[crypto_sign_SECRETKEYBYTES];
     if (tool_read_hex_file(keyfile, sk, sizeof sk, "secret key")) return 1;
     size_t n;
@@ -105,49 +92,23 @@ static int image_sign(int argc, char **argv)
         free(payload);
         return 1;
     }
-    h.img_size = (uint32_t)n;
-    h.protect_tlv_size = has_cnt ? 4 + 4 + 4 : 0;
-    size_t total = hdr_size + n + h.protect_tlv_size + 4 + (4 + 32) * 2 + 4 + 64;
-    uint8_t *img = calloc(1, total);
-    if (!img) {
-        free(payload);
+    size_t total = akira_boot_image_size(&o, n);
+    uint8_t *img = malloc(total);
+    int rc = img ? akira_boot_image_sign(payload, n, &o, sk, img) : AKIRA_ENOMEM;
+    sodium_memzero(sk, sizeof sk);
+    free(payload);
+    if (rc) {
+        fprintf(stderr, "akira image sign: %s\n", akira_err_str(rc));
+        free(img);
         return 1;
     }
-    akira_fw_header_encode(&h, img);
-    memcpy(img + hdr_size, payload, n);
-    free(payload);
-    size_t at = hdr_size + n;
-    if (has_cnt) {
-        uint8_t info[4] = {AKIRA_FW_TLV_PROT_MAGIC & 0xFF, AKIRA_FW_TLV_PROT_MAGIC >> 8,
-                           (uint8_t)h.protect_tlv_size, 0};
-        memcpy(img + at, info, 4);
-        uint8_t v[4] = {(uint8_t)cnt, (uint8_t)(cnt >> 8), (uint8_t)(cnt >> 16),
-                        (uint8_t)(cnt >> 24)};
-        at = (size_t)put_tlv(img, at + 4, AKIRA_FW_TLV_SEC_CNT, v, 4);
-    }
-    uint8_t digest[AKIRA_FW_HASH_LEN], keyhash[AKIRA_FW_HASH_LEN], sig[AKIRA_FW_SIG_LEN];
-    struct akira_fw_sha256 st;
-    c->sha256_init(&st);
-    c->sha256_update(&st, img, at);
-    c->sha256_final(&st, digest);
-    akira_fw_key_hash(c, sk + 32, keyhash); /* libsodium's secret key ends with the public one */
-    crypto_sign_detached(sig, NULL, digest, sizeof digest, sk);
-    sodium_memzero(sk, sizeof sk);
-    size_t tlv = at;
-    uint16_t tot = (uint16_t)(total - tlv);
-    img[at] = AKIRA_FW_TLV_INFO_MAGIC & 0xFF;
-    img[at + 1] = AKIRA_FW_TLV_INFO_MAGIC >> 8;
-    img[at + 2] = (uint8_t)tot;
-    img[at + 3] = (uint8_t)(tot >> 8);
-    at = (size_t)put_tlv(img, at + 4, AKIRA_FW_TLV_SHA256, digest, sizeof digest);
-    at = (size_t)put_tlv(img, at, AKIRA_FW_TLV_KEYHASH, keyhash, sizeof keyhash);
-    at = (size_t)put_tlv(img, at, AKIRA_FW_TLV_ED25519, sig, sizeof sig);
-    int rc = tool_write_file(out_path, img, at, 0644);
+    rc = tool_write_file(out_path, img, total, 0644);
     free(img);
     if (rc) return 1;
+    const struct akira_fw_version *vp = &o.ver;
     char vs[24];
-    akira_fw_version_str(&h.ver, vs, sizeof vs);
-    printf("signed %s version %s: %zu bytes (header %lu, payload %zu)\n", out_path, vs, at,
+    akira_fw_version_str(vp, vs, sizeof vs);
+    printf("signed %s version %s: %zu bytes (header %lu, payload %zu)\n", out_path, vs, total,
            hdr_size, n);
     return 0;
 }
