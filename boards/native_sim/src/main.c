@@ -313,9 +313,10 @@ static int reboot(char **argv)
 {
     board_console_restore();
     fflush(NULL);
-    execv("/proc/self/exe", argv);
+    (void)argv;
+    board_reset_exec();
     /* Only reached when exec failed: the device cannot come back up. */
-    perror("akiraos: reboot: exec /proc/self/exe");
+    perror("akiraos: reboot: exec failed");
     return AKIRA_BOARD_EXIT_BOOT;
 }
 
@@ -323,6 +324,7 @@ int main(int argc, char **argv)
 {
     struct akira_board_options opt;
     char err[160];
+    board_reset_init(argv);
     if (akira_board_options_parse(&opt, argc, argv, err, sizeof(err)) != 0) {
         fprintf(stderr, "akiraos: %s\n%s", err, akira_board_usage());
         return AKIRA_BOARD_EXIT_USAGE;
