@@ -19,5 +19,6 @@ int akira_tool_logs(int argc, char **argv);
 int akira_tool_keys(int argc, char **argv);
 /* cmd_image.c, cmd_ota.c */
 int akira_tool_image(int argc, char **argv);
+int akira_tool_ota(int argc, char **argv);
 
 #endif

@@ -45,6 +45,10 @@ static const struct tool_cmd cmds[] = {
     {"stop", "NAME", "stop a running app", akira_tool_stop},
     {"rm", "NAME", "stop and uninstall an app", akira_tool_rm},
     {"logs", "[NAME] [-f]", "the app's log (or the device's), -f follows it", akira_tool_logs},
+    {"ota", "status | push IMAGE [--no-reboot] [--wait S] | confirm | revert",
+     "firmware update: upload a signed image (progress bar), reboot, wait until the new "
+     "firmware confirmed itself; the slots' state; confirm or revert by hand",
+     akira_tool_ota},
     {"keys", "[list | add NAME FILE.pub | rm NAME]",
      "the signing keys the device trusts; add one from `akira keygen`'s NAME.pub", akira_tool_keys},
 };

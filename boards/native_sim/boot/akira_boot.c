@@ -164,8 +164,8 @@ int main(int argc, char **argv)
 
     bool created = false;
     char why[160];
-    int rc = akira_board_flash_image_prepare(flash, AKIRA_BOARD_FLASH_SIZE, &created, why,
-                                             sizeof why);
+    int rc =
+        akira_board_flash_image_prepare(flash, AKIRA_BOARD_FLASH_SIZE, &created, why, sizeof why);
     if (rc) {
         fprintf(stderr, "akira-boot: %s\n", why);
         return 1;
@@ -184,11 +184,11 @@ int main(int argc, char **argv)
     if (!rc) rc = akira_flash_area_open(AKIRA_PART_IMAGE1, true, &cfg.secondary);
     if (!rc) rc = akira_flash_area_open(AKIRA_PART_SCRATCH, true, &cfg.scratch);
     if (!rc)
-        rc = akira_flash_area_from_range(
-            &chip.dev, "boot-counter",
-            AKIRA_BOARD_PART_BOOTLOADER_OFFSET + AKIRA_BOARD_PART_BOOTLOADER_SIZE -
-                2 * AKIRA_BOARD_FLASH_SECTOR_SIZE,
-            2 * AKIRA_BOARD_FLASH_SECTOR_SIZE, true, &cfg.counter);
+        rc = akira_flash_area_from_range(&chip.dev, "boot-counter",
+                                         AKIRA_BOARD_PART_BOOTLOADER_OFFSET +
+                                             AKIRA_BOARD_PART_BOOTLOADER_SIZE -
+                                             2 * AKIRA_BOARD_FLASH_SECTOR_SIZE,
+                                         2 * AKIRA_BOARD_FLASH_SECTOR_SIZE, true, &cfg.counter);
     if (rc) return die("flash map", rc);
 
     struct akira_boot_result res;
