@@ -194,6 +194,7 @@ static int st_close(void *stream, int status, char *result, size_t cap)
     struct akira_fw_info si, pi;
     const char *w = NULL;
     akira_fw_reader_slot(&r, &ota.secondary);
+    r.size = (uint32_t)u->got; /* what arrived: a cut image is "truncated" */
     rc = akira_fw_image_verify(&r, ota.cfg.crypto, ota.cfg.keys, ota.cfg.nkeys, &si, &w);
     if (rc) {
         snprintf(why, sizeof why, "%s", w);

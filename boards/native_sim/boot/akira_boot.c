@@ -11,7 +11,9 @@
  * --image FILE: a signed image written into the primary slot, confirmed, as a flashing
  * tool would: on first run (empty slot), and after a development rebuild (FILE differs
  * from the confirmed primary image and is not older); a newer version installed by OTA
- * stays. `make run` passes the build's. Every other
+ * stays. `make run` passes the build's. --cut-after N (tests): the power dies at the
+ * N-th flash write or erase of this boot (the simulated flash's fault injection,
+ * torn with --torn), and akira-boot exits with status 4 as a dead device. Every other
  * argument is the firmware's. With no valid image: the recovery console on stdin
  * (docs/boot.md). Exit status: 1 when nothing can boot, 2 for usage.
  */
@@ -139,6 +141,8 @@ static uint64_t now_us(void)
 int main(int argc, char **argv)
 {
     const char *image = NULL, *flash = NULL;
+    unsigned long cut_after = 0;
+    bool torn = false;
     char **fw_argv = calloc((size_t)argc + 1, sizeof *fw_argv);
     int fw_argc = 0;
     if (!fw_argv) return 1;
@@ -146,6 +150,14 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--image") && i + 1 < argc) {
             image = argv[++i];
+            continue;
+        }
+        if (!strcmp(argv[i], "--cut-after") && i + 1 < argc) {
+            cut_after = strtoul(argv[++i], NULL, 0);
+            continue;
+        }
+        if (!strcmp(argv[i], "--torn")) {
+            torn = true;
             continue;
         }
         if (!strcmp(argv[i], "--flash") && i + 1 < argc) flash = argv[i + 1];
@@ -191,10 +203,18 @@ int main(int argc, char **argv)
                                          2 * AKIRA_BOARD_FLASH_SECTOR_SIZE, true, &cfg.counter);
     if (rc) return die("flash map", rc);
 
+    if (cut_after)
+        akira_sim_flash_cut_after(&chip, cut_after,
+                                  torn ? AKIRA_SIM_CUT_TORN : AKIRA_SIM_CUT_CLEAN);
     struct akira_boot_result res;
     for (;;) {
         uint64_t t0 = now_us();
         rc = akira_boot_run(&cfg, &res);
+        if (rc && akira_sim_flash_is_cut(&chip)) {
+            printf("akira-boot: power cut (simulated, at flash operation %lu)\n", cut_after);
+            fflush(stdout);
+            _exit(4);
+        }
         if (rc) return die("boot failed", rc);
         if (res.swap != AKIRA_FW_SWAP_NONE)
             printf("akira-boot: swap done in %llu ms\n",
