@@ -112,14 +112,8 @@ static int ota_post(struct akira_http_req *r, void *ctx)
     struct akira_transport_stream st;
     int rc = akira_transport_stream_open(&st, &info);
     if (rc) return open_error(r, rc); /* body unread: the server closes */
-    unsigned char buf[AKIRA_TRANSPORT_CHUNK_MAX];
-    int n, werr = 0;
-    while ((n = akira_http_req_body_read(r, buf, sizeof buf)) > 0) {
-        werr = akira_transport_stream_write(&st, buf, (size_t)n);
-        if (werr) break;
-    }
+    int err = akira_http_req_body_stream(r, &st);
     char result[128] = "";
-    int err = werr ? werr : n < 0 ? n : 0;
     rc = akira_transport_stream_close(&st, err, result, sizeof result);
     if (err || rc < 0) {
         int e = err ? err : rc;
@@ -155,13 +149,18 @@ static int simple(struct akira_http_req *r, const char *key, bool v)
     return akira_http_resp_send(r, 200, "application/json", out, w.len);
 }
 
+/* {"KEY": true} when rc is 0 (what the log line says happened), else the error. */
+static int done(struct akira_http_req *r, int rc, const char *key, const char *what)
+{
+    if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
+    if (what) AKIRA_LOG_INF("%s over http by %s", what, akira_http_req_peer(r));
+    return simple(r, key, true);
+}
+
 static int ota_confirm(struct akira_http_req *r, void *ctx)
 {
     (void)ctx;
-    int rc = akira_ota_confirm();
-    if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
-    AKIRA_LOG_INF("firmware confirmed over http by %s", akira_http_req_peer(r));
-    return simple(r, "confirmed", true);
+    return done(r, akira_ota_confirm(), "confirmed", "firmware confirmed");
 }
 
 static int ota_revert(struct akira_http_req *r, void *ctx)
@@ -173,17 +172,13 @@ static int ota_revert(struct akira_http_req *r, void *ctx)
         return akira_http_resp_error(r, 409,
                                      "nothing to revert: the running firmware is confirmed and no "
                                      "update is pending");
-    if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
-    return simple(r, rebooting ? "rebooting" : "cancelled", true);
+    return done(r, rc, rebooting ? "rebooting" : "cancelled", NULL);
 }
 
 static int reboot_post(struct akira_http_req *r, void *ctx)
 {
     (void)ctx;
-    int rc = akira_ota_reboot();
-    if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
-    AKIRA_LOG_INF("reboot asked over http by %s", akira_http_req_peer(r));
-    return simple(r, "rebooting", true);
+    return done(r, akira_ota_reboot(), "rebooting", "reboot asked");
 }
 
 int akira_connectivity_ota_routes(struct akira_http_server *s)

@@ -7,6 +7,8 @@
 #include <akira/err.h>
 #include <akira/fw_image.h>
 
+#include "le.h"
+
 const uint8_t akira_fw_spki_prefix[AKIRA_FW_SPKI_PREFIX_LEN] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
                                                                 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
 
@@ -16,56 +18,34 @@ const uint8_t akira_fw_trailer_magic[AKIRA_FW_TRAILER_MAGIC_LEN] = {
 
 #define PIECE 256u
 
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 void akira_fw_header_encode(const struct akira_fw_header *h, uint8_t out[AKIRA_FW_HEADER_LEN])
 {
     memset(out, 0, AKIRA_FW_HEADER_LEN);
-    put32(out + 0, h->magic);
-    put32(out + 4, h->load_addr);
-    put16(out + 8, h->hdr_size);
-    put16(out + 10, h->protect_tlv_size);
-    put32(out + 12, h->img_size);
-    put32(out + 16, h->flags);
+    akira_le_put32(out + 0, h->magic);
+    akira_le_put32(out + 4, h->load_addr);
+    akira_le_put16(out + 8, h->hdr_size);
+    akira_le_put16(out + 10, h->protect_tlv_size);
+    akira_le_put32(out + 12, h->img_size);
+    akira_le_put32(out + 16, h->flags);
     out[20] = h->ver.major;
     out[21] = h->ver.minor;
-    put16(out + 22, h->ver.revision);
-    put32(out + 24, h->ver.build);
+    akira_le_put16(out + 22, h->ver.revision);
+    akira_le_put32(out + 24, h->ver.build);
     /* 28..31: padding, zero */
 }
 
 void akira_fw_header_decode(const uint8_t in[AKIRA_FW_HEADER_LEN], struct akira_fw_header *h)
 {
-    h->magic = get32(in + 0);
-    h->load_addr = get32(in + 4);
-    h->hdr_size = get16(in + 8);
-    h->protect_tlv_size = get16(in + 10);
-    h->img_size = get32(in + 12);
-    h->flags = get32(in + 16);
+    h->magic = akira_le_get32(in + 0);
+    h->load_addr = akira_le_get32(in + 4);
+    h->hdr_size = akira_le_get16(in + 8);
+    h->protect_tlv_size = akira_le_get16(in + 10);
+    h->img_size = akira_le_get32(in + 12);
+    h->flags = akira_le_get32(in + 16);
     h->ver.major = in[20];
     h->ver.minor = in[21];
-    h->ver.revision = get16(in + 22);
-    h->ver.build = get32(in + 24);
+    h->ver.revision = akira_le_get16(in + 22);
+    h->ver.build = akira_le_get32(in + 24);
 }
 
 int akira_fw_version_cmp(const struct akira_fw_version *a, const struct akira_fw_version *b)
@@ -157,12 +137,12 @@ static int walk_tlvs(const struct akira_fw_reader *r, uint32_t off, uint16_t mag
         return fail(why, "truncated: the TLV area runs past the end of the image data",
                     AKIRA_EFORMAT);
     if (r->read(r->ctx, off, b, 4)) return fail(why, "read failed", AKIRA_EIO);
-    if (get16(b) != magic)
+    if (akira_le_get16(b) != magic)
         return fail(why,
                     magic == AKIRA_FW_TLV_INFO_MAGIC ? "bad TLV area magic (truncated image?)"
                                                      : "bad protected TLV area magic",
                     AKIRA_EFORMAT);
-    uint32_t tot = get16(b + 2);
+    uint32_t tot = akira_le_get16(b + 2);
     if (tot < 4 || (want_tot && tot != want_tot))
         return fail(why, "TLV area size does not match the header", AKIRA_EFORMAT);
     if ((uint64_t)off + tot > r->size)
@@ -173,7 +153,7 @@ static int walk_tlvs(const struct akira_fw_reader *r, uint32_t off, uint16_t mag
         uint8_t th[4];
         if (end - p < 4) return fail(why, "a TLV entry is cut", AKIRA_EFORMAT);
         if (r->read(r->ctx, p, th, 4)) return fail(why, "read failed", AKIRA_EIO);
-        uint16_t type = get16(th), len = get16(th + 2);
+        uint16_t type = akira_le_get16(th), len = akira_le_get16(th + 2);
         p += 4;
         if (len > end - p) return fail(why, "a TLV entry runs past its area", AKIRA_EFORMAT);
         void *dst = NULL;
@@ -204,7 +184,7 @@ static int walk_tlvs(const struct akira_fw_reader *r, uint32_t off, uint16_t mag
         if (dst) {
             if (len != want) return fail(why, "a TLV entry has the wrong length", AKIRA_EFORMAT);
             if (r->read(r->ctx, p, dst, len)) return fail(why, "read failed", AKIRA_EIO);
-            if (dst == cnt) info->sec_cnt = get32(cnt);
+            if (dst == cnt) info->sec_cnt = akira_le_get32(cnt);
             if (dst == spki) {
                 if (memcmp(spki, akira_fw_spki_prefix, AKIRA_FW_SPKI_PREFIX_LEN))
                     return fail(why, "the public key TLV is not an Ed25519 key", AKIRA_EFORMAT);
@@ -321,7 +301,7 @@ int akira_fw_trailer_read(const struct akira_flash_area *fa, uint32_t end,
     t->image_ok = flag_set(e[-(int)AKIRA_FW_TRAILER_IMAGE_OK_OFF]);
     t->copy_done = flag_set(e[-(int)AKIRA_FW_TRAILER_COPY_DONE_OFF]);
     t->swap_info = e[-(int)AKIRA_FW_TRAILER_SWAP_INFO_OFF];
-    t->swap_size = get32(e - AKIRA_FW_TRAILER_SWAP_SIZE_OFF);
+    t->swap_size = akira_le_get32(e - AKIRA_FW_TRAILER_SWAP_SIZE_OFF);
     return AKIRA_OK;
 }
 
