@@ -11,8 +11,9 @@ BUILD_TYPE ?= RelWithDebInfo
 # The board `make run` boots: native_sim (default) or mps2_an386.
 BOARD ?= native_sim
 # What `make run` boots: the firmware, the host tool and the SDK examples it installs
-# (no test, fuzzer or benchmark: `make build` and `make test` build those).
-RUN_TARGETS = akiraos akira sdk_examples
+# (no test, fuzzer or benchmark: `make build` and `make test` build those); akiraos_image
+# is the first stage (akira-boot) and the signed firmware it flashes on first run.
+RUN_TARGETS = akiraos akira akiraos_image sdk_examples
 
 .PHONY: all deps configure build asan mcu examples run test bench clean
 

@@ -9,6 +9,10 @@ installs=()
 for app in build/apps/*.wasm; do
   [[ -e "$app" ]] && installs+=(--install "$app")
 done
+# The first stage boots it: akira-boot runs the bootloader (boot/) on the flash image and
+# starts the firmware in the primary slot; on first run it flashes the build's signed
+# firmware there (build/bin/akiraos.img, development key build/keys/dev). `reboot`
+# comes back through it, so an OTA update (docs/boot.md) changes what runs.
 # Fixed ports, shown on the boot line "network: http 127.0.0.1:8080, shell 127.0.0.1:2323".
-exec build/bin/akiraos --flash build/flash.img --http-port 8080 --shell-port 2323 \
+exec build/bin/akira-boot --image build/bin/akiraos.img --flash build/flash.img --http-port 8080 --shell-port 2323 \
   "${installs[@]}" "$@"

@@ -260,14 +260,8 @@ static int apps_post(struct akira_http_req *r, void *ctx)
         int status = open_status(rc, &msg);
         return upload_error(r, status, msg); /* body unread: the server closes */
     }
-    unsigned char buf[AKIRA_TRANSPORT_CHUNK_MAX];
-    int n, werr = 0;
-    while ((n = akira_http_req_body_read(r, buf, sizeof(buf))) > 0) {
-        werr = akira_transport_stream_write(&st, buf, (size_t)n);
-        if (werr) break;
-    }
+    int err = akira_http_req_body_stream(r, &st);
     char result[160] = "";
-    int err = werr ? werr : n < 0 ? n : 0;
     rc = akira_transport_stream_close(&st, err, result, sizeof(result));
     if (err || rc < 0) {
         int e = err ? err : rc;

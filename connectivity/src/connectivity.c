@@ -90,6 +90,7 @@ int akira_connectivity_api_create(struct akira_http_server **out,
     if (!rc) rc = akira_connectivity_display_routes(*out, &config);
     if (!rc) rc = akira_connectivity_app_routes(*out);
     if (!rc) rc = akira_connectivity_key_routes(*out);
+    if (!rc) rc = akira_connectivity_ota_routes(*out);
     if (!rc) rc = akira_http_server_token_set(*out, token);
     if (rc) {
         akira_http_server_destroy(*out);

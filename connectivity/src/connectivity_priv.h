@@ -32,6 +32,9 @@ void akira_connectivity_net_unregister(void);
 /* Keys no network client may read or write (the token, akira/security/...). */
 bool akira_connectivity_key_secret(const char *key);
 
+/* api_ota.c: GET/POST /api/ota, POST /api/ota/confirm and /api/ota/revert. */
+int akira_connectivity_ota_routes(struct akira_http_server *s);
+
 /* api_keys.c: GET /api/keys, PUT and DELETE /api/keys/{name} (trusted signing keys). */
 int akira_connectivity_key_routes(struct akira_http_server *s);
 

@@ -18,6 +18,26 @@ static int body_status(int err)
     }
 }
 
+/* The body into st: the handler's write error (returned) or the last read's result
+ * (*n: negative when the body failed). */
+static int akira_http_req_body_stream_(struct akira_http_req *r, struct akira_transport_stream *st,
+                                       int *n)
+{
+    unsigned char buf[AKIRA_TRANSPORT_CHUNK_MAX];
+    while ((*n = akira_http_req_body_read(r, buf, sizeof(buf))) > 0) {
+        int werr = akira_transport_stream_write(st, buf, (size_t)*n);
+        if (werr) return werr;
+    }
+    return 0;
+}
+
+int akira_http_req_body_stream(struct akira_http_req *r, struct akira_transport_stream *st)
+{
+    int n = 0;
+    int werr = akira_http_req_body_stream_(r, st, &n);
+    return werr ? werr : n < 0 ? n : 0;
+}
+
 int akira_http_stream_handler(struct akira_http_req *r, void *ctx)
 {
     const struct akira_http_stream_route *sr = ctx;
@@ -40,13 +60,8 @@ int akira_http_stream_handler(struct akira_http_req *r, void *ctx)
         r->close_after = true;
         return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     }
-    unsigned char buf[AKIRA_TRANSPORT_CHUNK_MAX];
-    int n;
-    int werr = 0;
-    while ((n = akira_http_req_body_read(r, buf, sizeof(buf))) > 0) {
-        werr = akira_transport_stream_write(&st, buf, (size_t)n);
-        if (werr) break;
-    }
+    int n = 0;
+    int werr = akira_http_req_body_stream_(r, &st, &n);
     char result[128];
     if (werr || n < 0) {
         int err = werr ? werr : n;

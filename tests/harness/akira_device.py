@@ -161,18 +161,21 @@ def run_piped(binary, script, args=(), timeout=20):
 class Device:
     """A booted akiraos.
 
-    flash: the image file (None: the binary's default, no image); http/shell: True for
+    flash: the image file (None: the binary's default, no image); boot: a list of
+    akira-boot's own arguments (e.g. ["--image", IMG]) when binary is akira-boot, which
+    then boots the firmware from the flash's primary slot (reboots keep the pid);
+    http/shell: True for
     a free port, a number for that port, False for none asked; tty: console on a
     pseudo-terminal instead of a pipe; wait_boot: the line awaited before returning
     ("network" when a port was asked, else "boot complete"; None: do not wait).
     """
 
     def __init__(self, binary, flash=None, http=True, shell=False, args=(), tty=False,
-                 wait_boot="auto", token=None):
+                 wait_boot="auto", token=None, boot=()):
         self.binary, self.flash, self.tty = binary, flash, tty
         self.http = self.shell = None
         for _ in range(5):
-            cmd = [binary]
+            cmd = [binary] + list(boot)
             if flash:
                 cmd += ["--flash", flash]
             if http:

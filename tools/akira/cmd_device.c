@@ -591,3 +591,182 @@ int akira_tool_logs(int argc, char **argv)
     } while (follow && !interrupted);
     return 0;
 }
+
+/* --- ota: firmware updates (docs/boot.md) ----------------------------------------------- */
+
+static void ota_slot_print(const struct jr_doc *d, const struct jr_node *s, const char *name,
+                           bool primary)
+{
+    printf("%-9s ", name);
+    if (!s) {
+        printf("?\n");
+        return;
+    }
+    const char *problem = jr_str(d, s, "problem", NULL);
+    if (problem && !strcmp(problem, "empty")) {
+        printf("empty\n");
+        return;
+    }
+    printf("%s, %.0f bytes, sha256 %.16s..., ", jr_str(d, s, "version", "?"),
+           jr_num(d, s, "size", 0), jr_str(d, s, "hash", "?"));
+    if (problem)
+        printf("INVALID: %s", problem);
+    else
+        printf("signed by %s", jr_str(d, s, "signed_by", "?"));
+    if (primary)
+        printf("%s\n", jr_bool(d, s, "test", false) ? ", TEST (not confirmed)" : ", confirmed");
+    else
+        printf("%s\n", jr_bool(d, s, "pending", false) ? ", PENDING (next boot)" : "");
+}
+
+static int ota_status(const struct dev *v)
+{
+    struct answer a;
+    if (simple(v, "GET", "/api/ota", false, &a)) return 1;
+    const struct jr_doc *d = &a.doc;
+    ota_slot_print(d, jr_get(d, a.root, "primary"), "primary", true);
+    ota_slot_print(d, jr_get(d, a.root, "secondary"), "secondary", false);
+    const struct jr_node *u = jr_get(d, a.root, "upload");
+    printf("upload    %s, %.0f/%.0f bytes%s%s\n", jr_str(d, u, "state", "?"),
+           jr_num(d, u, "received", 0), jr_num(d, u, "total", 0),
+           jr_str(d, u, "error", NULL) ? ": " : "", jr_str(d, u, "error", ""));
+    answer_free(&a);
+    return 0;
+}
+
+/* The primary slot's version and state, quietly (the device may be rebooting):
+ * 0 when it answered. */
+static int ota_poll(const struct dev *v, char *ver, size_t cap, bool *test)
+{
+    struct hc_request req = {.method = "GET", .path = "/api/ota", .timeout_ms = 2000};
+    struct hc_response resp;
+    char err[300];
+    if (hc_request(&v->u, &req, &resp, err, sizeof(err))) return -1;
+    struct jr_doc doc;
+    int rc = -1;
+    if (resp.status == 200 && jr_parse(&doc, resp.body, resp.len) == 0) {
+        const struct jr_node *p = jr_get(&doc, &doc.nodes[0], "primary");
+        snprintf(ver, cap, "%s", jr_str(&doc, p, "version", "?"));
+        *test = jr_bool(&doc, p, "test", false);
+        rc = p && jr_bool(&doc, p, "valid", false) ? 0 : -1;
+        jr_free(&doc);
+    }
+    hc_response_free(&resp);
+    return rc;
+}
+
+static int ota_push(const struct dev *v, const char *path, bool reboot, int wait_s)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    unsigned char hdr[32];
+    if (!f || fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) {
+        fprintf(stderr, "akira: %s: %s\n", path, f ? "not a regular file" : strerror(errno));
+        if (f) fclose(f);
+        return 1;
+    }
+    if (fread(hdr, 1, sizeof hdr, f) != sizeof hdr ||
+        (hdr[0] | hdr[1] << 8 | hdr[2] << 16 | (unsigned)hdr[3] << 24) != 0x96f3b83du) {
+        fprintf(stderr, "akira ota push: %s: not a firmware image (`akira image sign` makes one)\n",
+                path);
+        fclose(f);
+        return 1;
+    }
+    rewind(f);
+    char want[32];
+    snprintf(
+        want, sizeof want, "%u.%u.%u+%lu", hdr[20], hdr[21], hdr[22] | hdr[23] << 8,
+        (unsigned long)(hdr[24] | hdr[25] << 8 | hdr[26] << 16 | (unsigned long)hdr[27] << 24));
+    struct progress p = {.tty = isatty(2)};
+    clock_gettime(CLOCK_MONOTONIC, &p.t0);
+    struct hc_request req = {.method = "POST",
+                             .path = "/api/ota",
+                             .token = v->d.token,
+                             .body = f,
+                             .body_len = (uint64_t)sb.st_size,
+                             .progress = progress_show,
+                             .progress_ctx = &p,
+                             .timeout_ms = 60000};
+    struct answer a;
+    int rc = call(v, &req, &a);
+    fclose(f);
+    if (rc) return rc;
+    double s = since(&p.t0);
+    printf("uploaded %s (%lld bytes in %.1f ms, %.0f KB/s): %s\n", path, (long long)sb.st_size,
+           s * 1e3, s > 0 ? (double)sb.st_size / s / 1e3 : 0.0,
+           jr_str(&a.doc, a.root, "result", "?"));
+    answer_free(&a);
+    if (!reboot) return 0;
+    if (simple(v, "POST", "/api/reboot", true, &a)) return 1;
+    answer_free(&a);
+    if (v->serial) {
+        printf("rebooting; check with `akira ota status` once the serial link is back\n");
+        return 0;
+    }
+    printf("rebooting into %s (test boot)...\n", want);
+    fflush(stdout);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    bool seen_test = false;
+    /* The old firmware may answer for a moment before it goes down: only a test boot
+     * of the new version, or any answer after that, counts. */
+    while (since(&t0) < wait_s) {
+        char ver[32];
+        bool test;
+        struct timespec nap = {0, 300 * 1000000L};
+        nanosleep(&nap, NULL);
+        if (ota_poll(v, ver, sizeof ver, &test)) continue;
+        bool same = !strcmp(ver, want);
+        if (same && test && !seen_test) {
+            printf("%s runs in test mode (%.1f s), waiting for its self-test...\n", ver,
+                   since(&t0));
+            fflush(stdout);
+            seen_test = true;
+        } else if (same && !test && seen_test) {
+            printf("%s confirmed itself (%.1f s after the reboot)\n", ver, since(&t0));
+            return 0;
+        } else if (!same && seen_test) {
+            fprintf(stderr, "akira ota push: the device came back on %s: %s was reverted\n", ver,
+                    want);
+            return 1;
+        }
+    }
+    fprintf(stderr, "akira ota push: %s not confirmed within %d s\n", want, wait_s);
+    return 1;
+}
+
+int akira_tool_ota(int argc, char **argv)
+{
+    struct dev v;
+    int rc = dev_open(&argc, argv, &v);
+    if (rc) return rc;
+    bool no_reboot = false;
+    int wait_s = 60;
+    const char *w = take_opt(&argc, argv, "--wait");
+    if (w) wait_s = atoi(w);
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--no-reboot")) {
+            no_reboot = true;
+            for (int k = i; k < argc; k++)
+                argv[k] = argv[k + 1];
+            argc--;
+            i--;
+        }
+    if (argc == 2 && !strcmp(argv[1], "status")) return ota_status(&v);
+    if (argc == 3 && !strcmp(argv[1], "push")) return ota_push(&v, argv[2], !no_reboot, wait_s);
+    if (argc == 2 && (!strcmp(argv[1], "confirm") || !strcmp(argv[1], "revert"))) {
+        struct answer a;
+        char path[32];
+        snprintf(path, sizeof path, "/api/ota/%s", argv[1]);
+        if (simple(&v, "POST", path, true, &a)) return 1;
+        printf("%s\n", jr_bool(&a.doc, a.root, "rebooting", false)
+                           ? "rebooting: the bootloader restores the previous firmware"
+                       : jr_bool(&a.doc, a.root, "cancelled", false) ? "pending update cancelled"
+                                                                     : "firmware confirmed");
+        answer_free(&a);
+        return 0;
+    }
+    fprintf(stderr, "usage: akira ota status | push IMAGE [--no-reboot] [--wait S] | confirm | "
+                    "revert [--device NAME]\n");
+    return 2;
+}

@@ -130,13 +130,7 @@ static const struct flag manifest_flags[] = {
 
 static int read_key(const char *path, uint8_t sk[AKIRA_PKG_SECKEY_LEN])
 {
-    size_t n;
-    uint8_t *t = tool_read_file(path, 1024, &n);
-    if (!t) return -1;
-    int rc = tool_unhex((const char *)t, n, sk, AKIRA_PKG_SECKEY_LEN);
-    free(t);
-    if (rc) fprintf(stderr, "akira: %s: not a secret key file (128 hex digits)\n", path);
-    return rc;
+    return tool_read_hex_file(path, sk, AKIRA_PKG_SECKEY_LEN, "secret key");
 }
 
 int akira_tool_pack(int argc, char **argv)
@@ -258,17 +252,7 @@ int akira_tool_inspect(int argc, char **argv)
     }
     if (!path) return usage_err("inspect", "expects APP.wasm [--pub NAME.pub]");
     uint8_t pub[AKIRA_PKG_PUBKEY_LEN];
-    if (pubfile) {
-        size_t kn;
-        uint8_t *t = tool_read_file(pubfile, 1024, &kn);
-        if (!t) return 1;
-        int bad = tool_unhex((const char *)t, kn, pub, sizeof pub);
-        free(t);
-        if (bad) {
-            fprintf(stderr, "akira: %s: not a public key file (64 hex digits)\n", pubfile);
-            return 1;
-        }
-    }
+    if (pubfile && tool_read_hex_file(pubfile, pub, sizeof pub, "public key")) return 1;
     size_t n;
     uint8_t *data = tool_read_file(path, MAX_WASM, &n);
     if (!data) return 1;

@@ -17,5 +17,8 @@ int akira_tool_stop(int argc, char **argv);
 int akira_tool_rm(int argc, char **argv);
 int akira_tool_logs(int argc, char **argv);
 int akira_tool_keys(int argc, char **argv);
+/* cmd_image.c, cmd_ota.c */
+int akira_tool_image(int argc, char **argv);
+int akira_tool_ota(int argc, char **argv);
 
 #endif

@@ -27,6 +27,10 @@ static const struct tool_cmd cmds[] = {
      akira_tool_pack},
     {"inspect", "APP.wasm [--pub NAME.pub]",
      "print the manifest and the signature status (verified with --pub)", akira_tool_inspect},
+    {"image", "sign|verify|info ...",
+     "firmware images in MCUboot's format: sign a firmware binary with a key (--version), "
+     "verify against public keys, show the header and TLVs",
+     akira_tool_image},
     /* Device commands (cmd_device.c): each takes --device NAME (default: the last added). */
     {"device", "add NAME URL TOKEN | list",
      "remember a device (URL http://host:port or serial:PATH, token from `http token`); the "
@@ -41,6 +45,10 @@ static const struct tool_cmd cmds[] = {
     {"stop", "NAME", "stop a running app", akira_tool_stop},
     {"rm", "NAME", "stop and uninstall an app", akira_tool_rm},
     {"logs", "[NAME] [-f]", "the app's log (or the device's), -f follows it", akira_tool_logs},
+    {"ota", "status | push IMAGE [--no-reboot] [--wait S] | confirm | revert",
+     "firmware update: upload a signed image (progress bar), reboot, wait until the new "
+     "firmware confirmed itself; the slots' state; confirm or revert by hand",
+     akira_tool_ota},
     {"keys", "[list | add NAME FILE.pub | rm NAME]",
      "the signing keys the device trusts; add one from `akira keygen`'s NAME.pub", akira_tool_keys},
 };

@@ -97,3 +97,14 @@ int tool_unhex(const char *text, size_t text_len, uint8_t *out, size_t n)
     }
     return 0;
 }
+
+int tool_read_hex_file(const char *path, uint8_t *out, size_t n, const char *what)
+{
+    size_t len;
+    uint8_t *t = tool_read_file(path, 1024, &len);
+    if (!t) return -1;
+    int rc = tool_unhex((const char *)t, len, out, n);
+    free(t);
+    if (rc) fprintf(stderr, "akira: %s: not a %s file (%zu hex digits)\n", path, what, 2 * n);
+    return rc;
+}

@@ -19,4 +19,8 @@ void tool_hex(const uint8_t *in, size_t n, char *out);
 /* Exactly 2n hex digits, optionally followed by whitespace, into n bytes. 0 or -1. */
 int tool_unhex(const char *text, size_t text_len, uint8_t *out, size_t n);
 
+/* A key file: exactly n bytes in hex (what: "secret key", "public key"). 0 or -1 with
+ * the reason printed. */
+int tool_read_hex_file(const char *path, uint8_t *out, size_t n, const char *what);
+
 #endif

@@ -35,4 +35,11 @@ void board_console_printf(const char *fmt, ...) __attribute__((format(printf, 1,
 /* Log sink: prints each entry as a line on the console. */
 void board_console_log_sink(const struct akira_log_entry *e, void *user);
 
+/* reset.c: the firmware's arguments (main, first thing); whether akira-boot started
+ * it; exec the bootloader (or the firmware alone) again. board_reset_exec returns only
+ * when the exec failed; it is async-signal-safe. */
+void board_reset_init(char **argv);
+bool board_reset_to_boot(void);
+void board_reset_exec(void);
+
 #endif /* BOARD_NATIVE_SIM_BOARD_H */

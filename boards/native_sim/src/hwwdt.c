@@ -40,6 +40,9 @@ static void default_expiry(uint32_t timeout_ms)
 {
     AKIRA_LOG_ERR("hardware watchdog expired (not fed for %u ms): reset", (unsigned)timeout_ms);
     board_console_restore();
+    /* Under akira-boot the reset runs the bootloader, which reverts an image that
+     * hung in test boot. */
+    if (board_reset_to_boot()) board_reset_exec();
     /* _exit: a reset does not run shutdown code; atexit handlers could block on the
      * very thing that hung. */
     _exit(AKIRA_BOARD_EXIT_WATCHDOG);

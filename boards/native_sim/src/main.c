@@ -17,9 +17,12 @@
 #include <akira/app_manager.h>
 #include <akira/appstore.h>
 #include <akira/board_config.h>
+#include <akira/boot_crypto_sodium.h>
+#include <akira/boot_keys.h>
 #include <akira/connectivity.h>
 #include <akira/kernel.h>
 #include <akira/native_sim.h>
+#include <akira/ota.h>
 #include <akira/screen.h>
 #include <akira/shell.h>
 #include <akira/shell_app.h>
@@ -268,6 +271,45 @@ connectivity_config(const struct akira_board_options *opt)
     return &c;
 }
 
+/* A reboot asked by the OTA manager (a revert, a failed self-test): as the shell's. */
+static void ota_reboot(void)
+{
+    on_net_shell_exit(AKIRA_SHELL_EXIT_REBOOT);
+}
+
+#ifndef AKIRA_OTA_SELFTEST_FAULT
+#define AKIRA_OTA_SELFTEST_FAULT NULL
+#endif
+
+/* The OTA manager on the image slots, with the bootloader's keys. Its line says which
+ * firmware runs and whether it is on trial. */
+static bool boot_ota(void)
+{
+    static const struct akira_ota_config oc = {
+        .keys = akira_boot_keys,
+        .reboot = ota_reboot,
+        .selftest_ms = 3000,
+        .selftest_fault = AKIRA_OTA_SELFTEST_FAULT,
+    };
+    struct akira_ota_config c = oc;
+    c.nkeys = akira_boot_keys_count;
+    c.crypto = akira_boot_crypto_sodium();
+    int rc = c.crypto ? akira_ota_init(&c) : AKIRA_ENOTSUP;
+    char detail[96] = "";
+    struct akira_ota_slot s;
+    if (!rc && akira_ota_slot_get(0, &s) == AKIRA_OK) {
+        char v[24];
+        akira_fw_version_str(&s.ver, v, sizeof v);
+        snprintf(detail, sizeof detail, "%s",
+                 s.status ? "primary slot holds no valid image (not booted by akira-boot)" : "");
+        if (!s.status)
+            snprintf(detail, sizeof detail, "firmware %s, %s", v,
+                     s.test ? "TEST boot (confirms itself after its self-test)" : "confirmed");
+    }
+    step("ota", rc, detail);
+    return true; /* a device without OTA still boots */
+}
+
 /* The network services, when a port was given. A failure (a port taken) is reported
  * and the device boots without them, like a device whose radio is down: the console
  * still works. */
@@ -300,6 +342,7 @@ static void shutdown_all(void)
      * they use storage, the pool and kernel timers. */
     if (net_up) akira_connectivity_stop();
     net_up = false;
+    akira_ota_deinit();
     akira_appmgr_deinit();
     if (screen_up) akira_screen_stop();
     screen_up = false;
@@ -316,9 +359,10 @@ static int reboot(char **argv)
 {
     board_console_restore();
     fflush(NULL);
-    execv("/proc/self/exe", argv);
+    (void)argv;
+    board_reset_exec();
     /* Only reached when exec failed: the device cannot come back up. */
-    perror("akiraos: reboot: exec /proc/self/exe");
+    perror("akiraos: reboot: exec failed");
     return AKIRA_BOARD_EXIT_BOOT;
 }
 
@@ -326,6 +370,7 @@ int main(int argc, char **argv)
 {
     struct akira_board_options opt;
     char err[160];
+    board_reset_init(argv);
     if (akira_board_options_parse(&opt, argc, argv, err, sizeof(err)) != 0) {
         fprintf(stderr, "akiraos: %s\n%s", err, akira_board_usage());
         return AKIRA_BOARD_EXIT_USAGE;
@@ -358,13 +403,17 @@ int main(int argc, char **argv)
     /* Layers above the kernel start here, bottom up, one boot_<layer>() each that
      * prints its status line with step() and returns false to stop the boot. */
     ok = ok && boot_storage(&opt) && boot_app_pool() && boot_screen() && boot_runtime(&opt) &&
-         boot_shell() && boot_connectivity(&opt);
+         boot_shell() && boot_ota() && boot_connectivity(&opt);
     if (!ok) {
         AKIRA_LOG_ERR("boot failed");
         if (akira_kernel_is_running()) shutdown_all();
         return AKIRA_BOARD_EXIT_BOOT;
     }
     AKIRA_LOG_INF("boot complete in %llu ms", (unsigned long long)akira_uptime_ms());
+    if (akira_ota_ready()) {
+        int st = akira_ota_selftest_start();
+        if (st) AKIRA_LOG_ERR("OTA self-test not started: %s", akira_err_str(st));
+    }
 
     static struct akira_shell sh;
     akira_shell_init(&sh, board_console_io(), "akira> ");

@@ -42,6 +42,9 @@ static void on_shutdown(int sig)
 static void on_fatal(int sig)
 {
     board_console_restore();
+    /* Under akira-boot a fault resets the device into the bootloader (an image that
+     * crashes in test boot is reverted there). */
+    if (board_reset_to_boot()) board_reset_exec();
     for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++) {
         if (fatal_signals[i] != sig) continue;
         sigaction(sig, &fatal_old[i], NULL);

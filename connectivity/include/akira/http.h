@@ -193,6 +193,12 @@ struct akira_http_stream_route {
 };
 int akira_http_stream_handler(struct akira_http_req *r, void *ctx);
 
+/* The request body into an open transport stream, piece by piece (each taken before
+ * the next is read). Returns 0 when it all went in, the handler's write error, or the
+ * body's read error (negative). For handlers that open the stream themselves. */
+struct akira_transport_stream;
+int akira_http_req_body_stream(struct akira_http_req *r, struct akira_transport_stream *st);
+
 /* The standard reason phrase ("Not Found"), "Unknown" for others. */
 const char *akira_http_status_text(int status);
 /* The HTTP status for an akira_err_t (ENOENT 404, EINVAL/EFORMAT 400, EACCES/EPERM 403,

@@ -2,6 +2,7 @@
  * kvlog: append-only key/value log in a ring of flash sectors (see kvlog.h and
  * docs/storage.md for the format and why every power cut leaves it mountable).
  */
+#include "le.h"
 #include "kvlog.h"
 
 #include <akira/err.h>
@@ -33,23 +34,6 @@ static uint32_t align_up(uint32_t v, uint32_t a)
     return (v + a - 1) / a * a;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static uint32_t sect_off(const struct kvlog *log, uint32_t s)
 {
     return s * log->fa.sector_size;
@@ -66,8 +50,9 @@ static int read_sect_hdr(struct kvlog *log, uint32_t s, uint32_t *seq)
     int err = akira_flash_area_read(&log->fa, sect_off(log, s), h, sizeof h);
     if (err) return err;
     *seq = 0;
-    if (get32(h) == log->magic && get32(h + 8) == kvlog_crc32(0, h, 8) && get32(h + 4) != 0)
-        *seq = get32(h + 4);
+    if (akira_le_get32(h) == log->magic && akira_le_get32(h + 8) == kvlog_crc32(0, h, 8) &&
+        akira_le_get32(h + 4) != 0)
+        *seq = akira_le_get32(h + 4);
     return AKIRA_OK;
 }
 
@@ -80,7 +65,7 @@ static int sect_erase(struct kvlog *log, uint32_t s)
     uint32_t off = sect_off(log, s);
     int err = akira_flash_area_read(&log->fa, off, h, sizeof h);
     if (err) return err;
-    if (get32(h) == log->magic) {
+    if (akira_le_get32(h) == log->magic) {
         memset(z, 0, sizeof z);
         err = akira_flash_area_write(&log->fa, off, z, log->hdr_size);
         if (err) return err;
@@ -96,9 +81,9 @@ static int sect_start(struct kvlog *log, uint32_t s, uint32_t seq)
 {
     uint8_t h[SECT_HDR_BYTES + 16];
     memset(h, 0xFF, sizeof h);
-    put32(h, log->magic);
-    put32(h + 4, seq);
-    put32(h + 8, kvlog_crc32(0, h, 8));
+    akira_le_put32(h, log->magic);
+    akira_le_put32(h + 4, seq);
+    akira_le_put32(h + 8, kvlog_crc32(0, h, 8));
     int err = akira_flash_area_write(&log->fa, sect_off(log, s), h, log->hdr_size);
     log->programmed += log->hdr_size;
     if (err) return err;
@@ -192,7 +177,7 @@ static int scan_sector_key(struct kvlog *log, uint32_t s, uint32_t limit, const 
         uint32_t crc;
         err = rec_crc(log, base, h, key_len, val_len, &crc);
         if (err) return err;
-        if (crc == get32(h + 4) && fn) {
+        if (crc == akira_le_get32(h + 4) && fn) {
             rec.loc = KVLOG_LOC(s, p);
             rec.val_len = (uint16_t)val_len;
             rec.key_len = (uint8_t)key_len;
@@ -299,14 +284,14 @@ static int write_record(struct kvlog *log, const void *key, uint8_t key_len, uin
     uint32_t len = rec_len(log, key_len, val_len);
     uint32_t s = log->active, p = log->end[s];
     memset(buf, 0xFF, len);
-    put16(buf, val_len);
+    akira_le_put16(buf, val_len);
     buf[2] = key_len;
     buf[3] = flags;
     memcpy(buf + KVLOG_HDR_SIZE, key, key_len);
     if (val_len) memcpy(buf + KVLOG_HDR_SIZE + key_len, val, val_len);
     uint32_t crc = kvlog_crc32(0, buf, 4);
     crc = kvlog_crc32(crc, buf + KVLOG_HDR_SIZE, key_len + (uint32_t)val_len);
-    put32(buf + 4, crc);
+    akira_le_put32(buf + 4, crc);
     /* One program call for the whole record: a cut leaves a prefix, which the CRC
      * rejects, and the space it used is skipped by its length. */
     int err = akira_flash_area_write(&log->fa, sect_off(log, s) + p, buf, len);
