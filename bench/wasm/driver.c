@@ -12,9 +12,16 @@
  *                                 memory and operand stack
  *   akira-bench load FILE [REPS]  median time of aw_module_load (decode + validate +
  *                                 compile) from a buffer, and microseconds per KiB
+ *   akira-bench aotload FILE SECTION [REPS]
+ *                                 median time of aw_module_attach_aot of akira-aot's
+ *                                 SECTION to FILE (hash, copy, relocations, seal)
+ *
+ * With AKIRA_BENCH_AOT=SECTION in the environment, `time` runs FILE on that native
+ * code (docs/aot.md) instead of the interpreter.
  *
  * Exit status 0, or 1 with a message when the module does not load or run.
  */
+#include <akira/exec_mem.h>
 #include <akira/wasm.h>
 
 #include <stdint.h>
@@ -88,6 +95,55 @@ static void print_err(const char *what, const aw_error *e)
             aw_trap_str(e->trap));
 }
 
+static void *x_alloc(void *ctx, size_t size, size_t align)
+{
+    (void)ctx;
+    return akira_exec_alloc(size, align);
+}
+
+static int x_seal(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    return akira_exec_seal(p, size);
+}
+
+static void x_free(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    akira_exec_free(p, size);
+}
+
+static const aw_aot_exec exec = {.alloc = x_alloc, .seal = x_seal, .free = x_free};
+
+typedef struct membuf {
+    const uint8_t *p;
+    size_t n;
+} membuf;
+
+static int membuf_read(void *ctx, uint32_t off, void *dst, uint32_t len)
+{
+    const membuf *b = ctx;
+    if (off > b->n || len > b->n - off) return -1;
+    memcpy(dst, b->p + off, len);
+    return 0;
+}
+
+static uint8_t *read_file(const char *path, size_t *size);
+
+/* Attach the native code in file `sec` to m; 0 or 1 (message printed). */
+static int attach(aw_module *m, const char *sec)
+{
+    size_t n;
+    uint8_t *b = read_file(sec, &n);
+    if (!b) return 1;
+    membuf mb = {b, n};
+    aw_error err;
+    aw_status st = aw_module_attach_aot(m, membuf_read, &mb, 0, (uint32_t)n, &exec, &err);
+    free(b);
+    if (st != AW_OK) fprintf(stderr, "akira-bench: %s: %s\n", sec, err.msg);
+    return st == AW_OK ? 0 : 1;
+}
+
 static int cmd_time(const char *path, int reps, uint64_t budget)
 {
     size_t size;
@@ -102,6 +158,8 @@ static int cmd_time(const char *path, int reps, uint64_t budget)
         print_err(path, &err);
         goto out;
     }
+    const char *sec = getenv("AKIRA_BENCH_AOT");
+    if (sec && sec[0] && attach(m, sec) != 0) goto out;
     s = aw_store_new(&cfg);
     aw_instance *inst = s ? aw_instantiate(s, m, NULL, 0, &err) : NULL;
     aw_func *f = inst ? aw_instance_func(inst, "bench") : NULL;
@@ -209,6 +267,36 @@ static int cmd_load(const char *path, int reps)
     return 0;
 }
 
+static int cmd_aotload(const char *path, const char *sec, int reps)
+{
+    size_t size;
+    uint8_t *buf = read_file(path, &size);
+    if (!buf) return 1;
+    double t[MAX_REPS];
+    aw_error err;
+    if (reps < 1 || reps > MAX_REPS) reps = 9;
+    for (int i = 0; i < reps; i++) {
+        aw_module *m = aw_module_load_buffer(NULL, buf, size, &err);
+        if (!m) {
+            print_err(path, &err);
+            free(buf);
+            return 1;
+        }
+        double t0 = now_ms();
+        int rc = attach(m, sec);
+        t[i] = now_ms() - t0;
+        aw_module_delete(m);
+        if (rc) {
+            free(buf);
+            return 1;
+        }
+    }
+    qsort(t, (size_t)reps, sizeof t[0], cmp);
+    printf("bytes=%zu median_ms=%.3f\n", size, t[reps / 2]);
+    free(buf);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -221,6 +309,8 @@ int main(int argc, char **argv)
         return cmd_time(argv[2], reps, argc > 4 ? strtoull(argv[4], NULL, 10) : 0);
     if (strcmp(argv[1], "ram") == 0) return cmd_ram(argv[2]);
     if (strcmp(argv[1], "load") == 0) return cmd_load(argv[2], reps);
+    if (strcmp(argv[1], "aotload") == 0 && argc > 3)
+        return cmd_aotload(argv[2], argv[3], argc > 4 ? atoi(argv[4]) : 9);
     fprintf(stderr, "akira-bench: unknown command %s\n", argv[1]);
     return 2;
 }

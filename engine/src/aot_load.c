@@ -85,7 +85,7 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
     uint32_t psize = (uint32_t)sizeof(void *);
     if (nrel > (len - sizeof h) / 8 || isize != len - sizeof h - 8u * nrel || isize < psize ||
         align == 0 || align > 4096 || (align & (align - 1)) || root > isize - 4 * psize ||
-        root % psize || nfuncs != m->nfuncs - m->nfunc_imports)
+        root % psize)
         return refuse(err, AW_ERR_MALFORMED, "%sinconsistent header (%u bytes, image %u)", "", len,
                       isize);
     uint8_t want[32];
@@ -94,6 +94,9 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
     if (memcmp(want, h + AW_AOT_OFF_HASH, 32) != 0)
         return refuse(err, AW_ERR_INVALID, "%scompiled from other bytecode (hash mismatch)", "",
                       0, 0);
+    if (nfuncs != m->nfuncs - m->nfunc_imports)
+        return refuse(err, AW_ERR_MALFORMED, "%s%u functions, the module has %u", "", nfuncs,
+                      m->nfuncs - m->nfunc_imports);
 
     uint8_t *img = exec->alloc(exec->ctx, isize, align);
     if (!img) return refuse(err, AW_ERR_NOMEM, "%sno executable memory for %u bytes", "", isize, 0);

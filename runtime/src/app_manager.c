@@ -368,6 +368,17 @@ static int caps_change(const char *name, akira_caps_t bits, bool grant)
     return a ? 0 : AKIRA_ENOENT;
 }
 
+int akira_app_force_interp(const char *name, bool on)
+{
+    if (!akira_mgr.up) return AKIRA_ESTATE;
+    lock();
+    struct akira_app *a = find(name);
+    if (a) a->force_interp = on;
+    unlock();
+    if (a) AKIRA_LOG_INF("%s: %s from its next start", name, on ? "interpreter forced" : "tier auto");
+    return a ? 0 : AKIRA_ENOENT;
+}
+
 int akira_app_caps_grant(const char *name, akira_caps_t bits)
 {
     return caps_change(name, bits, true);
@@ -393,6 +404,8 @@ static uint32_t fill_info(struct akira_app *a, struct akira_app_info *out)
     out->paused = a->paused && a->active && a->state == AKIRA_APP_RUNNING;
     out->retries = a->retries;
     out->exit_code = a->exit_code;
+    memcpy(out->tier, a->tier, sizeof(out->tier));
+    out->force_interp = a->force_interp;
     out->stats = a->acc;
     out->stats.events_dropped = akira_evq_drops(&a->evq);
     out->stats.log_dropped = akira_app_log_dropped(&a->log);

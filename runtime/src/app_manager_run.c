@@ -14,6 +14,10 @@
 
 #include "app_manager_priv.h"
 
+#ifdef AKIRA_HAVE_EXEC_MEM
+#include <akira/exec_mem.h>
+#endif
+
 AKIRA_LOG_MODULE_DECLARE(appmgr);
 
 #define PAGE 65536u
@@ -120,6 +124,59 @@ static aw_status event_loop(struct akira_app *a, aw_func *handler, aw_error *err
     }
 }
 
+#ifdef AKIRA_HAVE_EXEC_MEM
+static void *exec_alloc(void *ctx, size_t size, size_t align)
+{
+    (void)ctx;
+    return akira_exec_alloc(size, align);
+}
+
+static int exec_seal(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    return akira_exec_seal(p, size);
+}
+
+static void exec_free(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    akira_exec_free(p, size);
+}
+#endif
+
+/* The tier of this run: the package's native code for this board when it has some,
+ * the interpreter is not forced, and the engine accepts it (hash, ABI, target,
+ * checksum); otherwise the interpreter, with a log line saying why. */
+static void choose_tier(struct akira_app *a, aw_module *mod)
+{
+    char name[48];
+    uint32_t off, len;
+    const char *target = aw_aot_target();
+    bool forced = a->m.force_interp || a->force_interp;
+    bool have = false;
+    if (target) {
+        snprintf(name, sizeof(name), "%s%s", AKIRA_AOT_SECTION_PREFIX, target);
+        have = aw_module_custom_section(mod, name, &off, &len);
+    }
+    if (have && forced) {
+        akira_bridge_log(&a->ctx, AKIRA_LOG_INFO, "native code present, interpreter forced");
+    } else if (have) {
+#ifdef AKIRA_HAVE_EXEC_MEM
+        static const aw_aot_exec exec = {.alloc = exec_alloc, .seal = exec_seal, .free = exec_free};
+        aw_error err;
+        if (aw_module_attach_aot(mod, a->read, a->read_ctx, off, len, &exec, &err) != AW_OK)
+            akira_bridge_log(&a->ctx, AKIRA_LOG_WARN,
+                             "native code refused (%s), running on the interpreter", err.msg);
+#else
+        akira_bridge_log(&a->ctx, AKIRA_LOG_WARN,
+                         "native code present but this board cannot run it: interpreter");
+#endif
+    }
+    akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+    snprintf(a->tier, sizeof(a->tier), "%s", aw_module_tier(mod));
+    akira_mutex_unlock(akira_mgr.lock);
+}
+
 /* One run, from loading to teardown. Leaves the state STOPPED or FAILED. */
 static void run_once(struct akira_app *a)
 {
@@ -162,6 +219,7 @@ static void run_once(struct akira_app *a)
                  err.section, err.offset);
         goto out;
     }
+    choose_tier(a, mod);
     /* The app heap is the pages grown past the app's memory before its entry runs;
      * wasi-libc's malloc takes everything above __heap_base up to the memory's size at
      * its first call, those pages included, so both would hand out the same bytes. */

@@ -557,6 +557,7 @@ enum key_id {
     K_FLASH_BURST,
     K_IPC_PUB,
     K_IPC_SUB,
+    K_TIER,
     K_COUNT
 };
 
@@ -584,6 +585,7 @@ static const char *const key_names[K_COUNT] = {
     "flash_write_burst",
     "ipc_publish",
     "ipc_subscribe",
+    "tier",
 };
 
 static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
@@ -612,6 +614,14 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
     case K_RESTART: return parse_restart(v, m, err);
     case K_DESC: return copy_text(v, m->description, AKIRA_APP_DESC_MAX, "description", err);
     case K_AUTHOR: return copy_text(v, m->author, AKIRA_APP_AUTHOR_MAX, "author", err);
+    case K_TIER:
+        if (span_is(v, "interp"))
+            m->force_interp = true;
+        else if (span_is(v, "auto"))
+            m->force_interp = false;
+        else
+            return FAIL(err, AKIRA_EFORMAT, "tier", "must be auto or interp");
+        return AKIRA_OK;
     case K_GPIO_PINS: return each_item(v, "gpio_pins", err, gpio_item, m);
     case K_I2C: return each_item(v, "i2c", err, i2c_item, m);
     case K_UART: return each_item(v, "uart", err, uart_item, m);
@@ -855,6 +865,7 @@ int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap)
     if (m->settings_keys) emit(&o, "settings_keys: %u\n", (unsigned)m->settings_keys);
     if (m->flash_write_rate) emit(&o, "flash_write_rate: %u\n", (unsigned)m->flash_write_rate);
     if (m->flash_write_burst) emit(&o, "flash_write_burst: %u\n", (unsigned)m->flash_write_burst);
+    if (m->force_interp) emit(&o, "tier: interp\n");
     emit_hw(&o, m);
     if (o.overflow || o.len > (size_t)INT32_MAX) return AKIRA_ERANGE;
     return (int)o.len;

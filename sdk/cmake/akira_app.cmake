@@ -2,7 +2,8 @@
 #
 #   include(<akira>/sdk/cmake/akira_app.cmake)
 #   akira_app(NAME SOURCES a.c b.c MANIFEST app.manifest
-#             [WASI] [KEY dev.key] [FLAGS -O2 ...] [LINK_FLAGS ...] [OUTPUT path.wasm])
+#             [WASI] [KEY dev.key] [FLAGS -O2 ...] [LINK_FLAGS ...] [OUTPUT path.wasm]
+#             [AOT x86_64 ...])
 #
 # Compiles the sources with clang for wasm32 (freestanding: -nostdlib, no libc, and
 # -mbulk-memory so the memset/memcpy clang emits for loops and struct copies become
@@ -11,6 +12,11 @@
 # `akira pack` to embed the manifest (and, with KEY, sign it with a key from
 # `akira keygen`; a relative KEY is found beside the sources, else in the build folder). The package is <binary dir>/NAME.wasm unless OUTPUT says otherwise;
 # target NAME builds it and its property AKIRA_APP_FILE holds the path.
+#
+# AOT TARGET...: the package also carries native code for each target (`akira pack
+# --aot`, compiled by akira-aot: the `akira-aot` target inside the AkiraOS tree, else
+# AKIRA_AOT or `akira-aot` on PATH); a device of that target runs it instead of the
+# interpreter (docs/aot.md).
 #
 # Exports: `_start` and `main` when defined, and every function marked
 # __attribute__((export_name("..."))). Imports: functions declared with
@@ -45,7 +51,7 @@ function(akira_app_find_tools_)
 endfunction()
 
 function(akira_app name)
-  cmake_parse_arguments(A "WASI" "MANIFEST;KEY;OUTPUT" "SOURCES;FLAGS;LINK_FLAGS" ${ARGN})
+  cmake_parse_arguments(A "WASI" "MANIFEST;KEY;OUTPUT" "SOURCES;FLAGS;LINK_FLAGS;AOT" ${ARGN})
   if(NOT A_SOURCES OR NOT A_MANIFEST)
     message(FATAL_ERROR "akira_app(${name}): SOURCES and MANIFEST are required")
   endif()
@@ -101,10 +107,21 @@ function(akira_app name)
     DEPENDS ${srcs}
     COMMENT "akira_app ${name}: compile and link"
     VERBATIM)
+  set(aot_args "")
+  set(aot_env "")
+  set(aot_dep "")
+  foreach(t ${A_AOT})
+    list(APPEND aot_args --aot ${t})
+  endforeach()
+  if(A_AOT AND TARGET akira-aot)
+    set(aot_env ${CMAKE_COMMAND} -E env AKIRA_AOT=$<TARGET_FILE:akira-aot>)
+    set(aot_dep akira-aot)
+  endif()
   add_custom_command(
     OUTPUT ${out}
-    COMMAND ${packer} pack ${raw} -o ${out} --manifest ${manifest} ${key_args}
-    DEPENDS ${raw} ${manifest} ${key_dep} ${packer_dep}
+    COMMAND ${aot_env} ${packer} pack ${raw} -o ${out} --manifest ${manifest} ${key_args}
+            ${aot_args}
+    DEPENDS ${raw} ${manifest} ${key_dep} ${packer_dep} ${aot_dep}
     COMMENT "akira_app ${name}: pack"
     VERBATIM)
   add_custom_target(${name} ALL DEPENDS ${out})

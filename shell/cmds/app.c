@@ -12,6 +12,7 @@
  *   app caps NAME [grant|revoke CAP]  show or change its capabilities (next call)
  *   app focus [NAME|-]             which app owns the display; give it to NAME, or to
  *                                  the system screen (launcher) with -
+ *   app tier NAME [interp|auto]    show the tier, or force the interpreter (next start)
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -137,6 +138,8 @@ static int cmd_info(struct akira_shell *sh, int argc, char **argv)
         akira_shell_print(sh, "signature:   unsigned\n");
     akira_shell_print(sh, "package:     %" PRIu32 " bytes%s\n", i.module_size,
                       in_store ? "" : " (not from the app store)");
+    akira_shell_print(sh, "tier:        %s%s\n", i.tier[0] ? i.tier : "not run yet",
+                      i.force_interp || m->force_interp ? " (interpreter forced)" : "");
     caps_str(i.caps, caps, sizeof(caps));
     akira_shell_print(sh, "caps:        %s\n", caps);
     akira_shell_print(sh, "quota:       %" PRIu32 " bytes (stack %" PRIu32 ", heap %" PRIu32 ")\n",
@@ -323,6 +326,27 @@ static int cmd_caps(struct akira_shell *sh, int argc, char **argv)
     return 0;
 }
 
+static int cmd_tier(struct akira_shell *sh, int argc, char **argv)
+{
+    const char *name = argv[1];
+    if (argc == 3) {
+        bool interp = strcmp(argv[2], "interp") == 0;
+        if (!interp && strcmp(argv[2], "auto") != 0) {
+            akira_shell_print(sh, "app tier: %s: expected interp or auto\n", argv[2]);
+            return AKIRA_EINVAL;
+        }
+        int rc = akira_app_force_interp(name, interp);
+        if (rc != 0) return report(sh, "", name, rc);
+    }
+    struct akira_app_info i;
+    if (akira_app_info(name, &i) != 0) return report(sh, "", name, AKIRA_ENOENT);
+    akira_shell_print(sh, "%s: %s%s\n", name, i.tier[0] ? i.tier : "not run yet",
+                      i.force_interp || i.manifest.force_interp
+                          ? " (interpreter forced from the next start)"
+                          : "");
+    return 0;
+}
+
 AKIRA_SHELL_SUBCMDS(
     app_sub, AKIRA_SHELL_CMD("list", "installed apps and their state", NULL, cmd_list, NULL, 0, 0),
     AKIRA_SHELL_CMD("info", "manifest, state, signature, stats", "NAME", cmd_info, NULL, 1, 1),
@@ -337,6 +361,8 @@ AKIRA_SHELL_SUBCMDS(
     AKIRA_SHELL_CMD("caps", "show, grant or revoke capabilities", "NAME [grant|revoke CAP]",
                     cmd_caps, NULL, 1, 3),
     AKIRA_SHELL_CMD("focus", "which app owns the display; give it to one (- : launcher)",
-                    "[NAME|-]", cmd_focus, NULL, 0, 1));
+                    "[NAME|-]", cmd_focus, NULL, 0, 1),
+    AKIRA_SHELL_CMD("tier", "show the tier (aot/interp), or force the interpreter",
+                    "NAME [interp|auto]", cmd_tier, NULL, 1, 2));
 
 AKIRA_SHELL_CMD_REGISTER(app, "app", "install, run and inspect apps", NULL, NULL, app_sub, 0, 0);

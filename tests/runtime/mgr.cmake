@@ -16,6 +16,24 @@ endforeach()
 akira_wasm_app(${mgr_app_dir}/wasi_hello.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/wasi_hello.c WASI
                FLAGS -O2)
 list(APPEND mgr_apps ${mgr_app_dir}/wasi_hello.wasm)
+# The same apps with native code (docs/aot.md), for the AOT runs of the hostile tests.
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  foreach(app responder oob spin recurse bomb nocap missing logflood ticker)
+    add_custom_command(
+      OUTPUT ${mgr_app_dir}/${app}.aot.wasm
+      COMMAND ${CMAKE_COMMAND} -E env AKIRA_AOT=$<TARGET_FILE:akira-aot> $<TARGET_FILE:akira>
+              pack ${mgr_app_dir}/${app}.wasm -o ${mgr_app_dir}/${app}.aot.wasm --name ${app}
+              --version 1 --aot x86_64
+      DEPENDS ${mgr_app_dir}/${app}.wasm akira akira-aot
+      COMMENT "akira pack --aot x86_64 ${app}"
+      VERBATIM)
+    list(APPEND mgr_apps ${mgr_app_dir}/${app}.aot.wasm)
+  endforeach()
+  akira_unit_test(test_hostile_aot_runtime SOURCES test_hostile.c mgr_util.c LIBS akira_runtime)
+  target_compile_definitions(test_hostile_aot_runtime PRIVATE APP_DIR="${mgr_app_dir}"
+                                                              APP_EXT=".aot.wasm" HOSTILE_AOT)
+  add_dependencies(test_hostile_aot_runtime runtime_mgr_apps)
+endif()
 add_custom_target(runtime_mgr_apps ALL DEPENDS ${mgr_apps})
 set(AKIRA_RUNTIME_TEST_APPS ${mgr_app_dir} CACHE INTERNAL "built test apps of tests/runtime")
 

@@ -13,10 +13,15 @@
 
 #include "mgr_util.h"
 
+/* The AOT variants of the tests run the packages with native code (X.aot.wasm). */
+#ifndef APP_EXT
+#define APP_EXT ".wasm"
+#endif
+
 void test_app_load(struct test_app *app, const char *file, const char *name, const char *extra)
 {
     char path[512];
-    snprintf(path, sizeof(path), "%s/%s.wasm", APP_DIR, file);
+    snprintf(path, sizeof(path), "%s/%s%s", APP_DIR, file, APP_EXT);
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
     fseek(f, 0, SEEK_END);

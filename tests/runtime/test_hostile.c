@@ -2,6 +2,9 @@
  * Hostile apps (issue 5 item 9): each runs beside a well-behaved app ("responder");
  * each must end with a clear error for itself alone, and the responder must keep
  * running and answering afterwards.
+ *
+ * Built twice: test_hostile_runtime on the interpreter, test_hostile_aot_runtime
+ * (HOSTILE_AOT) with every app carrying native code, which must then run on it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,6 +54,11 @@ static struct akira_app_info run_hostile(const char *file, const char *manifest_
     assert_int_equal(akira_app_wait_idle("hostile", 5000), 0);
     struct akira_app_info info;
     assert_int_equal(akira_app_info("hostile", &info), 0);
+#ifdef HOSTILE_AOT
+    assert_string_equal(info.tier, "aot x86_64");
+#else
+    assert_string_equal(info.tier, "interp");
+#endif
     /* The other app is untouched and still answers. */
     struct akira_app_info r;
     assert_int_equal(akira_app_info("responder", &r), 0);

@@ -6,9 +6,12 @@
  * key) and a newline; NAME.key holds 128 hex digits (libsodium's 64-byte secret key:
  * seed then public key) and a newline, mode 0600.
  */
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <akira/err.h>
 #include <akira/manifest.h>
@@ -19,6 +22,8 @@
 #include "util.h"
 
 #define MAX_WASM (16u * 1024u * 1024u)
+
+extern char **environ;
 
 static int usage_err(const char *cmd, const char *msg)
 {
@@ -70,7 +75,8 @@ static int leb(const uint8_t *p, size_t *pos, size_t end, uint32_t *out)
     return -1;
 }
 
-/* Copy the module's sections into out, leaving out our two custom sections.
+/* Copy the module's sections into out, leaving out our custom sections (manifest,
+ * signature, native code).
  * Returns the length or 0 (reason printed). */
 static size_t strip(const uint8_t *in, size_t n, uint8_t *out, const char *path)
 {
@@ -98,7 +104,9 @@ static size_t strip(const uint8_t *in, size_t n, uint8_t *out, const char *path)
                 ours = (nl == strlen(AKIRA_MANIFEST_SECTION) &&
                         !memcmp(in + p, AKIRA_MANIFEST_SECTION, nl)) ||
                        (nl == strlen(AKIRA_SIGNATURE_SECTION) &&
-                        !memcmp(in + p, AKIRA_SIGNATURE_SECTION, nl));
+                        !memcmp(in + p, AKIRA_SIGNATURE_SECTION, nl)) ||
+                       (nl > strlen(AKIRA_AOT_SECTION_PREFIX) &&
+                        !memcmp(in + p, AKIRA_AOT_SECTION_PREFIX, strlen(AKIRA_AOT_SECTION_PREFIX)));
             }
         }
         if (!ours) {
@@ -133,8 +141,72 @@ static int read_key(const char *path, uint8_t sk[AKIRA_PKG_SECKEY_LEN])
     return tool_read_hex_file(path, sk, AKIRA_PKG_SECKEY_LEN, "secret key");
 }
 
+/* akira-aot beside this tool (build/bin), else the one on PATH; $AKIRA_AOT wins. */
+static void aot_tool_path(char *buf, size_t cap)
+{
+    const char *env = getenv("AKIRA_AOT");
+    if (env && env[0]) {
+        snprintf(buf, cap, "%s", env);
+        return;
+    }
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = 0;
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            *slash = 0;
+            snprintf(buf, cap, "%s/akira-aot", self);
+            if (access(buf, X_OK) == 0) return;
+        }
+    }
+    snprintf(buf, cap, "akira-aot");
+}
+
+/* Compile the package so far (out[0..o)) for `target` with akira-aot and append the
+ * native code as section "akira-aot.TARGET". New length, or 0 (reason printed). */
+static size_t add_aot(uint8_t **outp, size_t o, size_t *cap, const char *target)
+{
+    char dir[] = "/tmp/akira-pack-XXXXXX";
+    if (!mkdtemp(dir)) return 0;
+    char in[64], sec[64], tool[4200];
+    snprintf(in, sizeof in, "%s/app.wasm", dir);
+    snprintf(sec, sizeof sec, "%s/app.aot", dir);
+    aot_tool_path(tool, sizeof tool);
+    size_t res = 0;
+    if (tool_write_file(in, *outp, o, 0600) == 0) {
+        char *const argv[] = {tool, "-q", "-t", (char *)target, "-o", sec, in, NULL};
+        pid_t pid;
+        int st = -1;
+        if (posix_spawnp(&pid, tool, NULL, NULL, argv, environ) == 0 && waitpid(pid, &st, 0) == pid &&
+            WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+            size_t n;
+            uint8_t *code = tool_read_file(sec, MAX_WASM, &n);
+            char name[48];
+            snprintf(name, sizeof name, "%s%s", AKIRA_AOT_SECTION_PREFIX, target);
+            size_t need = o + n + 64;
+            uint8_t *grown = code && need > *cap ? realloc(*outp, need) : *outp;
+            if (code && grown) {
+                if (need > *cap) *cap = need;
+                *outp = grown;
+                res = akira_package_section_put(*outp, o, name, code, n);
+                printf("native code for %s: %zu bytes\n", target, n);
+            }
+            free(code);
+        } else {
+            fprintf(stderr, "akira pack: %s could not compile the module for %s\n", tool, target);
+        }
+    }
+    unlink(in);
+    unlink(sec);
+    rmdir(dir);
+    return res;
+}
+
 int akira_tool_pack(int argc, char **argv)
 {
+    const char *aot[4];
+    unsigned naot = 0;
     const char *in = NULL, *out_path = NULL, *mfile = NULL, *keyfile = NULL;
     char text[AKIRA_MANIFEST_MAX + 1] = "";
     size_t tlen = 0;
@@ -148,6 +220,9 @@ int akira_tool_pack(int argc, char **argv)
             mfile = argv[++i];
         } else if (!strcmp(a, "--key") && has_val) {
             keyfile = argv[++i];
+        } else if (!strcmp(a, "--aot") && has_val) {
+            if (naot == sizeof aot / sizeof aot[0]) return usage_err("pack", "too many --aot");
+            aot[naot++] = argv[++i];
         } else if (!strcmp(a, "--autostart")) {
             tlen += (size_t)snprintf(text + tlen, sizeof text - tlen, "autostart: true\n");
             flags = true;
@@ -200,7 +275,8 @@ int akira_tool_pack(int argc, char **argv)
     size_t n;
     uint8_t *wasm = tool_read_file(in, MAX_WASM, &n);
     if (!wasm) return 1;
-    uint8_t *out = malloc(n + AKIRA_MANIFEST_MAX + 256);
+    size_t cap = n + AKIRA_MANIFEST_MAX + 256;
+    uint8_t *out = malloc(cap);
     size_t o = out ? strip(wasm, n, out, in) : 0;
     free(wasm);
     if (!o) {
@@ -219,6 +295,21 @@ int akira_tool_pack(int argc, char **argv)
         return 1;
     }
     aw_module_delete(mod);
+    for (unsigned k = 0; k < naot; k++) {
+        o = add_aot(&out, o, &cap, aot[k]);
+        if (!o) {
+            free(out);
+            return 1;
+        }
+    }
+    if (cap < o + 256) {
+        uint8_t *g = realloc(out, o + 256);
+        if (!g) {
+            free(out);
+            return 1;
+        }
+        out = g;
+    }
     char idhex[2 * AKIRA_PKG_KEY_ID_LEN + 1] = "";
     if (keyfile) {
         uint8_t payload[AKIRA_PKG_SIG_PAYLOAD_LEN];

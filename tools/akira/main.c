@@ -22,8 +22,10 @@ static const struct tool_cmd cmds[] = {
     {"pack",
      "IN.wasm -o OUT.wasm (--manifest FILE | --name N --version V [--entry E] [--caps a,b]\n"
      "        [--memory-quota Q] [--stack-size S] [--heap-size H] [--autostart]\n"
-     "        [--restart POLICY] [--description TEXT] [--author TEXT]) [--key NAME.key]",
-     "embed a manifest (replacing any old one and its signature), sign with a key",
+     "        [--restart POLICY] [--description TEXT] [--author TEXT]) [--aot TARGET]...\n"
+     "        [--key NAME.key]",
+     "embed a manifest (replacing any old one, its native code and signature), add native\n"
+     "        code for TARGET (x86_64) compiled by akira-aot, sign with a key",
      akira_tool_pack},
     {"inspect", "APP.wasm [--pub NAME.pub]",
      "print the manifest and the signature status (verified with --pub)", akira_tool_inspect},

@@ -106,6 +106,8 @@ struct akira_app_info {
     bool paused;          /* RUNNING, and paused by app pause until app resume */
     uint32_t retries;     /* automatic restarts since the last start by hand */
     int32_t exit_code;    /* entry's result when it returned one */
+    char tier[24];        /* of the current or last run: "aot x86_64" or "interp"; "" never ran */
+    bool force_interp;    /* akira_app_force_interp in force (the manifest's tier aside) */
     struct akira_app_stats stats;
 };
 
@@ -147,6 +149,11 @@ int akira_app_stop(const char *name);
  * (its queue is full). */
 int akira_app_pause(const char *name);
 int akira_app_resume(const char *name);
+
+/* Run `name` on the interpreter from its next start even when its package carries
+ * native code (on = true), or let it use the native code again (on = false). Kept
+ * until the manager restarts. 0 or AKIRA_ENOENT. */
+int akira_app_force_interp(const char *name, bool on);
 
 /* Change the capability mask; a running app sees it at its next native call. Kept
  * until the app is upgraded or the manager restarts. 0, AKIRA_ENOENT, AKIRA_EINVAL

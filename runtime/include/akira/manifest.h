@@ -25,6 +25,8 @@
  *                 default 1000), space separated; the delay doubles after each retry.
  *   description   free text, at most AKIRA_APP_DESC_MAX bytes.
  *   author        free text, at most AKIRA_APP_AUTHOR_MAX bytes.
+ *   tier          `auto` (default: the native code the package carries for this board,
+ *                 if valid, else the interpreter) or `interp` (always the interpreter).
  *
  * Storage limits (issue 21; absent: the board's default, stored as 0 here):
  *   storage_files      files and directories the app may hold, within the board's
@@ -92,6 +94,9 @@
 
 #define AKIRA_MANIFEST_SECTION  "akira-manifest"
 #define AKIRA_SIGNATURE_SECTION "akira-signature"
+/* Native code for one target: "akira-aot.x86_64", ... (docs/aot.md); before the
+ * signature, so the signature covers it. */
+#define AKIRA_AOT_SECTION_PREFIX "akira-aot."
 
 #define AKIRA_APP_NAME_MAX    31u
 #define AKIRA_APP_VERSION_MAX 23u
@@ -150,6 +155,7 @@ struct akira_manifest {
     uint32_t restart_delay_ms;
     char description[AKIRA_APP_DESC_MAX + 1];
     char author[AKIRA_APP_AUTHOR_MAX + 1];
+    bool force_interp; /* tier: interp */
     /* Storage limits; 0: the board's default. */
     uint32_t storage_files, settings_keys, flash_write_rate, flash_write_burst;
     /* Narrowing of the hardware and network capabilities (see above); the n_* counts

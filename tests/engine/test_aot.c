@@ -1,0 +1,261 @@
+/*
+ * The AOT tier through the embedding API (docs/aot.md): attaching a section and every
+ * reason to refuse one (damaged, other bytecode, foreign target, other ABI), then what
+ * native code must keep from the interpreter: traps with the same reasons, bounded
+ * recursion, interruption at loop back-edges without calls, and the budget (calls then
+ * run on the interpreter, which can yield). The .aot files are akira-aot's output for
+ * aot/tiers.wat, made at build time.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <akira/exec_mem.h>
+#include <akira/wasm.h>
+
+#include "aot_format.h"
+
+static void *x_alloc(void *ctx, size_t size, size_t align)
+{
+    (void)ctx;
+    return akira_exec_alloc(size, align);
+}
+
+static int x_seal(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    return akira_exec_seal(p, size);
+}
+
+static void x_free(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    akira_exec_free(p, size);
+}
+
+static const aw_aot_exec exec = {.alloc = x_alloc, .seal = x_seal, .free = x_free};
+
+typedef struct file {
+    uint8_t *p;
+    size_t n;
+} file;
+
+static file slurp(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", AOT_DIR, name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    file r = {NULL, (size_t)ftell(f)};
+    fseek(f, 0, SEEK_SET);
+    r.p = malloc(r.n);
+    assert_int_equal(fread(r.p, 1, r.n, f), r.n);
+    fclose(f);
+    return r;
+}
+
+static int rd(void *ctx, uint32_t off, void *dst, uint32_t len)
+{
+    const file *b = ctx;
+    if (off > b->n || len > b->n - off) return -1;
+    memcpy(dst, b->p + off, len);
+    return 0;
+}
+
+static file wasm, other, sec;
+
+static int setup(void **state)
+{
+    (void)state;
+    wasm = slurp("tiers.wasm");
+    other = slurp("other.wasm");
+    sec = slurp("tiers.wasm.aot");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(wasm.p);
+    free(other.p);
+    free(sec.p);
+    return 0;
+}
+
+static aw_store *poke_store; /* the store the host function interrupts */
+
+static aw_status poke(aw_instance *caller, void *user, aw_val *io)
+{
+    (void)caller, (void)user, (void)io;
+    aw_store_interrupt(poke_store);
+    return AW_OK;
+}
+
+typedef struct run {
+    aw_module *m;
+    aw_store *s;
+    aw_instance *inst;
+} run;
+
+static run start(const file *mod, const file *code, aw_status want)
+{
+    run r;
+    aw_error err;
+    r.m = aw_module_load_buffer(NULL, mod->p, mod->n, &err);
+    assert_non_null(r.m);
+    aw_status st = aw_module_attach_aot(r.m, rd, (void *)code, 0, (uint32_t)code->n, &exec, &err);
+    if (st != want) fail_msg("attach: %d (%s), wanted %d", st, err.msg, want);
+    r.s = aw_store_new(NULL);
+    poke_store = r.s;
+    aw_import imp = {"env", "poke", {.kind = AW_EXTERN_FUNC}};
+    imp.ext.of.func = aw_host_func_new(r.s, "()", poke, NULL);
+    r.inst = aw_instantiate(r.s, r.m, &imp, 1, &err);
+    assert_non_null(r.inst);
+    return r;
+}
+
+static void stop(run *r)
+{
+    aw_store_delete(r->s);
+    aw_module_delete(r->m);
+}
+
+static aw_status call1(run *r, const char *name, int32_t a, int32_t b, int32_t *out, aw_error *err)
+{
+    aw_func *f = aw_instance_func(r->inst, name);
+    assert_non_null(f);
+    uint32_t np, nr;
+    const uint8_t *pt, *rt;
+    aw_func_type(f, &np, &pt, &nr, &rt);
+    aw_val args[2] = {{.i32 = a}, {.i32 = b}}, res[1] = {{0}};
+    aw_status st = aw_call(r->s, f, args, np, res, nr, err);
+    if (out) *out = res[0].i32;
+    return st;
+}
+
+static void test_attach_and_call(void **state)
+{
+    (void)state;
+    run r = start(&wasm, &sec, AW_OK);
+    assert_string_equal(aw_module_tier(r.m), "aot x86_64");
+    assert_string_equal(aw_aot_target(), "x86_64");
+    int32_t v;
+    aw_error err;
+    assert_int_equal(call1(&r, "add", 2, 3, &v, &err), AW_OK);
+    assert_int_equal(v, 5);
+    /* a trap keeps the interpreter's reason and message */
+    assert_int_equal(call1(&r, "peek", 65533, 0, &v, &err), AW_ERR_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_MEMORY_OOB);
+    assert_string_equal(err.msg, "out of bounds memory access");
+    assert_int_equal(call1(&r, "peek", 65532, 0, &v, &err), AW_OK);
+    stop(&r);
+}
+
+/* A copy of the section with one byte changed (and the checksum redone if fix). */
+static file changed(size_t at, uint8_t xor_, bool fix)
+{
+    file c = {malloc(sec.n), sec.n};
+    memcpy(c.p, sec.p, sec.n);
+    c.p[at] ^= xor_;
+    if (fix) {
+        uint32_t s = aw_aot_checksum(c.p, (uint32_t)c.n);
+        memcpy(c.p + AW_AOT_OFF_CHECKSUM, &s, 4);
+    }
+    return c;
+}
+
+static void refused(file *c, aw_status want, const char *msg_part)
+{
+    aw_error err;
+    aw_module *m = aw_module_load_buffer(NULL, wasm.p, wasm.n, &err);
+    assert_int_equal(aw_module_attach_aot(m, rd, c, 0, (uint32_t)c->n, &exec, &err), want);
+    if (!strstr(err.msg, msg_part)) fail_msg("message '%s' lacks '%s'", err.msg, msg_part);
+    assert_string_equal(aw_module_tier(m), "interp");
+    aw_module_delete(m);
+    free(c->p);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    file c = changed(sec.n - 7, 0x40, false); /* a byte of the image */
+    refused(&c, AW_ERR_MALFORMED, "checksum");
+    c = changed(AW_AOT_OFF_TARGET, 3, true); /* 1 -> 2: thumbv7em */
+    refused(&c, AW_ERR_UNSUPPORTED, "code for thumbv7em, this board runs x86_64");
+    c = changed(AW_AOT_OFF_ABI, 0x10, true);
+    refused(&c, AW_ERR_UNSUPPORTED, "engine ABI");
+    c = changed(AW_AOT_OFF_HASH + 5, 1, true);
+    refused(&c, AW_ERR_INVALID, "hash mismatch");
+    /* the right section on other bytecode: refused, and that module still runs */
+    run r = start(&other, &sec, AW_ERR_INVALID);
+    assert_string_equal(aw_module_tier(r.m), "interp");
+    int32_t v;
+    aw_error err;
+    assert_int_equal(call1(&r, "add", 2, 3, &v, &err), AW_OK);
+    assert_int_equal(v, -1);
+    stop(&r);
+}
+
+static void test_recursion_is_a_trap(void **state)
+{
+    (void)state;
+    run r = start(&wasm, &sec, AW_OK);
+    aw_error err;
+    assert_int_equal(call1(&r, "rec", 0, 0, NULL, &err), AW_ERR_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_STACK_EXHAUSTED);
+    int32_t v;
+    assert_int_equal(call1(&r, "add", 40, 2, &v, &err), AW_OK); /* the store goes on */
+    assert_int_equal(v, 42);
+    stop(&r);
+}
+
+static void *interrupter(void *arg)
+{
+    struct timespec ts = {0, 50 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    aw_store_interrupt(arg);
+    return NULL;
+}
+
+static void test_interrupts(void **state)
+{
+    (void)state;
+    run r = start(&wasm, &sec, AW_OK);
+    aw_error err;
+    /* at the call after the host asked */
+    assert_int_equal(call1(&r, "spin_call", 0, 0, NULL, &err), AW_ERR_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_INTERRUPTED);
+    aw_store_clear_interrupt(r.s);
+    /* at a back-edge, from another thread */
+    pthread_t t;
+    pthread_create(&t, NULL, interrupter, r.s);
+    assert_int_equal(call1(&r, "spin", 0, 0, NULL, &err), AW_ERR_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_INTERRUPTED);
+    pthread_join(t, NULL);
+    aw_store_clear_interrupt(r.s);
+    /* with a budget the interpreter runs the call and yields */
+    aw_store_set_budget(r.s, 100000);
+    assert_int_equal(call1(&r, "spin", 0, 0, NULL, &err), AW_ERR_YIELD);
+    aw_abort(r.s);
+    stop(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_attach_and_call),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_recursion_is_a_trap),
+        cmocka_unit_test(test_interrupts),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
