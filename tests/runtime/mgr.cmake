@@ -16,6 +16,9 @@ endforeach()
 akira_wasm_app(${mgr_app_dir}/wasi_hello.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/wasi_hello.c WASI
                FLAGS -O2)
 list(APPEND mgr_apps ${mgr_app_dir}/wasi_hello.wasm)
+akira_wasm_app(${mgr_app_dir}/wasi_fs.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/wasi_fs.c WASI
+               FLAGS -O2 -Wl,--strip-all) # libc's debug sections: over an app slot
+list(APPEND mgr_apps ${mgr_app_dir}/wasi_fs.wasm)
 add_custom_target(runtime_mgr_apps ALL DEPENDS ${mgr_apps})
 set(AKIRA_RUNTIME_TEST_APPS ${mgr_app_dir} CACHE INTERNAL "built test apps of tests/runtime")
 
@@ -37,3 +40,9 @@ add_test(NAME runtime_manager_shell
                  $<TARGET_FILE:akiraos> $<TARGET_FILE:akira> ${mgr_app_dir}
                  ${CMAKE_CURRENT_BINARY_DIR}/mgr_shell)
 set_tests_properties(runtime_manager_shell PROPERTIES TIMEOUT 60)
+# WASI apps on the device: files in their own directory, clocks, random, the quota.
+add_test(NAME runtime_wasi_device
+         COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_wasi_device.py
+                 $<TARGET_FILE:akiraos> $<TARGET_FILE:akira> ${mgr_app_dir}
+                 ${CMAKE_CURRENT_BINARY_DIR}/wasi_device)
+set_tests_properties(runtime_wasi_device PROPERTIES TIMEOUT 150)
