@@ -18,7 +18,18 @@ akira_wasm_app(${mgr_app_dir}/wasi_hello.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/w
 list(APPEND mgr_apps ${mgr_app_dir}/wasi_hello.wasm)
 akira_wasm_app(${mgr_app_dir}/wasi_fs.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/wasi_fs.c WASI
                FLAGS -O2 -Wl,--strip-all) # libc's debug sections: over an app slot
-list(APPEND mgr_apps ${mgr_app_dir}/wasi_fs.wasm)
+akira_wasm_app(${mgr_app_dir}/p0_abi.wasm ${CMAKE_SOURCE_DIR}/tests/cli/apps/p0_abi.c WASI
+               FLAGS -O2 -Wl,--strip-all)
+# wasi_fs as preview 0 where the ABIs agree (the same conversion as tests/cli's)
+find_program(AKIRA_PYTHON3 python3 REQUIRED)
+add_custom_command(
+  OUTPUT ${mgr_app_dir}/wasi_fs_p0.wasm
+  COMMAND ${AKIRA_PYTHON3} ${CMAKE_SOURCE_DIR}/tools/akira-wasm/wasi_p0.py
+          ${mgr_app_dir}/wasi_fs.wasm ${mgr_app_dir}/wasi_fs_p0.wasm
+  DEPENDS ${mgr_app_dir}/wasi_fs.wasm ${CMAKE_SOURCE_DIR}/tools/akira-wasm/wasi_p0.py
+  COMMENT "wasm (preview 0): ${mgr_app_dir}/wasi_fs_p0.wasm" VERBATIM)
+list(APPEND mgr_apps ${mgr_app_dir}/wasi_fs.wasm ${mgr_app_dir}/p0_abi.wasm
+     ${mgr_app_dir}/wasi_fs_p0.wasm)
 add_custom_target(runtime_mgr_apps ALL DEPENDS ${mgr_apps})
 set(AKIRA_RUNTIME_TEST_APPS ${mgr_app_dir} CACHE INTERNAL "built test apps of tests/runtime")
 
@@ -34,7 +45,6 @@ target_compile_definitions(test_hostile_store_runtime PRIVATE APP_DIR="${mgr_app
 add_dependencies(test_hostile_store_runtime runtime_mgr_apps)
 
 # The manager through the firmware's shell (pack, install, watchdog, caps, autostart).
-find_program(AKIRA_PYTHON3 python3 REQUIRED)
 add_test(NAME runtime_manager_shell
          COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_manager_shell.py
                  $<TARGET_FILE:akiraos> $<TARGET_FILE:akira> ${mgr_app_dir}

@@ -8,8 +8,9 @@ storage capability through the console and runs it: it writes, reads, lists, ren
 removes files and directories in its own directory, reads the clocks and random_get,
 tries to climb out, and writes until its quota refuses (EDQUOT), then keeps working.
 The device must keep running (a shell command answers after it) and power off cleanly.
-The same app without the storage capability gets no directory at all. Then the files
-the app left are checked with the shell's file commands: nothing outside /apps/wasifs.
+The same program converted to preview 0 (tools/akira-wasm/wasi_p0.py) runs the same way
+through module wasi0, and p0_abi.wasm (tests/cli/apps) checks preview 0's own layouts on
+the device. The same app without the storage capability gets no directory at all.
 """
 import os
 import sys
@@ -43,44 +44,57 @@ EXPECTED = [
 ]
 
 
+def run_app(dev, pkg, name, done):
+    """Installs and starts app `name`, waits for its line `done`: the console since."""
+    since = len(dev.output())
+    dev.command(f"app install {pkg}", f"installed {name}", 30)
+    dev.command(f"app start {name}", f"{name}: started")
+    dev.wait_for(f"{name}: {done}", 90)
+    return dev.output()[since:]
+
+
+def check_fs_app(dev, name, out):
+    for line in EXPECTED:
+        check(f"{name}: {line}" in out, f"missing {line!r} in {name}'s log")
+    check(f"{name}: quota: EDQUOT after " in out, f"{name}: the quota did not refuse with EDQUOT")
+    kib = int(out.split(f"{name}: quota: EDQUOT after ")[1].split()[0])
+    check(100 <= kib <= 256, f"{name}: refused after {kib} KiB, quota is 256 KiB")
+    # the device kept running: the app ended normally, the shell answers
+    since = len(dev.output())
+    dev.command(f"app info {name}", "flash wear:", 10)
+    info = dev.output()[since:]
+    check("state:       stopped: returned 0" in info, f"{name} did not end normally")
+    check("storage:     0 of 16 files, 0 of 256 KiB" in info, f"{name}'s files were not removed")
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     flash = os.path.join(WORK, "wasi_flash.img")
     if os.path.exists(flash):
         os.remove(flash)
-    src = os.path.join(APPS, "wasi_fs.wasm")
-    pkg = ad.pack_app(AKIRA, src, os.path.join(WORK, "wasifs.wasm"), manifest={
-        "name": "wasifs", "version": "1", "capabilities": "storage",
-        "flash_write_burst": 1048576, "memory_quota": 524288})
-    nocap = ad.pack_app(AKIRA, src, os.path.join(WORK, "wasinocap.wasm"),
-                        manifest={"name": "wasinocap", "version": "1", "memory_quota": 524288})
-    dev = ad.Device(AKIRAOS, flash, http=False)
-    dev.command(f"app install {pkg}", "installed wasifs", 30)
-    dev.command("app start wasifs", "wasifs: started")
-    dev.wait_for(r"wasi fs done", 90)
-    dev.console("app logs wasifs")
-    dev.expect("wasi fs done", 10)
-    log = dev.output()
-    for line in EXPECTED:
-        check(line in log, f"missing {line!r} in the app's log")
-    check("quota: EDQUOT after " in log, "the quota did not refuse with EDQUOT")
-    kib = int(log.split("quota: EDQUOT after ")[1].split()[0])
-    check(100 <= kib <= 256, f"refused after {kib} KiB, quota is 256 KiB")
-    # the device kept running: the app ended normally, the shell answers
-    since = len(dev.output())
-    dev.command("app info wasifs", "flash wear:", 10)
-    info = dev.output()[since:]
-    check("state:       stopped: returned 0" in info, "wasifs did not end normally")
-    check("storage:     0 of 16 files, 0 of 256 KiB" in info, "wasifs's files were not removed")
 
-    dev.command(f"app install {nocap}", "installed wasinocap", 30)
-    since = len(dev.output())
-    dev.command("app start wasinocap", "wasinocap: started")
-    # no preopen: wasi-libc finds no directory for any path
-    dev.wait_for(r"wasinocap: create notes/a.txt: Capabilities insufficient", 30)
-    tail = dev.output()[since:]
-    check("wasinocap: preopen 3: none" in tail and
-          "wasinocap: mkdir notes: Capabilities insufficient" in tail,
+    def pack(src, name, **manifest):
+        manifest = {"name": name, "version": "1", "memory_quota": 524288, **manifest}
+        return ad.pack_app(AKIRA, os.path.join(APPS, src), os.path.join(WORK, name + ".wasm"),
+                           manifest=manifest)
+
+    storage = {"capabilities": "storage", "flash_write_burst": 1048576}
+    dev = ad.Device(AKIRAOS, flash, http=False)
+    out = run_app(dev, pack("wasi_fs.wasm", "wasifs", **storage), "wasifs", "wasi fs done")
+    check_fs_app(dev, "wasifs", out)
+    # the same program as preview 0 (module wasi0 where the ABIs agree)
+    out = run_app(dev, pack("wasi_fs_p0.wasm", "wasifs0", **storage), "wasifs0", "wasi fs done")
+    check_fs_app(dev, "wasifs0", out)
+    # the parts of preview 0 that differ, called directly
+    out = run_app(dev, pack("p0_abi.wasm", "p0abi", capabilities="storage"), "p0abi",
+                  "  event userdata, no error, clock type: ")
+    check("FAIL" not in out and out.count(": ok") >= 16, f"preview-0 ABI on the device: {out}")
+
+    # no storage capability: no preopen, so wasi-libc finds no directory for any path
+    out = run_app(dev, pack("wasi_fs.wasm", "wasinocap"), "wasinocap",
+                  "create notes/a.txt: Capabilities insufficient")
+    check("wasinocap: preopen 3: none" in out and
+          "wasinocap: mkdir notes: Capabilities insufficient" in out,
           "an app without the storage capability reached a directory")
     dev.finish()
 
