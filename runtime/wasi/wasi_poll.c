@@ -7,7 +7,9 @@
 #include "wasi_priv.h"
 
 #define EVENT_SIZE 32
-#define MAX_SUBS   64 /* bounds the arrays below; libc's sleep uses one subscription */
+/* Bounds the arrays below, which live on the app's thread stack (4 KiB on small
+ * boards): libc's sleep uses one subscription, its poll() one per fd and a clock. */
+#define MAX_SUBS 32
 
 enum { EV_CLOCK = 0, EV_FD_READ = 1, EV_FD_WRITE = 2 };
 
@@ -38,7 +40,7 @@ aw_status wasi_poll(struct akira_wasi *w, aw_val *io, uint32_t sub_size, uint32_
     if (!w->ops->poll) return wasi_ret(io, WASI_ENOSYS);
 
     struct akira_wasi_pollfd pfd[MAX_SUBS];
-    uint32_t pfd_sub[MAX_SUBS];
+    uint8_t pfd_sub[MAX_SUBS];
     uint64_t deadline[MAX_SUBS]; /* monotonic ns for clock subs, UINT64_MAX otherwise */
     uint32_t npfd = 0, nev = 0;
     uint64_t earliest = UINT64_MAX, now = 0;
@@ -68,7 +70,7 @@ aw_status wasi_poll(struct akira_wasi *w, aw_val *io, uint32_t sub_size, uint32_
                 continue;
             }
             pfd[npfd] = (struct akira_wasi_pollfd){.fd = f, .write = s[8] == EV_FD_WRITE};
-            pfd_sub[npfd++] = i;
+            pfd_sub[npfd++] = (uint8_t)i;
         } else {
             put_event(evs + (size_t)nev++ * EVENT_SIZE, ud, WASI_EINVAL, s[8], 0, 0);
         }
@@ -82,8 +84,8 @@ aw_status wasi_poll(struct akira_wasi *w, aw_val *io, uint32_t sub_size, uint32_
         for (uint32_t k = 0; k < npfd; k++) {
             if (!pfd[k].ready) continue;
             const uint8_t *s = subs + (size_t)pfd_sub[k] * sub_size;
-            put_event(evs + (size_t)nev++ * EVENT_SIZE, wasi_ld64(s), pfd[k].err, s[8],
-                      pfd[k].nbytes, pfd[k].hangup ? 1 : 0); /* fd_readwrite_hangup */
+            put_event(evs + (size_t)nev++ * EVENT_SIZE, wasi_ld64(s), pfd[k].err, s[8], 0,
+                      pfd[k].hangup ? 1 : 0); /* nbytes unknown; fd_readwrite_hangup */
         }
         if ((e = now_of(w, WASI_CLOCK_MONOTONIC, &now))) return wasi_ret(io, e);
         for (uint32_t i = 0; i < nsubs; i++) {

@@ -90,7 +90,7 @@ struct akira_wasi_fd *wasi_fd(struct akira_wasi *w, uint32_t fd, uint64_t need, 
 /* Guest iovec list (iovs, n) as host iovecs in out[WASI_MAX_IOVS], every buffer
  * bounds-checked; a longer list is cut (a short read/write, which WASI allows).
  * 0 or WASI_EFAULT. */
-#define WASI_MAX_IOVS 64
+#define WASI_MAX_IOVS 32 /* on the app's thread stack; wasi-libc sends 1 to 3 */
 int wasi_gather(aw_instance *c, uint32_t iovs, uint32_t n, struct akira_wasi_iov *out,
                 uint32_t *count);
 

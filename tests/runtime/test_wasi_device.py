@@ -14,6 +14,7 @@ the device. The same app without the storage capability gets no directory at all
 """
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
 import akira_device as ad  # noqa: E402
@@ -59,11 +60,17 @@ def check_fs_app(dev, name, out):
     check(f"{name}: quota: EDQUOT after " in out, f"{name}: the quota did not refuse with EDQUOT")
     kib = int(out.split(f"{name}: quota: EDQUOT after ")[1].split()[0])
     check(100 <= kib <= 256, f"{name}: refused after {kib} KiB, quota is 256 KiB")
-    # the device kept running: the app ended normally, the shell answers
-    since = len(dev.output())
-    dev.command(f"app info {name}", "flash wear:", 10)
-    info = dev.output()[since:]
-    check("state:       stopped: returned 0" in info, f"{name} did not end normally")
+    # the device kept running: the app ended normally (its last line is logged just
+    # before main returns), the shell answers
+    deadline = time.monotonic() + 20
+    while True:
+        since = len(dev.output())
+        dev.command(f"app info {name}", "flash wear:", 10)
+        info = dev.output()[since:]
+        if "state:       running" not in info or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    check("state:       stopped: returned 0" in info, f"{name} did not end normally: {info}")
     check("storage:     0 of 16 files, 0 of 256 KiB" in info, f"{name}'s files were not removed")
 
 

@@ -302,6 +302,15 @@ static int h_path_times(void *be, struct akira_wasi_fd *dir, const char *path, u
 
 /* ---- descriptors ---------------------------------------------------------------------- */
 
+/* The core's iovecs as host ones (the core passes at most 32). */
+static uint32_t to_iovec(const struct akira_wasi_iov *v, uint32_t n, struct iovec *iv)
+{
+    if (n > 32) n = 32;
+    for (uint32_t i = 0; i < n; i++)
+        iv[i] = (struct iovec){.iov_base = v[i].buf, .iov_len = v[i].len};
+    return n;
+}
+
 static int h_close(void *be, struct akira_wasi_fd *f)
 {
     (void)be;
@@ -313,10 +322,8 @@ static int h_close(void *be, struct akira_wasi_fd *f)
 static int h_rw(void *be, struct akira_wasi_fd *f, bool write, const struct akira_wasi_iov *v,
                 uint32_t n, int64_t off, uint32_t *done_out)
 {
-    struct iovec iv[64];
-    if (n > 64) n = 64;
-    for (uint32_t i = 0; i < n; i++)
-        iv[i] = (struct iovec){.iov_base = v[i].buf, .iov_len = v[i].len};
+    struct iovec iv[32];
+    n = to_iovec(v, n, iv);
     ssize_t r; /* not retried on EINTR: Ctrl-C must end a blocked read (wasi.h) */
     if (off < 0)
         r = write ? writev(f->h, iv, (int)n) : readv(f->h, iv, (int)n);
@@ -488,8 +495,8 @@ static void h_yield(void *be)
 
 static int h_poll(void *be, struct akira_wasi_pollfd *fds, uint32_t n, uint64_t timeout_ns)
 {
-    struct pollfd pfd[64];
-    if (n > 64) n = 64;
+    struct pollfd pfd[32];
+    if (n > 32) n = 32;
     for (uint32_t i = 0; i < n; i++)
         pfd[i] = (struct pollfd){.fd = fds[i].fd->h, .events = fds[i].write ? POLLOUT : POLLIN};
     uint64_t ms = timeout_ns == UINT64_MAX ? UINT64_MAX : (timeout_ns + 999999) / 1000000;
@@ -510,10 +517,8 @@ static int h_poll(void *be, struct akira_wasi_pollfd *fds, uint32_t n, uint64_t 
 static int h_sock_recv(void *be, struct akira_wasi_fd *f, const struct akira_wasi_iov *v,
                        uint32_t n, uint32_t riflags, uint32_t *done_out, uint16_t *roflags)
 {
-    struct iovec iv[64];
-    if (n > 64) n = 64;
-    for (uint32_t i = 0; i < n; i++)
-        iv[i] = (struct iovec){.iov_base = v[i].buf, .iov_len = v[i].len};
+    struct iovec iv[32];
+    n = to_iovec(v, n, iv);
     struct msghdr msg = {.msg_iov = iv, .msg_iovlen = n};
     int flags = ((riflags & 1) ? MSG_PEEK : 0) | ((riflags & 2) ? MSG_WAITALL : 0);
     ssize_t r = recvmsg(f->h, &msg, flags); /* not retried on EINTR (wasi.h) */
@@ -526,10 +531,8 @@ static int h_sock_recv(void *be, struct akira_wasi_fd *f, const struct akira_was
 static int h_sock_send(void *be, struct akira_wasi_fd *f, const struct akira_wasi_iov *v,
                        uint32_t n, uint32_t *done_out)
 {
-    struct iovec iv[64];
-    if (n > 64) n = 64;
-    for (uint32_t i = 0; i < n; i++)
-        iv[i] = (struct iovec){.iov_base = v[i].buf, .iov_len = v[i].len};
+    struct iovec iv[32];
+    n = to_iovec(v, n, iv);
     struct msghdr msg = {.msg_iov = iv, .msg_iovlen = n};
     ssize_t r = sendmsg(f->h, &msg, MSG_NOSIGNAL);
     if (r < 0) return fail(be, errno);

@@ -172,11 +172,10 @@ struct akira_wasi_open {
 /* One fd subscription of poll_oneoff, for ops->poll. */
 struct akira_wasi_pollfd {
     struct akira_wasi_fd *fd;
-    bool write;      /* fd_write subscription (else fd_read) */
-    bool ready;      /* out */
-    bool hangup;     /* out: fd_readwrite_hangup */
-    uint16_t err;    /* out: an error to report in the event */
-    uint64_t nbytes; /* out: bytes available, 0 when unknown */
+    bool write;   /* fd_write subscription (else fd_read) */
+    bool ready;   /* out */
+    bool hangup;  /* out: fd_readwrite_hangup */
+    uint16_t err; /* out: an error to report in the event */
 };
 
 /*
