@@ -563,17 +563,7 @@ static void wasi_app_end(struct akira_app_ctx *app)
     akira_quota_realloc(app->quota, s, sizeof(*s), 0);
 }
 
-#define WRAP_(name, sig, fn)                                                                       \
-    static aw_status p1_##name(struct akira_app_ctx *app, aw_val *io)                              \
-    {                                                                                              \
-        return akira_api_wasi_call(app, fn, io);                                                   \
-    }
-AKIRA_WASI_P1_LIST(WRAP_)
-#undef WRAP_
-
-#define ENTRY_(name, sig, fn) {#name, sig, AKIRA_CAP_NONE, p1_##name},
-static const struct akira_bridge_entry entries[] = {AKIRA_WASI_P1_LIST(ENTRY_)};
-#undef ENTRY_
+AKIRA_API_WASI_ENTRIES(AKIRA_WASI_P1_LIST);
 
 const struct akira_bridge_module akira_api_wasi = {
     .name = "wasi",

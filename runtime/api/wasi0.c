@@ -5,17 +5,7 @@
  */
 #include "wasi_dev.h"
 
-#define WRAP_(name, sig, fn)                                                                       \
-    static aw_status p0_##name(struct akira_app_ctx *app, aw_val *io)                              \
-    {                                                                                              \
-        return akira_api_wasi_call(app, fn, io);                                                   \
-    }
-AKIRA_WASI_P0_LIST(WRAP_)
-#undef WRAP_
-
-#define ENTRY_(name, sig, fn) {#name, sig, AKIRA_CAP_NONE, p0_##name},
-static const struct akira_bridge_entry entries[] = {AKIRA_WASI_P0_LIST(ENTRY_)};
-#undef ENTRY_
+AKIRA_API_WASI_ENTRIES(AKIRA_WASI_P0_LIST);
 
 const struct akira_bridge_module akira_api_wasi0 = {
     .name = "wasi0",

@@ -157,17 +157,8 @@ aw_status akira_wasi_fd_fdstat_set_rights(aw_instance *c, void *user, aw_val *io
     return wasi_ret(io, 0);
 }
 
-int wasi_fd_stat(struct akira_wasi *w, uint32_t fd, struct akira_wasi_stat *st)
-{
-    int e;
-    struct akira_wasi_fd *f = wasi_fd(w, fd, WASI_RIGHT_FD_FILESTAT_GET, &e);
-    if (!f) return e;
-    memset(st, 0, sizeof *st);
-    return OP(w, fstat, WASI_ENOTSUP, f, st);
-}
-
 /* Preview 1's filestat: 64 bytes, nlink a u64. */
-static void put_filestat(uint8_t *p, const struct akira_wasi_stat *st)
+static int put_filestat(uint8_t *p, const struct akira_wasi_stat *st)
 {
     memset(p, 0, 64);
     wasi_st64(p, st->dev);
@@ -178,28 +169,41 @@ static void put_filestat(uint8_t *p, const struct akira_wasi_stat *st)
     wasi_st64(p + 40, st->atim);
     wasi_st64(p + 48, st->mtim);
     wasi_st64(p + 56, st->ctim);
+    return 0;
+}
+
+aw_status wasi_fd_filestat(aw_instance *c, void *user, aw_val *io, uint32_t size,
+                           wasi_put_filestat put)
+{
+    struct akira_wasi *w = wasi_enter(c, user);
+    NEED_FD(f, w, io, WASI_RIGHT_FD_FILESTAT_GET);
+    uint8_t *p = wasi_ptr(c, io[1].u32, size);
+    if (!p) return wasi_ret(io, WASI_EFAULT);
+    struct akira_wasi_stat st;
+    memset(&st, 0, sizeof st);
+    int e = OP(w, fstat, WASI_ENOTSUP, f, &st);
+    return wasi_ret(io, e ? e : put(p, &st));
+}
+
+aw_status wasi_path_filestat(aw_instance *c, void *user, aw_val *io, uint32_t size,
+                             wasi_put_filestat put)
+{
+    struct akira_wasi *w = wasi_enter(c, user);
+    uint8_t *p = wasi_ptr(c, io[4].u32, size);
+    if (!p) return wasi_ret(io, WASI_EFAULT);
+    struct akira_wasi_stat st;
+    int e = wasi_path_stat(w, io[0].u32, io[1].u32, io[2].u32, io[3].u32, &st);
+    return wasi_ret(io, e ? e : put(p, &st));
 }
 
 aw_status akira_wasi_fd_filestat_get(aw_instance *c, void *user, aw_val *io)
 {
-    struct akira_wasi *w = wasi_enter(c, user);
-    uint8_t *p = wasi_ptr(c, io[1].u32, 64);
-    struct akira_wasi_stat st;
-    int e = wasi_fd_stat(w, io[0].u32, &st);
-    if (e == 0 && !p) e = WASI_EFAULT;
-    if (e == 0) put_filestat(p, &st);
-    return wasi_ret(io, e);
+    return wasi_fd_filestat(c, user, io, 64, put_filestat);
 }
 
 aw_status akira_wasi_path_filestat_get(aw_instance *c, void *user, aw_val *io)
 {
-    struct akira_wasi *w = wasi_enter(c, user);
-    uint8_t *p = wasi_ptr(c, io[4].u32, 64);
-    if (!p) return wasi_ret(io, WASI_EFAULT);
-    struct akira_wasi_stat st;
-    int e = wasi_path_stat(w, io[0].u32, io[1].u32, io[2].u32, io[3].u32, &st);
-    if (e == 0) put_filestat(p, &st);
-    return wasi_ret(io, e);
+    return wasi_path_filestat(c, user, io, 64, put_filestat);
 }
 
 aw_status akira_wasi_fd_filestat_set_size(aw_instance *c, void *user, aw_val *io)
@@ -210,17 +214,11 @@ aw_status akira_wasi_fd_filestat_set_size(aw_instance *c, void *user, aw_val *io
     return wasi_ret(io, OP(w, set_size, WASI_ENOTSUP, f, io[1].u64));
 }
 
-/* fstflags: atim 1, atim_now 2, mtim 4, mtim_now 8; "set" and "now" exclude. */
-static bool fst_ok(uint32_t fst)
-{
-    return !(((fst & 1) && (fst & 2)) || ((fst & 4) && (fst & 8)) || (fst & ~15u));
-}
-
 aw_status akira_wasi_fd_filestat_set_times(aw_instance *c, void *user, aw_val *io)
 {
     struct akira_wasi *w = wasi_enter(c, user);
     NEED_FD(f, w, io, WASI_RIGHT_FD_FILESTAT_SET_TIMES);
-    if (!fst_ok(io[3].u32)) return wasi_ret(io, WASI_EINVAL);
+    if (!wasi_fst_ok(io[3].u32)) return wasi_ret(io, WASI_EINVAL);
     return wasi_ret(io, OP(w, fd_times, WASI_ENOTSUP, f, io[1].u64, io[2].u64, io[3].u32));
 }
 

@@ -16,9 +16,8 @@ aw_status akira_wasi_p0_fd_seek(aw_instance *c, void *user, aw_val *io)
 }
 
 /* filestat: 56 bytes, nlink a u32 at 20, then size, atim, mtim, ctim at 24..48. */
-static int put_filestat_p0(aw_instance *c, uint8_t *p, const struct akira_wasi_stat *st)
+static int put_filestat_p0(uint8_t *p, const struct akira_wasi_stat *st)
 {
-    (void)c;
     if (st->nlink > UINT32_MAX) return WASI_EOVERFLOW;
     memset(p, 0, 56);
     wasi_st64(p, st->dev);
@@ -34,24 +33,12 @@ static int put_filestat_p0(aw_instance *c, uint8_t *p, const struct akira_wasi_s
 
 aw_status akira_wasi_p0_fd_filestat_get(aw_instance *c, void *user, aw_val *io)
 {
-    struct akira_wasi *w = wasi_enter(c, user);
-    uint8_t *p = wasi_ptr(c, io[1].u32, 56);
-    struct akira_wasi_stat st;
-    int e = wasi_fd_stat(w, io[0].u32, &st);
-    if (e == 0 && !p) e = WASI_EFAULT;
-    if (e == 0) e = put_filestat_p0(c, p, &st);
-    return wasi_ret(io, e);
+    return wasi_fd_filestat(c, user, io, 56, put_filestat_p0);
 }
 
 aw_status akira_wasi_p0_path_filestat_get(aw_instance *c, void *user, aw_val *io)
 {
-    struct akira_wasi *w = wasi_enter(c, user);
-    uint8_t *p = wasi_ptr(c, io[4].u32, 56);
-    if (!p) return wasi_ret(io, WASI_EFAULT);
-    struct akira_wasi_stat st;
-    int e = wasi_path_stat(w, io[0].u32, io[1].u32, io[2].u32, io[3].u32, &st);
-    if (e == 0) e = put_filestat_p0(c, p, &st);
-    return wasi_ret(io, e);
+    return wasi_path_filestat(c, user, io, 56, put_filestat_p0);
 }
 
 /* Subscriptions of 56 bytes: the clock's `identifier` at 16 puts its id at 24. */

@@ -242,8 +242,7 @@ aw_status akira_wasi_path_filestat_set_times(aw_instance *c, void *user, aw_val 
 {
     struct akira_wasi *w = wasi_enter(c, user);
     uint32_t fst = io[6].u32;
-    if (((fst & 1) && (fst & 2)) || ((fst & 4) && (fst & 8)) || (fst & ~15u))
-        return wasi_ret(io, WASI_EINVAL);
+    if (!wasi_fst_ok(fst)) return wasi_ret(io, WASI_EINVAL);
     struct resolved r;
     int e = resolve(w, io[0].u32, io[2].u32, io[3].u32, (io[1].u32 & LOOKUP_SYMLINK_FOLLOW) != 0,
                     BUF_A, &r);

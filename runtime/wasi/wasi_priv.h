@@ -94,10 +94,23 @@ struct akira_wasi_fd *wasi_fd(struct akira_wasi *w, uint32_t fd, uint64_t need, 
 int wasi_gather(aw_instance *c, uint32_t iovs, uint32_t n, struct akira_wasi_iov *out,
                 uint32_t *count);
 
-/* fd_filestat_get / path_filestat_get, shared by both previews. */
-int wasi_fd_stat(struct akira_wasi *w, uint32_t fd, struct akira_wasi_stat *st);
+/* path_filestat_get's lookup (wasi_path.c). */
 int wasi_path_stat(struct akira_wasi *w, uint32_t fd, uint32_t flags, uint32_t path, uint32_t len,
                    struct akira_wasi_stat *st);
+
+/* fd_filestat_get / path_filestat_get for both previews: `put` writes the filestat in
+ * the preview's layout of `size` bytes (0, or an errno when a field does not fit). */
+typedef int (*wasi_put_filestat)(uint8_t *p, const struct akira_wasi_stat *st);
+aw_status wasi_fd_filestat(aw_instance *c, void *user, aw_val *io, uint32_t size,
+                           wasi_put_filestat put);
+aw_status wasi_path_filestat(aw_instance *c, void *user, aw_val *io, uint32_t size,
+                             wasi_put_filestat put);
+
+/* fstflags: atim 1, atim_now 2, mtim 4, mtim_now 8; "set" and "now" exclude. */
+static inline bool wasi_fst_ok(uint32_t fst)
+{
+    return !(((fst & 1) && (fst & 2)) || ((fst & 4) && (fst & 8)) || (fst & ~15u));
+}
 /* fd_seek with a preview-1 whence. */
 int wasi_seek(struct akira_wasi *w, uint32_t fd, int64_t off, uint32_t whence, uint32_t out);
 

@@ -11,17 +11,9 @@
 #include <unistd.h>
 #include <wasi/api.h>
 
-static const char *base;
-static int escaped;
+#include "box.h"
 
-static const char *at(const char *rel)
-{
-    static char buf[2][512];
-    static int n;
-    char *p = buf[n++ % 2];
-    snprintf(p, sizeof buf[0], "%s/%s", base, rel);
-    return p;
-}
+static int escaped;
 
 static void blocked(const char *what, int rc)
 {

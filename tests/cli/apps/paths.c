@@ -11,16 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *base;
-
-static const char *at(const char *rel)
-{
-    static char buf[2][512];
-    static int n;
-    char *p = buf[n++ % 2];
-    snprintf(p, sizeof buf[0], "%s/%s", base, rel);
-    return p;
-}
+#include "box.h"
 
 static void rc(const char *what, int r)
 {
