@@ -10,7 +10,8 @@ tries to climb out, and writes until its quota refuses (EDQUOT), then keeps work
 The device must keep running (a shell command answers after it) and power off cleanly.
 The same program converted to preview 0 (tools/akira-wasm/wasi_p0.py) runs the same way
 through module wasi0, and p0_abi.wasm (tests/cli/apps) checks preview 0's own layouts on
-the device. The same app without the storage capability gets no directory at all.
+the device. The same app without the storage capability gets no directory at all. An
+app asleep in poll_oneoff stops at once.
 """
 import os
 import sys
@@ -103,6 +104,14 @@ def main():
     check("wasinocap: preopen 3: none" in out and
           "wasinocap: mkdir notes: Capabilities insufficient" in out,
           "an app without the storage capability reached a directory")
+    # an app asleep in poll_oneoff (sleep(3600)) stops at once when asked
+    since = len(dev.output())
+    dev.command(f"app install {pack('wasi_sleeper.wasm', 'wasisleep')}", "installed wasisleep", 30)
+    dev.command("app start wasisleep", "wasisleep: started")
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    dev.command("app stop wasisleep", "wasisleep: stopped", 10)
+    check(time.monotonic() - t0 < 5, "stopping a sleeping WASI app took more than 5 s")
     dev.finish()
 
 
