@@ -22,6 +22,8 @@ akira_wasm_app(${mgr_app_dir}/p0_abi.wasm ${CMAKE_SOURCE_DIR}/tests/cli/apps/p0_
                FLAGS -O2 -Wl,--strip-all)
 akira_wasm_app(${mgr_app_dir}/wasi_sleeper.wasm ${CMAKE_SOURCE_DIR}/tests/cli/apps/sleeper.c WASI
                FLAGS -O2 -Wl,--strip-all)
+akira_wasm_app(${mgr_app_dir}/wasi_revoke.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/wasi_revoke.c WASI
+               FLAGS -O2 -Wl,--strip-all)
 # wasi_fs as preview 0 where the ABIs agree (the same conversion as tests/cli's)
 find_program(AKIRA_PYTHON3 python3 REQUIRED)
 add_custom_command(
@@ -30,8 +32,9 @@ add_custom_command(
           ${mgr_app_dir}/wasi_fs.wasm ${mgr_app_dir}/wasi_fs_p0.wasm
   DEPENDS ${mgr_app_dir}/wasi_fs.wasm ${CMAKE_SOURCE_DIR}/tools/akira-wasm/wasi_p0.py
   COMMENT "wasm (preview 0): ${mgr_app_dir}/wasi_fs_p0.wasm" VERBATIM)
-list(APPEND mgr_apps ${mgr_app_dir}/wasi_fs.wasm ${mgr_app_dir}/p0_abi.wasm ${mgr_app_dir}/wasi_sleeper.wasm
-     ${mgr_app_dir}/wasi_fs_p0.wasm)
+list(APPEND mgr_apps ${mgr_app_dir}/wasi_fs.wasm ${mgr_app_dir}/p0_abi.wasm
+     ${mgr_app_dir}/wasi_sleeper.wasm
+     ${mgr_app_dir}/wasi_revoke.wasm ${mgr_app_dir}/wasi_fs_p0.wasm)
 add_custom_target(runtime_mgr_apps ALL DEPENDS ${mgr_apps})
 set(AKIRA_RUNTIME_TEST_APPS ${mgr_app_dir} CACHE INTERNAL "built test apps of tests/runtime")
 

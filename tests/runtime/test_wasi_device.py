@@ -11,7 +11,8 @@ The device must keep running (a shell command answers after it) and power off cl
 The same program converted to preview 0 (tools/akira-wasm/wasi_p0.py) runs the same way
 through module wasi0, and p0_abi.wasm (tests/cli/apps) checks preview 0's own layouts on
 the device. The same app without the storage capability gets no directory at all. An
-app asleep in poll_oneoff stops at once.
+app asleep in poll_oneoff stops at once; revoking storage from a running app refuses
+its next file call.
 """
 import os
 import sys
@@ -104,6 +105,13 @@ def main():
     check("wasinocap: preopen 3: none" in out and
           "wasinocap: mkdir notes: Capabilities insufficient" in out,
           "an app without the storage capability reached a directory")
+    # storage revoked while the app runs: its next file call is refused
+    out = run_app(dev, pack("wasi_revoke.wasm", "wasirev", capabilities="storage"), "wasirev",
+                  "before revoke: ok")
+    dev.command("app caps wasirev revoke storage", "wasirev", 10)
+    dev.wait_for("wasirev: after revoke: ", 30)
+    check("wasirev: after revoke: Capabilities insufficient" in dev.output(),
+          "a file call after the revoke was not refused")
     # an app asleep in poll_oneoff (sleep(3600)) stops at once when asked
     since = len(dev.output())
     dev.command(f"app install {pack('wasi_sleeper.wasm', 'wasisleep')}", "installed wasisleep", 30)
