@@ -6,7 +6,7 @@ set(AKIRA_RUNTIME_ED25519 OFF)
 # The bridge's API modules with something behind them on this board: the CMSDK UARTs,
 # flash0 (storage), timers, IPC, memory, lifecycle, WASI. No GPIO, I2C, PWM, sensors,
 # power control or network here: apps importing those fail with "unknown import".
-set(AKIRA_RUNTIME_API_MODULES common lifecycle memory timer wasi ipc storage uart)
+set(AKIRA_RUNTIME_API_MODULES common lifecycle memory timer wasi wasi0 ipc storage uart)
 # The kernel log's RAM rings: the system's 64 entries (10 KiB) instead of the host's 256
 # (40 KiB), and 32 for apps' tagged lines instead of 64 (each app's last 48 lines are
 # also in its own ring, in PSRAM, for `app logs`): the largest tables in internal RAM

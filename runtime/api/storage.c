@@ -218,7 +218,7 @@ static void wear_refill(struct app_wear *w, const struct akira_app_storage_limit
 /* What the app may spend now (> 0), or AKIRA_EAGAIN when its budget is spent: then
  * the refusal is counted and, at most every NOTE_EVERY_MS, the app's log (and the
  * system log) says why. */
-static int64_t budget_check(struct akira_app_ctx *app, const char *call)
+int64_t akira_app_storage_budget_check(struct akira_app_ctx *app, const char *call)
 {
     struct akira_app_storage_limits l;
     akira_app_storage_limits(app->manifest, &l);
@@ -252,7 +252,7 @@ static int64_t budget_check(struct akira_app_ctx *app, const char *call)
 
 /* Charge what an operation made the device program (akira_storage_wear() after minus
  * before, taken under the storage lock). */
-static void budget_charge(const char *name, uint64_t cost)
+void akira_app_storage_budget_charge(const char *name, uint64_t cost)
 {
     akira_mutex_t *m = table_lock();
     if (!m || cost == 0) return;
@@ -332,7 +332,7 @@ static aw_status api_fs_open(struct akira_app_ctx *app, aw_val *io)
         if (!st->files[i].obj) fd = i + 1;
     if (!fd) RETURN(AKIRA_ENOSPC);
     if (flags & (AKIRA_FS_O_WRITE | AKIRA_FS_O_CREATE | AKIRA_FS_O_TRUNC)) {
-        int64_t avail = budget_check(app, "fs_open");
+        int64_t avail = akira_app_storage_budget_check(app, "fs_open");
         if (avail < 0) RETURN((int32_t)avail);
     }
     const struct akira_fs *view;
@@ -342,7 +342,7 @@ static aw_status api_fs_open(struct akira_app_ctx *app, aw_val *io)
     if (rc == 0) rc = akira_fs_open(view, path, flags, &st->files[fd - 1]);
     uint64_t cost = akira_storage_wear() - w0;
     akira_storage_unlock();
-    budget_charge(app->name, cost);
+    akira_app_storage_budget_charge(app->name, cost);
     if (rc != 0) st->files[fd - 1].obj = NULL;
     RETURN(rc == 0 ? (int32_t)fd : rc);
 }
@@ -378,7 +378,7 @@ static aw_status api_fs_write(struct akira_app_ctx *app, aw_val *io)
     struct akira_fs_file *f = file_of(app, io[0].i32);
     if (!f) RETURN(AKIRA_ENOENT);
     if (len > INT32_MAX) len = INT32_MAX;
-    int64_t avail = budget_check(app, "fs_write");
+    int64_t avail = akira_app_storage_budget_check(app, "fs_write");
     if (avail < 0) RETURN((int32_t)avail);
     /* No more than the budget holds (a short write, as on a full volume); at least a
      * block, so a small budget still moves. */
@@ -391,7 +391,7 @@ static aw_status api_fs_write(struct akira_app_ctx *app, aw_val *io)
     int rc = akira_fs_write(f, buf, len);
     uint64_t cost = akira_storage_wear() - w0;
     akira_storage_unlock();
-    budget_charge(app->name, cost);
+    akira_app_storage_budget_charge(app->name, cost);
     RETURN(rc);
 }
 
@@ -418,7 +418,7 @@ static aw_status api_fs_close(struct akira_app_ctx *app, aw_val *io)
     int rc = akira_fs_close(f);
     uint64_t cost = akira_storage_wear() - w0;
     akira_storage_unlock();
-    budget_charge(app->name, cost);
+    akira_app_storage_budget_charge(app->name, cost);
     f->obj = NULL; /* released even when the sync failed (akira/fs.h) */
     RETURN(rc);
 }
@@ -432,7 +432,7 @@ static aw_status path_op(struct akira_app_ctx *app, aw_val *io, const char *call
     if (rc != 0) RETURN(rc);
     struct app_files *st = state_of(app, true, &rc);
     if (!st) RETURN(rc);
-    int64_t avail = budget_check(app, call);
+    int64_t avail = akira_app_storage_budget_check(app, call);
     if (avail < 0) RETURN((int32_t)avail);
     const struct akira_fs *view;
     akira_storage_lock();
@@ -441,7 +441,7 @@ static aw_status path_op(struct akira_app_ctx *app, aw_val *io, const char *call
     if (rc == 0) rc = op(view, path);
     uint64_t cost = akira_storage_wear() - w0;
     akira_storage_unlock();
-    budget_charge(app->name, cost);
+    akira_app_storage_budget_charge(app->name, cost);
     RETURN(rc);
 }
 
@@ -579,7 +579,7 @@ static aw_status api_settings_set(struct akira_app_ctx *app, aw_val *io)
     int rc = app_key(app, io[0].u32, io[1].u32, key);
     if (rc != 0) RETURN(rc);
     if (vlen > AKIRA_APP_SETTINGS_VALUE_MAX) RETURN(AKIRA_ETOOBIG);
-    int64_t avail = budget_check(app, "settings_set");
+    int64_t avail = akira_app_storage_budget_check(app, "settings_set");
     if (avail < 0) RETURN((int32_t)avail);
     struct akira_app_storage_limits l;
     akira_app_storage_limits(app->manifest, &l);
@@ -600,7 +600,7 @@ static aw_status api_settings_set(struct akira_app_ctx *app, aw_val *io)
     if (rc == 0) rc = akira_settings_set(s, key, val, vlen);
     uint64_t cost = akira_storage_wear() - w0;
     akira_storage_unlock();
-    budget_charge(app->name, cost);
+    akira_app_storage_budget_charge(app->name, cost);
     RETURN(rc);
 }
 
@@ -609,7 +609,7 @@ static aw_status api_settings_delete(struct akira_app_ctx *app, aw_val *io)
     char key[AKIRA_SETTINGS_KEY_MAX + 1];
     int rc = app_key(app, io[0].u32, io[1].u32, key);
     if (rc != 0) RETURN(rc);
-    int64_t avail = budget_check(app, "settings_delete");
+    int64_t avail = akira_app_storage_budget_check(app, "settings_delete");
     if (avail < 0) RETURN((int32_t)avail);
     akira_storage_lock();
     uint64_t w0 = akira_storage_wear();
@@ -617,7 +617,7 @@ static aw_status api_settings_delete(struct akira_app_ctx *app, aw_val *io)
     rc = s ? akira_settings_delete(s, key) : AKIRA_ENODEV;
     uint64_t cost = akira_storage_wear() - w0;
     akira_storage_unlock();
-    budget_charge(app->name, cost);
+    akira_app_storage_budget_charge(app->name, cost);
     RETURN(rc);
 }
 
@@ -643,7 +643,7 @@ static void storage_app_end(struct akira_app_ctx *app)
         if (st->files[i].obj) akira_fs_close(&st->files[i]);
     uint64_t cost = akira_storage_wear() - w0;
     akira_storage_unlock();
-    budget_charge(app->name, cost);
+    akira_app_storage_budget_charge(app->name, cost);
     akira_quota_realloc(app->quota, st, sizeof(*st), 0);
 }
 

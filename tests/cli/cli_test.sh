@@ -158,6 +158,9 @@ escape)
     ln -s sub/inside2.txt "$TMP/box/in_link"
     ln -s loop_b "$TMP/box/loop_a"
     ln -s loop_a "$TMP/box/loop_b"
+    ln -s ../.. "$TMP/box/sub/deep_link"
+    ln -s sub/deep_link "$TMP/box/chain_link"
+    ln -s /etc "$TMP/box/sub/abs_link2"
     run run --dir "$TMP/box" "$APPS/escape.wasm" "$TMP/box"
     expect_rc 0
     expect_out <<END
@@ -175,6 +178,15 @@ blocked unlink ../outside.txt: Capabilities insufficient
 blocked rmdir ..: Capabilities insufficient
 blocked open made_up/outside.txt: Capabilities insufficient
 blocked link ../outside.txt: Capabilities insufficient
+blocked open ./../outside.txt: Capabilities insufficient
+blocked open sub/./../../outside.txt: Capabilities insufficient
+blocked open sub/../sub/../../outside.txt: Capabilities insufficient
+blocked open ..//outside.txt: Capabilities insufficient
+blocked stat up_link/: Capabilities insufficient
+blocked open sub/deep_link/outside.txt: Capabilities insufficient
+blocked open chain_link/outside.txt: Capabilities insufficient
+blocked open sub/abs_link2/passwd: Capabilities insufficient
+blocked create sub/deep_link/evil.txt: Capabilities insufficient
 path_open(3, "/etc/passwd"): errno 76
 path_open(3, "abs_link"): errno 76
 path_open(3, "up_link/outside.txt"): errno 76
@@ -190,6 +202,78 @@ END
         [ ! -e "$TMP/$f" ] || { echo "FAIL: $f created outside the sandbox"; fail=1; }
     done
     [ -f "$TMP/box/inside.txt" ] || { echo "FAIL: inside.txt moved"; fail=1; }
+    ;;
+paths)
+    mkdir "$TMP/box"
+    run run --dir "$TMP/box" "$APPS/paths.wasm" "$TMP/box"
+    expect_rc 0
+    expect_out <<END
+mkdir d/: ok
+mkdir ./d/e: ok
+create ./d/./f.txt: ok
+write: ok
+stat d/../d/f.txt: file 3
+stat d//f.txt: file 3
+stat d/e/../f.txt: file 3
+stat d/: dir
+stat d/e//: dir
+stat ./d/./e/.: dir
+open d/f.txt/: Not a directory
+stat d/f.txt/.: Not a directory
+open d/nope/../f.txt: No such file or directory
+rename d/f.txt d/./g.txt: ok
+access ./d/g.txt: ok
+symlink d/ln -> e/../g.txt: ok
+stat d/ln: file 3
+symlink d/up -> ..: ok
+stat d/up/d/g.txt: file 3
+stat d/up/: dir
+unlink d/g.txt/: Not a directory
+rmdir d/e/: ok
+rmdir d/e/: No such file or directory
+seekdir back: same entry
+entries after rewind: 6
+rmdir ./d//: ok
+END
+    [ -z "$(ls "$TMP/box")" ] || { echo "FAIL: paths left files behind"; fail=1; }
+    ;;
+p0_abi)
+    mkdir "$TMP/box"
+    run run --dir "$TMP/box" "$APPS/p0_abi.wasm"
+    expect_rc 0
+    expect_out <<END
+path_open: ok
+fd_write 10 bytes: ok
+seek set(2) +2 -> 2: ok
+seek cur(0) +1 -> 3: ok
+seek end(1) -4 -> 6: ok
+seek whence 3 -> EINVAL: ok
+fd_filestat_get: ok
+  filetype at 16 is regular: ok
+  nlink u32 at 20 is 1: ok
+  size at 24 is 10: ok
+  times at 32/40/48 as preview 1 reads them: ok
+  56 bytes only: ok
+path_filestat_get: ok
+fd_fdstat_get has no sock_accept right: ok
+poll_oneoff clock: ok
+  event userdata, no error, clock type: ok
+END
+    ;;
+p0_imports)
+    # the preview-0 build of a program imports from wasi_unstable where the ABIs agree
+    # and keeps preview 1 only where they differ
+    python3 "$(dirname "$0")/../../tools/akira-wasm/wasi_p0.py" --list "$APPS/p0/files.wasm" \
+        >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    expect_rc 0
+    grep -q '^wasi_unstable\.fd_write$' "$TMP/out" || { echo "FAIL: fd_write not moved"; fail=1; }
+    grep -q '^wasi_unstable\.path_open$' "$TMP/out" || { echo "FAIL: path_open not moved"; fail=1; }
+    grep -q '^wasi_snapshot_preview1\.fd_seek$' "$TMP/out" || { echo "FAIL: fd_seek moved"; fail=1; }
+    if grep -v '^wasi_unstable\.' "$TMP/out" | grep -vqE '\.(fd_seek|fd_filestat_get|path_filestat_get|poll_oneoff|sock_accept)$'; then
+        echo "FAIL: a preview-1 import with the same ABI was left"
+        fail=1
+    fi
     ;;
 invoke)
     run run --invoke add "$APPS/invoke.wasm" 40 2

@@ -2,6 +2,7 @@
 """wasi_fuzz.py AKIRA_WASM WAT2WASM COUNT - random WASI calls must never hurt the host.
 
 Builds COUNT deterministic random modules, each making 200 calls to the WASI functions
+(preview 1 and, for half of them, the same function imported as preview 0)
 with arguments drawn from edge values (0, page ends, 0xfffffff0, -1, huge lengths,
 bad fds, path bytes like "..", "/etc") and runs each with a preopened sandbox. Every run
 must end normally (status 0: host functions only answer errnos), within a time limit,
@@ -43,6 +44,8 @@ def module(seed):
         params = " ".join({"i": "i32", "I": "i64"}[c] for c in sig)
         params = f"(param {params}) " if params else ""
         out.append(f'  (import "wasi_snapshot_preview1" "{name}" (func ${name} {params}(result i32)))')
+        if name != "sock_accept":  # preview 0: the same functions, its own layouts
+            out.append(f'  (import "wasi_unstable" "{name}" (func $p0_{name} {params}(result i32)))')
     out.append('  (memory (export "memory") 1)')
     # paths at 0 ("a", "b/c", "..", "/etc", "x/../.."), iovecs at 32 (one valid, one past
     # the end of memory)
@@ -59,7 +62,8 @@ def module(seed):
                 args.append(f"(i32.const {v})")
             else:
                 args.append(f"(i64.const {rnd.choice(I64)})")
-        out.append(f'    (drop (call ${name} {" ".join(args)}))')
+        callee = f"p0_{name}" if name != "sock_accept" and rnd.random() < 0.5 else name
+        out.append(f'    (drop (call ${callee} {" ".join(args)}))')
     out.append("  ))")
     return "\n".join(out)
 

@@ -158,6 +158,21 @@ def run_piped(binary, script, args=(), timeout=20):
     return p.returncode, out, time.monotonic() - t0
 
 
+def pack_app(akira, src, out, manifest=None, flags=()):
+    """A package of a built .wasm made with `akira pack` (the CLI at path akira): the
+    manifest from a dict (key: value lines) or from the flags (--name, --caps, ...).
+    Returns out."""
+    cmd = [akira, "pack", src, "-o", out, *flags]
+    if manifest is not None:
+        mf = out + ".manifest"
+        with open(mf, "w") as f:
+            f.writelines(f"{k}: {v}\n" for k, v in manifest.items())
+        cmd += ["--manifest", mf]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, f"akira pack {out}: {p.stdout}{p.stderr}")
+    return out
+
+
 class Device:
     """A booted akiraos.
 

@@ -12,6 +12,10 @@ Scenarios (one CTest test each):
   powercut  QEMU killed (SIGKILL, nothing flushed) in the middle of an install and in
             the middle of settings writes; the next boot finds everything that was
             acknowledged before the cut, and takes new installs and writes
+  wasi      a wasi-libc app (tests/runtime/apps/wasi_fs.c) with the storage capability:
+            files and directories in its own directory, clocks, random, an escape
+            refused, writes until the board's 48 KiB quota answers EDQUOT; it ends
+            normally and the device keeps answering
 
 Every QEMU is bounded in time and killed by pid (tests/harness/qemu.py). Exits 77
 (CTest's SKIP_RETURN_CODE) with a message when QEMU or the firmware is missing.
@@ -294,10 +298,34 @@ def scenario_powercut():
     poweroff(q)
 
 
+def scenario_wasi():
+    flash = os.path.join(WORK, "flash.img")
+    pkg = pack(os.path.join(TEST_APPS, "wasi_fs.wasm"), "wasifs",
+               ["--caps", "storage", "--memory-quota", "512K"])
+    q = boot(flash, [pkg])
+    run(q, "app start wasifs")
+    wait_log(q, "wasifs", "wasi fs done", timeout=BOOT_S)
+    out = q.console.output()  # every app log line is in the system log as well
+    for line in ["preopen 3: yes", "mkdir notes: ok", "read back: 2 lines, last: second line",
+                 "ls notes: a.txt b.txt", "escape ../x: Capabilities insufficient",
+                 "monotonic: slept >= 20ms: yes", "random differs: yes",
+                 "quota: EDQUOT after ", "write at quota: EDQUOT", "create after: ok",
+                 "rmdir notes: ok"]:
+        check(f"wasifs: {line}" in out, f"wasifs logged {line!r}", out)
+    kib = int(out.split("wasifs: quota: EDQUOT after ")[1].split()[0])
+    check(8 <= kib <= 48, f"refused after {kib} KiB of a 48 KiB quota", out)
+    for _ in range(20):
+        out = run(q, "app info wasifs")
+        if "running" not in out:
+            break
+    check("stopped: returned 0" in out, "wasifs ended normally", out)
+    poweroff(q)
+
+
 def main():
     qemu.prepare_mps2(ELF, WORK)
     {"shell": scenario_shell, "settings": scenario_settings, "hostile": scenario_hostile,
-     "powercut": scenario_powercut}[SCENARIO]()
+     "powercut": scenario_powercut, "wasi": scenario_wasi}[SCENARIO]()
     print("ok")
 
 

@@ -34,6 +34,25 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
                                                               APP_EXT=".aot.wasm" HOSTILE_AOT)
   add_dependencies(test_hostile_aot_runtime runtime_mgr_apps)
 endif()
+akira_wasm_app(${mgr_app_dir}/wasi_fs.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/wasi_fs.c WASI
+               FLAGS -O2 -Wl,--strip-all) # libc's debug sections: over an app slot
+akira_wasm_app(${mgr_app_dir}/p0_abi.wasm ${CMAKE_SOURCE_DIR}/tests/cli/apps/p0_abi.c WASI
+               FLAGS -O2 -Wl,--strip-all)
+akira_wasm_app(${mgr_app_dir}/wasi_sleeper.wasm ${CMAKE_SOURCE_DIR}/tests/cli/apps/sleeper.c WASI
+               FLAGS -O2 -Wl,--strip-all)
+akira_wasm_app(${mgr_app_dir}/wasi_revoke.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/wasi_revoke.c WASI
+               FLAGS -O2 -Wl,--strip-all)
+# wasi_fs as preview 0 where the ABIs agree (the same conversion as tests/cli's)
+find_program(AKIRA_PYTHON3 python3 REQUIRED)
+add_custom_command(
+  OUTPUT ${mgr_app_dir}/wasi_fs_p0.wasm
+  COMMAND ${AKIRA_PYTHON3} ${CMAKE_SOURCE_DIR}/tools/akira-wasm/wasi_p0.py
+          ${mgr_app_dir}/wasi_fs.wasm ${mgr_app_dir}/wasi_fs_p0.wasm
+  DEPENDS ${mgr_app_dir}/wasi_fs.wasm ${CMAKE_SOURCE_DIR}/tools/akira-wasm/wasi_p0.py
+  COMMENT "wasm (preview 0): ${mgr_app_dir}/wasi_fs_p0.wasm" VERBATIM)
+list(APPEND mgr_apps ${mgr_app_dir}/wasi_fs.wasm ${mgr_app_dir}/p0_abi.wasm
+     ${mgr_app_dir}/wasi_sleeper.wasm
+     ${mgr_app_dir}/wasi_revoke.wasm ${mgr_app_dir}/wasi_fs_p0.wasm)
 add_custom_target(runtime_mgr_apps ALL DEPENDS ${mgr_apps})
 set(AKIRA_RUNTIME_TEST_APPS ${mgr_app_dir} CACHE INTERNAL "built test apps of tests/runtime")
 
@@ -49,9 +68,14 @@ target_compile_definitions(test_hostile_store_runtime PRIVATE APP_DIR="${mgr_app
 add_dependencies(test_hostile_store_runtime runtime_mgr_apps)
 
 # The manager through the firmware's shell (pack, install, watchdog, caps, autostart).
-find_program(AKIRA_PYTHON3 python3 REQUIRED)
 add_test(NAME runtime_manager_shell
          COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_manager_shell.py
                  $<TARGET_FILE:akiraos> $<TARGET_FILE:akira> ${mgr_app_dir}
                  ${CMAKE_CURRENT_BINARY_DIR}/mgr_shell)
 set_tests_properties(runtime_manager_shell PROPERTIES TIMEOUT 60)
+# WASI apps on the device: files in their own directory, clocks, random, the quota.
+add_test(NAME runtime_wasi_device
+         COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_wasi_device.py
+                 $<TARGET_FILE:akiraos> $<TARGET_FILE:akira> ${mgr_app_dir}
+                 ${CMAKE_CURRENT_BINARY_DIR}/wasi_device)
+set_tests_properties(runtime_wasi_device PROPERTIES TIMEOUT 150)

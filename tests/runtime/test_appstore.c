@@ -578,13 +578,13 @@ static size_t sec(uint8_t *out, size_t at, uint8_t id, const uint8_t *body, size
 static void test_install_checks_imports_and_caps(void **state)
 {
     (void)state;
-    /* Imports wasi path_open (wasi-libc's fopen: no file system for WASI here) and
+    /* Imports wasi sock_open (a WasmEdge extension, not WASI preview 1) and
      * akira.teleport; exports run. */
     static const uint8_t types[] = {2,    0x60, 9,    0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0x7E,
                                     0x7E, 0x7F, 0x7F, 1,    0x7F, 0x60, 0,    1,    0x7F};
     static const uint8_t imports[] = {
         2,   22,  'w', 'a', 's', 'i', '_', 's', 'n', 'a', 'p', 's', 'h', 'o', 't', '_', 'p', 'r',
-        'e', 'v', 'i', 'e', 'w', '1', 9,   'p', 'a', 't', 'h', '_', 'o', 'p', 'e', 'n', 0,   0,
+        'e', 'v', 'i', 'e', 'w', '1', 9,   's', 'o', 'c', 'k', '_', 'o', 'p', 'e', 'n', 0,   0,
         5,   'a', 'k', 'i', 'r', 'a', 8,   't', 'e', 'l', 'e', 'p', 'o', 'r', 't', 0,   1};
     static const uint8_t funcs[] = {1, 1};
     static const uint8_t exports[] = {1, 3, 'r', 'u', 'n', 0, 2};
@@ -600,7 +600,7 @@ static void test_install_checks_imports_and_caps(void **state)
     struct akira_manifest_error e;
     assert_int_equal(install(pkg, n, 300, NULL, &e), AKIRA_ENOEXEC);
     assert_string_equal(e.field, "imports");
-    assert_non_null(strstr(e.reason, "wasi_snapshot_preview1.path_open"));
+    assert_non_null(strstr(e.reason, "wasi_snapshot_preview1.sock_open"));
     assert_non_null(strstr(e.reason, "akira.teleport"));
     assert_int_equal(akira_appstore_count(), 0);
     /* Capability names without an API module on this firmware. */

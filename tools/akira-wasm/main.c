@@ -196,7 +196,7 @@ static int cmd_validate(int argc, char **argv)
 static int failure_status(const akira_cli_wasi *w, const aw_error *err)
 {
     fflush(stdout);
-    if (w->exited) return (int)(w->exit_code & 0xff);
+    if (w->core.exited) return (int)(w->core.exit_code & 0xff);
     if (err->status == AW_ERR_TRAP) {
         if (err->trap == AW_TRAP_INTERRUPTED || got_sigint) {
             fprintf(stderr, "akira-wasm: interrupted\n");
@@ -263,7 +263,7 @@ static int call_export(aw_store *s, aw_instance *inst, const options *o, akira_c
     for (uint32_t i = 0; i < nr; i++)
         akira_cli_value_print(stdout, rt[i], res[i]);
 out:
-    if (status == 0 && got_sigint && !w->exited) {
+    if (status == 0 && got_sigint && !w->core.exited) {
         fprintf(stderr, "akira-wasm: interrupted\n");
         status = EXIT_INTERRUPTED;
     }
@@ -288,7 +288,7 @@ static int cmd_run(int argc, char **argv)
 
     int status = EXIT_LOAD;
     char msg[256];
-    akira_cli_wasi w;
+    static akira_cli_wasi w; /* ~90 KiB: not on the stack */
     aw_import *imports = NULL;
     aw_store *s = aw_store_new(&cfg);
     if (!s) {

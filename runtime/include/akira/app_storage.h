@@ -79,4 +79,16 @@ int akira_app_storage_stats(const char *name, const struct akira_manifest *m,
  */
 int akira_app_storage_remove(const char *name);
 
+/*
+ * The write budget, for the modules that program the flash for an app (storage, and
+ * WASI's files, runtime/api/wasi.c): check before an operation that may write (what
+ * the app may spend now, > 0, or AKIRA_EAGAIN once spent: counted, and noted in its log
+ * at most every 5 s), then charge what the operation made the device program
+ * (akira_storage_wear() after minus before, under the storage lock). On the app's
+ * thread; takes the module's table lock, not the storage lock.
+ */
+struct akira_app_ctx;
+int64_t akira_app_storage_budget_check(struct akira_app_ctx *app, const char *call);
+void akira_app_storage_budget_charge(const char *name, uint64_t cost);
+
 #endif /* AKIRA_APP_STORAGE_H */

@@ -99,9 +99,11 @@ struct akira_app_ctx {
     /* Uptime (us) since the app runs without waiting; 0 while it waits in a blocking
      * call. The health thread interrupts it when this is older than its budget. */
     atomic_uint_fast64_t running_since_us;
-    atomic_bool stopping; /* stop requested: blocking calls return at once */
-    bool exited;          /* the app asked to end (WASI proc_exit) ... */
-    int32_t exit_code;    /* ... with this code */
+    atomic_bool stopping;        /* stop requested: blocking calls return at once */
+    struct akira_wasi_app *wasi; /* the WASI modules' state (runtime/api/wasi.c), NULL
+                                  * until the app's first WASI call */
+    bool exited;                 /* the app asked to end (WASI proc_exit) ... */
+    int32_t exit_code;           /* ... with this code */
 };
 
 struct akira_bridge_binding {
@@ -175,6 +177,7 @@ extern const struct akira_bridge_module akira_api_lifecycle;
 extern const struct akira_bridge_module akira_api_memory;
 extern const struct akira_bridge_module akira_api_timer;
 extern const struct akira_bridge_module akira_api_wasi;
+extern const struct akira_bridge_module akira_api_wasi0;
 extern const struct akira_bridge_module akira_api_ipc;
 extern const struct akira_bridge_module akira_api_storage;
 extern const struct akira_bridge_module akira_api_gpio;

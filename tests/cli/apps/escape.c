@@ -11,17 +11,9 @@
 #include <unistd.h>
 #include <wasi/api.h>
 
-static const char *base;
-static int escaped;
+#include "box.h"
 
-static const char *at(const char *rel)
-{
-    static char buf[2][512];
-    static int n;
-    char *p = buf[n++ % 2];
-    snprintf(p, sizeof buf[0], "%s/%s", base, rel);
-    return p;
-}
+static int escaped;
 
 static void blocked(const char *what, int rc)
 {
@@ -55,6 +47,19 @@ int main(int argc, char **argv)
     if (symlink("..", at("made_up")) != 0) printf("symlink made_up: %s\n", strerror(errno));
     blocked("open made_up/outside.txt", open(at("made_up/outside.txt"), O_RDONLY));
     blocked("link ../outside.txt", link(at("../outside.txt"), at("stolen")));
+    /* every way a libc may spell "..", and symlinks in intermediate components that
+     * climb out directly, through a chain of links, or to an absolute target */
+    blocked("open ./../outside.txt", open(at("./../outside.txt"), O_RDONLY));
+    blocked("open sub/./../../outside.txt", open(at("sub/./../../outside.txt"), O_RDONLY));
+    blocked("open sub/../sub/../../outside.txt",
+            open(at("sub/../sub/../../outside.txt"), O_RDONLY));
+    blocked("open ..//outside.txt", open(at("..//outside.txt"), O_RDONLY));
+    blocked("stat up_link/", stat(at("up_link/"), &st));
+    blocked("open sub/deep_link/outside.txt", open(at("sub/deep_link/outside.txt"), O_RDONLY));
+    blocked("open chain_link/outside.txt", open(at("chain_link/outside.txt"), O_RDONLY));
+    blocked("open sub/abs_link2/passwd", open(at("sub/abs_link2/passwd"), O_RDONLY));
+    blocked("create sub/deep_link/evil.txt",
+            open(at("sub/deep_link/evil.txt"), O_WRONLY | O_CREAT, 0644));
 
     /* Straight to the host, past libc's own preopen matching. */
     __wasi_fd_t fd;
