@@ -13,9 +13,11 @@
 #include "code.h"
 
 /* A function type. `types` holds nparams parameter types then nresults result
- * types (AW_* bytes). `sig` is its signature string, e.g. "(ii)i". */
+ * types (AW_* bytes). `sig` is its signature string, e.g. "(ii)i". pslots / rslots:
+ * the frame slots its parameters / results take (a v128 takes two; see code.h). */
 typedef struct aw_functype {
     uint32_t nparams, nresults;
+    uint32_t pslots, rslots;
     uint8_t *types;
     char *sig;
 } aw_functype;
@@ -44,6 +46,7 @@ typedef enum aw_const_kind {
     AW_CONST_REF_NULL,
     AW_CONST_REF_FUNC,   /* index = function index */
     AW_CONST_GLOBAL_GET, /* index = global index (an imported global in 2.0) */
+    AW_CONST_V128,       /* globals only: the bytes are in aw_globaldef.v128 */
 } aw_const_kind;
 
 typedef struct aw_constexpr {
@@ -73,7 +76,16 @@ typedef struct aw_exportdef {
 typedef struct aw_globaldef {
     aw_globaltype type;
     aw_constexpr init;
+#if AW_SIMD
+    uint8_t v128[16]; /* init of kind AW_CONST_V128 */
+#endif
 } aw_globaldef;
+
+/* Frame slots a value of type t takes. */
+static inline uint32_t aw_type_slots(uint8_t t)
+{
+    return t == AW_V128 ? 2 : 1;
+}
 
 typedef enum aw_segmode {
     AW_SEG_ACTIVE,

@@ -1,8 +1,8 @@
 /*
  * akira/wasm.h - the AkiraOS WebAssembly engine: embedding API.
  *
- * The engine decodes, validates and compiles a Wasm 2.0 module (no SIMD yet) into an
- * internal code for a fast interpreter, instantiates it against host imports, and runs
+ * The engine decodes, validates and compiles a Wasm 2.0 module (with fixed-width SIMD
+ * when built with AKIRA_WASM_SIMD, see aw_simd_supported()) into an internal code for a fast interpreter, instantiates it against host imports, and runs
  * its exports. It is portable C11 with no OS calls: every byte it allocates goes through
  * the allocator hooks of an aw_config, so an embedder (the AkiraOS runtime) can charge
  * each byte to an app and refuse past its quota.
@@ -49,7 +49,7 @@ typedef enum aw_status {
     AW_ERR_NOT_FOUND = -7,    /* no export of that name / kind */
     AW_ERR_ARGS = -8,         /* wrong argument count or type for a call, bad parameter */
     AW_ERR_YIELD = -9,        /* the instruction budget ran out; aw_resume() continues */
-    AW_ERR_UNSUPPORTED = -10, /* a feature this engine does not implement (SIMD) */
+    AW_ERR_UNSUPPORTED = -10, /* a feature left out of this build (SIMD) */
     AW_ERR_LIMIT = -11,       /* a configured limit (pages, table size, ...) exceeded */
 } aw_status;
 
@@ -96,7 +96,10 @@ typedef enum aw_valtype {
 } aw_valtype;
 
 /* One value. Untagged: its type is known from the signature it travels with.
- * funcref: an aw_func * (NULL is ref.null); externref: any host pointer (NULL is null). */
+ * funcref: an aw_func * (NULL is ref.null); externref: any host pointer (NULL is null).
+ * A v128 travels as two consecutive aw_val: bytes 0-7 (lanes in little-endian order) in
+ * the first one's u64, bytes 8-15 in the second's; argument and result arrays count
+ * aw_val entries, so a v128 counts two. */
 typedef union aw_val {
     int32_t i32;
     uint32_t u32;
@@ -238,8 +241,8 @@ void aw_func_type(const aw_func *f, uint32_t *nparams, const uint8_t **params, u
                   const uint8_t **results);
 const char *aw_func_signature(const aw_func *f); /* e.g. "(ii)i"; owned by the func */
 
-/* Call `f` with `args` (exactly nparams values) and receive its results in `results`
- * (room for at least nresults values). Returns AW_OK, AW_ERR_TRAP (err says which),
+/* Call `f` with `args` (exactly nparams values, a v128 as two aw_val) and receive its
+ * results in `results` (room for at least nresults values, a v128 as two). Returns AW_OK, AW_ERR_TRAP (err says which),
  * AW_ERR_ARGS (wrong counts, or a call of this store is suspended: resume or abort it
  * first), or AW_ERR_YIELD when the budget set by aw_store_set_budget() ran out: the
  * call is suspended and aw_resume() continues it. Reentrant from a host function, up
@@ -288,8 +291,14 @@ bool aw_table_get(const aw_table *t, uint32_t i, aw_val *out);
 bool aw_table_set(aw_table *t, uint32_t i, aw_val v);
 
 aw_valtype aw_global_type(const aw_global *g);
-aw_val aw_global_get(const aw_global *g);
-bool aw_global_set(aw_global *g, aw_val v); /* false if immutable */
+aw_val aw_global_get(const aw_global *g);   /* not for v128 globals */
+bool aw_global_set(aw_global *g, aw_val v); /* false if immutable or v128 */
+/* The 16 bytes of a v128 global; false if `g` is not one. */
+bool aw_global_get_v128(const aw_global *g, uint8_t out[16]);
+
+/* Whether this engine was built with SIMD (AKIRA_WASM_SIMD): without it, modules that
+ * use v128 fail to load with AW_ERR_UNSUPPORTED. */
+bool aw_simd_supported(void);
 
 #ifdef __cplusplus
 }
