@@ -56,8 +56,7 @@ aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, a
     memset(err, 0, sizeof *err);
     if (!s || !f) return args_error(err, "no store or function");
     const aw_functype *t = f->type;
-    if (nargs != t->pslots || nresults < t->rslots || (nargs && !args) ||
-        (t->rslots && !results))
+    if (nargs != t->pslots || nresults < t->rslots || (nargs && !args) || (t->rslots && !results))
         return args_error(err, "wrong number of arguments or results");
     if (s->susp.active && s->nest == 0)
         return args_error(err, "a call is suspended: aw_resume or aw_abort it first");

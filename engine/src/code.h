@@ -42,6 +42,12 @@
 
 #include <stdint.h>
 
+/* AW_SIMD (0 or 1) comes from the build (engine/CMakeLists.txt, AKIRA_WASM_SIMD): every
+ * file using these headers must agree on it. */
+#ifndef AW_SIMD
+#error "AW_SIMD is not defined: build with the engine's compile definitions"
+#endif
+
 /* Operand layout classes for the X-macro list below. */
 /*   UN     [op, dst, a]                dst = OP(a)
  *   BIN    [op, dst, a, b]             dst = a OP b

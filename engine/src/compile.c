@@ -103,7 +103,8 @@ static void check_label(aw_compiler *c, const aw_cframe *f, uint32_t arity, bool
             c->vals[height + i].type = label_type(c, f, i);
         else if (i < synth)
             c->vals[height + i].type = AW_T_ANY;
-        uint32_t home = aw_home(c, height + i), end = home + aw_type_slots(c->vals[height + i].type);
+        uint32_t home = aw_home(c, height + i),
+                 end = home + aw_type_slots(c->vals[height + i].type);
         c->vals[height + i].slot = c->vals[height + i].home = home;
         if (end > c->maxslots) c->maxslots = end;
     }

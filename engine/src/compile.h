@@ -55,7 +55,7 @@ struct aw_compiler {
     uint32_t nlocal_idx; /* parameters + locals (the local index space) */
     uint8_t *ltypes;     /* by local index */
     uint32_t capltypes;
-    uint32_t *lslot;     /* by local index: its first slot (SIMD builds; else the index) */
+    uint32_t *lslot; /* by local index: its first slot (SIMD builds; else the index) */
     uint32_t caplslot;
     /* Lower bounds of the stack index of any alias (alias_lo) and of the aliases of
      * each local (local_lo[x]). Entries never move down the stack, so a bound stays

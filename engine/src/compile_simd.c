@@ -28,6 +28,11 @@ bool aw_simd_opcode_exists(uint32_t sub)
     return sub < 256 && classes[sub] != '.';
 }
 
+char aw_simd_class(uint32_t sub)
+{
+    return sub < 256 ? classes[sub] : '.';
+}
+
 /* Natural alignment (log2 of the bytes accessed) of a load or store. */
 static uint32_t natural_align(uint32_t sub)
 {
@@ -127,8 +132,8 @@ void aw_compile_simd(aw_compiler *c)
         /* the lane bytes as they are in the module: little-endian words */
         for (int i = 0; i < 4; i++) {
             const uint8_t *p = (const uint8_t *)&bytes[i];
-            ops[n + i] = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                         (uint32_t)p[3] << 24;
+            ops[n + i] =
+                (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
         }
         emit_result(c, AW_V128, n + 4, ops);
         return;

@@ -164,7 +164,7 @@ const uint32_t *aw_simd_exec(const uint32_t *pc, aw_val *fp, aw_instance *inst, 
     case 0x54 ... 0x5d: return memory_op(pc, fp, mem, msize, trap);
 
     case 0x0c: memcpy(d, pc + 3, 16); return pc + 7; /* v128.const: little-endian words */
-    case 0x0d: /* i8x16.shuffle */
+    case 0x0d:                                       /* i8x16.shuffle */
         a = get(fp, pc[3]), b = get(fp, pc[4]);
         LANES(16, {
             uint32_t k = (pc[5 + i / 4] >> (8 * (i % 4))) & 0xff;
@@ -429,9 +429,7 @@ const uint32_t *aw_simd_exec(const uint32_t *pc, aw_val *fp, aw_instance *inst, 
     case 0x79: LANES(16, r.u8[i] = a.u8[i] > b.u8[i] ? a.u8[i] : b.u8[i]) break;
     case 0x7b: LANES(16, r.u8[i] = (uint8_t)((a.u8[i] + b.u8[i] + 1u) >> 1)) break;
     /* i16x8 */
-    case 0x82:
-        LANES(8, r.i16[i] = sat_s16((int32_t)sar(a.i16[i] * b.i16[i] + 0x4000, 15)))
-        break;
+    case 0x82: LANES(8, r.i16[i] = sat_s16((int32_t)sar(a.i16[i] * b.i16[i] + 0x4000, 15))) break;
     case 0x8e: LANES(8, r.u16[i] = (uint16_t)(a.u16[i] + b.u16[i])) break;
     case 0x8f: LANES(8, r.i16[i] = sat_s16(a.i16[i] + b.i16[i])) break;
     case 0x90: LANES(8, r.u16[i] = sat_u16(a.u16[i] + b.u16[i])) break;

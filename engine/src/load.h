@@ -136,6 +136,8 @@ void aw_compile_free(aw_load *L);
 
 /* Whether `sub` is an instruction of the 0xfd prefix. */
 bool aw_simd_opcode_exists(uint32_t sub);
+/* Its operand class (compile_simd.c's table, '.' for none): the code.h layout. */
+char aw_simd_class(uint32_t sub);
 #endif
 
 #endif /* AW_LOAD_H */

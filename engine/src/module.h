@@ -50,10 +50,10 @@ typedef enum aw_const_kind {
 } aw_const_kind;
 
 typedef struct aw_constexpr {
-    uint8_t kind;  /* aw_const_kind */
-    uint8_t type;  /* the value type it produces */
+    uint8_t kind; /* aw_const_kind */
+    uint8_t type; /* the value type it produces */
     uint32_t index;
-    aw_val value;  /* for the numeric kinds (bit pattern as decoded) */
+    aw_val value; /* for the numeric kinds (bit pattern as decoded) */
 } aw_constexpr;
 
 typedef struct aw_importdef {
@@ -94,18 +94,18 @@ typedef enum aw_segmode {
 } aw_segmode;
 
 typedef struct aw_elemdef {
-    uint8_t mode;       /* aw_segmode */
-    uint8_t type;       /* AW_FUNCREF or AW_EXTERNREF */
-    uint32_t table;     /* active only */
+    uint8_t mode;        /* aw_segmode */
+    uint8_t type;        /* AW_FUNCREF or AW_EXTERNREF */
+    uint32_t table;      /* active only */
     aw_constexpr offset; /* active only */
     uint32_t count;
     aw_constexpr *items; /* count items: REF_FUNC, REF_NULL or GLOBAL_GET */
 } aw_elemdef;
 
 typedef struct aw_datadef {
-    uint8_t mode;        /* AW_SEG_ACTIVE or AW_SEG_PASSIVE */
-    uint32_t memory;     /* active only */
-    aw_constexpr offset; /* active only */
+    uint8_t mode;         /* AW_SEG_ACTIVE or AW_SEG_PASSIVE */
+    uint32_t memory;      /* active only */
+    aw_constexpr offset;  /* active only */
     uint32_t file_offset; /* where the bytes are in the module: re-read via the reader */
     uint32_t size;
 } aw_datadef;
@@ -117,8 +117,8 @@ typedef struct aw_customdef {
 
 /* A function defined in the module (imports are not here). */
 typedef struct aw_funcdef {
-    uint32_t type;   /* type index */
-    aw_code code;    /* compiled body, see code.h */
+    uint32_t type; /* type index */
+    aw_code code;  /* compiled body, see code.h */
 } aw_funcdef;
 
 struct aw_module {
@@ -135,17 +135,17 @@ struct aw_module {
     /* counts of imported entities of each kind: they come first in each index space */
     uint32_t nfunc_imports, ntable_imports, nmem_imports, nglobal_imports;
 
-    uint32_t nfuncs; /* total = imported + defined */
+    uint32_t nfuncs;      /* total = imported + defined */
     uint32_t *func_types; /* nfuncs entries: type index of every function */
     aw_funcdef *funcs;    /* nfuncs - nfunc_imports defined functions */
 
-    uint32_t ntables; /* total */
+    uint32_t ntables;     /* total */
     aw_tabletype *tables; /* ntables entries (imports first) */
 
     uint32_t nmems; /* total, 0 or 1 in 2.0 */
     aw_limits *mems;
 
-    uint32_t nglobals; /* total */
+    uint32_t nglobals;           /* total */
     aw_globaltype *global_types; /* nglobals entries */
     aw_globaldef *globals;       /* nglobals - nglobal_imports defined globals */
 

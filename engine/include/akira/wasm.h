@@ -2,10 +2,10 @@
  * akira/wasm.h - the AkiraOS WebAssembly engine: embedding API.
  *
  * The engine decodes, validates and compiles a Wasm 2.0 module (with fixed-width SIMD
- * when built with AKIRA_WASM_SIMD, see aw_simd_supported()) into an internal code for a fast interpreter, instantiates it against host imports, and runs
- * its exports. It is portable C11 with no OS calls: every byte it allocates goes through
- * the allocator hooks of an aw_config, so an embedder (the AkiraOS runtime) can charge
- * each byte to an app and refuse past its quota.
+ * when built with AKIRA_WASM_SIMD, see aw_simd_supported()) into an internal code for a fast
+ * interpreter, instantiates it against host imports, and runs its exports. It is portable C11 with
+ * no OS calls: every byte it allocates goes through the allocator hooks of an aw_config, so an
+ * embedder (the AkiraOS runtime) can charge each byte to an app and refuse past its quota.
  *
  * Objects and lifetimes
  *   aw_module    decoded + validated + compiled code; immutable, may be shared by
@@ -242,12 +242,12 @@ void aw_func_type(const aw_func *f, uint32_t *nparams, const uint8_t **params, u
 const char *aw_func_signature(const aw_func *f); /* e.g. "(ii)i"; owned by the func */
 
 /* Call `f` with `args` (exactly nparams values, a v128 as two aw_val) and receive its
- * results in `results` (room for at least nresults values, a v128 as two). Returns AW_OK, AW_ERR_TRAP (err says which),
- * AW_ERR_ARGS (wrong counts, or a call of this store is suspended: resume or abort it
- * first), or AW_ERR_YIELD when the budget set by aw_store_set_budget() ran out: the
- * call is suspended and aw_resume() continues it. Reentrant from a host function, up
- * to 32 levels deep (deeper: AW_TRAP_STACK_EXHAUSTED); such a nested call never yields,
- * since the host function's C frame cannot be suspended. */
+ * results in `results` (room for at least nresults values, a v128 as two). Returns AW_OK,
+ * AW_ERR_TRAP (err says which), AW_ERR_ARGS (wrong counts, or a call of this store is suspended:
+ * resume or abort it first), or AW_ERR_YIELD when the budget set by aw_store_set_budget() ran out:
+ * the call is suspended and aw_resume() continues it. Reentrant from a host function, up to 32
+ * levels deep (deeper: AW_TRAP_STACK_EXHAUSTED); such a nested call never yields, since the host
+ * function's C frame cannot be suspended. */
 aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, aw_val *results,
                   uint32_t nresults, aw_error *err);
 
