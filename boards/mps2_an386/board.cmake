@@ -10,3 +10,6 @@ set(AKIRA_RUNTIME_API_MODULES common lifecycle memory timer wasi ipc storage uar
 # The kernel log's RAM ring: 64 entries (10 KiB) instead of the host's 256 (40 KiB), the
 # largest single table in internal RAM (bench/RESULTS.md, "Cortex-M4F footprint").
 add_compile_definitions(AKIRA_LOG_RING_ENTRIES=64)
+# The engine without SIMD (v128): 12 KiB less flash; SIMD modules fail to load with
+# "SIMD is not supported" (docs/engine_loader.md). A board with room sets it ON.
+set(AKIRA_WASM_SIMD OFF)

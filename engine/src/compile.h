@@ -77,9 +77,13 @@ struct aw_compiler {
 /* The home slot of a value pushed at height h over the entries now below it. */
 static inline uint32_t aw_home(const aw_compiler *c, uint32_t h)
 {
+#if AW_SIMD
     if (h == 0) return c->nlocals;
     const aw_cval *v = &c->vals[h - 1];
     return v->home + aw_type_slots(v->type);
+#else
+    return c->nlocals + h; /* every value takes one slot */
+#endif
 }
 
 /* Slot copy of a value of type t (two slots for a v128). */

@@ -216,8 +216,10 @@ static void type_section(aw_load *L)
         for (uint32_t k = 0; k < nr; k++)
             ft->types[np + k] = aw_decode_valtype(L);
         ft->pslots = np, ft->rslots = nr;
+#if AW_SIMD
         for (uint32_t k = 0; k < np + nr; k++)
             if (ft->types[k] == AW_V128) ++*(k < np ? &ft->pslots : &ft->rslots);
+#endif
         char *sig = aw_load_name_alloc(L, np + nr + 2);
         uint32_t j = 0;
         sig[j++] = '(';

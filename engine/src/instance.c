@@ -145,8 +145,10 @@ static aw_instance *alloc_instance(aw_store *s, const aw_module *m)
     size_t off_gdefs = off_frefs + align8((size_t)nrefs * sizeof(aw_func));
     /* the 16 bytes of each v128 global follow the globals (none without SIMD) */
     uint32_t nv128 = 0;
+#if AW_SIMD
     for (uint32_t i = 0; i < ngdef; i++)
         nv128 += m->globals[i].type.type == AW_V128;
+#endif
     size_t off_fref_idx = off_gdefs + align8((size_t)ngdef * sizeof(aw_global)) + 16u * nv128;
     size_t off_dropped = off_fref_idx + align8((size_t)nrefs * sizeof(uint32_t));
     size_t total = off_dropped + ((size_t)m->nelems + m->ndatas + 7) / 8;
@@ -169,7 +171,7 @@ static aw_instance *alloc_instance(aw_store *s, const aw_module *m)
     uint8_t *v128 = b + off_gdefs + align8((size_t)ngdef * sizeof(aw_global));
     for (uint32_t i = 0; i < ngdef; i++) {
         inst->globals[m->nglobal_imports + i] = &gdefs[i];
-        if (m->globals[i].type.type == AW_V128) {
+        if (nv128 && m->globals[i].type.type == AW_V128) {
             gdefs[i].val.ref = v128;
             v128 += 16;
         }

@@ -195,7 +195,8 @@ void aw_store_delete(aw_store *s);
 typedef aw_status (*aw_host_fn)(aw_instance *caller, void *user, aw_val *io);
 
 /* Signature strings: parameters in parentheses then results, one letter a type:
- * i=i32 I=i64 f=f32 F=f64 r=funcref e=externref; e.g. "(iI)f", "()", "(i)iI". */
+ * i=i32 I=i64 f=f32 F=f64 r=funcref e=externref; e.g. "(iI)f", "()", "(i)iI". Wasm
+ * functions with v128 show it as V ("(V)V"); host functions take no v128. */
 aw_func *aw_host_func_new(aw_store *s, const char *signature, aw_host_fn fn, void *user);
 aw_memory *aw_memory_new(aw_store *s, uint32_t min_pages, uint32_t max_pages, bool has_max);
 aw_table *aw_table_new(aw_store *s, aw_valtype elem, uint32_t min, uint32_t max, bool has_max);
