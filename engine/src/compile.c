@@ -17,15 +17,33 @@ static _Noreturn void mismatch(aw_compiler *c)
 
 /* ---- operand stack ---- */
 
+#if AW_SIMD
+/* push() once a v128 is about: the home slot follows the value below. */
+__attribute__((noinline)) static uint32_t push_wide(aw_compiler *c, uint32_t h, uint8_t type)
+{
+    if (!c->wide) aw_compile_wide(c);
+    if (h >= c->caphomes) aw_cgrow(c, (void **)&c->homes, &c->caphomes, h + 1, sizeof(uint32_t));
+    uint32_t home = aw_home(c, h), end = home + aw_type_slots(type);
+    c->homes[h] = home;
+    c->vals[h].slot = home;
+    c->vals[h].type = type;
+    if (end > c->maxslots) c->maxslots = end;
+    return home;
+}
+#endif
+
 static uint32_t push(aw_compiler *c, uint8_t type)
 {
     if (c->nvals == c->capvals)
         aw_cgrow(c, (void **)&c->vals, &c->capvals, c->nvals + 1, sizeof(aw_cval));
     uint32_t h = c->nvals++;
-    uint32_t home = aw_home(c, h), end = home + aw_type_slots(type);
-    c->vals[h].slot = c->vals[h].home = home;
+#if AW_SIMD
+    if (c->wide || type == AW_V128) return push_wide(c, h, type);
+#endif
+    uint32_t home = c->nlocals + h;
+    c->vals[h].slot = home;
     c->vals[h].type = type;
-    if (end > c->maxslots) c->maxslots = end;
+    if (home >= c->maxslots) c->maxslots = home + 1;
     return home;
 }
 
@@ -96,6 +114,11 @@ static void check_label(aw_compiler *c, const aw_cframe *f, uint32_t arity, bool
     }
     /* short stack (unreachable code, nothing is emitted): rebuild the entries */
     uint32_t real = before - height, synth = arity - real;
+#if AW_SIMD
+    /* the rebuilt types may hold a v128 */
+    if (!c->wide) aw_compile_wide(c);
+    aw_cgrow(c, (void **)&c->homes, &c->caphomes, height + arity, sizeof(uint32_t));
+#endif
     aw_cgrow(c, (void **)&c->vals, &c->capvals, height + arity, sizeof(aw_cval));
     memmove(c->vals + height + synth, c->vals + height, real * sizeof(aw_cval));
     for (uint32_t i = 0; i < arity; i++) {
@@ -105,7 +128,10 @@ static void check_label(aw_compiler *c, const aw_cframe *f, uint32_t arity, bool
             c->vals[height + i].type = AW_T_ANY;
         uint32_t home = aw_home(c, height + i),
                  end = home + aw_type_slots(c->vals[height + i].type);
-        c->vals[height + i].slot = c->vals[height + i].home = home;
+#if AW_SIMD
+        c->homes[height + i] = home;
+#endif
+        c->vals[height + i].slot = home;
         if (end > c->maxslots) c->maxslots = end;
     }
     c->nvals = height + arity;
@@ -421,6 +447,14 @@ static const struct {
 };
 
 #if AW_SIMD
+void aw_compile_wide(aw_compiler *c)
+{
+    aw_cgrow(c, (void **)&c->homes, &c->caphomes, c->nvals + 1, sizeof(uint32_t));
+    for (uint32_t i = 0; i < c->nvals; i++)
+        c->homes[i] = c->nlocals + i;
+    c->wide = true;
+}
+
 uint32_t aw_cpush(aw_compiler *c, uint8_t type)
 {
     return push(c, type);
@@ -858,6 +892,7 @@ void aw_compile_free(aw_load *L)
     aw_mem_free(cfg, c->ltypes, c->capltypes);
     aw_mem_free(cfg, c->local_lo, (size_t)c->caplocal_lo * sizeof(uint32_t));
     aw_mem_free(cfg, c->lslot, (size_t)c->caplslot * sizeof(uint32_t));
+    aw_mem_free(cfg, c->homes, (size_t)c->caphomes * sizeof(uint32_t));
     aw_mem_free(cfg, c->vals, (size_t)c->capvals * sizeof(aw_cval));
     aw_mem_free(cfg, c->frames, (size_t)c->capframes * sizeof(aw_cframe));
     aw_mem_free(cfg, c->labels, (size_t)c->caplabels * sizeof(uint32_t));
@@ -898,6 +933,8 @@ void aw_compile_body(aw_load *L, uint32_t index)
         c->lslot[i] = c->nlocals;
         c->nlocals += aw_type_slots(c->ltypes[i]);
     }
+    c->wide = false;
+    if (c->nlocals != c->nlocal_idx) aw_compile_wide(c);
 #endif
     aw_cgrow(c, (void **)&c->local_lo, &c->caplocal_lo, c->nlocals ? c->nlocals : 1,
              sizeof(uint32_t));

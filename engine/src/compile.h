@@ -20,8 +20,7 @@
 #define AW_T_ANY 0
 
 typedef struct aw_cval {
-    uint32_t slot; /* where the value is now: its home, or a local's slot (alias) */
-    uint32_t home; /* its home slot: nlocals + the slots of the entries below it */
+    uint32_t slot; /* where the value is now: its home (aw_val_home), or a local's slot */
     uint8_t type;
 } aw_cval;
 
@@ -57,6 +56,11 @@ struct aw_compiler {
     uint32_t capltypes;
     uint32_t *lslot; /* by local index: its first slot (SIMD builds; else the index) */
     uint32_t caplslot;
+    /* a v128 local or stack value so far: homes are no longer nlocals + h but in
+     * homes[] (filled from then on), so functions without v128 compile as before */
+    bool wide;
+    uint32_t *homes;
+    uint32_t caphomes;
     /* Lower bounds of the stack index of any alias (alias_lo) and of the aliases of
      * each local (local_lo[x]). Entries never move down the stack, so a bound stays
      * valid until the scan it shortens resets it: every alias is scanned past a
@@ -74,17 +78,28 @@ struct aw_compiler {
     uint32_t caplabels;
 };
 
+/* The home slot of stack entry i. */
+static inline uint32_t aw_val_home(const aw_compiler *c, uint32_t i)
+{
+#if AW_SIMD
+    if (c->wide) return c->homes[i];
+#endif
+    return c->nlocals + i; /* every value below takes one slot */
+}
+
 /* The home slot of a value pushed at height h over the entries now below it. */
 static inline uint32_t aw_home(const aw_compiler *c, uint32_t h)
 {
 #if AW_SIMD
-    if (h == 0) return c->nlocals;
-    const aw_cval *v = &c->vals[h - 1];
-    return v->home + aw_type_slots(v->type);
-#else
-    return c->nlocals + h; /* every value takes one slot */
+    if (c->wide && h > 0) return c->homes[h - 1] + aw_type_slots(c->vals[h - 1].type);
 #endif
+    return c->nlocals + h;
 }
+
+#if AW_SIMD
+/* From now on this function's homes are in homes[] (a v128 appeared). */
+void aw_compile_wide(aw_compiler *c);
+#endif
 
 /* Slot copy of a value of type t (two slots for a v128). */
 void aw_emit_copy(aw_compiler *c, uint8_t t, uint32_t dst, uint32_t src);

@@ -121,7 +121,7 @@ void aw_emit_copy(aw_compiler *c, uint8_t t, uint32_t dst, uint32_t src)
 void aw_emit_materialize(aw_compiler *c, uint32_t from, uint32_t to)
 {
     for (uint32_t i = from; i < to; i++) {
-        uint32_t home = c->vals[i].home;
+        uint32_t home = aw_val_home(c, i);
         if (c->vals[i].slot != home) {
             aw_emit_copy(c, c->vals[i].type, home, c->vals[i].slot);
             c->vals[i].slot = home;
@@ -135,8 +135,8 @@ void aw_emit_unalias(aw_compiler *c, uint32_t x)
     c->local_lo[x] = UINT32_MAX;
     for (uint32_t i = from; i < c->nvals; i++) {
         if (c->vals[i].slot == x) {
-            aw_emit_copy(c, c->vals[i].type, c->vals[i].home, x);
-            c->vals[i].slot = c->vals[i].home;
+            aw_emit_copy(c, c->vals[i].type, aw_val_home(c, i), x);
+            c->vals[i].slot = aw_val_home(c, i);
         }
     }
 }
@@ -164,7 +164,7 @@ uint32_t aw_frame_arity(const aw_compiler *c, const aw_cframe *f)
 static uint32_t label_slot(const aw_compiler *c, const aw_cframe *f, uint32_t arity, uint32_t i)
 {
     uint32_t first = c->nvals - arity;
-    return aw_home(c, f->height) + (c->vals[first + i].home - c->vals[first].home);
+    return aw_home(c, f->height) + (aw_val_home(c, first + i) - aw_val_home(c, first));
 }
 
 /* Do the top `arity` values already sit in the label's result slots? */
@@ -215,8 +215,9 @@ void aw_emit_return(aw_compiler *c)
     } else {
         aw_emit_materialize(c, c->nvals - n, c->nvals);
         const aw_cval *top = &c->vals[c->nvals - 1];
-        uint32_t first = c->vals[c->nvals - n].home;
-        aw_emit3(c, AW_OP_RETURN, first, top->home + aw_type_slots(top->type) - first);
+        uint32_t first = aw_val_home(c, c->nvals - n);
+        aw_emit3(c, AW_OP_RETURN, first,
+                 aw_val_home(c, c->nvals - 1) + aw_type_slots(top->type) - first);
     }
 }
 
