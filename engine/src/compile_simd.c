@@ -144,21 +144,15 @@ void aw_compile_simd(aw_compiler *c)
         emit_result(c, AW_V128, 2, ops);
         return;
     }
-    case 'E': {
+    case 'E':
+    case 'R': { /* extract: [a, lane] -> scalar; replace: [a, x, lane] -> v128 */
         uint32_t lanes;
         uint8_t t = lane_type(sub, &lanes);
-        ops[2] = lane_index(c, lanes);
+        bool replace = classes[sub] == 'R';
+        ops[replace ? 3 : 2] = lane_index(c, lanes);
+        if (replace) ops[2] = aw_cpop(c, t).slot;
         ops[1] = aw_cpop(c, AW_V128).slot;
-        emit_result(c, t, 3, ops);
-        return;
-    }
-    case 'R': {
-        uint32_t lanes;
-        uint8_t t = lane_type(sub, &lanes);
-        ops[3] = lane_index(c, lanes);
-        ops[2] = aw_cpop(c, t).slot;
-        ops[1] = aw_cpop(c, AW_V128).slot;
-        emit_result(c, AW_V128, 4, ops);
+        emit_result(c, replace ? AW_V128 : t, replace ? 4 : 3, ops);
         return;
     }
     case 'U':
