@@ -11,5 +11,5 @@ set(AKIRA_RUNTIME_API_MODULES common lifecycle memory timer wasi ipc storage uar
 # largest single table in internal RAM (bench/RESULTS.md, "Cortex-M4F footprint").
 add_compile_definitions(AKIRA_LOG_RING_ENTRIES=64)
 # The engine without SIMD (v128): 12 KiB less flash; SIMD modules fail to load with
-# "SIMD is not supported" (docs/engine_loader.md). A board with room sets it ON.
-set(AKIRA_WASM_SIMD OFF)
+# "SIMD is not supported" (docs/engine_loader.md). -DAKIRA_WASM_SIMD=ON builds it in.
+set(AKIRA_WASM_SIMD OFF CACHE BOOL "WebAssembly fixed-width SIMD (v128) in the engine")
