@@ -12,3 +12,6 @@ set(AKIRA_RUNTIME_API_MODULES common lifecycle memory timer wasi wasi0 ipc stora
 # also in its own ring, in PSRAM, for `app logs`): the largest tables in internal RAM
 # (bench/RESULTS.md, "Cortex-M4F firmware").
 add_compile_definitions(AKIRA_LOG_RING_ENTRIES=64 AKIRA_LOG_GUEST_RING_ENTRIES=32)
+# The engine without SIMD (v128): 12 KiB less flash; SIMD modules fail to load with
+# "SIMD is not supported" (docs/engine_loader.md). -DAKIRA_WASM_SIMD=ON builds it in.
+set(AKIRA_WASM_SIMD OFF CACHE BOOL "WebAssembly fixed-width SIMD (v128) in the engine")

@@ -42,7 +42,7 @@ static aw_status finish(aw_store *s, aw_status st, aw_val *base, const aw_func *
         s->nest--;
         return report(s, st, err);
     }
-    if (st == AW_OK && f->type->nresults) memcpy(results, base, f->type->nresults * sizeof(aw_val));
+    if (st == AW_OK && f->type->rslots) memcpy(results, base, f->type->rslots * sizeof(aw_val));
     s->top = base;
     s->nest--;
     return report(s, st, err);
@@ -56,8 +56,7 @@ aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, a
     memset(err, 0, sizeof *err);
     if (!s || !f) return args_error(err, "no store or function");
     const aw_functype *t = f->type;
-    if (nargs != t->nparams || nresults < t->nresults || (nargs && !args) ||
-        (t->nresults && !results))
+    if (nargs != t->pslots || nresults < t->rslots || (nargs && !args) || (t->rslots && !results))
         return args_error(err, "wrong number of arguments or results");
     if (s->susp.active && s->nest == 0)
         return args_error(err, "a call is suspended: aw_resume or aw_abort it first");
@@ -66,7 +65,7 @@ aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, a
         return report(s, AW_ERR_TRAP, err);
     }
     aw_val *base = s->top;
-    uint32_t need = t->nparams > t->nresults ? t->nparams : t->nresults;
+    uint32_t need = t->pslots > t->rslots ? t->pslots : t->rslots;
     if (f->inst && f->code->frame_slots > need) need = f->code->frame_slots;
     if (need > (size_t)(s->stack_end - base)) {
         s->trap = AW_TRAP_STACK_EXHAUSTED;
@@ -116,7 +115,7 @@ aw_status aw_resume(aw_store *s, aw_val *results, uint32_t nresults, aw_error *e
     memset(err, 0, sizeof *err);
     if (!s || !s->susp.active || s->nest) return args_error(err, "no suspended call");
     const aw_func *f = s->susp.callee;
-    if (nresults < f->type->nresults || (f->type->nresults && !results))
+    if (nresults < f->type->rslots || (f->type->rslots && !results))
         return args_error(err, "wrong number of results");
     s->susp.active = false;
     s->nest++;

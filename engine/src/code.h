@@ -10,9 +10,12 @@
  *     [0, nparams)            parameters (the caller's argument slots, in place)
  *     [nparams, nlocals)      declared locals, zeroed at entry
  *     [nlocals, frame_slots)  operand stack: the value at stack height h lives in its
- *                             "home slot" nlocals + h
+ *                             "home slot", nlocals + the slots of the values below it
  * i32/f32 values occupy the low 4 bytes of a slot through the union members (.i32,
- * .f32); the other 4 bytes are unspecified. i64/f64/refs use the whole slot.
+ * .f32); the other 4 bytes are unspecified. i64/f64/refs use the whole slot. A v128
+ * (SIMD builds) takes two consecutive slots, low 64 bits first; without v128 a value's
+ * home slot is simply nlocals + h. Slot counts here (nparams, nlocals, RETURN's n) are
+ * slots, not values.
  *
  * Calls: the caller's arguments sit in consecutive home slots starting at `base`; the
  * callee's frame starts there (fp' = fp + base), so arguments are not copied. The
@@ -38,6 +41,12 @@
 #define AW_CODE_H
 
 #include <stdint.h>
+
+/* AW_SIMD (0 or 1) comes from the build (engine/CMakeLists.txt, AKIRA_WASM_SIMD): every
+ * file using these headers must agree on it. */
+#ifndef AW_SIMD
+#error "AW_SIMD is not defined: build with the engine's compile definitions"
+#endif
 
 /* Operand layout classes for the X-macro list below. */
 /*   UN     [op, dst, a]                dst = OP(a)
@@ -163,7 +172,35 @@
     X(I64_XOR_I, BINI64) X(I64_SHL_I, BINI64) X(I64_SHR_S_I, BINI64)                     \
     X(I64_SHR_U_I, BINI64) X(I64_EQ_I, BINI64) X(I64_NE_I, BINI64)                       \
     X(BR_I64_EQ, BRCMP64) X(BR_I64_NE, BRCMP64)                                          \
-    X(BR_I64_EQ_I, BRCMP64I) X(BR_I64_NE_I, BRCMP64I)
+    X(BR_I64_EQ_I, BRCMP64I) X(BR_I64_NE_I, BRCMP64I)                                   \
+    AW_OPS_SIMD(X)
+
+/* SIMD (AW_SIMD builds only): one opcode for every v128 instruction, run by
+ * aw_simd_exec() (interp_simd.c) so the scalar dispatch table stays as it was.
+ *   [SIMD, dst, sub, operands...]
+ * `sub` is the instruction's 0xfd opcode, or one of AW_SIMD_* below for the moves the
+ * compiler needs; dst is word 1 like every other instruction with a result (so a
+ * following local.set can retarget it), 0 for those without one. Operands by `sub`:
+ *   loads (incl. splat/zero/extend)  addr, offset     lane loads   addr, vec, offset, lane
+ *   v128.store                       addr, vec, offset   lane stores  addr, vec, offset, lane
+ *   v128.const                       4 words (the 16 bytes, little-endian)
+ *   i8x16.shuffle                    a, b, 4 words of lane indices
+ *   extract_lane                     a, lane           replace_lane  a, x, lane
+ *   unary, splat, tests              a                 binary, shifts  a, b
+ *   bitselect                        a, b, mask
+ * A v128 takes two consecutive slots (low 64 bits first); an instruction reads all its
+ * operands before it writes dst, which may overlap them. */
+#if AW_SIMD
+#define AW_OPS_SIMD(X) X(SIMD, SPECIAL)
+enum {
+    AW_SIMD_COPY = 0x100,       /* [SIMD, dst, COPY, src] */
+    AW_SIMD_SELECT = 0x101,     /* [SIMD, dst, SELECT, a, b, cond] */
+    AW_SIMD_GLOBAL_GET = 0x102, /* [SIMD, dst, GLOBAL_GET, globalidx] */
+    AW_SIMD_GLOBAL_SET = 0x103, /* [SIMD, 0, GLOBAL_SET, globalidx, src] */
+};
+#else
+#define AW_OPS_SIMD(X)
+#endif
 
 typedef enum aw_op {
 #define AW_OP_ENUM(name, cls) AW_OP_##name,

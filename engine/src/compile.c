@@ -17,15 +17,34 @@ static _Noreturn void mismatch(aw_compiler *c)
 
 /* ---- operand stack ---- */
 
+#if AW_SIMD
+/* push() once a v128 is about: the home slot follows the value below. */
+__attribute__((noinline)) static uint32_t push_wide(aw_compiler *c, uint32_t h, uint8_t type)
+{
+    if (!c->wide) aw_compile_wide(c);
+    if (h >= c->caphomes) aw_cgrow(c, (void **)&c->homes, &c->caphomes, h + 1, sizeof(uint32_t));
+    uint32_t home = aw_home(c, h), end = home + aw_type_slots(type);
+    c->homes[h] = home;
+    c->vals[h].slot = home;
+    c->vals[h].type = type;
+    if (end > c->maxslots) c->maxslots = end;
+    return home;
+}
+#endif
+
 static uint32_t push(aw_compiler *c, uint8_t type)
 {
     if (c->nvals == c->capvals)
         aw_cgrow(c, (void **)&c->vals, &c->capvals, c->nvals + 1, sizeof(aw_cval));
     uint32_t h = c->nvals++;
-    c->vals[h].slot = aw_home(c, h);
+#if AW_SIMD
+    if (c->wide || type == AW_V128) return push_wide(c, h, type);
+#endif
+    uint32_t home = c->nlocals + h;
+    c->vals[h].slot = home;
     c->vals[h].type = type;
-    if (c->nvals > c->maxvals) c->maxvals = c->nvals;
-    return c->vals[h].slot;
+    if (home >= c->maxslots) c->maxslots = home + 1;
+    return home;
 }
 
 static void push_alias(aw_compiler *c, uint8_t type, uint32_t slot)
@@ -95,6 +114,11 @@ static void check_label(aw_compiler *c, const aw_cframe *f, uint32_t arity, bool
     }
     /* short stack (unreachable code, nothing is emitted): rebuild the entries */
     uint32_t real = before - height, synth = arity - real;
+#if AW_SIMD
+    /* the rebuilt types may hold a v128 */
+    if (!c->wide) aw_compile_wide(c);
+    aw_cgrow(c, (void **)&c->homes, &c->caphomes, height + arity, sizeof(uint32_t));
+#endif
     aw_cgrow(c, (void **)&c->vals, &c->capvals, height + arity, sizeof(aw_cval));
     memmove(c->vals + height + synth, c->vals + height, real * sizeof(aw_cval));
     for (uint32_t i = 0; i < arity; i++) {
@@ -102,9 +126,15 @@ static void check_label(aw_compiler *c, const aw_cframe *f, uint32_t arity, bool
             c->vals[height + i].type = label_type(c, f, i);
         else if (i < synth)
             c->vals[height + i].type = AW_T_ANY;
+        uint32_t home = aw_home(c, height + i),
+                 end = home + aw_type_slots(c->vals[height + i].type);
+#if AW_SIMD
+        c->homes[height + i] = home;
+#endif
+        c->vals[height + i].slot = home;
+        if (end > c->maxslots) c->maxslots = end;
     }
     c->nvals = height + arity;
-    if (c->nvals > c->maxvals) c->maxvals = c->nvals;
 }
 
 /* ---- control ---- */
@@ -127,7 +157,14 @@ static void read_blocktype(aw_compiler *c, aw_cframe *f)
         f->single = b;
         return;
     }
+#if AW_SIMD
+    if (b == AW_V128) {
+        f->single = b;
+        return;
+    }
+#else
     if (b == AW_V128) aw_load_fail(L, AW_ERR_UNSUPPORTED, "SIMD is not supported");
+#endif
     L->r.pos--;
     int64_t idx = aw_rd_s33(L);
     if (idx < 0) aw_load_fail(L, AW_ERR_MALFORMED, "malformed block type");
@@ -331,14 +368,20 @@ static void do_call_indirect(aw_compiler *c)
 
 /* ---- variables ---- */
 
+#if AW_SIMD
+#define LSLOT(c, x) ((c)->lslot[x])
+#else
+#define LSLOT(c, x) (x)
+#endif
+
 static uint32_t local_index(aw_compiler *c)
 {
     uint32_t x = aw_rd_u32(c->L);
-    if (x >= c->nlocals) aw_load_fail(c->L, AW_ERR_INVALID, "unknown local %u", (unsigned)x);
+    if (x >= c->nlocal_idx) aw_load_fail(c->L, AW_ERR_INVALID, "unknown local %u", (unsigned)x);
     return x;
 }
 
-/* Write value `v` (just popped from height c->nvals) to local `x`. */
+/* Write value `v` (just popped from height c->nvals) to the local at slot `x`. */
 static void set_local(aw_compiler *c, uint32_t x, aw_cval v)
 {
     if (!c->live) return;
@@ -350,7 +393,7 @@ static void set_local(aw_compiler *c, uint32_t x, aw_cval v)
         c->last_dst = 0;
         return;
     }
-    if (v.slot != x) aw_emit3(c, AW_OP_COPY, x, v.slot);
+    if (v.slot != x) aw_emit_copy(c, v.type, x, v.slot);
 }
 
 static uint32_t global_index(aw_compiler *c)
@@ -402,6 +445,31 @@ static const struct {
     {AW_OP_I64_STORE, AW_F64, 3},  {AW_OP_I32_STORE8, AW_I32, 0},  {AW_OP_I32_STORE16, AW_I32, 1},
     {AW_OP_I64_STORE8, AW_I64, 0}, {AW_OP_I64_STORE16, AW_I64, 1}, {AW_OP_I64_STORE32, AW_I64, 2},
 };
+
+#if AW_SIMD
+void aw_compile_wide(aw_compiler *c)
+{
+    aw_cgrow(c, (void **)&c->homes, &c->caphomes, c->nvals + 1, sizeof(uint32_t));
+    for (uint32_t i = 0; i < c->nvals; i++)
+        c->homes[i] = c->nlocals + i;
+    c->wide = true;
+}
+
+uint32_t aw_cpush(aw_compiler *c, uint8_t type)
+{
+    return push(c, type);
+}
+
+aw_cval aw_cpop(aw_compiler *c, uint8_t expect)
+{
+    return pop(c, expect);
+}
+
+uint32_t aw_cmemarg(aw_compiler *c, uint32_t natural)
+{
+    return memarg(c, natural);
+}
+#endif
 
 /* ---- numeric instructions: operand and result types from the opcode ---- */
 
@@ -618,6 +686,13 @@ static void do_select(aw_compiler *c, bool typed)
         t = a.type != AW_T_ANY ? a.type : b.type;
     }
     uint32_t dst = push(c, t);
+#if AW_SIMD
+    if (t == AW_V128) {
+        uint32_t ops[4] = {AW_SIMD_SELECT, a.slot, b.slot, cond};
+        aw_emit_dst(c, AW_OP_SIMD, dst, 4, ops);
+        return;
+    }
+#endif
     uint32_t ops[3] = {a.slot, b.slot, cond};
     aw_emit_dst(c, AW_OP_SELECT, dst, 3, ops);
 }
@@ -658,31 +733,45 @@ static void body(aw_compiler *c)
         case 0x1c: do_select(c, true); break;
         case 0x20: {
             uint32_t x = local_index(c);
-            push_alias(c, c->ltypes[x], x);
+            push_alias(c, c->ltypes[x], LSLOT(c, x));
             break;
         }
         case 0x21: {
             uint32_t x = local_index(c);
-            set_local(c, x, pop(c, c->ltypes[x]));
+            set_local(c, LSLOT(c, x), pop(c, c->ltypes[x]));
             break;
         }
         case 0x22: {
             uint32_t x = local_index(c);
             aw_cval v = pop(c, c->ltypes[x]);
-            set_local(c, x, v);
-            push_alias(c, c->ltypes[x], x);
+            set_local(c, LSLOT(c, x), v);
+            push_alias(c, c->ltypes[x], LSLOT(c, x));
             break;
         }
         case 0x23: {
             uint32_t g = global_index(c);
             uint32_t dst = push(c, m->global_types[g].type);
+#if AW_SIMD
+            if (m->global_types[g].type == AW_V128) {
+                uint32_t ops[2] = {AW_SIMD_GLOBAL_GET, g};
+                aw_emit_dst(c, AW_OP_SIMD, dst, 2, ops);
+                break;
+            }
+#endif
             aw_emit_dst(c, AW_OP_GLOBAL_GET, dst, 1, &g);
             break;
         }
         case 0x24: {
             uint32_t g = global_index(c);
             if (!m->global_types[g].mut) aw_load_fail(L, AW_ERR_INVALID, "global is immutable");
-            aw_emit3(c, AW_OP_GLOBAL_SET, g, pop(c, m->global_types[g].type).slot);
+            uint32_t src = pop(c, m->global_types[g].type).slot;
+#if AW_SIMD
+            if (m->global_types[g].type == AW_V128) {
+                aw_emit5(c, AW_OP_SIMD, 0, AW_SIMD_GLOBAL_SET, g, src);
+                break;
+            }
+#endif
+            aw_emit3(c, AW_OP_GLOBAL_SET, g, src);
             break;
         }
         case 0x25: { /* table.get */
@@ -773,7 +862,11 @@ static void body(aw_compiler *c)
             break;
         }
         case 0xfc: prefix_fc(c); break;
+#if AW_SIMD
+        case 0xfd: aw_compile_simd(c); break;
+#else
         case 0xfd: aw_load_fail(L, AW_ERR_UNSUPPORTED, "SIMD is not supported");
+#endif
         default: aw_load_fail(L, AW_ERR_MALFORMED, "illegal opcode");
         }
     }
@@ -798,6 +891,8 @@ void aw_compile_free(aw_load *L)
     aw_mem_free(cfg, c->code, (size_t)c->capcode * sizeof(uint32_t));
     aw_mem_free(cfg, c->ltypes, c->capltypes);
     aw_mem_free(cfg, c->local_lo, (size_t)c->caplocal_lo * sizeof(uint32_t));
+    aw_mem_free(cfg, c->lslot, (size_t)c->caplslot * sizeof(uint32_t));
+    aw_mem_free(cfg, c->homes, (size_t)c->caphomes * sizeof(uint32_t));
     aw_mem_free(cfg, c->vals, (size_t)c->capvals * sizeof(aw_cval));
     aw_mem_free(cfg, c->frames, (size_t)c->capframes * sizeof(aw_cframe));
     aw_mem_free(cfg, c->labels, (size_t)c->caplabels * sizeof(uint32_t));
@@ -827,7 +922,20 @@ void aw_compile_body(aw_load *L, uint32_t index)
         memset(c->ltypes + total, t, n);
         total += n;
     }
+    c->nlocal_idx = (uint32_t)total;
     c->nlocals = (uint32_t)total;
+#if AW_SIMD
+    /* slot of each local: a v128 takes two */
+    aw_cgrow(c, (void **)&c->lslot, &c->caplslot, c->nlocal_idx ? c->nlocal_idx : 1,
+             sizeof(uint32_t));
+    c->nlocals = 0;
+    for (uint32_t i = 0; i < c->nlocal_idx; i++) {
+        c->lslot[i] = c->nlocals;
+        c->nlocals += aw_type_slots(c->ltypes[i]);
+    }
+    c->wide = false;
+    if (c->nlocals != c->nlocal_idx) aw_compile_wide(c);
+#endif
     aw_cgrow(c, (void **)&c->local_lo, &c->caplocal_lo, c->nlocals ? c->nlocals : 1,
              sizeof(uint32_t));
     memset(c->local_lo, 0xff, (size_t)c->nlocals * sizeof(uint32_t));
@@ -835,7 +943,8 @@ void aw_compile_body(aw_load *L, uint32_t index)
     c->ncode = 0;
     c->last_dst = 0;
     c->maxcode = 64 + 32 * body_size;
-    c->nvals = c->maxvals = 0;
+    c->nvals = 0;
+    c->maxslots = c->nlocals;
     c->nframes = 0;
     c->live = true;
     aw_cgrow(c, (void **)&c->frames, &c->capframes, 1, sizeof(aw_cframe));
@@ -848,7 +957,7 @@ void aw_compile_body(aw_load *L, uint32_t index)
     fd->code.words = aw_load_alloc(L, c->ncode, sizeof(uint32_t));
     fd->code.nwords = c->ncode;
     memcpy(fd->code.words, c->code, (size_t)c->ncode * sizeof(uint32_t));
-    fd->code.nparams = ft->nparams;
+    fd->code.nparams = ft->pslots;
     fd->code.nlocals = c->nlocals;
-    fd->code.frame_slots = c->nlocals + c->maxvals;
+    fd->code.frame_slots = c->maxslots;
 }

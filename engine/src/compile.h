@@ -5,7 +5,8 @@
  * moves values between slots). Engine-private.
  *
  * The operand stack of the validator doubles as the compiler's map of where each
- * value lives: entry i sits in its home slot nlocals + i, or is an alias of the local
+ * value lives: entry i sits in its home slot (nlocals + i without v128, see aw_home),
+ * or is an alias of the local
  * it was read from (local.get emits nothing). Aliases are made real (copied home)
  * before that local is written, at block/loop/if entry, and wherever code.h needs
  * values in consecutive slots (call arguments, multi-value returns, block results).
@@ -19,7 +20,7 @@
 #define AW_T_ANY 0
 
 typedef struct aw_cval {
-    uint32_t slot;
+    uint32_t slot; /* where the value is now: its home (aw_val_home), or a local's slot */
     uint8_t type;
 } aw_cval;
 
@@ -49,29 +50,59 @@ struct aw_compiler {
                           retargetable by a following local.set; 0 otherwise */
     bool live;         /* code at this point is reachable: emit it */
 
-    uint32_t nlocals;
-    uint8_t *ltypes;
+    uint32_t nlocals;    /* slots of parameters + locals (a v128 takes two) */
+    uint32_t nlocal_idx; /* parameters + locals (the local index space) */
+    uint8_t *ltypes;     /* by local index */
     uint32_t capltypes;
+    uint32_t *lslot; /* by local index: its first slot (SIMD builds; else the index) */
+    uint32_t caplslot;
+    /* a v128 local or stack value so far: homes are no longer nlocals + h but in
+     * homes[] (filled from then on), so functions without v128 compile as before */
+    bool wide;
+    uint32_t *homes;
+    uint32_t caphomes;
     /* Lower bounds of the stack index of any alias (alias_lo) and of the aliases of
      * each local (local_lo[x]). Entries never move down the stack, so a bound stays
      * valid until the scan it shortens resets it: every alias is scanned past a
      * bounded number of times and compilation stays linear in the body size. */
     uint32_t alias_lo;
-    uint32_t *local_lo;
+    uint32_t *local_lo; /* by local slot */
     uint32_t caplocal_lo;
 
     aw_cval *vals;
-    uint32_t nvals, capvals, maxvals;
+    uint32_t nvals, capvals;
+    uint32_t maxslots; /* frame slots used so far: locals + the highest stack end */
     aw_cframe *frames;
     uint32_t nframes, capframes;
     uint32_t *labels; /* br_table scratch */
     uint32_t caplabels;
 };
 
+/* The home slot of stack entry i. */
+static inline uint32_t aw_val_home(const aw_compiler *c, uint32_t i)
+{
+#if AW_SIMD
+    if (c->wide) return c->homes[i];
+#endif
+    return c->nlocals + i; /* every value below takes one slot */
+}
+
+/* The home slot of a value pushed at height h over the entries now below it. */
 static inline uint32_t aw_home(const aw_compiler *c, uint32_t h)
 {
+#if AW_SIMD
+    if (c->wide && h > 0) return c->homes[h - 1] + aw_type_slots(c->vals[h - 1].type);
+#endif
     return c->nlocals + h;
 }
+
+#if AW_SIMD
+/* From now on this function's homes are in homes[] (a v128 appeared). */
+void aw_compile_wide(aw_compiler *c);
+#endif
+
+/* Slot copy of a value of type t (two slots for a v128). */
+void aw_emit_copy(aw_compiler *c, uint8_t t, uint32_t dst, uint32_t src);
 
 /* Grow a scratch array to hold `need` entries (allocation failures fail the load). */
 void aw_cgrow(aw_compiler *c, void **arr, uint32_t *cap, uint32_t need, size_t elem);
@@ -96,8 +127,23 @@ void aw_emit_patch(aw_compiler *c, uint32_t chain, uint32_t target);
 
 /* Copy stack entries [from, to) that alias a local into their home slots. */
 void aw_emit_materialize(aw_compiler *c, uint32_t from, uint32_t to);
-/* Before writing local `x`: materialise every entry that aliases it. */
+/* Before writing the local at slot `x`: materialise every entry that aliases it. */
 void aw_emit_unalias(aw_compiler *c, uint32_t x);
+
+/* Emit n raw words (an instruction without a retargetable dst). */
+void aw_emitn(aw_compiler *c, uint32_t n, const uint32_t *w);
+
+#if AW_SIMD
+/* ---- the validator's stack for compile_simd.c (compile.c) ---- */
+
+uint32_t aw_cpush(aw_compiler *c, uint8_t type); /* returns the new value's slot */
+aw_cval aw_cpop(aw_compiler *c, uint8_t expect);
+/* A memarg (alignment checked against `natural`, a memory required): its offset. */
+uint32_t aw_cmemarg(aw_compiler *c, uint32_t natural);
+
+/* One 0xfd-prefixed instruction (compile_simd.c); the prefix byte was read. */
+void aw_compile_simd(aw_compiler *c);
+#endif
 
 /* ---- peepholes (compile_fuse.c) ---- */
 

@@ -74,6 +74,12 @@ void aw_emit6(aw_compiler *c, uint32_t op, uint32_t a, uint32_t b, uint32_t d, u
     w[0] = op, w[1] = a, w[2] = b, w[3] = d, w[4] = e, w[5] = f;
 }
 
+void aw_emitn(aw_compiler *c, uint32_t n, const uint32_t *w)
+{
+    if (!c->live) return;
+    memcpy(reserve(c, n), w, (size_t)n * sizeof(uint32_t));
+}
+
 void aw_emit_dst(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t nextra, const uint32_t *extra)
 {
     if (!c->live) return;
@@ -100,12 +106,24 @@ void aw_emit_patch(aw_compiler *c, uint32_t chain, uint32_t target)
     }
 }
 
+void aw_emit_copy(aw_compiler *c, uint8_t t, uint32_t dst, uint32_t src)
+{
+#if AW_SIMD
+    if (t == AW_V128) {
+        aw_emit4(c, AW_OP_SIMD, dst, AW_SIMD_COPY, src);
+        return;
+    }
+#endif
+    (void)t;
+    aw_emit3(c, AW_OP_COPY, dst, src);
+}
+
 void aw_emit_materialize(aw_compiler *c, uint32_t from, uint32_t to)
 {
     for (uint32_t i = from; i < to; i++) {
-        uint32_t home = aw_home(c, i);
+        uint32_t home = aw_val_home(c, i);
         if (c->vals[i].slot != home) {
-            aw_emit3(c, AW_OP_COPY, home, c->vals[i].slot);
+            aw_emit_copy(c, c->vals[i].type, home, c->vals[i].slot);
             c->vals[i].slot = home;
         }
     }
@@ -117,8 +135,8 @@ void aw_emit_unalias(aw_compiler *c, uint32_t x)
     c->local_lo[x] = UINT32_MAX;
     for (uint32_t i = from; i < c->nvals; i++) {
         if (c->vals[i].slot == x) {
-            aw_emit3(c, AW_OP_COPY, aw_home(c, i), x);
-            c->vals[i].slot = aw_home(c, i);
+            aw_emit_copy(c, c->vals[i].type, aw_val_home(c, i), x);
+            c->vals[i].slot = aw_val_home(c, i);
         }
     }
 }
@@ -140,23 +158,33 @@ uint32_t aw_frame_arity(const aw_compiler *c, const aw_cframe *f)
     return f->kind == AW_K_LOOP ? aw_frame_nparams(c, f) : aw_frame_nresults(c, f);
 }
 
+/* The slot of the label's value i, when the top `arity` values (of the label's
+ * types) are to be moved there: the label's values sit where the block's stack
+ * begins, laid out like the top values. */
+static uint32_t label_slot(const aw_compiler *c, const aw_cframe *f, uint32_t arity, uint32_t i)
+{
+    uint32_t first = c->nvals - arity;
+    return aw_home(c, f->height) + (aw_val_home(c, first + i) - aw_val_home(c, first));
+}
+
 /* Do the top `arity` values already sit in the label's result slots? */
 static bool in_place(const aw_compiler *c, const aw_cframe *f, uint32_t arity)
 {
     uint32_t first = c->nvals - arity;
     for (uint32_t i = 0; i < arity; i++)
-        if (c->vals[first + i].slot != aw_home(c, f->height + i)) return false;
+        if (c->vals[first + i].slot != label_slot(c, f, arity, i)) return false;
     return true;
 }
 
 /* Copy the top `arity` values to the label's slots. Ascending order is safe: a source
- * is either a local or a home slot at or above its destination. */
+ * is either a local or a home slot at or above its destination (a v128 copy reads
+ * both its source slots before writing). */
 static void moves(aw_compiler *c, const aw_cframe *f, uint32_t arity)
 {
     uint32_t first = c->nvals - arity;
     for (uint32_t i = 0; i < arity; i++) {
-        uint32_t dst = aw_home(c, f->height + i), src = c->vals[first + i].slot;
-        if (dst != src) aw_emit3(c, AW_OP_COPY, dst, src);
+        uint32_t dst = label_slot(c, f, arity, i), src = c->vals[first + i].slot;
+        if (dst != src) aw_emit_copy(c, c->vals[first + i].type, dst, src);
     }
 }
 
@@ -182,10 +210,14 @@ void aw_emit_return(aw_compiler *c)
     if (n == 0) {
         aw_emit3(c, AW_OP_RETURN, 0, 0);
     } else if (n == 1) {
-        aw_emit3(c, AW_OP_RETURN, c->vals[c->nvals - 1].slot, 1);
+        const aw_cval *v = &c->vals[c->nvals - 1];
+        aw_emit3(c, AW_OP_RETURN, v->slot, aw_type_slots(v->type));
     } else {
         aw_emit_materialize(c, c->nvals - n, c->nvals);
-        aw_emit3(c, AW_OP_RETURN, aw_home(c, c->nvals - n), n);
+        const aw_cval *top = &c->vals[c->nvals - 1];
+        uint32_t first = aw_val_home(c, c->nvals - n);
+        aw_emit3(c, AW_OP_RETURN, first,
+                 aw_val_home(c, c->nvals - 1) + aw_type_slots(top->type) - first);
     }
 }
 

@@ -62,7 +62,11 @@ uint8_t aw_decode_valtype(aw_load *L)
     case AW_F64:
     case AW_FUNCREF:
     case AW_EXTERNREF: return t;
+#if AW_SIMD
+    case AW_V128: return t;
+#else
     case AW_V128: aw_load_fail(L, AW_ERR_UNSUPPORTED, "SIMD is not supported");
+#endif
     default: aw_load_fail(L, AW_ERR_MALFORMED, "malformed value type");
     }
 }
@@ -178,6 +182,7 @@ static char sig_letter(uint8_t t)
     case AW_F32: return 'f';
     case AW_F64: return 'F';
     case AW_FUNCREF: return 'r';
+    case AW_V128: return 'V';
     default: return 'e';
     }
 }
@@ -210,6 +215,11 @@ static void type_section(aw_load *L)
         }
         for (uint32_t k = 0; k < nr; k++)
             ft->types[np + k] = aw_decode_valtype(L);
+        ft->pslots = np, ft->rslots = nr;
+#if AW_SIMD
+        for (uint32_t k = 0; k < np + nr; k++)
+            if (ft->types[k] == AW_V128) ++*(k < np ? &ft->pslots : &ft->rslots);
+#endif
         char *sig = aw_load_name_alloc(L, np + nr + 2);
         uint32_t j = 0;
         sig[j++] = '(';

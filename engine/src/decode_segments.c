@@ -68,11 +68,31 @@ void aw_decode_constexpr(aw_load *L, aw_constexpr *out, uint8_t type)
     /* Every instruction must be constant (checked first, as the reference interpreter
      * does), then the expression must leave exactly one value of the right type. */
     uint32_t count = 0;
+    aw_constexpr tmp;
+#if AW_SIMD
+    uint8_t tmpv[16];
+#endif
     for (;;) {
         uint8_t op = aw_rd_u8(L);
         if (op == 0x0b) break;
+#if AW_SIMD
+        if (op == 0xfd) {
+            /* v128.const: the only constant instruction under the prefix */
+            uint32_t sub = aw_rd_u32(L);
+            if (sub != 12) {
+                if (aw_simd_opcode_exists(sub))
+                    aw_load_fail(L, AW_ERR_INVALID, "constant expression required");
+                aw_load_fail(L, AW_ERR_MALFORMED, "illegal opcode");
+            }
+            aw_constexpr *o = count == 0 ? out : &tmp;
+            memset(o, 0, sizeof *o);
+            o->kind = AW_CONST_V128, o->type = AW_V128;
+            aw_rd_bytes(L, count == 0 ? L->v128 : tmpv, 16);
+            count++;
+            continue;
+        }
+#endif
         if (!is_const_opcode(op)) not_const(L, op);
-        aw_constexpr tmp;
         const_instr(L, op, count == 0 ? out : &tmp);
         count++;
     }
@@ -89,6 +109,9 @@ void aw_decode_global_section(aw_load *L)
         aw_decode_globaltype(L, &g->type);
         m->global_types[m->nglobal_imports + i] = g->type;
         aw_decode_constexpr(L, &g->init, g->type.type);
+#if AW_SIMD
+        if (g->init.kind == AW_CONST_V128) memcpy(g->v128, L->v128, 16);
+#endif
     }
 }
 

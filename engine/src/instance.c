@@ -143,7 +143,13 @@ static aw_instance *alloc_instance(aw_store *s, const aw_module *m)
     size_t off_globals = off_tables + align8((size_t)m->ntables * sizeof(aw_table *));
     size_t off_frefs = off_globals + align8((size_t)m->nglobals * sizeof(aw_global *));
     size_t off_gdefs = off_frefs + align8((size_t)nrefs * sizeof(aw_func));
-    size_t off_fref_idx = off_gdefs + align8((size_t)ngdef * sizeof(aw_global));
+    /* the 16 bytes of each v128 global follow the globals (none without SIMD) */
+    uint32_t nv128 = 0;
+#if AW_SIMD
+    for (uint32_t i = 0; i < ngdef; i++)
+        nv128 += m->globals[i].type.type == AW_V128;
+#endif
+    size_t off_fref_idx = off_gdefs + align8((size_t)ngdef * sizeof(aw_global)) + 16u * nv128;
     size_t off_dropped = off_fref_idx + align8((size_t)nrefs * sizeof(uint32_t));
     size_t total = off_dropped + ((size_t)m->nelems + m->ndatas + 7) / 8;
     uint8_t *b = aw_store_alloc(s, total);
@@ -162,8 +168,14 @@ static aw_instance *alloc_instance(aw_store *s, const aw_module *m)
     inst->frefs = (aw_func *)(b + off_frefs);
     inst->fref_idx = (uint32_t *)(b + off_fref_idx);
     aw_global *gdefs = (aw_global *)(b + off_gdefs);
-    for (uint32_t i = 0; i < ngdef; i++)
+    uint8_t *v128 = b + off_gdefs + align8((size_t)ngdef * sizeof(aw_global));
+    for (uint32_t i = 0; i < ngdef; i++) {
         inst->globals[m->nglobal_imports + i] = &gdefs[i];
+        if (nv128 && m->globals[i].type.type == AW_V128) {
+            gdefs[i].val.ref = v128;
+            v128 += 16;
+        }
+    }
     inst->dropped = b + off_dropped;
     for (uint32_t i = 0; i < ndef; i++) {
         if (!(bits[i >> 3] & (1u << (i & 7)))) continue;
@@ -229,6 +241,14 @@ aw_instance *aw_instantiate(aw_store *s, const aw_module *m, const aw_import *im
         const aw_globaldef *g = &m->globals[i - m->nglobal_imports];
         inst->globals[i]->type = g->type.type;
         inst->globals[i]->mut = g->type.mut;
+#if AW_SIMD
+        if (g->type.type == AW_V128) {
+            const void *src = g->init.kind == AW_CONST_V128 ? (const void *)g->v128
+                                                            : inst->globals[g->init.index]->val.ref;
+            memcpy(inst->globals[i]->val.ref, src, 16);
+            continue;
+        }
+#endif
         inst->globals[i]->val = aw_const_eval(inst, &g->init);
     }
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {

@@ -806,6 +806,17 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
 #undef UN
 #undef BIN
 
+#if AW_SIMD
+    OP(SIMD)
+    {
+        /* out of line (interp_simd.c): SIMD code pays a call, scalar code nothing */
+        const uint32_t *next = aw_simd_exec(pc, fp, inst, mem, msize, &trap);
+        if (UNLIKELY(!next)) goto do_trap;
+        pc = next;
+        NEXT();
+    }
+#endif
+
     DISPATCH_END
 
 do_call:

@@ -62,6 +62,9 @@ typedef struct aw_load {
     uint32_t blocktype_use, blocktype_index;
     char *pending_name; /* a name being read, freed if the load fails meanwhile */
     aw_compiler *comp;  /* scratch of the body compiler, freed by aw_compile_free() */
+#if AW_SIMD
+    uint8_t v128[16]; /* the bytes of the last v128.const constant expression */
+#endif
 } aw_load;
 
 /* Fail the load: fills *L->err (section, current offset, formatted reason) and unwinds
@@ -115,7 +118,8 @@ char *aw_rd_name(aw_load *L);
 
 /* ---- decoding helpers shared with the compiler (decode.c) ---- */
 
-/* Reads a value type; AW_ERR_UNSUPPORTED for v128, malformed otherwise. */
+/* Reads a value type; v128 is AW_ERR_UNSUPPORTED without AW_SIMD, other unknown bytes
+ * are malformed. */
 uint8_t aw_decode_valtype(aw_load *L);
 bool aw_valtype_is_ref(uint8_t t);
 bool aw_opcode_exists(uint8_t op);
@@ -126,5 +130,14 @@ bool aw_opcode_exists(uint8_t op);
  * space) spanning [L->r.pos, L->r.end), into L->m->funcs[...].code. */
 void aw_compile_body(aw_load *L, uint32_t index);
 void aw_compile_free(aw_load *L);
+
+#if AW_SIMD
+/* ---- SIMD instructions (compile_simd.c) ---- */
+
+/* Whether `sub` is an instruction of the 0xfd prefix. */
+bool aw_simd_opcode_exists(uint32_t sub);
+/* Its operand class (compile_simd.c's table, '.' for none): the code.h layout. */
+char aw_simd_class(uint32_t sub);
+#endif
 
 #endif /* AW_LOAD_H */

@@ -62,6 +62,8 @@ struct aw_table {
     aw_table *next;
 };
 
+/* A v128 global (SIMD builds, defined by a module) keeps its 16 bytes outside: val.ref
+ * points at them, in its instance's block. */
 struct aw_global {
     aw_val val;
     uint8_t type;
@@ -170,6 +172,13 @@ aw_trap aw_interp_table_init(const aw_instance *inst, aw_table *t, uint32_t idx,
                              uint64_t s, uint64_t n);
 aw_trap aw_interp_memory_init(aw_store *st, const aw_instance *inst, uint32_t idx, uint64_t d,
                               uint64_t s, uint64_t n);
+
+#if AW_SIMD
+/* Run the SIMD instruction at pc (code.h) on the frame fp: returns the next pc, or
+ * NULL with *trap set (out-of-bounds memory access). interp_simd.c. */
+const uint32_t *aw_simd_exec(const uint32_t *pc, aw_val *fp, aw_instance *inst, uint8_t *mem,
+                             uint64_t msize, aw_trap *trap);
+#endif
 
 /* The function `idx` of an instance's function index space as a value; NULL for a
  * defined function outside C.refs (validation keeps ref.func and exports inside it). */

@@ -128,6 +128,8 @@ aw_func *aw_host_func_new(aw_store *s, const char *signature, aw_host_fn fn, voi
     memcpy(sig, signature, np + nr + 2);
     h->type.nparams = (uint32_t)np;
     h->type.nresults = (uint32_t)nr;
+    h->type.pslots = (uint32_t)np; /* no v128 in host signatures */
+    h->type.rslots = (uint32_t)nr;
     h->type.types = types;
     h->type.sig = sig;
     h->base.type = &h->type;
@@ -320,7 +322,19 @@ aw_val aw_global_get(const aw_global *g)
 
 bool aw_global_set(aw_global *g, aw_val v)
 {
-    if (!g->mut) return false;
+    if (!g->mut || g->type == AW_V128) return false;
     g->val = v;
     return true;
+}
+
+bool aw_global_get_v128(const aw_global *g, uint8_t out[16])
+{
+    if (g->type != AW_V128) return false;
+    memcpy(out, g->val.ref, 16);
+    return true;
+}
+
+bool aw_simd_supported(void)
+{
+    return AW_SIMD != 0;
 }

@@ -337,7 +337,17 @@ validate_invalid)
     expect_rc 2
     expect_err 'invalid.*code section at offset 0x[0-9a-f]+: .*type mismatch'
     ;;
-validate_simd)
+validate_simd) # an engine with SIMD (AKIRA_WASM_SIMD)
+    run validate "$APPS/simd.wasm"
+    expect_rc 0
+    run run --invoke f "$APPS/simd.wasm"
+    expect_rc 0
+    printf 'i32:3\n' | expect_out
+    run run --invoke g "$APPS/simd.wasm" 1
+    expect_rc 64
+    expect_err 'v128 arguments and results cannot be passed here'
+    ;;
+validate_simd_off) # an engine built without SIMD
     run validate "$APPS/simd.wasm"
     expect_rc 2
     expect_err 'unsupported.*SIMD'

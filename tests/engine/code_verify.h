@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "module.h"
+#include "load.h"
 
 /* Word layout of an instruction: its length and which words are slots / targets
  * (bit k set: word k). */
@@ -22,9 +22,43 @@ typedef struct cv_shape {
     uint32_t len, slots, targets;
 } cv_shape;
 
+#if AW_SIMD
+/* SIMD instructions, from the layout of each class in code.h (bit 1 is dst). `wide`:
+ * the slot operands holding a v128, which take two slots from there. */
+typedef struct cv_simd {
+    char cls;
+    uint32_t len, slots, wide;
+} cv_simd;
+
+static inline cv_simd cv_simd_of(const uint32_t *w)
+{
+    static const cv_simd shapes[] = {
+        {'c', 4, 0xa, 0xa},  {'e', 6, 0x3a, 0x1a}, {'g', 4, 2, 2},       {'h', 5, 0x10, 0x10},
+        {'L', 5, 0xa, 2},    {'S', 6, 0x18, 0x10}, {'l', 7, 0x1a, 0x12}, {'s', 7, 0x18, 0x10},
+        {'C', 7, 2, 2},      {'H', 9, 0x1a, 0x1a}, {'P', 4, 0xa, 2},     {'E', 5, 0xa, 8},
+        {'R', 6, 0x1a, 0xa}, {'U', 4, 0xa, 0xa},   {'Q', 4, 0xa, 8},     {'B', 5, 0x1a, 0x1a},
+        {'X', 5, 0x1a, 0xa}, {'T', 6, 0x3a, 0x3a}};
+    /* the compiler's moves: copy, select, global get / set */
+    char cls = w[2] == AW_SIMD_COPY         ? 'c'
+               : w[2] == AW_SIMD_SELECT     ? 'e'
+               : w[2] == AW_SIMD_GLOBAL_GET ? 'g'
+               : w[2] == AW_SIMD_GLOBAL_SET ? 'h'
+                                            : aw_simd_class(w[2]);
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+        if (shapes[i].cls == cls) return shapes[i];
+    return (cv_simd){'.', 0, 0, 0};
+}
+#endif
+
 static inline cv_shape cv_shape_of(const uint32_t *w)
 {
     switch (w[0]) {
+#if AW_SIMD
+    case AW_OP_SIMD: {
+        cv_simd k = cv_simd_of(w);
+        return (cv_shape){k.len, k.slots, 0};
+    }
+#endif
     case AW_OP_UNREACHABLE: return (cv_shape){1, 0, 0};
     case AW_OP_BR:
     case AW_OP_BR_BACK: return (cv_shape){2, 0, 1u << 1};
@@ -95,25 +129,30 @@ static inline const char *cv_verify(const aw_module *m, uint32_t defined, char *
         free(start);                                                                               \
         return buf;                                                                                \
     } while (0)
-    if (c->nparams != self->nparams || c->nlocals < c->nparams || fs < c->nlocals)
+    if (c->nparams != self->pslots || c->nlocals < c->nparams || fs < c->nlocals)
         CV_BAD("bad frame counts");
     for (uint32_t pc = 0; pc < n;) {
         start[pc] = 1;
         if (w[pc] >= AW_OP_COUNT) CV_BAD("opcode %u at %u", w[pc], pc);
         cv_shape s = cv_shape_of(w + pc);
         if (!s.len || pc + s.len > n) CV_BAD("length of op %u at %u", w[pc], pc);
+        uint32_t wide = 0;
+#if AW_SIMD
+        if (w[pc] == AW_OP_SIMD) wide = cv_simd_of(w + pc).wide;
+#endif
         for (uint32_t k = 1; k < s.len; k++)
-            if (k < 32 && (s.slots >> k & 1) && w[pc + k] >= fs) /* br_table: longer */
+            if (k < 32 && (s.slots >> k & 1) &&
+                (uint64_t)w[pc + k] + (wide >> k & 1) >= fs) /* br_table: longer */
                 CV_BAD("slot %u >= frame %u at %u (op %u)", w[pc + k], fs, pc, w[pc]);
         if (w[pc] == AW_OP_CALL || w[pc] == AW_OP_CALL_INDIRECT) {
             bool ind = w[pc] == AW_OP_CALL_INDIRECT;
             uint32_t t = ind ? w[pc + 1] : m->func_types[w[pc + 1]], base = w[pc + (ind ? 4 : 2)];
             const aw_functype *ft = &m->types[t];
-            uint32_t need = ft->nparams > ft->nresults ? ft->nparams : ft->nresults;
+            uint32_t need = ft->pslots > ft->rslots ? ft->pslots : ft->rslots;
             if ((uint64_t)base + need > fs || base < c->nlocals) CV_BAD("call frame at %u", pc);
         }
         if (w[pc] == AW_OP_RETURN) {
-            if (w[pc + 2] != self->nresults) CV_BAD("return count at %u", pc);
+            if (w[pc + 2] != self->rslots) CV_BAD("return count at %u", pc);
             if (w[pc + 2] && (uint64_t)w[pc + 1] + w[pc + 2] > fs) CV_BAD("return range at %u", pc);
         }
         pc += s.len;

@@ -51,8 +51,8 @@ static inline void hb_type(hb *h, uint32_t t, const char *sig)
         }
         h->tbytes[t][n++] = v;
     }
-    ft->nparams = np;
-    ft->nresults = n - np;
+    ft->nparams = ft->pslots = np;
+    ft->nresults = ft->rslots = n - np;
     ft->types = h->tbytes[t];
     ft->sig = (char *)sig;
     if (t >= h->m.ntypes) h->m.ntypes = t + 1;

@@ -157,6 +157,15 @@ typedef struct fz_host {
     uint32_t nresults;
 } fz_host;
 
+/* aw_val entries for values of these types (a v128 takes two). */
+static uint32_t fz_slots(const uint8_t *types, uint32_t n)
+{
+    uint32_t k = n;
+    for (uint32_t i = 0; i < n; i++)
+        k += types[i] == AW_V128;
+    return k;
+}
+
 static aw_status fz_host_fn(aw_instance *caller, void *user, aw_val *io)
 {
     fz_host *h = user;
@@ -189,6 +198,7 @@ static aw_status fz_host_fn(aw_instance *caller, void *user, aw_val *io)
         uint32_t np, nr;
         const uint8_t *pt, *rt;
         aw_func_type(r->reenter, &np, &pt, &nr, &rt);
+        np = fz_slots(pt, np), nr = fz_slots(rt, nr);
         aw_val args[np ? np : 1], res[nr ? nr : 1];
         memset(args, 0, sizeof args);
         aw_error err;
@@ -248,9 +258,14 @@ static void fz_call(fz_run *r, aw_instance *inst, aw_func *f, bool zero_args)
     const uint8_t *pt, *rt;
     aw_func_type(f, &np, &pt, &nr, &rt);
     FZ_CHECK(aw_func_signature(f) != NULL);
+    uint32_t nvals = np;
+    np = fz_slots(pt, np), nr = fz_slots(rt, nr);
     aw_val args[np ? np : 1], results[nr ? nr : 1];
-    for (uint32_t i = 0; i < np; i++)
-        args[i] = fz_arg(r, pt[i], zero_args);
+    for (uint32_t i = 0, k = 0; i < nvals; i++) {
+        /* a v128 takes two aw_val: two random 64-bit halves */
+        args[k++] = fz_arg(r, pt[i] == AW_V128 ? AW_I64 : pt[i], zero_args);
+        if (pt[i] == AW_V128) args[k++] = fz_arg(r, AW_I64, zero_args);
+    }
     aw_error err;
     aw_status st = aw_call(r->store, f, args, np, results, nr, &err);
     while (st == AW_ERR_YIELD && r->resumes_left > 0) {

@@ -10,8 +10,8 @@
  *                    fails is also counted as failed (the script could not go on as
  *                    written), one that works is not counted.
  *   skipped          text-format assert_malformed (a binary engine cannot parse text),
- *                    and every assertion of a SIMD file (`simd_*.json`) until the
- *                    engine has SIMD.
+ *                    and, on an engine built without SIMD (AKIRA_WASM_SIMD off),
+ *                    every assertion of a SIMD file (`simd_*.json`) or with a v128.
  * Each failure is printed as "  SOURCE.wast:LINE: what happened" while the file runs.
  */
 #ifndef AKIRA_SPEC_RUNNER_H

@@ -45,6 +45,55 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
     return true;
 }
 
+/* A NaN pattern ("nan:canonical", "nan:arithmetic") in `s`, allowed for a float. */
+static bool nan_pattern(const char *s, bool allowed, akira_spec_expect_kind *out)
+{
+    if (!allowed) return false;
+    if (strcmp(s, "nan:canonical") == 0) {
+        *out = AKIRA_SPEC_EXPECT_NAN_CANONICAL;
+        return true;
+    }
+    if (strcmp(s, "nan:arithmetic") == 0) {
+        *out = AKIRA_SPEC_EXPECT_NAN_ARITHMETIC;
+        return true;
+    }
+    return false;
+}
+
+static bool parse_v128(const akira_spec_json *obj, bool as_result, akira_spec_value *out, char *why,
+                       size_t why_size)
+{
+    static const struct {
+        const char *name;
+        uint8_t size;
+        bool fl;
+    } shapes[] = {{"i8", 1, false},  {"i16", 2, false}, {"i32", 4, false},
+                  {"i64", 8, false}, {"f32", 4, true},  {"f64", 8, true}};
+    const char *lt = akira_spec_json_get_str(obj, "lane_type");
+    const akira_spec_json *jv = akira_spec_json_get(obj, "value");
+    for (size_t k = 0; lt && k < sizeof shapes / sizeof shapes[0]; k++) {
+        if (strcmp(lt, shapes[k].name) != 0) continue;
+        out->lane_size = shapes[k].size;
+        out->lane_float = shapes[k].fl;
+        uint32_t lanes = 16u / out->lane_size;
+        if (!jv || jv->kind != AKIRA_SPEC_JSON_ARRAY || jv->len != lanes) break;
+        for (uint32_t i = 0; i < lanes; i++) {
+            const akira_spec_json *e = &jv->items[i];
+            uint64_t bits;
+            if (e->kind != AKIRA_SPEC_JSON_STRING) goto bad;
+            if (nan_pattern(e->str, as_result && out->lane_float, &out->lane_expect[i])) continue;
+            uint64_t max = out->lane_size == 8 ? UINT64_MAX : (1ull << (8 * out->lane_size)) - 1;
+            if (!parse_u64(e->str, max, &bits)) goto bad;
+            for (uint32_t b = 0; b < out->lane_size; b++)
+                out->v128[i * out->lane_size + b] = (uint8_t)(bits >> (8 * b));
+        }
+        return true;
+    }
+bad:
+    snprintf(why, why_size, "bad v128 value (lane type '%s')", lt ? lt : "?");
+    return false;
+}
+
 bool akira_spec_value_parse(const akira_spec_json *obj, bool as_result, akira_spec_value *out,
                             char *why, size_t why_size)
 {
@@ -54,7 +103,7 @@ bool akira_spec_value_parse(const akira_spec_json *obj, bool as_result, akira_sp
         snprintf(why, why_size, "unknown value type '%s'", tname ? tname : "?");
         return false;
     }
-    if (out->type == AW_V128) return true; /* carried only to be skipped */
+    if (out->type == AW_V128) return parse_v128(obj, as_result, out, why, why_size);
     const akira_spec_json *jv = akira_spec_json_get(obj, "value");
     if (!jv) {
         if (as_result && (out->type == AW_FUNCREF || out->type == AW_EXTERNREF)) {
@@ -73,28 +122,14 @@ bool akira_spec_value_parse(const akira_spec_json *obj, bool as_result, akira_sp
     switch (out->type) {
     case AW_I32:
     case AW_F32:
-        if (out->type == AW_F32 && as_result && strcmp(s, "nan:canonical") == 0) {
-            out->expect = AKIRA_SPEC_EXPECT_NAN_CANONICAL;
-            return true;
-        }
-        if (out->type == AW_F32 && as_result && strcmp(s, "nan:arithmetic") == 0) {
-            out->expect = AKIRA_SPEC_EXPECT_NAN_ARITHMETIC;
-            return true;
-        }
+        if (nan_pattern(s, as_result && out->type == AW_F32, &out->expect)) return true;
         if (!parse_u64(s, UINT32_MAX, &bits)) break;
         out->val.u64 = 0;
         out->val.u32 = (uint32_t)bits; /* f32 travels as its bits */
         return true;
     case AW_I64:
     case AW_F64:
-        if (out->type == AW_F64 && as_result && strcmp(s, "nan:canonical") == 0) {
-            out->expect = AKIRA_SPEC_EXPECT_NAN_CANONICAL;
-            return true;
-        }
-        if (out->type == AW_F64 && as_result && strcmp(s, "nan:arithmetic") == 0) {
-            out->expect = AKIRA_SPEC_EXPECT_NAN_ARITHMETIC;
-            return true;
-        }
+        if (nan_pattern(s, as_result && out->type == AW_F64, &out->expect)) return true;
         if (!parse_u64(s, UINT64_MAX, &bits)) break;
         out->val.u64 = bits;
         return true;
@@ -114,6 +149,40 @@ bool akira_spec_value_parse(const akira_spec_json *obj, bool as_result, akira_sp
     }
     snprintf(why, why_size, "bad %s value '%s'", tname, s);
     return false;
+}
+
+bool akira_spec_value_matches_v128(const akira_spec_value *want, const uint8_t got[16])
+{
+    uint32_t n = want->lane_size, lanes = 16u / n;
+    for (uint32_t i = 0; i < lanes; i++) {
+        if (want->lane_expect[i] == AKIRA_SPEC_EXPECT_EXACT) {
+            if (memcmp(got + i * n, want->v128 + i * n, n) != 0) return false;
+            continue;
+        }
+        /* a NaN pattern on a float lane: the scalar check on the lane's bits */
+        akira_spec_value lane = {.type = n == 4 ? AW_F32 : AW_F64, .expect = want->lane_expect[i]};
+        aw_val v = {.u64 = 0};
+        memcpy(&v, got + i * n, n);
+        if (!akira_spec_value_matches(&lane, v)) return false;
+    }
+    return true;
+}
+
+void akira_spec_value_format_v128(const akira_spec_value *want, const uint8_t got[16], char *buf,
+                                  size_t size)
+{
+    static const char *const names[2][9] = {
+        {NULL, "i8x16", "i16x8", NULL, "i32x4", NULL, NULL, NULL, "i64x2"},
+        {NULL, NULL, NULL, NULL, "f32x4", NULL, NULL, NULL, "f64x2"}};
+    uint32_t n = want->lane_size ? want->lane_size : 4;
+    const char *shape = names[want->lane_float][n];
+    size_t used = (size_t)snprintf(buf, size, "v128:%s:", shape ? shape : "i32x4");
+    for (uint32_t i = 0; i < 16u / n && used < size; i++) {
+        uint64_t bits = 0;
+        for (uint32_t b = 0; b < n; b++)
+            bits |= (uint64_t)got[i * n + b] << (8 * b);
+        used += (size_t)snprintf(buf + used, size - used, i ? " %" PRIu64 : "%" PRIu64, bits);
+    }
 }
 
 bool akira_spec_value_matches(const akira_spec_value *want, aw_val got)
@@ -176,6 +245,20 @@ void akira_spec_value_format_expected(const akira_spec_value *want, char *buf, s
     case AKIRA_SPEC_EXPECT_NAN_CANONICAL: snprintf(buf, size, "%s:nan:canonical", t); break;
     case AKIRA_SPEC_EXPECT_NAN_ARITHMETIC: snprintf(buf, size, "%s:nan:arithmetic", t); break;
     case AKIRA_SPEC_EXPECT_NONNULL_REF: snprintf(buf, size, "%s:non-null", t); break;
-    case AKIRA_SPEC_EXPECT_EXACT: akira_spec_value_format(want->type, want->val, buf, size); break;
+    case AKIRA_SPEC_EXPECT_EXACT:
+        if (want->type != AW_V128) {
+            akira_spec_value_format(want->type, want->val, buf, size);
+            break;
+        }
+        akira_spec_value_format_v128(want, want->v128, buf, size);
+        /* lanes with a NaN pattern: name it instead of the zero bytes parsed for it */
+        for (uint32_t i = 0; i < 16u / want->lane_size; i++)
+            if (want->lane_expect[i] != AKIRA_SPEC_EXPECT_EXACT) {
+                size_t used = strlen(buf);
+                snprintf(buf + used, size - used, " [lane %u: nan:%s]", (unsigned)i,
+                         want->lane_expect[i] == AKIRA_SPEC_EXPECT_NAN_CANONICAL ? "canonical"
+                                                                                 : "arithmetic");
+            }
+        break;
     }
 }

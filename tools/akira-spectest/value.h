@@ -3,7 +3,9 @@
  *
  * wast2json writes integers as unsigned decimal strings of their bits, floats as the
  * unsigned decimal of their bit pattern (or "nan:canonical" / "nan:arithmetic" in
- * results), references as "null" or, for externref, a host reference number.
+ * results), references as "null" or, for externref, a host reference number. A v128
+ * is {"type": "v128", "lane_type": "i8".."f64", "value": [one such string per lane]},
+ * where each float lane of a result may be a NaN pattern of its own.
  */
 #ifndef AKIRA_SPEC_VALUE_H
 #define AKIRA_SPEC_VALUE_H
@@ -25,9 +27,15 @@ typedef enum akira_spec_expect_kind {
 } akira_spec_expect_kind;
 
 typedef struct akira_spec_value {
-    uint8_t type; /* AW_I32 ... AW_EXTERNREF, or AW_V128 (never run) */
+    uint8_t type; /* AW_I32 ... AW_EXTERNREF, AW_V128 */
     akira_spec_expect_kind expect;
     aw_val val;
+    /* v128: the bytes (lanes little-endian), the lane width in bytes, whether lanes are
+     * floats, and per lane what it accepts (EXACT or a NaN pattern) */
+    uint8_t v128[16];
+    uint8_t lane_size;
+    bool lane_float;
+    akira_spec_expect_kind lane_expect[16];
 } akira_spec_value;
 
 /* The host reference for externref number `n`: distinct from NULL and from the
@@ -41,10 +49,16 @@ bool akira_spec_value_parse(const akira_spec_json *obj, bool as_result, akira_sp
 
 /* Whether `got` (of the expected value's type) satisfies `want`. */
 bool akira_spec_value_matches(const akira_spec_value *want, aw_val got);
+/* The same for a v128 result given as its 16 bytes. */
+bool akira_spec_value_matches_v128(const akira_spec_value *want, const uint8_t got[16]);
 
 /* Write `v` of `type` as "i32:4294967295" (bits as unsigned decimal, floats also as
  * a number, refs as null or a pointer) into buf. */
 void akira_spec_value_format(uint8_t type, aw_val v, char *buf, size_t size);
+
+/* A v128 result as "v128:i32x4:1 2 3 4" in the expected value's lane shape. */
+void akira_spec_value_format_v128(const akira_spec_value *want, const uint8_t got[16], char *buf,
+                                  size_t size);
 
 /* The same for an expected value ("f32:nan:canonical" for a pattern). */
 void akira_spec_value_format_expected(const akira_spec_value *want, char *buf, size_t size);

@@ -227,6 +227,13 @@ static int call_export(aw_store *s, aw_instance *inst, const options *o, akira_c
     uint32_t np, nr;
     const uint8_t *pt, *rt;
     aw_func_type(f, &np, &pt, &nr, &rt);
+    for (uint32_t i = 0; i < np + nr; i++) {
+        if ((i < np ? pt[i] : rt[i - np]) == AW_V128) {
+            fprintf(stderr, "akira-wasm: %s%s: v128 arguments and results cannot be passed here\n",
+                    name, aw_func_signature(f));
+            return EXIT_USAGE;
+        }
+    }
     int nargs = o->invoke ? o->app_argc - 1 : 0;
     if ((uint32_t)nargs != np) {
         fprintf(stderr, "akira-wasm: %s%s takes %u arguments, %d given\n", name,

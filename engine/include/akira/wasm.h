@@ -1,11 +1,11 @@
 /*
  * akira/wasm.h - the AkiraOS WebAssembly engine: embedding API.
  *
- * The engine decodes, validates and compiles a Wasm 2.0 module (no SIMD yet) into an
- * internal code for a fast interpreter, instantiates it against host imports, and runs
- * its exports. It is portable C11 with no OS calls: every byte it allocates goes through
- * the allocator hooks of an aw_config, so an embedder (the AkiraOS runtime) can charge
- * each byte to an app and refuse past its quota.
+ * The engine decodes, validates and compiles a Wasm 2.0 module (with fixed-width SIMD
+ * when built with AKIRA_WASM_SIMD, see aw_simd_supported()) into an internal code for a fast
+ * interpreter, instantiates it against host imports, and runs its exports. It is portable C11 with
+ * no OS calls: every byte it allocates goes through the allocator hooks of an aw_config, so an
+ * embedder (the AkiraOS runtime) can charge each byte to an app and refuse past its quota.
  *
  * Objects and lifetimes
  *   aw_module    decoded + validated + compiled code; immutable, may be shared by
@@ -49,7 +49,7 @@ typedef enum aw_status {
     AW_ERR_NOT_FOUND = -7,    /* no export of that name / kind */
     AW_ERR_ARGS = -8,         /* wrong argument count or type for a call, bad parameter */
     AW_ERR_YIELD = -9,        /* the instruction budget ran out; aw_resume() continues */
-    AW_ERR_UNSUPPORTED = -10, /* a feature this engine does not implement (SIMD) */
+    AW_ERR_UNSUPPORTED = -10, /* a feature left out of this build (SIMD) */
     AW_ERR_LIMIT = -11,       /* a configured limit (pages, table size, ...) exceeded */
 } aw_status;
 
@@ -96,7 +96,10 @@ typedef enum aw_valtype {
 } aw_valtype;
 
 /* One value. Untagged: its type is known from the signature it travels with.
- * funcref: an aw_func * (NULL is ref.null); externref: any host pointer (NULL is null). */
+ * funcref: an aw_func * (NULL is ref.null); externref: any host pointer (NULL is null).
+ * A v128 travels as two consecutive aw_val: bytes 0-7 (lanes in little-endian order) in
+ * the first one's u64, bytes 8-15 in the second's; argument and result arrays count
+ * aw_val entries, so a v128 counts two. */
 typedef union aw_val {
     int32_t i32;
     uint32_t u32;
@@ -229,7 +232,8 @@ void aw_store_set_native_stack(aw_store *s, size_t bytes);
 typedef aw_status (*aw_host_fn)(aw_instance *caller, void *user, aw_val *io);
 
 /* Signature strings: parameters in parentheses then results, one letter a type:
- * i=i32 I=i64 f=f32 F=f64 r=funcref e=externref; e.g. "(iI)f", "()", "(i)iI". */
+ * i=i32 I=i64 f=f32 F=f64 r=funcref e=externref; e.g. "(iI)f", "()", "(i)iI". Wasm
+ * functions with v128 show it as V ("(V)V"); host functions take no v128. */
 aw_func *aw_host_func_new(aw_store *s, const char *signature, aw_host_fn fn, void *user);
 aw_memory *aw_memory_new(aw_store *s, uint32_t min_pages, uint32_t max_pages, bool has_max);
 aw_table *aw_table_new(aw_store *s, aw_valtype elem, uint32_t min, uint32_t max, bool has_max);
@@ -275,13 +279,13 @@ void aw_func_type(const aw_func *f, uint32_t *nparams, const uint8_t **params, u
                   const uint8_t **results);
 const char *aw_func_signature(const aw_func *f); /* e.g. "(ii)i"; owned by the func */
 
-/* Call `f` with `args` (exactly nparams values) and receive its results in `results`
- * (room for at least nresults values). Returns AW_OK, AW_ERR_TRAP (err says which),
- * AW_ERR_ARGS (wrong counts, or a call of this store is suspended: resume or abort it
- * first), or AW_ERR_YIELD when the budget set by aw_store_set_budget() ran out: the
- * call is suspended and aw_resume() continues it. Reentrant from a host function, up
- * to 32 levels deep (deeper: AW_TRAP_STACK_EXHAUSTED); such a nested call never yields,
- * since the host function's C frame cannot be suspended. */
+/* Call `f` with `args` (exactly nparams values, a v128 as two aw_val) and receive its
+ * results in `results` (room for at least nresults values, a v128 as two). Returns AW_OK,
+ * AW_ERR_TRAP (err says which), AW_ERR_ARGS (wrong counts, or a call of this store is suspended:
+ * resume or abort it first), or AW_ERR_YIELD when the budget set by aw_store_set_budget() ran out:
+ * the call is suspended and aw_resume() continues it. Reentrant from a host function, up to 32
+ * levels deep (deeper: AW_TRAP_STACK_EXHAUSTED); such a nested call never yields, since the host
+ * function's C frame cannot be suspended. */
 aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, aw_val *results,
                   uint32_t nresults, aw_error *err);
 
@@ -325,8 +329,14 @@ bool aw_table_get(const aw_table *t, uint32_t i, aw_val *out);
 bool aw_table_set(aw_table *t, uint32_t i, aw_val v);
 
 aw_valtype aw_global_type(const aw_global *g);
-aw_val aw_global_get(const aw_global *g);
-bool aw_global_set(aw_global *g, aw_val v); /* false if immutable */
+aw_val aw_global_get(const aw_global *g);   /* not for v128 globals */
+bool aw_global_set(aw_global *g, aw_val v); /* false if immutable or v128 */
+/* The 16 bytes of a v128 global; false if `g` is not one. */
+bool aw_global_get_v128(const aw_global *g, uint8_t out[16]);
+
+/* Whether this engine was built with SIMD (AKIRA_WASM_SIMD): without it, modules that
+ * use v128 fail to load with AW_ERR_UNSUPPORTED. */
+bool aw_simd_supported(void);
 
 #ifdef __cplusplus
 }
