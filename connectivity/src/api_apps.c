@@ -244,15 +244,11 @@ static int apps_post(struct akira_http_req *r, void *ctx)
         !akira_http_query_u64(akira_http_req_query(r), "downgrade", &downgrade) || rekey > 1 ||
         downgrade > 1)
         return upload_error(r, 400, "upload: rekey and downgrade must be 0 or 1");
-    struct akira_transport_stream_info info = {
-        .install_flags =
-            (rekey ? AKIRA_APPSTORE_REKEY : 0u) | (downgrade ? AKIRA_APPSTORE_DOWNGRADE : 0u),
-        .kind = AKIRA_TRANSPORT_KIND_APP_UPLOAD,
-        .transport = "http",
-        .peer = akira_http_req_peer(r),
-        .length = akira_http_req_body_length(r),
-        .authenticated = true, /* the route needs the token: the server checked it */
-    };
+    /* The route needs the token: the server checked it. */
+    struct akira_transport_stream_info info;
+    akira_http_req_stream_info(r, AKIRA_TRANSPORT_KIND_APP_UPLOAD, &info);
+    info.install_flags =
+        (rekey ? AKIRA_APPSTORE_REKEY : 0u) | (downgrade ? AKIRA_APPSTORE_DOWNGRADE : 0u);
     struct akira_transport_stream st;
     int rc = akira_transport_stream_open(&st, &info);
     if (rc) {

@@ -102,13 +102,8 @@ static int ota_post(struct akira_http_req *r, void *ctx)
 {
     (void)ctx;
     if (!akira_ota_ready()) return akira_http_resp_error(r, 503, "OTA is not available");
-    struct akira_transport_stream_info info = {
-        .kind = AKIRA_TRANSPORT_KIND_OTA,
-        .transport = "http",
-        .peer = akira_http_req_peer(r),
-        .length = akira_http_req_body_length(r),
-        .authenticated = true, /* the route needs the token: the server checked it */
-    };
+    struct akira_transport_stream_info info; /* the route needs the token */
+    akira_http_req_stream_info(r, AKIRA_TRANSPORT_KIND_OTA, &info);
     struct akira_transport_stream st;
     int rc = akira_transport_stream_open(&st, &info);
     if (rc) return open_error(r, rc); /* body unread: the server closes */

@@ -31,6 +31,18 @@ static int akira_http_req_body_stream_(struct akira_http_req *r, struct akira_tr
     return 0;
 }
 
+void akira_http_req_stream_info(struct akira_http_req *r, int kind,
+                                struct akira_transport_stream_info *out)
+{
+    *out = (struct akira_transport_stream_info){
+        .kind = (enum akira_transport_kind)kind,
+        .transport = "http",
+        .peer = akira_http_req_peer(r),
+        .length = akira_http_req_body_length(r),
+        .authenticated = true,
+    };
+}
+
 int akira_http_req_body_stream(struct akira_http_req *r, struct akira_transport_stream *st)
 {
     int n = 0;
@@ -42,14 +54,10 @@ int akira_http_stream_handler(struct akira_http_req *r, void *ctx)
 {
     const struct akira_http_stream_route *sr = ctx;
     const char *name = sr->name_param ? akira_http_req_param(r, sr->name_param) : NULL;
-    struct akira_transport_stream_info info = {
-        .kind = (enum akira_transport_kind)sr->kind,
-        .transport = "http",
-        .peer = akira_http_req_peer(r),
-        .name = name,
-        .length = akira_http_req_body_length(r),
-        .authenticated = r->route && r->route->auth,
-    };
+    struct akira_transport_stream_info info;
+    akira_http_req_stream_info(r, sr->kind, &info);
+    info.name = name;
+    info.authenticated = r->route && r->route->auth;
     struct akira_transport_stream st;
     int rc = akira_transport_stream_open(&st, &info);
     if (rc == AKIRA_ENOENT) {

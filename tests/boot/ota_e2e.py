@@ -233,6 +233,26 @@ def recovery(env):
     d.finish()
 
 
+def dev_reflash(env):
+    """`make run` after a rebuild: --image of the same version with other bytes replaces
+    the confirmed primary image; an older one does not."""
+    d = env.device()
+    d.expect("akira-boot: flashed", since=0)
+    d.finish()
+    with open(env.stripped, "rb") as f:
+        rebuilt = f.read() + b"rebuilt"
+    with open(env.path("rebuilt.elf"), "wb") as f:
+        f.write(rebuilt)
+    same = env.sign(env.path("rebuilt.elf"), "0.1.0+0", "same.img")
+    old = env.sign(env.path("rebuilt.elf"), "0.0.1+0", "old.img")
+    d = ad.Device(env.boot, flash=env.flash, boot=["--image", same])
+    d.expect("akira-boot: flashed " + same, since=0)
+    d.finish()
+    d = ad.Device(env.boot, flash=env.flash, boot=["--image", old])
+    check("flashed" not in d.output(), "an older --image replaced the primary image")
+    d.finish()
+
+
 def main():
     name, args = sys.argv[1], sys.argv[2:]
     env = Env(*args)
@@ -245,6 +265,7 @@ def main():
         "powercut_torn": lambda: powercut(env, True),
         "serial_push": lambda: serial_push(env),
         "recovery": lambda: recovery(env),
+        "dev_reflash": lambda: dev_reflash(env),
     }
     ad.main(scenarios, name)
 

@@ -198,6 +198,11 @@ int akira_http_stream_handler(struct akira_http_req *r, void *ctx);
  * body's read error (negative). For handlers that open the stream themselves. */
 struct akira_transport_stream;
 int akira_http_req_body_stream(struct akira_http_req *r, struct akira_transport_stream *st);
+/* The stream description of a request whose route needs the token: kind, "http", the
+ * peer, the body's length, authenticated (the server checked the token). */
+struct akira_transport_stream_info;
+void akira_http_req_stream_info(struct akira_http_req *r, int kind,
+                                struct akira_transport_stream_info *out);
 
 /* The standard reason phrase ("Not Found"), "Unknown" for others. */
 const char *akira_http_status_text(int status);
