@@ -264,7 +264,10 @@ static int start_locked(struct akira_app *a)
     akira_thread_t *t;
     int rc = akira_thread_create(&t, tname, akira_appmgr_thread, a, AKIRA_PRIO_DEFAULT + 2, 0);
     lock();
-    if (rc == 0) {
+    if (rc == 0 && !a->active) {
+        /* The run already ended (it found no thread to detach): it frees itself. */
+        akira_thread_detach(t);
+    } else if (rc == 0) {
         a->thread = t;
     } else {
         a->active = false;
