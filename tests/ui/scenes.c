@@ -437,3 +437,14 @@ void fake_apps_init(fake_apps_t *a)
     a->state[2] = AKIRA_UI_APP_FAILED;
     a->fail_start = 3;
 }
+
+akira_ui_obj_t *fake_launcher(fx_t *f, fake_apps_t *apps, akira_ui_launcher_provider_t *p)
+{
+    akira_ui_obj_t *scr;
+    fake_apps_init(apps);
+    *p = fake_provider;
+    p->ctx = apps;
+    assert_int_equal(akira_ui_launcher_create(&f->ui, &f->sys, p, &scr), 0);
+    assert_int_equal(akira_ui_screen_push(&f->ui, scr, AKIRA_UI_ANIM_NONE, 0), 0);
+    return scr;
+}

@@ -21,5 +21,8 @@ typedef struct {
 } fake_apps_t;
 extern const akira_ui_launcher_provider_t fake_provider;
 void fake_apps_init(fake_apps_t *a);
+/* The system owner's launcher over fake apps (5: clock running, sensors failed, snake
+ * failing to start), pushed; `p` holds the provider and must outlive the screen. */
+akira_ui_obj_t *fake_launcher(fx_t *f, fake_apps_t *apps, akira_ui_launcher_provider_t *p);
 
 #endif

@@ -34,13 +34,9 @@ static void launcher_golden(void **state)
     int dark = *(int *)*state;
     fx_t *f = fx_new(320, 240, dark ? &akira_ui_theme_dark : &akira_ui_theme_light, 1024);
     fake_apps_t apps;
-    fake_apps_init(&apps);
-    akira_ui_launcher_provider_t p = fake_provider;
-    p.ctx = &apps;
-    akira_ui_obj_t *scr;
-    assert_int_equal(akira_ui_launcher_create(&f->ui, &f->sys, &p, &scr), 0);
+    akira_ui_launcher_provider_t p;
+    akira_ui_obj_t *scr = fake_launcher(f, &apps, &p);
     assert_int_equal(akira_ui_launcher_status(scr, "09:41", 76), 0);
-    assert_int_equal(akira_ui_screen_push(&f->ui, scr, AKIRA_UI_ANIM_NONE, 0), 0);
     fx_key(f, AKIRA_UI_KEY_DOWN); /* focus ring on the first tile */
     fx_refresh(f);
     fx_golden(f, dark ? "launcher_dark" : "launcher_light");

@@ -16,11 +16,7 @@ static akira_ui_obj_t *SCR;
 static int setup(void **s)
 {
     (void)s;
-    F = fx_new(320, 240, &akira_ui_theme_light, 512 * 1024);
-    assert_int_equal(akira_ui_screen_create(&F->ui, &F->app, &SCR), 0);
-    assert_int_equal(akira_ui_screen_push(&F->ui, SCR, AKIRA_UI_ANIM_NONE, 0), 0);
-    fx_tick(F, 10);
-    fx_clear_events(F);
+    F = fx_new_with_screen(&SCR);
     return 0;
 }
 
@@ -285,12 +281,8 @@ static void launcher(void **s)
 {
     (void)s;
     fake_apps_t apps;
-    fake_apps_init(&apps);
-    akira_ui_launcher_provider_t p = fake_provider;
-    p.ctx = &apps;
-    akira_ui_obj_t *scr;
-    assert_int_equal(akira_ui_launcher_create(&F->ui, &F->sys, &p, &scr), 0);
-    assert_int_equal(akira_ui_screen_push(&F->ui, scr, 0, 0), 0);
+    akira_ui_launcher_provider_t p;
+    akira_ui_obj_t *scr = fake_launcher(F, &apps, &p);
     fx_refresh(F);
     /* select the second tile (weather, stopped) with the buttons: it starts */
     fx_key(F, AKIRA_UI_KEY_DOWN);
@@ -317,13 +309,15 @@ static void launcher(void **s)
     fx_center(t0, &x, &y);
     fx_tap(F, x, y);
     assert_int_equal(apps.state[0], AKIRA_UI_APP_STOPPED);
+    int32_t hidden;
+    akira_ui_get(akira_ui_child(grid, 0), AKIRA_UI_P_HIDDEN, &hidden);
+    assert_int_equal(hidden, 1); /* apps listed: no "No apps installed" */
     /* the app set changes: sync adds and drops tiles */
     apps.n = 2;
     assert_int_equal(akira_ui_launcher_sync(scr), 2);
     assert_null(akira_ui_child(grid, 3));
     apps.n = 0;
     assert_int_equal(akira_ui_launcher_sync(scr), 0);
-    int32_t hidden;
     akira_ui_get(akira_ui_child(grid, 0), AKIRA_UI_P_HIDDEN, &hidden);
     assert_int_equal(hidden, 0); /* "No apps installed" */
     assert_int_equal(akira_ui_launcher_status(scr, "10:00", 101), AKIRA_EINVAL);

@@ -20,7 +20,7 @@ typedef struct {
     akira_ui_obj_t *o;
 } named_t;
 
-static named_t W[8];
+static named_t W[16];
 static int NW;
 static fx_t *F;
 static akira_ui_obj_t *MAIN, *ABOUT;
@@ -39,6 +39,7 @@ static akira_ui_obj_t *add(const char *name, akira_ui_obj_t *parent, int type, i
     assert_int_equal(akira_ui_create(&F->ui, &F->app, parent, (akira_ui_type_t)type, &o), 0);
     akira_ui_set(o, AKIRA_UI_P_X, x);
     akira_ui_set(o, AKIRA_UI_P_Y, y);
+    assert_true(NW < 16);
     W[NW++] = (named_t){name, o};
     return o;
 }

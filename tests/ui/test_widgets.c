@@ -15,11 +15,7 @@ static akira_ui_obj_t *SCR;
 static int setup(void **s)
 {
     (void)s;
-    F = fx_new(320, 240, &akira_ui_theme_light, 512 * 1024);
-    assert_int_equal(akira_ui_screen_create(&F->ui, &F->app, &SCR), 0);
-    assert_int_equal(akira_ui_screen_push(&F->ui, SCR, AKIRA_UI_ANIM_NONE, 0), 0);
-    fx_tick(F, 10);
-    fx_clear_events(F);
+    F = fx_new_with_screen(&SCR);
     return 0;
 }
 
@@ -318,9 +314,10 @@ static void t_container(void **s)
     assert_ptr_equal(akira_ui_child(o, 0), c);
     assert_null(akira_ui_child(o, 1));
     uint32_t n = F->app.objs;
+    uint16_t cid = akira_ui_id(c);
     assert_int_equal(akira_ui_delete(o), 0);
     assert_int_equal(F->app.objs, n - 2); /* subtree gone */
-    assert_null(akira_ui_find(&F->ui, NULL, akira_ui_id(c) ? 0 : 1));
+    assert_null(akira_ui_find(&F->ui, NULL, cid));
 }
 
 static void t_list(void **s)
@@ -416,6 +413,9 @@ static void t_textarea_keyboard(void **s)
     assert_int_equal(get(ta, AKIRA_UI_P_CURSOR), 3);
     akira_ui_set(ta, AKIRA_UI_P_MAX, 5);
     assert_int_equal(akira_ui_textarea_insert(ta, "xyz"), AKIRA_ETOOBIG);
+    assert_int_equal(akira_ui_set_text(ta, "123456"), AKIRA_ETOOBIG);
+    akira_ui_get_text(ta, buf, sizeof buf);
+    assert_string_equal(buf, "hé"); /* unchanged */
     akira_ui_set(ta, AKIRA_UI_P_MAX, 64);
     fx_refresh(F);
     /* tap keys on the on-screen keyboard: 'q' is the top-left key */

@@ -65,6 +65,16 @@ void fx_free(fx_t *f)
     free(f);
 }
 
+fx_t *fx_new_with_screen(akira_ui_obj_t **scr)
+{
+    fx_t *f = fx_new(320, 240, &akira_ui_theme_light, 512 * 1024);
+    assert_int_equal(akira_ui_screen_create(&f->ui, &f->app, scr), 0);
+    assert_int_equal(akira_ui_screen_push(&f->ui, *scr, AKIRA_UI_ANIM_NONE, 0), 0);
+    fx_tick(f, 10);
+    fx_clear_events(f);
+    return f;
+}
+
 int fx_refresh(fx_t *f)
 {
     int n = akira_ui_refresh(&f->ui);

@@ -28,6 +28,9 @@ typedef struct fx {
  * and app (id 7, budget app_budget). Aborts the test on failure. */
 fx_t *fx_new(int w, int h, const akira_ui_theme_t *theme, size_t app_budget);
 void fx_free(fx_t *f);
+/* A fixture of 320x240, light theme, app budget 512 KiB, with one app screen pushed and
+ * the event log empty. */
+fx_t *fx_new_with_screen(akira_ui_obj_t **scr);
 /* Refresh (asserting no error) and return the number of bands flushed. */
 int fx_refresh(fx_t *f);
 /* Input helpers; time advances by dt ms before each sample. */

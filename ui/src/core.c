@@ -451,7 +451,8 @@ static uint16_t new_id(akira_ui_t *ui)
 int ui_create_raw(akira_ui_t *ui, akira_ui_owner_t *owner, akira_ui_obj_t *parent,
                   akira_ui_type_t type, akira_ui_obj_t **out)
 {
-    if (!ui || !owner || !out || (int)type < 0 || type >= AKIRA_UI_TYPE_COUNT) return AKIRA_EINVAL;
+    if (!ui || !owner || !out || (unsigned)type >= (unsigned)AKIRA_UI_TYPE_COUNT)
+        return AKIRA_EINVAL;
     if (!owner_known(ui, owner)) return AKIRA_EINVAL;
     if (parent && parent->owner != owner) return AKIRA_EPERM;
     int depth = 0;
@@ -785,6 +786,8 @@ int akira_ui_set_text(akira_ui_obj_t *o, const char *t)
 {
     if (!o) return AKIRA_EINVAL;
     if (o->cls->type == AKIRA_UI_QRCODE && t && strlen(t) > 106) return AKIRA_ETOOBIG;
+    if (o->cls->type == AKIRA_UI_TEXTAREA && t && strlen(t) > (size_t)o->max)
+        return AKIRA_ETOOBIG; /* its P_MAX */
     int r = ui_str_set(o, &o->text, &o->text_cap, t);
     if (r) return r;
     if (o->cls->type == AKIRA_UI_TEXTAREA)

@@ -14,6 +14,7 @@ const akira_font_t *akira_font_for_size(int32_t px)
 
 const akira_font_glyph_t *akira_font_glyph(const akira_font_t *f, uint32_t cp)
 {
+    if (cp > 0xFFFF) return NULL;
     int32_t lo = 0, hi = (int32_t)f->count - 1;
     while (lo <= hi) {
         int32_t mid = (lo + hi) / 2;

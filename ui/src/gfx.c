@@ -401,15 +401,24 @@ void akira_gfx_triangle(akira_gfx_t *g, int32_t x0, int32_t y0, int32_t x1, int3
         }
 }
 
+/* Checks shared by the bitmaps: 1 with the visible box in *b, 0 when nothing shows, or
+ * a negative error. */
+static int bitmap_box(akira_gfx_t *g, int32_t x, int32_t y, int32_t w, int32_t h, int32_t stride,
+                      akira_area_t *b)
+{
+    if (w < 0 || h < 0 || stride < w) return AKIRA_EINVAL;
+    if (w > BITMAP_MAX || h > BITMAP_MAX) return AKIRA_ETOOBIG;
+    return w && h && x >= -FAR && x <= FAR && y >= -FAR && y <= FAR &&
+           clip_box(g, x, y, x + w - 1, y + h - 1, b);
+}
+
 int akira_gfx_bitmap(akira_gfx_t *g, int32_t x, int32_t y, int32_t w, int32_t h,
                      const akira_color_t *px, int32_t stride, const akira_color_t *key)
 {
-    if (!px || w < 0 || h < 0 || stride < w) return AKIRA_EINVAL;
-    if (w > BITMAP_MAX || h > BITMAP_MAX) return AKIRA_ETOOBIG;
     akira_area_t b;
-    if (!w || !h || x < -FAR || x > FAR || y < -FAR || y > FAR ||
-        !clip_box(g, x, y, x + w - 1, y + h - 1, &b))
-        return AKIRA_OK;
+    if (!px) return AKIRA_EINVAL;
+    int r = bitmap_box(g, x, y, w, h, stride, &b);
+    if (r <= 0) return r;
     for (int32_t yy = b.y1; yy <= b.y2; yy++) {
         const akira_color_t *src = px + (size_t)(yy - y) * (size_t)stride;
         for (int32_t xx = b.x1; xx <= b.x2; xx++) {
@@ -425,13 +434,10 @@ int akira_gfx_bitmap_indexed(akira_gfx_t *g, int32_t x, int32_t y, int32_t w, in
                              const uint8_t *idx, int32_t stride, const akira_color_t *palette,
                              int32_t ncolors, int32_t transparent)
 {
-    if (!idx || !palette || ncolors <= 0 || ncolors > 256 || w < 0 || h < 0 || stride < w)
-        return AKIRA_EINVAL;
-    if (w > BITMAP_MAX || h > BITMAP_MAX) return AKIRA_ETOOBIG;
     akira_area_t b;
-    if (!w || !h || x < -FAR || x > FAR || y < -FAR || y > FAR ||
-        !clip_box(g, x, y, x + w - 1, y + h - 1, &b))
-        return AKIRA_OK;
+    if (!idx || !palette || ncolors <= 0 || ncolors > 256) return AKIRA_EINVAL;
+    int r = bitmap_box(g, x, y, w, h, stride, &b);
+    if (r <= 0) return r;
     for (int32_t yy = b.y1; yy <= b.y2; yy++) {
         const uint8_t *src = idx + (size_t)(yy - y) * (size_t)stride;
         for (int32_t xx = b.x1; xx <= b.x2; xx++) {

@@ -277,7 +277,8 @@ static void touch(akira_ui_t *ui, const akira_ui_input_t *in)
     }
     akira_ui_obj_t *t = ui->pressed;
     int32_t dx = x - ui->press_x, dy = y - ui->press_y;
-    if (!ui->dragging && (dx * dx + dy * dy) > AKIRA_UI_DRAG_PX * AKIRA_UI_DRAG_PX) {
+    if (!ui->dragging &&
+        (int64_t)dx * dx + (int64_t)dy * dy > AKIRA_UI_DRAG_PX * AKIRA_UI_DRAG_PX) {
         ui->dragging = 1;
         if (t) {
             t->flags &= (uint16_t)~F_PRESSED;

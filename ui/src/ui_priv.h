@@ -99,6 +99,14 @@ int32_t ui_clamp(int32_t v, int32_t lo, int32_t hi);
 void ui_layout_obj(akira_ui_obj_t *o);
 void ui_size_of(akira_ui_obj_t *c, int32_t pw, int32_t ph, int32_t *w, int32_t *h);
 int ui_set_value(akira_ui_obj_t *o, int32_t v, int notify);
+/* The value/min/max/step properties of the range widgets (slider, bar, arc, spinbox,
+ * gauge, ring); a type whose state starts with range_t has a key step. */
+typedef struct {
+    int32_t step;
+} range_t;
+int ui_range_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v);
+int ui_range_get(const akira_ui_obj_t *o, akira_ui_prop_t p, int32_t *v);
+void ui_range_init(akira_ui_obj_t *o);
 int ui_create_raw(akira_ui_t *ui, akira_ui_owner_t *owner, akira_ui_obj_t *parent,
                   akira_ui_type_t type, akira_ui_obj_t **out);
 void ui_remove_top(akira_ui_obj_t *o);

@@ -183,7 +183,8 @@ static void checkbox_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
         akira_gfx_rrect(dc->g, &box, 4, 2, o->st.border);
     }
     if (o->text)
-        akira_gfx_text(dc->g, f, a.x1 + 28, cy - f->line_height / 2, o->text, -1, o->st.fg);
+        akira_gfx_text(dc->g, f, a.x1 + 28, cy - f->line_height / 2, o->text, -1,
+                       (o->flags & F_DISABLED) ? dc->th->text_muted : o->st.fg);
 }
 
 const cls_t ui_checkbox_cls = {.type = AKIRA_UI_CHECKBOX,
@@ -221,11 +222,7 @@ const cls_t ui_switch_cls = {.type = AKIRA_UI_SWITCH,
 
 /* ---- slider, bar ----------------------------------------------------------------- */
 
-typedef struct {
-    int32_t step;
-} range_t;
-
-static int range_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)
+int ui_range_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)
 {
     switch (p) {
     case AKIRA_UI_P_VALUE: return ui_set_value(o, v, 0);
@@ -248,7 +245,7 @@ static int range_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)
     }
 }
 
-static int range_get(const akira_ui_obj_t *o, akira_ui_prop_t p, int32_t *v)
+int ui_range_get(const akira_ui_obj_t *o, akira_ui_prop_t p, int32_t *v)
 {
     switch (p) {
     case AKIRA_UI_P_VALUE: *v = o->value; return AKIRA_OK;
@@ -276,7 +273,7 @@ static int value_get(const akira_ui_obj_t *o, akira_ui_prop_t p, int32_t *v)
     return AKIRA_OK;
 }
 
-static void range_init(akira_ui_obj_t *o)
+void ui_range_init(akira_ui_obj_t *o)
 {
     EXT(o, range_t)->step = 1;
 }
@@ -339,11 +336,11 @@ static void slider_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
 const cls_t ui_slider_cls = {.type = AKIRA_UI_SLIDER,
                              .ext = sizeof(range_t),
                              .flags = F_CLICKABLE | F_FOCUSABLE,
-                             .init = range_init,
+                             .init = ui_range_init,
                              .draw = slider_draw,
                              .content = slider_content,
-                             .set = range_set,
-                             .get = range_get,
+                             .set = ui_range_set,
+                             .get = ui_range_get,
                              .key = range_key,
                              .touch = slider_touch,
                              .editable = 1};
@@ -371,8 +368,8 @@ static void bar_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
 const cls_t ui_bar_cls = {.type = AKIRA_UI_BAR,
                           .draw = bar_draw,
                           .content = bar_content,
-                          .set = range_set,
-                          .get = range_get};
+                          .set = ui_range_set,
+                          .get = ui_range_get};
 
 /* ---- arc, spinner, progress ring, gauge share the ring geometry ------------------- */
 
@@ -430,11 +427,11 @@ static void arc_touch(akira_ui_obj_t *o, int phase, int32_t x, int32_t y)
 const cls_t ui_arc_cls = {.type = AKIRA_UI_ARC,
                           .ext = sizeof(range_t),
                           .flags = F_CLICKABLE | F_FOCUSABLE,
-                          .init = range_init,
+                          .init = ui_range_init,
                           .draw = arc_draw,
                           .content = square_content,
-                          .set = range_set,
-                          .get = range_get,
+                          .set = ui_range_set,
+                          .get = ui_range_get,
                           .key = range_key,
                           .touch = arc_touch,
                           .editable = 1};
@@ -496,8 +493,8 @@ static void ring_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
 const cls_t ui_ring_cls = {.type = AKIRA_UI_PROGRESS_RING,
                            .draw = ring_draw,
                            .content = ring_content,
-                           .set = range_set,
-                           .get = range_get};
+                           .set = ui_range_set,
+                           .get = ui_range_get};
 
 /* ---- LED, line -------------------------------------------------------------------- */
 

@@ -417,15 +417,11 @@ const cls_t ui_keyboard_cls = {.type = AKIRA_UI_KEYBOARD,
 
 /* ---- spinbox ---------------------------------------------------------------------- */
 
-typedef struct {
-    int32_t step;
-} spin_t;
-
 static void sb_init(akira_ui_obj_t *o)
 {
     o->min = -9999;
     o->max = 9999;
-    EXT(o, spin_t)->step = 1;
+    EXT(o, range_t)->step = 1;
 }
 
 static void sb_content(akira_ui_obj_t *o, int32_t *w, int32_t *h)
@@ -460,14 +456,14 @@ static void sb_click(akira_ui_obj_t *o, int32_t x, int32_t y)
     int32_t h = akira_area_h(&o->area), w = akira_area_w(&o->area);
     if (x < 0) return;
     if (x < h)
-        ui_set_value(o, o->value - EXT(o, spin_t)->step, 1);
+        ui_set_value(o, o->value - EXT(o, range_t)->step, 1);
     else if (x >= w - h)
-        ui_set_value(o, o->value + EXT(o, spin_t)->step, 1);
+        ui_set_value(o, o->value + EXT(o, range_t)->step, 1);
 }
 
 static int sb_key(akira_ui_obj_t *o, int k)
 {
-    int32_t s = EXT(o, spin_t)->step;
+    int32_t s = EXT(o, range_t)->step;
     if (k == 0) return 1;
     if (k == AKIRA_UI_KEY_UP || k == AKIRA_UI_KEY_RIGHT)
         ui_set_value(o, o->value + s, 1);
@@ -478,47 +474,14 @@ static int sb_key(akira_ui_obj_t *o, int k)
     return 1;
 }
 
-static int sb_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)
-{
-    switch (p) {
-    case AKIRA_UI_P_VALUE: return ui_set_value(o, v, 0);
-    case AKIRA_UI_P_MIN:
-    case AKIRA_UI_P_MAX:
-        if (v < -999999 || v > 999999) return AKIRA_EINVAL;
-        if (p == AKIRA_UI_P_MIN ? v >= o->max : v <= o->min) return AKIRA_EINVAL;
-        if (p == AKIRA_UI_P_MIN)
-            o->min = v;
-        else
-            o->max = v;
-        o->value = ui_clamp(o->value, o->min, o->max);
-        return AKIRA_OK;
-    case AKIRA_UI_P_STEP:
-        if (v < 1 || v > 100000) return AKIRA_EINVAL;
-        EXT(o, spin_t)->step = v;
-        return AKIRA_OK;
-    default: return AKIRA_ENOTSUP;
-    }
-}
-
-static int sb_get(const akira_ui_obj_t *o, akira_ui_prop_t p, int32_t *v)
-{
-    switch (p) {
-    case AKIRA_UI_P_VALUE: *v = o->value; return AKIRA_OK;
-    case AKIRA_UI_P_MIN: *v = o->min; return AKIRA_OK;
-    case AKIRA_UI_P_MAX: *v = o->max; return AKIRA_OK;
-    case AKIRA_UI_P_STEP: *v = EXT(o, spin_t)->step; return AKIRA_OK;
-    default: return AKIRA_ENOTSUP;
-    }
-}
-
 const cls_t ui_spinbox_cls = {.type = AKIRA_UI_SPINBOX,
-                              .ext = sizeof(spin_t),
+                              .ext = sizeof(range_t),
                               .flags = F_CLICKABLE | F_FOCUSABLE,
                               .init = sb_init,
                               .draw = sb_draw,
                               .content = sb_content,
-                              .set = sb_set,
-                              .get = sb_get,
+                              .set = ui_range_set,
+                              .get = ui_range_get,
                               .key = sb_key,
                               .click = sb_click,
                               .editable = 1};
@@ -553,32 +516,24 @@ int akira_ui_chart_set_points(akira_ui_obj_t *o, int32_t series, const int16_t *
 
 static int chart_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)
 {
-    switch (p) {
-    case AKIRA_UI_P_CHART_TYPE:
+    if (p == AKIRA_UI_P_CHART_TYPE) {
         if (v != 0 && v != 1) return AKIRA_EINVAL;
         EXT(o, chart_t)->type = (uint8_t)v;
         return AKIRA_OK;
-    case AKIRA_UI_P_MIN:
-    case AKIRA_UI_P_MAX:
-        if (v < -32768 || v > 32767) return AKIRA_EINVAL;
-        if (p == AKIRA_UI_P_MIN ? v >= o->max : v <= o->min) return AKIRA_EINVAL;
-        if (p == AKIRA_UI_P_MIN)
-            o->min = v;
-        else
-            o->max = v;
-        return AKIRA_OK;
-    default: return AKIRA_ENOTSUP;
     }
+    if (p != AKIRA_UI_P_MIN && p != AKIRA_UI_P_MAX) return AKIRA_ENOTSUP;
+    if (v < -32768 || v > 32767) return AKIRA_EINVAL; /* the points are int16 */
+    return ui_range_set(o, p, v);
 }
 
 static int chart_get(const akira_ui_obj_t *o, akira_ui_prop_t p, int32_t *v)
 {
-    switch (p) {
-    case AKIRA_UI_P_CHART_TYPE: *v = EXT(o, chart_t)->type; return AKIRA_OK;
-    case AKIRA_UI_P_MIN: *v = o->min; return AKIRA_OK;
-    case AKIRA_UI_P_MAX: *v = o->max; return AKIRA_OK;
-    default: return AKIRA_ENOTSUP;
+    if (p == AKIRA_UI_P_CHART_TYPE) {
+        *v = EXT(o, chart_t)->type;
+        return AKIRA_OK;
     }
+    if (p != AKIRA_UI_P_MIN && p != AKIRA_UI_P_MAX) return AKIRA_ENOTSUP;
+    return ui_range_get(o, p, v);
 }
 
 static void chart_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
@@ -671,39 +626,11 @@ static void gauge_draw(akira_ui_obj_t *o, dc_t *dc, akira_area_t a)
                    o->st.fg);
 }
 
-static int gauge_set(akira_ui_obj_t *o, akira_ui_prop_t p, int32_t v)
-{
-    switch (p) {
-    case AKIRA_UI_P_VALUE: return ui_set_value(o, v, 0);
-    case AKIRA_UI_P_MIN:
-    case AKIRA_UI_P_MAX:
-        if (v < -1000000 || v > 1000000) return AKIRA_EINVAL;
-        if (p == AKIRA_UI_P_MIN ? v >= o->max : v <= o->min) return AKIRA_EINVAL;
-        if (p == AKIRA_UI_P_MIN)
-            o->min = v;
-        else
-            o->max = v;
-        o->value = ui_clamp(o->value, o->min, o->max);
-        return AKIRA_OK;
-    default: return AKIRA_ENOTSUP;
-    }
-}
-
-static int gauge_get(const akira_ui_obj_t *o, akira_ui_prop_t p, int32_t *v)
-{
-    switch (p) {
-    case AKIRA_UI_P_VALUE: *v = o->value; return AKIRA_OK;
-    case AKIRA_UI_P_MIN: *v = o->min; return AKIRA_OK;
-    case AKIRA_UI_P_MAX: *v = o->max; return AKIRA_OK;
-    default: return AKIRA_ENOTSUP;
-    }
-}
-
 const cls_t ui_gauge_cls = {.type = AKIRA_UI_GAUGE,
                             .draw = gauge_draw,
                             .content = gauge_content,
-                            .set = gauge_set,
-                            .get = gauge_get};
+                            .set = ui_range_set,
+                            .get = ui_range_get};
 
 /* ---- tabview and tileview: pages are children, one shown -------------------------- */
 

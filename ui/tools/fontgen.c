@@ -136,6 +136,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "fontgen: cannot render U+%04X\n", (unsigned)cps[i]);
                 return 1;
             }
+            if (data.n > 0xFFFF) {
+                fprintf(stderr, "fontgen: %s over 64 KiB of glyph data\n", name);
+                return 1;
+            }
             FT_GlyphSlot s = face->glyph;
             FT_Bitmap *bm = &s->bitmap;
             if (bm->width > 255 || bm->rows > 255) return 1;
@@ -176,7 +180,7 @@ int main(int argc, char **argv)
                 name, name, px, lh, asc, ncp, name, name, data.n, raw);
         printf("fontgen: %s %dpx: %d glyphs, %zu bytes compressed (%zu raw 4-bit, "
                "%zu glyph table)\n",
-               name, px, ncp, data.n, raw, (size_t)ncp * sizeof(uint32_t) * 3);
+               name, px, ncp, data.n, raw, (size_t)ncp * 10);
         free(data.b);
     }
     fclose(f);

@@ -25,8 +25,8 @@
 #include "akira/gfx.h"
 
 typedef struct akira_font_glyph {
-    uint32_t cp;     /* Unicode code point (table sorted by it) */
-    uint32_t offset; /* start of its tokens in font->data */
+    uint16_t cp;     /* Unicode code point (BMP; table sorted by it) */
+    uint16_t offset; /* start of its tokens in font->data (fontgen keeps a font < 64 KiB) */
     uint8_t w, h;    /* box size in pixels */
     int8_t ox, oy;   /* box origin: x from the pen, y from the baseline (up = negative) */
     uint8_t adv;     /* pen advance in pixels */
