@@ -604,7 +604,7 @@ static void test_install_checks_imports_and_caps(void **state)
     assert_non_null(strstr(e.reason, "akira.teleport"));
     assert_int_equal(akira_appstore_count(), 0);
     /* Capability names without an API module on this firmware. */
-    static const char *const none[] = {"display", "input", "ble", "rf"};
+    static const char *const none[] = {"ble", "rf"};
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
         char text[96];
         snprintf(text, sizeof text, "name: caps\nversion: 1\ncapabilities: timer, %s\n", none[i]);
@@ -614,6 +614,9 @@ static void test_install_checks_imports_and_caps(void **state)
         assert_non_null(strstr(e.reason, none[i]));
     }
     n = pb_package(pkg, "name: caps\nversion: 1\ncapabilities: timer, ipc, net\n", 10, 0);
+    assert_int_equal(install(pkg, n, 300, NULL, &e), AKIRA_OK);
+    /* The display, input and ui modules exist on this firmware (docs/display.md). */
+    n = pb_package(pkg, "name: gui\nversion: 1\ncapabilities: display, input, ui\n", 10, 0);
     assert_int_equal(install(pkg, n, 300, NULL, &e), AKIRA_OK);
 }
 
