@@ -95,38 +95,8 @@ static void print_err(const char *what, const aw_error *e)
             aw_trap_str(e->trap));
 }
 
-static void *x_alloc(void *ctx, size_t size, size_t align)
-{
-    (void)ctx;
-    return akira_exec_alloc(size, align);
-}
-
-static int x_seal(void *ctx, void *p, size_t size)
-{
-    (void)ctx;
-    return akira_exec_seal(p, size);
-}
-
-static void x_free(void *ctx, void *p, size_t size)
-{
-    (void)ctx;
-    akira_exec_free(p, size);
-}
-
-static const aw_aot_exec exec = {.alloc = x_alloc, .seal = x_seal, .free = x_free};
-
-typedef struct membuf {
-    const uint8_t *p;
-    size_t n;
-} membuf;
-
-static int membuf_read(void *ctx, uint32_t off, void *dst, uint32_t len)
-{
-    const membuf *b = ctx;
-    if (off > b->n || len > b->n - off) return -1;
-    memcpy(dst, b->p + off, len);
-    return 0;
-}
+static const aw_aot_exec exec = {
+    .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
 
 static uint8_t *read_file(const char *path, size_t *size);
 
@@ -136,9 +106,8 @@ static int attach(aw_module *m, const char *sec)
     size_t n;
     uint8_t *b = read_file(sec, &n);
     if (!b) return 1;
-    membuf mb = {b, n};
     aw_error err;
-    aw_status st = aw_module_attach_aot(m, membuf_read, &mb, 0, (uint32_t)n, &exec, &err);
+    aw_status st = aw_module_attach_aot_buffer(m, b, n, &exec, &err);
     free(b);
     if (st != AW_OK) fprintf(stderr, "akira-bench: %s: %s\n", sec, err.msg);
     return st == AW_OK ? 0 : 1;

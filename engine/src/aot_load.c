@@ -92,8 +92,8 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
     if (aw_aot_module_hash(m->read, m->read_ctx, m->size, want) != 0)
         return refuse(err, AW_ERR_IO, "%scannot hash the module", "", 0, 0);
     if (memcmp(want, h + AW_AOT_OFF_HASH, 32) != 0)
-        return refuse(err, AW_ERR_INVALID, "%scompiled from other bytecode (hash mismatch)", "",
-                      0, 0);
+        return refuse(err, AW_ERR_INVALID, "%scompiled from other bytecode (hash mismatch)", "", 0,
+                      0);
     if (nfuncs != m->nfuncs - m->nfunc_imports)
         return refuse(err, AW_ERR_MALFORMED, "%s%u functions, the module has %u", "", nfuncs,
                       m->nfuncs - m->nfunc_imports);
@@ -173,6 +173,27 @@ io:
 bad:
     exec->free(exec->ctx, img, isize);
     return refuse(err, AW_ERR_MALFORMED, "%sbad relocation or root table", "", 0, 0);
+}
+
+typedef struct span {
+    const uint8_t *p;
+    size_t n;
+} span;
+
+static int span_read(void *ctx, uint32_t off, void *dst, uint32_t len)
+{
+    const span *b = ctx;
+    if (off > b->n || len > b->n - off) return -1;
+    memcpy(dst, b->p + off, len);
+    return 0;
+}
+
+aw_status aw_module_attach_aot_buffer(aw_module *m, const uint8_t *buf, size_t len,
+                                      const aw_aot_exec *exec, aw_error *err)
+{
+    span b = {buf, len};
+    if (len > UINT32_MAX) len = UINT32_MAX;
+    return aw_module_attach_aot(m, span_read, &b, 0, (uint32_t)len, exec, err);
 }
 
 void aw_aot_module_free(aw_module *m)

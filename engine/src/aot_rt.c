@@ -52,9 +52,9 @@ aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io)
     volatile uintptr_t here = (uintptr_t)&jb;
     if (s->nest == 1) {
         size_t budget = s->aot_stack ? s->aot_stack : AW_AOT_STACK_DEFAULT;
-        s->aot_stack_limit =
-            budget > AW_AOT_STACK_RESERVE && here > budget ? here - budget + AW_AOT_STACK_RESERVE
-                                                           : here;
+        s->aot_stack_limit = budget > AW_AOT_STACK_RESERVE && here > budget
+                                 ? here - budget + AW_AOT_STACK_RESERVE
+                                 : here;
     }
     c->stack_limit = s->aot_stack_limit;
     c->jb = &jb;
@@ -90,7 +90,8 @@ static void call_func(aw_aot_ctx *c, aw_func *f, aw_val *io)
         s->trap_msg[0] = 0;
         s->trap = AW_TRAP_NONE;
         aw_status st = h->fn(c->inst, h->user, io);
-        if (st != AW_OK) trap(c, s->trap != AW_TRAP_NONE && !s->trap_msg[0] ? s->trap : AW_TRAP_HOST);
+        if (st != AW_OK)
+            trap(c, s->trap != AW_TRAP_NONE && !s->trap_msg[0] ? s->trap : AW_TRAP_HOST);
         return;
     }
     aw_error err;
@@ -223,10 +224,10 @@ static void *h_ref_func(aw_aot_ctx *c, uint32_t idx)
 /* Function pointers stored as data: the helper table the loader resolves against. */
 #define FP(f) (void *)(uintptr_t)(f)
 void *const aw_aot_helpers[AW_AOT_H_COUNT] = {
-    FP(h_trap),         FP(h_poll),        FP(h_call_import), FP(h_indirect),    FP(h_call_ref),
-    FP(h_memory_grow),  FP(h_memory_fill), FP(h_memory_copy), FP(h_memory_init), FP(h_data_drop),
-    FP(h_table_get),    FP(h_table_set),   FP(h_table_size),  FP(h_table_grow),  FP(h_table_fill),
-    FP(h_table_copy),   FP(h_table_init),  FP(h_elem_drop),   FP(h_ref_func),    FP(aw_f32_ceil),
-    FP(aw_f32_floor),   FP(aw_f32_trunc),  FP(aw_f32_nearest), FP(aw_f64_ceil),  FP(aw_f64_floor),
-    FP(aw_f64_trunc),   FP(aw_f64_nearest),
+    FP(h_trap),        FP(h_poll),         FP(h_call_import),  FP(h_indirect),    FP(h_call_ref),
+    FP(h_memory_grow), FP(h_memory_fill),  FP(h_memory_copy),  FP(h_memory_init), FP(h_data_drop),
+    FP(h_table_get),   FP(h_table_set),    FP(h_table_size),   FP(h_table_grow),  FP(h_table_fill),
+    FP(h_table_copy),  FP(h_table_init),   FP(h_elem_drop),    FP(h_ref_func),    FP(aw_f32_ceil),
+    FP(aw_f32_floor),  FP(aw_f32_trunc),   FP(aw_f32_nearest), FP(aw_f64_ceil),   FP(aw_f64_floor),
+    FP(aw_f64_trunc),  FP(aw_f64_nearest),
 };

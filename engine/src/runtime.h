@@ -83,7 +83,8 @@ struct aw_instance {
     aw_table **tables;
     aw_global **globals;
     uint8_t *dropped; /* bitmap: element segments [0, nelems), then data segments */
-    struct aw_aot_ctx *aot; /* native code's context (aot_rt.c), NULL: interpreter */
+    /* native code's context (aot_rt.c), NULL: interpreter */
+    struct aw_aot_ctx *aot;
 };
 
 /* One activation record of the frame stack: where to go back to (the caller's code,
@@ -134,7 +135,7 @@ struct aw_store {
     aw_trap trap;
     char trap_msg[96];
     aw_suspended susp;
-    size_t aot_stack;         /* native stack AOT code may use (aw_store_set_native_stack) */
+    size_t aot_stack;          /* native stack AOT code may use (aw_store_set_native_stack) */
     uintptr_t aot_stack_limit; /* lowest address it may reach, set by the outermost call */
     aw_block *blocks;
     aw_memory *memories;

@@ -378,7 +378,8 @@ int akira_app_force_interp(const char *name, bool on)
     struct akira_app *a = find(name);
     if (a) a->force_interp = on;
     unlock();
-    if (a) AKIRA_LOG_INF("%s: %s from its next start", name, on ? "interpreter forced" : "tier auto");
+    if (a)
+        AKIRA_LOG_INF("%s: %s from its next start", name, on ? "interpreter forced" : "tier auto");
     return a ? 0 : AKIRA_ENOENT;
 }
 

@@ -125,23 +125,6 @@ static aw_status event_loop(struct akira_app *a, aw_func *handler, aw_error *err
 }
 
 #ifdef AKIRA_HAVE_EXEC_MEM
-static void *exec_alloc(void *ctx, size_t size, size_t align)
-{
-    (void)ctx;
-    return akira_exec_alloc(size, align);
-}
-
-static int exec_seal(void *ctx, void *p, size_t size)
-{
-    (void)ctx;
-    return akira_exec_seal(p, size);
-}
-
-static void exec_free(void *ctx, void *p, size_t size)
-{
-    (void)ctx;
-    akira_exec_free(p, size);
-}
 #endif
 
 /* The tier of this run: the package's native code for this board when it has some,
@@ -162,7 +145,8 @@ static void choose_tier(struct akira_app *a, aw_module *mod)
         akira_bridge_log(&a->ctx, AKIRA_LOG_INFO, "native code present, interpreter forced");
     } else if (have) {
 #ifdef AKIRA_HAVE_EXEC_MEM
-        static const aw_aot_exec exec = {.alloc = exec_alloc, .seal = exec_seal, .free = exec_free};
+        static const aw_aot_exec exec = {
+            .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
         aw_error err;
         if (aw_module_attach_aot(mod, a->read, a->read_ctx, off, len, &exec, &err) != AW_OK)
             akira_bridge_log(&a->ctx, AKIRA_LOG_WARN,

@@ -25,24 +25,6 @@
 
 static unsigned long n_mods, n_skipped, n_calls, n_limits, n_bad;
 
-static void *exec_alloc(void *ctx, size_t size, size_t align)
-{
-    (void)ctx;
-    return akira_exec_alloc(size, align);
-}
-
-static int exec_seal(void *ctx, void *p, size_t size)
-{
-    (void)ctx;
-    return akira_exec_seal(p, size);
-}
-
-static void exec_free(void *ctx, void *p, size_t size)
-{
-    (void)ctx;
-    akira_exec_free(p, size);
-}
-
 static uint8_t *slurp(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
@@ -58,19 +40,6 @@ static uint8_t *slurp(const char *path, size_t *n)
     fclose(f);
     *n = (size_t)len;
     return b;
-}
-
-typedef struct membuf {
-    const uint8_t *p;
-    size_t n;
-} membuf;
-
-static int membuf_read(void *ctx, uint32_t off, void *dst, uint32_t len)
-{
-    const membuf *b = ctx;
-    if (off > b->n || len > b->n - off) return -1;
-    memcpy(dst, b->p + off, len);
-    return 0;
 }
 
 /* A host stub: results are zeros (io already holds the arguments; clear the results). */
@@ -145,9 +114,9 @@ static void run_module(const char *path)
     snprintf(apath, sizeof apath, "%s.aot", path);
     uint8_t *sec = slurp(apath, &an);
     aw_module *ma = aw_module_load_buffer(NULL, wasm, n, &err);
-    static const aw_aot_exec exec = {.alloc = exec_alloc, .seal = exec_seal, .free = exec_free};
-    membuf b = {sec, an};
-    if (!sec || aw_module_attach_aot(ma, membuf_read, &b, 0, (uint32_t)an, &exec, &err) != AW_OK) {
+    static const aw_aot_exec exec = {
+        .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
+    if (!sec || aw_module_attach_aot_buffer(ma, sec, an, &exec, &err) != AW_OK) {
         bad(path, sec ? err.msg : "no native code", "module");
         goto out;
     }

@@ -23,25 +23,8 @@
 
 #include "aot_format.h"
 
-static void *x_alloc(void *ctx, size_t size, size_t align)
-{
-    (void)ctx;
-    return akira_exec_alloc(size, align);
-}
-
-static int x_seal(void *ctx, void *p, size_t size)
-{
-    (void)ctx;
-    return akira_exec_seal(p, size);
-}
-
-static void x_free(void *ctx, void *p, size_t size)
-{
-    (void)ctx;
-    akira_exec_free(p, size);
-}
-
-static const aw_aot_exec exec = {.alloc = x_alloc, .seal = x_seal, .free = x_free};
+static const aw_aot_exec exec = {
+    .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
 
 typedef struct file {
     uint8_t *p;

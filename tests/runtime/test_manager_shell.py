@@ -8,6 +8,7 @@ until the watchdog ends it while another app keeps running, checks `app info/log
 and the third-start refusal, then reboots on the same flash image and checks autostart.
 """
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -43,7 +44,10 @@ def t_manager_shell():
     if os.path.exists(FLASH):
         os.remove(FLASH)
     resp = pack("responder.wasm", "resp.wasm", "--name", "resp", "--version", "1.0", "--autostart")
-    spin = pack("spin.wasm", "spin.wasm", "--name", "spin", "--version", "2")
+    # spin carries native code (docs/aot.md): the watchdog must stop a native loop too.
+    native = platform.machine() in ("x86_64", "AMD64")
+    spin = pack("spin.wasm", "spin.wasm", "--name", "spin", "--version", "2",
+                *(["--aot", "x86_64"] if native else []))
     nocap = pack("nocap.wasm", "nocap.wasm", "--name", "nocap", "--version", "1")
     bad = os.path.join(WORK, "bad.wasm")
     with open(resp, "rb") as f:
@@ -61,6 +65,7 @@ app start spin
 app start nocap
 sleep 2500
 app info spin
+app tier spin interp
 app logs spin
 app list
 app start nocap
@@ -84,6 +89,9 @@ poweroff
            "resp: started", "spin: started",
            "app nocap: not started: 2 apps are already running (board limit)",
            "state:       failed(watchdog): ran 2000 ms without waiting",
+           "tier:        aot x86_64" if native else "tier:        interp",
+           "spin: aot x86_64 (interpreter forced from the next start)" if native
+           else "spin: interp (interpreter forced from the next start)",
            "signature:   unsigned",
            "<inf> spinning",
            "nocap: started",

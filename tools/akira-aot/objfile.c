@@ -3,11 +3,11 @@
  *
  * The sections reachable from the module's root table through relocations (code is
  * compiled with -ffunction-sections, so several modules may share one object and each
- * takes only its own functions) are placed one after the other at their alignment, then one 8-byte slot per external symbol (the runtime helpers,
- * reached through the slot like a GOT). Every PC-relative relocation is resolved here,
- * since the layout is fixed; what stays for the loader is "add the image address"
- * (absolute pointers, e.g. the root table) and "store helper k" (the slots).
- * Writable data (.data, .bss) is refused: the image is shared and read-only.
+ * takes only its own functions) are placed one after the other at their alignment, then one 8-byte
+ * slot per external symbol (the runtime helpers, reached through the slot like a GOT). Every
+ * PC-relative relocation is resolved here, since the layout is fixed; what stays for the loader is
+ * "add the image address" (absolute pointers, e.g. the root table) and "store helper k" (the
+ * slots). Writable data (.data, .bss) is refused: the image is shared and read-only.
  */
 #include <elf.h>
 #include <stdio.h>
@@ -170,7 +170,8 @@ int aot_object_extract(const uint8_t *obj, size_t size, int target, const char *
         const char *name = strtab + y->st_name;
         uint32_t so = (uint32_t)(got + 8u * (uint64_t)slot[i]);
         if (y->st_shndx == SHN_UNDEF) {
-            if (helper_id(name) < 0) FAIL("the code needs %s, which the engine does not give", name);
+            if (helper_id(name) < 0)
+                FAIL("the code needs %s, which the engine does not give", name);
             add_reloc(o, so, AW_AOT_REL_HELPER, (uint32_t)helper_id(name));
         } else if (y->st_shndx < nsec && place[y->st_shndx]) {
             put64(img + so, place[y->st_shndx] - 1 + y->st_value);

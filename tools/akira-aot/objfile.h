@@ -15,7 +15,7 @@ typedef struct aot_image {
     sbuf relocs; /* pairs of u32: offset, kind | sym << 8 */
     uint32_t nrelocs;
     uint32_t align;
-    uint32_t root; /* offset of aot_root */
+    uint32_t root;       /* offset of aot_root */
     uint32_t code_bytes; /* of executable sections */
 } aot_image;
 

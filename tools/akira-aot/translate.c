@@ -594,8 +594,7 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
     uint32_t nio = t->nparams > t->nresults ? t->nparams : t->nresults;
     int direct = !indirect && fidx >= T->m->nfunc_imports;
     E("{\n");
-    if (indirect)
-        E("void *fp = aot_rt_indirect(c, %u, %s, %u);\nif (fp) {\n", table, elem, ti);
+    if (indirect) E("void *fp = aot_rt_indirect(c, %u, %s, %u);\nif (fp) {\n", table, elem, ti);
     if (direct || indirect) {
         /* a typed native call */
         if (t->nresults > 1) E("struct %sr%u rv = ", T->pfx, canon);
@@ -704,22 +703,36 @@ static int function(tr *T, uint32_t fidx, rd *r)
         if (dead && op != 0x0b && op != 0x05 && op != 0x02 && op != 0x03 && op != 0x04) {
             /* read and drop immediates */
             switch (op) {
-            case 0x0c: case 0x0d: case 0x10: case 0x20: case 0x21: case 0x22: case 0x23:
-            case 0x24: case 0x25: case 0x26: case 0xd2: rd_u32(r); break;
+            case 0x0c:
+            case 0x0d:
+            case 0x10:
+            case 0x20:
+            case 0x21:
+            case 0x22:
+            case 0x23:
+            case 0x24:
+            case 0x25:
+            case 0x26:
+            case 0xd2: rd_u32(r); break;
             case 0x0e: {
                 uint32_t n = rd_u32(r);
                 for (uint32_t i = 0; i <= n && !r->bad; i++)
                     rd_u32(r);
                 break;
             }
-            case 0x11: rd_u32(r); rd_u32(r); break;
+            case 0x11:
+                rd_u32(r);
+                rd_u32(r);
+                break;
             case 0x1c: {
                 uint32_t n = rd_u32(r);
                 for (uint32_t i = 0; i < n; i++)
                     rd_u8(r);
                 break;
             }
-            case 0x3f: case 0x40: case 0xd0: rd_u8(r); break;
+            case 0x3f:
+            case 0x40:
+            case 0xd0: rd_u8(r); break;
             case 0x41: rd_leb(r, 1, 32); break;
             case 0x42: rd_leb(r, 1, 64); break;
             case 0x43: r->p += 4; break;
@@ -727,11 +740,25 @@ static int function(tr *T, uint32_t fidx, rd *r)
             case 0xfc: {
                 uint32_t sub = rd_u32(r);
                 switch (sub) {
-                case 8: rd_u32(r); rd_u8(r); break;
-                case 9: case 13: case 15: case 16: case 17: rd_u32(r); break;
-                case 10: rd_u8(r); rd_u8(r); break;
+                case 8:
+                    rd_u32(r);
+                    rd_u8(r);
+                    break;
+                case 9:
+                case 13:
+                case 15:
+                case 16:
+                case 17: rd_u32(r); break;
+                case 10:
+                    rd_u8(r);
+                    rd_u8(r);
+                    break;
                 case 11: rd_u8(r); break;
-                case 12: case 14: rd_u32(r); rd_u32(r); break;
+                case 12:
+                case 14:
+                    rd_u32(r);
+                    rd_u32(r);
+                    break;
                 default: break;
                 }
                 break;
@@ -762,7 +789,10 @@ static int function(tr *T, uint32_t fidx, rd *r)
             continue;
         }
         switch (op) {
-        case 0x00: E("aot_rt_trap(c, %d);\n", AW_TRAP_UNREACHABLE); c->dead = 1; break;
+        case 0x00:
+            E("aot_rt_trap(c, %d);\n", AW_TRAP_UNREACHABLE);
+            c->dead = 1;
+            break;
         case 0x01: break;
         case 0x02:
         case 0x03:
@@ -807,7 +837,10 @@ static int function(tr *T, uint32_t fidx, rd *r)
             if (T->ncs == 0) goto done;
             break;
         }
-        case 0x0c: branch_to(T, rd_u32(r)); c->dead = 1; break;
+        case 0x0c:
+            branch_to(T, rd_u32(r));
+            c->dead = 1;
+            break;
         case 0x0d: {
             uint32_t d = rd_u32(r);
             E("if (%s) {\n", pop(T));
@@ -834,7 +867,10 @@ static int function(tr *T, uint32_t fidx, rd *r)
             c->dead = 1;
             break;
         }
-        case 0x0f: branch_to(T, T->ncs - 1); c->dead = 1; break;
+        case 0x0f:
+            branch_to(T, T->ncs - 1);
+            c->dead = 1;
+            break;
         case 0x10: call(T, rd_u32(r), 0, 0, 0); break;
         case 0x11: {
             uint32_t tyi = rd_u32(r);
@@ -855,8 +891,10 @@ static int function(tr *T, uint32_t fidx, rd *r)
             snprintf(b, sizeof b, "%s", pop(T));
             snprintf(a, sizeof a, "%s", pop(T));
             const char *d = push(T, T->stack[T->sp]); /* same type as the operands */
-            if (strcmp(d, a) != 0) E("%s = %s ? %s : %s;\n", d, cnd, a, b);
-            else E("if (!%s) %s = %s;\n", cnd, d, b);
+            if (strcmp(d, a) != 0)
+                E("%s = %s ? %s : %s;\n", d, cnd, a, b);
+            else
+                E("if (!%s) %s = %s;\n", cnd, d, b);
             break;
         }
         case 0x20: {
@@ -917,7 +955,10 @@ static int function(tr *T, uint32_t fidx, rd *r)
         case 0x3c: store(T, r, 1, "mb[ea] = (uint8_t)%s"); break;
         case 0x3d: store(T, r, 2, "st16(mb + ea, (uint16_t)%s)"); break;
         case 0x3e: store(T, r, 4, "st32(mb + ea, (uint32_t)%s)"); break;
-        case 0x3f: rd_u8(r); E("%s = (uint32_t)(ms >> 16);\n", push(T, 'i')); break;
+        case 0x3f:
+            rd_u8(r);
+            E("%s = (uint32_t)(ms >> 16);\n", push(T, 'i'));
+            break;
         case 0x40: {
             rd_u8(r);
             char d[24];
@@ -944,9 +985,18 @@ static int function(tr *T, uint32_t fidx, rd *r)
             E("%s = db(0x%llxull);\n", push(T, 'd'), (unsigned long long)v);
             break;
         }
-        case 0x6d: case 0x6e: case 0x6f: case 0x70:
-        case 0x7f: case 0x80: case 0x81: case 0x82: divrem(T, op); break;
-        case 0xd0: rd_u8(r); E("%s = (void *)0;\n", push(T, 'r')); break;
+        case 0x6d:
+        case 0x6e:
+        case 0x6f:
+        case 0x70:
+        case 0x7f:
+        case 0x80:
+        case 0x81:
+        case 0x82: divrem(T, op); break;
+        case 0xd0:
+            rd_u8(r);
+            E("%s = (void *)0;\n", push(T, 'r'));
+            break;
         case 0xd1: {
             char a[24];
             snprintf(a, sizeof a, "%s", pop(T));

@@ -177,43 +177,12 @@ static bool add_named(named **list, size_t *n, size_t *cap, const char *name, aw
     return true;
 }
 
-static void *exec_alloc(void *ctx, size_t size, size_t align)
-{
-    (void)ctx;
-    return akira_exec_alloc(size, align);
-}
-
-static int exec_seal(void *ctx, void *p, size_t size)
-{
-    (void)ctx;
-    return akira_exec_seal(p, size);
-}
-
-static void exec_free(void *ctx, void *p, size_t size)
-{
-    (void)ctx;
-    akira_exec_free(p, size);
-}
-
-/* A buffer as a module reader. */
-typedef struct membuf {
-    const uint8_t *p;
-    size_t n;
-} membuf;
-
-static int membuf_read(void *ctx, uint32_t off, void *dst, uint32_t len)
-{
-    const membuf *b = ctx;
-    if (off > b->n || len > b->n - off) return -1;
-    memcpy(dst, b->p + off, len);
-    return 0;
-}
-
 /* --aot: the module's native code is FILENAME.aot beside it (akira-aot's output); a
  * module that must run and has none, or whose section the engine refuses, fails. */
 static bool attach_aot(file_run *r, const char *filename, aw_module *m, aw_error *err)
 {
-    static const aw_aot_exec exec = {.alloc = exec_alloc, .seal = exec_seal, .free = exec_free};
+    static const aw_aot_exec exec = {
+        .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
     size_t plen = strlen(r->dir) + strlen(filename) + 8;
     char *path = malloc(plen);
     if (!path) return false;
@@ -227,8 +196,7 @@ static bool attach_aot(file_run *r, const char *filename, aw_module *m, aw_error
         snprintf(err->msg, sizeof err->msg, "no AOT code %s.aot", filename);
         return false;
     }
-    membuf b = {bytes, size};
-    aw_status st = aw_module_attach_aot(m, membuf_read, &b, 0, (uint32_t)size, &exec, err);
+    aw_status st = aw_module_attach_aot_buffer(m, bytes, size, &exec, err);
     free(bytes);
     if (st == AW_OK) r->counts->aot_modules++;
     return st == AW_OK;

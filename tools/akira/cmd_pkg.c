@@ -101,12 +101,13 @@ static size_t strip(const uint8_t *in, size_t n, uint8_t *out, const char *path)
             uint32_t nl;
             size_t p = pos;
             if (!leb(in, &p, end, &nl) && nl <= end - p) {
-                ours = (nl == strlen(AKIRA_MANIFEST_SECTION) &&
-                        !memcmp(in + p, AKIRA_MANIFEST_SECTION, nl)) ||
-                       (nl == strlen(AKIRA_SIGNATURE_SECTION) &&
-                        !memcmp(in + p, AKIRA_SIGNATURE_SECTION, nl)) ||
-                       (nl > strlen(AKIRA_AOT_SECTION_PREFIX) &&
-                        !memcmp(in + p, AKIRA_AOT_SECTION_PREFIX, strlen(AKIRA_AOT_SECTION_PREFIX)));
+                ours =
+                    (nl == strlen(AKIRA_MANIFEST_SECTION) &&
+                     !memcmp(in + p, AKIRA_MANIFEST_SECTION, nl)) ||
+                    (nl == strlen(AKIRA_SIGNATURE_SECTION) &&
+                     !memcmp(in + p, AKIRA_SIGNATURE_SECTION, nl)) ||
+                    (nl > strlen(AKIRA_AOT_SECTION_PREFIX) &&
+                     !memcmp(in + p, AKIRA_AOT_SECTION_PREFIX, strlen(AKIRA_AOT_SECTION_PREFIX)));
             }
         }
         if (!ours) {
@@ -178,8 +179,8 @@ static size_t add_aot(uint8_t **outp, size_t o, size_t *cap, const char *target)
         char *const argv[] = {tool, "-q", "-t", (char *)target, "-o", sec, in, NULL};
         pid_t pid;
         int st = -1;
-        if (posix_spawnp(&pid, tool, NULL, NULL, argv, environ) == 0 && waitpid(pid, &st, 0) == pid &&
-            WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+        if (posix_spawnp(&pid, tool, NULL, NULL, argv, environ) == 0 &&
+            waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
             size_t n;
             uint8_t *code = tool_read_file(sec, MAX_WASM, &n);
             char name[48];

@@ -200,6 +200,10 @@ typedef struct aw_aot_exec {
 aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_t offset,
                                uint32_t len, const aw_aot_exec *exec, aw_error *err);
 
+/* The same from a buffer of `len` bytes (read during the call only). */
+aw_status aw_module_attach_aot_buffer(aw_module *m, const uint8_t *buf, size_t len,
+                                      const aw_aot_exec *exec, aw_error *err);
+
 /* "aot x86_64" / "aot thumbv7em" when native code is attached, else "interp". */
 const char *aw_module_tier(const aw_module *m);
 
@@ -223,7 +227,6 @@ void aw_store_delete(aw_store *s);
  * calling thread's stack with room for host functions. */
 #define AW_AOT_STACK_DEFAULT (32u * 1024u)
 void aw_store_set_native_stack(aw_store *s, size_t bytes);
-
 
 /* A host function receives its arguments in io[0..nparams) and writes its results to
  * io[0..nresults). `caller` is the instance whose code made the call (use it to reach

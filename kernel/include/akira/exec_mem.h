@@ -12,11 +12,16 @@
 
 #include <stddef.h>
 
+/* The shape of the engine's aw_aot_exec hooks, so a caller passes them as they are:
+ *   aw_aot_exec x = {.alloc = akira_exec_alloc, .seal = akira_exec_seal,
+ *                    .free = akira_exec_free};
+ * `ctx` is not used. */
+
 /* size writable bytes aligned to align (at most a page), or NULL. */
-void *akira_exec_alloc(size_t size, size_t align);
+void *akira_exec_alloc(void *ctx, size_t size, size_t align);
 /* Make [p, p+size) read-only and executable: 0, or an akira_err_t. */
-int akira_exec_seal(void *p, size_t size);
+int akira_exec_seal(void *ctx, void *p, size_t size);
 /* Release a block from akira_exec_alloc (sealed or not). */
-void akira_exec_free(void *p, size_t size);
+void akira_exec_free(void *ctx, void *p, size_t size);
 
 #endif
