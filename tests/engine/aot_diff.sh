@@ -20,4 +20,5 @@ for f in "$BENCH"/*.wasm "$FUZZ"/engine-seeds/hand-*.wasm \
     cp "$f" "$TMP/m$i.wasm"
 done
 "$AOT" -O1 -q --each "$TMP"/*.wasm
-"$DIFF" "$TMP"/*.wasm $(ls "$SPEC"/*/*.wasm | grep -v /selftest/)
+# the spec's SIMD scripts are not compiled (tests/spec: the AOT run is the scalar suite)
+"$DIFF" "$TMP"/*.wasm $(ls "$SPEC"/*/*.wasm | grep -v -e /selftest -e /simd_)

@@ -6,7 +6,8 @@
  *
  * --each compiles all inputs with one run of the C compiler (much cheaper than one run
  * per module: the spec suite has 1,200 small ones); an input the engine refuses as a
- * module is reported and skipped.
+ * module is reported and skipped; an input the translator refuses (SIMD) gets
+ * INPUT.interp, one line saying why, instead of INPUT.aot (it stays on the interpreter).
  * INPUT is a .wasm module or an app package (a module with its manifest). It is loaded
  * and validated by the engine itself, translated to C (translate.c), compiled by the
  * system C compiler into a position-independent object without libc, laid out as an
@@ -73,6 +74,16 @@ static int write_file(const char *path, const void *data, size_t n)
     if (!f) return -1;
     int ok = fwrite(data, 1, n, f) == n;
     return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* INPUT.interp: the reason a module of an --each run has no native code. */
+static int write_marker(const char *path, const char *why)
+{
+    char name[4096];
+    if (snprintf(name, sizeof name, "%s.interp", path) >= (int)sizeof name) return -1;
+    char line[300];
+    int n = snprintf(line, sizeof line, "%s\n", why);
+    return write_file(name, line, n > 0 && n < (int)sizeof line ? (size_t)n : 0);
 }
 
 static int target_of(const char *name)
@@ -221,9 +232,17 @@ int main(int argc, char **argv)
         snprintf(pfx, sizeof pfx, "m%u_", k);
         sbuf one = {0};
         if (aot_translate(in->m, in->wasm, in->size, target, pfx, &one, why, sizeof why) != 0) {
+            sb_free(&one);
+            if (each) {
+                /* --each: a module the translator refuses (SIMD) stays on the interpreter,
+                 * as the runtime would run it; INPUT.interp says why, so that a test can
+                 * tell it from a module whose native code went missing */
+                if (!quiet) fprintf(stderr, "akira-aot: %s: %s (interpreter)\n", in->path, why);
+                if (write_marker(in->path, why) != 0) status = 1;
+                continue;
+            }
             fprintf(stderr, "akira-aot: %s: %s\n", in->path, why);
             status = 1;
-            sb_free(&one);
             continue;
         }
         sb_put(&c, one.p, one.len);

@@ -682,7 +682,9 @@ static int function(tr *T, uint32_t fidx, rd *r)
     uint32_t li = t->nparams;
     for (uint32_t g = 0; g < ngroups && !r->bad; g++) {
         uint32_t n = rd_u32(r);
-        char ty = tchar(rd_u8(r));
+        uint8_t vt = rd_u8(r);
+        if (vt == AW_V128) return fail(T, "SIMD (a v128 local) is not translated", fidx);
+        char ty = tchar(vt);
         for (uint32_t k = 0; k < n; k++)
             T->ltypes[li++] = ty;
     }
@@ -834,7 +836,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
             for (uint32_t i = 0; i < c->nr; i++)
                 push(T, tchar(c->rt[i]));
             T->ncs--;
-            if (T->ncs == 0) goto done;
+            if (T->ncs == 0) goto out;
             break;
         }
         case 0x0c:
@@ -1145,6 +1147,19 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
                 break;
             }
     }
+    /* v128 anywhere in a signature or a global: SIMD, which the translator leaves to the
+     * interpreter (tchar would otherwise take it for a reference) */
+    for (uint32_t i = 0; i < m->ntypes; i++)
+        for (uint32_t k = 0; k < m->types[i].nparams + m->types[i].nresults; k++)
+            if (m->types[i].types[k] == AW_V128) {
+                snprintf(T->err, sizeof T->err, "type %u: SIMD (v128) is not translated", i);
+                goto out;
+            }
+    for (uint32_t i = 0; i < m->nglobals; i++)
+        if (m->global_types[i].type == AW_V128) {
+            snprintf(T->err, sizeof T->err, "global %u: SIMD (v128) is not translated", i);
+            goto out;
+        }
     /* multi-value result structs and prototypes */
     for (uint32_t i = 0; i < m->ntypes; i++) {
         const aw_functype *t = &m->types[i];
