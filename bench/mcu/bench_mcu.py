@@ -208,8 +208,8 @@ def print_ui(ui):
     print()
     print(f"Each figure is the mean of {ui['frames']} frames (every area invalidated, laid "
           "out, drawn band by band, flushed). fps assume one instruction per cycle at "
-          f"{MCU_HZ / 1e6:.0f} MHz (the ESP32-S3's default CPU clock, up to 240): an estimate, not a measured "
-          "rate; a real panel adds its SPI/DMA transfer time.")
+          f"{MCU_HZ / 1e6:.0f} MHz (the ESP32-S3's default CPU clock, up to 240): an "
+          "estimate, not a measured rate; a real panel adds its SPI/DMA transfer time.")
 
 
 def quota_parts(info):
