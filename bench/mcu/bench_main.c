@@ -11,7 +11,6 @@
  */
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <akira/board_config.h>
@@ -28,8 +27,8 @@
 
 #define SWITCH_ROUNDS 2000u
 #define BRIDGE_CALLS  20000
-#define UI_W          320 /* the panel: 320x240 RGB565, as bench/ui */
-#define UI_H          240
+#define UI_W          BENCH_UI_W /* the panel: 320x240 RGB565, as bench/ui */
+#define UI_H          BENCH_UI_H
 #define UI_BAND_ROWS  20
 #define UI_FRAMES     5
 
@@ -174,27 +173,6 @@ static void bench_bridge(void)
 
 static akira_color_t ui_band[UI_W * UI_BAND_ROWS]; /* the draw buffer, internal RAM */
 
-static int ui_flush(void *ctx, const akira_area_t *a, const akira_color_t *px)
-{
-    (void)ctx;
-    int32_t w = akira_area_w(a);
-    for (int32_t y = a->y1; y <= a->y2; y++)
-        memcpy(&UI_FB[y * UI_W + a->x1], px + (size_t)(y - a->y1) * (size_t)w, (size_t)w * 2);
-    return 0;
-}
-
-static void *ui_alloc(void *c, size_t n)
-{
-    (void)c;
-    return malloc(n);
-}
-
-static void ui_free(void *c, void *p, size_t n)
-{
-    (void)c, (void)n;
-    free(p);
-}
-
 /* Ticks of UI_FRAMES full redraws of the current screen; 0 if one drew nothing. */
 static uint32_t ui_full_frames(akira_ui_t *ui)
 {
@@ -215,10 +193,10 @@ static void bench_ui(void)
     }
     uint32_t base = akira_cm_board_cycles() - c0;
 
-    akira_gfx_port_t port = {UI_W, UI_H, NULL, ui_flush, NULL};
+    akira_gfx_port_t port = {UI_W, UI_H, UI_FB, bench_ui_flush, NULL};
     akira_gfx_t g;
     akira_ui_t ui;
-    akira_ui_owner_t ow = {0, {ui_alloc, ui_free, NULL}, 1u << 20, 0, 0, NULL, NULL};
+    akira_ui_owner_t ow = {0, bench_ui_heap, 1u << 20, 0, 0, NULL, NULL};
     akira_ui_obj_t *ls, *ds, *slider = NULL;
     int rc = akira_gfx_init(&g, &port, ui_band, UI_W * UI_BAND_ROWS);
     if (rc == 0) rc = akira_ui_init(&ui, &g, &akira_ui_theme_light);

@@ -14,30 +14,10 @@
 #include <string.h>
 #include <time.h>
 
-#define SW 320
-#define SH 240
+#define SW BENCH_UI_W
+#define SH BENCH_UI_H
 
 static akira_color_t panel[SW * SH];
-
-static int flush(void *ctx, const akira_area_t *a, const akira_color_t *px)
-{
-    (void)ctx;
-    int32_t w = akira_area_w(a);
-    for (int32_t y = a->y1; y <= a->y2; y++)
-        memcpy(&panel[y * SW + a->x1], px + (size_t)(y - a->y1) * (size_t)w, (size_t)w * 2);
-    return 0;
-}
-
-static void *m_alloc(void *c, size_t n)
-{
-    (void)c;
-    return malloc(n);
-}
-static void m_free(void *c, void *p, size_t n)
-{
-    (void)c, (void)n;
-    free(p);
-}
 
 static double now_us(void)
 {
@@ -91,12 +71,12 @@ int main(void)
     static const size_t bands[] = {SW * 10, SW * 20, SW * 40};
     for (size_t b = 0; b < sizeof bands / sizeof bands[0]; b++) {
         static akira_color_t buf[SW * 40];
-        akira_gfx_port_t port = {SW, SH, NULL, flush, NULL};
+        akira_gfx_port_t port = {SW, SH, panel, bench_ui_flush, NULL};
         akira_gfx_t g;
         akira_ui_t ui;
         akira_gfx_init(&g, &port, buf, bands[b]);
         akira_ui_init(&ui, &g, &akira_ui_theme_light);
-        akira_ui_owner_t ow = {0, {m_alloc, m_free, NULL}, 1 << 20, 0, 0, NULL, NULL};
+        akira_ui_owner_t ow = {0, bench_ui_heap, 1 << 20, 0, 0, NULL, NULL};
         akira_ui_owner_add(&ui, &ow);
         akira_ui_obj_t *ls, *bs, *slider;
         if (bench_ui_launcher_build(&ui, &ow, &ls)) abort();
@@ -143,12 +123,12 @@ int main(void)
            sizeof(akira_ui_obj_t));
     {
         static akira_color_t buf[SW * 20];
-        akira_gfx_port_t port = {SW, SH, NULL, flush, NULL};
+        akira_gfx_port_t port = {SW, SH, panel, bench_ui_flush, NULL};
         akira_gfx_t g;
         akira_ui_t ui;
         akira_gfx_init(&g, &port, buf, SW * 20);
         akira_ui_init(&ui, &g, &akira_ui_theme_light);
-        akira_ui_owner_t ow = {0, {m_alloc, m_free, NULL}, 1 << 20, 0, 0, NULL, NULL};
+        akira_ui_owner_t ow = {0, bench_ui_heap, 1 << 20, 0, 0, NULL, NULL};
         akira_ui_owner_add(&ui, &ow);
         akira_ui_obj_t *s, *o;
         akira_ui_screen_create(&ui, &ow, &s);

@@ -1,10 +1,37 @@
 /*
  * The benchmark screens (scenes.h): built only through the UI layer's public calls, so
- * the host and the Cortex-M image draw the same widgets.
+ * the host and the Cortex-M image draw the same widgets; the framebuffer flush and the
+ * owner allocator both benches use.
  */
 #include "scenes.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int bench_ui_flush(void *fb, const akira_area_t *a, const akira_color_t *px)
+{
+    akira_color_t *panel = fb;
+    int32_t w = akira_area_w(a);
+    for (int32_t y = a->y1; y <= a->y2; y++)
+        memcpy(&panel[y * BENCH_UI_W + a->x1], px + (size_t)(y - a->y1) * (size_t)w,
+               (size_t)w * sizeof *px);
+    return 0;
+}
+
+static void *heap_alloc(void *c, size_t n)
+{
+    (void)c;
+    return malloc(n);
+}
+
+static void heap_free(void *c, void *p, size_t n)
+{
+    (void)c, (void)n;
+    free(p);
+}
+
+const akira_ui_alloc_t bench_ui_heap = {heap_alloc, heap_free, NULL};
 
 static int fk_count(void *c)
 {

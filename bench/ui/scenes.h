@@ -8,6 +8,17 @@
 
 #include "akira/ui.h"
 
+/* The benchmarks' panel: 320x240 RGB565. */
+#define BENCH_UI_W 320
+#define BENCH_UI_H 240
+
+/* A port's flush that copies each band into the framebuffer `fb` (BENCH_UI_W pixels a
+ * row), as a display driver's SPI/DMA write would. */
+int bench_ui_flush(void *fb, const akira_area_t *a, const akira_color_t *px);
+
+/* An owner's allocator on the C heap. */
+extern const akira_ui_alloc_t bench_ui_heap;
+
 /* The launcher of six fake apps ("clock" running) with its status bar at 09:41, 76%.
  * 0 or the error of the UI call that failed. */
 int bench_ui_launcher_build(akira_ui_t *ui, akira_ui_owner_t *owner, akira_ui_obj_t **screen);
