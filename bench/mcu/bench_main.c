@@ -3,13 +3,17 @@
  * with -icount shift=0): CoreMark compiled natively for Thumb-2, the same CoreMark
  * compiled to wasm32 and run on the engine, a thread context switch (two threads
  * ping-ponging on semaphores) and a native call through the bridge (bench/runtime's
- * calls.wasm: n calls of mem_used against the same loop without them). Everything is timed on the
+ * calls.wasm: n calls of mem_used against the same loop without them) and full-screen UI
+ * redraws of bench/ui's two screens into a framebuffer in PSRAM, against a plain memset +
+ * memcpy of one frame. Everything is timed on the
  * board's 25 MHz cycle counter and printed on UART0 as `name=value` lines; QEMU then ends through
  * semihosting.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <akira/board_config.h>
 
 #include <akira/cortex_m.h>
 #include <akira/kernel.h>
@@ -19,9 +23,14 @@
 #include <akira/wasm.h>
 
 #include "bridge_rig.h"
+#include "scenes.h"
 
 #define SWITCH_ROUNDS 2000u
 #define BRIDGE_CALLS  20000
+#define UI_W          BENCH_UI_W /* the panel: 320x240 RGB565, as bench/ui */
+#define UI_H          BENCH_UI_H
+#define UI_BAND_ROWS  20
+#define UI_FRAMES     5
 
 int coremark_main(void); /* CoreMark's main, compiled for Thumb-2 (-Dmain=coremark_main) */
 extern const uint8_t coremark_wasm[];
@@ -155,6 +164,76 @@ static void bench_bridge(void)
     bench_rig_down(&r);
 }
 
+/* --- UI: full-screen redraws through a band buffer into a framebuffer in PSRAM ---------- */
+
+/* Both frames sit in the half of the PSRAM the app heap pool leaves unused (this image
+ * starts no pool): the panel's framebuffer and the baseline's source frame. */
+#define UI_FB  ((akira_color_t *)(AKIRA_BOARD_PSRAM_BASE + AKIRA_BOARD_APP_HEAP_POOL_SIZE))
+#define UI_SRC (UI_FB + UI_W * UI_H)
+
+static akira_color_t ui_band[UI_W * UI_BAND_ROWS]; /* the draw buffer, internal RAM */
+
+/* Ticks of UI_FRAMES full redraws of the current screen; 0 if one drew nothing. */
+static uint32_t ui_full_frames(akira_ui_t *ui)
+{
+    uint32_t c0 = akira_cm_board_cycles();
+    for (int i = 0; i < UI_FRAMES; i++) {
+        akira_ui_invalidate_all(ui);
+        if (akira_ui_refresh(ui) <= 0) return 0;
+    }
+    return akira_cm_board_cycles() - c0;
+}
+
+static void bench_ui(void)
+{
+    uint32_t c0 = akira_cm_board_cycles();
+    for (int i = 0; i < UI_FRAMES; i++) {
+        memset(UI_SRC, i, UI_W * UI_H * sizeof(akira_color_t));
+        memcpy(UI_FB, UI_SRC, UI_W * UI_H * sizeof(akira_color_t));
+    }
+    uint32_t base = akira_cm_board_cycles() - c0;
+
+    akira_gfx_port_t port = {UI_W, UI_H, UI_FB, bench_ui_flush, NULL};
+    akira_gfx_t g;
+    akira_ui_t ui;
+    akira_ui_owner_t ow = {0, bench_ui_heap, 1u << 20, 0, 0, NULL, NULL};
+    akira_ui_obj_t *ls, *ds, *slider = NULL;
+    int rc = akira_gfx_init(&g, &port, ui_band, UI_W * UI_BAND_ROWS);
+    if (rc == 0) rc = akira_ui_init(&ui, &g, &akira_ui_theme_light);
+    if (rc != 0) {
+        out("ui_error=%lu\n", (unsigned long)(rc < 0 ? -rc : rc));
+        return;
+    }
+    akira_ui_owner_add(&ui, &ow);
+    rc = bench_ui_launcher_build(&ui, &ow, &ls);
+    if (rc == 0) rc = akira_ui_screen_push(&ui, ls, 0, 0);
+    uint32_t launcher = rc == 0 ? ui_full_frames(&ui) : 0;
+    size_t launcher_bytes = ow.used;
+    if (rc == 0) rc = bench_ui_dashboard_build(&ui, &ow, &ds, &slider);
+    if (rc == 0) rc = akira_ui_screen_push(&ui, ds, 0, 0);
+    if (rc == 0) akira_ui_refresh(&ui);
+    uint32_t dashboard = rc == 0 ? ui_full_frames(&ui) : 0;
+    uint32_t slide = 0;
+    c0 = akira_cm_board_cycles();
+    for (int i = 0; rc == 0 && i < UI_FRAMES; i++) { /* only the slider's dirty area */
+        akira_ui_set(slider, AKIRA_UI_P_VALUE, 20 + 15 * i);
+        if (akira_ui_refresh(&ui) <= 0) rc = -1;
+    }
+    if (rc == 0) slide = akira_cm_board_cycles() - c0;
+    akira_ui_deinit(&ui);
+    if (rc != 0 || !launcher || !dashboard) {
+        out("ui_error=%lu\n", (unsigned long)(rc < 0 ? -rc : rc + 1000));
+        return;
+    }
+    out("ui_frames=%lu\n", UI_FRAMES);
+    out("ui_band_px=%lu\n", UI_W * UI_BAND_ROWS);
+    out("ui_launcher_bytes=%lu\n", (unsigned long)launcher_bytes);
+    out("ui_base_ticks=%lu\n", base);
+    out("ui_launcher_ticks=%lu\n", launcher);
+    out("ui_dashboard_ticks=%lu\n", dashboard);
+    out("ui_slider_ticks=%lu\n", slide);
+}
+
 int main(void)
 {
     akira_kernel_init();
@@ -166,6 +245,8 @@ int main(void)
     bench_switch();
     out("bench=bridge%lu\n", 0);
     bench_bridge();
+    out("bench=ui%lu\n", 0);
+    bench_ui();
     out("bench=done%lu\n", 0);
     akira_semihost_exit(0);
 }

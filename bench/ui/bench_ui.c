@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "akira/ui.h"
+#include "scenes.h"
 #include "ui_priv.h" /* sizeof the widget object */
 
 #include <stdio.h>
@@ -13,30 +14,10 @@
 #include <string.h>
 #include <time.h>
 
-#define SW 320
-#define SH 240
+#define SW BENCH_UI_W
+#define SH BENCH_UI_H
 
 static akira_color_t panel[SW * SH];
-
-static int flush(void *ctx, const akira_area_t *a, const akira_color_t *px)
-{
-    (void)ctx;
-    int32_t w = akira_area_w(a);
-    for (int32_t y = a->y1; y <= a->y2; y++)
-        memcpy(&panel[y * SW + a->x1], px + (size_t)(y - a->y1) * (size_t)w, (size_t)w * 2);
-    return 0;
-}
-
-static void *m_alloc(void *c, size_t n)
-{
-    (void)c;
-    return malloc(n);
-}
-static void m_free(void *c, void *p, size_t n)
-{
-    (void)c, (void)n;
-    free(p);
-}
 
 static double now_us(void)
 {
@@ -57,64 +38,6 @@ static double median(double *v)
 {
     qsort(v, RUNS, sizeof *v, cmp_d);
     return v[RUNS / 2];
-}
-
-static int fk_count(void *c)
-{
-    (void)c;
-    return 6;
-}
-static int fk_name(void *c, int i, char *b, size_t n)
-{
-    (void)c;
-    static const char *names[] = {"clock", "weather", "sensors", "snake", "settings", "music"};
-    snprintf(b, n, "%s", names[i]);
-    return 0;
-}
-static int fk_state(void *c, int i)
-{
-    (void)c;
-    return i == 0 ? AKIRA_UI_APP_RUNNING : AKIRA_UI_APP_STOPPED;
-}
-static int fk_op(void *c, int i)
-{
-    (void)c, (void)i;
-    return 0;
-}
-
-static akira_ui_obj_t *mk(akira_ui_t *ui, akira_ui_owner_t *ow, akira_ui_obj_t *p, int t, int x,
-                          int y)
-{
-    akira_ui_obj_t *o;
-    if (akira_ui_create(ui, ow, p, (akira_ui_type_t)t, &o)) abort();
-    akira_ui_set(o, AKIRA_UI_P_X, x);
-    akira_ui_set(o, AKIRA_UI_P_Y, y);
-    return o;
-}
-
-static akira_ui_obj_t *busy_screen(akira_ui_t *ui, akira_ui_owner_t *ow, akira_ui_obj_t **slider)
-{
-    akira_ui_obj_t *s, *o;
-    if (akira_ui_screen_create(ui, ow, &s)) abort();
-    o = mk(ui, ow, s, AKIRA_UI_STATUSBAR, 0, 0);
-    akira_ui_set_title(o, "Dashboard");
-    akira_ui_set_text(o, "12:00");
-    akira_ui_set(o, AKIRA_UI_P_VALUE, 80);
-    o = mk(ui, ow, s, AKIRA_UI_GAUGE, 4, 28);
-    akira_ui_set(o, AKIRA_UI_P_VALUE, 63);
-    o = mk(ui, ow, s, AKIRA_UI_CHART, 150, 28);
-    akira_ui_set(o, AKIRA_UI_P_W, 164);
-    static const int16_t pts[] = {10, 30, 20, 50, 45, 70, 60, 85, 75, 90};
-    akira_ui_chart_set_points(o, 0, pts, 10);
-    o = mk(ui, ow, s, AKIRA_UI_LIST, 150, 152);
-    akira_ui_set(o, AKIRA_UI_P_W, 164);
-    akira_ui_set(o, AKIRA_UI_P_H, 84);
-    akira_ui_set_options(o, "Temperature\nHumidity\nPressure");
-    *slider = mk(ui, ow, s, AKIRA_UI_SLIDER, 4, 172);
-    akira_ui_set(*slider, AKIRA_UI_P_W, 140);
-    o = mk(ui, ow, s, AKIRA_UI_BUTTON, 4, 200);
-    akira_ui_set_text(o, "Start logging");
-    return s;
 }
 
 static void bench_frame(const char *name, akira_ui_t *ui, double base_us, size_t band_px)
@@ -148,20 +71,18 @@ int main(void)
     static const size_t bands[] = {SW * 10, SW * 20, SW * 40};
     for (size_t b = 0; b < sizeof bands / sizeof bands[0]; b++) {
         static akira_color_t buf[SW * 40];
-        akira_gfx_port_t port = {SW, SH, NULL, flush, NULL};
+        akira_gfx_port_t port = {SW, SH, panel, bench_ui_flush, NULL};
         akira_gfx_t g;
         akira_ui_t ui;
         akira_gfx_init(&g, &port, buf, bands[b]);
         akira_ui_init(&ui, &g, &akira_ui_theme_light);
-        akira_ui_owner_t ow = {0, {m_alloc, m_free, NULL}, 1 << 20, 0, 0, NULL, NULL};
+        akira_ui_owner_t ow = {0, bench_ui_heap, 1 << 20, 0, 0, NULL, NULL};
         akira_ui_owner_add(&ui, &ow);
-        akira_ui_launcher_provider_t p = {fk_count, fk_name, fk_state, fk_op, fk_op, NULL};
         akira_ui_obj_t *ls, *bs, *slider;
-        akira_ui_launcher_create(&ui, &ow, &p, &ls);
-        akira_ui_launcher_status(ls, "09:41", 76);
+        if (bench_ui_launcher_build(&ui, &ow, &ls)) abort();
         akira_ui_screen_push(&ui, ls, 0, 0);
         bench_frame("launcher, full screen", &ui, base, bands[b]);
-        bs = busy_screen(&ui, &ow, &slider);
+        if (bench_ui_dashboard_build(&ui, &ow, &bs, &slider)) abort();
         akira_ui_screen_push(&ui, bs, 0, 0);
         akira_ui_refresh(&ui);
         bench_frame("dashboard (gauge, chart...), full", &ui, base, bands[b]);
@@ -202,12 +123,12 @@ int main(void)
            sizeof(akira_ui_obj_t));
     {
         static akira_color_t buf[SW * 20];
-        akira_gfx_port_t port = {SW, SH, NULL, flush, NULL};
+        akira_gfx_port_t port = {SW, SH, panel, bench_ui_flush, NULL};
         akira_gfx_t g;
         akira_ui_t ui;
         akira_gfx_init(&g, &port, buf, SW * 20);
         akira_ui_init(&ui, &g, &akira_ui_theme_light);
-        akira_ui_owner_t ow = {0, {m_alloc, m_free, NULL}, 1 << 20, 0, 0, NULL, NULL};
+        akira_ui_owner_t ow = {0, bench_ui_heap, 1 << 20, 0, 0, NULL, NULL};
         akira_ui_owner_add(&ui, &ow);
         akira_ui_obj_t *s, *o;
         akira_ui_screen_create(&ui, &ow, &s);
