@@ -284,11 +284,18 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
         fp = fr->fp;
         code = fr->code;
         words = code->words;
-        inst = fr->inst;
-        RELOAD_MEM(); /* the callee may have grown the memory */
+        /* mem and msize follow memory.grow in this instance and host calls (both
+         * reload), so only a return from another instance (which may have grown a
+         * shared memory) needs them reloaded, as on entry */
+        if (fr->inst != inst) {
+            inst = fr->inst;
+            RELOAD_MEM();
+        }
         NEXT();
     }
-    OP(SELECT) S(1) = S(4).u32 ? S(2) : S(3);
+    /* the operand is picked by index, not by a branch: the condition is often data
+     * (CoreMark's CRCs), where a branch would be mispredicted half the time */
+    OP(SELECT) S(1) = fp[pc[3 - (S(4).u32 != 0)]];
     pc += 5;
     NEXT();
     OP(GLOBAL_GET) S(1) = inst->globals[pc[2]]->val;
@@ -847,20 +854,27 @@ do_call:
     ccode = callee->code;
     cinst = callee->inst;
 enter:
+    /* One test per limit in the common case: the peaks never pass the limits
+     * (slot_peak <= stack_end, peak_depth <= the frames allocated), so a frame within
+     * the peaks is within the limits, and only a new peak checks the limit itself. */
     frame_end = nfp + ccode->frame_slots;
-    if (UNLIKELY(frame_end > s->stack_end)) TRAP(AW_TRAP_STACK_EXHAUSTED);
-    if (UNLIKELY(fr >= s->frames_end)) {
+    if (UNLIKELY(frame_end > s->slot_peak)) {
+        if (frame_end > s->stack_end) TRAP(AW_TRAP_STACK_EXHAUSTED);
+        s->slot_peak = frame_end;
+    }
+    if (UNLIKELY(fr >= s->frames + s->peak_depth)) {
         uint32_t depth = (uint32_t)(fr - s->frames);
-        if (depth >= s->max_depth || !aw_store_frames_grow(s)) TRAP(AW_TRAP_STACK_EXHAUSTED);
-        fr = s->frames + depth;
+        if (fr >= s->frames_end) {
+            if (depth >= s->max_depth || !aw_store_frames_grow(s)) TRAP(AW_TRAP_STACK_EXHAUSTED);
+            fr = s->frames + depth;
+        }
+        s->peak_depth = depth + 1;
     }
     fr->pc = pc_next;
     fr->fp = fp;
     fr->code = code;
     fr->inst = inst;
     fr++;
-    if (UNLIKELY(frame_end > s->slot_peak)) s->slot_peak = frame_end;
-    if (UNLIKELY(fr > s->frames + s->peak_depth)) s->peak_depth = (uint32_t)(fr - s->frames);
     /* declared locals start at zero; a loop beats a memset call for the usual few */
     for (aw_val *p = nfp + ccode->nparams, *e = nfp + ccode->nlocals; p < e; p++)
         p->u64 = 0;

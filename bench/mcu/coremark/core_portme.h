@@ -5,11 +5,14 @@
  * ../shared/bench/coremark. Time is the board's 25 MHz cycle counter (under QEMU's
  * -icount shift=0, one tick is 40 instructions); output goes through cm_putc. Both
  * come from the bench image (bench_main.c), imported by the wasm build from "env".
+ * `make bench` on the host reuses this port with bench/wasm/coremark_host.c (CPU-time
+ * microseconds, -DCM_TICKS_PER_SEC=1000000; WASI for the wasm32 build).
  */
 #ifndef CORE_PORTME_H
 #define CORE_PORTME_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define HAS_FLOAT         0
 #define HAS_TIME_H        0
@@ -34,7 +37,8 @@ typedef unsigned short ee_u16;
 typedef signed int ee_s32;
 typedef unsigned char ee_u8;
 typedef unsigned int ee_u32;
-typedef ee_u32 ee_ptr_int;
+/* pointer-sized: the host build is 64-bit (uintptr_t is ee_u32 on Thumb-2 and wasm32) */
+typedef uintptr_t ee_ptr_int;
 typedef size_t ee_size_t;
 typedef float ee_f32;
 
