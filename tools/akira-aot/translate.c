@@ -836,7 +836,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
             for (uint32_t i = 0; i < c->nr; i++)
                 push(T, tchar(c->rt[i]));
             T->ncs--;
-            if (T->ncs == 0) goto out;
+            if (T->ncs == 0) goto done;
             break;
         }
         case 0x0c:
