@@ -163,8 +163,7 @@ static void bench_start_and_ram(void)
            info.stats.mem_used, linear, stack);
     printf("  pool taken by the start   %7zu B (the charged bytes and the pool's block headers)\n",
            delta);
-    printf("  engine + bridge state     %7zu B (beyond linear memory and operand stack)\n",
-           engine);
+    printf("  engine + bridge state     %7zu B (beyond linear memory and operand stack)\n", engine);
     printf("  thread stack used         %7zu B (high-water; POSIX threads reserve 64 KiB)\n",
            thread);
     printf("  beyond linear memory      %7zu B   (all of the above; seed < 24 KB: %s, "

@@ -39,6 +39,7 @@ enum aw_aot_rel_kind {
 };
 
 /* The runtime helpers generated code calls, by number (the loader's table order). */
+/* clang-format off */
 #define AW_AOT_HELPERS(X)                                                                          \
     X(trap)                                                                                        \
     X(poll) X(call_import) X(indirect) X(call_ref) X(memory_grow) X(memory_fill) X(memory_copy)    \
@@ -46,6 +47,7 @@ enum aw_aot_rel_kind {
             X(table_fill) X(table_copy) X(table_init) X(elem_drop) X(ref_func) X(f32_ceil)         \
                 X(f32_floor) X(f32_trunc) X(f32_nearest) X(f64_ceil) X(f64_floor) X(f64_trunc)     \
                     X(f64_nearest)
+/* clang-format on */
 
 enum aw_aot_helper {
 #define AW_AOT_HELPER_ENUM(n) AW_AOT_H_##n,

@@ -54,6 +54,8 @@
  *   LOAD   [op, dst, addr, offset]     dst = mem[addr + offset] (offset: memarg u32)
  *   STORE  [op, addr, val, offset]     mem[addr + offset] = val
  *   SPECIAL see the comment beside it */
+/* The opcode table stays aligned by hand: one line per opcode with its layout. */
+/* clang-format off */
 #define AW_OPS(X)                                                                          \
     /* --- control --- */                                                                \
     X(UNREACHABLE, SPECIAL)   /* [op]                      trap "unreachable" */         \
@@ -174,6 +176,7 @@
     X(BR_I64_EQ, BRCMP64) X(BR_I64_NE, BRCMP64)                                          \
     X(BR_I64_EQ_I, BRCMP64I) X(BR_I64_NE_I, BRCMP64I)                                   \
     AW_OPS_SIMD(X)
+/* clang-format on */
 
 /* SIMD (AW_SIMD builds only): one opcode for every v128 instruction, run by
  * aw_simd_exec() (interp_simd.c) so the scalar dispatch table stays as it was.
@@ -211,7 +214,7 @@ typedef enum aw_op {
 
 /* A compiled function body. */
 typedef struct aw_code {
-    uint32_t *words;      /* the instructions */
+    uint32_t *words; /* the instructions */
     uint32_t nwords;
     uint32_t nparams;     /* parameter slots */
     uint32_t nlocals;     /* parameter + declared local slots */
