@@ -31,9 +31,9 @@
 
 AKIRA_LOG_MODULE_REGISTER(ble_ll);
 
-#define ADV_LISTEN_MS  12 /* an advertiser listens this long after each ADV PDU */
-#define SCAN_RSP_MS    12 /* a scanner waits this long for a SCAN_RSP */
-#define RSP_TIMEOUT_MS 12 /* within an event, the wait for the peer's next PDU */
+#define ADV_LISTEN_MS  15 /* an advertiser listens this long after each ADV PDU */
+#define SCAN_RSP_MS    15 /* a scanner waits this long for a SCAN_RSP */
+#define RSP_TIMEOUT_MS 20 /* within an event, the wait for the peer's next PDU */
 #define EXCHANGES_MAX  8  /* PDU pairs per connection event */
 #define SCAN_WINDOW_MS 60 /* per advertising channel */
 #define SCANNED_MAX    32 /* addresses a scan sent SCAN_REQ to */
@@ -532,7 +532,8 @@ static bool conn_rx(struct conn *c, struct akira_radio_frame *f, size_t n)
     }
     uint8_t buf[OCTETS_MAX + 4];
     memcpy(buf, f->data + 2, len);
-    if (c->enc_rx && len > 0) {
+    bool was_enc = c->enc_rx; /* START_ENC_REQ turns it on for the PDUs after itself */
+    if (was_enc && len > 0) {
         uint8_t dir = c->role == AKIRA_BLE_ROLE_CENTRAL ? 0 : 1;
         if (len < 5 || ll_ccm_decrypt(c->sk, c->iv, c->rx_ctr, dir, h, buf, len) != 0) {
             AKIRA_LOG_WRN("conn %u: MIC failure", c->handle);
@@ -544,7 +545,7 @@ static bool conn_rx(struct conn *c, struct akira_radio_frame *f, size_t n)
     if (len > c->rx_octets && llid != LL_LLID_CTRL) {
         ll.st.rx_bad++; /* longer than negotiated: acknowledged and dropped */
         c->nesn ^= 1;
-        if (c->enc_rx) c->rx_ctr++;
+        if (was_enc) c->rx_ctr++;
         return (h & LL_MD) != 0;
     }
     if (llid == LL_LLID_CTRL) {
@@ -558,7 +559,7 @@ static bool conn_rx(struct conn *c, struct akira_radio_frame *f, size_t n)
         memcpy(e->data, buf, len);
     }
     c->nesn ^= 1;
-    if (c->enc_rx && f->data[1] > 0) c->rx_ctr++;
+    if (was_enc && f->data[1] > 0) c->rx_ctr++;
     return (h & LL_MD) != 0;
 }
 
@@ -610,7 +611,9 @@ static void conn_event(struct conn *c)
     if (!c->established) {
         if (c->counter >= 6) conn_close(c, AKIRA_BLE_REASON_FAILED_TO_ESTABLISH);
     } else if (t - c->last_rx_us > (uint64_t)c->params.timeout_10ms * 10000u) {
-        conn_close(c, AKIRA_BLE_REASON_CONN_TIMEOUT);
+        /* our TERMINATE_IND went unacknowledged for a supervision timeout: it is over
+         * all the same, as our host asked */
+        conn_close(c, c->term_sent ? AKIRA_BLE_REASON_LOCAL_HOST : AKIRA_BLE_REASON_CONN_TIMEOUT);
     }
 }
 
