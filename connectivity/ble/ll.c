@@ -31,7 +31,10 @@
 
 AKIRA_LOG_MODULE_REGISTER(ble_ll);
 
-#define ADV_LISTEN_MS  15 /* an advertiser listens this long after each ADV PDU */
+#define ADV_LISTEN_MS 20 /* an advertiser listens this long after each ADV PDU */
+/* An answer (SCAN_REQ, CONNECT_IND) later than this after the ADV PDU arrived would
+ * miss the advertiser's listening: the scanner waits for the next one instead. */
+#define ANSWER_MAX_US  ((ADV_LISTEN_MS - 5) * 1000u)
 #define SCAN_RSP_MS    15 /* a scanner waits this long for a SCAN_RSP */
 #define RSP_TIMEOUT_MS 20 /* within an event, the wait for the peer's next PDU */
 #define EXCHANGES_MAX  8  /* PDU pairs per connection event */
@@ -45,6 +48,12 @@ struct pdu {
     uint8_t llid;
     uint8_t len;
     uint8_t data[OCTETS_MAX + 4]; /* + MIC */
+};
+
+/* A control PDU waiting to go (the longest, ENC_REQ, has 23 bytes). */
+struct ctrl_pdu {
+    uint8_t len;
+    uint8_t data[27];
 };
 
 struct conn {
@@ -65,7 +74,7 @@ struct conn {
     struct pdu last;   /* sent, as on air (encrypted) */
     uint8_t last_ctrl; /* opcode of last if it is a control PDU, else 0xFF */
     /* queues: control PDUs first, then the host's data */
-    struct pdu ctrlq[CTRLQ];
+    struct ctrl_pdu ctrlq[CTRLQ];
     uint8_t ctrl_head, ctrl_n;
     struct pdu txq[AKIRA_BLE_LL_TXQ];
     uint8_t tx_head, tx_n;
@@ -299,9 +308,8 @@ static int radio_rx(struct akira_radio_frame *f, uint64_t deadline, uint32_t crc
 
 static bool ctrl_push(struct conn *c, const uint8_t *pdu, uint8_t len)
 {
-    if (c->ctrl_n == CTRLQ) return false;
-    struct pdu *p = &c->ctrlq[(c->ctrl_head + c->ctrl_n++) % CTRLQ];
-    p->llid = LL_LLID_CTRL;
+    if (c->ctrl_n == CTRLQ || len > sizeof(c->ctrlq[0].data)) return false;
+    struct ctrl_pdu *p = &c->ctrlq[(c->ctrl_head + c->ctrl_n++) % CTRLQ];
     p->len = len;
     memcpy(p->data, pdu, len);
     return true;
@@ -469,18 +477,17 @@ static void next_pdu(struct conn *c)
         c->retx++;
         return;
     }
-    struct pdu *src = NULL;
     if (c->ctrl_n > 0) {
-        src = &c->ctrlq[c->ctrl_head];
+        struct ctrl_pdu *q = &c->ctrlq[c->ctrl_head];
         c->ctrl_head = (c->ctrl_head + 1) % CTRLQ;
         c->ctrl_n--;
+        c->last.llid = LL_LLID_CTRL;
+        c->last.len = q->len;
+        memcpy(c->last.data, q->data, q->len);
     } else if (c->tx_n > 0 && !c->enc_proc) {
-        src = &c->txq[c->tx_head];
+        c->last = c->txq[c->tx_head];
         c->tx_head = (c->tx_head + 1) % AKIRA_BLE_LL_TXQ;
         c->tx_n--;
-    }
-    if (src) {
-        c->last = *src;
     } else {
         c->last.llid = AKIRA_BLE_LLID_CONT;
         c->last.len = 0;
@@ -624,6 +631,11 @@ static bool addr_eq(const akira_ble_addr_t *a, const akira_ble_addr_t *b)
     return a->type == b->type && memcmp(a->a, b->a, 6) == 0;
 }
 
+/* Advertising pauses while a peripheral connection exists, and while scanning or
+ * initiating: one radio cannot listen on a scan channel while it advertises, and two
+ * nodes doing both at the same interval can stay deaf to each other for seconds. */
+static bool adv_paused(void);
+
 static bool peripheral_conn_exists(void)
 {
     for (int i = 0; i < AKIRA_BLE_LL_CONN_MAX; i++)
@@ -654,6 +666,11 @@ static void conn_setup(struct conn *c, const struct ll_conn_req *r, const akira_
         e->addr = *peer;
         e->params = c->params;
     }
+}
+
+static bool adv_paused(void)
+{
+    return peripheral_conn_exists() || ll.scan_on || ll.init_on;
 }
 
 /* A CONNECT_IND for us while advertising connectable: 0, or refused. */
@@ -813,6 +830,7 @@ static bool on_adv_heard(struct akira_radio_frame *f, int len, uint8_t ch)
     }
     report(&p, f->rssi_dbm);
     bool to_us = p.type == LL_ADV_DIRECT_IND && addr_eq(&p.peer, &ll.addr);
+    if (now_us() - f->timestamp_us > ANSWER_MAX_US) return false; /* too late to answer */
     if (ll.init_on && addr_eq(&p.a, &ll.init_peer) && (p.type == LL_ADV_IND || to_us)) {
         initiate(&p, ch);
         return true;
@@ -894,7 +912,7 @@ static int ll_thread(void *arg)
             conn_event(next);
             continue;
         }
-        bool adv = ll.adv_on && !peripheral_conn_exists();
+        bool adv = ll.adv_on && !adv_paused();
         if (adv && ll.adv_next_us <= t) {
             adv_event(next ? conn_due(next) : UINT64_MAX);
             continue;
@@ -1087,7 +1105,7 @@ akira_err_t akira_ble_ctrl_status(struct akira_ble_ctrl_status *out)
     lock();
     *out = ll.st;
     out->addr = ll.addr;
-    out->advertising = ll.adv_on && !peripheral_conn_exists();
+    out->advertising = ll.adv_on && !adv_paused();
     out->scanning = ll.scan_on;
     out->initiating = ll.init_on;
     unlock();

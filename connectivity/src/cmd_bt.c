@@ -54,6 +54,9 @@ static int cmd_bt_status(struct akira_shell *sh, int argc, char **argv)
                       (unsigned)st.conn_refused);
     struct akira_ble_conn_info c[AKIRA_BLE_LL_CONN_MAX];
     size_t n = akira_ble_ctrl_conns(c, AKIRA_BLE_LL_CONN_MAX);
+    size_t per_conn, ram = akira_ble_ctrl_ram(&per_conn);
+    akira_shell_print(sh, "link layer RAM %u B (%u B per connection)\n", (unsigned)ram,
+                      (unsigned)per_conn);
     akira_shell_print(sh, "connections %u/%u\n", (unsigned)n, AKIRA_BLE_LL_CONN_MAX);
     for (size_t i = 0; i < n; i++) {
         akira_ble_addr_format(&c[i].peer, a);
@@ -199,13 +202,24 @@ static int cmd_bt_connect(struct akira_shell *sh, int argc, char **argv)
         return rc;
     }
     if (rc != AKIRA_OK) return rc;
+    /* Until the first packet exchange, for up to 5 s; a connection that failed to be
+     * established (the peripheral missed the CONNECT_IND: 0x3e) is tried again. */
     struct akira_ble_conn_info c;
+    bool seen = false;
     for (int i = 0; i < 500; i++) {
-        if (find_conn(&peer, -1, &c) && c.established) {
+        bool exists = find_conn(&peer, -1, &c);
+        if (exists && c.established) {
             uint64_t us = akira_uptime_us() - t0;
             akira_shell_print(sh, "connected: conn %u to %s as central in %u.%03u ms\n", c.handle,
                               argv[1], (unsigned)(us / 1000), (unsigned)(us % 1000));
             return 0;
+        }
+        struct akira_ble_ctrl_status st;
+        if (exists) {
+            seen = true;
+        } else if (seen && akira_ble_ctrl_status(&st) == AKIRA_OK && !st.initiating) {
+            seen = false;
+            akira_ble_ctrl_connect(&peer, &p);
         }
         akira_sleep_ms(10);
     }

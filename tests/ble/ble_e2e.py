@@ -53,6 +53,14 @@ def connect(c, p_node, extra=""):
     return int(re.search(r"conn (\d+)", out).group(1)), out
 
 
+def periph_handle(p, central):
+    """The handle of the peripheral p's newest connection with node `central` (an
+    attempt that failed to be established, 0x3e, may have used one before)."""
+    p.wait_for(rf"connected to {addr(central)} as peripheral", 10)
+    time.sleep(0.2)
+    return re.findall(rf"conn (\d+): connected to {addr(central)}", p.output())[-1]
+
+
 def status(d):
     """`bt status` as one text: the header lines and one line per connection."""
     d.console("bt status")
@@ -113,29 +121,29 @@ def two_nodes():
         ad.check(mm is not None, f"scan line: {lines[0]}")
         ad.check(-58 <= int(mm.group(1)) <= -50, f"RSSI at 3 m: {mm.group(1)}")
         conn, _ = connect(a, 2)
-        b.wait_for(r"connected to C0:00:00:00:00:01 as peripheral", 10)
+        pc = periph_handle(b, 1)
         time.sleep(0.5)  # the version, feature and length exchanges
         st = status(a)
         ad.check("octets 251/251" in st and "central" in st, f"data length not exchanged: {st}")
         # encryption: the central's key, the peripheral's answer to the LTK request
         a.command(f"bt encrypt {conn} {KEY}", "encryption requested", 5)
-        b.wait_for(r"LTK request", 10)
-        b.console(f"bt ltk 0 {KEY}")
+        b.wait_for(rf"conn {pc}: LTK request", 10)
+        b.console(f"bt ltk {pc} {KEY}")
         a.wait_for(rf"conn {conn}: encrypted", 10)
-        b.wait_for(r"conn 0: encrypted", 10)
+        b.wait_for(rf"conn {pc}: encrypted", 10)
         ad.check(" encrypted interval" in status(a), "not shown encrypted")
         time.sleep(0.5)
         a.command(f"bt disconnect {conn}", f"disconnected conn {conn}", 10)
         a.wait_for(rf"conn {conn} with C0:00:00:00:00:02 closed: reason 0x16", 5)
-        b.wait_for(r"conn 0 with C0:00:00:00:00:01 closed: reason 0x13", 10)
+        b.wait_for(rf"conn {pc} with C0:00:00:00:00:01 closed: reason 0x13", 10)
         # advertising resumed; a wrong key at the peripheral fails the first MIC
         conn, _ = connect(a, 2, "50 1000")
-        b.wait_for(r"conn 1: connected", 10)
+        pc = periph_handle(b, 1)
         time.sleep(0.3)
         a.command(f"bt encrypt {conn} {KEY}", "encryption requested", 5)
-        b.wait_for(r"conn 1: LTK request", 10)
-        b.console(f"bt ltk 1 {WRONG}")
-        b.wait_for(r"conn 1 with C0:00:00:00:00:01 closed: reason 0x3d", 10)
+        b.wait_for(rf"conn {pc}: LTK request", 10)
+        b.console(f"bt ltk {pc} {WRONG}")
+        b.wait_for(rf"conn {pc} with C0:00:00:00:00:01 closed: reason 0x3d", 10)
         a.wait_for(rf"conn {conn} with C0:00:00:00:00:02 closed: reason 0x08", 10)
         for d in (a, b):
             d.finish()
@@ -155,16 +163,19 @@ def eight_nodes():
                      f"{addr(i)} not found: {lines}")
         for c in range(0, 8, 2):  # four pairs at once: 1-2, 3-4, 5-6, 7-8
             nodes[c].console(f"bt connect {addr(c + 2)}")
+        handles = {}
         for c in range(0, 8, 2):
-            out = nodes[c].expect(rb"(?:connected: conn \d+[^\n]*|no connection[^\n]*)\n", 15,
+            out = nodes[c].expect(rb"((?:connected: conn \d+|no connection)[^\n]*)\n", 15,
                                   regex=True)
             ad.check(out.startswith("connected"), f"node {c + 1}: {out}")
+            handles[c] = re.search(r"conn (\d+)", out).group(1)
             nodes[c + 1].wait_for(rf"connected to {addr(c + 1)} as peripheral", 10)
         time.sleep(1.0)
         for c in range(0, 8, 2):
             st = status(nodes[c])
             ad.check("connections 1/4" in st and "establishing" not in st, st)
-            nodes[c].command("bt disconnect 0", "disconnected conn 0", 10)
+            h = handles[c]
+            nodes[c].command(f"bt disconnect {h}", f"disconnected conn {h}", 10)
         print(m.ctl("stats").strip())
         for d in nodes:
             d.finish()
@@ -193,7 +204,7 @@ def lossy():
         m = ad.Medium(RADIO, tmp, seed=3)
         a, b = node(m, 1, 0), node(m, 2, 3)
         conn, _ = connect(a, 2, "50 2000")
-        b.wait_for(r"conn 0: connected", 10)
+        pc = periph_handle(b, 1)
         ad.check("loss 0.300" in m.ctl("loss", 0.3), "medium: loss")
         time.sleep(3)
         st = status(a)
@@ -202,7 +213,7 @@ def lossy():
         ad.check(retx > 0, f"no retransmission at 30 % loss: {st}")
         m.ctl("loss", 1)
         a.wait_for(rf"conn {conn} with {addr(2)} closed: reason 0x08", 10)
-        b.wait_for(rf"conn 0 with {addr(1)} closed: reason 0x08", 10)
+        b.wait_for(rf"conn {pc} with {addr(1)} closed: reason 0x08", 10)
         m.ctl("loss", 0)
         connect(a, 2)
         for d in (a, b):

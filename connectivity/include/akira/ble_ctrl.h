@@ -74,7 +74,8 @@ struct akira_ble_ctrl_status {
 akira_err_t akira_ble_ctrl_start(const struct akira_device *radio);
 
 /* Advertise with p (copied) until stopped; paused while a peripheral connection
- * exists and resumed when it ends. AKIRA_EINVAL: bad type, interval or AD structures. */
+ * exists and while scanning or initiating, resumed when they end. AKIRA_EINVAL: bad type, interval
+ * or AD structures. */
 akira_err_t akira_ble_ctrl_adv_start(const struct akira_ble_adv_params *p);
 akira_err_t akira_ble_ctrl_adv_stop(void);
 
