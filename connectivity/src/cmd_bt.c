@@ -91,16 +91,8 @@ static void on_report(const akira_ble_addr_t *addr, uint8_t type, int8_t rssi, c
         if (type != AKIRA_BLE_SCAN_RSP) e->type = type;
         e->count++;
         size_t nl = 0;
-        const uint8_t *nm = NULL;
-        /* Complete (0x09) or Shortened (0x08) Local Name */
-        for (size_t i = 0; i + 1 < len && data[i] != 0 && i + 1 + data[i] <= len;
-             i += 1u + data[i]) {
-            if (data[i + 1] == 0x09 || data[i + 1] == 0x08) {
-                nm = data + i + 2;
-                nl = data[i] - 1u;
-                break;
-            }
-        }
+        const uint8_t *nm = akira_ble_ad_find(data, len, 0x09, &nl); /* Complete Local Name */
+        if (!nm) nm = akira_ble_ad_find(data, len, 0x08, &nl);       /* Shortened */
         if (nm) {
             if (nl >= sizeof(e->name)) nl = sizeof(e->name) - 1;
             for (size_t i = 0; i < nl; i++)

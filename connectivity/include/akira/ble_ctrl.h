@@ -97,6 +97,10 @@ size_t akira_ble_ctrl_conns(struct akira_ble_conn_info *out, size_t max);
 
 akira_err_t akira_ble_ctrl_status(struct akira_ble_ctrl_status *out);
 
+/* Finds the first AD structure of type `type` (e.g. 0x09 Complete Local Name) in
+ * advertising data; returns its data and *len, or NULL (also for a malformed list). */
+const uint8_t *akira_ble_ad_find(const uint8_t *ad, size_t ad_len, uint8_t type, size_t *len);
+
 /* "C0:00:00:00:00:01" (most significant byte first); buf has 18 bytes. Parse: 0 or
  * AKIRA_EINVAL; the type is random when the top two bits are 11 (static random). */
 void akira_ble_addr_format(const akira_ble_addr_t *a, char buf[18]);
