@@ -114,18 +114,25 @@ static const char *adv_type_name(uint8_t t)
     }
 }
 
+/* A decimal number in min..max into *out, or a message naming what and AKIRA_EINVAL. */
+static int parse_num(struct akira_shell *sh, const char *s, unsigned long min, unsigned long max,
+                     const char *what, unsigned long *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*s == '\0' || *s == '-' || *end || v < min || v > max) {
+        akira_shell_print(sh, "not %s (%lu..%lu): '%s'\n", what, min, max, s);
+        return AKIRA_EINVAL;
+    }
+    *out = v;
+    return 0;
+}
+
 static int cmd_bt_scan(struct akira_shell *sh, int argc, char **argv)
 {
-    unsigned secs = 2;
-    if (argc > 1) {
-        char *end;
-        unsigned long v = strtoul(argv[1], &end, 10);
-        if (*end || v < 1 || v > 60) {
-            akira_shell_print(sh, "not a number of seconds (1..60): '%s'\n", argv[1]);
-            return AKIRA_EINVAL;
-        }
-        secs = (unsigned)v;
-    }
+    unsigned long secs = 2;
+    if (argc > 1 && parse_num(sh, argv[1], 1, 60, "a number of seconds", &secs))
+        return AKIRA_EINVAL;
     if (!scan.lock && akira_mutex_create(&scan.lock) != 0) return AKIRA_ENOMEM;
     akira_mutex_lock(scan.lock, AKIRA_FOREVER);
     scan.n = 0;
@@ -133,7 +140,7 @@ static int cmd_bt_scan(struct akira_shell *sh, int argc, char **argv)
     akira_err_t rc = akira_ble_ctrl_scan_start(true, on_report, NULL);
     if (rc == AKIRA_ENODEV) return not_running(sh);
     if (rc != AKIRA_OK) return rc;
-    akira_sleep_ms(secs * 1000u);
+    akira_sleep_ms((uint32_t)secs * 1000u);
     akira_ble_ctrl_scan_stop();
     akira_mutex_lock(scan.lock, AKIRA_FOREVER);
     akira_shell_print(sh, "%u device(s)\n", (unsigned)scan.n);
@@ -168,22 +175,13 @@ static int cmd_bt_connect(struct akira_shell *sh, int argc, char **argv)
         return AKIRA_EINVAL;
     }
     akira_ble_conn_params_t p = {40, 0, 400};
+    unsigned long ms;
     if (argc > 2) {
-        char *end;
-        unsigned long ms = strtoul(argv[2], &end, 10);
-        if (*end || ms < 8 || ms > 4000) {
-            akira_shell_print(sh, "interval: 8..4000 ms: '%s'\n", argv[2]);
-            return AKIRA_EINVAL;
-        }
+        if (parse_num(sh, argv[2], 8, 4000, "an interval in ms", &ms)) return AKIRA_EINVAL;
         p.interval_1250us = (uint16_t)(ms * 100 / 125);
     }
     if (argc > 3) {
-        char *end;
-        unsigned long ms = strtoul(argv[3], &end, 10);
-        if (*end || ms < 100 || ms > 32000) {
-            akira_shell_print(sh, "timeout: 100..32000 ms: '%s'\n", argv[3]);
-            return AKIRA_EINVAL;
-        }
+        if (parse_num(sh, argv[3], 100, 32000, "a timeout in ms", &ms)) return AKIRA_EINVAL;
         p.timeout_10ms = (uint16_t)(ms / 10);
     }
     uint64_t t0 = akira_uptime_us();
@@ -222,12 +220,8 @@ static int cmd_bt_connect(struct akira_shell *sh, int argc, char **argv)
 
 static int parse_handle(struct akira_shell *sh, const char *s, uint16_t *out)
 {
-    char *end;
-    unsigned long v = strtoul(s, &end, 10);
-    if (*end || *s == '\0' || v > 0x0EFF) {
-        akira_shell_print(sh, "not a connection handle: '%s'\n", s);
-        return AKIRA_EINVAL;
-    }
+    unsigned long v;
+    if (parse_num(sh, s, 0, 0x0EFF, "a connection handle", &v)) return AKIRA_EINVAL;
     *out = (uint16_t)v;
     return 0;
 }
