@@ -14,6 +14,9 @@ their consoles and kills every process it started by pid. Scenarios:
   out_of_range  5 km apart: not heard, no connection; moved close: found
   lossy         30 % loss: the connection holds (retransmissions); total loss:
                 supervision timeout, reason 0x08 on both sides; loss gone: reconnect
+  rf_raw        the radio class without BLE: radio1 of one node sends raw frames at
+                868 MHz / 250 kbit/s, the other's radio1 hears them with RSSI and link
+                quality, and not those on another frequency
   hostile       a rogue node on the medium: malformed PDUs, bad CRCs, invalid and a
                 flood of valid CONNECT_INDs, garbage to the broker; the node stays
                 alive, counts what it refused, and a real central still connects
@@ -221,6 +224,33 @@ def lossy():
         m.stop()
 
 
+def rf_raw():
+    with ad.tempdir() as tmp:
+        m = ad.Medium(RADIO, tmp)
+        a, b = node(m, 1, 0), node(m, 2, 3)
+        lst = a.command("radio", "radio1: node 65537", 5)
+        ad.check("radio1" in lst, lst)
+        b.console("radio listen radio1 868 rf250k 2500")
+        time.sleep(0.5)
+        a.command("radio send radio1 869 rf250k 0badf00d", "sent 4 bytes", 5)  # not tuned there
+        a.command("radio send radio1 868 rf250k 48656c6c6f", "sent 5 bytes", 5)
+        a.command("radio send radio1 868 ble1m 0011", "sent 2 bytes", 5)  # another rate
+        got = b.expect(rb"(frame 5 bytes rssi -?\d+ lqi \d+: 48 65 6c 6c 6f)", 10, regex=True)
+        rssi = int(re.search(r"rssi (-?\d+)", got).group(1))
+        ad.check(-48 <= rssi <= -44, f"RSSI at 3 m, 868 MHz: {rssi}")  # 45.5 dB path loss
+        b.expect("1 frame(s)", 10)
+        a.console("radio cca radio1 868 rf250k")  # nothing in the air at 868 MHz now
+        line = a.expect(rb"(energy -?\d+ dBm: \w+)", 5, regex=True)
+        ad.check(line == "energy -127 dBm: clear", line)
+        a.console("radio send radio9 868 rf250k 00")
+        a.expect("no ready radio 'radio9'", 5)
+        a.console("radio send radio1 5000 rf250k 00")
+        a.expect("bad frequency or rate", 5)
+        for d in (a, b):
+            d.finish()
+        m.stop()
+
+
 # --- a rogue node on the medium -------------------------------------------------------
 
 
@@ -346,4 +376,4 @@ def hostile():
 
 
 ad.main({"two_nodes": two_nodes, "eight_nodes": eight_nodes, "out_of_range": out_of_range,
-         "lossy": lossy, "hostile": hostile}, sys.argv[3])
+         "lossy": lossy, "hostile": hostile, "rf_raw": rf_raw}, sys.argv[3])

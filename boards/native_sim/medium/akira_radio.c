@@ -26,7 +26,7 @@
 
 #include <akira/radio_medium.h>
 
-#define NODES_MAX 64
+#define NODES_MAX 128 /* connections: each akiraos has two radios */
 #define AIR_MAX   256 /* transmissions kept (in the air or recently ended) */
 #define KEEP_US   20000
 

@@ -230,8 +230,9 @@ static inline int akira_radio_info_get(const struct akira_device *dev, struct ak
     return api->info_get(dev, out);
 }
 
-/* The board's radio (native_sim: "radio0" on the medium), or NULL when it has none or
- * it is not ready (no medium). */
+/* The board's first radio: of the ready ones, the one whose name sorts first
+ * (native_sim: "radio0", the Bluetooth LE radio; "radio1" is its second transceiver),
+ * or NULL when none is ready (no medium). */
 const struct akira_device *akira_radio_default(void);
 
 #endif /* AKIRA_DRIVERS_RADIO_H */
