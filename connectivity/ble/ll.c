@@ -94,6 +94,7 @@ struct conn {
     /* stats */
     int8_t rssi;
     uint32_t events, rx_pdus, rx_crc, retx;
+    uint32_t rx_data; /* payload bytes of data PDUs received */
 };
 
 enum evt_kind { EV_CONN, EV_DISC, EV_ACL, EV_ENC, EV_LTK, EV_ADV };
@@ -485,9 +486,19 @@ static void next_pdu(struct conn *c)
         c->last.len = q->len;
         memcpy(c->last.data, q->data, q->len);
     } else if (c->tx_n > 0 && !c->enc_proc) {
-        c->last = c->txq[c->tx_head];
-        c->tx_head = (c->tx_head + 1) % AKIRA_BLE_LL_TXQ;
-        c->tx_n--;
+        struct pdu *q = &c->txq[c->tx_head];
+        if (q->len > c->tx_octets) { /* longer than negotiated: the rest goes as CONT */
+            c->last.llid = q->llid;
+            c->last.len = (uint8_t)c->tx_octets;
+            memcpy(c->last.data, q->data, c->tx_octets);
+            q->len = (uint8_t)(q->len - c->tx_octets);
+            memmove(q->data, q->data + c->tx_octets, q->len);
+            q->llid = AKIRA_BLE_LLID_CONT;
+        } else {
+            c->last = *q;
+            c->tx_head = (c->tx_head + 1) % AKIRA_BLE_LL_TXQ;
+            c->tx_n--;
+        }
     } else {
         c->last.llid = AKIRA_BLE_LLID_CONT;
         c->last.len = 0;
@@ -561,6 +572,7 @@ static bool conn_rx(struct conn *c, struct akira_radio_frame *f, size_t n)
     } else if (len > 0 || llid == AKIRA_BLE_LLID_START) {
         struct evt *e = ev_push(EV_ACL, c->handle);
         if (!e) return (h & LL_MD) != 0; /* host queue full: not acknowledged, sent again */
+        c->rx_data += len;
         e->a = llid;
         e->len = len;
         memcpy(e->data, buf, len);
@@ -1088,6 +1100,7 @@ size_t akira_ble_ctrl_conns(struct akira_ble_conn_info *out, size_t max)
             o->rx_pdus = c->rx_pdus;
             o->rx_crc_errors = c->rx_crc;
             o->tx_retransmits = c->retx;
+            o->rx_data_bytes = c->rx_data;
         }
         n++;
     }
@@ -1142,8 +1155,6 @@ akira_err_t akira_ble_ll_acl_send(uint16_t conn, uint8_t llid, const uint8_t *da
     akira_err_t rc = AKIRA_OK;
     if (!c || c->term_sent) {
         rc = AKIRA_ENOTCONN;
-    } else if (len > c->tx_octets) {
-        rc = AKIRA_ETOOBIG;
     } else if (c->tx_n == AKIRA_BLE_LL_TXQ) {
         rc = AKIRA_EAGAIN;
     } else {

@@ -247,6 +247,27 @@ static int cmd_bt_disconnect(struct akira_shell *sh, int argc, char **argv)
     return 0;
 }
 
+static int cmd_bt_send(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    uint16_t h;
+    unsigned long n;
+    if (parse_handle(sh, argv[1], &h) ||
+        parse_num(sh, argv[2], 1, AKIRA_BLE_LL_DATA_MAX, "a length", &n))
+        return AKIRA_EINVAL;
+    uint8_t buf[AKIRA_BLE_LL_DATA_MAX];
+    for (unsigned long i = 0; i < n; i++)
+        buf[i] = (uint8_t)i;
+    /* an L2CAP header with the length, then a counting pattern (a test of the link) */
+    if (n >= 4) {
+        buf[0] = (uint8_t)(n - 4);
+        buf[1] = (uint8_t)((n - 4) >> 8);
+    }
+    akira_err_t rc = akira_ble_ll_acl_send(h, AKIRA_BLE_LLID_START, buf, n);
+    if (rc == AKIRA_OK) akira_shell_print(sh, "conn %u: %lu bytes queued\n", h, n);
+    return rc;
+}
+
 static int parse_key(struct akira_shell *sh, const char *s, uint8_t key[16])
 {
     /* 32 hex digits, most significant first (as keys are printed) */
@@ -300,6 +321,8 @@ AKIRA_SHELL_SUBCMDS(bt_sub,
                                     "ADDR [INTERVAL_MS] [TIMEOUT_MS]", cmd_bt_connect, NULL, 1, 3),
                     AKIRA_SHELL_CMD("disconnect", "close a connection (reason 0x13)", "CONN",
                                     cmd_bt_disconnect, NULL, 1, 1),
+                    AKIRA_SHELL_CMD("send", "queue one data PDU of N bytes (a link test)", "CONN N",
+                                    cmd_bt_send, NULL, 2, 2),
                     AKIRA_SHELL_CMD("encrypt", "central: start link encryption with a key",
                                     "CONN LTK", cmd_bt_encrypt, NULL, 2, 2),
                     AKIRA_SHELL_CMD("ltk", "peripheral: answer an LTK request (none: no key)",

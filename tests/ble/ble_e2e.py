@@ -135,7 +135,13 @@ def two_nodes():
         a.wait_for(rf"conn {conn}: encrypted", 10)
         b.wait_for(rf"conn {pc}: encrypted", 10)
         ad.check(" encrypted interval" in status(a), "not shown encrypted")
+        # encrypted data both ways, 251 bytes (the negotiated size) and 3 x 100 queued
+        a.command(f"bt send {conn} 251", "251 bytes queued", 5)
+        for _ in range(3):
+            b.command(f"bt send {pc} 100", "100 bytes queued", 5)
         time.sleep(0.5)
+        ad.check(re.search(r"data 251\n", status(b)), f"251 bytes did not arrive: {status(b)}")
+        ad.check(re.search(r"data 300\n", status(a)), f"300 bytes did not arrive: {status(a)}")
         a.command(f"bt disconnect {conn}", f"disconnected conn {conn}", 10)
         a.wait_for(rf"conn {conn} with C0:00:00:00:00:02 closed: reason 0x16", 5)
         b.wait_for(rf"conn {pc} with C0:00:00:00:00:01 closed: reason 0x13", 10)

@@ -21,8 +21,12 @@
 #include <akira/err.h>
 
 #define AKIRA_BLE_LL_CONN_MAX 4 /* connections at once, both roles */
-#define AKIRA_BLE_LL_TXQ      8 /* queued data PDUs per connection (akira_ble_ll_acl_send) */
-#define AKIRA_BLE_AD_MAX      31
+/* Queued data PDUs per connection (akira_ble_ll_acl_send). A queued PDU longer than the
+ * connection's negotiated payload size (27 until the LENGTH_REQ/RSP exchange at the
+ * start of each connection, then 251) goes out in pieces: its LLID first, then
+ * LLID_CONT, which the peer's L2CAP reassembles the same way. */
+#define AKIRA_BLE_LL_TXQ 8
+#define AKIRA_BLE_AD_MAX 31
 
 /* Advertising PDU types an advertiser may use (the on-air type numbers). */
 #define AKIRA_BLE_ADV_IND         0 /* connectable and scannable */
@@ -56,6 +60,7 @@ struct akira_ble_conn_info {
     uint8_t peer_version; /* VersNr from VERSION_IND, 0 before */
     uint32_t events;      /* connection events run */
     uint32_t rx_pdus, rx_crc_errors, tx_retransmits;
+    uint32_t rx_data_bytes; /* payload of data PDUs received (decrypted) */
 };
 
 struct akira_ble_ctrl_status {
