@@ -44,6 +44,9 @@ AKIRA_LOG_MODULE_REGISTER(ble_ll);
 #define EVQ            12
 #define OCTETS_MAX     AKIRA_BLE_LL_DATA_MAX
 
+_Static_assert(2 + OCTETS_MAX + 4 + 3 <= AKIRA_RADIO_FRAME_MAX,
+               "an encrypted PDU of the largest payload with its CRC fits a radio frame");
+
 struct pdu {
     uint8_t llid;
     uint8_t len;
@@ -265,10 +268,11 @@ static int radio_tune(uint8_t ch, uint32_t aa)
     return akira_radio_configure(ll.radio, &cfg);
 }
 
-/* Sends header + payload with its CRC. */
+/* Sends header + payload with its CRC (at most 2 + 251 + MIC: the frame fits). */
 static void radio_tx(const uint8_t *pdu, size_t len, uint32_t crc_init)
 {
     uint8_t f[AKIRA_RADIO_FRAME_MAX];
+    if (len + 3 > sizeof(f)) return;
     memcpy(f, pdu, len);
     uint32_t crc = ll_crc24(crc_init, pdu, len);
     f[len] = (uint8_t)crc;

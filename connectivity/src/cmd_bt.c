@@ -63,12 +63,12 @@ static int cmd_bt_status(struct akira_shell *sh, int argc, char **argv)
         akira_shell_print(
             sh,
             "  conn %u %s %s%s%s interval %u.%02u ms timeout %u ms rssi %d "
-            "octets %u/%u events %u rx %u retx %u\n",
+            "octets %u/%u events %u rx %u retx %u data %u\n",
             c[i].handle, a, role_name(c[i].role), c[i].established ? "" : " (establishing)",
             c[i].encrypted ? " encrypted" : "", c[i].params.interval_1250us * 125 / 100,
             c[i].params.interval_1250us * 125 % 100, c[i].params.timeout_10ms * 10u, c[i].rssi_dbm,
             c[i].tx_octets, c[i].rx_octets, (unsigned)c[i].events, (unsigned)c[i].rx_pdus,
-            (unsigned)c[i].tx_retransmits);
+            (unsigned)c[i].tx_retransmits, (unsigned)c[i].rx_data_bytes);
     }
     return 0;
 }

@@ -37,9 +37,9 @@
 #include <akira/device.h>
 #include <akira/err.h>
 
-/* Largest frame: a BLE PDU (2 header + 251 payload + 3 CRC) or an RF packet (length
- * byte + 255 payload + 2 CRC) both fit. */
-#define AKIRA_RADIO_FRAME_MAX 258
+/* Largest frame: an encrypted BLE data PDU (2 header + 251 payload + 4 MIC + 3 CRC)
+ * or an RF packet (length byte + 255 payload + 2 CRC) both fit. */
+#define AKIRA_RADIO_FRAME_MAX 260
 
 /* Frequencies the class accepts, in MHz: 2.4 GHz ISM (BLE channel 37 is 2402, 39 is
  * 2480; proprietary channels 2400..2525 as nRF24-style radios number them) and the
