@@ -198,6 +198,7 @@ static void deliver(struct fake_link *l, const struct fake_msg *m)
 {
     int s = m->to;
     if (!l->connected && m->kind != K_DISC) return;
+    if (l->mute[s] && m->kind == K_ACL) return;
     switch (m->kind) {
     case K_ACL:
         if (via_ll(l, s))

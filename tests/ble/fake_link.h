@@ -43,6 +43,7 @@ struct fake_link {
     uint8_t rx[2][300];
     uint16_t rx_len[2];
     unsigned sends[2]; /* LL fragments sent */
+    bool mute[2];      /* drop what goes to this side */
 };
 
 /* Lower ops for side s of link l (ctx points into the link). */
