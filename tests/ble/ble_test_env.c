@@ -54,13 +54,13 @@ static void cb_compare(void *u, uint16_t conn, uint32_t v)
 static void cb_notify(void *u, uint16_t conn, uint16_t handle, const uint8_t *d, size_t n,
                       bool ind)
 {
-    (void)conn;
     struct env_side *s = u;
     s->notifies++;
     s->notify_handle = handle;
     s->notify_len = n < sizeof(s->notify_data) ? n : sizeof(s->notify_data);
     memcpy(s->notify_data, d, s->notify_len);
     s->notify_ind = ind;
+    if (s == &E.side[0] && E.notify_hook) E.notify_hook(conn, handle, d, n);
 }
 static void cb_ind_done(void *u, uint16_t conn, uint16_t handle, akira_err_t err)
 {
@@ -236,6 +236,7 @@ void env_teardown(void)
     if (E.have_store)
         for (int s = 0; s < 2; s++) akira_sim_flash_close(&E.flash[s]);
     E.have_store = false;
+    E.notify_hook = NULL;
 }
 
 void env_done_cb(void *user, uint16_t conn, int err, size_t len)

@@ -33,6 +33,8 @@ struct env {
     uint8_t rw[600];
     size_t rw_len;
     unsigned rw_writes;
+    /* every notification side 0 gets also goes here */
+    void (*notify_hook)(uint16_t conn, uint16_t handle, const uint8_t *d, size_t n);
 };
 
 extern struct env E;
