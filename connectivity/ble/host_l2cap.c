@@ -28,7 +28,7 @@ static void sig_reply(akira_ble_host_t *h, struct ble_conn *c, uint8_t code, uin
     p[0] = code;
     p[1] = id;
     ble_put16(p + 2, len);
-    memcpy(p + 4, data, len);
+    if (len) memcpy(p + 4, data, len);
     ble_l2cap_send(h, c, AKIRA_BLE_CID_SIG, p, 4u + len);
 }
 
@@ -37,7 +37,7 @@ static void sig_reject(akira_ble_host_t *h, struct ble_conn *c, uint8_t id, uint
 {
     uint8_t d[6];
     ble_put16(d, reason);
-    memcpy(d + 2, extra, n);
+    if (n) memcpy(d + 2, extra, n);
     sig_reply(h, c, SIG_CMD_REJECT, id, d, (uint16_t)(2 + n));
 }
 
