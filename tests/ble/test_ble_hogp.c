@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "akira/ble_hogp.h"
+#include "akira/hid_manager.h"
 #include "ble_test_env.h"
 
 #define A    E.link.host[0]
@@ -257,6 +258,105 @@ static void test_report_map_parser(void **state)
     assert_int_equal(akira_hid_report_decode(&m, noid, 3, NULL, NULL), AKIRA_ENOENT);
 }
 
+static void test_ascii(void **state)
+{
+    (void)state;
+    uint8_t c;
+    bool sh;
+    assert_int_equal(akira_hid_ascii_to_key('a', &c, &sh), AKIRA_OK);
+    assert_int_equal(c, 0x04);
+    assert_false(sh);
+    assert_int_equal(akira_hid_ascii_to_key('Z', &c, &sh), AKIRA_OK);
+    assert_int_equal(c, 0x1d);
+    assert_true(sh);
+    assert_int_equal(akira_hid_ascii_to_key('0', &c, &sh), AKIRA_OK);
+    assert_int_equal(c, 0x27);
+    assert_int_equal(akira_hid_ascii_to_key('!', &c, &sh), AKIRA_OK);
+    assert_int_equal(c, 0x1e);
+    assert_true(sh);
+    assert_int_equal(akira_hid_ascii_to_key(')', &c, &sh), AKIRA_OK);
+    assert_int_equal(c, 0x27);
+    assert_int_equal(akira_hid_ascii_to_key('?', &c, &sh), AKIRA_OK);
+    assert_int_equal(c, 0x38);
+    assert_true(sh);
+    assert_int_equal(akira_hid_ascii_to_key('\x01', &c, &sh), AKIRA_ENOENT);
+    assert_int_equal(akira_hid_ascii_to_key('\0', &c, &sh), AKIRA_ENOENT);
+}
+
+/* The HID manager as the HID host of a keyboard node: typed text arrives as key codes. */
+static void test_manager_host(void **state)
+{
+    (void)state;
+    pair();
+    assert_int_equal(akira_hid_manager_attach(A), AKIRA_OK);
+    assert_int_equal(akira_hid_manager_attach(A), AKIRA_EEXIST);
+    E.notify_hook = NULL;
+    struct akira_hid_host *none = NULL;
+    (void)none;
+    assert_int_equal(akira_hid_manager_connect(CONN, false), AKIRA_OK);
+    assert_int_equal(akira_hid_manager_connect(CONN, false), AKIRA_EBUSY);
+    E.notify_hook = akira_hid_manager_notification;
+    fake_pump(&E.link);
+    assert_int_equal(akira_hid_manager_host_state(), 1);
+    /* "Hi" typed on the device: shift+h, release, i, release */
+    const uint8_t h[6] = {0x0b}, i[6] = {0x0c}, none6[6] = {0};
+    akira_hogp_keyboard(dev, 0x02, h);
+    akira_hogp_keyboard(dev, 0, none6);
+    akira_hogp_keyboard(dev, 0, i);
+    akira_hogp_keyboard(dev, 0, none6);
+    fake_pump(&E.link);
+    static const struct {
+        uint16_t code;
+        bool down;
+    } want[] = {{0xe1, 1}, {0x0b, 1}, {0xe1, 0}, {0x0b, 0}, {0x0c, 1}, {0x0c, 0}};
+    for (size_t k = 0; k < 6; k++) {
+        uint16_t code;
+        bool down;
+        assert_int_equal(akira_hid_manager_next_key(&code, &down), AKIRA_OK);
+        assert_int_equal(code, want[k].code);
+        assert_int_equal(down, want[k].down);
+    }
+    uint16_t code;
+    bool down;
+    assert_int_equal(akira_hid_manager_next_key(&code, &down), AKIRA_ENOENT);
+    akira_hid_manager_stop();
+}
+
+/* The HID manager as the device: akira_hid_manager_type() reaches a HID host. */
+static void test_manager_device(void **state)
+{
+    (void)state;
+    /* a second HOGP on B would duplicate services: use a fresh pair of hosts */
+    env_teardown();
+    akira_hogp_destroy(dev);
+    dev = NULL;
+    fake_init(&E.link);
+    env_hosts(AKIRA_BLE_IO_NONE, AKIRA_BLE_IO_NONE, false);
+    akira_hogp_cfg_t cfg = {.kinds = AKIRA_HOGP_KEYBOARD, .battery = 100};
+    assert_int_equal(akira_hid_manager_type("x"), AKIRA_ESTATE);
+    assert_int_equal(akira_hid_manager_start(B, &cfg), AKIRA_OK);
+    E.notify_hook = hook;
+    fake_connect(&E.link);
+    fake_pump(&E.link);
+    pair();
+    assert_int_equal(akira_hid_host_start(A, CONN, false, &hcb, &hh), AKIRA_OK);
+    fake_pump(&E.link);
+    assert_int_equal(ready_err, 0);
+    n_keys = 0;
+    assert_int_equal(akira_hid_manager_type("aB1"), AKIRA_OK);
+    fake_pump(&E.link);
+    assert_int_equal(akira_hid_manager_type("\x01"), AKIRA_ENOENT);
+    assert_int_equal(akira_hid_manager_mouse(0, 1, 1, 0), AKIRA_ENOTSUP); /* keyboard only */
+    /* a down, a up, shift down, b down, shift up, b up, 1 down, 1 up */
+    assert_int_equal(n_keys, 8);
+    assert_int_equal(keys[0].code, 0x04);
+    assert_int_equal(keys[2].code, 0xe1);
+    assert_int_equal(keys[3].code, 0x05);
+    assert_int_equal(keys[6].code, 0x1e);
+    assert_true(keys[6].down);
+    akira_hid_manager_stop();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +364,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keyboard_boot_protocol, setup, teardown),
         cmocka_unit_test_setup_teardown(test_needs_encryption, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_map_parser, setup, teardown),
+        cmocka_unit_test(test_ascii),
+        cmocka_unit_test_setup_teardown(test_manager_host, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_manager_device, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
