@@ -14,6 +14,16 @@
 #define BOND_VERSION 1
 #define BOND_BYTES   42 /* version, type, addr[6], flags, key size, ltk[16], irk[16] */
 
+static void slock(akira_ble_host_t *h)
+{
+    if (h->cfg.settings_lock) h->cfg.settings_lock();
+}
+
+static void sunlock(akira_ble_host_t *h)
+{
+    if (h->cfg.settings_unlock) h->cfg.settings_unlock();
+}
+
 static void bond_key(const akira_ble_addr_t *a, char out[32])
 {
     snprintf(out, 32, BOND_PREFIX "%02x%02x%02x%02x%02x%02x%u", a->a[5], a->a[4], a->a[3],
@@ -58,14 +68,18 @@ void ble_bonds_load(akira_ble_host_t *h)
 {
     h->n_bonds = 0;
     bool have_irk = false;
-    if (h->cfg.settings) {
-        akira_settings_foreach(h->cfg.settings, BOND_PREFIX, load_one, h);
-        have_irk = akira_settings_get(h->cfg.settings, IRK_KEY, h->irk, 16) == 16;
+    if (!h->cfg.settings) {
+        ble_crypto_random(h->irk, 16);
+        return;
     }
+    slock(h);
+    akira_settings_foreach(h->cfg.settings, BOND_PREFIX, load_one, h);
+    have_irk = akira_settings_get(h->cfg.settings, IRK_KEY, h->irk, 16) == 16;
     if (!have_irk) {
         ble_crypto_random(h->irk, 16);
-        if (h->cfg.settings) akira_settings_set(h->cfg.settings, IRK_KEY, h->irk, 16);
+        akira_settings_set(h->cfg.settings, IRK_KEY, h->irk, 16);
     }
+    sunlock(h);
 }
 
 const uint8_t *ble_local_irk(akira_ble_host_t *h)
@@ -105,7 +119,9 @@ akira_err_t ble_bond_store(akira_ble_host_t *h, const akira_ble_bond_t *b)
         uint8_t v[BOND_BYTES];
         bond_key(&b->addr, key);
         encode(b, v);
+        slock(h);
         int rc = akira_settings_set(h->cfg.settings, key, v, sizeof v);
+        sunlock(h);
         memset(v, 0, sizeof v);
         if (rc != 0) return (akira_err_t)rc;
     }
@@ -135,7 +151,9 @@ akira_err_t akira_ble_bond_forget(akira_ble_host_t *h, const akira_ble_addr_t *a
         if (h->cfg.settings) {
             char key[32];
             bond_key(&h->bonds[i].addr, key);
+            slock(h);
             int e = akira_settings_delete(h->cfg.settings, key);
+            sunlock(h);
             if (e != 0 && e != AKIRA_ENOENT) {
                 rc = (akira_err_t)e;
                 break;

@@ -207,9 +207,12 @@ typedef struct {
     bool mitm;                 /* ask for an authenticated key */
     bool bondable;             /* keep keys after pairing */
     /* Where bonds persist ("akira/bt/bond/..."); NULL keeps them in RAM only. The host
-     * is the only user of these keys; the caller serialises other users of the store
-     * with the host (the store is not thread-safe). */
+     * is the only user of these keys; other users of the store are kept apart by
+     * settings_lock/settings_unlock (the store is not thread-safe). */
     struct akira_settings *settings;
+    /* Taken around every use of settings when set (the device's storage lock). */
+    void (*settings_lock)(void);
+    void (*settings_unlock)(void);
     akira_ble_host_cb_t cb;
     void *cb_user;
 } akira_ble_host_cfg_t;
