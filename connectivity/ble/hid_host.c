@@ -132,9 +132,7 @@ static void on_done(void *user, uint16_t conn, int err, size_t len)
         hh->idx = 0;
         break;
     }
-    case S_SUB:
-        hh->idx++;
-        break;
+    case S_SUB: hh->idx++; break;
     default: return;
     }
     advance(hh);
@@ -159,8 +157,8 @@ static void advance(struct akira_hid_host *hh)
             on_done(hh, hh->conn, 0, 0);
             return;
         }
-        rc = akira_ble_gattc_discover_dscs(hh->h, hh->conn, (uint16_t)(r->value + 1), end,
-                                           on_item, on_done, hh);
+        rc = akira_ble_gattc_discover_dscs(hh->h, hh->conn, (uint16_t)(r->value + 1), end, on_item,
+                                           on_done, hh);
         break;
     }
     case S_REFS:
@@ -175,8 +173,8 @@ static void advance(struct akira_hid_host *hh)
             fail(hh, AKIRA_ENOENT);
             return;
         }
-        rc = akira_ble_gattc_read(hh->h, hh->conn, hh->map_handle, hh->buf, sizeof hh->buf,
-                                  on_done, hh);
+        rc = akira_ble_gattc_read(hh->h, hh->conn, hh->map_handle, hh->buf, sizeof hh->buf, on_done,
+                                  hh);
         break;
     case S_PROTO: {
         /* Boot protocol: no map; tell the device with a Write Command. */

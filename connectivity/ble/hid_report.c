@@ -16,7 +16,8 @@ struct globals {
 static uint32_t item_u(const uint8_t *d, size_t n)
 {
     uint32_t v = 0;
-    for (size_t i = 0; i < n; i++) v |= (uint32_t)d[i] << (8 * i);
+    for (size_t i = 0; i < n; i++)
+        v |= (uint32_t)d[i] << (8 * i);
     return v;
 }
 
@@ -99,7 +100,8 @@ akira_err_t akira_hid_map_parse(akira_hid_map_t *m, const uint8_t *d, size_t len
                     return AKIRA_EFORMAT;
                 if (m->uses_ids && g.id == 0) return AKIRA_EFORMAT;
                 size_t k = 0;
-                while (k < n_ids && ids[k] != g.id) k++;
+                while (k < n_ids && ids[k] != g.id)
+                    k++;
                 if (k == n_ids) {
                     if (n_ids == MAX_IDS) return AKIRA_ENOSPC;
                     ids[n_ids] = g.id;

@@ -200,8 +200,7 @@ static int rd_pnp(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap
 #define ENC_R  AKIRA_BLE_PERM_READ_ENC
 #define ENC_RW (AKIRA_BLE_PERM_READ_ENC | AKIRA_BLE_PERM_WRITE_ENC)
 
-akira_err_t akira_hogp_create(akira_ble_host_t *h, const akira_hogp_cfg_t *cfg,
-                              akira_hogp_t **out)
+akira_err_t akira_hogp_create(akira_ble_host_t *h, const akira_hogp_cfg_t *cfg, akira_hogp_t **out)
 {
     if (!h || !cfg || !out || !cfg->kinds || (cfg->kinds & ~7u) || cfg->battery > 100)
         return AKIRA_EINVAL;
@@ -229,27 +228,39 @@ akira_err_t akira_hogp_create(akira_ble_host_t *h, const akira_hogp_cfg_t *cfg,
     static const uint8_t rlen[R_COUNT] = {8, 1, 4, 6};
     for (int i = 0; i < R_COUNT; i++) {
         d->reports[i] = (struct report){.d = d, .id = rid[i], .type = rtype[i], .len = rlen[i]};
-        d->refs[i] = (akira_ble_gatt_dsc_t){.uuid = AKIRA_BLE_UUID16(0x2908), .perm = ENC_R,
-                                            .read = rd_ref, .user = &d->reports[i]};
+        d->refs[i] = (akira_ble_gatt_dsc_t){.uuid = AKIRA_BLE_UUID16(0x2908),
+                                            .perm = ENC_R,
+                                            .read = rd_ref,
+                                            .user = &d->reports[i]};
     }
     bool boot = cfg->kinds & (AKIRA_HOGP_KEYBOARD | AKIRA_HOGP_MOUSE);
     uint8_t n = 0;
     int slot[R_COUNT] = {-1, -1, -1, -1};
     akira_ble_gatt_chr_t *c = d->hid_chrs;
-    c[n++] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a4a), .props = AKIRA_BLE_CHR_READ,
-                                    .perm = ENC_R, .read = rd_info, .user = d};
-    c[n++] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a4b), .props = AKIRA_BLE_CHR_READ,
-                                    .perm = ENC_R, .read = rd_map, .user = d};
+    c[n++] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a4a),
+                                    .props = AKIRA_BLE_CHR_READ,
+                                    .perm = ENC_R,
+                                    .read = rd_info,
+                                    .user = d};
+    c[n++] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a4b),
+                                    .props = AKIRA_BLE_CHR_READ,
+                                    .perm = ENC_R,
+                                    .read = rd_map,
+                                    .user = d};
     c[n++] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a4c),
-                                    .props = AKIRA_BLE_CHR_WRITE_NO_RSP, .perm = ENC_RW,
-                                    .write = wr_control, .user = d};
+                                    .props = AKIRA_BLE_CHR_WRITE_NO_RSP,
+                                    .perm = ENC_RW,
+                                    .write = wr_control,
+                                    .user = d};
     int proto_slot = -1;
     if (boot) {
         proto_slot = n;
-        c[n++] = (akira_ble_gatt_chr_t){
-            .uuid = AKIRA_BLE_UUID16(0x2a4e),
-            .props = AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_WRITE_NO_RSP,
-            .perm = ENC_RW, .read = rd_protocol, .write = wr_protocol, .user = d};
+        c[n++] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a4e),
+                                        .props = AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_WRITE_NO_RSP,
+                                        .perm = ENC_RW,
+                                        .read = rd_protocol,
+                                        .write = wr_protocol,
+                                        .user = d};
     }
     for (int i = 0; i < R_COUNT; i++) {
         bool want = (i <= R_KBD_OUT && (cfg->kinds & AKIRA_HOGP_KEYBOARD)) ||
@@ -260,36 +271,48 @@ akira_err_t akira_hogp_create(akira_ble_host_t *h, const akira_hogp_cfg_t *cfg,
         bool out_report = i == R_KBD_OUT;
         c[n++] = (akira_ble_gatt_chr_t){
             .uuid = AKIRA_BLE_UUID16(0x2a4d),
-            .props = out_report ? (AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_WRITE |
-                                   AKIRA_BLE_CHR_WRITE_NO_RSP)
-                                : (AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_NOTIFY),
-            .perm = ENC_RW, .read = rd_report, .write = out_report ? wr_report_out : NULL,
-            .user = &d->reports[i], .dscs = &d->refs[i], .n_dscs = 1};
+            .props = out_report
+                         ? (AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_WRITE | AKIRA_BLE_CHR_WRITE_NO_RSP)
+                         : (AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_NOTIFY),
+            .perm = ENC_RW,
+            .read = rd_report,
+            .write = out_report ? wr_report_out : NULL,
+            .user = &d->reports[i],
+            .dscs = &d->refs[i],
+            .n_dscs = 1};
     }
     int bk = -1, bm = -1;
     if (cfg->kinds & AKIRA_HOGP_KEYBOARD) {
         bk = n;
         c[n++] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a22),
                                         .props = AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_NOTIFY,
-                                        .perm = ENC_RW, .read = rd_boot_kbd, .user = d};
-        c[n++] = (akira_ble_gatt_chr_t){
-            .uuid = AKIRA_BLE_UUID16(0x2a32),
-            .props = AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_WRITE | AKIRA_BLE_CHR_WRITE_NO_RSP,
-            .perm = ENC_RW, .read = rd_boot_out, .write = wr_boot_out, .user = d};
+                                        .perm = ENC_RW,
+                                        .read = rd_boot_kbd,
+                                        .user = d};
+        c[n++] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a32),
+                                        .props = AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_WRITE |
+                                                 AKIRA_BLE_CHR_WRITE_NO_RSP,
+                                        .perm = ENC_RW,
+                                        .read = rd_boot_out,
+                                        .write = wr_boot_out,
+                                        .user = d};
     }
     if (cfg->kinds & AKIRA_HOGP_MOUSE) {
         bm = n;
         c[n++] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a33),
                                         .props = AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_NOTIFY,
-                                        .perm = ENC_RW, .read = rd_boot_mouse, .user = d};
+                                        .perm = ENC_RW,
+                                        .read = rd_boot_mouse,
+                                        .user = d};
     }
     (void)proto_slot;
     d->hid = (akira_ble_gatt_svc_t){.uuid = AKIRA_BLE_UUID16(0x1812), .chrs = c, .n_chrs = n};
     d->bas_chrs[0] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a19),
                                             .props = AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_NOTIFY,
-                                            .read = rd_battery, .user = d};
-    d->bas = (akira_ble_gatt_svc_t){.uuid = AKIRA_BLE_UUID16(0x180f), .chrs = d->bas_chrs,
-                                    .n_chrs = 1};
+                                            .read = rd_battery,
+                                            .user = d};
+    d->bas =
+        (akira_ble_gatt_svc_t){.uuid = AKIRA_BLE_UUID16(0x180f), .chrs = d->bas_chrs, .n_chrs = 1};
     d->pnp[0] = 0x02; /* USB Implementer's Forum vendor ID */
     d->pnp[1] = (uint8_t)cfg->vendor_id;
     d->pnp[2] = (uint8_t)(cfg->vendor_id >> 8);
@@ -297,14 +320,14 @@ akira_err_t akira_hogp_create(akira_ble_host_t *h, const akira_hogp_cfg_t *cfg,
     d->pnp[4] = (uint8_t)(cfg->product_id >> 8);
     d->pnp[5] = (uint8_t)cfg->version;
     d->pnp[6] = (uint8_t)(cfg->version >> 8);
-    d->dis_chrs[0] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a29),
-                                            .props = AKIRA_BLE_CHR_READ, .read = rd_manuf, .user = d};
-    d->dis_chrs[1] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a24),
-                                            .props = AKIRA_BLE_CHR_READ, .read = rd_model, .user = d};
-    d->dis_chrs[2] = (akira_ble_gatt_chr_t){.uuid = AKIRA_BLE_UUID16(0x2a50),
-                                            .props = AKIRA_BLE_CHR_READ, .read = rd_pnp, .user = d};
-    d->dis = (akira_ble_gatt_svc_t){.uuid = AKIRA_BLE_UUID16(0x180a), .chrs = d->dis_chrs,
-                                    .n_chrs = 3};
+    d->dis_chrs[0] = (akira_ble_gatt_chr_t){
+        .uuid = AKIRA_BLE_UUID16(0x2a29), .props = AKIRA_BLE_CHR_READ, .read = rd_manuf, .user = d};
+    d->dis_chrs[1] = (akira_ble_gatt_chr_t){
+        .uuid = AKIRA_BLE_UUID16(0x2a24), .props = AKIRA_BLE_CHR_READ, .read = rd_model, .user = d};
+    d->dis_chrs[2] = (akira_ble_gatt_chr_t){
+        .uuid = AKIRA_BLE_UUID16(0x2a50), .props = AKIRA_BLE_CHR_READ, .read = rd_pnp, .user = d};
+    d->dis =
+        (akira_ble_gatt_svc_t){.uuid = AKIRA_BLE_UUID16(0x180a), .chrs = d->dis_chrs, .n_chrs = 3};
     akira_err_t rc = akira_ble_gatts_add(h, &d->hid, d->hid_handles);
     if (rc == AKIRA_OK) rc = akira_ble_gatts_add(h, &d->bas, &d->bas_handle);
     if (rc == AKIRA_OK) rc = akira_ble_gatts_add(h, &d->dis, d->dis_handles);

@@ -5,35 +5,35 @@
  */
 #include "host_priv.h"
 
-#define OP_ERROR_RSP       0x01
-#define OP_MTU_REQ         0x02
-#define OP_MTU_RSP         0x03
-#define OP_FIND_INFO_REQ   0x04
-#define OP_FIND_INFO_RSP   0x05
-#define OP_FIND_TYPE_REQ   0x06
-#define OP_FIND_TYPE_RSP   0x07
-#define OP_READ_TYPE_REQ   0x08
-#define OP_READ_TYPE_RSP   0x09
-#define OP_READ_REQ        0x0a
-#define OP_READ_RSP        0x0b
-#define OP_READ_BLOB_REQ   0x0c
-#define OP_READ_BLOB_RSP   0x0d
-#define OP_READ_MULT_REQ   0x0e
-#define OP_READ_MULT_RSP   0x0f
-#define OP_READ_GROUP_REQ  0x10
-#define OP_READ_GROUP_RSP  0x11
-#define OP_WRITE_REQ       0x12
-#define OP_WRITE_RSP       0x13
-#define OP_PREP_WRITE_REQ  0x16
-#define OP_PREP_WRITE_RSP  0x17
-#define OP_EXEC_WRITE_REQ  0x18
-#define OP_EXEC_WRITE_RSP  0x19
-#define OP_CONFIRM         0x1e
-#define OP_READ_MVAR_REQ   0x20
-#define OP_READ_MVAR_RSP   0x21
-#define OP_WRITE_CMD       0x52
-#define OP_SIGNED_WRITE    0xd2
-#define ATT_CMD_FLAG       0x40
+#define OP_ERROR_RSP      0x01
+#define OP_MTU_REQ        0x02
+#define OP_MTU_RSP        0x03
+#define OP_FIND_INFO_REQ  0x04
+#define OP_FIND_INFO_RSP  0x05
+#define OP_FIND_TYPE_REQ  0x06
+#define OP_FIND_TYPE_RSP  0x07
+#define OP_READ_TYPE_REQ  0x08
+#define OP_READ_TYPE_RSP  0x09
+#define OP_READ_REQ       0x0a
+#define OP_READ_RSP       0x0b
+#define OP_READ_BLOB_REQ  0x0c
+#define OP_READ_BLOB_RSP  0x0d
+#define OP_READ_MULT_REQ  0x0e
+#define OP_READ_MULT_RSP  0x0f
+#define OP_READ_GROUP_REQ 0x10
+#define OP_READ_GROUP_RSP 0x11
+#define OP_WRITE_REQ      0x12
+#define OP_WRITE_RSP      0x13
+#define OP_PREP_WRITE_REQ 0x16
+#define OP_PREP_WRITE_RSP 0x17
+#define OP_EXEC_WRITE_REQ 0x18
+#define OP_EXEC_WRITE_RSP 0x19
+#define OP_CONFIRM        0x1e
+#define OP_READ_MVAR_REQ  0x20
+#define OP_READ_MVAR_RSP  0x21
+#define OP_WRITE_CMD      0x52
+#define OP_SIGNED_WRITE   0xd2
+#define ATT_CMD_FLAG      0x40
 
 void ble_att_error(akira_ble_host_t *h, struct ble_conn *c, uint8_t req, uint16_t handle,
                    uint8_t code)
@@ -362,7 +362,8 @@ void ble_att_rx(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, size_
     if (ble_gattc_rx(h, c, p, len)) return;
     /* An unknown request is answered; unknown commands and stray responses are not. */
     /* Requests have even opcodes without the command flag; responses are odd. */
-    if (!(p[0] & ATT_CMD_FLAG) && !(p[0] & 1)) ble_att_error(h, c, p[0], 0, AKIRA_BLE_ATT_ERR_REQ_NOT_SUPPORTED);
+    if (!(p[0] & ATT_CMD_FLAG) && !(p[0] & 1))
+        ble_att_error(h, c, p[0], 0, AKIRA_BLE_ATT_ERR_REQ_NOT_SUPPORTED);
 }
 
 void ble_att_disconnected(akira_ble_host_t *h, struct ble_conn *c)
@@ -383,8 +384,7 @@ void ble_att_poll(akira_ble_host_t *h, struct ble_conn *c)
             c->ind_pending = false;
             c->att_dead = true;
             if (h->cfg.cb.indicate_done)
-                h->cfg.cb.indicate_done(h->cfg.cb_user, c->handle, c->ind_handle,
-                                        AKIRA_ETIMEDOUT);
+                h->cfg.cb.indicate_done(h->cfg.cb_user, c->handle, c->ind_handle, AKIRA_ETIMEDOUT);
         }
     }
     if (c->gattc.req_op) {

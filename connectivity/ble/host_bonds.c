@@ -26,8 +26,8 @@ static void sunlock(akira_ble_host_t *h)
 
 static void bond_key(const akira_ble_addr_t *a, char out[32])
 {
-    snprintf(out, 32, BOND_PREFIX "%02x%02x%02x%02x%02x%02x%u", a->a[5], a->a[4], a->a[3],
-             a->a[2], a->a[1], a->a[0], a->type);
+    snprintf(out, 32, BOND_PREFIX "%02x%02x%02x%02x%02x%02x%u", a->a[5], a->a[4], a->a[3], a->a[2],
+             a->a[1], a->a[0], a->type);
 }
 
 static void encode(const akira_ble_bond_t *b, uint8_t v[BOND_BYTES])
@@ -112,7 +112,8 @@ const akira_ble_bond_t *ble_bond_find(akira_ble_host_t *h, const akira_ble_addr_
 akira_err_t ble_bond_store(akira_ble_host_t *h, const akira_ble_bond_t *b)
 {
     size_t i = 0;
-    while (i < h->n_bonds && !same(&h->bonds[i].addr, &b->addr)) i++;
+    while (i < h->n_bonds && !same(&h->bonds[i].addr, &b->addr))
+        i++;
     if (i == h->n_bonds && h->n_bonds == AKIRA_BLE_BOND_MAX) return AKIRA_ENOSPC;
     if (h->cfg.settings) {
         char key[32];
@@ -134,7 +135,8 @@ size_t akira_ble_bonds(akira_ble_host_t *h, akira_ble_bond_t *out, size_t cap)
 {
     ble_lock(h);
     size_t n = h->n_bonds;
-    for (size_t i = 0; out && i < n && i < cap; i++) out[i] = h->bonds[i];
+    for (size_t i = 0; out && i < n && i < cap; i++)
+        out[i] = h->bonds[i];
     ble_unlock(h);
     return n;
 }

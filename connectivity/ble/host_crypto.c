@@ -14,13 +14,15 @@
 /* Appends a little-endian field to a most-significant-first message. */
 static size_t put_rev(uint8_t *m, size_t at, const uint8_t *src, size_t n)
 {
-    for (size_t i = 0; i < n; i++) m[at + i] = src[n - 1 - i];
+    for (size_t i = 0; i < n; i++)
+        m[at + i] = src[n - 1 - i];
     return at + n;
 }
 
 static void rev(uint8_t *dst, const uint8_t *src, size_t n)
 {
-    for (size_t i = 0; i < n; i++) dst[i] = src[n - 1 - i];
+    for (size_t i = 0; i < n; i++)
+        dst[i] = src[n - 1 - i];
 }
 
 /* AES-CMAC with key and message most-significant first; mac likewise. */
@@ -42,8 +44,8 @@ static akira_err_t cmac_le_key(const uint8_t key_le[16], const uint8_t *m, size_
     return e;
 }
 
-akira_err_t ble_crypto_f4(const uint8_t u[32], const uint8_t v[32], const uint8_t x[16],
-                          uint8_t z, uint8_t out[16])
+akira_err_t ble_crypto_f4(const uint8_t u[32], const uint8_t v[32], const uint8_t x[16], uint8_t z,
+                          uint8_t out[16])
 {
     uint8_t m[65];
     size_t at = put_rev(m, 0, u, 32);
@@ -108,8 +110,8 @@ akira_err_t ble_crypto_g2(const uint8_t u[32], const uint8_t v[32], const uint8_
     rev(k, x, 16);
     akira_err_t e = cmac_msb(k, m, at, mac);
     if (e != AKIRA_OK) return e;
-    uint32_t g = ((uint32_t)mac[12] << 24) | ((uint32_t)mac[13] << 16) |
-                 ((uint32_t)mac[14] << 8) | mac[15];
+    uint32_t g =
+        ((uint32_t)mac[12] << 24) | ((uint32_t)mac[13] << 16) | ((uint32_t)mac[14] << 8) | mac[15];
     *val = g % 1000000u;
     return AKIRA_OK;
 }

@@ -23,8 +23,8 @@ akira_err_t ble_crypto_p256_public(const uint8_t sk[32], uint8_t pk[64]);
 akira_err_t ble_crypto_p256_dhkey(const uint8_t sk[32], const uint8_t peer_pk[64],
                                   uint8_t dhkey[32]);
 
-akira_err_t ble_crypto_f4(const uint8_t u[32], const uint8_t v[32], const uint8_t x[16],
-                          uint8_t z, uint8_t out[16]);
+akira_err_t ble_crypto_f4(const uint8_t u[32], const uint8_t v[32], const uint8_t x[16], uint8_t z,
+                          uint8_t out[16]);
 akira_err_t ble_crypto_f5(const uint8_t w[32], const uint8_t n1[16], const uint8_t n2[16],
                           const uint8_t a1[7], const uint8_t a2[7], uint8_t mackey[16],
                           uint8_t ltk[16]);

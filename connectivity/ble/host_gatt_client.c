@@ -172,8 +172,7 @@ akira_err_t akira_ble_gattc_discover_services(akira_ble_host_t *h, uint16_t conn
                                               akira_ble_gattc_item_fn item,
                                               akira_ble_gattc_done_fn done, void *user)
 {
-    return walk(h, conn, uuid ? GATTC_SVC_UUID : GATTC_SVC_ALL, 1, 0xffff, uuid, item, done,
-                user);
+    return walk(h, conn, uuid ? GATTC_SVC_UUID : GATTC_SVC_ALL, 1, 0xffff, uuid, item, done, user);
 }
 
 akira_err_t akira_ble_gattc_discover_chrs(akira_ble_host_t *h, uint16_t conn, uint16_t s,
@@ -190,9 +189,8 @@ akira_err_t akira_ble_gattc_discover_dscs(akira_ble_host_t *h, uint16_t conn, ui
     return walk(h, conn, GATTC_DSCS, s, e, NULL, item, done, user);
 }
 
-akira_err_t akira_ble_gattc_read(akira_ble_host_t *h, uint16_t conn, uint16_t handle,
-                                 uint8_t *buf, size_t cap, akira_ble_gattc_done_fn done,
-                                 void *user)
+akira_err_t akira_ble_gattc_read(akira_ble_host_t *h, uint16_t conn, uint16_t handle, uint8_t *buf,
+                                 size_t cap, akira_ble_gattc_done_fn done, void *user)
 {
     if (!handle || (cap && !buf)) return AKIRA_EINVAL;
     akira_err_t rc;

@@ -49,7 +49,8 @@ akira_err_t akira_ble_gatts_add(akira_ble_host_t *h, const akira_ble_gatt_svc_t 
         cccds += sub;
     }
     ble_lock(h);
-    if (h->n_attrs + need > AKIRA_BLE_GATT_MAX_ATTRS || h->n_cccd + cccds > AKIRA_BLE_GATT_MAX_CCCD) {
+    if (h->n_attrs + need > AKIRA_BLE_GATT_MAX_ATTRS ||
+        h->n_cccd + cccds > AKIRA_BLE_GATT_MAX_CCCD) {
         ble_unlock(h);
         return AKIRA_ENOSPC;
     }
@@ -63,7 +64,8 @@ akira_err_t akira_ble_gatts_add(akira_ble_host_t *h, const akira_ble_gatt_svc_t 
             ci = h->n_cccd++;
             h->cccd_handle[ci] = vh;
         }
-        h->attrs[h->n_attrs++] = (struct ble_attr){.kind = ATTR_CHR, .cccd = 0xff, .end = vh, .def = ch};
+        h->attrs[h->n_attrs++] =
+            (struct ble_attr){.kind = ATTR_CHR, .cccd = 0xff, .end = vh, .def = ch};
         h->attrs[h->n_attrs++] = (struct ble_attr){.kind = ATTR_VAL, .cccd = ci, .def = ch};
         if (ci != 0xff)
             h->attrs[h->n_attrs++] = (struct ble_attr){.kind = ATTR_CCCD, .cccd = ci, .def = ch};
@@ -88,7 +90,8 @@ static int security_check(akira_ble_host_t *h, struct ble_conn *c, uint8_t perm,
         return ble_bond_find(h, &c->peer) ? -AKIRA_BLE_ATT_ERR_INSUFF_ENC
                                           : -AKIRA_BLE_ATT_ERR_INSUFF_AUTHEN;
     }
-    if ((perm & auth) && c->sec_level < AKIRA_BLE_SEC_AUTHEN) return -AKIRA_BLE_ATT_ERR_INSUFF_AUTHEN;
+    if ((perm & auth) && c->sec_level < AKIRA_BLE_SEC_AUTHEN)
+        return -AKIRA_BLE_ATT_ERR_INSUFF_AUTHEN;
     return 0;
 }
 
@@ -158,9 +161,9 @@ int ble_gatts_write_check(akira_ble_host_t *h, struct ble_conn *c, uint16_t hand
     case ATTR_CCCD: {
         const akira_ble_gatt_chr_t *ch = a->def;
         /* Subscribing asks what reading the value asks. */
-        uint8_t p = (uint8_t)(((ch->perm & AKIRA_BLE_PERM_READ_ENC) ? AKIRA_BLE_PERM_WRITE_ENC : 0) |
-                              ((ch->perm & AKIRA_BLE_PERM_READ_AUTHEN) ? AKIRA_BLE_PERM_WRITE_AUTHEN
-                                                                       : 0));
+        uint8_t p =
+            (uint8_t)(((ch->perm & AKIRA_BLE_PERM_READ_ENC) ? AKIRA_BLE_PERM_WRITE_ENC : 0) |
+                      ((ch->perm & AKIRA_BLE_PERM_READ_AUTHEN) ? AKIRA_BLE_PERM_WRITE_AUTHEN : 0));
         return security_check(h, c, p, true);
     }
     case ATTR_DSC: {
@@ -206,8 +209,8 @@ static int cccd_of(akira_ble_host_t *h, uint16_t value_handle)
     return a->cccd;
 }
 
-static akira_err_t send_value(akira_ble_host_t *h, struct ble_conn *c, uint8_t op,
-                              uint16_t handle, const uint8_t *data, size_t len)
+static akira_err_t send_value(akira_ble_host_t *h, struct ble_conn *c, uint8_t op, uint16_t handle,
+                              const uint8_t *data, size_t len)
 {
     size_t max = (size_t)c->mtu - 3;
     if (len > max) len = max;

@@ -5,12 +5,12 @@
  */
 #include "host_priv.h"
 
-#define SIG_CMD_REJECT        0x01
-#define SIG_DISCONN_REQ       0x06
-#define SIG_CONN_PARAM_REQ    0x12
-#define SIG_CONN_PARAM_RSP    0x13
-#define SIG_LE_CREDIT_REQ     0x14
-#define SIG_LE_CREDIT_RSP     0x15
+#define SIG_CMD_REJECT         0x01
+#define SIG_DISCONN_REQ        0x06
+#define SIG_CONN_PARAM_REQ     0x12
+#define SIG_CONN_PARAM_RSP     0x13
+#define SIG_LE_CREDIT_REQ      0x14
+#define SIG_LE_CREDIT_RSP      0x15
 #define SIG_REJ_NOT_UNDERSTOOD 0x0000
 #define SIG_REJ_INVALID_CID    0x0002
 
@@ -61,8 +61,7 @@ static void sig_rx(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, si
     const uint8_t *d = p + 4;
     switch (code) {
     case SIG_CMD_REJECT:
-    case SIG_CONN_PARAM_RSP:
-        return; /* nothing of ours is outstanding */
+    case SIG_CONN_PARAM_RSP: return; /* nothing of ours is outstanding */
     case SIG_CONN_PARAM_REQ:
         if (c->role == AKIRA_BLE_ROLE_CENTRAL && dlen == 8) {
             /* The link layer contract has no parameter update: refuse it, as allowed. */
@@ -87,8 +86,7 @@ static void sig_rx(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, si
             return;
         }
         break;
-    default:
-        break;
+    default: break;
     }
     h->stats.l2cap_dropped++;
     sig_reject(h, c, id, SIG_REJ_NOT_UNDERSTOOD, NULL, 0);

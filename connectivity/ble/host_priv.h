@@ -18,7 +18,7 @@
 #define BLE_SMP_PDU_MAX 65 /* Pairing Public Key */
 #define BLE_SIG_PDU_MAX 64 /* signaling commands we accept */
 /* Queued LL fragments per connection: two full L2CAP PDUs cut into 27-byte pieces. */
-#define BLE_TXQ_BYTES 640
+#define BLE_TXQ_BYTES      640
 #define BLE_ATT_TIMEOUT_MS 30000u
 #define BLE_SMP_TIMEOUT_MS 30000u
 
@@ -37,8 +37,8 @@ enum { ATTR_SVC = 1, ATTR_CHR, ATTR_VAL, ATTR_CCCD, ATTR_DSC };
 
 struct ble_attr {
     uint8_t kind;
-    uint8_t cccd;   /* VAL/CCCD: index in the CCCD table, 0xff none */
-    uint16_t end;   /* SVC: the group's end handle; CHR: the value handle */
+    uint8_t cccd;    /* VAL/CCCD: index in the CCCD table, 0xff none */
+    uint16_t end;    /* SVC: the group's end handle; CHR: the value handle */
     const void *def; /* svc, chr or dsc definition */
 };
 
@@ -57,8 +57,8 @@ enum {
 
 struct ble_gattc {
     uint8_t proc;
-    uint8_t req_op;     /* the request in flight (0: none) */
-    uint64_t deadline;  /* 0: armed at the next poll */
+    uint8_t req_op;    /* the request in flight (0: none) */
+    uint64_t deadline; /* 0: armed at the next poll */
     uint16_t start, end, handle, offset;
     akira_ble_uuid_t uuid;
     uint8_t *buf;

@@ -7,28 +7,36 @@
 #include "host_crypto.h"
 #include "host_priv.h"
 
-#define SMP_PAIRING_REQ   0x01
-#define SMP_PAIRING_RSP   0x02
-#define SMP_CONFIRM       0x03
-#define SMP_RANDOM        0x04
-#define SMP_FAILED        0x05
-#define SMP_ENC_INFO      0x06
-#define SMP_CENTRAL_ID    0x07
-#define SMP_ID_INFO       0x08
-#define SMP_ID_ADDR_INFO  0x09
-#define SMP_SIGN_INFO     0x0a
-#define SMP_SECURITY_REQ  0x0b
-#define SMP_PUBLIC_KEY    0x0c
-#define SMP_DHKEY_CHECK   0x0d
-#define SMP_KEYPRESS      0x0e
+#define SMP_PAIRING_REQ  0x01
+#define SMP_PAIRING_RSP  0x02
+#define SMP_CONFIRM      0x03
+#define SMP_RANDOM       0x04
+#define SMP_FAILED       0x05
+#define SMP_ENC_INFO     0x06
+#define SMP_CENTRAL_ID   0x07
+#define SMP_ID_INFO      0x08
+#define SMP_ID_ADDR_INFO 0x09
+#define SMP_SIGN_INFO    0x0a
+#define SMP_SECURITY_REQ 0x0b
+#define SMP_PUBLIC_KEY   0x0c
+#define SMP_DHKEY_CHECK  0x0d
+#define SMP_KEYPRESS     0x0e
 
 #define AUTH_BONDING 0x01
 #define AUTH_MITM    0x04
 #define AUTH_SC      0x08
 #define DIST_ID_KEY  0x02
 
-enum { ST_IDLE = 0, ST_WAIT_RSP, ST_WAIT_PK, ST_WAIT_CONFIRM, ST_WAIT_RANDOM, ST_WAIT_DHCHECK,
-       ST_WAIT_ENC, ST_KEYDIST };
+enum {
+    ST_IDLE = 0,
+    ST_WAIT_RSP,
+    ST_WAIT_PK,
+    ST_WAIT_CONFIRM,
+    ST_WAIT_RANDOM,
+    ST_WAIT_DHCHECK,
+    ST_WAIT_ENC,
+    ST_KEYDIST
+};
 enum { M_JW = 0, M_NC, M_PK_I_DISP, M_PK_R_DISP, M_PK_BOTH };
 
 /* [initiator IO][responder IO] -> method (Vol 3 Part H table 2.8, LE SC). */
@@ -78,8 +86,7 @@ static void addr7(const akira_ble_addr_t *a, uint8_t out[7])
     out[6] = a->type;
 }
 
-static void initiator_responder(akira_ble_host_t *h, struct ble_conn *c, uint8_t a[7],
-                                uint8_t b[7])
+static void initiator_responder(akira_ble_host_t *h, struct ble_conn *c, uint8_t a[7], uint8_t b[7])
 {
     if (c->smp.initiator) {
         addr7(&h->cfg.own_addr, a);
@@ -156,7 +163,8 @@ static bool send_passkey_confirm(akira_ble_host_t *h, struct ble_conn *c)
 
 static void mask_ltk(struct ble_smp *s)
 {
-    for (size_t i = s->key_size; i < 16; i++) s->ltk[i] = 0;
+    for (size_t i = s->key_size; i < 16; i++)
+        s->ltk[i] = 0;
 }
 
 /* MacKey and LTK from the DHKey, then the check value Ea (initiator) or Eb. */
@@ -283,7 +291,7 @@ static void pairing_req(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *
     s->initiator = false;
     memcpy(s->preq, p, 7);
     uint8_t dist = h->cfg.bondable ? DIST_ID_KEY : 0;
-    uint8_t rsp[7] = {SMP_PAIRING_RSP, h->cfg.io_cap, 0, our_authreq(h), 16,
+    uint8_t rsp[7] = {SMP_PAIRING_RSP,        h->cfg.io_cap,         0, our_authreq(h), 16,
                       (uint8_t)(p[5] & dist), (uint8_t)(p[6] & dist)};
     memcpy(s->pres, rsp, 7);
     s->key_size = p[4];
@@ -750,8 +758,7 @@ akira_err_t akira_ble_smp_confirm_reply(akira_ble_host_t *h, uint16_t conn, bool
     akira_err_t rc = AKIRA_OK;
     if (!c) {
         rc = AKIRA_ENOTCONN;
-    } else if (c->smp.state != ST_WAIT_DHCHECK || c->smp.method != M_NC ||
-               c->smp.user_confirmed) {
+    } else if (c->smp.state != ST_WAIT_DHCHECK || c->smp.method != M_NC || c->smp.user_confirmed) {
         rc = AKIRA_ESTATE;
     } else if (!match) {
         fail(h, c, AKIRA_BLE_SMP_ERR_NUMERIC_COMP_FAILED, true);

@@ -40,9 +40,10 @@ static int rd_env(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap
     uintptr_t which = (uintptr_t)u;
     const struct akira_device *dev = akira_device_get("bme280");
     struct akira_sensor_value v;
-    enum akira_sensor_channel ch = which == AKIRA_BT_UUID_TEMPERATURE ? AKIRA_SENSOR_CHAN_AMBIENT_TEMP
-                                   : which == AKIRA_BT_UUID_HUMIDITY  ? AKIRA_SENSOR_CHAN_HUMIDITY
-                                                                      : AKIRA_SENSOR_CHAN_PRESS;
+    enum akira_sensor_channel ch = which == AKIRA_BT_UUID_TEMPERATURE
+                                       ? AKIRA_SENSOR_CHAN_AMBIENT_TEMP
+                                   : which == AKIRA_BT_UUID_HUMIDITY ? AKIRA_SENSOR_CHAN_HUMIDITY
+                                                                     : AKIRA_SENSOR_CHAN_PRESS;
     if (!dev || akira_sensor_sample_fetch(dev) != 0 || akira_sensor_channel_get(dev, ch, &v) != 0)
         return -AKIRA_BLE_ATT_ERR_UNLIKELY;
     uint8_t out[4];
@@ -67,18 +68,24 @@ static int rd_env(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap
 static const akira_ble_gatt_chr_t gap_chrs[] = {
     {.uuid = AKIRA_BLE_UUID16(0x2a00), .props = AKIRA_BLE_CHR_READ, .read = rd_name},
 };
-static const akira_ble_gatt_svc_t gap = {.uuid = AKIRA_BLE_UUID16(0x1800), .chrs = gap_chrs,
-                                         .n_chrs = 1};
+static const akira_ble_gatt_svc_t gap = {
+    .uuid = AKIRA_BLE_UUID16(0x1800), .chrs = gap_chrs, .n_chrs = 1};
 static const akira_ble_gatt_chr_t ess_chrs[] = {
-    {.uuid = AKIRA_BLE_UUID16(AKIRA_BT_UUID_TEMPERATURE), .props = AKIRA_BLE_CHR_READ,
-     .read = rd_env, .user = (void *)(uintptr_t)AKIRA_BT_UUID_TEMPERATURE},
-    {.uuid = AKIRA_BLE_UUID16(AKIRA_BT_UUID_HUMIDITY), .props = AKIRA_BLE_CHR_READ,
-     .read = rd_env, .user = (void *)(uintptr_t)AKIRA_BT_UUID_HUMIDITY},
-    {.uuid = AKIRA_BLE_UUID16(AKIRA_BT_UUID_PRESSURE), .props = AKIRA_BLE_CHR_READ,
-     .read = rd_env, .user = (void *)(uintptr_t)AKIRA_BT_UUID_PRESSURE},
+    {.uuid = AKIRA_BLE_UUID16(AKIRA_BT_UUID_TEMPERATURE),
+     .props = AKIRA_BLE_CHR_READ,
+     .read = rd_env,
+     .user = (void *)(uintptr_t)AKIRA_BT_UUID_TEMPERATURE},
+    {.uuid = AKIRA_BLE_UUID16(AKIRA_BT_UUID_HUMIDITY),
+     .props = AKIRA_BLE_CHR_READ,
+     .read = rd_env,
+     .user = (void *)(uintptr_t)AKIRA_BT_UUID_HUMIDITY},
+    {.uuid = AKIRA_BLE_UUID16(AKIRA_BT_UUID_PRESSURE),
+     .props = AKIRA_BLE_CHR_READ,
+     .read = rd_env,
+     .user = (void *)(uintptr_t)AKIRA_BT_UUID_PRESSURE},
 };
-static const akira_ble_gatt_svc_t ess = {.uuid = AKIRA_BLE_UUID16(AKIRA_BT_UUID_ESS),
-                                         .chrs = ess_chrs, .n_chrs = 3};
+static const akira_ble_gatt_svc_t ess = {
+    .uuid = AKIRA_BLE_UUID16(AKIRA_BT_UUID_ESS), .chrs = ess_chrs, .n_chrs = 3};
 
 static void on_notification(void *u, uint16_t conn, uint16_t handle, const uint8_t *d, size_t n,
                             bool ind)

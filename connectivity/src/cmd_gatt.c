@@ -158,7 +158,8 @@ static int do_services(struct akira_shell *sh, akira_ble_host_t *h, int argc, ch
     (void)argc;
     uint16_t conn;
     if (parse_u16(sh, argv[1], &conn)) return AKIRA_EINVAL;
-    int rc = wait_done(sh, akira_ble_gattc_discover_services(h, conn, NULL, on_item, on_done, NULL));
+    int rc =
+        wait_done(sh, akira_ble_gattc_discover_services(h, conn, NULL, on_item, on_done, NULL));
     if (rc) return rc;
     for (size_t i = 0; i < G.n; i++) {
         char u[40];
@@ -174,11 +175,12 @@ static int do_read(struct akira_shell *sh, akira_ble_host_t *h, int argc, char *
     (void)argc;
     uint16_t conn, handle;
     if (parse_u16(sh, argv[1], &conn) || parse_u16(sh, argv[2], &handle)) return AKIRA_EINVAL;
-    int rc = wait_done(sh, akira_ble_gattc_read(h, conn, handle, G.buf, sizeof G.buf, on_done,
-                                                NULL));
+    int rc =
+        wait_done(sh, akira_ble_gattc_read(h, conn, handle, G.buf, sizeof G.buf, on_done, NULL));
     if (rc) return rc;
     akira_shell_print(sh, "%u bytes:", (unsigned)G.len);
-    for (size_t i = 0; i < G.len; i++) akira_shell_print(sh, " %02x", G.buf[i]);
+    for (size_t i = 0; i < G.len; i++)
+        akira_shell_print(sh, " %02x", G.buf[i]);
     akira_shell_print(sh, "\n");
     return 0;
 }
@@ -202,7 +204,8 @@ static int do_env(struct akira_shell *sh, akira_ble_host_t *h, int argc, char **
     uint16_t conn;
     if (parse_u16(sh, argv[1], &conn)) return AKIRA_EINVAL;
     akira_ble_uuid_t ess = AKIRA_BLE_UUID16(AKIRA_BT_UUID_ESS);
-    int rc = wait_done(sh, akira_ble_gattc_discover_services(h, conn, &ess, on_item, on_done, NULL));
+    int rc =
+        wait_done(sh, akira_ble_gattc_discover_services(h, conn, &ess, on_item, on_done, NULL));
     if (rc) return rc;
     if (!G.n) {
         akira_shell_print(sh, "gatt env: the peer has no Environmental Sensing service\n");
@@ -309,19 +312,17 @@ static int cmd_forget(struct akira_shell *sh, int argc, char **argv)
     return locked(sh, argc, argv, do_forget);
 }
 
-AKIRA_SHELL_SUBCMDS(gatt_sub,
-                    AKIRA_SHELL_CMD("pair", "pair (or encrypt with the bond) on a connection",
-                                    "CONN", cmd_pair, NULL, 1, 1),
-                    AKIRA_SHELL_CMD("services", "a peer's primary services", "CONN", cmd_services,
-                                    NULL, 1, 1),
-                    AKIRA_SHELL_CMD("read", "read an attribute of a peer", "CONN HANDLE", cmd_read,
-                                    NULL, 2, 2),
-                    AKIRA_SHELL_CMD("mtu", "exchange the ATT MTU", "CONN", cmd_mtu, NULL, 1, 1),
-                    AKIRA_SHELL_CMD("env", "a peer's temperature, humidity and pressure",
-                                    "CONN", cmd_env, NULL, 1, 1),
-                    AKIRA_SHELL_CMD("bonds", "bonded devices", NULL, cmd_bonds, NULL, 0, 0),
-                    AKIRA_SHELL_CMD("forget", "forget one bond or all", "[ADDR]", cmd_forget,
-                                    NULL, 0, 1));
+AKIRA_SHELL_SUBCMDS(
+    gatt_sub,
+    AKIRA_SHELL_CMD("pair", "pair (or encrypt with the bond) on a connection", "CONN", cmd_pair,
+                    NULL, 1, 1),
+    AKIRA_SHELL_CMD("services", "a peer's primary services", "CONN", cmd_services, NULL, 1, 1),
+    AKIRA_SHELL_CMD("read", "read an attribute of a peer", "CONN HANDLE", cmd_read, NULL, 2, 2),
+    AKIRA_SHELL_CMD("mtu", "exchange the ATT MTU", "CONN", cmd_mtu, NULL, 1, 1),
+    AKIRA_SHELL_CMD("env", "a peer's temperature, humidity and pressure", "CONN", cmd_env, NULL, 1,
+                    1),
+    AKIRA_SHELL_CMD("bonds", "bonded devices", NULL, cmd_bonds, NULL, 0, 0),
+    AKIRA_SHELL_CMD("forget", "forget one bond or all", "[ADDR]", cmd_forget, NULL, 0, 1));
 
-AKIRA_SHELL_CMD_REGISTER(gatt, "gatt", "BLE GATT client and bonds: pair, services, read, env",
-                         NULL, cmd_bonds, gatt_sub, 0, 0);
+AKIRA_SHELL_CMD_REGISTER(gatt, "gatt", "BLE GATT client and bonds: pair, services, read, env", NULL,
+                         cmd_bonds, gatt_sub, 0, 0);

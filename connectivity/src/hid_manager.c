@@ -51,7 +51,8 @@ akira_err_t akira_hid_ascii_to_key(char c, uint8_t *code, bool *shift)
 {
     static const char plain[] = "-=[]\\;'`,./";
     static const char shifted[] = "_+{}|:\"~<>?";
-    static const uint8_t punct[] = {0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38};
+    static const uint8_t punct[] = {0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x33,
+                                    0x34, 0x35, 0x36, 0x37, 0x38};
     static const char digits_shifted[] = ")!@#$%^&*(";
     *shift = false;
     if (c >= 'a' && c <= 'z') {
@@ -156,8 +157,7 @@ akira_err_t akira_hid_manager_connect(uint16_t conn, bool boot)
     return akira_hid_host_start(M.h, conn, boot, &cb, &M.host);
 }
 
-void akira_hid_manager_notification(uint16_t conn, uint16_t handle, const uint8_t *data,
-                                    size_t len)
+void akira_hid_manager_notification(uint16_t conn, uint16_t handle, const uint8_t *data, size_t len)
 {
     if (M.host) akira_hid_host_notification(M.host, conn, handle, data, len);
 }

@@ -51,8 +51,7 @@ static void cb_compare(void *u, uint16_t conn, uint32_t v)
     (void)conn;
     ((struct env_side *)u)->compared = v + 1; /* 0 means "not asked" */
 }
-static void cb_notify(void *u, uint16_t conn, uint16_t handle, const uint8_t *d, size_t n,
-                      bool ind)
+static void cb_notify(void *u, uint16_t conn, uint16_t handle, const uint8_t *d, size_t n, bool ind)
 {
     struct env_side *s = u;
     s->notifies++;
@@ -138,7 +137,8 @@ static int rd_long(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t ca
     (void)conn;
     if (off > 300) return -AKIRA_BLE_ATT_ERR_INVALID_OFFSET;
     size_t n = 300u - off < cap ? 300u - off : cap;
-    for (size_t i = 0; i < n; i++) buf[i] = (uint8_t)(off + i);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (uint8_t)(off + i);
     return (int)n;
 }
 static int rd_rw(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
@@ -180,15 +180,18 @@ static int rd_dsc(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap
 static const akira_ble_gatt_chr_t gap_chrs[] = {
     {.uuid = AKIRA_BLE_UUID16(0x2a00), .props = AKIRA_BLE_CHR_READ, .read = rd_name},
 };
-static const akira_ble_gatt_svc_t gap = {.uuid = AKIRA_BLE_UUID16(0x1800), .chrs = gap_chrs,
-                                         .n_chrs = 1};
+static const akira_ble_gatt_svc_t gap = {
+    .uuid = AKIRA_BLE_UUID16(0x1800), .chrs = gap_chrs, .n_chrs = 1};
 static const akira_ble_gatt_dsc_t rw_dscs[] = {
     {.uuid = AKIRA_BLE_UUID16(0x2901), .read = rd_dsc},
 };
-#define U128(last)                                                                             \
-    {                                                                                          \
-        16, { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d,  \
-              0x0e, 0x0f, last }                                                               \
+#define U128(last)                                                                                 \
+    {                                                                                              \
+        16,                                                                                        \
+        {                                                                                          \
+            0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e,    \
+                0x0f, last                                                                         \
+        }                                                                                          \
     }
 static const akira_ble_gatt_chr_t test_chrs[] = {
     {.uuid = U128(0x11), .props = AKIRA_BLE_CHR_READ, .read = rd_long},
@@ -234,7 +237,8 @@ void env_teardown(void)
         E.link.host[s] = NULL;
     }
     if (E.have_store)
-        for (int s = 0; s < 2; s++) akira_sim_flash_close(&E.flash[s]);
+        for (int s = 0; s < 2; s++)
+            akira_sim_flash_close(&E.flash[s]);
     E.have_store = false;
     E.notify_hook = NULL;
 }

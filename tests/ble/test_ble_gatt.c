@@ -66,8 +66,8 @@ static void test_discovery(void **state)
     /* by UUID */
     struct result u = {0};
     akira_ble_uuid_t want = r.items[1].uuid;
-    assert_int_equal(akira_ble_gattc_discover_services(A, CONN, &want, env_item_cb, env_done_cb, &u),
-                     AKIRA_OK);
+    assert_int_equal(
+        akira_ble_gattc_discover_services(A, CONN, &want, env_item_cb, env_done_cb, &u), AKIRA_OK);
     fake_pump(&E.link);
     assert_int_equal(u.err, 0);
     assert_int_equal(u.n_items, 1);
@@ -84,8 +84,8 @@ static void test_discovery(void **state)
     assert_int_equal(c.items[0].end, E.h_long);
     assert_int_equal(c.items[1].end, E.h_rw);
     assert_int_equal(c.items[2].end, E.h_notify);
-    assert_int_equal(c.items[2].props, AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_NOTIFY |
-                                           AKIRA_BLE_CHR_INDICATE);
+    assert_int_equal(c.items[2].props,
+                     AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_NOTIFY | AKIRA_BLE_CHR_INDICATE);
     assert_int_equal(c.items[3].uuid.len, 2);
 
     /* descriptors of the notify characteristic: its CCCD */
@@ -119,7 +119,8 @@ static void test_read_write(void **state)
     fake_pump(&E.link);
     assert_int_equal(r.err, 0);
     assert_int_equal(r.len, 300);
-    for (int i = 0; i < 300; i++) assert_int_equal(buf[i], (uint8_t)i);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(buf[i], (uint8_t)i);
     /* a buffer shorter than the value stops the read there */
     memset(&r, 0, sizeof r);
     assert_int_equal(akira_ble_gattc_read(A, CONN, E.h_long, buf, 30, env_done_cb, &r), AKIRA_OK);
@@ -128,23 +129,25 @@ static void test_read_write(void **state)
 
     /* write request, then read back */
     memset(&r, 0, sizeof r);
-    assert_int_equal(akira_ble_gattc_write(A, CONN, E.h_rw, (const uint8_t *)"abc", 3, env_done_cb,
-                                           &r),
-                     AKIRA_OK);
+    assert_int_equal(
+        akira_ble_gattc_write(A, CONN, E.h_rw, (const uint8_t *)"abc", 3, env_done_cb, &r),
+        AKIRA_OK);
     fake_pump(&E.link);
     assert_int_equal(r.err, 0);
     assert_int_equal(E.rw_len, 3);
     assert_memory_equal(E.rw, "abc", 3);
 
     /* write command */
-    assert_int_equal(akira_ble_gattc_write_cmd(A, CONN, E.h_rw, (const uint8_t *)"xy", 2), AKIRA_OK);
+    assert_int_equal(akira_ble_gattc_write_cmd(A, CONN, E.h_rw, (const uint8_t *)"xy", 2),
+                     AKIRA_OK);
     fake_pump(&E.link);
     assert_memory_equal(E.rw, "xy", 2);
     assert_int_equal(akira_ble_gattc_write_cmd(A, CONN, E.h_rw, buf, 21), AKIRA_ETOOBIG);
 
     /* long write: 100 bytes at MTU 23 through Prepare/Execute */
     uint8_t big[100];
-    for (int i = 0; i < 100; i++) big[i] = (uint8_t)(200 - i);
+    for (int i = 0; i < 100; i++)
+        big[i] = (uint8_t)(200 - i);
     memset(&r, 0, sizeof r);
     assert_int_equal(akira_ble_gattc_write(A, CONN, E.h_rw, big, sizeof big, env_done_cb, &r),
                      AKIRA_OK);
@@ -203,9 +206,9 @@ static void test_notify_indicate(void **state)
     assert_int_equal(akira_ble_gatts_notify(B, E.link.conn[1], E.h_notify, v, 3), AKIRA_ESTATE);
     assert_int_equal(akira_ble_gatts_notify(B, E.link.conn[1], E.h_rw, v, 3), AKIRA_ENOENT);
     struct result r = {0};
-    assert_int_equal(akira_ble_gattc_subscribe(A, CONN, (uint16_t)(E.h_notify + 1), 3, env_done_cb,
-                                               &r),
-                     AKIRA_OK);
+    assert_int_equal(
+        akira_ble_gattc_subscribe(A, CONN, (uint16_t)(E.h_notify + 1), 3, env_done_cb, &r),
+        AKIRA_OK);
     fake_pump(&E.link);
     assert_int_equal(r.err, 0);
     assert_int_equal(E.side[1].subs, 1);
@@ -233,9 +236,9 @@ static void test_notify_indicate(void **state)
     assert_int_equal(E.side[1].ind_done, 2);
     /* a CCCD value the characteristic cannot do is refused */
     memset(&r, 0, sizeof r);
-    assert_int_equal(akira_ble_gattc_subscribe(A, CONN, (uint16_t)(E.h_notify + 1), 4, env_done_cb,
-                                               &r),
-                     AKIRA_OK);
+    assert_int_equal(
+        akira_ble_gattc_subscribe(A, CONN, (uint16_t)(E.h_notify + 1), 4, env_done_cb, &r),
+        AKIRA_OK);
     fake_pump(&E.link);
     assert_int_equal(r.err, AKIRA_BLE_ATT_ERR_VALUE_NOT_ALLOWED);
 }
@@ -429,7 +432,8 @@ static void test_flow_control(void **state)
     fake_pump(&E.link);
     assert_true(r.done);
     assert_int_equal(r.len, 300);
-    for (int i = 0; i < 300; i++) assert_int_equal(buf[i], (uint8_t)i);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(buf[i], (uint8_t)i);
 }
 
 static void test_timeout_and_disconnect(void **state)

@@ -148,16 +148,20 @@ static void compare(void *u, uint16_t conn, uint32_t v)
     akira_ble_smp_confirm_reply(host, conn, v & 1);
 }
 
-static const akira_ble_gatt_dsc_t dscs[] = {{.uuid = AKIRA_BLE_UUID16(0x2901), .read = rd,
-                                             .write = wr}};
+static const akira_ble_gatt_dsc_t dscs[] = {
+    {.uuid = AKIRA_BLE_UUID16(0x2901), .read = rd, .write = wr}};
 static const akira_ble_gatt_chr_t chrs[] = {
     {.uuid = AKIRA_BLE_UUID16(0x2a00), .props = 0x0a, .read = rd, .write = wr},
     {.uuid = {16, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}},
-     .props = 0x3e, .read = rd, .write = wr, .dscs = dscs, .n_dscs = 1},
+     .props = 0x3e,
+     .read = rd,
+     .write = wr,
+     .dscs = dscs,
+     .n_dscs = 1},
     {.uuid = AKIRA_BLE_UUID16(0x2a38), .props = 0x02, .perm = AKIRA_BLE_PERM_READ_ENC, .read = rd},
 };
-static const akira_ble_gatt_svc_t svc = {.uuid = AKIRA_BLE_UUID16(0x1800), .chrs = chrs,
-                                         .n_chrs = 3};
+static const akira_ble_gatt_svc_t svc = {
+    .uuid = AKIRA_BLE_UUID16(0x1800), .chrs = chrs, .n_chrs = 3};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -196,7 +200,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 1:
         case 2:
         case 3: akira_ble_host_on_acl(host, conn, (sel >> 1) & 3, data + at, n); break;
-        case 4: akira_ble_host_on_encryption(host, conn, (sel & 0x10) ? AKIRA_EAUTH : AKIRA_OK); break;
+        case 4:
+            akira_ble_host_on_encryption(host, conn, (sel & 0x10) ? AKIRA_EAUTH : AKIRA_OK);
+            break;
         case 5: {
             static const uint8_t zero8[8];
             akira_ble_host_on_ltk_request(host, conn, zero8, 0);

@@ -35,7 +35,7 @@ typedef struct {
     uint8_t kinds; /* AKIRA_HOGP_KEYBOARD | _MOUSE | _GAMEPAD */
     const char *manufacturer, *model;
     uint16_t vendor_id, product_id, version; /* PnP ID (USB vendor ID source) */
-    uint8_t battery;                          /* percent */
+    uint8_t battery;                         /* percent */
     /** The host wrote the keyboard LEDs (bit 0 Num Lock, 1 Caps Lock, 2 Scroll Lock...). */
     void (*leds)(void *user, uint16_t conn, uint8_t leds);
     /** The host switched protocol (AKIRA_HOGP_PROTOCOL_*) or suspended (control point). */
@@ -47,8 +47,7 @@ typedef struct {
 typedef struct akira_hogp akira_hogp_t;
 
 /** Add the services to host h (before connections). One bounded allocation. */
-akira_err_t akira_hogp_create(akira_ble_host_t *h, const akira_hogp_cfg_t *cfg,
-                              akira_hogp_t **out);
+akira_err_t akira_hogp_create(akira_ble_host_t *h, const akira_hogp_cfg_t *cfg, akira_hogp_t **out);
 void akira_hogp_destroy(akira_hogp_t *d);
 /** Our report map (for tests and docs). */
 const uint8_t *akira_hogp_report_map(akira_hogp_t *d, size_t *len);
@@ -57,8 +56,7 @@ const uint8_t *akira_hogp_report_map(akira_hogp_t *d, size_t *len);
  *  Goes to every subscribed host, in the protocol it chose. AKIRA_ENOTSUP when the
  *  device has no keyboard, AKIRA_EAGAIN when a link's queue is full. */
 akira_err_t akira_hogp_keyboard(akira_hogp_t *d, uint8_t modifiers, const uint8_t keys[6]);
-akira_err_t akira_hogp_mouse(akira_hogp_t *d, uint8_t buttons, int8_t dx, int8_t dy,
-                             int8_t wheel);
+akira_err_t akira_hogp_mouse(akira_hogp_t *d, uint8_t buttons, int8_t dx, int8_t dy, int8_t wheel);
 akira_err_t akira_hogp_gamepad(akira_hogp_t *d, uint16_t buttons, int8_t x, int8_t y, int8_t z,
                                int8_t rz);
 akira_err_t akira_hogp_battery(akira_hogp_t *d, uint8_t percent);

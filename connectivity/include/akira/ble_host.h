@@ -33,13 +33,13 @@ extern "C" {
 #endif
 
 /* Bounds (per host instance). */
-#define AKIRA_BLE_HOST_MAX_CONN  4   /* simultaneous connections */
-#define AKIRA_BLE_ATT_MTU_MIN    23  /* the ATT default MTU */
-#define AKIRA_BLE_ATT_MTU_MAX    247 /* our ATT_MTU: an L2CAP PDU fits one 251-byte LL PDU */
-#define AKIRA_BLE_GATT_MAX_ATTRS 96  /* attribute table entries */
-#define AKIRA_BLE_GATT_MAX_CCCD  16  /* characteristics with notify/indicate */
-#define AKIRA_BLE_ATT_PREP_MAX   512 /* queued Prepare Write bytes per connection */
-#define AKIRA_BLE_BOND_MAX       8   /* bonded peers */
+#define AKIRA_BLE_HOST_MAX_CONN  4       /* simultaneous connections */
+#define AKIRA_BLE_ATT_MTU_MIN    23      /* the ATT default MTU */
+#define AKIRA_BLE_ATT_MTU_MAX    247     /* our ATT_MTU: an L2CAP PDU fits one 251-byte LL PDU */
+#define AKIRA_BLE_GATT_MAX_ATTRS 96      /* attribute table entries */
+#define AKIRA_BLE_GATT_MAX_CCCD  16      /* characteristics with notify/indicate */
+#define AKIRA_BLE_ATT_PREP_MAX   512     /* queued Prepare Write bytes per connection */
+#define AKIRA_BLE_BOND_MAX       8       /* bonded peers */
 #define AKIRA_BLE_CONN_ALL       0xffffu /* notify: every subscribed connection */
 
 /* L2CAP fixed channels. */
@@ -279,10 +279,10 @@ uint16_t akira_ble_gatts_subscription(akira_ble_host_t *h, uint16_t conn, uint16
 
 /** A discovered item. */
 typedef struct {
-    uint8_t kind;      /* AKIRA_BLE_GATTC_SERVICE, _CHARACTERISTIC, _DESCRIPTOR */
-    uint16_t handle;   /* service start, characteristic declaration, descriptor */
-    uint16_t end;      /* service: end handle; characteristic: value handle */
-    uint8_t props;     /* characteristic properties */
+    uint8_t kind;    /* AKIRA_BLE_GATTC_SERVICE, _CHARACTERISTIC, _DESCRIPTOR */
+    uint16_t handle; /* service start, characteristic declaration, descriptor */
+    uint16_t end;    /* service: end handle; characteristic: value handle */
+    uint8_t props;   /* characteristic properties */
     akira_ble_uuid_t uuid;
 } akira_ble_gattc_item_t;
 #define AKIRA_BLE_GATTC_SERVICE        1
@@ -310,9 +310,8 @@ akira_err_t akira_ble_gattc_discover_dscs(akira_ble_host_t *h, uint16_t conn, ui
                                           akira_ble_gattc_done_fn done, void *user);
 /** Read a value into buf (cap bytes), long values with Read Blob until cap or the end.
  *  buf must stay valid until done. */
-akira_err_t akira_ble_gattc_read(akira_ble_host_t *h, uint16_t conn, uint16_t handle,
-                                 uint8_t *buf, size_t cap, akira_ble_gattc_done_fn done,
-                                 void *user);
+akira_err_t akira_ble_gattc_read(akira_ble_host_t *h, uint16_t conn, uint16_t handle, uint8_t *buf,
+                                 size_t cap, akira_ble_gattc_done_fn done, void *user);
 /** Write (Write Request; Prepare/Execute Write when len > MTU-3). data stays valid until
  *  done. */
 akira_err_t akira_ble_gattc_write(akira_ble_host_t *h, uint16_t conn, uint16_t handle,

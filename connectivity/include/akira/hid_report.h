@@ -12,20 +12,20 @@
 
 #include "akira/err.h"
 
-#define AKIRA_HID_MAX_FIELDS  32
-#define AKIRA_HID_MAX_USAGES  8   /* explicit Usage items per main item */
-#define AKIRA_HID_REPORT_MAX  64  /* bytes of one input report */
+#define AKIRA_HID_MAX_FIELDS 32
+#define AKIRA_HID_MAX_USAGES 8  /* explicit Usage items per main item */
+#define AKIRA_HID_REPORT_MAX 64 /* bytes of one input report */
 
 typedef struct {
-    uint8_t report_id;  /* 0: the map uses no report IDs */
-    bool variable;      /* Input(Var): one value per usage; else an array of usage indexes */
-    bool is_signed;     /* logical minimum below 0 */
-    uint8_t size;       /* bits per element, 1..32 */
-    uint8_t count;      /* elements */
-    uint16_t bit;       /* offset in the report, after the ID byte */
+    uint8_t report_id; /* 0: the map uses no report IDs */
+    bool variable;     /* Input(Var): one value per usage; else an array of usage indexes */
+    bool is_signed;    /* logical minimum below 0 */
+    uint8_t size;      /* bits per element, 1..32 */
+    uint8_t count;     /* elements */
+    uint16_t bit;      /* offset in the report, after the ID byte */
     uint16_t page;
     uint16_t usage_min, usage_max;
-    uint8_t n_usages;   /* explicit usages (variable fields), else min..max */
+    uint8_t n_usages; /* explicit usages (variable fields), else min..max */
     uint16_t usages[AKIRA_HID_MAX_USAGES];
     int32_t logical_min;
 } akira_hid_field_t;
