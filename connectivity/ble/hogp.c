@@ -64,19 +64,11 @@ struct akira_hogp {
     uint8_t pnp[7];
 };
 
-static int copy_out(const uint8_t *v, size_t len, uint16_t off, uint8_t *buf, size_t cap)
-{
-    if (off > len) return -AKIRA_BLE_ATT_ERR_INVALID_OFFSET;
-    size_t n = len - off < cap ? len - off : cap;
-    memcpy(buf, v + off, n);
-    return (int)n;
-}
-
 static int rd_map(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
 {
     (void)conn;
     struct akira_hogp *d = u;
-    return copy_out(d->map, d->map_len, off, buf, cap);
+    return akira_ble_gatt_read_bytes(d->map, d->map_len, off, buf, cap);
 }
 
 static int rd_info(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
@@ -84,7 +76,7 @@ static int rd_info(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t ca
     (void)u;
     (void)conn;
     static const uint8_t info[4] = {0x11, 0x01, 0x00, 0x02}; /* HID 1.11, normally connectable */
-    return copy_out(info, 4, off, buf, cap);
+    return akira_ble_gatt_read_bytes(info, 4, off, buf, cap);
 }
 
 static int wr_control(void *u, uint16_t conn, uint16_t off, const uint8_t *v, size_t n)
@@ -99,7 +91,7 @@ static int rd_protocol(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_
 {
     (void)conn;
     struct akira_hogp *d = u;
-    return copy_out(&d->protocol, 1, off, buf, cap);
+    return akira_ble_gatt_read_bytes(&d->protocol, 1, off, buf, cap);
 }
 
 static int wr_protocol(void *u, uint16_t conn, uint16_t off, const uint8_t *v, size_t n)
@@ -115,7 +107,7 @@ static int rd_report(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t 
 {
     (void)conn;
     struct report *r = u;
-    return copy_out(r->value, r->len, off, buf, cap);
+    return akira_ble_gatt_read_bytes(r->value, r->len, off, buf, cap);
 }
 
 static int wr_leds(struct akira_hogp *d, uint16_t conn, uint16_t off, const uint8_t *v, size_t n)
@@ -142,21 +134,21 @@ static int rd_boot_kbd(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_
 {
     (void)conn;
     struct akira_hogp *d = u;
-    return copy_out(d->boot_kbd, 8, off, buf, cap);
+    return akira_ble_gatt_read_bytes(d->boot_kbd, 8, off, buf, cap);
 }
 
 static int rd_boot_out(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
 {
     (void)conn;
     struct akira_hogp *d = u;
-    return copy_out(&d->leds, 1, off, buf, cap);
+    return akira_ble_gatt_read_bytes(&d->leds, 1, off, buf, cap);
 }
 
 static int rd_boot_mouse(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
 {
     (void)conn;
     struct akira_hogp *d = u;
-    return copy_out(d->boot_mouse, 3, off, buf, cap);
+    return akira_ble_gatt_read_bytes(d->boot_mouse, 3, off, buf, cap);
 }
 
 static int rd_ref(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
@@ -164,14 +156,14 @@ static int rd_ref(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap
     (void)conn;
     struct report *r = u;
     uint8_t v[2] = {r->id, r->type};
-    return copy_out(v, 2, off, buf, cap);
+    return akira_ble_gatt_read_bytes(v, 2, off, buf, cap);
 }
 
 static int rd_battery(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
 {
     (void)conn;
     struct akira_hogp *d = u;
-    return copy_out(&d->battery, 1, off, buf, cap);
+    return akira_ble_gatt_read_bytes(&d->battery, 1, off, buf, cap);
 }
 
 static int rd_manuf(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
@@ -179,7 +171,7 @@ static int rd_manuf(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t c
     (void)conn;
     struct akira_hogp *d = u;
     const char *s = d->cfg.manufacturer ? d->cfg.manufacturer : "AkiraOS";
-    return copy_out((const uint8_t *)s, strlen(s), off, buf, cap);
+    return akira_ble_gatt_read_bytes((const uint8_t *)s, strlen(s), off, buf, cap);
 }
 
 static int rd_model(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
@@ -187,14 +179,14 @@ static int rd_model(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t c
     (void)conn;
     struct akira_hogp *d = u;
     const char *s = d->cfg.model ? d->cfg.model : "akira-hid";
-    return copy_out((const uint8_t *)s, strlen(s), off, buf, cap);
+    return akira_ble_gatt_read_bytes((const uint8_t *)s, strlen(s), off, buf, cap);
 }
 
 static int rd_pnp(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
 {
     (void)conn;
     struct akira_hogp *d = u;
-    return copy_out(d->pnp, 7, off, buf, cap);
+    return akira_ble_gatt_read_bytes(d->pnp, 7, off, buf, cap);
 }
 
 #define ENC_R  AKIRA_BLE_PERM_READ_ENC

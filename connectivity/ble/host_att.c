@@ -68,6 +68,18 @@ static bool range_ok(akira_ble_host_t *h, struct ble_conn *c, uint8_t op, uint16
     return true;
 }
 
+/* The next handle in hd..e whose attribute has this type; 0 when none. */
+static uint16_t next_of_type(akira_ble_host_t *h, uint32_t hd, uint16_t e,
+                             const akira_ble_uuid_t *type)
+{
+    for (; hd <= e && hd <= h->n_attrs; hd++) {
+        akira_ble_uuid_t u;
+        ble_gatts_type(ble_gatts_attr(h, (uint16_t)hd), &u);
+        if (akira_ble_uuid_eq(&u, type)) return (uint16_t)hd;
+    }
+    return 0;
+}
+
 static void mtu_req(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, size_t len)
 {
     if (len != 3) {
@@ -127,11 +139,8 @@ static void find_type(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p,
     const uint8_t *val = p + 7;
     size_t vlen = len - 7, at = 1;
     uint8_t v[AKIRA_BLE_ATT_MTU_MAX];
-    for (uint32_t hd = s; hd <= e && hd <= h->n_attrs; hd++) {
+    for (uint32_t hd = s; (hd = next_of_type(h, hd, e, &type)) != 0; hd++) {
         const struct ble_attr *a = ble_gatts_attr(h, (uint16_t)hd);
-        akira_ble_uuid_t u;
-        ble_gatts_type(a, &u);
-        if (!akira_ble_uuid_eq(&u, &type)) continue;
         int n = ble_gatts_read(h, c, (uint16_t)hd, 0, v, sizeof v);
         if (n < 0 || (size_t)n != vlen || memcmp(v, val, vlen) != 0) continue;
         if (at + 4 > c->mtu) break;
@@ -172,11 +181,8 @@ static void read_type(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p,
     size_t vmax = c->mtu - 2 - hdr;
     if (vmax > 253 - hdr) vmax = 253 - hdr; /* the length octet's limit */
     uint8_t v[AKIRA_BLE_ATT_MTU_MAX];
-    for (uint32_t hd = s; hd <= e && hd <= h->n_attrs; hd++) {
+    for (uint32_t hd = s; (hd = next_of_type(h, hd, e, &type)) != 0; hd++) {
         const struct ble_attr *a = ble_gatts_attr(h, (uint16_t)hd);
-        akira_ble_uuid_t u;
-        ble_gatts_type(a, &u);
-        if (!akira_ble_uuid_eq(&u, &type)) continue;
         int n = ble_gatts_read(h, c, (uint16_t)hd, 0, v, vmax);
         if (n < 0) {
             if (elen == 0) {

@@ -95,11 +95,12 @@ static int security_check(akira_ble_host_t *h, struct ble_conn *c, uint8_t perm,
     return 0;
 }
 
-static int static_read(const uint8_t *v, size_t vlen, uint16_t offset, uint8_t *buf, size_t cap)
+int akira_ble_gatt_read_bytes(const void *value, size_t len, uint16_t offset, uint8_t *buf,
+                              size_t cap)
 {
-    if (offset > vlen) return -AKIRA_BLE_ATT_ERR_INVALID_OFFSET;
-    size_t n = vlen - offset < cap ? vlen - offset : cap;
-    memcpy(buf, v + offset, n);
+    if (offset > len) return -AKIRA_BLE_ATT_ERR_INVALID_OFFSET;
+    size_t n = len - offset < cap ? len - offset : cap;
+    memcpy(buf, (const uint8_t *)value + offset, n);
     return (int)n;
 }
 
@@ -112,14 +113,14 @@ int ble_gatts_read(akira_ble_host_t *h, struct ble_conn *c, uint16_t handle, uin
     switch (a->kind) {
     case ATTR_SVC: {
         const akira_ble_gatt_svc_t *s = a->def;
-        return static_read(s->uuid.b, s->uuid.len, offset, buf, cap);
+        return akira_ble_gatt_read_bytes(s->uuid.b, s->uuid.len, offset, buf, cap);
     }
     case ATTR_CHR: {
         const akira_ble_gatt_chr_t *ch = a->def;
         v[0] = ch->props;
         ble_put16(v + 1, a->end);
         memcpy(v + 3, ch->uuid.b, ch->uuid.len);
-        return static_read(v, 3u + ch->uuid.len, offset, buf, cap);
+        return akira_ble_gatt_read_bytes(v, 3u + ch->uuid.len, offset, buf, cap);
     }
     case ATTR_VAL: {
         const akira_ble_gatt_chr_t *ch = a->def;
@@ -134,7 +135,7 @@ int ble_gatts_read(akira_ble_host_t *h, struct ble_conn *c, uint16_t handle, uin
         int e = security_check(h, c, ch->perm, false);
         if (e) return e;
         ble_put16(v, c->cccd[a->cccd]);
-        return static_read(v, 2, offset, buf, cap);
+        return akira_ble_gatt_read_bytes(v, 2, offset, buf, cap);
     }
     default: {
         const akira_ble_gatt_dsc_t *d = a->def;

@@ -260,15 +260,11 @@ static void stage1(akira_ble_host_t *h, struct ble_conn *c)
 
 static void start_keys(akira_ble_host_t *h, struct ble_conn *c);
 
-static void pairing_req(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, size_t len)
+static void pairing_req(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p)
 {
     struct ble_smp *s = &c->smp;
     if (c->role != AKIRA_BLE_ROLE_PERIPHERAL) {
         fail(h, c, AKIRA_BLE_SMP_ERR_CMD_NOT_SUPP, true);
-        return;
-    }
-    if (len != 7) {
-        fail(h, c, AKIRA_BLE_SMP_ERR_INVALID_PARAMS, true);
         return;
     }
     if (s->state != ST_IDLE) {
@@ -307,13 +303,9 @@ static void pairing_req(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *
     s->state = ST_WAIT_PK;
 }
 
-static void pairing_rsp(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, size_t len)
+static void pairing_rsp(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p)
 {
     struct ble_smp *s = &c->smp;
-    if (len != 7) {
-        fail(h, c, AKIRA_BLE_SMP_ERR_INVALID_PARAMS, true);
-        return;
-    }
     if (p[1] > AKIRA_BLE_IO_KEYBOARD_DISPLAY || p[2] > 1 || (p[5] & ~s->preq[5]) ||
         (p[6] & ~s->preq[6])) {
         fail(h, c, AKIRA_BLE_SMP_ERR_INVALID_PARAMS, true);
@@ -341,13 +333,9 @@ static void pairing_rsp(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *
     s->state = ST_WAIT_PK;
 }
 
-static void public_key(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, size_t len)
+static void public_key(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p)
 {
     struct ble_smp *s = &c->smp;
-    if (len != 65) {
-        fail(h, c, AKIRA_BLE_SMP_ERR_INVALID_PARAMS, true);
-        return;
-    }
     memcpy(s->peer_pk, p + 1, 64);
     /* A key off the curve, or our own key reflected, ends the pairing. */
     if (memcmp(s->peer_pk, s->pk, 64) == 0 ||
@@ -359,13 +347,9 @@ static void public_key(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p
     stage1(h, c);
 }
 
-static void confirm(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, size_t len)
+static void confirm(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p)
 {
     struct ble_smp *s = &c->smp;
-    if (len != 17) {
-        fail(h, c, AKIRA_BLE_SMP_ERR_INVALID_PARAMS, true);
-        return;
-    }
     if (s->state != ST_WAIT_CONFIRM || (s->initiator && passkey_method(s) && !s->passkey_known) ||
         (!s->initiator && !passkey_method(s))) {
         fail(h, c, AKIRA_BLE_SMP_ERR_UNSPECIFIED, true);
@@ -392,13 +376,9 @@ static void confirm(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, s
     }
 }
 
-static void random_rx(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, size_t len)
+static void random_rx(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p)
 {
     struct ble_smp *s = &c->smp;
-    if (len != 17) {
-        fail(h, c, AKIRA_BLE_SMP_ERR_INVALID_PARAMS, true);
-        return;
-    }
     if (s->state != ST_WAIT_RANDOM) {
         fail(h, c, AKIRA_BLE_SMP_ERR_UNSPECIFIED, true);
         return;
@@ -467,13 +447,9 @@ static void random_rx(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p,
     }
 }
 
-static void dhkey_check(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, size_t len)
+static void dhkey_check(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p)
 {
     struct ble_smp *s = &c->smp;
-    if (len != 17) {
-        fail(h, c, AKIRA_BLE_SMP_ERR_INVALID_PARAMS, true);
-        return;
-    }
     if (s->state != ST_WAIT_DHCHECK || s->have_remote_ea) {
         fail(h, c, AKIRA_BLE_SMP_ERR_UNSPECIFIED, true);
         return;
@@ -553,7 +529,7 @@ static void start_keys(akira_ble_host_t *h, struct ble_conn *c)
     }
 }
 
-static void key_rx(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, size_t len)
+static void key_rx(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p)
 {
     struct ble_smp *s = &c->smp;
     if (s->state != ST_KEYDIST || !(s->remote_dist & DIST_ID_KEY)) {
@@ -561,15 +537,11 @@ static void key_rx(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, si
         return;
     }
     if (p[0] == SMP_ID_INFO) {
-        if (len != 17) {
-            fail(h, c, AKIRA_BLE_SMP_ERR_INVALID_PARAMS, true);
-            return;
-        }
         memcpy(s->peer_irk, p + 1, 16);
         s->have_peer_irk = true;
         return;
     }
-    if (len != 8 || !s->have_peer_irk || p[1] > 1) { /* Identity Address Info follows the IRK */
+    if (!s->have_peer_irk || p[1] > 1) { /* Identity Address Info follows the IRK */
         fail(h, c, AKIRA_BLE_SMP_ERR_INVALID_PARAMS, true);
         return;
     }
@@ -582,14 +554,10 @@ static void key_rx(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, si
     }
 }
 
-static void security_req(akira_ble_host_t *h, struct ble_conn *c, size_t len)
+static void security_req(akira_ble_host_t *h, struct ble_conn *c)
 {
     if (c->role != AKIRA_BLE_ROLE_CENTRAL) {
         fail(h, c, AKIRA_BLE_SMP_ERR_CMD_NOT_SUPP, true);
-        return;
-    }
-    if (len != 2) {
-        fail(h, c, AKIRA_BLE_SMP_ERR_INVALID_PARAMS, true);
         return;
     }
     if (c->smp.state != ST_IDLE || c->encrypted) return; /* already on it */
@@ -599,31 +567,35 @@ static void security_req(akira_ble_host_t *h, struct ble_conn *c, size_t len)
 void ble_smp_rx(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p, size_t len)
 {
     if (len == 0) return;
-    if (len > BLE_SMP_PDU_MAX) {
+    /* Every command has one length (Vol 3 Part H 3.5-3.6): anything else is refused
+     * before a handler sees it. */
+    static const uint8_t lengths[] = {0, 7, 7, 17, 17, 2, 17, 11, 17, 8, 17, 2, 65, 17, 2};
+    if (p[0] < sizeof lengths && len != lengths[p[0]]) {
+        if (p[0] == SMP_FAILED && c->smp.state == ST_IDLE) return;
         fail(h, c, AKIRA_BLE_SMP_ERR_INVALID_PARAMS, true);
         return;
     }
     c->smp.deadline = 0;
     switch (p[0]) {
-    case SMP_PAIRING_REQ: pairing_req(h, c, p, len); return;
+    case SMP_PAIRING_REQ: pairing_req(h, c, p); return;
     case SMP_PAIRING_RSP:
         if (c->smp.state != ST_WAIT_RSP) break;
-        pairing_rsp(h, c, p, len);
+        pairing_rsp(h, c, p);
         return;
     case SMP_PUBLIC_KEY:
         if (c->smp.state != ST_WAIT_PK) break;
-        public_key(h, c, p, len);
+        public_key(h, c, p);
         return;
-    case SMP_CONFIRM: confirm(h, c, p, len); return;
-    case SMP_RANDOM: random_rx(h, c, p, len); return;
-    case SMP_DHKEY_CHECK: dhkey_check(h, c, p, len); return;
+    case SMP_CONFIRM: confirm(h, c, p); return;
+    case SMP_RANDOM: random_rx(h, c, p); return;
+    case SMP_DHKEY_CHECK: dhkey_check(h, c, p); return;
     case SMP_FAILED:
         if (c->smp.state == ST_IDLE) return;
-        fail(h, c, len == 2 ? p[1] : AKIRA_BLE_SMP_ERR_UNSPECIFIED, false);
+        fail(h, c, p[1], false);
         return;
     case SMP_ID_INFO:
-    case SMP_ID_ADDR_INFO: key_rx(h, c, p, len); return;
-    case SMP_SECURITY_REQ: security_req(h, c, len); return;
+    case SMP_ID_ADDR_INFO: key_rx(h, c, p); return;
+    case SMP_SECURITY_REQ: security_req(h, c); return;
     case SMP_KEYPRESS: return; /* we never ask for keypress notifications */
     case SMP_ENC_INFO:
     case SMP_CENTRAL_ID:

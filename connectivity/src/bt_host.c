@@ -18,19 +18,11 @@ static akira_ble_host_t *host;
 static akira_timer_t *poll_timer;
 static char dev_name[32];
 
-static int put(const uint8_t *v, size_t len, uint16_t off, uint8_t *buf, size_t cap)
-{
-    if (off > len) return -AKIRA_BLE_ATT_ERR_INVALID_OFFSET;
-    size_t n = len - off < cap ? len - off : cap;
-    memcpy(buf, v + off, n);
-    return (int)n;
-}
-
 static int rd_name(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
 {
     (void)u;
     (void)conn;
-    return put((const uint8_t *)dev_name, strlen(dev_name), off, buf, cap);
+    return akira_ble_gatt_read_bytes((const uint8_t *)dev_name, strlen(dev_name), off, buf, cap);
 }
 
 /* One BME280 channel, fetched now, scaled to the characteristic's unit. */
@@ -62,7 +54,7 @@ static int rd_env(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap
         out[1] = (uint8_t)((uint32_t)c >> 8);
         n = 2;
     }
-    return put(out, n, off, buf, cap);
+    return akira_ble_gatt_read_bytes(out, n, off, buf, cap);
 }
 
 static const akira_ble_gatt_chr_t gap_chrs[] = {

@@ -125,11 +125,7 @@ static int rd_name(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t ca
     (void)u;
     (void)conn;
     static const char name[] = "akira-test";
-    if (off > sizeof name - 1) return -AKIRA_BLE_ATT_ERR_INVALID_OFFSET;
-    size_t n = sizeof name - 1 - off;
-    if (n > cap) n = cap;
-    memcpy(buf, name + off, n);
-    return (int)n;
+    return akira_ble_gatt_read_bytes(name, sizeof name - 1, off, buf, cap);
 }
 static int rd_long(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
 {
@@ -145,10 +141,7 @@ static int rd_rw(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
 {
     (void)u;
     (void)conn;
-    if (off > E.rw_len) return -AKIRA_BLE_ATT_ERR_INVALID_OFFSET;
-    size_t n = E.rw_len - off < cap ? E.rw_len - off : cap;
-    memcpy(buf, E.rw + off, n);
-    return (int)n;
+    return akira_ble_gatt_read_bytes(E.rw, E.rw_len, off, buf, cap);
 }
 static int wr_rw(void *u, uint16_t conn, uint16_t off, const uint8_t *d, size_t n)
 {
@@ -171,10 +164,7 @@ static int rd_dsc(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap
     (void)u;
     (void)conn;
     static const char d[] = "rw value";
-    if (off > sizeof d - 1) return -AKIRA_BLE_ATT_ERR_INVALID_OFFSET;
-    size_t n = sizeof d - 1 - off < cap ? sizeof d - 1 - off : cap;
-    memcpy(buf, d + off, n);
-    return (int)n;
+    return akira_ble_gatt_read_bytes(d, sizeof d - 1, off, buf, cap);
 }
 
 static const akira_ble_gatt_chr_t gap_chrs[] = {

@@ -101,10 +101,7 @@ static uint8_t value[64];
 static int rd(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
 {
     (void)u, (void)conn;
-    if (off > sizeof value) return -AKIRA_BLE_ATT_ERR_INVALID_OFFSET;
-    size_t n = sizeof value - off < cap ? sizeof value - off : cap;
-    memcpy(buf, value + off, n);
-    return (int)n;
+    return akira_ble_gatt_read_bytes(value, sizeof value, off, buf, cap);
 }
 static int wr(void *u, uint16_t conn, uint16_t off, const uint8_t *d, size_t n)
 {

@@ -132,6 +132,11 @@ bool akira_ble_uuid_eq(const akira_ble_uuid_t *a, const akira_ble_uuid_t *b);
  */
 typedef int (*akira_ble_gatt_read_fn)(void *user, uint16_t conn, uint16_t offset, uint8_t *buf,
                                       size_t cap);
+/** For read handlers: copy value[offset..] into buf (cap bytes at most); the bytes
+ *  copied, or -AKIRA_BLE_ATT_ERR_INVALID_OFFSET when offset is past len. */
+int akira_ble_gatt_read_bytes(const void *value, size_t len, uint16_t offset, uint8_t *buf,
+                              size_t cap);
+
 /** Write handler: 0, or a negated ATT error (e.g. INVALID_ATTR_LEN, VALUE_NOT_ALLOWED). */
 typedef int (*akira_ble_gatt_write_fn)(void *user, uint16_t conn, uint16_t offset,
                                        const uint8_t *data, size_t len);
