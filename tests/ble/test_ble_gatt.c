@@ -354,28 +354,37 @@ static void test_l2cap_lies(void **state)
     akira_ble_host_stats_t st0, st;
     akira_ble_host_stats(B, &st0);
     uint8_t req[] = {0x0a, (uint8_t)E.h_name, 0};
-    /* length says 1000: larger than any PDU we take */
+    /* Each lie is refused as it arrives (the counter moves at once, by one). */
+    unsigned drops = st0.l2cap_dropped;
+#define LIE(llid, bytes, n)                                                                        \
+    do {                                                                                           \
+        fake_inject_ll(&E.link, 1, llid, bytes, n);                                                \
+        akira_ble_host_stats(B, &st);                                                              \
+        assert_int_equal(st.l2cap_dropped, ++drops);                                               \
+    } while (0)
+    /* length says 1000: larger than any PDU we take; its continuation is an orphan */
     uint8_t big[] = {0xe8, 0x03, 0x04, 0x00, 0x0a, (uint8_t)E.h_name, 0};
     fake_clear(&E.link);
-    fake_inject_ll(&E.link, 1, AKIRA_BLE_LLID_START, big, sizeof big);
+    LIE(AKIRA_BLE_LLID_START, big, sizeof big);
     uint8_t cont[20] = {0};
-    fake_inject_ll(&E.link, 1, AKIRA_BLE_LLID_CONT, cont, sizeof cont);
+    LIE(AKIRA_BLE_LLID_CONT, cont, sizeof cont);
     /* length says 2, the fragment carries 3 */
     uint8_t over[] = {0x02, 0x00, 0x04, 0x00, 0x0a, (uint8_t)E.h_name, 0};
-    fake_inject_ll(&E.link, 1, AKIRA_BLE_LLID_START, over, sizeof over);
+    LIE(AKIRA_BLE_LLID_START, over, sizeof over);
     /* length says 5, start carries 2 and a continuation 4 */
     uint8_t part[] = {0x05, 0x00, 0x04, 0x00, 0x0a, (uint8_t)E.h_name};
     fake_inject_ll(&E.link, 1, AKIRA_BLE_LLID_START, part, sizeof part);
-    fake_inject_ll(&E.link, 1, AKIRA_BLE_LLID_CONT, cont, 4);
+    LIE(AKIRA_BLE_LLID_CONT, cont, 4);
     /* a continuation without a start; a start shorter than the header; a bad LLID */
-    fake_inject_ll(&E.link, 1, AKIRA_BLE_LLID_CONT, cont, 3);
-    fake_inject_ll(&E.link, 1, AKIRA_BLE_LLID_START, cont, 3);
-    fake_inject_ll(&E.link, 1, 3, cont, 5);
+    LIE(AKIRA_BLE_LLID_CONT, cont, 3);
+    LIE(AKIRA_BLE_LLID_START, cont, 3);
+    LIE(3, cont, 5);
     /* an unknown channel */
     fake_inject(&E.link, 1, 0x0040, req, 3);
     assert_null(fake_last(&E.link, 1, AKIRA_BLE_CID_ATT));
     akira_ble_host_stats(B, &st);
     assert_int_equal(st.l2cap_dropped - st0.l2cap_dropped, 8);
+#undef LIE
 
     /* a PDU in three fragments, with an empty continuation between, is taken */
     uint8_t f1[] = {0x03, 0x00, 0x04, 0x00};

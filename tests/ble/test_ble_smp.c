@@ -249,6 +249,12 @@ static void test_passkey_wrong(void **state)
 {
     (void)state;
     passkey_run(1); /* differs in bit 0: the first round already fails */
+    /* the responder itself found the central's commitment wrong and said so */
+    const struct fake_pdu *f = fake_last(&E.link, 1, AKIRA_BLE_CID_SMP);
+    assert_non_null(f);
+    assert_int_equal(f->len, 2);
+    assert_int_equal(f->data[0], 0x05);
+    assert_int_equal(f->data[1], AKIRA_BLE_SMP_ERR_CONFIRM_FAILED);
     for (int s = 0; s < 2; s++) {
         assert_int_equal(E.side[s].pair_done, 1);
         assert_int_equal(E.side[s].pair_reason, AKIRA_BLE_SMP_ERR_CONFIRM_FAILED);
