@@ -31,9 +31,12 @@
 
 AKIRA_LOG_MODULE_REGISTER(ble_ll);
 
-#define ADV_LISTEN_MS  12 /* an advertiser listens this long after each ADV PDU */
-#define SCAN_RSP_MS    12 /* a scanner waits this long for a SCAN_RSP */
-#define RSP_TIMEOUT_MS 12 /* within an event, the wait for the peer's next PDU */
+#define ADV_LISTEN_MS 20 /* an advertiser listens this long after each ADV PDU */
+/* An answer (SCAN_REQ, CONNECT_IND) later than this after the ADV PDU arrived would
+ * miss the advertiser's listening: the scanner waits for the next one instead. */
+#define ANSWER_MAX_US  ((ADV_LISTEN_MS - 5) * 1000u)
+#define SCAN_RSP_MS    15 /* a scanner waits this long for a SCAN_RSP */
+#define RSP_TIMEOUT_MS 20 /* within an event, the wait for the peer's next PDU */
 #define EXCHANGES_MAX  8  /* PDU pairs per connection event */
 #define SCAN_WINDOW_MS 60 /* per advertising channel */
 #define SCANNED_MAX    32 /* addresses a scan sent SCAN_REQ to */
@@ -45,6 +48,12 @@ struct pdu {
     uint8_t llid;
     uint8_t len;
     uint8_t data[OCTETS_MAX + 4]; /* + MIC */
+};
+
+/* A control PDU waiting to go (the longest, ENC_REQ, has 23 bytes). */
+struct ctrl_pdu {
+    uint8_t len;
+    uint8_t data[27];
 };
 
 struct conn {
@@ -65,7 +74,7 @@ struct conn {
     struct pdu last;   /* sent, as on air (encrypted) */
     uint8_t last_ctrl; /* opcode of last if it is a control PDU, else 0xFF */
     /* queues: control PDUs first, then the host's data */
-    struct pdu ctrlq[CTRLQ];
+    struct ctrl_pdu ctrlq[CTRLQ];
     uint8_t ctrl_head, ctrl_n;
     struct pdu txq[AKIRA_BLE_LL_TXQ];
     uint8_t tx_head, tx_n;
@@ -299,9 +308,8 @@ static int radio_rx(struct akira_radio_frame *f, uint64_t deadline, uint32_t crc
 
 static bool ctrl_push(struct conn *c, const uint8_t *pdu, uint8_t len)
 {
-    if (c->ctrl_n == CTRLQ) return false;
-    struct pdu *p = &c->ctrlq[(c->ctrl_head + c->ctrl_n++) % CTRLQ];
-    p->llid = LL_LLID_CTRL;
+    if (c->ctrl_n == CTRLQ || len > sizeof(c->ctrlq[0].data)) return false;
+    struct ctrl_pdu *p = &c->ctrlq[(c->ctrl_head + c->ctrl_n++) % CTRLQ];
     p->len = len;
     memcpy(p->data, pdu, len);
     return true;
@@ -469,18 +477,17 @@ static void next_pdu(struct conn *c)
         c->retx++;
         return;
     }
-    struct pdu *src = NULL;
     if (c->ctrl_n > 0) {
-        src = &c->ctrlq[c->ctrl_head];
+        struct ctrl_pdu *q = &c->ctrlq[c->ctrl_head];
         c->ctrl_head = (c->ctrl_head + 1) % CTRLQ;
         c->ctrl_n--;
+        c->last.llid = LL_LLID_CTRL;
+        c->last.len = q->len;
+        memcpy(c->last.data, q->data, q->len);
     } else if (c->tx_n > 0 && !c->enc_proc) {
-        src = &c->txq[c->tx_head];
+        c->last = c->txq[c->tx_head];
         c->tx_head = (c->tx_head + 1) % AKIRA_BLE_LL_TXQ;
         c->tx_n--;
-    }
-    if (src) {
-        c->last = *src;
     } else {
         c->last.llid = AKIRA_BLE_LLID_CONT;
         c->last.len = 0;
@@ -532,7 +539,8 @@ static bool conn_rx(struct conn *c, struct akira_radio_frame *f, size_t n)
     }
     uint8_t buf[OCTETS_MAX + 4];
     memcpy(buf, f->data + 2, len);
-    if (c->enc_rx && len > 0) {
+    bool was_enc = c->enc_rx; /* START_ENC_REQ turns it on for the PDUs after itself */
+    if (was_enc && len > 0) {
         uint8_t dir = c->role == AKIRA_BLE_ROLE_CENTRAL ? 0 : 1;
         if (len < 5 || ll_ccm_decrypt(c->sk, c->iv, c->rx_ctr, dir, h, buf, len) != 0) {
             AKIRA_LOG_WRN("conn %u: MIC failure", c->handle);
@@ -544,7 +552,7 @@ static bool conn_rx(struct conn *c, struct akira_radio_frame *f, size_t n)
     if (len > c->rx_octets && llid != LL_LLID_CTRL) {
         ll.st.rx_bad++; /* longer than negotiated: acknowledged and dropped */
         c->nesn ^= 1;
-        if (c->enc_rx) c->rx_ctr++;
+        if (was_enc) c->rx_ctr++;
         return (h & LL_MD) != 0;
     }
     if (llid == LL_LLID_CTRL) {
@@ -558,7 +566,7 @@ static bool conn_rx(struct conn *c, struct akira_radio_frame *f, size_t n)
         memcpy(e->data, buf, len);
     }
     c->nesn ^= 1;
-    if (c->enc_rx && f->data[1] > 0) c->rx_ctr++;
+    if (was_enc && f->data[1] > 0) c->rx_ctr++;
     return (h & LL_MD) != 0;
 }
 
@@ -610,7 +618,9 @@ static void conn_event(struct conn *c)
     if (!c->established) {
         if (c->counter >= 6) conn_close(c, AKIRA_BLE_REASON_FAILED_TO_ESTABLISH);
     } else if (t - c->last_rx_us > (uint64_t)c->params.timeout_10ms * 10000u) {
-        conn_close(c, AKIRA_BLE_REASON_CONN_TIMEOUT);
+        /* our TERMINATE_IND went unacknowledged for a supervision timeout: it is over
+         * all the same, as our host asked */
+        conn_close(c, c->term_sent ? AKIRA_BLE_REASON_LOCAL_HOST : AKIRA_BLE_REASON_CONN_TIMEOUT);
     }
 }
 
@@ -620,6 +630,11 @@ static bool addr_eq(const akira_ble_addr_t *a, const akira_ble_addr_t *b)
 {
     return a->type == b->type && memcmp(a->a, b->a, 6) == 0;
 }
+
+/* Advertising pauses while a peripheral connection exists, and while scanning or
+ * initiating: one radio cannot listen on a scan channel while it advertises, and two
+ * nodes doing both at the same interval can stay deaf to each other for seconds. */
+static bool adv_paused(void);
 
 static bool peripheral_conn_exists(void)
 {
@@ -651,6 +666,11 @@ static void conn_setup(struct conn *c, const struct ll_conn_req *r, const akira_
         e->addr = *peer;
         e->params = c->params;
     }
+}
+
+static bool adv_paused(void)
+{
+    return peripheral_conn_exists() || ll.scan_on || ll.init_on;
 }
 
 /* A CONNECT_IND for us while advertising connectable: 0, or refused. */
@@ -810,6 +830,7 @@ static bool on_adv_heard(struct akira_radio_frame *f, int len, uint8_t ch)
     }
     report(&p, f->rssi_dbm);
     bool to_us = p.type == LL_ADV_DIRECT_IND && addr_eq(&p.peer, &ll.addr);
+    if (now_us() - f->timestamp_us > ANSWER_MAX_US) return false; /* too late to answer */
     if (ll.init_on && addr_eq(&p.a, &ll.init_peer) && (p.type == LL_ADV_IND || to_us)) {
         initiate(&p, ch);
         return true;
@@ -891,7 +912,7 @@ static int ll_thread(void *arg)
             conn_event(next);
             continue;
         }
-        bool adv = ll.adv_on && !peripheral_conn_exists();
+        bool adv = ll.adv_on && !adv_paused();
         if (adv && ll.adv_next_us <= t) {
             adv_event(next ? conn_due(next) : UINT64_MAX);
             continue;
@@ -1084,7 +1105,7 @@ akira_err_t akira_ble_ctrl_status(struct akira_ble_ctrl_status *out)
     lock();
     *out = ll.st;
     out->addr = ll.addr;
-    out->advertising = ll.adv_on && !peripheral_conn_exists();
+    out->advertising = ll.adv_on && !adv_paused();
     out->scanning = ll.scan_on;
     out->initiating = ll.init_on;
     unlock();

@@ -229,7 +229,7 @@ bool ll_ad_valid(const uint8_t *ad, size_t n)
     return true;
 }
 
-const uint8_t *ll_ad_find(const uint8_t *ad, size_t n, uint8_t type, size_t *len)
+const uint8_t *akira_ble_ad_find(const uint8_t *ad, size_t n, uint8_t type, size_t *len)
 {
     size_t i = 0;
     while (i < n) {

@@ -117,10 +117,6 @@ uint8_t ll_chsel1(uint8_t *last_unmapped, uint8_t hop, const uint8_t chm[5], con
 /* Expected CtrData length of an LL control opcode, or -1 for one we do not know. */
 int ll_ctrl_len(uint8_t opcode);
 
-/* Finds the first AD structure of type `type` (e.g. 0x09 Complete Local Name) in
- * AdvData; returns its data and *len, or NULL (also for a malformed structure list). */
-const uint8_t *ll_ad_find(const uint8_t *ad, size_t ad_len, uint8_t type, size_t *len);
-
 /* Whether AdvData is a well-formed list of AD structures. */
 bool ll_ad_valid(const uint8_t *ad, size_t ad_len);
 

@@ -54,6 +54,9 @@ static int cmd_bt_status(struct akira_shell *sh, int argc, char **argv)
                       (unsigned)st.conn_refused);
     struct akira_ble_conn_info c[AKIRA_BLE_LL_CONN_MAX];
     size_t n = akira_ble_ctrl_conns(c, AKIRA_BLE_LL_CONN_MAX);
+    size_t per_conn, ram = akira_ble_ctrl_ram(&per_conn);
+    akira_shell_print(sh, "link layer RAM %u B (%u B per connection)\n", (unsigned)ram,
+                      (unsigned)per_conn);
     akira_shell_print(sh, "connections %u/%u\n", (unsigned)n, AKIRA_BLE_LL_CONN_MAX);
     for (size_t i = 0; i < n; i++) {
         akira_ble_addr_format(&c[i].peer, a);
@@ -88,16 +91,8 @@ static void on_report(const akira_ble_addr_t *addr, uint8_t type, int8_t rssi, c
         if (type != AKIRA_BLE_SCAN_RSP) e->type = type;
         e->count++;
         size_t nl = 0;
-        const uint8_t *nm = NULL;
-        /* Complete (0x09) or Shortened (0x08) Local Name */
-        for (size_t i = 0; i + 1 < len && data[i] != 0 && i + 1 + data[i] <= len;
-             i += 1u + data[i]) {
-            if (data[i + 1] == 0x09 || data[i + 1] == 0x08) {
-                nm = data + i + 2;
-                nl = data[i] - 1u;
-                break;
-            }
-        }
+        const uint8_t *nm = akira_ble_ad_find(data, len, 0x09, &nl); /* Complete Local Name */
+        if (!nm) nm = akira_ble_ad_find(data, len, 0x08, &nl);       /* Shortened */
         if (nm) {
             if (nl >= sizeof(e->name)) nl = sizeof(e->name) - 1;
             for (size_t i = 0; i < nl; i++)
@@ -119,18 +114,25 @@ static const char *adv_type_name(uint8_t t)
     }
 }
 
+/* A decimal number in min..max into *out, or a message naming what and AKIRA_EINVAL. */
+static int parse_num(struct akira_shell *sh, const char *s, unsigned long min, unsigned long max,
+                     const char *what, unsigned long *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*s == '\0' || *s == '-' || *end || v < min || v > max) {
+        akira_shell_print(sh, "not %s (%lu..%lu): '%s'\n", what, min, max, s);
+        return AKIRA_EINVAL;
+    }
+    *out = v;
+    return 0;
+}
+
 static int cmd_bt_scan(struct akira_shell *sh, int argc, char **argv)
 {
-    unsigned secs = 2;
-    if (argc > 1) {
-        char *end;
-        unsigned long v = strtoul(argv[1], &end, 10);
-        if (*end || v < 1 || v > 60) {
-            akira_shell_print(sh, "not a number of seconds (1..60): '%s'\n", argv[1]);
-            return AKIRA_EINVAL;
-        }
-        secs = (unsigned)v;
-    }
+    unsigned long secs = 2;
+    if (argc > 1 && parse_num(sh, argv[1], 1, 60, "a number of seconds", &secs))
+        return AKIRA_EINVAL;
     if (!scan.lock && akira_mutex_create(&scan.lock) != 0) return AKIRA_ENOMEM;
     akira_mutex_lock(scan.lock, AKIRA_FOREVER);
     scan.n = 0;
@@ -138,7 +140,7 @@ static int cmd_bt_scan(struct akira_shell *sh, int argc, char **argv)
     akira_err_t rc = akira_ble_ctrl_scan_start(true, on_report, NULL);
     if (rc == AKIRA_ENODEV) return not_running(sh);
     if (rc != AKIRA_OK) return rc;
-    akira_sleep_ms(secs * 1000u);
+    akira_sleep_ms((uint32_t)secs * 1000u);
     akira_ble_ctrl_scan_stop();
     akira_mutex_lock(scan.lock, AKIRA_FOREVER);
     akira_shell_print(sh, "%u device(s)\n", (unsigned)scan.n);
@@ -173,22 +175,13 @@ static int cmd_bt_connect(struct akira_shell *sh, int argc, char **argv)
         return AKIRA_EINVAL;
     }
     akira_ble_conn_params_t p = {40, 0, 400};
+    unsigned long ms;
     if (argc > 2) {
-        char *end;
-        unsigned long ms = strtoul(argv[2], &end, 10);
-        if (*end || ms < 8 || ms > 4000) {
-            akira_shell_print(sh, "interval: 8..4000 ms: '%s'\n", argv[2]);
-            return AKIRA_EINVAL;
-        }
+        if (parse_num(sh, argv[2], 8, 4000, "an interval in ms", &ms)) return AKIRA_EINVAL;
         p.interval_1250us = (uint16_t)(ms * 100 / 125);
     }
     if (argc > 3) {
-        char *end;
-        unsigned long ms = strtoul(argv[3], &end, 10);
-        if (*end || ms < 100 || ms > 32000) {
-            akira_shell_print(sh, "timeout: 100..32000 ms: '%s'\n", argv[3]);
-            return AKIRA_EINVAL;
-        }
+        if (parse_num(sh, argv[3], 100, 32000, "a timeout in ms", &ms)) return AKIRA_EINVAL;
         p.timeout_10ms = (uint16_t)(ms / 10);
     }
     uint64_t t0 = akira_uptime_us();
@@ -199,13 +192,24 @@ static int cmd_bt_connect(struct akira_shell *sh, int argc, char **argv)
         return rc;
     }
     if (rc != AKIRA_OK) return rc;
+    /* Until the first packet exchange, for up to 5 s; a connection that failed to be
+     * established (the peripheral missed the CONNECT_IND: 0x3e) is tried again. */
     struct akira_ble_conn_info c;
+    bool seen = false;
     for (int i = 0; i < 500; i++) {
-        if (find_conn(&peer, -1, &c) && c.established) {
+        bool exists = find_conn(&peer, -1, &c);
+        if (exists && c.established) {
             uint64_t us = akira_uptime_us() - t0;
             akira_shell_print(sh, "connected: conn %u to %s as central in %u.%03u ms\n", c.handle,
                               argv[1], (unsigned)(us / 1000), (unsigned)(us % 1000));
             return 0;
+        }
+        struct akira_ble_ctrl_status st;
+        if (exists) {
+            seen = true;
+        } else if (seen && akira_ble_ctrl_status(&st) == AKIRA_OK && !st.initiating) {
+            seen = false;
+            akira_ble_ctrl_connect(&peer, &p);
         }
         akira_sleep_ms(10);
     }
@@ -216,12 +220,8 @@ static int cmd_bt_connect(struct akira_shell *sh, int argc, char **argv)
 
 static int parse_handle(struct akira_shell *sh, const char *s, uint16_t *out)
 {
-    char *end;
-    unsigned long v = strtoul(s, &end, 10);
-    if (*end || *s == '\0' || v > 0x0EFF) {
-        akira_shell_print(sh, "not a connection handle: '%s'\n", s);
-        return AKIRA_EINVAL;
-    }
+    unsigned long v;
+    if (parse_num(sh, s, 0, 0x0EFF, "a connection handle", &v)) return AKIRA_EINVAL;
     *out = (uint16_t)v;
     return 0;
 }

@@ -4,7 +4,7 @@
  * came off the air with a good CRC. The first byte picks the path:
  *  - an advertising PDU: ll_adv_parse, then for CONNECT_IND the LLData
  *    (ll_conn_req_parse/valid and, when valid, channel selection #1 over a few hundred
- *    events), for the others the AD structures (ll_ad_valid, ll_ad_find);
+ *    events), for the others the AD structures (ll_ad_valid, akira_ble_ad_find);
  *  - a control PDU: its length check (ll_ctrl_len) and, for ENC_REQ-sized input, a
  *    decryption attempt (which must fail its MIC on random data).
  * Checked: memory safety, every pointer returned inside the input, parse results
@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else if (p.data) {
             bool ok = ll_ad_valid(p.data, p.data_len);
             size_t l = 0;
-            const uint8_t *v = ll_ad_find(p.data, p.data_len, 0x09, &l);
+            const uint8_t *v = akira_ble_ad_find(p.data, p.data_len, 0x09, &l);
             if (v) check(v >= p.data && v + l <= p.data + p.data_len);
             (void)ok;
         }

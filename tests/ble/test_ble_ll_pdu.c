@@ -40,7 +40,7 @@ static void adv_build_and_parse(void **state)
     assert_int_equal(p.a.type, 1);
     assert_int_equal(p.data_len, sizeof(ad));
     size_t l;
-    const uint8_t *name = ll_ad_find(p.data, p.data_len, 0x09, &l);
+    const uint8_t *name = akira_ble_ad_find(p.data, p.data_len, 0x09, &l);
     assert_non_null(name);
     assert_int_equal(l, 3);
     assert_memory_equal(name, "aki", 3);
@@ -78,7 +78,7 @@ static void adv_parse_refuses_malformed(void **state)
     const uint8_t bad_ad[] = {2, 0x01, 0x06, 9, 0x09, 'x'};
     assert_false(ll_ad_valid(bad_ad, sizeof(bad_ad)));
     size_t l;
-    assert_null(ll_ad_find(bad_ad, sizeof(bad_ad), 0x09, &l));
+    assert_null(akira_ble_ad_find(bad_ad, sizeof(bad_ad), 0x09, &l));
     const uint8_t padded[] = {2, 0x01, 0x06, 0, 0, 0};
     assert_true(ll_ad_valid(padded, sizeof(padded)));
 }

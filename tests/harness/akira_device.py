@@ -600,6 +600,7 @@ class Medium:
         return r.stdout.decode()
 
     def stop(self):
+        """Ends the broker (SIGTERM) and checks it had no sanitizer report."""
         if self.p.poll() is None:
             self.p.terminate()
             try:
@@ -607,6 +608,8 @@ class Medium:
             except subprocess.TimeoutExpired:
                 self.p.kill()
                 self.p.wait(10)
+        self.out.wait_eof(2)
+        check(not sanitizer_report(self.out.text()), "akira-radio: sanitizer report")
 
 
 # --- running a scenario --------------------------------------------------------------

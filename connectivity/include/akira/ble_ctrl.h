@@ -74,7 +74,8 @@ struct akira_ble_ctrl_status {
 akira_err_t akira_ble_ctrl_start(const struct akira_device *radio);
 
 /* Advertise with p (copied) until stopped; paused while a peripheral connection
- * exists and resumed when it ends. AKIRA_EINVAL: bad type, interval or AD structures. */
+ * exists and while scanning or initiating, resumed when they end. AKIRA_EINVAL: bad type, interval
+ * or AD structures. */
 akira_err_t akira_ble_ctrl_adv_start(const struct akira_ble_adv_params *p);
 akira_err_t akira_ble_ctrl_adv_stop(void);
 
@@ -95,6 +96,10 @@ akira_err_t akira_ble_ctrl_connect_cancel(void);
 size_t akira_ble_ctrl_conns(struct akira_ble_conn_info *out, size_t max);
 
 akira_err_t akira_ble_ctrl_status(struct akira_ble_ctrl_status *out);
+
+/* Finds the first AD structure of type `type` (e.g. 0x09 Complete Local Name) in
+ * advertising data; returns its data and *len, or NULL (also for a malformed list). */
+const uint8_t *akira_ble_ad_find(const uint8_t *ad, size_t ad_len, uint8_t type, size_t *len);
 
 /* "C0:00:00:00:00:01" (most significant byte first); buf has 18 bytes. Parse: 0 or
  * AKIRA_EINVAL; the type is random when the top two bits are 11 (static random). */
