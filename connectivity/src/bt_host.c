@@ -9,6 +9,7 @@
 #include <akira/drivers/sensor.h>
 #include <akira/hid_manager.h>
 #include <akira/log.h>
+#include <akira/mutex.h>
 #include <akira/storage.h>
 #include <akira/timer.h>
 
@@ -87,9 +88,32 @@ static void on_notification(void *u, uint16_t conn, uint16_t handle, const uint8
     akira_hid_manager_notification(conn, handle, d, n);
 }
 
+static struct {
+    akira_mutex_t *lock;
+    uint32_t count;
+    uint8_t reason;
+    bool bonded;
+} pairings;
+
+uint32_t akira_bt_host_pairings(uint8_t *last_reason, bool *last_bonded)
+{
+    if (!pairings.lock) return 0;
+    akira_mutex_lock(pairings.lock, -1);
+    uint32_t n = pairings.count;
+    if (last_reason) *last_reason = pairings.reason;
+    if (last_bonded) *last_bonded = pairings.bonded;
+    akira_mutex_unlock(pairings.lock);
+    return n;
+}
+
 static void on_pairing(void *u, uint16_t conn, uint8_t reason, bool bonded)
 {
     (void)u;
+    akira_mutex_lock(pairings.lock, -1);
+    pairings.count++;
+    pairings.reason = reason;
+    pairings.bonded = bonded;
+    akira_mutex_unlock(pairings.lock);
     if (reason)
         AKIRA_LOG_WRN("bt: conn %u: pairing failed (SMP reason 0x%02x)", conn, reason);
     else
@@ -106,6 +130,7 @@ static void poll_fn(akira_timer_t *t, void *user)
 akira_err_t akira_bt_host_start(const char *name)
 {
     if (host) return AKIRA_EEXIST;
+    if (!pairings.lock && akira_mutex_create(&pairings.lock) != 0) return AKIRA_ENOMEM;
     snprintf(dev_name, sizeof dev_name, "%s", name ? name : "akira");
     akira_ble_host_cfg_t cfg = {
         .io_cap = AKIRA_BLE_IO_NONE,

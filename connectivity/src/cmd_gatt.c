@@ -119,33 +119,52 @@ static int locked(struct akira_shell *sh, int argc, char **argv, gatt_fn fn)
     return rc;
 }
 
+static bool bonded_with(akira_ble_host_t *h, const akira_ble_addr_t *peer)
+{
+    akira_ble_bond_t b[AKIRA_BLE_BOND_MAX];
+    size_t n = akira_ble_bonds(h, b, AKIRA_BLE_BOND_MAX);
+    bool found = false;
+    for (size_t i = 0; i < n && i < AKIRA_BLE_BOND_MAX; i++)
+        found |= b[i].addr.type == peer->type && memcmp(b[i].addr.a, peer->a, 6) == 0;
+    memset(b, 0, sizeof b);
+    return found;
+}
+
+/* Encrypt with the bond when there is one (done when encrypted), else pair (done when
+ * the pairing ends, keys distributed). */
 static int do_pair(struct akira_shell *sh, akira_ble_host_t *h, int argc, char **argv)
 {
     (void)argc;
     uint16_t conn;
+    akira_ble_addr_t peer;
     if (parse_u16(sh, argv[1], &conn)) return AKIRA_EINVAL;
+    if (akira_ble_host_conn_info(h, conn, NULL, &peer, NULL, NULL) != AKIRA_OK) {
+        akira_shell_print(sh, "gatt pair: no connection %u\n", conn);
+        return AKIRA_ENOTCONN;
+    }
+    bool bond = bonded_with(h, &peer);
+    uint32_t p0 = akira_bt_host_pairings(NULL, NULL);
     akira_err_t rc = akira_ble_smp_start(h, conn);
     if (rc != AKIRA_OK) {
         akira_shell_print(sh, "gatt pair: %s\n", akira_err_str(rc));
         return rc;
     }
-    akira_ble_host_stats_t st0, st;
-    akira_ble_host_stats(h, &st0);
     for (int i = 0; i < WAIT_MS / 20; i++) {
-        uint8_t level = 0;
+        uint8_t level = 0, reason = 0;
         if (akira_ble_host_conn_info(h, conn, NULL, NULL, NULL, &level) != AKIRA_OK) {
             akira_shell_print(sh, "gatt pair: conn %u is gone\n", conn);
             return AKIRA_ENOTCONN;
         }
-        if (level > AKIRA_BLE_SEC_NONE) {
-            akira_shell_print(sh, "conn %u: encrypted, security level %u, %u bond(s)\n", conn,
-                              level, (unsigned)akira_ble_bonds(h, NULL, 0));
-            return 0;
-        }
-        akira_ble_host_stats(h, &st);
-        if (st.smp_failed != st0.smp_failed) {
-            akira_shell_print(sh, "gatt pair: pairing failed\n");
+        bool paired = akira_bt_host_pairings(&reason, NULL) != p0;
+        if (paired && reason) {
+            akira_shell_print(sh, "gatt pair: pairing failed (SMP reason 0x%02x)\n", reason);
             return AKIRA_EAUTH;
+        }
+        if (level > AKIRA_BLE_SEC_NONE && (bond || paired)) {
+            akira_shell_print(sh, "conn %u: encrypted%s, security level %u, %u bond(s)\n", conn,
+                              bond ? " with the bond" : ", paired", level,
+                              (unsigned)akira_ble_bonds(h, NULL, 0));
+            return 0;
         }
         akira_sleep_ms(20);
     }

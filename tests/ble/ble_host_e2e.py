@@ -6,8 +6,9 @@
 Scenarios:
   env   node 2 connects to node 1, reads node 1's BME280 values (held still with `sim
         signal`) through node 1's Environmental Sensing service (GATT over the medium)
-        and finds them equal to what node 1's own `sensor read bme280` says; then
-        disconnects, reconnects and reads them again
+        and finds them equal to what node 1's own `sensor read bme280` says; pairs
+        (LE Secure Connections, just works) and both keep the bond; reconnects and
+        encrypts with the stored LTK without pairing again, and reads again
 Every process started is killed by pid (tests/harness/akira_device.py).
 """
 import os
@@ -69,11 +70,24 @@ def scenario_env():
         ad.check(abs(own["humidity"] - h) < 0.011, f"humidity: GATT {h}, sensor {own}")
         ad.check(abs(own["press"] - p) < 0.0011, f"pressure: GATT {p}, sensor {own}")
 
-        # the bond and encryption over the air are not in this scenario: see
-        # docs/ble_host.md (pairing on the medium ends in a MIC failure of the link layer)
+        n2.console(f"gatt pair {conn}")
+        out = n2.expect(rb"(conn \d+: encrypted[, ][^\n]*|gatt pair[^\n]*)\n", 20, regex=True)
+        ad.check("encrypted, paired, security level 2, 1 bond(s)" in out, f"pairing: {out}")
+        # node 1 completes when node 2's keys reach it, a moment after node 2
+        n1.wait_for(r"conn \d+: paired, bonded", 10)
+        n1.console("gatt bonds")
+        out = n1.expect(rb"(\d+ bond\(s\))\n", 5, regex=True)
+        ad.check(out == "1 bond(s)", f"node 1 bonds: {out}")
+
         n2.console(f"bt disconnect {conn}")
         n2.expect("disconnected conn", 10)
         conn = connect(n2, 1)
+        n2.console(f"gatt pair {conn}")
+        out = n2.expect(rb"(conn \d+: encrypted[, ][^\n]*|gatt pair[^\n]*)\n", 20, regex=True)
+        ad.check("encrypted with the bond, security level 2, 1 bond(s)" in out,
+                 f"re-encryption: {out}")
+        ad.check(n2.output().count("paired, bonded") == 1,
+                 "the reconnection paired again instead of using the bond")
         t2, _, _ = gatt_env(n2, conn)
         ad.check(t2 == t, f"temperature after reconnecting: {t2}, before {t}")
         for d in (n1, n2):

@@ -8,11 +8,15 @@
 #ifndef AKIRA_BT_HOST_H
 #define AKIRA_BT_HOST_H
 
+#include <stdbool.h>
+
 #include "akira/ble_host.h"
 
 /** Create the host on the running link layer. AKIRA_EEXIST when it runs. */
 akira_err_t akira_bt_host_start(const char *name);
 void akira_bt_host_stop(void);
+/** Pairings ended since start; the last one's SMP reason (0: success) and bond. */
+uint32_t akira_bt_host_pairings(uint8_t *last_reason, bool *last_bonded);
 /** The device's host (NULL before start). */
 akira_ble_host_t *akira_bt_host(void);
 
