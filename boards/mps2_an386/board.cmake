@@ -3,6 +3,8 @@
 # Debian has no libsodium for arm-none-eabi: the signature backend that refuses signed
 # apps (runtime/src/sig/none.c, docs/runtime.md "Trust policy").
 set(AKIRA_RUNTIME_ED25519 OFF)
+# Nor mbedTLS: the BLE host without SMP, refusing pairing (connectivity/ble/host_smp_none.c).
+set(AKIRA_BLE_SMP OFF)
 # The bridge's API modules with something behind them on this board: the CMSDK UARTs,
 # flash0 (storage), timers, IPC, memory, lifecycle, WASI. No GPIO, I2C, PWM, sensors,
 # power control or network here: apps importing those fail with "unknown import".

@@ -4,6 +4,7 @@
 
 #include <akira/ble_ctrl.h>
 #include <akira/bt.h>
+#include <akira/bt_host.h>
 #include <akira/drivers/radio.h>
 
 static char name[24];
@@ -21,6 +22,10 @@ akira_err_t akira_bt_start(char *detail, size_t cap)
     akira_err_t rc = akira_ble_ctrl_start(radio);
     if (rc != AKIRA_OK) return rc;
     snprintf(name, sizeof(name), "akira-%u", (unsigned)info.node_id);
+    /* The host (L2CAP, GATT, SMP: docs/ble_host.md) before advertising, so the first
+     * connection already finds it. */
+    rc = akira_bt_host_start(name);
+    if (rc != AKIRA_OK) return rc;
     struct akira_ble_adv_params p = {.type = AKIRA_BLE_ADV_IND, .interval_ms = 100};
     size_t nl = strlen(name);
     /* AD structures: Flags (LE General Discoverable, BR/EDR not supported), then the

@@ -6,9 +6,9 @@
 Each scenario starts one akira-radio on a Unix socket in a temporary folder and several
 akiraos nodes on it (tests/harness/akira_device.py: Medium, Device), drives them from
 their consoles and kills every process it started by pid. Scenarios:
-  two_nodes     scan (name, RSSI), connect, LENGTH/VERSION exchanges, encryption with a
-                key on both sides, disconnect (0x16 here, 0x13 there), a wrong key
-                (MIC failure 0x3d), and the pcap of it all decoded by tshark without a
+  two_nodes     scan (name, RSSI), connect, LENGTH/VERSION exchanges, pairing by the
+                hosts and encryption, disconnect (0x16 here, 0x13 there), a key the
+                peripheral's bond does not match (MIC failure 0x3d), and the pcap of it all decoded by tshark without a
                 malformed packet or a CRC warning
   eight_nodes   eight nodes: one scan finds the seven others; four pairs connect at once
   out_of_range  5 km apart: not heard, no connection; moved close: found
@@ -128,12 +128,14 @@ def two_nodes():
         time.sleep(0.5)  # the version, feature and length exchanges
         st = status(a)
         ad.check("octets 251/251" in st and "central" in st, f"data length not exchanged: {st}")
-        # encryption: the central's key, the peripheral's answer to the LTK request
-        a.command(f"bt encrypt {conn} {KEY}", "encryption requested", 5)
-        b.wait_for(rf"conn {pc}: LTK request", 10)
-        b.console(f"bt ltk {pc} {KEY}")
+        # encryption: the hosts pair (LE Secure Connections, docs/ble_host.md) and
+        # the link layers encrypt with the LTK they derived
+        a.console(f"gatt pair {conn}")
+        out = a.expect(rb"(conn \d+: encrypted[, ][^\n]*|gatt pair[^\n]*)\n", 20, regex=True)
+        ad.check("encrypted, paired" in out, f"pairing: {out}")
         a.wait_for(rf"conn {conn}: encrypted", 10)
         b.wait_for(rf"conn {pc}: encrypted", 10)
+        b.wait_for(rf"conn {pc}: paired, bonded", 10)
         ad.check(" encrypted interval" in status(a), "not shown encrypted")
         # encrypted data both ways, 251 bytes (the negotiated size) and 3 x 100 queued
         a.command(f"bt send {conn} 251", "251 bytes queued", 5)
@@ -145,13 +147,12 @@ def two_nodes():
         a.command(f"bt disconnect {conn}", f"disconnected conn {conn}", 10)
         a.wait_for(rf"conn {conn} with C0:00:00:00:00:02 closed: reason 0x16", 5)
         b.wait_for(rf"conn {pc} with C0:00:00:00:00:01 closed: reason 0x13", 10)
-        # advertising resumed; a wrong key at the peripheral fails the first MIC
+        # advertising resumed; a key the peripheral's bond does not match (its host
+        # answers the LTK request with the bond's key) fails the first MIC
         conn, _ = connect(a, 2, "50 1000")
         pc = periph_handle(b, 1)
         time.sleep(0.3)
-        a.command(f"bt encrypt {conn} {KEY}", "encryption requested", 5)
-        b.wait_for(rf"conn {pc}: LTK request", 10)
-        b.console(f"bt ltk {pc} {WRONG}")
+        a.command(f"bt encrypt {conn} {WRONG}", "encryption requested", 5)
         b.wait_for(rf"conn {pc} with C0:00:00:00:00:01 closed: reason 0x3d", 10)
         a.wait_for(rf"conn {conn} with C0:00:00:00:00:02 closed: reason 0x08", 10)
         for d in (a, b):
