@@ -198,7 +198,7 @@ static void boot_report_one(const struct akira_device *dev, void *user)
     struct boot_report *r = user;
     if (dev->level != r->level) return;
     int rc = akira_device_init_result(dev);
-    if (rc != 0) r->failed++;
+    if (rc != 0 && rc != AKIRA_ENODEV) r->failed++; /* ENODEV: absent, not broken */
     if (!r->report) return;
     char what[AKIRA_DEVICE_NAME_MAX + 32];
     snprintf(what, sizeof(what), "device %s (%s)", dev->name, akira_init_level_name(r->level));

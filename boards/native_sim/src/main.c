@@ -50,7 +50,10 @@ static void step(const char *what, int rc, const char *detail)
 static void report_device(const char *what, int rc, void *user)
 {
     (void)user;
-    step(what, rc, NULL);
+    if (rc == AKIRA_ENODEV) /* absent on this run (e.g. the radio without --radio) */
+        board_console_printf("[ -- ] %s: absent\n", what);
+    else
+        step(what, rc, NULL);
 }
 
 static bool boot_flash(const struct akira_board_options *opt)

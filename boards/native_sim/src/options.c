@@ -1,6 +1,6 @@
 /*
  * native_sim command line: --flash, --http-port, --shell-port, --serial-uart,
- * --log-level, --install, --help.
+ * --log-level, --install, --radio, --radio-pos, --radio-tx-power, --radio-node, --help.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +25,11 @@ static const char usage[] =
     "  --log-level LEVEL   default log level: none, err, wrn, inf, dbg (default inf)\n"
     "  --install FILE      install the app package FILE at boot unless an app of its\n"
     "                      name is installed (repeatable, at most 16)\n"
+    "  --radio SOCK        join the radio medium whose akira-radio listens on the Unix\n"
+    "                      socket SOCK (no radio when absent)\n"
+    "  --radio-pos X,Y     this node's position on the medium in metres (default 0,0)\n"
+    "  --radio-tx-power DBM  TX power, -40..20 dBm (default 0)\n"
+    "  --radio-node N      node id on the medium, 1..65535 (default: the medium assigns)\n"
     "  -h, --help          print this help and exit\n"
     "\n"
     "Exit status: 0 poweroff/EOF/SIGTERM, 1 boot failure, 2 bad usage,\n"
@@ -69,6 +74,10 @@ enum opt_id {
     OPT_SERIAL_UART,
     OPT_LOG_LEVEL,
     OPT_INSTALL,
+    OPT_RADIO,
+    OPT_RADIO_POS,
+    OPT_RADIO_TX_POWER,
+    OPT_RADIO_NODE,
     OPT_HELP
 };
 
@@ -83,6 +92,10 @@ static const struct {
     {"--serial-uart", OPT_SERIAL_UART, true},
     {"--log-level", OPT_LOG_LEVEL, true},
     {"--install", OPT_INSTALL, true},
+    {"--radio", OPT_RADIO, true},
+    {"--radio-pos", OPT_RADIO_POS, true},
+    {"--radio-tx-power", OPT_RADIO_TX_POWER, true},
+    {"--radio-node", OPT_RADIO_NODE, true},
     {"--help", OPT_HELP, false},
     {"-h", OPT_HELP, false},
 };
@@ -164,6 +177,36 @@ int akira_board_options_parse(struct akira_board_options *out, int argc, char *c
                 return fail(err, err_size, "at most %d --install options", AKIRA_BOARD_INSTALL_MAX);
             o.install[o.install_count++] = value;
             break;
+        case OPT_RADIO:
+            if (value[0] == '\0') return fail(err, err_size, "--radio needs a socket path");
+            o.radio_socket = value;
+            break;
+        case OPT_RADIO_POS: {
+            double x, y;
+            char tail;
+            if (sscanf(value, "%lf,%lf%c", &x, &y, &tail) != 2 || x < -1e6 || x > 1e6 || y < -1e6 ||
+                y > 1e6) {
+                return fail(err, err_size, "--radio-pos '%s' is not X,Y in metres", value);
+            }
+            o.radio_x_cm = (int32_t)(x * 100.0);
+            o.radio_y_cm = (int32_t)(y * 100.0);
+            break;
+        }
+        case OPT_RADIO_TX_POWER: {
+            int v;
+            char tail;
+            if (sscanf(value, "%d%c", &v, &tail) != 1 || v < -40 || v > 20)
+                return fail(err, err_size, "--radio-tx-power '%s' is not -40..20 dBm", value);
+            o.radio_tx_power = (int8_t)v;
+            break;
+        }
+        case OPT_RADIO_NODE: {
+            uint16_t n;
+            if (!parse_port(value, &n))
+                return fail(err, err_size, "--radio-node '%s' is not 1..65535", value);
+            o.radio_node = n;
+            break;
+        }
         case OPT_HELP: o.help = true; break;
         }
     }

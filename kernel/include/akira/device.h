@@ -126,7 +126,9 @@ const char *akira_init_level_name(enum akira_init_level level);
  * result), in registry order, for the board's status lines. A pre-kernel device is one
  * the system cannot run without: returns false when one failed. A device of a later
  * level that failed stays not ready (its lookups answer AKIRA_ENODEV), a warning is
- * logged and the answer is true: the rest of the device boots. False for a bad level.
+ * logged and the answer is true: the rest of the device boots. An init that answers
+ * AKIRA_ENODEV says the hardware is absent on this run (e.g. native_sim's radio without
+ * --radio): it stays not ready and is reported, but is no failure. False for a bad level.
  */
 typedef void (*akira_device_report_fn)(const char *what, int rc, void *user);
 bool akira_device_boot_level(enum akira_init_level level, akira_device_report_fn report,

@@ -1,9 +1,11 @@
-/* Helpers of the display and input classes (akira/drivers/display.h, input.h). */
+/* Helpers of the display, input and radio classes (akira/drivers/display.h, input.h,
+ * radio.h). */
 #include <string.h>
 
 #include <akira/drivers/display.h>
 #include <akira/drivers/driver.h>
 #include <akira/drivers/input.h>
+#include <akira/drivers/radio.h>
 
 struct first_ready {
     const struct akira_device *dev;
@@ -26,6 +28,13 @@ const struct akira_device *akira_input_default(void)
 {
     struct first_ready f = {NULL};
     akira_driver_foreach(AKIRA_DRIVER_INPUT, take_first_ready, &f);
+    return f.dev;
+}
+
+const struct akira_device *akira_radio_default(void)
+{
+    struct first_ready f = {NULL};
+    akira_driver_foreach(AKIRA_DRIVER_RADIO, take_first_ready, &f);
     return f.dev;
 }
 

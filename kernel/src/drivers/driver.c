@@ -39,6 +39,6 @@ size_t akira_driver_foreach(enum akira_driver_class cls, akira_device_cb cb, voi
 const char *akira_driver_class_name(enum akira_driver_class cls)
 {
     static const char *const names[AKIRA_DRIVER_CLASS_COUNT_] = {
-        "none", "gpio", "i2c", "uart", "pwm", "sensor", "power", "display", "input"};
+        "none", "gpio", "i2c", "uart", "pwm", "sensor", "power", "display", "input", "radio"};
     return (unsigned)cls < AKIRA_DRIVER_CLASS_COUNT_ ? names[cls] : "none";
 }

@@ -40,6 +40,13 @@ struct akira_board_options {
      * name is installed already (scripts/run.sh passes the SDK examples). */
     const char *install[AKIRA_BOARD_INSTALL_MAX];
     unsigned install_count;
+    /* The radio medium (docs/ble.md): --radio SOCK, the broker's Unix socket (NULL: no
+     * radio); --radio-pos X,Y in metres (kept in cm); --radio-tx-power DBM (default 0);
+     * --radio-node N (0: the medium assigns one). */
+    const char *radio_socket;
+    int32_t radio_x_cm, radio_y_cm;
+    int8_t radio_tx_power;
+    uint16_t radio_node;
 };
 
 /*

@@ -1,8 +1,8 @@
 /*
  * Driver classes: which devices of the registry (akira/device.h) are GPIO ports, I2C
- * buses, UARTs, PWM controllers, sensors, power supplies, displays or input devices, so
- * that the shell, the HTTP API and the app API modules can list them ("every sensor") without
- * knowing the board.
+ * buses, UARTs, PWM controllers, sensors, power supplies, displays, input devices or
+ * radios, so that the shell, the HTTP API and the app API modules can list them
+ * ("every sensor") without knowing the board.
  *
  * A driver instance is defined with AKIRA_DRIVER_DEFINE instead of AKIRA_DEVICE_DEFINE:
  * same arguments plus its class. The class header (akira/drivers/<class>.h) defines the
@@ -29,6 +29,7 @@ enum akira_driver_class {
     AKIRA_DRIVER_POWER,    /* struct akira_power_api */
     AKIRA_DRIVER_DISPLAY,  /* struct akira_display_api */
     AKIRA_DRIVER_INPUT,    /* struct akira_input_api */
+    AKIRA_DRIVER_RADIO,    /* struct akira_radio_api */
     AKIRA_DRIVER_CLASS_COUNT_
 };
 
