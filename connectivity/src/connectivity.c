@@ -9,6 +9,9 @@
 #include <akira/board_config.h>
 #include <akira/err.h>
 #include <akira/log.h>
+#if AKIRA_CONNECTIVITY_MESH
+#include <akira/mesh_service.h>
+#endif
 #include <akira/random.h>
 #include <akira/serial_link.h>
 #include <akira/settings.h>
@@ -171,6 +174,9 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
     if (!rc && (cfg->http_port || cfg->shell_port)) rc = AKIRA_ENOTSUP; /* no sockets here */
 #endif
     if (!rc && cfg->serial_uart) rc = akira_transport_register(&serial_transport);
+#if AKIRA_CONNECTIVITY_MESH
+    if (!rc) rc = akira_mesh_service_register();
+#endif
     if (!rc) rc = akira_transport_start_all();
     if (detail && cap) {
         char h[24] = "off", sh[24] = "off";
@@ -191,6 +197,9 @@ void akira_connectivity_stop(void)
     akira_connectivity_net_unregister();
 #endif
     akira_transport_unregister(&serial_transport);
+#if AKIRA_CONNECTIVITY_MESH
+    akira_mesh_service_unregister();
+#endif
     akira_app_upload_service_stop();
 }
 
