@@ -100,13 +100,16 @@ void mesh_nbr_hello_rx(struct akira_mesh_node *n, struct akira_mesh_nbr_ *nb, co
     nb->tick_misses = 0;
     nb->lq_in = lq_step(nb->lq_in, true);
     size_t cnt = p[MESH_H_N];
-    nb->lq_out = 0;
+    bool listed = false;
     for (size_t i = 0; i < cnt && MESH_H_LEN + (i + 1) * MESH_H_ENTRY <= len; i++) {
         const uint8_t *e = p + MESH_H_LEN + i * MESH_H_ENTRY;
-        if (mesh_get16(e) == n->cfg.id) nb->lq_out = e[2];
+        if (mesh_get16(e) == n->cfg.id) {
+            nb->lq_out = e[2];
+            listed = true;
+        }
     }
-    if (nb->lq_out == 0 && cnt < AKIRA_MESH_NBR_MAX) nb->lq_out = 1; /* it does not hear us */
-    if (nb->lq_out == 0) nb->lq_out = LQ_START;                      /* its list was full */
+    /* not listed: it has not heard our beacons lately (or its list was full) */
+    if (!listed && cnt < AKIRA_MESH_NBR_MAX) nb->lq_out = lq_step(nb->lq_out, false);
 }
 
 void mesh_nbr_lost(struct akira_mesh_node *n, uint16_t id)

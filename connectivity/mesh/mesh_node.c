@@ -158,8 +158,11 @@ void akira_mesh_tick(struct akira_mesh_node *n, uint64_t now)
 uint64_t akira_mesh_next_deadline(const struct akira_mesh_node *n)
 {
     uint64_t t = n->next_hello;
-    for (unsigned i = 0; i < AKIRA_MESH_TXQ_MAX; i++)
-        if (n->txq[i].used && n->txq[i].due < t) t = n->txq[i].due;
+    for (unsigned i = 0; i < AKIRA_MESH_TXQ_MAX; i++) {
+        if (!n->txq[i].used) continue;
+        uint64_t d = n->txq[i].due > n->hold_until ? n->txq[i].due : n->hold_until;
+        if (d < t) t = d;
+    }
     for (unsigned i = 0; i < AKIRA_MESH_OUT_MAX; i++) {
         const struct akira_mesh_out_ *o = &n->out[i];
         if (!o->used) continue;

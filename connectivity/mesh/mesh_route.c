@@ -205,7 +205,7 @@ void mesh_route_broken(struct akira_mesh_node *n, uint16_t via, const uint8_t *p
     (void)len;
     n->stats.link_breaks++;
     struct akira_mesh_nbr_ *nb = mesh_nbr_find(n, via);
-    if (nb) nb->lq_out = (uint8_t)(nb->lq_out / 2);
+    if (nb && nb->lq_out > 4) nb->lq_out = (uint8_t)(nb->lq_out * 3u / 4u);
     mesh_route_drop_via(n, via);
     if (p[0] == MESH_T_DATA || p[0] == MESH_T_EACK)
         rerr_send(n, mesh_get16(p + MESH_R_ORIGIN), mesh_get16(p + MESH_R_DST));

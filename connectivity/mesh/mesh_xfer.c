@@ -50,41 +50,50 @@ void mesh_txq_ack(struct akira_mesh_node *n, uint16_t from, uint32_t ctr)
         for (unsigned k = 0; k < t->nctr; k++) {
             if (t->ctrs[k] == ctr) {
                 t->used = false;
+                n->hold_until = 0; /* the medium is ours again */
                 return;
             }
         }
     }
 }
 
+/* One frame per call, the one due first. After a unicast frame the node holds its
+ * next transmission until the ack came or a share of the ack wait passed: a
+ * half-duplex radio that sent the next frame at once would be deaf to that ack. */
 void mesh_txq_tick(struct akira_mesh_node *n)
 {
+    if (n->now < n->hold_until) return;
+    struct akira_mesh_txq_ *t = NULL;
     for (unsigned i = 0; i < AKIRA_MESH_TXQ_MAX; i++) {
-        struct akira_mesh_txq_ *t = &n->txq[i];
-        if (!t->used || t->due > n->now) continue;
-        if (!t->need_ack) {
-            t->used = false;
-            mesh_tx_now(n, t->next_hop, t->buf, t->len, NULL);
-            if (t->buf[0] == MESH_T_BCAST) n->stats.tx_data++;
-            continue;
-        }
-        if (t->tries > n->cfg.retries) {
-            uint8_t copy[AKIRA_MESH_INNER_MAX];
-            size_t len = t->len;
-            memcpy(copy, t->buf, len);
-            t->used = false;
-            mesh_route_broken(n, t->next_hop, copy, len);
-            continue;
-        }
-        uint32_t ctr = 0;
-        int rc = mesh_tx_now(n, t->next_hop, t->buf, t->len, &ctr);
-        if (rc == 0 && t->nctr < AKIRA_MESH_RETRY_MAX + 1) t->ctrs[t->nctr++] = ctr;
-        if (t->tries > 0) n->stats.tx_retries++;
-        if (t->buf[0] == MESH_T_DATA) n->stats.tx_data++;
-        t->tries++;
-        /* a random share of the wait, so two senders that collided do not collide again */
-        uint32_t a = n->cfg.ack_ms;
-        t->due = n->now + a + mesh_rand(n) % (a / 2 + 1);
+        struct akira_mesh_txq_ *c = &n->txq[i];
+        if (c->used && c->due <= n->now && (!t || c->due < t->due)) t = c;
     }
+    if (!t) return;
+    if (!t->need_ack) {
+        t->used = false;
+        mesh_tx_now(n, t->next_hop, t->buf, t->len, NULL);
+        if (t->buf[0] == MESH_T_BCAST) n->stats.tx_data++;
+        n->hold_until = n->now + 1;
+        return;
+    }
+    if (t->tries > n->cfg.retries) {
+        uint8_t copy[AKIRA_MESH_INNER_MAX];
+        size_t len = t->len;
+        memcpy(copy, t->buf, len);
+        t->used = false;
+        mesh_route_broken(n, t->next_hop, copy, len);
+        return;
+    }
+    uint32_t ctr = 0;
+    int rc = mesh_tx_now(n, t->next_hop, t->buf, t->len, &ctr);
+    if (rc == 0 && t->nctr < AKIRA_MESH_RETRY_MAX + 1) t->ctrs[t->nctr++] = ctr;
+    if (t->tries > 0) n->stats.tx_retries++;
+    if (t->buf[0] == MESH_T_DATA) n->stats.tx_data++;
+    t->tries++;
+    /* a random share of the wait, so two senders that collided do not collide again */
+    uint32_t a = n->cfg.ack_ms;
+    t->due = n->now + a + mesh_rand(n) % (a / 2 + 1);
+    n->hold_until = n->now + a / 4 + 1;
 }
 
 /* ---- fragments ---- */

@@ -8,6 +8,8 @@
 #include <akira/random.h>
 #include <akira/shell.h>
 
+#include "mesh_tunnel.h"
+
 #define WAIT_MS 10000
 
 static int node_arg(struct akira_shell *sh, const char *s, uint16_t *out)
@@ -124,6 +126,19 @@ static int cmd_send(struct akira_shell *sh, int argc, char **argv)
     return rc;
 }
 
+static int cmd_proxy(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    uint16_t dst, port = 0;
+    if (node_arg(sh, argv[1], &dst) || !up(sh)) return AKIRA_EINVAL;
+    int rc = akira_mesh_tunnel_proxy(dst, &port);
+    if (rc == 0)
+        akira_shell_print(sh, "mesh proxy on 127.0.0.1:%u to node %u\n", port, dst);
+    else
+        akira_shell_print(sh, "mesh: no proxy (%s)\n", akira_err_str(rc));
+    return rc;
+}
+
 static int hexval(char c)
 {
     if (c >= '0' && c <= '9') return c - '0';
@@ -169,6 +184,8 @@ AKIRA_SHELL_SUBCMDS(
     AKIRA_SHELL_CMD("ping", "round trip to a node", "NODE", cmd_ping, NULL, 1, 1),
     AKIRA_SHELL_CMD("send", "a text to a node (its log shows it)", "NODE TEXT...", cmd_send, NULL,
                     2, 32),
+    AKIRA_SHELL_CMD("proxy", "relay a loopback TCP port to a node's device API", "NODE", cmd_proxy,
+                    NULL, 1, 1),
     AKIRA_SHELL_CMD("key", "set the network key", "HEX64|random", cmd_key, NULL, 1, 1));
 
 AKIRA_SHELL_CMD_REGISTER(mesh, "mesh", "AkiraMesh: status, nodes, routes, ping, send, key", NULL,

@@ -21,6 +21,8 @@
 #include <akira/thread.h>
 #include <akira/transport.h>
 
+#include "mesh_tunnel.h"
+
 AKIRA_LOG_MODULE_DECLARE(connectivity);
 
 #define POLL_MS    10     /* longest the thread sleeps: sends from others go out then */
@@ -30,6 +32,9 @@ AKIRA_LOG_MODULE_DECLARE(connectivity);
 #define WAITERS    4
 #define PENDING    4 /* messages for port receivers, between node and receiver */
 #define PING_MAGIC 0x474E4950u
+/* air time at 1 Mbit/s: preamble, access address, the frame */
+#define AIRTIME_US(len) ((uint64_t)(1u + 4u + (len)) * 8u)
+#define TX_GUARD_US     300u
 
 struct waiter {
     bool used, done;
@@ -38,7 +43,6 @@ struct waiter {
 };
 
 struct pending {
-    bool used;
     uint8_t port;
     uint16_t origin, dst, len;
     uint8_t data[AKIRA_MESH_MSG_MAX];
@@ -51,9 +55,11 @@ static struct {
     const struct akira_device *radio;
     bool registered, running, stopping;
     uint32_t mark;
+    uint64_t tx_free_us; /* the last frame's air time ends */
     struct akira_mesh_node node;
     struct waiter waiters[WAITERS];
-    struct pending pending[PENDING];
+    struct pending pending[PENDING]; /* a ring: receivers see messages in arrival order */
+    unsigned pend_head, pend_count;
     /* ping: the answer awaited (one ping at a time) */
     bool ping_wait, ping_done;
     uint16_t ping_from;
@@ -85,13 +91,19 @@ static int settings_write(const char *key, const void *buf, size_t len)
 static int link_send(void *ctx, const uint8_t *frame, size_t len)
 {
     (void)ctx;
+    /* The radio takes a frame at once and puts it on the air for its air time: a second
+     * frame sent before that ended would overlap the first (and both be lost). */
+    uint64_t now = akira_uptime_us();
+    if (now < m.tx_free_us) akira_sleep_us((uint32_t)(m.tx_free_us - now));
     for (int i = 0; i < LBT_TRIES; i++) {
         if (akira_radio_cca(m.radio, LBT_DBM) != 0) break;
         uint8_t r = 0;
         akira_random_fill(&r, 1);
         akira_sleep_ms(1u + r % 3u);
     }
-    return akira_radio_send(m.radio, frame, len);
+    int rc = akira_radio_send(m.radio, frame, len);
+    m.tx_free_us = akira_uptime_us() + AIRTIME_US(len) + TX_GUARD_US;
+    return rc;
 }
 
 static void on_deliver(void *ctx, uint16_t origin, uint16_t dst, uint8_t port, const uint8_t *data,
@@ -115,10 +127,8 @@ static void on_deliver(void *ctx, uint16_t origin, uint16_t dst, uint8_t port, c
         return;
     }
     if (port >= AKIRA_MESH_PORT_USER || !m.port_fn[port]) return;
-    for (int i = 0; i < PENDING; i++) {
-        struct pending *p = &m.pending[i];
-        if (p->used) continue;
-        p->used = true;
+    if (m.pend_count < PENDING) {
+        struct pending *p = &m.pending[(m.pend_head + m.pend_count++) % PENDING];
         p->port = port;
         p->origin = origin;
         p->dst = dst;
@@ -155,12 +165,11 @@ static void dispatch_pending(void)
     for (;;) {
         static struct pending p; /* mesh thread only */
         akira_mutex_lock(m.lock, AKIRA_FOREVER);
-        bool got = false;
-        for (int i = 0; i < PENDING && !got; i++) {
-            if (!m.pending[i].used) continue;
-            p = m.pending[i];
-            m.pending[i].used = false;
-            got = true;
+        bool got = m.pend_count > 0;
+        if (got) {
+            p = m.pending[m.pend_head];
+            m.pend_head = (m.pend_head + 1) % PENDING;
+            m.pend_count--;
         }
         akira_mesh_service_rx_fn fn = got ? m.port_fn[p.port] : NULL;
         void *ctx = got ? m.port_ctx[p.port] : NULL;
@@ -224,7 +233,9 @@ static int mesh_up(void)
                                   .ack_ms = 150,
                                   .e2e_ms = 6000,
                                   .rreq_ms = 2000,
-                                  .jitter_ms = 15};
+                                  .jitter_ms = 15,
+                                  .retries = 7,
+                                  .attempts = 6};
     memcpy(c.key, key, sizeof(key));
     akira_random_fill(&c.seed, sizeof(c.seed));
     struct akira_mesh_link link = {link_send, NULL, AKIRA_MESH_MTU_MAX};
@@ -286,7 +297,8 @@ int akira_mesh_service_register(void)
         if (!rc) rc = akira_condvar_create(&m.cv);
         if (rc) return rc;
     }
-    int rc = akira_transport_register(&mesh_transport);
+    int rc = akira_mesh_tunnel_start();
+    if (!rc) rc = akira_transport_register(&mesh_transport);
     if (!rc) m.registered = true;
     return rc;
 }
@@ -295,6 +307,7 @@ void akira_mesh_service_unregister(void)
 {
     if (!m.registered) return;
     mesh_down();
+    akira_mesh_tunnel_stop();
     akira_transport_unregister(&mesh_transport);
     m.registered = false;
 }
@@ -414,6 +427,11 @@ int akira_mesh_service_ping(uint16_t dst, int32_t timeout_ms, uint32_t *rtt_ms, 
     m.ping_wait = false;
     akira_mutex_unlock(m.lock);
     return rc;
+}
+
+uint16_t akira_mesh_service_id(void)
+{
+    return m.running ? m.node.cfg.id : 0;
 }
 
 int akira_mesh_service_port_set(uint8_t port, akira_mesh_service_rx_fn fn, void *ctx)

@@ -5,10 +5,13 @@ each, and a node with another key beside them.
 
   line:   ping across 3 hops, a text delivered 3 hops away, the wrong-key node neither
           listed as a neighbour nor reachable, and its frames counted as refused.
+  install: node 1 relays a loopback port to node 4's device API (`mesh proxy 4`): the
+          status of node 4, then an app installed on it (3 hops), started, and seen in
+          node 4's own list.
   repair: a line with a detour; the relay under the route is killed (by pid) and the
           ping gets through again over the detour.
 
-usage: mesh_e2e.py AKIRAOS AKIRA_RADIO SCENARIO
+usage: mesh_e2e.py AKIRAOS AKIRA_RADIO APPS_DIR SCENARIO
 """
 import os
 import re
@@ -143,7 +146,48 @@ def t_repair(akiraos, radio):
             medium.stop()
 
 
-SCENARIOS = {"line": t_line, "repair": t_repair}
+def t_install(akiraos, radio, apps):
+    with open(os.path.join(apps, "ticker.wasm"), "rb") as f:
+        ticker = f.read()
+    with ad.tempdir() as d:
+        medium = Medium(radio, d)
+        try:
+            devs = [node(akiraos, d, medium, i + 1, i * SPACING) for i in range(4)]
+            for i, dev in enumerate(devs):
+                key(dev, KEY, i + 1)
+            wait_neighbours(devs[2], [2, 4])
+            devs[0].console("mesh proxy 4")
+            port = int(devs[0].expect(rb"mesh proxy on 127.0.0.1:(\d+) to node 4", 10,
+                                      regex=True))
+            far = devs[3]
+            st, _, body = ad.request(port, "GET", "/api/status", timeout=60)
+            check(st == 200, f"status through the mesh: {st} {body[:200]}")
+            # the far node's own token: without it the install is refused
+            st, _, body = ad.request(port, "POST", "/api/apps", ticker, token="0" * 32,
+                                     timeout=60)
+            check(st == 401, f"install with a wrong token: {st} {body[:200]}")
+            st, _, body = ad.request(port, "POST", "/api/apps", ticker, token=far.token,
+                                     timeout=90)
+            check(st == 201, f"install through the mesh: {st} {body[:200]}")
+            j = ad.jbody(body)
+            check(j["name"] == "ticker" and j["size"] == len(ticker), f"install answer: {j}")
+            st, _, body = ad.request(port, "POST", "/api/apps/ticker/start", token=far.token,
+                                     timeout=60)
+            check(st == 200, f"start through the mesh: {st} {body[:200]}")
+            # node 4 itself lists it, running; node 1 does not have it
+            st, j = far.call("GET", "/api/apps")
+            names = {a["name"]: a for a in j["apps"]} if isinstance(j, dict) else {}
+            check("ticker" in names, f"node 4's apps: {j}")
+            st, j = devs[0].call("GET", "/api/apps")
+            check(not j["apps"], f"node 1's apps: {j}")
+            for dev in devs:
+                dev.finish()
+        finally:
+            medium.stop()
+
+
+SCENARIOS = {"line": t_line, "repair": t_repair, "install": t_install}
 
 if __name__ == "__main__":
-    ad.main(SCENARIOS, sys.argv[3], sys.argv[1], sys.argv[2])
+    extra = [sys.argv[3]] if sys.argv[4] == "install" else []
+    ad.main(SCENARIOS, sys.argv[4], sys.argv[1], sys.argv[2], *extra)

@@ -176,7 +176,7 @@ struct akira_mesh_node {
     uint32_t counter, own_seq, rng;
     uint16_t msg_seq, rreq_id, hello_seq, frag_payload;
     unsigned dup_next;
-    uint64_t now, next_hello;
+    uint64_t now, next_hello, hold_until;
     struct akira_mesh_nbr_ nbr[AKIRA_MESH_NBR_MAX];
     struct akira_mesh_route_ route[AKIRA_MESH_ROUTE_MAX];
     struct akira_mesh_dup_ dup[AKIRA_MESH_DUP_MAX];

@@ -46,6 +46,9 @@ int akira_mesh_service_status(struct akira_mesh_service_status *out);
 size_t akira_mesh_service_neighbours(struct akira_mesh_neighbour_info *out, size_t max);
 size_t akira_mesh_service_routes(struct akira_mesh_route_info *out, size_t max);
 
+/* This node's id, 0 while the mesh is down. */
+uint16_t akira_mesh_service_id(void);
+
 /* Sends and waits for the end-to-end acknowledgement (unicast) up to timeout_ms:
  * 0, AKIRA_ENOTCONN (no route), AKIRA_ETIMEDOUT, AKIRA_ESTATE (mesh down), or
  * akira_mesh_send's errors. A broadcast returns once queued. */
