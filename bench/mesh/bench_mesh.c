@@ -21,7 +21,8 @@ static void traffic(struct sim *s, unsigned n, unsigned gap, size_t len, int fro
                 b = sim_rand(s) % s->count;
             } while (b == a);
         }
-        while (sim_send_measured(s, a, b, len) == -10 /* AKIRA_ENOSPC */) sim_run(s, 20);
+        while (sim_send_measured(s, a, b, len) == -10 /* AKIRA_ENOSPC */)
+            sim_run(s, 20);
         sim_run(s, gap);
     }
     sim_run(s, 30000);
@@ -45,10 +46,12 @@ static void line(unsigned hops, double loss)
 int main(void)
 {
     printf("## unicast, line of hops+1 nodes, 200 messages of 32 bytes, end to end\n\n");
-    printf("| hops | loss per frame | delivered | mean latency ms | max ms |\n|---|---|---|---|---|\n");
+    printf("| hops | loss per frame | delivered | mean latency ms | max ms "
+           "|\n|---|---|---|---|---|\n");
     const double losses[] = {0.0, 0.05, 0.10, 0.20, 0.30};
     for (unsigned h = 1; h <= 8; h *= 2)
-        for (unsigned l = 0; l < 5; l++) line(h, losses[l]);
+        for (unsigned l = 0; l < 5; l++)
+            line(h, losses[l]);
 
     printf("\n## 10-node grid (5x2), 10 %% loss, 1000 unicast messages between random pairs\n\n");
     struct sim s;
@@ -62,13 +65,15 @@ int main(void)
            (double)s.lat_sum / s.msg_delivered, (unsigned long long)s.lat_max,
            (double)s.lat_hops_sum / s.msg_delivered);
     unsigned before = 0;
-    for (unsigned i = 0; i < 10; i++) before += s.nodes[i].delivered;
+    for (unsigned i = 0; i < 10; i++)
+        before += s.nodes[i].delivered;
     for (unsigned m = 0; m < 100; m++) {
         akira_mesh_send(&s.nodes[m % 10].mesh, AKIRA_MESH_ADDR_BCAST, 9, "broadcast", 9, s.now);
         sim_run(&s, 300);
     }
     unsigned after = 0;
-    for (unsigned i = 0; i < 10; i++) after += s.nodes[i].delivered;
+    for (unsigned i = 0; i < 10; i++)
+        after += s.nodes[i].delivered;
     printf("broadcast: 100 floods reached %.2f %% of the other nodes\n",
            100.0 * (after - before) / (100.0 * 9));
     sim_free(&s);

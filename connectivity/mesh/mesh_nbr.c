@@ -146,6 +146,10 @@ static void hello_send(struct akira_mesh_node *n)
 void mesh_nbr_tick(struct akira_mesh_node *n)
 {
     if (n->now < n->next_hello) return;
+    if (n->now < n->hold_until) { /* our last frame is still on the air */
+        n->next_hello = n->hold_until;
+        return;
+    }
     uint32_t period = n->cfg.hello_ms;
     for (unsigned i = 0; i < AKIRA_MESH_NBR_MAX; i++) {
         struct akira_mesh_nbr_ *nb = &n->nbr[i];

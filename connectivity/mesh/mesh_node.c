@@ -69,6 +69,8 @@ int mesh_tx_now(struct akira_mesh_node *n, uint16_t link_dst, const uint8_t *inn
         return rc;
     }
     n->stats.tx_frames++;
+    /* one frame on the air at a time: nothing else goes out in the same millisecond */
+    if (n->hold_until < n->now + 1) n->hold_until = n->now + 1;
     return 0;
 }
 

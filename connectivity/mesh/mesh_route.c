@@ -203,9 +203,14 @@ void mesh_route_rerr_rx(struct akira_mesh_node *n, uint16_t from, uint8_t *p, si
 void mesh_route_broken(struct akira_mesh_node *n, uint16_t via, const uint8_t *p, size_t len)
 {
     (void)len;
-    n->stats.link_breaks++;
     struct akira_mesh_nbr_ *nb = mesh_nbr_find(n, via);
     if (nb && nb->lq_out > 4) nb->lq_out = (uint8_t)(nb->lq_out * 3u / 4u);
+    /* Heard during the retries: the neighbour is alive and the link only lossy. Its
+     * routes stay (finding new ones floods a lossy network and fails more often than
+     * the end-to-end resend, which gets this frame through). */
+    uint64_t window = (uint64_t)n->cfg.ack_ms * 2u * (n->cfg.retries + 1u);
+    if (nb && n->now - nb->last_heard < window) return;
+    n->stats.link_breaks++;
     mesh_route_drop_via(n, via);
     if (p[0] == MESH_T_DATA || p[0] == MESH_T_EACK)
         rerr_send(n, mesh_get16(p + MESH_R_ORIGIN), mesh_get16(p + MESH_R_DST));

@@ -73,7 +73,6 @@ void mesh_txq_tick(struct akira_mesh_node *n)
         t->used = false;
         mesh_tx_now(n, t->next_hop, t->buf, t->len, NULL);
         if (t->buf[0] == MESH_T_BCAST) n->stats.tx_data++;
-        n->hold_until = n->now + 1;
         return;
     }
     if (t->tries > n->cfg.retries) {

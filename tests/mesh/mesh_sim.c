@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define AIR_MS 2 /* a frame's air time plus processing */
+#define AIR_MS 1 /* a frame's air time: frames sent in the same ms overlap */
 
 uint32_t sim_rand(struct sim *s)
 {
@@ -27,6 +27,10 @@ static int link_send(void *ctx, const uint8_t *frame, size_t len)
     struct sim *s = me->sim;
     if (!me->alive) return -1;
     s->frames++;
+    struct sim_tx *tx = &s->air[s->air_next++ % SIM_AIR];
+    tx->sender = me->index;
+    tx->start = s->now;
+    tx->id = ++s->tx_ids;
     if ((int)me->index == s->tap_node) {
         memcpy(s->tap, frame, len);
         s->tap_len = len;
@@ -45,11 +49,27 @@ static int link_send(void *ctx, const uint8_t *frame, size_t len)
         struct sim_event *e = &s->ev[s->nev++];
         e->at = s->now + AIR_MS;
         e->to = i;
+        e->tx = tx->id;
         e->rssi = (int8_t)(-40 - (int)(d * 20));
         e->len = (uint8_t)len;
         memcpy(e->frame, frame, len);
     }
     return 0;
+}
+
+/* The medium's physics: a receiver that was sending itself while the frame was on
+ * the air is deaf to it (half duplex), and two frames it hears at once collide. */
+static bool garbled(const struct sim *s, const struct sim_event *e)
+{
+    if (!s->collisions) return false;
+    uint64_t start = e->at - AIR_MS;
+    for (unsigned k = 0; k < SIM_AIR; k++) {
+        const struct sim_tx *t = &s->air[k];
+        if (!t->id || t->id == e->tx || t->start != start) continue;
+        if (t->sender == e->to) return true;
+        if (dist(&s->nodes[t->sender], &s->nodes[e->to]) <= s->range) return true;
+    }
+    return false;
 }
 
 static void on_deliver(void *ctx, uint16_t origin, uint16_t dst, uint8_t port, const uint8_t *data,
@@ -104,6 +124,7 @@ void sim_init(struct sim *s, unsigned count, uint32_t seed, double loss, double 
     s->mtu = AKIRA_MESH_MTU_MAX;
     s->tap_node = -1;
     s->now = 1000;
+    s->collisions = true;
     struct akira_mesh_config *c = &s->base;
     c->net_id = 7;
     for (unsigned i = 0; i < AKIRA_MESH_KEY_LEN; i++)
@@ -112,7 +133,7 @@ void sim_init(struct sim *s, unsigned count, uint32_t seed, double loss, double 
     c->ack_ms = 20;
     c->e2e_ms = 1500;
     c->rreq_ms = 400;
-    c->jitter_ms = 10;
+    c->jitter_ms = 30;
     c->retries = 5;
     c->attempts = 4;
     for (unsigned i = 0; i < count; i++) {
@@ -223,6 +244,10 @@ void sim_run(struct sim *s, uint64_t ms)
             memmove(&s->ev[e], &s->ev[e + 1], (s->nev - e - 1) * sizeof(*s->ev));
             s->nev--;
             struct sim_node *n = &s->nodes[ev.to];
+            if (garbled(s, &ev)) {
+                s->collided++;
+                continue;
+            }
             if (n->alive) akira_mesh_input(&n->mesh, ev.frame, ev.len, ev.rssi, s->now);
         }
         for (unsigned i = 0; i < s->count; i++)

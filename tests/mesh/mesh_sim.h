@@ -1,6 +1,8 @@
 /* A simulated radio medium for AkiraMesh nodes in one process: nodes at positions, a
- * range, a loss rate per frame and per receiver, a fixed air time, simulated time in
- * ms. Deterministic for a seed. Shared by the unit tests and bench/mesh. */
+ * range, a loss rate per frame and per receiver, a fixed air time of 1 ms (frames sent
+ * in the same ms overlap: they collide at a receiver that hears both, and a node is
+ * deaf while it sends), simulated time in ms. Deterministic for a seed. Shared by the unit tests
+ * and bench/mesh. */
 #ifndef MESH_SIM_H
 #define MESH_SIM_H
 
@@ -11,6 +13,7 @@
 #include <akira/mesh.h>
 
 #define SIM_MSG_MAX 4096
+#define SIM_AIR     256 /* transmissions remembered for the collision check */
 
 struct sim;
 
@@ -32,8 +35,13 @@ struct sim_node {
     unsigned sent_ok, sent_fail;
 };
 
+struct sim_tx {
+    uint64_t start, id;
+    unsigned sender;
+};
+
 struct sim_event {
-    uint64_t at;
+    uint64_t at, tx;
     unsigned to;
     int8_t rssi;
     uint8_t len;
@@ -56,7 +64,12 @@ struct sim {
     unsigned msg_sent, msg_delivered, msg_dups;
     uint64_t lat_sum, lat_max;
     unsigned lat_hops_sum;
-    uint64_t frames; /* frames put on the air */
+    uint64_t frames;   /* frames put on the air */
+    uint64_t collided; /* receptions lost to overlap or half duplex */
+    bool collisions;   /* model them (default on) */
+    struct sim_tx air[SIM_AIR];
+    unsigned air_next;
+    uint64_t tx_ids;
     /* the last frame a node (tap_node) transmitted */
     int tap_node;
     uint8_t tap[AKIRA_MESH_MTU_MAX];
