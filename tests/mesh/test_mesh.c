@@ -262,6 +262,28 @@ static void test_random_20(void **state)
     sim_free(&s);
 }
 
+/* A lossy line: 8 hops at 20 % loss per frame. A next hop that misses its acks but is
+ * still heard keeps its routes; declaring such links broken would set off route
+ * requests that cross 8 lossy hops unacknowledged (28 % delivered when it did). */
+static void test_lossy_line_8_hops(void **state)
+{
+    (void)state;
+    struct sim s;
+    sim_init(&s, 9, 22, 0.20, 1.01);
+    sim_line(&s);
+    sim_start(&s);
+    sim_run(&s, 5000);
+    for (unsigned i = 0; i < 60; i++) {
+        while (sim_send_measured(&s, 0, 8, 32) == AKIRA_ENOSPC)
+            sim_run(&s, 20);
+        sim_run(&s, 200);
+    }
+    sim_run(&s, 30000);
+    print_message("8 hops, 20%% loss: %u/%u delivered\n", s.msg_delivered, s.msg_sent);
+    assert_true(s.msg_delivered * 100 >= s.msg_sent * 99);
+    sim_free(&s);
+}
+
 static void test_fragmentation(void **state)
 {
     (void)state;
@@ -471,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_fragmentation),
         cmocka_unit_test(test_flood),
         cmocka_unit_test(test_few_retries_without_loss),
+        cmocka_unit_test(test_lossy_line_8_hops),
         cmocka_unit_test(test_kill_and_repair),
         cmocka_unit_test(test_partition_and_heal),
         cmocka_unit_test(test_wrong_key_ignored),
