@@ -139,6 +139,9 @@ void mesh_flood_rx(struct akira_mesh_node *n, uint8_t *p, size_t len);
 int mesh_flood_relay(struct akira_mesh_node *n, const uint8_t *p, size_t len);
 
 /* mesh_route.c */
+/* The routed header of a frame this node originates (flags 0, full TTL, no hops). */
+void mesh_routed_header(const struct akira_mesh_node *n, uint8_t *p, uint8_t type, uint16_t dst,
+                        uint16_t seq);
 struct akira_mesh_route_ *mesh_route_get(struct akira_mesh_node *n, uint16_t dst);
 bool mesh_route_update(struct akira_mesh_node *n, uint16_t dst, uint16_t via, uint32_t seq,
                        uint8_t hops, uint16_t metric);

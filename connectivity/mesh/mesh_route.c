@@ -88,8 +88,8 @@ static uint16_t link_cost(struct akira_mesh_node *n, uint16_t from)
     return nb ? mesh_nbr_cost(nb) : MESH_COST_MAX;
 }
 
-static void routed_header(struct akira_mesh_node *n, uint8_t *p, uint8_t type, uint16_t dst,
-                          uint16_t seq)
+void mesh_routed_header(const struct akira_mesh_node *n, uint8_t *p, uint8_t type, uint16_t dst,
+                        uint16_t seq)
 {
     p[MESH_R_TYPE] = type;
     p[MESH_R_FLAGS] = 0;
@@ -105,7 +105,7 @@ void mesh_route_discover(struct akira_mesh_node *n, uint16_t target)
     uint8_t p[MESH_Q_LEN];
     n->own_seq++;
     uint16_t id = ++n->rreq_id;
-    routed_header(n, p, MESH_T_RREQ, AKIRA_MESH_ADDR_BCAST, id);
+    mesh_routed_header(n, p, MESH_T_RREQ, AKIRA_MESH_ADDR_BCAST, id);
     mesh_put32(p + MESH_Q_OSEQ, n->own_seq);
     mesh_put16(p + MESH_Q_TARGET, target);
     struct akira_mesh_route_ *r = route_entry(n, target, false);
@@ -122,7 +122,7 @@ void mesh_route_discover(struct akira_mesh_node *n, uint16_t target)
 static void rrep_send(struct akira_mesh_node *n, uint16_t to, uint16_t rreq_id)
 {
     uint8_t p[MESH_P_LEN];
-    routed_header(n, p, MESH_T_RREP, to, rreq_id);
+    mesh_routed_header(n, p, MESH_T_RREP, to, rreq_id);
     mesh_put32(p + MESH_P_TSEQ, n->own_seq);
     mesh_put16(p + MESH_P_METRIC, 0);
     if (mesh_route_forward(n, p, sizeof(p)) == 0) {
@@ -175,7 +175,7 @@ static void rerr_send(struct akira_mesh_node *n, uint16_t to, uint16_t unreachab
 {
     if (to == n->cfg.id) return;
     uint8_t p[MESH_E_LEN];
-    routed_header(n, p, MESH_T_RERR, to, 0);
+    mesh_routed_header(n, p, MESH_T_RERR, to, 0);
     struct akira_mesh_route_ *r = route_entry(n, unreachable, false);
     mesh_put16(p + MESH_E_UNREACH, unreachable);
     mesh_put32(p + MESH_E_USEQ, r ? r->seq : 0);

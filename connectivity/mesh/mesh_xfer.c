@@ -109,13 +109,8 @@ static size_t frag_build(const struct akira_mesh_node *n, uint8_t *p, uint8_t ty
     size_t nfrag = frag_count(n, total);
     size_t off = (size_t)frag * n->frag_payload;
     size_t chunk = total - off < n->frag_payload ? total - off : n->frag_payload;
-    p[MESH_R_TYPE] = type;
+    mesh_routed_header(n, p, type, dst, seq);
     p[MESH_R_FLAGS] = attempt & MESH_ATTEMPT_MASK;
-    mesh_put16(p + MESH_R_ORIGIN, n->cfg.id);
-    mesh_put16(p + MESH_R_DST, dst);
-    p[MESH_R_TTL] = n->cfg.ttl;
-    p[MESH_R_HOPS] = 0;
-    mesh_put16(p + MESH_R_SEQ, seq);
     p[MESH_D_FRAG] = (uint8_t)frag;
     p[MESH_D_NFRAG] = (uint8_t)nfrag;
     p[MESH_D_PORT] = port;
@@ -127,13 +122,7 @@ static size_t frag_build(const struct akira_mesh_node *n, uint8_t *p, uint8_t ty
 static void eack_send(struct akira_mesh_node *n, uint16_t to, uint16_t seq)
 {
     uint8_t p[MESH_R_LEN];
-    p[MESH_R_TYPE] = MESH_T_EACK;
-    p[MESH_R_FLAGS] = 0;
-    mesh_put16(p + MESH_R_ORIGIN, n->cfg.id);
-    mesh_put16(p + MESH_R_DST, to);
-    p[MESH_R_TTL] = n->cfg.ttl;
-    p[MESH_R_HOPS] = 0;
-    mesh_put16(p + MESH_R_SEQ, seq);
+    mesh_routed_header(n, p, MESH_T_EACK, to, seq);
     if (mesh_route_forward(n, p, sizeof(p)) == AKIRA_ENOTCONN) mesh_route_discover(n, to);
 }
 

@@ -351,13 +351,7 @@ int akira_mesh_tunnel_start(void)
         if (rc) return rc;
     }
     t.stopping = false;
-    struct akira_http_config hc = akira_http_config_default((struct akira_net_addr){0});
-    hc.workers = 1;
-    hc.queue = 1;
-    hc.head_max = 1024;
-    hc.head_timeout_ms = IDLE_MS;
-    hc.idle_timeout_ms = IDLE_MS;
-    rc = akira_connectivity_api_create(&t.api, &hc);
+    rc = akira_connectivity_stream_api_create(&t.api, IDLE_MS);
     if (!rc) rc = akira_mesh_service_port_set(AKIRA_MESH_PORT_MGMT, on_message, NULL);
     return rc;
 }
