@@ -9,6 +9,9 @@
 #include <akira/board_config.h>
 #include <akira/err.h>
 #include <akira/log.h>
+#if AKIRA_CONNECTIVITY_MESH
+#include <akira/mesh_service.h>
+#endif
 #include <akira/random.h>
 #include <akira/serial_link.h>
 #include <akira/settings.h>
@@ -104,16 +107,21 @@ int akira_connectivity_api_create(struct akira_http_server **out,
 /* The serial link serves the same API through an HTTP instance without a socket:
  * one connection, a small head buffer, and the resume window as its idle timeout (a
  * session whose client is gone waits that long for it to come back). */
-static int serial_start(void *ctx)
+int akira_connectivity_stream_api_create(struct akira_http_server **out, uint32_t idle_ms)
 {
-    (void)ctx;
     struct akira_http_config hc = akira_http_config_default((struct akira_net_addr){0});
     hc.workers = 1;
     hc.queue = 1;
     hc.head_max = 1024;
-    hc.head_timeout_ms = SERIAL_RESUME_MS;
-    hc.idle_timeout_ms = SERIAL_RESUME_MS;
-    int rc = akira_connectivity_api_create(&serial_api, &hc);
+    hc.head_timeout_ms = idle_ms;
+    hc.idle_timeout_ms = idle_ms;
+    return akira_connectivity_api_create(out, &hc);
+}
+
+static int serial_start(void *ctx)
+{
+    (void)ctx;
+    int rc = akira_connectivity_stream_api_create(&serial_api, SERIAL_RESUME_MS);
     if (rc) return rc;
     struct akira_serial_link_config sc = {.uart = config.serial_uart,
                                           .resume_ms = SERIAL_RESUME_MS,
@@ -171,6 +179,9 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
     if (!rc && (cfg->http_port || cfg->shell_port)) rc = AKIRA_ENOTSUP; /* no sockets here */
 #endif
     if (!rc && cfg->serial_uart) rc = akira_transport_register(&serial_transport);
+#if AKIRA_CONNECTIVITY_MESH
+    if (!rc) rc = akira_mesh_service_register();
+#endif
     if (!rc) rc = akira_transport_start_all();
     if (detail && cap) {
         char h[24] = "off", sh[24] = "off";
@@ -191,6 +202,9 @@ void akira_connectivity_stop(void)
     akira_connectivity_net_unregister();
 #endif
     akira_transport_unregister(&serial_transport);
+#if AKIRA_CONNECTIVITY_MESH
+    akira_mesh_service_unregister();
+#endif
     akira_app_upload_service_stop();
 }
 

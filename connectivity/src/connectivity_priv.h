@@ -24,6 +24,9 @@ const struct akira_connectivity_config *akira_connectivity_config_get(void);
 const char *akira_connectivity_token_str(void);
 int akira_connectivity_api_create(struct akira_http_server **out,
                                   const struct akira_http_config *hc);
+/* The device API for one byte stream at a time without a socket (the serial link, the
+ * mesh tunnel): one worker, a small head buffer, idle_ms as head and idle timeout. */
+int akira_connectivity_stream_api_create(struct akira_http_server **out, uint32_t idle_ms);
 /* connectivity_net.c (boards with sockets): registers the transports "http" and
  * "tcp-shell" as the configuration asks; unregisters them. */
 int akira_connectivity_net_register(void);
