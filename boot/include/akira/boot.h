@@ -65,6 +65,20 @@ int akira_boot_counter_raise(const struct akira_boot_cfg *cfg, uint32_t value);
 uint32_t akira_boot_status_sectors(const struct akira_boot_cfg *cfg);
 
 /*
+ * The board's first stage, around akira_boot_run().
+ */
+/* Bind primary, secondary, scratch and the counter from the board's flash map on this
+ * flash device (akira/board_config.h). cfg's crypto, keys and log are the caller's. */
+int akira_boot_cfg_init(struct akira_boot_cfg *cfg, const struct akira_device *flash);
+/* A development image (what a flashing tool writes): after akira_boot_run() gave *res,
+ * write img into the primary slot, confirmed, when the slot is empty, or when img is a
+ * valid image different from the confirmed primary and not older (a rebuild); an image
+ * an update swapped in, or a newer one, stays. name: for the log lines. *flashed: run
+ * akira_boot_run() again. */
+int akira_boot_dev_image(const struct akira_boot_cfg *cfg, const struct akira_boot_result *res,
+                         const struct akira_fw_reader *img, const char *name, bool *flashed);
+
+/*
  * Recovery: an image arrives over a serial line into the primary slot. Feed the
  * console's input lines one at a time; each call writes its answer lines through
  * cfg->log. Commands: `help`, `status`, `erase`, `write OFFSET HEX` (up to 256
