@@ -208,6 +208,7 @@ __attribute__((noreturn)) static void boot_main(void)
                                : "cannot open through semihosting");
         akira_semihost_exit(1);
     }
+    if (created) say("flash0: %s created erased", o->flash_path);
     struct akira_boot_cfg cfg = {.keys = akira_boot_keys,
                                  .nkeys = akira_boot_keys_count,
                                  .crypto = akira_boot_crypto_sodium(),
