@@ -34,6 +34,33 @@
 extern uint32_t __data_start[], __data_end[], __data_load[], __bss_start[], __bss_end[];
 extern uint32_t __stack_top[];
 
+/* The stack's high-water mark for the log: the 16 KiB below the top painted at reset. */
+#define STACK_WATCH (16u * 1024u)
+#define STACK_PAINT 0xA5A5A5A5u
+
+static volatile uint32_t *stack_watch(void)
+{
+    uintptr_t top = (uintptr_t)__stack_top;
+    __asm__("" : "+r"(top)); /* an address, not an offset into the object __stack_top */
+    return (volatile uint32_t *)(top - STACK_WATCH);
+}
+
+static void stack_paint(void)
+{
+    uintptr_t sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    for (volatile uint32_t *p = stack_watch(); (uintptr_t)p < sp - 64; p++)
+        *p = STACK_PAINT;
+}
+
+static uint32_t stack_used(void)
+{
+    volatile uint32_t *p = stack_watch();
+    while ((uintptr_t)p < (uintptr_t)__stack_top && *p == STACK_PAINT)
+        p++;
+    return (uint32_t)((uintptr_t)__stack_top - (uintptr_t)p);
+}
+
 void Reset_Handler(void);
 static void fault(void);
 
@@ -252,6 +279,8 @@ __attribute__((noreturn)) static void boot_main(void)
         }
         char v[24];
         akira_fw_version_str(&h->ver, v, sizeof v);
+        say("RAM: %lu bytes static, %lu bytes of stack at most",
+            (unsigned long)((char *)__bss_end - (char *)__data_start), (unsigned long)stack_used());
         say("starting %s%s at 0x%08lx", v, res.test_mode ? " (test boot)" : "",
             (unsigned long)base);
         jump(base);
@@ -266,5 +295,6 @@ void Reset_Handler(void)
     memcpy(__data_start, __data_load, (size_t)((char *)__data_end - (char *)__data_start));
     memset(__bss_start, 0, (size_t)((char *)__bss_end - (char *)__bss_start));
     CM_VTOR = (uint32_t)(uintptr_t)vectors;
+    stack_paint();
     boot_main();
 }
