@@ -132,24 +132,17 @@ static void ota_reboot(void)
  * device boots without it. */
 static bool boot_ota(void)
 {
-    static const struct akira_ota_config oc = {
+    struct akira_ota_config c = {
+        .crypto = akira_boot_crypto_sodium(),
         .keys = akira_boot_keys,
+        .nkeys = akira_boot_keys_count,
         .reboot = ota_reboot,
         .selftest_ms = 3000,
         .selftest_fault = AKIRA_OTA_SELFTEST_FAULT,
     };
-    struct akira_ota_config c = oc;
-    c.nkeys = akira_boot_keys_count;
-    c.crypto = akira_boot_crypto_sodium();
     int rc = akira_ota_init(&c);
     char detail[96] = "";
-    struct akira_ota_slot sl;
-    if (!rc && akira_ota_slot_get(0, &sl) == AKIRA_OK && sl.status == AKIRA_OK) {
-        char v[24];
-        akira_fw_version_str(&sl.ver, v, sizeof v);
-        snprintf(detail, sizeof detail, "firmware %s, %s", v,
-                 sl.test ? "TEST boot (confirms itself after its self-test)" : "confirmed");
-    }
+    if (!rc) akira_ota_describe(detail, sizeof detail);
     board_step("ota", rc, detail[0] ? detail : NULL);
     return true;
 }
