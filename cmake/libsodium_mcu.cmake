@@ -1,6 +1,6 @@
 # libsodium for a bare-metal target, from Debian's own source package: Debian ships
 # libsodium only for its host architectures (no arm-none-eabi build), so the cross tree
-# unpacks the source of the very libsodium-dev version installed on the host
+# unpacks the source of the libsodium-dev version installed on the host
 # (`apt-get source`, Debian's archive: scripts/deps.sh adds its deb-src entry) into the
 # build tree at configure time, and compiles only what verifying a firmware image
 # needs: SHA-256, SHA-512 and Ed25519 signature verification (ref10, 32-bit field
@@ -19,24 +19,30 @@ if(NOT _rc EQUAL 0 OR _sodium_deb_version STREQUAL "")
   message(FATAL_ERROR "libsodium-dev is not installed (scripts/deps.sh installs it): its "
                       "version names the Debian source package the Cortex-M build compiles")
 endif()
-# 1.0.18-1+deb12u1 -> upstream 1.0.18: the folder dpkg-source unpacks into.
-string(REGEX REPLACE "^([0-9]+:)?([^-]+)-.*$" "\\2" _sodium_upstream "${_sodium_deb_version}")
-set(_sodium_dir ${AKIRA_SODIUM_SRC_ROOT}/libsodium-${_sodium_upstream})
-set(_sodium_stamp ${AKIRA_SODIUM_SRC_ROOT}/${_sodium_deb_version}.unpacked)
+set(_sodium_stamp ${AKIRA_SODIUM_SRC_ROOT}/unpacked)
 if(NOT EXISTS ${_sodium_stamp})
   message(STATUS "libsodium ${_sodium_deb_version}: apt-get source into ${AKIRA_SODIUM_SRC_ROOT}")
   file(REMOVE_RECURSE ${AKIRA_SODIUM_SRC_ROOT})
   file(MAKE_DIRECTORY ${AKIRA_SODIUM_SRC_ROOT})
-  execute_process(COMMAND apt-get source -qq --only-source libsodium=${_sodium_deb_version}
-                  WORKING_DIRECTORY ${AKIRA_SODIUM_SRC_ROOT}
-                  RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
-  if(NOT _rc EQUAL 0 OR NOT EXISTS ${_sodium_dir}/src/libsodium)
-    message(FATAL_ERROR "apt-get source libsodium=${_sodium_deb_version} failed (Debian's "
-                        "deb-src entry missing? run scripts/deps.sh as root):\n${_out}${_err}")
+  # The installed version first; when the archive has moved on (a security update not
+  # installed here yet), the version it has now.
+  foreach(_want libsodium=${_sodium_deb_version} libsodium)
+    execute_process(COMMAND apt-get source -qq --only-source ${_want}
+                    WORKING_DIRECTORY ${AKIRA_SODIUM_SRC_ROOT}
+                    RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+    if(_rc EQUAL 0)
+      break()
+    endif()
+  endforeach()
+  file(GLOB _dirs LIST_DIRECTORIES true ${AKIRA_SODIUM_SRC_ROOT}/libsodium-*)
+  list(FILTER _dirs EXCLUDE REGEX "\\.(tar|dsc|gz|xz)")
+  if(NOT _rc EQUAL 0 OR NOT _dirs)
+    message(FATAL_ERROR "apt-get source libsodium failed (Debian's deb-src entry missing? "
+                        "run scripts/deps.sh as root):\n${_out}${_err}")
   endif()
-  file(TOUCH ${_sodium_stamp})
+  file(WRITE ${_sodium_stamp} "${_dirs}")
 endif()
-
+file(READ ${_sodium_stamp} _sodium_dir)
 set(_s ${_sodium_dir}/src/libsodium)
 add_library(akira_sodium_mcu STATIC
   ${_s}/crypto_hash/sha256/cp/hash_sha256_cp.c
