@@ -3,7 +3,8 @@
  * to boot, the power-safe swap with scratch, test boot and revert, downgrade
  * prevention. docs/boot.md describes the states and why a power cut anywhere is safe.
  *
- * The board's first stage (native_sim: tools/akira-boot; an MCU: its reset handler)
+ * The board's first stage (native_sim: boards/native_sim/boot, a host program;
+ * mps2_an386: boards/mps2_an386/boot, at the reset vector)
  * fills struct akira_boot_cfg, calls akira_boot_run() once per reset and then starts
  * the primary slot's image, or, with no bootable image, runs the recovery console
  * (akira_boot_recovery_*).
