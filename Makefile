@@ -32,8 +32,11 @@ asan: deps
 	@cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DAKIRA_SANITIZE=ON >/dev/null
 	@cmake --build build/asan -j $(JOBS)
 
-# The Cortex-M4F firmware: build/mps2_an386/bin/akiraos.elf (size-optimised).
-mcu: deps
+# The Cortex-M4F firmware: build/mps2_an386/bin/akiraos.elf (size-optimised), its
+# bootloader bin/akira-boot.elf and the signed image bin/akiraos.img, which the host
+# tree's `akira` signs with its development key (built first).
+mcu: configure
+	@cmake --build build -j $(JOBS) --target akira
 	@cmake -S . -B build/mps2_an386 -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake \
 	    -DAKIRA_BOARD=mps2_an386 -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
 	@cmake --build build/mps2_an386 -j $(JOBS)

@@ -11,10 +11,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tree=build/mps2_an386
-semi="enable=on,target=native,arg=akiraos,arg=--flash,arg=$tree/flash.img"
+# QEMU starts the bootloader (akira-boot.elf, at the reset vector); it writes the signed
+# firmware akiraos.img into the primary slot on first run and after a rebuild, then
+# starts it from there (docs/boot.md, "Cortex-M").
+semi="enable=on,target=native,arg=akiraos,arg=--flash,arg=$tree/flash.img,arg=--image,arg=$tree/bin/akiraos.img"
 for app in build/apps/*.wasm; do
   [[ -e "$app" ]] && semi+=",arg=--install,arg=$app"
 done
 exec qemu-system-arm -M mps2-an386 -nographic -serial mon:stdio -serial pty \
   -semihosting-config "$semi" \
-  -kernel "$tree/bin/akiraos.elf" "$@"
+  -kernel "$tree/bin/akira-boot.elf" "$@"

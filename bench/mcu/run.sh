@@ -1,13 +1,17 @@
 #!/bin/sh
-# run.sh SRC_DIR MCU_TREE APPS_DIR RESULTS_MD - the mps2_an386 benchmark (`make bench`):
-# cross-builds the firmware into MCU_TREE (as `make mcu`), then bench_mcu.py measures
-# its footprint per layer from the linker map and its RAM and boot in QEMU. The figures
-# replace the block between the mcu markers in RESULTS_MD; the method text there stays.
+# run.sh SRC_DIR MCU_TREE APPS_DIR RESULTS_MD AKIRA KEY - the mps2_an386 benchmark
+# (`make bench`): cross-builds the firmware into MCU_TREE (as `make mcu`), then
+# bench_mcu.py measures its footprint per layer from the linker map and its RAM and boot
+# in QEMU, and bench_boot.py the bootloader's size and its checks and swap (AKIRA and
+# KEY sign the newer image it swaps in). The figures replace the blocks between the mcu
+# and mcu_boot markers in RESULTS_MD; the method text there stays.
 set -eu
 SRC=$1
 TREE=$2
 APPS=$3
 RESULTS=$4
+AKIRA=$5
+KEY=$6
 for t in arm-none-eabi-gcc qemu-system-arm; do
     command -v $t >/dev/null || { echo "bench/mcu: $t not found: skipped" >&2; exit 0; }
 done
@@ -28,3 +32,6 @@ rev=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)
 } >"$FIG"
 cat "$FIG"
 sh "$SRC/bench/put_figures.sh" "$RESULTS" mcu "$FIG"
+python3 "$SRC/bench/mcu/bench_boot.py" "$TREE" "$AKIRA" "$KEY" "$TREE/bench" >"$FIG"
+cat "$FIG"
+sh "$SRC/bench/put_figures.sh" "$RESULTS" mcu_boot "$FIG"

@@ -1,7 +1,13 @@
 /*
- * struct akira_fw_crypto on libsodium (akira/boot_crypto_sodium.h).
+ * struct akira_fw_crypto on libsodium (akira/boot_crypto_sodium.h): Debian's libsodium
+ * on a host; on an MCU the part of its source cmake/libsodium_mcu.cmake compiles
+ * (AKIRA_SODIUM_SUBSET), which has no sodium_init() and needs none.
  */
-#include <sodium.h>
+#include <sodium/crypto_hash_sha256.h>
+#include <sodium/crypto_sign_ed25519.h>
+#ifndef AKIRA_SODIUM_SUBSET
+#include <sodium/core.h>
+#endif
 
 #include <akira/boot_crypto_sodium.h>
 
@@ -31,7 +37,7 @@ static void sha_final(struct akira_fw_sha256 *st, uint8_t out[AKIRA_FW_HASH_LEN]
 static bool ed_verify(const uint8_t sig[AKIRA_FW_SIG_LEN], const uint8_t *msg, size_t len,
                       const uint8_t pub[AKIRA_FW_PUBKEY_LEN])
 {
-    return crypto_sign_verify_detached(sig, msg, len, pub) == 0;
+    return crypto_sign_ed25519_verify_detached(sig, msg, len, pub) == 0;
 }
 
 static const struct akira_fw_crypto sodium_crypto = {
@@ -43,5 +49,9 @@ static const struct akira_fw_crypto sodium_crypto = {
 
 const struct akira_fw_crypto *akira_boot_crypto_sodium(void)
 {
+#ifdef AKIRA_SODIUM_SUBSET
+    return &sodium_crypto;
+#else
     return sodium_init() >= 0 ? &sodium_crypto : NULL;
+#endif
 }

@@ -287,6 +287,22 @@ int akira_ota_slot_get(int slot, struct akira_ota_slot *out)
     return AKIRA_OK;
 }
 
+void akira_ota_describe(char *buf, size_t cap)
+{
+    struct akira_ota_slot s;
+    if (!cap) return;
+    buf[0] = 0;
+    if (akira_ota_slot_get(0, &s) != AKIRA_OK) return;
+    if (s.status) {
+        snprintf(buf, cap, "primary slot holds no valid image (not started by a bootloader)");
+        return;
+    }
+    char v[24];
+    akira_fw_version_str(&s.ver, v, sizeof v);
+    snprintf(buf, cap, "firmware %s, %s", v,
+             s.test ? "TEST boot (confirms itself after its self-test)" : "confirmed");
+}
+
 int akira_ota_confirm(void)
 {
     if (!ota.up) return AKIRA_ESTATE;

@@ -188,25 +188,40 @@ class Qemu:
         return False
 
 
+def mps2_boot_files(elf):
+    """The bootloader and the signed image built beside the firmware ELF."""
+    d = os.path.dirname(elf)
+    return os.path.join(d, "akira-boot.elf"), os.path.join(d, "akiraos.img")
+
+
 def prepare_mps2(elf, work):
     """Before an mps2_an386 test: skip() without QEMU or the firmware, and an empty
     work folder."""
     need_tools("qemu-system-arm")
-    if not os.path.isfile(elf):
-        skip(f"{elf} not built (arm-none-eabi-gcc missing? `make mcu` builds it)")
+    for f in (elf,) + mps2_boot_files(elf):
+        if not os.path.isfile(f):
+            skip(f"{f} not built (arm-none-eabi-gcc missing? `make mcu` builds it)")
     os.makedirs(work, exist_ok=True)
     for f in os.listdir(work):
         os.unlink(os.path.join(work, f))
 
 
-def mps2_an386_args(elf, flash, firmware_args=(), icount=False):
-    """QEMU's command line for the mps2_an386 firmware: UART0 on stdio, flash0 in the
-    host file `flash` (semihosting), firmware options after it (e.g. --install FILE).
-    icount: one instruction = one virtual nanosecond (deterministic timing)."""
+def mps2_an386_args(elf, flash, firmware_args=(), icount=False, image=None):
+    """QEMU's command line for the mps2_an386 firmware `elf` (build/mps2_an386/bin/
+    akiraos.elf), booted as on the board: the bootloader akira-boot.elf beside it at the
+    reset vector, which flashes the signed akiraos.img beside it (or `image`) into the
+    primary slot on first run and after a rebuild (image="": none), then starts it.
+    UART0 on stdio,
+    flash0 in the host file `flash` (semihosting), firmware options after it (e.g.
+    --install FILE). icount: one instruction = one virtual nanosecond (deterministic
+    timing)."""
+    boot, img = mps2_boot_files(elf)
     semi = ["enable=on", "target=native", "arg=akiraos", "arg=--flash", "arg=" + flash]
+    if image != "":
+        semi += ["arg=--image", "arg=" + (image or img)]
     semi += ["arg=" + a for a in firmware_args]
     args = ["-M", "mps2-an386", "-nographic", "-semihosting-config", ",".join(semi),
-            "-kernel", elf]
+            "-kernel", boot]
     if icount:
         args += ["-icount", "shift=0"]
     return args

@@ -27,6 +27,7 @@ void board_fault_hook(const char *overflowed);
 #define BOARD_INSTALL_MAX 16
 struct board_options {
     const char *flash_path;                 /* host file of flash0 */
+    const char *image_path;                 /* --image FILE: the bootloader flashes it */
     bool plain;                             /* --plain: no echo, no prompt (scripts on the UART) */
     const char *install[BOARD_INSTALL_MAX]; /* --install FILE: host packages for the store */
     unsigned install_count;
@@ -35,7 +36,20 @@ const struct board_options *board_options(void);
 /* Read them from semihosting (once, at boot; without it the defaults stay). */
 void board_options_parse(void);
 
-/* Flash0 on the host file, storage on it (flash.c). */
+/* flash0, the chip (nor.c): the host file `path` through semihosting, loaded into the
+ * memory-mapped region when load (else it is there already: the bootloader loaded it),
+ * created erased when absent; AKIRA_EINVAL for a file of another size (left as it
+ * is), AKIRA_EIO. Then reads, writes and erases as akira/flash.h says, written through
+ * to the file. No locking: one caller at a time. */
+struct akira_flash_info;
+int board_nor_open(const char *path, bool load, bool *created);
+void board_nor_close(void);
+int board_nor_read(uint32_t off, void *buf, size_t len);
+int board_nor_write(uint32_t off, const void *buf, size_t len);
+int board_nor_erase(uint32_t off, size_t len);
+void board_nor_info(struct akira_flash_info *info);
+
+/* Flash0 as device "flash0" with storage on it (flash.c). */
 int board_storage_boot(const char *path, char *detail, size_t cap);
 void board_storage_shutdown(void);
 

@@ -14,10 +14,13 @@
 #include <string.h>
 
 #include <akira/board_config.h>
+#include <akira/boot_crypto_sodium.h>
+#include <akira/boot_keys.h>
 #include <akira/cortex_m.h>
 #include <akira/kernel.h>
 #include <akira/semihost.h>
 #include <akira/connectivity.h>
+#include <akira/ota.h>
 #include <akira/shell.h>
 #include <akira/shell_cmds.h>
 #include <akira/version.h>
@@ -113,10 +116,42 @@ static bool boot_connectivity(void)
     return true;
 }
 
+#ifndef AKIRA_OTA_SELFTEST_FAULT
+#define AKIRA_OTA_SELFTEST_FAULT NULL
+#endif
+
+/* A reboot the OTA manager asks for (a revert, a failed self-test): a reset, and the
+ * bootloader runs. Every acknowledged flash write is in the host file already. */
+static void ota_reboot(void)
+{
+    akira_cm_reset();
+}
+
+/* The OTA manager on the image slots, with the bootloader's keys and crypto (the
+ * firmware checks an upload as the bootloader will). A failure is reported and the
+ * device boots without it. */
+static bool boot_ota(void)
+{
+    struct akira_ota_config c = {
+        .crypto = akira_boot_crypto_sodium(),
+        .keys = akira_boot_keys,
+        .nkeys = akira_boot_keys_count,
+        .reboot = ota_reboot,
+        .selftest_ms = 3000,
+        .selftest_fault = AKIRA_OTA_SELFTEST_FAULT,
+    };
+    int rc = akira_ota_init(&c);
+    char detail[96] = "";
+    if (!rc) akira_ota_describe(detail, sizeof detail);
+    board_step("ota", rc, detail[0] ? detail : NULL);
+    return true;
+}
+
 static void shutdown_all(void)
 {
     if (link_up) akira_connectivity_stop(); /* its requests reach apps and storage */
     link_up = false;
+    akira_ota_deinit();
     board_runtime_shutdown(); /* apps use storage, the pool and kernel timers */
     board_storage_shutdown();
     akira_kernel_shutdown();
@@ -138,7 +173,7 @@ int main(void)
     }
     ok = ok && akira_device_boot_level(AKIRA_INIT_POST_KERNEL, report_device, NULL) &&
          akira_device_boot_level(AKIRA_INIT_APPLICATION, report_device, NULL);
-    ok = ok && boot_storage() && boot_app_pool() && boot_runtime() && boot_shell() &&
+    ok = ok && boot_storage() && boot_app_pool() && boot_runtime() && boot_shell() && boot_ota() &&
          boot_connectivity();
     if (!ok) {
         AKIRA_LOG_ERR("boot failed: halting (the watchdog is off)");
@@ -148,6 +183,10 @@ int main(void)
     /* Microseconds: under QEMU's -icount shift=0 one is 1000 instructions (bench/mcu). */
     unsigned long long us = (unsigned long long)akira_uptime_us();
     AKIRA_LOG_INF("boot complete in %llu.%03llu ms", us / 1000u, us % 1000u);
+    if (akira_ota_ready()) {
+        int st = akira_ota_selftest_start();
+        if (st) AKIRA_LOG_ERR("OTA self-test not started: %s", akira_err_str(st));
+    }
 
     static struct akira_shell sh;
     akira_shell_init(&sh, board_console_io(), "akira> ");

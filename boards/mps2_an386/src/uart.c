@@ -35,11 +35,17 @@
 
 struct cmsdk_uart uart0_dev = {.base = 0x40004000u, .irq_rx = 0, .irq_tx = 1};
 
-void cmsdk_uart_hw_init(struct cmsdk_uart *u)
+void cmsdk_uart_poll_init(struct cmsdk_uart *u)
 {
     REG(u, UART_CTRL) = 0;
     REG(u, UART_BAUDDIV) = AKIRA_BOARD_CPU_HZ / BAUD;
     REG(u, UART_INT) = INT_TX | INT_RX;
+    REG(u, UART_CTRL) = CTRL_TX_EN | CTRL_RX_EN;
+}
+
+void cmsdk_uart_hw_init(struct cmsdk_uart *u)
+{
+    cmsdk_uart_poll_init(u);
     REG(u, UART_CTRL) = CTRL_TX_EN | CTRL_RX_EN | CTRL_RX_INTEN;
     /* Reading DATA makes QEMU offer input again: bytes that arrived while the receiver
      * was off would otherwise wait for the next keystroke. (On hardware: discards a
@@ -47,6 +53,12 @@ void cmsdk_uart_hw_init(struct cmsdk_uart *u)
     (void)REG(u, UART_DATA);
     akira_cm_irq_enable(u->irq_rx, CM_PRIO_IRQ);
     akira_cm_irq_enable(u->irq_tx, CM_PRIO_IRQ);
+}
+
+int cmsdk_uart_poll_in(struct cmsdk_uart *u)
+{
+    if (!(REG(u, UART_STATE) & STATE_RXFULL)) return -1;
+    return (int)(REG(u, UART_DATA) & 0xFFu);
 }
 
 void cmsdk_uart_poll_out(struct cmsdk_uart *u, uint8_t c)

@@ -27,6 +27,10 @@ extern struct cmsdk_uart uart0_dev;
 
 void cmsdk_uart_hw_init(struct cmsdk_uart *u);
 void cmsdk_uart_poll_out(struct cmsdk_uart *u, uint8_t c);
+/* Without interrupts (the bootloader): transmitter and receiver on; a received byte
+ * or -1. */
+void cmsdk_uart_poll_init(struct cmsdk_uart *u);
+int cmsdk_uart_poll_in(struct cmsdk_uart *u);
 /* Interrupt work: receive into the ring (events to the callback with dev), transmit
  * from the ring. */
 void cmsdk_uart_rx_irq(struct cmsdk_uart *u, const struct akira_device *dev);

@@ -56,64 +56,6 @@ static int file_read(void *ctx, uint32_t off, void *buf, uint32_t len)
     return fseek(f, (long)off, SEEK_SET) == 0 && fread(buf, 1, len, f) == len ? 0 : AKIRA_EIO;
 }
 
-/* Should --image replace the primary's confirmed image? (a development rebuild) */
-static bool image_replaces(const struct akira_boot_cfg *cfg, const char *path,
-                           const struct akira_boot_result *res)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return false;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    struct akira_fw_reader r = {file_read, f, size > 0 ? (uint32_t)size : 0};
-    struct akira_fw_info fi;
-    const char *why = "";
-    int rc = akira_fw_image_verify(&r, cfg->crypto, cfg->keys, cfg->nkeys, &fi, &why);
-    fclose(f);
-    if (rc) {
-        printf("akira-boot: %s: not flashed: %s\n", path, why);
-        return false;
-    }
-    return memcmp(fi.hash, res->info.hash, sizeof fi.hash) != 0 &&
-           akira_fw_version_cmp(&fi.hdr.ver, &res->info.hdr.ver) >= 0;
-}
-
-/* The flashing: a confirmed image in the primary slot. */
-static int flash_image(const struct akira_boot_cfg *cfg, const char *path)
-{
-    const struct akira_flash_area *p = &cfg->primary;
-    for (uint32_t off = 0; off < p->size; off += p->sector_size) {
-        if (akira_flash_area_is_erased(p, off, p->sector_size)) continue;
-        int rc = akira_flash_area_erase(p, off, p->sector_size);
-        if (rc) return rc;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "akira-boot: %s: %s\n", path, strerror(errno));
-        return AKIRA_ENOENT;
-    }
-    uint8_t b[4096];
-    uint32_t off = 0;
-    int rc = AKIRA_OK;
-    size_t n;
-    while (!rc && (n = fread(b, 1, sizeof b, f)) > 0) {
-        if (off + n > akira_fw_slot_image_max(p)) {
-            rc = AKIRA_ETOOBIG;
-            break;
-        }
-        size_t w = (n + p->write_block_size - 1) / p->write_block_size * p->write_block_size;
-        memset(b + n, 0xFF, w - n);
-        rc = akira_flash_area_write(p, off, b, w);
-        off += (uint32_t)n;
-    }
-    fclose(f);
-    uint8_t one = AKIRA_FW_FLAG_SET;
-    if (!rc) rc = akira_fw_trailer_write(p, p->size, AKIRA_FW_TRAILER_IMAGE_OK_OFF, &one, 1);
-    if (!rc) rc = akira_fw_trailer_write_magic(p, p->size);
-    printf("akira-boot: flashed %s into the primary slot (%lu bytes)%s%s\n", path,
-           (unsigned long)off, rc ? ": " : "", rc ? akira_err_str(rc) : "");
-    return rc;
-}
-
 static int recovery(const struct akira_boot_cfg *cfg)
 {
     struct akira_boot_recovery rec;
@@ -186,21 +128,12 @@ int main(int argc, char **argv)
     rc = akira_sim_flash_open(&chip, "flash0", flash, AKIRA_BOARD_FLASH_SIZE,
                               AKIRA_BOARD_FLASH_SECTOR_SIZE, AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE);
     if (rc) return die("flash image", rc);
-    rc = akira_flash_map_init(&chip.dev);
     struct akira_boot_cfg cfg = {.keys = akira_boot_keys,
                                  .nkeys = akira_boot_keys_count,
                                  .crypto = akira_boot_crypto_sodium(),
                                  .log = log_line};
     if (!cfg.crypto) return die("libsodium failed to initialise", 0);
-    if (!rc) rc = akira_flash_area_open(AKIRA_PART_IMAGE0, true, &cfg.primary);
-    if (!rc) rc = akira_flash_area_open(AKIRA_PART_IMAGE1, true, &cfg.secondary);
-    if (!rc) rc = akira_flash_area_open(AKIRA_PART_SCRATCH, true, &cfg.scratch);
-    if (!rc)
-        rc = akira_flash_area_from_range(&chip.dev, "boot-counter",
-                                         AKIRA_BOARD_PART_BOOTLOADER_OFFSET +
-                                             AKIRA_BOARD_PART_BOOTLOADER_SIZE -
-                                             2 * AKIRA_BOARD_FLASH_SECTOR_SIZE,
-                                         2 * AKIRA_BOARD_FLASH_SECTOR_SIZE, true, &cfg.counter);
+    rc = akira_boot_cfg_init(&cfg, &chip.dev);
     if (rc) return die("flash map", rc);
 
     if (cut_after)
@@ -219,22 +152,23 @@ int main(int argc, char **argv)
         if (res.swap != AKIRA_FW_SWAP_NONE)
             printf("akira-boot: swap done in %llu ms\n",
                    (unsigned long long)((now_us() - t0) / 1000u));
-        if (res.outcome == AKIRA_BOOT_PRIMARY &&
-            !(image && !res.test_mode && res.swap == AKIRA_FW_SWAP_NONE &&
-              image_replaces(&cfg, image, &res)))
-            break;
-        if (res.outcome == AKIRA_BOOT_PRIMARY) {
-            rc = flash_image(&cfg, image);
+        if (image) {
+            bool flashed = false;
+            FILE *f = fopen(image, "rb");
+            if (!f) {
+                fprintf(stderr, "akira-boot: %s: %s\n", image, strerror(errno));
+                return 1;
+            }
+            fseek(f, 0, SEEK_END);
+            long size = ftell(f);
+            struct akira_fw_reader r = {file_read, f, size > 0 ? (uint32_t)size : 0};
+            rc = akira_boot_dev_image(&cfg, &res, &r, image, &flashed);
+            fclose(f);
+            if (rc) return die("flashing the image failed", rc);
             image = NULL;
-            if (rc) return 1;
-            continue;
+            if (flashed) continue;
         }
-        if (image && akira_flash_area_is_erased(&cfg.primary, 0, AKIRA_FW_HEADER_LEN)) {
-            rc = flash_image(&cfg, image);
-            image = NULL;
-            if (rc) return 1;
-            continue;
-        }
+        if (res.outcome == AKIRA_BOOT_PRIMARY) break;
         if (recovery(&cfg)) return die("recovery console closed", 0);
     }
 

@@ -301,16 +301,7 @@ static bool boot_ota(void)
     c.crypto = akira_boot_crypto_sodium();
     int rc = c.crypto ? akira_ota_init(&c) : AKIRA_ENOTSUP;
     char detail[96] = "";
-    struct akira_ota_slot s;
-    if (!rc && akira_ota_slot_get(0, &s) == AKIRA_OK) {
-        char v[24];
-        akira_fw_version_str(&s.ver, v, sizeof v);
-        snprintf(detail, sizeof detail, "%s",
-                 s.status ? "primary slot holds no valid image (not booted by akira-boot)" : "");
-        if (!s.status)
-            snprintf(detail, sizeof detail, "firmware %s, %s", v,
-                     s.test ? "TEST boot (confirms itself after its self-test)" : "confirmed");
-    }
+    if (!rc) akira_ota_describe(detail, sizeof detail);
     step("ota", rc, detail);
     return true; /* a device without OTA still boots */
 }

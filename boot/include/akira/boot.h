@@ -3,7 +3,8 @@
  * to boot, the power-safe swap with scratch, test boot and revert, downgrade
  * prevention. docs/boot.md describes the states and why a power cut anywhere is safe.
  *
- * The board's first stage (native_sim: tools/akira-boot; an MCU: its reset handler)
+ * The board's first stage (native_sim: boards/native_sim/boot, a host program;
+ * mps2_an386: boards/mps2_an386/boot, at the reset vector)
  * fills struct akira_boot_cfg, calls akira_boot_run() once per reset and then starts
  * the primary slot's image, or, with no bootable image, runs the recovery console
  * (akira_boot_recovery_*).
@@ -63,6 +64,20 @@ int akira_boot_counter_raise(const struct akira_boot_cfg *cfg, uint32_t value);
 /* Sectors of the scratch partition reserved for the swap status at its end, for
  * slots of this geometry (the rest is the copy buffer). */
 uint32_t akira_boot_status_sectors(const struct akira_boot_cfg *cfg);
+
+/*
+ * The board's first stage, around akira_boot_run().
+ */
+/* Bind primary, secondary, scratch and the counter from the board's flash map on this
+ * flash device (akira/board_config.h). cfg's crypto, keys and log are the caller's. */
+int akira_boot_cfg_init(struct akira_boot_cfg *cfg, const struct akira_device *flash);
+/* A development image (what a flashing tool writes): after akira_boot_run() gave *res,
+ * write img into the primary slot, confirmed, when the slot is empty, or when img is a
+ * valid image different from the confirmed primary and not older (a rebuild); an image
+ * an update swapped in, or a newer one, stays. name: for the log lines. *flashed: run
+ * akira_boot_run() again. */
+int akira_boot_dev_image(const struct akira_boot_cfg *cfg, const struct akira_boot_result *res,
+                         const struct akira_fw_reader *img, const char *name, bool *flashed);
 
 /*
  * Recovery: an image arrives over a serial line into the primary slot. Feed the

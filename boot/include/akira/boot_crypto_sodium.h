@@ -1,7 +1,9 @@
 /*
- * The firmware-image crypto (struct akira_fw_crypto: SHA-256, Ed25519) on libsodium,
- * for the hosts that have it: native_sim's akira-boot and firmware, the `akira` tool
- * and the tests. An MCU board provides its own struct (docs/boot.md, "Cortex-M").
+ * The firmware-image crypto (struct akira_fw_crypto: SHA-256, Ed25519) on libsodium:
+ * Debian's on the hosts (native_sim's akira-boot and firmware, the `akira` tool, the
+ * tests), and on an MCU the part of Debian's libsodium source the cross tree compiles
+ * (cmake/libsodium_mcu.cmake; docs/boot.md, "Cortex-M"), where the signing below does
+ * not exist.
  */
 #ifndef AKIRA_BOOT_CRYPTO_SODIUM_H
 #define AKIRA_BOOT_CRYPTO_SODIUM_H

@@ -74,6 +74,10 @@ struct akira_ota_slot {
  * AKIRA_EBUSY (an upload is writing the secondary). */
 int akira_ota_slot_get(int slot, struct akira_ota_slot *out);
 
+/* For the board's boot status line: "firmware 0.2.0+0, confirmed", "..., TEST boot
+ * (...)", or that the primary slot holds no valid image; "" when not initialised. */
+void akira_ota_describe(char *buf, size_t cap);
+
 /* Confirm the running image. AKIRA_OK (also when it was confirmed already). */
 int akira_ota_confirm(void);
 /* Go back: in test mode, reboot now (the bootloader reverts); with an update pending,
