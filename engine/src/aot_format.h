@@ -26,7 +26,10 @@
 #define AW_AOT_HEADER_SIZE 96u
 /* Bump on any change to the generated code's view of the engine: aot_ctx's layout, the
  * helper list or signatures, aw_val, the memory and global layouts, the root table. */
-#define AW_AOT_ABI 1u
+#define AW_AOT_ABI 2u
+
+/* flags */
+#define AW_AOT_FLAG_GUARD 1u /* no bounds checks: the memory must have guard pages */
 
 enum aw_aot_target {
     AW_AOT_TARGET_X86_64 = 1,
@@ -42,7 +45,7 @@ enum aw_aot_rel_kind {
 /* clang-format off */
 #define AW_AOT_HELPERS(X)                                                                          \
     X(trap)                                                                                        \
-    X(poll) X(call_import) X(indirect) X(call_ref) X(memory_grow) X(memory_fill) X(memory_copy)    \
+    X(poll) X(call_import) X(indirect) X(call_ref) X(memory_grow) X(memset) X(memmove)              \
         X(memory_init) X(data_drop) X(table_get) X(table_set) X(table_size) X(table_grow)          \
             X(table_fill) X(table_copy) X(table_init) X(elem_drop) X(ref_func) X(f32_ceil)         \
                 X(f32_floor) X(f32_trunc) X(f32_nearest) X(f64_ceil) X(f64_floor) X(f64_trunc)     \

@@ -8,11 +8,15 @@
  * of its block, as the validator allows any operands there.
  *
  * The sandbox: every load/store checks address + offset + size against the memory size
- * held in a local (reloaded after anything that may grow the memory); integer division
- * and float-to-int truncation check their traps; call_indirect goes through a helper
- * that checks bounds, null and type; each function entry counts call depth and checks
- * the native stack; each loop header and function entry reads the store's interrupt
- * flag. Traps call the runtime helper aot_rt_trap, which never returns.
+ * held in a local (reloaded after anything that may grow the memory), or, compiled for
+ * guard pages, relies on the 8 GiB reservation around the memory (an access past it
+ * faults and the port turns the fault into the trap); memory.fill/copy check their
+ * range, then call memset/memmove; integer division and float-to-int truncation check
+ * their traps; call_indirect goes through a helper that checks bounds, null and type;
+ * every function gets the call depth it may still use as a parameter (a register
+ * compare), and functions that call check the native stack; each loop header, and the
+ * entry of each function that calls, reads the store's interrupt flag. Traps call the
+ * runtime helper aot_rt_trap, which never returns.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +111,7 @@ typedef struct ctrl {
 typedef struct tr {
     const aw_module *m;
     int target;
+    int guard; /* no bounds checks on loads and stores (guard pages) */
     sbuf *out;
     sbuf body;
     uint32_t *canon; /* canonical type index per type index */
@@ -120,6 +125,7 @@ typedef struct tr {
     char *ltypes; /* local types */
     uint32_t nlocals;
     int dead_depth; /* nesting inside skipped code */
+    int calls, loops; /* the function calls something / has a loop */
     char err[160];
     const char *pfx; /* names of this module's C symbols start with it */
 } tr;
@@ -185,18 +191,18 @@ static void prelude(tr *T)
                  "typedef union aw_val { uint32_t i32; uint64_t i64; float f32; double f64; "
                  "void *ref; } aw_val;\n"
                  "typedef struct aot_mem { uint8_t *data; uint64_t size; } aot_mem;\n"
-                 "typedef struct aot_ctx { const int *intr; uint32_t depth, max_depth; "
-                 "uintptr_t stack_limit; aot_mem *mem; aw_val **g; } aot_ctx;\n"
+                 "typedef struct aot_ctx { const int *intr; uintptr_t stack_limit; aot_mem *mem; "
+                 "aw_val **g; } aot_ctx;\n"
                  "#define U(x) __builtin_expect(!!(x), 0)\n"
                  "#define H extern __attribute__((visibility(\"default\")))\n");
     sb_printf(o, "H _Noreturn void aot_rt_trap(aot_ctx *, int);\n"
                  "H void aot_rt_poll(aot_ctx *);\n"
-                 "H void aot_rt_call_import(aot_ctx *, uint32_t, aw_val *);\n"
+                 "H void aot_rt_call_import(aot_ctx *, uint32_t, aw_val *, uint32_t);\n"
                  "H void *aot_rt_indirect(aot_ctx *, uint32_t, uint32_t, uint32_t);\n"
-                 "H void aot_rt_call_ref(aot_ctx *, uint32_t, uint32_t, aw_val *);\n"
+                 "H void aot_rt_call_ref(aot_ctx *, uint32_t, uint32_t, aw_val *, uint32_t);\n"
                  "H uint32_t aot_rt_memory_grow(aot_ctx *, uint32_t);\n"
-                 "H void aot_rt_memory_fill(aot_ctx *, uint32_t, uint32_t, uint32_t);\n"
-                 "H void aot_rt_memory_copy(aot_ctx *, uint32_t, uint32_t, uint32_t);\n"
+                 "H void *aot_rt_memset(void *, int, __SIZE_TYPE__);\n"
+                 "H void *aot_rt_memmove(void *, const void *, __SIZE_TYPE__);\n"
                  "H void aot_rt_memory_init(aot_ctx *, uint32_t, uint32_t, uint32_t, uint32_t);\n"
                  "H void aot_rt_data_drop(aot_ctx *, uint32_t);\n"
                  "H void *aot_rt_table_get(aot_ctx *, uint32_t, uint32_t);\n"
@@ -274,7 +280,7 @@ static void prelude(tr *T)
         "static inline uint64_t rotr64(uint64_t x, uint64_t k) { k &= 63; return (x >> k) | (x << "
         "((64 - k) & 63)); }\n");
     sb_printf(o, "struct aot_fn { void *fn; uintptr_t type; };\n"
-                 "typedef void (*aot_wrap)(aot_ctx *, void *, aw_val *);\n"
+                 "typedef void (*aot_wrap)(aot_ctx *, void *, aw_val *, uint32_t);\n"
                  "struct aot_root { uintptr_t nfuncs, ntypes; const struct aot_fn *funcs; "
                  "const aot_wrap *wraps; };\n");
     /* float -> int: NaN is an invalid conversion, out of range an overflow (trapping),
@@ -319,7 +325,7 @@ static void ret_type(tr *T, sbuf *o, uint32_t ti)
 static void param_list(tr *T, sbuf *o, uint32_t ti, int names)
 {
     const aw_functype *t = &T->m->types[ti];
-    sb_printf(o, "(aot_ctx *c");
+    sb_printf(o, names ? "(aot_ctx *c, uint32_t d" : "(aot_ctx *c, uint32_t");
     for (uint32_t i = 0; i < t->nparams; i++) {
         if (names)
             sb_printf(o, ", %s l%u", ctype(tchar(t->types[i])), i);
@@ -373,7 +379,15 @@ static void block_types(tr *T, rd *r, ctrl *c)
 
 static void mem_reload(tr *T)
 {
-    if (T->m->nmems) E("mb = c->mem->data; ms = c->mem->size;\n");
+    /* a guard-page memory grows in place: its base never changes */
+    if (T->m->nmems) E(T->guard ? "ms = c->mem->size;\n" : "mb = c->mem->data; ms = c->mem->size;\n");
+}
+
+/* ea = address + offset, checked against the memory size unless guard pages catch it */
+static void addr_check(tr *T, const char *a, uint32_t off, int n)
+{
+    E("ea = (uint64_t)%s + %uu; ", a, off);
+    if (!T->guard) E("if (U(ea + %d > ms)) goto T_oob; ", n);
 }
 
 /* ---- memory access ---- */
@@ -382,8 +396,7 @@ static void load(tr *T, rd *r, char rt, int n, const char *expr)
 {
     rd_u32(r);
     uint32_t off = rd_u32(r);
-    const char *a = pop(T);
-    E("ea = (uint64_t)%s + %uu; if (U(ea + %d > ms)) goto T_oob; ", a, off, n);
+    addr_check(T, pop(T), off, n);
     const char *d = push(T, rt);
     E("%s = ", d);
     E(expr, "mb + ea");
@@ -397,8 +410,7 @@ static void store(tr *T, rd *r, int n, const char *fn)
     const char *v = pop(T);
     char vb[24];
     snprintf(vb, sizeof vb, "%s", v);
-    const char *a = pop(T);
-    E("ea = (uint64_t)%s + %uu; if (U(ea + %d > ms)) goto T_oob; ", a, off, n);
+    addr_check(T, pop(T), off, n);
     E(fn, vb);
     E(";\n");
 }
@@ -593,6 +605,7 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
     uint32_t base = T->sp - t->nparams;
     uint32_t nio = t->nparams > t->nresults ? t->nparams : t->nresults;
     int direct = !indirect && fidx >= T->m->nfunc_imports;
+    T->calls = 1;
     E("{\n");
     if (indirect) E("void *fp = aot_rt_indirect(c, %u, %s, %u);\nif (fp) {\n", table, elem, ti);
     if (direct || indirect) {
@@ -604,9 +617,9 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
             ret_type(T, &T->body, canon);
             E(" (*)");
             param_list(T, &T->body, canon, 0);
-            E(")fp)(c");
+            E(")fp)(c, d - 1");
         } else {
-            E("%sf%u(c", T->pfx, fidx);
+            E("%sf%u(c, d - 1", T->pfx, fidx);
         }
         for (uint32_t i = 0; i < t->nparams; i++)
             E(", %s", sv(T, base + i, tchar(t->types[i])));
@@ -622,9 +635,9 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
             E("io[%u].%s = %s;\n", i, valfield(tchar(t->types[i])),
               sv(T, base + i, tchar(t->types[i])));
         if (indirect)
-            E("aot_rt_call_ref(c, %u, %s, io);\n", table, elem);
+            E("aot_rt_call_ref(c, %u, %s, io, d - 1);\n", table, elem);
         else
-            E("aot_rt_call_import(c, %u, io);\n", fidx);
+            E("aot_rt_call_import(c, %u, io, d - 1);\n", fidx);
         for (uint32_t i = 0; i < t->nresults; i++) {
             char rt = tchar(t->types[t->nparams + i]);
             E("%s = io[%u].%s;\n", sv(T, base + i, rt), i, valfield(rt));
@@ -638,9 +651,11 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
         push(T, tchar(t->types[t->nparams + i]));
 }
 
+/* at a loop header: one load through the flag's address, held in a local */
 static void poll(tr *T)
 {
-    E("if (U(__atomic_load_n(c->intr, __ATOMIC_RELAXED))) aot_rt_poll(c);\n");
+    T->loops = 1;
+    E("if (U(__atomic_load_n(ip, __ATOMIC_RELAXED))) aot_rt_poll(c);\n");
 }
 
 /* ---- one function ---- */
@@ -663,6 +678,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
     T->ncs = 0;
     T->nlabels = 0;
     T->dead_depth = 0;
+    T->calls = T->loops = 0;
 
     /* locals */
     uint32_t ngroups = rd_u32(r);
@@ -1031,7 +1047,16 @@ static int function(tr *T, uint32_t fidx, rd *r)
                 snprintf(a, sizeof a, "%s", pop(T));
                 snprintf(b, sizeof b, "%s", pop(T));
                 snprintf(d, sizeof d, "%s", pop(T));
-                E("aot_rt_memory_%s(c, %s, %s, %s);\n", sub == 10 ? "copy" : "fill", d, b, a);
+                /* the range checked here (as the interpreter does, even for n = 0),
+                 * then the C library's memmove / memset */
+                if (sub == 10)
+                    E("if (U((uint64_t)%s + %s > ms || (uint64_t)%s + %s > ms)) goto T_oob;\n"
+                      "aot_rt_memmove(mb + %s, mb + %s, %s);\n",
+                      d, a, b, a, d, b, a);
+                else
+                    E("if (U((uint64_t)%s + %s > ms)) goto T_oob;\n"
+                      "aot_rt_memset(mb + %s, (int)(%s & 0xff), %s);\n",
+                      d, a, d, b, a);
                 break;
             }
             case 12: { /* table.init elem table: d s n */
@@ -1097,13 +1122,24 @@ done:
             sb_printf(o, "%s s%c%u = 0;\n", ctype(tys[k]), tys[k], h);
     if (m->nmems)
         sb_printf(o, "uint8_t *mb = c->mem->data; uint64_t ms = c->mem->size; uint64_t ea;\n");
-    sb_printf(o,
-              "if (U(++c->depth > c->max_depth || (uintptr_t)__builtin_frame_address(0) < "
-              "c->stack_limit)) aot_rt_trap(c, %d);\n",
-              AW_TRAP_STACK_EXHAUSTED);
-    sb_printf(o, "if (U(__atomic_load_n(c->intr, __ATOMIC_RELAXED))) aot_rt_poll(c);\n");
+    /* Call depth: d is what this call may still use (a register). The native stack: a
+     * function that calls is checked against the limit; a leaf with a small frame fits
+     * in the reserve below it (AW_AOT_STACK_RESERVE), a leaf with many variables not. */
+    uint32_t nvars = T->nlocals;
+    for (int k = 0; k < 5; k++)
+        nvars += T->maxd[k];
+    if (T->calls || nvars > 256)
+        sb_printf(o,
+                  "if (U(d == 0 || (uintptr_t)__builtin_frame_address(0) < c->stack_limit)) "
+                  "aot_rt_trap(c, %d);\n",
+                  AW_TRAP_STACK_EXHAUSTED);
+    else
+        sb_printf(o, "if (U(d == 0)) aot_rt_trap(c, %d);\n", AW_TRAP_STACK_EXHAUSTED);
+    if (T->loops) sb_printf(o, "const int *ip = c->intr;\n");
+    /* interruption: at loop headers, and here when this function calls (recursion
+     * without loops); a function that neither loops nor calls ends in bounded time */
+    if (T->calls) sb_printf(o, "if (U(__atomic_load_n(c->intr, __ATOMIC_RELAXED))) aot_rt_poll(c);\n");
     sb_put(o, T->body.p, T->body.len);
-    sb_printf(o, "c->depth--;\n");
     if (t->nresults == 1) {
         sb_printf(o, "return s%c0;\n", tchar(t->types[t->nparams]));
     } else if (t->nresults > 1) {
@@ -1127,13 +1163,14 @@ void aot_prelude(int target, sbuf *out)
     prelude(&T);
 }
 
-int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int target,
+int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int target, int guard,
                   const char *prefix, sbuf *out, char *err, size_t errlen)
 {
     tr *T = calloc(1, sizeof *T);
     if (!T) return -1;
     T->m = m;
     T->target = target;
+    T->guard = guard;
     T->out = out;
     T->pfx = prefix;
     T->cs = calloc(MAXCTRL, sizeof(ctrl));
@@ -1216,7 +1253,8 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
     for (uint32_t i = 0; i < m->ntypes; i++) {
         if (T->canon[i] != i) continue;
         const aw_functype *t = &m->types[i];
-        sb_printf(out, "static void %sw%u(aot_ctx *c, void *fn, aw_val *io)\n{\n", T->pfx, i);
+        sb_printf(out, "static void %sw%u(aot_ctx *c, void *fn, aw_val *io, uint32_t d)\n{\n",
+                  T->pfx, i);
         if (t->nresults == 1)
             sb_printf(out, "io[0].%s = ", valfield(tchar(t->types[t->nparams])));
         else if (t->nresults > 1)
@@ -1225,7 +1263,7 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
         ret_type(T, out, i);
         sb_printf(out, " (*)");
         param_list(T, out, i, 0);
-        sb_printf(out, ")fn)(c");
+        sb_printf(out, ")fn)(c, d");
         for (uint32_t k = 0; k < t->nparams; k++)
             sb_printf(out, ", io[%u].%s", k, valfield(tchar(t->types[k])));
         sb_printf(out, ");\n");
