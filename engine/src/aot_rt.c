@@ -255,7 +255,7 @@ static void *h_ref_func(aw_aot_ctx *c, uint32_t idx)
 #define FP(f) (void *)(uintptr_t)(f)
 void *const aw_aot_helpers[AW_AOT_H_COUNT] = {
     FP(h_trap),        FP(h_poll),         FP(h_call_import),  FP(h_indirect),    FP(h_call_ref),
-    FP(h_memory_grow), FP(memset),        FP(memmove),  FP(h_memory_init), FP(h_data_drop),
+    FP(h_memory_grow), FP(memset),         FP(memmove),        FP(h_memory_init), FP(h_data_drop),
     FP(h_table_get),   FP(h_table_set),    FP(h_table_size),   FP(h_table_grow),  FP(h_table_fill),
     FP(h_table_copy),  FP(h_table_init),   FP(h_elem_drop),    FP(h_ref_func),    FP(aw_f32_ceil),
     FP(aw_f32_floor),  FP(aw_f32_trunc),   FP(aw_f32_nearest), FP(aw_f64_ceil),   FP(aw_f64_floor),

@@ -168,9 +168,8 @@ static void oob_traps(run *r)
     int32_t v;
     aw_error err;
     const int32_t bad[][3] = {
-        {0, 65533, 0},     {0, 65536, 0}, {0, -4, 0},         {0, 0x7fffffff, 0},
-        {1, 0, 0},         {1, -1, 0},    {2, 65536, 1},      {3, 65535, 2},
-        {3, 65537, 0},     {4, 1, 65536}, {4, 65537, 0},
+        {0, 65533, 0}, {0, 65536, 0}, {0, -4, 0},    {0, 0x7fffffff, 0}, {1, 0, 0},     {1, -1, 0},
+        {2, 65536, 1}, {3, 65535, 2}, {3, 65537, 0}, {4, 1, 65536},      {4, 65537, 0},
     };
     static const char *const fn[] = {"peek", "peek_far", "poke8", "fill", "copy"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -239,7 +239,8 @@ int main(int argc, char **argv)
         char pfx[16], why[200];
         snprintf(pfx, sizeof pfx, "m%u_", k);
         sbuf one = {0};
-        if (aot_translate(in->m, in->wasm, in->size, target, guard, pfx, &one, why, sizeof why) != 0) {
+        if (aot_translate(in->m, in->wasm, in->size, target, guard, pfx, &one, why, sizeof why) !=
+            0) {
             sb_free(&one);
             if (each) {
                 /* --each: a module the translator refuses (SIMD) stays on the interpreter,
@@ -316,7 +317,8 @@ int main(int argc, char **argv)
             return 1;
         }
         for (unsigned k = 0; k < nin; k++)
-            if (ins[k].ok && write_section(&ins[k], target, guard, obj, osize, k, quiet) != 0) status = 1;
+            if (ins[k].ok && write_section(&ins[k], target, guard, obj, osize, k, quiet) != 0)
+                status = 1;
         free(obj);
     }
     for (unsigned k = 0; k < nin; k++) {

@@ -124,7 +124,7 @@ typedef struct tr {
     uint32_t nlabels;
     char *ltypes; /* local types */
     uint32_t nlocals;
-    int dead_depth; /* nesting inside skipped code */
+    int dead_depth;   /* nesting inside skipped code */
     int calls, loops; /* the function calls something / has a loop */
     char err[160];
     const char *pfx; /* names of this module's C symbols start with it */
@@ -380,7 +380,8 @@ static void block_types(tr *T, rd *r, ctrl *c)
 static void mem_reload(tr *T)
 {
     /* a guard-page memory grows in place: its base never changes */
-    if (T->m->nmems) E(T->guard ? "ms = c->mem->size;\n" : "mb = c->mem->data; ms = c->mem->size;\n");
+    if (T->m->nmems)
+        E(T->guard ? "ms = c->mem->size;\n" : "mb = c->mem->data; ms = c->mem->size;\n");
 }
 
 /* ea = address + offset, checked against the memory size unless guard pages catch it */
@@ -401,6 +402,10 @@ static void load(tr *T, rd *r, char rt, int n, const char *expr)
     E("%s = ", d);
     E(expr, "mb + ea");
     E(";\n");
+    /* with guard pages the access itself is the check: keep it even when its value is
+     * dead (dropped, or folded away), by handing the value to an empty asm */
+    if (T->guard)
+        E("__asm__ volatile(\"\" : : \"%s\"(%s));\n", rt == 'f' || rt == 'd' ? OPQ : "r", d);
 }
 
 static void store(tr *T, rd *r, int n, const char *fn)
@@ -1138,7 +1143,8 @@ done:
     if (T->loops) sb_printf(o, "const int *ip = c->intr;\n");
     /* interruption: at loop headers, and here when this function calls (recursion
      * without loops); a function that neither loops nor calls ends in bounded time */
-    if (T->calls) sb_printf(o, "if (U(__atomic_load_n(c->intr, __ATOMIC_RELAXED))) aot_rt_poll(c);\n");
+    if (T->calls)
+        sb_printf(o, "if (U(__atomic_load_n(c->intr, __ATOMIC_RELAXED))) aot_rt_poll(c);\n");
     sb_put(o, T->body.p, T->body.len);
     if (t->nresults == 1) {
         sb_printf(o, "return s%c0;\n", tchar(t->types[t->nparams]));

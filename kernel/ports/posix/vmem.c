@@ -21,8 +21,8 @@ void *akira_vmem_reserve(void *ctx, uint64_t bytes)
 {
     (void)ctx;
     if (bytes > SIZE_MAX) return NULL;
-    void *p = mmap(NULL, (size_t)bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
+    void *p =
+        mmap(NULL, (size_t)bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     return p == MAP_FAILED ? NULL : p;
 }
 
