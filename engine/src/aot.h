@@ -65,7 +65,8 @@ void aw_aot_instance_init(aw_store *s, aw_instance *inst);
 /* Run defined function f of an AOT instance with its arguments in io and results back
  * in io (room for max(params, results) cells). AW_OK or AW_ERR_TRAP (s->trap set). */
 aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io);
-/* The helper table, in aw_aot_helper order. */
-extern void *const aw_aot_helpers[AW_AOT_H_COUNT];
+/* The helper table, in aw_aot_helper order, then the aw_aot_libcall routines (NULL
+ * where this target's code never calls them). */
+extern void *const aw_aot_helpers[AW_AOT_SYM_COUNT];
 
 #endif /* AW_AOT_H */

@@ -136,7 +136,7 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
             memcpy(&v, img + off, sizeof v);
             if (kind == AW_AOT_REL_BASE && v < isize)
                 v += (uintptr_t)img;
-            else if (kind == AW_AOT_REL_HELPER && sym < AW_AOT_H_COUNT)
+            else if (kind == AW_AOT_REL_HELPER && sym < AW_AOT_SYM_COUNT && aw_aot_helpers[sym])
                 v = (uintptr_t)aw_aot_helpers[sym];
             else
                 goto bad;

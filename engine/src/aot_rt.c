@@ -4,6 +4,7 @@
  * interrupts, imports, indirect calls, bulk memory and tables), with the interpreter's
  * semantics and trap reasons.
  */
+#include <math.h>
 #include <string.h>
 
 #include "aot.h"
@@ -251,13 +252,23 @@ static void *h_ref_func(aw_aot_ctx *c, uint32_t idx)
     return aw_inst_func(c->inst, idx);
 }
 
-/* Function pointers stored as data: the helper table the loader resolves against. */
+/* Function pointers stored as data: the helper table the loader resolves against, then
+ * the compiler's runtime routines where this target's code calls them. */
 #define FP(f) (void *)(uintptr_t)(f)
-void *const aw_aot_helpers[AW_AOT_H_COUNT] = {
-    FP(h_trap),        FP(h_poll),         FP(h_call_import),  FP(h_indirect),    FP(h_call_ref),
-    FP(h_memory_grow), FP(memset),         FP(memmove),        FP(h_memory_init), FP(h_data_drop),
-    FP(h_table_get),   FP(h_table_set),    FP(h_table_size),   FP(h_table_grow),  FP(h_table_fill),
-    FP(h_table_copy),  FP(h_table_init),   FP(h_elem_drop),    FP(h_ref_func),    FP(aw_f32_ceil),
-    FP(aw_f32_floor),  FP(aw_f32_trunc),   FP(aw_f32_nearest), FP(aw_f64_ceil),   FP(aw_f64_floor),
-    FP(aw_f64_trunc),  FP(aw_f64_nearest),
-};
+#if defined(__thumb2__) && defined(__ARM_ARCH_7EM__)
+/* libgcc's routines, declared only to take their addresses */
+#define AW_AOT_LIBGCC_DECL(n) extern void n(void);
+AW_AOT_LIBGCC(AW_AOT_LIBGCC_DECL)
+#undef AW_AOT_LIBGCC_DECL
+#define AW_AOT_LIBCALL_PTR(n) FP(n),
+#else
+#define AW_AOT_LIBCALL_PTR(n) NULL,
+#endif
+void *const aw_aot_helpers[AW_AOT_SYM_COUNT] = {
+    FP(h_trap),        FP(h_poll),        FP(h_call_import),  FP(h_indirect),
+    FP(h_call_ref),    FP(h_memory_grow), FP(memset),         FP(memmove),
+    FP(h_memory_init), FP(h_data_drop),   FP(h_table_get),    FP(h_table_set),
+    FP(h_table_size),  FP(h_table_grow),  FP(h_table_fill),   FP(h_table_copy),
+    FP(h_table_init),  FP(h_elem_drop),   FP(h_ref_func),     FP(aw_f32_ceil),
+    FP(aw_f32_floor),  FP(aw_f32_trunc),  FP(aw_f32_nearest), FP(aw_f64_ceil),
+    FP(aw_f64_floor),  FP(aw_f64_trunc),  FP(aw_f64_nearest), AW_AOT_LIBCALLS(AW_AOT_LIBCALL_PTR)};

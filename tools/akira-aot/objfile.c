@@ -21,11 +21,14 @@ static const char *const helper_names[] = {
 #define AW_AOT_HELPER_NAME(n) "aot_rt_" #n,
     AW_AOT_HELPERS(AW_AOT_HELPER_NAME)
 #undef AW_AOT_HELPER_NAME
+#define AW_AOT_LIBCALL_NAME(n) #n,
+        AW_AOT_LIBCALLS(AW_AOT_LIBCALL_NAME)
+#undef AW_AOT_LIBCALL_NAME
 };
 
-static int helper_id(const char *name)
+int aot_helper_id(const char *name)
 {
-    for (int i = 0; i < AW_AOT_H_COUNT; i++)
+    for (int i = 0; i < AW_AOT_SYM_COUNT; i++)
         if (strcmp(name, helper_names[i]) == 0) return i;
     return -1;
 }
@@ -62,6 +65,8 @@ int aot_object_extract(const uint8_t *obj, size_t size, int target, const char *
     uint8_t *need = NULL;
     unsigned *work = NULL;
     memset(o, 0, sizeof *o);
+    if (target == AW_AOT_TARGET_THUMBV7EM)
+        return aot_object_extract_arm(obj, size, root_name, o, err, errlen);
     if (target != AW_AOT_TARGET_X86_64) {
         snprintf(err, errlen, "objects for this target are not supported");
         return -1;
@@ -170,9 +175,9 @@ int aot_object_extract(const uint8_t *obj, size_t size, int target, const char *
         const char *name = strtab + y->st_name;
         uint32_t so = (uint32_t)(got + 8u * (uint64_t)slot[i]);
         if (y->st_shndx == SHN_UNDEF) {
-            if (helper_id(name) < 0)
+            if (aot_helper_id(name) < 0)
                 FAIL("the code needs %s, which the engine does not give", name);
-            add_reloc(o, so, AW_AOT_REL_HELPER, (uint32_t)helper_id(name));
+            add_reloc(o, so, AW_AOT_REL_HELPER, (uint32_t)aot_helper_id(name));
         } else if (y->st_shndx < nsec && place[y->st_shndx]) {
             put64(img + so, place[y->st_shndx] - 1 + y->st_value);
             add_reloc(o, so, AW_AOT_REL_BASE, 0);

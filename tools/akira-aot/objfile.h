@@ -24,4 +24,11 @@ typedef struct aot_image {
 int aot_object_extract(const uint8_t *obj, size_t size, int target, const char *root,
                        aot_image *out, char *err, size_t errlen);
 
+/* The same for a Cortex-M4F (ELF32 ARM) object (objfile_arm.c). */
+int aot_object_extract_arm(const uint8_t *obj, size_t size, const char *root, aot_image *out,
+                           char *err, size_t errlen);
+
+/* Number of runtime helper or compiler routine `name` (aot_format.h), or -1. */
+int aot_helper_id(const char *name);
+
 #endif
