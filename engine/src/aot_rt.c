@@ -11,7 +11,11 @@
 #include "numeric.h"
 
 /* Native stack kept free below the limit for helpers and host functions. */
+#if defined(__x86_64__)
 #define AW_AOT_STACK_RESERVE 8192u
+#else /* an MCU: app threads of a few KiB; leaf functions there have small frames */
+#define AW_AOT_STACK_RESERVE 1024u
+#endif
 
 void aw_store_set_native_stack(aw_store *s, size_t bytes)
 {

@@ -211,6 +211,9 @@ static void run_once(struct akira_app *a)
     aw_vmem vmem;
     if (strcmp(aw_module_tier(mod), "interp") != 0) cfg.vmem = akira_app_aot_vmem(&a->quota, &vmem);
     store = aw_store_new(&cfg);
+    /* native code may use half of the app thread's stack (the rest: the runtime's own
+     * frames and the host functions it calls) */
+    if (store) aw_store_set_native_stack(store, AKIRA_THREAD_STACK_DEFAULT / 2);
     if (!store) {
         fail(a, AKIRA_APP_REASON_QUOTA, "store does not fit memory_quota (%" PRIu32 " bytes)",
              a->m.memory_quota);

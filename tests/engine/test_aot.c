@@ -22,40 +22,13 @@
 #include <akira/vmem.h>
 #include <akira/wasm.h>
 
+#include "aot_files.h"
 #include "aot_format.h"
 
 static const aw_aot_exec exec = {
     .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
 static const aw_vmem vmem = {
     .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
-
-typedef struct file {
-    uint8_t *p;
-    size_t n;
-} file;
-
-static file slurp(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", AOT_DIR, name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    file r = {NULL, (size_t)ftell(f)};
-    fseek(f, 0, SEEK_SET);
-    r.p = malloc(r.n);
-    assert_int_equal(fread(r.p, 1, r.n, f), r.n);
-    fclose(f);
-    return r;
-}
-
-static int rd(void *ctx, uint32_t off, void *dst, uint32_t len)
-{
-    const file *b = ctx;
-    if (off > b->n || len > b->n - off) return -1;
-    memcpy(dst, b->p + off, len);
-    return 0;
-}
 
 static file wasm, other, sec, checked;
 

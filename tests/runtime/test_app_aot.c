@@ -18,35 +18,8 @@
 #include <akira/quota.h>
 #include <akira/wasm.h>
 
+#include "aot_files.h"
 #include "app_aot.h"
-
-typedef struct file {
-    uint8_t *p;
-    size_t n;
-} file;
-
-static file slurp(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", AOT_DIR, name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    file r = {NULL, (size_t)ftell(f)};
-    fseek(f, 0, SEEK_SET);
-    r.p = malloc(r.n);
-    assert_int_equal(fread(r.p, 1, r.n, f), r.n);
-    fclose(f);
-    return r;
-}
-
-static int rd(void *ctx, uint32_t off, void *dst, uint32_t len)
-{
-    const file *b = ctx;
-    if (off > b->n || len > b->n - off) return -1;
-    memcpy(dst, b->p + off, len);
-    return 0;
-}
 
 /* the image's bytes: the section less its header and relocations */
 static size_t image_bytes(const file *sec)
@@ -56,15 +29,23 @@ static size_t image_bytes(const file *sec)
     return sec->n - 96 - 8u * nrel;
 }
 
+/* The test module loaded with its allocations charged to a fresh 1 MiB quota q. */
+static aw_module *load(const file *wasm, struct akira_quota *q, aw_config *cfg)
+{
+    akira_quota_init(q, 1u << 20, NULL);
+    *cfg = (aw_config){.realloc = akira_quota_realloc, .alloc_ctx = q};
+    aw_module *m = aw_module_load_buffer(cfg, wasm->p, wasm->n, NULL);
+    assert_non_null(m);
+    return m;
+}
+
 static void test_code_charged_or_refused(void **state)
 {
     (void)state;
     file wasm = slurp("tiers.wasm"), sec = slurp("tiers.wasm.aot");
     struct akira_quota q;
-    akira_quota_init(&q, 1u << 20, NULL);
-    aw_config cfg = {.realloc = akira_quota_realloc, .alloc_ctx = &q};
-    aw_module *m = aw_module_load_buffer(&cfg, wasm.p, wasm.n, NULL);
-    assert_non_null(m);
+    aw_config cfg;
+    aw_module *m = load(&wasm, &q, &cfg);
     size_t module = akira_quota_used(&q), img = image_bytes(&sec);
     char why[200];
 
@@ -93,9 +74,8 @@ static void test_guard_memory_charged(void **state)
     (void)state;
     file wasm = slurp("tiers.wasm"), sec = slurp("tiers.wasm.aot");
     struct akira_quota q;
-    akira_quota_init(&q, 1u << 20, NULL);
-    aw_config cfg = {.realloc = akira_quota_realloc, .alloc_ctx = &q};
-    aw_module *m = aw_module_load_buffer(&cfg, wasm.p, wasm.n, NULL);
+    aw_config cfg;
+    aw_module *m = load(&wasm, &q, &cfg);
     char why[200];
     assert_int_equal(akira_app_aot_attach(&q, m, rd, &sec, 0, (uint32_t)sec.n, why, sizeof why), 0);
     aw_vmem v;

@@ -1131,11 +1131,12 @@ done:
         sb_printf(o, "uint8_t *mb = c->mem->data; uint64_t ms = c->mem->size; uint64_t ea;\n");
     /* Call depth: d is what this call may still use (a register). The native stack: a
      * function that calls is checked against the limit; a leaf with a small frame fits
-     * in the reserve below it (AW_AOT_STACK_RESERVE), a leaf with many variables not. */
+     * in the reserve below it (AW_AOT_STACK_RESERVE: 8 KiB on x86-64, 1 KiB on an MCU),
+     * a leaf with many variables not. */
     uint32_t nvars = T->nlocals;
     for (int k = 0; k < 5; k++)
         nvars += T->maxd[k];
-    if (T->calls || nvars > 256)
+    if (T->calls || nvars > (T->target == AW_AOT_TARGET_X86_64 ? 256u : 32u))
         sb_printf(o,
                   "if (U(d == 0 || (uintptr_t)__builtin_frame_address(0) < c->stack_limit)) "
                   "aot_rt_trap(c, %d);\n",
