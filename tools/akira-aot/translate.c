@@ -126,6 +126,7 @@ typedef struct tr {
     uint32_t nlocals;
     int dead_depth;   /* nesting inside skipped code */
     int calls, loops; /* the function calls something / has a loop */
+    uint8_t *gused;   /* per global: the function reads or writes it */
     char err[160];
     const char *pfx; /* names of this module's C symbols start with it */
 } tr;
@@ -384,11 +385,24 @@ static void mem_reload(tr *T)
     /* a guard-page memory grows in place: its base never changes */
     if (T->m->nmems)
         E(T->guard ? "ms = c->mem->size;\n" : "mb = c->mem->data; ms = c->mem->size;\n");
+    if (T->m->nmems && T->target != AW_AOT_TARGET_X86_64) E("m32 = (uint32_t)ms;\n");
 }
 
 /* ea = address + offset, checked against the memory size unless guard pages catch it */
 static void addr_check(tr *T, const char *a, uint32_t off, int n)
 {
+    if (T->target != AW_AOT_TARGET_X86_64) {
+        /* 32-bit: a memory there is under 4 GiB, so a + off + n <= size in 32-bit
+         * arithmetic, with the two compares hoisted out of loops */
+        uint64_t k = (uint64_t)off + (uint64_t)n;
+        if (k > 0xffffffffu)
+            E("goto T_oob; ");
+        else
+            E("if (U(m32 < %lluu || %s > m32 - %lluu)) goto T_oob; ", (unsigned long long)k, a,
+              (unsigned long long)k);
+        E("ea = %s + %uu; ", a, off);
+        return;
+    }
     E("ea = (uint64_t)%s + %uu; ", a, off);
     if (!T->guard) E("if (U(ea + %d > ms)) goto T_oob; ", n);
 }
@@ -686,6 +700,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
     T->nlabels = 0;
     T->dead_depth = 0;
     T->calls = T->loops = 0;
+    memset(T->gused, 0, T->m->nglobals + 1);
 
     /* locals */
     uint32_t ngroups = rd_u32(r);
@@ -934,13 +949,15 @@ static int function(tr *T, uint32_t fidx, rd *r)
             uint32_t x = rd_u32(r);
             char ty = tchar(m->global_types[x].type);
             const char *d = push(T, ty);
-            E("%s = c->g[%u]->%s;\n", d, x, valfield(ty));
+            T->gused[x] = 1;
+            E("%s = g%u->%s;\n", d, x, valfield(ty));
             break;
         }
         case 0x24: {
             uint32_t x = rd_u32(r);
             char ty = tchar(m->global_types[x].type);
-            E("c->g[%u]->%s = %s;\n", x, valfield(ty), pop(T));
+            T->gused[x] = 1;
+            E("g%u->%s = %s;\n", x, valfield(ty), pop(T));
             break;
         }
         case 0x25: {
@@ -1128,7 +1145,10 @@ done:
         for (uint32_t h = 0; h < T->maxd[k]; h++)
             sb_printf(o, "%s s%c%u = 0;\n", ctype(tys[k]), tys[k], h);
     if (m->nmems)
-        sb_printf(o, "uint8_t *mb = c->mem->data; uint64_t ms = c->mem->size; uint64_t ea;\n");
+        sb_printf(o, T->target == AW_AOT_TARGET_X86_64
+                         ? "uint8_t *mb = c->mem->data; uint64_t ms = c->mem->size; uint64_t ea;\n"
+                         : "uint8_t *mb = c->mem->data; uint64_t ms = c->mem->size; uint32_t "
+                           "m32 = (uint32_t)ms, ea;\n");
     /* Call depth: d is what this call may still use (a register). The native stack: a
      * function that calls is checked against the limit; a leaf with a small frame fits
      * in the reserve below it (AW_AOT_STACK_RESERVE: 8 KiB on x86-64, 1 KiB on an MCU),
@@ -1144,6 +1164,9 @@ done:
     else
         sb_printf(o, "if (U(d == 0)) aot_rt_trap(c, %d);\n", AW_TRAP_STACK_EXHAUSTED);
     if (T->loops) sb_printf(o, "const int *ip = c->intr;\n");
+    /* each global's cell, once: its address never changes for an instance */
+    for (uint32_t g = 0; g < m->nglobals; g++)
+        if (T->gused[g]) sb_printf(o, "aw_val *const g%u = c->g[%u];\n", g, g);
     /* interruption: at loop headers, and here when this function calls (recursion
      * without loops); a function that neither loops nor calls ends in bounded time */
     if (T->calls)
@@ -1183,6 +1206,7 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
     T->out = out;
     T->pfx = prefix;
     T->cs = calloc(MAXCTRL, sizeof(ctrl));
+    T->gused = calloc(m->nglobals + 1, 1);
     T->canon = calloc(m->ntypes + 1, sizeof(uint32_t));
     int rc = -1;
     for (uint32_t i = 0; i < m->ntypes; i++) {
@@ -1297,6 +1321,7 @@ out:
     if (rc) snprintf(err, errlen, "%s", T->err);
     free(T->ltypes);
     free(T->cs);
+    free(T->gused);
     free(T->canon);
     sb_free(&T->body);
     free(T);
