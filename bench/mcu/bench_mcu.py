@@ -305,7 +305,7 @@ def main():
               f"mem_used), per call over {bridge[2]} calls, beyond the loop | {bridge[0]} | |")
         print(f"| the same wasm loop iteration without the call | {bridge[1]} | |")
         print()
-        print("CoreMark's list, matrix and state CRCs of both runs match the 2K performance "
+        print("CoreMark's list, matrix and state CRCs of all runs match the 2K performance "
               "run's (0xe714, 0x1fd7, 0x8e3a); the runs are short, so CoreMark itself "
               "calls them invalid as scores (under 10 s): the figure is instructions per "
               "iteration, not a CoreMark score.")
