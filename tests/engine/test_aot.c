@@ -165,23 +165,27 @@ static void oob_traps(run *r)
     assert_string_equal(err.msg, "out of bounds memory access");
 }
 
+/* oob_traps on `code` in a store with guard pages (vm) or without, on the tier wanted. */
+static void oob_case(const file *code, bool vm, const char *tier)
+{
+    run r = start_in(&wasm, code, AW_OK, vm);
+    assert_string_equal(aw_module_tier(r.m), "aot x86_64");
+    assert_string_equal(aw_instance_tier(r.inst), tier);
+    oob_traps(&r);
+    stop(&r);
+}
+
 static void test_guard_pages(void **state)
 {
     (void)state;
-    run r = start(&wasm, &sec, AW_OK);
-    assert_string_equal(aw_instance_tier(r.inst), "aot x86_64");
-    oob_traps(&r);
-    stop(&r);
+    oob_case(&sec, true, "aot x86_64");
 }
 
 /* Explicit checks (--bounds check) run natively on ordinary memories, same traps. */
 static void test_explicit_checks(void **state)
 {
     (void)state;
-    run r = start_in(&wasm, &checked, AW_OK, false);
-    assert_string_equal(aw_instance_tier(r.inst), "aot x86_64");
-    oob_traps(&r);
-    stop(&r);
+    oob_case(&checked, false, "aot x86_64");
 }
 
 /* Guard-page code on a store without guard pages: that instance runs on the
@@ -189,11 +193,7 @@ static void test_explicit_checks(void **state)
 static void test_guard_code_without_guard_pages(void **state)
 {
     (void)state;
-    run r = start_in(&wasm, &sec, AW_OK, false);
-    assert_string_equal(aw_module_tier(r.m), "aot x86_64");
-    assert_string_equal(aw_instance_tier(r.inst), "interp");
-    oob_traps(&r);
-    stop(&r);
+    oob_case(&sec, false, "interp");
 }
 
 /* A copy of the section with one byte changed (and the checksum redone if fix). */
