@@ -17,7 +17,10 @@ TAB=$(mktemp)
 trap 'rm -f "$TAB" "$TAB".*' EXIT
 field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
-echo "| workload | native ms | interp ms | AOT ms | AOT/native speed | AOT over interp | explicit checks ms | explicit/native | bytecode B | native code B | code/bytecode | checksum |" >"$TAB"
+rev=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)
+echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit $rev, load average $(cut -d' ' -f1-3 /proc/loadavg) (CPU time in-process; on a shared host single runs move by 10-25%):" >"$TAB"
+echo >>"$TAB"
+echo "| workload | native ms | interp ms | AOT ms | AOT/native speed | AOT over interp | explicit checks ms | explicit/native | bytecode B | native code B | code/bytecode | checksum |" >>"$TAB"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|" >>"$TAB"
 : >"$TAB.r"
 for w in $WORKLOADS; do
