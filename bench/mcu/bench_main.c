@@ -20,6 +20,9 @@
 #include <akira/semihost.h>
 #include <akira/sem.h>
 #include <akira/thread.h>
+#include <stdbool.h>
+
+#include <akira/exec_mem.h>
 #include <akira/wasm.h>
 
 #include "bridge_rig.h"
@@ -35,6 +38,9 @@
 int coremark_main(void); /* CoreMark's main, compiled for Thumb-2 (-Dmain=coremark_main) */
 extern const uint8_t coremark_wasm[];
 extern const uint8_t coremark_wasm_end[];
+/* akira-aot -t thumbv7em of coremark_wasm (empty when the host tool was not built) */
+extern const uint8_t coremark_aot[];
+extern const uint8_t coremark_aot_end[];
 extern const uint8_t calls_wasm[];
 extern const uint8_t calls_wasm_end[];
 
@@ -107,14 +113,27 @@ static aw_status host_putc(aw_instance *caller, void *user, aw_val *io)
     return AW_OK;
 }
 
-static void bench_wasm(void)
+/* CoreMark on the interpreter, or (aot) on its native code copied to RAM. */
+static void bench_wasm(bool aot)
 {
     /* As bench/wasm: 4096 operand slots (32 KiB); CoreMark needs 2 pages of memory. */
     aw_config cfg = {.stack_slots = 4096, .max_call_depth = 256, .max_memory_pages = 4};
-    aw_error err;
+    aw_error err = {0};
     aw_module *m = aw_module_load_buffer(&cfg, coremark_wasm,
                                          (size_t)(coremark_wasm_end - coremark_wasm), &err);
+    static const aw_aot_exec exec = {
+        .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
+    if (m && aot &&
+        aw_module_attach_aot_buffer(m, coremark_aot, (size_t)(coremark_aot_end - coremark_aot),
+                                    &exec, &err) != AW_OK) {
+        out("aot_refused=%lu\n", (unsigned long)-err.status);
+        akira_cm_console_out(err.msg, strlen(err.msg));
+        cm_putc('\n');
+        aw_module_delete(m);
+        return;
+    }
     aw_store *s = m ? aw_store_new(&cfg) : NULL;
+    if (s) aw_store_set_native_stack(s, 8192); /* main's stack: 14 KiB */
     aw_instance *inst = NULL;
     if (s) {
         aw_import imps[2] = {
@@ -240,7 +259,9 @@ int main(void)
     out("bench=native%lu\n", 0);
     coremark_main();
     out("bench=wasm%lu\n", 0);
-    bench_wasm();
+    bench_wasm(false);
+    out("bench=aot%lu\n", 0);
+    if ((uintptr_t)coremark_aot_end > (uintptr_t)coremark_aot) bench_wasm(true);
     out("bench=switch%lu\n", 0);
     bench_switch();
     out("bench=bridge%lu\n", 0);

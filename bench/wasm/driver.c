@@ -22,6 +22,7 @@
  * Exit status 0, or 1 with a message when the module does not load or run.
  */
 #include <akira/exec_mem.h>
+#include <akira/vmem.h>
 #include <akira/wasm.h>
 
 #include <stdint.h>
@@ -97,6 +98,9 @@ static void print_err(const char *what, const aw_error *e)
 
 static const aw_aot_exec exec = {
     .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
+/* memories with guard pages, which akira-aot's default x86_64 code needs */
+static const aw_vmem vmem = {
+    .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
 
 static uint8_t *read_file(const char *path, size_t *size);
 
@@ -128,12 +132,20 @@ static int cmd_time(const char *path, int reps, uint64_t budget)
         goto out;
     }
     const char *sec = getenv("AKIRA_BENCH_AOT");
-    if (sec && sec[0] && attach(m, sec) != 0) goto out;
+    if (sec && sec[0]) {
+        if (attach(m, sec) != 0) goto out;
+        cfg.vmem = &vmem;
+        akira_fault_hook_set(aw_aot_fault);
+    }
     s = aw_store_new(&cfg);
     aw_instance *inst = s ? aw_instantiate(s, m, NULL, 0, &err) : NULL;
     aw_func *f = inst ? aw_instance_func(inst, "bench") : NULL;
     if (!f) {
         print_err("instantiate / find bench", &err);
+        goto out;
+    }
+    if (sec && sec[0] && strcmp(aw_instance_tier(inst), "interp") == 0) {
+        fprintf(stderr, "akira-bench: %s: the instance runs on the interpreter\n", sec);
         goto out;
     }
     double t[MAX_REPS];

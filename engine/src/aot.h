@@ -15,7 +15,9 @@
 #include "runtime.h"
 
 typedef struct aw_aot_ctx aw_aot_ctx;
-typedef void (*aw_aot_wrap)(aw_aot_ctx *c, void *fn, aw_val *io);
+/* Calls fn with the arguments in io, results back in io; `left` is the call depth the
+ * callee may still use (it traps "call stack exhausted" at 0). */
+typedef void (*aw_aot_wrap)(aw_aot_ctx *c, void *fn, aw_val *io, uint32_t left);
 
 /* The root table the generated code exports (aot_root). */
 typedef struct aw_aot_fn {
@@ -34,17 +36,18 @@ struct aw_aot_module {
     size_t size;
     aw_aot_exec exec;
     const aw_aot_root *root;
+    bool guard; /* compiled without bounds checks: needs a guard-page memory */
     char tier[24];
 };
 
 struct aw_aot_ctx {
     /* seen by generated code, in this order */
     const atomic_int *intr;
-    uint32_t depth, max_depth;
     uintptr_t stack_limit;
     aw_memory *mem;
     aw_global **g;
     /* engine only */
+    uint32_t left; /* call depth left at the import being called (for a nested run) */
     aw_instance *inst;
     aw_store *s;
     const struct aw_aot_module *am;
@@ -56,12 +59,14 @@ void aw_aot_module_free(aw_module *m);
 
 /* aot_rt.c */
 /* Give a new instance of a module with native code its context; without one (the
- * store refused the bytes) the instance simply stays on the interpreter. */
+ * store refused the bytes, or the code needs guard pages and the instance's memory has
+ * none) the instance simply stays on the interpreter. */
 void aw_aot_instance_init(aw_store *s, aw_instance *inst);
 /* Run defined function f of an AOT instance with its arguments in io and results back
  * in io (room for max(params, results) cells). AW_OK or AW_ERR_TRAP (s->trap set). */
 aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io);
-/* The helper table, in aw_aot_helper order. */
-extern void *const aw_aot_helpers[AW_AOT_H_COUNT];
+/* The helper table, in aw_aot_helper order, then the aw_aot_libcall routines (NULL
+ * where this target's code never calls them). */
+extern void *const aw_aot_helpers[AW_AOT_SYM_COUNT];
 
 #endif /* AW_AOT_H */

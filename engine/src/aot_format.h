@@ -26,7 +26,10 @@
 #define AW_AOT_HEADER_SIZE 96u
 /* Bump on any change to the generated code's view of the engine: aot_ctx's layout, the
  * helper list or signatures, aw_val, the memory and global layouts, the root table. */
-#define AW_AOT_ABI 1u
+#define AW_AOT_ABI 3u
+
+/* flags */
+#define AW_AOT_FLAG_GUARD 1u /* no bounds checks: the memory must have guard pages */
 
 enum aw_aot_target {
     AW_AOT_TARGET_X86_64 = 1,
@@ -42,11 +45,28 @@ enum aw_aot_rel_kind {
 /* clang-format off */
 #define AW_AOT_HELPERS(X)                                                                          \
     X(trap)                                                                                        \
-    X(poll) X(call_import) X(indirect) X(call_ref) X(memory_grow) X(memory_fill) X(memory_copy)    \
+    X(poll) X(call_import) X(indirect) X(call_ref) X(memory_grow) X(memset) X(memmove)              \
         X(memory_init) X(data_drop) X(table_get) X(table_set) X(table_size) X(table_grow)          \
             X(table_fill) X(table_copy) X(table_init) X(elem_drop) X(ref_func) X(f32_ceil)         \
                 X(f32_floor) X(f32_trunc) X(f32_nearest) X(f64_ceil) X(f64_floor) X(f64_trunc)     \
                     X(f64_nearest)
+/* clang-format on */
+
+/* The compiler's runtime routines the code of a target without them in hardware calls
+ * (Cortex-M4F: double precision, 64-bit division and conversions), by their own names,
+ * numbered after the helpers. Builds for another target have NULL for them, so the
+ * loader refuses a section that needs one. */
+/* clang-format off */
+#define AW_AOT_LIBGCC(X)                                                                           \
+    X(__aeabi_dadd) X(__aeabi_dsub) X(__aeabi_dmul) X(__aeabi_ddiv) X(__aeabi_dcmpeq)              \
+    X(__aeabi_dcmplt) X(__aeabi_dcmple) X(__aeabi_dcmpge) X(__aeabi_dcmpgt) X(__aeabi_dcmpun)      \
+    X(__aeabi_d2iz) X(__aeabi_d2uiz) X(__aeabi_d2lz) X(__aeabi_d2ulz) X(__aeabi_i2d)               \
+    X(__aeabi_ui2d) X(__aeabi_l2d) X(__aeabi_ul2d) X(__aeabi_f2d) X(__aeabi_d2f) X(__aeabi_l2f)    \
+    X(__aeabi_ul2f) X(__aeabi_f2lz) X(__aeabi_f2ulz) X(__aeabi_ldivmod) X(__aeabi_uldivmod)        \
+    X(__aeabi_llsl) X(__aeabi_llsr) X(__aeabi_lasr) X(__aeabi_lmul) X(__aeabi_lcmp)                \
+    X(__aeabi_ulcmp) X(__clzdi2) X(__ctzdi2) X(__popcountsi2) X(__popcountdi2)
+#define AW_AOT_LIBC(X) X(sqrt) X(sqrtf) X(memcpy) X(memset) X(memmove)
+#define AW_AOT_LIBCALLS(X) AW_AOT_LIBGCC(X) AW_AOT_LIBC(X)
 /* clang-format on */
 
 enum aw_aot_helper {
@@ -55,6 +75,16 @@ enum aw_aot_helper {
 #undef AW_AOT_HELPER_ENUM
         AW_AOT_H_COUNT
 };
+
+enum aw_aot_libcall {
+#define AW_AOT_LIBCALL_ENUM(n) AW_AOT_L_##n,
+    AW_AOT_LIBCALLS(AW_AOT_LIBCALL_ENUM)
+#undef AW_AOT_LIBCALL_ENUM
+        AW_AOT_L_COUNT
+};
+
+/* helper numbers in relocations: 0..AW_AOT_H_COUNT-1 helpers, then the libcalls */
+#define AW_AOT_SYM_COUNT (AW_AOT_H_COUNT + AW_AOT_L_COUNT)
 
 /* Offsets of the header fields. */
 #define AW_AOT_OFF_MAGIC    0u

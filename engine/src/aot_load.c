@@ -71,6 +71,7 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
     uint32_t align = aw_aot_rd32(h + AW_AOT_OFF_IMGALIGN), root = aw_aot_rd32(h + AW_AOT_OFF_ROOT);
     uint32_t nrel = aw_aot_rd32(h + AW_AOT_OFF_NRELOCS);
     uint32_t nfuncs = aw_aot_rd32(h + AW_AOT_OFF_NFUNCS);
+    uint32_t flags = aw_aot_rd32(h + AW_AOT_OFF_FLAGS);
     if (magic != AW_AOT_MAGIC) return refuse(err, AW_ERR_MALFORMED, "%sbad magic", "", 0, 0);
     if (abi != AW_AOT_ABI)
         return refuse(err, AW_ERR_UNSUPPORTED, "%sengine ABI %u, this engine has %u", "", abi,
@@ -82,6 +83,8 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
                  t ? t : "an unknown target", here ? here : "no native code");
         return AW_ERR_UNSUPPORTED;
     }
+    if (flags & ~AW_AOT_FLAG_GUARD)
+        return refuse(err, AW_ERR_UNSUPPORTED, "%sunknown flags 0x%x", "", flags, 0);
     uint32_t psize = (uint32_t)sizeof(void *);
     if (nrel > (len - sizeof h) / 8 || isize != len - sizeof h - 8u * nrel || isize < psize ||
         align == 0 || align > 4096 || (align & (align - 1)) || root > isize - 4 * psize ||
@@ -133,7 +136,7 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
             memcpy(&v, img + off, sizeof v);
             if (kind == AW_AOT_REL_BASE && v < isize)
                 v += (uintptr_t)img;
-            else if (kind == AW_AOT_REL_HELPER && sym < AW_AOT_H_COUNT)
+            else if (kind == AW_AOT_REL_HELPER && sym < AW_AOT_SYM_COUNT && aw_aot_helpers[sym])
                 v = (uintptr_t)aw_aot_helpers[sym];
             else
                 goto bad;
@@ -163,6 +166,7 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
     am->size = isize;
     am->exec = *exec;
     am->root = r;
+    am->guard = (flags & AW_AOT_FLAG_GUARD) != 0;
     snprintf(am->tier, sizeof am->tier, "aot %s", target_name(target));
     m->aot = am;
     m->ram += sizeof *am;

@@ -4,13 +4,18 @@
  * interrupts, imports, indirect calls, bulk memory and tables), with the interpreter's
  * semantics and trap reasons.
  */
+#include <math.h>
 #include <string.h>
 
 #include "aot.h"
 #include "numeric.h"
 
 /* Native stack kept free below the limit for helpers and host functions. */
+#if defined(__x86_64__)
 #define AW_AOT_STACK_RESERVE 8192u
+#else /* an MCU: app threads of a few KiB; leaf functions there have small frames */
+#define AW_AOT_STACK_RESERVE 1024u
+#endif
 
 void aw_store_set_native_stack(aw_store *s, size_t bytes)
 {
@@ -21,10 +26,11 @@ void aw_aot_instance_init(aw_store *s, aw_instance *inst)
 {
     const aw_module *m = inst->m;
     if (!m->aot) return;
+    if (m->aot->guard && inst->mem && !inst->mem->guard) return;
     aw_aot_ctx *c = aw_store_alloc(s, sizeof *c);
     if (!c) return;
     c->intr = &s->interrupt;
-    c->max_depth = s->max_depth;
+    c->left = s->max_depth;
     c->mem = inst->mem;
     c->g = inst->globals;
     c->inst = inst;
@@ -33,11 +39,40 @@ void aw_aot_instance_init(aw_store *s, aw_instance *inst)
     inst->aot = c;
 }
 
+const char *aw_instance_tier(const aw_instance *inst)
+{
+    return inst && inst->aot ? inst->m->aot->tier : "interp";
+}
+
 static _Noreturn void trap(aw_aot_ctx *c, aw_trap t)
 {
     c->s->trap = t;
     longjmp(*c->jb, 1);
 }
+
+#if defined(__x86_64__)
+/* The context whose native code this thread runs (innermost aw_aot_run), for faults. */
+static _Thread_local aw_aot_ctx *running;
+#define AW_AOT_GUARD 1
+
+int aw_aot_fault(const void *addr, const void *pc)
+{
+    aw_aot_ctx *c = running;
+    if (!c || !c->mem || !c->mem->guard) return 0;
+    uintptr_t a = (uintptr_t)addr, p = (uintptr_t)pc, img = (uintptr_t)c->am->image;
+    uintptr_t base = (uintptr_t)c->mem->data;
+    if (p < img || p - img >= c->am->size || a < base || a - base >= AW_VMEM_RESERVE) return 0;
+    trap(c, AW_TRAP_MEMORY_OOB);
+}
+#else
+#define AW_AOT_GUARD 0
+
+int aw_aot_fault(const void *addr, const void *pc)
+{
+    (void)addr, (void)pc;
+    return 0;
+}
+#endif
 
 aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io)
 {
@@ -48,7 +83,11 @@ aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io)
     const aw_aot_fn *fn = &c->am->root->funcs[def];
     jmp_buf jb;
     jmp_buf *volatile saved_jb = c->jb;
-    volatile uint32_t saved_depth = c->depth;
+    volatile uint32_t saved_left = c->left;
+#if AW_AOT_GUARD
+    aw_aot_ctx *volatile saved_running = running;
+    running = c;
+#endif
     volatile uintptr_t here = (uintptr_t)&jb;
     if (s->nest == 1) {
         size_t budget = s->aot_stack ? s->aot_stack : AW_AOT_STACK_DEFAULT;
@@ -61,11 +100,14 @@ aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io)
     s->trap = AW_TRAP_NONE;
     aw_status st = AW_OK;
     if (setjmp(jb) == 0)
-        c->am->root->wraps[fn->type](c, fn->fn, io);
+        c->am->root->wraps[fn->type](c, fn->fn, io, c->left);
     else
         st = AW_ERR_TRAP;
     c->jb = saved_jb;
-    c->depth = saved_depth;
+    c->left = saved_left;
+#if AW_AOT_GUARD
+    running = saved_running;
+#endif
     return st;
 }
 
@@ -102,9 +144,13 @@ static void call_func(aw_aot_ctx *c, aw_func *f, aw_val *io)
     trap(c, st == AW_ERR_TRAP ? err.trap : AW_TRAP_HOST);
 }
 
-static void h_call_import(aw_aot_ctx *c, uint32_t fidx, aw_val *io)
+/* `left`: the depth the caller's callees may use, for a nested run of this instance. */
+static void h_call_import(aw_aot_ctx *c, uint32_t fidx, aw_val *io, uint32_t left)
 {
+    uint32_t saved = c->left;
+    c->left = left;
     call_func(c, c->inst->fimp[fidx], io);
+    c->left = saved;
 }
 
 static aw_func *elem_checked(aw_aot_ctx *c, uint32_t table, uint32_t i, uint32_t type)
@@ -127,29 +173,18 @@ static void *h_indirect(aw_aot_ctx *c, uint32_t table, uint32_t i, uint32_t type
     return c->am->root->funcs[def].fn;
 }
 
-static void h_call_ref(aw_aot_ctx *c, uint32_t table, uint32_t i, aw_val *io)
+static void h_call_ref(aw_aot_ctx *c, uint32_t table, uint32_t i, aw_val *io, uint32_t left)
 {
     /* the checks passed in h_indirect; the table cannot have changed since */
+    uint32_t saved = c->left;
+    c->left = left;
     call_func(c, c->inst->tables[table]->elems[i], io);
+    c->left = saved;
 }
 
 static uint32_t h_memory_grow(aw_aot_ctx *c, uint32_t delta)
 {
     return (uint32_t)aw_memory_grow(c->inst->mem, delta);
-}
-
-static void h_memory_fill(aw_aot_ctx *c, uint32_t d, uint32_t v, uint32_t n)
-{
-    aw_memory *m = c->inst->mem;
-    if ((uint64_t)d + n > m->size) trap(c, AW_TRAP_MEMORY_OOB);
-    if (n) memset(m->data + d, (int)(v & 0xff), n);
-}
-
-static void h_memory_copy(aw_aot_ctx *c, uint32_t d, uint32_t sa, uint32_t n)
-{
-    aw_memory *m = c->inst->mem;
-    if ((uint64_t)d + n > m->size || (uint64_t)sa + n > m->size) trap(c, AW_TRAP_MEMORY_OOB);
-    if (n) memmove(m->data + d, m->data + sa, n);
 }
 
 static void h_memory_init(aw_aot_ctx *c, uint32_t seg, uint32_t d, uint32_t sa, uint32_t n)
@@ -221,13 +256,23 @@ static void *h_ref_func(aw_aot_ctx *c, uint32_t idx)
     return aw_inst_func(c->inst, idx);
 }
 
-/* Function pointers stored as data: the helper table the loader resolves against. */
+/* Function pointers stored as data: the helper table the loader resolves against, then
+ * the compiler's runtime routines where this target's code calls them. */
 #define FP(f) (void *)(uintptr_t)(f)
-void *const aw_aot_helpers[AW_AOT_H_COUNT] = {
-    FP(h_trap),        FP(h_poll),         FP(h_call_import),  FP(h_indirect),    FP(h_call_ref),
-    FP(h_memory_grow), FP(h_memory_fill),  FP(h_memory_copy),  FP(h_memory_init), FP(h_data_drop),
-    FP(h_table_get),   FP(h_table_set),    FP(h_table_size),   FP(h_table_grow),  FP(h_table_fill),
-    FP(h_table_copy),  FP(h_table_init),   FP(h_elem_drop),    FP(h_ref_func),    FP(aw_f32_ceil),
-    FP(aw_f32_floor),  FP(aw_f32_trunc),   FP(aw_f32_nearest), FP(aw_f64_ceil),   FP(aw_f64_floor),
-    FP(aw_f64_trunc),  FP(aw_f64_nearest),
-};
+#if defined(__thumb2__) && defined(__ARM_ARCH_7EM__)
+/* libgcc's routines, declared only to take their addresses */
+#define AW_AOT_LIBGCC_DECL(n) extern void n(void);
+AW_AOT_LIBGCC(AW_AOT_LIBGCC_DECL)
+#undef AW_AOT_LIBGCC_DECL
+#define AW_AOT_LIBCALL_PTR(n) FP(n),
+#else
+#define AW_AOT_LIBCALL_PTR(n) NULL,
+#endif
+void *const aw_aot_helpers[AW_AOT_SYM_COUNT] = {
+    FP(h_trap),        FP(h_poll),        FP(h_call_import),  FP(h_indirect),
+    FP(h_call_ref),    FP(h_memory_grow), FP(memset),         FP(memmove),
+    FP(h_memory_init), FP(h_data_drop),   FP(h_table_get),    FP(h_table_set),
+    FP(h_table_size),  FP(h_table_grow),  FP(h_table_fill),   FP(h_table_copy),
+    FP(h_table_init),  FP(h_elem_drop),   FP(h_ref_func),     FP(aw_f32_ceil),
+    FP(aw_f32_floor),  FP(aw_f32_trunc),  FP(aw_f32_nearest), FP(aw_f64_ceil),
+    FP(aw_f64_floor),  FP(aw_f64_trunc),  FP(aw_f64_nearest), AW_AOT_LIBCALLS(AW_AOT_LIBCALL_PTR)};

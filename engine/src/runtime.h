@@ -47,6 +47,7 @@ struct aw_memory {
     uint32_t max; /* effective cap in pages: declared max and cfg.max_memory_pages */
     uint32_t decl_max;
     bool has_max; /* a declared maximum (for import matching) */
+    bool guard;   /* data is the start of an AW_VMEM_RESERVE reservation (cfg.vmem) */
     aw_store *store;
     aw_memory *next; /* all memories of the store, to free their data */
 };

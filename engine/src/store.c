@@ -58,7 +58,10 @@ void aw_store_delete(aw_store *s)
     if (!s) return;
     const aw_config *c = &s->cfg;
     for (aw_memory *m = s->memories; m; m = m->next)
-        aw_mem_free(c, m->data, (size_t)m->size);
+        if (m->guard)
+            c->vmem->release(c->vmem->ctx, m->data, AW_VMEM_RESERVE, m->size);
+        else
+            aw_mem_free(c, m->data, (size_t)m->size);
     for (aw_table *t = s->tables; t; t = t->next)
         aw_mem_free(c, t->elems, (size_t)t->size * sizeof(void *));
     for (aw_block *b = s->blocks, *next; b; b = next) {
@@ -166,6 +169,22 @@ aw_memory *aw_store_memory_make(aw_store *s, uint32_t min, uint32_t max, bool ha
     m->has_max = has_max;
     m->decl_max = has_max ? max : 65536;
     m->max = has_max && max < cap ? max : cap;
+    const aw_vmem *v = s->cfg.vmem;
+    if (v && sizeof(void *) == 8) {
+        /* a reservation the memory grows in place in (guard pages); if refused, or if
+         * the first pages cannot be committed, an ordinary allocation */
+        uint8_t *base = v->reserve(v->ctx, AW_VMEM_RESERVE);
+        if (base && (!min || v->commit(v->ctx, base, 0, (uint64_t)min * PAGE) == 0)) {
+            m->data = base;
+            m->guard = true;
+            m->size = (uint64_t)min * PAGE;
+            m->pages = min;
+            m->next = s->memories;
+            s->memories = m;
+            return m;
+        }
+        if (base) v->release(v->ctx, base, AW_VMEM_RESERVE, 0);
+    }
     if (min) {
         uint64_t bytes = (uint64_t)min * PAGE;
         if (bytes > SIZE_MAX) return NULL;
@@ -194,6 +213,13 @@ int32_t aw_memory_grow(aw_memory *m, uint32_t delta)
     if (bytes > SIZE_MAX) return -1;
     const aw_config *c = &m->store->cfg;
     uint8_t *p;
+    if (m->guard) {
+        /* in place: native code keeps its base */
+        if (c->vmem->commit(c->vmem->ctx, m->data, m->size, bytes) != 0) return -1;
+        m->size = bytes;
+        m->pages = old + delta;
+        return (int32_t)old;
+    }
     if (m->data) {
         p = aw_mem_realloc(c, m->data, (size_t)m->size, (size_t)bytes);
     } else {

@@ -12,11 +12,8 @@
 #include <akira/err.h>
 #include <akira/log.h>
 
+#include "app_aot.h"
 #include "app_manager_priv.h"
-
-#ifdef AKIRA_HAVE_EXEC_MEM
-#include <akira/exec_mem.h>
-#endif
 
 AKIRA_LOG_MODULE_DECLARE(appmgr);
 
@@ -124,15 +121,20 @@ static aw_status event_loop(struct akira_app *a, aw_func *handler, aw_error *err
     }
 }
 
-#ifdef AKIRA_HAVE_EXEC_MEM
-#endif
+static void set_tier(struct akira_app *a, const char *tier)
+{
+    akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
+    snprintf(a->tier, sizeof(a->tier), "%s", tier);
+    akira_mutex_unlock(akira_mgr.lock);
+}
 
 /* The tier of this run: the package's native code for this board when it has some,
  * the interpreter is not forced, and the engine accepts it (hash, ABI, target,
- * checksum); otherwise the interpreter, with a log line saying why. */
+ * checksum) within the app's memory quota; otherwise the interpreter, with a log line
+ * saying why. */
 static void choose_tier(struct akira_app *a, aw_module *mod)
 {
-    char name[48];
+    char name[48], why[AKIRA_APP_DETAIL_MAX];
     uint32_t off, len;
     const char *target = aw_aot_target();
     bool forced = a->m.force_interp || a->force_interp;
@@ -143,22 +145,12 @@ static void choose_tier(struct akira_app *a, aw_module *mod)
     }
     if (have && forced) {
         akira_bridge_log(&a->ctx, AKIRA_LOG_INFO, "native code present, interpreter forced");
-    } else if (have) {
-#ifdef AKIRA_HAVE_EXEC_MEM
-        static const aw_aot_exec exec = {
-            .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
-        aw_error err;
-        if (aw_module_attach_aot(mod, a->read, a->read_ctx, off, len, &exec, &err) != AW_OK)
-            akira_bridge_log(&a->ctx, AKIRA_LOG_WARN,
-                             "native code refused (%s), running on the interpreter", err.msg);
-#else
+    } else if (have && akira_app_aot_attach(&a->quota, mod, a->read, a->read_ctx, off, len, why,
+                                            sizeof(why)) != 0) {
         akira_bridge_log(&a->ctx, AKIRA_LOG_WARN,
-                         "native code present but this board cannot run it: interpreter");
-#endif
+                         "native code refused (%s), running on the interpreter", why);
     }
-    akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
-    snprintf(a->tier, sizeof(a->tier), "%s", aw_module_tier(mod));
-    akira_mutex_unlock(akira_mgr.lock);
+    set_tier(a, aw_module_tier(mod));
 }
 
 /* One run, from loading to teardown. Leaves the state STOPPED or FAILED. */
@@ -214,7 +206,14 @@ static void run_once(struct akira_app *a)
              a->m.heap_size);
         goto out;
     }
+    /* native code for guard pages needs its memory in reserved address space (charged
+     * to the quota page by page as it grows) */
+    aw_vmem vmem;
+    if (strcmp(aw_module_tier(mod), "interp") != 0) cfg.vmem = akira_app_aot_vmem(&a->quota, &vmem);
     store = aw_store_new(&cfg);
+    /* native code may use half of the app thread's stack (the rest: the runtime's own
+     * frames and the host functions it calls) */
+    if (store) aw_store_set_native_stack(store, AKIRA_THREAD_STACK_DEFAULT / 2);
     if (!store) {
         fail(a, AKIRA_APP_REASON_QUOTA, "store does not fit memory_quota (%" PRIu32 " bytes)",
              a->m.memory_quota);
@@ -250,6 +249,12 @@ static void run_once(struct akira_app *a)
     }
     ctx->inst = inst;
     ctx->mem = aw_instance_memory(inst, 0);
+    if (strcmp(aw_instance_tier(inst), aw_module_tier(mod)) != 0) {
+        /* the code needs guard pages and the port could not reserve them */
+        akira_bridge_log(ctx, AKIRA_LOG_WARN,
+                         "native code needs a guard-page memory, none reserved: interpreter");
+        set_tier(a, aw_instance_tier(inst));
+    }
 
     if (a->m.heap_size > 0 && ctx->mem) {
         uint32_t pages = (a->m.heap_size + PAGE - 1) / PAGE;

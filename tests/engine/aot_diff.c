@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <akira/exec_mem.h>
+#include <akira/vmem.h>
 #include <akira/wasm.h>
 
 static unsigned long n_mods, n_skipped, n_calls, n_limits, n_bad, n_interp;
@@ -62,7 +63,11 @@ static bool make(tier *t, const aw_module *m, aw_error *err, bool budget)
 {
     uint32_t n = aw_module_import_count(m);
     aw_import *imps = calloc(n ? n : 1, sizeof *imps);
-    t->s = aw_store_new(NULL);
+    /* the native side's memories have guard pages (akira-aot's default code needs them) */
+    static const aw_vmem vmem = {
+        .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
+    aw_config cfg = {.vmem = budget ? NULL : &vmem};
+    t->s = aw_store_new(&cfg);
     aw_store_set_native_stack(t->s, 1u << 20);
     for (uint32_t i = 0; i < n; i++) {
         aw_extern_desc d;
@@ -150,6 +155,10 @@ static void run_module(const char *path)
         bad(path, ea.msg, "instantiate (aot only)");
         goto done;
     }
+    if (strcmp(aw_instance_tier(A.inst), "interp") == 0) {
+        bad(path, "the native side's instance runs on the interpreter", "instantiate");
+        goto done;
+    }
     for (uint32_t e = 0; e < aw_module_export_count(mi); e++) {
         aw_extern_desc d;
         aw_module_export(mi, e, &d);
@@ -222,6 +231,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: aot_diff FILE.wasm...\n");
         return 2;
     }
+    akira_fault_hook_set(aw_aot_fault);
     for (int i = 1; i < argc; i++)
         run_module(argv[i]);
     printf("aot_diff: %lu modules, %lu calls compared, %lu mismatches, %lu call-depth limits "

@@ -19,42 +19,18 @@
 #include <time.h>
 
 #include <akira/exec_mem.h>
+#include <akira/vmem.h>
 #include <akira/wasm.h>
 
+#include "aot_files.h"
 #include "aot_format.h"
 
 static const aw_aot_exec exec = {
     .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
+static const aw_vmem vmem = {
+    .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
 
-typedef struct file {
-    uint8_t *p;
-    size_t n;
-} file;
-
-static file slurp(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", AOT_DIR, name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    file r = {NULL, (size_t)ftell(f)};
-    fseek(f, 0, SEEK_SET);
-    r.p = malloc(r.n);
-    assert_int_equal(fread(r.p, 1, r.n, f), r.n);
-    fclose(f);
-    return r;
-}
-
-static int rd(void *ctx, uint32_t off, void *dst, uint32_t len)
-{
-    const file *b = ctx;
-    if (off > b->n || len > b->n - off) return -1;
-    memcpy(dst, b->p + off, len);
-    return 0;
-}
-
-static file wasm, other, sec;
+static file wasm, other, sec, checked;
 
 static int setup(void **state)
 {
@@ -62,6 +38,7 @@ static int setup(void **state)
     wasm = slurp("tiers.wasm");
     other = slurp("other.wasm");
     sec = slurp("tiers.wasm.aot");
+    checked = slurp("tiers.wasm.check.aot");
     return 0;
 }
 
@@ -71,6 +48,7 @@ static int teardown(void **state)
     free(wasm.p);
     free(other.p);
     free(sec.p);
+    free(checked.p);
     return 0;
 }
 
@@ -89,7 +67,8 @@ typedef struct run {
     aw_instance *inst;
 } run;
 
-static run start(const file *mod, const file *code, aw_status want)
+/* A store with guard-page memories (vm) or ordinary ones. */
+static run start_in(const file *mod, const file *code, aw_status want, bool vm)
 {
     run r;
     aw_error err;
@@ -97,13 +76,23 @@ static run start(const file *mod, const file *code, aw_status want)
     assert_non_null(r.m);
     aw_status st = aw_module_attach_aot(r.m, rd, (void *)code, 0, (uint32_t)code->n, &exec, &err);
     if (st != want) fail_msg("attach: %d (%s), wanted %d", st, err.msg, want);
-    r.s = aw_store_new(NULL);
+    aw_config cfg = {.vmem = vm ? &vmem : NULL};
+    /* guard-page faults become traps (again in front of cmocka's handler of this test);
+     * TEST_AOT_NO_FAULT_HOOK=1 shows that without the hook they crash instead */
+    const char *no = getenv("TEST_AOT_NO_FAULT_HOOK");
+    if (!no || strcmp(no, "1") != 0) akira_fault_hook_set(aw_aot_fault);
+    r.s = aw_store_new(&cfg);
     poke_store = r.s;
     aw_import imp = {"env", "poke", {.kind = AW_EXTERN_FUNC}};
     imp.ext.of.func = aw_host_func_new(r.s, "()", poke, NULL);
     r.inst = aw_instantiate(r.s, r.m, &imp, 1, &err);
     assert_non_null(r.inst);
     return r;
+}
+
+static run start(const file *mod, const file *code, aw_status want)
+{
+    return start_in(mod, code, want, true);
 }
 
 static void stop(run *r)
@@ -141,6 +130,70 @@ static void test_attach_and_call(void **state)
     assert_string_equal(err.msg, "out of bounds memory access");
     assert_int_equal(call1(&r, "peek", 65532, 0, &v, &err), AW_OK);
     stop(&r);
+}
+
+/* Every way out of the memory traps with the interpreter's message: one byte past the
+ * end, far past it, past 4 GiB with the largest offset, past a grown memory, and bulk
+ * memory ranges (checked before memset/memmove, even for 0 bytes). In guard-page mode
+ * the loads and stores carry no check: the fault handler makes the trap. */
+static void oob_traps(run *r)
+{
+    int32_t v;
+    aw_error err;
+    const int32_t bad[][3] = {
+        {0, 65533, 0}, {0, 65536, 0}, {0, -4, 0},    {0, 0x7fffffff, 0}, {1, 0, 0},     {1, -1, 0},
+        {2, 65536, 1}, {3, 65535, 2}, {3, 65537, 0}, {4, 1, 65536},      {4, 65537, 0},
+    };
+    static const char *const fn[] = {"peek", "peek_far", "poke8", "fill", "copy"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (call1(r, fn[bad[i][0]], bad[i][1], bad[i][2], &v, &err) != AW_ERR_TRAP)
+            fail_msg("%s(%d, %d) did not trap", fn[bad[i][0]], bad[i][1], bad[i][2]);
+        assert_int_equal(err.trap, AW_TRAP_MEMORY_OOB);
+        assert_string_equal(err.msg, "out of bounds memory access");
+    }
+    /* the store goes on, in bounds works, and a grown page is there and zero */
+    assert_int_equal(call1(r, "poke8", 65535, 9, NULL, &err), AW_OK);
+    assert_int_equal(call1(r, "fill", 65535, 1, NULL, &err), AW_OK);
+    assert_int_equal(call1(r, "copy", 65535, 1, NULL, &err), AW_OK);
+    assert_int_equal(call1(r, "peek", 65532, 0, &v, &err), AW_OK);
+    assert_int_equal(call1(r, "grow", 0, 0, &v, &err), AW_OK);
+    assert_int_equal(v, 2);
+    assert_int_equal(call1(r, "peek", 65536, 0, &v, &err), AW_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(call1(r, "poke8", 131071, 1, NULL, &err), AW_OK);
+    assert_int_equal(call1(r, "peek", 131069, 0, &v, &err), AW_ERR_TRAP);
+    assert_string_equal(err.msg, "out of bounds memory access");
+}
+
+/* oob_traps on `code` in a store with guard pages (vm) or without, on the tier wanted. */
+static void oob_case(const file *code, bool vm, const char *tier)
+{
+    run r = start_in(&wasm, code, AW_OK, vm);
+    assert_string_equal(aw_module_tier(r.m), "aot x86_64");
+    assert_string_equal(aw_instance_tier(r.inst), tier);
+    oob_traps(&r);
+    stop(&r);
+}
+
+static void test_guard_pages(void **state)
+{
+    (void)state;
+    oob_case(&sec, true, "aot x86_64");
+}
+
+/* Explicit checks (--bounds check) run natively on ordinary memories, same traps. */
+static void test_explicit_checks(void **state)
+{
+    (void)state;
+    oob_case(&checked, false, "aot x86_64");
+}
+
+/* Guard-page code on a store without guard pages: that instance runs on the
+ * interpreter, with the same results and traps. */
+static void test_guard_code_without_guard_pages(void **state)
+{
+    (void)state;
+    oob_case(&sec, false, "interp");
 }
 
 /* A copy of the section with one byte changed (and the checksum redone if fix). */
@@ -236,6 +289,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_attach_and_call),
+        cmocka_unit_test(test_guard_pages),
+        cmocka_unit_test(test_explicit_checks),
+        cmocka_unit_test(test_guard_code_without_guard_pages),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_recursion_is_a_trap),
         cmocka_unit_test(test_interrupts),

@@ -12,6 +12,11 @@ Scenarios (one CTest test each):
   powercut  QEMU killed (SIGKILL, nothing flushed) in the middle of an install and in
             the middle of settings writes; the next boot finds everything that was
             acknowledged before the cut, and takes new installs and writes
+  aot       apps packed with native code for the board (akira pack --aot thumbv7em,
+            docs/aot.md) run on it: `app info` says `aot thumbv7em`, the responder
+            answers, wild pointers are refused, deep recursion traps "call stack
+            exhausted", an endless loop without calls is ended by the watchdog (the
+            back-edge poll), and the responder still answers
   wasi      a wasi-libc app (tests/runtime/apps/wasi_fs.c) with the storage capability:
             files and directories in its own directory, clocks, random, an escape
             refused, writes until the board's 48 KiB quota answers EDQUOT; it ends
@@ -168,6 +173,18 @@ def scenario_settings():
     poweroff(q)
 
 
+class Responder:
+    """Calling it has the responder app answer once more (and checks that it did)."""
+
+    def __init__(self, q):
+        self.q, self.answers = q, 0
+
+    def __call__(self):
+        self.answers += 1
+        run(self.q, "app resume responder")
+        wait_log(self.q, "responder", f"answer {self.answers}")
+
+
 def scenario_hostile():
     flash = os.path.join(WORK, "flash.img")
     mgr = TEST_APPS
@@ -180,14 +197,7 @@ def scenario_hostile():
     q = boot(flash, pkgs)
     run(q, "app stop hello")
     out = run(q, "app start responder")
-    answers = 0
-
-    def responder_answers():
-        nonlocal answers
-        answers += 1
-        run(q, "app resume responder")
-        wait_log(q, "responder", f"answer {answers}")
-
+    responder_answers = Responder(q)
     responder_answers()
     # Endless loop: the responder answers meanwhile, and the app watchdog ends it (2 s
     # without waiting); started again, a stop ends it too.
@@ -322,10 +332,40 @@ def scenario_wasi():
     poweroff(q)
 
 
+def scenario_aot():
+    # akira pack runs akira-aot (beside akira), which runs arm-none-eabi-gcc
+    qemu.need_tools("arm-none-eabi-gcc", os.path.join(os.path.dirname(AKIRA), "akira-aot"))
+    flash = os.path.join(WORK, "flash.img")
+    mgr = TEST_APPS
+    aot = ["--aot", "thumbv7em"]
+    pkgs = [pack(os.path.join(mgr, n + ".wasm"), n, aot)
+            for n in ("responder", "oob", "recurse", "spin")]
+    q = boot(flash, pkgs)
+    run(q, "app stop hello")
+    run(q, "app start responder")
+    out = run(q, "app info responder")
+    check("aot thumbv7em" in out, "the responder runs on native code", out)
+    responder_answers = Responder(q)
+    responder_answers()
+    run(q, "app start oob")
+    wait_log(q, "oob", "oob: 0 calls not refused")
+    check("aot thumbv7em" in run(q, "app info oob"), "oob ran on native code")
+    responder_answers()
+    run(q, "app start recurse")
+    out = wait_log(q, "recurse", "failed")
+    check("exhausted" in out.lower(), "recurse ends on call stack exhaustion", out)
+    run(q, "app start spin")
+    wait_log(q, "spin", "spinning")
+    wait_log(q, "spin", "failed (watchdog)")
+    check("aot thumbv7em" in run(q, "app info spin"), "spin ran on native code")
+    responder_answers()
+    poweroff(q)
+
+
 def main():
     qemu.prepare_mps2(ELF, WORK)
     {"shell": scenario_shell, "settings": scenario_settings, "hostile": scenario_hostile,
-     "powercut": scenario_powercut, "wasi": scenario_wasi}[SCENARIO]()
+     "powercut": scenario_powercut, "wasi": scenario_wasi, "aot": scenario_aot}[SCENARIO]()
     print("ok")
 
 

@@ -1,8 +1,13 @@
 /*
  * akira-aot: ahead-of-time compiler of WebAssembly apps (host tool, docs/aot.md).
  *
- *   akira-aot [-t x86_64] [-O0..3] [--cc CC] [--emit-c FILE] [-q] -o OUT.aot INPUT
+ *   akira-aot [-t|--target x86_64|thumbv7em] [-O0..3] [--bounds guard|check] [--cc CC]
+ *             [--emit-c FILE] [-q]
+ *             -o OUT.aot INPUT
  *   akira-aot [...] --each INPUT...     writes INPUT.aot beside each input
+ *
+ * --bounds: `guard` (x86_64's default) leaves loads and stores unchecked, for memories
+ * with guard pages (native_sim); `check` (thumbv7em's only mode) checks each one.
  *
  * --each compiles all inputs with one run of the C compiler (much cheaper than one run
  * per module: the spec suite has 1,200 small ones); an input the engine refuses as a
@@ -36,9 +41,11 @@ extern char **environ;
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: akira-aot [-t x86_64] [-O0|-O1|-O2|-O3] [--cc CC] [--emit-c FILE] [-q] "
-                    "-o OUT.aot INPUT.wasm\n"
-                    "       akira-aot [options] --each INPUT.wasm...\n");
+    fprintf(
+        stderr,
+        "usage: akira-aot [-t|--target x86_64|thumbv7em] [-O0|-O1|-O2|-O3] [--bounds guard|check] "
+        "[--cc CC] [--emit-c FILE] [-q] -o OUT.aot INPUT.wasm\n"
+        "       akira-aot [options] --each INPUT.wasm...\n");
     return 2;
 }
 
@@ -121,8 +128,8 @@ typedef struct input {
     int ok; /* translated */
 } input;
 
-static int write_section(input *in, int target, const uint8_t *obj, size_t osize, unsigned k,
-                         int quiet)
+static int write_section(input *in, int target, int guard, const uint8_t *obj, size_t osize,
+                         unsigned k, int quiet)
 {
     char root[32], why[200];
     snprintf(root, sizeof root, "m%u_aot_root", k);
@@ -147,7 +154,7 @@ static int write_section(input *in, int target, const uint8_t *obj, size_t osize
     uint32_t fields[][2] = {{AW_AOT_OFF_MAGIC, AW_AOT_MAGIC},
                             {AW_AOT_OFF_ABI, AW_AOT_ABI},
                             {AW_AOT_OFF_TARGET, (uint32_t)target},
-                            {AW_AOT_OFF_FLAGS, 0},
+                            {AW_AOT_OFF_FLAGS, guard ? AW_AOT_FLAG_GUARD : 0},
                             {AW_AOT_OFF_IMGSIZE, (uint32_t)img.image.len},
                             {AW_AOT_OFF_IMGALIGN, img.align},
                             {AW_AOT_OFF_ROOT, img.root},
@@ -174,18 +181,20 @@ static int write_section(input *in, int target, const uint8_t *obj, size_t osize
 
 int main(int argc, char **argv)
 {
-    const char *target_name = "x86_64", *out = NULL, *cc = "gcc", *emit_c = NULL;
-    const char *opt = "-O2";
+    const char *target_name = "x86_64", *out = NULL, *cc = NULL, *emit_c = NULL;
+    const char *opt = "-O2", *bounds = NULL;
     int each = 0, quiet = 0;
     input *ins = calloc((size_t)argc, sizeof *ins);
     unsigned nin = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
+        if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "--target") == 0) && i + 1 < argc)
             target_name = argv[++i];
         else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
             out = argv[++i];
         else if (strcmp(argv[i], "--cc") == 0 && i + 1 < argc)
             cc = argv[++i];
+        else if (strcmp(argv[i], "--bounds") == 0 && i + 1 < argc)
+            bounds = argv[++i];
         else if (strcmp(argv[i], "--emit-c") == 0 && i + 1 < argc)
             emit_c = argv[++i];
         else if (strcmp(argv[i], "--each") == 0)
@@ -201,10 +210,13 @@ int main(int argc, char **argv)
     }
     if (!nin || (each ? out != NULL : (nin != 1 || !out))) return usage();
     int target = target_of(target_name);
-    if (target != AW_AOT_TARGET_X86_64) {
-        fprintf(stderr, "akira-aot: target %s is not supported (x86_64)\n", target_name);
+    if (!target) {
+        fprintf(stderr, "akira-aot: target %s is not supported (x86_64, thumbv7em)\n", target_name);
         return 2;
     }
+    if (!cc) cc = target == AW_AOT_TARGET_X86_64 ? "gcc" : "arm-none-eabi-gcc";
+    if (bounds && strcmp(bounds, "guard") != 0 && strcmp(bounds, "check") != 0) return usage();
+    int guard = target == AW_AOT_TARGET_X86_64 && (!bounds || strcmp(bounds, "guard") == 0);
     int status = 0;
     sbuf c = {0};
     aot_prelude(target, &c);
@@ -231,7 +243,8 @@ int main(int argc, char **argv)
         char pfx[16], why[200];
         snprintf(pfx, sizeof pfx, "m%u_", k);
         sbuf one = {0};
-        if (aot_translate(in->m, in->wasm, in->size, target, pfx, &one, why, sizeof why) != 0) {
+        if (aot_translate(in->m, in->wasm, in->size, target, guard, pfx, &one, why, sizeof why) !=
+            0) {
             sb_free(&one);
             if (each) {
                 /* --each: a module the translator refuses (SIMD) stays on the interpreter,
@@ -274,29 +287,38 @@ int main(int argc, char **argv)
             fprintf(stderr, "akira-aot: cannot write the C file\n");
             return 1;
         }
-        char *const cmd[] = {(char *)cc,
-                             "-std=gnu11",
-                             (char *)opt,
-                             "-ffreestanding",
-                             "-fPIC",
-                             "-fno-plt",
-                             "-ffunction-sections",
-                             "-fdata-sections",
-                             "-fno-stack-protector",
-                             "-fno-asynchronous-unwind-tables",
-                             "-fno-unwind-tables",
-                             "-fno-tree-loop-distribute-patterns",
-                             "-fno-math-errno",
-                             "-fsignaling-nans",
-                             "-fno-builtin",
-                             "-fcf-protection=none",
-                             "-march=x86-64-v2",
-                             "-w",
-                             "-c",
-                             cpath,
-                             "-o",
-                             opath,
-                             NULL};
+        /* x86-64: position-independent, externals through GOT slots; Cortex-M4F: every
+         * call to a helper through a literal word (-mlong-calls), which the loader fills */
+        char *const x86[] = {"-fPIC", "-fno-plt", "-fcf-protection=none", "-march=x86-64-v2", NULL};
+        char *const arm[] = {
+            "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", "-mlong-calls",
+            "-fno-pic",        NULL};
+        char *const common[] = {"-std=gnu11",
+                                "-ffreestanding",
+                                "-ffunction-sections",
+                                "-fdata-sections",
+                                "-fno-stack-protector",
+                                "-fno-asynchronous-unwind-tables",
+                                "-fno-unwind-tables",
+                                "-fno-tree-loop-distribute-patterns",
+                                "-fno-math-errno",
+                                "-fsignaling-nans",
+                                "-fno-builtin",
+                                "-w",
+                                "-c",
+                                NULL};
+        char *cmd[40];
+        int nc = 0;
+        cmd[nc++] = (char *)cc;
+        cmd[nc++] = (char *)opt;
+        for (char *const *a = common; *a; a++)
+            cmd[nc++] = *a;
+        for (char *const *a = target == AW_AOT_TARGET_X86_64 ? x86 : arm; *a; a++)
+            cmd[nc++] = *a;
+        cmd[nc++] = cpath;
+        cmd[nc++] = "-o";
+        cmd[nc++] = opath;
+        cmd[nc] = NULL;
         int rc = run(cmd);
         size_t osize = 0;
         uint8_t *obj = rc == 0 ? read_file(opath, &osize) : NULL;
@@ -308,7 +330,8 @@ int main(int argc, char **argv)
             return 1;
         }
         for (unsigned k = 0; k < nin; k++)
-            if (ins[k].ok && write_section(&ins[k], target, obj, osize, k, quiet) != 0) status = 1;
+            if (ins[k].ok && write_section(&ins[k], target, guard, obj, osize, k, quiet) != 0)
+                status = 1;
         free(obj);
     }
     for (unsigned k = 0; k < nin; k++) {

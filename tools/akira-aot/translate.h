@@ -18,9 +18,10 @@
 void aot_prelude(int target, sbuf *out);
 
 /* Append the C of module m to out, every symbol named with `prefix` (several modules may
- * share one file), the root table as <prefix>aot_root. 0 on success; -1 with a reason
- * in err (a construct the translator refuses: SIMD). */
-int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int target,
+ * share one file), the root table as <prefix>aot_root; with `guard`, loads and stores
+ * carry no bounds check (the memory must have guard pages). 0 on success; -1 with a
+ * reason in err (a construct the translator refuses: SIMD). */
+int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int target, int guard,
                   const char *prefix, sbuf *out, char *err, size_t errlen);
 
 #endif

@@ -2,6 +2,7 @@
 #include "runner.h"
 
 #include <akira/exec_mem.h>
+#include <akira/vmem.h>
 
 #include "host.h"
 #include "json.h"
@@ -274,6 +275,10 @@ static aw_instance *instantiate(file_run *r, const aw_module *m, aw_error *err)
     }
     aw_instance *inst = aw_instantiate(r->store, m, imports, k, err);
     free(imports);
+    /* native code for guard pages runs only on a memory with them: every memory of an
+     * --aot run's store has them, so an instance left on the interpreter is a failure */
+    if (inst && strcmp(aw_module_tier(m), aw_instance_tier(inst)) != 0)
+        failure(r, "an instance of a module with native code runs on the interpreter");
     return inst;
 }
 
@@ -666,7 +671,12 @@ bool akira_spec_runner_run_file(const char *json_path, const akira_spec_options 
         else
             strcpy(r.dir, ".");
     }
-    r.store = aw_store_new(NULL);
+    /* --aot: memories with guard pages (the default native code has no bounds checks) */
+    static const aw_vmem vmem = {
+        .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
+    aw_config cfg = {.vmem = opt->aot ? &vmem : NULL};
+    if (opt->aot) akira_fault_hook_set(aw_aot_fault);
+    r.store = aw_store_new(&cfg);
     /* as deep as the interpreter's 10,000 frames: the main thread has megabytes */
     if (r.store) aw_store_set_native_stack(r.store, 4u << 20);
     bool ok = cmds && cmds->kind == AKIRA_SPEC_JSON_ARRAY && r.dir && r.store &&

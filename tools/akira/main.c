@@ -25,7 +25,7 @@ static const struct tool_cmd cmds[] = {
      "        [--restart POLICY] [--description TEXT] [--author TEXT]) [--aot TARGET]...\n"
      "        [--key NAME.key]",
      "embed a manifest (replacing any old one, its native code and signature), add native\n"
-     "        code for TARGET (x86_64) compiled by akira-aot, sign with a key",
+     "        code for TARGET (x86_64, thumbv7em) compiled by akira-aot, sign with a key",
      akira_tool_pack},
     {"inspect", "APP.wasm [--pub NAME.pub]",
      "print the manifest and the signature status (verified with --pub)", akira_tool_inspect},

@@ -117,6 +117,24 @@ typedef union aw_val {
  * quota); the engine then fails the operation cleanly (memory.grow returns -1). */
 typedef void *(*aw_realloc_fn)(void *ctx, void *ptr, size_t old_size, size_t new_size);
 
+/* Linear memories in reserved address space (ports with virtual memory: native_sim).
+ * reserve returns `bytes` of inaccessible address space (NULL if refused); commit makes
+ * [old, new) of it readable, writable and zero (0, or -1 if refused: memory.grow then
+ * returns -1); release returns the whole reservation. With these hooks each memory of a
+ * store sits at the start of AW_VMEM_RESERVE bytes it never moves out of, so native code
+ * compiled for guard pages (docs/aot.md) needs no bounds check: an access past the
+ * memory faults, and the port's fault handler turns the fault into the trap
+ * (aw_aot_fault). Committed bytes are not charged through `realloc`: the hooks charge
+ * them (the runtime's do, to the app's quota). */
+/* 4 GiB of addresses + 4 GiB of offsets + the widest access */
+#define AW_VMEM_RESERVE (((uint64_t)8 << 30) + 65536u)
+typedef struct aw_vmem {
+    void *(*reserve)(void *ctx, uint64_t bytes);
+    int (*commit)(void *ctx, void *base, uint64_t old_size, uint64_t new_size);
+    void (*release)(void *ctx, void *base, uint64_t bytes, uint64_t committed);
+    void *ctx;
+} aw_vmem;
+
 typedef struct aw_config {
     aw_realloc_fn realloc; /* NULL: the C library's realloc/free */
     void *alloc_ctx;
@@ -124,6 +142,8 @@ typedef struct aw_config {
     uint32_t max_table_elems;  /* cap on any table; 0 = 10,000,000 */
     uint32_t stack_slots;      /* value stack size in 8-byte slots; 0 = 64 Ki slots */
     uint32_t max_call_depth;   /* wasm call frames; 0 = 10,000 */
+    const aw_vmem *vmem;       /* NULL: memories from `realloc` (a reservation that fails
+                                  falls back to it too) */
 } aw_config;
 
 /* ---- modules -------------------------------------------------------------------- */
@@ -207,8 +227,22 @@ aw_status aw_module_attach_aot_buffer(aw_module *m, const uint8_t *buf, size_t l
 /* "aot x86_64" / "aot thumbv7em" when native code is attached, else "interp". */
 const char *aw_module_tier(const aw_module *m);
 
+/* What runs an instance's calls: its module's tier, or "interp" when the module's
+ * native code needs guard pages and the instance's memory has none (its store has no
+ * aw_vmem hooks, or the reservation was refused). */
+typedef struct aw_instance aw_instance;
+const char *aw_instance_tier(const aw_instance *inst);
+
 /* This build's AOT target name ("x86_64", "thumbv7em"), or NULL if it has none. */
 const char *aw_aot_target(void);
+
+/* For the port's memory-fault handler (guard-page mode, docs/aot.md): when the faulting
+ * instruction at `pc` is native code the calling thread is running and `addr` lies in
+ * the guard reservation of its memory, ends the call with the trap "out of bounds
+ * memory access" and does not return (it longjmps out of the handler, which must let
+ * the signal nest: SA_NODEFER). Otherwise returns 0: not ours (always on builds without
+ * guard pages, i.e. other than x86-64). */
+int aw_aot_fault(const void *addr, const void *pc);
 
 /* ---- stores, instances, externs ------------------------------------------------- */
 

@@ -1,8 +1,8 @@
 /*
  * Executable memory for native code (the engine's AOT tier): write first, then seal to
- * read + execute, never both at once (W^X). Provided by ports that can run code from
- * RAM (posix: mmap/mprotect); on a port without it these functions do not exist, so a
- * caller that needs them does not link there.
+ * read + execute (posix: never both at once, W^X by mmap/mprotect; cortex_m: the system
+ * heap, which the M4 may execute from, sealed by a barrier). On a port without them
+ * these functions do not exist, so a caller that needs them does not link there.
  *
  * Who calls: the runtime when it attaches an app's AOT section, and host tools. Any
  * thread.

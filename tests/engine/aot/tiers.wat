@@ -10,4 +10,11 @@
   (func (export "spin") (loop $l br $l))
   (func $rec (export "rec") (param i32) (result i32)
     local.get 0 i32.const 1 i32.add call $rec)
-  (func (export "peek") (param i32) (result i32) local.get 0 i32.load))
+  (func (export "peek") (param i32) (result i32) local.get 0 i32.load)
+  ;; the largest offset: address + offset reaches past 4 GiB
+  (func (export "peek_far") (param i32) (result i32) local.get 0 i64.load offset=4294967295 i32.wrap_i64)
+  (func (export "poke8") (param i32 i32) local.get 0 local.get 1 i32.store8)
+  ;; grows by one page; the new page reads as zero
+  (func (export "grow") (param i32 i32) (result i32) i32.const 1 memory.grow drop memory.size)
+  (func (export "fill") (param i32 i32) local.get 0 i32.const 7 local.get 1 memory.fill)
+  (func (export "copy") (param i32 i32) local.get 0 i32.const 0 local.get 1 memory.copy))
