@@ -14,11 +14,13 @@ const char *akira_http_status_text(int status)
     case 200: return "OK";
     case 201: return "Created";
     case 204: return "No Content";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
     case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 411: return "Length Required";
@@ -125,6 +127,12 @@ int akira_http_resp_send(struct akira_http_req *r, int status, const char *ctype
                          size_t len)
 {
     return http_resp_raw(r, status, ctype, NULL, body, len);
+}
+
+int akira_http_resp_send_headers(struct akira_http_req *r, int status, const char *ctype,
+                                 const char *extra_headers, const void *body, size_t len)
+{
+    return http_resp_raw(r, status, ctype, extra_headers, body, len);
 }
 
 int akira_http_resp_error(struct akira_http_req *r, int status, const char *msg)
