@@ -17,7 +17,7 @@
  * rebooted since the client's last entry).
  *
  * Events (each "event: NAME\ndata: JSON\n\n"):
- *   hello    {"version","board","uptime_ms","clients","clients_max"} first
+ *   hello    {"version","board","uptime_ms","clients","clients_max","client_bytes"} first
  *   status   {"uptime_ms","memory":{...},"fs":{...},"apps":[{name,state,cpu_us,mem_used,
  *            mem_peak}]} every 2 s
  *   log      {seq,uptime_ms,level,module,msg} per device log entry
@@ -89,11 +89,6 @@ struct events_client {
 
 static atomic_int clients;
 
-size_t akira_connectivity_events_client_bytes(void)
-{
-    return sizeof(struct events_client);
-}
-
 /* topics=a,b: the mask, or 0 when a name is unknown. */
 static unsigned topics_of(const char *q)
 {
@@ -147,6 +142,7 @@ static int send_hello(struct events_client *ec)
     akira_json_kv_uint(&w, "uptime_ms", akira_uptime_ms());
     akira_json_kv_int(&w, "clients", atomic_load(&clients));
     akira_json_kv_int(&w, "clients_max", EVENTS_CLIENTS_MAX);
+    akira_json_kv_uint(&w, "client_bytes", sizeof(struct events_client));
     akira_json_obj_end(&w);
     return event_end(ec, &w);
 }

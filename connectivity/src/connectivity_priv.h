@@ -41,11 +41,9 @@ void akira_connectivity_read_auth_load(void);
 bool (*akira_connectivity_read_auth_fn(void))(void);
 /* http_api_hw.c: the body of GET /api/sensors (one fresh reading of every sensor). */
 void akira_connectivity_json_sensors(struct akira_json *w);
-/* api_events.c: GET /api/events (Server-Sent Events for the dashboard), and the bytes a
- * connected client costs besides its worker. */
+/* api_events.c: GET /api/events (Server-Sent Events for the dashboard). */
 int akira_connectivity_events_routes(struct akira_http_server *s,
                                      const struct akira_connectivity_config *cfg);
-size_t akira_connectivity_events_client_bytes(void);
 /* http_dashboard.c: GET / (the dashboard, gzip-compressed, embedded at build time). */
 int akira_connectivity_dashboard_routes(struct akira_http_server *s);
 

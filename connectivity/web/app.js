@@ -88,6 +88,7 @@ function upload(path, file, prog, errId) {
 /* ---- login -------------------------------------------------------------------- */
 function needLogin() {
   st.needLogin = true;
+  if (st.token) { st.token = ''; sessionStorage.removeItem('akira-token'); } /* refused */
   showLoginState();
 }
 function showLoginState() {
@@ -494,7 +495,10 @@ function topics() {
   if (st.view === 'display' && st.token) t.push('display');
   return t.join(',');
 }
-function restartLive() { if (liveCtl) { st.restart = true; liveCtl.abort(); } }
+function restartLive() {
+  if (st.wake) { st.wake(); st.wake = null; }
+  if (liveCtl) { st.restart = true; liveCtl.abort(); }
+}
 function setConn(s, cls) { const c = $('conn'); c.textContent = s; c.className = 'pill ' + (cls || ''); }
 const HANDLERS = {
   hello: (h) => {
@@ -526,6 +530,12 @@ function dispatch(block) {
 async function live() {
   let delay = 500;
   for (;;) {
+    if (st.needLogin && !st.token) {
+      /* Reads need the token: no tries without it (each would count as a failure). */
+      setConn('log in', 'down');
+      await new Promise((res) => { st.wake = res; });
+      continue;
+    }
     const ctl = new AbortController();
     liveCtl = ctl;
     st.topics = topics();
@@ -548,7 +558,7 @@ async function live() {
         while ((i = buf.indexOf('\n\n')) >= 0) { dispatch(buf.slice(0, i)); buf = buf.slice(i + 2); }
       }
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) { setConn('log in', 'down'); route(); }
+      if (e instanceof ApiError && e.status === 401) { route(); continue; }
     } finally { clearInterval(watchdog); }
     if (st.restart) { st.restart = false; continue; } /* the view or the login changed */
     setConn('reconnecting', 'down');

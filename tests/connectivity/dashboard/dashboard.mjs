@@ -174,6 +174,16 @@ try {
   await until(async () => /secret/.test(await text('#sv-note')), 'the token masked');
   if (await page.inputValue('#sv') === token || !await page.locator('#sv').isDisabled()) throw new Error('secret shown or editable');
   await snap('settings');
+  // The setting that makes reading need the token: a new tab (no token) must log in.
+  await page.check('#readauth');
+  await until(async () => (await fetchJson(page, '/api/settings/akira/http/read_auth')).value === '1', 'read_auth set');
+  const tab = await ctx.newPage();
+  await tab.goto(url + '/');
+  await until(() => tab.locator('#v-login').isVisible(), 'the login page in a tab without the token');
+  if (await tab.locator('#v-overview').isVisible()) throw new Error('overview shown without the token');
+  await tab.close();
+  await page.uncheck('#readauth');
+  await until(async () => (await fetchJson(page, '/api/settings/akira/http/read_auth')).value === '0', 'read_auth unset');
 
   // Hardware: toggle pin 3 (it changes when the device says so, through the live channel).
   await page.click('nav a[href="#hardware"]');
