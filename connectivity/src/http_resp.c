@@ -116,7 +116,7 @@ int http_resp_raw(struct akira_http_req *r, int status, const char *ctype, const
     int n = head(r, status, ctype, extra, framing);
     if (n < 0) return AKIRA_ERANGE;
     if (len <= sizeof(c->out) - (size_t)n) {
-        memcpy(c->out + n, body, len);
+        if (len) memcpy(c->out + n, body, len); /* a 204 or 304 has no body (NULL) */
         return send_all(c, c->out, (size_t)n + len);
     }
     int rc = send_all(c, c->out, (size_t)n);

@@ -55,6 +55,9 @@ try {
   page.on('response', (r) => { if (r.status() >= 500) apiErrors.push(`${r.status()} ${r.url()}`); });
   page.on('pageerror', (e) => { throw new Error('page error: ' + e.message); });
   await page.addInitScript(() => {
+    // What the page tried but its Content-Security-Policy refused counts too.
+    window.__refused = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__refused.push(e.blockedURI));
     window.__cls = 0;
     new PerformanceObserver((l) => {
       for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
@@ -231,6 +234,7 @@ try {
   page.on('request', (r) => reqs.push(r.url()));
   await page.waitForTimeout(5000);
   console.log(`figure ${mode}_requests_at_rest_per_min ${(reqs.length * 12).toFixed(0)}`);
+  foreign.push(...await page.evaluate(() => window.__refused));
   if (foreign.length) throw new Error('requests to other hosts: ' + foreign.join(' '));
   if (apiErrors.length) throw new Error('server errors: ' + apiErrors.join(' '));
   log('all flows passed');
