@@ -11,14 +11,10 @@ dir=$1
 need=()
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
+# (scripts/deps.sh installs what a list names; the checks above are by command, since
+# npm may come with another distribution's nodejs package rather than Debian's npm.)
 if [[ ${#need[@]} -gt 0 ]]; then
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "deps-node: missing ${need[*]} and not root; install them" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}"
+  "$here/deps.sh" <(printf '%s\n' "${need[@]}")
 fi
 mkdir -p "$dir"
 if [[ -d $dir/node_modules/playwright-core ]] && cmp -s "$src/package-lock.json" "$dir/package-lock.json"; then

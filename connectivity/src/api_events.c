@@ -260,13 +260,7 @@ static int send_logs(struct events_client *ec)
         struct akira_json w;
         int rc = event_begin(ec, &w, "log");
         if (rc) return rc;
-        akira_json_obj_begin(&w);
-        akira_json_kv_uint(&w, "seq", e.seq);
-        akira_json_kv_uint(&w, "uptime_ms", e.uptime_ms);
-        akira_json_kv_str(&w, "level", akira_log_level_name(e.level));
-        akira_json_kv_str(&w, "module", e.module);
-        akira_json_kv_str(&w, "msg", e.msg);
-        akira_json_obj_end(&w);
+        akira_connectivity_json_log_entry(&w, &e);
         rc = event_end(ec, &w);
         if (rc) return rc;
     }

@@ -34,6 +34,9 @@ void akira_connectivity_net_unregister(void);
 struct akira_json;
 void akira_connectivity_json_memory(struct akira_json *w);
 void akira_connectivity_json_fs(struct akira_json *w);
+/* http_api.c: one device log entry {seq,uptime_ms,level,module,msg} (/api/logs, events). */
+struct akira_log_entry;
+void akira_connectivity_json_log_entry(struct akira_json *w, const struct akira_log_entry *e);
 /* http_api.c: the setting AKIRA_HTTP_READ_AUTH_KEY ("1": reads need the token) read
  * again (at start, and when it is set or deleted over HTTP), and the server's
  * reads_need_token callback that answers from it. */

@@ -87,6 +87,17 @@ static int status_get(struct akira_http_req *r, void *ctx)
     return akira_http_resp_end(r);
 }
 
+void akira_connectivity_json_log_entry(struct akira_json *w, const struct akira_log_entry *e)
+{
+    akira_json_obj_begin(w);
+    akira_json_kv_uint(w, "seq", e->seq);
+    akira_json_kv_uint(w, "uptime_ms", e->uptime_ms);
+    akira_json_kv_str(w, "level", akira_log_level_name(e->level));
+    akira_json_kv_str(w, "module", e->module);
+    akira_json_kv_str(w, "msg", e->msg);
+    akira_json_obj_end(w);
+}
+
 static int logs_get(struct akira_http_req *r, void *ctx)
 {
     (void)ctx;
@@ -104,15 +115,8 @@ static int logs_get(struct akira_http_req *r, void *ctx)
     akira_json_key(&w, "entries");
     akira_json_arr_begin(&w);
     struct akira_log_entry e;
-    for (uint64_t n = 0; n < limit && akira_log_read(&cursor, &e) == 0; n++) {
-        akira_json_obj_begin(&w);
-        akira_json_kv_uint(&w, "seq", e.seq);
-        akira_json_kv_uint(&w, "uptime_ms", e.uptime_ms);
-        akira_json_kv_str(&w, "level", akira_log_level_name(e.level));
-        akira_json_kv_str(&w, "module", e.module);
-        akira_json_kv_str(&w, "msg", e.msg);
-        akira_json_obj_end(&w);
-    }
+    for (uint64_t n = 0; n < limit && akira_log_read(&cursor, &e) == 0; n++)
+        akira_connectivity_json_log_entry(&w, &e);
     akira_json_arr_end(&w);
     akira_json_kv_uint(&w, "next", cursor);
     akira_json_obj_end(&w);
