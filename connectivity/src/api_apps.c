@@ -405,6 +405,25 @@ static int app_logs(struct akira_http_req *r, void *ctx)
     return akira_http_resp_end(r);
 }
 
+/* PUT (grant) and DELETE (revoke) /api/apps/{name}/caps/{cap}: the mask in force
+ * changes at once (a running app sees it at its next native call), until the app is
+ * upgraded or the device restarts; answers with APP. */
+static int app_caps(struct akira_http_req *r, void *ctx)
+{
+    bool grant = ctx != NULL;
+    const char *name = name_checked(r);
+    if (!name) return 0;
+    const char *cap = akira_http_req_param(r, "cap");
+    akira_caps_t bit = akira_cap_from_name(cap, strlen(cap));
+    if (!bit) return akira_http_resp_error(r, 400, "no such capability");
+    int rc = grant ? akira_app_caps_grant(name, bit) : akira_app_caps_revoke(name, bit);
+    if (rc == AKIRA_ENOENT) return akira_http_resp_error(r, 404, "no such app");
+    if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
+    AKIRA_LOG_INF("app %s: capability %s %s over http by %s", name, cap,
+                  grant ? "granted" : "revoked", akira_http_req_peer(r));
+    return send_app(r, 200, name);
+}
+
 static int status_one(void *ctx, const struct akira_app_record *rec)
 {
     struct akira_json *w = ctx;
@@ -443,6 +462,15 @@ int akira_connectivity_app_routes(struct akira_http_server *s)
         {.method = "POST", .pattern = "/api/apps/{name}/start", .auth = true, .handler = app_start},
         {.method = "POST", .pattern = "/api/apps/{name}/stop", .auth = true, .handler = app_stop},
         {.method = "GET", .pattern = "/api/apps/{name}/logs", .handler = app_logs},
+        {.method = "PUT",
+         .pattern = "/api/apps/{name}/caps/{cap}",
+         .auth = true,
+         .handler = app_caps,
+         .ctx = (void *)1},
+        {.method = "DELETE",
+         .pattern = "/api/apps/{name}/caps/{cap}",
+         .auth = true,
+         .handler = app_caps},
     };
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         int rc = akira_http_route_add(s, &routes[i]);

@@ -86,7 +86,10 @@ static int token_load_or_make(bool *made)
 int akira_connectivity_api_create(struct akira_http_server **out,
                                   const struct akira_http_config *hc)
 {
-    int rc = akira_http_server_create(out, hc);
+    struct akira_http_config c = *hc;
+    akira_connectivity_read_auth_load();
+    c.reads_need_token = akira_connectivity_read_auth_fn();
+    int rc = akira_http_server_create(out, &c);
     if (rc) return rc;
     rc = akira_connectivity_api_routes(*out, &config);
     if (!rc) rc = akira_connectivity_hw_routes(*out, &config);

@@ -21,7 +21,10 @@ static int http_start(void *ctx)
         akira_http_config_default(akira_net_addr_loopback(cfg->http_port));
     int rc = akira_connectivity_api_create(&http, &hc);
     if (rc) return rc;
-    rc = akira_http_server_start(http);
+    /* The dashboard and its push channel: for browsers, so on the network only. */
+    rc = akira_connectivity_dashboard_routes(http);
+    if (!rc) rc = akira_connectivity_events_routes(http, cfg);
+    if (!rc) rc = akira_http_server_start(http);
     struct akira_net_addr a;
     if (!rc && akira_http_server_addr(http, &a) == 0) http_port = a.port;
     if (rc) {

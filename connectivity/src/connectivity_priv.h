@@ -32,6 +32,27 @@ int akira_connectivity_stream_api_create(struct akira_http_server **out, uint32_
 int akira_connectivity_net_register(void);
 void akira_connectivity_net_unregister(void);
 
+/* http_api.c: {"memory":{...}} and {"fs":{...}} members of /api/status and the
+ * dashboard's status event. */
+struct akira_json;
+void akira_connectivity_json_memory(struct akira_json *w);
+void akira_connectivity_json_fs(struct akira_json *w);
+/* http_api.c: one device log entry {seq,uptime_ms,level,module,msg} (/api/logs, events). */
+struct akira_log_entry;
+void akira_connectivity_json_log_entry(struct akira_json *w, const struct akira_log_entry *e);
+/* http_api.c: the setting AKIRA_HTTP_READ_AUTH_KEY ("1": reads need the token) read
+ * again (at start, and when it is set or deleted over HTTP), and the server's
+ * reads_need_token callback that answers from it. */
+void akira_connectivity_read_auth_load(void);
+bool (*akira_connectivity_read_auth_fn(void))(void);
+/* http_api_hw.c: the body of GET /api/sensors (one fresh reading of every sensor). */
+void akira_connectivity_json_sensors(struct akira_json *w);
+/* api_events.c: GET /api/events (Server-Sent Events for the dashboard). */
+int akira_connectivity_events_routes(struct akira_http_server *s,
+                                     const struct akira_connectivity_config *cfg);
+/* http_dashboard.c: GET / (the dashboard, gzip-compressed, embedded at build time). */
+int akira_connectivity_dashboard_routes(struct akira_http_server *s);
+
 /* Keys no network client may read or write (the token, akira/security/...). */
 bool akira_connectivity_key_secret(const char *key);
 

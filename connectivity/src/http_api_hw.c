@@ -183,6 +183,17 @@ static void sensor_entry(const struct akira_device *dev, void *user)
     akira_json_obj_end(w);
 }
 
+void akira_connectivity_json_sensors(struct akira_json *w)
+{
+    akira_json_obj_begin(w);
+    akira_json_key(w, "sensors");
+    akira_json_arr_begin(w);
+    struct sensors_walk sw = {w};
+    akira_driver_foreach(AKIRA_DRIVER_SENSOR, sensor_entry, &sw);
+    akira_json_arr_end(w);
+    akira_json_obj_end(w);
+}
+
 static int sensors_get(struct akira_http_req *r, void *ctx)
 {
     (void)ctx;
@@ -191,13 +202,7 @@ static int sensors_get(struct akira_http_req *r, void *ctx)
     int rc = akira_http_resp_begin(r, 200, "application/json");
     if (rc) return rc;
     akira_json_init(&w, buf, sizeof(buf), akira_http_resp_json_flush, r);
-    akira_json_obj_begin(&w);
-    akira_json_key(&w, "sensors");
-    akira_json_arr_begin(&w);
-    struct sensors_walk sw = {&w};
-    akira_driver_foreach(AKIRA_DRIVER_SENSOR, sensor_entry, &sw);
-    akira_json_arr_end(&w);
-    akira_json_obj_end(&w);
+    akira_connectivity_json_sensors(&w);
     rc = akira_json_end(&w);
     if (rc) return rc;
     return akira_http_resp_end(r);

@@ -14,11 +14,13 @@ const char *akira_http_status_text(int status)
     case 200: return "OK";
     case 201: return "Created";
     case 204: return "No Content";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
     case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 411: return "Length Required";
@@ -114,7 +116,7 @@ int http_resp_raw(struct akira_http_req *r, int status, const char *ctype, const
     int n = head(r, status, ctype, extra, framing);
     if (n < 0) return AKIRA_ERANGE;
     if (len <= sizeof(c->out) - (size_t)n) {
-        memcpy(c->out + n, body, len);
+        if (len) memcpy(c->out + n, body, len); /* a 204 or 304 has no body (NULL) */
         return send_all(c, c->out, (size_t)n + len);
     }
     int rc = send_all(c, c->out, (size_t)n);
@@ -125,6 +127,12 @@ int akira_http_resp_send(struct akira_http_req *r, int status, const char *ctype
                          size_t len)
 {
     return http_resp_raw(r, status, ctype, NULL, body, len);
+}
+
+int akira_http_resp_send_headers(struct akira_http_req *r, int status, const char *ctype,
+                                 const char *extra_headers, const void *body, size_t len)
+{
+    return http_resp_raw(r, status, ctype, extra_headers, body, len);
 }
 
 int akira_http_resp_error(struct akira_http_req *r, int status, const char *msg)

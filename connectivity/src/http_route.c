@@ -29,7 +29,7 @@ bool http_route_pattern_ok(const char *p)
     return *p == '\0';
 }
 
-static int hex(char c)
+int akira_http_hex_digit(char c)
 {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -85,9 +85,10 @@ static const char *param_decode(const char *seg, size_t n, char *out, size_t cap
             continue;
         }
         if (c == '%') {
-            if (i + 2 >= n || hex(seg[i + 1]) < 0 || hex(seg[i + 2]) < 0)
+            if (i + 2 >= n || akira_http_hex_digit(seg[i + 1]) < 0 ||
+                akira_http_hex_digit(seg[i + 2]) < 0)
                 return "bad percent-encoding in path";
-            c = hex(seg[i + 1]) * 16 + hex(seg[i + 2]);
+            c = akira_http_hex_digit(seg[i + 1]) * 16 + akira_http_hex_digit(seg[i + 2]);
             i += 2;
         }
         if (c < 0x20 || c == 0x7f) return "control byte in name";

@@ -267,6 +267,28 @@ int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
     }
 }
 
+int akira_http_req_wait(struct akira_http_req *r, uint32_t ms)
+{
+    struct http_conn *c = r->c;
+    struct akira_http_server *s = c->srv;
+    r->close_after = true; /* what the client sends now is not read as a request */
+    uint64_t t0 = akira_uptime_ms();
+    for (;;) {
+        akira_mutex_lock(s->lock, AKIRA_FOREVER);
+        bool stop = s->stopping;
+        akira_mutex_unlock(s->lock);
+        if (stop) return AKIRA_ECANCELED;
+        uint64_t spent = akira_uptime_ms() - t0;
+        if (spent >= ms) return 0;
+        int32_t slice = (int32_t)(ms - spent);
+        if (slice > 100) slice = 100; /* look at the stop flag again */
+        int n = c->io->recv(c->io_ctx, c->in, sizeof(c->in), slice);
+        if (n == 0) return AKIRA_ECONNRESET;
+        if (n < 0 && n != AKIRA_ETIMEDOUT) return AKIRA_ECONNRESET;
+        c->in_off = c->in_len = 0; /* discarded */
+    }
+}
+
 /* --- Connection loop ---------------------------------------------------------------- */
 
 /* A response outside any handler (parse errors, routing, auth): JSON, then close
@@ -319,7 +341,9 @@ static bool handle(struct http_conn *c)
         return http_keep_alive(r) && !r->close_after;
     }
     const struct akira_http_route *rt = r->route;
-    if (rt->auth) {
+    bool need_token =
+        rt->auth || (!rt->always_open && s->cfg.reads_need_token && s->cfg.reads_need_token());
+    if (need_token) {
         unsigned retry = 0;
         status = http_auth_check(s, c, &retry);
         if (status == 429) {

@@ -18,8 +18,11 @@
 #include <akira/drivers/display.h>
 #include <akira/shell.h>
 
-#define AKIRA_HTTP_TOKEN_KEY     "akira/http/token"
-#define AKIRA_SECRET_PREFIX      "akira/security/"
+#define AKIRA_HTTP_TOKEN_KEY "akira/http/token"
+#define AKIRA_SECRET_PREFIX  "akira/security/"
+/* "1": the API's reading routes (status, logs, apps, gpio, events...) need the token
+ * too; anything else or absent: they are open (docs/dashboard.md). */
+#define AKIRA_HTTP_READ_AUTH_KEY "akira/http/read_auth"
 #define AKIRA_HTTP_TOKEN_HEX_LEN 32 /* 16 random bytes as hex */
 
 struct akira_connectivity_config {

@@ -36,7 +36,7 @@
 
 #include <akira/net.h>
 
-#define AKIRA_HTTP_ROUTES_MAX  32
+#define AKIRA_HTTP_ROUTES_MAX  40
 #define AKIRA_HTTP_PARAMS_MAX  4   /* {name} segments in one pattern */
 #define AKIRA_HTTP_PARAM_MAX   128 /* bytes of one decoded {name} value incl. NUL */
 #define AKIRA_HTTP_TOKEN_MAX   64  /* bytes of the bearer token incl. NUL */
@@ -71,6 +71,10 @@ struct akira_http_config {
      * per-address table holds does not buy more guesses. The count restarts after
      * auth_lock_max_ms without a failure. */
     unsigned auth_global_free;
+    /* When set and returning true, routes without auth need the token too (GET
+     * /api/status, /api/logs, ...), except those marked always_open (the dashboard's
+     * page, which holds no device data). Called on every request: keep it cheap. */
+    bool (*reads_need_token)(void);
 };
 
 /* The defaults above, listening on addr. */
@@ -87,6 +91,7 @@ struct akira_http_route {
      * segment {name*} takes the rest of the path, slashes included. */
     const char *pattern;
     bool auth;         /* needs "Authorization: Bearer <token>" (401/429 otherwise) */
+    bool always_open;  /* never needs the token, whatever reads_need_token says */
     uint64_t body_max; /* 0: the config's default */
     akira_http_handler_fn handler;
     void *ctx;
@@ -166,12 +171,20 @@ int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap);
 /* A whole response: status, content type, body. 0 or the send error. */
 int akira_http_resp_send(struct akira_http_req *r, int status, const char *content_type,
                          const void *body, size_t len);
+/* akira_http_resp_send with more header lines (each ending in CRLF; NULL: none). */
+int akira_http_resp_send_headers(struct akira_http_req *r, int status, const char *content_type,
+                                 const char *extra_headers, const void *body, size_t len);
 /* {"error": msg, "status": status}. */
 int akira_http_resp_error(struct akira_http_req *r, int status, const char *msg);
 /* A streamed response (chunked transfer coding): begin, any number of writes, end. */
 int akira_http_resp_begin(struct akira_http_req *r, int status, const char *content_type);
 int akira_http_resp_write(struct akira_http_req *r, const void *data, size_t len);
 int akira_http_resp_end(struct akira_http_req *r);
+/* For a streamed response that waits between writes (server push): waits up to ms.
+ * 0 when the time passed with the client still there; AKIRA_ECONNRESET when it closed
+ * (or failed), AKIRA_ECANCELED when the server is stopping. Bytes the client sends
+ * meanwhile are discarded, and the connection is closed after this response. */
+int akira_http_req_wait(struct akira_http_req *r, uint32_t ms);
 /* A flush callback for akira/json.h that writes into a streamed response. */
 int akira_http_resp_json_flush(void *req, const char *buf, size_t len);
 
@@ -203,6 +216,9 @@ int akira_http_req_body_stream(struct akira_http_req *r, struct akira_transport_
 struct akira_transport_stream_info;
 void akira_http_req_stream_info(struct akira_http_req *r, int kind,
                                 struct akira_transport_stream_info *out);
+
+/* 0..15 for a hex digit (either case), else -1 (percent-decoding). */
+int akira_http_hex_digit(char c);
 
 /* The standard reason phrase ("Not Found"), "Unknown" for others. */
 const char *akira_http_status_text(int status);
