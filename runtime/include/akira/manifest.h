@@ -171,6 +171,13 @@ struct akira_manifest {
     /* Items as written: a topic, a topic + "/" + "*", or "*" (hence + 3). */
     char ipc_pub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
     char ipc_sub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
+    /* Apps built for upstream AkiraOS (akira/compat.h), set only by a ".akira.manifest":
+     * the env ABI's entry names and errno values, upstream's capability bits for the
+     * env natives' finer checks, and the capability strings that grant nothing here
+     * (unknown, or a subsystem this firmware lacks), reported at install. */
+    bool compat;
+    uint64_t compat_caps;
+    char compat_ignored[64];
 };
 
 /* Where parsing failed: the field (key) or, for a line that has none, "line N". */

@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Apps built for upstream AkiraOS, unmodified, on the firmware (docs/compat.md).
+
+usage: test_compat_e2e.py SCENARIO AKIRAOS COMPAT_APP_DIR GOLDEN_DIR
+
+  game      the console game installed from the shell (the capability strings that
+            grant nothing here reported), owning the display, moved by button events,
+            firing with a button read as a GPIO pin, drawing at a steady 30 frames per
+            second; its picture against compat_invaders.png; B hands over to the
+            launcher with app_switch
+  launcher  the launcher lists the apps (app_list), moves its selection with the
+            buttons, its picture against compat_launcher.png, and switches to the game
+  calls     every bound env function with good and bad arguments (another app's
+            timer handle, drawing while another app owns the display, pointers out of
+            memory): upstream's return codes; the out-of-memory string traps the app
+"""
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import akira_device as ad  # noqa: E402
+from akira_device import check  # noqa: E402
+
+SCENARIO, AKIRAOS, APPS, GOLDEN = sys.argv[1:5]
+
+
+def app(name):
+    return os.path.join(APPS, name + ".wasm")
+
+
+def sync(d):
+    mark = len(d.con.buf)
+    d.console("version")
+    d.expect("AkiraOS", 5, since=mark)
+
+
+def settle(d, ms=300):
+    d.console("sleep %d" % ms)
+    sync(d)
+
+
+def focus_is(d, what, timeout=10.0):
+    end = time.time() + timeout
+    while True:
+        mark = len(d.con.buf)
+        d.console("app focus")
+        line = d.expect(rb"display: [^\r\n]*", 5, since=mark, regex=True)
+        if what in line:
+            return
+        check(time.time() < end, f"display owner: wanted {what!r}, have {line!r}")
+        time.sleep(0.1)
+
+
+def logs(d, name, pattern, timeout=10.0):
+    end = time.time() + timeout
+    while True:
+        mark = len(d.con.buf)
+        d.console("app logs " + name)
+        sync(d)
+        m = re.search(pattern, d.con.buf[mark:].decode(errors="replace"))
+        if m:
+            return m
+        check(time.time() < end, f"{name}: no log line like {pattern!r}")
+        time.sleep(0.2)
+
+
+def hold(d, button, ms=250):
+    """A press long enough for an app polling at 30-50 frames per second to see."""
+    d.command("input press " + button, "input: press " + button)
+    settle(d, ms)
+    d.command("input release " + button, "input: release " + button)
+    settle(d, ms)
+
+
+def snapshot(d, tmp, name):
+    path = os.path.join(tmp, name + ".png")
+    d.command("display snapshot " + path, "snapshot: " + path)
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def install(d, name):
+    mark = len(d.con.buf)
+    d.command("app install " + app(name), "installed " + name, 20)
+    sync(d)
+    return d.con.buf[mark:].decode(errors="replace")
+
+
+def t_game():
+    with ad.tempdir() as tmp:
+        d = ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"))
+        out = install(d, "invaders")
+        check("warning: capabilities that grant nothing here: ble, spi" in out,
+              f"the strings that grant nothing are reported at install: {out!r}")
+        install(d, "launcher")
+        d.command("app start invaders", "invaders: started")
+        logs(d, "invaders", r"invaders ready")
+        focus_is(d, "invaders")
+        # Two steps right through the event queue (taps: edges queued, none lost).
+        d.command("input tap right", "input: tap right")
+        d.command("input tap right", "input: tap right")
+        settle(d)
+        hold(d, "a")  # read as GPIO 15: the column-5 alien of the lowest row goes
+        logs(d, "invaders", r"hit column 5 row 2: score 10")
+        hold(d, "a")
+        logs(d, "invaders", r"hit column 5 row 1: score 20")
+        m = logs(d, "invaders", r"fps (\d+)", 15)
+        fps = int(m.group(1))
+        check(15 <= fps <= 32, f"a steady frame rate near 30 per second: {fps}")
+        _, c0 = d.call("GET", "/api/display/changes?since=0&timeout_ms=0", token=d.token)
+        time.sleep(1.0)
+        _, c1 = d.call("GET", "/api/display/changes?since=%d&timeout_ms=0" % c0["seq"],
+                       token=d.token)
+        check(10 <= c1["seq"] - c0["seq"] <= 40, f"one flush per frame: {c1['seq'] - c0['seq']}")
+        settle(d)
+        ad.png_compare(snapshot(d, tmp, "invaders"),
+                       os.path.join(GOLDEN, "compat_invaders.png"))
+        # B: app_switch("launcher"), then main returns; the launcher takes the display.
+        d.command("input press b", "input: press b")
+        logs(d, "invaders", r"back to the launcher")
+        d.command("input release b", "input: release b")
+        logs(d, "launcher", r"launcher: 2 apps")
+        focus_is(d, "launcher")
+        mark = len(d.con.buf)
+        d.console("app info invaders")
+        d.expect(rb"state: +stopped", 5, since=mark, regex=True)
+        d.finish()
+
+
+def t_launcher():
+    with ad.tempdir() as tmp:
+        d = ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"),
+                      args=["--install", app("calls"), "--install", app("launcher"),
+                            "--install", app("invaders")])
+        d.command("app start launcher", "launcher: started")
+        logs(d, "launcher", r"launcher: 3 apps")
+        logs(d, "launcher", r"app invaders")
+        names = re.findall(r"launcher: app (\w+)", d.output())
+        check(sorted(names) == ["calls", "invaders"], f"the other apps listed: {names}")
+        focus_is(d, "launcher")
+        settle(d)
+        ad.png_compare(snapshot(d, tmp, "launcher"), os.path.join(GOLDEN, "compat_launcher.png"))
+        for _ in range(names.index("invaders")):
+            hold(d, "down")
+        hold(d, "a")
+        logs(d, "launcher", r"launcher: switch to invaders")
+        logs(d, "invaders", r"invaders ready")
+        focus_is(d, "invaders")
+        d.finish()
+
+
+CALLS = {
+    "printf_native": 0, "printf_native_null": -22, "delay": 0, "puts": 10, "strlen": 3,
+    "strcmp": 1, "strncmp": 0, "atoi": -1234, "memcpy": 0,
+    "display_clear": -16, "display_text": -16, "display_flush": -16,
+    "display_bitmap_short": -22, "display_get_size": 0, "size_w": 320, "size_h": 240,
+    "display_get_size_null": -22, "display_get_width": 320,
+    "input_poll_event_short": -22, "input_get_buttons": 0,
+    "gpio_configure": 0, "gpio_configure_bad_pin": -22, "gpio_configure_output_nocap": -1,
+    "gpio_read": 0,
+    "mem_alloc": 1, "mem_alloc_zero": 0, "mem_alloc_huge": 0,
+    "timer_create": 1, "timer_start": 0, "timer_elapsed_ok": 1, "timer_stop": 0,
+    "timer_other_app": -1, "timer_bad": -22, "timer_free": 0, "timer_freed": -22,
+    "rtc_unset": 0, "rtc_set": 0, "rtc_now": 1, "rtc_uptime": 1, "rtc_alarm": 0,
+    "rtc_alarm_fired": 1, "rtc_alarm_again": 0, "rtc_alarm_bad": -22,
+    "app_get_self_name": 5, "app_get_self_name_short": -22, "app_list": 1,
+    "app_status_invaders": 2, "app_status_none": -2, "app_stop_self": -1,
+    "app_start_nocap": -1, "app_switch_self": -22, "app_switch_none": -2,
+}
+
+
+def t_calls():
+    with ad.tempdir() as tmp:
+        d = ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"),
+                      args=["--install", app("invaders"), "--install", app("calls")])
+        d.command("app start invaders", "invaders: started")
+        logs(d, "invaders", r"invaders ready")  # owns the display, holds timer 0
+        focus_is(d, "invaders")
+        d.command("app start calls", "calls: started")
+        logs(d, "calls", r"calls done")
+        # The console's log has every line (the app's log ring keeps the last 48).
+        sync(d)
+        text = d.con.buf.decode(errors="replace")
+        got = dict((k, int(v)) for k, v in re.findall(r"<inf> calls: (\w+): (-?\d+)", text))
+        wrong = {k: (got.get(k), v) for k, v in CALLS.items() if got.get(k) != v}
+        check(not wrong, f"results (got, wanted): {wrong}")
+        check("calls: self calls" in text and "calls: puts line" in text and "calls: ok" in text,
+              "printf, puts and putchar lines logged")
+        check("not reached" not in text, "the out-of-memory string trapped the app")
+        mark = len(d.con.buf)
+        d.console("app info calls")
+        d.expect(rb"state: +failed\(trap\): out of bounds memory access", 5, since=mark,
+                 regex=True)
+        mark = len(d.con.buf)
+        d.console("app info invaders")
+        d.expect(rb"state: +running", 5, since=mark, regex=True)  # the other app runs on
+        d.finish()
+
+
+{"game": t_game, "launcher": t_launcher, "calls": t_calls}[SCENARIO]()
