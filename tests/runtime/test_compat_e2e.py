@@ -10,6 +10,10 @@ usage: test_compat_e2e.py SCENARIO AKIRAOS COMPAT_APP_DIR GOLDEN_DIR
             launcher with app_switch
   launcher  the launcher lists the apps (app_list), moves its selection with the
             buttons, its picture against compat_launcher.png, and switches to the game
+  dashboard the sensor dashboard over fixed simulated signals: values times 1000, the
+            error value for a channel no sensor has, its picture against
+            compat_dashboard.png; stopped from the shell; an app that never yields is
+            ended by the watchdog
   calls     every bound env function with good and bad arguments (another app's
             timer handle, drawing while another app owns the display, pointers out of
             memory): upstream's return codes; the out-of-memory string traps the app
@@ -199,4 +203,38 @@ def t_calls():
         d.finish()
 
 
-{"game": t_game, "launcher": t_launcher, "calls": t_calls}[SCENARIO]()
+def t_dashboard():
+    with ad.tempdir() as tmp:
+        d = ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"),
+                      args=["--install", app("dashboard"), "--install", app("spin")])
+        for sig, v in (("temp", "25"), ("press", "100000"), ("hum", "40"),
+                       ("accel_x", "2"), ("accel_y", "0"), ("accel_z", "9.81")):
+            d.command(f"sim signal {sig} const {v}", f"{sig}: const")
+        d.command("app start dashboard", "dashboard: started")
+        logs(d, "dashboard", r"magn -2147483648")
+        logs(d, "dashboard", r"bad channel -2147483648")
+        m = logs(d, "dashboard", r"temp (\d+) press (\d+) hum (\d+) accel_z (\d+)")
+        t, p, h, az = (int(x) for x in m.groups())
+        check(abs(t - 25000) <= 100 and abs(p - 100000) <= 100 and abs(h - 40000) <= 500
+              and abs(az - 9810) <= 100, f"values times 1000 in upstream's units: {m.group(0)}")
+        focus_is(d, "dashboard")
+        settle(d, 400)
+        ad.png_compare(snapshot(d, tmp, "dashboard"),
+                       os.path.join(GOLDEN, "compat_dashboard.png"))
+        d.command("app stop dashboard", "dashboard: stopped")  # a stop ends its loop
+        d.command("app start spin", "spin: started")
+        logs(d, "spin", r"spinning")
+        end = time.time() + 15
+        while True:
+            mark = len(d.con.buf)
+            d.console("app info spin")
+            sync(d)
+            if re.search(rb"state: +failed\(watchdog\)", d.con.buf[mark:]):
+                break
+            check(time.time() < end, "the watchdog ends an app that never yields")
+            time.sleep(0.3)
+        d.finish()
+
+
+{"game": t_game, "launcher": t_launcher, "calls": t_calls,
+ "dashboard": t_dashboard}[SCENARIO]()

@@ -199,5 +199,6 @@ extern const struct akira_bridge_module akira_api_ui;
 /* Upstream AkiraOS's "env" ABI (akira/compat.h), one module per subsystem. */
 extern const struct akira_bridge_module akira_api_compat_core;
 extern const struct akira_bridge_module akira_api_compat_display;
+extern const struct akira_bridge_module akira_api_compat_sensor;
 
 #endif /* AKIRA_BRIDGE_H */

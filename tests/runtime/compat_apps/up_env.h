@@ -77,6 +77,16 @@ int rtc_set_unix_time(int t);
 int rtc_set_alarm(int uptime_ms);
 int rtc_alarm_fired(void);
 
+/* Sensor channels (Zephyr's numbers); values come back times 1000. */
+#define UP_SENSOR_ACCEL_X 0
+#define UP_SENSOR_ACCEL_Z 2
+#define UP_SENSOR_MAGN_X  8
+#define UP_SENSOR_TEMP    13
+#define UP_SENSOR_PRESS   14
+#define UP_SENSOR_HUM     16
+#define UP_SENSOR_ERROR   (-2147483647 - 1)
+int sensor_read(int channel);
+
 int app_get_status(const char *name);
 int app_list(char *buf, u32 len);
 int app_get_self_name(char *buf, u32 len);
