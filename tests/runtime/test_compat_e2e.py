@@ -18,9 +18,12 @@ usage: test_compat_e2e.py SCENARIO AKIRAOS COMPAT_APP_DIR GOLDEN_DIR
             timer handle, drawing while another app owns the display, pointers out of
             memory): upstream's return codes; the out-of-memory string traps the app
 """
+import gzip
+import io
 import os
 import re
 import sys
+import tarfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
@@ -92,13 +95,49 @@ def install(d, name):
     return d.con.buf[mark:].decode(errors="replace")
 
 
+def akpkg(tmp, name, members=None, corrupt=False):
+    """An upstream .akpkg of app `name`: gzip tar of manifest.json and app.wasm (the
+    module without its embedded manifest) and a signature member."""
+    if members is None:
+        with open(os.path.join(APPS, name + ".raw.wasm"), "rb") as f:
+            wasm = f.read()
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "compat_apps")
+        with open(os.path.join(src, name + ".json"), "rb") as f:
+            manifest = f.read()
+        members = [("./manifest.json", manifest), ("./app.wasm", wasm),
+                   ("./sig.ed25519", bytes(64))]
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for n, data in members:
+            info = tarfile.TarInfo(n)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    gz = bytearray(gzip.compress(raw.getvalue()))
+    if corrupt:
+        gz[len(gz) // 2] ^= 0xFF
+    path = os.path.join(tmp, name + (".bad" if corrupt else "") + ".akpkg")
+    with open(path, "wb") as f:
+        f.write(gz)
+    return path
+
+
 def t_game():
     with ad.tempdir() as tmp:
         d = ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"))
         out = install(d, "invaders")
         check("warning: capabilities that grant nothing here: ble, spi" in out,
               f"the strings that grant nothing are reported at install: {out!r}")
-        install(d, "launcher")
+        # The launcher as an upstream .akpkg, over HTTP (the route `akira install` uses).
+        with open(akpkg(tmp, "launcher"), "rb") as f:
+            st, body = d.call("POST", "/api/apps", body=f.read(), token=d.token)
+        check(st in (200, 201) and "launcher" in str(body), f"POST .akpkg: {st} {body}")
+        # Broken packages are refused with the reason, nothing installed.
+        for path, why in ((akpkg(tmp, "launcher", corrupt=True), "gzip data is corrupt"),
+                          (akpkg(tmp, "nowasm", [("manifest.json", b"{}")]),
+                           "no app.wasm in the package")):
+            d.command("app install " + path, "refused: package: " + why)
+        check(sum(1 for _ in re.finditer(rb"installed launcher", d.con.buf)) == 0,
+              "the shell installed nothing")
         d.command("app start invaders", "invaders: started")
         logs(d, "invaders", r"invaders ready")
         focus_is(d, "invaders")
