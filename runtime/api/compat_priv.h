@@ -25,6 +25,9 @@ struct akira_compat_app {
         uint32_t id, pressed;
     } q[COMPAT_INPUT_QUEUE];
     uint32_t q_head, q_count;
+    /* msg_*: our IPC subscription id (0: none) for each topic the app subscribed */
+    uint32_t sub_id[4];
+    char sub_topic[4][32];
     /* gpio_configure's flags per pin (0: not configured) */
     uint8_t pin_flags[COMPAT_GPIO_PINS];
 };

@@ -22,15 +22,26 @@ AKIRA_LOG_MODULE_DECLARE(appmgr);
 
 #define PAGE 65536u
 
+static _Atomic(akira_appmgr_state_fn) state_hook;
+
+void akira_appmgr_state_hook_set(akira_appmgr_state_fn fn)
+{
+    atomic_store(&state_hook, fn);
+}
+
 void akira_appmgr_set_state(struct akira_app *a, enum akira_app_state s, enum akira_app_reason r,
                             const char *detail)
 {
+    char name[AKIRA_APP_NAME_MAX + 1];
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     a->state = s;
     a->reason = r;
     snprintf(a->detail, sizeof(a->detail), "%s", detail ? detail : "");
+    memcpy(name, a->m.name, sizeof name);
     akira_condvar_broadcast(akira_mgr.changed);
     akira_mutex_unlock(akira_mgr.lock);
+    akira_appmgr_state_fn hook = atomic_load(&state_hook);
+    if (hook) hook(name, s);
 }
 
 static void fail(struct akira_app *a, enum akira_app_reason r, const char *fmt, ...)
@@ -259,8 +270,8 @@ static void run_once(struct akira_app *a)
         uint32_t pages = (a->m.heap_size + PAGE - 1) / PAGE;
         /* An upstream app declares exactly the pages it uses; its heap lies beyond
          * them (as upstream's engine places its app heap). */
-        int32_t old = a->m.compat ? aw_memory_grow_host(ctx->mem, pages)
-                                  : aw_memory_grow(ctx->mem, pages);
+        int32_t old =
+            a->m.compat ? aw_memory_grow_host(ctx->mem, pages) : aw_memory_grow(ctx->mem, pages);
         if (old < 0 ||
             akira_app_heap_init(&ctx->heap, &a->quota, (uint32_t)old * PAGE, a->m.heap_size) != 0) {
             atomic_store(&ctx->running_since_us, 0);
@@ -282,7 +293,7 @@ static void run_once(struct akira_app *a)
                  entry_name, sig);
         else
             fail(a, AKIRA_APP_REASON_NO_ENTRY, "no export %s%s", entry_name,
-                 a->m.compat       ? ", __main_argc_argv, _main or _start"
+                 a->m.compat     ? ", __main_argc_argv, _main or _start"
                  : a->m.entry[0] ? ""
                                  : " or main");
         goto out;

@@ -14,6 +14,9 @@ usage: test_compat_e2e.py SCENARIO AKIRAOS COMPAT_APP_DIR GOLDEN_DIR
             error value for a channel no sensor has, its picture against
             compat_dashboard.png; stopped from the shell; an app that never yields is
             ended by the watchdog
+  data      storage, settings and IPC from an upstream-style app (good and bad
+            arguments), the run counter and file kept across runs, and the lifecycle of
+            another app heard on "akira.lifecycle"
   calls     every bound env function with good and bad arguments (another app's
             timer handle, drawing while another app owns the display, pointers out of
             memory): upstream's return codes; the out-of-memory string traps the app
@@ -275,5 +278,54 @@ def t_dashboard():
         d.finish()
 
 
+NOTES = {
+    "settings_get": -2, "settings_set": 0, "storage_open": 1, "storage_write": 4,
+    "storage_list": 1, "storage_open_dotdot": -13, "storage_open_missing": -2,
+    "storage_read_badfd": -9, "storage_delete_missing": -2, "settings_get_missing": -2,
+    "msg_subscribe": 0, "msg_subscribe_lifecycle": 0, "msg_publish": 1, "msg_pending": 1,
+    "msg_try_recv": 5, "msg_try_recv_empty": -11, "msg_recv_timeout": -11,
+    "msg_pending_other": -2, "msg_publish_big": -122, "msg_unsubscribe": 0,
+    "msg_unsubscribe_again": -2,
+}
+
+
+def results(d, name, since):
+    sync(d)
+    text = d.con.buf[since:].decode(errors="replace")
+    return text, dict((k, int(v)) for k, v in re.findall(r"<inf> %s: (\w+): (-?\d+)" % name,
+                                                         text))
+
+
+def t_data():
+    with ad.tempdir() as tmp:
+        d = ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"),
+                      args=["--install", app("notes"), "--install", app("spin")])
+        mark = len(d.con.buf)
+        d.command("app start notes", "notes: started")
+        logs(d, "notes", r"notes ready")
+        text, got = results(d, "notes", mark)
+        wrong = {k: (got.get(k), v) for k, v in NOTES.items() if got.get(k) != v}
+        wrong.update({} if got.get("storage_read") == 4 else {"storage_read": got.get("storage_read")})
+        check(not wrong, f"results (got, wanted): {wrong}")
+        check("notes: run 1" in text and "notes: files log.txt" in text, "run 1, its file")
+        # Another app's start and end arrive on akira.lifecycle.
+        d.command("app start spin", "spin: started")
+        logs(d, "notes", r"lifecycle spin 2")
+        d.command("app stop spin", "spin: stopped")
+        logs(d, "notes", r"lifecycle spin 3")
+        mark = len(d.con.buf)
+        d.console("app info notes")
+        d.expect(rb"state: +stopped", 5, since=mark, regex=True)
+        # A second run finds its counter and its file.
+        mark = len(d.con.buf)
+        d.command("app start notes", "notes: started")
+        logs(d, "notes", r"run 2")
+        _, got = results(d, "notes", mark)
+        check(got.get("storage_read") == 8 and got.get("settings_get") == 0,
+              f"kept across runs: {got.get('storage_read')} {got.get('settings_get')}")
+        d.command("app stop notes", "notes: stopped")  # a stop ends its msg_recv wait
+        d.finish()
+
+
 {"game": t_game, "launcher": t_launcher, "calls": t_calls,
- "dashboard": t_dashboard}[SCENARIO]()
+ "dashboard": t_dashboard, "data": t_data}[SCENARIO]()

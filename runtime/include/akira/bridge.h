@@ -200,5 +200,7 @@ extern const struct akira_bridge_module akira_api_ui;
 extern const struct akira_bridge_module akira_api_compat_core;
 extern const struct akira_bridge_module akira_api_compat_display;
 extern const struct akira_bridge_module akira_api_compat_sensor;
+extern const struct akira_bridge_module akira_api_compat_ipc;
+extern const struct akira_bridge_module akira_api_compat_storage;
 
 #endif /* AKIRA_BRIDGE_H */

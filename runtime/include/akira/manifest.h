@@ -220,7 +220,7 @@ bool akira_manifest_topic_allowed(const struct akira_manifest *m, bool publish, 
                                   size_t len);
 
 /* Check a topic name (len bytes, need not be NUL-terminated): 0, AKIRA_EINVAL (empty,
- * a character outside [a-z0-9_-/], an empty segment), AKIRA_ENAMETOOLONG. The one
+ * a character outside [a-z0-9_-./], an empty segment), AKIRA_ENAMETOOLONG. The one
  * syntax of IPC topics (akira_ipc_topic_check is this). */
 int akira_manifest_topic_check(const char *topic, size_t len);
 

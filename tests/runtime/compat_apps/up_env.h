@@ -87,6 +87,26 @@ int rtc_alarm_fired(void);
 #define UP_SENSOR_ERROR   (-2147483647 - 1)
 int sensor_read(int channel);
 
+#define UP_STORAGE_READ   0
+#define UP_STORAGE_WRITE  1
+#define UP_STORAGE_APPEND 2
+int storage_open(const char *path, int flags);
+int storage_read(int fd, void *buf, int len);
+int storage_write(int fd, const void *buf, int len);
+void storage_close(int fd);
+int storage_delete(const char *path);
+int storage_list(const char *path, char *buf, int len);
+int settings_get(const char *key, char *buf, int len);
+int settings_set(const char *key, const char *value);
+int settings_delete(const char *key);
+
+int msg_subscribe(const char *topic);
+int msg_unsubscribe(const char *topic);
+int msg_publish(const char *topic, const void *data, u32 len);
+int msg_recv(const char *topic, void *buf, u32 len, int timeout_ms);
+int msg_try_recv(const char *topic, void *buf, u32 len);
+int msg_pending(const char *topic);
+
 int app_get_status(const char *name);
 int app_list(char *buf, u32 len);
 int app_get_self_name(char *buf, u32 len);
