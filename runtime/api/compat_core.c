@@ -551,6 +551,71 @@ static aw_status up_app_switch(struct akira_app_ctx *app, aw_val *io)
     return hw_ret(io, rc ? -AKIRA_UP_EBUSY : 0);
 }
 
+/* ------------------------------------------ modules akira_log and akira_time */
+
+static aw_status log_at(struct akira_app_ctx *app, aw_val *io, enum akira_log_level level)
+{
+    size_t len;
+    STR_OR_TRAP(s, app, io[0].u32, STR_UNBOUNDED, &len);
+    akira_bridge_app_log(app, level, s, len > LOG_MAX ? LOG_MAX : len);
+    return AW_OK;
+}
+
+static aw_status up_log_debug(struct akira_app_ctx *app, aw_val *io)
+{
+    return log_at(app, io, AKIRA_LOG_DEBUG);
+}
+static aw_status up_log_info(struct akira_app_ctx *app, aw_val *io)
+{
+    return log_at(app, io, AKIRA_LOG_INFO);
+}
+static aw_status up_log_error(struct akira_app_ctx *app, aw_val *io)
+{
+    return log_at(app, io, AKIRA_LOG_ERROR);
+}
+
+static aw_status up_get_time_ms(struct akira_app_ctx *app, aw_val *io)
+{
+    (void)app;
+    io[0].i64 = (int64_t)akira_uptime_ms();
+    return AW_OK;
+}
+
+/* sleep_ms: 1..3 599 999 ms, other values ignored (as upstream). */
+static aw_status up_sleep_ms(struct akira_app_ctx *app, aw_val *io)
+{
+    int32_t ms = io[0].i32;
+    if (ms < 1 || ms > 3599999) return AW_OK;
+    akira_bridge_wait_begin(app);
+    akira_evq_sleep(app->evq, (uint32_t)ms);
+    return akira_bridge_wait_end(app);
+}
+
+static const struct akira_bridge_entry log_entries[] = {
+    {"log_debug", "(i)", AKIRA_CAP_NONE, up_log_debug},
+    {"log_info", "(i)", AKIRA_CAP_NONE, up_log_info},
+    {"log_error", "(i)", AKIRA_CAP_NONE, up_log_error},
+};
+
+const struct akira_bridge_module akira_api_compat_log = {
+    .name = "compat_log",
+    .entries = log_entries,
+    .count = sizeof(log_entries) / sizeof(log_entries[0]),
+    .import_module = "akira_log",
+};
+
+static const struct akira_bridge_entry time_entries[] = {
+    {"get_time_ms", "()I", AKIRA_CAP_NONE, up_get_time_ms},
+    {"sleep_ms", "(i)", AKIRA_CAP_NONE, up_sleep_ms},
+};
+
+const struct akira_bridge_module akira_api_compat_time = {
+    .name = "compat_time",
+    .entries = time_entries,
+    .count = sizeof(time_entries) / sizeof(time_entries[0]),
+    .import_module = "akira_time",
+};
+
 /* ------------------------------------------------------------------ the end */
 
 static void core_app_end(struct akira_app_ctx *app)

@@ -198,6 +198,8 @@ extern const struct akira_bridge_module akira_api_input;
 extern const struct akira_bridge_module akira_api_ui;
 /* Upstream AkiraOS's "env" ABI (akira/compat.h), one module per subsystem. */
 extern const struct akira_bridge_module akira_api_compat_core;
+extern const struct akira_bridge_module akira_api_compat_log;
+extern const struct akira_bridge_module akira_api_compat_time;
 extern const struct akira_bridge_module akira_api_compat_display;
 extern const struct akira_bridge_module akira_api_compat_sensor;
 extern const struct akira_bridge_module akira_api_compat_ipc;

@@ -6,7 +6,13 @@
 #include "up_env.h"
 
 #define R(name, expr) printf("%s: %d\n", name, (int)(expr))
-#define BAD_PTR       ((void *)0x7FFFFFF0)
+
+/* upstream's optional import modules */
+__attribute__((import_module("akira_log"), import_name("log_info"))) void log_info(const char *s);
+__attribute__((import_module("akira_time"), import_name("get_time_ms"))) long long
+get_time_ms(void);
+__attribute__((import_module("akira_time"), import_name("sleep_ms"))) void sleep_ms(int ms);
+#define BAD_PTR ((void *)0x7FFFFFF0)
 
 static unsigned short px[4] = {0xF800, 0x07E0, 0x001F, 0xFFFF};
 static char buf[256];
@@ -18,6 +24,11 @@ int main(void)
     R("printf_native", printf_native("hello from calls"));
     R("printf_native_null", printf_native(0));
     R("delay", delay(1500));
+    log_info("akira_log line");
+    long long t0 = get_time_ms();
+    sleep_ms(20);
+    sleep_ms(-5); /* ignored */
+    R("get_time_ms", get_time_ms() - t0 >= 15);
     R("puts", puts("puts line"));
     putchar('o');
     putchar('k');
