@@ -9,13 +9,14 @@ set(compat_dir ${CMAKE_CURRENT_BINARY_DIR}/compat_apps)
 set(compat_src ${CMAKE_CURRENT_SOURCE_DIR}/compat_apps)
 file(MAKE_DIRECTORY ${compat_dir})
 set(compat_outputs)
-foreach(app invaders launcher calls dashboard spin notes)
+foreach(app invaders launcher calls dashboard spin notes entry)
   add_custom_command(
     OUTPUT ${compat_dir}/${app}.wasm
     COMMAND ${AKIRA_APP_CLANG} --target=wasm32 -O2 -nostdlib -Wall -Wextra
             -Wno-unused-parameter -Wno-unknown-attributes -Werror
             -Wl,--no-entry -Wl,--export=main -Wl,--allow-undefined -Wl,--strip-all
             -z stack-size=4096 -Wl,--initial-memory=65536 -Wl,--max-memory=65536
+            $<$<STREQUAL:${app},entry>:-Wl,--export=_start>
             ${compat_src}/${app}.c -o ${compat_dir}/${app}.raw.wasm
     COMMAND ${AKIRA_PYTHON3} ${compat_src}/embed_manifest.py ${compat_dir}/${app}.raw.wasm
             ${compat_src}/${app}.json ${compat_dir}/${app}.wasm

@@ -214,6 +214,7 @@ CALLS = {
     "app_get_self_name": 5, "app_get_self_name_short": -22, "app_list": 1,
     "app_status_invaders": 2, "app_status_none": -2, "app_stop_self": -1,
     "app_start_nocap": -1, "app_switch_self": -22, "app_switch_none": -2,
+    "sensor_read_nocap": -1, "msg_publish_nocap": -1,
 }
 
 
@@ -248,7 +249,10 @@ def t_calls():
 def t_dashboard():
     with ad.tempdir() as tmp:
         d = ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"),
-                      args=["--install", app("dashboard"), "--install", app("spin")])
+                      args=["--install", app("dashboard"), "--install", app("spin"),
+                            "--install", app("entry")])
+        d.command("app start entry", "entry: started")  # main first, as upstream
+        logs(d, "entry", r"entry: main ran")
         for sig, v in (("temp", "25"), ("press", "100000"), ("hum", "40"),
                        ("accel_x", "2"), ("accel_y", "0"), ("accel_z", "9.81")):
             d.command(f"sim signal {sig} const {v}", f"{sig}: const")

@@ -100,6 +100,9 @@ int main(void)
     R("app_switch_self", app_switch("calls"));
     R("app_switch_none", app_switch("nosuchapp"));
     printf_native("calls done");
+    /* capabilities the manifest lacks (refused by the bridge, as upstream: -EPERM) */
+    R("sensor_read_nocap", sensor_read(13));
+    R("msg_publish_nocap", msg_publish("x", "y", 1));
     /* a string outside memory: trap */
     R("strlen_oob", strlen((const char *)BAD_PTR));
     printf_native("not reached");
