@@ -46,6 +46,19 @@ bool compat_allowed(struct akira_app_ctx *app, uint64_t bits, const char *fn)
     return false;
 }
 
+aw_status compat_call(struct akira_app_ctx *app, const char *name,
+                      const struct akira_bridge_entry **cache, aw_val *args, int32_t *rc)
+{
+    if (!*cache) *cache = akira_bridge_find(AKIRA_BRIDGE_IMPORT_MODULE, name);
+    if (!*cache) {
+        *rc = AKIRA_ENOTSUP;
+        return AW_OK;
+    }
+    aw_status st = (*cache)->fn(app, args);
+    *rc = args[0].i32;
+    return st;
+}
+
 aw_status compat_oob(struct akira_app_ctx *app)
 {
     aw_store_set_trap_msg(app->store, "out of bounds memory access (env native argument)");
@@ -91,11 +104,10 @@ static aw_status up_delay(struct akira_app_ctx *app, aw_val *io)
 static aw_status up_printf(struct akira_app_ctx *app, aw_val *io)
 {
     static const struct akira_bridge_entry *ours;
-    if (!ours) ours = akira_bridge_find(AKIRA_BRIDGE_IMPORT_MODULE, "printf");
-    if (!ours) return hw_ret(io, -AKIRA_UP_ENOTSUP);
     if (!akira_bridge_cstr(app, io[0].u32, STR_UNBOUNDED, &(size_t){0})) return compat_oob(app);
-    aw_status st = ours->fn(app, io);
-    if (st == AW_OK && io[0].i32 < 0) io[0].i32 = akira_compat_errno(io[0].i32);
+    int32_t rc;
+    aw_status st = compat_call(app, "printf", &ours, io, &rc);
+    if (st == AW_OK && rc < 0) io[0].i32 = akira_compat_errno(rc);
     return st;
 }
 
@@ -346,22 +358,10 @@ static aw_status timer_do(struct akira_app_ctx *app, aw_val *io, enum timer_op o
     return hw_ret(io, rc);
 }
 
-static aw_status up_timer_start(struct akira_app_ctx *app, aw_val *io)
-{
-    return timer_do(app, io, T_START);
-}
-static aw_status up_timer_stop(struct akira_app_ctx *app, aw_val *io)
-{
-    return timer_do(app, io, T_STOP);
-}
-static aw_status up_timer_elapsed(struct akira_app_ctx *app, aw_val *io)
-{
-    return timer_do(app, io, T_ELAPSED);
-}
-static aw_status up_timer_free(struct akira_app_ctx *app, aw_val *io)
-{
-    return timer_do(app, io, T_FREE);
-}
+COMPAT_WRAP(up_timer_start, timer_do, T_START)
+COMPAT_WRAP(up_timer_stop, timer_do, T_STOP)
+COMPAT_WRAP(up_timer_elapsed, timer_do, T_ELAPSED)
+COMPAT_WRAP(up_timer_free, timer_do, T_FREE)
 
 /* --------------------------------------------------------------------- RTC */
 
@@ -561,18 +561,9 @@ static aw_status log_at(struct akira_app_ctx *app, aw_val *io, enum akira_log_le
     return AW_OK;
 }
 
-static aw_status up_log_debug(struct akira_app_ctx *app, aw_val *io)
-{
-    return log_at(app, io, AKIRA_LOG_DEBUG);
-}
-static aw_status up_log_info(struct akira_app_ctx *app, aw_val *io)
-{
-    return log_at(app, io, AKIRA_LOG_INFO);
-}
-static aw_status up_log_error(struct akira_app_ctx *app, aw_val *io)
-{
-    return log_at(app, io, AKIRA_LOG_ERROR);
-}
+COMPAT_WRAP(up_log_debug, log_at, AKIRA_LOG_DEBUG)
+COMPAT_WRAP(up_log_info, log_at, AKIRA_LOG_INFO)
+COMPAT_WRAP(up_log_error, log_at, AKIRA_LOG_ERROR)
 
 static aw_status up_get_time_ms(struct akira_app_ctx *app, aw_val *io)
 {

@@ -38,10 +38,9 @@
 static aw_status ours(struct akira_app_ctx *app, aw_val *io, const char *name,
                       const struct akira_bridge_entry **cache)
 {
-    if (!*cache) *cache = akira_bridge_find(AKIRA_BRIDGE_IMPORT_MODULE, name);
-    if (!*cache) return hw_ret(io, -AKIRA_UP_ENODEV);
-    aw_status st = (*cache)->fn(app, io);
-    if (st == AW_OK && io[0].i32 < 0) io[0].i32 = akira_compat_errno(io[0].i32);
+    int32_t rc;
+    aw_status st = compat_call(app, name, cache, io, &rc);
+    if (st == AW_OK) io[0].i32 = rc < 0 ? akira_compat_errno(rc) : rc;
     return st;
 }
 
@@ -81,18 +80,9 @@ static aw_status bitmap(struct akira_app_ctx *app, aw_val *io, bool key, bool ra
     return st;
 }
 
-static aw_status up_bitmap(struct akira_app_ctx *app, aw_val *io)
-{
-    return bitmap(app, io, false, false);
-}
-static aw_status up_bitmap_transparent(struct akira_app_ctx *app, aw_val *io)
-{
-    return bitmap(app, io, true, false);
-}
-static aw_status up_raw_write(struct akira_app_ctx *app, aw_val *io)
-{
-    return bitmap(app, io, false, true);
-}
+COMPAT_WRAP(up_bitmap, bitmap, false, false)
+COMPAT_WRAP(up_bitmap_transparent, bitmap, true, false)
+COMPAT_WRAP(up_raw_write, bitmap, false, true)
 
 /* ------------------------------------------------------- drawn here directly */
 
@@ -209,18 +199,9 @@ static aw_status text(struct akira_app_ctx *app, aw_val *io, struct cell c)
     return text_cells(app, io, s, len > TEXT_MAX ? TEXT_MAX : len, c);
 }
 
-static aw_status up_text(struct akira_app_ctx *app, aw_val *io)
-{
-    return text(app, io, (struct cell){7, 10, &akira_font_sans12});
-}
-static aw_status up_text_large(struct akira_app_ctx *app, aw_val *io)
-{
-    return text(app, io, (struct cell){11, 18, &akira_font_sans16});
-}
-static aw_status up_text_huge(struct akira_app_ctx *app, aw_val *io)
-{
-    return text(app, io, (struct cell){16, 28, &akira_font_sans24});
-}
+COMPAT_WRAP(up_text, text, (struct cell){7, 10, &akira_font_sans12})
+COMPAT_WRAP(up_text_large, text, (struct cell){11, 18, &akira_font_sans16})
+COMPAT_WRAP(up_text_huge, text, (struct cell){16, 28, &akira_font_sans24})
 
 static aw_status up_number(struct akira_app_ctx *app, aw_val *io)
 {

@@ -12,20 +12,6 @@
 #define LIFECYCLE "akira.lifecycle"
 #define POLL_MS   10u
 
-/* Our ipc native `name` with the given arguments; the i32 result (our code). */
-static aw_status call(struct akira_app_ctx *app, const char *name,
-                      const struct akira_bridge_entry **cache, aw_val *args, int32_t *rc)
-{
-    if (!*cache) *cache = akira_bridge_find(AKIRA_BRIDGE_IMPORT_MODULE, name);
-    if (!*cache) {
-        *rc = AKIRA_ENOTSUP;
-        return AW_OK;
-    }
-    aw_status st = (*cache)->fn(app, args);
-    *rc = args[0].i32;
-    return st;
-}
-
 /* The topic argument (`$`): trap outside memory, -EINVAL when not a topic. */
 static const char *topic_arg(struct akira_app_ctx *app, uint32_t ptr, size_t *len)
 {
@@ -59,7 +45,7 @@ static aw_status up_subscribe(struct akira_app_ctx *app, aw_val *io)
     akira_appmgr_state_hook_set(lifecycle);
     aw_val a[2] = {{.u32 = ptr}, {.u32 = (uint32_t)len}};
     int32_t rc;
-    aw_status st = call(app, "ipc_subscribe", &e, a, &rc);
+    aw_status st = compat_call(app, "ipc_subscribe", &e, a, &rc);
     if (st != AW_OK) return st;
     if (rc < 0) return compat_ret(io, rc);
     for (int i = 0; i < (int)AKIRA_IPC_SUBS_PER_APP; i++)
@@ -86,7 +72,7 @@ static aw_status up_unsubscribe(struct akira_app_ctx *app, aw_val *io)
     if (i < 0) return hw_ret(io, -AKIRA_UP_ENOENT);
     aw_val a[1] = {{.u32 = s->sub_id[i]}};
     int32_t rc;
-    aw_status st = call(app, "ipc_unsubscribe", &e, a, &rc);
+    aw_status st = compat_call(app, "ipc_unsubscribe", &e, a, &rc);
     s->sub_id[i] = 0;
     if (st != AW_OK) return st;
     return compat_ret(io, rc);
@@ -105,7 +91,7 @@ static aw_status up_publish(struct akira_app_ctx *app, aw_val *io)
     if (dl == 0 || dl > AKIRA_IPC_MSG_MAX) return hw_ret(io, -AKIRA_UP_EMSGSIZE);
     aw_val a[4] = {{.u32 = tp}, {.u32 = (uint32_t)len}, {.u32 = dp}, {.u32 = dl}};
     int32_t rc;
-    aw_status st = call(app, "ipc_publish", &e, a, &rc);
+    aw_status st = compat_call(app, "ipc_publish", &e, a, &rc);
     if (st != AW_OK) return st;
     return compat_ret(io, rc);
 }
@@ -127,7 +113,7 @@ static aw_status recv_common(struct akira_app_ctx *app, aw_val *io, int32_t time
     for (;;) {
         aw_val a[3] = {{.u32 = s->sub_id[i]}, {.u32 = bp}, {.u32 = bl}};
         int32_t rc;
-        aw_status st = call(app, "ipc_recv", &e, a, &rc);
+        aw_status st = compat_call(app, "ipc_recv", &e, a, &rc);
         if (st != AW_OK) return st;
         if (rc != AKIRA_EAGAIN)
             return rc == AKIRA_ERANGE ? hw_ret(io, -AKIRA_UP_EMSGSIZE) : compat_ret(io, rc);
@@ -141,15 +127,8 @@ static aw_status recv_common(struct akira_app_ctx *app, aw_val *io, int32_t time
     }
 }
 
-static aw_status up_recv(struct akira_app_ctx *app, aw_val *io)
-{
-    return recv_common(app, io, io[3].i32);
-}
-
-static aw_status up_try_recv(struct akira_app_ctx *app, aw_val *io)
-{
-    return recv_common(app, io, 0);
-}
+COMPAT_WRAP(up_recv, recv_common, io[3].i32)
+COMPAT_WRAP(up_try_recv, recv_common, 0)
 
 static aw_status up_pending(struct akira_app_ctx *app, aw_val *io)
 {

@@ -51,6 +51,19 @@ static inline aw_status compat_ret(aw_val *io, int32_t rc)
  * signature-checked `*` and `$` arguments). */
 aw_status compat_oob(struct akira_app_ctx *app);
 
+/* Our native `name` of module "akira" (looked up once into *cache) with args; its i32
+ * result, our code, in *rc (AKIRA_ENOTSUP when this firmware lacks it). Returns the
+ * native's status (a trap when the app is being stopped). */
+aw_status compat_call(struct akira_app_ctx *app, const char *name,
+                      const struct akira_bridge_entry **cache, aw_val *args, int32_t *rc);
+
+/* A native that is impl(app, io, extra arguments...). */
+#define COMPAT_WRAP(fn, impl, ...)                                                                 \
+    static aw_status fn(struct akira_app_ctx *app, aw_val *io)                                     \
+    {                                                                                              \
+        return impl(app, io, __VA_ARGS__);                                                         \
+    }
+
 #define UPBIT(c) AKIRA_UP_BIT(AKIRA_UP_CAP_##c)
 #define COMPAT_REQUIRE(app, io, bits, fn)                                                          \
     do {                                                                                           \

@@ -14,24 +14,10 @@
 #define UP_STORAGE_RDWR   3
 #define PATH_MAX_UP       255u
 
-/* Our storage native `name` with args; its i32 result (our code) in *rc. */
-static aw_status call(struct akira_app_ctx *app, const char *name,
-                      const struct akira_bridge_entry **cache, aw_val *args, int32_t *rc)
-{
-    if (!*cache) *cache = akira_bridge_find(AKIRA_BRIDGE_IMPORT_MODULE, name);
-    if (!*cache) {
-        *rc = AKIRA_ENOTSUP;
-        return AW_OK;
-    }
-    aw_status st = (*cache)->fn(app, args);
-    *rc = args[0].i32;
-    return st;
-}
-
 #define CALL(app, name, args, rc)                                                                  \
     do {                                                                                           \
         static const struct akira_bridge_entry *cache_;                                            \
-        aw_status st_ = call((app), (name), &cache_, (args), &(rc));                               \
+        aw_status st_ = compat_call((app), (name), &cache_, (args), &(rc));                        \
         if (st_ != AW_OK) return st_;                                                              \
     } while (0)
 
@@ -88,15 +74,8 @@ static aw_status rw(struct akira_app_ctx *app, aw_val *io, bool write)
     return rc == AKIRA_ENOENT ? hw_ret(io, -AKIRA_UP_EBADF) : compat_ret(io, rc);
 }
 
-static aw_status up_read(struct akira_app_ctx *app, aw_val *io)
-{
-    return rw(app, io, false);
-}
-
-static aw_status up_write(struct akira_app_ctx *app, aw_val *io)
-{
-    return rw(app, io, true);
-}
+COMPAT_WRAP(up_read, rw, false)
+COMPAT_WRAP(up_write, rw, true)
 
 static aw_status up_close(struct akira_app_ctx *app, aw_val *io)
 {

@@ -40,40 +40,16 @@ def app(name):
     return os.path.join(APPS, name + ".wasm")
 
 
-def sync(d):
-    mark = len(d.con.buf)
-    d.console("version")
-    d.expect("AkiraOS", 5, since=mark)
+# The console helpers the display and compat tests share (tests/harness/akira_device.py).
+sync, settle, snapshot = ad.sync, ad.settle, ad.snapshot
 
 
-def settle(d, ms=300):
-    d.console("sleep %d" % ms)
-    sync(d)
-
-
-def focus_is(d, what, timeout=10.0):
-    end = time.time() + timeout
-    while True:
-        mark = len(d.con.buf)
-        d.console("app focus")
-        line = d.expect(rb"display: [^\r\n]*", 5, since=mark, regex=True)
-        if what in line:
-            return
-        check(time.time() < end, f"display owner: wanted {what!r}, have {line!r}")
-        time.sleep(0.1)
+def focus_is(d, what):
+    ad.focus_is(d, what, 10.0)
 
 
 def logs(d, name, pattern, timeout=10.0):
-    end = time.time() + timeout
-    while True:
-        mark = len(d.con.buf)
-        d.console("app logs " + name)
-        sync(d)
-        m = re.search(pattern, d.con.buf[mark:].decode(errors="replace"))
-        if m:
-            return m
-        check(time.time() < end, f"{name}: no log line like {pattern!r}")
-        time.sleep(0.2)
+    return ad.app_logs(d, name, pattern, timeout)
 
 
 def hold(d, button, ms=250):
@@ -84,11 +60,18 @@ def hold(d, button, ms=250):
     settle(d, ms)
 
 
-def snapshot(d, tmp, name):
-    path = os.path.join(tmp, name + ".png")
-    d.command("display snapshot " + path, "snapshot: " + path)
-    with open(path, "rb") as f:
-        return f.read()
+def state_is(d, name, state):
+    """`app info NAME` shows the state (a regex: `failed\\(trap\\)...`)."""
+    mark = len(d.con.buf)
+    d.console("app info " + name)
+    d.expect(rb"state: +" + state.encode(), 5, since=mark, regex=True)
+
+
+def boot(tmp, *apps):
+    args = []
+    for a in apps:
+        args += ["--install", app(a)]
+    return ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"), args=args)
 
 
 def install(d, name):
@@ -126,7 +109,7 @@ def akpkg(tmp, name, members=None, corrupt=False):
 
 def t_game():
     with ad.tempdir() as tmp:
-        d = ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"))
+        d = boot(tmp)
         out = install(d, "invaders")
         check("warning: capabilities that grant nothing here: ble, spi" in out,
               f"the strings that grant nothing are reported at install: {out!r}")
@@ -169,17 +152,13 @@ def t_game():
         d.command("input release b", "input: release b")
         logs(d, "launcher", r"launcher: 2 apps")
         focus_is(d, "launcher")
-        mark = len(d.con.buf)
-        d.console("app info invaders")
-        d.expect(rb"state: +stopped", 5, since=mark, regex=True)
+        state_is(d, "invaders", "stopped")
         d.finish()
 
 
 def t_launcher():
     with ad.tempdir() as tmp:
-        d = ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"),
-                      args=["--install", app("calls"), "--install", app("launcher"),
-                            "--install", app("invaders")])
+        d = boot(tmp, "calls", "launcher", "invaders")
         d.command("app start launcher", "launcher: started")
         logs(d, "launcher", r"launcher: 3 apps")
         logs(d, "launcher", r"app invaders")
@@ -195,6 +174,13 @@ def t_launcher():
         logs(d, "invaders", r"invaders ready")
         focus_is(d, "invaders")
         d.finish()
+
+
+def results(d, name, since):
+    sync(d)
+    text = d.con.buf[since:].decode(errors="replace")
+    return text, dict((k, int(v)) for k, v in re.findall(r"<inf> %s: (\w+): (-?\d+)" % name,
+                                                         text))
 
 
 CALLS = {
@@ -220,37 +206,27 @@ CALLS = {
 
 def t_calls():
     with ad.tempdir() as tmp:
-        d = ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"),
-                      args=["--install", app("invaders"), "--install", app("calls")])
+        d = boot(tmp, "invaders", "calls")
         d.command("app start invaders", "invaders: started")
         logs(d, "invaders", r"invaders ready")  # owns the display, holds timer 0
         focus_is(d, "invaders")
         d.command("app start calls", "calls: started")
         logs(d, "calls", r"calls done")
         # The console's log has every line (the app's log ring keeps the last 48).
-        sync(d)
-        text = d.con.buf.decode(errors="replace")
-        got = dict((k, int(v)) for k, v in re.findall(r"<inf> calls: (\w+): (-?\d+)", text))
+        text, got = results(d, "calls", 0)
         wrong = {k: (got.get(k), v) for k, v in CALLS.items() if got.get(k) != v}
         check(not wrong, f"results (got, wanted): {wrong}")
         check("calls: akira_log line" in text and "calls: self calls" in text and "calls: puts line" in text and "calls: ok" in text,
               "printf, puts and putchar lines logged")
         check("not reached" not in text, "the out-of-memory string trapped the app")
-        mark = len(d.con.buf)
-        d.console("app info calls")
-        d.expect(rb"state: +failed\(trap\): out of bounds memory access", 5, since=mark,
-                 regex=True)
-        mark = len(d.con.buf)
-        d.console("app info invaders")
-        d.expect(rb"state: +running", 5, since=mark, regex=True)  # the other app runs on
+        state_is(d, "calls", r"failed\(trap\): out of bounds memory access")
+        state_is(d, "invaders", "running")  # the other app runs on
         d.finish()
 
 
 def t_dashboard():
     with ad.tempdir() as tmp:
-        d = ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"),
-                      args=["--install", app("dashboard"), "--install", app("spin"),
-                            "--install", app("entry")])
+        d = boot(tmp, "dashboard", "spin", "entry")
         d.command("app start entry", "entry: started")  # main first, as upstream
         logs(d, "entry", r"entry: main ran")
         for sig, v in (("temp", "25"), ("press", "100000"), ("hum", "40"),
@@ -293,17 +269,9 @@ NOTES = {
 }
 
 
-def results(d, name, since):
-    sync(d)
-    text = d.con.buf[since:].decode(errors="replace")
-    return text, dict((k, int(v)) for k, v in re.findall(r"<inf> %s: (\w+): (-?\d+)" % name,
-                                                         text))
-
-
 def t_data():
     with ad.tempdir() as tmp:
-        d = ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"),
-                      args=["--install", app("notes"), "--install", app("spin")])
+        d = boot(tmp, "notes", "spin")
         mark = len(d.con.buf)
         d.command("app start notes", "notes: started")
         logs(d, "notes", r"notes ready")
@@ -317,9 +285,7 @@ def t_data():
         logs(d, "notes", r"lifecycle spin 2")
         d.command("app stop spin", "spin: stopped")
         logs(d, "notes", r"lifecycle spin 3")
-        mark = len(d.con.buf)
-        d.console("app info notes")
-        d.expect(rb"state: +stopped", 5, since=mark, regex=True)
+        state_is(d, "notes", "stopped")
         # A second run finds its counter and its file.
         mark = len(d.con.buf)
         d.command("app start notes", "notes: started")

@@ -5,30 +5,15 @@ size, the name's length and name, then the JSON file's bytes as they are. Any ol
 section of that name is removed first.
 
 usage: embed_manifest.py IN.wasm MANIFEST.json OUT.wasm"""
+import os
 import sys
 
+# LEB128 as tools/akira-wasm/wasi_p0.py reads and writes it.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                "tools", "akira-wasm"))
+from wasi_p0 import enc as leb, uleb as read_leb  # noqa: E402
+
 NAME = b".akira.manifest"
-
-
-def leb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def read_leb(data, pos):
-    n = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        n |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return n, pos
 
 
 def main():
