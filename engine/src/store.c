@@ -204,6 +204,16 @@ aw_memory *aw_memory_new(aw_store *s, uint32_t min_pages, uint32_t max_pages, bo
     return aw_store_memory_make(s, min_pages, max_pages, has_max);
 }
 
+int32_t aw_memory_grow_host(aw_memory *m, uint32_t delta)
+{
+    uint32_t cap = m->store->cfg.max_memory_pages, saved = m->max;
+    if (delta > cap - m->pages) return -1;
+    if (m->max < m->pages + delta) m->max = m->pages + delta;
+    int32_t old = aw_memory_grow(m, delta);
+    if (old < 0) m->max = saved;
+    return old;
+}
+
 int32_t aw_memory_grow(aw_memory *m, uint32_t delta)
 {
     uint32_t old = m->pages;

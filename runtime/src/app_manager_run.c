@@ -19,15 +19,26 @@ AKIRA_LOG_MODULE_DECLARE(appmgr);
 
 #define PAGE 65536u
 
+static _Atomic(akira_appmgr_state_fn) state_hook;
+
+void akira_appmgr_state_hook_set(akira_appmgr_state_fn fn)
+{
+    atomic_store(&state_hook, fn);
+}
+
 void akira_appmgr_set_state(struct akira_app *a, enum akira_app_state s, enum akira_app_reason r,
                             const char *detail)
 {
+    char name[AKIRA_APP_NAME_MAX + 1];
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     a->state = s;
     a->reason = r;
     snprintf(a->detail, sizeof(a->detail), "%s", detail ? detail : "");
+    memcpy(name, a->m.name, sizeof name);
     akira_condvar_broadcast(akira_mgr.changed);
     akira_mutex_unlock(akira_mgr.lock);
+    akira_appmgr_state_fn hook = atomic_load(&state_hook);
+    if (hook) hook(name, s);
 }
 
 static void fail(struct akira_app *a, enum akira_app_reason r, const char *fmt, ...)
@@ -46,8 +57,12 @@ static void fail(struct akira_app *a, enum akira_app_reason r, const char *fmt, 
 /* The entry function: the manifest's, else _start, else main; type () or ()->i32. */
 static aw_func *find_entry(struct akira_app *a, aw_instance *inst, const char **name)
 {
-    const char *cands[3] = {a->m.entry[0] ? a->m.entry : "_start", a->m.entry[0] ? NULL : "main",
-                            NULL};
+    const char *ours[3] = {a->m.entry[0] ? a->m.entry : "_start", a->m.entry[0] ? NULL : "main",
+                           NULL};
+    /* An upstream AkiraOS app (akira/compat.h): the names its runtime tries, in its order
+     * (__main_argc_argv is called with argc = 0, argv = 0). */
+    static const char *const upstream[5] = {"main", "__main_argc_argv", "_main", "_start", NULL};
+    const char *const *cands = a->m.compat ? upstream : ours;
     *name = cands[0]; /* what a "no export" message names first */
     for (int i = 0; cands[i]; i++) {
         aw_func *f = aw_instance_func(inst, cands[i]);
@@ -258,7 +273,10 @@ static void run_once(struct akira_app *a)
 
     if (a->m.heap_size > 0 && ctx->mem) {
         uint32_t pages = (a->m.heap_size + PAGE - 1) / PAGE;
-        int32_t old = aw_memory_grow(ctx->mem, pages);
+        /* An upstream app declares exactly the pages it uses; its heap lies beyond
+         * them (as upstream's engine places its app heap). */
+        int32_t old =
+            a->m.compat ? aw_memory_grow_host(ctx->mem, pages) : aw_memory_grow(ctx->mem, pages);
         if (old < 0 ||
             akira_app_heap_init(&ctx->heap, &a->quota, (uint32_t)old * PAGE, a->m.heap_size) != 0) {
             atomic_store(&ctx->running_since_us, 0);
@@ -272,22 +290,27 @@ static void run_once(struct akira_app *a)
     const char *entry_name;
     aw_func *entry = find_entry(a, inst, &entry_name);
     const char *sig = entry ? aw_func_signature(entry) : "";
-    if (!entry || (strcmp(sig, "()") != 0 && strcmp(sig, "()i") != 0)) {
+    bool argc_argv = a->m.compat && strcmp(sig, "(ii)i") == 0;
+    if (!entry || (strcmp(sig, "()") != 0 && strcmp(sig, "()i") != 0 && !argc_argv)) {
         atomic_store(&ctx->running_since_us, 0);
         if (entry)
             fail(a, AKIRA_APP_REASON_NO_ENTRY, "entry %s has type %s, not () or ()->i32",
                  entry_name, sig);
         else
             fail(a, AKIRA_APP_REASON_NO_ENTRY, "no export %s%s", entry_name,
-                 a->m.entry[0] ? "" : " or main");
+                 a->m.compat     ? ", __main_argc_argv, _main or _start"
+                 : a->m.entry[0] ? ""
+                                 : " or main");
         goto out;
     }
     akira_appmgr_set_state(a, AKIRA_APP_RUNNING, AKIRA_APP_REASON_NONE, NULL);
     aw_val res[1] = {{0}};
-    aw_status st = aw_call(store, entry, NULL, 0, res, sig[2] == 'i' ? 1 : 0, &err);
+    aw_val args[2] = {{0}, {0}};
+    bool has_result = strchr(sig, ')')[1] == 'i';
+    aw_status st = aw_call(store, entry, args, argc_argv ? 2 : 0, res, has_result ? 1 : 0, &err);
     if (st == AW_OK) {
         akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
-        a->exit_code = sig[2] == 'i' ? res[0].i32 : 0;
+        a->exit_code = has_result ? res[0].i32 : 0;
         akira_mutex_unlock(akira_mgr.lock);
         aw_func *handler = aw_instance_func(inst, "on_event");
         const char *hs = handler ? aw_func_signature(handler) : "";

@@ -154,6 +154,9 @@ int akira_app_install_finish(struct akira_appstore_writer *w, struct akira_app_r
     if (start_rc != 0)
         AKIRA_LOG_WRN("app %s: upgraded, not restarted: %s", r.manifest.name,
                       akira_err_str(start_rc));
+    if (r.manifest.compat && r.manifest.compat_ignored[0])
+        AKIRA_LOG_WRN("app %s: capabilities that grant nothing on this firmware: %s",
+                      r.manifest.name, r.manifest.compat_ignored);
     AKIRA_LOG_INF("app %s %s installed (%u bytes, %s)%s", r.manifest.name, r.manifest.version,
                   (unsigned)r.size, r.is_signed ? "signed" : "unsigned",
                   u.was_running && start_rc == 0 ? ", restarted" : "");

@@ -17,6 +17,7 @@
 #include <akira/storage.h>
 #include <akira/wasm.h>
 
+#include "akpkg.h"
 #include "appstore_slot.h"
 #include "crc32.h"
 
@@ -325,9 +326,8 @@ static int writer_flush(struct akira_appstore_writer *w, uint32_t n, bool last)
     return AKIRA_OK;
 }
 
-int akira_appstore_install_write(struct akira_appstore_writer *w, const void *buf, size_t len)
+static int raw_write(struct akira_appstore_writer *w, const void *buf, size_t len)
 {
-    if (!w || (!buf && len)) return AKIRA_EINVAL;
     if (!S.lock) return AKIRA_ESTATE;
     lock();
     int rc = AKIRA_OK;
@@ -351,6 +351,47 @@ int akira_appstore_install_write(struct akira_appstore_writer *w, const void *bu
     if (rc && rc != AKIRA_ESTATE) writer_end(w);
     unlock();
     return rc;
+}
+
+static int pkg_out(void *ctx, const void *buf, size_t len)
+{
+    return raw_write(ctx, buf, len);
+}
+
+int akira_appstore_install_write(struct akira_appstore_writer *w, const void *buf, size_t len)
+{
+    if (!w || (!buf && len)) return AKIRA_EINVAL;
+    const uint8_t *p = buf;
+    /* The first two bytes tell an upstream .akpkg (gzip) from a module. */
+    if (w->written_ == 0 && !w->pkg_ && len) {
+        if (!w->has_lead_ && len == 1 && p[0] == 0x1F) {
+            w->lead_ = p[0];
+            w->has_lead_ = true;
+            return AKIRA_OK;
+        }
+        uint8_t b0 = w->has_lead_ ? w->lead_ : p[0];
+        uint8_t b1 = w->has_lead_ ? p[0] : p[1];
+        if (b0 == 0x1F && b1 == 0x8B) {
+            w->pkg_ = akira_akpkg_new(pkg_out, w);
+            w->size_hint_ = 0; /* the announced size is the archive's, not the module's */
+            if (!w->pkg_) {
+                akira_appstore_install_abort(w);
+                return akira_akpkg_supported() ? AKIRA_ENOMEM : AKIRA_ENOTSUP;
+            }
+        }
+        if (w->has_lead_) {
+            w->has_lead_ = false;
+            int rc =
+                w->pkg_ ? akira_akpkg_write(w->pkg_, &w->lead_, 1) : raw_write(w, &w->lead_, 1);
+            if (rc && !w->pkg_) return rc;
+        }
+    }
+    /* A package's errors wait for finish, which reports them with their reason. */
+    if (w->pkg_) {
+        (void)akira_akpkg_write(w->pkg_, buf, len);
+        return AKIRA_OK;
+    }
+    return raw_write(w, buf, len);
 }
 
 static int efail(struct akira_manifest_error *err, int code, const char *field, const char *why)
@@ -602,6 +643,20 @@ int akira_appstore_install_finish_hook(struct akira_appstore_writer *w,
     if (err) err->field[0] = err->reason[0] = '\0';
     if (!w) return efail(err, AKIRA_EINVAL, "store", "no writer");
     if (!S.lock) return efail(err, AKIRA_ESTATE, "store", "not mounted");
+    if (w->has_lead_) {
+        w->has_lead_ = false;
+        (void)raw_write(w, &w->lead_, 1);
+    }
+    if (w->pkg_) {
+        char why[96];
+        int prc = akira_akpkg_finish(w->pkg_, why, sizeof why);
+        akira_akpkg_free(w->pkg_);
+        w->pkg_ = NULL;
+        if (prc) {
+            akira_appstore_install_abort(w);
+            return efail(err, prc, "package", why);
+        }
+    }
     lock();
     int rc;
     if (!writer_live(w)) {
@@ -621,7 +676,11 @@ int akira_appstore_install_finish_hook(struct akira_appstore_writer *w,
 
 void akira_appstore_install_abort(struct akira_appstore_writer *w)
 {
-    if (!w || !S.lock) return;
+    if (!w) return;
+    akira_akpkg_free(w->pkg_);
+    w->pkg_ = NULL;
+    w->has_lead_ = false;
+    if (!S.lock) return;
     lock();
     writer_end(w);
     unlock();

@@ -26,14 +26,23 @@ static const char *import_module(const struct akira_bridge_module *m)
     return m->import_module ? m->import_module : AKIRA_BRIDGE_IMPORT_MODULE;
 }
 
-const struct akira_bridge_entry *akira_bridge_find(const char *module, const char *name)
+static const struct akira_bridge_entry *find(const char *module, const char *name,
+                                             const struct akira_bridge_module **in)
 {
     for (size_t m = 0; m < NMODULES; m++)
         for (size_t i = 0; m < NMODULES && strcmp(import_module(modules[m]), module) == 0 &&
                            i < modules[m]->count;
              i++)
-            if (strcmp(modules[m]->entries[i].name, name) == 0) return &modules[m]->entries[i];
+            if (strcmp(modules[m]->entries[i].name, name) == 0) {
+                if (in) *in = modules[m];
+                return &modules[m]->entries[i];
+            }
     return NULL;
+}
+
+const struct akira_bridge_entry *akira_bridge_find(const char *module, const char *name)
+{
+    return find(module, name, NULL);
 }
 
 size_t akira_bridge_foreach(void (*fn)(const struct akira_bridge_module *m,
@@ -66,7 +75,7 @@ static aw_status bridge_deny(const struct akira_bridge_binding *b, aw_val *io)
                          b->entry->name, cap ? cap : "?", (unsigned long long)n);
     }
     switch (result_type(b->entry->signature)) {
-    case 'i': io[0].i32 = AKIRA_EACCES; break;
+    case 'i': io[0].i32 = b->denied_result; break;
     case 'I': io[0].i64 = AKIRA_EACCES; break;
     default: break;
     }
@@ -91,10 +100,11 @@ static aw_status bridge_call(aw_instance *caller, void *user, aw_val *io)
 
 /* The entry import d binds to, or NULL with why set and *rc the error. */
 static const struct akira_bridge_entry *import_entry(const aw_extern_desc *d, char *why,
-                                                     size_t why_len, int *rc)
+                                                     size_t why_len, int *rc,
+                                                     const struct akira_bridge_module **in)
 {
     const struct akira_bridge_entry *e =
-        d->kind == AW_EXTERN_FUNC ? akira_bridge_find(d->module, d->name) : NULL;
+        d->kind == AW_EXTERN_FUNC ? find(d->module, d->name, in) : NULL;
     *rc = AKIRA_OK;
     if (d->kind != AW_EXTERN_FUNC) {
         snprintf(why, why_len, "import %s.%s: only functions are provided", d->module, d->name);
@@ -120,7 +130,7 @@ int akira_bridge_check_imports(const aw_module *m, char *why, size_t why_len)
         aw_module_import(m, i, &d);
         char one[160];
         int rc;
-        if (import_entry(&d, one, sizeof one, &rc)) continue;
+        if (import_entry(&d, one, sizeof one, &rc, NULL)) continue;
         if (!first) first = rc;
         bad++;
         /* Every import that cannot be bound, as many as the text holds. */
@@ -162,9 +172,11 @@ int akira_bridge_bind(struct akira_app_ctx *app, const aw_module *m, aw_import *
     for (uint32_t i = 0; i < n && rc == 0; i++) {
         aw_extern_desc d;
         aw_module_import(m, i, &d);
-        const struct akira_bridge_entry *e = import_entry(&d, why, why_len, &rc);
+        const struct akira_bridge_module *in = NULL;
+        const struct akira_bridge_entry *e = import_entry(&d, why, why_len, &rc, &in);
         if (e) {
-            bind[i] = (struct akira_bridge_binding){e, app};
+            bind[i] = (struct akira_bridge_binding){
+                e, app, in && in->denied_result ? in->denied_result : AKIRA_EACCES};
             aw_func *f = aw_host_func_new(app->store, e->signature, bridge_call, &bind[i]);
             if (!f) {
                 snprintf(why, why_len, "no quota to bind %s.%s", d.module, d.name);

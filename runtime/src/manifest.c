@@ -467,8 +467,8 @@ int akira_manifest_topic_check(const char *topic, size_t len)
     if (topic[0] == '/' || topic[len - 1] == '/') return AKIRA_EINVAL;
     for (size_t i = 0; i < len; i++) {
         char c = topic[i];
-        bool ok =
-            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '/';
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                  c == '/' || c == '.'; /* upstream AkiraOS's topics: akira.lifecycle */
         if (!ok) return AKIRA_EINVAL;
         if (c == '/' && topic[i + 1] == '/') return AKIRA_EINVAL; /* i + 1 < len here */
     }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <akira/compat.h>
 #include <akira/err.h>
 #include <akira/package.h>
 
@@ -88,7 +89,7 @@ int akira_package_scan(aw_read_fn read, void *ctx, uint32_t size, struct akira_p
     if (memcmp(head, magic, 8) != 0)
         return pfail(err, AKIRA_ENOEXEC, "module", "no wasm magic and version 1 header");
 
-    bool have_manifest = false;
+    bool have_manifest = false, have_compat = false;
     uint32_t pos = 8;
     while (pos < size) {
         uint32_t sec_start = pos;
@@ -117,7 +118,8 @@ int akira_package_scan(aw_read_fn read, void *ctx, uint32_t size, struct akira_p
                              "custom section at offset %u: bad name length", sec_start);
             char name[sizeof AKIRA_SIGNATURE_SECTION];
             /* Only names of our two lengths can be ours; others are not read. */
-            if (nlen == strlen(AKIRA_MANIFEST_SECTION) || nlen == strlen(AKIRA_SIGNATURE_SECTION)) {
+            if (nlen == strlen(AKIRA_MANIFEST_SECTION) || nlen == strlen(AKIRA_SIGNATURE_SECTION) ||
+                nlen == strlen(AKIRA_COMPAT_MANIFEST_SECTION)) {
                 if (read_exact(&w, p, name, nlen))
                     return pfail(err, AKIRA_EIO, "module", "read failed");
                 name[nlen] = '\0';
@@ -126,7 +128,18 @@ int akira_package_scan(aw_read_fn read, void *ctx, uint32_t size, struct akira_p
             }
             uint32_t payload = p + nlen;
             uint32_t plen = end - payload;
-            if (strcmp(name, AKIRA_MANIFEST_SECTION) == 0) {
+            if (strcmp(name, AKIRA_COMPAT_MANIFEST_SECTION) == 0) {
+                /* Upstream's JSON manifest: the first one counts (as upstream reads
+                 * it), and our own manifest, when the module has both, wins. */
+                if (!have_manifest && !have_compat) {
+                    rc = akira_compat_manifest_parse(read, ctx, payload, plen, &out->manifest,
+                                                     err);
+                    if (rc) return rc;
+                    out->manifest_offset = payload;
+                    out->manifest_len = plen;
+                }
+                have_compat = true;
+            } else if (strcmp(name, AKIRA_MANIFEST_SECTION) == 0) {
                 if (have_manifest)
                     return pfail(err, AKIRA_EFORMAT, "manifest",
                                  "two akira-manifest sections (second at offset %u)", sec_start);
@@ -159,8 +172,9 @@ int akira_package_scan(aw_read_fn read, void *ctx, uint32_t size, struct akira_p
         }
         pos = end;
     }
-    if (!have_manifest)
-        return pfail(err, AKIRA_EFORMAT, "manifest", "no akira-manifest custom section");
+    if (!have_manifest && !have_compat)
+        return pfail(err, AKIRA_EFORMAT, "manifest",
+                     "no akira-manifest (or upstream .akira.manifest) custom section");
     return AKIRA_OK;
 }
 

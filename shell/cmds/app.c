@@ -226,6 +226,9 @@ static int cmd_install(struct akira_shell *sh, int argc, char **argv)
     akira_shell_print(sh, "installed %s %s (%" PRIu32 " bytes, %s%s)\n", rec.manifest.name,
                       rec.manifest.version, rec.size, rec.is_signed ? "signed by " : "unsigned",
                       rec.is_signed ? rec.key_name : "");
+    if (rec.manifest.compat && rec.manifest.compat_ignored[0])
+        akira_shell_print(sh, "warning: capabilities that grant nothing here: %s\n",
+                          rec.manifest.compat_ignored);
     return 0;
 }
 

@@ -40,51 +40,8 @@ def ui_app(name):
     return os.path.join(UI_APPS, name + ".wasm")
 
 
-def snapshot(d, tmp, name):
-    path = os.path.join(tmp, name + ".png")
-    d.command("display snapshot " + path, "snapshot: " + path)
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def sync(d):
-    """Waits until every command typed so far has run (the console answers in order)."""
-    mark = len(d.con.buf)
-    d.console("version")
-    d.expect("AkiraOS", 5, since=mark)
-    return mark
-
-
-def settle(d, ms=300):
-    """Lets the screen thread route what was injected and the app redraw."""
-    d.console("sleep %d" % ms)
-    sync(d)
-
-
-def focus_is(d, what, timeout=5.0):
-    end = time.time() + timeout
-    while True:
-        mark = len(d.con.buf)
-        d.console("app focus")
-        line = d.expect(rb"display: [^\r\n]*", 5, since=mark, regex=True)
-        if what in line:
-            return
-        check(time.time() < end, f"display owner: wanted {what!r}, have {line!r}")
-        time.sleep(0.1)
-
-
-def logs(d, app, pattern, timeout=10.0):
-    """Waits until the app's log has a line matching pattern; returns the match."""
-    end = time.time() + timeout
-    while True:
-        mark = len(d.con.buf)
-        d.console("app logs " + app)
-        sync(d)
-        m = re.search(pattern, d.con.buf[mark:].decode(errors="replace"))
-        if m:
-            return m
-        check(time.time() < end, f"{app}: no log line like {pattern!r}")
-        time.sleep(0.2)
+# The console helpers the display and compat tests share (tests/harness/akira_device.py).
+snapshot, sync, settle, focus_is, logs = ad.snapshot, ad.sync, ad.settle, ad.focus_is, ad.app_logs
 
 
 def pixel(png, x, y):

@@ -422,7 +422,7 @@ int akira_tool_install(int argc, char **argv)
     int rc = dev_open(&argc, argv, &v);
     if (rc) return rc;
     if (argc != 2) {
-        fprintf(stderr, "usage: akira install APP.wasm [--device NAME]\n");
+        fprintf(stderr, "usage: akira install APP.wasm|APP.akpkg [--device NAME]\n");
         return 2;
     }
     FILE *f = fopen(argv[1], "rb");

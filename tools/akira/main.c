@@ -41,7 +41,9 @@ static const struct tool_cmd cmds[] = {
     {"status", "", "the device's version, uptime, memory and running apps", akira_tool_status},
     {"apps", "", "the installed apps: version, state, signature, quota, capabilities",
      akira_tool_apps},
-    {"install", "APP.wasm", "upload a package (progress on a terminal); replaces an older version",
+    {"install", "APP.wasm|APP.akpkg",
+     "upload a package (or an upstream AkiraOS .akpkg; progress on a terminal); replaces an older "
+     "version",
      akira_tool_install},
     {"start", "NAME", "start an installed app", akira_tool_start},
     {"stop", "NAME", "stop a running app", akira_tool_stop},

@@ -360,6 +360,12 @@ uint64_t aw_memory_size(const aw_memory *mem); /* bytes */
 uint32_t aw_memory_pages(const aw_memory *mem);
 /* Grow by `delta` pages; returns the old size in pages, or -1 (limit, quota). */
 int32_t aw_memory_grow(aw_memory *mem, uint32_t delta);
+/* Grow by delta pages for the host, past the maximum the module declares (never past
+ * the store's max_memory_pages): the memory's maximum becomes its new size, so the
+ * module itself cannot grow it further. For a host that keeps its own data in the
+ * module's memory, as an app heap (upstream AkiraOS apps declare exactly the pages they
+ * use). Old size in pages, or -1. */
+int32_t aw_memory_grow_host(aw_memory *m, uint32_t delta);
 
 uint32_t aw_table_size(const aw_table *t);
 bool aw_table_get(const aw_table *t, uint32_t i, aw_val *out);

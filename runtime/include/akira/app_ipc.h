@@ -2,7 +2,7 @@
  * IPC between apps: publish/subscribe on named topics (API module "ipc",
  * runtime/api/ipc.c; the WASM side is sdk/include/akira/ipc.h).
  *
- * A topic is a name of 1..AKIRA_IPC_TOPIC_MAX bytes of [a-z0-9_-] in segments joined
+ * A topic is a name of 1..AKIRA_IPC_TOPIC_MAX bytes of [a-z0-9_-.] in segments joined
  * by '/' (no empty segment, no leading or trailing '/'), e.g. "sensor/temp". Topics
  * exist while someone subscribes to them; publishing to a topic nobody listens to
  * reaches nobody and is not an error.

@@ -111,6 +111,12 @@ struct akira_app_info {
     struct akira_app_stats stats;
 };
 
+/* Called after every state change of an app (on the thread that changed it, no lock
+ * held): how upstream AkiraOS apps hear of them (runtime/api/compat_ipc.c publishes
+ * "akira.lifecycle"). One hook; setting it again replaces it. */
+typedef void (*akira_appmgr_state_fn)(const char *name, enum akira_app_state s);
+void akira_appmgr_state_hook_set(akira_appmgr_state_fn fn);
+
 /* Start the manager and its health thread. 0, AKIRA_EBUSY (already), AKIRA_ENOMEM,
  * or the watchdog channel's error. The kernel must be running. */
 int akira_appmgr_init(const struct akira_appmgr_config *cfg);

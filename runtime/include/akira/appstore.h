@@ -87,6 +87,11 @@ struct akira_appstore_writer {
     uint32_t size_hint_;
     uint32_t flags_; /* AKIRA_APPSTORE_REKEY | AKIRA_APPSTORE_DOWNGRADE */
     bool active_;
+    /* An upstream .akpkg (gzip tar) being turned into a package (runtime/src/akpkg.h),
+     * and a first byte held back until the second says whether it is one. */
+    struct akira_akpkg *pkg_;
+    bool has_lead_;
+    uint8_t lead_;
     uint8_t buf_[AKIRA_APPSTORE_WBUF];
 };
 

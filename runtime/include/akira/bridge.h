@@ -69,6 +69,9 @@ struct akira_bridge_module {
     void (*app_end)(struct akira_app_ctx *app);
     /* Import module of its entries; NULL: AKIRA_BRIDGE_IMPORT_MODULE ("akira"). */
     const char *import_module;
+    /* The i32 result of a call the capability check denies; 0: AKIRA_EACCES. (The env
+     * modules of upstream's ABI answer upstream's -EPERM, akira/compat.h.) */
+    int32_t denied_result;
 };
 
 struct akira_app_timer {
@@ -102,6 +105,8 @@ struct akira_app_ctx {
     atomic_bool stopping;        /* stop requested: blocking calls return at once */
     struct akira_wasi_app *wasi; /* the WASI modules' state (runtime/api/wasi.c), NULL
                                   * until the app's first WASI call */
+    struct akira_compat_app *compat; /* the env modules' state (runtime/api/compat_*.c),
+                                      * NULL until the app's first call that needs it */
     bool exited;                 /* the app asked to end (WASI proc_exit) ... */
     int32_t exit_code;           /* ... with this code */
 };
@@ -109,6 +114,7 @@ struct akira_app_ctx {
 struct akira_bridge_binding {
     const struct akira_bridge_entry *entry;
     struct akira_app_ctx *app;
+    int32_t denied_result; /* the module's (AKIRA_EACCES when it names none) */
 };
 
 /* The entry for import (module, name), or NULL. */
@@ -190,5 +196,13 @@ extern const struct akira_bridge_module akira_api_net;
 extern const struct akira_bridge_module akira_api_display;
 extern const struct akira_bridge_module akira_api_input;
 extern const struct akira_bridge_module akira_api_ui;
+/* Upstream AkiraOS's "env" ABI (akira/compat.h), one module per subsystem. */
+extern const struct akira_bridge_module akira_api_compat_core;
+extern const struct akira_bridge_module akira_api_compat_log;
+extern const struct akira_bridge_module akira_api_compat_time;
+extern const struct akira_bridge_module akira_api_compat_display;
+extern const struct akira_bridge_module akira_api_compat_sensor;
+extern const struct akira_bridge_module akira_api_compat_ipc;
+extern const struct akira_bridge_module akira_api_compat_storage;
 
 #endif /* AKIRA_BRIDGE_H */

@@ -171,6 +171,13 @@ struct akira_manifest {
     /* Items as written: a topic, a topic + "/" + "*", or "*" (hence + 3). */
     char ipc_pub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
     char ipc_sub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
+    /* Apps built for upstream AkiraOS (akira/compat.h), set only by a ".akira.manifest":
+     * the env ABI's entry names and errno values, upstream's capability bits for the
+     * env natives' finer checks, and the capability strings that grant nothing here
+     * (unknown, or a subsystem this firmware lacks), reported at install. */
+    bool compat;
+    uint64_t compat_caps;
+    char compat_ignored[64];
 };
 
 /* Where parsing failed: the field (key) or, for a line that has none, "line N". */
@@ -213,7 +220,7 @@ bool akira_manifest_topic_allowed(const struct akira_manifest *m, bool publish, 
                                   size_t len);
 
 /* Check a topic name (len bytes, need not be NUL-terminated): 0, AKIRA_EINVAL (empty,
- * a character outside [a-z0-9_-/], an empty segment), AKIRA_ENAMETOOLONG. The one
+ * a character outside [a-z0-9_-./], an empty segment), AKIRA_ENAMETOOLONG. The one
  * syntax of IPC topics (akira_ipc_topic_check is this). */
 int akira_manifest_topic_check(const char *topic, size_t len);
 

@@ -2,7 +2,7 @@
  * AkiraOS app SDK - module "ipc": publish/subscribe topics between apps, capability
  * "ipc". Without it every call returns AKIRA_EACCES.
  *
- * Topics are names of 1..31 bytes of [a-z0-9_-] in segments joined by '/', e.g.
+ * Topics are names of 1..31 bytes of [a-z0-9_-.] in segments joined by '/', e.g.
  * "sensor/temp" (no leading, trailing or double '/'). Messages are 0..128 bytes,
  * copied: the sender's buffer is free again when publish returns.
  *

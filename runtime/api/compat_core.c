@@ -1,0 +1,671 @@
+/*
+ * API module "compat_core": upstream AkiraOS's "env" natives that need no device
+ * (akira/compat.h, docs/compat.md): logging and the microsecond delay, the libc-style
+ * helpers upstream's engine supplies to apps built with -nostdlib, the app heap
+ * (mem_alloc), polling timers, the RTC, and the app calls (app_list, app_switch, ...).
+ *
+ * Results are upstream's: negative errno values (-EPERM for a capability the app's
+ * upstream manifest lacks), 0 / counts / addresses as upstream documents. Where
+ * upstream's engine traps (a `$` or `*` argument outside memory, a libc call reading
+ * past it) the app traps here too.
+ */
+#include <akira/app_manager.h>
+#include <akira/thread.h>
+#include <akira/work.h>
+
+#include <akira/log.h>
+
+#include "compat_priv.h"
+
+AKIRA_LOG_MODULE_REGISTER(compat);
+
+#define TIMERS_MAX    16u /* all apps together (upstream: 8 per firmware) */
+#define LOG_MAX       255u
+#define ALLOC_MAX     (16u * 1024u * 1024u)
+#define SWITCH_DELAY  200u /* ms, as upstream */
+#define SWITCH_TRIES  50u  /* the caller has 50 x 100 ms to return from main */
+#define STR_UNBOUNDED (UINT32_MAX - 1u)
+
+/* --------------------------------------------------------------- shared helpers */
+
+struct akira_compat_app *compat_state(struct akira_app_ctx *app)
+{
+    if (!app->compat) {
+        struct akira_compat_app *s = akira_quota_realloc(app->quota, NULL, 0, sizeof *s);
+        if (!s) return NULL;
+        memset(s, 0, sizeof *s);
+        app->compat = s;
+    }
+    return app->compat;
+}
+
+bool compat_allowed(struct akira_app_ctx *app, uint64_t bits, const char *fn)
+{
+    if (app->manifest && (app->manifest->compat_caps & bits)) return true;
+    hw_deny(app, "%s needs an upstream capability the app's manifest does not ask for", fn);
+    return false;
+}
+
+aw_status compat_call(struct akira_app_ctx *app, const char *name,
+                      const struct akira_bridge_entry **cache, aw_val *args, int32_t *rc)
+{
+    if (!*cache) *cache = akira_bridge_find(AKIRA_BRIDGE_IMPORT_MODULE, name);
+    if (!*cache) {
+        *rc = AKIRA_ENOTSUP;
+        return AW_OK;
+    }
+    aw_status st = (*cache)->fn(app, args);
+    *rc = args[0].i32;
+    return st;
+}
+
+aw_status compat_oob(struct akira_app_ctx *app)
+{
+    aw_store_set_trap_msg(app->store, "out of bounds memory access (env native argument)");
+    return AW_ERR_TRAP;
+}
+
+/* A NUL-terminated string argument (`$`): trap when it leaves memory. */
+static const char *str_arg(struct akira_app_ctx *app, uint32_t ptr, uint32_t max, size_t *len)
+{
+    return akira_bridge_cstr(app, ptr, max, len);
+}
+
+#define STR_OR_TRAP(var, app, ptr, max, len)                                                       \
+    const char *var = str_arg((app), (ptr), (max), (len));                                         \
+    if (!var) return compat_oob(app)
+
+/* ------------------------------------------------------------ logging, timing */
+
+static aw_status up_printf_native(struct akira_app_ctx *app, aw_val *io)
+{
+    if (io[0].u32 == 0) return hw_ret(io, -AKIRA_UP_EINVAL);
+    size_t len;
+    STR_OR_TRAP(s, app, io[0].u32, STR_UNBOUNDED, &len);
+    akira_bridge_app_log(app, AKIRA_LOG_INFO, s, len > LOG_MAX ? LOG_MAX : len);
+    return hw_ret(io, 0);
+}
+
+/* Sleeps `us` microseconds; a stop ends the wait. Whole milliseconds sleep on the app's
+ * event queue (a stop wakes it), the rest in the kernel's microsecond sleep. */
+static aw_status up_delay(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t us = io[0].u32;
+    akira_bridge_wait_begin(app);
+    if (us >= 1000u) akira_evq_sleep(app->evq, us / 1000u);
+    if (us % 1000u) akira_sleep_us(us % 1000u);
+    if (us == 0) akira_yield();
+    io[0].i32 = 0;
+    return akira_bridge_wait_end(app);
+}
+
+/* printf(fmt, va): our common module's formatter (its conversions are a superset of
+ * upstream's), one log line per line, the result as upstream (chars or -EINVAL). */
+static aw_status up_printf(struct akira_app_ctx *app, aw_val *io)
+{
+    static const struct akira_bridge_entry *ours;
+    if (!akira_bridge_cstr(app, io[0].u32, STR_UNBOUNDED, &(size_t){0})) return compat_oob(app);
+    int32_t rc;
+    aw_status st = compat_call(app, "printf", &ours, io, &rc);
+    if (st == AW_OK && rc < 0) io[0].i32 = akira_compat_errno(rc);
+    return st;
+}
+
+static aw_status up_puts(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t len;
+    STR_OR_TRAP(s, app, io[0].u32, STR_UNBOUNDED, &len);
+    akira_bridge_app_log(app, AKIRA_LOG_INFO, s, len > LOG_MAX ? LOG_MAX : len);
+    return hw_ret(io, (int32_t)(len > LOG_MAX ? LOG_MAX : len) + 1);
+}
+
+/* putchar: characters gather into a line (the app's compat state), logged at a newline
+ * or when the line is full. */
+static aw_status up_putchar(struct akira_app_ctx *app, aw_val *io)
+{
+    char c = (char)io[0].u32;
+    struct akira_compat_app *s = compat_state(app);
+    if (!s) return hw_ret(io, -AKIRA_UP_ENOMEM);
+    if (c != '\n') s->line[s->line_len++] = c;
+    if (c == '\n' || s->line_len == sizeof s->line) {
+        akira_bridge_app_log(app, AKIRA_LOG_INFO, s->line, s->line_len);
+        s->line_len = 0;
+    }
+    return hw_ret(io, (int32_t)(uint8_t)c);
+}
+
+/* ------------------------------------------------------------------- libc */
+
+/* The range [ptr, ptr + len) of app memory or a trap (len 0 is always fine). */
+#define RANGE_OR_TRAP(var, app, ptr, len)                                                          \
+    uint8_t *var = (len) ? akira_bridge_mem((app), (ptr), (len)) : (uint8_t *)&(uint8_t){0};       \
+    if (!var) return compat_oob(app)
+
+static aw_status up_memcpy(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t n = io[2].u32;
+    RANGE_OR_TRAP(d, app, io[0].u32, n);
+    RANGE_OR_TRAP(s, app, io[1].u32, n);
+    if (n) memmove(d, s, n); /* overlap is the app's bug; never the host's */
+    return AW_OK;            /* io[0] = dst already */
+}
+
+static aw_status up_memset(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t n = io[2].u32;
+    RANGE_OR_TRAP(d, app, io[0].u32, n);
+    if (n) memset(d, (int)(io[1].u32 & 0xFF), n);
+    return AW_OK;
+}
+
+static aw_status up_memcmp(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t n = io[2].u32;
+    RANGE_OR_TRAP(a, app, io[0].u32, n);
+    RANGE_OR_TRAP(b, app, io[1].u32, n);
+    return hw_ret(io, n ? memcmp(a, b, n) : 0);
+}
+
+static aw_status up_memchr(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t n = io[2].u32;
+    RANGE_OR_TRAP(a, app, io[0].u32, n);
+    const uint8_t *p = n ? memchr(a, (int)(io[1].u32 & 0xFF), n) : NULL;
+    io[0].u32 = p ? io[0].u32 + (uint32_t)(p - a) : 0;
+    return AW_OK;
+}
+
+static aw_status up_strlen(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t len;
+    STR_OR_TRAP(s, app, io[0].u32, STR_UNBOUNDED, &len);
+    (void)s;
+    io[0].u32 = (uint32_t)len;
+    return AW_OK;
+}
+
+static aw_status up_strcmp(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t la, lb;
+    STR_OR_TRAP(a, app, io[0].u32, STR_UNBOUNDED, &la);
+    STR_OR_TRAP(b, app, io[1].u32, STR_UNBOUNDED, &lb);
+    return hw_ret(io, strcmp(a, b));
+}
+
+/* The first n bytes of a string (stopping at its NUL) or a trap. */
+static const char *str_n(struct akira_app_ctx *app, uint32_t ptr, uint32_t n, size_t *len)
+{
+    uint32_t i = 0;
+    for (; i < n; i++) {
+        const char *c = akira_bridge_mem(app, ptr + i, 1);
+        if (!c || ptr + i < ptr) return NULL;
+        if (!*c) break;
+    }
+    *len = i;
+    return n ? akira_bridge_mem(app, ptr, i ? i : 1) : "";
+}
+
+static aw_status up_strncmp(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t la, lb;
+    const char *a = str_n(app, io[0].u32, io[2].u32, &la);
+    const char *b = str_n(app, io[1].u32, io[2].u32, &lb);
+    if (!a || !b) return compat_oob(app);
+    size_t n = la < lb ? la : lb;
+    int r = n ? memcmp(a, b, n) : 0;
+    if (r == 0 && la != lb) r = la < lb ? -(int)(uint8_t)b[la] : (int)(uint8_t)a[lb];
+    return hw_ret(io, r);
+}
+
+static aw_status up_strcpy(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t len;
+    STR_OR_TRAP(s, app, io[1].u32, STR_UNBOUNDED, &len);
+    RANGE_OR_TRAP(d, app, io[0].u32, (uint32_t)len + 1u);
+    memmove(d, s, len + 1);
+    return AW_OK;
+}
+
+static aw_status up_strncpy(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t n = io[2].u32;
+    size_t len;
+    const char *s = str_n(app, io[1].u32, n, &len);
+    if (!s) return compat_oob(app);
+    RANGE_OR_TRAP(d, app, io[0].u32, n);
+    if (n) {
+        memmove(d, s, len);
+        memset(d + len, 0, n - len);
+    }
+    return AW_OK;
+}
+
+static aw_status up_strchr(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t len;
+    STR_OR_TRAP(s, app, io[0].u32, STR_UNBOUNDED, &len);
+    char c = (char)io[1].u32;
+    const char *p = c ? memchr(s, c, len) : s + len;
+    io[0].u32 = p ? io[0].u32 + (uint32_t)(p - s) : 0;
+    return AW_OK;
+}
+
+static aw_status up_atoi(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t len;
+    STR_OR_TRAP(s, app, io[0].u32, STR_UNBOUNDED, &len);
+    int64_t v = 0;
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+        i++;
+    bool neg = i < len && s[i] == '-';
+    if (i < len && (s[i] == '-' || s[i] == '+')) i++;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+        if (v < (int64_t)INT32_MAX + 1) v = v * 10 + (s[i] - '0');
+    v = neg ? -v : v;
+    return hw_ret(io, (int32_t)(v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : v));
+}
+
+/* ---------------------------------------------------------------- app heap */
+
+static aw_status up_mem_alloc(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t size = io[0].u32;
+    io[0].u32 = size == 0 || size > ALLOC_MAX ? 0 : akira_app_heap_alloc(&app->heap, size);
+    return AW_OK;
+}
+
+static aw_status up_calloc(struct akira_app_ctx *app, aw_val *io)
+{
+    uint64_t size = (uint64_t)io[0].u32 * io[1].u32;
+    uint32_t p =
+        size == 0 || size > ALLOC_MAX ? 0 : akira_app_heap_alloc(&app->heap, (uint32_t)size);
+    uint8_t *h = p ? akira_bridge_mem(app, p, (uint32_t)size) : NULL;
+    if (h) memset(h, 0, (size_t)size);
+    io[0].u32 = h ? p : 0;
+    return AW_OK;
+}
+
+static aw_status up_mem_free(struct akira_app_ctx *app, aw_val *io)
+{
+    /* 0 is ignored; an address that is no live block changes nothing (upstream: the
+     * heap's own check). */
+    if (io[0].u32) (void)akira_app_heap_free(&app->heap, io[0].u32);
+    return AW_OK;
+}
+
+/* ------------------------------------------------------------------ timers */
+
+static struct {
+    struct hw_lock lock;
+    struct {
+        struct akira_app_ctx *owner; /* NULL: free */
+        bool running;
+        uint64_t start_us, acc_us;
+    } t[TIMERS_MAX];
+} T;
+
+static aw_status up_timer_create(struct akira_app_ctx *app, aw_val *io)
+{
+    if (!hw_lock(&T.lock)) return hw_ret(io, -AKIRA_UP_ENOMEM);
+    int32_t h = -AKIRA_UP_ENOMEM;
+    for (uint32_t i = 0; i < TIMERS_MAX && h < 0; i++)
+        if (!T.t[i].owner) {
+            T.t[i].owner = app;
+            T.t[i].running = false;
+            T.t[i].start_us = T.t[i].acc_us = 0;
+            h = (int32_t)i;
+        }
+    hw_unlock(&T.lock);
+    return hw_ret(io, h);
+}
+
+/* With the lock: 0 when the handle is the app's, else -EINVAL / -EPERM. */
+static int32_t timer_check(struct akira_app_ctx *app, int32_t h)
+{
+    if (h < 0 || (uint32_t)h >= TIMERS_MAX || !T.t[h].owner) return -AKIRA_UP_EINVAL;
+    return T.t[h].owner == app ? 0 : -AKIRA_UP_EPERM;
+}
+
+enum timer_op { T_START, T_STOP, T_ELAPSED, T_FREE };
+
+static aw_status timer_do(struct akira_app_ctx *app, aw_val *io, enum timer_op op)
+{
+    int32_t h = io[0].i32;
+    if (!hw_lock(&T.lock)) return hw_ret(io, -AKIRA_UP_EINVAL);
+    int32_t rc = timer_check(app, h);
+    uint64_t now = akira_uptime_us();
+    if (rc == 0) {
+        switch (op) {
+        case T_START:
+            T.t[h].running = true;
+            T.t[h].start_us = now;
+            T.t[h].acc_us = 0;
+            break;
+        case T_STOP:
+            if (T.t[h].running) T.t[h].acc_us += now - T.t[h].start_us;
+            T.t[h].running = false;
+            break;
+        case T_ELAPSED: {
+            uint64_t us = T.t[h].acc_us + (T.t[h].running ? now - T.t[h].start_us : 0);
+            rc = (int32_t)((us / 1000u) & 0x7FFFFFFFu);
+            break;
+        }
+        case T_FREE: T.t[h].owner = NULL; break;
+        }
+    }
+    hw_unlock(&T.lock);
+    return hw_ret(io, rc);
+}
+
+COMPAT_WRAP(up_timer_start, timer_do, T_START)
+COMPAT_WRAP(up_timer_stop, timer_do, T_STOP)
+COMPAT_WRAP(up_timer_elapsed, timer_do, T_ELAPSED)
+COMPAT_WRAP(up_timer_free, timer_do, T_FREE)
+
+/* --------------------------------------------------------------------- RTC */
+
+/* Unix time at uptime 0, in ms; 0 while nobody set the clock (the device has no wall
+ * clock: upstream answers 0 then too). */
+static _Atomic int64_t epoch_ms;
+
+static aw_status up_rtc_get_unix_time(struct akira_app_ctx *app, aw_val *io)
+{
+    COMPAT_REQUIRE(app, io, UPBIT(RTC_READ), "rtc_get_unix_time");
+    int64_t e = atomic_load(&epoch_ms);
+    return hw_ret(io, e ? (int32_t)((e + (int64_t)akira_uptime_ms()) / 1000) : 0);
+}
+
+static aw_status up_rtc_get_uptime_ms(struct akira_app_ctx *app, aw_val *io)
+{
+    COMPAT_REQUIRE(app, io, UPBIT(RTC_READ), "rtc_get_uptime_ms");
+    return hw_ret(io, (int32_t)(akira_uptime_ms() & 0x7FFFFFFFu));
+}
+
+static aw_status up_rtc_set_unix_time(struct akira_app_ctx *app, aw_val *io)
+{
+    COMPAT_REQUIRE(app, io, UPBIT(RTC_WRITE), "rtc_set_unix_time");
+    if (io[0].i32 <= 0) return hw_ret(io, -AKIRA_UP_EINVAL);
+    atomic_store(&epoch_ms, (int64_t)io[0].i32 * 1000 - (int64_t)akira_uptime_ms());
+    return hw_ret(io, 0);
+}
+
+static aw_status up_rtc_set_alarm(struct akira_app_ctx *app, aw_val *io)
+{
+    COMPAT_REQUIRE(app, io, UPBIT(RTC_WRITE), "rtc_set_alarm");
+    if (io[0].i32 <= 0) return hw_ret(io, -AKIRA_UP_EINVAL);
+    struct akira_compat_app *s = compat_state(app);
+    if (!s) return hw_ret(io, -AKIRA_UP_ENOMEM);
+    s->alarm_ms = (uint64_t)io[0].i32;
+    return hw_ret(io, 0);
+}
+
+static aw_status up_rtc_alarm_fired(struct akira_app_ctx *app, aw_val *io)
+{
+    COMPAT_REQUIRE(app, io, UPBIT(RTC_READ), "rtc_alarm_fired");
+    struct akira_compat_app *s = compat_state(app);
+    if (!s) return hw_ret(io, -AKIRA_UP_ENOMEM);
+    bool fired = s->alarm_ms && akira_uptime_ms() >= s->alarm_ms;
+    if (fired) s->alarm_ms = 0;
+    return hw_ret(io, fired ? 1 : 0);
+}
+
+/* -------------------------------------------------------------------- apps */
+
+enum { UP_NEW = 0, UP_INSTALLED, UP_RUNNING, UP_STOPPED, UP_ERROR, UP_FAILED };
+
+static int up_state(const struct akira_app_info *i)
+{
+    switch (i->state) {
+    case AKIRA_APP_INSTALLED: return UP_INSTALLED;
+    case AKIRA_APP_LOADED:
+    case AKIRA_APP_RUNNING: return UP_RUNNING;
+    case AKIRA_APP_STOPPED: return UP_STOPPED;
+    case AKIRA_APP_FAILED: return UP_FAILED;
+    }
+    return UP_ERROR;
+}
+
+static const char *const up_state_word[] = {"NEW",     "INSTALLED", "RUNNING",
+                                            "STOPPED", "ERROR",     "FAILED"};
+
+#define APP_INFO_BITS (UPBIT(APP_INFO) | UPBIT(APP_CONTROL))
+
+static aw_status up_app_get_status(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t len;
+    STR_OR_TRAP(name, app, io[0].u32, AKIRA_APP_NAME_MAX + 1u, &len);
+    COMPAT_REQUIRE(app, io, APP_INFO_BITS, "app_get_status");
+    struct akira_app_info *info = akira_quota_realloc(app->quota, NULL, 0, sizeof *info);
+    if (!info) return hw_ret(io, -AKIRA_UP_ENOMEM);
+    int rc = akira_app_info(name, info);
+    int32_t r = rc ? akira_compat_errno(rc) : up_state(info);
+    akira_quota_realloc(app->quota, info, sizeof *info, 0);
+    return hw_ret(io, r);
+}
+
+static aw_status up_app_list(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t ptr = io[0].u32, cap = io[1].u32;
+    COMPAT_REQUIRE(app, io, APP_INFO_BITS, "app_list");
+    char *buf = cap ? akira_bridge_mem(app, ptr, cap) : NULL;
+    if (!buf) return hw_ret(io, -AKIRA_UP_EINVAL);
+    size_t max = AKIRA_BOARD_APPS_INSTALLED_MAX;
+    struct akira_app_info *info = akira_quota_realloc(app->quota, NULL, 0, max * sizeof *info);
+    if (!info) return hw_ret(io, -AKIRA_UP_ENOMEM);
+    size_t n = akira_app_list(info, max);
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        int w = snprintf(buf + used, cap - used, "%s:%s\n", info[i].manifest.name,
+                         up_state_word[up_state(&info[i])]);
+        if (w < 0 || (size_t)w >= cap - used) {
+            buf[used] = '\0'; /* only whole lines */
+            break;
+        }
+        used += (size_t)w;
+    }
+    akira_quota_realloc(app->quota, info, max * sizeof *info, 0);
+    return hw_ret(io, (int32_t)n);
+}
+
+static aw_status up_app_get_self_name(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t cap = io[1].u32;
+    COMPAT_REQUIRE(app, io, APP_INFO_BITS, "app_get_self_name");
+    if (cap < 2) return hw_ret(io, -AKIRA_UP_EINVAL);
+    char *buf = akira_bridge_mem(app, io[0].u32, cap);
+    if (!buf) return hw_ret(io, -AKIRA_UP_EINVAL);
+    int n = snprintf(buf, cap, "%s", app->name);
+    return hw_ret(io, n < 0 ? 0 : (int32_t)((size_t)n < cap ? (size_t)n : cap - 1));
+}
+
+static aw_status up_app_start(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t len;
+    STR_OR_TRAP(name, app, io[0].u32, AKIRA_APP_NAME_MAX + 1u, &len);
+    COMPAT_REQUIRE(app, io, UPBIT(APP_CONTROL), "app_start");
+    int rc = akira_app_start(name);
+    return hw_ret(io, rc == AKIRA_ENOSPC ? -AKIRA_UP_EBUSY : akira_compat_errno(rc));
+}
+
+static aw_status up_app_stop(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t len;
+    STR_OR_TRAP(name, app, io[0].u32, AKIRA_APP_NAME_MAX + 1u, &len);
+    COMPAT_REQUIRE(app, io, UPBIT(APP_CONTROL), "app_stop");
+    if (strcmp(name, app->name) == 0) return hw_ret(io, -AKIRA_UP_EINVAL);
+    return compat_ret(io, akira_app_stop(name));
+}
+
+/* app_switch: the target starts once the caller has returned from main (it has up to
+ * SWITCH_TRIES x 100 ms), on the system work queue; the last call wins. */
+static struct {
+    struct hw_lock lock;
+    struct akira_work work;
+    bool inited;
+    char from[AKIRA_APP_NAME_MAX + 1], to[AKIRA_APP_NAME_MAX + 1];
+    uint32_t tries;
+} SW;
+
+static void switch_work(struct akira_work *w)
+{
+    char from[sizeof SW.from], to[sizeof SW.to];
+    if (!hw_lock(&SW.lock)) return;
+    memcpy(from, SW.from, sizeof from);
+    memcpy(to, SW.to, sizeof to);
+    uint32_t tries = SW.tries++;
+    hw_unlock(&SW.lock);
+    struct akira_app_info info;
+    if (akira_app_info(from, &info) == 0 &&
+        (info.state == AKIRA_APP_RUNNING || info.state == AKIRA_APP_LOADED) &&
+        tries < SWITCH_TRIES) {
+        akira_work_submit_delayed(akira_workq_system(), w, 100);
+        return;
+    }
+    int rc = akira_app_start(to);
+    if (rc) AKIRA_LOG_WRN("app_switch %s -> %s: %s", from, to, akira_err_str(rc));
+}
+
+static aw_status up_app_switch(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t len;
+    STR_OR_TRAP(name, app, io[0].u32, AKIRA_APP_NAME_MAX + 1u, &len);
+    COMPAT_REQUIRE(app, io, UPBIT(APP_SWITCH) | UPBIT(APP_CONTROL), "app_switch");
+    if (strcmp(name, app->name) == 0) return hw_ret(io, -AKIRA_UP_EINVAL);
+    struct akira_app_info *info = akira_quota_realloc(app->quota, NULL, 0, sizeof *info);
+    if (!info) return hw_ret(io, -AKIRA_UP_ENOMEM);
+    int rc = akira_app_info(name, info);
+    akira_quota_realloc(app->quota, info, sizeof *info, 0);
+    if (rc) return compat_ret(io, rc);
+    if (!hw_lock(&SW.lock)) return hw_ret(io, -AKIRA_UP_ENOMEM);
+    if (!SW.inited) {
+        akira_work_init(&SW.work, switch_work);
+        SW.inited = true;
+    }
+    snprintf(SW.from, sizeof SW.from, "%s", app->name);
+    snprintf(SW.to, sizeof SW.to, "%s", name);
+    SW.tries = 0;
+    hw_unlock(&SW.lock);
+    rc = akira_work_reschedule(akira_workq_system(), &SW.work, SWITCH_DELAY);
+    return hw_ret(io, rc ? -AKIRA_UP_EBUSY : 0);
+}
+
+/* ------------------------------------------ modules akira_log and akira_time */
+
+static aw_status log_at(struct akira_app_ctx *app, aw_val *io, enum akira_log_level level)
+{
+    size_t len;
+    STR_OR_TRAP(s, app, io[0].u32, STR_UNBOUNDED, &len);
+    akira_bridge_app_log(app, level, s, len > LOG_MAX ? LOG_MAX : len);
+    return AW_OK;
+}
+
+COMPAT_WRAP(up_log_debug, log_at, AKIRA_LOG_DEBUG)
+COMPAT_WRAP(up_log_info, log_at, AKIRA_LOG_INFO)
+COMPAT_WRAP(up_log_error, log_at, AKIRA_LOG_ERROR)
+
+static aw_status up_get_time_ms(struct akira_app_ctx *app, aw_val *io)
+{
+    (void)app;
+    io[0].i64 = (int64_t)akira_uptime_ms();
+    return AW_OK;
+}
+
+/* sleep_ms: 1..3 599 999 ms, other values ignored (as upstream). */
+static aw_status up_sleep_ms(struct akira_app_ctx *app, aw_val *io)
+{
+    int32_t ms = io[0].i32;
+    if (ms < 1 || ms > 3599999) return AW_OK;
+    akira_bridge_wait_begin(app);
+    akira_evq_sleep(app->evq, (uint32_t)ms);
+    return akira_bridge_wait_end(app);
+}
+
+static const struct akira_bridge_entry log_entries[] = {
+    {"log_debug", "(i)", AKIRA_CAP_NONE, up_log_debug},
+    {"log_info", "(i)", AKIRA_CAP_NONE, up_log_info},
+    {"log_error", "(i)", AKIRA_CAP_NONE, up_log_error},
+};
+
+const struct akira_bridge_module akira_api_compat_log = {
+    .name = "compat_log",
+    .entries = log_entries,
+    .count = sizeof(log_entries) / sizeof(log_entries[0]),
+    .import_module = "akira_log",
+};
+
+static const struct akira_bridge_entry time_entries[] = {
+    {"get_time_ms", "()I", AKIRA_CAP_NONE, up_get_time_ms},
+    {"sleep_ms", "(i)", AKIRA_CAP_NONE, up_sleep_ms},
+};
+
+const struct akira_bridge_module akira_api_compat_time = {
+    .name = "compat_time",
+    .entries = time_entries,
+    .count = sizeof(time_entries) / sizeof(time_entries[0]),
+    .import_module = "akira_time",
+};
+
+/* ------------------------------------------------------------------ the end */
+
+static void core_app_end(struct akira_app_ctx *app)
+{
+    if (atomic_load(&T.lock.m) && hw_lock(&T.lock)) {
+        for (uint32_t i = 0; i < TIMERS_MAX; i++)
+            if (T.t[i].owner == app) T.t[i].owner = NULL;
+        hw_unlock(&T.lock);
+    }
+    if (app->compat) akira_quota_realloc(app->quota, app->compat, sizeof *app->compat, 0);
+    app->compat = NULL;
+}
+
+static const struct akira_bridge_entry entries[] = {
+    {"printf_native", "(i)i", AKIRA_CAP_NONE, up_printf_native},
+    {"delay", "(i)i", AKIRA_CAP_NONE, up_delay},
+    {"printf", "(ii)i", AKIRA_CAP_NONE, up_printf},
+    {"puts", "(i)i", AKIRA_CAP_NONE, up_puts},
+    {"putchar", "(i)i", AKIRA_CAP_NONE, up_putchar},
+    {"memcpy", "(iii)i", AKIRA_CAP_NONE, up_memcpy},
+    {"memmove", "(iii)i", AKIRA_CAP_NONE, up_memcpy},
+    {"memset", "(iii)i", AKIRA_CAP_NONE, up_memset},
+    {"memcmp", "(iii)i", AKIRA_CAP_NONE, up_memcmp},
+    {"memchr", "(iii)i", AKIRA_CAP_NONE, up_memchr},
+    {"strlen", "(i)i", AKIRA_CAP_NONE, up_strlen},
+    {"strcmp", "(ii)i", AKIRA_CAP_NONE, up_strcmp},
+    {"strncmp", "(iii)i", AKIRA_CAP_NONE, up_strncmp},
+    {"strcpy", "(ii)i", AKIRA_CAP_NONE, up_strcpy},
+    {"strncpy", "(iii)i", AKIRA_CAP_NONE, up_strncpy},
+    {"strchr", "(ii)i", AKIRA_CAP_NONE, up_strchr},
+    {"atoi", "(i)i", AKIRA_CAP_NONE, up_atoi},
+    {"malloc", "(i)i", AKIRA_CAP_NONE, up_mem_alloc},
+    {"calloc", "(ii)i", AKIRA_CAP_NONE, up_calloc},
+    {"free", "(i)", AKIRA_CAP_NONE, up_mem_free},
+    {"mem_alloc", "(i)i", AKIRA_CAP_NONE, up_mem_alloc},
+    {"mem_free", "(i)", AKIRA_CAP_NONE, up_mem_free},
+    {"timer_create", "()i", AKIRA_CAP_TIMER, up_timer_create},
+    {"timer_start", "(i)i", AKIRA_CAP_TIMER, up_timer_start},
+    {"timer_stop", "(i)i", AKIRA_CAP_TIMER, up_timer_stop},
+    {"timer_elapsed", "(i)i", AKIRA_CAP_TIMER, up_timer_elapsed},
+    {"timer_free", "(i)i", AKIRA_CAP_TIMER, up_timer_free},
+    {"rtc_get_unix_time", "()i", AKIRA_CAP_NONE, up_rtc_get_unix_time},
+    {"rtc_get_uptime_ms", "()i", AKIRA_CAP_NONE, up_rtc_get_uptime_ms},
+    {"rtc_set_unix_time", "(i)i", AKIRA_CAP_NONE, up_rtc_set_unix_time},
+    {"rtc_set_alarm", "(i)i", AKIRA_CAP_NONE, up_rtc_set_alarm},
+    {"rtc_alarm_fired", "()i", AKIRA_CAP_NONE, up_rtc_alarm_fired},
+    {"app_get_status", "(i)i", AKIRA_CAP_NONE, up_app_get_status},
+    {"app_list", "(ii)i", AKIRA_CAP_NONE, up_app_list},
+    {"app_get_self_name", "(ii)i", AKIRA_CAP_NONE, up_app_get_self_name},
+    {"app_start", "(i)i", AKIRA_CAP_NONE, up_app_start},
+    {"app_stop", "(i)i", AKIRA_CAP_NONE, up_app_stop},
+    {"app_switch", "(i)i", AKIRA_CAP_NONE, up_app_switch},
+};
+
+const struct akira_bridge_module akira_api_compat_core = {
+    .name = "compat_core",
+    .entries = entries,
+    .count = sizeof(entries) / sizeof(entries[0]),
+    .app_end = core_app_end,
+    .import_module = "env",
+    .denied_result = -AKIRA_UP_EPERM,
+};

@@ -1,0 +1,35 @@
+# Apps built for upstream AkiraOS (docs/compat.md), compiled here with upstream's build
+# flags (its per-app Makefiles: -nostdlib, every undefined symbol an env import, one
+# 64 KiB page, main exported, debug and names stripped) and the JSON manifest appended
+# as upstream's embed step does; then installed on the firmware and driven by buttons
+# (test_compat_e2e.py), with golden snapshots in tests/ui/golden/compat_*.png.
+find_program(AKIRA_PYTHON3 python3 REQUIRED)
+akira_app_find_tools_()
+set(compat_dir ${CMAKE_CURRENT_BINARY_DIR}/compat_apps)
+set(compat_src ${CMAKE_CURRENT_SOURCE_DIR}/compat_apps)
+file(MAKE_DIRECTORY ${compat_dir})
+set(compat_outputs)
+foreach(app invaders launcher calls dashboard spin notes entry)
+  add_custom_command(
+    OUTPUT ${compat_dir}/${app}.wasm
+    COMMAND ${AKIRA_APP_CLANG} --target=wasm32 -O2 -nostdlib -Wall -Wextra
+            -Wno-unused-parameter -Wno-unknown-attributes -Werror
+            -Wl,--no-entry -Wl,--export=main -Wl,--allow-undefined -Wl,--strip-all
+            -z stack-size=4096 -Wl,--initial-memory=65536 -Wl,--max-memory=65536
+            $<$<STREQUAL:${app},entry>:-Wl,--export=_start>
+            ${compat_src}/${app}.c -o ${compat_dir}/${app}.raw.wasm
+    COMMAND ${AKIRA_PYTHON3} ${compat_src}/embed_manifest.py ${compat_dir}/${app}.raw.wasm
+            ${compat_src}/${app}.json ${compat_dir}/${app}.wasm
+    DEPENDS ${compat_src}/${app}.c ${compat_src}/${app}.json ${compat_src}/up_env.h
+            ${compat_src}/embed_manifest.py ${CMAKE_SOURCE_DIR}/tools/akira-wasm/wasi_p0.py
+    COMMENT "upstream-style app ${app}" VERBATIM)
+  list(APPEND compat_outputs ${compat_dir}/${app}.wasm)
+endforeach()
+add_custom_target(runtime_compat_apps ALL DEPENDS ${compat_outputs})
+akira_unit_test(test_runtime_compat_manifest SOURCES test_compat_manifest.c LIBS akira_runtime)
+foreach(scenario game launcher calls dashboard data)
+  add_test(NAME compat_e2e_${scenario}
+           COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_compat_e2e.py ${scenario}
+                   $<TARGET_FILE:akiraos> ${compat_dir} ${CMAKE_SOURCE_DIR}/tests/ui/golden)
+  set_tests_properties(compat_e2e_${scenario} PROPERTIES TIMEOUT 60)
+endforeach()

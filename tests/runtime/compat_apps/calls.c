@@ -1,0 +1,110 @@
+/* Every bound env function called with good and bad arguments; each result is logged
+ * as `name: value` for tests/runtime/test_compat_e2e.py. Runs while `invaders` owns the
+ * display and holds timer handle 0, so drawing is -EBUSY (-16) and that handle -EPERM
+ * (-1). The last call reads a string far outside memory: upstream's engine traps
+ * there, and so does this firmware (the app ends FAILED, reason trap). */
+#include "up_env.h"
+
+#define R(name, expr) printf("%s: %d\n", name, (int)(expr))
+
+/* upstream's optional import modules */
+__attribute__((import_module("akira_log"), import_name("log_info"))) void log_info(const char *s);
+__attribute__((import_module("akira_time"), import_name("get_time_ms"))) long long
+get_time_ms(void);
+__attribute__((import_module("akira_time"), import_name("sleep_ms"))) void sleep_ms(int ms);
+#define BAD_PTR ((void *)0x7FFFFFF0)
+
+static unsigned short px[4] = {0xF800, 0x07E0, 0x001F, 0xFFFF};
+static char buf[256];
+
+int main(void)
+{
+    int w = -1, h = -1;
+    /* logging, timing */
+    R("printf_native", printf_native("hello from calls"));
+    R("printf_native_null", printf_native(0));
+    R("delay", delay(1500));
+    log_info("akira_log line");
+    long long t0 = get_time_ms();
+    sleep_ms(20);
+    sleep_ms(-5); /* ignored */
+    R("get_time_ms", get_time_ms() - t0 >= 15);
+    R("puts", puts("puts line"));
+    putchar('o');
+    putchar('k');
+    putchar('\n');
+    /* libc */
+    strcpy(buf, "abc");
+    R("strlen", strlen(buf));
+    R("strcmp", strcmp(buf, "abd") < 0);
+    R("strncmp", strncmp("abcx", "abcy", 3));
+    R("atoi", atoi(" -1234x"));
+    memcpy(buf + 10, "xyz", 4);
+    R("memcpy", strcmp(buf + 10, "xyz"));
+    /* display: another app owns it */
+    R("display_clear", display_clear(C_BLACK));
+    R("display_text", display_text(0, 0, "x", C_WHITE));
+    R("display_flush", display_flush());
+    R("display_bitmap_short", display_bitmap(0, 0, 4, 4, px, sizeof px));
+    R("display_get_size", display_get_size(&w, &h));
+    R("size_w", w);
+    R("size_h", h);
+    R("display_get_size_null", display_get_size(0, &h));
+    R("display_get_width", display_get_width());
+    /* input: not in front */
+    up_input_event_t ev;
+    R("input_poll_event_short", input_poll_event(&ev, 4));
+    R("input_get_buttons", input_get_buttons());
+    /* gpio */
+    R("gpio_configure", gpio_configure(15, UP_GPIO_INPUT | UP_GPIO_PULL_DOWN));
+    R("gpio_configure_bad_pin", gpio_configure(33, UP_GPIO_INPUT));
+    R("gpio_configure_output_nocap", gpio_configure(15, UP_GPIO_OUTPUT));
+    R("gpio_read", gpio_read(15));
+    /* memory */
+    u32 p = mem_alloc(100);
+    R("mem_alloc", p != 0);
+    R("mem_alloc_zero", mem_alloc(0));
+    R("mem_alloc_huge", mem_alloc(0x7FFFFFFF));
+    mem_free(p);
+    mem_free(0);
+    /* timers: 0 is invaders' */
+    int t = timer_create();
+    R("timer_create", t > 0);
+    R("timer_start", timer_start(t));
+    delay(20000);
+    R("timer_elapsed_ok", timer_elapsed(t) >= 15);
+    R("timer_stop", timer_stop(t));
+    R("timer_other_app", timer_start(0));
+    R("timer_bad", timer_start(99));
+    R("timer_free", timer_free(t));
+    R("timer_freed", timer_elapsed(t));
+    /* rtc */
+    R("rtc_unset", rtc_get_unix_time());
+    R("rtc_set", rtc_set_unix_time(1700000000));
+    R("rtc_now", rtc_get_unix_time() >= 1700000000);
+    R("rtc_uptime", rtc_get_uptime_ms() > 0);
+    R("rtc_alarm", rtc_set_alarm(rtc_get_uptime_ms() + 10));
+    delay(30000);
+    R("rtc_alarm_fired", rtc_alarm_fired());
+    R("rtc_alarm_again", rtc_alarm_fired());
+    R("rtc_alarm_bad", rtc_set_alarm(0));
+    /* apps */
+    R("app_get_self_name", app_get_self_name(buf, sizeof buf));
+    printf("self %s\n", buf);
+    R("app_get_self_name_short", app_get_self_name(buf, 1));
+    R("app_list", app_list(buf, sizeof buf) >= 2);
+    R("app_status_invaders", app_get_status("invaders"));
+    R("app_status_none", app_get_status("nosuchapp"));
+    R("app_stop_self", app_stop("calls"));
+    R("app_start_nocap", app_start("launcher"));
+    R("app_switch_self", app_switch("calls"));
+    R("app_switch_none", app_switch("nosuchapp"));
+    printf_native("calls done");
+    /* capabilities the manifest lacks (refused by the bridge, as upstream: -EPERM) */
+    R("sensor_read_nocap", sensor_read(13));
+    R("msg_publish_nocap", msg_publish("x", "y", 1));
+    /* a string outside memory: trap */
+    R("strlen_oob", strlen((const char *)BAD_PTR));
+    printf_native("not reached");
+    return 0;
+}

@@ -1,0 +1,136 @@
+/* The imports of upstream AkiraOS's "env" ABI that the compatibility test apps use,
+ * declared from the facts in docs/compat.md (names, argument types, results). Written
+ * here; upstream's SDK header is not used. Apps are built the way upstream's per-app
+ * Makefiles build them (-nostdlib, --allow-undefined, one 64 KiB page, --export=main),
+ * so every function below becomes an import of module "env". */
+#ifndef UP_ENV_H
+#define UP_ENV_H
+
+typedef unsigned int u32;
+
+int printf_native(const char *message);
+int printf(const char *fmt, ...);
+int delay(u32 microseconds);
+void *memset(void *d, int c, unsigned long n);
+void *memcpy(void *d, const void *s, unsigned long n);
+unsigned long strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, unsigned long n);
+char *strcpy(char *d, const char *s);
+int atoi(const char *s);
+int puts(const char *s);
+int putchar(int c);
+
+int display_clear(u32 color);
+int display_pixel(int x, int y, u32 color);
+int display_rect(int x, int y, int w, int h, u32 color);
+int display_rect_outline(int x, int y, int w, int h, u32 color);
+int display_text(int x, int y, const char *text, u32 color);
+int display_text_large(int x, int y, const char *text, u32 color);
+int display_text_huge(int x, int y, const char *text, u32 color);
+int display_number(int x, int y, int value, u32 color);
+int display_flush(void);
+int display_get_size(int *w, int *h);
+int display_get_width(void);
+int display_get_height(void);
+int display_line(int x0, int y0, int x1, int y1, u32 color);
+int display_hline(int x, int y, int len, u32 color);
+int display_vline(int x, int y, int len, u32 color);
+int display_circle(int cx, int cy, int r, u32 color);
+int display_circle_fill(int cx, int cy, int r, u32 color);
+int display_triangle(int x0, int y0, int x1, int y1, int x2, int y2, u32 color);
+int display_triangle_fill(int x0, int y0, int x1, int y1, int x2, int y2, u32 color);
+int display_rounded_rect(int x, int y, int w, int h, int r, u32 color);
+int display_rounded_rect_fill(int x, int y, int w, int h, int r, u32 color);
+int display_progress_bar(int x, int y, int w, int h, int value, int max, u32 fg, u32 bg);
+int display_bitmap(int x, int y, int w, int h, const unsigned short *data, u32 size);
+int display_bitmap_transparent(int x, int y, int w, int h, const unsigned short *data, u32 size,
+                               u32 key);
+int display_raw_write(int x, int y, int w, int h, const unsigned short *data, u32 size);
+
+typedef struct {
+    u32 button_id;
+    u32 pressed;
+} up_input_event_t;
+int input_get_buttons(void);
+int input_poll_event(up_input_event_t *evt, u32 len);
+
+#define UP_GPIO_INPUT      (1u << 0)
+#define UP_GPIO_OUTPUT     (1u << 1)
+#define UP_GPIO_PULL_UP    (1u << 4)
+#define UP_GPIO_PULL_DOWN  (1u << 5)
+#define UP_GPIO_ACTIVE_LOW (1u << 6)
+int gpio_configure(u32 pin, u32 flags);
+int gpio_read(u32 pin);
+int gpio_write(u32 pin, u32 value);
+
+u32 mem_alloc(u32 size);
+void mem_free(u32 ptr);
+int timer_create(void);
+int timer_start(int h);
+int timer_stop(int h);
+int timer_elapsed(int h);
+int timer_free(int h);
+int rtc_get_unix_time(void);
+int rtc_get_uptime_ms(void);
+int rtc_set_unix_time(int t);
+int rtc_set_alarm(int uptime_ms);
+int rtc_alarm_fired(void);
+
+/* Sensor channels (Zephyr's numbers); values come back times 1000. */
+#define UP_SENSOR_ACCEL_X 0
+#define UP_SENSOR_ACCEL_Z 2
+#define UP_SENSOR_MAGN_X  8
+#define UP_SENSOR_TEMP    13
+#define UP_SENSOR_PRESS   14
+#define UP_SENSOR_HUM     16
+#define UP_SENSOR_ERROR   (-2147483647 - 1)
+int sensor_read(int channel);
+
+#define UP_STORAGE_READ   0
+#define UP_STORAGE_WRITE  1
+#define UP_STORAGE_APPEND 2
+int storage_open(const char *path, int flags);
+int storage_read(int fd, void *buf, int len);
+int storage_write(int fd, const void *buf, int len);
+void storage_close(int fd);
+int storage_delete(const char *path);
+int storage_list(const char *path, char *buf, int len);
+int settings_get(const char *key, char *buf, int len);
+int settings_set(const char *key, const char *value);
+int settings_delete(const char *key);
+
+int msg_subscribe(const char *topic);
+int msg_unsubscribe(const char *topic);
+int msg_publish(const char *topic, const void *data, u32 len);
+int msg_recv(const char *topic, void *buf, u32 len, int timeout_ms);
+int msg_try_recv(const char *topic, void *buf, u32 len);
+int msg_pending(const char *topic);
+
+int app_get_status(const char *name);
+int app_list(char *buf, u32 len);
+int app_get_self_name(char *buf, u32 len);
+int app_start(const char *name);
+int app_stop(const char *name);
+int app_switch(const char *name);
+
+/* Key codes of the button bitmask and events. */
+#define UP_KEY_SETTINGS 1
+#define UP_KEY_UP       2
+#define UP_KEY_DOWN     3
+#define UP_KEY_LEFT     4
+#define UP_KEY_RIGHT    5
+#define UP_KEY_A        6
+#define UP_KEY_B        7
+#define UP_KEY_Y        9
+
+#define C_BLACK  0x0000u
+#define C_WHITE  0xFFFFu
+#define C_RED    0xF800u
+#define C_GREEN  0x07E0u
+#define C_BLUE   0x001Fu
+#define C_YELLOW 0xFFE0u
+#define C_CYAN   0x07FFu
+#define C_GRAY   0x7BEFu
+
+#endif

@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""Apps built for upstream AkiraOS, unmodified, on the firmware (docs/compat.md).
+
+usage: test_compat_e2e.py SCENARIO AKIRAOS COMPAT_APP_DIR GOLDEN_DIR
+
+  game      the console game installed from the shell (the capability strings that
+            grant nothing here reported), owning the display, moved by button events,
+            firing with a button read as a GPIO pin, drawing at a steady 30 frames per
+            second; its picture against compat_invaders.png; B hands over to the
+            launcher with app_switch
+  launcher  the launcher lists the apps (app_list), moves its selection with the
+            buttons, its picture against compat_launcher.png, and switches to the game
+  dashboard the sensor dashboard over fixed simulated signals: values times 1000, the
+            error value for a channel no sensor has, its picture against
+            compat_dashboard.png; stopped from the shell; an app that never yields is
+            ended by the watchdog
+  data      storage, settings and IPC from an upstream-style app (good and bad
+            arguments), the run counter and file kept across runs, and the lifecycle of
+            another app heard on "akira.lifecycle"
+  calls     every bound env function with good and bad arguments (another app's
+            timer handle, drawing while another app owns the display, pointers out of
+            memory): upstream's return codes; the out-of-memory string traps the app
+"""
+import gzip
+import io
+import os
+import re
+import sys
+import tarfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import akira_device as ad  # noqa: E402
+from akira_device import check  # noqa: E402
+
+SCENARIO, AKIRAOS, APPS, GOLDEN = sys.argv[1:5]
+
+
+def app(name):
+    return os.path.join(APPS, name + ".wasm")
+
+
+# The console helpers the display and compat tests share (tests/harness/akira_device.py).
+sync, settle, snapshot = ad.sync, ad.settle, ad.snapshot
+
+
+def focus_is(d, what):
+    ad.focus_is(d, what, 10.0)
+
+
+def logs(d, name, pattern, timeout=10.0):
+    return ad.app_logs(d, name, pattern, timeout)
+
+
+def hold(d, button, ms=250):
+    """A press long enough for an app polling at 30-50 frames per second to see."""
+    d.command("input press " + button, "input: press " + button)
+    settle(d, ms)
+    d.command("input release " + button, "input: release " + button)
+    settle(d, ms)
+
+
+def state_is(d, name, state):
+    """`app info NAME` shows the state (a regex: `failed\\(trap\\)...`)."""
+    mark = len(d.con.buf)
+    d.console("app info " + name)
+    d.expect(rb"state: +" + state.encode(), 5, since=mark, regex=True)
+
+
+def boot(tmp, *apps):
+    args = []
+    for a in apps:
+        args += ["--install", app(a)]
+    return ad.Device(AKIRAOS, flash=os.path.join(tmp, "flash.img"), args=args)
+
+
+def install(d, name):
+    mark = len(d.con.buf)
+    d.command("app install " + app(name), "installed " + name, 20)
+    sync(d)
+    return d.con.buf[mark:].decode(errors="replace")
+
+
+def akpkg(tmp, name, members=None, corrupt=False):
+    """An upstream .akpkg of app `name`: gzip tar of manifest.json and app.wasm (the
+    module without its embedded manifest) and a signature member."""
+    if members is None:
+        with open(os.path.join(APPS, name + ".raw.wasm"), "rb") as f:
+            wasm = f.read()
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "compat_apps")
+        with open(os.path.join(src, name + ".json"), "rb") as f:
+            manifest = f.read()
+        members = [("./manifest.json", manifest), ("./app.wasm", wasm),
+                   ("./sig.ed25519", bytes(64))]
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for n, data in members:
+            info = tarfile.TarInfo(n)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    gz = bytearray(gzip.compress(raw.getvalue()))
+    if corrupt:
+        gz[len(gz) // 2] ^= 0xFF
+    path = os.path.join(tmp, name + (".bad" if corrupt else "") + ".akpkg")
+    with open(path, "wb") as f:
+        f.write(gz)
+    return path
+
+
+def t_game():
+    with ad.tempdir() as tmp:
+        d = boot(tmp)
+        out = install(d, "invaders")
+        check("warning: capabilities that grant nothing here: ble, spi" in out,
+              f"the strings that grant nothing are reported at install: {out!r}")
+        # The launcher as an upstream .akpkg, over HTTP (the route `akira install` uses).
+        with open(akpkg(tmp, "launcher"), "rb") as f:
+            st, body = d.call("POST", "/api/apps", body=f.read(), token=d.token)
+        check(st in (200, 201) and "launcher" in str(body), f"POST .akpkg: {st} {body}")
+        # Broken packages are refused with the reason, nothing installed.
+        for path, why in ((akpkg(tmp, "launcher", corrupt=True), "gzip data is corrupt"),
+                          (akpkg(tmp, "nowasm", [("manifest.json", b"{}")]),
+                           "no app.wasm in the package")):
+            d.command("app install " + path, "refused: package: " + why)
+        check(sum(1 for _ in re.finditer(rb"installed launcher", d.con.buf)) == 0,
+              "the shell installed nothing")
+        d.command("app start invaders", "invaders: started")
+        logs(d, "invaders", r"invaders ready")
+        focus_is(d, "invaders")
+        # Two steps right through the event queue (taps: edges queued, none lost).
+        d.command("input tap right", "input: tap right")
+        d.command("input tap right", "input: tap right")
+        settle(d)
+        hold(d, "a")  # read as GPIO 15: the column-5 alien of the lowest row goes
+        logs(d, "invaders", r"hit column 5 row 2: score 10")
+        hold(d, "a")
+        logs(d, "invaders", r"hit column 5 row 1: score 20")
+        m = logs(d, "invaders", r"fps (\d+)", 15)
+        fps = int(m.group(1))
+        check(15 <= fps <= 32, f"a steady frame rate near 30 per second: {fps}")
+        _, c0 = d.call("GET", "/api/display/changes?since=0&timeout_ms=0", token=d.token)
+        time.sleep(1.0)
+        _, c1 = d.call("GET", "/api/display/changes?since=%d&timeout_ms=0" % c0["seq"],
+                       token=d.token)
+        check(10 <= c1["seq"] - c0["seq"] <= 40, f"one flush per frame: {c1['seq'] - c0['seq']}")
+        settle(d)
+        ad.png_compare(snapshot(d, tmp, "invaders"),
+                       os.path.join(GOLDEN, "compat_invaders.png"))
+        # B: app_switch("launcher"), then main returns; the launcher takes the display.
+        d.command("input press b", "input: press b")
+        logs(d, "invaders", r"back to the launcher")
+        d.command("input release b", "input: release b")
+        logs(d, "launcher", r"launcher: 2 apps")
+        focus_is(d, "launcher")
+        state_is(d, "invaders", "stopped")
+        d.finish()
+
+
+def t_launcher():
+    with ad.tempdir() as tmp:
+        d = boot(tmp, "calls", "launcher", "invaders")
+        d.command("app start launcher", "launcher: started")
+        logs(d, "launcher", r"launcher: 3 apps")
+        logs(d, "launcher", r"app invaders")
+        names = re.findall(r"launcher: app (\w+)", d.output())
+        check(sorted(names) == ["calls", "invaders"], f"the other apps listed: {names}")
+        focus_is(d, "launcher")
+        settle(d)
+        ad.png_compare(snapshot(d, tmp, "launcher"), os.path.join(GOLDEN, "compat_launcher.png"))
+        for _ in range(names.index("invaders")):
+            hold(d, "down")
+        hold(d, "a")
+        logs(d, "launcher", r"launcher: switch to invaders")
+        logs(d, "invaders", r"invaders ready")
+        focus_is(d, "invaders")
+        d.finish()
+
+
+def results(d, name, since):
+    sync(d)
+    text = d.con.buf[since:].decode(errors="replace")
+    return text, dict((k, int(v)) for k, v in re.findall(r"<inf> %s: (\w+): (-?\d+)" % name,
+                                                         text))
+
+
+CALLS = {
+    "printf_native": 0, "printf_native_null": -22, "delay": 0, "get_time_ms": 1, "puts": 10, "strlen": 3,
+    "strcmp": 1, "strncmp": 0, "atoi": -1234, "memcpy": 0,
+    "display_clear": -16, "display_text": -16, "display_flush": -16,
+    "display_bitmap_short": -22, "display_get_size": 0, "size_w": 320, "size_h": 240,
+    "display_get_size_null": -22, "display_get_width": 320,
+    "input_poll_event_short": -22, "input_get_buttons": 0,
+    "gpio_configure": 0, "gpio_configure_bad_pin": -22, "gpio_configure_output_nocap": -1,
+    "gpio_read": 0,
+    "mem_alloc": 1, "mem_alloc_zero": 0, "mem_alloc_huge": 0,
+    "timer_create": 1, "timer_start": 0, "timer_elapsed_ok": 1, "timer_stop": 0,
+    "timer_other_app": -1, "timer_bad": -22, "timer_free": 0, "timer_freed": -22,
+    "rtc_unset": 0, "rtc_set": 0, "rtc_now": 1, "rtc_uptime": 1, "rtc_alarm": 0,
+    "rtc_alarm_fired": 1, "rtc_alarm_again": 0, "rtc_alarm_bad": -22,
+    "app_get_self_name": 5, "app_get_self_name_short": -22, "app_list": 1,
+    "app_status_invaders": 2, "app_status_none": -2, "app_stop_self": -1,
+    "app_start_nocap": -1, "app_switch_self": -22, "app_switch_none": -2,
+    "sensor_read_nocap": -1, "msg_publish_nocap": -1,
+}
+
+
+def t_calls():
+    with ad.tempdir() as tmp:
+        d = boot(tmp, "invaders", "calls")
+        d.command("app start invaders", "invaders: started")
+        logs(d, "invaders", r"invaders ready")  # owns the display, holds timer 0
+        focus_is(d, "invaders")
+        d.command("app start calls", "calls: started")
+        logs(d, "calls", r"calls done")
+        # The console's log has every line (the app's log ring keeps the last 48).
+        text, got = results(d, "calls", 0)
+        wrong = {k: (got.get(k), v) for k, v in CALLS.items() if got.get(k) != v}
+        check(not wrong, f"results (got, wanted): {wrong}")
+        check("calls: akira_log line" in text and "calls: self calls" in text and "calls: puts line" in text and "calls: ok" in text,
+              "printf, puts and putchar lines logged")
+        check("not reached" not in text, "the out-of-memory string trapped the app")
+        state_is(d, "calls", r"failed\(trap\): out of bounds memory access")
+        state_is(d, "invaders", "running")  # the other app runs on
+        d.finish()
+
+
+def t_dashboard():
+    with ad.tempdir() as tmp:
+        d = boot(tmp, "dashboard", "spin", "entry")
+        d.command("app start entry", "entry: started")  # main first, as upstream
+        logs(d, "entry", r"entry: main ran")
+        for sig, v in (("temp", "25"), ("press", "100000"), ("hum", "40"),
+                       ("accel_x", "2"), ("accel_y", "0"), ("accel_z", "9.81")):
+            d.command(f"sim signal {sig} const {v}", f"{sig}: const")
+        d.command("app start dashboard", "dashboard: started")
+        logs(d, "dashboard", r"magn -2147483648")
+        logs(d, "dashboard", r"bad channel -2147483648")
+        m = logs(d, "dashboard", r"temp (\d+) press (\d+) hum (\d+) accel_z (\d+)")
+        t, p, h, az = (int(x) for x in m.groups())
+        check(abs(t - 25000) <= 100 and abs(p - 100000) <= 100 and abs(h - 40000) <= 500
+              and abs(az - 9810) <= 100, f"values times 1000 in upstream's units: {m.group(0)}")
+        focus_is(d, "dashboard")
+        settle(d, 400)
+        ad.png_compare(snapshot(d, tmp, "dashboard"),
+                       os.path.join(GOLDEN, "compat_dashboard.png"))
+        d.command("app stop dashboard", "dashboard: stopped")  # a stop ends its loop
+        d.command("app start spin", "spin: started")
+        logs(d, "spin", r"spinning")
+        end = time.time() + 15
+        while True:
+            mark = len(d.con.buf)
+            d.console("app info spin")
+            sync(d)
+            if re.search(rb"state: +failed\(watchdog\)", d.con.buf[mark:]):
+                break
+            check(time.time() < end, "the watchdog ends an app that never yields")
+            time.sleep(0.3)
+        d.finish()
+
+
+NOTES = {
+    "settings_get": -2, "settings_set": 0, "storage_open": 1, "storage_write": 4,
+    "storage_list": 1, "storage_open_dotdot": -13, "storage_open_missing": -2,
+    "storage_read_badfd": -9, "storage_delete_missing": -2, "settings_get_missing": -2,
+    "msg_subscribe": 0, "msg_subscribe_lifecycle": 0, "msg_publish": 1, "msg_pending": 1,
+    "msg_try_recv": 5, "msg_try_recv_empty": -11, "msg_recv_timeout": -11,
+    "msg_pending_other": -2, "msg_publish_big": -122, "msg_unsubscribe": 0,
+    "msg_unsubscribe_again": -2,
+}
+
+
+def t_data():
+    with ad.tempdir() as tmp:
+        d = boot(tmp, "notes", "spin")
+        mark = len(d.con.buf)
+        d.command("app start notes", "notes: started")
+        logs(d, "notes", r"notes ready")
+        text, got = results(d, "notes", mark)
+        wrong = {k: (got.get(k), v) for k, v in NOTES.items() if got.get(k) != v}
+        wrong.update({} if got.get("storage_read") == 4 else {"storage_read": got.get("storage_read")})
+        check(not wrong, f"results (got, wanted): {wrong}")
+        check("notes: run 1" in text and "notes: files log.txt" in text, "run 1, its file")
+        # Another app's start and end arrive on akira.lifecycle.
+        d.command("app start spin", "spin: started")
+        logs(d, "notes", r"lifecycle spin 2")
+        d.command("app stop spin", "spin: stopped")
+        logs(d, "notes", r"lifecycle spin 3")
+        state_is(d, "notes", "stopped")
+        # A second run finds its counter and its file.
+        mark = len(d.con.buf)
+        d.command("app start notes", "notes: started")
+        logs(d, "notes", r"run 2")
+        _, got = results(d, "notes", mark)
+        check(got.get("storage_read") == 8 and got.get("settings_get") == 0,
+              f"kept across runs: {got.get('storage_read')} {got.get('settings_get')}")
+        d.command("app stop notes", "notes: stopped")  # a stop ends its msg_recv wait
+        d.finish()
+
+
+{"game": t_game, "launcher": t_launcher, "calls": t_calls,
+ "dashboard": t_dashboard, "data": t_data}[SCENARIO]()
