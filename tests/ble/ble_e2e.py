@@ -16,7 +16,7 @@ their consoles and kills every process it started by pid. Scenarios:
                 supervision timeout, reason 0x08 on both sides; loss gone: reconnect
   rf_raw        the radio class without BLE: radio1 of one node sends raw frames at
                 868 MHz / 250 kbit/s, the other's radio1 hears them with RSSI and link
-                quality, and not those on another frequency
+                quality, and not those on another frequency or rate
   hostile       a rogue node on the medium: malformed PDUs, bad CRCs, invalid and a
                 flood of valid CONNECT_INDs, garbage to the broker; the node stays
                 alive, counts what it refused, and a real central still connects
@@ -235,8 +235,7 @@ def rf_raw():
         a, b = node(m, 1, 0), node(m, 2, 3)
         lst = a.command("radio", "radio1: node 65537", 5)
         ad.check("radio1" in lst, lst)
-        b.console("radio listen radio1 868 rf250k 2500")
-        time.sleep(0.5)
+        b.command("radio listen radio1 868 rf250k 4000", "listening on radio1", 10)
         a.command("radio send radio1 869 rf250k 0badf00d", "sent 4 bytes", 5)  # not tuned there
         a.command("radio send radio1 868 rf250k 48656c6c6f", "sent 5 bytes", 5)
         a.command("radio send radio1 868 ble1m 0011", "sent 2 bytes", 5)  # another rate
