@@ -760,12 +760,18 @@ static void adv_event(uint64_t limit)
 
 /* ---- scanning and initiating ---- */
 
+/* Advertisers whose SCAN_RSP came in this scan (one SCAN_REQ each is enough; one that
+ * went unanswered is sent again at a later ADV PDU). */
 static bool scanned_before(const akira_ble_addr_t *a)
 {
     for (uint8_t i = 0; i < ll.n_scanned; i++)
         if (addr_eq(&ll.scanned[i], a)) return true;
-    if (ll.n_scanned < SCANNED_MAX) ll.scanned[ll.n_scanned++] = *a;
     return false;
+}
+
+static void scanned_add(const akira_ble_addr_t *a)
+{
+    if (ll.n_scanned < SCANNED_MAX && !scanned_before(a)) ll.scanned[ll.n_scanned++] = *a;
 }
 
 static void report(const struct ll_adv_pdu *p, int8_t rssi)
@@ -869,6 +875,7 @@ static bool on_adv_heard(struct akira_radio_frame *f, int len, uint8_t ch)
             break;
         }
         report(&r, f->rssi_dbm);
+        scanned_add(&r.a);
         break;
     }
     return false;

@@ -110,6 +110,8 @@ static int cmd_radio_listen(struct akira_shell *sh, int argc, char **argv)
     int rc = tune(sh, argv, &dev);
     if (rc) return rc;
     akira_radio_rx_enable(dev, true);
+    akira_shell_print(sh, "listening on %s at %s MHz %s for %lu ms\n", dev->name, argv[2], argv[3],
+                      ms);
     uint64_t end_us = akira_uptime_us() + ms * 1000u;
     unsigned frames = 0;
     static struct akira_radio_frame f;
