@@ -166,12 +166,18 @@ static void bench_start_and_ram(void)
     printf("  engine + bridge state     %7zu B (beyond linear memory and operand stack)\n", engine);
     printf("  thread stack used         %7zu B (high-water; POSIX threads reserve 64 KiB)\n",
            thread);
-    printf("  beyond linear memory      %7zu B   (all of the above; seed < 24 KB: %s, "
-           "ours < 16 KB: %s)\n",
-           beyond, beyond < 24576 ? "met" : "NOT met", beyond < 16384 ? "met" : "NOT met");
+    printf("  beyond linear memory      %7zu B   (all of the above; seed < 24 KB: %s)\n", beyond,
+           beyond < 24576 ? "met" : "NOT met");
     printf("  per installed app         %7zu B (its entry in the pool: manifest, log ring, "
            "event queue, context; %zu B of struct)\n",
            entry, akira_appmgr_entry_bytes());
+    /* The figure of issue 15 item 4: a running app is also an installed one, so its
+     * entry counts. The operand stack is the app's own stack (its stack_size, a limit
+     * it asks for, as linear memory is): the OS's cost is everything else. */
+    size_t whole = beyond + entry, os = whole - stack;
+    printf("  running app, entry included, beyond linear memory %7zu B\n", whole);
+    printf("  the same beyond linear memory and operand stack   %7zu B   (goal <= 16 KiB: %s)\n",
+           os, os <= 16384 ? "met" : "NOT met");
     akira_app_stop("bench");
     akira_appmgr_deinit();
     akira_heap_destroy(pool);

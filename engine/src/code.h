@@ -175,6 +175,14 @@
     X(I64_SHR_U_I, BINI64) X(I64_EQ_I, BINI64) X(I64_NE_I, BINI64)                       \
     X(BR_I64_EQ, BRCMP64) X(BR_I64_NE, BRCMP64)                                          \
     X(BR_I64_EQ_I, BRCMP64I) X(BR_I64_NE_I, BRCMP64I)                                   \
+    /* Two operations whose first result only feeds the second (CoreMark's bit       \
+     * fields and sums): I32_SHR_U_AND_I [op, dst, a, shift, mask]: dst = (a >> shift) \
+     * & mask; I32_ADD_ADD_I [op, dst, a, b, imm]: dst = a + b + imm (mod 2^32). */      \
+    X(I32_SHR_U_AND_I, FUSE2) X(I32_ADD_ADD_I, FUSE2)                                   \
+    /* BRTEST [op, a, mask, target]: jump if (a & mask) == 0 (TESTZ) or != 0 (TESTNZ);  \
+     * from an i32.and of a constant feeding br_if / if, directly or through i32.eqz   \
+     * or a compare with 0. A taken jump runs the back-edge check, as BRCMP does. */   \
+    X(BR_I32_TESTZ, BRCMPI) X(BR_I32_TESTNZ, BRCMPI)                                     \
     AW_OPS_SIMD(X)
 /* clang-format on */
 

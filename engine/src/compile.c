@@ -390,7 +390,7 @@ static void set_local(aw_compiler *c, uint32_t x, aw_cval v)
     if (v.slot == home && c->last_dst && c->code[c->last_dst] == home) {
         /* the instruction that produced v writes the local directly */
         c->code[c->last_dst] = x;
-        c->last_dst = 0;
+        c->last_dst = c->prev_dst = 0;
         return;
     }
     if (v.slot != x) aw_emit_copy(c, v.type, x, v.slot);
@@ -941,7 +941,7 @@ void aw_compile_body(aw_load *L, uint32_t index)
     memset(c->local_lo, 0xff, (size_t)c->nlocals * sizeof(uint32_t));
     c->alias_lo = UINT32_MAX;
     c->ncode = 0;
-    c->last_dst = 0;
+    c->last_dst = c->prev_dst = 0;
     c->maxcode = 64 + 32 * body_size;
     c->nvals = 0;
     c->maxslots = c->nlocals;

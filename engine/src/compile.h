@@ -48,6 +48,8 @@ struct aw_compiler {
     uint32_t maxcode;  /* cap for this body, proportional to its size */
     uint32_t last_dst; /* word index of the dst operand of the last instruction, if
                           retargetable by a following local.set; 0 otherwise */
+    uint32_t prev_dst; /* the same for the instruction before it, when both came from
+                          aw_emit_dst back to back; 0 otherwise */
     bool live;         /* code at this point is reachable: emit it */
 
     uint32_t nlocals;    /* slots of parameters + locals (a v128 takes two) */

@@ -30,6 +30,7 @@ static uint32_t *reserve(aw_compiler *c, uint32_t n)
     uint32_t *w = c->code + c->ncode;
     c->ncode += n;
     c->last_dst = 0;
+    c->prev_dst = 0;
     return w;
 }
 
@@ -83,18 +84,20 @@ void aw_emitn(aw_compiler *c, uint32_t n, const uint32_t *w)
 void aw_emit_dst(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t nextra, const uint32_t *extra)
 {
     if (!c->live) return;
-    uint32_t at = c->ncode;
+    uint32_t at = c->ncode, prev = c->last_dst;
     uint32_t *w = reserve(c, 2 + nextra);
     w[0] = op;
     w[1] = dst;
     for (uint32_t i = 0; i < nextra; i++)
         w[2 + i] = extra[i];
     c->last_dst = at + 1;
+    c->prev_dst = prev;
 }
 
 void aw_emit_label(aw_compiler *c)
 {
     c->last_dst = 0;
+    c->prev_dst = 0;
 }
 
 void aw_emit_patch(aw_compiler *c, uint32_t chain, uint32_t target)

@@ -69,6 +69,28 @@ static bool fuse_bin64(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t a, ui
     return true;
 }
 
+/* dst = a OP imm, where the last instruction computed `a` into a stack slot that
+ * nothing else reads: a shift right feeding an and (a bit field), or an add feeding an
+ * add of a constant, becomes one instruction. */
+static bool fuse_pair(aw_compiler *c, uint32_t fop, uint32_t dst, uint32_t a, uint32_t imm)
+{
+    if (a < c->nlocals) return false;
+    uint32_t at = c->last_dst - 1;
+    if (fop == AW_OP_I32_AND_I && last_writes(c, a, 4) && c->code[at] == AW_OP_I32_SHR_U_I) {
+        uint32_t ops[3] = {c->code[at + 2], c->code[at + 3], imm};
+        c->ncode = at;
+        aw_emit_dst(c, AW_OP_I32_SHR_U_AND_I, dst, 3, ops);
+        return true;
+    }
+    if (fop == AW_OP_I32_ADD_I && last_writes(c, a, 4) && c->code[at] == AW_OP_I32_ADD) {
+        uint32_t ops[3] = {c->code[at + 2], c->code[at + 3], imm};
+        c->ncode = at;
+        aw_emit_dst(c, AW_OP_I32_ADD_ADD_I, dst, 3, ops);
+        return true;
+    }
+    return false;
+}
+
 bool aw_fuse_bin(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t a, uint32_t b)
 {
     if (op >= AW_OP_I64_EQZ && op <= AW_OP_I64_ROTR) return fuse_bin64(c, op, dst, a, b);
@@ -77,6 +99,10 @@ bool aw_fuse_bin(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t a, uint32_t
     uint32_t fop = imm_form(op, &imm);
     if (!fop) return false;
     c->ncode -= 3;
+    /* the instruction before the constant is the last one again */
+    c->last_dst = c->prev_dst;
+    c->prev_dst = 0;
+    if (fuse_pair(c, fop, dst, a, imm)) return true;
     uint32_t ops[2] = {a, imm};
     aw_emit_dst(c, fop, dst, 2, ops);
     return true;
@@ -87,7 +113,7 @@ void aw_fuse_cond(aw_compiler *c, uint32_t slot, aw_cond *k)
     k->fused = false;
     k->slot = slot;
     if (!c->live || !c->last_dst || c->code[c->last_dst] != slot || slot < c->nlocals) return;
-    uint32_t at = c->last_dst - 1, op = c->code[at];
+    uint32_t at = c->last_dst - 1, op = c->code[at], prev = c->prev_dst;
     if (op == AW_OP_I32_EQZ && last_writes(c, slot, 3)) {
         k->op = AW_OP_BR_I32_EQ_I;
         k->a = c->code[at + 2];
@@ -113,12 +139,25 @@ void aw_fuse_cond(aw_compiler *c, uint32_t slot, aw_cond *k)
         k->a = c->code[at + 2];
         k->b = c->code[at + 3];
         k->hi = c->code[at + 4];
+    } else if (op == AW_OP_I32_AND_I && last_writes(c, slot, 4)) {
+        k->op = AW_OP_BR_I32_TESTNZ;
+        k->a = c->code[at + 2];
+        k->b = c->code[at + 3];
     } else {
         return;
     }
     c->ncode = at;
-    c->last_dst = 0;
+    c->last_dst = c->prev_dst = 0;
     k->fused = true;
+    if (!prev || (k->op != AW_OP_BR_I32_EQ_I && k->op != AW_OP_BR_I32_NE_I) || k->b != 0 ||
+        k->a < c->nlocals || c->code[prev] != k->a || c->code[prev - 1] != AW_OP_I32_AND_I ||
+        prev + 3 != at)
+        return;
+    /* (x & mask) == 0 or != 0, the and's result read by nothing else: one test */
+    k->op = k->op == AW_OP_BR_I32_EQ_I ? AW_OP_BR_I32_TESTZ : AW_OP_BR_I32_TESTNZ;
+    k->a = c->code[prev + 1];
+    k->b = c->code[prev + 2];
+    c->ncode = prev - 1;
 }
 
 /* The comparison that is true exactly when `op`'s is false (integers: no NaN). */
@@ -130,6 +169,8 @@ static uint32_t negate(uint32_t op)
     case AW_OP_BR_I64_NE: return AW_OP_BR_I64_EQ;
     case AW_OP_BR_I64_EQ_I: return AW_OP_BR_I64_NE_I;
     case AW_OP_BR_I64_NE_I: return AW_OP_BR_I64_EQ_I;
+    case AW_OP_BR_I32_TESTZ: return AW_OP_BR_I32_TESTNZ;
+    case AW_OP_BR_I32_TESTNZ: return AW_OP_BR_I32_TESTZ;
     }
     if (op >= AW_OP_BR_I32_EQ_I) return AW_OP_BR_I32_EQ_I + inv[op - AW_OP_BR_I32_EQ_I];
     return AW_OP_BR_I32_EQ + inv[op - AW_OP_BR_I32_EQ];
@@ -159,7 +200,7 @@ static bool take_add_imm(aw_compiler *c, uint32_t addr, uint32_t *a, uint32_t *i
     *a = c->code[c->last_dst + 1];
     *imm = c->code[c->last_dst + 2];
     c->ncode -= 4;
-    c->last_dst = 0;
+    c->last_dst = c->prev_dst = 0;
     return true;
 }
 

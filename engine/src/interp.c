@@ -602,6 +602,30 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     BRCMP64(BR_I64_NE_I, !=, (uint64_t)pc[2] | (uint64_t)pc[3] << 32, 5)
 #undef BRCMP64
 
+    OP(BR_I32_TESTZ)
+    if ((S(1).u32 & pc[2]) == 0) {
+        FUEL();
+        pc = words + pc[3];
+    } else {
+        pc += 4;
+    }
+    NEXT();
+    OP(BR_I32_TESTNZ)
+    if (S(1).u32 & pc[2]) {
+        FUEL();
+        pc = words + pc[3];
+    } else {
+        pc += 4;
+    }
+    NEXT();
+    /* two operations in one: [op, dst, a, x, y] */
+    OP(I32_SHR_U_AND_I) S(1).u32 = (S(2).u32 >> (pc[3] & 31)) & pc[4];
+    pc += 5;
+    NEXT();
+    OP(I32_ADD_ADD_I) S(1).u32 = S(2).u32 + S(3).u32 + pc[4];
+    pc += 5;
+    NEXT();
+
     UN(I32_EQZ, uint32_t, u32, uint32_t, u32, a == 0)
     BIN(I32_EQ, uint32_t, u32, uint32_t, u32, a == b)
     BIN(I32_NE, uint32_t, u32, uint32_t, u32, a != b)

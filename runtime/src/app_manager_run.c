@@ -351,20 +351,6 @@ out:
     akira_mutex_unlock(akira_mgr.lock);
 }
 
-/* CPU time of the calling thread so far, from the kernel's thread registry. */
-static uint64_t own_cpu_us(void)
-{
-    akira_thread_t *self = akira_thread_current();
-    if (!self) return 0;
-    uint32_t id = akira_thread_id(self);
-    struct akira_thread_info info[24];
-    size_t n = akira_thread_list(info, sizeof(info) / sizeof(info[0]));
-    if (n > sizeof(info) / sizeof(info[0])) n = sizeof(info) / sizeof(info[0]);
-    for (size_t i = 0; i < n; i++)
-        if (info[i].id == id) return info[i].cpu_time_us;
-    return 0;
-}
-
 int akira_appmgr_thread(void *arg)
 {
     struct akira_app *a = arg;
@@ -402,7 +388,7 @@ int akira_appmgr_thread(void *arg)
         akira_mutex_unlock(akira_mgr.lock);
         if (stop) break;
     }
-    uint64_t cpu = own_cpu_us();
+    uint64_t cpu = akira_thread_cpu_us();
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     a->acc.cpu_us += cpu;
     a->active = false;

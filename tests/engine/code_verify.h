@@ -96,6 +96,10 @@ static inline cv_shape cv_shape_of(const uint32_t *w)
     case AW_OP_BR_I64_NE: return (cv_shape){4, 6, 1u << 3};
     case AW_OP_BR_I64_EQ_I:
     case AW_OP_BR_I64_NE_I: return (cv_shape){5, 2, 1u << 4};
+    case AW_OP_I32_SHR_U_AND_I: return (cv_shape){5, 6, 0};
+    case AW_OP_I32_ADD_ADD_I: return (cv_shape){5, 0xe, 0};
+    case AW_OP_BR_I32_TESTZ:
+    case AW_OP_BR_I32_TESTNZ: return (cv_shape){4, 2, 1u << 3};
     }
     uint32_t op = w[0];
     if (op >= AW_OP_I32_LOAD && op <= AW_OP_I64_STORE32) return (cv_shape){4, 6, 0};

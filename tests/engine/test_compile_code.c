@@ -256,6 +256,101 @@ static void test_address_add_folded(void **state)
     aw_module_delete(mod);
 }
 
+/* Instantiate a one-function module exporting "f" (type section bytes, code section
+ * bytes): the module in *mod, the function returned, its store in *s. */
+static aw_func *instantiate_f(const char *type, size_t tn, const uint8_t *code, size_t cn,
+                              aw_module **mod, aw_store **s)
+{
+    mb m;
+    mb_header(&m);
+    mb_section(&m, 1, type, tn);
+    mb_section(&m, 3, "\1\0", 2);
+    mb_section(&m, 7, "\1\1f\0\0", 5);
+    mb_section(&m, 10, code, cn);
+    aw_error err;
+    *mod = aw_module_load_buffer(NULL, m.b, m.n, &err);
+    assert_non_null(*mod);
+    *s = aw_store_new(NULL);
+    assert_non_null(*s);
+    aw_instance *inst = aw_instantiate(*s, *mod, NULL, 0, &err);
+    assert_non_null(inst);
+    return aw_instance_func(inst, "f");
+}
+
+/* A shift right feeding an and of a constant, and an add feeding an add of a
+ * constant, are one instruction each when the first result is a stack value; the
+ * shift count is taken mod 32 and the sum wraps, as the two wasm operations did. */
+static void test_pairs_fused(void **state)
+{
+    (void)state;
+    /* (i32.xor (i32.and (i32.shr_u (local.get 0) (i32.const 35)) (i32.const 31))
+     *          (i32.add (i32.add (local.get 0) (local.get 1)) (i32.const -3))) */
+    static const uint8_t code[] = {1,    19, 0,    0x20, 0,    0x41, 35,   0x76, 0x41, 0x1f, 0x71,
+                                   0x20, 0,  0x20, 1,    0x6a, 0x41, 0x7d, 0x6a, 0x73, 0x0b};
+    aw_module *mod;
+    aw_store *s;
+    aw_func *f = instantiate_f("\1\x60\2\x7f\x7f\1\x7f", 7, code, sizeof code, &mod, &s);
+    aw_error err;
+    const uint32_t w[] = {AW_OP_I32_SHR_U_AND_I,
+                          2,
+                          0,
+                          35,
+                          31,
+                          AW_OP_I32_ADD_ADD_I,
+                          3,
+                          0,
+                          1,
+                          (uint32_t)-3,
+                          AW_OP_I32_XOR,
+                          2,
+                          2,
+                          3,
+                          AW_OP_RETURN,
+                          2,
+                          1};
+    expect_code(mod, w, 17);
+    aw_val args[2] = {{.u32 = 0xf0000078u}, {.u32 = 5}}, res;
+    assert_int_equal(aw_call(s, f, args, 2, &res, 1, &err), AW_OK);
+    assert_int_equal(res.u32, 0xf0000075u); /* 15 ^ 0xf000007a */
+    args[0].u32 = 0xffffffffu, args[1].u32 = 2;
+    assert_int_equal(aw_call(s, f, args, 2, &res, 1, &err), AW_OK);
+    assert_int_equal(res.u32, 0xffffffe1u); /* 31 ^ 0xfffffffe */
+    aw_store_delete(s);
+    aw_module_delete(mod);
+}
+
+/* An i32.and of a constant feeding br_if, directly or through i32.eqz, is one
+ * test-and-branch. */
+static void test_and_branch_fused(void **state)
+{
+    (void)state;
+    /* block (br_if 0 (i32.eqz (i32.and x 6))) block (br_if 0 (i32.and x 1)) return 10
+     * end return 20 end 30 */
+    static const uint8_t code[] = {1,    31, 0,    0x02, 0x40, 0x20, 0,    0x41, 6,    0x71, 0x45,
+                                   0x0d, 0,  0x02, 0x40, 0x20, 0,    0x41, 1,    0x71, 0x0d, 0,
+                                   0x41, 10, 0x0f, 0x0b, 0x41, 20,   0x0f, 0x0b, 0x41, 30,   0x0b};
+    aw_module *mod;
+    aw_store *s;
+    aw_func *f = instantiate_f("\1\x60\1\x7f\1\x7f", 6, code, sizeof code, &mod, &s);
+    aw_error err;
+    const uint32_t *w = mod->funcs[0].code.words;
+    assert_int_equal(w[0], AW_OP_BR_I32_TESTZ);
+    assert_int_equal(w[1], 0);
+    assert_int_equal(w[2], 6);
+    assert_int_equal(w[4], AW_OP_BR_I32_TESTNZ);
+    assert_int_equal(w[5], 0);
+    assert_int_equal(w[6], 1);
+    static const uint32_t in[] = {0, 2, 3, 4, 0x80000001u, 0xfffffffbu},
+                          out[] = {30, 10, 20, 10, 30, 20};
+    for (unsigned i = 0; i < sizeof in / sizeof in[0]; i++) {
+        aw_val arg = {.u32 = in[i]}, res;
+        assert_int_equal(aw_call(s, f, &arg, 1, &res, 1, &err), AW_OK);
+        assert_int_equal(res.u32, out[i]);
+    }
+    aw_store_delete(s);
+    aw_module_delete(mod);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +359,8 @@ int main(void)
         cmocka_unit_test(test_sub_const_is_add_imm),
         cmocka_unit_test(test_compare_branch_fused),
         cmocka_unit_test(test_address_add_folded),
+        cmocka_unit_test(test_pairs_fused),
+        cmocka_unit_test(test_and_branch_fused),
         cmocka_unit_test(test_i64_immediates_and_branches),
         cmocka_unit_test(test_alias_materialised_before_write),
         cmocka_unit_test(test_loop_back_edge),

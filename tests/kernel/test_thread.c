@@ -248,6 +248,36 @@ static void test_cpu_time_measured(void **state)
     akira_sem_destroy(sem);
 }
 
+struct own_cpu {
+    uint64_t spun, slept;
+};
+
+static int own_cpu_thread(void *arg)
+{
+    struct own_cpu *o = arg;
+    uint64_t c0 = akira_thread_cpu_us(), deadline = akira_uptime_us() + 10000000u;
+    while (akira_thread_cpu_us() - c0 < 30000 && akira_uptime_us() < deadline) {
+    }
+    o->spun = akira_thread_cpu_us() - c0;
+    c0 = akira_thread_cpu_us();
+    akira_sleep_ms(50);
+    o->slept = akira_thread_cpu_us() - c0;
+    return 0;
+}
+
+/* A thread's own CPU time (what the app manager charges a run) grows while it spins
+ * and hardly while it sleeps. */
+static void test_own_cpu_time(void **state)
+{
+    (void)state;
+    struct own_cpu o = {0};
+    akira_thread_t *t;
+    assert_int_equal(akira_thread_create(&t, "own", own_cpu_thread, &o, AKIRA_PRIO_DEFAULT, 0), 0);
+    assert_int_equal(akira_thread_join(t, 20000, NULL), 0);
+    assert_true(o.spun >= 30000);
+    assert_true(o.slept < 20000);
+}
+
 static void test_stack_high_water_grows(void **state)
 {
     (void)state;
@@ -357,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_join_self_and_detach),
         cmocka_unit_test(test_join_self_is_deadlock),
         cmocka_unit_test(test_uptime_monotonic),
+        cmocka_unit_test(test_own_cpu_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

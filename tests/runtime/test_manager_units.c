@@ -223,6 +223,81 @@ static void test_app_log_ring(void **state)
     akira_app_log_deinit(&l);
 }
 
+/* The ring holds lines by their length (AKIRA_APP_LOG_BYTES): 48 short lines, or the
+ * last 19 of the longest; lines that wrap around the ring's end read back whole. */
+static void test_app_log_ring_bytes(void **state)
+{
+    (void)state;
+    struct akira_app_log l;
+    assert_int_equal(akira_app_log_init(&l), 0);
+    char text[AKIRA_APP_LOG_LINE_MAX + 8], want[AKIRA_APP_LOG_LINE_MAX];
+    enum { LONG = AKIRA_APP_LOG_LINE_MAX - 1, KEPT = AKIRA_APP_LOG_BYTES / (LONG + 8) };
+    for (int i = 0; i < 100; i++) {
+        memset(text, 'a' + i % 26, sizeof(text));
+        snprintf(text, sizeof(text), "long %d:", i);
+        text[strlen(text)] = '-';
+        akira_app_log_write(&l, AKIRA_LOG_INFO, text, sizeof(text)); /* cut at LONG */
+    }
+    uint64_t cur = 0;
+    struct akira_app_log_line ln;
+    int n = 0;
+    while (akira_app_log_read(&l, &cur, &ln) == 0) {
+        int i = 100 - KEPT + n++;
+        assert_int_equal(ln.seq, (uint64_t)i + 1);
+        assert_int_equal(ln.level, AKIRA_LOG_INFO);
+        memset(want, 'a' + i % 26, LONG);
+        want[LONG] = '\0';
+        int h = snprintf(text, sizeof(text), "long %d:", i);
+        memcpy(want, text, (size_t)h);
+        want[h] = '-';
+        assert_string_equal(ln.text, want);
+    }
+    assert_int_equal(n, KEPT);
+    assert_int_equal(KEPT, 19);
+    /* short lines after them: 48 are kept, the long ones all make room */
+    for (int i = 0; i < 60; i++) {
+        int h = snprintf(text, sizeof(text), "short %02d", i);
+        akira_app_log_write(&l, AKIRA_LOG_WARN, text, (size_t)h);
+    }
+    cur = 0;
+    n = 0;
+    while (akira_app_log_read(&l, &cur, &ln) == 0) {
+        snprintf(want, sizeof(want), "short %02d", 12 + n);
+        assert_string_equal(ln.text, want);
+        assert_int_equal(ln.seq, 100 + 12 + n + 1);
+        n++;
+    }
+    assert_int_equal(n, AKIRA_APP_LOG_LINES);
+    /* lines of every length: after each write the ring holds exactly the newest lines
+     * whose records (length + 8) fit in AKIRA_APP_LOG_BYTES, at most 48 */
+    static char model[400][AKIRA_APP_LOG_LINE_MAX];
+    akira_app_log_deinit(&l);
+    assert_int_equal(akira_app_log_init(&l), 0);
+    for (int w = 0; w < 400; w++) {
+        size_t len = (size_t)(w * 37) % AKIRA_APP_LOG_LINE_MAX;
+        for (size_t k = 0; k < len; k++)
+            model[w][k] = (char)('A' + (w + (int)k) % 26);
+        model[w][len] = '\0';
+        akira_app_log_write(&l, AKIRA_LOG_INFO, model[w], len);
+        int first = w + 1;
+        size_t bytes = 0;
+        while (first > 0 && w + 1 - first < (int)AKIRA_APP_LOG_LINES &&
+               bytes + strlen(model[first - 1]) + 8 <= AKIRA_APP_LOG_BYTES)
+            bytes += strlen(model[--first]) + 8;
+        cur = 0;
+        n = 0;
+        while (akira_app_log_read(&l, &cur, &ln) == 0) {
+            assert_int_equal(ln.seq, first + n + 1);
+            assert_string_equal(ln.text, model[first + n]);
+            n++;
+        }
+        assert_int_equal(n, w + 1 - first);
+    }
+    /* the struct itself: the ring, not a slot per line */
+    assert_true(sizeof(l) < AKIRA_APP_LOG_BYTES + 64);
+    akira_app_log_deinit(&l);
+}
+
 /* Issue 21: the per-app rate limit: a burst, then the rate; drops counted and handed
  * to the next line that passes, once. */
 static void test_app_log_rate_limit(void **state)
@@ -253,7 +328,7 @@ int main(void)
         cmocka_unit_test(test_quota_charge_release), cmocka_unit_test(test_quota_realloc_hook),
         cmocka_unit_test(test_quota_from_pool),      cmocka_unit_test(test_app_heap),
         cmocka_unit_test(test_app_log_rate_limit),   cmocka_unit_test(test_event_queue),
-        cmocka_unit_test(test_app_log_ring),
+        cmocka_unit_test(test_app_log_ring),         cmocka_unit_test(test_app_log_ring_bytes),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();

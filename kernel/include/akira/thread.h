@@ -136,6 +136,10 @@ struct akira_thread_info {
  */
 size_t akira_thread_list(struct akira_thread_info *out, size_t max);
 
+/* CPU time the calling thread has consumed so far, in microseconds (0 if unknown).
+ * Cheap, unlike akira_thread_list (no stack scan, no snapshot array). */
+uint64_t akira_thread_cpu_us(void);
+
 /* High-water mark of one thread's stack in bytes (0 if unknown). */
 size_t akira_thread_stack_used(const akira_thread_t *t);
 

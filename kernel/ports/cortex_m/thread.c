@@ -316,6 +316,16 @@ size_t akira_thread_stack_used(const akira_thread_t *t)
     return t ? stack_scan(t) : 0;
 }
 
+uint64_t akira_thread_cpu_us(void)
+{
+    uint64_t now = akira_uptime_us();
+    akira_cm_sched_lock();
+    struct akira_thread *t = cm_current;
+    uint64_t us = t ? t->cpu_us + (now - t->ran_since_us) : 0;
+    akira_cm_sched_unlock();
+    return us;
+}
+
 size_t akira_thread_list(struct akira_thread_info *out, size_t max)
 {
     akira_thread_reap();

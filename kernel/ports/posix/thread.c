@@ -351,6 +351,13 @@ static uint64_t cpu_time_us(const struct akira_thread *t)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+uint64_t akira_thread_cpu_us(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 size_t akira_thread_list(struct akira_thread_info *out, size_t max)
 {
     pthread_once(&reg_once, reg_init);

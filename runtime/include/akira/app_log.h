@@ -1,7 +1,8 @@
 /*
- * Per-app log ring: the last AKIRA_APP_LOG_LINES lines an app logged (common API
- * `log`/`printf`), kept per installed app across restarts so `app logs NAME` can show
- * why it failed. Each line is also written to the system log tagged with the app's name.
+ * Per-app log ring: the last lines an app logged (common API `log`/`printf`), up to
+ * AKIRA_APP_LOG_LINES of them as fit in AKIRA_APP_LOG_BYTES, kept per installed app
+ * across restarts so `app logs NAME` can show why it failed. Each line is also written to the
+ * system log tagged with the app's name.
  *
  * Thread-safe (one small lock per ring): the app's thread writes, the shell reads.
  */
@@ -15,10 +16,14 @@
 #include <akira/log.h>
 #include <akira/mutex.h>
 
-/* RAM budget: 48 lines of 120 bytes (line + seq + time + level) = 5.6 KiB per
- * installed app, 45 KiB for 8 apps: enough to see what an app did before it failed
- * (16 lines were not). */
+/* RAM budget: the last 48 lines, as many of them as fit in 2 KiB of text (each line
+ * takes its length + 8 bytes: level, length, 48-bit uptime): 2 KiB + 48 B per installed
+ * app. That is all 48 lines of up to 34 characters, and at least the last 19 lines
+ * when every line has the longest length (99 bytes). Enough to see what an app did
+ * before it failed (16 lines were not); a fixed 120-byte slot per line (5.6 KiB) is
+ * what it replaced: most of that was padding of short lines. */
 #define AKIRA_APP_LOG_LINES    48u
+#define AKIRA_APP_LOG_BYTES    2048u
 #define AKIRA_APP_LOG_LINE_MAX 100u /* bytes incl. NUL; longer lines are cut */
 /* What an app may log: a burst of AKIRA_APP_LOG_BURST lines, then AKIRA_APP_LOG_RATE
  * lines a second; lines beyond are dropped and counted, and the next line that passes
@@ -40,7 +45,12 @@ struct akira_app_log {
     uint64_t dropped;    /* lines the rate limit dropped, over the ring's life */
     uint64_t unreported; /* of them, not yet reported by a "dropped" line */
     int64_t credit_ms;   /* rate limit: the bucket holds (now - credit_ms) * RATE / 1000 */
-    struct akira_app_log_line lines[AKIRA_APP_LOG_LINES];
+    /* The kept lines, oldest first, from byte `head` on, wrapping at the end: each
+     * [level, length, uptime_ms as 6 bytes little-endian, text without its NUL]. */
+    uint16_t head;  /* offset of the oldest kept line */
+    uint16_t used;  /* bytes the kept lines take */
+    uint16_t count; /* lines kept (their seqs are written - count + 1 .. written) */
+    uint8_t ring[AKIRA_APP_LOG_BYTES];
 };
 
 /* 0 or AKIRA_ENOMEM. */
