@@ -129,7 +129,9 @@ static int dev_init_locked(const struct akira_device *dev)
     int rc = dev->init ? dev->init(dev) : 0;
     dev->state->initialized = true;
     dev->state->init_result = rc;
-    if (rc != 0)
+    if (rc == AKIRA_ENODEV) /* the hardware is absent on this run: not a failure */
+        AKIRA_LOG_DBG("%s: absent", dev->name);
+    else if (rc != 0)
         AKIRA_LOG_ERR("%s: init failed: %s", dev->name, akira_err_str(rc));
     else
         AKIRA_LOG_DBG("%s: ready", dev->name);
@@ -174,7 +176,8 @@ int akira_device_init_all(enum akira_init_level level)
         struct pick p = {.level = level, .best_prio = 256, .best = NULL};
         dev_find_if(pick_next, &p);
         if (p.best == NULL) break;
-        if (dev_init_locked(p.best) != 0) failed++;
+        int rc = dev_init_locked(p.best);
+        if (rc != 0 && rc != AKIRA_ENODEV) failed++;
     }
     akira_mutex_unlock(dev_lock);
     return failed;

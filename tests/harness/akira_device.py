@@ -53,6 +53,7 @@ def fail(msg):
 
 
 DEVICES = []  # every Device started, so main() can report and kill them all
+MEDIA = []  # every Medium (akira-radio) started, killed by main() like the devices
 PIPED = []  # (command, output) of every run_piped, so main() can show the last one
 
 
@@ -565,6 +566,52 @@ def png_compare(got, golden_path, max_mean=2.0, max_bad=0.005):
              f"{bad} pixels off); see {actual}")
 
 
+# --- the radio medium ----------------------------------------------------------------
+
+
+class Medium:
+    """akira-radio (docs/ble.md) on a Unix socket in dirname; nodes join with
+    Device(..., args=medium.args(x, y)). ctl() sends one control command (loss P,
+    pos NODE X Y, nodes, stats) and returns the answer. Killed by pid by main()."""
+
+    def __init__(self, binary, dirname, seed=1, loss=0.0, exponent=3.0, pcap=None):
+        self.sock = os.path.join(dirname, "radio.sock")
+        self.binary = binary
+        cmd = [binary, "--seed", str(seed), "--loss", str(loss), "--exponent", str(exponent)]
+        if pcap:
+            cmd += ["--pcap", pcap]
+        self.p = subprocess.Popen(cmd + [self.sock], stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT)
+        self.out = Stream(self.p.stdout.fileno(), name="akira-radio")
+        MEDIA.append(self)
+        self.out.expect("listening on", 10)
+
+    def args(self, x=0.0, y=0.0, node=None, tx_power=None):
+        a = ["--radio", self.sock, "--radio-pos", f"{x},{y}"]
+        if node is not None:
+            a += ["--radio-node", str(node)]
+        if tx_power is not None:
+            a += ["--radio-tx-power", str(tx_power)]
+        return a
+
+    def ctl(self, *words):
+        r = subprocess.run([self.binary, "ctl", self.sock] + [str(w) for w in words],
+                           capture_output=True, timeout=10)
+        return r.stdout.decode()
+
+    def stop(self):
+        """Ends the broker (SIGTERM) and checks it had no sanitizer report."""
+        if self.p.poll() is None:
+            self.p.terminate()
+            try:
+                self.p.wait(10)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait(10)
+        self.out.wait_eof(2)
+        check(not sanitizer_report(self.out.text()), "akira-radio: sanitizer report")
+
+
 # --- running a scenario --------------------------------------------------------------
 
 
@@ -584,11 +631,11 @@ def main(scenarios, name, *args):
         for d in DEVICES:
             sys.stderr.write(f"--- device output ({' '.join(d.p.args)}) ---\n"
                              f"{d.output()[-6000:]}\n")
-        for d in DEVICES:
+        for d in DEVICES + MEDIA:
             if d.p.poll() is None:
                 d.p.kill()
         sys.exit(1)
-    for d in DEVICES:  # a scenario that forgot one: still no process left behind
+    for d in DEVICES + MEDIA:  # a scenario that forgot one: still no process left behind
         if d.p.poll() is None:
             d.p.kill()
             d.p.wait(10)

@@ -152,6 +152,33 @@ static struct akira_device_state bad_state;
 static const struct akira_device bad_app = {
     .name = "bad_app", .init = bad_init, .level = AKIRA_INIT_APPLICATION, .state = &bad_state};
 
+static int absent_init(const struct akira_device *dev)
+{
+    (void)dev;
+    return AKIRA_ENODEV;
+}
+
+static struct akira_device_state absent_state;
+static const struct akira_device absent_app = {.name = "absent_app",
+                                               .init = absent_init,
+                                               .level = AKIRA_INIT_APPLICATION,
+                                               .state = &absent_state};
+
+/* Hardware absent on this run (init answers ENODEV, e.g. a radio without a medium):
+ * reported, not ready, and no failure - init_all does not count it. */
+static void test_absent_device(void **state)
+{
+    (void)state;
+    assert_int_equal(akira_device_register(&absent_app), 0);
+    assert_int_equal(akira_device_init_all(AKIRA_INIT_APPLICATION), 0);
+    assert_false(akira_device_is_ready(&absent_app));
+    assert_int_equal(akira_device_init_result(&absent_app), AKIRA_ENODEV);
+    struct reports r = {0};
+    assert_true(akira_device_boot_level(AKIRA_INIT_APPLICATION, record, &r));
+    assert_int_equal(rc_of(&r, "device absent_app (application)"), AKIRA_ENODEV);
+    assert_int_equal(akira_device_unregister(&absent_app), 0);
+}
+
 static void test_boot_level(void **state)
 {
     (void)state;
@@ -191,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_init_order_and_results),
         cmocka_unit_test(test_runtime_registration),
         cmocka_unit_test(test_boot_level),
+        cmocka_unit_test(test_absent_device),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,10 @@
 /*
- * native_sim radio "radio0" (akira/drivers/radio.h) on the simulated medium: a
- * connection to the akira-radio broker on the Unix socket given with --radio
- * (docs/ble.md). Without --radio the device is absent (init answers AKIRA_ENODEV).
+ * native_sim radios "radio0" and "radio1" (akira/drivers/radio.h) on the simulated
+ * medium: each a connection to the akira-radio broker on the Unix socket given with
+ * --radio (docs/ble.md), at the node's position. radio0 is the Bluetooth LE radio (the
+ * link layer owns it); radio1 is a second transceiver for raw RF and the mesh, a node
+ * of its own on the medium (id --radio-node + 65536 when the node id is given). Without
+ * --radio both are absent (init answers AKIRA_ENODEV).
  *
  * A host thread plays the receiver and its interrupt: it reads the broker's messages,
  * keeps the frames heard on the tuned frequency and access address while the receiver
@@ -45,16 +48,17 @@ struct radio_sim {
     uint32_t energy_token, energy_answered;
     int8_t energy_dbm;
     struct akira_radio_stats st;
+    uint32_t id_offset;                /* added to --radio-node for this radio */
+    struct akira_radio_frame cb_frame; /* the receive thread's frame for the callback */
 };
 
-static struct radio_sim r0 = {
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-    .cb_lock = PTHREAD_MUTEX_INITIALIZER,
-    .tx_lock = PTHREAD_MUTEX_INITIALIZER,
-    .fd = -1,
-    .cfg = {2402, AKIRA_RADIO_BLE_1M, 0, AKIRA_RADIO_BLE_ADV_AA},
-};
-static struct akira_radio_frame cb_frame; /* the receive thread's frame for the callback */
+#define RADIO_SIM_INIT(offset)                                                                     \
+    {                                                                                              \
+        .lock = PTHREAD_MUTEX_INITIALIZER, .cb_lock = PTHREAD_MUTEX_INITIALIZER,                   \
+        .tx_lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1,                                            \
+        .cfg = {2402, AKIRA_RADIO_BLE_1M, 0, AKIRA_RADIO_BLE_ADV_AA}, .id_offset = (offset),       \
+    }
+static struct radio_sim r0 = RADIO_SIM_INIT(0), r1 = RADIO_SIM_INIT(65536);
 
 static int msg_send(struct radio_sim *r, const uint8_t *m, size_t len)
 {
@@ -82,7 +86,7 @@ static void on_rx(const struct akira_device *dev, struct radio_sim *r, const uin
     struct akira_radio_frame *f;
     bool to_cb = r->cb != NULL;
     if (to_cb) {
-        f = &cb_frame;
+        f = &r->cb_frame;
     } else if (r->qn == RX_QUEUE) {
         r->st.rx_dropped++;
         pthread_mutex_unlock(&r->lock);
@@ -134,7 +138,7 @@ static void *radio_thread(void *arg)
     r->failed = true;
     pthread_cond_broadcast(&r->cond);
     pthread_mutex_unlock(&r->lock);
-    AKIRA_LOG_ERR("radio0: the medium closed the connection");
+    AKIRA_LOG_ERR("%s: the medium closed the connection", dev->name);
     return NULL;
 }
 
@@ -153,13 +157,13 @@ static int radio_init(const struct akira_device *dev)
     strcpy(sa.sun_path, o->radio_socket);
     r->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
     if (r->fd < 0 || connect(r->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-        AKIRA_LOG_ERR("radio0: no medium at %s: %s", o->radio_socket, strerror(errno));
+        AKIRA_LOG_ERR("%s: no medium at %s: %s", dev->name, o->radio_socket, strerror(errno));
         if (r->fd >= 0) close(r->fd);
         r->fd = -1;
         return AKIRA_EIO;
     }
     uint8_t hello[13] = {AKIRA_MEDIUM_HELLO};
-    akira_medium_put32(hello + 1, o->radio_node);
+    akira_medium_put32(hello + 1, o->radio_node ? o->radio_node + r->id_offset : 0);
     akira_medium_put32(hello + 5, (uint32_t)o->radio_x_cm);
     akira_medium_put32(hello + 9, (uint32_t)o->radio_y_cm);
     uint8_t ans[256];
@@ -171,9 +175,9 @@ static int radio_init(const struct akira_device *dev)
     if (n < 5 || ans[0] != AKIRA_MEDIUM_WELCOME) {
         if (n > 1 && ans[0] == AKIRA_MEDIUM_REFUSED) {
             ans[n] = '\0';
-            AKIRA_LOG_ERR("radio0: the medium refused: %s", (char *)ans + 1);
+            AKIRA_LOG_ERR("%s: the medium refused: %s", dev->name, (char *)ans + 1);
         } else {
-            AKIRA_LOG_ERR("radio0: no answer from the medium at %s", o->radio_socket);
+            AKIRA_LOG_ERR("%s: no answer from the medium at %s", dev->name, o->radio_socket);
         }
         close(r->fd);
         r->fd = -1;
@@ -186,7 +190,7 @@ static int radio_init(const struct akira_device *dev)
     pthread_t t;
     if (pthread_create(&t, NULL, radio_thread, (void *)dev) != 0) return AKIRA_EAGAIN;
     pthread_detach(t);
-    AKIRA_LOG_INF("radio0: node %u on the medium %s at %.2f,%.2f m, %d dBm", r->info.node_id,
+    AKIRA_LOG_INF("%s: node %u on the medium %s at %.2f,%.2f m, %d dBm", dev->name, r->info.node_id,
                   o->radio_socket, o->radio_x_cm / 100.0, o->radio_y_cm / 100.0, o->radio_tx_power);
     return 0;
 }
@@ -351,3 +355,5 @@ static const struct akira_radio_api radio_api = {
 
 AKIRA_DRIVER_DEFINE(native_sim_radio0, AKIRA_DRIVER_RADIO, "radio0", radio_init, &r0, NULL,
                     AKIRA_INIT_POST_KERNEL, 30, &radio_api);
+AKIRA_DRIVER_DEFINE(native_sim_radio1, AKIRA_DRIVER_RADIO, "radio1", radio_init, &r1, NULL,
+                    AKIRA_INIT_POST_KERNEL, 31, &radio_api);

@@ -26,7 +26,7 @@
 
 #include <akira/radio_medium.h>
 
-#define NODES_MAX 64
+#define NODES_MAX 128 /* connections: each akiraos has two radios */
 #define AIR_MAX   256 /* transmissions kept (in the air or recently ended) */
 #define KEEP_US   20000
 
@@ -36,6 +36,7 @@ struct node {
     int32_t x, y;
     uint32_t tx_seq;
     uint32_t tx, rx, dropped;
+    uint64_t busy_until; /* end of its last transmission: one radio sends one frame at a time */
 };
 
 struct air {
@@ -218,8 +219,12 @@ static void on_tx(struct node *n, const uint8_t *m, size_t len)
     a->aa = akira_medium_get32(m + 5);
     a->len = (uint16_t)(len - AKIRA_MEDIUM_TX_HDR);
     memcpy(a->data, m + AKIRA_MEDIUM_TX_HDR, a->len);
-    a->start = now_us();
+    /* A node's frames follow each other in the air even when the broker reads two of
+     * them in one go (it was busy): a radio sends one frame at a time. */
+    uint64_t t = now_us();
+    a->start = t > n->busy_until ? t : n->busy_until;
     a->end = a->start + akira_medium_airtime_us(a->rate, a->len);
+    n->busy_until = a->end;
     n->tx++;
     n_tx++;
     pcap_write(a);

@@ -19,7 +19,9 @@
 #include <akira/board_config.h>
 #include <akira/boot_crypto_sodium.h>
 #include <akira/boot_keys.h>
+#include <akira/bt.h>
 #include <akira/connectivity.h>
+#include <akira/drivers/radio.h>
 #include <akira/kernel.h>
 #include <akira/native_sim.h>
 #include <akira/ota.h>
@@ -339,6 +341,19 @@ static bool boot_connectivity(const struct akira_board_options *opt)
     return true;
 }
 
+/* Bluetooth LE on the radio medium (docs/ble.md): only with --radio. */
+static bool boot_bt(void)
+{
+    if (!akira_radio_default()) {
+        board_console_printf("[ -- ] bluetooth: off (no radio: --radio SOCK not given)\n");
+        return true;
+    }
+    char detail[96];
+    int rc = akira_bt_start(detail, sizeof(detail));
+    step("bluetooth", rc, rc == 0 ? detail : NULL);
+    return true;
+}
+
 static void shutdown_all(void)
 {
     /* The network first (its requests may reach apps and storage), then the apps:
@@ -406,7 +421,7 @@ int main(int argc, char **argv)
     /* Layers above the kernel start here, bottom up, one boot_<layer>() each that
      * prints its status line with step() and returns false to stop the boot. */
     ok = ok && boot_storage(&opt) && boot_app_pool() && boot_screen() && boot_runtime(&opt) &&
-         boot_shell() && boot_ota() && boot_connectivity(&opt);
+         boot_shell() && boot_ota() && boot_connectivity(&opt) && boot_bt();
     if (!ok) {
         AKIRA_LOG_ERR("boot failed");
         if (akira_kernel_is_running()) shutdown_all();

@@ -105,7 +105,9 @@ int akira_device_init(const struct akira_device *dev);
  * Initialise every not-yet-initialised device of `level`, build-time and run-time
  * ones together, by ascending priority (ties: build-time first, in link order).
  * A failing init is recorded and logged; the others still run. Returns the number of
- * devices whose init failed (0 = all good), or AKIRA_EINVAL for a bad level.
+ * devices whose init failed (0 = all good), or AKIRA_EINVAL for a bad level. An init
+ * answering AKIRA_ENODEV (hardware absent on this run) leaves its device not ready but
+ * is not counted.
  */
 int akira_device_init_all(enum akira_init_level level);
 

@@ -31,10 +31,19 @@ const struct akira_device *akira_input_default(void)
     return f.dev;
 }
 
+/* Link order puts the tags of one file in no promised order: the radio whose name
+ * sorts first ("radio0" before "radio1") is the default. */
+static void take_first_name(const struct akira_device *dev, void *user)
+{
+    struct first_ready *f = user;
+    if (akira_device_is_ready(dev) && (!f->dev || strcmp(dev->name, f->dev->name) < 0))
+        f->dev = dev;
+}
+
 const struct akira_device *akira_radio_default(void)
 {
     struct first_ready f = {NULL};
-    akira_driver_foreach(AKIRA_DRIVER_RADIO, take_first_ready, &f);
+    akira_driver_foreach(AKIRA_DRIVER_RADIO, take_first_name, &f);
     return f.dev;
 }
 

@@ -37,9 +37,9 @@
 #include <akira/device.h>
 #include <akira/err.h>
 
-/* Largest frame: a BLE PDU (2 header + 251 payload + 3 CRC) or an RF packet (length
- * byte + 255 payload + 2 CRC) both fit. */
-#define AKIRA_RADIO_FRAME_MAX 258
+/* Largest frame: an encrypted BLE data PDU (2 header + 251 payload + 4 MIC + 3 CRC)
+ * or an RF packet (length byte + 255 payload + 2 CRC) both fit. */
+#define AKIRA_RADIO_FRAME_MAX 260
 
 /* Frequencies the class accepts, in MHz: 2.4 GHz ISM (BLE channel 37 is 2402, 39 is
  * 2480; proprietary channels 2400..2525 as nRF24-style radios number them) and the
@@ -230,8 +230,9 @@ static inline int akira_radio_info_get(const struct akira_device *dev, struct ak
     return api->info_get(dev, out);
 }
 
-/* The board's radio (native_sim: "radio0" on the medium), or NULL when it has none or
- * it is not ready (no medium). */
+/* The board's first radio: of the ready ones, the one whose name sorts first
+ * (native_sim: "radio0", the Bluetooth LE radio; "radio1" is its second transceiver),
+ * or NULL when none is ready (no medium). */
 const struct akira_device *akira_radio_default(void);
 
 #endif /* AKIRA_DRIVERS_RADIO_H */
