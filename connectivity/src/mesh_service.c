@@ -213,7 +213,7 @@ static int mesh_up(void)
     struct akira_radio_info info;
     int rc = akira_radio_info_get(m.radio, &info);
     if (rc) return rc;
-    uint16_t id = (uint16_t)info.node_id;
+    uint16_t id = (uint16_t)info.node_id; /* radio1 is --radio-node + 65536 */
     if (id == 0 || id == AKIRA_MESH_ADDR_BCAST) return AKIRA_ERANGE;
     struct akira_radio_config rc_cfg = {AKIRA_MESH_FREQ_MHZ, AKIRA_RADIO_RF_1M, info.tx_power_dbm,
                                         AKIRA_MESH_ACCESS};
@@ -290,7 +290,10 @@ static const struct akira_transport mesh_transport = {"mesh", transport_start, t
 
 int akira_mesh_service_register(void)
 {
-    m.radio = akira_radio_default();
+    /* A board with two transceivers gives the second to raw RF and the mesh (the BLE
+     * link layer owns the first, docs/ble.md); one with a single radio gives it. */
+    m.radio = akira_device_get("radio1");
+    if (!m.radio || !akira_device_is_ready(m.radio)) m.radio = akira_radio_default();
     if (!m.radio) return 0; /* no radio: no mesh */
     if (!m.lock) {
         int rc = akira_mutex_create(&m.lock);
