@@ -41,7 +41,10 @@ void akira_akpkg_free(struct akira_akpkg *p)
 #else
 #include <zlib.h>
 
-#define BLOCK 512u
+#define BLOCK        512u
+/* Most a package may unpack to: an app slot is 224 KiB, a model and the tar framing
+ * come on top; past this a small upload could keep the CPU inflating for long. */
+#define UNPACKED_MAX (4u * 1024u * 1024u)
 
 enum member { M_SKIP, M_WASM, M_MANIFEST, M_SIG };
 enum tar_state { T_HEADER, T_DATA, T_PAD, T_END };
@@ -60,7 +63,8 @@ struct akira_akpkg {
     bool have_wasm, have_manifest, have_sig;
     uint32_t zero_blocks;
     uint32_t manifest_len;
-    int err; /* the first error, kept for finish */
+    uint32_t unpacked; /* tar bytes so far */
+    int err;           /* the first error, kept for finish */
     char why[96];
     char manifest[AKIRA_AKPKG_MANIFEST_MAX];
 };
@@ -163,6 +167,9 @@ static int header(struct akira_akpkg *p, char *why, size_t wl)
 /* Tar bytes out of the decompressor. */
 static int tar_bytes(struct akira_akpkg *p, const uint8_t *b, size_t n, char *why, size_t wl)
 {
+    if (n > UNPACKED_MAX - p->unpacked)
+        return fail(why, wl, AKIRA_ETOOBIG, "unpacks to more than 4 MiB%s", "");
+    p->unpacked += (uint32_t)n;
     while (n) {
         switch (p->st) {
         case T_HEADER: {

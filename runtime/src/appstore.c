@@ -635,6 +635,22 @@ int akira_appstore_install_finish(struct akira_appstore_writer *w, struct akira_
     return akira_appstore_install_finish_hook(w, NULL, NULL, out, err);
 }
 
+/* The end of an .akpkg: its last bytes and the manifest section. Out of line: its
+ * buffer stays off the stack of every other install (the serial worker's is small). */
+static __attribute__((noinline)) int pkg_finish(struct akira_appstore_writer *w,
+                                                struct akira_manifest_error *err)
+{
+    char why[96];
+    int rc = akira_akpkg_finish(w->pkg_, why, sizeof why);
+    akira_akpkg_free(w->pkg_);
+    w->pkg_ = NULL;
+    if (rc) {
+        akira_appstore_install_abort(w);
+        return efail(err, rc, "package", why);
+    }
+    return AKIRA_OK;
+}
+
 int akira_appstore_install_finish_hook(struct akira_appstore_writer *w,
                                        akira_appstore_commit_fn before, void *before_ctx,
                                        struct akira_app_record *out,
@@ -648,14 +664,8 @@ int akira_appstore_install_finish_hook(struct akira_appstore_writer *w,
         (void)raw_write(w, &w->lead_, 1);
     }
     if (w->pkg_) {
-        char why[96];
-        int prc = akira_akpkg_finish(w->pkg_, why, sizeof why);
-        akira_akpkg_free(w->pkg_);
-        w->pkg_ = NULL;
-        if (prc) {
-            akira_appstore_install_abort(w);
-            return efail(err, prc, "package", why);
-        }
+        int prc = pkg_finish(w, err);
+        if (prc) return prc;
     }
     lock();
     int rc;

@@ -120,7 +120,9 @@ def t_game():
         # Broken packages are refused with the reason, nothing installed.
         for path, why in ((akpkg(tmp, "launcher", corrupt=True), "gzip data is corrupt"),
                           (akpkg(tmp, "nowasm", [("manifest.json", b"{}")]),
-                           "no app.wasm in the package")):
+                           "no app.wasm in the package"),
+                          (akpkg(tmp, "bomb", [("model.tflite", bytes(5 << 20))]),
+                           "unpacks to more than 4 MiB")):
             d.command("app install " + path, "refused: package: " + why)
         check(sum(1 for _ in re.finditer(rb"installed launcher", d.con.buf)) == 0,
               "the shell installed nothing")

@@ -89,9 +89,9 @@ struct akira_appstore_writer {
     bool active_;
     /* An upstream .akpkg (gzip tar) being turned into a package (runtime/src/akpkg.h),
      * and a first byte held back until the second says whether it is one. */
-    struct akira_akpkg *pkg_;
     bool has_lead_;
     uint8_t lead_;
+    struct akira_akpkg *pkg_;
     uint8_t buf_[AKIRA_APPSTORE_WBUF];
 };
 
