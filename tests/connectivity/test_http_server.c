@@ -59,6 +59,27 @@ static int h_slow(struct akira_http_req *r, void *ctx)
     return akira_http_resp_send(r, 200, "text/plain", "slow", 4);
 }
 
+/* A server-push handler: a line every 50 ms until akira_http_req_wait says the client
+ * left (or the server stops); push_end gets why, push_ms how long after the close. */
+static volatile int push_end = 1;
+static int h_push(struct akira_http_req *r, void *ctx)
+{
+    (void)ctx;
+    int rc = akira_http_resp_begin(r, 200, "text/event-stream");
+    while (!rc) {
+        rc = akira_http_resp_write(r, "data: x\n\n", 9);
+        if (!rc) rc = akira_http_req_wait(r, 50);
+    }
+    push_end = rc;
+    return 0;
+}
+
+static bool reads_locked;
+static bool reads_need_token(void)
+{
+    return reads_locked;
+}
+
 static int h_fail(struct akira_http_req *r, void *ctx)
 {
     (void)r;
@@ -126,6 +147,7 @@ static int setup(void **state)
     cfg.idle_timeout_ms = 600;
     cfg.idle_busy_timeout_ms = 200;
     cfg.body_max_default = 100;
+    cfg.reads_need_token = reads_need_token;
     assert_int_equal(akira_http_server_create(&srv, &cfg), 0);
     struct akira_http_route routes[] = {
         {.method = "GET", .pattern = "/p/{a}", .handler = h_echo_param},
@@ -135,6 +157,8 @@ static int setup(void **state)
         {.method = "POST", .pattern = "/auth", .auth = true, .handler = h_sum},
         {.method = "GET", .pattern = "/slow", .handler = h_slow},
         {.method = "GET", .pattern = "/fail", .handler = h_fail},
+        {.method = "GET", .pattern = "/push", .handler = h_push},
+        {.method = "GET", .pattern = "/always", .always_open = true, .handler = h_slow},
         {.method = "POST",
          .pattern = "/stream/{name}",
          .body_max = 1 << 20,
@@ -349,6 +373,50 @@ static void test_auth(void **state)
     assert_non_null(strstr(out, "HTTP/1.1 401 "));
 }
 
+/* reads_need_token: routes without auth need the token while it says so, except
+ * always_open ones. */
+static void test_reads_need_token(void **state)
+{
+    (void)state;
+    char out[1024];
+    reads_locked = true;
+    EXCHANGE("GET /p/x HTTP/1.1\r\nConnection: close\r\n\r\n", out);
+    assert_non_null(strstr(out, "HTTP/1.1 401 "));
+    EXCHANGE("GET /p/x HTTP/1.1\r\nAuthorization: Bearer secret\r\nConnection: close\r\n\r\n", out);
+    assert_non_null(strstr(out, "HTTP/1.1 200 "));
+    EXCHANGE("GET /always HTTP/1.1\r\nConnection: close\r\n\r\n", out);
+    assert_non_null(strstr(out, "HTTP/1.1 200 "));
+    reads_locked = false;
+    EXCHANGE("GET /p/x HTTP/1.1\r\nConnection: close\r\n\r\n", out);
+    assert_non_null(strstr(out, "HTTP/1.1 200 "));
+}
+
+/* akira_http_req_wait: a push handler learns at once that its client left, and its
+ * worker is free for the next connection. */
+static void test_push_client_leaves(void **state)
+{
+    (void)state;
+    akira_sock_t *c = client();
+    const char *req = "GET /push HTTP/1.1\r\n\r\n";
+    assert_int_equal(akira_net_send_all(c, req, strlen(req), 1000), 0);
+    char buf[256];
+    size_t n = 0;
+    while (n < 100) {
+        int k = akira_net_recv(c, buf + n, sizeof(buf) - 1 - n, 1000);
+        assert_true(k > 0);
+        n += (size_t)k;
+    }
+    buf[n] = '\0';
+    assert_non_null(strstr(buf, "HTTP/1.1 200 "));
+    assert_non_null(strstr(buf, "data: x"));
+    push_end = 1;
+    akira_net_close(c);
+    uint64_t t0 = akira_uptime_ms();
+    while (push_end == 1 && akira_uptime_ms() - t0 < 5000)
+        akira_sleep_ms(10);
+    assert_true(push_end < 0); /* the wait (or a write) saw the close */
+}
+
 static void test_keepalive_and_pipelining(void **state)
 {
     (void)state;
@@ -525,6 +593,8 @@ int main(void)
         cmocka_unit_test(test_body_streaming),
         cmocka_unit_test(test_stream_route),
         cmocka_unit_test(test_auth),
+        cmocka_unit_test(test_reads_need_token),
+        cmocka_unit_test(test_push_client_leaves),
         cmocka_unit_test(test_keepalive_and_pipelining),
         cmocka_unit_test(test_slowloris_and_idle),
         cmocka_unit_test(test_queue_full),
