@@ -87,6 +87,11 @@ static inline void hw_put_u32(uint8_t *p, uint32_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+static inline uint32_t hw_get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /* Sets the i32 result and returns AW_OK (the common exit of a native). */
 static inline aw_status hw_ret(aw_val *io, int32_t v)
 {

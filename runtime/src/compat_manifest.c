@@ -140,6 +140,8 @@ int32_t akira_compat_errno(int32_t e)
     case AKIRA_ETIMEDOUT: return -AKIRA_UP_ETIMEDOUT;
     case AKIRA_ENOTSUP: return -AKIRA_UP_ENOTSUP;
     case AKIRA_ETOOBIG: return -AKIRA_UP_EMSGSIZE;
+    case AKIRA_ENOTEMPTY: return -AKIRA_UP_ENOTEMPTY;
+    case AKIRA_ENAMETOOLONG: return -AKIRA_UP_ENAMETOOLONG;
     default: return e < 0 ? -AKIRA_UP_EINVAL : e;
     }
 }

@@ -58,8 +58,27 @@ int main(void)
     /* gpio */
     R("gpio_configure", gpio_configure(15, UP_GPIO_INPUT | UP_GPIO_PULL_DOWN));
     R("gpio_configure_bad_pin", gpio_configure(33, UP_GPIO_INPUT));
-    R("gpio_configure_output_nocap", gpio_configure(15, UP_GPIO_OUTPUT));
+    R("gpio_configure_output_button", gpio_configure(15, UP_GPIO_OUTPUT));
     R("gpio_read", gpio_read(15));
+    /* gpio0's other pins, through our gpio module (invaders holds none of them) */
+    R("gpio_configure_out", gpio_configure(20, UP_GPIO_OUTPUT | UP_GPIO_OUTPUT_INIT_LOW));
+    R("gpio_read_out_low", gpio_read(20));
+    R("gpio_write", gpio_write(20, 7)); /* non-zero is 1 */
+    R("gpio_read_out_high", gpio_read(20));
+    R("gpio_configure_active_low", gpio_configure(21, UP_GPIO_OUTPUT | UP_GPIO_ACTIVE_LOW));
+    R("gpio_write_active_low", gpio_write(21, 1)); /* drives the pin low */
+    R("gpio_read_active_low", gpio_read(21));
+    R("gpio_configure_active_low_high",
+      gpio_configure(23, UP_GPIO_OUTPUT | UP_GPIO_OUTPUT_INIT_HIGH | UP_GPIO_ACTIVE_LOW));
+    R("gpio_read_active_low_high", gpio_read(23)); /* high on the pin: logical 0 */
+    R("gpio_write_input_pin", gpio_write(15, 1));
+    R("gpio_write_unconfigured", gpio_write(22, 1));
+    R("gpio_configure_bad_flags", gpio_configure(22, UP_GPIO_INPUT | (1u << 8)));
+    R("gpio_configure_both_inits",
+      gpio_configure(22, UP_GPIO_OUTPUT | UP_GPIO_OUTPUT_INIT_LOW | UP_GPIO_OUTPUT_INIT_HIGH));
+    R("gpio_read_bad_pin", gpio_read(32));
+    R("gpio_write_bad_pin", gpio_write(48, 0));
+    printf_native("gpio done");
     /* memory */
     u32 p = mem_alloc(100);
     R("mem_alloc", p != 0);
@@ -88,6 +107,45 @@ int main(void)
     R("rtc_alarm_fired", rtc_alarm_fired());
     R("rtc_alarm_again", rtc_alarm_fired());
     R("rtc_alarm_bad", rtc_set_alarm(0));
+    /* the app log's burst (64 lines) is spent: let it refill (20 lines a second) */
+    delay(3200000);
+    /* fs: the app's own directory */
+    up_stat_t st;
+    R("fs_mkdir", fs_mkdir("d"));
+    R("fs_mkdir_again", fs_mkdir("d"));
+    int fd = fs_open("d/f.txt", UP_FS_WRITE | UP_FS_CREATE | UP_FS_TRUNC);
+    R("fs_open_write", fd > 0);
+    R("fs_write", fs_write(fd, "hello", 5));
+    R("fs_tell", fs_tell(fd));
+    R("fs_seek", fs_seek(fd, 1, 0));
+    R("fs_seek_bad_whence", fs_seek(fd, 0, 7));
+    R("fs_close", fs_close(fd));
+    R("fs_close_again", fs_close(fd));
+    R("fs_tell_closed", fs_tell(fd));
+    fd = fs_open("d/f.txt", UP_FS_READ);
+    R("fs_open_read", fd > 0);
+    memset(buf, 0, 16);
+    R("fs_read", fs_read(fd, buf, 16));
+    R("fs_read_data", strcmp(buf, "hello"));
+    R("fs_read_eof", fs_read(fd, buf, 16));
+    fs_close(fd);
+    R("fs_read_bad_fd", fs_read(99, buf, 4));
+    R("fs_write_bad_fd", fs_write(fd, "x", 1));
+    R("fs_stat", fs_stat("d/f.txt", &st));
+    R("fs_stat_size", st.size);
+    R("fs_stat_type", st.type);
+    R("fs_stat_dir", fs_stat("d", &st));
+    R("fs_stat_dir_type", st.type);
+    R("fs_stat_none", fs_stat("nope", &st));
+    R("fs_readdir", fs_readdir("d", buf, sizeof buf));
+    R("fs_readdir_data", strcmp(buf, "f.txt\n"));
+    R("fs_open_dotdot", fs_open("../invaders/x", UP_FS_READ));
+    R("fs_open_bad_flags", fs_open("d/f.txt", 0x40));
+    R("fs_open_none", fs_open("nope", UP_FS_READ));
+    R("fs_unlink_dir_full", fs_unlink("d"));
+    R("fs_unlink", fs_unlink("d/f.txt"));
+    R("fs_unlink_dir", fs_unlink("d"));
+    R("fs_unlink_none", fs_unlink("d"));
     /* apps */
     R("app_get_self_name", app_get_self_name(buf, sizeof buf));
     printf("self %s\n", buf);
