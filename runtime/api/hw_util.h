@@ -87,6 +87,10 @@ static inline void hw_put_u32(uint8_t *p, uint32_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* uart.c's uart_open for a device name held by the host (the env module's ports):
+ * handle 1.. or our error. */
+int hw_uart_open(struct akira_app_ctx *app, const char *name);
+
 static inline uint32_t hw_get_u32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;

@@ -109,6 +109,18 @@ int main(void)
     R("rtc_alarm_bad", rtc_set_alarm(0));
     /* the app log's burst (64 lines) is spent: let it refill (20 lines a second) */
     delay(3200000);
+    /* uart: port 0 is uart1 (a pty here), port 1 uart2 (none on native_sim) */
+    R("uart_open", uart_open(0, 115200));
+    R("uart_open_again", uart_open(0, 115200));
+    R("uart_open_no_device", uart_open(1, 115200));
+    R("uart_open_bad_port", uart_open(2, 9600));
+    R("uart_open_bad_baud", uart_open(1, 0));
+    R("uart_write", uart_write(0, "hi", 2));
+    R("uart_read_none", uart_read(0, buf, 16));
+    R("uart_write_not_open", uart_write(1, "x", 1));
+    R("uart_close", uart_close(0));
+    R("uart_close_again", uart_close(0));
+    R("uart_read_closed", uart_read(0, buf, 16));
     /* fs: the app's own directory */
     up_stat_t st;
     R("fs_mkdir", fs_mkdir("d"));

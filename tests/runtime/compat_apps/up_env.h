@@ -109,6 +109,10 @@ typedef struct {
     unsigned char type, pad[3];
     unsigned long long mtime_ms;
 } up_stat_t;
+int uart_open(int port, int baud);
+int uart_write(int handle, const void *buf, u32 len);
+int uart_read(int handle, void *buf, u32 len);
+int uart_close(int handle);
 int fs_open(const char *path, int flags);
 int fs_close(int fd);
 int fs_read(int fd, void *buf, u32 len);
