@@ -91,6 +91,10 @@ static inline void hw_put_u32(uint8_t *p, uint32_t v)
  * handle 1.. or our error. */
 int hw_uart_open(struct akira_app_ctx *app, const char *name);
 
+/* pwm.c's pwm_set for a device name held by the host: 0 or our error. */
+int hw_pwm_set(struct akira_app_ctx *app, const char *name, int32_t ch, uint32_t period_ns,
+               uint32_t pulse_ns);
+
 static inline uint32_t hw_get_u32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;

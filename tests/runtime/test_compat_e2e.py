@@ -199,6 +199,8 @@ CALLS = {
     "gpio_write_input_pin": -22, "gpio_write_unconfigured": -22,
     "gpio_configure_bad_flags": -22, "gpio_configure_both_inits": -22, "gpio_read_bad_pin": -22,
     "gpio_write_bad_pin": -22,
+    "pwm_set": 0, "pwm_set_bad_freq": -22, "pwm_set_bad_duty": -22, "pwm_set_too_fast": -22,
+    "pwm_set_bad_channel": -22, "pwm_disable": 0, "pwm_disable_bad_channel": -22,
     "uart_open": 0, "uart_open_again": -16, "uart_open_no_device": -19, "uart_open_bad_port": -22,
     "uart_open_bad_baud": -22, "uart_write": 2, "uart_read_none": 0, "uart_write_not_open": -9,
     "uart_close": 0, "uart_close_again": -9, "uart_read_closed": -9,
@@ -229,6 +231,9 @@ def t_calls():
         logs(d, "invaders", r"invaders ready")  # owns the display, holds timer 0
         focus_is(d, "invaders")
         d.command("app start calls", "calls: started")
+        logs(d, "calls", r"pwm done")  # 1 kHz at 25 %: period 1 ms, pulse 0.25 ms
+        d.command("pwm", "PERIOD_NS")
+        d.expect(rb"(?m)^ *2 +1000000 +250000 ", 5, regex=True)
         logs(d, "calls", r"calls done")
         # The console's log has every line (the app's log ring keeps the last 48).
         text, got = results(d, "calls", 0)
@@ -241,6 +246,8 @@ def t_calls():
         # the pins it drove through our gpio module are reset at its end
         d.command("gpio", "PIN")
         d.expect(rb"(?m)^ *23 off +0", 5, regex=True)
+        d.command("pwm", "PERIOD_NS")  # and its PWM channel turned off
+        d.expect(rb"(?m)^ *2 +1000000 +0 ", 5, regex=True)
         state_is(d, "invaders", "running")  # the other app runs on
         d.finish()
 

@@ -205,5 +205,6 @@ extern const struct akira_bridge_module akira_api_compat_sensor;
 extern const struct akira_bridge_module akira_api_compat_ipc;
 extern const struct akira_bridge_module akira_api_compat_storage;
 extern const struct akira_bridge_module akira_api_compat_uart;
+extern const struct akira_bridge_module akira_api_compat_pwm;
 
 #endif /* AKIRA_BRIDGE_H */

@@ -109,6 +109,16 @@ int main(void)
     R("rtc_alarm_bad", rtc_set_alarm(0));
     /* the app log's burst (64 lines) is spent: let it refill (20 lines a second) */
     delay(3200000);
+    /* pwm: pwm0's channels (8 on native_sim); the test reads channel 2 meanwhile */
+    R("pwm_set", pwm_set(2, 1000, 25));
+    R("pwm_set_bad_freq", pwm_set(2, 0, 50));
+    R("pwm_set_bad_duty", pwm_set(2, 1000, 101));
+    R("pwm_set_too_fast", pwm_set(2, 5000000, 50));
+    R("pwm_set_bad_channel", pwm_set(8, 1000, 50));
+    R("pwm_disable", pwm_disable(3));
+    R("pwm_disable_bad_channel", pwm_disable(-1));
+    printf_native("pwm done");
+    delay(2000000);
     /* uart: port 0 is uart1 (a pty here), port 1 uart2 (none on native_sim) */
     R("uart_open", uart_open(0, 115200));
     R("uart_open_again", uart_open(0, 115200));

@@ -109,6 +109,8 @@ typedef struct {
     unsigned char type, pad[3];
     unsigned long long mtime_ms;
 } up_stat_t;
+int pwm_set(int channel, int freq_hz, int duty_pct);
+int pwm_disable(int channel);
 int uart_open(int port, int baud);
 int uart_write(int handle, const void *buf, u32 len);
 int uart_read(int handle, void *buf, u32 len);
