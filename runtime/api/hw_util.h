@@ -95,6 +95,10 @@ int hw_uart_open(struct akira_app_ctx *app, const char *name);
 int hw_pwm_set(struct akira_app_ctx *app, const char *name, int32_t ch, uint32_t period_ns,
                uint32_t pulse_ns);
 
+/* power.c's battery reading: 0 and *b, or our error (ENODEV: no power device). */
+struct akira_power_battery;
+int hw_power_battery(struct akira_power_battery *b);
+
 static inline uint32_t hw_get_u32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;

@@ -201,6 +201,8 @@ CALLS = {
     "gpio_write_bad_pin": -22,
     "pwm_set": 0, "pwm_set_bad_freq": -22, "pwm_set_bad_duty": -22, "pwm_set_too_fast": -22,
     "pwm_set_bad_channel": -22, "pwm_disable": 0, "pwm_disable_bad_channel": -22,
+    "power_level_range": 1, "power_status": 0, "power_status_level": 1, "power_status_mv": 1,
+    "power_status_short": -22,
     "uart_open": 0, "uart_open_again": -16, "uart_open_no_device": -19, "uart_open_bad_port": -22,
     "uart_open_bad_baud": -22, "uart_write": 2, "uart_read_none": 0, "uart_write_not_open": -9,
     "uart_close": 0, "uart_close_again": -9, "uart_read_closed": -9,

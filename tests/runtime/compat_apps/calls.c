@@ -119,6 +119,15 @@ int main(void)
     R("pwm_disable_bad_channel", pwm_disable(-1));
     printf_native("pwm done");
     delay(2000000);
+    /* power: the simulated battery */
+    int level = power_get_battery_level();
+    unsigned char bat[12];
+    R("power_level_range", level >= 0 && level <= 100);
+    R("power_status", power_get_battery_status(bat, sizeof bat));
+    R("power_status_level", bat[0] + 1 >= level && bat[0] <= level + 1);
+    u32 mv = bat[4] | bat[5] << 8 | bat[6] << 16 | (u32)bat[7] << 24;
+    R("power_status_mv", mv > 2500 && mv < 5000);
+    R("power_status_short", power_get_battery_status(bat, 8));
     /* uart: port 0 is uart1 (a pty here), port 1 uart2 (none on native_sim) */
     R("uart_open", uart_open(0, 115200));
     R("uart_open_again", uart_open(0, 115200));

@@ -111,6 +111,8 @@ typedef struct {
 } up_stat_t;
 int pwm_set(int channel, int freq_hz, int duty_pct);
 int pwm_disable(int channel);
+int power_get_battery_level(void);
+int power_get_battery_status(void *buf, int len);
 int uart_open(int port, int baud);
 int uart_write(int handle, const void *buf, u32 len);
 int uart_read(int handle, void *buf, u32 len);
