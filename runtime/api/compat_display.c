@@ -354,40 +354,87 @@ static uint8_t pin_button(uint32_t pin)
     }
 }
 
+/* The other pins are gpio0's (upstream's 0..31; 32..48, its gpio1, does not exist here:
+ * our module answers -EINVAL) through our gpio module's natives, with its checks: the
+ * manifest's gpio_pins and the pin claimed by the app that configured it first (-EBUSY
+ * for the others). Upstream's flag bits 0..5 are our driver's; ACTIVE_LOW is applied
+ * here to the levels read and written, ACTIVE_HIGH is the default. */
+#define UP_GPIO_DRIVER_FLAGS 0x3fu
+#define UP_GPIO_ACTIVE_HIGH  (1u << 7)
+
+/* Our gpio module's native `name` with (pin, arg); its result, our code, in *rc. */
+static aw_status gpio_ours(struct akira_app_ctx *app, const char *name,
+                           const struct akira_bridge_entry **cache, uint32_t pin, uint32_t arg,
+                           int32_t *rc)
+{
+    aw_val a[2] = {{.u32 = pin}, {.u32 = arg}};
+    return compat_call(app, name, cache, a, rc);
+}
+
 static aw_status up_gpio_configure(struct akira_app_ctx *app, aw_val *io)
 {
+    static const struct akira_bridge_entry *cache;
     uint32_t pin = io[0].u32, flags = io[1].u32;
     bool out = flags & UP_GPIO_OUTPUT;
     COMPAT_REQUIRE(app, io, out ? UPBIT(GPIO_WRITE) : UPBIT(GPIO_READ), "gpio_configure");
-    if (pin >= COMPAT_GPIO_PINS || pin_button(pin) == BTN_NONE || out)
-        return hw_ret(io, -AKIRA_UP_EINVAL); /* no such pin (or a button driven) here */
+    if (pin >= COMPAT_GPIO_PINS) return hw_ret(io, -AKIRA_UP_EINVAL);
+    if (flags & ~(UP_GPIO_DRIVER_FLAGS | UP_GPIO_ACTIVE_LOW | UP_GPIO_ACTIVE_HIGH))
+        return hw_ret(io, -AKIRA_UP_EINVAL);
     struct akira_compat_app *s = compat_state(app);
     if (!s) return hw_ret(io, -AKIRA_UP_ENOMEM);
-    s->pin_flags[pin] = (uint8_t)(flags | UP_GPIO_INPUT);
-    return hw_ret(io, 0);
+    if (pin_button(pin) != BTN_NONE) {
+        if (out) return hw_ret(io, -AKIRA_UP_EINVAL); /* a button is not driven */
+        s->pin_flags[pin] = (uint8_t)(flags | UP_GPIO_INPUT);
+        return hw_ret(io, 0);
+    }
+    int32_t rc;
+    aw_status st = gpio_ours(app, "gpio_configure", &cache, pin, flags & UP_GPIO_DRIVER_FLAGS, &rc);
+    if (st != AW_OK) return st;
+    if (rc == 0) s->pin_flags[pin] = (uint8_t)(flags | (out ? 0u : UP_GPIO_INPUT));
+    return compat_ret(io, rc);
 }
 
 static aw_status up_gpio_read(struct akira_app_ctx *app, aw_val *io)
 {
+    static const struct akira_bridge_entry *cache;
     uint32_t pin = io[0].u32;
     COMPAT_REQUIRE(app, io, UPBIT(GPIO_READ), "gpio_read");
-    if (pin >= COMPAT_GPIO_PINS || pin_button(pin) == BTN_NONE) return hw_ret(io, -AKIRA_UP_EINVAL);
+    if (pin >= COMPAT_GPIO_PINS) return hw_ret(io, -AKIRA_UP_EINVAL);
     struct akira_compat_app *s = compat_state(app);
     if (!s) return hw_ret(io, -AKIRA_UP_ENOMEM);
-    uint32_t b;
-    int rc = held(app, &b);
-    if (rc) return compat_ret(io, rc);
-    bool pressed = b & (1u << pin_button(pin));
-    /* A pull-up button reads low while pressed; ACTIVE_LOW inverts the logical level. */
     uint8_t f = s->pin_flags[pin];
-    bool level = (f & UP_GPIO_PULL_UP) ? !pressed : pressed;
-    return hw_ret(io, (f & UP_GPIO_ACTIVE_LOW) ? !level : level);
+    bool level;
+    if (pin_button(pin) != BTN_NONE) {
+        uint32_t b;
+        int rc = held(app, &b);
+        if (rc) return compat_ret(io, rc);
+        bool pressed = b & (1u << pin_button(pin));
+        /* A pull-up button reads low while pressed. */
+        level = (f & UP_GPIO_PULL_UP) ? !pressed : pressed;
+    } else {
+        int32_t rc;
+        aw_status st = gpio_ours(app, "gpio_get", &cache, pin, 0, &rc);
+        if (st != AW_OK) return st;
+        if (rc < 0) return compat_ret(io, rc);
+        level = rc != 0;
+    }
+    return hw_ret(io, (f & UP_GPIO_ACTIVE_LOW) ? !level : level); /* the logical level */
 }
 
 static aw_status up_gpio_write(struct akira_app_ctx *app, aw_val *io)
 {
+    static const struct akira_bridge_entry *cache;
+    uint32_t pin = io[0].u32;
     COMPAT_REQUIRE(app, io, UPBIT(GPIO_WRITE), "gpio_write");
-    return hw_ret(io, -AKIRA_UP_EINVAL); /* the button pins are inputs */
+    if (pin >= COMPAT_GPIO_PINS || pin_button(pin) != BTN_NONE)
+        return hw_ret(io, -AKIRA_UP_EINVAL); /* the button pins are inputs */
+    struct akira_compat_app *s = compat_state(app);
+    if (!s) return hw_ret(io, -AKIRA_UP_ENOMEM);
+    bool level = (io[1].u32 != 0) != ((s->pin_flags[pin] & UP_GPIO_ACTIVE_LOW) != 0);
+    int32_t rc;
+    aw_status st = gpio_ours(app, "gpio_set", &cache, pin, level, &rc);
+    if (st != AW_OK) return st;
+    return compat_ret(io, rc);
 }
 
 static const struct akira_bridge_entry entries[] = {

@@ -28,6 +28,8 @@ struct akira_compat_app {
     /* msg_*: our IPC subscription id (0: none) for each topic the app subscribed */
     uint32_t sub_id[4];
     char sub_topic[4][32];
+    /* uart_*: our uart handle for upstream's port 0 and 1 (0: not open) */
+    uint8_t uart_h[2];
     /* gpio_configure's flags per pin (0: not configured) */
     uint8_t pin_flags[COMPAT_GPIO_PINS];
 };

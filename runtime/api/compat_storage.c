@@ -58,12 +58,13 @@ static aw_status up_open(struct akira_app_ctx *app, aw_val *io)
     return compat_ret(io, rc);
 }
 
-static aw_status rw(struct akira_app_ctx *app, aw_val *io, bool write)
+/* storage_read/write and fs_read/write: `bits` the capability, `fn` the name. */
+static aw_status rw(struct akira_app_ctx *app, aw_val *io, bool write, uint64_t bits,
+                    const char *fn)
 {
     uint32_t n = io[2].u32;
     if (n && !akira_bridge_mem(app, io[1].u32, n)) return compat_oob(app);
-    COMPAT_REQUIRE(app, io, write ? UPBIT(STORAGE_WRITE) : UPBIT(STORAGE_READ),
-                   write ? "storage_write" : "storage_read");
+    COMPAT_REQUIRE(app, io, bits, fn);
     if (io[2].i32 < 0) return hw_ret(io, -AKIRA_UP_EINVAL);
     aw_val a[3] = {io[0], io[1], io[2]};
     int32_t rc;
@@ -74,8 +75,10 @@ static aw_status rw(struct akira_app_ctx *app, aw_val *io, bool write)
     return rc == AKIRA_ENOENT ? hw_ret(io, -AKIRA_UP_EBADF) : compat_ret(io, rc);
 }
 
-COMPAT_WRAP(up_read, rw, false)
-COMPAT_WRAP(up_write, rw, true)
+COMPAT_WRAP(up_read, rw, false, UPBIT(STORAGE_READ), "storage_read")
+COMPAT_WRAP(up_write, rw, true, UPBIT(STORAGE_WRITE), "storage_write")
+COMPAT_WRAP(up_fs_read, rw, false, UPBIT(FS_READ), "fs_read")
+COMPAT_WRAP(up_fs_write, rw, true, UPBIT(FS_WRITE), "fs_write")
 
 static aw_status up_close(struct akira_app_ctx *app, aw_val *io)
 {
@@ -88,25 +91,40 @@ static aw_status up_close(struct akira_app_ctx *app, aw_val *io)
     return AW_OK;
 }
 
-static aw_status up_delete(struct akira_app_ctx *app, aw_val *io)
+/* storage_delete, fs_unlink and fs_mkdir: a path to our native `name`; `bits` the
+ * capability, `fn` upstream's name. */
+static aw_status path_call(struct akira_app_ctx *app, aw_val *io, const char *name,
+                           const struct akira_bridge_entry **cache, uint64_t bits, const char *fn)
 {
     STR_ARG(path, app, io[0].u32, len);
-    COMPAT_REQUIRE(app, io, UPBIT(STORAGE_WRITE), "storage_delete");
+    COMPAT_REQUIRE(app, io, bits, fn);
     if (has_dotdot(path, len)) return hw_ret(io, -AKIRA_UP_EACCES);
     aw_val a[2] = {{.u32 = io[0].u32}, {.u32 = (uint32_t)len}};
     int32_t rc;
-    CALL(app, "fs_unlink", a, rc);
-    return compat_ret(io, rc);
+    aw_status st = compat_call(app, name, cache, a, &rc);
+    return st != AW_OK ? st : compat_ret(io, rc);
 }
 
-/* storage_list: names one per line, NUL-terminated; bytes used with the NUL. */
-static aw_status up_list(struct akira_app_ctx *app, aw_val *io)
+#define PATH_CALL(fn, name, bits, up_name)                                                         \
+    static aw_status fn(struct akira_app_ctx *app, aw_val *io)                                     \
+    {                                                                                              \
+        static const struct akira_bridge_entry *cache;                                             \
+        return path_call(app, io, name, &cache, bits, up_name);                                    \
+    }
+
+PATH_CALL(up_delete, "fs_unlink", UPBIT(STORAGE_WRITE), "storage_delete")
+PATH_CALL(up_fs_unlink, "fs_unlink", UPBIT(FS_WRITE), "fs_unlink")
+PATH_CALL(up_fs_mkdir, "fs_mkdir", UPBIT(FS_WRITE), "fs_mkdir")
+
+/* storage_list and fs_readdir: names one per line, NUL-terminated; bytes used with the
+ * NUL. */
+static aw_status list(struct akira_app_ctx *app, aw_val *io, uint64_t bits, const char *fn)
 {
     STR_ARG(path, app, io[0].u32, len);
     uint32_t bp = io[1].u32, cap = io[2].u32;
     char *buf = cap ? akira_bridge_mem(app, bp, cap) : NULL;
     if (cap && !buf) return compat_oob(app);
-    COMPAT_REQUIRE(app, io, UPBIT(STORAGE_READ), "storage_list");
+    COMPAT_REQUIRE(app, io, bits, fn);
     if (!buf) return hw_ret(io, -AKIRA_UP_EINVAL);
     if (has_dotdot(path, len)) return hw_ret(io, -AKIRA_UP_EACCES);
     /* "" and "/" are the app's own directory (our fs_list: dlen 0) */
@@ -129,6 +147,95 @@ static aw_status up_list(struct akira_app_ctx *app, aw_val *io)
         buf[used] = '\0';
     }
     return hw_ret(io, (int32_t)used + 1);
+}
+
+COMPAT_WRAP(up_list, list, UPBIT(STORAGE_READ), "storage_list")
+COMPAT_WRAP(up_fs_readdir, list, UPBIT(FS_READ), "fs_readdir")
+
+/* ----------------------------------------------------------------- fs_* */
+
+/* Upstream's fs_open flags (READ 0, WRITE 1, APPEND 2, RDWR 4, CREATE 8, TRUNC 16). */
+#define UP_FS_WRITE  0x01u
+#define UP_FS_APPEND 0x02u
+#define UP_FS_RDWR   0x04u
+#define UP_FS_CREATE 0x08u
+#define UP_FS_TRUNC  0x10u
+#define UP_FS_KNOWN  0x1fu
+#define UP_STAT_SIZE 16u
+
+static aw_status up_fs_open(struct akira_app_ctx *app, aw_val *io)
+{
+    STR_ARG(path, app, io[0].u32, len);
+    uint32_t f = io[1].u32;
+    if (f & ~UP_FS_KNOWN) return hw_ret(io, -AKIRA_UP_EINVAL);
+    bool writes = f != 0;
+    COMPAT_REQUIRE(app, io, writes ? UPBIT(FS_WRITE) : UPBIT(FS_READ), "fs_open");
+    if (has_dotdot(path, len)) return hw_ret(io, -AKIRA_UP_EACCES);
+    if (len > PATH_MAX_UP) return hw_ret(io, -AKIRA_UP_EINVAL);
+    uint32_t ours = (f & UP_FS_RDWR)                     ? AKIRA_FS_O_RDWR
+                    : (f & (UP_FS_WRITE | UP_FS_APPEND)) ? AKIRA_FS_O_WRITE
+                                                         : AKIRA_FS_O_READ;
+    if (f & UP_FS_APPEND) ours |= AKIRA_FS_O_APPEND;
+    if (f & UP_FS_CREATE) ours |= AKIRA_FS_O_CREATE;
+    if (f & UP_FS_TRUNC) ours |= AKIRA_FS_O_TRUNC;
+    aw_val a[3] = {{.u32 = io[0].u32}, {.u32 = (uint32_t)len}, {.u32 = ours}};
+    int32_t rc;
+    CALL(app, "fs_open", a, rc);
+    return compat_ret(io, rc);
+}
+
+/* An fd call (`name` of ours with io's arguments): an fd unknown to the app is -EBADF. */
+static aw_status fd_call(struct akira_app_ctx *app, aw_val *io, const char *name,
+                         const struct akira_bridge_entry **cache)
+{
+    int32_t rc;
+    aw_status st = compat_call(app, name, cache, io, &rc);
+    if (st != AW_OK) return st;
+    return rc == AKIRA_ENOENT ? hw_ret(io, -AKIRA_UP_EBADF) : compat_ret(io, rc);
+}
+
+static aw_status up_fs_close(struct akira_app_ctx *app, aw_val *io)
+{
+    static const struct akira_bridge_entry *cache;
+    COMPAT_REQUIRE(app, io, UPBIT(FS_READ) | UPBIT(FS_WRITE), "fs_close");
+    return fd_call(app, io, "fs_close", &cache);
+}
+
+static aw_status up_fs_seek(struct akira_app_ctx *app, aw_val *io)
+{
+    static const struct akira_bridge_entry *cache;
+    COMPAT_REQUIRE(app, io, UPBIT(FS_READ) | UPBIT(FS_WRITE), "fs_seek");
+    return fd_call(app, io, "fs_seek", &cache);
+}
+
+static aw_status up_fs_tell(struct akira_app_ctx *app, aw_val *io)
+{
+    static const struct akira_bridge_entry *cache;
+    COMPAT_REQUIRE(app, io, UPBIT(FS_READ) | UPBIT(FS_WRITE), "fs_tell");
+    aw_val a[3] = {io[0], {.i32 = 0}, {.i32 = AKIRA_FS_SEEK_CUR}};
+    aw_status st = fd_call(app, a, "fs_seek", &cache);
+    io[0] = a[0];
+    return st;
+}
+
+/* fs_stat: upstream's packed 16 bytes {u32 size, u8 type (0 file, 1 dir), 3 pad,
+ * u64 mtime_ms}; our file system keeps no times (mtime 0). */
+static aw_status up_fs_stat(struct akira_app_ctx *app, aw_val *io)
+{
+    STR_ARG(path, app, io[0].u32, len);
+    uint8_t *out = akira_bridge_mem(app, io[1].u32, UP_STAT_SIZE);
+    if (!out) return compat_oob(app);
+    COMPAT_REQUIRE(app, io, UPBIT(FS_READ), "fs_stat");
+    if (has_dotdot(path, len)) return hw_ret(io, -AKIRA_UP_EACCES);
+    aw_val a[3] = {{.u32 = io[0].u32}, {.u32 = (uint32_t)len}, {.u32 = io[1].u32}};
+    int32_t rc;
+    CALL(app, "fs_stat", a, rc); /* ours: {u32 type (1 file, 2 dir), u32 size} */
+    if (rc != 0) return compat_ret(io, rc);
+    uint32_t type = hw_get_u32(out), size = hw_get_u32(out + 4);
+    memset(out, 0, UP_STAT_SIZE);
+    hw_put_u32(out, size);
+    out[4] = type == 2 ? 1 : 0;
+    return hw_ret(io, 0);
 }
 
 static aw_status up_settings_get(struct akira_app_ctx *app, aw_val *io)
@@ -180,6 +287,16 @@ static const struct akira_bridge_entry entries[] = {
     {"storage_close", "(i)", AKIRA_CAP_STORAGE, up_close},
     {"storage_delete", "(i)i", AKIRA_CAP_STORAGE, up_delete},
     {"storage_list", "(iii)i", AKIRA_CAP_STORAGE, up_list},
+    {"fs_open", "(ii)i", AKIRA_CAP_STORAGE, up_fs_open},
+    {"fs_close", "(i)i", AKIRA_CAP_STORAGE, up_fs_close},
+    {"fs_read", "(iii)i", AKIRA_CAP_STORAGE, up_fs_read},
+    {"fs_write", "(iii)i", AKIRA_CAP_STORAGE, up_fs_write},
+    {"fs_seek", "(iii)i", AKIRA_CAP_STORAGE, up_fs_seek},
+    {"fs_tell", "(i)i", AKIRA_CAP_STORAGE, up_fs_tell},
+    {"fs_stat", "(ii)i", AKIRA_CAP_STORAGE, up_fs_stat},
+    {"fs_unlink", "(i)i", AKIRA_CAP_STORAGE, up_fs_unlink},
+    {"fs_mkdir", "(i)i", AKIRA_CAP_STORAGE, up_fs_mkdir},
+    {"fs_readdir", "(iii)i", AKIRA_CAP_STORAGE, up_fs_readdir},
     {"settings_get", "(iii)i", AKIRA_CAP_STORAGE, up_settings_get},
     {"settings_set", "(ii)i", AKIRA_CAP_STORAGE, up_settings_set},
     {"settings_delete", "(i)i", AKIRA_CAP_STORAGE, up_settings_delete},

@@ -87,6 +87,23 @@ static inline void hw_put_u32(uint8_t *p, uint32_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* uart.c's uart_open for a device name held by the host (the env module's ports):
+ * handle 1.. or our error. */
+int hw_uart_open(struct akira_app_ctx *app, const char *name);
+
+/* pwm.c's pwm_set for a device name held by the host: 0 or our error. */
+int hw_pwm_set(struct akira_app_ctx *app, const char *name, int32_t ch, uint32_t period_ns,
+               uint32_t pulse_ns);
+
+/* power.c's battery reading: 0 and *b, or our error (ENODEV: no power device). */
+struct akira_power_battery;
+int hw_power_battery(struct akira_power_battery *b);
+
+static inline uint32_t hw_get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /* Sets the i32 result and returns AW_OK (the common exit of a native). */
 static inline aw_status hw_ret(aw_val *io, int32_t v)
 {

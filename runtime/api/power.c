@@ -35,7 +35,7 @@ static const struct akira_device *power_dev(void)
     return dev && akira_device_is_ready(dev) ? dev : NULL;
 }
 
-static int battery(struct akira_power_battery *b)
+int hw_power_battery(struct akira_power_battery *b)
 {
     const struct akira_device *dev = power_dev();
     return dev ? akira_power_battery_get(dev, b) : AKIRA_ENODEV;
@@ -46,7 +46,7 @@ static aw_status api_battery(struct akira_app_ctx *app, aw_val *io)
     uint8_t *out = akira_bridge_mem(app, io[0].u32, 16);
     if (!out) return hw_ret(io, AKIRA_EFAULT);
     struct akira_power_battery b;
-    int rc = battery(&b);
+    int rc = hw_power_battery(&b);
     if (rc == 0) {
         hw_put_u32(out, b.voltage_mv);
         hw_put_u32(out + 4, b.percent);
@@ -60,7 +60,7 @@ static aw_status api_level(struct akira_app_ctx *app, aw_val *io)
 {
     (void)app;
     struct akira_power_battery b;
-    int rc = battery(&b);
+    int rc = hw_power_battery(&b);
     return hw_ret(io, rc ? rc : (int32_t)b.percent);
 }
 
@@ -68,7 +68,7 @@ static aw_status api_charging(struct akira_app_ctx *app, aw_val *io)
 {
     (void)app;
     struct akira_power_battery b;
-    int rc = battery(&b);
+    int rc = hw_power_battery(&b);
     return hw_ret(io, rc ? rc : (int32_t)b.state);
 }
 

@@ -29,14 +29,11 @@ struct pwm_claim {
 static struct hw_lock lock;
 static struct pwm_claim claims[CLAIMS_MAX];
 
-/* Name, device, channel and manifest checks shared by set and get. */
-static int channel_check(struct akira_app_ctx *app, aw_val *io, const struct akira_device **out)
+/* Device, channel and manifest checks shared by set and get. */
+static int channel_check(struct akira_app_ctx *app, const char *name, int32_t ch,
+                         const struct akira_device **out)
 {
-    char name[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
-    int rc = hw_dev_name(app, io[0].u32, io[1].u32, name);
-    if (rc) return rc;
     const struct akira_device *dev = akira_driver_get(AKIRA_DRIVER_PWM, name);
-    int32_t ch = io[2].i32;
     if (!dev) {
         /* Unknown device: EACCES when the manifest does not name it either, so an app
          * cannot probe which controllers exist beyond its own. */
@@ -82,28 +79,38 @@ static int claim(struct akira_app_ctx *app, const struct akira_device *dev, uint
     return rc;
 }
 
-static aw_status api_set(struct akira_app_ctx *app, aw_val *io)
+int hw_pwm_set(struct akira_app_ctx *app, const char *name, int32_t ch, uint32_t period_ns,
+               uint32_t pulse_ns)
 {
     const struct akira_device *dev;
     struct pwm_claim *taken = NULL;
-    int rc = channel_check(app, io, &dev);
-    if (rc == 0) rc = claim(app, dev, io[2].u32, true, &taken);
-    if (rc == 0) rc = akira_pwm_set(dev, io[2].u32, io[3].u32, io[4].u32);
+    int rc = channel_check(app, name, ch, &dev);
+    if (rc == 0) rc = claim(app, dev, (uint32_t)ch, true, &taken);
+    if (rc == 0) rc = akira_pwm_set(dev, (uint32_t)ch, period_ns, pulse_ns);
     /* A refused setting changes nothing: not even a claim, which would turn off at the
      * app's end a channel someone else (the shell) set up. */
     if (rc && taken && hw_lock(&lock)) {
         memset(taken, 0, sizeof(*taken));
         hw_unlock(&lock);
     }
-    return hw_ret(io, rc);
+    return rc;
+}
+
+static aw_status api_set(struct akira_app_ctx *app, aw_val *io)
+{
+    char name[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    int rc = hw_dev_name(app, io[0].u32, io[1].u32, name);
+    return hw_ret(io, rc ? rc : hw_pwm_set(app, name, io[2].i32, io[3].u32, io[4].u32));
 }
 
 static aw_status api_get(struct akira_app_ctx *app, aw_val *io)
 {
     uint8_t *out = akira_bridge_mem(app, io[3].u32, 8);
     if (!out) return hw_ret(io, AKIRA_EFAULT);
+    char name[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
     const struct akira_device *dev;
-    int rc = channel_check(app, io, &dev);
+    int rc = hw_dev_name(app, io[0].u32, io[1].u32, name);
+    if (rc == 0) rc = channel_check(app, name, io[2].i32, &dev);
     if (rc == 0) rc = claim(app, dev, io[2].u32, false, NULL);
     uint32_t period = 0, pulse = 0;
     if (rc == 0) rc = akira_pwm_get(dev, io[2].u32, &period, &pulse);

@@ -45,19 +45,16 @@ static void on_uart(const struct akira_device *dev, uint32_t events, void *user)
     akira_evq_post(o->app->evq, &e);
 }
 
-static aw_status api_open(struct akira_app_ctx *app, aw_val *io)
+int hw_uart_open(struct akira_app_ctx *app, const char *name)
 {
-    char name[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
-    int rc = hw_dev_name(app, io[0].u32, io[1].u32, name);
-    if (rc) return hw_ret(io, rc);
     if (!akira_manifest_uart_allowed(app->manifest, name))
-        return hw_ret(io, hw_deny(app, "uart %s is not in the manifest's uart list", name));
+        return hw_deny(app, "uart %s is not in the manifest's uart list", name);
     const struct akira_device *dev = akira_driver_get(AKIRA_DRIVER_UART, name);
-    if (!dev || !akira_device_is_ready(dev)) return hw_ret(io, AKIRA_ENODEV);
-    if (!hw_lock(&lock)) return hw_ret(io, AKIRA_ENOMEM);
+    if (!dev || !akira_device_is_ready(dev)) return AKIRA_ENODEV;
+    if (!hw_lock(&lock)) return AKIRA_ENOMEM;
     struct uart_open *slot = NULL;
     uint32_t used = 0; /* handles of this app in use, bit h */
-    rc = 0;
+    int rc = 0;
     for (size_t i = 0; i < NOPENS; i++) {
         struct uart_open *o = &opens[i];
         if (!o->app) {
@@ -81,7 +78,14 @@ static aw_status api_open(struct akira_app_ctx *app, aw_val *io)
         if (rc) memset(slot, 0, sizeof(*slot));
     }
     hw_unlock(&lock);
-    return hw_ret(io, rc ? rc : (int32_t)h);
+    return rc ? rc : (int)h;
+}
+
+static aw_status api_open(struct akira_app_ctx *app, aw_val *io)
+{
+    char name[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    int rc = hw_dev_name(app, io[0].u32, io[1].u32, name);
+    return hw_ret(io, rc ? rc : hw_uart_open(app, name));
 }
 
 /* The device of app's handle h, or NULL. */

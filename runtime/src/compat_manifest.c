@@ -140,6 +140,8 @@ int32_t akira_compat_errno(int32_t e)
     case AKIRA_ETIMEDOUT: return -AKIRA_UP_ETIMEDOUT;
     case AKIRA_ENOTSUP: return -AKIRA_UP_ENOTSUP;
     case AKIRA_ETOOBIG: return -AKIRA_UP_EMSGSIZE;
+    case AKIRA_ENOTEMPTY: return -AKIRA_UP_ENOTEMPTY;
+    case AKIRA_ENAMETOOLONG: return -AKIRA_UP_ENAMETOOLONG;
     default: return e < 0 ? -AKIRA_UP_EINVAL : e;
     }
 }
@@ -613,6 +615,10 @@ static int to_text(struct js *j, const struct up_manifest *u, struct text *t,
     /* The hardware lists that narrow our capabilities: upstream's capability covers
      * every pin, so the GPIO port's pins are all named. */
     if (caps & AKIRA_CAP_GPIO) put(t, "gpio_pins: 0-31\n");
+    /* upstream's UART ports 0 and 1 (its uart0 is the console) */
+    if (caps & AKIRA_CAP_UART) put(t, "uart: uart1, uart2\n");
+    /* upstream's PWM channels: pwm0's */
+    if (caps & AKIRA_CAP_PWM) put(t, "pwm: pwm0:0-15\n");
     /* upstream's ipc covers every topic */
     if (caps & AKIRA_CAP_IPC) put(t, "ipc_publish: *\nipc_subscribe: *\n");
     if (caps) {

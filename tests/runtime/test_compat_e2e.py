@@ -192,8 +192,28 @@ CALLS = {
     "display_bitmap_short": -22, "display_get_size": 0, "size_w": 320, "size_h": 240,
     "display_get_size_null": -22, "display_get_width": 320,
     "input_poll_event_short": -22, "input_get_buttons": 0,
-    "gpio_configure": 0, "gpio_configure_bad_pin": -22, "gpio_configure_output_nocap": -1,
-    "gpio_read": 0,
+    "gpio_configure": 0, "gpio_configure_bad_pin": -22, "gpio_configure_output_button": -22,
+    "gpio_read": 0, "gpio_configure_out": 0, "gpio_read_out_low": 0, "gpio_write": 0,
+    "gpio_read_out_high": 1, "gpio_configure_active_low": 0, "gpio_write_active_low": 0,
+    "gpio_read_active_low": 1, "gpio_configure_active_low_high": 0, "gpio_read_active_low_high": 0,
+    "gpio_write_input_pin": -22, "gpio_write_unconfigured": -22,
+    "gpio_configure_bad_flags": -22, "gpio_configure_both_inits": -22, "gpio_read_bad_pin": -22,
+    "gpio_write_bad_pin": -22,
+    "pwm_set": 0, "pwm_set_bad_freq": -22, "pwm_set_bad_duty": -22, "pwm_set_too_fast": -22,
+    "pwm_set_bad_channel": -22, "pwm_disable": 0, "pwm_disable_bad_channel": -22,
+    "power_level_range": 1, "power_status": 0, "power_status_level": 1, "power_status_mv": 1,
+    "power_status_short": -22,
+    "uart_open": 0, "uart_open_again": -16, "uart_open_no_device": -19, "uart_open_bad_port": -22,
+    "uart_open_bad_baud": -22, "uart_write": 2, "uart_read_none": 0, "uart_write_not_open": -9,
+    "uart_close": 0, "uart_close_again": -9, "uart_read_closed": -9,
+    "fs_mkdir": 0, "fs_mkdir_again": -17, "fs_open_write": 1, "fs_write": 5, "fs_tell": 5,
+    "fs_seek": 1, "fs_seek_bad_whence": -22, "fs_close": 0, "fs_close_again": -9,
+    "fs_tell_closed": -9, "fs_open_read": 1, "fs_read": 5, "fs_read_data": 0, "fs_read_eof": 0,
+    "fs_read_bad_fd": -9, "fs_write_bad_fd": -9, "fs_stat": 0, "fs_stat_size": 5,
+    "fs_stat_type": 0, "fs_stat_dir": 0, "fs_stat_dir_type": 1, "fs_stat_none": -2,
+    "fs_readdir": 7, "fs_readdir_data": 0, "fs_open_dotdot": -13, "fs_open_bad_flags": -22,
+    "fs_open_none": -2, "fs_unlink_dir_full": -90, "fs_unlink": 0, "fs_unlink_dir": 0,
+    "fs_unlink_none": -2,
     "mem_alloc": 1, "mem_alloc_zero": 0, "mem_alloc_huge": 0,
     "timer_create": 1, "timer_start": 0, "timer_elapsed_ok": 1, "timer_stop": 0,
     "timer_other_app": -1, "timer_bad": -22, "timer_free": 0, "timer_freed": -22,
@@ -213,6 +233,9 @@ def t_calls():
         logs(d, "invaders", r"invaders ready")  # owns the display, holds timer 0
         focus_is(d, "invaders")
         d.command("app start calls", "calls: started")
+        logs(d, "calls", r"pwm done")  # 1 kHz at 25 %: period 1 ms, pulse 0.25 ms
+        d.command("pwm", "PERIOD_NS")
+        d.expect(rb"(?m)^ *2 +1000000 +250000 ", 5, regex=True)
         logs(d, "calls", r"calls done")
         # The console's log has every line (the app's log ring keeps the last 48).
         text, got = results(d, "calls", 0)
@@ -222,6 +245,11 @@ def t_calls():
               "printf, puts and putchar lines logged")
         check("not reached" not in text, "the out-of-memory string trapped the app")
         state_is(d, "calls", r"failed\(trap\): out of bounds memory access")
+        # the pins it drove through our gpio module are reset at its end
+        d.command("gpio", "PIN")
+        d.expect(rb"(?m)^ *23 off +0", 5, regex=True)
+        d.command("pwm", "PERIOD_NS")  # and its PWM channel turned off
+        d.expect(rb"(?m)^ *2 +1000000 +0 ", 5, regex=True)
         state_is(d, "invaders", "running")  # the other app runs on
         d.finish()
 

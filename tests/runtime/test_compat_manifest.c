@@ -188,6 +188,7 @@ static void test_errno(void **state)
     assert_int_equal(akira_compat_errno(AKIRA_EINVAL), -22);
     assert_int_equal(akira_compat_errno(AKIRA_EFAULT), -14);
     assert_int_equal(akira_compat_errno(AKIRA_ENOENT), -2);
+    assert_int_equal(akira_compat_errno(AKIRA_ENOTEMPTY), -90);
     assert_int_equal(akira_compat_errno(5), 5);
 }
 

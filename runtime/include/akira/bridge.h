@@ -204,5 +204,8 @@ extern const struct akira_bridge_module akira_api_compat_display;
 extern const struct akira_bridge_module akira_api_compat_sensor;
 extern const struct akira_bridge_module akira_api_compat_ipc;
 extern const struct akira_bridge_module akira_api_compat_storage;
+extern const struct akira_bridge_module akira_api_compat_uart;
+extern const struct akira_bridge_module akira_api_compat_pwm;
+extern const struct akira_bridge_module akira_api_compat_power;
 
 #endif /* AKIRA_BRIDGE_H */

@@ -58,8 +58,27 @@ int main(void)
     /* gpio */
     R("gpio_configure", gpio_configure(15, UP_GPIO_INPUT | UP_GPIO_PULL_DOWN));
     R("gpio_configure_bad_pin", gpio_configure(33, UP_GPIO_INPUT));
-    R("gpio_configure_output_nocap", gpio_configure(15, UP_GPIO_OUTPUT));
+    R("gpio_configure_output_button", gpio_configure(15, UP_GPIO_OUTPUT));
     R("gpio_read", gpio_read(15));
+    /* gpio0's other pins, through our gpio module (invaders holds none of them) */
+    R("gpio_configure_out", gpio_configure(20, UP_GPIO_OUTPUT | UP_GPIO_OUTPUT_INIT_LOW));
+    R("gpio_read_out_low", gpio_read(20));
+    R("gpio_write", gpio_write(20, 7)); /* non-zero is 1 */
+    R("gpio_read_out_high", gpio_read(20));
+    R("gpio_configure_active_low", gpio_configure(21, UP_GPIO_OUTPUT | UP_GPIO_ACTIVE_LOW));
+    R("gpio_write_active_low", gpio_write(21, 1)); /* drives the pin low */
+    R("gpio_read_active_low", gpio_read(21));
+    R("gpio_configure_active_low_high",
+      gpio_configure(23, UP_GPIO_OUTPUT | UP_GPIO_OUTPUT_INIT_HIGH | UP_GPIO_ACTIVE_LOW));
+    R("gpio_read_active_low_high", gpio_read(23)); /* high on the pin: logical 0 */
+    R("gpio_write_input_pin", gpio_write(15, 1));
+    R("gpio_write_unconfigured", gpio_write(22, 1));
+    R("gpio_configure_bad_flags", gpio_configure(22, UP_GPIO_INPUT | (1u << 8)));
+    R("gpio_configure_both_inits",
+      gpio_configure(22, UP_GPIO_OUTPUT | UP_GPIO_OUTPUT_INIT_LOW | UP_GPIO_OUTPUT_INIT_HIGH));
+    R("gpio_read_bad_pin", gpio_read(32));
+    R("gpio_write_bad_pin", gpio_write(48, 0));
+    printf_native("gpio done");
     /* memory */
     u32 p = mem_alloc(100);
     R("mem_alloc", p != 0);
@@ -88,6 +107,76 @@ int main(void)
     R("rtc_alarm_fired", rtc_alarm_fired());
     R("rtc_alarm_again", rtc_alarm_fired());
     R("rtc_alarm_bad", rtc_set_alarm(0));
+    /* the app log's burst (64 lines) is spent: let it refill (20 lines a second) */
+    delay(3200000);
+    /* pwm: pwm0's channels (8 on native_sim); the test reads channel 2 meanwhile */
+    R("pwm_set", pwm_set(2, 1000, 25));
+    R("pwm_set_bad_freq", pwm_set(2, 0, 50));
+    R("pwm_set_bad_duty", pwm_set(2, 1000, 101));
+    R("pwm_set_too_fast", pwm_set(2, 5000000, 50));
+    R("pwm_set_bad_channel", pwm_set(8, 1000, 50));
+    R("pwm_disable", pwm_disable(3));
+    R("pwm_disable_bad_channel", pwm_disable(-1));
+    printf_native("pwm done");
+    delay(2000000);
+    /* power: the simulated battery */
+    int level = power_get_battery_level();
+    unsigned char bat[12];
+    R("power_level_range", level >= 0 && level <= 100);
+    R("power_status", power_get_battery_status(bat, sizeof bat));
+    R("power_status_level", bat[0] + 1 >= level && bat[0] <= level + 1);
+    u32 mv = bat[4] | bat[5] << 8 | bat[6] << 16 | (u32)bat[7] << 24;
+    R("power_status_mv", mv > 2500 && mv < 5000);
+    R("power_status_short", power_get_battery_status(bat, 8));
+    /* uart: port 0 is uart1 (a pty here), port 1 uart2 (none on native_sim) */
+    R("uart_open", uart_open(0, 115200));
+    R("uart_open_again", uart_open(0, 115200));
+    R("uart_open_no_device", uart_open(1, 115200));
+    R("uart_open_bad_port", uart_open(2, 9600));
+    R("uart_open_bad_baud", uart_open(1, 0));
+    R("uart_write", uart_write(0, "hi", 2));
+    R("uart_read_none", uart_read(0, buf, 16));
+    R("uart_write_not_open", uart_write(1, "x", 1));
+    R("uart_close", uart_close(0));
+    R("uart_close_again", uart_close(0));
+    R("uart_read_closed", uart_read(0, buf, 16));
+    /* fs: the app's own directory */
+    up_stat_t st;
+    R("fs_mkdir", fs_mkdir("d"));
+    R("fs_mkdir_again", fs_mkdir("d"));
+    int fd = fs_open("d/f.txt", UP_FS_WRITE | UP_FS_CREATE | UP_FS_TRUNC);
+    R("fs_open_write", fd > 0);
+    R("fs_write", fs_write(fd, "hello", 5));
+    R("fs_tell", fs_tell(fd));
+    R("fs_seek", fs_seek(fd, 1, 0));
+    R("fs_seek_bad_whence", fs_seek(fd, 0, 7));
+    R("fs_close", fs_close(fd));
+    R("fs_close_again", fs_close(fd));
+    R("fs_tell_closed", fs_tell(fd));
+    fd = fs_open("d/f.txt", UP_FS_READ);
+    R("fs_open_read", fd > 0);
+    memset(buf, 0, 16);
+    R("fs_read", fs_read(fd, buf, 16));
+    R("fs_read_data", strcmp(buf, "hello"));
+    R("fs_read_eof", fs_read(fd, buf, 16));
+    fs_close(fd);
+    R("fs_read_bad_fd", fs_read(99, buf, 4));
+    R("fs_write_bad_fd", fs_write(fd, "x", 1));
+    R("fs_stat", fs_stat("d/f.txt", &st));
+    R("fs_stat_size", st.size);
+    R("fs_stat_type", st.type);
+    R("fs_stat_dir", fs_stat("d", &st));
+    R("fs_stat_dir_type", st.type);
+    R("fs_stat_none", fs_stat("nope", &st));
+    R("fs_readdir", fs_readdir("d", buf, sizeof buf));
+    R("fs_readdir_data", strcmp(buf, "f.txt\n"));
+    R("fs_open_dotdot", fs_open("../invaders/x", UP_FS_READ));
+    R("fs_open_bad_flags", fs_open("d/f.txt", 0x40));
+    R("fs_open_none", fs_open("nope", UP_FS_READ));
+    R("fs_unlink_dir_full", fs_unlink("d"));
+    R("fs_unlink", fs_unlink("d/f.txt"));
+    R("fs_unlink_dir", fs_unlink("d"));
+    R("fs_unlink_none", fs_unlink("d"));
     /* apps */
     R("app_get_self_name", app_get_self_name(buf, sizeof buf));
     printf("self %s\n", buf);

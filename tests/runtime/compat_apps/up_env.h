@@ -55,11 +55,13 @@ typedef struct {
 int input_get_buttons(void);
 int input_poll_event(up_input_event_t *evt, u32 len);
 
-#define UP_GPIO_INPUT      (1u << 0)
-#define UP_GPIO_OUTPUT     (1u << 1)
-#define UP_GPIO_PULL_UP    (1u << 4)
-#define UP_GPIO_PULL_DOWN  (1u << 5)
-#define UP_GPIO_ACTIVE_LOW (1u << 6)
+#define UP_GPIO_INPUT            (1u << 0)
+#define UP_GPIO_OUTPUT           (1u << 1)
+#define UP_GPIO_OUTPUT_INIT_LOW  (1u << 2)
+#define UP_GPIO_OUTPUT_INIT_HIGH (1u << 3)
+#define UP_GPIO_PULL_UP          (1u << 4)
+#define UP_GPIO_PULL_DOWN        (1u << 5)
+#define UP_GPIO_ACTIVE_LOW       (1u << 6)
 int gpio_configure(u32 pin, u32 flags);
 int gpio_read(u32 pin);
 int gpio_write(u32 pin, u32 value);
@@ -96,6 +98,35 @@ int storage_write(int fd, const void *buf, int len);
 void storage_close(int fd);
 int storage_delete(const char *path);
 int storage_list(const char *path, char *buf, int len);
+#define UP_FS_READ   0x00
+#define UP_FS_WRITE  0x01
+#define UP_FS_APPEND 0x02
+#define UP_FS_RDWR   0x04
+#define UP_FS_CREATE 0x08
+#define UP_FS_TRUNC  0x10
+typedef struct {
+    u32 size;
+    unsigned char type, pad[3];
+    unsigned long long mtime_ms;
+} up_stat_t;
+int pwm_set(int channel, int freq_hz, int duty_pct);
+int pwm_disable(int channel);
+int power_get_battery_level(void);
+int power_get_battery_status(void *buf, int len);
+int uart_open(int port, int baud);
+int uart_write(int handle, const void *buf, u32 len);
+int uart_read(int handle, void *buf, u32 len);
+int uart_close(int handle);
+int fs_open(const char *path, int flags);
+int fs_close(int fd);
+int fs_read(int fd, void *buf, u32 len);
+int fs_write(int fd, const void *buf, u32 len);
+int fs_seek(int fd, int offset, int whence);
+int fs_tell(int fd);
+int fs_stat(const char *path, up_stat_t *out);
+int fs_unlink(const char *path);
+int fs_mkdir(const char *path);
+int fs_readdir(const char *path, char *buf, u32 len);
 int settings_get(const char *key, char *buf, int len);
 int settings_set(const char *key, const char *value);
 int settings_delete(const char *key);
