@@ -132,8 +132,7 @@ int akira_package_scan(aw_read_fn read, void *ctx, uint32_t size, struct akira_p
                 /* Upstream's JSON manifest: the first one counts (as upstream reads
                  * it), and our own manifest, when the module has both, wins. */
                 if (!have_manifest && !have_compat) {
-                    rc = akira_compat_manifest_parse(read, ctx, payload, plen, &out->manifest,
-                                                     err);
+                    rc = akira_compat_manifest_parse(read, ctx, payload, plen, &out->manifest, err);
                     if (rc) return rc;
                     out->manifest_offset = payload;
                     out->manifest_len = plen;

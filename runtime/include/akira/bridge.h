@@ -102,13 +102,13 @@ struct akira_app_ctx {
     /* Uptime (us) since the app runs without waiting; 0 while it waits in a blocking
      * call. The health thread interrupts it when this is older than its budget. */
     atomic_uint_fast64_t running_since_us;
-    atomic_bool stopping;        /* stop requested: blocking calls return at once */
-    struct akira_wasi_app *wasi; /* the WASI modules' state (runtime/api/wasi.c), NULL
-                                  * until the app's first WASI call */
+    atomic_bool stopping;            /* stop requested: blocking calls return at once */
+    struct akira_wasi_app *wasi;     /* the WASI modules' state (runtime/api/wasi.c), NULL
+                                      * until the app's first WASI call */
     struct akira_compat_app *compat; /* the env modules' state (runtime/api/compat_*.c),
                                       * NULL until the app's first call that needs it */
-    bool exited;                 /* the app asked to end (WASI proc_exit) ... */
-    int32_t exit_code;           /* ... with this code */
+    bool exited;                     /* the app asked to end (WASI proc_exit) ... */
+    int32_t exit_code;               /* ... with this code */
 };
 
 struct akira_bridge_binding {
