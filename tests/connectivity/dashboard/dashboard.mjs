@@ -291,6 +291,7 @@ try {
     await snap('firmware-confirmed');
     foreign.push(...await page.evaluate(() => window.__refused));
     if (foreign.length) throw new Error('requests to other hosts: ' + foreign.join(' '));
+    if (apiErrors.length) throw new Error('server errors: ' + apiErrors.join(' '));
     log('firmware flow passed');
   };
 
