@@ -506,6 +506,7 @@ const HANDLERS = {
       st.logSeq = 0; st.appSeq = {}; st.dlog = []; st.appLogs = {}; st.cpu = {};
       if (st.view === 'log') renderLog();
       if (st.view === 'overview') loadStatus();
+      if (st.view === 'firmware') loadOta(); /* an update may have been swapped in */
     }
     st.uptime = h.uptime_ms;
     $('dev').textContent = h.board + ' \u00b7 ' + h.version;

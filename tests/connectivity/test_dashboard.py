@@ -15,6 +15,13 @@ harness, tests/harness/akira_device.py), then:
   phone    tests/connectivity/dashboard/, scripts/deps-node.sh) through dashboard.mjs:
            the user's flows at 1280x800 or at a phone's 390x844; screenshots in OUT_DIR.
            The device is checked from here afterwards (the app, the setting, the pin).
+  firmware (more arguments: AKIRA_BOOT AKIRA AKIRAOS_IMG DEV_KEY MANUAL) the device
+           booted through akira-boot from a flash flashed with the build's signed image
+           (0.1.0+0), as `make run` does; at 1280x800 the firmware page: both slots, a
+           newer image (MANUAL, the test build that leaves its confirmation to the user,
+           signed as 0.1.1+0 with the dev key) pushed through the file input with its
+           progress, pending, a reboot from the page (which reconnects by itself), the
+           new version on test, confirmed from the page; then /api/ota checked from here.
 
 A missing chromium or node package fails the test: it never skips.
 """
@@ -241,18 +248,61 @@ def t_api(tmp):
 
 
 def run_browser(tmp, viewport):
+    dev = boot(tmp)
+    first_boot, dev = drive_browser(tmp, dev, viewport, os.path.join(APPS, "ticker.wasm"))
+    # What the browser did, seen from the device (its log before the reboot, its state
+    # after it).
+    for line in ("app ticker started over http", "app ticker: capability gpio granted",
+                 "app ticker: capability gpio revoked", "app ticker stopped over http",
+                 "settings app/dash/motd set over http", "gpio 3 driven 1 over http"):
+        check(line in first_boot, f"the device did not log {line!r}")
+    check(re.search(r"<inf> board: boot complete", dev.output()), "second boot")
+    tok = dev.token
+    st, j = dev.call("GET", "/api/apps/ticker")
+    check(st == 200, f"ticker not installed after the flows: {st} {j}")
+    st, j = dev.call("GET", "/api/settings/app/dash/motd", None, tok)
+    check(st == 200 and j["value"] == "hello from the browser", f"setting {st} {j}")
+    dev.finish()
+
+
+def run_firmware(tmp):
+    akira_boot, akira, img, key, manual = sys.argv[6:11]
+    stripped = os.path.join(tmp, "manual.elf")
+    subprocess.run(["strip", "-o", stripped, manual], check=True, timeout=30)
+    new = os.path.join(tmp, "new.img")
+    r = subprocess.run([akira, "image", "sign", "--key", key, "--version", "0.1.1+0", stripped,
+                        new], capture_output=True, text=True, timeout=30)
+    check(r.returncode == 0, f"sign failed: {r.stderr}")
+    dev = ad.Device(akira_boot, os.path.join(tmp, "flash.bin"), boot=["--image", img])
+    check(dev.token, "no token printed at first boot")
+    dev.expect("firmware 0.1.0+0, confirmed", since=0)
+    _, dev = drive_browser(tmp, dev, "firmware", new)
+    # Through the API: the new version runs, confirmed by the page (not by itself).
+    st, j = dev.call("GET", "/api/ota")
+    check(st == 200, f"GET /api/ota {st} {j}")
+    p, s = j["primary"], j["secondary"]
+    check(p["version"] == "0.1.1+0" and p["confirmed"] and not p.get("test"), f"primary {j}")
+    check(s["version"] == "0.1.0+0" and not s.get("pending"), f"secondary {j}")
+    out = dev.output()
+    for line in ("firmware 0.1.1+0, TEST boot", "running firmware confirmed"):
+        check(line in out, f"the device did not log {line!r}")
+    dev.finish()
+
+
+def drive_browser(tmp, dev, viewport, upload):
+    """Runs dashboard.mjs against dev; reboots dev (a new process) when it prints REBOOT.
+    Returns the output of the first boot (up to that reboot) and the device."""
     node = shutil.which("node")
     check(node, "node is missing (scripts/deps-node.sh installs it)")
     check(os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing: apt-get install chromium "
           "(scripts/packages.txt; scripts/deps.sh installs it)")
     check(os.path.isdir(os.path.join(NODE_DIR, "node_modules", "playwright-core")),
           f"playwright-core is not installed in {NODE_DIR} (scripts/deps-node.sh)")
-    dev = boot(tmp)
     os.makedirs(OUT, exist_ok=True)
     first_boot = ""
     env = dict(os.environ, NODE_PATH=os.path.join(NODE_DIR, "node_modules"))
     cmd = [node, os.path.join(HERE, "dashboard", "dashboard.mjs"), f"http://127.0.0.1:{dev.http}",
-           dev.token, os.path.join(APPS, "ticker.wasm"), OUT, viewport, os.path.join(tmp, "profile")]
+           dev.token, upload, OUT, viewport, os.path.join(tmp, "profile")]
     p = subprocess.Popen(cmd, cwd=NODE_DIR, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, start_new_session=True)
     lines = queue.Queue()
@@ -287,25 +337,14 @@ def run_browser(tmp, viewport):
     check(p.returncode == 0, f"dashboard.mjs failed ({p.returncode})")
     with open(os.path.join(OUT, f"{SCENARIO}-figures.txt"), "w") as f:
         f.writelines(l for l in out if l.startswith("figure "))
-    # What the browser did, seen from the device (its log before the reboot, its state
-    # after it).
-    for line in ("app ticker started over http", "app ticker: capability gpio granted",
-                 "app ticker: capability gpio revoked", "app ticker stopped over http",
-                 "settings app/dash/motd set over http", "gpio 3 driven 1 over http"):
-        check(line in first_boot, f"the device did not log {line!r}")
-    check(re.search(r"<inf> board: boot complete", dev.output()), "second boot")
-    tok = dev.token
-    st, j = dev.call("GET", "/api/apps/ticker")
-    check(st == 200, f"ticker not installed after the flows: {st} {j}")
-    st, j = dev.call("GET", "/api/settings/app/dash/motd", None, tok)
-    check(st == 200 and j["value"] == "hello from the browser", f"setting {st} {j}")
-    dev.finish()
+    return first_boot, dev
 
 
 SCENARIOS = {
     "api": t_api,
     "desktop": lambda tmp: run_browser(tmp, "desktop"),
     "phone": lambda tmp: run_browser(tmp, "phone"),
+    "firmware": run_firmware,
 }
 
 

@@ -33,7 +33,8 @@ struct akira_ota_config {
     /* Restart the device (the bootloader runs). Called from a work item. */
     void (*reboot)(void);
     uint32_t selftest_ms; /* how long the self-test watches before confirming */
-    /* Test builds: the self-test fails ("never") or hangs ("hang"); NULL normally. */
+    /* Test builds: the self-test fails ("never"), hangs ("hang") or passes without
+     * confirming ("manual"); NULL normally. */
     const char *selftest_fault;
 };
 
