@@ -16,6 +16,11 @@ command -v npm >/dev/null || need+=(npm)
 if [[ ${#need[@]} -gt 0 ]]; then
   "$here/deps.sh" <(printf '%s\n' "${need[@]}")
 fi
+# npm trusts only its own CA list unless told: a machine whose network goes through a
+# proxy with its own CA has it in the system's store, so hand npm that store as well.
+if [[ -z ${NODE_EXTRA_CA_CERTS:-} && -r /etc/ssl/certs/ca-certificates.crt ]]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 mkdir -p "$dir"
 if [[ -d $dir/node_modules/playwright-core ]] && cmp -s "$src/package-lock.json" "$dir/package-lock.json"; then
   exit 0
