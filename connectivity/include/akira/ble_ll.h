@@ -82,9 +82,11 @@ typedef struct {
 void akira_ble_ll_set_host(const akira_ble_host_ops_t *ops);
 
 /**
- * Queue one LL data PDU on a connection. The link layer fragments nothing: the host
- * splits an L2CAP PDU into LLID_START then LLID_CONT pieces of at most the connection's
- * negotiated payload size. Does not block: AKIRA_EAGAIN when the connection's TX queue
+ * Queue one LL data PDU on a connection. The host splits an L2CAP PDU into LLID_START
+ * then LLID_CONT pieces of at most AKIRA_BLE_LL_DATA_MAX bytes; a piece longer than the
+ * connection's negotiated payload size (27 bytes until the length exchange, which the
+ * host does not see) is sent by the link layer as that many bytes under its LLID and the
+ * rest as LLID_CONT PDUs, in order. Does not block: AKIRA_EAGAIN when the connection's TX queue
  * is full (retry after the next connection event), AKIRA_ENOTCONN for a dead handle,
  * AKIRA_ETOOBIG for len above AKIRA_BLE_LL_DATA_MAX.
  */
