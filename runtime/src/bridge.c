@@ -18,8 +18,21 @@ extern struct akira_log_module akira_log_module_app;
  * from AKIRA_RUNTIME_API_MODULES: a board lists those it has hardware for). */
 extern const struct akira_bridge_module *const akira_bridge_modules[];
 extern const size_t akira_bridge_module_count;
-#define modules  akira_bridge_modules
-#define NMODULES akira_bridge_module_count
+
+/* Modules of the layers above the runtime (connectivity/: ble, hid, mesh, mqtt), added
+ * at boot by akira_bridge_register before the first app starts; searched after the
+ * built-in ones. A fixed table: registration never allocates. */
+static const struct akira_bridge_module *registered[AKIRA_BRIDGE_REGISTERED_MAX];
+static size_t nregistered;
+
+#define NMODULES (akira_bridge_module_count + nregistered)
+
+/* The m-th module of both tables. */
+static inline const struct akira_bridge_module *module_at(size_t m)
+{
+    return m < akira_bridge_module_count ? akira_bridge_modules[m]
+                                         : registered[m - akira_bridge_module_count];
+}
 
 static const char *import_module(const struct akira_bridge_module *m)
 {
@@ -30,14 +43,27 @@ static const struct akira_bridge_entry *find(const char *module, const char *nam
                                              const struct akira_bridge_module **in)
 {
     for (size_t m = 0; m < NMODULES; m++)
-        for (size_t i = 0; m < NMODULES && strcmp(import_module(modules[m]), module) == 0 &&
-                           i < modules[m]->count;
+        for (size_t i = 0; m < NMODULES && strcmp(import_module(module_at(m)), module) == 0 &&
+                           i < module_at(m)->count;
              i++)
-            if (strcmp(modules[m]->entries[i].name, name) == 0) {
-                if (in) *in = modules[m];
-                return &modules[m]->entries[i];
+            if (strcmp(module_at(m)->entries[i].name, name) == 0) {
+                if (in) *in = module_at(m);
+                return &module_at(m)->entries[i];
             }
     return NULL;
+}
+
+int akira_bridge_register(const struct akira_bridge_module *m)
+{
+    if (!m || !m->entries) return AKIRA_EINVAL;
+    for (size_t i = 0; i < NMODULES; i++)
+        if (module_at(i) == m) return AKIRA_EEXIST;
+    for (size_t i = 0; i < m->count; i++)
+        if (find(import_module(m), m->entries[i].name, NULL))
+            return AKIRA_EEXIST;
+    if (nregistered == AKIRA_BRIDGE_REGISTERED_MAX) return AKIRA_ENOSPC;
+    registered[nregistered++] = m;
+    return AKIRA_OK;
 }
 
 const struct akira_bridge_entry *akira_bridge_find(const char *module, const char *name)
@@ -51,8 +77,8 @@ size_t akira_bridge_foreach(void (*fn)(const struct akira_bridge_module *m,
 {
     size_t n = 0;
     for (size_t m = 0; m < NMODULES; m++)
-        for (size_t i = 0; i < modules[m]->count; i++, n++)
-            if (fn) fn(modules[m], &modules[m]->entries[i], user);
+        for (size_t i = 0; i < module_at(m)->count; i++, n++)
+            if (fn) fn(module_at(m), &module_at(m)->entries[i], user);
     return n;
 }
 
@@ -147,8 +173,8 @@ akira_caps_t akira_bridge_caps_provided(void)
 {
     akira_caps_t caps = 0;
     for (size_t m = 0; m < NMODULES; m++)
-        for (size_t i = 0; i < modules[m]->count; i++)
-            caps |= modules[m]->entries[i].cap;
+        for (size_t i = 0; i < module_at(m)->count; i++)
+            caps |= module_at(m)->entries[i].cap;
     return caps;
 }
 
@@ -206,7 +232,7 @@ void akira_bridge_imports_free(struct akira_app_ctx *app, aw_import *imports, ui
 void akira_bridge_unbind(struct akira_app_ctx *app)
 {
     for (size_t m = 0; m < NMODULES; m++)
-        if (modules[m]->app_end) modules[m]->app_end(app);
+        if (module_at(m)->app_end) module_at(m)->app_end(app);
     if (app->bindings)
         akira_quota_realloc(app->quota, app->bindings, app->nbindings * sizeof(*app->bindings), 0);
     app->bindings = NULL;

@@ -33,10 +33,17 @@ struct rig {
 static struct rig rig;
 
 /* Load and bind `file`; returns akira_bridge_bind's result (why filled). */
+static int rig_bind_loaded(akira_caps_t caps, char *why, size_t why_len);
 static int rig_bind(const char *file, akira_caps_t caps, char *why, size_t why_len)
 {
     memset(&rig, 0, sizeof(rig));
     if (file) test_app_load(&rig.app, file, "t", NULL);
+    return rig_bind_loaded(caps, why, why_len);
+}
+
+/* rig_bind for the module already in rig.app. */
+static int rig_bind_loaded(akira_caps_t caps, char *why, size_t why_len)
+{
     akira_quota_init(&rig.quota, 1u << 20, NULL);
     assert_int_equal(akira_evq_init(&rig.evq), 0);
     assert_int_equal(akira_app_log_init(&rig.log), 0);
@@ -194,6 +201,81 @@ static void test_capability_check(void **state)
     rig_free();
 }
 
+/* A module of a layer above the runtime, added at boot (akira_bridge_register). */
+static aw_status twice(struct akira_app_ctx *app, aw_val *io)
+{
+    (void)app;
+    io[0].i32 = io[0].i32 * 2;
+    return AW_OK;
+}
+static const struct akira_bridge_entry twice_entries[] = {
+    {"test_twice", "(i)i", AKIRA_CAP_MESH, twice},
+};
+static const struct akira_bridge_module twice_module = {
+    .name = "twice", .entries = twice_entries, .count = 1};
+static const struct akira_bridge_entry log_again_entries[] = {
+    {"log", "(i)i", AKIRA_CAP_NONE, twice},
+};
+
+static void test_registered_module(void **state)
+{
+    (void)state;
+    assert_null(akira_bridge_find("akira", "test_twice"));
+    assert_int_equal(akira_bridge_caps_provided() & AKIRA_CAP_MESH, 0);
+    assert_int_equal(akira_bridge_register(&twice_module), 0);
+    assert_ptr_equal(akira_bridge_find("akira", "test_twice"), &twice_entries[0]);
+    assert_int_equal(akira_bridge_caps_provided() & AKIRA_CAP_MESH, AKIRA_CAP_MESH);
+    /* Twice, or a name some module already provides: refused. */
+    assert_int_equal(akira_bridge_register(&twice_module), AKIRA_EEXIST);
+    static const struct akira_bridge_module log_again = {
+        .name = "log_again", .entries = log_again_entries, .count = 1};
+    assert_int_equal(akira_bridge_register(&log_again), AKIRA_EEXIST);
+    assert_int_equal(akira_bridge_register(NULL), AKIRA_EINVAL);
+
+    /* (module (import "akira" "test_twice" (func (param i32) (result i32)))
+     *         (export "twice" (func 0))): the app calls it through the same checked
+     * path as a built-in module's import. */
+    static uint8_t mod[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01,
+                            0x60, 0x01, 0x7f, 0x01, 0x7f, 0x02, 0x14, 0x01, 0x05, 'a',  'k',
+                            'i',  'r',  'a',  0x0a, 't',  'e',  's',  't',  '_',  't',  'w',
+                            'i',  'c',  'e',  0x00, 0x00, 0x07, 0x09, 0x01, 0x05, 't',  'w',
+                            'i',  'c',  'e',  0x00, 0x00};
+    char why[96];
+    memset(&rig, 0, sizeof(rig));
+    rig.app.bytes = mod;
+    rig.app.size = sizeof(mod);
+    assert_int_equal(rig_bind_loaded(AKIRA_CAP_NONE, why, sizeof(why)), 0);
+    aw_val v[1] = {{.i32 = 21}};
+    aw_error err;
+    aw_func *f = aw_instance_func(rig.inst, "twice");
+    assert_int_equal(aw_call(rig.store, f, v, 1, v, 1, &err), AW_OK);
+    assert_int_equal(v[0].i32, AKIRA_EACCES); /* no `mesh`: denied */
+    assert_int_equal(atomic_load(&rig.ctx.denied_calls), 1);
+    atomic_store(&rig.ctx.caps, AKIRA_CAP_MESH);
+    v[0].i32 = 21;
+    assert_int_equal(aw_call(rig.store, f, v, 1, v, 1, &err), AW_OK);
+    assert_int_equal(v[0].i32, 42);
+    rig.app.bytes = NULL; /* static: not for test_app_free */
+    rig_free();
+
+    /* The table is fixed: past AKIRA_BRIDGE_REGISTERED_MAX, ENOSPC. */
+    static struct akira_bridge_entry fill_entries[AKIRA_BRIDGE_REGISTERED_MAX];
+    static struct akira_bridge_module fill[AKIRA_BRIDGE_REGISTERED_MAX];
+    static char names[AKIRA_BRIDGE_REGISTERED_MAX][16];
+    int rc = 0;
+    size_t added = 1;
+    for (size_t i = 0; i < AKIRA_BRIDGE_REGISTERED_MAX && rc == 0; i++) {
+        snprintf(names[i], sizeof names[i], "test_fill%zu", i);
+        fill_entries[i] = (struct akira_bridge_entry){names[i], "(i)i", AKIRA_CAP_NONE, twice};
+        fill[i] = (struct akira_bridge_module){.name = names[i], .entries = &fill_entries[i],
+                                               .count = 1};
+        rc = akira_bridge_register(&fill[i]);
+        if (rc == 0) added++;
+    }
+    assert_int_equal(rc, AKIRA_ENOSPC);
+    assert_int_equal(added, AKIRA_BRIDGE_REGISTERED_MAX);
+}
+
 static void test_pointer_translation(void **state)
 {
     (void)state;
@@ -312,6 +394,8 @@ int main(void)
         cmocka_unit_test(test_log_line_cannot_forge),
         cmocka_unit_test(test_sdk_headers_match_table),
         cmocka_unit_test(test_printf_matches_c),
+        /* last: what it registers stays in the table */
+        cmocka_unit_test(test_registered_module),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();

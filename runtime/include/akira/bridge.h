@@ -117,6 +117,21 @@ struct akira_bridge_binding {
     int32_t denied_result; /* the module's (AKIRA_EACCES when it names none) */
 };
 
+/* How many modules layers above the runtime may add (akira_bridge_register). */
+#define AKIRA_BRIDGE_REGISTERED_MAX 8u
+
+/*
+ * Add an API module that lives in a layer above the runtime (connectivity/: the ble,
+ * hid, mesh and mqtt modules, whose services the runtime cannot include). Called at
+ * boot, on the boot thread, before the first app starts (the table is not locked:
+ * apps read it while they bind); `m` and its entries must stay valid for ever. The
+ * module then behaves exactly like a built-in one: the same capability check, the
+ * same app_end call when an instance ends. Returns 0, AKIRA_EINVAL (NULL), AKIRA_EEXIST
+ * (the module, or one of its import names, is already there) or AKIRA_ENOSPC (more
+ * than AKIRA_BRIDGE_REGISTERED_MAX).
+ */
+int akira_bridge_register(const struct akira_bridge_module *m);
+
 /* The entry for import (module, name), or NULL. */
 const struct akira_bridge_entry *akira_bridge_find(const char *module, const char *name);
 
