@@ -156,6 +156,90 @@ static void bench_wasm(bool aot)
     if (m) aw_module_delete(m);
 }
 
+/* --- the engine workloads (bench/wasm/workloads): native, interpreter, AOT ------------ */
+
+#define WORKLOAD(w)                                                                                \
+    uint32_t bench_##w(void);                                                                      \
+    extern const uint8_t wl_##w##_wasm[], wl_##w##_wasm_end[], wl_##w##_aot[], wl_##w##_aot_end[];
+WORKLOAD(mix)
+WORKLOAD(fib)
+WORKLOAD(loops)
+WORKLOAD(memops)
+WORKLOAD(calls)
+WORKLOAD(nbody)
+WORKLOAD(mandel)
+
+struct workload {
+    const char *name;
+    uint32_t (*native)(void);
+    const uint8_t *wasm, *wasm_end, *aot, *aot_end;
+};
+#define WL(w) {#w, bench_##w, wl_##w##_wasm, wl_##w##_wasm_end, wl_##w##_aot, wl_##w##_aot_end}
+static const struct workload workloads[] = {WL(mix),   WL(fib),   WL(loops), WL(memops),
+                                            WL(calls), WL(nbody), WL(mandel)};
+
+static void out_wl(const struct workload *w, const char *what, unsigned long v)
+{
+    char line[96];
+    int n = snprintf(line, sizeof line, "wl_%s_%s=%lu\n", w->name, what, v);
+    akira_cm_console_out(line, (size_t)n);
+}
+
+/* One call of the workload's bench() export on the interpreter, or (aot) on its native
+ * code copied to RAM: the ticks of the call alone (load and instantiation excluded). */
+static void bench_workload_wasm(const struct workload *w, bool aot)
+{
+    const char *tier = aot ? "aot" : "interp";
+    aw_config cfg = {.stack_slots = 4096, .max_call_depth = 256, .max_memory_pages = 4};
+    aw_error err = {0};
+    aw_module *m = aw_module_load_buffer(&cfg, w->wasm, (size_t)(w->wasm_end - w->wasm), &err);
+    static const aw_aot_exec exec = {
+        .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
+    if (m && aot &&
+        aw_module_attach_aot_buffer(m, w->aot, (size_t)(w->aot_end - w->aot), &exec, &err) !=
+            AW_OK) {
+        out_wl(w, "aot_refused", (unsigned long)-err.status);
+        aw_module_delete(m);
+        return;
+    }
+    aw_store *s = m ? aw_store_new(&cfg) : NULL;
+    if (s) aw_store_set_native_stack(s, 8192);
+    aw_instance *inst = s ? aw_instantiate(s, m, NULL, 0, &err) : NULL;
+    aw_func *f = inst ? aw_instance_func(inst, "bench") : NULL;
+    aw_val res = {0};
+    uint32_t c0 = akira_cm_board_cycles();
+    aw_status st = f ? aw_call(s, f, NULL, 0, &res, 1, &err) : AW_ERR_TRAP;
+    uint32_t c1 = akira_cm_board_cycles();
+    if (st != AW_OK) {
+        char line[48];
+        snprintf(line, sizeof line, "wl_%s_%s_error=", w->name, tier);
+        akira_cm_console_out(line, strlen(line));
+        akira_cm_console_out(err.msg, strlen(err.msg));
+        cm_putc('\n');
+    } else {
+        char what[24];
+        snprintf(what, sizeof what, "%s_ticks", tier);
+        out_wl(w, what, c1 - c0);
+        snprintf(what, sizeof what, "%s_sum", tier);
+        out_wl(w, what, res.u32);
+    }
+    if (s) aw_store_delete(s);
+    if (m) aw_module_delete(m);
+}
+
+static void bench_workloads(void)
+{
+    for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++) {
+        const struct workload *w = &workloads[i];
+        uint32_t c0 = akira_cm_board_cycles();
+        uint32_t sum = w->native();
+        out_wl(w, "native_ticks", akira_cm_board_cycles() - c0);
+        out_wl(w, "native_sum", sum);
+        bench_workload_wasm(w, false);
+        if (w->aot_end > w->aot) bench_workload_wasm(w, true);
+    }
+}
+
 /* --- native call through the bridge ---------------------------------------------------- */
 
 static uint32_t time_export(struct bench_rig *r, const char *name)
@@ -262,6 +346,8 @@ int main(void)
     bench_wasm(false);
     out("bench=aot%lu\n", 0);
     if ((uintptr_t)coremark_aot_end > (uintptr_t)coremark_aot) bench_wasm(true);
+    out("bench=workloads%lu\n", 0);
+    bench_workloads();
     out("bench=switch%lu\n", 0);
     bench_switch();
     out("bench=bridge%lu\n", 0);

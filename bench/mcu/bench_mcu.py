@@ -186,7 +186,57 @@ def run_bench_image():
     if "ui_error=" in text:
         raise SystemExit("the UI redraw failed: " + text.split("bench=ui")[1])
     ui = {k: int(v) for k, v in re.findall(r"ui_(\w+)=(\d+)", text)}
-    return runs, sticks * INSN_PER_TICK // (2 * rounds), bridge, ui
+    return runs, sticks * INSN_PER_TICK // (2 * rounds), bridge, ui, workloads(text)
+
+
+WORKLOADS = ("mix", "fib", "loops", "memops", "calls", "nbody", "mandel")
+
+
+def workloads(text):
+    """The engine workloads: {name: {tier: (instructions, checksum)}}; every tier must
+    give the native checksum."""
+    body = text.split("bench=workloads")[1].split("bench=")[0]
+    if "_error=" in body or "aot_refused" in body:
+        raise SystemExit("an engine workload failed on the board: " + body)
+    got = {k: int(v) for k, v in re.findall(r"wl_(\w+)=(\d+)", body)}
+    res = {}
+    for w in WORKLOADS:
+        res[w] = {}
+        for tier in ("native", "interp", "aot"):
+            if f"{w}_{tier}_ticks" not in got:
+                continue  # no akira-aot in the host tree: no AOT run
+            res[w][tier] = (got[f"{w}_{tier}_ticks"] * INSN_PER_TICK, got[f"{w}_{tier}_sum"])
+            if res[w][tier][1] != res[w]["native"][1]:
+                raise SystemExit(f"workload {w}: {tier} checksum {res[w][tier][1]} is not "
+                                 f"native's {res[w]['native'][1]}")
+    return res
+
+
+def print_workloads(wl):
+    """AOT and the interpreter against native Thumb-2, in instructions."""
+    print()
+    print("| engine workload (bench/wasm; loops and memops with smaller arrays), "
+          "-icount shift=0 | native Thumb-2 instructions | interpreter | AOT | "
+          "AOT/native speed | AOT over interpreter |")
+    print("|---|---:|---:|---:|---:|---:|")
+    logs = []
+    for w in WORKLOADS:
+        n, i = wl[w]["native"][0], wl[w]["interp"][0]
+        if "aot" not in wl[w]:
+            print(f"| {w} | {n} | {i} | | | |")
+            continue
+        a = wl[w]["aot"][0]
+        logs.append((n / a, i / a))
+        print(f"| {w} | {n} | {i} | {a} | {n / a:.2f}x | {i / a:.1f}x |")
+    if logs:
+        import math
+        g = math.exp(sum(math.log(x[0]) for x in logs) / len(logs))
+        o = math.exp(sum(math.log(x[1]) for x in logs) / len(logs))
+        mix = wl["mix"]["native"][0] / wl["mix"]["aot"][0]
+        print()
+        print(f"On the Cortex-M4F, AOT vs native Thumb-2 (instructions, explicit bounds "
+              f"checks): mix {mix:.2f}x, geometric mean {g:.2f}x; AOT over the interpreter: "
+              f"geometric mean {o:.1f}x. Each tier's checksum equals native's.")
 
 
 def print_ui(ui):
@@ -285,7 +335,7 @@ def main():
               + ("met" if ok else "NOT MET"))
         sys.exit(0 if ok else 1)
     if BENCH_ELF:
-        runs, switch, bridge, ui = run_bench_image()
+        runs, switch, bridge, ui, wl = run_bench_image()
         n, w = runs["native"][0], runs["wasm"][0]
         print()
         print("| on-target, -icount shift=0 | instructions | ratio |")
@@ -309,6 +359,7 @@ def main():
               "run's (0xe714, 0x1fd7, 0x8e3a); the runs are short, so CoreMark itself "
               "calls them invalid as scores (under 10 s): the figure is instructions per "
               "iteration, not a CoreMark score.")
+        print_workloads(wl)
         print_ui(ui)
     print()
     goal = lambda ok: "met" if ok else "**not met**"  # noqa: E731
