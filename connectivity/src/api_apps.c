@@ -274,9 +274,11 @@ static int apps_post(struct akira_http_req *r, void *ctx)
     AKIRA_LOG_INF("app %s %s installed over http by %s (%llu bytes)", result,
                   version ? version : "?", akira_http_req_peer(r), (unsigned long long)st.received);
     struct akira_app_info now;
-    if (!version ||
-        (akira_app_info(result, &now) == 0 && strcmp(now.manifest.version, version) == 0))
-        return send_app(r, 201, result);
+    if (!version) return send_app(r, 201, result);
+    /* Described from this one snapshot: a second look could already see the version
+     * another client installed meanwhile. */
+    if (akira_app_info(result, &now) == 0 && strcmp(now.manifest.version, version) == 0)
+        return send_app_as(r, 201, result, &now);
     /* Installed, then replaced or removed by another client before this answer: say
      * so rather than describe the other version. */
     char out[160];
