@@ -21,13 +21,32 @@ static int cmd_ports(struct akira_shell *sh, int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    akira_shell_print(sh, "http  %u\nshell %u\n", akira_connectivity_http_port(),
-                      akira_connectivity_shell_port());
+    akira_shell_print(sh, "http  %u\nshell %u\nhttps %u\ntls-shell %u\n",
+                      akira_connectivity_http_port(), akira_connectivity_shell_port(),
+                      akira_connectivity_https_port(), akira_connectivity_shell_tls_port());
+    return 0;
+}
+
+static int cmd_tls(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    char fp[96];
+    int rc = akira_connectivity_tls_fingerprint(fp, sizeof(fp));
+    if (rc) {
+        akira_shell_print(sh, "no TLS identity: %s\n", akira_err_str(rc));
+        return rc;
+    }
+    akira_shell_print(sh, "fingerprint %s\nhttps %u, tls-shell %u, plain %s\n", fp,
+                      akira_connectivity_https_port(), akira_connectivity_shell_tls_port(),
+                      akira_connectivity_plain_on() ? "allowed" : "refused");
     return 0;
 }
 
 AKIRA_SHELL_SUBCMDS(http_sub,
                     AKIRA_SHELL_CMD("token", "print the device token", NULL, cmd_token, NULL, 0, 0),
                     AKIRA_SHELL_CMD("ports", "ports of the HTTP server and network shell (0: off)",
-                                    NULL, cmd_ports, NULL, 0, 0));
-AKIRA_SHELL_CMD_REGISTER(http, "http", "HTTP API: device token, ports", NULL, NULL, http_sub, 0, 0);
+                                    NULL, cmd_ports, NULL, 0, 0),
+                    AKIRA_SHELL_CMD("tls", "the TLS certificate's SHA-256 fingerprint, TLS ports",
+                                    NULL, cmd_tls, NULL, 0, 0));
+AKIRA_SHELL_CMD_REGISTER(http, "http", "HTTP API: device token, ports, TLS", NULL, NULL, http_sub, 0, 0);
