@@ -213,8 +213,8 @@ static uint16_t start_http(struct akira_http_server **out, struct akira_tls_serv
     struct akira_http_config hc = akira_http_config_default(akira_net_addr_loopback(0));
     hc.workers = 2;
     hc.tls = t;
-    static const struct akira_http_route r = {.method = "GET", .pattern = "/big",
-                                              .handler = big_get};
+    static const struct akira_http_route r = {
+        .method = "GET", .pattern = "/big", .handler = big_get};
     if (akira_http_server_create(out, &hc) || akira_http_route_add(*out, &r) ||
         akira_http_server_start(*out))
         exit(1);

@@ -49,4 +49,5 @@ AKIRA_SHELL_SUBCMDS(http_sub,
                                     NULL, cmd_ports, NULL, 0, 0),
                     AKIRA_SHELL_CMD("tls", "the TLS certificate's SHA-256 fingerprint, TLS ports",
                                     NULL, cmd_tls, NULL, 0, 0));
-AKIRA_SHELL_CMD_REGISTER(http, "http", "HTTP API: device token, ports, TLS", NULL, NULL, http_sub, 0, 0);
+AKIRA_SHELL_CMD_REGISTER(http, "http", "HTTP API: device token, ports, TLS", NULL, NULL, http_sub,
+                         0, 0);

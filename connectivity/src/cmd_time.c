@@ -63,8 +63,8 @@ static int cmd_tz(struct akira_shell *sh, int argc, char **argv)
     }
     akira_storage_lock();
     struct akira_settings *st = akira_storage_settings();
-    int rc = st ? akira_settings_set(st, AKIRA_TIME_TZ_KEY, argv[1], strlen(argv[1]))
-                : AKIRA_ENODEV;
+    int rc =
+        st ? akira_settings_set(st, AKIRA_TIME_TZ_KEY, argv[1], strlen(argv[1])) : AKIRA_ENODEV;
     akira_storage_unlock();
     if (rc) akira_shell_print(sh, "cannot store the zone: %s\n", akira_err_str(rc));
     return rc;
@@ -73,7 +73,8 @@ static int cmd_tz(struct akira_shell *sh, int argc, char **argv)
 AKIRA_SHELL_SUBCMDS(time_sub,
                     AKIRA_SHELL_CMD("show", "the wall-clock time and where it came from", NULL,
                                     cmd_show, NULL, 0, 0),
-                    AKIRA_SHELL_CMD("sync", "sync now with SNTP (the setting's server, or ADDR:PORT)",
+                    AKIRA_SHELL_CMD("sync",
+                                    "sync now with SNTP (the setting's server, or ADDR:PORT)",
                                     "[ADDR[:PORT]]", cmd_sync, NULL, 0, 1),
                     AKIRA_SHELL_CMD("tz", "show or set the time zone (+HH:MM, -HH:MM, Z)",
                                     "[OFFSET]", cmd_tz, NULL, 0, 1));

@@ -33,7 +33,7 @@ struct akira_http_req {
 struct http_conn {
     struct akira_http_server *srv;
     akira_thread_t *thread;
-    akira_sock_t *sock; /* under srv->lock */
+    akira_sock_t *sock;         /* under srv->lock */
     struct akira_tls_conn *tls; /* the TLS session on sock (cfg.tls), else NULL */
     /* A stream that is not a socket (akira_http_server_serve_io), else NULL. */
     const struct akira_http_io *io;

@@ -25,7 +25,7 @@ struct tcp_conn {
     akira_sock_t *sock;
     struct akira_tls_conn *tls; /* the session on sock (a TLS shell), else NULL */
     bool used, finished;        /* under srv->lock */
-    bool got_bytes;      /* under srv->lock: the peer sent something */
+    bool got_bytes;             /* under srv->lock: the peer sent something */
     uint64_t opened_ms;
     char peer[AKIRA_NET_ADDR_STR_MAX];
 };

@@ -267,8 +267,7 @@ int akira_tls_client_connect(struct akira_tls_conn **out, akira_sock_t *sock,
     if (!ret && opts->ca_pem) {
         ret = mbedtls_x509_crt_parse(&c->ca, opts->ca_pem, opts->ca_len);
         if (ret) {
-            AKIRA_LOG_ERR("client: CA certificates do not parse: %s",
-                          why(ret, msg, sizeof(msg)));
+            AKIRA_LOG_ERR("client: CA certificates do not parse: %s", why(ret, msg, sizeof(msg)));
             conn_free(c);
             return AKIRA_EINVAL;
         }
@@ -422,9 +421,8 @@ const char *akira_tls_ciphersuite(const struct akira_tls_conn *c)
 
 /* --- Server ------------------------------------------------------------------------- */
 
-int akira_tls_server_create(struct akira_tls_server **out, const uint8_t *cert_der,
-                            size_t cert_len, const uint8_t *key_der, size_t key_len,
-                            unsigned sessions_max)
+int akira_tls_server_create(struct akira_tls_server **out, const uint8_t *cert_der, size_t cert_len,
+                            const uint8_t *key_der, size_t key_len, unsigned sessions_max)
 {
     if (!out || !cert_der || !key_der || !sessions_max) return AKIRA_EINVAL;
     struct akira_tls_server *s = calloc(1, sizeof(*s));
@@ -452,7 +450,8 @@ int akira_tls_server_create(struct akira_tls_server **out, const uint8_t *cert_d
         return rc;
     }
     mbedtls_ssl_conf_rng(&s->conf, rng, NULL);
-    mbedtls_ssl_conf_min_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_min_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+                                 MBEDTLS_SSL_MINOR_VERSION_3);
     mbedtls_ssl_conf_ciphersuites(&s->conf, server_suites);
     mbedtls_ssl_conf_authmode(&s->conf, MBEDTLS_SSL_VERIFY_NONE);
     mbedtls_ssl_conf_renegotiation(&s->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);

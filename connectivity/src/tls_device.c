@@ -66,8 +66,7 @@ int akira_connectivity_tls_identity(bool *made)
     *made = false;
     int kn = get(AKIRA_TLS_KEY_KEY, key_der, sizeof(key_der));
     int cn = get(AKIRA_TLS_CERT_KEY, cert_der, sizeof(cert_der));
-    if (kn > 0 && cn > 0 &&
-        akira_tls_identity_check(key_der, (size_t)kn, cert_der, (size_t)cn)) {
+    if (kn > 0 && cn > 0 && akira_tls_identity_check(key_der, (size_t)kn, cert_der, (size_t)cn)) {
         key_len = (size_t)kn;
         cert_len = (size_t)cn;
     } else {
@@ -78,9 +77,9 @@ int akira_connectivity_tls_identity(bool *made)
         if (n > 0)
             name[n] = '\0';
         else
-            snprintf(name, sizeof(name), "%s", akira_connectivity_config_get()->board
-                                                   ? akira_connectivity_config_get()->board
-                                                   : "akiraos");
+            snprintf(name, sizeof(name), "%s",
+                     akira_connectivity_config_get()->board ? akira_connectivity_config_get()->board
+                                                            : "akiraos");
         int64_t now_ms = 0;
         (void)akira_walltime_now(&now_ms);
         /* A minute of slack: a peer whose clock is a little behind still accepts it. */

@@ -134,7 +134,8 @@ int akira_walltime_format(int64_t unix_ms, int tz_min, char *buf, size_t cap)
     akira_walltime_civil(s, &c);
     unsigned tz = (unsigned)(tz_min < 0 ? -tz_min : tz_min);
     char zone[8] = "Z";
-    if (tz_min) snprintf(zone, sizeof(zone), "%c%02u:%02u", tz_min < 0 ? '-' : '+', tz / 60 % 100, tz % 60);
+    if (tz_min)
+        snprintf(zone, sizeof(zone), "%c%02u:%02u", tz_min < 0 ? '-' : '+', tz / 60 % 100, tz % 60);
     int n = snprintf(buf, cap, "%04d-%02u-%02uT%02u:%02u:%02u.%03d%s", c.year, c.month, c.day,
                      c.hour, c.min, c.sec, (int)ms, zone);
     if (n < 0 || (size_t)n >= cap) {

@@ -178,8 +178,8 @@ static void test_ca(void **state)
     akira_thread_t *t;
     start(&r, &t, 2);
     /* The self-signed certificate as its own trust anchor, with its name. */
-    struct akira_tls_client_opts o = {.server_name = "dev-a", .ca_pem = id_a.cert,
-                                      .ca_len = id_a.cert_len};
+    struct akira_tls_client_opts o = {
+        .server_name = "dev-a", .ca_pem = id_a.cert, .ca_len = id_a.cert_len};
     struct akira_tls_conn *c;
     assert_int_equal(dial(&c, &o, NULL), 0);
     echo(c);
@@ -276,9 +276,12 @@ static void test_fp_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pin),         cmocka_unit_test(test_ca),
-        cmocka_unit_test(test_no_trust),    cmocka_unit_test(test_bad_record),
-        cmocka_unit_test(test_sessions_bound), cmocka_unit_test(test_fp_text),
+        cmocka_unit_test(test_pin),
+        cmocka_unit_test(test_ca),
+        cmocka_unit_test(test_no_trust),
+        cmocka_unit_test(test_bad_record),
+        cmocka_unit_test(test_sessions_bound),
+        cmocka_unit_test(test_fp_text),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -88,8 +88,8 @@ int tool_device_add(const struct tool_device *d)
     char *text = malloc(cap);
     if (!text) return -1;
     for (int i = 0; i < k; i++)
-        len += (size_t)snprintf(text + len, cap - len, "%s %s %s%s%s\n", all[i].name,
-                                all[i].url, all[i].token, all[i].pin[0] ? " " : "", all[i].pin);
+        len += (size_t)snprintf(text + len, cap - len, "%s %s %s%s%s\n", all[i].name, all[i].url,
+                                all[i].token, all[i].pin[0] ? " " : "", all[i].pin);
     char path[512];
     int rc = tool_devices_path(path, sizeof(path));
     if (!rc && make_parent(path)) {

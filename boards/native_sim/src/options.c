@@ -171,10 +171,9 @@ int akira_board_options_parse(struct akira_board_options *out, int argc, char *c
             break;
         case OPT_HTTPS_PORT:
         case OPT_SHELL_TLS_PORT:
-            if (!parse_port(value, opts[k].id == OPT_HTTPS_PORT ? &o.https_port
-                                                                 : &o.shell_tls_port))
-                return fail(err, err_size, "%s '%s' is not a port (1..65535)", opts[k].name,
-                            value);
+            if (!parse_port(value,
+                            opts[k].id == OPT_HTTPS_PORT ? &o.https_port : &o.shell_tls_port))
+                return fail(err, err_size, "%s '%s' is not a port (1..65535)", opts[k].name, value);
             break;
         case OPT_SNTP:
             if (value[0] == '\0') return fail(err, err_size, "--sntp needs ADDR:PORT");

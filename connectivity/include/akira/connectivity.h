@@ -33,10 +33,10 @@
 #define AKIRA_TLS_CERT_KEY AKIRA_SECRET_PREFIX "tls_cert"
 
 struct akira_connectivity_config {
-    const char *board;   /* board name for /api/status */
-    const char *version; /* firmware version for /api/status */
-    uint16_t http_port;  /* 0: no HTTP server */
-    uint16_t shell_port; /* 0: no network shell */
+    const char *board;       /* board name for /api/status */
+    const char *version;     /* firmware version for /api/status */
+    uint16_t http_port;      /* 0: no HTTP server */
+    uint16_t shell_port;     /* 0: no network shell */
     uint16_t https_port;     /* 0: no HTTPS API (docs/tls.md) */
     uint16_t shell_tls_port; /* 0: no network shell over TLS */
     /* Whether the plain HTTP API and shell run when AKIRA_NET_PLAIN_KEY is absent. */

@@ -5,8 +5,8 @@
  *
  * A client connection owns its socket from the call that makes it: akira_tls_close
  * sends the TLS close_notify and closes the socket. A server connection leaves its
- * socket to the accepting code (which may shut it down from another thread). Every call that waits takes an akira/clock.h
- * timeout, as akira_net_send_all / akira_net_recv do, with the same results.
+ * socket to the accepting code (which may shut it down from another thread). Every call that waits
+ * takes an akira/clock.h timeout, as akira_net_send_all / akira_net_recv do, with the same results.
  *
  * Threads: one thread may receive while another sends on the same connection (the
  * network shell does): the calls are serialised inside, and a receiver never holds the
@@ -83,18 +83,16 @@ struct akira_tls_server;
 /* A server identity from a certificate and its private key, both DER; at most
  * sessions_max connections exist at once (akira_tls_server_accept then refuses with
  * AKIRA_EBUSY), which bounds the RAM TLS takes. */
-int akira_tls_server_create(struct akira_tls_server **out, const uint8_t *cert_der,
-                            size_t cert_len, const uint8_t *key_der, size_t key_len,
-                            unsigned sessions_max);
+int akira_tls_server_create(struct akira_tls_server **out, const uint8_t *cert_der, size_t cert_len,
+                            const uint8_t *key_der, size_t key_len, unsigned sessions_max);
 /* Server handshake on an accepted socket. The socket stays the caller's (so another
  * thread may shut it down while the handshake runs): close it after akira_tls_close, or
- * after a failure here. AKIRA_EBUSY (sessions_max reached), AKIRA_EFORMAT (not TLS, or a bad handshake),
- * AKIRA_ETIMEDOUT, AKIRA_ECONNRESET, AKIRA_ENOMEM. */
+ * after a failure here. AKIRA_EBUSY (sessions_max reached), AKIRA_EFORMAT (not TLS, or a bad
+ * handshake), AKIRA_ETIMEDOUT, AKIRA_ECONNRESET, AKIRA_ENOMEM. */
 int akira_tls_server_accept(struct akira_tls_server *s, struct akira_tls_conn **out,
                             akira_sock_t *sock, int32_t timeout_ms);
 /* The server's certificate fingerprint. */
-void akira_tls_server_fingerprint(const struct akira_tls_server *s,
-                                  uint8_t out[AKIRA_TLS_FP_LEN]);
+void akira_tls_server_fingerprint(const struct akira_tls_server *s, uint8_t out[AKIRA_TLS_FP_LEN]);
 /* Sessions open now, and handshakes that failed since create. */
 void akira_tls_server_counts(const struct akira_tls_server *s, unsigned *open,
                              unsigned long *failed);
