@@ -115,6 +115,20 @@ static void echo(struct akira_tls_conn *c)
     assert_memory_equal(buf, "hello", 5);
 }
 
+static void echo_and_close(struct akira_tls_conn *c)
+{
+    echo(c);
+    akira_tls_close(c);
+}
+
+/* Client options trusting dev-a by its pin. */
+static struct akira_tls_client_opts pin_a(void)
+{
+    struct akira_tls_client_opts o = {.pin = true};
+    memcpy(o.pin_sha256, id_a.fp, AKIRA_TLS_FP_LEN);
+    return o;
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -151,16 +165,14 @@ static void test_pin(void **state)
     struct srv_run r = {.n = 2};
     akira_thread_t *t;
     start(&r, &t, 2);
-    struct akira_tls_client_opts o = {.pin = true};
-    memcpy(o.pin_sha256, id_a.fp, AKIRA_TLS_FP_LEN);
+    struct akira_tls_client_opts o = pin_a();
     struct akira_tls_conn *c;
     assert_int_equal(dial(&c, &o, NULL), 0);
     uint8_t fp[AKIRA_TLS_FP_LEN];
     assert_int_equal(akira_tls_peer_fingerprint(c, fp), 0);
     assert_memory_equal(fp, id_a.fp, AKIRA_TLS_FP_LEN);
     assert_non_null(strstr(akira_tls_ciphersuite(c), "ECDHE-ECDSA"));
-    echo(c);
-    akira_tls_close(c);
+    echo_and_close(c);
     /* Another device's pin: the handshake fails, the server is told (an alert). */
     memcpy(o.pin_sha256, id_b.fp, AKIRA_TLS_FP_LEN);
     c = NULL;
@@ -182,8 +194,7 @@ static void test_ca(void **state)
         .server_name = "dev-a", .ca_pem = id_a.cert, .ca_len = id_a.cert_len};
     struct akira_tls_conn *c;
     assert_int_equal(dial(&c, &o, NULL), 0);
-    echo(c);
-    akira_tls_close(c);
+    echo_and_close(c);
     /* Another CA: refused. */
     o.ca_pem = id_b.cert;
     o.ca_len = id_b.cert_len;
@@ -216,8 +227,7 @@ static void test_bad_record(void **state)
     struct srv_run r = {.n = 2};
     akira_thread_t *t;
     start(&r, &t, 2);
-    struct akira_tls_client_opts o = {.pin = true};
-    memcpy(o.pin_sha256, id_a.fp, AKIRA_TLS_FP_LEN);
+    struct akira_tls_client_opts o = pin_a();
     struct akira_tls_conn *c;
     akira_sock_t *raw;
     assert_int_equal(dial(&c, &o, &raw), 0);
@@ -233,8 +243,7 @@ static void test_bad_record(void **state)
     akira_tls_close(c);
     /* The server still serves the next one. */
     assert_int_equal(dial(&c, &o, NULL), 0);
-    echo(c);
-    akira_tls_close(c);
+    echo_and_close(c);
     finish(&r, t);
     assert_int_equal(r.results[0], AKIRA_EFORMAT);
     assert_int_equal(r.results[1], 0);
@@ -246,15 +255,13 @@ static void test_sessions_bound(void **state)
     struct srv_run r = {.n = 1, .hold = true};
     akira_thread_t *t;
     start(&r, &t, 1);
-    struct akira_tls_client_opts o = {.pin = true};
-    memcpy(o.pin_sha256, id_a.fp, AKIRA_TLS_FP_LEN);
+    struct akira_tls_client_opts o = pin_a();
     struct akira_tls_conn *c, *c2 = NULL;
     assert_int_equal(dial(&c, &o, NULL), 0);
     /* The second is refused by the server at once: the client's handshake fails. */
     assert_true(dial(&c2, &o, NULL) < 0);
     r.release = true;
-    echo(c);
-    akira_tls_close(c);
+    echo_and_close(c);
     finish(&r, t);
     assert_int_equal(r.results[1], AKIRA_EBUSY);
     assert_int_equal(r.results[0], 0);

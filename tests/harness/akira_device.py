@@ -333,7 +333,19 @@ class Device:
             return st, b
 
 
-class NetShell:
+class _ShellSession:
+    """What a network shell session does on top of its expect (plain or TLS)."""
+
+    def send(self, data):
+        self.sock.sendall(data.encode() if isinstance(data, str) else data)
+
+    def login(self, token):
+        self.expect("token: ")
+        self.send(token + "\r\n")
+        self.expect("ok:")
+
+
+class NetShell(_ShellSession):
     """A network shell session: a socket driven with the same expect as the console."""
 
     def __init__(self, port, timeout=10):
@@ -343,14 +355,6 @@ class NetShell:
 
     def expect(self, pattern, timeout=10.0, regex=False):
         return self.io.expect(pattern, timeout, regex=regex)
-
-    def send(self, data):
-        self.sock.sendall(data.encode() if isinstance(data, str) else data)
-
-    def login(self, token):
-        self.expect("token: ")
-        self.send(token + "\r\n")
-        self.expect("ok:")
 
     def closed_by_peer(self, timeout=10.0):
         return self.io.wait_eof(timeout)
@@ -363,7 +367,7 @@ class NetShell:
         self.sock.close()
 
 
-class TlsShell:
+class TlsShell(_ShellSession):
     """A network shell session over TLS (--shell-tls-port). Read in the caller's thread
     (an ssl socket is not shared between a reader thread and a writer): expect() reads
     until the pattern or the timeout."""
@@ -399,14 +403,6 @@ class TlsShell:
                 raise Fail(f"TLS shell: {'ended' if self.eof else 'timed out'} waiting for "
                            f"{pat.pattern!r}; got {self.buf[self.mark:][-300:]!r}")
             self._more(left)
-
-    def send(self, data):
-        self.sock.sendall(data.encode() if isinstance(data, str) else data)
-
-    def login(self, token):
-        self.expect("token: ")
-        self.send(token + "\r\n")
-        self.expect("ok:")
 
     def close(self):
         self.sock.close()
