@@ -105,10 +105,8 @@ int akira_connectivity_tls_identity(bool *made);
 int akira_connectivity_tls_server(struct akira_tls_server **out, unsigned sessions);
 int akira_connectivity_tls_cert(const uint8_t **der, size_t *len);
 bool akira_connectivity_plain_allowed(bool board_default);
-/* The SNTP service (server NULL: the setting); kick: sync now. */
+/* The SNTP service (server NULL: the setting), when a server is configured. */
 int akira_connectivity_sntp_start(const char *server);
-void akira_connectivity_sntp_kick(void);
-const char *akira_connectivity_sntp_server(void);
 void akira_connectivity_sntp_stop(void);
 
 #endif /* AKIRA_CONNECTIVITY_PRIV_H */

@@ -131,7 +131,7 @@ int akira_connectivity_tls_cert(const uint8_t **der, size_t *len)
 static akira_thread_t *sntp_thread;
 static akira_mutex_t *sntp_lock;
 static akira_condvar_t *sntp_cv;
-static bool sntp_stop, sntp_kick;
+static bool sntp_stop;
 static const char *sntp_server; /* the board's, or NULL: the setting */
 
 static int sntp_main(void *arg)
@@ -154,10 +154,9 @@ static int sntp_main(void *arg)
         }
         akira_mutex_lock(sntp_lock, AKIRA_FOREVER);
         uint64_t until = akira_uptime_ms() + wait;
-        while (!sntp_stop && !sntp_kick && akira_uptime_ms() < until)
+        while (!sntp_stop && akira_uptime_ms() < until)
             akira_condvar_wait(sntp_cv, sntp_lock, (int32_t)(until - akira_uptime_ms()));
         bool stop = sntp_stop;
-        sntp_kick = false;
         akira_mutex_unlock(sntp_lock);
         if (stop) return 0;
     }
@@ -165,8 +164,12 @@ static int sntp_main(void *arg)
 
 int akira_connectivity_sntp_start(const char *server)
 {
+    /* No server configured: no thread (`time sync ADDR` still works by hand; a server
+     * set later is synced periodically from the next start). */
+    char probe[AKIRA_NET_ADDR_STR_MAX + 1];
+    if (!server && get(AKIRA_TIME_SNTP_KEY, probe, sizeof(probe)) < 0) return 0;
     sntp_server = server;
-    sntp_stop = sntp_kick = false;
+    sntp_stop = false;
     int rc = akira_mutex_create(&sntp_lock);
     if (!rc) rc = akira_condvar_create(&sntp_cv);
     if (!rc)
@@ -174,20 +177,6 @@ int akira_connectivity_sntp_start(const char *server)
                                  AKIRA_THREAD_STACK_MIN);
     if (rc) akira_connectivity_sntp_stop();
     return rc;
-}
-
-void akira_connectivity_sntp_kick(void)
-{
-    if (!sntp_lock) return;
-    akira_mutex_lock(sntp_lock, AKIRA_FOREVER);
-    sntp_kick = true;
-    akira_condvar_signal(sntp_cv);
-    akira_mutex_unlock(sntp_lock);
-}
-
-const char *akira_connectivity_sntp_server(void)
-{
-    return sntp_server;
 }
 
 void akira_connectivity_sntp_stop(void)
