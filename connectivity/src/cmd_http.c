@@ -37,9 +37,14 @@ static int cmd_tls(struct akira_shell *sh, int argc, char **argv)
         akira_shell_print(sh, "no TLS identity: %s\n", akira_err_str(rc));
         return rc;
     }
-    akira_shell_print(sh, "fingerprint %s\nhttps %u, tls-shell %u, plain %s\n", fp,
-                      akira_connectivity_https_port(), akira_connectivity_shell_tls_port(),
-                      akira_connectivity_plain_on() ? "allowed" : "refused");
+    unsigned open;
+    unsigned long failed;
+    akira_connectivity_tls_counts(&open, &failed);
+    akira_shell_print(sh,
+                      "fingerprint %s\nhttps %u, tls-shell %u, plain %s\n"
+                      "sessions open %u, failed handshakes %lu\n",
+                      fp, akira_connectivity_https_port(), akira_connectivity_shell_tls_port(),
+                      akira_connectivity_plain_on() ? "allowed" : "refused", open, failed);
     return 0;
 }
 

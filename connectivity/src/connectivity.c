@@ -263,6 +263,12 @@ bool akira_connectivity_plain_on(void)
     return false;
 }
 
+void akira_connectivity_tls_counts(unsigned *open, unsigned long *failed)
+{
+    *open = 0;
+    *failed = 0;
+}
+
 int akira_connectivity_tls_fingerprint(char *buf, size_t cap)
 {
     if (cap) buf[0] = '\0';

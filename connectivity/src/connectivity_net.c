@@ -201,6 +201,21 @@ uint16_t akira_connectivity_shell_tls_port(void)
     return shell_tls.port;
 }
 
+void akira_connectivity_tls_counts(unsigned *open, unsigned long *failed)
+{
+    *open = 0;
+    *failed = 0;
+    struct akira_tls_server *servers[] = {http_tls.tls, shell_tls.tls};
+    for (size_t i = 0; i < sizeof(servers) / sizeof(servers[0]); i++) {
+        unsigned o = 0;
+        unsigned long f = 0;
+        if (!servers[i]) continue;
+        akira_tls_server_counts(servers[i], &o, &f);
+        *open += o;
+        *failed += f;
+    }
+}
+
 bool akira_connectivity_plain_on(void)
 {
     return plain_on;

@@ -223,6 +223,10 @@ def scenario_hostile():
         check(not errors, f"the good client failed meanwhile: {errors[:5]}")
         check(ok[0] >= 5, f"the good client got only {ok[0]} answers")
         check(https_json(d, "GET", "/api/status", pin=fp)[0] == 200, "HTTPS after the attacks")
+        d.console("http tls")
+        d.expect("fingerprint ", 5)  # this run's answer, not the first one's
+        failed = int(d.expect(r"failed handshakes (\d+)", 5, regex=True))
+        check(failed >= 4, f"the device counted {failed} failed handshakes")
         d.finish()
 
 

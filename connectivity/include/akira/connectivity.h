@@ -103,6 +103,9 @@ uint16_t akira_connectivity_http_port(void);
 uint16_t akira_connectivity_shell_port(void);
 uint16_t akira_connectivity_https_port(void);
 uint16_t akira_connectivity_shell_tls_port(void);
+/* TLS sessions open now and handshakes that failed since start (HTTPS and TLS shell
+ * together); 0 and 0 without TLS services. */
+void akira_connectivity_tls_counts(unsigned *open, unsigned long *failed);
 /* Whether the plain HTTP API and shell were allowed at start. */
 bool akira_connectivity_plain_on(void);
 
