@@ -48,11 +48,28 @@ static int cmd_tls(struct akira_shell *sh, int argc, char **argv)
     return 0;
 }
 
+static int cmd_tls_new(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    int rc = akira_connectivity_tls_forget();
+    if (rc)
+        akira_shell_print(sh, "cannot delete the TLS identity: %s\n", akira_err_str(rc));
+    else
+        akira_shell_print(sh, "TLS identity deleted: reboot to make a new one (hosts must "
+                              "re-pin: akira device pin NAME)\n");
+    return rc;
+}
+
+AKIRA_SHELL_SUBCMDS(http_tls_sub,
+                    AKIRA_SHELL_CMD("new", "delete the TLS key and certificate: new ones at reboot",
+                                    NULL, cmd_tls_new, NULL, 0, 0));
+
 AKIRA_SHELL_SUBCMDS(http_sub,
                     AKIRA_SHELL_CMD("token", "print the device token", NULL, cmd_token, NULL, 0, 0),
                     AKIRA_SHELL_CMD("ports", "ports of the HTTP server and network shell (0: off)",
                                     NULL, cmd_ports, NULL, 0, 0),
                     AKIRA_SHELL_CMD("tls", "the TLS certificate's SHA-256 fingerprint, TLS ports",
-                                    NULL, cmd_tls, NULL, 0, 0));
+                                    NULL, cmd_tls, http_tls_sub, 0, 0));
 AKIRA_SHELL_CMD_REGISTER(http, "http", "HTTP API: device token, ports, TLS", NULL, NULL, http_sub,
                          0, 0);

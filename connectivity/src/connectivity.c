@@ -269,6 +269,11 @@ void akira_connectivity_tls_counts(unsigned *open, unsigned long *failed)
     *failed = 0;
 }
 
+int akira_connectivity_tls_forget(void)
+{
+    return AKIRA_ENOENT;
+}
+
 int akira_connectivity_tls_fingerprint(char *buf, size_t cap)
 {
     if (cap) buf[0] = '\0';

@@ -101,6 +101,19 @@ int akira_connectivity_tls_identity(bool *made)
     return 0;
 }
 
+int akira_connectivity_tls_forget(void)
+{
+    akira_storage_lock();
+    struct akira_settings *st = akira_storage_settings();
+    int rc = st ? akira_settings_delete(st, AKIRA_TLS_KEY_KEY) : AKIRA_ENODEV;
+    if (rc == AKIRA_ENOENT) rc = 0;
+    int rc2 = st ? akira_settings_delete(st, AKIRA_TLS_CERT_KEY) : AKIRA_ENODEV;
+    akira_storage_unlock();
+    if (!rc && rc2 != AKIRA_ENOENT) rc = rc2;
+    if (!rc) AKIRA_LOG_WRN("TLS identity deleted: a new one is made at the next start");
+    return rc;
+}
+
 int akira_connectivity_tls_server(struct akira_tls_server **out, unsigned sessions)
 {
     if (!have_identity) return AKIRA_ENOENT;

@@ -104,10 +104,19 @@ def scenario_https():
                 check(st == 403, f"PUT {k}: {st}")
         d.finish()
         # The identity survives a reboot: the same fingerprint, no new certificate.
-        d = boot(flash)
+        d = boot(flash, token=d.token)
         check(d.fingerprint() == fp, "the fingerprint changed across a reboot")
         check("TLS certificate made" not in d.output(), "a new certificate at the second boot")
         check(https_json(d, "GET", "/api/status", pin=fp)[0] == 200, "HTTPS after reboot")
+        # Re-keying: `http tls new`, then the next boot has another identity.
+        d.command("http tls new", "TLS identity deleted")
+        check(d.fingerprint() == fp, "the running services changed identity before a reboot")
+        tok = d.token
+        d.finish()
+        d = boot(flash, token=tok)
+        fp2 = d.fingerprint()
+        check(fp2 != fp and "TLS certificate made" in d.output(), "no new identity after tls new")
+        check(https_json(d, "GET", "/api/status", pin=fp2)[0] == 200, "HTTPS with the new key")
         d.finish()
 
 

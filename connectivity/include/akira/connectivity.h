@@ -103,6 +103,10 @@ uint16_t akira_connectivity_http_port(void);
 uint16_t akira_connectivity_shell_port(void);
 uint16_t akira_connectivity_https_port(void);
 uint16_t akira_connectivity_shell_tls_port(void);
+/* Deletes the device's TLS key and certificate from settings: the next start makes a
+ * new pair (a new fingerprint every host must re-pin). The running services keep the
+ * old one until then. AKIRA_ENOENT without TLS. */
+int akira_connectivity_tls_forget(void);
 /* TLS sessions open now and handshakes that failed since start (HTTPS and TLS shell
  * together); 0 and 0 without TLS services. */
 void akira_connectivity_tls_counts(unsigned *open, unsigned long *failed);
