@@ -44,6 +44,29 @@ static int tls_send(void *ctx, const void *buf, size_t len, int32_t timeout_ms)
 
 static const struct akira_http_io tls_io = {tls_recv, tls_send};
 
+/* HTTPS: the handshake starts once the client's first bytes are there. Until then a
+ * silent connection holds its worker only as a silent plain one does: up to
+ * head_timeout_ms, or idle_busy_timeout_ms while others wait for a worker, or until
+ * the server stops. */
+static bool hello_arrives(struct http_conn *c)
+{
+    struct akira_http_server *s = c->srv;
+    uint64_t t0 = akira_uptime_ms();
+    for (;;) {
+        struct akira_net_pollfd p = {.sock = c->sock, .events = AKIRA_NET_POLL_IN};
+        int rc = akira_net_poll(&p, 1, 100);
+        if (rc > 0) return true;
+        if (rc != AKIRA_ETIMEDOUT && rc != AKIRA_EAGAIN) return false;
+        uint64_t spent = akira_uptime_ms() - t0;
+        akira_mutex_lock(s->lock, AKIRA_FOREVER);
+        bool stop = s->stopping;
+        akira_mutex_unlock(s->lock);
+        if (stop || spent >= s->cfg.head_timeout_ms ||
+            (spent >= s->cfg.idle_busy_timeout_ms && http_pressed(s)))
+            return false;
+    }
+}
+
 static int worker(void *arg)
 {
     struct http_conn *c = arg;
@@ -68,9 +91,10 @@ static int worker(void *arg)
         memcpy(c->peer_ip, peer.ip, 4);
         akira_net_addr_format(&peer, c->peer, sizeof(c->peer));
         /* The handshake: stop() may shut the socket down meanwhile (it stays ours). */
-        int hs = s->cfg.tls ? akira_tls_server_accept(s->cfg.tls, &c->tls, c->sock,
-                                                      (int32_t)s->cfg.head_timeout_ms)
-                            : 0;
+        int hs = !s->cfg.tls         ? 0
+                 : !hello_arrives(c) ? AKIRA_ETIMEDOUT
+                                     : akira_tls_server_accept(s->cfg.tls, &c->tls, c->sock,
+                                                               (int32_t)s->cfg.head_timeout_ms);
         if (hs == 0) http_serve(c);
 
         akira_mutex_lock(s->lock, AKIRA_FOREVER);

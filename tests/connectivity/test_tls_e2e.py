@@ -222,6 +222,15 @@ def scenario_hostile():
             except (ssl.SSLError, OSError):
                 pass
             s.close()
+        # Silent connections, more than the HTTPS workers: they give their workers up
+        # (1 s while others wait) instead of holding them for the 10 s head timeout.
+        silent = [socket.create_connection(("127.0.0.1", d.https), timeout=5) for _ in range(6)]
+        t0 = time.monotonic()
+        check(https_json(d, "GET", "/api/status", pin=fp)[0] == 200, "HTTPS beside silent clients")
+        waited = time.monotonic() - t0
+        check(waited < 8, f"a request waited {waited:.1f} s behind silent TLS connections")
+        for x in silent:
+            x.close()
         # A handshake cut halfway: connect, send a ClientHello's first bytes, vanish.
         s = socket.create_connection(("127.0.0.1", d.https), timeout=5)
         s.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")
