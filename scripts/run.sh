@@ -13,6 +13,8 @@ done
 # starts the firmware in the primary slot; on first run it flashes the build's signed
 # firmware there (build/bin/akiraos.img, development key build/keys/dev). `reboot`
 # comes back through it, so an OTA update (docs/boot.md) changes what runs.
-# Fixed ports, shown on the boot line "network: http 127.0.0.1:8080, shell 127.0.0.1:2323".
+# Fixed ports, shown on the boot line "network: http 127.0.0.1:8080, https
+# 127.0.0.1:8443, shell 127.0.0.1:2323, tls shell 127.0.0.1:2324" (docs/tls.md).
 exec build/bin/akira-boot --image build/bin/akiraos.img --flash build/flash.img --http-port 8080 --shell-port 2323 \
+  --https-port 8443 --shell-tls-port 2324 \
   "${installs[@]}" "$@"

@@ -15,6 +15,9 @@
 #include <akira/random.h>
 #include <akira/serial_link.h>
 #include <akira/settings.h>
+#if AKIRA_CONNECTIVITY_NET
+#include <akira/sntp.h>
+#endif
 #include <akira/storage.h>
 #include <akira/transport.h>
 
@@ -177,9 +180,19 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
     }
     if (cfg->http_port || cfg->serial_uart) rc = akira_app_upload_service_start();
 #if AKIRA_CONNECTIVITY_NET
+    /* The clock first (one quick try): a certificate made now gets a true notBefore. */
+    if (!rc && (cfg->sntp_server || (cfg->https_port | cfg->shell_tls_port))) {
+        const char *why = NULL;
+        int trc = akira_sntp_sync(cfg->sntp_server, 1500, &why);
+        if (trc && trc != AKIRA_ENOENT)
+            AKIRA_LOG_WRN("time not set at boot: %s%s%s", akira_err_str(trc), why ? ": " : "",
+                          why ? why : "");
+    }
     if (!rc) rc = akira_connectivity_net_register();
+    if (!rc) rc = akira_connectivity_sntp_start(cfg->sntp_server);
 #else
-    if (!rc && (cfg->http_port || cfg->shell_port)) rc = AKIRA_ENOTSUP; /* no sockets here */
+    if (!rc && (cfg->http_port || cfg->shell_port || cfg->https_port || cfg->shell_tls_port))
+        rc = AKIRA_ENOTSUP; /* no sockets here */
 #endif
     if (!rc && cfg->serial_uart) rc = akira_transport_register(&serial_transport);
 #if AKIRA_CONNECTIVITY_MESH
@@ -187,12 +200,21 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
 #endif
     if (!rc) rc = akira_transport_start_all();
     if (detail && cap) {
-        char h[24] = "off", sh[24] = "off";
+        char h[24] = "off", sh[24] = "off", hs[40] = "", ts[40] = "";
         if (akira_connectivity_http_port())
             snprintf(h, sizeof(h), "127.0.0.1:%u", akira_connectivity_http_port());
+        else if (cfg->http_port)
+            snprintf(h, sizeof(h), "refused");
         if (akira_connectivity_shell_port())
             snprintf(sh, sizeof(sh), "127.0.0.1:%u", akira_connectivity_shell_port());
-        snprintf(detail, cap, "http %s, shell %s, serial %s", h, sh,
+        else if (cfg->shell_port)
+            snprintf(sh, sizeof(sh), "refused");
+        if (akira_connectivity_https_port())
+            snprintf(hs, sizeof(hs), "https 127.0.0.1:%u, ", akira_connectivity_https_port());
+        if (akira_connectivity_shell_tls_port())
+            snprintf(ts, sizeof(ts), "tls shell 127.0.0.1:%u, ",
+                     akira_connectivity_shell_tls_port());
+        snprintf(detail, cap, "http %s, %sshell %s, %sserial %s", h, hs, sh, ts,
                  serial_link ? config.serial_uart : "off");
     }
     return rc;
@@ -200,6 +222,9 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
 
 void akira_connectivity_stop(void)
 {
+#if AKIRA_CONNECTIVITY_NET
+    akira_connectivity_sntp_stop();
+#endif
     akira_transport_stop_all();
 #if AKIRA_CONNECTIVITY_NET
     akira_connectivity_net_unregister();
@@ -221,5 +246,37 @@ uint16_t akira_connectivity_http_port(void)
 uint16_t akira_connectivity_shell_port(void)
 {
     return 0;
+}
+
+uint16_t akira_connectivity_https_port(void)
+{
+    return 0;
+}
+
+uint16_t akira_connectivity_shell_tls_port(void)
+{
+    return 0;
+}
+
+bool akira_connectivity_plain_on(void)
+{
+    return false;
+}
+
+void akira_connectivity_tls_counts(unsigned *open, unsigned long *failed)
+{
+    *open = 0;
+    *failed = 0;
+}
+
+int akira_connectivity_tls_forget(void)
+{
+    return AKIRA_ENOENT;
+}
+
+int akira_connectivity_tls_fingerprint(char *buf, size_t cap)
+{
+    if (cap) buf[0] = '\0';
+    return AKIRA_ENOENT; /* no TLS in a build without sockets */
 }
 #endif

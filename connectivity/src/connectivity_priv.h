@@ -90,8 +90,23 @@ void akira_shell_service_destroy(struct akira_shell_service *svc);
 
 /* tcp_shell.c: the TCP link that opens a shell stream per connection. */
 struct akira_tcp_shell;
-int akira_tcp_shell_start(struct akira_tcp_shell **out, const struct akira_net_addr *addr);
+/* tls: NULL for plain TCP, else each connection is a TLS session with this server
+ * (which stays the caller's; destroy it after akira_tcp_shell_stop). */
+int akira_tcp_shell_start(struct akira_tcp_shell **out, const struct akira_net_addr *addr,
+                          struct akira_tls_server *tls);
 int akira_tcp_shell_addr(const struct akira_tcp_shell *s, struct akira_net_addr *out);
 void akira_tcp_shell_stop(struct akira_tcp_shell *s);
+
+/* tls_device.c (network builds): the device's TLS identity, loaded from settings or
+ * made (*made) at first boot; TLS servers with it (sessions at once); the certificate
+ * (DER); whether plain services may run. */
+struct akira_tls_server;
+int akira_connectivity_tls_identity(bool *made);
+int akira_connectivity_tls_server(struct akira_tls_server **out, unsigned sessions);
+int akira_connectivity_tls_cert(const uint8_t **der, size_t *len);
+bool akira_connectivity_plain_allowed(bool board_default);
+/* The SNTP service (server NULL: the setting), when a server is configured. */
+int akira_connectivity_sntp_start(const char *server);
+void akira_connectivity_sntp_stop(void);
 
 #endif /* AKIRA_CONNECTIVITY_PRIV_H */

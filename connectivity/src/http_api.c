@@ -14,6 +14,7 @@
 #include <akira/http.h>
 #include <akira/json.h>
 #include <akira/log.h>
+#include <akira/walltime.h>
 #include <akira/settings.h>
 #include <akira/shell_history_store.h>
 #include <akira/storage.h>
@@ -63,6 +64,22 @@ static int status_get(struct akira_http_req *r, void *ctx)
     akira_json_kv_str(&w, "version", cfg->version);
     akira_json_kv_str(&w, "board", cfg->board);
     akira_json_kv_uint(&w, "uptime_ms", akira_uptime_ms());
+    /* The wall clock (when set) and TLS: what `akira device add` pins. */
+    int64_t now_ms;
+    char tbuf[AKIRA_TIME_STR_MAX];
+    if (akira_walltime_now(&now_ms) == 0 &&
+        akira_walltime_format(now_ms, akira_walltime_tz(), tbuf, sizeof(tbuf)) > 0)
+        akira_json_kv_str(&w, "time", tbuf);
+    char fp[96];
+    if (akira_connectivity_tls_fingerprint(fp, sizeof(fp)) == 0) {
+        akira_json_key(&w, "tls");
+        akira_json_obj_begin(&w);
+        akira_json_kv_str(&w, "fingerprint", fp);
+        akira_json_kv_uint(&w, "https_port", akira_connectivity_https_port());
+        akira_json_kv_uint(&w, "shell_tls_port", akira_connectivity_shell_tls_port());
+        akira_json_kv_bool(&w, "plain", akira_connectivity_plain_on());
+        akira_json_obj_end(&w);
+    }
     akira_connectivity_status_apps(&w);
     akira_connectivity_json_memory(&w);
     akira_json_key(&w, "flash");
@@ -92,6 +109,11 @@ void akira_connectivity_json_log_entry(struct akira_json *w, const struct akira_
     akira_json_obj_begin(w);
     akira_json_kv_uint(w, "seq", e->seq);
     akira_json_kv_uint(w, "uptime_ms", e->uptime_ms);
+    int64_t at;
+    char t[AKIRA_TIME_STR_MAX];
+    if (akira_walltime_at_uptime(e->uptime_ms, &at) == 0 &&
+        akira_walltime_format(at, akira_walltime_tz(), t, sizeof(t)) > 0)
+        akira_json_kv_str(w, "time", t);
     akira_json_kv_str(w, "level", akira_log_level_name(e->level));
     akira_json_kv_str(w, "module", e->module);
     akira_json_kv_str(w, "msg", e->msg);

@@ -9,6 +9,7 @@
 #include <akira/clock.h>
 #include <akira/err.h>
 #include <akira/log.h>
+#include <akira/tls.h>
 
 #include "http_priv.h"
 
@@ -28,11 +29,49 @@ static int tcp_send(void *ctx, const void *buf, size_t len, int32_t timeout_ms)
 
 static const struct akira_http_io tcp_io = {tcp_recv, tcp_send};
 
+/* HTTPS: the same HTTP code on the connection's TLS session. */
+static int tls_recv(void *ctx, void *buf, size_t cap, int32_t timeout_ms)
+{
+    struct http_conn *c = ctx;
+    return akira_tls_recv(c->tls, buf, cap, timeout_ms);
+}
+
+static int tls_send(void *ctx, const void *buf, size_t len, int32_t timeout_ms)
+{
+    struct http_conn *c = ctx;
+    return akira_tls_send_all(c->tls, buf, len, timeout_ms);
+}
+
+static const struct akira_http_io tls_io = {tls_recv, tls_send};
+
+/* HTTPS: the handshake starts once the client's first bytes are there. Until then a
+ * silent connection holds its worker only as a silent plain one does: up to
+ * head_timeout_ms, or idle_busy_timeout_ms while others wait for a worker, or until
+ * the server stops. */
+static bool hello_arrives(struct http_conn *c)
+{
+    struct akira_http_server *s = c->srv;
+    uint64_t t0 = akira_uptime_ms();
+    for (;;) {
+        struct akira_net_pollfd p = {.sock = c->sock, .events = AKIRA_NET_POLL_IN};
+        int rc = akira_net_poll(&p, 1, 100);
+        if (rc > 0) return true;
+        if (rc != AKIRA_ETIMEDOUT && rc != AKIRA_EAGAIN) return false;
+        uint64_t spent = akira_uptime_ms() - t0;
+        akira_mutex_lock(s->lock, AKIRA_FOREVER);
+        bool stop = s->stopping;
+        akira_mutex_unlock(s->lock);
+        if (stop || spent >= s->cfg.head_timeout_ms ||
+            (spent >= s->cfg.idle_busy_timeout_ms && http_pressed(s)))
+            return false;
+    }
+}
+
 static int worker(void *arg)
 {
     struct http_conn *c = arg;
     struct akira_http_server *s = c->srv;
-    c->io = &tcp_io;
+    c->io = s->cfg.tls ? &tls_io : &tcp_io;
     c->io_ctx = c;
     for (;;) {
         akira_mutex_lock(s->lock, AKIRA_FOREVER);
@@ -51,7 +90,12 @@ static int worker(void *arg)
 
         memcpy(c->peer_ip, peer.ip, 4);
         akira_net_addr_format(&peer, c->peer, sizeof(c->peer));
-        http_serve(c);
+        /* The handshake: stop() may shut the socket down meanwhile (it stays ours). */
+        int hs = !s->cfg.tls         ? 0
+                 : !hello_arrives(c) ? AKIRA_ETIMEDOUT
+                                     : akira_tls_server_accept(s->cfg.tls, &c->tls, c->sock,
+                                                               (int32_t)s->cfg.head_timeout_ms);
+        if (hs == 0) http_serve(c);
 
         akira_mutex_lock(s->lock, AKIRA_FOREVER);
         akira_sock_t *sock = c->sock;
@@ -59,6 +103,8 @@ static int worker(void *arg)
         c->waiting = false;
         s->active--;
         akira_mutex_unlock(s->lock);
+        akira_tls_close(c->tls);
+        c->tls = NULL;
         akira_net_close(sock);
     }
 }
@@ -105,7 +151,8 @@ static int acceptor(void *arg)
             akira_condvar_signal(s->cv);
         }
         akira_mutex_unlock(s->lock);
-        if (full) refuse_busy(sock);
+        if (full && s->cfg.tls) akira_net_close(sock);
+        if (full && !s->cfg.tls) refuse_busy(sock);
     }
 }
 

@@ -33,7 +33,8 @@ struct akira_http_req {
 struct http_conn {
     struct akira_http_server *srv;
     akira_thread_t *thread;
-    akira_sock_t *sock; /* under srv->lock */
+    akira_sock_t *sock;         /* under srv->lock */
+    struct akira_tls_conn *tls; /* the TLS session on sock (cfg.tls), else NULL */
     /* A stream that is not a socket (akira_http_server_serve_io), else NULL. */
     const struct akira_http_io *io;
     void *io_ctx;
@@ -96,6 +97,9 @@ int http_auth_check(struct akira_http_server *s, struct http_conn *c, unsigned *
 /* http_server.c: serves one connection (c->io set) until it closes, fails, times out
  * or the server stops. */
 void http_serve(struct http_conn *c);
+/* http_server.c: connections wait for a worker that none of the busy ones is about to
+ * free. */
+bool http_pressed(struct akira_http_server *s);
 /* http_server.c: len bytes to the peer (its socket or its io), within the idle
  * timeout. */
 int http_conn_send(struct http_conn *c, const void *buf, size_t len);

@@ -181,7 +181,7 @@ static int fill(struct http_conn *c, int32_t timeout_ms)
 }
 
 /* Connections wait for a worker that none of the busy ones is about to free. */
-static bool pressed(struct akira_http_server *s)
+bool http_pressed(struct akira_http_server *s)
 {
     akira_mutex_lock(s->lock, AKIRA_FOREVER);
     bool p = s->q_count > s->cfg.workers - s->active;
@@ -217,7 +217,7 @@ static bool body_too_slow(struct http_conn *c, const struct akira_http_req *r)
     uint64_t spent = akira_uptime_ms() - r->body_t0_ms;
     if (!cfg->body_min_rate || spent <= cfg->body_rate_grace_ms) return false;
     uint64_t due = (uint64_t)cfg->body_min_rate * (spent - cfg->body_rate_grace_ms) / 1000u;
-    return r->body_bytes < due && pressed(c->srv);
+    return r->body_bytes < due && http_pressed(c->srv);
 }
 
 int akira_http_req_body_read(struct akira_http_req *r, void *buf, size_t cap)
@@ -432,7 +432,7 @@ void http_serve(struct http_conn *c)
                  * in one go), so a few slow clients cannot hold every worker. */
                 uint64_t spent = akira_uptime_ms() - head_start;
                 uint32_t limit = cfg->head_timeout_ms;
-                if (cfg->idle_busy_timeout_ms < limit && pressed(s))
+                if (cfg->idle_busy_timeout_ms < limit && http_pressed(s))
                     limit = cfg->idle_busy_timeout_ms;
                 if (spent >= limit) {
                     akira_mutex_lock(s->lock, AKIRA_FOREVER);

@@ -12,6 +12,7 @@
 #include <akira/mutex.h>
 #include <akira/net.h>
 #include <akira/thread.h>
+#include <akira/tls.h>
 #include <akira/transport.h>
 
 #include "connectivity_priv.h"
@@ -22,8 +23,9 @@ struct tcp_conn {
     struct akira_tcp_shell *srv;
     akira_thread_t *thread;
     akira_sock_t *sock;
-    bool used, finished; /* under srv->lock */
-    bool got_bytes;      /* under srv->lock: the peer sent something */
+    struct akira_tls_conn *tls; /* the session on sock (a TLS shell), else NULL */
+    bool used, finished;        /* under srv->lock */
+    bool got_bytes;             /* under srv->lock: the peer sent something */
     uint64_t opened_ms;
     char peer[AKIRA_NET_ADDR_STR_MAX];
 };
@@ -32,13 +34,27 @@ struct akira_tcp_shell {
     akira_sock_t *listener;
     akira_thread_t *acceptor;
     akira_mutex_t *lock;
+    struct akira_tls_server *tls; /* NULL: plain TCP */
     struct tcp_conn conns[CONNS_MAX];
 };
+
+/* The connection's bytes, in clear or through its TLS session. */
+static int link_send(struct tcp_conn *c, const void *data, size_t len, int32_t timeout_ms)
+{
+    return c->tls ? akira_tls_send_all(c->tls, data, len, timeout_ms)
+                  : akira_net_send_all(c->sock, data, len, timeout_ms);
+}
+
+static int link_recv(struct tcp_conn *c, void *buf, size_t cap, int32_t timeout_ms)
+{
+    return c->tls ? akira_tls_recv(c->tls, buf, cap, timeout_ms)
+                  : akira_net_recv(c->sock, buf, cap, timeout_ms);
+}
 
 static int tcp_reply(void *link, const void *data, size_t len)
 {
     struct tcp_conn *c = link;
-    return akira_net_send_all(c->sock, data, len, 10000);
+    return link_send(c, data, len, 10000);
 }
 
 static void tcp_hangup(void *link)
@@ -63,7 +79,19 @@ static int conn_main(void *arg)
     /* What a client sends at once (a script's token) is read before the stream opens
      * and handed over right after, so its session never looks idle. */
     unsigned char first[256];
-    int nfirst = akira_net_recv(c->sock, first, sizeof(first), 100);
+    int nfirst = 0;
+    if (c->srv->tls) {
+        /* The handshake first (10 s at most); a failure is logged by the TLS layer. */
+        nfirst = akira_tls_server_accept(c->srv->tls, &c->tls, c->sock, 10000);
+        if (nfirst) {
+            akira_mutex_lock(c->srv->lock, AKIRA_FOREVER);
+            c->finished = true;
+            akira_mutex_unlock(c->srv->lock);
+            return 0;
+        }
+        info.transport = "tls";
+    }
+    nfirst = link_recv(c, first, sizeof(first), 100);
     int rc =
         nfirst < 0 && nfirst != AKIRA_ETIMEDOUT ? nfirst : akira_transport_stream_open(&st, &info);
     /* Busy: the service may just have ended a session stuck at its token prompt for
@@ -75,7 +103,7 @@ static int conn_main(void *arg)
     if (rc) {
         const char *msg =
             rc == AKIRA_EBUSY ? "too many shell sessions\r\n" : "shell not available\r\n";
-        (void)akira_net_send(c->sock, msg, strlen(msg), 1000);
+        (void)link_send(c, msg, strlen(msg), 1000);
     } else {
         int status = 0;
         unsigned char buf[256];
@@ -86,7 +114,7 @@ static int conn_main(void *arg)
             status = akira_transport_stream_write(&st, first, (size_t)nfirst);
         }
         for (; status == 0;) {
-            int n = akira_net_recv(c->sock, buf, sizeof(buf), AKIRA_FOREVER);
+            int n = link_recv(c, buf, sizeof(buf), AKIRA_FOREVER);
             if (n <= 0) {
                 status = n == 0 ? 0 : n;
                 break;
@@ -105,6 +133,8 @@ static int conn_main(void *arg)
         akira_net_shutdown(c->sock);
         akira_transport_stream_close(&st, status ? status : AKIRA_ECONNRESET, NULL, 0);
     }
+    akira_tls_close(c->tls); /* the socket stays for reap() */
+    c->tls = NULL;
     akira_mutex_lock(c->srv->lock, AKIRA_FOREVER);
     c->finished = true;
     akira_mutex_unlock(c->srv->lock);
@@ -201,11 +231,13 @@ static int acceptor(void *arg)
     }
 }
 
-int akira_tcp_shell_start(struct akira_tcp_shell **out, const struct akira_net_addr *addr)
+int akira_tcp_shell_start(struct akira_tcp_shell **out, const struct akira_net_addr *addr,
+                          struct akira_tls_server *tls)
 {
     if (!out || !addr) return AKIRA_EINVAL;
     struct akira_tcp_shell *srv = calloc(1, sizeof(*srv));
     if (!srv) return AKIRA_ENOMEM;
+    srv->tls = tls;
     int rc = akira_mutex_create(&srv->lock);
     if (!rc) rc = akira_net_tcp_listen(&srv->listener, addr, 8);
     if (!rc)

@@ -24,5 +24,6 @@ endforeach()
 # The CLI's HTTP client and JSON reader against a scripted loopback server.
 akira_unit_test(test_api_apps_client SOURCES test_api_apps_client.c
                 ${CMAKE_SOURCE_DIR}/tools/akira/http_client.c ${CMAKE_SOURCE_DIR}/tools/akira/json_read.c
-                LIBS akira_http)
+                ${CMAKE_SOURCE_DIR}/tools/akira/tls_client.c
+                LIBS akira_http ${AKIRA_TOOL_MBEDTLS} ${AKIRA_TOOL_MBEDX509} ${AKIRA_TOOL_MBEDCRYPTO})
 target_include_directories(test_api_apps_client PRIVATE ${CMAKE_SOURCE_DIR}/tools/akira)

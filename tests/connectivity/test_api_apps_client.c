@@ -38,7 +38,10 @@ static void test_url(void **state)
     assert_string_equal(u.port, "80");
     assert_int_equal(hc_url_parse("localhost:81", &u, err, sizeof(err)), 0);
     assert_string_equal(u.port, "81");
-    const char *bad[] = {"https://h",  "http://h:0",      "http://h:99999", "http://h:8x",
+    assert_int_equal(hc_url_parse("https://dev.local", &u, err, sizeof(err)), 0);
+    assert_true(u.tls && !u.pinned);
+    assert_string_equal(u.port, "443");
+    const char *bad[] = {"ftp://h",    "http://h:0",      "http://h:99999", "http://h:8x",
                          "http://:80", "http://h:80/api", "http://",        "http://h:"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         err[0] = '\0';
@@ -164,6 +167,7 @@ static void start_server(struct script *s, struct hc_url *u, pthread_t *th)
     assert_int_equal(listen(s->lfd, 1), 0);
     socklen_t sl = sizeof(a);
     getsockname(s->lfd, (struct sockaddr *)&a, &sl);
+    *u = (struct hc_url){0}; /* plain HTTP */
     snprintf(u->host, sizeof(u->host), "127.0.0.1");
     snprintf(u->port, sizeof(u->port), "%u", ntohs(a.sin_port));
     assert_int_equal(pthread_create(th, NULL, serve, s), 0);

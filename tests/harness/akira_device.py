@@ -27,6 +27,8 @@ import os
 import pty
 import re
 import socket
+import ssl
+import hashlib
 import subprocess
 import sys
 import tempfile
@@ -187,13 +189,19 @@ class Device:
     """
 
     def __init__(self, binary, flash=None, http=True, shell=False, args=(), tty=False,
-                 wait_boot="auto", token=None, boot=()):
+                 wait_boot="auto", token=None, boot=(), https=False, shell_tls=False):
         self.binary, self.flash, self.tty = binary, flash, tty
-        self.http = self.shell = None
+        self.http = self.shell = self.https = self.shell_tls = None
         for _ in range(5):
             cmd = [binary] + list(boot)
             if flash:
                 cmd += ["--flash", flash]
+            if https:  # TLS services (docs/tls.md): a free port for True
+                self.https = free_port() if https is True else https
+                cmd += ["--https-port", str(self.https)]
+            if shell_tls:
+                self.shell_tls = free_port() if shell_tls is True else shell_tls
+                cmd += ["--shell-tls-port", str(self.shell_tls)]
             if http:
                 self.http = free_port() if http is True else http
                 cmd += ["--http-port", str(self.http)]
@@ -203,7 +211,7 @@ class Device:
             cmd += list(args)
             self._start(cmd)
             if wait_boot == "auto":
-                if not (http or shell):
+                if not (http or shell or https or shell_tls):
                     self.expect("boot complete", 15)
                     break
                 line = self.expect(NETWORK_RE, 15, regex=True)
@@ -303,6 +311,19 @@ class Device:
         return request(self.http, method, path, body, token, headers, raw_body,
                        source=source)
 
+    # HTTPS (docs/tls.md)
+    def fingerprint(self):
+        """The certificate's SHA-256 as `http tls` prints it (lower-case hex, no colons)."""
+        self.console("http tls")
+        fp = self.expect(rb"fingerprint ([0-9A-F:]{95})", 5, regex=True)
+        return re.search(r"([0-9A-F:]{95})", fp).group(1).replace(":", "").lower()
+
+    def tls_connect(self, pin=None, timeout=10):
+        return TlsSock(self.https, timeout, pin)
+
+    def https_request(self, method, path, body=None, token=None, headers=None, pin=None):
+        return request(self.https, method, path, body, token, headers, tls_pin=pin or "any")
+
     def call(self, method, path, body=None, token=None, headers=None, raw_body=None):
         """request() with the body parsed as JSON when it is JSON: (status, body)."""
         st, _, b = self.request(method, path, body, token, headers, raw_body)
@@ -312,7 +333,19 @@ class Device:
             return st, b
 
 
-class NetShell:
+class _ShellSession:
+    """What a network shell session does on top of its expect (plain or TLS)."""
+
+    def send(self, data):
+        self.sock.sendall(data.encode() if isinstance(data, str) else data)
+
+    def login(self, token):
+        self.expect("token: ")
+        self.send(token + "\r\n")
+        self.expect("ok:")
+
+
+class NetShell(_ShellSession):
     """A network shell session: a socket driven with the same expect as the console."""
 
     def __init__(self, port, timeout=10):
@@ -322,14 +355,6 @@ class NetShell:
 
     def expect(self, pattern, timeout=10.0, regex=False):
         return self.io.expect(pattern, timeout, regex=regex)
-
-    def send(self, data):
-        self.sock.sendall(data.encode() if isinstance(data, str) else data)
-
-    def login(self, token):
-        self.expect("token: ")
-        self.send(token + "\r\n")
-        self.expect("ok:")
 
     def closed_by_peer(self, timeout=10.0):
         return self.io.wait_eof(timeout)
@@ -342,12 +367,102 @@ class NetShell:
         self.sock.close()
 
 
+class TlsShell(_ShellSession):
+    """A network shell session over TLS (--shell-tls-port). Read in the caller's thread
+    (an ssl socket is not shared between a reader thread and a writer): expect() reads
+    until the pattern or the timeout."""
+
+    def __init__(self, port, pin="any", timeout=10):
+        self.sock = TlsSock(port, timeout, pin)
+        self.buf, self.mark, self.eof = b"", 0, False
+
+    def _more(self, left):
+        self.sock.settimeout(max(0.05, min(left, 0.5)))
+        try:
+            b = self.sock.recv(65536)
+        except (socket.timeout, TimeoutError):
+            return
+        except (ssl.SSLError, OSError):
+            b = b""
+        if not b:
+            self.eof = True
+        self.buf += b
+
+    def expect(self, pattern, timeout=10.0, regex=False):
+        if isinstance(pattern, str):
+            pattern = pattern.encode()
+        pat = re.compile(pattern if regex else re.escape(pattern))
+        end = time.monotonic() + timeout
+        while True:
+            m = pat.search(self.buf, self.mark)
+            if m:
+                self.mark = m.end()
+                return (m.group(1) if pat.groups else m.group(0)).decode(errors="replace")
+            left = end - time.monotonic()
+            if self.eof or left <= 0:
+                raise Fail(f"TLS shell: {'ended' if self.eof else 'timed out'} waiting for "
+                           f"{pat.pattern!r}; got {self.buf[self.mark:][-300:]!r}")
+            self._more(left)
+
+    def close(self):
+        self.sock.close()
+
+
 # --- HTTP on raw sockets -------------------------------------------------------------
 
 
 class Sock(socket.socket):
     """A client socket that keeps the bytes read past one response (pipelining)."""
     pending = b""
+
+
+class TlsSock:
+    """A TLS connection to 127.0.0.1:port with a socket's recv/sendall, so read_response
+    and the Stream work on it. The device's certificate is self-signed: it is checked by
+    its SHA-256 fingerprint (pin: lower-case hex; "any": not checked, the fingerprint is
+    kept in .fingerprint). A wrong pin raises Fail after the handshake; a handshake the
+    device refuses raises ssl.SSLError."""
+
+    def __init__(self, port, timeout=10, pin=None, source=None):
+        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        raw.settimeout(timeout)
+        if source:
+            raw.bind((source, 0))
+        raw.connect(("127.0.0.1", port))
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        try:
+            self.s = ctx.wrap_socket(raw)
+        except Exception:
+            raw.close()
+            raise
+        self.pending = b""
+        self.fingerprint = hashlib.sha256(self.s.getpeercert(True)).hexdigest()
+        if pin and pin != "any" and pin != self.fingerprint:
+            self.close()
+            raise Fail(f"certificate fingerprint {self.fingerprint} is not the pinned {pin}")
+
+    def recv(self, n=65536):
+        return self.s.recv(n)
+
+    def sendall(self, data):
+        return self.s.sendall(data)
+
+    def settimeout(self, t):
+        self.s.settimeout(t)
+
+    def fileno(self):
+        return self.s.fileno()
+
+    def cipher(self):
+        return self.s.cipher()
+
+    def close(self):
+        try:
+            self.s.close()
+        except OSError:
+            pass
 
 
 def connect(port, timeout=10, source=None):
@@ -421,17 +536,18 @@ def read_response(s, pending=None):
                 break
             rest += b
         body, extra = rest, b""
-    if isinstance(s, Sock):
+    if isinstance(s, (Sock, TlsSock)):
         s.pending = extra
     return status, headers, body
 
 
 def request(port, method, path, body=None, token=None, headers=None, raw_body=None,
-            timeout=15, source=None):
+            timeout=15, source=None, tls_pin=None):
     """One request on its own connection (Connection: close unless headers say
     otherwise). A server that answers before reading the whole body (413, 401) may
-    reset the upload: the answer already sent is still read."""
-    s = connect(port, timeout, source)
+    reset the upload: the answer already sent is still read. tls_pin: HTTPS, the
+    certificate's fingerprint checked against it ("any": not checked; see TlsSock)."""
+    s = TlsSock(port, timeout, tls_pin, source) if tls_pin else connect(port, timeout, source)
     hdrs = dict(headers or {})
     if token:
         hdrs["Authorization"] = f"Bearer {token}"

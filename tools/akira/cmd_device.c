@@ -25,6 +25,7 @@
 #include "http_client.h"
 #include "json_read.h"
 #include "serial_client.h"
+#include "tls_client.h"
 
 #define SERIAL_SCHEME "serial:"
 
@@ -94,6 +95,16 @@ static int dev_open(int *argc, char **argv, struct dev *out)
     if (hc_url_parse(out->d.url, &out->u, err, sizeof(err))) {
         fprintf(stderr, "akira: device '%s': %s\n", out->d.name, err);
         return 1;
+    }
+    if (out->u.tls) {
+        if (!out->d.pin[0] || tc_fp_parse(out->d.pin, out->u.pin)) {
+            fprintf(stderr,
+                    "akira: device '%s' has no pinned certificate fingerprint: akira device "
+                    "pin %s\n",
+                    out->d.name, out->d.name);
+            return 1;
+        }
+        out->u.pinned = true;
     }
     return 0;
 }
@@ -172,6 +183,15 @@ static int call(const struct dev *v, struct hc_request *req, struct answer *a)
     char err[300];
     if (v->serial ? serial_request(v, req, &a->resp, err, sizeof(err))
                   : hc_request(&v->u, req, &a->resp, err, sizeof(err))) {
+        if (a->resp.fp_changed) {
+            fprintf(stderr,
+                    "akira: WARNING: device '%s' (%s): %s\n"
+                    "       if you expected it (the device was reset or re-keyed), check the "
+                    "new fingerprint on its console (`http tls`) and re-pin: akira device pin "
+                    "%s\n",
+                    v->d.name, v->d.url, err, v->d.name);
+            return 1;
+        }
         fprintf(stderr, "akira: device '%s' (%s) unreachable: %s\n", v->d.name, v->d.url, err);
         return 1;
     }
@@ -195,6 +215,27 @@ static int simple(const struct dev *v, const char *method, const char *path, boo
 {
     struct hc_request req = {.method = method, .path = path, .token = auth ? v->d.token : NULL};
     return call(v, &req, a);
+}
+
+/* Trust on first use: the certificate the device shows now becomes its pin (printed,
+ * to compare with `http tls` on its console). */
+static int first_use_pin(const struct hc_url *u, struct tool_device *d)
+{
+    struct hc_url any = *u;
+    any.pinned = false;
+    struct hc_request req = {.method = "GET", .path = "/api/status"};
+    struct hc_response resp;
+    char err[300];
+    if (hc_request(&any, &req, &resp, err, sizeof(err)) && !resp.fp_seen) {
+        fprintf(stderr, "akira: %s: cannot read its certificate: %s\n", d->url, err);
+        return 1;
+    }
+    hc_response_free(&resp);
+    tc_fp_format(resp.fp, d->pin);
+    printf("pinned %s's certificate, SHA-256 %s\n"
+           "       (trust on first use: compare with `http tls` on the device's console)\n",
+           d->name, d->pin);
+    return 0;
 }
 
 int akira_tool_device(int argc, char **argv)
@@ -222,8 +263,25 @@ int akira_tool_device(int argc, char **argv)
         snprintf(d.name, sizeof(d.name), "%s", argv[2]);
         snprintf(d.url, sizeof(d.url), "%s", argv[3]);
         snprintf(d.token, sizeof(d.token), "%s", argv[4]);
+        d.pin[0] = '\0';
+        if (!serial && u.tls && first_use_pin(&u, &d)) return 1;
         if (tool_device_add(&d)) return 1;
         printf("device %s at %s added (the default now)\n", d.name, d.url);
+        return 0;
+    }
+    if (argc == 3 && !strcmp(argv[1], "pin")) {
+        /* Re-pin explicitly: the device's current certificate is trusted from now on. */
+        struct tool_device d;
+        struct hc_url u;
+        char err[300];
+        if (tool_device_find(argv[2], &d)) return 1;
+        if (hc_url_parse(d.url, &u, err, sizeof(err)) || !u.tls) {
+            fprintf(stderr, "akira: device pin: %s is not an https:// device\n", d.name);
+            return 2;
+        }
+        if (d.pin[0]) printf("was pinned to %s\n", d.pin);
+        if (first_use_pin(&u, &d)) return 1;
+        if (tool_device_add(&d)) return 1;
         return 0;
     }
     if (argc == 2 && !strcmp(argv[1], "list")) {
@@ -234,7 +292,8 @@ int akira_tool_device(int argc, char **argv)
             printf("%s %s%s\n", all[i].name, all[i].url, i == n - 1 ? " (default)" : "");
         return 0;
     }
-    fprintf(stderr, "usage: akira device add NAME URL TOKEN | akira device list\n");
+    fprintf(stderr, "usage: akira device add NAME URL TOKEN | akira device pin NAME | akira "
+                    "device list\n");
     return 2;
 }
 

@@ -42,8 +42,9 @@ int tool_devices_load(struct tool_device *out, size_t max)
         lineno++;
         if (line[0] == '#' || line[0] == '\n') continue;
         struct tool_device d;
-        if (sscanf(line, "%63s %255s %127s", d.name, d.url, d.token) != 3) {
-            fprintf(stderr, "akira: %s:%d: not `NAME URL TOKEN`: ignored\n", path, lineno);
+        d.pin[0] = '\0';
+        if (sscanf(line, "%63s %255s %127s %95s", d.name, d.url, d.token, d.pin) < 3) {
+            fprintf(stderr, "akira: %s:%d: not `NAME URL TOKEN [PIN]`: ignored\n", path, lineno);
             continue;
         }
         if ((size_t)n == max) break;
@@ -83,12 +84,12 @@ int tool_device_add(const struct tool_device *d)
         return -1;
     }
     all[k++] = *d;
-    size_t cap = (size_t)k * sizeof(all[0]) + 64, len = 0;
+    size_t cap = (size_t)k * (sizeof(all[0]) + 4) + 64, len = 0;
     char *text = malloc(cap);
     if (!text) return -1;
     for (int i = 0; i < k; i++)
-        len += (size_t)snprintf(text + len, cap - len, "%s %s %s\n", all[i].name, all[i].url,
-                                all[i].token);
+        len += (size_t)snprintf(text + len, cap - len, "%s %s %s%s%s\n", all[i].name, all[i].url,
+                                all[i].token, all[i].pin[0] ? " " : "", all[i].pin);
     char path[512];
     int rc = tool_devices_path(path, sizeof(path));
     if (!rc && make_parent(path)) {

@@ -1,4 +1,5 @@
-/* Devices the `akira` tool knows: a config file of lines `NAME URL TOKEN`, in
+/* Devices the `akira` tool knows: a config file of lines `NAME URL TOKEN [PIN]` (PIN:
+ * the SHA-256 fingerprint of an https:// device's certificate, "AB:CD:..."), in
  * $AKIRA_CONFIG or else ~/.config/akira/devices (mode 0600: it holds the tokens). The
  * last line is the default device; `device add` of a known name replaces its line and
  * moves it last. */
@@ -13,6 +14,7 @@ struct tool_device {
     char name[64];
     char url[256];
     char token[128];
+    char pin[96]; /* "" when none */
 };
 
 /* The config file's path into buf. 0 or -1 (no $HOME, message printed). */

@@ -1,6 +1,7 @@
 /* HTTP/1.1 client of the `akira` tool (see http_client.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "http_client.h"
+#include "tls_client.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,10 +31,14 @@ static void seterr(char *err, size_t cap, const char *fmt, ...)
 int hc_url_parse(const char *url, struct hc_url *out, char *err, size_t cap)
 {
     const char *p = url;
+    memset(out, 0, sizeof(*out));
     if (strncmp(p, "http://", 7) == 0) {
         p += 7;
+    } else if (strncmp(p, "https://", 8) == 0) {
+        p += 8;
+        out->tls = true;
     } else if (strstr(p, "://")) {
-        seterr(err, cap, "%s: only http:// URLs are supported", url);
+        seterr(err, cap, "%s: only http:// and https:// URLs are supported", url);
         return -1;
     }
     const char *end = p + strcspn(p, "/");
@@ -46,7 +51,7 @@ int hc_url_parse(const char *url, struct hc_url *out, char *err, size_t cap)
     }
     memcpy(out->host, p, hn);
     out->host[hn] = '\0';
-    snprintf(out->port, sizeof(out->port), "80");
+    snprintf(out->port, sizeof(out->port), out->tls ? "443" : "80");
     if (colon) {
         size_t pn = (size_t)(end - colon - 1);
         char *e;
@@ -344,7 +349,32 @@ int hc_request(const struct hc_url *u, const struct hc_request *req, struct hc_r
     char what[300];
     snprintf(what, sizeof(what), "%s:%s", u->host, u->port);
     struct hc_conn c = {tcp_send_all, tcp_recv, tcp_readable, &fd, what};
+    struct tc *t = NULL;
+    if (u->tls) {
+        uint8_t seen[TC_FP_LEN];
+        int changed = 0;
+        t = tc_open(fd, u->host, u->pinned ? u->pin : NULL, seen, &changed, err, cap);
+        out->fp_changed = changed;
+        if (!t && !changed) {
+            close(fd);
+            return -1;
+        }
+        out->fp_seen = true;
+        memcpy(out->fp, seen, sizeof(seen));
+        if (!t) {
+            close(fd);
+            return -1;
+        }
+        c = tc_conn(t, what);
+    }
+    bool changed = out->fp_changed, seen = out->fp_seen;
+    uint8_t fp[TC_FP_LEN];
+    memcpy(fp, out->fp, sizeof(fp));
     int rc = hc_request_over(&c, req, out, err, cap);
+    out->fp_changed = changed; /* hc_request_over starts *out afresh */
+    out->fp_seen = seen;
+    memcpy(out->fp, fp, sizeof(fp));
+    tc_close(t);
     close(fd);
     return rc;
 }

@@ -4,6 +4,7 @@
 #ifndef AKIRA_TOOL_HTTP_CLIENT_H
 #define AKIRA_TOOL_HTTP_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,15 +13,24 @@
 struct hc_url {
     char host[256];
     char port[8];
+    /* https://: TLS (tls_client.h), the device checked against pin when pinned (else
+     * any certificate is taken and its fingerprint reported: first use). */
+    bool tls, pinned;
+    uint8_t pin[32];
 };
 
-/* "http://host[:port][/]" (port 80 by default). 0 or -1 (message in err). */
+/* "http://host[:port][/]" (port 80 by default) or "https://..." (443). 0 or -1
+ * (message in err). */
 int hc_url_parse(const char *url, struct hc_url *out, char *err, size_t cap);
 
 struct hc_response {
     int status; /* 100..599 */
     char *body; /* NUL-terminated, malloc'd (free with hc_response_free) */
     size_t len;
+    /* HTTPS: the device certificate's SHA-256 (fp_seen), and whether it was not the
+     * pin (fp_changed: the request was not sent). */
+    bool fp_seen, fp_changed;
+    uint8_t fp[32];
 };
 void hc_response_free(struct hc_response *r);
 

@@ -34,9 +34,11 @@ static const struct tool_cmd cmds[] = {
      "verify against public keys, show the header and TLVs",
      akira_tool_image},
     /* Device commands (cmd_device.c): each takes --device NAME (default: the last added). */
-    {"device", "add NAME URL TOKEN | list",
-     "remember a device (URL http://host:port or serial:PATH, token from `http token`); the "
-     "default is the last added",
+    {"device", "add NAME URL TOKEN | pin NAME | list",
+     "remember a device (URL http://host:port, https://host:port or serial:PATH, token from "
+     "`http token`); the default is the last added. An https device's certificate "
+     "fingerprint is pinned at add (trust on first use) and checked on every call; `pin` "
+     "re-pins it after a reset",
      akira_tool_device},
     {"status", "", "the device's version, uptime, memory and running apps", akira_tool_status},
     {"apps", "", "the installed apps: version, state, signature, quota, capabilities",

@@ -264,6 +264,11 @@ connectivity_config(const struct akira_board_options *opt)
         .version = AKIRA_VERSION_STRING,
         .http_port = opt->http_port_set ? opt->http_port : 0,
         .shell_port = opt->shell_port_set ? opt->shell_port : 0,
+        .https_port = opt->https_port,
+        .shell_tls_port = opt->shell_tls_port,
+        /* --http-port asks for plain HTTP: allowed unless akira/net/plain says 0. */
+        .plain_default = true,
+        .sntp_server = opt->sntp,
         .serial_uart = opt->serial_uart,
         .print = print_line,
         .on_shell_exit = on_net_shell_exit,
@@ -313,7 +318,8 @@ static bool net_up;
 
 static bool boot_connectivity(const struct akira_board_options *opt)
 {
-    if (!opt->http_port_set && !opt->shell_port_set && !opt->serial_uart) {
+    if (!opt->http_port_set && !opt->shell_port_set && !opt->serial_uart && !opt->https_port &&
+        !opt->shell_tls_port) {
         board_console_printf(
             "[ -- ] network: off (no --http-port, no --shell-port, --serial-uart off)\n");
         return true;

@@ -1,5 +1,6 @@
 /*
- * native_sim command line: --flash, --http-port, --shell-port, --serial-uart,
+ * native_sim command line: --flash, --http-port, --shell-port, --https-port,
+ * --shell-tls-port, --sntp, --serial-uart,
  * --log-level, --install, --radio, --radio-pos, --radio-tx-power, --radio-node, --help.
  */
 #include <stdarg.h>
@@ -20,6 +21,11 @@ static const char usage[] =
     "  --flash FILE        flash image (created filled with 0xFF when absent)\n"
     "  --http-port N       run the HTTP API on 127.0.0.1:N, 1..65535 (off when absent)\n"
     "  --shell-port N      run the network shell on 127.0.0.1:N (off when absent)\n"
+    "  --https-port N      run the HTTP API over TLS on 127.0.0.1:N (off when absent;\n"
+    "                      with it, plain --http-port/--shell-port run unless the\n"
+    "                      setting akira/net/plain is 0)\n"
+    "  --shell-tls-port N  run the network shell over TLS on 127.0.0.1:N\n"
+    "  --sntp ADDR:PORT    SNTP server for the wall clock (default: akira/time/sntp)\n"
     "  --serial-uart NAME  UART of the serial management link, or off (default mgmt,\n"
     "                      a host pty whose path the boot prints)\n"
     "  --log-level LEVEL   default log level: none, err, wrn, inf, dbg (default inf)\n"
@@ -71,6 +77,9 @@ enum opt_id {
     OPT_FLASH,
     OPT_HTTP_PORT,
     OPT_SHELL_PORT,
+    OPT_HTTPS_PORT,
+    OPT_SHELL_TLS_PORT,
+    OPT_SNTP,
     OPT_SERIAL_UART,
     OPT_LOG_LEVEL,
     OPT_INSTALL,
@@ -89,6 +98,9 @@ static const struct {
     {"--flash", OPT_FLASH, true},
     {"--http-port", OPT_HTTP_PORT, true},
     {"--shell-port", OPT_SHELL_PORT, true},
+    {"--https-port", OPT_HTTPS_PORT, true},
+    {"--shell-tls-port", OPT_SHELL_TLS_PORT, true},
+    {"--sntp", OPT_SNTP, true},
     {"--serial-uart", OPT_SERIAL_UART, true},
     {"--log-level", OPT_LOG_LEVEL, true},
     {"--install", OPT_INSTALL, true},
@@ -156,6 +168,16 @@ int akira_board_options_parse(struct akira_board_options *out, int argc, char *c
                 return fail(err, err_size, "--shell-port '%s' is not a port (1..65535)", value);
             }
             o.shell_port_set = true;
+            break;
+        case OPT_HTTPS_PORT:
+        case OPT_SHELL_TLS_PORT:
+            if (!parse_port(value,
+                            opts[k].id == OPT_HTTPS_PORT ? &o.https_port : &o.shell_tls_port))
+                return fail(err, err_size, "%s '%s' is not a port (1..65535)", opts[k].name, value);
+            break;
+        case OPT_SNTP:
+            if (value[0] == '\0') return fail(err, err_size, "--sntp needs ADDR:PORT");
+            o.sntp = value;
             break;
         case OPT_SERIAL_UART:
             if (value[0] == '\0')

@@ -24,12 +24,26 @@
  * too; anything else or absent: they are open (docs/dashboard.md). */
 #define AKIRA_HTTP_READ_AUTH_KEY "akira/http/read_auth"
 #define AKIRA_HTTP_TOKEN_HEX_LEN 32 /* 16 random bytes as hex */
+/* "1": the plain (non-TLS) HTTP API and network shell may run on their ports; "0":
+ * they do not start (only HTTPS and the TLS shell); absent: the board's default
+ * (plain_default below). Read at start (docs/tls.md). */
+#define AKIRA_NET_PLAIN_KEY "akira/net/plain"
+/* The device's TLS identity (secrets: never served over the network). DER. */
+#define AKIRA_TLS_KEY_KEY  AKIRA_SECRET_PREFIX "tls_key"
+#define AKIRA_TLS_CERT_KEY AKIRA_SECRET_PREFIX "tls_cert"
 
 struct akira_connectivity_config {
-    const char *board;   /* board name for /api/status */
-    const char *version; /* firmware version for /api/status */
-    uint16_t http_port;  /* 0: no HTTP server */
-    uint16_t shell_port; /* 0: no network shell */
+    const char *board;       /* board name for /api/status */
+    const char *version;     /* firmware version for /api/status */
+    uint16_t http_port;      /* 0: no HTTP server */
+    uint16_t shell_port;     /* 0: no network shell */
+    uint16_t https_port;     /* 0: no HTTPS API (docs/tls.md) */
+    uint16_t shell_tls_port; /* 0: no network shell over TLS */
+    /* Whether the plain HTTP API and shell run when AKIRA_NET_PLAIN_KEY is absent. */
+    bool plain_default;
+    /* "a.b.c.d:port" of an SNTP server for this run (NULL: the setting
+     * akira/time/sntp, if any). */
+    const char *sntp_server;
     /* The UART of the serial management link (docs/serial.md), NULL: none. The device
      * API over it needs no network. */
     const char *serial_uart;
@@ -87,5 +101,20 @@ const char *akira_connectivity_serial_uart(void);
 /* The bound ports (0 when that service is not running): tests start on port 0. */
 uint16_t akira_connectivity_http_port(void);
 uint16_t akira_connectivity_shell_port(void);
+uint16_t akira_connectivity_https_port(void);
+uint16_t akira_connectivity_shell_tls_port(void);
+/* Deletes the device's TLS key and certificate from settings: the next start makes a
+ * new pair (a new fingerprint every host must re-pin). The running services keep the
+ * old one until then. AKIRA_ENOENT without TLS. */
+int akira_connectivity_tls_forget(void);
+/* TLS sessions open now and handshakes that failed since start (HTTPS and TLS shell
+ * together); 0 and 0 without TLS services. */
+void akira_connectivity_tls_counts(unsigned *open, unsigned long *failed);
+/* Whether the plain HTTP API and shell were allowed at start. */
+bool akira_connectivity_plain_on(void);
+
+/* The device certificate's SHA-256 fingerprint ("AB:CD:...", AKIRA_TLS_FP_HEX_MAX
+ * bytes) into buf. AKIRA_ENOENT when there is no TLS identity (no network build). */
+int akira_connectivity_tls_fingerprint(char *buf, size_t cap);
 
 #endif /* AKIRA_CONNECTIVITY_H */

@@ -44,6 +44,7 @@
 
 struct akira_http_server;
 struct akira_http_req;
+struct akira_tls_server;
 
 struct akira_http_config {
     struct akira_net_addr addr;    /* where to listen (port 0: any free port) */
@@ -75,6 +76,12 @@ struct akira_http_config {
      * /api/status, /api/logs, ...), except those marked always_open (the dashboard's
      * page, which holds no device data). Called on every request: keep it cheap. */
     bool (*reads_need_token)(void);
+    /* Non-NULL: HTTPS. Every accepted connection is a TLS session with this server
+     * (akira/tls.h; its handshake must end within head_timeout_ms), which stays the
+     * caller's: destroy it after the HTTP server. A connection refused for lack of a
+     * worker is closed without an answer (a 503 in clear would not reach a TLS
+     * client). */
+    struct akira_tls_server *tls;
 };
 
 /* The defaults above, listening on addr. */

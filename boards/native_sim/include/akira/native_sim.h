@@ -31,6 +31,11 @@ struct akira_board_options {
     uint16_t shell_port;    /* --shell-port N, 1..65535 */
     bool http_port_set;     /* --http-port given: the HTTP server runs (else not) */
     bool shell_port_set;    /* --shell-port given: the network shell runs (else not) */
+    /* TLS services (docs/tls.md), 0 when not given: --https-port N, --shell-tls-port N.
+     * The plain --http-port/--shell-port run too unless the setting akira/net/plain is 0. */
+    uint16_t https_port;
+    uint16_t shell_tls_port;
+    const char *sntp; /* --sntp ADDR:PORT: SNTP server for this run (NULL: the setting) */
     /* --serial-uart NAME: the serial management link's UART (default the board
      * config's AKIRA_BOARD_SERIAL_MGMT_UART); NULL with `off`. */
     const char *serial_uart;
