@@ -91,6 +91,13 @@ static inline void hw_put_u32(uint8_t *p, uint32_t v)
  * handle 1.. or our error. */
 int hw_uart_open(struct akira_app_ctx *app, const char *name);
 
+/* i2c.c's transaction on a bus named by the host (the env module's buses): the
+ * manifest check, then wlen bytes of w written and rlen read into r (host buffers;
+ * wlen up to 257: a register byte and 256 of data). 0 or our error; *st is the
+ * waiting call's status (a trap when the app is being stopped). */
+int hw_i2c_transfer(struct akira_app_ctx *app, const char *bus, int32_t addr, uint8_t *w,
+                    uint32_t wlen, uint8_t *r, uint32_t rlen, aw_status *st);
+
 /* pwm.c's pwm_set for a device name held by the host: 0 or our error. */
 int hw_pwm_set(struct akira_app_ctx *app, const char *name, int32_t ch, uint32_t period_ns,
                uint32_t pulse_ns);

@@ -617,6 +617,8 @@ static int to_text(struct js *j, const struct up_manifest *u, struct text *t,
     if (caps & AKIRA_CAP_GPIO) put(t, "gpio_pins: 0-31\n");
     /* upstream's UART ports 0 and 1 (its uart0 is the console) */
     if (caps & AKIRA_CAP_UART) put(t, "uart: uart1, uart2\n");
+    /* upstream's I2C buses 0 and 1, every address of each (its capability's reach) */
+    if (caps & AKIRA_CAP_I2C) put(t, "i2c: i2c0:*, i2c1:*\n");
     /* upstream's PWM channels: pwm0's */
     if (caps & AKIRA_CAP_PWM) put(t, "pwm: pwm0:0-15\n");
     /* upstream's ipc covers every topic */

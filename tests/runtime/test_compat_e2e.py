@@ -206,6 +206,11 @@ CALLS = {
     "uart_open": 0, "uart_open_again": -16, "uart_open_no_device": -19, "uart_open_bad_port": -22,
     "uart_open_bad_baud": -22, "uart_write": 2, "uart_read_none": 0, "uart_write_not_open": -9,
     "uart_close": 0, "uart_close_again": -9, "uart_read_closed": -9,
+    "i2c_read_bme280_id": 1, "i2c_bme280_id": 0x60, "i2c_read_lsm6ds3_id": 1,
+    "i2c_lsm6ds3_id": 0x69, "i2c_write_reg": 0, "i2c_read_back": 2, "i2c_read_back_data": 0x1234,
+    "i2c_read_no_ack": -5, "i2c_write_no_ack": -5, "i2c_read_no_bus": -19,
+    "i2c_read_bad_bus": -22, "i2c_read_bad_addr": -22, "i2c_read_bad_reg": -22,
+    "i2c_read_zero": -22, "i2c_read_too_long": -22, "i2c_write_too_long": -22,
     "fs_mkdir": 0, "fs_mkdir_again": -17, "fs_open_write": 1, "fs_write": 5, "fs_tell": 5,
     "fs_seek": 1, "fs_seek_bad_whence": -22, "fs_close": 0, "fs_close_again": -9,
     "fs_tell_closed": -9, "fs_open_read": 1, "fs_read": 5, "fs_read_data": 0, "fs_read_eof": 0,
@@ -294,7 +299,10 @@ NOTES = {
     "storage_read_badfd": -9, "storage_delete_missing": -2, "settings_get_missing": -2,
     "msg_subscribe": 0, "msg_subscribe_lifecycle": 0, "msg_publish": 1, "msg_pending": 1,
     "msg_try_recv": 5, "msg_try_recv_empty": -11, "msg_recv_timeout": -11,
-    "msg_pending_other": -2, "msg_publish_big": -122, "msg_unsubscribe": 0,
+    "msg_pending_other": -2, "msg_publish_big": -122, "msg_publish_256": 1,
+    "msg_publish_257": -122, "msg_recv_256": 256, "msg_recv_256_bytes": 1,
+    "msg_publish_256_small": 1, "msg_recv_small_buf": -122, "i2c_read_nocap": -1,
+    "msg_unsubscribe": 0,
     "msg_unsubscribe_again": -2,
 }
 

@@ -140,6 +140,28 @@ int main(void)
     R("uart_close", uart_close(0));
     R("uart_close_again", uart_close(0));
     R("uart_read_closed", uart_read(0, buf, 16));
+    /* i2c: the simulated chips on bus 0 (upstream's whole-bus capability) */
+    unsigned char reg[4] = {0};
+    R("i2c_read_bme280_id", i2c_read_reg(0, 0x76, 0xD0, reg, 1));
+    R("i2c_bme280_id", reg[0]);
+    R("i2c_read_lsm6ds3_id", i2c_read_reg(0, 0x6A, 0x0F, reg, 1));
+    R("i2c_lsm6ds3_id", reg[0]);
+    reg[0] = 0x12;
+    reg[1] = 0x34;
+    R("i2c_write_reg", i2c_write_reg(0, 0x6A, 0x06, reg, 2)); /* FIFO_CTRL1..2 */
+    reg[0] = reg[1] = 0;
+    R("i2c_read_back", i2c_read_reg(0, 0x6A, 0x06, reg, 2));
+    R("i2c_read_back_data", reg[0] << 8 | reg[1]);
+    R("i2c_read_no_ack", i2c_read_reg(0, 0x50, 0x00, reg, 1));
+    R("i2c_write_no_ack", i2c_write_reg(0, 0x50, 0x00, reg, 1));
+    R("i2c_read_no_bus", i2c_read_reg(1, 0x76, 0xD0, reg, 1));
+    R("i2c_read_bad_bus", i2c_read_reg(2, 0x76, 0xD0, reg, 1));
+    R("i2c_read_bad_addr", i2c_read_reg(0, 0x80, 0xD0, reg, 1));
+    R("i2c_read_bad_reg", i2c_read_reg(0, 0x76, 0x100, reg, 1));
+    R("i2c_read_zero", i2c_read_reg(0, 0x76, 0xD0, reg, 0));
+    R("i2c_read_too_long", i2c_read_reg(0, 0x76, 0xD0, (unsigned char *)buf, 257));
+    R("i2c_write_too_long", i2c_write_reg(0, 0x76, 0xF4, (unsigned char *)buf, 257));
+    delay(2000000); /* the log's rate limit refills */
     /* fs: the app's own directory */
     up_stat_t st;
     R("fs_mkdir", fs_mkdir("d"));

@@ -117,6 +117,8 @@ int uart_open(int port, int baud);
 int uart_write(int handle, const void *buf, u32 len);
 int uart_read(int handle, void *buf, u32 len);
 int uart_close(int handle);
+int i2c_write_reg(int bus_id, int dev_addr, int reg_addr, const unsigned char *buf, u32 len);
+int i2c_read_reg(int bus_id, int dev_addr, int reg_addr, unsigned char *buf, u32 len);
 int fs_open(const char *path, int flags);
 int fs_close(int fd);
 int fs_read(int fd, void *buf, u32 len);
