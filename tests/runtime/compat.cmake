@@ -27,6 +27,8 @@ foreach(app invaders launcher calls dashboard spin notes entry)
 endforeach()
 add_custom_target(runtime_compat_apps ALL DEPENDS ${compat_outputs})
 akira_unit_test(test_runtime_compat_manifest SOURCES test_compat_manifest.c LIBS akira_runtime)
+akira_unit_test(test_runtime_compat_akpkg SOURCES test_compat_akpkg.c
+                LIBS akira_runtime akira_native_sim_flash)
 foreach(scenario game launcher calls dashboard data)
   add_test(NAME compat_e2e_${scenario}
            COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_compat_e2e.py ${scenario}

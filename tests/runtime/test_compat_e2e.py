@@ -81,17 +81,18 @@ def install(d, name):
     return d.con.buf[mark:].decode(errors="replace")
 
 
-def akpkg(tmp, name, members=None, corrupt=False):
+def akpkg(tmp, name, members=None, corrupt=False, sig=None):
     """An upstream .akpkg of app `name`: gzip tar of manifest.json and app.wasm (the
-    module without its embedded manifest) and a signature member."""
+    module without its embedded manifest) and, when given, a sig.ed25519 member."""
     if members is None:
         with open(os.path.join(APPS, name + ".raw.wasm"), "rb") as f:
             wasm = f.read()
         src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "compat_apps")
         with open(os.path.join(src, name + ".json"), "rb") as f:
             manifest = f.read()
-        members = [("./manifest.json", manifest), ("./app.wasm", wasm),
-                   ("./sig.ed25519", bytes(64))]
+        members = [("./manifest.json", manifest), ("./app.wasm", wasm)]
+        if sig is not None:
+            members.append(("./sig.ed25519", sig))
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as t:
         for n, data in members:
@@ -101,7 +102,7 @@ def akpkg(tmp, name, members=None, corrupt=False):
     gz = bytearray(gzip.compress(raw.getvalue()))
     if corrupt:
         gz[len(gz) // 2] ^= 0xFF
-    path = os.path.join(tmp, name + (".bad" if corrupt else "") + ".akpkg")
+    path = os.path.join(tmp, name + (".bad" if corrupt or sig else "") + ".akpkg")
     with open(path, "wb") as f:
         f.write(gz)
     return path
@@ -124,6 +125,11 @@ def t_game():
                           (akpkg(tmp, "bomb", [("model.tflite", bytes(5 << 20))]),
                            "unpacks to more than 4 MiB")):
             d.command("app install " + path, "refused: package: " + why)
+        # A signature that matches no trusted key (here: none is trusted) is refused,
+        # though unsigned packages are allowed (tests/runtime/test_compat_akpkg.c has
+        # the signed cases).
+        d.command("app install " + akpkg(tmp, "launcher", sig=bytes(64)),
+                  "refused: signature: sig.ed25519 matches no trusted key")
         check(sum(1 for _ in re.finditer(rb"installed launcher", d.con.buf)) == 0,
               "the shell installed nothing")
         d.command("app start invaders", "invaders: started")
