@@ -98,6 +98,19 @@ int hw_uart_open(struct akira_app_ctx *app, const char *name);
 int hw_i2c_transfer(struct akira_app_ctx *app, const char *bus, int32_t addr, uint8_t *w,
                     uint32_t wlen, uint8_t *r, uint32_t rlen, aw_status *st);
 
+/* net.c's sockets for the env module, with host buffers: socket (type 1 TCP, 2 UDP:
+ * handle 1.. or our error), connect (the manifest's net_hosts check; TCP waits at most
+ * timeout ms, *st the waiting call's status), send and recv (never wait; as net_send
+ * and net_recv), close. The sockets are the app's in our net module: its limits, its
+ * poller, closed at the app's end. */
+struct akira_net_addr;
+int hw_net_socket(struct akira_app_ctx *app, int32_t type);
+int hw_net_connect(struct akira_app_ctx *app, int32_t h, const struct akira_net_addr *to,
+                   int32_t timeout, aw_status *st);
+int hw_net_send(struct akira_app_ctx *app, int32_t h, const void *p, uint32_t len);
+int hw_net_recv(struct akira_app_ctx *app, int32_t h, void *p, uint32_t cap);
+int hw_net_close(struct akira_app_ctx *app, int32_t h);
+
 /* pwm.c's pwm_set for a device name held by the host: 0 or our error. */
 int hw_pwm_set(struct akira_app_ctx *app, const char *name, int32_t ch, uint32_t period_ns,
                uint32_t pulse_ns);

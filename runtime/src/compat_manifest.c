@@ -142,6 +142,9 @@ int32_t akira_compat_errno(int32_t e)
     case AKIRA_ETOOBIG: return -AKIRA_UP_EMSGSIZE;
     case AKIRA_ENOTEMPTY: return -AKIRA_UP_ENOTEMPTY;
     case AKIRA_ENAMETOOLONG: return -AKIRA_UP_ENAMETOOLONG;
+    case AKIRA_ECONNRESET: return -AKIRA_UP_ECONNRESET;
+    case AKIRA_ECONNREFUSED: return -AKIRA_UP_ECONNREFUSED;
+    case AKIRA_ENOTCONN: return -AKIRA_UP_ENOTCONN;
     default: return e < 0 ? -AKIRA_UP_EINVAL : e;
     }
 }

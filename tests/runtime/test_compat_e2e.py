@@ -17,6 +17,10 @@ usage: test_compat_e2e.py SCENARIO AKIRAOS COMPAT_APP_DIR GOLDEN_DIR
   data      storage, settings and IPC from an upstream-style app (good and bad
             arguments), the run counter and file kept across runs, and the lifecycle of
             another app heard on "akira.lifecycle"
+  net       upstream's network calls against loopback echo servers (TCP and UDP,
+            ports chosen at run time and sent over IPC): its rings in app memory,
+            events, the manifest's network_policy, broken ring indices, a refused
+            connection, bad arguments
   calls     every bound env function with good and bad arguments (another app's
             timer handle, drawing while another app owns the display, pointers out of
             memory): upstream's return codes; the out-of-memory string traps the app
@@ -25,7 +29,9 @@ import gzip
 import io
 import os
 import re
+import socket
 import sys
+import threading
 import tarfile
 import time
 
@@ -308,6 +314,7 @@ NOTES = {
     "msg_pending_other": -2, "msg_publish_big": -122, "msg_publish_256": 1,
     "msg_publish_257": -122, "msg_recv_256": 256, "msg_recv_256_bytes": 1,
     "msg_publish_256_small": 1, "msg_recv_small_buf": -122, "i2c_read_nocap": -1,
+    "net_open_nocap": -13,
     "msg_unsubscribe": 0,
     "msg_unsubscribe_again": -2,
 }
@@ -341,5 +348,97 @@ def t_data():
         d.finish()
 
 
-{"game": t_game, "launcher": t_launcher, "calls": t_calls,
+NET = {
+    "msg_subscribe": 0, "net_open_tls": -22, "net_open_tcp": 1, "net_tx_bind": 0,
+    "net_rx_bind": 0, "net_rx_bind_capacity": 512, "net_tx_bind_small": -22,
+    "net_rx_bind_oob": -14, "net_tx_bind_bad_handle": -9, "net_tx_flush_unconnected": -128,
+    "net_connect_name": -22, "net_connect_not_allowed": -13, "net_connect_bad_port": -22,
+    "net_connect_bad_handle": -9, "net_connect": 0, "ev_connected": 0, "net_connect_again": -22,
+    "ring_write": 14, "net_tx_flush": 0, "ev_data": 1, "ring_read": 14, "echo_same": 0,
+    "echo_bytes": 200, "echo_order": 1, "net_tx_flush_broken": 0, "ev_broken": 22,
+    "tx_emptied": 1, "ev_disconnected": 0, "net_tx_flush_ended": -128, "net_close": 0,
+    "net_close_again": -9, "net_connect_refused": 0, "ev_refused": 111, "net_open_udp": 1,
+    "udp_connect": 0, "udp_ev_connected": 0, "udp_flush": 0, "udp_msgs": 2, "udp_lens": 45,
+    "net_event_pop_empty": 0, "net_event_pop_short": -22, "net_event_pop_oob": -14,
+    "net_get_ip": -61, "net_get_ip_short": -22, "net_open_fifth": -12,
+}
+
+
+class EchoServers:
+    """TCP and UDP echo servers on loopback, ports chosen by the kernel; the TCP one
+    closes a connection that sends "bye". Plus a port nobody listens on."""
+
+    def __init__(self):
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.bind(("127.0.0.1", 0))
+        self.tcp.listen(4)
+        self.tcp.settimeout(0.2)
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", 0))
+        self.udp.settimeout(0.2)
+        c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        c.bind(("127.0.0.1", 0))
+        self.closed_port = c.getsockname()[1]
+        c.close()
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=f, daemon=True)
+                        for f in (self._tcp_loop, self._udp_loop)]
+        for t in self.threads:
+            t.start()
+
+    def ports(self):
+        return self.tcp.getsockname()[1], self.udp.getsockname()[1], self.closed_port
+
+    def _tcp_loop(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.tcp.accept()
+            except socket.timeout:
+                continue
+            conn.settimeout(0.2)
+            with conn:
+                while not self.stop.is_set():
+                    try:
+                        data = conn.recv(4096)
+                    except socket.timeout:
+                        continue
+                    if not data or data == b"bye":
+                        break
+                    conn.sendall(data)
+
+    def _udp_loop(self):
+        while not self.stop.is_set():
+            try:
+                data, peer = self.udp.recvfrom(2048)
+            except socket.timeout:
+                continue
+            self.udp.sendto(data, peer)
+
+    def close(self):
+        self.stop.set()
+        for t in self.threads:
+            t.join(5)
+        self.tcp.close()
+        self.udp.close()
+
+
+def t_net():
+    with ad.tempdir() as tmp:
+        srv = EchoServers()
+        try:
+            d = boot(tmp, "netcli")
+            d.command("app start netcli", "netcli: started")
+            logs(d, "netcli", r"netcli waiting")
+            d.command("ipc pub netcli.ports %d,%d,%d" % srv.ports(), "queued for 1 subscribers")
+            logs(d, "netcli", r"netcli done", 30)
+            _, got = results(d, "netcli", 0)
+            wrong = {k: (got.get(k), v) for k, v in NET.items() if got.get(k) != v}
+            check(not wrong, f"results (got, wanted): {wrong}")
+            state_is(d, "netcli", "stopped")
+            d.finish()
+        finally:
+            srv.close()
+
+
+{"game": t_game, "launcher": t_launcher, "calls": t_calls, "net": t_net,
  "dashboard": t_dashboard, "data": t_data}[SCENARIO]()

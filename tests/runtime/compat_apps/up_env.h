@@ -119,6 +119,20 @@ int uart_read(int handle, void *buf, u32 len);
 int uart_close(int handle);
 int i2c_write_reg(int bus_id, int dev_addr, int reg_addr, const unsigned char *buf, u32 len);
 int i2c_read_reg(int bus_id, int dev_addr, int reg_addr, unsigned char *buf, u32 len);
+int net_open(int type);
+int net_connect(int handle, const char *host, int port);
+int net_close(int handle);
+int net_tx_bind(int handle, void *tx_buf, int total_size);
+int net_rx_bind(int handle, void *rx_buf, int total_size);
+int net_tx_flush(int handle);
+int net_event_pop(void *buf, int len);
+int net_get_ip(char *buf, int len);
+#define UP_NET_TCP            0
+#define UP_NET_UDP            1
+#define UP_NET_EVT_CONNECTED  1
+#define UP_NET_EVT_DISCONNECT 2
+#define UP_NET_EVT_DATA_READY 3
+#define UP_NET_EVT_ERROR      5
 int fs_open(const char *path, int flags);
 int fs_close(int fd);
 int fs_read(int fd, void *buf, u32 len);
