@@ -356,7 +356,7 @@ NET = {
     "net_connect_bad_handle": -9, "net_connect": 0, "ev_connected": 0, "net_connect_again": -22,
     "ring_write": 14, "net_tx_flush": 0, "ev_data": 1, "ring_read": 14, "echo_same": 0,
     "echo_bytes": 200, "echo_order": 1, "net_tx_flush_broken": 0, "ev_broken": 22,
-    "tx_emptied": 1, "ev_disconnected": 0, "net_tx_flush_ended": -128, "net_close": 0,
+    "tx_emptied": 1, "nothing_sent": 1, "ev_disconnected": 0, "net_tx_flush_ended": -128, "net_close": 0,
     "net_close_again": -9, "net_connect_refused": 0, "ev_refused": 111, "net_open_udp": 1,
     "udp_connect": 0, "udp_ev_connected": 0, "udp_flush": 0, "udp_msgs": 2, "udp_lens": 45,
     "net_event_pop_empty": 0, "net_event_pop_short": -22, "net_event_pop_oob": -14,

@@ -129,10 +129,19 @@ int main(void)
     R("echo_bytes", have);
     R("echo_order", strncmp(buf, "m-00|m-01|", 10) == 0 && strncmp(buf + 195, "m-39|", 5) == 0);
     /* indices that do not hold together: an ERROR event, the ring emptied */
-    wr32(tx, rd32(tx + 4) + 10000);
+    u32 r0 = rd32(tx + 4);
+    ring_write(tx, "zz", 2); /* a whole message, then a write index past the capacity */
+    wr32(tx, r0 + 300);
     R("net_tx_flush_broken", net_tx_flush(h));
     R("ev_broken", wait_event(UP_NET_EVT_ERROR, h));
     R("tx_emptied", rd32(tx) == rd32(tx + 4));
+    /* and nothing of it went out (the echo server would have sent it back) */
+    for (int i = 0; i < 20; i++) {
+        while (net_event_pop(ev, sizeof ev) > 0)
+            ;
+        delay(10000);
+    }
+    R("nothing_sent", rd32(rx) == rd32(rx + 4));
     /* the server closes on "bye" */
     ring_write(tx, "bye", 3);
     net_tx_flush(h);
