@@ -111,6 +111,11 @@ int hw_net_send(struct akira_app_ctx *app, int32_t h, const void *p, uint32_t le
 int hw_net_recv(struct akira_app_ctx *app, int32_t h, void *p, uint32_t cap);
 int hw_net_close(struct akira_app_ctx *app, int32_t h);
 
+/* common.c's printf formatter: the format at fmt_ptr (at most 256 bytes) with the
+ * wasm32 variadic argument area at ap, into out (cap bytes, NUL-terminated, cut to
+ * fit). The full length, or AKIRA_EFAULT / AKIRA_EINVAL. */
+int hw_format(struct akira_app_ctx *app, uint32_t fmt_ptr, uint32_t ap, char *out, size_t cap);
+
 /* pwm.c's pwm_set for a device name held by the host: 0 or our error. */
 int hw_pwm_set(struct akira_app_ctx *app, const char *name, int32_t ch, uint32_t period_ns,
                uint32_t pulse_ns);

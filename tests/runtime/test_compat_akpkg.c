@@ -283,6 +283,12 @@ static void test_bad_signatures_refused(void **state)
     assert_int_equal(install(gz, n, &r, &e), AKIRA_ESIG);
     assert_string_equal(e.field, "signature");
     assert_non_null(strstr(e.reason, "not 64 bytes"));
+    static uint8_t longer[100];
+    m[2].data = longer;
+    m[2].len = sizeof longer;
+    n = akpkg(m, 3);
+    assert_int_equal(install(gz, n, &r, &e), AKIRA_ESIG);
+    assert_non_null(strstr(e.reason, "not 64 bytes"));
     assert_int_equal(akira_appstore_find("bad", &r), AKIRA_ENOENT);
     assert_int_equal(akira_appstore_count(), 0);
 }

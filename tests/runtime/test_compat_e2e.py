@@ -236,6 +236,14 @@ CALLS = {
     "timer_other_app": -1, "timer_bad": -22, "timer_free": 0, "timer_freed": -22,
     "rtc_unset": 0, "rtc_set": 0, "rtc_now": 1, "rtc_uptime": 1, "rtc_alarm": 0,
     "rtc_alarm_fired": 1, "rtc_alarm_again": 0, "rtc_alarm_bad": -22,
+    "snprintf": 23, "snprintf_cut": 0, "snprintf_zero": 5, "sprintf": 10, "sprintf_data": 0,
+    "snprintf_bad_fmt": -1, "vsnprintf": 5, "vsnprintf_data": 0, "vsprintf": 5,
+    "vsprintf_data": 0, "vprintf": 6, "strstr": 6, "strstr_none": 1, "strspn": 5, "strcspn": 5,
+    "strncasecmp": 0, "strncasecmp_less": 1, "strtol": -31, "strtol_end": 7, "strtol_base2": 5,
+    "strtol_overflow": 1, "strtoul_neg": 1, "strtol_bad_base": 0, "strtol_bad_base_end": 1,
+    "isdigit": 1, "isalpha": 0, "isalnum_underscore": 0, "isspace_tab": 1, "isxdigit": 1,
+    "isupper": 1, "islower": 0, "isgraph_space": 0, "toupper": 81, "tolower": 102,
+    "tolower_not_char": 300,
     "app_get_self_name": 5, "app_get_self_name_short": -22, "app_list": 1,
     "app_status_invaders": 2, "app_status_none": -2, "app_stop_self": -1,
     "app_start_nocap": -1, "app_switch_self": -22, "app_switch_none": -2,
@@ -258,7 +266,8 @@ def t_calls():
         text, got = results(d, "calls", 0)
         wrong = {k: (got.get(k), v) for k, v in CALLS.items() if got.get(k) != v}
         check(not wrong, f"results (got, wanted): {wrong}")
-        check("calls: akira_log line" in text and "calls: self calls" in text and "calls: puts line" in text and "calls: ok" in text,
+        check("calls: akira_log line" in text and "calls: self calls" in text and "calls: puts line" in text and "calls: ok" in text
+              and "calls: ehlo-9" in text,
               "printf, puts and putchar lines logged")
         check("not reached" not in text, "the out-of-memory string trapped the app")
         state_is(d, "calls", r"failed\(trap\): out of bounds memory access")
