@@ -208,17 +208,32 @@ static const char *str_n(struct akira_app_ctx *app, uint32_t ptr, uint32_t n, si
     return n ? akira_bridge_mem(app, ptr, i ? i : 1) : "";
 }
 
-static aw_status up_strncmp(struct akira_app_ctx *app, aw_val *io)
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* strncmp, and strncasecmp (fold: ASCII letters compared as lower case). */
+static aw_status ncmp(struct akira_app_ctx *app, aw_val *io, bool fold)
 {
     size_t la, lb;
     const char *a = str_n(app, io[0].u32, io[2].u32, &la);
     const char *b = str_n(app, io[1].u32, io[2].u32, &lb);
     if (!a || !b) return compat_oob(app);
     size_t n = la < lb ? la : lb;
-    int r = n ? memcmp(a, b, n) : 0;
-    if (r == 0 && la != lb) r = la < lb ? -(int)(uint8_t)b[la] : (int)(uint8_t)a[lb];
+    int r = 0;
+    for (size_t i = 0; i < n && r == 0; i++)
+        r = fold ? lower((uint8_t)a[i]) - lower((uint8_t)b[i]) : (uint8_t)a[i] - (uint8_t)b[i];
+    if (r == 0 && la != lb) {
+        int c = la < lb ? (uint8_t)b[la] : (uint8_t)a[lb];
+        c = fold ? lower(c) : c;
+        r = la < lb ? -c : c;
+    }
     return hw_ret(io, r);
 }
+
+COMPAT_WRAP(up_strncmp, ncmp, false)
+COMPAT_WRAP(up_strncasecmp, ncmp, true)
 
 static aw_status up_strcpy(struct akira_app_ctx *app, aw_val *io)
 {
@@ -322,25 +337,6 @@ static aw_status span(struct akira_app_ctx *app, aw_val *io, bool accept)
 
 COMPAT_WRAP(up_strspn, span, true)
 COMPAT_WRAP(up_strcspn, span, false)
-
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-static aw_status up_strncasecmp(struct akira_app_ctx *app, aw_val *io)
-{
-    size_t la, lb;
-    const char *a = str_n(app, io[0].u32, io[2].u32, &la);
-    const char *b = str_n(app, io[1].u32, io[2].u32, &lb);
-    if (!a || !b) return compat_oob(app);
-    size_t n = la < lb ? la : lb;
-    int r = 0;
-    for (size_t i = 0; i < n && r == 0; i++)
-        r = lower((uint8_t)a[i]) - lower((uint8_t)b[i]);
-    if (r == 0 && la != lb) r = la < lb ? -lower((uint8_t)b[la]) : lower((uint8_t)a[lb]);
-    return hw_ret(io, r);
-}
 
 /* strtol / strtoul (s, endptr, base): C's rules for base 0 and 2..36, saturating; the
  * end pointer (when not 0) is stored as an app address and traps outside memory. */

@@ -26,6 +26,7 @@
 #include <akira/trust.h>
 
 #include "pkg_build.h"
+#include "store_fixture.h"
 
 static struct akira_sim_flash fl;
 static uint8_t pub_a[32], sk_a[64], pub_b[32], sk_b[64];
@@ -33,12 +34,7 @@ static uint8_t pub_a[32], sk_a[64], pub_b[32], sk_b[64];
 static int setup(void **state)
 {
     (void)state;
-    struct akira_storage_report r;
-    assert_int_equal(akira_sim_flash_open(&fl, "flash0", NULL, AKIRA_BOARD_FLASH_SIZE,
-                                          AKIRA_BOARD_FLASH_SECTOR_SIZE,
-                                          AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE),
-                     AKIRA_OK);
-    assert_int_equal(akira_storage_init(&fl.dev, &r), AKIRA_OK);
+    store_open(&fl);
     assert_int_equal(akira_package_keygen(pub_a, sk_a), AKIRA_OK);
     assert_int_equal(akira_package_keygen(pub_b, sk_b), AKIRA_OK);
     return 0;
@@ -47,9 +43,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    akira_appstore_deinit();
-    akira_storage_deinit();
-    akira_sim_flash_close(&fl);
+    store_close(&fl);
     return 0;
 }
 
@@ -57,10 +51,7 @@ static int teardown(void **state)
 static int fresh(void **state)
 {
     (void)state;
-    struct akira_flash_area fa;
-    assert_int_equal(akira_flash_area_open(AKIRA_PART_APPSTORE, true, &fa), AKIRA_OK);
-    assert_int_equal(akira_flash_area_erase(&fa, 0, fa.size), AKIRA_OK);
-    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    store_empty();
     akira_storage_lock();
     struct akira_settings *st = akira_storage_settings();
     (void)akira_trust_key_remove(st, "vendor");
@@ -164,15 +155,7 @@ static void sign(const char *json, const uint8_t *sk, uint8_t sig[64])
 static int install(const uint8_t *p, size_t len, struct akira_app_record *rec,
                    struct akira_manifest_error *e)
 {
-    struct akira_appstore_writer w;
-    int rc = akira_appstore_install_begin(&w, (uint32_t)len);
-    if (rc) return rc;
-    for (size_t off = 0; off < len; off += 100) {
-        size_t k = len - off < 100 ? len - off : 100;
-        rc = akira_appstore_install_write(&w, p + off, k);
-        if (rc) return rc;
-    }
-    return akira_appstore_install_finish(&w, rec, e);
+    return store_install(p, len, 100, rec, e);
 }
 
 /* A package of app `name` signed with sk (NULL: unsigned), the manifest as given. */
