@@ -14,7 +14,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <zlib.h>
 
 #include <akira/appstore.h>
 #include <akira/board_config.h>
@@ -25,6 +24,7 @@
 #include <akira/storage.h>
 #include <akira/trust.h>
 
+#include "akpkg_build.h"
 #include "pkg_build.h"
 #include "store_fixture.h"
 
@@ -71,59 +71,13 @@ static void allow_unsigned(bool on)
 
 /* ---------------------------------------------------------------- packages */
 
-struct member {
-    const char *name;
-    const void *data;
-    size_t len;
-};
-
-/* One ustar member at out[at]. */
-static size_t tar_add(uint8_t *out, size_t at, const char *name, const void *data, size_t len)
-{
-    uint8_t *h = out + at;
-    memset(h, 0, 512);
-    snprintf((char *)h, 100, "%s", name);
-    memcpy(h + 100, "0000644", 8);
-    memcpy(h + 108, "0000000", 8);
-    memcpy(h + 116, "0000000", 8);
-    snprintf((char *)h + 124, 12, "%011o", (unsigned)len);
-    memcpy(h + 136, "00000000000", 12);
-    h[156] = '0';
-    memcpy(h + 257, "ustar", 6);
-    memcpy(h + 263, "00", 2);
-    memset(h + 148, ' ', 8);
-    unsigned sum = 0;
-    for (int i = 0; i < 512; i++)
-        sum += h[i];
-    snprintf((char *)h + 148, 8, "%06o", sum);
-    at += 512;
-    memcpy(out + at, data, len);
-    at += len;
-    size_t pad = (512 - len % 512) % 512;
-    memset(out + at, 0, pad);
-    return at + pad;
-}
-
 static uint8_t tarbuf[64 * 1024], gz[64 * 1024];
 
 /* The members as a gzip tar into gz; its length. */
-static size_t akpkg(const struct member *m, size_t n)
+static size_t akpkg(const struct akpkg_member *m, size_t n)
 {
-    size_t at = 0;
-    for (size_t i = 0; i < n; i++)
-        at = tar_add(tarbuf, at, m[i].name, m[i].data, m[i].len);
-    memset(tarbuf + at, 0, 1024);
-    at += 1024;
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    z.next_in = tarbuf;
-    z.avail_in = (uInt)at;
-    z.next_out = gz;
-    z.avail_out = sizeof gz;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    size_t len = sizeof gz - z.avail_out;
-    deflateEnd(&z);
+    size_t len = akpkg_build(m, n, tarbuf, sizeof tarbuf, gz, sizeof gz);
+    assert_true(len > 0);
     return len;
 }
 
@@ -162,7 +116,7 @@ static int install(const uint8_t *p, size_t len, struct akira_app_record *rec,
 static size_t build(const char *json, const uint8_t *sk_for, const char *json_signed)
 {
     static uint8_t sig[64];
-    struct member m[3] = {
+    struct akpkg_member m[3] = {
         {"./manifest.json", json, strlen(json)},
         {"./app.wasm", wasm, wasm_len},
         {"./sig.ed25519", sig, sizeof sig},
@@ -219,7 +173,7 @@ static void test_member_order(void **state)
     const char *j = manifest_json("order", "1.0");
     uint8_t sig[64];
     sign(j, sk_a, sig);
-    struct member m[3] = {
+    struct akpkg_member m[3] = {
         {"sig.ed25519", sig, sizeof sig},
         {"app.wasm", wasm, wasm_len},
         {"manifest.json", j, strlen(j)},
@@ -253,7 +207,7 @@ static void test_bad_signatures_refused(void **state)
     assert_non_null(strstr(e.reason, "matches no trusted key"));
     /* zeros */
     static const uint8_t zeros[64];
-    struct member m[3] = {
+    struct akpkg_member m[3] = {
         {"manifest.json", signed_json, strlen(signed_json)},
         {"app.wasm", wasm, wasm_len},
         {"sig.ed25519", zeros, sizeof zeros},
