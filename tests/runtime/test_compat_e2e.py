@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Apps built for upstream AkiraOS, unmodified, on the firmware (docs/compat.md).
 
-usage: test_compat_e2e.py SCENARIO AKIRAOS COMPAT_APP_DIR GOLDEN_DIR
+usage: test_compat_e2e.py SCENARIO AKIRAOS COMPAT_APP_DIR GOLDEN_DIR SIGNER
+
+  (SIGNER: tests/runtime/compat_akpkg_sign.c's tool, which signs an .akpkg's members)
 
   game      the console game installed from the shell (the capability strings that
             grant nothing here reported), owning the display, moved by button events,
@@ -30,6 +32,7 @@ import io
 import os
 import re
 import socket
+import subprocess
 import sys
 import threading
 import tarfile
@@ -39,7 +42,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import akira_device as ad  # noqa: E402
 from akira_device import check  # noqa: E402
 
-SCENARIO, AKIRAOS, APPS, GOLDEN = sys.argv[1:5]
+SCENARIO, AKIRAOS, APPS, GOLDEN, SIGNER = sys.argv[1:6]
 
 
 def app(name):
@@ -108,10 +111,23 @@ def akpkg(tmp, name, members=None, corrupt=False, sig=None):
     gz = bytearray(gzip.compress(raw.getvalue()))
     if corrupt:
         gz[len(gz) // 2] ^= 0xFF
-    path = os.path.join(tmp, name + (".bad" if corrupt or sig else "") + ".akpkg")
+    path = os.path.join(tmp, name + (".bad" if corrupt else "") + (".sig" if sig else "") +
+                        ".akpkg")
     with open(path, "wb") as f:
         f.write(gz)
     return path
+
+
+def sign(tmp, name):
+    """sig.ed25519 for app `name`'s members made with a fresh key; (signature, public
+    key in hex)."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "compat_apps")
+    out = os.path.join(tmp, name + ".sig")
+    pub = subprocess.run([SIGNER, os.path.join(APPS, name + ".raw.wasm"),
+                          os.path.join(src, name + ".json"), out],
+                         check=True, capture_output=True, text=True, timeout=30).stdout.strip()
+    with open(out, "rb") as f:
+        return f.read(), pub
 
 
 def t_game():
@@ -138,6 +154,23 @@ def t_game():
                   "refused: signature: sig.ed25519 matches no trusted key")
         check(sum(1 for _ in re.finditer(rb"installed launcher", d.con.buf)) == 0,
               "the shell installed nothing")
+        # Signed with a key the device trusts: installed as signed by it (an upgrade
+        # of the unsigned launcher); the same signature over a changed manifest is
+        # refused.
+        sig, pub = sign(tmp, "launcher")
+        d.command("keys add compat " + pub, "trusting 'compat'")
+        d.command("app install " + akpkg(tmp, "launcher", sig=sig), "installed launcher", 20)
+        d.command("app info launcher", "signature:   signed by 'compat'")
+        with open(os.path.join(APPS, "launcher.raw.wasm"), "rb") as f:
+            wasm = f.read()
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "compat_apps")
+        with open(os.path.join(src, "launcher.json"), "rb") as f:
+            changed = f.read().replace(b'"app.switch"', b'"app.control"')  # more power
+        check(b'"app.control"' in changed, "the manifest was changed")
+        d.command("app install " + akpkg(tmp, "launcher2", [("manifest.json", changed),
+                                                               ("app.wasm", wasm),
+                                                               ("sig.ed25519", sig)]),
+                  "refused: signature: sig.ed25519 matches no trusted key")
         d.command("app start invaders", "invaders: started")
         logs(d, "invaders", r"invaders ready")
         focus_is(d, "invaders")
