@@ -476,7 +476,8 @@ def t_net():
             _, got = results(d, "netcli", 0)
             wrong = {k: (got.get(k), v) for k, v in NET.items() if got.get(k) != v}
             check(not wrong, f"results (got, wanted): {wrong}")
-            state_is(d, "netcli", "stopped")
+            state_is(d, "netcli", r"failed\(trap\): out of bounds memory access")
+            check(b"not reached" not in d.con.buf, "the host string out of memory trapped")
             d.finish()
         finally:
             srv.close()

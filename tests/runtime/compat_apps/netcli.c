@@ -191,5 +191,8 @@ int main(void)
         last = net_open(UP_NET_TCP);
     R("net_open_fifth", last);
     printf_native("netcli done");
+    /* a host string outside memory traps, as upstream's `$` argument */
+    R("net_connect_oob", net_connect(u, (const char *)0xFFFFFF00u, udp));
+    printf_native("not reached");
     return 0;
 }
