@@ -135,7 +135,11 @@ static void pump_tx(struct akira_app_ctx *app, struct akira_compat_app *s, int32
         uint8_t lb[2];
         ring_copy_out(&g, g.r, lb, 2);
         uint32_t len = (uint32_t)lb[0] | (uint32_t)lb[1] << 8;
-        if (2u + len > used) return ring_broken(s, h, &g, true);
+        /* (a length the app changed under a message half sent is broken too) */
+        if (2u + len > used || n->tx_sent > len) {
+            n->tx_sent = 0;
+            return ring_broken(s, h, &g, true);
+        }
         uint8_t buf[CHUNK];
         int rc;
         if (n->type == OUR_UDP) {
