@@ -105,9 +105,10 @@ static void ring_copy_in(struct ring *g, uint32_t idx, const uint8_t *src, uint3
 static void ring_broken(struct akira_compat_app *s, int32_t h, struct ring *g, bool tx)
 {
     push(s, EV_ERROR, h, AKIRA_UP_EINVAL);
-    if (tx)
+    if (tx) {
         hw_put_u32(g->hdr + 4, g->w);
-    else
+        s->net[h - 1].tx_sent = 0;
+    } else
         hw_put_u32(g->hdr, g->r);
 }
 
@@ -136,10 +137,7 @@ static void pump_tx(struct akira_app_ctx *app, struct akira_compat_app *s, int32
         ring_copy_out(&g, g.r, lb, 2);
         uint32_t len = (uint32_t)lb[0] | (uint32_t)lb[1] << 8;
         /* (a length the app changed under a message half sent is broken too) */
-        if (2u + len > used || n->tx_sent > len) {
-            n->tx_sent = 0;
-            return ring_broken(s, h, &g, true);
-        }
+        if (2u + len > used || n->tx_sent > len) return ring_broken(s, h, &g, true);
         uint8_t buf[CHUNK];
         int rc;
         if (n->type == OUR_UDP) {
