@@ -108,8 +108,9 @@ static void ring_broken(struct akira_compat_app *s, int32_t h, struct ring *g, b
     if (tx) {
         hw_put_u32(g->hdr + 4, g->w);
         s->net[h - 1].tx_sent = 0;
-    } else
+    } else {
         hw_put_u32(g->hdr, g->r);
+    }
 }
 
 /* The socket failed or the peer went: its event, once; the socket stays open until
