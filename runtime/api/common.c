@@ -21,6 +21,8 @@
 #include <akira/err.h>
 #include <akira/log.h>
 
+#include "hw_util.h"
+
 AKIRA_LOG_MODULE_REGISTER(app);
 
 #define FMT_MAX 256u /* longest format string accepted */
@@ -176,6 +178,14 @@ static int format_app(struct akira_app_ctx *app, const char *fmt, size_t flen, u
         }
     }
     return n > INT32_MAX ? AKIRA_EOVERFLOW : (int)n;
+}
+
+int hw_format(struct akira_app_ctx *app, uint32_t fmt_ptr, uint32_t ap, char *out, size_t cap)
+{
+    size_t flen;
+    const char *fmt = akira_bridge_cstr(app, fmt_ptr, FMT_MAX, &flen);
+    if (!fmt) return AKIRA_EFAULT;
+    return format_app(app, fmt, flen, ap, out, cap);
 }
 
 static aw_status api_printf(struct akira_app_ctx *app, aw_val *io)

@@ -9,6 +9,8 @@
  * upstream's engine traps (a `$` or `*` argument outside memory, a libc call reading
  * past it) the app traps here too.
  */
+#include <ctype.h>
+
 #include <akira/app_manager.h>
 #include <akira/thread.h>
 #include <akira/work.h>
@@ -25,6 +27,7 @@ AKIRA_LOG_MODULE_REGISTER(compat);
 #define SWITCH_DELAY  200u /* ms, as upstream */
 #define SWITCH_TRIES  50u  /* the caller has 50 x 100 ms to return from main */
 #define STR_UNBOUNDED (UINT32_MAX - 1u)
+#define FORMAT_MAX    1024u /* most characters sprintf and snprintf write, with the NUL */
 
 /* --------------------------------------------------------------- shared helpers */
 
@@ -205,17 +208,32 @@ static const char *str_n(struct akira_app_ctx *app, uint32_t ptr, uint32_t n, si
     return n ? akira_bridge_mem(app, ptr, i ? i : 1) : "";
 }
 
-static aw_status up_strncmp(struct akira_app_ctx *app, aw_val *io)
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* strncmp, and strncasecmp (fold: ASCII letters compared as lower case). */
+static aw_status ncmp(struct akira_app_ctx *app, aw_val *io, bool fold)
 {
     size_t la, lb;
     const char *a = str_n(app, io[0].u32, io[2].u32, &la);
     const char *b = str_n(app, io[1].u32, io[2].u32, &lb);
     if (!a || !b) return compat_oob(app);
     size_t n = la < lb ? la : lb;
-    int r = n ? memcmp(a, b, n) : 0;
-    if (r == 0 && la != lb) r = la < lb ? -(int)(uint8_t)b[la] : (int)(uint8_t)a[lb];
+    int r = 0;
+    for (size_t i = 0; i < n && r == 0; i++)
+        r = fold ? lower((uint8_t)a[i]) - lower((uint8_t)b[i]) : (uint8_t)a[i] - (uint8_t)b[i];
+    if (r == 0 && la != lb) {
+        int c = la < lb ? (uint8_t)b[la] : (uint8_t)a[lb];
+        c = fold ? lower(c) : c;
+        r = la < lb ? -c : c;
+    }
     return hw_ret(io, r);
 }
+
+COMPAT_WRAP(up_strncmp, ncmp, false)
+COMPAT_WRAP(up_strncasecmp, ncmp, true)
 
 static aw_status up_strcpy(struct akira_app_ctx *app, aw_val *io)
 {
@@ -265,6 +283,170 @@ static aw_status up_atoi(struct akira_app_ctx *app, aw_val *io)
     v = neg ? -v : v;
     return hw_ret(io, (int32_t)(v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : v));
 }
+
+/* snprintf / vsnprintf (dst, size, fmt, args): our formatter into at most
+ * FORMAT_MAX - 1 characters and a NUL, cut to size; the full length (C's answer), or
+ * -1 for a format we refuse. dst traps outside memory. */
+static aw_status format_to(struct akira_app_ctx *app, aw_val *io, uint32_t dst, uint32_t size,
+                           uint32_t fmt, uint32_t ap, bool bounded)
+{
+    if (!akira_bridge_cstr(app, fmt, STR_UNBOUNDED, &(size_t){0})) return compat_oob(app);
+    char out[FORMAT_MAX];
+    int n = hw_format(app, fmt, ap, out, sizeof out);
+    if (n < 0 || (!bounded && (uint32_t)n >= sizeof out)) return hw_ret(io, -1);
+    uint32_t put = (uint32_t)n < sizeof out ? (uint32_t)n : (uint32_t)sizeof out - 1;
+    if (bounded) {
+        if (size == 0) return hw_ret(io, n);
+        if (put > size - 1) put = size - 1;
+    }
+    RANGE_OR_TRAP(d, app, dst, put + 1u);
+    memcpy(d, out, put);
+    d[put] = '\0';
+    return hw_ret(io, n);
+}
+
+static aw_status up_snprintf(struct akira_app_ctx *app, aw_val *io)
+{
+    return format_to(app, io, io[0].u32, io[1].u32, io[2].u32, io[3].u32, true);
+}
+
+static aw_status up_sprintf(struct akira_app_ctx *app, aw_val *io)
+{
+    return format_to(app, io, io[0].u32, 0, io[1].u32, io[2].u32, false);
+}
+
+static aw_status up_strstr(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t lh, ln;
+    STR_OR_TRAP(h, app, io[0].u32, STR_UNBOUNDED, &lh);
+    STR_OR_TRAP(n, app, io[1].u32, STR_UNBOUNDED, &ln);
+    const char *p = strstr(h, n);
+    io[0].u32 = p ? io[0].u32 + (uint32_t)(p - h) : 0;
+    return AW_OK;
+}
+
+/* strspn (accept) and strcspn (reject). */
+static aw_status span(struct akira_app_ctx *app, aw_val *io, bool accept)
+{
+    size_t la, lb;
+    STR_OR_TRAP(a, app, io[0].u32, STR_UNBOUNDED, &la);
+    STR_OR_TRAP(b, app, io[1].u32, STR_UNBOUNDED, &lb);
+    io[0].u32 = (uint32_t)(accept ? strspn(a, b) : strcspn(a, b));
+    return AW_OK;
+}
+
+COMPAT_WRAP(up_strspn, span, true)
+COMPAT_WRAP(up_strcspn, span, false)
+
+/* strtol / strtoul (s, endptr, base): C's rules for base 0 and 2..36, saturating; the
+ * end pointer (when not 0) is stored as an app address and traps outside memory. */
+static aw_status to_number(struct akira_app_ctx *app, aw_val *io, bool is_signed)
+{
+    size_t len;
+    STR_OR_TRAP(s, app, io[0].u32, STR_UNBOUNDED, &len);
+    uint32_t endp = io[1].u32;
+    int32_t base = io[2].i32;
+    uint8_t *ep = NULL;
+    if (endp) {
+        ep = akira_bridge_mem(app, endp, 4);
+        if (!ep) return compat_oob(app);
+    }
+    uint32_t end = io[0].u32;
+    int64_t v = 0;
+    if (base == 0 || (base >= 2 && base <= 36)) {
+        size_t i = 0;
+        while (i < len && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+            i++;
+        bool neg = i < len && s[i] == '-';
+        if (i < len && (s[i] == '-' || s[i] == '+')) i++;
+        int b = base;
+        bool hex_prefix = i + 1 < len && s[i] == '0' && (s[i + 1] | 0x20) == 'x';
+        if ((b == 0 || b == 16) && hex_prefix && i + 2 < len && isxdigit((unsigned char)s[i + 2])) {
+            i += 2;
+            b = 16;
+        } else if (b == 0) {
+            b = i < len && s[i] == '0' ? 8 : 10;
+        }
+        uint64_t acc = 0;
+        bool any = false;
+        for (; i < len; i++) {
+            int c = (unsigned char)s[i], d;
+            if (c >= '0' && c <= '9')
+                d = c - '0';
+            else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+                d = (c | 0x20) - 'a' + 10;
+            else
+                break;
+            if (d >= b) break;
+            any = true;
+            if (acc <= UINT32_MAX) acc = acc * (uint64_t)b + (uint64_t)d;
+        }
+        if (any) {
+            end = io[0].u32 + (uint32_t)i;
+            if (is_signed) {
+                int64_t lim = neg ? (int64_t)INT32_MAX + 1 : INT32_MAX;
+                v = acc > (uint64_t)lim ? lim : (int64_t)acc;
+                v = neg ? -v : v;
+            } else {
+                v = acc > UINT32_MAX
+                        ? (int64_t)UINT32_MAX
+                        : (int64_t)(neg ? (uint32_t)(0u - (uint32_t)acc) : (uint32_t)acc);
+            }
+        }
+    }
+    if (ep) hw_put_u32(ep, end);
+    io[0].u32 = (uint32_t)v;
+    return AW_OK;
+}
+
+COMPAT_WRAP(up_strtol, to_number, true)
+COMPAT_WRAP(up_strtoul, to_number, false)
+
+/* The ctype set of upstream's engine, for the C locale. */
+enum ctype_op {
+    C_ALNUM,
+    C_ALPHA,
+    C_DIGIT,
+    C_XDIGIT,
+    C_SPACE,
+    C_UPPER,
+    C_LOWER,
+    C_GRAPH,
+    C_TOLOWER,
+    C_TOUPPER
+};
+
+static aw_status ctype(struct akira_app_ctx *app, aw_val *io, enum ctype_op op)
+{
+    (void)app;
+    int32_t c = io[0].i32;
+    bool ascii = c >= 0 && c <= 127;
+    int r;
+    switch (op) {
+    case C_ALNUM: r = ascii && isalnum(c); break;
+    case C_ALPHA: r = ascii && isalpha(c); break;
+    case C_DIGIT: r = ascii && isdigit(c); break;
+    case C_XDIGIT: r = ascii && isxdigit(c); break;
+    case C_SPACE: r = ascii && isspace(c); break;
+    case C_UPPER: r = ascii && isupper(c); break;
+    case C_LOWER: r = ascii && islower(c); break;
+    case C_GRAPH: r = ascii && isgraph(c); break;
+    case C_TOLOWER: r = ascii ? tolower(c) : c; break;
+    default: r = ascii ? toupper(c) : c; break;
+    }
+    return hw_ret(io, r);
+}
+
+COMPAT_WRAP(up_isalnum, ctype, C_ALNUM)
+COMPAT_WRAP(up_isalpha, ctype, C_ALPHA)
+COMPAT_WRAP(up_isdigit, ctype, C_DIGIT)
+COMPAT_WRAP(up_isxdigit, ctype, C_XDIGIT)
+COMPAT_WRAP(up_isspace, ctype, C_SPACE)
+COMPAT_WRAP(up_isupper, ctype, C_UPPER)
+COMPAT_WRAP(up_islower, ctype, C_LOWER)
+COMPAT_WRAP(up_isgraph, ctype, C_GRAPH)
+COMPAT_WRAP(up_tolower, ctype, C_TOLOWER)
+COMPAT_WRAP(up_toupper, ctype, C_TOUPPER)
 
 /* ---------------------------------------------------------------- app heap */
 
@@ -638,6 +820,27 @@ static const struct akira_bridge_entry entries[] = {
     {"strncpy", "(iii)i", AKIRA_CAP_NONE, up_strncpy},
     {"strchr", "(ii)i", AKIRA_CAP_NONE, up_strchr},
     {"atoi", "(i)i", AKIRA_CAP_NONE, up_atoi},
+    {"vprintf", "(ii)i", AKIRA_CAP_NONE, up_printf},
+    {"snprintf", "(iiii)i", AKIRA_CAP_NONE, up_snprintf},
+    {"vsnprintf", "(iiii)i", AKIRA_CAP_NONE, up_snprintf},
+    {"sprintf", "(iii)i", AKIRA_CAP_NONE, up_sprintf},
+    {"vsprintf", "(iii)i", AKIRA_CAP_NONE, up_sprintf},
+    {"strstr", "(ii)i", AKIRA_CAP_NONE, up_strstr},
+    {"strspn", "(ii)i", AKIRA_CAP_NONE, up_strspn},
+    {"strcspn", "(ii)i", AKIRA_CAP_NONE, up_strcspn},
+    {"strncasecmp", "(iii)i", AKIRA_CAP_NONE, up_strncasecmp},
+    {"strtol", "(iii)i", AKIRA_CAP_NONE, up_strtol},
+    {"strtoul", "(iii)i", AKIRA_CAP_NONE, up_strtoul},
+    {"isalnum", "(i)i", AKIRA_CAP_NONE, up_isalnum},
+    {"isalpha", "(i)i", AKIRA_CAP_NONE, up_isalpha},
+    {"isdigit", "(i)i", AKIRA_CAP_NONE, up_isdigit},
+    {"isxdigit", "(i)i", AKIRA_CAP_NONE, up_isxdigit},
+    {"isspace", "(i)i", AKIRA_CAP_NONE, up_isspace},
+    {"isupper", "(i)i", AKIRA_CAP_NONE, up_isupper},
+    {"islower", "(i)i", AKIRA_CAP_NONE, up_islower},
+    {"isgraph", "(i)i", AKIRA_CAP_NONE, up_isgraph},
+    {"tolower", "(i)i", AKIRA_CAP_NONE, up_tolower},
+    {"toupper", "(i)i", AKIRA_CAP_NONE, up_toupper},
     {"malloc", "(i)i", AKIRA_CAP_NONE, up_mem_alloc},
     {"calloc", "(ii)i", AKIRA_CAP_NONE, up_calloc},
     {"free", "(i)", AKIRA_CAP_NONE, up_mem_free},

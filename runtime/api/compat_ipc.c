@@ -88,7 +88,7 @@ static aw_status up_publish(struct akira_app_ctx *app, aw_val *io)
     if (dl && !akira_bridge_mem(app, dp, dl)) return compat_oob(app);
     COMPAT_REQUIRE(app, io, UPBIT(IPC), "msg_publish");
     if (!t) return hw_ret(io, -AKIRA_UP_EINVAL);
-    if (dl == 0 || dl > AKIRA_IPC_MSG_MAX) return hw_ret(io, -AKIRA_UP_EMSGSIZE);
+    if (dl == 0 || dl > AKIRA_IPC_COMPAT_MSG_MAX) return hw_ret(io, -AKIRA_UP_EMSGSIZE);
     aw_val a[4] = {{.u32 = tp}, {.u32 = (uint32_t)len}, {.u32 = dp}, {.u32 = dl}};
     int32_t rc;
     aw_status st = compat_call(app, "ipc_publish", &e, a, &rc);

@@ -12,6 +12,8 @@
 
 #define COMPAT_INPUT_QUEUE 16u /* upstream's input event queue depth */
 #define COMPAT_GPIO_PINS   49u /* upstream's pin numbers 0..48 (ESP32-S3) */
+#define COMPAT_NET_SOCKS   4u  /* our net module's sockets per app */
+#define COMPAT_NET_EVENTS  16u /* net_event_pop's queue */
 
 /* What the env modules keep for one app, from its quota at its first call that needs
  * it, freed when the instance ends (compat_core's app_end). */
@@ -32,6 +34,19 @@ struct akira_compat_app {
     uint8_t uart_h[2];
     /* gpio_configure's flags per pin (0: not configured) */
     uint8_t pin_flags[COMPAT_GPIO_PINS];
+    /* net_*: per socket of ours (handle = index + 1; type 0: not open) its rings in app
+     * memory (offset and total size, 0: not bound) and where its sending stands */
+    struct compat_net_sock {
+        uint8_t type; /* 1 TCP, 2 UDP (ours) */
+        bool connected, ended;
+        uint32_t tx_off, tx_total, rx_off, rx_total;
+        uint32_t tx_sent; /* bytes of the current TX message already sent */
+    } net[COMPAT_NET_SOCKS];
+    struct compat_net_event {
+        uint8_t type, handle;
+        uint16_t extra;
+    } net_ev[COMPAT_NET_EVENTS];
+    uint32_t net_ev_head, net_ev_count, net_ev_dropped;
 };
 
 /* The app's state, made on first use; NULL when its quota has no room. */

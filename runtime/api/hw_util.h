@@ -91,6 +91,31 @@ static inline void hw_put_u32(uint8_t *p, uint32_t v)
  * handle 1.. or our error. */
 int hw_uart_open(struct akira_app_ctx *app, const char *name);
 
+/* i2c.c's transaction on a bus named by the host (the env module's buses): the
+ * manifest check, then wlen bytes of w written and rlen read into r (host buffers;
+ * wlen up to 257: a register byte and 256 of data). 0 or our error; *st is the
+ * waiting call's status (a trap when the app is being stopped). */
+int hw_i2c_transfer(struct akira_app_ctx *app, const char *bus, int32_t addr, uint8_t *w,
+                    uint32_t wlen, uint8_t *r, uint32_t rlen, aw_status *st);
+
+/* net.c's sockets for the env module, with host buffers: socket (type 1 TCP, 2 UDP:
+ * handle 1.. or our error), connect (the manifest's net_hosts check; TCP waits at most
+ * timeout ms, *st the waiting call's status), send and recv (never wait; as net_send
+ * and net_recv), close. The sockets are the app's in our net module: its limits, its
+ * poller, closed at the app's end. */
+struct akira_net_addr;
+int hw_net_socket(struct akira_app_ctx *app, int32_t type);
+int hw_net_connect(struct akira_app_ctx *app, int32_t h, const struct akira_net_addr *to,
+                   int32_t timeout, aw_status *st);
+int hw_net_send(struct akira_app_ctx *app, int32_t h, const void *p, uint32_t len);
+int hw_net_recv(struct akira_app_ctx *app, int32_t h, void *p, uint32_t cap);
+int hw_net_close(struct akira_app_ctx *app, int32_t h);
+
+/* common.c's printf formatter: the format at fmt_ptr (at most 256 bytes) with the
+ * wasm32 variadic argument area at ap, into out (cap bytes, NUL-terminated, cut to
+ * fit). The full length, or AKIRA_EFAULT / AKIRA_EINVAL. */
+int hw_format(struct akira_app_ctx *app, uint32_t fmt_ptr, uint32_t ap, char *out, size_t cap);
+
 /* pwm.c's pwm_set for a device name held by the host: 0 or our error. */
 int hw_pwm_set(struct akira_app_ctx *app, const char *name, int32_t ch, uint32_t period_ns,
                uint32_t pulse_ns);

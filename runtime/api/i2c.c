@@ -21,6 +21,28 @@
 
 #define AKIRA_API_I2C_MAX 256u
 
+int hw_i2c_transfer(struct akira_app_ctx *app, const char *bus, int32_t addr, uint8_t *w,
+                    uint32_t wlen, uint8_t *r, uint32_t rlen, aw_status *st)
+{
+    *st = AW_OK;
+    if (wlen > AKIRA_API_I2C_MAX + 1u || rlen > AKIRA_API_I2C_MAX) return AKIRA_ETOOBIG;
+    if (addr < 0 || addr > AKIRA_I2C_ADDR_MAX) return AKIRA_EINVAL;
+    if (!akira_manifest_i2c_allowed(app->manifest, bus, (uint32_t)addr))
+        return hw_deny(app, "i2c %s:0x%02x is not in the manifest's i2c list", bus, (unsigned)addr);
+    const struct akira_device *dev = akira_driver_get(AKIRA_DRIVER_I2C, bus);
+    if (!dev) return AKIRA_ENODEV;
+    /* The transfer blocks for the bus time: not charged to the app's watchdog. The
+     * buffers stay valid: nothing can grow the app's memory while it waits here. */
+    struct akira_i2c_msg m[2];
+    uint8_t n = 0;
+    if (wlen > 0 || rlen == 0) m[n++] = (struct akira_i2c_msg){w, wlen, AKIRA_I2C_MSG_WRITE};
+    if (rlen > 0) m[n++] = (struct akira_i2c_msg){r, rlen, AKIRA_I2C_MSG_READ};
+    akira_bridge_wait_begin(app);
+    int rc = akira_i2c_transfer(dev, m, n, (uint16_t)addr);
+    *st = akira_bridge_wait_end(app);
+    return rc;
+}
+
 static aw_status api_transfer(struct akira_app_ctx *app, aw_val *io)
 {
     uint32_t wlen = io[4].u32, rlen = io[6].u32;
@@ -32,22 +54,8 @@ static aw_status api_transfer(struct akira_app_ctx *app, aw_val *io)
     if (wlen > AKIRA_API_I2C_MAX || rlen > AKIRA_API_I2C_MAX) return hw_ret(io, AKIRA_ETOOBIG);
     int rc = hw_dev_name(app, io[0].u32, io[1].u32, bus);
     if (rc) return hw_ret(io, rc);
-    if (addr < 0 || addr > AKIRA_I2C_ADDR_MAX) return hw_ret(io, AKIRA_EINVAL);
-    if (!akira_manifest_i2c_allowed(app->manifest, bus, (uint32_t)addr))
-        return hw_ret(io, hw_deny(app, "i2c %s:0x%02x is not in the manifest's i2c list", bus,
-                                  (unsigned)addr));
-    const struct akira_device *dev = akira_driver_get(AKIRA_DRIVER_I2C, bus);
-    if (!dev) return hw_ret(io, AKIRA_ENODEV);
-    /* The transfer blocks for the bus time: not charged to the app's watchdog. The
-     * buffers stay valid: nothing can grow the app's memory while it waits here. */
-    struct akira_i2c_msg m[2];
-    uint8_t n = 0;
-    if (wlen > 0 || rlen == 0) m[n++] = (struct akira_i2c_msg){w, wlen, AKIRA_I2C_MSG_WRITE};
-    if (rlen > 0) m[n++] = (struct akira_i2c_msg){r, rlen, AKIRA_I2C_MSG_READ};
-    akira_bridge_wait_begin(app);
-    rc = akira_i2c_transfer(dev, m, n, (uint16_t)addr);
-    aw_status st = akira_bridge_wait_end(app);
-    io[0].i32 = rc;
+    aw_status st;
+    io[0].i32 = hw_i2c_transfer(app, bus, addr, w, wlen, r, rlen, &st);
     return st;
 }
 

@@ -27,19 +27,33 @@
 #include <akira/manifest.h>
 #include <akira/mutex.h>
 
-struct ipc_msg {
-    uint32_t len;
-    uint8_t data[AKIRA_IPC_MSG_MAX];
-};
+/* One message of a ring: its length, then msg_max bytes (the subscriber's size). */
+#define MSG_HDR        4u
+#define SLOT_SIZE(max) (MSG_HDR + (max))
+#define RING_SIZE(max) (AKIRA_IPC_QUEUE_DEPTH * SLOT_SIZE(max))
 
 struct ipc_sub {
     struct akira_app_ctx *app; /* NULL: a native subscriber (native_pool) */
     uint32_t id;
     char topic[AKIRA_IPC_TOPIC_MAX + 1];
     uint32_t head, count;
+    uint32_t msg_max; /* AKIRA_IPC_MSG_MAX, or AKIRA_IPC_COMPAT_MSG_MAX for an env app */
     uint64_t delivered, dropped;
-    struct ipc_msg ring[AKIRA_IPC_QUEUE_DEPTH];
+    uint8_t *ring; /* AKIRA_IPC_QUEUE_DEPTH slots, allocated with the subscription */
 };
+
+/* The largest message an app may publish and its subscriptions hold: upstream's 256
+ * bytes for apps with an upstream manifest (akira/compat.h), ours otherwise. */
+static uint32_t app_msg_max(const struct akira_app_ctx *app)
+{
+    return app && app->manifest && app->manifest->compat ? AKIRA_IPC_COMPAT_MSG_MAX
+                                                         : AKIRA_IPC_MSG_MAX;
+}
+
+static uint8_t *slot_at(const struct ipc_sub *s, uint32_t i)
+{
+    return s->ring + (size_t)(i % AKIRA_IPC_QUEUE_DEPTH) * SLOT_SIZE(s->msg_max);
+}
 
 /* Drops of ended subscriptions, per app name, so the per-app figure survives a stop. */
 struct drop_history {
@@ -52,6 +66,7 @@ static struct ipc_sub *subs[AKIRA_IPC_SUBS_MAX];
 static struct drop_history history[2 * AKIRA_IPC_SUBS_MAX];
 /* Native subscribers have no quota to charge: their rings are static. */
 static struct ipc_sub native_pool[AKIRA_IPC_NATIVE_SUBS_MAX];
+static uint8_t native_rings[AKIRA_IPC_NATIVE_SUBS_MAX][RING_SIZE(AKIRA_IPC_MSG_MAX)];
 static bool native_used[AKIRA_IPC_NATIVE_SUBS_MAX];
 
 /* The lock is made on first use (the kernel must be up by then); two threads racing
@@ -112,13 +127,16 @@ static int deliver(const char *topic, size_t tlen, const void *data, size_t len)
     for (size_t i = 0; i < AKIRA_IPC_SUBS_MAX; i++) {
         struct ipc_sub *s = subs[i];
         if (!s || !topic_is(s, topic, tlen)) continue;
-        if (s->count == AKIRA_IPC_QUEUE_DEPTH) {
+        /* A full ring, or a message longer than this subscriber takes (an env app's
+         * 256 bytes to one of ours): dropped for it alone. */
+        if (s->count == AKIRA_IPC_QUEUE_DEPTH || len > s->msg_max) {
             s->dropped++;
             continue;
         }
-        struct ipc_msg *m = &s->ring[(s->head + s->count) % AKIRA_IPC_QUEUE_DEPTH];
-        m->len = (uint32_t)len;
-        if (len) memcpy(m->data, data, len);
+        uint8_t *m = slot_at(s, s->head + s->count);
+        uint32_t l32 = (uint32_t)len;
+        memcpy(m, &l32, MSG_HDR);
+        if (len) memcpy(m + MSG_HDR, data, len);
         s->count++;
         s->delivered++;
         reached++;
@@ -174,7 +192,7 @@ static void sub_remove(size_t i)
     subs[i] = NULL;
     if (s->app) {
         if (s->dropped) history_add(s->app->name, s->dropped);
-        akira_quota_realloc(s->app->quota, s, sizeof(*s), 0);
+        akira_quota_realloc(s->app->quota, s, sizeof(*s) + RING_SIZE(s->msg_max), 0);
     } else {
         native_used[s - native_pool] = false;
     }
@@ -184,12 +202,14 @@ static void sub_remove(size_t i)
 static int take(struct ipc_sub *s, void *buf, size_t cap)
 {
     if (s->count == 0) return AKIRA_EAGAIN;
-    const struct ipc_msg *m = &s->ring[s->head];
-    if (m->len > cap) return AKIRA_ERANGE;
-    if (m->len) memcpy(buf, m->data, m->len);
+    const uint8_t *m = slot_at(s, s->head);
+    uint32_t len;
+    memcpy(&len, m, MSG_HDR);
+    if (len > cap) return AKIRA_ERANGE;
+    if (len) memcpy(buf, m + MSG_HDR, len);
     s->head = (s->head + 1) % AKIRA_IPC_QUEUE_DEPTH;
     s->count--;
-    return (int)m->len;
+    return (int)len;
 }
 
 /* A valid topic in app memory: its host pointer, or NULL with *rc set. */
@@ -244,12 +264,15 @@ static aw_status api_subscribe(struct akira_app_ctx *app, aw_val *io)
     if (rc == 0 && (id > AKIRA_IPC_SUBS_PER_APP || free_slot == AKIRA_IPC_SUBS_MAX))
         rc = AKIRA_ENOSPC;
     struct ipc_sub *s = NULL;
+    uint32_t max = app_msg_max(app);
     if (rc == 0) {
-        s = akira_quota_realloc(app->quota, NULL, 0, sizeof(*s));
+        s = akira_quota_realloc(app->quota, NULL, 0, sizeof(*s) + RING_SIZE(max));
         if (!s) rc = AKIRA_EQUOTA;
     }
     if (rc == 0) {
         memset(s, 0, sizeof(*s));
+        s->msg_max = max;
+        s->ring = (uint8_t *)(s + 1);
         s->app = app;
         s->id = id;
         memcpy(s->topic, topic, len);
@@ -292,7 +315,7 @@ static aw_status api_publish(struct akira_app_ctx *app, aw_val *io)
         io[0].i32 = AKIRA_EFAULT;
         return AW_OK;
     }
-    if (len > AKIRA_IPC_MSG_MAX) {
+    if (len > app_msg_max(app)) {
         io[0].i32 = AKIRA_ETOOBIG;
         return AW_OK;
     }
@@ -368,6 +391,8 @@ int akira_ipc_native_subscribe(const char *topic)
     } else {
         struct ipc_sub *s = &native_pool[pool];
         memset(s, 0, sizeof(*s));
+        s->msg_max = AKIRA_IPC_MSG_MAX;
+        s->ring = native_rings[pool];
         s->id = (uint32_t)pool + 1;
         memcpy(s->topic, topic, len);
         native_used[pool] = true;

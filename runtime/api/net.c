@@ -142,13 +142,12 @@ static struct net_sock *sock_of(struct akira_app_ctx *app, int32_t h, struct net
     return s;
 }
 
-static aw_status api_socket(struct akira_app_ctx *app, aw_val *io)
+int hw_net_socket(struct akira_app_ctx *app, int32_t type)
 {
-    int32_t type = io[0].i32;
-    if (type != TYPE_TCP && type != TYPE_UDP) return hw_ret(io, AKIRA_EINVAL);
+    if (type != TYPE_TCP && type != TYPE_UDP) return AKIRA_EINVAL;
     int rc;
     struct net_app *na = app_slot(app, true, &rc);
-    if (!na) return hw_ret(io, rc);
+    if (!na) return rc;
     akira_mutex_lock(na->lock, AKIRA_FOREVER);
     int32_t h = AKIRA_ENOSPC;
     for (size_t i = 0; i < AKIRA_API_SOCKETS_MAX && h < 0; i++) {
@@ -158,36 +157,36 @@ static aw_status api_socket(struct akira_app_ctx *app, aw_val *io)
         h = (int32_t)i + 1;
     }
     akira_mutex_unlock(na->lock);
-    return hw_ret(io, h);
+    return h;
 }
 
-static aw_status api_connect(struct akira_app_ctx *app, aw_val *io)
+static aw_status api_socket(struct akira_app_ctx *app, aw_val *io)
 {
-    int32_t h = io[0].i32, port = io[2].i32, timeout = io[3].i32;
-    uint32_t ip = io[1].u32;
-    struct akira_net_addr to = {
-        {(uint8_t)(ip >> 24), (uint8_t)(ip >> 16), (uint8_t)(ip >> 8), (uint8_t)ip},
-        (uint16_t)port};
-    if (port < 1 || port > 65535 || timeout < 1 || timeout > CONNECT_TIMEOUT_MAX_MS)
-        return hw_ret(io, AKIRA_EINVAL);
-    if (!akira_manifest_host_allowed(app->manifest, to.ip, to.port))
-        return hw_ret(io, hw_deny(app, "net %u.%u.%u.%u:%u is not in the manifest's net_hosts",
-                                  to.ip[0], to.ip[1], to.ip[2], to.ip[3], to.port));
+    return hw_ret(io, hw_net_socket(app, io[0].i32));
+}
+
+int hw_net_connect(struct akira_app_ctx *app, int32_t h, const struct akira_net_addr *to,
+                   int32_t timeout, aw_status *st)
+{
+    *st = AW_OK;
+    if (to->port < 1 || timeout < 1 || timeout > CONNECT_TIMEOUT_MAX_MS) return AKIRA_EINVAL;
+    if (!akira_manifest_host_allowed(app->manifest, to->ip, to->port))
+        return hw_deny(app, "net %u.%u.%u.%u:%u is not in the manifest's net_hosts", to->ip[0],
+                       to->ip[1], to->ip[2], to->ip[3], to->port);
     struct net_app *na;
     struct net_sock *s = sock_of(app, h, &na);
-    if (!s) return hw_ret(io, AKIRA_ENOENT);
+    if (!s) return AKIRA_ENOENT;
     int type = s->type;
     bool busy = s->sock != NULL;
     akira_mutex_unlock(na->lock);
-    if (busy) return hw_ret(io, AKIRA_ESTATE);
+    if (busy) return AKIRA_ESTATE;
     /* Connect without the table lock (it waits); only this thread changes the slot. */
     akira_sock_t *sock = NULL;
     int rc;
-    aw_status st = AW_OK;
     if (type == TYPE_TCP) {
         akira_bridge_wait_begin(app);
-        rc = akira_net_tcp_connect(&sock, &to, timeout);
-        st = akira_bridge_wait_end(app);
+        rc = akira_net_tcp_connect(&sock, to, timeout);
+        *st = akira_bridge_wait_end(app);
     } else {
         struct akira_net_addr any = akira_net_addr_any(0);
         rc = akira_net_udp_open(&sock, &any);
@@ -195,23 +194,32 @@ static aw_status api_connect(struct akira_app_ctx *app, aw_val *io)
     if (rc == 0) {
         akira_mutex_lock(na->lock, AKIRA_FOREVER);
         s->sock = sock;
-        s->peer = to;
+        s->peer = *to;
         s->want_in = true;
         s->want_out = true;
         akira_mutex_unlock(na->lock);
     }
-    io[0].i32 = rc;
+    return rc;
+}
+
+static aw_status api_connect(struct akira_app_ctx *app, aw_val *io)
+{
+    int32_t port = io[2].i32;
+    uint32_t ip = io[1].u32;
+    struct akira_net_addr to = {
+        {(uint8_t)(ip >> 24), (uint8_t)(ip >> 16), (uint8_t)(ip >> 8), (uint8_t)ip},
+        (uint16_t)port};
+    if (port < 1 || port > 65535) return hw_ret(io, AKIRA_EINVAL);
+    aw_status st;
+    io[0].i32 = hw_net_connect(app, io[0].i32, &to, io[3].i32, &st);
     return st;
 }
 
-static aw_status api_send(struct akira_app_ctx *app, aw_val *io)
+int hw_net_send(struct akira_app_ctx *app, int32_t h, const void *p, uint32_t len)
 {
-    uint32_t len = io[2].u32;
-    const void *p = akira_bridge_mem(app, io[1].u32, len);
-    if (!p) return hw_ret(io, AKIRA_EFAULT);
     struct net_app *na;
-    struct net_sock *s = sock_of(app, io[0].i32, &na);
-    if (!s) return hw_ret(io, AKIRA_ENOENT);
+    struct net_sock *s = sock_of(app, h, &na);
+    if (!s) return AKIRA_ENOENT;
     int rc;
     if (!s->sock) {
         rc = AKIRA_ENOTCONN;
@@ -223,17 +231,22 @@ static aw_status api_send(struct akira_app_ctx *app, aw_val *io)
     }
     if (rc == AKIRA_EAGAIN) s->want_out = true;
     akira_mutex_unlock(na->lock);
-    return hw_ret(io, rc);
+    return rc;
 }
 
-static aw_status api_recv(struct akira_app_ctx *app, aw_val *io)
+static aw_status api_send(struct akira_app_ctx *app, aw_val *io)
 {
-    uint32_t cap = io[2].u32;
-    void *p = akira_bridge_mem(app, io[1].u32, cap);
+    uint32_t len = io[2].u32;
+    const void *p = akira_bridge_mem(app, io[1].u32, len);
     if (!p) return hw_ret(io, AKIRA_EFAULT);
+    return hw_ret(io, hw_net_send(app, io[0].i32, p, len));
+}
+
+int hw_net_recv(struct akira_app_ctx *app, int32_t h, void *p, uint32_t cap)
+{
     struct net_app *na;
-    struct net_sock *s = sock_of(app, io[0].i32, &na);
-    if (!s) return hw_ret(io, AKIRA_ENOENT);
+    struct net_sock *s = sock_of(app, h, &na);
+    if (!s) return AKIRA_ENOENT;
     int rc;
     if (!s->sock) {
         rc = AKIRA_ENOTCONN;
@@ -247,20 +260,33 @@ static aw_status api_recv(struct akira_app_ctx *app, aw_val *io)
     }
     s->want_in = true; /* the next arrival (or what is left) is signalled again */
     akira_mutex_unlock(na->lock);
-    return hw_ret(io, rc);
+    return rc;
 }
 
-static aw_status api_close(struct akira_app_ctx *app, aw_val *io)
+static aw_status api_recv(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t cap = io[2].u32;
+    void *p = akira_bridge_mem(app, io[1].u32, cap);
+    if (!p) return hw_ret(io, AKIRA_EFAULT);
+    return hw_ret(io, hw_net_recv(app, io[0].i32, p, cap));
+}
+
+int hw_net_close(struct akira_app_ctx *app, int32_t h)
 {
     struct net_app *na;
-    struct net_sock *s = sock_of(app, io[0].i32, &na);
-    if (!s) return hw_ret(io, AKIRA_ENOENT);
+    struct net_sock *s = sock_of(app, h, &na);
+    if (!s) return AKIRA_ENOENT;
     /* The poller takes the lock before touching a socket, so closing under it is the
      * last use of the socket. */
     akira_net_close(s->sock);
     memset(s, 0, sizeof(*s));
     akira_mutex_unlock(na->lock);
-    return hw_ret(io, 0);
+    return 0;
+}
+
+static aw_status api_close(struct akira_app_ctx *app, aw_val *io)
+{
+    return hw_ret(io, hw_net_close(app, io[0].i32));
 }
 
 static void net_app_end(struct akira_app_ctx *app)

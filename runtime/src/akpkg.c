@@ -6,6 +6,7 @@
 #include <akira/compat.h>
 #include <akira/err.h>
 #include <akira/package.h>
+#include <akira/trust.h>
 
 #include "akpkg.h"
 
@@ -31,6 +32,14 @@ int akira_akpkg_write(struct akira_akpkg *p, const void *buf, size_t len)
 int akira_akpkg_finish(struct akira_akpkg *p, char *why, size_t why_len)
 {
     (void)p;
+    snprintf(why, why_len, "this firmware is built without zlib");
+    return AKIRA_ENOTSUP;
+}
+int akira_akpkg_signature(struct akira_akpkg *p, struct akira_settings *st, char *why,
+                          size_t why_len)
+{
+    (void)p;
+    (void)st;
     snprintf(why, why_len, "this firmware is built without zlib");
     return AKIRA_ENOTSUP;
 }
@@ -61,6 +70,12 @@ struct akira_akpkg {
     uint32_t pad;  /* padding bytes after it */
     enum member m;
     bool have_wasm, have_manifest, have_sig;
+    /* sig.ed25519 and the Ed25519ph state over the module as written (hash_ok: the
+     * backend could start one) */
+    uint8_t sig[AKIRA_PKG_SIG_LEN];
+    uint32_t sig_len;
+    struct akira_sig_stream hash;
+    bool hash_ok;
     uint32_t zero_blocks;
     uint32_t manifest_len;
     uint32_t unpacked; /* tar bytes so far */
@@ -91,7 +106,15 @@ struct akira_akpkg *akira_akpkg_new(akira_akpkg_out_fn out, void *ctx)
         free(p);
         return NULL;
     }
+    p->hash_ok = akira_sig_stream_init(&p->hash) == AKIRA_OK;
     return p;
+}
+
+/* Module bytes to the store, hashed on the way for sig.ed25519. */
+static int emit(struct akira_akpkg *p, const void *buf, size_t len)
+{
+    if (p->hash_ok) akira_sig_stream_update(&p->hash, buf, len);
+    return p->out(p->ctx, buf, len);
 }
 
 void akira_akpkg_free(struct akira_akpkg *p)
@@ -155,6 +178,10 @@ static int header(struct akira_akpkg *p, char *why, size_t wl)
         p->have_manifest = true;
         p->manifest_len = 0;
     } else if (file && strcmp(n, "sig.ed25519") == 0) {
+        if (p->have_sig) return fail(why, wl, AKIRA_EFORMAT, "two sig.ed25519 members%s", "");
+        if (size != AKIRA_PKG_SIG_LEN)
+            return fail(why, wl, AKIRA_ESIG,
+                        "sig.ed25519 is not 64 bytes (a raw Ed25519ph signature)%s", "");
         p->m = M_SIG;
         p->have_sig = true;
     }
@@ -188,11 +215,14 @@ static int tar_bytes(struct akira_akpkg *p, const uint8_t *b, size_t n, char *wh
         case T_DATA: {
             size_t k = p->left < n ? (size_t)p->left : n;
             if (p->m == M_WASM) {
-                int rc = p->out(p->ctx, b, k);
+                int rc = emit(p, b, k);
                 if (rc) return fail(why, wl, rc, "app.wasm: the store refused it%s", "");
             } else if (p->m == M_MANIFEST) {
                 memcpy(p->manifest + p->manifest_len, b, k);
                 p->manifest_len += (uint32_t)k;
+            } else if (p->m == M_SIG) {
+                memcpy(p->sig + p->sig_len, b, k);
+                p->sig_len += (uint32_t)k;
             }
             p->left -= k;
             b += k;
@@ -276,10 +306,51 @@ int akira_akpkg_finish(struct akira_akpkg *p, char *why, size_t wl)
         head[at++] = (uint8_t)nl;
         memcpy(head + at, name, nl);
         at += nl;
-        int rc = p->out(p->ctx, head, at);
-        if (!rc && p->manifest_len) rc = p->out(p->ctx, p->manifest, p->manifest_len);
+        int rc = emit(p, head, at);
+        if (!rc && p->manifest_len) rc = emit(p, p->manifest, p->manifest_len);
         if (rc) return fail(why, wl, rc, "the store refused the manifest%s", "");
     }
     return AKIRA_OK;
+}
+/* A trusted key that sig.ed25519 verifies with: its id into ctx. */
+struct signer {
+    struct akira_akpkg *p;
+    uint8_t id[AKIRA_PKG_KEY_ID_LEN];
+};
+
+static int try_key(void *ctx, const char *name, const uint8_t pub[AKIRA_PKG_PUBKEY_LEN])
+{
+    (void)name;
+    struct signer *s = ctx;
+    if (akira_sig_stream_verify(&s->p->hash, s->p->sig, pub) != AKIRA_OK) return 0;
+    return akira_package_key_id(pub, s->id) == AKIRA_OK ? 1 : 0;
+}
+
+int akira_akpkg_signature(struct akira_akpkg *p, struct akira_settings *st, char *why, size_t wl)
+{
+    if (!p->have_sig) return AKIRA_OK; /* unsigned: the trust policy's allow_unsigned */
+    if (!p->hash_ok || !akira_package_sig_supported())
+        return fail(why, wl, AKIRA_ESIG,
+                    "sig.ed25519: this firmware cannot check signatures (built without an "
+                    "Ed25519 library)%s",
+                    "");
+    struct signer s = {.p = p};
+    int rc = akira_trust_key_foreach(st, try_key, &s);
+    if (rc < 0) return fail(why, wl, rc, "sig.ed25519: the trusted keys cannot be read%s", "");
+    if (rc != 1)
+        return fail(why, wl, AKIRA_ESIG,
+                    "sig.ed25519 matches no trusted key (tampered, or signed by a key this "
+                    "device does not trust)%s",
+                    "");
+    /* Our signature section with the signer's id: the store's trust check verifies it
+     * again over the bytes on flash (the same bytes, hashed the same way). */
+    static const char name[] = AKIRA_SIGNATURE_SECTION;
+    uint8_t sec[4 + sizeof name + AKIRA_PKG_SIG_PAYLOAD_LEN];
+    uint8_t payload[AKIRA_PKG_SIG_PAYLOAD_LEN];
+    memcpy(payload, s.id, AKIRA_PKG_KEY_ID_LEN);
+    memcpy(payload + AKIRA_PKG_KEY_ID_LEN, p->sig, AKIRA_PKG_SIG_LEN);
+    size_t n = akira_package_section_put(sec, 0, name, payload, sizeof payload);
+    rc = p->out(p->ctx, sec, n);
+    return rc ? fail(why, wl, rc, "the store refused the signature%s", "") : AKIRA_OK;
 }
 #endif /* AKIRA_HAVE_ZLIB */

@@ -640,13 +640,19 @@ int akira_appstore_install_finish(struct akira_appstore_writer *w, struct akira_
 static __attribute__((noinline)) int pkg_finish(struct akira_appstore_writer *w,
                                                 struct akira_manifest_error *err)
 {
-    char why[96];
+    char why[128];
     int rc = akira_akpkg_finish(w->pkg_, why, sizeof why);
+    if (rc == AKIRA_OK) {
+        /* its sig.ed25519 against the trusted keys (as our signature section) */
+        akira_storage_lock();
+        rc = akira_akpkg_signature(w->pkg_, akira_storage_settings(), why, sizeof why);
+        akira_storage_unlock();
+    }
     akira_akpkg_free(w->pkg_);
     w->pkg_ = NULL;
     if (rc) {
         akira_appstore_install_abort(w);
-        return efail(err, rc, "package", why);
+        return efail(err, rc, rc == AKIRA_ESIG ? "signature" : "package", why);
     }
     return AKIRA_OK;
 }

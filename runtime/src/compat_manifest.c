@@ -142,6 +142,9 @@ int32_t akira_compat_errno(int32_t e)
     case AKIRA_ETOOBIG: return -AKIRA_UP_EMSGSIZE;
     case AKIRA_ENOTEMPTY: return -AKIRA_UP_ENOTEMPTY;
     case AKIRA_ENAMETOOLONG: return -AKIRA_UP_ENAMETOOLONG;
+    case AKIRA_ECONNRESET: return -AKIRA_UP_ECONNRESET;
+    case AKIRA_ECONNREFUSED: return -AKIRA_UP_ECONNREFUSED;
+    case AKIRA_ENOTCONN: return -AKIRA_UP_ENOTCONN;
     default: return e < 0 ? -AKIRA_UP_EINVAL : e;
     }
 }
@@ -617,6 +620,8 @@ static int to_text(struct js *j, const struct up_manifest *u, struct text *t,
     if (caps & AKIRA_CAP_GPIO) put(t, "gpio_pins: 0-31\n");
     /* upstream's UART ports 0 and 1 (its uart0 is the console) */
     if (caps & AKIRA_CAP_UART) put(t, "uart: uart1, uart2\n");
+    /* upstream's I2C buses 0 and 1, every address of each (its capability's reach) */
+    if (caps & AKIRA_CAP_I2C) put(t, "i2c: i2c0:*, i2c1:*\n");
     /* upstream's PWM channels: pwm0's */
     if (caps & AKIRA_CAP_PWM) put(t, "pwm: pwm0:0-15\n");
     /* upstream's ipc covers every topic */

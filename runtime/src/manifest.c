@@ -324,16 +324,23 @@ static int i2c_item(struct span it, struct akira_manifest *m, struct akira_manif
 {
     struct span a, b;
     struct akira_manifest_i2c e;
-    uint32_t addr;
+    uint32_t addr = AKIRA_MANIFEST_I2C_ANY;
     memset(&e, 0, sizeof e);
-    int rc = split_colon(it, &a, &b, "i2c", "BUS:ADDR", err);
+    int rc = split_colon(it, &a, &b, "i2c", "BUS:ADDR or BUS:*", err);
     if (!rc) rc = copy_dev(a, e.bus, "i2c", err);
-    if (!rc) rc = parse_num(b, 0x7f, &addr, "i2c", err);
+    if (!rc && !span_is(b, "*")) rc = parse_num(b, 0x7f, &addr, "i2c", err);
     if (rc) return rc;
     e.addr = (uint8_t)addr;
-    for (unsigned i = 0; i < m->n_i2c; i++)
-        if (m->i2c[i].addr == e.addr && strcmp(m->i2c[i].bus, e.bus) == 0)
-            return FAIL(err, AKIRA_EFORMAT, "i2c", "%s:0x%02x given twice", e.bus, addr);
+    for (unsigned i = 0; i < m->n_i2c; i++) {
+        if (strcmp(m->i2c[i].bus, e.bus) != 0) continue;
+        if (m->i2c[i].addr == e.addr)
+            return e.addr == AKIRA_MANIFEST_I2C_ANY
+                       ? FAIL(err, AKIRA_EFORMAT, "i2c", "%s:* given twice", e.bus)
+                       : FAIL(err, AKIRA_EFORMAT, "i2c", "%s:0x%02x given twice", e.bus, addr);
+        if (m->i2c[i].addr == AKIRA_MANIFEST_I2C_ANY || e.addr == AKIRA_MANIFEST_I2C_ANY)
+            return FAIL(err, AKIRA_EFORMAT, "i2c", "%s:* and an address of %s: %s:* covers it",
+                        e.bus, e.bus, e.bus);
+    }
     if (m->n_i2c == AKIRA_MANIFEST_I2C_MAX)
         return FAIL(err, AKIRA_ERANGE, "i2c", "more than %u items",
                     (unsigned)AKIRA_MANIFEST_I2C_MAX);
@@ -784,8 +791,12 @@ static void emit_hw(struct out *o, const struct akira_manifest *m)
     }
     if (m->n_i2c) {
         emit(o, "i2c:");
-        for (unsigned i = 0; i < m->n_i2c; i++)
-            emit(o, "%s%s:0x%02x", i ? ", " : " ", m->i2c[i].bus, (unsigned)m->i2c[i].addr);
+        for (unsigned i = 0; i < m->n_i2c; i++) {
+            if (m->i2c[i].addr == AKIRA_MANIFEST_I2C_ANY)
+                emit(o, "%s%s:*", i ? ", " : " ", m->i2c[i].bus);
+            else
+                emit(o, "%s%s:0x%02x", i ? ", " : " ", m->i2c[i].bus, (unsigned)m->i2c[i].addr);
+        }
         emit(o, "\n");
     }
     if (m->n_uarts) {
@@ -881,7 +892,9 @@ bool akira_manifest_i2c_allowed(const struct akira_manifest *m, const char *bus,
 {
     if (!m) return false; /* an instance without a manifest is allowed nothing */
     for (unsigned i = 0; i < m->n_i2c && i < AKIRA_MANIFEST_I2C_MAX; i++)
-        if (m->i2c[i].addr == addr && strcmp(m->i2c[i].bus, bus) == 0) return true;
+        if ((m->i2c[i].addr == addr || m->i2c[i].addr == AKIRA_MANIFEST_I2C_ANY) &&
+            strcmp(m->i2c[i].bus, bus) == 0)
+            return true;
     return false;
 }
 

@@ -4,7 +4,8 @@
 set(api_app_dir ${CMAKE_CURRENT_BINARY_DIR}/api_apps)
 file(MAKE_DIRECTORY ${api_app_dir})
 set(api_apps)
-foreach(app responder ipc_calls ipc_slow ipc_flood storage_calls storage_bomb wear_loop)
+foreach(app responder ipc_calls ipc_slow ipc_flood ipc_big storage_calls storage_bomb
+            wear_loop)
   akira_wasm_app(${api_app_dir}/${app}.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/${app}.c
                  FLAGS -O2 -I${CMAKE_SOURCE_DIR}/sdk/include -Wl,-z,stack-size=8192
                        -Wl,--initial-memory=65536)

@@ -9,7 +9,7 @@ set(compat_dir ${CMAKE_CURRENT_BINARY_DIR}/compat_apps)
 set(compat_src ${CMAKE_CURRENT_SOURCE_DIR}/compat_apps)
 file(MAKE_DIRECTORY ${compat_dir})
 set(compat_outputs)
-foreach(app invaders launcher calls dashboard spin notes entry)
+foreach(app invaders launcher calls dashboard spin notes entry netcli)
   add_custom_command(
     OUTPUT ${compat_dir}/${app}.wasm
     COMMAND ${AKIRA_APP_CLANG} --target=wasm32 -O2 -nostdlib -Wall -Wextra
@@ -27,9 +27,16 @@ foreach(app invaders launcher calls dashboard spin notes entry)
 endforeach()
 add_custom_target(runtime_compat_apps ALL DEPENDS ${compat_outputs})
 akira_unit_test(test_runtime_compat_manifest SOURCES test_compat_manifest.c LIBS akira_runtime)
-foreach(scenario game launcher calls dashboard data)
+akira_unit_test(test_runtime_compat_akpkg SOURCES test_compat_akpkg.c
+                LIBS akira_runtime akira_native_sim_flash)
+# signs an .akpkg's members as the firmware checks sig.ed25519 (the e2e's signed install)
+add_executable(compat_akpkg_sign compat_akpkg_sign.c)
+target_link_libraries(compat_akpkg_sign PRIVATE akira_runtime)
+add_dependencies(runtime_compat_apps compat_akpkg_sign)
+foreach(scenario game launcher calls dashboard data net)
   add_test(NAME compat_e2e_${scenario}
            COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_compat_e2e.py ${scenario}
-                   $<TARGET_FILE:akiraos> ${compat_dir} ${CMAKE_SOURCE_DIR}/tests/ui/golden)
+                   $<TARGET_FILE:akiraos> ${compat_dir} ${CMAKE_SOURCE_DIR}/tests/ui/golden
+                   $<TARGET_FILE:compat_akpkg_sign>)
   set_tests_properties(compat_e2e_${scenario} PROPERTIES TIMEOUT 60)
 endforeach()

@@ -24,6 +24,7 @@
 #include <akira/wasm.h>
 
 #include "pkg_build.h"
+#include "store_fixture.h"
 
 static struct akira_sim_flash fl;
 static uint8_t pkg[240 * 1024];
@@ -31,21 +32,14 @@ static uint8_t pkg[240 * 1024];
 static int setup(void **state)
 {
     (void)state;
-    struct akira_storage_report r;
-    assert_int_equal(akira_sim_flash_open(&fl, "flash0", NULL, AKIRA_BOARD_FLASH_SIZE,
-                                          AKIRA_BOARD_FLASH_SECTOR_SIZE,
-                                          AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE),
-                     AKIRA_OK);
-    assert_int_equal(akira_storage_init(&fl.dev, &r), AKIRA_OK);
+    store_open(&fl);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    akira_appstore_deinit();
-    akira_storage_deinit();
-    akira_sim_flash_close(&fl);
+    store_close(&fl);
     return 0;
 }
 
@@ -53,10 +47,7 @@ static int teardown(void **state)
 static int fresh(void **state)
 {
     (void)state;
-    struct akira_flash_area fa;
-    assert_int_equal(akira_flash_area_open(AKIRA_PART_APPSTORE, true, &fa), AKIRA_OK);
-    assert_int_equal(akira_flash_area_erase(&fa, 0, fa.size), AKIRA_OK);
-    assert_int_equal(akira_appstore_init(), AKIRA_OK);
+    store_empty();
     akira_storage_lock();
     akira_settings_delete(akira_storage_settings(), AKIRA_TRUST_ALLOW_UNSIGNED);
     akira_storage_unlock();
@@ -70,19 +61,10 @@ static size_t make(const char *name, const char *version, size_t pad)
     return pb_package(pkg, m, pad, (uint8_t)(version[0] * 7 + name[0]));
 }
 
-/* Install `len` bytes of pkg in pieces of `piece` bytes. */
 static int install(const uint8_t *p, size_t len, size_t piece, struct akira_app_record *rec,
                    struct akira_manifest_error *e)
 {
-    struct akira_appstore_writer w;
-    int rc = akira_appstore_install_begin(&w, (uint32_t)len);
-    if (rc) return rc;
-    for (size_t off = 0; off < len; off += piece) {
-        size_t k = len - off < piece ? len - off : piece;
-        rc = akira_appstore_install_write(&w, p + off, k);
-        if (rc) return rc;
-    }
-    return akira_appstore_install_finish(&w, rec, e);
+    return store_install(p, len, piece, rec, e);
 }
 
 static void expect_bytes(const char *name, const uint8_t *want, size_t len)

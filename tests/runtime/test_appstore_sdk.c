@@ -20,6 +20,8 @@
 #include <akira/trust.h>
 #include <akira/wasm.h>
 
+#include "store_fixture.h"
+
 static struct akira_sim_flash fl;
 
 static uint8_t *slurp(const char *path, size_t *len)
@@ -47,12 +49,7 @@ static int install_file(const char *path, struct akira_app_record *r,
 static int setup(void **state)
 {
     (void)state;
-    struct akira_storage_report rep;
-    assert_int_equal(akira_sim_flash_open(&fl, "flash0", NULL, AKIRA_BOARD_FLASH_SIZE,
-                                          AKIRA_BOARD_FLASH_SECTOR_SIZE,
-                                          AKIRA_BOARD_FLASH_WRITE_BLOCK_SIZE),
-                     AKIRA_OK);
-    assert_int_equal(akira_storage_init(&fl.dev, &rep), AKIRA_OK);
+    store_open(&fl);
     assert_int_equal(akira_appstore_init(), AKIRA_OK);
     return 0;
 }
@@ -60,9 +57,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    akira_appstore_deinit();
-    akira_storage_deinit();
-    akira_sim_flash_close(&fl);
+    store_close(&fl);
     return 0;
 }
 

@@ -62,6 +62,18 @@ static void test_fields(void **state)
     /* Strings that grant nothing here are kept for the install report. */
     assert_string_equal(m.compat_ignored, "ble, spi");
 
+    /* i2c (and hw.*): every address of upstream's buses 0 and 1, no other bus. */
+    assert_int_equal(parse("{\"name\":\"s\",\"version\":\"1\",\"capabilities\":[\"i2c\"]}", &m, &e),
+                     AKIRA_OK);
+    assert_int_equal(m.caps, AKIRA_CAP_I2C);
+    assert_true(akira_manifest_i2c_allowed(&m, "i2c0", 0x00));
+    assert_true(akira_manifest_i2c_allowed(&m, "i2c0", 0x76));
+    assert_true(akira_manifest_i2c_allowed(&m, "i2c1", 0x7f));
+    assert_false(akira_manifest_i2c_allowed(&m, "i2c2", 0x76));
+    assert_int_equal(
+        parse("{\"name\":\"s\",\"version\":\"1\",\"capabilities\":[\"hw.*\"]}", &m, &e), AKIRA_OK);
+    assert_true(akira_manifest_i2c_allowed(&m, "i2c0", 0x6a));
+
     /* No memory_quota: upstream's 64 KiB instance heap. No abi: legacy 1.x. */
     assert_int_equal(parse("{\"name\":\"a\",\"version\":\"1\"}", &m, &e), AKIRA_OK);
     assert_int_equal(m.heap_size, AKIRA_COMPAT_HEAP_DEFAULT);

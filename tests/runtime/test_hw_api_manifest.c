@@ -95,6 +95,35 @@ static void expect_error(const char *extra, int code, const char *field)
     assert_true(strlen(e.reason) > 0);
 }
 
+/* BUS:* grants every address of that bus (upstream's `i2c`), no other bus; it and an
+ * address of the same bus together are an error; it survives format and parse. */
+static void test_i2c_whole_bus(void **state)
+{
+    (void)state;
+    struct akira_manifest m, back;
+    struct akira_manifest_error e;
+    int rc = parse_extra("capabilities: i2c\ni2c: i2c0:*, i2c1:0x10\n", &m, &e);
+    if (rc) fail_msg("%s: %s", e.field, e.reason);
+    assert_int_equal(m.n_i2c, 2);
+    assert_true(akira_manifest_i2c_allowed(&m, "i2c0", 0x00));
+    assert_true(akira_manifest_i2c_allowed(&m, "i2c0", 0x6a));
+    assert_true(akira_manifest_i2c_allowed(&m, "i2c0", 0x7f));
+    assert_true(akira_manifest_i2c_allowed(&m, "i2c1", 0x10));
+    assert_false(akira_manifest_i2c_allowed(&m, "i2c1", 0x11));
+    assert_false(akira_manifest_i2c_allowed(&m, "i2c2", 0x10));
+    char text[AKIRA_MANIFEST_MAX];
+    int n = akira_manifest_format(&m, text, sizeof text);
+    assert_true(n > 0);
+    assert_non_null(strstr(text, "i2c: i2c0:*, i2c1:0x10\n"));
+    assert_int_equal(akira_manifest_parse(text, (size_t)n, &back, NULL), 0);
+    assert_memory_equal(back.i2c, m.i2c, sizeof m.i2c);
+    expect_error("i2c: i2c0:*, i2c0:*\n", AKIRA_EFORMAT, "i2c");
+    expect_error("i2c: i2c0:*, i2c0:0x76\n", AKIRA_EFORMAT, "i2c");
+    expect_error("i2c: i2c0:0x76, i2c0:*\n", AKIRA_EFORMAT, "i2c");
+    expect_error("i2c: i2c0:**\n", AKIRA_EFORMAT, "i2c");
+    expect_error("i2c: *:*\n", AKIRA_EFORMAT, "i2c");
+}
+
 static void test_bad_items_name_the_key(void **state)
 {
     (void)state;
@@ -218,6 +247,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_absent_lists_allow_nothing),
         cmocka_unit_test(test_every_list),
+        cmocka_unit_test(test_i2c_whole_bus),
         cmocka_unit_test(test_bad_items_name_the_key),
         cmocka_unit_test(test_round_trip),
     };

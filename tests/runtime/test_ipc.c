@@ -270,6 +270,42 @@ static void test_native_subscriber(void **state)
     assert_int_equal(akira_ipc_list(NULL, 0), 0);
 }
 
+/* An app built for upstream AkiraOS (compat manifest) publishes up to 256 bytes; a
+ * subscriber whose ring holds 128-byte messages (ours, native) drops the longer ones
+ * and counts them; our own apps stay at 128. */
+static void test_compat_message_size(void **state)
+{
+    (void)state;
+    int a = akira_ipc_native_subscribe("big");
+    assert_true(a > 0);
+    test_app_load(&apps[1], "ipc_big", "big", "capabilities: ipc\nipc_publish: big\n");
+    apps[1].m.compat = true;
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_app_start("big"), 0);
+    assert_int_equal(akira_app_wait_idle("big", 5000), 0);
+    char want[64];
+    snprintf(want, sizeof want, "big: 128 1, 200 0, 256 0, 257 %d", AKIRA_ETOOBIG);
+    assert_true(test_wait_log("big", want, 100));
+    static uint8_t buf[AKIRA_IPC_COMPAT_MSG_MAX];
+    assert_int_equal(akira_ipc_native_recv(a, buf, sizeof buf), 128);
+    assert_int_equal(buf[127], 127);
+    assert_int_equal(akira_ipc_native_recv(a, buf, sizeof buf), AKIRA_EAGAIN);
+    struct akira_ipc_sub_info s[2];
+    assert_int_equal(subs_of("system", s, 2), 1);
+    assert_int_equal(s[0].dropped, 2);
+    assert_int_equal(akira_ipc_native_unsubscribe(a), 0);
+    assert_int_equal(akira_appmgr_remove("big"), 0);
+    test_app_free(&apps[1]);
+    /* the same app with our manifest: 128 bytes at most */
+    test_app_load(&apps[1], "ipc_big", "big", "capabilities: ipc\nipc_publish: big\n");
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_app_start("big"), 0);
+    assert_int_equal(akira_app_wait_idle("big", 5000), 0);
+    snprintf(want, sizeof want, "big: 128 0, 200 %d, 256 %d, 257 %d", AKIRA_ETOOBIG, AKIRA_ETOOBIG,
+             AKIRA_ETOOBIG);
+    assert_true(test_wait_log("big", want, 100));
+}
+
 static void test_native_publish_checks(void **state)
 {
     (void)state;
@@ -303,6 +339,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_topic_ownership, setup, teardown),
         cmocka_unit_test_setup_teardown(test_native_subscriber, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compat_message_size, setup, teardown),
         cmocka_unit_test(test_native_publish_checks),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,7 +13,8 @@
  * {a = subscription id, b = message length} to that app's event queue. It never
  * waits: when a ring is full the message is dropped for that subscriber alone and
  * counted in its `dropped`, so a slow subscriber cannot block a publisher or the
- * others. Subscriptions end with the instance (stop, trap, exit).
+ * others. Subscriptions end with the instance (stop, trap, exit). An app built for
+ * upstream AkiraOS publishes and queues messages of up to AKIRA_IPC_COMPAT_MSG_MAX.
  *
  * Publishers are apps (through the bridge, capability "ipc") and native code (the
  * runtime's own system events, connectivity): akira_ipc_publish() below.
@@ -30,12 +31,18 @@
 
 #include <akira/app_manager.h>
 
-#define AKIRA_IPC_TOPIC_MAX       31u  /* bytes in a topic name */
-#define AKIRA_IPC_MSG_MAX         128u /* bytes in one message */
-#define AKIRA_IPC_QUEUE_DEPTH     8u   /* messages waiting per subscription */
-#define AKIRA_IPC_SUBS_PER_APP    4u   /* subscriptions one app holds at once */
-#define AKIRA_IPC_SUBS_MAX        16u  /* subscriptions in the whole system */
-#define AKIRA_IPC_NATIVE_SUBS_MAX 2u   /* of them held by native code */
+#define AKIRA_IPC_TOPIC_MAX 31u  /* bytes in a topic name */
+#define AKIRA_IPC_MSG_MAX   128u /* bytes in one message */
+/* Bytes in one message published by, or queued for, an app built for upstream AkiraOS
+ * (its manifest is a ".akira.manifest": upstream's CONFIG_AKIRA_IPC_MSG_MAX). Its
+ * subscriptions' rings hold messages of this size; a message longer than a
+ * subscriber's size (such an app's 256 bytes to one of ours) is dropped for that
+ * subscriber alone and counted in its `dropped`. */
+#define AKIRA_IPC_COMPAT_MSG_MAX  256u
+#define AKIRA_IPC_QUEUE_DEPTH     8u  /* messages waiting per subscription */
+#define AKIRA_IPC_SUBS_PER_APP    4u  /* subscriptions one app holds at once */
+#define AKIRA_IPC_SUBS_MAX        16u /* subscriptions in the whole system */
+#define AKIRA_IPC_NATIVE_SUBS_MAX 2u  /* of them held by native code */
 
 /* Check a topic name (len bytes, need not be NUL-terminated): 0, AKIRA_EINVAL (empty,
  * a character outside [a-z0-9_-/], an empty segment), AKIRA_ENAMETOOLONG. */

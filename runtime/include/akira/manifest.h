@@ -47,7 +47,9 @@
  *   gpio_pins     pins of the board's GPIO port "gpio0": numbers 0..31 and ranges
  *                 `a-b` (a <= b), e.g. `2,13,20-23`.
  *   i2c           BUS:ADDR items, ADDR a 7-bit target 0x00..0x7f, e.g.
- *                 `i2c0:0x76, i2c0:0x6a`; at most AKIRA_MANIFEST_I2C_MAX.
+ *                 `i2c0:0x76, i2c0:0x6a`, or BUS:* (every address of that bus, as
+ *                 upstream AkiraOS's `i2c` capability grants; an address of a bus that
+ *                 also has BUS:* is an error); at most AKIRA_MANIFEST_I2C_MAX.
  *   uart          UART device names, e.g. `uart0`; at most AKIRA_MANIFEST_UARTS_MAX.
  *   pwm           DEV:CHANNELS items, CHANNELS a number 0..15 or a range `a-b`, e.g.
  *                 `pwm0:0-3`; a device may appear in several items (their channels
@@ -118,7 +120,8 @@
 /* Topics under this prefix (and "sys" itself) are the system's: no app publishes there. */
 #define AKIRA_IPC_SYSTEM_PREFIX "sys"
 
-/* One `i2c` item: a target address on a named bus. */
+/* One `i2c` item: a target address on a named bus, or AKIRA_MANIFEST_I2C_ANY (BUS:*). */
+#define AKIRA_MANIFEST_I2C_ANY 0xFFu
 struct akira_manifest_i2c {
     char bus[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
     uint8_t addr;

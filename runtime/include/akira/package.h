@@ -90,6 +90,20 @@ int akira_package_verify(aw_read_fn read, void *ctx, const struct akira_package 
                          const uint8_t pub[AKIRA_PKG_PUBKEY_LEN]);
 
 /*
+ * The same Ed25519ph check over bytes given in pieces (the .akpkg converter hashes the
+ * module as it writes it): init, update with every byte in order, then verify with as
+ * many keys as needed (verify leaves the state as it was). init: AKIRA_OK or
+ * AKIRA_ENOTSUP. verify: AKIRA_OK, AKIRA_ESIG (no match), AKIRA_ENOTSUP.
+ */
+struct akira_sig_stream {
+    _Alignas(16) uint8_t opaque[256]; /* the backend's hash state */
+};
+int akira_sig_stream_init(struct akira_sig_stream *s);
+void akira_sig_stream_update(struct akira_sig_stream *s, const void *buf, size_t len);
+int akira_sig_stream_verify(const struct akira_sig_stream *s, const uint8_t sig[AKIRA_PKG_SIG_LEN],
+                            const uint8_t pub[AKIRA_PKG_PUBKEY_LEN]);
+
+/*
  * Sign the first `len` bytes of `data` (a module whose signature section will start
  * at offset len) with secret key `sk`, writing the 72-byte signature payload. For the
  * host tool. AKIRA_OK, AKIRA_EINVAL, AKIRA_ENOTSUP (crypto library).

@@ -30,6 +30,28 @@ int akira_package_verify(aw_read_fn read, void *ctx, const struct akira_package 
     return AKIRA_ENOTSUP;
 }
 
+int akira_sig_stream_init(struct akira_sig_stream *s)
+{
+    (void)s;
+    return AKIRA_ENOTSUP;
+}
+
+void akira_sig_stream_update(struct akira_sig_stream *s, const void *buf, size_t len)
+{
+    (void)s;
+    (void)buf;
+    (void)len;
+}
+
+int akira_sig_stream_verify(const struct akira_sig_stream *s, const uint8_t sig[AKIRA_PKG_SIG_LEN],
+                            const uint8_t pub[AKIRA_PKG_PUBKEY_LEN])
+{
+    (void)s;
+    (void)sig;
+    (void)pub;
+    return AKIRA_ENOTSUP;
+}
+
 int akira_package_sign(const uint8_t *data, size_t len, const uint8_t sk[AKIRA_PKG_SECKEY_LEN],
                        uint8_t payload[AKIRA_PKG_SIG_PAYLOAD_LEN])
 {

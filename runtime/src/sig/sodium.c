@@ -31,26 +31,52 @@ static bool sodium_ready(void)
     return sodium_init() >= 0;
 }
 
+_Static_assert(sizeof(crypto_sign_state) <= sizeof(((struct akira_sig_stream *)0)->opaque),
+               "the stream holds libsodium's state");
+
+int akira_sig_stream_init(struct akira_sig_stream *s)
+{
+    if (!s || !sodium_ready()) return AKIRA_ENOTSUP;
+    crypto_sign_init((crypto_sign_state *)(void *)s->opaque);
+    return AKIRA_OK;
+}
+
+void akira_sig_stream_update(struct akira_sig_stream *s, const void *buf, size_t len)
+{
+    if (len) crypto_sign_update((crypto_sign_state *)(void *)s->opaque, buf, len);
+}
+
+int akira_sig_stream_verify(const struct akira_sig_stream *s, const uint8_t sig[AKIRA_PKG_SIG_LEN],
+                            const uint8_t pub[AKIRA_PKG_PUBKEY_LEN])
+{
+    if (!s || !sig || !pub) return AKIRA_ESIG;
+    /* final_verify consumes the state: verify a copy */
+    crypto_sign_state st;
+    memcpy(&st, s->opaque, sizeof st);
+    int ok = crypto_sign_final_verify(&st, sig, pub) == 0;
+    sodium_memzero(&st, sizeof st);
+    return ok ? AKIRA_OK : AKIRA_ESIG;
+}
+
 int akira_package_verify(aw_read_fn read, void *ctx, const struct akira_package *pkg,
                          const uint8_t pub[AKIRA_PKG_PUBKEY_LEN])
 {
     if (!read || !pkg || !pub) return AKIRA_EINVAL;
     if (!pkg->is_signed) return AKIRA_ESTATE;
-    if (!sodium_ready()) return AKIRA_ENOTSUP;
+    struct akira_sig_stream st;
+    if (akira_sig_stream_init(&st)) return AKIRA_ENOTSUP;
     uint8_t id[AKIRA_PKG_KEY_ID_LEN];
     (void)akira_package_key_id(pub, id);
     if (memcmp(id, pkg->key_id, sizeof id) != 0) return AKIRA_ESIG;
-    crypto_sign_state st;
-    crypto_sign_init(&st);
     uint8_t piece[VERIFY_PIECE];
     for (uint32_t off = 0; off < pkg->sig_section_offset;) {
         uint32_t n = pkg->sig_section_offset - off;
         if (n > VERIFY_PIECE) n = VERIFY_PIECE;
         if (read(ctx, off, piece, n) != 0) return AKIRA_EIO;
-        crypto_sign_update(&st, piece, n);
+        akira_sig_stream_update(&st, piece, n);
         off += n;
     }
-    return crypto_sign_final_verify(&st, pkg->sig, pub) == 0 ? AKIRA_OK : AKIRA_ESIG;
+    return akira_sig_stream_verify(&st, pkg->sig, pub);
 }
 
 int akira_package_sign(const uint8_t *data, size_t len, const uint8_t sk[AKIRA_PKG_SECKEY_LEN],

@@ -16,6 +16,50 @@ __attribute__((import_module("akira_time"), import_name("sleep_ms"))) void sleep
 
 static unsigned short px[4] = {0xF800, 0x07E0, 0x001F, 0xFFFF};
 static char buf[256];
+/* values the compiler cannot see through (so the libc calls stay imports) */
+static const char *volatile hay = "hello upstream world";
+static const char *volatile needle = "up";
+static const char *volatile set_a = "ehlo";
+static const char *volatile set_b = " ";
+static const char *volatile upper = "HELLO";
+static const char *volatile help = "HELP";
+static const char *volatile num = "  -0x1F rest";
+static const char *volatile bin = "101";
+static const char *volatile big = "99999999999";
+static const char *volatile neg = "-1";
+static const char *volatile fmt_sd = "%s-%d";
+static const char *volatile fmt_d = "%d";
+static const char *volatile fmt_mix = "%x|%5d|%c";
+static const char *volatile fmt_bad = "%n";
+static volatile int vc = '7', vu = '_', vt = '\t', vF = 'F', vs = ' ', vq = 'q', vbig = 300;
+
+/* the va_list forms, as an app's own variadic wrapper calls them */
+static int my_vsnprintf(char *d, unsigned long n, const char *f, ...)
+{
+    __builtin_va_list ap;
+    __builtin_va_start(ap, f);
+    int r = vsnprintf(d, n, f, ap);
+    __builtin_va_end(ap);
+    return r;
+}
+
+static int my_vsprintf(char *d, const char *f, ...)
+{
+    __builtin_va_list ap;
+    __builtin_va_start(ap, f);
+    int r = vsprintf(d, f, ap);
+    __builtin_va_end(ap);
+    return r;
+}
+
+static int my_vprintf(const char *f, ...)
+{
+    __builtin_va_list ap;
+    __builtin_va_start(ap, f);
+    int r = vprintf(f, ap);
+    __builtin_va_end(ap);
+    return r;
+}
 
 int main(void)
 {
@@ -140,6 +184,28 @@ int main(void)
     R("uart_close", uart_close(0));
     R("uart_close_again", uart_close(0));
     R("uart_read_closed", uart_read(0, buf, 16));
+    /* i2c: the simulated chips on bus 0 (upstream's whole-bus capability) */
+    unsigned char reg[4] = {0};
+    R("i2c_read_bme280_id", i2c_read_reg(0, 0x76, 0xD0, reg, 1));
+    R("i2c_bme280_id", reg[0]);
+    R("i2c_read_lsm6ds3_id", i2c_read_reg(0, 0x6A, 0x0F, reg, 1));
+    R("i2c_lsm6ds3_id", reg[0]);
+    reg[0] = 0x12;
+    reg[1] = 0x34;
+    R("i2c_write_reg", i2c_write_reg(0, 0x6A, 0x06, reg, 2)); /* FIFO_CTRL1..2 */
+    reg[0] = reg[1] = 0;
+    R("i2c_read_back", i2c_read_reg(0, 0x6A, 0x06, reg, 2));
+    R("i2c_read_back_data", reg[0] << 8 | reg[1]);
+    R("i2c_read_no_ack", i2c_read_reg(0, 0x50, 0x00, reg, 1));
+    R("i2c_write_no_ack", i2c_write_reg(0, 0x50, 0x00, reg, 1));
+    R("i2c_read_no_bus", i2c_read_reg(1, 0x76, 0xD0, reg, 1));
+    R("i2c_read_bad_bus", i2c_read_reg(2, 0x76, 0xD0, reg, 1));
+    R("i2c_read_bad_addr", i2c_read_reg(0, 0x80, 0xD0, reg, 1));
+    R("i2c_read_bad_reg", i2c_read_reg(0, 0x76, 0x100, reg, 1));
+    R("i2c_read_zero", i2c_read_reg(0, 0x76, 0xD0, reg, 0));
+    R("i2c_read_too_long", i2c_read_reg(0, 0x76, 0xD0, (unsigned char *)buf, 257));
+    R("i2c_write_too_long", i2c_write_reg(0, 0x76, 0xF4, (unsigned char *)buf, 257));
+    delay(2000000); /* the log's rate limit refills */
     /* fs: the app's own directory */
     up_stat_t st;
     R("fs_mkdir", fs_mkdir("d"));
@@ -177,6 +243,44 @@ int main(void)
     R("fs_unlink", fs_unlink("d/f.txt"));
     R("fs_unlink_dir", fs_unlink("d"));
     R("fs_unlink_none", fs_unlink("d"));
+    delay(1500000); /* the log's rate limit refills */
+    /* libc helpers of upstream's engine (arguments through volatiles: not folded) */
+    char *e;
+    R("snprintf", snprintf(buf, 8, fmt_sd, (const char *)hay, 42));
+    R("snprintf_cut", strcmp(buf, "hello u"));
+    R("snprintf_zero", snprintf(buf, 0, fmt_d, 12345));
+    R("sprintf", sprintf(buf, fmt_mix, 255, vc, 'q'));
+    R("sprintf_data", strcmp(buf, "ff|   55|q"));
+    R("snprintf_bad_fmt", snprintf(buf, 16, fmt_bad, 1));
+    R("vsnprintf", my_vsnprintf(buf, 4, fmt_d, 98765));
+    R("vsnprintf_data", strcmp(buf, "987"));
+    R("vsprintf", my_vsprintf(buf, fmt_sd, (const char *)needle, -3));
+    R("vsprintf_data", strcmp(buf, "up--3"));
+    R("vprintf", my_vprintf(fmt_sd, (const char *)set_a, 9));
+    R("strstr", strstr(hay, needle) - hay);
+    R("strstr_none", strstr(hay, fmt_bad) == 0);
+    R("strspn", strspn(hay, set_a));
+    R("strcspn", strcspn(hay, set_b));
+    R("strncasecmp", strncasecmp(hay, upper, 5));
+    R("strncasecmp_less", strncasecmp(hay, help, 4) < 0);
+    R("strtol", strtol(num, &e, 0));
+    R("strtol_end", e - num);
+    R("strtol_base2", strtol(bin, 0, 2));
+    R("strtol_overflow", strtol(big, 0, 10) == 2147483647);
+    R("strtoul_neg", strtoul(neg, 0, 10) == 0xFFFFFFFFul);
+    R("strtol_bad_base", strtol(bin, &e, 1));
+    R("strtol_bad_base_end", e == bin);
+    R("isdigit", isdigit(vc) != 0);
+    R("isalpha", isalpha(vc) != 0);
+    R("isalnum_underscore", isalnum(vu) != 0);
+    R("isspace_tab", isspace(vt) != 0);
+    R("isxdigit", isxdigit(vF) != 0);
+    R("isupper", isupper(vF) != 0);
+    R("islower", islower(vF) != 0);
+    R("isgraph_space", isgraph(vs) != 0);
+    R("toupper", toupper(vq));
+    R("tolower", tolower(vF));
+    R("tolower_not_char", tolower(vbig));
     /* apps */
     R("app_get_self_name", app_get_self_name(buf, sizeof buf));
     printf("self %s\n", buf);

@@ -49,8 +49,23 @@ int main(void)
     R("msg_recv_timeout", msg_recv("notes.cmd", buf, sizeof buf, 50));
     R("msg_pending_other", msg_pending("other.topic"));
     R("msg_publish_big", msg_publish("notes.cmd", buf, 300));
+    /* upstream's largest message, 256 bytes, arrives whole; one more byte is too long */
+    for (int i = 0; i < 256; i++)
+        buf[i] = (char)i;
+    R("msg_publish_256", msg_publish("notes.cmd", buf, 256));
+    R("msg_publish_257", msg_publish("notes.cmd", buf, 257));
+    memset(buf, 0, sizeof buf);
+    R("msg_recv_256", msg_try_recv("notes.cmd", buf, sizeof buf));
+    int same = 1;
+    for (int i = 0; i < 256; i++)
+        same &= buf[i] == (char)i;
+    R("msg_recv_256_bytes", same);
+    R("msg_publish_256_small", msg_publish("notes.cmd", buf, 256));
+    R("msg_recv_small_buf", msg_try_recv("notes.cmd", buf, 100));
     R("msg_unsubscribe", msg_unsubscribe("notes.cmd"));
     R("msg_unsubscribe_again", msg_unsubscribe("notes.cmd"));
+    R("i2c_read_nocap", i2c_read_reg(0, 0x76, 0xD0, (unsigned char *)buf, 1));
+    R("net_open_nocap", net_open(0)); /* upstream's network denial: -EACCES */
     printf_native("notes ready");
 
     /* The lifecycle of the other apps until one of them stops. */

@@ -18,6 +18,27 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, unsigned long n);
 char *strcpy(char *d, const char *s);
 int atoi(const char *s);
+int snprintf(char *dst, unsigned long size, const char *fmt, ...);
+int sprintf(char *dst, const char *fmt, ...);
+int vsnprintf(char *dst, unsigned long size, const char *fmt, __builtin_va_list ap);
+int vsprintf(char *dst, const char *fmt, __builtin_va_list ap);
+int vprintf(const char *fmt, __builtin_va_list ap);
+char *strstr(const char *h, const char *n);
+unsigned long strspn(const char *s, const char *accept);
+unsigned long strcspn(const char *s, const char *reject);
+int strncasecmp(const char *a, const char *b, unsigned long n);
+long strtol(const char *s, char **end, int base);
+unsigned long strtoul(const char *s, char **end, int base);
+int isalnum(int c);
+int isalpha(int c);
+int isdigit(int c);
+int isxdigit(int c);
+int isspace(int c);
+int isupper(int c);
+int islower(int c);
+int isgraph(int c);
+int tolower(int c);
+int toupper(int c);
 int puts(const char *s);
 int putchar(int c);
 
@@ -117,6 +138,22 @@ int uart_open(int port, int baud);
 int uart_write(int handle, const void *buf, u32 len);
 int uart_read(int handle, void *buf, u32 len);
 int uart_close(int handle);
+int i2c_write_reg(int bus_id, int dev_addr, int reg_addr, const unsigned char *buf, u32 len);
+int i2c_read_reg(int bus_id, int dev_addr, int reg_addr, unsigned char *buf, u32 len);
+int net_open(int type);
+int net_connect(int handle, const char *host, int port);
+int net_close(int handle);
+int net_tx_bind(int handle, void *tx_buf, int total_size);
+int net_rx_bind(int handle, void *rx_buf, int total_size);
+int net_tx_flush(int handle);
+int net_event_pop(void *buf, int len);
+int net_get_ip(char *buf, int len);
+#define UP_NET_TCP            0
+#define UP_NET_UDP            1
+#define UP_NET_EVT_CONNECTED  1
+#define UP_NET_EVT_DISCONNECT 2
+#define UP_NET_EVT_DATA_READY 3
+#define UP_NET_EVT_ERROR      5
 int fs_open(const char *path, int flags);
 int fs_close(int fd);
 int fs_read(int fd, void *buf, u32 len);
