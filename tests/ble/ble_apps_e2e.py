@@ -192,12 +192,14 @@ def scenario_hostile():
         start(n1, "ble-nocap")
         r = results(n1, "ble-nocap", ["adv", "svc", "hid"])
         ad.check(r == {"adv": EACCES, "svc": EACCES, "hid": EACCES}, f"ble-nocap: {r}")
+        n1.command("app stop ble-nocap", "stopped")  # the board runs 2 apps at most
 
         start(n1, "ble-beacon")
         ad.app_logs(n1, "ble-beacon", r"Environmental Sensing service 0")
         start(n1, "ble-thief")
         r = results(n1, "ble-thief", ["thief"])
         ad.check(r == {"thief": EBUSY}, f"ble-thief: {r}")
+        n1.command("app stop ble-thief", "stopped")
 
         start(n1, "ble-hostile")
         r = results(n1, "ble-hostile", ["adv_fault", "adv_bad", "svc_fault", "svc_unlisted",
