@@ -38,8 +38,6 @@
 
 #include <akira/api_ble.h>
 #include <akira/ble_ctrl.h>
-#include <akira/bt.h>
-#include <akira/bt_host.h>
 #include <akira/clock.h>
 #include <akira/err.h>
 #include <akira/event.h>
@@ -113,7 +111,7 @@ struct app_slot {
 
 static struct {
     _Atomic(akira_mutex_t *) lock;
-    akira_ble_host_t *test_host;
+    const struct akira_api_ble_ops *ops;
     struct app_slot apps[AKIRA_API_BLE_APPS];
     struct app_svc svcs[AKIRA_API_BLE_SVC_MAX];
     akira_timer_t *rotate;
@@ -149,15 +147,20 @@ static void unlock(void)
     akira_mutex_unlock(atomic_load(&M.lock));
 }
 
-void akira_api_ble_use_host(akira_ble_host_t *h)
-{
-    M.test_host = h;
-}
-
 static akira_ble_host_t *host(void)
 {
-    return M.test_host ? M.test_host : akira_bt_host();
+    return M.ops && M.ops->host ? M.ops->host() : NULL;
 }
+
+/* For api_hid.c. */
+akira_ble_host_t *akira_api_ble_host(void);
+akira_ble_host_t *akira_api_ble_host(void)
+{
+    return host();
+}
+
+/* An op of the controller, or AKIRA_ENODEV when there is none. */
+#define OP(name, ...) (M.ops && M.ops->name ? M.ops->name(__VA_ARGS__) : AKIRA_ENODEV)
 
 /* The app's slot (lock held); a new one when create. NULL when none is free. */
 static struct app_slot *slot_of(struct akira_app_ctx *app, bool create)
@@ -235,14 +238,14 @@ static void rotate_fn(akira_timer_t *t, void *user)
     for (unsigned k = 0; k <= AKIRA_API_BLE_APPS && !found; k++) {
         M.turn = (uint8_t)((M.turn + 1) % (AKIRA_API_BLE_APPS + 1));
         if (M.turn == 0) {
-            found = akira_bt_adv_params(&p) == AKIRA_OK;
+            found = OP(own_adv, &p) == AKIRA_OK;
         } else if (M.apps[M.turn - 1].app && M.apps[M.turn - 1].adv) {
             p = M.apps[M.turn - 1].adv_params;
             found = true;
         }
     }
     unlock();
-    if (found) akira_ble_ctrl_adv_start(&p);
+    if (found) OP(adv_start, &p);
 }
 
 /* Start or stop the rotation after a change of the app sets (lock not held). */
@@ -260,7 +263,7 @@ static void rotation_update(void)
     } else {
         if (M.rotate) akira_timer_stop(M.rotate);
         struct akira_ble_adv_params p;
-        if (akira_bt_adv_params(&p) == AKIRA_OK) akira_ble_ctrl_adv_start(&p);
+        if (OP(own_adv, &p) == AKIRA_OK) OP(adv_start, &p);
     }
 }
 
@@ -281,6 +284,7 @@ static aw_status api_adv_start(struct akira_app_ctx *app, aw_val *io)
     /* The AD structures must be well formed (the controller's own check). */
     if (!ad_valid(p.data, p.data_len) || !ad_valid(p.scan_rsp, rlen))
         return ret(io, AKIRA_EINVAL);
+    if (!M.ops || !M.ops->adv_start || !M.ops->own_adv) return ret(io, AKIRA_ENODEV);
     struct app_slot *s;
     int rc = enter(app, &s);
     if (rc) return ret(io, rc);
@@ -334,13 +338,14 @@ static void scan_update(void)
     bool was = M.scanning;
     M.scanning = any;
     unlock();
-    if (any && !was) akira_ble_ctrl_scan_start(false, on_scan, NULL);
-    if (!any && was) akira_ble_ctrl_scan_stop();
+    if (any && !was) OP(scan_start, false, on_scan, NULL);
+    if (!any && was) OP(scan_stop);
 }
 
 static aw_status api_scan_start(struct akira_app_ctx *app, aw_val *io)
 {
     if (!app->manifest || !app->manifest->ble_scan) return ret(io, AKIRA_EACCES);
+    if (!M.ops || !M.ops->scan_start) return ret(io, AKIRA_ENODEV);
     struct app_slot *s;
     int rc = enter(app, &s);
     if (rc) return ret(io, rc);
@@ -640,7 +645,7 @@ static aw_status api_notify(struct akira_app_ctx *app, aw_val *io)
     akira_ble_host_t *h = host();
     int sent = 0;
     struct akira_ble_conn_info info[AKIRA_BLE_LL_CONN_MAX];
-    size_t nc = akira_ble_ctrl_conns(info, AKIRA_BLE_LL_CONN_MAX);
+    size_t nc = M.ops && M.ops->conns ? M.ops->conns(info, AKIRA_BLE_LL_CONN_MAX) : 0;
     if (nc > AKIRA_BLE_LL_CONN_MAX) nc = AKIRA_BLE_LL_CONN_MAX;
     for (size_t i = 0; i < nc; i++) {
         uint16_t sub = akira_ble_gatts_subscription(h, info[i].handle, vh);
@@ -740,7 +745,7 @@ static aw_status api_connect(struct akira_app_ctx *app, aw_val *io)
     s->conn = -1;
     atomic_store(&s->done, false);
     unlock();
-    rc = akira_ble_ctrl_connect(&peer, NULL);
+    rc = OP(connect, &peer, NULL);
     if (rc == 0) {
         aw_status st = wait_done(app, s, (uint32_t)ms, &rc);
         if (st != AW_OK) return st;
@@ -750,7 +755,7 @@ static aw_status api_connect(struct akira_app_ctx *app, aw_val *io)
     int conn = s->conn;
     if (rc == 0 && conn >= 0) s->conns[free_i] = (uint16_t)conn;
     unlock();
-    if (rc == AKIRA_ETIMEDOUT) akira_ble_ctrl_connect_cancel();
+    if (rc == AKIRA_ETIMEDOUT) OP(connect_cancel);
     return ret(io, rc ? rc : conn);
 }
 
@@ -1003,12 +1008,11 @@ size_t akira_api_ble_ram(size_t *per_service, size_t *per_app)
 /* The hid module's (api_hid.c). */
 void akira_api_hid_attach(void);
 
-int akira_api_ble_register(void)
+int akira_api_ble_register(const struct akira_api_ble_ops *ops)
 {
-    int rc = akira_bridge_register(&akira_api_ble);
-    if (rc == 0) rc = akira_bridge_register(&akira_api_hid);
-    if (rc) return rc;
-    akira_bt_host_listen(&listener, NULL);
+    M.ops = ops;
+    if (ops && ops->listen) ops->listen(&listener, NULL);
     akira_api_hid_attach();
-    return 0;
+    int rc = akira_bridge_register(&akira_api_ble);
+    return rc ? rc : akira_bridge_register(&akira_api_hid);
 }

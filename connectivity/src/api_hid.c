@@ -17,12 +17,13 @@
 #include <string.h>
 
 #include <akira/api_ble.h>
-#include <akira/bt_host.h>
 #include <akira/event.h>
 #include <akira/hid_manager.h>
 #include <akira/mutex.h>
 
 #define EV_HID   15u /* AKIRA_EVENT_HID */
+
+akira_ble_host_t *akira_api_ble_host(void); /* api_ble.c */
 #define HID_APPS AKIRA_API_BLE_APPS
 
 static struct {
@@ -62,7 +63,7 @@ static void unlock(void)
 /* Note that the app uses the module (for LED events and its end); what it holds down. */
 static int note(struct akira_app_ctx *app, int keys, int buttons)
 {
-    if (!akira_bt_host()) return AKIRA_ENODEV;
+    if (!akira_api_ble_host()) return AKIRA_ENODEV;
     if (!lock()) return AKIRA_ENOMEM;
     int at = -1;
     for (int i = 0; i < (int)HID_APPS; i++) {

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <akira/ble_ctrl.h>
 #include <akira/ble_host.h>
 #include <akira/bridge.h>
 
@@ -33,13 +34,31 @@
 extern const struct akira_bridge_module akira_api_ble;
 extern const struct akira_bridge_module akira_api_hid;
 
-/* Register both modules (akira_bridge_register) and hook them to the BT host's and the
- * HID manager's events. 0 or the first registration's error. */
-int akira_api_ble_register(void);
+/* What the modules use of the device's Bluetooth: its host and the controller. A
+ * member that is NULL (or a host() that answers NULL) makes the calls needing it
+ * answer AKIRA_ENODEV. */
+struct akira_api_ble_ops {
+    akira_ble_host_t *(*host)(void);
+    /* One receiver of the host's connected/disconnected/subscribed/notification. */
+    void (*listen)(const akira_ble_host_cb_t *cb, void *user);
+    /* The device's own advertising set, which takes turns with the apps' sets. */
+    akira_err_t (*own_adv)(struct akira_ble_adv_params *out);
+    akira_err_t (*adv_start)(const struct akira_ble_adv_params *p);
+    akira_err_t (*scan_start)(bool active, akira_ble_scan_cb_t cb, void *user);
+    akira_err_t (*scan_stop)(void);
+    akira_err_t (*connect)(const akira_ble_addr_t *peer, const akira_ble_conn_params_t *params);
+    akira_err_t (*connect_cancel)(void);
+    size_t (*conns)(struct akira_ble_conn_info *out, size_t max);
+};
 
-/* The host the module serves: the device's (akira_bt_host()) unless a test set one
- * with akira_api_ble_use_host (NULL: back to the device's). */
-void akira_api_ble_use_host(akira_ble_host_t *h);
+/* The device's: the BT manager's host and advertising set, the link layer
+ * (api_ble_device.c). */
+extern const struct akira_api_ble_ops akira_api_ble_device_ops;
+
+/* Register both modules (akira_bridge_register) on these ops, and hook them to the
+ * host's and the HID manager's events. 0 or the first registration's error (the ops
+ * are replaced anyway: a test registers once and changes them). */
+int akira_api_ble_register(const struct akira_api_ble_ops *ops);
 
 /* Bytes of RAM the modules' tables take, and the part one app service takes. */
 size_t akira_api_ble_ram(size_t *per_service, size_t *per_app);
