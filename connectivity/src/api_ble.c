@@ -50,20 +50,20 @@
 AKIRA_LOG_MODULE_REGISTER(api_ble);
 
 /* ABI constants (sdk/include/akira/ble.h). */
-#define EV_BLE        14u /* AKIRA_EVENT_BLE */
-#define K_SCAN        1u
-#define K_WRITE       2u
-#define K_SUBSCRIBE   3u
-#define K_CONNECTED   4u
-#define K_DISCONNECT  5u
-#define K_NOTIFY      6u
-#define REC_HDR       16u
-#define REC_SIZE      (REC_HDR + AKIRA_API_BLE_VAL_MAX)
-#define DEF_HDR       20u
-#define CHR_DEF       20u
-#define ITEM_SIZE     24u
-#define WAIT_STEP_MS  5u
-#define GATT_WAIT_MS  10000u
+#define EV_BLE         14u /* AKIRA_EVENT_BLE */
+#define K_SCAN         1u
+#define K_WRITE        2u
+#define K_SUBSCRIBE    3u
+#define K_CONNECTED    4u
+#define K_DISCONNECT   5u
+#define K_NOTIFY       6u
+#define REC_HDR        16u
+#define REC_SIZE       (REC_HDR + AKIRA_API_BLE_VAL_MAX)
+#define DEF_HDR        20u
+#define CHR_DEF        20u
+#define ITEM_SIZE      24u
+#define WAIT_STEP_MS   5u
+#define GATT_WAIT_MS   10000u
 #define CONNECT_MAX_MS 30000
 
 struct rec {
@@ -277,13 +277,14 @@ static aw_status api_adv_start(struct akira_app_ctx *app, aw_val *io)
     const uint8_t *d = akira_bridge_mem(app, io[1].u32, len);
     const uint8_t *r = akira_bridge_mem(app, io[3].u32, rlen);
     if (!d || !r) return ret(io, AKIRA_EFAULT);
-    struct akira_ble_adv_params p = {.type = (uint8_t)type, .interval_ms = 100,
-                                     .data_len = (uint8_t)len, .scan_rsp_len = (uint8_t)rlen};
+    struct akira_ble_adv_params p = {.type = (uint8_t)type,
+                                     .interval_ms = 100,
+                                     .data_len = (uint8_t)len,
+                                     .scan_rsp_len = (uint8_t)rlen};
     memcpy(p.data, d, len);
     memcpy(p.scan_rsp, r, rlen);
     /* The AD structures must be well formed (the controller's own check). */
-    if (!ad_valid(p.data, p.data_len) || !ad_valid(p.scan_rsp, rlen))
-        return ret(io, AKIRA_EINVAL);
+    if (!ad_valid(p.data, p.data_len) || !ad_valid(p.scan_rsp, rlen)) return ret(io, AKIRA_EINVAL);
     if (!M.ops || !M.ops->adv_start || !M.ops->own_adv) return ret(io, AKIRA_ENODEV);
     struct app_slot *s;
     int rc = enter(app, &s);
@@ -466,7 +467,8 @@ static aw_status api_svc_add(struct akira_app_ctx *app, aw_val *io)
         len < DEF_HDR + (uint32_t)n * CHR_DEF)
         return ret(io, AKIRA_EINVAL);
     if (!akira_manifest_ble_service_allowed(app->manifest, su.b, su.len)) {
-        akira_bridge_log(app, AKIRA_LOG_WARN, "ble: service UUID not in the manifest's ble_services");
+        akira_bridge_log(app, AKIRA_LOG_WARN,
+                         "ble: service UUID not in the manifest's ble_services");
         return ret(io, AKIRA_EACCES);
     }
     uint8_t u128[16];
@@ -497,9 +499,9 @@ static aw_status api_svc_add(struct akira_app_ctx *app, aw_val *io)
     for (unsigned c = 0; c < n && rc == 0; c++) {
         const uint8_t *cd = def + DEF_HDR + c * CHR_DEF;
         akira_ble_gatt_chr_t *ch = &v->chrs[c];
-        uint8_t props = cd[17] & (AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_WRITE |
-                                  AKIRA_BLE_CHR_WRITE_NO_RSP | AKIRA_BLE_CHR_NOTIFY |
-                                  AKIRA_BLE_CHR_INDICATE);
+        uint8_t props =
+            cd[17] & (AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_WRITE | AKIRA_BLE_CHR_WRITE_NO_RSP |
+                      AKIRA_BLE_CHR_NOTIFY | AKIRA_BLE_CHR_INDICATE);
         if (!uuid_from_app(cd, &ch->uuid) || props != cd[17] || props == 0 || cd[18] == 0 ||
             cd[18] > AKIRA_API_BLE_VAL_MAX)
             rc = AKIRA_EINVAL;
@@ -768,8 +770,7 @@ static aw_status api_disconnect(struct akira_app_ctx *app, aw_val *io)
     bool mine = conn < 0xffff && owns_conn(s, (uint16_t)conn);
     unlock();
     if (!mine) return ret(io, AKIRA_ENOTCONN);
-    return ret(io, akira_ble_host_disconnect(host(), (uint16_t)conn,
-                                             AKIRA_BLE_REASON_REMOTE_USER));
+    return ret(io, akira_ble_host_disconnect(host(), (uint16_t)conn, AKIRA_BLE_REASON_REMOTE_USER));
 }
 
 static aw_status api_discover(struct akira_app_ctx *app, aw_val *io)
@@ -815,8 +816,8 @@ static aw_status api_read(struct akira_app_ctx *app, aw_val *io)
     struct app_slot *s;
     int rc = client_begin(app, (uint16_t)conn, &s);
     if (rc) return ret(io, rc);
-    rc = akira_ble_gattc_read(host(), (uint16_t)conn, (uint16_t)handle, s->buf, cap,
-                              on_gattc_done, s);
+    rc = akira_ble_gattc_read(host(), (uint16_t)conn, (uint16_t)handle, s->buf, cap, on_gattc_done,
+                              s);
     if (rc == 0) {
         aw_status st = wait_done(app, s, GATT_WAIT_MS, &rc);
         if (st != AW_OK) return st;
@@ -840,8 +841,8 @@ static aw_status api_write(struct akira_app_ctx *app, aw_val *io)
     int rc = client_begin(app, (uint16_t)conn, &s);
     if (rc) return ret(io, rc);
     memcpy(s->buf, d, len);
-    rc = akira_ble_gattc_write(host(), (uint16_t)conn, (uint16_t)handle, s->buf, len,
-                               on_gattc_done, s);
+    rc = akira_ble_gattc_write(host(), (uint16_t)conn, (uint16_t)handle, s->buf, len, on_gattc_done,
+                               s);
     if (rc == 0) {
         aw_status st = wait_done(app, s, GATT_WAIT_MS, &rc);
         if (st != AW_OK) return st;
@@ -874,8 +875,7 @@ static void ev_connected(void *u, uint16_t conn, uint8_t role, const akira_ble_a
     for (size_t i = 0; i < AKIRA_API_BLE_APPS; i++) {
         struct app_slot *s = &M.apps[i];
         if (!s->app) continue;
-        if (s->connecting && role == AKIRA_BLE_ROLE_CENTRAL &&
-            memcmp(s->peer.a, peer->a, 6) == 0) {
+        if (s->connecting && role == AKIRA_BLE_ROLE_CENTRAL && memcmp(s->peer.a, peer->a, 6) == 0) {
             s->conn = conn;
             atomic_store(&s->done, true);
         }

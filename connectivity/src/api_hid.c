@@ -21,7 +21,7 @@
 #include <akira/hid_manager.h>
 #include <akira/mutex.h>
 
-#define EV_HID   15u /* AKIRA_EVENT_HID */
+#define EV_HID 15u /* AKIRA_EVENT_HID */
 
 akira_ble_host_t *akira_api_ble_host(void); /* api_ble.c */
 #define HID_APPS AKIRA_API_BLE_APPS
@@ -109,20 +109,19 @@ static aw_status api_mouse(struct akira_app_ctx *app, aw_val *io)
         return ret(io, AKIRA_EINVAL);
     int rc = note(app, -1, io[0].u32 != 0);
     if (rc) return ret(io, rc);
-    return ret(io, akira_hid_manager_mouse((uint8_t)io[0].u32, (int8_t)io[1].i32,
-                                           (int8_t)io[2].i32, (int8_t)io[3].i32));
+    return ret(io, akira_hid_manager_mouse((uint8_t)io[0].u32, (int8_t)io[1].i32, (int8_t)io[2].i32,
+                                           (int8_t)io[3].i32));
 }
 
 static aw_status api_gamepad(struct akira_app_ctx *app, aw_val *io)
 {
-    if (io[0].u32 > 0xffff || !i8(io[1].i32) || !i8(io[2].i32) || !i8(io[3].i32) ||
-        !i8(io[4].i32))
+    if (io[0].u32 > 0xffff || !i8(io[1].i32) || !i8(io[2].i32) || !i8(io[3].i32) || !i8(io[4].i32))
         return ret(io, AKIRA_EINVAL);
     int rc = note(app, -1, -1);
     if (rc) return ret(io, rc);
-    return ret(io, akira_hid_manager_gamepad((uint16_t)io[0].u32, (int8_t)io[1].i32,
-                                             (int8_t)io[2].i32, (int8_t)io[3].i32,
-                                             (int8_t)io[4].i32));
+    return ret(io,
+               akira_hid_manager_gamepad((uint16_t)io[0].u32, (int8_t)io[1].i32, (int8_t)io[2].i32,
+                                         (int8_t)io[3].i32, (int8_t)io[4].i32));
 }
 
 static void on_leds(void *user, uint16_t conn, uint8_t leds)
@@ -168,6 +167,11 @@ const struct akira_bridge_module akira_api_hid = {
     .count = sizeof entries / sizeof entries[0],
     .app_end = hid_app_end,
 };
+
+size_t akira_api_hid_ram(void)
+{
+    return sizeof H;
+}
 
 void akira_api_hid_attach(void);
 void akira_api_hid_attach(void)

@@ -196,8 +196,8 @@ static int do_chrs(struct akira_shell *sh, akira_ble_host_t *h, int argc, char *
     if (parse_u16(sh, argv[1], &conn) || parse_u16(sh, argv[2], &start) ||
         parse_u16(sh, argv[3], &end))
         return AKIRA_EINVAL;
-    int rc = wait_done(sh, akira_ble_gattc_discover_chrs(h, conn, start, end, on_item, on_done,
-                                                          NULL));
+    int rc =
+        wait_done(sh, akira_ble_gattc_discover_chrs(h, conn, start, end, on_item, on_done, NULL));
     if (rc) return rc;
     for (size_t i = 0; i < G.n; i++) {
         char u[40];

@@ -600,8 +600,7 @@ static int ble_service_item(struct span it, struct akira_manifest *m,
                     (int)(it.n > 40 ? 40 : it.n), it.p);
     for (unsigned i = 0; i < m->n_ble_services; i++)
         if (memcmp(m->ble_services[i], u, 16) == 0)
-            return FAIL(err, AKIRA_EFORMAT, "ble_services", "'%.*s' given twice", (int)it.n,
-                        it.p);
+            return FAIL(err, AKIRA_EFORMAT, "ble_services", "'%.*s' given twice", (int)it.n, it.p);
     if (m->n_ble_services == AKIRA_MANIFEST_BLE_SERVICES_MAX)
         return FAIL(err, AKIRA_ERANGE, "ble_services", "more than %u items",
                     (unsigned)AKIRA_MANIFEST_BLE_SERVICES_MAX);

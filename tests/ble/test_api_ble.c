@@ -58,8 +58,8 @@ static void app_init(struct app *a, const char *name, const char *manifest)
     a->store = aw_store_new(&cfg);
     assert_non_null(a->store);
     assert_int_equal(akira_evq_init(&a->q), 0);
-    a->ctx = (struct akira_app_ctx){.name = name, .manifest = &a->m, .store = a->store,
-                                    .evq = &a->q};
+    a->ctx =
+        (struct akira_app_ctx){.name = name, .manifest = &a->m, .store = a->store, .evq = &a->q};
     a->ctx.mem = aw_memory_new(a->store, 1, 1, true);
     assert_non_null(a->ctx.mem);
     atomic_store(&a->ctx.caps, a->m.caps);
@@ -100,8 +100,9 @@ static int setup(void **state)
     fake_pump(&E.link);
     akira_api_ble_register(&ops);
     app_init(&apps[0], "one", "name: one\nversion: 1\ncapabilities: ble\nble_services: 181a\n");
-    app_init(&apps[1], "two", "name: two\nversion: 1\ncapabilities: ble, hid\n"
-                              "ble_services: 181a, 181b\n");
+    app_init(&apps[1], "two",
+             "name: two\nversion: 1\ncapabilities: ble, hid\n"
+             "ble_services: 181a, 181b\n");
     return 0;
 }
 
@@ -232,9 +233,8 @@ static void test_services(void **state)
     assert_int_equal(r.len, 2);
     assert_memory_equal(buf, "\x2a\x09", 2);
     memset(&r, 0, sizeof r);
-    assert_int_equal(akira_ble_gattc_write(A, CONN, vh, (const uint8_t *)"hello", 5, env_done_cb,
-                                           &r),
-                     0);
+    assert_int_equal(
+        akira_ble_gattc_write(A, CONN, vh, (const uint8_t *)"hello", 5, env_done_cb, &r), 0);
     fake_pump(&E.link);
     assert_int_equal(r.err, 0);
     struct akira_event ev;
@@ -249,9 +249,8 @@ static void test_services(void **state)
     assert_int_equal(call(one, "ble_next", 100, 80, 0, 0), AKIRA_EAGAIN);
     assert_int_equal(call(one, "ble_chr_get", (uint32_t)s1, 0, 200, 16), 5);
     memset(&r, 0, sizeof r); /* longer than the app's max_len: refused */
-    assert_int_equal(akira_ble_gattc_write(A, CONN, vh, (const uint8_t *)"123456789", 9,
-                                           env_done_cb, &r),
-                     0);
+    assert_int_equal(
+        akira_ble_gattc_write(A, CONN, vh, (const uint8_t *)"123456789", 9, env_done_cb, &r), 0);
     fake_pump(&E.link);
     assert_int_equal(r.err, AKIRA_BLE_ATT_ERR_INVALID_ATTR_LEN);
 

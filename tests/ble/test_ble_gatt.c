@@ -534,18 +534,20 @@ static void test_gatts_remove(void **state)
 {
     (void)state;
     static uint8_t one = 0x42, two = 0x43;
-    static const akira_ble_gatt_chr_t c1[] = {
-        {.uuid = AKIRA_BLE_UUID16(0x2a6e), .props = AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_NOTIFY,
-         .read = rd_one, .user = &one}};
-    static const akira_ble_gatt_chr_t c2[] = {
-        {.uuid = AKIRA_BLE_UUID16(0x2a6f), .props = AKIRA_BLE_CHR_READ, .read = rd_one,
-         .user = &two}};
-    static const akira_ble_gatt_svc_t s1 = {.uuid = AKIRA_BLE_UUID16(0x181a), .chrs = c1,
-                                            .n_chrs = 1};
-    static const akira_ble_gatt_svc_t s2 = {.uuid = AKIRA_BLE_UUID16(0x181b), .chrs = c2,
-                                            .n_chrs = 1};
-    static const akira_ble_gatt_svc_t s3 = {.uuid = AKIRA_BLE_UUID16(0x181c), .chrs = c2,
-                                            .n_chrs = 1};
+    static const akira_ble_gatt_chr_t c1[] = {{.uuid = AKIRA_BLE_UUID16(0x2a6e),
+                                               .props = AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_NOTIFY,
+                                               .read = rd_one,
+                                               .user = &one}};
+    static const akira_ble_gatt_chr_t c2[] = {{.uuid = AKIRA_BLE_UUID16(0x2a6f),
+                                               .props = AKIRA_BLE_CHR_READ,
+                                               .read = rd_one,
+                                               .user = &two}};
+    static const akira_ble_gatt_svc_t s1 = {
+        .uuid = AKIRA_BLE_UUID16(0x181a), .chrs = c1, .n_chrs = 1};
+    static const akira_ble_gatt_svc_t s2 = {
+        .uuid = AKIRA_BLE_UUID16(0x181b), .chrs = c2, .n_chrs = 1};
+    static const akira_ble_gatt_svc_t s3 = {
+        .uuid = AKIRA_BLE_UUID16(0x181c), .chrs = c2, .n_chrs = 1};
     uint16_t starts[16], vh1, vh2, vh3;
     akira_ble_uuid_t uuids[16];
     size_t before = discover(starts, uuids);

@@ -399,8 +399,8 @@ static void test_ble_keys(void **state)
         char text[160];
         snprintf(text, sizeof text, "name: a\nversion: 1\n%s", bad[i].text);
         assert_int_equal(parse(text, &m, &e), bad[i].code);
-        assert_string_equal(e.field, strncmp(bad[i].text, "ble_scan", 8) ? "ble_services"
-                                                                          : "ble_scan");
+        assert_string_equal(e.field,
+                            strncmp(bad[i].text, "ble_scan", 8) ? "ble_services" : "ble_scan");
     }
 }
 

@@ -18,13 +18,13 @@
 #include <akira/ble_host.h>
 #include <akira/bridge.h>
 
-#define AKIRA_API_BLE_APPS     4u
-#define AKIRA_API_BLE_SVC_MAX  4u
-#define AKIRA_API_BLE_CHR_MAX  4u
-#define AKIRA_API_BLE_VAL_MAX  64u
-#define AKIRA_API_BLE_RING     8u  /* records (scan reports, writes, notifications) per app */
-#define AKIRA_API_BLE_ITEMS    16u /* discovery results per call */
-#define AKIRA_API_BLE_RW_MAX   128u /* bytes of one GATT client read or write */
+#define AKIRA_API_BLE_APPS      4u
+#define AKIRA_API_BLE_SVC_MAX   4u
+#define AKIRA_API_BLE_CHR_MAX   4u
+#define AKIRA_API_BLE_VAL_MAX   64u
+#define AKIRA_API_BLE_RING      8u   /* records (scan reports, writes, notifications) per app */
+#define AKIRA_API_BLE_ITEMS     16u  /* discovery results per call */
+#define AKIRA_API_BLE_RW_MAX    128u /* bytes of one GATT client read or write */
 #define AKIRA_API_BLE_ROTATE_MS 100u /* the advertising sets take turns this often */
 /* Notifications an app may send: a burst of this many, then one per
  * AKIRA_API_BLE_NOTIFY_MS (AKIRA_EAGAIN beyond). */
@@ -62,5 +62,7 @@ int akira_api_ble_register(const struct akira_api_ble_ops *ops);
 
 /* Bytes of RAM the modules' tables take, and the part one app service takes. */
 size_t akira_api_ble_ram(size_t *per_service, size_t *per_app);
+/* Bytes of RAM the hid module's table takes. */
+size_t akira_api_hid_ram(void);
 
 #endif /* AKIRA_API_BLE_H */

@@ -111,15 +111,15 @@
 /* Largest manifest section payload accepted (bounded RAM when streaming it in). */
 #define AKIRA_MANIFEST_MAX 2048u
 
-#define AKIRA_MANIFEST_DEV_NAME_MAX    15u
-#define AKIRA_MANIFEST_I2C_MAX         8u
-#define AKIRA_MANIFEST_UARTS_MAX       4u
-#define AKIRA_MANIFEST_PWM_MAX         4u
-#define AKIRA_MANIFEST_PWM_CHANNEL_MAX 15u /* highest channel number a `pwm` item names */
-#define AKIRA_MANIFEST_SENSORS_MAX     4u
-#define AKIRA_MANIFEST_NET_HOSTS_MAX   8u
-#define AKIRA_MANIFEST_TOPICS_MAX      4u  /* items of ipc_publish, of ipc_subscribe */
-#define AKIRA_MANIFEST_TOPIC_MAX       31u /* bytes of a topic (= AKIRA_IPC_TOPIC_MAX) */
+#define AKIRA_MANIFEST_DEV_NAME_MAX     15u
+#define AKIRA_MANIFEST_I2C_MAX          8u
+#define AKIRA_MANIFEST_UARTS_MAX        4u
+#define AKIRA_MANIFEST_PWM_MAX          4u
+#define AKIRA_MANIFEST_PWM_CHANNEL_MAX  15u /* highest channel number a `pwm` item names */
+#define AKIRA_MANIFEST_SENSORS_MAX      4u
+#define AKIRA_MANIFEST_NET_HOSTS_MAX    8u
+#define AKIRA_MANIFEST_TOPICS_MAX       4u  /* items of ipc_publish, of ipc_subscribe */
+#define AKIRA_MANIFEST_TOPIC_MAX        31u /* bytes of a topic (= AKIRA_IPC_TOPIC_MAX) */
 #define AKIRA_MANIFEST_BLE_SERVICES_MAX 4u
 /* Topics under this prefix (and "sys" itself) are the system's: no app publishes there. */
 #define AKIRA_IPC_SYSTEM_PREFIX "sys"

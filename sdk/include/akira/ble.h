@@ -97,7 +97,11 @@ struct akira_ble_record {
 };
 
 /* A discovered item (akira_ble_discover). */
-enum { AKIRA_BLE_DISC_SERVICES = 1, AKIRA_BLE_DISC_CHARACTERISTICS = 2, AKIRA_BLE_DISC_DESCRIPTORS = 3 };
+enum {
+    AKIRA_BLE_DISC_SERVICES = 1,
+    AKIRA_BLE_DISC_CHARACTERISTICS = 2,
+    AKIRA_BLE_DISC_DESCRIPTORS = 3
+};
 struct akira_ble_item {
     uint8_t kind;    /* the AKIRA_BLE_DISC_* that found it */
     uint8_t props;   /* characteristic properties */
