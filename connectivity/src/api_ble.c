@@ -255,9 +255,10 @@ static void rotation_update(void)
     bool any = false;
     for (size_t i = 0; i < AKIRA_API_BLE_APPS; i++)
         any |= M.apps[i].app && M.apps[i].adv;
+    bool timer = M.rotate || (any && akira_timer_create(&M.rotate, rotate_fn, NULL) == 0);
     unlock();
     if (any) {
-        if (!M.rotate && akira_timer_create(&M.rotate, rotate_fn, NULL) != 0) return;
+        if (!timer) return;
         akira_timer_start(M.rotate, AKIRA_API_BLE_ROTATE_MS, AKIRA_API_BLE_ROTATE_MS);
         rotate_fn(NULL, NULL);
     } else {
@@ -948,11 +949,12 @@ static void ble_app_end(struct akira_app_ctx *app)
             mine[nm++] = &M.svcs[i];
         }
     uint16_t conns[AKIRA_BLE_HOST_MAX_CONN];
-    bool adv = false, scan = false;
+    bool adv = false, scan = false, connecting = false;
     if (s) {
         memcpy(conns, s->conns, sizeof conns);
         adv = s->adv;
         scan = s->scanning;
+        connecting = s->connecting;
         s->app = NULL; /* no more events for it */
     }
     unlock();
@@ -961,6 +963,7 @@ static void ble_app_end(struct akira_app_ctx *app)
     if (!s) return;
     if (adv) rotation_update();
     if (scan) scan_update();
+    if (connecting) OP(connect_cancel); /* a connection it was still opening */
     akira_ble_host_t *h = host();
     for (size_t k = 0; k < AKIRA_BLE_HOST_MAX_CONN && h; k++)
         if (conns[k] != 0xffff)

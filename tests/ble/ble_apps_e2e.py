@@ -26,6 +26,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "harness"))
 import akira_device as ad  # noqa: E402
@@ -75,6 +76,19 @@ def services(d, conn):
     return re.findall(r"0x([0-9a-f]{4})-0x([0-9a-f]{4}) ([0-9a-f-]+)", text)
 
 
+def conns(d, want, timeout=10.0):
+    """Waits until `bt status` shows `want` connections."""
+    end = time.time() + timeout
+    while True:
+        mark = len(d.con.buf)
+        d.console("bt status")
+        n = int(d.expect(rb"connections (\d+)/", 5, since=mark, regex=True))
+        if n == want:
+            return
+        ad.check(time.time() < end, f"connections: {n}, wanted {want}")
+        time.sleep(0.2)
+
+
 def hold_weather(d):
     for sig, v in (("temp", "23.45"), ("hum", "56.78"), ("press", "99876")):
         d.command(f"sim signal {sig} const {v}", f"{sig}: const")
@@ -107,6 +121,11 @@ def scenario_beacon():
         ad.app_logs(n2, "ble-client", rf"notify: handle \d+ T={t}\n", 15)
         ad.app_logs(n1, "ble-beacon", r"beacon: conn \d+ subscribed to 0 \(1\)")
 
+        # the client app stops: the connection it opened closes
+        conns(n2, 1)
+        n2.command("app stop ble-client", "stopped")
+        conns(n2, 0)
+
         # the shell's client: the app's service is the second 181a; read its pressure
         conn = connect(n2, 1)
         svcs = [s for s in services(n2, conn) if s[2] == "181a"]
@@ -119,7 +138,7 @@ def scenario_beacon():
         got = int.from_bytes(bytes(int(x, 16) for x in out.split(":")[1].split()), "little")
         ad.check(got == p, f"pressure over GATT {got}, sensor {p}")
 
-        # the app stops: its service goes (the device's own ESS stays)
+        # the beacon stops: its service goes (the device's own ESS stays)
         n1.command("app stop ble-beacon", "stopped")
         ad.app_logs(n1, "ble-beacon", r"ble: released 1 service\(s\), advertising")
         svcs = [s for s in services(n2, conn) if s[2] == "181a"]
