@@ -156,6 +156,21 @@ static void test_table_matches_sdk(void **state)
         fclose(f);
     }
     assert_int_equal(found, akira_api_ble.count + akira_api_hid.count);
+
+    /* An app calling each of them binds: same names, same signatures. */
+    static uint8_t wasm[16384];
+    FILE *f = fopen(SDK_ALL, "rb");
+    assert_non_null(f);
+    size_t n = fread(wasm, 1, sizeof wasm, f);
+    fclose(f);
+    aw_config cfg = {0};
+    aw_error err;
+    aw_module *m = aw_module_load_buffer(&cfg, wasm, n, &err);
+    assert_non_null(m);
+    char why[256];
+    if (akira_bridge_check_imports(m, why, sizeof why) != 0) fail_msg("%s", why);
+    assert_int_equal(aw_module_import_count(m), found);
+    aw_module_delete(m);
 }
 
 static void test_pointers_and_manifest(void **state)
