@@ -30,10 +30,11 @@
  *
  * Threads and locks: natives run on the app's thread, host callbacks under the host's
  * lock on the link layer's thread, scan reports on the link layer's thread. The
- * module's lock M.lock is taken inside the host's lock by the callbacks, so a native
- * never calls the host or the controller while it holds M.lock.
+ * modules' lock (api_ble_lock, shared with hid) is taken inside the host's lock by the
+ * callbacks, so a native never calls the host or the controller while it holds it.
  */
 #include <stdatomic.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <akira/api_ble.h>
@@ -46,6 +47,8 @@
 #include <akira/manifest.h>
 #include <akira/mutex.h>
 #include <akira/timer.h>
+
+#include "api_ble_priv.h"
 
 AKIRA_LOG_MODULE_REGISTER(api_ble);
 
@@ -110,7 +113,7 @@ struct app_slot {
 };
 
 static struct {
-    _Atomic(akira_mutex_t *) lock;
+    _Atomic(akira_mutex_t *) mutex;
     const struct akira_api_ble_ops *ops;
     struct app_slot apps[AKIRA_API_BLE_APPS];
     struct app_svc svcs[AKIRA_API_BLE_SVC_MAX];
@@ -121,19 +124,17 @@ static struct {
 
 /* --- helpers ------------------------------------------------------------------------ */
 
-static aw_status ret(aw_val *io, int32_t v)
-{
-    io[0].i32 = v;
-    return AW_OK;
-}
+#define ret    api_ble_ret
+#define lock   api_ble_lock
+#define unlock api_ble_unlock
 
-static bool lock(void)
+bool api_ble_lock(void)
 {
-    akira_mutex_t *m = atomic_load(&M.lock);
+    akira_mutex_t *m = atomic_load(&M.mutex);
     if (!m) {
         akira_mutex_t *mine;
         if (akira_mutex_create(&mine) != 0) return false;
-        if (atomic_compare_exchange_strong(&M.lock, &m, mine))
+        if (atomic_compare_exchange_strong(&M.mutex, &m, mine))
             m = mine;
         else
             akira_mutex_destroy(mine);
@@ -142,9 +143,9 @@ static bool lock(void)
     return true;
 }
 
-static void unlock(void)
+void api_ble_unlock(void)
 {
-    akira_mutex_unlock(atomic_load(&M.lock));
+    akira_mutex_unlock(atomic_load(&M.mutex));
 }
 
 static akira_ble_host_t *host(void)
@@ -152,9 +153,7 @@ static akira_ble_host_t *host(void)
     return M.ops && M.ops->host ? M.ops->host() : NULL;
 }
 
-/* For api_hid.c. */
-akira_ble_host_t *akira_api_ble_host(void);
-akira_ble_host_t *akira_api_ble_host(void)
+akira_ble_host_t *api_ble_host(void)
 {
     return host();
 }
@@ -297,16 +296,25 @@ static aw_status api_adv_start(struct akira_app_ctx *app, aw_val *io)
     return ret(io, 0);
 }
 
-static aw_status api_adv_stop(struct akira_app_ctx *app, aw_val *io)
+/* Set the app's advertising or scanning flag (the bool at `field` in its slot) and
+ * update the controller: 0, or AKIRA_ESTATE to stop what was not on. */
+static aw_status set_flag(struct akira_app_ctx *app, aw_val *io, size_t field, bool on,
+                          void (*update)(void))
 {
     struct app_slot *s;
     int rc = enter(app, &s);
     if (rc) return ret(io, rc);
-    bool was = s->adv;
-    s->adv = false;
+    bool *f = (bool *)((char *)s + field);
+    bool was = *f;
+    *f = on;
     unlock();
-    if (was) rotation_update();
-    return ret(io, was ? 0 : AKIRA_ESTATE);
+    if (was != on) update();
+    return ret(io, on || was ? 0 : AKIRA_ESTATE);
+}
+
+static aw_status api_adv_stop(struct akira_app_ctx *app, aw_val *io)
+{
+    return set_flag(app, io, offsetof(struct app_slot, adv), false, rotation_update);
 }
 
 /* --- scanning ----------------------------------------------------------------------- */
@@ -348,25 +356,12 @@ static aw_status api_scan_start(struct akira_app_ctx *app, aw_val *io)
 {
     if (!app->manifest || !app->manifest->ble_scan) return ret(io, AKIRA_EACCES);
     if (!M.ops || !M.ops->scan_start) return ret(io, AKIRA_ENODEV);
-    struct app_slot *s;
-    int rc = enter(app, &s);
-    if (rc) return ret(io, rc);
-    s->scanning = true;
-    unlock();
-    scan_update();
-    return ret(io, 0);
+    return set_flag(app, io, offsetof(struct app_slot, scanning), true, scan_update);
 }
 
 static aw_status api_scan_stop(struct akira_app_ctx *app, aw_val *io)
 {
-    struct app_slot *s;
-    int rc = enter(app, &s);
-    if (rc) return ret(io, rc);
-    bool was = s->scanning;
-    s->scanning = false;
-    unlock();
-    scan_update();
-    return ret(io, was ? 0 : AKIRA_ESTATE);
+    return set_flag(app, io, offsetof(struct app_slot, scanning), false, scan_update);
 }
 
 static aw_status api_next(struct akira_app_ctx *app, aw_val *io)
@@ -1008,14 +1003,11 @@ size_t akira_api_ble_ram(size_t *per_service, size_t *per_app)
     return sizeof M;
 }
 
-/* The hid module's (api_hid.c). */
-void akira_api_hid_attach(void);
-
 int akira_api_ble_register(const struct akira_api_ble_ops *ops)
 {
     M.ops = ops;
     if (ops && ops->listen) ops->listen(&listener, NULL);
-    akira_api_hid_attach();
+    api_hid_attach();
     int rc = akira_bridge_register(&akira_api_ble);
     return rc ? rc : akira_bridge_register(&akira_api_hid);
 }

@@ -13,57 +13,32 @@
  * module as AKIRA_EVENT_HID (a = LED bits, b = connection). When an app ends with keys
  * or mouse buttons held, the module sends the empty reports: nothing stays pressed.
  */
-#include <stdatomic.h>
 #include <string.h>
 
-#include <akira/api_ble.h>
 #include <akira/event.h>
 #include <akira/hid_manager.h>
-#include <akira/mutex.h>
+
+#include "api_ble_priv.h"
 
 #define EV_HID 15u /* AKIRA_EVENT_HID */
 
-akira_ble_host_t *akira_api_ble_host(void); /* api_ble.c */
 #define HID_APPS AKIRA_API_BLE_APPS
 
 static struct {
-    _Atomic(akira_mutex_t *) lock;
     struct {
         struct akira_app_ctx *app;
         bool keys_down, buttons_down;
     } apps[HID_APPS];
 } H;
 
-static aw_status ret(aw_val *io, int32_t v)
-{
-    io[0].i32 = v;
-    return AW_OK;
-}
-
-static bool lock(void)
-{
-    akira_mutex_t *m = atomic_load(&H.lock);
-    if (!m) {
-        akira_mutex_t *mine;
-        if (akira_mutex_create(&mine) != 0) return false;
-        if (atomic_compare_exchange_strong(&H.lock, &m, mine))
-            m = mine;
-        else
-            akira_mutex_destroy(mine);
-    }
-    akira_mutex_lock(m, AKIRA_FOREVER);
-    return true;
-}
-
-static void unlock(void)
-{
-    akira_mutex_unlock(atomic_load(&H.lock));
-}
+#define ret    api_ble_ret
+#define lock   api_ble_lock
+#define unlock api_ble_unlock
 
 /* Note that the app uses the module (for LED events and its end); what it holds down. */
 static int note(struct akira_app_ctx *app, int keys, int buttons)
 {
-    if (!akira_api_ble_host()) return AKIRA_ENODEV;
+    if (!api_ble_host()) return AKIRA_ENODEV;
     if (!lock()) return AKIRA_ENOMEM;
     int at = -1;
     for (int i = 0; i < (int)HID_APPS; i++) {
@@ -173,8 +148,7 @@ size_t akira_api_hid_ram(void)
     return sizeof H;
 }
 
-void akira_api_hid_attach(void);
-void akira_api_hid_attach(void)
+void api_hid_attach(void)
 {
     akira_hid_manager_on_leds(on_leds, NULL);
 }

@@ -667,6 +667,14 @@ static const char *const key_names[K_COUNT] = {
     "ble_scan",
 };
 
+static int parse_bool(struct span v, bool *out, const char *field, struct akira_manifest_error *err)
+{
+    if (!span_is(v, "true") && !span_is(v, "false"))
+        return FAIL(err, AKIRA_EFORMAT, field, "must be true or false");
+    *out = span_is(v, "true");
+    return AKIRA_OK;
+}
+
 static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
                        struct akira_manifest_error *err)
 {
@@ -681,15 +689,7 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
     case K_STACK: return parse_size(v, STACK_MIN, STACK_MAX, &m->stack_size, "stack_size", err);
     case K_HEAP:
         return parse_size(v, 0, AKIRA_BOARD_APP_MEM_QUOTA_MAX, &m->heap_size, "heap_size", err);
-    case K_AUTOSTART:
-        if (span_is(v, "true")) {
-            m->autostart = true;
-        } else if (span_is(v, "false")) {
-            m->autostart = false;
-        } else {
-            return FAIL(err, AKIRA_EFORMAT, "autostart", "must be true or false");
-        }
-        return AKIRA_OK;
+    case K_AUTOSTART: return parse_bool(v, &m->autostart, "autostart", err);
     case K_RESTART: return parse_restart(v, m, err);
     case K_DESC: return copy_text(v, m->description, AKIRA_APP_DESC_MAX, "description", err);
     case K_AUTHOR: return copy_text(v, m->author, AKIRA_APP_AUTHOR_MAX, "author", err);
@@ -722,14 +722,7 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
     case K_IPC_PUB: return each_item(v, "ipc_publish", err, ipc_pub_item, m);
     case K_IPC_SUB: return each_item(v, "ipc_subscribe", err, ipc_sub_item, m);
     case K_BLE_SERVICES: return each_item(v, "ble_services", err, ble_service_item, m);
-    case K_BLE_SCAN:
-        if (span_is(v, "true"))
-            m->ble_scan = true;
-        else if (span_is(v, "false"))
-            m->ble_scan = false;
-        else
-            return FAIL(err, AKIRA_EFORMAT, "ble_scan", "must be true or false");
-        return AKIRA_OK;
+    case K_BLE_SCAN: return parse_bool(v, &m->ble_scan, "ble_scan", err);
     case K_COUNT: break;
     }
     return AKIRA_EINVAL;

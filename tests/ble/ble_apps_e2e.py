@@ -57,17 +57,6 @@ def start(d, app):
     d.command(f"app start {app}", "started")
 
 
-def sensor(d):
-    d.console("sensor read bme280")
-    text = d.expect(rb"(ambient_temp[\s\S]*?humidity[^\n]*\n)", 5, regex=True)
-    vals = {}
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) >= 2:
-            vals[parts[0]] = float(parts[1])
-    return vals
-
-
 def services(d, conn):
     mark = len(d.con.buf)
     d.console(f"gatt services {conn}")
@@ -103,7 +92,7 @@ def scenario_beacon():
         start(n1, "ble-beacon")
         b = ad.app_logs(n1, "ble-beacon", r"beacon: T=(-?\d+) H=(\d+) P=(\d+)").groups()
         t, h, p = map(int, b)
-        own = sensor(n1)
+        own = ad.sensor_read(n1)
         # the beacon's values are the BME280's, in the characteristics' units
         ad.check(abs(own["ambient_temp"] * 100 - t) < 1.01 and abs(own["humidity"] * 100 - h)
                  < 1.01 and abs(own["press"] * 10000 - p) < 11, f"beacon {b}, sensor {own}")

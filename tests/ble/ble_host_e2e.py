@@ -33,17 +33,6 @@ def connect(c, p_node):
     return int(re.search(r"conn (\d+)", out).group(1))
 
 
-def sensor(d):
-    d.console("sensor read bme280")
-    text = d.expect(rb"(ambient_temp[\s\S]*?humidity[^\n]*\n)", 5, regex=True)
-    vals = {}
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) >= 2:
-            vals[parts[0]] = float(parts[1])
-    return vals
-
-
 def gatt_env(d, conn):
     d.console(f"gatt env {conn}")
     text = d.expect(rb"(temperature[\s\S]*?value\(s\) over GATT\n|gatt[^\n]*\n)", 20, regex=True)
@@ -64,7 +53,7 @@ def scenario_env():
             n1.command(f"sim signal {sig} const {v}", f"{sig}: const")
         conn = connect(n2, 1)
         t, h, p = gatt_env(n2, conn)
-        own = sensor(n1)
+        own = ad.sensor_read(n1)
         ad.check(abs(own["ambient_temp"] - 31.25) < 0.02, f"node 1's sensor: {own}")
         ad.check(abs(own["ambient_temp"] - t) < 0.011, f"temperature: GATT {t}, sensor {own}")
         ad.check(abs(own["humidity"] - h) < 0.011, f"humidity: GATT {h}, sensor {own}")

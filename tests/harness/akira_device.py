@@ -683,6 +683,23 @@ def focus_is(d, what, timeout=5.0):
         time.sleep(0.1)
 
 
+def sensor_read(d, name="bme280"):
+    """One `sensor read NAME` through the shell: {channel: value} (for the BME280:
+    ambient_temp in C, press in kPa, humidity in %)."""
+    mark = len(d.con.buf)
+    d.console(f"sensor read {name}")
+    sync(d)
+    vals = {}
+    for line in d.con.buf[mark:].decode(errors="replace").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and re.fullmatch(r"[a-z_]+", parts[0]):
+            try:
+                vals[parts[0]] = float(parts[1])
+            except ValueError:
+                pass
+    return vals
+
+
 def app_logs(d, app, pattern, timeout=10.0):
     """Waits until the app's log has a line matching pattern; returns the match."""
     end = time.time() + timeout
