@@ -555,23 +555,35 @@ static aw_status api_svc_remove(struct akira_app_ctx *app, aw_val *io)
     return ret(io, 0);
 }
 
+/* Enter a native on characteristic io[1] of the app's service io[0]: the service with
+ * the lock held, or NULL with *rc set (lock not held). */
+static struct app_svc *chr_enter(struct akira_app_ctx *app, aw_val *io, int *rc)
+{
+    struct app_slot *s;
+    *rc = enter(app, &s);
+    if (*rc) return NULL;
+    struct app_svc *v = svc_of(app, io[0].u32, io[1].u32);
+    if (!v) {
+        unlock();
+        *rc = AKIRA_ENOENT;
+    }
+    return v;
+}
+
 static aw_status api_chr_set(struct akira_app_ctx *app, aw_val *io)
 {
-    uint32_t len = io[3].u32;
+    uint32_t c = io[1].u32, len = io[3].u32;
     if (len > AKIRA_API_BLE_VAL_MAX) return ret(io, AKIRA_ETOOBIG);
     const uint8_t *d = akira_bridge_mem(app, io[2].u32, len);
     if (!d) return ret(io, AKIRA_EFAULT);
-    struct app_slot *s;
-    int rc = enter(app, &s);
-    if (rc) return ret(io, rc);
-    struct app_svc *v = svc_of(app, io[0].u32, io[1].u32);
-    if (!v) {
-        rc = AKIRA_ENOENT;
-    } else if (len > v->max_len[io[1].u32]) {
+    int rc;
+    struct app_svc *v = chr_enter(app, io, &rc);
+    if (!v) return ret(io, rc);
+    if (len > v->max_len[c]) {
         rc = AKIRA_ETOOBIG;
     } else {
-        memcpy(v->val[io[1].u32], d, len);
-        v->len[io[1].u32] = (uint8_t)len;
+        memcpy(v->val[c], d, len);
+        v->len[c] = (uint8_t)len;
     }
     unlock();
     return ret(io, rc);
@@ -579,19 +591,14 @@ static aw_status api_chr_set(struct akira_app_ctx *app, aw_val *io)
 
 static aw_status api_chr_get(struct akira_app_ctx *app, aw_val *io)
 {
-    uint32_t cap = io[3].u32;
+    uint32_t c = io[1].u32, cap = io[3].u32;
     uint8_t *d = akira_bridge_mem(app, io[2].u32, cap);
     if (!d) return ret(io, AKIRA_EFAULT);
-    struct app_slot *s;
-    int rc = enter(app, &s);
-    if (rc) return ret(io, rc);
-    struct app_svc *v = svc_of(app, io[0].u32, io[1].u32);
-    if (!v) {
-        rc = AKIRA_ENOENT;
-    } else {
-        rc = v->len[io[1].u32] < cap ? v->len[io[1].u32] : (int)cap;
-        memcpy(d, v->val[io[1].u32], (size_t)rc);
-    }
+    int rc;
+    struct app_svc *v = chr_enter(app, io, &rc);
+    if (!v) return ret(io, rc);
+    rc = v->len[c] < cap ? v->len[c] : (int)cap;
+    memcpy(d, v->val[c], (size_t)rc);
     unlock();
     return ret(io, rc);
 }

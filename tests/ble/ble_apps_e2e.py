@@ -35,22 +35,11 @@ AKIRAOS, RADIO, EXAMPLES, TEST_APPS = sys.argv[1:5]
 EACCES, EFAULT, EINVAL, EBUSY, ENOTCONN = -9, -17, -1, -5, -29
 
 
-def addr(n):
-    return "C0:00:00:00:00:%02X" % n
-
-
 def node(m, n, x, apps=()):
     args = m.args(x, 0, node=n)
     for a in apps:
         args += ["--install", a]
     return ad.Device(AKIRAOS, http=False, args=args)
-
-
-def connect(c, p_node):
-    c.console(f"bt connect {addr(p_node)}")
-    out = c.expect(rb"((?:connected: conn \d+|no connection)[^\n]*)\n", 15, regex=True)
-    ad.check(out.startswith("connected"), f"no connection to {addr(p_node)}: {out}")
-    return int(re.search(r"conn (\d+)", out).group(1))
 
 
 def start(d, app):
@@ -116,7 +105,7 @@ def scenario_beacon():
         conns(n2, 0)
 
         # the shell's client: the app's service is the second 181a; read its pressure
-        conn = connect(n2, 1)
+        conn = ad.bt_connect(n2, 1)
         svcs = [s for s in services(n2, conn) if s[2] == "181a"]
         ad.check(len(svcs) == 2, f"node 1's ESS instances: {svcs}")
         n2.console(f"gatt chrs {conn} 0x{svcs[1][0]} 0x{svcs[1][1]}")
@@ -152,7 +141,7 @@ def scenario_macropad():
         start(n1, "macropad")
         ad.app_logs(n1, "macropad", r"macropad: ready")
         ad.focus_is(n1, "macropad")
-        conn = connect(n2, 1)
+        conn = ad.bt_connect(n2, 1)
         n2.console(f"gatt pair {conn}")
         out = n2.expect(rb"(conn \d+: encrypted[, ][^\n]*|gatt pair[^\n]*)\n", 20, regex=True)
         ad.check("encrypted" in out, f"pairing: {out}")
@@ -227,7 +216,7 @@ def scenario_hostile():
 
         # a peer sees the 128-bit service, and not once the app stops
         uuid = "12345678-5678-5678-5678-9abcdef01234"
-        conn = connect(n2, 1)
+        conn = ad.bt_connect(n2, 1)
         ad.check(any(s[2] == uuid for s in services(n2, conn)), "the hostile app's service")
         n1.command("app stop ble-hostile", "stopped")
         ad.app_logs(n1, "ble-hostile", r"ble: released 1 service\(s\)")

@@ -612,6 +612,19 @@ class Medium:
         check(not sanitizer_report(self.out.text()), "akira-radio: sanitizer report")
 
 
+def ble_addr(node):
+    """The static random address of a node on the medium (C0:00:00:00:00:NN)."""
+    return "C0:00:00:00:00:%02X" % node
+
+
+def bt_connect(d, node):
+    """`bt connect` to a node on the medium: the connection handle."""
+    d.console(f"bt connect {ble_addr(node)}")
+    out = d.expect(rb"((?:connected: conn \d+|no connection)[^\n]*)\n", 15, regex=True)
+    check(out.startswith("connected"), f"no connection to {ble_addr(node)}: {out}")
+    return int(re.search(r"conn (\d+)", out).group(1))
+
+
 # --- running a scenario --------------------------------------------------------------
 
 
