@@ -2,7 +2,8 @@
  * Shell command `hid`: the device as a HID host of another node's keyboard (the HID
  * manager's host role, docs/ble_host.md): `hid connect CONN [boot]` finds the peer's
  * HID service, reads its report map and subscribes (the link is encrypted first with
- * `gatt pair`); `hid keys` prints the key presses and releases queued since.
+ * `gatt pair`); `hid keys` prints the key presses and releases queued since; `hid
+ * leds BITS` writes the keyboard's LED output report.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -63,11 +64,33 @@ static int cmd_hid_keys(struct akira_shell *sh, int argc, char **argv)
     return 0;
 }
 
+static int cmd_hid_leds(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    char *end;
+    unsigned long leds = strtoul(argv[1], &end, 0);
+    if (*end || leds > 0xff) {
+        akira_shell_print(sh, "hid leds: BITS (0..255: 1 Num Lock, 2 Caps Lock, 4 Scroll Lock)\n");
+        return AKIRA_EINVAL;
+    }
+    akira_err_t rc = akira_hid_manager_set_leds((uint8_t)leds);
+    if (rc != AKIRA_OK) {
+        akira_shell_print(sh, "hid leds: %s\n",
+                          rc == AKIRA_ESTATE ? "no keyboard (hid connect first)"
+                                             : akira_err_str(rc));
+        return rc;
+    }
+    akira_shell_print(sh, "hid: LEDs 0x%02lx sent\n", leds);
+    return 0;
+}
+
 AKIRA_SHELL_SUBCMDS(hid_sub,
                     AKIRA_SHELL_CMD("connect", "be the HID host of a peer's keyboard",
                                     "CONN [boot]", cmd_hid_connect, NULL, 1, 2),
                     AKIRA_SHELL_CMD("keys", "key presses received since the last call", NULL,
-                                    cmd_hid_keys, NULL, 0, 0));
+                                    cmd_hid_keys, NULL, 0, 0),
+                    AKIRA_SHELL_CMD("leds", "set the peer keyboard's LEDs (output report)", "BITS",
+                                    cmd_hid_leds, NULL, 1, 1));
 
 AKIRA_SHELL_CMD_REGISTER(hid, "hid", "HID host: keys from another node's keyboard", NULL,
                          cmd_hid_keys, hid_sub, 0, 0);

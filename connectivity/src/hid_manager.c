@@ -191,6 +191,11 @@ void akira_hid_manager_notification(uint16_t conn, uint16_t handle, const uint8_
     if (M.host) akira_hid_host_notification(M.host, conn, handle, data, len);
 }
 
+akira_err_t akira_hid_manager_set_leds(uint8_t leds)
+{
+    return M.host && M.host_state == 1 ? akira_hid_host_set_leds(M.host, leds) : AKIRA_ESTATE;
+}
+
 int akira_hid_manager_host_state(void)
 {
     return M.host_state;

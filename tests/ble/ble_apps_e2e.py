@@ -14,7 +14,7 @@ Scenarios:
             gone from node 2's discovery
   macropad  node 1 runs the SDK's macropad; node 2 connects, pairs and becomes its HID
             host; buttons pressed on node 1 (`input press|release`) arrive at node 2 as
-            key codes (`hid keys`)
+            key codes (`hid keys`); the LEDs node 2 sets (`hid leds`) reach the app
   hostile   apps without `ble`/`hid` get EACCES, bad pointers EFAULT, a service UUID
             outside the manifest EACCES, scanning without ble_scan EACCES, a second app
             claiming the beacon's service EBUSY, a flood of notify calls is bounded by
@@ -160,6 +160,9 @@ def scenario_macropad():
             ad.settle(n2, 100)
         ad.check(got == [("3a", "down"), ("3a", "up"), ("1e", "down"), ("1e", "up")],
                  f"keys at the HID host: {got}")
+        # the host sets Caps Lock: the output report reaches the app as an event
+        n2.command("hid leds 2", "LEDs 0x02 sent")
+        ad.app_logs(n1, "macropad", r"macropad: LEDs 0x02 from conn \d+")
         for d in (n1, n2):
             d.poweroff()
         m.stop()

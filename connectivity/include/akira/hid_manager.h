@@ -46,6 +46,9 @@ akira_err_t akira_hid_manager_connect(uint16_t conn, bool boot);
 /** Pass the host's notifications here (the BT manager does). */
 void akira_hid_manager_notification(uint16_t conn, uint16_t handle, const uint8_t *data,
                                     size_t len);
+/** Write the keyboard LEDs (output report) of the peer the host role serves.
+ *  AKIRA_ESTATE before it is ready. */
+akira_err_t akira_hid_manager_set_leds(uint8_t leds);
 /** 1 when a HID host is ready, 0 while it sets up, or its error. */
 int akira_hid_manager_host_state(void);
 /** Take the oldest key event: AKIRA_OK, or AKIRA_ENOENT when none. The queue keeps the
