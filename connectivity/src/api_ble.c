@@ -356,6 +356,7 @@ static aw_status api_scan_start(struct akira_app_ctx *app, aw_val *io)
 {
     if (!app->manifest || !app->manifest->ble_scan) return ret(io, AKIRA_EACCES);
     if (!M.ops || !M.ops->scan_start) return ret(io, AKIRA_ENODEV);
+    if (io[0].i32 != 0) return ret(io, AKIRA_ENOTSUP); /* passive only: one scan for all */
     return set_flag(app, io, offsetof(struct app_slot, scanning), true, scan_update);
 }
 

@@ -95,6 +95,7 @@ def scenario_beacon():
         ess = ad.app_logs(n2, "ble-client", r"ess 2: 0x[0-9a-f]{4}-0x[0-9a-f]{4} T=(-?\d+) "
                           r"H=(\d+) P=(\d+)").groups()
         ad.check(tuple(map(int, ess)) == (t, h, p), f"the app's ESS over GATT: {ess}")
+        ad.app_logs(n2, "ble-client", r"client: write -11\n")  # EIO: Write Not Permitted
         ad.app_logs(n2, "ble-client", r"client: subscribe \d+: 0")
         ad.app_logs(n2, "ble-client", rf"notify: handle \d+ T={t}\n", 15)
         ad.app_logs(n1, "ble-beacon", r"beacon: conn \d+ subscribed to 0 \(1\)")

@@ -88,8 +88,24 @@ static akira_ble_host_t *test_host(void)
     return B;
 }
 
-/* Side 1's host; no controller (advertising, scanning, connecting: ENODEV). */
-static const struct akira_api_ble_ops ops = {.host = test_host};
+/* A scanner standing in for the controller's: the report callback the module gave. */
+static akira_ble_scan_cb_t scan_cb;
+static akira_err_t scan_start(bool active, akira_ble_scan_cb_t cb, void *user)
+{
+    (void)active;
+    (void)user;
+    scan_cb = cb;
+    return AKIRA_OK;
+}
+static akira_err_t scan_stop(void)
+{
+    scan_cb = NULL;
+    return AKIRA_OK;
+}
+
+/* Side 1's host and the scanner; no advertiser, no initiator (ENODEV). */
+static const struct akira_api_ble_ops ops = {
+    .host = test_host, .scan_start = scan_start, .scan_stop = scan_stop};
 
 static int setup(void **state)
 {
@@ -102,7 +118,7 @@ static int setup(void **state)
     app_init(&apps[0], "one", "name: one\nversion: 1\ncapabilities: ble\nble_services: 181a\n");
     app_init(&apps[1], "two",
              "name: two\nversion: 1\ncapabilities: ble, hid\n"
-             "ble_services: 181a, 181b\n");
+             "ble_services: 181a, 181b\nble_scan: true\n");
     return 0;
 }
 
@@ -128,6 +144,44 @@ static size_t discovered(uint16_t uuid)
     for (size_t i = 0; i < r.n_items; i++)
         n += akira_ble_uuid_eq(&r.items[i].uuid, &u);
     return n;
+}
+
+/* Scan reports reach the scanning app's ring (one event while it is not empty), 8 at
+ * most; the scan stops with the last app. */
+static void test_scan(void **state)
+{
+    (void)state;
+    struct app *two = &apps[1];
+    assert_int_equal(call(two, "ble_scan_stop", 0, 0, 0, 0), AKIRA_ESTATE);
+    assert_int_equal(call(two, "ble_scan_start", 0, 0, 0, 0), 0);
+    assert_non_null(scan_cb);
+    akira_ble_addr_t a = {.type = 1, .a = {1, 2, 3, 4, 5, 0xc0}};
+    static const uint8_t ad[] = {2, 0x01, 0x06, 3, 0x16, 0x1a, 0x18};
+    for (int i = 0; i < 10; i++)
+        scan_cb(&a, 0, (int8_t)(-40 - i), ad, sizeof ad, NULL);
+    struct akira_event ev;
+    assert_int_equal(akira_evq_wait(&two->q, &ev, AKIRA_NO_WAIT), 0);
+    assert_int_equal(ev.type, AKIRA_EVENT_BLE);
+    assert_int_equal(ev.a, 1u << 24);
+    assert_int_equal(akira_evq_wait(&two->q, &ev, AKIRA_NO_WAIT), AKIRA_EAGAIN); /* just one */
+    int n = 0;
+    while (call(two, "ble_next", 0, 80, 0, 0) == 80) {
+        const uint8_t *r = mem(two, 0);
+        assert_int_equal(r[0], 1);               /* AKIRA_BLE_EV_SCAN */
+        assert_int_equal((int8_t)r[2], -40 - n); /* the oldest first */
+        assert_int_equal(r[3], 1);               /* random address */
+        assert_memory_equal(r + 8, a.a, 6);
+        assert_int_equal(r[14], sizeof ad);
+        assert_memory_equal(r + 16, ad, sizeof ad);
+        n++;
+    }
+    assert_int_equal(n, AKIRA_API_BLE_RING); /* the 2 beyond were dropped */
+    assert_int_equal(call(two, "ble_next", 0, 79, 0, 0), AKIRA_EINVAL);
+    assert_int_equal(call(two, "ble_scan_stop", 0, 0, 0, 0), 0);
+    assert_null(scan_cb);
+    assert_int_equal(call(two, "ble_scan_start", 0, 0, 0, 0), 0);
+    akira_api_ble.app_end(&two->ctx); /* the app's end stops its scan */
+    assert_null(scan_cb);
 }
 
 /* Every import of sdk/include/akira/ble.h and hid.h is in the table, with the module's
@@ -199,6 +253,7 @@ static void test_pointers_and_manifest(void **state)
     def(one, 0x181b, AKIRA_BLE_CHR_READ, 8);
     assert_int_equal(call(one, "ble_svc_add", DEF_AT, 40, 0, 0), AKIRA_EACCES);
     assert_int_equal(call(one, "ble_scan_start", 0, 0, 0, 0), AKIRA_EACCES);
+    assert_int_equal(call(two, "ble_scan_start", 1, 0, 0, 0), AKIRA_ENOTSUP); /* active */
     assert_int_equal(discovered(0x181b), 0);
     /* nothing of it reached the host; without a host every call is ENODEV */
     akira_api_ble_register(NULL);
@@ -305,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_table_matches_sdk),
         cmocka_unit_test_setup_teardown(test_pointers_and_manifest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_services, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -116,7 +116,8 @@ AKIRA_IMPORT("ble_adv_start")
 int32_t akira_ble_adv_start(int32_t type, const void *data, uint32_t len, const void *scan_rsp,
                             uint32_t rsp_len);
 AKIRA_IMPORT("ble_adv_stop") int32_t akira_ble_adv_stop(void);
-/* Passive scanning (active != 0 is reserved; pass 0). */
+/* Passive scanning (active must be 0: AKIRA_ENOTSUP otherwise; one scan serves every
+ * app). The shell's `bt scan` takes the scanner over while it runs; start again after. */
 AKIRA_IMPORT("ble_scan_start") int32_t akira_ble_scan_start(int32_t active);
 AKIRA_IMPORT("ble_scan_stop") int32_t akira_ble_scan_stop(void);
 /* The oldest record into out (cap >= sizeof *out): its size, or AKIRA_EAGAIN. */

@@ -2,8 +2,9 @@
  * ble-client (test app, tests/ble/ble_apps_e2e.py): the GATT client side of the "ble"
  * module. Scans until it hears an advertiser with Environmental Sensing service data
  * (0x16, UUID 0x181A), logs the values it carries, connects, discovers the peer's
- * services, reads Temperature, Humidity and Pressure of every ESS instance, subscribes
- * to the last instance's temperature and logs the notifications that come.
+ * services, reads Temperature, Humidity and Pressure of every ESS instance, tries to
+ * write the last instance's temperature (refused), subscribes to it and logs the
+ * notifications that come.
  */
 #include <akira/akira.h>
 
@@ -68,6 +69,9 @@ static void client(void)
     }
     akira_printf("client: %d service(s), %d ESS\n", (int)n, ess);
     if (temp_vh) {
+        /* Temperature is read and notify only: the peer refuses a write (ATT error). */
+        uint8_t v[2] = {0, 0};
+        akira_printf("client: write %d\n", (int)akira_ble_write(conn, temp_vh, v, 2));
         int32_t rc = akira_ble_subscribe(conn, temp_vh + 1, 1);
         akira_printf("client: subscribe %u: %d\n", (unsigned)(temp_vh + 1), (int)rc);
     }
