@@ -104,6 +104,7 @@ struct app_slot {
     _Atomic bool done;
     int err;
     size_t got;
+    _Atomic int proc_conn; /* the connection of the procedure waited for (-1: none) */
     bool connecting;
     akira_ble_addr_t peer;
     int conn;
@@ -174,6 +175,7 @@ static struct app_slot *slot_of(struct akira_app_ctx *app, bool create)
     free_slot->app = app;
     free_slot->tokens = AKIRA_API_BLE_NOTIFY_BURST;
     free_slot->refill_ms = akira_uptime_ms();
+    free_slot->proc_conn = -1;
     for (size_t i = 0; i < AKIRA_BLE_HOST_MAX_CONN; i++)
         free_slot->conns[i] = 0xffff;
     return free_slot;
@@ -682,8 +684,10 @@ static aw_status wait_done(struct akira_app_ctx *app, struct app_slot *s, uint32
 
 static void on_gattc_done(void *user, uint16_t conn, int err, size_t len)
 {
-    (void)conn;
     struct app_slot *s = user;
+    /* A procedure an ended app gave up on (its connections are closed) is not the one
+     * the slot's new app waits for. */
+    if (conn != s->proc_conn) return;
     s->err = err;
     s->got = len;
     atomic_store(&s->done, true);
@@ -691,9 +695,8 @@ static void on_gattc_done(void *user, uint16_t conn, int err, size_t len)
 
 static void on_item(void *user, uint16_t conn, const akira_ble_gattc_item_t *it)
 {
-    (void)conn;
     struct app_slot *s = user;
-    if (s->nitems >= AKIRA_API_BLE_ITEMS) return;
+    if (conn != s->proc_conn || s->nitems >= AKIRA_API_BLE_ITEMS) return;
     uint8_t *o = s->items[s->nitems++];
     memset(o, 0, ITEM_SIZE);
     o[0] = it->kind;
@@ -714,6 +717,7 @@ static int client_begin(struct akira_app_ctx *app, uint16_t conn, struct app_slo
     if (rc) return rc;
     if (!owns_conn(s, conn)) rc = AKIRA_ENOTCONN; /* only connections the app opened */
     atomic_store(&s->done, false);
+    s->proc_conn = conn;
     s->nitems = 0;
     s->got = 0;
     s->err = 0;
