@@ -103,9 +103,16 @@ static akira_err_t scan_stop(void)
     return AKIRA_OK;
 }
 
-/* Side 1's host and the scanner; no advertiser, no initiator (ENODEV). */
+/* The fake link's one connection, as side 1's controller would list it. */
+static size_t conns(struct akira_ble_conn_info *out, size_t max)
+{
+    if (max) out[0] = (struct akira_ble_conn_info){.handle = E.link.conn[1], .role = 1};
+    return 1;
+}
+
+/* Side 1's host, the scanner, the connections; no advertiser, no initiator (ENODEV). */
 static const struct akira_api_ble_ops ops = {
-    .host = test_host, .scan_start = scan_start, .scan_stop = scan_stop};
+    .host = test_host, .scan_start = scan_start, .scan_stop = scan_stop, .conns = conns};
 
 static int setup(void **state)
 {
@@ -324,6 +331,22 @@ static void test_services(void **state)
     fake_pump(&E.link);
     assert_int_equal(r.err, AKIRA_BLE_ATT_ERR_INVALID_ATTR_LEN);
 
+    /* nobody subscribed: sent to no one; side 0 subscribes: notified with the value */
+    memcpy(mem(one, 0), "\x11\x22", 2);
+    assert_int_equal(call(one, "ble_notify", (uint32_t)s1, 0, 0, 2), 0);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(akira_ble_gattc_subscribe(A, CONN, (uint16_t)(vh + 1), 1, env_done_cb, &r), 0);
+    fake_pump(&E.link);
+    assert_int_equal(r.err, 0);
+    unsigned before_n = E.side[0].notifies;
+    assert_int_equal(call(one, "ble_notify", (uint32_t)s1, 0, 0, 2), 1);
+    fake_pump(&E.link);
+    assert_int_equal(E.side[0].notifies, before_n + 1);
+    assert_int_equal(E.side[0].notify_handle, vh);
+    assert_memory_equal(E.side[0].notify_data, "\x11\x22", 2);
+    assert_int_equal(call(one, "ble_chr_get", (uint32_t)s1, 0, 200, 16), 2); /* the value too */
+    assert_int_equal(call(two, "ble_notify", (uint32_t)s2, 0, 0, 2), AKIRA_ENOTSUP); /* read only */
+
     /* a flood of notify calls: the burst, then one per 10 ms */
     uint64_t t0 = akira_uptime_ms();
     int ok = 0, again = 0;
@@ -334,7 +357,7 @@ static void test_services(void **state)
     }
     uint64_t ms = akira_uptime_ms() - t0;
     assert_int_equal(ok + again, 5000);
-    assert_true(ok >= (int)AKIRA_API_BLE_NOTIFY_BURST);
+    assert_true(ok >= (int)AKIRA_API_BLE_NOTIFY_BURST - 2); /* 2 spent above */
     assert_true((uint64_t)ok <= AKIRA_API_BLE_NOTIFY_BURST + ms / AKIRA_API_BLE_NOTIFY_MS + 1);
 
     /* the app ends: its service goes, the other app's stays, and its UUID is free */
