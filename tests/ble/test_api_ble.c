@@ -16,6 +16,7 @@
 
 #include <akira/api_ble.h>
 #include <akira/clock.h>
+#include <akira/hid_manager.h>
 #include <akira/manifest.h>
 
 #include "ble_test_env.h"
@@ -189,6 +190,32 @@ static void test_scan(void **state)
     assert_int_equal(call(two, "ble_scan_start", 0, 0, 0, 0), 0);
     akira_api_ble.app_end(&two->ctx); /* the app's end stops its scan */
     assert_null(scan_cb);
+}
+
+/* The hid natives drive the HID manager's device on side 1 (no host subscribed: the
+ * reports go nowhere, and say so with 0); values out of range are refused. */
+static void test_hid(void **state)
+{
+    (void)state;
+    struct app *two = &apps[1];
+    static const akira_hogp_cfg_t cfg = {.kinds = AKIRA_HOGP_KEYBOARD | AKIRA_HOGP_MOUSE |
+                                                  AKIRA_HOGP_GAMEPAD};
+    memcpy(mem(two, 0), "\x04\x05\0\0\0\0", 6);
+    assert_int_equal(call(two, "hid_keyboard", 0x02, 0, 0, 0), AKIRA_ESTATE); /* no device */
+    assert_int_equal(akira_hid_manager_start(B, &cfg), AKIRA_OK);
+    assert_int_equal(call(two, "hid_keyboard", 0x02, 0, 0, 0), 0);
+    assert_int_equal(call(two, "hid_keyboard", 0x100, 0, 0, 0), AKIRA_EINVAL);
+    assert_int_equal(call(two, "hid_mouse", 1, (uint32_t)-5, 7, 0), 0);
+    assert_int_equal(call(two, "hid_mouse", 1, 128, 0, 0), AKIRA_EINVAL);
+    const struct akira_bridge_entry *g = akira_bridge_find("akira", "hid_gamepad");
+    aw_val io[5] = {{.u32 = 0x8001}, {.i32 = -127}, {.i32 = 127}, {.i32 = 0}, {.i32 = 1}};
+    assert_int_equal(g->fn(&two->ctx, io), AW_OK);
+    assert_int_equal(io[0].i32, 0);
+    aw_val bad[5] = {{.u32 = 0x10000}};
+    assert_int_equal(g->fn(&two->ctx, bad), AW_OK);
+    assert_int_equal(bad[0].i32, AKIRA_EINVAL);
+    akira_api_hid.app_end(&two->ctx); /* sends the empty reports: nothing stays down */
+    akira_hid_manager_stop();
 }
 
 /* Every import of sdk/include/akira/ble.h and hid.h is in the table, with the module's
@@ -384,6 +411,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pointers_and_manifest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_services, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hid, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
