@@ -74,7 +74,9 @@ static uint16_t next_of_type(akira_ble_host_t *h, uint32_t hd, uint16_t e,
 {
     for (; hd <= e && hd <= h->n_attrs; hd++) {
         akira_ble_uuid_t u;
-        ble_gatts_type(ble_gatts_attr(h, (uint16_t)hd), &u);
+        const struct ble_attr *a = ble_gatts_attr(h, (uint16_t)hd);
+        if (!a) continue; /* a removed service's hole */
+        ble_gatts_type(a, &u);
         if (akira_ble_uuid_eq(&u, type)) return (uint16_t)hd;
     }
     return 0;
@@ -109,7 +111,9 @@ static void find_info(akira_ble_host_t *h, struct ble_conn *c, const uint8_t *p,
     size_t at = 2, fmt = 0;
     for (uint32_t hd = s; hd <= e && hd <= h->n_attrs; hd++) {
         akira_ble_uuid_t u;
-        ble_gatts_type(ble_gatts_attr(h, (uint16_t)hd), &u);
+        const struct ble_attr *a = ble_gatts_attr(h, (uint16_t)hd);
+        if (!a) continue; /* a removed service's hole */
+        ble_gatts_type(a, &u);
         size_t f = u.len == 2 ? 1 : 2;
         if (fmt && f != fmt) break;
         if (at + 2 + u.len > c->mtu) break;

@@ -7,7 +7,7 @@
 
 const struct ble_attr *ble_gatts_attr(akira_ble_host_t *h, uint16_t handle)
 {
-    if (handle == 0 || handle > h->n_attrs) return NULL;
+    if (handle == 0 || handle > h->n_attrs || h->attrs[handle - 1].kind == ATTR_FREE) return NULL;
     return &h->attrs[handle - 1];
 }
 
@@ -49,32 +49,78 @@ akira_err_t akira_ble_gatts_add(akira_ble_host_t *h, const akira_ble_gatt_svc_t 
         cccds += sub;
     }
     ble_lock(h);
-    if (h->n_attrs + need > AKIRA_BLE_GATT_MAX_ATTRS ||
-        h->n_cccd + cccds > AKIRA_BLE_GATT_MAX_CCCD) {
+    /* The first run of `need` free handles: a hole a removed service left, or the end
+     * of the table; and free CCCD slots. */
+    size_t at = 0, run = 0, free_cccd = 0;
+    for (size_t i = 0; i < h->n_attrs && run < need; i++) {
+        run = h->attrs[i].kind == ATTR_FREE ? run + 1 : 0;
+        if (run == 1) at = i;
+    }
+    if (run < need) {
+        at = run ? at : h->n_attrs;
+        run = need;
+    }
+    for (size_t i = 0; i < AKIRA_BLE_GATT_MAX_CCCD; i++)
+        free_cccd += i >= h->n_cccd || h->cccd_handle[i] == 0;
+    if (at + need > AKIRA_BLE_GATT_MAX_ATTRS || free_cccd < cccds) {
         ble_unlock(h);
         return AKIRA_ENOSPC;
     }
-    struct ble_attr *s = &h->attrs[h->n_attrs++];
+    size_t n = at;
+    struct ble_attr *s = &h->attrs[n++];
     *s = (struct ble_attr){.kind = ATTR_SVC, .cccd = 0xff, .def = svc};
     for (size_t i = 0; i < svc->n_chrs; i++) {
         const akira_ble_gatt_chr_t *ch = &svc->chrs[i];
-        uint16_t vh = (uint16_t)(h->n_attrs + 2);
+        uint16_t vh = (uint16_t)(n + 2);
         uint8_t ci = 0xff;
         if (ch->props & (AKIRA_BLE_CHR_NOTIFY | AKIRA_BLE_CHR_INDICATE)) {
-            ci = h->n_cccd++;
+            for (ci = 0; ci < h->n_cccd && h->cccd_handle[ci] != 0; ci++)
+                ;
+            if (ci == h->n_cccd) h->n_cccd++;
             h->cccd_handle[ci] = vh;
+            for (size_t k = 0; k < AKIRA_BLE_HOST_MAX_CONN; k++)
+                h->conns[k].cccd[ci] = 0;
         }
-        h->attrs[h->n_attrs++] =
-            (struct ble_attr){.kind = ATTR_CHR, .cccd = 0xff, .end = vh, .def = ch};
-        h->attrs[h->n_attrs++] = (struct ble_attr){.kind = ATTR_VAL, .cccd = ci, .def = ch};
-        if (ci != 0xff)
-            h->attrs[h->n_attrs++] = (struct ble_attr){.kind = ATTR_CCCD, .cccd = ci, .def = ch};
+        h->attrs[n++] = (struct ble_attr){.kind = ATTR_CHR, .cccd = 0xff, .end = vh, .def = ch};
+        h->attrs[n++] = (struct ble_attr){.kind = ATTR_VAL, .cccd = ci, .def = ch};
+        if (ci != 0xff) h->attrs[n++] = (struct ble_attr){.kind = ATTR_CCCD, .cccd = ci, .def = ch};
         for (size_t k = 0; k < ch->n_dscs; k++)
-            h->attrs[h->n_attrs++] =
-                (struct ble_attr){.kind = ATTR_DSC, .cccd = 0xff, .def = &ch->dscs[k]};
+            h->attrs[n++] = (struct ble_attr){.kind = ATTR_DSC, .cccd = 0xff, .def = &ch->dscs[k]};
         if (value_handles) value_handles[i] = vh;
     }
-    s->end = h->n_attrs;
+    s->end = (uint16_t)n;
+    if (n > h->n_attrs) h->n_attrs = (uint16_t)n;
+    ble_unlock(h);
+    return AKIRA_OK;
+}
+
+akira_err_t akira_ble_gatts_remove(akira_ble_host_t *h, const akira_ble_gatt_svc_t *svc)
+{
+    if (!h || !svc) return AKIRA_EINVAL;
+    ble_lock(h);
+    size_t i = 0;
+    while (i < h->n_attrs && !(h->attrs[i].kind == ATTR_SVC && h->attrs[i].def == svc))
+        i++;
+    if (i == h->n_attrs) {
+        ble_unlock(h);
+        return AKIRA_ENOENT;
+    }
+    uint16_t first = (uint16_t)(i + 1), last = h->attrs[i].end;
+    for (size_t k = i; k < last; k++) {
+        struct ble_attr *a = &h->attrs[k];
+        if (a->kind == ATTR_VAL && a->cccd != 0xff) h->cccd_handle[a->cccd] = 0;
+        *a = (struct ble_attr){.kind = ATTR_FREE, .cccd = 0xff};
+    }
+    /* An indication in flight on a removed value is not waited for any longer. */
+    for (size_t k = 0; k < AKIRA_BLE_HOST_MAX_CONN; k++) {
+        struct ble_conn *c = &h->conns[k];
+        if (c->used && c->ind_pending && c->ind_handle >= first && c->ind_handle <= last)
+            c->ind_pending = false;
+    }
+    while (h->n_attrs > 0 && h->attrs[h->n_attrs - 1].kind == ATTR_FREE)
+        h->n_attrs--;
+    while (h->n_cccd > 0 && h->cccd_handle[h->n_cccd - 1] == 0)
+        h->n_cccd--;
     ble_unlock(h);
     return AKIRA_OK;
 }

@@ -33,7 +33,7 @@ static inline void ble_put16(uint8_t *p, uint16_t v)
 }
 
 /* Attribute kinds of the table. */
-enum { ATTR_SVC = 1, ATTR_CHR, ATTR_VAL, ATTR_CCCD, ATTR_DSC };
+enum { ATTR_FREE = 0, ATTR_SVC = 1, ATTR_CHR, ATTR_VAL, ATTR_CCCD, ATTR_DSC };
 
 struct ble_attr {
     uint8_t kind;

@@ -80,12 +80,48 @@ static const akira_ble_gatt_chr_t ess_chrs[] = {
 static const akira_ble_gatt_svc_t ess = {
     .uuid = AKIRA_BLE_UUID16(AKIRA_BT_UUID_ESS), .chrs = ess_chrs, .n_chrs = 3};
 
+/* The app API module's receiver of the host's events (akira_bt_host_listen). */
+static const akira_ble_host_cb_t *listener;
+static void *listener_user;
+
+void akira_bt_host_listen(const akira_ble_host_cb_t *cb, void *user)
+{
+    listener_user = user;
+    listener = cb;
+}
+
 static void on_notification(void *u, uint16_t conn, uint16_t handle, const uint8_t *d, size_t n,
                             bool ind)
 {
     (void)u;
-    (void)ind;
     akira_hid_manager_notification(conn, handle, d, n);
+    if (listener && listener->notification)
+        listener->notification(listener_user, conn, handle, d, n, ind);
+}
+
+static void on_connected(void *u, uint16_t conn, uint8_t role, const akira_ble_addr_t *peer)
+{
+    (void)u;
+    if (listener && listener->connected) listener->connected(listener_user, conn, role, peer);
+}
+
+static void on_disconnected(void *u, uint16_t conn, uint8_t reason)
+{
+    (void)u;
+    if (listener && listener->disconnected) listener->disconnected(listener_user, conn, reason);
+}
+
+static void on_subscribed(void *u, uint16_t conn, uint16_t handle, uint16_t value)
+{
+    (void)u;
+    if (listener && listener->subscribed) listener->subscribed(listener_user, conn, handle, value);
+}
+
+static void on_indicate_done(void *u, uint16_t conn, uint16_t handle, akira_err_t err)
+{
+    (void)u;
+    if (listener && listener->indicate_done)
+        listener->indicate_done(listener_user, conn, handle, err);
 }
 
 static struct {
@@ -138,7 +174,12 @@ akira_err_t akira_bt_host_start(const char *name)
         .settings = akira_storage_settings(),
         .settings_lock = akira_storage_lock,
         .settings_unlock = akira_storage_unlock,
-        .cb = {.notification = on_notification, .pairing_complete = on_pairing},
+        .cb = {.notification = on_notification,
+               .pairing_complete = on_pairing,
+               .connected = on_connected,
+               .disconnected = on_disconnected,
+               .subscribed = on_subscribed,
+               .indicate_done = on_indicate_done},
     };
     akira_err_t rc = akira_ble_host_ll_start(&cfg, &host);
     if (rc != AKIRA_OK) return rc;
@@ -149,7 +190,21 @@ akira_err_t akira_bt_host_start(const char *name)
         akira_bt_host_stop();
         return rc;
     }
-    akira_hid_manager_attach(host);
+    /* The device is a HID keyboard, mouse and gamepad (HOGP) for apps with `hid`; its
+     * HID host role takes other nodes' keyboards. */
+    static const akira_hogp_cfg_t hid = {
+        .kinds = AKIRA_HOGP_KEYBOARD | AKIRA_HOGP_MOUSE | AKIRA_HOGP_GAMEPAD,
+        .manufacturer = "AkiraOS",
+        .model = "akira-hid",
+        .vendor_id = 0x1d6b,
+        .product_id = 0x0104,
+        .version = 0x0100,
+        .battery = 100,
+    };
+    if ((rc = akira_hid_manager_start(host, &hid)) != AKIRA_OK) {
+        akira_bt_host_stop();
+        return rc;
+    }
     return AKIRA_OK;
 }
 

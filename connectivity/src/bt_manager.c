@@ -8,6 +8,14 @@
 #include <akira/drivers/radio.h>
 
 static char name[24];
+static struct akira_ble_adv_params own_adv; /* the device's set (interval 0: none yet) */
+
+akira_err_t akira_bt_adv_params(struct akira_ble_adv_params *out)
+{
+    if (!own_adv.interval_ms) return AKIRA_ENODEV;
+    *out = own_adv;
+    return AKIRA_OK;
+}
 
 const char *akira_bt_name(void)
 {
@@ -42,6 +50,7 @@ akira_err_t akira_bt_start(char *detail, size_t cap)
     p.scan_rsp_len = (uint8_t)(2 + nl);
     rc = akira_ble_ctrl_adv_start(&p);
     if (rc != AKIRA_OK) return rc;
+    own_adv = p;
     akira_ble_addr_t a;
     char as[18];
     akira_ble_ll_own_addr(&a);

@@ -1,6 +1,6 @@
 /*
  * Shell command `gatt`: the device's BLE host as a GATT client and its bonds
- * (docs/ble_host.md): pair, services, read, env (a peer's Environmental Sensing values),
+ * (docs/ble_host.md): pair, services, chrs, read, env (a peer's Environmental Sensing values),
  * mtu, bonds, forget. One command at a time; each waits at most 10 s for the peer.
  */
 #include <stdio.h>
@@ -189,6 +189,26 @@ static int do_services(struct akira_shell *sh, akira_ble_host_t *h, int argc, ch
     return 0;
 }
 
+static int do_chrs(struct akira_shell *sh, akira_ble_host_t *h, int argc, char **argv)
+{
+    (void)argc;
+    uint16_t conn, start, end;
+    if (parse_u16(sh, argv[1], &conn) || parse_u16(sh, argv[2], &start) ||
+        parse_u16(sh, argv[3], &end))
+        return AKIRA_EINVAL;
+    int rc =
+        wait_done(sh, akira_ble_gattc_discover_chrs(h, conn, start, end, on_item, on_done, NULL));
+    if (rc) return rc;
+    for (size_t i = 0; i < G.n; i++) {
+        char u[40];
+        uuid_str(&G.items[i].uuid, u);
+        akira_shell_print(sh, "  0x%04x value 0x%04x props 0x%02x %s\n", G.items[i].handle,
+                          G.items[i].end, G.items[i].props, u);
+    }
+    akira_shell_print(sh, "%u characteristic(s)\n", (unsigned)G.n);
+    return 0;
+}
+
 static int do_read(struct akira_shell *sh, akira_ble_host_t *h, int argc, char **argv)
 {
     (void)argc;
@@ -310,6 +330,11 @@ static int cmd_services(struct akira_shell *sh, int argc, char **argv)
 {
     return locked(sh, argc, argv, do_services);
 }
+static int cmd_chrs(struct akira_shell *sh, int argc, char **argv)
+{
+    return locked(sh, argc, argv, do_chrs);
+}
+
 static int cmd_read(struct akira_shell *sh, int argc, char **argv)
 {
     return locked(sh, argc, argv, do_read);
@@ -336,6 +361,8 @@ AKIRA_SHELL_SUBCMDS(
     AKIRA_SHELL_CMD("pair", "pair (or encrypt with the bond) on a connection", "CONN", cmd_pair,
                     NULL, 1, 1),
     AKIRA_SHELL_CMD("services", "a peer's primary services", "CONN", cmd_services, NULL, 1, 1),
+    AKIRA_SHELL_CMD("chrs", "a peer's characteristics in a handle range", "CONN START END",
+                    cmd_chrs, NULL, 3, 3),
     AKIRA_SHELL_CMD("read", "read an attribute of a peer", "CONN HANDLE", cmd_read, NULL, 2, 2),
     AKIRA_SHELL_CMD("mtu", "exchange the ATT MTU", "CONN", cmd_mtu, NULL, 1, 1),
     AKIRA_SHELL_CMD("env", "a peer's temperature, humidity and pressure", "CONN", cmd_env, NULL, 1,

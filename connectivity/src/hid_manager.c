@@ -18,7 +18,23 @@ static struct {
     } q[KEYQ];
     unsigned head, n;
     uint32_t dropped;
+    akira_hogp_cfg_t cfg; /* the device's, whose leds() the manager passes on */
+    void (*leds)(void *user, uint16_t conn, uint8_t leds);
+    void *leds_user;
 } M;
+
+static void on_leds(void *u, uint16_t conn, uint8_t leds)
+{
+    (void)u;
+    if (M.cfg.leds) M.cfg.leds(M.cfg.user, conn, leds);
+    if (M.leds) M.leds(M.leds_user, conn, leds);
+}
+
+void akira_hid_manager_on_leds(void (*fn)(void *user, uint16_t conn, uint8_t leds), void *user)
+{
+    M.leds = fn;
+    M.leds_user = user;
+}
 
 akira_err_t akira_hid_manager_attach(akira_ble_host_t *h)
 {
@@ -34,7 +50,10 @@ akira_err_t akira_hid_manager_start(akira_ble_host_t *h, const akira_hogp_cfg_t 
     if (!h || !cfg) return AKIRA_EINVAL;
     akira_err_t rc = akira_hid_manager_attach(h);
     if (rc != AKIRA_OK) return rc;
-    rc = akira_hogp_create(h, cfg, &M.dev);
+    M.cfg = *cfg;
+    akira_hogp_cfg_t c = *cfg;
+    c.leds = on_leds;
+    rc = akira_hogp_create(h, &c, &M.dev);
     if (rc != AKIRA_OK) akira_hid_manager_stop();
     return rc;
 }
@@ -44,7 +63,17 @@ void akira_hid_manager_stop(void)
     akira_hid_host_destroy(M.host);
     akira_hogp_destroy(M.dev);
     if (M.lock) akira_mutex_destroy(M.lock);
+    void (*leds)(void *, uint16_t, uint8_t) = M.leds;
+    void *leds_user = M.leds_user;
     memset(&M, 0, sizeof(M));
+    M.leds = leds; /* a listener stays for the next start */
+    M.leds_user = leds_user;
+}
+
+akira_err_t akira_hid_manager_keyboard(uint8_t modifiers, const uint8_t keys[6])
+{
+    if (!keys) return AKIRA_EINVAL;
+    return M.dev ? akira_hogp_keyboard(M.dev, modifiers, keys) : AKIRA_ESTATE;
 }
 
 akira_err_t akira_hid_ascii_to_key(char c, uint8_t *code, bool *shift)
@@ -160,6 +189,11 @@ akira_err_t akira_hid_manager_connect(uint16_t conn, bool boot)
 void akira_hid_manager_notification(uint16_t conn, uint16_t handle, const uint8_t *data, size_t len)
 {
     if (M.host) akira_hid_host_notification(M.host, conn, handle, data, len);
+}
+
+akira_err_t akira_hid_manager_set_leds(uint8_t leds)
+{
+    return M.host && M.host_state == 1 ? akira_hid_host_set_leds(M.host, leds) : AKIRA_ESTATE;
 }
 
 int akira_hid_manager_host_state(void)

@@ -540,6 +540,81 @@ static int ipc_sub_item(struct span it, struct akira_manifest *m, struct akira_m
     return topic_item(it, m->ipc_sub, &m->n_ipc_sub, false, "ipc_subscribe", err);
 }
 
+/* The Bluetooth base UUID 0000xxxx-0000-1000-8000-00805F9B34FB, little endian. */
+static const uint8_t ble_base[16] = {0xfb, 0x34, 0x9b, 0x5f, 0x80, 0x00, 0x00, 0x80,
+                                     0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+
+bool akira_manifest_uuid128(const uint8_t *uuid, size_t len, uint8_t out[16])
+{
+    if (len == 16) {
+        memcpy(out, uuid, 16);
+        return true;
+    }
+    if (len != 2) return false;
+    memcpy(out, ble_base, 16);
+    out[12] = uuid[0];
+    out[13] = uuid[1];
+    return true;
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* `181a` or `12345678-1234-5678-9abc-def012345678` as 16 bytes little endian. */
+static bool parse_uuid(struct span it, uint8_t out[16])
+{
+    uint8_t be[16];
+    size_t nd = 0;
+    if (it.n == 4) {
+        for (size_t i = 0; i < 4; i++)
+            if (hex_digit(it.p[i]) < 0) return false;
+        uint8_t u16[2] = {(uint8_t)(hex_digit(it.p[2]) << 4 | hex_digit(it.p[3])),
+                          (uint8_t)(hex_digit(it.p[0]) << 4 | hex_digit(it.p[1]))};
+        return akira_manifest_uuid128(u16, 2, out);
+    }
+    if (it.n != 36) return false;
+    for (size_t i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash) {
+            if (it.p[i] != '-') return false;
+            continue;
+        }
+        int d = hex_digit(it.p[i]);
+        if (d < 0) return false;
+        if (nd % 2 == 0)
+            be[nd / 2] = (uint8_t)(d << 4);
+        else
+            be[nd / 2] |= (uint8_t)d;
+        nd++;
+    }
+    for (size_t i = 0; i < 16; i++)
+        out[i] = be[15 - i];
+    return true;
+}
+
+static int ble_service_item(struct span it, struct akira_manifest *m,
+                            struct akira_manifest_error *err)
+{
+    uint8_t u[16];
+    if (!parse_uuid(it, u))
+        return FAIL(err, AKIRA_EFORMAT, "ble_services",
+                    "'%.*s' is not a UUID (4 hex digits or 8-4-4-4-12)",
+                    (int)(it.n > 40 ? 40 : it.n), it.p);
+    for (unsigned i = 0; i < m->n_ble_services; i++)
+        if (memcmp(m->ble_services[i], u, 16) == 0)
+            return FAIL(err, AKIRA_EFORMAT, "ble_services", "'%.*s' given twice", (int)it.n, it.p);
+    if (m->n_ble_services == AKIRA_MANIFEST_BLE_SERVICES_MAX)
+        return FAIL(err, AKIRA_ERANGE, "ble_services", "more than %u items",
+                    (unsigned)AKIRA_MANIFEST_BLE_SERVICES_MAX);
+    memcpy(m->ble_services[m->n_ble_services++], u, 16);
+    return AKIRA_OK;
+}
+
 enum key_id {
     K_NAME,
     K_VERSION,
@@ -565,6 +640,8 @@ enum key_id {
     K_IPC_PUB,
     K_IPC_SUB,
     K_TIER,
+    K_BLE_SERVICES,
+    K_BLE_SCAN,
     K_COUNT
 };
 
@@ -593,7 +670,17 @@ static const char *const key_names[K_COUNT] = {
     "ipc_publish",
     "ipc_subscribe",
     "tier",
+    "ble_services",
+    "ble_scan",
 };
+
+static int parse_bool(struct span v, bool *out, const char *field, struct akira_manifest_error *err)
+{
+    if (!span_is(v, "true") && !span_is(v, "false"))
+        return FAIL(err, AKIRA_EFORMAT, field, "must be true or false");
+    *out = span_is(v, "true");
+    return AKIRA_OK;
+}
 
 static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
                        struct akira_manifest_error *err)
@@ -609,15 +696,7 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
     case K_STACK: return parse_size(v, STACK_MIN, STACK_MAX, &m->stack_size, "stack_size", err);
     case K_HEAP:
         return parse_size(v, 0, AKIRA_BOARD_APP_MEM_QUOTA_MAX, &m->heap_size, "heap_size", err);
-    case K_AUTOSTART:
-        if (span_is(v, "true")) {
-            m->autostart = true;
-        } else if (span_is(v, "false")) {
-            m->autostart = false;
-        } else {
-            return FAIL(err, AKIRA_EFORMAT, "autostart", "must be true or false");
-        }
-        return AKIRA_OK;
+    case K_AUTOSTART: return parse_bool(v, &m->autostart, "autostart", err);
     case K_RESTART: return parse_restart(v, m, err);
     case K_DESC: return copy_text(v, m->description, AKIRA_APP_DESC_MAX, "description", err);
     case K_AUTHOR: return copy_text(v, m->author, AKIRA_APP_AUTHOR_MAX, "author", err);
@@ -649,6 +728,8 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
                           &m->flash_write_burst, "flash_write_burst", err);
     case K_IPC_PUB: return each_item(v, "ipc_publish", err, ipc_pub_item, m);
     case K_IPC_SUB: return each_item(v, "ipc_subscribe", err, ipc_sub_item, m);
+    case K_BLE_SERVICES: return each_item(v, "ble_services", err, ble_service_item, m);
+    case K_BLE_SCAN: return parse_bool(v, &m->ble_scan, "ble_scan", err);
     case K_COUNT: break;
     }
     return AKIRA_EINVAL;
@@ -842,6 +923,21 @@ static void emit_hw(struct out *o, const struct akira_manifest *m)
             emit(o, "%s%s", i ? ", " : " ", pub ? m->ipc_pub[i] : m->ipc_sub[i]);
         emit(o, "\n");
     }
+    if (m->n_ble_services) {
+        emit(o, "ble_services:");
+        for (unsigned i = 0; i < m->n_ble_services && i < AKIRA_MANIFEST_BLE_SERVICES_MAX; i++) {
+            const uint8_t *u = m->ble_services[i];
+            emit(o, "%s", i ? ", " : " ");
+            if (memcmp(u, ble_base, 12) == 0 && u[14] == 0 && u[15] == 0) {
+                emit(o, "%02x%02x", u[13], u[12]);
+                continue;
+            }
+            for (int k = 15; k >= 0; k--)
+                emit(o, "%02x%s", u[k], (k == 12 || k == 10 || k == 8 || k == 6) ? "-" : "");
+        }
+        emit(o, "\n");
+    }
+    if (m->ble_scan) emit(o, "ble_scan: true\n");
 }
 
 int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap)
@@ -930,6 +1026,16 @@ bool akira_manifest_host_allowed(const struct akira_manifest *m, const uint8_t i
         const struct akira_manifest_host *h = &m->net_hosts[i];
         if (memcmp(h->ip, ip, 4) == 0 && (h->port == 0 || h->port == port)) return true;
     }
+    return false;
+}
+
+bool akira_manifest_ble_service_allowed(const struct akira_manifest *m, const uint8_t *uuid,
+                                        size_t len)
+{
+    uint8_t u[16];
+    if (!m || !uuid || !akira_manifest_uuid128(uuid, len, u)) return false;
+    for (unsigned i = 0; i < m->n_ble_services && i < AKIRA_MANIFEST_BLE_SERVICES_MAX; i++)
+        if (memcmp(m->ble_services[i], u, 16) == 0) return true;
     return false;
 }
 

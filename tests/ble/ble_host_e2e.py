@@ -22,28 +22,6 @@ import akira_device as ad  # noqa: E402
 AKIRAOS, RADIO = sys.argv[1], sys.argv[2]
 
 
-def addr(n):
-    return "C0:00:00:00:00:%02X" % n
-
-
-def connect(c, p_node):
-    c.console(f"bt connect {addr(p_node)}")
-    out = c.expect(rb"((?:connected: conn \d+|no connection)[^\n]*)\n", 15, regex=True)
-    ad.check(out.startswith("connected"), f"no connection to {addr(p_node)}: {out}")
-    return int(re.search(r"conn (\d+)", out).group(1))
-
-
-def sensor(d):
-    d.console("sensor read bme280")
-    text = d.expect(rb"(ambient_temp[\s\S]*?humidity[^\n]*\n)", 5, regex=True)
-    vals = {}
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) >= 2:
-            vals[parts[0]] = float(parts[1])
-    return vals
-
-
 def gatt_env(d, conn):
     d.console(f"gatt env {conn}")
     text = d.expect(rb"(temperature[\s\S]*?value\(s\) over GATT\n|gatt[^\n]*\n)", 20, regex=True)
@@ -62,9 +40,9 @@ def scenario_env():
         # node 1's weather, held still so both readings see the same values
         for sig, v in (("temp", "31.25"), ("hum", "67.5"), ("press", "98765")):
             n1.command(f"sim signal {sig} const {v}", f"{sig}: const")
-        conn = connect(n2, 1)
+        conn = ad.bt_connect(n2, 1)
         t, h, p = gatt_env(n2, conn)
-        own = sensor(n1)
+        own = ad.sensor_read(n1)
         ad.check(abs(own["ambient_temp"] - 31.25) < 0.02, f"node 1's sensor: {own}")
         ad.check(abs(own["ambient_temp"] - t) < 0.011, f"temperature: GATT {t}, sensor {own}")
         ad.check(abs(own["humidity"] - h) < 0.011, f"humidity: GATT {h}, sensor {own}")
@@ -81,7 +59,7 @@ def scenario_env():
 
         n2.console(f"bt disconnect {conn}")
         n2.expect("disconnected conn", 10)
-        conn = connect(n2, 1)
+        conn = ad.bt_connect(n2, 1)
         n2.console(f"gatt pair {conn}")
         out = n2.expect(rb"(conn \d+: encrypted[, ][^\n]*|gatt pair[^\n]*)\n", 20, regex=True)
         ad.check("encrypted with the bond, security level 2, 1 bond(s)" in out,

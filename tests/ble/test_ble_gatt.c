@@ -506,6 +506,104 @@ static void test_gatts_table(void **state)
     assert_true(per > 0 && total > per * AKIRA_BLE_HOST_MAX_CONN);
 }
 
+static int rd_one(void *u, uint16_t conn, uint16_t off, uint8_t *buf, size_t cap)
+{
+    (void)conn;
+    return akira_ble_gatt_read_bytes(u, 1, off, buf, cap);
+}
+
+/* The services side 0 discovers on side 1: their count, the start handles in starts. */
+static size_t discover(uint16_t *starts, akira_ble_uuid_t *uuids)
+{
+    struct result r = {0};
+    assert_int_equal(akira_ble_gattc_discover_services(A, CONN, NULL, env_item_cb, env_done_cb, &r),
+                     AKIRA_OK);
+    fake_pump(&E.link);
+    assert_int_equal(r.err, 0);
+    for (size_t i = 0; i < r.n_items; i++) {
+        starts[i] = r.items[i].handle;
+        uuids[i] = r.items[i].uuid;
+    }
+    return r.n_items;
+}
+
+/* A service removed at run time (an app that stops): its handles become a hole that
+ * discovery skips and reads refuse; others keep their handles; a later service that
+ * fits takes the hole; its CCCD slot and subscriptions go. */
+static void test_gatts_remove(void **state)
+{
+    (void)state;
+    static uint8_t one = 0x42, two = 0x43;
+    static const akira_ble_gatt_chr_t c1[] = {{.uuid = AKIRA_BLE_UUID16(0x2a6e),
+                                               .props = AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_NOTIFY,
+                                               .read = rd_one,
+                                               .user = &one}};
+    static const akira_ble_gatt_chr_t c2[] = {{.uuid = AKIRA_BLE_UUID16(0x2a6f),
+                                               .props = AKIRA_BLE_CHR_READ,
+                                               .read = rd_one,
+                                               .user = &two}};
+    static const akira_ble_gatt_svc_t s1 = {
+        .uuid = AKIRA_BLE_UUID16(0x181a), .chrs = c1, .n_chrs = 1};
+    static const akira_ble_gatt_svc_t s2 = {
+        .uuid = AKIRA_BLE_UUID16(0x181b), .chrs = c2, .n_chrs = 1};
+    static const akira_ble_gatt_svc_t s3 = {
+        .uuid = AKIRA_BLE_UUID16(0x181c), .chrs = c2, .n_chrs = 1};
+    uint16_t starts[16], vh1, vh2, vh3;
+    akira_ble_uuid_t uuids[16];
+    size_t before = discover(starts, uuids);
+    assert_int_equal(akira_ble_gatts_add(B, &s1, &vh1), AKIRA_OK);
+    assert_int_equal(akira_ble_gatts_add(B, &s2, &vh2), AKIRA_OK);
+    assert_int_equal(discover(starts, uuids), before + 2);
+    uint16_t s2_start = starts[before + 1];
+
+    /* subscribe to s1's value, then remove s1 */
+    struct result w = {0};
+    assert_int_equal(akira_ble_gattc_subscribe(A, CONN, (uint16_t)(vh1 + 1), 1, env_done_cb, &w),
+                     AKIRA_OK);
+    fake_pump(&E.link);
+    assert_int_equal(w.err, 0);
+    assert_int_equal(akira_ble_gatts_subscription(B, E.link.conn[1], vh1), 1);
+    assert_int_equal(akira_ble_gatts_remove(B, &s1), AKIRA_OK);
+    assert_int_equal(akira_ble_gatts_remove(B, &s1), AKIRA_ENOENT);
+    assert_int_equal(akira_ble_gatts_notify(B, E.link.conn[1], vh1, &one, 1), AKIRA_ENOENT);
+    assert_int_equal(akira_ble_gatts_subscription(B, E.link.conn[1], vh1), 0);
+    assert_int_equal(discover(starts, uuids), before + 1);
+    assert_int_equal(starts[before], s2_start); /* s2 did not move */
+    akira_ble_uuid_t u181b = AKIRA_BLE_UUID16(0x181b);
+    assert_true(akira_ble_uuid_eq(&uuids[before], &u181b));
+    struct result r = {0};
+    uint8_t buf[8];
+    assert_int_equal(akira_ble_gattc_read(A, CONN, vh1, buf, sizeof buf, env_done_cb, &r),
+                     AKIRA_OK);
+    fake_pump(&E.link);
+    assert_int_equal(r.err, AKIRA_BLE_ATT_ERR_INVALID_HANDLE);
+    struct result fi = {0}; /* Find Information over the hole lists s2's handles only */
+    assert_int_equal(akira_ble_gattc_discover_dscs(A, CONN, (uint16_t)(vh1 - 2), s2_start,
+                                                   env_item_cb, env_done_cb, &fi),
+                     AKIRA_OK);
+    fake_pump(&E.link);
+    assert_int_equal(fi.err, 0);
+    assert_int_equal(fi.n_items, 1);
+    assert_int_equal(fi.items[0].handle, s2_start);
+
+    /* s3 (3 handles) fits in s1's hole (4 handles) */
+    assert_int_equal(akira_ble_gatts_add(B, &s3, &vh3), AKIRA_OK);
+    assert_int_equal(vh3, vh1);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(akira_ble_gattc_read(A, CONN, vh3, buf, sizeof buf, env_done_cb, &r),
+                     AKIRA_OK);
+    fake_pump(&E.link);
+    assert_int_equal(r.err, 0);
+    assert_int_equal(buf[0], 0x43);
+    /* removing the last service shrinks the table: s1 goes back at the end */
+    assert_int_equal(akira_ble_gatts_remove(B, &s2), AKIRA_OK);
+    assert_int_equal(akira_ble_gatts_remove(B, &s3), AKIRA_OK);
+    assert_int_equal(discover(starts, uuids), before);
+    assert_int_equal(akira_ble_gatts_add(B, &s1, &vh3), AKIRA_OK);
+    assert_int_equal(vh3, vh1);
+    assert_int_equal(akira_ble_gatts_subscription(B, E.link.conn[1], vh3), 0); /* a fresh CCCD */
+}
+
 /* Side 0 on the ble_ll.h binding (host_ll.c) instead of the lower ops. */
 static int setup_ll(void **state)
 {
@@ -557,6 +655,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_flow_control, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timeout_and_disconnect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gatts_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gatts_remove, setup, teardown),
         cmocka_unit_test_setup_teardown(test_over_ble_ll, setup_ll, teardown_ll),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

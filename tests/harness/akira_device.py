@@ -728,6 +728,19 @@ class Medium:
         check(not sanitizer_report(self.out.text()), "akira-radio: sanitizer report")
 
 
+def ble_addr(node):
+    """The static random address of a node on the medium (C0:00:00:00:00:NN)."""
+    return "C0:00:00:00:00:%02X" % node
+
+
+def bt_connect(d, node):
+    """`bt connect` to a node on the medium: the connection handle."""
+    d.console(f"bt connect {ble_addr(node)}")
+    out = d.expect(rb"((?:connected: conn \d+|no connection)[^\n]*)\n", 15, regex=True)
+    check(out.startswith("connected"), f"no connection to {ble_addr(node)}: {out}")
+    return int(re.search(r"conn (\d+)", out).group(1))
+
+
 # --- running a scenario --------------------------------------------------------------
 
 
@@ -797,6 +810,23 @@ def focus_is(d, what, timeout=5.0):
             return
         check(time.time() < end, f"display owner: wanted {what!r}, have {line!r}")
         time.sleep(0.1)
+
+
+def sensor_read(d, name="bme280"):
+    """One `sensor read NAME` through the shell: {channel: value} (for the BME280:
+    ambient_temp in C, press in kPa, humidity in %)."""
+    mark = len(d.con.buf)
+    d.console(f"sensor read {name}")
+    sync(d)
+    vals = {}
+    for line in d.con.buf[mark:].decode(errors="replace").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and re.fullmatch(r"[a-z_]+", parts[0]):
+            try:
+                vals[parts[0]] = float(parts[1])
+            except ValueError:
+                pass
+    return vals
 
 
 def app_logs(d, app, pattern, timeout=10.0):

@@ -352,6 +352,58 @@ static void test_ipc_topics(void **state)
     }
 }
 
+/* ble_services (16- and 128-bit UUIDs, the same item in either form) and ble_scan. */
+static void test_ble_keys(void **state)
+{
+    (void)state;
+    struct akira_manifest m;
+    struct akira_manifest_error e;
+    assert_int_equal(parse("name: a\nversion: 1\ncapabilities: ble\n"
+                           "ble_services: 181A, 12345678-9abc-def0-1234-56789ABCDEF0\n"
+                           "ble_scan: true\n",
+                           &m, &e),
+                     AKIRA_OK);
+    assert_int_equal(m.n_ble_services, 2);
+    assert_true(m.ble_scan);
+    round_trip(&m);
+    static const uint8_t ess[2] = {0x1a, 0x18};
+    static const uint8_t own[16] = {0xf0, 0xde, 0xbc, 0x9a, 0x78, 0x56, 0x34, 0x12,
+                                    0xf0, 0xde, 0xbc, 0x9a, 0x78, 0x56, 0x34, 0x12};
+    uint8_t ess128[16];
+    assert_true(akira_manifest_uuid128(ess, 2, ess128));
+    assert_int_equal(ess128[0], 0xfb);
+    assert_int_equal(ess128[12], 0x1a);
+    assert_true(akira_manifest_ble_service_allowed(&m, ess, 2));
+    assert_true(akira_manifest_ble_service_allowed(&m, ess128, 16));
+    assert_true(akira_manifest_ble_service_allowed(&m, own, 16));
+    static const uint8_t other[2] = {0x1b, 0x18};
+    assert_false(akira_manifest_ble_service_allowed(&m, other, 2));
+    assert_false(akira_manifest_ble_service_allowed(&m, ess, 3));
+    assert_false(akira_manifest_ble_service_allowed(NULL, ess, 2));
+    assert_int_equal(parse("name: a\nversion: 1\n", &m, &e), AKIRA_OK);
+    assert_false(m.ble_scan);
+    assert_false(akira_manifest_ble_service_allowed(&m, ess, 2));
+    static const struct {
+        const char *text;
+        int code;
+    } bad[] = {
+        {"ble_services: 181\n", AKIRA_EFORMAT},
+        {"ble_services: 181g\n", AKIRA_EFORMAT},
+        {"ble_services: 181a, 181A\n", AKIRA_EFORMAT},
+        {"ble_services: 181a, 0000181a-0000-1000-8000-00805f9b34fb\n", AKIRA_EFORMAT},
+        {"ble_services: 12345678-9abc-def0-1234_56789abcdef0\n", AKIRA_EFORMAT},
+        {"ble_services: 1801, 1802, 1803, 1804, 1805\n", AKIRA_ERANGE},
+        {"ble_scan: yes\n", AKIRA_EFORMAT},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[160];
+        snprintf(text, sizeof text, "name: a\nversion: 1\n%s", bad[i].text);
+        assert_int_equal(parse(text, &m, &e), bad[i].code);
+        assert_string_equal(e.field,
+                            strncmp(bad[i].text, "ble_scan", 8) ? "ble_services" : "ble_scan");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_every_key),       cmocka_unit_test(test_errors_name_the_field),
         cmocka_unit_test(test_too_big_and_nul), cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_storage_limits),  cmocka_unit_test(test_ipc_topics),
+        cmocka_unit_test(test_ble_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 
+#include <akira/api_ble.h>
 #include <akira/app_manager.h>
 #include <akira/appstore.h>
 #include <akira/board_config.h>
@@ -178,6 +179,10 @@ static void boot_install(const char *path)
 static bool boot_runtime(const struct akira_board_options *opt)
 {
     char detail[96];
+    /* The app API modules of connectivity/ (ble, hid) join the bridge's table before
+     * the first app starts; without Bluetooth their calls answer AKIRA_ENODEV. */
+    int mrc = akira_api_ble_register(&akira_api_ble_device_ops);
+    if (mrc) AKIRA_LOG_ERR("app modules ble, hid: %s", akira_err_str(mrc));
     int rc = akira_appstore_init();
     int corrupt = rc == 0 ? akira_appstore_corrupt_count() : 0;
     snprintf(detail, sizeof(detail), "%d apps installed", rc == 0 ? akira_appstore_count() : 0);

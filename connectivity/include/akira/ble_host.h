@@ -269,6 +269,15 @@ akira_err_t akira_ble_host_disconnect(akira_ble_host_t *h, uint16_t conn, uint8_
 akira_err_t akira_ble_gatts_add(akira_ble_host_t *h, const akira_ble_gatt_svc_t *svc,
                                 uint16_t *value_handles);
 
+/**
+ * Remove a service added with akira_ble_gatts_add (the same definition pointer): its
+ * handles become a hole that discovery skips and reads answer Invalid Handle, until a
+ * later service that fits takes them; its CCCDs and subscriptions go. The handles of
+ * other services do not move. AKIRA_ENOENT when svc is not in the table. (There is no
+ * Service Changed characteristic: a peer that cached handles discovers again.)
+ */
+akira_err_t akira_ble_gatts_remove(akira_ble_host_t *h, const akira_ble_gatt_svc_t *svc);
+
 /** Notify a value to conn (or AKIRA_BLE_CONN_ALL: every subscriber). len is cut to
  *  MTU-3. AKIRA_ESTATE when conn has not subscribed, AKIRA_EAGAIN when the link's
  *  queue is full, AKIRA_ENOENT for a handle without a CCCD. */

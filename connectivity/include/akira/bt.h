@@ -15,6 +15,11 @@
  * AKIRA_ENODEV without a radio. detail (cap bytes) gets the address and name. */
 akira_err_t akira_bt_start(char *detail, size_t cap);
 
+struct akira_ble_adv_params;
+/* The device's own advertising set (apps' sets take turns with it: api_ble.c).
+ * AKIRA_ENODEV before akira_bt_start. */
+akira_err_t akira_bt_adv_params(struct akira_ble_adv_params *out);
+
 /* The advertised name ("" before akira_bt_start). */
 const char *akira_bt_name(void);
 

@@ -20,6 +20,11 @@ uint32_t akira_bt_host_pairings(uint8_t *last_reason, bool *last_bonded);
 /** The device's host (NULL before start). */
 akira_ble_host_t *akira_bt_host(void);
 
+/** One more receiver of the host's connected, disconnected, subscribed, notification
+ *  and indicate_done events (the app API module "ble"), called after the BT host's own
+ *  handling, under the host's lock. NULL: none. */
+void akira_bt_host_listen(const akira_ble_host_cb_t *cb, void *user);
+
 /* Environmental Sensing characteristic values, GATT format (little endian):
  * temperature 0x2A6E sint16 0.01 degC, humidity 0x2A6F uint16 0.01 %,
  * pressure 0x2A6D uint32 0.1 Pa. */

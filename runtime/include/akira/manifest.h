@@ -76,6 +76,11 @@
  *                 may cover one (`*` in ipc_publish covers every other topic), while
  *                 ipc_subscribe may name them. A call on a topic the list does not
  *                 cover is AKIRA_EACCES, counted and logged like other denials.
+ *   ble_services  GATT service UUIDs the app may define (API module "ble", capability
+ *                 "ble"): 16-bit ones as 4 hex digits (`181a`), 128-bit ones in the
+ *                 8-4-4-4-12 form; at most AKIRA_MANIFEST_BLE_SERVICES_MAX. A 16-bit
+ *                 UUID and its 128-bit form (Bluetooth base UUID) are the same item.
+ *   ble_scan      true: the app may scan (default false).
  *
  * An unknown key, a repeated key, a missing required key, a value out of range, a
  * line without ':' or text that is not UTF-8 are errors; the error names the field
@@ -108,15 +113,16 @@
 /* Largest manifest section payload accepted (bounded RAM when streaming it in). */
 #define AKIRA_MANIFEST_MAX 2048u
 
-#define AKIRA_MANIFEST_DEV_NAME_MAX    15u
-#define AKIRA_MANIFEST_I2C_MAX         8u
-#define AKIRA_MANIFEST_UARTS_MAX       4u
-#define AKIRA_MANIFEST_PWM_MAX         4u
-#define AKIRA_MANIFEST_PWM_CHANNEL_MAX 15u /* highest channel number a `pwm` item names */
-#define AKIRA_MANIFEST_SENSORS_MAX     4u
-#define AKIRA_MANIFEST_NET_HOSTS_MAX   8u
-#define AKIRA_MANIFEST_TOPICS_MAX      4u  /* items of ipc_publish, of ipc_subscribe */
-#define AKIRA_MANIFEST_TOPIC_MAX       31u /* bytes of a topic (= AKIRA_IPC_TOPIC_MAX) */
+#define AKIRA_MANIFEST_DEV_NAME_MAX     15u
+#define AKIRA_MANIFEST_I2C_MAX          8u
+#define AKIRA_MANIFEST_UARTS_MAX        4u
+#define AKIRA_MANIFEST_PWM_MAX          4u
+#define AKIRA_MANIFEST_PWM_CHANNEL_MAX  15u /* highest channel number a `pwm` item names */
+#define AKIRA_MANIFEST_SENSORS_MAX      4u
+#define AKIRA_MANIFEST_NET_HOSTS_MAX    8u
+#define AKIRA_MANIFEST_TOPICS_MAX       4u  /* items of ipc_publish, of ipc_subscribe */
+#define AKIRA_MANIFEST_TOPIC_MAX        31u /* bytes of a topic (= AKIRA_IPC_TOPIC_MAX) */
+#define AKIRA_MANIFEST_BLE_SERVICES_MAX 4u
 /* Topics under this prefix (and "sys" itself) are the system's: no app publishes there. */
 #define AKIRA_IPC_SYSTEM_PREFIX "sys"
 
@@ -174,6 +180,11 @@ struct akira_manifest {
     /* Items as written: a topic, a topic + "/" + "*", or "*" (hence + 3). */
     char ipc_pub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
     char ipc_sub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
+    /* ble_services as 128-bit UUIDs, little endian (16-bit ones on the base UUID);
+     * ble_scan. */
+    uint8_t n_ble_services;
+    bool ble_scan;
+    uint8_t ble_services[AKIRA_MANIFEST_BLE_SERVICES_MAX][16];
     /* Apps built for upstream AkiraOS (akira/compat.h), set only by a ".akira.manifest":
      * the env ABI's entry names and errno values, upstream's capability bits for the
      * env natives' finer checks, and the capability strings that grant nothing here
@@ -221,6 +232,13 @@ bool akira_manifest_host_allowed(const struct akira_manifest *m, const uint8_t i
  * (publish true) or ipc_subscribe list. */
 bool akira_manifest_topic_allowed(const struct akira_manifest *m, bool publish, const char *topic,
                                   size_t len);
+
+/* Whether the manifest's ble_services names uuid (len 2 or 16 bytes, little endian). */
+bool akira_manifest_ble_service_allowed(const struct akira_manifest *m, const uint8_t *uuid,
+                                        size_t len);
+/* uuid (2 or 16 bytes, little endian) as 16 bytes on the Bluetooth base UUID; false for
+ * another length. */
+bool akira_manifest_uuid128(const uint8_t *uuid, size_t len, uint8_t out[16]);
 
 /* Check a topic name (len bytes, need not be NUL-terminated): 0, AKIRA_EINVAL (empty,
  * a character outside [a-z0-9_-./], an empty segment), AKIRA_ENAMETOOLONG. The one

@@ -26,5 +26,8 @@
 #include <akira/display.h>
 #include <akira/input.h>
 #include <akira/ui.h>
+/* Bluetooth LE and HID over GATT */
+#include <akira/ble.h>
+#include <akira/hid.h>
 
 #endif /* AKIRA_SDK_AKIRA_H */
