@@ -89,21 +89,6 @@ static void tcp_close(void *conn)
 const struct akira_mqtt_transport akira_mqtt_tcp = {tcp_connect, tcp_send_all, tcp_recv,
                                                     tcp_close};
 
-/* ---- back-off ---------------------------------------------------------------------- */
-
-uint32_t akira_mqtt_backoff_next(uint32_t prev_ms, uint32_t min_ms, uint32_t max_ms)
-{
-    if (prev_ms < min_ms) return min_ms;
-    if (prev_ms >= max_ms / 2) return max_ms;
-    return prev_ms * 2;
-}
-
-uint32_t akira_mqtt_backoff_jitter(uint32_t d_ms, uint32_t random)
-{
-    uint32_t half = d_ms / 2;
-    return half + (d_ms - half ? random % (d_ms - half + 1) : 0);
-}
-
 /* ---- sending (lock held) ------------------------------------------------------------ */
 
 static int send_locked(struct akira_mqtt *c, const uint8_t *buf, size_t len)

@@ -85,6 +85,21 @@ bool akira_mqtt_topic_match(const char *filter, const char *topic, size_t tlen)
     }
 }
 
+/* ---- back-off ---------------------------------------------------------------------- */
+
+uint32_t akira_mqtt_backoff_next(uint32_t prev_ms, uint32_t min_ms, uint32_t max_ms)
+{
+    if (prev_ms < min_ms) return min_ms;
+    if (prev_ms >= max_ms / 2) return max_ms;
+    return prev_ms * 2;
+}
+
+uint32_t akira_mqtt_backoff_jitter(uint32_t d_ms, uint32_t random)
+{
+    uint32_t half = d_ms / 2;
+    return half + (d_ms - half ? random % (d_ms - half + 1) : 0);
+}
+
 /* ---- encoding -------------------------------------------------------------------- */
 
 int akira_mqtt_remlen_encode(uint32_t v, uint8_t out[4])

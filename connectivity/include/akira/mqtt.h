@@ -150,9 +150,4 @@ int akira_mqtt_unsubscribe(struct akira_mqtt *c, const char *filter);
 
 void akira_mqtt_stats(struct akira_mqtt *c, struct akira_mqtt_stats *out);
 
-/* The next back-off wait after `prev_ms` (0 for the first): doubled within [min, max].
- * And its jittered form: in [d/2, d]. Exposed for the unit tests. */
-uint32_t akira_mqtt_backoff_next(uint32_t prev_ms, uint32_t min_ms, uint32_t max_ms);
-uint32_t akira_mqtt_backoff_jitter(uint32_t d_ms, uint32_t random);
-
 #endif /* AKIRA_MQTT_H */

@@ -146,4 +146,10 @@ bool akira_mqtt_filter_ok(const char *f, size_t len);
  * with '$' are not matched by a filter starting with a wildcard (4.7.2). */
 bool akira_mqtt_topic_match(const char *filter, const char *topic, size_t topic_len);
 
+/* The next back-off wait after `prev_ms` (0 for the first): doubled within [min, max].
+ * And its jittered form: in [d/2, d]. The client's reconnect policy
+ * (akira/mqtt.h), here because it is pure. */
+uint32_t akira_mqtt_backoff_next(uint32_t prev_ms, uint32_t min_ms, uint32_t max_ms);
+uint32_t akira_mqtt_backoff_jitter(uint32_t d_ms, uint32_t random);
+
 #endif /* AKIRA_MQTT_CODEC_H */
