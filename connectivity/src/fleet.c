@@ -330,6 +330,16 @@ static void publish_telemetry(void)
     (void)publish_json(F.t_telem, &w, 0, false);
 }
 
+/* "EACCES" of akira_err_str's "EACCES (access denied)": the name alone. */
+static void err_name(int err, char *out, size_t cap)
+{
+    const char *s = akira_err_str(err);
+    size_t n = strcspn(s, " ");
+    if (n >= cap) n = cap - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
 /* The result of command id: err 0 for ok. app: the app it concerns, or NULL. */
 static void result(const char *id, int err, const char *detail, const char *app)
 {
@@ -346,7 +356,9 @@ static void result(const char *id, int err, const char *detail, const char *app)
     akira_json_kv_str(&w, "cmd", id);
     akira_json_kv_bool(&w, "ok", err == 0);
     if (err) {
-        akira_json_kv_str(&w, "error", akira_err_str(err));
+        char name[24];
+        err_name(err, name, sizeof(name));
+        akira_json_kv_str(&w, "error", name);
         akira_json_kv_str(&w, "detail", detail);
     }
     if (app) akira_json_kv_str(&w, "app", app);

@@ -29,6 +29,7 @@ Failures raise Fail (check() does it); main() turns that into exit status 1.
 import json
 import os
 import pty
+import pwd
 import re
 import socket
 import subprocess
@@ -632,7 +633,10 @@ class Mosquitto:
         self.conf = os.path.join(dirname, "mosquitto.conf")
         self.logfile = os.path.join(dirname, "mosquitto.log")
         with open(self.conf, "w") as f:
+            # user: run as whoever runs the test (as root mosquitto would drop to its
+            # own user, which cannot write the temp dir).
             f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
+                    f"user {pwd.getpwuid(os.getuid()).pw_name}\n"
                     f"persistence true\npersistence_location {dirname}/\n"
                     f"log_dest file {self.logfile}\nlog_type all\n"
                     "max_queued_messages 1000\n")
