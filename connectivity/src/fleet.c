@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include <akira/api_mqtt.h>
 #include <akira/app_manager.h>
 #include <akira/appstore.h>
 #include <akira/clock.h>
@@ -48,7 +49,7 @@ static struct {
     char tags[AKIRA_FLEET_TAGS_MAX * (AKIRA_FLEET_TAG_MAX + 1)];
     char broker[32];
     char t_status[TOPIC_MAX], t_apps[TOPIC_MAX], t_telem[TOPIC_MAX], t_log[TOPIC_MAX],
-        t_cmd[TOPIC_MAX], t_result[TOPIC_MAX];
+        t_cmd[TOPIC_MAX], t_result[TOPIC_MAX], t_app_prefix[TOPIC_MAX];
     char offline[64 + AKIRA_FLEET_ID_MAX];
     size_t offline_len;
     /* The MQTT thread's own (callbacks), read by status() without a lock: counters. */
@@ -60,6 +61,8 @@ static struct {
     uint32_t apps_sig;
     struct install inst;
     struct akira_app_info info; /* scratch for one app's info */
+    /* The apps' subscriptions, as full filters (under restart_lock). */
+    char app_filters[AKIRA_API_MQTT_SUBS_MAX][AKIRA_MQTT_FILTER_MAX];
     char json[JSON_MAX];
 } F;
 
@@ -553,6 +556,16 @@ static void on_message(void *ctx, const char *topic, size_t tl, const uint8_t *p
                        size_t len, bool retained)
 {
     (void)ctx;
+    size_t pl = strlen(F.t_app_prefix);
+    if (tl > pl && !memcmp(topic, F.t_app_prefix, pl)) {
+        const char *app = topic + pl, *slash = memchr(app, '/', tl - pl);
+        if (!slash || (size_t)(slash - app) > AKIRA_APP_NAME_MAX) return;
+        char name[AKIRA_APP_NAME_MAX + 1];
+        memcpy(name, app, (size_t)(slash - app));
+        name[slash - app] = '\0';
+        akira_api_mqtt_deliver(name, slash + 1, tl - pl - (size_t)(slash - app) - 1, payload, len);
+        return;
+    }
     if (tl != strlen(F.t_cmd) || memcmp(topic, F.t_cmd, tl)) return;
     if (retained) {
         AKIRA_LOG_WRN("retained message on the command topic ignored");
@@ -657,6 +670,7 @@ static int fleet_start_locked(void)
     snprintf(F.t_log, TOPIC_MAX, "akira/%s/log", F.id);
     snprintf(F.t_cmd, TOPIC_MAX, "akira/%s/cmd", F.id);
     snprintf(F.t_result, TOPIC_MAX, "akira/%s/result", F.id);
+    snprintf(F.t_app_prefix, TOPIC_MAX, "akira/%s/app/", F.id);
     F.offline_len = (size_t)snprintf(F.offline, sizeof(F.offline), "{\"id\":\"%s\",\"online\":false}",
                                      F.id);
     F.apps_sig = 0;
@@ -674,6 +688,8 @@ static int fleet_start_locked(void)
     mc.on_tick = on_tick;
     rc = akira_mqtt_start(&F.mqtt, &mc);
     if (!rc) rc = akira_mqtt_subscribe(F.mqtt, F.t_cmd, 1);
+    for (size_t i = 0; !rc && i < AKIRA_API_MQTT_SUBS_MAX; i++)
+        if (F.app_filters[i][0]) rc = akira_mqtt_subscribe(F.mqtt, F.app_filters[i], 1);
     if (rc) {
         akira_mqtt_stop(F.mqtt, NULL, NULL, 0);
         F.mqtt = NULL;
@@ -755,6 +771,53 @@ int akira_fleet_status(struct akira_fleet_status *out)
     out->agent_bytes = sizeof(F);
     akira_mutex_unlock(F.restart_lock);
     return 0;
+}
+
+/* akira/<id>/app/<app>/<topic>, with a final "/" "*" as "/#". */
+static int app_full(char *out, size_t cap, const char *app, const char *topic)
+{
+    size_t tl = strlen(topic);
+    bool all = tl >= 2 && topic[tl - 1] == '*';
+    int n = snprintf(out, cap, "%s%s/%.*s%s", F.t_app_prefix, app, (int)(all ? tl - 1 : tl), topic,
+                     all ? "#" : "");
+    return n < 0 || (size_t)n >= cap ? AKIRA_ENAMETOOLONG : 0;
+}
+
+int akira_fleet_app_publish(const char *app, const char *topic, const void *data, size_t len,
+                            bool qos1, bool retain)
+{
+    if (!app || !topic || !F.restart_lock) return AKIRA_EINVAL;
+    akira_mutex_lock(F.restart_lock, AKIRA_FOREVER);
+    char full[AKIRA_MQTT_FILTER_MAX];
+    int rc = !F.running ? AKIRA_ENOTCONN : app_full(full, sizeof(full), app, topic);
+    if (!rc) rc = akira_mqtt_publish(F.mqtt, full, data, len, qos1 ? 1 : 0, retain, 1000);
+    akira_mutex_unlock(F.restart_lock);
+    return rc;
+}
+
+int akira_fleet_app_subscribe(const char *app, const char *topic, bool on)
+{
+    if (!app || !topic || !F.restart_lock) return AKIRA_EINVAL;
+    akira_mutex_lock(F.restart_lock, AKIRA_FOREVER);
+    char full[AKIRA_MQTT_FILTER_MAX];
+    int rc = !F.running ? AKIRA_ESTATE : app_full(full, sizeof(full), app, topic);
+    size_t slot = AKIRA_API_MQTT_SUBS_MAX;
+    for (size_t i = 0; !rc && i < AKIRA_API_MQTT_SUBS_MAX; i++) {
+        if (on ? !F.app_filters[i][0] : !strcmp(F.app_filters[i], full)) {
+            slot = i;
+            break;
+        }
+    }
+    if (!rc && slot == AKIRA_API_MQTT_SUBS_MAX) rc = on ? AKIRA_ENOSPC : AKIRA_ENOENT;
+    if (!rc && on) {
+        rc = akira_mqtt_subscribe(F.mqtt, full, 1);
+        if (!rc) memcpy(F.app_filters[slot], full, strlen(full) + 1);
+    } else if (!rc) {
+        F.app_filters[slot][0] = '\0';
+        rc = akira_mqtt_unsubscribe(F.mqtt, full);
+    }
+    akira_mutex_unlock(F.restart_lock);
+    return rc;
 }
 
 static const struct akira_transport fleet_transport = {"fleet", fleet_start, fleet_stop, NULL};

@@ -16,6 +16,8 @@ Scenarios:
              republishes, and takes commands again
   offline    a QoS 1 command sent while the device is off reaches it when it returns
              (persistent session)
+  apps       an app with `mqtt` publishes and subscribes under its prefix within its
+             mqtt_topics (else EACCES); one without the capability gets EACCES
 """
 import hashlib
 import json
@@ -298,6 +300,42 @@ def offline_scenario():
         f.dev.finish()
 
 
+def apps_scenario():
+    with ad.tempdir() as tmp:
+        f = Fleet(tmp, args=["--install", os.path.join(APPS, "mqttapp.wasm"),
+                             "--install", os.path.join(APPS, "nomqtt.wasm")])
+        f.cli.wait(f.topic("status"), lambda p, r: json.loads(p)["online"])
+        pre = f.topic("app/mqttapp/")
+        f.dev.command("app start mqttapp", "started")
+        _, _, p, _ = f.cli.wait(pre + "hello")
+        ad.check(p == b"up", f"the app's message: {p!r}")
+        ad.app_logs(f.dev, "mqttapp", r"mqtt subscribe rc=[1-9]")
+        # Outside its manifest's mqtt_topics: EACCES (-9).
+        ad.app_logs(f.dev, "mqttapp", r"outside mqtt_topics rc=-9")
+        # A message to the app comes back on its echo topic.
+        mark = f.cli.count()
+        f.cli.publish(pre + "cmd", b"ping-1", qos=1)
+        _, _, p, _ = f.cli.wait(pre + "echo", since=mark)
+        ad.check(p == b"ping-1", f"echo: {p!r}")
+        # Stopped: its subscription is released, a new start subscribes again.
+        f.dev.command("app stop mqttapp", "stopped")
+        f.dev.command("app start mqttapp", "started")
+        mark = f.cli.count()
+        f.cli.publish(pre + "cmd", b"ping-2", qos=1)
+        _, _, p, _ = f.cli.wait(pre + "echo", since=mark)
+        ad.check(p == b"ping-2", f"echo after a restart: {p!r}")
+        f.dev.command("app stop mqttapp", "stopped")
+        # The same code without the capability: EACCES, nothing published.
+        mark = f.cli.count()
+        f.dev.command("app start nomqtt", "started")
+        ad.app_logs(f.dev, "nomqtt", r"mqtt publish rc=-9")
+        ad.app_logs(f.dev, "nomqtt", r"mqtt subscribe rc=-9")
+        time.sleep(0.5)
+        ad.check(not any(t.startswith(f.topic("app/nomqtt")) for t, _, _ in f.cli.msgs[mark:]),
+                 "an app without mqtt published")
+        f.dev.finish()
+
+
 SCENARIOS = {
     "status": status_scenario,
     "will": will_scenario,
@@ -305,6 +343,7 @@ SCENARIOS = {
     "install": install_scenario,
     "reconnect": reconnect_scenario,
     "offline": offline_scenario,
+    "apps": apps_scenario,
 }
 
 if __name__ == "__main__":

@@ -148,4 +148,13 @@ int akira_fleet_untrust(const char *name);
 int akira_fleet_keys_foreach(int (*fn)(void *ctx, const char *name, const uint8_t pub[32]),
                              void *ctx);
 
+/* For the app API module "mqtt" (akira/api_mqtt.h): publish on, and (un)subscribe
+ * to, akira/<id>/app/<app>/<topic> (topic "X/" "*": everything below X). The
+ * subscriptions are kept and made again when the agent restarts. Publish:
+ * AKIRA_ENOTCONN when the agent is off or (QoS 0) not connected. Subscribe:
+ * AKIRA_ENOSPC when AKIRA_API_MQTT_SUBS_MAX are in use. */
+int akira_fleet_app_publish(const char *app, const char *topic, const void *data, size_t len,
+                            bool qos1, bool retain);
+int akira_fleet_app_subscribe(const char *app, const char *topic, bool on);
+
 #endif /* AKIRA_FLEET_H */

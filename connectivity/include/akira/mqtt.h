@@ -47,7 +47,7 @@
 #define AKIRA_MQTT_QOS1_PACKET_MAX 1024u          /* largest QoS 1 packet kept for resending */
 #define AKIRA_MQTT_INFLIGHT_MAX    4u
 #define AKIRA_MQTT_SUBS_MAX        8u
-#define AKIRA_MQTT_FILTER_MAX      96u /* bytes of one filter, NUL included */
+#define AKIRA_MQTT_FILTER_MAX      128u /* bytes of one filter, NUL included */
 #define AKIRA_MQTT_ID_MAX          48u /* client id, user, password: bytes, NUL included */
 #define AKIRA_MQTT_WILL_TOPIC_MAX  96u
 #define AKIRA_MQTT_WILL_MAX        128u
