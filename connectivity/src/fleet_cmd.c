@@ -145,7 +145,7 @@ int akira_fleet_json_each(const char *json, size_t len,
                 if (rc) return rc;
             } else {
                 size_t st = p.i;
-                while (p.i < p.len && (strchr("-+.eE", json[p.i]) ||
+                while (p.i < p.len && ((json[p.i] && strchr("-+.eE", json[p.i])) ||
                                        (json[p.i] >= '0' && json[p.i] <= '9') ||
                                        (json[p.i] >= 'a' && json[p.i] <= 'z')))
                     p.i++;

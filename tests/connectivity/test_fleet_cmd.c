@@ -35,6 +35,12 @@ static int setup(void **state)
     return 0;
 }
 
+static int noop(void *ctx, const char *k, const char *v, size_t vl, bool is_str)
+{
+    (void)ctx, (void)k, (void)v, (void)vl, (void)is_str;
+    return 0;
+}
+
 static void test_parse_ops(void **state)
 {
     (void)state;
@@ -74,6 +80,10 @@ static void test_parse_ops(void **state)
     assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)m, n, &c), AKIRA_EINVAL);
     n = make(m, sizeof(m), "{\"id\":\"x\",\"ts\":-1,\"op\":\"status\"}");
     assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)m, n, &c), AKIRA_EINVAL);
+    /* A NUL inside a number (found by fuzz_mqtt): not a number. */
+    static const char nul[] = "{\"id\":\"x\",\"ts\":1\0,\"op\":\"status\"}";
+    assert_int_equal(akira_fleet_json_each(nul, sizeof(nul) - 1, noop, NULL), AKIRA_EFORMAT);
+    assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)nul, sizeof(nul) - 1, &c), AKIRA_EFORMAT);
     n = make(m, sizeof(m), "{\"id\":\"x\",\"ts\":1,\"op\":\"status\",\"n\":{\"a\":1}}");
     assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)m, n, &c), AKIRA_EINVAL);
 }
