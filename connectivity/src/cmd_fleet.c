@@ -37,8 +37,9 @@ static int cmd_status(struct akira_shell *sh, int argc, char **argv)
                           (unsigned)s.connects, (unsigned long long)s.rx_msgs,
                           (unsigned long long)s.tx_msgs, (unsigned)s.inflight,
                           (unsigned)s.next_backoff_ms);
-    akira_shell_print(sh, "ram: client %u bytes, agent %u bytes\n", (unsigned)s.client_bytes,
-                      (unsigned)s.agent_bytes);
+    akira_shell_print(sh, "ram: client %u bytes, agent %u bytes, app api %u bytes, stack used %u\n",
+                      (unsigned)s.client_bytes, (unsigned)s.agent_bytes, (unsigned)s.app_api_bytes,
+                      (unsigned)s.stack_used);
     return akira_fleet_keys_foreach(key_line, sh);
 }
 

@@ -756,6 +756,7 @@ int akira_fleet_status(struct akira_fleet_status *out)
         out->connects = ms.connects;
         out->inflight = ms.inflight;
         out->next_backoff_ms = ms.next_backoff_ms;
+        out->stack_used = ms.stack_used;
         memcpy(out->id, F.id, sizeof(out->id));
         memcpy(out->tags, F.tags, sizeof(out->tags));
         memcpy(out->broker, F.broker, sizeof(out->broker));
@@ -769,6 +770,7 @@ int akira_fleet_status(struct akira_fleet_status *out)
     out->cmds_refused = F.cmds_refused;
     out->client_bytes = akira_mqtt_bytes();
     out->agent_bytes = sizeof(F);
+    out->app_api_bytes = akira_api_mqtt_bytes();
     akira_mutex_unlock(F.restart_lock);
     return 0;
 }

@@ -235,6 +235,7 @@ void akira_mqtt_stats(struct akira_mqtt *c, struct akira_mqtt_stats *out)
     *out = c->st;
     out->connected = c->connected;
     akira_mutex_unlock(c->lock);
+    out->stack_used = akira_thread_stack_used(c->thread);
 }
 
 /* ---- the client thread --------------------------------------------------------------- */

@@ -132,6 +132,8 @@ struct akira_fleet_status {
     uint32_t connects, inflight, next_backoff_ms;
     size_t client_bytes; /* RAM of the MQTT client */
     size_t agent_bytes;  /* RAM of the agent (install writer, hashes, buffers) */
+    size_t app_api_bytes; /* static RAM of the app API module "mqtt" */
+    size_t stack_used;    /* high-water mark of the MQTT thread's stack */
 };
 int akira_fleet_status(struct akira_fleet_status *out);
 
