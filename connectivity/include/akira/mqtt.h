@@ -53,7 +53,9 @@
 #define AKIRA_MQTT_WILL_MAX        128u
 #define AKIRA_MQTT_BACKOFF_MIN_MS  1000u
 #define AKIRA_MQTT_BACKOFF_MAX_MS  60000u
-#define AKIRA_MQTT_STACK_SIZE      (24u * 1024u) /* measured 14.7 KiB (an install validates the module on it); at least AKIRA_THREAD_STACK_MIN */ /* the client thread (callbacks run on it) */
+/* The client thread's stack (callbacks run on it; an install validates the module
+ * there): 14.7 KiB measured (bench/RESULTS.md); at least AKIRA_THREAD_STACK_MIN. */
+#define AKIRA_MQTT_STACK_SIZE (24u * 1024u)
 
 /*
  * The byte stream under the client: plain TCP (akira/net.h) when the config gives none.
