@@ -13,7 +13,8 @@ Scenarios:
   install    a 200 KB package in 4 KiB chunks lands; a wrong sha256 commits nothing;
              a chunk out of order aborts
   reconnect  the broker is stopped and started again: the device reconnects and
-             republishes, and takes commands again
+             republishes, and takes commands again; a packet over the receive buffer
+             closes the connection (logged) and the device reconnects
   offline    a QoS 1 command sent while the device is off reaches it when it returns
              (persistent session)
   apps       an app with `mqtt` publishes and subscribes under its prefix within its
@@ -279,6 +280,13 @@ def reconnect_scenario():
         res = f.command({"id": "r-1", "ts": f.next_ts(), "op": "start", "app": "ticker"})
         ad.check(res["ok"], f"a command after the reconnect: {res}")
         f.dev.command("fleet status", "connects 2")
+        # A packet larger than the device's receive buffer (QoS 0, so that the broker
+        # does not send it again): the device closes, says why, and reconnects.
+        f.cli.publish(f.topic("cmd"), b"x" * 6000, qos=0)
+        f.dev.expect("too large a packet from the broker: closing", 10)
+        f.dev.expect("connected to", 30)
+        res = f.command({"id": "r-2", "ts": f.next_ts(), "op": "stop", "app": "ticker"})
+        ad.check(res["ok"], f"a command after the oversized packet: {res}")
         f.dev.finish()
 
 
