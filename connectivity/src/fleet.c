@@ -30,6 +30,9 @@ AKIRA_LOG_MODULE_REGISTER(fleet);
 #define TELEM_DEF_S  10u
 #define APPS_POLL_MS 1000u
 #define PUB_WAIT_MS  5000
+/* An app's calls wait this long for a restart in progress (which may itself wait for
+ * that app to stop: a command's `stop` on the MQTT thread). */
+#define APP_LOCK_MS 1000
 
 struct install {
     bool active;
@@ -61,7 +64,9 @@ static struct {
     uint32_t apps_sig;
     struct install inst;
     struct akira_app_info info; /* scratch for one app's info */
-    /* The apps' subscriptions, as full filters (under restart_lock). */
+    /* The apps' subscriptions, as full filters (under filters_lock, which is taken
+     * after restart_lock when both are). */
+    akira_mutex_t *filters_lock;
     char app_filters[AKIRA_API_MQTT_SUBS_MAX][AKIRA_MQTT_FILTER_MAX];
     char json[JSON_MAX];
 } F;
@@ -127,8 +132,8 @@ static int keys_load(struct key_list *l)
     l->n = 0;
     akira_storage_lock();
     struct akira_settings *st = akira_storage_settings();
-    int rc = st ? akira_settings_foreach(st, AKIRA_FLEET_KEYS_PREFIX, key_collect, l)
-                : AKIRA_ENODEV;
+    int rc =
+        st ? akira_settings_foreach(st, AKIRA_FLEET_KEYS_PREFIX, key_collect, l) : AKIRA_ENODEV;
     akira_storage_unlock();
     return rc;
 }
@@ -483,7 +488,9 @@ static void run_command(const uint8_t *msg, size_t len)
         return;
     case AKIRA_FLEET_OP_INSTALL: run_install(&c); return;
     case AKIRA_FLEET_OP_OTA:
-    default: result(c.id, AKIRA_ENOTSUP, "ota over the fleet is not in this firmware", NULL); return;
+    default:
+        result(c.id, AKIRA_ENOTSUP, "ota over the fleet is not in this firmware", NULL);
+        return;
     }
     publish_apps();
 }
@@ -501,8 +508,8 @@ static void run_chunk(const uint8_t *msg, size_t len)
         return;
     }
     if (!in->active || il != strlen(in->cmd_id) || memcmp(id, in->cmd_id, il)) {
-        AKIRA_LOG_WRN("data chunk %u of command %.*s: no such install in progress",
-                      (unsigned)index, (int)il, id);
+        AKIRA_LOG_WRN("data chunk %u of command %.*s: no such install in progress", (unsigned)index,
+                      (int)il, id);
         return;
     }
     in->last_ms = akira_uptime_ms();
@@ -540,8 +547,8 @@ static void run_chunk(const uint8_t *msg, size_t len)
     rc = akira_app_install_finish(&in->w, &rec, &err);
     if (rc) {
         char detail[160];
-        snprintf(detail, sizeof(detail), "install refused: %s %s", err.field[0] ? err.field : "store",
-                 err.reason);
+        snprintf(detail, sizeof(detail), "install refused: %s %s",
+                 err.field[0] ? err.field : "store", err.reason);
         result(in->cmd_id, rc, detail, NULL);
         return;
     }
@@ -552,8 +559,8 @@ static void run_chunk(const uint8_t *msg, size_t len)
 
 /* ---- MQTT callbacks (the client's thread) ------------------------------------------------ */
 
-static void on_message(void *ctx, const char *topic, size_t tl, const uint8_t *payload,
-                       size_t len, bool retained)
+static void on_message(void *ctx, const char *topic, size_t tl, const uint8_t *payload, size_t len,
+                       bool retained)
 {
     (void)ctx;
     size_t pl = strlen(F.t_app_prefix);
@@ -671,8 +678,8 @@ static int fleet_start_locked(void)
     snprintf(F.t_cmd, TOPIC_MAX, "akira/%s/cmd", F.id);
     snprintf(F.t_result, TOPIC_MAX, "akira/%s/result", F.id);
     snprintf(F.t_app_prefix, TOPIC_MAX, "akira/%s/app/", F.id);
-    F.offline_len = (size_t)snprintf(F.offline, sizeof(F.offline), "{\"id\":\"%s\",\"online\":false}",
-                                     F.id);
+    F.offline_len =
+        (size_t)snprintf(F.offline, sizeof(F.offline), "{\"id\":\"%s\",\"online\":false}", F.id);
     F.apps_sig = 0;
     F.next_apps_ms = 0;
     mc.client_id = F.id;
@@ -688,8 +695,10 @@ static int fleet_start_locked(void)
     mc.on_tick = on_tick;
     rc = akira_mqtt_start(&F.mqtt, &mc);
     if (!rc) rc = akira_mqtt_subscribe(F.mqtt, F.t_cmd, 1);
+    akira_mutex_lock(F.filters_lock, AKIRA_FOREVER);
     for (size_t i = 0; !rc && i < AKIRA_API_MQTT_SUBS_MAX; i++)
         if (F.app_filters[i][0]) rc = akira_mqtt_subscribe(F.mqtt, F.app_filters[i], 1);
+    akira_mutex_unlock(F.filters_lock);
     if (rc) {
         akira_mqtt_stop(F.mqtt, NULL, NULL, 0);
         F.mqtt = NULL;
@@ -789,7 +798,7 @@ int akira_fleet_app_publish(const char *app, const char *topic, const void *data
                             bool qos1, bool retain)
 {
     if (!app || !topic || !F.restart_lock) return AKIRA_EINVAL;
-    akira_mutex_lock(F.restart_lock, AKIRA_FOREVER);
+    if (akira_mutex_lock(F.restart_lock, APP_LOCK_MS)) return AKIRA_ENOTCONN; /* a restart */
     char full[AKIRA_MQTT_FILTER_MAX];
     int rc = !F.running ? AKIRA_ENOTCONN : app_full(full, sizeof(full), app, topic);
     if (!rc) rc = akira_mqtt_publish(F.mqtt, full, data, len, qos1 ? 1 : 0, retain, 1000);
@@ -800,9 +809,14 @@ int akira_fleet_app_publish(const char *app, const char *topic, const void *data
 int akira_fleet_app_subscribe(const char *app, const char *topic, bool on)
 {
     if (!app || !topic || !F.restart_lock) return AKIRA_EINVAL;
-    akira_mutex_lock(F.restart_lock, AKIRA_FOREVER);
     char full[AKIRA_MQTT_FILTER_MAX];
-    int rc = !F.running ? AKIRA_ESTATE : app_full(full, sizeof(full), app, topic);
+    bool locked = akira_mutex_lock(F.restart_lock, APP_LOCK_MS) == 0;
+    /* The prefix is the same across restarts once the id is set: built without the
+     * lock when it could not be had. */
+    int rc = !F.t_app_prefix[0] ? AKIRA_ESTATE : app_full(full, sizeof(full), app, topic);
+    if (!rc && on && !locked) rc = AKIRA_EBUSY;
+    if (!rc && on && !F.running) rc = AKIRA_ESTATE;
+    akira_mutex_lock(F.filters_lock, AKIRA_FOREVER);
     size_t slot = AKIRA_API_MQTT_SUBS_MAX;
     for (size_t i = 0; !rc && i < AKIRA_API_MQTT_SUBS_MAX; i++) {
         if (on ? !F.app_filters[i][0] : !strcmp(F.app_filters[i], full)) {
@@ -815,10 +829,13 @@ int akira_fleet_app_subscribe(const char *app, const char *topic, bool on)
         rc = akira_mqtt_subscribe(F.mqtt, full, 1);
         if (!rc) memcpy(F.app_filters[slot], full, strlen(full) + 1);
     } else if (!rc) {
+        /* Forgotten at once; the broker is told when the client can be reached (a
+         * restart in progress makes a new client without it anyway). */
         F.app_filters[slot][0] = '\0';
-        rc = akira_mqtt_unsubscribe(F.mqtt, full);
+        if (locked && F.running) (void)akira_mqtt_unsubscribe(F.mqtt, full);
     }
-    akira_mutex_unlock(F.restart_lock);
+    akira_mutex_unlock(F.filters_lock);
+    if (locked) akira_mutex_unlock(F.restart_lock);
     return rc;
 }
 
@@ -828,6 +845,7 @@ int akira_fleet_register(void)
 {
     if (!F.restart_lock) {
         int rc = akira_mutex_create(&F.restart_lock);
+        if (!rc) rc = akira_mutex_create(&F.filters_lock);
         if (rc) return rc;
     }
     return akira_transport_register(&fleet_transport);

@@ -15,11 +15,11 @@
 
 AKIRA_LOG_MODULE_REGISTER(mqtt);
 
-#define TICK_MS        250
-#define CONNECT_MS     5000
-#define CONNACK_MS     10000
-#define SEND_MS        5000
-#define KEEPALIVE_DEF  30
+#define TICK_MS       250
+#define CONNECT_MS    5000
+#define CONNACK_MS    10000
+#define SEND_MS       5000
+#define KEEPALIVE_DEF 30
 
 struct inflight {
     bool used;
@@ -86,8 +86,7 @@ static void tcp_close(void *conn)
     akira_net_close(conn);
 }
 
-const struct akira_mqtt_transport akira_mqtt_tcp = {tcp_connect, tcp_send_all, tcp_recv,
-                                                    tcp_close};
+const struct akira_mqtt_transport akira_mqtt_tcp = {tcp_connect, tcp_send_all, tcp_recv, tcp_close};
 
 /* ---- sending (lock held) ------------------------------------------------------------ */
 
@@ -260,8 +259,7 @@ static int handle(struct akira_mqtt *c, const uint8_t *pkt, size_t len)
         c->st.rx_msgs++;
         akira_mutex_unlock(c->lock);
         if (c->cfg.on_message)
-            c->cfg.on_message(c->cfg.ctx, m->topic.p, m->topic.len, m->payload, m->len,
-                              m->retain);
+            c->cfg.on_message(c->cfg.ctx, m->topic.p, m->topic.len, m->payload, m->len, m->retain);
         if (m->qos == 1) {
             uint8_t ack[4];
             int n = akira_mqtt_encode_ack(ack, sizeof(ack), AKIRA_MQTT_PUBACK, m->packet_id);
@@ -361,8 +359,8 @@ static void tick(struct akira_mqtt *c, bool connected)
 
 static const char *connack_str(int rc)
 {
-    static const char *const s[] = {"accepted",     "bad protocol",  "client id refused",
-                                    "unavailable",  "bad user/pass", "not authorised"};
+    static const char *const s[] = {"accepted",    "bad protocol",  "client id refused",
+                                    "unavailable", "bad user/pass", "not authorised"};
     return rc >= 0 && rc <= 5 ? s[rc] : "unknown refusal";
 }
 
@@ -429,8 +427,7 @@ static bool session(struct akira_mqtt *c)
     atomic_store(&c->broken, false);
     c->st.connects++;
     c->last_rx_ms = c->last_tx_ms = akira_uptime_ms();
-    AKIRA_LOG_INF("connected to %s as %s (session %s)", addr, c->client_id,
-                  sp ? "resumed" : "new");
+    AKIRA_LOG_INF("connected to %s as %s (session %s)", addr, c->client_id, sp ? "resumed" : "new");
     for (size_t i = 0; i < AKIRA_MQTT_SUBS_MAX; i++)
         if (c->subs[i].used) (void)send_sub_locked(c, &c->subs[i]);
     for (size_t i = 0; i < AKIRA_MQTT_INFLIGHT_MAX; i++) {
@@ -533,11 +530,10 @@ static bool copy_str(char *dst, size_t cap, const char *src)
 int akira_mqtt_start(struct akira_mqtt **out, const struct akira_mqtt_config *cfg)
 {
     if (!out || !cfg || !cfg->client_id || !cfg->client_id[0]) return AKIRA_EINVAL;
-    if (cfg->will_topic &&
-        (cfg->will_qos > 1 || cfg->will_len > AKIRA_MQTT_WILL_MAX ||
-         (cfg->will_len && !cfg->will_payload) || !cfg->will_topic[0] ||
-         strpbrk(cfg->will_topic, "+#") ||
-         !akira_mqtt_utf8_ok(cfg->will_topic, strlen(cfg->will_topic))))
+    if (cfg->will_topic && (cfg->will_qos > 1 || cfg->will_len > AKIRA_MQTT_WILL_MAX ||
+                            (cfg->will_len && !cfg->will_payload) || !cfg->will_topic[0] ||
+                            strpbrk(cfg->will_topic, "+#") ||
+                            !akira_mqtt_utf8_ok(cfg->will_topic, strlen(cfg->will_topic))))
         return AKIRA_EINVAL;
     if (cfg->password && !cfg->user) return AKIRA_EINVAL;
     struct akira_mqtt *c = calloc(1, sizeof(*c));

@@ -214,8 +214,8 @@ int akira_mqtt_encode_publish(uint8_t *buf, size_t cap, const struct akira_mqtt_
 {
     if (!buf || !p || !p->topic.p || p->topic.len == 0 || p->qos > 1) return AKIRA_EINVAL;
     if (p->len && !p->payload) return AKIRA_EINVAL;
-    if (!akira_mqtt_utf8_ok(p->topic.p, p->topic.len) ||
-        memchr(p->topic.p, '+', p->topic.len) || memchr(p->topic.p, '#', p->topic.len))
+    if (!akira_mqtt_utf8_ok(p->topic.p, p->topic.len) || memchr(p->topic.p, '+', p->topic.len) ||
+        memchr(p->topic.p, '#', p->topic.len))
         return AKIRA_EINVAL;
     if (p->qos && p->packet_id == 0) return AKIRA_EINVAL;
     size_t rem = 2 + (size_t)p->topic.len + (p->qos ? 2 : 0) + p->len;
@@ -268,8 +268,8 @@ int akira_mqtt_encode_subscribe(uint8_t *buf, size_t cap, uint16_t id, const cha
     return encode_sub(buf, cap, AKIRA_MQTT_SUBSCRIBE, id, filters, qos, n);
 }
 
-int akira_mqtt_encode_unsubscribe(uint8_t *buf, size_t cap, uint16_t id,
-                                  const char *const *filters, size_t n)
+int akira_mqtt_encode_unsubscribe(uint8_t *buf, size_t cap, uint16_t id, const char *const *filters,
+                                  size_t n)
 {
     return encode_sub(buf, cap, AKIRA_MQTT_UNSUBSCRIBE, id, filters, NULL, n);
 }

@@ -46,7 +46,8 @@ static void test_parse_ops(void **state)
     (void)state;
     char m[512];
     struct akira_fleet_cmd c;
-    size_t n = make(m, sizeof(m), "{\"id\":\"c-1\",\"ts\":1796652000123,\"op\":\"start\",\"app\":\"hello\"}");
+    size_t n = make(m, sizeof(m),
+                    "{\"id\":\"c-1\",\"ts\":1796652000123,\"op\":\"start\",\"app\":\"hello\"}");
     assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)m, n, &c), 0);
     assert_int_equal(c.op, AKIRA_FLEET_OP_START);
     assert_string_equal(c.id, "c-1");
@@ -69,7 +70,8 @@ static void test_parse_ops(void **state)
              "{\"id\":\"i\",\"ts\":2,\"op\":\"install\",\"name\":\"a\",\"size\":5000,\"chunks\":3,"
              "\"sha256\":\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}");
     assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)m, n, &c), AKIRA_EINVAL);
-    n = make(m, sizeof(m), "{\"id\":\"s\",\"ts\":3,\"op\":\"set\",\"key\":\"app/x/y\",\"value\":\"a\\\"b\"}");
+    n = make(m, sizeof(m),
+             "{\"id\":\"s\",\"ts\":3,\"op\":\"set\",\"key\":\"app/x/y\",\"value\":\"a\\\"b\"}");
     assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)m, n, &c), 0);
     assert_string_equal(c.value, "a\"b");
     n = make(m, sizeof(m), "{\"id\":\"s\",\"ts\":3,\"op\":\"reboot\"}");
@@ -83,7 +85,8 @@ static void test_parse_ops(void **state)
     /* A NUL inside a number (found by fuzz_mqtt): not a number. */
     static const char nul[] = "{\"id\":\"x\",\"ts\":1\0,\"op\":\"status\"}";
     assert_int_equal(akira_fleet_json_each(nul, sizeof(nul) - 1, noop, NULL), AKIRA_EFORMAT);
-    assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)nul, sizeof(nul) - 1, &c), AKIRA_EFORMAT);
+    assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)nul, sizeof(nul) - 1, &c),
+                     AKIRA_EFORMAT);
     n = make(m, sizeof(m), "{\"id\":\"x\",\"ts\":1,\"op\":\"status\",\"n\":{\"a\":1}}");
     assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)m, n, &c), AKIRA_EINVAL);
 }
@@ -107,7 +110,8 @@ static void test_signature(void **state)
     assert_int_equal(akira_fleet_cmd_verify(&c, pk), AKIRA_ESIG);
     /* No signature line, a short one, a non-hex one. */
     const char *nosig = "{\"id\":\"c\",\"ts\":5,\"op\":\"status\"}";
-    assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)nosig, strlen(nosig), &c), AKIRA_EFORMAT);
+    assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)nosig, strlen(nosig), &c),
+                     AKIRA_EFORMAT);
     assert_string_equal(c.id, "c"); /* still read, for the result */
     m[n - 1] = '\0';
     assert_int_equal(akira_fleet_cmd_parse((const uint8_t *)m, n - 1, &c), AKIRA_EFORMAT);

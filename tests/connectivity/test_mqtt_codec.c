@@ -202,10 +202,10 @@ static void test_filters(void **state)
     assert_false(akira_mqtt_filter_ok("#/a", 3));
     assert_false(akira_mqtt_filter_ok("", 0));
     assert_true(akira_mqtt_utf8_ok("caf\xc3\xa9", 5));
-    assert_false(akira_mqtt_utf8_ok("\xc0\xaf", 2));          /* overlong */
-    assert_false(akira_mqtt_utf8_ok("\xed\xa0\x80", 3));      /* surrogate */
-    assert_false(akira_mqtt_utf8_ok("a\0b", 3));              /* U+0000 */
-    assert_false(akira_mqtt_utf8_ok("\xe2\x82", 2));          /* cut */
+    assert_false(akira_mqtt_utf8_ok("\xc0\xaf", 2));         /* overlong */
+    assert_false(akira_mqtt_utf8_ok("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(akira_mqtt_utf8_ok("a\0b", 3));             /* U+0000 */
+    assert_false(akira_mqtt_utf8_ok("\xe2\x82", 2));         /* cut */
     assert_false(akira_mqtt_utf8_ok("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
 }
 
@@ -215,7 +215,8 @@ static void test_malformed(void **state)
     struct akira_mqtt_packet p;
     /* The topic length says 10, the packet has 3 (valid text follows it in memory:
      * only the length check can tell). */
-    const uint8_t lie[] = {0x30, 0x05, 0x00, 0x0A, 'a', '/', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'};
+    const uint8_t lie[] = {0x30, 0x05, 0x00, 0x0A, 'a', '/', 'b',
+                           'c',  'd',  'e',  'f',  'g', 'h', 'i'};
     assert_int_equal(akira_mqtt_decode(lie, 7, &p), AKIRA_EFORMAT);
     /* Remaining length larger than the bytes given, and smaller. */
     const uint8_t longer[] = {0x30, 0x09, 0x00, 0x01, 'a'};
@@ -255,8 +256,8 @@ static void test_malformed(void **state)
     const uint8_t nosub[] = {0x82, 0x02, 0x00, 0x01};
     assert_int_equal(akira_mqtt_decode(nosub, sizeof(nosub), &p), AKIRA_EFORMAT);
     /* A CONNECT of another protocol level. */
-    const uint8_t lvl[] = {0x10, 0x0C, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x1E,
-                           0x00, 0x00};
+    const uint8_t lvl[] = {0x10, 0x0C, 0x00, 0x04, 'M',  'Q',  'T',
+                           'T',  0x05, 0x02, 0x00, 0x1E, 0x00, 0x00};
     assert_int_equal(akira_mqtt_decode(lvl, sizeof(lvl), &p), AKIRA_EFORMAT);
 }
 
@@ -299,10 +300,10 @@ static void test_backoff(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_remlen),          cmocka_unit_test(test_connect),
-        cmocka_unit_test(test_publish),         cmocka_unit_test(test_acks_and_empty),
-        cmocka_unit_test(test_subscribe),       cmocka_unit_test(test_filters),
-        cmocka_unit_test(test_malformed),       cmocka_unit_test(test_large_publish),
+        cmocka_unit_test(test_remlen),    cmocka_unit_test(test_connect),
+        cmocka_unit_test(test_publish),   cmocka_unit_test(test_acks_and_empty),
+        cmocka_unit_test(test_subscribe), cmocka_unit_test(test_filters),
+        cmocka_unit_test(test_malformed), cmocka_unit_test(test_large_publish),
         cmocka_unit_test(test_backoff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

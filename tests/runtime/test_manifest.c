@@ -387,11 +387,15 @@ static void test_mqtt_topics(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_caps_names),      cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_caps_names),
+        cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_mqtt_topics),
-        cmocka_unit_test(test_every_key),       cmocka_unit_test(test_errors_name_the_field),
-        cmocka_unit_test(test_too_big_and_nul), cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_storage_limits),  cmocka_unit_test(test_ipc_topics),
+        cmocka_unit_test(test_every_key),
+        cmocka_unit_test(test_errors_name_the_field),
+        cmocka_unit_test(test_too_big_and_nul),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_storage_limits),
+        cmocka_unit_test(test_ipc_topics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

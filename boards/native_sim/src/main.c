@@ -326,7 +326,8 @@ static bool boot_connectivity(const struct akira_board_options *opt)
     char detail[160];
     if (opt->mqtt) {
         int mrc = akira_fleet_set_broker(opt->mqtt); /* the agent starts with the services */
-        if (mrc) board_console_printf("[FAIL] fleet: --mqtt %s: %s\n", opt->mqtt, akira_err_str(mrc));
+        if (mrc)
+            board_console_printf("[FAIL] fleet: --mqtt %s: %s\n", opt->mqtt, akira_err_str(mrc));
     }
     int rc = akira_connectivity_start(connectivity_config(opt), detail, sizeof(detail));
     step("network", rc, detail);

@@ -20,20 +20,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AKIRA_FLEET_BROKER_KEY  "akira/fleet/broker"
-#define AKIRA_FLEET_ID_KEY      "akira/fleet/id"
-#define AKIRA_FLEET_TAGS_KEY    "akira/fleet/tags"
-#define AKIRA_FLEET_KEYS_PREFIX "akira/fleet/keys/"
-#define AKIRA_FLEET_TS_KEY      "akira/fleet/last_ts"
-#define AKIRA_FLEET_TELEM_KEY   "akira/fleet/telemetry_s"
-#define AKIRA_FLEET_ID_MAX      32u /* [a-z0-9-]{1,32} */
-#define AKIRA_FLEET_TAGS_MAX    8u
-#define AKIRA_FLEET_TAG_MAX     16u
-#define AKIRA_FLEET_KEY_NAME_MAX 31u /* [A-Za-z0-9_.-]{1,31} */
-#define AKIRA_FLEET_KEYS_MAX    4u
-#define AKIRA_FLEET_CHUNK_MAX   4096u
+#define AKIRA_FLEET_BROKER_KEY       "akira/fleet/broker"
+#define AKIRA_FLEET_ID_KEY           "akira/fleet/id"
+#define AKIRA_FLEET_TAGS_KEY         "akira/fleet/tags"
+#define AKIRA_FLEET_KEYS_PREFIX      "akira/fleet/keys/"
+#define AKIRA_FLEET_TS_KEY           "akira/fleet/last_ts"
+#define AKIRA_FLEET_TELEM_KEY        "akira/fleet/telemetry_s"
+#define AKIRA_FLEET_ID_MAX           32u /* [a-z0-9-]{1,32} */
+#define AKIRA_FLEET_TAGS_MAX         8u
+#define AKIRA_FLEET_TAG_MAX          16u
+#define AKIRA_FLEET_KEY_NAME_MAX     31u /* [A-Za-z0-9_.-]{1,31} */
+#define AKIRA_FLEET_KEYS_MAX         4u
+#define AKIRA_FLEET_CHUNK_MAX        4096u
 #define AKIRA_FLEET_CHUNK_TIMEOUT_MS 60000u
-#define AKIRA_FLEET_LOG_PER_S   5u /* log lines published per second at most */
+#define AKIRA_FLEET_LOG_PER_S        5u /* log lines published per second at most */
 
 /* ---- pure parts (fleet_cmd.c; unit-tested) ---------------------------------------- */
 
@@ -130,8 +130,8 @@ struct akira_fleet_status {
     uint32_t cmds_ok, cmds_refused;
     uint64_t rx_msgs, tx_msgs;
     uint32_t connects, inflight, next_backoff_ms;
-    size_t client_bytes; /* RAM of the MQTT client */
-    size_t agent_bytes;  /* RAM of the agent (install writer, hashes, buffers) */
+    size_t client_bytes;  /* RAM of the MQTT client */
+    size_t agent_bytes;   /* RAM of the agent (install writer, hashes, buffers) */
     size_t app_api_bytes; /* static RAM of the app API module "mqtt" */
     size_t stack_used;    /* high-water mark of the MQTT thread's stack */
 };

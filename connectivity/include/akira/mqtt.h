@@ -48,7 +48,7 @@
 #define AKIRA_MQTT_INFLIGHT_MAX    4u
 #define AKIRA_MQTT_SUBS_MAX        8u
 #define AKIRA_MQTT_FILTER_MAX      128u /* bytes of one filter, NUL included */
-#define AKIRA_MQTT_ID_MAX          48u /* client id, user, password: bytes, NUL included */
+#define AKIRA_MQTT_ID_MAX          48u  /* client id, user, password: bytes, NUL included */
 #define AKIRA_MQTT_WILL_TOPIC_MAX  96u
 #define AKIRA_MQTT_WILL_MAX        128u
 #define AKIRA_MQTT_BACKOFF_MIN_MS  1000u
@@ -102,10 +102,10 @@ struct akira_mqtt_config {
 
 struct akira_mqtt_stats {
     bool connected;
-    uint32_t connects;      /* CONNACKs accepted */
-    uint32_t connect_fails; /* connections or CONNACKs that failed */
-    uint32_t malformed;     /* connections closed for a malformed or too large packet */
-    uint32_t dead_broker;   /* connections closed by the keep-alive */
+    uint32_t connects;         /* CONNACKs accepted */
+    uint32_t connect_fails;    /* connections or CONNACKs that failed */
+    uint32_t malformed;        /* connections closed for a malformed or too large packet */
+    uint32_t dead_broker;      /* connections closed by the keep-alive */
     uint64_t rx_msgs, tx_msgs; /* PUBLISH packets */
     uint64_t rx_bytes, tx_bytes;
     uint32_t retransmits; /* QoS 1 messages sent again with DUP */

@@ -130,8 +130,8 @@ int akira_mqtt_encode_ack(uint8_t *buf, size_t cap, enum akira_mqtt_type type, u
 /* SUBSCRIBE of n filters (1..AKIRA_MQTT_FILTERS_MAX) with their requested QoS. */
 int akira_mqtt_encode_subscribe(uint8_t *buf, size_t cap, uint16_t id, const char *const *filters,
                                 const uint8_t *qos, size_t n);
-int akira_mqtt_encode_unsubscribe(uint8_t *buf, size_t cap, uint16_t id,
-                                  const char *const *filters, size_t n);
+int akira_mqtt_encode_unsubscribe(uint8_t *buf, size_t cap, uint16_t id, const char *const *filters,
+                                  size_t n);
 /* SUBACK (a broker's packet: tests). */
 int akira_mqtt_encode_suback(uint8_t *buf, size_t cap, uint16_t id, const uint8_t *rcs, size_t n);
 /* PINGREQ, PINGRESP, DISCONNECT: two bytes. */

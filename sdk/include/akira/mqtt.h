@@ -18,10 +18,10 @@
 
 #include <akira/common.h>
 
-#define AKIRA_EVENT_MQTT    14
-#define AKIRA_MQTT_MSG_MAX  256
-#define AKIRA_MQTT_QOS1     1 /* flags: at-least-once delivery to the broker */
-#define AKIRA_MQTT_RETAIN   2 /* flags: the broker keeps it for later subscribers */
+#define AKIRA_EVENT_MQTT   14
+#define AKIRA_MQTT_MSG_MAX 256
+#define AKIRA_MQTT_QOS1    1 /* flags: at-least-once delivery to the broker */
+#define AKIRA_MQTT_RETAIN  2 /* flags: the broker keeps it for later subscribers */
 
 /* Publish data[0..len) on topic[0..tlen): 0, AKIRA_EINVAL (topic, flags),
  * AKIRA_ETOOBIG (len > 256), AKIRA_EFAULT, AKIRA_EACCES (no `mqtt` capability, or not
