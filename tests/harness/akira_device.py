@@ -151,6 +151,17 @@ def free_port():
     return port
 
 
+def terminate(p):
+    """SIGTERM, up to 10 s to exit, then SIGKILL (a helper process started by a test)."""
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(10)
+
+
 def sanitizer_report(out):
     return "runtime error" in out or "AddressSanitizer" in out or "LeakSanitizer" in out
 
@@ -607,13 +618,7 @@ class Medium:
 
     def stop(self):
         """Ends the broker (SIGTERM) and checks it had no sanitizer report."""
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(10)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait(10)
+        terminate(self.p)
         self.out.wait_eof(2)
         check(not sanitizer_report(self.out.text()), "akira-radio: sanitizer report")
 
@@ -662,13 +667,8 @@ class Mosquitto:
 
     def stop(self):
         """SIGTERM (mosquitto saves its persistence file) and wait."""
-        if self.p and self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(10)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait(10)
+        if self.p:
+            terminate(self.p)
 
     def log(self):
         try:
