@@ -32,6 +32,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import akira_device as ad  # noqa: E402
 
 AKIRAOS, AKIRA, SIGN, MOSQUITTO, APPS = sys.argv[1:6]
+# The SDK example sdk/examples/mqtt-sensor (build/apps_hw/, beside build/tests/).
+SENSOR_APP = os.path.join(APPS, "..", "..", "..", "apps_hw", "mqtt-sensor.wasm")
 SEED = "11" * 32  # the fleet key of these tests
 OTHER = "22" * 32  # a key the device does not trust
 
@@ -313,7 +315,8 @@ def offline_scenario():
 def apps_scenario():
     with ad.tempdir() as tmp:
         f = Fleet(tmp, args=["--install", os.path.join(APPS, "mqttapp.wasm"),
-                             "--install", os.path.join(APPS, "nomqtt.wasm")])
+                             "--install", os.path.join(APPS, "nomqtt.wasm"),
+                             "--install", SENSOR_APP])
         f.cli.wait(f.topic("status"), lambda p, r: json.loads(p)["online"])
         pre = f.topic("app/mqttapp/")
         f.dev.command("app start mqttapp", "started")
@@ -335,6 +338,15 @@ def apps_scenario():
         _, _, p, _ = f.cli.wait(pre + "echo", since=mark)
         ad.check(p == b"ping-2", f"echo after a restart: {p!r}")
         f.dev.command("app stop mqttapp", "stopped")
+        # The SDK example: BME280 samples, and the period set over MQTT.
+        f.dev.command("app start mqtt-sensor", "started")
+        _, _, p, r = f.cli.wait(f.topic("app/mqtt-sensor/bme280"), timeout=15)
+        s = json.loads(p)
+        ad.check(-40000 < s["temp_mc"] < 85000 and 30000 < s["press_pa"] < 110000 and
+                 0 <= s["hum_pm"] <= 1000, f"a BME280 sample: {s}")
+        f.cli.publish(f.topic("app/mqtt-sensor/period"), b"1", qos=1)
+        ad.app_logs(f.dev, "mqtt-sensor", r"every 1 s")
+        f.dev.command("app stop mqtt-sensor", "stopped")
         # The same code without the capability: EACCES, nothing published.
         mark = f.cli.count()
         f.dev.command("app start nomqtt", "started")
