@@ -685,6 +685,10 @@ static int fleet_start_locked(void)
     mc.client_id = F.id;
     mc.clean_session = false; /* the broker queues commands while the device is away */
     mc.keepalive_s = 30;
+    if (setting_get(AKIRA_FLEET_KEEPALIVE_KEY, num, sizeof(num)) > 0) {
+        unsigned long ka = strtoul(num, NULL, 10);
+        if (ka >= 2 && ka <= 3600) mc.keepalive_s = (uint16_t)ka;
+    }
     mc.will_topic = F.t_status;
     mc.will_payload = F.offline;
     mc.will_len = F.offline_len;

@@ -5,7 +5,8 @@ loopback port, with native_sim devices booted through the harness.
 usage: fleet_e2e.py AKIRAOS AKIRA FLEET_SIGN MOSQUITTO APPS_DIR SCENARIO
 
 Scenarios:
-  status     the retained status and apps appear; GET/PUT /api/fleet; the log topic
+  status     the retained status and apps appear; GET/PUT /api/fleet; telemetry; the
+             log topic
   will       killed: the broker publishes the will (offline, retained); poweroff: the
              device says offline itself
   commands   a signed start runs; a bad signature, a replayed ts, a wrong `to`, an
@@ -17,12 +18,17 @@ Scenarios:
              closes the connection (logged) and the device reconnects
   offline    a QoS 1 command sent while the device is off reaches it when it returns
              (persistent session)
+  keepalive  (a broker of a few lines) keep-alive 2 s: PINGREQ when quiet, the
+             connection closed when the broker is silent for 1.5 x; after the
+             reconnect the unacknowledged QoS 1 messages come again with DUP and
+             their packet ids, the subscriptions too
   apps       an app with `mqtt` publishes and subscribes under its prefix within its
              mqtt_topics (else EACCES); one without the capability gets EACCES
 """
 import hashlib
 import json
 import os
+import socket
 import struct
 import subprocess
 import sys
@@ -134,11 +140,16 @@ def status_scenario():
         ad.check(st == 200 and body["id"] == f.id and body["connected"], f"GET: {body}")
         st, body = f.dev.call("PUT", "/api/fleet", json.dumps({"tags": "BAD TAG"}).encode(), token=f.dev.token)
         ad.check(st == 400, f"a bad tag: {st} {body}")
+        f.dev.command("settings set akira/fleet/telemetry_s 1", "")  # read at the restart
         mark = f.cli.count()
         st, body = f.dev.call("PUT", "/api/fleet", json.dumps({"tags": "lab,floor2"}).encode(), token=f.dev.token)
         ad.check(st == 200 and body["tags"] == "lab,floor2", f"PUT tags: {st} {body}")
         f.cli.wait(f.topic("status"), lambda p, r: json.loads(p).get("tags") == ["lab", "floor2"],
                    since=mark)
+        _, _, p, _ = f.cli.wait(f.topic("telemetry"), since=mark, timeout=10)
+        t = json.loads(p)
+        ad.check(t["mqtt_connects"] == 1 and t["uptime_ms"] > 0 and "mqtt_tx" in t,
+                 f"telemetry: {t}")
         # The shell's view.
         f.dev.command("fleet status", "tags lab,floor2")
         # Log lines: a command's outcome is logged, and the log goes to the log topic.
@@ -312,6 +323,112 @@ def offline_scenario():
         f.dev.finish()
 
 
+class FakeBroker:
+    """A broker of a few lines on a free port, to see what mosquitto hides: it answers
+    CONNECT and SUBSCRIBE and, as told, acknowledges PUBLISH and PINGREQ or not."""
+
+    def __init__(self):
+        self.srv = socket.socket()
+        self.srv.bind(("127.0.0.1", 0))
+        self.srv.listen(2)
+        self.srv.settimeout(20)
+        self.port = self.srv.getsockname()[1]
+
+    def accept(self, session_present=False):
+        self.c, _ = self.srv.accept()
+        self.c.settimeout(10)
+        first, body = self.read()
+        ad.check(first >> 4 == 1, f"first packet {first:#x}")
+        self.connect = body
+        self.c.sendall(bytes([0x20, 2, 1 if session_present else 0, 0]))
+
+    def read(self):
+        """(first byte, body), or (None, None) when the device closed."""
+        try:
+            h = self.c.recv(1)
+            if not h:
+                return None, None
+            n, mult = 0, 1
+            while True:
+                b = self.c.recv(1)[0]
+                n += (b & 0x7F) * mult
+                mult *= 128
+                if not b & 0x80:
+                    break
+            body = b""
+            while len(body) < n:
+                part = self.c.recv(n - len(body))
+                if not part:
+                    return None, None
+                body += part
+            return h[0], body
+        except (ConnectionResetError, socket.timeout):
+            return None, None
+
+    def serve(self, seconds, puback=True, pingresp=True):
+        """Answers for up to `seconds` or until the device closes; returns the packets
+        seen as (first byte, body) and whether the device closed."""
+        seen, end = [], time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.c.settimeout(max(0.1, end - time.monotonic()))
+            first, body = self.read()
+            if first is None:
+                return seen, time.monotonic() < end
+            seen.append((first, body))
+            t = first >> 4
+            if t == 8:  # SUBSCRIBE: grant QoS 1
+                self.c.sendall(bytes([0x90, 3]) + body[:2] + b"\x01")
+            elif t == 3 and (first >> 1) & 3 and puback:
+                tl = struct.unpack(">H", body[:2])[0]
+                self.c.sendall(bytes([0x40, 2]) + body[2 + tl:4 + tl])
+            elif t == 12 and pingresp:
+                self.c.sendall(bytes([0xD0, 0]))
+        return seen, False
+
+
+def publish_ids(seen, topic_end):
+    """(packet id, dup) of the QoS 1 PUBLISHes whose topic ends with topic_end."""
+    out = []
+    for first, body in seen:
+        if first >> 4 == 3 and (first >> 1) & 3:
+            tl = struct.unpack(">H", body[:2])[0]
+            if body[2:2 + tl].decode().endswith(topic_end):
+                out.append((body[2 + tl:4 + tl], bool(first & 8)))
+    return out
+
+
+def keepalive_scenario():
+    with ad.tempdir() as tmp:
+        fb = FakeBroker()
+        dev = ad.Device(AKIRAOS, flash=os.path.join(tmp, "dev.img"), http=True,
+                        args=["--serial-uart", "off"])
+        dev.command("settings set akira/fleet/keepalive_s 2", "")
+        dev.command(f"fleet broker 127.0.0.1:{fb.port}", "fleet broker")
+        fb.accept()
+        c = fb.connect
+        ad.check(c[6] == 4 and c[7] & 0x02 == 0 and c[7] & 0x04 and c[7] & 0x20,
+                 f"CONNECT: 3.1.1, persistent session, retained will: {c[:10]!r}")
+        ad.check(struct.unpack(">H", c[8:10])[0] == 2, "keep-alive 2 s")
+        # No PUBACK, no PINGRESP: the device pings after 2 s quiet, gives up after 3 s.
+        seen, closed = fb.serve(8, puback=False, pingresp=False)
+        ad.check(closed, "the device did not close a silent broker's connection")
+        ad.check(any(f >> 4 == 12 for f, _ in seen), "no PINGREQ")
+        unacked = publish_ids(seen, "/status")
+        ad.check(unacked and not unacked[0][1], f"status published once: {unacked}")
+        dev.expect("taken for dead", 5)
+        # Back (after the back-off): the unacknowledged messages again, with DUP.
+        fb.accept(session_present=True)
+        seen, closed = fb.serve(5)
+        ad.check(not closed, "a broker that answers keeps the connection")
+        again = publish_ids(seen, "/status")
+        ad.check((unacked[0][0], True) in again,
+                 f"status resent with its packet id and DUP: {unacked} then {again}")
+        ad.check(sum(1 for f, _ in seen if f >> 4 == 12) >= 2, "pings go on")
+        ad.check(any(f >> 4 == 8 for f, _ in seen), "subscriptions made again")
+        fb.c.close()
+        dev.finish()
+
+
 def apps_scenario():
     with ad.tempdir() as tmp:
         f = Fleet(tmp, args=["--install", os.path.join(APPS, "mqttapp.wasm"),
@@ -366,6 +483,7 @@ SCENARIOS = {
     "reconnect": reconnect_scenario,
     "offline": offline_scenario,
     "apps": apps_scenario,
+    "keepalive": keepalive_scenario,
 }
 
 if __name__ == "__main__":
