@@ -43,6 +43,7 @@ struct akira_mqtt {
     akira_mutex_t *lock;
     akira_condvar_t *room; /* an inflight slot was freed */
     akira_thread_t *thread;
+    _Atomic(akira_thread_t *) self; /* the client thread, as it sees itself */
     atomic_bool stop;
     atomic_bool broken; /* a send failed: the thread closes and reconnects */
     void *conn;         /* set while connected; closed only by the thread */
@@ -132,7 +133,7 @@ size_t akira_mqtt_bytes(void)
 
 static bool in_thread(struct akira_mqtt *c)
 {
-    return akira_thread_current() == c->thread;
+    return akira_thread_current() == atomic_load(&c->self);
 }
 
 int akira_mqtt_publish(struct akira_mqtt *c, const char *topic, const void *payload, size_t len,
@@ -494,6 +495,7 @@ static bool session(struct akira_mqtt *c)
 static int client_thread(void *arg)
 {
     struct akira_mqtt *c = arg;
+    atomic_store(&c->self, akira_thread_current());
     uint32_t backoff = 0;
     while (!atomic_load(&c->stop)) {
         if (session(c)) backoff = 0;
