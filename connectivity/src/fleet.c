@@ -16,6 +16,7 @@
 #include <akira/log.h>
 #include <akira/mqtt.h>
 #include <akira/mutex.h>
+#include <akira/ota.h>
 #include <akira/random.h>
 #include <akira/settings.h>
 #include <akira/storage.h>
@@ -41,7 +42,9 @@ struct install {
     uint8_t sha[32];
     uint64_t last_ms;
     crypto_hash_sha256_state h;
+    bool ota; /* a firmware image into the OTA manager's stream, not an app */
     struct akira_appstore_writer w;
+    struct akira_transport_stream st;
 };
 
 static struct {
@@ -376,11 +379,20 @@ static void result(const char *id, int err, const char *detail, const char *app)
 
 /* ---- commands --------------------------------------------------------------------------- */
 
+/* Drops the install or OTA in progress: nothing committed, the slot not pending. */
+static void install_drop(int err)
+{
+    if (F.inst.ota)
+        (void)akira_transport_stream_close(&F.inst.st, err, NULL, 0);
+    else
+        akira_appstore_install_abort(&F.inst.w);
+    F.inst.active = false;
+}
+
 static void install_abort(int err, const char *detail)
 {
     if (!F.inst.active) return;
-    akira_appstore_install_abort(&F.inst.w);
-    F.inst.active = false;
+    install_drop(err);
     result(F.inst.cmd_id, err, detail, NULL);
 }
 
@@ -411,10 +423,28 @@ static void run_set(const struct akira_fleet_cmd *c)
 static void run_install(const struct akira_fleet_cmd *c)
 {
     struct install *in = &F.inst;
-    int rc = akira_appstore_install_begin(&in->w, c->size);
-    if (rc) {
-        result(c->id, rc, "install refused by the app store", c->name);
-        return;
+    in->ota = c->op == AKIRA_FLEET_OP_OTA;
+    int rc;
+    if (in->ota) {
+        /* The OTA manager's own stream (as POST /api/ota): it writes the secondary
+         * slot as the bytes come and verifies the image at the close. */
+        struct akira_transport_stream_info info = {.kind = AKIRA_TRANSPORT_KIND_OTA,
+                                                   .transport = "fleet",
+                                                   .peer = F.broker,
+                                                   .length = c->size,
+                                                   .authenticated = true};
+        rc = akira_transport_stream_open(&in->st, &info);
+        if (rc) {
+            result(c->id, rc, rc == AKIRA_ENOENT ? "no OTA manager on this device" : "OTA refused",
+                   NULL);
+            return;
+        }
+    } else {
+        rc = akira_appstore_install_begin(&in->w, c->size);
+        if (rc) {
+            result(c->id, rc, "install refused by the app store", c->name);
+            return;
+        }
     }
     memcpy(in->cmd_id, c->id, sizeof(in->cmd_id));
     in->size = c->size;
@@ -424,7 +454,8 @@ static void run_install(const struct akira_fleet_cmd *c)
     crypto_hash_sha256_init(&in->h);
     in->last_ms = akira_uptime_ms();
     in->active = true;
-    AKIRA_LOG_INF("command %s: installing %s (%u bytes in %u chunks)", c->id, c->name,
+    AKIRA_LOG_INF("command %s: %s %s (%u bytes in %u chunks)", c->id,
+                  in->ota ? "firmware" : "installing", in->ota ? "image" : c->name,
                   (unsigned)c->size, (unsigned)c->chunks);
 }
 
@@ -486,11 +517,9 @@ static void run_command(const uint8_t *msg, size_t len)
         publish_apps();
         result(c.id, 0, "", NULL);
         return;
-    case AKIRA_FLEET_OP_INSTALL: run_install(&c); return;
-    case AKIRA_FLEET_OP_OTA:
-    default:
-        result(c.id, AKIRA_ENOTSUP, "ota over the fleet is not in this firmware", NULL);
-        return;
+    case AKIRA_FLEET_OP_INSTALL:
+    case AKIRA_FLEET_OP_OTA: run_install(&c); return;
+    default: result(c.id, AKIRA_ENOTSUP, "unknown op", NULL); return;
     }
     publish_apps();
 }
@@ -521,10 +550,12 @@ static void run_chunk(const uint8_t *msg, size_t len)
         install_abort(AKIRA_EIO, "more data than the signed size");
         return;
     }
-    int rc = akira_appstore_install_write(&in->w, data, dl);
+    int rc = in->ota ? akira_transport_stream_write(&in->st, data, dl)
+                     : akira_appstore_install_write(&in->w, data, dl);
     if (rc) {
-        in->active = false; /* the store ended the writer */
-        result(in->cmd_id, rc, "app store write failed", NULL);
+        if (in->ota) (void)akira_transport_stream_close(&in->st, rc, NULL, 0);
+        in->active = false; /* the store ended its writer itself */
+        result(in->cmd_id, rc, in->ota ? "OTA write refused" : "app store write failed", NULL);
         return;
     }
     crypto_hash_sha256_update(&in->h, data, dl);
@@ -538,6 +569,19 @@ static void run_chunk(const uint8_t *msg, size_t len)
     }
     if (sodium_memcmp(sha, in->sha, 32) != 0) {
         install_abort(AKIRA_EIO, "sha256 differs from the signed sha256: nothing installed");
+        return;
+    }
+    if (in->ota) {
+        char text[128] = "";
+        in->active = false;
+        rc = akira_transport_stream_close(&in->st, 0, text, sizeof(text));
+        result(in->cmd_id, rc < 0 ? rc : 0, rc < 0 ? (text[0] ? text : "image refused") : "", NULL);
+        if (rc >= 0) {
+            AKIRA_LOG_INF("firmware pending: %s; rebooting into it", text);
+            int rb = akira_ota_reboot(); /* in 200 ms: the result goes out first */
+            if (rb)
+                AKIRA_LOG_WRN("no reboot on this board (%s): reboot by hand", akira_err_str(rb));
+        }
         return;
     }
     struct akira_app_record rec;
@@ -718,10 +762,7 @@ static void fleet_stop_locked(void)
     if (!F.running) return;
     akira_mqtt_stop(F.mqtt, F.t_status, F.offline, F.offline_len);
     F.mqtt = NULL;
-    if (F.inst.active) {
-        akira_appstore_install_abort(&F.inst.w);
-        F.inst.active = false;
-    }
+    if (F.inst.active) install_drop(AKIRA_ECANCELED);
     F.running = false;
 }
 

@@ -12,7 +12,8 @@ Scenarios:
   commands   a signed start runs; a bad signature, a replayed ts, a wrong `to`, an
              unknown op, a forbidden `set` are refused with results; ts survives a reboot
   install    a 200 KB package in 4 KiB chunks lands; a wrong sha256 commits nothing;
-             a chunk out of order aborts
+             a chunk out of order aborts; `ota` of a wrong sha256 or of bytes that are
+             no image is refused
   reconnect  the broker is stopped and started again: the device reconnects and
              republishes, and takes commands again; a packet over the receive buffer
              closes the connection (logged) and the device reconnects
@@ -38,6 +39,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import akira_device as ad  # noqa: E402
 
 AKIRAOS, AKIRA, SIGN, MOSQUITTO, APPS = sys.argv[1:6]
+IMAGE = sys.argv[7] if len(sys.argv) > 7 else None  # the build's signed firmware image
 # The SDK example sdk/examples/mqtt-sensor (build/apps_hw/, beside build/tests/).
 SENSOR_APP = os.path.join(APPS, "..", "..", "..", "apps_hw", "mqtt-sensor.wasm")
 SEED = "11" * 32  # the fleet key of these tests
@@ -245,8 +247,8 @@ def install_scenario():
         pkg = open(os.path.join(APPS, "big.wasm"), "rb").read()
         chunks = [pkg[i:i + 4096] for i in range(0, len(pkg), 4096)]
 
-        def install(cid, data, sha=None, order=None, name="big"):
-            cmd = {"id": cid, "ts": f.next_ts(), "op": "install", "name": name,
+        def install(cid, data, sha=None, order=None, name="big", op="install"):
+            cmd = {"id": cid, "ts": f.next_ts(), "op": op, "name": name,
                    "size": len(data), "chunks": (len(data) + 4095) // 4096,
                    "sha256": sha or hashlib.sha256(data).hexdigest()}
             mark = f.cli.count()
@@ -276,6 +278,21 @@ def install_scenario():
         f.apps(lambda a: [x["name"] for x in a] == [name])
         st, body = f.dev.call("GET", f"/api/apps/{name}")
         ad.check(st == 200 and body["state"] == "installed", f"installed: {body}")
+        # OTA through the OTA manager: bytes that are no image, and the build's signed
+        # image under a wrong sha256, are refused and nothing becomes pending; with
+        # its sha256 it becomes pending and the device reboots and comes back.
+        res = install("o-1", pkg[:8192], op="ota")
+        ad.check(not res["ok"] and res["error"] == "ENOEXEC", f"not an image: {res}")
+        img = open(IMAGE, "rb").read()
+        refused(install("o-2", img, sha="00" * 32, op="ota"), "EIO", "sha256")
+        st, body = f.dev.call("GET", "/api/ota")
+        ad.check(st == 200 and not body["secondary"].get("pending"), f"nothing pending: {body}")
+        mark = f.cli.count()
+        res = install("o-3", img, op="ota")
+        ad.check(res["ok"], f"ota: {res}")
+        f.dev.expect("firmware pending", 10)
+        f.cli.wait(f.topic("status"), lambda p, r: json.loads(p)["online"] and
+                   json.loads(p)["uptime_ms"] < 5000, timeout=30, since=mark + 1)
         f.dev.finish()
 
 
