@@ -123,7 +123,8 @@ static int fleet_put(struct akira_http_req *r, void *ctx)
         return akira_http_resp_error(r, 409, "4 fleet keys already: untrust one");
     if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     AKIRA_LOG_INF("fleet settings changed over http by %s", akira_http_req_peer(r));
-    rc = akira_fleet_restart();
+    /* A new key applies to the next command; the rest is the connection's. */
+    rc = p.has_broker || p.has_id || p.has_tags ? akira_fleet_restart() : 0;
     if (rc) return akira_http_resp_error(r, 500, akira_err_str(rc));
     return fleet_get(r, ctx);
 }

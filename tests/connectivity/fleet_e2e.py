@@ -90,7 +90,7 @@ class Fleet:
 
     def online(self):
         """Trusts the test key and waits for the device's online status."""
-        self.trust()
+        self.trust()  # keys only: the agent goes on, no restart
         self.cli.wait(self.topic("status"), lambda p, r: json.loads(p)["online"])
 
     def topic(self, leaf):
