@@ -727,6 +727,13 @@ static int fleet_start_locked(void)
     F.apps_sig = 0;
     F.next_apps_ms = 0;
     mc.client_id = F.id;
+    /* Broker credentials, when the broker asks for them (the password is a secret). */
+    static char user[AKIRA_MQTT_ID_MAX], password[AKIRA_MQTT_ID_MAX];
+    if (setting_get(AKIRA_FLEET_USER_KEY, user, sizeof(user)) > 0) {
+        mc.user = user;
+        if (setting_get(AKIRA_FLEET_PASSWORD_KEY, password, sizeof(password)) > 0)
+            mc.password = password;
+    }
     mc.clean_session = false; /* the broker queues commands while the device is away */
     mc.keepalive_s = 30;
     if (setting_get(AKIRA_FLEET_KEEPALIVE_KEY, num, sizeof(num)) > 0) {

@@ -420,12 +420,16 @@ def keepalive_scenario():
         dev = ad.Device(AKIRAOS, flash=os.path.join(tmp, "dev.img"), http=True,
                         args=["--serial-uart", "off"])
         dev.command("settings set akira/fleet/keepalive_s 2", "")
+        dev.command("settings set akira/fleet/user fleet-user", "")
+        dev.command("settings set akira/security/fleet/password s3cret", "")
         dev.command(f"fleet broker 127.0.0.1:{fb.port}", "fleet broker")
         fb.accept()
         c = fb.connect
         ad.check(c[6] == 4 and c[7] & 0x02 == 0 and c[7] & 0x04 and c[7] & 0x20,
                  f"CONNECT: 3.1.1, persistent session, retained will: {c[:10]!r}")
         ad.check(struct.unpack(">H", c[8:10])[0] == 2, "keep-alive 2 s")
+        ad.check(c[7] & 0xC0 == 0xC0 and c.endswith(b"\x00\x0afleet-user\x00\x06s3cret"),
+                 f"user and password: {c!r}")
         # No PUBACK, no PINGRESP: the device pings after 2 s quiet, gives up after 3 s.
         seen, closed = fb.serve(8, puback=False, pingresp=False)
         ad.check(closed, "the device did not close a silent broker's connection")

@@ -26,8 +26,10 @@
 #define AKIRA_FLEET_KEYS_PREFIX      "akira/fleet/keys/"
 #define AKIRA_FLEET_TS_KEY           "akira/fleet/last_ts"
 #define AKIRA_FLEET_TELEM_KEY        "akira/fleet/telemetry_s"
-#define AKIRA_FLEET_KEEPALIVE_KEY    "akira/fleet/keepalive_s" /* 2..3600 s, default 30 */
-#define AKIRA_FLEET_ID_MAX           32u                       /* [a-z0-9-]{1,32} */
+#define AKIRA_FLEET_USER_KEY         "akira/fleet/user"
+#define AKIRA_FLEET_PASSWORD_KEY     "akira/security/fleet/password" /* a secret */
+#define AKIRA_FLEET_KEEPALIVE_KEY    "akira/fleet/keepalive_s"       /* 2..3600 s, default 30 */
+#define AKIRA_FLEET_ID_MAX           32u                             /* [a-z0-9-]{1,32} */
 #define AKIRA_FLEET_TAGS_MAX         8u
 #define AKIRA_FLEET_TAG_MAX          16u
 #define AKIRA_FLEET_KEY_NAME_MAX     31u /* [A-Za-z0-9_.-]{1,31} */
