@@ -40,22 +40,23 @@ static int32_t scaled(const struct akira_sensor_value *v, int32_t mul)
 
 static void sample(void)
 {
-    struct akira_sensor_value t, p, h;
+    static const int32_t chans[3] = {AKIRA_SENSOR_AMBIENT_TEMP, AKIRA_SENSOR_PRESS,
+                                     AKIRA_SENSOR_HUMIDITY};
+    struct akira_sensor_value v[3];
     int32_t rc = akira_sensor_fetch(SENSOR, sizeof SENSOR - 1);
-    if (rc == 0) rc = akira_sensor_get(SENSOR, sizeof SENSOR - 1, AKIRA_SENSOR_AMBIENT_TEMP, &t);
-    if (rc == 0) rc = akira_sensor_get(SENSOR, sizeof SENSOR - 1, AKIRA_SENSOR_PRESS, &p);
-    if (rc == 0) rc = akira_sensor_get(SENSOR, sizeof SENSOR - 1, AKIRA_SENSOR_HUMIDITY, &h);
+    for (int i = 0; rc == 0 && i < 3; i++)
+        rc = akira_sensor_get(SENSOR, sizeof SENSOR - 1, chans[i], &v[i]);
     if (rc < 0) {
-        akira_printf("mqtt-sensor: sensor error %d\n", (int)rc);
+        akira_printf("mqtt-sensor: no sample (%d)\n", (int)rc);
         return;
     }
     char msg[96];
     int n = put_str(msg, "{\"temp_mc\":");
-    n += put_int(msg + n, scaled(&t, 1000));
+    n += put_int(msg + n, scaled(&v[0], 1000));
     n += put_str(msg + n, ",\"press_pa\":");
-    n += put_int(msg + n, scaled(&p, 1000)); /* the channel is in kPa */
+    n += put_int(msg + n, scaled(&v[1], 1000)); /* the channel is in kPa */
     n += put_str(msg + n, ",\"hum_pm\":");
-    n += put_int(msg + n, scaled(&h, 10));
+    n += put_int(msg + n, scaled(&v[2], 10));
     msg[n++] = '}';
     rc = akira_mqtt_publish("bme280", 6, msg, (uint32_t)n, AKIRA_MQTT_RETAIN);
     if (rc < 0) akira_printf("mqtt-sensor: publish %d\n", (int)rc);
