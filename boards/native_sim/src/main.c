@@ -22,6 +22,8 @@
 #include <akira/boot_keys.h>
 #include <akira/bt.h>
 #include <akira/connectivity.h>
+#include <akira/api_mqtt.h>
+#include <akira/fleet.h>
 #include <akira/drivers/radio.h>
 #include <akira/kernel.h>
 #include <akira/native_sim.h>
@@ -179,10 +181,13 @@ static void boot_install(const char *path)
 static bool boot_runtime(const struct akira_board_options *opt)
 {
     char detail[96];
-    /* The app API modules of connectivity/ (ble, hid) join the bridge's table before
-     * the first app starts; without Bluetooth their calls answer AKIRA_ENODEV. */
+    /* The app API modules of connectivity/ (ble, hid, mqtt) join the bridge's table
+     * before the first app starts and before the store checks imports; without
+     * Bluetooth the ble and hid calls answer AKIRA_ENODEV. */
     int mrc = akira_api_ble_register(&akira_api_ble_device_ops);
     if (mrc) AKIRA_LOG_ERR("app modules ble, hid: %s", akira_err_str(mrc));
+    mrc = akira_api_mqtt_register();
+    if (mrc) board_console_printf("[FAIL] app api mqtt: %s\n", akira_err_str(mrc));
     int rc = akira_appstore_init();
     int corrupt = rc == 0 ? akira_appstore_corrupt_count() : 0;
     snprintf(detail, sizeof(detail), "%d apps installed", rc == 0 ? akira_appstore_count() : 0);
@@ -324,12 +329,17 @@ static bool net_up;
 static bool boot_connectivity(const struct akira_board_options *opt)
 {
     if (!opt->http_port_set && !opt->shell_port_set && !opt->serial_uart && !opt->https_port &&
-        !opt->shell_tls_port) {
+        !opt->shell_tls_port && !opt->mqtt) {
         board_console_printf(
             "[ -- ] network: off (no --http-port, no --shell-port, --serial-uart off)\n");
         return true;
     }
     char detail[160];
+    if (opt->mqtt) {
+        int mrc = akira_fleet_set_broker(opt->mqtt); /* the agent starts with the services */
+        if (mrc)
+            board_console_printf("[FAIL] fleet: --mqtt %s: %s\n", opt->mqtt, akira_err_str(mrc));
+    }
     int rc = akira_connectivity_start(connectivity_config(opt), detail, sizeof(detail));
     step("network", rc, detail);
     net_up = true;

@@ -47,7 +47,8 @@ enum akira_event_type {
                                 c = x << 16 | y (touch point, 16 bits each) */
     AKIRA_EVENT_FOCUS = 13,  /* a = 1: the app owns the display now, 0: it lost it */
     AKIRA_EVENT_BLE = 14,    /* a = kind << 24 | detail, b, c (module "ble", sdk ble.h) */
-    AKIRA_EVENT_HID = 15     /* a = keyboard LED bits, b = connection (module "hid") */
+    AKIRA_EVENT_HID = 15,    /* a = keyboard LED bits, b = connection (module "hid") */
+    AKIRA_EVENT_MQTT = 16    /* a = mqtt subscription id, b = message length (mqtt_recv) */
 };
 
 struct akira_event {

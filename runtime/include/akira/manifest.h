@@ -81,6 +81,10 @@
  *                 8-4-4-4-12 form; at most AKIRA_MANIFEST_BLE_SERVICES_MAX. A 16-bit
  *                 UUID and its 128-bit form (Bluetooth base UUID) are the same item.
  *   ble_scan      true: the app may scan (default false).
+ *   mqtt_topics   topics below the app's MQTT prefix akira/<device>/app/<name>/ it may
+ *                 publish and subscribe on (API module "mqtt", capability "mqtt",
+ *                 docs/fleet.md); items as for ipc_publish (topic, PREFIX/ `*`, `*`),
+ *                 at most AKIRA_MANIFEST_TOPICS_MAX.
  *
  * An unknown key, a repeated key, a missing required key, a value out of range, a
  * line without ':' or text that is not UTF-8 are errors; the error names the field
@@ -185,6 +189,8 @@ struct akira_manifest {
     uint8_t n_ble_services;
     bool ble_scan;
     uint8_t ble_services[AKIRA_MANIFEST_BLE_SERVICES_MAX][16];
+    uint8_t n_mqtt_topics;
+    char mqtt_topics[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
     /* Apps built for upstream AkiraOS (akira/compat.h), set only by a ".akira.manifest":
      * the env ABI's entry names and errno values, upstream's capability bits for the
      * env natives' finer checks, and the capability strings that grant nothing here
@@ -232,6 +238,9 @@ bool akira_manifest_host_allowed(const struct akira_manifest *m, const uint8_t i
  * (publish true) or ipc_subscribe list. */
 bool akira_manifest_topic_allowed(const struct akira_manifest *m, bool publish, const char *topic,
                                   size_t len);
+/* Whether mqtt_topics covers topic[0..len) (relative to the app's prefix); a topic
+ * ending in "/" "*" (a subscription to all below) must be covered whole by one item. */
+bool akira_manifest_mqtt_allowed(const struct akira_manifest *m, const char *topic, size_t len);
 
 /* Whether the manifest's ble_services names uuid (len 2 or 16 bytes, little endian). */
 bool akira_manifest_ble_service_allowed(const struct akira_manifest *m, const uint8_t *uuid,

@@ -30,4 +30,6 @@
 #include <akira/ble.h>
 #include <akira/hid.h>
 
+#include <akira/mqtt.h>
+
 #endif /* AKIRA_SDK_AKIRA_H */

@@ -41,6 +41,8 @@ struct akira_board_options {
     const char *serial_uart;
     int log_level; /* --log-level LEVEL as an akira_log_level; -1 when not given */
     bool help;     /* --help / -h */
+    /* --mqtt ADDR:PORT: the fleet's broker, stored at boot; NULL when absent. */
+    const char *mqtt;
     /* --install FILE, repeatable: packages installed at boot unless an app of that
      * name is installed already (scripts/run.sh passes the SDK examples). */
     const char *install[AKIRA_BOARD_INSTALL_MAX];
