@@ -259,9 +259,9 @@ static int parse_num(struct span v, uint32_t max, uint32_t *out, const char *fie
     return AKIRA_OK;
 }
 
-/* `a` or `a-b` within 0..top as a mask. */
-static int parse_bit_range(struct span v, uint32_t top, uint32_t *mask, const char *field,
-                           struct akira_manifest_error *err)
+/* `a` or `a-b` within 0..top: *lo and *hi. */
+static int parse_range(struct span v, uint32_t top, uint32_t *lo_out, uint32_t *hi_out,
+                       const char *field, struct akira_manifest_error *err)
 {
     const char *dash = memchr(v.p, '-', v.n);
     uint32_t lo, hi;
@@ -276,6 +276,18 @@ static int parse_bit_range(struct span v, uint32_t top, uint32_t *mask, const ch
         if ((rc = parse_num(v, top, &lo, field, err)) != 0) return rc;
         hi = lo;
     }
+    *lo_out = lo;
+    *hi_out = hi;
+    return AKIRA_OK;
+}
+
+/* `a` or `a-b` within 0..top (at most 31) as a mask. */
+static int parse_bit_range(struct span v, uint32_t top, uint32_t *mask, const char *field,
+                           struct akira_manifest_error *err)
+{
+    uint32_t lo, hi;
+    int rc = parse_range(v, top, &lo, &hi, field, err);
+    if (rc) return rc;
     uint32_t bits = (uint32_t)(((1ull << (hi + 1)) - 1) & ~((1ull << lo) - 1));
     if (*mask & bits) return FAIL(err, AKIRA_EFORMAT, field, "'%.*s' given twice", (int)v.n, v.p);
     *mask |= bits;
@@ -533,6 +545,26 @@ static int ipc_sub_item(struct span it, struct akira_manifest *m, struct akira_m
     return topic_item(it, m->ipc_sub, &m->n_ipc_sub, false, "ipc_subscribe", err);
 }
 
+/* `rf_channels`: channel numbers and ranges of AKIRA_MANIFEST_RF_CHANNEL_MAX + 1 bits. */
+static int rf_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    uint32_t lo, hi;
+    int rc = parse_range(it, AKIRA_MANIFEST_RF_CHANNEL_MAX, &lo, &hi, "rf_channels", err);
+    if (rc) return rc;
+    for (uint32_t c = lo; c <= hi; c++)
+        if (m->rf_channels[c / 32] & (1u << (c % 32)))
+            return FAIL(err, AKIRA_EFORMAT, "rf_channels", "channel %u given twice", (unsigned)c);
+    for (uint32_t c = lo; c <= hi; c++)
+        m->rf_channels[c / 32] |= 1u << (c % 32);
+    return AKIRA_OK;
+}
+
+static int mesh_topic_item(struct span it, struct akira_manifest *m,
+                           struct akira_manifest_error *err)
+{
+    return topic_item(it, m->mesh_topics, &m->n_mesh_topics, false, "mesh_topics", err);
+}
+
 enum key_id {
     K_NAME,
     K_VERSION,
@@ -558,6 +590,8 @@ enum key_id {
     K_IPC_PUB,
     K_IPC_SUB,
     K_TIER,
+    K_RF_CHANNELS,
+    K_MESH_TOPICS,
     K_COUNT
 };
 
@@ -586,6 +620,8 @@ static const char *const key_names[K_COUNT] = {
     "ipc_publish",
     "ipc_subscribe",
     "tier",
+    "rf_channels",
+    "mesh_topics",
 };
 
 static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
@@ -642,6 +678,8 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
                           &m->flash_write_burst, "flash_write_burst", err);
     case K_IPC_PUB: return each_item(v, "ipc_publish", err, ipc_pub_item, m);
     case K_IPC_SUB: return each_item(v, "ipc_subscribe", err, ipc_sub_item, m);
+    case K_RF_CHANNELS: return each_item(v, "rf_channels", err, rf_item, m);
+    case K_MESH_TOPICS: return each_item(v, "mesh_topics", err, mesh_topic_item, m);
     case K_COUNT: break;
     }
     return AKIRA_EINVAL;
@@ -831,6 +869,29 @@ static void emit_hw(struct out *o, const struct akira_manifest *m)
             emit(o, "%s%s", i ? ", " : " ", pub ? m->ipc_pub[i] : m->ipc_sub[i]);
         emit(o, "\n");
     }
+    bool any_rf = false;
+    for (unsigned w = 0; w < 4; w++)
+        any_rf = any_rf || m->rf_channels[w];
+    if (any_rf) {
+        emit(o, "rf_channels:");
+        sep = " ";
+        for (uint32_t c = 0; c <= AKIRA_MANIFEST_RF_CHANNEL_MAX; c++) {
+            if (!akira_manifest_rf_channel_allowed(m, c)) continue;
+            uint32_t e = c;
+            while (e < AKIRA_MANIFEST_RF_CHANNEL_MAX && akira_manifest_rf_channel_allowed(m, e + 1))
+                e++;
+            emit(o, e == c ? "%s%u" : "%s%u-%u", sep, (unsigned)c, (unsigned)e);
+            sep = ", ";
+            c = e;
+        }
+        emit(o, "\n");
+    }
+    if (m->n_mesh_topics) {
+        emit(o, "mesh_topics:");
+        for (unsigned i = 0; i < m->n_mesh_topics && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
+            emit(o, "%s%s", i ? ", " : " ", m->mesh_topics[i]);
+        emit(o, "\n");
+    }
 }
 
 int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap)
@@ -928,5 +989,20 @@ bool akira_manifest_topic_allowed(const struct akira_manifest *m, bool publish, 
     uint8_t n = publish ? m->n_ipc_pub : m->n_ipc_sub;
     for (unsigned i = 0; i < n && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
         if (topic_match(publish ? m->ipc_pub[i] : m->ipc_sub[i], topic, len)) return true;
+    return false;
+}
+
+bool akira_manifest_rf_channel_allowed(const struct akira_manifest *m, uint32_t channel)
+{
+    if (!m || channel > AKIRA_MANIFEST_RF_CHANNEL_MAX) return false;
+    return (m->rf_channels[channel / 32] >> (channel % 32)) & 1u;
+}
+
+bool akira_manifest_mesh_topic_allowed(const struct akira_manifest *m, const char *topic,
+                                       size_t len)
+{
+    if (!m || !topic) return false; /* an instance without a manifest is allowed nothing */
+    for (unsigned i = 0; i < m->n_mesh_topics && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
+        if (topic_match(m->mesh_topics[i], topic, len)) return true;
     return false;
 }

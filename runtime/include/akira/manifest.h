@@ -74,6 +74,11 @@
  *                 may cover one (`*` in ipc_publish covers every other topic), while
  *                 ipc_subscribe may name them. A call on a topic the list does not
  *                 cover is AKIRA_EACCES, counted and logged like other denials.
+ *   rf_channels   raw radio channels (API module "rf", capability "rf"): numbers
+ *                 0..125 (frequency 2400 + n MHz) and ranges `a-b`, e.g. `3, 4, 10-12`.
+ *   mesh_topics   topics the app may send on and receive across AkiraMesh (API module
+ *                 "mesh", capability "mesh"); items as in ipc_subscribe (a topic,
+ *                 PREFIX/`*` or `*`), at most AKIRA_MANIFEST_TOPICS_MAX.
  *
  * An unknown key, a repeated key, a missing required key, a value out of range, a
  * line without ':' or text that is not UTF-8 are errors; the error names the field
@@ -115,6 +120,7 @@
 #define AKIRA_MANIFEST_NET_HOSTS_MAX   8u
 #define AKIRA_MANIFEST_TOPICS_MAX      4u  /* items of ipc_publish, of ipc_subscribe */
 #define AKIRA_MANIFEST_TOPIC_MAX       31u /* bytes of a topic (= AKIRA_IPC_TOPIC_MAX) */
+#define AKIRA_MANIFEST_RF_CHANNEL_MAX  125u /* highest `rf_channels` number: 2525 MHz */
 /* Topics under this prefix (and "sys" itself) are the system's: no app publishes there. */
 #define AKIRA_IPC_SYSTEM_PREFIX "sys"
 
@@ -171,6 +177,9 @@ struct akira_manifest {
     /* Items as written: a topic, a topic + "/" + "*", or "*" (hence + 3). */
     char ipc_pub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
     char ipc_sub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
+    uint32_t rf_channels[4]; /* bit n % 32 of word n / 32: channel n */
+    uint8_t n_mesh_topics;
+    char mesh_topics[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
     /* Apps built for upstream AkiraOS (akira/compat.h), set only by a ".akira.manifest":
      * the env ABI's entry names and errno values, upstream's capability bits for the
      * env natives' finer checks, and the capability strings that grant nothing here
@@ -218,6 +227,12 @@ bool akira_manifest_host_allowed(const struct akira_manifest *m, const uint8_t i
  * (publish true) or ipc_subscribe list. */
 bool akira_manifest_topic_allowed(const struct akira_manifest *m, bool publish, const char *topic,
                                   size_t len);
+
+/* Whether `rf_channels` names channel (0..AKIRA_MANIFEST_RF_CHANNEL_MAX). */
+bool akira_manifest_rf_channel_allowed(const struct akira_manifest *m, uint32_t channel);
+/* Whether topic[0..len) (a valid topic) is covered by the manifest's mesh_topics. */
+bool akira_manifest_mesh_topic_allowed(const struct akira_manifest *m, const char *topic,
+                                       size_t len);
 
 /* Check a topic name (len bytes, need not be NUL-terminated): 0, AKIRA_EINVAL (empty,
  * a character outside [a-z0-9_-./], an empty segment), AKIRA_ENAMETOOLONG. The one
