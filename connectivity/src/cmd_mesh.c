@@ -165,7 +165,10 @@ static int cmd_key(struct akira_shell *sh, int argc, char **argv)
     memset(key, 0, sizeof(key));
     struct akira_mesh_service_status st;
     akira_mesh_service_status(&st);
-    if (rc)
+    if (rc == AKIRA_EBUSY) /* stored; an app holds the radio for raw RF */
+        akira_shell_print(sh, "mesh key stored; the radio is held by an app: the mesh starts "
+                              "when it lets go\n");
+    else if (rc)
         akira_shell_print(sh, "mesh: key not set (%s)\n", akira_err_str(rc));
     else if (st.running)
         akira_shell_print(sh, "mesh key stored; node %u up\n", st.id);

@@ -11,7 +11,20 @@ each, and a node with another key beside them.
   repair: a line with a detour; the relay under the route is killed (by pid) and the
           ping gets through again over the detour.
 
-usage: mesh_e2e.py AKIRAOS AKIRA_RADIO APPS_DIR SCENARIO
+  apps:   the SDK examples across the line: sensor-node on node 1 sends its BME280
+          samples to the collector on node 4 (3 hops), which logs the same values the
+          sender logged (and the simulated ones); mesh-chat on nodes 1 and 4: a
+          broadcast line, and a unicast answer acknowledged end to end.
+  rf:     rf-beacon on two nodes without a mesh key: each hears the other's packets
+          with an RSSI; the radio claim: a mesh key set while the app holds the radio
+          leaves the mesh down, stopping the app brings the mesh up, and rf-beacon
+          started again gets EBUSY.
+  hostile: the hostile test app (tests/mesh/apps/hostile.c): EACCES without the
+          capabilities, or on a channel/topic outside the manifest, EFAULT for bad
+          pointers, ETOOBIG for oversized packets; a flood of packets from another node
+          is dropped and counted beyond the app's queue, and the node keeps serving.
+
+usage: mesh_e2e.py AKIRAOS AKIRA_RADIO APPS_DIR SCENARIO [EXAMPLES_DIR TEST_APPS_DIR]
 """
 import os
 import re
@@ -28,24 +41,9 @@ OTHER = "33" * 32
 SPACING = 8.0
 
 
-class Medium:
-    """akira-radio on a socket in d, killed by pid when done."""
-
-    def __init__(self, binary, d, seed=7, loss=0.0):
-        self.sock = os.path.join(d, "medium.sock")
-        self.p = subprocess.Popen([binary, "--seed", str(seed), "--loss", str(loss), self.sock],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if os.path.exists(self.sock):
-                return
-            time.sleep(0.05)
-        self.stop()
-        raise ad.Fail("akira-radio did not come up")
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.kill()
-        self.p.wait(10)
+def Medium(binary, d, seed=7, loss=0.0):
+    """The medium of the harness (akira-radio, killed by pid by ad.main)."""
+    return ad.Medium(binary, d, seed=seed, loss=loss)
 
 
 def node(akiraos, d, medium, nid, x, y=0.0):
@@ -186,8 +184,151 @@ def t_install(akiraos, radio, apps):
             medium.stop()
 
 
-SCENARIOS = {"line": t_line, "repair": t_repair, "install": t_install}
+def install(dev, path, start=True):
+    """Installs the package at path on dev over HTTP (and starts it)."""
+    with open(path, "rb") as f:
+        body = f.read()
+    st, _, b = dev.request("POST", "/api/apps", body, token=dev.token)
+    check(st == 201, f"install {path}: {st} {b[:200]}")
+    name = ad.jbody(b)["name"]
+    if start:
+        app_start(dev, name)
+    return name
+
+
+def app_start(dev, name):
+    st, _, b = dev.request("POST", f"/api/apps/{name}/start", token=dev.token)
+    check(st == 200, f"start {name}: {st} {b[:200]}")
+
+
+def app_stop(dev, name):
+    st, _, b = dev.request("POST", f"/api/apps/{name}/stop", token=dev.token)
+    check(st == 200, f"stop {name}: {st} {b[:200]}")
+
+
+SAMPLE = r"sample (\d+): T=(-?\d+\.\d+) P=(\d+\.\d+) H=(\d+\.\d+)"
+
+
+def t_apps(akiraos, radio, examples):
+    with ad.tempdir() as d:
+        medium = Medium(radio, d)
+        devs = [node(akiraos, d, medium, i + 1, i * SPACING) for i in range(4)]
+        for i, dev in enumerate(devs):
+            key(dev, KEY, i + 1)
+        first, far = devs[0], devs[3]
+        # the sender's simulated BME280 holds still, so its samples are known
+        for sig, v in (("temp", "23.25"), ("press", "100500"), ("hum", "40.5")):
+            first.command(f"sim signal {sig} const {v}", f"{sig}: const", 5)
+        wait_neighbours(devs[2], [2, 4])
+        install(far, os.path.join(examples, "collector.wasm"))
+        install(far, os.path.join(examples, "mesh-chat.wasm"))
+        install(first, os.path.join(examples, "mesh-chat.wasm"))
+        install(first, os.path.join(examples, "sensor-node.wasm"))
+        first.wait_for(r"sensor-node: collector is node 4 \(3 hops\)", 30)
+        # the collector logs samples that crossed 3 hops, equal to what the sender read
+        got = ad.app_logs(far, "collector", r"collector: node 1 \(3 hops\) " + SAMPLE, 40)
+        n, t, p, h = got.group(1), got.group(2), got.group(3), got.group(4)
+        sent = ad.app_logs(first, "sensor-node", r"sensor-node: sample " + n +
+                           r": T=(-?\d+\.\d+) P=(\d+\.\d+) H=(\d+\.\d+)", 10)
+        check(sent.groups() == (t, p, h), f"sample {n}: sent {sent.groups()}, got {(t, p, h)}")
+        check(abs(float(t) - 23.25) < 0.05 and abs(float(p) - 100.5) < 0.01 and
+              abs(float(h) - 40.5) < 0.2, f"sample {n} is not the simulated weather: {t} {p} {h}")
+        # chat: a broadcast line from node 1, a unicast answer from node 4
+        first.command("ipc pub chat/say hello-from-one", "queued for 1", 5)
+        ad.app_logs(far, "mesh-chat", r"chat: <1, 3 hops> hello-from-one", 20)
+        far.command('ipc pub chat/say "@1 hello back"', "queued for 1", 5)
+        ad.app_logs(first, "mesh-chat", r"chat: <4, 3 hops, to me> hello back", 20)
+        ad.app_logs(far, "mesh-chat", r"chat: #\d+ delivered", 30)
+        for dev in devs:
+            dev.finish()
+        medium.stop()
+
+
+def logs_of(dev, app):
+    mark = len(dev.con.buf)
+    dev.console("app logs " + app)
+    ad.sync(dev)
+    return dev.con.buf[mark:].decode(errors="replace")
+
+
+def t_rf(akiraos, radio, examples):
+    with ad.tempdir() as d:
+        medium = Medium(radio, d)
+        a = node(akiraos, d, medium, 1, 0)
+        b = node(akiraos, d, medium, 2, SPACING)
+        for dev in (a, b):
+            install(dev, os.path.join(examples, "rf-beacon.wasm"))
+        for dev, other in ((a, b), (b, a)):
+            m = ad.app_logs(dev, "rf-beacon",
+                            r"rf-beacon: heard \d+ bytes at (-\d+) dBm, lq (\d+): beacon \d+", 20)
+            rssi = int(m.group(1))
+            check(-90 < rssi < -20, f"RSSI {rssi} dBm at 8 m and -20 dBm")
+        # the radio is the app's: a mesh key stored now leaves the mesh down
+        a.command(f"mesh key {KEY}", "the radio is held by an app", 10)
+        a.command("mesh status", "mesh: down", 5)
+        # stopping the app gives it back, and the mesh comes up on the stored key
+        app_stop(a, "rf-beacon")
+        a.wait_for(r"mesh: node 1 up", 10)
+        # now the app cannot have it
+        app_start(a, "rf-beacon")
+        ad.app_logs(a, "rf-beacon", r"rf-beacon: no radio: -5", 10)
+        ad.app_logs(a, "rf-beacon", r"radio1 is held by mesh", 5)
+        for dev in (a, b):
+            dev.finish()
+        medium.stop()
+
+
+EXPECT = {  # hostile.c's calls with capabilities rf and mesh (channel 5, topic "ok")
+    "rf_configure channel 6": -9, "rf_configure channel 5": 0, "rf_send bad pointer": -17,
+    "rf_send 256 bytes": -21, "rf_recv bad info": -17, "rf_recv bad timeout": -1,
+    "mesh_subscribe nope": -9, "mesh_subscribe ok": 1, "mesh_send bad pointer": -17,
+    "mesh_send nope": -9, "mesh_send 257 bytes": -21, "mesh_send to 0": -1,
+    "mesh_recv bad info": -17, "mesh_neighbours bad pointer": -17, "mesh_recv": -7,
+}
+
+
+def results(dev, app):
+    ad.app_logs(dev, app, r"hostile: done", 15)
+    text = logs_of(dev, app)
+    return {m.group(1): int(m.group(2))
+            for m in re.finditer(r"hostile: ([a-z_ 0-9]+) = (-?\d+)", text)}
+
+
+def t_hostile(akiraos, radio, examples, apps):
+    with ad.tempdir() as d:
+        medium = Medium(radio, d)
+        a = node(akiraos, d, medium, 1, 0)
+        b = node(akiraos, d, medium, 2, SPACING)
+        # without the capabilities: every call is refused, counted, nothing breaks
+        install(a, os.path.join(apps, "nocap.wasm"))
+        got = results(a, "nocap")
+        check(got.keys() == EXPECT.keys() and set(got.values()) == {-9},
+              f"no capability: {got}")
+        app_stop(a, "nocap")
+        install(a, os.path.join(apps, "hostile.wasm"))
+        got = results(a, "hostile")
+        check(got == EXPECT, f"hostile: {got}")
+        # a flood from node 2 on the app's channel: its queue holds 8, the rest is counted
+        install(b, os.path.join(apps, "flood.wasm"))
+        ad.app_logs(b, "flood", r"flood: configure 0, sent 60", 20)
+        m = ad.app_logs(a, "hostile", r"hostile: rf dropped ([1-9]\d*)", 10)
+        check(int(m.group(1)) >= 60 - 8 - 5, f"dropped {m.group(1)} of 60 (queue of 8)")
+        st, j = a.call("GET", "/api/status")
+        check(st == 200, f"node 1 after the flood: {st}")
+        # stop releases the claim: the flood app on node 1 now gets the radio
+        app_stop(a, "hostile")
+        install(a, os.path.join(apps, "flood.wasm"))
+        ad.app_logs(a, "flood", r"flood: configure 0, sent 60", 20)
+        for dev in (a, b):
+            dev.finish()
+        medium.stop()
+
+
+SCENARIOS = {"line": t_line, "repair": t_repair, "install": t_install, "apps": t_apps,
+             "rf": t_rf, "hostile": t_hostile}
 
 if __name__ == "__main__":
-    extra = [sys.argv[3]] if sys.argv[4] == "install" else []
-    ad.main(SCENARIOS, sys.argv[4], sys.argv[1], sys.argv[2], *extra)
+    name = sys.argv[4]
+    extra = {"install": [sys.argv[3]], "apps": sys.argv[5:6], "rf": sys.argv[5:6],
+             "hostile": sys.argv[5:7]}.get(name, [])
+    ad.main(SCENARIOS, name, sys.argv[1], sys.argv[2], *extra)

@@ -44,9 +44,10 @@ static uint32_t addressee(const char *s, int32_t n, int32_t *start)
 
 static void say_lines(void)
 {
-    char line[AKIRA_IPC_MSG_MAX];
+    char line[AKIRA_IPC_MSG_MAX + 1];
     int32_t n;
-    while ((n = akira_ipc_recv(say, line, sizeof line)) >= 0) {
+    while ((n = akira_ipc_recv(say, line, sizeof line - 1)) >= 0) {
+        line[n] = '\0'; /* printf's %s: no '*' precision */
         int32_t start;
         uint32_t dst = addressee(line, n, &start);
         int32_t rc = akira_mesh_send(dst ? dst : AKIRA_MESH_BROADCAST, TOPIC, sizeof TOPIC - 1,
@@ -54,21 +55,22 @@ static void say_lines(void)
         if (rc < 0)
             akira_printf("chat: not sent: %d\n", (int)rc);
         else if (dst)
-            akira_printf("chat: to %u (#%d): %.*s\n", (unsigned)dst, (int)rc, (int)(n - start),
-                         line + start);
+            akira_printf("chat: to %u (#%d): %s\n", (unsigned)dst, (int)rc, line + start);
         else
-            akira_printf("chat: to all: %.*s\n", (int)n, line);
+            akira_printf("chat: to all: %s\n", line);
     }
 }
 
 static void heard(void)
 {
-    char text[AKIRA_MESH_MSG_MAX];
+    char text[AKIRA_MESH_MSG_MAX + 1];
     struct akira_mesh_info info;
     int32_t n;
-    while ((n = akira_mesh_recv(text, sizeof text, &info)) >= 0)
-        akira_printf("chat: <%u, %u hops%s> %.*s\n", (unsigned)info.origin, (unsigned)info.hops,
-                     info.broadcast ? "" : ", to me", (int)n, text);
+    while ((n = akira_mesh_recv(text, sizeof text - 1, &info)) >= 0) {
+        text[n] = '\0';
+        akira_printf("chat: <%u, %u hops%s> %s\n", (unsigned)info.origin, (unsigned)info.hops,
+                     info.broadcast ? "" : ", to me", text);
+    }
 }
 
 __attribute__((export_name("on_event"))) void on_event(uint32_t type, uint32_t a, uint32_t b,

@@ -55,12 +55,14 @@ static void beacon(void)
 
 static void heard(void)
 {
-    char pkt[AKIRA_RF_PACKET_MAX];
+    char pkt[AKIRA_RF_PACKET_MAX + 1];
     struct akira_rf_info info;
     int32_t n;
-    while ((n = akira_rf_recv(pkt, sizeof pkt, &info, 0)) >= 0)
-        akira_printf("rf-beacon: heard %d bytes at %d dBm, lq %u: %.*s\n", (int)n,
-                     (int)info.rssi_dbm, (unsigned)info.lqi, (int)n, pkt);
+    while ((n = akira_rf_recv(pkt, AKIRA_RF_PACKET_MAX, &info, 0)) >= 0) {
+        pkt[n] = '\0'; /* printf's %s: no '*' precision */
+        akira_printf("rf-beacon: heard %d bytes at %d dBm, lq %u: %s\n", (int)n,
+                     (int)info.rssi_dbm, (unsigned)info.lqi, pkt);
+    }
 }
 
 __attribute__((export_name("on_event"))) void on_event(uint32_t type, uint32_t a, uint32_t b,
