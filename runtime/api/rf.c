@@ -173,8 +173,8 @@ static aw_status api_configure(struct akira_app_ctx *app, aw_val *io)
         dbm < AKIRA_RADIO_TX_POWER_MIN || dbm > AKIRA_RADIO_TX_POWER_MAX)
         return hw_ret(io, AKIRA_EINVAL);
     if (!akira_manifest_rf_channel_allowed(app->manifest, (uint32_t)ch))
-        return hw_ret(io, hw_deny(app, "rf channel %d is not in the manifest's rf_channels",
-                                  (int)ch));
+        return hw_ret(io,
+                      hw_deny(app, "rf channel %d is not in the manifest's rf_channels", (int)ch));
     const struct akira_device *dev = akira_rf_radio();
     if (!dev) return hw_ret(io, AKIRA_ENODEV);
     char owner[AKIRA_RF_OWNER_MAX + 1], holder[AKIRA_RF_OWNER_MAX + 1];
@@ -234,8 +234,9 @@ static aw_status api_send(struct akira_app_ctx *app, aw_val *io)
     if (rc == 0) return hw_ret(io, AKIRA_EBUSY);
     rc = akira_radio_send(dev, p, len);
     /* preamble and access address (5 bytes at 1M/250K, 6 at 2M), the frame, 8 bits each */
-    uint32_t kbps = rf.rate == AKIRA_RADIO_RF_250K ? 250u : rf.rate == AKIRA_RADIO_RF_2M ? 2000u
-                                                                                         : 1000u;
+    uint32_t kbps = rf.rate == AKIRA_RADIO_RF_250K ? 250u
+                    : rf.rate == AKIRA_RADIO_RF_2M ? 2000u
+                                                   : 1000u;
     rf.tx_free_us = akira_uptime_us() + (uint64_t)(6u + len) * 8000u / kbps + TX_GUARD_US;
     return hw_ret(io, rc);
 }
@@ -254,8 +255,10 @@ static aw_status api_recv(struct akira_app_ctx *app, aw_val *io)
     uint64_t until = akira_uptime_us() + (uint64_t)timeout * 1000u;
     while (rc == 0 && rf.app == app && rf.count == 0) {
         uint64_t now = akira_uptime_us();
-        if (timeout == 0) rc = AKIRA_EAGAIN;
-        else if (now >= until || atomic_load(&app->stopping)) rc = AKIRA_ETIMEDOUT;
+        if (timeout == 0)
+            rc = AKIRA_EAGAIN;
+        else if (now >= until || atomic_load(&app->stopping))
+            rc = AKIRA_ETIMEDOUT;
         if (rc) break;
         if (!waited) akira_bridge_wait_begin(app);
         waited = true;
@@ -294,8 +297,8 @@ static aw_status api_release(struct akira_app_ctx *app, aw_val *io)
 static aw_status api_dropped(struct akira_app_ctx *app, aw_val *io)
 {
     if (!hw_lock(&lock)) return hw_ret(io, AKIRA_ENOMEM);
-    int32_t n = rf.app == app ? (int32_t)(rf.dropped > INT32_MAX ? INT32_MAX : rf.dropped)
-                              : AKIRA_ESTATE;
+    int32_t n =
+        rf.app == app ? (int32_t)(rf.dropped > INT32_MAX ? INT32_MAX : rf.dropped) : AKIRA_ESTATE;
     hw_unlock(&lock);
     return hw_ret(io, n);
 }

@@ -356,7 +356,8 @@ static int i2c_item(struct span it, struct akira_manifest *m, struct akira_manif
 static int name_item(struct span it, char (*names)[AKIRA_MANIFEST_DEV_NAME_MAX + 1], uint8_t *n,
                      unsigned max, const char *field, struct akira_manifest_error *err)
 {
-    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1] = {
+        0}; /* copied whole: no stack bytes after the NUL */
     int rc = copy_dev(it, dev, field, err);
     if (rc) return rc;
     for (unsigned i = 0; i < *n; i++)
@@ -380,7 +381,7 @@ static int sensor_item(struct span it, struct akira_manifest *m, struct akira_ma
 static int pwm_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
 {
     struct span a, b;
-    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1] = {0}; /* copied whole, as in name_item */
     int rc = split_colon(it, &a, &b, "pwm", "DEV:CHANNELS", err);
     if (!rc) rc = copy_dev(a, dev, "pwm", err);
     if (rc) return rc;

@@ -60,8 +60,8 @@ static void heard(void)
     int32_t n;
     while ((n = akira_rf_recv(pkt, AKIRA_RF_PACKET_MAX, &info, 0)) >= 0) {
         pkt[n] = '\0'; /* printf's %s: no '*' precision */
-        akira_printf("rf-beacon: heard %d bytes at %d dBm, lq %u: %s\n", (int)n,
-                     (int)info.rssi_dbm, (unsigned)info.lqi, pkt);
+        akira_printf("rf-beacon: heard %d bytes at %d dBm, lq %u: %s\n", (int)n, (int)info.rssi_dbm,
+                     (unsigned)info.lqi, pkt);
     }
 }
 

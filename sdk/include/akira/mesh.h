@@ -31,10 +31,10 @@
 
 /* Who sent a received message, and on which topic. */
 struct akira_mesh_info {
-    uint16_t origin;  /* the sender's node id */
-    uint8_t hops;     /* hops it came over */
+    uint16_t origin; /* the sender's node id */
+    uint8_t hops;    /* hops it came over */
     uint8_t broadcast;
-    uint8_t sub;      /* the subscription id */
+    uint8_t sub; /* the subscription id */
     uint8_t topic_len;
     uint16_t reserved;
     char topic[AKIRA_MESH_TOPIC_MAX + 1]; /* not NUL-terminated when 31 long */

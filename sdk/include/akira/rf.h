@@ -35,8 +35,8 @@ struct akira_rf_info {
  * power and turn the receiver on: 0, AKIRA_EINVAL, AKIRA_EACCES (channel not in the
  * manifest), AKIRA_ENODEV (no radio), AKIRA_EBUSY (the mesh or another app holds it).
  * Queued packets of the old channel are dropped. */
-AKIRA_IMPORT("rf_configure") int32_t akira_rf_configure(int32_t channel, int32_t rate,
-                                                         int32_t tx_dbm);
+AKIRA_IMPORT("rf_configure")
+int32_t akira_rf_configure(int32_t channel, int32_t rate, int32_t tx_dbm);
 
 /* Send one packet after listening before talking: 0, AKIRA_EINVAL (len 0),
  * AKIRA_ETOOBIG (len > 255), AKIRA_EFAULT, AKIRA_ESTATE (not configured), AKIRA_EBUSY
