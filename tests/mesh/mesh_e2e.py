@@ -10,6 +10,10 @@ each, and a node with another key beside them.
           node 4's own list.
   repair: a line with a detour; the relay under the route is killed (by pid) and the
           ping gets through again over the detour.
+  partition: the line cut in two by moving a relay's radio away on the medium, then
+          healed by moving it back.
+  random: 8 nodes at seeded random places, 10 % loss per frame: pings between random
+          pairs, delivery ratio and latency printed (>= 90 % answered).
 
   apps:   the SDK examples across the line: sensor-node on node 1 sends its BME280
           samples to the collector on node 4 (3 hops), which logs the same values the
@@ -26,9 +30,10 @@ each, and a node with another key beside them.
 
 usage: mesh_e2e.py AKIRAOS AKIRA_RADIO APPS_DIR SCENARIO [EXAMPLES_DIR TEST_APPS_DIR]
 """
+import math
 import os
+import random
 import re
-import subprocess
 import sys
 import time
 
@@ -324,7 +329,88 @@ def t_hostile(akiraos, radio, examples, apps):
         medium.stop()
 
 
-SCENARIOS = {"line": t_line, "repair": t_repair, "install": t_install, "apps": t_apps,
+def ping(dev, dst, timeout=20):
+    """`mesh ping dst`: (hops, ms) of the reply, or None when none came."""
+    mark = len(dev.con.buf)
+    dev.console(f"mesh ping {dst}")
+    dev.expect(re.compile(rf"(reply from {dst}:|no reply from {dst})".encode()), timeout,
+               since=mark, regex=True)
+    m = re.search(rb"reply from %d: (\d+) hops, time (\d+) ms" % dst, dev.con.buf[mark:])
+    if m and b"no reply" not in dev.con.buf[mark:m.start()]:
+        return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def t_partition(akiraos, radio):
+    """A line 1-2-3-4 cut in two by moving node 2's radio away (akira-radio ctl pos),
+    then healed by moving it back: no reply across the cut, replies again after."""
+    with ad.tempdir() as d:
+        medium = Medium(radio, d)
+        devs = [node(akiraos, d, medium, i + 1, i * SPACING) for i in range(4)]
+        for i, dev in enumerate(devs):
+            key(dev, KEY, i + 1)
+        wait_neighbours(devs[2], [2, 4])
+        check(ping(devs[0], 4) is not None, "no reply across the line before the cut")
+        # node 2's mesh radio is radio1: medium id 65536 + 2
+        check("node 65538 at 0.00,500.00" in medium.ctl("pos", 65538, 0, 500), "move")
+        time.sleep(2 * 4 + 1)  # four beacon periods: node 2 is gone from its neighbours
+        check(ping(devs[0], 4) is None, "a reply across the partition")
+        check(ping(devs[3], 3) is not None, "the far side lost itself")
+        medium.ctl("pos", 65538, SPACING, 0)
+        for _ in range(6):
+            if ping(devs[0], 4) is not None:
+                break
+            time.sleep(1)
+        else:
+            raise ad.Fail("the partition did not heal")
+        for dev in devs:
+            dev.finish()
+        medium.stop()
+
+
+def connected(pos, reach):
+    seen, todo = {0}, [0]
+    while todo:
+        i = todo.pop()
+        for j in range(len(pos)):
+            if j not in seen and math.dist(pos[i], pos[j]) <= reach:
+                seen.add(j)
+                todo.append(j)
+    return len(seen) == len(pos)
+
+
+def t_random(akiraos, radio, n=8, loss=0.1, seed=17, pings=24):
+    """n nodes at random places (seeded; connected when links reach 10 m, about 2 m
+    less than a -20 dBm frame carries) on a medium that loses 10 % of the frames at
+    every receiver; pings between random pairs: delivery ratio, latency and hops,
+    printed. A ping that finds no reply is the end-to-end loss the figure counts."""
+    rnd = random.Random(seed)
+    while True:
+        pos = [(rnd.uniform(0, 24), rnd.uniform(0, 16)) for _ in range(n)]
+        if connected(pos, 10.0):
+            break
+    with ad.tempdir() as d:
+        medium = Medium(radio, d, seed=seed, loss=loss)
+        devs = [node(akiraos, d, medium, i + 1, *pos[i]) for i in range(n)]
+        for i, dev in enumerate(devs):
+            key(dev, KEY, i + 1)
+        time.sleep(8)  # a few beacon periods: neighbours and link qualities
+        got = []
+        for _ in range(pings):
+            a, b = rnd.sample(range(n), 2)
+            got.append(ping(devs[a], b + 1))
+        ok = [g for g in got if g]
+        ratio = len(ok) / len(got)
+        print(f"random layout of {n} nodes, {loss:.0%} loss: {len(ok)}/{len(got)} pings "
+              f"answered ({ratio:.0%}), mean {sum(g[1] for g in ok) / max(len(ok), 1):.0f} ms, "
+              f"{sum(g[0] for g in ok) / max(len(ok), 1):.1f} hops on average")
+        check(ratio >= 0.9, f"only {ratio:.0%} of the pings answered")
+        for dev in devs:
+            dev.finish()
+        medium.stop()
+
+
+SCENARIOS = {"line": t_line, "partition": t_partition, "random": t_random, "repair": t_repair, "install": t_install, "apps": t_apps,
              "rf": t_rf, "hostile": t_hostile}
 
 if __name__ == "__main__":
