@@ -145,7 +145,7 @@ static void on_rx(const struct akira_device *dev, const struct akira_radio_frame
     }
 }
 
-/* Gives the transceiver up (the app holds it). */
+/* Gives the transceiver up, and the app's claim (also one a failed configure left). */
 static void release(struct akira_app_ctx *app)
 {
     if (!hw_lock(&lock)) return;
@@ -156,9 +156,10 @@ static void release(struct akira_app_ctx *app)
         rf.dropped = 0;
     }
     hw_unlock(&lock);
-    if (!dev) return;
-    akira_radio_callback_set(dev, NULL, NULL); /* returns once on_rx is not running */
-    akira_radio_rx_enable(dev, false);
+    if (dev) {
+        akira_radio_callback_set(dev, NULL, NULL); /* returns once on_rx is not running */
+        akira_radio_rx_enable(dev, false);
+    }
     char owner[AKIRA_RF_OWNER_MAX + 1];
     owner_of(app, owner);
     void (*waiter)(void) = unclaim(owner);
