@@ -25,8 +25,9 @@ each, and a node with another key beside them.
           started again gets EBUSY.
   hostile: the hostile test app (tests/mesh/apps/hostile.c): EACCES without the
           capabilities, or on a channel/topic outside the manifest, EFAULT for bad
-          pointers, ETOOBIG for oversized packets; a flood of packets from another node
-          is dropped and counted beyond the app's queue, and the node keeps serving.
+          pointers, ETOOBIG for oversized packets; a flood of packets (rf), then of mesh
+          messages, from another node is dropped and counted beyond the app's queue,
+          and the node keeps serving; a stopped app's radio claim is gone.
 
 usage: mesh_e2e.py AKIRAOS AKIRA_RADIO APPS_DIR SCENARIO [EXAMPLES_DIR TEST_APPS_DIR]
 """
@@ -324,6 +325,20 @@ def t_hostile(akiraos, radio, examples, apps):
         app_stop(a, "hostile")
         install(a, os.path.join(apps, "flood.wasm"))
         ad.app_logs(a, "flood", r"flood: configure 0, sent 60", 20)
+        app_stop(a, "flood")
+        app_stop(b, "flood")
+        # a flood of mesh messages: the app's queue holds 8, the rest is counted
+        for i, dev in enumerate((a, b)):
+            key(dev, KEY, i + 1)
+        wait_neighbours(a, [2])
+        app_start(a, "hostile")  # rf_configure is EBUSY now (the mesh runs): not checked
+        ad.app_logs(a, "hostile", r"hostile: done", 15)
+        install(b, os.path.join(apps, "meshflood.wasm"))
+        ad.app_logs(b, "meshflood", r"meshflood: sent 30", 30)
+        m = ad.app_logs(a, "hostile", r"hostile: rf dropped -?\d+, mesh dropped ([1-9]\d*)", 15)
+        check(int(m.group(1)) >= 30 - 8 - 8, f"mesh dropped {m.group(1)} of 30 (queue of 8)")
+        st, j = a.call("GET", "/api/status")
+        check(st == 200, f"node 1 after the mesh flood: {st}")
         for dev in (a, b):
             dev.finish()
         medium.stop()

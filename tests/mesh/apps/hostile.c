@@ -1,16 +1,18 @@
 /*
  * Test app of tests/mesh/mesh_apps_e2e.py: what a hostile app gets from the rf and
  * mesh modules. main prints one line per call, "hostile: NAME = RC", then every 2 s
- * the packets dropped for it ("hostile: rf dropped N"), never reading its queue. Built
+ * what was dropped for it ("hostile: rf dropped N, mesh dropped M"), never reading its
+ * queues. Built
  * three times (tests/mesh/CMakeLists.txt): with capabilities rf and mesh (channel 5,
- * topic "ok"), with neither, and as RF_FLOOD: configure channel 5 and send 60 packets
- * back to back ("flood: sent N").
+ * topic "ok"), with neither, as RF_FLOOD: configure channel 5 and send 60 packets
+ * back to back ("flood: sent N"), and as MESH_FLOOD: 30 mesh broadcasts on "ok"
+ * ("meshflood: sent N").
  */
 #include <akira/akira.h>
 
 #define BAD 0xFFFFFFF0u /* outside any 64 KiB memory */
 
-#ifndef RF_FLOOD
+#if !defined(RF_FLOOD) && !defined(MESH_FLOOD)
 static uint8_t buf[300];
 
 static void show(const char *what, int32_t rc)
@@ -21,11 +23,20 @@ static void show(const char *what, int32_t rc)
 
 __attribute__((export_name("main"))) int app_main(void)
 {
-#ifdef RF_FLOOD
+#if defined(RF_FLOOD)
     int32_t rc = akira_rf_configure(5, AKIRA_RF_1M, 0), sent = 0;
     for (int i = 0; rc == 0 && i < 60; i++)
         if (akira_rf_send("flood packet", 12) == 0) sent++;
     akira_printf("flood: configure %d, sent %d\n", (int)rc, (int)sent);
+    return 0;
+#elif defined(MESH_FLOOD)
+    int32_t sent = 0, rc = 0;
+    for (int i = 0; i < 200 && sent < 30; i++) { /* the node's queue takes 12 at a time */
+        rc = akira_mesh_send(AKIRA_MESH_BROADCAST, "ok", 2, "flood message", 13);
+        if (rc == 0) sent++;
+        akira_delay(rc == 0 ? 20 : 50);
+    }
+    akira_printf("meshflood: sent %d (last %d)\n", (int)sent, (int)rc);
     return 0;
 #else
     struct akira_rf_info rinfo;
@@ -57,6 +68,7 @@ __attribute__((export_name("on_event"))) void on_event(uint32_t type, uint32_t a
 {
     (void)a, (void)b, (void)c;
     if (type == AKIRA_EVENT_TIMER)
-        akira_printf("hostile: rf dropped %d, events dropped %d\n", (int)akira_rf_dropped(),
+        akira_printf("hostile: rf dropped %d, mesh dropped %d, events dropped %d\n",
+                     (int)akira_rf_dropped(), (int)akira_mesh_dropped(),
                      (int)akira_event_dropped());
 }
