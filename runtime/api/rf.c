@@ -117,7 +117,9 @@ static void owner_of(struct akira_app_ctx *app, char out[AKIRA_RF_OWNER_MAX + 1]
     snprintf(out, AKIRA_RF_OWNER_MAX + 1, "app %s", app->name ? app->name : "?");
 }
 
-/* The radio's receive thread (its "interrupt"): queue and wake, never block long. */
+/* The radio's receive thread (its "interrupt"): queue and wake, never block long. The
+ * module lock is a mutex, which native_sim's receive thread may take; a port whose
+ * radio calls back from a real interrupt needs this queue behind an IRQ-safe lock. */
 static void on_rx(const struct akira_device *dev, const struct akira_radio_frame *f, void *user)
 {
     (void)dev;
