@@ -18,7 +18,8 @@ each, and a node with another key beside them.
   apps:   the SDK examples across the line: sensor-node on node 1 sends its BME280
           samples to the collector on node 4 (3 hops), which logs the same values the
           sender logged (and the simulated ones); mesh-chat on nodes 1 and 4: a
-          broadcast line, and a unicast answer acknowledged end to end.
+          broadcast line, a unicast answer acknowledged end to end, and a unicast to
+          a node that does not exist reported to the app as not delivered (ENOTCONN).
   rf:     rf-beacon on two nodes without a mesh key: each hears the other's packets
           with an RSSI; the radio claim: a mesh key set while the app holds the radio
           leaves the mesh down, stopping the app brings the mesh up, and rf-beacon
@@ -245,6 +246,9 @@ def t_apps(akiraos, radio, examples):
         far.command('ipc pub chat/say "@1 hello back"', "queued for 1", 5)
         ad.app_logs(first, "mesh-chat", r"chat: <4, 3 hops, to me> hello back", 20)
         ad.app_logs(far, "mesh-chat", r"chat: #\d+ delivered", 30)
+        # a node nobody has: the app hears that its unicast found no route (ENOTCONN)
+        first.command('ipc pub chat/say "@9 anyone there"', "queued for 1", 5)
+        ad.app_logs(first, "mesh-chat", r"chat: #\d+ not delivered \(-29\)", 40)
         for dev in devs:
             dev.finish()
         medium.stop()
