@@ -13,6 +13,7 @@ import re
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "harness"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "mesh"))
 import akira_device as ad  # noqa: E402
