@@ -6,6 +6,7 @@
 #include <akira/err.h>
 #include <akira/mesh_service.h>
 #include <akira/random.h>
+#include <akira/rf_radio.h>
 #include <akira/shell.h>
 
 #include "mesh_tunnel.h"
@@ -27,9 +28,12 @@ static int node_arg(struct akira_shell *sh, const char *s, uint16_t *out)
 static bool up(struct akira_shell *sh)
 {
     struct akira_mesh_service_status st;
+    char holder[AKIRA_RF_OWNER_MAX + 1];
     int rc = akira_mesh_service_status(&st);
     if (rc == AKIRA_ENODEV)
         akira_shell_print(sh, "mesh: no radio on this board\n");
+    else if (!st.running && akira_rf_holder(holder, sizeof holder))
+        akira_shell_print(sh, "mesh: down (the radio is held by %s)\n", holder);
     else if (!st.running)
         akira_shell_print(sh, "mesh: down (no network key: mesh key)\n");
     return rc == 0 && st.running;

@@ -105,6 +105,15 @@ void akira_rf_unclaim(const char *owner)
     unclaim(owner);
 }
 
+bool akira_rf_holder(char *out, size_t cap)
+{
+    if (!hw_lock(&lock)) return false;
+    bool held = rf.owner[0] != '\0';
+    if (held && out && cap) snprintf(out, cap, "%s", rf.owner);
+    hw_unlock(&lock);
+    return held;
+}
+
 void akira_rf_waiter_set(void (*fn)(void))
 {
     if (!hw_lock(&lock)) return;

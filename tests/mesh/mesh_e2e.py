@@ -275,7 +275,7 @@ def t_rf(akiraos, radio, examples):
             check(-90 < rssi < -20, f"RSSI {rssi} dBm at 8 m and -20 dBm")
         # the radio is the app's: a mesh key stored now leaves the mesh down
         a.command(f"mesh key {KEY}", "the radio is held by an app", 10)
-        a.command("mesh status", "mesh: down", 5)
+        a.command("mesh status", "mesh: down (the radio is held by app rf-beacon)", 5)
         # stopping the app gives it back, and the mesh comes up on the stored key
         app_stop(a, "rf-beacon")
         a.wait_for(r"mesh: node 1 up", 10)

@@ -15,6 +15,7 @@
 #ifndef AKIRA_RF_RADIO_H
 #define AKIRA_RF_RADIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <akira/device.h>
@@ -30,6 +31,8 @@ const struct akira_device *akira_rf_radio(void);
 int akira_rf_claim(const char *owner, char *holder, size_t holder_len);
 /* Ends owner's claim (nothing when owner does not hold it). */
 void akira_rf_unclaim(const char *owner);
+/* Who holds the transceiver: true and its name in out (cap bytes), or false. */
+bool akira_rf_holder(char *out, size_t cap);
 /* Called after an app's claim ends (NULL: nobody). One waiter. */
 void akira_rf_waiter_set(void (*fn)(void));
 
