@@ -6,6 +6,7 @@
 #include <akira/err.h>
 #include <akira/mesh_service.h>
 #include <akira/random.h>
+#include <akira/rf_radio.h>
 #include <akira/shell.h>
 
 #include "mesh_tunnel.h"
@@ -27,9 +28,12 @@ static int node_arg(struct akira_shell *sh, const char *s, uint16_t *out)
 static bool up(struct akira_shell *sh)
 {
     struct akira_mesh_service_status st;
+    char holder[AKIRA_RF_OWNER_MAX + 1];
     int rc = akira_mesh_service_status(&st);
     if (rc == AKIRA_ENODEV)
         akira_shell_print(sh, "mesh: no radio on this board\n");
+    else if (!st.running && akira_rf_holder(holder, sizeof holder))
+        akira_shell_print(sh, "mesh: down (the radio is held by %s)\n", holder);
     else if (!st.running)
         akira_shell_print(sh, "mesh: down (no network key: mesh key)\n");
     return rc == 0 && st.running;
@@ -165,7 +169,10 @@ static int cmd_key(struct akira_shell *sh, int argc, char **argv)
     memset(key, 0, sizeof(key));
     struct akira_mesh_service_status st;
     akira_mesh_service_status(&st);
-    if (rc)
+    if (rc == AKIRA_EBUSY) /* stored; an app holds the radio for raw RF */
+        akira_shell_print(sh, "mesh key stored; the radio is held by an app: the mesh starts "
+                              "when it lets go\n");
+    else if (rc)
         akira_shell_print(sh, "mesh: key not set (%s)\n", akira_err_str(rc));
     else if (st.running)
         akira_shell_print(sh, "mesh key stored; node %u up\n", st.id);

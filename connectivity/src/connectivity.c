@@ -229,6 +229,15 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
     return rc;
 }
 
+int akira_connectivity_app_apis_register(void)
+{
+#if AKIRA_CONNECTIVITY_MESH
+    return akira_mesh_api_register();
+#else
+    return 0;
+#endif
+}
+
 void akira_connectivity_stop(void)
 {
 #if AKIRA_CONNECTIVITY_NET

@@ -16,6 +16,7 @@
 #include <akira/log.h>
 #include <akira/mutex.h>
 #include <akira/random.h>
+#include <akira/rf_radio.h>
 #include <akira/settings.h>
 #include <akira/storage.h>
 #include <akira/thread.h>
@@ -43,17 +44,18 @@ struct waiter {
 };
 
 struct pending {
-    uint8_t port;
+    uint8_t port, hops;
     uint16_t origin, dst, len;
     uint8_t data[AKIRA_MESH_MSG_MAX];
 };
 
 static struct {
-    akira_mutex_t *lock; /* the node and everything here */
+    akira_mutex_t *lock;   /* the node and everything here */
+    akira_mutex_t *updown; /* one bring-up or take-down at a time */
     akira_condvar_t *cv;
     akira_thread_t *thread;
     const struct akira_device *radio;
-    bool registered, running, stopping;
+    bool registered, started, running, stopping;
     uint32_t mark;
     uint64_t tx_free_us; /* the last frame's air time ends */
     struct akira_mesh_node node;
@@ -65,6 +67,8 @@ static struct {
     uint16_t ping_from;
     uint32_t ping_token;
     uint8_t ping_hops;
+    akira_mesh_service_sent_fn sent_fn;
+    void *sent_ctx;
     akira_mesh_service_rx_fn port_fn[AKIRA_MESH_PORT_USER];
     void *port_ctx[AKIRA_MESH_PORT_USER];
 } m;
@@ -130,6 +134,7 @@ static void on_deliver(void *ctx, uint16_t origin, uint16_t dst, uint8_t port, c
     if (m.pend_count < PENDING) {
         struct pending *p = &m.pending[(m.pend_head + m.pend_count++) % PENDING];
         p->port = port;
+        p->hops = hops;
         p->origin = origin;
         p->dst = dst;
         p->len = (uint16_t)len;
@@ -142,6 +147,7 @@ static void on_deliver(void *ctx, uint16_t origin, uint16_t dst, uint8_t port, c
 static void on_sent(void *ctx, uint16_t dst, uint16_t seq, int status)
 {
     (void)ctx;
+    if (m.sent_fn) m.sent_fn(m.sent_ctx, dst, seq, status);
     for (int i = 0; i < WAITERS; i++) {
         struct waiter *w = &m.waiters[i];
         if (w->used && !w->done && w->dst == dst && w->seq == seq) {
@@ -175,7 +181,7 @@ static void dispatch_pending(void)
         void *ctx = got ? m.port_ctx[p.port] : NULL;
         akira_mutex_unlock(m.lock);
         if (!got) return;
-        if (fn) fn(ctx, p.origin, p.dst, p.data, p.len);
+        if (fn) fn(ctx, p.origin, p.dst, p.data, p.len, p.hops);
     }
 }
 
@@ -204,27 +210,14 @@ static int mesh_thread(void *arg)
     return 0;
 }
 
-/* Brings the node up on the stored key; AKIRA_ENOENT when there is none (mesh off). */
-static int mesh_up(void)
+/* The node and its thread on the tuned radio. */
+static int mesh_node_start(uint16_t id, const uint8_t key[AKIRA_MESH_KEY_LEN])
 {
-    uint8_t key[AKIRA_MESH_KEY_LEN];
-    if (settings_read(AKIRA_MESH_KEY_KEY, key, sizeof(key)) != (int)sizeof(key))
-        return AKIRA_ENOENT;
-    struct akira_radio_info info;
-    int rc = akira_radio_info_get(m.radio, &info);
-    if (rc) return rc;
-    uint16_t id = (uint16_t)info.node_id; /* radio1 is --radio-node + 65536 */
-    if (id == 0 || id == AKIRA_MESH_ADDR_BCAST) return AKIRA_ERANGE;
-    struct akira_radio_config rc_cfg = {AKIRA_MESH_FREQ_MHZ, AKIRA_RADIO_RF_1M, info.tx_power_dbm,
-                                        AKIRA_MESH_ACCESS};
-    rc = akira_radio_configure(m.radio, &rc_cfg);
-    if (!rc) rc = akira_radio_rx_enable(m.radio, true);
-    if (rc) return rc;
     /* the counter starts at the stored mark, and the mark moves on before any frame */
     uint32_t mark = 0;
     if (settings_read(AKIRA_MESH_CTR_KEY, &mark, sizeof(mark)) != (int)sizeof(mark)) mark = 0;
     uint32_t next = mark + CTR_STEP;
-    rc = settings_write(AKIRA_MESH_CTR_KEY, &next, sizeof(next));
+    int rc = settings_write(AKIRA_MESH_CTR_KEY, &next, sizeof(next));
     if (rc) return rc;
     struct akira_mesh_config c = {.id = id,
                                   .net_id = AKIRA_MESH_NET_ID,
@@ -236,7 +229,7 @@ static int mesh_up(void)
                                   .jitter_ms = 15,
                                   .retries = 7,
                                   .attempts = 6};
-    memcpy(c.key, key, sizeof(key));
+    memcpy(c.key, key, AKIRA_MESH_KEY_LEN);
     akira_random_fill(&c.seed, sizeof(c.seed));
     struct akira_mesh_link link = {link_send, NULL, AKIRA_MESH_MTU_MAX};
     struct akira_mesh_callbacks cb = {on_deliver, on_sent, NULL};
@@ -245,17 +238,54 @@ static int mesh_up(void)
     m.mark = next;
     m.stopping = false;
     akira_mutex_unlock(m.lock);
-    memset(key, 0, sizeof(key));
     memset(c.key, 0, sizeof(c.key));
     if (rc) return rc;
-    rc = akira_thread_create(&m.thread, "mesh", mesh_thread, NULL, 0, 0);
+    return akira_thread_create(&m.thread, "mesh", mesh_thread, NULL, 0, 0);
+}
+
+/* Brings the node up on the stored key (updown held); AKIRA_ENOENT when there is none
+ * (mesh off), AKIRA_EBUSY when an app holds the radio. */
+static int mesh_up_locked(void)
+{
+    if (m.running) return 0;
+    uint8_t key[AKIRA_MESH_KEY_LEN];
+    if (settings_read(AKIRA_MESH_KEY_KEY, key, sizeof(key)) != (int)sizeof(key))
+        return AKIRA_ENOENT;
+    char holder[AKIRA_RF_OWNER_MAX + 1];
+    int rc = akira_rf_claim("mesh", holder, sizeof holder);
+    if (rc == AKIRA_EBUSY)
+        AKIRA_LOG_WRN("mesh: %s is held by %s: mesh down until it is released", m.radio->name,
+                      holder);
     if (rc) return rc;
+    struct akira_radio_info info = {0};
+    rc = akira_radio_info_get(m.radio, &info);
+    uint16_t id = (uint16_t)info.node_id; /* radio1 is --radio-node + 65536 */
+    struct akira_radio_config rc_cfg = {AKIRA_MESH_FREQ_MHZ, AKIRA_RADIO_RF_1M, info.tx_power_dbm,
+                                        AKIRA_MESH_ACCESS};
+    if (!rc) rc = id == 0 || id == AKIRA_MESH_ADDR_BCAST ? AKIRA_ERANGE : 0;
+    if (!rc) rc = akira_radio_configure(m.radio, &rc_cfg);
+    if (!rc) rc = akira_radio_rx_enable(m.radio, true);
+    if (!rc) rc = mesh_node_start(id, key);
+    memset(key, 0, sizeof(key));
+    if (rc) {
+        akira_radio_rx_enable(m.radio, false);
+        akira_rf_unclaim("mesh");
+        return rc;
+    }
     m.running = true;
     AKIRA_LOG_INF("mesh: node %u up on %u MHz", id, AKIRA_MESH_FREQ_MHZ);
     return 0;
 }
 
-static void mesh_down(void)
+static int mesh_up(void)
+{
+    akira_mutex_lock(m.updown, AKIRA_FOREVER);
+    int rc = mesh_up_locked();
+    akira_mutex_unlock(m.updown);
+    return rc;
+}
+
+static void mesh_down_locked(void)
 {
     if (!m.running) return;
     akira_mutex_lock(m.lock, AKIRA_FOREVER);
@@ -266,22 +296,41 @@ static void mesh_down(void)
     m.thread = NULL;
     m.running = false;
     akira_radio_rx_enable(m.radio, false);
+    akira_rf_unclaim("mesh");
+}
+
+static void mesh_down(void)
+{
+    akira_mutex_lock(m.updown, AKIRA_FOREVER);
+    mesh_down_locked();
+    akira_mutex_unlock(m.updown);
+}
+
+/* The radio's claim ended (an app released it): back up when the transport runs. */
+static void on_radio_free(void)
+{
+    if (!m.started || m.running) return;
+    int rc = mesh_up();
+    if (rc && rc != AKIRA_ENOENT && rc != AKIRA_EBUSY)
+        AKIRA_LOG_ERR("mesh: not back up: %s", akira_err_str(rc));
 }
 
 static int transport_start(void *ctx)
 {
     (void)ctx;
+    m.started = true;
     int rc = mesh_up();
     if (rc == AKIRA_ENOENT) {
         AKIRA_LOG_INF("mesh: no network key (`mesh key`): mesh off");
         return 0;
     }
-    return rc;
+    return rc == AKIRA_EBUSY ? 0 : rc; /* up when the app releases the radio */
 }
 
 static void transport_stop(void *ctx)
 {
     (void)ctx;
+    m.started = false;
     mesh_down();
 }
 
@@ -292,23 +341,27 @@ int akira_mesh_service_register(void)
 {
     /* A board with two transceivers gives the second to raw RF and the mesh (the BLE
      * link layer owns the first, docs/ble.md); one with a single radio gives it. */
-    m.radio = akira_device_get("radio1");
-    if (!m.radio || !akira_device_is_ready(m.radio)) m.radio = akira_radio_default();
+    m.radio = akira_rf_radio();
     if (!m.radio) return 0; /* no radio: no mesh */
     if (!m.lock) {
         int rc = akira_mutex_create(&m.lock);
+        if (!rc) rc = akira_mutex_create(&m.updown);
         if (!rc) rc = akira_condvar_create(&m.cv);
         if (rc) return rc;
     }
     int rc = akira_mesh_tunnel_start();
     if (!rc) rc = akira_transport_register(&mesh_transport);
-    if (!rc) m.registered = true;
+    if (!rc) {
+        m.registered = true;
+        akira_rf_waiter_set(on_radio_free);
+    }
     return rc;
 }
 
 void akira_mesh_service_unregister(void)
 {
     if (!m.registered) return;
+    akira_rf_waiter_set(NULL);
     mesh_down();
     akira_mesh_tunnel_stop();
     akira_transport_unregister(&mesh_transport);
@@ -320,8 +373,11 @@ int akira_mesh_service_key_set(const uint8_t key[AKIRA_MESH_KEY_LEN])
     if (!key) return AKIRA_EINVAL;
     int rc = settings_write(AKIRA_MESH_KEY_KEY, key, AKIRA_MESH_KEY_LEN);
     if (rc || !m.registered) return rc;
-    mesh_down();
-    return mesh_up();
+    akira_mutex_lock(m.updown, AKIRA_FOREVER);
+    mesh_down_locked();
+    rc = mesh_up_locked();
+    akira_mutex_unlock(m.updown);
+    return rc;
 }
 
 int akira_mesh_service_status(struct akira_mesh_service_status *out)
@@ -432,6 +488,28 @@ int akira_mesh_service_ping(uint16_t dst, int32_t timeout_ms, uint32_t *rtt_ms, 
     return rc;
 }
 
+int akira_mesh_service_post(uint16_t dst, uint8_t port, const void *data, size_t len)
+{
+    if (!m.running) return AKIRA_ESTATE;
+    akira_mutex_lock(m.lock, AKIRA_FOREVER);
+    int rc = akira_mesh_send(&m.node, dst, port, data, len, akira_uptime_ms());
+    akira_mutex_unlock(m.lock);
+    return rc;
+}
+
+void akira_mesh_service_sent_set(akira_mesh_service_sent_fn fn, void *ctx)
+{
+    if (!m.lock) {
+        m.sent_fn = fn;
+        m.sent_ctx = ctx;
+        return;
+    }
+    akira_mutex_lock(m.lock, AKIRA_FOREVER);
+    m.sent_fn = fn;
+    m.sent_ctx = ctx;
+    akira_mutex_unlock(m.lock);
+}
+
 uint16_t akira_mesh_service_id(void)
 {
     return m.running ? m.node.cfg.id : 0;
@@ -442,7 +520,12 @@ int akira_mesh_service_port_set(uint8_t port, akira_mesh_service_rx_fn fn, void 
     if (port >= AKIRA_MESH_PORT_USER || port <= AKIRA_MESH_PORT_PONG ||
         port == AKIRA_MESH_PORT_TEXT)
         return AKIRA_EINVAL;
-    if (!m.lock) return AKIRA_ENODEV;
+    if (!m.lock) { /* at boot, before the service: nothing runs yet */
+        if (fn && m.port_fn[port]) return AKIRA_EBUSY;
+        m.port_fn[port] = fn;
+        m.port_ctx[port] = ctx;
+        return 0;
+    }
     akira_mutex_lock(m.lock, AKIRA_FOREVER);
     int rc = 0;
     if (fn && m.port_fn[port])

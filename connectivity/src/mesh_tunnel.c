@@ -204,8 +204,10 @@ static int server_main(void *arg)
     return 0;
 }
 
-static void on_message(void *ctx, uint16_t origin, uint16_t dst, const uint8_t *data, size_t len)
+static void on_message(void *ctx, uint16_t origin, uint16_t dst, const uint8_t *data, size_t len,
+                       uint8_t hops)
 {
+    (void)hops;
     (void)ctx;
     if (dst != akira_mesh_service_id() || len < HDR) return;
     uint8_t op = data[0];

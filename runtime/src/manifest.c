@@ -259,9 +259,9 @@ static int parse_num(struct span v, uint32_t max, uint32_t *out, const char *fie
     return AKIRA_OK;
 }
 
-/* `a` or `a-b` within 0..top as a mask. */
-static int parse_bit_range(struct span v, uint32_t top, uint32_t *mask, const char *field,
-                           struct akira_manifest_error *err)
+/* `a` or `a-b` within 0..top: *lo and *hi. */
+static int parse_range(struct span v, uint32_t top, uint32_t *lo_out, uint32_t *hi_out,
+                       const char *field, struct akira_manifest_error *err)
 {
     const char *dash = memchr(v.p, '-', v.n);
     uint32_t lo, hi;
@@ -276,6 +276,18 @@ static int parse_bit_range(struct span v, uint32_t top, uint32_t *mask, const ch
         if ((rc = parse_num(v, top, &lo, field, err)) != 0) return rc;
         hi = lo;
     }
+    *lo_out = lo;
+    *hi_out = hi;
+    return AKIRA_OK;
+}
+
+/* `a` or `a-b` within 0..top (at most 31) as a mask. */
+static int parse_bit_range(struct span v, uint32_t top, uint32_t *mask, const char *field,
+                           struct akira_manifest_error *err)
+{
+    uint32_t lo, hi;
+    int rc = parse_range(v, top, &lo, &hi, field, err);
+    if (rc) return rc;
     uint32_t bits = (uint32_t)(((1ull << (hi + 1)) - 1) & ~((1ull << lo) - 1));
     if (*mask & bits) return FAIL(err, AKIRA_EFORMAT, field, "'%.*s' given twice", (int)v.n, v.p);
     *mask |= bits;
@@ -351,7 +363,8 @@ static int i2c_item(struct span it, struct akira_manifest *m, struct akira_manif
 static int name_item(struct span it, char (*names)[AKIRA_MANIFEST_DEV_NAME_MAX + 1], uint8_t *n,
                      unsigned max, const char *field, struct akira_manifest_error *err)
 {
-    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1] = {
+        0}; /* copied whole: no stack bytes after the NUL */
     int rc = copy_dev(it, dev, field, err);
     if (rc) return rc;
     for (unsigned i = 0; i < *n; i++)
@@ -375,7 +388,7 @@ static int sensor_item(struct span it, struct akira_manifest *m, struct akira_ma
 static int pwm_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
 {
     struct span a, b;
-    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1];
+    char dev[AKIRA_MANIFEST_DEV_NAME_MAX + 1] = {0}; /* copied whole, as in name_item */
     int rc = split_colon(it, &a, &b, "pwm", "DEV:CHANNELS", err);
     if (!rc) rc = copy_dev(a, dev, "pwm", err);
     if (rc) return rc;
@@ -620,6 +633,26 @@ static int ble_service_item(struct span it, struct akira_manifest *m,
     return AKIRA_OK;
 }
 
+/* `rf_channels`: channel numbers and ranges of AKIRA_MANIFEST_RF_CHANNEL_MAX + 1 bits. */
+static int rf_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    uint32_t lo, hi;
+    int rc = parse_range(it, AKIRA_MANIFEST_RF_CHANNEL_MAX, &lo, &hi, "rf_channels", err);
+    if (rc) return rc;
+    for (uint32_t c = lo; c <= hi; c++)
+        if (m->rf_channels[c / 32] & (1u << (c % 32)))
+            return FAIL(err, AKIRA_EFORMAT, "rf_channels", "channel %u given twice", (unsigned)c);
+    for (uint32_t c = lo; c <= hi; c++)
+        m->rf_channels[c / 32] |= 1u << (c % 32);
+    return AKIRA_OK;
+}
+
+static int mesh_topic_item(struct span it, struct akira_manifest *m,
+                           struct akira_manifest_error *err)
+{
+    return topic_item(it, m->mesh_topics, &m->n_mesh_topics, false, "mesh_topics", err);
+}
+
 enum key_id {
     K_NAME,
     K_VERSION,
@@ -648,6 +681,8 @@ enum key_id {
     K_TIER,
     K_BLE_SERVICES,
     K_BLE_SCAN,
+    K_RF_CHANNELS,
+    K_MESH_TOPICS,
     K_COUNT
 };
 
@@ -679,6 +714,8 @@ static const char *const key_names[K_COUNT] = {
     "tier",
     "ble_services",
     "ble_scan",
+    "rf_channels",
+    "mesh_topics",
 };
 
 static int parse_bool(struct span v, bool *out, const char *field, struct akira_manifest_error *err)
@@ -738,6 +775,8 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
     case K_BLE_SERVICES: return each_item(v, "ble_services", err, ble_service_item, m);
     case K_BLE_SCAN: return parse_bool(v, &m->ble_scan, "ble_scan", err);
     case K_MQTT_TOPICS: return each_item(v, "mqtt_topics", err, mqtt_item, m);
+    case K_RF_CHANNELS: return each_item(v, "rf_channels", err, rf_item, m);
+    case K_MESH_TOPICS: return each_item(v, "mesh_topics", err, mesh_topic_item, m);
     case K_COUNT: break;
     }
     return AKIRA_EINVAL;
@@ -950,6 +989,27 @@ static void emit_hw(struct out *o, const struct akira_manifest *m)
         emit(o, "mqtt_topics:");
         for (unsigned i = 0; i < m->n_mqtt_topics && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
             emit(o, "%s%s", i ? ", " : " ", m->mqtt_topics[i]);
+    bool any_rf = false;
+    for (unsigned w = 0; w < 4; w++)
+        any_rf = any_rf || m->rf_channels[w];
+    if (any_rf) {
+        emit(o, "rf_channels:");
+        sep = " ";
+        for (uint32_t c = 0; c <= AKIRA_MANIFEST_RF_CHANNEL_MAX; c++) {
+            if (!akira_manifest_rf_channel_allowed(m, c)) continue;
+            uint32_t e = c;
+            while (e < AKIRA_MANIFEST_RF_CHANNEL_MAX && akira_manifest_rf_channel_allowed(m, e + 1))
+                e++;
+            emit(o, e == c ? "%s%u" : "%s%u-%u", sep, (unsigned)c, (unsigned)e);
+            sep = ", ";
+            c = e;
+        }
+        emit(o, "\n");
+    }
+    if (m->n_mesh_topics) {
+        emit(o, "mesh_topics:");
+        for (unsigned i = 0; i < m->n_mesh_topics && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
+            emit(o, "%s%s", i ? ", " : " ", m->mesh_topics[i]);
         emit(o, "\n");
     }
 }
@@ -1079,5 +1139,17 @@ bool akira_manifest_mqtt_allowed(const struct akira_manifest *m, const char *top
     }
     for (unsigned i = 0; i < m->n_mqtt_topics && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
         if (topic_match(m->mqtt_topics[i], topic, len)) return true;
+bool akira_manifest_rf_channel_allowed(const struct akira_manifest *m, uint32_t channel)
+{
+    if (!m || channel > AKIRA_MANIFEST_RF_CHANNEL_MAX) return false;
+    return (m->rf_channels[channel / 32] >> (channel % 32)) & 1u;
+}
+
+bool akira_manifest_mesh_topic_allowed(const struct akira_manifest *m, const char *topic,
+                                       size_t len)
+{
+    if (!m || !topic) return false; /* an instance without a manifest is allowed nothing */
+    for (unsigned i = 0; i < m->n_mesh_topics && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
+        if (topic_match(m->mesh_topics[i], topic, len)) return true;
     return false;
 }

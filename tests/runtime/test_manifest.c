@@ -352,6 +352,48 @@ static void test_ipc_topics(void **state)
     }
 }
 
+/* rf_channels and mesh_topics (issue 17): parsed, kept by a round trip, what they allow. */
+static void test_rf_and_mesh(void **state)
+{
+    (void)state;
+    struct akira_manifest m;
+    struct akira_manifest_error e;
+    assert_int_equal(parse("name: a\nversion: 1\ncapabilities: rf, mesh\n"
+                           "rf_channels: 3, 10-12, 125, 0\nmesh_topics: chat, sensor/*\n",
+                           &m, &e),
+                     AKIRA_OK);
+    round_trip(&m);
+    for (uint32_t c = 0; c <= 126; c++)
+        assert_int_equal(akira_manifest_rf_channel_allowed(&m, c),
+                         c == 0 || c == 3 || (c >= 10 && c <= 12) || c == 125);
+    assert_true(akira_manifest_mesh_topic_allowed(&m, "chat", 4));
+    assert_true(akira_manifest_mesh_topic_allowed(&m, "sensor/bme280", 13));
+    assert_false(akira_manifest_mesh_topic_allowed(&m, "sensor", 6));
+    assert_false(akira_manifest_mesh_topic_allowed(&m, "chat/x", 6));
+    assert_false(akira_manifest_rf_channel_allowed(NULL, 3));
+    assert_false(akira_manifest_mesh_topic_allowed(NULL, "chat", 4));
+    char text[AKIRA_MANIFEST_MAX];
+    assert_true(akira_manifest_format(&m, text, sizeof text) > 0);
+    assert_non_null(strstr(text, "rf_channels: 0, 3, 10-12, 125\n"));
+    assert_non_null(strstr(text, "mesh_topics: chat, sensor/*\n"));
+    static const struct {
+        const char *text;
+        int code;
+    } bad[] = {
+        {"rf_channels: 126\n", AKIRA_ERANGE},        {"rf_channels: 3, 3\n", AKIRA_EFORMAT},
+        {"rf_channels: 10-12, 11\n", AKIRA_EFORMAT}, {"rf_channels: 5-4\n", AKIRA_EFORMAT},
+        {"rf_channels: x\n", AKIRA_EFORMAT},         {"mesh_topics: a, a\n", AKIRA_EFORMAT},
+        {"mesh_topics: A\n", AKIRA_EFORMAT},         {"mesh_topics: a, b, c, d, e\n", AKIRA_ERANGE},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, "name: a\nversion: 1\n%s", bad[i].text);
+        int rc = parse(text, &m, &e);
+        const char *field = bad[i].text[0] == 'r' ? "rf_channels" : "mesh_topics";
+        if (rc != bad[i].code || strcmp(e.field, field) != 0)
+            fail_msg("%s: got %d %s: %s", bad[i].text, rc, e.field, e.reason);
+    }
+}
+
 /* Issue 20: the topics an app may use under its MQTT prefix. */
 static void test_mqtt_topics(void **state)
 {
@@ -445,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_storage_limits),  cmocka_unit_test(test_ipc_topics),
         cmocka_unit_test(test_ble_keys),
         cmocka_unit_test(test_mqtt_topics),
+        cmocka_unit_test(test_rf_and_mesh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

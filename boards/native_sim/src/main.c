@@ -195,6 +195,9 @@ static bool boot_runtime(const struct akira_board_options *opt)
         snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail),
                  ", %d corrupt (not loaded: see the errors above)", corrupt);
     step("app store", rc, detail);
+    /* the API modules of the layers above the runtime, before any app binds */
+    rc = akira_connectivity_app_apis_register();
+    if (rc) step("app apis", rc, NULL);
     struct akira_appmgr_config cfg = {.pool = app_pool};
     rc = akira_appmgr_init(&cfg);
     int apps = 0, started = 0;

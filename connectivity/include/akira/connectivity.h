@@ -84,6 +84,11 @@ struct akira_connectivity_config {
  * Boot thread only.
  */
 int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *detail, size_t cap);
+
+/* Adds the app API modules of this layer that this build has (the `mesh` module,
+ * akira_mesh_api_register) to the native bridge. Boot thread, before the first app
+ * starts (autostart); 0 or akira_bridge_register's error. */
+int akira_connectivity_app_apis_register(void);
 /* Graceful stop of the services (requests in progress get a short grace period). */
 void akira_connectivity_stop(void);
 

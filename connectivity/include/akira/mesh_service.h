@@ -8,6 +8,8 @@
  * API). The frame counter's high-water mark lives under AKIRA_MESH_CTR_KEY, moved on
  * in steps of 65536 frames, so no counter value is used twice under one key across
  * reboots. The node id is the radio's (its id on the medium, or its hardware id).
+ * The radio is claimed for the mesh while it runs (akira/rf_radio.h): an app holding it
+ * for raw RF keeps the mesh down until the app releases it, then the mesh comes up.
  *
  * Threads: every call below may come from any thread.
  */
@@ -62,7 +64,21 @@ int akira_mesh_service_ping(uint16_t dst, int32_t timeout_ms, uint32_t *rtt_ms, 
  * mesh thread with the node unlocked; it may call akira_mesh_service_send only with
  * timeout 0 (queue and return). One per port; NULL removes. */
 typedef void (*akira_mesh_service_rx_fn)(void *ctx, uint16_t origin, uint16_t dst,
-                                         const uint8_t *data, size_t len);
+                                         const uint8_t *data, size_t len, uint8_t hops);
 int akira_mesh_service_port_set(uint8_t port, akira_mesh_service_rx_fn fn, void *ctx);
+
+/* Queues a message and returns at once: its sequence number (>= 0) for a unicast, whose
+ * end comes to the sent observer; 0 for a broadcast. Errors as akira_mesh_send's, or
+ * AKIRA_ESTATE (mesh down). */
+int akira_mesh_service_post(uint16_t dst, uint8_t port, const void *data, size_t len);
+/* Told of the end of every unicast (dst, seq, status as for akira_mesh_service_send) on
+ * the mesh thread with the node locked: it must not call into the mesh service. One
+ * observer (the app API); NULL removes. */
+typedef void (*akira_mesh_service_sent_fn)(void *ctx, uint16_t dst, uint16_t seq, int status);
+void akira_mesh_service_sent_set(akira_mesh_service_sent_fn fn, void *ctx);
+
+/* The app API module "mesh" (connectivity/src/api_mesh.c, docs/runtime_api.md): added to
+ * the native bridge at boot, before the first app starts (akira_bridge_register). */
+int akira_mesh_api_register(void);
 
 #endif /* AKIRA_MESH_SERVICE_H */

@@ -211,6 +211,7 @@ extern const struct akira_bridge_module akira_api_net;
 extern const struct akira_bridge_module akira_api_display;
 extern const struct akira_bridge_module akira_api_input;
 extern const struct akira_bridge_module akira_api_ui;
+extern const struct akira_bridge_module akira_api_rf;
 /* Upstream AkiraOS's "env" ABI (akira/compat.h), one module per subsystem. */
 extern const struct akira_bridge_module akira_api_compat_core;
 extern const struct akira_bridge_module akira_api_compat_log;

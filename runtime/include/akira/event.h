@@ -48,7 +48,10 @@ enum akira_event_type {
     AKIRA_EVENT_FOCUS = 13,  /* a = 1: the app owns the display now, 0: it lost it */
     AKIRA_EVENT_BLE = 14,    /* a = kind << 24 | detail, b, c (module "ble", sdk ble.h) */
     AKIRA_EVENT_HID = 15,    /* a = keyboard LED bits, b = connection (module "hid") */
-    AKIRA_EVENT_MQTT = 16    /* a = mqtt subscription id, b = message length (mqtt_recv) */
+    AKIRA_EVENT_MQTT = 16,   /* a = mqtt subscription id, b = message length (mqtt_recv) */
+    AKIRA_EVENT_RF = 17,     /* a = packet length, b = RSSI dBm (signed), c = link quality */
+    AKIRA_EVENT_MESH = 18    /* a = 1 message (b = subscription id, c = length);
+                                a = 2 sent (b = sequence number, c = status, signed) */
 };
 
 struct akira_event {

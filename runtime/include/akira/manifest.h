@@ -85,6 +85,11 @@
  *                 publish and subscribe on (API module "mqtt", capability "mqtt",
  *                 docs/fleet.md); items as for ipc_publish (topic, PREFIX/ `*`, `*`),
  *                 at most AKIRA_MANIFEST_TOPICS_MAX.
+ *   rf_channels   raw radio channels (API module "rf", capability "rf"): numbers
+ *                 0..125 (frequency 2400 + n MHz) and ranges `a-b`, e.g. `3, 4, 10-12`.
+ *   mesh_topics   topics the app may send on and receive across AkiraMesh (API module
+ *                 "mesh", capability "mesh"); items as in ipc_subscribe (a topic,
+ *                 PREFIX/`*` or `*`), at most AKIRA_MANIFEST_TOPICS_MAX.
  *
  * An unknown key, a repeated key, a missing required key, a value out of range, a
  * line without ':' or text that is not UTF-8 are errors; the error names the field
@@ -121,12 +126,13 @@
 #define AKIRA_MANIFEST_I2C_MAX          8u
 #define AKIRA_MANIFEST_UARTS_MAX        4u
 #define AKIRA_MANIFEST_PWM_MAX          4u
-#define AKIRA_MANIFEST_PWM_CHANNEL_MAX  15u /* highest channel number a `pwm` item names */
+#define AKIRA_MANIFEST_PWM_CHANNEL_MAX  15u  /* highest channel number a `pwm` item names */
 #define AKIRA_MANIFEST_SENSORS_MAX      4u
 #define AKIRA_MANIFEST_NET_HOSTS_MAX    8u
-#define AKIRA_MANIFEST_TOPICS_MAX       4u  /* items of ipc_publish, of ipc_subscribe */
-#define AKIRA_MANIFEST_TOPIC_MAX        31u /* bytes of a topic (= AKIRA_IPC_TOPIC_MAX) */
+#define AKIRA_MANIFEST_TOPICS_MAX       4u   /* items of ipc_publish, of ipc_subscribe */
+#define AKIRA_MANIFEST_TOPIC_MAX        31u  /* bytes of a topic (= AKIRA_IPC_TOPIC_MAX) */
 #define AKIRA_MANIFEST_BLE_SERVICES_MAX 4u
+#define AKIRA_MANIFEST_RF_CHANNEL_MAX   125u /* highest `rf_channels` number: 2525 MHz */
 /* Topics under this prefix (and "sys" itself) are the system's: no app publishes there. */
 #define AKIRA_IPC_SYSTEM_PREFIX "sys"
 
@@ -191,6 +197,9 @@ struct akira_manifest {
     uint8_t ble_services[AKIRA_MANIFEST_BLE_SERVICES_MAX][16];
     uint8_t n_mqtt_topics;
     char mqtt_topics[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
+    uint32_t rf_channels[4]; /* bit n % 32 of word n / 32: channel n */
+    uint8_t n_mesh_topics;
+    char mesh_topics[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
     /* Apps built for upstream AkiraOS (akira/compat.h), set only by a ".akira.manifest":
      * the env ABI's entry names and errno values, upstream's capability bits for the
      * env natives' finer checks, and the capability strings that grant nothing here
@@ -248,6 +257,12 @@ bool akira_manifest_ble_service_allowed(const struct akira_manifest *m, const ui
 /* uuid (2 or 16 bytes, little endian) as 16 bytes on the Bluetooth base UUID; false for
  * another length. */
 bool akira_manifest_uuid128(const uint8_t *uuid, size_t len, uint8_t out[16]);
+
+/* Whether `rf_channels` names channel (0..AKIRA_MANIFEST_RF_CHANNEL_MAX). */
+bool akira_manifest_rf_channel_allowed(const struct akira_manifest *m, uint32_t channel);
+/* Whether topic[0..len) (a valid topic) is covered by the manifest's mesh_topics. */
+bool akira_manifest_mesh_topic_allowed(const struct akira_manifest *m, const char *topic,
+                                       size_t len);
 
 /* Check a topic name (len bytes, need not be NUL-terminated): 0, AKIRA_EINVAL (empty,
  * a character outside [a-z0-9_-./], an empty segment), AKIRA_ENAMETOOLONG. The one

@@ -17,9 +17,11 @@
 /* hardware and network */
 #include <akira/gpio.h>
 #include <akira/i2c.h>
+#include <akira/mesh.h>
 #include <akira/net.h>
 #include <akira/power.h>
 #include <akira/pwm.h>
+#include <akira/rf.h>
 #include <akira/sensor.h>
 #include <akira/uart.h>
 /* display, buttons and touch, widgets */

@@ -18,7 +18,7 @@
 
 #include <akira/common.h>
 
-#define AKIRA_EVENT_MQTT   14
+#define AKIRA_EVENT_MQTT   16
 #define AKIRA_MQTT_MSG_MAX 256
 #define AKIRA_MQTT_QOS1    1 /* flags: at-least-once delivery to the broker */
 #define AKIRA_MQTT_RETAIN  2 /* flags: the broker keeps it for later subscribers */
