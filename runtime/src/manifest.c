@@ -989,6 +989,8 @@ static void emit_hw(struct out *o, const struct akira_manifest *m)
         emit(o, "mqtt_topics:");
         for (unsigned i = 0; i < m->n_mqtt_topics && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
             emit(o, "%s%s", i ? ", " : " ", m->mqtt_topics[i]);
+        emit(o, "\n");
+    }
     bool any_rf = false;
     for (unsigned w = 0; w < 4; w++)
         any_rf = any_rf || m->rf_channels[w];
@@ -1139,6 +1141,9 @@ bool akira_manifest_mqtt_allowed(const struct akira_manifest *m, const char *top
     }
     for (unsigned i = 0; i < m->n_mqtt_topics && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
         if (topic_match(m->mqtt_topics[i], topic, len)) return true;
+    return false;
+}
+
 bool akira_manifest_rf_channel_allowed(const struct akira_manifest *m, uint32_t channel)
 {
     if (!m || channel > AKIRA_MANIFEST_RF_CHANNEL_MAX) return false;
