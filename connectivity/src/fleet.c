@@ -15,11 +15,13 @@
 #include <akira/json.h>
 #include <akira/log.h>
 #include <akira/mqtt.h>
+#include <akira/mqtt_tls.h>
 #include <akira/mutex.h>
 #include <akira/ota.h>
 #include <akira/random.h>
 #include <akira/settings.h>
 #include <akira/storage.h>
+#include <akira/tls.h>
 #include <akira/transport.h>
 
 #include "connectivity_priv.h"
@@ -50,6 +52,7 @@ struct install {
 static struct {
     akira_mutex_t *restart_lock; /* start/stop/restart, one at a time */
     struct akira_mqtt *mqtt;
+    struct akira_tls_client_opts tls; /* the broker's check with akira/fleet/tls = 1 */
     bool running;
     char id[AKIRA_FLEET_ID_MAX + 1];
     char tags[AKIRA_FLEET_TAGS_MAX * (AKIRA_FLEET_TAG_MAX + 1)];
@@ -686,6 +689,37 @@ static void on_tick(void *ctx, bool connected)
 
 /* ---- start, stop ------------------------------------------------------------------------- */
 
+/* The broker's check for MQTT over TLS, from the settings: a CA, a pin or both (no
+ * "trust anything": neither is AKIRA_EINVAL and the agent stays off, logged). The
+ * buffers are static: the client reads them at every reconnect. */
+static int tls_opts_load(struct akira_tls_client_opts *o)
+{
+    static uint8_t ca[AKIRA_FLEET_TLS_CA_MAX + 1];
+    static char name[64];
+    char pin[AKIRA_TLS_FP_HEX_MAX];
+    memset(o, 0, sizeof(*o));
+    int n = setting_get(AKIRA_FLEET_TLS_CA_KEY, (char *)ca, sizeof(ca));
+    if (n > 0) {
+        o->ca_pem = ca;
+        /* PEM: mbedTLS wants the terminating NUL counted; DER: the bytes as they are. */
+        o->ca_len = (size_t)n + (memchr(ca, '-', (size_t)n) ? 1u : 0u);
+    }
+    if (setting_get(AKIRA_FLEET_TLS_PIN_KEY, pin, sizeof(pin)) > 0) {
+        if (akira_tls_fp_parse(pin, o->pin_sha256) != 0) {
+            AKIRA_LOG_ERR("setting %s is not a SHA-256 fingerprint", AKIRA_FLEET_TLS_PIN_KEY);
+            return AKIRA_EINVAL;
+        }
+        o->pin = true;
+    }
+    if (setting_get(AKIRA_FLEET_TLS_NAME_KEY, name, sizeof(name)) > 0) o->server_name = name;
+    if (!o->ca_pem && !o->pin) {
+        AKIRA_LOG_ERR("TLS to the broker needs %s or %s: not connecting", AKIRA_FLEET_TLS_CA_KEY,
+                      AKIRA_FLEET_TLS_PIN_KEY);
+        return AKIRA_EINVAL;
+    }
+    return 0;
+}
+
 static int fleet_start_locked(void)
 {
     if (F.running) return 0;
@@ -745,6 +779,12 @@ static int fleet_start_locked(void)
     mc.will_len = F.offline_len;
     mc.will_qos = 1;
     mc.will_retain = true;
+    if (setting_get(AKIRA_FLEET_TLS_KEY, num, sizeof(num)) > 0 && strcmp(num, "1") == 0) {
+        rc = tls_opts_load(&F.tls);
+        if (rc) return rc;
+        mc.transport = &akira_mqtt_tls;
+        mc.transport_ctx = &F.tls;
+    }
     mc.on_message = on_message;
     mc.on_connect = on_connect;
     mc.on_tick = on_tick;

@@ -64,8 +64,10 @@ struct akira_mqtt {
 
 /* ---- plain TCP ------------------------------------------------------------------- */
 
-static int tcp_connect(void **conn, const struct akira_net_addr *addr, int32_t timeout_ms)
+static int tcp_connect(void **conn, const struct akira_net_addr *addr, int32_t timeout_ms,
+                       void *ctx)
 {
+    (void)ctx;
     akira_sock_t *s = NULL;
     int rc = akira_net_tcp_connect(&s, addr, timeout_ms);
     *conn = s;
@@ -372,7 +374,7 @@ static bool session(struct akira_mqtt *c)
     void *conn = NULL;
     char addr[AKIRA_NET_ADDR_STR_MAX];
     akira_net_addr_format(&c->cfg.broker, addr, sizeof(addr));
-    int rc = c->tr->connect(&conn, &c->cfg.broker, CONNECT_MS);
+    int rc = c->tr->connect(&conn, &c->cfg.broker, CONNECT_MS, c->cfg.transport_ctx);
     if (rc) {
         AKIRA_LOG_WRN("broker %s: %s", addr, akira_err_str(rc));
         return false;

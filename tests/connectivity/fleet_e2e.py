@@ -25,6 +25,9 @@ Scenarios:
              their packet ids, the subscriptions too
   apps       an app with `mqtt` publishes and subscribes under its prefix within its
              mqtt_topics (else EACCES); one without the capability gets EACCES
+  tls        the broker's TLS listener (a certificate made by openssl for the test): the
+             device with akira/fleet/tls and the certificate's pin reports and takes a
+             command; another pin, and TLS without any check, never connect
 """
 import hashlib
 import json
@@ -500,6 +503,62 @@ def apps_scenario():
         f.dev.finish()
 
 
+def make_cert(tmp, name):
+    """A self-signed ECDSA P-256 certificate and key (PEM files) and the SHA-256 of the
+    certificate's DER (the pin, hex)."""
+    import ssl
+    cert, key = os.path.join(tmp, name + ".crt"), os.path.join(tmp, name + ".key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=" + name,
+                    "-keyout", key, "-out", cert], check=True, capture_output=True, timeout=30)
+    der = ssl.PEM_cert_to_DER_cert(open(cert).read())
+    return cert, key, hashlib.sha256(der).hexdigest()
+
+
+def tls_scenario():
+    with ad.tempdir() as tmp:
+        cert, key, pin = make_cert(tmp, "broker")
+        _, _, other_pin = make_cert(tmp, "other")
+        broker = ad.Mosquitto(tmp, MOSQUITTO, tls=(cert, key))
+        cli = ad.MqttClient(broker.port, "test-observer")  # on the plain listener
+        cli.subscribe("akira/#", 1)
+        tls_addr = f"127.0.0.1:{broker.tls_port}"
+        dev = ad.Device(AKIRAOS, flash=os.path.join(tmp, "dev.img"), http=True,
+                        args=["--serial-uart", "off"])
+        dev.command("settings set akira/fleet/id tls-dev", "")
+        dev.command("settings set akira/fleet/tls 1", "")
+        # TLS with neither a CA nor a pin: refused, the agent stays off.
+        dev.command(f"fleet broker {tls_addr}", "")
+        dev.expect("TLS to the broker needs", 10)
+        # A pin that is not the broker's: the handshake fails, the device never
+        # connects (it retries with its back-off).
+        dev.command(f"settings set akira/fleet/tls_pin {other_pin}", "")
+        dev.command("fleet broker off", "")
+        dev.command(f"fleet broker {tls_addr}", "")
+        dev.expect("not the pinned fingerprint", 15)  # the TLS layer logs it
+        time.sleep(3)
+        with cli.cond:
+            seen = [t for t, _, _ in cli.msgs if t.startswith("akira/tls-dev/")]
+        ad.check(not seen, f"the device published through a broker it refused: {seen}")
+        # The broker's own pin: connected over TLS, the status arrives, a command runs.
+        dev.command(f"settings set akira/fleet/tls_pin {pin}", "")
+        dev.command("fleet broker off", "")
+        dev.command(f"fleet broker {tls_addr}", "")
+        dev.expect("connected to", 20)
+        cli.wait("akira/tls-dev/status", lambda p, r: json.loads(p)["online"], timeout=20)
+        st, body = dev.call("PUT", "/api/fleet",
+                            json.dumps({"key_name": "test", "key": pub_of(SEED)}).encode(),
+                            token=dev.token)
+        ad.check(st == 200, f"PUT /api/fleet: {st} {body}")
+        mark = cli.count()
+        cli.publish("akira/tls-dev/cmd",
+                    signed({"id": "t-1", "ts": int(time.time() * 1000), "op": "status"}), qos=1)
+        _, _, p, _ = cli.wait("akira/tls-dev/result", lambda p, r: json.loads(p)["cmd"] == "t-1",
+                              timeout=20, since=mark)
+        ad.check(json.loads(p)["ok"], f"status over TLS: {p}")
+        dev.finish()
+
+
 SCENARIOS = {
     "status": status_scenario,
     "will": will_scenario,
@@ -509,6 +568,7 @@ SCENARIOS = {
     "offline": offline_scenario,
     "apps": apps_scenario,
     "keepalive": keepalive_scenario,
+    "tls": tls_scenario,
 }
 
 if __name__ == "__main__":

@@ -759,9 +759,11 @@ class Mosquitto:
     persistent sessions). stop()/start() restart it on the same port; kill() is SIGKILL.
     Killed by pid by main()."""
 
-    def __init__(self, dirname, binary="mosquitto"):
+    def __init__(self, dirname, binary="mosquitto", tls=None):
+        """tls: (certfile, keyfile) for a second listener, TLS, on self.tls_port."""
         self.dir, self.binary, self.p = dirname, binary, None
         self.port = free_port()
+        self.tls_port = free_port() if tls else None
         self.conf = os.path.join(dirname, "mosquitto.conf")
         self.logfile = os.path.join(dirname, "mosquitto.log")
         with open(self.conf, "w") as f:
@@ -772,6 +774,9 @@ class Mosquitto:
                     f"persistence true\npersistence_location {dirname}/\n"
                     f"log_dest file {self.logfile}\nlog_type all\n"
                     "max_queued_messages 1000\n")
+            if tls:
+                f.write(f"listener {self.tls_port} 127.0.0.1\ncertfile {tls[0]}\n"
+                        f"keyfile {tls[1]}\n")
         BROKERS.append(self)
         self.start()
 

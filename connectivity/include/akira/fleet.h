@@ -20,16 +20,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AKIRA_FLEET_BROKER_KEY       "akira/fleet/broker"
-#define AKIRA_FLEET_ID_KEY           "akira/fleet/id"
-#define AKIRA_FLEET_TAGS_KEY         "akira/fleet/tags"
-#define AKIRA_FLEET_KEYS_PREFIX      "akira/fleet/keys/"
-#define AKIRA_FLEET_TS_KEY           "akira/fleet/last_ts"
-#define AKIRA_FLEET_TELEM_KEY        "akira/fleet/telemetry_s"
-#define AKIRA_FLEET_USER_KEY         "akira/fleet/user"
-#define AKIRA_FLEET_PASSWORD_KEY     "akira/security/fleet/password" /* a secret */
-#define AKIRA_FLEET_KEEPALIVE_KEY    "akira/fleet/keepalive_s"       /* 2..3600 s, default 30 */
-#define AKIRA_FLEET_ID_MAX           32u                             /* [a-z0-9-]{1,32} */
+#define AKIRA_FLEET_BROKER_KEY    "akira/fleet/broker"
+#define AKIRA_FLEET_ID_KEY        "akira/fleet/id"
+#define AKIRA_FLEET_TAGS_KEY      "akira/fleet/tags"
+#define AKIRA_FLEET_KEYS_PREFIX   "akira/fleet/keys/"
+#define AKIRA_FLEET_TS_KEY        "akira/fleet/last_ts"
+#define AKIRA_FLEET_TELEM_KEY     "akira/fleet/telemetry_s"
+#define AKIRA_FLEET_USER_KEY      "akira/fleet/user"
+#define AKIRA_FLEET_PASSWORD_KEY  "akira/security/fleet/password" /* a secret */
+#define AKIRA_FLEET_KEEPALIVE_KEY "akira/fleet/keepalive_s"       /* 2..3600 s, default 30 */
+/* "1": the broker connection is TLS (akira/mqtt_tls.h), checked by a CA (PEM or DER),
+ * a pin (SHA-256 of the broker's certificate, hex) or both; tls_name is the name the
+ * CA-checked certificate must carry (and SNI). docs/fleet.md, "TLS". */
+#define AKIRA_FLEET_TLS_KEY          "akira/fleet/tls"
+#define AKIRA_FLEET_TLS_CA_KEY       "akira/fleet/tls_ca"
+#define AKIRA_FLEET_TLS_PIN_KEY      "akira/fleet/tls_pin"
+#define AKIRA_FLEET_TLS_NAME_KEY     "akira/fleet/tls_name"
+#define AKIRA_FLEET_TLS_CA_MAX       2048u /* bytes of tls_ca the agent reads */
+#define AKIRA_FLEET_ID_MAX           32u   /* [a-z0-9-]{1,32} */
 #define AKIRA_FLEET_TAGS_MAX         8u
 #define AKIRA_FLEET_TAG_MAX          16u
 #define AKIRA_FLEET_KEY_NAME_MAX     31u /* [A-Za-z0-9_.-]{1,31} */

@@ -65,7 +65,8 @@
  * nothing came within the timeout, another negative error when the stream is broken.
  */
 struct akira_mqtt_transport {
-    int (*connect)(void **conn, const struct akira_net_addr *addr, int32_t timeout_ms);
+    /* ctx: the config's transport_ctx (e.g. the TLS transport's peer check). */
+    int (*connect)(void **conn, const struct akira_net_addr *addr, int32_t timeout_ms, void *ctx);
     int (*send_all)(void *conn, const void *buf, size_t len, int32_t timeout_ms);
     int (*recv)(void *conn, void *buf, size_t cap, int32_t timeout_ms);
     void (*close)(void *conn);
@@ -77,6 +78,7 @@ extern const struct akira_mqtt_transport akira_mqtt_tcp;
 struct akira_mqtt_config {
     struct akira_net_addr broker;
     const struct akira_mqtt_transport *transport; /* NULL: akira_mqtt_tcp */
+    void *transport_ctx;                          /* for transport->connect; kept */
     const char *client_id;                        /* 1..AKIRA_MQTT_ID_MAX-1 bytes */
     const char *user, *password;                  /* NULL: none */
     bool clean_session;
