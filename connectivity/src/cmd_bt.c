@@ -5,6 +5,7 @@
 
 #include <akira/ble_ctrl.h>
 #include <akira/bt.h>
+#include <akira/bt_host.h>
 #include <akira/clock.h>
 #include <akira/mutex.h>
 #include <akira/shell.h>
@@ -312,6 +313,57 @@ static int cmd_bt_ltk(struct akira_shell *sh, int argc, char **argv)
     return rc;
 }
 
+/* `bt bonds`: the bonded peers (the host's table, loaded from settings at boot). */
+static int cmd_bt_bonds(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    akira_ble_host_t *h = akira_bt_host();
+    if (!h) return not_running(sh);
+    akira_ble_bond_t b[AKIRA_BLE_BOND_MAX];
+    size_t n = akira_ble_bonds(h, b, AKIRA_BLE_BOND_MAX);
+    for (size_t i = 0; i < n && i < AKIRA_BLE_BOND_MAX; i++) {
+        char a[18];
+        akira_ble_addr_format(&b[i].addr, a);
+        /* LE Secure Connections is the only pairing the host does: the key is an LE SC
+         * LTK, authenticated (passkey, numeric comparison) or not (just works). */
+        akira_shell_print(sh, "  %s %s  LE SC LTK %u bytes, %s%s\n", a,
+                          b[i].addr.type ? "random" : "public", b[i].key_size,
+                          b[i].authenticated ? "authenticated" : "unauthenticated",
+                          b[i].has_irk ? ", IRK" : "");
+    }
+    akira_shell_print(sh, "%u bond(s)\n", (unsigned)n);
+    memset(b, 0, sizeof b); /* keys off the stack */
+    return 0;
+}
+
+/* `bt forget ADDR|all`: the bond leaves the host's table and settings; the next
+ * connection with that peer has to pair again. */
+static int cmd_bt_forget(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    akira_ble_host_t *h = akira_bt_host();
+    if (!h) return not_running(sh);
+    bool all = strcmp(argv[1], "all") == 0;
+    akira_ble_addr_t a;
+    if (!all && akira_ble_addr_parse(argv[1], &a) != AKIRA_OK) {
+        akira_shell_print(sh, "bt forget: not an address or 'all': '%s'\n", argv[1]);
+        return AKIRA_EINVAL;
+    }
+    size_t before = akira_ble_bonds(h, NULL, 0);
+    akira_err_t rc = akira_ble_bond_forget(h, all ? NULL : &a);
+    if (rc == AKIRA_ENOENT) {
+        akira_shell_print(sh, "bt forget: no bond with %s\n", argv[1]);
+        return rc;
+    }
+    if (rc != AKIRA_OK) {
+        akira_shell_print(sh, "bt forget: %s\n", akira_err_str(rc));
+        return rc;
+    }
+    akira_shell_print(sh, "forgot %u bond(s)\n", (unsigned)(before - akira_ble_bonds(h, NULL, 0)));
+    return 0;
+}
+
 AKIRA_SHELL_SUBCMDS(bt_sub,
                     AKIRA_SHELL_CMD("status", "address, advertising, scanning, connections", NULL,
                                     cmd_bt_status, NULL, 0, 0),
@@ -326,7 +378,11 @@ AKIRA_SHELL_SUBCMDS(bt_sub,
                     AKIRA_SHELL_CMD("encrypt", "central: start link encryption with a key",
                                     "CONN LTK", cmd_bt_encrypt, NULL, 2, 2),
                     AKIRA_SHELL_CMD("ltk", "peripheral: answer an LTK request (none: no key)",
-                                    "CONN LTK|none", cmd_bt_ltk, NULL, 2, 2));
+                                    "CONN LTK|none", cmd_bt_ltk, NULL, 2, 2),
+                    AKIRA_SHELL_CMD("bonds", "bonded peers: address, key type", NULL, cmd_bt_bonds,
+                                    NULL, 0, 0),
+                    AKIRA_SHELL_CMD("forget", "delete a bond (or all): the peer pairs again",
+                                    "ADDR|all", cmd_bt_forget, NULL, 1, 1));
 
-AKIRA_SHELL_CMD_REGISTER(bt, "bt", "Bluetooth LE: status, scan, connect, disconnect", NULL,
-                         cmd_bt_status, bt_sub, 0, 0);
+AKIRA_SHELL_CMD_REGISTER(bt, "bt", "Bluetooth LE: status, scan, connect, disconnect, bonds, forget",
+                         NULL, cmd_bt_status, bt_sub, 0, 0);
