@@ -80,12 +80,29 @@ static const akira_ble_gatt_chr_t ess_chrs[] = {
 static const akira_ble_gatt_svc_t ess = {
     .uuid = AKIRA_BLE_UUID16(AKIRA_BT_UUID_ESS), .chrs = ess_chrs, .n_chrs = 3};
 
+static const akira_ble_host_cb_t *volatile listener;
+static void *listener_user;
+
+void akira_bt_host_listen(const akira_ble_host_cb_t *cb, void *user)
+{
+    listener_user = user;
+    listener = cb;
+}
+
 static void on_notification(void *u, uint16_t conn, uint16_t handle, const uint8_t *d, size_t n,
                             bool ind)
 {
     (void)u;
-    (void)ind;
     akira_hid_manager_notification(conn, handle, d, n);
+    const akira_ble_host_cb_t *l = listener;
+    if (l && l->notification) l->notification(listener_user, conn, handle, d, n, ind);
+}
+
+static void on_disconnected(void *u, uint16_t conn, uint8_t reason)
+{
+    (void)u;
+    const akira_ble_host_cb_t *l = listener;
+    if (l && l->disconnected) l->disconnected(listener_user, conn, reason);
 }
 
 static struct {
@@ -138,7 +155,9 @@ akira_err_t akira_bt_host_start(const char *name)
         .settings = akira_storage_settings(),
         .settings_lock = akira_storage_lock,
         .settings_unlock = akira_storage_unlock,
-        .cb = {.notification = on_notification, .pairing_complete = on_pairing},
+        .cb = {.notification = on_notification,
+               .pairing_complete = on_pairing,
+               .disconnected = on_disconnected},
     };
     akira_err_t rc = akira_ble_host_ll_start(&cfg, &host);
     if (rc != AKIRA_OK) return rc;

@@ -5,6 +5,7 @@
 
 #include <akira/ble_ctrl.h>
 #include <akira/bt.h>
+#include <akira/ble_transport.h>
 #include <akira/bt_host.h>
 #include <akira/clock.h>
 #include <akira/mutex.h>
@@ -59,6 +60,11 @@ static int cmd_bt_status(struct akira_shell *sh, int argc, char **argv)
     akira_shell_print(sh, "link layer RAM %u B (%u B per connection)\n", (unsigned)ram,
                       (unsigned)per_conn);
     akira_shell_print(sh, "connections %u/%u\n", (unsigned)n, AKIRA_BLE_LL_CONN_MAX);
+    struct akira_ble_transport_stats ts;
+    akira_ble_transport_stats(&ts);
+    akira_shell_print(sh, "management over BLE: %u B in, %u B out, %u B dropped, %u peer(s)\n",
+                      (unsigned)ts.rx_bytes, (unsigned)ts.tx_bytes, (unsigned)ts.rx_dropped,
+                      (unsigned)ts.peers);
     for (size_t i = 0; i < n; i++) {
         akira_ble_addr_format(&c[i].peer, a);
         akira_shell_print(
@@ -364,6 +370,35 @@ static int cmd_bt_forget(struct akira_shell *sh, int argc, char **argv)
     return 0;
 }
 
+/* `bt link CONN UART`: the UART carries the peer's management service (the central
+ * end of `akira --ble`). */
+static int cmd_bt_link(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    uint16_t c;
+    akira_ble_host_t *h = akira_bt_host();
+    if (!h) return not_running(sh);
+    if (parse_handle(sh, argv[1], &c)) return AKIRA_EINVAL;
+    uint16_t mtu = 0;
+    int rc = akira_ble_transport_link(h, c, argv[2], &mtu);
+    if (rc == AKIRA_ENOENT)
+        akira_shell_print(sh, "bt link: conn %u has no management service\n", c);
+    else if (rc)
+        akira_shell_print(sh, "bt link: %s\n", akira_err_str(rc));
+    else
+        akira_shell_print(sh, "link: conn %u <-> %s, ATT MTU %u\n", c, argv[2], mtu);
+    return rc;
+}
+
+static int cmd_bt_unlink(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    akira_ble_transport_unlink();
+    akira_shell_print(sh, "unlinked\n");
+    return 0;
+}
+
 AKIRA_SHELL_SUBCMDS(bt_sub,
                     AKIRA_SHELL_CMD("status", "address, advertising, scanning, connections", NULL,
                                     cmd_bt_status, NULL, 0, 0),
@@ -382,7 +417,10 @@ AKIRA_SHELL_SUBCMDS(bt_sub,
                     AKIRA_SHELL_CMD("bonds", "bonded peers: address, key type", NULL, cmd_bt_bonds,
                                     NULL, 0, 0),
                     AKIRA_SHELL_CMD("forget", "delete a bond (or all): the peer pairs again",
-                                    "ADDR|all", cmd_bt_forget, NULL, 1, 1));
+                                    "ADDR|all", cmd_bt_forget, NULL, 1, 1),
+                    AKIRA_SHELL_CMD("link", "bridge a UART to a peer's management service",
+                                    "CONN UART", cmd_bt_link, NULL, 2, 2),
+                    AKIRA_SHELL_CMD("unlink", "end the bridge", NULL, cmd_bt_unlink, NULL, 0, 0));
 
 AKIRA_SHELL_CMD_REGISTER(bt, "bt", "Bluetooth LE: status, scan, connect, disconnect, bonds, forget",
                          NULL, cmd_bt_status, bt_sub, 0, 0);

@@ -17,6 +17,9 @@ akira_err_t akira_bt_host_start(const char *name);
 void akira_bt_host_stop(void);
 /** Pairings ended since start; the last one's SMP reason (0: success) and bond. */
 uint32_t akira_bt_host_pairings(uint8_t *last_reason, bool *last_bonded);
+/** A second receiver of the host's disconnected and notification events (the BLE
+ *  transport, akira/ble_transport.h); NULL removes it. */
+void akira_bt_host_listen(const akira_ble_host_cb_t *cb, void *user);
 /** The device's host (NULL before start). */
 akira_ble_host_t *akira_bt_host(void);
 
