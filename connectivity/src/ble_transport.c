@@ -127,6 +127,31 @@ static void dev_disconnected(uint16_t conn)
     akira_mutex_unlock(D.lock);
 }
 
+int akira_ble_transport_flood(uint16_t conn, uint32_t ms, uint32_t *count, uint16_t *mtu)
+{
+    *count = 0;
+    if (!D.lock) return AKIRA_ENODEV;
+    akira_mutex_lock(D.lock, AKIRA_FOREVER);
+    akira_ble_host_t *h = D.added;
+    uint16_t tx = D.handles[1];
+    akira_mutex_unlock(D.lock);
+    if (!h) return AKIRA_ENODEV;
+    int rc = akira_ble_host_conn_info(h, conn, NULL, NULL, mtu, NULL);
+    if (rc) return rc;
+    static const uint8_t zeros[AKIRA_BLE_ATT_MTU_MAX - 3];
+    uint64_t end = akira_uptime_ms() + ms;
+    while (akira_uptime_ms() < end) {
+        rc = akira_ble_gatts_notify(h, conn, tx, zeros, (size_t)*mtu - 3);
+        if (rc == AKIRA_EAGAIN) {
+            akira_sleep_ms(1);
+            continue;
+        }
+        if (rc) return rc;
+        (*count)++;
+    }
+    return 0;
+}
+
 /* --- Central side: the bridge --------------------------------------------------------- */
 
 static struct {

@@ -151,6 +151,10 @@ akira_err_t akira_bt_host_start(const char *name)
     snprintf(dev_name, sizeof dev_name, "%s", name ? name : "akira");
     akira_ble_host_cfg_t cfg = {
         .io_cap = AKIRA_BLE_IO_NONE,
+        /* Whole 251-byte pieces: the link layer cuts them to the connection's payload
+         * size (27 before the length exchange), and a full notification at MTU 247 is
+         * one queued PDU instead of ten (bench/ble/gatt_throughput.py). */
+        .ll_payload = AKIRA_BLE_LL_DATA_MAX,
         .bondable = true,
         .settings = akira_storage_settings(),
         .settings_lock = akira_storage_lock,

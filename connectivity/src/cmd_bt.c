@@ -390,6 +390,30 @@ static int cmd_bt_link(struct akira_shell *sh, int argc, char **argv)
     return rc;
 }
 
+/* `bt flood CONN MS`: full notifications on the management TX characteristic (the
+ * GATT throughput bench: the peer subscribed with `bt link`). */
+static int cmd_bt_flood(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    uint16_t c;
+    unsigned long ms;
+    if (parse_handle(sh, argv[1], &c) || parse_num(sh, argv[2], 1, 60000, "a duration in ms", &ms))
+        return AKIRA_EINVAL;
+    uint32_t n = 0;
+    uint16_t mtu = 0;
+    uint64_t t0 = akira_uptime_ms();
+    int rc = akira_ble_transport_flood(c, (uint32_t)ms, &n, &mtu);
+    uint64_t t = akira_uptime_ms() - t0;
+    if (rc == AKIRA_ESTATE)
+        akira_shell_print(sh, "bt flood: conn %u has not subscribed (bt link on the peer)\n", c);
+    else if (rc)
+        akira_shell_print(sh, "bt flood: %s\n", akira_err_str(rc));
+    else
+        akira_shell_print(sh, "flood: %u notifications of %u B queued in %u ms\n", (unsigned)n,
+                          mtu - 3u, (unsigned)t);
+    return rc;
+}
+
 static int cmd_bt_unlink(struct akira_shell *sh, int argc, char **argv)
 {
     (void)argc;
@@ -420,6 +444,8 @@ AKIRA_SHELL_SUBCMDS(bt_sub,
                                     "ADDR|all", cmd_bt_forget, NULL, 1, 1),
                     AKIRA_SHELL_CMD("link", "bridge a UART to a peer's management service",
                                     "CONN UART", cmd_bt_link, NULL, 2, 2),
+                    AKIRA_SHELL_CMD("flood", "notify full values to a linked peer (bench)",
+                                    "CONN MS", cmd_bt_flood, NULL, 2, 2),
                     AKIRA_SHELL_CMD("unlink", "end the bridge", NULL, cmd_bt_unlink, NULL, 0, 0));
 
 AKIRA_SHELL_CMD_REGISTER(bt, "bt", "Bluetooth LE: status, scan, connect, disconnect, bonds, forget",

@@ -45,6 +45,12 @@ struct akira_ble_transport_stats {
 };
 void akira_ble_transport_stats(struct akira_ble_transport_stats *out);
 
+/* A throughput test (bench/ble/gatt_throughput.py): notifies full values (ATT MTU - 3
+ * bytes of 0x00, which a bridge's frame decoder skips as delimiters) on TX to conn, as
+ * fast as the host queues them, for ms milliseconds. *count gets the notifications
+ * queued. AKIRA_ESTATE when conn has not subscribed to TX, AKIRA_ENOTCONN. */
+int akira_ble_transport_flood(uint16_t conn, uint32_t ms, uint32_t *count, uint16_t *mtu);
+
 /* Central side: discovers the service on conn, subscribes to TX and bridges it to the
  * UART named uart until the connection ends or akira_ble_transport_unlink(). mtu gets
  * the ATT MTU in force. AKIRA_ENOENT when the peer has no such service, AKIRA_EBUSY
