@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 static pid_t child = -1;
+static int conn_handle = -1; /* the helper's connection to the node */
 static int to_fd = -1, from_fd = -1;
 static char out[16384]; /* the helper's console output so far (the tail beyond it) */
 static size_t out_len, seen;
@@ -168,6 +169,7 @@ int ble_central_start(const char *node, const char *radio, const char *pos, char
         return -1;
     }
     unsigned handle = (unsigned)atoi(line + strlen(conn[0]));
+    conn_handle = (int)handle;
     snprintf(cmd, sizeof(cmd), "bt link %u uart1\n", handle);
     say(cmd);
     const char *link[] = {"link: conn ", "bt link: "};
@@ -184,6 +186,16 @@ int ble_central_start(const char *node, const char *radio, const char *pos, char
 void ble_central_stop(void)
 {
     if (child <= 0) return;
+    if (conn_handle >= 0) {
+        /* A clean end (TERMINATE_IND 0x13): the node frees the connection at once
+         * instead of after its supervision timeout. */
+        char cmd[48];
+        snprintf(cmd, sizeof(cmd), "bt disconnect %d\n", conn_handle);
+        say(cmd);
+        const char *done[] = {"disconnected conn", "bt disconnect", "bt: "};
+        wait_for(done, 3, 3000, NULL);
+        conn_handle = -1;
+    }
     say("poweroff\n");
     long long end = now_ms() + 5000;
     int st;
