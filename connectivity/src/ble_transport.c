@@ -46,7 +46,7 @@ static struct {
     uint8_t ring[RX_RING];
     size_t head, len;
     struct akira_ble_transport_stats stats;
-} D = {.conn = NO_CONN};
+} D; /* zero: .bss (conn is set when the locks are made) */
 
 static int wr_rx(void *u, uint16_t conn, uint16_t off, const uint8_t *data, size_t len)
 {
@@ -164,8 +164,7 @@ static struct {
     bool stop;
     int err;
     akira_ble_gattc_item_t svc;
-    uint16_t chr_end; /* the service's end, for the descriptors */
-} B = {.conn = NO_CONN};
+} B;
 
 static void on_listen_disc(void *u, uint16_t conn, uint8_t reason)
 {
@@ -205,7 +204,10 @@ static const akira_ble_host_cb_t listener = {.disconnected = on_listen_disc,
 
 static int ensure_locks(void)
 {
-    if (!D.lock && akira_mutex_create(&D.lock)) return AKIRA_ENOMEM;
+    if (!D.lock) {
+        D.conn = B.conn = NO_CONN;
+        if (akira_mutex_create(&D.lock)) return AKIRA_ENOMEM;
+    }
     if (!B.lock && (akira_mutex_create(&B.lock) || akira_sem_create(&B.done, 0, 1) ||
                     akira_sem_create(&B.rx, 0, 1)))
         return AKIRA_ENOMEM;
