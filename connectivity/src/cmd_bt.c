@@ -370,6 +370,55 @@ static int cmd_bt_forget(struct akira_shell *sh, int argc, char **argv)
     return 0;
 }
 
+static int update_result(struct akira_shell *sh, const char *what, uint16_t h, akira_err_t rc)
+{
+    if (rc == AKIRA_ENODEV) return not_running(sh);
+    if (rc == AKIRA_OK)
+        akira_shell_print(sh, "conn %u: %s sent, in force 8 events from now\n", h, what);
+    else if (rc == AKIRA_EPERM)
+        akira_shell_print(sh, "bt: conn %u: only the central sends a %s\n", h, what);
+    else if (rc == AKIRA_EBUSY)
+        akira_shell_print(sh, "bt: conn %u: a %s is pending\n", h, what);
+    else if (rc == AKIRA_EINVAL)
+        akira_shell_print(sh, "bt: %s: values out of range\n", what);
+    else
+        akira_shell_print(sh, "bt: conn %u: %s\n", h, akira_err_str(rc));
+    return rc;
+}
+
+/* `bt update CONN INTERVAL_MS TIMEOUT_MS`: LL_CONNECTION_UPDATE_IND (central). */
+static int cmd_bt_update(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    uint16_t h;
+    unsigned long iv, to;
+    if (parse_handle(sh, argv[1], &h) ||
+        parse_num(sh, argv[2], 8, 4000, "an interval in ms", &iv) ||
+        parse_num(sh, argv[3], 100, 32000, "a timeout in ms", &to))
+        return AKIRA_EINVAL;
+    akira_ble_conn_params_t p = {(uint16_t)(iv * 100 / 125), 0, (uint16_t)(to / 10)};
+    return update_result(sh, "connection update", h, akira_ble_ctrl_conn_update(h, &p));
+}
+
+/* `bt chmap CONN MAP`: LL_CHANNEL_MAP_IND (central); MAP is the 37-bit mask of data
+ * channels in hex, channel 0 the lowest bit (1fffffffff: all). */
+static int cmd_bt_chmap(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    uint16_t h;
+    if (parse_handle(sh, argv[1], &h)) return AKIRA_EINVAL;
+    char *end;
+    unsigned long long v = strtoull(argv[2], &end, 16);
+    if (!*argv[2] || *end || v >> 37) {
+        akira_shell_print(sh, "not a channel map (hex, channels 0..36): '%s'\n", argv[2]);
+        return AKIRA_EINVAL;
+    }
+    uint8_t chm[5];
+    for (int i = 0; i < 5; i++)
+        chm[i] = (uint8_t)(v >> (8 * i));
+    return update_result(sh, "channel map", h, akira_ble_ctrl_channel_map(h, chm));
+}
+
 /* `bt link CONN UART`: the UART carries the peer's management service (the central
  * end of `akira --ble`). */
 static int cmd_bt_link(struct akira_shell *sh, int argc, char **argv)
@@ -442,6 +491,10 @@ AKIRA_SHELL_SUBCMDS(bt_sub,
                                     NULL, 0, 0),
                     AKIRA_SHELL_CMD("forget", "delete a bond (or all): the peer pairs again",
                                     "ADDR|all", cmd_bt_forget, NULL, 1, 1),
+                    AKIRA_SHELL_CMD("update", "central: new interval and supervision timeout",
+                                    "CONN INTERVAL_MS TIMEOUT_MS", cmd_bt_update, NULL, 3, 3),
+                    AKIRA_SHELL_CMD("chmap", "central: new data channel map (hex, 37 bits)",
+                                    "CONN MAP", cmd_bt_chmap, NULL, 2, 2),
                     AKIRA_SHELL_CMD("link", "bridge a UART to a peer's management service",
                                     "CONN UART", cmd_bt_link, NULL, 2, 2),
                     AKIRA_SHELL_CMD("flood", "notify full values to a linked peer (bench)",
