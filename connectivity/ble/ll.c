@@ -375,13 +375,6 @@ static void enc_failed(struct conn *c, akira_err_t why)
     if (e) e->status = why;
 }
 
-/* True when instant is behind the event counter (the spec's "instant passed": at or
- * beyond 32767 events ahead counts as in the past). */
-static bool instant_passed(uint16_t counter, uint16_t instant)
-{
-    return (uint16_t)(instant - counter) >= 32767u;
-}
-
 /* The peripheral's side of LL_CONNECTION_UPDATE_IND and LL_CHANNEL_MAP_IND: checked,
  * then pending until the event of the instant. Parameters out of range are refused
  * (counted, the connection keeps its own); an instant already passed ends the
@@ -395,31 +388,22 @@ static void on_instant_ind(struct conn *c, const uint8_t *p)
         ctrl_simple(c, LL_UNKNOWN_RSP, op, true); /* only the central sends them, one each */
         return;
     }
-    uint16_t instant = get16(op == LL_CONNECTION_UPDATE_IND ? p + 10 : p + 6);
     /* the same checks as a CONNECT_IND's, on the connection with the new values */
-    struct ll_conn_req r = {.aa = c->aa,
-                            .hop = c->hop,
-                            .interval = c->params.interval_1250us,
-                            .latency = c->params.latency,
-                            .timeout = c->params.timeout_10ms,
-                            .win_size = 1};
-    memcpy(r.chm, c->chm, 5);
-    if (op == LL_CONNECTION_UPDATE_IND) {
-        r.win_size = p[1];
-        r.win_offset = get16(p + 2);
-        r.interval = get16(p + 4);
-        r.latency = get16(p + 6);
-        r.timeout = get16(p + 8);
-    } else {
-        memcpy(r.chm, p + 1, 5);
-    }
-    if (!ll_conn_req_valid(&r)) {
+    struct ll_conn_req cur = {.aa = c->aa,
+                              .hop = c->hop,
+                              .interval = c->params.interval_1250us,
+                              .latency = c->params.latency,
+                              .timeout = c->params.timeout_10ms},
+                       r;
+    memcpy(cur.chm, c->chm, 5);
+    uint16_t instant;
+    if (!ll_instant_ind_parse(p, &cur, &r, &instant)) {
         ll.st.rx_bad++;
         AKIRA_LOG_WRN("conn %u: %s refused: parameters out of range", c->handle,
                       op == LL_CONNECTION_UPDATE_IND ? "connection update" : "channel map");
         return;
     }
-    if (instant_passed(c->counter, instant)) {
+    if (ll_instant_passed(c->counter, instant)) {
         AKIRA_LOG_WRN("conn %u: instant %u passed (event %u)", c->handle, instant, c->counter);
         c->close_reason = AKIRA_BLE_REASON_INSTANT_PASSED;
         return;
