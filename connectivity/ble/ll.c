@@ -89,6 +89,12 @@ struct conn {
     bool term_sent;       /* TERMINATE_IND queued: close when acknowledged */
     bool peer_term;       /* the peer sent TERMINATE_IND: acknowledge it, then close */
     uint8_t term_reason;
+    /* connection update and channel map procedures: take effect at the event whose
+     * counter is the instant */
+    bool upd_pending, chm_pending;
+    uint16_t upd_instant, chm_instant;
+    struct ll_conn_req upd; /* win_size, win_offset, interval, latency, timeout */
+    uint8_t chm_new[5];
     /* encryption */
     bool enc_proc, enc_rx, enc_tx, ltk_wait;
     uint8_t ltk[16], sk[16], iv[8], skdm[8], skds[8], rand[8];
@@ -369,6 +375,81 @@ static void enc_failed(struct conn *c, akira_err_t why)
     if (e) e->status = why;
 }
 
+/* The peripheral's side of LL_CONNECTION_UPDATE_IND and LL_CHANNEL_MAP_IND: checked,
+ * then pending until the event of the instant. Parameters out of range are refused
+ * (counted, the connection keeps its own); an instant already passed ends the
+ * connection (0x28), as the specification says. */
+static void on_instant_ind(struct conn *c, const uint8_t *p)
+{
+    uint8_t op = p[0];
+    if (c->role != AKIRA_BLE_ROLE_PERIPHERAL ||
+        (op == LL_CONNECTION_UPDATE_IND && c->upd_pending) ||
+        (op == LL_CHANNEL_MAP_IND && c->chm_pending)) {
+        ctrl_simple(c, LL_UNKNOWN_RSP, op, true); /* only the central sends them, one each */
+        return;
+    }
+    /* the same checks as a CONNECT_IND's, on the connection with the new values */
+    struct ll_conn_req cur = {.aa = c->aa,
+                              .hop = c->hop,
+                              .interval = c->params.interval_1250us,
+                              .latency = c->params.latency,
+                              .timeout = c->params.timeout_10ms},
+                       r;
+    memcpy(cur.chm, c->chm, 5);
+    uint16_t instant;
+    if (!ll_instant_ind_parse(p, &cur, &r, &instant)) {
+        ll.st.rx_bad++;
+        AKIRA_LOG_WRN("conn %u: %s refused: parameters out of range", c->handle,
+                      op == LL_CONNECTION_UPDATE_IND ? "connection update" : "channel map");
+        return;
+    }
+    if (ll_instant_passed(c->counter, instant)) {
+        AKIRA_LOG_WRN("conn %u: instant %u passed (event %u)", c->handle, instant, c->counter);
+        c->close_reason = AKIRA_BLE_REASON_INSTANT_PASSED;
+        return;
+    }
+    if (op == LL_CONNECTION_UPDATE_IND) {
+        c->upd = r;
+        c->upd_instant = instant;
+        c->upd_pending = true;
+    } else {
+        memcpy(c->chm_new, r.chm, 5);
+        c->chm_instant = instant;
+        c->chm_pending = true;
+    }
+}
+
+/* Moves a connection to its next event: the counter, the anchor at the interval, and
+ * at the instant the pending update (the anchor moves by the window offset, the
+ * peripheral widens its first window by the window size, the new interval, latency and
+ * timeout hold from there) and channel map (the instant's event already hops on it). */
+static void next_event(struct conn *c)
+{
+    c->counter++;
+    c->anchor_us += interval_us(c);
+    if (c->chm_pending && c->counter == c->chm_instant) {
+        c->chm_pending = false;
+        memcpy(c->chm, c->chm_new, 5);
+        c->n_used = ll_chm_used(c->chm, c->used_ch);
+        AKIRA_LOG_INF("conn %u: channel map %02x%02x%02x%02x%02x (%u channels) from event %u",
+                      c->handle, c->chm[4], c->chm[3], c->chm[2], c->chm[1], c->chm[0], c->n_used,
+                      c->counter);
+    }
+    if (c->upd_pending && c->counter == c->upd_instant) {
+        c->upd_pending = false;
+        c->anchor_us += (uint64_t)c->upd.win_offset * 1250u;
+        if (c->role == AKIRA_BLE_ROLE_PERIPHERAL)
+            c->first_extra_us = (uint64_t)c->upd.win_size * 1250u;
+        c->params.interval_1250us = c->upd.interval;
+        c->params.latency = c->upd.latency;
+        c->params.timeout_10ms = c->upd.timeout;
+        c->last_rx_us = now_us(); /* the supervision timer restarts at the instant */
+        AKIRA_LOG_INF("conn %u: interval %u.%02u ms, timeout %u ms from event %u", c->handle,
+                      c->upd.interval * 125 / 100, c->upd.interval * 125 % 100,
+                      c->upd.timeout * 10u, c->counter);
+    }
+}
+
 /* A control PDU from the peer (decrypted). */
 static void on_ctrl(struct conn *c, const uint8_t *p, uint8_t len)
 {
@@ -469,8 +550,10 @@ static void on_ctrl(struct conn *c, const uint8_t *p, uint8_t len)
             enc_failed(c, AKIRA_EAUTH);
         }
         break;
+    case LL_CONNECTION_UPDATE_IND:
+    case LL_CHANNEL_MAP_IND: on_instant_ind(c, p); break;
     case LL_UNKNOWN_RSP: break;
-    default: ctrl_simple(c, LL_UNKNOWN_RSP, op, true); break; /* update/channel map/pause */
+    default: ctrl_simple(c, LL_UNKNOWN_RSP, op, true); break; /* pause encryption */
     }
 }
 
@@ -624,8 +707,7 @@ static void conn_event(struct conn *c)
         }
     }
     akira_radio_rx_enable(ll.radio, false);
-    c->counter++;
-    c->anchor_us += interval_us(c);
+    next_event(c);
     if (c->close_reason) {
         conn_close(c, c->close_reason);
         return;
@@ -929,8 +1011,7 @@ static int ll_thread(void *arg)
                 next->first_extra_us = 0;
                 (void)ll_chsel1(&next->last_unmapped, next->hop, next->chm, next->used_ch,
                                 next->n_used);
-                next->counter++;
-                next->anchor_us += interval_us(next);
+                next_event(next);
             }
             conn_event(next);
             continue;
@@ -1073,6 +1154,76 @@ akira_err_t akira_ble_ctrl_connect(const akira_ble_addr_t *peer,
     }
     unlock();
     wake();
+    return rc;
+}
+
+/* Central: queue the indication with an instant EVENTS_AHEAD events from now. */
+#define EVENTS_AHEAD 8
+
+akira_err_t akira_ble_ctrl_conn_update(uint16_t handle, const akira_ble_conn_params_t *params)
+{
+    if (!ll.running) return AKIRA_ENODEV;
+    if (!params) return AKIRA_EINVAL;
+    lock();
+    struct conn *c = conn_of(handle);
+    akira_err_t rc = AKIRA_OK;
+    struct ll_conn_req r = {0};
+    if (!c) {
+        rc = AKIRA_ENOTCONN;
+    } else if (c->role != AKIRA_BLE_ROLE_CENTRAL) {
+        rc = AKIRA_EPERM;
+    } else if (c->upd_pending || c->ctrl_n == CTRLQ) {
+        rc = AKIRA_EBUSY;
+    } else {
+        r.aa = c->aa;
+        r.hop = c->hop;
+        memcpy(r.chm, c->chm, 5);
+        r.interval = params->interval_1250us;
+        r.latency = params->latency;
+        r.timeout = params->timeout_10ms;
+        r.win_size = 1;
+        r.win_offset = 0;
+        if (!ll_conn_req_valid(&r)) rc = AKIRA_EINVAL;
+    }
+    if (rc == AKIRA_OK) {
+        uint16_t instant = (uint16_t)(c->counter + EVENTS_AHEAD);
+        uint8_t pdu[12] = {LL_CONNECTION_UPDATE_IND, r.win_size};
+        put16(pdu + 2, r.win_offset);
+        put16(pdu + 4, r.interval);
+        put16(pdu + 6, r.latency);
+        put16(pdu + 8, r.timeout);
+        put16(pdu + 10, instant);
+        ctrl_push(c, pdu, sizeof(pdu));
+        c->upd = r;
+        c->upd_instant = instant;
+        c->upd_pending = true;
+    }
+    unlock();
+    return rc;
+}
+
+akira_err_t akira_ble_ctrl_channel_map(uint16_t handle, const uint8_t chm[5])
+{
+    if (!ll.running) return AKIRA_ENODEV;
+    uint8_t used[37];
+    if (!chm || (chm[4] & 0xE0) || ll_chm_used(chm, used) < 2) return AKIRA_EINVAL;
+    lock();
+    struct conn *c = conn_of(handle);
+    akira_err_t rc = !c                                     ? AKIRA_ENOTCONN
+                     : c->role != AKIRA_BLE_ROLE_CENTRAL    ? AKIRA_EPERM
+                     : c->chm_pending || c->ctrl_n == CTRLQ ? AKIRA_EBUSY
+                                                            : AKIRA_OK;
+    if (rc == AKIRA_OK) {
+        uint16_t instant = (uint16_t)(c->counter + EVENTS_AHEAD);
+        uint8_t pdu[8] = {LL_CHANNEL_MAP_IND};
+        memcpy(pdu + 1, chm, 5);
+        put16(pdu + 6, instant);
+        ctrl_push(c, pdu, sizeof(pdu));
+        memcpy(c->chm_new, chm, 5);
+        c->chm_instant = instant;
+        c->chm_pending = true;
+    }
+    unlock();
     return rc;
 }
 

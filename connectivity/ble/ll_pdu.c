@@ -183,6 +183,35 @@ bool ll_conn_req_valid(const struct ll_conn_req *r)
     return ll_aa_valid(r->aa);
 }
 
+bool ll_instant_ind_parse(const uint8_t *p, const struct ll_conn_req *cur, struct ll_conn_req *out,
+                          uint16_t *instant)
+{
+    *out = *cur;
+    out->win_size = 1;
+    out->win_offset = 0;
+    if (p[0] == LL_CONNECTION_UPDATE_IND) {
+        out->win_size = p[1];
+        out->win_offset = (uint16_t)(p[2] | p[3] << 8);
+        out->interval = (uint16_t)(p[4] | p[5] << 8);
+        out->latency = (uint16_t)(p[6] | p[7] << 8);
+        out->timeout = (uint16_t)(p[8] | p[9] << 8);
+        *instant = (uint16_t)(p[10] | p[11] << 8);
+    } else if (p[0] == LL_CHANNEL_MAP_IND) {
+        memcpy(out->chm, p + 1, 5);
+        *instant = (uint16_t)(p[6] | p[7] << 8);
+    } else {
+        return false;
+    }
+    return ll_conn_req_valid(out);
+}
+
+bool ll_instant_passed(uint16_t counter, uint16_t instant)
+{
+    /* (instant - counter) mod 65536 is 0 (this event: too late to switch at its start)
+     * or 32767 and more */
+    return (uint16_t)(instant - counter - 1u) >= 32766u;
+}
+
 uint8_t ll_chsel1(uint8_t *last_unmapped, uint8_t hop, const uint8_t chm[5], const uint8_t *used,
                   uint8_t n_used)
 {

@@ -105,6 +105,18 @@ void ll_conn_req_build(uint8_t lldata[22], const struct ll_conn_req *req);
  * window size and offset, a usable access address). */
 bool ll_conn_req_valid(const struct ll_conn_req *req);
 
+/* LL_CONNECTION_UPDATE_IND / LL_CHANNEL_MAP_IND (p: opcode and its CtrData, of
+ * ll_ctrl_len's length) applied to a connection's current parameters cur: *out gets the
+ * connection as it would be after the instant, *instant the instant. False when the
+ * result is not a connection a CONNECT_IND could set up (ll_conn_req_valid), or for
+ * another opcode. */
+bool ll_instant_ind_parse(const uint8_t *p, const struct ll_conn_req *cur, struct ll_conn_req *out,
+                          uint16_t *instant);
+/* True when instant is not ahead of the event counter (the one the PDU came in):
+ * (instant - counter) mod 65536 is 0 or 32767 and more (the specification's "instant
+ * passed"). */
+bool ll_instant_passed(uint16_t counter, uint16_t instant);
+
 /* Whether aa follows the rules for a connection's access address. */
 bool ll_aa_valid(uint32_t aa);
 

@@ -80,48 +80,65 @@ static const akira_ble_gatt_chr_t ess_chrs[] = {
 static const akira_ble_gatt_svc_t ess = {
     .uuid = AKIRA_BLE_UUID16(AKIRA_BT_UUID_ESS), .chrs = ess_chrs, .n_chrs = 3};
 
-/* The app API module's receiver of the host's events (akira_bt_host_listen). */
-static const akira_ble_host_cb_t *listener;
-static void *listener_user;
+/* The other receivers of the host's events, after the BT host's own handling: the app
+ * API module "ble" and the BLE transport (akira_bt_host_listen). A fixed table, filled
+ * at start-up; the callbacks read it without a lock (a slot is written once). */
+#define LISTENERS_MAX 2
+static struct {
+    const akira_ble_host_cb_t *volatile cb;
+    void *user;
+} listeners[LISTENERS_MAX];
 
 void akira_bt_host_listen(const akira_ble_host_cb_t *cb, void *user)
 {
-    listener_user = user;
-    listener = cb;
+    if (!cb) return;
+    for (size_t i = 0; i < LISTENERS_MAX; i++) {
+        if (listeners[i].cb == cb || !listeners[i].cb) {
+            listeners[i].user = user;
+            listeners[i].cb = cb;
+            return;
+        }
+    }
+    AKIRA_LOG_ERR("bt: more than %d receivers of the host's events", LISTENERS_MAX);
 }
+
+/* Calls field f of every receiver that has one, with the arguments after the user. */
+#define EACH_LISTENER(f, ...)                                                                      \
+    for (size_t i_ = 0; i_ < LISTENERS_MAX; i_++) {                                                \
+        const akira_ble_host_cb_t *l_ = listeners[i_].cb;                                          \
+        if (l_ && l_->f) l_->f(listeners[i_].user, __VA_ARGS__);                                   \
+    }
 
 static void on_notification(void *u, uint16_t conn, uint16_t handle, const uint8_t *d, size_t n,
                             bool ind)
 {
     (void)u;
     akira_hid_manager_notification(conn, handle, d, n);
-    if (listener && listener->notification)
-        listener->notification(listener_user, conn, handle, d, n, ind);
+    EACH_LISTENER(notification, conn, handle, d, n, ind)
 }
 
 static void on_connected(void *u, uint16_t conn, uint8_t role, const akira_ble_addr_t *peer)
 {
     (void)u;
-    if (listener && listener->connected) listener->connected(listener_user, conn, role, peer);
+    EACH_LISTENER(connected, conn, role, peer)
 }
 
 static void on_disconnected(void *u, uint16_t conn, uint8_t reason)
 {
     (void)u;
-    if (listener && listener->disconnected) listener->disconnected(listener_user, conn, reason);
+    EACH_LISTENER(disconnected, conn, reason)
 }
 
 static void on_subscribed(void *u, uint16_t conn, uint16_t handle, uint16_t value)
 {
     (void)u;
-    if (listener && listener->subscribed) listener->subscribed(listener_user, conn, handle, value);
+    EACH_LISTENER(subscribed, conn, handle, value)
 }
 
 static void on_indicate_done(void *u, uint16_t conn, uint16_t handle, akira_err_t err)
 {
     (void)u;
-    if (listener && listener->indicate_done)
-        listener->indicate_done(listener_user, conn, handle, err);
+    EACH_LISTENER(indicate_done, conn, handle, err)
 }
 
 static struct {
@@ -170,6 +187,10 @@ akira_err_t akira_bt_host_start(const char *name)
     snprintf(dev_name, sizeof dev_name, "%s", name ? name : "akira");
     akira_ble_host_cfg_t cfg = {
         .io_cap = AKIRA_BLE_IO_NONE,
+        /* Whole 251-byte pieces: the link layer cuts them to the connection's payload
+         * size (27 before the length exchange), and a full notification at MTU 247 is
+         * one queued PDU instead of ten (bench/ble/gatt_throughput.py). */
+        .ll_payload = AKIRA_BLE_LL_DATA_MAX,
         .bondable = true,
         .settings = akira_storage_settings(),
         .settings_lock = akira_storage_lock,

@@ -5,6 +5,8 @@
 
 #include <akira/ble_ctrl.h>
 #include <akira/bt.h>
+#include <akira/ble_transport.h>
+#include <akira/bt_host.h>
 #include <akira/clock.h>
 #include <akira/mutex.h>
 #include <akira/shell.h>
@@ -58,6 +60,11 @@ static int cmd_bt_status(struct akira_shell *sh, int argc, char **argv)
     akira_shell_print(sh, "link layer RAM %u B (%u B per connection)\n", (unsigned)ram,
                       (unsigned)per_conn);
     akira_shell_print(sh, "connections %u/%u\n", (unsigned)n, AKIRA_BLE_LL_CONN_MAX);
+    struct akira_ble_transport_stats ts;
+    akira_ble_transport_stats(&ts);
+    akira_shell_print(sh, "management over BLE: %u B in, %u B out, %u B dropped, %u peer(s)\n",
+                      (unsigned)ts.rx_bytes, (unsigned)ts.tx_bytes, (unsigned)ts.rx_dropped,
+                      (unsigned)ts.peers);
     for (size_t i = 0; i < n; i++) {
         akira_ble_addr_format(&c[i].peer, a);
         akira_shell_print(
@@ -312,6 +319,159 @@ static int cmd_bt_ltk(struct akira_shell *sh, int argc, char **argv)
     return rc;
 }
 
+/* `bt bonds`: the bonded peers (the host's table, loaded from settings at boot). */
+static int cmd_bt_bonds(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    akira_ble_host_t *h = akira_bt_host();
+    if (!h) return not_running(sh);
+    akira_ble_bond_t b[AKIRA_BLE_BOND_MAX];
+    size_t n = akira_ble_bonds(h, b, AKIRA_BLE_BOND_MAX);
+    for (size_t i = 0; i < n && i < AKIRA_BLE_BOND_MAX; i++) {
+        char a[18];
+        akira_ble_addr_format(&b[i].addr, a);
+        /* LE Secure Connections is the only pairing the host does: the key is an LE SC
+         * LTK, authenticated (passkey, numeric comparison) or not (just works). */
+        akira_shell_print(sh, "  %s %s  LE SC LTK %u bytes, %s%s\n", a,
+                          b[i].addr.type ? "random" : "public", b[i].key_size,
+                          b[i].authenticated ? "authenticated" : "unauthenticated",
+                          b[i].has_irk ? ", IRK" : "");
+    }
+    akira_shell_print(sh, "%u bond(s)\n", (unsigned)n);
+    memset(b, 0, sizeof b); /* keys off the stack */
+    return 0;
+}
+
+/* `bt forget ADDR|all`: the bond leaves the host's table and settings; the next
+ * connection with that peer has to pair again. */
+static int cmd_bt_forget(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    akira_ble_host_t *h = akira_bt_host();
+    if (!h) return not_running(sh);
+    bool all = strcmp(argv[1], "all") == 0;
+    akira_ble_addr_t a;
+    if (!all && akira_ble_addr_parse(argv[1], &a) != AKIRA_OK) {
+        akira_shell_print(sh, "bt forget: not an address or 'all': '%s'\n", argv[1]);
+        return AKIRA_EINVAL;
+    }
+    size_t before = akira_ble_bonds(h, NULL, 0);
+    akira_err_t rc = akira_ble_bond_forget(h, all ? NULL : &a);
+    if (rc == AKIRA_ENOENT) {
+        akira_shell_print(sh, "bt forget: no bond with %s\n", argv[1]);
+        return rc;
+    }
+    if (rc != AKIRA_OK) {
+        akira_shell_print(sh, "bt forget: %s\n", akira_err_str(rc));
+        return rc;
+    }
+    akira_shell_print(sh, "forgot %u bond(s)\n", (unsigned)(before - akira_ble_bonds(h, NULL, 0)));
+    return 0;
+}
+
+static int update_result(struct akira_shell *sh, const char *what, uint16_t h, akira_err_t rc)
+{
+    if (rc == AKIRA_ENODEV) return not_running(sh);
+    if (rc == AKIRA_OK)
+        akira_shell_print(sh, "conn %u: %s sent, in force 8 events from now\n", h, what);
+    else if (rc == AKIRA_EPERM)
+        akira_shell_print(sh, "bt: conn %u: only the central sends a %s\n", h, what);
+    else if (rc == AKIRA_EBUSY)
+        akira_shell_print(sh, "bt: conn %u: a %s is pending\n", h, what);
+    else if (rc == AKIRA_EINVAL)
+        akira_shell_print(sh, "bt: %s: values out of range\n", what);
+    else
+        akira_shell_print(sh, "bt: conn %u: %s\n", h, akira_err_str(rc));
+    return rc;
+}
+
+/* `bt update CONN INTERVAL_MS TIMEOUT_MS`: LL_CONNECTION_UPDATE_IND (central). */
+static int cmd_bt_update(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    uint16_t h;
+    unsigned long iv, to;
+    if (parse_handle(sh, argv[1], &h) ||
+        parse_num(sh, argv[2], 8, 4000, "an interval in ms", &iv) ||
+        parse_num(sh, argv[3], 100, 32000, "a timeout in ms", &to))
+        return AKIRA_EINVAL;
+    akira_ble_conn_params_t p = {(uint16_t)(iv * 100 / 125), 0, (uint16_t)(to / 10)};
+    return update_result(sh, "connection update", h, akira_ble_ctrl_conn_update(h, &p));
+}
+
+/* `bt chmap CONN MAP`: LL_CHANNEL_MAP_IND (central); MAP is the 37-bit mask of data
+ * channels in hex, channel 0 the lowest bit (1fffffffff: all). */
+static int cmd_bt_chmap(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    uint16_t h;
+    if (parse_handle(sh, argv[1], &h)) return AKIRA_EINVAL;
+    char *end;
+    unsigned long long v = strtoull(argv[2], &end, 16);
+    if (!*argv[2] || *end || v >> 37) {
+        akira_shell_print(sh, "not a channel map (hex, channels 0..36): '%s'\n", argv[2]);
+        return AKIRA_EINVAL;
+    }
+    uint8_t chm[5];
+    for (int i = 0; i < 5; i++)
+        chm[i] = (uint8_t)(v >> (8 * i));
+    return update_result(sh, "channel map", h, akira_ble_ctrl_channel_map(h, chm));
+}
+
+/* `bt link CONN UART`: the UART carries the peer's management service (the central
+ * end of `akira --ble`). */
+static int cmd_bt_link(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    uint16_t c;
+    akira_ble_host_t *h = akira_bt_host();
+    if (!h) return not_running(sh);
+    if (parse_handle(sh, argv[1], &c)) return AKIRA_EINVAL;
+    uint16_t mtu = 0;
+    int rc = akira_ble_transport_link(h, c, argv[2], &mtu);
+    if (rc == AKIRA_ENOENT)
+        akira_shell_print(sh, "bt link: conn %u has no management service\n", c);
+    else if (rc)
+        akira_shell_print(sh, "bt link: %s\n", akira_err_str(rc));
+    else
+        akira_shell_print(sh, "link: conn %u <-> %s, ATT MTU %u\n", c, argv[2], mtu);
+    return rc;
+}
+
+/* `bt flood CONN MS`: full notifications on the management TX characteristic (the
+ * GATT throughput bench: the peer subscribed with `bt link`). */
+static int cmd_bt_flood(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    uint16_t c;
+    unsigned long ms;
+    if (parse_handle(sh, argv[1], &c) || parse_num(sh, argv[2], 1, 60000, "a duration in ms", &ms))
+        return AKIRA_EINVAL;
+    uint32_t n = 0;
+    uint16_t mtu = 0;
+    uint64_t t0 = akira_uptime_ms();
+    int rc = akira_ble_transport_flood(c, (uint32_t)ms, &n, &mtu);
+    uint64_t t = akira_uptime_ms() - t0;
+    if (rc == AKIRA_ESTATE)
+        akira_shell_print(sh, "bt flood: conn %u has not subscribed (bt link on the peer)\n", c);
+    else if (rc)
+        akira_shell_print(sh, "bt flood: %s\n", akira_err_str(rc));
+    else
+        akira_shell_print(sh, "flood: %u notifications of %u B queued in %u ms\n", (unsigned)n,
+                          mtu - 3u, (unsigned)t);
+    return rc;
+}
+
+static int cmd_bt_unlink(struct akira_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    akira_ble_transport_unlink();
+    akira_shell_print(sh, "unlinked\n");
+    return 0;
+}
+
 AKIRA_SHELL_SUBCMDS(bt_sub,
                     AKIRA_SHELL_CMD("status", "address, advertising, scanning, connections", NULL,
                                     cmd_bt_status, NULL, 0, 0),
@@ -326,7 +486,20 @@ AKIRA_SHELL_SUBCMDS(bt_sub,
                     AKIRA_SHELL_CMD("encrypt", "central: start link encryption with a key",
                                     "CONN LTK", cmd_bt_encrypt, NULL, 2, 2),
                     AKIRA_SHELL_CMD("ltk", "peripheral: answer an LTK request (none: no key)",
-                                    "CONN LTK|none", cmd_bt_ltk, NULL, 2, 2));
+                                    "CONN LTK|none", cmd_bt_ltk, NULL, 2, 2),
+                    AKIRA_SHELL_CMD("bonds", "bonded peers: address, key type", NULL, cmd_bt_bonds,
+                                    NULL, 0, 0),
+                    AKIRA_SHELL_CMD("forget", "delete a bond (or all): the peer pairs again",
+                                    "ADDR|all", cmd_bt_forget, NULL, 1, 1),
+                    AKIRA_SHELL_CMD("update", "central: new interval and supervision timeout",
+                                    "CONN INTERVAL_MS TIMEOUT_MS", cmd_bt_update, NULL, 3, 3),
+                    AKIRA_SHELL_CMD("chmap", "central: new data channel map (hex, 37 bits)",
+                                    "CONN MAP", cmd_bt_chmap, NULL, 2, 2),
+                    AKIRA_SHELL_CMD("link", "bridge a UART to a peer's management service",
+                                    "CONN UART", cmd_bt_link, NULL, 2, 2),
+                    AKIRA_SHELL_CMD("flood", "notify full values to a linked peer (bench)",
+                                    "CONN MS", cmd_bt_flood, NULL, 2, 2),
+                    AKIRA_SHELL_CMD("unlink", "end the bridge", NULL, cmd_bt_unlink, NULL, 0, 0));
 
-AKIRA_SHELL_CMD_REGISTER(bt, "bt", "Bluetooth LE: status, scan, connect, disconnect", NULL,
-                         cmd_bt_status, bt_sub, 0, 0);
+AKIRA_SHELL_CMD_REGISTER(bt, "bt", "Bluetooth LE: status, scan, connect, disconnect, bonds, forget",
+                         NULL, cmd_bt_status, bt_sub, 0, 0);

@@ -1,7 +1,8 @@
 /*
- * Shell command `gatt`: the device's BLE host as a GATT client and its bonds
- * (docs/ble_host.md): pair, services, chrs, read, env (a peer's Environmental Sensing values),
- * mtu, bonds, forget. One command at a time; each waits at most 10 s for the peer.
+ * Shell command `gatt`: the device's BLE host as a GATT client
+ * (docs/ble_host.md): pair, services, chrs, read, env (a peer's Environmental Sensing
+ * values), mtu (bonds: `bt bonds`, `bt forget`). One command at a time; each waits at
+ * most 10 s for the peer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,38 +291,6 @@ static int do_env(struct akira_shell *sh, akira_ble_host_t *h, int argc, char **
     return shown ? 0 : AKIRA_ENOENT;
 }
 
-static int do_bonds(struct akira_shell *sh, akira_ble_host_t *h, int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    akira_ble_bond_t b[AKIRA_BLE_BOND_MAX];
-    size_t n = akira_ble_bonds(h, b, AKIRA_BLE_BOND_MAX);
-    for (size_t i = 0; i < n; i++) {
-        char a[18];
-        akira_ble_addr_format(&b[i].addr, a);
-        akira_shell_print(sh, "  %s %s key %u bytes%s\n", a, b[i].addr.type ? "random" : "public",
-                          b[i].key_size, b[i].authenticated ? ", authenticated" : "");
-    }
-    akira_shell_print(sh, "%u bond(s)\n", (unsigned)n);
-    memset(b, 0, sizeof b);
-    return 0;
-}
-
-static int do_forget(struct akira_shell *sh, akira_ble_host_t *h, int argc, char **argv)
-{
-    akira_ble_addr_t a;
-    if (argc > 1 && akira_ble_addr_parse(argv[1], &a) != AKIRA_OK) {
-        akira_shell_print(sh, "not an address: '%s'\n", argv[1]);
-        return AKIRA_EINVAL;
-    }
-    akira_err_t rc = akira_ble_bond_forget(h, argc > 1 ? &a : NULL);
-    if (rc == AKIRA_OK)
-        akira_shell_print(sh, "forgotten\n");
-    else
-        akira_shell_print(sh, "gatt forget: %s\n", akira_err_str(rc));
-    return rc;
-}
-
 static int cmd_pair(struct akira_shell *sh, int argc, char **argv)
 {
     return locked(sh, argc, argv, do_pair);
@@ -347,15 +316,6 @@ static int cmd_env(struct akira_shell *sh, int argc, char **argv)
 {
     return locked(sh, argc, argv, do_env);
 }
-static int cmd_bonds(struct akira_shell *sh, int argc, char **argv)
-{
-    return locked(sh, argc, argv, do_bonds);
-}
-static int cmd_forget(struct akira_shell *sh, int argc, char **argv)
-{
-    return locked(sh, argc, argv, do_forget);
-}
-
 AKIRA_SHELL_SUBCMDS(
     gatt_sub,
     AKIRA_SHELL_CMD("pair", "pair (or encrypt with the bond) on a connection", "CONN", cmd_pair,
@@ -366,9 +326,7 @@ AKIRA_SHELL_SUBCMDS(
     AKIRA_SHELL_CMD("read", "read an attribute of a peer", "CONN HANDLE", cmd_read, NULL, 2, 2),
     AKIRA_SHELL_CMD("mtu", "exchange the ATT MTU", "CONN", cmd_mtu, NULL, 1, 1),
     AKIRA_SHELL_CMD("env", "a peer's temperature, humidity and pressure", "CONN", cmd_env, NULL, 1,
-                    1),
-    AKIRA_SHELL_CMD("bonds", "bonded devices", NULL, cmd_bonds, NULL, 0, 0),
-    AKIRA_SHELL_CMD("forget", "forget one bond or all", "[ADDR]", cmd_forget, NULL, 0, 1));
+                    1));
 
-AKIRA_SHELL_CMD_REGISTER(gatt, "gatt", "BLE GATT client and bonds: pair, services, read, env", NULL,
-                         cmd_bonds, gatt_sub, 0, 0);
+AKIRA_SHELL_CMD_REGISTER(gatt, "gatt", "BLE GATT client: pair, services, chrs, read, mtu, env",
+                         NULL, NULL, gatt_sub, 0, 0);

@@ -17,6 +17,10 @@
 #endif
 #include <akira/random.h>
 #include <akira/serial_link.h>
+#if AKIRA_CONNECTIVITY_BLE
+#include <akira/ble_transport.h>
+#include <akira/bt_host.h>
+#endif
 #include <akira/settings.h>
 #if AKIRA_CONNECTIVITY_NET
 #include <akira/sntp.h>
@@ -170,6 +174,44 @@ const char *akira_connectivity_serial_uart(void)
 
 static const struct akira_transport serial_transport = {"serial", serial_start, serial_stop, NULL};
 
+#if AKIRA_CONNECTIVITY_BLE
+/* The same API over BLE (akira/ble_transport.h): another stream API instance, on the
+ * device's BLE host once the BT manager has started it. */
+static struct akira_http_server *ble_api;
+
+static int ble_start(void *ctx)
+{
+    (void)ctx;
+    int rc = akira_connectivity_stream_api_create(&ble_api, SERIAL_RESUME_MS);
+    if (rc) return rc;
+    rc = akira_ble_transport_start(akira_bt_host(), ble_api, SERIAL_RESUME_MS);
+    if (rc) {
+        akira_http_server_destroy(ble_api);
+        ble_api = NULL;
+    }
+    return rc;
+}
+
+static void ble_stop(void *ctx)
+{
+    (void)ctx;
+    akira_ble_transport_stop();
+    akira_http_server_destroy(ble_api);
+    ble_api = NULL;
+}
+
+static const struct akira_transport ble_transport = {"ble", ble_start, ble_stop, NULL};
+
+int akira_connectivity_ble_start(void)
+{
+    int rc = akira_transport_register(&ble_transport);
+    if (rc) return rc;
+    rc = akira_transport_start_all();
+    if (rc) akira_transport_unregister(&ble_transport);
+    return rc;
+}
+#endif
+
 int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *detail, size_t cap)
 {
     if (!cfg) return AKIRA_EINVAL;
@@ -248,6 +290,9 @@ void akira_connectivity_stop(void)
     akira_connectivity_net_unregister();
 #endif
     akira_transport_unregister(&serial_transport);
+#if AKIRA_CONNECTIVITY_BLE
+    akira_transport_unregister(&ble_transport);
+#endif
 #if AKIRA_CONNECTIVITY_MESH
     akira_mesh_service_unregister();
 #endif

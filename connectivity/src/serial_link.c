@@ -25,7 +25,8 @@ AKIRA_LOG_MODULE_DECLARE(connectivity);
 
 struct akira_serial_link {
     struct akira_serial_link_config cfg;
-    const struct akira_device *uart;
+    const struct akira_device *uart;      /* or */
+    const struct akira_serial_pipe *pipe; /* cfg.pipe */
     akira_thread_t *rx_thread, *worker;
     akira_sem_t *rx_sem, *tx_sem;
     akira_mutex_t *lock;    /* everything below, and the counters */
@@ -78,6 +79,11 @@ static int send_frame(struct akira_serial_link *l, uint8_t type, uint16_t seq, c
     size_t n = akira_serial_encode(&f, wire);
     if (!n) return AKIRA_EINVAL;
     akira_mutex_lock(l->tx_lock, AKIRA_FOREVER);
+    if (l->pipe) {
+        int w = l->pipe->write(l->pipe->ctx, wire, n);
+        akira_mutex_unlock(l->tx_lock);
+        return w < 0 ? w : 0;
+    }
     size_t off = 0;
     uint64_t t0 = akira_uptime_ms();
     int rc = 0;
@@ -230,7 +236,8 @@ static int rx_main(void *arg)
             return 0;
         }
         for (;;) {
-            int n = akira_uart_read(l->uart, buf, sizeof(buf));
+            int n = l->pipe ? l->pipe->read(l->pipe->ctx, buf, sizeof(buf))
+                            : akira_uart_read(l->uart, buf, sizeof(buf));
             if (n <= 0) break;
             akira_serial_decoder_feed(&l->dec, buf, (size_t)n, on_frame, l);
         }
@@ -341,7 +348,7 @@ static int worker_main(void *arg)
 {
     struct akira_serial_link *l = arg;
     char peer[48];
-    snprintf(peer, sizeof(peer), "serial:%s", l->cfg.uart);
+    snprintf(peer, sizeof(peer), "serial:%s", l->pipe ? l->pipe->name : l->cfg.uart);
     for (;;) {
         akira_mutex_lock(l->lock, AKIRA_FOREVER);
         while (!l->active && !l->stopping)
@@ -384,9 +391,11 @@ static void link_free(struct akira_serial_link *l)
 int akira_serial_link_start(struct akira_serial_link **out,
                             const struct akira_serial_link_config *cfg)
 {
-    if (!out || !cfg || !cfg->uart || !cfg->api) return AKIRA_EINVAL;
-    const struct akira_device *uart = akira_device_get(cfg->uart);
-    if (!uart || !akira_device_is_ready(uart)) return AKIRA_ENODEV;
+    if (!out || !cfg || !cfg->uart == !cfg->pipe || !cfg->api) return AKIRA_EINVAL;
+    if (cfg->pipe && (!cfg->pipe->read || !cfg->pipe->write || !cfg->pipe->name))
+        return AKIRA_EINVAL;
+    const struct akira_device *uart = cfg->uart ? akira_device_get(cfg->uart) : NULL;
+    if (cfg->uart && (!uart || !akira_device_is_ready(uart))) return AKIRA_ENODEV;
     struct akira_serial_link *l = calloc(1, sizeof(*l));
     if (!l) return AKIRA_ENOMEM;
     l->cfg = *cfg;
@@ -394,13 +403,14 @@ int akira_serial_link_start(struct akira_serial_link **out,
     if (!l->cfg.resume_ms) l->cfg.resume_ms = 30000;
     if (!l->cfg.fin_ms) l->cfg.fin_ms = 2000;
     l->uart = uart;
+    l->pipe = cfg->pipe;
     akira_serial_decoder_init(&l->dec, &l->stats.frames);
     int rc = akira_sem_create(&l->rx_sem, 0, 1);
     if (!rc) rc = akira_sem_create(&l->tx_sem, 0, 1);
     if (!rc) rc = akira_mutex_create(&l->lock);
     if (!rc) rc = akira_mutex_create(&l->tx_lock);
     if (!rc) rc = akira_condvar_create(&l->cv);
-    if (!rc) rc = akira_uart_callback_set(uart, uart_cb, l);
+    if (!rc && uart) rc = akira_uart_callback_set(uart, uart_cb, l);
     if (rc) {
         link_free(l);
         return rc;
@@ -430,8 +440,13 @@ void akira_serial_link_stop(struct akira_serial_link *l)
     akira_sem_give(l->rx_sem);
     if (l->worker) akira_thread_join(l->worker, AKIRA_FOREVER, NULL);
     if (l->rx_thread) akira_thread_join(l->rx_thread, AKIRA_FOREVER, NULL);
-    akira_uart_callback_set(l->uart, NULL, NULL);
+    if (l->uart) akira_uart_callback_set(l->uart, NULL, NULL);
     link_free(l);
+}
+
+void akira_serial_link_rx_ready(struct akira_serial_link *l)
+{
+    if (l) akira_sem_give(l->rx_sem);
 }
 
 void akira_serial_link_stats(struct akira_serial_link *l, struct akira_serial_link_stats *out)

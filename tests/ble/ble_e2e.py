@@ -383,5 +383,56 @@ def hostile():
         finish(m, a, b)
 
 
-ad.main({"two_nodes": two_nodes, "eight_nodes": eight_nodes, "out_of_range": out_of_range,
+def update():
+    """LL_CONNECTION_UPDATE_IND and LL_CHANNEL_MAP_IND: both sides switch at the instant
+    (the same event number in their logs), data flows after each, the peripheral may not
+    send them, a map of one channel is refused, tshark decodes both."""
+    with ad.tempdir() as tmp:
+        pcap = os.path.join(tmp, "air.pcap")
+        m = ad.Medium(RADIO, tmp, pcap=pcap)
+        a, b = node(m, 1, 0), node(m, 2, 3)
+        conn, _ = connect(a, 2)
+        pc = periph_handle(b, 1)
+        time.sleep(0.5)
+
+        def data_bytes(d):
+            mm = re.search(r"data (\d+)\n", status(d))
+            ad.check(mm, f"no data counter: {status(d)}")
+            return int(mm.group(1))
+
+        def data_flows():
+            a0, b0 = data_bytes(a), data_bytes(b)
+            a.command(f"bt send {conn} 200", "200 bytes queued", 5)
+            b.command(f"bt send {pc} 120", "120 bytes queued", 5)
+            time.sleep(0.6)
+            ad.check(data_bytes(b) == b0 + 200 and data_bytes(a) == a0 + 120,
+                     f"data after the change: {status(a)} {status(b)}")
+
+        a.command(f"bt update {conn} 30 2000", "connection update sent", 5)
+        ea = a.wait_for(rf"conn {conn}: interval 30.00 ms, timeout 2000 ms from event (\d+)", 10)
+        eb = b.wait_for(rf"conn {pc}: interval 30.00 ms, timeout 2000 ms from event (\d+)", 10)
+        ad.check(ea == eb, f"the instant differs: central event {ea}, peripheral {eb}")
+        for d in (a, b):
+            ad.check("interval 30.00 ms timeout 2000 ms" in status(d), status(d))
+        data_flows()
+
+        a.command(f"bt chmap {conn} 0000000c03", "channel map sent", 5)  # 0, 1, 10, 11
+        ea = a.wait_for(rf"conn {conn}: channel map 0000000c03 \(4 channels\) from event (\d+)",
+                        10)
+        eb = b.wait_for(rf"conn {pc}: channel map 0000000c03 \(4 channels\) from event (\d+)",
+                        10)
+        ad.check(ea == eb, f"the instant differs: central event {ea}, peripheral {eb}")
+        data_flows()
+
+        b.command(f"bt update {pc} 50 4000", "only the central sends", 5)
+        a.command(f"bt chmap {conn} 1", "values out of range", 5)
+        a.command(f"bt chmap {conn} 3fffffffff", "not a channel map", 5)
+        time.sleep(0.5)
+        ad.check("closed" not in a.output() + b.output(), "the connection dropped")
+        a.command(f"bt disconnect {conn}", f"disconnected conn {conn}", 10)
+        finish(m, a, b)
+        tshark_check(pcap, ["CONNECT_IND", "LL_CONNECTION_UPDATE", "LL_CHANNEL_MAP"])
+
+
+ad.main({"update": update, "two_nodes": two_nodes, "eight_nodes": eight_nodes, "out_of_range": out_of_range,
          "lossy": lossy, "hostile": hostile, "rf_raw": rf_raw}, sys.argv[3])

@@ -136,6 +136,64 @@ static void connect_ind_round_trip_and_validation(void **state)
     assert_false(ll_conn_req_valid(&x));
 }
 
+/* LL_CONNECTION_UPDATE_IND and LL_CHANNEL_MAP_IND as the peripheral checks them. */
+static void instant_indications(void **state)
+{
+    (void)state;
+    const struct ll_conn_req cur = {.aa = 0x5B2D8BEF,
+                                    .interval = 40,
+                                    .timeout = 400,
+                                    .chm = {0xFF, 0xFF, 0xFF, 0xFF, 0x1F},
+                                    .hop = 7};
+    struct ll_conn_req out;
+    uint16_t instant;
+    /* WinSize 2, WinOffset 3, Interval 24 (30 ms), Latency 0, Timeout 200, Instant 0x1234 */
+    uint8_t upd[12] = {LL_CONNECTION_UPDATE_IND, 2, 3, 0, 24, 0, 0, 0, 200, 0, 0x34, 0x12};
+    assert_int_equal(ll_ctrl_len(upd[0]), 11);
+    assert_true(ll_instant_ind_parse(upd, &cur, &out, &instant));
+    assert_int_equal(instant, 0x1234);
+    assert_int_equal(out.interval, 24);
+    assert_int_equal(out.timeout, 200);
+    assert_int_equal(out.win_size, 2);
+    assert_int_equal(out.win_offset, 3);
+    assert_int_equal(out.hop, 7);
+    assert_int_equal(out.aa, cur.aa);
+    uint8_t bad[12];
+    memcpy(bad, upd, 12), bad[4] = 5; /* interval under 7.5 ms */
+    assert_false(ll_instant_ind_parse(bad, &cur, &out, &instant));
+    memcpy(bad, upd, 12), bad[8] = 5; /* timeout 50 ms <= 2 x 30 ms */
+    assert_false(ll_instant_ind_parse(bad, &cur, &out, &instant));
+    memcpy(bad, upd, 12), bad[1] = 9; /* window of 9 x 1.25 ms */
+    assert_false(ll_instant_ind_parse(bad, &cur, &out, &instant));
+    memcpy(bad, upd, 12), bad[2] = 25; /* window offset past the interval */
+    assert_false(ll_instant_ind_parse(bad, &cur, &out, &instant));
+    memcpy(bad, upd, 12), bad[6] = 0xF4, bad[7] = 0x01; /* latency 500 */
+    assert_false(ll_instant_ind_parse(bad, &cur, &out, &instant));
+
+    uint8_t map[8] = {LL_CHANNEL_MAP_IND, 0x03, 0x0C, 0, 0, 0, 0xFF, 0xFF};
+    assert_int_equal(ll_ctrl_len(map[0]), 7);
+    assert_true(ll_instant_ind_parse(map, &cur, &out, &instant));
+    assert_int_equal(instant, 0xFFFF);
+    assert_memory_equal(out.chm, map + 1, 5);
+    assert_int_equal(out.interval, cur.interval);
+    uint8_t one[8] = {LL_CHANNEL_MAP_IND, 0x01, 0, 0, 0, 0, 0, 0}; /* one channel */
+    assert_false(ll_instant_ind_parse(one, &cur, &out, &instant));
+    uint8_t adv[8] = {LL_CHANNEL_MAP_IND, 0xFF, 0, 0, 0, 0x20, 0, 0}; /* channel 37 */
+    assert_false(ll_instant_ind_parse(adv, &cur, &out, &instant));
+    uint8_t term[2] = {LL_TERMINATE_IND, 0x13};
+    assert_false(ll_instant_ind_parse(term, &cur, &out, &instant));
+
+    /* instants: ahead up to 32766 events (across the wrap), passed from 32767 on */
+    assert_false(ll_instant_passed(100, 108));
+    assert_true(ll_instant_passed(100, 100)); /* the event it came in: too late */
+    assert_false(ll_instant_passed(100, 101));
+    assert_true(ll_instant_passed(100, 99));
+    assert_false(ll_instant_passed(65530, 4));
+    assert_true(ll_instant_passed(4, 65530));
+    assert_false(ll_instant_passed(0, 32766));
+    assert_true(ll_instant_passed(0, 32767));
+}
+
 static void access_address_rules(void **state)
 {
     (void)state;
@@ -243,6 +301,7 @@ int main(void)
         cmocka_unit_test(adv_build_and_parse),
         cmocka_unit_test(adv_parse_refuses_malformed),
         cmocka_unit_test(connect_ind_round_trip_and_validation),
+        cmocka_unit_test(instant_indications),
         cmocka_unit_test(access_address_rules),
         cmocka_unit_test(channel_selection_1),
         cmocka_unit_test(control_lengths),

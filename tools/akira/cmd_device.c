@@ -3,7 +3,9 @@
  * stop, rm, logs. Each talks to the device's HTTP API (docs/connectivity.md) with the
  * device's token; `--device NAME` picks another device than the default (the last
  * added). `--serial PATH` (or a device whose URL is serial:PATH) carries the same
- * requests over the serial management link instead (docs/serial.md); `--token T`
+ * requests over the serial management link instead (docs/serial.md); `--ble NODE
+ * --radio SOCK` over BLE through a helper node on the radio medium (ble_central.h,
+ * docs/ble.md), the same framed protocol; `--token T`
  * gives the token when no device entry does.
  *
  * Exit status: 0 done; 1 the device is unreachable or refused (its JSON error is
@@ -20,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ble_central.h"
 #include "commands.h"
 #include "device.h"
 #include "http_client.h"
@@ -58,9 +61,42 @@ static int dev_open(int *argc, char **argv, struct dev *out)
     const char *name = take_opt(argc, argv, "--device");
     const char *serial = take_opt(argc, argv, "--serial");
     const char *token = take_opt(argc, argv, "--token");
-    if ((name && !*name) || (serial && !*serial) || (token && !*token)) {
-        fprintf(stderr, "akira: --device, --serial and --token need a value\n");
+    const char *ble = take_opt(argc, argv, "--ble");
+    const char *radio = take_opt(argc, argv, "--radio");
+    const char *pos = take_opt(argc, argv, "--radio-pos");
+    if (!radio) radio = getenv("AKIRA_RADIO");
+    if ((name && !*name) || (serial && !*serial) || (token && !*token) || (ble && !*ble) ||
+        (radio && !*radio) || (pos && !*pos)) {
+        fprintf(stderr, "akira: --device, --serial, --ble, --radio, --radio-pos and --token "
+                        "need a value\n");
         return 2;
+    }
+    if (ble && serial) {
+        fprintf(stderr, "akira: --ble or --serial, not both\n");
+        return 2;
+    }
+    static char ble_pty[64];
+    if (ble) {
+        if (!radio) {
+            fprintf(stderr, "akira: --ble needs --radio SOCK (the medium's socket, or "
+                            "$AKIRA_RADIO)\n");
+            return 2;
+        }
+        if (!token && tool_device_find(name, &out->d)) {
+            fprintf(stderr, "akira: --ble needs --token TOKEN (or a device entry)\n");
+            return 1;
+        }
+        char err[300];
+        if (ble_central_start(ble, radio, pos, ble_pty, sizeof(ble_pty), err, sizeof(err))) {
+            fprintf(stderr, "akira: --ble %s: %s\n", ble, err);
+            return 1;
+        }
+        atexit(ble_central_stop);
+        if (token) snprintf(out->d.token, sizeof(out->d.token), "%s", token);
+        snprintf(out->d.name, sizeof(out->d.name), "ble:%s", ble);
+        snprintf(out->d.url, sizeof(out->d.url), "%s", ble_pty);
+        out->serial = out->d.url;
+        return 0;
     }
     if (token && strlen(token) >= sizeof(out->d.token)) {
         fprintf(stderr, "akira: --token too long\n");

@@ -61,10 +61,16 @@ static const struct tool_cmd cmds[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: akira [--serial PATH [--token TOKEN]] [--device NAME] COMMAND [ARGS]\n"
-                 "  --serial PATH: the device commands go over the serial management line\n"
-                 "  PATH (a pty, /dev/ttyUSB0) instead of HTTP; the token from --token or\n"
-                 "  the device entry. A device added as serial:PATH does the same.\n\n");
+    fprintf(
+        out,
+        "usage: akira [--serial PATH | --ble NODE --radio SOCK] [--token TOKEN] [--device NAME]\n"
+        "             COMMAND [ARGS]\n"
+        "  --serial PATH: the device commands go over the serial management line\n"
+        "  PATH (a pty, /dev/ttyUSB0) instead of HTTP; the token from --token or\n"
+        "  the device entry. A device added as serial:PATH does the same.\n"
+        "  --ble NODE --radio SOCK [--radio-pos X,Y]: the same over Bluetooth LE on\n"
+        "  the radio medium SOCK (or $AKIRA_RADIO) to node NODE (id, akira-N or\n"
+        "  address), through a helper akiraos as the central (docs/ble.md).\n\n");
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         fprintf(out, "  akira %s %s\n      %s\n", cmds[i].name, cmds[i].usage, cmds[i].help);
 }
@@ -73,11 +79,12 @@ int main(int argc, char **argv)
 {
     /* Device options may come before the command (`akira --serial PATH status`): they
      * move behind it, where the device commands take them. */
-    char *moved[6];
+    char *moved[12];
     int nmoved = 0;
-    while (argc >= 3 && nmoved < 6 &&
+    while (argc >= 3 && nmoved < 12 &&
            (!strcmp(argv[1], "--serial") || !strcmp(argv[1], "--token") ||
-            !strcmp(argv[1], "--device"))) {
+            !strcmp(argv[1], "--device") || !strcmp(argv[1], "--ble") ||
+            !strcmp(argv[1], "--radio") || !strcmp(argv[1], "--radio-pos"))) {
         moved[nmoved++] = argv[1];
         moved[nmoved++] = argv[2];
         for (int k = 1; k + 2 <= argc; k++)

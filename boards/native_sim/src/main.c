@@ -366,6 +366,13 @@ static bool boot_bt(void)
     char detail[96];
     int rc = akira_bt_start(detail, sizeof(detail));
     step("bluetooth", rc, rc == 0 ? detail : NULL);
+#if AKIRA_CONNECTIVITY_BLE
+    /* The device API over BLE (docs/ble.md): with the other transports' token. */
+    if (rc == 0 && net_up) {
+        rc = akira_connectivity_ble_start();
+        step("ble transport", rc, rc == 0 ? "device API on GATT service 414b4952-...-0001" : NULL);
+    }
+#endif
     return true;
 }
 

@@ -97,6 +97,16 @@ akira_err_t akira_ble_ctrl_connect(const akira_ble_addr_t *peer,
                                    const akira_ble_conn_params_t *params);
 akira_err_t akira_ble_ctrl_connect_cancel(void);
 
+/* Central: change a connection's interval, latency and supervision timeout
+ * (LL_CONNECTION_UPDATE_IND), or its data channel map (LL_CHANNEL_MAP_IND: chm is 37
+ * bits, channel k at chm[k / 8] bit k % 8, at least two set). Both sides switch at the
+ * instant, 8 connection events after the call; a peripheral that hears the indication
+ * after its instant closes the connection with 0x28 (instant passed). AKIRA_EPERM as
+ * peripheral, AKIRA_EBUSY while one of the same kind is pending, AKIRA_EINVAL for
+ * values a CONNECT_IND could not carry, AKIRA_ENOTCONN. */
+akira_err_t akira_ble_ctrl_conn_update(uint16_t handle, const akira_ble_conn_params_t *params);
+akira_err_t akira_ble_ctrl_channel_map(uint16_t handle, const uint8_t chm[5]);
+
 /* Connections now: fills up to max entries, returns how many exist. */
 size_t akira_ble_ctrl_conns(struct akira_ble_conn_info *out, size_t max);
 

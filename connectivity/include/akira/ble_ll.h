@@ -40,6 +40,7 @@ extern "C" {
 #define AKIRA_BLE_REASON_CONN_TIMEOUT        0x08 /* supervision timeout */
 #define AKIRA_BLE_REASON_REMOTE_USER         0x13 /* the peer's host asked */
 #define AKIRA_BLE_REASON_LOCAL_HOST          0x16 /* our host asked */
+#define AKIRA_BLE_REASON_INSTANT_PASSED      0x28 /* an update heard after its instant */
 #define AKIRA_BLE_REASON_MIC_FAILURE         0x3d /* an encrypted PDU failed its MIC */
 #define AKIRA_BLE_REASON_FAILED_TO_ESTABLISH 0x3e
 

@@ -21,8 +21,10 @@ uint32_t akira_bt_host_pairings(uint8_t *last_reason, bool *last_bonded);
 akira_ble_host_t *akira_bt_host(void);
 
 /** One more receiver of the host's connected, disconnected, subscribed, notification
- *  and indicate_done events (the app API module "ble"), called after the BT host's own
- *  handling, under the host's lock. NULL: none. */
+ *  and indicate_done events, called after the BT host's own handling, under the host's
+ *  lock: the app API module "ble" and the BLE transport (akira/ble_transport.h), two at
+ *  most; called at start-up (a receiver stays for good; the same cb again only changes
+ *  its user; NULL is ignored). */
 void akira_bt_host_listen(const akira_ble_host_cb_t *cb, void *user);
 
 /* Environmental Sensing characteristic values, GATT format (little endian):

@@ -102,6 +102,10 @@ struct akira_serial_link_stats;
 int akira_connectivity_serial_stats(struct akira_serial_link_stats *out);
 /* Its UART's name, or NULL when the link is not running. */
 const char *akira_connectivity_serial_uart(void);
+/* The management API over BLE (the transport "ble", akira/ble_transport.h), on the
+ * device's BLE host: call after akira_connectivity_start and akira_bt_start. Only in
+ * builds with BLE (AKIRA_CONNECTIVITY_BLE). */
+int akira_connectivity_ble_start(void);
 
 /* The bound ports (0 when that service is not running): tests start on port 0. */
 uint16_t akira_connectivity_http_port(void);

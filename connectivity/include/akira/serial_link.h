@@ -31,9 +31,24 @@
 
 struct akira_serial_link;
 
+/* A byte pipe under the link instead of a UART: the BLE transport's GATT
+ * characteristics (akira/ble_transport.h). The link calls read from its receive
+ * thread after akira_serial_link_rx_ready(), and write with one whole encoded frame
+ * (the pipe cuts it to its own unit, e.g. the ATT MTU). */
+struct akira_serial_pipe {
+    const char *name; /* for the peer label of the API ("ble": "serial:ble") */
+    /* Up to cap received bytes: their count, 0 when there are none. */
+    int (*read)(void *ctx, uint8_t *buf, size_t cap);
+    /* All len bytes, or a negative akira_err_t (AKIRA_ENOTCONN: no peer now; the link
+     * retransmits as after a lost frame). */
+    int (*write)(void *ctx, const uint8_t *buf, size_t len);
+    void *ctx;
+};
+
 struct akira_serial_link_config {
-    const char *uart;              /* UART device name (the board config's) */
-    uint32_t rto_ms;               /* retransmit timeout of the device's frames (300) */
+    const char *uart;                     /* UART device name (the board config's), or */
+    const struct akira_serial_pipe *pipe; /* a pipe instead (uart NULL) */
+    uint32_t rto_ms;                      /* retransmit timeout of the device's frames (300) */
     uint32_t resume_ms;            /* how long a silent session waits for its client (30000) */
     uint32_t fin_ms;               /* how long the device retransmits its FIN (2000) */
     struct akira_http_server *api; /* not started; routes and token set */
@@ -42,10 +57,12 @@ struct akira_serial_link_config {
     size_t worker_stack;
 };
 
-/* Binds the UART (AKIRA_ENODEV when it is missing or not ready) and starts the two
+/* Binds the UART (AKIRA_ENODEV when it is missing or not ready) or the pipe, and starts the two
  * threads. */
 int akira_serial_link_start(struct akira_serial_link **out,
                             const struct akira_serial_link_config *cfg);
+/* The pipe has bytes to read (any thread; a link on a UART needs no call). */
+void akira_serial_link_rx_ready(struct akira_serial_link *l);
 /* Ends the session in progress and joins the threads; frees the link. */
 void akira_serial_link_stop(struct akira_serial_link *l);
 
