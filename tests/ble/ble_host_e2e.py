@@ -100,7 +100,7 @@ def scenario_bonds():
 
         n1, n2 = boot()
         ad.check(bonds(n2).endswith("0 bond(s)"), "a fresh node has bonds")
-        conn = connect(n2, 1)
+        conn = ad.bt_connect(n2, 1)
         out = pair(n2, conn)
         ad.check("encrypted, paired" in out, f"pairing: {out}")
         n1.wait_for(r"conn \d+: paired, bonded", 10)
@@ -114,7 +114,7 @@ def scenario_bonds():
         b1 = bonds(n1)
         ad.check("C0:00:00:00:00:02 random" in b1 and b1.endswith("1 bond(s)"),
                  f"node 1's bonds after reboot: {b1}")
-        conn = connect(n2, 1)
+        conn = ad.bt_connect(n2, 1)
         out = pair(n2, conn)
         ad.check("encrypted with the bond" in out, f"reconnection after reboot: {out}")
         ad.check("paired, bonded" not in n2.output(), "paired again despite the stored bond")
@@ -129,7 +129,7 @@ def scenario_bonds():
         n2.poweroff()
         n2 = ad.Device(AKIRAOS, flash=flash[1], http=False, args=m.args(2, 0, node=2))
         ad.check(bonds(n2).endswith("0 bond(s)"), "the forgotten bond came back from settings")
-        conn = connect(n2, 1)
+        conn = ad.bt_connect(n2, 1)
         out = pair(n2, conn)
         ad.check("encrypted, paired" in out, f"after forget the link must pair again: {out}")
         ad.check(bonds(n2).endswith("1 bond(s)"), "no new bond after pairing again")
