@@ -770,3 +770,33 @@ int akira_tool_ota(int argc, char **argv)
                     "revert [--device NAME]\n");
     return 2;
 }
+
+int akira_tool_device_put_settings(int *argc, char **argv, const struct tool_setting *s, size_t n,
+                                   char *name, size_t name_cap)
+{
+    struct dev v;
+    int rc = dev_open(argc, argv, &v);
+    if (rc) return rc;
+    snprintf(name, name_cap, "%s", v.d.name);
+    for (size_t i = 0; i < n; i++) {
+        char path[160];
+        if (snprintf(path, sizeof(path), "/api/settings/%s", s[i].key) >= (int)sizeof(path))
+            return 2;
+        FILE *f = fmemopen((void *)s[i].value, s[i].len, "rb");
+        if (!f) {
+            fprintf(stderr, "akira: fmemopen: %s\n", strerror(errno));
+            return 1;
+        }
+        struct hc_request req = {.method = "PUT",
+                                 .path = path,
+                                 .token = v.d.token,
+                                 .body = f,
+                                 .body_len = (uint64_t)s[i].len};
+        struct answer a;
+        rc = call(&v, &req, &a);
+        fclose(f);
+        if (rc) return rc;
+        answer_free(&a);
+    }
+    return 0;
+}

@@ -4,6 +4,8 @@
 #ifndef AKIRA_TOOL_COMMANDS_H
 #define AKIRA_TOOL_COMMANDS_H
 
+#include <stddef.h>
+
 int akira_tool_keygen(int argc, char **argv);
 int akira_tool_pack(int argc, char **argv);
 int akira_tool_inspect(int argc, char **argv);
@@ -20,5 +22,19 @@ int akira_tool_keys(int argc, char **argv);
 /* cmd_image.c, cmd_ota.c */
 int akira_tool_image(int argc, char **argv);
 int akira_tool_ota(int argc, char **argv);
+/* cmd_fleet.c: devices through an MQTT broker (docs/fleet.md) */
+int akira_tool_fleet(int argc, char **argv);
+
+/* One setting written by akira_tool_device_put_settings. */
+struct tool_setting {
+    const char *key;
+    const void *value;
+    size_t len;
+};
+/* Opens the device named by --device/--serial/--token in argv (taken out of it, as the
+ * device commands do) and writes each setting with PUT /api/settings/KEY; the device's
+ * name into name. 0, 1 (unreachable or refused, reason printed) or 2 (usage). */
+int akira_tool_device_put_settings(int *argc, char **argv, const struct tool_setting *s, size_t n,
+                                   char *name, size_t name_cap);
 
 #endif
