@@ -9,6 +9,9 @@
 #include <akira/board_config.h>
 #include <akira/err.h>
 #include <akira/log.h>
+#if AKIRA_CONNECTIVITY_FLEET
+#include <akira/fleet.h>
+#endif
 #if AKIRA_CONNECTIVITY_MESH
 #include <akira/mesh_service.h>
 #endif
@@ -97,6 +100,9 @@ int akira_connectivity_api_create(struct akira_http_server **out,
     if (!rc) rc = akira_connectivity_app_routes(*out);
     if (!rc) rc = akira_connectivity_key_routes(*out);
     if (!rc) rc = akira_connectivity_ota_routes(*out);
+#if AKIRA_CONNECTIVITY_FLEET
+    if (!rc) rc = akira_connectivity_fleet_routes(*out);
+#endif
     if (!rc) rc = akira_http_server_token_set(*out, token);
     if (rc) {
         akira_http_server_destroy(*out);
@@ -185,6 +191,9 @@ int akira_connectivity_start(const struct akira_connectivity_config *cfg, char *
 #if AKIRA_CONNECTIVITY_MESH
     if (!rc) rc = akira_mesh_service_register();
 #endif
+#if AKIRA_CONNECTIVITY_FLEET
+    if (!rc) rc = akira_fleet_register();
+#endif
     if (!rc) rc = akira_transport_start_all();
     if (detail && cap) {
         char h[24] = "off", sh[24] = "off";
@@ -207,6 +216,9 @@ void akira_connectivity_stop(void)
     akira_transport_unregister(&serial_transport);
 #if AKIRA_CONNECTIVITY_MESH
     akira_mesh_service_unregister();
+#endif
+#if AKIRA_CONNECTIVITY_FLEET
+    akira_fleet_unregister();
 #endif
     akira_app_upload_service_stop();
 }

@@ -61,6 +61,8 @@ int akira_connectivity_ota_routes(struct akira_http_server *s);
 
 /* api_keys.c: GET /api/keys, PUT and DELETE /api/keys/{name} (trusted signing keys). */
 int akira_connectivity_key_routes(struct akira_http_server *s);
+/* fleet_api.c (builds with the fleet): GET/PUT /api/fleet, DELETE /api/fleet/keys/{name}. */
+int akira_connectivity_fleet_routes(struct akira_http_server *s);
 
 /* shell_service.c: the shell as the handler of AKIRA_TRANSPORT_KIND_SHELL streams. */
 struct akira_shell_service;

@@ -17,6 +17,10 @@ What it holds, each written once:
                are about bytes on the wire.
   png helpers  png_decode/png_read: 8-bit RGB(A) PNGs (what the display gives) into
                pixel rows; png_compare: a snapshot against a reviewed golden image.
+  Mosquitto    Debian's mosquitto broker on a free loopback port with a temp config
+               and persistence dir (restartable on the same port), killed by main().
+  MqttClient   a small MQTT 3.1.1 client on a socket (QoS 0/1, retained, persistent
+               sessions) for tests that check what devices publish and send commands.
   main         runs one scenario; on a failure prints the output of every device started
                and kills them all (by pid), so no test leaves a process behind.
 
@@ -54,6 +58,7 @@ def fail(msg):
 
 DEVICES = []  # every Device started, so main() can report and kill them all
 MEDIA = []  # every Medium (akira-radio) started, killed by main() like the devices
+BROKERS = []  # every Mosquitto started, killed by main() like the devices
 PIPED = []  # (command, output) of every run_piped, so main() can show the last one
 
 
@@ -612,6 +617,210 @@ class Medium:
         check(not sanitizer_report(self.out.text()), "akira-radio: sanitizer report")
 
 
+# --- MQTT: a mosquitto broker and a small client ------------------------------------
+
+
+class Mosquitto:
+    """Debian's mosquitto on 127.0.0.1:<free port> with a config in dirname
+    (allow_anonymous, persistence in dirname so a restart keeps retained messages and
+    persistent sessions). stop()/start() restart it on the same port; kill() is SIGKILL.
+    Killed by pid by main()."""
+
+    def __init__(self, dirname, binary="mosquitto"):
+        self.dir, self.binary, self.p = dirname, binary, None
+        self.port = free_port()
+        self.conf = os.path.join(dirname, "mosquitto.conf")
+        self.logfile = os.path.join(dirname, "mosquitto.log")
+        with open(self.conf, "w") as f:
+            f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
+                    f"persistence true\npersistence_location {dirname}/\n"
+                    f"log_dest file {self.logfile}\nlog_type all\n"
+                    "max_queued_messages 1000\n")
+        BROKERS.append(self)
+        self.start()
+
+    @property
+    def addr(self):
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, timeout=10.0):
+        self.p = subprocess.Popen([self.binary, "-c", self.conf], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.5).close()
+                return
+            except OSError:
+                check(self.p.poll() is None, f"mosquitto exited: {self.log()[-2000:]}")
+                time.sleep(0.05)
+        fail("mosquitto did not listen in time")
+
+    def stop(self):
+        """SIGTERM (mosquitto saves its persistence file) and wait."""
+        if self.p and self.p.poll() is None:
+            self.p.terminate()
+            try:
+                self.p.wait(10)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait(10)
+
+    def log(self):
+        try:
+            with open(self.logfile, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+
+class MqttClient:
+    """MQTT 3.1.1 on a plain socket: connect, subscribe, publish (QoS 0/1), and the
+    received messages (topic, payload bytes, retained) collected by a reader thread;
+    wait() finds one. QoS 1 messages are acknowledged."""
+
+    def __init__(self, port, client_id, clean=True, keepalive=60, timeout=10):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout)
+        self.msgs, self.acks, self.cond = [], set(), threading.Condition()
+        self.next_id, self.closed = 0, False
+        cid = client_id.encode()
+        body = (self._s(b"MQTT") + bytes([4, 0x02 if clean else 0]) +
+                struct.pack(">H", keepalive) + self._s(cid))
+        self._send(0x10, body)
+        head = self._read_packet()
+        check(head and head[0] >> 4 == 2 and head[2] == 0, f"CONNACK refused: {head!r}")
+        self.session_present = bool(head[1] & 1)
+        self.thread = threading.Thread(target=self._reader, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def _s(b):
+        return struct.pack(">H", len(b)) + b
+
+    @staticmethod
+    def _remlen(n):
+        out = b""
+        while True:
+            b, n = n % 128, n // 128
+            out += bytes([b | (0x80 if n else 0)])
+            if not n:
+                return out
+
+    def _send(self, first, body):
+        self.sock.sendall(bytes([first]) + self._remlen(len(body)) + body)
+
+    def _recvn(self, n):
+        data = b""
+        while len(data) < n:
+            b = self.sock.recv(n - len(data))
+            if not b:
+                return None
+            data += b
+        return data
+
+    def _read_packet(self):
+        """(first byte, body) as bytes first+body, or None at the close."""
+        first = self._recvn(1)
+        if not first:
+            return None
+        mult, n = 1, 0
+        while True:
+            b = self._recvn(1)
+            if not b:
+                return None
+            n += (b[0] & 0x7F) * mult
+            mult *= 128
+            if not b[0] & 0x80:
+                break
+        body = self._recvn(n) if n else b""
+        return None if body is None else first + body
+
+    def _reader(self):
+        self.sock.settimeout(None)
+        while True:
+            try:
+                pkt = self._read_packet()
+            except OSError:
+                pkt = None
+            if pkt is None:
+                with self.cond:
+                    self.closed = True
+                    self.cond.notify_all()
+                return
+            t, flags, body = pkt[0] >> 4, pkt[0] & 15, pkt[1:]
+            if t == 3:
+                tl = struct.unpack(">H", body[:2])[0]
+                topic = body[2:2 + tl].decode()
+                rest = body[2 + tl:]
+                qos = (flags >> 1) & 3
+                if qos:
+                    pid, rest = rest[:2], rest[2:]
+                    self._send(0x40, pid)
+                with self.cond:
+                    self.msgs.append((topic, rest, bool(flags & 1)))
+                    self.cond.notify_all()
+            elif t in (4, 9, 11):
+                with self.cond:
+                    self.acks.add(struct.unpack(">H", body[:2])[0])
+                    self.cond.notify_all()
+
+    def _id(self):
+        self.next_id = self.next_id % 65535 + 1
+        return self.next_id
+
+    def _wait_ack(self, pid, timeout):
+        end = time.monotonic() + timeout
+        with self.cond:
+            while pid not in self.acks:
+                check(time.monotonic() < end and not self.closed, f"no ack for packet {pid}")
+                self.cond.wait(0.2)
+
+    def subscribe(self, filt, qos=1, timeout=10):
+        pid = self._id()
+        self._send(0x82, struct.pack(">H", pid) + self._s(filt.encode()) + bytes([qos]))
+        self._wait_ack(pid, timeout)
+
+    def publish(self, topic, payload, qos=1, retain=False, timeout=10):
+        if isinstance(payload, str):
+            payload = payload.encode()
+        pid = self._id() if qos else 0
+        body = self._s(topic.encode()) + (struct.pack(">H", pid) if qos else b"") + payload
+        self._send(0x30 | qos << 1 | (1 if retain else 0), body)
+        if qos:
+            self._wait_ack(pid, timeout)
+
+    def wait(self, topic_re, pred=None, timeout=15.0, since=0):
+        """The first message at index >= since whose topic matches the regex topic_re
+        (and pred(payload bytes, retained) when given): (index, topic, payload, retained)."""
+        rx = re.compile(topic_re)
+        end = time.monotonic() + timeout
+        with self.cond:
+            i = since
+            while True:
+                while i < len(self.msgs):
+                    t, p, r = self.msgs[i]
+                    if rx.fullmatch(t) and (pred is None or pred(p, r)):
+                        return i, t, p, r
+                    i += 1
+                left = end - time.monotonic()
+                if left <= 0:
+                    seen = [(t, p[:120]) for t, p, _ in self.msgs[since:]][-8:]
+                    fail(f"no MQTT message on {topic_re!r} in {timeout} s (last: {seen})")
+                self.cond.wait(min(left, 0.5))
+
+    def count(self):
+        with self.cond:
+            return len(self.msgs)
+
+    def close(self):
+        try:
+            self._send(0xE0, b"")
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+
+
 # --- running a scenario --------------------------------------------------------------
 
 
@@ -631,12 +840,14 @@ def main(scenarios, name, *args):
         for d in DEVICES:
             sys.stderr.write(f"--- device output ({' '.join(d.p.args)}) ---\n"
                              f"{d.output()[-6000:]}\n")
-        for d in DEVICES + MEDIA:
-            if d.p.poll() is None:
+        for b in BROKERS:
+            sys.stderr.write(f"--- mosquitto log ---\n{b.log()[-3000:]}\n")
+        for d in DEVICES + MEDIA + BROKERS:
+            if d.p and d.p.poll() is None:
                 d.p.kill()
         sys.exit(1)
-    for d in DEVICES + MEDIA:  # a scenario that forgot one: still no process left behind
-        if d.p.poll() is None:
+    for d in DEVICES + MEDIA + BROKERS:  # a scenario that forgot one: still no process left behind
+        if d.p and d.p.poll() is None:
             d.p.kill()
             d.p.wait(10)
     print(f"{name}: ok")

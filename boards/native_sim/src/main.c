@@ -21,6 +21,7 @@
 #include <akira/boot_keys.h>
 #include <akira/bt.h>
 #include <akira/connectivity.h>
+#include <akira/fleet.h>
 #include <akira/drivers/radio.h>
 #include <akira/kernel.h>
 #include <akira/native_sim.h>
@@ -313,12 +314,16 @@ static bool net_up;
 
 static bool boot_connectivity(const struct akira_board_options *opt)
 {
-    if (!opt->http_port_set && !opt->shell_port_set && !opt->serial_uart) {
+    if (!opt->http_port_set && !opt->shell_port_set && !opt->serial_uart && !opt->mqtt) {
         board_console_printf(
             "[ -- ] network: off (no --http-port, no --shell-port, --serial-uart off)\n");
         return true;
     }
     char detail[160];
+    if (opt->mqtt) {
+        int mrc = akira_fleet_set_broker(opt->mqtt); /* the agent starts with the services */
+        if (mrc) board_console_printf("[FAIL] fleet: --mqtt %s: %s\n", opt->mqtt, akira_err_str(mrc));
+    }
     int rc = akira_connectivity_start(connectivity_config(opt), detail, sizeof(detail));
     step("network", rc, detail);
     net_up = true;

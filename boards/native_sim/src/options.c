@@ -1,6 +1,7 @@
 /*
  * native_sim command line: --flash, --http-port, --shell-port, --serial-uart,
- * --log-level, --install, --radio, --radio-pos, --radio-tx-power, --radio-node, --help.
+ * --log-level, --install, --radio, --radio-pos, --radio-tx-power, --radio-node, --mqtt,
+ * --help.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +31,8 @@ static const char usage[] =
     "  --radio-pos X,Y     this node's position on the medium in metres (default 0,0)\n"
     "  --radio-tx-power DBM  TX power, -40..20 dBm (default 0)\n"
     "  --radio-node N      node id on the medium, 1..65535 (default: the medium assigns)\n"
+    "  --mqtt ADDR:PORT    the fleet's MQTT broker (a.b.c.d:port), stored in the setting\n"
+    "                      akira/fleet/broker at boot (docs/fleet.md)\n"
     "  -h, --help          print this help and exit\n"
     "\n"
     "Exit status: 0 poweroff/EOF/SIGTERM, 1 boot failure, 2 bad usage,\n"
@@ -78,6 +81,7 @@ enum opt_id {
     OPT_RADIO_POS,
     OPT_RADIO_TX_POWER,
     OPT_RADIO_NODE,
+    OPT_MQTT,
     OPT_HELP
 };
 
@@ -96,6 +100,7 @@ static const struct {
     {"--radio-pos", OPT_RADIO_POS, true},
     {"--radio-tx-power", OPT_RADIO_TX_POWER, true},
     {"--radio-node", OPT_RADIO_NODE, true},
+    {"--mqtt", OPT_MQTT, true},
     {"--help", OPT_HELP, false},
     {"-h", OPT_HELP, false},
 };
@@ -205,6 +210,15 @@ int akira_board_options_parse(struct akira_board_options *out, int argc, char *c
             if (!parse_port(value, &n))
                 return fail(err, err_size, "--radio-node '%s' is not 1..65535", value);
             o.radio_node = n;
+            break;
+        }
+        case OPT_MQTT: {
+            unsigned a, b, c, d, port;
+            char tail;
+            if (sscanf(value, "%u.%u.%u.%u:%u%c", &a, &b, &c, &d, &port, &tail) != 5 || a > 255 ||
+                b > 255 || c > 255 || d > 255 || port == 0 || port > 65535)
+                return fail(err, err_size, "--mqtt '%s' is not ADDR:PORT (a.b.c.d:port)", value);
+            o.mqtt = value;
             break;
         }
         case OPT_HELP: o.help = true; break;

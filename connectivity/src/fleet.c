@@ -1,0 +1,762 @@
+/* The fleet agent (akira/fleet.h, docs/fleet.md). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include <akira/app_manager.h>
+#include <akira/appstore.h>
+#include <akira/clock.h>
+#include <akira/err.h>
+#include <akira/fleet.h>
+#include <akira/json.h>
+#include <akira/log.h>
+#include <akira/mqtt.h>
+#include <akira/mutex.h>
+#include <akira/random.h>
+#include <akira/settings.h>
+#include <akira/storage.h>
+#include <akira/transport.h>
+
+#include "connectivity_priv.h"
+
+AKIRA_LOG_MODULE_REGISTER(fleet);
+
+#define TOPIC_MAX    (7 + AKIRA_FLEET_ID_MAX + 12)
+#define JSON_MAX     AKIRA_MQTT_QOS1_PACKET_MAX
+#define TELEM_DEF_S  10u
+#define APPS_POLL_MS 1000u
+#define PUB_WAIT_MS  5000
+
+struct install {
+    bool active;
+    char cmd_id[33];
+    uint32_t size, chunks, next, got;
+    uint8_t sha[32];
+    uint64_t last_ms;
+    crypto_hash_sha256_state h;
+    struct akira_appstore_writer w;
+};
+
+static struct {
+    akira_mutex_t *restart_lock; /* start/stop/restart, one at a time */
+    struct akira_mqtt *mqtt;
+    bool running;
+    char id[AKIRA_FLEET_ID_MAX + 1];
+    char tags[AKIRA_FLEET_TAGS_MAX * (AKIRA_FLEET_TAG_MAX + 1)];
+    char broker[32];
+    char t_status[TOPIC_MAX], t_apps[TOPIC_MAX], t_telem[TOPIC_MAX], t_log[TOPIC_MAX],
+        t_cmd[TOPIC_MAX], t_result[TOPIC_MAX];
+    char offline[64 + AKIRA_FLEET_ID_MAX];
+    size_t offline_len;
+    /* The MQTT thread's own (callbacks), read by status() without a lock: counters. */
+    uint64_t last_ts;
+    uint32_t cmds_ok, cmds_refused;
+    uint32_t telem_s;
+    uint64_t next_telem_ms, next_apps_ms, log_cursor, log_window_ms;
+    uint32_t log_in_window, log_dropped;
+    uint32_t apps_sig;
+    struct install inst;
+    struct akira_app_info info; /* scratch for one app's info */
+    char json[JSON_MAX];
+} F;
+
+/* ---- settings ------------------------------------------------------------------------ */
+
+static int setting_get(const char *key, char *buf, size_t cap)
+{
+    akira_storage_lock();
+    struct akira_settings *st = akira_storage_settings();
+    int n = st ? akira_settings_get(st, key, buf, cap - 1) : AKIRA_ENODEV;
+    akira_storage_unlock();
+    if (n < 0) {
+        buf[0] = '\0';
+        return n;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+static int setting_set(const char *key, const void *val, size_t len)
+{
+    akira_storage_lock();
+    struct akira_settings *st = akira_storage_settings();
+    int rc = st ? akira_settings_set(st, key, val, len) : AKIRA_ENODEV;
+    akira_storage_unlock();
+    return rc;
+}
+
+static int setting_delete(const char *key)
+{
+    akira_storage_lock();
+    struct akira_settings *st = akira_storage_settings();
+    int rc = st ? akira_settings_delete(st, key) : AKIRA_ENODEV;
+    akira_storage_unlock();
+    return rc;
+}
+
+struct key_copy {
+    char name[AKIRA_FLEET_KEY_NAME_MAX + 1];
+    uint8_t pub[32];
+};
+
+struct key_list {
+    struct key_copy k[AKIRA_FLEET_KEYS_MAX];
+    size_t n;
+};
+
+static int key_collect(void *ctx, const char *key, const void *val, size_t len)
+{
+    struct key_list *l = ctx;
+    const char *name = key + strlen(AKIRA_FLEET_KEYS_PREFIX);
+    if (len != 32 || !akira_fleet_key_name_ok(name) || l->n == AKIRA_FLEET_KEYS_MAX) return 0;
+    memcpy(l->k[l->n].name, name, strlen(name) + 1);
+    memcpy(l->k[l->n].pub, val, 32);
+    l->n++;
+    return 0;
+}
+
+/* The trusted keys, copied out (the callers run without the storage lock). */
+static int keys_load(struct key_list *l)
+{
+    l->n = 0;
+    akira_storage_lock();
+    struct akira_settings *st = akira_storage_settings();
+    int rc = st ? akira_settings_foreach(st, AKIRA_FLEET_KEYS_PREFIX, key_collect, l)
+                : AKIRA_ENODEV;
+    akira_storage_unlock();
+    return rc;
+}
+
+int akira_fleet_id(char out[AKIRA_FLEET_ID_MAX + 1])
+{
+    char buf[AKIRA_FLEET_ID_MAX + 8];
+    int n = setting_get(AKIRA_FLEET_ID_KEY, buf, sizeof(buf));
+    if (n > 0 && akira_fleet_id_ok(buf)) {
+        memcpy(out, buf, (size_t)n + 1);
+        return 0;
+    }
+    if (n == AKIRA_ENODEV) return n;
+    uint32_t r;
+    int rc = akira_random_fill(&r, sizeof(r));
+    if (rc) return rc;
+    snprintf(buf, sizeof(buf), "akira-%08" PRIx32, r);
+    rc = setting_set(AKIRA_FLEET_ID_KEY, buf, strlen(buf));
+    if (rc) return rc;
+    AKIRA_LOG_INF("device id %s made", buf);
+    memcpy(out, buf, strlen(buf) + 1);
+    return 0;
+}
+
+int akira_fleet_set_broker(const char *s)
+{
+    if (!s) return AKIRA_EINVAL;
+    if (!strcmp(s, "off")) {
+        int rc = setting_delete(AKIRA_FLEET_BROKER_KEY);
+        return rc == AKIRA_ENOENT ? 0 : rc;
+    }
+    const char *colon = strrchr(s, ':');
+    char ip[16];
+    if (!colon || (size_t)(colon - s) >= sizeof(ip)) return AKIRA_EINVAL;
+    memcpy(ip, s, (size_t)(colon - s));
+    ip[colon - s] = '\0';
+    char *end;
+    unsigned long port = strtoul(colon + 1, &end, 10);
+    struct akira_net_addr a;
+    if (!colon[1] || *end || port == 0 || port > 65535 ||
+        akira_net_addr_parse(ip, (uint16_t)port, &a))
+        return AKIRA_EINVAL;
+    return setting_set(AKIRA_FLEET_BROKER_KEY, s, strlen(s));
+}
+
+int akira_fleet_set_id(const char *id)
+{
+    if (!akira_fleet_id_ok(id)) return AKIRA_EINVAL;
+    return setting_set(AKIRA_FLEET_ID_KEY, id, strlen(id));
+}
+
+int akira_fleet_set_tags(const char *tags)
+{
+    if (!akira_fleet_tags_ok(tags)) return AKIRA_EINVAL;
+    return setting_set(AKIRA_FLEET_TAGS_KEY, tags, strlen(tags));
+}
+
+int akira_fleet_trust(const char *name, const uint8_t pub[32])
+{
+    if (!akira_fleet_key_name_ok(name) || !pub) return AKIRA_EINVAL;
+    struct key_list l;
+    int rc = keys_load(&l);
+    if (rc) return rc;
+    bool there = false;
+    for (size_t i = 0; i < l.n; i++)
+        there |= !strcmp(l.k[i].name, name);
+    if (!there && l.n == AKIRA_FLEET_KEYS_MAX) return AKIRA_ENOSPC;
+    char key[AKIRA_SETTINGS_KEY_MAX + 1];
+    snprintf(key, sizeof(key), "%s%s", AKIRA_FLEET_KEYS_PREFIX, name);
+    return setting_set(key, pub, 32);
+}
+
+int akira_fleet_untrust(const char *name)
+{
+    if (!akira_fleet_key_name_ok(name)) return AKIRA_EINVAL;
+    char key[AKIRA_SETTINGS_KEY_MAX + 1];
+    snprintf(key, sizeof(key), "%s%s", AKIRA_FLEET_KEYS_PREFIX, name);
+    return setting_delete(key);
+}
+
+int akira_fleet_keys_foreach(int (*fn)(void *ctx, const char *name, const uint8_t pub[32]),
+                             void *ctx)
+{
+    struct key_list l;
+    int rc = keys_load(&l);
+    for (size_t i = 0; !rc && i < l.n; i++)
+        rc = fn(ctx, l.k[i].name, l.k[i].pub);
+    return rc;
+}
+
+/* ---- what the device publishes --------------------------------------------------------- */
+
+static void json_tags(struct akira_json *w)
+{
+    akira_json_key(w, "tags");
+    akira_json_arr_begin(w);
+    for (const char *p = F.tags; *p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        akira_json_strn(w, p, n);
+        p += n + (e ? 1 : 0);
+    }
+    akira_json_arr_end(w);
+}
+
+struct app_count {
+    int installed, running;
+};
+
+static int count_app(void *ctx, const struct akira_app_record *r)
+{
+    struct app_count *c = ctx;
+    c->installed++;
+    if (!akira_app_info(r->manifest.name, &F.info) && F.info.state == AKIRA_APP_RUNNING)
+        c->running++;
+    return 0;
+}
+
+static int publish_json(const char *topic, struct akira_json *w, uint8_t qos, bool retain)
+{
+    if (akira_json_end(w)) return AKIRA_ETOOBIG;
+    int rc = akira_mqtt_publish(F.mqtt, topic, F.json, w->len, qos, retain, PUB_WAIT_MS);
+    if (rc && rc != AKIRA_ENOTCONN) AKIRA_LOG_WRN("publish %s: %s", topic, akira_err_str(rc));
+    return rc;
+}
+
+static void publish_status(void)
+{
+    const struct akira_connectivity_config *cfg = akira_connectivity_config_get();
+    struct app_count ac = {0, 0};
+    (void)akira_appstore_foreach(count_app, &ac);
+    struct akira_json w;
+    akira_json_init(&w, F.json, sizeof(F.json), NULL, NULL);
+    akira_json_obj_begin(&w);
+    akira_json_kv_str(&w, "id", F.id);
+    akira_json_kv_bool(&w, "online", true);
+    akira_json_kv_str(&w, "board", cfg->board ? cfg->board : "");
+    akira_json_kv_str(&w, "version", cfg->version ? cfg->version : "");
+    json_tags(&w);
+    akira_json_kv_uint(&w, "uptime_ms", akira_uptime_ms());
+    akira_json_kv_int(&w, "apps_installed", ac.installed);
+    akira_json_kv_int(&w, "apps_running", ac.running);
+    akira_json_obj_end(&w);
+    (void)publish_json(F.t_status, &w, 1, true);
+}
+
+struct apps_json {
+    struct akira_json *w;
+    uint32_t sig; /* FNV-1a of names and states: tells a change */
+};
+
+static uint32_t fnv(uint32_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return (h ^ 0xFF) * 16777619u;
+}
+
+static int app_entry(void *ctx, const struct akira_app_record *r)
+{
+    struct apps_json *a = ctx;
+    const char *state =
+        akira_app_info(r->manifest.name, &F.info) ? "installed" : akira_app_info_state(&F.info);
+    a->sig = fnv(fnv(a->sig, r->manifest.name), state);
+    if (a->w) {
+        akira_json_obj_begin(a->w);
+        akira_json_kv_str(a->w, "name", r->manifest.name);
+        akira_json_kv_str(a->w, "version", r->manifest.version);
+        akira_json_kv_str(a->w, "state", state);
+        akira_json_obj_end(a->w);
+    }
+    return 0;
+}
+
+static void publish_apps(void)
+{
+    struct akira_json w;
+    akira_json_init(&w, F.json, sizeof(F.json), NULL, NULL);
+    struct apps_json a = {&w, 2166136261u};
+    akira_json_arr_begin(&w);
+    (void)akira_appstore_foreach(app_entry, &a);
+    akira_json_arr_end(&w);
+    if (!publish_json(F.t_apps, &w, 1, true)) F.apps_sig = a.sig;
+}
+
+static void publish_telemetry(void)
+{
+    struct akira_mqtt_stats ms;
+    akira_mqtt_stats(F.mqtt, &ms);
+    struct app_count ac = {0, 0};
+    (void)akira_appstore_foreach(count_app, &ac);
+    struct akira_json w;
+    akira_json_init(&w, F.json, sizeof(F.json), NULL, NULL);
+    akira_json_obj_begin(&w);
+    akira_json_kv_uint(&w, "uptime_ms", akira_uptime_ms());
+    akira_json_kv_int(&w, "apps_running", ac.running);
+    akira_json_kv_uint(&w, "mqtt_rx", ms.rx_msgs);
+    akira_json_kv_uint(&w, "mqtt_tx", ms.tx_msgs);
+    akira_json_kv_uint(&w, "mqtt_connects", ms.connects);
+    akira_json_kv_uint(&w, "log_dropped", F.log_dropped);
+    akira_json_obj_end(&w);
+    (void)publish_json(F.t_telem, &w, 0, false);
+}
+
+/* The result of command id: err 0 for ok. app: the app it concerns, or NULL. */
+static void result(const char *id, int err, const char *detail, const char *app)
+{
+    if (err) {
+        F.cmds_refused++;
+        AKIRA_LOG_WRN("command %s: %s (%s)", id[0] ? id : "?", akira_err_str(err), detail);
+    } else {
+        F.cmds_ok++;
+        AKIRA_LOG_INF("command %s: ok%s%s", id, app ? " " : "", app ? app : "");
+    }
+    struct akira_json w;
+    akira_json_init(&w, F.json, sizeof(F.json), NULL, NULL);
+    akira_json_obj_begin(&w);
+    akira_json_kv_str(&w, "cmd", id);
+    akira_json_kv_bool(&w, "ok", err == 0);
+    if (err) {
+        akira_json_kv_str(&w, "error", akira_err_str(err));
+        akira_json_kv_str(&w, "detail", detail);
+    }
+    if (app) akira_json_kv_str(&w, "app", app);
+    akira_json_obj_end(&w);
+    (void)publish_json(F.t_result, &w, 1, false);
+}
+
+/* ---- commands --------------------------------------------------------------------------- */
+
+static void install_abort(int err, const char *detail)
+{
+    if (!F.inst.active) return;
+    akira_appstore_install_abort(&F.inst.w);
+    F.inst.active = false;
+    result(F.inst.cmd_id, err, detail, NULL);
+}
+
+static bool signed_by_trusted(const struct akira_fleet_cmd *c, bool *any_key)
+{
+    struct key_list l;
+    *any_key = false;
+    if (keys_load(&l)) return false;
+    *any_key = l.n > 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (akira_fleet_cmd_verify(c, l.k[i].pub) == 0) return true;
+    return false;
+}
+
+static void run_set(const struct akira_fleet_cmd *c)
+{
+    if (!strncmp(c->key, "akira/security/", 15) ||
+        !strncmp(c->key, AKIRA_FLEET_KEYS_PREFIX, strlen(AKIRA_FLEET_KEYS_PREFIX)) ||
+        !strcmp(c->key, AKIRA_FLEET_TS_KEY)) {
+        result(c->id, AKIRA_EACCES, "this setting cannot be set over the fleet", NULL);
+        return;
+    }
+    int rc = akira_settings_key_check(c->key);
+    if (!rc) rc = setting_set(c->key, c->value, strlen(c->value));
+    result(c->id, rc, rc ? "setting not stored" : "", NULL);
+}
+
+static void run_install(const struct akira_fleet_cmd *c)
+{
+    struct install *in = &F.inst;
+    int rc = akira_appstore_install_begin(&in->w, c->size);
+    if (rc) {
+        result(c->id, rc, "install refused by the app store", c->name);
+        return;
+    }
+    memcpy(in->cmd_id, c->id, sizeof(in->cmd_id));
+    in->size = c->size;
+    in->chunks = c->chunks;
+    in->next = in->got = 0;
+    memcpy(in->sha, c->sha256, 32);
+    crypto_hash_sha256_init(&in->h);
+    in->last_ms = akira_uptime_ms();
+    in->active = true;
+    AKIRA_LOG_INF("command %s: installing %s (%u bytes in %u chunks)", c->id, c->name,
+                  (unsigned)c->size, (unsigned)c->chunks);
+}
+
+static void run_command(const uint8_t *msg, size_t len)
+{
+    struct akira_fleet_cmd c;
+    int prc = akira_fleet_cmd_parse(msg, len, &c);
+    if (F.inst.active) install_abort(AKIRA_ECANCELED, "another command came before the last chunk");
+    bool any_key;
+    if (prc == AKIRA_EFORMAT || !signed_by_trusted(&c, &any_key)) {
+        result(c.id, AKIRA_EACCES,
+               prc == AKIRA_EFORMAT ? "no signature"
+               : any_key            ? "bad signature"
+                                    : "no trusted fleet key (fleet trust)",
+               NULL);
+        return;
+    }
+    if (prc == AKIRA_ENOTSUP) {
+        result(c.id, AKIRA_ENOTSUP, "unknown op", NULL);
+        return;
+    }
+    if (prc) {
+        result(c.id, AKIRA_EINVAL, "malformed command (fields missing or out of range)", NULL);
+        return;
+    }
+    if (c.has_to && strcmp(c.to, F.id)) {
+        result(c.id, AKIRA_EACCES, "addressed to another device (to)", NULL);
+        return;
+    }
+    if (c.ts <= F.last_ts) {
+        result(c.id, AKIRA_EACCES, "replay: ts not after the last accepted command", NULL);
+        return;
+    }
+    /* Stored before the command runs: a cut during it never lets the same ts in again. */
+    char ts[24];
+    snprintf(ts, sizeof(ts), "%" PRIu64, c.ts);
+    int rc = setting_set(AKIRA_FLEET_TS_KEY, ts, strlen(ts));
+    if (rc) {
+        result(c.id, rc, "could not store ts", NULL);
+        return;
+    }
+    F.last_ts = c.ts;
+    switch (c.op) {
+    case AKIRA_FLEET_OP_START:
+        rc = akira_app_start(c.app);
+        result(c.id, rc, "app start failed", c.app);
+        break;
+    case AKIRA_FLEET_OP_STOP:
+        rc = akira_app_stop(c.app);
+        result(c.id, rc, "app stop failed", c.app);
+        break;
+    case AKIRA_FLEET_OP_UNINSTALL:
+        rc = akira_app_uninstall(c.app);
+        result(c.id, rc, "app uninstall failed", c.app);
+        break;
+    case AKIRA_FLEET_OP_SET: run_set(&c); return;
+    case AKIRA_FLEET_OP_STATUS:
+        publish_status();
+        publish_apps();
+        result(c.id, 0, "", NULL);
+        return;
+    case AKIRA_FLEET_OP_INSTALL: run_install(&c); return;
+    case AKIRA_FLEET_OP_OTA:
+    default: result(c.id, AKIRA_ENOTSUP, "ota over the fleet is not in this firmware", NULL); return;
+    }
+    publish_apps();
+}
+
+static void run_chunk(const uint8_t *msg, size_t len)
+{
+    const char *id;
+    size_t il, dl;
+    uint32_t index;
+    const uint8_t *data;
+    struct install *in = &F.inst;
+    if (akira_fleet_data_parse(msg, len, &id, &il, &index, &data, &dl)) {
+        install_abort(AKIRA_EIO, "malformed data message");
+        AKIRA_LOG_WRN("malformed data message (%u bytes) ignored", (unsigned)len);
+        return;
+    }
+    if (!in->active || il != strlen(in->cmd_id) || memcmp(id, in->cmd_id, il)) {
+        AKIRA_LOG_WRN("data chunk %u of command %.*s: no such install in progress",
+                      (unsigned)index, (int)il, id);
+        return;
+    }
+    in->last_ms = akira_uptime_ms();
+    if (index != in->next) {
+        install_abort(AKIRA_EIO, "chunk out of order");
+        return;
+    }
+    if (dl > in->size - in->got) {
+        install_abort(AKIRA_EIO, "more data than the signed size");
+        return;
+    }
+    int rc = akira_appstore_install_write(&in->w, data, dl);
+    if (rc) {
+        in->active = false; /* the store ended the writer */
+        result(in->cmd_id, rc, "app store write failed", NULL);
+        return;
+    }
+    crypto_hash_sha256_update(&in->h, data, dl);
+    in->got += (uint32_t)dl;
+    if (++in->next < in->chunks) return;
+    uint8_t sha[32];
+    crypto_hash_sha256_final(&in->h, sha);
+    if (in->got != in->size) {
+        install_abort(AKIRA_EIO, "size differs from the signed size");
+        return;
+    }
+    if (sodium_memcmp(sha, in->sha, 32) != 0) {
+        install_abort(AKIRA_EIO, "sha256 differs from the signed sha256: nothing installed");
+        return;
+    }
+    struct akira_app_record rec;
+    struct akira_manifest_error err;
+    memset(&err, 0, sizeof(err));
+    in->active = false;
+    rc = akira_app_install_finish(&in->w, &rec, &err);
+    if (rc) {
+        char detail[160];
+        snprintf(detail, sizeof(detail), "install refused: %s %s", err.field[0] ? err.field : "store",
+                 err.reason);
+        result(in->cmd_id, rc, detail, NULL);
+        return;
+    }
+    result(in->cmd_id, 0, "", rec.manifest.name);
+    publish_apps();
+    publish_status();
+}
+
+/* ---- MQTT callbacks (the client's thread) ------------------------------------------------ */
+
+static void on_message(void *ctx, const char *topic, size_t tl, const uint8_t *payload,
+                       size_t len, bool retained)
+{
+    (void)ctx;
+    if (tl != strlen(F.t_cmd) || memcmp(topic, F.t_cmd, tl)) return;
+    if (retained) {
+        AKIRA_LOG_WRN("retained message on the command topic ignored");
+        return;
+    }
+    if (akira_fleet_is_data(payload, len))
+        run_chunk(payload, len);
+    else
+        run_command(payload, len);
+}
+
+static void on_connect(void *ctx, bool session_present)
+{
+    (void)ctx;
+    (void)session_present;
+    struct akira_log_stats ls;
+    akira_log_stats_get(&ls);
+    F.log_cursor = ls.written; /* log lines from now on */
+    publish_status();
+    publish_apps();
+    F.next_telem_ms = akira_uptime_ms() + (uint64_t)F.telem_s * 1000;
+}
+
+static void publish_logs(uint64_t now)
+{
+    if (now - F.log_window_ms >= 1000) {
+        F.log_window_ms = now;
+        F.log_in_window = 0;
+    }
+    struct akira_log_entry e;
+    while (akira_log_read(&F.log_cursor, &e) == 0) {
+        if (F.log_in_window >= AKIRA_FLEET_LOG_PER_S) {
+            F.log_dropped++;
+            continue;
+        }
+        char line[AKIRA_LOG_MSG_MAX + 48];
+        int n = akira_log_format(&e, line, sizeof(line));
+        if (n < 0) continue;
+        if ((size_t)n >= sizeof(line)) n = (int)sizeof(line) - 1;
+        if (akira_mqtt_publish(F.mqtt, F.t_log, line, (size_t)n, 0, false, 0)) break;
+        F.log_in_window++;
+    }
+}
+
+static void on_tick(void *ctx, bool connected)
+{
+    (void)ctx;
+    uint64_t now = akira_uptime_ms();
+    if (F.inst.active && now - F.inst.last_ms > AKIRA_FLEET_CHUNK_TIMEOUT_MS)
+        install_abort(AKIRA_ETIMEDOUT, "no chunk for 60 s: nothing installed");
+    if (!connected) return;
+    if (now >= F.next_telem_ms) {
+        F.next_telem_ms = now + (uint64_t)F.telem_s * 1000;
+        publish_telemetry();
+    }
+    if (now >= F.next_apps_ms) {
+        F.next_apps_ms = now + APPS_POLL_MS;
+        struct apps_json a = {NULL, 2166136261u};
+        (void)akira_appstore_foreach(app_entry, &a);
+        if (a.sig != F.apps_sig) {
+            publish_apps();
+            publish_status();
+        }
+    }
+    publish_logs(now);
+}
+
+/* ---- start, stop ------------------------------------------------------------------------- */
+
+static int fleet_start_locked(void)
+{
+    if (F.running) return 0;
+    char broker[32];
+    if (setting_get(AKIRA_FLEET_BROKER_KEY, broker, sizeof(broker)) <= 0) {
+        AKIRA_LOG_INF("off (no broker: fleet broker ADDR:PORT)");
+        return 0;
+    }
+    char *colon = strrchr(broker, ':');
+    struct akira_mqtt_config mc = {0};
+    if (!colon) return AKIRA_EINVAL;
+    *colon = '\0';
+    unsigned long port = strtoul(colon + 1, NULL, 10);
+    if (port == 0 || port > 65535 || akira_net_addr_parse(broker, (uint16_t)port, &mc.broker)) {
+        AKIRA_LOG_ERR("setting %s is not ADDR:PORT", AKIRA_FLEET_BROKER_KEY);
+        return AKIRA_EINVAL;
+    }
+    *colon = ':';
+    int rc = akira_fleet_id(F.id);
+    if (rc) return rc;
+    (void)setting_get(AKIRA_FLEET_TAGS_KEY, F.tags, sizeof(F.tags));
+    if (!akira_fleet_tags_ok(F.tags)) F.tags[0] = '\0';
+    char num[24];
+    F.last_ts = setting_get(AKIRA_FLEET_TS_KEY, num, sizeof(num)) > 0 ? strtoull(num, NULL, 10) : 0;
+    F.telem_s = setting_get(AKIRA_FLEET_TELEM_KEY, num, sizeof(num)) > 0
+                    ? (uint32_t)strtoul(num, NULL, 10)
+                    : TELEM_DEF_S;
+    if (F.telem_s == 0 || F.telem_s > 86400) F.telem_s = TELEM_DEF_S;
+    snprintf(F.broker, sizeof(F.broker), "%s", broker);
+    snprintf(F.t_status, TOPIC_MAX, "akira/%s/status", F.id);
+    snprintf(F.t_apps, TOPIC_MAX, "akira/%s/apps", F.id);
+    snprintf(F.t_telem, TOPIC_MAX, "akira/%s/telemetry", F.id);
+    snprintf(F.t_log, TOPIC_MAX, "akira/%s/log", F.id);
+    snprintf(F.t_cmd, TOPIC_MAX, "akira/%s/cmd", F.id);
+    snprintf(F.t_result, TOPIC_MAX, "akira/%s/result", F.id);
+    F.offline_len = (size_t)snprintf(F.offline, sizeof(F.offline), "{\"id\":\"%s\",\"online\":false}",
+                                     F.id);
+    F.apps_sig = 0;
+    F.next_apps_ms = 0;
+    mc.client_id = F.id;
+    mc.clean_session = false; /* the broker queues commands while the device is away */
+    mc.keepalive_s = 30;
+    mc.will_topic = F.t_status;
+    mc.will_payload = F.offline;
+    mc.will_len = F.offline_len;
+    mc.will_qos = 1;
+    mc.will_retain = true;
+    mc.on_message = on_message;
+    mc.on_connect = on_connect;
+    mc.on_tick = on_tick;
+    rc = akira_mqtt_start(&F.mqtt, &mc);
+    if (!rc) rc = akira_mqtt_subscribe(F.mqtt, F.t_cmd, 1);
+    if (rc) {
+        akira_mqtt_stop(F.mqtt, NULL, NULL, 0);
+        F.mqtt = NULL;
+        return rc;
+    }
+    F.running = true;
+    AKIRA_LOG_INF("device %s, broker %s", F.id, F.broker);
+    return 0;
+}
+
+static void fleet_stop_locked(void)
+{
+    if (!F.running) return;
+    akira_mqtt_stop(F.mqtt, F.t_status, F.offline, F.offline_len);
+    F.mqtt = NULL;
+    if (F.inst.active) {
+        akira_appstore_install_abort(&F.inst.w);
+        F.inst.active = false;
+    }
+    F.running = false;
+}
+
+static int fleet_start(void *ctx)
+{
+    (void)ctx;
+    akira_mutex_lock(F.restart_lock, AKIRA_FOREVER);
+    int rc = fleet_start_locked();
+    akira_mutex_unlock(F.restart_lock);
+    if (rc) AKIRA_LOG_ERR("not started: %s", akira_err_str(rc));
+    return 0; /* the other services run without the fleet */
+}
+
+static void fleet_stop(void *ctx)
+{
+    (void)ctx;
+    akira_mutex_lock(F.restart_lock, AKIRA_FOREVER);
+    fleet_stop_locked();
+    akira_mutex_unlock(F.restart_lock);
+}
+
+int akira_fleet_restart(void)
+{
+    if (!F.restart_lock) return AKIRA_ESTATE;
+    akira_mutex_lock(F.restart_lock, AKIRA_FOREVER);
+    fleet_stop_locked();
+    int rc = fleet_start_locked();
+    akira_mutex_unlock(F.restart_lock);
+    return rc;
+}
+
+int akira_fleet_status(struct akira_fleet_status *out)
+{
+    if (!out) return AKIRA_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (!F.restart_lock) return AKIRA_ESTATE;
+    akira_mutex_lock(F.restart_lock, AKIRA_FOREVER);
+    out->running = F.running;
+    if (F.running) {
+        struct akira_mqtt_stats ms;
+        akira_mqtt_stats(F.mqtt, &ms);
+        out->connected = ms.connected;
+        out->rx_msgs = ms.rx_msgs;
+        out->tx_msgs = ms.tx_msgs;
+        out->connects = ms.connects;
+        out->inflight = ms.inflight;
+        out->next_backoff_ms = ms.next_backoff_ms;
+        memcpy(out->id, F.id, sizeof(out->id));
+        memcpy(out->tags, F.tags, sizeof(out->tags));
+        memcpy(out->broker, F.broker, sizeof(out->broker));
+    } else {
+        (void)akira_fleet_id(out->id);
+        (void)setting_get(AKIRA_FLEET_TAGS_KEY, out->tags, sizeof(out->tags));
+        (void)setting_get(AKIRA_FLEET_BROKER_KEY, out->broker, sizeof(out->broker));
+    }
+    out->last_ts = F.last_ts;
+    out->cmds_ok = F.cmds_ok;
+    out->cmds_refused = F.cmds_refused;
+    out->client_bytes = akira_mqtt_bytes();
+    out->agent_bytes = sizeof(F);
+    akira_mutex_unlock(F.restart_lock);
+    return 0;
+}
+
+static const struct akira_transport fleet_transport = {"fleet", fleet_start, fleet_stop, NULL};
+
+int akira_fleet_register(void)
+{
+    if (!F.restart_lock) {
+        int rc = akira_mutex_create(&F.restart_lock);
+        if (rc) return rc;
+    }
+    return akira_transport_register(&fleet_transport);
+}
+
+void akira_fleet_unregister(void)
+{
+    akira_transport_unregister(&fleet_transport);
+}
