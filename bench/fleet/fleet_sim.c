@@ -325,8 +325,9 @@ int main(int argc, char **argv)
         s->m = mosquitto_new(s->id, false, s);
         if (!s->m) return 1;
         mosquitto_int_option(s->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-        char will[96];
-        snprintf(will, sizeof(will), "{\"id\":\"%s\",\"online\":false}", s->id);
+        char will[256];
+        snprintf(will, sizeof(will), "{\"id\":\"%s\",\"online\":false,\"tags\":%s}", s->id,
+                 s->tags_json);
         char topic[64];
         snprintf(topic, sizeof(topic), "akira/%s/status", s->id);
         mosquitto_will_set(s->m, topic, (int)strlen(will), will, 1, true);
@@ -351,8 +352,9 @@ int main(int argc, char **argv)
     }
     /* A clean leave says offline itself (the will is only for a lost connection). */
     for (int i = 0; i < count; i++) {
-        char off[96];
-        snprintf(off, sizeof(off), "{\"id\":\"%s\",\"online\":false}", sims[i].id);
+        char off[256];
+        snprintf(off, sizeof(off), "{\"id\":\"%s\",\"online\":false,\"tags\":%s}", sims[i].id,
+                 sims[i].tags_json);
         pub(&sims[i], "status", off, true);
     }
     usleep(200000);

@@ -267,54 +267,42 @@ static int fleet_enroll(const char *broker, const char *key, int argc, char **ar
     const char *name = opt_take(&argc, argv, "--key-name");
     if (!name) name = "fleet";
     if (!mqtt) mqtt = broker;
-    if ((tags && !*tags) || (id && !valid_id(id, strlen(id))) || !*mqtt || !valid_app(name) ||
-        strchr(name, '.')) {
-        fprintf(stderr, "akira fleet enroll: --tags a,b, --id [a-z0-9-]{1,32}, --mqtt ADDR:PORT, "
-                        "--key-name [a-z0-9_-]\n");
+    /* Only the device options may remain (the device checks the values itself). */
+    bool extra = false;
+    for (int i = 1; i < argc; i += 2)
+        extra |= i + 1 >= argc || (strcmp(argv[i], "--device") && strcmp(argv[i], "--serial") &&
+                                   strcmp(argv[i], "--token"));
+    if (extra || (tags && (!*tags || strlen(tags) > 160 || strpbrk(tags, "\"\\"))) ||
+        (id && !valid_id(id, strlen(id))) || !*mqtt || strlen(mqtt) > 64 || strpbrk(mqtt, "\"\\") ||
+        !valid_app(name)) {
+        fprintf(stderr, "usage: akira fleet enroll [--device NAME] [--tags a,b] [--id ID] "
+                        "[--mqtt ADDR:PORT] [--key-name NAME]\n");
         return 2;
-    }
-    if (tags) {
-        int count = 0, len = 0;
-        for (const char *p = tags;; p++) {
-            bool end = *p == ',' || *p == '\0';
-            if (end) {
-                if (len < 1 || len > 16 || ++count > 8) {
-                    fprintf(stderr, "akira fleet enroll: tags are [a-z0-9-]{1,16}, 8 at most\n");
-                    return 2;
-                }
-                len = 0;
-                if (!*p) break;
-            } else if (!valid_id(p, 1)) {
-                fprintf(stderr, "akira fleet enroll: tags are [a-z0-9-]{1,16}, 8 at most\n");
-                return 2;
-            } else {
-                len++;
-            }
-        }
     }
     uint8_t sk[crypto_sign_SECRETKEYBYTES];
     if (read_key(key, sk)) return 1;
-    const uint8_t *pk = sk + crypto_sign_SEEDBYTES;
-    char keyname[96];
-    snprintf(keyname, sizeof(keyname), "akira/fleet/keys/%s", name);
-    struct tool_setting s[4];
-    size_t n = 0;
-    s[n++] = (struct tool_setting){keyname, pk, crypto_sign_PUBLICKEYBYTES};
-    s[n++] = (struct tool_setting){"akira/fleet/broker", mqtt, strlen(mqtt)};
-    if (tags) s[n++] = (struct tool_setting){"akira/fleet/tags", tags, strlen(tags)};
-    if (id) s[n++] = (struct tool_setting){"akira/fleet/id", id, strlen(id)};
-    char devname[64];
-    int rc = akira_tool_device_put_settings(&argc, argv, s, n, devname, sizeof(devname));
-    if (rc == 0 && argc != 1) {
-        fprintf(stderr, "usage: akira fleet enroll [--device NAME] [--tags a,b] [--id ID]\n");
-        return 2;
-    }
-    sodium_memzero(sk, sizeof(sk));
-    if (rc) return rc;
     char hex[2 * crypto_sign_PUBLICKEYBYTES + 1];
-    tool_hex(pk, crypto_sign_PUBLICKEYBYTES, hex);
-    printf("enrolled %s: trusts %s (%s), broker %s%s%s%s%s\n", devname, name, hex, mqtt,
-           tags ? ", tags " : "", tags ? tags : "", id ? ", id " : "", id ? id : "");
+    tool_hex(sk + crypto_sign_SEEDBYTES, crypto_sign_PUBLICKEYBYTES, hex);
+    sodium_memzero(sk, sizeof(sk));
+    /* PUT /api/fleet (docs/fleet.md): every value checked by the device before it
+     * stores any; then its agent restarts on them. */
+    char body[512]; /* the lengths are bounded above */
+    int n = snprintf(body, sizeof(body), "{\"key_name\":\"%s\",\"key\":\"%s\",\"broker\":\"%s\"",
+                     name, hex, mqtt);
+    if (tags) n += snprintf(body + n, sizeof(body) - (size_t)n, ",\"tags\":\"%s\"", tags);
+    if (id) n += snprintf(body + n, sizeof(body) - (size_t)n, ",\"id\":\"%s\"", id);
+    n += snprintf(body + n, sizeof(body) - (size_t)n, "}");
+    char devname[64], answer[1024];
+    int rc = akira_tool_device_send(&argc, argv, "PUT", "/api/fleet", body, (size_t)n, devname,
+                                    sizeof(devname), answer, sizeof(answer));
+    if (rc) return rc;
+    struct jr_doc d;
+    const char *devid = "?";
+    bool ok = jr_parse(&d, answer, strlen(answer)) == 0;
+    if (ok) devid = jr_str(&d, &d.nodes[0], "id", "?");
+    printf("enrolled %s as %s: trusts %s (%s), broker %s%s%s\n", devname, devid, name, hex, mqtt,
+           tags ? ", tags " : "", tags ? tags : "");
+    if (ok) jr_free(&d);
     return 0;
 }
 
@@ -822,8 +810,16 @@ static int fleet_run(const char *broker, const char *key, const char *op, int ar
             t[nt++] = d;
         }
     } else {
-        for (size_t i = 0; i < f.n; i++)
-            if (f.dev[i].have_status && (all || has_tag(f.dev[i].tags, tag))) t[nt++] = &f.dev[i];
+        for (size_t i = 0; i < f.n; i++) {
+            struct fdev *d = &f.dev[i];
+            if (!d->have_status) continue;
+            if (all || has_tag(d->tags, tag))
+                t[nt++] = d;
+            else if (!d->online && !d->tags[0])
+                printf("%s: offline, its last will names no tags: not a target of --tag "
+                       "(--device %s reaches it)\n",
+                       d->id, d->id);
+        }
     }
     if (nt == 0) {
         fprintf(stderr, "akira fleet: no device %s%s\n", tag ? "with tag " : "on the broker",

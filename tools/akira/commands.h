@@ -25,16 +25,12 @@ int akira_tool_ota(int argc, char **argv);
 /* cmd_fleet.c: devices through an MQTT broker (docs/fleet.md) */
 int akira_tool_fleet(int argc, char **argv);
 
-/* One setting written by akira_tool_device_put_settings. */
-struct tool_setting {
-    const char *key;
-    const void *value;
-    size_t len;
-};
 /* Opens the device named by --device/--serial/--token in argv (taken out of it, as the
- * device commands do) and writes each setting with PUT /api/settings/KEY; the device's
- * name into name. 0, 1 (unreachable or refused, reason printed) or 2 (usage). */
-int akira_tool_device_put_settings(int *argc, char **argv, const struct tool_setting *s, size_t n,
-                                   char *name, size_t name_cap);
+ * device commands do) and sends one authenticated request with body[0..len); the
+ * device's name into name, its 2xx JSON answer into answer. 0, 1 (unreachable or
+ * refused, reason printed) or 2 (usage). */
+int akira_tool_device_send(int *argc, char **argv, const char *method, const char *path,
+                           const void *body, size_t len, char *name, size_t name_cap, char *answer,
+                           size_t answer_cap);
 
 #endif

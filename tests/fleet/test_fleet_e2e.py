@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""`akira fleet` end to end: a real mosquitto started by the test (loopback, a free
+port, persistence in a temp dir) and 3-4 native_sim devices (build/bin/akiraos, each
+with its own flash file and HTTP port), enrolled with `akira fleet enroll` over their
+HTTP API (fleet key, broker, id, tags), then driven only through the broker. What lands
+on a device is checked through that device's own HTTP API.
+
+usage: test_fleet_e2e.py AKIRAOS AKIRA APPS_DIR SCENARIO
+
+Scenarios: status (every device reports; `akira fleet status` lists them with their
+tags), group (a deploy to a tag lands on that group only; start), offline (a device
+killed by pid during a deploy is pending, and catches up when it boots again on the
+same flash), badsig (commands signed by a key the devices do not trust are refused
+with a result, the app is not started), broker_restart (the broker restarted in the
+middle: the devices reconnect and take commands again), waves (--wave 2 --max-fail 1
+stops after a failed first wave; the rest is never sent).
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "harness"))
+import akira_device as ad  # noqa: E402
+from akira_device import check  # noqa: E402
+
+AKIRAOS, AKIRA, APPS, SCENARIO = sys.argv[1:5]
+HELLO = os.path.join(APPS, "fleethello.wasm")
+
+
+class Fleet:
+    """The broker, the fleet key and the devices of one scenario."""
+
+    def __init__(self, tmp):
+        self.tmp = tmp
+        os.environ["AKIRA_CONFIG"] = os.path.join(tmp, "devices")  # the CLI's registry
+        self.broker = ad.Mosquitto(tmp)
+        self.key = os.path.join(tmp, "fleet.key")
+        self.other = os.path.join(tmp, "other.key")
+        self.run("keygen", expect_rc=0)
+        self.run("keygen", key=self.other, expect_rc=0)
+        self.devs = {}
+
+    def run(self, *args, key=None, expect_rc=None, timeout=90):
+        r = subprocess.run([AKIRA, "fleet", "--broker", self.broker.addr, "--key",
+                            key or self.key, *args], capture_output=True, text=True,
+                           timeout=timeout)
+        out = r.stdout + r.stderr
+        print(f"$ akira fleet {' '.join(args)}\n{out}", end="", flush=True)
+        if expect_rc is not None:
+            check(r.returncode == expect_rc,
+                  f"akira fleet {args[0]}: exit {r.returncode}, wanted {expect_rc}:\n{out}")
+        return r.returncode, out
+
+    def boot(self, name):
+        """Boots (or boots again) device name on its flash file; the CLI's device entry
+        follows its new HTTP port."""
+        flash = os.path.join(self.tmp, name + ".img")
+        old = self.devs.get(name)
+        d = ad.Device(AKIRAOS, flash, http=True, token=old.token if old else None)
+        check(d.token, f"{name}: no device token")
+        subprocess.run([AKIRA, "device", "add", name, f"http://127.0.0.1:{d.http}", d.token],
+                       check=True, capture_output=True, timeout=20)
+        self.devs[name] = d
+        return d
+
+    def add(self, name, tags, key=None):
+        """A new device enrolled in the fleet (trusting key: the fleet key by default)."""
+        self.boot(name)
+        self.run("enroll", "--device", name, "--id", name, "--tags", tags, key=key,
+                 expect_rc=0)
+
+    def status(self, expect=None, wait=10):
+        args = ["status", "--wait", str(wait)] + (["--expect", str(expect)] if expect else [])
+        _, out = self.run(*args)
+        rows = {}
+        for line in out.splitlines():
+            m = re.match(r"^(\S+)\s+(yes|no)\s+(\S+)\s+(\S+)\s*(.*)$", line)
+            if m:
+                rows[m.group(1)] = (m.group(2) == "yes", m.group(4), m.group(5))
+        return rows
+
+    def apps(self, name):
+        """{app: state} from the device's own HTTP API."""
+        st, body = self.devs[name].call("GET", "/api/apps")
+        check(st == 200, f"{name}: GET /api/apps: {st}")
+        return {a["name"]: a["state"] for a in body["apps"]}
+
+    def finish(self):
+        for d in self.devs.values():
+            if d.p.poll() is None:
+                d.finish()
+        self.broker.stop()
+
+
+def wait_until(pred, what, timeout=30.0):
+    end = time.monotonic() + timeout
+    while not pred():
+        check(time.monotonic() < end, f"{what}: not within {timeout} s")
+        time.sleep(0.3)
+
+
+def scenario_status():
+    with ad.tempdir() as tmp:
+        f = Fleet(tmp)
+        tags = {"dev-1": "lab,red", "dev-2": "lab,blue", "dev-3": "red", "dev-4": "blue"}
+        for n, t in tags.items():
+            f.add(n, t)
+        rows = f.status(expect=4)
+        check(set(rows) == set(tags), f"devices listed: {sorted(rows)}")
+        for n, t in tags.items():
+            check(rows[n][0] and rows[n][1] == t, f"{n}: {rows[n]}")
+        f.finish()
+
+
+def scenario_group():
+    with ad.tempdir() as tmp:
+        f = Fleet(tmp)
+        tags = {"dev-1": "lab,red", "dev-2": "lab,blue", "dev-3": "red", "dev-4": "blue"}
+        for n, t in tags.items():
+            f.add(n, t)
+        f.status(expect=4)
+        _, out = f.run("deploy", HELLO, "--tag", "red", expect_rc=0)
+        check("dev-1: ok" in out and "dev-3: ok" in out, "progress per device")
+        check("2 ok, 0 failed, 0 pending, 0 skipped (of 2)" in out, "summary")
+        for n, t in tags.items():
+            check(("fleethello" in f.apps(n)) == ("red" in t.split(",")),
+                  f"{n} ({t}): apps {f.apps(n)}")
+        f.run("start", "fleethello", "--tag", "red", expect_rc=0)
+        check(f.apps("dev-3")["fleethello"] == "running", "started through the broker")
+        wait_until(lambda: "fleethello(running)" in f.status(expect=4)["dev-1"][2],
+                   "the app running in the fleet status", 15)
+        f.run("stop", "fleethello", "--tag", "red", expect_rc=0)
+        f.finish()
+
+
+def scenario_offline():
+    with ad.tempdir() as tmp:
+        f = Fleet(tmp)
+        for n in ("dev-1", "dev-2", "dev-3"):
+            f.add(n, "lab")
+        f.status(expect=3)
+        f.devs["dev-3"].kill()  # by pid, SIGKILL: the broker publishes its last will
+        wait_until(lambda: f.status(wait=2).get("dev-3", (True,))[0] is False,
+                   "dev-3 reported offline")
+        # --all: the device's last will carries no tags yet (docs/fleet.md), so --tag
+        # would not reach it while it is offline.
+        rc, out = f.run("deploy", HELLO, "--all", expect_rc=1)
+        check("dev-3: pending" in out, "the offline device is pending")
+        check("2 ok, 0 failed, 1 pending" in out, "summary")
+        f.boot("dev-3")  # the same flash: same id, same persistent session
+        wait_until(lambda: "fleethello" in f.apps("dev-3"), "dev-3 catches up", 30)
+        wait_until(lambda: f.status(wait=2).get("dev-3", (False,))[0], "dev-3 online again")
+        f.finish()
+
+
+def scenario_badsig():
+    with ad.tempdir() as tmp:
+        f = Fleet(tmp)
+        for n in ("dev-1", "dev-2"):
+            f.add(n, "lab")
+        f.status(expect=2)
+        f.run("deploy", HELLO, "--all", expect_rc=0)
+        # Signed by a key the devices do not trust: refused, with the reason, and the
+        # app stays where it was.
+        rc, out = f.run("start", "fleethello", "--all", key=f.other, expect_rc=1)
+        check("dev-1: failed: EACCES" in out and "bad signature" in out, "refusal shown")
+        check("0 ok, 2 failed" in out, "summary")
+        for n in ("dev-1", "dev-2"):
+            check(f.apps(n)["fleethello"] != "running", f"{n}: started by a forged command")
+        # ... and the fleet key still works after a refusal.
+        f.run("start", "fleethello", "--device", "dev-1", expect_rc=0)
+        check(f.apps("dev-1")["fleethello"] == "running", "started by the fleet key")
+        f.finish()
+
+
+def scenario_broker_restart():
+    with ad.tempdir() as tmp:
+        f = Fleet(tmp)
+        for n in ("dev-1", "dev-2", "dev-3"):
+            f.add(n, "lab")
+        f.status(expect=3)
+        f.broker.stop()
+        time.sleep(1)
+        f.broker.start()
+        # Connected again, each on its own (its back-off), as its HTTP API says.
+        for n, d in f.devs.items():
+            wait_until(lambda: d.call("GET", "/api/fleet", token=d.token)[1].get("connected"),
+                       f"{n} reconnected", 40)
+        rows = f.status(expect=3)
+        check(all(r[0] for r in rows.values()), f"all online: {rows}")
+        _, out = f.run("deploy", HELLO, "--all", expect_rc=0)
+        check("3 ok, 0 failed" in out, "a deploy after the restart")
+        f.finish()
+
+
+def scenario_waves():
+    with ad.tempdir() as tmp:
+        f = Fleet(tmp)
+        # dev-1 and dev-2 (the first wave, by id) trust another key: they refuse.
+        f.add("dev-1", "lab", key=f.other)
+        f.add("dev-2", "lab", key=f.other)
+        f.add("dev-3", "lab")
+        f.add("dev-4", "lab")
+        f.status(expect=4)
+        rc, out = f.run("deploy", HELLO, "--all", "--wave", "2", "--max-fail", "1", expect_rc=1)
+        check("stopped after wave 1: 2 failed, more than --max-fail 1" in out, "the stop")
+        check("0 ok, 2 failed, 0 pending, 2 skipped (of 4)" in out, "summary")
+        for n in f.devs:
+            check("fleethello" not in f.apps(n), f"{n}: installed after the stop")
+        f.finish()
+
+
+SCENARIOS = {"status": scenario_status, "group": scenario_group, "offline": scenario_offline,
+             "badsig": scenario_badsig, "broker_restart": scenario_broker_restart,
+             "waves": scenario_waves}
+
+if __name__ == "__main__":
+    ad.main(SCENARIOS, SCENARIO)
