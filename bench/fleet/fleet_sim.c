@@ -13,6 +13,7 @@
  *   fleet_sim --broker HOST:PORT --trust HEX64 [--count N] [--prefix P] [--first K]
  *             [--tags a,b] [--tag-cycle x,y,...]
  *
+ * At most 300 devices per process (libmosquitto waits with select(): see SIM_MAX).
  * Device i is P-NNN (NNN = K + i, three digits at least), with the --tags and, with
  * --tag-cycle, the cycle's tag number i mod its length. Prints "fleet-sim: N ready"
  * when every client has published its status, then runs until SIGINT/SIGTERM (it then
@@ -36,6 +37,10 @@
 
 #define SIM_APPS  8
 #define SIM_CHUNK 4096u
+/* libmosquitto's loop waits with select(), which takes descriptors below FD_SETSIZE
+ * (1024) only, and each client holds 3 (its socket and a wake-up pair): more devices
+ * are more processes. */
+#define SIM_MAX 300
 
 struct sim_app {
     char name[40];
@@ -294,7 +299,7 @@ int main(int argc, char **argv)
             broker = NULL, i = argc;
     }
     const char *colon = broker ? strrchr(broker, ':') : NULL;
-    if (!colon || !trust || count < 1 || count > 2000 || first < 0 || strlen(prefix) > 24 ||
+    if (!colon || !trust || count < 1 || count > SIM_MAX || first < 0 || strlen(prefix) > 24 ||
         sodium_init() < 0 || tool_unhex(trust, strlen(trust), trusted, sizeof(trusted))) {
         fprintf(stderr, "usage: fleet_sim --broker HOST:PORT --trust HEX64 [--count N] "
                         "[--prefix P] [--first K] [--tags a,b] [--tag-cycle x,y]\n");
@@ -336,6 +341,7 @@ int main(int argc, char **argv)
         mosquitto_message_callback_set(s->m, on_message);
         /* connect_async: a broker not up yet (or restarting) is retried by the thread. */
         mosquitto_connect_async(s->m, host, port, 30);
+        usleep(2000); /* a fleet does not connect in one millisecond: 500 a second */
         if (mosquitto_loop_start(s->m) != MOSQ_ERR_SUCCESS) {
             fprintf(stderr, "fleet_sim: no thread for %s\n", s->id);
             return 1;

@@ -45,6 +45,7 @@
 #define FLEET_ID_MAX      32
 #define FLEET_MAX_IMAGE   (16u * 1024u * 1024u)
 #define FLEET_DEVICES_MAX 4096
+#define FLEET_WINDOW      512 /* messages sent and not yet acknowledged by the broker */
 
 struct fdev {
     char id[FLEET_ID_MAX + 1];
@@ -68,6 +69,8 @@ struct fleet {
     int subacks;
     long published, acked;
     double last_msg;
+    char sync_topic[96]; /* our own marker topic: see fleet_collect */
+    bool synced;
     bool log_mode;
     const char *log_device;
 };
@@ -390,6 +393,10 @@ static void on_message(struct mosquitto *m, void *ctx, const struct mosquitto_me
     f->last_msg = now_s();
     /* akira/<id>/<kind> */
     const char *t = msg->topic;
+    if (!strcmp(t, f->sync_topic)) {
+        f->synced = true;
+        return;
+    }
     if (strncmp(t, "akira/", 6) != 0) return;
     const char *id = t + 6, *slash = strchr(id, '/');
     if (!slash || !valid_id(id, (size_t)(slash - id))) return;
@@ -471,6 +478,7 @@ static int fleet_open(struct fleet *f, const char *broker)
     char cid[64];
     uint32_t r = randombytes_random();
     snprintf(cid, sizeof(cid), "akira-fleet-%08x", (unsigned)r);
+    snprintf(f->sync_topic, sizeof(f->sync_topic), "akira-fleet/sync/%s", cid);
     f->dev = calloc(FLEET_DEVICES_MAX, sizeof(*f->dev));
     f->m = mosquitto_new(cid, true, f);
     f->connect_rc = -1;
@@ -479,6 +487,8 @@ static int fleet_open(struct fleet *f, const char *broker)
         return 1;
     }
     mosquitto_int_option(f->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    /* QoS 1 messages in flight at once (the chunks of many devices). */
+    mosquitto_int_option(f->m, MOSQ_OPT_SEND_MAXIMUM, FLEET_WINDOW);
     mosquitto_connect_callback_set(f->m, on_connect);
     mosquitto_subscribe_callback_set(f->m, on_subscribe);
     mosquitto_message_callback_set(f->m, on_message);
@@ -508,9 +518,9 @@ static void fleet_close(struct fleet *f)
     mosquitto_lib_cleanup();
 }
 
-static int subscribe(struct fleet *f, const char *topic)
+static int subscribe(struct fleet *f, const char *topic, int qos)
 {
-    int rc = mosquitto_subscribe(f->m, NULL, topic, 1);
+    int rc = mosquitto_subscribe(f->m, NULL, topic, qos);
     if (rc != MOSQ_ERR_SUCCESS) {
         fprintf(stderr, "akira fleet: subscribe %s: %s\n", topic, mosquitto_strerror(rc));
         return 1;
@@ -518,14 +528,18 @@ static int subscribe(struct fleet *f, const char *topic)
     return 0;
 }
 
+static int publish(struct fleet *f, const char *topic, const void *p, size_t len);
+
 struct collect {
     int subs;
     double quiet;
     long expect;
 };
 
-/* Retained messages come right after the SUBACKs: done when every SUBACK came and then
- * nothing for `quiet` seconds, or when `expect` devices have a status. */
+/* Done when `expect` devices have a status and an app list; else when our marker came
+ * back (the broker handles one client's packets in order: the retained messages of
+ * the subscriptions come before the marker published after them), or, should the
+ * broker's ACL drop the marker, after `quiet` seconds without a message. */
 static bool collected(struct fleet *f, void *arg)
 {
     struct collect *c = arg;
@@ -536,19 +550,23 @@ static bool collected(struct fleet *f, void *arg)
             have += f->dev[i].have_status && f->dev[i].have_apps;
         return have >= c->expect;
     }
-    return now_s() - f->last_msg >= c->quiet;
+    return f->synced || now_s() - f->last_msg >= c->quiet;
 }
 
 /* Subscribes to the statuses and app lists (and results) and collects the retained
  * ones for at most wait_s seconds. */
 static int fleet_collect(struct fleet *f, double wait_s, long expect, bool results)
 {
-    int subs = 2 + (results ? 1 : 0);
-    if (subscribe(f, "akira/+/status") || subscribe(f, "akira/+/apps") ||
-        (results && subscribe(f, "akira/+/result")))
+    int subs = 3 + (results ? 1 : 0);
+    /* The retained statuses and app lists at QoS 0: a broker holds back QoS 1 messages
+     * past its in-flight window and drops them past its queue limit (mosquitto's
+     * max_queued_messages), which a thousand devices' retained messages exceed. */
+    if (subscribe(f, "akira/+/status", 0) || subscribe(f, "akira/+/apps", 0) ||
+        (results && subscribe(f, "akira/+/result", 1)) || subscribe(f, f->sync_topic, 0) ||
+        publish(f, f->sync_topic, "sync", 4))
         return 1;
     f->last_msg = now_s();
-    struct collect c = {subs, 0.3, expect};
+    struct collect c = {subs, 1.0, expect};
     if (pump(f, now_s() + wait_s, collected, &c)) return 1;
     if (f->subacks < subs) {
         fprintf(stderr, "akira fleet: the broker did not acknowledge the subscriptions\n");
@@ -703,6 +721,12 @@ static bool all_acked(struct fleet *f, void *arg)
     return f->acked >= f->published;
 }
 
+static bool window_open(struct fleet *f, void *arg)
+{
+    (void)arg;
+    return f->published - f->acked <= FLEET_WINDOW;
+}
+
 static bool has_tag(const char *tags, const char *tag)
 {
     size_t tl = strlen(tag);
@@ -852,9 +876,9 @@ static int fleet_run(const char *broker, const char *key, const char *op, int ar
             }
             d->t_sent = now_s();
             d->st = d->online ? T_SENT : T_PENDING;
-            /* Let the network drain what is queued so far (a large install to many
-             * devices is not all held in memory first). */
-            if (pump(&f, now_s() + 60, all_acked, NULL)) {
+            /* Let the network drain what is queued (a large install to many devices
+             * is not all held in memory first). */
+            if (pump(&f, now_s() + 60, window_open, NULL)) {
                 rc = 1;
                 goto out;
             }
@@ -943,7 +967,7 @@ static int fleet_logs(const char *broker, int argc, char **argv)
     int rc = fleet_open(&f, broker);
     char topic[64];
     snprintf(topic, sizeof(topic), "akira/%s/log", dev ? dev : "+");
-    if (!rc) rc = subscribe(&f, topic);
+    if (!rc) rc = subscribe(&f, topic, 0);
     if (!rc) {
         fprintf(stderr, "following %s (Ctrl-C ends)\n", topic);
         rc = pump(&f, for_s ? now_s() + (double)for_s : 1e300, NULL, NULL) ? 1 : 0;
