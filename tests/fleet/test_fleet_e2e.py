@@ -16,7 +16,6 @@ middle: the devices reconnect and take commands again), waves (--wave 2 --max-fa
 stops after a failed first wave; the rest is never sent).
 """
 import os
-import re
 import subprocess
 import sys
 import time
@@ -25,34 +24,23 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "harness"))
 import akira_device as ad  # noqa: E402
 from akira_device import check  # noqa: E402
+from fleet_cli import FleetCli, wait_until  # noqa: E402
 
 AKIRAOS, AKIRA, APPS, SCENARIO = sys.argv[1:5]
 HELLO = os.path.join(APPS, "fleethello.wasm")
 
 
-class Fleet:
+class Fleet(FleetCli):
     """The broker, the fleet key and the devices of one scenario."""
 
     def __init__(self, tmp):
         self.tmp = tmp
         os.environ["AKIRA_CONFIG"] = os.path.join(tmp, "devices")  # the CLI's registry
-        self.broker = ad.Mosquitto(tmp)
-        self.key = os.path.join(tmp, "fleet.key")
+        super().__init__(AKIRA, ad.Mosquitto(tmp), os.path.join(tmp, "fleet.key"))
         self.other = os.path.join(tmp, "other.key")
-        self.run("keygen", expect_rc=0)
-        self.run("keygen", key=self.other, expect_rc=0)
+        self.keygen()
+        self.keygen(self.other)
         self.devs = {}
-
-    def run(self, *args, key=None, expect_rc=None, timeout=90):
-        r = subprocess.run([AKIRA, "fleet", "--broker", self.broker.addr, "--key",
-                            key or self.key, *args], capture_output=True, text=True,
-                           timeout=timeout)
-        out = r.stdout + r.stderr
-        print(f"$ akira fleet {' '.join(args)}\n{out}", end="", flush=True)
-        if expect_rc is not None:
-            check(r.returncode == expect_rc,
-                  f"akira fleet {args[0]}: exit {r.returncode}, wanted {expect_rc}:\n{out}")
-        return r.returncode, out
 
     def boot(self, name):
         """Boots (or boots again) device name on its flash file; the CLI's device entry
@@ -72,16 +60,6 @@ class Fleet:
         self.run("enroll", "--device", name, "--id", name, "--tags", tags, key=key,
                  expect_rc=0)
 
-    def status(self, expect=None, wait=10):
-        args = ["status", "--wait", str(wait)] + (["--expect", str(expect)] if expect else [])
-        _, out = self.run(*args)
-        rows = {}
-        for line in out.splitlines():
-            m = re.match(r"^(\S+)\s+(yes|no)\s+(\S+)\s+(\S+)\s*(.*)$", line)
-            if m:
-                rows[m.group(1)] = (m.group(2) == "yes", m.group(4), m.group(5))
-        return rows
-
     def apps(self, name):
         """{app: state} from the device's own HTTP API."""
         st, body = self.devs[name].call("GET", "/api/apps")
@@ -95,20 +73,30 @@ class Fleet:
         self.broker.stop()
 
 
-def wait_until(pred, what, timeout=30.0):
-    end = time.monotonic() + timeout
-    while not pred():
-        check(time.monotonic() < end, f"{what}: not within {timeout} s")
-        time.sleep(0.3)
+def lab(tmp, n):
+    """A fleet of n devices dev-1.. tagged lab, every one reporting."""
+    f = Fleet(tmp)
+    for i in range(1, n + 1):
+        f.add(f"dev-{i}", "lab")
+    f.status(expect=n)
+    return f
+
+
+TAGS = {"dev-1": "lab,red", "dev-2": "lab,blue", "dev-3": "red", "dev-4": "blue"}
+
+
+def tagged(tmp):
+    """A fleet of the 4 devices of TAGS, every one reporting: their status rows."""
+    f = Fleet(tmp)
+    for n, t in TAGS.items():
+        f.add(n, t)
+    return f, f.status(expect=4)
 
 
 def scenario_status():
     with ad.tempdir() as tmp:
-        f = Fleet(tmp)
-        tags = {"dev-1": "lab,red", "dev-2": "lab,blue", "dev-3": "red", "dev-4": "blue"}
-        for n, t in tags.items():
-            f.add(n, t)
-        rows = f.status(expect=4)
+        f, rows = tagged(tmp)
+        tags = TAGS
         check(set(rows) == set(tags), f"devices listed: {sorted(rows)}")
         for n, t in tags.items():
             check(rows[n][0] and rows[n][1] == t, f"{n}: {rows[n]}")
@@ -117,11 +105,8 @@ def scenario_status():
 
 def scenario_group():
     with ad.tempdir() as tmp:
-        f = Fleet(tmp)
-        tags = {"dev-1": "lab,red", "dev-2": "lab,blue", "dev-3": "red", "dev-4": "blue"}
-        for n, t in tags.items():
-            f.add(n, t)
-        f.status(expect=4)
+        f, _ = tagged(tmp)
+        tags = TAGS
         _, out = f.run("deploy", HELLO, "--tag", "red", expect_rc=0)
         check("dev-1: ok" in out and "dev-3: ok" in out, "progress per device")
         check("2 ok, 0 failed, 0 pending, 0 skipped (of 2)" in out, "summary")
@@ -138,10 +123,7 @@ def scenario_group():
 
 def scenario_offline():
     with ad.tempdir() as tmp:
-        f = Fleet(tmp)
-        for n in ("dev-1", "dev-2", "dev-3"):
-            f.add(n, "lab")
-        f.status(expect=3)
+        f = lab(tmp, 3)
         f.devs["dev-3"].kill()  # by pid, SIGKILL: the broker publishes its last will
         wait_until(lambda: f.status(wait=2).get("dev-3", (True,))[0] is False,
                    "dev-3 reported offline")
@@ -158,10 +140,7 @@ def scenario_offline():
 
 def scenario_badsig():
     with ad.tempdir() as tmp:
-        f = Fleet(tmp)
-        for n in ("dev-1", "dev-2"):
-            f.add(n, "lab")
-        f.status(expect=2)
+        f = lab(tmp, 2)
         f.run("deploy", HELLO, "--all", expect_rc=0)
         # Signed by a key the devices do not trust: refused, with the reason, and the
         # app stays where it was.
@@ -178,10 +157,7 @@ def scenario_badsig():
 
 def scenario_broker_restart():
     with ad.tempdir() as tmp:
-        f = Fleet(tmp)
-        for n in ("dev-1", "dev-2", "dev-3"):
-            f.add(n, "lab")
-        f.status(expect=3)
+        f = lab(tmp, 3)
         f.broker.stop()
         time.sleep(1)
         f.broker.start()

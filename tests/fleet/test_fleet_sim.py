@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "harness"))
 import akira_device as ad  # noqa: E402
 from akira_device import check  # noqa: E402
+from fleet_cli import FleetCli, wait_until  # noqa: E402
 
 AKIRA, FLEET_SIM, APPS, SCENARIO = sys.argv[1:5]
 HELLO = os.path.join(APPS, "fleethello.wasm")
@@ -52,53 +53,29 @@ class Sims:
 
 
 def fleet(broker, key, *args, expect_rc=None, timeout=60):
-    r = subprocess.run([AKIRA, "fleet", "--broker", broker.addr, "--key", key, *args],
-                       capture_output=True, text=True, timeout=timeout)
-    out = r.stdout + r.stderr
-    print(f"$ akira fleet {' '.join(args)}\n{out}", end="")
-    if expect_rc is not None:
-        check(r.returncode == expect_rc, f"akira fleet {args[0]}: exit {r.returncode}, "
-                                         f"wanted {expect_rc}:\n{out}")
-    return r.returncode, out
+    return FleetCli(AKIRA, broker, key).run(*args, expect_rc=expect_rc, timeout=timeout)
 
 
 def status(broker, key, expect=None, wait=10):
-    """{id: (online, tags, apps)} from `akira fleet status`."""
-    args = ["status", "--wait", str(wait)] + (["--expect", str(expect)] if expect else [])
-    _, out = fleet(broker, key, *args)
-    rows = {}
-    for line in out.splitlines():
-        m = re.match(r"^(\S+)\s+(yes|no)\s+(\S+)\s+(\S+)\s*(.*)$", line)
-        if m:
-            rows[m.group(1)] = (m.group(2) == "yes", m.group(4), m.group(5))
-    return rows
+    return FleetCli(AKIRA, broker, key).status(expect, wait)
 
 
 def wait_status(broker, key, pred, what, timeout=30):
-    end = time.monotonic() + timeout
-    while True:
-        rows = status(broker, key, wait=2)
-        if pred(rows):
-            return rows
-        check(time.monotonic() < end, f"{what}: not within {timeout} s: {rows}")
-        time.sleep(0.5)
+    wait_until(lambda: pred(status(broker, key, wait=2)), what, timeout)
+    return status(broker, key, wait=2)
 
 
 def setup(tmp):
     broker = ad.Mosquitto(tmp)
     key = os.path.join(tmp, "fleet.key")
-    _, out = fleet(broker, key, "keygen", expect_rc=0)
+    pub = FleetCli(AKIRA, broker, key).keygen()
     check(oct(os.stat(key).st_mode & 0o777) == "0o600", "the key file is not mode 0600")
-    pub = re.search(r"public key: ([0-9a-f]{64})", out).group(1)
     return broker, key, pub
 
 
 def other_key(tmp):
     """A public key that is not the fleet's: devices trusting it refuse our commands."""
-    _, out = subprocess.run([AKIRA, "fleet", "--key", os.path.join(tmp, "other.key"),
-                             "keygen"], capture_output=True, text=True, timeout=20), None
-    with open(os.path.join(tmp, "other.key.pub")) as f:
-        return f.read().strip()
+    return FleetCli(AKIRA, None, None).keygen(os.path.join(tmp, "other.key"))
 
 
 def scenario_status():
