@@ -16,6 +16,7 @@ middle: the devices reconnect and take commands again), waves (--wave 2 --max-fa
 stops after a failed first wave; the rest is never sent).
 """
 import os
+import re
 import subprocess
 import sys
 import time
@@ -117,6 +118,10 @@ def scenario_group():
         check(f.apps("dev-3")["fleethello"] == "running", "started through the broker")
         wait_until(lambda: "fleethello(running)" in f.status(expect=4)["dev-1"][2],
                    "the app running in the fleet status", 15)
+        # The running app's log lines, through the broker (at most 5 lines a second).
+        _, out = f.run("logs", "--device", "dev-1", "--for", "2", expect_rc=0)
+        check(re.search(r"(?m)^dev-1: .*fleethello: tick \d+", out), "dev-1's app log")
+        check("dev-3:" not in out, "only the device asked for")
         f.run("stop", "fleethello", "--tag", "red", expect_rc=0)
         f.finish()
 

@@ -115,6 +115,10 @@ def scenario_group():
         rows = status(broker, key, expect=4)
         check(all("fleethello" not in r[2] for r in rows.values()), f"uninstalled: {rows}")
         fleet(broker, key, "deploy", HELLO, "--tag", "green", expect_rc=1)  # no target
+        # A firmware image: chunks, size and SHA-256 checked by the (simulated) device.
+        img = os.path.join(APPS, "fleetbig.wasm")
+        rc, out = fleet(broker, key, "ota", img, "--tag", "blue", expect_rc=0)
+        check("2 ok, 0 failed" in out and "26 chunks" in out, "ota to the group")
 
 
 def scenario_offline():
