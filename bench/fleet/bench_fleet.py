@@ -13,7 +13,7 @@ plus `--sims` more idle ones for the status figures, and 3 real native_sim devic
 `akira fleet` process (start, connect, collect the retained statuses, send, wait for
 every result), so it includes the status collection; each figure is printed with its
 ratio to the 1-device figure measured in the same run. With RESULTS.md the block
-between <!-- fleet:begin --> and <!-- fleet:end --> is rewritten.
+between <!-- fleet_scale:begin --> and <!-- fleet_scale:end --> is rewritten.
 """
 import os
 import re
@@ -151,7 +151,7 @@ def main():
     if RESULTS:
         with tempfile.NamedTemporaryFile("w", delete=False) as f:
             f.write("\n".join(lines) + "\n")
-        subprocess.run(["sh", os.path.join(SRC, "bench", "put_figures.sh"), RESULTS, "fleet",
+        subprocess.run(["sh", os.path.join(SRC, "bench", "put_figures.sh"), RESULTS, "fleet_scale",
                         f.name], check=True)
         os.unlink(f.name)
 

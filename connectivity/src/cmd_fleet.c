@@ -28,17 +28,20 @@ static int cmd_status(struct akira_shell *sh, int argc, char **argv)
         return rc;
     }
     akira_shell_print(sh, "fleet %s: device %s, broker %s, tags %s\n",
-                      !s.running ? "off" : s.connected ? "connected" : "connecting", s.id,
-                      s.broker[0] ? s.broker : "(none)", s.tags[0] ? s.tags : "(none)");
+                      !s.running    ? "off"
+                      : s.connected ? "connected"
+                                    : "connecting",
+                      s.id, s.broker[0] ? s.broker : "(none)", s.tags[0] ? s.tags : "(none)");
     akira_shell_print(sh, "commands ok %u, refused %u, last ts %llu\n", (unsigned)s.cmds_ok,
                       (unsigned)s.cmds_refused, (unsigned long long)s.last_ts);
     if (s.running)
-        akira_shell_print(sh, "mqtt: connects %u, rx %llu, tx %llu, inflight %u, next back-off %u ms\n",
-                          (unsigned)s.connects, (unsigned long long)s.rx_msgs,
-                          (unsigned long long)s.tx_msgs, (unsigned)s.inflight,
-                          (unsigned)s.next_backoff_ms);
-    akira_shell_print(sh, "ram: client %u bytes, agent %u bytes\n", (unsigned)s.client_bytes,
-                      (unsigned)s.agent_bytes);
+        akira_shell_print(
+            sh, "mqtt: connects %u, rx %llu, tx %llu, inflight %u, next back-off %u ms\n",
+            (unsigned)s.connects, (unsigned long long)s.rx_msgs, (unsigned long long)s.tx_msgs,
+            (unsigned)s.inflight, (unsigned)s.next_backoff_ms);
+    akira_shell_print(sh, "ram: client %u bytes, agent %u bytes, app api %u bytes, stack used %u\n",
+                      (unsigned)s.client_bytes, (unsigned)s.agent_bytes, (unsigned)s.app_api_bytes,
+                      (unsigned)s.stack_used);
     return akira_fleet_keys_foreach(key_line, sh);
 }
 
@@ -102,13 +105,14 @@ static int cmd_untrust(struct akira_shell *sh, int argc, char **argv)
 }
 
 AKIRA_SHELL_SUBCMDS(
-    fleet_sub, AKIRA_SHELL_CMD("status", "agent, broker, counters, keys", NULL, cmd_status, NULL, 0, 0),
+    fleet_sub,
+    AKIRA_SHELL_CMD("status", "agent, broker, counters, keys", NULL, cmd_status, NULL, 0, 0),
     AKIRA_SHELL_CMD("broker", "the broker (restarts the agent)", "ADDR:PORT|off", cmd_broker, NULL,
                     1, 1),
     AKIRA_SHELL_CMD("id", "the device id in topics", "ID", cmd_id, NULL, 1, 1),
     AKIRA_SHELL_CMD("tags", "the groups a deploy can target", "[a,b]", cmd_tags, NULL, 0, 1),
-    AKIRA_SHELL_CMD("trust", "trust a fleet public key (Ed25519)", "NAME HEX64", cmd_trust, NULL,
-                    2, 2),
+    AKIRA_SHELL_CMD("trust", "trust a fleet public key (Ed25519)", "NAME HEX64", cmd_trust, NULL, 2,
+                    2),
     AKIRA_SHELL_CMD("untrust", "remove a fleet key", "NAME", cmd_untrust, NULL, 1, 1));
 
 AKIRA_SHELL_CMD_REGISTER(fleet, "fleet", "fleet agent: status, broker, id, tags, trust, untrust",

@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include <akira/api_mqtt.h>
 #include <akira/app_manager.h>
 #include <akira/appstore.h>
 #include <akira/clock.h>
@@ -15,6 +16,7 @@
 #include <akira/log.h>
 #include <akira/mqtt.h>
 #include <akira/mutex.h>
+#include <akira/ota.h>
 #include <akira/random.h>
 #include <akira/settings.h>
 #include <akira/storage.h>
@@ -29,6 +31,9 @@ AKIRA_LOG_MODULE_REGISTER(fleet);
 #define TELEM_DEF_S  10u
 #define APPS_POLL_MS 1000u
 #define PUB_WAIT_MS  5000
+/* An app's calls wait this long for a restart in progress (which may itself wait for
+ * that app to stop: a command's `stop` on the MQTT thread). */
+#define APP_LOCK_MS 1000
 
 struct install {
     bool active;
@@ -37,7 +42,9 @@ struct install {
     uint8_t sha[32];
     uint64_t last_ms;
     crypto_hash_sha256_state h;
+    bool ota; /* a firmware image into the OTA manager's stream, not an app */
     struct akira_appstore_writer w;
+    struct akira_transport_stream st;
 };
 
 static struct {
@@ -48,7 +55,7 @@ static struct {
     char tags[AKIRA_FLEET_TAGS_MAX * (AKIRA_FLEET_TAG_MAX + 1)];
     char broker[32];
     char t_status[TOPIC_MAX], t_apps[TOPIC_MAX], t_telem[TOPIC_MAX], t_log[TOPIC_MAX],
-        t_cmd[TOPIC_MAX], t_result[TOPIC_MAX];
+        t_cmd[TOPIC_MAX], t_result[TOPIC_MAX], t_app_prefix[TOPIC_MAX];
     char offline[64 + AKIRA_FLEET_ID_MAX];
     size_t offline_len;
     /* The MQTT thread's own (callbacks), read by status() without a lock: counters. */
@@ -60,6 +67,10 @@ static struct {
     uint32_t apps_sig;
     struct install inst;
     struct akira_app_info info; /* scratch for one app's info */
+    /* The apps' subscriptions, as full filters (under filters_lock, which is taken
+     * after restart_lock when both are). */
+    akira_mutex_t *filters_lock;
+    char app_filters[AKIRA_API_MQTT_SUBS_MAX][AKIRA_MQTT_FILTER_MAX];
     char json[JSON_MAX];
 } F;
 
@@ -124,8 +135,8 @@ static int keys_load(struct key_list *l)
     l->n = 0;
     akira_storage_lock();
     struct akira_settings *st = akira_storage_settings();
-    int rc = st ? akira_settings_foreach(st, AKIRA_FLEET_KEYS_PREFIX, key_collect, l)
-                : AKIRA_ENODEV;
+    int rc =
+        st ? akira_settings_foreach(st, AKIRA_FLEET_KEYS_PREFIX, key_collect, l) : AKIRA_ENODEV;
     akira_storage_unlock();
     return rc;
 }
@@ -330,6 +341,16 @@ static void publish_telemetry(void)
     (void)publish_json(F.t_telem, &w, 0, false);
 }
 
+/* "EACCES" of akira_err_str's "EACCES (access denied)": the name alone. */
+static void err_name(int err, char *out, size_t cap)
+{
+    const char *s = akira_err_str(err);
+    size_t n = strcspn(s, " ");
+    if (n >= cap) n = cap - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
 /* The result of command id: err 0 for ok. app: the app it concerns, or NULL. */
 static void result(const char *id, int err, const char *detail, const char *app)
 {
@@ -346,7 +367,9 @@ static void result(const char *id, int err, const char *detail, const char *app)
     akira_json_kv_str(&w, "cmd", id);
     akira_json_kv_bool(&w, "ok", err == 0);
     if (err) {
-        akira_json_kv_str(&w, "error", akira_err_str(err));
+        char name[24];
+        err_name(err, name, sizeof(name));
+        akira_json_kv_str(&w, "error", name);
         akira_json_kv_str(&w, "detail", detail);
     }
     if (app) akira_json_kv_str(&w, "app", app);
@@ -356,11 +379,20 @@ static void result(const char *id, int err, const char *detail, const char *app)
 
 /* ---- commands --------------------------------------------------------------------------- */
 
+/* Drops the install or OTA in progress: nothing committed, the slot not pending. */
+static void install_drop(int err)
+{
+    if (F.inst.ota)
+        (void)akira_transport_stream_close(&F.inst.st, err, NULL, 0);
+    else
+        akira_appstore_install_abort(&F.inst.w);
+    F.inst.active = false;
+}
+
 static void install_abort(int err, const char *detail)
 {
     if (!F.inst.active) return;
-    akira_appstore_install_abort(&F.inst.w);
-    F.inst.active = false;
+    install_drop(err);
     result(F.inst.cmd_id, err, detail, NULL);
 }
 
@@ -391,10 +423,28 @@ static void run_set(const struct akira_fleet_cmd *c)
 static void run_install(const struct akira_fleet_cmd *c)
 {
     struct install *in = &F.inst;
-    int rc = akira_appstore_install_begin(&in->w, c->size);
-    if (rc) {
-        result(c->id, rc, "install refused by the app store", c->name);
-        return;
+    in->ota = c->op == AKIRA_FLEET_OP_OTA;
+    int rc;
+    if (in->ota) {
+        /* The OTA manager's own stream (as POST /api/ota): it writes the secondary
+         * slot as the bytes come and verifies the image at the close. */
+        struct akira_transport_stream_info info = {.kind = AKIRA_TRANSPORT_KIND_OTA,
+                                                   .transport = "fleet",
+                                                   .peer = F.broker,
+                                                   .length = c->size,
+                                                   .authenticated = true};
+        rc = akira_transport_stream_open(&in->st, &info);
+        if (rc) {
+            result(c->id, rc, rc == AKIRA_ENOENT ? "no OTA manager on this device" : "OTA refused",
+                   NULL);
+            return;
+        }
+    } else {
+        rc = akira_appstore_install_begin(&in->w, c->size);
+        if (rc) {
+            result(c->id, rc, "install refused by the app store", c->name);
+            return;
+        }
     }
     memcpy(in->cmd_id, c->id, sizeof(in->cmd_id));
     in->size = c->size;
@@ -404,7 +454,8 @@ static void run_install(const struct akira_fleet_cmd *c)
     crypto_hash_sha256_init(&in->h);
     in->last_ms = akira_uptime_ms();
     in->active = true;
-    AKIRA_LOG_INF("command %s: installing %s (%u bytes in %u chunks)", c->id, c->name,
+    AKIRA_LOG_INF("command %s: %s %s (%u bytes in %u chunks)", c->id,
+                  in->ota ? "firmware" : "installing", in->ota ? "image" : c->name,
                   (unsigned)c->size, (unsigned)c->chunks);
 }
 
@@ -466,9 +517,9 @@ static void run_command(const uint8_t *msg, size_t len)
         publish_apps();
         result(c.id, 0, "", NULL);
         return;
-    case AKIRA_FLEET_OP_INSTALL: run_install(&c); return;
-    case AKIRA_FLEET_OP_OTA:
-    default: result(c.id, AKIRA_ENOTSUP, "ota over the fleet is not in this firmware", NULL); return;
+    case AKIRA_FLEET_OP_INSTALL:
+    case AKIRA_FLEET_OP_OTA: run_install(&c); return;
+    default: result(c.id, AKIRA_ENOTSUP, "unknown op", NULL); return;
     }
     publish_apps();
 }
@@ -486,8 +537,8 @@ static void run_chunk(const uint8_t *msg, size_t len)
         return;
     }
     if (!in->active || il != strlen(in->cmd_id) || memcmp(id, in->cmd_id, il)) {
-        AKIRA_LOG_WRN("data chunk %u of command %.*s: no such install in progress",
-                      (unsigned)index, (int)il, id);
+        AKIRA_LOG_WRN("data chunk %u of command %.*s: no such install in progress", (unsigned)index,
+                      (int)il, id);
         return;
     }
     in->last_ms = akira_uptime_ms();
@@ -499,10 +550,12 @@ static void run_chunk(const uint8_t *msg, size_t len)
         install_abort(AKIRA_EIO, "more data than the signed size");
         return;
     }
-    int rc = akira_appstore_install_write(&in->w, data, dl);
+    int rc = in->ota ? akira_transport_stream_write(&in->st, data, dl)
+                     : akira_appstore_install_write(&in->w, data, dl);
     if (rc) {
-        in->active = false; /* the store ended the writer */
-        result(in->cmd_id, rc, "app store write failed", NULL);
+        if (in->ota) (void)akira_transport_stream_close(&in->st, rc, NULL, 0);
+        in->active = false; /* the store ended its writer itself */
+        result(in->cmd_id, rc, in->ota ? "OTA write refused" : "app store write failed", NULL);
         return;
     }
     crypto_hash_sha256_update(&in->h, data, dl);
@@ -518,6 +571,19 @@ static void run_chunk(const uint8_t *msg, size_t len)
         install_abort(AKIRA_EIO, "sha256 differs from the signed sha256: nothing installed");
         return;
     }
+    if (in->ota) {
+        char text[128] = "";
+        in->active = false;
+        rc = akira_transport_stream_close(&in->st, 0, text, sizeof(text));
+        result(in->cmd_id, rc < 0 ? rc : 0, rc < 0 ? (text[0] ? text : "image refused") : "", NULL);
+        if (rc >= 0) {
+            AKIRA_LOG_INF("firmware pending: %s; rebooting into it", text);
+            int rb = akira_ota_reboot(); /* in 200 ms: the result goes out first */
+            if (rb)
+                AKIRA_LOG_WRN("no reboot on this board (%s): reboot by hand", akira_err_str(rb));
+        }
+        return;
+    }
     struct akira_app_record rec;
     struct akira_manifest_error err;
     memset(&err, 0, sizeof(err));
@@ -525,8 +591,8 @@ static void run_chunk(const uint8_t *msg, size_t len)
     rc = akira_app_install_finish(&in->w, &rec, &err);
     if (rc) {
         char detail[160];
-        snprintf(detail, sizeof(detail), "install refused: %s %s", err.field[0] ? err.field : "store",
-                 err.reason);
+        snprintf(detail, sizeof(detail), "install refused: %s %s",
+                 err.field[0] ? err.field : "store", err.reason);
         result(in->cmd_id, rc, detail, NULL);
         return;
     }
@@ -537,10 +603,20 @@ static void run_chunk(const uint8_t *msg, size_t len)
 
 /* ---- MQTT callbacks (the client's thread) ------------------------------------------------ */
 
-static void on_message(void *ctx, const char *topic, size_t tl, const uint8_t *payload,
-                       size_t len, bool retained)
+static void on_message(void *ctx, const char *topic, size_t tl, const uint8_t *payload, size_t len,
+                       bool retained)
 {
     (void)ctx;
+    size_t pl = strlen(F.t_app_prefix);
+    if (tl > pl && !memcmp(topic, F.t_app_prefix, pl)) {
+        const char *app = topic + pl, *slash = memchr(app, '/', tl - pl);
+        if (!slash || (size_t)(slash - app) > AKIRA_APP_NAME_MAX) return;
+        char name[AKIRA_APP_NAME_MAX + 1];
+        memcpy(name, app, (size_t)(slash - app));
+        name[slash - app] = '\0';
+        akira_api_mqtt_deliver(name, slash + 1, tl - pl - (size_t)(slash - app) - 1, payload, len);
+        return;
+    }
     if (tl != strlen(F.t_cmd) || memcmp(topic, F.t_cmd, tl)) return;
     if (retained) {
         AKIRA_LOG_WRN("retained message on the command topic ignored");
@@ -645,13 +721,25 @@ static int fleet_start_locked(void)
     snprintf(F.t_log, TOPIC_MAX, "akira/%s/log", F.id);
     snprintf(F.t_cmd, TOPIC_MAX, "akira/%s/cmd", F.id);
     snprintf(F.t_result, TOPIC_MAX, "akira/%s/result", F.id);
-    F.offline_len = (size_t)snprintf(F.offline, sizeof(F.offline), "{\"id\":\"%s\",\"online\":false}",
-                                     F.id);
+    snprintf(F.t_app_prefix, TOPIC_MAX, "akira/%s/app/", F.id);
+    F.offline_len =
+        (size_t)snprintf(F.offline, sizeof(F.offline), "{\"id\":\"%s\",\"online\":false}", F.id);
     F.apps_sig = 0;
     F.next_apps_ms = 0;
     mc.client_id = F.id;
+    /* Broker credentials, when the broker asks for them (the password is a secret). */
+    static char user[AKIRA_MQTT_ID_MAX], password[AKIRA_MQTT_ID_MAX];
+    if (setting_get(AKIRA_FLEET_USER_KEY, user, sizeof(user)) > 0) {
+        mc.user = user;
+        if (setting_get(AKIRA_FLEET_PASSWORD_KEY, password, sizeof(password)) > 0)
+            mc.password = password;
+    }
     mc.clean_session = false; /* the broker queues commands while the device is away */
     mc.keepalive_s = 30;
+    if (setting_get(AKIRA_FLEET_KEEPALIVE_KEY, num, sizeof(num)) > 0) {
+        unsigned long ka = strtoul(num, NULL, 10);
+        if (ka >= 2 && ka <= 3600) mc.keepalive_s = (uint16_t)ka;
+    }
     mc.will_topic = F.t_status;
     mc.will_payload = F.offline;
     mc.will_len = F.offline_len;
@@ -662,6 +750,10 @@ static int fleet_start_locked(void)
     mc.on_tick = on_tick;
     rc = akira_mqtt_start(&F.mqtt, &mc);
     if (!rc) rc = akira_mqtt_subscribe(F.mqtt, F.t_cmd, 1);
+    akira_mutex_lock(F.filters_lock, AKIRA_FOREVER);
+    for (size_t i = 0; !rc && i < AKIRA_API_MQTT_SUBS_MAX; i++)
+        if (F.app_filters[i][0]) rc = akira_mqtt_subscribe(F.mqtt, F.app_filters[i], 1);
+    akira_mutex_unlock(F.filters_lock);
     if (rc) {
         akira_mqtt_stop(F.mqtt, NULL, NULL, 0);
         F.mqtt = NULL;
@@ -677,10 +769,7 @@ static void fleet_stop_locked(void)
     if (!F.running) return;
     akira_mqtt_stop(F.mqtt, F.t_status, F.offline, F.offline_len);
     F.mqtt = NULL;
-    if (F.inst.active) {
-        akira_appstore_install_abort(&F.inst.w);
-        F.inst.active = false;
-    }
+    if (F.inst.active) install_drop(AKIRA_ECANCELED);
     F.running = false;
 }
 
@@ -728,6 +817,7 @@ int akira_fleet_status(struct akira_fleet_status *out)
         out->connects = ms.connects;
         out->inflight = ms.inflight;
         out->next_backoff_ms = ms.next_backoff_ms;
+        out->stack_used = ms.stack_used;
         memcpy(out->id, F.id, sizeof(out->id));
         memcpy(out->tags, F.tags, sizeof(out->tags));
         memcpy(out->broker, F.broker, sizeof(out->broker));
@@ -741,8 +831,64 @@ int akira_fleet_status(struct akira_fleet_status *out)
     out->cmds_refused = F.cmds_refused;
     out->client_bytes = akira_mqtt_bytes();
     out->agent_bytes = sizeof(F);
+    out->app_api_bytes = akira_api_mqtt_bytes();
     akira_mutex_unlock(F.restart_lock);
     return 0;
+}
+
+/* akira/<id>/app/<app>/<topic>, with a final "/" "*" as "/#". */
+static int app_full(char *out, size_t cap, const char *app, const char *topic)
+{
+    size_t tl = strlen(topic);
+    bool all = tl >= 2 && topic[tl - 1] == '*';
+    int n = snprintf(out, cap, "%s%s/%.*s%s", F.t_app_prefix, app, (int)(all ? tl - 1 : tl), topic,
+                     all ? "#" : "");
+    return n < 0 || (size_t)n >= cap ? AKIRA_ENAMETOOLONG : 0;
+}
+
+int akira_fleet_app_publish(const char *app, const char *topic, const void *data, size_t len,
+                            bool qos1, bool retain)
+{
+    if (!app || !topic || !F.restart_lock) return AKIRA_EINVAL;
+    if (akira_mutex_lock(F.restart_lock, APP_LOCK_MS)) return AKIRA_ENOTCONN; /* a restart */
+    char full[AKIRA_MQTT_FILTER_MAX];
+    int rc = !F.running ? AKIRA_ENOTCONN : app_full(full, sizeof(full), app, topic);
+    if (!rc) rc = akira_mqtt_publish(F.mqtt, full, data, len, qos1 ? 1 : 0, retain, 1000);
+    akira_mutex_unlock(F.restart_lock);
+    return rc;
+}
+
+int akira_fleet_app_subscribe(const char *app, const char *topic, bool on)
+{
+    if (!app || !topic || !F.restart_lock) return AKIRA_EINVAL;
+    char full[AKIRA_MQTT_FILTER_MAX];
+    bool locked = akira_mutex_lock(F.restart_lock, APP_LOCK_MS) == 0;
+    /* The prefix is the same across restarts once the id is set: built without the
+     * lock when it could not be had. */
+    int rc = !F.t_app_prefix[0] ? AKIRA_ESTATE : app_full(full, sizeof(full), app, topic);
+    if (!rc && on && !locked) rc = AKIRA_EBUSY;
+    if (!rc && on && !F.running) rc = AKIRA_ESTATE;
+    akira_mutex_lock(F.filters_lock, AKIRA_FOREVER);
+    size_t slot = AKIRA_API_MQTT_SUBS_MAX;
+    for (size_t i = 0; !rc && i < AKIRA_API_MQTT_SUBS_MAX; i++) {
+        if (on ? !F.app_filters[i][0] : !strcmp(F.app_filters[i], full)) {
+            slot = i;
+            break;
+        }
+    }
+    if (!rc && slot == AKIRA_API_MQTT_SUBS_MAX) rc = on ? AKIRA_ENOSPC : AKIRA_ENOENT;
+    if (!rc && on) {
+        rc = akira_mqtt_subscribe(F.mqtt, full, 1);
+        if (!rc) memcpy(F.app_filters[slot], full, strlen(full) + 1);
+    } else if (!rc) {
+        /* Forgotten at once; the broker is told when the client can be reached (a
+         * restart in progress makes a new client without it anyway). */
+        F.app_filters[slot][0] = '\0';
+        if (locked && F.running) (void)akira_mqtt_unsubscribe(F.mqtt, full);
+    }
+    akira_mutex_unlock(F.filters_lock);
+    if (locked) akira_mutex_unlock(F.restart_lock);
+    return rc;
 }
 
 static const struct akira_transport fleet_transport = {"fleet", fleet_start, fleet_stop, NULL};
@@ -751,6 +897,7 @@ int akira_fleet_register(void)
 {
     if (!F.restart_lock) {
         int rc = akira_mutex_create(&F.restart_lock);
+        if (!rc) rc = akira_mutex_create(&F.filters_lock);
         if (rc) return rc;
     }
     return akira_transport_register(&fleet_transport);

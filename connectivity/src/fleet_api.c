@@ -95,8 +95,8 @@ static int fleet_put(struct akira_http_req *r, void *ctx)
     int rc = akira_fleet_json_each(body, (size_t)n, put_member, &p);
     char msg[128];
     if (rc) {
-        snprintf(msg, sizeof(msg), "%s%s", p.bad ? "bad member: " : "the body is not a flat JSON object",
-                 p.bad ? p.bad : "");
+        snprintf(msg, sizeof(msg), "%s%s",
+                 p.bad ? "bad member: " : "the body is not a flat JSON object", p.bad ? p.bad : "");
         return akira_http_resp_error(r, 400, msg);
     }
     if (p.has_key != p.has_key_name)
@@ -119,10 +119,12 @@ static int fleet_put(struct akira_http_req *r, void *ctx)
     if (!rc && p.has_id) rc = akira_fleet_set_id(p.id);
     if (!rc && p.has_tags) rc = akira_fleet_set_tags(p.tags);
     if (!rc && p.has_broker) rc = akira_fleet_set_broker(p.broker);
-    if (rc == AKIRA_ENOSPC) return akira_http_resp_error(r, 409, "4 fleet keys already: untrust one");
+    if (rc == AKIRA_ENOSPC)
+        return akira_http_resp_error(r, 409, "4 fleet keys already: untrust one");
     if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     AKIRA_LOG_INF("fleet settings changed over http by %s", akira_http_req_peer(r));
-    rc = akira_fleet_restart();
+    /* A new key applies to the next command; the rest is the connection's. */
+    rc = p.has_broker || p.has_id || p.has_tags ? akira_fleet_restart() : 0;
     if (rc) return akira_http_resp_error(r, 500, akira_err_str(rc));
     return fleet_get(r, ctx);
 }
@@ -132,7 +134,8 @@ static int fleet_key_delete(struct akira_http_req *r, void *ctx)
     (void)ctx;
     const char *name = akira_http_req_param(r, "name");
     int rc = akira_fleet_untrust(name);
-    if (rc == AKIRA_ENOENT || rc == AKIRA_EINVAL) return akira_http_resp_error(r, 404, "no such key");
+    if (rc == AKIRA_ENOENT || rc == AKIRA_EINVAL)
+        return akira_http_resp_error(r, 404, "no such key");
     if (rc) return akira_http_resp_error(r, akira_http_status_from_err(rc), akira_err_str(rc));
     AKIRA_LOG_INF("fleet key '%s' removed over http by %s", name, akira_http_req_peer(r));
     return akira_connectivity_resp_removed(r, name);
@@ -142,7 +145,11 @@ int akira_connectivity_fleet_routes(struct akira_http_server *s)
 {
     const struct akira_http_route routes[] = {
         {.method = "GET", .pattern = "/api/fleet", .auth = true, .handler = fleet_get},
-        {.method = "PUT", .pattern = "/api/fleet", .auth = true, .body_max = 512, .handler = fleet_put},
+        {.method = "PUT",
+         .pattern = "/api/fleet",
+         .auth = true,
+         .body_max = 512,
+         .handler = fleet_put},
         {.method = "DELETE",
          .pattern = "/api/fleet/keys/{name}",
          .auth = true,

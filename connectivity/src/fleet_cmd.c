@@ -27,8 +27,7 @@ bool akira_fleet_id_ok(const char *s)
 
 bool akira_fleet_key_name_ok(const char *s)
 {
-    return s && charset_ok(s, 1, AKIRA_FLEET_KEY_NAME_MAX,
-                           "-_.ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    return s && charset_ok(s, 1, AKIRA_FLEET_KEY_NAME_MAX, "-_.ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 }
 
 bool akira_fleet_tags_ok(const char *s)
@@ -145,7 +144,7 @@ int akira_fleet_json_each(const char *json, size_t len,
                 if (rc) return rc;
             } else {
                 size_t st = p.i;
-                while (p.i < p.len && (strchr("-+.eE", json[p.i]) ||
+                while (p.i < p.len && ((json[p.i] && strchr("-+.eE", json[p.i])) ||
                                        (json[p.i] >= '0' && json[p.i] <= '9') ||
                                        (json[p.i] >= 'a' && json[p.i] <= 'z')))
                     p.i++;
@@ -219,8 +218,8 @@ static int field(void *ctx, const char *k, const char *v, size_t vl, bool is_str
         if (!copy_field(c->id, sizeof(c->id), v, vl, is_str)) return AKIRA_EINVAL;
         for (size_t i = 0; i < vl; i++) {
             char ch = v[i];
-            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                  ch == '_' || ch == '-')) {
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) {
                 c->id[0] = '\0';
                 return AKIRA_EINVAL;
             }

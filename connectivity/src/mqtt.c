@@ -15,11 +15,11 @@
 
 AKIRA_LOG_MODULE_REGISTER(mqtt);
 
-#define TICK_MS        250
-#define CONNECT_MS     5000
-#define CONNACK_MS     10000
-#define SEND_MS        5000
-#define KEEPALIVE_DEF  30
+#define TICK_MS       250
+#define CONNECT_MS    5000
+#define CONNACK_MS    10000
+#define SEND_MS       5000
+#define KEEPALIVE_DEF 30
 
 struct inflight {
     bool used;
@@ -43,6 +43,7 @@ struct akira_mqtt {
     akira_mutex_t *lock;
     akira_condvar_t *room; /* an inflight slot was freed */
     akira_thread_t *thread;
+    _Atomic(akira_thread_t *) self; /* the client thread, as it sees itself */
     atomic_bool stop;
     atomic_bool broken; /* a send failed: the thread closes and reconnects */
     void *conn;         /* set while connected; closed only by the thread */
@@ -86,23 +87,7 @@ static void tcp_close(void *conn)
     akira_net_close(conn);
 }
 
-const struct akira_mqtt_transport akira_mqtt_tcp = {tcp_connect, tcp_send_all, tcp_recv,
-                                                    tcp_close};
-
-/* ---- back-off ---------------------------------------------------------------------- */
-
-uint32_t akira_mqtt_backoff_next(uint32_t prev_ms, uint32_t min_ms, uint32_t max_ms)
-{
-    if (prev_ms < min_ms) return min_ms;
-    if (prev_ms >= max_ms / 2) return max_ms;
-    return prev_ms * 2;
-}
-
-uint32_t akira_mqtt_backoff_jitter(uint32_t d_ms, uint32_t random)
-{
-    uint32_t half = d_ms / 2;
-    return half + (d_ms - half ? random % (d_ms - half + 1) : 0);
-}
+const struct akira_mqtt_transport akira_mqtt_tcp = {tcp_connect, tcp_send_all, tcp_recv, tcp_close};
 
 /* ---- sending (lock held) ------------------------------------------------------------ */
 
@@ -148,7 +133,7 @@ size_t akira_mqtt_bytes(void)
 
 static bool in_thread(struct akira_mqtt *c)
 {
-    return akira_thread_current() == c->thread;
+    return akira_thread_current() == atomic_load(&c->self);
 }
 
 int akira_mqtt_publish(struct akira_mqtt *c, const char *topic, const void *payload, size_t len,
@@ -250,6 +235,7 @@ void akira_mqtt_stats(struct akira_mqtt *c, struct akira_mqtt_stats *out)
     *out = c->st;
     out->connected = c->connected;
     akira_mutex_unlock(c->lock);
+    out->stack_used = akira_thread_stack_used(c->thread);
 }
 
 /* ---- the client thread --------------------------------------------------------------- */
@@ -274,8 +260,7 @@ static int handle(struct akira_mqtt *c, const uint8_t *pkt, size_t len)
         c->st.rx_msgs++;
         akira_mutex_unlock(c->lock);
         if (c->cfg.on_message)
-            c->cfg.on_message(c->cfg.ctx, m->topic.p, m->topic.len, m->payload, m->len,
-                              m->retain);
+            c->cfg.on_message(c->cfg.ctx, m->topic.p, m->topic.len, m->payload, m->len, m->retain);
         if (m->qos == 1) {
             uint8_t ack[4];
             int n = akira_mqtt_encode_ack(ack, sizeof(ack), AKIRA_MQTT_PUBACK, m->packet_id);
@@ -375,8 +360,8 @@ static void tick(struct akira_mqtt *c, bool connected)
 
 static const char *connack_str(int rc)
 {
-    static const char *const s[] = {"accepted",     "bad protocol",  "client id refused",
-                                    "unavailable",  "bad user/pass", "not authorised"};
+    static const char *const s[] = {"accepted",    "bad protocol",  "client id refused",
+                                    "unavailable", "bad user/pass", "not authorised"};
     return rc >= 0 && rc <= 5 ? s[rc] : "unknown refusal";
 }
 
@@ -443,8 +428,7 @@ static bool session(struct akira_mqtt *c)
     atomic_store(&c->broken, false);
     c->st.connects++;
     c->last_rx_ms = c->last_tx_ms = akira_uptime_ms();
-    AKIRA_LOG_INF("connected to %s as %s (session %s)", addr, c->client_id,
-                  sp ? "resumed" : "new");
+    AKIRA_LOG_INF("connected to %s as %s (session %s)", addr, c->client_id, sp ? "resumed" : "new");
     for (size_t i = 0; i < AKIRA_MQTT_SUBS_MAX; i++)
         if (c->subs[i].used) (void)send_sub_locked(c, &c->subs[i]);
     for (size_t i = 0; i < AKIRA_MQTT_INFLIGHT_MAX; i++) {
@@ -511,6 +495,7 @@ static bool session(struct akira_mqtt *c)
 static int client_thread(void *arg)
 {
     struct akira_mqtt *c = arg;
+    atomic_store(&c->self, akira_thread_current());
     uint32_t backoff = 0;
     while (!atomic_load(&c->stop)) {
         if (session(c)) backoff = 0;
@@ -547,11 +532,10 @@ static bool copy_str(char *dst, size_t cap, const char *src)
 int akira_mqtt_start(struct akira_mqtt **out, const struct akira_mqtt_config *cfg)
 {
     if (!out || !cfg || !cfg->client_id || !cfg->client_id[0]) return AKIRA_EINVAL;
-    if (cfg->will_topic &&
-        (cfg->will_qos > 1 || cfg->will_len > AKIRA_MQTT_WILL_MAX ||
-         (cfg->will_len && !cfg->will_payload) || !cfg->will_topic[0] ||
-         strpbrk(cfg->will_topic, "+#") ||
-         !akira_mqtt_utf8_ok(cfg->will_topic, strlen(cfg->will_topic))))
+    if (cfg->will_topic && (cfg->will_qos > 1 || cfg->will_len > AKIRA_MQTT_WILL_MAX ||
+                            (cfg->will_len && !cfg->will_payload) || !cfg->will_topic[0] ||
+                            strpbrk(cfg->will_topic, "+#") ||
+                            !akira_mqtt_utf8_ok(cfg->will_topic, strlen(cfg->will_topic))))
         return AKIRA_EINVAL;
     if (cfg->password && !cfg->user) return AKIRA_EINVAL;
     struct akira_mqtt *c = calloc(1, sizeof(*c));

@@ -85,6 +85,21 @@ bool akira_mqtt_topic_match(const char *filter, const char *topic, size_t tlen)
     }
 }
 
+/* ---- back-off ---------------------------------------------------------------------- */
+
+uint32_t akira_mqtt_backoff_next(uint32_t prev_ms, uint32_t min_ms, uint32_t max_ms)
+{
+    if (prev_ms < min_ms) return min_ms;
+    if (prev_ms >= max_ms / 2) return max_ms;
+    return prev_ms * 2;
+}
+
+uint32_t akira_mqtt_backoff_jitter(uint32_t d_ms, uint32_t random)
+{
+    uint32_t half = d_ms / 2;
+    return half + (d_ms - half ? random % (d_ms - half + 1) : 0);
+}
+
 /* ---- encoding -------------------------------------------------------------------- */
 
 int akira_mqtt_remlen_encode(uint32_t v, uint8_t out[4])
@@ -199,8 +214,8 @@ int akira_mqtt_encode_publish(uint8_t *buf, size_t cap, const struct akira_mqtt_
 {
     if (!buf || !p || !p->topic.p || p->topic.len == 0 || p->qos > 1) return AKIRA_EINVAL;
     if (p->len && !p->payload) return AKIRA_EINVAL;
-    if (!akira_mqtt_utf8_ok(p->topic.p, p->topic.len) ||
-        memchr(p->topic.p, '+', p->topic.len) || memchr(p->topic.p, '#', p->topic.len))
+    if (!akira_mqtt_utf8_ok(p->topic.p, p->topic.len) || memchr(p->topic.p, '+', p->topic.len) ||
+        memchr(p->topic.p, '#', p->topic.len))
         return AKIRA_EINVAL;
     if (p->qos && p->packet_id == 0) return AKIRA_EINVAL;
     size_t rem = 2 + (size_t)p->topic.len + (p->qos ? 2 : 0) + p->len;
@@ -253,8 +268,8 @@ int akira_mqtt_encode_subscribe(uint8_t *buf, size_t cap, uint16_t id, const cha
     return encode_sub(buf, cap, AKIRA_MQTT_SUBSCRIBE, id, filters, qos, n);
 }
 
-int akira_mqtt_encode_unsubscribe(uint8_t *buf, size_t cap, uint16_t id,
-                                  const char *const *filters, size_t n)
+int akira_mqtt_encode_unsubscribe(uint8_t *buf, size_t cap, uint16_t id, const char *const *filters,
+                                  size_t n)
 {
     return encode_sub(buf, cap, AKIRA_MQTT_UNSUBSCRIBE, id, filters, NULL, n);
 }

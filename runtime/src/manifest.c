@@ -528,6 +528,11 @@ static int ipc_pub_item(struct span it, struct akira_manifest *m, struct akira_m
     return topic_item(it, m->ipc_pub, &m->n_ipc_pub, true, "ipc_publish", err);
 }
 
+static int mqtt_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
+{
+    return topic_item(it, m->mqtt_topics, &m->n_mqtt_topics, false, "mqtt_topics", err);
+}
+
 static int ipc_sub_item(struct span it, struct akira_manifest *m, struct akira_manifest_error *err)
 {
     return topic_item(it, m->ipc_sub, &m->n_ipc_sub, false, "ipc_subscribe", err);
@@ -557,6 +562,7 @@ enum key_id {
     K_FLASH_BURST,
     K_IPC_PUB,
     K_IPC_SUB,
+    K_MQTT_TOPICS,
     K_TIER,
     K_COUNT
 };
@@ -585,6 +591,7 @@ static const char *const key_names[K_COUNT] = {
     "flash_write_burst",
     "ipc_publish",
     "ipc_subscribe",
+    "mqtt_topics",
     "tier",
 };
 
@@ -642,6 +649,7 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
                           &m->flash_write_burst, "flash_write_burst", err);
     case K_IPC_PUB: return each_item(v, "ipc_publish", err, ipc_pub_item, m);
     case K_IPC_SUB: return each_item(v, "ipc_subscribe", err, ipc_sub_item, m);
+    case K_MQTT_TOPICS: return each_item(v, "mqtt_topics", err, mqtt_item, m);
     case K_COUNT: break;
     }
     return AKIRA_EINVAL;
@@ -831,6 +839,12 @@ static void emit_hw(struct out *o, const struct akira_manifest *m)
             emit(o, "%s%s", i ? ", " : " ", pub ? m->ipc_pub[i] : m->ipc_sub[i]);
         emit(o, "\n");
     }
+    if (m->n_mqtt_topics) {
+        emit(o, "mqtt_topics:");
+        for (unsigned i = 0; i < m->n_mqtt_topics && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
+            emit(o, "%s%s", i ? ", " : " ", m->mqtt_topics[i]);
+        emit(o, "\n");
+    }
 }
 
 int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap)
@@ -928,5 +942,23 @@ bool akira_manifest_topic_allowed(const struct akira_manifest *m, bool publish, 
     uint8_t n = publish ? m->n_ipc_pub : m->n_ipc_sub;
     for (unsigned i = 0; i < n && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
         if (topic_match(publish ? m->ipc_pub[i] : m->ipc_sub[i], topic, len)) return true;
+    return false;
+}
+
+bool akira_manifest_mqtt_allowed(const struct akira_manifest *m, const char *topic, size_t len)
+{
+    if (!m || !topic) return false;
+    if (len >= 2 && topic[len - 1] == '*' && topic[len - 2] == '/') {
+        /* A subscription to everything below X: an item must cover all of it. */
+        for (unsigned i = 0; i < m->n_mqtt_topics && i < AKIRA_MANIFEST_TOPICS_MAX; i++) {
+            const char *it = m->mqtt_topics[i];
+            size_t n = strlen(it);
+            if (n == 1 && it[0] == '*') return true;
+            if (n >= 2 && it[n - 1] == '*' && topic_under(topic, len - 2, it, n - 2)) return true;
+        }
+        return false;
+    }
+    for (unsigned i = 0; i < m->n_mqtt_topics && i < AKIRA_MANIFEST_TOPICS_MAX; i++)
+        if (topic_match(m->mqtt_topics[i], topic, len)) return true;
     return false;
 }

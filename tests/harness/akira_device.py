@@ -29,6 +29,7 @@ Failures raise Fail (check() does it); main() turns that into exit status 1.
 import json
 import os
 import pty
+import pwd
 import re
 import socket
 import subprocess
@@ -148,6 +149,17 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def terminate(p):
+    """SIGTERM, up to 10 s to exit, then SIGKILL (a helper process started by a test)."""
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(10)
 
 
 def sanitizer_report(out):
@@ -606,13 +618,7 @@ class Medium:
 
     def stop(self):
         """Ends the broker (SIGTERM) and checks it had no sanitizer report."""
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(10)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait(10)
+        terminate(self.p)
         self.out.wait_eof(2)
         check(not sanitizer_report(self.out.text()), "akira-radio: sanitizer report")
 
@@ -632,7 +638,10 @@ class Mosquitto:
         self.conf = os.path.join(dirname, "mosquitto.conf")
         self.logfile = os.path.join(dirname, "mosquitto.log")
         with open(self.conf, "w") as f:
+            # user: run as whoever runs the test (as root mosquitto would drop to its
+            # own user, which cannot write the temp dir).
             f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
+                    f"user {pwd.getpwuid(os.getuid()).pw_name}\n"
                     f"persistence true\npersistence_location {dirname}/\n"
                     f"log_dest file {self.logfile}\nlog_type all\n"
                     "max_queued_messages 1000\n")
@@ -658,13 +667,8 @@ class Mosquitto:
 
     def stop(self):
         """SIGTERM (mosquitto saves its persistence file) and wait."""
-        if self.p and self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(10)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait(10)
+        if self.p:
+            terminate(self.p)
 
     def log(self):
         try:

@@ -352,13 +352,50 @@ static void test_ipc_topics(void **state)
     }
 }
 
+/* Issue 20: the topics an app may use under its MQTT prefix. */
+static void test_mqtt_topics(void **state)
+{
+    (void)state;
+    struct akira_manifest m;
+    struct akira_manifest_error e;
+    assert_int_equal(parse("name: a\nversion: 1\ncapabilities: mqtt\n"
+                           "mqtt_topics: hello, in/*\n",
+                           &m, &e),
+                     AKIRA_OK);
+    assert_int_equal(m.n_mqtt_topics, 2);
+    round_trip(&m);
+#define OK(t) akira_manifest_mqtt_allowed(&m, t, strlen(t))
+    assert_true(OK("hello"));
+    assert_false(OK("hello/x"));
+    assert_true(OK("in/a"));
+    assert_true(OK("in/*"));   /* a subscription to all below in/ */
+    assert_true(OK("in/a/*")); /* inside in/ */
+    assert_false(OK("in"));
+    assert_false(OK("*"));
+    assert_false(OK("hello/*"));
+    assert_int_equal(parse("name: a\nversion: 1\nmqtt_topics: *\n", &m, &e), AKIRA_OK);
+    assert_true(OK("anything/at/*"));
+    assert_int_equal(parse("name: a\nversion: 1\n", &m, &e), AKIRA_OK);
+    assert_false(OK("hello"));
+#undef OK
+    assert_int_equal(parse("name: a\nversion: 1\nmqtt_topics: a+b\n", &m, &e), AKIRA_EFORMAT);
+    assert_string_equal(e.field, "mqtt_topics");
+    assert_int_equal(parse("name: a\nversion: 1\nmqtt_topics: a, b, c, d, e\n", &m, &e),
+                     AKIRA_ERANGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_caps_names),      cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_every_key),       cmocka_unit_test(test_errors_name_the_field),
-        cmocka_unit_test(test_too_big_and_nul), cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_storage_limits),  cmocka_unit_test(test_ipc_topics),
+        cmocka_unit_test(test_caps_names),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_mqtt_topics),
+        cmocka_unit_test(test_every_key),
+        cmocka_unit_test(test_errors_name_the_field),
+        cmocka_unit_test(test_too_big_and_nul),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_storage_limits),
+        cmocka_unit_test(test_ipc_topics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include <akira/boot_keys.h>
 #include <akira/bt.h>
 #include <akira/connectivity.h>
+#include <akira/api_mqtt.h>
 #include <akira/fleet.h>
 #include <akira/drivers/radio.h>
 #include <akira/kernel.h>
@@ -179,6 +180,9 @@ static void boot_install(const char *path)
 static bool boot_runtime(const struct akira_board_options *opt)
 {
     char detail[96];
+    /* The app API modules that live above the runtime: before the store checks imports. */
+    int mrc = akira_api_mqtt_register();
+    if (mrc) board_console_printf("[FAIL] app api mqtt: %s\n", akira_err_str(mrc));
     int rc = akira_appstore_init();
     int corrupt = rc == 0 ? akira_appstore_corrupt_count() : 0;
     snprintf(detail, sizeof(detail), "%d apps installed", rc == 0 ? akira_appstore_count() : 0);
@@ -322,7 +326,8 @@ static bool boot_connectivity(const struct akira_board_options *opt)
     char detail[160];
     if (opt->mqtt) {
         int mrc = akira_fleet_set_broker(opt->mqtt); /* the agent starts with the services */
-        if (mrc) board_console_printf("[FAIL] fleet: --mqtt %s: %s\n", opt->mqtt, akira_err_str(mrc));
+        if (mrc)
+            board_console_printf("[FAIL] fleet: --mqtt %s: %s\n", opt->mqtt, akira_err_str(mrc));
     }
     int rc = akira_connectivity_start(connectivity_config(opt), detail, sizeof(detail));
     step("network", rc, detail);

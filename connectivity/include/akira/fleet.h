@@ -20,20 +20,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AKIRA_FLEET_BROKER_KEY  "akira/fleet/broker"
-#define AKIRA_FLEET_ID_KEY      "akira/fleet/id"
-#define AKIRA_FLEET_TAGS_KEY    "akira/fleet/tags"
-#define AKIRA_FLEET_KEYS_PREFIX "akira/fleet/keys/"
-#define AKIRA_FLEET_TS_KEY      "akira/fleet/last_ts"
-#define AKIRA_FLEET_TELEM_KEY   "akira/fleet/telemetry_s"
-#define AKIRA_FLEET_ID_MAX      32u /* [a-z0-9-]{1,32} */
-#define AKIRA_FLEET_TAGS_MAX    8u
-#define AKIRA_FLEET_TAG_MAX     16u
-#define AKIRA_FLEET_KEY_NAME_MAX 31u /* [A-Za-z0-9_.-]{1,31} */
-#define AKIRA_FLEET_KEYS_MAX    4u
-#define AKIRA_FLEET_CHUNK_MAX   4096u
+#define AKIRA_FLEET_BROKER_KEY       "akira/fleet/broker"
+#define AKIRA_FLEET_ID_KEY           "akira/fleet/id"
+#define AKIRA_FLEET_TAGS_KEY         "akira/fleet/tags"
+#define AKIRA_FLEET_KEYS_PREFIX      "akira/fleet/keys/"
+#define AKIRA_FLEET_TS_KEY           "akira/fleet/last_ts"
+#define AKIRA_FLEET_TELEM_KEY        "akira/fleet/telemetry_s"
+#define AKIRA_FLEET_USER_KEY         "akira/fleet/user"
+#define AKIRA_FLEET_PASSWORD_KEY     "akira/security/fleet/password" /* a secret */
+#define AKIRA_FLEET_KEEPALIVE_KEY    "akira/fleet/keepalive_s"       /* 2..3600 s, default 30 */
+#define AKIRA_FLEET_ID_MAX           32u                             /* [a-z0-9-]{1,32} */
+#define AKIRA_FLEET_TAGS_MAX         8u
+#define AKIRA_FLEET_TAG_MAX          16u
+#define AKIRA_FLEET_KEY_NAME_MAX     31u /* [A-Za-z0-9_.-]{1,31} */
+#define AKIRA_FLEET_KEYS_MAX         4u
+#define AKIRA_FLEET_CHUNK_MAX        4096u
 #define AKIRA_FLEET_CHUNK_TIMEOUT_MS 60000u
-#define AKIRA_FLEET_LOG_PER_S   5u /* log lines published per second at most */
+#define AKIRA_FLEET_LOG_PER_S        5u /* log lines published per second at most */
 
 /* ---- pure parts (fleet_cmd.c; unit-tested) ---------------------------------------- */
 
@@ -130,8 +133,10 @@ struct akira_fleet_status {
     uint32_t cmds_ok, cmds_refused;
     uint64_t rx_msgs, tx_msgs;
     uint32_t connects, inflight, next_backoff_ms;
-    size_t client_bytes; /* RAM of the MQTT client */
-    size_t agent_bytes;  /* RAM of the agent (install writer, hashes, buffers) */
+    size_t client_bytes;  /* RAM of the MQTT client */
+    size_t agent_bytes;   /* RAM of the agent (install writer, hashes, buffers) */
+    size_t app_api_bytes; /* static RAM of the app API module "mqtt" */
+    size_t stack_used;    /* high-water mark of the MQTT thread's stack */
 };
 int akira_fleet_status(struct akira_fleet_status *out);
 
@@ -147,5 +152,14 @@ int akira_fleet_untrust(const char *name);
 /* Calls fn for every trusted key (name, pub). */
 int akira_fleet_keys_foreach(int (*fn)(void *ctx, const char *name, const uint8_t pub[32]),
                              void *ctx);
+
+/* For the app API module "mqtt" (akira/api_mqtt.h): publish on, and (un)subscribe
+ * to, akira/<id>/app/<app>/<topic> (topic "X/" "*": everything below X). The
+ * subscriptions are kept and made again when the agent restarts. Publish:
+ * AKIRA_ENOTCONN when the agent is off or (QoS 0) not connected. Subscribe:
+ * AKIRA_ENOSPC when AKIRA_API_MQTT_SUBS_MAX are in use. */
+int akira_fleet_app_publish(const char *app, const char *topic, const void *data, size_t len,
+                            bool qos1, bool retain);
+int akira_fleet_app_subscribe(const char *app, const char *topic, bool on);
 
 #endif /* AKIRA_FLEET_H */

@@ -47,13 +47,15 @@
 #define AKIRA_MQTT_QOS1_PACKET_MAX 1024u          /* largest QoS 1 packet kept for resending */
 #define AKIRA_MQTT_INFLIGHT_MAX    4u
 #define AKIRA_MQTT_SUBS_MAX        8u
-#define AKIRA_MQTT_FILTER_MAX      96u /* bytes of one filter, NUL included */
-#define AKIRA_MQTT_ID_MAX          48u /* client id, user, password: bytes, NUL included */
+#define AKIRA_MQTT_FILTER_MAX      128u /* bytes of one filter, NUL included */
+#define AKIRA_MQTT_ID_MAX          48u  /* client id, user, password: bytes, NUL included */
 #define AKIRA_MQTT_WILL_TOPIC_MAX  96u
 #define AKIRA_MQTT_WILL_MAX        128u
 #define AKIRA_MQTT_BACKOFF_MIN_MS  1000u
 #define AKIRA_MQTT_BACKOFF_MAX_MS  60000u
-#define AKIRA_MQTT_STACK_SIZE      (16u * 1024u) /* raised to AKIRA_THREAD_STACK_MIN */ /* the client thread (callbacks run on it) */
+/* The client thread's stack (callbacks run on it; an install validates the module
+ * there): 14.7 KiB measured (bench/RESULTS.md); at least AKIRA_THREAD_STACK_MIN. */
+#define AKIRA_MQTT_STACK_SIZE (24u * 1024u)
 
 /*
  * The byte stream under the client: plain TCP (akira/net.h) when the config gives none.
@@ -100,15 +102,16 @@ struct akira_mqtt_config {
 
 struct akira_mqtt_stats {
     bool connected;
-    uint32_t connects;      /* CONNACKs accepted */
-    uint32_t connect_fails; /* connections or CONNACKs that failed */
-    uint32_t malformed;     /* connections closed for a malformed or too large packet */
-    uint32_t dead_broker;   /* connections closed by the keep-alive */
+    uint32_t connects;         /* CONNACKs accepted */
+    uint32_t connect_fails;    /* connections or CONNACKs that failed */
+    uint32_t malformed;        /* connections closed for a malformed or too large packet */
+    uint32_t dead_broker;      /* connections closed by the keep-alive */
     uint64_t rx_msgs, tx_msgs; /* PUBLISH packets */
     uint64_t rx_bytes, tx_bytes;
     uint32_t retransmits; /* QoS 1 messages sent again with DUP */
     uint32_t inflight;    /* QoS 1 messages waiting for their PUBACK now */
     uint32_t next_backoff_ms;
+    size_t stack_used; /* high-water mark of the client thread's stack (bytes) */
 };
 
 struct akira_mqtt;
@@ -149,10 +152,5 @@ int akira_mqtt_subscribe(struct akira_mqtt *c, const char *filter, uint8_t qos);
 int akira_mqtt_unsubscribe(struct akira_mqtt *c, const char *filter);
 
 void akira_mqtt_stats(struct akira_mqtt *c, struct akira_mqtt_stats *out);
-
-/* The next back-off wait after `prev_ms` (0 for the first): doubled within [min, max].
- * And its jittered form: in [d/2, d]. Exposed for the unit tests. */
-uint32_t akira_mqtt_backoff_next(uint32_t prev_ms, uint32_t min_ms, uint32_t max_ms);
-uint32_t akira_mqtt_backoff_jitter(uint32_t d_ms, uint32_t random);
 
 #endif /* AKIRA_MQTT_H */

@@ -130,8 +130,8 @@ int akira_mqtt_encode_ack(uint8_t *buf, size_t cap, enum akira_mqtt_type type, u
 /* SUBSCRIBE of n filters (1..AKIRA_MQTT_FILTERS_MAX) with their requested QoS. */
 int akira_mqtt_encode_subscribe(uint8_t *buf, size_t cap, uint16_t id, const char *const *filters,
                                 const uint8_t *qos, size_t n);
-int akira_mqtt_encode_unsubscribe(uint8_t *buf, size_t cap, uint16_t id,
-                                  const char *const *filters, size_t n);
+int akira_mqtt_encode_unsubscribe(uint8_t *buf, size_t cap, uint16_t id, const char *const *filters,
+                                  size_t n);
 /* SUBACK (a broker's packet: tests). */
 int akira_mqtt_encode_suback(uint8_t *buf, size_t cap, uint16_t id, const uint8_t *rcs, size_t n);
 /* PINGREQ, PINGRESP, DISCONNECT: two bytes. */
@@ -145,5 +145,11 @@ bool akira_mqtt_filter_ok(const char *f, size_t len);
 /* Whether topic (a PUBLISH topic, no wildcards) matches filter (4.7). Topics starting
  * with '$' are not matched by a filter starting with a wildcard (4.7.2). */
 bool akira_mqtt_topic_match(const char *filter, const char *topic, size_t topic_len);
+
+/* The next back-off wait after `prev_ms` (0 for the first): doubled within [min, max].
+ * And its jittered form: in [d/2, d]. The client's reconnect policy
+ * (akira/mqtt.h), here because it is pure. */
+uint32_t akira_mqtt_backoff_next(uint32_t prev_ms, uint32_t min_ms, uint32_t max_ms);
+uint32_t akira_mqtt_backoff_jitter(uint32_t d_ms, uint32_t random);
 
 #endif /* AKIRA_MQTT_CODEC_H */

@@ -45,7 +45,8 @@ enum akira_event_type {
     AKIRA_EVENT_INPUT = 11,  /* a = kind << 16 | button << 8 | pressed, b = x, c = y */
     AKIRA_EVENT_UI = 12,     /* a = ui event << 24 | widget type << 16 | widget id, b = value,
                                 c = x << 16 | y (touch point, 16 bits each) */
-    AKIRA_EVENT_FOCUS = 13   /* a = 1: the app owns the display now, 0: it lost it */
+    AKIRA_EVENT_FOCUS = 13,  /* a = 1: the app owns the display now, 0: it lost it */
+    AKIRA_EVENT_MQTT = 14    /* a = mqtt subscription id, b = message length (mqtt_recv) */
 };
 
 struct akira_event {

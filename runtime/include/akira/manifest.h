@@ -74,6 +74,10 @@
  *                 may cover one (`*` in ipc_publish covers every other topic), while
  *                 ipc_subscribe may name them. A call on a topic the list does not
  *                 cover is AKIRA_EACCES, counted and logged like other denials.
+ *   mqtt_topics   topics below the app's MQTT prefix akira/<device>/app/<name>/ it may
+ *                 publish and subscribe on (API module "mqtt", capability "mqtt",
+ *                 docs/fleet.md); items as for ipc_publish (topic, PREFIX/ `*`, `*`),
+ *                 at most AKIRA_MANIFEST_TOPICS_MAX.
  *
  * An unknown key, a repeated key, a missing required key, a value out of range, a
  * line without ':' or text that is not UTF-8 are errors; the error names the field
@@ -171,6 +175,8 @@ struct akira_manifest {
     /* Items as written: a topic, a topic + "/" + "*", or "*" (hence + 3). */
     char ipc_pub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
     char ipc_sub[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
+    uint8_t n_mqtt_topics;
+    char mqtt_topics[AKIRA_MANIFEST_TOPICS_MAX][AKIRA_MANIFEST_TOPIC_MAX + 3];
     /* Apps built for upstream AkiraOS (akira/compat.h), set only by a ".akira.manifest":
      * the env ABI's entry names and errno values, upstream's capability bits for the
      * env natives' finer checks, and the capability strings that grant nothing here
@@ -218,6 +224,9 @@ bool akira_manifest_host_allowed(const struct akira_manifest *m, const uint8_t i
  * (publish true) or ipc_subscribe list. */
 bool akira_manifest_topic_allowed(const struct akira_manifest *m, bool publish, const char *topic,
                                   size_t len);
+/* Whether mqtt_topics covers topic[0..len) (relative to the app's prefix); a topic
+ * ending in "/" "*" (a subscription to all below) must be covered whole by one item. */
+bool akira_manifest_mqtt_allowed(const struct akira_manifest *m, const char *topic, size_t len);
 
 /* Check a topic name (len bytes, need not be NUL-terminated): 0, AKIRA_EINVAL (empty,
  * a character outside [a-z0-9_-./], an empty segment), AKIRA_ENAMETOOLONG. The one

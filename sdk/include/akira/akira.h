@@ -27,4 +27,6 @@
 #include <akira/input.h>
 #include <akira/ui.h>
 
+#include <akira/mqtt.h>
+
 #endif /* AKIRA_SDK_AKIRA_H */

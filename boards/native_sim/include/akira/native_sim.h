@@ -35,8 +35,9 @@ struct akira_board_options {
      * config's AKIRA_BOARD_SERIAL_MGMT_UART); NULL with `off`. */
     const char *serial_uart;
     int log_level; /* --log-level LEVEL as an akira_log_level; -1 when not given */
-    const char *mqtt; /* --mqtt ADDR:PORT: the fleet's broker, stored at boot; NULL absent */
     bool help;     /* --help / -h */
+    /* --mqtt ADDR:PORT: the fleet's broker, stored at boot; NULL when absent. */
+    const char *mqtt;
     /* --install FILE, repeatable: packages installed at boot unless an app of that
      * name is installed already (scripts/run.sh passes the SDK examples). */
     const char *install[AKIRA_BOARD_INSTALL_MAX];
