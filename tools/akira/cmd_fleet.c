@@ -72,6 +72,7 @@ struct fleet {
     char sync_topic[96]; /* our own marker topic: see fleet_collect */
     bool synced;
     bool log_mode;
+    bool overflow; /* more devices than FLEET_DEVICES_MAX: the rest ignored */
     const char *log_device;
 };
 
@@ -129,7 +130,14 @@ static struct fdev *dev_get(struct fleet *f, const char *id, bool add)
 {
     for (size_t i = 0; i < f->n; i++)
         if (!strcmp(f->dev[i].id, id)) return &f->dev[i];
-    if (!add || f->n >= FLEET_DEVICES_MAX) return NULL;
+    if (!add) return NULL;
+    if (f->n >= FLEET_DEVICES_MAX) {
+        if (!f->overflow)
+            fprintf(stderr, "akira fleet: more than %d devices on the broker: the rest ignored\n",
+                    FLEET_DEVICES_MAX);
+        f->overflow = true;
+        return NULL;
+    }
     struct fdev *d = &f->dev[f->n++];
     memset(d, 0, sizeof(*d));
     snprintf(d->id, sizeof(d->id), "%s", id);
