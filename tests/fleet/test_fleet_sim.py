@@ -88,6 +88,21 @@ def scenario_status():
         check(all(r[0] for r in rows.values()), f"all online: {rows}")
         check(rows["lab-001"][1] == "lab,blue" and rows["roof-000"][1] == "roof",
               f"tags: {rows}")
+        # Junk retained on the broker (anyone may publish there without ACLs): ids not
+        # of the contract, non-JSON, JSON of the wrong shape. Listed only when it is a
+        # status object of a valid id; the rest ignored; no crash.
+        for topic, payload in (("akira/UPPER/status", '{"id":"UPPER","online":true}'),
+                               ("akira/junk-1/status", "not json"),
+                               ("akira/junk-2/apps", '{"x":1}'),
+                               ("akira/junk-3/status", '{"online":true,"tags":"x","version":12}'),
+                               ("akira/junk-3/apps", '[1,"a",{"name":7}]'),
+                               ("akira/" + "x" * 40 + "/status", "{}")):
+            subprocess.run(["mosquitto_pub", "-p", str(broker.port), "-r", "-q", "1",
+                            "-t", topic, "-m", payload], check=True, timeout=20)
+        rows = status(broker, key)
+        check(set(rows) == {"lab-000", "lab-001", "lab-002", "roof-000", "junk-3"},
+              f"devices with junk around: {sorted(rows)}")
+        check(rows["junk-3"][1] == "-", f"tags of the wrong type: {rows['junk-3']}")
         # A keygen over an existing key refuses (the devices trust its public half).
         fleet(broker, key, "keygen", expect_rc=1)
 
