@@ -5,7 +5,7 @@ with its own flash file and HTTP port), enrolled with `akira fleet enroll` over 
 HTTP API (fleet key, broker, id, tags), then driven only through the broker. What lands
 on a device is checked through that device's own HTTP API.
 
-usage: test_fleet_e2e.py AKIRAOS AKIRA APPS_DIR SCENARIO
+usage: test_fleet_e2e.py AKIRAOS AKIRA APPS_DIR SCENARIO [IMAGE]
 
 Scenarios: status (every device reports; `akira fleet status` lists them with their
 tags), group (a deploy to a tag lands on that group only; start), offline (a device
@@ -13,7 +13,9 @@ killed by pid during a deploy is pending, and catches up when it boots again on 
 same flash), badsig (commands signed by a key the devices do not trust are refused
 with a result, the app is not started), broker_restart (the broker restarted in the
 middle: the devices reconnect and take commands again), waves (--wave 2 --max-fail 1
-stops after a failed first wave; the rest is never sent).
+stops after a failed first wave; the rest is never sent), ota (bytes that are no
+firmware refused by every target; with IMAGE, the build's signed firmware, a device
+takes it, reboots into it and reports again).
 """
 import os
 import re
@@ -28,6 +30,7 @@ from akira_device import check  # noqa: E402
 from fleet_cli import FleetCli, wait_until  # noqa: E402
 
 AKIRAOS, AKIRA, APPS, SCENARIO = sys.argv[1:5]
+IMAGE = sys.argv[5] if len(sys.argv) > 5 and sys.argv[5] else None
 HELLO = os.path.join(APPS, "fleethello.wasm")
 
 
@@ -194,9 +197,32 @@ def scenario_waves():
         f.finish()
 
 
+def scenario_ota():
+    with ad.tempdir() as tmp:
+        f = lab(tmp, 2)
+        rc, out = f.run("ota", HELLO, "--all", expect_rc=1)
+        check("dev-1: failed: ENOEXEC" in out and "dev-2: failed: ENOEXEC" in out,
+              "not a firmware image: refused by each")
+        if not IMAGE:
+            print("no firmware image given (a sanitized build): the refusal only")
+            f.finish()
+            return
+        d = f.devs["dev-1"]
+        mark = len(d.con.buf)
+        rc, out = f.run("ota", IMAGE, "--device", "dev-1", "--timeout", "120", expect_rc=0)
+        check("dev-1: ok" in out, "the image taken")
+        d.expect("firmware pending", 10, since=mark)
+        st, body = f.devs["dev-2"].call("GET", "/api/ota")
+        check(st == 200 and not body["secondary"].get("pending"), f"dev-2 untouched: {body}")
+        # Rebooted into it, the device reports again.
+        d.expect("boot complete", 30, since=mark)
+        wait_until(lambda: f.status(wait=2).get("dev-1", (False,))[0], "dev-1 back online")
+        f.finish()
+
+
 SCENARIOS = {"status": scenario_status, "group": scenario_group, "offline": scenario_offline,
              "badsig": scenario_badsig, "broker_restart": scenario_broker_restart,
-             "waves": scenario_waves}
+             "waves": scenario_waves, "ota": scenario_ota}
 
 if __name__ == "__main__":
     ad.main(SCENARIOS, SCENARIO)
