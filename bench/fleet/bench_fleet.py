@@ -17,6 +17,7 @@ between <!-- fleet_scale:begin --> and <!-- fleet_scale:end --> is rewritten.
 """
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -137,6 +138,11 @@ def run():
         say(f"One deploy to every device ({n_all}: {n_all - len(real)} simulated + "
             f"{len(real)} native_sim, {size * n_all / 1e6:.1f} MB through the broker): "
             f"{dt:.1f} s, {m.group(1)} ok, {m.group(2)} failed, {m.group(3)} pending.")
+        # The children waited for so far are the `akira fleet` runs only (the broker,
+        # the devices and the simulators still run).
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        say(f"Peak RSS of an `akira fleet` process over the run (the one deploying to "
+            f"{n_all} devices included): {rss / 1024:.1f} MB.")
         for p in procs:
             p.terminate()
             p.wait(20)
