@@ -865,3 +865,27 @@ int akira_tool_ota(int argc, char **argv)
                     "revert [--device NAME]\n");
     return 2;
 }
+
+int akira_tool_device_send(int *argc, char **argv, const char *method, const char *path,
+                           const void *body, size_t len, char *name, size_t name_cap, char *answer,
+                           size_t answer_cap)
+{
+    struct dev v;
+    int rc = dev_open(argc, argv, &v);
+    if (rc) return rc;
+    snprintf(name, name_cap, "%s", v.d.name);
+    FILE *f = len ? fmemopen((void *)body, len, "rb") : NULL;
+    if (len && !f) {
+        fprintf(stderr, "akira: fmemopen: %s\n", strerror(errno));
+        return 1;
+    }
+    struct hc_request req = {
+        .method = method, .path = path, .token = v.d.token, .body = f, .body_len = len};
+    struct answer a;
+    rc = call(&v, &req, &a);
+    if (f) fclose(f);
+    if (rc) return rc;
+    snprintf(answer, answer_cap, "%.*s", (int)a.resp.len, a.resp.body);
+    answer_free(&a);
+    return 0;
+}

@@ -57,6 +57,17 @@ static const struct tool_cmd cmds[] = {
      akira_tool_ota},
     {"keys", "[list | add NAME FILE.pub | rm NAME]",
      "the signing keys the device trusts; add one from `akira keygen`'s NAME.pub", akira_tool_keys},
+    /* Fleet commands (cmd_fleet.c, docs/fleet.md): through an MQTT broker. */
+    {"fleet",
+     "[--broker ADDR:PORT] [--key FILE] keygen [--force] | enroll [--device NAME] [--tags a,b]\n"
+     "        [--id ID] [--mqtt ADDR:PORT] | status [--wait S] [--expect N] |\n"
+     "        deploy APP.wasm | start APP | stop APP | uninstall APP | ota IMAGE\n"
+     "        (--all | --tag T | --device ID[,ID]) [--wave N] [--max-fail K] [--timeout S] |\n"
+     "        logs [--device ID] [--for S]",
+     "many devices through an MQTT broker (default 127.0.0.1:1883): the fleet key\n"
+     "        (~/.akira/fleet.key), enrolment over HTTP, the devices' retained statuses,\n"
+     "        signed commands in waves (stop when more than K fail), their logs",
+     akira_tool_fleet},
 };
 
 static void usage(FILE *out)
