@@ -59,7 +59,8 @@ static struct {
     char broker[32];
     char t_status[TOPIC_MAX], t_apps[TOPIC_MAX], t_telem[TOPIC_MAX], t_log[TOPIC_MAX],
         t_cmd[TOPIC_MAX], t_result[TOPIC_MAX], t_app_prefix[TOPIC_MAX];
-    char offline[64 + AKIRA_FLEET_ID_MAX];
+    /* The last will: {"id","online":false,"tags":[...]} (tags quoted: 3 bytes more each). */
+    char offline[64 + AKIRA_FLEET_ID_MAX + AKIRA_FLEET_TAGS_MAX * (AKIRA_FLEET_TAG_MAX + 3)];
     size_t offline_len;
     /* The MQTT thread's own (callbacks), read by status() without a lock: counters. */
     uint64_t last_ts;
@@ -756,8 +757,17 @@ static int fleet_start_locked(void)
     snprintf(F.t_cmd, TOPIC_MAX, "akira/%s/cmd", F.id);
     snprintf(F.t_result, TOPIC_MAX, "akira/%s/result", F.id);
     snprintf(F.t_app_prefix, TOPIC_MAX, "akira/%s/app/", F.id);
-    F.offline_len =
-        (size_t)snprintf(F.offline, sizeof(F.offline), "{\"id\":\"%s\",\"online\":false}", F.id);
+    /* The will carries the tags as at connect: a deploy to a group (akira fleet --tag)
+     * reaches its offline members, whose commands the broker queues. */
+    struct akira_json w;
+    akira_json_init(&w, F.offline, sizeof(F.offline), NULL, NULL);
+    akira_json_obj_begin(&w);
+    akira_json_kv_str(&w, "id", F.id);
+    akira_json_kv_bool(&w, "online", false);
+    json_tags(&w);
+    akira_json_obj_end(&w);
+    if (akira_json_end(&w)) return AKIRA_ERANGE;
+    F.offline_len = w.len;
     F.apps_sig = 0;
     F.next_apps_ms = 0;
     mc.client_id = F.id;

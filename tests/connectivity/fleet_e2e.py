@@ -174,7 +174,7 @@ def will_scenario():
         f.dev.kill()  # no goodbye: the broker publishes the will
         _, _, p, _ = f.cli.wait(f.topic("status"), lambda p, r: not json.loads(p)["online"],
                                 timeout=20, since=mark)
-        ad.check(json.loads(p) == {"id": f.id, "online": False}, f"the will: {p!r}")
+        ad.check(json.loads(p) == {"id": f.id, "online": False, "tags": []}, f"the will: {p!r}")
         late = ad.MqttClient(f.broker.port, "late")
         late.subscribe(f.topic("status"), 1)
         _, _, p, r = late.wait(f.topic("status"))

@@ -135,9 +135,9 @@ def scenario_offline():
         f.devs["dev-3"].kill()  # by pid, SIGKILL: the broker publishes its last will
         wait_until(lambda: f.status(wait=2).get("dev-3", (True,))[0] is False,
                    "dev-3 reported offline")
-        # --all: the device's last will carries no tags yet (docs/fleet.md), so --tag
-        # would not reach it while it is offline.
-        rc, out = f.run("deploy", HELLO, "--all", expect_rc=1)
+        # The device's last will carries its tags (docs/fleet.md): --tag reaches it while
+        # it is offline.
+        rc, out = f.run("deploy", HELLO, "--tag", "lab", expect_rc=1)
         check("dev-3: pending" in out, "the offline device is pending")
         check("2 ok, 0 failed, 1 pending" in out, "summary")
         f.boot("dev-3")  # the same flash: same id, same persistent session
