@@ -465,6 +465,20 @@ size_t akira_app_list(struct akira_app_info *out, size_t max)
     return n;
 }
 
+size_t akira_app_names(char (*out)[AKIRA_APP_NAME_MAX + 1], size_t max)
+{
+    if (!akira_mgr.up) return 0;
+    size_t n = 0;
+    lock();
+    for (size_t i = 0; i < AKIRA_BOARD_APPS_INSTALLED_MAX; i++) {
+        if (!akira_mgr.apps[i]) continue;
+        if (n < max) snprintf(out[n], AKIRA_APP_NAME_MAX + 1, "%s", akira_mgr.apps[i]->m.name);
+        n++;
+    }
+    unlock();
+    return n;
+}
+
 int akira_app_log_next(const char *name, uint64_t *cursor, struct akira_app_log_line *out)
 {
     if (!akira_mgr.up) return AKIRA_ESTATE;

@@ -97,19 +97,25 @@ static int cmd_list(struct akira_shell *sh, int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    struct akira_app_info apps[AKIRA_BOARD_APPS_INSTALLED_MAX];
-    size_t n = akira_app_list(apps, AKIRA_BOARD_APPS_INSTALLED_MAX);
+    /* One snapshot at a time: the shell's stack holds names, not 8 manifests. */
+    char names[AKIRA_BOARD_APPS_INSTALLED_MAX][AKIRA_APP_NAME_MAX + 1];
+    size_t n = akira_app_names(names, AKIRA_BOARD_APPS_INSTALLED_MAX);
     if (n > AKIRA_BOARD_APPS_INSTALLED_MAX) n = AKIRA_BOARD_APPS_INSTALLED_MAX;
     akira_shell_print(sh, "%-16s %-10s %-24s %8s %8s %s\n", "NAME", "VERSION", "STATE", "MEM",
                       "SIZE", "CAPS");
+    size_t shown = 0;
     for (size_t i = 0; i < n; i++) {
+        struct akira_app_info a;
+        if (akira_app_info(names[i], &a) != 0) continue; /* removed meanwhile */
         char st[40], caps[128];
-        caps_str(apps[i].caps, caps, sizeof(caps));
-        akira_shell_print(sh, "%-16s %-10s %-24s %7zuK %7" PRIu32 "  %s%s\n", apps[i].manifest.name,
-                          apps[i].manifest.version, state_str(&apps[i], st, sizeof(st)),
-                          apps[i].stats.mem_used / 1024, apps[i].module_size, caps,
-                          apps[i].is_signed ? "" : " (unsigned)");
+        caps_str(a.caps, caps, sizeof(caps));
+        akira_shell_print(sh, "%-16s %-10s %-24s %7zuK %7" PRIu32 "  %s%s\n", a.manifest.name,
+                          a.manifest.version, state_str(&a, st, sizeof(st)),
+                          a.stats.mem_used / 1024, a.module_size, caps,
+                          a.is_signed ? "" : " (unsigned)");
+        shown++;
     }
+    n = shown;
     akira_shell_print(sh, "%zu installed, at most %d running\n", n, AKIRA_BOARD_APPS_RUNNING_MAX);
     return 0;
 }

@@ -170,6 +170,10 @@ int akira_app_caps_revoke(const char *name, akira_caps_t bits);
 /* Snapshot of one app / all apps (out[0..max), returns the number known). */
 int akira_app_info(const char *name, struct akira_app_info *out);
 size_t akira_app_list(struct akira_app_info *out, size_t max);
+/* The installed apps' names (out[0..max), returns the number known): with
+ * akira_app_info one at a time, a listing that holds one snapshot on its stack instead
+ * of AKIRA_BOARD_APPS_INSTALLED_MAX of them (about 1.7 KB each on Cortex-M). */
+size_t akira_app_names(char (*out)[AKIRA_APP_NAME_MAX + 1], size_t max);
 
 /* Read the app's log ring: the oldest line with seq > *cursor (start at 0). 0,
  * AKIRA_ENOENT (no such app or no newer line). Waits for a start/stop/remove in
