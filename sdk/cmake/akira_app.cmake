@@ -99,12 +99,14 @@ function(akira_app name)
     set(key_args --key ${key})
     set(key_dep ${key})
   endif()
+  file(GLOB sdk_headers CONFIGURE_DEPENDS ${sdk_include}/akira/*.h)
   add_custom_command(
     OUTPUT ${raw}
     COMMAND ${AKIRA_APP_CLANG} ${target_flags} -O2 -Wall -Wextra -I${sdk_include}
             ${A_FLAGS} ${srcs}
             -Wl,--strip-debug ${A_LINK_FLAGS} -o ${raw}
-    DEPENDS ${srcs}
+    # The SDK headers too: an event number or signature changed there rebuilds the app.
+    DEPENDS ${srcs} ${sdk_headers}
     COMMENT "akira_app ${name}: compile and link"
     VERBATIM)
   set(aot_args "")
