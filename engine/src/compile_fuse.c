@@ -240,3 +240,84 @@ bool aw_fuse_store(aw_compiler *c, uint32_t op, uint32_t addr, uint32_t val, uin
     aw_emit5(c, fop, a, val, imm, offset);
     return true;
 }
+
+/* Words of the instruction at w (code.h's layouts), 0 where this pass stops: a SIMD
+ * instruction (its length depends on its sub-opcode) ends the walk, and the rest of
+ * that function keeps its single instructions. */
+static uint32_t insn_len(const uint32_t *w)
+{
+    /* clang-format off */
+    enum { UN = 3, BIN = 4, LOAD = 4, STORE = 4, BINI = 4, BRCMP = 4, BRCMPI = 4, LOADI = 5,
+           STOREI = 5, BINI64 = 5, BRCMP64 = 4, BRCMP64I = 5, FUSE2 = 5, SPECIAL = 0, PAIR = 0 };
+    /* clang-format on */
+    static const uint8_t len[AW_OP_COUNT] = {
+#define AW_LEN(name, cls) cls,
+        AW_OPS(AW_LEN)
+#undef AW_LEN
+    };
+    switch (w[0]) {
+    case AW_OP_UNREACHABLE: return 1;
+    case AW_OP_BR:
+    case AW_OP_BR_BACK:
+    case AW_OP_REF_NULL:
+    case AW_OP_MEMORY_SIZE:
+    case AW_OP_DATA_DROP:
+    case AW_OP_ELEM_DROP: return 2;
+    case AW_OP_BR_IF:
+    case AW_OP_BR_IF_BACK:
+    case AW_OP_BR_UNLESS:
+    case AW_OP_COPY:
+    case AW_OP_CONST32:
+    case AW_OP_CALL:
+    case AW_OP_RETURN:
+    case AW_OP_GLOBAL_GET:
+    case AW_OP_GLOBAL_SET:
+    case AW_OP_REF_IS_NULL:
+    case AW_OP_REF_FUNC:
+    case AW_OP_MEMORY_GROW:
+    case AW_OP_TABLE_SIZE: return 3;
+    case AW_OP_CONST64:
+    case AW_OP_MEMORY_FILL:
+    case AW_OP_MEMORY_COPY:
+    case AW_OP_TABLE_GET:
+    case AW_OP_TABLE_SET: return 4;
+    case AW_OP_CALL_INDIRECT:
+    case AW_OP_SELECT:
+    case AW_OP_MEMORY_INIT:
+    case AW_OP_TABLE_GROW:
+    case AW_OP_TABLE_FILL: return 5;
+    case AW_OP_TABLE_COPY:
+    case AW_OP_TABLE_INIT: return 6;
+    case AW_OP_BR_TABLE: return 4 + w[2];
+    default: return w[0] < AW_OP_COUNT ? len[w[0]] : 0;
+    }
+}
+
+void aw_fuse_pairs(uint32_t *w, uint32_t n)
+{
+    /* clang-format off */
+    static const uint16_t pairs[][3] = {
+#define AW_PAIR_ROW(X, a, b) {AW_OP_##a, AW_OP_##b, AW_OP_##a##_##b},
+        AW_PAIRS(AW_PAIR_ROW, _)
+#undef AW_PAIR_ROW
+    };
+    /* clang-format on */
+    uint32_t i = 0;
+    while (i < n) {
+        uint32_t l = insn_len(w + i);
+        if (!l) return;
+        if (i + l < n) {
+            for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+                if (pairs[k][0] == w[i] && pairs[k][1] == w[i + l]) {
+                    /* Y is now part of the pair: the next pair starts after it */
+                    w[i] = pairs[k][2];
+                    uint32_t ly = insn_len(w + i + l);
+                    if (!ly) return;
+                    l += ly;
+                    break;
+                }
+            }
+        }
+        i += l;
+    }
+}

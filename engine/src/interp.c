@@ -626,6 +626,72 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     pc += 5;
     NEXT();
 
+    /* ---- pairs (code.h AW_PAIRS): X's work, then straight into Y's handler, whose
+     * words follow X's. pc is on Y before Y runs, so a trap or yield in Y leaves it
+     * there with X done. The switch build dispatches Y as usual. ---- */
+#ifdef AW_GOTO
+#define THEN(y) goto L_##y
+#else
+#define THEN(y) NEXT()
+#endif
+    /* [X_Y, dst, a, imm, Y...] */
+#define PAIR_ADD_I(y)                                                                              \
+    OP(I32_ADD_I_##y) S(1).u32 = S(2).u32 + pc[3];                                                 \
+    pc += 4;                                                                                       \
+    THEN(y);
+    PAIR_ADD_I(I32_ADD_I)
+    PAIR_ADD_I(I32_LOAD8_U)
+#undef PAIR_ADD_I
+    OP(I32_AND_I_BR_I32_EQ_I) S(1).u32 = S(2).u32 & pc[3];
+    pc += 4;
+    THEN(BR_I32_EQ_I);
+    /* [X_Y, dst, a, b, Y...] */
+    OP(I32_ADD_I32_ADD_I) S(1).u32 = S(2).u32 + S(3).u32;
+    pc += 4;
+    THEN(I32_ADD_I);
+    OP(I32_MUL_I32_ADD) S(1).u32 = S(2).u32 * S(3).u32;
+    pc += 4;
+    THEN(I32_ADD);
+    OP(I32_XOR_I32_AND_I) S(1).u32 = S(2).u32 ^ S(3).u32;
+    pc += 4;
+    THEN(I32_AND_I);
+    /* [X_Y, dst, src, Y...] and [X_Y, dst, imm32, Y...] */
+#define PAIR_COPY(y)                                                                               \
+    OP(COPY_##y) S(1) = S(2);                                                                      \
+    pc += 3;                                                                                       \
+    THEN(y);
+    PAIR_COPY(I32_LOAD)
+    PAIR_COPY(BR_IF_BACK)
+    PAIR_COPY(BR_I32_NE_I)
+#undef PAIR_COPY
+    OP(CONST32_COPY) S(1).u32 = pc[2];
+    pc += 3;
+    THEN(COPY);
+    /* [X_Y, dst, addr, offset, Y...] and [X_Y, addr, val, offset, Y...] */
+#define PAIR_LOAD(x, N, expr, y)                                                                   \
+    OP(x##_##y)                                                                                    \
+    {                                                                                              \
+        uint64_t ea = (uint64_t)S(2).u32 + pc[3];                                                  \
+        if (UNLIKELY(ea + N > msize)) TRAP(AW_TRAP_MEMORY_OOB);                                    \
+        expr;                                                                                      \
+        pc += 4;                                                                                   \
+        THEN(y);                                                                                   \
+    }
+    PAIR_LOAD(I32_LOAD, 4, S(1).u32 = ld32(mem + ea), I32_STORE)
+    PAIR_LOAD(I32_LOAD, 4, S(1).u32 = ld32(mem + ea), BR_IF_BACK)
+    PAIR_LOAD(I32_LOAD, 4, S(1).u32 = ld32(mem + ea), I32_LOAD8_U)
+    PAIR_LOAD(I32_LOAD8_U, 1, S(1).u32 = mem[ea], BR_I32_EQ_I)
+#undef PAIR_LOAD
+    OP(I32_STORE_COPY)
+    {
+        uint64_t ea = (uint64_t)S(1).u32 + pc[3];
+        if (UNLIKELY(ea + 4 > msize)) TRAP(AW_TRAP_MEMORY_OOB);
+        st32(mem + ea, S(2).u32);
+        pc += 4;
+        THEN(COPY);
+    }
+#undef THEN
+
     UN(I32_EQZ, uint32_t, u32, uint32_t, u32, a == 0)
     BIN(I32_EQ, uint32_t, u32, uint32_t, u32, a == b)
     BIN(I32_NE, uint32_t, u32, uint32_t, u32, a != b)

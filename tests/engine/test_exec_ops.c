@@ -526,6 +526,70 @@ static void test_memory_fill_and_copy(void **state)
     traps(run(copy, 7, 2, 2, I32(0), I32(65535)), AW_TRAP_MEMORY_OOB); /* source 65535 + 65535 */
 }
 
+/* Pairs (code.h AW_PAIRS): every one does X and then Y, a trap in Y comes after X's
+ * effect, and a branch to Y runs Y alone. Words of Y follow X's as in single code. */
+static void test_pairs_do_both_halves(void **state)
+{
+    (void)state;
+    // clang-format off
+    const uint32_t mem[] = {
+        AW_OP_I32_STORE_COPY, 0, 1, 0, AW_OP_COPY, 2, 0,              /* mem[a] = b; s2 = a */
+        AW_OP_I32_LOAD_I32_STORE, 3, 2, 0, AW_OP_I32_STORE, 2, 3, 4,  /* mem[a + 4] = mem[a] */
+        AW_OP_I32_LOAD_I32_LOAD8_U, 3, 2, 4, AW_OP_I32_LOAD8_U, 4, 2, 5,
+        AW_OP_I32_MUL_I32_ADD, 3, 3, 1, AW_OP_I32_ADD, 3, 3, 4,       /* b * b + byte 1 of b */
+        R, 3, 1};
+    // clang-format on
+    assert_int_equal(ok32(run(mem, sizeof mem / 4, 5, 5, I32(0), I32(0x1234))),
+                     0x1234 * 0x1234 + 0x12);
+    /* the store of the second pair is past the end; its load was not */
+    traps(run(mem, sizeof mem / 4, 5, 5, I32(65529), I32(1)), AW_TRAP_MEMORY_OOB);
+    // clang-format off
+    const uint32_t loop[] = {
+        AW_OP_CONST32_COPY, 2, 0, AW_OP_COPY, 3, 2,                       /* 0: s2 = s3 = 0 */
+        AW_OP_I32_ADD_I_I32_ADD_I, 2, 2, 1, AW_OP_I32_ADD_I, 3, 3, 3,    /* 6: s2++, 10: s3 += 3 */
+        AW_OP_I32_ADD_I, 0, 0, (uint32_t)-1,                              /* 14: n-- */
+        AW_OP_COPY_BR_IF_BACK, 4, 0, AW_OP_BR_IF_BACK, 4, 10,             /* 18: back to the Y */
+        AW_OP_I32_ADD_I32_ADD_I, 2, 2, 3, AW_OP_I32_ADD_I, 2, 2, 100,     /* s2 + s3 + 100 */
+        R, 2, 1};
+    // clang-format on
+    assert_int_equal(ok32(run(loop, sizeof loop / 4, 5, 5, I32(10), I32(0))), 1 + 30 + 100);
+    // clang-format off
+    const uint32_t cmp[] = {
+        AW_OP_I32_XOR_I32_AND_I, 2, 0, 1, AW_OP_I32_AND_I, 2, 2, 0xff,          /* 0 */
+        AW_OP_I32_AND_I_BR_I32_EQ_I, 3, 0, 0xf0, AW_OP_BR_I32_EQ_I, 3, 0x30, 27, /* 8 */
+        AW_OP_COPY_BR_I32_NE_I, 4, 1, AW_OP_BR_I32_NE_I, 4, 7, 27,              /* 16 */
+        AW_OP_I32_ADD_I, 2, 2, 1000,                                            /* 23 */
+        R, 2, 1};                                                               /* 27 */
+    // clang-format on
+    assert_int_equal(ok32(run(cmp, sizeof cmp / 4, 5, 5, I32(0x35), I32(7))), 0x32);
+    assert_int_equal(ok32(run(cmp, sizeof cmp / 4, 5, 5, I32(0x15), I32(7))), 0x12 + 1000);
+    assert_int_equal(ok32(run(cmp, sizeof cmp / 4, 5, 5, I32(0x15), I32(8))), 0x1d);
+    // clang-format off
+    const uint32_t bytes[] = {
+        AW_OP_I32_STORE, 0, 1, 0,                                                  /* 0 */
+        AW_OP_I32_ADD_I_I32_LOAD8_U, 2, 0, 0, AW_OP_I32_LOAD8_U, 3, 2, 1,          /* 4 */
+        AW_OP_COPY_I32_LOAD, 4, 0, AW_OP_I32_LOAD, 4, 4, 0,                        /* 12 */
+        AW_OP_I32_LOAD8_U_BR_I32_EQ_I, 2, 0, 0, AW_OP_BR_I32_EQ_I, 2, 0x44, 31,    /* 19 */
+        AW_OP_I32_ADD_I, 3, 3, 1000,                                               /* 27 */
+        AW_OP_I32_ADD, 3, 3, 4,                                                    /* 31 */
+        R, 3, 1};
+    // clang-format on
+    assert_int_equal(ok32(run(bytes, sizeof bytes / 4, 5, 5, I32(0), I32(0x11223344))),
+                     0x33 + 0x11223344);
+    assert_int_equal(ok32(run(bytes, sizeof bytes / 4, 5, 5, I32(0), I32(0x11223345))),
+                     0x33 + 1000 + 0x11223345);
+    /* a list walk: mem[8] = 16, mem[16] = 0 */
+    // clang-format off
+    const uint32_t walk[] = {
+        AW_OP_I32_STORE, 0, 1, 0,                                     /* 0 */
+        AW_OP_I32_ADD_I, 2, 2, 1,                                     /* 4: count++ */
+        AW_OP_I32_LOAD_BR_IF_BACK, 0, 0, 0, AW_OP_BR_IF_BACK, 0, 4,   /* 8: p = *p while p */
+        R, 2, 1};
+    // clang-format on
+    assert_int_equal(ok32(run(walk, sizeof walk / 4, 5, 5, I32(8), I32(16))), 2);
+    traps(run(walk, sizeof walk / 4, 5, 5, I32(8), I32(65533)), AW_TRAP_MEMORY_OOB);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_table_ops),
         cmocka_unit_test(test_globals),
         cmocka_unit_test(test_memory_fill_and_copy),
+        cmocka_unit_test(test_pairs_do_both_halves),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
