@@ -210,14 +210,26 @@
  *   I32_LOAD8_U BR_I32_EQ_I a byte compared with a character
  *   COPY       BR_I32_NE_I a loop-carried move before a compare-and-branch
  *   I32_XOR    I32_AND_I   CRC steps
- *   I32_ADD_I  I32_LOAD8_U p + 1 then *p (string walks) */
+ *   I32_ADD_I  I32_LOAD8_U p + 1 then *p (string walks)
+ * and then, from the histogram with the pairs above in place (CoreMark's CRC and
+ * matrix steps; the calls workload's returns and argument moves; f64 multiply-add):
+ *   SELECT I32_SHR_U_AND_I, I32_SHR_U_AND_I I32_XOR_I, I32_XOR_I I32_SHR_U_I,
+ *   I32_ADD_I I32_AND_I, I32_ADD_I I32_STORE, I32_LOAD I32_ADD_I,
+ *   I32_LOAD16_U I32_LOAD16_U, I32_LOAD16_U I32_MUL, I32_SHL_I I32_ADD,
+ *   I32_AND_I BR_I32_EQ, I32_ADD RETURN, COPY CALL, I32_XOR RETURN,
+ *   F64_MUL F64_ADD, F64_ADD F64_MUL */
 /* clang-format off */
 #define AW_PAIRS(P, X)                                                                     \
     P(X, I32_ADD_I, I32_ADD_I) P(X, I32_ADD, I32_ADD_I) P(X, I32_AND_I, BR_I32_EQ_I)      \
     P(X, COPY, I32_LOAD) P(X, I32_STORE, COPY) P(X, CONST32, COPY)                       \
     P(X, I32_LOAD, I32_STORE) P(X, COPY, BR_IF_BACK) P(X, I32_LOAD, BR_IF_BACK)          \
     P(X, I32_LOAD, I32_LOAD8_U) P(X, I32_MUL, I32_ADD) P(X, I32_LOAD8_U, BR_I32_EQ_I)    \
-    P(X, COPY, BR_I32_NE_I) P(X, I32_XOR, I32_AND_I) P(X, I32_ADD_I, I32_LOAD8_U)
+    P(X, COPY, BR_I32_NE_I) P(X, I32_XOR, I32_AND_I) P(X, I32_ADD_I, I32_LOAD8_U)        \
+    P(X, SELECT, I32_SHR_U_AND_I) P(X, I32_SHR_U_AND_I, I32_XOR_I)                       \
+    P(X, I32_XOR_I, I32_SHR_U_I) P(X, I32_ADD_I, I32_AND_I) P(X, I32_ADD_I, I32_STORE)   \
+    P(X, I32_LOAD, I32_ADD_I) P(X, I32_LOAD16_U, I32_LOAD16_U) P(X, I32_LOAD16_U, I32_MUL) \
+    P(X, I32_SHL_I, I32_ADD) P(X, I32_AND_I, BR_I32_EQ) P(X, I32_ADD, RETURN)           \
+    P(X, COPY, CALL) P(X, I32_XOR, RETURN) P(X, F64_MUL, F64_ADD) P(X, F64_ADD, F64_MUL)
 /* clang-format on */
 #define AW_PAIR_OP(X, a, b) X(a##_##b, PAIR)
 

@@ -308,9 +308,13 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
         }
         NEXT();
     }
-    /* the operand is picked by index, not by a branch: the condition is often data
-     * (CoreMark's CRCs), where a branch would be mispredicted half the time */
-    OP(SELECT) S(1) = fp[pc[3 - (S(4).u32 != 0)]];
+    /* The operand is picked by a mask, not by a branch: the condition is often data
+     * (CoreMark's CRCs), where a branch would be mispredicted half the time; both
+     * operands and the condition load in parallel (picking the slot index from the
+     * condition first made a chain of three dependent loads). */
+#define SELECT_BITS()                                                                              \
+    ((S(2).u64 & -(uint64_t)(S(4).u32 != 0)) | (S(3).u64 & -(uint64_t)(S(4).u32 == 0)))
+    OP(SELECT) S(1).u64 = SELECT_BITS();
     pc += 5;
     NEXT();
     OP(GLOBAL_GET) S(1) = inst->globals[pc[2]]->val;
@@ -656,20 +660,47 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     THEN(y);
     PAIR_ADD_I(I32_ADD_I)
     PAIR_ADD_I(I32_LOAD8_U)
+    PAIR_ADD_I(I32_AND_I)
+    PAIR_ADD_I(I32_STORE)
 #undef PAIR_ADD_I
-    OP(I32_AND_I_BR_I32_EQ_I) SET(1, u32, S(2).u32 & pc[3]);
+#define PAIR_AND_I(y)                                                                              \
+    OP(I32_AND_I_##y) SET(1, u32, S(2).u32 &pc[3]);                                                \
+    pc += 4;                                                                                       \
+    THEN(y);
+    PAIR_AND_I(BR_I32_EQ_I)
+    PAIR_AND_I(BR_I32_EQ)
+#undef PAIR_AND_I
+    OP(I32_XOR_I_I32_SHR_U_I) SET(1, u32, S(2).u32 ^ pc[3]);
     pc += 4;
-    THEN(BR_I32_EQ_I);
-    /* [X_Y, dst, a, b, Y...] */
-    OP(I32_ADD_I32_ADD_I) SET(1, u32, S(2).u32 + S(3).u32);
-    pc += 4;
-    THEN(I32_ADD_I);
-    OP(I32_MUL_I32_ADD) SET(1, u32, S(2).u32 * S(3).u32);
+    THEN(I32_SHR_U_I);
+    OP(I32_SHL_I_I32_ADD) SET(1, u32, S(2).u32 << (pc[3] & 31));
     pc += 4;
     THEN(I32_ADD);
-    OP(I32_XOR_I32_AND_I) SET(1, u32, S(2).u32 ^ S(3).u32);
-    pc += 4;
-    THEN(I32_AND_I);
+    /* [X_Y, dst, a, shift, mask, Y...] */
+    OP(I32_SHR_U_AND_I_I32_XOR_I) SET(1, u32, (S(2).u32 >> (pc[3] & 31)) & pc[4]);
+    pc += 5;
+    THEN(I32_XOR_I);
+    /* [X_Y, dst, a, b, cond, Y...] */
+    OP(SELECT_I32_SHR_U_AND_I) S(1).u64 = SELECT_BITS();
+    pc += 5;
+    THEN(I32_SHR_U_AND_I);
+    /* [X_Y, dst, a, b, Y...] */
+#define PAIR_BIN(x, y, T, f, expr)                                                                 \
+    OP(x##_##y)                                                                                    \
+    {                                                                                              \
+        T a = S(2).f, b = S(3).f;                                                                  \
+        SET(1, f, expr);                                                                           \
+        pc += 4;                                                                                   \
+        THEN(y);                                                                                   \
+    }
+    PAIR_BIN(I32_ADD, I32_ADD_I, uint32_t, u32, a + b)
+    PAIR_BIN(I32_MUL, I32_ADD, uint32_t, u32, a * b)
+    PAIR_BIN(I32_XOR, I32_AND_I, uint32_t, u32, a ^ b)
+    PAIR_BIN(I32_ADD, RETURN, uint32_t, u32, a + b)
+    PAIR_BIN(I32_XOR, RETURN, uint32_t, u32, a ^ b)
+    PAIR_BIN(F64_MUL, F64_ADD, double, f64, a *b)
+    PAIR_BIN(F64_ADD, F64_MUL, double, f64, a + b)
+#undef PAIR_BIN
     /* [X_Y, dst, src, Y...] and [X_Y, dst, imm32, Y...] */
 #define PAIR_COPY(y)                                                                               \
     OP(COPY_##y) S(1) = S(2);                                                                      \
@@ -678,6 +709,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     PAIR_COPY(I32_LOAD)
     PAIR_COPY(BR_IF_BACK)
     PAIR_COPY(BR_I32_NE_I)
+    PAIR_COPY(CALL)
 #undef PAIR_COPY
     OP(CONST32_COPY) SET(1, u32, pc[2]);
     pc += 3;
@@ -696,6 +728,9 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     PAIR_LOAD(I32_LOAD, 4, SET(1, u32, ld32(mem + ea)), BR_IF_BACK)
     PAIR_LOAD(I32_LOAD, 4, SET(1, u32, ld32(mem + ea)), I32_LOAD8_U)
     PAIR_LOAD(I32_LOAD8_U, 1, SET(1, u32, mem[ea]), BR_I32_EQ_I)
+    PAIR_LOAD(I32_LOAD, 4, SET(1, u32, ld32(mem + ea)), I32_ADD_I)
+    PAIR_LOAD(I32_LOAD16_U, 2, SET(1, u32, ld16(mem + ea)), I32_LOAD16_U)
+    PAIR_LOAD(I32_LOAD16_U, 2, SET(1, u32, ld16(mem + ea)), I32_MUL)
 #undef PAIR_LOAD
     OP(I32_STORE_COPY)
     {
@@ -1011,6 +1046,7 @@ do_trap:
 
 #undef S
 #undef SET
+#undef SELECT_BITS
 #undef OP
 #undef NEXT
 #undef FUEL

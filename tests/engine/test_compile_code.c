@@ -41,7 +41,8 @@ static void test_add_reads_locals_in_place(void **state)
 {
     (void)state;
     aw_module *m = compile("\x60\2\x7f\x7f\1\x7f", 6, "\0\x20\0\x20\1\x6a\x0b", 7);
-    const uint32_t w[] = {AW_OP_I32_ADD, 2, 0, 1, AW_OP_RETURN, 2, 1};
+    /* the add and the return are a pair (code.h AW_PAIRS) */
+    const uint32_t w[] = {AW_OP_I32_ADD_RETURN, 2, 0, 1, AW_OP_RETURN, 2, 1};
     expect_code(m, w, 7);
     assert_int_equal(m->funcs[0].code.nparams, 2);
     assert_int_equal(m->funcs[0].code.nlocals, 2);
@@ -162,7 +163,8 @@ static void test_call_frame_base(void **state)
      * that calls itself: arguments must be copied home */
     static const uint8_t body[] = {0, 0x20, 0, 0x10, 0, 0x0b};
     aw_module *m = compile("\x60\1\x7f\1\x7f", 5, body, sizeof body);
-    const uint32_t w[] = {AW_OP_COPY, 1, 0, AW_OP_CALL, 0, 1, AW_OP_RETURN, 1, 1};
+    /* the argument move and the call are a pair (code.h AW_PAIRS) */
+    const uint32_t w[] = {AW_OP_COPY_CALL, 1, 0, AW_OP_CALL, 0, 1, AW_OP_RETURN, 1, 1};
     expect_code(m, w, 9);
     aw_module_delete(m);
 }
@@ -302,7 +304,7 @@ static void test_pairs_fused(void **state)
                           0,
                           1,
                           (uint32_t)-3,
-                          AW_OP_I32_XOR,
+                          AW_OP_I32_XOR_RETURN,
                           2,
                           2,
                           3,

@@ -590,6 +590,60 @@ static void test_pairs_do_both_halves(void **state)
     traps(run(walk, sizeof walk / 4, 5, 5, I32(8), I32(65533)), AW_TRAP_MEMORY_OOB);
 }
 
+/* The second round of pairs (bit fields, CRC steps, returns, f64 multiply-add). */
+static void test_more_pairs_do_both_halves(void **state)
+{
+    (void)state;
+    // clang-format off
+    const uint32_t bits[] = {
+        AW_OP_I32_ADD_I_I32_AND_I, 2, 0, 1, AW_OP_I32_AND_I, 3, 2, 0xff,          /* 0 */
+        AW_OP_I32_XOR_I_I32_SHR_U_I, 4, 1, 0xf0, AW_OP_I32_SHR_U_I, 4, 4, 4,      /* 8 */
+        AW_OP_I32_SHL_I_I32_ADD, 5, 3, 2, AW_OP_I32_ADD, 5, 5, 4,                 /* 16 */
+        AW_OP_I32_SHR_U_AND_I_I32_XOR_I, 6, 0, 8, 0xff, AW_OP_I32_XOR_I, 6, 6, 0x55, /* 24 */
+        AW_OP_SELECT_I32_SHR_U_AND_I, 7, 5, 6, 1, AW_OP_I32_SHR_U_AND_I, 7, 7, 1, 0xffff, /* 33 */
+        AW_OP_I32_AND_I_BR_I32_EQ, 2, 0, 3, AW_OP_BR_I32_EQ, 2, 1, 55,            /* 43 */
+        AW_OP_I32_ADD_I, 7, 7, 1000,                                              /* 51 */
+        AW_OP_I32_XOR_RETURN, 7, 7, 5, R, 7, 1};                                  /* 55 */
+    // clang-format on
+    assert_int_equal(ok32(run(bits, sizeof bits / 4, 8, 8, I32(0x1234), I32(3))), 1210);
+    assert_int_equal(ok32(run(bits, sizeof bits / 4, 8, 8, I32(0x1237), I32(3))), 152);
+    assert_int_equal(ok32(run(bits, sizeof bits / 4, 8, 8, I32(0x1234), I32(0))), 192);
+    // clang-format off
+    const uint32_t mem[] = {
+        AW_OP_I32_ADD_I_I32_STORE, 2, 0, 4, AW_OP_I32_STORE, 2, 1, 0,             /* mem[a + 4] = b */
+        AW_OP_I32_LOAD_I32_ADD_I, 3, 2, 0, AW_OP_I32_ADD_I, 3, 3, 7,              /* b + 7 */
+        AW_OP_I32_LOAD16_U_I32_LOAD16_U, 4, 2, 0, AW_OP_I32_LOAD16_U, 5, 2, 2,
+        AW_OP_I32_LOAD16_U_I32_MUL, 6, 2, 0, AW_OP_I32_MUL, 6, 6, 5,              /* lo * hi */
+        AW_OP_I32_ADD_RETURN, 6, 6, 3, R, 6, 1};
+    // clang-format on
+    assert_int_equal(ok32(run(mem, sizeof mem / 4, 7, 7, I32(100), I32(0x00050007))),
+                     7 * 5 + 0x00050007 + 7);
+    /* the store of the first pair is past the end, after its add */
+    traps(run(mem, sizeof mem / 4, 7, 7, I32(65530), I32(1)), AW_TRAP_MEMORY_OOB);
+    const uint32_t fma[] = {AW_OP_F64_MUL_F64_ADD,
+                            2,
+                            0,
+                            1,
+                            AW_OP_F64_ADD,
+                            2,
+                            2,
+                            0,
+                            AW_OP_F64_ADD_F64_MUL,
+                            3,
+                            2,
+                            1,
+                            AW_OP_F64_MUL,
+                            3,
+                            3,
+                            0,
+                            R,
+                            3,
+                            1};
+    result r = run(fma, sizeof fma / 4, 4, 4, F64(1.5), F64(2.0));
+    assert_int_equal(r.st, AW_OK);
+    assert_true(r.v.f64 == (1.5 * 2.0 + 1.5 + 2.0) * 1.5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -613,6 +667,7 @@ int main(void)
         cmocka_unit_test(test_globals),
         cmocka_unit_test(test_memory_fill_and_copy),
         cmocka_unit_test(test_pairs_do_both_halves),
+        cmocka_unit_test(test_more_pairs_do_both_halves),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
