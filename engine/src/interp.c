@@ -698,6 +698,8 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     PAIR_BIN(I32_XOR, I32_AND_I, uint32_t, u32, a ^ b)
     PAIR_BIN(I32_ADD, RETURN, uint32_t, u32, a + b)
     PAIR_BIN(I32_XOR, RETURN, uint32_t, u32, a ^ b)
+    PAIR_BIN(I32_SUB, I32_SUB, uint32_t, u32, a - b)
+    PAIR_BIN(I32_GT_U, SELECT, uint32_t, u32, a > b)
     PAIR_BIN(F64_MUL, F64_ADD, double, f64, a *b)
     PAIR_BIN(F64_ADD, F64_MUL, double, f64, a + b)
 #undef PAIR_BIN

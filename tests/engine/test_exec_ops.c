@@ -639,6 +639,30 @@ static void test_more_pairs_do_both_halves(void **state)
                             R,
                             3,
                             1};
+    /* a > b ? a - b : b - a */
+    const uint32_t dist[] = {AW_OP_I32_SUB_I32_SUB,
+                             2,
+                             0,
+                             1,
+                             AW_OP_I32_SUB,
+                             3,
+                             1,
+                             0,
+                             AW_OP_I32_GT_U_SELECT,
+                             4,
+                             0,
+                             1,
+                             AW_OP_SELECT,
+                             5,
+                             2,
+                             3,
+                             4,
+                             R,
+                             5,
+                             1};
+    assert_int_equal(ok32(run(dist, sizeof dist / 4, 6, 6, I32(9), I32(4))), 5);
+    assert_int_equal(ok32(run(dist, sizeof dist / 4, 6, 6, I32(4), I32(9))), 5);
+    assert_int_equal(ok32(run(dist, sizeof dist / 4, 6, 6, I32(-1), I32(1))), -2);
     result r = run(fma, sizeof fma / 4, 4, 4, F64(1.5), F64(2.0));
     assert_int_equal(r.st, AW_OK);
     assert_true(r.v.f64 == (1.5 * 2.0 + 1.5 + 2.0) * 1.5);
