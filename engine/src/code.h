@@ -218,7 +218,9 @@
  *   I32_LOAD16_U I32_LOAD16_U, I32_LOAD16_U I32_MUL, I32_SHL_I I32_ADD,
  *   I32_AND_I BR_I32_EQ, I32_ADD RETURN, COPY CALL, I32_XOR RETURN,
  *   F64_MUL F64_ADD, F64_ADD F64_MUL, and a - b, b - a, a > b, select (|a - b|) as
- *   I32_SUB I32_SUB, I32_GT_U SELECT */
+ *   I32_SUB I32_SUB, I32_GT_U SELECT; and the memops workload's byte loop
+ *   b[i] = (a[i] ^ k) + i, unrolled: I32_ADD_I I32_LOAD8_U_I, I32_LOAD8_U_I I32_XOR,
+ *   I32_XOR I32_ADD_ADD_I, I32_ADD_ADD_I I32_STORE8, I32_STORE8 I32_ADD_I */
 /* clang-format off */
 #define AW_PAIRS(P, X)                                                                     \
     P(X, I32_ADD_I, I32_ADD_I) P(X, I32_ADD, I32_ADD_I) P(X, I32_AND_I, BR_I32_EQ_I)      \
@@ -231,7 +233,9 @@
     P(X, I32_LOAD, I32_ADD_I) P(X, I32_LOAD16_U, I32_LOAD16_U) P(X, I32_LOAD16_U, I32_MUL) \
     P(X, I32_SHL_I, I32_ADD) P(X, I32_AND_I, BR_I32_EQ) P(X, I32_ADD, RETURN)           \
     P(X, COPY, CALL) P(X, I32_XOR, RETURN) P(X, F64_MUL, F64_ADD) P(X, F64_ADD, F64_MUL) \
-    P(X, I32_SUB, I32_SUB) P(X, I32_GT_U, SELECT)
+    P(X, I32_SUB, I32_SUB) P(X, I32_GT_U, SELECT) P(X, I32_ADD_I, I32_LOAD8_U_I)           \
+    P(X, I32_LOAD8_U_I, I32_XOR) P(X, I32_XOR, I32_ADD_ADD_I) P(X, I32_ADD_ADD_I, I32_STORE8) \
+    P(X, I32_STORE8, I32_ADD_I)
 /* clang-format on */
 #define AW_PAIR_OP(X, a, b) X(a##_##b, PAIR)
 

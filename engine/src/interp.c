@@ -662,6 +662,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     PAIR_ADD_I(I32_LOAD8_U)
     PAIR_ADD_I(I32_AND_I)
     PAIR_ADD_I(I32_STORE)
+    PAIR_ADD_I(I32_LOAD8_U_I)
 #undef PAIR_ADD_I
 #define PAIR_AND_I(y)                                                                              \
     OP(I32_AND_I_##y) SET(1, u32, S(2).u32 &pc[3]);                                                \
@@ -680,6 +681,19 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     OP(I32_SHR_U_AND_I_I32_XOR_I) SET(1, u32, (S(2).u32 >> (pc[3] & 31)) & pc[4]);
     pc += 5;
     THEN(I32_XOR_I);
+    /* [X_Y, dst, a, b, imm, Y...] */
+    OP(I32_ADD_ADD_I_I32_STORE8) SET(1, u32, S(2).u32 + S(3).u32 + pc[4]);
+    pc += 5;
+    THEN(I32_STORE8);
+    /* [X_Y, dst, a, imm, offset, Y...] */
+    OP(I32_LOAD8_U_I_I32_XOR)
+    {
+        uint64_t ea = (uint64_t)(uint32_t)(S(2).u32 + pc[3]) + pc[4];
+        if (UNLIKELY(ea + 1 > msize)) TRAP(AW_TRAP_MEMORY_OOB);
+        SET(1, u32, mem[ea]);
+        pc += 5;
+        THEN(I32_XOR);
+    }
     /* [X_Y, dst, a, b, cond, Y...] */
     OP(SELECT_I32_SHR_U_AND_I) S(1).u64 = SELECT_BITS();
     pc += 5;
@@ -700,6 +714,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     PAIR_BIN(I32_XOR, RETURN, uint32_t, u32, a ^ b)
     PAIR_BIN(I32_SUB, I32_SUB, uint32_t, u32, a - b)
     PAIR_BIN(I32_GT_U, SELECT, uint32_t, u32, a > b)
+    PAIR_BIN(I32_XOR, I32_ADD_ADD_I, uint32_t, u32, a ^ b)
     PAIR_BIN(F64_MUL, F64_ADD, double, f64, a *b)
     PAIR_BIN(F64_ADD, F64_MUL, double, f64, a + b)
 #undef PAIR_BIN
@@ -734,14 +749,18 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     PAIR_LOAD(I32_LOAD16_U, 2, SET(1, u32, ld16(mem + ea)), I32_LOAD16_U)
     PAIR_LOAD(I32_LOAD16_U, 2, SET(1, u32, ld16(mem + ea)), I32_MUL)
 #undef PAIR_LOAD
-    OP(I32_STORE_COPY)
-    {
-        uint64_t ea = (uint64_t)S(1).u32 + pc[3];
-        if (UNLIKELY(ea + 4 > msize)) TRAP(AW_TRAP_MEMORY_OOB);
-        st32(mem + ea, S(2).u32);
-        pc += 4;
-        THEN(COPY);
+#define PAIR_STORE(x, N, expr, y)                                                                  \
+    OP(x##_##y)                                                                                    \
+    {                                                                                              \
+        uint64_t ea = (uint64_t)S(1).u32 + pc[3];                                                  \
+        if (UNLIKELY(ea + N > msize)) TRAP(AW_TRAP_MEMORY_OOB);                                    \
+        expr;                                                                                      \
+        pc += 4;                                                                                   \
+        THEN(y);                                                                                   \
     }
+    PAIR_STORE(I32_STORE, 4, st32(mem + ea, S(2).u32), COPY)
+    PAIR_STORE(I32_STORE8, 1, mem[ea] = (uint8_t)S(2).u32, I32_ADD_I)
+#undef PAIR_STORE
 #undef THEN
 
     UN(I32_EQZ, uint32_t, u32, uint32_t, u32, a == 0)

@@ -639,6 +639,25 @@ static void test_more_pairs_do_both_halves(void **state)
                             R,
                             3,
                             1};
+    /* b[i] = (a[i] ^ k) + i as memops compiles it: s0 = i, s1 = k, a at 16, b at 32 */
+    // clang-format off
+    const uint32_t bytes[] = {
+        AW_OP_I32_STORE8, 0, 1, 17,                                                /* a[1] = k */
+        AW_OP_I32_ADD_I_I32_LOAD8_U_I, 2, 0, 1, AW_OP_I32_LOAD8_U_I, 3, 2, 16, 0,  /* a[i + 1] */
+        AW_OP_I32_LOAD8_U_I_I32_XOR, 4, 0, 0, 16, AW_OP_I32_XOR, 4, 4, 3,          /* a[i] ^ a[i+1] */
+        AW_OP_I32_XOR_I32_ADD_ADD_I, 5, 4, 1, AW_OP_I32_ADD_ADD_I, 5, 5, 0, 1,     /* ^ k, + i + 1 */
+        AW_OP_I32_ADD_ADD_I_I32_STORE8, 6, 5, 2, 0, AW_OP_I32_STORE8, 0, 6, 32,    /* + (i + 1) into b[i] */
+        AW_OP_I32_STORE8_I32_ADD_I, 0, 6, 33, AW_OP_I32_ADD_I, 7, 6, 0x100,        /* b[i + 1] = */
+        AW_OP_I32_LOAD16_U, 7, 0, 32,                                              /* b[i..i+1] */
+        R, 7, 1};
+    // clang-format on
+    /* i = 0, k = 0x5a: a[1] = 0x5a, a[0] = 0: (0 ^ 0x5a) ^ 0x5a = 0, + i + 1 = 1, + (i + 1)
+     * = 2 into b[0] and b[1] */
+    assert_int_equal(ok32(run(bytes, sizeof bytes / 4, 8, 8, I32(0), I32(0x5a))), 0x0202);
+    /* a store as the first of a pair: in bounds at the last byte, a trap one past it */
+    const uint32_t st8[] = {AW_OP_I32_STORE8_I32_ADD_I, 0, 1, 0, AW_OP_I32_ADD_I, 2, 1, 5, R, 2, 1};
+    assert_int_equal(ok32(run(st8, sizeof st8 / 4, 3, 3, I32(65535), I32(1))), 6);
+    traps(run(st8, sizeof st8 / 4, 3, 3, I32(65536), I32(1)), AW_TRAP_MEMORY_OOB);
     /* a > b ? a - b : b - a */
     const uint32_t dist[] = {AW_OP_I32_SUB_I32_SUB,
                              2,
