@@ -193,7 +193,9 @@
  * targets. The handler of X_Y does X's work and jumps straight to Y's handler: one
  * indirect dispatch (the jump a CPU mispredicts) where there were two. Y keeps its own
  * opcode: a branch to Y runs Y alone, and a trap or yield in Y leaves pc on Y with X
- * done, exactly as without the pair. The list is CoreMark's dynamic pair histogram
+ * done, exactly as without the pair. A pair X_RETURN is made only when the RETURN
+ * returns X's one result (src = X's dst, n = 1): its handler writes the result to
+ * slot 0 itself and pops the frame. The list is CoreMark's dynamic pair histogram
  * (a counting build of interp.c, bench/RESULTS.md), most frequent first; each pair
  * replaces a dispatch in a hot loop of compiled C:
  *   I32_ADD_I  I32_ADD_I   two pointer / counter increments in a loop step

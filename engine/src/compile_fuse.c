@@ -308,7 +308,10 @@ void aw_fuse_pairs(uint32_t *w, uint32_t n)
         if (!l) return;
         if (i + l < n) {
             for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
-                if (pairs[k][0] == w[i] && pairs[k][1] == w[i + l]) {
+                /* X_RETURN writes X's result to slot 0 itself: only for a return of
+                 * exactly that one result */
+                if (pairs[k][0] == w[i] && pairs[k][1] == w[i + l] &&
+                    (w[i + l] != AW_OP_RETURN || (w[i + l + 1] == w[i + 1] && w[i + l + 2] == 1))) {
                     /* Y is now part of the pair: the next pair starts after it */
                     w[i] = pairs[k][2];
                     uint32_t ly = insn_len(w + i + l);

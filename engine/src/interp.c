@@ -290,6 +290,9 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
             for (uint32_t k = 0; k < n; k++)
                 fp[k] = fp[src + k];
         }
+#ifdef AW_GOTO
+    return_pop: /* from the pairs that wrote their one result to slot 0 themselves */
+#endif
         --fr;
         if (!fr->code) {
             s->nframes = (uint32_t)(fr - s->frames);
@@ -710,14 +713,36 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     PAIR_BIN(I32_ADD, I32_ADD_I, uint32_t, u32, a + b)
     PAIR_BIN(I32_MUL, I32_ADD, uint32_t, u32, a * b)
     PAIR_BIN(I32_XOR, I32_AND_I, uint32_t, u32, a ^ b)
-    PAIR_BIN(I32_ADD, RETURN, uint32_t, u32, a + b)
-    PAIR_BIN(I32_XOR, RETURN, uint32_t, u32, a ^ b)
     PAIR_BIN(I32_SUB, I32_SUB, uint32_t, u32, a - b)
     PAIR_BIN(I32_GT_U, SELECT, uint32_t, u32, a > b)
     PAIR_BIN(I32_XOR, I32_ADD_ADD_I, uint32_t, u32, a ^ b)
     PAIR_BIN(F64_MUL, F64_ADD, double, f64, a *b)
     PAIR_BIN(F64_ADD, F64_MUL, double, f64, a + b)
 #undef PAIR_BIN
+    /* [X_RETURN, dst, a, b, RETURN, dst, 1]: the compiler pairs only a return of X's
+     * one result, so the result goes straight to slot 0 and the frame is popped (no
+     * store and reload of dst); the switch build runs the RETURN as usual. */
+#ifdef AW_GOTO
+#define PAIR_BIN_RETURN(x, expr)                                                                   \
+    OP(x##_RETURN)                                                                                 \
+    {                                                                                              \
+        uint32_t a = S(2).u32, b = S(3).u32;                                                       \
+        fp[0].u64 = (uint32_t)(expr);                                                              \
+        goto return_pop;                                                                           \
+    }
+#else
+#define PAIR_BIN_RETURN(x, expr)                                                                   \
+    OP(x##_RETURN)                                                                                 \
+    {                                                                                              \
+        uint32_t a = S(2).u32, b = S(3).u32;                                                       \
+        SET(1, u32, expr);                                                                         \
+        pc += 4;                                                                                   \
+        NEXT();                                                                                    \
+    }
+#endif
+    PAIR_BIN_RETURN(I32_ADD, a + b)
+    PAIR_BIN_RETURN(I32_XOR, a ^ b)
+#undef PAIR_BIN_RETURN
     /* [X_Y, dst, src, Y...] and [X_Y, dst, imm32, Y...] */
 #define PAIR_COPY(y)                                                                               \
     OP(COPY_##y) S(1) = S(2);                                                                      \

@@ -167,6 +167,9 @@ static inline const char *cv_verify(const aw_module *m, uint32_t defined, char *
         uint32_t px, py;
         if (cv_pair(w[pc], &px, &py) && (pc + s.len >= n || w[pc + s.len] != py))
             CV_BAD("pair %u at %u not followed by op %u", w[pc], pc, py);
+        if (cv_pair(w[pc], &px, &py) && py == AW_OP_RETURN &&
+            (w[pc + s.len + 1] != w[pc + 1] || w[pc + s.len + 2] != 1))
+            CV_BAD("pair %u at %u returns another value than its own", w[pc], pc);
         uint32_t wide = 0;
 #if AW_SIMD
         if (w[pc] == AW_OP_SIMD) wide = cv_simd_of(w + pc).wide;

@@ -383,6 +383,18 @@ static void test_adjacent_pairs(void **state)
     aw_module_delete(mod);
 }
 
+/* X_RETURN writes X's result to slot 0 itself, so an add followed by a return of
+ * something else (here the add sets local 1, the return is local 0) is no pair. */
+static void test_return_pair_only_of_its_result(void **state)
+{
+    (void)state;
+    static const uint8_t body[] = {0, 0x20, 0, 0x20, 1, 0x6a, 0x21, 1, 0x20, 0, 0x0b};
+    aw_module *m = compile("\x60\2\x7f\x7f\1\x7f", 6, body, sizeof body);
+    const uint32_t w[] = {AW_OP_I32_ADD, 1, 0, 1, AW_OP_RETURN, 0, 1};
+    expect_code(m, w, 7);
+    aw_module_delete(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_pairs_fused),
         cmocka_unit_test(test_and_branch_fused),
         cmocka_unit_test(test_adjacent_pairs),
+        cmocka_unit_test(test_return_pair_only_of_its_result),
         cmocka_unit_test(test_i64_immediates_and_branches),
         cmocka_unit_test(test_alias_materialised_before_write),
         cmocka_unit_test(test_loop_back_edge),
