@@ -243,54 +243,69 @@ bool aw_fuse_store(aw_compiler *c, uint32_t op, uint32_t addr, uint32_t val, uin
 
 /* Words of the instruction at w (code.h's layouts), 0 where this pass stops: a SIMD
  * instruction (its length depends on its sub-opcode) ends the walk, and the rest of
- * that function keeps its single instructions. */
+ * that function keeps its single instructions. One table lookup per instruction (a
+ * switch here was a mispredicted jump per instruction: half the load time again). */
+/* clang-format off */
+#define LEN_UN(name) 3
+#define LEN_BIN(name) 4
+#define LEN_LOAD(name) 4
+#define LEN_STORE(name) 4
+#define LEN_BINI(name) 4
+#define LEN_BRCMP(name) 4
+#define LEN_BRCMPI(name) 4
+#define LEN_LOADI(name) 5
+#define LEN_STOREI(name) 5
+#define LEN_BINI64(name) 5
+#define LEN_BRCMP64(name) 4
+#define LEN_BRCMP64I(name) 5
+#define LEN_FUSE2(name) 5
+#define LEN_PAIR(name) 0
+#define LEN_SPECIAL(name) LEN_##name
+#define LEN_UNREACHABLE 1
+#define LEN_BR 2
+#define LEN_BR_BACK 2
+#define LEN_BR_IF 3
+#define LEN_BR_IF_BACK 3
+#define LEN_BR_UNLESS 3
+#define LEN_BR_TABLE 0 /* 4 + n: below */
+#define LEN_COPY 3
+#define LEN_CONST32 3
+#define LEN_CONST64 4
+#define LEN_CALL 3
+#define LEN_CALL_INDIRECT 5
+#define LEN_RETURN 3
+#define LEN_SELECT 5
+#define LEN_GLOBAL_GET 3
+#define LEN_GLOBAL_SET 3
+#define LEN_REF_NULL 2
+#define LEN_REF_IS_NULL 3
+#define LEN_REF_FUNC 3
+#define LEN_MEMORY_SIZE 2
+#define LEN_MEMORY_GROW 3
+#define LEN_MEMORY_FILL 4
+#define LEN_MEMORY_COPY 4
+#define LEN_MEMORY_INIT 5
+#define LEN_DATA_DROP 2
+#define LEN_TABLE_GET 4
+#define LEN_TABLE_SET 4
+#define LEN_TABLE_SIZE 3
+#define LEN_TABLE_GROW 5
+#define LEN_TABLE_FILL 5
+#define LEN_TABLE_COPY 6
+#define LEN_TABLE_INIT 6
+#define LEN_ELEM_DROP 2
+#define LEN_SIMD 0
+/* clang-format on */
 static uint32_t insn_len(const uint32_t *w)
 {
-    /* clang-format off */
-    enum { UN = 3, BIN = 4, LOAD = 4, STORE = 4, BINI = 4, BRCMP = 4, BRCMPI = 4, LOADI = 5,
-           STOREI = 5, BINI64 = 5, BRCMP64 = 4, BRCMP64I = 5, FUSE2 = 5, SPECIAL = 0, PAIR = 0 };
-    /* clang-format on */
     static const uint8_t len[AW_OP_COUNT] = {
-#define AW_LEN(name, cls) cls,
+#define AW_LEN(name, cls) LEN_##cls(name),
         AW_OPS(AW_LEN)
 #undef AW_LEN
     };
-    switch (w[0]) {
-    case AW_OP_UNREACHABLE: return 1;
-    case AW_OP_BR:
-    case AW_OP_BR_BACK:
-    case AW_OP_REF_NULL:
-    case AW_OP_MEMORY_SIZE:
-    case AW_OP_DATA_DROP:
-    case AW_OP_ELEM_DROP: return 2;
-    case AW_OP_BR_IF:
-    case AW_OP_BR_IF_BACK:
-    case AW_OP_BR_UNLESS:
-    case AW_OP_COPY:
-    case AW_OP_CONST32:
-    case AW_OP_CALL:
-    case AW_OP_RETURN:
-    case AW_OP_GLOBAL_GET:
-    case AW_OP_GLOBAL_SET:
-    case AW_OP_REF_IS_NULL:
-    case AW_OP_REF_FUNC:
-    case AW_OP_MEMORY_GROW:
-    case AW_OP_TABLE_SIZE: return 3;
-    case AW_OP_CONST64:
-    case AW_OP_MEMORY_FILL:
-    case AW_OP_MEMORY_COPY:
-    case AW_OP_TABLE_GET:
-    case AW_OP_TABLE_SET: return 4;
-    case AW_OP_CALL_INDIRECT:
-    case AW_OP_SELECT:
-    case AW_OP_MEMORY_INIT:
-    case AW_OP_TABLE_GROW:
-    case AW_OP_TABLE_FILL: return 5;
-    case AW_OP_TABLE_COPY:
-    case AW_OP_TABLE_INIT: return 6;
-    case AW_OP_BR_TABLE: return 4 + w[2];
-    default: return w[0] < AW_OP_COUNT ? len[w[0]] : 0;
-    }
+    uint32_t l = len[w[0]];
+    if (!l && w[0] == AW_OP_BR_TABLE) return 4 + w[2];
+    return l;
 }
 
 void aw_fuse_pairs(uint32_t *w, uint32_t n)
@@ -302,11 +317,27 @@ void aw_fuse_pairs(uint32_t *w, uint32_t n)
 #undef AW_PAIR_ROW
     };
     /* clang-format on */
+    /* Which opcodes start a pair and which end one, as bit sets built at compile time,
+     * so the table is searched only for an actual candidate (load time). */
+#define PAIR_BIT(k, a, b)  | (AW_OP_##a >> 5 == (k) ? 1u << (AW_OP_##a & 31) : 0u)
+#define PAIR_BIT2(k, a, b) | (AW_OP_##b >> 5 == (k) ? 1u << (AW_OP_##b & 31) : 0u)
+#define PAIR_SET(B)                                                                                \
+    {                                                                                              \
+        0 AW_PAIRS(B, 0), 0 AW_PAIRS(B, 1), 0 AW_PAIRS(B, 2), 0 AW_PAIRS(B, 3), 0 AW_PAIRS(B, 4),  \
+            0 AW_PAIRS(B, 5), 0 AW_PAIRS(B, 6), 0 AW_PAIRS(B, 7), 0 AW_PAIRS(B, 8),                \
+            0 AW_PAIRS(B, 9)                                                                       \
+    }
+    static const uint32_t first[10] = PAIR_SET(PAIR_BIT), second[10] = PAIR_SET(PAIR_BIT2);
+#undef PAIR_SET
+#undef PAIR_BIT2
+#undef PAIR_BIT
+    _Static_assert(AW_OP_COUNT <= 10 * 32, "pair bit sets too small");
     uint32_t i = 0;
     while (i < n) {
         uint32_t l = insn_len(w + i);
         if (!l) return;
-        if (i + l < n) {
+        if (i + l < n && (first[w[i] >> 5] >> (w[i] & 31) & 1) && w[i + l] < AW_OP_COUNT &&
+            (second[w[i + l] >> 5] >> (w[i + l] & 31) & 1)) {
             for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
                 /* X_RETURN writes X's result to slot 0 itself: only for a return of
                  * exactly that one result */
