@@ -222,7 +222,9 @@
  *   F64_MUL F64_ADD, F64_ADD F64_MUL, and a - b, b - a, a > b, select (|a - b|) as
  *   I32_SUB I32_SUB, I32_GT_U SELECT; and the memops workload's byte loop
  *   b[i] = (a[i] ^ k) + i, unrolled: I32_ADD_I I32_LOAD8_U_I, I32_LOAD8_U_I I32_XOR,
- *   I32_XOR I32_ADD_ADD_I, I32_ADD_ADD_I I32_STORE8, I32_STORE8 I32_ADD_I */
+ *   I32_XOR I32_ADD_ADD_I, I32_ADD_ADD_I I32_STORE8, I32_STORE8 I32_ADD_I; the
+ *   nbody workload's f64 loads, products, differences and stores; the loops workload's
+ *   Collatz step (i64 and/eqz/select, shift-multiply-add) and xorshift. */
 /* clang-format off */
 #define AW_PAIRS(P, X)                                                                     \
     P(X, I32_ADD_I, I32_ADD_I) P(X, I32_ADD, I32_ADD_I) P(X, I32_AND_I, BR_I32_EQ_I)      \
@@ -237,7 +239,11 @@
     P(X, COPY, CALL) P(X, I32_XOR, RETURN) P(X, F64_MUL, F64_ADD) P(X, F64_ADD, F64_MUL) \
     P(X, I32_SUB, I32_SUB) P(X, I32_GT_U, SELECT) P(X, I32_ADD_I, I32_LOAD8_U_I)           \
     P(X, I32_LOAD8_U_I, I32_XOR) P(X, I32_XOR, I32_ADD_ADD_I) P(X, I32_ADD_ADD_I, I32_STORE8) \
-    P(X, I32_STORE8, I32_ADD_I)
+    P(X, I32_STORE8, I32_ADD_I) P(X, F64_MUL, F64_MUL) P(X, F64_MUL, F64_SUB)               \
+    P(X, F64_SUB, I64_STORE) P(X, F64_ADD, I64_STORE) P(X, I64_LOAD, F64_ADD)             \
+    P(X, I32_ADD_I, F64_MUL) P(X, F64_MUL, I64_LOAD) P(X, I64_STORE, I32_ADD_I)           \
+    P(X, I64_AND_I, I64_EQZ) P(X, I64_EQZ, SELECT) P(X, I64_SHR_U_I, I64_MUL_I)            \
+    P(X, I64_ADD_I, I64_AND_I) P(X, I32_SHL_I, I32_XOR)
 /* clang-format on */
 #define AW_PAIR_OP(X, a, b) X(a##_##b, PAIR)
 

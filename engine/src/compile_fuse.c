@@ -308,12 +308,13 @@ static uint32_t insn_len(const uint32_t *w)
     return l;
 }
 
-/* The pair of (X, Y) through a hash of the two opcodes: slot (X + 4 Y) mod 256 holds
+/* The pair of (X, Y) through a hash of the two opcodes: slot (4 X + Y) mod 256 holds
  * k + 1 for pairs[k], 0 for none. The list gives every pair its own slot (a collision
- * is a duplicate initializer, which the build's warnings refuse), and a hit is checked
+ * is a duplicate initializer, which the build's warnings refuse: then pick other
+ * multipliers, e.g. 12 X + 3 Y, by a search over the pair list), and a hit is checked
  * against the pair's X and Y all the same. One lookup per instruction: searching the
  * list took a third of the load time of compiled C. */
-#define PAIR_HASH(x, y) (((x) + 4u * (y)) & 255u)
+#define PAIR_HASH(x, y) ((4u * (x) + (y)) & 255u)
 
 void aw_fuse_pairs(uint32_t *w, uint32_t n)
 {

@@ -666,6 +666,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     PAIR_ADD_I(I32_AND_I)
     PAIR_ADD_I(I32_STORE)
     PAIR_ADD_I(I32_LOAD8_U_I)
+    PAIR_ADD_I(F64_MUL)
 #undef PAIR_ADD_I
 #define PAIR_AND_I(y)                                                                              \
     OP(I32_AND_I_##y) SET(1, u32, S(2).u32 &pc[3]);                                                \
@@ -680,6 +681,26 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     OP(I32_SHL_I_I32_ADD) SET(1, u32, S(2).u32 << (pc[3] & 31));
     pc += 4;
     THEN(I32_ADD);
+    OP(I32_SHL_I_I32_XOR) SET(1, u32, S(2).u32 << (pc[3] & 31));
+    pc += 4;
+    THEN(I32_XOR);
+    /* [X_Y, dst, a, lo, hi, Y...] */
+#define PAIR_BINI64(x, y, expr)                                                                    \
+    OP(x##_##y)                                                                                    \
+    {                                                                                              \
+        uint64_t a = S(2).u64, b = (uint64_t)pc[3] | (uint64_t)pc[4] << 32;                        \
+        SET(1, u64, expr);                                                                         \
+        pc += 5;                                                                                   \
+        THEN(y);                                                                                   \
+    }
+    PAIR_BINI64(I64_AND_I, I64_EQZ, a & b)
+    PAIR_BINI64(I64_SHR_U_I, I64_MUL_I, a >> (b & 63))
+    PAIR_BINI64(I64_ADD_I, I64_AND_I, a + b)
+#undef PAIR_BINI64
+    /* [X_Y, dst, a, Y...] */
+    OP(I64_EQZ_SELECT) SET(1, u32, S(2).u64 == 0);
+    pc += 3;
+    THEN(SELECT);
     /* [X_Y, dst, a, shift, mask, Y...] */
     OP(I32_SHR_U_AND_I_I32_XOR_I) SET(1, u32, (S(2).u32 >> (pc[3] & 31)) & pc[4]);
     pc += 5;
@@ -716,6 +737,11 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     PAIR_BIN(I32_SUB, I32_SUB, uint32_t, u32, a - b)
     PAIR_BIN(I32_GT_U, SELECT, uint32_t, u32, a > b)
     PAIR_BIN(I32_XOR, I32_ADD_ADD_I, uint32_t, u32, a ^ b)
+    PAIR_BIN(F64_MUL, F64_MUL, double, f64, a *b)
+    PAIR_BIN(F64_MUL, F64_SUB, double, f64, a *b)
+    PAIR_BIN(F64_SUB, I64_STORE, double, f64, a - b)
+    PAIR_BIN(F64_ADD, I64_STORE, double, f64, a + b)
+    PAIR_BIN(F64_MUL, I64_LOAD, double, f64, a *b)
     PAIR_BIN(F64_MUL, F64_ADD, double, f64, a *b)
     PAIR_BIN(F64_ADD, F64_MUL, double, f64, a + b)
 #undef PAIR_BIN
@@ -773,6 +799,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     PAIR_LOAD(I32_LOAD, 4, SET(1, u32, ld32(mem + ea)), I32_ADD_I)
     PAIR_LOAD(I32_LOAD16_U, 2, SET(1, u32, ld16(mem + ea)), I32_LOAD16_U)
     PAIR_LOAD(I32_LOAD16_U, 2, SET(1, u32, ld16(mem + ea)), I32_MUL)
+    PAIR_LOAD(I64_LOAD, 8, SET(1, u64, ld64(mem + ea)), F64_ADD)
 #undef PAIR_LOAD
 #define PAIR_STORE(x, N, expr, y)                                                                  \
     OP(x##_##y)                                                                                    \
@@ -785,6 +812,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     }
     PAIR_STORE(I32_STORE, 4, st32(mem + ea, S(2).u32), COPY)
     PAIR_STORE(I32_STORE8, 1, mem[ea] = (uint8_t)S(2).u32, I32_ADD_I)
+    PAIR_STORE(I64_STORE, 8, st64(mem + ea, S(2).u64), I32_ADD_I)
 #undef PAIR_STORE
 #undef THEN
 

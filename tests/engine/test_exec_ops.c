@@ -658,6 +658,38 @@ static void test_more_pairs_do_both_halves(void **state)
     const uint32_t st8[] = {AW_OP_I32_STORE8_I32_ADD_I, 0, 1, 0, AW_OP_I32_ADD_I, 2, 1, 5, R, 2, 1};
     assert_int_equal(ok32(run(st8, sizeof st8 / 4, 3, 3, I32(65535), I32(1))), 6);
     traps(run(st8, sizeof st8 / 4, 3, 3, I32(65536), I32(1)), AW_TRAP_MEMORY_OOB);
+    result r;
+    /* nbody's f64 steps: products, differences, stores and loads through memory */
+    // clang-format off
+    const uint32_t body[] = {
+        AW_OP_CONST32, 2, 64,                                                /* 0: s2 = 64 */
+        AW_OP_F64_MUL_F64_MUL, 3, 0, 1, AW_OP_F64_MUL, 4, 3, 0,              /* 3: ab, aba */
+        AW_OP_F64_MUL_F64_SUB, 5, 0, 0, AW_OP_F64_SUB, 5, 5, 1,              /* 11: aa - b */
+        AW_OP_F64_SUB_I64_STORE, 6, 5, 1, AW_OP_I64_STORE, 2, 6, 0,          /* 19: [64] */
+        AW_OP_F64_ADD_I64_STORE, 7, 4, 5, AW_OP_I64_STORE, 2, 7, 8,          /* 27: [72] */
+        AW_OP_I64_LOAD_F64_ADD, 8, 2, 0, AW_OP_F64_ADD, 8, 8, 7,             /* 35 */
+        AW_OP_F64_MUL_I64_LOAD, 9, 8, 0, AW_OP_I64_LOAD, 3, 2, 8,            /* 43 */
+        AW_OP_I32_ADD_I_F64_MUL, 2, 2, 1, AW_OP_F64_MUL, 9, 9, 3,            /* 51: s2 = 65 */
+        AW_OP_I64_STORE_I32_ADD_I, 2, 9, 7, AW_OP_I32_ADD_I, 2, 2, 0,        /* 59: [72] */
+        AW_OP_I64_LOAD, 9, 2, 7, R, 9, 1};
+    // clang-format on
+    /* a = 1.5, b = 2: [64] = 0.25 - 2, [72] = 4.5 + 0.25; (-1.75 + 4.75) * 1.5 * 4.75 */
+    r = run(body, sizeof body / 4, 10, 10, F64(1.5), F64(2.0));
+    assert_int_equal(r.st, AW_OK);
+    assert_true(r.v.f64 == 21.375);
+    /* the loops workload's Collatz step: x even ? x >> 1 : (3x + 1) & 0xffffffff, then
+     * a xorshift step of the result */
+    // clang-format off
+    const uint32_t collatz[] = {
+        AW_OP_I64_AND_I_I64_EQZ, 2, 0, 1, 0, AW_OP_I64_EQZ, 3, 2,                     /* 0 */
+        AW_OP_I64_SHR_U_I_I64_MUL_I, 4, 0, 1, 0, AW_OP_I64_MUL_I, 5, 0, 3, 0,         /* 8 */
+        AW_OP_I64_ADD_I_I64_AND_I, 5, 5, 1, 0, AW_OP_I64_AND_I, 6, 5, 0xffffffffu, 0, /* 18 */
+        AW_OP_I64_EQZ_SELECT, 7, 1, AW_OP_SELECT, 8, 4, 6, 3,                         /* 28 */
+        AW_OP_I32_SHL_I_I32_XOR, 9, 8, 3, AW_OP_I32_XOR, 9, 9, 8,                     /* 36 */
+        AW_OP_I64_EXTEND_I32_U, 10, 9, R, 10, 1};
+    // clang-format on
+    assert_int_equal(ok64(run(collatz, sizeof collatz / 4, 11, 11, I64(6), I64(0))), 27);
+    assert_int_equal(ok64(run(collatz, sizeof collatz / 4, 11, 11, I64(7), I64(0))), 166);
     /* a > b ? a - b : b - a */
     const uint32_t dist[] = {AW_OP_I32_SUB_I32_SUB,
                              2,
@@ -682,7 +714,7 @@ static void test_more_pairs_do_both_halves(void **state)
     assert_int_equal(ok32(run(dist, sizeof dist / 4, 6, 6, I32(9), I32(4))), 5);
     assert_int_equal(ok32(run(dist, sizeof dist / 4, 6, 6, I32(4), I32(9))), 5);
     assert_int_equal(ok32(run(dist, sizeof dist / 4, 6, 6, I32(-1), I32(1))), -2);
-    result r = run(fma, sizeof fma / 4, 4, 4, F64(1.5), F64(2.0));
+    r = run(fma, sizeof fma / 4, 4, 4, F64(1.5), F64(2.0));
     assert_int_equal(r.st, AW_OK);
     assert_true(r.v.f64 == (1.5 * 2.0 + 1.5 + 2.0) * 1.5);
 }
