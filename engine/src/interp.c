@@ -782,38 +782,29 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     OP(CONST32_COPY) SET(1, u32, pc[2]);
     pc += 3;
     THEN(COPY);
-    /* [X_Y, dst, addr, offset, Y...] and [X_Y, addr, val, offset, Y...] */
-#define PAIR_LOAD(x, N, expr, y)                                                                   \
+    /* [X_Y, dst, addr, offset, Y...] (loads: address in word 2) and [X_Y, addr, val,
+     * offset, Y...] (stores: address in word 1) */
+#define PAIR_MEM(x, at, N, expr, y)                                                                \
     OP(x##_##y)                                                                                    \
     {                                                                                              \
-        uint64_t ea = (uint64_t)S(2).u32 + pc[3];                                                  \
+        uint64_t ea = (uint64_t)S(at).u32 + pc[3];                                                 \
         if (UNLIKELY(ea + N > msize)) TRAP(AW_TRAP_MEMORY_OOB);                                    \
         expr;                                                                                      \
         pc += 4;                                                                                   \
         THEN(y);                                                                                   \
     }
-    PAIR_LOAD(I32_LOAD, 4, SET(1, u32, ld32(mem + ea)), I32_STORE)
-    PAIR_LOAD(I32_LOAD, 4, SET(1, u32, ld32(mem + ea)), BR_IF_BACK)
-    PAIR_LOAD(I32_LOAD, 4, SET(1, u32, ld32(mem + ea)), I32_LOAD8_U)
-    PAIR_LOAD(I32_LOAD8_U, 1, SET(1, u32, mem[ea]), BR_I32_EQ_I)
-    PAIR_LOAD(I32_LOAD, 4, SET(1, u32, ld32(mem + ea)), I32_ADD_I)
-    PAIR_LOAD(I32_LOAD16_U, 2, SET(1, u32, ld16(mem + ea)), I32_LOAD16_U)
-    PAIR_LOAD(I32_LOAD16_U, 2, SET(1, u32, ld16(mem + ea)), I32_MUL)
-    PAIR_LOAD(I64_LOAD, 8, SET(1, u64, ld64(mem + ea)), F64_ADD)
-#undef PAIR_LOAD
-#define PAIR_STORE(x, N, expr, y)                                                                  \
-    OP(x##_##y)                                                                                    \
-    {                                                                                              \
-        uint64_t ea = (uint64_t)S(1).u32 + pc[3];                                                  \
-        if (UNLIKELY(ea + N > msize)) TRAP(AW_TRAP_MEMORY_OOB);                                    \
-        expr;                                                                                      \
-        pc += 4;                                                                                   \
-        THEN(y);                                                                                   \
-    }
-    PAIR_STORE(I32_STORE, 4, st32(mem + ea, S(2).u32), COPY)
-    PAIR_STORE(I32_STORE8, 1, mem[ea] = (uint8_t)S(2).u32, I32_ADD_I)
-    PAIR_STORE(I64_STORE, 8, st64(mem + ea, S(2).u64), I32_ADD_I)
-#undef PAIR_STORE
+    PAIR_MEM(I32_LOAD, 2, 4, SET(1, u32, ld32(mem + ea)), I32_STORE)
+    PAIR_MEM(I32_LOAD, 2, 4, SET(1, u32, ld32(mem + ea)), BR_IF_BACK)
+    PAIR_MEM(I32_LOAD, 2, 4, SET(1, u32, ld32(mem + ea)), I32_LOAD8_U)
+    PAIR_MEM(I32_LOAD8_U, 2, 1, SET(1, u32, mem[ea]), BR_I32_EQ_I)
+    PAIR_MEM(I32_LOAD, 2, 4, SET(1, u32, ld32(mem + ea)), I32_ADD_I)
+    PAIR_MEM(I32_LOAD16_U, 2, 2, SET(1, u32, ld16(mem + ea)), I32_LOAD16_U)
+    PAIR_MEM(I32_LOAD16_U, 2, 2, SET(1, u32, ld16(mem + ea)), I32_MUL)
+    PAIR_MEM(I64_LOAD, 2, 8, SET(1, u64, ld64(mem + ea)), F64_ADD)
+    PAIR_MEM(I32_STORE, 1, 4, st32(mem + ea, S(2).u32), COPY)
+    PAIR_MEM(I32_STORE8, 1, 1, mem[ea] = (uint8_t)S(2).u32, I32_ADD_I)
+    PAIR_MEM(I64_STORE, 1, 8, st64(mem + ea, S(2).u64), I32_ADD_I)
+#undef PAIR_MEM
 #undef THEN
 
     UN(I32_EQZ, uint32_t, u32, uint32_t, u32, a == 0)
