@@ -183,8 +183,69 @@
      * from an i32.and of a constant feeding br_if / if, directly or through i32.eqz   \
      * or a compare with 0. A taken jump runs the back-edge check, as BRCMP does. */   \
     X(BR_I32_TESTZ, BRCMPI) X(BR_I32_TESTNZ, BRCMPI)                                     \
+    AW_PAIRS(AW_PAIR_OP, X)                                                              \
     AW_OPS_SIMD(X)
 /* clang-format on */
+
+/* Pairs: [X_Y, X's operands..., Y's whole instruction]. The compiler's last pass
+ * (aw_fuse_pairs) rewrites the opcode word of an X directly followed by a Y into X_Y
+ * and leaves every other word as it was, so the code keeps its length and its branch
+ * targets. The handler of X_Y does X's work and jumps straight to Y's handler: one
+ * indirect dispatch (the jump a CPU mispredicts) where there were two. Y keeps its own
+ * opcode: a branch to Y runs Y alone, and a trap or yield in Y leaves pc on Y with X
+ * done, exactly as without the pair. A pair X_RETURN is made only when the RETURN
+ * returns X's one result (src = X's dst, n = 1): its handler writes the result to
+ * slot 0 itself and pops the frame. The list is CoreMark's dynamic pair histogram
+ * (a counting build of interp.c, bench/RESULTS.md), most frequent first; each pair
+ * replaces a dispatch in a hot loop of compiled C:
+ *   I32_ADD_I  I32_ADD_I   two pointer / counter increments in a loop step
+ *   I32_ADD    I32_ADD_I   a sum then an increment (matrix loops)
+ *   I32_AND_I  BR_I32_EQ_I a masked byte compared with a character (state machine)
+ *   COPY       I32_LOAD    p = next; next = p->next (list walks)
+ *   I32_STORE  COPY        p->next = q; q = p (list reversal)
+ *   CONST32    COPY        a state constant and a value carried to a block end
+ *   I32_LOAD   I32_STORE   a load whose value is stored (copies, list links)
+ *   COPY       BR_IF_BACK  the loop-carried move before the back-edge
+ *   I32_LOAD   BR_IF_BACK  while (p = p->next) (list find)
+ *   I32_LOAD   I32_LOAD8_U p->field then a byte through it
+ *   I32_MUL    I32_ADD     multiply-accumulate
+ *   I32_LOAD8_U BR_I32_EQ_I a byte compared with a character
+ *   COPY       BR_I32_NE_I a loop-carried move before a compare-and-branch
+ *   I32_XOR    I32_AND_I   CRC steps
+ *   I32_ADD_I  I32_LOAD8_U p + 1 then *p (string walks)
+ * and then, from the histogram with the pairs above in place (CoreMark's CRC and
+ * matrix steps; the calls workload's returns and argument moves; f64 multiply-add):
+ *   SELECT I32_SHR_U_AND_I, I32_SHR_U_AND_I I32_XOR_I, I32_XOR_I I32_SHR_U_I,
+ *   I32_ADD_I I32_AND_I, I32_ADD_I I32_STORE, I32_LOAD I32_ADD_I,
+ *   I32_LOAD16_U I32_LOAD16_U, I32_LOAD16_U I32_MUL, I32_SHL_I I32_ADD,
+ *   I32_AND_I BR_I32_EQ, I32_ADD RETURN, COPY CALL, I32_XOR RETURN,
+ *   F64_MUL F64_ADD, F64_ADD F64_MUL, and a - b, b - a, a > b, select (|a - b|) as
+ *   I32_SUB I32_SUB, I32_GT_U SELECT; and the memops workload's byte loop
+ *   b[i] = (a[i] ^ k) + i, unrolled: I32_ADD_I I32_LOAD8_U_I, I32_LOAD8_U_I I32_XOR,
+ *   I32_XOR I32_ADD_ADD_I, I32_ADD_ADD_I I32_STORE8, I32_STORE8 I32_ADD_I; the
+ *   nbody workload's f64 loads, products, differences and stores; the loops workload's
+ *   Collatz step (i64 and/eqz/select, shift-multiply-add) and xorshift. */
+/* clang-format off */
+#define AW_PAIRS(P, X)                                                                     \
+    P(X, I32_ADD_I, I32_ADD_I) P(X, I32_ADD, I32_ADD_I) P(X, I32_AND_I, BR_I32_EQ_I)      \
+    P(X, COPY, I32_LOAD) P(X, I32_STORE, COPY) P(X, CONST32, COPY)                       \
+    P(X, I32_LOAD, I32_STORE) P(X, COPY, BR_IF_BACK) P(X, I32_LOAD, BR_IF_BACK)          \
+    P(X, I32_LOAD, I32_LOAD8_U) P(X, I32_MUL, I32_ADD) P(X, I32_LOAD8_U, BR_I32_EQ_I)    \
+    P(X, COPY, BR_I32_NE_I) P(X, I32_XOR, I32_AND_I) P(X, I32_ADD_I, I32_LOAD8_U)        \
+    P(X, SELECT, I32_SHR_U_AND_I) P(X, I32_SHR_U_AND_I, I32_XOR_I)                       \
+    P(X, I32_XOR_I, I32_SHR_U_I) P(X, I32_ADD_I, I32_AND_I) P(X, I32_ADD_I, I32_STORE)   \
+    P(X, I32_LOAD, I32_ADD_I) P(X, I32_LOAD16_U, I32_LOAD16_U) P(X, I32_LOAD16_U, I32_MUL) \
+    P(X, I32_SHL_I, I32_ADD) P(X, I32_AND_I, BR_I32_EQ) P(X, I32_ADD, RETURN)           \
+    P(X, COPY, CALL) P(X, I32_XOR, RETURN) P(X, F64_MUL, F64_ADD) P(X, F64_ADD, F64_MUL) \
+    P(X, I32_SUB, I32_SUB) P(X, I32_GT_U, SELECT) P(X, I32_ADD_I, I32_LOAD8_U_I)           \
+    P(X, I32_LOAD8_U_I, I32_XOR) P(X, I32_XOR, I32_ADD_ADD_I) P(X, I32_ADD_ADD_I, I32_STORE8) \
+    P(X, I32_STORE8, I32_ADD_I) P(X, F64_MUL, F64_MUL) P(X, F64_MUL, F64_SUB)               \
+    P(X, F64_SUB, I64_STORE) P(X, F64_ADD, I64_STORE) P(X, I64_LOAD, F64_ADD)             \
+    P(X, I32_ADD_I, F64_MUL) P(X, F64_MUL, I64_LOAD) P(X, I64_STORE, I32_ADD_I)           \
+    P(X, I64_AND_I, I64_EQZ) P(X, I64_EQZ, SELECT) P(X, I64_SHR_U_I, I64_MUL_I)            \
+    P(X, I64_ADD_I, I64_AND_I) P(X, I32_SHL_I, I32_XOR)
+/* clang-format on */
+#define AW_PAIR_OP(X, a, b) X(a##_##b, PAIR)
 
 /* SIMD (AW_SIMD builds only): one opcode for every v128 instruction, run by
  * aw_simd_exec() (interp_simd.c) so the scalar dispatch table stays as it was.

@@ -952,6 +952,7 @@ void aw_compile_body(aw_load *L, uint32_t index)
     c->nframes = 1;
 
     body(c);
+    aw_fuse_pairs(c->code, c->ncode);
 
     aw_funcdef *fd = &m->funcs[index - m->nfunc_imports];
     fd->code.words = aw_load_alloc(L, c->ncode, sizeof(uint32_t));

@@ -165,6 +165,9 @@ bool aw_fuse_bin(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t a, uint32_t
  * constant just emitted, as one LOADI / STOREI; false if it does not apply. */
 bool aw_fuse_load(aw_compiler *c, uint32_t op, uint32_t dst, uint32_t addr, uint32_t offset);
 bool aw_fuse_store(aw_compiler *c, uint32_t op, uint32_t addr, uint32_t val, uint32_t offset);
+/* The last pass over a finished body: X followed by Y becomes the pair X_Y in place
+ * (code.h AW_PAIRS); the code keeps its length and targets. */
+void aw_fuse_pairs(uint32_t *w, uint32_t n);
 /* Describe the condition in `slot` (just popped), folding in the comparison that
  * produced it when it was the last instruction emitted. */
 void aw_fuse_cond(aw_compiler *c, uint32_t slot, aw_cond *k);

@@ -240,3 +240,118 @@ bool aw_fuse_store(aw_compiler *c, uint32_t op, uint32_t addr, uint32_t val, uin
     aw_emit5(c, fop, a, val, imm, offset);
     return true;
 }
+
+/* Words of the instruction at w (code.h's layouts), 0 where this pass stops: a SIMD
+ * instruction (its length depends on its sub-opcode) ends the walk, and the rest of
+ * that function keeps its single instructions. One table lookup per instruction (a
+ * switch here was a mispredicted jump per instruction: half the load time again). */
+/* clang-format off */
+#define LEN_UN(name) 3
+#define LEN_BIN(name) 4
+#define LEN_LOAD(name) 4
+#define LEN_STORE(name) 4
+#define LEN_BINI(name) 4
+#define LEN_BRCMP(name) 4
+#define LEN_BRCMPI(name) 4
+#define LEN_LOADI(name) 5
+#define LEN_STOREI(name) 5
+#define LEN_BINI64(name) 5
+#define LEN_BRCMP64(name) 4
+#define LEN_BRCMP64I(name) 5
+#define LEN_FUSE2(name) 5
+#define LEN_PAIR(name) 0
+#define LEN_SPECIAL(name) LEN_##name
+#define LEN_UNREACHABLE 1
+#define LEN_BR 2
+#define LEN_BR_BACK 2
+#define LEN_BR_IF 3
+#define LEN_BR_IF_BACK 3
+#define LEN_BR_UNLESS 3
+#define LEN_BR_TABLE 0 /* 4 + n: below */
+#define LEN_COPY 3
+#define LEN_CONST32 3
+#define LEN_CONST64 4
+#define LEN_CALL 3
+#define LEN_CALL_INDIRECT 5
+#define LEN_RETURN 3
+#define LEN_SELECT 5
+#define LEN_GLOBAL_GET 3
+#define LEN_GLOBAL_SET 3
+#define LEN_REF_NULL 2
+#define LEN_REF_IS_NULL 3
+#define LEN_REF_FUNC 3
+#define LEN_MEMORY_SIZE 2
+#define LEN_MEMORY_GROW 3
+#define LEN_MEMORY_FILL 4
+#define LEN_MEMORY_COPY 4
+#define LEN_MEMORY_INIT 5
+#define LEN_DATA_DROP 2
+#define LEN_TABLE_GET 4
+#define LEN_TABLE_SET 4
+#define LEN_TABLE_SIZE 3
+#define LEN_TABLE_GROW 5
+#define LEN_TABLE_FILL 5
+#define LEN_TABLE_COPY 6
+#define LEN_TABLE_INIT 6
+#define LEN_ELEM_DROP 2
+#define LEN_SIMD 0
+/* clang-format on */
+static uint32_t insn_len(const uint32_t *w)
+{
+    static const uint8_t len[AW_OP_COUNT] = {
+#define AW_LEN(name, cls) LEN_##cls(name),
+        AW_OPS(AW_LEN)
+#undef AW_LEN
+    };
+    uint32_t l = len[w[0]];
+    if (!l && w[0] == AW_OP_BR_TABLE) return 4 + w[2];
+    return l;
+}
+
+/* The pair of (X, Y) through a hash of the two opcodes: slot (4 X + Y) mod 256 holds
+ * k + 1 for pairs[k], 0 for none. The list gives every pair its own slot (a collision
+ * is a duplicate initializer, which the build's warnings refuse: then pick other
+ * multipliers, e.g. 12 X + 3 Y, by a search over the pair list), and a hit is checked
+ * against the pair's X and Y all the same. One lookup per instruction: searching the
+ * list took a third of the load time of compiled C. */
+#define PAIR_HASH(x, y) ((4u * (x) + (y)) & 255u)
+
+void aw_fuse_pairs(uint32_t *w, uint32_t n)
+{
+    /* clang-format off */
+    static const uint16_t pairs[][3] = {
+#define AW_PAIR_ROW(X, a, b) {AW_OP_##a, AW_OP_##b, AW_OP_##a##_##b},
+        AW_PAIRS(AW_PAIR_ROW, _)
+#undef AW_PAIR_ROW
+    };
+    enum {
+#define AW_PAIR_K(X, a, b) K_##a##_##b,
+        AW_PAIRS(AW_PAIR_K, _)
+#undef AW_PAIR_K
+    };
+    static const uint8_t slot[256] = {
+#define AW_PAIR_SLOT(X, a, b) [PAIR_HASH(AW_OP_##a, AW_OP_##b)] = K_##a##_##b + 1,
+        AW_PAIRS(AW_PAIR_SLOT, _)
+#undef AW_PAIR_SLOT
+    };
+    /* clang-format on */
+    uint32_t i = 0;
+    while (i < n) {
+        uint32_t l = insn_len(w + i);
+        if (!l) return;
+        if (i + l < n) {
+            uint32_t x = w[i], y = w[i + l], k = slot[PAIR_HASH(x, y)];
+            /* X_RETURN writes X's result to slot 0 itself: only for a return of exactly
+             * that one result */
+            if (k && pairs[k - 1][0] == x && pairs[k - 1][1] == y &&
+                (y != AW_OP_RETURN || (w[i + l + 1] == w[i + 1] && w[i + l + 2] == 1))) {
+                w[i] = pairs[k - 1][2];
+                /* Y is now part of the pair: the next pair starts after it */
+                uint32_t ly = insn_len(w + i + l);
+                if (!ly) return;
+                l += ly;
+            }
+        }
+        i += l;
+    }
+}

@@ -170,6 +170,21 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     } while (0)
 
 #define S(i) fp[pc[i]]
+    /* A result to slot i. On 64-bit hosts the whole slot is written, the upper half zero
+     * for a 32-bit value: COPY, RETURN, SELECT and call arguments move whole slots, and
+     * an 8-byte load of a slot just written by a 4-byte store is not forwarded from that
+     * store (it waits for it to retire: about 12 cycles on x86-64, the largest single
+     * cost of a call returning an i32). On 32-bit targets the value alone is written. */
+#if UINTPTR_MAX > 0xffffffffu
+#define SET(i, f, v)                                                                               \
+    do {                                                                                           \
+        aw_val set_ = {.u64 = 0};                                                                  \
+        set_.f = (v);                                                                              \
+        S(i) = set_;                                                                               \
+    } while (0)
+#else
+#define SET(i, f, v) (S(i).f = (v))
+#endif
 
     RELOAD_MEM();
     st = refuel(s, &fuel, true);
@@ -229,7 +244,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     OP(COPY) S(1) = S(2);
     pc += 3;
     NEXT();
-    OP(CONST32) S(1).u32 = pc[2];
+    OP(CONST32) SET(1, u32, pc[2]);
     pc += 3;
     NEXT();
     OP(CONST64) S(1).u64 = (uint64_t)pc[2] | (uint64_t)pc[3] << 32;
@@ -275,6 +290,9 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
             for (uint32_t k = 0; k < n; k++)
                 fp[k] = fp[src + k];
         }
+#ifdef AW_GOTO
+    return_pop: /* from the pairs that wrote their one result to slot 0 themselves */
+#endif
         --fr;
         if (!fr->code) {
             s->nframes = (uint32_t)(fr - s->frames);
@@ -293,9 +311,13 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
         }
         NEXT();
     }
-    /* the operand is picked by index, not by a branch: the condition is often data
-     * (CoreMark's CRCs), where a branch would be mispredicted half the time */
-    OP(SELECT) S(1) = fp[pc[3 - (S(4).u32 != 0)]];
+    /* The operand is picked by a mask, not by a branch: the condition is often data
+     * (CoreMark's CRCs), where a branch would be mispredicted half the time; both
+     * operands and the condition load in parallel (picking the slot index from the
+     * condition first made a chain of three dependent loads). */
+#define SELECT_BITS()                                                                              \
+    ((S(2).u64 & -(uint64_t)(S(4).u32 != 0)) | (S(3).u64 & -(uint64_t)(S(4).u32 == 0)))
+    OP(SELECT) S(1).u64 = SELECT_BITS();
     pc += 5;
     NEXT();
     OP(GLOBAL_GET) S(1) = inst->globals[pc[2]]->val;
@@ -307,7 +329,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     OP(REF_NULL) S(1).ref = NULL;
     pc += 2;
     NEXT();
-    OP(REF_IS_NULL) S(1).u32 = S(2).ref == NULL;
+    OP(REF_IS_NULL) SET(1, u32, S(2).ref == NULL);
     pc += 3;
     NEXT();
     OP(REF_FUNC) S(1).ref = aw_inst_func(inst, pc[2]);
@@ -315,11 +337,11 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     NEXT();
 
     /* ---- memory ---- */
-    OP(MEMORY_SIZE) S(1).u32 = inst->mem->pages;
+    OP(MEMORY_SIZE) SET(1, u32, inst->mem->pages);
     pc += 2;
     NEXT();
     OP(MEMORY_GROW)
-    S(1).i32 = aw_memory_grow(inst->mem, S(2).u32);
+    SET(1, i32, aw_memory_grow(inst->mem, S(2).u32));
     RELOAD_MEM();
     pc += 3;
     NEXT();
@@ -371,11 +393,11 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
         pc += 4;
         NEXT();
     }
-    OP(TABLE_SIZE) S(1).u32 = inst->tables[pc[2]]->size;
+    OP(TABLE_SIZE) SET(1, u32, inst->tables[pc[2]]->size);
     pc += 3;
     NEXT();
     OP(TABLE_GROW)
-    S(1).i32 = aw_table_grow_by(inst->tables[pc[2]], S(4).u32, S(3).ref);
+    SET(1, i32, aw_table_grow_by(inst->tables[pc[2]], S(4).u32, S(3).ref));
     pc += 5;
     NEXT();
     OP(TABLE_FILL)
@@ -418,12 +440,12 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
         pc += 4;                                                                                   \
         NEXT();                                                                                    \
     }
-    LOAD(I32_LOAD, 4, S(1).u32 = ld32(p))
+    LOAD(I32_LOAD, 4, SET(1, u32, ld32(p)))
     LOAD(I64_LOAD, 8, S(1).u64 = ld64(p))
-    LOAD(I32_LOAD8_S, 1, S(1).i32 = (int8_t)p[0])
-    LOAD(I32_LOAD8_U, 1, S(1).u32 = p[0])
-    LOAD(I32_LOAD16_S, 2, S(1).i32 = (int16_t)ld16(p))
-    LOAD(I32_LOAD16_U, 2, S(1).u32 = ld16(p))
+    LOAD(I32_LOAD8_S, 1, SET(1, i32, (int8_t)p[0]))
+    LOAD(I32_LOAD8_U, 1, SET(1, u32, p[0]))
+    LOAD(I32_LOAD16_S, 2, SET(1, i32, (int16_t)ld16(p)))
+    LOAD(I32_LOAD16_U, 2, SET(1, u32, ld16(p)))
     LOAD(I64_LOAD8_S, 1, S(1).i64 = (int8_t)p[0])
     LOAD(I64_LOAD8_U, 1, S(1).u64 = p[0])
     LOAD(I64_LOAD16_S, 2, S(1).i64 = (int16_t)ld16(p))
@@ -461,12 +483,12 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
         pc += 5;                                                                                   \
         NEXT();                                                                                    \
     }
-    LOADI(I32_LOAD_I, 4, S(1).u32 = ld32(p))
+    LOADI(I32_LOAD_I, 4, SET(1, u32, ld32(p)))
     LOADI(I64_LOAD_I, 8, S(1).u64 = ld64(p))
-    LOADI(I32_LOAD8_S_I, 1, S(1).i32 = (int8_t)p[0])
-    LOADI(I32_LOAD8_U_I, 1, S(1).u32 = p[0])
-    LOADI(I32_LOAD16_S_I, 2, S(1).i32 = (int16_t)ld16(p))
-    LOADI(I32_LOAD16_U_I, 2, S(1).u32 = ld16(p))
+    LOADI(I32_LOAD8_S_I, 1, SET(1, i32, (int8_t)p[0]))
+    LOADI(I32_LOAD8_U_I, 1, SET(1, u32, p[0]))
+    LOADI(I32_LOAD16_S_I, 2, SET(1, i32, (int16_t)ld16(p)))
+    LOADI(I32_LOAD16_U_I, 2, SET(1, u32, ld16(p)))
 #undef LOADI
 #define STOREI(name, N, expr)                                                                      \
     OP(name)                                                                                       \
@@ -489,7 +511,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     OP(name)                                                                                       \
     {                                                                                              \
         T a = S(2).f;                                                                              \
-        S(1).rf = (R)(expr);                                                                       \
+        SET(1, rf, (R)(expr));                                                                     \
         pc += 3;                                                                                   \
         NEXT();                                                                                    \
     }
@@ -497,7 +519,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     OP(name)                                                                                       \
     {                                                                                              \
         T a = S(2).f, b = S(3).f;                                                                  \
-        S(1).rf = (R)(expr);                                                                       \
+        SET(1, rf, (R)(expr));                                                                     \
         pc += 4;                                                                                   \
         NEXT();                                                                                    \
     }
@@ -507,7 +529,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     OP(name)                                                                                       \
     {                                                                                              \
         T a = S(2).f, b = (T)pc[3];                                                                \
-        S(1).u32 = (uint32_t)(expr);                                                               \
+        SET(1, u32, (uint32_t)(expr));                                                             \
         pc += 4;                                                                                   \
         NEXT();                                                                                    \
     }
@@ -569,7 +591,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     OP(name)                                                                                       \
     {                                                                                              \
         T a = S(2).f, b = (T)((uint64_t)pc[3] | (uint64_t)pc[4] << 32);                            \
-        S(1).rf = (R)(expr);                                                                       \
+        SET(1, rf, (R)(expr));                                                                     \
         pc += 5;                                                                                   \
         NEXT();                                                                                    \
     }
@@ -619,12 +641,171 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     }
     NEXT();
     /* two operations in one: [op, dst, a, x, y] */
-    OP(I32_SHR_U_AND_I) S(1).u32 = (S(2).u32 >> (pc[3] & 31)) & pc[4];
+    OP(I32_SHR_U_AND_I) SET(1, u32, (S(2).u32 >> (pc[3] & 31)) & pc[4]);
     pc += 5;
     NEXT();
-    OP(I32_ADD_ADD_I) S(1).u32 = S(2).u32 + S(3).u32 + pc[4];
+    OP(I32_ADD_ADD_I) SET(1, u32, S(2).u32 + S(3).u32 + pc[4]);
     pc += 5;
     NEXT();
+
+    /* ---- pairs (code.h AW_PAIRS): X's work, then straight into Y's handler, whose
+     * words follow X's. pc is on Y before Y runs, so a trap or yield in Y leaves it
+     * there with X done. The switch build dispatches Y as usual. ---- */
+#ifdef AW_GOTO
+#define THEN(y) goto L_##y
+#else
+#define THEN(y) NEXT()
+#endif
+    /* [X_Y, dst, a, imm, Y...] */
+#define PAIR_ADD_I(y)                                                                              \
+    OP(I32_ADD_I_##y) SET(1, u32, S(2).u32 + pc[3]);                                               \
+    pc += 4;                                                                                       \
+    THEN(y);
+    PAIR_ADD_I(I32_ADD_I)
+    PAIR_ADD_I(I32_LOAD8_U)
+    PAIR_ADD_I(I32_AND_I)
+    PAIR_ADD_I(I32_STORE)
+    PAIR_ADD_I(I32_LOAD8_U_I)
+    PAIR_ADD_I(F64_MUL)
+#undef PAIR_ADD_I
+#define PAIR_AND_I(y)                                                                              \
+    OP(I32_AND_I_##y) SET(1, u32, S(2).u32 &pc[3]);                                                \
+    pc += 4;                                                                                       \
+    THEN(y);
+    PAIR_AND_I(BR_I32_EQ_I)
+    PAIR_AND_I(BR_I32_EQ)
+#undef PAIR_AND_I
+    OP(I32_XOR_I_I32_SHR_U_I) SET(1, u32, S(2).u32 ^ pc[3]);
+    pc += 4;
+    THEN(I32_SHR_U_I);
+    OP(I32_SHL_I_I32_ADD) SET(1, u32, S(2).u32 << (pc[3] & 31));
+    pc += 4;
+    THEN(I32_ADD);
+    OP(I32_SHL_I_I32_XOR) SET(1, u32, S(2).u32 << (pc[3] & 31));
+    pc += 4;
+    THEN(I32_XOR);
+    /* [X_Y, dst, a, lo, hi, Y...] */
+#define PAIR_BINI64(x, y, expr)                                                                    \
+    OP(x##_##y)                                                                                    \
+    {                                                                                              \
+        uint64_t a = S(2).u64, b = (uint64_t)pc[3] | (uint64_t)pc[4] << 32;                        \
+        SET(1, u64, expr);                                                                         \
+        pc += 5;                                                                                   \
+        THEN(y);                                                                                   \
+    }
+    PAIR_BINI64(I64_AND_I, I64_EQZ, a & b)
+    PAIR_BINI64(I64_SHR_U_I, I64_MUL_I, a >> (b & 63))
+    PAIR_BINI64(I64_ADD_I, I64_AND_I, a + b)
+#undef PAIR_BINI64
+    /* [X_Y, dst, a, Y...] */
+    OP(I64_EQZ_SELECT) SET(1, u32, S(2).u64 == 0);
+    pc += 3;
+    THEN(SELECT);
+    /* [X_Y, dst, a, shift, mask, Y...] */
+    OP(I32_SHR_U_AND_I_I32_XOR_I) SET(1, u32, (S(2).u32 >> (pc[3] & 31)) & pc[4]);
+    pc += 5;
+    THEN(I32_XOR_I);
+    /* [X_Y, dst, a, b, imm, Y...] */
+    OP(I32_ADD_ADD_I_I32_STORE8) SET(1, u32, S(2).u32 + S(3).u32 + pc[4]);
+    pc += 5;
+    THEN(I32_STORE8);
+    /* [X_Y, dst, a, imm, offset, Y...] */
+    OP(I32_LOAD8_U_I_I32_XOR)
+    {
+        uint64_t ea = (uint64_t)(uint32_t)(S(2).u32 + pc[3]) + pc[4];
+        if (UNLIKELY(ea + 1 > msize)) TRAP(AW_TRAP_MEMORY_OOB);
+        SET(1, u32, mem[ea]);
+        pc += 5;
+        THEN(I32_XOR);
+    }
+    /* [X_Y, dst, a, b, cond, Y...] */
+    OP(SELECT_I32_SHR_U_AND_I) S(1).u64 = SELECT_BITS();
+    pc += 5;
+    THEN(I32_SHR_U_AND_I);
+    /* [X_Y, dst, a, b, Y...] */
+#define PAIR_BIN(x, y, T, f, expr)                                                                 \
+    OP(x##_##y)                                                                                    \
+    {                                                                                              \
+        T a = S(2).f, b = S(3).f;                                                                  \
+        SET(1, f, expr);                                                                           \
+        pc += 4;                                                                                   \
+        THEN(y);                                                                                   \
+    }
+    PAIR_BIN(I32_ADD, I32_ADD_I, uint32_t, u32, a + b)
+    PAIR_BIN(I32_MUL, I32_ADD, uint32_t, u32, a * b)
+    PAIR_BIN(I32_XOR, I32_AND_I, uint32_t, u32, a ^ b)
+    PAIR_BIN(I32_SUB, I32_SUB, uint32_t, u32, a - b)
+    PAIR_BIN(I32_GT_U, SELECT, uint32_t, u32, a > b)
+    PAIR_BIN(I32_XOR, I32_ADD_ADD_I, uint32_t, u32, a ^ b)
+    PAIR_BIN(F64_MUL, F64_MUL, double, f64, a *b)
+    PAIR_BIN(F64_MUL, F64_SUB, double, f64, a *b)
+    PAIR_BIN(F64_SUB, I64_STORE, double, f64, a - b)
+    PAIR_BIN(F64_ADD, I64_STORE, double, f64, a + b)
+    PAIR_BIN(F64_MUL, I64_LOAD, double, f64, a *b)
+    PAIR_BIN(F64_MUL, F64_ADD, double, f64, a *b)
+    PAIR_BIN(F64_ADD, F64_MUL, double, f64, a + b)
+#undef PAIR_BIN
+    /* [X_RETURN, dst, a, b, RETURN, dst, 1]: the compiler pairs only a return of X's
+     * one result, so the result goes straight to slot 0 and the frame is popped (no
+     * store and reload of dst); the switch build runs the RETURN as usual. */
+#ifdef AW_GOTO
+#define PAIR_BIN_RETURN(x, expr)                                                                   \
+    OP(x##_RETURN)                                                                                 \
+    {                                                                                              \
+        uint32_t a = S(2).u32, b = S(3).u32;                                                       \
+        fp[0].u64 = (uint32_t)(expr);                                                              \
+        goto return_pop;                                                                           \
+    }
+#else
+#define PAIR_BIN_RETURN(x, expr)                                                                   \
+    OP(x##_RETURN)                                                                                 \
+    {                                                                                              \
+        uint32_t a = S(2).u32, b = S(3).u32;                                                       \
+        SET(1, u32, expr);                                                                         \
+        pc += 4;                                                                                   \
+        NEXT();                                                                                    \
+    }
+#endif
+    PAIR_BIN_RETURN(I32_ADD, a + b)
+    PAIR_BIN_RETURN(I32_XOR, a ^ b)
+#undef PAIR_BIN_RETURN
+    /* [X_Y, dst, src, Y...] and [X_Y, dst, imm32, Y...] */
+#define PAIR_COPY(y)                                                                               \
+    OP(COPY_##y) S(1) = S(2);                                                                      \
+    pc += 3;                                                                                       \
+    THEN(y);
+    PAIR_COPY(I32_LOAD)
+    PAIR_COPY(BR_IF_BACK)
+    PAIR_COPY(BR_I32_NE_I)
+    PAIR_COPY(CALL)
+#undef PAIR_COPY
+    OP(CONST32_COPY) SET(1, u32, pc[2]);
+    pc += 3;
+    THEN(COPY);
+    /* [X_Y, dst, addr, offset, Y...] (loads: address in word 2) and [X_Y, addr, val,
+     * offset, Y...] (stores: address in word 1) */
+#define PAIR_MEM(x, at, N, expr, y)                                                                \
+    OP(x##_##y)                                                                                    \
+    {                                                                                              \
+        uint64_t ea = (uint64_t)S(at).u32 + pc[3];                                                 \
+        if (UNLIKELY(ea + N > msize)) TRAP(AW_TRAP_MEMORY_OOB);                                    \
+        expr;                                                                                      \
+        pc += 4;                                                                                   \
+        THEN(y);                                                                                   \
+    }
+    PAIR_MEM(I32_LOAD, 2, 4, SET(1, u32, ld32(mem + ea)), I32_STORE)
+    PAIR_MEM(I32_LOAD, 2, 4, SET(1, u32, ld32(mem + ea)), BR_IF_BACK)
+    PAIR_MEM(I32_LOAD, 2, 4, SET(1, u32, ld32(mem + ea)), I32_LOAD8_U)
+    PAIR_MEM(I32_LOAD8_U, 2, 1, SET(1, u32, mem[ea]), BR_I32_EQ_I)
+    PAIR_MEM(I32_LOAD, 2, 4, SET(1, u32, ld32(mem + ea)), I32_ADD_I)
+    PAIR_MEM(I32_LOAD16_U, 2, 2, SET(1, u32, ld16(mem + ea)), I32_LOAD16_U)
+    PAIR_MEM(I32_LOAD16_U, 2, 2, SET(1, u32, ld16(mem + ea)), I32_MUL)
+    PAIR_MEM(I64_LOAD, 2, 8, SET(1, u64, ld64(mem + ea)), F64_ADD)
+    PAIR_MEM(I32_STORE, 1, 4, st32(mem + ea, S(2).u32), COPY)
+    PAIR_MEM(I32_STORE8, 1, 1, mem[ea] = (uint8_t)S(2).u32, I32_ADD_I)
+    PAIR_MEM(I64_STORE, 1, 8, st64(mem + ea, S(2).u64), I32_ADD_I)
+#undef PAIR_MEM
+#undef THEN
 
     UN(I32_EQZ, uint32_t, u32, uint32_t, u32, a == 0)
     BIN(I32_EQ, uint32_t, u32, uint32_t, u32, a == b)
@@ -648,7 +829,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
         int32_t a = S(2).i32, b = S(3).i32;
         if (UNLIKELY(b == 0)) TRAP(AW_TRAP_DIV_ZERO);
         if (UNLIKELY(a == INT32_MIN && b == -1)) TRAP(AW_TRAP_INT_OVERFLOW);
-        S(1).i32 = a / b;
+        SET(1, i32, a / b);
         pc += 4;
         NEXT();
     }
@@ -656,7 +837,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     {
         uint32_t a = S(2).u32, b = S(3).u32;
         if (UNLIKELY(b == 0)) TRAP(AW_TRAP_DIV_ZERO);
-        S(1).u32 = a / b;
+        SET(1, u32, a / b);
         pc += 4;
         NEXT();
     }
@@ -664,7 +845,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     {
         int32_t a = S(2).i32, b = S(3).i32;
         if (UNLIKELY(b == 0)) TRAP(AW_TRAP_DIV_ZERO);
-        S(1).i32 = b == -1 ? 0 : a % b;
+        SET(1, i32, b == -1 ? 0 : a % b);
         pc += 4;
         NEXT();
     }
@@ -672,7 +853,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
     {
         uint32_t a = S(2).u32, b = S(3).u32;
         if (UNLIKELY(b == 0)) TRAP(AW_TRAP_DIV_ZERO);
-        S(1).u32 = a % b;
+        SET(1, u32, a % b);
         pc += 4;
         NEXT();
     }
@@ -796,7 +977,7 @@ aw_status aw_interp_run(aw_store *s, uint32_t entry, aw_instance *inst, const aw
         R r;                                                                                       \
         trap = fn((double)S(2).f, &r);                                                             \
         if (UNLIKELY(trap)) goto do_trap;                                                          \
-        S(1).rf = r;                                                                               \
+        SET(1, rf, r);                                                                             \
         pc += 3;                                                                                   \
         NEXT();                                                                                    \
     }
@@ -929,6 +1110,8 @@ do_trap:
     return AW_ERR_TRAP;
 
 #undef S
+#undef SET
+#undef SELECT_BITS
 #undef OP
 #undef NEXT
 #undef FUEL

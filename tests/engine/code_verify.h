@@ -50,8 +50,32 @@ static inline cv_simd cv_simd_of(const uint32_t *w)
 }
 #endif
 
+/* A pair X_Y (code.h AW_PAIRS): true with its X and Y. */
+static inline bool cv_pair(uint32_t op, uint32_t *x, uint32_t *y)
+{
+    static const uint16_t pairs[][3] = {
+#define CV_PAIR(X, a, b) {AW_OP_##a##_##b, AW_OP_##a, AW_OP_##b},
+        AW_PAIRS(CV_PAIR, _)
+#undef CV_PAIR
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        if (pairs[i][0] == op) {
+            *x = pairs[i][1];
+            *y = pairs[i][2];
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A pair has X's shape; Y follows as an instruction of its own. */
 static inline cv_shape cv_shape_of(const uint32_t *w)
 {
+    uint32_t px, py;
+    if (cv_pair(w[0], &px, &py)) {
+        const uint32_t x[3] = {px, w[1], w[2]};
+        return cv_shape_of(x);
+    }
     switch (w[0]) {
 #if AW_SIMD
     case AW_OP_SIMD: {
@@ -140,6 +164,12 @@ static inline const char *cv_verify(const aw_module *m, uint32_t defined, char *
         if (w[pc] >= AW_OP_COUNT) CV_BAD("opcode %u at %u", w[pc], pc);
         cv_shape s = cv_shape_of(w + pc);
         if (!s.len || pc + s.len > n) CV_BAD("length of op %u at %u", w[pc], pc);
+        uint32_t px, py;
+        if (cv_pair(w[pc], &px, &py) && (pc + s.len >= n || w[pc + s.len] != py))
+            CV_BAD("pair %u at %u not followed by op %u", w[pc], pc, py);
+        if (cv_pair(w[pc], &px, &py) && py == AW_OP_RETURN &&
+            (w[pc + s.len + 1] != w[pc + 1] || w[pc + s.len + 2] != 1))
+            CV_BAD("pair %u at %u returns another value than its own", w[pc], pc);
         uint32_t wide = 0;
 #if AW_SIMD
         if (w[pc] == AW_OP_SIMD) wide = cv_simd_of(w + pc).wide;

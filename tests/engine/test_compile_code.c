@@ -41,7 +41,8 @@ static void test_add_reads_locals_in_place(void **state)
 {
     (void)state;
     aw_module *m = compile("\x60\2\x7f\x7f\1\x7f", 6, "\0\x20\0\x20\1\x6a\x0b", 7);
-    const uint32_t w[] = {AW_OP_I32_ADD, 2, 0, 1, AW_OP_RETURN, 2, 1};
+    /* the add and the return are a pair (code.h AW_PAIRS) */
+    const uint32_t w[] = {AW_OP_I32_ADD_RETURN, 2, 0, 1, AW_OP_RETURN, 2, 1};
     expect_code(m, w, 7);
     assert_int_equal(m->funcs[0].code.nparams, 2);
     assert_int_equal(m->funcs[0].code.nlocals, 2);
@@ -104,8 +105,9 @@ static void test_alias_materialised_before_write(void **state)
     (void)state;
     static const uint8_t body[] = {0, 0x20, 0, 0x41, 5, 0x21, 0, 0x0b};
     aw_module *m = compile("\x60\1\x7f\1\x7f", 5, body, sizeof body);
-    const uint32_t w[] = {AW_OP_CONST32, 2, 5, AW_OP_COPY,   1, 0,
-                          AW_OP_COPY,    0, 2, AW_OP_RETURN, 1, 1};
+    /* the constant and the first copy make a pair (code.h AW_PAIRS) */
+    const uint32_t w[] = {AW_OP_CONST32_COPY, 2, 5, AW_OP_COPY,   1, 0,
+                          AW_OP_COPY,         0, 2, AW_OP_RETURN, 1, 1};
     expect_code(m, w, 12);
     aw_module_delete(m);
 }
@@ -161,7 +163,8 @@ static void test_call_frame_base(void **state)
      * that calls itself: arguments must be copied home */
     static const uint8_t body[] = {0, 0x20, 0, 0x10, 0, 0x0b};
     aw_module *m = compile("\x60\1\x7f\1\x7f", 5, body, sizeof body);
-    const uint32_t w[] = {AW_OP_COPY, 1, 0, AW_OP_CALL, 0, 1, AW_OP_RETURN, 1, 1};
+    /* the argument move and the call are a pair (code.h AW_PAIRS) */
+    const uint32_t w[] = {AW_OP_COPY_CALL, 1, 0, AW_OP_CALL, 0, 1, AW_OP_RETURN, 1, 1};
     expect_code(m, w, 9);
     aw_module_delete(m);
 }
@@ -301,7 +304,7 @@ static void test_pairs_fused(void **state)
                           0,
                           1,
                           (uint32_t)-3,
-                          AW_OP_I32_XOR,
+                          AW_OP_I32_XOR_RETURN,
                           2,
                           2,
                           3,
@@ -351,6 +354,47 @@ static void test_and_branch_fused(void **state)
     aw_module_delete(mod);
 }
 
+/* The last pass makes pairs of adjacent instructions (code.h AW_PAIRS) in place: the
+ * code keeps its length, and a branch to the second of a pair (here the block end)
+ * still runs it alone. */
+static void test_adjacent_pairs(void **state)
+{
+    (void)state;
+    /* block (br_if 0 (local.get 0)) (local.set 1 (i32.add (local.get 1) (i32.const 5)))
+     * end (local.set 1 (i32.add (local.get 1) (i32.const 7))) (local.get 1) */
+    static const uint8_t code[] = {1,    0x19, 0,    2,    0x40, 0x20, 0,    0xd, 0,
+                                   0x20, 1,    0x41, 5,    0x6a, 0x21, 1,    0xb, 0x20,
+                                   1,    0x41, 7,    0x6a, 0x21, 1,    0x20, 1,   0xb};
+    aw_module *mod;
+    aw_store *s;
+    aw_func *f = instantiate_f("\1\x60\2\x7f\x7f\1\x7f", 7, code, sizeof code, &mod, &s);
+    aw_error err;
+    const uint32_t w[] = {
+        AW_OP_BR_IF,  0, 7, AW_OP_I32_ADD_I_I32_ADD_I, 1, 1, 5, AW_OP_I32_ADD_I, 1, 1, 7,
+        AW_OP_RETURN, 1, 1};
+    expect_code(mod, w, 14);
+    aw_val args[2] = {{.u32 = 0}, {.u32 = 100}}, res;
+    assert_int_equal(aw_call(s, f, args, 2, &res, 1, &err), AW_OK);
+    assert_int_equal(res.u32, 112);
+    args[0].u32 = 1;
+    assert_int_equal(aw_call(s, f, args, 2, &res, 1, &err), AW_OK);
+    assert_int_equal(res.u32, 107);
+    aw_store_delete(s);
+    aw_module_delete(mod);
+}
+
+/* X_RETURN writes X's result to slot 0 itself, so an add followed by a return of
+ * something else (here the add sets local 1, the return is local 0) is no pair. */
+static void test_return_pair_only_of_its_result(void **state)
+{
+    (void)state;
+    static const uint8_t body[] = {0, 0x20, 0, 0x20, 1, 0x6a, 0x21, 1, 0x20, 0, 0x0b};
+    aw_module *m = compile("\x60\2\x7f\x7f\1\x7f", 6, body, sizeof body);
+    const uint32_t w[] = {AW_OP_I32_ADD, 1, 0, 1, AW_OP_RETURN, 0, 1};
+    expect_code(m, w, 7);
+    aw_module_delete(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +405,8 @@ int main(void)
         cmocka_unit_test(test_address_add_folded),
         cmocka_unit_test(test_pairs_fused),
         cmocka_unit_test(test_and_branch_fused),
+        cmocka_unit_test(test_adjacent_pairs),
+        cmocka_unit_test(test_return_pair_only_of_its_result),
         cmocka_unit_test(test_i64_immediates_and_branches),
         cmocka_unit_test(test_alias_materialised_before_write),
         cmocka_unit_test(test_loop_back_edge),

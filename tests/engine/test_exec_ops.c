@@ -526,6 +526,199 @@ static void test_memory_fill_and_copy(void **state)
     traps(run(copy, 7, 2, 2, I32(0), I32(65535)), AW_TRAP_MEMORY_OOB); /* source 65535 + 65535 */
 }
 
+/* Pairs (code.h AW_PAIRS): every one does X and then Y, a trap in Y comes after X's
+ * effect, and a branch to Y runs Y alone. Words of Y follow X's as in single code. */
+static void test_pairs_do_both_halves(void **state)
+{
+    (void)state;
+    // clang-format off
+    const uint32_t mem[] = {
+        AW_OP_I32_STORE_COPY, 0, 1, 0, AW_OP_COPY, 2, 0,              /* mem[a] = b; s2 = a */
+        AW_OP_I32_LOAD_I32_STORE, 3, 2, 0, AW_OP_I32_STORE, 2, 3, 4,  /* mem[a + 4] = mem[a] */
+        AW_OP_I32_LOAD_I32_LOAD8_U, 3, 2, 4, AW_OP_I32_LOAD8_U, 4, 2, 5,
+        AW_OP_I32_MUL_I32_ADD, 3, 3, 1, AW_OP_I32_ADD, 3, 3, 4,       /* b * b + byte 1 of b */
+        R, 3, 1};
+    // clang-format on
+    assert_int_equal(ok32(run(mem, sizeof mem / 4, 5, 5, I32(0), I32(0x1234))),
+                     0x1234 * 0x1234 + 0x12);
+    /* the store of the second pair is past the end; its load was not */
+    traps(run(mem, sizeof mem / 4, 5, 5, I32(65529), I32(1)), AW_TRAP_MEMORY_OOB);
+    // clang-format off
+    const uint32_t loop[] = {
+        AW_OP_CONST32_COPY, 2, 0, AW_OP_COPY, 3, 2,                       /* 0: s2 = s3 = 0 */
+        AW_OP_I32_ADD_I_I32_ADD_I, 2, 2, 1, AW_OP_I32_ADD_I, 3, 3, 3,    /* 6: s2++, 10: s3 += 3 */
+        AW_OP_I32_ADD_I, 0, 0, (uint32_t)-1,                              /* 14: n-- */
+        AW_OP_COPY_BR_IF_BACK, 4, 0, AW_OP_BR_IF_BACK, 4, 10,             /* 18: back to the Y */
+        AW_OP_I32_ADD_I32_ADD_I, 2, 2, 3, AW_OP_I32_ADD_I, 2, 2, 100,     /* s2 + s3 + 100 */
+        R, 2, 1};
+    // clang-format on
+    assert_int_equal(ok32(run(loop, sizeof loop / 4, 5, 5, I32(10), I32(0))), 1 + 30 + 100);
+    // clang-format off
+    const uint32_t cmp[] = {
+        AW_OP_I32_XOR_I32_AND_I, 2, 0, 1, AW_OP_I32_AND_I, 2, 2, 0xff,          /* 0 */
+        AW_OP_I32_AND_I_BR_I32_EQ_I, 3, 0, 0xf0, AW_OP_BR_I32_EQ_I, 3, 0x30, 27, /* 8 */
+        AW_OP_COPY_BR_I32_NE_I, 4, 1, AW_OP_BR_I32_NE_I, 4, 7, 27,              /* 16 */
+        AW_OP_I32_ADD_I, 2, 2, 1000,                                            /* 23 */
+        R, 2, 1};                                                               /* 27 */
+    // clang-format on
+    assert_int_equal(ok32(run(cmp, sizeof cmp / 4, 5, 5, I32(0x35), I32(7))), 0x32);
+    assert_int_equal(ok32(run(cmp, sizeof cmp / 4, 5, 5, I32(0x15), I32(7))), 0x12 + 1000);
+    assert_int_equal(ok32(run(cmp, sizeof cmp / 4, 5, 5, I32(0x15), I32(8))), 0x1d);
+    // clang-format off
+    const uint32_t bytes[] = {
+        AW_OP_I32_STORE, 0, 1, 0,                                                  /* 0 */
+        AW_OP_I32_ADD_I_I32_LOAD8_U, 2, 0, 0, AW_OP_I32_LOAD8_U, 3, 2, 1,          /* 4 */
+        AW_OP_COPY_I32_LOAD, 4, 0, AW_OP_I32_LOAD, 4, 4, 0,                        /* 12 */
+        AW_OP_I32_LOAD8_U_BR_I32_EQ_I, 2, 0, 0, AW_OP_BR_I32_EQ_I, 2, 0x44, 31,    /* 19 */
+        AW_OP_I32_ADD_I, 3, 3, 1000,                                               /* 27 */
+        AW_OP_I32_ADD, 3, 3, 4,                                                    /* 31 */
+        R, 3, 1};
+    // clang-format on
+    assert_int_equal(ok32(run(bytes, sizeof bytes / 4, 5, 5, I32(0), I32(0x11223344))),
+                     0x33 + 0x11223344);
+    assert_int_equal(ok32(run(bytes, sizeof bytes / 4, 5, 5, I32(0), I32(0x11223345))),
+                     0x33 + 1000 + 0x11223345);
+    /* a list walk: mem[8] = 16, mem[16] = 0 */
+    // clang-format off
+    const uint32_t walk[] = {
+        AW_OP_I32_STORE, 0, 1, 0,                                     /* 0 */
+        AW_OP_I32_ADD_I, 2, 2, 1,                                     /* 4: count++ */
+        AW_OP_I32_LOAD_BR_IF_BACK, 0, 0, 0, AW_OP_BR_IF_BACK, 0, 4,   /* 8: p = *p while p */
+        R, 2, 1};
+    // clang-format on
+    assert_int_equal(ok32(run(walk, sizeof walk / 4, 5, 5, I32(8), I32(16))), 2);
+    traps(run(walk, sizeof walk / 4, 5, 5, I32(8), I32(65533)), AW_TRAP_MEMORY_OOB);
+}
+
+/* The second round of pairs (bit fields, CRC steps, returns, f64 multiply-add). */
+static void test_more_pairs_do_both_halves(void **state)
+{
+    (void)state;
+    // clang-format off
+    const uint32_t bits[] = {
+        AW_OP_I32_ADD_I_I32_AND_I, 2, 0, 1, AW_OP_I32_AND_I, 3, 2, 0xff,          /* 0 */
+        AW_OP_I32_XOR_I_I32_SHR_U_I, 4, 1, 0xf0, AW_OP_I32_SHR_U_I, 4, 4, 4,      /* 8 */
+        AW_OP_I32_SHL_I_I32_ADD, 5, 3, 2, AW_OP_I32_ADD, 5, 5, 4,                 /* 16 */
+        AW_OP_I32_SHR_U_AND_I_I32_XOR_I, 6, 0, 8, 0xff, AW_OP_I32_XOR_I, 6, 6, 0x55, /* 24 */
+        AW_OP_SELECT_I32_SHR_U_AND_I, 7, 5, 6, 1, AW_OP_I32_SHR_U_AND_I, 7, 7, 1, 0xffff, /* 33 */
+        AW_OP_I32_AND_I_BR_I32_EQ, 2, 0, 3, AW_OP_BR_I32_EQ, 2, 1, 55,            /* 43 */
+        AW_OP_I32_ADD_I, 7, 7, 1000,                                              /* 51 */
+        AW_OP_I32_XOR_RETURN, 7, 7, 5, R, 7, 1};                                  /* 55 */
+    // clang-format on
+    assert_int_equal(ok32(run(bits, sizeof bits / 4, 8, 8, I32(0x1234), I32(3))), 1210);
+    assert_int_equal(ok32(run(bits, sizeof bits / 4, 8, 8, I32(0x1237), I32(3))), 152);
+    assert_int_equal(ok32(run(bits, sizeof bits / 4, 8, 8, I32(0x1234), I32(0))), 192);
+    // clang-format off
+    const uint32_t mem[] = {
+        AW_OP_I32_ADD_I_I32_STORE, 2, 0, 4, AW_OP_I32_STORE, 2, 1, 0,             /* mem[a + 4] = b */
+        AW_OP_I32_LOAD_I32_ADD_I, 3, 2, 0, AW_OP_I32_ADD_I, 3, 3, 7,              /* b + 7 */
+        AW_OP_I32_LOAD16_U_I32_LOAD16_U, 4, 2, 0, AW_OP_I32_LOAD16_U, 5, 2, 2,
+        AW_OP_I32_LOAD16_U_I32_MUL, 6, 2, 0, AW_OP_I32_MUL, 6, 6, 5,              /* lo * hi */
+        AW_OP_I32_ADD_RETURN, 6, 6, 3, R, 6, 1};
+    // clang-format on
+    assert_int_equal(ok32(run(mem, sizeof mem / 4, 7, 7, I32(100), I32(0x00050007))),
+                     7 * 5 + 0x00050007 + 7);
+    /* the store of the first pair is past the end, after its add */
+    traps(run(mem, sizeof mem / 4, 7, 7, I32(65530), I32(1)), AW_TRAP_MEMORY_OOB);
+    const uint32_t fma[] = {AW_OP_F64_MUL_F64_ADD,
+                            2,
+                            0,
+                            1,
+                            AW_OP_F64_ADD,
+                            2,
+                            2,
+                            0,
+                            AW_OP_F64_ADD_F64_MUL,
+                            3,
+                            2,
+                            1,
+                            AW_OP_F64_MUL,
+                            3,
+                            3,
+                            0,
+                            R,
+                            3,
+                            1};
+    /* b[i] = (a[i] ^ k) + i as memops compiles it: s0 = i, s1 = k, a at 16, b at 32 */
+    // clang-format off
+    const uint32_t bytes[] = {
+        AW_OP_I32_STORE8, 0, 1, 17,                                                /* a[1] = k */
+        AW_OP_I32_ADD_I_I32_LOAD8_U_I, 2, 0, 1, AW_OP_I32_LOAD8_U_I, 3, 2, 16, 0,  /* a[i + 1] */
+        AW_OP_I32_LOAD8_U_I_I32_XOR, 4, 0, 0, 16, AW_OP_I32_XOR, 4, 4, 3,          /* a[i] ^ a[i+1] */
+        AW_OP_I32_XOR_I32_ADD_ADD_I, 5, 4, 1, AW_OP_I32_ADD_ADD_I, 5, 5, 0, 1,     /* ^ k, + i + 1 */
+        AW_OP_I32_ADD_ADD_I_I32_STORE8, 6, 5, 2, 0, AW_OP_I32_STORE8, 0, 6, 32,    /* + (i + 1) into b[i] */
+        AW_OP_I32_STORE8_I32_ADD_I, 0, 6, 33, AW_OP_I32_ADD_I, 7, 6, 0x100,        /* b[i + 1] = */
+        AW_OP_I32_LOAD16_U, 7, 0, 32,                                              /* b[i..i+1] */
+        R, 7, 1};
+    // clang-format on
+    /* i = 0, k = 0x5a: a[1] = 0x5a, a[0] = 0: (0 ^ 0x5a) ^ 0x5a = 0, + i + 1 = 1, + (i + 1)
+     * = 2 into b[0] and b[1] */
+    assert_int_equal(ok32(run(bytes, sizeof bytes / 4, 8, 8, I32(0), I32(0x5a))), 0x0202);
+    /* a store as the first of a pair: in bounds at the last byte, a trap one past it */
+    const uint32_t st8[] = {AW_OP_I32_STORE8_I32_ADD_I, 0, 1, 0, AW_OP_I32_ADD_I, 2, 1, 5, R, 2, 1};
+    assert_int_equal(ok32(run(st8, sizeof st8 / 4, 3, 3, I32(65535), I32(1))), 6);
+    traps(run(st8, sizeof st8 / 4, 3, 3, I32(65536), I32(1)), AW_TRAP_MEMORY_OOB);
+    result r;
+    /* nbody's f64 steps: products, differences, stores and loads through memory */
+    // clang-format off
+    const uint32_t body[] = {
+        AW_OP_CONST32, 2, 64,                                                /* 0: s2 = 64 */
+        AW_OP_F64_MUL_F64_MUL, 3, 0, 1, AW_OP_F64_MUL, 4, 3, 0,              /* 3: ab, aba */
+        AW_OP_F64_MUL_F64_SUB, 5, 0, 0, AW_OP_F64_SUB, 5, 5, 1,              /* 11: aa - b */
+        AW_OP_F64_SUB_I64_STORE, 6, 5, 1, AW_OP_I64_STORE, 2, 6, 0,          /* 19: [64] */
+        AW_OP_F64_ADD_I64_STORE, 7, 4, 5, AW_OP_I64_STORE, 2, 7, 8,          /* 27: [72] */
+        AW_OP_I64_LOAD_F64_ADD, 8, 2, 0, AW_OP_F64_ADD, 8, 8, 7,             /* 35 */
+        AW_OP_F64_MUL_I64_LOAD, 9, 8, 0, AW_OP_I64_LOAD, 3, 2, 8,            /* 43 */
+        AW_OP_I32_ADD_I_F64_MUL, 2, 2, 1, AW_OP_F64_MUL, 9, 9, 3,            /* 51: s2 = 65 */
+        AW_OP_I64_STORE_I32_ADD_I, 2, 9, 7, AW_OP_I32_ADD_I, 2, 2, 0,        /* 59: [72] */
+        AW_OP_I64_LOAD, 9, 2, 7, R, 9, 1};
+    // clang-format on
+    /* a = 1.5, b = 2: [64] = 0.25 - 2, [72] = 4.5 + 0.25; (-1.75 + 4.75) * 1.5 * 4.75 */
+    r = run(body, sizeof body / 4, 10, 10, F64(1.5), F64(2.0));
+    assert_int_equal(r.st, AW_OK);
+    assert_true(r.v.f64 == 21.375);
+    /* the loops workload's Collatz step: x even ? x >> 1 : (3x + 1) & 0xffffffff, then
+     * a xorshift step of the result */
+    // clang-format off
+    const uint32_t collatz[] = {
+        AW_OP_I64_AND_I_I64_EQZ, 2, 0, 1, 0, AW_OP_I64_EQZ, 3, 2,                     /* 0 */
+        AW_OP_I64_SHR_U_I_I64_MUL_I, 4, 0, 1, 0, AW_OP_I64_MUL_I, 5, 0, 3, 0,         /* 8 */
+        AW_OP_I64_ADD_I_I64_AND_I, 5, 5, 1, 0, AW_OP_I64_AND_I, 6, 5, 0xffffffffu, 0, /* 18 */
+        AW_OP_I64_EQZ_SELECT, 7, 1, AW_OP_SELECT, 8, 4, 6, 3,                         /* 28 */
+        AW_OP_I32_SHL_I_I32_XOR, 9, 8, 3, AW_OP_I32_XOR, 9, 9, 8,                     /* 36 */
+        AW_OP_I64_EXTEND_I32_U, 10, 9, R, 10, 1};
+    // clang-format on
+    assert_int_equal(ok64(run(collatz, sizeof collatz / 4, 11, 11, I64(6), I64(0))), 27);
+    assert_int_equal(ok64(run(collatz, sizeof collatz / 4, 11, 11, I64(7), I64(0))), 166);
+    /* a > b ? a - b : b - a */
+    const uint32_t dist[] = {AW_OP_I32_SUB_I32_SUB,
+                             2,
+                             0,
+                             1,
+                             AW_OP_I32_SUB,
+                             3,
+                             1,
+                             0,
+                             AW_OP_I32_GT_U_SELECT,
+                             4,
+                             0,
+                             1,
+                             AW_OP_SELECT,
+                             5,
+                             2,
+                             3,
+                             4,
+                             R,
+                             5,
+                             1};
+    assert_int_equal(ok32(run(dist, sizeof dist / 4, 6, 6, I32(9), I32(4))), 5);
+    assert_int_equal(ok32(run(dist, sizeof dist / 4, 6, 6, I32(4), I32(9))), 5);
+    assert_int_equal(ok32(run(dist, sizeof dist / 4, 6, 6, I32(-1), I32(1))), -2);
+    r = run(fma, sizeof fma / 4, 4, 4, F64(1.5), F64(2.0));
+    assert_int_equal(r.st, AW_OK);
+    assert_true(r.v.f64 == (1.5 * 2.0 + 1.5 + 2.0) * 1.5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +741,8 @@ int main(void)
         cmocka_unit_test(test_table_ops),
         cmocka_unit_test(test_globals),
         cmocka_unit_test(test_memory_fill_and_copy),
+        cmocka_unit_test(test_pairs_do_both_halves),
+        cmocka_unit_test(test_more_pairs_do_both_halves),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
