@@ -73,6 +73,7 @@ static void on_frame(void *ctx, const struct akira_serial_frame *f)
         if (f->len == AKIRA_SERIAL_HELLO_ACK_LEN && !memcmp(f->payload, AKIRA_SERIAL_MAGIC, 4) &&
             akira_serial_get32(f->payload + 4) == sc->id) {
             sc->hello_ok = true;
+            sc->rst = false;
             sc->received = akira_serial_get32(f->payload + 8);
             sc->resumed = f->payload[12] != 0;
         }
@@ -80,14 +81,18 @@ static void on_frame(void *ctx, const struct akira_serial_frame *f)
     case AKIRA_SERIAL_ACK:
         if (f->seq == sc->tx_seq) sc->acked = true;
         return;
-    case AKIRA_SERIAL_RST: sc->rst = true; return;
+    case AKIRA_SERIAL_RST:
+        /* Before our HELLO_ACK an RST answers an earlier client's frames, not ours. */
+        if (sc->hello_ok) sc->rst = true;
+        return;
     case AKIRA_SERIAL_DATA:
     case AKIRA_SERIAL_FIN:
         if (!sc->hello_ok) return;
         if (f->seq == sc->rx_expect && !sc->fin) {
-            if (f->type == AKIRA_SERIAL_DATA)
+            if (f->type == AKIRA_SERIAL_DATA) {
                 keep(sc, f->payload, f->len);
-            else
+                sc->answered = true;
+            } else
                 sc->fin = true;
             sc->rx_expect++;
         } else if (f->seq == (uint16_t)(sc->rx_expect - 1)) {
@@ -261,16 +266,24 @@ static ssize_t sc_recv(void *ctx, void *buf, size_t cap)
 {
     struct sc_link *sc = ctx;
     long long give_up = now_ms() + sc->timeout_ms;
+    long long rst_grace = 0;
     while (!sc->in_len && !sc->fin) {
         if (sc->rst) {
-            errno = ECONNRESET;
-            return -1;
+            /* The device answered before taking the whole body (a refusal) and then
+             * reset the frames of the body still on their way: its FIN follows the RST
+             * on the line, so wait for it a little before calling the session lost. */
+            if (!sc->answered || (rst_grace && now_ms() >= rst_grace)) {
+                errno = ECONNRESET;
+                return -1;
+            }
+            if (!rst_grace) rst_grace = now_ms() + 2 * sc->rto_ms + 500;
         }
         if (now_ms() >= give_up) {
             errno = EAGAIN;
             return -1;
         }
-        if (pump(sc, (int)(give_up - now_ms()))) {
+        long long until = rst_grace && rst_grace < give_up ? rst_grace : give_up;
+        if (pump(sc, (int)(until > now_ms() ? until - now_ms() : 0))) {
             errno = EIO;
             return -1;
         }

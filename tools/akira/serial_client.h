@@ -20,6 +20,7 @@ struct sc_link {
     int rto_ms;     /* retransmit timeout */
     uint16_t tx_seq, rx_expect;
     bool acked, rst, fin, hello_ok, resumed;
+    bool answered;     /* some of the device's answer came in this session */
     uint32_t received; /* stream bytes the device held at HELLO (skipped on send) */
     uint64_t offered;  /* stream bytes the caller gave to send_all */
     unsigned char *in; /* answer bytes not yet read */

@@ -1,7 +1,9 @@
 /*
  * Counting semaphore with a limit (Zephyr k_sem): give adds one up to the limit, take
  * removes one, waiting while the count is 0. Any thread may give or take; give never
- * blocks, so it is the way to signal from callbacks and timer handlers.
+ * blocks, so it is the way to signal from callbacks, timer handlers and (on the
+ * Cortex-M port, whose semaphore masks interrupts instead of taking a mutex:
+ * ports/cortex_m/sem.c) interrupt handlers.
  */
 #ifndef AKIRA_SEM_H
 #define AKIRA_SEM_H
