@@ -316,17 +316,18 @@ static int cmd_env(struct akira_shell *sh, int argc, char **argv)
 {
     return locked(sh, argc, argv, do_env);
 }
-AKIRA_SHELL_SUBCMDS(
-    gatt_sub,
-    AKIRA_SHELL_CMD("pair", "pair (or encrypt with the bond) on a connection", "CONN", cmd_pair,
-                    NULL, 1, 1),
-    AKIRA_SHELL_CMD("services", "a peer's primary services", "CONN", cmd_services, NULL, 1, 1),
-    AKIRA_SHELL_CMD("chrs", "a peer's characteristics in a handle range", "CONN START END",
-                    cmd_chrs, NULL, 3, 3),
-    AKIRA_SHELL_CMD("read", "read an attribute of a peer", "CONN HANDLE", cmd_read, NULL, 2, 2),
-    AKIRA_SHELL_CMD("mtu", "exchange the ATT MTU", "CONN", cmd_mtu, NULL, 1, 1),
-    AKIRA_SHELL_CMD("env", "a peer's temperature, humidity and pressure", "CONN", cmd_env, NULL, 1,
-                    1));
+AKIRA_SHELL_SUBCMDS(gatt_sub,
+                    AKIRA_SHELL_CMD("pair", "pair (or encrypt with the bond) on a connection",
+                                    "CONN", cmd_pair, NULL, 1, 1),
+                    AKIRA_SHELL_CMD("services", "a peer's primary services", "CONN", cmd_services,
+                                    NULL, 1, 1),
+                    AKIRA_SHELL_CMD("chrs", "a peer's characteristics in a handle range",
+                                    "CONN START END", cmd_chrs, NULL, 3, 3),
+                    AKIRA_SHELL_CMD("read", "read an attribute of a peer", "CONN HANDLE", cmd_read,
+                                    NULL, 2, 2),
+                    AKIRA_SHELL_CMD("mtu", "exchange the ATT MTU", "CONN", cmd_mtu, NULL, 1, 1),
+                    AKIRA_SHELL_CMD("env", "a peer's temperature, humidity and pressure", "CONN",
+                                    cmd_env, NULL, 1, 1));
 
 AKIRA_SHELL_CMD_REGISTER(gatt, "gatt", "BLE GATT client: pair, services, chrs, read, mtu, env",
                          NULL, NULL, gatt_sub, 0, 0);

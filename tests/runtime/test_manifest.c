@@ -485,8 +485,7 @@ int main(void)
         cmocka_unit_test(test_every_key),       cmocka_unit_test(test_errors_name_the_field),
         cmocka_unit_test(test_too_big_and_nul), cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_storage_limits),  cmocka_unit_test(test_ipc_topics),
-        cmocka_unit_test(test_ble_keys),
-        cmocka_unit_test(test_mqtt_topics),
+        cmocka_unit_test(test_ble_keys),        cmocka_unit_test(test_mqtt_topics),
         cmocka_unit_test(test_rf_and_mesh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -126,11 +126,11 @@
 #define AKIRA_MANIFEST_I2C_MAX          8u
 #define AKIRA_MANIFEST_UARTS_MAX        4u
 #define AKIRA_MANIFEST_PWM_MAX          4u
-#define AKIRA_MANIFEST_PWM_CHANNEL_MAX  15u  /* highest channel number a `pwm` item names */
+#define AKIRA_MANIFEST_PWM_CHANNEL_MAX  15u /* highest channel number a `pwm` item names */
 #define AKIRA_MANIFEST_SENSORS_MAX      4u
 #define AKIRA_MANIFEST_NET_HOSTS_MAX    8u
-#define AKIRA_MANIFEST_TOPICS_MAX       4u   /* items of ipc_publish, of ipc_subscribe */
-#define AKIRA_MANIFEST_TOPIC_MAX        31u  /* bytes of a topic (= AKIRA_IPC_TOPIC_MAX) */
+#define AKIRA_MANIFEST_TOPICS_MAX       4u  /* items of ipc_publish, of ipc_subscribe */
+#define AKIRA_MANIFEST_TOPIC_MAX        31u /* bytes of a topic (= AKIRA_IPC_TOPIC_MAX) */
 #define AKIRA_MANIFEST_BLE_SERVICES_MAX 4u
 #define AKIRA_MANIFEST_RF_CHANNEL_MAX   125u /* highest `rf_channels` number: 2525 MHz */
 /* Topics under this prefix (and "sys" itself) are the system's: no app publishes there. */
