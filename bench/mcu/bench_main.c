@@ -174,7 +174,10 @@ struct workload {
     uint32_t (*native)(void);
     const uint8_t *wasm, *wasm_end, *aot, *aot_end;
 };
-#define WL(w) {#w, bench_##w, wl_##w##_wasm, wl_##w##_wasm_end, wl_##w##_aot, wl_##w##_aot_end}
+#define WL(w)                                                                                      \
+    {                                                                                              \
+#w, bench_##w, wl_##w##_wasm, wl_##w##_wasm_end, wl_##w##_aot, wl_##w##_aot_end            \
+    }
 static const struct workload workloads[] = {WL(mix),   WL(fib),   WL(loops), WL(memops),
                                             WL(calls), WL(nbody), WL(mandel)};
 

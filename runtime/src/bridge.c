@@ -59,8 +59,7 @@ int akira_bridge_register(const struct akira_bridge_module *m)
     for (size_t i = 0; i < NMODULES; i++)
         if (module_at(i) == m) return AKIRA_EEXIST;
     for (size_t i = 0; i < m->count; i++)
-        if (find(import_module(m), m->entries[i].name, NULL))
-            return AKIRA_EEXIST;
+        if (find(import_module(m), m->entries[i].name, NULL)) return AKIRA_EEXIST;
     if (nregistered == AKIRA_BRIDGE_REGISTERED_MAX) return AKIRA_ENOSPC;
     registered[nregistered++] = m;
     return AKIRA_OK;
