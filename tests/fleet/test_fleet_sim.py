@@ -97,7 +97,7 @@ def scenario_status():
                                ("akira/junk-3/status", '{"online":true,"tags":"x","version":12}'),
                                ("akira/junk-3/apps", '[1,"a",{"name":7}]'),
                                ("akira/" + "x" * 40 + "/status", "{}")):
-            subprocess.run(["mosquitto_pub", "-p", str(broker.port), "-r", "-q", "1",
+            subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-r", "-q", "1",
                             "-t", topic, "-m", payload], check=True, timeout=20)
         rows = status(broker, key)
         check(set(rows) == {"lab-000", "lab-001", "lab-002", "roof-000", "junk-3"},
