@@ -41,6 +41,17 @@ def skip(why):
     sys.exit(SKIP_CODE)
 
 
+def fail(msg, out=""):
+    """Ends the test: the message and the tail of the board's output on stderr, exit 1
+    (every QEMU still running is killed by pid at exit)."""
+    raise SystemExit(f"FAIL: {msg}\n--- output ---\n{out[-8000:]}")
+
+
+def check(cond, msg, out=""):
+    if not cond:
+        fail(msg, out)
+
+
 class Console:
     """Expect over a byte stream: fd is read with select, write(bytes) sends."""
 
@@ -174,6 +185,37 @@ class Qemu:
             self.kill()
             raise
 
+    def expect(self, text, timeout):
+        """console.expect, but a text that does not show up in time ends the test
+        (fail) with what did, after a kill."""
+        try:
+            return self.console.expect(text, timeout)
+        except Timeout as e:
+            self.kill()
+            fail(str(e), e.output)
+
+    def command(self, line, timeout):
+        """console.command; no prompt in time ends the test (fail)."""
+        try:
+            return self.console.command(line, timeout)
+        except Timeout as e:
+            self.kill()
+            fail(f"no prompt after {line!r}", e.output)
+
+    def exit_status(self, timeout):
+        """Waits for the firmware to end QEMU itself (poweroff, a reset under
+        -no-reboot, a refusal); its status. Still running after timeout: fail."""
+        try:
+            return self.wait(timeout)
+        except subprocess.TimeoutExpired:
+            fail(f"QEMU still running after {timeout} s", self.console.output())
+
+    def poweroff(self, timeout=60):
+        """The shell's poweroff must end QEMU with status 0."""
+        self.console.send("poweroff\n")
+        rc = self.exit_status(timeout)
+        check(rc == 0, f"poweroff exits 0 (got {rc})", self.console.output())
+
     def __enter__(self):
         self.start()
         return self
@@ -206,7 +248,8 @@ def prepare_mps2(elf, work):
         os.unlink(os.path.join(work, f))
 
 
-def mps2_an386_args(elf, flash, firmware_args=(), icount=False, image=None):
+def mps2_an386_args(elf, flash, firmware_args=(), icount=False, image=None, serial_pty=False,
+                    no_reboot=False):
     """QEMU's command line for the mps2_an386 firmware `elf` (build/mps2_an386/bin/
     akiraos.elf), booted as on the board: the bootloader akira-boot.elf beside it at the
     reset vector, which flashes the signed akiraos.img beside it (or `image`) into the
@@ -214,7 +257,8 @@ def mps2_an386_args(elf, flash, firmware_args=(), icount=False, image=None):
     UART0 on stdio,
     flash0 in the host file `flash` (semihosting), firmware options after it (e.g.
     --install FILE). icount: one instruction = one virtual nanosecond (deterministic
-    timing)."""
+    timing). serial_pty: UART1 on a host pty (QEMU prints its path), UART0 stays the
+    console on stdio. no_reboot: a reset ends QEMU instead of rebooting the board."""
     boot, img = mps2_boot_files(elf)
     semi = ["enable=on", "target=native", "arg=akiraos", "arg=--flash", "arg=" + flash]
     if image != "":
@@ -224,4 +268,9 @@ def mps2_an386_args(elf, flash, firmware_args=(), icount=False, image=None):
             "-kernel", boot]
     if icount:
         args += ["-icount", "shift=0"]
+    if serial_pty:
+        args = [a for a in args if a != "-nographic"]
+        args += ["-display", "none", "-serial", "mon:stdio", "-serial", "pty"]
+    if no_reboot:
+        args.append("-no-reboot")
     return args

@@ -39,14 +39,7 @@ BOOT_S = 120  # generous: QEMU on a loaded 2-core host
 CMD_S = 60
 
 
-def fail(msg, out=""):
-    sys.stderr.write(f"FAIL: {msg}\n--- output ---\n{out[-6000:]}\n")
-    sys.exit(1)
-
-
-def check(cond, msg, out=""):
-    if not cond:
-        fail(msg, out)
+fail, check = qemu.fail, qemu.check
 
 
 def boot(flash, installs=(), log_name=None):
@@ -57,29 +50,12 @@ def boot(flash, installs=(), log_name=None):
     log = open(os.path.join(WORK, log_name or SCENARIO + ".log"), "a")
     q = qemu.Qemu(qemu.mps2_an386_args(ELF, flash, args), log=log)
     q.start()
-    try:
-        q.console.expect("akira> ", BOOT_S)
-    except qemu.Timeout as e:
-        q.kill()
-        fail("no shell prompt after boot", e.output)
+    q.expect("akira> ", BOOT_S)
     return q
 
 
 def run(q, line, timeout=CMD_S):
-    try:
-        return q.console.command(line, timeout)
-    except qemu.Timeout as e:
-        q.kill()
-        fail(f"no prompt after {line!r}", e.output)
-
-
-def poweroff(q):
-    q.console.send("poweroff\n")
-    try:
-        rc = q.wait(CMD_S)
-    except Exception:
-        fail("poweroff did not end QEMU", q.console.output())
-    check(rc == 0, f"poweroff exits 0 (got {rc})", q.console.output())
+    return q.command(line, timeout)
 
 
 def wait_log(q, app, text, timeout=CMD_S, count=1):
@@ -144,13 +120,13 @@ def scenario_shell():
     out = run(q, "ps")
     for t in ("app:pong", "app:hello", "app:counter"):
         check(t not in out, f"no thread {t} once the app is not running", out)
-    poweroff(q)
+    q.poweroff(CMD_S)
     # Next boot: the examples are on flash, not installed again.
     q = boot(flash, examples(), "shell2.log")
     out = q.console.output()
     check("hello 1.0.0 already installed" in out, "second boot keeps the examples", out)
     check("app store: 5 apps installed on flash0" in out, "the store mounts five apps", out)
-    poweroff(q)
+    q.poweroff(CMD_S)
 
 
 def scenario_settings():
@@ -158,7 +134,7 @@ def scenario_settings():
     q = boot(flash)
     out = run(q, "settings set app/test/persist survives a restart")
     check("error" not in out.lower() and "usage" not in out, "settings set", out)
-    poweroff(q)
+    q.poweroff(CMD_S)
     q = boot(flash)
     out = run(q, "settings get app/test/persist")
     check("survives a restart" in out, "the setting survives a restart of QEMU",
@@ -170,7 +146,7 @@ def scenario_settings():
     out = run(q, "settings get app/test/killed")
     check("after kill" in out, "an acknowledged setting survives a kill of QEMU",
           q.console.output())
-    poweroff(q)
+    q.poweroff(CMD_S)
 
 
 class Responder:
@@ -227,7 +203,7 @@ def scenario_hostile():
     responder_answers()
     out = run(q, "ps")
     check("app:responder" in out, "the responder thread is still there", out)
-    poweroff(q)
+    q.poweroff(CMD_S)
 
 
 def settings_ack(q, i):
@@ -305,7 +281,7 @@ def scenario_powercut():
     out = run(q, "app list")
     for name in EXAMPLES + ["big"]:
         check(name in out, f"{name} installed at the end", out)
-    poweroff(q)
+    q.poweroff(CMD_S)
 
 
 def scenario_wasi():
@@ -329,7 +305,7 @@ def scenario_wasi():
         if "running" not in out:
             break
     check("stopped: returned 0" in out, "wasifs ended normally", out)
-    poweroff(q)
+    q.poweroff(CMD_S)
 
 
 def scenario_aot():
@@ -359,7 +335,7 @@ def scenario_aot():
     wait_log(q, "spin", "failed (watchdog)")
     check("aot thumbv7em" in run(q, "app info spin"), "spin ran on native code")
     responder_answers()
-    poweroff(q)
+    q.poweroff(CMD_S)
 
 
 def main():

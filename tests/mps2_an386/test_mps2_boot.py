@@ -47,8 +47,7 @@ PRIMARY, SECONDARY, SLOT = 0x010000, 0x070000, 0x060000
 MAGIC = bytes.fromhex("77c295f360d2ef7f3f5a6a7c8079b62c")
 
 
-def fail(msg, out=""):
-    raise SystemExit(f"FAIL: {msg}\n--- output ---\n{out[-8000:]}")
+fail = qemu.fail
 
 
 def sign(payload, version, name, key=KEY):
@@ -72,38 +71,19 @@ def plant(flash, image, offset=SECONDARY, pending=True):
 
 
 def boot(flash, extra=(), serial_pty=False):
-    args = qemu.mps2_an386_args(ELF, flash, ["--plain"] + list(extra))
-    if serial_pty:
-        args = [a for a in args if a != "-nographic"]
-        args += ["-display", "none", "-serial", "mon:stdio", "-serial", "pty"]
+    args = qemu.mps2_an386_args(ELF, flash, ["--plain"] + list(extra), serial_pty=serial_pty)
     q = qemu.Qemu(args, log=open(os.path.join(WORK, "qemu.log"), "a"))
     q.start()
     return q
 
 
-def expect(q, text, timeout=BOOT_S):
-    try:
-        return q.console.expect(text, timeout)
-    except qemu.Timeout as e:
-        q.kill()
-        fail(str(e), e.output)
-
-
-def poweroff(q):
-    q.console.send("poweroff\n")
-    try:
-        q.wait(60)
-    except subprocess.TimeoutExpired:
-        fail("poweroff did not end QEMU", q.console.output())
-
-
 def first_boot(flash):
     """The development image is flashed into the empty primary slot and runs."""
     q = boot(flash)
-    expect(q, "akira-boot: flashed ")
-    expect(q, "akira-boot: starting 0.1.0+0 at 0x00090200")
-    expect(q, "[ ok ] ota: firmware 0.1.0+0, confirmed")
-    expect(q, "boot complete")
+    q.expect("akira-boot: flashed ", BOOT_S)
+    q.expect("akira-boot: starting 0.1.0+0 at 0x00090200", BOOT_S)
+    q.expect("[ ok ] ota: firmware 0.1.0+0, confirmed", BOOT_S)
+    q.expect("boot complete", BOOT_S)
     return q
 
 
@@ -115,8 +95,8 @@ def serial(full=False):
     else:
         image = PROBE_IMG
     q = boot(flash, serial_pty=True)
-    expect(q, "akira-boot: starting 0.1.0+0 at")
-    expect(q, "boot complete")
+    q.expect("akira-boot: starting 0.1.0+0 at", BOOT_S)
+    q.expect("boot complete", BOOT_S)
     out = q.console.output()
     m = re.search(r"char device redirected to (/dev/pts/\d+) \(label serial1\)", out)
     t = re.search(r"device token \(shown once; later: `http token`\): ([0-9a-f]{32})", out)
@@ -132,39 +112,39 @@ def serial(full=False):
         fail(f"ota push over serial: exit {r.returncode}\n{r.stdout}{r.stderr}",
              q.console.output())
     print(r.stdout.strip().splitlines()[0])
-    expect(q, "akira-boot: boot: test swap of")
-    expect(q, "akira-boot: starting 0.1.1+0 (test boot) at 0x00090200")
+    q.expect("akira-boot: boot: test swap of", BOOT_S)
+    q.expect("akira-boot: starting 0.1.1+0 (test boot) at 0x00090200", BOOT_S)
     if full:
-        expect(q, "[ ok ] ota: firmware 0.1.1+0, TEST boot")
+        q.expect("[ ok ] ota: firmware 0.1.1+0, TEST boot", BOOT_S)
     else:
-        expect(q, "boot probe: running in place, vectors at 0x00090200")
+        q.expect("boot probe: running in place, vectors at 0x00090200", BOOT_S)
     # It never confirms itself: it resets, and the bootloader reverts by itself.
-    expect(q, "akira-boot: boot: revert swap of")
-    expect(q, "akira-boot: starting 0.1.0+0 at")
-    expect(q, "[ ok ] ota: firmware 0.1.0+0, confirmed")
-    expect(q, "boot complete")
-    poweroff(q)
+    q.expect("akira-boot: boot: revert swap of", BOOT_S)
+    q.expect("akira-boot: starting 0.1.0+0 at", BOOT_S)
+    q.expect("[ ok ] ota: firmware 0.1.0+0, confirmed", BOOT_S)
+    q.expect("boot complete", BOOT_S)
+    q.poweroff()
 
 
 def slots():
     flash = os.path.join(WORK, "flash.img")
     q = first_boot(flash)
-    poweroff(q)
+    q.poweroff()
 
     # A newer good build: test swap, test boot, self-test, confirmed; stays after a reset.
     plant(flash, sign(FW_BIN, "0.1.2+0", "new.img"))
     q = boot(flash)
-    expect(q, "akira-boot: boot: test swap of")
-    expect(q, "akira-boot: starting 0.1.2+0 (test boot)")
-    expect(q, "[ ok ] ota: firmware 0.1.2+0, TEST boot")
-    expect(q, "self-test passed")
+    q.expect("akira-boot: boot: test swap of", BOOT_S)
+    q.expect("akira-boot: starting 0.1.2+0 (test boot)", BOOT_S)
+    q.expect("[ ok ] ota: firmware 0.1.2+0, TEST boot", BOOT_S)
+    q.expect("self-test passed", BOOT_S)
     q.console.send("reboot\n")
-    seen = expect(q, "[ ok ] ota: firmware 0.1.2+0, confirmed")
+    seen = q.expect("[ ok ] ota: firmware 0.1.2+0, confirmed", BOOT_S)
     if "swap of" in seen or "starting 0.1.2+0 at" not in seen:
         q.kill()
         fail("the confirmed update did not stay after a reset", q.console.output())
-    expect(q, "boot complete")
-    poweroff(q)
+    q.expect("boot complete", BOOT_S)
+    q.poweroff()
 
     # Refused images: each erased with its reason, the confirmed 0.1.2 boots on.
     good = sign(FW_BIN, "0.1.3+0", "next.img")
@@ -190,12 +170,12 @@ def slots():
             f.write(b"\xff" * SLOT)
         plant(flash, bytes(image))
         q = boot(flash)
-        expect(q, f"akira-boot: boot: secondary slot: {why}")
-        seen = expect(q, "[ ok ] ota: firmware 0.1.2+0, confirmed")
+        q.expect(f"akira-boot: boot: secondary slot: {why}", BOOT_S)
+        seen = q.expect("[ ok ] ota: firmware 0.1.2+0, confirmed", BOOT_S)
         if "starting 0.1.2+0 at" not in seen or "swap of" in seen:
             q.kill()
             fail(f"{why}: not refused", q.console.output())
-        poweroff(q)
+        q.poweroff()
         with open(flash, "rb") as f:
             f.seek(SECONDARY + SLOT - 16)
             if f.read(16) == MAGIC:
@@ -210,12 +190,12 @@ def slots():
     q = qemu.Qemu(qemu.mps2_an386_args(ELF, flash, ["--plain"], image=""),
                   log=open(os.path.join(WORK, "qemu.log"), "a"))
     q.start()
-    seen = expect(q, "recovery> ")
+    seen = q.expect("recovery> ", BOOT_S)
     if "akira-boot: boot: primary slot: bad hash" not in seen or "starting" in seen:
         q.kill()
         fail("a corrupted primary image was not refused", q.console.output())
     q.console.send("status\n")
-    expect(q, "recovery> ", 30)
+    q.expect("recovery> ", 30)
     q.kill()
 
 

@@ -27,16 +27,13 @@ BOOT_S = 120
 CMD_S = 480  # a 200 KB install over QEMU's UART into semihosted flash, loaded host
 
 
-def fail(msg, out=""):
-    raise SystemExit(f"FAIL: {msg}\n--- output ---\n{out[-6000:]}")
+fail = qemu.fail
 
 
 def main():
     qemu.prepare_mps2(ELF, WORK)
-    args = qemu.mps2_an386_args(ELF, os.path.join(WORK, "flash.img"))
     # UART0 stays the console on stdio; UART1 goes to a pty.
-    args = [a for a in args if a != "-nographic"]
-    args += ["-display", "none", "-serial", "mon:stdio", "-serial", "pty"]
+    args = qemu.mps2_an386_args(ELF, os.path.join(WORK, "flash.img"), serial_pty=True)
     q = qemu.Qemu(args, log=open(os.path.join(WORK, "qemu.log"), "w"))
     q.start()
     try:
@@ -47,13 +44,7 @@ def main():
     except BaseException:
         q.kill()
         raise
-    q.console.send("poweroff\n")
-    try:
-        rc = q.wait(60)
-    except subprocess.TimeoutExpired:
-        fail("poweroff did not end QEMU", q.console.output())
-    if rc != 0:
-        fail(f"poweroff exits {rc}", q.console.output())
+    q.poweroff()
     print("ok")
 
 

@@ -12,119 +12,74 @@ QEMU started is killed by its pid.
 """
 import os
 import re
-import select
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "harness"))
+import qemu  # noqa: E402
+
 TREE, SCENARIO = sys.argv[1], sys.argv[2]
 ELF = os.path.join(TREE, "bin", "akiraos.elf")
-BOOT = os.path.join(TREE, "bin", "akira-boot.elf")
-IMAGE = os.path.join(TREE, "bin", "akiraos.img")
 FLASH_SIZE = 3584 * 1024
 
-if not shutil.which("qemu-system-arm"):
-    print("SKIP: qemu-system-arm not installed (Debian package qemu-system-arm)")
-    sys.exit(77)
-for f in (ELF, BOOT, IMAGE):
+qemu.need_tools("qemu-system-arm")
+for f in (ELF,) + qemu.mps2_boot_files(ELF):
     if not os.path.exists(f):
-        print(f"FAIL: no {f} (mcu.build failed?)")
-        sys.exit(1)
+        qemu.fail(f"no {f} (mcu.build failed?)")
 
 
-class Board:
-    def __init__(self, flash, no_reboot=False):
-        args = ["qemu-system-arm", "-M", "mps2-an386", "-display", "none", "-monitor", "none",
-                "-serial", "stdio", "-semihosting-config",
-                f"enable=on,target=native,arg=akiraos,arg=--flash,arg={flash},arg=--plain,"
-                f"arg=--image,arg={IMAGE}", "-kernel", BOOT]
-        if no_reboot:
-            args.append("-no-reboot")
-        self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT)
-        self.out = b""
-
-    def expect(self, text, timeout=20):
-        """Reads until text appears; fails after timeout seconds."""
-        deadline = time.monotonic() + timeout
-        want = text.encode()
-        while want not in self.out:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                fail(f"no {text!r} within {timeout} s")
-            r, _, _ = select.select([self.p.stdout], [], [], left)
-            if r:
-                chunk = os.read(self.p.stdout.fileno(), 4096)
-                if not chunk:
-                    fail(f"QEMU ended before {text!r}")
-                self.out += chunk
-        idx = self.out.index(want) + len(want)
-        seen, self.out = self.out[:idx], self.out[idx:]
-        return seen.decode(errors="replace")
-
-    def send(self, line):
-        self.p.stdin.write((line + "\n").encode())  # --plain reads lines ended by LF
-        self.p.stdin.flush()
-
-    def kill(self):
-        if self.p.poll() is None:
-            os.kill(self.p.pid, signal.SIGKILL)
-        self.p.wait(timeout=10)
-
-    def wait_exit(self, timeout):
-        try:
-            return self.p.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            fail(f"QEMU still running after {timeout} s")
+LAST = []  # the board booted last: its output goes with a failure
 
 
-board = None
+def Board(flash, no_reboot=False):
+    """The board booted through its bootloader on flash, console on stdio (line mode)."""
+    q = qemu.Qemu(qemu.mps2_an386_args(ELF, flash, ["--plain"], no_reboot=no_reboot))
+    q.start()
+    LAST[:] = [q]
+    return q
+
+
+def send(q, line):
+    q.console.send(line + "\n")  # --plain reads lines ended by LF
 
 
 def fail(msg):
-    out = board.out.decode(errors="replace") if board else ""
-    sys.stderr.write(f"FAIL: {msg}\n--- unread output ---\n{out}\n")
-    if board:
-        board.kill()
-    sys.exit(1)
+    qemu.fail(msg, LAST[0].console.output() if LAST else "")
 
 
 def persist(tmp):
-    global board
     flash = os.path.join(tmp, "flash.img")
     board = Board(flash)
-    board.expect("created erased")
-    board.expect("[ ok ] shell")
-    board.send("settings set akira/test/persist 4242")
-    board.send("settings get akira/test/persist")
-    board.expect("4242")
+    board.expect("created erased", 20)
+    board.expect("[ ok ] shell", 20)
+    send(board, "settings set akira/test/persist 4242")
+    send(board, "settings get akira/test/persist")
+    board.expect("4242", 20)
     board.kill()  # a power cut: no shutdown, nothing flushed by the firmware
     if os.path.getsize(flash) != FLASH_SIZE:
         fail(f"flash image is {os.path.getsize(flash)} bytes, not {FLASH_SIZE}")
     board = Board(flash)
-    seen = board.expect("[ ok ] shell")
+    seen = board.expect("[ ok ] shell", 20)
     if "created erased" in seen:
         fail("the image was recreated instead of reused")
-    board.send("settings get akira/test/persist")
-    board.expect("4242")
-    board.send("poweroff")
-    if board.wait_exit(20) != 0:
+    send(board, "settings get akira/test/persist")
+    board.expect("4242", 20)
+    send(board, "poweroff")
+    if board.exit_status(20) != 0:
         fail("poweroff did not end QEMU with status 0")
 
 
 def wrong_size(tmp):
-    global board
     flash = os.path.join(tmp, "small.img")
     with open(flash, "wb") as f:
         f.write(b"\x12" * 1000)
     board = Board(flash)
     # The bootloader refuses it: the firmware lives in that flash, nothing can boot.
-    board.expect("not a flash0-sized file (left untouched)")
-    if board.wait_exit(20) != 1:
+    board.expect("not a flash0-sized file (left untouched)", 20)
+    if board.exit_status(20) != 1:
         fail("the bootloader did not stop QEMU with status 1")
     with open(flash, "rb") as f:
         if f.read() != b"\x12" * 1000:
@@ -132,15 +87,14 @@ def wrong_size(tmp):
 
 
 def watchdog(tmp):
-    global board
     board = Board(os.path.join(tmp, "flash.img"), no_reboot=True)
-    board.expect("[ ok ] shell")
+    board.expect("[ ok ] shell", 20)
     t0 = time.monotonic()
-    board.send("wdt starve")
-    board.expect("hardware watchdog expired", timeout=30)
+    send(board, "wdt starve")
+    board.expect("hardware watchdog expired", 30)
     took = time.monotonic() - t0
     # -no-reboot: the reset ends QEMU.
-    board.wait_exit(20)
+    board.exit_status(20)
     if took < 1.0:
         fail(f"reset after {took:.1f} s: before the 2 s hardware timeout could run out")
 
@@ -159,9 +113,8 @@ def symbol_range(name):
 def faults(tmp):
     """A plain fault (not a stack overflow) is reported with the registers and the
     faulting thread, then the board resets and boots again."""
-    global board
     board = Board(os.path.join(tmp, "flash.img"))
-    board.expect("[ ok ] shell")
+    board.expect("[ ok ] shell", 20)
     lo, hi = symbol_range("cmd_fault")
     # kind: the handler's name, and the status bits it must show (CFSR PRECISERR +
     # BFARVALID with BFAR the bad address; HFSR FORCED for the escalation; CFSR
@@ -170,8 +123,8 @@ def faults(tmp):
              ("hard", "HardFault", r"cfsr 00008200 hfsr 40000000 mmfar \w+ bfar 90000000"),
              ("usage", "UsageFault", r"cfsr 00010000 hfsr 00000000")]
     for kind, name, status in cases:
-        board.send(f"fault {kind}")
-        seen = board.expect("*** resetting", timeout=30)
+        send(board, f"fault {kind}")
+        seen = board.expect("*** resetting", 30)
         if f"*** {name} in thread main" not in seen:
             fail(f"fault {kind}: no '{name} in thread main' line:\n{seen}")
         if "stack overflow" in seen:
@@ -186,12 +139,12 @@ def faults(tmp):
             fail(f"fault {kind}: status registers not /{status}/:\n{seen}")
         # The handler's own reset boots the firmware again (not the hardware watchdog
         # biting a handler that hung), which comes back to its shell.
-        seen = board.expect("AkiraOS ", timeout=30)
+        seen = board.expect("AkiraOS ", 30)
         if "watchdog" in seen:
             fail(f"fault {kind}: the handler did not reset, the watchdog did:\n{seen}")
-        board.expect("[ ok ] shell", timeout=60)
-    board.send("poweroff")
-    if board.wait_exit(20) != 0:
+        board.expect("[ ok ] shell", 60)
+    send(board, "poweroff")
+    if board.exit_status(20) != 0:
         fail("poweroff did not end QEMU with status 0")
 
 
