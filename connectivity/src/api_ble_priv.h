@@ -60,10 +60,6 @@ int api_ble_take(struct akira_app_ctx *app, uint32_t kinds, struct api_ble_rec *
 /* The device's connections (handles), at most max. */
 size_t api_ble_conns(uint16_t *out, size_t max);
 
-/* Whether the app's upstream manifest asked for any of `bits` (AKIRA_UP_BIT of
- * akira/compat.h); a denial is counted and logged like the bridge's (compat_hid.c). */
-bool compat_up_allowed(struct akira_app_ctx *app, uint64_t bits, const char *fn);
-
 static inline aw_status api_ble_ret(aw_val *io, int32_t v)
 {
     io[0].i32 = v;

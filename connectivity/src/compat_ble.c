@@ -24,6 +24,7 @@
  * upstream's negative errno values (akira_compat_errno); a `$` string out of the app's memory
  * traps, as upstream's engine does; raw pointers get -EFAULT.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include <akira/compat.h>
@@ -73,6 +74,20 @@ static struct {
     struct akira_app_ctx *app[SLOTS];
     struct cb_app *st[SLOTS];
 } C;
+
+/* Whether the app's upstream manifest asked for any of `bits` (AKIRA_UP_BIT); a denial
+ * is counted and logged like the bridge's. */
+static bool compat_up_allowed(struct akira_app_ctx *app, uint64_t bits, const char *fn)
+{
+    if (app->manifest && (app->manifest->compat_caps & bits)) return true;
+    uint_fast64_t n = atomic_fetch_add_explicit(&app->denied_calls, 1, memory_order_relaxed) + 1;
+    if (n <= 8 || n % 64 == 0)
+        akira_bridge_log(app, AKIRA_LOG_WARN,
+                         "denied: %s needs an upstream capability the app's manifest does not "
+                         "ask for (%llu denied)",
+                         fn, (unsigned long long)n);
+    return false;
+}
 
 static aw_status up_ret(aw_val *io, int32_t rc)
 {

@@ -12,9 +12,9 @@
  * control, no raw reports, no hat switch, no fifth and sixth axis (-ENOTSUP), and no
  * USB (-ENOTSUP). When the app ends, what it held is released on the hosts.
  *
- * Capability: upstream's `hid` (our `hid`); the bridge denies with -EPERM.
+ * Capability: upstream's `hid`, which grants our `hid` (nothing else does): the bridge's
+ * check, -EPERM when denied or revoked.
  */
-#include <stdatomic.h>
 #include <string.h>
 
 #include <akira/compat.h>
@@ -65,18 +65,6 @@ static struct {
     struct ch_app *st[SLOTS];
     struct akira_app_ctx *owner; /* the app with HID enabled */
 } H;
-
-bool compat_up_allowed(struct akira_app_ctx *app, uint64_t bits, const char *fn)
-{
-    if (app->manifest && (app->manifest->compat_caps & bits)) return true;
-    uint_fast64_t n = atomic_fetch_add_explicit(&app->denied_calls, 1, memory_order_relaxed) + 1;
-    if (n <= 8 || n % 64 == 0)
-        akira_bridge_log(app, AKIRA_LOG_WARN,
-                         "denied: %s needs an upstream capability the app's manifest does not "
-                         "ask for (%llu denied)",
-                         fn, (unsigned long long)n);
-    return false;
-}
 
 static aw_status up_ret(aw_val *io, int32_t rc)
 {
@@ -565,68 +553,33 @@ static void ch_app_end(struct akira_app_ctx *app)
     akira_quota_realloc(app->quota, s, sizeof *s, 0);
 }
 
-/* Upstream's `hid` bit first (an app of ours holding our `hid` has not asked for it):
- * -EPERM, counted and logged, before any argument is looked at. */
-#define CHECKED(fn)                                                                                \
-    static aw_status c_##fn(struct akira_app_ctx *app, aw_val *io)                                 \
-    {                                                                                              \
-        if (!compat_up_allowed(app, AKIRA_UP_BIT(AKIRA_UP_CAP_HID), "hid_" #fn))                   \
-            return up_err(io, AKIRA_UP_EPERM);                                                     \
-        return up_##fn(app, io);                                                                   \
-    }
-CHECKED(enable)
-CHECKED(disable)
-CHECKED(is_connected)
-CHECKED(key_press)
-CHECKED(key_release)
-CHECKED(key_release_all)
-CHECKED(type_string)
-CHECKED(set_modifiers)
-CHECKED(gamepad_press)
-CHECKED(gamepad_release)
-CHECKED(gamepad_set_axis)
-CHECKED(gamepad_set_dpad)
-CHECKED(gamepad_reset)
-CHECKED(gamepad_send_report)
-CHECKED(mouse_move)
-CHECKED(mouse_btn_press)
-CHECKED(mouse_btn_release)
-CHECKED(mouse_scroll)
-CHECKED(consumer_send)
-CHECKED(send_raw_report)
-CHECKED(action_register)
-CHECKED(action_trigger)
-CHECKED(set_transport)
-CHECKED(set_device_types)
-CHECKED(init)
-
 /* clang-format off */
 static const struct akira_bridge_entry entries[] = {
-    {"hid_enable",              "()i",        AKIRA_CAP_HID, c_enable},
-    {"hid_disable",             "()i",        AKIRA_CAP_HID, c_disable},
-    {"hid_is_connected",        "()i",        AKIRA_CAP_HID, c_is_connected},
-    {"hid_key_press",           "(i)i",       AKIRA_CAP_HID, c_key_press},
-    {"hid_key_release",         "(i)i",       AKIRA_CAP_HID, c_key_release},
-    {"hid_key_release_all",     "()i",        AKIRA_CAP_HID, c_key_release_all},
-    {"hid_type_string",         "(i)i",       AKIRA_CAP_HID, c_type_string},
-    {"hid_set_modifiers",       "(i)i",       AKIRA_CAP_HID, c_set_modifiers},
-    {"hid_gamepad_press",       "(i)i",       AKIRA_CAP_HID, c_gamepad_press},
-    {"hid_gamepad_release",     "(i)i",       AKIRA_CAP_HID, c_gamepad_release},
-    {"hid_gamepad_set_axis",    "(ii)i",      AKIRA_CAP_HID, c_gamepad_set_axis},
-    {"hid_gamepad_set_dpad",    "(i)i",       AKIRA_CAP_HID, c_gamepad_set_dpad},
-    {"hid_gamepad_reset",       "()i",        AKIRA_CAP_HID, c_gamepad_reset},
-    {"hid_gamepad_send_report", "(iiiiiiii)i", AKIRA_CAP_HID, c_gamepad_send_report},
-    {"hid_mouse_move",          "(ii)i",      AKIRA_CAP_HID, c_mouse_move},
-    {"hid_mouse_btn_press",     "(i)i",       AKIRA_CAP_HID, c_mouse_btn_press},
-    {"hid_mouse_btn_release",   "(i)i",       AKIRA_CAP_HID, c_mouse_btn_release},
-    {"hid_mouse_scroll",        "(i)i",       AKIRA_CAP_HID, c_mouse_scroll},
-    {"hid_consumer_send",       "(i)i",       AKIRA_CAP_HID, c_consumer_send},
-    {"hid_send_raw_report",     "(iii)i",     AKIRA_CAP_HID, c_send_raw_report},
-    {"hid_action_register",     "(iii)i",     AKIRA_CAP_HID, c_action_register},
-    {"hid_action_trigger",      "(i)i",       AKIRA_CAP_HID, c_action_trigger},
-    {"hid_set_transport",       "(i)i",       AKIRA_CAP_HID, c_set_transport},
-    {"hid_set_device_types",    "(i)i",       AKIRA_CAP_HID, c_set_device_types},
-    {"hid_init",                "(ii)i",      AKIRA_CAP_HID, c_init},
+    {"hid_enable",              "()i",        AKIRA_CAP_HID, up_enable},
+    {"hid_disable",             "()i",        AKIRA_CAP_HID, up_disable},
+    {"hid_is_connected",        "()i",        AKIRA_CAP_HID, up_is_connected},
+    {"hid_key_press",           "(i)i",       AKIRA_CAP_HID, up_key_press},
+    {"hid_key_release",         "(i)i",       AKIRA_CAP_HID, up_key_release},
+    {"hid_key_release_all",     "()i",        AKIRA_CAP_HID, up_key_release_all},
+    {"hid_type_string",         "(i)i",       AKIRA_CAP_HID, up_type_string},
+    {"hid_set_modifiers",       "(i)i",       AKIRA_CAP_HID, up_set_modifiers},
+    {"hid_gamepad_press",       "(i)i",       AKIRA_CAP_HID, up_gamepad_press},
+    {"hid_gamepad_release",     "(i)i",       AKIRA_CAP_HID, up_gamepad_release},
+    {"hid_gamepad_set_axis",    "(ii)i",      AKIRA_CAP_HID, up_gamepad_set_axis},
+    {"hid_gamepad_set_dpad",    "(i)i",       AKIRA_CAP_HID, up_gamepad_set_dpad},
+    {"hid_gamepad_reset",       "()i",        AKIRA_CAP_HID, up_gamepad_reset},
+    {"hid_gamepad_send_report", "(iiiiiiii)i", AKIRA_CAP_HID, up_gamepad_send_report},
+    {"hid_mouse_move",          "(ii)i",      AKIRA_CAP_HID, up_mouse_move},
+    {"hid_mouse_btn_press",     "(i)i",       AKIRA_CAP_HID, up_mouse_btn_press},
+    {"hid_mouse_btn_release",   "(i)i",       AKIRA_CAP_HID, up_mouse_btn_release},
+    {"hid_mouse_scroll",        "(i)i",       AKIRA_CAP_HID, up_mouse_scroll},
+    {"hid_consumer_send",       "(i)i",       AKIRA_CAP_HID, up_consumer_send},
+    {"hid_send_raw_report",     "(iii)i",     AKIRA_CAP_HID, up_send_raw_report},
+    {"hid_action_register",     "(iii)i",     AKIRA_CAP_HID, up_action_register},
+    {"hid_action_trigger",      "(i)i",       AKIRA_CAP_HID, up_action_trigger},
+    {"hid_set_transport",       "(i)i",       AKIRA_CAP_HID, up_set_transport},
+    {"hid_set_device_types",    "(i)i",       AKIRA_CAP_HID, up_set_device_types},
+    {"hid_init",                "(ii)i",      AKIRA_CAP_HID, up_init},
 };
 /* clang-format on */
 

@@ -6,7 +6,7 @@ the simulated radio: apps built in upstream's style with upstream's flags.
 
 Scenarios:
   gatt   node 1 runs upgatt: a 128-bit service with a readable, writable, notifying
-         characteristic, advertised with its UUID and name. Node 2's compat-peer app
+         characteristic, advertised with its UUID and name. Node 2's ble-peer app
          (our SDK) finds it in the adverts, connects, reads "hello", subscribes and
          writes "ping": upgatt gets CONNECTED and CHAR_WRITTEN (its handle, the length,
          the bytes) and answers "PING" as a notification. upgatt's scan reports carry
@@ -66,7 +66,7 @@ def scenario_gatt():
     with tempfile.TemporaryDirectory() as tmp:
         m = ad.Medium(RADIO, tmp, seed=7)
         n1 = node(m, 1, 0, [compat("upgatt")])
-        n2 = node(m, 2, 2, [os.path.join(TEST_APPS, "compat-peer.wasm")])
+        n2 = node(m, 2, 2, [os.path.join(TEST_APPS, "ble-peer.wasm")])
         n1.command("app start upgatt", "started")
         for step in ("init", "name", "add_char", "add_service", "set_adv", "value",
                      "advertise", "scan", "hid"):
@@ -79,19 +79,19 @@ def scenario_gatt():
         ad.app_logs(n1, "upgatt", r"upgatt: scan_stop 0\n", 15)
 
         # GATT: node 2's app finds the advertised UUID, reads, subscribes, writes
-        n2.command("app start compat-peer", "started")
-        ad.app_logs(n2, "compat-peer", r"peer: found upgatt", 20)
-        ad.app_logs(n2, "compat-peer", r"peer: service 0x[0-9a-f]{4}, 1 characteristic\(s\), "
+        n2.command("app start ble-peer", "started")
+        ad.app_logs(n2, "ble-peer", r"peer: found upgatt", 20)
+        ad.app_logs(n2, "ble-peer", r"peer: service 0x[0-9a-f]{4}, 1 characteristic\(s\), "
                     r"props 0x1a", 20)
-        ad.app_logs(n2, "compat-peer", r"peer: read 5 'hello'", 15)
-        ad.app_logs(n2, "compat-peer", r"peer: subscribe 0", 15)
-        ad.app_logs(n2, "compat-peer", r"peer: write 0", 15)
+        ad.app_logs(n2, "ble-peer", r"peer: read 5 'hello'", 15)
+        ad.app_logs(n2, "ble-peer", r"peer: subscribe 0", 15)
+        ad.app_logs(n2, "ble-peer", r"peer: write 0", 15)
         ad.app_logs(n1, "upgatt", r"upgatt: connected 1\n", 10)
         ad.app_logs(n1, "upgatt", r"upgatt: written h=0 len=4 'ping'", 10)
         ad.app_logs(n1, "upgatt", r"upgatt: notified 0\n", 10)
         ad.app_logs(n1, "upgatt", r"upgatt: value 'PING' 4", 10)
-        ad.app_logs(n2, "compat-peer", r"peer: notify 'PING'", 15)
-        n2.command("app stop compat-peer", "stopped")  # its connection closes
+        ad.app_logs(n2, "ble-peer", r"peer: notify 'PING'", 15)
+        n2.command("app stop ble-peer", "stopped")  # its connection closes
         ad.app_logs(n1, "upgatt", r"upgatt: disconnected", 15)
 
         # HID: node 2 connects, pairs and becomes the HID host; upgatt types

@@ -115,7 +115,7 @@ static void test_fields(void **state)
                      AKIRA_OK);
     assert_true(m.caps & AKIRA_CAP_DISPLAY);
     assert_true((m.caps & (AKIRA_CAP_BLE | AKIRA_CAP_HID)) == (AKIRA_CAP_BLE | AKIRA_CAP_HID));
-    assert_false(m.compat_caps & AKIRA_UP_BIT(AKIRA_UP_CAP_BLE_SPAM)); /* not bound */
+    assert_true(m.compat_caps & AKIRA_UP_BIT(AKIRA_UP_CAP_BLE_SCAN));
     assert_true(m.compat_caps & AKIRA_UP_BIT(AKIRA_UP_CAP_APP_CONTROL));
 }
 

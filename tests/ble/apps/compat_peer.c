@@ -1,5 +1,5 @@
 /*
- * compat-peer (test app, tests/ble/compat_ble_e2e.py): the GATT client of the
+ * ble-peer (test app, tests/ble/compat_ble_e2e.py): the GATT client of the
  * upstream-style peripheral upgatt, written with our SDK ("ble" module). Scans until an
  * advertiser lists upgatt's 128-bit service UUID, connects, finds the service and its
  * characteristic, reads it, subscribes, writes "ping" and logs the notification that
