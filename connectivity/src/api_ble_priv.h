@@ -4,6 +4,7 @@
 #define AKIRA_API_BLE_PRIV_H
 
 #include <akira/api_ble.h>
+#include <akira/compat.h>
 
 /* The modules' lock (made at first use); false when it cannot be made. Callbacks take
  * it inside the host's lock: never call the host or the controller while holding it. */
@@ -59,6 +60,25 @@ int api_ble_scan_set(struct akira_app_ctx *app, bool on);
 int api_ble_take(struct akira_app_ctx *app, uint32_t kinds, struct api_ble_rec *out);
 /* The device's connections (handles), at most max. */
 size_t api_ble_conns(uint16_t *out, size_t max);
+
+/* The env modules' results: our code rc (< 0) as upstream's negative errno
+ * (akira_compat_errno), or a count as it is; upstream's errno value directly; the
+ * trap for a `$` string outside the app's memory (as upstream's engine traps). */
+static inline aw_status compat_up_ret(aw_val *io, int32_t rc)
+{
+    io[0].i32 = rc < 0 ? akira_compat_errno(rc) : rc;
+    return AW_OK;
+}
+static inline aw_status compat_up_err(aw_val *io, int up_errno)
+{
+    io[0].i32 = -up_errno;
+    return AW_OK;
+}
+static inline aw_status compat_up_trap(struct akira_app_ctx *app)
+{
+    aw_store_set_trap_msg(app->store, "out of bounds memory access (env native argument)");
+    return AW_ERR_TRAP;
+}
 
 static inline aw_status api_ble_ret(aw_val *io, int32_t v)
 {

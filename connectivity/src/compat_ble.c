@@ -89,24 +89,6 @@ static bool compat_up_allowed(struct akira_app_ctx *app, uint64_t bits, const ch
     return false;
 }
 
-static aw_status up_ret(aw_val *io, int32_t rc)
-{
-    io[0].i32 = rc < 0 ? akira_compat_errno(rc) : rc;
-    return AW_OK;
-}
-
-static aw_status up_err(aw_val *io, int up_errno)
-{
-    io[0].i32 = -up_errno;
-    return AW_OK;
-}
-
-static aw_status trap_oob(struct akira_app_ctx *app)
-{
-    aw_store_set_trap_msg(app->store, "out of bounds memory access (env native argument)");
-    return AW_ERR_TRAP;
-}
-
 /* The app's slot index (lock held), made (with its state from the quota) when create:
  * -1 when none is free or the quota has no room. */
 static int slot_of(struct akira_app_ctx *app, bool create)
@@ -187,7 +169,7 @@ static int uuid_arg(struct akira_app_ctx *app, uint32_t ptr, akira_ble_uuid_t *u
     *st = AW_OK;
     /* Longer than a UUID is -EINVAL, but only a string leaving memory traps. */
     if (!akira_bridge_cstr(app, ptr, UINT32_MAX - 1u, &len)) {
-        *st = trap_oob(app);
+        *st = compat_up_trap(app);
         return -1;
     }
     const char *t = akira_bridge_cstr(app, ptr, UUID_TEXT, &len);
@@ -197,7 +179,7 @@ static int uuid_arg(struct akira_app_ctx *app, uint32_t ptr, akira_ble_uuid_t *u
 #define REQUIRE(app, io, cap, err, fn)                                                             \
     do {                                                                                           \
         if (!compat_up_allowed((app), AKIRA_UP_BIT(AKIRA_UP_CAP_##cap), (fn)))                     \
-            return up_err((io), (err));                                                            \
+            return compat_up_err((io), (err));                                                     \
     } while (0)
 #define REQUIRE_BLE(fn)  REQUIRE(app, io, BLE, AKIRA_UP_EPERM, fn)
 #define REQUIRE_SCAN(fn) REQUIRE(app, io, BLE_SCAN, AKIRA_UP_EACCES, fn)
@@ -208,9 +190,9 @@ static aw_status up_init(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_BLE("ble_init");
     int slot, e = enter(app, &slot);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     api_ble_unlock();
-    return up_ret(io, api_ble_join(app));
+    return compat_up_ret(io, api_ble_join(app));
 }
 
 /* Release what the app holds in the "ble" module and its staging (lock not held). */
@@ -238,24 +220,24 @@ static void release(struct akira_app_ctx *app)
 static aw_status up_deinit(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_BLE("ble_deinit");
-    if (!api_ble_host()) return up_err(io, AKIRA_UP_ENODEV);
+    if (!api_ble_host()) return compat_up_err(io, AKIRA_UP_ENODEV);
     release(app);
-    return up_ret(io, 0);
+    return compat_up_ret(io, 0);
 }
 
 static aw_status up_set_local_name(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_BLE("ble_set_local_name");
     size_t len;
-    if (!akira_bridge_cstr(app, io[0].u32, UINT32_MAX - 1u, &len)) return trap_oob(app);
-    if (len == 0 || len > NAME_MAX_) return up_err(io, AKIRA_UP_EINVAL);
+    if (!akira_bridge_cstr(app, io[0].u32, UINT32_MAX - 1u, &len)) return compat_up_trap(app);
+    if (len == 0 || len > NAME_MAX_) return compat_up_err(io, AKIRA_UP_EINVAL);
     const char *name = akira_bridge_cstr(app, io[0].u32, NAME_MAX_, &len);
     int slot, e = enter(app, &slot);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     memcpy(C.st[slot]->name, name, len);
     C.st[slot]->name[len] = 0;
     api_ble_unlock();
-    return up_ret(io, 0);
+    return compat_up_ret(io, 0);
 }
 
 static aw_status up_service_create(struct akira_app_ctx *app, aw_val *io)
@@ -265,9 +247,9 @@ static aw_status up_service_create(struct akira_app_ctx *app, aw_val *io)
     aw_status st;
     int rc = uuid_arg(app, io[0].u32, &u, &st);
     if (st != AW_OK) return st;
-    if (rc) return up_ret(io, rc);
+    if (rc) return compat_up_ret(io, rc);
     int slot, e = enter(app, &slot);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     struct cb_app *s = C.st[slot];
     rc = AKIRA_ENOMEM;
     for (size_t i = 0; i < COMPAT_BLE_SVCS; i++)
@@ -277,7 +259,7 @@ static aw_status up_service_create(struct akira_app_ctx *app, aw_val *io)
             break;
         }
     api_ble_unlock();
-    return up_ret(io, rc);
+    return compat_up_ret(io, rc);
 }
 
 static aw_status up_char_create(struct akira_app_ctx *app, aw_val *io)
@@ -288,11 +270,11 @@ static aw_status up_char_create(struct akira_app_ctx *app, aw_val *io)
     int rc = uuid_arg(app, io[0].u32, &u, &st);
     if (st != AW_OK) return st;
     int32_t props = io[1].i32, max_len = io[2].i32;
-    if (rc) return up_ret(io, rc);
+    if (rc) return compat_up_ret(io, rc);
     if (props <= 0 || (props & ~PROPS_ALL) || max_len < 1 || max_len > (int)AKIRA_API_BLE_VAL_MAX)
-        return up_err(io, AKIRA_UP_EINVAL);
+        return compat_up_err(io, AKIRA_UP_EINVAL);
     int slot, e = enter(app, &slot);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     struct cb_app *s = C.st[slot];
     rc = AKIRA_ENOMEM;
     for (size_t i = 0; i < COMPAT_BLE_CHRS; i++)
@@ -306,14 +288,14 @@ static aw_status up_char_create(struct akira_app_ctx *app, aw_val *io)
             break;
         }
     api_ble_unlock();
-    return up_ret(io, rc);
+    return compat_up_ret(io, rc);
 }
 
 static aw_status up_service_add_char(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_BLE("ble_service_add_char");
     int slot, e = enter(app, &slot);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     int si = handle_idx(slot, io[0].i32, COMPAT_BLE_SVCS, false);
     int ci = handle_idx(slot, io[1].i32, COMPAT_BLE_CHRS, true);
     int rc = si < 0 ? si : ci < 0 ? ci : 0;
@@ -331,14 +313,14 @@ static aw_status up_service_add_char(struct akira_app_ctx *app, aw_val *io)
         }
     }
     api_ble_unlock();
-    return up_ret(io, rc);
+    return compat_up_ret(io, rc);
 }
 
 static aw_status up_add_service(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_BLE("ble_add_service");
     int slot, e = enter(app, &slot);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     int si = handle_idx(slot, io[0].i32, COMPAT_BLE_SVCS, false);
     struct cb_app *s = C.st[slot];
     int rc = si;
@@ -356,32 +338,32 @@ static aw_status up_add_service(struct akira_app_ctx *app, aw_val *io)
         }
     }
     api_ble_unlock();
-    if (rc) return up_ret(io, rc);
+    if (rc) return compat_up_ret(io, rc);
     /* A UUID the system or another app serves is not the app's to take. */
     if (akira_ble_gatts_has_service(api_ble_host(), &u)) {
         akira_bridge_log(app, AKIRA_LOG_WARN, "ble: service UUID already served on this device");
-        return up_err(io, AKIRA_UP_EBUSY);
+        return compat_up_err(io, AKIRA_UP_EBUSY);
     }
     rc = api_ble_svc_add_defs(app, &u, defs, n);
-    if (rc < 0) return up_ret(io, rc);
+    if (rc < 0) return compat_up_ret(io, rc);
     if (api_ble_lock()) {
         /* The app's state stays while it runs (freed only at its end). */
         s->svc[si].added = true;
         s->svc[si].api_svc = (int8_t)rc;
         api_ble_unlock();
     }
-    return up_ret(io, 0);
+    return compat_up_ret(io, 0);
 }
 
 static aw_status up_set_advertised_service(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_BLE("ble_set_advertised_service");
     int slot, e = enter(app, &slot);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     int si = handle_idx(slot, io[0].i32, COMPAT_BLE_SVCS, false);
     if (si >= 0) C.st[slot]->adv_svc = (int8_t)si;
     api_ble_unlock();
-    return up_ret(io, si < 0 ? si : 0);
+    return compat_up_ret(io, si < 0 ? si : 0);
 }
 
 /* The advertising set: flags, the advertised service's 128-bit UUID; the local name in
@@ -417,30 +399,30 @@ static aw_status up_advertise(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_BLE("ble_advertise");
     int slot, e = enter(app, &slot);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     struct akira_ble_adv_params p;
     adv_params(C.st[slot], &p);
     C.st[slot]->adv = true;
     api_ble_unlock();
-    return up_ret(io, api_ble_adv_set(app, &p));
+    return compat_up_ret(io, api_ble_adv_set(app, &p));
 }
 
 static aw_status up_stop_advertise(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_BLE("ble_stop_advertise");
     int slot, e = enter(app, &slot);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     C.st[slot]->adv = false;
     api_ble_unlock();
-    return up_ret(io, api_ble_adv_set(app, NULL));
+    return compat_up_ret(io, api_ble_adv_set(app, NULL));
 }
 
 static aw_status up_is_connected(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_BLE("ble_is_connected");
     uint16_t h[AKIRA_BLE_LL_CONN_MAX];
-    if (!api_ble_host()) return up_err(io, AKIRA_UP_ENODEV);
-    return up_ret(io, api_ble_conns(h, AKIRA_BLE_LL_CONN_MAX) > 0);
+    if (!api_ble_host()) return compat_up_err(io, AKIRA_UP_ENODEV);
+    return compat_up_ret(io, api_ble_conns(h, AKIRA_BLE_LL_CONN_MAX) > 0);
 }
 
 /* A characteristic handle of the app's, registered: its service and place, or -errno. */
@@ -469,14 +451,14 @@ static aw_status up_char_write(struct akira_app_ctx *app, aw_val *io)
     REQUIRE_BLE("ble_char_write");
     uint32_t len = io[2].u32;
     const uint8_t *d = akira_bridge_mem(app, io[1].u32, len);
-    if (!d) return up_err(io, AKIRA_UP_EFAULT);
-    if (len > AKIRA_API_BLE_VAL_MAX) return up_err(io, AKIRA_UP_EINVAL);
+    if (!d) return compat_up_err(io, AKIRA_UP_EFAULT);
+    if (len > AKIRA_API_BLE_VAL_MAX) return compat_up_err(io, AKIRA_UP_EINVAL);
     uint8_t val[AKIRA_API_BLE_VAL_MAX];
     memcpy(val, d, len);
     uint32_t svc, pos;
     uint8_t props;
     int rc = chr_target(app, io[0].i32, &svc, &pos, &props);
-    if (rc) return up_ret(io, rc);
+    if (rc) return compat_up_ret(io, rc);
     if (props & (AKIRA_BLE_CHR_NOTIFY | AKIRA_BLE_CHR_INDICATE)) {
         rc = api_ble_notify_val(app, svc, pos, val, len);
         if (rc > 0) rc = 0;
@@ -484,40 +466,40 @@ static aw_status up_char_write(struct akira_app_ctx *app, aw_val *io)
         rc = api_ble_chr_store(app, svc, pos, val, len);
     }
     if (rc == AKIRA_ETOOBIG) rc = AKIRA_EINVAL;
-    return up_ret(io, rc);
+    return compat_up_ret(io, rc);
 }
 
 static aw_status up_char_read(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_BLE("ble_char_read");
     uint32_t len = io[2].u32;
-    if (!akira_bridge_mem(app, io[1].u32, len)) return up_err(io, AKIRA_UP_EFAULT);
+    if (!akira_bridge_mem(app, io[1].u32, len)) return compat_up_err(io, AKIRA_UP_EFAULT);
     uint32_t svc, pos;
     uint8_t props;
     int rc = chr_target(app, io[0].i32, &svc, &pos, &props);
-    if (rc) return up_ret(io, rc);
+    if (rc) return compat_up_ret(io, rc);
     uint8_t val[AKIRA_API_BLE_VAL_MAX];
     rc = api_ble_chr_load(app, svc, pos, val, len < sizeof val ? len : sizeof val);
     uint8_t *out = akira_bridge_mem(app, io[1].u32, len);
     if (rc > 0 && out) memcpy(out, val, (size_t)rc);
-    return up_ret(io, rc);
+    return compat_up_ret(io, rc);
 }
 
 static aw_status up_event_pop(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_BLE("ble_event_pop");
     uint32_t len = io[1].u32;
-    if (!akira_bridge_mem(app, io[0].u32, len)) return up_err(io, AKIRA_UP_EFAULT);
-    if (len < EVENT_HDR) return up_err(io, AKIRA_UP_EINVAL);
+    if (!akira_bridge_mem(app, io[0].u32, len)) return compat_up_err(io, AKIRA_UP_EFAULT);
+    if (len < EVENT_HDR) return compat_up_err(io, AKIRA_UP_EINVAL);
     int slot, e = enter(app, &slot);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     api_ble_unlock();
     int rc = api_ble_join(app); /* from now on links are recorded */
-    if (rc) return up_ret(io, rc);
+    if (rc) return compat_up_ret(io, rc);
     struct api_ble_rec r;
     rc = api_ble_take(
         app, 1u << API_BLE_K_WRITE | 1u << API_BLE_K_CONNECTED | 1u << API_BLE_K_DISCONNECT, &r);
-    if (rc <= 0) return up_ret(io, rc);
+    if (rc <= 0) return compat_up_ret(io, rc);
     uint8_t ev[EVENT_HDR + AKIRA_API_BLE_VAL_MAX] = {0};
     size_t n = EVENT_HDR;
     if (r.kind == API_BLE_K_WRITE) {
@@ -544,9 +526,9 @@ static aw_status up_event_pop(struct akira_app_ctx *app, aw_val *io)
         ev[0] = r.kind == API_BLE_K_CONNECTED ? UP_EV_CONNECTED : UP_EV_DISCONN;
     }
     uint8_t *out = akira_bridge_mem(app, io[0].u32, len);
-    if (!out) return up_err(io, AKIRA_UP_EFAULT);
+    if (!out) return compat_up_err(io, AKIRA_UP_EFAULT);
     memcpy(out, ev, n);
-    return up_ret(io, ev[0]);
+    return compat_up_ret(io, ev[0]);
 }
 
 /* ---------------------------------------------------------------------- scanning */
@@ -555,17 +537,17 @@ static aw_status up_scan_start(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_SCAN("ble_scan_start");
     int slot, e = enter(app, &slot);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     api_ble_unlock();
     /* Passive whatever `active` asks: one scan serves every app (docs/compat.md). */
-    return up_ret(io, api_ble_scan_set(app, true));
+    return compat_up_ret(io, api_ble_scan_set(app, true));
 }
 
 static aw_status up_scan_stop(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_SCAN("ble_scan_stop");
-    if (!api_ble_host()) return up_err(io, AKIRA_UP_ENODEV);
-    return up_ret(io, api_ble_scan_set(app, false));
+    if (!api_ble_host()) return compat_up_err(io, AKIRA_UP_ENODEV);
+    return compat_up_ret(io, api_ble_scan_set(app, false));
 }
 
 /* The name an advertiser gives (Complete or Shortened Local Name), cut to 19 bytes. */
@@ -588,12 +570,12 @@ static aw_status up_scan_pop(struct akira_app_ctx *app, aw_val *io)
 {
     REQUIRE_SCAN("ble_scan_pop");
     uint32_t len = io[1].u32;
-    if (!akira_bridge_mem(app, io[0].u32, len)) return up_err(io, AKIRA_UP_EFAULT);
-    if (len < SCAN_REPORT) return up_err(io, AKIRA_UP_EINVAL);
-    if (!api_ble_host()) return up_err(io, AKIRA_UP_ENODEV);
+    if (!akira_bridge_mem(app, io[0].u32, len)) return compat_up_err(io, AKIRA_UP_EFAULT);
+    if (len < SCAN_REPORT) return compat_up_err(io, AKIRA_UP_EINVAL);
+    if (!api_ble_host()) return compat_up_err(io, AKIRA_UP_ENODEV);
     struct api_ble_rec r;
     int rc = api_ble_take(app, 1u << API_BLE_K_SCAN, &r);
-    if (rc <= 0) return up_ret(io, rc);
+    if (rc <= 0) return compat_up_ret(io, rc);
     uint8_t rep[SCAN_REPORT] = {0};
     memcpy(rep, r.addr, 6);
     rep[6] = (uint8_t)r.rssi;
@@ -602,9 +584,9 @@ static aw_status up_scan_pop(struct akira_app_ctx *app, aw_val *io)
     rep[7 + SCAN_NAME] = (uint8_t)al;
     memcpy(rep + 8 + SCAN_NAME, r.data, al);
     uint8_t *out = akira_bridge_mem(app, io[0].u32, SCAN_REPORT);
-    if (!out) return up_err(io, AKIRA_UP_EFAULT);
+    if (!out) return compat_up_err(io, AKIRA_UP_EFAULT);
     memcpy(out, rep, SCAN_REPORT);
-    return up_ret(io, 1);
+    return compat_up_ret(io, 1);
 }
 
 /* ------------------------------------------------------------------- the app's end */

@@ -66,18 +66,6 @@ static struct {
     struct akira_app_ctx *owner; /* the app with HID enabled */
 } H;
 
-static aw_status up_ret(aw_val *io, int32_t rc)
-{
-    io[0].i32 = rc < 0 ? akira_compat_errno(rc) : rc;
-    return AW_OK;
-}
-
-static aw_status up_err(aw_val *io, int up_errno)
-{
-    io[0].i32 = -up_errno;
-    return AW_OK;
-}
-
 /* The app's state (lock held), made from its quota; NULL when the quota has no room or
  * every slot is taken. */
 static struct ch_app *state_of(struct akira_app_ctx *app, bool create)
@@ -136,7 +124,7 @@ static aw_status send(struct akira_app_ctx *app, aw_val *io, int (*fn)(const voi
         if (stop) break;
         rc = fn(r);
     }
-    return up_ret(io, rc == AKIRA_ESTATE ? AKIRA_ENODEV : rc);
+    return compat_up_ret(io, rc == AKIRA_ESTATE ? AKIRA_ENODEV : rc);
 }
 
 struct kbd {
@@ -185,35 +173,35 @@ static struct pad pad_of(const struct ch_app *s)
 static aw_status up_set_transport(struct akira_app_ctx *app, aw_val *io)
 {
     int32_t t = io[0].i32;
-    if (t == UP_TR_USB) return up_err(io, AKIRA_UP_ENOTSUP); /* no USB device here */
-    if (t != UP_TR_NONE && t != UP_TR_BLE) return up_err(io, AKIRA_UP_EINVAL);
+    if (t == UP_TR_USB) return compat_up_err(io, AKIRA_UP_ENOTSUP); /* no USB device here */
+    if (t != UP_TR_NONE && t != UP_TR_BLE) return compat_up_err(io, AKIRA_UP_EINVAL);
     struct ch_app *s;
     int e = enter(app, &s);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     int rc = s->enabled ? AKIRA_EBUSY : 0;
     if (!rc) s->transport = (uint8_t)t;
     api_ble_unlock();
-    return up_ret(io, rc);
+    return compat_up_ret(io, rc);
 }
 
 static aw_status up_set_device_types(struct akira_app_ctx *app, aw_val *io)
 {
     int32_t t = io[0].i32;
-    if (t < 1 || t > UP_TYPES_ALL) return up_err(io, AKIRA_UP_EINVAL);
+    if (t < 1 || t > UP_TYPES_ALL) return compat_up_err(io, AKIRA_UP_EINVAL);
     struct ch_app *s;
     int e = enter(app, &s);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     int rc = s->enabled ? AKIRA_EBUSY : 0;
     if (!rc) s->types = (uint8_t)t;
     api_ble_unlock();
-    return up_ret(io, rc);
+    return compat_up_ret(io, rc);
 }
 
 static aw_status up_enable(struct akira_app_ctx *app, aw_val *io)
 {
     struct ch_app *s;
     int e = enter(app, &s);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     int rc = 0;
     if (H.owner && H.owner != app)
         rc = AKIRA_EBUSY; /* another upstream app has HID */
@@ -224,7 +212,7 @@ static aw_status up_enable(struct akira_app_ctx *app, aw_val *io)
         H.owner = app;
     }
     api_ble_unlock();
-    return up_ret(io, rc);
+    return compat_up_ret(io, rc);
 }
 
 /* Release what the app holds on the hosts (lock not held). */
@@ -244,7 +232,7 @@ static aw_status up_disable(struct akira_app_ctx *app, aw_val *io)
 {
     struct ch_app *s;
     int e = enter(app, &s);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     struct ch_app was = *s;
     s->enabled = false;
     s->mods = s->mouse_buttons = 0;
@@ -254,7 +242,7 @@ static aw_status up_disable(struct akira_app_ctx *app, aw_val *io)
     if (H.owner == app) H.owner = NULL;
     api_ble_unlock();
     if (was.enabled) release_all(&was);
-    return up_ret(io, 0);
+    return compat_up_ret(io, 0);
 }
 
 static aw_status up_init(struct akira_app_ctx *app, aw_val *io)
@@ -271,13 +259,13 @@ static aw_status up_init(struct akira_app_ctx *app, aw_val *io)
 static aw_status up_is_connected(struct akira_app_ctx *app, aw_val *io)
 {
     (void)app;
-    if (!api_ble_host()) return up_err(io, AKIRA_UP_ENODEV);
+    if (!api_ble_host()) return compat_up_err(io, AKIRA_UP_ENODEV);
     uint16_t conns[AKIRA_BLE_LL_CONN_MAX];
     size_t n = api_ble_conns(conns, AKIRA_BLE_LL_CONN_MAX);
     int yes = 0;
     for (size_t i = 0; i < n; i++)
         yes |= akira_hid_manager_subscribed(conns[i]);
-    return up_ret(io, yes);
+    return compat_up_ret(io, yes);
 }
 
 /* -------------------------------------------------------------------- keyboard */
@@ -290,10 +278,10 @@ static bool key_ok(int32_t k)
 static aw_status up_key(struct akira_app_ctx *app, aw_val *io, bool down)
 {
     int32_t k = io[0].i32;
-    if (!key_ok(k)) return up_err(io, AKIRA_UP_EINVAL);
+    if (!key_ok(k)) return compat_up_err(io, AKIRA_UP_EINVAL);
     struct ch_app *s;
     int e = enter_dev(app, &s, UP_KEYBOARD);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     int rc = 0;
     if (k >= 0xE0) {
         uint8_t bit = (uint8_t)(1u << (k - 0xE0));
@@ -313,7 +301,7 @@ static aw_status up_key(struct akira_app_ctx *app, aw_val *io, bool down)
     }
     struct kbd r = kbd_of(s);
     api_ble_unlock();
-    if (rc) return up_ret(io, rc);
+    if (rc) return compat_up_ret(io, rc);
     return send(app, io, send_kbd, &r);
 }
 
@@ -322,10 +310,10 @@ COMPAT_HID_WRAP(up_key_release, up_key, false)
 
 static aw_status up_set_modifiers(struct akira_app_ctx *app, aw_val *io)
 {
-    if (io[0].u32 > 0xff) return up_err(io, AKIRA_UP_EINVAL);
+    if (io[0].u32 > 0xff) return compat_up_err(io, AKIRA_UP_EINVAL);
     struct ch_app *s;
     int e = enter_dev(app, &s, UP_KEYBOARD);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     s->mods = (uint8_t)io[0].u32;
     struct kbd r = kbd_of(s);
     api_ble_unlock();
@@ -336,7 +324,7 @@ static aw_status up_key_release_all(struct akira_app_ctx *app, aw_val *io)
 {
     struct ch_app *s;
     int e = enter_dev(app, &s, UP_KEYBOARD);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     s->mods = 0;
     memset(s->keys, 0, 6);
     struct kbd r = kbd_of(s);
@@ -365,43 +353,41 @@ static aw_status up_type_string(struct akira_app_ctx *app, aw_val *io)
 {
     size_t len;
     if (!akira_bridge_cstr(app, io[0].u32, UINT32_MAX - 1u, &len)) {
-        aw_store_set_trap_msg(app->store, "out of bounds memory access (env native argument)");
-        return AW_ERR_TRAP;
+        return compat_up_trap(app);
     }
-    if (len > TYPE_MAX) return up_err(io, AKIRA_UP_EINVAL);
+    if (len > TYPE_MAX) return compat_up_err(io, AKIRA_UP_EINVAL);
     char text[TYPE_MAX + 1];
     memcpy(text, akira_bridge_cstr(app, io[0].u32, TYPE_MAX, &len), len + 1);
     uint8_t codes[TYPE_MAX];
     bool shifts[TYPE_MAX];
     for (size_t i = 0; i < len; i++)
         if (akira_hid_ascii_to_key(text[i], &codes[i], &shifts[i]) != AKIRA_OK)
-            return up_err(io, AKIRA_UP_EINVAL); /* a character no key types: nothing sent */
+            return compat_up_err(io, AKIRA_UP_EINVAL); /* a character no key types: nothing sent */
     struct ch_app *s;
     int e = enter_dev(app, &s, UP_KEYBOARD);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     struct ch_app snap = *s;
     api_ble_unlock();
     for (size_t i = 0; i < len; i++) {
         aw_status st = tap(app, io, &snap, codes[i], shifts[i] ? 0x02 : 0);
         if (st != AW_OK || io[0].i32) return st;
     }
-    return up_ret(io, 0);
+    return compat_up_ret(io, 0);
 }
 
 static aw_status up_action_register(struct akira_app_ctx *app, aw_val *io)
 {
     size_t len;
     if (!akira_bridge_cstr(app, io[0].u32, UINT32_MAX - 1u, &len)) {
-        aw_store_set_trap_msg(app->store, "out of bounds memory access (env native argument)");
-        return AW_ERR_TRAP;
+        return compat_up_trap(app);
     }
     int32_t mods = io[1].i32, key = io[2].i32;
     if (len == 0 || len > ACTION_NAME || mods < 0 || mods > 0xff || !key_ok(key))
-        return up_err(io, AKIRA_UP_EINVAL);
+        return compat_up_err(io, AKIRA_UP_EINVAL);
     const char *name = akira_bridge_cstr(app, io[0].u32, ACTION_NAME, &len);
     struct ch_app *s;
     int e = enter(app, &s);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     int at = -1;
     for (int i = 0; i < (int)ACTIONS && at < 0; i++)
         if (strcmp(s->act[i].name, name) == 0) at = i; /* the same name: replaced */
@@ -414,27 +400,26 @@ static aw_status up_action_register(struct akira_app_ctx *app, aw_val *io)
         s->act[at].key = (uint8_t)key;
     }
     api_ble_unlock();
-    return up_ret(io, at < 0 ? AKIRA_ENOMEM : 0);
+    return compat_up_ret(io, at < 0 ? AKIRA_ENOMEM : 0);
 }
 
 static aw_status up_action_trigger(struct akira_app_ctx *app, aw_val *io)
 {
     size_t len;
     if (!akira_bridge_cstr(app, io[0].u32, UINT32_MAX - 1u, &len)) {
-        aw_store_set_trap_msg(app->store, "out of bounds memory access (env native argument)");
-        return AW_ERR_TRAP;
+        return compat_up_trap(app);
     }
     const char *name = akira_bridge_cstr(app, io[0].u32, ACTION_NAME, &len);
     struct ch_app *s;
     int e = enter_dev(app, &s, UP_KEYBOARD);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     int at = -1;
     for (int i = 0; name && len && i < (int)ACTIONS && at < 0; i++)
         if (strcmp(s->act[i].name, name) == 0) at = i;
     uint8_t key = at >= 0 ? s->act[at].key : 0, mods = at >= 0 ? s->act[at].mods : 0;
     struct ch_app snap = *s;
     api_ble_unlock();
-    if (at < 0) return up_err(io, AKIRA_UP_ENOENT);
+    if (at < 0) return compat_up_err(io, AKIRA_UP_ENOENT);
     if (key >= 0xE0) return tap(app, io, &snap, 0, (uint8_t)(mods | 1u << (key - 0xE0)));
     return tap(app, io, &snap, key, mods);
 }
@@ -449,12 +434,12 @@ static bool i8(int32_t v)
 static aw_status mouse(struct akira_app_ctx *app, aw_val *io, int op)
 {
     int32_t a = io[0].i32, b = op == 0 ? io[1].i32 : 0;
-    if (op == 0 && (!i8(a) || !i8(b))) return up_err(io, AKIRA_UP_EINVAL);
-    if ((op == 1 || op == 2) && (a < 1 || a > 7)) return up_err(io, AKIRA_UP_EINVAL);
-    if (op == 3 && !i8(a)) return up_err(io, AKIRA_UP_EINVAL);
+    if (op == 0 && (!i8(a) || !i8(b))) return compat_up_err(io, AKIRA_UP_EINVAL);
+    if ((op == 1 || op == 2) && (a < 1 || a > 7)) return compat_up_err(io, AKIRA_UP_EINVAL);
+    if (op == 3 && !i8(a)) return compat_up_err(io, AKIRA_UP_EINVAL);
     struct ch_app *s;
     int e = enter_dev(app, &s, UP_MOUSE);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     if (op == 1) s->mouse_buttons |= (uint8_t)a;
     if (op == 2) s->mouse_buttons &= (uint8_t)~a;
     struct mouse m = {.buttons = s->mouse_buttons};
@@ -474,14 +459,15 @@ COMPAT_HID_WRAP(up_mouse_scroll, mouse, 3)
 static aw_status pad(struct akira_app_ctx *app, aw_val *io, int op)
 {
     int32_t a = io[0].i32, b = op == 3 ? io[1].i32 : 0;
-    if ((op == 1 || op == 2) && (a & ~0xffff)) return up_err(io, AKIRA_UP_EINVAL);
-    if (op == 3 && (a < 0 || a > 5 || b < -32768 || b > 32767)) return up_err(io, AKIRA_UP_EINVAL);
-    if (op == 3 && a > 3) return up_err(io, AKIRA_UP_ENOTSUP); /* 4 axes in our map */
-    if (op == 4 && (a < 0 || a > 8)) return up_err(io, AKIRA_UP_EINVAL);
-    if (op == 4 && a != 0) return up_err(io, AKIRA_UP_ENOTSUP); /* no hat switch */
+    if ((op == 1 || op == 2) && (a & ~0xffff)) return compat_up_err(io, AKIRA_UP_EINVAL);
+    if (op == 3 && (a < 0 || a > 5 || b < -32768 || b > 32767))
+        return compat_up_err(io, AKIRA_UP_EINVAL);
+    if (op == 3 && a > 3) return compat_up_err(io, AKIRA_UP_ENOTSUP); /* 4 axes in our map */
+    if (op == 4 && (a < 0 || a > 8)) return compat_up_err(io, AKIRA_UP_EINVAL);
+    if (op == 4 && a != 0) return compat_up_err(io, AKIRA_UP_ENOTSUP); /* no hat switch */
     struct ch_app *s;
     int e = enter_dev(app, &s, UP_GAMEPAD);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     if (op == 0) s->pad_buttons = 0, memset(s->axes, 0, 4);
     if (op == 1) s->pad_buttons |= (uint16_t)a;
     if (op == 2) s->pad_buttons &= (uint16_t)~a;
@@ -500,13 +486,13 @@ COMPAT_HID_WRAP(up_gamepad_set_dpad, pad, 4)
 static aw_status up_gamepad_send_report(struct akira_app_ctx *app, aw_val *io)
 {
     int32_t buttons = io[0].i32, hat = io[1].i32;
-    if ((buttons & ~0xffff) || hat < 0 || hat > 8) return up_err(io, AKIRA_UP_EINVAL);
+    if ((buttons & ~0xffff) || hat < 0 || hat > 8) return compat_up_err(io, AKIRA_UP_EINVAL);
     for (int i = 2; i < 8; i++)
-        if (io[i].i32 < -32768 || io[i].i32 > 32767) return up_err(io, AKIRA_UP_EINVAL);
-    if (hat != 0 || io[6].i32 != 0 || io[7].i32 != 0) return up_err(io, AKIRA_UP_ENOTSUP);
+        if (io[i].i32 < -32768 || io[i].i32 > 32767) return compat_up_err(io, AKIRA_UP_EINVAL);
+    if (hat != 0 || io[6].i32 != 0 || io[7].i32 != 0) return compat_up_err(io, AKIRA_UP_ENOTSUP);
     struct ch_app *s;
     int e = enter_dev(app, &s, UP_GAMEPAD);
-    if (e) return up_err(io, e);
+    if (e) return compat_up_err(io, e);
     s->pad_buttons = (uint16_t)buttons;
     for (int i = 0; i < 4; i++)
         s->axes[i] = AXIS_OF(io[2 + i].i32);
@@ -520,17 +506,17 @@ static aw_status up_gamepad_send_report(struct akira_app_ctx *app, aw_val *io)
 static aw_status up_consumer_send(struct akira_app_ctx *app, aw_val *io)
 {
     (void)app;
-    if (io[0].i32 < 0 || io[0].i32 > 0xffff) return up_err(io, AKIRA_UP_EINVAL);
-    return up_err(io, AKIRA_UP_ENOTSUP); /* no consumer control collection */
+    if (io[0].i32 < 0 || io[0].i32 > 0xffff) return compat_up_err(io, AKIRA_UP_EINVAL);
+    return compat_up_err(io, AKIRA_UP_ENOTSUP); /* no consumer control collection */
 }
 
 static aw_status up_send_raw_report(struct akira_app_ctx *app, aw_val *io)
 {
     uint32_t len = io[2].u32;
-    if (!akira_bridge_mem(app, io[1].u32, len)) return up_err(io, AKIRA_UP_EFAULT);
+    if (!akira_bridge_mem(app, io[1].u32, len)) return compat_up_err(io, AKIRA_UP_EFAULT);
     if (len == 0 || len > RAW_MAX || io[0].i32 < 0 || io[0].i32 > 0xff)
-        return up_err(io, AKIRA_UP_EINVAL);
-    return up_err(io, AKIRA_UP_ENOTSUP); /* no vendor report in our map */
+        return compat_up_err(io, AKIRA_UP_EINVAL);
+    return compat_up_err(io, AKIRA_UP_ENOTSUP); /* no vendor report in our map */
 }
 
 /* ------------------------------------------------------------------- the app's end */
