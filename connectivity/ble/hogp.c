@@ -397,6 +397,16 @@ akira_err_t akira_hogp_gamepad(akira_hogp_t *d, uint16_t buttons, int8_t x, int8
     return send(d, d->h_report[R_PAD], v, 6);
 }
 
+bool akira_hogp_subscribed(akira_hogp_t *d, uint16_t conn)
+{
+    if (!d) return false;
+    const uint16_t in[] = {d->h_report[R_KBD_IN], d->h_report[R_MOUSE], d->h_report[R_PAD],
+                           d->h_boot_kbd, d->h_boot_mouse};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
+        if (in[i] && (akira_ble_gatts_subscription(d->h, conn, in[i]) & 1)) return true;
+    return false;
+}
+
 akira_err_t akira_hogp_battery(akira_hogp_t *d, uint8_t percent)
 {
     if (!d || percent > 100) return AKIRA_EINVAL;

@@ -94,6 +94,18 @@ akira_err_t akira_ble_gatts_add(akira_ble_host_t *h, const akira_ble_gatt_svc_t 
     return AKIRA_OK;
 }
 
+bool akira_ble_gatts_has_service(akira_ble_host_t *h, const akira_ble_uuid_t *uuid)
+{
+    if (!h || !uuid) return false;
+    bool found = false;
+    ble_lock(h);
+    for (size_t i = 0; i < h->n_attrs && !found; i++)
+        if (h->attrs[i].kind == ATTR_SVC)
+            found = akira_ble_uuid_eq(&((const akira_ble_gatt_svc_t *)h->attrs[i].def)->uuid, uuid);
+    ble_unlock(h);
+    return found;
+}
+
 akira_err_t akira_ble_gatts_remove(akira_ble_host_t *h, const akira_ble_gatt_svc_t *svc)
 {
     if (!h || !svc) return AKIRA_EINVAL;

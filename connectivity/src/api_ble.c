@@ -54,11 +54,11 @@ AKIRA_LOG_MODULE_REGISTER(api_ble);
 
 /* ABI constants (sdk/include/akira/ble.h). */
 #define EV_BLE         14u /* AKIRA_EVENT_BLE */
-#define K_SCAN         1u
-#define K_WRITE        2u
+#define K_SCAN         API_BLE_K_SCAN
+#define K_WRITE        API_BLE_K_WRITE
 #define K_SUBSCRIBE    3u
-#define K_CONNECTED    4u
-#define K_DISCONNECT   5u
+#define K_CONNECTED    API_BLE_K_CONNECTED
+#define K_DISCONNECT   API_BLE_K_DISCONNECT
 #define K_NOTIFY       6u
 #define REC_HDR        16u
 #define REC_SIZE       (REC_HDR + AKIRA_API_BLE_VAL_MAX)
@@ -68,16 +68,6 @@ AKIRA_LOG_MODULE_REGISTER(api_ble);
 #define WAIT_STEP_MS   5u
 #define GATT_WAIT_MS   10000u
 #define CONNECT_MAX_MS 30000
-
-struct rec {
-    uint8_t kind, type;
-    int8_t rssi;
-    uint8_t addr_type;
-    uint16_t conn, handle;
-    uint8_t addr[6];
-    uint16_t len;
-    uint8_t data[AKIRA_API_BLE_VAL_MAX];
-};
 
 struct app_svc {
     struct akira_app_ctx *owner; /* NULL: free */
@@ -93,9 +83,10 @@ struct app_svc {
 struct app_slot {
     struct akira_app_ctx *app; /* NULL: free */
     bool adv, scanning;
+    bool links; /* the env module's app: connections and disconnections as records too */
     struct akira_ble_adv_params adv_params;
     uint16_t conns[AKIRA_BLE_HOST_MAX_CONN]; /* opened by the app; 0xffff: none */
-    struct rec ring[AKIRA_API_BLE_RING];
+    struct api_ble_rec ring[AKIRA_API_BLE_RING];
     uint8_t head, n;
     uint32_t dropped;
     uint32_t tokens;
@@ -201,7 +192,7 @@ static void post(struct akira_app_ctx *app, uint32_t a, uint32_t b, uint32_t c)
 }
 
 /* Queue a record for the app (lock held): false when its ring is full (dropped). */
-static bool push(struct app_slot *s, const struct rec *r)
+static bool push(struct app_slot *s, const struct api_ble_rec *r)
 {
     if (s->n == AKIRA_API_BLE_RING) {
         s->dropped++;
@@ -326,13 +317,19 @@ static void on_scan(const akira_ble_addr_t *addr, uint8_t type, int8_t rssi, con
 {
     (void)user;
     if (!lock()) return;
-    struct rec r = {.kind = K_SCAN, .type = type, .rssi = rssi, .addr_type = addr->type};
+    struct api_ble_rec r = {.kind = K_SCAN, .type = type, .rssi = rssi, .addr_type = addr->type};
     memcpy(r.addr, addr->a, 6);
     r.len = (uint16_t)(len > AKIRA_API_BLE_VAL_MAX ? AKIRA_API_BLE_VAL_MAX : len);
     memcpy(r.data, data, r.len);
     for (size_t i = 0; i < AKIRA_API_BLE_APPS; i++) {
         struct app_slot *s = &M.apps[i];
         if (!s->app || !s->scanning) continue;
+        /* An env app's ring keeps two places for its writes and links: a busy air does
+         * not crowd them out. */
+        if (s->links && s->n >= AKIRA_API_BLE_RING - 2) {
+            s->dropped++;
+            continue;
+        }
         bool was_empty = s->n == 0;
         /* One event when the ring stops being empty: the app drains it with ble_next. */
         if (push(s, &r) && was_empty) post(s->app, K_SCAN << 24, s->n, 0);
@@ -379,7 +376,7 @@ static aw_status api_next(struct akira_app_ctx *app, aw_val *io)
         unlock();
         return ret(io, AKIRA_EAGAIN);
     }
-    struct rec r = s->ring[s->head];
+    struct api_ble_rec r = s->ring[s->head];
     s->head = (uint8_t)((s->head + 1) % AKIRA_API_BLE_RING);
     s->n--;
     unlock();
@@ -431,7 +428,8 @@ static int chr_write(void *user, uint16_t conn, uint16_t off, const uint8_t *dat
         for (size_t i = 0; i < AKIRA_API_BLE_APPS; i++) {
             struct app_slot *s = &M.apps[i];
             if (s->app != v->owner) continue;
-            struct rec r = {.kind = K_WRITE, .conn = conn, .handle = (uint16_t)(si << 8 | c)};
+            struct api_ble_rec r = {
+                .kind = K_WRITE, .conn = conn, .handle = (uint16_t)(si << 8 | c)};
             r.len = v->len[c];
             memcpy(r.data, v->val[c], r.len);
             push(s, &r);
@@ -440,6 +438,69 @@ static int chr_write(void *user, uint16_t conn, uint16_t off, const uint8_t *dat
     }
     unlock();
     return rc;
+}
+
+/* Add the app's service: its UUID su and n characteristics (checked here). The index
+ * of the service, or AKIRA_EINVAL, AKIRA_EBUSY (an app serves the UUID), AKIRA_ENOSPC,
+ * the host's error. */
+int api_ble_svc_add_defs(struct akira_app_ctx *app, const akira_ble_uuid_t *su,
+                         const struct api_ble_chr_def *defs, size_t n)
+{
+    if (n == 0 || n > AKIRA_API_BLE_CHR_MAX || (su->len != 2 && su->len != 16)) return AKIRA_EINVAL;
+    uint8_t u128[16];
+    akira_manifest_uuid128(su->b, su->len, u128);
+    struct app_slot *s;
+    int rc = enter(app, &s);
+    if (rc) return rc;
+    struct app_svc *v = NULL;
+    size_t si = 0;
+    for (size_t i = 0; i < AKIRA_API_BLE_SVC_MAX; i++) {
+        if (M.svcs[i].owner && memcmp(M.svcs[i].uuid128, u128, 16) == 0) {
+            unlock();
+            return AKIRA_EBUSY; /* another app (or this one) serves it */
+        }
+        if (!M.svcs[i].owner && !v) {
+            v = &M.svcs[i];
+            si = i;
+        }
+    }
+    if (!v) {
+        unlock();
+        return AKIRA_ENOSPC;
+    }
+    memset(v, 0, sizeof *v);
+    v->owner = app; /* reserved: nobody else takes the slot or the UUID meanwhile */
+    memcpy(v->uuid128, u128, 16);
+    v->svc = (akira_ble_gatt_svc_t){.uuid = *su, .chrs = v->chrs, .n_chrs = n};
+    for (unsigned c = 0; c < n && rc == 0; c++) {
+        const struct api_ble_chr_def *cd = &defs[c];
+        akira_ble_gatt_chr_t *ch = &v->chrs[c];
+        uint8_t props =
+            cd->props & (AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_WRITE | AKIRA_BLE_CHR_WRITE_NO_RSP |
+                         AKIRA_BLE_CHR_NOTIFY | AKIRA_BLE_CHR_INDICATE);
+        if ((cd->uuid.len != 2 && cd->uuid.len != 16) || props != cd->props || props == 0 ||
+            cd->max_len == 0 || cd->max_len > AKIRA_API_BLE_VAL_MAX)
+            rc = AKIRA_EINVAL;
+        ch->uuid = cd->uuid;
+        ch->props = props;
+        ch->read = (props & AKIRA_BLE_CHR_READ) ? chr_read : NULL;
+        ch->write = (props & (AKIRA_BLE_CHR_WRITE | AKIRA_BLE_CHR_WRITE_NO_RSP)) ? chr_write : NULL;
+        ch->user = (void *)(uintptr_t)(si << 8 | c);
+        v->max_len[c] = cd->max_len;
+    }
+    unlock();
+    if (rc == 0) rc = akira_ble_gatts_add(host(), &v->svc, v->vh);
+    lock();
+    if (rc) {
+        v->owner = NULL;
+    } else {
+        v->live = true;
+    }
+    unlock();
+    if (rc == 0)
+        akira_bridge_log(app, AKIRA_LOG_INFO, "ble: service %zu added (handles %u..)", si,
+                         (unsigned)(v->vh[0] - 2));
+    return rc ? rc : (int32_t)si;
 }
 
 static bool uuid_from_app(const uint8_t *p, akira_ble_uuid_t *u)
@@ -470,59 +531,14 @@ static aw_status api_svc_add(struct akira_app_ctx *app, aw_val *io)
                          "ble: service UUID not in the manifest's ble_services");
         return ret(io, AKIRA_EACCES);
     }
-    uint8_t u128[16];
-    akira_manifest_uuid128(su.b, su.len, u128);
-    struct app_slot *s;
-    int rc = enter(app, &s);
-    if (rc) return ret(io, rc);
-    struct app_svc *v = NULL;
-    size_t si = 0;
-    for (size_t i = 0; i < AKIRA_API_BLE_SVC_MAX; i++) {
-        if (M.svcs[i].owner && memcmp(M.svcs[i].uuid128, u128, 16) == 0) {
-            unlock();
-            return ret(io, AKIRA_EBUSY); /* another app (or this one) serves it */
-        }
-        if (!M.svcs[i].owner && !v) {
-            v = &M.svcs[i];
-            si = i;
-        }
-    }
-    if (!v) {
-        unlock();
-        return ret(io, AKIRA_ENOSPC);
-    }
-    memset(v, 0, sizeof *v);
-    v->owner = app; /* reserved: nobody else takes the slot or the UUID meanwhile */
-    memcpy(v->uuid128, u128, 16);
-    v->svc = (akira_ble_gatt_svc_t){.uuid = su, .chrs = v->chrs, .n_chrs = n};
-    for (unsigned c = 0; c < n && rc == 0; c++) {
+    struct api_ble_chr_def defs[AKIRA_API_BLE_CHR_MAX];
+    for (unsigned c = 0; c < n; c++) {
         const uint8_t *cd = def + DEF_HDR + c * CHR_DEF;
-        akira_ble_gatt_chr_t *ch = &v->chrs[c];
-        uint8_t props =
-            cd[17] & (AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_WRITE | AKIRA_BLE_CHR_WRITE_NO_RSP |
-                      AKIRA_BLE_CHR_NOTIFY | AKIRA_BLE_CHR_INDICATE);
-        if (!uuid_from_app(cd, &ch->uuid) || props != cd[17] || props == 0 || cd[18] == 0 ||
-            cd[18] > AKIRA_API_BLE_VAL_MAX)
-            rc = AKIRA_EINVAL;
-        ch->props = props;
-        ch->read = (props & AKIRA_BLE_CHR_READ) ? chr_read : NULL;
-        ch->write = (props & (AKIRA_BLE_CHR_WRITE | AKIRA_BLE_CHR_WRITE_NO_RSP)) ? chr_write : NULL;
-        ch->user = (void *)(uintptr_t)(si << 8 | c);
-        v->max_len[c] = cd[18];
+        if (!uuid_from_app(cd, &defs[c].uuid)) return ret(io, AKIRA_EINVAL);
+        defs[c].props = cd[17];
+        defs[c].max_len = cd[18];
     }
-    unlock();
-    if (rc == 0) rc = akira_ble_gatts_add(host(), &v->svc, v->vh);
-    lock();
-    if (rc) {
-        v->owner = NULL;
-    } else {
-        v->live = true;
-    }
-    unlock();
-    if (rc == 0)
-        akira_bridge_log(app, AKIRA_LOG_INFO, "ble: service %zu added (handles %u..)", si,
-                         (unsigned)(v->vh[0] - 2));
-    return ret(io, rc ? rc : (int32_t)si);
+    return ret(io, api_ble_svc_add_defs(app, &su, defs, n));
 }
 
 /* The app's service svc and characteristic chr (lock held), or NULL. */
@@ -545,27 +561,32 @@ static void svc_release(struct app_svc *v)
     unlock();
 }
 
-static aw_status api_svc_remove(struct akira_app_ctx *app, aw_val *io)
+int api_ble_svc_remove(struct akira_app_ctx *app, uint32_t svc)
 {
     struct app_slot *s;
     int rc = enter(app, &s);
-    if (rc) return ret(io, rc);
-    struct app_svc *v = svc_of(app, io[0].u32, 0);
+    if (rc) return rc;
+    struct app_svc *v = svc_of(app, svc, 0);
     if (v) v->live = false; /* no more calls on it while it goes */
     unlock();
-    if (!v) return ret(io, AKIRA_ENOENT);
+    if (!v) return AKIRA_ENOENT;
     svc_release(v);
-    return ret(io, 0);
+    return 0;
 }
 
-/* Enter a native on characteristic io[1] of the app's service io[0]: the service with
- * the lock held, or NULL with *rc set (lock not held). */
-static struct app_svc *chr_enter(struct akira_app_ctx *app, aw_val *io, int *rc)
+static aw_status api_svc_remove(struct akira_app_ctx *app, aw_val *io)
+{
+    return ret(io, api_ble_svc_remove(app, io[0].u32));
+}
+
+/* Enter on characteristic chr of the app's service svc: the service with the lock
+ * held, or NULL with *rc set (lock not held). */
+static struct app_svc *chr_enter(struct akira_app_ctx *app, uint32_t svc, uint32_t chr, int *rc)
 {
     struct app_slot *s;
     *rc = enter(app, &s);
     if (*rc) return NULL;
-    struct app_svc *v = svc_of(app, io[0].u32, io[1].u32);
+    struct app_svc *v = svc_of(app, svc, chr);
     if (!v) {
         unlock();
         *rc = AKIRA_ENOENT;
@@ -573,15 +594,13 @@ static struct app_svc *chr_enter(struct akira_app_ctx *app, aw_val *io, int *rc)
     return v;
 }
 
-static aw_status api_chr_set(struct akira_app_ctx *app, aw_val *io)
+int api_ble_chr_store(struct akira_app_ctx *app, uint32_t svc, uint32_t c, const uint8_t *d,
+                      size_t len)
 {
-    uint32_t c = io[1].u32, len = io[3].u32;
-    if (len > AKIRA_API_BLE_VAL_MAX) return ret(io, AKIRA_ETOOBIG);
-    const uint8_t *d = akira_bridge_mem(app, io[2].u32, len);
-    if (!d) return ret(io, AKIRA_EFAULT);
+    if (len > AKIRA_API_BLE_VAL_MAX) return AKIRA_ETOOBIG;
     int rc;
-    struct app_svc *v = chr_enter(app, io, &rc);
-    if (!v) return ret(io, rc);
+    struct app_svc *v = chr_enter(app, svc, c, &rc);
+    if (!v) return rc;
     if (len > v->max_len[c]) {
         rc = AKIRA_ETOOBIG;
     } else {
@@ -589,35 +608,56 @@ static aw_status api_chr_set(struct akira_app_ctx *app, aw_val *io)
         v->len[c] = (uint8_t)len;
     }
     unlock();
-    return ret(io, rc);
+    return rc;
+}
+
+static aw_status api_chr_set(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t len = io[3].u32;
+    if (len > AKIRA_API_BLE_VAL_MAX) return ret(io, AKIRA_ETOOBIG);
+    const uint8_t *d = akira_bridge_mem(app, io[2].u32, len);
+    if (!d) return ret(io, AKIRA_EFAULT);
+    return ret(io, api_ble_chr_store(app, io[0].u32, io[1].u32, d, len));
+}
+
+int api_ble_chr_load(struct akira_app_ctx *app, uint32_t svc, uint32_t c, uint8_t *d, size_t cap)
+{
+    int rc;
+    struct app_svc *v = chr_enter(app, svc, c, &rc);
+    if (!v) return rc;
+    rc = v->len[c] < cap ? v->len[c] : (int)cap;
+    memcpy(d, v->val[c], (size_t)rc);
+    unlock();
+    return rc;
 }
 
 static aw_status api_chr_get(struct akira_app_ctx *app, aw_val *io)
 {
-    uint32_t c = io[1].u32, cap = io[3].u32;
+    uint32_t cap = io[3].u32;
     uint8_t *d = akira_bridge_mem(app, io[2].u32, cap);
     if (!d) return ret(io, AKIRA_EFAULT);
-    int rc;
-    struct app_svc *v = chr_enter(app, io, &rc);
-    if (!v) return ret(io, rc);
-    rc = v->len[c] < cap ? v->len[c] : (int)cap;
-    memcpy(d, v->val[c], (size_t)rc);
-    unlock();
-    return ret(io, rc);
+    return ret(io, api_ble_chr_load(app, io[0].u32, io[1].u32, d, cap));
 }
 
 static aw_status api_notify(struct akira_app_ctx *app, aw_val *io)
 {
-    uint32_t c = io[1].u32, len = io[3].u32;
+    uint32_t len = io[3].u32;
     if (len > AKIRA_API_BLE_VAL_MAX) return ret(io, AKIRA_ETOOBIG);
     const uint8_t *d = akira_bridge_mem(app, io[2].u32, len);
     if (!d) return ret(io, AKIRA_EFAULT);
     uint8_t val[AKIRA_API_BLE_VAL_MAX];
     memcpy(val, d, len);
+    return ret(io, api_ble_notify_val(app, io[0].u32, io[1].u32, val, len));
+}
+
+int api_ble_notify_val(struct akira_app_ctx *app, uint32_t svc, uint32_t c, const uint8_t *val,
+                       size_t len)
+{
+    if (len > AKIRA_API_BLE_VAL_MAX) return AKIRA_ETOOBIG;
     struct app_slot *s;
     int rc = enter(app, &s);
-    if (rc) return ret(io, rc);
-    struct app_svc *v = svc_of(app, io[0].u32, c);
+    if (rc) return rc;
+    struct app_svc *v = svc_of(app, svc, c);
     uint16_t vh = 0;
     uint8_t props = 0;
     if (!v) {
@@ -648,7 +688,7 @@ static aw_status api_notify(struct akira_app_ctx *app, aw_val *io)
         }
     }
     unlock();
-    if (rc) return ret(io, rc);
+    if (rc) return rc;
     /* To every subscriber, notification or indication as each asked. */
     akira_ble_host_t *h = host();
     int sent = 0;
@@ -664,7 +704,7 @@ static aw_status api_notify(struct akira_app_ctx *app, aw_val *io)
             e = akira_ble_gatts_indicate(h, info[i].handle, vh, val, len);
         sent += e == AKIRA_OK;
     }
-    return ret(io, sent);
+    return sent;
 }
 
 /* --- GATT client -------------------------------------------------------------------- */
@@ -888,6 +928,7 @@ static void ev_connected(void *u, uint16_t conn, uint8_t role, const akira_ble_a
             atomic_store(&s->done, true);
         }
         post(s->app, K_CONNECTED << 24, conn, role);
+        if (s->links) push(s, &(struct api_ble_rec){.kind = K_CONNECTED, .conn = conn});
     }
     unlock();
 }
@@ -902,6 +943,7 @@ static void ev_disconnected(void *u, uint16_t conn, uint8_t reason)
         for (size_t k = 0; k < AKIRA_BLE_HOST_MAX_CONN; k++)
             if (s->conns[k] == conn) s->conns[k] = 0xffff;
         post(s->app, K_DISCONNECT << 24, conn, reason);
+        if (s->links) push(s, &(struct api_ble_rec){.kind = K_DISCONNECT, .conn = conn});
     }
     unlock();
 }
@@ -927,7 +969,7 @@ static void ev_notification(void *u, uint16_t conn, uint16_t handle, const uint8
     for (size_t i = 0; i < AKIRA_API_BLE_APPS; i++) {
         struct app_slot *s = &M.apps[i];
         if (!s->app || !owns_conn(s, conn)) continue;
-        struct rec r = {.kind = K_NOTIFY, .type = ind, .conn = conn, .handle = handle};
+        struct api_ble_rec r = {.kind = K_NOTIFY, .type = ind, .conn = conn, .handle = handle};
         r.len = (uint16_t)(n > AKIRA_API_BLE_VAL_MAX ? AKIRA_API_BLE_VAL_MAX : n);
         memcpy(r.data, d, r.len);
         if (push(s, &r)) post(s->app, K_NOTIFY << 24, conn, handle);
@@ -941,6 +983,79 @@ static const akira_ble_host_cb_t listener = {
     .subscribed = ev_subscribed,
     .notification = ev_notification,
 };
+
+/* --- for the env module (compat_ble.c) -------------------------------------------- */
+
+int api_ble_join(struct akira_app_ctx *app)
+{
+    struct app_slot *s;
+    int rc = enter(app, &s);
+    if (rc) return rc;
+    s->links = true;
+    unlock();
+    return 0;
+}
+
+int api_ble_adv_set(struct akira_app_ctx *app, const struct akira_ble_adv_params *p)
+{
+    if (!M.ops || !M.ops->adv_start || !M.ops->own_adv) return AKIRA_ENODEV;
+    if (p && (!ad_valid(p->data, p->data_len) || !ad_valid(p->scan_rsp, p->scan_rsp_len)))
+        return AKIRA_EINVAL;
+    struct app_slot *s;
+    int rc = enter(app, &s);
+    if (rc) return rc;
+    bool was = s->adv;
+    if (p) s->adv_params = *p;
+    s->adv = p != NULL;
+    unlock();
+    if (p || was) rotation_update();
+    return 0;
+}
+
+int api_ble_scan_set(struct akira_app_ctx *app, bool on)
+{
+    if (on && (!M.ops || !M.ops->scan_start)) return AKIRA_ENODEV;
+    struct app_slot *s;
+    int rc = enter(app, &s);
+    if (rc) return rc;
+    bool was = s->scanning;
+    s->scanning = on;
+    unlock();
+    if (was != on) scan_update();
+    return was && on ? AKIRA_EBUSY : 0;
+}
+
+int api_ble_take(struct akira_app_ctx *app, uint32_t kinds, struct api_ble_rec *out)
+{
+    struct app_slot *s;
+    int rc = enter(app, &s);
+    if (rc) return rc;
+    int got = 0;
+    for (uint8_t k = 0; k < s->n && !got; k++) {
+        struct api_ble_rec *r = &s->ring[(s->head + k) % AKIRA_API_BLE_RING];
+        if (!(kinds & (1u << r->kind))) continue;
+        *out = *r;
+        /* Close the gap: the younger records move one place towards the head. */
+        for (uint8_t j = k; j + 1 < s->n; j++)
+            s->ring[(s->head + j) % AKIRA_API_BLE_RING] =
+                s->ring[(s->head + j + 1) % AKIRA_API_BLE_RING];
+        s->n--;
+        got = 1;
+    }
+    unlock();
+    return got;
+}
+
+size_t api_ble_conns(uint16_t *out, size_t max)
+{
+    struct akira_ble_conn_info info[AKIRA_BLE_LL_CONN_MAX];
+    size_t nc = M.ops && M.ops->conns ? M.ops->conns(info, AKIRA_BLE_LL_CONN_MAX) : 0;
+    if (nc > AKIRA_BLE_LL_CONN_MAX) nc = AKIRA_BLE_LL_CONN_MAX;
+    if (nc > max) nc = max;
+    for (size_t i = 0; i < nc; i++)
+        out[i] = info[i].handle;
+    return nc;
+}
 
 /* --- the app's end ------------------------------------------------------------------ */
 
@@ -1020,6 +1135,13 @@ int akira_api_ble_register(const struct akira_api_ble_ops *ops)
     M.ops = ops;
     if (ops && ops->listen) ops->listen(&listener, NULL);
     api_hid_attach();
-    int rc = akira_bridge_register(&akira_api_ble);
-    return rc ? rc : akira_bridge_register(&akira_api_hid);
+    const struct akira_bridge_module *mods[] = {&akira_api_ble, &akira_api_hid,
+                                                &akira_api_compat_ble, &akira_api_compat_ble_scan,
+                                                &akira_api_compat_hid};
+    int first = 0;
+    for (size_t i = 0; i < sizeof mods / sizeof mods[0]; i++) {
+        int rc = akira_bridge_register(mods[i]);
+        if (rc && !first) first = rc;
+    }
+    return first;
 }

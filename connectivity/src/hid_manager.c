@@ -149,6 +149,11 @@ akira_err_t akira_hid_manager_gamepad(uint16_t buttons, int8_t x, int8_t y, int8
     return M.dev ? akira_hogp_gamepad(M.dev, buttons, x, y, z, rz) : AKIRA_ESTATE;
 }
 
+bool akira_hid_manager_subscribed(uint16_t conn)
+{
+    return M.dev && akira_hogp_subscribed(M.dev, conn);
+}
+
 akira_err_t akira_hid_manager_battery(uint8_t percent)
 {
     return M.dev ? akira_hogp_battery(M.dev, percent) : AKIRA_ESTATE;

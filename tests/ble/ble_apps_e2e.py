@@ -46,12 +46,7 @@ def start(d, app):
     d.command(f"app start {app}", "started")
 
 
-def services(d, conn):
-    mark = len(d.con.buf)
-    d.console(f"gatt services {conn}")
-    d.expect(rb"\d+ service\(s\)\n", 15, since=mark, regex=True)
-    text = d.con.buf[mark:].decode(errors="replace")
-    return re.findall(r"0x([0-9a-f]{4})-0x([0-9a-f]{4}) ([0-9a-f-]+)", text)
+services = ad.gatt_services
 
 
 def conns(d, want, timeout=10.0):
@@ -127,11 +122,7 @@ def scenario_beacon():
         m.stop()
 
 
-def keys(d):
-    mark = len(d.con.buf)
-    d.console("hid keys")
-    d.expect(rb"\d+ key event\(s\)", 5, since=mark, regex=True)
-    return re.findall(r"key 0x([0-9a-f]{2}) (down|up)", d.con.buf[mark:].decode())
+keys = ad.hid_keys
 
 
 def scenario_macropad():

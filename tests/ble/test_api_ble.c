@@ -17,7 +17,9 @@
 #include <akira/api_ble.h>
 #include <akira/clock.h>
 #include <akira/hid_manager.h>
+#include <akira/compat.h>
 #include <akira/manifest.h>
+#include <akira/quota.h>
 
 #include "ble_test_env.h"
 
@@ -403,6 +405,88 @@ static void test_services(void **state)
     assert_int_equal(discovered(0x181b), 0);
 }
 
+static int32_t env_call(struct app *a, const char *name, uint32_t a0, uint32_t a1, uint32_t a2)
+{
+    const struct akira_bridge_entry *e = akira_bridge_find("env", name);
+    assert_non_null(e);
+    aw_val io[6] = {{.u32 = a0}, {.u32 = a1}, {.u32 = a2}};
+    assert_int_equal(e->fn(&a->ctx, io), AW_OK);
+    return io[0].i32;
+}
+
+/* Upstream's env ble_* (compat_ble.c) on the same service table: the UUID text in the
+ * order the air carries it, a peer's write as CHAR_WRITTEN with upstream's layout even
+ * after a flood of scan reports (which leave two places of the ring free), scan
+ * reports as upstream's 59 bytes, the state charged to the app's quota and given back
+ * at its end. */
+static void test_env_ring(void **state)
+{
+    (void)state;
+    struct app *three = &apps[0];
+    struct akira_quota q;
+    akira_quota_init(&q, 64 * 1024, NULL);
+    three->ctx.quota = &q;
+    three->m.compat = true;
+    three->m.compat_caps = AKIRA_UP_BIT(AKIRA_UP_CAP_BLE) | AKIRA_UP_BIT(AKIRA_UP_CAP_BLE_SCAN);
+    assert_int_equal(env_call(three, "ble_init", 0, 0, 0), 0);
+    assert_true(akira_quota_used(&q) > 0);
+    strcpy((char *)mem(three, 0), "0000fee0-1111-2222-3333-4455667788aa");
+    strcpy((char *)mem(three, 64), "0000fee1-1111-2222-3333-4455667788aa");
+    int32_t svc = env_call(three, "ble_service_create", 0, 0, 0);
+    int32_t chr =
+        env_call(three, "ble_char_create", 64, AKIRA_BLE_CHR_READ | AKIRA_BLE_CHR_WRITE, 16);
+    assert_int_equal(env_call(three, "ble_service_add_char", (uint32_t)svc, (uint32_t)chr, 0), 0);
+    assert_int_equal(env_call(three, "ble_add_service", (uint32_t)svc, 0, 0), 0);
+    struct result r = {0};
+    assert_int_equal(akira_ble_gattc_discover_services(A, CONN, NULL, env_item_cb, env_done_cb, &r),
+                     AKIRA_OK);
+    fake_pump(&E.link);
+    const akira_ble_gattc_item_t *it = &r.items[r.n_items - 1];
+    static const uint8_t want[16] = {0xaa, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x33,
+                                     0x22, 0x22, 0x11, 0x11, 0xe0, 0xfe, 0x00, 0x00};
+    assert_int_equal(it->uuid.len, 16);
+    assert_memory_equal(it->uuid.b, want, 16);
+    uint16_t vh = (uint16_t)(it->handle + 2);
+
+    /* a flood of scan reports, then the peer writes */
+    assert_int_equal(env_call(three, "ble_scan_start", 1, 0, 0), 0);
+    akira_ble_addr_t a = {.type = 1, .a = {1, 2, 3, 4, 5, 0xc0}};
+    static const uint8_t ad[] = {2, 0x01, 0x06, 5, 0x09, 'n', 'o', 'd', 'e'};
+    for (int i = 0; i < 10; i++)
+        scan_cb(&a, 0, (int8_t)(-40 - i), ad, sizeof ad, NULL);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(akira_ble_gattc_write(A, CONN, vh, (const uint8_t *)"hi!", 3, env_done_cb, &r),
+                     0);
+    fake_pump(&E.link);
+    assert_int_equal(r.err, 0);
+    assert_int_equal(env_call(three, "ble_event_pop", 200, 6, 0), 3); /* CHAR_WRITTEN */
+    const uint8_t *ev = mem(three, 200);
+    assert_int_equal(ev[1], chr);
+    assert_int_equal(ev[2] | ev[3] << 8, 2); /* cut to the buffer */
+    assert_memory_equal(ev + 4, "hi", 2);
+    assert_int_equal(env_call(three, "ble_event_pop", 200, 64, 0), 0);
+    int n = 0;
+    while (env_call(three, "ble_scan_pop", 300, 59, 0) == 1) {
+        const uint8_t *rep = mem(three, 300);
+        assert_memory_equal(rep, a.a, 6);
+        assert_int_equal((int8_t)rep[6], -40 - n);
+        assert_string_equal((const char *)rep + 7, "node");
+        assert_int_equal(rep[27], sizeof ad);
+        assert_memory_equal(rep + 28, ad, sizeof ad);
+        n++;
+    }
+    assert_int_equal(n, AKIRA_API_BLE_RING - 2);
+    assert_int_equal(env_call(three, "ble_char_read", (uint32_t)chr, 400, 16), 3);
+    assert_memory_equal(mem(three, 400), "hi!", 3);
+
+    /* the end: the service goes, the scan stops, the quota is whole again */
+    akira_api_ble.app_end(&three->ctx);
+    akira_api_compat_ble.app_end(&three->ctx);
+    assert_null(scan_cb);
+    assert_int_equal(akira_quota_used(&q), 0);
+    three->ctx.quota = NULL;
+}
+
 int main(void)
 {
     assert_int_equal(akira_api_ble_register(NULL), 0);
@@ -412,6 +496,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_services, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_env_ring, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

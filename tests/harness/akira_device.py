@@ -750,6 +750,24 @@ def bt_connect(d, node):
     out = d.expect(rb"((?:connected: conn \d+|no connection)[^\n]*)\n", 15, regex=True)
     check(out.startswith("connected"), f"no connection to {ble_addr(node)}: {out}")
     return int(re.search(r"conn (\d+)", out).group(1))
+
+
+def gatt_services(d, conn):
+    """`gatt services CONN`: the peer's services as (start, end, uuid) hex strings."""
+    mark = len(d.con.buf)
+    d.console(f"gatt services {conn}")
+    d.expect(rb"\d+ service\(s\)\n", 15, since=mark, regex=True)
+    text = d.con.buf[mark:].decode(errors="replace")
+    return re.findall(r"0x([0-9a-f]{4})-0x([0-9a-f]{4}) ([0-9a-f-]+)", text)
+
+
+def hid_keys(d):
+    """`hid keys`: the key events the HID host took since the last call, as
+    (code hex, "down"|"up")."""
+    mark = len(d.con.buf)
+    d.console("hid keys")
+    d.expect(rb"\d+ key event\(s\)", 5, since=mark, regex=True)
+    return re.findall(r"key 0x([0-9a-f]{2}) (down|up)", d.con.buf[mark:].decode())
 # --- MQTT: a mosquitto broker and a small client ------------------------------------
 
 

@@ -134,7 +134,7 @@ def t_game():
     with ad.tempdir() as tmp:
         d = boot(tmp)
         out = install(d, "invaders")
-        check("warning: capabilities that grant nothing here: ble, spi" in out,
+        check("warning: capabilities that grant nothing here: spi" in out,
               f"the strings that grant nothing are reported at install: {out!r}")
         # The launcher as an upstream .akpkg, over HTTP (the route `akira install` uses).
         with open(akpkg(tmp, "launcher"), "rb") as f:

@@ -42,7 +42,7 @@ static void test_fields(void **state)
                     " \"description\": \"Tetris \\\"game\\\"\", \"icon\": \"AAAA\",\n"
                     " \"memory_quota\": 65536, \"abi\": \"1.0\", \"min_akiraos_version\": "
                     "\"1.6.0\",\n \"capabilities\": [\"display.write\", \"input.read\", "
-                    "\"gpio.*\", \"app.switch\", \"storage.*\", \"ble\", \"spi\",],\n"
+                    "\"gpio.*\", \"app.switch\", \"storage.*\", \"crypto\", \"spi\",],\n"
                     " \"commands\": [{\"name\": \"x\", \"args\": [1, 2, {\"a\": null}]}],\n}";
     assert_int_equal(parse(j, &m, &e), AKIRA_OK);
     assert_true(m.compat);
@@ -57,10 +57,25 @@ static void test_fields(void **state)
                     AKIRA_UP_BIT(AKIRA_UP_CAP_INPUT_READ) | AKIRA_UP_BIT(AKIRA_UP_CAP_GPIO_READ) |
                     AKIRA_UP_BIT(AKIRA_UP_CAP_GPIO_WRITE) | AKIRA_UP_BIT(AKIRA_UP_CAP_APP_SWITCH) |
                     AKIRA_UP_BIT(AKIRA_UP_CAP_STORAGE_READ) |
-                    AKIRA_UP_BIT(AKIRA_UP_CAP_STORAGE_WRITE) | AKIRA_UP_BIT(AKIRA_UP_CAP_BLE);
+                    AKIRA_UP_BIT(AKIRA_UP_CAP_STORAGE_WRITE) | AKIRA_UP_BIT(AKIRA_UP_CAP_CRYPTO);
     assert_true(m.compat_caps == want);
     /* Strings that grant nothing here are kept for the install report. */
-    assert_string_equal(m.compat_ignored, "ble, spi");
+    assert_string_equal(m.compat_ignored, "crypto, spi");
+
+    /* ble and ble.scan grant our ble (the natives check upstream's bits), hid our hid;
+     * ble.spam grants nothing (not bound by design, docs/compat.md). */
+    assert_int_equal(parse("{\"name\":\"b\",\"version\":\"1\",\"capabilities\":[\"ble.scan\","
+                           "\"hid\",\"ble.spam\"]}",
+                           &m, &e),
+                     AKIRA_OK);
+    assert_int_equal(m.caps, AKIRA_CAP_BLE | AKIRA_CAP_HID);
+    assert_true(m.compat_caps ==
+                (AKIRA_UP_BIT(AKIRA_UP_CAP_BLE_SCAN) | AKIRA_UP_BIT(AKIRA_UP_CAP_HID) |
+                 AKIRA_UP_BIT(AKIRA_UP_CAP_BLE_SPAM)));
+    assert_string_equal(m.compat_ignored, "ble.spam");
+    assert_int_equal(
+        parse("{\"name\":\"b\",\"version\":\"1\",\"capabilities\":[\"bt.*\"]}", &m, &e), AKIRA_OK);
+    assert_int_equal(m.caps, AKIRA_CAP_BLE | AKIRA_CAP_HID);
 
     /* i2c (and hw.*): every address of upstream's buses 0 and 1, no other bus. */
     assert_int_equal(parse("{\"name\":\"s\",\"version\":\"1\",\"capabilities\":[\"i2c\"]}", &m, &e),
@@ -99,7 +114,8 @@ static void test_fields(void **state)
     assert_int_equal(parse("{\"name\":\"s\",\"version\":\"1\",\"capabilities\":[\"*\"]}", &m, &e),
                      AKIRA_OK);
     assert_true(m.caps & AKIRA_CAP_DISPLAY);
-    assert_false(m.caps & AKIRA_CAP_BLE);
+    assert_true((m.caps & (AKIRA_CAP_BLE | AKIRA_CAP_HID)) == (AKIRA_CAP_BLE | AKIRA_CAP_HID));
+    assert_true(m.compat_caps & AKIRA_UP_BIT(AKIRA_UP_CAP_BLE_SCAN));
     assert_true(m.compat_caps & AKIRA_UP_BIT(AKIRA_UP_CAP_APP_CONTROL));
 }
 

@@ -33,6 +33,11 @@
 
 extern const struct akira_bridge_module akira_api_ble;
 extern const struct akira_bridge_module akira_api_hid;
+/* Upstream AkiraOS's ble_*, ble_scan_* and hid_* (import module "env", docs/compat.md):
+ * compat_ble.c and compat_hid.c, registered with the modules above. */
+extern const struct akira_bridge_module akira_api_compat_ble;
+extern const struct akira_bridge_module akira_api_compat_ble_scan;
+extern const struct akira_bridge_module akira_api_compat_hid;
 
 /* What the modules use of the device's Bluetooth: its host and the controller. A
  * member that is NULL (or a host() that answers NULL) makes the calls needing it
@@ -55,14 +60,18 @@ struct akira_api_ble_ops {
  * (api_ble_device.c). */
 extern const struct akira_api_ble_ops akira_api_ble_device_ops;
 
-/* Register both modules (akira_bridge_register) on these ops, and hook them to the
- * host's and the HID manager's events. 0 or the first registration's error (the ops
- * are replaced anyway: a test registers once and changes them). */
+/* Register the modules (akira_bridge_register: ble, hid and the env ones) on these ops, and hook
+ * them to the host's and the HID manager's events. 0 or the first registration's error (the ops are
+ * replaced anyway: a test registers once and changes them). */
 int akira_api_ble_register(const struct akira_api_ble_ops *ops);
 
 /* Bytes of RAM the modules' tables take, and the part one app service takes. */
 size_t akira_api_ble_ram(size_t *per_service, size_t *per_app);
 /* Bytes of RAM the hid module's table takes. */
 size_t akira_api_hid_ram(void);
+/* Bytes of an app's quota the env modules' BLE and HID state takes (once the app
+ * calls them), and the RAM of their tables. */
+size_t akira_compat_ble_app_ram(void);
+size_t akira_compat_hid_app_ram(void);
 
 #endif /* AKIRA_API_BLE_H */

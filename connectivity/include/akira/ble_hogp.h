@@ -60,6 +60,8 @@ akira_err_t akira_hogp_mouse(akira_hogp_t *d, uint8_t buttons, int8_t dx, int8_t
 akira_err_t akira_hogp_gamepad(akira_hogp_t *d, uint16_t buttons, int8_t x, int8_t y, int8_t z,
                                int8_t rz);
 akira_err_t akira_hogp_battery(akira_hogp_t *d, uint8_t percent);
+/** Whether connection conn has subscribed to one of the device's input reports. */
+bool akira_hogp_subscribed(akira_hogp_t *d, uint16_t conn);
 
 /* ---- HID host ---- */
 

@@ -278,6 +278,10 @@ akira_err_t akira_ble_gatts_add(akira_ble_host_t *h, const akira_ble_gatt_svc_t 
  */
 akira_err_t akira_ble_gatts_remove(akira_ble_host_t *h, const akira_ble_gatt_svc_t *svc);
 
+/** Whether the table holds a service with this UUID (a 16-bit UUID equals its 128-bit
+ *  form): the env module refuses an app a UUID the system or another app serves. */
+bool akira_ble_gatts_has_service(akira_ble_host_t *h, const akira_ble_uuid_t *uuid);
+
 /** Notify a value to conn (or AKIRA_BLE_CONN_ALL: every subscriber). len is cut to
  *  MTU-3. AKIRA_ESTATE when conn has not subscribed, AKIRA_EAGAIN when the link's
  *  queue is full, AKIRA_ENOENT for a handle without a CCCD. */

@@ -33,6 +33,8 @@ akira_err_t akira_hid_manager_keyboard(uint8_t modifiers, const uint8_t keys[6])
 akira_err_t akira_hid_manager_mouse(uint8_t buttons, int8_t dx, int8_t dy, int8_t wheel);
 akira_err_t akira_hid_manager_gamepad(uint16_t buttons, int8_t x, int8_t y, int8_t z, int8_t rz);
 akira_err_t akira_hid_manager_battery(uint8_t percent);
+/** Whether the device is a HID device and conn subscribed to its input reports. */
+bool akira_hid_manager_subscribed(uint16_t conn);
 
 /** One more receiver of the keyboard LEDs a host writes (the app API module "hid"),
  *  besides the device configuration's leds(); called under the host's lock. NULL: none. */

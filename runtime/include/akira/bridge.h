@@ -117,8 +117,9 @@ struct akira_bridge_binding {
     int32_t denied_result; /* the module's (AKIRA_EACCES when it names none) */
 };
 
-/* How many modules layers above the runtime may add (akira_bridge_register). */
-#define AKIRA_BRIDGE_REGISTERED_MAX 8u
+/* How many modules layers above the runtime may add (akira_bridge_register): ble, hid,
+ * mqtt, mesh and the env modules of BLE and HID so far. */
+#define AKIRA_BRIDGE_REGISTERED_MAX 12u
 
 /*
  * Add an API module that lives in a layer above the runtime (connectivity/: the ble,
