@@ -199,7 +199,7 @@ static void prelude(tr *T)
                  "#define U(x) __builtin_expect(!!(x), 0)\n"
                  "#define H extern __attribute__((visibility(\"default\")))\n");
     sb_printf(o, "H _Noreturn void aot_rt_trap(aot_ctx *, int);\n"
-                 "H void aot_rt_poll(aot_ctx *);\n"
+                 "H _Noreturn void aot_rt_poll(aot_ctx *);\n"
                  "H void aot_rt_call_import(aot_ctx *, uint32_t, aw_val *, uint32_t);\n"
                  "H void *aot_rt_indirect(aot_ctx *, uint32_t, uint32_t, uint32_t);\n"
                  "H void aot_rt_call_ref(aot_ctx *, uint32_t, uint32_t, aw_val *, uint32_t);\n"
