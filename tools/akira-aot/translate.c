@@ -1157,9 +1157,12 @@ done:
     for (int k = 0; k < 5; k++)
         nvars += T->maxd[k];
     if (T->calls || nvars > (T->target == AW_AOT_TARGET_X86_64 ? 256u : 32u))
-        sb_printf(o,
-                  "if (U(d == 0 || (uintptr_t)__builtin_frame_address(0) < c->stack_limit)) "
-                  "aot_rt_trap(c, %d);\n",
+        sb_printf(o, "if (U(d == 0 || %s < c->stack_limit)) aot_rt_trap(c, %d);\n",
+                  /* x86-64: the stack pointer itself, so that the function needs no
+                   * frame pointer (the frame address forces one) */
+                  T->target == AW_AOT_TARGET_X86_64
+                      ? "({ uintptr_t sp_; __asm__(\"mov %%rsp, %0\" : \"=r\"(sp_)); sp_; })"
+                      : "(uintptr_t)__builtin_frame_address(0)",
                   AW_TRAP_STACK_EXHAUSTED);
     else
         sb_printf(o, "if (U(d == 0)) aot_rt_trap(c, %d);\n", AW_TRAP_STACK_EXHAUSTED);
