@@ -199,7 +199,7 @@ static void prelude(tr *T)
                  "#define U(x) __builtin_expect(!!(x), 0)\n"
                  "#define H extern __attribute__((visibility(\"default\")))\n");
     sb_printf(o, "H _Noreturn void aot_rt_trap(aot_ctx *, int);\n"
-                 "H _Noreturn void aot_rt_poll(aot_ctx *);\n"
+                 "H void aot_rt_poll(aot_ctx *);\n"
                  "H void aot_rt_call_import(aot_ctx *, uint32_t, aw_val *, uint32_t);\n"
                  "H void *aot_rt_indirect(aot_ctx *, uint32_t, uint32_t, uint32_t);\n"
                  "H void aot_rt_call_ref(aot_ctx *, uint32_t, uint32_t, aw_val *, uint32_t);\n"
@@ -676,7 +676,7 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
 static void poll(tr *T)
 {
     T->loops = 1;
-    E("if (U(__atomic_load_n(ip, __ATOMIC_RELAXED))) aot_rt_poll(c);\n");
+    E("if (U(__atomic_load_n(ip, __ATOMIC_RELAXED))) { aot_rt_poll(c); PU; }\n");
 }
 
 /* ---- one function ---- */
@@ -1134,6 +1134,12 @@ static int function(tr *T, uint32_t fidx, rd *r)
     }
 done:
     /* the function itself */
+    /* aot_rt_poll never returns (it traps); saying so helps a function that calls (no
+     * registers saved around the poll: fib 0.79x -> 0.93x native) and costs one
+     * that does not (mix 0.90x -> 0.88x, 0.84x -> 0.80x with explicit checks) */
+    if (T->loops || T->calls)
+        sb_printf(o, "#undef PU\n#define PU %s\n",
+                  T->calls ? "__builtin_unreachable()" : "(void)0");
     ret_type(T, o, T->canon[ti]);
     sb_printf(o, " %sf%u", T->pfx, fidx);
     param_list(T, o, T->canon[ti], 1);
@@ -1173,7 +1179,8 @@ done:
     /* interruption: at loop headers, and here when this function calls (recursion
      * without loops); a function that neither loops nor calls ends in bounded time */
     if (T->calls)
-        sb_printf(o, "if (U(__atomic_load_n(c->intr, __ATOMIC_RELAXED))) aot_rt_poll(c);\n");
+        sb_printf(o,
+                  "if (U(__atomic_load_n(c->intr, __ATOMIC_RELAXED))) { aot_rt_poll(c); PU; }\n");
     sb_put(o, T->body.p, T->body.len);
     if (t->nresults == 1) {
         sb_printf(o, "return s%c0;\n", tchar(t->types[t->nparams]));
