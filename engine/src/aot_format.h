@@ -26,7 +26,7 @@
 #define AW_AOT_HEADER_SIZE 96u
 /* Bump on any change to the generated code's view of the engine: aot_ctx's layout, the
  * helper list or signatures, aw_val, the memory and global layouts, the root table. */
-#define AW_AOT_ABI 3u
+#define AW_AOT_ABI 4u
 
 /* flags */
 #define AW_AOT_FLAG_GUARD 1u /* no bounds checks: the memory must have guard pages */

@@ -118,9 +118,11 @@ static void h_trap(aw_aot_ctx *c, int t)
     trap(c, (aw_trap)t);
 }
 
-static void h_poll(aw_aot_ctx *c)
+/* Called when the code saw the interrupt flag set: the call ends there, even if the flag
+ * was cleared since (the code is compiled with this helper as noreturn). */
+static _Noreturn void h_poll(aw_aot_ctx *c)
 {
-    if (atomic_load_explicit(c->intr, memory_order_relaxed)) trap(c, AW_TRAP_INTERRUPTED);
+    trap(c, AW_TRAP_INTERRUPTED);
 }
 
 /* Call f (a host function or another instance's) with io; traps pass on. */

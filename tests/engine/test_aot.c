@@ -68,6 +68,8 @@ typedef struct run {
 } run;
 
 /* A store with guard-page memories (vm) or ordinary ones. */
+static uint32_t cfg_depth; /* the stores' max_call_depth (0: the default) */
+
 static run start_in(const file *mod, const file *code, aw_status want, bool vm)
 {
     run r;
@@ -76,7 +78,7 @@ static run start_in(const file *mod, const file *code, aw_status want, bool vm)
     assert_non_null(r.m);
     aw_status st = aw_module_attach_aot(r.m, rd, (void *)code, 0, (uint32_t)code->n, &exec, &err);
     if (st != want) fail_msg("attach: %d (%s), wanted %d", st, err.msg, want);
-    aw_config cfg = {.vmem = vm ? &vmem : NULL};
+    aw_config cfg = {.vmem = vm ? &vmem : NULL, .max_call_depth = cfg_depth};
     /* guard-page faults become traps (again in front of cmocka's handler of this test);
      * TEST_AOT_NO_FAULT_HOOK=1 shows that without the hook they crash instead */
     const char *no = getenv("TEST_AOT_NO_FAULT_HOOK");
@@ -254,6 +256,23 @@ static void test_recursion_is_a_trap(void **state)
     stop(&r);
 }
 
+/* A call depth the thread's stack cannot hold (100 million frames): the native stack
+ * limit ends the recursion with the same trap, before the stack overflows. */
+static void test_native_stack_is_bounded(void **state)
+{
+    (void)state;
+    cfg_depth = 100000000;
+    run r = start(&wasm, &sec, AW_OK);
+    cfg_depth = 0;
+    aw_error err;
+    assert_int_equal(call1(&r, "rec", 0, 0, NULL, &err), AW_ERR_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_STACK_EXHAUSTED);
+    int32_t v;
+    assert_int_equal(call1(&r, "add", 40, 2, &v, &err), AW_OK);
+    assert_int_equal(v, 42);
+    stop(&r);
+}
+
 static void *interrupter(void *arg)
 {
     struct timespec ts = {0, 50 * 1000 * 1000};
@@ -294,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_guard_code_without_guard_pages),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_recursion_is_a_trap),
+        cmocka_unit_test(test_native_stack_is_bounded),
         cmocka_unit_test(test_interrupts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

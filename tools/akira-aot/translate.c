@@ -676,7 +676,7 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
 static void poll(tr *T)
 {
     T->loops = 1;
-    E("if (U(__atomic_load_n(ip, __ATOMIC_RELAXED))) aot_rt_poll(c);\n");
+    E("if (U(__atomic_load_n(ip, __ATOMIC_RELAXED))) { aot_rt_poll(c); PU; }\n");
 }
 
 /* ---- one function ---- */
@@ -1134,6 +1134,12 @@ static int function(tr *T, uint32_t fidx, rd *r)
     }
 done:
     /* the function itself */
+    /* aot_rt_poll never returns (it traps); saying so helps a function that calls (no
+     * registers saved around the poll: fib 0.79x -> 0.93x native) and costs one
+     * that does not (mix 0.90x -> 0.88x, 0.84x -> 0.80x with explicit checks) */
+    if (T->loops || T->calls)
+        sb_printf(o, "#undef PU\n#define PU %s\n",
+                  T->calls ? "__builtin_unreachable()" : "(void)0");
     ret_type(T, o, T->canon[ti]);
     sb_printf(o, " %sf%u", T->pfx, fidx);
     param_list(T, o, T->canon[ti], 1);
@@ -1157,9 +1163,12 @@ done:
     for (int k = 0; k < 5; k++)
         nvars += T->maxd[k];
     if (T->calls || nvars > (T->target == AW_AOT_TARGET_X86_64 ? 256u : 32u))
-        sb_printf(o,
-                  "if (U(d == 0 || (uintptr_t)__builtin_frame_address(0) < c->stack_limit)) "
-                  "aot_rt_trap(c, %d);\n",
+        sb_printf(o, "if (U(d == 0 || %s < c->stack_limit)) aot_rt_trap(c, %d);\n",
+                  /* x86-64: the stack pointer itself, so that the function needs no
+                   * frame pointer (the frame address forces one) */
+                  T->target == AW_AOT_TARGET_X86_64
+                      ? "({ uintptr_t sp_; __asm__(\"mov %%rsp, %0\" : \"=r\"(sp_)); sp_; })"
+                      : "(uintptr_t)__builtin_frame_address(0)",
                   AW_TRAP_STACK_EXHAUSTED);
     else
         sb_printf(o, "if (U(d == 0)) aot_rt_trap(c, %d);\n", AW_TRAP_STACK_EXHAUSTED);
@@ -1170,7 +1179,8 @@ done:
     /* interruption: at loop headers, and here when this function calls (recursion
      * without loops); a function that neither loops nor calls ends in bounded time */
     if (T->calls)
-        sb_printf(o, "if (U(__atomic_load_n(c->intr, __ATOMIC_RELAXED))) aot_rt_poll(c);\n");
+        sb_printf(o,
+                  "if (U(__atomic_load_n(c->intr, __ATOMIC_RELAXED))) { aot_rt_poll(c); PU; }\n");
     sb_put(o, T->body.p, T->body.len);
     if (t->nresults == 1) {
         sb_printf(o, "return s%c0;\n", tchar(t->types[t->nparams]));
