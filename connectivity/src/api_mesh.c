@@ -28,6 +28,8 @@
  * b = subscription id, c = length}; the event only wakes the app. Every pointer is
  * checked before anything is sent or taken. An app's state (its queue, about 2.5 KiB)
  * comes from its memory_quota at its first subscribe or send and is freed when it ends.
+ * Upstream's mesh_* of import module "env" (compat_mesh.c, registered with this module)
+ * use the same sessions through api_mesh_priv.h, on one topic: the app's name.
  */
 #include <stdatomic.h>
 #include <string.h>

@@ -23,7 +23,8 @@
  * event only wakes the app, the packet waits in the queue. rf_send waits for a clear
  * channel (energy below LBT_DBM) a few times before it gives up, and for the air time
  * of the previous packet. The claim ends with rf_release or when the app stops; then
- * the mesh may come back (akira_rf_waiter_set).
+ * the mesh may come back (akira_rf_waiter_set). Upstream's rf_* of import module "env"
+ * (compat_rf.c) use the same claim, tuning and queue through rf_priv.h.
  */
 #include <akira/condvar.h>
 #include <akira/thread.h>
