@@ -12,10 +12,11 @@ usage: test_compat_radio_e2e.py SCENARIO AKIRAOS AKIRA_RADIO COMPAT_APP_DIR
         its exit code; once uprf is stopped uprf2 gets the radio and a payload outside
         memory traps; upmesh cannot start the mesh on the held radio; upnocap's calls
         without the capabilities are -EPERM
-  mesh  two nodes with the same mesh key: upmesh's every mesh_* call with good and bad
-        arguments, broadcasts and unicast answers between the nodes (upstream's 8-byte
-        ids), the nodes and stats it sees, mesh_stop, and abort() ending it as a
-        failure that says so
+  mesh  a line of three nodes with the same mesh key, upmesh on both ends: its every
+        mesh_* call with good and bad arguments, broadcasts and unicast answers across
+        the relay (upstream's 8-byte ids), the nodes it sees (the relay a neighbour, the
+        far end 2 hops away), its stats, mesh_stop, and abort() ending it as a failure
+        that says so
 """
 import os
 import re
@@ -170,24 +171,29 @@ MESH_AFTER = {"mesh_get_stats_after": 0, "mesh_stop": 0, "mesh_recv_pop_stopped"
 
 
 def t_mesh():
+    """A line of 3 nodes 8 m apart at -20 dBm (each hears only its neighbours), the
+    app on both ends: its messages cross node 2."""
     with ad.tempdir() as d:
         medium = ad.Medium(RADIO, d)
-        devs = [node(d, medium, i + 1, 8.0 * i) for i in range(2)]
+        devs = [node(d, medium, i + 1, 8.0 * i) for i in range(3)]
         for i, dev in enumerate(devs):
             dev.command(f"mesh key {KEY}", f"node {i + 1} up", 10)
+        a, c = devs[0], devs[2]
+        for dev in (a, c):
             install(dev, "upmesh")
-        a, b = devs
         install(a, "upnocap")
         start(a, "upmesh")
         logs(a, "upmesh", r"upmesh: checks done")
         expect_results(a, "upmesh", MESH)
-        start(b, "upmesh")
-        for dev, other in ((a, 2), (b, 1)):
+        start(c, "upmesh")
+        for dev, other in ((a, 3), (c, 1)):
             logs(dev, "upmesh", r"upmesh: exchange ok", 40)
             logs(dev, "upmesh", rf"upmesh: from node {other}, \d+ bytes: b:hello \d+")
             logs(dev, "upmesh", rf"upmesh: from node {other}, 12 bytes: u:hello back")
-            m = logs(dev, "upmesh", rf"upmesh: node {other} name node-{other} hops 1 rssi (-\d+)")
+            # the relay is a neighbour (its RSSI), the far end 2 hops away
+            m = logs(dev, "upmesh", r"upmesh: node 2 name node-2 hops 1 rssi (-\d+)")
             check(-100 < int(m.group(1)) < -20, f"RSSI {m.group(1)}")
+            logs(dev, "upmesh", rf"upmesh: node {other} name node-{other} hops 2 rssi 0")
             m = logs(dev, "upmesh", r"upmesh: stats sent (\d+) received (\d+) neighbours (\d+)")
             check(int(m.group(1)) >= 1 and int(m.group(2)) >= 1 and int(m.group(3)) == 1,
                   f"stats: {m.group(0)}")
