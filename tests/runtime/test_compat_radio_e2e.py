@@ -103,7 +103,8 @@ UPRF2 = {
 }
 # strtod: value x 1000 (-7777 NaN, +-8888 beyond 1e18) and the characters it took
 STRTOD = ["3250 end 4", "-500000 end 6", "1 end 4", "42000 end 5", "8888 end 3",
-          "-7777 end 4", "8888 end 5", "0 end 0", "500 end 2", "8888 end 23"]
+          "-7777 end 4", "8888 end 5", "0 end 0", "500 end 2", "8888 end 23",
+          "0 end 1", "1000 end 1", "0 end 0", "150000 end 5", "2 end 6", "0 end 7"]
 NOCAP = {"rf_select_nocap": EPERM, "rf_send_nocap": EPERM, "rf_set_sync_word_nocap": EPERM, "mesh_start_nocap": EPERM,
          "mesh_get_stats_nocap": EPERM}
 

@@ -6,8 +6,10 @@
 
 static char *volatile nil = 0; /* hidden from the compiler: realloc stays realloc */
 static const char *volatile nums[] = {
-    "3.25", "-0.5e3", "1e-3x", "  +42", "inf",
-    "-NaN", "1e400",  "abc",   ".5",    "12345678901234567890123"};
+    "3.25",   "-0.5e3", "1e-3x", "  +42", "inf",
+    "-NaN",   "1e400",  "abc",   ".5",    "12345678901234567890123",
+    "0x10",   "1e+",    "   ",   "1.5E2", "2.5e-3",
+    "-1e-400"};
 
 int main(void)
 {
@@ -36,7 +38,7 @@ int main(void)
     R("realloc_zero", realloc(q, 0) == 0);
     R("realloc_freed", realloc(q, 64) == 0); /* no longer a live block */
     /* strtod: value x 1000 and where it stopped */
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 16; i++) {
         char *end = 0;
         double v = strtod(nums[i], &end);
         long long milli = v != v      ? -7777
