@@ -97,6 +97,8 @@ RF = {
 }
 UPRF2 = {
     "rf_select_held": EBUSY, "rf_set_frequency_held": EBUSY, "rf_send_held": EBUSY,
+    "rf_get_rssi_held": EBUSY, "rf_set_power_held": EBUSY, "rf_recv_pop_held": EBUSY,
+    "rf_receive_held": EBUSY,
     "realloc_null": 1, "realloc_grow": 1, "realloc_kept": 1, "realloc_shrink": 1,
     "realloc_same": 1, "realloc_interior": 1, "realloc_huge": 1, "realloc_kept_after_fail": 1,
     "realloc_zero": 1, "realloc_freed": 1, "strtod_null_end": 7,

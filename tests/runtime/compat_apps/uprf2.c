@@ -4,6 +4,7 @@
  * payload outside memory to rf_send, which traps (upstream's `*`). */
 #include "up_radio.h"
 
+static unsigned char buf[64];
 static char *volatile nil = 0; /* hidden from the compiler: realloc stays realloc */
 static const char *volatile nums[] = {
     "3.25",   "-0.5e3", "1e-3x", "  +42", "inf",
@@ -22,6 +23,10 @@ int main(void)
     }
     R("rf_set_frequency_held", rf_set_frequency(2410000000u));
     R("rf_send_held", rf_send("x", 1));
+    R("rf_get_rssi_held", rf_get_rssi());
+    R("rf_set_power_held", rf_set_power(5));
+    R("rf_recv_pop_held", rf_recv_pop(buf, sizeof buf, 0));
+    R("rf_receive_held", rf_receive(buf, sizeof buf, 10));
     /* realloc: grows keep the bytes, a shrink stays, 0 frees, a foreign pointer is 0 */
     char *p = realloc(nil, 10);
     R("realloc_null", p != 0);
