@@ -28,6 +28,8 @@
  * b = subscription id, c = length}; the event only wakes the app. Every pointer is
  * checked before anything is sent or taken. An app's state (its queue, about 2.5 KiB)
  * comes from its memory_quota at its first subscribe or send and is freed when it ends.
+ * Upstream's mesh_* of import module "env" (compat_mesh.c, registered with this module)
+ * use the same sessions through api_mesh_priv.h, on one topic: the app's name.
  */
 #include <stdatomic.h>
 #include <string.h>
@@ -38,6 +40,8 @@
 #include <akira/manifest.h>
 #include <akira/mesh_service.h>
 #include <akira/mutex.h>
+
+#include "api_mesh_priv.h"
 
 #define SUBS     4u
 #define QDEPTH   8u
@@ -119,12 +123,11 @@ static struct session *session_of(struct akira_app_ctx *app, bool make, int *rc)
     return s;
 }
 
-/* A topic from app memory, checked and allowed: its host pointer, or NULL and *rc. */
-static const char *app_topic(struct akira_app_ctx *app, uint32_t ptr, uint32_t len, int *rc)
+/* A topic (host bytes) checked and allowed: 0 or our code (the denial counted). */
+static int topic_allowed(struct akira_app_ctx *app, const char *t, size_t len)
 {
-    const char *t = akira_bridge_mem(app, ptr, len);
-    *rc = !t ? AKIRA_EFAULT : akira_manifest_topic_check(t, len);
-    if (*rc) return NULL;
+    int rc = akira_manifest_topic_check(t, len);
+    if (rc) return rc;
     if (!akira_manifest_mesh_topic_allowed(app->manifest, t, len)) {
         uint_fast64_t n =
             atomic_fetch_add_explicit(&app->denied_calls, 1, memory_order_relaxed) + 1;
@@ -133,10 +136,9 @@ static const char *app_topic(struct akira_app_ctx *app, uint32_t ptr, uint32_t l
                              "denied: mesh topic %.*s is not in the manifest's mesh_topics "
                              "(%llu denied)",
                              (int)len, t, (unsigned long long)n);
-        *rc = AKIRA_EACCES;
-        return NULL;
+        return AKIRA_EACCES;
     }
-    return t;
+    return 0;
 }
 
 /* The mesh thread, node unlocked: one app message for this node. */
@@ -200,13 +202,11 @@ static aw_status api_id(struct akira_app_ctx *app, aw_val *io)
     return ret(io, id ? (int32_t)id : AKIRA_ESTATE);
 }
 
-static aw_status api_subscribe(struct akira_app_ctx *app, aw_val *io)
+int akira_mesh_api_join(struct akira_app_ctx *app, const char *t, size_t len)
 {
-    uint32_t len = io[1].u32;
-    int rc;
-    const char *t = app_topic(app, io[0].u32, len, &rc);
-    if (!t) return ret(io, rc);
-    if (!lock()) return ret(io, AKIRA_ENOMEM);
+    int rc = topic_allowed(app, t, len);
+    if (rc) return rc;
+    if (!lock()) return AKIRA_ENOMEM;
     struct session *s = session_of(app, true, &rc);
     int id = 0;
     for (unsigned k = 0; s && k < SUBS; k++) {
@@ -216,29 +216,33 @@ static aw_status api_subscribe(struct akira_app_ctx *app, aw_val *io)
     if (s && !rc && !id) rc = AKIRA_ENOSPC;
     if (s && !rc) memcpy(s->subs[id - 1], t, len); /* zeroed when it was freed */
     unlock();
-    return ret(io, rc ? rc : id);
+    return rc ? rc : id;
 }
 
-static aw_status api_send(struct akira_app_ctx *app, aw_val *io)
+static aw_status api_subscribe(struct akira_app_ctx *app, aw_val *io)
 {
-    uint32_t dst = io[0].u32, tlen = io[2].u32, len = io[4].u32;
-    int rc;
-    const uint8_t *data = akira_bridge_mem(app, io[3].u32, len);
-    const char *t = data ? app_topic(app, io[1].u32, tlen, &rc) : NULL;
-    if (!data) return ret(io, AKIRA_EFAULT);
-    if (!t) return ret(io, rc);
-    if (dst == 0 || dst > AKIRA_MESH_ADDR_BCAST) return ret(io, AKIRA_EINVAL);
-    if (len > MSG_MAX) return ret(io, AKIRA_ETOOBIG);
+    uint32_t len = io[1].u32;
+    const char *t = akira_bridge_mem(app, io[0].u32, len);
+    return ret(io, t ? akira_mesh_api_join(app, t, len) : AKIRA_EFAULT);
+}
+
+int akira_mesh_api_post(struct akira_app_ctx *app, uint32_t dst, const char *t, size_t tlen,
+                        const uint8_t *data, size_t len)
+{
+    int rc = topic_allowed(app, t, tlen);
+    if (rc) return rc;
+    if (dst == 0 || dst > AKIRA_MESH_ADDR_BCAST) return AKIRA_EINVAL;
+    if (len > MSG_MAX) return AKIRA_ETOOBIG;
     bool bcast = dst == AKIRA_MESH_ADDR_BCAST;
     int slot = -1;
     if (!bcast) { /* a place for its end, before it goes */
-        if (!lock()) return ret(io, AKIRA_ENOMEM);
+        if (!lock()) return AKIRA_ENOMEM;
         struct session *s = session_of(app, true, &rc);
         for (unsigned k = 0; s && k < INFLIGHT && slot < 0; k++)
             if (!s->inflight[k].used) slot = (int)k;
         if (s && slot < 0) rc = AKIRA_EBUSY;
         unlock();
-        if (rc) return ret(io, rc);
+        if (rc) return rc;
     }
     uint8_t frame[1 + TOPIC + MSG_MAX]; /* the node copies it */
     frame[0] = (uint8_t)tlen;
@@ -246,23 +250,28 @@ static aw_status api_send(struct akira_app_ctx *app, aw_val *io)
     memcpy(frame + 1 + tlen, data, len);
     /* not under the lock: the node's lock is taken before ours (on_sent) */
     rc = akira_mesh_service_post((uint16_t)dst, AKIRA_MESH_PORT_APP, frame, 1 + tlen + len);
-    if (rc < 0 || bcast) return ret(io, rc < 0 ? rc : 0);
+    if (rc < 0 || bcast) return rc < 0 ? rc : 0;
     if (lock()) {
         int unused;
         struct session *s = session_of(app, false, &unused);
         if (s) s->inflight[slot] = (struct inflight){true, (uint16_t)dst, (uint16_t)rc};
         unlock();
     }
-    return ret(io, rc);
+    return rc;
 }
 
-static aw_status api_recv(struct akira_app_ctx *app, aw_val *io)
+static aw_status api_send(struct akira_app_ctx *app, aw_val *io)
 {
-    uint32_t cap = io[1].u32;
-    uint8_t *buf = akira_bridge_mem(app, io[0].u32, cap);
-    uint8_t *info = akira_bridge_mem(app, io[2].u32, INFO_LEN);
-    if (!buf || !info) return ret(io, AKIRA_EFAULT);
-    if (!lock()) return ret(io, AKIRA_ENOMEM);
+    uint32_t tlen = io[2].u32, len = io[4].u32;
+    const uint8_t *data = akira_bridge_mem(app, io[3].u32, len);
+    const char *t = akira_bridge_mem(app, io[1].u32, tlen);
+    if (!data || !t) return ret(io, AKIRA_EFAULT);
+    return ret(io, akira_mesh_api_post(app, io[0].u32, t, tlen, data, len));
+}
+
+int akira_mesh_api_take(struct akira_app_ctx *app, uint8_t *buf, size_t cap, uint8_t *info)
+{
+    if (!lock()) return AKIRA_ENOMEM;
     int rc;
     struct session *s = session_of(app, false, &rc);
     rc = !s || s->count == 0 ? AKIRA_EAGAIN : 0;
@@ -286,7 +295,16 @@ static aw_status api_recv(struct akira_app_ctx *app, aw_val *io)
         }
     }
     unlock();
-    return ret(io, rc);
+    return rc;
+}
+
+static aw_status api_recv(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t cap = io[1].u32;
+    uint8_t *buf = akira_bridge_mem(app, io[0].u32, cap);
+    uint8_t *info = akira_bridge_mem(app, io[2].u32, INFO_LEN);
+    if (!buf || !info) return ret(io, AKIRA_EFAULT);
+    return ret(io, akira_mesh_api_take(app, buf, cap, info));
 }
 
 static aw_status api_neighbours(struct akira_app_ctx *app, aw_val *io)
@@ -321,7 +339,7 @@ static aw_status api_dropped(struct akira_app_ctx *app, aw_val *io)
     return ret(io, n);
 }
 
-static void mesh_app_end(struct akira_app_ctx *app)
+void akira_mesh_api_leave(struct akira_app_ctx *app)
 {
     if (!atomic_load(&lock_) || !lock()) return;
     for (size_t i = 0; i < AKIRA_BOARD_APPS_RUNNING_MAX; i++) {
@@ -346,7 +364,7 @@ static const struct akira_bridge_module module = {
     .name = "mesh",
     .entries = entries,
     .count = sizeof(entries) / sizeof(entries[0]),
-    .app_end = mesh_app_end,
+    .app_end = akira_mesh_api_leave,
 };
 
 int akira_mesh_api_register(void)
@@ -354,6 +372,7 @@ int akira_mesh_api_register(void)
     static bool done;
     if (done) return 0;
     int rc = akira_bridge_register(&module);
+    if (!rc) rc = akira_bridge_register(&akira_compat_mesh_module);
     if (!rc) rc = akira_mesh_service_port_set(AKIRA_MESH_PORT_APP, on_message, NULL);
     if (!rc) akira_mesh_service_sent_set(on_sent, NULL);
     if (!rc) done = true;

@@ -402,6 +402,99 @@ static aw_status to_number(struct akira_app_ctx *app, aw_val *io, bool is_signed
 COMPAT_WRAP(up_strtol, to_number, true)
 COMPAT_WRAP(up_strtoul, to_number, false)
 
+/* Whether s[0..n) starts with the lower-case word w, in any case. */
+static bool word_at(const char *s, size_t n, const char *w)
+{
+    size_t k = 0;
+    for (; w[k]; k++)
+        if (k >= n || (s[k] | 0x20) != w[k]) return false;
+    return true;
+}
+
+/* 10^e for 0 <= e, by squaring (within a few units in the last place). */
+static double pow10_(uint32_t e)
+{
+    double r = 1.0, b = 10.0;
+    for (; e && r < 1e308 * 10.0; e >>= 1, b *= b)
+        if (e & 1u) r *= b;
+    return r;
+}
+
+/* strtod(s, endptr): C's decimal form (sign, digits, '.', digits, e/E exponent) and
+ * inf, infinity, nan (any case); no hexadecimal floats. Past 19 significant digits the
+ * rest only scale; the result is within a few units in the last place of the nearest
+ * double, +-HUGE_VAL beyond the range, 0 below it. The end pointer as strtol's. */
+static aw_status up_strtod(struct akira_app_ctx *app, aw_val *io)
+{
+    size_t len;
+    STR_OR_TRAP(s, app, io[0].u32, STR_UNBOUNDED, &len);
+    uint8_t *ep = NULL;
+    if (io[1].u32 && !(ep = akira_bridge_mem(app, io[1].u32, 4))) return compat_oob(app);
+    size_t i = 0, end = 0;
+    while (i < len && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+        i++;
+    bool neg = i < len && s[i] == '-';
+    if (i < len && (s[i] == '-' || s[i] == '+')) i++;
+    double v = 0.0;
+    if (word_at(s + i, len - i, "inf")) {
+        v = __builtin_inf();
+        end = i + (word_at(s + i, len - i, "infinity") ? 8 : 3);
+    } else if (word_at(s + i, len - i, "nan")) {
+        v = __builtin_nan("");
+        end = i + 3;
+    } else {
+        uint64_t mant = 0;
+        int64_t exp10 = 0;
+        unsigned sig = 0;
+        bool any = false, dot = false;
+        for (; i < len; i++) {
+            char c = s[i];
+            if (c == '.' && !dot) {
+                dot = true;
+                continue;
+            }
+            if (c < '0' || c > '9') break;
+            any = true;
+            if (sig < 19) {
+                mant = mant * 10u + (uint64_t)(c - '0');
+                if (mant) sig++;
+                if (dot) exp10--;
+            } else if (!dot) {
+                exp10++;
+            }
+        }
+        if (any) {
+            end = i;
+            if (i < len && (s[i] | 0x20) == 'e') {
+                size_t k = i + 1;
+                bool eneg = k < len && s[k] == '-';
+                if (k < len && (s[k] == '-' || s[k] == '+')) k++;
+                int64_t e = 0;
+                bool edig = false;
+                for (; k < len && s[k] >= '0' && s[k] <= '9'; k++) {
+                    edig = true;
+                    if (e < 100000) e = e * 10 + (s[k] - '0');
+                }
+                if (edig) {
+                    exp10 += eneg ? -e : e;
+                    end = k;
+                }
+            }
+            v = (double)mant;
+            if (mant && exp10 > 0) v = exp10 > 400 ? __builtin_inf() : v * pow10_((uint32_t)exp10);
+            if (mant && exp10 < 0) {
+                /* two steps keep 10^-e inside the range of a double */
+                uint32_t e = exp10 < -800 ? 800u : (uint32_t)-exp10;
+                v = e > 300 ? v / pow10_(300) / pow10_(e - 300) : v / pow10_(e);
+            }
+        }
+    }
+    if (neg) v = -v;
+    if (ep) hw_put_u32(ep, end ? io[0].u32 + (uint32_t)end : io[0].u32);
+    io[0].f64 = v;
+    return AW_OK;
+}
+
 /* The ctype set of upstream's engine, for the C locale. */
 enum ctype_op {
     C_ALNUM,
@@ -474,6 +567,57 @@ static aw_status up_mem_free(struct akira_app_ctx *app, aw_val *io)
      * heap's own check). */
     if (io[0].u32) (void)akira_app_heap_free(&app->heap, io[0].u32);
     return AW_OK;
+}
+
+/* realloc(p, size) as C's: p 0 is malloc; size 0 frees p and answers 0; a block that
+ * holds size already stays where it is; else a new block gets the old bytes and the
+ * old one is freed; no room (or p not a live block) answers 0 and p stays as it was. */
+static aw_status up_realloc(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t p = io[0].u32, size = io[1].u32;
+    if (p == 0)
+        return hw_ret(io, size == 0 || size > ALLOC_MAX
+                              ? 0
+                              : (int32_t)akira_app_heap_alloc(&app->heap, size));
+    uint32_t old = akira_app_heap_block_size(&app->heap, p);
+    if (size == 0) {
+        if (old) (void)akira_app_heap_free(&app->heap, p);
+        return hw_ret(io, 0);
+    }
+    if (old == 0 || size > ALLOC_MAX) return hw_ret(io, 0);
+    if (size <= old) return hw_ret(io, (int32_t)p);
+    uint32_t n = akira_app_heap_alloc(&app->heap, size);
+    uint8_t *to = n ? akira_bridge_mem(app, n, old) : NULL;
+    const uint8_t *from = akira_bridge_mem(app, p, old);
+    if (!to || !from) {
+        if (n) (void)akira_app_heap_free(&app->heap, n);
+        return hw_ret(io, 0);
+    }
+    memcpy(to, from, old); /* blocks never overlap */
+    (void)akira_app_heap_free(&app->heap, p);
+    return hw_ret(io, (int32_t)n);
+}
+
+/* exit(code): the app ends with its code, as WASI proc_exit (`app info`: "exited N");
+ * upstream's engine ends the instance there too. */
+static aw_status up_exit(struct akira_app_ctx *app, aw_val *io)
+{
+    app->exited = true;
+    app->exit_code = io[0].i32;
+    char msg[32];
+    snprintf(msg, sizeof msg, "exit %d", (int)app->exit_code);
+    aw_store_set_trap_msg(app->store, msg);
+    return AW_ERR_TRAP;
+}
+
+/* abort(): the app fails, reason trap, saying so. C's abort takes nothing (what a C
+ * app imports); upstream's engine registers emscripten's abort(i32), which a C app's
+ * import does not match, so there the call traps as an unlinked import. */
+static aw_status up_abort(struct akira_app_ctx *app, aw_val *io)
+{
+    (void)io;
+    aw_store_set_trap_msg(app->store, "the app called abort()");
+    return AW_ERR_TRAP;
 }
 
 /* ------------------------------------------------------------------ timers */
@@ -844,6 +988,10 @@ static const struct akira_bridge_entry entries[] = {
     {"malloc", "(i)i", AKIRA_CAP_NONE, up_mem_alloc},
     {"calloc", "(ii)i", AKIRA_CAP_NONE, up_calloc},
     {"free", "(i)", AKIRA_CAP_NONE, up_mem_free},
+    {"realloc", "(ii)i", AKIRA_CAP_NONE, up_realloc},
+    {"strtod", "(ii)F", AKIRA_CAP_NONE, up_strtod},
+    {"exit", "(i)", AKIRA_CAP_NONE, up_exit},
+    {"abort", "()", AKIRA_CAP_NONE, up_abort},
     {"mem_alloc", "(i)i", AKIRA_CAP_NONE, up_mem_alloc},
     {"mem_free", "(i)", AKIRA_CAP_NONE, up_mem_free},
     {"timer_create", "()i", AKIRA_CAP_TIMER, up_timer_create},

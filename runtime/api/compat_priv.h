@@ -47,6 +47,12 @@ struct akira_compat_app {
         uint16_t extra;
     } net_ev[COMPAT_NET_EVENTS];
     uint32_t net_ev_head, net_ev_count, net_ev_dropped;
+    /* rf_*: the radio settings the app chose (compat_rf.c), applied when it tunes */
+    struct compat_rf {
+        bool set; /* false: the defaults are not filled in yet */
+        uint8_t channel, rate;
+        int8_t dbm;
+    } rf;
 };
 
 /* The app's state, made on first use; NULL when its quota has no room. */

@@ -23,7 +23,8 @@
  * event only wakes the app, the packet waits in the queue. rf_send waits for a clear
  * channel (energy below LBT_DBM) a few times before it gives up, and for the air time
  * of the previous packet. The claim ends with rf_release or when the app stops; then
- * the mesh may come back (akira_rf_waiter_set).
+ * the mesh may come back (akira_rf_waiter_set). Upstream's rf_* of import module "env"
+ * (compat_rf.c) use the same claim, tuning and queue through rf_priv.h.
  */
 #include <akira/condvar.h>
 #include <akira/thread.h>
@@ -34,6 +35,7 @@
 #include <akira/rf_radio.h>
 
 #include "hw_util.h"
+#include "rf_priv.h"
 
 #define RF_QUEUE       8u
 #define RF_PAYLOAD_MAX 255u
@@ -177,6 +179,39 @@ static void release(struct akira_app_ctx *app)
     if (waiter) waiter();
 }
 
+int akira_rf_app_tune(struct akira_app_ctx *app, uint32_t ch, uint8_t rate, int8_t dbm)
+{
+    if (ch > AKIRA_MANIFEST_RF_CHANNEL_MAX || rate >= AKIRA_RADIO_RATE_COUNT_ ||
+        dbm < AKIRA_RADIO_TX_POWER_MIN || dbm > AKIRA_RADIO_TX_POWER_MAX)
+        return AKIRA_EINVAL;
+    if (!akira_manifest_rf_channel_allowed(app->manifest, ch))
+        return hw_deny(app, "rf channel %u is not in the manifest's rf_channels", (unsigned)ch);
+    const struct akira_device *dev = akira_rf_radio();
+    if (!dev) return AKIRA_ENODEV;
+    char owner[AKIRA_RF_OWNER_MAX + 1], holder[AKIRA_RF_OWNER_MAX + 1];
+    owner_of(app, owner);
+    int rc = akira_rf_claim(owner, holder, sizeof holder);
+    if (rc == AKIRA_EBUSY)
+        akira_bridge_log(app, AKIRA_LOG_WARN, "rf: %s is held by %s", dev->name, holder);
+    if (rc) return rc;
+    if (!hw_lock(&lock)) return AKIRA_ENOMEM;
+    if (!rf.cv && akira_condvar_create(&rf.cv) != 0) rc = AKIRA_ENOMEM;
+    if (!rc) {
+        rf.app = app;
+        rf.dev = dev;
+        rf.channel = (uint8_t)ch;
+        rf.rate = rate;
+        rf.count = 0; /* packets of the old channel go */
+    }
+    hw_unlock(&lock);
+    struct akira_radio_config cfg = {(uint16_t)(RF_CHAN_BASE + ch), rate, dbm, RF_ACCESS};
+    if (!rc) rc = akira_radio_configure(dev, &cfg);
+    if (!rc) rc = akira_radio_callback_set(dev, on_rx, NULL);
+    if (!rc) rc = akira_radio_rx_enable(dev, true);
+    if (rc) release(app);
+    return rc;
+}
+
 static aw_status api_configure(struct akira_app_ctx *app, aw_val *io)
 {
     int32_t ch = io[0].i32, rate = io[1].i32, dbm = io[2].i32;
@@ -184,37 +219,10 @@ static aw_status api_configure(struct akira_app_ctx *app, aw_val *io)
     if (ch < 0 || ch > (int32_t)AKIRA_MANIFEST_RF_CHANNEL_MAX || rate < 0 || rate > 2 ||
         dbm < AKIRA_RADIO_TX_POWER_MIN || dbm > AKIRA_RADIO_TX_POWER_MAX)
         return hw_ret(io, AKIRA_EINVAL);
-    if (!akira_manifest_rf_channel_allowed(app->manifest, (uint32_t)ch))
-        return hw_ret(io,
-                      hw_deny(app, "rf channel %d is not in the manifest's rf_channels", (int)ch));
-    const struct akira_device *dev = akira_rf_radio();
-    if (!dev) return hw_ret(io, AKIRA_ENODEV);
-    char owner[AKIRA_RF_OWNER_MAX + 1], holder[AKIRA_RF_OWNER_MAX + 1];
-    owner_of(app, owner);
-    int rc = akira_rf_claim(owner, holder, sizeof holder);
-    if (rc == AKIRA_EBUSY)
-        akira_bridge_log(app, AKIRA_LOG_WARN, "rf: %s is held by %s", dev->name, holder);
-    if (rc) return hw_ret(io, rc);
-    if (!hw_lock(&lock)) return hw_ret(io, AKIRA_ENOMEM);
-    if (!rf.cv && akira_condvar_create(&rf.cv) != 0) rc = AKIRA_ENOMEM;
-    if (!rc) {
-        rf.app = app;
-        rf.dev = dev;
-        rf.channel = (uint8_t)ch;
-        rf.rate = rates[rate];
-        rf.count = 0; /* packets of the old channel go */
-    }
-    hw_unlock(&lock);
-    struct akira_radio_config cfg = {(uint16_t)(RF_CHAN_BASE + (uint32_t)ch), rates[rate],
-                                     (int8_t)dbm, RF_ACCESS};
-    if (!rc) rc = akira_radio_configure(dev, &cfg);
-    if (!rc) rc = akira_radio_callback_set(dev, on_rx, NULL);
-    if (!rc) rc = akira_radio_rx_enable(dev, true);
-    if (rc) release(app);
-    return hw_ret(io, rc);
+    return hw_ret(io, akira_rf_app_tune(app, (uint32_t)ch, rates[rate], (int8_t)dbm));
 }
 
-static bool holds(struct akira_app_ctx *app)
+bool akira_rf_app_holds(struct akira_app_ctx *app)
 {
     if (!hw_lock(&lock)) return false;
     bool h = rf.app == app;
@@ -222,14 +230,11 @@ static bool holds(struct akira_app_ctx *app)
     return h;
 }
 
-static aw_status api_send(struct akira_app_ctx *app, aw_val *io)
+int akira_rf_app_send(struct akira_app_ctx *app, const uint8_t *p, uint32_t len)
 {
-    uint32_t len = io[1].u32;
-    const uint8_t *p = akira_bridge_mem(app, io[0].u32, len);
-    if (!p) return hw_ret(io, AKIRA_EFAULT);
-    if (len == 0) return hw_ret(io, AKIRA_EINVAL);
-    if (len > RF_PAYLOAD_MAX) return hw_ret(io, AKIRA_ETOOBIG);
-    if (!holds(app)) return hw_ret(io, AKIRA_ESTATE);
+    if (len == 0) return AKIRA_EINVAL;
+    if (len > RF_PAYLOAD_MAX) return AKIRA_ETOOBIG;
+    if (!akira_rf_app_holds(app)) return AKIRA_ESTATE;
     const struct akira_device *dev = rf.dev; /* set while the app holds it (its thread) */
     /* A frame sent before the last one's air time ended would overlap it on the air. */
     uint64_t now = akira_uptime_us();
@@ -242,32 +247,44 @@ static aw_status api_send(struct akira_app_ctx *app, aw_val *io)
         akira_random_fill(&r, 1);
         akira_sleep_ms(1u + r % 4u);
     }
-    if (rc < 0) return hw_ret(io, rc);
-    if (rc == 0) return hw_ret(io, AKIRA_EBUSY);
+    if (rc < 0) return rc;
+    if (rc == 0) return AKIRA_EBUSY;
     rc = akira_radio_send(dev, p, len);
     /* preamble and access address (5 bytes at 1M/250K, 6 at 2M), the frame, 8 bits each */
     uint32_t kbps = rf.rate == AKIRA_RADIO_RF_250K ? 250u
                     : rf.rate == AKIRA_RADIO_RF_2M ? 2000u
                                                    : 1000u;
     rf.tx_free_us = akira_uptime_us() + (uint64_t)(6u + len) * 8000u / kbps + TX_GUARD_US;
-    return hw_ret(io, rc);
+    return rc;
 }
 
-static aw_status api_recv(struct akira_app_ctx *app, aw_val *io)
+static aw_status api_send(struct akira_app_ctx *app, aw_val *io)
 {
-    uint32_t cap = io[1].u32;
-    int32_t timeout = io[3].i32;
-    uint8_t *buf = akira_bridge_mem(app, io[0].u32, cap);
-    uint8_t *info = akira_bridge_mem(app, io[2].u32, 8);
-    if (!buf || !info) return hw_ret(io, AKIRA_EFAULT);
-    if (timeout < 0 || timeout > RECV_MAX_MS) return hw_ret(io, AKIRA_EINVAL);
-    if (!hw_lock(&lock)) return hw_ret(io, AKIRA_ENOMEM);
+    uint32_t len = io[1].u32;
+    const uint8_t *p = akira_bridge_mem(app, io[0].u32, len);
+    if (!p) return hw_ret(io, AKIRA_EFAULT);
+    return hw_ret(io, akira_rf_app_send(app, p, len));
+}
+
+int akira_rf_app_energy(struct akira_app_ctx *app, int8_t *dbm)
+{
+    if (!akira_rf_app_holds(app)) return AKIRA_ESTATE;
+    return akira_radio_energy(rf.dev, dbm);
+}
+
+aw_status akira_rf_app_recv(struct akira_app_ctx *app, uint8_t *buf, uint32_t cap, uint8_t info[8],
+                            uint32_t timeout_ms, int32_t *out)
+{
+    if (!hw_lock(&lock)) {
+        *out = AKIRA_ENOMEM;
+        return AW_OK;
+    }
     int rc = rf.app == app ? 0 : AKIRA_ESTATE;
     bool waited = false;
-    uint64_t until = akira_uptime_us() + (uint64_t)timeout * 1000u;
+    uint64_t until = akira_uptime_us() + (uint64_t)timeout_ms * 1000u;
     while (rc == 0 && rf.app == app && rf.count == 0) {
         uint64_t now = akira_uptime_us();
-        if (timeout == 0)
+        if (timeout_ms == 0)
             rc = AKIRA_EAGAIN;
         else if (now >= until || atomic_load(&app->stopping))
             rc = AKIRA_ETIMEDOUT;
@@ -295,13 +312,29 @@ static aw_status api_recv(struct akira_app_ctx *app, aw_val *io)
         }
     }
     hw_unlock(&lock);
-    io[0].i32 = rc;
+    *out = rc;
     return waited ? akira_bridge_wait_end(app) : AW_OK;
+}
+
+static aw_status api_recv(struct akira_app_ctx *app, aw_val *io)
+{
+    uint32_t cap = io[1].u32;
+    int32_t timeout = io[3].i32;
+    uint8_t *buf = akira_bridge_mem(app, io[0].u32, cap);
+    uint8_t *info = akira_bridge_mem(app, io[2].u32, 8);
+    if (!buf || !info) return hw_ret(io, AKIRA_EFAULT);
+    if (timeout < 0 || timeout > RECV_MAX_MS) return hw_ret(io, AKIRA_EINVAL);
+    return akira_rf_app_recv(app, buf, cap, info, (uint32_t)timeout, &io[0].i32);
+}
+
+void akira_rf_app_release(struct akira_app_ctx *app)
+{
+    release(app);
 }
 
 static aw_status api_release(struct akira_app_ctx *app, aw_val *io)
 {
-    if (!holds(app)) return hw_ret(io, AKIRA_ENOENT);
+    if (!akira_rf_app_holds(app)) return hw_ret(io, AKIRA_ENOENT);
     release(app);
     return hw_ret(io, 0);
 }

@@ -75,12 +75,29 @@ uint32_t akira_app_heap_alloc(struct akira_app_heap *h, uint32_t size)
     return 0;
 }
 
-int akira_app_heap_free(struct akira_app_heap *h, uint32_t addr)
+/* The granule of a block's start, or UINT32_MAX when addr is none. */
+static uint32_t block_start(const struct akira_app_heap *h, uint32_t addr)
 {
     if (h->granules == 0 || addr < h->base || (addr - h->base) % AKIRA_APP_HEAP_GRANULE != 0)
-        return AKIRA_EINVAL;
+        return UINT32_MAX;
     uint32_t g = (addr - h->base) / AKIRA_APP_HEAP_GRANULE;
-    if (g >= h->granules || !bit_get(h->starts, g)) return AKIRA_EINVAL;
+    return g < h->granules && bit_get(h->starts, g) ? g : UINT32_MAX;
+}
+
+uint32_t akira_app_heap_block_size(const struct akira_app_heap *h, uint32_t addr)
+{
+    uint32_t g = block_start(h, addr);
+    if (g == UINT32_MAX) return 0;
+    uint32_t n = 1;
+    while (g + n < h->granules && bit_get(h->in_use, g + n) && !bit_get(h->starts, g + n))
+        n++;
+    return n * AKIRA_APP_HEAP_GRANULE;
+}
+
+int akira_app_heap_free(struct akira_app_heap *h, uint32_t addr)
+{
+    uint32_t g = block_start(h, addr);
+    if (g == UINT32_MAX) return AKIRA_EINVAL;
     bit_put(h->starts, g, 0);
     do {
         bit_put(h->in_use, g, 0);

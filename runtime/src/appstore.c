@@ -460,6 +460,9 @@ static int engine_check(struct slot_reader *rd, const struct akira_manifest *man
 static int caps_check(const struct akira_manifest *man, struct akira_manifest_error *err)
 {
     akira_caps_t missing = man->caps & ~akira_bridge_caps_provided();
+    /* An upstream manifest's rf.transceive and mesh are a board's radio and mesh: on a
+     * board without them they grant nothing (the calls are missing imports). */
+    if (man->compat) missing &= ~(AKIRA_CAP_RF | AKIRA_CAP_MESH);
     if (!missing) return AKIRA_OK;
     char why[96];
     const char *name = akira_cap_name(missing & (~missing + 1));

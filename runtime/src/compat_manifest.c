@@ -39,8 +39,8 @@ static const struct up_cap_row up_caps[] = {
     {"input.*", B(INPUT_READ) | B(INPUT_WRITE), AKIRA_CAP_INPUT},
     {"sensor.read", B(SENSOR_READ), AKIRA_CAP_SENSOR},
     {"sensor.*", B(SENSOR_READ), AKIRA_CAP_SENSOR},
-    {"rf.transceive", B(RF), 0},
-    {"rf.*", B(RF), 0},
+    {"rf.transceive", B(RF), AKIRA_CAP_RF},
+    {"rf.*", B(RF), AKIRA_CAP_RF},
     {"ble", B(BLE), AKIRA_CAP_BLE},
     {"bt.shell", B(BLE), AKIRA_CAP_BLE},
     {"bt.*", B(BLE) | B(HID) | B(BLE_SCAN) | B(BLE_SPAM), AKIRA_CAP_BLE | AKIRA_CAP_HID},
@@ -91,8 +91,8 @@ static const struct up_cap_row up_caps[] = {
     {"mqtt.*", B(MQTT), 0},
     {"ble.scan", B(BLE_SCAN), AKIRA_CAP_BLE},
     {"ble.spam", B(BLE_SPAM), 0},
-    {"mesh", B(MESH), 0},
-    {"mesh.*", B(MESH), 0},
+    {"mesh", B(MESH), AKIRA_CAP_MESH},
+    {"mesh.*", B(MESH), AKIRA_CAP_MESH},
     {"sync", B(SYNC), 0},
     {"sync.*", B(SYNC), 0},
 };
@@ -626,6 +626,13 @@ static int to_text(struct js *j, const struct up_manifest *u, struct text *t,
     if (caps & AKIRA_CAP_PWM) put(t, "pwm: pwm0:0-15\n");
     /* upstream's ipc covers every topic */
     if (caps & AKIRA_CAP_IPC) put(t, "ipc_publish: *\nipc_subscribe: *\n");
+    /* rf.transceive: every channel of our 2.4 GHz plan but the three BLE advertising
+     * channels (2402, 2426, 2480 MHz) and the mesh's (2440 MHz), which an upstream app
+     * (whose manifest names no channels) must not jam for the other nodes around. */
+    if (caps & AKIRA_CAP_RF) put(t, "rf_channels: 0-1, 3-25, 27-39, 41-79, 81-125\n");
+    /* mesh: one topic, the app's name: the same app on other nodes hears it (and our
+     * apps that name the topic in their mesh_topics) */
+    if (caps & AKIRA_CAP_MESH) put(t, "mesh_topics: %s\n", u->name);
     if (caps) {
         put(t, "capabilities: ");
         const char *sep = "";

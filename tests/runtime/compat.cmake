@@ -9,7 +9,10 @@ set(compat_dir ${CMAKE_CURRENT_BINARY_DIR}/compat_apps)
 set(compat_src ${CMAKE_CURRENT_SOURCE_DIR}/compat_apps)
 file(MAKE_DIRECTORY ${compat_dir})
 set(compat_outputs)
-foreach(app invaders launcher calls dashboard spin notes entry netcli)
+set(compat_apps invaders launcher calls dashboard spin notes entry netcli)
+# the radio apps (test_compat_radio_e2e.py): RF, a second RF app, mesh, neither capability
+list(APPEND compat_apps uprf uprf2 upmesh upnocap)
+foreach(app ${compat_apps})
   add_custom_command(
     OUTPUT ${compat_dir}/${app}.wasm
     COMMAND ${AKIRA_APP_CLANG} --target=wasm32 -O2 -nostdlib -Wall -Wextra
@@ -21,6 +24,7 @@ foreach(app invaders launcher calls dashboard spin notes entry netcli)
     COMMAND ${AKIRA_PYTHON3} ${compat_src}/embed_manifest.py ${compat_dir}/${app}.raw.wasm
             ${compat_src}/${app}.json ${compat_dir}/${app}.wasm
     DEPENDS ${compat_src}/${app}.c ${compat_src}/${app}.json ${compat_src}/up_env.h
+            ${compat_src}/up_radio.h
             ${compat_src}/embed_manifest.py ${CMAKE_SOURCE_DIR}/tools/akira-wasm/wasi_p0.py
     COMMENT "upstream-style app ${app}" VERBATIM)
   list(APPEND compat_outputs ${compat_dir}/${app}.wasm)
@@ -40,3 +44,13 @@ foreach(scenario game launcher calls dashboard data net)
                    $<TARGET_FILE:compat_akpkg_sign>)
   set_tests_properties(compat_e2e_${scenario} PROPERTIES TIMEOUT 60)
 endforeach()
+# Upstream's RF and mesh calls across native_sim nodes on the radio medium (akira-radio,
+# killed by pid): compat_rf_e2e_link, compat_mesh_e2e_link.
+if(AKIRA_MESH)
+  foreach(scenario rf mesh)
+    add_test(NAME compat_${scenario}_e2e_link
+             COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_compat_radio_e2e.py
+                     ${scenario} $<TARGET_FILE:akiraos> $<TARGET_FILE:akira-radio> ${compat_dir})
+    set_tests_properties(compat_${scenario}_e2e_link PROPERTIES TIMEOUT 120)
+  endforeach()
+endif()

@@ -117,6 +117,23 @@ static void test_fields(void **state)
     assert_true((m.caps & (AKIRA_CAP_BLE | AKIRA_CAP_HID)) == (AKIRA_CAP_BLE | AKIRA_CAP_HID));
     assert_true(m.compat_caps & AKIRA_UP_BIT(AKIRA_UP_CAP_BLE_SCAN));
     assert_true(m.compat_caps & AKIRA_UP_BIT(AKIRA_UP_CAP_APP_CONTROL));
+    assert_true(m.caps & AKIRA_CAP_RF);
+
+    /* rf.transceive: our rf with every channel but BLE's advertising ones and the
+     * mesh's; mesh: our mesh on one topic, the app's name. */
+    assert_int_equal(parse("{\"name\":\"radio\",\"version\":\"1\",\"capabilities\":"
+                           "[\"rf.transceive\",\"mesh\"]}",
+                           &m, &e),
+                     AKIRA_OK);
+    assert_int_equal(m.caps, AKIRA_CAP_RF | AKIRA_CAP_MESH);
+    assert_true(m.compat_caps == (AKIRA_UP_BIT(AKIRA_UP_CAP_RF) | AKIRA_UP_BIT(AKIRA_UP_CAP_MESH)));
+    assert_string_equal(m.compat_ignored, "");
+    for (uint32_t ch = 0; ch <= AKIRA_MANIFEST_RF_CHANNEL_MAX; ch++)
+        assert_int_equal(akira_manifest_rf_channel_allowed(&m, ch),
+                         ch != 2 && ch != 26 && ch != 40 && ch != 80);
+    assert_int_equal(m.n_mesh_topics, 1);
+    assert_true(akira_manifest_mesh_topic_allowed(&m, "radio", 5));
+    assert_false(akira_manifest_mesh_topic_allowed(&m, "radio2", 6));
 }
 
 static void test_errors(void **state)

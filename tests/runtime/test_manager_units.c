@@ -94,7 +94,15 @@ static void test_app_heap(void **state)
     assert_int_equal(h.used, 128 + 32);
     assert_int_equal(akira_app_heap_alloc(&h, 0), 0);
     assert_int_equal(akira_app_heap_alloc(&h, 5000), 0);
-    assert_int_equal(akira_app_heap_free(&h, a + 32), AKIRA_EINVAL); /* interior */
+    /* The block size (realloc's query): whole granules, only at a block's start. */
+    assert_int_equal(akira_app_heap_block_size(&h, a), 128);
+    assert_int_equal(akira_app_heap_block_size(&h, b), 32);
+    assert_int_equal(akira_app_heap_block_size(&h, a + 32), 0);       /* interior */
+    assert_int_equal(akira_app_heap_block_size(&h, a + 1), 0);        /* unaligned */
+    assert_int_equal(akira_app_heap_block_size(&h, b + 32), 0);       /* free granule */
+    assert_int_equal(akira_app_heap_block_size(&h, 65536 + 4096), 0); /* past the heap */
+    assert_int_equal(akira_app_heap_block_size(&h, 32), 0);           /* below it */
+    assert_int_equal(akira_app_heap_free(&h, a + 32), AKIRA_EINVAL);  /* interior */
     assert_int_equal(akira_app_heap_free(&h, 1), AKIRA_EINVAL);
     assert_int_equal(akira_app_heap_free(&h, a), 0);
     assert_int_equal(akira_app_heap_free(&h, a), AKIRA_EINVAL); /* double */
@@ -102,6 +110,7 @@ static void test_app_heap(void **state)
     assert_int_equal(h.used, 0);
     /* Free blocks coalesce: the whole heap is one block again. */
     assert_int_equal(akira_app_heap_alloc(&h, 4096), 65536);
+    assert_int_equal(akira_app_heap_block_size(&h, 65536), 4096); /* ends at the heap's end */
     assert_int_equal(akira_app_heap_alloc(&h, 1), 0);
     akira_app_heap_deinit(&h, &q);
     assert_int_equal(akira_quota_used(&q), 0);

@@ -44,4 +44,8 @@ uint32_t akira_app_heap_alloc(struct akira_app_heap *h, uint32_t size);
  * live block (double free, interior or foreign pointer): nothing changes. */
 int akira_app_heap_free(struct akira_app_heap *h, uint32_t addr);
 
+/* The size of the block starting at addr: its whole granules in bytes (at least what
+ * was asked), or 0 when addr is not the start of a live block. O(block / 32). */
+uint32_t akira_app_heap_block_size(const struct akira_app_heap *h, uint32_t addr);
+
 #endif /* AKIRA_APP_HEAP_H */

@@ -226,5 +226,6 @@ extern const struct akira_bridge_module akira_api_compat_storage;
 extern const struct akira_bridge_module akira_api_compat_uart;
 extern const struct akira_bridge_module akira_api_compat_pwm;
 extern const struct akira_bridge_module akira_api_compat_power;
+extern const struct akira_bridge_module akira_api_compat_rf;
 
 #endif /* AKIRA_BRIDGE_H */
