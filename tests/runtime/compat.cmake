@@ -9,7 +9,7 @@ set(compat_dir ${CMAKE_CURRENT_BINARY_DIR}/compat_apps)
 set(compat_src ${CMAKE_CURRENT_SOURCE_DIR}/compat_apps)
 file(MAKE_DIRECTORY ${compat_dir})
 set(compat_outputs)
-foreach(app invaders launcher calls dashboard spin notes entry netcli)
+foreach(app invaders launcher calls dashboard spin notes entry netcli envmqtt envcrypto envnocap envtrap)
   add_custom_command(
     OUTPUT ${compat_dir}/${app}.wasm
     COMMAND ${AKIRA_APP_CLANG} --target=wasm32 -O2 -nostdlib -Wall -Wextra
@@ -39,4 +39,22 @@ foreach(scenario game launcher calls dashboard data net)
                    $<TARGET_FILE:akiraos> ${compat_dir} ${CMAKE_SOURCE_DIR}/tests/ui/golden
                    $<TARGET_FILE:compat_akpkg_sign>)
   set_tests_properties(compat_e2e_${scenario} PROPERTIES TIMEOUT 60)
+endforeach()
+# Upstream's env mqtt_*, ha_light_* and crypto_* (connectivity/src/env_*.c): the
+# apps env*.c against a mosquitto the test starts on a free loopback port, the crypto
+# outputs against the standards' vectors and openssl, denials and traps.
+find_program(AKIRA_MOSQUITTO mosquitto PATHS /usr/sbin)
+foreach(scenario mqtt crypto nocap trap)
+  if(scenario STREQUAL "mqtt" AND NOT AKIRA_MOSQUITTO)
+    message(WARNING "mosquitto not found (scripts/packages.txt): compat_mqtt_e2e is not run")
+    continue()
+  endif()
+  set(name compat_env_e2e_${scenario})
+  if(scenario STREQUAL "mqtt" OR scenario STREQUAL "crypto")
+    set(name compat_${scenario}_e2e)
+  endif()
+  add_test(NAME ${name}
+           COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_compat_env_e2e.py
+                   ${scenario} $<TARGET_FILE:akiraos> ${compat_dir} "${AKIRA_MOSQUITTO}")
+  set_tests_properties(${name} PROPERTIES TIMEOUT 90)
 endforeach()

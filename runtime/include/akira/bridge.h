@@ -117,8 +117,10 @@ struct akira_bridge_binding {
     int32_t denied_result; /* the module's (AKIRA_EACCES when it names none) */
 };
 
-/* How many modules layers above the runtime may add (akira_bridge_register). */
-#define AKIRA_BRIDGE_REGISTERED_MAX 8u
+/* How many modules layers above the runtime may add (akira_bridge_register): ble, hid,
+ * mesh, mqtt and upstream's env modules (mqtt and crypto; BLE, HID, mesh), with room. A
+ * place is one pointer. */
+#define AKIRA_BRIDGE_REGISTERED_MAX 12u
 
 /*
  * Add an API module that lives in a layer above the runtime (connectivity/: the ble,
