@@ -99,7 +99,7 @@ MQTT = {
     "ha_report": 0, "ha_report_bad_id": -22, "ha_poll_timeout": 0, "ha_poll_null": -22,
     "ha_poll_bad_id": -22, "ha_poll": 7, "ha_on": 1, "ha_bri": 200, "ha_rgb": 0x010203,
     "ha_report_new": 0, "ha_poll_off": 1, "ha_off": 0, "ha_off_bri_untouched": -1,
-    "ha_report_off": 0, "poll_command": 14, "poll_forever": -11,
+    "ha_report_off": 0, "subscribe_third": 0, "subscribe_full": -28, "poll_command": 14, "poll_forever": -11,
 }
 
 

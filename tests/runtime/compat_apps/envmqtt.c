@@ -62,7 +62,8 @@ int main(void)
     n = mqtt_poll(topic, 6, payload, 4, 10000); /* deep/x/y/z, "abcdefgh" */
     R("poll_cut", n);
     printf("cut %s = %c%c%c%c\n", topic, payload[0], payload[1], payload[2], payload[3]);
-    /* the Home Assistant light */
+    R("subscribe_third", mqtt_subscribe("s/3"));
+    /* the Home Assistant light (its command topic is the app's 4th filter) */
     R("ha_register", ha_light_register("lamp", "Desk \"Lamp\""));
     R("ha_register_bad_id", ha_light_register("bad/id", "x"));
     R("ha_register_long_id", ha_light_register("a23456789012345678901234567890123", "x"));
@@ -87,6 +88,7 @@ int main(void)
     R("ha_off", on);
     R("ha_off_bri_untouched", bri);
     R("ha_report_off", ha_light_report("lamp", 0, 0, 0, 0, 0));
+    R("subscribe_full", mqtt_subscribe("s/5")); /* 4 filters an app */
     /* a command for the light left in the queue is mqtt_poll's too */
     printf_native("waiting for a queued command");
     n = mqtt_poll(topic, sizeof topic, payload, sizeof payload, 10000);
