@@ -99,7 +99,7 @@ MQTT = {
     "ha_report": 0, "ha_report_bad_id": -22, "ha_poll_timeout": 0, "ha_poll_null": -22,
     "ha_poll_bad_id": -22, "ha_poll": 7, "ha_on": 1, "ha_bri": 200, "ha_rgb": 0x010203,
     "ha_report_new": 0, "ha_poll_off": 1, "ha_off": 0, "ha_off_bri_untouched": -1,
-    "ha_report_off": 0, "subscribe_third": 0, "subscribe_full": -28, "poll_command": 14, "poll_forever": -11,
+    "ha_report_off": 0, "subscribe_third": 0, "subscribe_full": -28, "poll_command": 14, "poll_after_3s": 5, "poll_forever": -11,
 }
 
 
@@ -164,9 +164,12 @@ def t_mqtt():
         ad.app_logs(d, "envmqtt", r"waiting for a queued command")
         cli.publish(cfg["command_topic"], b'{"state":"ON"}')
         ad.app_logs(d, "envmqtt", r"command topic light/lamp/set")
-        # A poll without end: longer than the watchdog's 2 s, then a stop ends it at once.
-        ad.app_logs(d, "envmqtt", r"waiting forever")
+        # A poll without end: longer than the watchdog's 2 s (a waiting call), ended by a
+        # message; then another, which a stop ends at once.
+        ad.app_logs(d, "envmqtt", r"waiting long")
         time.sleep(3)
+        cli.publish(pre + "in/late", b"late!")
+        ad.app_logs(d, "envmqtt", r"waiting forever")
         state_is(d, "envmqtt", "running")
         t0 = time.monotonic()
         d.command("app stop envmqtt", "stopped")

@@ -94,6 +94,11 @@ int main(void)
     n = mqtt_poll(topic, sizeof topic, payload, sizeof payload, 10000);
     R("poll_command", n);
     printf("command topic %s\n", topic);
+    /* a poll without end that outlives the watchdog's 2 s, ended by a message */
+    printf_native("waiting long");
+    R("poll_after_3s", mqtt_poll(topic, sizeof topic, payload, sizeof payload, -1));
+    for (volatile int i = 0; i < 300000; i++) /* wasm code runs on: a watchdog that had */
+        ;                                      /* counted the wait would end the app here */
     printf_native("waiting forever");
     R("poll_forever", mqtt_poll(topic, sizeof topic, payload, sizeof payload, -1));
     printf_native("not reached");
