@@ -77,7 +77,8 @@ int main(void)
     show("sha256_abc", out, 32);
     R("sha256_empty", crypto_sha256("", 0, out));
     show("sha256_empty", out, 32);
-    R("sha256_56", crypto_sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, out));
+    R("sha256_56",
+      crypto_sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, out));
     show("sha256_56", out, 32);
     R("sha256_null", crypto_sha256(0, 3, out));
     R("sha256_out_null", crypto_sha256("abc", 3, 0));

@@ -98,7 +98,7 @@ int main(void)
     printf_native("waiting long");
     R("poll_after_3s", mqtt_poll(topic, sizeof topic, payload, sizeof payload, -1));
     for (volatile int i = 0; i < 300000; i++) /* wasm code runs on: a watchdog that had */
-        ;                                      /* counted the wait would end the app here */
+        ;                                     /* counted the wait would end the app here */
     printf_native("waiting forever");
     R("poll_forever", mqtt_poll(topic, sizeof topic, payload, sizeof payload, -1));
     printf_native("not reached");
