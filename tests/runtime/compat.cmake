@@ -21,6 +21,7 @@ foreach(app invaders launcher calls dashboard spin notes entry netcli envmqtt en
     COMMAND ${AKIRA_PYTHON3} ${compat_src}/embed_manifest.py ${compat_dir}/${app}.raw.wasm
             ${compat_src}/${app}.json ${compat_dir}/${app}.wasm
     DEPENDS ${compat_src}/${app}.c ${compat_src}/${app}.json ${compat_src}/up_env.h
+            ${compat_src}/up_env_conn.h
             ${compat_src}/embed_manifest.py ${CMAKE_SOURCE_DIR}/tools/akira-wasm/wasi_p0.py
     COMMENT "upstream-style app ${app}" VERBATIM)
   list(APPEND compat_outputs ${compat_dir}/${app}.wasm)

@@ -1,18 +1,7 @@
 /* Upstream's crypto_* (docs/compat.md "Crypto") on the standards' test vectors and with
  * bad arguments; results logged as `name: value`, outputs as `name = hex` for
  * test_compat_env_e2e.py to check (the signatures with openssl). */
-#include "up_env.h"
-
-int crypto_sha256(const void *data, u32 len, unsigned char *out);
-int crypto_aes256_encrypt(const void *key, const void *iv, const void *in, u32 len, void *out);
-int crypto_aes256_decrypt(const void *key, const void *iv, const void *in, u32 len, void *out);
-int crypto_hmac_sha256(const void *key, u32 klen, const void *d, u32 len, unsigned char *out);
-int crypto_random(void *buf, u32 len);
-int crypto_ed25519_keygen(unsigned char *seed, unsigned char *pub);
-int crypto_ed25519_sign(const void *seed, const void *msg, u32 len, unsigned char *sig);
-int crypto_aes256_ctr(const void *key, const void *nonce, const void *in, u32 len, void *out);
-int crypto_p256_keygen(unsigned char *priv, unsigned char *pub);
-int crypto_p256_sign(const void *priv, const void *msg, u32 len, unsigned char *sig);
+#include "up_env_conn.h"
 
 int memcmp(const void *a, const void *b, unsigned long n);
 

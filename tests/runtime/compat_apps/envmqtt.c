@@ -1,16 +1,7 @@
 /* Upstream's mqtt_* and ha_light_* (docs/compat.md "MQTT and Home Assistant") with good
  * and bad arguments, against the broker test_compat_env_e2e.py starts; each result is
  * logged as `name: value`. The test answers the lines "waiting ...". */
-#include "up_env.h"
-
-int mqtt_publish(const char *topic, const void *payload, int len, int qos, int retain);
-int mqtt_subscribe(const char *topic);
-int mqtt_poll(char *topic, int topic_cap, void *payload, int payload_cap, int timeout_ms);
-int mqtt_connected(void);
-int ha_light_register(const char *object_id, const char *name);
-int ha_light_report(const char *object_id, int on, int brightness, int r, int g, int b);
-int ha_light_poll(const char *object_id, int *on, int *brightness, int *r, int *g, int *b,
-                  int timeout_ms);
+#include "up_env_conn.h"
 
 /* a line each 50 ms: within the app log's rate (20 lines a second after a burst) */
 #define R(name, expr) (printf("%s: %d\n", name, (int)(expr)), delay(50000))
