@@ -48,10 +48,6 @@ aw_status akira_env_ha_light_report(struct akira_app_ctx *app, aw_val *io);
 aw_status akira_env_ha_light_poll(struct akira_app_ctx *app, aw_val *io);
 void akira_env_mqtt_app_end(struct akira_app_ctx *app);
 int akira_env_mqtt_init(void);
-/* The pure parse of a Home Assistant JSON light command (env_mqtt.c): the bitmask
- * (1 state, 2 brightness, 4 color) of the fields found, each written. */
-int akira_env_ha_parse(const char *json, size_t len, int *on, int *brightness, int *r, int *g,
-                       int *b);
 #endif
 
 #if AKIRA_ENV_CRYPTO

@@ -522,7 +522,7 @@ int akira_env_ha_parse(const char *json, size_t len, int *on, int *brightness, i
                        int *b)
 {
     struct jp j = {json, json + len};
-    int fields = 0;
+    int fields = 0, v_on = 0, v_bri = 0, rgb[3] = {0, 0, 0};
     char key[16], val[8];
     if (!lit(&j, '{') || lit(&j, '}')) return 0;
     do {
@@ -532,14 +532,16 @@ int akira_env_ha_parse(const char *json, size_t len, int *on, int *brightness, i
         if (!strcmp(key, "state") && j.p < j.end && *j.p == '"') {
             if (!jstr(&j, val, sizeof(val))) return 0;
             if (!strcmp(val, "ON") || !strcmp(val, "OFF")) {
-                *on = val[1] == 'N';
+                v_on = val[1] == 'N';
                 fields |= 1;
             }
-        } else if (!strcmp(key, "brightness") && jnum(&j, &v)) {
-            *brightness = clamp255(v);
+        } else if (!strcmp(key, "brightness") && j.p < j.end &&
+                   (*j.p == '-' || (*j.p >= '0' && *j.p <= '9'))) {
+            if (!jnum(&j, &v)) return 0;
+            v_bri = clamp255(v);
             fields |= 2;
         } else if (!strcmp(key, "color") && j.p < j.end && *j.p == '{') {
-            int rgb[3], have = 0;
+            int c[3] = {0, 0, 0}, have = 0;
             j.p++;
             if (!lit(&j, '}')) {
                 do {
@@ -547,8 +549,10 @@ int akira_env_ha_parse(const char *json, size_t len, int *on, int *brightness, i
                     if (!jstr(&j, k, sizeof(k)) || !lit(&j, ':')) return 0;
                     int idx = !strcmp(k, "r") ? 0 : !strcmp(k, "g") ? 1 : !strcmp(k, "b") ? 2 : -1;
                     ws(&j);
-                    if (idx >= 0 && jnum(&j, &v)) {
-                        rgb[idx] = clamp255(v);
+                    bool number = j.p < j.end && (*j.p == '-' || (*j.p >= '0' && *j.p <= '9'));
+                    if (idx >= 0 && number) {
+                        if (!jnum(&j, &v)) return 0;
+                        c[idx] = clamp255(v);
                         have |= 1 << idx;
                     } else if (!jskip(&j, 1)) {
                         return 0;
@@ -557,14 +561,22 @@ int akira_env_ha_parse(const char *json, size_t len, int *on, int *brightness, i
                 if (!lit(&j, '}')) return 0;
             }
             if (have == 7) {
-                *r = rgb[0];
-                *g = rgb[1];
-                *b = rgb[2];
+                memcpy(rgb, c, sizeof(rgb));
                 fields |= 4;
             }
         } else if (!jskip(&j, 0)) {
             return 0;
         }
     } while (lit(&j, ','));
-    return lit(&j, '}') ? fields : 0;
+    if (!lit(&j, '}')) return 0;
+    ws(&j);
+    if (j.p != j.end) return 0; /* one object, nothing after it */
+    if (fields & 1) *on = v_on;
+    if (fields & 2) *brightness = v_bri;
+    if (fields & 4) {
+        *r = rgb[0];
+        *g = rgb[1];
+        *b = rgb[2];
+    }
+    return fields;
 }

@@ -27,4 +27,12 @@ int akira_env_compat_register(void);
 void akira_env_mqtt_deliver(const char *app, const char *topic, size_t tlen, const uint8_t *data,
                             size_t len);
 
+/* A Home Assistant MQTT light command (JSON schema), len bytes, not NUL-terminated:
+ * the bitmask of what it holds, 1 "state" ("ON" *on = 1, "OFF" *on = 0), 2
+ * "brightness" (clamped to 0..255), 4 "color" (with all of "r", "g", "b", each
+ * clamped); only those are written. 0 for anything that is not one JSON object
+ * (nesting deeper than 8 included). Pure: for ha_light_poll and the tests. */
+int akira_env_ha_parse(const char *json, size_t len, int *on, int *brightness, int *r, int *g,
+                       int *b);
+
 #endif /* AKIRA_ENV_COMPAT_H */
