@@ -10,6 +10,7 @@
 #include <akira/app_manager.h>
 #include <akira/appstore.h>
 #include <akira/clock.h>
+#include <akira/env_compat.h>
 #include <akira/err.h>
 #include <akira/fleet.h>
 #include <akira/json.h>
@@ -36,6 +37,11 @@ AKIRA_LOG_MODULE_REGISTER(fleet);
 /* An app's calls wait this long for a restart in progress (which may itself wait for
  * that app to stop: a command's `stop` on the MQTT thread). */
 #define APP_LOCK_MS 1000
+/* The apps' filters: the mqtt module's and the env module's (upstream's mqtt_subscribe
+ * and its lights), all apps together. With the command topic they fit the client's
+ * table (akira/mqtt.h). */
+#define APP_FILTERS (AKIRA_API_MQTT_SUBS_MAX + AKIRA_ENV_MQTT_SUBS_MAX)
+_Static_assert(1u + APP_FILTERS <= AKIRA_MQTT_SUBS_MAX, "the apps' filters fit the client");
 
 struct install {
     bool active;
@@ -74,7 +80,7 @@ static struct {
     /* The apps' subscriptions, as full filters (under filters_lock, which is taken
      * after restart_lock when both are). */
     akira_mutex_t *filters_lock;
-    char app_filters[AKIRA_API_MQTT_SUBS_MAX][AKIRA_MQTT_FILTER_MAX];
+    char app_filters[APP_FILTERS][AKIRA_MQTT_FILTER_MAX];
     char json[JSON_MAX];
 } F;
 
@@ -618,7 +624,9 @@ static void on_message(void *ctx, const char *topic, size_t tl, const uint8_t *p
         char name[AKIRA_APP_NAME_MAX + 1];
         memcpy(name, app, (size_t)(slash - app));
         name[slash - app] = '\0';
-        akira_api_mqtt_deliver(name, slash + 1, tl - pl - (size_t)(slash - app) - 1, payload, len);
+        size_t rl = tl - pl - (size_t)(slash - app) - 1;
+        akira_api_mqtt_deliver(name, slash + 1, rl, payload, len);
+        akira_env_mqtt_deliver(name, slash + 1, rl, payload, len);
         return;
     }
     if (tl != strlen(F.t_cmd) || memcmp(topic, F.t_cmd, tl)) return;
@@ -801,7 +809,7 @@ static int fleet_start_locked(void)
     rc = akira_mqtt_start(&F.mqtt, &mc);
     if (!rc) rc = akira_mqtt_subscribe(F.mqtt, F.t_cmd, 1);
     akira_mutex_lock(F.filters_lock, AKIRA_FOREVER);
-    for (size_t i = 0; !rc && i < AKIRA_API_MQTT_SUBS_MAX; i++)
+    for (size_t i = 0; !rc && i < APP_FILTERS; i++)
         if (F.app_filters[i][0]) rc = akira_mqtt_subscribe(F.mqtt, F.app_filters[i], 1);
     akira_mutex_unlock(F.filters_lock);
     if (rc) {
@@ -919,14 +927,14 @@ int akira_fleet_app_subscribe(const char *app, const char *topic, bool on)
     if (!rc && on && !locked) rc = AKIRA_EBUSY;
     if (!rc && on && !F.running) rc = AKIRA_ESTATE;
     akira_mutex_lock(F.filters_lock, AKIRA_FOREVER);
-    size_t slot = AKIRA_API_MQTT_SUBS_MAX;
-    for (size_t i = 0; !rc && i < AKIRA_API_MQTT_SUBS_MAX; i++) {
+    size_t slot = APP_FILTERS;
+    for (size_t i = 0; !rc && i < APP_FILTERS; i++) {
         if (on ? !F.app_filters[i][0] : !strcmp(F.app_filters[i], full)) {
             slot = i;
             break;
         }
     }
-    if (!rc && slot == AKIRA_API_MQTT_SUBS_MAX) rc = on ? AKIRA_ENOSPC : AKIRA_ENOENT;
+    if (!rc && slot == APP_FILTERS) rc = on ? AKIRA_ENOSPC : AKIRA_ENOENT;
     if (!rc && on) {
         rc = akira_mqtt_subscribe(F.mqtt, full, 1);
         if (!rc) memcpy(F.app_filters[slot], full, strlen(full) + 1);
@@ -938,6 +946,60 @@ int akira_fleet_app_subscribe(const char *app, const char *topic, bool on)
     }
     akira_mutex_unlock(F.filters_lock);
     if (locked) akira_mutex_unlock(F.restart_lock);
+    return rc;
+}
+
+bool akira_fleet_app_connected(void)
+{
+    if (!F.restart_lock || akira_mutex_lock(F.restart_lock, APP_LOCK_MS)) return false;
+    bool up = false;
+    if (F.running) {
+        struct akira_mqtt_stats ms;
+        akira_mqtt_stats(F.mqtt, &ms);
+        up = ms.connected;
+    }
+    akira_mutex_unlock(F.restart_lock);
+    return up;
+}
+
+int akira_fleet_app_topic(const char *app, const char *topic, char *out, size_t cap)
+{
+    if (!app || !topic || !out || !F.t_app_prefix[0]) return AKIRA_ESTATE;
+    int n = snprintf(out, cap, "%s%s/%s", F.t_app_prefix, app, topic);
+    return n < 0 || (size_t)n >= cap ? AKIRA_ENAMETOOLONG : 0;
+}
+
+/* [A-Za-z0-9_-]{1,max}: a Home Assistant node or object id. */
+static bool ha_id_ok(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+            return false;
+    return true;
+}
+
+int akira_fleet_ha_discovery(const char *component, const char *app, const char *object_id,
+                             const void *config, size_t len)
+{
+    if (!component || !app || !object_id || !F.restart_lock) return AKIRA_EINVAL;
+    if (!ha_id_ok(component, 16) || !ha_id_ok(app, AKIRA_APP_NAME_MAX) ||
+        !ha_id_ok(object_id, AKIRA_FLEET_HA_OBJECT_MAX))
+        return AKIRA_EINVAL;
+    if (akira_mutex_lock(F.restart_lock, APP_LOCK_MS)) return AKIRA_ENOTCONN;
+    char topic[AKIRA_MQTT_FILTER_MAX];
+    int rc = AKIRA_ENOTCONN;
+    if (F.running) {
+        /* The device id holds no '_': <id>_<app> names one app of one device. */
+        int n = snprintf(topic, sizeof(topic), "%s/%s/%s_%s/%s/config", AKIRA_FLEET_HA_PREFIX,
+                         component, F.id, app, object_id);
+        rc = n < 0 || (size_t)n >= sizeof(topic)
+                 ? AKIRA_ENAMETOOLONG
+                 : akira_mqtt_publish(F.mqtt, topic, config, len, 1, true, 1000);
+    }
+    akira_mutex_unlock(F.restart_lock);
     return rc;
 }
 

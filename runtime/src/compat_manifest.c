@@ -78,7 +78,7 @@ static const struct up_cap_row up_caps[] = {
     {"fs.read", B(FS_READ), AKIRA_CAP_STORAGE},
     {"fs.write", B(FS_WRITE), AKIRA_CAP_STORAGE},
     {"fs.*", B(FS_READ) | B(FS_WRITE), AKIRA_CAP_STORAGE},
-    {"crypto", B(CRYPTO), 0},
+    {"crypto", B(CRYPTO), AKIRA_CAP_CRYPTO},
     {"rtc.read", B(RTC_READ), AKIRA_CAP_NONE},
     {"rtc.write", B(RTC_WRITE), AKIRA_CAP_NONE},
     {"rtc.*", B(RTC_READ) | B(RTC_WRITE), AKIRA_CAP_NONE},
@@ -87,8 +87,8 @@ static const struct up_cap_row up_caps[] = {
     {"matter", B(MATTER), 0},
     {"matter.*", B(MATTER), 0},
     {"wifi.inject", B(WIFI_INJECT), 0},
-    {"mqtt", B(MQTT), 0},
-    {"mqtt.*", B(MQTT), 0},
+    {"mqtt", B(MQTT), AKIRA_CAP_MQTT},
+    {"mqtt.*", B(MQTT), AKIRA_CAP_MQTT},
     {"ble.scan", B(BLE_SCAN), AKIRA_CAP_BLE},
     {"ble.spam", B(BLE_SPAM), 0},
     {"mesh", B(MESH), AKIRA_CAP_MESH},
@@ -97,6 +97,14 @@ static const struct up_cap_row up_caps[] = {
     {"sync.*", B(SYNC), 0},
 };
 #undef B
+
+/* What akira_compat_caps_serve added: set at boot, before the store reads a manifest. */
+static akira_caps_t served_;
+
+void akira_compat_caps_serve(akira_caps_t caps)
+{
+    served_ |= caps & AKIRA_COMPAT_CAPS_REGISTERED;
+}
 
 /* The capabilities that need a subsystem this firmware has (for "*"). */
 static bool row_served(const struct up_cap_row *r)
@@ -382,6 +390,7 @@ static int cap_item(struct js *j, void *user, unsigned idx)
     uint64_t up;
     akira_caps_t ours;
     bool known = akira_compat_cap_lookup(s, strlen(s), &up, &ours);
+    ours &= ~(akira_caps_t)AKIRA_COMPAT_CAPS_REGISTERED | served_;
     u->up_caps |= up;
     u->caps |= ours;
     if (!known || (ours == 0 && strncmp(s, "app.", 4) != 0 && strncmp(s, "rtc.", 4) != 0))

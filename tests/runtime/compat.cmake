@@ -9,7 +9,7 @@ set(compat_dir ${CMAKE_CURRENT_BINARY_DIR}/compat_apps)
 set(compat_src ${CMAKE_CURRENT_SOURCE_DIR}/compat_apps)
 file(MAKE_DIRECTORY ${compat_dir})
 set(compat_outputs)
-set(compat_apps invaders launcher calls dashboard spin notes entry netcli)
+set(compat_apps invaders launcher calls dashboard spin notes entry netcli envmqtt envcrypto envnocap envtrap)
 # the radio apps (test_compat_radio_e2e.py): RF, a second RF app, mesh, neither capability
 list(APPEND compat_apps uprf uprf2 upmesh upnocap)
 foreach(app ${compat_apps})
@@ -25,6 +25,7 @@ foreach(app ${compat_apps})
             ${compat_src}/${app}.json ${compat_dir}/${app}.wasm
     DEPENDS ${compat_src}/${app}.c ${compat_src}/${app}.json ${compat_src}/up_env.h
             ${compat_src}/up_radio.h
+            ${compat_src}/up_env_conn.h
             ${compat_src}/embed_manifest.py ${CMAKE_SOURCE_DIR}/tools/akira-wasm/wasi_p0.py
     COMMENT "upstream-style app ${app}" VERBATIM)
   list(APPEND compat_outputs ${compat_dir}/${app}.wasm)
@@ -54,3 +55,21 @@ if(AKIRA_MESH)
     set_tests_properties(compat_${scenario}_e2e_link PROPERTIES TIMEOUT 120)
   endforeach()
 endif()
+# Upstream's env mqtt_*, ha_light_* and crypto_* (connectivity/src/env_*.c): the
+# apps env*.c against a mosquitto the test starts on a free loopback port, the crypto
+# outputs against the standards' vectors and openssl, denials and traps.
+find_program(AKIRA_MOSQUITTO mosquitto PATHS /usr/sbin)
+foreach(scenario mqtt crypto nocap trap)
+  if(scenario STREQUAL "mqtt" AND NOT AKIRA_MOSQUITTO)
+    message(WARNING "mosquitto not found (scripts/packages.txt): compat_mqtt_e2e is not run")
+    continue()
+  endif()
+  set(name compat_env_e2e_${scenario})
+  if(scenario STREQUAL "mqtt" OR scenario STREQUAL "crypto")
+    set(name compat_${scenario}_e2e)
+  endif()
+  add_test(NAME ${name}
+           COMMAND ${AKIRA_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/test_compat_env_e2e.py
+                   ${scenario} $<TARGET_FILE:akiraos> ${compat_dir} "${AKIRA_MOSQUITTO}")
+  set_tests_properties(${name} PROPERTIES TIMEOUT 90)
+endforeach()

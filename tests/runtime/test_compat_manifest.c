@@ -237,13 +237,36 @@ static void test_errno(void **state)
     assert_int_equal(akira_compat_errno(5), 5);
 }
 
+/* mqtt and crypto map onto our capabilities only once the env module says it serves
+ * them (connectivity/src/env_compat.c, at boot); before, and on a board without it, the
+ * strings grant nothing and are reported. */
+static void test_served_caps(void **state)
+{
+    (void)state;
+    struct akira_manifest m;
+    struct akira_manifest_error e;
+    const char *j = "{\"name\":\"h\",\"version\":\"1\",\"capabilities\":[\"mqtt.*\",\"crypto\"]}";
+    assert_int_equal(parse(j, &m, &e), AKIRA_OK);
+    assert_int_equal(m.caps, 0);
+    assert_string_equal(m.compat_ignored, "mqtt.*, crypto");
+    assert_true(m.compat_caps ==
+                (AKIRA_UP_BIT(AKIRA_UP_CAP_MQTT) | AKIRA_UP_BIT(AKIRA_UP_CAP_CRYPTO)));
+    akira_compat_caps_serve(AKIRA_CAP_CRYPTO | AKIRA_CAP_DISPLAY); /* not display's to add */
+    assert_int_equal(parse(j, &m, &e), AKIRA_OK);
+    assert_int_equal(m.caps, AKIRA_CAP_CRYPTO);
+    assert_string_equal(m.compat_ignored, "mqtt.*");
+    akira_compat_caps_serve(AKIRA_CAP_MQTT);
+    assert_int_equal(parse(j, &m, &e), AKIRA_OK);
+    assert_int_equal(m.caps, AKIRA_CAP_MQTT | AKIRA_CAP_CRYPTO);
+    assert_string_equal(m.compat_ignored, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fields),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_package_scan),
-        cmocka_unit_test(test_errno),
+        cmocka_unit_test(test_fields),       cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_package_scan), cmocka_unit_test(test_errno),
+        cmocka_unit_test(test_served_caps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

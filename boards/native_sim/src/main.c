@@ -23,6 +23,7 @@
 #include <akira/bt.h>
 #include <akira/connectivity.h>
 #include <akira/api_mqtt.h>
+#include <akira/env_compat.h>
 #include <akira/fleet.h>
 #include <akira/drivers/radio.h>
 #include <akira/kernel.h>
@@ -188,6 +189,11 @@ static bool boot_runtime(const struct akira_board_options *opt)
     if (mrc) AKIRA_LOG_ERR("app modules ble, hid: %s", akira_err_str(mrc));
     mrc = akira_api_mqtt_register();
     if (mrc) board_console_printf("[FAIL] app api mqtt: %s\n", akira_err_str(mrc));
+#if AKIRA_CONNECTIVITY_ENV
+    /* upstream's env mqtt_*, ha_light_*, crypto_*: before the store maps manifests */
+    mrc = akira_env_compat_register();
+    if (mrc) board_console_printf("[FAIL] env mqtt, crypto: %s\n", akira_err_str(mrc));
+#endif
     int rc = akira_appstore_init();
     int corrupt = rc == 0 ? akira_appstore_corrupt_count() : 0;
     snprintf(detail, sizeof(detail), "%d apps installed", rc == 0 ? akira_appstore_count() : 0);

@@ -170,4 +170,18 @@ int akira_fleet_app_publish(const char *app, const char *topic, const void *data
                             bool qos1, bool retain);
 int akira_fleet_app_subscribe(const char *app, const char *topic, bool on);
 
+/* For the env module (akira/env_compat.h): whether the agent is connected to its
+ * broker now; the full topic akira/<id>/app/<app>/<topic> (AKIRA_ESTATE before the
+ * agent first ran, AKIRA_ENAMETOOLONG); and a Home Assistant discovery config,
+ * published retained at QoS 1 on homeassistant/<component>/<id>_<app>/<object_id>/config
+ * (the only topic outside the app prefixes an app's call reaches: ids [A-Za-z0-9_-],
+ * object_id at most AKIRA_FLEET_HA_OBJECT_MAX, else AKIRA_EINVAL; AKIRA_ENOTCONN when
+ * the agent is off). */
+#define AKIRA_FLEET_HA_PREFIX     "homeassistant"
+#define AKIRA_FLEET_HA_OBJECT_MAX 32u
+bool akira_fleet_app_connected(void);
+int akira_fleet_app_topic(const char *app, const char *topic, char *out, size_t cap);
+int akira_fleet_ha_discovery(const char *component, const char *app, const char *object_id,
+                             const void *config, size_t len);
+
 #endif /* AKIRA_FLEET_H */

@@ -46,7 +46,7 @@
 #define AKIRA_MQTT_TX_MAX          (1024u + 256u) /* largest packet sent */
 #define AKIRA_MQTT_QOS1_PACKET_MAX 1024u          /* largest QoS 1 packet kept for resending */
 #define AKIRA_MQTT_INFLIGHT_MAX    4u
-#define AKIRA_MQTT_SUBS_MAX        8u
+#define AKIRA_MQTT_SUBS_MAX        10u  /* fleet: cmd, 4 mqtt module, 4 env module, 1 spare */
 #define AKIRA_MQTT_FILTER_MAX      128u /* bytes of one filter, NUL included */
 #define AKIRA_MQTT_ID_MAX          48u  /* client id, user, password: bytes, NUL included */
 #define AKIRA_MQTT_WILL_TOPIC_MAX  96u

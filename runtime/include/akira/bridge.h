@@ -118,7 +118,8 @@ struct akira_bridge_binding {
 };
 
 /* How many modules layers above the runtime may add (akira_bridge_register): ble, hid,
- * mqtt, mesh and the env modules of BLE and HID so far. */
+ * mesh, mqtt and upstream's env modules (BLE, HID, mesh; mqtt and crypto), with room.
+ * A place is one pointer. */
 #define AKIRA_BRIDGE_REGISTERED_MAX 12u
 
 /*

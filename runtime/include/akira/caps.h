@@ -41,7 +41,8 @@ typedef uint32_t akira_caps_t;
 #define AKIRA_CAP_HID     (1u << 16) /* send HID reports as a keyboard/mouse/gamepad */
 #define AKIRA_CAP_MESH    (1u << 17) /* AkiraMesh messages to other nodes */
 #define AKIRA_CAP_MQTT    (1u << 18) /* MQTT publish/subscribe under the app's prefix */
-#define AKIRA_CAP_COUNT_  19u        /* internal: number of defined bits */
+#define AKIRA_CAP_CRYPTO  (1u << 19) /* hashes, ciphers, signatures, random bytes */
+#define AKIRA_CAP_COUNT_  20u        /* internal: number of defined bits */
 #define AKIRA_CAP_ALL_    ((1u << AKIRA_CAP_COUNT_) - 1u)
 
 /*
@@ -68,7 +69,8 @@ typedef uint32_t akira_caps_t;
     X(AKIRA_CAP_UI, "ui")                                                                          \
     X(AKIRA_CAP_HID, "hid")                                                                        \
     X(AKIRA_CAP_MESH, "mesh")                                                                      \
-    X(AKIRA_CAP_MQTT, "mqtt")
+    X(AKIRA_CAP_MQTT, "mqtt")                                                                      \
+    X(AKIRA_CAP_CRYPTO, "crypto")
 
 /* The bit for a manifest name (exact, lower case), or 0 when there is none. */
 akira_caps_t akira_cap_from_name(const char *name, size_t len);

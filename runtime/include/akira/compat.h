@@ -120,6 +120,16 @@ enum akira_up_cap {
 bool akira_compat_cap_lookup(const char *s, size_t len, uint64_t *up, akira_caps_t *ours);
 
 /*
+ * Upstream's `mqtt` and `crypto` strings map onto our `mqtt` and `crypto` only on a
+ * build whose layer above the runtime provides their env natives (connectivity's env
+ * module, akira/env_compat.h): it calls this at boot, before the store reads a manifest
+ * (the boot thread). Until then, and on a build without it (the Cortex-M board), the
+ * strings grant nothing and are reported at install, as for any missing subsystem.
+ */
+#define AKIRA_COMPAT_CAPS_REGISTERED (AKIRA_CAP_MQTT | AKIRA_CAP_CRYPTO)
+void akira_compat_caps_serve(akira_caps_t caps);
+
+/*
  * Parse the JSON payload of a ".akira.manifest" section, `len` bytes at file offset
  * `off`, streamed through `read` (aw_read_fn contract), into *out. Fields: name,
  * version, memory_quota, capabilities, abi, min_akiraos_version, network_policy; other
