@@ -126,6 +126,7 @@ typedef struct tr {
     uint32_t nlocals;
     int dead_depth;   /* nesting inside skipped code */
     int calls, loops; /* the function calls something / has a loop */
+    uint32_t nio;     /* most aw_val cells of an import or foreign call */
     uint8_t *gused;   /* per global: the function reads or writes it */
     char err[160];
     const char *pfx; /* names of this module's C symbols start with it */
@@ -325,10 +326,17 @@ static void ret_type(tr *T, sbuf *o, uint32_t ti)
         sb_printf(o, "struct %sr%u", T->pfx, T->canon[ti]);
 }
 
+/* The depth argument: x86-64 passes the call depth left (see the function's entry); on
+ * Cortex-M the native stack bounds the depth on its own (DEPTH_ARG is empty there). */
+#define HAS_DEPTH(T) ((T)->target == AW_AOT_TARGET_X86_64)
+
 static void param_list(tr *T, sbuf *o, uint32_t ti, int names)
 {
     const aw_functype *t = &T->m->types[ti];
-    sb_printf(o, names ? "(aot_ctx *c, uint32_t d" : "(aot_ctx *c, uint32_t");
+    if (HAS_DEPTH(T))
+        sb_printf(o, names ? "(aot_ctx *c, uint32_t d" : "(aot_ctx *c, uint32_t");
+    else
+        sb_printf(o, "(aot_ctx *c");
     for (uint32_t i = 0; i < t->nparams; i++) {
         if (names)
             sb_printf(o, ", %s l%u", ctype(tchar(t->types[i])), i);
@@ -627,6 +635,7 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
     uint32_t nio = t->nparams > t->nresults ? t->nparams : t->nresults;
     int direct = !indirect && fidx >= T->m->nfunc_imports;
     T->calls = 1;
+    if (!direct && nio > T->nio) T->nio = nio;
     E("{\n");
     if (indirect) E("void *fp = aot_rt_indirect(c, %u, %s, %u);\nif (fp) {\n", table, elem, ti);
     if (direct || indirect) {
@@ -638,9 +647,9 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
             ret_type(T, &T->body, canon);
             E(" (*)");
             param_list(T, &T->body, canon, 0);
-            E(")fp)(c, d - 1");
+            E(")fp)(c%s", HAS_DEPTH(T) ? ", d - 1" : "");
         } else {
-            E("%sf%u(c, d - 1", T->pfx, fidx);
+            E("%sf%u(c%s", T->pfx, fidx, HAS_DEPTH(T) ? ", d - 1" : "");
         }
         for (uint32_t i = 0; i < t->nparams; i++)
             E(", %s", sv(T, base + i, tchar(t->types[i])));
@@ -656,9 +665,9 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
             E("io[%u].%s = %s;\n", i, valfield(tchar(t->types[i])),
               sv(T, base + i, tchar(t->types[i])));
         if (indirect)
-            E("aot_rt_call_ref(c, %u, %s, io, d - 1);\n", table, elem);
+            E("aot_rt_call_ref(c, %u, %s, io, %s);\n", table, elem, HAS_DEPTH(T) ? "d - 1" : "0");
         else
-            E("aot_rt_call_import(c, %u, io, d - 1);\n", fidx);
+            E("aot_rt_call_import(c, %u, io, %s);\n", fidx, HAS_DEPTH(T) ? "d - 1" : "0");
         for (uint32_t i = 0; i < t->nresults; i++) {
             char rt = tchar(t->types[t->nparams + i]);
             E("%s = io[%u].%s;\n", sv(T, base + i, rt), i, valfield(rt));
@@ -700,6 +709,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
     T->nlabels = 0;
     T->dead_depth = 0;
     T->calls = T->loops = 0;
+    T->nio = 0;
     memset(T->gused, 0, T->m->nglobals + 1);
 
     /* locals */
@@ -1156,20 +1166,49 @@ done:
     uint32_t nvars = T->nlocals;
     for (int k = 0; k < 5; k++)
         nvars += T->maxd[k];
-    if (T->calls || nvars > (T->target == AW_AOT_TARGET_X86_64 ? 256u : 32u))
-        sb_printf(o,
-                  "if (U(d == 0 || (uintptr_t)__builtin_frame_address(0) < c->stack_limit)) "
-                  "aot_rt_trap(c, %d);\n",
-                  AW_TRAP_STACK_EXHAUSTED);
-    else
-        sb_printf(o, "if (U(d == 0)) aot_rt_trap(c, %d);\n", AW_TRAP_STACK_EXHAUSTED);
+    if (T->target == AW_AOT_TARGET_X86_64) {
+        if (T->calls || nvars > 256u)
+            sb_printf(o,
+                      "if (U(d == 0 || (uintptr_t)__builtin_frame_address(0) < c->stack_limit)) "
+                      "aot_rt_trap(c, %d);\n",
+                      AW_TRAP_STACK_EXHAUSTED);
+        else
+            sb_printf(o, "if (U(d == 0)) aot_rt_trap(c, %d);\n", AW_TRAP_STACK_EXHAUSTED);
+    } else {
+        /* Cortex-M: no depth argument. Every call is a real call (the tool turns sibling
+         * calls off), so a function that calls saves at least its return address: the
+         * stack bytes bound the depth. A small frame (at most 256 bytes of variables and
+         * import cells) reads the stack pointer itself, with no frame pointer; a larger
+         * one compares its frame address, which lies below all of its frame. A leaf with
+         * a small frame fits in the reserve below the limit and is not checked. An
+         * interrupt raises the limit to all ones (the engine's AW_AOT_FOLD_INTERRUPT), so
+         * this compare is the entry's interrupt check too: aot_rt_poll traps an
+         * interrupt, else puts back a limit an interrupt cleared since left raised, and
+         * the stack is checked again. */
+        uint32_t bytes = T->nio * 8u;
+        for (uint32_t i = 0; i < T->nlocals; i++)
+            bytes += T->ltypes[i] == 'j' || T->ltypes[i] == 'd' ? 8u : 4u;
+        for (int k = 0; k < 5; k++)
+            bytes += T->maxd[k] * (k == 1 || k == 3 ? 8u : 4u);
+        const char *where = NULL;
+        if (bytes > 256u)
+            where = "uintptr_t sp = (uintptr_t)__builtin_frame_address(0);";
+        else if (T->calls)
+            where = "uintptr_t sp; __asm__(\"mov %0, sp\" : \"=r\"(sp));";
+        if (where)
+            sb_printf(o,
+                      "{ %s if (U(sp < c->stack_limit)) { aot_rt_poll(c); "
+                      "if (sp < c->stack_limit) aot_rt_trap(c, %d); } }\n",
+                      where, AW_TRAP_STACK_EXHAUSTED);
+    }
     if (T->loops) sb_printf(o, "const int *ip = c->intr;\n");
     /* each global's cell, once: its address never changes for an instance */
     for (uint32_t g = 0; g < m->nglobals; g++)
         if (T->gused[g]) sb_printf(o, "aw_val *const g%u = c->g[%u];\n", g, g);
     /* interruption: at loop headers, and here when this function calls (recursion
-     * without loops); a function that neither loops nor calls ends in bounded time */
-    if (T->calls)
+     * without loops); a function that neither loops nor calls ends in bounded time. On
+     * Cortex-M the stack check above is this check. */
+    if (T->calls && T->target == AW_AOT_TARGET_X86_64)
         sb_printf(o, "if (U(__atomic_load_n(c->intr, __ATOMIC_RELAXED))) aot_rt_poll(c);\n");
     sb_put(o, T->body.p, T->body.len);
     if (t->nresults == 1) {
@@ -1240,7 +1279,10 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
         sb_printf(out, " };\n");
     }
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
-        sb_printf(out, "static ");
+        /* Cortex-M: -mlong-calls is for the helpers; a call between our own functions
+         * is a bl, which the tool resolves (R_ARM_THM_CALL) */
+        sb_printf(out, T->target == AW_AOT_TARGET_X86_64 ? "static "
+                                                         : "static __attribute__((short_call)) ");
         ret_type(T, out, T->canon[m->func_types[f]]);
         sb_printf(out, " %sf%u", T->pfx, f);
         param_list(T, out, T->canon[m->func_types[f]], 0);
@@ -1296,7 +1338,7 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
         ret_type(T, out, i);
         sb_printf(out, " (*)");
         param_list(T, out, i, 0);
-        sb_printf(out, ")fn)(c, d");
+        sb_printf(out, ")fn)(c%s", HAS_DEPTH(T) ? ", d" : "");
         for (uint32_t k = 0; k < t->nparams; k++)
             sb_printf(out, ", io[%u].%s", k, valfield(tchar(t->types[k])));
         sb_printf(out, ");\n");
