@@ -127,7 +127,13 @@ typedef struct tr {
     int dead_depth;   /* nesting inside skipped code */
     int calls, loops; /* the function calls something / has a loop */
     uint32_t nio;     /* most aw_val cells of an import or foreign call */
-    uint8_t *gused;   /* per global: the function reads or writes it */
+    /* Cortex-M: bounds checks already made in this basic block (see addr_check) */
+    uint32_t *from; /* per stack height: 1 + the local it was read from, unchanged since */
+    struct chk {
+        uint32_t gen, k;
+    } * chk;        /* per local: the largest offset + size checked on it in block gen */
+    uint32_t gen;   /* the basic block: a new one at every label */
+    uint8_t *gused; /* per global: the function reads or writes it */
     char err[160];
     const char *pfx; /* names of this module's C symbols start with it */
 } tr;
@@ -157,6 +163,7 @@ static const char *sv(tr *T, uint32_t h, char t)
 static const char *push(tr *T, char t)
 {
     T->stack[T->sp] = t;
+    T->from[T->sp] = 0;
     const char *n = sv(T, T->sp, t);
     T->sp++;
     return n;
@@ -396,23 +403,47 @@ static void mem_reload(tr *T)
     if (T->m->nmems && T->target != AW_AOT_TARGET_X86_64) E("m32 = (uint32_t)ms;\n");
 }
 
-/* ea = address + offset, checked against the memory size unless guard pages catch it */
+/* A label starts a basic block: what was checked before it may not hold on every path
+ * into it. */
+static void label(tr *T, uint32_t l)
+{
+    E("L%u:;\n", l);
+    T->gen++;
+}
+
+/* Whether the address just popped (from height T->sp) was read from a local that this
+ * basic block already checked with an offset + size of k or more: the local has not
+ * changed since, and a memory never shrinks, so the check would pass again. Otherwise
+ * the caller emits the check, which is recorded here. */
+static int checked(tr *T, uint64_t k)
+{
+    uint32_t src = T->from[T->sp];
+    if (!src || k > 0xffffffffu) return 0;
+    struct chk *ck = &T->chk[src - 1];
+    if (ck->gen == T->gen && ck->k >= k) return 1;
+    ck->gen = T->gen;
+    ck->k = (uint32_t)k;
+    return 0;
+}
+
+/* ea = address + offset, checked against the memory size unless guard pages catch it
+ * (or this basic block checked it already). The address was popped from height T->sp. */
 static void addr_check(tr *T, const char *a, uint32_t off, int n)
 {
+    uint64_t k = (uint64_t)off + (uint64_t)n;
     if (T->target != AW_AOT_TARGET_X86_64) {
         /* 32-bit: a memory there is under 4 GiB, so a + off + n <= size in 32-bit
          * arithmetic, with the two compares hoisted out of loops */
-        uint64_t k = (uint64_t)off + (uint64_t)n;
         if (k > 0xffffffffu)
             E("goto T_oob; ");
-        else
+        else if (!checked(T, k))
             E("if (U(m32 < %lluu || %s > m32 - %lluu)) goto T_oob; ", (unsigned long long)k, a,
               (unsigned long long)k);
         E("ea = %s + %uu; ", a, off);
         return;
     }
     E("ea = (uint64_t)%s + %uu; ", a, off);
-    if (!T->guard) E("if (U(ea + %d > ms)) goto T_oob; ", n);
+    if (!T->guard && !checked(T, k)) E("if (U(ea + %d > ms)) goto T_oob; ", n);
 }
 
 /* ---- memory access ---- */
@@ -723,6 +754,10 @@ static int function(tr *T, uint32_t fidx, rd *r)
     if (nloc > 50000) return fail(T, "too many locals", fidx);
     free(T->ltypes);
     T->ltypes = malloc(nloc + 1);
+    free(T->chk);
+    T->chk = calloc(nloc + 1, sizeof *T->chk);
+    if (!T->ltypes || !T->chk) return fail(T, "out of memory", fidx);
+    T->gen = 1;
     T->nlocals = (uint32_t)nloc;
     for (uint32_t i = 0; i < t->nparams; i++)
         T->ltypes[i] = tchar(t->types[i]);
@@ -859,7 +894,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
             T->nlabels += 2; /* label, else-label */
             T->ncs++;
             if (op == 0x03) {
-                E("L%u:;\n", n->label);
+                label(T, n->label);
                 poll(T);
             } else if (op == 0x04) {
                 E("if (!%s) goto L%u;\n", cond, n->label + 1);
@@ -868,7 +903,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
         }
         case 0x05: { /* else */
             if (!c->dead) move_vals(T, c->height, c->nr), E("goto L%u;\n", c->label);
-            E("L%u:;\n", c->label + 1);
+            label(T, c->label + 1);
             c->has_else = 1;
             c->dead = 0;
             T->sp = c->height;
@@ -878,8 +913,8 @@ static int function(tr *T, uint32_t fidx, rd *r)
         }
         case 0x0b: { /* end */
             if (!c->dead) move_vals(T, c->height, c->nr);
-            if (c->kind == 3 && !c->has_else) E("L%u:;\n", c->label + 1);
-            if (c->kind != 2) E("L%u:;\n", c->label);
+            if (c->kind == 3 && !c->has_else) label(T, c->label + 1);
+            if (c->kind != 2) label(T, c->label);
             T->sp = c->height;
             for (uint32_t i = 0; i < c->nr; i++)
                 push(T, tchar(c->rt[i]));
@@ -950,11 +985,22 @@ static int function(tr *T, uint32_t fidx, rd *r)
         case 0x20: {
             uint32_t x = rd_u32(r);
             const char *d = push(T, T->ltypes[x]);
+            T->from[T->sp - 1] = x + 1;
             E("%s = l%u;\n", d, x);
             break;
         }
-        case 0x21: E("l%u = %s;\n", rd_u32(r), pop(T)); break;
-        case 0x22: E("l%u = %s;\n", rd_u32(r), top(T, 0)); break;
+        case 0x21:
+        case 0x22: {
+            uint32_t x = rd_u32(r);
+            if (x >= T->nlocals) return fail(T, "local index", fidx);
+            E("l%u = %s;\n", x, op == 0x21 ? pop(T) : top(T, 0));
+            /* values read from it before are no longer its value */
+            T->chk[x].gen = 0;
+            for (uint32_t h = 0; h < T->sp; h++)
+                if (T->from[h] == x + 1) T->from[h] = 0;
+            if (op == 0x22) T->from[T->sp - 1] = x + 1; /* the value it now holds */
+            break;
+        }
         case 0x23: {
             uint32_t x = rd_u32(r);
             char ty = tchar(m->global_types[x].type);
@@ -1246,8 +1292,13 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
     T->pfx = prefix;
     T->cs = calloc(MAXCTRL, sizeof(ctrl));
     T->gused = calloc(m->nglobals + 1, 1);
+    T->from = calloc(MAXSTACK, sizeof(uint32_t));
     T->canon = calloc(m->ntypes + 1, sizeof(uint32_t));
     int rc = -1;
+    if (!T->cs || !T->gused || !T->canon || !T->from) {
+        snprintf(T->err, sizeof T->err, "out of memory");
+        goto out;
+    }
     for (uint32_t i = 0; i < m->ntypes; i++) {
         T->canon[i] = i;
         for (uint32_t j = 0; j < i; j++)
@@ -1362,6 +1413,8 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
 out:
     if (rc) snprintf(err, errlen, "%s", T->err);
     free(T->ltypes);
+    free(T->chk);
+    free(T->from);
     free(T->cs);
     free(T->gused);
     free(T->canon);
