@@ -106,6 +106,11 @@ typedef struct ctrl {
     uint8_t one;            /* storage for a single-result block type */
     int dead;               /* rest of the block is unreachable */
     int has_else;
+    /* a loop's header poll (its place in the body), and whether every way around the
+     * loop calls a function that checks at entry (Cortex-M; see call()) */
+    size_t poll_at, poll_len;
+    int branched; /* a branch back to the header that no such call preceded */
+    int covered;  /* such a call at the loop's own level, before any such branch */
 } ctrl;
 
 typedef struct tr {
@@ -131,9 +136,10 @@ typedef struct tr {
     uint32_t *from; /* per stack height: 1 + the local it was read from, unchanged since */
     struct chk {
         uint32_t gen, k;
-    } * chk;        /* per local: the largest offset + size checked on it in block gen */
-    uint32_t gen;   /* the basic block: a new one at every label */
-    uint8_t *gused; /* per global: the function reads or writes it */
+    } * chk;          /* per local: the largest offset + size checked on it in block gen */
+    uint32_t gen;     /* the basic block: a new one at every label */
+    uint8_t *nonleaf; /* per function: it calls (so checks at entry), from a first pass */
+    uint8_t *gused;   /* per global: the function reads or writes it */
     char err[160];
     const char *pfx; /* names of this module's C symbols start with it */
 } tr;
@@ -372,6 +378,7 @@ static void branch_to(tr *T, uint32_t depth)
 {
     ctrl *c = &T->cs[T->ncs - 1 - depth];
     uint32_t n = c->kind == 2 ? c->np : c->nr;
+    if (c->kind == 2 && !c->covered) c->branched = 1;
     move_vals(T, c->height, n);
     E("goto L%u;\n", c->label);
 }
@@ -667,6 +674,14 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
     int direct = !indirect && fidx >= T->m->nfunc_imports;
     T->calls = 1;
     if (!direct && nio > T->nio) T->nio = nio;
+    /* Cortex-M: a function that calls checks the stack limit at entry, which an
+     * interrupt raises (AW_AOT_FOLD_INTERRUPT). A direct call to one (nonleaf, from the
+     * first pass) at a loop's own level, with no branch back to the header before it,
+     * runs in every iteration: the header's poll is redundant. */
+    ctrl *lp = &T->cs[T->ncs - 1];
+    if (T->target != AW_AOT_TARGET_X86_64 && direct && lp->kind == 2 && !lp->branched &&
+        T->nonleaf[fidx])
+        lp->covered = 1;
     E("{\n");
     if (indirect) E("void *fp = aot_rt_indirect(c, %u, %s, %u);\nif (fp) {\n", table, elem, ti);
     if (direct || indirect) {
@@ -895,7 +910,9 @@ static int function(tr *T, uint32_t fidx, rd *r)
             T->ncs++;
             if (op == 0x03) {
                 label(T, n->label);
+                n->poll_at = T->body.len;
                 poll(T);
+                n->poll_len = T->body.len - n->poll_at;
             } else if (op == 0x04) {
                 E("if (!%s) goto L%u;\n", cond, n->label + 1);
             }
@@ -915,6 +932,8 @@ static int function(tr *T, uint32_t fidx, rd *r)
             if (!c->dead) move_vals(T, c->height, c->nr);
             if (c->kind == 3 && !c->has_else) label(T, c->label + 1);
             if (c->kind != 2) label(T, c->label);
+            if (c->kind == 2 && c->covered) /* the poll becomes blanks */
+                memset(T->body.p + c->poll_at, ' ', c->poll_len - 1);
             T->sp = c->height;
             for (uint32_t i = 0; i < c->nr; i++)
                 push(T, tchar(c->rt[i]));
@@ -1293,9 +1312,10 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
     T->cs = calloc(MAXCTRL, sizeof(ctrl));
     T->gused = calloc(m->nglobals + 1, 1);
     T->from = calloc(MAXSTACK, sizeof(uint32_t));
+    T->nonleaf = calloc(m->nfuncs + 1, 1);
     T->canon = calloc(m->ntypes + 1, sizeof(uint32_t));
     int rc = -1;
-    if (!T->cs || !T->gused || !T->canon || !T->from) {
+    if (!T->cs || !T->gused || !T->canon || !T->from || !T->nonleaf) {
         snprintf(T->err, sizeof T->err, "out of memory");
         goto out;
     }
@@ -1357,24 +1377,33 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
         snprintf(T->err, sizeof T->err, "no code section");
         goto out;
     }
-    if (ndef) {
+    /* Cortex-M: a first pass, its C thrown away, finds which functions call (call()
+     * uses it to leave out loop polls); x86-64 needs one pass */
+    sbuf scratch = {0};
+    for (int pass = T->target == AW_AOT_TARGET_X86_64; ndef && pass < 2; pass++) {
+        T->out = pass ? out : &scratch;
         rd c = {code, code_end, 0};
         uint32_t n = rd_u32(&c);
         if (n != ndef) {
             snprintf(T->err, sizeof T->err, "code section count");
-            goto out;
+            break;
         }
-        for (uint32_t i = 0; i < n; i++) {
+        for (uint32_t i = 0; i < n && !T->err[0]; i++) {
             uint32_t len = rd_u32(&c);
             if (c.bad || len > (size_t)(c.end - c.p)) {
                 snprintf(T->err, sizeof T->err, "code section truncated");
-                goto out;
+                break;
             }
             rd body = {c.p, c.p + len, 0};
-            if (function(T, m->nfunc_imports + i, &body) != 0) goto out;
+            if (function(T, m->nfunc_imports + i, &body) != 0) break;
+            if (!pass) T->nonleaf[m->nfunc_imports + i] = (uint8_t)T->calls;
             c.p += len;
         }
+        if (T->err[0]) break;
     }
+    T->out = out;
+    sb_free(&scratch);
+    if (T->err[0]) goto out;
     /* wrappers: one per canonical type, from aw_val cells to the typed function */
     for (uint32_t i = 0; i < m->ntypes; i++) {
         if (T->canon[i] != i) continue;
@@ -1415,6 +1444,7 @@ out:
     free(T->ltypes);
     free(T->chk);
     free(T->from);
+    free(T->nonleaf);
     free(T->cs);
     free(T->gused);
     free(T->canon);
