@@ -40,10 +40,19 @@ struct aw_aot_module {
     char tier[24];
 };
 
+/* On Cortex-M an interrupt also raises every context's stack_limit to all ones, so the
+ * stack check at a function's entry is the interrupt check too (one compare per call);
+ * the slow path (aot_rt_poll) tells the two apart. x86-64 keeps the flag alone. */
+#if defined(__x86_64__)
+#define AW_AOT_FOLD_INTERRUPT 0
+#else
+#define AW_AOT_FOLD_INTERRUPT 1
+#endif
+
 struct aw_aot_ctx {
     /* seen by generated code, in this order */
     const atomic_int *intr;
-    uintptr_t stack_limit;
+    atomic_uintptr_t stack_limit;
     aw_memory *mem;
     aw_global **g;
     /* engine only */
@@ -52,6 +61,7 @@ struct aw_aot_ctx {
     aw_store *s;
     const struct aw_aot_module *am;
     jmp_buf *jb; /* where a trap goes: the innermost aw_aot_run of this instance */
+    struct aw_aot_ctx *_Atomic next; /* the store's contexts (aw_store.aot_ctxs) */
 };
 
 /* aot_load.c */
@@ -65,6 +75,9 @@ void aw_aot_instance_init(aw_store *s, aw_instance *inst);
 /* Run defined function f of an AOT instance with its arguments in io and results back
  * in io (room for max(params, results) cells). AW_OK or AW_ERR_TRAP (s->trap set). */
 aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io);
+/* The store's interrupt flag was set (on) or cleared: with AW_AOT_FOLD_INTERRUPT, raise
+ * or restore the stack limit of every context of the store. Any thread. */
+void aw_aot_interrupt(aw_store *s, bool on);
 /* The helper table, in aw_aot_helper order, then the aw_aot_libcall routines (NULL
  * where this target's code never calls them). */
 extern void *const aw_aot_helpers[AW_AOT_SYM_COUNT];

@@ -25,7 +25,8 @@
 #define AW_AOT_MAGIC       0x4f414b41u /* "AKAO" */
 #define AW_AOT_HEADER_SIZE 96u
 /* Bump on any change to the generated code's view of the engine: aot_ctx's layout, the
- * helper list or signatures, aw_val, the memory and global layouts, the root table. */
+ * helper list or signatures, aw_val, the memory and global layouts, the root table, the
+ * meaning of a field (4: on Cortex-M an interrupt also sets stack_limit to all ones). */
 #define AW_AOT_ABI 4u
 
 /* flags */

@@ -37,6 +37,20 @@ void aw_aot_instance_init(aw_store *s, aw_instance *inst)
     c->s = s;
     c->am = m->aot;
     inst->aot = c;
+    c->next = atomic_load(&s->aot_ctxs);
+    atomic_store(&s->aot_ctxs, c); /* an interrupt may walk the list from another thread */
+}
+
+void aw_aot_interrupt(aw_store *s, bool on)
+{
+#if AW_AOT_FOLD_INTERRUPT
+    for (aw_aot_ctx *c = atomic_load(&s->aot_ctxs); c; c = atomic_load(&c->next))
+        atomic_store(&c->stack_limit, on ? UINTPTR_MAX : s->aot_stack_limit);
+    /* an interrupt between the flag's clearing and the limits put back stays raised */
+    if (!on && atomic_load(&s->interrupt)) aw_aot_interrupt(s, true);
+#else
+    (void)s, (void)on;
+#endif
 }
 
 const char *aw_instance_tier(const aw_instance *inst)
@@ -95,7 +109,12 @@ aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io)
                                  ? here - budget + AW_AOT_STACK_RESERVE
                                  : here;
     }
-    c->stack_limit = s->aot_stack_limit;
+    atomic_store(&c->stack_limit, s->aot_stack_limit);
+#if AW_AOT_FOLD_INTERRUPT
+    /* after the store above: an interrupt that came before it is seen here, one that
+     * comes after it raises the limit again */
+    if (atomic_load(&s->interrupt)) atomic_store(&c->stack_limit, UINTPTR_MAX);
+#endif
     c->jb = &jb;
     s->trap = AW_TRAP_NONE;
     aw_status st = AW_OK;
@@ -118,11 +137,22 @@ static void h_trap(aw_aot_ctx *c, int t)
     trap(c, (aw_trap)t);
 }
 
+#if AW_AOT_FOLD_INTERRUPT
+/* At a loop header whose flag read was set, or at a function entry whose stack check
+ * failed: an interrupt traps; a limit still raised by an interrupt cleared since is put
+ * back, and the caller checks the stack again (so this may return). */
+static void h_poll(aw_aot_ctx *c)
+{
+    if (atomic_load(c->intr)) trap(c, AW_TRAP_INTERRUPTED);
+    uintptr_t raised = UINTPTR_MAX;
+    atomic_compare_exchange_strong(&c->stack_limit, &raised, c->s->aot_stack_limit);
+#else
 /* Called when the code saw the interrupt flag set: the call ends there, even if the flag
- * was cleared since (the code is compiled with this helper as noreturn). */
+ * was cleared since (x86-64 code is compiled with this helper as noreturn, PU). */
 static _Noreturn void h_poll(aw_aot_ctx *c)
 {
     trap(c, AW_TRAP_INTERRUPTED);
+#endif
 }
 
 /* Call f (a host function or another instance's) with io; traps pass on. */

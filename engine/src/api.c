@@ -140,12 +140,14 @@ void aw_store_set_budget(aw_store *s, uint64_t units)
 
 void aw_store_interrupt(aw_store *s)
 {
-    atomic_store_explicit(&s->interrupt, 1, memory_order_relaxed);
+    atomic_store(&s->interrupt, 1);
+    aw_aot_interrupt(s, true);
 }
 
 void aw_store_clear_interrupt(aw_store *s)
 {
-    atomic_store_explicit(&s->interrupt, 0, memory_order_relaxed);
+    atomic_store(&s->interrupt, 0);
+    aw_aot_interrupt(s, false);
 }
 
 void aw_store_set_trap_msg(aw_store *s, const char *msg)

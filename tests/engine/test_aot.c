@@ -143,10 +143,12 @@ static void oob_traps(run *r)
     int32_t v;
     aw_error err;
     const int32_t bad[][3] = {
-        {0, 65533, 0}, {0, 65536, 0}, {0, -4, 0},    {0, 0x7fffffff, 0}, {1, 0, 0},     {1, -1, 0},
-        {2, 65536, 1}, {3, 65535, 2}, {3, 65537, 0}, {4, 1, 65536},      {4, 65537, 0},
+        {0, 65533, 0}, {0, 65536, 0}, {0, -4, 0},    {0, 0x7fffffff, 0}, {1, 0, 0},
+        {1, -1, 0},    {2, 65536, 1}, {3, 65535, 2}, {3, 65537, 0},      {4, 1, 65536},
+        {4, 65537, 0}, {5, 65532, 0}, {6, 0, 65536}, {7, 65536, 0},      {8, 0, 65536},
     };
-    static const char *const fn[] = {"peek", "peek_far", "poke8", "fill", "copy"};
+    static const char *const fn[] = {"peek",      "peek_far", "poke8",   "fill",    "copy",
+                                     "peek_more", "peek_set", "peek_if", "peek_tee"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         if (call1(r, fn[bad[i][0]], bad[i][1], bad[i][2], &v, &err) != AW_ERR_TRAP)
             fail_msg("%s(%d, %d) did not trap", fn[bad[i][0]], bad[i][1], bad[i][2]);
@@ -158,6 +160,8 @@ static void oob_traps(run *r)
     assert_int_equal(call1(r, "fill", 65535, 1, NULL, &err), AW_OK);
     assert_int_equal(call1(r, "copy", 65535, 1, NULL, &err), AW_OK);
     assert_int_equal(call1(r, "peek", 65532, 0, &v, &err), AW_OK);
+    assert_int_equal(call1(r, "peek_more", 65528, 0, &v, &err), AW_OK);
+    assert_int_equal(call1(r, "peek_if", 65532, 1, &v, &err), AW_OK);
     assert_int_equal(call1(r, "grow", 0, 0, &v, &err), AW_OK);
     assert_int_equal(v, 2);
     assert_int_equal(call1(r, "peek", 65536, 0, &v, &err), AW_OK);

@@ -15,8 +15,10 @@ Scenarios (one CTest test each):
   aot       apps packed with native code for the board (akira pack --aot thumbv7em,
             docs/aot.md) run on it: `app info` says `aot thumbv7em`, the responder
             answers, wild pointers are refused, deep recursion traps "call stack
-            exhausted", an endless loop without calls is ended by the watchdog (the
-            back-edge poll), and the responder still answers
+            exhausted", an endless loop without calls (the back-edge poll) and an
+            endless tree of calls without a loop (the poll at function entries) and
+            endless loops calling a function that calls (spincall) or a leaf
+            (spinleaf) are ended by the watchdog, and the responder still answers
   wasi      a wasi-libc app (tests/runtime/apps/wasi_fs.c) with the storage capability:
             files and directories in its own directory, clocks, random, an escape
             refused, writes until the board's 48 KiB quota answers EDQUOT; it ends
@@ -315,7 +317,7 @@ def scenario_aot():
     mgr = TEST_APPS
     aot = ["--aot", "thumbv7em"]
     pkgs = [pack(os.path.join(mgr, n + ".wasm"), n, aot)
-            for n in ("responder", "oob", "recurse", "spin")]
+            for n in ("responder", "oob", "recurse", "spin", "calltree", "spincall", "spinleaf")]
     q = boot(flash, pkgs)
     run(q, "app stop hello")
     run(q, "app start responder")
@@ -334,6 +336,18 @@ def scenario_aot():
     wait_log(q, "spin", "spinning")
     wait_log(q, "spin", "failed (watchdog)")
     check("aot thumbv7em" in run(q, "app info spin"), "spin ran on native code")
+    # Endless calls without a loop: the checks at function entries end it.
+    run(q, "app start calltree")
+    wait_log(q, "calltree", "calling")
+    wait_log(q, "calltree", "failed (watchdog)")
+    check("aot thumbv7em" in run(q, "app info calltree"), "calltree ran on native code")
+    # Endless loops calling a function that calls (no poll at the header: the callee's
+    # entry check) and calling a leaf (the header's poll).
+    for n in ("spincall", "spinleaf"):
+        run(q, f"app start {n}")
+        wait_log(q, n, "spinning with calls")
+        wait_log(q, n, "failed (watchdog)")
+        check("aot thumbv7em" in run(q, f"app info {n}"), f"{n} ran on native code")
     responder_answers()
     q.poweroff(CMD_S)
 

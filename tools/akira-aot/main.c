@@ -288,11 +288,18 @@ int main(int argc, char **argv)
             return 1;
         }
         /* x86-64: position-independent, externals through GOT slots; Cortex-M4F: every
-         * call to a helper through a literal word (-mlong-calls), which the loader fills */
+         * call to a helper through a literal word (-mlong-calls), which the loader fills,
+         * and no sibling calls: each call keeps a frame, so the stack check at the
+         * entries of functions that call bounds the depth (translate.c) */
         char *const x86[] = {"-fPIC", "-fno-plt", "-fcf-protection=none", "-march=x86-64-v2", NULL};
-        char *const arm[] = {
-            "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", "-mlong-calls",
-            "-fno-pic",        NULL};
+        char *const arm[] = {"-mcpu=cortex-m4",
+                             "-mthumb",
+                             "-mfloat-abi=hard",
+                             "-mfpu=fpv4-sp-d16",
+                             "-mlong-calls",
+                             "-fno-pic",
+                             "-fno-optimize-sibling-calls",
+                             NULL};
         char *const common[] = {"-std=gnu11",
                                 "-ffreestanding",
                                 "-ffunction-sections",

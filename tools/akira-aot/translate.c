@@ -106,6 +106,11 @@ typedef struct ctrl {
     uint8_t one;            /* storage for a single-result block type */
     int dead;               /* rest of the block is unreachable */
     int has_else;
+    /* a loop's header poll (its place in the body), and whether every way around the
+     * loop calls a function that checks at entry (Cortex-M; see call()) */
+    size_t poll_at, poll_len;
+    int branched; /* a branch back to the header that no such call preceded */
+    int covered;  /* such a call at the loop's own level, before any such branch */
 } ctrl;
 
 typedef struct tr {
@@ -126,6 +131,14 @@ typedef struct tr {
     uint32_t nlocals;
     int dead_depth;   /* nesting inside skipped code */
     int calls, loops; /* the function calls something / has a loop */
+    uint32_t nio;     /* most aw_val cells of an import or foreign call */
+    /* Cortex-M: bounds checks already made in this basic block (see addr_check) */
+    uint32_t *from; /* per stack height: 1 + the local it was read from, unchanged since */
+    struct chk {
+        uint32_t gen, k;
+    } * chk;          /* per local: the largest offset + size checked on it in block gen */
+    uint32_t gen;     /* the basic block: a new one at every label */
+    uint8_t *nonleaf; /* per function: it calls (so checks at entry), from a first pass */
     uint8_t *gused;   /* per global: the function reads or writes it */
     char err[160];
     const char *pfx; /* names of this module's C symbols start with it */
@@ -156,6 +169,7 @@ static const char *sv(tr *T, uint32_t h, char t)
 static const char *push(tr *T, char t)
 {
     T->stack[T->sp] = t;
+    T->from[T->sp] = 0;
     const char *n = sv(T, T->sp, t);
     T->sp++;
     return n;
@@ -325,10 +339,17 @@ static void ret_type(tr *T, sbuf *o, uint32_t ti)
         sb_printf(o, "struct %sr%u", T->pfx, T->canon[ti]);
 }
 
+/* The depth argument: x86-64 passes the call depth left (see the function's entry); on
+ * Cortex-M the native stack bounds the depth on its own (DEPTH_ARG is empty there). */
+#define HAS_DEPTH(T) ((T)->target == AW_AOT_TARGET_X86_64)
+
 static void param_list(tr *T, sbuf *o, uint32_t ti, int names)
 {
     const aw_functype *t = &T->m->types[ti];
-    sb_printf(o, names ? "(aot_ctx *c, uint32_t d" : "(aot_ctx *c, uint32_t");
+    if (HAS_DEPTH(T))
+        sb_printf(o, names ? "(aot_ctx *c, uint32_t d" : "(aot_ctx *c, uint32_t");
+    else
+        sb_printf(o, "(aot_ctx *c");
     for (uint32_t i = 0; i < t->nparams; i++) {
         if (names)
             sb_printf(o, ", %s l%u", ctype(tchar(t->types[i])), i);
@@ -357,6 +378,7 @@ static void branch_to(tr *T, uint32_t depth)
 {
     ctrl *c = &T->cs[T->ncs - 1 - depth];
     uint32_t n = c->kind == 2 ? c->np : c->nr;
+    if (c->kind == 2 && !c->covered) c->branched = 1;
     move_vals(T, c->height, n);
     E("goto L%u;\n", c->label);
 }
@@ -388,23 +410,47 @@ static void mem_reload(tr *T)
     if (T->m->nmems && T->target != AW_AOT_TARGET_X86_64) E("m32 = (uint32_t)ms;\n");
 }
 
-/* ea = address + offset, checked against the memory size unless guard pages catch it */
+/* A label starts a basic block: what was checked before it may not hold on every path
+ * into it. */
+static void label(tr *T, uint32_t l)
+{
+    E("L%u:;\n", l);
+    T->gen++;
+}
+
+/* Whether the address just popped (from height T->sp) was read from a local that this
+ * basic block already checked with an offset + size of k or more: the local has not
+ * changed since, and a memory never shrinks, so the check would pass again. Otherwise
+ * the caller emits the check, which is recorded here. */
+static int checked(tr *T, uint64_t k)
+{
+    uint32_t src = T->from[T->sp];
+    if (!src || k > 0xffffffffu) return 0;
+    struct chk *ck = &T->chk[src - 1];
+    if (ck->gen == T->gen && ck->k >= k) return 1;
+    ck->gen = T->gen;
+    ck->k = (uint32_t)k;
+    return 0;
+}
+
+/* ea = address + offset, checked against the memory size unless guard pages catch it
+ * (or this basic block checked it already). The address was popped from height T->sp. */
 static void addr_check(tr *T, const char *a, uint32_t off, int n)
 {
+    uint64_t k = (uint64_t)off + (uint64_t)n;
     if (T->target != AW_AOT_TARGET_X86_64) {
         /* 32-bit: a memory there is under 4 GiB, so a + off + n <= size in 32-bit
          * arithmetic, with the two compares hoisted out of loops */
-        uint64_t k = (uint64_t)off + (uint64_t)n;
         if (k > 0xffffffffu)
             E("goto T_oob; ");
-        else
+        else if (!checked(T, k))
             E("if (U(m32 < %lluu || %s > m32 - %lluu)) goto T_oob; ", (unsigned long long)k, a,
               (unsigned long long)k);
         E("ea = %s + %uu; ", a, off);
         return;
     }
     E("ea = (uint64_t)%s + %uu; ", a, off);
-    if (!T->guard) E("if (U(ea + %d > ms)) goto T_oob; ", n);
+    if (!T->guard && !checked(T, k)) E("if (U(ea + %d > ms)) goto T_oob; ", n);
 }
 
 /* ---- memory access ---- */
@@ -627,6 +673,15 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
     uint32_t nio = t->nparams > t->nresults ? t->nparams : t->nresults;
     int direct = !indirect && fidx >= T->m->nfunc_imports;
     T->calls = 1;
+    if (!direct && nio > T->nio) T->nio = nio;
+    /* Cortex-M: a function that calls checks the stack limit at entry, which an
+     * interrupt raises (AW_AOT_FOLD_INTERRUPT). A direct call to one (nonleaf, from the
+     * first pass) at a loop's own level, with no branch back to the header before it,
+     * runs in every iteration: the header's poll is redundant. */
+    ctrl *lp = &T->cs[T->ncs - 1];
+    if (T->target != AW_AOT_TARGET_X86_64 && direct && lp->kind == 2 && !lp->branched &&
+        T->nonleaf[fidx])
+        lp->covered = 1;
     E("{\n");
     if (indirect) E("void *fp = aot_rt_indirect(c, %u, %s, %u);\nif (fp) {\n", table, elem, ti);
     if (direct || indirect) {
@@ -638,9 +693,9 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
             ret_type(T, &T->body, canon);
             E(" (*)");
             param_list(T, &T->body, canon, 0);
-            E(")fp)(c, d - 1");
+            E(")fp)(c%s", HAS_DEPTH(T) ? ", d - 1" : "");
         } else {
-            E("%sf%u(c, d - 1", T->pfx, fidx);
+            E("%sf%u(c%s", T->pfx, fidx, HAS_DEPTH(T) ? ", d - 1" : "");
         }
         for (uint32_t i = 0; i < t->nparams; i++)
             E(", %s", sv(T, base + i, tchar(t->types[i])));
@@ -656,9 +711,9 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
             E("io[%u].%s = %s;\n", i, valfield(tchar(t->types[i])),
               sv(T, base + i, tchar(t->types[i])));
         if (indirect)
-            E("aot_rt_call_ref(c, %u, %s, io, d - 1);\n", table, elem);
+            E("aot_rt_call_ref(c, %u, %s, io, %s);\n", table, elem, HAS_DEPTH(T) ? "d - 1" : "0");
         else
-            E("aot_rt_call_import(c, %u, io, d - 1);\n", fidx);
+            E("aot_rt_call_import(c, %u, io, %s);\n", fidx, HAS_DEPTH(T) ? "d - 1" : "0");
         for (uint32_t i = 0; i < t->nresults; i++) {
             char rt = tchar(t->types[t->nparams + i]);
             E("%s = io[%u].%s;\n", sv(T, base + i, rt), i, valfield(rt));
@@ -700,6 +755,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
     T->nlabels = 0;
     T->dead_depth = 0;
     T->calls = T->loops = 0;
+    T->nio = 0;
     memset(T->gused, 0, T->m->nglobals + 1);
 
     /* locals */
@@ -713,6 +769,10 @@ static int function(tr *T, uint32_t fidx, rd *r)
     if (nloc > 50000) return fail(T, "too many locals", fidx);
     free(T->ltypes);
     T->ltypes = malloc(nloc + 1);
+    free(T->chk);
+    T->chk = calloc(nloc + 1, sizeof *T->chk);
+    if (!T->ltypes || !T->chk) return fail(T, "out of memory", fidx);
+    T->gen = 1;
     T->nlocals = (uint32_t)nloc;
     for (uint32_t i = 0; i < t->nparams; i++)
         T->ltypes[i] = tchar(t->types[i]);
@@ -849,8 +909,10 @@ static int function(tr *T, uint32_t fidx, rd *r)
             T->nlabels += 2; /* label, else-label */
             T->ncs++;
             if (op == 0x03) {
-                E("L%u:;\n", n->label);
+                label(T, n->label);
+                n->poll_at = T->body.len;
                 poll(T);
+                n->poll_len = T->body.len - n->poll_at;
             } else if (op == 0x04) {
                 E("if (!%s) goto L%u;\n", cond, n->label + 1);
             }
@@ -858,7 +920,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
         }
         case 0x05: { /* else */
             if (!c->dead) move_vals(T, c->height, c->nr), E("goto L%u;\n", c->label);
-            E("L%u:;\n", c->label + 1);
+            label(T, c->label + 1);
             c->has_else = 1;
             c->dead = 0;
             T->sp = c->height;
@@ -868,8 +930,10 @@ static int function(tr *T, uint32_t fidx, rd *r)
         }
         case 0x0b: { /* end */
             if (!c->dead) move_vals(T, c->height, c->nr);
-            if (c->kind == 3 && !c->has_else) E("L%u:;\n", c->label + 1);
-            if (c->kind != 2) E("L%u:;\n", c->label);
+            if (c->kind == 3 && !c->has_else) label(T, c->label + 1);
+            if (c->kind != 2) label(T, c->label);
+            if (c->kind == 2 && c->covered) /* the poll becomes blanks */
+                memset(T->body.p + c->poll_at, ' ', c->poll_len - 1);
             T->sp = c->height;
             for (uint32_t i = 0; i < c->nr; i++)
                 push(T, tchar(c->rt[i]));
@@ -940,11 +1004,22 @@ static int function(tr *T, uint32_t fidx, rd *r)
         case 0x20: {
             uint32_t x = rd_u32(r);
             const char *d = push(T, T->ltypes[x]);
+            T->from[T->sp - 1] = x + 1;
             E("%s = l%u;\n", d, x);
             break;
         }
-        case 0x21: E("l%u = %s;\n", rd_u32(r), pop(T)); break;
-        case 0x22: E("l%u = %s;\n", rd_u32(r), top(T, 0)); break;
+        case 0x21:
+        case 0x22: {
+            uint32_t x = rd_u32(r);
+            if (x >= T->nlocals) return fail(T, "local index", fidx);
+            E("l%u = %s;\n", x, op == 0x21 ? pop(T) : top(T, 0));
+            /* values read from it before are no longer its value */
+            T->chk[x].gen = 0;
+            for (uint32_t h = 0; h < T->sp; h++)
+                if (T->from[h] == x + 1) T->from[h] = 0;
+            if (op == 0x22) T->from[T->sp - 1] = x + 1; /* the value it now holds */
+            break;
+        }
         case 0x23: {
             uint32_t x = rd_u32(r);
             char ty = tchar(m->global_types[x].type);
@@ -1137,9 +1212,12 @@ done:
     /* aot_rt_poll never returns (it traps); saying so helps a function that calls (no
      * registers saved around the poll: fib 0.79x -> 0.93x native) and costs one
      * that does not (mix 0.90x -> 0.88x, 0.84x -> 0.80x with explicit checks) */
+    /* (x86-64 only: on Cortex-M the poll returns when it finds an interrupt's raised
+     * stack limit without the interrupt, AW_AOT_FOLD_INTERRUPT) */
     if (T->loops || T->calls)
         sb_printf(o, "#undef PU\n#define PU %s\n",
-                  T->calls ? "__builtin_unreachable()" : "(void)0");
+                  T->calls && T->target == AW_AOT_TARGET_X86_64 ? "__builtin_unreachable()"
+                                                                 : "(void)0");
     ret_type(T, o, T->canon[ti]);
     sb_printf(o, " %sf%u", T->pfx, fidx);
     param_list(T, o, T->canon[ti], 1);
@@ -1162,23 +1240,50 @@ done:
     uint32_t nvars = T->nlocals;
     for (int k = 0; k < 5; k++)
         nvars += T->maxd[k];
-    if (T->calls || nvars > (T->target == AW_AOT_TARGET_X86_64 ? 256u : 32u))
-        sb_printf(o, "if (U(d == 0 || %s < c->stack_limit)) aot_rt_trap(c, %d);\n",
-                  /* x86-64: the stack pointer itself, so that the function needs no
-                   * frame pointer (the frame address forces one) */
-                  T->target == AW_AOT_TARGET_X86_64
-                      ? "({ uintptr_t sp_; __asm__(\"mov %%rsp, %0\" : \"=r\"(sp_)); sp_; })"
-                      : "(uintptr_t)__builtin_frame_address(0)",
-                  AW_TRAP_STACK_EXHAUSTED);
-    else
-        sb_printf(o, "if (U(d == 0)) aot_rt_trap(c, %d);\n", AW_TRAP_STACK_EXHAUSTED);
+    if (T->target == AW_AOT_TARGET_X86_64) {
+        /* the stack pointer itself, so that the function needs no frame pointer (the
+         * frame address forces one) */
+        if (T->calls || nvars > 256u)
+            sb_printf(o, "if (U(d == 0 || %s < c->stack_limit)) aot_rt_trap(c, %d);\n",
+                      "({ uintptr_t sp_; __asm__(\"mov %%rsp, %0\" : \"=r\"(sp_)); sp_; })",
+                      AW_TRAP_STACK_EXHAUSTED);
+        else
+            sb_printf(o, "if (U(d == 0)) aot_rt_trap(c, %d);\n", AW_TRAP_STACK_EXHAUSTED);
+    } else {
+        /* Cortex-M: no depth argument. Every call is a real call (the tool turns sibling
+         * calls off), so a function that calls saves at least its return address: the
+         * stack bytes bound the depth. A small frame (at most 256 bytes of variables and
+         * import cells) reads the stack pointer itself, with no frame pointer; a larger
+         * one compares its frame address, which lies below all of its frame. A leaf with
+         * a small frame fits in the reserve below the limit and is not checked. An
+         * interrupt raises the limit to all ones (the engine's AW_AOT_FOLD_INTERRUPT), so
+         * this compare is the entry's interrupt check too: aot_rt_poll traps an
+         * interrupt, else puts back a limit an interrupt cleared since left raised, and
+         * the stack is checked again. */
+        uint32_t bytes = T->nio * 8u;
+        for (uint32_t i = 0; i < T->nlocals; i++)
+            bytes += T->ltypes[i] == 'j' || T->ltypes[i] == 'd' ? 8u : 4u;
+        for (int k = 0; k < 5; k++)
+            bytes += T->maxd[k] * (k == 1 || k == 3 ? 8u : 4u);
+        const char *where = NULL;
+        if (bytes > 256u)
+            where = "uintptr_t sp = (uintptr_t)__builtin_frame_address(0);";
+        else if (T->calls)
+            where = "uintptr_t sp; __asm__(\"mov %0, sp\" : \"=r\"(sp));";
+        if (where)
+            sb_printf(o,
+                      "{ %s if (U(sp < c->stack_limit)) { aot_rt_poll(c); "
+                      "if (sp < c->stack_limit) aot_rt_trap(c, %d); } }\n",
+                      where, AW_TRAP_STACK_EXHAUSTED);
+    }
     if (T->loops) sb_printf(o, "const int *ip = c->intr;\n");
     /* each global's cell, once: its address never changes for an instance */
     for (uint32_t g = 0; g < m->nglobals; g++)
         if (T->gused[g]) sb_printf(o, "aw_val *const g%u = c->g[%u];\n", g, g);
     /* interruption: at loop headers, and here when this function calls (recursion
-     * without loops); a function that neither loops nor calls ends in bounded time */
-    if (T->calls)
+     * without loops); a function that neither loops nor calls ends in bounded time. On
+     * Cortex-M the stack check above is this check. */
+    if (T->calls && T->target == AW_AOT_TARGET_X86_64)
         sb_printf(o,
                   "if (U(__atomic_load_n(c->intr, __ATOMIC_RELAXED))) { aot_rt_poll(c); PU; }\n");
     sb_put(o, T->body.p, T->body.len);
@@ -1217,8 +1322,14 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
     T->pfx = prefix;
     T->cs = calloc(MAXCTRL, sizeof(ctrl));
     T->gused = calloc(m->nglobals + 1, 1);
+    T->from = calloc(MAXSTACK, sizeof(uint32_t));
+    T->nonleaf = calloc(m->nfuncs + 1, 1);
     T->canon = calloc(m->ntypes + 1, sizeof(uint32_t));
     int rc = -1;
+    if (!T->cs || !T->gused || !T->canon || !T->from || !T->nonleaf) {
+        snprintf(T->err, sizeof T->err, "out of memory");
+        goto out;
+    }
     for (uint32_t i = 0; i < m->ntypes; i++) {
         T->canon[i] = i;
         for (uint32_t j = 0; j < i; j++)
@@ -1250,7 +1361,10 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
         sb_printf(out, " };\n");
     }
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
-        sb_printf(out, "static ");
+        /* Cortex-M: -mlong-calls is for the helpers; a call between our own functions
+         * is a bl, which the tool resolves (R_ARM_THM_CALL) */
+        sb_printf(out, T->target == AW_AOT_TARGET_X86_64 ? "static "
+                                                         : "static __attribute__((short_call)) ");
         ret_type(T, out, T->canon[m->func_types[f]]);
         sb_printf(out, " %sf%u", T->pfx, f);
         param_list(T, out, T->canon[m->func_types[f]], 0);
@@ -1274,24 +1388,33 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
         snprintf(T->err, sizeof T->err, "no code section");
         goto out;
     }
-    if (ndef) {
+    /* Cortex-M: a first pass, its C thrown away, finds which functions call (call()
+     * uses it to leave out loop polls); x86-64 needs one pass */
+    sbuf scratch = {0};
+    for (int pass = T->target == AW_AOT_TARGET_X86_64; ndef && pass < 2; pass++) {
+        T->out = pass ? out : &scratch;
         rd c = {code, code_end, 0};
         uint32_t n = rd_u32(&c);
         if (n != ndef) {
             snprintf(T->err, sizeof T->err, "code section count");
-            goto out;
+            break;
         }
-        for (uint32_t i = 0; i < n; i++) {
+        for (uint32_t i = 0; i < n && !T->err[0]; i++) {
             uint32_t len = rd_u32(&c);
             if (c.bad || len > (size_t)(c.end - c.p)) {
                 snprintf(T->err, sizeof T->err, "code section truncated");
-                goto out;
+                break;
             }
             rd body = {c.p, c.p + len, 0};
-            if (function(T, m->nfunc_imports + i, &body) != 0) goto out;
+            if (function(T, m->nfunc_imports + i, &body) != 0) break;
+            if (!pass) T->nonleaf[m->nfunc_imports + i] = (uint8_t)T->calls;
             c.p += len;
         }
+        if (T->err[0]) break;
     }
+    T->out = out;
+    sb_free(&scratch);
+    if (T->err[0]) goto out;
     /* wrappers: one per canonical type, from aw_val cells to the typed function */
     for (uint32_t i = 0; i < m->ntypes; i++) {
         if (T->canon[i] != i) continue;
@@ -1306,7 +1429,7 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
         ret_type(T, out, i);
         sb_printf(out, " (*)");
         param_list(T, out, i, 0);
-        sb_printf(out, ")fn)(c, d");
+        sb_printf(out, ")fn)(c%s", HAS_DEPTH(T) ? ", d" : "");
         for (uint32_t k = 0; k < t->nparams; k++)
             sb_printf(out, ", io[%u].%s", k, valfield(tchar(t->types[k])));
         sb_printf(out, ");\n");
@@ -1330,6 +1453,9 @@ int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int targ
 out:
     if (rc) snprintf(err, errlen, "%s", T->err);
     free(T->ltypes);
+    free(T->chk);
+    free(T->from);
+    free(T->nonleaf);
     free(T->cs);
     free(T->gused);
     free(T->canon);
