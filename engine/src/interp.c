@@ -1037,32 +1037,37 @@ do_call:
         /* host function: arguments and results in place, nested calls go above them */
         const aw_hostfunc *h = (const aw_hostfunc *)callee;
         uint32_t np = h->type.nparams, nr = h->type.nresults;
+        aw_val *old_top = s->top;
+        aw_val *top = nfp + (np > nr ? np : nr);
         uint32_t depth = (uint32_t)(fr - s->frames);
         s->nframes = depth;
-        size_t old_top = (size_t)(s->top - s->stack), at = (size_t)(nfp - s->stack);
-        size_t top = at + (np > nr ? np : nr);
-        if (UNLIKELY(top > s->stack_alloc)) {
-            size_t f = (size_t)(fp - s->stack);
-            if (!aw_store_stack_grow(s, top, s->nest > 1)) TRAP(AW_TRAP_STACK_EXHAUSTED);
+        if (UNLIKELY(top > s->stack_end)) {
+            /* past the slots allocated: grow (the stack moves) up to cfg.stack_slots */
+            size_t f = (size_t)(fp - s->stack), at = (size_t)(nfp - s->stack);
+            size_t t = (size_t)(old_top - s->stack), n = (size_t)(top - nfp);
+            if (!aw_store_stack_grow(s, at + n, s->nest > 1)) TRAP(AW_TRAP_STACK_EXHAUSTED);
             fp = s->stack + f;
             nfp = s->stack + at;
+            top = nfp + n;
+            old_top = s->stack + t;
         }
-        s->top = s->stack + top;
+        s->top = top;
         s->trap_msg[0] = 0;
         s->trap = AW_TRAP_NONE;
-        aw_val *stack = s->stack;
         st = h->fn(inst, h->user, nfp);
         /* a nested run may have moved the frame stack by growing it */
         fr = s->frames + depth;
-        if (UNLIKELY(s->stack != stack)) {
-            /* and the operand stack: the host wrote its results in the old one, which
-             * stays allocated until the outermost call returns */
-            aw_val *moved = s->stack + at;
-            memcpy(moved, nfp, nr * sizeof(aw_val));
-            nfp = moved;
-            fp = s->stack + (fp - stack);
+        if (UNLIKELY(s->retired != NULL)) {
+            /* and maybe the operand stack: then the host wrote its results in the old
+             * one, which stays allocated (retired) until the outermost call returns */
+            const aw_val *stack = aw_store_stack_of(s, nfp);
+            if (stack != s->stack) {
+                memcpy(s->stack + (nfp - stack), nfp, nr * sizeof(aw_val));
+                fp = s->stack + (fp - stack);
+                old_top = s->stack + (old_top - stack);
+            }
         }
-        s->top = s->stack + old_top;
+        s->top = old_top;
         /* a trap of a nested call the host passes on keeps its kind (an interrupt stays
          * an interrupt) unless the host gave its own message */
         if (st != AW_OK) TRAP(s->trap != AW_TRAP_NONE && !s->trap_msg[0] ? s->trap : AW_TRAP_HOST);

@@ -172,6 +172,8 @@ bool aw_store_frames_grow(aw_store *s);
  * code) below on the C stack holds a pointer into the old stack and may still write its
  * results there: the old stack stays allocated until the outermost call returns. */
 bool aw_store_stack_grow(aw_store *s, size_t need, bool keep_old);
+/* The start of the operand stack, current or retired, that holds slot p. */
+const aw_val *aw_store_stack_of(const aw_store *s, const aw_val *p);
 /* Free the stacks kept by aw_store_stack_grow (no call in progress). */
 void aw_store_stack_retire_free(aw_store *s);
 /* Grow a table by n entries set to init; returns the old size or -1. */

@@ -158,6 +158,17 @@ bool aw_store_stack_grow(aw_store *s, size_t need, bool keep_old)
     return true;
 }
 
+const aw_val *aw_store_stack_of(const aw_store *s, const aw_val *p)
+{
+    /* compared as integers: the blocks are distinct objects */
+    uintptr_t a = (uintptr_t)p;
+    for (const aw_block *b = s->retired; b; b = b->next) {
+        uintptr_t lo = (uintptr_t)(b + 1), hi = (uintptr_t)b + b->size;
+        if (a >= lo && a <= hi) return (const aw_val *)(b + 1);
+    }
+    return s->stack;
+}
+
 void aw_store_stack_retire_free(aw_store *s)
 {
     aw_config sc = stack_cfg(&s->cfg);
