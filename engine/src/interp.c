@@ -1059,12 +1059,16 @@ do_call:
         fr = s->frames + depth;
         if (UNLIKELY(s->retired != NULL)) {
             /* and maybe the operand stack: then the host wrote its results in the old
-             * one, which stays allocated (retired) until the outermost call returns */
-            const aw_val *stack = aw_store_stack_of(s, nfp);
+             * one, which stays allocated (retired) until the outermost call returns.
+             * Slots [old_top, top) come across (the host's among them): nothing else
+             * wrote below top since the move (nested runs use the stack above it), and
+             * s->top is top in the new stack (the nested call put it back there). */
+            const aw_val *stack = aw_store_stack_of(s, old_top);
             if (stack != s->stack) {
-                memcpy(s->stack + (nfp - stack), nfp, nr * sizeof(aw_val));
+                size_t t = (size_t)(old_top - stack);
+                memcpy(s->stack + t, old_top, (size_t)(s->top - (s->stack + t)) * sizeof(aw_val));
                 fp = s->stack + (fp - stack);
-                old_top = s->stack + (old_top - stack);
+                old_top = s->stack + t;
             }
         }
         s->top = old_top;
