@@ -35,6 +35,7 @@
 
 typedef struct counter {
     size_t cur, peak;
+    size_t stack; /* of cur: the operand stack (allocated as it grows) */
 } counter;
 
 static void *count_realloc(void *ctx, void *p, size_t old, size_t n)
@@ -49,6 +50,14 @@ static void *count_realloc(void *ctx, void *p, size_t old, size_t n)
     if (!q) return NULL;
     c->cur = c->cur - old + n;
     if (c->cur > c->peak) c->peak = c->cur;
+    return q;
+}
+
+static void *count_stack_realloc(void *ctx, void *p, size_t old, size_t n)
+{
+    counter *c = ctx;
+    void *q = count_realloc(ctx, p, old, n);
+    if (q || n == 0) c->stack = c->stack - old + n;
     return q;
 }
 
@@ -182,11 +191,15 @@ static int cmd_ram(const char *path)
     size_t size;
     uint8_t *buf = read_file(path, &size);
     if (!buf) return 1;
-    counter c = {0, 0};
-    /* A device-sized configuration: 32 KiB operand stack (subtracted below) and 256 call
-     * frames (counted: the frame stack is per-store RAM beyond the operand stack). */
-    aw_config cfg = {
-        .realloc = count_realloc, .alloc_ctx = &c, .stack_slots = 4096, .max_call_depth = 256};
+    counter c = {0, 0, 0};
+    /* A device-sized configuration: up to 32 KiB of operand stack (as allocated when the
+     * instance is made: subtracted below) and 256 call frames (counted: the frame stack
+     * is per-store RAM beyond the operand stack). */
+    aw_config cfg = {.realloc = count_realloc,
+                     .stack_realloc = count_stack_realloc,
+                     .alloc_ctx = &c,
+                     .stack_slots = 4096,
+                     .max_call_depth = 256};
     aw_error err;
     int rc = 1;
     aw_store *s = NULL;
@@ -206,7 +219,7 @@ static int cmd_ram(const char *path)
     size_t inst_bytes = c.cur - module_bytes - store_bytes;
     aw_memory *mem = aw_instance_memory(inst, 0);
     uint64_t linear = mem ? aw_memory_size(mem) : 0;
-    uint64_t stack = (uint64_t)cfg.stack_slots * 8;
+    uint64_t stack = c.stack;
     long long beyond = (long long)(store_bytes + inst_bytes) - (long long)linear - (long long)stack;
     printf("file_bytes=%zu module_alloc=%zu module_ram=%zu store_alloc=%zu instance_alloc=%zu "
            "linear=%llu stack=%llu instance_beyond_linear=%lld beyond_linear_and_stack=%lld\n",

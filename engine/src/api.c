@@ -34,17 +34,20 @@ static aw_status args_error(aw_error *err, const char *msg)
     return AW_ERR_ARGS;
 }
 
-/* Finish a run: results out of the callee's frame, stack top back where it was. */
-static aw_status finish(aw_store *s, aw_status st, aw_val *base, const aw_func *f, aw_val *results,
-                        aw_error *err)
+/* Finish a run: results out of `res` (the callee's frame), the stack top back to the
+ * frame's base (slot `base` of the stack, which may have moved during the run). */
+static aw_status finish(aw_store *s, aw_status st, size_t base, const aw_val *res, const aw_func *f,
+                        aw_val *results, aw_error *err)
 {
     if (st == AW_ERR_YIELD) {
         s->nest--;
+        if (!s->nest) aw_store_stack_retire_free(s);
         return report(s, st, err);
     }
-    if (st == AW_OK && f->type->rslots) memcpy(results, base, f->type->rslots * sizeof(aw_val));
-    s->top = base;
+    if (st == AW_OK && f->type->rslots) memcpy(results, res, f->type->rslots * sizeof(aw_val));
+    s->top = s->stack + base;
     s->nest--;
+    if (!s->nest) aw_store_stack_retire_free(s);
     return report(s, st, err);
 }
 
@@ -64,19 +67,24 @@ aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, a
         s->trap = AW_TRAP_STACK_EXHAUSTED;
         return report(s, AW_ERR_TRAP, err);
     }
-    aw_val *base = s->top;
+    size_t off = (size_t)(s->top - s->stack);
     uint32_t need = t->pslots > t->rslots ? t->pslots : t->rslots;
     if (f->inst && f->code->frame_slots > need) need = f->code->frame_slots;
-    if (need > (size_t)(s->stack_end - base)) {
+    /* nested (s->nest > 0): the host function that called holds a pointer into the
+     * stack, so a stack replaced now stays allocated until the outermost return */
+    if (off + need > s->stack_alloc && !aw_store_stack_grow(s, off + need, s->nest > 0)) {
         s->trap = AW_TRAP_STACK_EXHAUSTED;
         return report(s, AW_ERR_TRAP, err);
     }
+    aw_val *base = s->stack + off;
     if (nargs) memcpy(base, args, nargs * sizeof(aw_val));
     s->nest++;
     if (f->inst && f->inst->aot && !s->budget) {
         /* native code; with a budget set, the interpreter (which can yield) runs it */
         s->top = base + need;
-        return finish(s, aw_aot_run(s, f, base), base, f, results, err);
+        /* native code and host functions write the results where they were given base,
+         * kept allocated if a nested call moved the stack */
+        return finish(s, aw_aot_run(s, f, base), off, base, f, results, err);
     }
     if (!f->inst) {
         const aw_hostfunc *h = (const aw_hostfunc *)f;
@@ -89,7 +97,7 @@ aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, a
             if (s->trap == AW_TRAP_NONE || s->trap_msg[0]) s->trap = AW_TRAP_HOST;
             st = AW_ERR_TRAP;
         }
-        return finish(s, st, base, f, results, err);
+        return finish(s, st, off, base, f, results, err);
     }
     const aw_code *c = f->code;
     uint32_t entry = s->nframes;
@@ -105,7 +113,8 @@ aw_status aw_call(aw_store *s, aw_func *f, const aw_val *args, uint32_t nargs, a
         s->susp.entry = entry;
     }
     aw_status st = aw_interp_run(s, entry, f->inst, c, c->words, base);
-    return finish(s, st, base, f, results, err);
+    /* the interpreter leaves the results in the frame, wherever the stack now is */
+    return finish(s, st, off, s->stack + off, f, results, err);
 }
 
 aw_status aw_resume(aw_store *s, aw_val *results, uint32_t nresults, aw_error *err)
@@ -122,7 +131,8 @@ aw_status aw_resume(aw_store *s, aw_val *results, uint32_t nresults, aw_error *e
     s->budget_left = s->budget;
     aw_status st =
         aw_interp_run(s, s->susp.entry, s->susp.inst, s->susp.code, s->susp.pc, s->susp.fp);
-    return finish(s, st, s->susp.base, f, results, err);
+    size_t off = (size_t)(s->susp.base - s->stack);
+    return finish(s, st, off, s->susp.base, f, results, err);
 }
 
 void aw_abort(aw_store *s)

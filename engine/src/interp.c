@@ -1039,16 +1039,39 @@ do_call:
         uint32_t np = h->type.nparams, nr = h->type.nresults;
         aw_val *old_top = s->top;
         aw_val *top = nfp + (np > nr ? np : nr);
-        if (top > s->stack_end) TRAP(AW_TRAP_STACK_EXHAUSTED);
-        s->top = top;
         uint32_t depth = (uint32_t)(fr - s->frames);
         s->nframes = depth;
+        if (UNLIKELY(top > s->stack_end)) {
+            /* past the slots allocated: grow (the stack moves) up to cfg.stack_slots */
+            size_t f = (size_t)(fp - s->stack), at = (size_t)(nfp - s->stack);
+            size_t t = (size_t)(old_top - s->stack), n = (size_t)(top - nfp);
+            if (!aw_store_stack_grow(s, at + n, s->nest > 1)) TRAP(AW_TRAP_STACK_EXHAUSTED);
+            fp = s->stack + f;
+            nfp = s->stack + at;
+            top = nfp + n;
+            old_top = s->stack + t;
+        }
+        s->top = top;
         s->trap_msg[0] = 0;
         s->trap = AW_TRAP_NONE;
         st = h->fn(inst, h->user, nfp);
-        s->top = old_top;
         /* a nested run may have moved the frame stack by growing it */
         fr = s->frames + depth;
+        if (UNLIKELY(s->retired != NULL)) {
+            /* and maybe the operand stack: then the host wrote its results in the old
+             * one, which stays allocated (retired) until the outermost call returns.
+             * Slots [old_top, top) come across (the host's among them): nothing else
+             * wrote below top since the move (nested runs use the stack above it), and
+             * s->top is top in the new stack (the nested call put it back there). */
+            const aw_val *stack = aw_store_stack_of(s, old_top);
+            if (stack != s->stack) {
+                size_t t = (size_t)(old_top - stack);
+                memcpy(s->stack + t, old_top, (size_t)(s->top - (s->stack + t)) * sizeof(aw_val));
+                fp = s->stack + (fp - stack);
+                old_top = s->stack + t;
+            }
+        }
+        s->top = old_top;
         /* a trap of a nested call the host passes on keeps its kind (an interrupt stays
          * an interrupt) unless the host gave its own message */
         if (st != AW_OK) TRAP(s->trap != AW_TRAP_NONE && !s->trap_msg[0] ? s->trap : AW_TRAP_HOST);
@@ -1064,7 +1087,16 @@ enter:
      * the peaks is within the limits, and only a new peak checks the limit itself. */
     frame_end = nfp + ccode->frame_slots;
     if (UNLIKELY(frame_end > s->slot_peak)) {
-        if (frame_end > s->stack_end) TRAP(AW_TRAP_STACK_EXHAUSTED);
+        if (frame_end > s->stack_end) {
+            /* past the slots allocated: grow (the stack moves) up to cfg.stack_slots */
+            size_t f = (size_t)(fp - s->stack), at = (size_t)(nfp - s->stack);
+            s->nframes = (uint32_t)(fr - s->frames);
+            if (!aw_store_stack_grow(s, at + ccode->frame_slots, s->nest > 1))
+                TRAP(AW_TRAP_STACK_EXHAUSTED);
+            fp = s->stack + f;
+            nfp = s->stack + at;
+            frame_end = nfp + ccode->frame_slots;
+        }
         s->slot_peak = frame_end;
     }
     if (UNLIKELY(fr >= s->frames + s->peak_depth)) {

@@ -21,7 +21,12 @@
 #define AW_FUEL_CHUNK 4096u
 
 /* Frame records allocated by a new store; the stack doubles from there on demand. */
-#define AW_FRAMES_INITIAL 16u
+#define AW_FRAMES_INITIAL 8u
+
+/* Operand stack slots allocated by a new store (up to cfg.stack_slots); the stack
+ * doubles from there when a call needs more, up to cfg.stack_slots, where it traps as
+ * it always did. Most apps use a few hundred bytes of a stack_size of kilobytes. */
+#define AW_STACK_INITIAL 64u
 
 /* A function as a value: an export, a table element, a ref.func result, an import.
  * An instance makes one only for each of its functions that can be referenced that way
@@ -118,8 +123,14 @@ typedef struct aw_block {
 
 struct aw_store {
     aw_config cfg;
+    /* [stack, stack_end): the slots allocated (stack_alloc of them, after an aw_block
+     * header); a frame past stack_end grows the stack, past stack + cfg.stack_slots it
+     * traps. The stack moves when it grows: pointers into it are re-derived. */
     aw_val *stack, *stack_end;
-    aw_val *top; /* first free slot: where the next aw_call puts its frame */
+    uint32_t stack_alloc;
+    aw_block *retired; /* stacks replaced while a host function held a pointer into them:
+                          freed when the outermost call returns */
+    aw_val *top;       /* first free slot: where the next aw_call puts its frame */
     aw_frame *frames;
     uint32_t nframes;      /* frames in use (the interpreter keeps its own copy) */
     uint32_t max_depth;    /* wasm frames */
@@ -155,6 +166,17 @@ aw_table *aw_store_table_make(aw_store *s, uint8_t elem, uint32_t min, uint32_t 
 /* Double the frame stack (up to frames_cap); false when at the cap or refused. The
  * array moves: callers re-derive pointers into it from indices. */
 bool aw_store_frames_grow(aw_store *s);
+/* Grow the operand stack to at least `need` slots (<= cfg.stack_slots; doubling); false
+ * when refused (the caller traps as on exhaustion). The stack moves: top, slot_peak,
+ * the fp of frames [0, s->nframes) and the suspended call are relocated, callers
+ * re-derive their own pointers from offsets. `keep_old`: a host function (or native
+ * code) below on the C stack holds a pointer into the old stack and may still write its
+ * results there: the old stack stays allocated until the outermost call returns. */
+bool aw_store_stack_grow(aw_store *s, size_t need, bool keep_old);
+/* The start of the operand stack, current or retired, that holds slot p. */
+const aw_val *aw_store_stack_of(const aw_store *s, const aw_val *p);
+/* Free the stacks kept by aw_store_stack_grow (no call in progress). */
+void aw_store_stack_retire_free(aw_store *s);
 /* Grow a table by n entries set to init; returns the old size or -1. */
 int32_t aw_table_grow_by(aw_table *t, uint32_t n, void *init);
 bool aw_functype_eq(const aw_functype *a, const aw_functype *b);

@@ -9,6 +9,14 @@
 
 #define PAGE 65536u
 
+/* The config the operand stack is allocated with: its own hook when given. */
+static aw_config stack_cfg(const aw_config *c)
+{
+    aw_config sc = *c;
+    if (c->stack_realloc) sc.realloc = c->stack_realloc;
+    return sc;
+}
+
 void *aw_store_alloc(aw_store *s, size_t n)
 {
     if (n > SIZE_MAX - sizeof(aw_block)) return NULL;
@@ -36,7 +44,15 @@ aw_store *aw_store_new(const aw_config *cfg)
     s->cfg = c;
     s->max_depth = c.max_call_depth;
     s->frames_cap = c.max_call_depth + AW_MAX_NESTING + 1;
-    s->stack = aw_mem_calloc(&c, c.stack_slots, sizeof(aw_val));
+    /* the operand stack too starts small (a block with its size in front, so that a
+     * replaced stack can wait on the retired list) */
+    s->stack_alloc = c.stack_slots < AW_STACK_INITIAL ? c.stack_slots : AW_STACK_INITIAL;
+    aw_config sc = stack_cfg(&c);
+    aw_block *sb = aw_mem_zalloc(&sc, sizeof(aw_block) + (size_t)s->stack_alloc * sizeof(aw_val));
+    if (sb) {
+        sb->size = sizeof(aw_block) + (size_t)s->stack_alloc * sizeof(aw_val);
+        s->stack = (aw_val *)(sb + 1);
+    }
     /* the frame stack starts small and doubles on demand: most apps never come near
      * max_call_depth, and every frame costs RAM on a microcontroller */
     s->frames_alloc = s->frames_cap < AW_FRAMES_INITIAL ? s->frames_cap : AW_FRAMES_INITIAL;
@@ -45,7 +61,7 @@ aw_store *aw_store_new(const aw_config *cfg)
         aw_store_delete(s);
         return NULL;
     }
-    s->stack_end = s->stack + c.stack_slots;
+    s->stack_end = s->stack + s->stack_alloc;
     s->top = s->stack;
     s->slot_peak = s->stack;
     s->frames_end = s->frames + (s->frames_alloc < s->max_depth ? s->frames_alloc : s->max_depth);
@@ -68,7 +84,12 @@ void aw_store_delete(aw_store *s)
         next = b->next;
         aw_mem_free(c, b, b->size);
     }
-    aw_mem_free(c, s->stack, (size_t)c->stack_slots * sizeof(aw_val));
+    aw_store_stack_retire_free(s);
+    if (s->stack) {
+        aw_config sc = stack_cfg(c);
+        aw_block *sb = (aw_block *)(void *)s->stack - 1;
+        aw_mem_free(&sc, sb, sb->size);
+    }
     aw_mem_free(c, s->frames, (size_t)s->frames_alloc * sizeof(aw_frame));
     aw_config copy = *c;
     aw_mem_free(&copy, s, sizeof *s);
@@ -87,6 +108,75 @@ bool aw_store_frames_grow(aw_store *s)
     s->frames_alloc = n;
     s->frames_end = f + (n < s->max_depth ? n : s->max_depth);
     return true;
+}
+
+/* An address inside [lo, lo + bytes] (the old stack, compared as an integer: it may be
+ * freed already) moved to the same place in `to`. */
+static void relocate(aw_val **p, uintptr_t lo, size_t bytes, aw_val *to)
+{
+    uintptr_t a = (uintptr_t)*p;
+    if (*p && a >= lo && a <= lo + bytes) *p = to + (a - lo) / sizeof(aw_val);
+}
+
+bool aw_store_stack_grow(aw_store *s, size_t need, bool keep_old)
+{
+    size_t limit = s->cfg.stack_slots, n = s->stack_alloc;
+    if (need > limit) return false;
+    if (need <= n) return true;
+    while (n < need && n < limit)
+        n = n > limit / 2 ? limit : n * 2;
+    size_t had = s->stack_alloc, bytes = sizeof(aw_block) + n * sizeof(aw_val);
+    aw_config sc = stack_cfg(&s->cfg);
+    aw_block *ob = (aw_block *)(void *)s->stack - 1, *nb;
+    uintptr_t lo = (uintptr_t)s->stack;
+    if (keep_old) {
+        /* a new block and a copy; the old one waits on the retired list */
+        nb = aw_mem_zalloc(&sc, bytes);
+        if (!nb) return false;
+        memcpy(nb + 1, s->stack, had * sizeof(aw_val));
+        ob->next = s->retired;
+        s->retired = ob;
+    } else {
+        /* a realloc: the embedder charges only the growth (a quota full but for the
+         * stack's own share can still give it) */
+        nb = aw_mem_realloc(&sc, ob, ob->size, bytes);
+        if (!nb) return false;
+        memset((aw_val *)(nb + 1) + had, 0, (n - had) * sizeof(aw_val));
+    }
+    nb->size = bytes;
+    aw_val *to = (aw_val *)(nb + 1);
+    size_t span = had * sizeof(aw_val);
+    for (uint32_t i = 0; i < s->nframes; i++)
+        if (s->frames[i].code) relocate(&s->frames[i].fp, lo, span, to);
+    relocate(&s->top, lo, span, to);
+    relocate(&s->slot_peak, lo, span, to);
+    relocate(&s->susp.base, lo, span, to);
+    relocate(&s->susp.fp, lo, span, to);
+    s->stack = to;
+    s->stack_alloc = (uint32_t)n;
+    s->stack_end = to + n;
+    return true;
+}
+
+const aw_val *aw_store_stack_of(const aw_store *s, const aw_val *p)
+{
+    /* compared as integers: the blocks are distinct objects */
+    uintptr_t a = (uintptr_t)p;
+    for (const aw_block *b = s->retired; b; b = b->next) {
+        uintptr_t lo = (uintptr_t)(b + 1), hi = (uintptr_t)b + b->size;
+        if (a >= lo && a <= hi) return (const aw_val *)(b + 1);
+    }
+    return s->stack;
+}
+
+void aw_store_stack_retire_free(aw_store *s)
+{
+    aw_config sc = stack_cfg(&s->cfg);
+    for (aw_block *b = s->retired, *next; b; b = next) {
+        next = b->next;
+        aw_mem_free(&sc, b, b->size);
+    }
+    s->retired = NULL;
 }
 
 bool aw_functype_eq(const aw_functype *a, const aw_functype *b)

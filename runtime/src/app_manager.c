@@ -417,6 +417,7 @@ static uint32_t fill_info(struct akira_app *a, struct akira_app_info *out)
     out->stats.native_calls += atomic_load(&a->ctx.native_calls);
     out->stats.denied_calls += atomic_load(&a->ctx.denied_calls);
     out->stats.mem_used = akira_quota_used(&a->quota);
+    out->stats.stack_held = atomic_load(&a->quota.stack_held);
     if (akira_quota_peak(&a->quota) > out->stats.mem_peak)
         out->stats.mem_peak = akira_quota_peak(&a->quota);
     return a->thread ? akira_thread_id(a->thread) : 0;

@@ -26,6 +26,33 @@ void akira_appmgr_state_hook_set(akira_appmgr_state_fn fn)
     atomic_store(&state_hook, fn);
 }
 
+/* The app thread's ordinary path formats no text with the printf family: glibc's
+ * vfprintf alone takes about 1.5 KB of the thread's stack (native_sim), more than the
+ * rest of a start. Bounded copies and one integer instead; failures still format. */
+static void copy_str(char *dst, size_t n, const char *src)
+{
+    size_t len = strnlen(src, n - 1);
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+/* `prefix` and v in decimal. */
+static void put_int(char *dst, size_t n, const char *prefix, int32_t v)
+{
+    char digits[12];
+    size_t k = 0, len = strnlen(prefix, n - 1);
+    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+    do {
+        digits[k++] = (char)('0' + u % 10u);
+        u /= 10u;
+    } while (u);
+    if (v < 0) digits[k++] = '-';
+    memcpy(dst, prefix, len);
+    while (k && len < n - 1)
+        dst[len++] = digits[--k];
+    dst[len] = '\0';
+}
+
 void akira_appmgr_set_state(struct akira_app *a, enum akira_app_state s, enum akira_app_reason r,
                             const char *detail)
 {
@@ -33,7 +60,7 @@ void akira_appmgr_set_state(struct akira_app *a, enum akira_app_state s, enum ak
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     a->state = s;
     a->reason = r;
-    snprintf(a->detail, sizeof(a->detail), "%s", detail ? detail : "");
+    copy_str(a->detail, sizeof(a->detail), detail ? detail : "");
     memcpy(name, a->m.name, sizeof name);
     akira_condvar_broadcast(akira_mgr.changed);
     akira_mutex_unlock(akira_mgr.lock);
@@ -90,7 +117,7 @@ static void ended_by_trap(struct akira_app *a, const aw_error *err)
 {
     if (a->ctx.exited) { /* WASI proc_exit: an exit, not a failure */
         char detail[32];
-        snprintf(detail, sizeof(detail), "exited %d", (int)a->ctx.exit_code);
+        put_int(detail, sizeof(detail), "exited ", a->ctx.exit_code);
         akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
         a->exit_code = a->ctx.exit_code;
         akira_mutex_unlock(akira_mgr.lock);
@@ -139,7 +166,7 @@ static aw_status event_loop(struct akira_app *a, aw_func *handler, aw_error *err
 static void set_tier(struct akira_app *a, const char *tier)
 {
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
-    snprintf(a->tier, sizeof(a->tier), "%s", tier);
+    copy_str(a->tier, sizeof(a->tier), tier);
     akira_mutex_unlock(akira_mgr.lock);
 }
 
@@ -155,7 +182,8 @@ static void choose_tier(struct akira_app *a, aw_module *mod)
     bool forced = a->m.force_interp || a->force_interp;
     bool have = false;
     if (target) {
-        snprintf(name, sizeof(name), "%s%s", AKIRA_AOT_SECTION_PREFIX, target);
+        copy_str(name, sizeof(name), AKIRA_AOT_SECTION_PREFIX);
+        copy_str(name + strlen(name), sizeof(name) - strlen(name), target);
         have = aw_module_custom_section(mod, name, &off, &len);
     }
     if (have && forced) {
@@ -225,6 +253,10 @@ static void run_once(struct akira_app *a)
      * to the quota page by page as it grows) */
     aw_vmem vmem;
     if (strcmp(aw_module_tier(mod), "interp") != 0) cfg.vmem = akira_app_aot_vmem(&a->quota, &vmem);
+    /* the operand stack grows on demand up to stack_size; what it has not taken yet
+     * stays set aside in the quota, so nothing else can take it */
+    cfg.stack_realloc = akira_quota_stack_realloc;
+    akira_quota_set_stack(&a->quota, a->m.stack_size);
     store = aw_store_new(&cfg);
     /* native code may use half of the app thread's stack (the rest: the runtime's own
      * frames and the host functions it calls) */
@@ -320,7 +352,7 @@ static void run_once(struct akira_app *a)
     atomic_store(&ctx->running_since_us, 0);
     if (st == AW_OK) {
         char detail[48];
-        snprintf(detail, sizeof(detail), "returned %d", (int)a->exit_code);
+        put_int(detail, sizeof(detail), "returned ", a->exit_code);
         akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
         bool stop = a->stop_req;
         akira_mutex_unlock(akira_mgr.lock);
@@ -340,6 +372,7 @@ out:
     akira_bridge_unbind(ctx);
     akira_app_heap_deinit(&ctx->heap, &a->quota);
     if (store) aw_store_delete(store);
+    akira_quota_set_stack(&a->quota, 0);
     if (mod) aw_module_delete(mod);
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     a->acc.native_calls += atomic_load(&ctx->native_calls);

@@ -159,12 +159,12 @@ static int cmd_info(struct akira_shell *sh, int argc, char **argv)
     const struct akira_app_stats *s = &i.stats;
     akira_shell_print(sh,
                       "stats:       cpu %" PRIu64 ".%03" PRIu64 " s, native calls %" PRIu64
-                      ", denied %" PRIu64 ", memory %zu (peak %zu), traps %" PRIu32
-                      ", restarts %" PRIu32 ", starts %" PRIu32 ", events dropped %" PRIu32
-                      ", log lines dropped %" PRIu64 "\n",
+                      ", denied %" PRIu64 ", memory %zu (peak %zu; operand stack %zu allocated)"
+                      ", traps %" PRIu32 ", restarts %" PRIu32 ", starts %" PRIu32
+                      ", events dropped %" PRIu32 ", log lines dropped %" PRIu64 "\n",
                       s->cpu_us / 1000000u, (s->cpu_us / 1000u) % 1000u, s->native_calls,
-                      s->denied_calls, s->mem_used, s->mem_peak, s->traps, s->restarts, s->starts,
-                      s->events_dropped, s->log_dropped);
+                      s->denied_calls, s->mem_used, s->mem_peak, s->stack_held, s->traps,
+                      s->restarts, s->starts, s->events_dropped, s->log_dropped);
     akira_shell_app_storage_print(sh, m->name, m);
     return 0;
 }

@@ -215,11 +215,11 @@ static void test_instance_ram(void **state)
     aw_module *m = load(wasm_loop, sizeof wasm_loop, &cfg);
     size_t before = q.used;
     aw_store *s = aw_store_new(&cfg);
-    /* a store costs its operand stack plus a small fixed part (the frame stack starts
-     * small and grows on demand) */
-    size_t store = q.used - before - 1024 * sizeof(aw_val);
-    print_message("store RAM beyond the operand stack: %zu bytes\n", store);
-    assert_true(store < 1024);
+    /* a store costs a small fixed part: the operand stack and the frame stack start
+     * small and grow on demand (the operand stack's 1024 slots alone are 8 KiB) */
+    size_t store = q.used - before;
+    print_message("store RAM with its first stack slots: %zu bytes\n", store);
+    assert_true(store < 2048);
     before = q.used;
     inst_of(s, m);
     size_t one = q.used - before;
@@ -235,6 +235,74 @@ static void test_instance_ram(void **state)
     aw_store_delete(s);
     aw_module_delete(m);
     aw_module_delete(g);
+}
+
+/* The operand stack starts small and grows (moving) as calls need it, up to exactly
+ * stack_slots, where the call traps as it did with the whole stack allocated up front;
+ * a growth the allocator refuses traps the same way and leaves the store usable. */
+static aw_status host_zero(aw_instance *caller, void *user, aw_val *io)
+{
+    (void)caller, (void)user;
+    io[0].i32 = 0;
+    return AW_OK;
+}
+
+static void test_operand_stack_grows_to_its_limit(void **state)
+{
+    (void)state;
+    enum { SLOTS = 1024 };
+    quota q = {0, SIZE_MAX, 0};
+    aw_config cfg = {.realloc = quota_realloc, .alloc_ctx = &q, .stack_slots = SLOTS};
+    aw_module *m = load(wasm_deep, sizeof wasm_deep, &cfg);
+    size_t before = q.used;
+    aw_store *s = aw_store_new(&cfg);
+    assert_true(q.used - before < SLOTS * sizeof(aw_val) / 4);
+    aw_import imp = {
+        "env", "host", {AW_EXTERN_FUNC, {.func = aw_host_func_new(s, "(i)i", host_zero, NULL)}}};
+    aw_error err;
+    aw_instance *i = aw_instantiate(s, m, &imp, 1, &err);
+    assert_non_null(i);
+    aw_status st;
+    uint32_t p10, p11, peak;
+    assert_int_equal(call1(s, i, "rec", 10, &st), 10);
+    aw_store_stack_peak(s, &p10, NULL);
+    assert_int_equal(call1(s, i, "rec", 11, &st), 11);
+    aw_store_stack_peak(s, &p11, NULL);
+    uint32_t per_frame = p11 - p10;
+    assert_true(per_frame > 0);
+    /* the deepest call that fits, then one frame more */
+    int32_t n = 11;
+    while (call1(s, i, "rec", n + 1, &st) == n + 1 && st == AW_OK)
+        n++;
+    assert_int_equal(st, AW_ERR_TRAP);
+    aw_store_stack_peak(s, &peak, NULL);
+    print_message("operand stack: %u slots per frame, %d frames deep, %u of %d slots\n", per_frame,
+                  n, peak, SLOTS);
+    assert_true(peak <= SLOTS);
+    assert_true(peak + per_frame > SLOTS); /* the whole stack_slots was usable */
+    aw_val a = {.i32 = n + 1}, r;
+    assert_int_equal(aw_call(s, aw_instance_func(i, "rec"), &a, 1, &r, 1, &err), AW_ERR_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_STACK_EXHAUSTED);
+    assert_int_equal(call1(s, i, "rec", n, &st), n); /* and the store still runs */
+    assert_int_equal(st, AW_OK);
+    aw_store_delete(s);
+
+    /* a growth refused by the allocator: the same trap, then smaller calls still run */
+    s = aw_store_new(&cfg);
+    imp.ext.of.func = aw_host_func_new(s, "(i)i", host_zero, NULL);
+    i = aw_instantiate(s, m, &imp, 1, &err);
+    assert_non_null(i);
+    q.limit = q.used + 64; /* no room for a bigger stack */
+    a.i32 = n;
+    assert_int_equal(aw_call(s, aw_instance_func(i, "rec"), &a, 1, &r, 1, &err), AW_ERR_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_STACK_EXHAUSTED);
+    assert_int_equal(call1(s, i, "rec", 3, &st), 3);
+    assert_int_equal(st, AW_OK);
+    q.limit = SIZE_MAX;
+    assert_int_equal(call1(s, i, "rec", n, &st), n);
+    aw_store_delete(s);
+    aw_module_delete(m);
+    assert_int_equal(q.used, 0); /* every stack freed through the hook */
 }
 
 /* ---- budget ---- */
@@ -456,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_interrupt_from_another_thread),
         cmocka_unit_test(test_host_function_reenters_the_store),
         cmocka_unit_test(test_nested_run_grows_the_frame_stack),
+        cmocka_unit_test(test_operand_stack_grows_to_its_limit),
         cmocka_unit_test(test_cross_instance_call_switches_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

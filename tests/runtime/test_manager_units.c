@@ -62,6 +62,41 @@ static void test_quota_realloc_hook(void **state)
     assert_int_equal(akira_quota_peak(&q), 3000);
 }
 
+/* The operand stack's part of the quota: set aside at start, counted as used by every
+ * other request, drawn on as the stack grows; the stack can always reach stack_size. */
+static void test_quota_stack_set_aside(void **state)
+{
+    (void)state;
+    struct akira_quota q;
+    akira_quota_init(&q, 10000, NULL);
+    akira_quota_set_stack(&q, 4000);
+    assert_int_equal(akira_quota_used(&q), 4000);
+    char *stack = akira_quota_stack_realloc(&q, NULL, 0, 500);
+    assert_non_null(stack);
+    assert_int_equal(akira_quota_used(&q), 4000); /* drawn from what was set aside */
+    assert_int_equal(atomic_load(&q.stack_held), 500);
+    /* other requests get only what is not set aside */
+    assert_null(akira_quota_realloc(&q, NULL, 0, 6001));
+    char *mem = akira_quota_realloc(&q, NULL, 0, 6000);
+    assert_non_null(mem);
+    assert_int_equal(akira_quota_used(&q), 10000);
+    /* the stack still grows to its 4000 bytes, moving (old and new held at once for a
+     * moment: the part past what is set aside is charged as usual, and refused here) */
+    assert_null(akira_quota_stack_realloc(&q, NULL, 0, 4000));
+    char *big = akira_quota_stack_realloc(&q, NULL, 0, 3500);
+    assert_non_null(big);
+    akira_quota_stack_realloc(&q, stack, 500, 0);
+    assert_int_equal(akira_quota_used(&q), 10000);
+    big = akira_quota_stack_realloc(&q, big, 3500, 4000); /* in place: only the growth */
+    assert_non_null(big);
+    assert_int_equal(akira_quota_used(&q), 10000);
+    akira_quota_stack_realloc(&q, big, 4000, 0);
+    akira_quota_realloc(&q, mem, 6000, 0);
+    akira_quota_set_stack(&q, 0);
+    assert_int_equal(akira_quota_used(&q), 0);
+    assert_int_equal(akira_quota_peak(&q), 10000);
+}
+
 static void test_quota_from_pool(void **state)
 {
     (void)state;
@@ -334,10 +369,11 @@ int main(void)
 {
     assert_int_equal(akira_kernel_init(), 0);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_quota_charge_release), cmocka_unit_test(test_quota_realloc_hook),
-        cmocka_unit_test(test_quota_from_pool),      cmocka_unit_test(test_app_heap),
-        cmocka_unit_test(test_app_log_rate_limit),   cmocka_unit_test(test_event_queue),
-        cmocka_unit_test(test_app_log_ring),         cmocka_unit_test(test_app_log_ring_bytes),
+        cmocka_unit_test(test_quota_charge_release),  cmocka_unit_test(test_quota_realloc_hook),
+        cmocka_unit_test(test_quota_from_pool),       cmocka_unit_test(test_app_heap),
+        cmocka_unit_test(test_quota_stack_set_aside), cmocka_unit_test(test_app_log_rate_limit),
+        cmocka_unit_test(test_event_queue),           cmocka_unit_test(test_app_log_ring),
+        cmocka_unit_test(test_app_log_ring_bytes),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();

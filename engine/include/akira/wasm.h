@@ -138,12 +138,16 @@ typedef struct aw_vmem {
 typedef struct aw_config {
     aw_realloc_fn realloc; /* NULL: the C library's realloc/free */
     void *alloc_ctx;
-    uint32_t max_memory_pages; /* cap on any linear memory, in 64 KiB pages; 0 = 65536 */
-    uint32_t max_table_elems;  /* cap on any table; 0 = 10,000,000 */
-    uint32_t stack_slots;      /* value stack size in 8-byte slots; 0 = 64 Ki slots */
-    uint32_t max_call_depth;   /* wasm call frames; 0 = 10,000 */
-    const aw_vmem *vmem;       /* NULL: memories from `realloc` (a reservation that fails
-                                  falls back to it too) */
+    uint32_t max_memory_pages;   /* cap on any linear memory, in 64 KiB pages; 0 = 65536 */
+    uint32_t max_table_elems;    /* cap on any table; 0 = 10,000,000 */
+    uint32_t stack_slots;        /* value stack size in 8-byte slots; 0 = 64 Ki slots. The
+                                    stack starts small and grows (moving) on demand up to
+                                    this, where a call traps with "call stack exhausted" */
+    uint32_t max_call_depth;     /* wasm call frames; 0 = 10,000 */
+    const aw_vmem *vmem;         /* NULL: memories from `realloc` (a reservation that fails
+                                    falls back to it too) */
+    aw_realloc_fn stack_realloc; /* the value stack's allocations (ctx: alloc_ctx), e.g. to
+                                    draw on bytes set aside for it; NULL: `realloc` */
 } aw_config;
 
 /* ---- modules -------------------------------------------------------------------- */

@@ -84,7 +84,9 @@ struct akira_app_stats {
     uint64_t cpu_us;       /* CPU time of the app's thread, all runs */
     uint64_t native_calls; /* all runs */
     uint64_t denied_calls; /* all runs */
-    size_t mem_used;       /* bytes charged now (0 when not running) */
+    size_t mem_used;       /* bytes charged now (0 when not running): allocated, plus the
+                              part of stack_size the operand stack has not taken yet */
+    size_t stack_held;     /* operand stack allocated now (grows on demand to stack_size) */
     size_t mem_peak;       /* highest charge of any run */
     uint32_t traps;
     uint32_t restarts; /* automatic restarts (restart policy) */

@@ -9,6 +9,12 @@
  * refused: the engine then fails cleanly (memory.grow returns -1, instantiation fails
  * with AW_ERR_NOMEM) and the refusal is counted.
  *
+ * The operand stack starts small and grows on demand up to the app's stack_size: the
+ * bytes it has not taken yet stay set aside (akira_quota_set_stack), counted as used
+ * by every other request, so linear memory can never take what the stack may need;
+ * the stack's own allocations (akira_quota_stack_realloc, the aw_config stack_realloc
+ * hook) draw on them. The pool gives only what the stack really holds.
+ *
  * Bytes come from `pool` (the board's app heap pool, akira/heap.h) or, when pool is
  * NULL, from the C library (unit tests, host tools).
  *
@@ -29,7 +35,9 @@ struct akira_quota {
     akira_heap_t *pool;
     atomic_size_t used;
     atomic_size_t peak;
-    atomic_uint refused; /* requests refused because of the limit or an empty pool */
+    atomic_uint refused;      /* requests refused because of the limit or an empty pool */
+    size_t stack_cap;         /* bytes set aside for the operand stack */
+    atomic_size_t stack_held; /* of them allocated (in `used`) */
 };
 
 /* Start with nothing charged. */
@@ -44,6 +52,13 @@ void akira_quota_release(struct akira_quota *q, size_t n);
  * releases what shrinks or is freed. NULL when refused (quota or pool exhausted). */
 void *akira_quota_realloc(void *ctx, void *ptr, size_t old_size, size_t new_size);
 
+/* Set aside `bytes` for the operand stack (0: none), before the store is made. */
+void akira_quota_set_stack(struct akira_quota *q, size_t bytes);
+/* aw_realloc_fn for the operand stack (aw_config.stack_realloc): its growth draws on the
+ * bytes set aside first, anything past them is charged as usual. */
+void *akira_quota_stack_realloc(void *ctx, void *ptr, size_t old_size, size_t new_size);
+
+/* Bytes charged: allocated, plus what is still set aside for the operand stack. */
 size_t akira_quota_used(const struct akira_quota *q);
 size_t akira_quota_peak(const struct akira_quota *q);
 
