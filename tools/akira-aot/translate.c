@@ -1217,7 +1217,7 @@ done:
     if (T->loops || T->calls)
         sb_printf(o, "#undef PU\n#define PU %s\n",
                   T->calls && T->target == AW_AOT_TARGET_X86_64 ? "__builtin_unreachable()"
-                                                                 : "(void)0");
+                                                                : "(void)0");
     ret_type(T, o, T->canon[ti]);
     sb_printf(o, " %sf%u", T->pfx, fidx);
     param_list(T, o, T->canon[ti], 1);
