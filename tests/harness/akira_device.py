@@ -1007,6 +1007,20 @@ def main(scenarios, name, *args):
     print(f"{name}: ok")
 
 
+def state_is(d, name, state, timeout=10.0):
+    """Polls `app info NAME` until it shows the state (a regex, e.g.
+    `failed\\(trap\\): ...`); fails after timeout seconds."""
+    end = time.time() + timeout
+    while True:
+        mark = len(d.con.buf)
+        d.console("app info " + name)
+        sync(d)
+        if re.search(rb"state: +" + state.encode(), d.con.buf[mark:]):
+            return
+        check(time.time() < end, f"{name}: state {state!r} not reached in {timeout} s")
+        time.sleep(0.2)
+
+
 def tempdir():
     return tempfile.TemporaryDirectory(prefix="akira-e2e.")
 

@@ -69,13 +69,6 @@ def hold(d, button, ms=250):
     settle(d, ms)
 
 
-def state_is(d, name, state):
-    """`app info NAME` shows the state (a regex: `failed\\(trap\\)...`)."""
-    mark = len(d.con.buf)
-    d.console("app info " + name)
-    d.expect(rb"state: +" + state.encode(), 5, since=mark, regex=True)
-
-
 def boot(tmp, *apps):
     args = []
     for a in apps:
@@ -199,7 +192,7 @@ def t_game():
         d.command("input release b", "input: release b")
         logs(d, "launcher", r"launcher: 2 apps")
         focus_is(d, "launcher")
-        state_is(d, "invaders", "stopped")
+        ad.state_is(d, "invaders", "stopped")
         d.finish()
 
 
@@ -303,13 +296,13 @@ def t_calls():
               and "calls: ehlo-9" in text,
               "printf, puts and putchar lines logged")
         check("not reached" not in text, "the out-of-memory string trapped the app")
-        state_is(d, "calls", r"failed\(trap\): out of bounds memory access")
+        ad.state_is(d, "calls", r"failed\(trap\): out of bounds memory access")
         # the pins it drove through our gpio module are reset at its end
         d.command("gpio", "PIN")
         d.expect(rb"(?m)^ *23 off +0", 5, regex=True)
         d.command("pwm", "PERIOD_NS")  # and its PWM channel turned off
         d.expect(rb"(?m)^ *2 +1000000 +0 ", 5, regex=True)
-        state_is(d, "invaders", "running")  # the other app runs on
+        ad.state_is(d, "invaders", "running")  # the other app runs on
         d.finish()
 
 
@@ -378,7 +371,7 @@ def t_data():
         logs(d, "notes", r"lifecycle spin 2")
         d.command("app stop spin", "spin: stopped")
         logs(d, "notes", r"lifecycle spin 3")
-        state_is(d, "notes", "stopped")
+        ad.state_is(d, "notes", "stopped")
         # A second run finds its counter and its file.
         mark = len(d.con.buf)
         d.command("app start notes", "notes: started")
@@ -476,7 +469,7 @@ def t_net():
             _, got = results(d, "netcli", 0)
             wrong = {k: (got.get(k), v) for k, v in NET.items() if got.get(k) != v}
             check(not wrong, f"results (got, wanted): {wrong}")
-            state_is(d, "netcli", r"failed\(trap\): out of bounds memory access")
+            ad.state_is(d, "netcli", r"failed\(trap\): out of bounds memory access")
             check(b"not reached" not in d.con.buf, "the host string out of memory trapped")
             d.finish()
         finally:

@@ -63,18 +63,6 @@ def compare(got, want):
     check(not wrong, f"results (got, wanted): {wrong}")
 
 
-def state_is(d, name, state, timeout=5):
-    end = time.time() + timeout
-    while True:
-        mark = len(d.con.buf)
-        d.console("app info " + name)
-        ad.sync(d)
-        if re.search(r"state: +" + state, d.con.buf[mark:].decode(errors="replace")):
-            return
-        check(time.time() < end, f"{name}: state {state!r} not reached")
-        time.sleep(0.2)
-
-
 def retained(broker, topic):
     """What the broker keeps on topic (a new subscriber's retained message)."""
     c = ad.MqttClient(broker.port, "late-reader")
@@ -170,11 +158,11 @@ def t_mqtt():
         time.sleep(3)
         cli.publish(pre + "in/late", b"late!")
         ad.app_logs(d, "envmqtt", r"waiting forever")
-        state_is(d, "envmqtt", "running")
+        ad.state_is(d, "envmqtt", "running")
         t0 = time.monotonic()
         d.command("app stop envmqtt", "stopped")
         check(time.monotonic() - t0 < 2, "the stop ended the poll at once")
-        state_is(d, "envmqtt", "stopped")
+        ad.state_is(d, "envmqtt", "stopped")
         text, got = results(d, "envmqtt")
         compare(got, MQTT)
         # Its subscriptions went with it: a message now reaches nobody, and the app
@@ -234,7 +222,7 @@ def t_crypto():
                       args=["--install", app("envcrypto")])
         d.command("app start envcrypto", "envcrypto: started")
         ad.app_logs(d, "envcrypto", r"crypto done")
-        state_is(d, "envcrypto", r"failed\(trap\): out of bounds memory access")
+        ad.state_is(d, "envcrypto", r"failed\(trap\): out of bounds memory access")
         text, got = results(d, "envcrypto")
         compare(got, CRYPTO)
         check("not reached" not in text, "the range out of memory trapped the app")
@@ -316,7 +304,7 @@ def t_trap():
             d.command("app start envtrap", "envtrap: started")
             d.expect("envtrap: envtrap waiting", 10, since=mark)
             d.command("ipc pub envtrap.case %d" % case, "queued for 1 subscribers")
-            state_is(d, "envtrap", r"failed\(trap\): out of bounds memory access")
+            ad.state_is(d, "envtrap", r"failed\(trap\): out of bounds memory access")
             check(b"not reached" not in d.con.buf[mark:], f"case {case} trapped")
         d.finish()
 

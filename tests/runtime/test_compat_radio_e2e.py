@@ -66,18 +66,6 @@ def expect_results(dev, name, want):
     check(not wrong, f"{name}: results (got, wanted): {wrong}")
 
 
-def state_is(dev, name, state, timeout=10.0):
-    end = time.time() + timeout
-    while True:
-        mark = len(dev.con.buf)
-        dev.console("app info " + name)
-        ad.sync(dev)
-        if re.search(rb"state: +" + state.encode(), dev.con.buf[mark:]):
-            return
-        check(time.time() < end, f"{name}: state is not {state}")
-        time.sleep(0.3)
-
-
 EINVAL, EPERM, ENODEV, ENOTSUP, EMSGSIZE, EFAULT, EBUSY = -22, -1, -19, -134, -122, -14, -16
 RF = {
     "rf_set_frequency_433": EINVAL, "rf_set_frequency_half": EINVAL,
@@ -134,7 +122,7 @@ def t_rf():
         for i, want in enumerate(STRTOD):
             check(f"uprf2: strtod_{i}: {want}" in text, f"strtod case {i}: wanted {want}")
         check("rf: radio1 is held by app uprf" in text, "the holder named to uprf2")
-        state_is(a, "uprf2", r"stopped: exited 3")
+        ad.state_is(a, "uprf2", r"stopped: exited 3")
         check("uprf2: not reached" not in text, "exit() ended the app")
         # nor can the mesh start on it
         start(a, "upmesh")
@@ -146,7 +134,7 @@ def t_rf():
         expect_results(a, "upnocap", NOCAP)
         # uprf waits in 30 s receives: the watchdog (2 s) does not count them ...
         time.sleep(3)
-        state_is(a, "uprf", "running")
+        ad.state_is(a, "uprf", "running")
         # ... and a stop ends one at once
         t0 = time.time()
         a.command("app stop uprf", "uprf: stopped", 5)
@@ -155,7 +143,7 @@ def t_rf():
         # the radio went with it: uprf2 gets it, and its payload outside memory traps
         mark = len(a.con.buf)
         start(a, "uprf2")
-        state_is(a, "uprf2", r"failed\(trap\): out of bounds memory access")
+        ad.state_is(a, "uprf2", r"failed\(trap\): out of bounds memory access")
         ad.sync(a)
         check(re.search(r"uprf2: rf_select_held: 0", a.con.buf[mark:].decode(errors="replace")),
               "uprf2 got the radio after uprf's end")
@@ -205,7 +193,7 @@ def t_mesh():
             check(int(m.group(1)) >= 1 and int(m.group(2)) >= 1 and int(m.group(3)) == 1,
                   f"stats: {m.group(0)}")
             expect_results(dev, "upmesh", MESH_AFTER)
-            state_is(dev, "upmesh", r"failed\(trap\): the app called abort\(\)")
+            ad.state_is(dev, "upmesh", r"failed\(trap\): the app called abort\(\)")
         check("upmesh: not reached" not in a.con.buf.decode(errors="replace"), "abort ended it")
         start(a, "upnocap")
         logs(a, "upnocap", r"upnocap: done")
