@@ -34,6 +34,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include <akira/app_table.h>
 #include <akira/board_config.h>
 #include <akira/bridge.h>
 #include <akira/err.h>
@@ -50,6 +51,7 @@
 #define INFLIGHT 4u
 #define NBR_SIZE 8u
 #define INFO_LEN 40u
+#define SLOTS    AKIRA_BOARD_APPS_RUNNING_MAX
 
 _Static_assert(1u + TOPIC + MSG_MAX <= AKIRA_MESH_MSG_MAX, "an app message fits a mesh message");
 
@@ -73,7 +75,8 @@ struct session {
 };
 
 static _Atomic(akira_mutex_t *) lock_;
-static struct session *sessions[AKIRA_BOARD_APPS_RUNNING_MAX];
+AKIRA_APP_TABLE_STATE(struct session);
+static void *sessions[SLOTS]; /* struct session (akira/app_table.h) */
 
 static bool lock(void)
 {
@@ -104,23 +107,7 @@ static aw_status ret(aw_val *io, int32_t v)
 /* The app's session (lock held), made from its quota when make; NULL and *rc. */
 static struct session *session_of(struct akira_app_ctx *app, bool make, int *rc)
 {
-    struct session **free_slot = NULL;
-    for (size_t i = 0; i < AKIRA_BOARD_APPS_RUNNING_MAX; i++) {
-        if (sessions[i] && sessions[i]->app == app) return sessions[i];
-        if (!sessions[i] && !free_slot) free_slot = &sessions[i];
-    }
-    *rc = AKIRA_ENOENT;
-    if (!make) return NULL;
-    *rc = AKIRA_ENOSPC;
-    if (!free_slot) return NULL;
-    struct session *s = akira_quota_realloc(app->quota, NULL, 0, sizeof(*s));
-    *rc = AKIRA_EQUOTA;
-    if (!s) return NULL;
-    memset(s, 0, sizeof(*s));
-    s->app = app;
-    *free_slot = s;
-    *rc = 0;
-    return s;
+    return akira_app_table_get(sessions, SLOTS, app, sizeof(struct session), make, rc);
 }
 
 /* A topic (host bytes) checked and allowed: 0 or our code (the denial counted). */
@@ -152,7 +139,7 @@ static void on_message(void *ctx, uint16_t origin, uint16_t dst, const uint8_t *
     const char *topic = (const char *)data + 1;
     if (akira_manifest_topic_check(topic, tlen) != 0 || !lock()) return;
     size_t n = len - 1 - tlen;
-    for (size_t i = 0; i < AKIRA_BOARD_APPS_RUNNING_MAX; i++) {
+    for (size_t i = 0; i < SLOTS; i++) {
         struct session *s = sessions[i];
         for (unsigned k = 0; s && k < SUBS; k++) {
             if (strlen(s->subs[k]) != tlen || memcmp(s->subs[k], topic, tlen) != 0) continue;
@@ -182,7 +169,7 @@ static void on_sent(void *ctx, uint16_t dst, uint16_t seq, int status)
 {
     (void)ctx;
     if (!lock()) return;
-    for (size_t i = 0; i < AKIRA_BOARD_APPS_RUNNING_MAX; i++) {
+    for (size_t i = 0; i < SLOTS; i++) {
         struct session *s = sessions[i];
         for (unsigned k = 0; s && k < INFLIGHT; k++) {
             if (!s->inflight[k].used || s->inflight[k].dst != dst || s->inflight[k].seq != seq)
@@ -342,12 +329,7 @@ static aw_status api_dropped(struct akira_app_ctx *app, aw_val *io)
 void akira_mesh_api_leave(struct akira_app_ctx *app)
 {
     if (!atomic_load(&lock_) || !lock()) return;
-    for (size_t i = 0; i < AKIRA_BOARD_APPS_RUNNING_MAX; i++) {
-        if (sessions[i] && sessions[i]->app == app) {
-            akira_quota_realloc(app->quota, sessions[i], sizeof(*sessions[i]), 0);
-            sessions[i] = NULL;
-        }
-    }
+    akira_app_table_release(sessions, SLOTS, app, sizeof(struct session));
     unlock();
 }
 

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <akira/app_table.h>
 #include <akira/board_config.h>
 #include <akira/clock.h>
 #include <akira/env_compat.h>
@@ -45,6 +46,7 @@
 #define STR_ANY     (UINT32_MAX - 1u)
 #define NAME_MAX_HA 64u /* bytes of a light's name */
 #define OBJ_MAX     AKIRA_FLEET_HA_OBJECT_MAX
+#define SLOTS       AKIRA_BOARD_APPS_RUNNING_MAX
 
 struct emsg {
     uint16_t len;
@@ -61,33 +63,22 @@ struct session {
 };
 
 static akira_mutex_t *lock_;
-static struct session *sessions[AKIRA_BOARD_APPS_RUNNING_MAX];
-static unsigned nsubs; /* filters of all sessions */
+AKIRA_APP_TABLE_STATE(struct session);
+static void *sessions[SLOTS]; /* struct session (akira/app_table.h) */
+static unsigned nsubs;        /* filters of all sessions */
 
 int akira_env_mqtt_init(void)
 {
     return lock_ ? 0 : akira_mutex_create(&lock_);
 }
 
-/* The app's session (lock held); made from its quota when make. NULL and *rc. */
+/* The app's session (lock held); made from its quota when make. NULL and *rc: EAGAIN
+ * (none), ENOSPC or ENOMEM (the quota). */
 static struct session *session_of(struct akira_app_ctx *app, bool make, int *rc)
 {
-    struct session **free_slot = NULL;
-    for (size_t i = 0; i < AKIRA_BOARD_APPS_RUNNING_MAX; i++) {
-        if (sessions[i] && sessions[i]->app == app) return sessions[i];
-        if (!sessions[i] && !free_slot) free_slot = &sessions[i];
-    }
-    *rc = AKIRA_EAGAIN;
-    if (!make) return NULL;
-    *rc = AKIRA_ENOSPC;
-    if (!free_slot) return NULL;
-    struct session *s = akira_quota_realloc(app->quota, NULL, 0, sizeof(*s));
-    *rc = AKIRA_ENOMEM;
-    if (!s) return NULL;
-    memset(s, 0, sizeof(*s));
-    s->app = app;
-    *free_slot = s;
-    *rc = 0;
+    struct session *s = akira_app_table_get(sessions, SLOTS, app, sizeof(*s), make, rc);
+    if (*rc == AKIRA_ENOENT) *rc = AKIRA_EAGAIN;
+    if (*rc == AKIRA_EQUOTA) *rc = AKIRA_ENOMEM;
     return s;
 }
 
@@ -132,7 +123,7 @@ void akira_env_mqtt_deliver(const char *app, const char *topic, size_t tlen, con
 {
     if (!lock_ || tlen > TOPIC_MAX) return;
     akira_mutex_lock(lock_, AKIRA_FOREVER);
-    for (size_t i = 0; i < AKIRA_BOARD_APPS_RUNNING_MAX; i++) {
+    for (size_t i = 0; i < SLOTS; i++) {
         struct session *s = sessions[i];
         if (!s || strcmp(s->app->name, app) != 0) continue;
         bool hit = false;
@@ -419,15 +410,11 @@ void akira_env_mqtt_app_end(struct akira_app_ctx *app)
     char subs[APP_SUBS][TOPIC_MAX + 1];
     unsigned n = 0;
     akira_mutex_lock(lock_, AKIRA_FOREVER);
-    for (size_t i = 0; i < AKIRA_BOARD_APPS_RUNNING_MAX; i++) {
-        struct session *s = sessions[i];
-        if (!s || s->app != app) continue;
-        for (unsigned k = 0; k < APP_SUBS; k++)
-            if (s->subs[k][0]) memcpy(subs[n++], s->subs[k], sizeof(subs[0]));
-        nsubs -= n;
-        akira_quota_realloc(app->quota, s, sizeof(*s), 0);
-        sessions[i] = NULL;
-    }
+    struct session *s = akira_app_table_take(sessions, SLOTS, app);
+    for (unsigned k = 0; s && k < APP_SUBS; k++)
+        if (s->subs[k][0]) memcpy(subs[n++], s->subs[k], sizeof(subs[0]));
+    nsubs -= n;
+    if (s) akira_quota_realloc(app->quota, s, sizeof(*s), 0);
     akira_mutex_unlock(lock_);
     for (unsigned k = 0; k < n; k++)
         (void)akira_fleet_app_subscribe(app->name, subs[k], false);

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include <akira/app_storage.h>
+#include <akira/app_table.h>
 #include <akira/board_config.h>
 #include <akira/bridge.h>
 #include <akira/clock.h>
@@ -100,7 +101,8 @@ struct app_files {
 };
 
 static _Atomic(akira_mutex_t *) table_lock_;
-static struct app_files *states[STATES_MAX];
+AKIRA_APP_TABLE_STATE(struct app_files);
+static void *states[STATES_MAX]; /* struct app_files (akira/app_table.h) */
 
 static akira_mutex_t *table_lock(void)
 {
@@ -116,7 +118,7 @@ static akira_mutex_t *table_lock(void)
 }
 
 /* The app's state, made when create is set. NULL when it has none or none fits
- * (*rc = AKIRA_EQUOTA / AKIRA_ENOSPC / AKIRA_ENOMEM). */
+ * (*rc = AKIRA_ENOENT / AKIRA_EQUOTA / AKIRA_ENOSPC / AKIRA_ENOMEM). */
 static struct app_files *state_of(struct akira_app_ctx *app, bool create, int *rc)
 {
     akira_mutex_t *m = table_lock();
@@ -125,25 +127,8 @@ static struct app_files *state_of(struct akira_app_ctx *app, bool create, int *r
         return NULL;
     }
     akira_mutex_lock(m, AKIRA_FOREVER);
-    struct app_files *found = NULL;
-    size_t free_slot = STATES_MAX;
-    for (size_t i = 0; i < STATES_MAX && !found; i++) {
-        if (states[i] && states[i]->app == app)
-            found = states[i];
-        else if (!states[i] && free_slot == STATES_MAX)
-            free_slot = i;
-    }
-    if (!found && create) {
-        if (free_slot == STATES_MAX) {
-            *rc = AKIRA_ENOSPC;
-        } else if (!(found = akira_quota_realloc(app->quota, NULL, 0, sizeof(*found)))) {
-            *rc = AKIRA_EQUOTA;
-        } else {
-            memset(found, 0, sizeof(*found));
-            found->app = app;
-            states[free_slot] = found;
-        }
-    }
+    struct app_files *found =
+        akira_app_table_get(states, STATES_MAX, app, sizeof(*found), create, rc);
     akira_mutex_unlock(m);
     return found;
 }
@@ -627,14 +612,8 @@ static void storage_app_end(struct akira_app_ctx *app)
 {
     akira_mutex_t *m = atomic_load(&table_lock_);
     if (!m) return;
-    struct app_files *st = NULL;
     akira_mutex_lock(m, AKIRA_FOREVER);
-    for (size_t i = 0; i < STATES_MAX && !st; i++) {
-        if (states[i] && states[i]->app == app) {
-            st = states[i];
-            states[i] = NULL;
-        }
-    }
+    struct app_files *st = akira_app_table_take(states, STATES_MAX, app);
     akira_mutex_unlock(m);
     if (!st) return;
     akira_storage_lock();
