@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include <akira/app_table.h>
 #include <akira/compat.h>
 #include <akira/event.h>
 #include <akira/hid_manager.h>
@@ -48,6 +49,7 @@
     }
 
 struct ch_app {
+    struct akira_app_ctx *app;
     bool enabled;
     uint8_t transport, types;
     uint8_t mods, keys[6];
@@ -61,28 +63,23 @@ struct ch_app {
 };
 
 static struct {
-    struct akira_app_ctx *app[SLOTS];
-    struct ch_app *st[SLOTS];
+    void *st[SLOTS];             /* struct ch_app (akira/app_table.h) */
     struct akira_app_ctx *owner; /* the app with HID enabled */
 } H;
+AKIRA_APP_TABLE_STATE(struct ch_app);
 
 /* The app's state (lock held), made from its quota; NULL when the quota has no room or
  * every slot is taken. */
 static struct ch_app *state_of(struct akira_app_ctx *app, bool create)
 {
-    int free_i = -1;
-    for (int i = 0; i < (int)SLOTS; i++) {
-        if (H.app[i] == app) return H.st[i];
-        if (!H.app[i] && free_i < 0) free_i = i;
+    int rc;
+    struct ch_app *s = akira_app_table_get(H.st, SLOTS, app, sizeof *s, false, &rc);
+    if (s || !create) return s;
+    s = akira_app_table_get(H.st, SLOTS, app, sizeof *s, true, &rc);
+    if (s) {
+        s->transport = UP_TR_BLE;
+        s->types = UP_KEYBOARD;
     }
-    if (!create || free_i < 0) return NULL;
-    struct ch_app *s = akira_quota_realloc(app->quota, NULL, 0, sizeof *s);
-    if (!s) return NULL;
-    memset(s, 0, sizeof *s);
-    s->transport = UP_TR_BLE;
-    s->types = UP_KEYBOARD;
-    H.app[free_i] = app;
-    H.st[free_i] = s;
     return s;
 }
 
@@ -524,13 +521,7 @@ static aw_status up_send_raw_report(struct akira_app_ctx *app, aw_val *io)
 static void ch_app_end(struct akira_app_ctx *app)
 {
     if (!api_ble_lock()) return;
-    struct ch_app *s = NULL;
-    for (size_t i = 0; i < SLOTS; i++)
-        if (H.app[i] == app) {
-            s = H.st[i];
-            H.app[i] = NULL;
-            H.st[i] = NULL;
-        }
+    struct ch_app *s = akira_app_table_take(H.st, SLOTS, app);
     bool owner = H.owner == app;
     if (owner) H.owner = NULL;
     api_ble_unlock();
