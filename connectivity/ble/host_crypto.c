@@ -10,6 +10,7 @@
 
 #include "akira/random.h"
 #include "host_crypto.h"
+#include "p256.h"
 
 /* Appends a little-endian field to a most-significant-first message. */
 static size_t put_rev(uint8_t *m, size_t at, const uint8_t *src, size_t n)
@@ -142,16 +143,6 @@ static int rng(void *ctx, unsigned char *buf, size_t len)
     return akira_random_fill(buf, len) == 0 ? 0 : -1;
 }
 
-static int point_out(const mbedtls_ecp_point *q, uint8_t pk[64])
-{
-    uint8_t be[32];
-    if (mbedtls_mpi_write_binary(&q->X, be, 32) != 0) return -1;
-    rev(pk, be, 32);
-    if (mbedtls_mpi_write_binary(&q->Y, be, 32) != 0) return -1;
-    rev(pk + 32, be, 32);
-    return 0;
-}
-
 static int scalar_in(mbedtls_mpi *d, const uint8_t sk[32])
 {
     uint8_t be[32];
@@ -161,41 +152,12 @@ static int scalar_in(mbedtls_mpi *d, const uint8_t sk[32])
 
 akira_err_t ble_crypto_p256_keypair(uint8_t sk[32], uint8_t pk[64])
 {
-    mbedtls_ecp_group grp;
-    mbedtls_mpi d;
-    mbedtls_ecp_point q;
-    mbedtls_ecp_group_init(&grp);
-    mbedtls_mpi_init(&d);
-    mbedtls_ecp_point_init(&q);
-    uint8_t be[32];
-    int rc = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
-    if (rc == 0) rc = mbedtls_ecp_gen_keypair(&grp, &d, &q, rng, NULL);
-    if (rc == 0) rc = mbedtls_mpi_write_binary(&d, be, 32);
-    if (rc == 0) rev(sk, be, 32);
-    if (rc == 0) rc = point_out(&q, pk);
-    mbedtls_ecp_point_free(&q);
-    mbedtls_mpi_free(&d);
-    mbedtls_ecp_group_free(&grp);
-    memset(be, 0, sizeof be);
-    return rc == 0 ? AKIRA_OK : AKIRA_EIO;
+    return akira_p256_keypair(AKIRA_P256_LE, sk, pk);
 }
 
 akira_err_t ble_crypto_p256_public(const uint8_t sk[32], uint8_t pk[64])
 {
-    mbedtls_ecp_group grp;
-    mbedtls_mpi d;
-    mbedtls_ecp_point q;
-    mbedtls_ecp_group_init(&grp);
-    mbedtls_mpi_init(&d);
-    mbedtls_ecp_point_init(&q);
-    int rc = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
-    if (rc == 0) rc = scalar_in(&d, sk);
-    if (rc == 0) rc = mbedtls_ecp_mul(&grp, &q, &d, &grp.G, rng, NULL);
-    if (rc == 0) rc = point_out(&q, pk);
-    mbedtls_ecp_point_free(&q);
-    mbedtls_mpi_free(&d);
-    mbedtls_ecp_group_free(&grp);
-    return rc == 0 ? AKIRA_OK : AKIRA_EIO;
+    return akira_p256_public(AKIRA_P256_LE, sk, pk);
 }
 
 akira_err_t ble_crypto_p256_dhkey(const uint8_t sk[32], const uint8_t peer_pk[64],

@@ -22,6 +22,7 @@
 #include <akira/err.h>
 
 #include "env_compat_priv.h"
+#include "p256.h"
 
 #define INPUT_MAX (64u * 1024u) /* upstream's CONFIG_AKIRA_WASM_CRYPTO_MAX_INPUT */
 
@@ -209,29 +210,14 @@ aw_status akira_env_crypto_p256_keygen(struct akira_app_ctx *app, aw_val *io)
     uint8_t *pub = fixed(app, io[1].u32, 65, &trap);
     if (trap) return env_oob(app);
     EFAULT_IF_NULL(priv, pub);
-    mbedtls_ecp_group grp;
-    mbedtls_mpi d;
-    mbedtls_ecp_point q;
-    mbedtls_ecp_group_init(&grp);
-    mbedtls_mpi_init(&d);
-    mbedtls_ecp_point_init(&q);
-    uint8_t dbuf[32], qbuf[65];
-    size_t qlen = 0;
-    int rc = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
-    if (!rc) rc = mbedtls_ecp_gen_keypair(&grp, &d, &q, rng, NULL);
-    if (!rc) rc = mbedtls_mpi_write_binary(&d, dbuf, 32);
-    if (!rc)
-        rc = mbedtls_ecp_point_write_binary(&grp, &q, MBEDTLS_ECP_PF_UNCOMPRESSED, &qlen, qbuf,
-                                            sizeof(qbuf));
-    if (!rc && qlen == 65) {
-        memcpy(priv, dbuf, 32);
-        memcpy(pub, qbuf, 65);
+    uint8_t d[32], q[65];
+    akira_err_t rc = akira_p256_keypair(AKIRA_P256_SEC1, d, q);
+    if (rc == AKIRA_OK) {
+        memcpy(priv, d, 32);
+        memcpy(pub, q, 65);
     }
-    sodium_memzero(dbuf, sizeof(dbuf));
-    mbedtls_mpi_free(&d);
-    mbedtls_ecp_point_free(&q);
-    mbedtls_ecp_group_free(&grp);
-    return env_ret(io, rc || qlen != 65 ? -AKIRA_UP_EIO : 0);
+    sodium_memzero(d, sizeof(d));
+    return env_ret(io, rc == AKIRA_OK ? 0 : -AKIRA_UP_EIO);
 }
 
 aw_status akira_env_crypto_p256_sign(struct akira_app_ctx *app, aw_val *io)

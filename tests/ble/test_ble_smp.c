@@ -11,6 +11,7 @@
 
 #include "ble_test_env.h"
 #include "host_crypto.h"
+#include "p256.h"
 
 #define A    E.link.host[0]
 #define B    E.link.host[1]
@@ -115,6 +116,25 @@ static void test_p256(void **state)
     assert_memory_equal(d1, d2, 32);
     pkb[40] ^= 1; /* off the curve */
     assert_int_equal(ble_crypto_p256_dhkey(ska, pkb, d1), AKIRA_EINVAL);
+}
+
+/* The shared key pair helper's other form (upstream's env ABI, crypto_p256_keygen): SEC1
+ * uncompressed, big endian; the same keys as the SMP's little-endian ones. */
+static void test_p256_sec1(void **state)
+{
+    (void)state;
+    uint8_t sk[32], pk[65], again[65], sk_le[32], pk_le[64];
+    assert_int_equal(akira_p256_keypair(AKIRA_P256_SEC1, sk, pk), AKIRA_OK);
+    assert_int_equal(pk[0], 0x04);
+    assert_int_equal(akira_p256_public(AKIRA_P256_SEC1, sk, again), AKIRA_OK);
+    assert_memory_equal(pk, again, 65);
+    for (size_t i = 0; i < 32; i++)
+        sk_le[i] = sk[31 - i];
+    assert_int_equal(ble_crypto_p256_public(sk_le, pk_le), AKIRA_OK);
+    for (size_t i = 0; i < 32; i++) {
+        assert_int_equal(pk_le[i], pk[32 - i]);      /* X */
+        assert_int_equal(pk_le[32 + i], pk[64 - i]); /* Y */
+    }
 }
 
 /* ---- pairing ---- */
@@ -387,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_g2),
         cmocka_unit_test(test_ah),
         cmocka_unit_test(test_p256),
+        cmocka_unit_test(test_p256_sec1),
         cmocka_unit_test_setup_teardown(test_just_works_and_bond, setup_store, teardown),
         cmocka_unit_test_setup_teardown(test_passkey_right, setup_store, teardown),
         cmocka_unit_test_setup_teardown(test_passkey_wrong, setup_store, teardown),
