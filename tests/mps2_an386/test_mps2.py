@@ -21,8 +21,9 @@ Scenarios (one CTest test each):
             (spinleaf) are ended by the watchdog, and the responder still answers; all
             of it runs in place in flash (`tier: aot thumbv7em (in place)`)
   aot_fallback  native code that cannot run in place: an image misaligned in flash is
-            copied to RAM (logged) and still runs sandboxed; a tampered section and one
-            whose slot table is filled past its end (checksum made right) are refused
+            copied to RAM (logged) and still runs sandboxed; a tampered section, one
+            whose slot table is filled past its end and one with an entry without its
+            Thumb bit (checksums made right) are refused
   wasi      a wasi-libc app (tests/runtime/apps/wasi_fs.c) with the storage capability:
             files and directories in its own directory, clocks, random, an escape
             refused, writes until the board's 48 KiB quota answers EDQUOT; it ends
@@ -410,6 +411,17 @@ def tier(q, app):
     return lines[0][len("tier:"):].strip()
 
 
+def entry_even(pkg, aot):
+    """The first function's entry in the root table without its Thumb bit (a branch
+    there would fault), with the checksum made right again."""
+    _, p, e = aot
+    img = p + 96 + 8 * u32(pkg, p + 60) + u32(pkg, p + 72)
+    fn = img + u32(pkg, img + u32(pkg, p + 56) + 8)
+    pkg[fn:fn + 4] = (u32(pkg, fn) & ~1).to_bytes(4, "little")
+    pkg[p + 68:p + 72] = fnv(bytes(pkg[p:e])).to_bytes(4, "little")
+    return pkg
+
+
 def scenario_aot_fallback():
     """Native code that cannot run in place: copied (misaligned), refused (damaged,
     a slot outside its table)."""
@@ -421,7 +433,9 @@ def scenario_aot_fallback():
             rework(pack(os.path.join(mgr, "spin.wasm"), "spintamper", aot), "spintamper",
                    tamper),
             rework(pack(os.path.join(mgr, "recurse.wasm"), "recslot", aot), "recslot",
-                   slot_outside)]
+                   slot_outside),
+            rework(pack(os.path.join(mgr, "responder.wasm"), "resteven", aot), "resteven",
+                   entry_even)]
     q = boot(flash, pkgs)
     run(q, "app stop hello")
     # Misaligned: copied to RAM, said in the log, and still the sandbox's code.
@@ -440,6 +454,10 @@ def scenario_aot_fallback():
     run(q, "app start recslot")
     out = wait_log(q, "recslot", "bad relocation or root table")
     check(tier(q, "recslot") == "interp", "recslot on the interpreter", out)
+    # An entry in ARM state: refused.
+    run(q, "app start resteven")
+    out = wait_log(q, "resteven", "bad relocation or root table")
+    check(tier(q, "resteven") == "interp", "resteven on the interpreter", out)
     q.poweroff(CMD_S)
 
 
