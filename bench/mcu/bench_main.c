@@ -130,8 +130,7 @@ static int span_read(void *ctx, uint32_t off, void *dst, uint32_t len)
 }
 
 /* The image's read-only data lies in the Code region, where the core executes. */
-static const void *span_in_place(void *ctx, aw_read_fn read, void *rctx, uint32_t off,
-                                 uint32_t len)
+static const void *span_in_place(void *ctx, aw_read_fn read, void *rctx, uint32_t off, uint32_t len)
 {
     (void)ctx;
     const struct span *b = rctx;
