@@ -9,6 +9,7 @@
  * board's 25 MHz cycle counter and printed on UART0 as `name=value` lines; QEMU then ends through
  * semihosting.
  */
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -113,19 +114,73 @@ static aw_status host_putc(aw_instance *caller, void *user, aw_val *io)
     return AW_OK;
 }
 
-/* CoreMark on the interpreter, or (aot) on its native code copied to RAM. */
-static void bench_wasm(bool aot)
+/* --- native code attached from the image's flash: copied, or run in place ---------- */
+
+struct span {
+    const uint8_t *p;
+    uint32_t n;
+};
+
+static int span_read(void *ctx, uint32_t off, void *dst, uint32_t len)
+{
+    const struct span *b = ctx;
+    if (off > b->n || len > b->n - off) return -1;
+    memcpy(dst, b->p + off, len);
+    return 0;
+}
+
+/* The image's read-only data lies in the Code region, where the core executes. */
+static const void *span_in_place(void *ctx, aw_read_fn read, void *rctx, uint32_t off, uint32_t len)
+{
+    (void)ctx;
+    const struct span *b = rctx;
+    if (read != span_read || off > b->n || len > b->n - off) return NULL;
+    return akira_exec_in_place(b->p + off, len);
+}
+
+enum aot_mode { AOT_OFF, AOT_COPY, AOT_XIP };
+
+/* Attach native code [p, end) to m, copied (AOT_COPY) or in place (AOT_XIP); prints
+ * PREFIX_ram (system heap bytes it took: the copy, the slot table, the engine's record)
+ * and PREFIX_attach_ticks. */
+static aw_status attach(aw_module *m, const uint8_t *p, const uint8_t *end, enum aot_mode mode,
+                        const char *prefix, aw_error *err)
+{
+    static const aw_aot_exec copy = {
+        .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
+    static const aw_aot_exec place = {.alloc = akira_exec_alloc,
+                                      .seal = akira_exec_seal,
+                                      .free = akira_exec_free,
+                                      .in_place = span_in_place};
+    struct span b = {p, (uint32_t)(end - p)};
+    size_t before = mallinfo().uordblks;
+    uint32_t c0 = akira_cm_board_cycles();
+    aw_status st =
+        aw_module_attach_aot(m, span_read, &b, 0, b.n, mode == AOT_XIP ? &place : &copy, err);
+    uint32_t c1 = akira_cm_board_cycles();
+    if (st == AW_OK) {
+        char line[96];
+        int n = snprintf(line, sizeof line, "%s_ram=%lu\n%s_attach_ticks=%lu\n", prefix,
+                         (unsigned long)(mallinfo().uordblks - before), prefix,
+                         (unsigned long)(c1 - c0));
+        akira_cm_console_out(line, (size_t)n);
+        if (err->msg[0]) { /* copied after all: why */
+            n = snprintf(line, sizeof line, "%s_note=%s\n", prefix, err->msg);
+            akira_cm_console_out(line, (size_t)n);
+        }
+    }
+    return st;
+}
+
+/* CoreMark on the interpreter, or on its native code copied to RAM or in place. */
+static void bench_wasm(enum aot_mode aot)
 {
     /* As bench/wasm: 4096 operand slots (32 KiB); CoreMark needs 2 pages of memory. */
     aw_config cfg = {.stack_slots = 4096, .max_call_depth = 256, .max_memory_pages = 4};
     aw_error err = {0};
     aw_module *m = aw_module_load_buffer(&cfg, coremark_wasm,
                                          (size_t)(coremark_wasm_end - coremark_wasm), &err);
-    static const aw_aot_exec exec = {
-        .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
-    if (m && aot &&
-        aw_module_attach_aot_buffer(m, coremark_aot, (size_t)(coremark_aot_end - coremark_aot),
-                                    &exec, &err) != AW_OK) {
+    if (m && aot && attach(m, coremark_aot, coremark_aot_end, aot, "aot", &err) != AW_OK) {
         out("aot_refused=%lu\n", (unsigned long)-err.status);
         akira_cm_console_out(err.msg, strlen(err.msg));
         cm_putc('\n');
@@ -192,15 +247,13 @@ static void out_wl(const struct workload *w, const char *what, unsigned long v)
  * code copied to RAM: the ticks of the call alone (load and instantiation excluded). */
 static void bench_workload_wasm(const struct workload *w, bool aot)
 {
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "wl_%s_aot", w->name);
     const char *tier = aot ? "aot" : "interp";
     aw_config cfg = {.stack_slots = 4096, .max_call_depth = 256, .max_memory_pages = 4};
     aw_error err = {0};
     aw_module *m = aw_module_load_buffer(&cfg, w->wasm, (size_t)(w->wasm_end - w->wasm), &err);
-    static const aw_aot_exec exec = {
-        .alloc = akira_exec_alloc, .seal = akira_exec_seal, .free = akira_exec_free};
-    if (m && aot &&
-        aw_module_attach_aot_buffer(m, w->aot, (size_t)(w->aot_end - w->aot), &exec, &err) !=
-            AW_OK) {
+    if (m && aot && attach(m, w->aot, w->aot_end, AOT_COPY, prefix, &err) != AW_OK) {
         out_wl(w, "aot_refused", (unsigned long)-err.status);
         aw_module_delete(m);
         return;
@@ -240,6 +293,19 @@ static void bench_workloads(void)
         out_wl(w, "native_sum", sum);
         bench_workload_wasm(w, false);
         if (w->aot_end > w->aot) bench_workload_wasm(w, true);
+        /* the same code in place: its RAM and attach only (the instructions it runs are
+         * the copy's) */
+        aw_error err = {0};
+        aw_config cfg = {.stack_slots = 4096, .max_call_depth = 256, .max_memory_pages = 4};
+        aw_module *m =
+            w->aot_end > w->aot
+                ? aw_module_load_buffer(&cfg, w->wasm, (size_t)(w->wasm_end - w->wasm), &err)
+                : NULL;
+        char prefix[32];
+        snprintf(prefix, sizeof prefix, "wl_%s_xip", w->name);
+        if (m && attach(m, w->aot, w->aot_end, AOT_XIP, prefix, &err) != AW_OK)
+            out_wl(w, "xip_refused", (unsigned long)-err.status);
+        if (m) aw_module_delete(m);
     }
 }
 
@@ -346,9 +412,11 @@ int main(void)
     out("bench=native%lu\n", 0);
     coremark_main();
     out("bench=wasm%lu\n", 0);
-    bench_wasm(false);
+    bench_wasm(AOT_OFF);
     out("bench=aot%lu\n", 0);
-    if ((uintptr_t)coremark_aot_end > (uintptr_t)coremark_aot) bench_wasm(true);
+    if ((uintptr_t)coremark_aot_end > (uintptr_t)coremark_aot) bench_wasm(AOT_COPY);
+    out("bench=xip%lu\n", 0);
+    if ((uintptr_t)coremark_aot_end > (uintptr_t)coremark_aot) bench_wasm(AOT_XIP);
     out("bench=workloads%lu\n", 0);
     bench_workloads();
     out("bench=switch%lu\n", 0);

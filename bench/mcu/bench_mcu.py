@@ -163,9 +163,9 @@ def run_bench_image():
         text = q.console.output()
         q.wait(60)
     runs = {}
-    for part in ("native", "wasm", "aot"):
+    for part in ("native", "wasm", "aot", "xip"):
         body = text.split(f"bench={part}")[1].split("bench=")[0]
-        if part == "aot" and "Total ticks" not in body:
+        if part in ("aot", "xip") and "Total ticks" not in body:
             if "aot_refused" in body:
                 raise SystemExit("CoreMark's native code was refused: " + body)
             continue  # no akira-aot in the host tree: no AOT run
@@ -173,7 +173,17 @@ def run_bench_image():
         iters = int(re.search(r"Iterations\s*:\s*(\d+)", body).group(1))
         crcs = re.findall(r"\[0\]crc(?:list|matrix|state)\s*:\s*(0x[0-9a-f]+)", body)
         runs[part] = (ticks * INSN_PER_TICK // iters, iters, crcs)
-    if any(r[2] != ["0xe714", "0x1fd7", "0x8e3a"] for r in runs.values()):
+        if part in ("aot", "xip"):
+            # the RAM the native code took and its attach (copied / in place)
+            ram = int(re.search(r"aot_ram=(\d+)", body).group(1))
+            att = int(re.search(r"aot_attach_ticks=(\d+)", body).group(1))
+            note = re.search(r"aot_note=(.*)", body)
+            if part == "xip" and note:
+                raise SystemExit("CoreMark's native code was copied, not run in place: " +
+                                 note.group(1))
+            runs[part + "_load"] = (ram, att * INSN_PER_TICK)
+    if any(r[2] != ["0xe714", "0x1fd7", "0x8e3a"] for k, r in runs.items()
+           if not k.endswith("_load")):
         raise SystemExit("CoreMark CRCs differ from the 2K performance run's: " + str(runs))
     rounds = int(re.search(r"switch_rounds=(\d+)", text).group(1))
     sticks = int(re.search(r"switch_ticks=(\d+)", text).group(1))
@@ -197,7 +207,7 @@ def workloads(text):
     """The engine workloads: {name: {tier: (instructions, checksum)}}; every tier must
     give the native checksum."""
     body = text.split("bench=workloads")[1].split("bench=")[0]
-    if "_error=" in body or "aot_refused" in body:
+    if "_error=" in body or "aot_refused" in body or "xip_refused" in body or "_note=" in body:
         raise SystemExit("an engine workload failed on the board: " + body)
     got = {k: int(v) for k, v in re.findall(r"wl_(\w+)=(\d+)", body)}
     res = {}
@@ -210,6 +220,10 @@ def workloads(text):
             if res[w][tier][1] != res[w]["native"][1]:
                 raise SystemExit(f"workload {w}: {tier} checksum {res[w][tier][1]} is not "
                                  f"native's {res[w]['native'][1]}")
+        for how in ("aot", "xip"):  # RAM and attach of the native code, copied / in place
+            if f"{w}_{how}_ram" in got:
+                res[w][how + "_load"] = (got[f"{w}_{how}_ram"],
+                                         got[f"{w}_{how}_attach_ticks"] * INSN_PER_TICK)
     return res
 
 
@@ -238,6 +252,20 @@ def print_workloads(wl):
         print(f"On the Cortex-M4F, AOT vs native Thumb-2 (instructions, explicit bounds "
               f"checks): mix {mix:.2f}x, geometric mean {g:.2f}x; AOT over the interpreter: "
               f"geometric mean {o:.1f}x. Each tier's checksum equals native's.")
+    print_xip([(w, wl[w].get("aot_load"), wl[w].get("xip_load")) for w in WORKLOADS])
+
+
+def print_xip(rows):
+    """RAM the native code takes and its attach, copied to RAM and run in place."""
+    rows = [r for r in rows if r[1] and r[2]]
+    if not rows:
+        return
+    print()
+    print("| AOT code, attach (system heap bytes taken; instructions, 40 per tick) | RAM "
+          "copied | RAM in place | attach copied | attach in place |")
+    print("|---|---:|---:|---:|---:|")
+    for name, a, x in rows:
+        print(f"| {name} | {a[0]} | {x[0]} | {a[1]} | {x[1]} |")
 
 
 def print_ui(ui):
@@ -359,6 +387,10 @@ def main():
             print(f"| CoreMark iteration, the same wasm32 on the AOT tier (akira-aot -t "
                   f"thumbv7em, explicit bounds checks) | {a} | **{a / n:.2f}x** "
                   f"({w / a:.1f}x fewer than the interpreter) |")
+        if "xip" in runs:
+            x = runs["xip"][0]
+            print(f"| CoreMark iteration, the same native code run in place in flash | {x} | "
+                  f"**{x / n:.2f}x** |")
         print(f"| thread context switch (semaphore ping-pong: give, take and the PendSV "
               f"switch, per switch) | {switch} | |")
         print(f"| native call through the bridge (wasm -> bridge -> capability check -> "
@@ -370,6 +402,8 @@ def main():
               "calls them invalid as scores (under 10 s): the figure is instructions per "
               "iteration, not a CoreMark score.")
         print_workloads(wl)
+        if "xip_load" in runs:
+            print_xip([("CoreMark", runs["aot_load"], runs["xip_load"])])
         print_ui(ui)
     print()
     goal = lambda ok: "met" if ok else "**not met**"  # noqa: E731

@@ -10,6 +10,7 @@
 #define AW_AOT_H
 
 #include <setjmp.h>
+#include <string.h>
 
 #include "aot_format.h"
 #include "runtime.h"
@@ -32,13 +33,35 @@ typedef struct aw_aot_root {
 } aw_aot_root;
 
 struct aw_aot_module {
-    uint8_t *image;
+    uint8_t *image; /* where the code runs: a copy from exec.alloc, or the section itself */
     size_t size;
     aw_aot_exec exec;
     const aw_aot_root *root;
-    bool guard; /* compiled without bounds checks: needs a guard-page memory */
-    char tier[24];
+    /* the root table's arrays, and what is added to their entries (0, or the image's
+     * address for a PIC image, whose entries are offsets) */
+    const aw_aot_fn *funcs;
+    const uintptr_t *wraps;
+    uintptr_t base;
+    void **slots; /* a PIC image's slot table (RAM, from the module's allocator) */
+    uint32_t nslots;
+    bool in_place; /* runs where the reader's bytes lie (flash): nothing to free there */
+    bool guard;    /* compiled without bounds checks: needs a guard-page memory */
+    char tier[32];
 };
+
+/* The native entry of defined function `def`, and the wrapper of canonical type t. */
+static inline void *aw_aot_entry(const struct aw_aot_module *am, uint32_t def)
+{
+    return (void *)(am->base + (uintptr_t)am->funcs[def].fn);
+}
+
+static inline aw_aot_wrap aw_aot_wrapper(const struct aw_aot_module *am, uintptr_t t)
+{
+    uintptr_t w = am->base + am->wraps[t];
+    aw_aot_wrap f;
+    memcpy(&f, &w, sizeof f);
+    return f;
+}
 
 /* On Cortex-M an interrupt also raises every context's stack_limit to all ones, so the
  * stack check at a function's entry is the interrupt check too (one compare per call);

@@ -6,14 +6,20 @@
  * little-endian, every field 4-byte aligned:
  *
  *   magic "AKAO" | abi | target | flags | bytecode hash[32] | image size | image align
- *   | root offset | nrelocs | nhelpers_used | checksum | (reserved to 96 bytes)
+ *   | root offset | nrelocs | nhelpers_used | checksum | image pad | (reserved to 96)
  *   nrelocs x { u32 offset; u32 kind_and_sym }  (kind in the low 8 bits, sym above)
+ *   image pad zero bytes (less than the image alignment: the image starts at its
+ *   alignment within the section, so a section placed at that alignment can run in place)
  *   image bytes
  *
  * The image is the translated module's code, read-only data and helper slots, laid out
  * by the tool with every PC-relative reference already resolved. What remains for the
  * loader: AW_AOT_REL_BASE (add the image's address to the pointer-sized word at
  * `offset`) and AW_AOT_REL_HELPER (store the address of runtime helper `sym` there).
+ * An image flagged AW_AOT_FLAG_PIC (thumbv7em) needs no patching, so it can run where
+ * it lies (in flash): its root table holds image offsets, and its external symbols go
+ * through a slot table outside the image, which the loader allocates and fills from the
+ * AW_AOT_REL_SLOT_* entries and the code finds in its PIC register (r9).
  * `checksum` is FNV-1a 32 over the section but its own 4 bytes; it catches a damaged
  * section, the bytecode hash binds it to one module, the package signature covers both.
  */
@@ -26,11 +32,19 @@
 #define AW_AOT_HEADER_SIZE 96u
 /* Bump on any change to the generated code's view of the engine: aot_ctx's layout, the
  * helper list or signatures, aw_val, the memory and global layouts, the root table, the
- * meaning of a field (4: on Cortex-M an interrupt also sets stack_limit to all ones). */
-#define AW_AOT_ABI 4u
+ * meaning of a field (4: on Cortex-M an interrupt also sets stack_limit to all ones;
+ * 5: thumbv7em code is position-independent, AW_AOT_FLAG_PIC). */
+#define AW_AOT_ABI 5u
 
 /* flags */
 #define AW_AOT_FLAG_GUARD 1u /* no bounds checks: the memory must have guard pages */
+/* The image is never patched (it may run in place): the root table holds image offsets
+ * and the relocations are AW_AOT_REL_SLOT_* only, relocation k filling slot k of the
+ * table the code reaches through its PIC register (thumbv7em: r9). */
+#define AW_AOT_FLAG_PIC 2u
+/* Slots a PIC image may ask for (one per distinct external symbol: the helpers, and a
+ * few of its own addresses), so the table's RAM is bounded. */
+#define AW_AOT_MAX_SLOTS 1024u
 
 enum aw_aot_target {
     AW_AOT_TARGET_X86_64 = 1,
@@ -40,6 +54,9 @@ enum aw_aot_target {
 enum aw_aot_rel_kind {
     AW_AOT_REL_BASE = 1,   /* word += image address */
     AW_AOT_REL_HELPER = 2, /* word = address of helper `sym` */
+    /* PIC images: `offset` is a byte offset into the slot table, not into the image */
+    AW_AOT_REL_SLOT_HELPER = 3, /* slot = address of helper `sym` */
+    AW_AOT_REL_SLOT_IMAGE = 4,  /* slot = image address + `sym` (an offset in the image) */
 };
 
 /* The runtime helpers generated code calls, by number (the loader's table order). */
@@ -99,8 +116,10 @@ enum aw_aot_libcall {
 #define AW_AOT_OFF_NRELOCS  60u
 #define AW_AOT_OFF_NFUNCS   64u
 #define AW_AOT_OFF_CHECKSUM 68u
+#define AW_AOT_OFF_IMGPAD   72u
 
-/* The root table at `root offset` in the image (pointer-sized words, relocated):
+/* The root table at `root offset` in the image (pointer-sized words, relocated; in a
+ * PIC image the pointers are offsets in the image, with a function's Thumb bit):
  *   nfuncs, ntypes, funcs[nfuncs] -> {fn, type} pairs, wrappers[ntypes]
  * Written by the generated C as `aot_root` (see tools/akira-aot/translate.c). */
 

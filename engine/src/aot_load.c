@@ -53,11 +53,46 @@ static aw_status refuse(aw_error *err, aw_status st, const char *fmt, const char
 
 #define CHUNK 256u
 
+/* PIC images run with a slot table in the target's PIC register: only where the engine
+ * has the trampoline that loads it (aot_rt.c). */
+#if AW_AOT_HOST == AW_AOT_TARGET_THUMBV7EM
+#define AW_AOT_PIC_OK 1
+#else
+#define AW_AOT_PIC_OK 0
+#endif
+
+static uint32_t fnv(uint32_t sum, const uint8_t *p, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        sum = (sum ^ p[i]) * 16777619u;
+    return sum;
+}
+
+/* The root table of a PIC image: offsets, checked against the image, resolved into am. */
+static bool pic_root(struct aw_aot_module *am, const uint8_t *img, uint32_t isize, uint32_t root)
+{
+    const uint32_t *r = (const uint32_t *)(img + root);
+    uint32_t nf = r[0], nt = r[1], fo = r[2], wo = r[3];
+    if (fo % 4 || wo % 4 || fo > isize || nf > (isize - fo) / 8 || wo > isize ||
+        nt > (isize - wo) / 4)
+        return false;
+    am->funcs = (const aw_aot_fn *)(img + fo);
+    am->wraps = (const uintptr_t *)(img + wo);
+    am->base = (uintptr_t)img;
+    /* entries are Thumb code (bit 0 set): a branch to an even address would fault */
+    for (uint32_t i = 0; i < nt; i++)
+        if (am->wraps[i] >= isize || !(am->wraps[i] & 1)) return false;
+    for (uint32_t i = 0; i < nf; i++)
+        if (!((uintptr_t)am->funcs[i].fn & 1)) return false;
+    return true;
+}
+
 aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_t offset,
                                uint32_t len, const aw_aot_exec *exec, aw_error *err)
 {
     aw_error dummy;
     if (!err) err = &dummy;
+    memset(err, 0, sizeof *err);
     if (!m || !read || !exec || !exec->alloc || !exec->seal || !exec->free)
         return refuse(err, AW_ERR_ARGS, "%sno module, reader or exec hooks", "", 0, 0);
     if (m->aot) return refuse(err, AW_ERR_ARGS, "%snative code already attached", "", 0, 0);
@@ -72,6 +107,7 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
     uint32_t nrel = aw_aot_rd32(h + AW_AOT_OFF_NRELOCS);
     uint32_t nfuncs = aw_aot_rd32(h + AW_AOT_OFF_NFUNCS);
     uint32_t flags = aw_aot_rd32(h + AW_AOT_OFF_FLAGS);
+    uint32_t pad = aw_aot_rd32(h + AW_AOT_OFF_IMGPAD);
     if (magic != AW_AOT_MAGIC) return refuse(err, AW_ERR_MALFORMED, "%sbad magic", "", 0, 0);
     if (abi != AW_AOT_ABI)
         return refuse(err, AW_ERR_UNSUPPORTED, "%sengine ABI %u, this engine has %u", "", abi,
@@ -83,12 +119,14 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
                  t ? t : "an unknown target", here ? here : "no native code");
         return AW_ERR_UNSUPPORTED;
     }
-    if (flags & ~AW_AOT_FLAG_GUARD)
+    bool pic = (flags & AW_AOT_FLAG_PIC) != 0;
+    if ((flags & ~(AW_AOT_FLAG_GUARD | AW_AOT_FLAG_PIC)) || (pic && !AW_AOT_PIC_OK))
         return refuse(err, AW_ERR_UNSUPPORTED, "%sunknown flags 0x%x", "", flags, 0);
     uint32_t psize = (uint32_t)sizeof(void *);
-    if (nrel > (len - sizeof h) / 8 || isize != len - sizeof h - 8u * nrel || isize < psize ||
-        align == 0 || align > 4096 || (align & (align - 1)) || root > isize - 4 * psize ||
-        root % psize)
+    if (nrel > (len - sizeof h) / 8 || pad >= 4096 || len - sizeof h - 8u * nrel < pad ||
+        isize != len - sizeof h - 8u * nrel - pad || isize < psize || align == 0 || align > 4096 ||
+        (align & (align - 1)) || pad >= align || root > isize - 4 * psize || root % psize ||
+        (pic && nrel > AW_AOT_MAX_SLOTS))
         return refuse(err, AW_ERR_MALFORMED, "%sinconsistent header (%u bytes, image %u)", "", len,
                       isize);
     uint8_t want[32];
@@ -101,36 +139,74 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
         return refuse(err, AW_ERR_MALFORMED, "%s%u functions, the module has %u", "", nfuncs,
                       m->nfuncs - m->nfunc_imports);
 
-    uint8_t *img = exec->alloc(exec->ctx, isize, align);
-    if (!img) return refuse(err, AW_ERR_NOMEM, "%sno executable memory for %u bytes", "", isize, 0);
-    /* checksum over the header, the relocations (streamed) and the image (read in place) */
+    /* the relocations, then the image after its pad (checksummed with the relocations) */
+    uint32_t pos = offset + (uint32_t)sizeof h, rbytes = 8u * nrel, ipos = pos + rbytes + pad;
+    /* A PIC image runs where it lies when the port maps the reader's bytes executable
+     * there, at the image's alignment; it is checked there, in place, as it will run. */
+    uint8_t *img = NULL;
+    bool in_place = false;
+    if (pic && exec->in_place) {
+        const uint8_t *at = exec->in_place(exec->ctx, read, ctx, ipos, isize);
+        if (at && (uintptr_t)at % align == 0) {
+            img = (uint8_t *)(uintptr_t)at;
+            in_place = true;
+        } else {
+            /* a note on success: why the code was copied after all */
+            snprintf(err->msg, sizeof err->msg, "%s",
+                     at ? "image not aligned in place" : "the section is not mapped executable");
+        }
+    }
+    if (!in_place) {
+        img = exec->alloc(exec->ctx, isize, align);
+        if (!img)
+            return refuse(err, AW_ERR_NOMEM, "%sno executable memory for %u bytes", "", isize, 0);
+    }
+    void **slots = NULL;
+    if (pic && nrel) {
+        slots = aw_mem_zalloc(&m->cfg, (size_t)nrel * sizeof *slots);
+        if (!slots) {
+            if (!in_place) exec->free(exec->ctx, img, isize);
+            return refuse(err, AW_ERR_NOMEM, "%sno memory for %u slots", "", nrel, 0);
+        }
+    }
+    /* checksum over the header, the relocations (streamed) and the image (read into the
+     * copy, or where it lies) */
     uint32_t sum = aw_aot_checksum(h, sizeof h);
     uint8_t buf[CHUNK];
-    uint32_t pos = offset + (uint32_t)sizeof h, rbytes = 8u * nrel;
-    for (uint32_t done = 0; done < rbytes;) {
-        uint32_t k = rbytes - done < CHUNK ? rbytes - done : CHUNK;
+    for (uint32_t done = 0; done < rbytes + pad;) {
+        uint32_t k = rbytes + pad - done < CHUNK ? rbytes + pad - done : CHUNK;
         if (read(ctx, pos + done, buf, k) != 0) goto io;
-        for (uint32_t i = 0; i < k; i++)
-            sum = (sum ^ buf[i]) * 16777619u;
+        sum = fnv(sum, buf, k);
         done += k;
     }
     for (uint32_t done = 0; done < isize;) {
         uint32_t k = isize - done < CHUNK ? isize - done : CHUNK;
-        if (read(ctx, pos + rbytes + done, img + done, k) != 0) goto io;
-        for (uint32_t i = 0; i < k; i++)
-            sum = (sum ^ img[done + i]) * 16777619u;
+        if (!in_place && read(ctx, ipos + done, img + done, k) != 0) goto io;
+        sum = fnv(sum, img + done, k);
         done += k;
     }
     if (sum != aw_aot_rd32(h + AW_AOT_OFF_CHECKSUM)) {
-        exec->free(exec->ctx, img, isize);
+        if (!in_place) exec->free(exec->ctx, img, isize);
+        aw_mem_free(&m->cfg, slots, (size_t)nrel * sizeof *slots);
         return refuse(err, AW_ERR_MALFORMED, "%schecksum mismatch (damaged section)", "", 0, 0);
     }
-    for (uint32_t done = 0; done < rbytes;) {
-        uint32_t k = rbytes - done < CHUNK ? rbytes - done : CHUNK;
+    for (uint32_t done = 0, k = 0; done < rbytes; done += k) {
+        k = rbytes - done < CHUNK ? rbytes - done : CHUNK;
         if (read(ctx, pos + done, buf, k) != 0) goto io;
         for (uint32_t i = 0; i + 8 <= k; i += 8) {
             uint32_t off = aw_aot_rd32(buf + i), ks = aw_aot_rd32(buf + i + 4);
             uint32_t kind = ks & 0xff, sym = ks >> 8;
+            if (pic) {
+                /* relocation n fills slot n: every slot once, none outside the table */
+                if (off != (done + i) / 2) goto bad;
+                if (kind == AW_AOT_REL_SLOT_HELPER && sym < AW_AOT_SYM_COUNT && aw_aot_helpers[sym])
+                    slots[off / 4] = aw_aot_helpers[sym];
+                else if (kind == AW_AOT_REL_SLOT_IMAGE && sym < isize)
+                    slots[off / 4] = img + sym;
+                else
+                    goto bad;
+                continue;
+            }
             uintptr_t v;
             if (off > isize - psize || off % psize) goto bad;
             memcpy(&v, img + off, sizeof v);
@@ -142,40 +218,54 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
                 goto bad;
             memcpy(img + off, &v, sizeof v);
         }
-        done += k;
     }
+    struct aw_aot_module am0 = {.image = img,
+                                .size = isize,
+                                .exec = *exec,
+                                .slots = slots,
+                                .nslots = pic ? nrel : 0,
+                                .in_place = in_place};
     const aw_aot_root *r = (const aw_aot_root *)(img + root);
+    am0.root = r;
+    if (pic) {
+        if (!pic_root(&am0, img, isize, root)) goto bad;
+    } else {
+        am0.funcs = r->funcs;
+        am0.wraps = (const uintptr_t *)r->wraps;
+    }
     if (r->nfuncs != nfuncs || r->ntypes != m->ntypes) goto bad;
     for (uint32_t i = 0; i < nfuncs; i++) {
-        uintptr_t fn = (uintptr_t)r->funcs[i].fn, t = r->funcs[i].type;
+        uintptr_t fn = (uintptr_t)aw_aot_entry(&am0, i), t = am0.funcs[i].type;
         if (fn < (uintptr_t)img || fn >= (uintptr_t)img + isize || t >= m->ntypes ||
             !aw_functype_eq(&m->types[t], &m->types[m->funcs[i].type]))
             goto bad;
     }
     struct aw_aot_module *am = aw_mem_zalloc(&m->cfg, sizeof *am);
     if (!am) {
-        exec->free(exec->ctx, img, isize);
+        if (!in_place) exec->free(exec->ctx, img, isize);
+        aw_mem_free(&m->cfg, slots, (size_t)nrel * sizeof *slots);
         return refuse(err, AW_ERR_NOMEM, "%sno memory", "", 0, 0);
     }
-    if (exec->seal(exec->ctx, img, isize) != 0) {
+    if (!in_place && exec->seal(exec->ctx, img, isize) != 0) {
         aw_mem_free(&m->cfg, am, sizeof *am);
+        aw_mem_free(&m->cfg, slots, (size_t)nrel * sizeof *slots);
         exec->free(exec->ctx, img, isize);
         return refuse(err, AW_ERR_NOMEM, "%scannot make the code executable", "", 0, 0);
     }
-    am->image = img;
-    am->size = isize;
-    am->exec = *exec;
-    am->root = r;
+    *am = am0;
     am->guard = (flags & AW_AOT_FLAG_GUARD) != 0;
-    snprintf(am->tier, sizeof am->tier, "aot %s", target_name(target));
+    snprintf(am->tier, sizeof am->tier, "aot %s%s", target_name(target),
+             in_place ? " (in place)" : "");
     m->aot = am;
-    m->ram += sizeof *am;
+    m->ram += sizeof *am + (size_t)am->nslots * sizeof *slots;
     return AW_OK;
 io:
-    exec->free(exec->ctx, img, isize);
+    if (!in_place) exec->free(exec->ctx, img, isize);
+    aw_mem_free(&m->cfg, slots, (size_t)nrel * sizeof *slots);
     return refuse(err, AW_ERR_IO, "%sread failed", "", 0, 0);
 bad:
-    exec->free(exec->ctx, img, isize);
+    if (!in_place) exec->free(exec->ctx, img, isize);
+    aw_mem_free(&m->cfg, slots, (size_t)nrel * sizeof *slots);
     return refuse(err, AW_ERR_MALFORMED, "%sbad relocation or root table", "", 0, 0);
 }
 
@@ -204,7 +294,8 @@ void aw_aot_module_free(aw_module *m)
 {
     struct aw_aot_module *am = m->aot;
     if (!am) return;
-    am->exec.free(am->exec.ctx, am->image, am->size);
+    if (!am->in_place) am->exec.free(am->exec.ctx, am->image, am->size);
+    aw_mem_free(&m->cfg, am->slots, (size_t)am->nslots * sizeof *am->slots);
     aw_mem_free(&m->cfg, am, sizeof *am);
     m->aot = NULL;
 }

@@ -88,13 +88,34 @@ int aw_aot_fault(const void *addr, const void *pc)
 }
 #endif
 
+#if defined(__thumb2__) && defined(__ARM_ARCH_7EM__)
+/* The way into native code compiled -fpic -msingle-pic-base -mpic-register=r9: calls
+ * w(c, fn, io, left) with r9 = slots (the image's slot table), and gives the caller its
+ * r9 back (callee-saved in the AAPCS: the firmware, not built with a fixed r9, keeps it
+ * across every helper and host function the code calls, and a nested run for another
+ * instance sets and restores its own; a trap's longjmp restores the r9 of its setjmp). */
+__attribute__((naked, noinline)) static void enter(aw_aot_ctx *c, void *fn, aw_val *io,
+                                                   uint32_t left, aw_aot_wrap w, void **slots)
+{
+    (void)c, (void)fn, (void)io, (void)left, (void)w, (void)slots;
+    __asm__ volatile("push {r9, lr}\n\t"
+                     "ldr ip, [sp, #8]\n\t"
+                     "ldr r9, [sp, #12]\n\t"
+                     "blx ip\n\t"
+                     "pop {r9, pc}\n\t");
+}
+#define AW_AOT_ENTER(am, w, c, fn, io, left) enter(c, fn, io, left, w, (am)->slots)
+#else
+#define AW_AOT_ENTER(am, w, c, fn, io, left) (w)(c, fn, io, left)
+#endif
+
 aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io)
 {
     aw_aot_ctx *c = f->inst->aot;
     const aw_instance *inst = f->inst;
     uint32_t k = (uint32_t)(f - inst->frefs);
     uint32_t def = inst->fref_idx[k] - inst->nfimp;
-    const aw_aot_fn *fn = &c->am->root->funcs[def];
+    const struct aw_aot_module *am = c->am;
     jmp_buf jb;
     jmp_buf *volatile saved_jb = c->jb;
     volatile uint32_t saved_left = c->left;
@@ -119,7 +140,8 @@ aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io)
     s->trap = AW_TRAP_NONE;
     aw_status st = AW_OK;
     if (setjmp(jb) == 0)
-        c->am->root->wraps[fn->type](c, fn->fn, io, c->left);
+        AW_AOT_ENTER(am, aw_aot_wrapper(am, am->funcs[def].type), c, aw_aot_entry(am, def), io,
+                     c->left);
     else
         st = AW_ERR_TRAP;
     c->jb = saved_jb;
@@ -202,7 +224,7 @@ static void *h_indirect(aw_aot_ctx *c, uint32_t table, uint32_t i, uint32_t type
     const aw_instance *inst = c->inst;
     if (f->inst != inst) return NULL;
     uint32_t def = inst->fref_idx[f - inst->frefs] - inst->nfimp;
-    return c->am->root->funcs[def].fn;
+    return aw_aot_entry(c->am, def);
 }
 
 static void h_call_ref(aw_aot_ctx *c, uint32_t table, uint32_t i, aw_val *io, uint32_t left)

@@ -4,6 +4,7 @@
 #include "app_aot.h"
 
 #ifdef AKIRA_HAVE_EXEC_MEM
+#include <akira/appstore.h>
 #include <akira/exec_mem.h>
 
 /* The executable memory of the code: charged before the port gives it. */
@@ -27,14 +28,31 @@ static void exec_free(void *ctx, void *p, size_t size)
     akira_quota_release(ctx, size);
 }
 
+/* An app's bytes in the app store lie in place on a memory-mapped flash (the store's
+ * address, which the port confirms executable); no RAM is charged for code run there.
+ * The app manager stops an app before its slot is erased (upgrade, uninstall). */
+static const void *exec_in_place(void *ctx, aw_read_fn read, void *rctx, uint32_t off, uint32_t len)
+{
+    (void)ctx;
+    if (read != akira_appstore_ref_read) return NULL;
+    return akira_exec_in_place(akira_appstore_ref_addr(rctx, off, len), len);
+}
+
 int akira_app_aot_attach(struct akira_quota *q, aw_module *mod, aw_read_fn read, void *rctx,
                          uint32_t off, uint32_t len, char *why, size_t whylen)
 {
-    aw_aot_exec x = {.alloc = exec_alloc, .seal = exec_seal, .free = exec_free, .ctx = q};
+    aw_aot_exec x = {.alloc = exec_alloc,
+                     .seal = exec_seal,
+                     .free = exec_free,
+                     .ctx = q,
+                     .in_place = exec_in_place};
     aw_error err;
     size_t before = akira_quota_used(q);
     unsigned refused = atomic_load(&q->refused);
-    if (aw_module_attach_aot(mod, read, rctx, off, len, &x, &err) == AW_OK) return 0;
+    if (aw_module_attach_aot(mod, read, rctx, off, len, &x, &err) == AW_OK) {
+        snprintf(why, whylen, "%s", err.msg); /* a note, or empty */
+        return 0;
+    }
     if (err.status == AW_ERR_NOMEM && atomic_load(&q->refused) != refused)
         snprintf(why, whylen, "%s, which does not fit memory_quota (%zu bytes, %zu in use)",
                  err.msg, q->limit, before);

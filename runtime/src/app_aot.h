@@ -15,7 +15,10 @@
 /* Attach the AOT section at [off, off+len) of the app (read through read/rctx) to mod,
  * its executable memory charged to q. 0 on success; otherwise -1 with the reason, for
  * the app's log, in why (e.g. "native code of 5120 bytes does not fit memory_quota
- * (65536 bytes, 61440 in use)"): the module then stays on the interpreter. */
+ * (65536 bytes, 61440 in use)"): the module then stays on the interpreter. On success
+ * why is empty, or says why code that could run in place was copied to RAM. An app of
+ * the app store (read = akira_appstore_ref_read) on a memory-mapped flash runs its
+ * position-independent code in place (aw_aot_exec.in_place). */
 int akira_app_aot_attach(struct akira_quota *q, aw_module *mod, aw_read_fn read, void *rctx,
                          uint32_t off, uint32_t len, char *why, size_t whylen);
 

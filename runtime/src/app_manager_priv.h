@@ -38,7 +38,7 @@ struct akira_app {
     uint32_t retries;
     int32_t exit_code;
     struct akira_app_stats acc; /* totals of finished runs */
-    char tier[24];              /* of the current or last run (akira_app_info.tier) */
+    char tier[32];              /* of the current or last run (akira_app_info.tier) */
     bool force_interp;          /* akira_app_force_interp */
 
     /* Persistent across runs; the running instance points at them. */

@@ -192,6 +192,8 @@ static void choose_tier(struct akira_app *a, aw_module *mod)
                                             sizeof(why)) != 0) {
         akira_bridge_log(&a->ctx, AKIRA_LOG_WARN,
                          "native code refused (%s), running on the interpreter", why);
+    } else if (have && why[0]) {
+        akira_bridge_log(&a->ctx, AKIRA_LOG_INFO, "native code copied to RAM (%s)", why);
     }
     set_tier(a, aw_module_tier(mod));
 }

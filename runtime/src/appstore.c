@@ -816,6 +816,20 @@ int akira_appstore_ref_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
     return rc;
 }
 
+const void *akira_appstore_ref_addr(void *ctx, uint32_t offset, uint32_t len)
+{
+    const struct akira_appstore_ref *r = ctx;
+    if (!r || !S.lock) return NULL;
+    lock();
+    const void *p = NULL;
+    if (S.up && r->slot < NSLOTS && S.slots[r->slot].state == SLOT_COMMITTED &&
+        S.slots[r->slot].rec.seq == r->seq && offset <= S.slots[r->slot].rec.size &&
+        len <= S.slots[r->slot].rec.size - offset)
+        p = akira_flash_area_addr(&S.fa, slot_base(r->slot) + S.sector + offset, len);
+    unlock();
+    return p;
+}
+
 void akira_appstore_install_allow(struct akira_appstore_writer *w, uint32_t flags)
 {
     if (w) w->flags_ = flags & (AKIRA_APPSTORE_REKEY | AKIRA_APPSTORE_DOWNGRADE);

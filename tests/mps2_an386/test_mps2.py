@@ -18,7 +18,12 @@ Scenarios (one CTest test each):
             exhausted", an endless loop without calls (the back-edge poll) and an
             endless tree of calls without a loop (the poll at function entries) and
             endless loops calling a function that calls (spincall) or a leaf
-            (spinleaf) are ended by the watchdog, and the responder still answers
+            (spinleaf) are ended by the watchdog, and the responder still answers; all
+            of it runs in place in flash (`tier: aot thumbv7em (in place)`)
+  aot_fallback  native code that cannot run in place: an image misaligned in flash is
+            copied to RAM (logged) and still runs sandboxed; a tampered section, one
+            whose slot table is filled past its end and one with an entry without its
+            Thumb bit (checksums made right) are refused
   wasi      a wasi-libc app (tests/runtime/apps/wasi_fs.c) with the storage capability:
             files and directories in its own directory, clocks, random, an escape
             refused, writes until the board's 48 KiB quota answers EDQUOT; it ends
@@ -310,6 +315,152 @@ def scenario_wasi():
     q.poweroff(CMD_S)
 
 
+def leb(b, i):
+    v = shift = 0
+    while True:
+        c = b[i]
+        i += 1
+        v |= (c & 0x7F) << shift
+        shift += 7
+        if c < 0x80:
+            return v, i
+
+
+def put_leb(v):
+    out = bytearray()
+    while True:
+        c = v & 0x7F
+        v >>= 7
+        out.append(c | (0x80 if v else 0))
+        if not v:
+            return bytes(out)
+
+
+def custom(name, payload):
+    body = put_leb(len(name)) + name.encode() + payload
+    return b"\0" + put_leb(len(body)) + body
+
+
+def sections(pkg):
+    """[(start, end, name or None, payload start)] of a module's sections."""
+    out, i = [], 8
+    while i < len(pkg):
+        sid = pkg[i]
+        size, j = leb(pkg, i + 1)
+        name, p = None, j
+        if sid == 0:
+            nl, k = leb(pkg, j)
+            name, p = pkg[k:k + nl].decode(), k + nl
+        out.append((i, j + size, name, p))
+        i = j + size
+    return out
+
+
+def fnv(data):
+    h = 2166136261
+    for i, c in enumerate(data):
+        if not 68 <= i < 72:  # the checksum field
+            h = ((h ^ c) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def rework(path, name, change):
+    """Copy of package path (unsigned) as NAME.pkg.wasm with change(pkg, aot) applied,
+    where aot = (section start, payload start, payload end) of akira-aot.thumbv7em."""
+    pkg = bytearray(open(path, "rb").read())
+    aot = [(a, p, e) for a, e, n, p in sections(pkg) if n == "akira-aot.thumbv7em"][0]
+    pkg = change(pkg, aot)
+    out = os.path.join(WORK, name + ".pkg.wasm")
+    open(out, "wb").write(pkg)
+    return out
+
+
+def u32(b, o):
+    return int.from_bytes(b[o:o + 4], "little")
+
+
+def misalign(pkg, aot):
+    """A small custom section before the native code: its image no longer starts at its
+    alignment in flash."""
+    return pkg[:aot[0]] + custom("x", b"\1") + pkg[aot[0]:]
+
+
+def tamper(pkg, aot):
+    """One bit of the image's first instruction flipped, nothing else."""
+    _, p, _ = aot
+    img = p + 96 + 8 * u32(pkg, p + 60) + u32(pkg, p + 72)
+    pkg[img] ^= 0x01
+    return pkg
+
+
+def slot_outside(pkg, aot):
+    """The first relocation fills a slot past the table, with the checksum made right
+    again (what the checksum cannot catch: the table's bounds must)."""
+    _, p, e = aot
+    nrel = u32(pkg, p + 60)
+    pkg[p + 96:p + 100] = (4 * nrel).to_bytes(4, "little")
+    pkg[p + 68:p + 72] = fnv(bytes(pkg[p:e])).to_bytes(4, "little")
+    return pkg
+
+
+def tier(q, app):
+    """The tier line of `app info APP`."""
+    out = run(q, f"app info {app}")
+    lines = [ln for ln in out.splitlines() if ln.startswith("tier:")]
+    check(len(lines) == 1, f"app info {app} has a tier", out)
+    return lines[0][len("tier:"):].strip()
+
+
+def entry_even(pkg, aot):
+    """The first function's entry in the root table without its Thumb bit (a branch
+    there would fault), with the checksum made right again."""
+    _, p, e = aot
+    img = p + 96 + 8 * u32(pkg, p + 60) + u32(pkg, p + 72)
+    fn = img + u32(pkg, img + u32(pkg, p + 56) + 8)
+    pkg[fn:fn + 4] = (u32(pkg, fn) & ~1).to_bytes(4, "little")
+    pkg[p + 68:p + 72] = fnv(bytes(pkg[p:e])).to_bytes(4, "little")
+    return pkg
+
+
+def scenario_aot_fallback():
+    """Native code that cannot run in place: copied (misaligned), refused (damaged,
+    a slot outside its table)."""
+    qemu.need_tools("arm-none-eabi-gcc", os.path.join(os.path.dirname(AKIRA), "akira-aot"))
+    flash = os.path.join(WORK, "flash.img")
+    mgr = TEST_APPS
+    aot = ["--aot", "thumbv7em"]
+    pkgs = [rework(pack(os.path.join(mgr, "oob.wasm"), "oobcopy", aot), "oobcopy", misalign),
+            rework(pack(os.path.join(mgr, "spin.wasm"), "spintamper", aot), "spintamper",
+                   tamper),
+            rework(pack(os.path.join(mgr, "recurse.wasm"), "recslot", aot), "recslot",
+                   slot_outside),
+            rework(pack(os.path.join(mgr, "responder.wasm"), "resteven", aot), "resteven",
+                   entry_even)]
+    q = boot(flash, pkgs)
+    run(q, "app stop hello")
+    # Misaligned: copied to RAM, said in the log, and still the sandbox's code.
+    run(q, "app start oobcopy")
+    out = wait_log(q, "oobcopy", "oob: 0 calls not refused")
+    check("native code copied to RAM (image not aligned in place)" in out,
+          "the copy is logged", out)
+    check(tier(q, "oobcopy") == "aot thumbv7em", "oobcopy ran on copied code")
+    # Damaged in flash: never run, the interpreter instead.
+    run(q, "app start spintamper")
+    out = wait_log(q, "spintamper", "checksum mismatch (damaged section)")
+    check("running on the interpreter" in out, "a damaged section is refused", out)
+    check(tier(q, "spintamper") == "interp", "spintamper on the interpreter")
+    run(q, "app stop spintamper")
+    # A slot outside the table: refused.
+    run(q, "app start recslot")
+    out = wait_log(q, "recslot", "bad relocation or root table")
+    check(tier(q, "recslot") == "interp", "recslot on the interpreter", out)
+    # An entry in ARM state: refused.
+    run(q, "app start resteven")
+    out = wait_log(q, "resteven", "bad relocation or root table")
+    check(tier(q, "resteven") == "interp", "resteven on the interpreter", out)
+    q.poweroff(CMD_S)
+
+
 def scenario_aot():
     # akira pack runs akira-aot (beside akira), which runs arm-none-eabi-gcc
     qemu.need_tools("arm-none-eabi-gcc", os.path.join(os.path.dirname(AKIRA), "akira-aot"))
@@ -322,12 +473,12 @@ def scenario_aot():
     run(q, "app stop hello")
     run(q, "app start responder")
     out = run(q, "app info responder")
-    check("aot thumbv7em" in out, "the responder runs on native code", out)
+    check("aot thumbv7em (in place)" in out, "the responder runs on native code in flash", out)
     responder_answers = Responder(q)
     responder_answers()
     run(q, "app start oob")
     wait_log(q, "oob", "oob: 0 calls not refused")
-    check("aot thumbv7em" in run(q, "app info oob"), "oob ran on native code")
+    check("aot thumbv7em (in place)" in run(q, "app info oob"), "oob ran on native code")
     responder_answers()
     run(q, "app start recurse")
     out = wait_log(q, "recurse", "failed")
@@ -335,19 +486,19 @@ def scenario_aot():
     run(q, "app start spin")
     wait_log(q, "spin", "spinning")
     wait_log(q, "spin", "failed (watchdog)")
-    check("aot thumbv7em" in run(q, "app info spin"), "spin ran on native code")
+    check("aot thumbv7em (in place)" in run(q, "app info spin"), "spin ran on native code")
     # Endless calls without a loop: the checks at function entries end it.
     run(q, "app start calltree")
     wait_log(q, "calltree", "calling")
     wait_log(q, "calltree", "failed (watchdog)")
-    check("aot thumbv7em" in run(q, "app info calltree"), "calltree ran on native code")
+    check("aot thumbv7em (in place)" in run(q, "app info calltree"), "calltree ran on native code")
     # Endless loops calling a function that calls (no poll at the header: the callee's
     # entry check) and calling a leaf (the header's poll).
     for n in ("spincall", "spinleaf"):
         run(q, f"app start {n}")
         wait_log(q, n, "spinning with calls")
         wait_log(q, n, "failed (watchdog)")
-        check("aot thumbv7em" in run(q, f"app info {n}"), f"{n} ran on native code")
+        check("aot thumbv7em (in place)" in run(q, f"app info {n}"), f"{n} ran on native code")
     responder_answers()
     q.poweroff(CMD_S)
 
@@ -355,7 +506,8 @@ def scenario_aot():
 def main():
     qemu.prepare_mps2(ELF, WORK)
     {"shell": scenario_shell, "settings": scenario_settings, "hostile": scenario_hostile,
-     "powercut": scenario_powercut, "wasi": scenario_wasi, "aot": scenario_aot}[SCENARIO]()
+     "powercut": scenario_powercut, "wasi": scenario_wasi, "aot": scenario_aot,
+     "aot_fallback": scenario_aot_fallback}[SCENARIO]()
     print("ok")
 
 

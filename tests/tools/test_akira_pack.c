@@ -21,8 +21,10 @@
 #include <akira/settings.h>
 #include <akira/sim_flash.h>
 #include <akira/trust.h>
+#include <akira/wasm.h>
 
 #include "../runtime/pkg_build.h"
+#include "aot_format.h"
 
 static char dir[] = "/tmp/akira-pack-XXXXXX";
 
@@ -202,6 +204,59 @@ static void test_pack_manifest_file_and_repack(void **state)
     assert_int_equal(device_check(app, n, signer, true), AKIRA_ESIG);
 }
 
+/* akira pack --aot puts the native code's image at its alignment within the package
+ * (a padding section before it when needed), so that a board whose flash is
+ * memory-mapped runs it in place (docs/aot.md): whatever comes before it (names of
+ * every length), and again after a repack; a repack without --aot drops the padding. */
+static void test_pack_aot_aligned(void **state)
+{
+    (void)state;
+    static uint8_t app[1 << 16];
+    int padded = 0;
+    for (int len = 1; len <= 20; len++) {
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", len, "abcdefghijklmnopqrstuvwxyz");
+        assert_int_equal(
+            run("%s pack in.wasm -o a.wasm --name %s --version 1 --aot x86_64", AKIRA_TOOL, name),
+            0);
+        for (int again = 0; again < 2; again++) {
+            if (again)
+                assert_int_equal(run("%s pack a.wasm -o a.wasm --name %s --version 2 --aot x86_64",
+                                     AKIRA_TOOL, name),
+                                 0);
+            size_t n;
+            const char *d = slurp("a.wasm", &n);
+            memcpy(app, d, n);
+            aw_error err;
+            aw_module *m = aw_module_load_buffer(NULL, app, n, &err);
+            assert_non_null(m);
+            uint32_t off, size, pad_off, pad_size;
+            assert_true(aw_module_custom_section(m, "akira-aot.x86_64", &off, &size));
+            padded += aw_module_custom_section(m, "akira-aot.pad", &pad_off, &pad_size);
+            aw_module_delete(m);
+            assert_true(size > AW_AOT_HEADER_SIZE);
+            uint32_t align = aw_aot_rd32(app + off + AW_AOT_OFF_IMGALIGN);
+            uint32_t img = off + AW_AOT_HEADER_SIZE +
+                           8u * aw_aot_rd32(app + off + AW_AOT_OFF_NRELOCS) +
+                           aw_aot_rd32(app + off + AW_AOT_OFF_IMGPAD);
+            assert_true(align >= 16);
+            assert_int_equal(img % align, 0);
+        }
+    }
+    assert_true(padded > 0); /* some lengths needed the padding section */
+    assert_int_equal(run("%s pack a.wasm -o b.wasm --name x --version 3", AKIRA_TOOL), 0);
+    size_t n;
+    const char *d = slurp("b.wasm", &n);
+    memcpy(app, d, n);
+    aw_error err;
+    aw_module *m = aw_module_load_buffer(NULL, app, n, &err);
+    assert_non_null(m);
+    uint32_t off, size;
+    assert_false(aw_module_custom_section(m, "akira-aot.pad", &off, &size));
+    assert_false(aw_module_custom_section(m, "akira-aot.x86_64", &off, &size));
+    aw_module_delete(m);
+}
+
 static void test_pack_refusals(void **state)
 {
     (void)state;
@@ -239,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_keygen_pack_inspect),
         cmocka_unit_test(test_pack_manifest_file_and_repack),
         cmocka_unit_test(test_pack_refusals),
+        cmocka_unit_test(test_pack_aot_aligned),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -148,18 +148,24 @@ static int write_section(input *in, int target, int guard, const uint8_t *obj, s
     uint8_t hdr[AW_AOT_HEADER_SIZE] = {0};
     sb_put(&sec, hdr, sizeof hdr);
     sb_put(&sec, img.relocs.p, img.relocs.len);
+    /* the image at its alignment within the section */
+    uint32_t pad = (img.align - (uint32_t)sec.len % img.align) % img.align;
+    static const uint8_t zeros[4096];
+    sb_put(&sec, zeros, pad);
     sb_put(&sec, img.image.p, img.image.len);
     uint8_t *h = (uint8_t *)sec.p;
     const aw_module *m = in->m;
-    uint32_t fields[][2] = {{AW_AOT_OFF_MAGIC, AW_AOT_MAGIC},
-                            {AW_AOT_OFF_ABI, AW_AOT_ABI},
-                            {AW_AOT_OFF_TARGET, (uint32_t)target},
-                            {AW_AOT_OFF_FLAGS, guard ? AW_AOT_FLAG_GUARD : 0},
-                            {AW_AOT_OFF_IMGSIZE, (uint32_t)img.image.len},
-                            {AW_AOT_OFF_IMGALIGN, img.align},
-                            {AW_AOT_OFF_ROOT, img.root},
-                            {AW_AOT_OFF_NRELOCS, img.nrelocs},
-                            {AW_AOT_OFF_NFUNCS, m->nfuncs - m->nfunc_imports}};
+    uint32_t fields[][2] = {
+        {AW_AOT_OFF_MAGIC, AW_AOT_MAGIC},
+        {AW_AOT_OFF_ABI, AW_AOT_ABI},
+        {AW_AOT_OFF_TARGET, (uint32_t)target},
+        {AW_AOT_OFF_FLAGS, (guard ? AW_AOT_FLAG_GUARD : 0) | (img.pic ? AW_AOT_FLAG_PIC : 0)},
+        {AW_AOT_OFF_IMGSIZE, (uint32_t)img.image.len},
+        {AW_AOT_OFF_IMGALIGN, img.align},
+        {AW_AOT_OFF_ROOT, img.root},
+        {AW_AOT_OFF_NRELOCS, img.nrelocs},
+        {AW_AOT_OFF_NFUNCS, m->nfuncs - m->nfunc_imports},
+        {AW_AOT_OFF_IMGPAD, pad}};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         for (int b = 0; b < 4; b++)
             h[fields[i][0] + b] = (uint8_t)(fields[i][1] >> (8 * b));
@@ -287,8 +293,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "akira-aot: cannot write the C file\n");
             return 1;
         }
-        /* x86-64: position-independent, externals through GOT slots; Cortex-M4F: every
-         * call to a helper through a literal word (-mlong-calls), which the loader fills,
+        /* x86-64: position-independent, externals through GOT slots; Cortex-M4F:
+         * position-independent, every helper through a slot of the table r9 points to
+         * (objfile_arm.c), so the image can run in place in flash,
          * and no sibling calls: each call keeps a frame, so the stack check at the
          * entries of functions that call bounds the depth (translate.c) */
         char *const x86[] = {"-fPIC", "-fno-plt", "-fcf-protection=none", "-march=x86-64-v2", NULL};
@@ -297,7 +304,9 @@ int main(int argc, char **argv)
                              "-mfloat-abi=hard",
                              "-mfpu=fpv4-sp-d16",
                              "-mlong-calls",
-                             "-fno-pic",
+                             "-fpic",
+                             "-msingle-pic-base",
+                             "-mpic-register=r9",
                              "-fno-optimize-sibling-calls",
                              NULL};
         char *const common[] = {"-std=gnu11",

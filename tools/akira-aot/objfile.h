@@ -17,6 +17,7 @@ typedef struct aot_image {
     uint32_t align;
     uint32_t root;       /* offset of aot_root */
     uint32_t code_bytes; /* of executable sections */
+    int pic;             /* AW_AOT_FLAG_PIC: relocations are slot fills, nothing patched */
 } aot_image;
 
 /* Lay out the part of object `obj` reachable from the symbol `root` for `target`; 0, or

@@ -18,6 +18,7 @@
 #include <akira/package.h>
 #include <akira/wasm.h>
 
+#include "aot_format.h"
 #include "commands.h"
 #include "util.h"
 
@@ -164,6 +165,46 @@ static void aot_tool_path(char *buf, size_t cap)
     snprintf(buf, cap, "akira-aot");
 }
 
+static size_t leb_len(size_t v)
+{
+    size_t n = 1;
+    while (v >>= 7)
+        n++;
+    return n;
+}
+
+/* Bytes of a custom section `name` with `len` bytes of payload. */
+static size_t section_len(const char *name, size_t len)
+{
+    size_t nl = strlen(name), body = leb_len(nl) + nl + len;
+    return 1 + leb_len(body) + body;
+}
+
+/* Append the AOT section `code` (n bytes) as `name` at out[o], after a padding section
+ * "akira-aot.pad" when needed so that its payload, and so its image (at its alignment
+ * within the payload), starts at the image's alignment within the package: app-store
+ * slots keep packages sector-aligned in flash, so a device with memory-mapped flash can
+ * run the image in place (docs/aot.md). out has room for n + 64 + 2 * 4096 more bytes.
+ * New length. */
+static size_t put_aligned(uint8_t *out, size_t o, const char *name, const uint8_t *code, size_t n)
+{
+    static const char pad_name[] = AKIRA_AOT_SECTION_PREFIX "pad";
+    uint32_t align = n >= AW_AOT_HEADER_SIZE ? aw_aot_rd32(code + AW_AOT_OFF_IMGALIGN) : 1;
+    if (align == 0 || align > 4096 || (align & (align - 1))) align = 1;
+    size_t at = o + section_len(name, n) - n; /* where the payload starts */
+    size_t want = (align - at % align) % align;
+    if (want) {
+        size_t x = 0;
+        while ((section_len(pad_name, x) - want) % align != 0)
+            x++;
+        uint8_t *zero = calloc(1, x + 1);
+        if (!zero) return 0;
+        o = akira_package_section_put(out, o, pad_name, zero, x);
+        free(zero);
+    }
+    return akira_package_section_put(out, o, name, code, n);
+}
+
 /* Compile the package so far (out[0..o)) for `target` with akira-aot and append the
  * native code as section "akira-aot.TARGET". New length, or 0 (reason printed). */
 static size_t add_aot(uint8_t **outp, size_t o, size_t *cap, const char *target)
@@ -185,12 +226,12 @@ static size_t add_aot(uint8_t **outp, size_t o, size_t *cap, const char *target)
             uint8_t *code = tool_read_file(sec, MAX_WASM, &n);
             char name[48];
             snprintf(name, sizeof name, "%s%s", AKIRA_AOT_SECTION_PREFIX, target);
-            size_t need = o + n + 64;
+            size_t need = o + n + 64 + 2 * 4096;
             uint8_t *grown = code && need > *cap ? realloc(*outp, need) : *outp;
             if (code && grown) {
                 if (need > *cap) *cap = need;
                 *outp = grown;
-                res = akira_package_section_put(*outp, o, name, code, n);
+                res = put_aligned(*outp, o, name, code, n);
                 printf("native code for %s: %zu bytes\n", target, n);
             }
             free(code);

@@ -133,7 +133,8 @@ static void dev_info(const struct akira_device *d, struct akira_flash_info *info
     board_nor_info(info);
 }
 
-static const struct akira_flash_api flash_api = {dev_read, dev_write, dev_erase, dev_info, NULL};
+static const struct akira_flash_api flash_api = {dev_read, dev_write, dev_erase,
+                                                 dev_info, NULL,      NULL};
 static struct akira_device_state flash_state;
 static const struct akira_device flash0 = {
     .name = "flash0", .api = &flash_api, .state = &flash_state};

@@ -51,7 +51,16 @@ static void nor_info(const struct akira_device *dev, struct akira_flash_info *in
     board_nor_info(info);
 }
 
-static const struct akira_flash_api nor_api = {nor_read, nor_write, nor_erase, nor_info, NULL};
+/* flash0 is memory-mapped (execute in place, docs/aot.md) */
+static const void *nor_map(const struct akira_device *dev, uint32_t off, size_t len)
+{
+    (void)dev;
+    if (off > AKIRA_BOARD_FLASH_SIZE || len > AKIRA_BOARD_FLASH_SIZE - off) return NULL;
+    return (const uint8_t *)AKIRA_BOARD_NOR_BASE + off;
+}
+
+static const struct akira_flash_api nor_api = {nor_read, nor_write, nor_erase,
+                                               nor_info, NULL,      nor_map};
 static struct akira_device_state nor_state;
 static const struct akira_device nor_dev = {
     .name = "flash0", .api = &nor_api, .level = AKIRA_INIT_POST_KERNEL, .state = &nor_state};

@@ -210,6 +210,12 @@ typedef struct aw_aot_exec {
     int (*seal)(void *ctx, void *p, size_t size);
     void (*free)(void *ctx, void *p, size_t size);
     void *ctx;
+    /* Optional (NULL: always copy): the address where the bytes [off, off+len) of the
+     * reader `read`/`rctx` lie in memory the core can read and execute as they are (a
+     * memory-mapped flash), or NULL. Those bytes must stay unchanged while the module
+     * lives. A position-independent image (thumbv7em) found there at its alignment is
+     * checked and run in place: only its slot table takes RAM. */
+    const void *(*in_place)(void *ctx, aw_read_fn read, void *rctx, uint32_t off, uint32_t len);
 } aw_aot_exec;
 
 /* Attach native code to a loaded module: the AOT section payload of `len` bytes at
@@ -218,9 +224,10 @@ typedef struct aw_aot_exec {
  * build's), the checksum and the bytecode hash against the module, then places the
  * image through `exec`, resolves its relocations and seals it. On any failure returns
  * an error with the reason in *err and the module stays on the interpreter; it is never
- * half-attached. Instances made afterwards run the native code through the same API
- * (aw_call...), except while a budget is set (aw_store_set_budget), where calls run
- * on the interpreter, which can yield. */
+ * half-attached. On success err->msg is empty, or a note on why code that could run in
+ * place (exec->in_place) was copied to RAM. Instances made afterwards run the native code through
+ * the same API (aw_call...), except while a budget is set (aw_store_set_budget), where calls run on
+ * the interpreter, which can yield. */
 aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_t offset,
                                uint32_t len, const aw_aot_exec *exec, aw_error *err);
 

@@ -23,5 +23,9 @@ void *akira_exec_alloc(void *ctx, size_t size, size_t align);
 int akira_exec_seal(void *ctx, void *p, size_t size);
 /* Release a block from akira_exec_alloc (sealed or not). */
 void akira_exec_free(void *ctx, void *p, size_t size);
+/* p when [p, p+size) is memory the core may execute as it stands, without a copy (a
+ * memory-mapped flash: execute in place), else NULL. posix: always NULL (code runs
+ * only from sealed mappings); cortex_m: the Code region of the memory map. */
+const void *akira_exec_in_place(const void *p, size_t size);
 
 #endif

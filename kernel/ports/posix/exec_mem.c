@@ -23,6 +23,12 @@ void *akira_exec_alloc(void *ctx, size_t size, size_t align)
     return p == MAP_FAILED ? NULL : p;
 }
 
+const void *akira_exec_in_place(const void *p, size_t size)
+{
+    (void)p, (void)size;
+    return NULL;
+}
+
 int akira_exec_seal(void *ctx, void *p, size_t size)
 {
     (void)ctx;

@@ -89,6 +89,12 @@ int akira_flash_area_read(const struct akira_flash_area *fa, uint32_t off, void 
     return akira_flash_read(fa->dev, fa->offset + off, buf, len);
 }
 
+const void *akira_flash_area_addr(const struct akira_flash_area *fa, uint32_t off, size_t len)
+{
+    if (!area_range_ok(fa, off, len)) return NULL;
+    return akira_flash_map_addr(fa->dev, fa->offset + off, len);
+}
+
 int akira_flash_area_write(const struct akira_flash_area *fa, uint32_t off, const void *buf,
                            size_t len)
 {

@@ -108,7 +108,7 @@ struct akira_app_info {
     bool paused;          /* RUNNING, and paused by app pause until app resume */
     uint32_t retries;     /* automatic restarts since the last start by hand */
     int32_t exit_code;    /* entry's result when it returned one */
-    char tier[24];        /* of the current or last run: "aot x86_64" or "interp"; "" never ran */
+    char tier[32];        /* of the current or last run: "aot x86_64", "interp", ...; "" never */
     bool force_interp;    /* akira_app_force_interp in force (the manifest's tier aside) */
     struct akira_app_stats stats;
 };

@@ -193,4 +193,11 @@ struct akira_appstore_ref {
  * (r.slot, r.seq). */
 int akira_appstore_ref_read(void *ctx, uint32_t offset, void *buf, uint32_t len);
 
+/* Where the CPU reads the bytes [offset, offset+len) of the installed version `ctx` (a
+ * struct akira_appstore_ref) in place, on a memory-mapped flash; NULL when the chip is
+ * not mapped, the range is past the package or the version is gone. The bytes stay
+ * there until the version is uninstalled or upgraded, which the app manager does only
+ * with the app stopped (docs/aot.md, execute in place). */
+const void *akira_appstore_ref_addr(void *ctx, uint32_t offset, uint32_t len);
+
 #endif /* AKIRA_APPSTORE_H */

@@ -47,6 +47,10 @@ struct akira_flash_api {
      * the sector holding `offset` since the driver started, for wear reports
      * (`fs df`). */
     int (*erase_count)(const struct akira_device *dev, uint32_t offset, uint32_t *count);
+    /* Optional (NULL when the chip is not memory-mapped): the address at which the CPU
+     * reads [offset, offset+len) directly, or NULL (out of range). What is there changes
+     * with every write and erase. */
+    const void *(*map)(const struct akira_device *dev, uint32_t offset, size_t len);
 };
 
 /* Value of an erased byte. */
@@ -78,6 +82,14 @@ static inline void akira_flash_info_get(const struct akira_device *dev,
                                         struct akira_flash_info *info)
 {
     akira_flash_api_of(dev)->info(dev, info);
+}
+
+/* The address [offset, offset+len) of a memory-mapped chip is read at, or NULL. */
+static inline const void *akira_flash_map_addr(const struct akira_device *dev, uint32_t offset,
+                                               size_t len)
+{
+    const struct akira_flash_api *api = akira_flash_api_of(dev);
+    return api->map ? api->map(dev, offset, len) : NULL;
 }
 
 /* Erases of the sector holding offset, AKIRA_ENOTSUP when the driver keeps no count,

@@ -61,6 +61,9 @@ int akira_flash_area_from_range(const struct akira_device *dev, const char *name
 const char *akira_flash_part_name(enum akira_flash_part_id id);
 
 int akira_flash_area_read(const struct akira_flash_area *fa, uint32_t off, void *buf, size_t len);
+/* Where the CPU reads [off, off+len) of the partition in place (a memory-mapped chip),
+ * or NULL (not mapped, out of range). */
+const void *akira_flash_area_addr(const struct akira_flash_area *fa, uint32_t off, size_t len);
 int akira_flash_area_write(const struct akira_flash_area *fa, uint32_t off, const void *buf,
                            size_t len);
 /* off and len are multiples of the sector size. */
