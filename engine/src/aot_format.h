@@ -26,8 +26,9 @@
 #define AW_AOT_HEADER_SIZE 96u
 /* Bump on any change to the generated code's view of the engine: aot_ctx's layout, the
  * helper list or signatures, aw_val, the memory and global layouts, the root table, the
- * meaning of a field (4: on Cortex-M an interrupt also sets stack_limit to all ones). */
-#define AW_AOT_ABI 4u
+ * meaning of a field (4: on Cortex-M an interrupt also sets stack_limit to all ones; 5:
+ * call_indirect reads the tables and aw_func's aot_key/aot_fn inline). */
+#define AW_AOT_ABI 5u
 
 /* flags */
 #define AW_AOT_FLAG_GUARD 1u /* no bounds checks: the memory must have guard pages */

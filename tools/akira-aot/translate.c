@@ -12,7 +12,8 @@
  * guard pages, relies on the 8 GiB reservation around the memory (an access past it
  * faults and the port turns the fault into the trap); memory.fill/copy check their
  * range, then call memset/memmove; integer division and float-to-int truncation check
- * their traps; call_indirect goes through a helper that checks bounds, null and type;
+ * their traps; call_indirect checks bounds, null and the callee's key (its instance and
+ * canonical type) inline and calls it directly, else goes through a helper;
  * every function gets the call depth it may still use as a parameter (a register
  * compare), and functions that call check the native stack; each loop header, and the
  * entry of each function that calls, reads the store's interrupt flag. Traps call the
@@ -208,8 +209,11 @@ static void prelude(tr *T)
                  "typedef union aw_val { uint32_t i32; uint64_t i64; float f32; double f64; "
                  "void *ref; } aw_val;\n"
                  "typedef struct aot_mem { uint8_t *data; uint64_t size; } aot_mem;\n"
+                 "typedef struct aot_tab { void **elems; uint32_t size; } aot_tab;\n"
+                 "typedef struct aot_func { const void *type, *inst, *code; uintptr_t key; void "
+                 "*fn; } aot_func;\n"
                  "typedef struct aot_ctx { const int *intr; uintptr_t stack_limit; aot_mem *mem; "
-                 "aw_val **g; } aot_ctx;\n"
+                 "aw_val **g; aot_tab **tables; } aot_ctx;\n"
                  "#define U(x) __builtin_expect(!!(x), 0)\n"
                  "#define H extern __attribute__((visibility(\"default\")))\n");
     sb_printf(o, "H _Noreturn void aot_rt_trap(aot_ctx *, int);\n"
@@ -683,7 +687,18 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
         T->nonleaf[fidx])
         lp->covered = 1;
     E("{\n");
-    if (indirect) E("void *fp = aot_rt_indirect(c, %u, %s, %u);\nif (fp) {\n", table, elem, ti);
+    if (indirect) {
+        /* inline: an element in bounds, not null, whose key is this context + the
+         * canonical type (a function of this instance of that signature) is called
+         * directly; anything else goes to the helper, which traps as the interpreter
+         * does or says (NULL) to call through aw_call */
+        uint32_t l = T->nlabels++; /* the typed call, not a basic block's start */
+        E("aot_tab *tb = c->tables[%u];\naot_func *fe;\nvoid *fp;\n", table);
+        E("if (__builtin_expect(%s < tb->size && (fe = (aot_func *)tb->elems[%s]) != 0 && "
+          "fe->key == (uintptr_t)c + %uu, 1)) { fp = fe->fn; goto L%u; }\n",
+          elem, elem, canon, l);
+        E("fp = aot_rt_indirect(c, %u, %s, %u);\nif (fp) {\nL%u:;\n", table, elem, ti, l);
+    }
     if (direct || indirect) {
         /* a typed native call */
         if (t->nresults > 1) E("struct %sr%u rv = ", T->pfx, canon);
