@@ -301,6 +301,20 @@ static void test_interrupts(void **state)
     assert_int_equal(err.trap, AW_TRAP_INTERRUPTED);
     pthread_join(t, NULL);
     aw_store_clear_interrupt(r.s);
+    /* loops that only look bounded keep their poll (translate.c, bounded()) */
+    static const char *const spins[] = {"spin_ne",    "spin_reset",  "spin_back",
+                                        "spin_other", "spin_other2", "spin_entry"};
+    for (size_t i = 0; i < sizeof spins / sizeof spins[0]; i++) {
+        pthread_create(&t, NULL, interrupter, r.s);
+        if (call1(&r, spins[i], 0, 1, NULL, &err) != AW_ERR_TRAP) fail_msg("%s ended", spins[i]);
+        assert_int_equal(err.trap, AW_TRAP_INTERRUPTED);
+        pthread_join(t, NULL);
+        aw_store_clear_interrupt(r.s);
+    }
+    /* one that is bounded runs without its poll, with the same result */
+    int32_t v;
+    assert_int_equal(call1(&r, "count", 0, 0, &v, &err), AW_OK);
+    assert_int_equal(v, 4950);
     /* with a budget the interpreter runs the call and yields */
     aw_store_set_budget(r.s, 100000);
     assert_int_equal(call1(&r, "spin", 0, 0, NULL, &err), AW_ERR_YIELD);
