@@ -2,9 +2,11 @@
  * The AOT tier through the embedding API (docs/aot.md): attaching a section and every
  * reason to refuse one (damaged, other bytecode, foreign target, other ABI), then what
  * native code must keep from the interpreter: traps with the same reasons, bounded
- * recursion, interruption at loop back-edges without calls, and the budget (calls then
- * run on the interpreter, which can yield). The .aot files are akira-aot's output for
- * aot/tiers.wat, made at build time.
+ * recursion, interruption at loop back-edges without calls (and at loops that only look
+ * bounded), the budget (calls then run on the interpreter, which can yield), and
+ * call_indirect's inline check after every kind of table write and on shared tables.
+ * The .aot files are akira-aot's output for aot/tiers.wat and aot/indirect*.wat, made
+ * at build time.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +33,7 @@ static const aw_vmem vmem = {
     .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
 
 static file wasm, other, sec, checked;
+static file ind, ind_sec, peer, peer_sec; /* call_indirect: aot/indirect*.wat */
 
 static int setup(void **state)
 {
@@ -39,6 +42,10 @@ static int setup(void **state)
     other = slurp("other.wasm");
     sec = slurp("tiers.wasm.aot");
     checked = slurp("tiers.wasm.check.aot");
+    ind = slurp("indirect.wasm");
+    ind_sec = slurp("indirect.wasm.aot");
+    peer = slurp("indirect_peer.wasm");
+    peer_sec = slurp("indirect_peer.wasm.aot");
     return 0;
 }
 
@@ -49,6 +56,10 @@ static int teardown(void **state)
     free(other.p);
     free(sec.p);
     free(checked.p);
+    free(ind.p);
+    free(ind_sec.p);
+    free(peer.p);
+    free(peer_sec.p);
     return 0;
 }
 
@@ -324,8 +335,6 @@ static void test_interrupts(void **state)
 
 /* ---- call_indirect: the inline check of native code (aot/indirect.wat) ---- */
 
-static file ind, ind_sec, peer, peer_sec;
-
 /* Call export `name` of inst with up to 3 i32 arguments; its i32 result in *out. */
 static aw_status callv(aw_store *s, aw_instance *inst, const char *name, int32_t *out,
                        aw_error *err, int nargs, ...)
@@ -388,38 +397,34 @@ typedef struct pair {
     aw_instance *inst;
 } pair;
 
-/* indirect.wat (native when code) in store s, with its id */
-static pair ind_new(aw_store *s, bool code, int32_t id)
+/* Module `mod` with section `sec_` (native when code) in store s, importing table
+ * `tab` as a.tab when given (indirect_peer.wat), with its id. */
+static pair inst_new(aw_store *s, const file *mod, const file *sec_, aw_table *tab, bool code,
+                     int32_t id)
 {
     aw_error err;
-    pair p = {aw_module_load_buffer(NULL, ind.p, ind.n, &err), NULL};
+    pair p = {aw_module_load_buffer(NULL, mod->p, mod->n, &err), NULL};
     assert_non_null(p.m);
     if (code)
         assert_int_equal(
-            aw_module_attach_aot(p.m, rd, &ind_sec, 0, (uint32_t)ind_sec.n, &exec, &err), AW_OK);
-    p.inst = aw_instantiate(s, p.m, NULL, 0, &err);
-    assert_non_null(p.inst);
+            aw_module_attach_aot(p.m, rd, (void *)sec_, 0, (uint32_t)sec_->n, &exec, &err), AW_OK);
+    aw_import imp = {"a", "tab", {.kind = AW_EXTERN_TABLE}};
+    imp.ext.of.table = tab;
+    p.inst = aw_instantiate(s, p.m, &imp, tab ? 1 : 0, &err);
+    if (!p.inst) fail_msg("instantiate: %s", err.msg);
     assert_string_equal(aw_instance_tier(p.inst), code ? "aot x86_64" : "interp");
     assert_int_equal(callv(s, p.inst, "set_id", NULL, &err, 1, id), AW_OK);
     return p;
 }
 
-/* indirect_peer.wat on `tab`, native when code, with its id */
+static pair ind_new(aw_store *s, bool code, int32_t id)
+{
+    return inst_new(s, &ind, &ind_sec, NULL, code, id);
+}
+
 static pair peer_new(aw_store *s, aw_table *tab, bool code, int32_t id)
 {
-    aw_error err;
-    pair p = {aw_module_load_buffer(NULL, peer.p, peer.n, &err), NULL};
-    assert_non_null(p.m);
-    if (code)
-        assert_int_equal(
-            aw_module_attach_aot(p.m, rd, &peer_sec, 0, (uint32_t)peer_sec.n, &exec, &err), AW_OK);
-    aw_import imp = {"a", "tab", {.kind = AW_EXTERN_TABLE}};
-    imp.ext.of.table = tab;
-    p.inst = aw_instantiate(s, p.m, &imp, 1, &err);
-    if (!p.inst) fail_msg("peer: %s", err.msg);
-    assert_string_equal(aw_instance_tier(p.inst), code ? "aot x86_64" : "interp");
-    assert_int_equal(callv(s, p.inst, "set_id", NULL, &err, 1, id), AW_OK);
-    return p;
+    return inst_new(s, &peer, &peer_sec, tab, code, id);
 }
 
 static aw_store *ind_store(void)
@@ -548,26 +553,6 @@ static void test_indirect_shared_table(void **state)
     indirect_shared(false, true);
 }
 
-static int ind_setup(void **state)
-{
-    (void)state;
-    ind = slurp("indirect.wasm");
-    ind_sec = slurp("indirect.wasm.aot");
-    peer = slurp("indirect_peer.wasm");
-    peer_sec = slurp("indirect_peer.wasm.aot");
-    return 0;
-}
-
-static int ind_teardown(void **state)
-{
-    (void)state;
-    free(ind.p);
-    free(ind_sec.p);
-    free(peer.p);
-    free(peer_sec.p);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -579,8 +564,8 @@ int main(void)
         cmocka_unit_test(test_recursion_is_a_trap),
         cmocka_unit_test(test_native_stack_is_bounded),
         cmocka_unit_test(test_interrupts),
-        cmocka_unit_test_setup_teardown(test_indirect_checks_and_writes, ind_setup, ind_teardown),
-        cmocka_unit_test_setup_teardown(test_indirect_shared_table, ind_setup, ind_teardown),
+        cmocka_unit_test(test_indirect_checks_and_writes),
+        cmocka_unit_test(test_indirect_shared_table),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
