@@ -18,7 +18,9 @@ Scenarios (one CTest test each):
             exhausted", an endless loop without calls (the back-edge poll) and an
             endless tree of calls without a loop (the poll at function entries) and
             endless loops calling a function that calls (spincall) or a leaf
-            (spinleaf) are ended by the watchdog, and the responder still answers
+            (spinleaf) are ended by the watchdog, calls through a function table
+            (indirect) give the interpreter's results and its type-mismatch trap,
+            and the responder still answers
   wasi      a wasi-libc app (tests/runtime/apps/wasi_fs.c) with the storage capability:
             files and directories in its own directory, clocks, random, an escape
             refused, writes until the board's 48 KiB quota answers EDQUOT; it ends
@@ -317,7 +319,8 @@ def scenario_aot():
     mgr = TEST_APPS
     aot = ["--aot", "thumbv7em"]
     pkgs = [pack(os.path.join(mgr, n + ".wasm"), n, aot)
-            for n in ("responder", "oob", "recurse", "spin", "calltree", "spincall", "spinleaf")]
+            for n in ("responder", "oob", "recurse", "spin", "calltree", "spincall", "spinleaf",
+                      "indirect")]
     q = boot(flash, pkgs)
     run(q, "app stop hello")
     run(q, "app start responder")
@@ -348,6 +351,14 @@ def scenario_aot():
         wait_log(q, n, "spinning with calls")
         wait_log(q, n, "failed (watchdog)")
         check("aot thumbv7em" in run(q, f"app info {n}"), f"{n} ran on native code")
+    # call_indirect: 1000 calls through a table checked inline, then one of the wrong
+    # signature traps with the interpreter's message
+    run(q, "app start indirect")
+    out = wait_log(q, "indirect", "failed")
+    check("indirect: 3918035704" in out, "indirect's calls through the table", out)
+    check("indirect call type mismatch" in out, "the wrong signature traps", out)
+    check("not reached" not in out, "the mismatched call did not run", out)
+    check("aot thumbv7em" in run(q, "app info indirect"), "indirect ran on native code")
     responder_answers()
     q.poweroff(CMD_S)
 
