@@ -3,8 +3,9 @@
  * module (aot_load.c) and the context and helpers it runs with (aot_rt.c).
  *
  * The generated code (tools/akira-aot/translate.c) sees the first fields of
- * aw_aot_ctx, aw_memory's first two fields and aw_global's value under its own
- * declarations; AW_AOT_ABI (aot_format.h) changes whenever any of them does.
+ * aw_aot_ctx, aw_memory's first two fields, aw_global's value, aw_table's first two
+ * fields and aw_func's aot_key and aot_fn under its own declarations; AW_AOT_ABI
+ * (aot_format.h) changes whenever any of them does.
  */
 #ifndef AW_AOT_H
 #define AW_AOT_H
@@ -78,6 +79,7 @@ struct aw_aot_ctx {
     atomic_uintptr_t stack_limit;
     aw_memory *mem;
     aw_global **g;
+    aw_table **tables; /* the instance's tables, read as {elems, size} */
     /* engine only */
     uint32_t left; /* call depth left at the import being called (for a nested run) */
     aw_instance *inst;

@@ -33,7 +33,8 @@
 /* Bump on any change to the generated code's view of the engine: aot_ctx's layout, the
  * helper list or signatures, aw_val, the memory and global layouts, the root table, the
  * meaning of a field (4: on Cortex-M an interrupt also sets stack_limit to all ones;
- * 5: thumbv7em code is position-independent, AW_AOT_FLAG_PIC). */
+ * 5: thumbv7em code is position-independent, AW_AOT_FLAG_PIC; 6: call_indirect reads
+ * the tables and aw_func's aot_key/aot_fn inline). */
 #define AW_AOT_ABI 5u
 
 /* flags */

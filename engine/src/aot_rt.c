@@ -5,6 +5,7 @@
  * semantics and trap reasons.
  */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "aot.h"
@@ -22,18 +23,36 @@ void aw_store_set_native_stack(aw_store *s, size_t bytes)
     if (s) s->aot_stack = bytes;
 }
 
+/* What call_indirect's inline check reads (translate.c declares them as its own). */
+_Static_assert(offsetof(aw_table, elems) == 0 && offsetof(aw_table, size) == sizeof(void *),
+               "generated code reads aw_table as {elems, size}");
+_Static_assert(offsetof(aw_func, aot_key) == 3 * sizeof(void *) &&
+                   offsetof(aw_func, aot_fn) == 4 * sizeof(void *),
+               "generated code reads aw_func as {type, inst, code, aot_key, aot_fn}");
+_Static_assert(offsetof(aw_aot_ctx, tables) == 4 * sizeof(void *),
+               "generated code reads the context as {intr, stack_limit, mem, g, tables}");
+
 void aw_aot_instance_init(aw_store *s, aw_instance *inst)
 {
     const aw_module *m = inst->m;
     if (!m->aot) return;
     if (m->aot->guard && inst->mem && !inst->mem->guard) return;
-    aw_aot_ctx *c = aw_store_alloc(s, sizeof *c);
+    /* at least ntypes bytes: the keys c + t (t < ntypes) then lie inside this block, so
+     * no two (context, type) pairs of the store share a key */
+    aw_aot_ctx *c = aw_store_alloc(s, sizeof *c > m->ntypes ? sizeof *c : m->ntypes);
     if (!c) return;
     c->intr = &s->interrupt;
     c->left = s->max_depth;
     c->mem = inst->mem;
     c->g = inst->globals;
+    c->tables = inst->tables;
     c->inst = inst;
+    const aw_aot_fn *fns = m->aot->root->funcs;
+    for (uint32_t k = 0; k < inst->nfrefs; k++) {
+        const aw_aot_fn *fn = &fns[inst->fref_idx[k] - inst->nfimp];
+        inst->frefs[k].aot_fn = fn->fn;
+        inst->frefs[k].aot_key = (uintptr_t)c + fn->type;
+    }
     c->s = s;
     c->am = m->aot;
     inst->aot = c;

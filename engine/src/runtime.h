@@ -36,6 +36,13 @@ struct aw_func {
     const aw_functype *type;
     aw_instance *inst;
     const aw_code *code; /* wasm functions only */
+    /* Native code's call_indirect (docs/aot.md): a function of an instance running
+     * native code has aot_key = its context's address + the canonical index of its
+     * type in its module, and aot_fn = its native entry; anything else has 0 and NULL.
+     * Generated code calls aot_fn directly when aot_key is its own context + the type
+     * it wants; set once at instantiation, never changed, so any table write keeps them. */
+    uintptr_t aot_key;
+    void *aot_fn;
 };
 
 typedef struct aw_hostfunc {

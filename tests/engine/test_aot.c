@@ -2,9 +2,11 @@
  * The AOT tier through the embedding API (docs/aot.md): attaching a section and every
  * reason to refuse one (damaged, other bytecode, foreign target, other ABI), then what
  * native code must keep from the interpreter: traps with the same reasons, bounded
- * recursion, interruption at loop back-edges without calls, and the budget (calls then
- * run on the interpreter, which can yield). The .aot files are akira-aot's output for
- * aot/tiers.wat, made at build time.
+ * recursion, interruption at loop back-edges without calls (and at loops that only look
+ * bounded), the budget (calls then run on the interpreter, which can yield), and
+ * call_indirect's inline check after every kind of table write and on shared tables.
+ * The .aot files are akira-aot's output for aot/tiers.wat and aot/indirect*.wat, made
+ * at build time.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +33,7 @@ static const aw_vmem vmem = {
     .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
 
 static file wasm, other, sec, checked;
+static file ind, ind_sec, peer, peer_sec; /* call_indirect: aot/indirect*.wat */
 
 static int setup(void **state)
 {
@@ -39,6 +42,10 @@ static int setup(void **state)
     other = slurp("other.wasm");
     sec = slurp("tiers.wasm.aot");
     checked = slurp("tiers.wasm.check.aot");
+    ind = slurp("indirect.wasm");
+    ind_sec = slurp("indirect.wasm.aot");
+    peer = slurp("indirect_peer.wasm");
+    peer_sec = slurp("indirect_peer.wasm.aot");
     return 0;
 }
 
@@ -49,6 +56,10 @@ static int teardown(void **state)
     free(other.p);
     free(sec.p);
     free(checked.p);
+    free(ind.p);
+    free(ind_sec.p);
+    free(peer.p);
+    free(peer_sec.p);
     return 0;
 }
 
@@ -301,11 +312,245 @@ static void test_interrupts(void **state)
     assert_int_equal(err.trap, AW_TRAP_INTERRUPTED);
     pthread_join(t, NULL);
     aw_store_clear_interrupt(r.s);
+    /* loops that only look bounded keep their poll (translate.c, bounded()) */
+    static const char *const spins[] = {"spin_ne",    "spin_reset",  "spin_back",
+                                        "spin_other", "spin_other2", "spin_entry"};
+    for (size_t i = 0; i < sizeof spins / sizeof spins[0]; i++) {
+        pthread_create(&t, NULL, interrupter, r.s);
+        if (call1(&r, spins[i], 0, 1, NULL, &err) != AW_ERR_TRAP) fail_msg("%s ended", spins[i]);
+        assert_int_equal(err.trap, AW_TRAP_INTERRUPTED);
+        pthread_join(t, NULL);
+        aw_store_clear_interrupt(r.s);
+    }
+    /* one that is bounded runs without its poll, with the same result */
+    int32_t v;
+    assert_int_equal(call1(&r, "count", 0, 0, &v, &err), AW_OK);
+    assert_int_equal(v, 4950);
     /* with a budget the interpreter runs the call and yields */
     aw_store_set_budget(r.s, 100000);
     assert_int_equal(call1(&r, "spin", 0, 0, NULL, &err), AW_ERR_YIELD);
     aw_abort(r.s);
     stop(&r);
+}
+
+/* ---- call_indirect: the inline check of native code (aot/indirect.wat) ---- */
+
+/* Call export `name` of inst with up to 3 i32 arguments; its i32 result in *out. */
+static aw_status callv(aw_store *s, aw_instance *inst, const char *name, int32_t *out,
+                       aw_error *err, int nargs, ...)
+{
+    aw_func *f = aw_instance_func(inst, name);
+    if (!f) fail_msg("no export %s", name);
+    aw_val args[3] = {{0}}, res[1] = {{0}};
+    va_list ap;
+    va_start(ap, nargs);
+    for (int i = 0; i < nargs; i++)
+        args[i].i32 = va_arg(ap, int32_t);
+    va_end(ap);
+    uint32_t np, nr;
+    const uint8_t *pt, *rt;
+    aw_func_type(f, &np, &pt, &nr, &rt);
+    assert_int_equal(np, (uint32_t)nargs);
+    aw_status st = aw_call(s, f, args, np, res, nr, err);
+    if (out) *out = res[0].i32;
+    return st;
+}
+
+#define OK(inst, name, ...)                                                                        \
+    do {                                                                                           \
+        aw_error e_;                                                                               \
+        aw_status st_ = callv(S, inst, name, NULL, &e_, __VA_ARGS__);                              \
+        if (st_ != AW_OK) fail_msg("%s: %d %s", name, st_, e_.msg);                                \
+    } while (0)
+
+/* inst's `call` (or another caller export) of slot i with x returns want */
+static void expect(aw_store *s, aw_instance *inst, const char *caller, int32_t i, int32_t x,
+                   int32_t want)
+{
+    int32_t v;
+    aw_error err;
+    aw_status st = callv(s, inst, caller, &v, &err, 2, i, x);
+    if (st != AW_OK) fail_msg("%s(%d, %d): trap '%s', wanted %d", caller, i, x, err.msg, want);
+    if (v != want) fail_msg("%s(%d, %d) = %d, wanted %d", caller, i, x, v, want);
+}
+
+/* inst's `caller` of slot i traps with reason t and the interpreter's message */
+static void expect_trap(aw_store *s, aw_instance *inst, const char *caller, int32_t i, aw_trap t)
+{
+    aw_error err;
+    aw_status st = strcmp(caller, "call_v") == 0 ? callv(s, inst, caller, NULL, &err, 1, i)
+                                                 : callv(s, inst, caller, NULL, &err, 2, i, 5);
+    if (st != AW_ERR_TRAP) fail_msg("%s(%d) did not trap (%d)", caller, i, st);
+    assert_int_equal(err.trap, t);
+    assert_string_equal(err.msg, aw_trap_str(t));
+}
+
+static aw_status plus100(aw_instance *caller, void *user, aw_val *io)
+{
+    (void)caller, (void)user;
+    io[0].i32 += 100;
+    return AW_OK;
+}
+
+typedef struct pair {
+    aw_module *m;
+    aw_instance *inst;
+} pair;
+
+/* Module `mod` with section `sec_` (native when code) in store s, importing table
+ * `tab` as a.tab when given (indirect_peer.wat), with its id. */
+static pair inst_new(aw_store *s, const file *mod, const file *sec_, aw_table *tab, bool code,
+                     int32_t id)
+{
+    aw_error err;
+    pair p = {aw_module_load_buffer(NULL, mod->p, mod->n, &err), NULL};
+    assert_non_null(p.m);
+    if (code)
+        assert_int_equal(
+            aw_module_attach_aot(p.m, rd, (void *)sec_, 0, (uint32_t)sec_->n, &exec, &err), AW_OK);
+    aw_import imp = {"a", "tab", {.kind = AW_EXTERN_TABLE}};
+    imp.ext.of.table = tab;
+    p.inst = aw_instantiate(s, p.m, &imp, tab ? 1 : 0, &err);
+    if (!p.inst) fail_msg("instantiate: %s", err.msg);
+    assert_string_equal(aw_instance_tier(p.inst), code ? "aot x86_64" : "interp");
+    assert_int_equal(callv(s, p.inst, "set_id", NULL, &err, 1, id), AW_OK);
+    return p;
+}
+
+static pair ind_new(aw_store *s, bool code, int32_t id)
+{
+    return inst_new(s, &ind, &ind_sec, NULL, code, id);
+}
+
+static pair peer_new(aw_store *s, aw_table *tab, bool code, int32_t id)
+{
+    return inst_new(s, &peer, &peer_sec, tab, code, id);
+}
+
+static aw_store *ind_store(void)
+{
+    aw_config cfg = {.vmem = &vmem};
+    akira_fault_hook_set(aw_aot_fault);
+    return aw_store_new(&cfg);
+}
+
+/* The checks of the inline path, each with the interpreter's message; every kind of
+ * table write is seen by the next call through the table. Run on both tiers, so the
+ * interpreter states what native code must do. */
+static void indirect_writes(bool code)
+{
+    aw_store *S = ind_store();
+    pair a = ind_new(S, code, 7);
+    /* slots 0..2 from the active segment: $inc, $dbl (type $ii2, same signature), $nop */
+    expect(S, a.inst, "call", 0, 5, 6);
+    expect(S, a.inst, "call", 1, 5, 10);
+    expect(S, a.inst, "call2", 0, 5, 6);                        /* $ii2 call of an $ii function */
+    expect_trap(S, a.inst, "call", 2, AW_TRAP_INDIRECT_TYPE);   /* $nop: () -> () */
+    expect_trap(S, a.inst, "call_v", 0, AW_TRAP_INDIRECT_TYPE); /* $inc as () -> () */
+    OK(a.inst, "call_v", 1, 2);
+    expect_trap(S, a.inst, "call", 3, AW_TRAP_UNINITIALIZED);
+    expect_trap(S, a.inst, "call_v", 3, AW_TRAP_UNINITIALIZED);
+    expect_trap(S, a.inst, "call", 4, AW_TRAP_UNDEFINED_ELEMENT);
+    expect_trap(S, a.inst, "call", 1000000, AW_TRAP_UNDEFINED_ELEMENT);
+    expect_trap(S, a.inst, "call", -1, AW_TRAP_UNDEFINED_ELEMENT);
+    /* table.set: a function, then null */
+    OK(a.inst, "set_who", 1, 3);
+    expect(S, a.inst, "call", 3, 5, 12);
+    OK(a.inst, "set_null", 1, 3);
+    expect_trap(S, a.inst, "call", 3, AW_TRAP_UNINITIALIZED);
+    /* table.grow: the new slots are there ($who), the one after them is not */
+    int32_t v;
+    aw_error err;
+    assert_int_equal(callv(S, a.inst, "grow", &v, &err, 1, 2), AW_OK);
+    assert_int_equal(v, 4);
+    expect(S, a.inst, "call", 5, 1, 8);
+    expect_trap(S, a.inst, "call", 6, AW_TRAP_UNDEFINED_ELEMENT);
+    /* table.fill with $dbl */
+    OK(a.inst, "fill", 2, 4, 2);
+    expect(S, a.inst, "call", 4, 3, 6);
+    expect(S, a.inst, "call", 5, 3, 6);
+    /* table.copy: slot 0 ($inc) over slot 5 */
+    OK(a.inst, "copy", 3, 5, 0, 1);
+    expect(S, a.inst, "call", 5, 3, 4);
+    /* table.init from the passive segment ($who $dbl), then elem.drop: init traps */
+    OK(a.inst, "init", 3, 0, 0, 2);
+    expect(S, a.inst, "call", 0, 1, 8);
+    expect(S, a.inst, "call", 1, 3, 6);
+    OK(a.inst, "drop", 0);
+    assert_int_equal(callv(S, a.inst, "init", NULL, &err, 3, 2, 0, 1), AW_ERR_TRAP);
+    assert_string_equal(err.msg, "out of bounds table access");
+    expect_trap(S, a.inst, "call", 2, AW_TRAP_INDIRECT_TYPE); /* unchanged: still $nop */
+    /* the embedding API writes: null, then a function of this instance */
+    aw_extern tab;
+    assert_int_equal(aw_instance_export(a.inst, "tab", &tab), AW_OK);
+    aw_val nul = {.ref = NULL};
+    assert_true(aw_table_set(tab.of.table, 1, nul));
+    expect_trap(S, a.inst, "call", 1, AW_TRAP_UNINITIALIZED);
+    aw_val inc;
+    assert_true(aw_table_get(tab.of.table, 5, &inc)); /* $inc, copied there above */
+    assert_true(aw_table_set(tab.of.table, 1, inc));
+    expect(S, a.inst, "call", 1, 1, 2);
+    /* a host function in the table: called through the helper, its type checked */
+    aw_val h = {.ref = aw_host_func_new(S, "(i)i", plus100, NULL)};
+    assert_true(aw_table_set(tab.of.table, 1, h));
+    expect(S, a.inst, "call", 1, 1, 101);
+    expect_trap(S, a.inst, "call_v", 1, AW_TRAP_INDIRECT_TYPE);
+    aw_store_delete(S);
+    aw_module_delete(a.m);
+}
+
+static void test_indirect_checks_and_writes(void **state)
+{
+    (void)state;
+    indirect_writes(false); /* the interpreter: what native code must match */
+    indirect_writes(true);
+}
+
+/* A table shared with other instances: each calls the functions the others wrote, and
+ * each such call runs in the instance the function belongs to (its id in the result),
+ * whatever tier each runs on. peer_code: the peers are native. */
+static void indirect_shared(bool a_code, bool peer_code)
+{
+    aw_store *S = ind_store();
+    pair a = ind_new(S, a_code, 7);
+    aw_extern tab;
+    assert_int_equal(aw_instance_export(a.inst, "tab", &tab), AW_OK);
+    pair b1 = peer_new(S, tab.of.table, peer_code, 1);
+    pair b2 = peer_new(S, tab.of.table, peer_code, 2);
+    /* the peers call a's functions: a's instance runs them */
+    expect(S, b1.inst, "call", 0, 5, 6);
+    OK(a.inst, "set_who", 1, 3);
+    expect(S, b1.inst, "call", 3, 5, 12);
+    expect_trap(S, b1.inst, "call", 2, AW_TRAP_INDIRECT_TYPE);
+    /* b1 writes its function: a and b2 call it, b1's instance runs it */
+    OK(b1.inst, "put", 1, 2);
+    expect(S, a.inst, "call", 2, 5, 1006);
+    expect(S, b2.inst, "call", 2, 5, 1006);
+    expect(S, b1.inst, "call", 2, 5, 1006);
+    OK(b2.inst, "put", 1, 2);
+    expect(S, a.inst, "call", 2, 5, 1007);
+    expect(S, b1.inst, "call", 2, 5, 1007);
+    /* a grows the shared table: the peers see the new slots */
+    int32_t v;
+    aw_error err;
+    expect_trap(S, b1.inst, "call", 4, AW_TRAP_UNDEFINED_ELEMENT);
+    assert_int_equal(callv(S, a.inst, "grow", &v, &err, 1, 1), AW_OK);
+    expect(S, b1.inst, "call", 4, 5, 12);
+    OK(b1.inst, "put", 1, 4);
+    expect(S, a.inst, "call", 4, 5, 1006);
+    expect(S, a.inst, "call2", 4, 5, 1006); /* another type index, the same signature */
+    aw_store_delete(S);
+    aw_module_delete(b2.m);
+    aw_module_delete(b1.m);
+    aw_module_delete(a.m);
+}
+
+static void test_indirect_shared_table(void **state)
+{
+    (void)state;
+    indirect_shared(true, true);
+    indirect_shared(true, false);
+    indirect_shared(false, true);
 }
 
 int main(void)
@@ -319,6 +564,8 @@ int main(void)
         cmocka_unit_test(test_recursion_is_a_trap),
         cmocka_unit_test(test_native_stack_is_bounded),
         cmocka_unit_test(test_interrupts),
+        cmocka_unit_test(test_indirect_checks_and_writes),
+        cmocka_unit_test(test_indirect_shared_table),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -18,8 +18,10 @@ Scenarios (one CTest test each):
             exhausted", an endless loop without calls (the back-edge poll) and an
             endless tree of calls without a loop (the poll at function entries) and
             endless loops calling a function that calls (spincall) or a leaf
-            (spinleaf) are ended by the watchdog, and the responder still answers; all
-            of it runs in place in flash (`tier: aot thumbv7em (in place)`)
+            (spinleaf) are ended by the watchdog, calls through a function table
+            (indirect) give the interpreter's results and its type-mismatch trap,
+            and the responder still answers; all of it runs in place in flash
+            (`tier: aot thumbv7em (in place)`)
   aot_fallback  native code that cannot run in place: an image misaligned in flash is
             copied to RAM (logged) and still runs sandboxed; a tampered section, one
             whose slot table is filled past its end and one with an entry without its
@@ -468,7 +470,8 @@ def scenario_aot():
     mgr = TEST_APPS
     aot = ["--aot", "thumbv7em"]
     pkgs = [pack(os.path.join(mgr, n + ".wasm"), n, aot)
-            for n in ("responder", "oob", "recurse", "spin", "calltree", "spincall", "spinleaf")]
+            for n in ("responder", "oob", "recurse", "spin", "calltree", "spincall", "spinleaf",
+                      "indirect")]
     q = boot(flash, pkgs)
     run(q, "app stop hello")
     run(q, "app start responder")
@@ -499,6 +502,14 @@ def scenario_aot():
         wait_log(q, n, "spinning with calls")
         wait_log(q, n, "failed (watchdog)")
         check("aot thumbv7em (in place)" in run(q, f"app info {n}"), f"{n} ran on native code")
+    # call_indirect: 1000 calls through a table checked inline, then one of the wrong
+    # signature traps with the interpreter's message
+    run(q, "app start indirect")
+    out = wait_log(q, "indirect", "failed")
+    check("indirect: 3918035704" in out, "indirect's calls through the table", out)
+    check("indirect call type mismatch" in out, "the wrong signature traps", out)
+    check("not reached" not in out, "the mismatched call did not run", out)
+    check("aot thumbv7em (in place)" in run(q, "app info indirect"), "indirect ran on native code")
     responder_answers()
     q.poweroff(CMD_S)
 

@@ -12,7 +12,8 @@
  * guard pages, relies on the 8 GiB reservation around the memory (an access past it
  * faults and the port turns the fault into the trap); memory.fill/copy check their
  * range, then call memset/memmove; integer division and float-to-int truncation check
- * their traps; call_indirect goes through a helper that checks bounds, null and type;
+ * their traps; call_indirect checks bounds, null and the callee's key (its instance and
+ * canonical type) inline and calls it directly, else goes through a helper;
  * every function gets the call depth it may still use as a parameter (a register
  * compare), and functions that call check the native stack; each loop header, and the
  * entry of each function that calls, reads the store's interrupt flag. Traps call the
@@ -111,6 +112,11 @@ typedef struct ctrl {
     size_t poll_at, poll_len;
     int branched; /* a branch back to the header that no such call preceded */
     int covered;  /* such a call at the loop's own level, before any such branch */
+    /* a loop: its branches back to the header; whether its body loops, calls or runs a
+     * helper of unbounded work; the basic block and instruction count at its entry */
+    uint32_t backs;
+    int impure;
+    uint32_t entry_gen, entry_seq;
 } ctrl;
 
 typedef struct tr {
@@ -136,8 +142,19 @@ typedef struct tr {
     uint32_t *from; /* per stack height: 1 + the local it was read from, unchanged since */
     struct chk {
         uint32_t gen, k;
-    } * chk;          /* per local: the largest offset + size checked on it in block gen */
-    uint32_t gen;     /* the basic block: a new one at every label */
+    } * chk;      /* per local: the largest offset + size checked on it in block gen */
+    uint32_t gen; /* the basic block: a new one at every label */
+    /* bounded loops (see bounded()): the last instructions translated (seq counts them),
+     * and per local its last write (the i32 constant written, in block gen; gen 0: not
+     * a constant) and the one before it */
+    struct hist {
+        uint8_t op;
+        uint32_t imm;
+    } hist[8];
+    uint32_t seq;
+    struct lw {
+        uint32_t gen, k;
+    } * lw, *lw_prev;
     uint8_t *nonleaf; /* per function: it calls (so checks at entry), from a first pass */
     uint8_t *gused;   /* per global: the function reads or writes it */
     char err[160];
@@ -208,8 +225,11 @@ static void prelude(tr *T)
                  "typedef union aw_val { uint32_t i32; uint64_t i64; float f32; double f64; "
                  "void *ref; } aw_val;\n"
                  "typedef struct aot_mem { uint8_t *data; uint64_t size; } aot_mem;\n"
+                 "typedef struct aot_tab { void **elems; uint32_t size; } aot_tab;\n"
+                 "typedef struct aot_func { const void *type, *inst, *code; uintptr_t key; void "
+                 "*fn; } aot_func;\n"
                  "typedef struct aot_ctx { const int *intr; uintptr_t stack_limit; aot_mem *mem; "
-                 "aw_val **g; } aot_ctx;\n"
+                 "aw_val **g; aot_tab **tables; } aot_ctx;\n"
                  "#define U(x) __builtin_expect(!!(x), 0)\n"
                  "#define H extern __attribute__((visibility(\"default\")))\n");
     sb_printf(o, "H _Noreturn void aot_rt_trap(aot_ctx *, int);\n"
@@ -379,6 +399,7 @@ static void branch_to(tr *T, uint32_t depth)
     ctrl *c = &T->cs[T->ncs - 1 - depth];
     uint32_t n = c->kind == 2 ? c->np : c->nr;
     if (c->kind == 2 && !c->covered) c->branched = 1;
+    if (c->kind == 2) c->backs++;
     move_vals(T, c->height, n);
     E("goto L%u;\n", c->label);
 }
@@ -683,7 +704,18 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
         T->nonleaf[fidx])
         lp->covered = 1;
     E("{\n");
-    if (indirect) E("void *fp = aot_rt_indirect(c, %u, %s, %u);\nif (fp) {\n", table, elem, ti);
+    if (indirect) {
+        /* inline: an element in bounds, not null, whose key is this context + the
+         * canonical type (a function of this instance of that signature) is called
+         * directly; anything else goes to the helper, which traps as the interpreter
+         * does or says (NULL) to call through aw_call */
+        uint32_t l = T->nlabels++; /* the typed call, not a basic block's start */
+        E("aot_tab *tb = c->tables[%u];\naot_func *fe;\nvoid *fp;\n", table);
+        E("if (__builtin_expect(%s < tb->size && (fe = (aot_func *)tb->elems[%s]) != 0 && "
+          "fe->key == (uintptr_t)c + %uu, 1)) { fp = fe->fn; goto L%u; }\n",
+          elem, elem, canon, l);
+        E("fp = aot_rt_indirect(c, %u, %s, %u);\nif (fp) {\nL%u:;\n", table, elem, ti, l);
+    }
     if (direct || indirect) {
         /* a typed native call */
         if (t->nresults > 1) E("struct %sr%u rv = ", T->pfx, canon);
@@ -734,6 +766,91 @@ static void poll(tr *T)
     E("if (U(__atomic_load_n(ip, __ATOMIC_RELAXED))) { aot_rt_poll(c); PU; }\n");
 }
 
+/* ---- loops of bounded length ---- */
+
+/* Work a loop whose poll is left out may do from its entry to its exit, in Wasm
+ * instructions: its iterations times its body's length. */
+#define BOUNDED_WORK 65536u
+
+/* What the loops around this point do cannot be bounded at translation time: a nested
+ * loop, a call, memory.grow, a bulk memory or table operation. */
+static void impure(tr *T)
+{
+    for (uint32_t i = 0; i < T->ncs; i++)
+        if (T->cs[i].kind == 2) T->cs[i].impure = 1;
+}
+
+/* Whether the loop c, at its end, runs a bounded number of iterations, each of bounded
+ * length, so that its header needs no interrupt poll. It must have no nested loop, call
+ * or unbounded helper (impure), one branch back to its header: the last instruction of
+ * its body, `br_if 0` on a counter local x of type i32 stepped by a constant just before
+ *
+ *   local.get x; i32.const s; i32.add|i32.sub; local.tee x; [i32.const n; cmp | i32.eqz]
+ *   (or local.set x; local.get x instead of local.tee x)
+ *
+ * with no other write of x in the body, and x set to an i32.const in the basic block
+ * that enters the loop (so on its only way in: the header is reached from nowhere else).
+ * Its values are then known: running them through the condition at translation time
+ * finds the iteration that leaves, if it comes within BOUNDED_WORK. The interrupt then
+ * comes at the next poll after the loop, at most BOUNDED_WORK instructions later. */
+static int bounded(tr *T, const ctrl *c)
+{
+    uint32_t n = T->seq - 1, len = n - c->entry_seq; /* T->seq: this `end` */
+    if (c->impure || c->backs != 1 || len < 5) return 0;
+#define H(k) (&T->hist[(n - (k)) % 8]) /* H(0): the last instruction */
+    if (H(0)->op != 0x0d || H(0)->imm != 0) return 0;
+    uint32_t k = 1, cmp = 0, lim = 0, x;
+    if (H(1)->op >= 0x46 && H(1)->op <= 0x4f && H(2)->op == 0x41) {
+        cmp = H(1)->op;
+        lim = H(2)->imm;
+        k = 3;
+    } else if (H(1)->op == 0x45) {
+        cmp = 0x45;
+        k = 2;
+    }
+    if (H(k)->op == 0x22) {
+        x = H(k)->imm;
+        k += 1;
+    } else if (H(k)->op == 0x20 && H(k + 1)->op == 0x21 && H(k + 1)->imm == H(k)->imm) {
+        x = H(k)->imm;
+        k += 2;
+    } else {
+        return 0;
+    }
+    if ((H(k)->op != 0x6a && H(k)->op != 0x6b) || H(k + 1)->op != 0x41 || H(k + 2)->op != 0x20 ||
+        H(k + 2)->imm != x || k + 2 >= len || T->ltypes[x] != 'i')
+        return 0;
+    int add = H(k)->op == 0x6a;
+    uint32_t step = H(k + 1)->imm;
+#undef H
+    /* the write before the tail's: an i32.const in the block that enters the loop (so
+     * before the loop, and no other write since: a write in the body has a later block) */
+    const struct lw *init = &T->lw_prev[x];
+    if (init->gen != c->entry_gen) return 0;
+    uint32_t v = init->k;
+    for (uint32_t it = 1; (uint64_t)it * len <= BOUNDED_WORK; it++) {
+        v = add ? v + step : v - step;
+        int32_t sv = (int32_t)v, sl = (int32_t)lim;
+        int again;
+        switch (cmp) {
+        case 0: again = v != 0; break;
+        case 0x45: again = v == 0; break;
+        case 0x46: again = v == lim; break;
+        case 0x47: again = v != lim; break;
+        case 0x48: again = sv < sl; break;
+        case 0x49: again = v < lim; break;
+        case 0x4a: again = sv > sl; break;
+        case 0x4b: again = v > lim; break;
+        case 0x4c: again = sv <= sl; break;
+        case 0x4d: again = v <= lim; break;
+        case 0x4e: again = sv >= sl; break;
+        default: again = v >= lim; break;
+        }
+        if (!again) return 1;
+    }
+    return 0;
+}
+
 /* ---- one function ---- */
 
 static int fail(tr *T, const char *why, uint32_t fidx)
@@ -771,7 +888,13 @@ static int function(tr *T, uint32_t fidx, rd *r)
     T->ltypes = malloc(nloc + 1);
     free(T->chk);
     T->chk = calloc(nloc + 1, sizeof *T->chk);
-    if (!T->ltypes || !T->chk) return fail(T, "out of memory", fidx);
+    free(T->lw);
+    free(T->lw_prev);
+    T->lw = calloc(nloc + 1, sizeof *T->lw);
+    T->lw_prev = calloc(nloc + 1, sizeof *T->lw_prev);
+    if (!T->ltypes || !T->chk || !T->lw || !T->lw_prev) return fail(T, "out of memory", fidx);
+    T->seq = 1;
+    memset(T->hist, 0, sizeof T->hist);
     T->gen = 1;
     T->nlocals = (uint32_t)nloc;
     for (uint32_t i = 0; i < t->nparams; i++)
@@ -888,6 +1011,10 @@ static int function(tr *T, uint32_t fidx, rd *r)
             T->dead_depth++;
             continue;
         }
+        uint32_t imm = 0; /* the immediate bounded() looks at */
+        T->seq++;
+        if (op == 0x03 || op == 0x10 || op == 0x11 || op == 0x40 || op == 0xfc)
+            impure(T); /* 0xfc: bulk memory and tables (and saturating conversions) */
         switch (op) {
         case 0x00:
             E("aot_rt_trap(c, %d);\n", AW_TRAP_UNREACHABLE);
@@ -909,6 +1036,8 @@ static int function(tr *T, uint32_t fidx, rd *r)
             T->nlabels += 2; /* label, else-label */
             T->ncs++;
             if (op == 0x03) {
+                n->entry_gen = T->gen;
+                n->entry_seq = T->seq;
                 label(T, n->label);
                 n->poll_at = T->body.len;
                 poll(T);
@@ -932,7 +1061,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
             if (!c->dead) move_vals(T, c->height, c->nr);
             if (c->kind == 3 && !c->has_else) label(T, c->label + 1);
             if (c->kind != 2) label(T, c->label);
-            if (c->kind == 2 && c->covered) /* the poll becomes blanks */
+            if (c->kind == 2 && (c->covered || bounded(T, c))) /* the poll becomes blanks */
                 memset(T->body.p + c->poll_at, ' ', c->poll_len - 1);
             T->sp = c->height;
             for (uint32_t i = 0; i < c->nr; i++)
@@ -947,6 +1076,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
             break;
         case 0x0d: {
             uint32_t d = rd_u32(r);
+            imm = d;
             E("if (%s) {\n", pop(T));
             branch_to(T, d);
             E("}\n");
@@ -1003,6 +1133,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
         }
         case 0x20: {
             uint32_t x = rd_u32(r);
+            imm = x;
             const char *d = push(T, T->ltypes[x]);
             T->from[T->sp - 1] = x + 1;
             E("%s = l%u;\n", d, x);
@@ -1012,6 +1143,10 @@ static int function(tr *T, uint32_t fidx, rd *r)
         case 0x22: {
             uint32_t x = rd_u32(r);
             if (x >= T->nlocals) return fail(T, "local index", fidx);
+            imm = x;
+            T->lw_prev[x] = T->lw[x];
+            T->lw[x].gen = T->hist[(T->seq - 1) % 8].op == 0x41 ? T->gen : 0;
+            T->lw[x].k = T->hist[(T->seq - 1) % 8].imm;
             E("l%u = %s;\n", x, op == 0x21 ? pop(T) : top(T, 0));
             /* values read from it before are no longer its value */
             T->chk[x].gen = 0;
@@ -1084,7 +1219,10 @@ static int function(tr *T, uint32_t fidx, rd *r)
             mem_reload(T);
             break;
         }
-        case 0x41: E("%s = 0x%xu;\n", push(T, 'i'), (uint32_t)rd_leb(r, 1, 32)); break;
+        case 0x41:
+            imm = (uint32_t)rd_leb(r, 1, 32);
+            E("%s = 0x%xu;\n", push(T, 'i'), imm);
+            break;
         case 0x42:
             E("%s = 0x%llxull;\n", push(T, 'j'), (unsigned long long)rd_leb(r, 1, 64));
             break;
@@ -1205,6 +1343,7 @@ static int function(tr *T, uint32_t fidx, rd *r)
             break;
         }
         }
+        T->hist[T->seq % 8] = (struct hist){op, imm};
         if (T->sp + 8 >= MAXSTACK) return fail(T, "operand stack too deep", fidx);
     }
 done:
@@ -1454,6 +1593,8 @@ out:
     if (rc) snprintf(err, errlen, "%s", T->err);
     free(T->ltypes);
     free(T->chk);
+    free(T->lw);
+    free(T->lw_prev);
     free(T->from);
     free(T->nonleaf);
     free(T->cs);

@@ -8,6 +8,58 @@
   (func (export "spin_call") (loop $l call $poke br $l))
   ;; a loop without calls: only the back-edge check can stop it
   (func (export "spin") (loop $l br $l))
+  ;; a loop whose counter starts at a constant and meets its bound within a few
+  ;; iterations has no poll (translate.c, bounded()): it still computes the same
+  (func (export "count") (param i32 i32) (result i32)
+    i32.const 0 local.set 1
+    i32.const 0 local.set 0
+    (loop $l
+      local.get 1 local.get 0 i32.add local.set 1
+      local.get 0 i32.const 1 i32.add local.tee 0 i32.const 100 i32.ne br_if $l)
+    local.get 1)
+  ;; endless loops that look like that one: each must keep its poll
+  ;; (from 1 by 2, never 4)
+  (func (export "spin_ne") (param i32 i32) (result i32)
+    i32.const 1 local.set 0
+    (loop $l local.get 0 i32.const 2 i32.add local.tee 0 i32.const 4 i32.ne br_if $l)
+    local.get 0)
+  ;; the counter reset in the body
+  (func (export "spin_reset") (param i32 i32) (result i32)
+    i32.const 0 local.set 0
+    (loop $l
+      i32.const 0 local.set 0
+      local.get 0 i32.const 1 i32.add local.tee 0 i32.const 10 i32.ne br_if $l)
+    local.get 0)
+  ;; another branch back to the header (taken when the second argument is not 0)
+  (func (export "spin_back") (param i32 i32) (result i32)
+    i32.const 0 local.set 0
+    (loop $l
+      local.get 1 br_if $l
+      local.get 0 i32.const 1 i32.add local.tee 0 i32.const 10 i32.ne br_if $l)
+    local.get 0)
+  ;; the bound compared with another local than the one counted
+  (func (export "spin_other") (param i32 i32) (result i32)
+    i32.const 0 local.set 1
+    i32.const 0 local.set 0
+    (loop $l local.get 0 i32.const 1 i32.add local.tee 1 i32.const 10 i32.ne br_if $l)
+    local.get 0)
+  (func (export "spin_other2") (param i32 i32) (result i32)
+    i32.const 0 local.set 1
+    i32.const 5 local.set 0
+    i32.const 0 local.set 0
+    (loop $l
+      local.get 0 i32.const 1 i32.add local.set 1
+      local.get 0 i32.const 10 i32.ne br_if $l)
+    local.get 0)
+  ;; the counter set before an outer loop, not in the block that enters the inner
+  ;; one: the second time in, it is odd and never meets 10
+  (func (export "spin_entry") (param i32 i32) (result i32)
+    i32.const 0 local.set 0
+    (loop $o
+      (loop $i local.get 0 i32.const 2 i32.add local.tee 0 i32.const 10 i32.ne br_if $i)
+      i32.const 1 local.set 0
+      br $o)
+    unreachable)
   (func $rec (export "rec") (param i32) (result i32)
     local.get 0 i32.const 1 i32.add call $rec)
   (func (export "peek") (param i32) (result i32) local.get 0 i32.load)
