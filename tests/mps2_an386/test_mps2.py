@@ -15,7 +15,8 @@ Scenarios (one CTest test each):
   aot       apps packed with native code for the board (akira pack --aot thumbv7em,
             docs/aot.md) run on it: `app info` says `aot thumbv7em`, the responder
             answers, wild pointers are refused, deep recursion traps "call stack
-            exhausted", an endless loop without calls (the back-edge poll) and an
+            exhausted"; recursion 256 levels deep (deep) traps with the board's
+            default thread stack and ends with `thread_stack: 16K`; an endless loop without calls (the back-edge poll) and an
             endless tree of calls without a loop (the poll at function entries) and
             endless loops calling a function that calls (spincall) or a leaf
             (spinleaf) are ended by the watchdog, and the responder still answers
@@ -310,6 +311,24 @@ def scenario_wasi():
     q.poweroff(CMD_S)
 
 
+def pool_used(q):
+    """Bytes in use in the app heap pool (`mem`)."""
+    out = run(q, "mem")
+    return int(out.split("app heap pool:")[1].split("used ")[1].split(",")[0])
+
+
+def held_in_pool(q, name):
+    """What app `name` holds in the pool while it runs: used while running less used
+    after its stop (a stop joins the thread, so its stack is back too)."""
+    run(q, f"app start {name}")
+    for _ in range(20):
+        if "running" in run(q, f"app info {name}"):
+            break
+    running = pool_used(q)
+    run(q, f"app stop {name}")
+    return running - pool_used(q)
+
+
 def scenario_aot():
     # akira pack runs akira-aot (beside akira), which runs arm-none-eabi-gcc
     qemu.need_tools("arm-none-eabi-gcc", os.path.join(os.path.dirname(AKIRA), "akira-aot"))
@@ -317,7 +336,14 @@ def scenario_aot():
     mgr = TEST_APPS
     aot = ["--aot", "thumbv7em"]
     pkgs = [pack(os.path.join(mgr, n + ".wasm"), n, aot)
-            for n in ("responder", "oob", "recurse", "spin", "calltree", "spincall", "spinleaf")]
+            for n in ("responder", "oob", "recurse", "spin", "calltree", "spincall", "spinleaf",
+                      "deep")]
+    # the same recursion with a larger thread stack (from the app pool, charged),
+    # installed from the shell below: the board holds 8 apps
+    deepstack = pack(os.path.join(mgr, "deep.wasm"), "deepstack",
+                     aot + ["--thread-stack", "16K"])
+    respstack = pack(os.path.join(mgr, "responder.wasm"), "respstack",
+                     aot + ["--thread-stack", "16K"])
     q = boot(flash, pkgs)
     run(q, "app stop hello")
     run(q, "app start responder")
@@ -332,6 +358,25 @@ def scenario_aot():
     run(q, "app start recurse")
     out = wait_log(q, "recurse", "failed")
     check("exhausted" in out.lower(), "recurse ends on call stack exhaustion", out)
+    # 256 levels: beyond the default thread stack's native budget, within 16K's
+    run(q, "app start deep")
+    out = wait_log(q, "deep", "failed")
+    check("exhausted" in out.lower() and "deep: 256 levels" not in out,
+          "deep traps on call stack exhaustion with the default thread stack", out)
+    run(q, "app uninstall deep")
+    out = run(q, f"app install {deepstack}")
+    check("installed deepstack" in out, "deepstack installs", out)
+    run(q, "app start deepstack")
+    out = wait_log(q, "deepstack", "deep: done")
+    check("deep: 256 levels" in out and "failed" not in out, "deepstack recurses 256 levels", out)
+    for _ in range(20):
+        info = run(q, "app info deepstack")
+        if "running" not in info:
+            break
+    check("stopped: returned 0" in info and "aot thumbv7em" in info
+          and "stack 16384 bytes (thread_stack, charged" in info,
+          "deepstack ended normally on native code, its thread stack shown", info)
+    responder_answers()
     run(q, "app start spin")
     wait_log(q, "spin", "spinning")
     wait_log(q, "spin", "failed (watchdog)")
@@ -349,6 +394,15 @@ def scenario_aot():
         wait_log(q, n, "failed (watchdog)")
         check("aot thumbv7em" in run(q, f"app info {n}"), f"{n} ran on native code")
     responder_answers()
+    # The larger stack comes from the app pool, not the system's RAM: what a running
+    # app holds in the pool grows by it.
+    run(q, "app stop responder")
+    plain = held_in_pool(q, "responder")
+    run(q, "app uninstall deepstack")
+    out = run(q, f"app install {respstack}")
+    check("installed respstack" in out, "respstack installs", out)
+    big = held_in_pool(q, "respstack")
+    check(big - plain >= 16384, f"a 16K thread stack is in the pool ({plain} -> {big} B)")
     q.poweroff(CMD_S)
 
 

@@ -6,8 +6,8 @@ akira_wasm_toolchain()
 set(mgr_app_dir ${CMAKE_CURRENT_BINARY_DIR}/mgr_apps)
 file(MAKE_DIRECTORY ${mgr_app_dir})
 set(mgr_apps)
-foreach(app responder handler oob spin recurse calltree spincall spinleaf bomb nocap missing heap
-            slow sdk_all fmt logflood ticker noentry)
+foreach(app responder handler oob spin recurse deep calltree spincall spinleaf bomb nocap missing
+            heap slow sdk_all fmt logflood ticker noentry)
   akira_wasm_app(${mgr_app_dir}/${app}.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/${app}.c
                  FLAGS -O2 -I${CMAKE_SOURCE_DIR}/sdk/include -Wl,-z,stack-size=8192
                        -Wl,--initial-memory=65536)

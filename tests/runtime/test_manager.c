@@ -247,6 +247,65 @@ static void test_bad_module_and_quota(void **state)
     assert_true(info.stats.mem_peak <= 128u * 1024u);
 }
 
+/* The size of a thread's stack, from the registry. */
+static size_t thread_stack_of(const char *tname)
+{
+    struct akira_thread_info ti[32];
+    size_t n = akira_thread_list(ti, 32);
+    for (size_t i = 0; i < n && i < 32; i++)
+        if (strcmp(ti[i].name, tname) == 0) return ti[i].stack_size;
+    return 0;
+}
+
+/* thread_stack (docs/aot.md): the app's thread gets it, and a stack above the
+ * default is charged to memory_quota for the whole run; one that does not fit beside
+ * what the run needs refuses the start with the reason, and nothing stays charged. */
+static void test_thread_stack(void **state)
+{
+    (void)state;
+    struct akira_app_info info;
+    test_app_load(&apps[0], "responder", "small", "thread_stack: 16K\n");
+    test_app_add(&apps[0]);
+    size_t charged;
+    assert_int_equal(akira_app_thread_stack(&apps[0].m, &charged), AKIRA_THREAD_STACK_DEFAULT);
+    assert_int_equal(charged, 0); /* not above the default: the system's, as before */
+    test_app_load(&apps[1], "responder", "big", "thread_stack: 160K\n");
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_app_thread_stack(&apps[1].m, &charged), 160u * 1024u);
+    assert_int_equal(charged, 160u * 1024u);
+
+    assert_int_equal(akira_app_start("big"), 0);
+    assert_true(test_responder_answers("big", 2000));
+    assert_int_equal(thread_stack_of("app:big"), 160u * 1024u);
+    assert_int_equal(akira_app_info("big", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_RUNNING);
+    assert_true(info.stats.mem_used >= 160u * 1024u + 64u * 1024u); /* stack and memory */
+    assert_int_equal(akira_app_stop("big"), 0);
+    assert_int_equal(akira_app_info("big", &info), 0);
+    assert_int_equal(info.stats.mem_used, 0);
+
+    assert_int_equal(akira_app_start("small"), 0);
+    assert_true(test_responder_answers("small", 2000));
+    assert_int_equal(thread_stack_of("app:small"), AKIRA_THREAD_STACK_DEFAULT);
+    assert_int_equal(akira_app_info("small", &info), 0);
+    assert_true(info.stats.mem_used < 128u * 1024u); /* nothing charged for the stack */
+    assert_int_equal(akira_app_stop("small"), 0);
+
+    /* 176K passes the manifest's sum (stack_size 16K + one page + 176K = memory_quota),
+     * but the module and the store do not fit beside it. */
+    test_app_load(&apps[2], "responder", "tight", "thread_stack: 176K\n");
+    test_app_add(&apps[2]);
+    assert_int_equal(akira_app_start("tight"), 0);
+    assert_int_equal(akira_app_wait_idle("tight", 2000), 0);
+    assert_int_equal(akira_app_info("tight", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_FAILED);
+    assert_int_equal(info.reason, AKIRA_APP_REASON_QUOTA);
+    if (!strstr(info.detail, "memory_quota (262144 bytes, thread_stack 180224 of it)"))
+        fail_msg("detail: %s", info.detail);
+    assert_int_equal(info.stats.mem_used, 0);
+    assert_true(info.stats.mem_peak <= 256u * 1024u);
+}
+
 /* No manifest entry and neither _start nor main: the message names both candidates. */
 static void test_no_entry(void **state)
 {
@@ -423,6 +482,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wasi_with_heap_size_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_health_channel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entries_in_pool, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_stack, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();
