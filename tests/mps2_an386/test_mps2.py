@@ -403,6 +403,7 @@ def scenario_aot():
     check("installed respstack" in out, "respstack installs", out)
     big = held_in_pool(q, "respstack")
     check(big - plain >= 16384, f"a 16K thread stack is in the pool ({plain} -> {big} B)")
+    print(f"pool held while running: {plain} B, with thread_stack 16K {big} B")
     q.poweroff(CMD_S)
 
 
