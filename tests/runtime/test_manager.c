@@ -41,6 +41,18 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Start `name` and wait for its run to end: it must fail with reason r (*info: its
+ * info then). */
+static void start_expect_failure(const char *name, enum akira_app_reason r,
+                                 struct akira_app_info *info)
+{
+    assert_int_equal(akira_app_start(name), 0);
+    assert_int_equal(akira_app_wait_idle(name, 2000), 0);
+    assert_int_equal(akira_app_info(name, info), 0);
+    assert_int_equal(info->state, AKIRA_APP_FAILED);
+    assert_int_equal(info->reason, r);
+}
+
 static void test_start_stop_states(void **state)
 {
     (void)state;
@@ -228,22 +240,14 @@ static void test_bad_module_and_quota(void **state)
     apps[0].bytes[apps[0].size / 2] ^= 0xff; /* somewhere in the code */
     apps[0].size -= 7;                       /* and cut short */
     test_app_add(&apps[0]);
-    assert_int_equal(akira_app_start("broken"), 0);
-    assert_int_equal(akira_app_wait_idle("broken", 2000), 0);
     struct akira_app_info info;
-    assert_int_equal(akira_app_info("broken", &info), 0);
-    assert_int_equal(info.state, AKIRA_APP_FAILED);
-    assert_int_equal(info.reason, AKIRA_APP_REASON_BAD_MODULE);
+    start_expect_failure("broken", AKIRA_APP_REASON_BAD_MODULE, &info);
 
     /* A heap that does not fit beside the module's memory and stack. */
     test_app_load(&apps[1], "heap", "greedy",
                   "capabilities: memory\nmemory_quota: 128K\nstack_size: 4K\nheap_size: 60K\n");
     test_app_add(&apps[1]);
-    assert_int_equal(akira_app_start("greedy"), 0);
-    assert_int_equal(akira_app_wait_idle("greedy", 2000), 0);
-    assert_int_equal(akira_app_info("greedy", &info), 0);
-    assert_int_equal(info.state, AKIRA_APP_FAILED);
-    assert_int_equal(info.reason, AKIRA_APP_REASON_QUOTA);
+    start_expect_failure("greedy", AKIRA_APP_REASON_QUOTA, &info);
     assert_true(info.stats.mem_peak <= 128u * 1024u);
 }
 
@@ -295,11 +299,7 @@ static void test_thread_stack(void **state)
      * but the module and the store do not fit beside it. */
     test_app_load(&apps[2], "responder", "tight", "thread_stack: 176K\n");
     test_app_add(&apps[2]);
-    assert_int_equal(akira_app_start("tight"), 0);
-    assert_int_equal(akira_app_wait_idle("tight", 2000), 0);
-    assert_int_equal(akira_app_info("tight", &info), 0);
-    assert_int_equal(info.state, AKIRA_APP_FAILED);
-    assert_int_equal(info.reason, AKIRA_APP_REASON_QUOTA);
+    start_expect_failure("tight", AKIRA_APP_REASON_QUOTA, &info);
     if (!strstr(info.detail, "memory_quota (262144 bytes, thread_stack 180224 of it)"))
         fail_msg("detail: %s", info.detail);
     assert_int_equal(info.stats.mem_used, 0);
@@ -312,12 +312,8 @@ static void test_no_entry(void **state)
     (void)state;
     test_app_load(&apps[0], "noentry", "noentry", NULL);
     test_app_add(&apps[0]);
-    assert_int_equal(akira_app_start("noentry"), 0);
-    assert_int_equal(akira_app_wait_idle("noentry", 2000), 0);
     struct akira_app_info info;
-    assert_int_equal(akira_app_info("noentry", &info), 0);
-    assert_int_equal(info.state, AKIRA_APP_FAILED);
-    assert_int_equal(info.reason, AKIRA_APP_REASON_NO_ENTRY);
+    start_expect_failure("noentry", AKIRA_APP_REASON_NO_ENTRY, &info);
     assert_string_equal(info.detail, "no export _start or main");
 }
 
@@ -382,12 +378,8 @@ static void test_wasi_with_heap_size_refused(void **state)
     (void)state;
     test_app_load(&apps[0], "wasi_hello", "wasi", "heap_size: 16K\n");
     test_app_add(&apps[0]);
-    assert_int_equal(akira_app_start("wasi"), 0);
-    assert_int_equal(akira_app_wait_idle("wasi", 2000), 0);
     struct akira_app_info info;
-    assert_int_equal(akira_app_info("wasi", &info), 0);
-    assert_int_equal(info.state, AKIRA_APP_FAILED);
-    assert_int_equal(info.reason, AKIRA_APP_REASON_BAD_MODULE);
+    start_expect_failure("wasi", AKIRA_APP_REASON_BAD_MODULE, &info);
     assert_non_null(strstr(info.detail, "heap_size"));
     assert_non_null(strstr(info.detail, "wasi"));
     assert_false(test_wait_log("wasi", "hello from wasi", 50)); /* it never ran */
