@@ -18,7 +18,7 @@ akira_wasm_app(${mgr_app_dir}/wasi_hello.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/w
 list(APPEND mgr_apps ${mgr_app_dir}/wasi_hello.wasm)
 # The same apps with native code (docs/aot.md), for the AOT runs of the hostile tests.
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
-  foreach(app responder oob spin recurse bomb nocap missing logflood ticker)
+  foreach(app responder oob spin recurse deep bomb nocap missing logflood ticker)
     add_custom_command(
       OUTPUT ${mgr_app_dir}/${app}.aot.wasm
       COMMAND ${CMAKE_COMMAND} -E env AKIRA_AOT=$<TARGET_FILE:akira-aot> $<TARGET_FILE:akira>

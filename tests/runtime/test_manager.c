@@ -306,6 +306,32 @@ static void test_thread_stack(void **state)
     assert_true(info.stats.mem_peak <= 256u * 1024u);
 }
 
+#if defined(__x86_64__)
+/* Native code recurses on the app thread's stack: the runtime's budget for it follows
+ * thread_stack. deep's `probe` goes down to 4096 levels (returning 0 after the last):
+ * past what the default stack gives native code (32 KiB, less the 8 KiB reserve),
+ * within what 512K gives. */
+static void test_thread_stack_aot_depth(void **state)
+{
+    (void)state;
+    struct akira_app_info info;
+    test_app_load(&apps[0], "deep.aot", "shallow", "entry: probe\n");
+    test_app_add(&apps[0]);
+    test_app_load(&apps[1], "deep.aot", "deeper",
+                  "entry: probe\nmemory_quota: 1M\nthread_stack: 512K\n");
+    test_app_add(&apps[1]);
+    start_expect_failure("shallow", AKIRA_APP_REASON_TRAP, &info);
+    assert_string_equal(info.tier, "aot x86_64");
+    assert_string_equal(info.detail, "call stack exhausted");
+    assert_int_equal(akira_app_start("deeper"), 0);
+    assert_int_equal(akira_app_wait_idle("deeper", 5000), 0);
+    assert_int_equal(akira_app_info("deeper", &info), 0);
+    assert_string_equal(info.tier, "aot x86_64");
+    if (info.state != AKIRA_APP_STOPPED) fail_msg("deeper: %s", info.detail);
+    assert_int_equal(info.exit_code, 0); /* all 4096 levels (its lines pass the rate limit) */
+}
+#endif
+
 /* No manifest entry and neither _start nor main: the message names both candidates. */
 static void test_no_entry(void **state)
 {
@@ -475,6 +501,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_health_channel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entries_in_pool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_stack, setup, teardown),
+#if defined(__x86_64__)
+        cmocka_unit_test_setup_teardown(test_thread_stack_aot_depth, setup, teardown),
+#endif
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();
