@@ -80,6 +80,7 @@ static void json_app(struct akira_json *w, const struct akira_manifest *m,
     akira_json_kv_uint(w, "memory_quota", m->memory_quota);
     akira_json_kv_uint(w, "stack_size", m->stack_size);
     akira_json_kv_uint(w, "heap_size", m->heap_size);
+    akira_json_kv_uint(w, "thread_stack", akira_app_thread_stack(m, NULL));
     akira_json_kv_bool(w, "autostart", m->autostart);
     akira_json_kv_str(w, "restart",
                       m->restart == AKIRA_RESTART_ON_FAILURE ? "on-failure" : "never");

@@ -35,7 +35,7 @@
  * meaning of a field (4: on Cortex-M an interrupt also sets stack_limit to all ones;
  * 5: thumbv7em code is position-independent, AW_AOT_FLAG_PIC; 6: call_indirect reads
  * the tables and aw_func's aot_key/aot_fn inline). */
-#define AW_AOT_ABI 5u
+#define AW_AOT_ABI 6u
 
 /* flags */
 #define AW_AOT_FLAG_GUARD 1u /* no bounds checks: the memory must have guard pages */

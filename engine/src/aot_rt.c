@@ -47,11 +47,10 @@ void aw_aot_instance_init(aw_store *s, aw_instance *inst)
     c->g = inst->globals;
     c->tables = inst->tables;
     c->inst = inst;
-    const aw_aot_fn *fns = m->aot->root->funcs;
     for (uint32_t k = 0; k < inst->nfrefs; k++) {
-        const aw_aot_fn *fn = &fns[inst->fref_idx[k] - inst->nfimp];
-        inst->frefs[k].aot_fn = fn->fn;
-        inst->frefs[k].aot_key = (uintptr_t)c + fn->type;
+        uint32_t def = inst->fref_idx[k] - inst->nfimp;
+        inst->frefs[k].aot_fn = aw_aot_entry(m->aot, def); /* absolute, also for a PIC image */
+        inst->frefs[k].aot_key = (uintptr_t)c + m->aot->funcs[def].type;
     }
     c->s = s;
     c->am = m->aot;

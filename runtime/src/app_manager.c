@@ -234,6 +234,14 @@ void akira_appmgr_fresh_queue(struct akira_app *a)
     akira_evq_post(&a->evq, &start);
 }
 
+size_t akira_app_thread_stack(const struct akira_manifest *m, size_t *charged)
+{
+    size_t want = m ? (size_t)m->thread_stack_kib * 1024u : 0;
+    bool above = want > AKIRA_THREAD_STACK_DEFAULT;
+    if (charged) *charged = above ? want : 0;
+    return above ? want : AKIRA_THREAD_STACK_DEFAULT;
+}
+
 static int start_locked(struct akira_app *a)
 {
     reap(a);
@@ -262,7 +270,11 @@ static int start_locked(struct akira_app *a)
     char tname[AKIRA_THREAD_NAME_MAX];
     snprintf(tname, sizeof(tname), "app:%.27s", a->m.name);
     akira_thread_t *t;
-    int rc = akira_thread_create(&t, tname, akira_appmgr_thread, a, AKIRA_PRIO_DEFAULT + 2, 0);
+    /* A stack above the default comes from the app heap pool (charged to the app's
+     * quota by its run), never from the system's memory. */
+    size_t charged, stack = akira_app_thread_stack(&a->m, &charged);
+    int rc = akira_thread_create_in(&t, tname, akira_appmgr_thread, a, AKIRA_PRIO_DEFAULT + 2,
+                                    stack, charged ? akira_mgr.cfg.pool : NULL);
     lock();
     if (rc == 0 && !a->active) {
         /* The run already ended (it found no thread to detach): it frees itself. */
@@ -272,7 +284,11 @@ static int start_locked(struct akira_app *a)
     } else {
         a->active = false;
         a->state = AKIRA_APP_FAILED;
-        snprintf(a->detail, sizeof(a->detail), "no thread: %s", akira_err_str(rc));
+        if (charged && rc == AKIRA_ENOMEM)
+            snprintf(a->detail, sizeof(a->detail),
+                     "no thread: thread_stack %zu bytes, no room in the app heap pool", stack);
+        else
+            snprintf(a->detail, sizeof(a->detail), "no thread: %s", akira_err_str(rc));
     }
     akira_condvar_broadcast(akira_mgr.changed);
     unlock();

@@ -81,6 +81,25 @@ static void fail(struct akira_app *a, enum akira_app_reason r, const char *fmt, 
     akira_appmgr_set_state(a, AKIRA_APP_FAILED, r, detail);
 }
 
+/* What of the app thread's stack its quota pays (akira_app_thread_stack). */
+static size_t thread_stack_charged(const struct akira_app *a)
+{
+    size_t ts = akira_app_thread_stack(&a->m, NULL);
+    return ts > AKIRA_THREAD_STACK_DEFAULT ? ts : 0;
+}
+
+/* `what` did not fit the quota; the message names the thread stack when it is charged
+ * (on the failure path only: the ordinary path's stack does not pay for the text). */
+__attribute__((noinline)) static void fail_quota(struct akira_app *a, const char *what,
+                                                 const char *msg)
+{
+    size_t charged = thread_stack_charged(a);
+    char with[48] = "";
+    if (charged) snprintf(with, sizeof(with), ", thread_stack %zu of it", charged);
+    fail(a, AKIRA_APP_REASON_QUOTA, "%s does not fit memory_quota (%" PRIu32 " bytes%s)%s%s", what,
+         a->m.memory_quota, with, msg ? ": " : "", msg ? msg : "");
+}
+
 /* The entry function: the manifest's, else _start, else main; type () or ()->i32. */
 static aw_func *find_entry(struct akira_app *a, aw_instance *inst, const char **name)
 {
@@ -224,6 +243,15 @@ static void run_once(struct akira_app *a)
     akira_mutex_unlock(akira_mgr.lock);
     akira_appmgr_set_state(a, AKIRA_APP_LOADED, AKIRA_APP_REASON_NONE, NULL);
 
+    /* A thread stack above the board's default is the app's: charged first, for the
+     * whole run (its bytes come from the pool when the thread is made, and go back when
+     * it is freed). Nothing is allocated yet if it does not fit. Recomputed where it is
+     * used (a value kept across the run would cost every app's thread stack). */
+    if (akira_quota_charge(&a->quota, thread_stack_charged(a)) != 0) {
+        fail_quota(a, "thread_stack", NULL);
+        return;
+    }
+
     aw_config cfg = {
         .realloc = akira_quota_realloc,
         .alloc_ctx = &a->quota,
@@ -233,8 +261,7 @@ static void run_once(struct akira_app *a)
     mod = aw_module_load(&cfg, a->read, a->read_ctx, a->size, &err);
     if (!mod) {
         if (err.status == AW_ERR_NOMEM)
-            fail(a, AKIRA_APP_REASON_QUOTA, "module does not fit memory_quota (%" PRIu32 " bytes)",
-                 a->m.memory_quota);
+            fail_quota(a, "module", NULL);
         else
             fail(a, AKIRA_APP_REASON_BAD_MODULE, "%s (section %s, offset %" PRIu32 ")", err.msg,
                  err.section, err.offset);
@@ -260,12 +287,14 @@ static void run_once(struct akira_app *a)
     cfg.stack_realloc = akira_quota_stack_realloc;
     akira_quota_set_stack(&a->quota, a->m.stack_size);
     store = aw_store_new(&cfg);
-    /* native code may use half of the app thread's stack (the rest: the runtime's own
-     * frames and the host functions it calls) */
-    if (store) aw_store_set_native_stack(store, AKIRA_THREAD_STACK_DEFAULT / 2);
+    /* native code may use the app thread's stack but half of the default one (the
+     * runtime's own frames and the host functions it calls): half of the default stack,
+     * and all that the manifest's thread_stack adds */
+    if (store)
+        aw_store_set_native_stack(store, akira_app_thread_stack(&a->m, NULL) -
+                                             AKIRA_THREAD_STACK_DEFAULT / 2);
     if (!store) {
-        fail(a, AKIRA_APP_REASON_QUOTA, "store does not fit memory_quota (%" PRIu32 " bytes)",
-             a->m.memory_quota);
+        fail_quota(a, "store", NULL);
         goto out;
     }
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
@@ -289,9 +318,7 @@ static void run_once(struct akira_app *a)
         if (err.status == AW_ERR_TRAP)
             ended_by_trap(a, &err);
         else if (err.status == AW_ERR_NOMEM || err.status == AW_ERR_LIMIT)
-            fail(a, AKIRA_APP_REASON_QUOTA,
-                 "instance does not fit memory_quota (%" PRIu32 " bytes): %s", a->m.memory_quota,
-                 err.msg);
+            fail_quota(a, "instance", err.msg);
         else
             fail(a, AKIRA_APP_REASON_MISSING_IMPORT, "%s", err.msg);
         goto out;
@@ -376,6 +403,7 @@ out:
     if (store) aw_store_delete(store);
     akira_quota_set_stack(&a->quota, 0);
     if (mod) aw_module_delete(mod);
+    akira_quota_release(&a->quota, thread_stack_charged(a));
     akira_mutex_lock(akira_mgr.lock, AKIRA_FOREVER);
     a->acc.native_calls += atomic_load(&ctx->native_calls);
     a->acc.denied_calls += atomic_load(&ctx->denied_calls);

@@ -683,6 +683,7 @@ enum key_id {
     K_BLE_SCAN,
     K_RF_CHANNELS,
     K_MESH_TOPICS,
+    K_THREAD_STACK,
     K_COUNT
 };
 
@@ -716,6 +717,7 @@ static const char *const key_names[K_COUNT] = {
     "ble_scan",
     "rf_channels",
     "mesh_topics",
+    "thread_stack",
 };
 
 static int parse_bool(struct span v, bool *out, const char *field, struct akira_manifest_error *err)
@@ -723,6 +725,23 @@ static int parse_bool(struct span v, bool *out, const char *field, struct akira_
     if (!span_is(v, "true") && !span_is(v, "false"))
         return FAIL(err, AKIRA_EFORMAT, field, "must be true or false");
     *out = span_is(v, "true");
+    return AKIRA_OK;
+}
+
+/* Kept in KiB (a hole of struct akira_manifest's layout: the struct is per installed
+ * app and did not grow); the bounds are the board's. */
+static int parse_thread_stack(struct span v, struct akira_manifest *m,
+                              struct akira_manifest_error *err)
+{
+    _Static_assert(AKIRA_BOARD_APP_THREAD_STACK_MAX / 1024u <= UINT16_MAX, "KiB in 16 bits");
+    uint32_t bytes;
+    int rc = parse_size(v, AKIRA_BOARD_APP_THREAD_STACK_MIN, AKIRA_BOARD_APP_THREAD_STACK_MAX,
+                        &bytes, "thread_stack", err);
+    if (rc) return rc;
+    if (bytes % 1024u)
+        return FAIL(err, AKIRA_ERANGE, "thread_stack", "%u is not a whole number of KiB",
+                    (unsigned)bytes);
+    m->thread_stack_kib = (uint16_t)(bytes / 1024u);
     return AKIRA_OK;
 }
 
@@ -740,6 +759,7 @@ static int parse_value(enum key_id k, struct span v, struct akira_manifest *m,
     case K_STACK: return parse_size(v, STACK_MIN, STACK_MAX, &m->stack_size, "stack_size", err);
     case K_HEAP:
         return parse_size(v, 0, AKIRA_BOARD_APP_MEM_QUOTA_MAX, &m->heap_size, "heap_size", err);
+    case K_THREAD_STACK: return parse_thread_stack(v, m, err);
     case K_AUTOSTART: return parse_bool(v, &m->autostart, "autostart", err);
     case K_RESTART: return parse_restart(v, m, err);
     case K_DESC: return copy_text(v, m->description, AKIRA_APP_DESC_MAX, "description", err);
@@ -849,11 +869,13 @@ int akira_manifest_parse(const char *text, size_t len, struct akira_manifest *ou
     }
     if (!seen[K_NAME]) return FAIL(err, AKIRA_EFORMAT, "name", "required key missing");
     if (!seen[K_VERSION]) return FAIL(err, AKIRA_EFORMAT, "version", "required key missing");
-    uint64_t need = (uint64_t)out->stack_size + out->heap_size + WASM_PAGE;
+    uint64_t need = (uint64_t)out->stack_size + out->heap_size + WASM_PAGE +
+                    (uint64_t)out->thread_stack_kib * 1024u;
     if (need > out->memory_quota)
         return FAIL(err, AKIRA_ERANGE, "memory_quota",
-                    "%u is less than stack_size + heap_size + one 64 KiB page (%llu)",
-                    (unsigned)out->memory_quota, (unsigned long long)need);
+                    "%u is less than stack_size + heap_size + one 64 KiB page%s (%llu)",
+                    (unsigned)out->memory_quota, out->thread_stack_kib ? " + thread_stack" : "",
+                    (unsigned long long)need);
     return AKIRA_OK;
 }
 
@@ -1049,6 +1071,10 @@ int akira_manifest_format(const struct akira_manifest *m, char *buf, size_t cap)
     if (m->flash_write_rate) emit(&o, "flash_write_rate: %u\n", (unsigned)m->flash_write_rate);
     if (m->flash_write_burst) emit(&o, "flash_write_burst: %u\n", (unsigned)m->flash_write_burst);
     if (m->force_interp) emit(&o, "tier: interp\n");
+    if (m->thread_stack_kib) {
+        fmt_size(m->thread_stack_kib * 1024u, a, sizeof a);
+        emit(&o, "thread_stack: %s\n", a);
+    }
     emit_hw(&o, m);
     if (o.overflow || o.len > (size_t)INT32_MAX) return AKIRA_ERANGE;
     return (int)o.len;

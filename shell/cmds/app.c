@@ -150,6 +150,9 @@ static int cmd_info(struct akira_shell *sh, int argc, char **argv)
     akira_shell_print(sh, "caps:        %s\n", caps);
     akira_shell_print(sh, "quota:       %" PRIu32 " bytes (stack %" PRIu32 ", heap %" PRIu32 ")\n",
                       m->memory_quota, m->stack_size, m->heap_size);
+    size_t ts_charged, ts = akira_app_thread_stack(m, &ts_charged);
+    akira_shell_print(sh, "thread:      stack %zu bytes (%s)\n", ts,
+                      ts_charged ? "thread_stack, charged to the quota" : "the board's default");
     akira_shell_print(sh, "autostart:   %s, restart %s", m->autostart ? "yes" : "no",
                       m->restart == AKIRA_RESTART_ON_FAILURE ? "on-failure" : "never");
     if (m->restart == AKIRA_RESTART_ON_FAILURE)

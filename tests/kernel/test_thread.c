@@ -15,6 +15,7 @@
 
 #include <akira/clock.h>
 #include <akira/err.h>
+#include <akira/heap.h>
 #include <akira/sem.h>
 #include <akira/thread.h>
 
@@ -290,6 +291,39 @@ static void test_stack_high_water_grows(void **state)
     assert_true(h.after < DEEP_STACK);
 }
 
+/* A stack from a heap the caller names: the thread runs on it with the size asked; on
+ * Cortex-M the heap holds guard, stack and TLS while the thread lives and has them back
+ * once it is joined (the POSIX port maps its own stacks and leaves the heap alone); a
+ * heap without room refuses the thread. */
+static void test_stack_from_heap(void **state)
+{
+    (void)state;
+    static uint8_t region[64 * 1024] __attribute__((aligned(16)));
+    akira_heap_t *h;
+    assert_int_equal(akira_heap_create(&h, region, sizeof region), 0);
+    struct akira_heap_stats before, during, after;
+    akira_heap_stats_get(h, &before);
+    struct hw hwm = {0};
+    akira_thread_t *t;
+    assert_int_equal(akira_thread_create_in(&t, "inheap", use_stack, &hwm, 10, DEEP_STACK, h), 0);
+    akira_heap_stats_get(h, &during);
+    assert_int_equal(akira_thread_join(t, 5000, NULL), 0);
+    akira_heap_stats_get(h, &after);
+    assert_true(hwm.after >= hwm.before + DEEP_KIB * 1024); /* it ran on a stack that big */
+#if defined(AKIRA_PORT_CORTEX_M)
+    assert_true(during.used_bytes >= before.used_bytes + DEEP_STACK);
+#else
+    assert_int_equal(during.used_bytes, before.used_bytes);
+#endif
+    assert_int_equal(after.used_bytes, before.used_bytes);
+#if defined(AKIRA_PORT_CORTEX_M)
+    assert_int_equal(akira_thread_create_in(&t, "nospace", return_arg, NULL, 10, sizeof region, h),
+                     AKIRA_ENOMEM);
+#endif
+    assert_int_equal(akira_heap_check(h), 0);
+    akira_heap_destroy(h);
+}
+
 /* On Cortex-M an overflow resets the device: tests/kernel/mcu/test_port_overflow.c
  * checks it in an image of its own. Here a child process crashes instead. */
 #if !defined(AKIRA_PORT_CORTEX_M)
@@ -381,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_sleeping_state_and_duration),
         cmocka_unit_test(test_cpu_time_measured),
         cmocka_unit_test(test_stack_high_water_grows),
+        cmocka_unit_test(test_stack_from_heap),
 #if !defined(AKIRA_PORT_CORTEX_M)
         cmocka_unit_test(test_stack_overflow_crashes),
 #endif

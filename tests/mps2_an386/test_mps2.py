@@ -15,7 +15,8 @@ Scenarios (one CTest test each):
   aot       apps packed with native code for the board (akira pack --aot thumbv7em,
             docs/aot.md) run on it: `app info` says `aot thumbv7em`, the responder
             answers, wild pointers are refused, deep recursion traps "call stack
-            exhausted", an endless loop without calls (the back-edge poll) and an
+            exhausted"; recursion 256 levels deep (deep) traps with the board's
+            default thread stack and ends with `thread_stack: 16K`; an endless loop without calls (the back-edge poll) and an
             endless tree of calls without a loop (the poll at function entries) and
             endless loops calling a function that calls (spincall) or a leaf
             (spinleaf) are ended by the watchdog, calls through a function table
@@ -463,6 +464,36 @@ def scenario_aot_fallback():
     q.poweroff(CMD_S)
 
 
+def start(q, name):
+    """`app start NAME`, again while the app that failed just before still holds its
+    running place (its thread ends just after it says so)."""
+    import time
+    deadline = time.monotonic() + CMD_S
+    while True:
+        out = run(q, f"app start {name}")
+        if "board limit" not in out or time.monotonic() > deadline:
+            return out
+        time.sleep(0.2)
+
+
+def pool_used(q):
+    """Bytes in use in the app heap pool (`mem`)."""
+    out = run(q, "mem")
+    return int(out.split("app heap pool:")[1].split("used ")[1].split(",")[0])
+
+
+def held_in_pool(q, name):
+    """What app `name` holds in the pool while it runs: used while running less used
+    after its stop (a stop joins the thread, so its stack is back too)."""
+    start(q, name)
+    for _ in range(20):
+        if "running" in run(q, f"app info {name}"):
+            break
+    running = pool_used(q)
+    run(q, f"app stop {name}")
+    return running - pool_used(q)
+
+
 def scenario_aot():
     # akira pack runs akira-aot (beside akira), which runs arm-none-eabi-gcc
     qemu.need_tools("arm-none-eabi-gcc", os.path.join(os.path.dirname(AKIRA), "akira-aot"))
@@ -472,6 +503,13 @@ def scenario_aot():
     pkgs = [pack(os.path.join(mgr, n + ".wasm"), n, aot)
             for n in ("responder", "oob", "recurse", "spin", "calltree", "spincall", "spinleaf",
                       "indirect")]
+    # installed from the shell once indirect is done with (the board holds 8 apps): the
+    # recursion, and the same with a larger thread stack (from the app pool, charged)
+    deep = pack(os.path.join(mgr, "deep.wasm"), "deep", aot)
+    deepstack = pack(os.path.join(mgr, "deep.wasm"), "deepstack",
+                     aot + ["--thread-stack", "16K"])
+    respstack = pack(os.path.join(mgr, "responder.wasm"), "respstack",
+                     aot + ["--thread-stack", "16K"])
     q = boot(flash, pkgs)
     run(q, "app stop hello")
     run(q, "app start responder")
@@ -483,34 +521,66 @@ def scenario_aot():
     wait_log(q, "oob", "oob: 0 calls not refused")
     check("aot thumbv7em (in place)" in run(q, "app info oob"), "oob ran on native code")
     responder_answers()
-    run(q, "app start recurse")
+    start(q, "recurse")
     out = wait_log(q, "recurse", "failed")
     check("exhausted" in out.lower(), "recurse ends on call stack exhaustion", out)
-    run(q, "app start spin")
+    # call_indirect: 1000 calls through a table checked inline, then one of the wrong
+    # signature traps with the interpreter's message
+    start(q, "indirect")
+    out = wait_log(q, "indirect", "failed")
+    check("indirect: 3918035704" in out, "indirect's calls through the table", out)
+    check("indirect call type mismatch" in out, "the wrong signature traps", out)
+    check("not reached" not in out, "the mismatched call did not run", out)
+    check("aot thumbv7em (in place)" in run(q, "app info indirect"), "indirect ran on native code")
+    run(q, "app uninstall indirect")
+    out = run(q, f"app install {deep}")
+    check("installed deep" in out, "deep installs", out)
+    # 256 levels: beyond the default thread stack's native budget, within 16K's
+    start(q, "deep")
+    out = wait_log(q, "deep", "failed")
+    check("exhausted" in out.lower() and "deep: 256 levels" not in out,
+          "deep traps on call stack exhaustion with the default thread stack", out)
+    run(q, "app uninstall deep")
+    out = run(q, f"app install {deepstack}")
+    check("installed deepstack" in out, "deepstack installs", out)
+    start(q, "deepstack")
+    out = wait_log(q, "deepstack", "deep: done")
+    check("deep: 256 levels" in out and "failed" not in out, "deepstack recurses 256 levels", out)
+    for _ in range(20):
+        info = run(q, "app info deepstack")
+        if "running" not in info:
+            break
+    check("stopped: returned 0" in info and "aot thumbv7em" in info
+          and "stack 16384 bytes (thread_stack, charged" in info,
+          "deepstack ended normally on native code, its thread stack shown", info)
+    responder_answers()
+    start(q, "spin")
     wait_log(q, "spin", "spinning")
     wait_log(q, "spin", "failed (watchdog)")
     check("aot thumbv7em (in place)" in run(q, "app info spin"), "spin ran on native code")
     # Endless calls without a loop: the checks at function entries end it.
-    run(q, "app start calltree")
+    start(q, "calltree")
     wait_log(q, "calltree", "calling")
     wait_log(q, "calltree", "failed (watchdog)")
     check("aot thumbv7em (in place)" in run(q, "app info calltree"), "calltree ran on native code")
     # Endless loops calling a function that calls (no poll at the header: the callee's
     # entry check) and calling a leaf (the header's poll).
     for n in ("spincall", "spinleaf"):
-        run(q, f"app start {n}")
+        start(q, n)
         wait_log(q, n, "spinning with calls")
         wait_log(q, n, "failed (watchdog)")
         check("aot thumbv7em (in place)" in run(q, f"app info {n}"), f"{n} ran on native code")
-    # call_indirect: 1000 calls through a table checked inline, then one of the wrong
-    # signature traps with the interpreter's message
-    run(q, "app start indirect")
-    out = wait_log(q, "indirect", "failed")
-    check("indirect: 3918035704" in out, "indirect's calls through the table", out)
-    check("indirect call type mismatch" in out, "the wrong signature traps", out)
-    check("not reached" not in out, "the mismatched call did not run", out)
-    check("aot thumbv7em (in place)" in run(q, "app info indirect"), "indirect ran on native code")
     responder_answers()
+    # The larger stack comes from the app pool, not the system's RAM: what a running
+    # app holds in the pool grows by it.
+    run(q, "app stop responder")
+    plain = held_in_pool(q, "responder")
+    run(q, "app uninstall deepstack")
+    out = run(q, f"app install {respstack}")
+    check("installed respstack" in out, "respstack installs", out)
+    big = held_in_pool(q, "respstack")
+    check(big - plain >= 16384, f"a 16K thread stack is in the pool ({plain} -> {big} B)")
+    print(f"pool held while running: {plain} B, with thread_stack 16K {big} B")
     q.poweroff(CMD_S)
 
 

@@ -6,8 +6,8 @@ akira_wasm_toolchain()
 set(mgr_app_dir ${CMAKE_CURRENT_BINARY_DIR}/mgr_apps)
 file(MAKE_DIRECTORY ${mgr_app_dir})
 set(mgr_apps)
-foreach(app responder handler oob spin recurse calltree spincall spinleaf indirect bomb nocap
-            missing heap slow sdk_all fmt logflood ticker noentry)
+foreach(app responder handler oob spin recurse deep calltree spincall spinleaf indirect bomb
+            nocap missing heap slow sdk_all fmt logflood ticker noentry)
   akira_wasm_app(${mgr_app_dir}/${app}.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/${app}.c
                  FLAGS -O2 -I${CMAKE_SOURCE_DIR}/sdk/include -Wl,-z,stack-size=8192
                        -Wl,--initial-memory=65536)
@@ -18,7 +18,7 @@ akira_wasm_app(${mgr_app_dir}/wasi_hello.wasm ${CMAKE_CURRENT_SOURCE_DIR}/apps/w
 list(APPEND mgr_apps ${mgr_app_dir}/wasi_hello.wasm)
 # The same apps with native code (docs/aot.md), for the AOT runs of the hostile tests.
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
-  foreach(app responder oob spin recurse bomb nocap missing logflood ticker)
+  foreach(app responder oob spin recurse deep bomb nocap missing logflood ticker)
     add_custom_command(
       OUTPUT ${mgr_app_dir}/${app}.aot.wasm
       COMMAND ${CMAKE_COMMAND} -E env AKIRA_AOT=$<TARGET_FILE:akira-aot> $<TARGET_FILE:akira>

@@ -41,6 +41,18 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Start `name` and wait for its run to end: it must fail with reason r (*info: its
+ * info then). */
+static void start_expect_failure(const char *name, enum akira_app_reason r,
+                                 struct akira_app_info *info)
+{
+    assert_int_equal(akira_app_start(name), 0);
+    assert_int_equal(akira_app_wait_idle(name, 2000), 0);
+    assert_int_equal(akira_app_info(name, info), 0);
+    assert_int_equal(info->state, AKIRA_APP_FAILED);
+    assert_int_equal(info->reason, r);
+}
+
 static void test_start_stop_states(void **state)
 {
     (void)state;
@@ -228,24 +240,97 @@ static void test_bad_module_and_quota(void **state)
     apps[0].bytes[apps[0].size / 2] ^= 0xff; /* somewhere in the code */
     apps[0].size -= 7;                       /* and cut short */
     test_app_add(&apps[0]);
-    assert_int_equal(akira_app_start("broken"), 0);
-    assert_int_equal(akira_app_wait_idle("broken", 2000), 0);
     struct akira_app_info info;
-    assert_int_equal(akira_app_info("broken", &info), 0);
-    assert_int_equal(info.state, AKIRA_APP_FAILED);
-    assert_int_equal(info.reason, AKIRA_APP_REASON_BAD_MODULE);
+    start_expect_failure("broken", AKIRA_APP_REASON_BAD_MODULE, &info);
 
     /* A heap that does not fit beside the module's memory and stack. */
     test_app_load(&apps[1], "heap", "greedy",
                   "capabilities: memory\nmemory_quota: 128K\nstack_size: 4K\nheap_size: 60K\n");
     test_app_add(&apps[1]);
-    assert_int_equal(akira_app_start("greedy"), 0);
-    assert_int_equal(akira_app_wait_idle("greedy", 2000), 0);
-    assert_int_equal(akira_app_info("greedy", &info), 0);
-    assert_int_equal(info.state, AKIRA_APP_FAILED);
-    assert_int_equal(info.reason, AKIRA_APP_REASON_QUOTA);
+    start_expect_failure("greedy", AKIRA_APP_REASON_QUOTA, &info);
     assert_true(info.stats.mem_peak <= 128u * 1024u);
 }
+
+/* The size of a thread's stack, from the registry. */
+static size_t thread_stack_of(const char *tname)
+{
+    struct akira_thread_info ti[32];
+    size_t n = akira_thread_list(ti, 32);
+    for (size_t i = 0; i < n && i < 32; i++)
+        if (strcmp(ti[i].name, tname) == 0) return ti[i].stack_size;
+    return 0;
+}
+
+/* thread_stack (docs/aot.md): the app's thread gets it, and a stack above the
+ * default is charged to memory_quota for the whole run; one that does not fit beside
+ * what the run needs refuses the start with the reason, and nothing stays charged. */
+static void test_thread_stack(void **state)
+{
+    (void)state;
+    struct akira_app_info info;
+    test_app_load(&apps[0], "responder", "small", "thread_stack: 16K\n");
+    test_app_add(&apps[0]);
+    size_t charged;
+    assert_int_equal(akira_app_thread_stack(&apps[0].m, &charged), AKIRA_THREAD_STACK_DEFAULT);
+    assert_int_equal(charged, 0); /* not above the default: the system's, as before */
+    test_app_load(&apps[1], "responder", "big", "thread_stack: 160K\n");
+    test_app_add(&apps[1]);
+    assert_int_equal(akira_app_thread_stack(&apps[1].m, &charged), 160u * 1024u);
+    assert_int_equal(charged, 160u * 1024u);
+
+    assert_int_equal(akira_app_start("big"), 0);
+    assert_true(test_responder_answers("big", 2000));
+    assert_int_equal(thread_stack_of("app:big"), 160u * 1024u);
+    assert_int_equal(akira_app_info("big", &info), 0);
+    assert_int_equal(info.state, AKIRA_APP_RUNNING);
+    assert_true(info.stats.mem_used >= 160u * 1024u + 64u * 1024u); /* stack and memory */
+    assert_int_equal(akira_app_stop("big"), 0);
+    assert_int_equal(akira_app_info("big", &info), 0);
+    assert_int_equal(info.stats.mem_used, 0);
+
+    assert_int_equal(akira_app_start("small"), 0);
+    assert_true(test_responder_answers("small", 2000));
+    assert_int_equal(thread_stack_of("app:small"), AKIRA_THREAD_STACK_DEFAULT);
+    assert_int_equal(akira_app_info("small", &info), 0);
+    assert_true(info.stats.mem_used < 128u * 1024u); /* nothing charged for the stack */
+    assert_int_equal(akira_app_stop("small"), 0);
+
+    /* 176K passes the manifest's sum (stack_size 16K + one page + 176K = memory_quota),
+     * but the module and the store do not fit beside it. */
+    test_app_load(&apps[2], "responder", "tight", "thread_stack: 176K\n");
+    test_app_add(&apps[2]);
+    start_expect_failure("tight", AKIRA_APP_REASON_QUOTA, &info);
+    if (!strstr(info.detail, "memory_quota (262144 bytes, thread_stack 180224 of it)"))
+        fail_msg("detail: %s", info.detail);
+    assert_int_equal(info.stats.mem_used, 0);
+    assert_true(info.stats.mem_peak <= 256u * 1024u);
+}
+
+#if defined(__x86_64__)
+/* Native code recurses on the app thread's stack: the runtime's budget for it follows
+ * thread_stack. deep's `probe` goes down to 4096 levels (returning 0 after the last):
+ * past what the default stack gives native code (32 KiB, less the 8 KiB reserve),
+ * within what 512K gives. */
+static void test_thread_stack_aot_depth(void **state)
+{
+    (void)state;
+    struct akira_app_info info;
+    test_app_load(&apps[0], "deep.aot", "shallow", "entry: probe\n");
+    test_app_add(&apps[0]);
+    test_app_load(&apps[1], "deep.aot", "deeper",
+                  "entry: probe\nmemory_quota: 1M\nthread_stack: 512K\n");
+    test_app_add(&apps[1]);
+    start_expect_failure("shallow", AKIRA_APP_REASON_TRAP, &info);
+    assert_string_equal(info.tier, "aot x86_64");
+    assert_string_equal(info.detail, "call stack exhausted");
+    assert_int_equal(akira_app_start("deeper"), 0);
+    assert_int_equal(akira_app_wait_idle("deeper", 5000), 0);
+    assert_int_equal(akira_app_info("deeper", &info), 0);
+    assert_string_equal(info.tier, "aot x86_64");
+    if (info.state != AKIRA_APP_STOPPED) fail_msg("deeper: %s", info.detail);
+    assert_int_equal(info.exit_code, 0); /* all 4096 levels (its lines pass the rate limit) */
+}
+#endif
 
 /* No manifest entry and neither _start nor main: the message names both candidates. */
 static void test_no_entry(void **state)
@@ -253,12 +338,8 @@ static void test_no_entry(void **state)
     (void)state;
     test_app_load(&apps[0], "noentry", "noentry", NULL);
     test_app_add(&apps[0]);
-    assert_int_equal(akira_app_start("noentry"), 0);
-    assert_int_equal(akira_app_wait_idle("noentry", 2000), 0);
     struct akira_app_info info;
-    assert_int_equal(akira_app_info("noentry", &info), 0);
-    assert_int_equal(info.state, AKIRA_APP_FAILED);
-    assert_int_equal(info.reason, AKIRA_APP_REASON_NO_ENTRY);
+    start_expect_failure("noentry", AKIRA_APP_REASON_NO_ENTRY, &info);
     assert_string_equal(info.detail, "no export _start or main");
 }
 
@@ -323,12 +404,8 @@ static void test_wasi_with_heap_size_refused(void **state)
     (void)state;
     test_app_load(&apps[0], "wasi_hello", "wasi", "heap_size: 16K\n");
     test_app_add(&apps[0]);
-    assert_int_equal(akira_app_start("wasi"), 0);
-    assert_int_equal(akira_app_wait_idle("wasi", 2000), 0);
     struct akira_app_info info;
-    assert_int_equal(akira_app_info("wasi", &info), 0);
-    assert_int_equal(info.state, AKIRA_APP_FAILED);
-    assert_int_equal(info.reason, AKIRA_APP_REASON_BAD_MODULE);
+    start_expect_failure("wasi", AKIRA_APP_REASON_BAD_MODULE, &info);
     assert_non_null(strstr(info.detail, "heap_size"));
     assert_non_null(strstr(info.detail, "wasi"));
     assert_false(test_wait_log("wasi", "hello from wasi", 50)); /* it never ran */
@@ -423,6 +500,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wasi_with_heap_size_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_health_channel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entries_in_pool, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_stack, setup, teardown),
+#if defined(__x86_64__)
+        cmocka_unit_test_setup_teardown(test_thread_stack_aot_depth, setup, teardown),
+#endif
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     akira_kernel_shutdown();

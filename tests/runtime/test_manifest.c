@@ -288,6 +288,62 @@ static void test_storage_limits(void **state)
     }
 }
 
+/* thread_stack: absent is the board's default (0), within the board's bounds, whole
+ * KiB, counted in what memory_quota must hold, in the canonical text only when given. */
+static void test_thread_stack(void **state)
+{
+    (void)state;
+    struct akira_manifest m;
+    struct akira_manifest_error e;
+    char buf[AKIRA_MANIFEST_MAX];
+    assert_int_equal(parse("name: a\nversion: 1\n", &m, &e), AKIRA_OK);
+    assert_int_equal(m.thread_stack_kib, 0);
+    assert_true(akira_manifest_format(&m, buf, sizeof buf) > 0);
+    assert_null(strstr(buf, "thread_stack"));
+    assert_int_equal(parse("name: a\nversion: 1\nthread_stack: 16K\n", &m, &e), AKIRA_OK);
+    assert_int_equal(m.thread_stack_kib, 16);
+    assert_true(akira_manifest_format(&m, buf, sizeof buf) > 0);
+    assert_non_null(strstr(buf, "\nthread_stack: 16K\n"));
+    round_trip(&m);
+    char text[128];
+    snprintf(text, sizeof text, "name: a\nversion: 1\nmemory_quota: 1M\nthread_stack: %u\n",
+             (unsigned)AKIRA_BOARD_APP_THREAD_STACK_MIN);
+    assert_int_equal(parse(text, &m, &e), AKIRA_OK);
+    assert_int_equal(m.thread_stack_kib * 1024u, AKIRA_BOARD_APP_THREAD_STACK_MIN);
+    snprintf(text, sizeof text, "name: a\nversion: 1\nmemory_quota: 1M\nthread_stack: %u\n",
+             (unsigned)AKIRA_BOARD_APP_THREAD_STACK_MAX);
+    int rc = parse(text, &m, &e);
+    /* the board's largest may not fit beside the defaults in its largest quota */
+    if (rc == AKIRA_OK)
+        assert_int_equal(m.thread_stack_kib * 1024u, AKIRA_BOARD_APP_THREAD_STACK_MAX);
+    else
+        assert_string_equal(e.field, "memory_quota");
+    /* too small, too large: refused, the error names the key and its bounds */
+    snprintf(text, sizeof text, "name: a\nversion: 1\nthread_stack: %u\n",
+             (unsigned)AKIRA_BOARD_APP_THREAD_STACK_MIN - 1024u);
+    assert_int_equal(parse(text, &m, &e), AKIRA_ERANGE);
+    assert_string_equal(e.field, "thread_stack");
+    char want[64];
+    snprintf(want, sizeof want, "outside %u..%u", (unsigned)AKIRA_BOARD_APP_THREAD_STACK_MIN,
+             (unsigned)AKIRA_BOARD_APP_THREAD_STACK_MAX);
+    assert_non_null(strstr(e.reason, want));
+    snprintf(text, sizeof text, "name: a\nversion: 1\nmemory_quota: 1M\nthread_stack: %u\n",
+             (unsigned)AKIRA_BOARD_APP_THREAD_STACK_MAX + 1024u);
+    assert_int_equal(parse(text, &m, &e), AKIRA_ERANGE);
+    assert_string_equal(e.field, "thread_stack");
+    assert_non_null(strstr(e.reason, want));
+    assert_int_equal(parse("name: a\nversion: 1\nthread_stack: 16000\n", &m, &e), AKIRA_ERANGE);
+    assert_string_equal(e.field, "thread_stack");
+    assert_non_null(strstr(e.reason, "whole number of KiB"));
+    assert_int_equal(parse("name: a\nversion: 1\nthread_stack: lots\n", &m, &e), AKIRA_EFORMAT);
+    assert_string_equal(e.field, "thread_stack");
+    /* given, it counts in what memory_quota must hold: 16K + 64K page + 180K > 256K */
+    assert_int_equal(parse("name: a\nversion: 1\nthread_stack: 180K\n", &m, &e), AKIRA_ERANGE);
+    assert_string_equal(e.field, "memory_quota");
+    assert_non_null(strstr(e.reason, "+ thread_stack"));
+    assert_int_equal(parse("name: a\nversion: 1\nthread_stack: 176K\n", &m, &e), AKIRA_OK);
+}
+
 /* Issue 21: IPC topic ownership lists. */
 static void test_ipc_topics(void **state)
 {
@@ -486,7 +542,7 @@ int main(void)
         cmocka_unit_test(test_too_big_and_nul), cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_storage_limits),  cmocka_unit_test(test_ipc_topics),
         cmocka_unit_test(test_ble_keys),        cmocka_unit_test(test_mqtt_topics),
-        cmocka_unit_test(test_rf_and_mesh),
+        cmocka_unit_test(test_rf_and_mesh),     cmocka_unit_test(test_thread_stack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

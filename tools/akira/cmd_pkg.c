@@ -133,6 +133,7 @@ static const struct flag manifest_flags[] = {
     {"--memory-quota", "memory_quota"},
     {"--stack-size", "stack_size"},
     {"--heap-size", "heap_size"},
+    {"--thread-stack", "thread_stack"},
     {"--restart", "restart"},
     {"--description", "description"},
     {"--author", "author"},

@@ -21,9 +21,9 @@ static const struct tool_cmd cmds[] = {
      akira_tool_keygen},
     {"pack",
      "IN.wasm -o OUT.wasm (--manifest FILE | --name N --version V [--entry E] [--caps a,b]\n"
-     "        [--memory-quota Q] [--stack-size S] [--heap-size H] [--autostart]\n"
-     "        [--restart POLICY] [--description TEXT] [--author TEXT]) [--aot TARGET]...\n"
-     "        [--key NAME.key]",
+     "        [--memory-quota Q] [--stack-size S] [--heap-size H] [--thread-stack T]\n"
+     "        [--autostart] [--restart POLICY] [--description TEXT] [--author TEXT])\n"
+     "        [--aot TARGET]... [--key NAME.key]",
      "embed a manifest (replacing any old one, its native code and signature), add native\n"
      "        code for TARGET (x86_64, thumbv7em) compiled by akira-aot, sign with a key",
      akira_tool_pack},

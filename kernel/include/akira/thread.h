@@ -78,6 +78,18 @@ int akira_thread_create(akira_thread_t **out, const char *name, akira_thread_fn 
                         int priority, size_t stack_size);
 
 /*
+ * The same, with the stack taken from `heap` (akira/heap.h) instead of the system's
+ * memory, and given back to it when the thread is freed (join, or the reaping of a
+ * detached thread); heap NULL is akira_thread_create. The heap must outlive the
+ * thread. For a stack that must not come out of what the system shares, e.g. an app
+ * thread's stack from the app heap pool (AKIRA_ENOMEM when it has no room). The POSIX
+ * port maps every stack itself, with a guard page, and ignores heap.
+ */
+struct akira_heap;
+int akira_thread_create_in(akira_thread_t **out, const char *name, akira_thread_fn fn, void *arg,
+                           int priority, size_t stack_size, struct akira_heap *heap);
+
+/*
  * Wait up to timeout_ms (akira/clock.h) for t to finish, store its exit status in
  * *status (if non-NULL), free t and remove it from the registry. AKIRA_ETIMEDOUT /
  * AKIRA_EAGAIN leave t alive and joinable. AKIRA_EDEADLK if t is the caller,

@@ -42,7 +42,8 @@ struct akira_thread {
     int exit_status;
     uint8_t *stack; /* lowest usable byte (just above the guard) */
     size_t stack_size;
-    void *alloc; /* block holding guard + stack, NULL for static ones */
+    void *alloc;             /* block holding guard + stack, NULL for static ones */
+    struct akira_heap *heap; /* where alloc came from; NULL: the C heap */
     /* registry */
     struct akira_thread *reg_prev, *reg_next;
     /* ready queue or one wait queue */

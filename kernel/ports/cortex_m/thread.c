@@ -11,6 +11,7 @@
 
 #include <akira/clock.h>
 #include <akira/err.h>
+#include <akira/heap.h>
 #include <akira/thread.h>
 
 #include "kernel_internal.h"
@@ -62,14 +63,17 @@ static void thread_entry(struct akira_thread *t)
 extern const uint8_t __tdata_start[], __tdata_end[], __tls_size[];
 #define TLS_HEADER 8u
 
-/* Allocate guard + stack + TLS block, paint the stack, set up the thread-local
- * variables and build the first frame so that PendSV "returns" into thread_entry(t). */
-static int thread_init(struct akira_thread *t, size_t stack_size)
+/* Allocate guard + stack + TLS block (from `heap`, else the C heap), paint the stack,
+ * set up the thread-local variables and build the first frame so that PendSV
+ * "returns" into thread_entry(t). */
+static int thread_init(struct akira_thread *t, size_t stack_size, akira_heap_t *heap)
 {
     stack_size = (stack_size + 7u) & ~(size_t)7u;
     size_t tls_size = TLS_HEADER + (((size_t)__tls_size + 7u) & ~(size_t)7u);
-    t->alloc = malloc(stack_size + 2u * AKIRA_CM_GUARD_SIZE + tls_size);
+    size_t block = stack_size + 2u * AKIRA_CM_GUARD_SIZE + tls_size;
+    t->alloc = heap ? akira_heap_alloc(heap, block) : malloc(block);
     if (t->alloc == NULL) return AKIRA_ENOMEM;
+    t->heap = heap;
     uintptr_t guard =
         ((uintptr_t)t->alloc + AKIRA_CM_GUARD_SIZE - 1u) & ~(uintptr_t)(AKIRA_CM_GUARD_SIZE - 1u);
     t->stack = (uint8_t *)guard + AKIRA_CM_GUARD_SIZE;
@@ -97,11 +101,12 @@ static int thread_init(struct akira_thread *t, size_t stack_size)
 }
 
 static struct akira_thread *thread_new(const char *name, akira_thread_fn fn, void *arg,
-                                       int priority, size_t stack_size, bool registered)
+                                       int priority, size_t stack_size, akira_heap_t *heap,
+                                       bool registered)
 {
     struct akira_thread *t = calloc(1, sizeof(*t));
     if (t == NULL) return NULL;
-    if (thread_init(t, stack_size) != 0) {
+    if (thread_init(t, stack_size, heap) != 0) {
         free(t);
         return NULL;
     }
@@ -119,12 +124,21 @@ static struct akira_thread *thread_new(const char *name, akira_thread_fn fn, voi
 
 static void thread_free(struct akira_thread *t)
 {
-    free(t->alloc);
+    if (t->heap)
+        akira_heap_free(t->heap, t->alloc);
+    else
+        free(t->alloc);
     free(t);
 }
 
 int akira_thread_create(akira_thread_t **out, const char *name, akira_thread_fn fn, void *arg,
                         int priority, size_t stack_size)
+{
+    return akira_thread_create_in(out, name, fn, arg, priority, stack_size, NULL);
+}
+
+int akira_thread_create_in(akira_thread_t **out, const char *name, akira_thread_fn fn, void *arg,
+                           int priority, size_t stack_size, struct akira_heap *heap)
 {
     if (out == NULL || fn == NULL || priority < AKIRA_PRIO_HIGHEST || priority > AKIRA_PRIO_LOWEST)
         return AKIRA_EINVAL;
@@ -132,7 +146,7 @@ int akira_thread_create(akira_thread_t **out, const char *name, akira_thread_fn 
     if (stack_size == 0) stack_size = AKIRA_THREAD_STACK_DEFAULT;
     if (stack_size < AKIRA_THREAD_STACK_MIN) stack_size = AKIRA_THREAD_STACK_MIN;
     if (stack_size > 1024u * 1024u) return AKIRA_EINVAL;
-    struct akira_thread *t = thread_new(name, fn, arg, priority, stack_size, true);
+    struct akira_thread *t = thread_new(name, fn, arg, priority, stack_size, heap, true);
     if (t == NULL) return AKIRA_ENOMEM;
     *out = t;
     uint32_t key = akira_cm_irq_lock();
@@ -397,9 +411,10 @@ static int main_fn(void *arg)
 struct akira_thread *cm_thread_boot(int (*fn)(void), size_t main_stack)
 {
     boot_main = fn;
-    struct akira_thread *idle = thread_new("idle", idle_fn, NULL, AKIRA_PRIO_LOWEST, 512, true);
+    struct akira_thread *idle =
+        thread_new("idle", idle_fn, NULL, AKIRA_PRIO_LOWEST, 512, NULL, true);
     struct akira_thread *m =
-        thread_new("main", main_fn, NULL, AKIRA_PRIO_DEFAULT, main_stack, false);
+        thread_new("main", main_fn, NULL, AKIRA_PRIO_DEFAULT, main_stack, NULL, false);
     if (idle == NULL || m == NULL) return NULL;
     m->is_main = true;
     idle->prio = idle->base_prio = CM_PRIO_IDLE;

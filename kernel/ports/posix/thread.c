@@ -131,6 +131,13 @@ static size_t page_size(void)
     return ps > 0 ? (size_t)ps : 4096u;
 }
 
+int akira_thread_create_in(akira_thread_t **out, const char *name, akira_thread_fn fn, void *arg,
+                           int priority, size_t stack_size, struct akira_heap *heap)
+{
+    (void)heap; /* host stacks are mapped here, each with its guard page */
+    return akira_thread_create(out, name, fn, arg, priority, stack_size);
+}
+
 int akira_thread_create(akira_thread_t **out, const char *name, akira_thread_fn fn, void *arg,
                         int priority, size_t stack_size)
 {

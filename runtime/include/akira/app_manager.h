@@ -169,6 +169,12 @@ int akira_app_force_interp(const char *name, bool on);
 int akira_app_caps_grant(const char *name, akira_caps_t bits);
 int akira_app_caps_revoke(const char *name, akira_caps_t bits);
 
+/* The native stack of the thread an app with manifest m runs on: its thread_stack, at
+ * least the kernel's default for app threads (AKIRA_THREAD_STACK_DEFAULT). *charged
+ * (may be NULL) gets what of it memory_quota pays: all of it when it is above that
+ * default (an MCU then takes it from the app heap pool), else 0 (the system's). */
+size_t akira_app_thread_stack(const struct akira_manifest *m, size_t *charged);
+
 /* Snapshot of one app / all apps (out[0..max), returns the number known). */
 int akira_app_info(const char *name, struct akira_app_info *out);
 size_t akira_app_list(struct akira_app_info *out, size_t max);

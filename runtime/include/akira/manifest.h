@@ -18,6 +18,13 @@
  *   stack_size    WASM operand stack in bytes (same number syntax); default 16K,
  *                 range 4K..256K. Charged to memory_quota.
  *   heap_size     app heap (memory API) in bytes; default 0; charged to memory_quota.
+ *   thread_stack  native stack of the app's thread in bytes (number syntax as
+ *                 memory_quota), a whole number of KiB within the board's
+ *                 AKIRA_BOARD_APP_THREAD_STACK_MIN..MAX; absent: the board's default
+ *                 (stored as 0 here, in KiB). Native (AOT) code
+ *                 recurses on it: a larger one lets it go deeper (docs/aot.md). A stack
+ *                 above the board's default is charged whole to memory_quota at start
+ *                 (and, on an MCU, taken from the app heap pool, not the system's RAM).
  *                 Not with wasi-libc (its malloc would overlap it): refused at start.
  *   autostart     true|false; default false. Started by the app manager at boot.
  *   restart       `never` (default) or `on-failure` optionally followed by
@@ -93,8 +100,8 @@
  *
  * An unknown key, a repeated key, a missing required key, a value out of range, a
  * line without ':' or text that is not UTF-8 are errors; the error names the field
- * (or line) and says why. The sum stack_size + heap_size + one 64 KiB page must fit
- * memory_quota.
+ * (or line) and says why. The sum stack_size + heap_size + one 64 KiB page (+
+ * thread_stack when given) must fit memory_quota.
  *
  * Who calls: the app store (install) and `akira pack` (host tool, before embedding).
  * Pure function of its input: no allocation, no I/O, any thread.
@@ -170,6 +177,7 @@ struct akira_manifest {
     uint32_t heap_size;    /* bytes */
     bool autostart;
     enum akira_restart_policy restart;
+    uint16_t thread_stack_kib; /* KiB; 0: the board's default (in a hole of the layout) */
     uint32_t restart_max_retries;
     uint32_t restart_delay_ms;
     char description[AKIRA_APP_DESC_MAX + 1];

@@ -70,6 +70,12 @@
 /* Bounds for an app's linear-memory quota (the manifest asks within these). */
 #define AKIRA_BOARD_APP_MEM_QUOTA_MIN (64u * 1024u)
 #define AKIRA_BOARD_APP_MEM_QUOTA_MAX (1024u * 1024u)
+/* Bounds for an app's thread stack (manifest key thread_stack, docs/aot.md): the
+ * default is AKIRA_BOARD_THREAD_STACK_DEFAULT, from the internal RAM; a larger one is
+ * taken whole from the app heap pool (PSRAM) and charged to memory_quota, so no app
+ * can take the system's RAM. AOT code gets all of it but the runtime's 2 KiB. */
+#define AKIRA_BOARD_APP_THREAD_STACK_MIN AKIRA_BOARD_THREAD_STACK_DEFAULT
+#define AKIRA_BOARD_APP_THREAD_STACK_MAX (256u * 1024u)
 
 /* --- App storage ----------------------------------------------------------------
  * The manifest bounds are the shared ones (akira/board_layout.h). This board's file

@@ -33,6 +33,13 @@
 /* Bounds for an app's linear-memory quota (the manifest asks within these). */
 #define AKIRA_BOARD_APP_MEM_QUOTA_MIN (64u * 1024u)
 #define AKIRA_BOARD_APP_MEM_QUOTA_MAX (1024u * 1024u)
+/* Bounds for an app's thread stack (manifest key thread_stack; default the kernel's
+ * AKIRA_THREAD_STACK_DEFAULT, 64 KiB here). The minimum is the smallest board's, so
+ * `akira pack` on the host takes what an MCU board takes; this port gives a thread at
+ * least its 64 KiB whatever is asked. A stack above the default is charged to
+ * memory_quota. */
+#define AKIRA_BOARD_APP_THREAD_STACK_MIN (4u * 1024u)
+#define AKIRA_BOARD_APP_THREAD_STACK_MAX (1024u * 1024u)
 
 /* --- App storage (docs/storage.md, "Apps on a shared flash") ---------------------
  * The manifest's bounds for an app's files, settings keys and write budget are shared
