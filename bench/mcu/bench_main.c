@@ -116,25 +116,12 @@ static aw_status host_putc(aw_instance *caller, void *user, aw_val *io)
 
 /* --- native code attached from the image's flash: copied, or run in place ---------- */
 
-struct span {
-    const uint8_t *p;
-    uint32_t n;
-};
-
-static int span_read(void *ctx, uint32_t off, void *dst, uint32_t len)
-{
-    const struct span *b = ctx;
-    if (off > b->n || len > b->n - off) return -1;
-    memcpy(dst, b->p + off, len);
-    return 0;
-}
-
 /* The image's read-only data lies in the Code region, where the core executes. */
 static const void *span_in_place(void *ctx, aw_read_fn read, void *rctx, uint32_t off, uint32_t len)
 {
     (void)ctx;
-    const struct span *b = rctx;
-    if (read != span_read || off > b->n || len > b->n - off) return NULL;
+    const aw_span *b = rctx;
+    if (read != aw_span_read || off > b->n || len > b->n - off) return NULL;
     return akira_exec_in_place(b->p + off, len);
 }
 
@@ -152,11 +139,11 @@ static aw_status attach(aw_module *m, const uint8_t *p, const uint8_t *end, enum
                                       .seal = akira_exec_seal,
                                       .free = akira_exec_free,
                                       .in_place = span_in_place};
-    struct span b = {p, (uint32_t)(end - p)};
+    aw_span b = {p, (uint32_t)(end - p)};
     size_t before = mallinfo().uordblks;
     uint32_t c0 = akira_cm_board_cycles();
     aw_status st =
-        aw_module_attach_aot(m, span_read, &b, 0, b.n, mode == AOT_XIP ? &place : &copy, err);
+        aw_module_attach_aot(m, aw_span_read, &b, 0, b.n, mode == AOT_XIP ? &place : &copy, err);
     uint32_t c1 = akira_cm_board_cycles();
     if (st == AW_OK) {
         char line[96];

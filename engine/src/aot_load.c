@@ -269,25 +269,11 @@ bad:
     return refuse(err, AW_ERR_MALFORMED, "%sbad relocation or root table", "", 0, 0);
 }
 
-typedef struct span {
-    const uint8_t *p;
-    size_t n;
-} span;
-
-static int span_read(void *ctx, uint32_t off, void *dst, uint32_t len)
-{
-    const span *b = ctx;
-    if (off > b->n || len > b->n - off) return -1;
-    memcpy(dst, b->p + off, len);
-    return 0;
-}
-
 aw_status aw_module_attach_aot_buffer(aw_module *m, const uint8_t *buf, size_t len,
                                       const aw_aot_exec *exec, aw_error *err)
 {
-    span b = {buf, len};
-    if (len > UINT32_MAX) len = UINT32_MAX;
-    return aw_module_attach_aot(m, span_read, &b, 0, (uint32_t)len, exec, err);
+    aw_span b = {buf, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len};
+    return aw_module_attach_aot(m, aw_span_read, &b, 0, b.n, exec, err);
 }
 
 void aw_aot_module_free(aw_module *m)

@@ -148,6 +148,14 @@ aw_module *aw_module_load(const aw_config *cfg, aw_read_fn read, void *ctx, uint
     return m;
 }
 
+int aw_span_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
+{
+    const aw_span *b = ctx;
+    if (offset > b->n || len > b->n - offset) return -1;
+    memcpy(buf, b->p + offset, len);
+    return 0;
+}
+
 static int buffer_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
 {
     memcpy(buf, (const uint8_t *)ctx + offset, len);

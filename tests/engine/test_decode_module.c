@@ -266,6 +266,33 @@ static void test_invalid_vs_malformed(void **state)
     assert_string_equal(e.msg, "malformed UTF-8 encoding");
 }
 
+/* aw_span_read, the engine's reader over bytes in memory: reads inside the span give
+ * its bytes; a read that ends past it, starts past it or wraps around fails and leaves
+ * the destination alone. */
+static void test_span_reader_stays_inside(void **state)
+{
+    (void)state;
+    static const uint8_t bytes[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    aw_span s = {bytes, 6}; /* the last two bytes are not the span's */
+    uint8_t out[8] = {0};
+    assert_int_equal(aw_span_read(&s, 2, out, 4), 0);
+    assert_memory_equal(out, bytes + 2, 4);
+    assert_int_equal(aw_span_read(&s, 6, out, 0), 0);
+    memset(out, 0xee, sizeof out);
+    assert_true(aw_span_read(&s, 3, out, 4) < 0);
+    assert_true(aw_span_read(&s, 7, out, 0) < 0);
+    assert_true(aw_span_read(&s, 2, out, UINT32_MAX - 1) < 0);
+    assert_true(aw_span_read(&s, UINT32_MAX, out, 2) < 0);
+    for (size_t i = 0; i < sizeof out; i++)
+        assert_int_equal(out[i], 0xee);
+    /* a module loads through it */
+    aw_span m = {add_mod, sizeof add_mod};
+    aw_error err;
+    aw_module *mod = aw_module_load(NULL, aw_span_read, &m, m.n, &err);
+    assert_non_null(mod);
+    aw_module_delete(mod);
+}
+
 /* A reader over a buffer that checks the engine's window discipline. */
 typedef struct flash {
     const uint8_t *bytes;
@@ -356,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_invalid_vs_malformed),
         cmocka_unit_test(test_call_in_unreachable_code),
         cmocka_unit_test(test_streams_in_small_windows),
+        cmocka_unit_test(test_span_reader_stays_inside),
         cmocka_unit_test(test_allocation_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

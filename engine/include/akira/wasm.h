@@ -157,6 +157,14 @@ typedef struct aw_config {
  * thread only; must stay valid for the module's lifetime. */
 typedef int (*aw_read_fn)(void *ctx, uint32_t offset, void *buf, uint32_t len);
 
+/* A reader over bytes that lie in memory (a buffer, ROM, memory-mapped flash): its ctx
+ * is an aw_span; a read outside [0, n) fails. Needs no state, so any thread may use it. */
+typedef struct aw_span {
+    const uint8_t *p;
+    uint32_t n;
+} aw_span;
+int aw_span_read(void *ctx, uint32_t offset, void *buf, uint32_t len);
+
 typedef struct aw_module aw_module;
 
 /* Decode, validate and compile a module of `size` bytes read through `read`. The bytes

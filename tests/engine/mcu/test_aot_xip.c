@@ -30,25 +30,12 @@
 
 extern const uint8_t xip_wasm[], xip_wasm_end[], xip_aot[], xip_aot_end[], xip_aot_off[];
 
-struct span {
-    const uint8_t *p;
-    uint32_t n;
-};
-
-static int span_read(void *ctx, uint32_t off, void *dst, uint32_t len)
-{
-    const struct span *b = ctx;
-    if (off > b->n || len > b->n - off) return -1;
-    memcpy(dst, b->p + off, len);
-    return 0;
-}
-
 /* The port's answer, as the runtime's hook gives it for an app in flash. */
 static const void *port_in_place(void *ctx, aw_read_fn read, void *rctx, uint32_t off, uint32_t len)
 {
     (void)ctx;
-    const struct span *b = rctx;
-    if (read != span_read || off > b->n || len > b->n - off) return NULL;
+    const aw_span *b = rctx;
+    if (read != aw_span_read || off > b->n || len > b->n - off) return NULL;
     return akira_exec_in_place(b->p + off, len);
 }
 
@@ -56,7 +43,7 @@ static const void *port_in_place(void *ctx, aw_read_fn read, void *rctx, uint32_
 static const void *any_in_place(void *ctx, aw_read_fn read, void *rctx, uint32_t off, uint32_t len)
 {
     (void)ctx, (void)read, (void)len;
-    return ((const struct span *)rctx)->p + off;
+    return ((const aw_span *)rctx)->p + off;
 }
 
 static aw_aot_exec hooks(const void *(*in_place)(void *, aw_read_fn, void *, uint32_t, uint32_t))
@@ -84,9 +71,9 @@ static aw_module *load(void)
 static aw_status attach(aw_module *m, const uint8_t *p, uint32_t n, const aw_aot_exec *x,
                         aw_error *err, size_t *heap)
 {
-    struct span b = {p, n};
+    aw_span b = {p, n};
     size_t before = mallinfo().uordblks;
-    aw_status st = aw_module_attach_aot(m, span_read, &b, 0, n, x, err);
+    aw_status st = aw_module_attach_aot(m, aw_span_read, &b, 0, n, x, err);
     if (heap) *heap = mallinfo().uordblks - before;
     return st;
 }
