@@ -111,8 +111,9 @@ int akira_fault_hook_set(int (*fn)(const void *addr, const void *pc))
  * handler hands the interrupted instruction to the hook (the engine's
  * aw_aot_interrupt_pc), which traps out of native code or says to ask again; then a
  * one-shot timer of that thread, created when it first entered native code, sends the
- * signal again 1 ms later. SIGURG: ignored by default, so a signal that arrives before
- * the handler is installed, or at a thread that runs no native code, does nothing. */
+ * signal again after 1 ms more of the thread's CPU time. SIGURG: ignored by default, so a signal
+ * that arrives before the handler is installed, or at a thread that runs no native code, does
+ * nothing. */
 #define INTR_SIG      SIGURG
 #define INTR_AGAIN_NS 1000000L
 
@@ -184,7 +185,10 @@ uintptr_t akira_async_intr_self(void)
 #endif
         /* without a timer the first signal still comes; later ones from the remaining
          * checks (docs/aot.md) */
-        if (timer_create(CLOCK_MONOTONIC, &ev, &intr_self.timer) == 0) {
+        /* the thread's own CPU time: a thread the host does not schedule is not signalled
+         * again and again (which, at a load that keeps it waiting for more than the
+         * interval, would leave it running nothing but the handler) */
+        if (timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &intr_self.timer) == 0) {
             intr_self.has_timer = true;
             (void)pthread_setspecific(intr_key, &intr_self);
         }
