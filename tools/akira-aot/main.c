@@ -229,6 +229,10 @@ int main(int argc, char **argv)
     if (bounds && strcmp(bounds, "guard") != 0 && strcmp(bounds, "check") != 0) return usage();
     int guard = target == AW_AOT_TARGET_X86_64 && (!bounds || strcmp(bounds, "guard") == 0);
     if (intr && strcmp(intr, "async") != 0 && strcmp(intr, "poll") != 0) return usage();
+    if (intr && strcmp(intr, "async") == 0 && target != AW_AOT_TARGET_X86_64) {
+        fprintf(stderr, "akira-aot: --interrupt async: x86_64 only (%s polls)\n", target_name);
+        return 2;
+    }
     int async = target == AW_AOT_TARGET_X86_64 && (!intr || strcmp(intr, "async") == 0);
     unsigned flags = (guard ? AW_AOT_FLAG_GUARD : 0u) | (async ? AW_AOT_FLAG_ASYNC : 0u);
     int status = 0;

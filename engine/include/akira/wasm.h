@@ -141,9 +141,8 @@ typedef struct aw_vmem {
  * on the interpreter). self() names the calling thread (never 0); the engine calls it
  * when a thread enters native code. kick(thread) makes that thread call
  * aw_aot_interrupt_pc() with its interrupted instruction from a signal handler, soon,
- * and again about every millisecond for as long as aw_aot_interrupt_pc() returns 1;
- * aw_store_interrupt() calls it (any thread) when a thread runs the store's native
- * code. */
+ * and again every few milliseconds (of its CPU time) for as long as aw_aot_interrupt_pc() returns
+ * 1; aw_store_interrupt() calls it (any thread) when a thread runs the store's native code. */
 typedef struct aw_async_intr {
     uintptr_t (*self)(void);
     void (*kick)(uintptr_t thread);
