@@ -110,6 +110,8 @@ static const aw_aot_exec exec = {
 /* memories with guard pages, which akira-aot's default x86_64 code needs */
 static const aw_vmem vmem = {
     .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
+/* and asynchronous interruption (its loop headers have no poll) */
+static const aw_async_intr async = {.self = akira_async_intr_self, .kick = akira_async_intr_kick};
 
 static uint8_t *read_file(const char *path, size_t *size);
 
@@ -145,6 +147,8 @@ static int cmd_time(const char *path, int reps, uint64_t budget)
         if (attach(m, sec) != 0) goto out;
         cfg.vmem = &vmem;
         akira_fault_hook_set(aw_aot_fault);
+        cfg.async_intr = &async;
+        akira_async_intr_set(aw_aot_interrupt_pc);
     }
     s = aw_store_new(&cfg);
     aw_instance *inst = s ? aw_instantiate(s, m, NULL, 0, &err) : NULL;

@@ -47,6 +47,7 @@ struct aw_aot_module {
     uint32_t nslots;
     bool in_place; /* runs where the reader's bytes lie (flash): nothing to free there */
     bool guard;    /* compiled without bounds checks: needs a guard-page memory */
+    bool async;    /* no loop-header polls: needs a store with aw_config.async_intr */
     char tier[32];
 };
 

@@ -34,8 +34,9 @@
  * helper list or signatures, aw_val, the memory and global layouts, the root table, the
  * meaning of a field (4: on Cortex-M an interrupt also sets stack_limit to all ones;
  * 5: thumbv7em code is position-independent, AW_AOT_FLAG_PIC; 6: call_indirect reads
- * the tables and aw_func's aot_key/aot_fn inline). */
-#define AW_AOT_ABI 6u
+ * the tables and aw_func's aot_key/aot_fn inline; 7: AW_AOT_FLAG_ASYNC, loop headers
+ * without a poll). */
+#define AW_AOT_ABI 7u
 
 /* flags */
 #define AW_AOT_FLAG_GUARD 1u /* no bounds checks: the memory must have guard pages */
@@ -43,6 +44,9 @@
  * and the relocations are AW_AOT_REL_SLOT_* only, relocation k filling slot k of the
  * table the code reaches through its PIC register (thumbv7em: r9). */
 #define AW_AOT_FLAG_PIC 2u
+/* Loop headers have no interrupt poll: the code runs only in a store whose port
+ * interrupts it asynchronously (aw_config.async_intr, docs/aot.md "Interruption"). */
+#define AW_AOT_FLAG_ASYNC 4u
 /* Slots a PIC image may ask for (one per distinct external symbol: the helpers, and a
  * few of its own addresses), so the table's RAM is bounded. */
 #define AW_AOT_MAX_SLOTS 1024u

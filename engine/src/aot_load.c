@@ -120,7 +120,8 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
         return AW_ERR_UNSUPPORTED;
     }
     bool pic = (flags & AW_AOT_FLAG_PIC) != 0;
-    if ((flags & ~(AW_AOT_FLAG_GUARD | AW_AOT_FLAG_PIC)) || (pic && !AW_AOT_PIC_OK))
+    if ((flags & ~(AW_AOT_FLAG_GUARD | AW_AOT_FLAG_PIC | AW_AOT_FLAG_ASYNC)) ||
+        (pic && !AW_AOT_PIC_OK))
         return refuse(err, AW_ERR_UNSUPPORTED, "%sunknown flags 0x%x", "", flags, 0);
     uint32_t psize = (uint32_t)sizeof(void *);
     if (nrel > (len - sizeof h) / 8 || pad >= 4096 || len - sizeof h - 8u * nrel < pad ||
@@ -254,6 +255,7 @@ aw_status aw_module_attach_aot(aw_module *m, aw_read_fn read, void *ctx, uint32_
     }
     *am = am0;
     am->guard = (flags & AW_AOT_FLAG_GUARD) != 0;
+    am->async = (flags & AW_AOT_FLAG_ASYNC) != 0;
     snprintf(am->tier, sizeof am->tier, "aot %s%s", target_name(target),
              in_place ? " (in place)" : "");
     m->aot = am;

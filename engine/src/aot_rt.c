@@ -37,6 +37,7 @@ void aw_aot_instance_init(aw_store *s, aw_instance *inst)
     const aw_module *m = inst->m;
     if (!m->aot) return;
     if (m->aot->guard && inst->mem && !inst->mem->guard) return;
+    if (m->aot->async && !s->cfg.async_intr) return; /* nobody would interrupt its loops */
     /* at least ntypes bytes: the keys c + t (t < ntypes) then lie inside this block, so
      * no two (context, type) pairs of the store share a key */
     aw_aot_ctx *c = aw_store_alloc(s, sizeof *c > m->ntypes ? sizeof *c : m->ntypes);
@@ -66,9 +67,11 @@ void aw_aot_interrupt(aw_store *s, bool on)
         atomic_store(&c->stack_limit, on ? UINTPTR_MAX : s->aot_stack_limit);
     /* an interrupt between the flag's clearing and the limits put back stays raised */
     if (!on && atomic_load(&s->interrupt)) aw_aot_interrupt(s, true);
-#else
-    (void)s, (void)on;
 #endif
+    /* after the flag's store (sequentially consistent), as aw_aot_run stores the thread
+     * before it reads the flag: either the run sees the flag or this sees the thread */
+    uintptr_t t = on && s->cfg.async_intr ? atomic_load(&s->aot_thread) : 0;
+    if (t) s->cfg.async_intr->kick(t);
 }
 
 const char *aw_instance_tier(const aw_instance *inst)
@@ -96,12 +99,29 @@ int aw_aot_fault(const void *addr, const void *pc)
     if (p < img || p - img >= c->am->size || a < base || a - base >= AW_VMEM_RESERVE) return 0;
     trap(c, AW_TRAP_MEMORY_OOB);
 }
+
+int aw_aot_interrupt_pc(const void *pc)
+{
+    aw_aot_ctx *c = running;
+    if (!c || !atomic_load(c->intr)) return 0;
+    uintptr_t p = (uintptr_t)pc, img = (uintptr_t)c->am->image;
+    /* c->jb is this run's from before the code was entered (running is set before it,
+     * and put back after the code returned, where the instruction is not in the image) */
+    if (p >= img && p - img < c->am->size) trap(c, AW_TRAP_INTERRUPTED);
+    return 1;
+}
 #else
 #define AW_AOT_GUARD 0
 
 int aw_aot_fault(const void *addr, const void *pc)
 {
     (void)addr, (void)pc;
+    return 0;
+}
+
+int aw_aot_interrupt_pc(const void *pc)
+{
+    (void)pc;
     return 0;
 }
 #endif
@@ -140,6 +160,13 @@ aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io)
 #if AW_AOT_GUARD
     aw_aot_ctx *volatile saved_running = running;
     running = c;
+    /* code without loop-header polls: the interrupter signals this thread */
+    const aw_async_intr *ai = am->async ? s->cfg.async_intr : NULL;
+    volatile uintptr_t saved_thread = 0;
+    if (ai) {
+        saved_thread = atomic_load(&s->aot_thread);
+        atomic_store(&s->aot_thread, ai->self());
+    }
 #endif
     volatile uintptr_t here = (uintptr_t)&jb;
     if (s->nest == 1) {
@@ -157,15 +184,22 @@ aw_status aw_aot_run(aw_store *s, const aw_func *f, aw_val *io)
     c->jb = &jb;
     s->trap = AW_TRAP_NONE;
     aw_status st = AW_OK;
-    if (setjmp(jb) == 0)
+    if (setjmp(jb) == 0) {
+#if AW_AOT_GUARD
+        /* after the thread's store above: an interrupt that came before it ends the
+         * call here, one that comes after it signals this thread */
+        if (ai && atomic_load(&s->interrupt)) trap(c, AW_TRAP_INTERRUPTED);
+#endif
         AW_AOT_ENTER(am, aw_aot_wrapper(am, am->funcs[def].type), c, aw_aot_entry(am, def), io,
                      c->left);
-    else
+    } else {
         st = AW_ERR_TRAP;
+    }
     c->jb = saved_jb;
     c->left = saved_left;
 #if AW_AOT_GUARD
     running = saved_running;
+    if (ai) atomic_store(&s->aot_thread, saved_thread);
 #endif
     return st;
 }
@@ -195,6 +229,16 @@ static _Noreturn void h_poll(aw_aot_ctx *c)
 #endif
 }
 
+/* Code without loop-header polls (AW_AOT_FLAG_ASYNC): every helper that returns to the
+ * code, and every host function, ends with this, so that an interrupt whose signal
+ * found the thread outside the code (in the helper) traps on the way back. A loop that
+ * calls helpers then ends at the next one; one that does not is in the code when the
+ * next signal comes (docs/aot.md, "Interruption"). */
+static inline void async_check(aw_aot_ctx *c)
+{
+    if (c->am->async && atomic_load(c->intr)) trap(c, AW_TRAP_INTERRUPTED);
+}
+
 /* Call f (a host function or another instance's) with io; traps pass on. */
 static void call_func(aw_aot_ctx *c, aw_func *f, aw_val *io)
 {
@@ -206,12 +250,16 @@ static void call_func(aw_aot_ctx *c, aw_func *f, aw_val *io)
         aw_status st = h->fn(c->inst, h->user, io);
         if (st != AW_OK)
             trap(c, s->trap != AW_TRAP_NONE && !s->trap_msg[0] ? s->trap : AW_TRAP_HOST);
+        async_check(c);
         return;
     }
     aw_error err;
     uint32_t np = f->type->nparams, nr = f->type->nresults;
     aw_status st = aw_call(s, f, io, np, io, nr, &err);
-    if (st == AW_OK) return;
+    if (st == AW_OK) {
+        async_check(c);
+        return;
+    }
     if (st == AW_ERR_TRAP && err.trap == AW_TRAP_HOST) aw_store_set_trap_msg(s, err.msg);
     trap(c, st == AW_ERR_TRAP ? err.trap : AW_TRAP_HOST);
 }
@@ -240,6 +288,7 @@ static void *h_indirect(aw_aot_ctx *c, uint32_t table, uint32_t i, uint32_t type
 {
     aw_func *f = elem_checked(c, table, i, type);
     const aw_instance *inst = c->inst;
+    async_check(c);
     if (f->inst != inst) return NULL;
     uint32_t def = inst->fref_idx[f - inst->frefs] - inst->nfimp;
     return aw_aot_entry(c->am, def);
@@ -256,25 +305,50 @@ static void h_call_ref(aw_aot_ctx *c, uint32_t table, uint32_t i, aw_val *io, ui
 
 static uint32_t h_memory_grow(aw_aot_ctx *c, uint32_t delta)
 {
-    return (uint32_t)aw_memory_grow(c->inst->mem, delta);
+    uint32_t r = (uint32_t)aw_memory_grow(c->inst->mem, delta);
+    async_check(c);
+    return r;
 }
 
 static void h_memory_init(aw_aot_ctx *c, uint32_t seg, uint32_t d, uint32_t sa, uint32_t n)
 {
     aw_trap t = aw_interp_memory_init(c->s, c->inst, seg, d, sa, n);
     if (t) trap(c, t);
+    async_check(c);
 }
+
+#if AW_AOT_GUARD
+/* memory.fill and memory.copy (up to 4 GiB each): the C library's, then the check */
+static void *h_memset(void *d, int v, size_t n)
+{
+    memset(d, v, n);
+    if (running) async_check(running);
+    return d;
+}
+
+static void *h_memmove(void *d, const void *a, size_t n)
+{
+    memmove(d, a, n);
+    if (running) async_check(running);
+    return d;
+}
+#else
+#define h_memset  memset
+#define h_memmove memmove
+#endif
 
 static void h_data_drop(aw_aot_ctx *c, uint32_t seg)
 {
     uint32_t bit = c->inst->m->nelems + seg;
     c->inst->dropped[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+    async_check(c);
 }
 
 static void *h_table_get(aw_aot_ctx *c, uint32_t table, uint32_t i)
 {
     const aw_table *t = c->inst->tables[table];
     if (i >= t->size) trap(c, AW_TRAP_TABLE_OOB);
+    async_check(c);
     return t->elems[i];
 }
 
@@ -283,16 +357,20 @@ static void h_table_set(aw_aot_ctx *c, uint32_t table, uint32_t i, void *v)
     aw_table *t = c->inst->tables[table];
     if (i >= t->size) trap(c, AW_TRAP_TABLE_OOB);
     t->elems[i] = v;
+    async_check(c);
 }
 
 static uint32_t h_table_size(aw_aot_ctx *c, uint32_t table)
 {
+    async_check(c);
     return c->inst->tables[table]->size;
 }
 
 static uint32_t h_table_grow(aw_aot_ctx *c, uint32_t table, void *init, uint32_t n)
 {
-    return (uint32_t)aw_table_grow_by(c->inst->tables[table], n, init);
+    uint32_t r = (uint32_t)aw_table_grow_by(c->inst->tables[table], n, init);
+    async_check(c);
+    return r;
 }
 
 static void h_table_fill(aw_aot_ctx *c, uint32_t table, uint32_t i, void *v, uint32_t n)
@@ -301,6 +379,7 @@ static void h_table_fill(aw_aot_ctx *c, uint32_t table, uint32_t i, void *v, uin
     if ((uint64_t)i + n > t->size) trap(c, AW_TRAP_TABLE_OOB);
     for (uint32_t k = 0; k < n; k++)
         t->elems[i + k] = v;
+    async_check(c);
 }
 
 static void h_table_copy(aw_aot_ctx *c, uint32_t dt, uint32_t st, uint32_t d, uint32_t sa,
@@ -309,6 +388,7 @@ static void h_table_copy(aw_aot_ctx *c, uint32_t dt, uint32_t st, uint32_t d, ui
     aw_table *a = c->inst->tables[dt], *b = c->inst->tables[st];
     if ((uint64_t)d + n > a->size || (uint64_t)sa + n > b->size) trap(c, AW_TRAP_TABLE_OOB);
     if (n) memmove(a->elems + d, b->elems + sa, (size_t)n * sizeof(void *));
+    async_check(c);
 }
 
 static void h_table_init(aw_aot_ctx *c, uint32_t table, uint32_t seg, uint32_t d, uint32_t sa,
@@ -316,15 +396,18 @@ static void h_table_init(aw_aot_ctx *c, uint32_t table, uint32_t seg, uint32_t d
 {
     aw_trap t = aw_interp_table_init(c->inst, c->inst->tables[table], seg, d, sa, n);
     if (t) trap(c, t);
+    async_check(c);
 }
 
 static void h_elem_drop(aw_aot_ctx *c, uint32_t seg)
 {
     c->inst->dropped[seg >> 3] |= (uint8_t)(1u << (seg & 7));
+    async_check(c);
 }
 
 static void *h_ref_func(aw_aot_ctx *c, uint32_t idx)
 {
+    async_check(c);
     return aw_inst_func(c->inst, idx);
 }
 
@@ -342,7 +425,7 @@ AW_AOT_LIBGCC(AW_AOT_LIBGCC_DECL)
 #endif
 void *const aw_aot_helpers[AW_AOT_SYM_COUNT] = {
     FP(h_trap),        FP(h_poll),        FP(h_call_import),  FP(h_indirect),
-    FP(h_call_ref),    FP(h_memory_grow), FP(memset),         FP(memmove),
+    FP(h_call_ref),    FP(h_memory_grow), FP(h_memset),       FP(h_memmove),
     FP(h_memory_init), FP(h_data_drop),   FP(h_table_get),    FP(h_table_set),
     FP(h_table_size),  FP(h_table_grow),  FP(h_table_fill),   FP(h_table_copy),
     FP(h_table_init),  FP(h_elem_drop),   FP(h_ref_func),     FP(aw_f32_ceil),

@@ -157,6 +157,7 @@ struct aw_store {
     size_t aot_stack;          /* native stack AOT code may use (aw_store_set_native_stack) */
     uintptr_t aot_stack_limit; /* lowest address it may reach, set by the outermost call */
     struct aw_aot_ctx *_Atomic aot_ctxs; /* the AOT contexts of its instances (a list) */
+    _Atomic uintptr_t aot_thread;        /* async_intr->self() of the thread in native code, or 0 */
     aw_block *blocks;
     aw_memory *memories;
     aw_table *tables;

@@ -105,10 +105,22 @@ const aw_vmem *akira_app_aot_vmem(struct akira_quota *q, aw_vmem *storage)
         (aw_vmem){.reserve = vm_reserve, .commit = vm_commit, .release = vm_release, .ctx = q};
     return storage;
 }
+
+const aw_async_intr *akira_app_aot_async_intr(void)
+{
+    static const aw_async_intr hooks = {.self = akira_async_intr_self,
+                                        .kick = akira_async_intr_kick};
+    return akira_async_intr_set(aw_aot_interrupt_pc) == 0 ? &hooks : NULL;
+}
 #else
 const aw_vmem *akira_app_aot_vmem(struct akira_quota *q, aw_vmem *storage)
 {
     (void)q, (void)storage;
+    return NULL;
+}
+
+const aw_async_intr *akira_app_aot_async_intr(void)
+{
     return NULL;
 }
 #endif

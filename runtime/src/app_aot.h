@@ -26,5 +26,9 @@ int akira_app_aot_attach(struct akira_quota *q, aw_module *mod, aw_read_fn read,
  * otherwise): every committed page is charged to q as the memory grows. Also puts the
  * engine's fault hook (aw_aot_fault) in front of the process's fault handlers. */
 const aw_vmem *akira_app_aot_vmem(struct akira_quota *q, aw_vmem *storage);
+/* The port's asynchronous interruption of native code for the store's config (its
+ * signal handler installed), or NULL on a port without it: native code compiled for it
+ * then runs on the interpreter. */
+const aw_async_intr *akira_app_aot_async_intr(void);
 
 #endif

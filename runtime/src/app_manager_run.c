@@ -281,7 +281,10 @@ static void run_once(struct akira_app *a)
     /* native code for guard pages needs its memory in reserved address space (charged
      * to the quota page by page as it grows) */
     aw_vmem vmem;
-    if (strcmp(aw_module_tier(mod), "interp") != 0) cfg.vmem = akira_app_aot_vmem(&a->quota, &vmem);
+    if (strcmp(aw_module_tier(mod), "interp") != 0) {
+        cfg.vmem = akira_app_aot_vmem(&a->quota, &vmem);
+        cfg.async_intr = akira_app_aot_async_intr();
+    }
     /* the operand stack grows on demand up to stack_size; what it has not taken yet
      * stays set aside in the quota, so nothing else can take it */
     cfg.stack_realloc = akira_quota_stack_realloc;
@@ -326,9 +329,13 @@ static void run_once(struct akira_app *a)
     ctx->inst = inst;
     ctx->mem = aw_instance_memory(inst, 0);
     if (strcmp(aw_instance_tier(inst), aw_module_tier(mod)) != 0) {
-        /* the code needs guard pages and the port could not reserve them */
+        /* the code needs guard pages and the port could not reserve them, or it needs
+         * asynchronous interruption and the port offers none */
         akira_bridge_log(ctx, AKIRA_LOG_WARN,
-                         "native code needs a guard-page memory, none reserved: interpreter");
+                         cfg.async_intr ? "native code needs a guard-page memory, none "
+                                          "reserved: interpreter"
+                                        : "native code needs asynchronous interruption, "
+                                          "which this port lacks: interpreter");
         set_tier(a, aw_instance_tier(inst));
     }
 

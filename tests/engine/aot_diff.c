@@ -66,7 +66,10 @@ static bool make(tier *t, const aw_module *m, aw_error *err, bool budget)
     /* the native side's memories have guard pages (akira-aot's default code needs them) */
     static const aw_vmem vmem = {
         .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
-    aw_config cfg = {.vmem = budget ? NULL : &vmem};
+    /* and asynchronous interruption (the default code has no loop-header polls) */
+    static const aw_async_intr async = {.self = akira_async_intr_self,
+                                        .kick = akira_async_intr_kick};
+    aw_config cfg = {.vmem = budget ? NULL : &vmem, .async_intr = budget ? NULL : &async};
     t->s = aw_store_new(&cfg);
     aw_store_set_native_stack(t->s, 1u << 20);
     for (uint32_t i = 0; i < n; i++) {
@@ -232,6 +235,7 @@ int main(int argc, char **argv)
         return 2;
     }
     akira_fault_hook_set(aw_aot_fault);
+    akira_async_intr_set(aw_aot_interrupt_pc);
     for (int i = 1; i < argc; i++)
         run_module(argv[i]);
     printf("aot_diff: %lu modules, %lu calls compared, %lu mismatches, %lu call-depth limits "

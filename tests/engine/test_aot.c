@@ -3,8 +3,9 @@
  * reason to refuse one (damaged, other bytecode, foreign target, other ABI), then what
  * native code must keep from the interpreter: traps with the same reasons, bounded
  * recursion, interruption at loop back-edges without calls (and at loops that only look
- * bounded), the budget (calls then run on the interpreter, which can yield), and
- * call_indirect's inline check after every kind of table write and on shared tables.
+ * bounded), asynchronous interruption of code without loop-header polls (a signal to
+ * the thread, the default on x86-64), the budget (calls then run on the interpreter, which can
+ * yield), and call_indirect's inline check after every kind of table write and on shared tables.
  * The .aot files are akira-aot's output for aot/tiers.wat and aot/indirect*.wat, made
  * at build time.
  */
@@ -32,7 +33,7 @@ static const aw_aot_exec exec = {
 static const aw_vmem vmem = {
     .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
 
-static file wasm, other, sec, checked;
+static file wasm, other, sec, checked, polled;
 static file ind, ind_sec, peer, peer_sec; /* call_indirect: aot/indirect*.wat */
 
 static int setup(void **state)
@@ -42,6 +43,7 @@ static int setup(void **state)
     other = slurp("other.wasm");
     sec = slurp("tiers.wasm.aot");
     checked = slurp("tiers.wasm.check.aot");
+    polled = slurp("tiers.wasm.poll.aot");
     ind = slurp("indirect.wasm");
     ind_sec = slurp("indirect.wasm.aot");
     peer = slurp("indirect_peer.wasm");
@@ -56,6 +58,7 @@ static int teardown(void **state)
     free(other.p);
     free(sec.p);
     free(checked.p);
+    free(polled.p);
     free(ind.p);
     free(ind_sec.p);
     free(peer.p);
@@ -64,13 +67,36 @@ static int teardown(void **state)
 }
 
 static aw_store *poke_store; /* the store the host function interrupts */
+/* poke_nap: the host function sleeps 200 ms holding nap_lock instead (an interrupt
+ * comes meanwhile), and counts the naps it finished */
+static bool poke_nap;
+static int naps_done;
+static pthread_mutex_t nap_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static aw_status poke(aw_instance *caller, void *user, aw_val *io)
 {
     (void)caller, (void)user, (void)io;
-    aw_store_interrupt(poke_store);
+    if (!poke_nap) {
+        aw_store_interrupt(poke_store);
+        return AW_OK;
+    }
+    pthread_mutex_lock(&nap_lock);
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += 200 * 1000 * 1000;
+    if (until.tv_nsec >= 1000000000) until.tv_sec++, until.tv_nsec -= 1000000000;
+    /* the interrupt's signals end the sleep early (EINTR): sleep on */
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) != 0) {
+    }
+    naps_done++;
+    pthread_mutex_unlock(&nap_lock);
     return AW_OK;
 }
+
+/* The port's asynchronous interruption (x86-64 code's loop headers have no poll);
+ * no_async: a store without it */
+static const aw_async_intr async = {.self = akira_async_intr_self, .kick = akira_async_intr_kick};
+static bool no_async;
 
 typedef struct run {
     aw_module *m;
@@ -89,7 +115,10 @@ static run start_in(const file *mod, const file *code, aw_status want, bool vm)
     assert_non_null(r.m);
     aw_status st = aw_module_attach_aot(r.m, rd, (void *)code, 0, (uint32_t)code->n, &exec, &err);
     if (st != want) fail_msg("attach: %d (%s), wanted %d", st, err.msg, want);
-    aw_config cfg = {.vmem = vm ? &vmem : NULL, .max_call_depth = cfg_depth};
+    aw_config cfg = {.vmem = vm ? &vmem : NULL,
+                     .max_call_depth = cfg_depth,
+                     .async_intr = no_async ? NULL : &async};
+    akira_async_intr_set(aw_aot_interrupt_pc);
     /* guard-page faults become traps (again in front of cmocka's handler of this test);
      * TEST_AOT_NO_FAULT_HOOK=1 shows that without the hook they crash instead */
     const char *no = getenv("TEST_AOT_NO_FAULT_HOOK");
@@ -333,6 +362,105 @@ static void test_interrupts(void **state)
     stop(&r);
 }
 
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double interrupted_at;
+
+static void *interrupter_timed(void *arg)
+{
+    struct timespec ts = {0, 50 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    interrupted_at = now_ms();
+    aw_store_interrupt(arg);
+    return NULL;
+}
+
+/* Run export `name` (no arguments) while another thread interrupts the store 50 ms
+ * later: it must end with "interrupted"; returns the ms from the interrupt to the end. */
+static double interrupt_run(run *r, const char *name)
+{
+    pthread_t t;
+    aw_error err;
+    pthread_create(&t, NULL, interrupter_timed, r->s);
+    if (call1(r, name, 0, 0, NULL, &err) != AW_ERR_TRAP) fail_msg("%s ended", name);
+    double ms = now_ms() - interrupted_at;
+    if (getenv("TEST_AOT_SHOW")) printf("%s: %.2f ms\n", name, ms);
+    assert_int_equal(err.trap, AW_TRAP_INTERRUPTED);
+    assert_string_equal(err.msg, "interrupted");
+    pthread_join(t, NULL);
+    aw_store_clear_interrupt(r->s);
+    return ms;
+}
+
+/* x86-64 code's loop headers have no poll: the store's interrupt signals the thread
+ * that runs its native code (docs/aot.md, "Interruption") */
+static void test_async_interrupts(void **state)
+{
+    (void)state;
+    run r = start(&wasm, &sec, AW_OK);
+    assert_string_equal(aw_instance_tier(r.inst), "aot x86_64");
+    aw_error err;
+    int32_t v;
+    /* a loop without calls or memory accesses: no check of any kind in it, ended within
+     * a bounded time (the signal; 1 s allows for a loaded host and the sanitizers) */
+    for (int i = 0; i < 5; i++) {
+        double ms = interrupt_run(&r, "spin");
+        if (ms > 1000) fail_msg("spin ended %.1f ms after the interrupt", ms);
+    }
+    /* the store is usable afterwards */
+    assert_int_equal(call1(&r, "add", 40, 2, &v, &err), AW_OK);
+    assert_int_equal(v, 42);
+    /* the interrupt comes while the host function sleeps (the signal finds the thread
+     * outside native code and does nothing there): the host function finishes, then the
+     * loop after it is interrupted */
+    poke_nap = true;
+    naps_done = 0;
+    interrupt_run(&r, "spin_after_call");
+    poke_nap = false;
+    assert_int_equal(naps_done, 1);
+    assert_int_equal(pthread_mutex_trylock(&nap_lock), 0);
+    pthread_mutex_unlock(&nap_lock);
+    /* most of the time in memset, or in a short helper (where the signals of a tight
+     * loop land nearly always): the helper's return ends them */
+    static const char *const helpers[] = {"spin_fill", "spin_helper"};
+    for (int i = 0; i < 10; i++) {
+        double ms = interrupt_run(&r, helpers[i % 2]);
+        if (ms > 1000) fail_msg("%s ended %.1f ms after the interrupt", helpers[i % 2], ms);
+    }
+    /* an interrupt of a store that runs nothing does nothing but set its flag */
+    aw_store_interrupt(r.s);
+    aw_store_clear_interrupt(r.s);
+    assert_int_equal(call1(&r, "add", 1, 2, &v, &err), AW_OK);
+    assert_int_equal(v, 3);
+    /* the flag set before the call: the call ends at once */
+    aw_store_interrupt(r.s);
+    assert_int_equal(call1(&r, "spin", 0, 0, NULL, &err), AW_ERR_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_INTERRUPTED);
+    aw_store_clear_interrupt(r.s);
+    stop(&r);
+
+    /* a store without the port's asynchronous interruption runs such code on the
+     * interpreter, which is interrupted as always; code compiled with polls
+     * (--interrupt poll) runs natively there */
+    const struct {
+        const file *code;
+        const char *tier;
+    } plain[] = {{&sec, "interp"}, {&polled, "aot x86_64"}};
+    no_async = true;
+    for (size_t i = 0; i < 2; i++) {
+        r = start(&wasm, plain[i].code, AW_OK);
+        assert_string_equal(aw_instance_tier(r.inst), plain[i].tier);
+        interrupt_run(&r, "spin");
+        stop(&r);
+    }
+    no_async = false;
+}
+
 /* ---- call_indirect: the inline check of native code (aot/indirect.wat) ---- */
 
 /* Call export `name` of inst with up to 3 i32 arguments; its i32 result in *out. */
@@ -429,8 +557,9 @@ static pair peer_new(aw_store *s, aw_table *tab, bool code, int32_t id)
 
 static aw_store *ind_store(void)
 {
-    aw_config cfg = {.vmem = &vmem};
+    aw_config cfg = {.vmem = &vmem, .async_intr = &async};
     akira_fault_hook_set(aw_aot_fault);
+    akira_async_intr_set(aw_aot_interrupt_pc);
     return aw_store_new(&cfg);
 }
 
@@ -564,6 +693,7 @@ int main(void)
         cmocka_unit_test(test_recursion_is_a_trap),
         cmocka_unit_test(test_native_stack_is_bounded),
         cmocka_unit_test(test_interrupts),
+        cmocka_unit_test(test_async_interrupts),
         cmocka_unit_test(test_indirect_checks_and_writes),
         cmocka_unit_test(test_indirect_shared_table),
     };

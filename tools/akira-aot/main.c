@@ -1,13 +1,16 @@
 /*
  * akira-aot: ahead-of-time compiler of WebAssembly apps (host tool, docs/aot.md).
  *
- *   akira-aot [-t|--target x86_64|thumbv7em] [-O0..3] [--bounds guard|check] [--cc CC]
- *             [--emit-c FILE] [-q]
+ *   akira-aot [-t|--target x86_64|thumbv7em] [-O0..3] [--bounds guard|check]
+ *             [--interrupt async|poll] [--cc CC] [--emit-c FILE] [-q]
  *             -o OUT.aot INPUT
  *   akira-aot [...] --each INPUT...     writes INPUT.aot beside each input
  *
  * --bounds: `guard` (x86_64's default) leaves loads and stores unchecked, for memories
  * with guard pages (native_sim); `check` (thumbv7em's only mode) checks each one.
+ * --interrupt: `async` (x86_64's default) leaves the interrupt poll out of loop headers,
+ * for a port that interrupts native code by a signal (native_sim); `poll` (thumbv7em's
+ * only mode) reads the interrupt flag at each loop header.
  *
  * --each compiles all inputs with one run of the C compiler (much cheaper than one run
  * per module: the spec suite has 1,200 small ones); an input the engine refuses as a
@@ -44,6 +47,7 @@ static int usage(void)
     fprintf(
         stderr,
         "usage: akira-aot [-t|--target x86_64|thumbv7em] [-O0|-O1|-O2|-O3] [--bounds guard|check] "
+        "[--interrupt async|poll] "
         "[--cc CC] [--emit-c FILE] [-q] -o OUT.aot INPUT.wasm\n"
         "       akira-aot [options] --each INPUT.wasm...\n");
     return 2;
@@ -128,7 +132,7 @@ typedef struct input {
     int ok; /* translated */
 } input;
 
-static int write_section(input *in, int target, int guard, const uint8_t *obj, size_t osize,
+static int write_section(input *in, int target, unsigned flags, const uint8_t *obj, size_t osize,
                          unsigned k, int quiet)
 {
     char root[32], why[200];
@@ -155,17 +159,16 @@ static int write_section(input *in, int target, int guard, const uint8_t *obj, s
     sb_put(&sec, img.image.p, img.image.len);
     uint8_t *h = (uint8_t *)sec.p;
     const aw_module *m = in->m;
-    uint32_t fields[][2] = {
-        {AW_AOT_OFF_MAGIC, AW_AOT_MAGIC},
-        {AW_AOT_OFF_ABI, AW_AOT_ABI},
-        {AW_AOT_OFF_TARGET, (uint32_t)target},
-        {AW_AOT_OFF_FLAGS, (guard ? AW_AOT_FLAG_GUARD : 0) | (img.pic ? AW_AOT_FLAG_PIC : 0)},
-        {AW_AOT_OFF_IMGSIZE, (uint32_t)img.image.len},
-        {AW_AOT_OFF_IMGALIGN, img.align},
-        {AW_AOT_OFF_ROOT, img.root},
-        {AW_AOT_OFF_NRELOCS, img.nrelocs},
-        {AW_AOT_OFF_NFUNCS, m->nfuncs - m->nfunc_imports},
-        {AW_AOT_OFF_IMGPAD, pad}};
+    uint32_t fields[][2] = {{AW_AOT_OFF_MAGIC, AW_AOT_MAGIC},
+                            {AW_AOT_OFF_ABI, AW_AOT_ABI},
+                            {AW_AOT_OFF_TARGET, (uint32_t)target},
+                            {AW_AOT_OFF_FLAGS, flags | (img.pic ? AW_AOT_FLAG_PIC : 0)},
+                            {AW_AOT_OFF_IMGSIZE, (uint32_t)img.image.len},
+                            {AW_AOT_OFF_IMGALIGN, img.align},
+                            {AW_AOT_OFF_ROOT, img.root},
+                            {AW_AOT_OFF_NRELOCS, img.nrelocs},
+                            {AW_AOT_OFF_NFUNCS, m->nfuncs - m->nfunc_imports},
+                            {AW_AOT_OFF_IMGPAD, pad}};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         for (int b = 0; b < 4; b++)
             h[fields[i][0] + b] = (uint8_t)(fields[i][1] >> (8 * b));
@@ -188,7 +191,7 @@ static int write_section(input *in, int target, int guard, const uint8_t *obj, s
 int main(int argc, char **argv)
 {
     const char *target_name = "x86_64", *out = NULL, *cc = NULL, *emit_c = NULL;
-    const char *opt = "-O2", *bounds = NULL;
+    const char *opt = "-O2", *bounds = NULL, *intr = NULL;
     int each = 0, quiet = 0;
     input *ins = calloc((size_t)argc, sizeof *ins);
     unsigned nin = 0;
@@ -201,6 +204,8 @@ int main(int argc, char **argv)
             cc = argv[++i];
         else if (strcmp(argv[i], "--bounds") == 0 && i + 1 < argc)
             bounds = argv[++i];
+        else if (strcmp(argv[i], "--interrupt") == 0 && i + 1 < argc)
+            intr = argv[++i];
         else if (strcmp(argv[i], "--emit-c") == 0 && i + 1 < argc)
             emit_c = argv[++i];
         else if (strcmp(argv[i], "--each") == 0)
@@ -223,6 +228,13 @@ int main(int argc, char **argv)
     if (!cc) cc = target == AW_AOT_TARGET_X86_64 ? "gcc" : "arm-none-eabi-gcc";
     if (bounds && strcmp(bounds, "guard") != 0 && strcmp(bounds, "check") != 0) return usage();
     int guard = target == AW_AOT_TARGET_X86_64 && (!bounds || strcmp(bounds, "guard") == 0);
+    if (intr && strcmp(intr, "async") != 0 && strcmp(intr, "poll") != 0) return usage();
+    if (intr && strcmp(intr, "async") == 0 && target != AW_AOT_TARGET_X86_64) {
+        fprintf(stderr, "akira-aot: --interrupt async: x86_64 only (%s polls)\n", target_name);
+        return 2;
+    }
+    int async = target == AW_AOT_TARGET_X86_64 && (!intr || strcmp(intr, "async") == 0);
+    unsigned flags = (guard ? AW_AOT_FLAG_GUARD : 0u) | (async ? AW_AOT_FLAG_ASYNC : 0u);
     int status = 0;
     sbuf c = {0};
     aot_prelude(target, &c);
@@ -249,7 +261,7 @@ int main(int argc, char **argv)
         char pfx[16], why[200];
         snprintf(pfx, sizeof pfx, "m%u_", k);
         sbuf one = {0};
-        if (aot_translate(in->m, in->wasm, in->size, target, guard, pfx, &one, why, sizeof why) !=
+        if (aot_translate(in->m, in->wasm, in->size, target, flags, pfx, &one, why, sizeof why) !=
             0) {
             sb_free(&one);
             if (each) {
@@ -346,7 +358,7 @@ int main(int argc, char **argv)
             return 1;
         }
         for (unsigned k = 0; k < nin; k++)
-            if (ins[k].ok && write_section(&ins[k], target, guard, obj, osize, k, quiet) != 0)
+            if (ins[k].ok && write_section(&ins[k], target, flags, obj, osize, k, quiet) != 0)
                 status = 1;
         free(obj);
     }

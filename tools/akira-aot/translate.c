@@ -123,6 +123,7 @@ typedef struct tr {
     const aw_module *m;
     int target;
     int guard; /* no bounds checks on loads and stores (guard pages) */
+    int async; /* no loop-header polls: the port interrupts the code asynchronously */
     sbuf *out;
     sbuf body;
     uint32_t *canon; /* canonical type index per type index */
@@ -762,6 +763,7 @@ static void call(tr *T, uint32_t fidx, int indirect, uint32_t ti, uint32_t table
 /* at a loop header: one load through the flag's address, held in a local */
 static void poll(tr *T)
 {
+    if (T->async) return; /* a signal interrupts the loop (AW_AOT_FLAG_ASYNC) */
     T->loops = 1;
     E("if (U(__atomic_load_n(ip, __ATOMIC_RELAXED))) { aot_rt_poll(c); PU; }\n");
 }
@@ -1061,7 +1063,8 @@ static int function(tr *T, uint32_t fidx, rd *r)
             if (!c->dead) move_vals(T, c->height, c->nr);
             if (c->kind == 3 && !c->has_else) label(T, c->label + 1);
             if (c->kind != 2) label(T, c->label);
-            if (c->kind == 2 && (c->covered || bounded(T, c))) /* the poll becomes blanks */
+            if (c->kind == 2 && c->poll_len &&
+                (c->covered || bounded(T, c))) /* the poll becomes blanks */
                 memset(T->body.p + c->poll_at, ' ', c->poll_len - 1);
             T->sp = c->height;
             for (uint32_t i = 0; i < c->nr; i++)
@@ -1449,14 +1452,15 @@ void aot_prelude(int target, sbuf *out)
     prelude(&T);
 }
 
-int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int target, int guard,
+int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int target, unsigned flags,
                   const char *prefix, sbuf *out, char *err, size_t errlen)
 {
     tr *T = calloc(1, sizeof *T);
     if (!T) return -1;
     T->m = m;
     T->target = target;
-    T->guard = guard;
+    T->guard = (flags & AW_AOT_FLAG_GUARD) != 0;
+    T->async = (flags & AW_AOT_FLAG_ASYNC) != 0;
     T->out = out;
     T->pfx = prefix;
     T->cs = calloc(MAXCTRL, sizeof(ctrl));

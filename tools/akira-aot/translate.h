@@ -18,10 +18,12 @@
 void aot_prelude(int target, sbuf *out);
 
 /* Append the C of module m to out, every symbol named with `prefix` (several modules may
- * share one file), the root table as <prefix>aot_root; with `guard`, loads and stores
- * carry no bounds check (the memory must have guard pages). 0 on success; -1 with a
- * reason in err (a construct the translator refuses: SIMD). */
-int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int target, int guard,
+ * share one file), the root table as <prefix>aot_root. `flags` (aot_format.h): with
+ * AW_AOT_FLAG_GUARD, loads and stores carry no bounds check (the memory must have guard
+ * pages); with AW_AOT_FLAG_ASYNC, loop headers carry no interrupt poll (the port must
+ * interrupt the code asynchronously). 0 on success; -1 with a reason in err (a
+ * construct the translator refuses: SIMD). */
+int aot_translate(const aw_module *m, const uint8_t *wasm, size_t size, int target, unsigned flags,
                   const char *prefix, sbuf *out, char *err, size_t errlen);
 
 #endif

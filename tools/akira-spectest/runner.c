@@ -674,8 +674,11 @@ bool akira_spec_runner_run_file(const char *json_path, const akira_spec_options 
     /* --aot: memories with guard pages (the default native code has no bounds checks) */
     static const aw_vmem vmem = {
         .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
-    aw_config cfg = {.vmem = opt->aot ? &vmem : NULL};
-    if (opt->aot) akira_fault_hook_set(aw_aot_fault);
+    /* and asynchronous interruption (the default native code has no loop-header polls) */
+    static const aw_async_intr async = {.self = akira_async_intr_self,
+                                        .kick = akira_async_intr_kick};
+    aw_config cfg = {.vmem = opt->aot ? &vmem : NULL, .async_intr = opt->aot ? &async : NULL};
+    if (opt->aot) akira_fault_hook_set(aw_aot_fault), akira_async_intr_set(aw_aot_interrupt_pc);
     r.store = aw_store_new(&cfg);
     /* as deep as the interpreter's 10,000 frames: the main thread has megabytes */
     if (r.store) aw_store_set_native_stack(r.store, 4u << 20);

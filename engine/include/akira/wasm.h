@@ -135,19 +135,34 @@ typedef struct aw_vmem {
     void *ctx;
 } aw_vmem;
 
+/* Asynchronous interruption of native code (ports that can signal a thread: native_sim;
+ * docs/aot.md "Interruption"). Native code compiled with `--interrupt async` has no
+ * interrupt poll at its loop headers and runs only in a store given these hooks (else
+ * on the interpreter). self() names the calling thread (never 0); the engine calls it
+ * when a thread enters native code. kick(thread) makes that thread call
+ * aw_aot_interrupt_pc() with its interrupted instruction from a signal handler, soon,
+ * and again every few milliseconds (of its CPU time) for as long as aw_aot_interrupt_pc() returns
+ * 1; aw_store_interrupt() calls it (any thread) when a thread runs the store's native code. */
+typedef struct aw_async_intr {
+    uintptr_t (*self)(void);
+    void (*kick)(uintptr_t thread);
+} aw_async_intr;
+
 typedef struct aw_config {
     aw_realloc_fn realloc; /* NULL: the C library's realloc/free */
     void *alloc_ctx;
-    uint32_t max_memory_pages;   /* cap on any linear memory, in 64 KiB pages; 0 = 65536 */
-    uint32_t max_table_elems;    /* cap on any table; 0 = 10,000,000 */
-    uint32_t stack_slots;        /* value stack size in 8-byte slots; 0 = 64 Ki slots. The
-                                    stack starts small and grows (moving) on demand up to
-                                    this, where a call traps with "call stack exhausted" */
-    uint32_t max_call_depth;     /* wasm call frames; 0 = 10,000 */
-    const aw_vmem *vmem;         /* NULL: memories from `realloc` (a reservation that fails
-                                    falls back to it too) */
-    aw_realloc_fn stack_realloc; /* the value stack's allocations (ctx: alloc_ctx), e.g. to
-                                    draw on bytes set aside for it; NULL: `realloc` */
+    uint32_t max_memory_pages;       /* cap on any linear memory, in 64 KiB pages; 0 = 65536 */
+    uint32_t max_table_elems;        /* cap on any table; 0 = 10,000,000 */
+    uint32_t stack_slots;            /* value stack size in 8-byte slots; 0 = 64 Ki slots. The
+                                        stack starts small and grows (moving) on demand up to
+                                        this, where a call traps with "call stack exhausted" */
+    uint32_t max_call_depth;         /* wasm call frames; 0 = 10,000 */
+    const aw_vmem *vmem;             /* NULL: memories from `realloc` (a reservation that fails
+                                        falls back to it too) */
+    aw_realloc_fn stack_realloc;     /* the value stack's allocations (ctx: alloc_ctx), e.g. to
+                                        draw on bytes set aside for it; NULL: `realloc` */
+    const aw_async_intr *async_intr; /* NULL: native code compiled for asynchronous
+                                        interruption runs on the interpreter */
 } aw_config;
 
 /* ---- modules -------------------------------------------------------------------- */
@@ -262,6 +277,15 @@ const char *aw_aot_target(void);
  * the signal nest: SA_NODEFER). Otherwise returns 0: not ours (always on builds without
  * guard pages, i.e. other than x86-64). */
 int aw_aot_fault(const void *addr, const void *pc);
+
+/* For the port's interrupt signal handler (aw_async_intr.kick): when the calling thread
+ * runs native code of a store whose interrupt flag is set and `pc` lies in that code,
+ * ends the call with the trap "interrupted" as a poll would, and does not return (it
+ * longjmps out of the handler, which must let the signal nest: SA_NODEFER). Otherwise
+ * returns 1 when the thread runs native code of an interrupted store (the instruction
+ * is elsewhere: a helper, a host function, the C library; signal it again soon), else 0
+ * (nothing to do). Async-signal-safe. */
+int aw_aot_interrupt_pc(const void *pc);
 
 /* ---- stores, instances, externs ------------------------------------------------- */
 

@@ -34,4 +34,16 @@ void akira_vmem_release(void *ctx, void *base, uint64_t bytes, uint64_t committe
  * akira_err_t. */
 int akira_fault_hook_set(int (*fn)(const void *addr, const void *pc));
 
+/* Asynchronous interruption of native code (the engine's aw_async_intr hooks, docs/aot.md
+ * "Interruption"). akira_async_intr_set installs, once per process, the handler of the
+ * interrupt signal (SIGURG on posix) and makes it call `fn` with the interrupted
+ * instruction; `fn` does not return (it jumped out of native code), or returns 1 (ask
+ * again: the thread's timer signals it again 1 ms later) or 0 (nothing to do). 0, or an
+ * akira_err_t. akira_async_intr_self names the calling thread (its id; it creates the
+ * thread's timer the first time, deleted when the thread ends); akira_async_intr_kick
+ * signals that thread (any thread may call). */
+int akira_async_intr_set(int (*fn)(const void *pc));
+uintptr_t akira_async_intr_self(void);
+void akira_async_intr_kick(uintptr_t thread);
+
 #endif

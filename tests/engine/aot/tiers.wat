@@ -2,6 +2,7 @@
 (module
   (import "env" "poke" (func $poke))
   (memory 1)
+  (table 1 funcref)
   (func (export "add") (param i32 i32) (result i32)
     local.get 0 local.get 1 i32.add)
   ;; calls the host (which asks for an interrupt) in a loop
@@ -80,4 +81,12 @@
   ;; grows by one page; the new page reads as zero
   (func (export "grow") (param i32 i32) (result i32) i32.const 1 memory.grow drop memory.size)
   (func (export "fill") (param i32 i32) local.get 0 i32.const 7 local.get 1 memory.fill)
-  (func (export "copy") (param i32 i32) local.get 0 i32.const 0 local.get 1 memory.copy))
+  (func (export "copy") (param i32 i32) local.get 0 i32.const 0 local.get 1 memory.copy)
+  ;; asynchronous interruption (x86-64: loop headers have no poll): the host function
+  ;; is interrupted while it sleeps, then a loop without calls follows
+  (func (export "spin_after_call") call $poke (loop $l br $l))
+  ;; a loop that spends its time in the C library's memset (a helper)
+  (func (export "spin_fill")
+    (loop $l i32.const 0 i32.const 0 i32.const 65536 memory.fill br $l))
+  ;; a loop that spends about half of its time in a short helper
+  (func (export "spin_helper") (loop $l table.size 0 drop br $l)))
