@@ -242,7 +242,8 @@ static aw_instance *instantiate(file_run *r, const aw_module *m, aw_error *err)
     aw_instance *inst = aw_instantiate(r->store, m, imports, k, err);
     free(imports);
     /* native code for guard pages runs only on a memory with them: every memory of an
-     * --aot run's store has them, so an instance left on the interpreter is a failure */
+     * --aot run's store has them (opt->aot_vmem), and code with explicit checks runs on
+     * any memory, so an instance left on the interpreter is a failure */
     if (inst && strcmp(aw_module_tier(m), aw_instance_tier(inst)) != 0)
         failure(r, "an instance of a module with native code runs on the interpreter");
     return inst;
