@@ -14,8 +14,45 @@
  */
 #include "runner.h"
 
+#include <akira/vmem.h>
+#include <akira/wasm.h>
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+static char *read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            size_t nc = cap ? cap * 2 : 65536;
+            char *nb = realloc(buf, nc + 1);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = nb;
+            cap = nc;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) break;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return NULL;
+    }
+    buf[len] = '\0';
+    *size = len;
+    return buf;
+}
 
 static void print_kinds(const akira_spec_counts *c)
 {
@@ -32,7 +69,19 @@ static void print_kinds(const akira_spec_counts *c)
 
 int main(int argc, char **argv)
 {
-    akira_spec_options opt = {.verbose = false, .out = stdout};
+    /* --aot: x86-64's native code leaves the bounds to guard pages; as deep as the
+     * interpreter's 10,000 frames: the main thread has megabytes */
+    static const aw_vmem vmem = {
+        .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
+    /* and its loops are interrupted asynchronously (no loop-header polls) */
+    static const aw_async_intr async = {.self = akira_async_intr_self,
+                                        .kick = akira_async_intr_kick};
+    akira_spec_options opt = {.verbose = false,
+                              .out = stdout,
+                              .read_file = read_file,
+                              .aot_vmem = &vmem,
+                              .aot_async = &async,
+                              .native_stack = 4u << 20};
     akira_spec_counts total;
     bool kinds = false;
     int first = 1;
@@ -52,6 +101,7 @@ int main(int argc, char **argv)
                         "  runs wast2json command lists on the engine\n");
         return 2;
     }
+    if (opt.aot) akira_fault_hook_set(aw_aot_fault), akira_async_intr_set(aw_aot_interrupt_pc);
     for (int i = first; i < argc; i++)
         akira_spec_runner_run_file(argv[i], &opt, &total);
     if (kinds) print_kinds(&total);

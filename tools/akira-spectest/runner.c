@@ -2,7 +2,6 @@
 #include "runner.h"
 
 #include <akira/exec_mem.h>
-#include <akira/vmem.h>
 
 #include "host.h"
 #include "json.h"
@@ -112,39 +111,6 @@ static akira_spec_kind kind_of(const char *type, const akira_spec_json *cmd)
     return AKIRA_SPEC_KIND_OTHER;
 }
 
-static char *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            size_t nc = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, nc + 1);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-            cap = nc;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) break;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return NULL;
-    }
-    buf[len] = '\0';
-    *size = len;
-    return buf;
-}
-
 static bool push(void **arr, size_t *n, size_t *cap, size_t size, const void *item)
 {
     if (*n == *cap) {
@@ -189,7 +155,7 @@ static bool attach_aot(file_run *r, const char *filename, aw_module *m, aw_error
     if (!path) return false;
     snprintf(path, plen, "%s/%s.aot", r->dir, filename);
     size_t size = 0;
-    uint8_t *bytes = (uint8_t *)read_file(path, &size);
+    uint8_t *bytes = (uint8_t *)r->opt->read_file(path, &size);
     free(path);
     if (!bytes) {
         memset(err, 0, sizeof *err);
@@ -217,7 +183,7 @@ static aw_module *load_module(file_run *r, const char *filename, aw_error *err)
     }
     snprintf(path, plen, "%s/%s", r->dir, filename);
     size_t size = 0;
-    uint8_t *bytes = (uint8_t *)read_file(path, &size);
+    uint8_t *bytes = (uint8_t *)r->opt->read_file(path, &size);
     free(path);
     if (!bytes) {
         err->status = AW_ERR_IO;
@@ -276,7 +242,8 @@ static aw_instance *instantiate(file_run *r, const aw_module *m, aw_error *err)
     aw_instance *inst = aw_instantiate(r->store, m, imports, k, err);
     free(imports);
     /* native code for guard pages runs only on a memory with them: every memory of an
-     * --aot run's store has them, so an instance left on the interpreter is a failure */
+     * --aot run's store has them (opt->aot_vmem), and code with explicit checks runs on
+     * any memory, so an instance left on the interpreter is a failure */
     if (inst && strcmp(aw_module_tier(m), aw_instance_tier(inst)) != 0)
         failure(r, "an instance of a module with native code runs on the interpreter");
     return inst;
@@ -582,6 +549,15 @@ static bool is_assertion(const char *type)
     return strncmp(type, "assert_", 7) == 0;
 }
 
+static bool excluded(const file_run *r)
+{
+    char here[96];
+    snprintf(here, sizeof here, "%s:%u", r->source, r->line);
+    for (const char *const *e = r->opt->exclude; e && *e; e++)
+        if (strcmp(*e, here) == 0) return true;
+    return false;
+}
+
 /* Whether a command carries a v128 value (SIMD) in its arguments or results. */
 static bool uses_v128(const akira_spec_json *cmd)
 {
@@ -603,6 +579,12 @@ static void run_command(file_run *r, const akira_spec_json *cmd, bool simd_file)
     /* an engine built without SIMD cannot run these: skipped, not failed */
     if (!aw_simd_supported() && (simd_file || (is_assertion(type) && uses_v128(cmd)))) {
         if (is_assertion(type)) skip(r);
+        return;
+    }
+    if (is_assertion(type) && excluded(r)) {
+        skip(r);
+        r->counts->excluded++;
+        fprintf(r->opt->out, "  %s:%u: skipped: %s\n", r->source, r->line, r->opt->exclude_why);
         return;
     }
     unsigned long failed_before = r->counts->failed;
@@ -659,7 +641,7 @@ bool akira_spec_runner_run_file(const char *json_path, const akira_spec_options 
         .opt = opt, .counts = &mine, .source = base_name(json_path), .kind = AKIRA_SPEC_KIND_OTHER};
     size_t size = 0;
     char why[128] = "";
-    char *text = read_file(json_path, &size);
+    char *text = opt->read_file(json_path, &size);
     akira_spec_json *doc = text ? akira_spec_json_parse(text, size, why, sizeof why) : NULL;
     free(text);
     const akira_spec_json *cmds = akira_spec_json_get(doc, "commands");
@@ -671,17 +653,12 @@ bool akira_spec_runner_run_file(const char *json_path, const akira_spec_options 
         else
             strcpy(r.dir, ".");
     }
-    /* --aot: memories with guard pages (the default native code has no bounds checks) */
-    static const aw_vmem vmem = {
-        .reserve = akira_vmem_reserve, .commit = akira_vmem_commit, .release = akira_vmem_release};
-    /* and asynchronous interruption (the default native code has no loop-header polls) */
-    static const aw_async_intr async = {.self = akira_async_intr_self,
-                                        .kick = akira_async_intr_kick};
-    aw_config cfg = {.vmem = opt->aot ? &vmem : NULL, .async_intr = opt->aot ? &async : NULL};
-    if (opt->aot) akira_fault_hook_set(aw_aot_fault), akira_async_intr_set(aw_aot_interrupt_pc);
+    /* --aot: memories with guard pages when the native code has no bounds checks, and
+     * asynchronous interruption when it has no loop-header polls (x86-64's default) */
+    aw_config cfg = {.vmem = opt->aot ? opt->aot_vmem : NULL,
+                     .async_intr = opt->aot ? opt->aot_async : NULL};
     r.store = aw_store_new(&cfg);
-    /* as deep as the interpreter's 10,000 frames: the main thread has megabytes */
-    if (r.store) aw_store_set_native_stack(r.store, 4u << 20);
+    if (r.store) aw_store_set_native_stack(r.store, opt->native_stack);
     bool ok = cmds && cmds->kind == AKIRA_SPEC_JSON_ARRAY && r.dir && r.store &&
               akira_spec_host_init(&r.host, r.store, opt->verbose);
     if (!ok) {
@@ -703,6 +680,7 @@ bool akira_spec_runner_run_file(const char *json_path, const akira_spec_options 
     counts->failed += mine.failed;
     counts->skipped += mine.skipped;
     counts->aot_modules += mine.aot_modules;
+    counts->excluded += mine.excluded;
     for (int k = 0; k < AKIRA_SPEC_KIND_COUNT; k++) {
         counts->by_kind[k].passed += mine.by_kind[k].passed;
         counts->by_kind[k].failed += mine.by_kind[k].failed;

@@ -18,6 +18,7 @@
 #define AKIRA_SPEC_RUNNER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* Command kinds, for the per-kind breakdown (`akira-spectest --kinds`). */
@@ -47,6 +48,7 @@ typedef struct akira_spec_tally {
 typedef struct akira_spec_counts {
     unsigned long passed, failed, skipped;
     unsigned long aot_modules; /* modules that ran on native code (--aot) */
+    unsigned long excluded;    /* of `skipped`: assertions in akira_spec_options.exclude */
     akira_spec_tally by_kind[AKIRA_SPEC_KIND_COUNT];
 } akira_spec_counts;
 
@@ -57,6 +59,22 @@ typedef struct akira_spec_options {
     bool verbose; /* print every command and the spectest print calls */
     FILE *out;    /* where failures go */
     bool aot;     /* every module runs on its native code, FILE.wasm.aot beside it */
+    /* The whole file at `path` in a malloc'd buffer (one byte more, NUL), its length in
+     * *size; NULL if it cannot be read. The host tool reads with stdio (main.c), the
+     * board image through semihosting (tests/spec/mcu). */
+    char *(*read_file)(const char *path, size_t *size);
+    /* --aot: the memories of the store (aw_config.vmem): guard pages for x86-64's
+     * default native code; NULL for code with explicit bounds checks (thumbv7em). */
+    const struct aw_vmem *aot_vmem;
+    /* --aot: the port's asynchronous interruption (aw_config.async_intr) for x86-64's
+     * default native code, which has no loop-header polls; NULL for code that polls. */
+    const struct aw_async_intr *aot_async;
+    size_t native_stack; /* aw_store_set_native_stack: the bytes native code may use */
+    /* Assertions this build cannot run, "SOURCE.wast:LINE" each, NULL-terminated (NULL:
+     * none): counted as skipped, each printed with `exclude_why`. For the board, whose
+     * memory cannot hold what some scripts grow to (tests/spec/mcu). */
+    const char *const *exclude;
+    const char *exclude_why;
 } akira_spec_options;
 
 /* Run the command list at `json_path`, adding to *counts. Returns false if the file
