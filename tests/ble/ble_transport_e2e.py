@@ -23,6 +23,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "harness"))
 import akira_device as ad  # noqa: E402
+from wasm_bytes import custom  # noqa: E402
 
 AKIRAOS, RADIO, AKIRA, APPS = sys.argv[1:5]
 
@@ -52,18 +53,10 @@ def padded_app(tmp, size=20480):
     """The ticker app with a custom section of size bytes, packed as `padded`."""
     with open(os.path.join(APPS, "ticker.wasm"), "rb") as f:
         w = f.read()
-
-    def leb(n):
-        out = b""
-        while True:
-            b, n = n & 0x7f, n >> 7
-            out += bytes([b | (0x80 if n else 0)])
-            if not n:
-                return out
-    payload = leb(3) + b"pad" + bytes(i & 0xff for i in range(size))
+    pad = custom("pad", bytes(i & 0xff for i in range(size)))
     src = os.path.join(tmp, "padded-src.wasm")
     with open(src, "wb") as f:
-        f.write(w + b"\x00" + leb(len(payload)) + payload)
+        f.write(w + pad)
     return ad.pack_app(AKIRA, src, os.path.join(tmp, "padded.wasm"),
                        manifest={"name": "padded", "version": "1.0.0"})
 

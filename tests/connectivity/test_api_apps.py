@@ -29,6 +29,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
 import akira_device as ad  # noqa: E402
 from akira_device import Fail, check, free_port  # noqa: E402
+from wasm_bytes import leb, section  # noqa: E402
 
 AKIRAOS, AKIRA, APPS, WORK_ROOT, SCENARIO = sys.argv[1:6]
 WORK = os.path.join(WORK_ROOT, SCENARIO)
@@ -66,25 +67,11 @@ def repack(src, out, **manifest):
         return f.read()
 
 
-def leb(n):
-    out = b""
-    while True:
-        b = n & 0x7f
-        n >>= 7
-        out += bytes([b | (0x80 if n else 0)])
-        if not n:
-            return out
-
-
 def package_with_manifest(text):
     """A minimal module (no functions) carrying one akira-manifest section."""
     name = b"akira-manifest"
     payload = leb(len(name)) + name + text.encode()
     return b"\0asm\1\0\0\0" + b"\0" + leb(len(payload)) + payload
-
-
-def section(sid, payload):
-    return bytes([sid]) + leb(len(payload)) + payload
 
 
 def trap_in_start_package():

@@ -42,6 +42,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
 import qemu  # noqa: E402
+from wasm_bytes import custom, sections  # noqa: E402
 
 SCENARIO, ELF, AKIRA, APPS, TEST_APPS, BIG, WORK = sys.argv[1:8]
 EXAMPLES = ["hello", "counter", "ping", "pong", "blink-timer"]
@@ -316,47 +317,6 @@ def scenario_wasi():
             break
     check("stopped: returned 0" in out, "wasifs ended normally", out)
     q.poweroff(CMD_S)
-
-
-def leb(b, i):
-    v = shift = 0
-    while True:
-        c = b[i]
-        i += 1
-        v |= (c & 0x7F) << shift
-        shift += 7
-        if c < 0x80:
-            return v, i
-
-
-def put_leb(v):
-    out = bytearray()
-    while True:
-        c = v & 0x7F
-        v >>= 7
-        out.append(c | (0x80 if v else 0))
-        if not v:
-            return bytes(out)
-
-
-def custom(name, payload):
-    body = put_leb(len(name)) + name.encode() + payload
-    return b"\0" + put_leb(len(body)) + body
-
-
-def sections(pkg):
-    """[(start, end, name or None, payload start)] of a module's sections."""
-    out, i = [], 8
-    while i < len(pkg):
-        sid = pkg[i]
-        size, j = leb(pkg, i + 1)
-        name, p = None, j
-        if sid == 0:
-            nl, k = leb(pkg, j)
-            name, p = pkg[k:k + nl].decode(), k + nl
-        out.append((i, j + size, name, p))
-        i = j + size
-    return out
 
 
 def fnv(data):
