@@ -208,6 +208,20 @@ static void test_pack_manifest_file_and_repack(void **state)
  * (a padding section before it when needed), so that a board whose flash is
  * memory-mapped runs it in place (docs/aot.md): whatever comes before it (names of
  * every length), and again after a repack; a repack without --aot drops the padding. */
+/* The package `name` wrote by akira pack, loaded by the engine from app (which must
+ * outlive the module: it is the module's reader). */
+static aw_module *load_package(const char *name, uint8_t *app, size_t cap)
+{
+    size_t n;
+    const char *d = slurp(name, &n);
+    assert_true(n <= cap);
+    memcpy(app, d, n);
+    aw_error err;
+    aw_module *m = aw_module_load_buffer(NULL, app, n, &err);
+    assert_non_null(m);
+    return m;
+}
+
 static void test_pack_aot_aligned(void **state)
 {
     (void)state;
@@ -224,12 +238,7 @@ static void test_pack_aot_aligned(void **state)
                 assert_int_equal(run("%s pack a.wasm -o a.wasm --name %s --version 2 --aot x86_64",
                                      AKIRA_TOOL, name),
                                  0);
-            size_t n;
-            const char *d = slurp("a.wasm", &n);
-            memcpy(app, d, n);
-            aw_error err;
-            aw_module *m = aw_module_load_buffer(NULL, app, n, &err);
-            assert_non_null(m);
+            aw_module *m = load_package("a.wasm", app, sizeof app);
             uint32_t off, size, pad_off, pad_size;
             assert_true(aw_module_custom_section(m, "akira-aot.x86_64", &off, &size));
             padded += aw_module_custom_section(m, "akira-aot.pad", &pad_off, &pad_size);
@@ -245,12 +254,7 @@ static void test_pack_aot_aligned(void **state)
     }
     assert_true(padded > 0); /* some lengths needed the padding section */
     assert_int_equal(run("%s pack a.wasm -o b.wasm --name x --version 3", AKIRA_TOOL), 0);
-    size_t n;
-    const char *d = slurp("b.wasm", &n);
-    memcpy(app, d, n);
-    aw_error err;
-    aw_module *m = aw_module_load_buffer(NULL, app, n, &err);
-    assert_non_null(m);
+    aw_module *m = load_package("b.wasm", app, sizeof app);
     uint32_t off, size;
     assert_false(aw_module_custom_section(m, "akira-aot.pad", &off, &size));
     assert_false(aw_module_custom_section(m, "akira-aot.x86_64", &off, &size));
